@@ -1,0 +1,82 @@
+// @dask-ts/protocol: the contracts every dask-ts package meets at. Keys and the task model,
+// function references, the collection protocol, the scheduler interface and registry, wire
+// messages with their zod schemas, codecs, and the errors users see.
+export { type Key, keySchema, keyToString, parseKey, keyName } from './keys.js';
+export {
+  type TaskFunction,
+  type ModuleRef,
+  type BuiltinRef,
+  type SourceRef,
+  type LocalRef,
+  type FunctionRef,
+  type PortableFunctionRef,
+  functionName,
+  registerBuiltin,
+  lookupBuiltin,
+} from './functions.js';
+export {
+  type Ref,
+  type Call,
+  type Literal,
+  type Task,
+  type DataNode,
+  type GraphNode,
+  type Graph,
+  ref,
+  data,
+  task,
+  isRef,
+  isCall,
+  isPlainObject,
+  collectDeps,
+  substitute,
+} from './task.js';
+export {
+  type Collection,
+  type NestedKeys,
+  daskGraph,
+  daskKeys,
+  daskFinalize,
+  daskRebuild,
+  isCollection,
+  flattenKeys,
+} from './collection.js';
+export {
+  type ProgressInfo,
+  type ComputeOptions,
+  type Scheduler,
+  registerScheduler,
+  setDefaultScheduler,
+  getScheduler,
+  registeredSchedulers,
+  closeSchedulers,
+} from './scheduler.js';
+export {
+  type Codec,
+  type Encoded,
+  registerCodec,
+  encodeValue,
+  decodeValue,
+  sizeOf,
+} from './codecs.js';
+export {
+  PROTOCOL_VERSION,
+  portableFunctionRefSchema,
+  wireTaskSchema,
+  toWorkerSchema,
+  fromWorkerSchema,
+  type ToWorker,
+  type FromWorker,
+  type WireTask,
+  parseMessage,
+} from './messages.js';
+export {
+  type SerializedError,
+  serializeError,
+  deserializeError,
+  TaskError,
+  GraphError,
+  FunctionRefError,
+  ProtocolError,
+  ComputeAbortedError,
+} from './errors.js';

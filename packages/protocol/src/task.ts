@@ -1,0 +1,219 @@
+// The one task model. A graph maps canonical key strings to nodes: a task (a function reference
+// and its arguments) or literal data. Inside a task's arguments, `{ $ref: key }` stands for the
+// value of another key and `{ $call: fn, args }` for an inline call (what `fuse` produces); both
+// may sit anywhere inside nested arrays and plain objects. `{ $literal: value }` passes a value
+// that must not be scanned. A task's dependencies are computed once, when it is made.
+import { keyToString, type Key } from './keys.js';
+import type { FunctionRef } from './functions.js';
+
+/**
+ * A reference to the value of another key, anywhere inside a task's arguments.
+ *
+ * @example
+ * const r: Ref = ref('load-0'); // { $ref: 'load-0' }
+ */
+export interface Ref {
+  readonly $ref: string;
+}
+
+/**
+ * An inline function call inside a task's arguments, evaluated before the task's own function.
+ *
+ * @example
+ * const c: Call = { $call: { kind: 'builtin', name: 'graph.identity' }, args: [ref('x')] };
+ */
+export interface Call {
+  readonly $call: FunctionRef;
+  readonly args: readonly unknown[];
+}
+
+/**
+ * A value passed through unscanned: refs and calls inside it are left as they are.
+ *
+ * @example
+ * const l: Literal = { $literal: { $ref: 'not-a-reference' } };
+ */
+export interface Literal {
+  readonly $literal: unknown;
+}
+
+/**
+ * A task: call `fn` with `args` (references replaced by values). `deps` lists the keys it reads.
+ *
+ * @example
+ * const t: Task = task({ kind: 'builtin', name: 'graph.sum' }, [ref('a'), ref('b')]);
+ */
+export interface Task {
+  readonly kind: 'task';
+  readonly fn: FunctionRef;
+  readonly args: readonly unknown[];
+  readonly deps: readonly string[];
+}
+
+/**
+ * A literal value in the graph.
+ *
+ * @example
+ * const d: DataNode = data([1, 2, 3]);
+ */
+export interface DataNode {
+  readonly kind: 'data';
+  readonly value: unknown;
+}
+
+/**
+ * A node of a task graph.
+ *
+ * @example
+ * const nodes: GraphNode[] = [data(1), task(fnRef, [ref('x')])];
+ */
+export type GraphNode = Task | DataNode;
+
+/**
+ * A task graph: canonical key strings to nodes.
+ *
+ * @example
+ * const g: Graph = new Map([['x', data(1)], ['y', task(inc, [ref('x')])]]);
+ */
+export type Graph = ReadonlyMap<string, GraphNode>;
+
+/**
+ * Makes a {@link Ref} to a key.
+ *
+ * @example
+ * ref(['chunk', 0]); // { $ref: '["chunk",0]' }
+ */
+export function ref(key: Key): Ref {
+  return { $ref: keyToString(key) };
+}
+
+/**
+ * Makes a {@link DataNode}.
+ *
+ * @example
+ * data({ rows: 10 });
+ */
+export function data(value: unknown): DataNode {
+  return { kind: 'data', value };
+}
+
+/**
+ * Makes a {@link Task}, scanning its arguments once for the keys it depends on.
+ *
+ * @example
+ * task({ kind: 'module', specifier: 'node:path', exportName: 'join' }, ['a', ref('b')]);
+ */
+export function task(fn: FunctionRef, args: readonly unknown[]): Task {
+  const deps = new Set<string>();
+  collectDeps(args, deps);
+  return { kind: 'task', fn, args, deps: [...deps] };
+}
+
+/**
+ * Whether a value is a {@link Ref}.
+ *
+ * @example
+ * isRef({ $ref: 'x' }); // true
+ */
+export function isRef(value: unknown): value is Ref {
+  return typeof value === 'object' && value !== null && typeof (value as Ref).$ref === 'string';
+}
+
+/**
+ * Whether a value is an inline {@link Call}.
+ *
+ * @example
+ * isCall({ $call: fnRef, args: [] }); // true
+ */
+export function isCall(value: unknown): value is Call {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    '$call' in value &&
+    Array.isArray((value as Call).args)
+  );
+}
+
+/**
+ * Whether a value is a plain object (created by a literal or `Object.create(null)`); only arrays
+ * and plain objects are scanned for references.
+ *
+ * @example
+ * isPlainObject({ a: 1 }); // true
+ * isPlainObject(new Map()); // false
+ */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  // Realm-independent: a plain object's prototype is null or some realm's Object.prototype.
+  const proto = Object.getPrototypeOf(value) as object | null;
+  return proto === null || proto === Object.prototype || Object.getPrototypeOf(proto) === null;
+}
+
+/**
+ * Adds every key referenced inside `value` (through nested arrays, plain objects and calls) to `out`.
+ *
+ * @example
+ * const s = new Set<string>(); collectDeps([ref('a'), { b: ref('b') }], s); // s = {a, b}
+ */
+export function collectDeps(value: unknown, out: Set<string>): void {
+  if (typeof value !== 'object' || value === null) return;
+  if (Array.isArray(value)) {
+    for (const v of value) collectDeps(v, out);
+    return;
+  }
+  if (!isPlainObject(value)) return;
+  if (typeof value.$ref === 'string') {
+    out.add(value.$ref);
+    return;
+  }
+  if ('$literal' in value) return;
+  if (isCall(value)) {
+    collectDeps(value.args, out);
+    return;
+  }
+  for (const k in value) collectDeps(value[k], out);
+}
+
+/**
+ * Replaces references inside `value` by their values and evaluates inline calls, given a lookup
+ * for keys and a resolver for function references. Values without references are returned as
+ * they are (no copy).
+ *
+ * @example
+ * substitute([ref('a'), 1], (k) => values.get(k), resolveFn); // [valueOfA, 1]
+ */
+export function substitute(
+  value: unknown,
+  lookup: (key: string) => unknown,
+  call: (fn: FunctionRef, args: unknown[]) => unknown,
+): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const v = value[i] as unknown;
+      const s = substitute(v, lookup, call);
+      if (s !== v) {
+        out ??= value.slice();
+        out[i] = s;
+      }
+    }
+    return out ?? value;
+  }
+  if (!isPlainObject(value)) return value;
+  if (typeof value.$ref === 'string') return lookup(value.$ref);
+  if ('$literal' in value) return value.$literal;
+  if (isCall(value)) {
+    return call(value.$call, substitute(value.args, lookup, call) as unknown[]);
+  }
+  let out: Record<string, unknown> | undefined;
+  for (const k in value) {
+    const v = value[k];
+    const s = substitute(v, lookup, call);
+    if (s !== v) {
+      out ??= { ...value };
+      out[k] = s;
+    }
+  }
+  return out ?? value;
+}
