@@ -132,12 +132,10 @@ function tag(value: unknown): string {
 function encodeInner(value: unknown, transfer: ArrayBuffer[] | undefined): unknown {
   if (typeof value !== 'object' || value === null) return value;
   if (ArrayBuffer.isView(value)) {
-    if (
-      transfer !== undefined &&
-      tag(value.buffer) === '[object ArrayBuffer]' &&
-      !transfer.includes(value.buffer)
-    ) {
-      transfer.push(value.buffer);
+    const buffer = value.buffer as ArrayBuffer;
+    // Shared buffers are already visible to every thread: never transferred.
+    if (transfer !== undefined && tag(buffer) === '[object ArrayBuffer]' && !transfer.includes(buffer)) {
+      transfer.push(buffer);
     }
     return value;
   }

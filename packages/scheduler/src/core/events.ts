@@ -1,0 +1,95 @@
+// The scheduling core's language: the events it handles and the commands it returns. The core is
+// a pure state machine, `handle(events) -> commands`: no I/O, timers or threads. Shells (sync,
+// threads, processes, distributed) turn transport messages into events and carry out commands.
+// Several computes (submissions) may share one core; keys they share are computed once.
+import type { Graph, GraphNode, SerializedError } from '@dask-ts/protocol';
+
+/** A worker's name, unique within one core. @example const w: WorkerId = 'thread-0'; */
+export type WorkerId = string;
+
+/**
+ * Something that happened, told to the core. `cause` (optional) is carried into key stories.
+ *
+ * @example
+ * core.handle([{ type: 'add-worker', worker: 'w0', slots: 1 }]);
+ */
+export type CoreEvent =
+  /** A worker joined; it may run `slots` tasks at once. */
+  | { readonly type: 'add-worker'; readonly worker: WorkerId; readonly slots: number; readonly cause?: string }
+  /** A worker left or died; its tasks and results are lost and recomputed elsewhere. */
+  | { readonly type: 'remove-worker'; readonly worker: WorkerId; readonly reason: string }
+  /**
+   * A compute: run `graph` until every key of `wanted` is in memory. `priorities` (smaller runs
+   * first; for example from `order()`) default to the graph's insertion order.
+   */
+  | {
+      readonly type: 'submit';
+      readonly id: string;
+      readonly graph: Graph;
+      readonly wanted: readonly string[];
+      readonly priorities?: ReadonlyMap<string, number>;
+      readonly cause?: string;
+    }
+  /** A task finished on `worker`; its result (`nbytes` big) stays there. */
+  | { readonly type: 'finished'; readonly key: string; readonly worker: WorkerId; readonly nbytes: number }
+  /** A task threw. */
+  | { readonly type: 'erred'; readonly key: string; readonly worker: WorkerId; readonly error: SerializedError }
+  /** The shell handed the values of a `deliver` command to the caller. */
+  | { readonly type: 'delivered'; readonly id: string; readonly keys: readonly string[] }
+  /** The caller aborted a compute. */
+  | { readonly type: 'cancel'; readonly id: string; readonly reason: string };
+
+/**
+ * One unit of work for a worker: a task (or a data node to hold), and for each dependency not yet
+ * on that worker, the worker to copy it from first.
+ *
+ * @example
+ * const item: ComputeItem = { key: 'y', node: task(inc, [ref('x')]), fetch: [['x', 'w1']] };
+ */
+export interface ComputeItem {
+  readonly key: string;
+  readonly node: GraphNode;
+  readonly fetch: ReadonlyArray<readonly [key: string, from: WorkerId]>;
+}
+
+/**
+ * Something the core asks its shell to do.
+ *
+ * @example
+ * for (const cmd of core.handle(events)) if (cmd.type === 'compute') send(cmd.worker, cmd.items);
+ */
+export type CoreCommand =
+  /** Run these tasks (or hold these data nodes) on `worker`, in order. */
+  | { readonly type: 'compute'; readonly worker: WorkerId; readonly items: readonly ComputeItem[] }
+  /** Forget these results on `worker`. */
+  | { readonly type: 'release'; readonly worker: WorkerId; readonly keys: readonly string[] }
+  /**
+   * Wanted keys of compute `id` are ready on `worker`: fetch them for the caller, then send a
+   * `delivered` event. With `release`, the worker may drop them as it sends them (a move).
+   */
+  | { readonly type: 'deliver'; readonly id: string; readonly worker: WorkerId; readonly keys: readonly string[]; readonly release: boolean }
+  /** Every wanted key of compute `id` was delivered. */
+  | { readonly type: 'done'; readonly id: string }
+  /** Compute `id` failed because task `key` erred (`key` may be a dependency of a wanted key). */
+  | { readonly type: 'failed'; readonly id: string; readonly key: string; readonly error: SerializedError; readonly story: readonly string[] }
+  /** Compute `id` was refused before anything ran (a cycle, a missing dependency). */
+  | { readonly type: 'refused'; readonly id: string; readonly error: Error }
+  /** Compute `id` was cancelled; nothing more of it will run. */
+  | { readonly type: 'cancelled'; readonly id: string; readonly reason: string }
+  /** A task was lost with its worker more times than allowed. */
+  | { readonly type: 'lost'; readonly id: string; readonly key: string; readonly story: readonly string[] };
+
+/**
+ * The state of one key in the core, with the data each state needs.
+ *
+ * @example
+ * const s = core.state('y'); if (s?.state === 'memory') console.log(s.workers);
+ */
+export type TaskState =
+  | { readonly state: 'waiting'; readonly waitingOn: number }
+  | { readonly state: 'ready' }
+  | { readonly state: 'processing'; readonly worker: WorkerId }
+  | { readonly state: 'memory'; readonly workers: readonly WorkerId[]; readonly nbytes: number }
+  | { readonly state: 'released' }
+  | { readonly state: 'erred'; readonly error: SerializedError; readonly origin: string }
+  | { readonly state: 'cancelled' };
