@@ -134,7 +134,11 @@ function encodeInner(value: unknown, transfer: ArrayBuffer[] | undefined): unkno
   if (ArrayBuffer.isView(value)) {
     const buffer = value.buffer as ArrayBuffer;
     // Shared buffers are already visible to every thread: never transferred.
-    if (transfer !== undefined && tag(buffer) === '[object ArrayBuffer]' && !transfer.includes(buffer)) {
+    if (
+      transfer !== undefined &&
+      tag(buffer) === '[object ArrayBuffer]' &&
+      !transfer.includes(buffer)
+    ) {
       transfer.push(buffer);
     }
     return value;

@@ -1,0 +1,97 @@
+// Child process of the `core` suite (run with --expose-gc): drives the scheduling core alone,
+// with no threads or I/O, on a tree-reduction graph of ~1,000,000 tasks. Every task is reported
+// finished as soon as it is assigned and every delivery is acknowledged at once, so the time is
+// the core's own bookkeeping. Prints one JSON line: best ms, tasks, and heap bytes per task of the
+// graph and of the core's state (heapUsed deltas after forced GCs).
+import { parseArgs } from 'node:util';
+import { SchedulerCore } from '@dask-ts/scheduler';
+import type { CoreCommand, CoreEvent } from '@dask-ts/scheduler';
+import type { Graph } from '@dask-ts/protocol';
+import { treeGraph } from '../tree-graph.js';
+
+const { values } = parseArgs({
+  options: {
+    leaves: { type: 'string', default: '500000' },
+    workers: { type: 'string', default: '2' },
+    slots: { type: 'string', default: '8' },
+    reps: { type: 'string', default: '3' },
+  },
+});
+const leaves = Number(values.leaves);
+const workers = Number(values.workers);
+const slots = Number(values.slots);
+const reps = Number(values.reps);
+
+const gc = (globalThis as { gc?: () => void }).gc;
+if (gc === undefined) throw new Error('core-child must run with --expose-gc');
+const heap = () => {
+  gc();
+  gc();
+  return process.memoryUsage().heapUsed;
+};
+
+/** Runs one compute through a fresh core, in ms; `onSubmitted` (untimed) sees the core right after submission. */
+function drive(graph: Graph, root: string, onSubmitted?: () => void): number {
+  const core = new SchedulerCore();
+  const setup: CoreEvent[] = [];
+  for (let w = 0; w < workers; w++) setup.push({ type: 'add-worker', worker: `w${w}`, slots });
+  core.handle(setup);
+  let t0 = process.hrtime.bigint();
+  let commands: readonly CoreCommand[] = core.handle([{ type: 'submit', id: 'c0', graph, wanted: [root] }]);
+  if (onSubmitted) {
+    const paused = process.hrtime.bigint();
+    onSubmitted();
+    t0 += process.hrtime.bigint() - paused;
+  }
+  let done = false;
+  let rounds = 0;
+  while (commands.length > 0) {
+    const events: CoreEvent[] = [];
+    for (const cmd of commands) {
+      switch (cmd.type) {
+        case 'compute':
+          for (const item of cmd.items) events.push({ type: 'finished', key: item.key, worker: cmd.worker, nbytes: 8 });
+          break;
+        case 'deliver':
+          events.push({ type: 'delivered', id: cmd.id, keys: cmd.keys });
+          break;
+        case 'done':
+          done = true;
+          break;
+        case 'release':
+          break;
+        default:
+          throw new Error(`core bench: unexpected command ${JSON.stringify(cmd).slice(0, 300)}`);
+      }
+    }
+    if (events.length === 0) break;
+    commands = core.handle(events);
+    rounds++;
+  }
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (!done) throw new Error(`core bench: the compute did not finish (stopped after ${rounds} rounds)`);
+  return ms;
+}
+
+const base = heap();
+const tree = treeGraph(leaves);
+const graphBytes = heap() - base;
+let coreBytes = 0;
+const times: number[] = [];
+for (let r = 0; r < reps; r++) {
+  const withGraph = heap();
+  times.push(
+    drive(tree.graph, tree.root, r === 0 ? () => (coreBytes = heap() - withGraph) : undefined),
+  );
+}
+console.log(
+  JSON.stringify({
+    tasks: tree.tasks,
+    best_ms: Math.min(...times),
+    times_ms: times,
+    graph_bytes_per_task: graphBytes / tree.tasks,
+    core_bytes_per_task: coreBytes / tree.tasks,
+    workers,
+    slots,
+  }),
+);

@@ -1,0 +1,248 @@
+// The aggregations of a bag, as tree reductions (tree.ts) over the kernels of
+// kernels-aggregate.ts. Single values come back as Items; grouped results (foldby, frequencies,
+// distinct, topk) as one-partition bags; groupby shuffles into a bounded number of partitions:
+// every input partition splits its `[key, element]` pairs into buckets by key hash, and output
+// partition j concatenates bucket j of every input, in input order.
+import { keyToString, task, type Ref } from '@dask-ts/protocol';
+import { tokenize } from '@dask-ts/graph';
+import { Layer } from './layers.js';
+import { kernel, type KernelName } from './kernels.js';
+import { fnArg, keyArg, type FnArg, type FnOptions, type UserFn } from './fn-arg.js';
+import { combineWith, treeNodes } from './tree.js';
+import { Item } from './item.js';
+import type { Bag } from './bag.js';
+
+/**
+ * Options of tree reductions.
+ *
+ * @example
+ * b.sum({ splitEvery: 4 });
+ */
+export interface TreeOptions {
+  /** The most partial results one combine task merges (default 8). */
+  readonly splitEvery?: number;
+  /** Outer values the functions read, passed by name (see `map`). */
+  readonly scope?: FnOptions['scope'];
+}
+
+/**
+ * Options of `fold`.
+ *
+ * @example
+ * b.fold((a, x) => a + x, { initial: 0 });
+ */
+export interface FoldOptions<A> extends TreeOptions {
+  /** Merges two partition results (default: `binop`). */
+  readonly combine?: UserFn<(a: A, b: A) => A>;
+  /** The start of every partition's fold (and of the combine). */
+  readonly initial?: A;
+}
+
+/**
+ * Options of `foldby`.
+ *
+ * @example
+ * b.foldby('k', (a, x) => a + x.v, { initial: 0, combine: (a, b) => a + b });
+ */
+export interface FoldbyOptions<A> extends TreeOptions {
+  /** The start of each key's fold within a partition. */
+  readonly initial?: A;
+  /** Merges two accumulators of one key (default: `binop`). */
+  readonly combine?: UserFn<(a: A, b: A) => A>;
+  /** The start of each key's combine. */
+  readonly combineInitial?: A;
+}
+
+/**
+ * Options of `groupby`.
+ *
+ * @example
+ * b.groupby('k', { npartitions: 8 });
+ */
+export interface GroupbyOptions extends FnOptions {
+  /** Output partitions (default: the input's count, at most 100). */
+  readonly npartitions?: number;
+}
+
+/** What the aggregations need of a bag (structural, so any element type fits). */
+export interface Src {
+  readonly name: string;
+  readonly npartitions: number;
+  readonly layer: Layer;
+  derive<R>(name: string, npartitions: number, layer: Layer): Bag<R>;
+}
+
+const DEFAULT_SPLIT_EVERY = 8;
+const MAX_GROUPBY_PARTITIONS = 100;
+
+function partRef(b: Src, i: number): Ref {
+  return { $ref: keyToString([b.name, i]) };
+}
+
+interface Tree {
+  readonly leaf: (i: number) => ReturnType<typeof task>;
+  readonly combine: (refs: Ref[]) => ReturnType<typeof task>;
+  readonly finish?: (root: Ref) => ReturnType<typeof task>;
+}
+
+function treeLayer(b: Src, name: string, outKey: string | [string, number], t: Tree, options: TreeOptions): Layer {
+  const splitEvery = options.splitEvery ?? DEFAULT_SPLIT_EVERY;
+  if (!Number.isInteger(splitEvery) || splitEvery < 2) {
+    throw new RangeError(`${name.replace(/-[0-9a-f]+$/, '')}: splitEvery must be an integer of at least 2, got ${String(splitEvery)}`);
+  }
+  const n = b.npartitions;
+  return new Layer(name, [b.layer], () =>
+    treeNodes({ name, npartitions: n, leaf: t.leaf, combine: t.combine, splitEvery, outKey, ...(t.finish ? { finish: t.finish } : {}) }),
+  );
+}
+
+function toItem<R>(b: Src, op: string, token: unknown[], t: Tree, options: TreeOptions): Item<R> {
+  const name = `${op}-${tokenize(b.name, options.splitEvery ?? DEFAULT_SPLIT_EVERY, ...token)}`;
+  return new Item<R>(name, treeLayer(b, name, name, t, options));
+}
+
+function toBag<R>(b: Src, op: string, token: unknown[], t: Tree, options: TreeOptions): Bag<R> {
+  const name = `${op}-${tokenize(b.name, options.splitEvery ?? DEFAULT_SPLIT_EVERY, ...token)}`;
+  return b.derive<R>(name, 1, treeLayer(b, name, [name, 0], t, options));
+}
+
+/** `Bag.reduction`. @example reduction(b, (p) => p.length, (xs) => xs.length, {}) */
+export function reduction<T, P, R>(b: Src, perpartition: UserFn<(part: T[]) => P>, aggregate: UserFn<(partials: P[]) => R>, options: TreeOptions): Item<R> {
+  const p = fnArg(perpartition, options, 'reduction');
+  const a = fnArg(aggregate, options, 'reduction');
+  return toItem<R>(b, 'reduction', [p.token, a.token], {
+    leaf: (i) => task(kernel('applyTo'), [p.arg, partRef(b, i)]),
+    combine: combineWith(kernel('applyToList'), a.arg),
+  }, options);
+}
+
+/** `Bag.fold`. @example fold(b, add, { initial: 0 }) */
+export function fold<T, A>(b: Src, binop: unknown, options: FoldOptions<A>): Item<A> {
+  const f = fnArg(binop, options, 'fold');
+  const c = options.combine !== undefined ? fnArg(options.combine, options, 'fold') : f;
+  const hasInit = 'initial' in options && options.initial !== undefined;
+  const init = { $literal: options.initial };
+  return toItem<A>(b, 'fold', [f.token, c.token, hasInit, options.initial], {
+    leaf: (i) => task(kernel('foldPart'), [f.arg, hasInit, init, partRef(b, i)]),
+    combine: combineWith(kernel('foldCombine'), c.arg, hasInit, init),
+    finish: (root) => task(kernel('unwrap'), [root, 'fold']),
+  }, options);
+}
+
+/** `Bag.foldby`. @example foldby(b, 'k', add, { initial: 0 }) */
+export function foldby<T, K, A>(b: Src, key: unknown, binop: unknown, options: FoldbyOptions<A>): Bag<[K, A]> {
+  const k = keyArg(key, options, 'foldby');
+  const f = fnArg(binop, options, 'foldby');
+  const c = options.combine !== undefined ? fnArg(options.combine, options, 'foldby') : f;
+  const hasInit = options.initial !== undefined;
+  const hasCInit = options.combineInitial !== undefined;
+  return toBag<[K, A]>(b, 'foldby', [k.token, f.token, c.token, hasInit, options.initial, hasCInit, options.combineInitial], {
+    leaf: (i) => task(kernel('foldbyPart'), [k.arg, f.arg, hasInit, { $literal: options.initial }, partRef(b, i)]),
+    combine: combineWith(kernel('foldbyCombine'), c.arg, hasCInit, { $literal: options.combineInitial }),
+    finish: (root) => task(kernel('entries'), [root, false]),
+  }, options);
+}
+
+/** `Bag.frequencies`. @example frequencies(words, { sort: true }) */
+export function frequencies<T>(b: Src, options: TreeOptions & { readonly sort?: boolean }): Bag<[T, number]> {
+  const sort = options.sort === true;
+  return toBag<[T, number]>(b, 'frequencies', [sort], {
+    leaf: (i) => task(kernel('countPart'), [partRef(b, i)]),
+    combine: combineWith(kernel('countCombine')),
+    finish: (root) => task(kernel('entries'), [root, sort]),
+  }, options);
+}
+
+function optionalKey(key: unknown, options: TreeOptions, op: string): FnArg {
+  return key === undefined || key === null ? { arg: null, token: 'identity' } : keyArg(key, options, op);
+}
+
+/** `Bag.distinct`. @example distinct(b, undefined, {}) */
+export function distinct<T>(b: Src, key: unknown, options: TreeOptions): Bag<T> {
+  const k = optionalKey(key, options, 'distinct');
+  return toBag<T>(b, 'distinct', [k.token], {
+    leaf: (i) => task(kernel('distinctPart'), [k.arg, partRef(b, i)]),
+    combine: combineWith(kernel('distinctCombine')),
+    finish: (root) => task(kernel('distinctValues'), [root]),
+  }, options);
+}
+
+/** `Bag.topk`. @example topk(b, 3, undefined, {}) */
+export function topk<T>(b: Src, k: number, key: unknown, options: TreeOptions): Bag<T> {
+  if (!Number.isInteger(k) || k < 0) throw new RangeError(`topk: k must be a non-negative integer, got ${String(k)}`);
+  const kf = optionalKey(key, options, 'topk');
+  return toBag<T>(b, 'topk', [k, kf.token], {
+    leaf: (i) => task(kernel('topk'), [k, kf.arg, partRef(b, i)]),
+    combine: combineWith(kernel('topk'), k, kf.arg),
+  }, options);
+}
+
+const SIMPLE: Record<'count' | 'sum' | 'min' | 'max' | 'all' | 'any', { part: KernelName; all: KernelName; fixed: unknown[]; unwrap?: boolean }> = {
+  count: { part: 'len', all: 'sumAll', fixed: [] },
+  sum: { part: 'sum', all: 'sumAll', fixed: [] },
+  min: { part: 'extreme', all: 'extremeAll', fixed: [false], unwrap: true },
+  max: { part: 'extreme', all: 'extremeAll', fixed: [true], unwrap: true },
+  all: { part: 'truthy', all: 'truthyAll', fixed: [true] },
+  any: { part: 'truthy', all: 'truthyAll', fixed: [false] },
+};
+
+/** count, sum, min, max, all, any. @example simple(b, 'sum', {}) */
+export function simple<R>(b: Src, op: keyof typeof SIMPLE, options: TreeOptions): Item<R> {
+  const s = SIMPLE[op];
+  return toItem<R>(b, op, [], {
+    leaf: (i) => task(kernel(s.part), [...s.fixed, partRef(b, i)]),
+    combine: combineWith(kernel(s.all), ...s.fixed),
+    ...(s.unwrap ? { finish: (root: Ref) => task(kernel('unwrap'), [root, op]) } : {}),
+  }, options);
+}
+
+/** mean, var, std. @example moments(b, 'var', 1, {}) */
+export function moments(b: Src, stat: 'mean' | 'var' | 'std', ddof: number, options: TreeOptions): Item<number> {
+  return toItem<number>(b, stat, [ddof], {
+    leaf: (i) => task(kernel('moments'), [partRef(b, i)]),
+    combine: combineWith(kernel('momentsAll')),
+    finish: (root) => task(kernel('fromMoments'), [root, stat, ddof]),
+  }, options);
+}
+
+/** `Bag.groupby`: a one-stage hash shuffle. @example groupby(b, 'k', { npartitions: 4 }) */
+export function groupby<T, K>(b: Src, key: unknown, options: GroupbyOptions): Bag<[K, T[]]> {
+  const p = options.npartitions ?? Math.min(b.npartitions, MAX_GROUPBY_PARTITIONS);
+  if (!Number.isInteger(p) || p < 1) throw new RangeError(`groupby: npartitions must be a positive integer, got ${String(p)}`);
+  const k = keyArg(key, options, 'groupby');
+  const token = tokenize(b.name, k.token, p);
+  const split = `groupby-split-${token}`;
+  const bucket = `groupby-bucket-${token}`;
+  const name = `groupby-${token}`;
+  const n = b.npartitions;
+  const layer = new Layer(name, [b.layer], function* () {
+    for (let i = 0; i < n; i++) yield [keyToString([split, i]), task(kernel('hashSplit'), [k.arg, p, partRef(b, i)])] as const;
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < p; j++) {
+        yield [keyToString([bucket, i, j]), task(kernel('getIndex'), [{ $ref: keyToString([split, i]) }, j])] as const;
+      }
+    }
+    for (let j = 0; j < p; j++) {
+      const refs: Ref[] = [];
+      for (let i = 0; i < n; i++) refs.push({ $ref: keyToString([bucket, i, j]) });
+      yield [keyToString([name, j]), task(kernel('groupCollect'), refs)] as const;
+    }
+  });
+  return b.derive<[K, T[]]>(name, p, layer);
+}
+
+/**
+ * Concatenates computed partitions into one array.
+ *
+ * @example
+ * concatParts([[1], [2, 3]]); // [1, 2, 3]
+ */
+export function concatParts<T>(parts: readonly T[][]): T[] {
+  if (parts.length === 1) return parts[0]!;
+  let total = 0;
+  for (const p of parts) total += p.length;
+  const out = new Array<T>(total);
+  let k = 0;
+  for (const p of parts) for (let i = 0; i < p.length; i++) out[k++] = p[i]!;
+  return out;
+}

@@ -1,0 +1,579 @@
+// Bag: a lazy, partitioned collection of plain values. A bag is a name, a number of partitions and
+// the layer that makes them (keys `[name, i]`); every operation returns a new bag whose layer
+// reads the previous one, and nothing runs until `compute`. Element-wise operations add one task
+// per partition; aggregations (aggregations.ts) add a tree and return an Item, or a one-partition
+// bag for grouped results. A bag implements the collection protocol, so `compute` of
+// `@dask-ts/graph` and any registered scheduler run it.
+import {
+  daskFinalize,
+  daskGraph,
+  daskKeys,
+  daskRebuild,
+  data,
+  keyToString,
+  task,
+  type Collection,
+  type GraphNode,
+  type NestedKeys,
+  type PortableFunctionRef,
+  type Task,
+} from '@dask-ts/protocol';
+import {
+  compute,
+  daskFinalizeRef,
+  daskGraphInto,
+  delayed,
+  persist,
+  tokenize,
+  tokenizeSymbol,
+  type Delayed,
+  type GraphComputeOptions,
+} from '@dask-ts/graph';
+import { addLayersInto, assemble, Layer } from './layers.js';
+import { fnArg, type FnOptions, type UserFn } from './fn-arg.js';
+import { kernel, type KernelName } from './kernels.js';
+import { prepareArgs, type ArgValues } from './args.js';
+import * as agg from './aggregations.js';
+import { toTextFiles, type ToTextFilesOptions } from './write-text.js';
+import type { Item } from './item.js';
+
+/**
+ * Options of `map`-like operations: the function's `scope`, and extra arguments (bags are zipped
+ * element by element, Items and Delayed values broadcast, other values passed as they are).
+ *
+ * @example
+ * b.map((x, y, k) => x + y * k, { args: [other, 10] });
+ */
+export interface MapOptions<A extends readonly unknown[] = readonly unknown[]> extends FnOptions {
+  readonly args?: A;
+}
+
+/**
+ * A key function: a function of the element, a function reference, or a property name or index.
+ *
+ * @example
+ * const byName: KeyFn<{ name: string }, string> = 'name';
+ */
+export type KeyFn<T, K> = UserFn<(x: T) => K> | (T extends object ? keyof T & (string | number) : never);
+
+/** The element type of an iterable element type. */
+export type Flat<T> = T extends string ? string : T extends Iterable<infer U> ? U : never;
+
+/**
+ * A lazy, partitioned collection of plain values (`dask.bag`).
+ *
+ * @example
+ * const b = fromSequence([1, 2, 3, 4, 5], { npartitions: 2 });
+ * await b.map((x) => x * 2).filter((x) => x > 4).compute(); // [6, 8, 10]
+ */
+export class Bag<T> implements Collection<T[]> {
+  /** @internal Bags are made by `fromSequence`, `range`, `readText`... */
+  constructor(
+    /** The name of this bag's partitions (keys are `[name, i]`). */
+    readonly name: string,
+    /** The number of partitions. */
+    readonly npartitions: number,
+    /** @internal The layer that makes the partitions. */
+    readonly layer: Layer,
+  ) {}
+
+  /** @internal A bag of another element type (for the aggregations). */
+  derive<R>(name: string, npartitions: number, layer: Layer): Bag<R> {
+    return new Bag<R>(name, npartitions, layer);
+  }
+
+  /**
+   * The canonical key of partition `i`.
+   *
+   * @example
+   * b.partitionKey(0); // '["map-3f2a...",0]'
+   */
+  partitionKey(i: number): string {
+    return keyToString([this.name, i]);
+  }
+
+  /** @internal One task per partition, reading this bag and `deps`. */
+  partitionwise<R>(op: string, token: unknown[], make: (i: number) => Task, deps: Layer[] = []): Bag<R> {
+    const name = `${op}-${tokenize(this.name, ...token)}`;
+    const n = this.npartitions;
+    const layer = new Layer(name, [this.layer, ...deps], function* () {
+      for (let i = 0; i < n; i++) yield [keyToString([name, i]), make(i)] as const;
+    });
+    return new Bag<R>(name, n, layer);
+  }
+
+  private ref(i: number): { $ref: string } {
+    return { $ref: keyToString([this.name, i]) };
+  }
+
+  private mapLike<R>(op: string, k: KernelName, fn: unknown, options: MapOptions, star: boolean): Bag<R> {
+    const f = fnArg(fn, options, op);
+    const n = this.npartitions;
+    const extra = prepareArgs(op, options.args ?? [], n);
+    if (star) {
+      if (extra.kinds.includes('b')) {
+        throw new Error(`${op}: bag arguments are not supported; zip the bags first and map over tuples`);
+      }
+      return this.partitionwise<R>(op, [f.token, extra.token], (i) => task(kernel(k), [f.arg, this.ref(i), ...extra.vals(i)]), extra.layers);
+    }
+    const kinds = `b${extra.kinds}`;
+    return this.partitionwise<R>(
+      op,
+      [f.token, extra.token],
+      (i) => task(kernel(k), k === 'map' ? [f.arg, kinds, this.ref(i), ...extra.vals(i)] : [f.arg, this.ref(i), ...extra.vals(i)]),
+      extra.layers,
+    );
+  }
+
+  /**
+   * Applies `fn` to every element. Extra arguments go in `options.args`: bags are zipped element by
+   * element, Items and Delayed values broadcast. A lambda that reads outer variables must list them
+   * in `options.scope` to run on worker threads.
+   *
+   * @example
+   * b.map((x) => x * 2);
+   * b.map((x) => x * k, { scope: { k } });
+   * b.map((x, y) => x + y, { args: [otherBag] });
+   */
+  map<R>(fn: UserFn<(x: T) => R>, options?: FnOptions): Bag<R>;
+  map<R, const A extends readonly unknown[]>(fn: UserFn<(x: T, ...args: ArgValues<A>) => R>, options: MapOptions<A>): Bag<R>;
+  map<R>(fn: unknown, options: MapOptions = {}): Bag<R> {
+    return this.mapLike<R>('map', 'map', fn, options, false);
+  }
+
+  /**
+   * Applies `fn` to the items of each element (an array), followed by `options.args`.
+   *
+   * @example
+   * fromSequence([[1, 2], [3, 4]]).starmap((a, b) => a + b); // [3, 7]
+   */
+  starmap<R>(fn: UserFn<(...items: T extends readonly unknown[] ? T : never) => R>, options?: FnOptions): Bag<R>;
+  starmap<R, const A extends readonly unknown[]>(fn: UserFn<(...items: [...(T extends readonly unknown[] ? T : never), ...ArgValues<A>]) => R>, options: MapOptions<A>): Bag<R>;
+  starmap<R>(fn: unknown, options: MapOptions = {}): Bag<R> {
+    return this.mapLike<R>('starmap', 'starmap', fn, options, true);
+  }
+
+  /**
+   * Applies `fn` to whole partitions (arrays); it returns an array or any iterable. Bag arguments in
+   * `options.args` arrive as their matching partitions.
+   *
+   * @example
+   * b.mapPartitions((part) => [part.length]);
+   */
+  mapPartitions<R>(fn: UserFn<(part: T[]) => Iterable<R> | Promise<Iterable<R>>>, options?: FnOptions): Bag<R>;
+  mapPartitions<R, const A extends readonly unknown[]>(
+    fn: UserFn<(part: T[], ...args: PartitionArgs<A>) => Iterable<R> | Promise<Iterable<R>>>,
+    options: MapOptions<A>,
+  ): Bag<R>;
+  mapPartitions<R>(fn: unknown, options: MapOptions = {}): Bag<R> {
+    return this.mapLike<R>('mapPartitions', 'mapPartitions', fn, options, false);
+  }
+
+  /**
+   * Keeps the elements for which `predicate` is truthy.
+   *
+   * @example
+   * b.filter((x) => x % 2 === 0);
+   */
+  filter<S extends T>(predicate: (x: T) => x is S, options?: FnOptions): Bag<S>;
+  filter(predicate: UserFn<(x: T) => unknown>, options?: FnOptions): Bag<T>;
+  filter(predicate: unknown, options: FnOptions = {}): Bag<T> {
+    const f = fnArg(predicate, options, 'filter');
+    return this.partitionwise<T>('filter', [f.token], (i) => task(kernel('filter'), [f.arg, true, this.ref(i)]));
+  }
+
+  /**
+   * Drops the elements for which `predicate` is truthy.
+   *
+   * @example
+   * b.remove((x) => x % 2 === 0);
+   */
+  remove(predicate: UserFn<(x: T) => unknown>, options: FnOptions = {}): Bag<T> {
+    const f = fnArg(predicate, options, 'remove');
+    return this.partitionwise<T>('remove', [f.token], (i) => task(kernel('filter'), [f.arg, false, this.ref(i)]));
+  }
+
+  /**
+   * Concatenates the items of the elements (arrays or other iterables).
+   *
+   * @example
+   * fromSequence([[1, 2], [3]]).flatten(); // [1, 2, 3]
+   */
+  flatten(): Bag<Flat<T>> {
+    return this.partitionwise<Flat<T>>('flatten', [], (i) => task(kernel('flatten'), [this.ref(i)]));
+  }
+
+  /**
+   * One field of every element (or, given several keys, a tuple of fields). A missing field is an
+   * error unless a default is given.
+   *
+   * @example
+   * people.pluck('name');
+   * people.pluck(['name', 'age']);
+   * people.pluck('nickname', null);
+   */
+  pluck<K extends keyof T>(key: K, ...dflt: [] | [T[K]]): Bag<T[K]>;
+  pluck<const K extends readonly (keyof T)[]>(keys: K, ...dflt: [] | [unknown]): Bag<{ -readonly [I in keyof K]: T[K[I]] }>;
+  pluck<R>(key: unknown, ...dflt: unknown[]): Bag<R> {
+    const has = dflt.length > 0;
+    const d = { $literal: dflt[0] };
+    return this.partitionwise<R>('pluck', [key, has, dflt[0]], (i) =>
+      task(kernel('pluck'), [this.ref(i), { $literal: key }, has, d]),
+    );
+  }
+
+  /**
+   * The cartesian product with another bag: every `[x, y]` pair (`n * m` partitions).
+   *
+   * @example
+   * fromSequence([1, 2]).product(fromSequence(['a'])); // [[1, 'a'], [2, 'a']]
+   */
+  product<U>(other: Bag<U>): Bag<[T, U]> {
+    const name = `product-${tokenize(this.name, other.name)}`;
+    const n = this.npartitions;
+    const m = other.npartitions;
+    const selfName = this.name;
+    const layer = new Layer(name, [this.layer, other.layer], function* () {
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j < m; j++) {
+          yield [
+            keyToString([name, i * m + j]),
+            task(kernel('product'), [{ $ref: keyToString([selfName, i]) }, { $ref: keyToString([other.name, j]) }]),
+          ] as const;
+        }
+      }
+    });
+    return new Bag<[T, U]>(name, n * m, layer);
+  }
+
+  /**
+   * Zips with other bags of the same partitioning into tuples.
+   *
+   * @example
+   * a.zip(b); // [[a0, b0], [a1, b1], ...]
+   */
+  zip<const B extends readonly Bag<unknown>[]>(...others: B): Bag<[T, ...ArgValues<B>]> {
+    prepareArgs('zip', others, this.npartitions);
+    const all = [this, ...others] as Bag<unknown>[];
+    return this.partitionwise<[T, ...ArgValues<B>]>(
+      'zip',
+      others.map((o) => o.name),
+      (i) => task(kernel('zip'), all.map((b) => ({ $ref: keyToString([b.name, i]) }))),
+      others.map((o) => o.layer),
+    );
+  }
+
+  /**
+   * The running accumulation `binop(binop(x0, x1), x2)...`; with `initial`, it comes first.
+   *
+   * @example
+   * fromSequence([1, 2, 3]).accumulate((a, b) => a + b); // [1, 3, 6]
+   * fromSequence([1, 2, 3]).accumulate((a, b) => a + b, { initial: 0 }); // [0, 1, 3, 6]
+   */
+  accumulate(binop: UserFn<(acc: T, x: T) => T>, options?: FnOptions): Bag<T>;
+  accumulate<A>(binop: UserFn<(acc: A, x: T) => A>, options: FnOptions & { readonly initial: A }): Bag<A>;
+  accumulate<A>(binop: unknown, options: FnOptions & { readonly initial?: A } = {}): Bag<A> {
+    const f = fnArg(binop, options, 'accumulate');
+    const hasInit = 'initial' in options;
+    const token = tokenize(this.name, f.token, hasInit, options.initial);
+    const chunk = `accumulate-chunk-${token}`;
+    const name = `accumulate-${token}`;
+    const n = this.npartitions;
+    const self = this.name;
+    const layer = new Layer(name, [this.layer], function* () {
+      for (let i = 0; i < n; i++) {
+        const carry = i === 0 ? { $literal: hasInit ? [true, options.initial] : [false] } : {
+          $call: kernel('getIndex'),
+          args: [{ $ref: keyToString([chunk, i - 1]) }, 1],
+        };
+        yield [keyToString([chunk, i]), task(kernel('accumulateChunk'), [f.arg, { $ref: keyToString([self, i]) }, carry, i === 0])] as const;
+        yield [keyToString([name, i]), task(kernel('getIndex'), [{ $ref: keyToString([chunk, i]) }, 0])] as const;
+      }
+    });
+    return new Bag<A>(name, n, layer);
+  }
+
+  /**
+   * The same elements in the same order, in `npartitions` partitions: neighbouring partitions are
+   * concatenated, or partitions are split into near-equal pieces.
+   *
+   * @example
+   * b.repartition(4);
+   */
+  repartition(npartitions: number): Bag<T> {
+    if (!Number.isInteger(npartitions) || npartitions < 1) {
+      throw new RangeError(`repartition: npartitions must be a positive integer, got ${String(npartitions)}`);
+    }
+    const n = this.npartitions;
+    const name = `repartition-${tokenize(this.name, npartitions)}`;
+    const self = this.name;
+    const r = (i: number): { $ref: string } => ({ $ref: keyToString([self, i]) });
+    const layer = new Layer(name, [this.layer], function* () {
+      if (npartitions <= n) {
+        for (let j = 0; j < npartitions; j++) {
+          const from = Math.floor((j * n) / npartitions);
+          const to = Math.floor(((j + 1) * n) / npartitions);
+          const refs = [];
+          for (let i = from; i < to; i++) refs.push(r(i));
+          yield [keyToString([name, j]), task(kernel('concat'), refs)] as const;
+        }
+        return;
+      }
+      let out = 0;
+      for (let i = 0; i < n; i++) {
+        const pieces = Math.floor(((i + 1) * npartitions) / n) - Math.floor((i * npartitions) / n);
+        for (let p = 0; p < pieces; p++) {
+          yield [keyToString([name, out++]), task(kernel('splitPart'), [r(i), pieces, p])] as const;
+        }
+      }
+    });
+    return new Bag<T>(name, npartitions, layer);
+  }
+
+  // Aggregations (aggregations.ts).
+
+  /**
+   * A tree reduction: `perpartition` turns each partition into a partial result, `aggregate` turns
+   * lists of partial results into one (it runs at least once, on groups of at most `splitEvery`).
+   *
+   * @example
+   * b.reduction((part) => part.length, (counts) => counts.reduce((a, c) => a + c, 0));
+   */
+  reduction<P, R>(perpartition: UserFn<(part: T[]) => P>, aggregate: UserFn<(partials: P[]) => R>, options: agg.TreeOptions = {}): Item<R> {
+    return agg.reduction(this, perpartition, aggregate, options);
+  }
+
+  /**
+   * Folds the elements with `binop`; `combine` merges partition results (default `binop`). Without
+   * `initial`, an empty bag is an error.
+   *
+   * @example
+   * b.fold((a, x) => a + x);
+   * words.fold((n, w) => n + w.length, { initial: 0, combine: (a, b) => a + b });
+   */
+  fold(binop: UserFn<(acc: T, x: T) => T>, options?: agg.FoldOptions<T>): Item<T>;
+  fold<A>(binop: UserFn<(acc: A, x: T) => A>, options: agg.FoldOptions<A> & { readonly initial: A }): Item<A>;
+  fold<A>(binop: unknown, options: agg.FoldOptions<A> = {}): Item<A> {
+    return agg.fold(this, binop, options);
+  }
+
+  /**
+   * Groups by `key` and folds each group (`binop`, then `combine` across partitions): a bag of
+   * `[key, value]` pairs in one partition.
+   *
+   * @example
+   * people.foldby('city', (n, _p) => n + 1, { initial: 0, combine: (a, b) => a + b });
+   */
+  foldby<K, A = T>(key: KeyFn<T, K>, binop: UserFn<(acc: A, x: T) => A>, options: agg.FoldbyOptions<A> = {}): Bag<[K, A]> {
+    return agg.foldby(this, key, binop, options);
+  }
+
+  /**
+   * Groups the elements by `key` with a shuffle: a bag of `[key, elements]` pairs in
+   * `options.npartitions` partitions (default: as many as this bag, at most 100).
+   *
+   * @example
+   * people.groupby((p) => p.age >= 18);
+   */
+  groupby<K>(key: KeyFn<T, K>, options: agg.GroupbyOptions = {}): Bag<[K, T[]]> {
+    return agg.groupby(this, key, options);
+  }
+
+  /**
+   * How often each distinct element occurs: `[element, count]` pairs (with `sort`, most frequent
+   * first).
+   *
+   * @example
+   * words.frequencies({ sort: true });
+   */
+  frequencies(options: agg.TreeOptions & { readonly sort?: boolean } = {}): Bag<[T, number]> {
+    return agg.frequencies(this, options);
+  }
+
+  /**
+   * The distinct elements (by `key` when given: the first element of each key).
+   *
+   * @example
+   * b.distinct();
+   */
+  distinct<K>(key?: KeyFn<T, K>, options: agg.TreeOptions = {}): Bag<T> {
+    return agg.distinct(this, key, options);
+  }
+
+  /**
+   * The `k` largest elements (by `key` when given), largest first.
+   *
+   * @example
+   * b.topk(3);
+   * people.topk(2, 'age');
+   */
+  topk<K>(k: number, key?: KeyFn<T, K>, options: agg.TreeOptions = {}): Bag<T> {
+    return agg.topk(this, k, key, options);
+  }
+
+  /** The number of elements. @example await b.count().compute() */
+  count(options: agg.TreeOptions = {}): Item<number> {
+    return agg.simple(this, 'count', options);
+  }
+
+  /** The sum of the elements (0 for an empty bag). @example await b.sum().compute() */
+  sum(this: Bag<number>, options: agg.TreeOptions = {}): Item<number> {
+    return agg.simple(this, 'sum', options);
+  }
+
+  /** The smallest element (an empty bag is an error). @example await b.min().compute() */
+  min(options: agg.TreeOptions = {}): Item<T> {
+    return agg.simple(this, 'min', options);
+  }
+
+  /** The largest element (an empty bag is an error). @example await b.max().compute() */
+  max(options: agg.TreeOptions = {}): Item<T> {
+    return agg.simple(this, 'max', options);
+  }
+
+  /** Whether every element is truthy. @example await b.all().compute() */
+  all(options: agg.TreeOptions = {}): Item<boolean> {
+    return agg.simple(this, 'all', options);
+  }
+
+  /** Whether some element is truthy. @example await b.any().compute() */
+  any(options: agg.TreeOptions = {}): Item<boolean> {
+    return agg.simple(this, 'any', options);
+  }
+
+  /** The mean (NaN for an empty bag). @example await b.mean().compute() */
+  mean(this: Bag<number>, options: agg.TreeOptions = {}): Item<number> {
+    return agg.moments(this, 'mean', 0, options);
+  }
+
+  /** The variance, dividing by `n - ddof` (default 0). @example await b.var({ ddof: 1 }).compute() */
+  var(this: Bag<number>, options: agg.TreeOptions & { readonly ddof?: number } = {}): Item<number> {
+    return agg.moments(this, 'var', options.ddof ?? 0, options);
+  }
+
+  /** The standard deviation, dividing by `n - ddof` (default 0). @example await b.std().compute() */
+  std(this: Bag<number>, options: agg.TreeOptions & { readonly ddof?: number } = {}): Item<number> {
+    return agg.moments(this, 'std', options.ddof ?? 0, options);
+  }
+
+  // Output.
+
+  /**
+   * Writes each partition as a text file of lines (elements must be strings) and returns the paths.
+   * `path` is a directory (files `0.part`, `1.part`...), a pattern with one `*` (replaced by
+   * `nameFunction(i)`, default `String(i)`), or one path per partition. The compression follows
+   * the suffix (`.gz`, `.br`) unless given.
+   *
+   * @example
+   * await lines.toTextFiles('out/*.txt.gz');
+   */
+  toTextFiles(path: string | readonly string[], options: ToTextFilesOptions = {}): Promise<string[]> {
+    return toTextFiles(this, path, options);
+  }
+
+  /**
+   * The partitions as `Delayed` values of `@dask-ts/graph`.
+   *
+   * @example
+   * const parts = b.toDelayed();
+   */
+  toDelayed(): Delayed<T[]>[] {
+    const parts: Delayed<T[]>[] = [];
+    for (let i = 0; i < this.npartitions; i++) {
+      parts.push(delayed(new Partition<T>(this, i)) as unknown as Delayed<T[]>);
+    }
+    return parts;
+  }
+
+  /**
+   * Computes the bag: all elements, in partition order (default scheduler: `threads`).
+   *
+   * @example
+   * await b.compute({ scheduler: 'sync' });
+   */
+  async compute(options: GraphComputeOptions = {}): Promise<T[]> {
+    const [v] = await compute(this, options);
+    return v as T[];
+  }
+
+  /**
+   * Computes the partitions and returns a bag holding them as data.
+   *
+   * @example
+   * const cached = await b.persist();
+   */
+  async persist(options: GraphComputeOptions = {}): Promise<Bag<T>> {
+    const [p] = await persist(this, options);
+    return p as Bag<T>;
+  }
+
+  [daskGraph](): Map<string, GraphNode> {
+    return assemble([this.layer]);
+  }
+
+  [daskGraphInto](into: Map<string, GraphNode>, seen: Set<unknown>): void {
+    addLayersInto([this.layer], into, seen);
+  }
+
+  [daskKeys](): NestedKeys[] {
+    const keys: string[] = [];
+    for (let i = 0; i < this.npartitions; i++) keys.push(this.partitionKey(i));
+    return keys;
+  }
+
+  [daskFinalize](values: readonly unknown[]): T[] {
+    return agg.concatParts(values as T[][]);
+  }
+
+  [daskFinalizeRef](): PortableFunctionRef {
+    return kernel('concatList');
+  }
+
+  [daskRebuild](values: ReadonlyMap<string, unknown>): Bag<T> {
+    const keys = this[daskKeys]() as string[];
+    const layer = new Layer(this.name, [], () => keys.map((k) => [k, data(values.get(k))] as const));
+    return new Bag<T>(this.name, this.npartitions, layer);
+  }
+
+  [tokenizeSymbol](): unknown {
+    return ['Bag', this.name];
+  }
+
+  toString(): string {
+    return `Bag<${this.name}, npartitions=${this.npartitions}>`;
+  }
+}
+
+/**
+ * What `mapPartitions` passes for extra arguments: the matching partition of a bag, the value of
+ * an Item or Delayed, other values as they are.
+ *
+ * @example
+ * type P = PartitionArgs<[Bag<number>, string]>; // [number[], string]
+ */
+export type PartitionArgs<A extends readonly unknown[]> = {
+  -readonly [K in keyof A]: A[K] extends Bag<infer U> ? U[] : ArgValues<[A[K]]>[0];
+};
+
+/** One partition of a bag, as a collection (what `toDelayed` wraps). */
+class Partition<T> implements Collection<T[]> {
+  constructor(
+    private readonly bag: Bag<T>,
+    private readonly index: number,
+  ) {}
+  [daskGraph](): Map<string, GraphNode> {
+    return this.bag[daskGraph]();
+  }
+  [daskGraphInto](into: Map<string, GraphNode>, seen: Set<unknown>): void {
+    this.bag[daskGraphInto](into, seen);
+  }
+  [daskKeys](): NestedKeys[] {
+    return [this.bag.partitionKey(this.index)];
+  }
+  [daskFinalize](values: readonly unknown[]): T[] {
+    return values[0] as T[];
+  }
+  [daskFinalizeRef](): PortableFunctionRef {
+    return kernel('first');
+  }
+}

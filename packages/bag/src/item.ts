@@ -1,0 +1,124 @@
+// Item: the lazy single value an aggregation returns (`b.sum()`, `b.count()`...). Like a Delayed
+// value it is a collection with one key; `compute()` gives the value, `apply` builds on it lazily,
+// and it can be passed to bag operations as an argument broadcast to every element.
+import {
+  daskFinalize,
+  daskGraph,
+  daskKeys,
+  daskRebuild,
+  data,
+  task,
+  type Collection,
+  type GraphNode,
+  type NestedKeys,
+  type PortableFunctionRef,
+} from '@dask-ts/protocol';
+import {
+  compute,
+  daskFinalizeRef,
+  daskGraphInto,
+  delayed,
+  persist,
+  tokenize,
+  tokenizeSymbol,
+  type Delayed,
+  type GraphComputeOptions,
+} from '@dask-ts/graph';
+import { assemble, Layer, addLayersInto } from './layers.js';
+import { fnArg, type FnOptions, type UserFn } from './fn-arg.js';
+import { kernel } from './kernels.js';
+
+/**
+ * A lazy single value, the result of an aggregation.
+ *
+ * @example
+ * const total: Item<number> = fromSequence([1, 2, 3]).sum();
+ * await total.compute(); // 6
+ */
+export class Item<T> implements Collection<T> {
+  /** @internal Use aggregations (`sum`, `count`, `fold`...) to make Items. */
+  constructor(
+    /** The key of the value in the graph. */
+    readonly key: string,
+    /** @internal */
+    readonly layer: Layer,
+  ) {}
+
+  /**
+   * Computes the value (default scheduler: `threads`).
+   *
+   * @example
+   * await b.count().compute({ scheduler: 'sync' });
+   */
+  async compute(options: GraphComputeOptions = {}): Promise<T> {
+    const [v] = await compute(this, options);
+    return v as T;
+  }
+
+  /**
+   * Computes the value and returns an Item holding it as data.
+   *
+   * @example
+   * const n = await b.count().persist();
+   */
+  async persist(options: GraphComputeOptions = {}): Promise<Item<T>> {
+    const [p] = await persist(this, options);
+    return p as Item<T>;
+  }
+
+  /**
+   * A lazy `fn(value)`.
+   *
+   * @example
+   * const avg = b.sum().apply((s) => s / 10);
+   */
+  apply<R>(fn: UserFn<(value: T) => R>, options: FnOptions = {}): Item<R> {
+    const f = fnArg(fn, options, 'apply');
+    const key = `apply-${tokenize(this.key, f.token)}`;
+    const layer = new Layer(key, [this.layer], () => [[key, task(kernel('applyTo'), [f.arg, { $ref: this.key }])]]);
+    return new Item<R>(key, layer);
+  }
+
+  /**
+   * The value as a `Delayed` of `@dask-ts/graph`.
+   *
+   * @example
+   * const d = b.sum().toDelayed();
+   */
+  toDelayed(): Delayed<T> {
+    return delayed(this) as unknown as Delayed<T>;
+  }
+
+  [daskGraph](): Map<string, GraphNode> {
+    return assemble([this.layer]);
+  }
+
+  [daskGraphInto](into: Map<string, GraphNode>, seen: Set<unknown>): void {
+    addLayersInto([this.layer], into, seen);
+  }
+
+  [daskKeys](): NestedKeys[] {
+    return [this.key];
+  }
+
+  [daskFinalize](values: readonly unknown[]): T {
+    return values[0] as T;
+  }
+
+  [daskFinalizeRef](): PortableFunctionRef {
+    return kernel('first');
+  }
+
+  [daskRebuild](values: ReadonlyMap<string, unknown>): Item<T> {
+    const v = values.get(this.key);
+    return new Item<T>(this.key, new Layer(this.key, [], () => [[this.key, data(v)]]));
+  }
+
+  [tokenizeSymbol](): unknown {
+    return ['Item', this.key];
+  }
+
+  toString(): string {
+    return `Item<${this.key}>`;
+  }
+}

@@ -1,0 +1,162 @@
+// compute and persist: gather the graphs of every collection among the arguments into one graph
+// (Delayed values add their nodes into a shared map, so shared ancestors are walked once), cull it
+// to the requested keys, validate it, fuse linear chains (unless `optimize: false`), hand it to a
+// scheduler from the protocol's registry, and finalize each collection. Values that are not
+// collections pass through unchanged, like `dask.compute`.
+import {
+  daskFinalize,
+  daskGraph,
+  daskKeys,
+  daskRebuild,
+  flattenKeys,
+  getScheduler,
+  isCollection,
+  isPlainObject,
+  type Collection,
+  type ComputeOptions,
+  type GraphNode,
+  type Scheduler,
+} from '@dask-ts/protocol';
+import { cull } from './cull.js';
+import { fuse } from './fuse.js';
+import { validateGraph } from './validate.js';
+
+/**
+ * The optional method through which a collection adds its nodes into a shared graph, skipping
+ * what is already there (`seen` holds foreign collections already merged).
+ *
+ * @example
+ * if (typeof c[daskGraphInto] === 'function') c[daskGraphInto](graph, new Set());
+ */
+export const daskGraphInto: unique symbol = Symbol.for('dask-ts.graph-into') as never;
+
+/** A collection that can add its nodes into a shared graph. */
+interface GraphInto {
+  [daskGraphInto](into: Map<string, GraphNode>, seen: Set<unknown>): void;
+}
+
+/**
+ * Options of {@link compute} and {@link persist}: the scheduler's options plus which scheduler
+ * (a registered name or an instance; default: the registry's default) and whether to optimize.
+ *
+ * @example
+ * await compute(x, { scheduler: 'threads', optimize: false, onProgress: (p) => console.log(p.done) });
+ */
+export interface GraphComputeOptions extends ComputeOptions {
+  readonly scheduler?: string | Scheduler;
+  /** Fuse linear chains before scheduling (default true). */
+  readonly optimize?: boolean;
+}
+
+/**
+ * The results of {@link compute}: each collection replaced by its computed value.
+ *
+ * @example
+ * type R = Computed<[Delayed<number>, string]>; // [number, string]
+ */
+export type Computed<T extends readonly unknown[]> = {
+  -readonly [K in keyof T]: T[K] extends Collection<infer R> ? R : T[K];
+};
+
+const OPTION_KEYS = new Set(['scheduler', 'optimize', 'signal', 'onProgress', 'progress']);
+
+function splitOptions(args: readonly unknown[]): [unknown[], GraphComputeOptions] {
+  const last = args[args.length - 1];
+  if (
+    args.length > 0 &&
+    isPlainObject(last) &&
+    !isCollection(last) &&
+    Object.keys(last).every((k) => OPTION_KEYS.has(k))
+  ) {
+    return [args.slice(0, -1), last as GraphComputeOptions];
+  }
+  return [args.slice(), {}];
+}
+
+function addGraph(c: Collection, into: Map<string, GraphNode>, seen: Set<unknown>): void {
+  const adder = (c as Partial<GraphInto>)[daskGraphInto];
+  if (typeof adder === 'function') {
+    adder.call(c, into, seen);
+    return;
+  }
+  if (seen.has(c)) return;
+  seen.add(c);
+  for (const [k, v] of c[daskGraph]()) into.set(k, v);
+}
+
+async function run(
+  values: readonly unknown[],
+  options: GraphComputeOptions,
+): Promise<{ keys: (string[] | undefined)[]; byKey: Map<string, unknown> }> {
+  const graph = new Map<string, GraphNode>();
+  const seen = new Set<unknown>();
+  const keys: (string[] | undefined)[] = [];
+  const wanted = new Set<string>();
+  for (const v of values) {
+    if (!isCollection(v)) {
+      keys.push(undefined);
+      continue;
+    }
+    addGraph(v, graph, seen);
+    const flat = flattenKeys(v[daskKeys]());
+    keys.push(flat);
+    for (const k of flat) wanted.add(k);
+  }
+  const byKey = new Map<string, unknown>();
+  if (wanted.size === 0) return { keys, byKey };
+  const all = [...wanted];
+  let g = cull(graph, all);
+  validateGraph(g, all);
+  if (options.optimize !== false) g = fuse(g, { keep: all }).graph;
+  const { scheduler: spec, optimize: _optimize, ...schedulerOptions } = options;
+  const scheduler = getScheduler(spec);
+  const results = await scheduler.get(g, all, schedulerOptions);
+  for (let i = 0; i < all.length; i++) byKey.set(all[i], results[i]);
+  return { keys, byKey };
+}
+
+/**
+ * Computes any number of collections (Delayed values, arrays, bags...) together, sharing their
+ * common tasks; other values pass through. The last argument may be {@link GraphComputeOptions}.
+ *
+ * @example
+ * const inc = delayed((x: number) => x + 1);
+ * const [a, b, c] = await compute(inc(1), inc(2), 'plain'); // [2, 3, 'plain']
+ */
+export function compute<const T extends readonly unknown[]>(...args: [...T, GraphComputeOptions]): Promise<Computed<T>>;
+export function compute<const T extends readonly unknown[]>(...args: T): Promise<Computed<T>>;
+export async function compute(...args: unknown[]): Promise<unknown[]> {
+  const [values, options] = splitOptions(args);
+  const { keys, byKey } = await run(values, options);
+  return values.map((v, i) => {
+    const ks = keys[i];
+    return ks === undefined ? v : (v as Collection)[daskFinalize](ks.map((k) => byKey.get(k)));
+  });
+}
+
+/**
+ * Computes collections and returns them again with their keys held as computed data (through
+ * each collection's `daskRebuild`), so later computations start from the results.
+ *
+ * @example
+ * const [total] = await persist(sum); // total is a Delayed whose value is already computed
+ */
+export function persist<const T extends readonly unknown[]>(...args: [...T, GraphComputeOptions]): Promise<{ -readonly [K in keyof T]: T[K] }>;
+export function persist<const T extends readonly unknown[]>(...args: T): Promise<{ -readonly [K in keyof T]: T[K] }>;
+export async function persist(...args: unknown[]): Promise<unknown[]> {
+  const [values, options] = splitOptions(args);
+  values.forEach((v, i) => {
+    if (isCollection(v) && typeof v[daskRebuild] !== 'function') {
+      throw new TypeError(
+        `persist: argument ${i} is a collection without a [daskRebuild] method, so it cannot hold computed results; use compute() instead`,
+      );
+    }
+  });
+  const { keys, byKey } = await run(values, options);
+  return values.map((v, i) => {
+    const ks = keys[i];
+    if (ks === undefined) return v;
+    const own = new Map(ks.map((k) => [k, byKey.get(k)] as const));
+    return (v as Required<Collection>)[daskRebuild](own);
+  });
+}

@@ -1,0 +1,612 @@
+// The shell shared by the local pooled runtimes (threads and processes). It owns a pool of
+// workers and one SchedulerCore shared by every concurrent compute, and translates both ways:
+// worker messages (each validated once with its zod schema; a malformed one is logged and refused,
+// never thrown) become core events, and core commands become wire messages. Events from many
+// messages are coalesced and handled in one `setImmediate` turn, and each turn's messages to a
+// worker are merged (see outbox.ts). Function references are made portable before a compute is
+// submitted, so a closure is refused before anything runs. A worker that exits unexpectedly is
+// removed from the core (its tasks are recomputed) and replaced. The pool starts on the first
+// compute, its workers are unref'd while idle (a script exits without `close`), and `close` stops
+// every worker and clears every pending turn.
+import { availableParallelism } from 'node:os';
+import {
+  ComputeAbortedError,
+  PROTOCOL_VERSION,
+  ProtocolError,
+  TaskError,
+  decodeValue,
+  encodeValue,
+  fromWorkerSchema,
+  isPlainObject,
+  parseMessage,
+  sizeOf,
+  type ComputeOptions,
+  type FromWorker,
+  type FunctionRef,
+  type Graph,
+  type PortableFunctionRef,
+  type Scheduler,
+  type SerializedError,
+  type WireTask,
+} from '@dask-ts/protocol';
+import { toPortableRef } from '@dask-ts/graph';
+import { SchedulerCore, type CoreCommand, type CoreEvent } from './core/index.js';
+import { graphOrder } from './ordering.js';
+import { Outbox, type ComputeTicket } from './outbox.js';
+import type { PoolWorker, SpawnWorker } from './pool-worker.js';
+import { createProgress, type ProgressReporter } from './progress.js';
+
+/** Consecutive workers that may die before saying hello before the pool gives up. */
+const MAX_STARTUP_FAILURES = 3;
+
+/**
+ * Options of a {@link LocalCluster}.
+ *
+ * @example
+ * const opts: LocalClusterOptions = { spawn: spawnThread, workers: 2 };
+ */
+export interface LocalClusterOptions {
+  /** How many workers (default: `os.availableParallelism()`). */
+  readonly workers?: number;
+  /** Tasks in flight per worker (the core's `queueFactor`; default 16): larger batches, less balance. */
+  readonly queueFactor?: number;
+  /** How often a task may be lost with its worker before its compute fails (default 3). */
+  readonly maxRetries?: number;
+  /** Starts one worker. */
+  readonly spawn: SpawnWorker;
+  /** Prefix of worker names (default `'worker'`). */
+  readonly prefix?: string;
+  /** The scheduler's name (default `'local'`). */
+  readonly name?: string;
+  /**
+   * Run tasks in `order()` priority (default true): fewer results held at once, at a cost of a
+   * few microseconds per task when a graph is submitted. `false` runs ready tasks in insertion order.
+   */
+  readonly order?: boolean;
+  /** Where problems (malformed messages, crashed workers) are reported; default stderr. */
+  readonly log?: (line: string) => void;
+}
+
+/**
+ * A worker of a running pool, as {@link LocalCluster.workers} lists it.
+ *
+ * @example
+ * const [first]: WorkerInfo[] = cluster.workers;
+ */
+export interface WorkerInfo {
+  readonly name: string;
+  /** Process id (processes) or thread id (threads). */
+  readonly id: number;
+  /** Whether it said hello and takes tasks. */
+  readonly ready: boolean;
+}
+
+interface Member {
+  readonly worker: PoolWorker;
+  ready: boolean;
+  refused: boolean;
+  readonly outbox: Outbox;
+}
+
+interface Compute {
+  readonly id: string;
+  readonly keys: readonly string[];
+  readonly graph: Graph;
+  readonly results: Map<string, unknown>;
+  readonly resolve: (values: unknown[]) => void;
+  readonly reject: (err: unknown) => void;
+  readonly progress: ProgressReporter | undefined;
+  done: number;
+  settled: boolean;
+  cleanup: () => void;
+}
+
+type Gather =
+  | { readonly kind: 'deliver'; readonly compute: string; readonly worker: string }
+  | {
+      readonly kind: 'fetch';
+      readonly worker: string;
+      readonly target: string;
+      readonly ticket: ComputeTicket;
+    };
+
+/**
+ * A pool of local workers (threads or processes) driven by one scheduling core; a
+ * {@link Scheduler}. Usually made with `createThreadsScheduler` or `createProcessesScheduler`.
+ *
+ * @example
+ * const cluster = new LocalCluster({ spawn: spawnThread, workers: 2 });
+ * const [y] = await cluster.get(graph, ['y']);
+ * await cluster.close();
+ */
+export class LocalCluster implements Scheduler {
+  readonly name: string;
+  private readonly size: number;
+  private readonly spawnWorker: SpawnWorker;
+  private readonly prefix: string;
+  private readonly log: (line: string) => void;
+  private readonly coreOptions: { queueFactor?: number; maxRetries?: number };
+  private readonly useOrder: boolean;
+  private core: SchedulerCore | undefined;
+  private readonly members = new Map<string, Member>();
+  private readonly computes = new Map<string, Compute>();
+  private readonly gathers = new Map<number, Gather>();
+  private pending: CoreEvent[] = [];
+  private turn: NodeJS.Immediate | undefined;
+  private nextWorker = 0;
+  private nextCompute = 0;
+  private nextGather = 0;
+  private startupFailures = 0;
+  private broken: Error | undefined;
+  private closed = false;
+  private referenced = false;
+
+  constructor(options: LocalClusterOptions) {
+    const workers = options.workers ?? availableParallelism();
+    if (!Number.isInteger(workers) || workers < 1) {
+      throw new RangeError(`workers must be a positive integer, got ${String(workers)}`);
+    }
+    this.size = workers;
+    this.spawnWorker = options.spawn;
+    this.prefix = options.prefix ?? 'worker';
+    this.name = options.name ?? 'local';
+    this.useOrder = options.order ?? true;
+    this.log = options.log ?? ((line) => void process.stderr.write(`${line}\n`));
+    this.coreOptions = {
+      ...(options.queueFactor !== undefined ? { queueFactor: options.queueFactor } : {}),
+      ...(options.maxRetries !== undefined ? { maxRetries: options.maxRetries } : {}),
+    };
+    // Validate the core options now, not on first compute.
+    new SchedulerCore(this.coreOptions);
+  }
+
+  /**
+   * The workers of the pool (empty before the first compute).
+   *
+   * @example
+   * cluster.workers.map((w) => w.name); // ['thread-0', 'thread-1']
+   */
+  get workers(): readonly WorkerInfo[] {
+    return [...this.members.values()].map((m) => ({
+      name: m.worker.name,
+      id: m.worker.id,
+      ready: m.ready,
+    }));
+  }
+
+  /**
+   * Runs `graph` on the pool and returns the values of `keys`, in order.
+   *
+   * @example
+   * const [total] = await cluster.get(graph, ['total'], { onProgress: (p) => console.log(p.done) });
+   */
+  get(graph: Graph, keys: readonly string[], options: ComputeOptions = {}): Promise<unknown[]> {
+    if (this.closed) return Promise.reject(new Error(`The ${this.name} scheduler is closed`));
+    if (this.broken !== undefined) return Promise.reject(this.broken);
+    const signal = options.signal;
+    if (signal?.aborted) return Promise.reject(new ComputeAbortedError(signal.reason));
+    try {
+      checkPortable(graph);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    this.start();
+    const id = `${this.name}-${++this.nextCompute}`;
+    const wanted = [...new Set(keys)];
+    return new Promise<unknown[]>((resolve, reject) => {
+      const compute: Compute = {
+        id,
+        keys,
+        graph,
+        results: new Map(),
+        resolve,
+        reject,
+        progress: createProgress(options, graph.size),
+        done: 0,
+        settled: false,
+        cleanup: () => undefined,
+      };
+      if (signal !== undefined) {
+        const onAbort = (): void => {
+          this.settle(compute, new ComputeAbortedError(signal.reason));
+          this.emit({ type: 'cancel', id, reason: 'aborted by its signal' });
+        };
+        signal.addEventListener('abort', onAbort, { once: true });
+        compute.cleanup = () => signal.removeEventListener('abort', onAbort);
+      }
+      this.computes.set(id, compute);
+      this.updateRefs();
+      const priorities = graphOrder(graph, this.useOrder);
+      this.emit({
+        type: 'submit',
+        id,
+        graph,
+        wanted,
+        ...(priorities !== undefined ? { priorities } : {}),
+      });
+    });
+  }
+
+  /**
+   * Stops every worker and rejects computes still running. The pool cannot be used afterwards.
+   *
+   * @example
+   * await cluster.close();
+   */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.turn !== undefined) clearImmediate(this.turn);
+    this.turn = undefined;
+    this.pending = [];
+    for (const c of [...this.computes.values()]) {
+      this.settle(c, new Error(`The ${this.name} scheduler was closed while computing`));
+    }
+    this.computes.clear();
+    this.gathers.clear();
+    const members = [...this.members.values()];
+    this.members.clear();
+    await Promise.all(members.map((m) => m.worker.kill()));
+  }
+
+  /**
+   * Stops one worker abruptly, as if it crashed (to test resilience): its tasks are recomputed
+   * elsewhere and a replacement is started.
+   *
+   * @example
+   * await cluster.kill(cluster.workers[0].name);
+   */
+  async kill(name: string): Promise<void> {
+    const m = this.members.get(name);
+    if (m === undefined) throw new Error(`No worker named '${name}' in the ${this.name} pool`);
+    await m.worker.kill();
+  }
+
+  private start(): SchedulerCore {
+    if (this.core === undefined) {
+      this.core = new SchedulerCore(this.coreOptions);
+      for (let i = 0; i < this.size; i++) this.spawn();
+    }
+    return this.core;
+  }
+
+  private spawn(): void {
+    const name = `${this.prefix}-${this.nextWorker++}`;
+    const worker = this.spawnWorker(name, {
+      message: (raw) => this.onMessage(name, raw),
+      exit: (why) => this.onExit(name, why),
+    });
+    const member: Member = {
+      worker,
+      ready: false,
+      refused: false,
+      outbox: new Outbox((msg) => worker.send(msg)),
+    };
+    this.members.set(name, member);
+    if (this.referenced) worker.ref();
+    else worker.unref();
+  }
+
+  private emit(event: CoreEvent): void {
+    this.pending.push(event);
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.turn === undefined && !this.closed) this.turn = setImmediate(() => this.runTurn());
+  }
+
+  private onMessage(name: string, raw: unknown): void {
+    const member = this.members.get(name);
+    if (member === undefined || this.closed) return;
+    let msg: FromWorker;
+    try {
+      msg = parseMessage(fromWorkerSchema, raw, name);
+    } catch (err) {
+      this.log(`dask-ts ${this.name}: refused a message: ${(err as Error).message}`);
+      return;
+    }
+    if (msg.op === 'hello') {
+      this.onHello(member, msg.version);
+      return;
+    }
+    if (!member.ready) {
+      this.log(`dask-ts ${this.name}: refused '${msg.op}' from ${name}, which has not said hello`);
+      return;
+    }
+    switch (msg.op) {
+      case 'finished': {
+        const { keys, nbytes } = msg;
+        for (let i = 0; i < keys.length; i++) {
+          this.pending.push({ type: 'finished', key: keys[i]!, worker: name, nbytes: nbytes[i] ?? 0 });
+        }
+        this.countDone(keys);
+        break;
+      }
+      case 'erred':
+        this.pending.push({ type: 'erred', key: msg.key, worker: name, error: msg.error as SerializedError });
+        break;
+      case 'gathered':
+        this.onGathered(name, msg);
+        break;
+    }
+    this.schedule();
+  }
+
+  private onHello(member: Member, version: number): void {
+    const name = member.worker.name;
+    if (version !== PROTOCOL_VERSION) {
+      const err = new ProtocolError(
+        `Worker ${name} speaks protocol version ${version}, but this scheduler speaks version ${PROTOCOL_VERSION}: install matching versions of @dask-ts/scheduler and @dask-ts/worker`,
+      );
+      this.log(`dask-ts ${this.name}: refused worker ${name}: ${err.message}`);
+      member.refused = true;
+      this.fail(err);
+      void member.worker.kill();
+      return;
+    }
+    if (member.ready) return;
+    member.ready = true;
+    this.startupFailures = 0;
+    this.emit({ type: 'add-worker', worker: name, slots: 1 });
+  }
+
+  private onGathered(from: string, msg: Extract<FromWorker, { op: 'gathered' }>): void {
+    const g = this.gathers.get(msg.id);
+    if (g === undefined || g.worker !== from) {
+      this.log(`dask-ts ${this.name}: ignored 'gathered' ${msg.id} from ${from}, which nothing asked for`);
+      return;
+    }
+    this.gathers.delete(msg.id);
+    if (g.kind === 'fetch') {
+      if (msg.missing.length > 0) {
+        this.log(`dask-ts ${this.name}: ${from} no longer holds ${msg.missing.join(', ')} for ${g.target}`);
+      }
+      const target = this.members.get(g.target);
+      if (target === undefined) return;
+      target.outbox.fetched(g.ticket, msg.keys, msg.values);
+      target.outbox.flush();
+      return;
+    }
+    const c = this.computes.get(g.compute);
+    if (msg.missing.length > 0) {
+      if (c !== undefined) {
+        this.settle(
+          c,
+          new ProtocolError(
+            `Worker ${from} no longer holds ${msg.missing.join(', ')}, which compute ${c.id} wanted`,
+          ),
+        );
+        this.pending.push({ type: 'cancel', id: g.compute, reason: 'a wanted result was missing' });
+      }
+    }
+    if (c !== undefined && !c.settled) {
+      for (let i = 0; i < msg.keys.length; i++) {
+        try {
+          c.results.set(msg.keys[i]!, decodeValue(msg.values[i]));
+        } catch (err) {
+          this.settle(c, err);
+          break;
+        }
+      }
+    }
+    // The core is told either way, so it stops holding what it delivered.
+    if (msg.keys.length > 0) this.pending.push({ type: 'delivered', id: g.compute, keys: msg.keys });
+  }
+
+  private onExit(name: string, why: string): void {
+    const member = this.members.get(name);
+    if (member === undefined || this.closed) return;
+    this.members.delete(name);
+    member.outbox.clear();
+    // Fetches from the dead worker will never be answered: let the waiting computes go on.
+    for (const [id, g] of this.gathers) {
+      if (g.worker !== name && !(g.kind === 'fetch' && g.target === name)) continue;
+      this.gathers.delete(id);
+      if (g.kind === 'fetch' && g.target !== name) {
+        const target = this.members.get(g.target);
+        if (target !== undefined) {
+          target.outbox.fetched(g.ticket, [], []);
+          target.outbox.flush();
+        }
+      }
+    }
+    if (member.refused) return;
+    if (member.ready) {
+      this.log(`dask-ts ${this.name}: ${why}; its tasks will be recomputed`);
+      this.emit({ type: 'remove-worker', worker: name, reason: why });
+    } else if (++this.startupFailures >= MAX_STARTUP_FAILURES) {
+      this.fail(new Error(`dask-ts ${this.name}: workers keep exiting before they start (${why})`));
+      return;
+    }
+    this.spawn();
+  }
+
+  /** The pool cannot work: every compute fails now and later. */
+  private fail(err: Error): void {
+    this.broken ??= err;
+    for (const c of [...this.computes.values()]) this.settle(c, err);
+    this.updateRefs();
+  }
+
+  private runTurn(): void {
+    this.turn = undefined;
+    if (this.closed || this.core === undefined) return;
+    const events = this.pending;
+    this.pending = [];
+    let commands: CoreCommand[];
+    try {
+      commands = this.core.handle(events);
+    } catch (err) {
+      this.log(`dask-ts ${this.name}: internal error in the scheduling core: ${(err as Error).stack ?? String(err)}`);
+      this.fail(err as Error);
+      return;
+    }
+    for (const cmd of commands) this.apply(cmd);
+    for (const m of this.members.values()) if (!m.outbox.empty) m.outbox.flush();
+    this.updateRefs();
+  }
+
+  private apply(cmd: CoreCommand): void {
+    switch (cmd.type) {
+      case 'compute':
+        this.sendCompute(cmd);
+        return;
+      case 'release':
+        this.members.get(cmd.worker)?.outbox.release(cmd.keys);
+        return;
+      case 'deliver': {
+        const m = this.members.get(cmd.worker);
+        if (m === undefined) return;
+        const id = ++this.nextGather;
+        this.gathers.set(id, { kind: 'deliver', compute: cmd.id, worker: cmd.worker });
+        m.worker.send({ op: 'gather', id, keys: [...cmd.keys], release: cmd.release });
+        return;
+      }
+      case 'done': {
+        const c = this.computes.get(cmd.id);
+        this.computes.delete(cmd.id);
+        if (c === undefined || c.settled) return;
+        c.done = c.graph.size;
+        const values = c.keys.map((k) => c.results.get(k));
+        this.settle(c, undefined, values);
+        return;
+      }
+      case 'failed':
+        this.finishWith(cmd.id, new TaskError(cmd.key, cmd.error, cmd.story));
+        return;
+      case 'refused':
+        this.finishWith(cmd.id, cmd.error);
+        return;
+      case 'cancelled':
+        this.finishWith(cmd.id, new ComputeAbortedError(cmd.reason));
+        return;
+      case 'lost':
+        this.finishWith(
+          cmd.id,
+          new TaskError(
+            cmd.key,
+            {
+              name: 'WorkerLostError',
+              message: `task ${cmd.key} was lost with its worker too many times`,
+            },
+            cmd.story,
+          ),
+        );
+        return;
+    }
+  }
+
+  private finishWith(id: string, err: unknown): void {
+    const c = this.computes.get(id);
+    this.computes.delete(id);
+    if (c !== undefined) this.settle(c, err);
+  }
+
+  private sendCompute(cmd: Extract<CoreCommand, { type: 'compute' }>): void {
+    const name = cmd.worker;
+    const m = this.members.get(name);
+    if (m === undefined) return;
+    const tasks: WireTask[] = [];
+    const fetchFrom = new Map<string, string[]>();
+    for (const item of cmd.items) {
+      const node = item.node;
+      if (node.kind === 'data') {
+        // Data nodes have no inputs: held before this turn's tasks, finished once sent.
+        const key = item.key;
+        const { payload } = encodeValue(node.value);
+        m.outbox.put(key, payload, () =>
+          this.emit({ type: 'finished', key, worker: name, nbytes: sizeOf(node.value) }),
+        );
+        this.countDone([key]);
+        continue;
+      }
+      for (const [dep, from] of item.fetch) {
+        let list = fetchFrom.get(from);
+        if (list === undefined) fetchFrom.set(from, (list = []));
+        list.push(dep);
+      }
+      const args = node.args.length === 0 ? [] : (encodeValue(node.args).payload as unknown[]);
+      tasks.push({ key: item.key, fn: node.fn as PortableFunctionRef, args, deps: node.deps as string[] });
+    }
+    if (tasks.length === 0) return;
+    const ticket = m.outbox.compute(tasks, fetchFrom.size);
+    for (const [from, keys] of fetchFrom) {
+      const holder = this.members.get(from);
+      const id = ++this.nextGather;
+      if (holder === undefined) {
+        m.outbox.fetched(ticket, [], []);
+        continue;
+      }
+      this.gathers.set(id, { kind: 'fetch', worker: from, target: name, ticket });
+      holder.worker.send({ op: 'gather', id, keys, release: false });
+    }
+    this.schedule();
+  }
+
+  private countDone(keys: readonly string[]): void {
+    for (const c of this.computes.values()) {
+      if (c.progress === undefined || c.settled) continue;
+      for (const k of keys) if (c.graph.has(k)) c.done++;
+      c.progress.update(Math.min(c.done, c.graph.size), 0);
+    }
+  }
+
+  private settle(c: Compute, err: unknown, values?: unknown[]): void {
+    if (c.settled) return;
+    c.settled = true;
+    c.cleanup();
+    if (err === undefined) {
+      c.progress?.finish(c.graph.size, 0);
+      c.resolve(values ?? []);
+    } else {
+      c.progress?.finish(Math.min(c.done, c.graph.size), err instanceof TaskError ? 1 : 0);
+      c.reject(err);
+    }
+    this.updateRefs();
+  }
+
+  /** Workers keep the process alive only while some compute is running. */
+  private updateRefs(): void {
+    let active = false;
+    for (const c of this.computes.values()) {
+      if (!c.settled) {
+        active = true;
+        break;
+      }
+    }
+    if (active === this.referenced) return;
+    this.referenced = active;
+    for (const m of this.members.values()) {
+      if (active) m.worker.ref();
+      else m.worker.unref();
+    }
+  }
+}
+
+/** Refuses a graph whose functions cannot leave this thread, before anything runs. */
+function checkPortable(graph: Graph): void {
+  for (const [key, node] of graph) {
+    if (node.kind !== 'task') continue;
+    if (node.fn.kind === 'local') toPortableRef(node.fn, key);
+    for (const a of node.args) if (typeof a === 'object' && a !== null) checkCalls(a, key);
+  }
+}
+
+function checkCalls(value: unknown, key: string): void {
+  if (Array.isArray(value)) {
+    for (const v of value) if (typeof v === 'object' && v !== null) checkCalls(v, key);
+    return;
+  }
+  if (!isPlainObject(value) || '$literal' in value || typeof value.$ref === 'string') return;
+  if ('$call' in value && Array.isArray(value.args)) {
+    const fn = value.$call as FunctionRef;
+    if (fn.kind === 'local') toPortableRef(fn, key);
+    checkCalls(value.args, key);
+    return;
+  }
+  for (const k in value) {
+    const v = value[k];
+    if (typeof v === 'object' && v !== null) checkCalls(v, key);
+  }
+}

@@ -1,0 +1,290 @@
+import { describe, expect, test } from '@jest/globals';
+import { GraphError } from '@dask-ts/protocol';
+import { SchedulerCore } from './core.js';
+import { Sim, data, g, t } from './test-sim.js';
+
+const boom = { name: 'TypeError', message: 'boom', stack: 'TypeError: boom\n    at f (user.js:1:1)' };
+
+describe('SchedulerCore basics', () => {
+  test('a chain runs, is delivered with release, and leaves nothing in memory', () => {
+    const sim = new Sim();
+    sim.addWorker('w0', 2);
+    const cmds = sim.handle([{ type: 'submit', id: 's1', graph: g(['x', data(1)], ['y', t('x')], ['z', t('y')]), wanted: ['z'] }]);
+    expect(cmds).toEqual([{ type: 'compute', worker: 'w0', items: [{ key: 'x', node: data(1), fetch: [] }] }]);
+    expect(sim.core.state('y')).toEqual({ state: 'waiting', waitingOn: 1 });
+    sim.finish('w0', 'x');
+    expect(sim.core.state('x')).toEqual({ state: 'memory', workers: ['w0'], nbytes: 8 });
+    sim.finish('w0', 'y');
+    expect(sim.core.state('x')).toEqual({ state: 'released' });
+    const last = sim.finish('w0', 'z');
+    expect(last).toEqual([
+      { type: 'deliver', id: 's1', worker: 'w0', keys: ['z'], release: true },
+      { type: 'release', worker: 'w0', keys: ['y'] },
+    ]);
+    expect(sim.ackDeliveries()).toEqual([{ type: 'done', id: 's1' }]);
+    expect(sim.core.counts).toMatchObject({ memory: 0, processing: 0, submissions: 0, workers: 1 });
+    expect(sim.store.get('w0')!.size).toBe(0);
+    expect(sim.core.story('y')).toEqual([
+      'y released -> waiting: submit s1',
+      'y waiting -> ready: all dependencies in memory',
+      'y ready -> processing: assigned to w0',
+      'y processing -> memory: finished on w0',
+      'y memory -> released: released',
+    ]);
+  });
+
+  test('an empty wanted list is done at once', () => {
+    const sim = new Sim();
+    expect(sim.handle([{ type: 'submit', id: 's', graph: g(['x', data(1)]), wanted: [] }])).toEqual([{ type: 'done', id: 's' }]);
+  });
+
+  test('priorities decide the order of ready tasks', () => {
+    const sim = new Sim({ queueFactor: 1 });
+    sim.addWorker('w0', 1);
+    const graph = g(['a', t()], ['b', t()], ['c', t()], ['r', t('a', 'b', 'c')]);
+    const priorities = new Map([['c', 0], ['a', 1], ['b', 2], ['r', 3]]);
+    sim.handle([{ type: 'submit', id: 's', graph, wanted: ['r'], priorities }]);
+    sim.runAll();
+    expect(sim.computed).toEqual(['c', 'a', 'b', 'r']);
+    expect(sim.ended('s')).toEqual(['done']);
+  });
+
+  test('default order is insertion order, earlier computes first', () => {
+    const sim = new Sim({ queueFactor: 1 });
+    sim.addWorker('w0', 1);
+    sim.handle([{ type: 'submit', id: 's1', graph: g(['b', t()], ['a', t()]), wanted: ['a', 'b'] }]);
+    sim.handle([{ type: 'submit', id: 's2', graph: g(['c', t()]), wanted: ['c'] }]);
+    sim.runAll();
+    expect(sim.computed).toEqual(['b', 'a', 'c']);
+  });
+
+  test('each worker gets at most slots * queueFactor tasks in flight', () => {
+    const sim = new Sim({ queueFactor: 2 });
+    sim.addWorker('w0', 2);
+    sim.addWorker('w1', 1);
+    const entries: [string, ReturnType<typeof t>][] = [];
+    for (let i = 0; i < 20; i++) entries.push([`l${i}`, t()]);
+    sim.handle([{ type: 'submit', id: 's', graph: g(...entries), wanted: entries.map(([k]) => k) }]);
+    expect(sim.inflight.get('w0')!.length).toBe(4);
+    expect(sim.inflight.get('w1')!.length).toBe(2);
+    expect(sim.core.counts.ready).toBe(14);
+    sim.runAll();
+    expect(sim.ended('s')).toEqual(['done']);
+    expect(sim.deliveries.get('s')!.sort()).toEqual(entries.map(([k]) => k).sort());
+  });
+});
+
+describe('placement', () => {
+  test('a task goes where most of its input bytes are, and fetches the rest', () => {
+    const sim = new Sim();
+    sim.addWorker('w0');
+    sim.addWorker('w1');
+    sim.handle([{ type: 'submit', id: 's', graph: g(['a', t()], ['b', t()], ['c', t('a', 'b')]), wanted: ['c'] }]);
+    expect(sim.inflight.get('w0')).toEqual(['a']);
+    expect(sim.inflight.get('w1')).toEqual(['b']);
+    sim.finish('w0', 'a');
+    sim.store.get('w1')!.add('b');
+    sim.inflight.get('w1')!.length = 0;
+    const cmds = sim.core.handle([{ type: 'finished', key: 'b', worker: 'w1', nbytes: 100 }]);
+    expect(cmds).toEqual([{ type: 'compute', worker: 'w1', items: [{ key: 'c', node: t('a', 'b'), fetch: [['a', 'w0']] }] }]);
+    sim.inflight.get('w1')!.push('c');
+    sim.store.get('w1')!.add('a');
+    sim.store.get('w1')!.add('c');
+    sim.inflight.get('w1')!.length = 0;
+    // a and b are released from every holder, the replica of a on w1 included.
+    expect(sim.core.handle([{ type: 'finished', key: 'c', worker: 'w1', nbytes: 8 }])).toEqual([
+      { type: 'deliver', id: 's', worker: 'w1', keys: ['c'], release: true },
+      { type: 'release', worker: 'w0', keys: ['a'] },
+      { type: 'release', worker: 'w1', keys: ['a', 'b'] },
+    ]);
+    sim.core.validate();
+  });
+
+  test('data nodes are placed like tasks', () => {
+    const sim = new Sim();
+    sim.addWorker('w0');
+    const cmds = sim.handle([{ type: 'submit', id: 's', graph: g(['d', data([1, 2])]), wanted: ['d'] }]);
+    expect(cmds).toEqual([{ type: 'compute', worker: 'w0', items: [{ key: 'd', node: data([1, 2]), fetch: [] }] }]);
+  });
+});
+
+describe('refusals', () => {
+  const refuse = (graph: ReturnType<typeof g>, wanted: string[]): GraphError => {
+    const core = new SchedulerCore();
+    core.handle([{ type: 'add-worker', worker: 'w0', slots: 1 }]);
+    const cmds = core.handle([{ type: 'submit', id: 's', graph, wanted }]);
+    expect(cmds).toHaveLength(1);
+    const c = cmds[0]!;
+    if (c.type !== 'refused') throw new Error(`expected refused, got ${c.type}`);
+    expect(c.error).toBeInstanceOf(GraphError);
+    expect(core.counts.tasks).toBe(0);
+    core.validate();
+    return c.error as GraphError;
+  };
+
+  test('a missing dependency', () => {
+    const e = refuse(g(['y', t('x')]), ['y']);
+    expect(e.message).toBe('Task y depends on missing key x');
+    expect(e.keys).toEqual(['y', 'x']);
+  });
+
+  test('a missing wanted key', () => {
+    const e = refuse(g(['y', data(1)]), ['nope']);
+    expect(e.message).toBe('Wanted key nope is not in the graph');
+    expect(e.keys).toEqual(['nope']);
+  });
+
+  test('a cycle, named', () => {
+    const e = refuse(g(['a', t('c')], ['b', t('a')], ['c', t('b')], ['d', t('a')]), ['d']);
+    expect(e.message).toBe('Graph has a cycle: a -> c -> b -> a (each key depends on the next)');
+    expect(e.keys).toEqual(['a', 'c', 'b']);
+  });
+
+  test('a self-dependency', () => {
+    expect(refuse(g(['a', t('a')]), ['a']).message).toBe('Graph has a cycle: a -> a (each key depends on the next)');
+  });
+
+  test('a long chain is checked without recursion', () => {
+    const entries: [string, ReturnType<typeof t>][] = [['k0', t()]];
+    for (let i = 1; i < 200000; i++) entries.push([`k${i}`, t(`k${i - 1}`)]);
+    entries.push(['k0x', t('missing')]);
+    expect(refuse(new Map(entries), ['k199999']).message).toBe('Task k0x depends on missing key missing');
+  });
+
+  test('a duplicate submission id', () => {
+    const core = new SchedulerCore();
+    core.handle([{ type: 'submit', id: 's', graph: g(['x', data(1)]), wanted: ['x'] }]);
+    const [c] = core.handle([{ type: 'submit', id: 's', graph: g(['x', data(1)]), wanted: ['x'] }]);
+    expect(c).toMatchObject({ type: 'refused', id: 's' });
+    expect((c as { error: Error }).error.message).toBe('Submission s is already running');
+  });
+});
+
+describe('failures', () => {
+  test('an erred task errs its dependents and fails the computes wanting them, with its story', () => {
+    const sim = new Sim();
+    sim.addWorker('w0');
+    sim.addWorker('w1');
+    const graph = g(['x', t()], ['y', t('x')], ['z', t('y')], ['ok', t()]);
+    sim.handle([{ type: 'submit', id: 's1', graph, wanted: ['z'] }]);
+    sim.handle([{ type: 'submit', id: 's2', graph, wanted: ['ok'] }]);
+    const cmds = sim.finish('w0', 'x', boom);
+    const failed = cmds.find((c) => c.type === 'failed');
+    expect(failed).toEqual({
+      type: 'failed',
+      id: 's1',
+      key: 'x',
+      error: boom,
+      story: ['x released -> ready: submit s1', 'x ready -> processing: assigned to w0', 'x processing -> erred: erred on w0: TypeError: boom'],
+    });
+    expect(sim.core.state('z')).toEqual({ state: 'erred', error: boom, origin: 'x' });
+    expect(sim.core.story('z').at(-1)).toBe('z waiting -> erred: dependency y erred');
+    expect(sim.core.story('y').at(-1)).toBe('y waiting -> erred: dependency x erred');
+    sim.runAll();
+    expect(sim.ended('s1')).toEqual(['failed']);
+    expect(sim.ended('s2')).toEqual(['done']);
+    expect(sim.core.counts.memory).toBe(0);
+  });
+
+  test('a later compute retries an erred key', () => {
+    const sim = new Sim();
+    sim.addWorker('w0');
+    sim.handle([{ type: 'submit', id: 's1', graph: g(['x', t()]), wanted: ['x'] }]);
+    sim.finish('w0', 'x', boom);
+    sim.handle([{ type: 'submit', id: 's2', graph: g(['x', t()]), wanted: ['x'] }]);
+    sim.runAll();
+    expect(sim.ended('s1')).toEqual(['failed']);
+    expect(sim.ended('s2')).toEqual(['done']);
+  });
+});
+
+describe('sharing and cancelling', () => {
+  test('keys in memory are reused by a later compute, not recomputed', () => {
+    const sim = new Sim();
+    sim.addWorker('w0');
+    sim.handle([{ type: 'submit', id: 's1', graph: g(['x', t()], ['y', t('x')]), wanted: ['x', 'y'] }]);
+    sim.finish('w0', 'x');
+    const cmds = sim.handle([{ type: 'submit', id: 's2', graph: g(['x', t()], ['z', t('x')]), wanted: ['z'] }]);
+    expect(cmds).toEqual([{ type: 'compute', worker: 'w0', items: [{ key: 'z', node: t('x'), fetch: [] }] }]);
+    sim.runAll();
+    expect(sim.computed).toEqual(['x', 'y', 'z']);
+    expect(sim.ended('s1')).toEqual(['done']);
+    expect(sim.ended('s2')).toEqual(['done']);
+    expect(sim.core.counts.memory).toBe(0);
+  });
+
+  test('cancel drops queued tasks, releases results, and the running task’s result when it finishes', () => {
+    const sim = new Sim({ queueFactor: 1 });
+    sim.addWorker('w0');
+    sim.handle([{ type: 'submit', id: 's1', graph: g(['a', t()], ['b', t()], ['c', t('a', 'b')]), wanted: ['c'] }]);
+    sim.finish('w0', 'a');
+    expect(sim.inflight.get('w0')).toEqual(['b']);
+    const cmds = sim.handle([{ type: 'cancel', id: 's1', reason: 'user' }]);
+    expect(cmds).toEqual([
+      { type: 'release', worker: 'w0', keys: ['a'] },
+      { type: 'cancelled', id: 's1', reason: 'user' },
+    ]);
+    expect(sim.core.state('c')).toEqual({ state: 'cancelled' });
+    expect(sim.core.state('b')).toEqual({ state: 'cancelled' });
+    expect(sim.finish('w0', 'b')).toEqual([{ type: 'release', worker: 'w0', keys: ['b'] }]);
+    expect(sim.computed).toEqual(['a', 'b']);
+    expect(sim.core.story('c').at(-1)).toBe('c waiting -> cancelled: cancel s1: user');
+    expect(sim.handle([{ type: 'cancel', id: 's1', reason: 'again' }])).toEqual([]);
+  });
+
+  test('cancel keeps what another compute needs', () => {
+    const sim = new Sim();
+    sim.addWorker('w0');
+    const graph = g(['a', t()], ['b', t('a')], ['c', t('a')]);
+    sim.handle([{ type: 'submit', id: 's1', graph, wanted: ['b'] }]);
+    sim.handle([{ type: 'submit', id: 's2', graph, wanted: ['c'] }]);
+    sim.handle([{ type: 'cancel', id: 's1', reason: 'r' }]);
+    sim.runAll();
+    expect(sim.computed).toEqual(['a', 'c']);
+    expect(sim.ended('s2')).toEqual(['done']);
+  });
+});
+
+describe('workers', () => {
+  test('a removed worker’s tasks run elsewhere and its results are recomputed', () => {
+    const sim = new Sim();
+    sim.addWorker('w0');
+    sim.addWorker('w1');
+    sim.handle([{ type: 'submit', id: 's', graph: g(['a', t()], ['b', t()], ['c', t('a', 'b')]), wanted: ['c'] }]);
+    sim.finish('w0', 'a');
+    sim.removeWorker('w0', 'crashed');
+    expect(sim.core.story('a')).toContain('a memory -> released: worker w0 removed: crashed');
+    sim.runAll();
+    expect(sim.ended('s')).toEqual(['done']);
+    expect(sim.computed.filter((k) => k === 'a')).toHaveLength(2);
+  });
+
+  test('stale events from a removed worker are ignored; impossible ones throw with the story', () => {
+    const sim = new Sim();
+    sim.addWorker('w0');
+    sim.addWorker('w1');
+    sim.handle([{ type: 'submit', id: 's', graph: g(['a', t()]), wanted: ['a'] }]);
+    sim.removeWorker('w0');
+    expect(sim.core.handle([{ type: 'finished', key: 'a', worker: 'w0', nbytes: 1 }])).toEqual([]);
+    expect(sim.core.story('a')).toContain('a processing: ignored finished from removed worker w0');
+    expect(() => sim.core.handle([{ type: 'finished', key: 'a', worker: 'w0x', nbytes: 1 }])).toThrow('worker never added');
+    sim.addWorker('w2');
+    expect(() => sim.core.handle([{ type: 'finished', key: 'a', worker: 'w2', nbytes: 1 }])).toThrow(
+      /Impossible transition: finished a on w2, but a is processing on w1\nStory of a:\n {2}a released -> ready: submit s\n/,
+    );
+  });
+
+  test('a task lost more than maxRetries times fails its compute with lost', () => {
+    const sim = new Sim({ maxRetries: 1 });
+    sim.addWorker('w0');
+    sim.handle([{ type: 'submit', id: 's', graph: g(['a', t()]), wanted: ['a'] }]);
+    sim.addWorker('w1');
+    sim.removeWorker('w0');
+    sim.addWorker('w2');
+    const cmds = sim.removeWorker('w1', 'oom');
+    const lost = cmds.find((c) => c.type === 'lost');
+    expect(lost).toMatchObject({ type: 'lost', id: 's', key: 'a' });
+    expect((lost as unknown as { story: string[] }).story.at(-1)).toMatch(/a released -> erred: Task a was lost with its worker 2 times \(maxRetries 1\)/);
+    expect(sim.ended('s')).toEqual(['lost']);
+  });
+});

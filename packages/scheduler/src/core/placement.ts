@@ -1,0 +1,112 @@
+// Workers and placement. Each worker takes at most `slots * queueFactor` tasks in flight (sent and
+// not yet finished), so the ready heap, not the workers' queues, decides what runs next and root
+// tasks are admitted only as fast as workers drain them (bounded memory). A ready task goes to the
+// live worker holding most of its input bytes when that worker has room; otherwise to the least
+// busy worker (lowest in-flight / slots) with room; with no room anywhere it waits in the heap.
+import type { TaskTable } from './task-table.js';
+
+/** The workers a core knows (removed ones stay, marked dead, so stale events can be recognized). */
+export class WorkerTable {
+  readonly names: string[] = [];
+  readonly index = new Map<string, number>();
+  slots: number[] = [];
+  cap: number[] = [];
+  occ: number[] = [];
+  alive: boolean[] = [];
+  /** Live worker indices. */
+  live: number[] = [];
+  /** Live workers with room (occ < cap). */
+  freeCount = 0;
+  private score = new Float64Array(16);
+  private readonly touched: number[] = [];
+
+  add(name: string, slots: number, queueFactor: number): number {
+    const w = this.names.length;
+    this.names.push(name);
+    this.index.set(name, w);
+    this.slots.push(slots);
+    this.cap.push(Math.max(1, Math.round(slots * queueFactor)));
+    this.occ.push(0);
+    this.alive.push(true);
+    this.live.push(w);
+    this.freeCount++;
+    if (this.score.length < this.names.length) this.score = new Float64Array(this.names.length * 2);
+    return w;
+  }
+
+  remove(w: number): void {
+    if (this.occ[w]! < this.cap[w]!) this.freeCount--;
+    this.alive[w] = false;
+    this.occ[w] = 0;
+    this.live = this.live.filter((x) => x !== w);
+  }
+
+  inc(w: number): void {
+    if (++this.occ[w]! === this.cap[w]!) this.freeCount--;
+  }
+
+  dec(w: number): void {
+    if (this.occ[w]!-- === this.cap[w]! && this.alive[w]) this.freeCount++;
+  }
+
+  /** The least busy live worker with room, or -1. */
+  leastBusy(): number {
+    let best = -1;
+    let bestLoad = Infinity;
+    const live = this.live;
+    for (let i = 0; i < live.length; i++) {
+      const w = live[i]!;
+      const o = this.occ[w]!;
+      if (o >= this.cap[w]!) continue;
+      const load = o / this.slots[w]!;
+      if (load < bestLoad) {
+        bestLoad = load;
+        best = w;
+      }
+    }
+    return best;
+  }
+
+  /** Where task `id` should run (see the file comment), or -1 when no worker has room. */
+  choose(t: TaskTable, id: number): number {
+    if (this.freeCount === 0) return -1;
+    const n = t.depCount[id]!;
+    if (n === 0 || this.live.length === 1) return this.leastBusy();
+    const s = t.depStart[id]!;
+    let best = -1;
+    if (n === 1) {
+      const d = t.deps[s]!;
+      if (!t.extraHolders.has(d)) best = t.holder0[d]!;
+    }
+    if (best < 0) {
+      const score = this.score;
+      let bestBytes = -1;
+      const touched = this.touched;
+      touched.length = 0;
+      for (let j = s; j < s + n; j++) {
+        const d = t.deps[j]!;
+        const b = t.nbytes[d]! + 1;
+        const h0 = t.holder0[d]!;
+        if (h0 < 0) continue;
+        if (score[h0] === 0) touched.push(h0);
+        score[h0]! += b;
+        const extra = t.extraHolders.get(d);
+        if (extra !== undefined) {
+          for (const h of extra) {
+            if (score[h] === 0) touched.push(h);
+            score[h]! += b;
+          }
+        }
+      }
+      for (const h of touched) {
+        if (score[h]! > bestBytes) {
+          bestBytes = score[h]!;
+          best = h;
+        }
+        score[h] = 0;
+      }
+    }
+    if (best >= 0 && this.alive[best] && this.occ[best]! < this.cap[best]!) return best;
+    return this.leastBusy();
+  }
+}

@@ -1,0 +1,40 @@
+// One compute sharing the core: its wanted keys (deduplicated ids) and, per wanted key, whether it
+// is still to be computed (PENDING, counted in the task's `wantPending`), sent to the caller with a
+// `deliver` command (SENT, from which worker), or acknowledged by a `delivered` event (DELIVERED).
+// A submission ends exactly once (done, failed, lost, cancelled) and is then forgotten.
+
+export const PENDING = 0;
+export const SENT = 1;
+export const DELIVERED = 2;
+
+/** See the file comment. */
+export class Submission {
+  readonly status: Uint8Array;
+  readonly from: Int32Array;
+  private pos: Map<number, number> | undefined;
+  undelivered: number;
+
+  constructor(
+    readonly id: string,
+    readonly idx: number,
+    readonly wanted: Int32Array,
+  ) {
+    this.status = new Uint8Array(wanted.length);
+    this.from = new Int32Array(wanted.length).fill(-1);
+    this.undelivered = wanted.length;
+  }
+
+  /** The position of task `id` among the wanted keys, or -1. */
+  indexOf(id: number): number {
+    const w = this.wanted;
+    if (w.length <= 8) {
+      for (let i = 0; i < w.length; i++) if (w[i] === id) return i;
+      return -1;
+    }
+    if (this.pos === undefined) {
+      this.pos = new Map();
+      for (let i = 0; i < w.length; i++) this.pos.set(w[i]!, i);
+    }
+    return this.pos.get(id) ?? -1;
+  }
+}

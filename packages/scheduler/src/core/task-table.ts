@@ -1,0 +1,206 @@
+// The core's task table: keys interned to dense integer ids, per-task state in growable typed
+// arrays, dependencies and dependents in CSR form. Each submit appends one block of new ids; the
+// dependencies of a task never change after it is added, and its dependents inside its own block
+// are one CSR segment. A dependent added by a later submit to an older task goes to a small
+// overflow map. Nothing here allocates per task beyond the key string and the node reference.
+import type { GraphNode, SerializedError } from '@dask-ts/protocol';
+
+/** Internal task states (numeric); `ORPHAN` is a task still running that nobody needs anymore. */
+export const WAITING = 0;
+export const READY = 1;
+export const PROCESSING = 2;
+export const MEMORY = 3;
+export const RELEASED = 4;
+export const ERRED = 5;
+export const CANCELLED = 6;
+export const ORPHAN = 7;
+export const STATE_NAMES = ['waiting', 'ready', 'processing', 'memory', 'released', 'erred', 'cancelled', 'cancelled'] as const;
+
+/** Why a task erred: its own error (`origin` = itself), a dependency's, or loss of its worker. */
+export interface ErrorInfo {
+  readonly error: SerializedError;
+  readonly origin: number;
+  readonly lost: boolean;
+}
+
+function grow<T extends Int32Array | Uint8Array | Float64Array>(a: T, n: number, fill = 0): T {
+  const b = new (a.constructor as new (n: number) => T)(n);
+  b.set(a);
+  if (fill !== 0) b.fill(fill, a.length);
+  return b;
+}
+
+/** Dense per-task storage; see the file comment. */
+export class TaskTable {
+  size = 0;
+  readonly keys: string[] = [];
+  readonly nodes: GraphNode[] = [];
+  readonly index = new Map<string, number>();
+  state = new Uint8Array(0);
+  /** Dependencies not yet in memory (WAITING tasks). */
+  waitCount = new Int32Array(0);
+  /** Dependents that hold this task (they need its result and have not finished). */
+  remaining = new Int32Array(0);
+  /** Submissions that want this key and have not been sent it yet. */
+  wantPending = new Int32Array(0);
+  /** 1 while the task holds its dependencies (counted in their `remaining`). */
+  holds = new Uint8Array(0);
+  /** Worker index of a PROCESSING or ORPHAN task. */
+  procWorker = new Int32Array(0);
+  /** First holder of a MEMORY task (-1 none); further holders in `extraHolders`. */
+  holder0 = new Int32Array(0);
+  nbytes = new Float64Array(0);
+  gen = new Int32Array(0);
+  prio = new Float64Array(0);
+  depStart = new Int32Array(0);
+  depCount = new Int32Array(0);
+  dtStart = new Int32Array(0);
+  dtCount = new Int32Array(0);
+  lostCount = new Uint8Array(0);
+  inHeap = new Uint8Array(0);
+  /** Scratch marks for traversals (compared with a moving stamp). */
+  mark = new Int32Array(0);
+  deps = new Int32Array(1024);
+  depsLen = 0;
+  dependents = new Int32Array(1024);
+  dependentsLen = 0;
+  readonly extraDependents = new Map<number, number[]>();
+  readonly extraHolders = new Map<number, number[]>();
+  readonly errors = new Map<number, ErrorInfo>();
+  /** Workers still running a task that was taken back from them (their reports are stale), oldest first. */
+  readonly staleRuns = new Map<number, number[]>();
+  readonly stateCounts = new Int32Array(8);
+  private stamp = 0;
+
+  /** Makes room for `n` tasks. */
+  reserve(n: number): void {
+    const cap = this.state.length;
+    if (n <= cap) return;
+    const c = Math.max(n, cap * 2, 1024);
+    this.state = grow(this.state, c);
+    this.waitCount = grow(this.waitCount, c);
+    this.remaining = grow(this.remaining, c);
+    this.wantPending = grow(this.wantPending, c);
+    this.holds = grow(this.holds, c);
+    this.procWorker = grow(this.procWorker, c, -1);
+    this.holder0 = grow(this.holder0, c, -1);
+    this.nbytes = grow(this.nbytes, c);
+    this.gen = grow(this.gen, c);
+    this.prio = grow(this.prio, c);
+    this.depStart = grow(this.depStart, c);
+    this.depCount = grow(this.depCount, c);
+    this.dtStart = grow(this.dtStart, c);
+    this.dtCount = grow(this.dtCount, c);
+    this.lostCount = grow(this.lostCount, c);
+    this.inHeap = grow(this.inHeap, c);
+    this.mark = grow(this.mark, c);
+  }
+
+  reserveDeps(n: number): void {
+    if (n > this.deps.length) this.deps = grow(this.deps, Math.max(n, this.deps.length * 2));
+  }
+
+  reserveDependents(n: number): void {
+    if (n > this.dependents.length) this.dependents = grow(this.dependents, Math.max(n, this.dependents.length * 2));
+  }
+
+  /** Adds a key (state RELEASED) and returns its id. */
+  add(key: string, node: GraphNode): number {
+    const id = this.size++;
+    if (id >= this.state.length) this.reserve(id + 1);
+    this.keys.push(key);
+    this.nodes.push(node);
+    this.index.set(key, id);
+    this.state[id] = RELEASED;
+    this.stateCounts[RELEASED]++;
+    return id;
+  }
+
+  /** Forgets every id from `size` on (a refused submit). */
+  truncate(size: number): void {
+    for (let id = size; id < this.size; id++) {
+      this.index.delete(this.keys[id]!);
+      this.stateCounts[this.state[id]!]--;
+      this.state[id] = 0;
+      this.depStart[id] = this.depCount[id] = this.dtStart[id] = this.dtCount[id] = 0;
+      this.gen[id] = 0;
+      this.prio[id] = 0;
+    }
+    this.keys.length = size;
+    this.nodes.length = size;
+    this.size = size;
+  }
+
+  setState(id: number, s: number): void {
+    this.stateCounts[this.state[id]!]--;
+    this.stateCounts[s]++;
+    this.state[id] = s;
+  }
+
+  /** A fresh traversal stamp; `mark[id] === stamp` means visited. */
+  nextStamp(): number {
+    return ++this.stamp;
+  }
+
+  /** Calls `f` for every dependent of `id`. */
+  forEachDependent(id: number, f: (d: number) => void): void {
+    const s = this.dtStart[id]!;
+    const e = s + this.dtCount[id]!;
+    const dl = this.dependents;
+    for (let j = s; j < e; j++) f(dl[j]!);
+    const extra = this.extraDependents.get(id);
+    if (extra !== undefined) for (const d of extra) f(d);
+  }
+
+  /** The holders of a MEMORY task. */
+  holders(id: number): number[] {
+    const h = this.holder0[id]!;
+    if (h < 0) return [];
+    const extra = this.extraHolders.get(id);
+    return extra === undefined ? [h] : [h, ...extra];
+  }
+
+  isHolder(id: number, w: number): boolean {
+    if (this.holder0[id] === w) return true;
+    if (this.extraHolders.size === 0) return false;
+    const extra = this.extraHolders.get(id);
+    return extra !== undefined && extra.includes(w);
+  }
+
+  addHolder(id: number, w: number): void {
+    const h = this.holder0[id]!;
+    if (h === w) return;
+    if (h < 0) {
+      this.holder0[id] = w;
+      return;
+    }
+    const extra = this.extraHolders.get(id);
+    if (extra === undefined) this.extraHolders.set(id, [w]);
+    else if (!extra.includes(w)) extra.push(w);
+  }
+
+  /** Removes holder `w`; returns whether any holder is left. */
+  removeHolder(id: number, w: number): boolean {
+    const extra = this.extraHolders.get(id);
+    if (this.holder0[id] === w) {
+      if (extra === undefined) {
+        this.holder0[id] = -1;
+        return false;
+      }
+      this.holder0[id] = extra.shift()!;
+      if (extra.length === 0) this.extraHolders.delete(id);
+      return true;
+    }
+    if (extra !== undefined) {
+      const i = extra.indexOf(w);
+      if (i >= 0) extra.splice(i, 1);
+      if (extra.length === 0) this.extraHolders.delete(id);
+    }
+    return this.holder0[id]! >= 0;
+  }
+
+  clearHolders(id: number): void {
+    this.holder0[id] = -1;
+    if (this.extraHolders.size > 0) this.extraHolders.delete(id);
+  }
+}

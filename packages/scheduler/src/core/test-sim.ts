@@ -1,0 +1,149 @@
+// A test shell for the core: simulated workers that hold keys, check every `compute` item's
+// inputs are local or fetched from a worker that really holds them, and record every terminal
+// command. Used by the unit and property tests only (not exported).
+import { data, task, ref, type Graph, type GraphNode, type SerializedError } from '@dask-ts/protocol';
+import { SchedulerCore, type SchedulerCoreOptions } from './core.js';
+import type { CoreCommand, CoreEvent } from './events.js';
+
+const FN = { kind: 'builtin', name: 'test.f' } as const;
+
+/** A task node reading `deps`. */
+export function t(...deps: string[]): GraphNode {
+  return task(FN, deps.map((d) => ref(d)));
+}
+
+/** A graph from [key, node] pairs. */
+export function g(...entries: [string, GraphNode][]): Graph {
+  return new Map(entries);
+}
+
+export { data };
+
+/** See the file comment. */
+export class Sim {
+  readonly core: SchedulerCore;
+  /** Tasks sent to each worker and not yet reported, in order. */
+  readonly inflight = new Map<string, string[]>();
+  /** Keys each worker holds. */
+  readonly store = new Map<string, Set<string>>();
+  /** Terminal commands per submission. */
+  readonly ends = new Map<string, CoreCommand[]>();
+  /** Keys delivered per submission (with multiplicity). */
+  readonly deliveries = new Map<string, string[]>();
+  /** Deliver commands not yet acknowledged. */
+  pendingDeliver: Extract<CoreCommand, { type: 'deliver' }>[] = [];
+  readonly computed: string[] = [];
+  readonly log: CoreCommand[] = [];
+
+  constructor(options: SchedulerCoreOptions = {}, readonly check = true) {
+    this.core = new SchedulerCore(options);
+  }
+
+  handle(events: CoreEvent[]): CoreCommand[] {
+    const cmds = this.core.handle(events);
+    if (this.check) this.core.validate();
+    for (const c of cmds) this.apply(c);
+    return cmds;
+  }
+
+  private apply(c: CoreCommand): void {
+    this.log.push(c);
+    switch (c.type) {
+      case 'compute': {
+        const store = this.store.get(c.worker);
+        if (store === undefined) throw new Error(`compute on unknown worker ${c.worker}`);
+        for (const item of c.items) {
+          const node = item.node;
+          const fetched = new Set(item.fetch.map(([k]) => k));
+          for (const [k, from] of item.fetch) {
+            if (!this.store.get(from)?.has(k)) throw new Error(`${item.key}: fetch ${k} from ${from}, which does not hold it`);
+          }
+          if (node.kind === 'task') {
+            for (const d of node.deps) {
+              if (!store.has(d) && !fetched.has(d)) throw new Error(`${item.key} on ${c.worker}: input ${d} neither local nor fetched`);
+            }
+          }
+          for (const k of fetched) store.add(k);
+          this.inflight.get(c.worker)!.push(item.key);
+          this.computed.push(item.key);
+        }
+        break;
+      }
+      case 'release': {
+        const store = this.store.get(c.worker)!;
+        for (const k of c.keys) {
+          if (!store.has(k)) throw new Error(`release ${k} on ${c.worker}, which does not hold it`);
+          store.delete(k);
+        }
+        break;
+      }
+      case 'deliver': {
+        const store = this.store.get(c.worker)!;
+        for (const k of c.keys) if (!store.has(k)) throw new Error(`deliver ${k} from ${c.worker}, which does not hold it`);
+        const list = this.deliveries.get(c.id) ?? [];
+        list.push(...c.keys);
+        this.deliveries.set(c.id, list);
+        if (c.release) for (const k of c.keys) store.delete(k);
+        this.pendingDeliver.push(c);
+        break;
+      }
+      default: {
+        const list = this.ends.get(c.id) ?? [];
+        list.push(c);
+        this.ends.set(c.id, list);
+      }
+    }
+  }
+
+  addWorker(worker: string, slots = 1): CoreCommand[] {
+    this.inflight.set(worker, []);
+    this.store.set(worker, new Set());
+    return this.handle([{ type: 'add-worker', worker, slots }]);
+  }
+
+  removeWorker(worker: string, reason = 'test'): CoreCommand[] {
+    this.inflight.delete(worker);
+    this.store.delete(worker);
+    return this.handle([{ type: 'remove-worker', worker, reason }]);
+  }
+
+  /** Finishes (or errs) the in-flight task `key` on `worker`. */
+  finish(worker: string, key: string, error?: SerializedError): CoreCommand[] {
+    const list = this.inflight.get(worker)!;
+    const i = list.indexOf(key);
+    if (i < 0) throw new Error(`${key} is not in flight on ${worker}`);
+    list.splice(i, 1);
+    if (error !== undefined) return this.handle([{ type: 'erred', key, worker, error }]);
+    this.store.get(worker)!.add(key);
+    return this.handle([{ type: 'finished', key, worker, nbytes: 8 }]);
+  }
+
+  /** Acknowledges every pending delivery. */
+  ackDeliveries(): CoreCommand[] {
+    const ds = this.pendingDeliver;
+    this.pendingDeliver = [];
+    if (ds.length === 0) return [];
+    return this.handle(ds.map((d) => ({ type: 'delivered', id: d.id, keys: d.keys })));
+  }
+
+  /** Runs everything in flight to completion (first in flight first). */
+  runAll(limit = 100000): void {
+    for (let n = 0; n < limit; n++) {
+      this.ackDeliveries();
+      let progressed = false;
+      for (const [w, list] of this.inflight) {
+        if (list.length > 0) {
+          this.finish(w, list[0]!);
+          progressed = true;
+          break;
+        }
+      }
+      if (!progressed && this.pendingDeliver.length === 0) return;
+    }
+    throw new Error('runAll: did not settle');
+  }
+
+  ended(id: string): string[] {
+    return (this.ends.get(id) ?? []).map((c) => c.type);
+  }
+}

@@ -1,0 +1,93 @@
+// The core's invariants as code, checked in O(tasks + edges) by `SchedulerCore.validate()` (tests
+// run it after every `handle`). Each violation throws an error naming the key, its state, the
+// broken invariant and the key's story.
+import type { SchedulerCore } from './core.js';
+import { PENDING } from './submission.js';
+import { ERRED, MEMORY, ORPHAN, PROCESSING, READY, STATE_NAMES, WAITING } from './task-table.js';
+
+/** Throws on the first broken invariant of `core`. */
+export function validateCore(core: SchedulerCore): void {
+  const t = core.t;
+  const wt = core.w;
+  const n = t.size;
+  const fail = (id: number, msg: string): never => {
+    throw new Error(
+      `Invariant broken for ${t.keys[id]} (${STATE_NAMES[t.state[id]!]}): ${msg}\nStory of ${t.keys[id]}:\n  ${core.story(t.keys[id]!).join('\n  ')}`,
+    );
+  };
+  const remaining = new Int32Array(n);
+  const wantPending = new Int32Array(n);
+  const occ = new Array<number>(wt.names.length).fill(0);
+  const counts = new Int32Array(8);
+  for (const sub of core.subs.values()) {
+    for (let i = 0; i < sub.wanted.length; i++) if (sub.status[i] === PENDING) wantPending[sub.wanted[i]!]++;
+    let undelivered = 0;
+    for (let i = 0; i < sub.wanted.length; i++) if (sub.status[i] !== 2) undelivered++;
+    if (undelivered !== sub.undelivered) throw new Error(`Invariant broken for submission ${sub.id}: undelivered count ${sub.undelivered}, actual ${undelivered}`);
+  }
+  for (let id = 0; id < n; id++) {
+    const s = t.state[id]!;
+    counts[s]++;
+    const active = s === WAITING || s === READY || s === PROCESSING || s === ORPHAN;
+    if ((t.holds[id] === 1) !== active) fail(id, `holds its dependencies: ${t.holds[id]}, expected ${active ? 1 : 0}`);
+    if (active) {
+      for (let j = t.depStart[id]!; j < t.depStart[id]! + t.depCount[id]!; j++) remaining[t.deps[j]!]++;
+    }
+  }
+  for (let s = 0; s < 8; s++) {
+    if (counts[s] !== t.stateCounts[s]) throw new Error(`Invariant broken: ${counts[s]} tasks ${STATE_NAMES[s]}, but counted ${t.stateCounts[s]}`);
+  }
+  for (let id = 0; id < n; id++) {
+    const s = t.state[id]!;
+    if (remaining[id] !== t.remaining[id]) fail(id, `${remaining[id]} dependents hold it, but counted ${t.remaining[id]}`);
+    if (wantPending[id] !== t.wantPending[id]) fail(id, `${wantPending[id]} computes wait for it, but counted ${t.wantPending[id]}`);
+    const needed = remaining[id]! > 0 || wantPending[id]! > 0;
+    let notInMemory = 0;
+    for (let j = t.depStart[id]!; j < t.depStart[id]! + t.depCount[id]!; j++) if (t.state[t.deps[j]!] !== MEMORY) notInMemory++;
+    switch (s) {
+      case WAITING:
+        if (!needed) fail(id, 'waiting but not needed');
+        if (t.waitCount[id] !== notInMemory || notInMemory === 0) fail(id, `waiting on ${t.waitCount[id]}, but ${notInMemory} dependencies are not in memory`);
+        break;
+      case READY:
+        if (!needed) fail(id, 'ready but not needed');
+        if (notInMemory !== 0) fail(id, `ready, but ${notInMemory} dependencies are not in memory`);
+        if (t.inHeap[id] !== 1) fail(id, 'ready but not in the ready heap');
+        break;
+      case PROCESSING:
+      case ORPHAN: {
+        if (needed !== (s === PROCESSING)) fail(id, needed ? 'orphan but needed' : 'processing but not needed');
+        const w = t.procWorker[id]!;
+        if (w < 0 || !wt.alive[w]) fail(id, `processing on a dead or no worker (${wt.names[w] ?? w})`);
+        occ[w]++;
+        if (notInMemory !== 0) fail(id, `processing, but ${notInMemory} dependencies are not in memory`);
+        break;
+      }
+      case MEMORY: {
+        if (!needed) fail(id, 'in memory but nobody needs it (leak)');
+        const hs = t.holders(id);
+        if (hs.length === 0) fail(id, 'in memory without a holder');
+        for (const h of hs) if (!wt.alive[h]) fail(id, `held by removed worker ${wt.names[h]}`);
+        break;
+      }
+      default:
+        if (needed) fail(id, `${STATE_NAMES[s]} but still needed (${wantPending[id]} computes, ${remaining[id]} dependents)`);
+        if (t.holder0[id] !== -1) fail(id, 'has a holder but is not in memory');
+        if (s === ERRED && !t.errors.has(id)) fail(id, 'erred without an error');
+    }
+  }
+  let free = 0;
+  for (let w = 0; w < wt.names.length; w++) {
+    if (wt.occ[w] !== occ[w]) throw new Error(`Invariant broken for worker ${wt.names[w]}: occupancy ${wt.occ[w]}, but ${occ[w]} tasks run there`);
+    if (wt.alive[w] && occ[w]! < wt.cap[w]!) free++;
+    if (occ[w]! > wt.cap[w]!) throw new Error(`Invariant broken for worker ${wt.names[w]}: ${occ[w]} tasks in flight, cap ${wt.cap[w]}`);
+  }
+  if (free !== wt.freeCount) throw new Error(`Invariant broken: ${free} workers have room, but counted ${wt.freeCount}`);
+  if (wt.freeCount > 0) {
+    for (const id of core.heap.ids()) if (t.state[id] === READY) fail(id, 'ready while a worker has room');
+  }
+  for (const [id, subs] of core.wantedBy) {
+    for (const sub of subs) if (core.subs.get(sub.id) !== sub) fail(id, `wanted by ended compute ${sub.id}`);
+  }
+  void ERRED;
+}

@@ -1,0 +1,46 @@
+// One member of a local pool, whatever it runs in: the cluster sees a named endpoint that sends
+// wire messages, reports raw incoming messages and its exit, can be ref'd/unref'd (an idle pool
+// must not keep a script alive) and stopped. Threads and processes implement it (threads.ts,
+// processes.ts); tests may spawn fakes.
+import type { ToWorker } from '@dask-ts/protocol';
+
+/**
+ * What a spawned worker reports to its pool.
+ *
+ * @example
+ * const events: PoolWorkerEvents = { message: (raw) => {}, exit: (why) => console.log(why) };
+ */
+export interface PoolWorkerEvents {
+  /** A raw (not yet validated) message from the worker. */
+  message(raw: unknown): void;
+  /** The worker is gone; `why` says how (exit code, signal or error). Called once. */
+  exit(why: string): void;
+}
+
+/**
+ * A running worker of a pool.
+ *
+ * @example
+ * worker.send({ op: 'release', keys: ['x'] });
+ */
+export interface PoolWorker {
+  readonly name: string;
+  /** The process id (for a process) or thread id (for a thread). */
+  readonly id: number;
+  /** Sends a message; `transfer` lists buffers to hand over (threads only). */
+  send(message: ToWorker, transfer?: readonly ArrayBuffer[]): void;
+  /** Keeps the event loop alive while the worker has work. */
+  ref(): void;
+  /** Lets the script exit while the worker is idle. */
+  unref(): void;
+  /** Stops the worker abruptly; resolves once it has exited. */
+  kill(): Promise<void>;
+}
+
+/**
+ * Starts a worker named `name`.
+ *
+ * @example
+ * const spawn: SpawnWorker = (name, events) => spawnThread(name, events);
+ */
+export type SpawnWorker = (name: string, events: PoolWorkerEvents) => PoolWorker;

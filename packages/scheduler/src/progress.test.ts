@@ -1,0 +1,71 @@
+// Progress: the bar's text, when a bar is drawn, the final call at 100%, and no timer left behind.
+import { describe, expect, it, jest } from '@jest/globals';
+import { data, ref, task, type GraphNode } from '@dask-ts/protocol';
+import { createProgress, renderBar } from './progress.js';
+import { syncScheduler } from './index.js';
+import { src, treeReduction } from './__tests__/graphs.js';
+
+function sink(isTTY: boolean): { write: (t: string) => boolean; isTTY: boolean; text: string[] } {
+  const text: string[] = [];
+  return { text, isTTY, write: (t: string) => text.push(t) > 0 };
+}
+
+describe('progress', () => {
+  it('renders tasks done of total, the rate and the time left', () => {
+    expect(renderBar(50, 100, 0, 1000)).toBe('[############------------]  50/100   50%  50 tasks/s  1.0s left');
+    expect(renderBar(100, 100, 0, 2000)).toBe('[########################]  100/100  100%  50 tasks/s  2.0s');
+    expect(renderBar(0, 10, 0, 0)).toBe('[------------------------]  0/10    0%  0 tasks/s  ? left');
+    expect(renderBar(3, 10, 1, 1000)).toMatch(/1 erred$/);
+  });
+
+  it('is off unless asked for; a bar needs a terminal unless forced', () => {
+    expect(createProgress({}, 10, sink(true))).toBeUndefined();
+    expect(createProgress({ progress: true }, 10, sink(false))).toBeUndefined();
+    expect(createProgress({ progress: true }, 10, sink(true))).toBeDefined();
+    expect(createProgress({ progress: 'always' }, 10, sink(false))).toBeDefined();
+  });
+
+  it('throttles updates, then finishes at 100% with a newline', () => {
+    const out = sink(true);
+    const calls: number[] = [];
+    const p = createProgress({ progress: true, onProgress: (i) => calls.push(i.done) }, 10, out)!;
+    p.update(1, 0);
+    p.update(2, 0); // within the interval: dropped
+    p.finish(10, 0);
+    p.finish(10, 0); // idempotent
+    expect(calls).toEqual([1, 10]);
+    expect(out.text).toHaveLength(2);
+    expect(out.text[0]!.startsWith('\r\u001b[2K[')).toBe(true);
+    expect(out.text[1]).toContain('10/10  100%');
+    expect(out.text[1]!.endsWith('\n')).toBe(true);
+  });
+
+  it('draws the bar on stderr for a sync compute and leaves no timer', async () => {
+    const writes: string[] = [];
+    const spy = jest.spyOn(process.stderr, 'write').mockImplementation((t: string | Uint8Array) => {
+      writes.push(String(t));
+      return true;
+    });
+    try {
+      const before = process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+      const { graph, key, expected } = treeReduction(3000);
+      expect(await syncScheduler.get(graph, [key], { progress: 'always' })).toEqual([expected]);
+      expect(process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length).toBe(before);
+    } finally {
+      spy.mockRestore();
+    }
+    const last = writes[writes.length - 1]!;
+    expect(last).toContain('5999/5999  100%');
+    expect(last.endsWith('\n')).toBe(true);
+  });
+
+  it('reports erred tasks in the final call when a compute fails', async () => {
+    const calls: { done: number; erred: number }[] = [];
+    const g = new Map<string, GraphNode>([
+      ['x', data(1)],
+      ['y', task(src('() => { throw new Error("x"); }'), [ref('x')])],
+    ]);
+    await expect(syncScheduler.get(g, ['y'], { onProgress: (p) => calls.push(p) })).rejects.toThrow();
+    expect(calls[calls.length - 1]).toMatchObject({ erred: 1 });
+  });
+});

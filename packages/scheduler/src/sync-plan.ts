@@ -1,0 +1,257 @@
+// The sync scheduler's plan: the graph interned to ints, validated, culled and ordered, so the
+// task loop works on flat typed arrays only. On large graphs the cost is dominated by hash-map
+// operations, so planning does exactly one map insertion per key (its slot is its position in the
+// graph's insertion order) and one lookup per dependency edge; everything after that is int
+// arrays. A depth-first walk from the wanted keys over those ints culls what is not needed, finds
+// a missing dependency or a cycle (a GraphError naming the culprits), and hands out steps in
+// post-order with dependencies visited in `order()` priority (argument order without one): a
+// topological order that finishes a branch before starting the next. Each task's arguments get a
+// shape: top-level `$ref`s become slot reads; anything nested falls back to `substitute`.
+import { GraphError, isPlainObject, type Graph, type GraphNode, type Task } from '@dask-ts/protocol';
+
+/** How the loop builds a task's arguments. */
+export const enum ArgMode {
+  /** A data node: no call. */
+  Data = 0,
+  /** Each argument is either a top-level reference (a slot) or a value used as it is. */
+  Slots = 1,
+  /** Something nested (a reference inside an array or object, a `$call`, a `$literal`). */
+  Substitute = 2,
+}
+
+/**
+ * The flat form of a graph for one compute. Every key has a slot (its position in the graph);
+ * `order` lists the slots the compute needs, in execution order. Other arrays are per slot.
+ */
+export interface SyncPlan {
+  /** Canonical key of each slot. */
+  readonly keys: string[];
+  /** Node of each slot. */
+  readonly nodes: GraphNode[];
+  /** Slots to run, in a topological order (only what the wanted keys need). */
+  readonly order: Int32Array;
+  /** Dependency slots of slot s: `deps[depStart[s] .. depStart[s + 1])`, in `node.deps` order. */
+  readonly depStart: Int32Array;
+  readonly deps: Int32Array;
+  /** Dependents that will run, plus one for each time the slot is wanted; released at zero. */
+  readonly refcount: Int32Array;
+  /** How each slot's arguments are built. */
+  readonly mode: Uint8Array;
+  /** For `Slots`: argument j of slot s reads slot `argSlot[argStart[s] + j]` (-1: the literal). */
+  readonly argStart: Int32Array;
+  readonly argSlot: Int32Array;
+  /** Slot of each wanted key, in the order asked. */
+  readonly wanted: Int32Array;
+}
+
+const ON_STACK = 1;
+const DONE = 2;
+const MISSING = -1;
+
+/**
+ * Validates, culls and interns `graph` for the wanted `keys`. `priorities` (smaller first, as
+ * from `order()`) chooses which dependency branch is walked first.
+ *
+ * @example
+ * const plan = planGraph(new Map([['x', data(1)]]), ['x']);
+ */
+export function planGraph(
+  graph: Graph,
+  keys: readonly string[],
+  priorities?: ReadonlyMap<string, number>,
+): SyncPlan {
+  const n = graph.size;
+  const index = new Map<string, number>();
+  const slotKeys = new Array<string>(n);
+  const nodes = new Array<GraphNode>(n);
+  let s = 0;
+  let edges = 0;
+  let argCount = 0;
+  for (const [k, node] of graph) {
+    index.set(k, s);
+    slotKeys[s] = k;
+    nodes[s++] = node;
+    if (node.kind === 'task') {
+      edges += node.deps.length;
+      argCount += node.args.length;
+    }
+  }
+  const depStart = new Int32Array(n + 1);
+  const deps = new Int32Array(edges);
+  const argStart = new Int32Array(n + 1);
+  const mode = new Uint8Array(n);
+  let e = 0;
+  let a = 0;
+  for (let i = 0; i < n; i++) {
+    depStart[i] = e;
+    argStart[i] = a;
+    const node = nodes[i]!;
+    if (node.kind !== 'task') continue;
+    for (const d of node.deps) deps[e++] = index.get(d) ?? MISSING;
+    a += node.args.length;
+  }
+  depStart[n] = e;
+  argStart[n] = a;
+
+  const wanted = new Int32Array(keys.length);
+  for (let i = 0; i < keys.length; i++) {
+    const slot = index.get(keys[i]!);
+    if (slot === undefined) {
+      throw new GraphError(`Wanted key ${keys[i]} is not in the graph`, [keys[i]!]);
+    }
+    wanted[i] = slot;
+  }
+
+  const prio = priorities === undefined ? undefined : slotPriorities(priorities, index, n);
+  const order = walk(nodes, slotKeys, depStart, deps, wanted, prio);
+
+  const refcount = new Int32Array(n);
+  const argSlot = new Int32Array(argCount);
+  for (let i = 0; i < order.length; i++) {
+    const t = order[i]!;
+    for (let j = depStart[t]!, end = depStart[t + 1]!; j < end; j++) refcount[deps[j]!]!++;
+    const node = nodes[t]!;
+    if (node.kind === 'task') {
+      mode[t] = slotArgs(node, deps, depStart[t]!, argSlot, argStart[t]!)
+        ? ArgMode.Slots
+        : ArgMode.Substitute;
+    }
+  }
+  for (let i = 0; i < wanted.length; i++) refcount[wanted[i]!]!++;
+  return { keys: slotKeys, nodes, order, depStart, deps, refcount, mode, argStart, argSlot, wanted };
+}
+
+/** Depth-first post-order from the wanted slots; throws on a missing dependency or a cycle. */
+function walk(
+  nodes: GraphNode[],
+  keys: string[],
+  depStart: Int32Array,
+  deps: Int32Array,
+  wanted: Int32Array,
+  prio: Float64Array | undefined,
+): Int32Array {
+  const n = nodes.length;
+  const state = new Uint8Array(n);
+  const order = new Int32Array(n);
+  const stack = new Int32Array(n);
+  const pos = new Int32Array(n);
+  let steps = 0;
+  for (let w = 0; w < wanted.length; w++) {
+    const root = wanted[w]!;
+    if (state[root] !== 0) continue;
+    let top = 0;
+    stack[0] = root;
+    pos[0] = 0;
+    state[root] = ON_STACK;
+    const children = prio === undefined ? undefined : new Map<number, Int32Array>();
+    while (top >= 0) {
+      const t = stack[top]!;
+      const start = depStart[t]!;
+      const p = pos[top]!;
+      if (start + p < depStart[t + 1]!) {
+        pos[top] = p + 1;
+        const d = children === undefined ? deps[start + p]! : sortedChildren(children, t, deps, depStart, prio!)[p]!;
+        if (d === MISSING) throw missingDependency(nodes[t] as Task, keys[t]!, deps, start);
+        const st = state[d];
+        if (st === 0) {
+          state[d] = ON_STACK;
+          stack[++top] = d;
+          pos[top] = 0;
+        } else if (st === ON_STACK) {
+          const cycle: string[] = [];
+          for (let i = stack.indexOf(d); i <= top; i++) cycle.push(keys[stack[i]!]!);
+          throw new GraphError(
+            `Graph has a cycle: ${[...cycle, keys[d]!].join(' -> ')} (each key depends on the next)`,
+            cycle,
+          );
+        }
+      } else {
+        state[t] = DONE;
+        order[steps++] = t;
+        top--;
+      }
+    }
+  }
+  return order.subarray(0, steps);
+}
+
+function missingDependency(node: Task, key: string, deps: Int32Array, start: number): GraphError {
+  let i = 0;
+  while (deps[start + i] !== MISSING) i++;
+  const d = node.deps[i]!;
+  return new GraphError(`Task ${key} depends on missing key ${d}`, [key, d]);
+}
+
+function slotPriorities(
+  priorities: ReadonlyMap<string, number>,
+  index: Map<string, number>,
+  n: number,
+): Float64Array {
+  const prio = new Float64Array(n);
+  for (const [k, p] of priorities) {
+    const s = index.get(k);
+    if (s !== undefined) prio[s] = p;
+  }
+  return prio;
+}
+
+function sortedChildren(
+  cache: Map<number, Int32Array>,
+  t: number,
+  deps: Int32Array,
+  depStart: Int32Array,
+  prio: Float64Array,
+): Int32Array {
+  let c = cache.get(t);
+  if (c === undefined) {
+    c = deps.slice(depStart[t]!, depStart[t + 1]!);
+    if (c.length > 1) c.sort((x, y) => (x < 0 ? -1 : y < 0 ? 1 : prio[x]! - prio[y]!));
+    cache.set(t, c);
+  }
+  return c;
+}
+
+/**
+ * Fills the argument slots of a task from its dependency slots (`node.deps[i]` is at
+ * `depSlots[at + i]`); false when some argument needs `substitute`.
+ */
+function slotArgs(
+  node: Task,
+  depSlots: Int32Array,
+  at: number,
+  out: Int32Array,
+  outAt: number,
+): boolean {
+  const args = node.args;
+  const deps = node.deps;
+  for (let j = 0; j < args.length; j++) {
+    const v = args[j];
+    if (typeof v !== 'object' || v === null) {
+      out[outAt + j] = -1;
+    } else if (isPlainObject(v) && typeof v.$ref === 'string') {
+      const r = v.$ref;
+      let d = 0;
+      while (d < deps.length && deps[d] !== r) d++;
+      if (d === deps.length) return false;
+      out[outAt + j] = depSlots[at + d]!;
+    } else if (needsSubstitute(v)) {
+      return false;
+    } else {
+      out[outAt + j] = -1;
+    }
+  }
+  return true;
+}
+
+/** Whether a value holds a reference, an inline call or a literal wrapper somewhere inside. */
+function needsSubstitute(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  if (Array.isArray(value)) {
+    for (const v of value) if (needsSubstitute(v)) return true;
+    return false;
+  }
+  if (!isPlainObject(value)) return false;
+  if (typeof value.$ref === 'string' || '$literal' in value || '$call' in value) return true;
+  for (const k in value) if (needsSubstitute(value[k])) return true;
+  return false;
+}

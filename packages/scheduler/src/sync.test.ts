@@ -1,0 +1,155 @@
+// The in-thread scheduler: closures called directly, dependents of a failure never run, results
+// released early, async tasks, aborts between synchronous tasks, and function-resolution errors.
+import { describe, expect, it } from '@jest/globals';
+import {
+  ComputeAbortedError,
+  FunctionRefError,
+  TaskError,
+  data,
+  ref,
+  registerBuiltin,
+  task,
+  type GraphNode,
+  type LocalRef,
+  type TaskFunction,
+} from '@dask-ts/protocol';
+import { syncScheduler } from './index.js';
+import { planGraph } from './sync-plan.js';
+import { mod, src, treeReduction } from './__tests__/graphs.js';
+
+const local = (fn: TaskFunction, name = fn.name || 'local'): LocalRef => ({ kind: 'local', fn, name });
+
+describe('sync scheduler', () => {
+  it('calls closures directly, with their outer variables', async () => {
+    const factor = 7;
+    const g = new Map<string, GraphNode>([
+      ['x', data(6)],
+      ['y', task(local((x: number) => x * factor), [ref('x')])],
+    ]);
+    expect(await syncScheduler.get(g, ['y'])).toEqual([42]);
+  });
+
+  it('never runs the dependents of a failed task, and reports its key', async () => {
+    const ran: string[] = [];
+    const g = new Map<string, GraphNode>([
+      ['a', task(local(() => ran.push('a')), [])],
+      [
+        'b',
+        task(
+          local(function failing() {
+            ran.push('b');
+            throw new TypeError('no good');
+          }),
+          [ref('a')],
+        ),
+      ],
+      ['c', task(local(() => ran.push('c')), [ref('b')])],
+      ['d', task(local(() => ran.push('d')), [ref('c')])],
+    ]);
+    const err = (await syncScheduler.get(g, ['d']).catch((e: unknown) => e)) as TaskError;
+    expect(err).toBeInstanceOf(TaskError);
+    expect(err.key).toBe('b');
+    expect(err.name).toBe('TypeError');
+    expect(err.stack).toMatch(/failing/);
+    expect(ran).toEqual(['a', 'b']);
+  });
+
+  it('awaits tasks that return promises, and rejects with their errors', async () => {
+    const g = new Map<string, GraphNode>([
+      ['x', task(local(async () => 20), [])],
+      ['y', task(local(async (x: number) => x + 1), [ref('x')])],
+      ['z', task(local(async () => Promise.reject(new SyntaxError('late'))), [])],
+    ]);
+    expect(await syncScheduler.get(g, ['y'])).toEqual([21]);
+    await expect(syncScheduler.get(g, ['z'])).rejects.toMatchObject({ key: 'z', name: 'SyntaxError' });
+  });
+
+  it('runs only what the wanted keys need', async () => {
+    const ran: string[] = [];
+    const g = new Map<string, GraphNode>([
+      ['a', task(local(() => ran.push('a')), [])],
+      ['unneeded', task(local(() => { throw new Error('must not run'); }), [])],
+    ]);
+    await syncScheduler.get(g, ['a']);
+    expect(ran).toEqual(['a']);
+  });
+
+  it('releases each result once its last dependent ran, keeping only wanted keys', () => {
+    const { graph, key } = treeReduction(8);
+    const plan = planGraph(graph, [key, 'leaf-3']);
+    // Every key needed once by its one dependent; the wanted ones once more.
+    for (let s = 0; s < plan.keys.length; s++) {
+      const k = plan.keys[s]!;
+      expect([k, plan.refcount[s]]).toEqual([k, k === key ? 1 : k === 'leaf-3' ? 2 : 1]);
+    }
+    // Dependencies come before their dependents; branches are finished first.
+    expect(Array.from(plan.order, (s) => plan.keys[s])).toEqual([
+      'leaf-0', 'leaf-1', 'sum-0-0', 'leaf-2', 'leaf-3', 'sum-0-1', 'sum-1-0',
+      'leaf-4', 'leaf-5', 'sum-0-2', 'leaf-6', 'leaf-7', 'sum-0-3', 'sum-1-1', 'sum-2-0',
+    ]);
+  });
+
+  it('orders dependencies by priority when given', () => {
+    const g = new Map<string, GraphNode>([
+      ['a', data(1)],
+      ['b', data(2)],
+      ['c', task(src('(x, y) => x + y'), [ref('a'), ref('b')])],
+    ]);
+    const plan = planGraph(g, ['c'], new Map([['a', 5], ['b', 1], ['c', 9]]));
+    expect(Array.from(plan.order, (s) => plan.keys[s])).toEqual(['b', 'a', 'c']);
+  });
+
+  it('aborts between synchronous tasks when the signal fires from a timer', async () => {
+    let ran = 0;
+    const busy = local(() => {
+      const until = performance.now() + 2;
+      while (performance.now() < until);
+      return ++ran;
+    });
+    const g = new Map<string, GraphNode>();
+    for (let i = 0; i < 5000; i++) g.set(`t-${i}`, task(busy, []));
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(), 100);
+    const started = performance.now();
+    const err = await syncScheduler.get(g, [...g.keys()], { signal: ac.signal }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ComputeAbortedError);
+    expect(performance.now() - started).toBeLessThan(1000);
+    const after = ran;
+    await new Promise((r) => setTimeout(r, 20));
+    expect(ran).toBe(after);
+    expect(ran).toBeLessThan(5000);
+  });
+
+  it('resolves builtins, and names the task when a function cannot be resolved', async () => {
+    registerBuiltin('test.sched.triple', (x: number) => x * 3);
+    const g = new Map<string, GraphNode>([
+      ['x', data(5)],
+      ['y', task({ kind: 'builtin', name: 'test.sched.triple' }, [ref('x')])],
+      ['nob', task({ kind: 'builtin', name: 'test.sched.nope' }, [])],
+      ['noexport', task(mod('missingExport'), [])],
+      ['notfn', task(mod('notAFunction'), [])],
+      ['badsrc', task(src('(x) => {'), [])],
+    ]);
+    expect(await syncScheduler.get(g, ['y'])).toEqual([15]);
+    const nob = (await syncScheduler.get(g, ['nob']).catch((e: unknown) => e)) as FunctionRefError;
+    expect(nob).toBeInstanceOf(FunctionRefError);
+    expect(nob.message).toMatch(/Task nob: no builtin 'test.sched.nope' is registered/);
+    await expect(syncScheduler.get(g, ['noexport'])).rejects.toThrow(
+      /Task noexport: module '.*fixture-fns.mjs' has no function export 'missingExport'/,
+    );
+    await expect(syncScheduler.get(g, ['notfn'])).rejects.toThrow(/found number/);
+    await expect(syncScheduler.get(g, ['badsrc'])).rejects.toThrow(/Task badsrc: cannot rebuild source function/);
+  });
+
+  it('runs a 20,000-leaf tree reduction (timing printed, not asserted)', async () => {
+    const { graph, key, expected } = treeReduction(20000);
+    let best = Infinity;
+    for (let r = 0; r < 5; r++) {
+      const t0 = performance.now();
+      const [v] = await syncScheduler.get(graph, [key]);
+      best = Math.min(best, performance.now() - t0);
+      expect(v).toBe(expected);
+    }
+    process.stdout.write(`sync: ${((best * 1000) / graph.size).toFixed(2)} us/task over ${graph.size} tasks\n`);
+  });
+});

@@ -1,0 +1,12 @@
+// @dask-ts/worker: the worker runtime. `WorkerState` is its sans-I/O core (it runs tasks and holds
+// their results); `runWorker` drives it over a `Transport` (a worker_threads MessagePort or a
+// child process's IPC channel). The entry files `@dask-ts/worker/thread-entry` and
+// `@dask-ts/worker/process-entry` start a worker in a thread or a process.
+export { WorkerState, type Outgoing, type Handled } from './worker-state.js';
+export { runWorker, type RunWorkerOptions } from './run-worker.js';
+export {
+  type Transport,
+  type IpcProcess,
+  messagePortTransport,
+  processTransport,
+} from './transport.js';

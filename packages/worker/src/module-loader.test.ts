@@ -1,0 +1,44 @@
+// Module loading: TypeScript URLs, the tsx hint when no loader is available, failures kept.
+import { describe, expect, it } from '@jest/globals';
+import { WorkerState } from './worker-state.js';
+import { isTypeScriptUrl, ModuleLoader } from './module-loader.js';
+import { packCompute } from '@dask-ts/protocol';
+
+const fixtures = new URL('../test/fixtures/', import.meta.url);
+
+describe('ModuleLoader', () => {
+  it('recognises TypeScript file URLs', () => {
+    expect(isTypeScriptUrl('file:///a/src/k.ts')).toBe(true);
+    expect(isTypeScriptUrl('file:///a/src/k.mts?v=1')).toBe(true);
+    expect(isTypeScriptUrl('file:///a/dist/k.js')).toBe(false);
+    expect(isTypeScriptUrl('some-package/k.ts')).toBe(false);
+  });
+
+  it('loads TypeScript modules (under jest, through its own transform)', async () => {
+    const state = new WorkerState();
+    const spec = new URL('typed-kernels.ts', fixtures).href;
+    const out = await state.handleAll(packCompute([
+        { key: 'a', fn: { kind: 'module', specifier: spec, exportName: 'tenfold' }, args: [3], deps: [] },
+        { key: 'b', fn: { kind: 'builtin', name: 'test.typed-negate', module: spec }, args: [{ $ref: 'a' }], deps: ['a'] },
+      ]));
+    expect(out.map((o) => o.message)).toEqual([{ op: 'finished', keys: ['a', 'b'], nbytes: [8, 8] }]);
+    expect(state.get('b')).toBe(-30);
+  });
+
+  it('says to install tsx, naming the module, when no TypeScript loader can be had', async () => {
+    const loader = new ModuleLoader({ typeScriptLoader: 'no-such-tsx-package/esm/api' });
+    const spec = new URL('missing-kernels.ts', fixtures).href;
+    const entry = loader.load(spec);
+    expect(entry.state).toBe('loading');
+    if (entry.state === 'loading') await entry.done;
+    const after = loader.get(spec);
+    expect(after?.state).toBe('failed');
+    if (after?.state !== 'failed') return;
+    expect(after.error.message).toContain(
+      `Cannot import TypeScript module '${spec}': install tsx to load TypeScript modules in workers`,
+    );
+    expect(after.error.message).toContain("cannot import 'no-such-tsx-package/esm/api'");
+    // The failure is kept: asking again answers at once.
+    expect(loader.load(spec)).toBe(after);
+  });
+});

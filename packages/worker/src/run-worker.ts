@@ -1,0 +1,114 @@
+// The worker's shell: it greets the scheduler with `hello`, validates every incoming message once
+// (a malformed one is refused with a clear line on stderr and never crashes the worker), feeds the
+// WorkerState and sends what it produces, in order. It stops on `close` (after sending what was
+// still pending) or when the channel closes.
+import {
+  parseMessage,
+  PROTOCOL_VERSION,
+  toWorkerSchema,
+  type FromWorker,
+  type ToWorker,
+} from '@dask-ts/protocol';
+import type { Transport } from './transport.js';
+import { WorkerState, type Outgoing } from './worker-state.js';
+
+/**
+ * Options of {@link runWorker}.
+ *
+ * @example
+ * const options: RunWorkerOptions = { name: 'thread-0' };
+ */
+export interface RunWorkerOptions {
+  /** The worker's name, sent in `hello` and used in logs. */
+  readonly name: string;
+  /** The state to drive (a fresh one by default). */
+  readonly state?: WorkerState;
+  /** Where problems are reported (stderr by default). */
+  readonly log?: (line: string) => void;
+}
+
+/**
+ * Runs a worker over a transport until the scheduler sends `close` or the channel closes; the
+ * promise resolves then, after the transport is closed.
+ *
+ * @example
+ * import { parentPort } from 'node:worker_threads';
+ * await runWorker(messagePortTransport(parentPort!), { name: 'thread-0' });
+ */
+export function runWorker(transport: Transport<FromWorker>, options: RunWorkerOptions): Promise<void> {
+  const { name } = options;
+  const state = options.state ?? new WorkerState();
+  const log =
+    options.log ?? ((line: string): void => void process.stderr.write(`${line}\n`));
+  let stopped = false;
+  let stopping = false;
+  let outstanding = 0;
+  let chain: Promise<void> = Promise.resolve();
+  let resolveDone: () => void = () => undefined;
+  const done = new Promise<void>((resolve) => {
+    resolveDone = resolve;
+  });
+
+  const sendAll = (messages: readonly Outgoing[]): void => {
+    for (const { message, transfer } of messages) {
+      if (stopped) return;
+      try {
+        transport.send(message, transfer.length > 0 ? transfer : undefined);
+      } catch (err) {
+        log(`dask-ts worker ${name}: cannot send '${message.op}': ${(err as Error).message}`);
+      }
+    }
+  };
+
+  const stop = (): void => {
+    if (stopped) return;
+    stopped = true;
+    transport.close();
+    resolveDone();
+  };
+
+  const onMessage = (raw: unknown): void => {
+    if (stopped || stopping) return;
+    let message: ToWorker;
+    let handled: ReturnType<WorkerState['handle']>;
+    try {
+      message = parseMessage(toWorkerSchema, raw, 'scheduler');
+      handled = state.handle(message);
+    } catch (err) {
+      log(`dask-ts worker ${name}: ignored a message: ${(err as Error).message}`);
+      return;
+    }
+    if (outstanding === 0) {
+      sendAll(handled.now);
+    } else if (handled.now.length > 0) {
+      const now = handled.now;
+      chain = chain.then(() => sendAll(now));
+    }
+    const later = handled.later;
+    if (later !== undefined) {
+      outstanding++;
+      chain = chain
+        .then(() => later)
+        .then(
+          (messages) => sendAll(messages),
+          (err: unknown) => log(`dask-ts worker ${name}: internal error: ${String(err)}`),
+        )
+        .finally(() => {
+          outstanding--;
+        });
+    }
+    if (handled.closed) {
+      stopping = true;
+      if (outstanding === 0) stop();
+      else chain = chain.then(stop);
+    }
+  };
+
+  transport.onMessage(onMessage);
+  transport.onClose(() => {
+    stopped = true;
+    resolveDone();
+  });
+  transport.send({ op: 'hello', worker: name, version: PROTOCOL_VERSION, pid: process.pid });
+  return done;
+}

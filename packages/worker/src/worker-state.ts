@@ -1,0 +1,397 @@
+// The worker's sans-I/O core: it holds results and turns each message from the scheduler into the
+// messages to send back. No ports, threads or timers live here; a shell (run-worker.ts) carries
+// messages in and out.
+//
+// Performance policy: a batch of synchronous tasks runs in one plain loop, with no promise, no
+// message and no validation per task (the message was validated once, where it arrived), and
+// reports one `finished` message for the batch. Only when something must be awaited (a module to
+// import, a task returning a promise) does the rest of that batch continue asynchronously; later
+// messages then wait behind it, so the scheduler always sees the effects in the order it sent them.
+import {
+  decodeValue,
+  encodeValue,
+  GraphError,
+  isPlainObject,
+  ProtocolError,
+  serializeError,
+  sizeOf,
+  substitute,
+  type Encoded,
+  type FromWorker,
+  type FunctionRef,
+  type ToWorker,
+  type WireTask,
+  unpackCompute,
+} from '@dask-ts/protocol';
+import { FunctionResolver } from './function-resolver.js';
+import { isThenable, Suspend } from './suspend.js';
+
+/**
+ * A message for the scheduler, with the buffers to transfer (rather than copy) alongside it.
+ *
+ * @example
+ * for (const { message, transfer } of handled.now) port.postMessage(message, transfer);
+ */
+export interface Outgoing {
+  readonly message: FromWorker;
+  readonly transfer: readonly ArrayBuffer[];
+}
+
+/**
+ * What handling one message produced: messages to send at once, and, when something had to be
+ * awaited, a promise of the messages that follow (it never rejects).
+ *
+ * @example
+ * const h = state.handle(msg);
+ * send(h.now);
+ * if (h.later) send(await h.later);
+ */
+export interface Handled {
+  readonly now: readonly Outgoing[];
+  readonly later: Promise<readonly Outgoing[]> | undefined;
+  /** The message was `close`: the shell stops once `later` (if any) has been sent. */
+  readonly closed: boolean;
+}
+
+const NOTHING: Handled = { now: [], later: undefined, closed: false };
+const NO_TRANSFER: readonly ArrayBuffer[] = [];
+const PENDING = Symbol('pending inline call');
+
+function out(message: FromWorker, transfer: readonly ArrayBuffer[] = NO_TRANSFER): Outgoing {
+  return { message, transfer };
+}
+
+/** Results of one batch, collected as it runs. */
+interface Batch {
+  readonly keys: string[];
+  readonly nbytes: number[];
+  readonly erred: Outgoing[];
+  failed: Set<string> | undefined;
+}
+
+/**
+ * The state of one worker: the results it holds, and the logic that runs tasks.
+ *
+ * @example
+ * const state = new WorkerState();
+ * const h = state.handle({ op: 'put', keys: ['x'], values: [20] });
+ * const r = await state.handleAll(
+ *   packCompute([{ key: 'y', fn: { kind: 'source', source: '(x) => x + 1', scope: {} }, args: [{ $ref: 'x' }], deps: ['x'] }]),
+ * );
+ * // r[0].message: { op: 'finished', keys: ['y'], nbytes: [8] }
+ */
+export class WorkerState {
+  private readonly data = new Map<string, unknown>();
+  private readonly functions = new FunctionResolver();
+  private tail: Promise<unknown> | undefined;
+  private isClosed = false;
+  // The task being run, and the results of its inline calls (replayed when it is retried).
+  private currentKey = '';
+  private readonly calls: unknown[] = [];
+  private callIndex = 0;
+  private batchFailed: Set<string> | undefined;
+
+  private readonly lookup = (key: string): unknown => {
+    const value = this.data.get(key);
+    if (value === undefined && !this.data.has(key)) throw this.missing(key);
+    return value;
+  };
+
+  private readonly callInline = (fn: FunctionRef, args: unknown[]): unknown => {
+    const i = this.callIndex++;
+    if (i < this.calls.length) return this.calls[i];
+    const result = this.functions.resolve(fn)(...args);
+    if (isThenable(result)) {
+      this.calls.push(PENDING);
+      throw new Suspend(
+        Promise.resolve(result).then((v) => {
+          this.calls[i] = v;
+        }),
+      );
+    }
+    this.calls.push(result);
+    return result;
+  };
+
+  /**
+   * Whether `close` was handled.
+   *
+   * @example
+   * if (state.closed) port.close();
+   */
+  get closed(): boolean {
+    return this.isClosed;
+  }
+
+  /**
+   * How many results the worker holds.
+   *
+   * @example
+   * state.size; // 0
+   */
+  get size(): number {
+    return this.data.size;
+  }
+
+  /**
+   * Whether the worker holds a result for `key`.
+   *
+   * @example
+   * state.has('x');
+   */
+  has(key: string): boolean {
+    return this.data.has(key);
+  }
+
+  /**
+   * The result held for `key` (`undefined` when none; see {@link WorkerState.has}).
+   *
+   * @example
+   * state.get('x');
+   */
+  get(key: string): unknown {
+    return this.data.get(key);
+  }
+
+  /**
+   * Handles one (already validated) message; throws a `ProtocolError` (before doing anything) when
+   * its parts disagree, such as a `put` with more keys than values. Synchronous work is done before it returns; `later`
+   * carries what had to wait. Messages handled while an earlier one is still waiting are queued
+   * behind it.
+   *
+   * @example
+   * const h = state.handle({ op: 'release', keys: ['x'] });
+   */
+  handle(message: ToWorker): Handled {
+    if (message.op === 'put' && message.keys.length !== message.values.length) {
+      throw new ProtocolError(
+        `Malformed message from scheduler: put has ${message.keys.length} keys but ${message.values.length} values (keys: ${message.keys.slice(0, 5).join(', ')})`,
+      );
+    }
+    if (this.tail !== undefined) {
+      const run = (): Promise<readonly Outgoing[]> => settle(this.handleNow(message));
+      return { now: [], later: this.track(this.tail.then(run, run)), closed: message.op === 'close' };
+    }
+    const handled = this.handleNow(message);
+    if (handled.later === undefined) return handled;
+    return { now: handled.now, later: this.track(handled.later), closed: handled.closed };
+  }
+
+  /**
+   * Handles one message and waits for everything it produces.
+   *
+   * @example
+   * const [{ message }] = await state.handleAll({ op: 'gather', id: 1, keys: ['x'], release: false });
+   */
+  handleAll(message: ToWorker): Promise<readonly Outgoing[]> {
+    return settle(this.handle(message));
+  }
+
+  /** Makes `later` the tail that new messages wait behind; it stops being the tail as it settles. */
+  private track(later: Promise<readonly Outgoing[]>): Promise<readonly Outgoing[]> {
+    const tracked = later.then((messages) => {
+      if (this.tail === tracked) this.tail = undefined;
+      return messages;
+    });
+    this.tail = tracked;
+    return tracked;
+  }
+
+  private handleNow(message: ToWorker): Handled {
+    if (this.isClosed) return NOTHING;
+    switch (message.op) {
+      case 'compute':
+        return this.compute(unpackCompute(message));
+      case 'put':
+        this.put(message.keys, message.values);
+        return NOTHING;
+      case 'release':
+        for (const key of message.keys) this.data.delete(key);
+        return NOTHING;
+      case 'gather':
+        return { now: [this.gather(message.id, message.keys, message.release)], later: undefined, closed: false };
+      case 'close':
+        this.isClosed = true;
+        return { now: [], later: undefined, closed: true };
+    }
+  }
+
+  private put(keys: readonly string[], values: readonly unknown[]): void {
+    for (let i = 0; i < keys.length; i++) this.data.set(keys[i] as string, decodeValue(values[i]));
+  }
+
+  private compute(tasks: readonly WireTask[]): Handled {
+    const batch: Batch = { keys: [], nbytes: [], erred: [], failed: undefined };
+    this.batchFailed = undefined;
+    for (let i = 0; i < tasks.length; i++) {
+      const task = tasks[i] as WireTask;
+      let result: unknown;
+      let nbytes: number;
+      try {
+        result = this.attempt(task, true);
+        if (isThenable(result)) return this.goAsync(tasks, i, batch, undefined, result);
+        nbytes = sizeOf(result);
+      } catch (err) {
+        if (err instanceof Suspend) return this.goAsync(tasks, i, batch, err, undefined);
+        this.fail(batch, task.key, err);
+        continue;
+      }
+      this.data.set(task.key, result);
+      batch.keys.push(task.key);
+      batch.nbytes.push(nbytes);
+    }
+    return { now: flush(batch), later: undefined, closed: false };
+  }
+
+  /** Runs a task up to calling its function; throws a `Suspend` when something must be awaited. */
+  private attempt(task: WireTask, fresh: boolean): unknown {
+    if (fresh && this.calls.length > 0) this.calls.length = 0;
+    this.callIndex = 0;
+    this.currentKey = task.key;
+    const fn = this.functions.resolve(task.fn);
+    const args = substitute(decodeValue(task.args), this.lookup, this.callInline) as unknown[];
+    return fn(...args);
+  }
+
+  private goAsync(
+    tasks: readonly WireTask[],
+    from: number,
+    batch: Batch,
+    suspended: Suspend | undefined,
+    pending: PromiseLike<unknown> | undefined,
+  ): Handled {
+    const now = flush(batch);
+    const rest: Batch = { keys: [], nbytes: [], erred: [], failed: batch.failed };
+    return { now, later: this.continueAsync(tasks, from, rest, suspended, pending), closed: false };
+  }
+
+  private async continueAsync(
+    tasks: readonly WireTask[],
+    from: number,
+    batch: Batch,
+    suspended: Suspend | undefined,
+    pending: PromiseLike<unknown> | undefined,
+  ): Promise<readonly Outgoing[]> {
+    this.batchFailed = batch.failed;
+    for (let i = from; i < tasks.length; i++) {
+      const task = tasks[i] as WireTask;
+      let result: unknown;
+      let nbytes: number;
+      try {
+        if (i === from && pending !== undefined) {
+          result = await pending;
+        } else {
+          let fresh = true;
+          if (i === from && suspended !== undefined) {
+            await suspended.until;
+            fresh = false;
+          }
+          for (;;) {
+            try {
+              result = this.attempt(task, fresh);
+              break;
+            } catch (err) {
+              if (!(err instanceof Suspend)) throw err;
+              await err.until;
+              fresh = false;
+            }
+          }
+          if (isThenable(result)) result = await result;
+        }
+        nbytes = sizeOf(result);
+      } catch (err) {
+        this.fail(batch, task.key, err);
+        continue;
+      }
+      this.data.set(task.key, result);
+      batch.keys.push(task.key);
+      batch.nbytes.push(nbytes);
+    }
+    return flush(batch);
+  }
+
+  private fail(batch: Batch, key: string, err: unknown): void {
+    (batch.failed ??= new Set()).add(key);
+    this.batchFailed = batch.failed;
+    batch.erred.push(out({ op: 'erred', key, error: serializeError(err) }));
+  }
+
+  private missing(key: string): Error {
+    const task = this.currentKey;
+    if (this.batchFailed?.has(key)) {
+      return new GraphError(
+        `Task '${task}' cannot run: its dependency '${key}' failed earlier in this batch`,
+        [task, key],
+      );
+    }
+    return new GraphError(
+      `Task '${task}' cannot run: its dependency '${key}' is not held by this worker (never computed or put here, or already released)`,
+      [task, key],
+    );
+  }
+
+  private gather(id: number, keys: readonly string[], release: boolean): Outgoing {
+    const found: string[] = [];
+    const values: unknown[] = [];
+    const missing: string[] = [];
+    const transfer = new Set<ArrayBuffer>();
+    for (const key of keys) {
+      if (!this.data.has(key)) {
+        missing.push(key);
+        continue;
+      }
+      let encoded: Encoded;
+      try {
+        encoded = encodeValue(this.data.get(key), { transfer: release });
+      } catch {
+        // A codec that cannot encode its value: the scheduler sees the key as missing.
+        missing.push(key);
+        continue;
+      }
+      found.push(key);
+      values.push(encoded.payload);
+      for (const b of encoded.transfer) transfer.add(b);
+    }
+    if (release) {
+      for (const key of found) this.data.delete(key);
+      // A buffer still used by a value this worker keeps must be copied, not transferred.
+      if (transfer.size > 0) for (const v of this.data.values()) dropShared(v, transfer, 0);
+    }
+    return out({ op: 'gathered', id, keys: found, values, missing }, [...transfer]);
+  }
+}
+
+function flush(batch: Batch): Outgoing[] {
+  const messages = batch.erred;
+  if (batch.keys.length > 0)
+    messages.unshift(out({ op: 'finished', keys: batch.keys, nbytes: batch.nbytes }));
+  return messages;
+}
+
+async function settle(handled: Handled): Promise<readonly Outgoing[]> {
+  if (handled.later === undefined) return handled.now;
+  const rest = await handled.later;
+  return handled.now.length === 0 ? rest : [...handled.now, ...rest];
+}
+
+/** Removes from `transfer` every buffer that `value` (still held) uses. */
+function dropShared(value: unknown, transfer: Set<ArrayBuffer>, depth: number): void {
+  if (typeof value !== 'object' || value === null || depth > 16) return;
+  if (ArrayBuffer.isView(value)) {
+    transfer.delete(value.buffer as ArrayBuffer);
+    return;
+  }
+  if (value instanceof ArrayBuffer) {
+    transfer.delete(value);
+    return;
+  }
+  if (Array.isArray(value)) {
+    for (const v of value) dropShared(v, transfer, depth + 1);
+  } else if (value instanceof Map) {
+    for (const v of value.values()) dropShared(v, transfer, depth + 1);
+  } else if (value instanceof Set) {
+    for (const v of value) dropShared(v, transfer, depth + 1);
+  } else if (isPlainObject(value)) {
+    for (const k in value) dropShared(value[k], transfer, depth + 1);
+  }
+}
