@@ -30,7 +30,7 @@ export function formatDemo(r: DemoResult): string[] {
   const n = (x: number, digits = 0) => x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
   return [
     `dask-ts demo on the '${r.scheduler}' scheduler`,
-    `  files:   ${n(r.files)} files × ${n(r.rows)} rows = ${n(r.summary.count)} numbers (written to ${r.dir})`,
+    `  files:   ${n(r.files)} files × ${n(r.rows)} rows = ${n(r.summary.count)} numbers in ${r.dir}${r.kept ? '' : ' (removed afterwards)'}`,
     `  tasks:   ${n(r.tasks)} (write → load → parse → stats per file, a tree of merges, a summary)`,
     `  result:  mean ${n(r.summary.mean, 3)}, min ${n(r.summary.min)}, max ${n(r.summary.max)}, sum ${n(r.summary.sum)}`,
     `  time:    ${n(r.ms, 1)} ms (${n(r.tasksPerSecond)} tasks/s)`,

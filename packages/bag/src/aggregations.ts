@@ -107,7 +107,7 @@ function toBag<R>(b: Src, op: string, token: unknown[], t: Tree, options: TreeOp
 }
 
 /** `Bag.reduction`. @example reduction(b, (p) => p.length, (xs) => xs.length, {}) */
-export function reduction<T, P, R>(b: Src, perpartition: UserFn<(part: T[]) => P>, aggregate: UserFn<(partials: P[]) => R>, options: TreeOptions): Item<R> {
+export function reduction<R>(b: Src, perpartition: unknown, aggregate: unknown, options: TreeOptions): Item<R> {
   const p = fnArg(perpartition, options, 'reduction');
   const a = fnArg(aggregate, options, 'reduction');
   return toItem<R>(b, 'reduction', [p.token, a.token], {
@@ -117,7 +117,7 @@ export function reduction<T, P, R>(b: Src, perpartition: UserFn<(part: T[]) => P
 }
 
 /** `Bag.fold`. @example fold(b, add, { initial: 0 }) */
-export function fold<T, A>(b: Src, binop: unknown, options: FoldOptions<A>): Item<A> {
+export function fold<A>(b: Src, binop: unknown, options: FoldOptions<A>): Item<A> {
   const f = fnArg(binop, options, 'fold');
   const c = options.combine !== undefined ? fnArg(options.combine, options, 'fold') : f;
   const hasInit = 'initial' in options && options.initial !== undefined;
@@ -130,7 +130,7 @@ export function fold<T, A>(b: Src, binop: unknown, options: FoldOptions<A>): Ite
 }
 
 /** `Bag.foldby`. @example foldby(b, 'k', add, { initial: 0 }) */
-export function foldby<T, K, A>(b: Src, key: unknown, binop: unknown, options: FoldbyOptions<A>): Bag<[K, A]> {
+export function foldby<K, A>(b: Src, key: unknown, binop: unknown, options: FoldbyOptions<A>): Bag<[K, A]> {
   const k = keyArg(key, options, 'foldby');
   const f = fnArg(binop, options, 'foldby');
   const c = options.combine !== undefined ? fnArg(options.combine, options, 'foldby') : f;

@@ -7,7 +7,12 @@ import { collectionLayer, Layer } from './layers.js';
 import { Item } from './item.js';
 import type { Bag } from './bag.js';
 
-/** The part of a bag that extra-argument handling needs. */
+/**
+ * The part of a bag that combining operations need (any element type fits).
+ *
+ * @example
+ * const parts: BagLike[] = [bagOfNumbers, bagOfStrings];
+ */
 export interface BagLike {
   readonly name: string;
   readonly npartitions: number;

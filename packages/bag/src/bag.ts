@@ -32,7 +32,7 @@ import {
 import { addLayersInto, assemble, Layer } from './layers.js';
 import { fnArg, type FnOptions, type UserFn } from './fn-arg.js';
 import { kernel, type KernelName } from './kernels.js';
-import { prepareArgs, type ArgValues } from './args.js';
+import { prepareArgs, type ArgValues, type BagLike } from './args.js';
 import * as agg from './aggregations.js';
 import { toTextFiles, type ToTextFilesOptions } from './write-text.js';
 import type { Item } from './item.js';
@@ -212,8 +212,8 @@ export class Bag<T> implements Collection<T[]> {
    * people.pluck(['name', 'age']);
    * people.pluck('nickname', null);
    */
-  pluck<K extends keyof T>(key: K, ...dflt: [] | [T[K]]): Bag<T[K]>;
-  pluck<const K extends readonly (keyof T)[]>(keys: K, ...dflt: [] | [unknown]): Bag<{ -readonly [I in keyof K]: T[K[I]] }>;
+  pluck<K extends keyof T, D = never>(key: K, ...dflt: [] | [D]): Bag<T[K] | D>;
+  pluck<const K extends readonly (keyof T)[], D = never>(keys: K, ...dflt: [] | [D]): Bag<{ -readonly [I in keyof K]: T[K[I]] | D }>;
   pluck<R>(key: unknown, ...dflt: unknown[]): Bag<R> {
     const has = dflt.length > 0;
     const d = { $literal: dflt[0] };
@@ -252,9 +252,9 @@ export class Bag<T> implements Collection<T[]> {
    * @example
    * a.zip(b); // [[a0, b0], [a1, b1], ...]
    */
-  zip<const B extends readonly Bag<unknown>[]>(...others: B): Bag<[T, ...ArgValues<B>]> {
+  zip<const B extends readonly BagLike[]>(...others: B): Bag<[T, ...ArgValues<B>]> {
     prepareArgs('zip', others, this.npartitions);
-    const all = [this, ...others] as Bag<unknown>[];
+    const all: BagLike[] = [this, ...others];
     return this.partitionwise<[T, ...ArgValues<B>]>(
       'zip',
       others.map((o) => o.name),

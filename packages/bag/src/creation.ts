@@ -8,7 +8,7 @@ import { Bag, type MapOptions } from './bag.js';
 import { collectionLayer, Layer } from './layers.js';
 import { kernel } from './kernels.js';
 import { fnArg, type UserFn } from './fn-arg.js';
-import { prepareArgs, type ArgValues } from './args.js';
+import { prepareArgs, type ArgValues, type BagLike } from './args.js';
 
 /**
  * How to cut a sequence: into `npartitions` partitions, or partitions of `partitionSize` elements
@@ -128,10 +128,10 @@ export function concat<T>(bags: readonly Bag<T>[]): Bag<T> {
  * @example
  * zip(names, ages); // [['ann', 31], ['bob', 27]]
  */
-export function zip<const B extends readonly [Bag<unknown>, ...Bag<unknown>[]]>(...bags: B): Bag<ArgValues<B>> {
+export function zip<const B extends readonly [BagLike, ...BagLike[]]>(...bags: B): Bag<ArgValues<B>> {
   if (bags.length === 0) throw new Error('zip: give at least one bag');
   const [first, ...rest] = bags;
-  return first.zip(...rest) as unknown as Bag<ArgValues<B>>;
+  return (first as Bag<unknown>).zip(...rest) as unknown as Bag<ArgValues<B>>;
 }
 
 /**

@@ -8,6 +8,6 @@ export { readText, readJson, type ReadTextOptions } from './read-text.js';
 export { type ToTextFilesOptions } from './write-text.js';
 export { type Compression } from './compression.js';
 export { type UserFn, type FnOptions } from './fn-arg.js';
-export { type ArgValue, type ArgValues } from './args.js';
+export { type ArgValue, type ArgValues, type BagLike } from './args.js';
 export { type TreeOptions, type FoldOptions, type FoldbyOptions, type GroupbyOptions } from './aggregations.js';
 export { KERNELS_MODULE } from './kernels.js';

@@ -14,5 +14,7 @@ for (let r = 0; r < 8; r++) {
   if (v !== expected) throw new Error(`wrong ${v} vs ${expected}`);
   best = Math.max(best, graph.size / (dt / 1000));
 }
-console.log(`workers=${workers} qf=${qf ?? 'default'} order=${order}: best ${Math.round(best)} tasks/s`);
+console.log(
+  `workers=${workers} qf=${qf ?? 'default'} order=${order}: best ${Math.round(best)} tasks/s`,
+);
 await s.close();

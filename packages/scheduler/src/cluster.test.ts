@@ -1,7 +1,14 @@
 // Pool behaviour of the threads and processes runtimes: refusing closures before anything runs,
 // surviving killed workers, refusing bad workers and bad messages, and leaving nothing behind.
 import { describe, expect, it } from '@jest/globals';
-import { FunctionRefError, ProtocolError, data, ref, task, type GraphNode } from '@dask-ts/protocol';
+import {
+  FunctionRefError,
+  ProtocolError,
+  data,
+  ref,
+  task,
+  type GraphNode,
+} from '@dask-ts/protocol';
 import { toFunctionRef } from '@dask-ts/graph';
 import { LocalCluster, createProcessesScheduler, createThreadsScheduler } from './index.js';
 import { spawnThread } from './threads.js';
@@ -14,7 +21,9 @@ const quiet = (): void => undefined;
 /** A chain of slow tasks fanning into a sum: long enough to kill a worker in the middle. */
 function slowGraph(n: number, ms: number): { graph: Map<string, GraphNode>; expected: number } {
   const g = new Map<string, GraphNode>();
-  const slow = src('async (i) => { await new Promise((r) => setTimeout(r, ms)); return i * 2; }', { ms });
+  const slow = src('async (i) => { await new Promise((r) => setTimeout(r, ms)); return i * 2; }', {
+    ms,
+  });
   const parts: ReturnType<typeof ref>[] = [];
   for (let i = 0; i < n; i++) {
     g.set(`slow-${i}`, task(slow, [i]));
@@ -25,7 +34,11 @@ function slowGraph(n: number, ms: number): { graph: Map<string, GraphNode>; expe
 }
 
 /** Wraps a spawner to record every worker it started and every exit. */
-function recording(spawn: SpawnWorker): { spawn: SpawnWorker; started: PoolWorker[]; exited: string[] } {
+function recording(spawn: SpawnWorker): {
+  spawn: SpawnWorker;
+  started: PoolWorker[];
+  exited: string[];
+} {
   const started: PoolWorker[] = [];
   const exited: string[] = [];
   return {
@@ -77,7 +90,13 @@ describe.each([
     const factor = 3;
     const g = new Map<string, GraphNode>([
       ['x', data(2)],
-      ['scaled-1', task(toFunctionRef((x: number) => x * factor), [ref('x')])],
+      [
+        'scaled-1',
+        task(
+          toFunctionRef((x: number) => x * factor),
+          [ref('x')],
+        ),
+      ],
     ]);
     const err = (await cluster.get(g, ['scaled-1']).catch((e: unknown) => e)) as FunctionRefError;
     expect(err).toBeInstanceOf(FunctionRefError);
@@ -121,11 +140,18 @@ describe.each([
           if ((raw as { op?: string }).op === 'hello') events.message({ op: 'finished', keys: 7 });
         },
       });
-    const cluster = new LocalCluster({ spawn, workers: 1, prefix: kind, log: (l) => lines.push(l) });
+    const cluster = new LocalCluster({
+      spawn,
+      workers: 1,
+      prefix: kind,
+      log: (l) => lines.push(l),
+    });
     const { graph, key, expected } = treeReduction(50);
     expect(await cluster.get(graph, [key])).toEqual([expected]);
     await cluster.close();
-    expect(lines.some((l) => l.includes(`Malformed message from ${kind}-0`) && l.includes('keys'))).toBe(true);
+    expect(
+      lines.some((l) => l.includes(`Malformed message from ${kind}-0`) && l.includes('keys')),
+    ).toBe(true);
   });
 });
 
@@ -147,8 +173,15 @@ describe('pool refusals', () => {
         },
       };
     };
-    const cluster = new LocalCluster({ spawn: fake, workers: 1, prefix: 'fake', log: (l) => lines.push(l) });
-    const err = (await cluster.get(new Map([['x', data(1)]]), ['x']).catch((e: unknown) => e)) as Error;
+    const cluster = new LocalCluster({
+      spawn: fake,
+      workers: 1,
+      prefix: 'fake',
+      log: (l) => lines.push(l),
+    });
+    const err = (await cluster
+      .get(new Map([['x', data(1)]]), ['x'])
+      .catch((e: unknown) => e)) as Error;
     expect(err).toBeInstanceOf(ProtocolError);
     expect(err.message).toMatch(/Worker fake-0 speaks protocol version 999/);
     expect(lines.join('\n')).toMatch(/refused worker fake-0/);
@@ -160,15 +193,26 @@ describe('pool refusals', () => {
   it('fails computes when workers die before saying hello', async () => {
     const fake: SpawnWorker = (name, events) => {
       setImmediate(() => events.exit(`${name} exited with code 1`));
-      return { name, id: 1, send: () => undefined, ref: () => undefined, unref: () => undefined, kill: async () => undefined };
+      return {
+        name,
+        id: 1,
+        send: () => undefined,
+        ref: () => undefined,
+        unref: () => undefined,
+        kill: async () => undefined,
+      };
     };
     const cluster = new LocalCluster({ spawn: fake, workers: 1, log: quiet });
-    await expect(cluster.get(new Map([['x', data(1)]]), ['x'])).rejects.toThrow(/keep exiting before they start/);
+    await expect(cluster.get(new Map([['x', data(1)]]), ['x'])).rejects.toThrow(
+      /keep exiting before they start/,
+    );
     await cluster.close();
   });
 
   it('validates its options', () => {
-    expect(() => createThreadsScheduler({ workers: 0 })).toThrow(/workers must be a positive integer, got 0/);
+    expect(() => createThreadsScheduler({ workers: 0 })).toThrow(
+      /workers must be a positive integer, got 0/,
+    );
     expect(() => createProcessesScheduler({ queueFactor: -1 })).toThrow(/queueFactor/);
   });
 });

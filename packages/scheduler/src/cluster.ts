@@ -318,13 +318,23 @@ export class LocalCluster implements Scheduler {
       case 'finished': {
         const { keys, nbytes } = msg;
         for (let i = 0; i < keys.length; i++) {
-          this.pending.push({ type: 'finished', key: keys[i]!, worker: name, nbytes: nbytes[i] ?? 0 });
+          this.pending.push({
+            type: 'finished',
+            key: keys[i]!,
+            worker: name,
+            nbytes: nbytes[i] ?? 0,
+          });
         }
         this.countDone(keys);
         break;
       }
       case 'erred':
-        this.pending.push({ type: 'erred', key: msg.key, worker: name, error: msg.error as SerializedError });
+        this.pending.push({
+          type: 'erred',
+          key: msg.key,
+          worker: name,
+          error: msg.error as SerializedError,
+        });
         break;
       case 'gathered':
         this.onGathered(name, msg);
@@ -354,13 +364,17 @@ export class LocalCluster implements Scheduler {
   private onGathered(from: string, msg: Extract<FromWorker, { op: 'gathered' }>): void {
     const g = this.gathers.get(msg.id);
     if (g === undefined || g.worker !== from) {
-      this.log(`dask-ts ${this.name}: ignored 'gathered' ${msg.id} from ${from}, which nothing asked for`);
+      this.log(
+        `dask-ts ${this.name}: ignored 'gathered' ${msg.id} from ${from}, which nothing asked for`,
+      );
       return;
     }
     this.gathers.delete(msg.id);
     if (g.kind === 'fetch') {
       if (msg.missing.length > 0) {
-        this.log(`dask-ts ${this.name}: ${from} no longer holds ${msg.missing.join(', ')} for ${g.target}`);
+        this.log(
+          `dask-ts ${this.name}: ${from} no longer holds ${msg.missing.join(', ')} for ${g.target}`,
+        );
       }
       const target = this.members.get(g.target);
       if (target === undefined) return;
@@ -391,7 +405,8 @@ export class LocalCluster implements Scheduler {
       }
     }
     // The core is told either way, so it stops holding what it delivered.
-    if (msg.keys.length > 0) this.pending.push({ type: 'delivered', id: g.compute, keys: msg.keys });
+    if (msg.keys.length > 0)
+      this.pending.push({ type: 'delivered', id: g.compute, keys: msg.keys });
   }
 
   private onExit(name: string, why: string): void {
@@ -438,7 +453,9 @@ export class LocalCluster implements Scheduler {
     try {
       commands = this.core.handle(events);
     } catch (err) {
-      this.log(`dask-ts ${this.name}: internal error in the scheduling core: ${(err as Error).stack ?? String(err)}`);
+      this.log(
+        `dask-ts ${this.name}: internal error in the scheduling core: ${(err as Error).stack ?? String(err)}`,
+      );
       this.fail(err as Error);
       return;
     }
@@ -527,7 +544,12 @@ export class LocalCluster implements Scheduler {
         list.push(dep);
       }
       const args = node.args.length === 0 ? [] : (encodeValue(node.args).payload as unknown[]);
-      tasks.push({ key: item.key, fn: node.fn as PortableFunctionRef, args, deps: node.deps as string[] });
+      tasks.push({
+        key: item.key,
+        fn: node.fn as PortableFunctionRef,
+        args,
+        deps: node.deps as string[],
+      });
     }
     if (tasks.length === 0) return;
     const ticket = m.outbox.compute(tasks, fetchFrom.size);

@@ -14,7 +14,10 @@ import type { Graph } from '@dask-ts/protocol';
  * @example
  * const priorities = graphOrder(graph, true);
  */
-export function graphOrder(graph: Graph, enabled: boolean): ReadonlyMap<string, number> | undefined {
+export function graphOrder(
+  graph: Graph,
+  enabled: boolean,
+): ReadonlyMap<string, number> | undefined {
   if (!enabled || graph.size < 2) return undefined;
   try {
     return order(graph);

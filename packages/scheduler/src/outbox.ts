@@ -8,7 +8,13 @@
 import { packCompute, type ToWorker, type WireTask } from '@dask-ts/protocol';
 
 type Entry =
-  | { op: 'compute'; tasks: WireTask[]; waiting: number; fetchedKeys: string[]; fetchedValues: unknown[] }
+  | {
+      op: 'compute';
+      tasks: WireTask[];
+      waiting: number;
+      fetchedKeys: string[];
+      fetchedValues: unknown[];
+    }
   | { op: 'put'; keys: string[]; values: unknown[]; onSent: (() => void)[] }
   | { op: 'release'; keys: string[] };
 
@@ -39,7 +45,13 @@ export class Outbox {
       for (const t of tasks) entry.tasks.push(t);
       entry.waiting += waitFor;
     } else {
-      entry = { op: 'compute', tasks: [...tasks], waiting: waitFor, fetchedKeys: [], fetchedValues: [] };
+      entry = {
+        op: 'compute',
+        tasks: [...tasks],
+        waiting: waitFor,
+        fetchedKeys: [],
+        fetchedValues: [],
+      };
       this.queue.push(entry);
     }
     return entry;

@@ -81,5 +81,10 @@ export type ProcessesSchedulerOptions = Omit<LocalClusterOptions, 'spawn' | 'pre
  * await procs.close();
  */
 export function createProcessesScheduler(options: ProcessesSchedulerOptions = {}): LocalCluster {
-  return new LocalCluster({ ...options, name: 'processes', prefix: 'process', spawn: spawnProcess });
+  return new LocalCluster({
+    ...options,
+    name: 'processes',
+    prefix: 'process',
+    spawn: spawnProcess,
+  });
 }

@@ -12,9 +12,15 @@ function sink(isTTY: boolean): { write: (t: string) => boolean; isTTY: boolean; 
 
 describe('progress', () => {
   it('renders tasks done of total, the rate and the time left', () => {
-    expect(renderBar(50, 100, 0, 1000)).toBe('[############------------]  50/100   50%  50 tasks/s  1.0s left');
-    expect(renderBar(100, 100, 0, 2000)).toBe('[########################]  100/100  100%  50 tasks/s  2.0s');
-    expect(renderBar(0, 10, 0, 0)).toBe('[------------------------]  0/10    0%  0 tasks/s  ? left');
+    expect(renderBar(50, 100, 0, 1000)).toBe(
+      '[############------------]  50/100   50%  50 tasks/s  1.0s left',
+    );
+    expect(renderBar(100, 100, 0, 2000)).toBe(
+      '[########################]  100/100  100%  50 tasks/s  2.0s',
+    );
+    expect(renderBar(0, 10, 0, 0)).toBe(
+      '[------------------------]  0/10    0%  0 tasks/s  ? left',
+    );
     expect(renderBar(3, 10, 1, 1000)).toMatch(/1 erred$/);
   });
 
@@ -65,7 +71,9 @@ describe('progress', () => {
       ['x', data(1)],
       ['y', task(src('() => { throw new Error("x"); }'), [ref('x')])],
     ]);
-    await expect(syncScheduler.get(g, ['y'], { onProgress: (p) => calls.push(p) })).rejects.toThrow();
+    await expect(
+      syncScheduler.get(g, ['y'], { onProgress: (p) => calls.push(p) }),
+    ).rejects.toThrow();
     expect(calls[calls.length - 1]).toMatchObject({ erred: 1 });
   });
 });

@@ -63,7 +63,9 @@ export class ProgressReporter {
       }
     }
     if (this.bar !== undefined && (final ? this.drawn || done > 0 : true)) {
-      this.bar.write(`\r\x1b[2K${renderBar(done, this.total, erred, elapsedMs)}${final ? '\n' : ''}`);
+      this.bar.write(
+        `\r\x1b[2K${renderBar(done, this.total, erred, elapsedMs)}${final ? '\n' : ''}`,
+      );
       this.drawn = true;
     }
   }
@@ -85,7 +87,11 @@ export function renderBar(done: number, total: number, erred: number, elapsedMs:
     `${done}/${total}`,
     `${String(Math.floor(frac * 100)).padStart(3)}%`,
     `${Math.round(rate)} tasks/s`,
-    done >= total ? `${(elapsedMs / 1000).toFixed(1)}s` : Number.isFinite(left) ? `${left.toFixed(1)}s left` : '? left',
+    done >= total
+      ? `${(elapsedMs / 1000).toFixed(1)}s`
+      : Number.isFinite(left)
+        ? `${left.toFixed(1)}s left`
+        : '? left',
   ];
   if (erred > 0) parts.push(`${erred} erred`);
   return parts.join('  ');

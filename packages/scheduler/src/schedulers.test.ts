@@ -44,9 +44,12 @@ describe.each(schedulers)('%s scheduler', (_name, scheduler) => {
     const g = new Map<string, GraphNode>([
       ['xs', data([1, 2, 3, 4])],
       ['cfg', data({ scale: 10, tag: 'ok' })],
-      ['out', task(src('(o) => ({ tag: o.cfg.tag, ys: o.xs.map((x) => x * o.cfg.scale) })'), [
-        { xs: ref('xs'), cfg: ref('cfg') },
-      ])],
+      [
+        'out',
+        task(src('(o) => ({ tag: o.cfg.tag, ys: o.xs.map((x) => x * o.cfg.scale) })'), [
+          { xs: ref('xs'), cfg: ref('cfg') },
+        ]),
+      ],
     ]);
     expect(await scheduler.get(g, ['out', 'xs'])).toEqual([
       { tag: 'ok', ys: [10, 20, 30, 40] },
@@ -69,7 +72,13 @@ describe.each(schedulers)('%s scheduler', (_name, scheduler) => {
 
   it('keeps Maps, Dates and BigInts', async () => {
     const g = new Map<string, GraphNode>([
-      ['m', task(src("(n) => new Map([['big', BigInt(n) ** 20n], ['when', new Date(86400000 * n)]])"), [7])],
+      [
+        'm',
+        task(
+          src("(n) => new Map([['big', BigInt(n) ** 20n], ['when', new Date(86400000 * n)]])"),
+          [7],
+        ),
+      ],
       ['s', task(src("(m) => [m.get('big') + 1n, m.get('when').toISOString()]"), [ref('m')])],
     ]);
     const [m, s] = (await scheduler.get(g, ['m', 's'])) as [Map<string, unknown>, unknown[]];
@@ -109,7 +118,12 @@ describe.each(schedulers)('%s scheduler', (_name, scheduler) => {
   it('rejects a throwing task with TaskError: key, name, message and the user function in the stack', async () => {
     const g = new Map<string, GraphNode>([
       ['x', data(3)],
-      ['bad', task(src('function explode(x) { throw new RangeError(`too big: ${x}`); }', {}, 'explode'), [ref('x')])],
+      [
+        'bad',
+        task(src('function explode(x) { throw new RangeError(`too big: ${x}`); }', {}, 'explode'), [
+          ref('x'),
+        ]),
+      ],
       ['after', task(src('(v) => v + 1'), [ref('bad')])],
     ]);
     const err = (await scheduler.get(g, ['after']).catch((e: unknown) => e)) as TaskError;
@@ -161,7 +175,11 @@ describe.each(schedulers)('%s scheduler', (_name, scheduler) => {
 
   it('aborts midway: rejects promptly with ComputeAbortedError', async () => {
     const g = new Map<string, GraphNode>();
-    const sleep = src('async (i) => { await new Promise((r) => setTimeout(r, 50)); return i; }', {}, 'sleepy');
+    const sleep = src(
+      'async (i) => { await new Promise((r) => setTimeout(r, 50)); return i; }',
+      {},
+      'sleepy',
+    );
     const keys: string[] = [];
     for (let i = 0; i < 40; i++) {
       // A chain, so the tasks run one after another whatever the number of workers.
@@ -180,7 +198,9 @@ describe.each(schedulers)('%s scheduler', (_name, scheduler) => {
 
   it('refuses an already aborted signal', async () => {
     const { graph, key } = treeReduction(4);
-    const err = await scheduler.get(graph, [key], { signal: AbortSignal.abort() }).catch((e: unknown) => e);
+    const err = await scheduler
+      .get(graph, [key], { signal: AbortSignal.abort() })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ComputeAbortedError);
   });
 

@@ -7,7 +7,13 @@
 // post-order with dependencies visited in `order()` priority (argument order without one): a
 // topological order that finishes a branch before starting the next. Each task's arguments get a
 // shape: top-level `$ref`s become slot reads; anything nested falls back to `substitute`.
-import { GraphError, isPlainObject, type Graph, type GraphNode, type Task } from '@dask-ts/protocol';
+import {
+  GraphError,
+  isPlainObject,
+  type Graph,
+  type GraphNode,
+  type Task,
+} from '@dask-ts/protocol';
 
 /** How the loop builds a task's arguments. */
 export const enum ArgMode {
@@ -118,7 +124,18 @@ export function planGraph(
     }
   }
   for (let i = 0; i < wanted.length; i++) refcount[wanted[i]!]!++;
-  return { keys: slotKeys, nodes, order, depStart, deps, refcount, mode, argStart, argSlot, wanted };
+  return {
+    keys: slotKeys,
+    nodes,
+    order,
+    depStart,
+    deps,
+    refcount,
+    mode,
+    argStart,
+    argSlot,
+    wanted,
+  };
 }
 
 /** Depth-first post-order from the wanted slots; throws on a missing dependency or a cycle. */
@@ -150,7 +167,10 @@ function walk(
       const p = pos[top]!;
       if (start + p < depStart[t + 1]!) {
         pos[top] = p + 1;
-        const d = children === undefined ? deps[start + p]! : sortedChildren(children, t, deps, depStart, prio!)[p]!;
+        const d =
+          children === undefined
+            ? deps[start + p]!
+            : sortedChildren(children, t, deps, depStart, prio!)[p]!;
         if (d === MISSING) throw missingDependency(nodes[t] as Task, keys[t]!, deps, start);
         const st = state[d];
         if (st === 0) {

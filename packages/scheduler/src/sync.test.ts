@@ -17,14 +17,24 @@ import { syncScheduler } from './index.js';
 import { planGraph } from './sync-plan.js';
 import { mod, src, treeReduction } from './__tests__/graphs.js';
 
-const local = (fn: TaskFunction, name = fn.name || 'local'): LocalRef => ({ kind: 'local', fn, name });
+const local = (fn: TaskFunction, name = fn.name || 'local'): LocalRef => ({
+  kind: 'local',
+  fn,
+  name,
+});
 
 describe('sync scheduler', () => {
   it('calls closures directly, with their outer variables', async () => {
     const factor = 7;
     const g = new Map<string, GraphNode>([
       ['x', data(6)],
-      ['y', task(local((x: number) => x * factor), [ref('x')])],
+      [
+        'y',
+        task(
+          local((x: number) => x * factor),
+          [ref('x')],
+        ),
+      ],
     ]);
     expect(await syncScheduler.get(g, ['y'])).toEqual([42]);
   });
@@ -32,7 +42,13 @@ describe('sync scheduler', () => {
   it('never runs the dependents of a failed task, and reports its key', async () => {
     const ran: string[] = [];
     const g = new Map<string, GraphNode>([
-      ['a', task(local(() => ran.push('a')), [])],
+      [
+        'a',
+        task(
+          local(() => ran.push('a')),
+          [],
+        ),
+      ],
       [
         'b',
         task(
@@ -43,8 +59,20 @@ describe('sync scheduler', () => {
           [ref('a')],
         ),
       ],
-      ['c', task(local(() => ran.push('c')), [ref('b')])],
-      ['d', task(local(() => ran.push('d')), [ref('c')])],
+      [
+        'c',
+        task(
+          local(() => ran.push('c')),
+          [ref('b')],
+        ),
+      ],
+      [
+        'd',
+        task(
+          local(() => ran.push('d')),
+          [ref('c')],
+        ),
+      ],
     ]);
     const err = (await syncScheduler.get(g, ['d']).catch((e: unknown) => e)) as TaskError;
     expect(err).toBeInstanceOf(TaskError);
@@ -56,19 +84,54 @@ describe('sync scheduler', () => {
 
   it('awaits tasks that return promises, and rejects with their errors', async () => {
     const g = new Map<string, GraphNode>([
-      ['x', task(local(async () => 20), [])],
-      ['y', task(local(async (x: number) => x + 1), [ref('x')])],
-      ['z', task(local(async () => Promise.reject(new SyntaxError('late'))), [])],
+      [
+        'x',
+        task(
+          local(async () => 20),
+          [],
+        ),
+      ],
+      [
+        'y',
+        task(
+          local(async (x: number) => x + 1),
+          [ref('x')],
+        ),
+      ],
+      [
+        'z',
+        task(
+          local(async () => Promise.reject(new SyntaxError('late'))),
+          [],
+        ),
+      ],
     ]);
     expect(await syncScheduler.get(g, ['y'])).toEqual([21]);
-    await expect(syncScheduler.get(g, ['z'])).rejects.toMatchObject({ key: 'z', name: 'SyntaxError' });
+    await expect(syncScheduler.get(g, ['z'])).rejects.toMatchObject({
+      key: 'z',
+      name: 'SyntaxError',
+    });
   });
 
   it('runs only what the wanted keys need', async () => {
     const ran: string[] = [];
     const g = new Map<string, GraphNode>([
-      ['a', task(local(() => ran.push('a')), [])],
-      ['unneeded', task(local(() => { throw new Error('must not run'); }), [])],
+      [
+        'a',
+        task(
+          local(() => ran.push('a')),
+          [],
+        ),
+      ],
+      [
+        'unneeded',
+        task(
+          local(() => {
+            throw new Error('must not run');
+          }),
+          [],
+        ),
+      ],
     ]);
     await syncScheduler.get(g, ['a']);
     expect(ran).toEqual(['a']);
@@ -84,8 +147,21 @@ describe('sync scheduler', () => {
     }
     // Dependencies come before their dependents; branches are finished first.
     expect(Array.from(plan.order, (s) => plan.keys[s])).toEqual([
-      'leaf-0', 'leaf-1', 'sum-0-0', 'leaf-2', 'leaf-3', 'sum-0-1', 'sum-1-0',
-      'leaf-4', 'leaf-5', 'sum-0-2', 'leaf-6', 'leaf-7', 'sum-0-3', 'sum-1-1', 'sum-2-0',
+      'leaf-0',
+      'leaf-1',
+      'sum-0-0',
+      'leaf-2',
+      'leaf-3',
+      'sum-0-1',
+      'sum-1-0',
+      'leaf-4',
+      'leaf-5',
+      'sum-0-2',
+      'leaf-6',
+      'leaf-7',
+      'sum-0-3',
+      'sum-1-1',
+      'sum-2-0',
     ]);
   });
 
@@ -95,7 +171,15 @@ describe('sync scheduler', () => {
       ['b', data(2)],
       ['c', task(src('(x, y) => x + y'), [ref('a'), ref('b')])],
     ]);
-    const plan = planGraph(g, ['c'], new Map([['a', 5], ['b', 1], ['c', 9]]));
+    const plan = planGraph(
+      g,
+      ['c'],
+      new Map([
+        ['a', 5],
+        ['b', 1],
+        ['c', 9],
+      ]),
+    );
     expect(Array.from(plan.order, (s) => plan.keys[s])).toEqual(['b', 'a', 'c']);
   });
 
@@ -111,7 +195,9 @@ describe('sync scheduler', () => {
     const ac = new AbortController();
     setTimeout(() => ac.abort(), 100);
     const started = performance.now();
-    const err = await syncScheduler.get(g, [...g.keys()], { signal: ac.signal }).catch((e: unknown) => e);
+    const err = await syncScheduler
+      .get(g, [...g.keys()], { signal: ac.signal })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ComputeAbortedError);
     expect(performance.now() - started).toBeLessThan(1000);
     const after = ran;
@@ -138,7 +224,9 @@ describe('sync scheduler', () => {
       /Task noexport: module '.*fixture-fns.mjs' has no function export 'missingExport'/,
     );
     await expect(syncScheduler.get(g, ['notfn'])).rejects.toThrow(/found number/);
-    await expect(syncScheduler.get(g, ['badsrc'])).rejects.toThrow(/Task badsrc: cannot rebuild source function/);
+    await expect(syncScheduler.get(g, ['badsrc'])).rejects.toThrow(
+      /Task badsrc: cannot rebuild source function/,
+    );
   });
 
   it('runs a 20,000-leaf tree reduction (timing printed, not asserted)', async () => {
@@ -150,6 +238,8 @@ describe('sync scheduler', () => {
       best = Math.min(best, performance.now() - t0);
       expect(v).toBe(expected);
     }
-    process.stdout.write(`sync: ${((best * 1000) / graph.size).toFixed(2)} us/task over ${graph.size} tasks\n`);
+    process.stdout.write(
+      `sync: ${((best * 1000) / graph.size).toFixed(2)} us/task over ${graph.size} tasks\n`,
+    );
   });
 });

@@ -171,7 +171,8 @@ async function runPlan(
             }
           }
         } else {
-          if (lookupById.size === 0) for (let k = 0; k < keys.length; k++) lookupById.set(keys[k]!, k);
+          if (lookupById.size === 0)
+            for (let k = 0; k < keys.length; k++) lookupById.set(keys[k]!, k);
           const args = substitute(
             node.args,
             (key) => values[lookupById.get(key)!],
@@ -179,7 +180,11 @@ async function runPlan(
           ) as unknown[];
           v = fn[t]!(...args);
         }
-        if (typeof v === 'object' && v !== null && typeof (v as PromiseLike<unknown>).then === 'function') {
+        if (
+          typeof v === 'object' &&
+          v !== null &&
+          typeof (v as PromiseLike<unknown>).then === 'function'
+        ) {
           v = await abortable(v as PromiseLike<unknown>, signal);
           progress?.update(i, 0);
         }

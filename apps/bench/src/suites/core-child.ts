@@ -2,7 +2,7 @@
 // with no threads or I/O, on a tree-reduction graph of ~1,000,000 tasks. Every task is reported
 // finished as soon as it is assigned and every delivery is acknowledged at once, so the time is
 // the core's own bookkeeping. Prints one JSON line: best ms, tasks, and heap bytes per task of the
-// graph and of the core's state (heapUsed deltas after forced GCs).
+// graph and of the core's state (heapUsed + arrayBuffers deltas after forced GCs).
 import { parseArgs } from 'node:util';
 import { SchedulerCore } from '@dask-ts/scheduler';
 import type { CoreCommand, CoreEvent } from '@dask-ts/scheduler';
@@ -27,7 +27,9 @@ if (gc === undefined) throw new Error('core-child must run with --expose-gc');
 const heap = () => {
   gc();
   gc();
-  return process.memoryUsage().heapUsed;
+  const m = process.memoryUsage();
+  // Typed arrays the core keeps its tables in live outside the JS heap: count them too.
+  return m.heapUsed + m.arrayBuffers;
 };
 
 /** Runs one compute through a fresh core, in ms; `onSubmitted` (untimed) sees the core right after submission. */
@@ -45,12 +47,14 @@ function drive(graph: Graph, root: string, onSubmitted?: () => void): number {
   }
   let done = false;
   let rounds = 0;
+  let completed = 0;
   while (commands.length > 0) {
     const events: CoreEvent[] = [];
     for (const cmd of commands) {
       switch (cmd.type) {
         case 'compute':
           for (const item of cmd.items) events.push({ type: 'finished', key: item.key, worker: cmd.worker, nbytes: 8 });
+          completed += cmd.items.length;
           break;
         case 'deliver':
           events.push({ type: 'delivered', id: cmd.id, keys: cmd.keys });
@@ -70,6 +74,7 @@ function drive(graph: Graph, root: string, onSubmitted?: () => void): number {
   }
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   if (!done) throw new Error(`core bench: the compute did not finish (stopped after ${rounds} rounds)`);
+  if (completed !== graph.size) throw new Error(`core bench: ran ${completed} tasks, expected ${graph.size}`);
   return ms;
 }
 

@@ -28,7 +28,7 @@ export const core: Suite = {
     return {
       suite: 'core',
       title: 'scheduling core alone (tasks per second, heap per task)',
-      headers: ['implementation', 'tasks', 'best ms', 'tasks/s', 'µs/task', 'core heap B/task', 'graph heap B/task'],
+      headers: ['implementation', 'tasks', 'best ms', 'tasks/s', 'µs/task', 'core B/task', 'graph B/task'],
       rows: [
         [
           'dask-ts SchedulerCore',
@@ -42,7 +42,7 @@ export const core: Suite = {
       ],
       notes: [
         `tree reduction over ${leaves.toLocaleString('en-US')} leaves; ${r.workers} workers × ${r.slots} slots; every task finished as soon as assigned; best of ${reps}`,
-        'core heap = heapUsed after submit minus before (after gc), i.e. the core\'s state; graph heap = the protocol graph itself',
+        'core B/task = (heapUsed + arrayBuffers) after submit minus before, after forced GCs: the core\'s state; graph B/task = the protocol graph itself',
         'no peer: Dask\'s scheduler state machine cannot be driven without its runtime',
       ],
     };

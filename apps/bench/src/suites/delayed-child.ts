@@ -1,9 +1,11 @@
 // Child process of the `delayed-million` suite: builds a tree reduction over `leaves` delayed
 // leaves (~2 × leaves tasks) with `delayed`, then computes it on `sync`. Memory is sampled every
 // few milliseconds and at every progress report (heapUsed, RSS); the OS high-water mark
-// (`resourceUsage().maxRSS`) covers whatever the sampling missed. Prints one JSON line.
+// (`resourceUsage().maxRSS`) covers whatever the sampling missed. Then compute's steps (graph,
+// cull, validate, fuse, sync get) are timed one by one. Prints one JSON line.
 import '@dask-ts/scheduler';
-import { compute, delayed, type Delayed } from '@dask-ts/graph';
+import { compute, cull, delayed, fuse, validateGraph, type Delayed } from '@dask-ts/graph';
+import { daskGraph, getScheduler } from '@dask-ts/protocol';
 import { parseArgs } from 'node:util';
 
 const { values } = parseArgs({ options: { leaves: { type: 'string', default: '500000' } } });
@@ -49,6 +51,27 @@ clearInterval(sampler);
 
 const expected = (leaves * (leaves - 1)) / 2;
 if (result !== expected) throw new Error(`delayed-million computed ${String(result)}, expected ${expected}`);
+const maxRss = process.resourceUsage().maxRSS * 1024;
+
+// Where compute's time goes: the same steps compute() takes, timed one by one (after the peak
+// memory was read, since this holds several graphs at once).
+const root = level[0];
+const phases: Record<string, number> = {};
+const phase = <T>(name: string, fn: () => T): T => {
+  const t = process.hrtime.bigint();
+  const out = fn();
+  phases[name] = Number(process.hrtime.bigint() - t) / 1e6;
+  return out;
+};
+const graph = phase('graph', () => root[daskGraph]());
+const culled = phase('cull', () => cull(graph, [root.key]));
+phase('validate', () => validateGraph(culled, [root.key]));
+const fused = phase('fuse', () => fuse(culled, { keep: [root.key] }).graph);
+const t2 = process.hrtime.bigint();
+const [again] = await getScheduler('sync').get(fused, [root.key]);
+phases.get = Number(process.hrtime.bigint() - t2) / 1e6;
+if (again !== expected) throw new Error(`delayed-million: sync get computed ${String(again)}, expected ${expected}`);
+
 console.log(
   JSON.stringify({
     tasks,
@@ -56,7 +79,9 @@ console.log(
     compute_ms: computeMs,
     peak_heap: peakHeap,
     peak_rss_sampled: peakRss,
-    max_rss: process.resourceUsage().maxRSS * 1024,
+    max_rss: maxRss,
     base_rss: baseRss,
+    phases_ms: phases,
+    fused_tasks: fused.size,
   }),
 );

@@ -55,6 +55,8 @@ describe.each(['sync', 'threads'])('demo on %s', (scheduler) => {
     // 4 tasks per file (write, load, parse, stats), 6 merges, 1 summary.
     expect(r.tasks).toBe(7 * 4 + 6 + 1);
     expect(r.scheduler).toBe(scheduler);
+    expect(r.kept).toBe(true);
+    expect(r.dir).toBe(dir);
     expect(r.tasksPerSecond).toBeGreaterThan(0);
   });
 });
@@ -68,6 +70,7 @@ test('a single file with no rows gives count 0 and a NaN mean', async () => {
 test('the temporary directory is removed afterwards', async () => {
   const r = await runDemo({ scheduler: 'sync', files: 2, rows: 10, progress: false });
   expect(r.summary.count).toBe(20);
+  expect(r.kept).toBe(false);
   expect(existsSync(r.dir)).toBe(false);
 });
 

@@ -50,8 +50,10 @@ export interface DemoResult {
   /** Wall time of the compute (graph building included), in milliseconds. */
   readonly ms: number;
   readonly tasksPerSecond: number;
-  /** Where the files were written (already removed unless `dir` was given). */
+  /** Where the files were written. */
   readonly dir: string;
+  /** Whether the files are still there (a caller-given `dir`) or were removed. */
+  readonly kept: boolean;
 }
 
 function checkCount(name: string, value: number, min: number): number {
@@ -107,7 +109,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     const tasks = total[daskGraph]().size;
     const [summary] = await compute(total, { scheduler, progress: options.progress ?? true });
     const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-    return { scheduler: scheduler.name, files, rows, tasks, summary, ms, tasksPerSecond: (tasks / ms) * 1000, dir };
+    return { scheduler: scheduler.name, files, rows, tasks, summary, ms, tasksPerSecond: (tasks / ms) * 1000, dir, kept: options.dir !== undefined };
   } finally {
     if (options.dir === undefined) rmSync(dir, { recursive: true, force: true });
   }

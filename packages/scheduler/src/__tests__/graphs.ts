@@ -3,7 +3,11 @@
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { data, ref, task, type FunctionRef, type Graph, type GraphNode } from '@dask-ts/protocol';
 
-export const src = (source: string, scope: Record<string, unknown> = {}, name?: string): FunctionRef => ({
+export const src = (
+  source: string,
+  scope: Record<string, unknown> = {},
+  name?: string,
+): FunctionRef => ({
   kind: 'source',
   source,
   scope,
@@ -24,7 +28,11 @@ const ident = src('(i) => i', {}, 'ident');
 const add = src('(a, b) => a + b', {}, 'add');
 
 /** A tree reduction over `n` leaf tasks: about 2n tasks; the result is n(n-1)/2. */
-export function treeReduction(n: number, leaf: FunctionRef = ident, combine: FunctionRef = add): {
+export function treeReduction(
+  n: number,
+  leaf: FunctionRef = ident,
+  combine: FunctionRef = add,
+): {
   graph: Graph;
   key: string;
   expected: number;

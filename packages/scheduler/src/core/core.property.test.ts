@@ -35,6 +35,7 @@ function key(i: number): string {
   return `k${i}`;
 }
 
+let lastLog: string[] = [];
 function run(s: Scenario): void {
   const n = s.deps.length;
   const nodes: GraphNode[] = s.deps.map((ds, i) => (ds.length === 0 && s.dataNodes[i] ? data(i) : t(...ds.map(key))));
@@ -42,6 +43,14 @@ function run(s: Scenario): void {
   const dependents: number[][] = Array.from({ length: n }, () => []);
   s.deps.forEach((ds, i) => ds.forEach((d) => dependents[d]!.push(i)));
   const sim = new Sim({ maxRetries: 2, queueFactor: s.queueFactor });
+  lastLog = [];
+  const orig = sim.handle.bind(sim);
+  sim.handle = (evs) => {
+    lastLog.push('EV ' + JSON.stringify(evs.map((e) => ({ ...e, graph: undefined }))));
+    const c = orig(evs);
+    lastLog.push('CMD ' + JSON.stringify(c.map((x) => (x.type === 'compute' ? { w: x.worker, items: x.items.map((i) => [i.key, i.fetch]) } : x))));
+    return c;
+  };
   let nextWorker = 0;
   const live: string[] = [];
   const addWorker = (slots: number): void => {
@@ -133,9 +142,19 @@ function run(s: Scenario): void {
   for (const [w, store] of sim.store) expect([w, [...store]]).toEqual([w, []]);
 }
 
+const regressions: Scenario[] = [
+  {"deps":[[],[],[],[],[],[],[],[],[],[],[2,0]],"dataNodes":[false,false,false,false,false,false,false,false,false,false,false],"workers":[1,1,1],"subs":[{"wanted":[10,1,0]}],"steps":[8,521808,8,0,0,175126,421288226,27660026,1544035425,0],"failures":false,"removals":true,"cancels":false,"queueFactor":0.5},
+  {"deps":[[],[],[0],[]],"dataNodes":[false,false,false,false],"workers":[1,1],"subs":[{"wanted":[0]},{"wanted":[3,1]},{"wanted":[2]}],"steps":[415155226,0,39568461,0,50754275,1922396124,0,0,0,0,0,0,0,0,0],"failures":false,"removals":true,"cancels":false,"queueFactor":0.5},
+  {"deps":[[],[],[],[],[],[],[],[],[],[],[],[],[],[],[0,1],[],[],[5,2,4],[],[],[],[],[],[]],"dataNodes":[false,false,false,false,false,false,false,false,false,false,false,false,false,false,false,false,false,false,false,false,false,false,false,false],"workers":[2,2,1],"subs":[{"wanted":[3,14,17]}],"steps":[687752745,1309544427,657367620,0,0,380640991,2147483625,0,0,0,0],"failures":true,"removals":true,"cancels":false,"queueFactor":1},
+];
+
 describe('SchedulerCore under random graphs, orders, failures and removals', () => {
+  test.each(regressions.map((s, i) => [i, s] as const))('regression %i', (_, s) => {
+    try { run(s); } catch (e) { console.log(lastLog.join('\n')); throw e; }
+  });
+
   test('invariants hold after every batch; computes end once; no leaks', () => {
-    fc.assert(fc.property(scenario, (s) => run(s)), { numRuns: 400 });
+    fc.assert(fc.property(scenario, (s) => run(s)), { numRuns: Number(process.env['CORE_PROP_RUNS'] ?? 400) });
   });
 
   test('without failures every compute is done', () => {

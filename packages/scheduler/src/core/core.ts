@@ -86,6 +86,8 @@ export class SchedulerCore {
   private readonly maxRetries: number;
   private readonly queueFactor: number;
   private gen = 0;
+  private lastWorker: WorkerId | undefined;
+  private lastWorkerIdx: number | undefined;
   // Per-handle batches.
   private computeBatch: (ComputeItem[] | undefined)[] = [];
   private releaseBatch: (string[] | undefined)[] = [];
@@ -230,6 +232,7 @@ export class SchedulerCore {
     const old = this.w.index.get(name);
     if (old !== undefined && this.w.alive[old]) throw new Error(`Worker ${name} was added twice`);
     if (!(Number.isInteger(slots) && slots > 0)) throw new RangeError(`Worker ${name}: slots must be a positive integer, got ${slots}`);
+    this.lastWorker = undefined;
     this.w.add(name, slots, this.queueFactor);
     this.computeBatch.push(undefined);
     this.releaseBatch.push(undefined);
@@ -275,7 +278,7 @@ export class SchedulerCore {
   private onFinished(key: string, worker: WorkerId, nbytes: number): void {
     const t = this.t;
     const id = t.index.get(key);
-    const w = this.w.index.get(worker);
+    const w = this.workerIndex(worker);
     if (!this.isCurrent(id, w, key, worker, 'finished')) return;
     this.w.dec(w!);
     t.procWorker[id!] = -1;
@@ -319,16 +322,29 @@ export class SchedulerCore {
   }
 
   /** A stale result on live worker `w` (its task was taken back): drop it and its fetched inputs there. */
-  private dropStale(id: number, w: number, erred: boolean): void {
+  private dropStale(id: number, w: number, erred: boolean, fetched: readonly number[]): void {
     const t = this.t;
     const here = (x: number): boolean =>
       (t.state[x] === MEMORY && t.isHolder(x, w)) || ((t.state[x] === PROCESSING || t.state[x] === ORPHAN) && t.procWorker[x] === w);
     if (!erred && !here(id)) this.pushRelease(w, t.keys[id]!);
-    const s = t.depStart[id]!;
-    for (let j = s; j < s + t.depCount[id]!; j++) {
-      const d = t.deps[j]!;
-      if (!here(d)) this.pushRelease(w, t.keys[d]!);
+    for (const d of fetched) {
+      if (here(d)) continue;
+      // A task sent to w since may read w's copy; it lets go of it when it finishes.
+      let used = false;
+      t.forEachDependent(d, (x) => {
+        if ((t.state[x] === PROCESSING || t.state[x] === ORPHAN) && t.procWorker[x] === w) used = true;
+      });
+      if (!used) this.pushRelease(w, t.keys[d]!);
     }
+  }
+
+  /** Worker name to index, with a one-entry cache (events come in runs per worker). */
+  private workerIndex(worker: WorkerId): number | undefined {
+    if (worker === this.lastWorker) return this.lastWorkerIdx;
+    const w = this.w.index.get(worker);
+    this.lastWorker = worker;
+    this.lastWorkerIdx = w;
+    return w;
   }
 
   private depArrived(d: number): void {
@@ -399,12 +415,14 @@ export class SchedulerCore {
     const w = wt.index.get(name);
     if (w === undefined) throw new Error(`Impossible event: remove-worker ${name}, a worker never added`);
     if (!wt.alive[w]) return;
+    this.lastWorker = undefined;
     wt.remove(w);
     const t = this.t;
     const note = this.log.note(`worker ${name} removed: ${reason}`);
     // Deliveries sent from w and not acknowledged: want them again.
     const lostResults: number[] = [];
     const candidates: number[] = [];
+    const redeliver: number[] = [];
     for (const sub of this.subs.values()) {
       for (let i = 0; i < sub.wanted.length; i++) {
         if (sub.status[i] === SENT && sub.from[i] === w) {
@@ -412,6 +430,7 @@ export class SchedulerCore {
           const id = sub.wanted[i]!;
           t.wantPending[id]++;
           if (inactive(t.state[id]!)) candidates.push(id); // moved out of w: compute it again
+          else redeliver.push(id);
         }
       }
     }
@@ -447,9 +466,15 @@ export class SchedulerCore {
           const x = t.procWorker[d]!;
           this.w.dec(x);
           t.procWorker[d] = -1;
+          // Remember what that run fetched to x (inputs x does not hold), to drop it there later.
+          const fetched: number[] = [];
+          for (let j = t.depStart[d]!; j < t.depStart[d]! + t.depCount[d]!; j++) {
+            const dd = t.deps[j]!;
+            if (!(t.state[dd] === MEMORY && t.isHolder(dd, x))) fetched.push(dd);
+          }
           const runs = t.staleRuns.get(d);
-          if (runs === undefined) t.staleRuns.set(d, [x]);
-          else runs.push(x);
+          if (runs === undefined) t.staleRuns.set(d, [{ w: x, fetched }]);
+          else runs.push({ w: x, fetched });
           this.log.add(d, s, RELEASED, S.C_INPUT_LOST, l);
           t.setState(d, RELEASED);
           this.unhold(d);
@@ -478,6 +503,8 @@ export class SchedulerCore {
       } else this.activate(id, false, S.C_WORKER_REMOVED, note, erred);
     }
     if (erred.length > 0) this.propagate(erred);
+    // Deliveries to redo of keys still in memory elsewhere (lost ones are delivered when recomputed).
+    for (const id of redeliver) if (t.state[id] === MEMORY) this.deliverKey(id);
   }
 
   // ---------------------------------------------------------------- transitions
@@ -492,12 +519,13 @@ export class SchedulerCore {
     }
     const s = t.state[id]!;
     const runs = t.staleRuns.size > 0 ? t.staleRuns.get(id) : undefined;
-    const stale = runs === undefined ? -1 : runs.indexOf(w);
+    const stale = runs === undefined ? -1 : runs.findIndex((r) => r.w === w);
     if (stale >= 0 && this.w.alive[w]) {
       // Taken back from w while it ran there; w runs in order, so the oldest run reports first.
+      const run = runs![stale]!;
       runs!.splice(stale, 1);
       if (runs!.length === 0) t.staleRuns.delete(id);
-      this.dropStale(id, w, what === 'erred');
+      this.dropStale(id, w, what === 'erred', run.fetched);
       this.log.add(id, s, s, S.C_STALE, this.log.note(`ignored ${what} from ${worker}: taken back after an input was lost`));
       return false;
     }

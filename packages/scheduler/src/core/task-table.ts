@@ -68,7 +68,7 @@ export class TaskTable {
   readonly extraHolders = new Map<number, number[]>();
   readonly errors = new Map<number, ErrorInfo>();
   /** Workers still running a task that was taken back from them (their reports are stale), oldest first. */
-  readonly staleRuns = new Map<number, number[]>();
+  readonly staleRuns = new Map<number, { readonly w: number; readonly fetched: readonly number[] }[]>();
   readonly stateCounts = new Int32Array(8);
   private stamp = 0;
 
