@@ -1,7 +1,9 @@
-// Culling: keep only the nodes the requested keys need, walking dependencies iteratively. The
-// result keeps the original insertion order. Dependencies missing from the graph are skipped here
-// and reported by `validateGraph`.
+// Culling: keep only the nodes the requested keys need. The graph is interned to integers once
+// (graph-index.ts), the walk from the requested keys marks a byte per node, and the result is
+// built in the original insertion order. Dependencies missing from the graph are skipped here and
+// reported by `validateGraph` (or by the scheduler).
 import type { Graph, GraphNode } from '@dask-ts/protocol';
+import { indexGraph, indicesOf, reach, type GraphIndex } from './graph-index.js';
 
 /**
  * A new graph with only the nodes that `keys` (transitively) depend on, in the original order.
@@ -10,29 +12,15 @@ import type { Graph, GraphNode } from '@dask-ts/protocol';
  * cull(new Map([['a', data(1)], ['b', data(2)], ['c', task(inc, [ref('a')])]]), ['c']); // keys a, c
  */
 export function cull(graph: Graph, keys: Iterable<string>): Map<string, GraphNode> {
-  const needed = new Set<string>();
-  const stack: string[] = [];
-  for (const k of keys) {
-    if (!needed.has(k) && graph.has(k)) {
-      needed.add(k);
-      stack.push(k);
-    }
-  }
-  while (stack.length > 0) {
-    const node = graph.get(stack.pop() as string);
-    if (node === undefined || node.kind !== 'task') continue;
-    for (const d of node.deps) {
-      if (!needed.has(d) && graph.has(d)) {
-        needed.add(d);
-        stack.push(d);
-      }
-    }
-  }
+  const g = indexGraph(graph);
+  const { mask } = reach(g, indicesOf(g, keys));
+  return maskedGraph(g, mask);
+}
+
+/** The nodes of `g` whose mask byte is set, as a new graph in index order. @internal */
+export function maskedGraph(g: GraphIndex, mask: Uint8Array | undefined): Map<string, GraphNode> {
+  const { keys, nodes } = g;
   const out = new Map<string, GraphNode>();
-  if (needed.size === graph.size) {
-    for (const [k, v] of graph) out.set(k, v);
-    return out;
-  }
-  for (const [k, v] of graph) if (needed.has(k)) out.set(k, v);
+  for (let i = 0; i < keys.length; i++) if (mask === undefined || mask[i] === 1) out.set(keys[i], nodes[i]);
   return out;
 }

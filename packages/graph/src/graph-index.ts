@@ -1,63 +1,125 @@
-// Internal: a graph as integer arrays (compressed sparse rows), so that validation and ordering of
+// Internal: a graph interned to integers once, so that culling, fusion, validation and ordering of
 // a million tasks walk typed arrays instead of Maps. Node i is the graph's i-th key in insertion
-// order; `deps` lists node indices (a missing dependency is recorded, not indexed).
-import type { Graph } from '@dask-ts/protocol';
+// order. Building it costs one Map insertion per key and one lookup per dependency edge; nothing
+// else here hashes a string. `deps` lists node indices in `node.deps` order; a missing dependency
+// is not indexed but recorded (the first one found, and which nodes have one). Dependents (the
+// reverse edges) are built only by the passes that need them.
+import type { Graph, GraphNode } from '@dask-ts/protocol';
 
 /** A graph's dependency structure over node indices. */
 export interface GraphIndex {
-  readonly keys: readonly string[];
-  readonly index: ReadonlyMap<string, number>;
+  /** Key of node i. */
+  readonly keys: string[];
+  /** Node i itself. */
+  readonly nodes: GraphNode[];
+  /** Key to node index (owned by the index: passes may reuse it for their own output). */
+  readonly index: Map<string, number>;
   /** deps of node i: depList[depStart[i] .. depStart[i + 1]). */
   readonly depStart: Int32Array;
   readonly depList: Int32Array;
-  /** dependents of node i: dependentList[dependentStart[i] .. dependentStart[i + 1]). */
-  readonly dependentStart: Int32Array;
-  readonly dependentList: Int32Array;
   /** The first missing dependency found, if any. */
   readonly missing: { readonly task: string; readonly dep: string } | undefined;
+  /** 1 for each node with a missing dependency; undefined when none is missing. */
+  readonly broken: Uint8Array | undefined;
+}
+
+/** The reverse edges of a {@link GraphIndex}: dependents of node i are list[start[i] .. start[i + 1]). */
+export interface Dependents {
+  readonly start: Int32Array;
+  readonly list: Int32Array;
 }
 
 /** Builds the {@link GraphIndex} of a graph in O(nodes + edges). */
 export function indexGraph(graph: Graph): GraphIndex {
   const n = graph.size;
-  const keys: string[] = new Array<string>(n);
+  const keys = new Array<string>(n);
+  const nodes = new Array<GraphNode>(n);
   const index = new Map<string, number>();
   let i = 0;
   let edges = 0;
   for (const [k, node] of graph) {
     keys[i] = k;
+    nodes[i] = node;
     index.set(k, i++);
     if (node.kind === 'task') edges += node.deps.length;
   }
   const depStart = new Int32Array(n + 1);
-  const depList = new Int32Array(edges);
-  const indeg = new Int32Array(n + 1);
+  let depList = new Int32Array(edges);
   let missing: GraphIndex['missing'];
+  let broken: Uint8Array | undefined;
   let e = 0;
-  i = 0;
-  for (const node of graph.values()) {
+  for (i = 0; i < n; i++) {
     depStart[i] = e;
-    if (node.kind === 'task') {
-      for (const d of node.deps) {
-        const j = index.get(d);
-        if (j === undefined) {
-          missing ??= { task: keys[i], dep: d };
-          continue;
-        }
-        depList[e++] = j;
-        indeg[j + 1]++;
-      }
+    const node = nodes[i];
+    if (node.kind !== 'task') continue;
+    const deps = node.deps;
+    for (let p = 0; p < deps.length; p++) {
+      const j = index.get(deps[p]);
+      if (j === undefined) {
+        missing ??= { task: keys[i], dep: deps[p] };
+        (broken ??= new Uint8Array(n))[i] = 1;
+      } else depList[e++] = j;
     }
-    i++;
   }
   depStart[n] = e;
-  // Dependents: counting sort of the edges by their dependency.
-  const dependentStart = new Int32Array(n + 1);
-  for (let j = 0; j < n; j++) dependentStart[j + 1] = dependentStart[j] + indeg[j + 1];
-  const fill = dependentStart.slice(0, n);
-  const dependentList = new Int32Array(e);
+  if (e < edges) depList = depList.subarray(0, e);
+  return { keys, nodes, index, depStart, depList, missing, broken };
+}
+
+/** The dependents of every node (a counting sort of the edges by dependency), in node order. */
+export function dependentsOf(g: GraphIndex): Dependents {
+  const n = g.keys.length;
+  const { depStart, depList } = g;
+  const start = new Int32Array(n + 1);
+  for (let p = 0; p < depList.length; p++) start[depList[p] + 1]++;
+  for (let j = 0; j < n; j++) start[j + 1] += start[j];
+  const fill = start.slice(0, n);
+  const list = new Int32Array(depList.length);
   for (let t = 0; t < n; t++) {
-    for (let p = depStart[t]; p < depStart[t + 1]; p++) dependentList[fill[depList[p]]++] = t;
+    for (let p = depStart[t], end = depStart[t + 1]; p < end; p++) list[fill[depList[p]]++] = t;
   }
-  return { keys, index, depStart, depList: depList.subarray(0, e), dependentStart, dependentList, missing };
+  return { start, list };
+}
+
+/**
+ * Marks (1) every node that one of `roots` needs, roots included, walking dependencies with an
+ * explicit stack. Returns the mask and how many nodes it marks.
+ */
+export function reach(g: GraphIndex, roots: ArrayLike<number>): { mask: Uint8Array; count: number } {
+  const n = g.keys.length;
+  const { depStart, depList } = g;
+  const mask = new Uint8Array(n);
+  const stack = new Int32Array(n);
+  let top = 0;
+  let count = 0;
+  for (let r = 0; r < roots.length; r++) {
+    const v = roots[r];
+    if (mask[v] === 0) {
+      mask[v] = 1;
+      count++;
+      stack[top++] = v;
+    }
+  }
+  while (top > 0) {
+    const v = stack[--top];
+    for (let p = depStart[v], end = depStart[v + 1]; p < end; p++) {
+      const d = depList[p];
+      if (mask[d] === 0) {
+        mask[d] = 1;
+        count++;
+        stack[top++] = d;
+      }
+    }
+  }
+  return { mask, count };
+}
+
+/** Node indices of the given keys that are in the graph (others are skipped). */
+export function indicesOf(g: GraphIndex, keys: Iterable<string>): number[] {
+  const out: number[] = [];
+  for (const k of keys) {
+    const i = g.index.get(k);
+    if (i !== undefined) out.push(i);
+  }
+  return out;
 }

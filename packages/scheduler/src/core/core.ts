@@ -23,6 +23,7 @@ import {
   STATE_NAMES,
   TaskTable,
   WAITING,
+  type ErrorInfo,
 } from './task-table.js';
 import { validateCore } from './validate.js';
 
@@ -87,6 +88,8 @@ export class SchedulerCore {
   private readonly queueFactor: number;
   private gen = 0;
   private lastWorker: WorkerId | undefined;
+  /** Per worker: keys it may hold as a stale copy while the key is being recomputed there. */
+  private readonly staleCopies = new Map<number, Set<number>>();
   private lastWorkerIdx: number | undefined;
   // Per-handle batches.
   private computeBatch: (ComputeItem[] | undefined)[] = [];
@@ -246,6 +249,7 @@ export class SchedulerCore {
     this.maybeReset();
     const gen = ++this.gen;
     const wanted = intake(this.t, e.graph, e.wanted, gen, e.priorities);
+    this.log.reserve(5 * e.graph.size);
     if (!(wanted instanceof Int32Array)) {
       this.terminal.push({ type: 'refused', id: e.id, error: wanted });
       return;
@@ -282,6 +286,8 @@ export class SchedulerCore {
     if (!this.isCurrent(id, w, key, worker, 'finished')) return;
     this.w.dec(w!);
     t.procWorker[id!] = -1;
+    if (t.staleRuns.size > 0) this.forgetStaleCopy(id!, w!);
+    if (this.staleCopies.size > 0) this.staleCopies.get(w!)?.delete(id!);
     this.addReplicas(id!, w!);
     if (t.state[id!] === ORPHAN) {
       this.log.add(id!, ORPHAN, RELEASED, S.C_FINISHED, w!);
@@ -324,19 +330,30 @@ export class SchedulerCore {
   /** A stale result on live worker `w` (its task was taken back): drop it and its fetched inputs there. */
   private dropStale(id: number, w: number, erred: boolean, fetched: readonly number[]): void {
     const t = this.t;
-    const here = (x: number): boolean =>
-      (t.state[x] === MEMORY && t.isHolder(x, w)) || ((t.state[x] === PROCESSING || t.state[x] === ORPHAN) && t.procWorker[x] === w);
-    if (!erred && !here(id)) this.pushRelease(w, t.keys[id]!);
-    for (const d of fetched) {
-      if (here(d)) continue;
-      // A task sent to w since may read w's copy; it lets go of it when it finishes.
+    const onW = (x: number): boolean => (t.state[x] === PROCESSING || t.state[x] === ORPHAN) && t.procWorker[x] === w;
+    // Kept on w: held there, being recomputed there, or read by a task sent there since (which
+    // lets go of it when it finishes).
+    const keep = (x: number): boolean => {
+      if ((t.state[x] === MEMORY && t.isHolder(x, w)) || onW(x)) return true;
       let used = false;
-      t.forEachDependent(d, (x) => {
-        if ((t.state[x] === PROCESSING || t.state[x] === ORPHAN) && t.procWorker[x] === w) used = true;
+      t.forEachDependent(x, (y) => {
+        if (onW(y)) used = true;
       });
-      if (!used) this.pushRelease(w, t.keys[d]!);
-    }
+      return used;
+    };
+    let copies = this.staleCopies.get(w);
+    const hadCopy = copies !== undefined && copies.delete(id);
+    const drop = (x: number): void => {
+      if (onW(x)) {
+        // Being recomputed on w: its result replaces the copy; if it errs, the copy is released.
+        if (copies === undefined) this.staleCopies.set(w, (copies = new Set()));
+        copies.add(x);
+      } else if (!keep(x)) this.pushRelease(w, t.keys[x]!);
+    };
+    if (!erred || hadCopy) drop(id);
+    for (const d of fetched) drop(d);
   }
+
 
   /** Worker name to index, with a one-entry cache (events come in runs per worker). */
   private workerIndex(worker: WorkerId): number | undefined {
@@ -365,6 +382,7 @@ export class SchedulerCore {
     this.w.dec(w!);
     t.procWorker[id!] = -1;
     this.addReplicas(id!, w!);
+    if (this.staleCopies.size > 0 && this.staleCopies.get(w!)?.delete(id!) === true) this.pushRelease(w!, key);
     const note = this.log.note(`erred on ${worker}: ${error.name}: ${error.message}`);
     if (t.state[id!] === ORPHAN) {
       this.log.add(id!, ORPHAN, RELEASED, S.C_ERRED, note);
@@ -416,6 +434,12 @@ export class SchedulerCore {
     if (w === undefined) throw new Error(`Impossible event: remove-worker ${name}, a worker never added`);
     if (!wt.alive[w]) return;
     this.lastWorker = undefined;
+    this.staleCopies.delete(w);
+    for (const [id, runs] of this.t.staleRuns) {
+      const left = runs.filter((r) => r.w !== w);
+      if (left.length === 0) this.t.staleRuns.delete(id);
+      else this.t.staleRuns.set(id, left);
+    }
     wt.remove(w);
     const t = this.t;
     const note = this.log.note(`worker ${name} removed: ${reason}`);
@@ -429,8 +453,8 @@ export class SchedulerCore {
           sub.status[i] = PENDING;
           const id = sub.wanted[i]!;
           t.wantPending[id]++;
-          if (inactive(t.state[id]!)) candidates.push(id); // moved out of w: compute it again
-          else redeliver.push(id);
+          candidates.push(id); // moved out of w (or lost with it): compute it again
+          redeliver.push(id); // or deliver it from another holder
         }
       }
     }
@@ -657,7 +681,7 @@ export class SchedulerCore {
   /** Marks the waiting dependents of erred tasks erred, transitively, and fails their computes. */
   private propagate(roots: number[]): void {
     const t = this.t;
-    const failed = new Map<Submission, number>();
+    const failed = new Map<Submission, ErrorInfo>();
     const queue = roots.slice();
     for (let i = 0; i < queue.length; i++) {
       const id = queue[i]!;
@@ -666,7 +690,7 @@ export class SchedulerCore {
       if (subs !== undefined) {
         for (const sub of subs) {
           const k = sub.indexOf(id);
-          if (sub.status[k] === PENDING && !failed.has(sub)) failed.set(sub, info.origin);
+          if (sub.status[k] === PENDING && !failed.has(sub)) failed.set(sub, info);
         }
       }
       this.forEachDependent(id, (d) => {
@@ -678,8 +702,8 @@ export class SchedulerCore {
         queue.push(d);
       });
     }
-    for (const [sub, origin] of failed) {
-      const info = t.errors.get(origin)!;
+    for (const [sub, info] of failed) {
+      const origin = info.origin;
       const story = this.log.render(origin, this.names);
       const key = t.keys[origin]!;
       this.endSub(
@@ -747,7 +771,19 @@ export class SchedulerCore {
     }
   }
 
+  /** w's copy of `id` is now tracked (or gone): no stale run may drop it later. */
+  private forgetStaleCopy(id: number, w: number): void {
+    for (const runs of this.t.staleRuns.values()) {
+      for (const r of runs) {
+        if (r.w !== w) continue;
+        const i = r.fetched.indexOf(id);
+        if (i >= 0) (r.fetched as number[]).splice(i, 1);
+      }
+    }
+  }
+
   private pushRelease(w: number, key: string): void {
+    if (this.t.staleRuns.size > 0) this.forgetStaleCopy(this.t.index.get(key)!, w);
     const b = this.releaseBatch[w];
     if (b === undefined) this.releaseBatch[w] = [key];
     else b.push(key);
@@ -823,12 +859,13 @@ export class SchedulerCore {
   /** With no compute running and nothing held, start over with empty tables (bounded memory). */
   private maybeReset(): void {
     const c = this.t.stateCounts;
-    if (this.subs.size > 0 || this.t.size === 0) return;
+    if (this.subs.size > 0 || this.t.size === 0 || this.t.staleRuns.size > 0) return;
     if (c[PROCESSING]! + c[ORPHAN]! + c[MEMORY]! + c[WAITING]! + c[READY]! > 0) return;
     this.t = new TaskTable();
     this.heap = new ReadyHeap(this.t);
     this.log = new S.StoryLog();
     this.subNames = [];
     this.wantedBy.clear();
+    this.staleCopies.clear();
   }
 }

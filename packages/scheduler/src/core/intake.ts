@@ -24,8 +24,9 @@ export function intake(
   const dependentsLen0 = t.dependentsLen;
   t.reserve(base + graph.size);
   let order = 0;
+  const fresh = base === 0; // an empty table: every key is new (a Map's keys are unique)
   for (const [key, node] of graph) {
-    if (t.index.has(key)) continue;
+    if (!fresh && t.index.has(key)) continue;
     const id = t.add(key, node);
     t.gen[id] = gen;
     const p = priorities?.get(key);

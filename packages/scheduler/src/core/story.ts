@@ -54,6 +54,12 @@ export class StoryLog {
     this.arg[i] = a;
   }
 
+  /** Makes room for `n` more records (a submit reserves a few per new task). */
+  reserve(n: number): void {
+    const want = Math.min(this.len + n, this.cap);
+    if (want > this.task.length) this.growTo(want);
+  }
+
   /** Stores free text and returns its argument. */
   note(s: string): number {
     this.text.push(s);
@@ -63,6 +69,7 @@ export class StoryLog {
   clear(): void {
     this.len = 0;
     this.text = [];
+    this.dropped = false;
   }
 
   private growTo(n: number): void {
