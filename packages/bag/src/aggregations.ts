@@ -1,11 +1,13 @@
-// The aggregations of a bag, as tree reductions (tree.ts) over the kernels of
-// kernels-aggregate.ts. Single values come back as Items; grouped results (foldby, frequencies,
+// The aggregations of a bag, as tree reductions (tree.ts): the per-partition step is a pipeline
+// sink (kernels-sinks.ts) that reads the stream of its input, so it fuses with the element-wise
+// stages before it (layers.ts); the combine steps are the kernels of kernels-aggregate.ts. Single values come back as Items; grouped results (foldby, frequencies,
 // distinct, topk) as one-partition bags; groupby shuffles into a bounded number of partitions:
 // every input partition splits its `[key, element]` pairs into buckets by key hash, and output
 // partition j concatenates bucket j of every input, in input order.
 import { keyToString, task, type Ref } from '@dask-ts/protocol';
 import { tokenize } from '@dask-ts/graph';
-import { Layer } from './layers.js';
+import { fusionLayer, type Layer } from './layers.js';
+import { pipeTask } from './pipeline.js';
 import { kernel, type KernelName } from './kernels.js';
 import { fnArg, keyArg, type FnArg, type FnOptions, type UserFn } from './fn-arg.js';
 import { combineWith, treeNodes } from './tree.js';
@@ -75,12 +77,9 @@ export interface Src {
 const DEFAULT_SPLIT_EVERY = 8;
 const MAX_GROUPBY_PARTITIONS = 100;
 
-function partRef(b: Src, i: number): Ref {
-  return { $ref: keyToString([b.name, i]) };
-}
-
 interface Tree {
-  readonly leaf: (i: number) => ReturnType<typeof task>;
+  /** The per-partition step, as a pipeline sink (kernels-sinks.ts). */
+  readonly sink: readonly unknown[];
   readonly combine: (refs: Ref[]) => ReturnType<typeof task>;
   readonly finish?: (root: Ref) => ReturnType<typeof task>;
 }
@@ -91,9 +90,19 @@ function treeLayer(b: Src, name: string, outKey: string | [string, number], t: T
     throw new RangeError(`${name.replace(/-[0-9a-f]+$/, '')}: splitEvery must be an integer of at least 2, got ${String(splitEvery)}`);
   }
   const n = b.npartitions;
-  return new Layer(name, [b.layer], () =>
-    treeNodes({ name, npartitions: n, leaf: t.leaf, combine: t.combine, splitEvery, outKey, ...(t.finish ? { finish: t.finish } : {}) }),
-  );
+  return fusionLayer(name, [b.layer], {
+    input: b.layer,
+    make: (stream) =>
+      treeNodes({
+        name,
+        npartitions: n,
+        leaf: (i) => pipeTask(t.sink, stream(i)),
+        combine: t.combine,
+        splitEvery,
+        outKey,
+        ...(t.finish ? { finish: t.finish } : {}),
+      }),
+  });
 }
 
 function toItem<R>(b: Src, op: string, token: unknown[], t: Tree, options: TreeOptions): Item<R> {
@@ -111,7 +120,7 @@ export function reduction<R>(b: Src, perpartition: unknown, aggregate: unknown, 
   const p = fnArg(perpartition, options, 'reduction');
   const a = fnArg(aggregate, options, 'reduction');
   return toItem<R>(b, 'reduction', [p.token, a.token], {
-    leaf: (i) => task(kernel('applyTo'), [p.arg, partRef(b, i)]),
+    sink: ['apply', p.arg],
     combine: combineWith(kernel('applyToList'), a.arg),
   }, options);
 }
@@ -123,7 +132,7 @@ export function fold<A>(b: Src, binop: unknown, options: FoldOptions<A>): Item<A
   const hasInit = 'initial' in options && options.initial !== undefined;
   const init = { $literal: options.initial };
   return toItem<A>(b, 'fold', [f.token, c.token, hasInit, options.initial], {
-    leaf: (i) => task(kernel('foldPart'), [f.arg, hasInit, init, partRef(b, i)]),
+    sink: ['fold', f.arg, hasInit, init],
     combine: combineWith(kernel('foldCombine'), c.arg, hasInit, init),
     finish: (root) => task(kernel('unwrap'), [root, 'fold']),
   }, options);
@@ -137,7 +146,7 @@ export function foldby<K, A>(b: Src, key: unknown, binop: unknown, options: Fold
   const hasInit = options.initial !== undefined;
   const hasCInit = options.combineInitial !== undefined;
   return toBag<[K, A]>(b, 'foldby', [k.token, f.token, c.token, hasInit, options.initial, hasCInit, options.combineInitial], {
-    leaf: (i) => task(kernel('foldbyPart'), [k.arg, f.arg, hasInit, { $literal: options.initial }, partRef(b, i)]),
+    sink: ['foldby', k.arg, f.arg, hasInit, { $literal: options.initial }],
     combine: combineWith(kernel('foldbyCombine'), c.arg, hasCInit, { $literal: options.combineInitial }),
     finish: (root) => task(kernel('entries'), [root, false]),
   }, options);
@@ -147,7 +156,7 @@ export function foldby<K, A>(b: Src, key: unknown, binop: unknown, options: Fold
 export function frequencies<T>(b: Src, options: TreeOptions & { readonly sort?: boolean }): Bag<[T, number]> {
   const sort = options.sort === true;
   return toBag<[T, number]>(b, 'frequencies', [sort], {
-    leaf: (i) => task(kernel('countPart'), [partRef(b, i)]),
+    sink: ['frequencies'],
     combine: combineWith(kernel('countCombine')),
     finish: (root) => task(kernel('entries'), [root, sort]),
   }, options);
@@ -161,7 +170,7 @@ function optionalKey(key: unknown, options: TreeOptions, op: string): FnArg {
 export function distinct<T>(b: Src, key: unknown, options: TreeOptions): Bag<T> {
   const k = optionalKey(key, options, 'distinct');
   return toBag<T>(b, 'distinct', [k.token], {
-    leaf: (i) => task(kernel('distinctPart'), [k.arg, partRef(b, i)]),
+    sink: ['distinct', k.arg],
     combine: combineWith(kernel('distinctCombine')),
     finish: (root) => task(kernel('distinctValues'), [root]),
   }, options);
@@ -172,13 +181,13 @@ export function topk<T>(b: Src, k: number, key: unknown, options: TreeOptions): 
   if (!Number.isInteger(k) || k < 0) throw new RangeError(`topk: k must be a non-negative integer, got ${String(k)}`);
   const kf = optionalKey(key, options, 'topk');
   return toBag<T>(b, 'topk', [k, kf.token], {
-    leaf: (i) => task(kernel('topk'), [k, kf.arg, partRef(b, i)]),
+    sink: ['topk', k, kf.arg],
     combine: combineWith(kernel('topk'), k, kf.arg),
   }, options);
 }
 
-const SIMPLE: Record<'count' | 'sum' | 'min' | 'max' | 'all' | 'any', { part: KernelName; all: KernelName; fixed: unknown[]; unwrap?: boolean }> = {
-  count: { part: 'len', all: 'sumAll', fixed: [] },
+const SIMPLE: Record<'count' | 'sum' | 'min' | 'max' | 'all' | 'any', { part: string; all: KernelName; fixed: unknown[]; unwrap?: boolean }> = {
+  count: { part: 'count', all: 'sumAll', fixed: [] },
   sum: { part: 'sum', all: 'sumAll', fixed: [] },
   min: { part: 'extreme', all: 'extremeAll', fixed: [false], unwrap: true },
   max: { part: 'extreme', all: 'extremeAll', fixed: [true], unwrap: true },
@@ -190,7 +199,7 @@ const SIMPLE: Record<'count' | 'sum' | 'min' | 'max' | 'all' | 'any', { part: Ke
 export function simple<R>(b: Src, op: keyof typeof SIMPLE, options: TreeOptions): Item<R> {
   const s = SIMPLE[op];
   return toItem<R>(b, op, [], {
-    leaf: (i) => task(kernel(s.part), [...s.fixed, partRef(b, i)]),
+    sink: [s.part, ...s.fixed],
     combine: combineWith(kernel(s.all), ...s.fixed),
     ...(s.unwrap ? { finish: (root: Ref) => task(kernel('unwrap'), [root, op]) } : {}),
   }, options);
@@ -199,7 +208,7 @@ export function simple<R>(b: Src, op: keyof typeof SIMPLE, options: TreeOptions)
 /** mean, var, std. @example moments(b, 'var', 1, {}) */
 export function moments(b: Src, stat: 'mean' | 'var' | 'std', ddof: number, options: TreeOptions): Item<number> {
   return toItem<number>(b, stat, [ddof], {
-    leaf: (i) => task(kernel('moments'), [partRef(b, i)]),
+    sink: ['moments'],
     combine: combineWith(kernel('momentsAll')),
     finish: (root) => task(kernel('fromMoments'), [root, stat, ddof]),
   }, options);
@@ -215,18 +224,21 @@ export function groupby<T, K>(b: Src, key: unknown, options: GroupbyOptions): Ba
   const bucket = `groupby-bucket-${token}`;
   const name = `groupby-${token}`;
   const n = b.npartitions;
-  const layer = new Layer(name, [b.layer], function* () {
-    for (let i = 0; i < n; i++) yield [keyToString([split, i]), task(kernel('hashSplit'), [k.arg, p, partRef(b, i)])] as const;
-    for (let i = 0; i < n; i++) {
-      for (let j = 0; j < p; j++) {
-        yield [keyToString([bucket, i, j]), task(kernel('getIndex'), [{ $ref: keyToString([split, i]) }, j])] as const;
+  const layer = fusionLayer(name, [b.layer], {
+    input: b.layer,
+    *make(stream) {
+      for (let i = 0; i < n; i++) yield [keyToString([split, i]), pipeTask(['hashSplit', k.arg, p], stream(i))] as const;
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j < p; j++) {
+          yield [keyToString([bucket, i, j]), task(kernel('getIndex'), [{ $ref: keyToString([split, i]) }, j])] as const;
+        }
       }
-    }
-    for (let j = 0; j < p; j++) {
-      const refs: Ref[] = [];
-      for (let i = 0; i < n; i++) refs.push({ $ref: keyToString([bucket, i, j]) });
-      yield [keyToString([name, j]), task(kernel('groupCollect'), refs)] as const;
-    }
+      for (let j = 0; j < p; j++) {
+        const refs: Ref[] = [];
+        for (let i = 0; i < n; i++) refs.push({ $ref: keyToString([bucket, i, j]) });
+        yield [keyToString([name, j]), task(kernel('groupCollect'), refs)] as const;
+      }
+    },
   });
   return b.derive<[K, T[]]>(name, p, layer);
 }

@@ -1,8 +1,10 @@
 // Bag: a lazy, partitioned collection of plain values. A bag is a name, a number of partitions and
 // the layer that makes them (keys `[name, i]`); every operation returns a new bag whose layer
 // reads the previous one, and nothing runs until `compute`. Element-wise operations add one task
-// per partition; aggregations (aggregations.ts) add a tree and return an Item, or a one-partition
-// bag for grouped results. A bag implements the collection protocol, so `compute` of
+// per partition, described as a pipeline stage so that consecutive stages and the aggregation
+// reading them fuse into one task per partition when the graph is assembled (layers.ts);
+// aggregations (aggregations.ts) add a tree and return an Item, or a one-partition bag for grouped
+// results. A bag implements the collection protocol, so `compute` of
 // `@dask-ts/graph` and any registered scheduler run it.
 import {
   daskFinalize,
@@ -30,8 +32,9 @@ import {
   type GraphComputeOptions,
 } from '@dask-ts/graph';
 import { addLayersInto, assemble, Layer } from './layers.js';
+import { sinkLayer, stageLayer } from './pipeline.js';
 import { fnArg, type FnOptions, type UserFn } from './fn-arg.js';
-import { kernel, type KernelName } from './kernels.js';
+import { kernel } from './kernels.js';
 import { prepareArgs, type ArgValues, type BagLike } from './args.js';
 import * as agg from './aggregations.js';
 import { toTextFiles, type ToTextFilesOptions } from './write-text.js';
@@ -102,27 +105,39 @@ export class Bag<T> implements Collection<T[]> {
     return new Bag<R>(name, n, layer);
   }
 
+  /**
+   * @internal An element-wise stage (`spec`, see kernels-stages.ts): when the graph is assembled it
+   * fuses with the stages before and after it and with the aggregation reading it (layers.ts).
+   */
+  stage<R>(op: string, token: unknown[], spec: readonly unknown[], deps: Layer[] = []): Bag<R> {
+    const name = `${op}-${tokenize(this.name, ...token)}`;
+    return new Bag<R>(name, this.npartitions, stageLayer(name, this.npartitions, this.layer, spec, deps));
+  }
+
   private ref(i: number): { $ref: string } {
     return { $ref: keyToString([this.name, i]) };
   }
 
-  private mapLike<R>(op: string, k: KernelName, fn: unknown, options: MapOptions, star: boolean): Bag<R> {
+  private mapLike<R>(op: 'map' | 'starmap' | 'mapPartitions', fn: unknown, options: MapOptions): Bag<R> {
     const f = fnArg(fn, options, op);
     const n = this.npartitions;
     const extra = prepareArgs(op, options.args ?? [], n);
-    if (star) {
-      if (extra.kinds.includes('b')) {
-        throw new Error(`${op}: bag arguments are not supported; zip the bags first and map over tuples`);
-      }
-      return this.partitionwise<R>(op, [f.token, extra.token], (i) => task(kernel(k), [f.arg, this.ref(i), ...extra.vals(i)]), extra.layers);
+    const token = [f.token, extra.token];
+    if (extra.kinds.includes('b')) {
+      if (op === 'starmap') throw new Error(`${op}: bag arguments are not supported; zip the bags first and map over tuples`);
+      // Bags zipped element by element: one task reads all their partitions (not fused).
+      const kinds = `b${extra.kinds}`;
+      return this.partitionwise<R>(
+        op,
+        token,
+        (i) => task(kernel(op), op === 'map' ? [f.arg, kinds, this.ref(i), ...extra.vals(i)] : [f.arg, this.ref(i), ...extra.vals(i)]),
+        extra.layers,
+      );
     }
-    const kinds = `b${extra.kinds}`;
-    return this.partitionwise<R>(
-      op,
-      [f.token, extra.token],
-      (i) => task(kernel(k), k === 'map' ? [f.arg, kinds, this.ref(i), ...extra.vals(i)] : [f.arg, this.ref(i), ...extra.vals(i)]),
-      extra.layers,
-    );
+    if (op !== 'mapPartitions') return this.stage<R>(op, token, [op, f.arg, extra.vals(0)], extra.layers);
+    // mapPartitions reads the stream of its input (fused) but makes a whole partition.
+    const name = `${op}-${tokenize(this.name, ...token)}`;
+    return new Bag<R>(name, n, sinkLayer(name, n, this.layer, ['mapPartitions', f.arg, extra.vals(0)], extra.layers));
   }
 
   /**
@@ -138,7 +153,7 @@ export class Bag<T> implements Collection<T[]> {
   map<R>(fn: UserFn<(x: T) => R>, options?: FnOptions): Bag<R>;
   map<R, const A extends readonly unknown[]>(fn: UserFn<(x: T, ...args: ArgValues<A>) => R>, options: MapOptions<A>): Bag<R>;
   map<R>(fn: unknown, options: MapOptions = {}): Bag<R> {
-    return this.mapLike<R>('map', 'map', fn, options, false);
+    return this.mapLike<R>('map', fn, options);
   }
 
   /**
@@ -150,7 +165,7 @@ export class Bag<T> implements Collection<T[]> {
   starmap<R>(fn: UserFn<(...items: T extends readonly unknown[] ? T : never) => R>, options?: FnOptions): Bag<R>;
   starmap<R, const A extends readonly unknown[]>(fn: UserFn<(...items: [...(T extends readonly unknown[] ? T : never), ...ArgValues<A>]) => R>, options: MapOptions<A>): Bag<R>;
   starmap<R>(fn: unknown, options: MapOptions = {}): Bag<R> {
-    return this.mapLike<R>('starmap', 'starmap', fn, options, true);
+    return this.mapLike<R>('starmap', fn, options);
   }
 
   /**
@@ -166,7 +181,7 @@ export class Bag<T> implements Collection<T[]> {
     options: MapOptions<A>,
   ): Bag<R>;
   mapPartitions<R>(fn: unknown, options: MapOptions = {}): Bag<R> {
-    return this.mapLike<R>('mapPartitions', 'mapPartitions', fn, options, false);
+    return this.mapLike<R>('mapPartitions', fn, options);
   }
 
   /**
@@ -179,7 +194,7 @@ export class Bag<T> implements Collection<T[]> {
   filter(predicate: UserFn<(x: T) => unknown>, options?: FnOptions): Bag<T>;
   filter(predicate: unknown, options: FnOptions = {}): Bag<T> {
     const f = fnArg(predicate, options, 'filter');
-    return this.partitionwise<T>('filter', [f.token], (i) => task(kernel('filter'), [f.arg, true, this.ref(i)]));
+    return this.stage<T>('filter', [f.token], ['filter', f.arg, true]);
   }
 
   /**
@@ -190,7 +205,7 @@ export class Bag<T> implements Collection<T[]> {
    */
   remove(predicate: UserFn<(x: T) => unknown>, options: FnOptions = {}): Bag<T> {
     const f = fnArg(predicate, options, 'remove');
-    return this.partitionwise<T>('remove', [f.token], (i) => task(kernel('filter'), [f.arg, false, this.ref(i)]));
+    return this.stage<T>('remove', [f.token], ['filter', f.arg, false]);
   }
 
   /**
@@ -200,7 +215,7 @@ export class Bag<T> implements Collection<T[]> {
    * fromSequence([[1, 2], [3]]).flatten(); // [1, 2, 3]
    */
   flatten(): Bag<Flat<T>> {
-    return this.partitionwise<Flat<T>>('flatten', [], (i) => task(kernel('flatten'), [this.ref(i)]));
+    return this.stage<Flat<T>>('flatten', [], ['flatten']);
   }
 
   /**
@@ -216,10 +231,7 @@ export class Bag<T> implements Collection<T[]> {
   pluck<const K extends readonly (keyof T)[], D = never>(keys: K, ...dflt: [] | [D]): Bag<{ -readonly [I in keyof K]: T[K[I]] | D }>;
   pluck<R>(key: unknown, ...dflt: unknown[]): Bag<R> {
     const has = dflt.length > 0;
-    const d = { $literal: dflt[0] };
-    return this.partitionwise<R>('pluck', [key, has, dflt[0]], (i) =>
-      task(kernel('pluck'), [this.ref(i), { $literal: key }, has, d]),
-    );
+    return this.stage<R>('pluck', [key, has, dflt[0]], ['pluck', { $literal: key }, has, { $literal: dflt[0] }]);
   }
 
   /**

@@ -1,9 +1,10 @@
-// Kernels of the aggregations. Each aggregation is a per-partition step and a combine step that
-// a tree applies to groups of `splitEvery` partial results (see tree.ts). A partial result that may
+// Kernels of the aggregations. Each aggregation is a per-partition step (a pipeline sink,
+// kernels-sinks.ts) and a combine step that a tree applies to groups of `splitEvery` partial
+// results (see tree.ts); the combine steps live here. A partial result that may
 // be empty is an "option": `[]` (nothing yet) or `[value]`, so folds of empty partitions need no
 // initial value. Grouping results are Maps from a grouping key (group-key.ts) to `[key, value]`.
 import { withFns } from './kernel-fns.js';
-import { groupKey, hashKey } from './group-key.js';
+import { groupKey } from './group-key.js';
 
 type Part = readonly unknown[];
 type Opt = [] | [unknown];
@@ -17,19 +18,6 @@ export function applyTo(f: unknown, part: Part): unknown {
 /** `reduction` combine: `f([...partials])`. @example applyToList(f, 1, 2) */
 export function applyToList(f: unknown, ...values: unknown[]): unknown {
   return withFns([f], ([fn]) => fn!(values));
-}
-
-/** `fold` step: reduce a partition with `binop`. @example foldPart(add, false, undefined, [1, 2]) // [3] */
-export function foldPart(f: unknown, hasInit: boolean, init: unknown, part: Part): Opt | Promise<Opt> {
-  return withFns([f], ([fn]) => {
-    let has = hasInit;
-    let acc = init;
-    for (let i = 0; i < part.length; i++) {
-      acc = has ? fn!(acc, part[i]) : part[i];
-      has = true;
-    }
-    return has ? [acc] : [];
-  });
 }
 
 /** `fold` combine: reduce partial options with `combine`. @example foldCombine(add, false, undefined, [1], [], [2]) // [3] */
@@ -54,22 +42,6 @@ export function unwrap(o: Opt, what: string): unknown {
   return o[0];
 }
 
-/** `foldby` step: one accumulator per key. @example foldbyPart(keyFn, add, true, 0, part) */
-export function foldbyPart(key: unknown, f: unknown, hasInit: boolean, init: unknown, part: Part): Groups | Promise<Groups> {
-  return withFns([key, f], ([kf, fn]) => {
-    const m: Groups = new Map();
-    for (let i = 0; i < part.length; i++) {
-      const x = part[i];
-      const k = kf!(x);
-      const gk = groupKey(k);
-      const e = m.get(gk);
-      if (e !== undefined) e[1] = fn!(e[1], x);
-      else m.set(gk, [k, hasInit ? fn!(init, x) : x]);
-    }
-    return m;
-  });
-}
-
 /** `foldby` combine: merges per-key accumulators with `combine`. @example foldbyCombine(add, false, undefined, m1, m2) */
 export function foldbyCombine(f: unknown, hasInit: boolean, init: unknown, ...maps: Groups[]): Groups | Promise<Groups> {
   return withFns([f], ([fn]) => {
@@ -92,43 +64,17 @@ export function entries(m: Groups, sort: boolean): [unknown, unknown][] {
   return out;
 }
 
-/** `frequencies` step. @example countPart(['a', 'b', 'a']) */
-export function countPart(part: Part): Groups {
-  const m: Groups = new Map();
-  for (let i = 0; i < part.length; i++) {
-    const x = part[i];
-    const gk = groupKey(x);
-    const e = m.get(gk);
-    if (e !== undefined) (e[1] as number)++;
-    else m.set(gk, [x, 1]);
-  }
-  return m;
-}
-
-/** `frequencies` combine. @example countCombine(m1, m2) */
+/** `frequencies` combine: sums the counts (fresh entries, so the inputs are left as they are). @example countCombine(m1, m2) */
 export function countCombine(...maps: Groups[]): Groups {
-  const out: Groups = maps.length > 0 ? new Map(maps[0]) : new Map();
-  for (let j = 1; j < maps.length; j++) {
-    for (const [gk, e] of maps[j]!) {
+  const out: Groups = new Map();
+  for (const m of maps) {
+    for (const [gk, e] of m) {
       const o = out.get(gk);
-      if (o !== undefined) out.set(gk, [o[0], (o[1] as number) + (e[1] as number)]);
-      else out.set(gk, e);
+      if (o !== undefined) (o[1] as number) += e[1] as number;
+      else out.set(gk, [e[0], e[1]]);
     }
   }
   return out;
-}
-
-/** `distinct` step: the first element of each key. @example distinctPart(null, [1, 1, 2]) */
-export function distinctPart(key: unknown, part: Part): Groups | Promise<Groups> {
-  return withFns([key], ([kf]) => {
-    const m: Groups = new Map();
-    for (let i = 0; i < part.length; i++) {
-      const x = part[i];
-      const gk = groupKey(kf!(x));
-      if (!m.has(gk)) m.set(gk, [x, x]);
-    }
-    return m;
-  });
 }
 
 /** `distinct` combine: keeps the first element of each key. @example distinctCombine(m1, m2) */
@@ -163,11 +109,6 @@ export function topk(k: number, key: unknown, ...parts: Part[]): unknown[] | Pro
     keyed.sort((a, b) => compare(b[0], a[0]) || a[1] - b[1]);
     return keyed.slice(0, k).map((e) => e[2]);
   });
-}
-
-/** Number of elements. @example len([1, 2]) // 2 */
-export function len(part: Part): number {
-  return part.length;
 }
 
 /** Sum of the elements (or of partial sums). @example sum([1, 2]) // 3 */
@@ -208,21 +149,6 @@ export function truthyAll(every: boolean, ...xs: boolean[]): boolean {
   return truthy(every, xs);
 }
 
-/** Count, mean and sum of squared deviations of a partition (Welford). @example moments([1, 2, 3]) // [3, 2, 2] */
-export function moments(part: Part): [number, number, number] {
-  let n = 0;
-  let mean = 0;
-  let m2 = 0;
-  for (let i = 0; i < part.length; i++) {
-    const x = part[i] as number;
-    n++;
-    const d = x - mean;
-    mean += d / n;
-    m2 += d * (x - mean);
-  }
-  return [n, mean, m2];
-}
-
 /** Combines moments (Chan et al.). @example momentsAll([1, 1, 0], [1, 3, 0]) // [2, 2, 2] */
 export function momentsAll(...ms: [number, number, number][]): [number, number, number] {
   let [n, mean, m2] = [0, 0, 0];
@@ -243,19 +169,6 @@ export function fromMoments(m: [number, number, number], stat: string, ddof: num
   if (stat === 'mean') return n === 0 ? NaN : mean;
   const v = n - ddof > 0 ? m2 / (n - ddof) : NaN;
   return stat === 'std' ? Math.sqrt(v) : v;
-}
-
-/** `groupby` shuffle step: `[key, element]` pairs in `p` buckets by key hash. @example hashSplit(keyFn, 4, part) */
-export function hashSplit(key: unknown, p: number, part: Part): unknown[][] | Promise<unknown[][]> {
-  return withFns([key], ([kf]) => {
-    const buckets: unknown[][] = Array.from({ length: p }, () => []);
-    for (let i = 0; i < part.length; i++) {
-      const x = part[i];
-      const k = kf!(x);
-      buckets[hashKey(groupKey(k)) % p]!.push([k, x]);
-    }
-    return buckets;
-  });
 }
 
 /** `groupby` collect step: the groups of one output partition, elements in input order. @example groupCollect(b0, b1) */

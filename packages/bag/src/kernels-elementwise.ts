@@ -1,5 +1,6 @@
-// Per-partition kernels of the element-wise operations (map, filter, flatten, pluck, zip, ...).
-// A partition is always an array. User functions arrive as kernel arguments (see kernel-fns.ts).
+// Per-partition kernels that need whole partitions (map over several bags, mapPartitions, zip,
+// product, accumulate, repartition...); the one-input element-wise operations run as fused
+// pipeline stages (kernels-stages.ts). A partition is always an array. User functions arrive as kernel arguments (see kernel-fns.ts).
 // Argument lists of `map`-like kernels are described by a `kinds` string: 'b' marks a partition
 // of a bag (zipped element by element), 'v' a value passed to every call.
 import { withFns } from './kernel-fns.js';
@@ -43,40 +44,17 @@ export function map(f: unknown, kinds: string, ...vals: unknown[]): unknown[] | 
   });
 }
 
-/** `starmap`: spreads each element (an array) into the call, then the extra values. @example starmap(f, [[1, 2]]) */
-export function starmap(f: unknown, part: Part, ...extra: unknown[]): unknown[] | Promise<unknown[]> {
-  return withFns([f], ([fn]) => {
-    const out = new Array<unknown>(part.length);
-    for (let i = 0; i < part.length; i++) {
-      const x = part[i];
-      if (!Array.isArray(x)) {
-        throw new TypeError(`starmap: element ${i} of this partition is not an array (got ${describe(x)})`);
-      }
-      out[i] = fn!(...(x as unknown[]), ...extra);
-    }
-    return out;
-  });
-}
-
-/** `filter` (keep = true) and `remove` (keep = false). @example filter(f, true, [1, 2]) */
-export function filter(f: unknown, keep: boolean, part: Part): unknown[] | Promise<unknown[]> {
-  return withFns([f], ([fn]) => {
-    const out: unknown[] = [];
-    for (let i = 0; i < part.length; i++) if (Boolean(fn!(part[i])) === keep) out.push(part[i]);
-    return out;
-  });
-}
-
 /** `mapPartitions`: calls `f` on whole partitions; an iterable result becomes an array. @example mapPartitions(f, [1]) */
 export function mapPartitions(f: unknown, ...vals: unknown[]): unknown {
   return withFns([f], ([fn]) => {
     const r = fn!(...vals);
-    if (r instanceof Promise) return r.then(toPartition);
-    return toPartition(r);
+    if (r instanceof Promise) return r.then(mapPartitionsResult);
+    return mapPartitionsResult(r);
   });
 }
 
-function toPartition(r: unknown): unknown[] {
+/** A `mapPartitions` function's result as a partition array. @example mapPartitionsResult(new Set([1])) // [1] */
+export function mapPartitionsResult(r: unknown): unknown[] {
   if (Array.isArray(r)) return r;
   if (r !== null && typeof r === 'object' && Symbol.iterator in r) return Array.from(r as Iterable<unknown>);
   throw new TypeError(`mapPartitions: the function must return an array or an iterable, got ${describe(r)}`);
@@ -87,37 +65,6 @@ export function toArray(x: unknown): unknown[] {
   if (Array.isArray(x)) return x;
   if (x !== null && typeof x === 'object' && Symbol.iterator in x) return Array.from(x as Iterable<unknown>);
   throw new TypeError(`fromDelayed: a partition must be an array or an iterable, got ${describe(x)}`);
-}
-
-/** `flatten`: concatenates the elements' items. @example flatten([[1], [2, 3]]) */
-export function flatten(part: Part): unknown[] {
-  const out: unknown[] = [];
-  for (let i = 0; i < part.length; i++) {
-    const x = part[i];
-    if (Array.isArray(x)) for (let j = 0; j < x.length; j++) out.push(x[j]);
-    else if (x !== null && (typeof x === 'object' || typeof x === 'string') && Symbol.iterator in Object(x)) {
-      for (const y of x as Iterable<unknown>) out.push(y);
-    } else {
-      throw new TypeError(`flatten: element ${i} of this partition is not iterable (got ${describe(x)})`);
-    }
-  }
-  return out;
-}
-
-/** `pluck`: one field (or a tuple of fields) of each element. @example pluck([{ a: 1 }], 'a', false, undefined) */
-export function pluck(part: Part, key: unknown, hasDefault: boolean, dflt: unknown): unknown[] {
-  const get = (x: unknown, k: PropertyKey, i: number): unknown => {
-    if (x !== null && x !== undefined && k in Object(x)) return (x as Record<PropertyKey, unknown>)[k];
-    if (hasDefault) return dflt;
-    throw new Error(
-      `pluck: element ${i} of this partition has no key ${JSON.stringify(k)} (got ${describe(x)}); pass a default to fill missing keys`,
-    );
-  };
-  if (Array.isArray(key)) {
-    const ks = key as PropertyKey[];
-    return part.map((x, i) => ks.map((k) => get(x, k, i)));
-  }
-  return part.map((x, i) => get(x, key as PropertyKey, i));
 }
 
 /** Cartesian product of two partitions. @example product([1], ['a']) // [[1, 'a']] */

@@ -6,6 +6,7 @@ import { registerBuiltin, type BuiltinRef, type TaskFunction } from '@dask-ts/pr
 import * as agg from './kernels-aggregate.js';
 import * as el from './kernels-elementwise.js';
 import * as io from './kernels-io.js';
+import { pipe } from './kernels-pipe.js';
 
 /**
  * The module workers import to register the bag kernels.
@@ -18,13 +19,10 @@ export const KERNELS_MODULE: string = /\.[cm]?ts$/.test(import.meta.url)
   : import.meta.url;
 
 const table = {
+  pipe,
   map: el.map,
-  starmap: el.starmap,
-  filter: el.filter,
   mapPartitions: el.mapPartitions,
   toArray: el.toArray,
-  flatten: el.flatten,
-  pluck: el.pluck,
   product: el.product,
   zip: el.zip,
   accumulateChunk: el.accumulateChunk,
@@ -36,29 +34,22 @@ const table = {
   range: el.range,
   applyTo: agg.applyTo,
   applyToList: agg.applyToList,
-  foldPart: agg.foldPart,
   foldCombine: agg.foldCombine,
   unwrap: agg.unwrap,
-  foldbyPart: agg.foldbyPart,
   foldbyCombine: agg.foldbyCombine,
   entries: agg.entries,
-  countPart: agg.countPart,
   countCombine: agg.countCombine,
-  distinctPart: agg.distinctPart,
   distinctCombine: agg.distinctCombine,
   distinctValues: agg.distinctValues,
   topk: agg.topk,
-  len: agg.len,
   sum: agg.sum,
   sumAll: agg.sumAll,
   extreme: agg.extreme,
   extremeAll: agg.extremeAll,
   truthy: agg.truthy,
   truthyAll: agg.truthyAll,
-  moments: agg.moments,
   momentsAll: agg.momentsAll,
   fromMoments: agg.fromMoments,
-  hashSplit: agg.hashSplit,
   groupCollect: agg.groupCollect,
   readText: io.readText,
   readJson: io.readJson,

@@ -12,6 +12,7 @@ import { checkCompression, compressionOf, type Compression } from './compression
 import { expandGlob, hasMagic } from './glob.js';
 import { kernel } from './kernels.js';
 import { Layer } from './layers.js';
+import type { ReadSpec } from './kernels-io.js';
 
 /**
  * Options of `readText` and `readJson`.
@@ -95,8 +96,17 @@ function readBag<T>(op: 'readText' | 'readJson', paths: string | readonly string
   const encoding = options.encoding ?? 'utf8';
   const mtimes = files.map((f) => statSync(f).mtimeMs);
   const name = `${op === 'readText' ? 'read-text' : 'read-json'}-${tokenize(pieces, mtimes, includePath, encoding)}`;
-  const layer = new Layer(name, [], () =>
-    pieces.map((p, i) => [keyToString([name, i]), task(kernel(op), [p.path, p.compression, p.start, p.end, includePath, encoding])] as const),
+  const read = op === 'readText' ? 'text' : 'json';
+  const layer = new Layer(
+    name,
+    [],
+    () => pieces.map((p, i) => [keyToString([name, i]), task(kernel(op), [p.path, p.compression, p.start, p.end, includePath, encoding])] as const),
+    undefined,
+    // A consumer that reads the lines element-wise streams them straight from the file (layers.ts).
+    (i): ReadSpec => {
+      const p = pieces[i]!;
+      return { read, path: p.path, compression: p.compression, start: p.start, end: p.end, includePath, encoding };
+    },
   );
   return new Bag<T>(name, pieces.length, layer);
 }

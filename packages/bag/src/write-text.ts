@@ -1,13 +1,11 @@
 // toTextFiles: one file per partition, written by the task that holds the partition (so the data
-// never travels back to the caller). Paths come from a directory (`<dir>/<i>.part`), a pattern with
+// never travels back to the caller), fused with the element-wise stages before it. Paths come from a directory (`<dir>/<i>.part`), a pattern with
 // one `*` (replaced by `nameFunction(i)`), or an explicit list; compression follows each path's
 // suffix unless one is given. The compute returns the written paths, in partition order.
 import { resolve } from 'node:path';
-import { keyToString, task } from '@dask-ts/protocol';
 import { compute, tokenize, type GraphComputeOptions } from '@dask-ts/graph';
 import { checkCompression, compressionOf, type Compression } from './compression.js';
-import { kernel } from './kernels.js';
-import { Layer } from './layers.js';
+import { sinkLayer } from './pipeline.js';
 import type { Src } from './aggregations.js';
 
 /**
@@ -63,10 +61,7 @@ export async function toTextFiles(b: Src, path: string | readonly string[], opti
   const comps = paths.map((p) => compression ?? compressionOf(p));
   paths.forEach((p, i) => checkCompression(comps[i]!, p));
   const name = `to-text-files-${tokenize(b.name, paths, comps, encoding)}`;
-  const keys = paths.map((_, i) => keyToString([name, i]));
-  const layer = new Layer(name, [b.layer], () =>
-    paths.map((p, i) => [keys[i]!, task(kernel('writeText'), [{ $ref: keyToString([b.name, i]) }, p, comps[i], encoding])] as const),
-  );
+  const layer = sinkLayer(name, paths.length, b.layer, (i) => ['write', paths[i], comps[i], encoding]);
   const written = b.derive<string>(name, b.npartitions, layer);
   const [result] = await compute(written, computeOptions);
   return result as string[];

@@ -1,6 +1,7 @@
 // Benchmark (not a test) of compute's pipeline on a delayed tree reduction: build, materialize
 // (daskGraph), cull, validate, fuse (a tree: nothing to fuse; and chains: everything fuses),
-// order (1M tasks and 40k tasks), and compute() end to end on `sync`. Each step runs several times
+// order (1M tasks and 40k tasks), and compute() end to end on `sync`; plus a plain Map.set of
+// every key, the reference for the machine's speed at the moment. Each step runs several times
 // and the best time is printed. Needs built dist folders (protocol, graph, scheduler).
 //   node --max-old-space-size=8192 packages/graph/scripts/bench-pipeline.mjs [--leaves 500000]
 //     [--reps 3] [--dist path/to/graph/dist]
@@ -87,6 +88,12 @@ for (let r = 0; r < reps; r++) {
   tasks = tree.tasks;
   const root = tree.root;
   const graph = time('materialize', () => root[daskGraph]());
+  // Reference: the floor of any pass that interns the keys (one Map insertion per key).
+  time('Map.set ref', () => {
+    const m = new Map();
+    let i = 0;
+    for (const k of graph.keys()) m.set(k, i++);
+  });
   const culled = time('cull', () => g.cull(graph, [root.key]));
   time('validate', () => g.validateGraph(culled, [root.key]));
   time('fuse (tree)', () => g.fuse(culled, { keep: [root.key] }));

@@ -79,7 +79,7 @@ describe('compute', () => {
     expect(await compute(x, y)).toEqual([[1, 2], 50]);
   });
 
-  it('refuses a missing wanted key, a missing dependency and a cycle before running', async () => {
+  it("passes the scheduler's refusal of a missing wanted key, a missing dependency or a cycle through", async () => {
     const runs = sched.graphs.length;
     await expect(compute(new Raw(new Map([['a', data(1)]]), ['zz']))).rejects.toThrow("Wanted key 'zz' is not in the graph");
     await expect(compute(new Raw(new Map([['b', task(inc, [ref('a')])]]), ['b']))).rejects.toThrow(
@@ -89,6 +89,54 @@ describe('compute', () => {
     await expect(compute(new Raw(cyc, ['a']))).rejects.toThrow(GraphError);
     await expect(compute(new Raw(cyc, ['a']))).rejects.toThrow('Cycle in graph: a -> b -> a');
     expect(sched.graphs.length).toBe(runs);
+  });
+
+  it('does not validate again: a bad graph reaches the scheduler as it is', async () => {
+    const got: Graph[] = [];
+    const recorder = {
+      name: 'recorder',
+      async get(graph: Graph, keys: readonly string[]) {
+        got.push(graph);
+        return keys.map(() => 0);
+      },
+    };
+    const missing = new Map<string, GraphNode>([['b', task(inc, [ref('a')])]]);
+    await compute(new Raw(missing, ['b']), { scheduler: recorder });
+    expect([...got[0]]).toEqual([...missing]);
+    // A cycle through a chain is not fused away: the scheduler still sees (and names) both keys.
+    const cyc = new Map<string, GraphNode>([['a', task(inc, [ref('b')])], ['b', task(inc, [ref('a')])]]);
+    await compute(new Raw(cyc, ['a']), { scheduler: recorder });
+    expect([...got[1].keys()]).toEqual(['a', 'b']);
+    await compute(new Raw(new Map([['a', data(1)]]), ['zz']), { scheduler: recorder });
+    expect([...got[2].keys()]).toEqual([]);
+  });
+
+  it('sends a delayed graph as materialized when nothing culls or fuses, culls foreign extras, fuses chains', async () => {
+    const inc1 = delayed((v: number) => v + 1, { name: 'inc1' });
+    const add = delayed((a: number, b: number) => a + b, { name: 'add' });
+    const tree = add(add(inc1(1), inc1(2)), add(inc1(3), inc1(4)));
+    expect(await compute(tree)).toEqual([14]);
+    const sent = sched.graphs[sched.graphs.length - 1];
+    const materialized = tree[daskGraph]();
+    expect([...sent.keys()]).toEqual([...materialized.keys()]);
+    for (const [k, node] of materialized) expect(sent.get(k)).toBe(node);
+
+    const g = new Map<string, GraphNode>([
+      ['a', data(1)],
+      ['b', task(inc, [ref('a')])],
+      ['unused', task(inc, [ref('a')])],
+    ]);
+    const first = delayed((xs: unknown[], y: number) => (xs[0] as number) + y, { name: 'first' });
+    const viaRaw = first(new Raw(g, ['b']), 10);
+    expect(await compute(viaRaw)).toEqual([12]);
+    expect(sched.graphs[sched.graphs.length - 1].has('unused')).toBe(false);
+    expect(sched.graphs[sched.graphs.length - 1].has('a')).toBe(true);
+
+    const chain = inc1(inc1(inc1(1)));
+    expect(await compute(chain)).toEqual([4]);
+    expect([...sched.graphs[sched.graphs.length - 1].keys()]).toEqual([chain.key]);
+    expect(await compute(chain, { optimize: false })).toEqual([4]);
+    expect(sched.graphs[sched.graphs.length - 1].size).toBe(3);
   });
 
   it('accepts a scheduler instance and passes options through', async () => {

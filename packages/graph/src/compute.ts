@@ -1,8 +1,10 @@
 // compute and persist: gather the graphs of every collection among the arguments into one graph
 // (Delayed values add their nodes into a shared map, so shared ancestors are walked once), cull it
-// to the requested keys, validate it, fuse linear chains (unless `optimize: false`), hand it to a
-// scheduler from the protocol's registry, and finalize each collection. Values that are not
-// collections pass through unchanged, like `dask.compute`.
+// to the requested keys and fuse linear chains unless `optimize: false` (pipeline.ts: each step
+// only when it can change something), hand it to a scheduler from the protocol's registry, and
+// finalize each collection. The scheduler validates (missing keys, cycles: a GraphError naming
+// the culprits), so compute does not validate again. Values that are not collections pass
+// through unchanged, like `dask.compute`.
 import {
   daskFinalize,
   daskGraph,
@@ -17,23 +19,10 @@ import {
   type GraphNode,
   type Scheduler,
 } from '@dask-ts/protocol';
-import { cull } from './cull.js';
-import { fuse } from './fuse.js';
-import { validateGraph } from './validate.js';
+import { addsAncestorsOnly, daskGraphInto, type GraphInto } from './graph-into.js';
+import { prepareGraph } from './pipeline.js';
 
-/**
- * The optional method through which a collection adds its nodes into a shared graph, skipping
- * what is already there (`seen` holds foreign collections already merged).
- *
- * @example
- * if (typeof c[daskGraphInto] === 'function') c[daskGraphInto](graph, new Set());
- */
-export const daskGraphInto: unique symbol = Symbol.for('dask-ts.graph-into') as never;
-
-/** A collection that can add its nodes into a shared graph. */
-interface GraphInto {
-  [daskGraphInto](into: Map<string, GraphNode>, seen: Set<unknown>): void;
-}
+export { daskGraphInto } from './graph-into.js';
 
 /**
  * Options of {@link compute} and {@link persist}: the scheduler's options plus which scheduler
@@ -92,11 +81,14 @@ async function run(
   const seen = new Set<unknown>();
   const keys: (string[] | undefined)[] = [];
   const wanted = new Set<string>();
+  // Whether the graph holds only ancestors of the wanted keys (then culling changes nothing).
+  let closed = true;
   for (const v of values) {
     if (!isCollection(v)) {
       keys.push(undefined);
       continue;
     }
+    if ((v as { [addsAncestorsOnly]?: unknown })[addsAncestorsOnly] !== true) closed = false;
     addGraph(v, graph, seen);
     const flat = flattenKeys(v[daskKeys]());
     keys.push(flat);
@@ -105,9 +97,7 @@ async function run(
   const byKey = new Map<string, unknown>();
   if (wanted.size === 0) return { keys, byKey };
   const all = [...wanted];
-  let g = cull(graph, all);
-  validateGraph(g, all);
-  if (options.optimize !== false) g = fuse(g, { keep: all }).graph;
+  const g = prepareGraph(graph, all, closed && seen.size === 0, options.optimize !== false);
   const { scheduler: spec, optimize: _optimize, ...schedulerOptions } = options;
   const scheduler = getScheduler(spec);
   const results = await scheduler.get(g, all, schedulerOptions);

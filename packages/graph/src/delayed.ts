@@ -24,7 +24,8 @@ import {
   type SourceRef,
   type TaskFunction,
 } from '@dask-ts/protocol';
-import { compute, daskGraphInto, persist, type GraphComputeOptions } from './compute.js';
+import { compute, persist, type GraphComputeOptions } from './compute.js';
+import { addsAncestorsOnly, daskGraphInto } from './graph-into.js';
 import { sourceRef, toFunctionRef } from './source.js';
 import { tokenize, tokenizeSymbol } from './tokenize.js';
 
@@ -158,8 +159,13 @@ export type DelayedTuple<T> = Delayed<T> &
 
 type Parent = DelayedImpl | Collection;
 
-/** The object behind each Delayed proxy. */
+/**
+ * The object behind each Delayed proxy. Its graph node is made once, with the Delayed, so that
+ * materializing a graph only inserts existing nodes (no allocation per task).
+ */
 class DelayedImpl {
+  private made: GraphNode | undefined;
+
   constructor(
     readonly key: string,
     /** The function, or undefined for a data node. */
@@ -168,25 +174,26 @@ class DelayedImpl {
     readonly payload: unknown,
     readonly parents: readonly Parent[],
     readonly nout: number | undefined,
-  ) {}
+    /** Explicit dependencies (finalize nodes of foreign collections); default: the parents' keys. */
+    readonly deps?: readonly string[],
+  ) {
+    this.made = undefined;
+  }
 
-  /** Explicit dependencies (finalize nodes of foreign collections); else the parents' keys. */
-  explicitDeps(): readonly string[] | undefined {
-    return undefined;
+  /** This value's node: a task, or a data node. */
+  get node(): GraphNode {
+    return (this.made ??=
+      this.fn === undefined
+        ? { kind: 'data', value: this.payload }
+        : { kind: 'task', fn: this.fn, args: this.payload as unknown[], deps: this.deps ?? parentKeys(this.parents as readonly DelayedImpl[]) });
   }
 
   get [IMPL](): DelayedImpl {
     return this;
   }
 
-  node(): GraphNode {
-    if (this.fn === undefined) return { kind: 'data', value: this.payload };
-    let deps = this.explicitDeps();
-    if (deps === undefined) {
-      const ps = this.parents as DelayedImpl[];
-      deps = ps.length === 1 ? [ps[0].key] : ps.length === 2 && ps[0].key !== ps[1].key ? [ps[0].key, ps[1].key] : [...new Set(ps.map((p) => p.key))];
-    }
-    return { kind: 'task', fn: this.fn, args: this.payload as unknown[], deps };
+  get [addsAncestorsOnly](): true {
+    return true;
   }
 
   compute(this: object, options?: GraphComputeOptions): Promise<unknown> {
@@ -258,7 +265,7 @@ class DelayedImpl {
       } else {
         stack.pop();
         pos.pop();
-        into.set(d.key, d.node());
+        into.set(d.key, d.node);
       }
     }
   }
@@ -276,11 +283,8 @@ class DelayedImpl {
 
 /** The node of a foreign collection's finalizing task: its dependencies are the collection's keys. */
 class FinalizeImpl extends DelayedImpl {
-  constructor(key: string, fn: FunctionRef, payload: unknown, parents: readonly Parent[], private readonly deps: readonly string[]) {
-    super(key, fn, payload, parents, undefined);
-  }
-  override explicitDeps(): readonly string[] {
-    return this.deps;
+  constructor(key: string, fn: FunctionRef, payload: unknown, parents: readonly Parent[], deps: readonly string[]) {
+    super(key, fn, payload, parents, undefined, deps);
   }
 }
 
@@ -292,6 +296,21 @@ class AttrImpl extends DelayedImpl {
 }
 
 const NO_PARENTS: readonly Parent[] = Object.freeze([]);
+const NO_DEPS: readonly string[] = Object.freeze([]);
+
+/** The distinct keys of a task's parents, in order (one small array; shared when empty). */
+function parentKeys(ps: readonly DelayedImpl[]): readonly string[] {
+  switch (ps.length) {
+    case 0:
+      return NO_DEPS;
+    case 1:
+      return [ps[0].key];
+    case 2:
+      return ps[0].key === ps[1].key ? [ps[0].key] : [ps[0].key, ps[1].key];
+    default:
+      return [...new Set(ps.map((p) => p.key))];
+  }
+}
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 const pool = Buffer.allocUnsafe(4096);

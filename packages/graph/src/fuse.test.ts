@@ -89,6 +89,55 @@ describe('fuse', () => {
     expect(evaluate(graph, 't10')).toBe(10);
   });
 
+  it('returns the graph itself when nothing fuses (a tree; fan-out only)', () => {
+    const g = new Map<string, GraphNode>([
+      ['a', data(1)],
+      ['b', data(2)],
+      ['c', task(sum, [ref('a'), ref('b')])],
+    ]);
+    const { graph, fused } = fuse(g, { keep: ['c'] });
+    expect(graph).toBe(g);
+    expect(fused.size).toBe(0);
+    // Single-dependency tasks, none fusable (b has two dependents).
+    const fan = new Map<string, GraphNode>([
+      ['a', data(1)],
+      ['b', task(inc, [ref('a')])],
+      ['c1', task(inc, [ref('b')])],
+      ['c2', task(inc, [ref('b')])],
+    ]);
+    expect(fuse(fan, { keep: ['c1', 'c2'] }).graph).toBe(fan);
+  });
+
+  it('leaves bad graphs for validation to name: missing dependencies and cycles are not fused away', () => {
+    // b reads a missing key: fusing b into c would make the error name c.
+    const missing = new Map<string, GraphNode>([
+      ['b', task(inc, [ref('gone')])],
+      ['c', task(inc, [ref('b')])],
+    ]);
+    expect(fuse(missing, { keep: ['c'] }).fused.size).toBe(0);
+    expect(() => validateGraph(fuse(missing, { keep: ['c'] }).graph)).toThrow("Task 'b' depends on key 'gone', which is not in the graph");
+    // A chain whose bottom depends on its top.
+    const loop = new Map<string, GraphNode>([
+      ['a', task(inc, [ref('c')])],
+      ['b', task(inc, [ref('a')])],
+      ['c', task(inc, [ref('b')])],
+    ]);
+    const fusedLoop = fuse(loop, { keep: ['c'] });
+    expect([...fusedLoop.graph.keys()]).toEqual(['a', 'b', 'c']);
+    expect(() => validateGraph(fusedLoop.graph)).toThrow('Cycle in graph: a -> c -> b -> a');
+    // Tasks that only form a cycle among themselves (nothing kept) stay, and so does a self-loop.
+    const island = new Map<string, GraphNode>([
+      ['x', data(1)],
+      ['p', task(inc, [ref('q')])],
+      ['q', task(inc, [ref('p')])],
+      ['s', task(inc, [ref('s')])],
+    ]);
+    const fusedIsland = fuse(island);
+    expect([...fusedIsland.graph.keys()]).toEqual(['x', 'p', 'q', 's']);
+    expect(fusedIsland.fused.size).toBe(0);
+    expect(() => validateGraph(fusedIsland.graph)).toThrow('Cycle in graph: p -> q -> p');
+  });
+
   it('property: fusing a random DAG keeps the values of the kept keys', () => {
     fc.assert(
       fc.property(randomDag, fc.nat(), (g, pick) => {

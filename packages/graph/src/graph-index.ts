@@ -37,10 +37,13 @@ export function indexGraph(graph: Graph): GraphIndex {
   const index = new Map<string, number>();
   let i = 0;
   let edges = 0;
-  for (const [k, node] of graph) {
+  for (const k of graph.keys()) {
     keys[i] = k;
-    nodes[i] = node;
     index.set(k, i++);
+  }
+  i = 0;
+  for (const node of graph.values()) {
+    nodes[i++] = node;
     if (node.kind === 'task') edges += node.deps.length;
   }
   const depStart = new Int32Array(n + 1);

@@ -1,6 +1,7 @@
 // Graph validation, before anything runs: every wanted key is in the graph, every dependency of
 // every task is in the graph, and there is no cycle. Iterative (graphs have millions of tasks) and
-// O(nodes + edges). Each refusal is a `GraphError` whose message names the culprit keys.
+// O(nodes + edges) over the integer index (graph-index.ts). Each refusal is a `GraphError` whose
+// message names the culprit keys. `compute` leaves this to the scheduler, which checks the same.
 import { GraphError, type Graph } from '@dask-ts/protocol';
 import { indexGraph, type GraphIndex } from './graph-index.js';
 

@@ -31,7 +31,6 @@ import {
 } from '@dask-ts/protocol';
 import { toPortableRef } from '@dask-ts/graph';
 import { SchedulerCore, type CoreCommand, type CoreEvent } from './core/index.js';
-import { graphOrder } from './ordering.js';
 import { Outbox, type ComputeTicket } from './outbox.js';
 import type { PoolWorker, SpawnWorker } from './pool-worker.js';
 import { createProgress, type ProgressReporter } from './progress.js';
@@ -59,8 +58,8 @@ export interface LocalClusterOptions {
   /** The scheduler's name (default `'local'`). */
   readonly name?: string;
   /**
-   * Run tasks in `order()` priority (default true): fewer results held at once, at a cost of a
-   * few microseconds per task when a graph is submitted. `false` runs ready tasks in insertion order.
+   * Ignored (kept for compatibility): the core always runs ready tasks in its own depth-first
+   * order, computed on its integer index when a graph is submitted, at no extra pass.
    */
   readonly order?: boolean;
   /** Where problems (malformed messages, crashed workers) are reported; default stderr. */
@@ -126,7 +125,6 @@ export class LocalCluster implements Scheduler {
   private readonly prefix: string;
   private readonly log: (line: string) => void;
   private readonly coreOptions: { queueFactor?: number; maxRetries?: number };
-  private readonly useOrder: boolean;
   private core: SchedulerCore | undefined;
   private readonly members = new Map<string, Member>();
   private readonly computes = new Map<string, Compute>();
@@ -150,7 +148,6 @@ export class LocalCluster implements Scheduler {
     this.spawnWorker = options.spawn;
     this.prefix = options.prefix ?? 'worker';
     this.name = options.name ?? 'local';
-    this.useOrder = options.order ?? true;
     this.log = options.log ?? ((line) => void process.stderr.write(`${line}\n`));
     this.coreOptions = {
       ...(options.queueFactor !== undefined ? { queueFactor: options.queueFactor } : {}),
@@ -216,14 +213,7 @@ export class LocalCluster implements Scheduler {
       }
       this.computes.set(id, compute);
       this.updateRefs();
-      const priorities = graphOrder(graph, this.useOrder);
-      this.emit({
-        type: 'submit',
-        id,
-        graph,
-        wanted,
-        ...(priorities !== undefined ? { priorities } : {}),
-      });
+      this.emit({ type: 'submit', id, graph, wanted });
     });
   }
 
@@ -317,14 +307,7 @@ export class LocalCluster implements Scheduler {
     switch (msg.op) {
       case 'finished': {
         const { keys, nbytes } = msg;
-        for (let i = 0; i < keys.length; i++) {
-          this.pending.push({
-            type: 'finished',
-            key: keys[i]!,
-            worker: name,
-            nbytes: nbytes[i] ?? 0,
-          });
-        }
+        this.pending.push({ type: 'finished-many', keys, worker: name, nbytes });
         this.countDone(keys);
         break;
       }

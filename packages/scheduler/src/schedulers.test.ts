@@ -34,6 +34,12 @@ describe.each(schedulers)('%s scheduler', (_name, scheduler) => {
     expect(await scheduler.get(graph, [key])).toEqual([expected]);
   });
 
+  it('computes a graph whose tasks come before their dependencies (regression: false cycle)', async () => {
+    const { graph, key, expected } = treeReduction(1000);
+    const reversed = new Map([...graph].reverse());
+    expect(await scheduler.get(reversed, [key])).toEqual([expected]);
+  });
+
   it('computes a diamond, returning every wanted key in order (duplicates too)', async () => {
     const { graph, expected } = diamond();
     const keys = ['d', 'a', 'c', 'b', 'd'];

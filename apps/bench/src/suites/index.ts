@@ -1,9 +1,11 @@
 // The registry of benchmark suites, in the order `main` runs them when none is named.
 import type { Suite } from '../harness.js';
+import { bagJson } from './bag-json.js';
+import { bagWordfreq } from './bag-wordfreq.js';
 import { core } from './core.js';
 import { delayedMillion } from './delayed-million.js';
 import { treeSync } from './tree-sync.js';
 import { treeThreads } from './tree-threads.js';
 
 /** Every suite, by name. @example SUITES.map((s) => s.name) */
-export const SUITES: readonly Suite[] = [treeSync, treeThreads, core, delayedMillion];
+export const SUITES: readonly Suite[] = [treeSync, treeThreads, core, delayedMillion, bagWordfreq, bagJson];

@@ -1,7 +1,8 @@
 // Test-only scheduler: a plain recursive evaluator over a graph (no threads), so graph tests do
 // not depend on @dask-ts/scheduler. `local` refs are called directly, `source` refs rebuilt with
-// `new Function`, `builtin` refs looked up. It records each graph it was given and how often each
-// task ran.
+// `new Function`, `builtin` refs looked up. Like every real scheduler it refuses a bad graph (a
+// missing key, a cycle) with a GraphError before running anything (with `validateGraph`); it
+// records each graph it accepted and how often each task ran.
 import {
   lookupBuiltin,
   substitute,
@@ -10,6 +11,7 @@ import {
   type Scheduler,
   type TaskFunction,
 } from '@dask-ts/protocol';
+import { validateGraph } from '../validate.js';
 
 export function resolveFunction(ref: FunctionRef): TaskFunction {
   switch (ref.kind) {
@@ -43,6 +45,7 @@ export function makeTestScheduler(name = 'test'): TestScheduler {
     graphs,
     runs,
     async get(graph, keys) {
+      validateGraph(graph, keys);
       graphs.push(graph);
       const values = new Map<string, unknown>();
       const evaluate = async (key: string): Promise<unknown> => {

@@ -1,6 +1,6 @@
 // The core-only throughput benchmark: a synthetic graph (a pairwise tree reduction, or independent
 // leaves plus one reduction) is submitted to a fresh core, and every task is reported finished as
-// soon as it is assigned (a zero-cost shell). The timing covers the submit and every handle call,
+// soon as it is assigned (a zero-cost shell that reports each batch with one `finished-many`). The timing covers the submit and every handle call,
 // not building the graph. Memory per task is sampled right after the submit (JS heap plus typed
 // arrays, minus the graph itself), with a GC first when node runs with --expose-gc.
 import type { Graph, GraphNode, Task } from '@dask-ts/protocol';
@@ -114,7 +114,8 @@ export function benchCore(options: BenchCoreOptions): BenchCoreResult {
     const events: CoreEvent[] = [];
     for (const c of cmds) {
       if (c.type === 'compute') {
-        for (const item of c.items) events.push({ type: 'finished', key: item.key, worker: c.worker, nbytes: 8 });
+        const keys = c.items.map((item) => item.key);
+        events.push({ type: 'finished-many', keys, worker: c.worker, nbytes: keys.map(() => 8) });
         completed += c.items.length;
       } else if (c.type === 'deliver') events.push({ type: 'delivered', id: c.id, keys: c.keys });
       else if (c.type === 'done') done = true;

@@ -95,7 +95,9 @@ function run(s: Scenario): void {
     const queue = current ? [Number(k.slice(1))] : [];
     while (queue.length > 0) {
       for (const d of dependents[queue.pop()!]!) {
-        if (before.get(key(d)) === 'waiting' && !expected.has(key(d))) {
+        // Waiting ones, and running ones (co-assigned after it on its worker: they cannot run).
+        const b = before.get(key(d));
+        if ((b === 'waiting' || b === 'processing') && !expected.has(key(d))) {
           expected.add(key(d));
           queue.push(d);
         }
@@ -114,9 +116,11 @@ function run(s: Scenario): void {
     if (choice < 8 && submitted < subIds.length) submit();
     else if (choice < 20) sim.ackDeliveries();
     else if (choice < 23 && s.failures && inflight.length > 0) {
-      const [w, k] = inflight[r % inflight.length]!;
+      const [w, k0] = inflight[r % inflight.length]!;
+      const k = sim.runnable(w, k0);
       for (const id of subIds) tainted.add(id);
-      errOne(w, k);
+      if (sim.missingInput(w, k) !== undefined) sim.finish(w, k); // errs through its input
+      else errOne(w, k);
     } else if (choice < 26 && s.removals && live.length > 0) {
       removeWorker(live[r % live.length]!);
       if (live.length === 0 || r % 2 === 0) addWorker(1 + (r % 2));
@@ -126,7 +130,7 @@ function run(s: Scenario): void {
       sim.handle([{ type: 'cancel', id, reason: 'random cancel' }]);
     } else if (inflight.length > 0) {
       const [w, k] = inflight[r % inflight.length]!;
-      sim.finish(w, k);
+      sim.finish(w, sim.runnable(w, k));
     }
   }
   while (submitted < subIds.length) submit();

@@ -10,8 +10,19 @@ describe('SchedulerCore basics', () => {
     const sim = new Sim();
     sim.addWorker('w0', 2);
     const cmds = sim.handle([{ type: 'submit', id: 's1', graph: g(['x', data(1)], ['y', t('x')], ['z', t('y')]), wanted: ['z'] }]);
-    expect(cmds).toEqual([{ type: 'compute', worker: 'w0', items: [{ key: 'x', node: data(1), fetch: [] }] }]);
-    expect(sim.core.state('y')).toEqual({ state: 'waiting', waitingOn: 1 });
+    // y and z are co-assigned after x: their inputs are computed on w0 first.
+    expect(cmds).toEqual([
+      {
+        type: 'compute',
+        worker: 'w0',
+        items: [
+          { key: 'x', node: data(1), fetch: [] },
+          { key: 'y', node: t('x'), fetch: [] },
+          { key: 'z', node: t('y'), fetch: [] },
+        ],
+      },
+    ]);
+    expect(sim.core.state('y')).toEqual({ state: 'processing', worker: 'w0' });
     sim.finish('w0', 'x');
     expect(sim.core.state('x')).toEqual({ state: 'memory', workers: ['w0'], nbytes: 8 });
     sim.finish('w0', 'y');
@@ -26,8 +37,7 @@ describe('SchedulerCore basics', () => {
     expect(sim.store.get('w0')!.size).toBe(0);
     expect(sim.core.story('y')).toEqual([
       'y released -> waiting: submit s1',
-      'y waiting -> ready: all dependencies in memory',
-      'y ready -> processing: assigned to w0',
+      'y waiting -> processing: assigned to w0',
       'y processing -> memory: finished on w0',
       'y memory -> released: released',
     ]);
@@ -49,13 +59,13 @@ describe('SchedulerCore basics', () => {
     expect(sim.ended('s')).toEqual(['done']);
   });
 
-  test('default order is insertion order, earlier computes first', () => {
+  test('default order is depth-first from the wanted keys, earlier computes first', () => {
     const sim = new Sim({ queueFactor: 1 });
     sim.addWorker('w0', 1);
-    sim.handle([{ type: 'submit', id: 's1', graph: g(['b', t()], ['a', t()]), wanted: ['a', 'b'] }]);
+    sim.handle([{ type: 'submit', id: 's1', graph: g(['b', t()], ['a', t()], ['x', t('b', 'a')]), wanted: ['x'] }]);
     sim.handle([{ type: 'submit', id: 's2', graph: g(['c', t()]), wanted: ['c'] }]);
     sim.runAll();
-    expect(sim.computed).toEqual(['b', 'a', 'c']);
+    expect(sim.computed).toEqual(['b', 'a', 'x', 'c']);
   });
 
   test('each worker gets at most slots * queueFactor tasks in flight', () => {
@@ -74,9 +84,61 @@ describe('SchedulerCore basics', () => {
   });
 });
 
+describe('intake', () => {
+  test('tasks may come before their dependencies in insertion order (regression: false cycle)', () => {
+    // A tree reduction inserted root first: every task precedes its inputs.
+    const entries: [string, ReturnType<typeof t>][] = [];
+    const build = (k: string, depth: number): void => {
+      entries.push([k, depth === 0 ? t() : t(`${k}0`, `${k}1`)]);
+      if (depth > 0) {
+        build(`${k}0`, depth - 1);
+        build(`${k}1`, depth - 1);
+      }
+    };
+    build('r', 5);
+    const reversed = entries.slice().reverse();
+    for (const graph of [g(...entries), g(...reversed)]) {
+      const sim = new Sim({ queueFactor: 1 });
+      sim.addWorker('w0');
+      sim.addWorker('w1');
+      sim.handle([{ type: 'submit', id: 's', graph, wanted: ['r'] }]);
+      sim.runAll();
+      expect(sim.ended('s')).toEqual(['done']);
+      expect(sim.computed.length).toBe(63);
+    }
+  });
+
+  test('a real cycle is refused with its keys, in any insertion order', () => {
+    const sim = new Sim();
+    sim.addWorker('w0');
+    const cmds = sim.handle([{ type: 'submit', id: 's', graph: g(['x', t('b')], ['a', t('c')], ['b', t('a')], ['c', t('b')]), wanted: ['x'] }]);
+    const refused = cmds.find((c) => c.type === 'refused');
+    expect(refused?.type === 'refused' && refused.error.message).toBe('Graph has a cycle: b -> a -> c -> b (each key depends on the next)');
+    expect(sim.core.counts.tasks).toBe(0);
+    // Rolled back: the same keys may come again, without the cycle.
+    sim.handle([{ type: 'submit', id: 's2', graph: g(['x', t('b')], ['a', t()], ['b', t('a')]), wanted: ['x'] }]);
+    sim.runAll();
+    expect(sim.ended('s2')).toEqual(['done']);
+    expect(sim.computed).toEqual(['a', 'b', 'x']);
+  });
+
+  test('finished-many is the same as one finished event per key', () => {
+    const sim = new Sim();
+    sim.addWorker('w0');
+    sim.handle([{ type: 'submit', id: 's', graph: g(['a', t()], ['b', t('a')]), wanted: ['b'] }]);
+    sim.inflight.get('w0')!.length = 0;
+    sim.store.get('w0')!.add('a').add('b');
+    const cmds = sim.handle([{ type: 'finished-many', keys: ['a', 'b'], worker: 'w0', nbytes: [8, 16] }]);
+    expect(cmds).toEqual([
+      { type: 'deliver', id: 's', worker: 'w0', keys: ['b'], release: true },
+      { type: 'release', worker: 'w0', keys: ['a'] },
+    ]);
+  });
+});
+
 describe('placement', () => {
   test('a task goes where most of its input bytes are, and fetches the rest', () => {
-    const sim = new Sim();
+    const sim = new Sim({ queueFactor: 1 });
     sim.addWorker('w0');
     sim.addWorker('w1');
     sim.handle([{ type: 'submit', id: 's', graph: g(['a', t()], ['b', t()], ['c', t('a', 'b')]), wanted: ['c'] }]);
@@ -178,8 +240,9 @@ describe('failures', () => {
       story: ['x released -> ready: submit s1', 'x ready -> processing: assigned to w0', 'x processing -> erred: erred on w0: TypeError: boom'],
     });
     expect(sim.core.state('z')).toEqual({ state: 'erred', error: boom, origin: 'x' });
-    expect(sim.core.story('z').at(-1)).toBe('z waiting -> erred: dependency y erred');
-    expect(sim.core.story('y').at(-1)).toBe('y waiting -> erred: dependency x erred');
+    // y and z were co-assigned after x on w0: erred with it (their own reports will be stale).
+    expect(sim.core.story('z').at(-1)).toBe('z processing -> erred: dependency y erred');
+    expect(sim.core.story('y').at(-1)).toBe('y processing -> erred: dependency x erred');
     sim.runAll();
     expect(sim.ended('s1')).toEqual(['failed']);
     expect(sim.ended('s2')).toEqual(['done']);
@@ -218,17 +281,18 @@ describe('sharing and cancelling', () => {
     sim.addWorker('w0');
     sim.handle([{ type: 'submit', id: 's1', graph: g(['a', t()], ['b', t()], ['c', t('a', 'b')]), wanted: ['c'] }]);
     sim.finish('w0', 'a');
-    expect(sim.inflight.get('w0')).toEqual(['b']);
+    // c is co-assigned after b (its inputs are on w0, or computed there first).
+    expect(sim.inflight.get('w0')).toEqual(['b', 'c']);
     const cmds = sim.handle([{ type: 'cancel', id: 's1', reason: 'user' }]);
-    expect(cmds).toEqual([
-      { type: 'release', worker: 'w0', keys: ['a'] },
-      { type: 'cancelled', id: 's1', reason: 'user' },
-    ]);
+    expect(cmds).toEqual([{ type: 'cancelled', id: 's1', reason: 'user' }]);
     expect(sim.core.state('c')).toEqual({ state: 'cancelled' });
-    expect(sim.core.state('b')).toEqual({ state: 'cancelled' });
-    expect(sim.finish('w0', 'b')).toEqual([{ type: 'release', worker: 'w0', keys: ['b'] }]);
-    expect(sim.computed).toEqual(['a', 'b']);
-    expect(sim.core.story('c').at(-1)).toBe('c waiting -> cancelled: cancel s1: user');
+    // b is still read by the running (cancelled) c: kept until c finishes.
+    expect(sim.core.state('b')).toEqual({ state: 'processing', worker: 'w0' });
+    expect(sim.finish('w0', 'b')).toEqual([]);
+    expect(sim.finish('w0', 'c')).toEqual([{ type: 'release', worker: 'w0', keys: ['c', 'b', 'a'] }]);
+    expect(sim.computed).toEqual(['a', 'b', 'c']);
+    expect(sim.core.story('c').at(-1)).toBe('c cancelled -> released: finished on w0');
+    expect(sim.core.counts).toMatchObject({ memory: 0, processing: 0 });
     expect(sim.handle([{ type: 'cancel', id: 's1', reason: 'again' }])).toEqual([]);
   });
 
@@ -240,7 +304,7 @@ describe('sharing and cancelling', () => {
     sim.handle([{ type: 'submit', id: 's2', graph, wanted: ['c'] }]);
     sim.handle([{ type: 'cancel', id: 's1', reason: 'r' }]);
     sim.runAll();
-    expect(sim.computed).toEqual(['a', 'c']);
+    expect(sim.computed).toEqual(['a', 'b', 'c']); // b was sent with a, before the cancel
     expect(sim.ended('s2')).toEqual(['done']);
   });
 });

@@ -32,6 +32,11 @@ export type CoreEvent =
     }
   /** A task finished on `worker`; its result (`nbytes` big) stays there. */
   | { readonly type: 'finished'; readonly key: string; readonly worker: WorkerId; readonly nbytes: number }
+  /**
+   * Tasks finished on `worker`, in the order it ran them (`nbytes[i]` for `keys[i]`): the same as
+   * one `finished` event per key, without an object per task.
+   */
+  | { readonly type: 'finished-many'; readonly keys: readonly string[]; readonly worker: WorkerId; readonly nbytes: readonly number[] }
   /** A task threw. */
   | { readonly type: 'erred'; readonly key: string; readonly worker: WorkerId; readonly error: SerializedError }
   /** The shell handed the values of a `deliver` command to the caller. */

@@ -1,60 +1,65 @@
-// Taking in a submitted graph, in O(nodes + edges) and without recursion: intern the new keys,
-// resolve every dependency to an id (refusing a missing one), lay out the new tasks' dependencies
-// and dependents in CSR form, and run Kahn's algorithm over the new tasks to refuse a cycle
-// (naming it). Known keys keep their node; old tasks cannot depend on new ones, so only new tasks
-// can close a cycle. On refusal everything added is rolled back.
+// Taking in a submitted graph, in O(nodes + edges) and without recursion: intern each new key once
+// (one Map lookup per key; none on an empty table, whose keys are all new), resolve each
+// dependency string once (refusing a missing one), lay out the new tasks' dependencies and
+// dependents in CSR form (in any insertion order: a task may come before its dependencies), and
+// rank the new tasks by an iterative depth-first post-order from the wanted keys (dependencies
+// before dependents, in argument order, so one branch finishes before the next starts), which
+// also finds a cycle (the DFS stack names it). Known keys keep their node and rank; old tasks
+// cannot depend on new ones, so only new tasks can close a cycle. Ranks are global and increasing
+// across submits, so the ready heap runs earlier computes first with one comparison. Explicit
+// `priorities` (smaller first) replace the post-order among the new tasks. On refusal everything
+// added is rolled back.
 import { GraphError, type Graph } from '@dask-ts/protocol';
 import type { TaskTable } from './task-table.js';
 
-/** Adds the new nodes of `graph` to `t`; returns the wanted ids or the refusal. */
+/** What {@link intake} returns: wanted ids, and the new tasks the wanted keys need, dependencies first. */
+export interface Intake {
+  readonly wanted: Int32Array;
+  /** New tasks reachable from the wanted keys, in rank order (a topological order). */
+  readonly needed: Int32Array;
+  /** Old (already known) tasks that new needed tasks depend on directly. */
+  readonly oldDeps: readonly number[];
+}
+
+/** Adds the new nodes of `graph` to `t`; returns what the submit needs, or the refusal. */
 export function intake(
   t: TaskTable,
   graph: Graph,
-  wanted: readonly string[],
-  gen: number,
+  wantedKeys: readonly string[],
   priorities: ReadonlyMap<string, number> | undefined,
-): Int32Array | GraphError {
-  for (const k of wanted) {
-    if (!graph.has(k) && !t.index.has(k)) {
-      return new GraphError(`Wanted key ${k} is not in the graph`, [k]);
-    }
+): Intake | GraphError {
+  const index = t.index;
+  for (const k of wantedKeys) {
+    if (!graph.has(k) && !index.has(k)) return new GraphError(`Wanted key ${k} is not in the graph`, [k]);
   }
   const base = t.size;
   const depsLen0 = t.depsLen;
   const dependentsLen0 = t.dependentsLen;
   t.reserve(base + graph.size);
-  let order = 0;
   const fresh = base === 0; // an empty table: every key is new (a Map's keys are unique)
-  for (const [key, node] of graph) {
-    if (!fresh && t.index.has(key)) continue;
-    const id = t.add(key, node);
-    t.gen[id] = gen;
-    const p = priorities?.get(key);
-    t.prio[id] = p ?? order;
-    order++;
-  }
+  if (fresh) for (const [key, node] of graph) t.add(key, node);
+  else for (const [key, node] of graph) if (!index.has(key)) t.add(key, node);
   const end = t.size;
   const n = end - base;
-  const indeg = new Int32Array(n);
-  const oldEdges: number[] = [];
   const fail = (e: GraphError): GraphError => {
     t.truncate(base);
     t.depsLen = depsLen0;
     t.dependentsLen = dependentsLen0;
     return e;
   };
-  // Dependencies, and counts of dependents among the new tasks.
-  const index = t.index;
+  // Dependencies (resolved once each), and counts of dependents among the new tasks.
+  const dtCount = t.dtCount;
+  for (let id = base; id < end; id++) dtCount[id] = 0;
+  const oldEdges: number[] = [];
   for (let id = base; id < end; id++) {
     const node = t.nodes[id]!;
     t.depStart[id] = t.depsLen;
-    t.dtCount[id] = 0;
     if (node.kind !== 'task' || node.deps.length === 0) {
       t.depCount[id] = 0;
       continue;
     }
     const ds = node.deps;
-    t.reserveDeps(t.depsLen + ds.length);
+    if (t.depsLen + ds.length > t.deps.length) t.reserveDeps(t.depsLen + ds.length);
     const deps = t.deps;
     let j = t.depsLen;
     for (let i = 0; i < ds.length; i++) {
@@ -63,10 +68,8 @@ export function intake(
         return fail(new GraphError(`Task ${t.keys[id]} depends on missing key ${ds[i]}`, [t.keys[id]!, ds[i]!]));
       }
       deps[j++] = d;
-      if (d >= base) {
-        indeg[id - base]++;
-        t.dtCount[d]++;
-      } else oldEdges.push(d, id);
+      if (d >= base) dtCount[d]++;
+      else oldEdges.push(d, id);
     }
     t.depCount[id] = ds.length;
     t.depsLen = j;
@@ -75,8 +78,8 @@ export function intake(
   let off = t.dependentsLen;
   for (let id = base; id < end; id++) {
     t.dtStart[id] = off;
-    off += t.dtCount[id]!;
-    t.dtCount[id] = 0;
+    off += dtCount[id]!;
+    dtCount[id] = 0;
   }
   t.reserveDependents(off);
   const dl = t.dependents;
@@ -86,59 +89,83 @@ export function intake(
     const e = s + t.depCount[id]!;
     for (let j = s; j < e; j++) {
       const d = deps[j]!;
-      if (d >= base) dl[t.dtStart[d]! + t.dtCount[d]!++] = id;
+      if (d >= base) dl[t.dtStart[d]! + dtCount[d]!++] = id;
     }
   }
   t.dependentsLen = off;
-  // Kahn's algorithm over the new tasks.
-  const queue = new Int32Array(n);
-  let qh = 0;
-  let qt = 0;
-  for (let i = 0; i < n; i++) if (indeg[i] === 0) queue[qt++] = i + base;
-  while (qh < qt) {
-    const id = queue[qh++]!;
-    const s = t.dtStart[id]!;
-    const e = s + t.dtCount[id]!;
-    for (let j = s; j < e; j++) {
-      const d = dl[j]! - base;
-      if (--indeg[d] === 0) queue[qt++] = d + base;
+  // Depth-first post-order: from the wanted keys first (the needed tasks), then from every other
+  // new task in insertion order. mark: 0 unvisited, 1 on the stack, 2 ranked.
+  const seen = new Set<number>();
+  for (const k of wantedKeys) seen.add(index.get(k)!);
+  const wanted = Int32Array.from(seen);
+  const order = new Int32Array(n);
+  const mark = new Uint8Array(n);
+  const stackId = new Int32Array(n);
+  const stackPos = new Int32Array(n);
+  const oldDeps: number[] = [];
+  let ranked = 0;
+  let neededCount = -1;
+  const depStart = t.depStart;
+  const depCount = t.depCount;
+  const roots = wanted.length + n;
+  for (let r = 0; r < roots; r++) {
+    if (r === wanted.length) neededCount = ranked;
+    const root = r < wanted.length ? wanted[r]! : base + (r - wanted.length);
+    if (root < base || mark[root - base] !== 0) continue;
+    let sp = 0;
+    stackId[0] = root;
+    stackPos[0] = 0;
+    mark[root - base] = 1;
+    while (sp >= 0) {
+      const id = stackId[sp]!;
+      const p = stackPos[sp]!;
+      if (p < depCount[id]!) {
+        stackPos[sp] = p + 1;
+        const d = deps[depStart[id]! + p]!;
+        if (d < base) {
+          if (neededCount < 0) oldDeps.push(d);
+          continue;
+        }
+        const m = mark[d - base]!;
+        if (m === 2) continue;
+        if (m === 1) return fail(cycleError(t, stackId, sp, d));
+        mark[d - base] = 1;
+        stackId[++sp] = d;
+        stackPos[sp] = 0;
+      } else {
+        mark[id - base] = 2;
+        order[ranked++] = id;
+        sp--;
+      }
     }
   }
-  if (qt < n) return fail(cycleError(t, base, indeg));
+  if (neededCount < 0) neededCount = ranked;
+  const prio0 = t.nextPrio;
+  if (priorities === undefined) {
+    for (let i = 0; i < n; i++) t.prio[order[i]!] = prio0 + i;
+  } else {
+    // Explicit priorities among the new tasks (ties: insertion order).
+    const ids = Array.from({ length: n }, (_, i) => base + i);
+    const p = ids.map((id) => priorities.get(t.keys[id]!) ?? id - base);
+    const byPrio = ids.map((_, i) => i).sort((a, b) => p[a]! - p[b]! || a - b);
+    for (let r = 0; r < n; r++) t.prio[base + byPrio[r]!] = prio0 + r;
+  }
+  t.nextPrio = prio0 + n;
   for (let i = 0; i < oldEdges.length; i += 2) {
     const d = oldEdges[i]!;
     const list = t.extraDependents.get(d);
     if (list === undefined) t.extraDependents.set(d, [oldEdges[i + 1]!]);
     else list.push(oldEdges[i + 1]!);
   }
-  const seen = new Set<number>();
-  for (const k of wanted) seen.add(index.get(k)!);
-  return Int32Array.from(seen);
+  return { wanted, needed: order.subarray(0, neededCount), oldDeps };
 }
 
-/** Every task left with `indeg > 0` depends on another such task: walk until a key repeats. */
-function cycleError(t: TaskTable, base: number, indeg: Int32Array): GraphError {
-  let start = 0;
-  while (indeg[start] === 0) start++;
-  const pos = new Map<number, number>();
-  const path: number[] = [];
-  let u = start + base;
-  while (!pos.has(u)) {
-    pos.set(u, path.length);
-    path.push(u);
-    const s = t.depStart[u]!;
-    const e = s + t.depCount[u]!;
-    let next = -1;
-    for (let j = s; j < e; j++) {
-      const d = t.deps[j]!;
-      if (d >= base && indeg[d - base]! > 0) {
-        next = d;
-        break;
-      }
-    }
-    u = next;
-  }
-  const cycle = path.slice(pos.get(u)!).map((id) => t.keys[id]!);
+/** The DFS stack from `d`'s entry up to the top is the cycle: each key depends on the next. */
+function cycleError(t: TaskTable, stackId: Int32Array, sp: number, d: number): GraphError {
+  let i = sp;
+  while (stackId[i] !== d) i--;
+  const cycle: string[] = [];
+  for (let j = i; j <= sp; j++) cycle.push(t.keys[stackId[j]!]!);
   const shown = [...cycle, cycle[0]!].join(' -> ');
   return new GraphError(`Graph has a cycle: ${shown} (each key depends on the next)`, cycle);
 }

@@ -3,6 +3,8 @@
 // tasks are admitted only as fast as workers drain them (bounded memory). A ready task goes to the
 // live worker holding most of its input bytes when that worker has room; otherwise to the least
 // busy worker (lowest in-flight / slots) with room; with no room anywhere it waits in the heap.
+// Root tasks (no inputs) go to one worker until it is full, so each worker gets a contiguous run
+// of them in priority order (whole branches, which co-assignment then keeps on that worker).
 import type { TaskTable } from './task-table.js';
 
 /** The workers a core knows (removed ones stay, marked dead, so stale events can be recognized). */
@@ -17,6 +19,8 @@ export class WorkerTable {
   live: number[] = [];
   /** Live workers with room (occ < cap). */
   freeCount = 0;
+  /** The worker that took the last root task. */
+  private lastRoot = -1;
   private score = new Float64Array(16);
   private readonly touched: number[] = [];
 
@@ -71,7 +75,12 @@ export class WorkerTable {
   choose(t: TaskTable, id: number): number {
     if (this.freeCount === 0) return -1;
     const n = t.depCount[id]!;
-    if (n === 0 || this.live.length === 1) return this.leastBusy();
+    if (n === 0) {
+      const r = this.lastRoot;
+      if (r >= 0 && this.alive[r] && this.occ[r]! < this.cap[r]!) return r;
+      return (this.lastRoot = this.leastBusy());
+    }
+    if (this.live.length === 1) return this.leastBusy();
     const s = t.depStart[id]!;
     let best = -1;
     if (n === 1) {

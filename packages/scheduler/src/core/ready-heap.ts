@@ -1,5 +1,5 @@
-// The ready queue: a binary min-heap of task ids ordered by (submission generation, priority, id),
-// so earlier computes run first, then each compute's own priorities, then insertion order. Entries
+// The ready queue: a binary min-heap of task ids ordered by their global rank (`prio`, unique:
+// earlier computes first, then each compute's own order; see intake.ts). Entries
 // are never removed from the middle: a task that leaves READY stays in the heap and is skipped when
 // popped (its `inHeap` flag keeps it from being pushed twice).
 import type { TaskTable } from './task-table.js';
@@ -11,14 +11,8 @@ export class ReadyHeap {
   constructor(private readonly t: TaskTable) {}
 
   private less(a: number, b: number): boolean {
-    const t = this.t;
-    const ga = t.gen[a]!;
-    const gb = t.gen[b]!;
-    if (ga !== gb) return ga < gb;
-    const pa = t.prio[a]!;
-    const pb = t.prio[b]!;
-    if (pa !== pb) return pa < pb;
-    return a < b;
+    const p = this.t.prio;
+    return p[a]! < p[b]!;
   }
 
   push(id: number): void {

@@ -4,6 +4,7 @@
 // are one CSR segment. A dependent added by a later submit to an older task goes to a small
 // overflow map. Nothing here allocates per task beyond the key string and the node reference.
 import type { GraphNode, SerializedError } from '@dask-ts/protocol';
+import { KeyIndex } from './key-index.js';
 
 /** Internal task states (numeric); `ORPHAN` is a task still running that nobody needs anymore. */
 export const WAITING = 0;
@@ -35,7 +36,7 @@ export class TaskTable {
   size = 0;
   readonly keys: string[] = [];
   readonly nodes: GraphNode[] = [];
-  readonly index = new Map<string, number>();
+  readonly index = new KeyIndex(this.keys);
   state = new Uint8Array(0);
   /** Dependencies not yet in memory (WAITING tasks). */
   waitCount = new Int32Array(0);
@@ -50,13 +51,22 @@ export class TaskTable {
   /** First holder of a MEMORY task (-1 none); further holders in `extraHolders`. */
   holder0 = new Int32Array(0);
   nbytes = new Float64Array(0);
-  gen = new Int32Array(0);
-  prio = new Float64Array(0);
+  /** Global rank: smaller runs first (earlier submits first, then each submit's order). */
+  prio = new Int32Array(0);
+  /** The rank the next submitted task gets. */
+  nextPrio = 0;
+  /**
+   * Inputs of a WAITING task that are PROCESSING (a hint, exact on the common path): when it
+   * reaches `waitCount`, every missing input is running and the task may be co-assigned.
+   */
+  started = new Int32Array(0);
   depStart = new Int32Array(0);
   depCount = new Int32Array(0);
   dtStart = new Int32Array(0);
   dtCount = new Int32Array(0);
   lostCount = new Uint8Array(0);
+  /** 1 while a PROCESSING/ORPHAN task was co-assigned (it does not count against its worker's cap). */
+  coAssigned = new Uint8Array(0);
   inHeap = new Uint8Array(0);
   /** Scratch marks for traversals (compared with a moving stamp). */
   mark = new Int32Array(0);
@@ -75,6 +85,7 @@ export class TaskTable {
   /** Makes room for `n` tasks. */
   reserve(n: number): void {
     const cap = this.state.length;
+    this.index.reserve(n);
     if (n <= cap) return;
     const c = Math.max(n, cap * 2, 1024);
     this.state = grow(this.state, c);
@@ -85,13 +96,14 @@ export class TaskTable {
     this.procWorker = grow(this.procWorker, c, -1);
     this.holder0 = grow(this.holder0, c, -1);
     this.nbytes = grow(this.nbytes, c);
-    this.gen = grow(this.gen, c);
     this.prio = grow(this.prio, c);
+    this.started = grow(this.started, c);
     this.depStart = grow(this.depStart, c);
     this.depCount = grow(this.depCount, c);
     this.dtStart = grow(this.dtStart, c);
     this.dtCount = grow(this.dtCount, c);
     this.lostCount = grow(this.lostCount, c);
+    this.coAssigned = grow(this.coAssigned, c);
     this.inHeap = grow(this.inHeap, c);
     this.mark = grow(this.mark, c);
   }
@@ -110,7 +122,7 @@ export class TaskTable {
     if (id >= this.state.length) this.reserve(id + 1);
     this.keys.push(key);
     this.nodes.push(node);
-    this.index.set(key, id);
+    this.index.add(key, id);
     this.state[id] = RELEASED;
     this.stateCounts[RELEASED]++;
     return id;
@@ -119,14 +131,13 @@ export class TaskTable {
   /** Forgets every id from `size` on (a refused submit). */
   truncate(size: number): void {
     for (let id = size; id < this.size; id++) {
-      this.index.delete(this.keys[id]!);
       this.stateCounts[this.state[id]!]--;
       this.state[id] = 0;
       this.depStart[id] = this.depCount[id] = this.dtStart[id] = this.dtCount[id] = 0;
-      this.gen[id] = 0;
       this.prio[id] = 0;
     }
     this.keys.length = size;
+    this.index.truncate(size);
     this.nodes.length = size;
     this.size = size;
   }

@@ -33,6 +33,8 @@ export class Sim {
   /** Deliver commands not yet acknowledged. */
   pendingDeliver: Extract<CoreCommand, { type: 'deliver' }>[] = [];
   readonly computed: string[] = [];
+  /** The node of every key sent to a worker. */
+  readonly nodes = new Map<string, GraphNode>();
   readonly log: CoreCommand[] = [];
 
   constructor(options: SchedulerCoreOptions = {}, readonly check = true) {
@@ -55,12 +57,16 @@ export class Sim {
         for (const item of c.items) {
           const node = item.node;
           const fetched = new Set(item.fetch.map(([k]) => k));
+          const before = this.inflight.get(c.worker)!;
+          this.nodes.set(item.key, node);
           for (const [k, from] of item.fetch) {
             if (!this.store.get(from)?.has(k)) throw new Error(`${item.key}: fetch ${k} from ${from}, which does not hold it`);
           }
           if (node.kind === 'task') {
             for (const d of node.deps) {
-              if (!store.has(d) && !fetched.has(d)) throw new Error(`${item.key} on ${c.worker}: input ${d} neither local nor fetched`);
+              if (!store.has(d) && !fetched.has(d) && !before.includes(d)) {
+                throw new Error(`${item.key} on ${c.worker}: input ${d} neither local, fetched nor computed there first`);
+              }
             }
           }
           for (const k of fetched) store.add(k);
@@ -107,12 +113,37 @@ export class Sim {
     return this.handle([{ type: 'remove-worker', worker, reason }]);
   }
 
-  /** Finishes (or errs) the in-flight task `key` on `worker`. */
+  /**
+   * `key` if it can run on `worker` now, else the first task in flight there (a worker runs its
+   * tasks in order: a task sent after an input it computes itself cannot run before that input).
+   */
+  runnable(worker: string, key: string): string {
+    const list = this.inflight.get(worker)!;
+    const node = this.nodes.get(key);
+    if (node?.kind !== 'task') return key;
+    const i = list.indexOf(key);
+    for (const d of node.deps) if (list.indexOf(d) >= 0 && list.indexOf(d) < i) return list[0]!;
+    return key;
+  }
+
+  /** An input of `key` that `worker` does not hold (it erred or was lost), if any. */
+  missingInput(worker: string, key: string): string | undefined {
+    const node = this.nodes.get(key);
+    const store = this.store.get(worker)!;
+    if (node?.kind !== 'task') return undefined;
+    return node.deps.find((d) => !store.has(d));
+  }
+
+  /** Finishes (or errs) the in-flight task `key` on `worker`; one with a missing input errs. */
   finish(worker: string, key: string, error?: SerializedError): CoreCommand[] {
     const list = this.inflight.get(worker)!;
     const i = list.indexOf(key);
     if (i < 0) throw new Error(`${key} is not in flight on ${worker}`);
     list.splice(i, 1);
+    const missing = error === undefined ? this.missingInput(worker, key) : undefined;
+    if (missing !== undefined) {
+      error = { name: 'GraphError', message: `Task '${key}' cannot run: its dependency '${missing}' is not held by this worker` };
+    }
     if (error !== undefined) return this.handle([{ type: 'erred', key, worker, error }]);
     this.store.get(worker)!.add(key);
     return this.handle([{ type: 'finished', key, worker, nbytes: 8 }]);

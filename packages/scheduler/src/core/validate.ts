@@ -59,8 +59,17 @@ export function validateCore(core: SchedulerCore): void {
         if (needed !== (s === PROCESSING)) fail(id, needed ? 'orphan but needed' : 'processing but not needed');
         const w = t.procWorker[id]!;
         if (w < 0 || !wt.alive[w]) fail(id, `processing on a dead or no worker (${wt.names[w] ?? w})`);
-        occ[w]++;
-        if (notInMemory !== 0) fail(id, `processing, but ${notInMemory} dependencies are not in memory`);
+        if (t.coAssigned[id] === 0) occ[w]++;
+        // Inputs not in memory were co-assigned before it on the same worker (running there, or
+        // failed there: then the worker reports this task erred too).
+        for (let j = t.depStart[id]!; j < t.depStart[id]! + t.depCount[id]!; j++) {
+          const d = t.deps[j]!;
+          const sd = t.state[d]!;
+          if ((sd === PROCESSING || sd === ORPHAN) && t.procWorker[d] !== w) {
+            fail(id, `processing on ${wt.names[w]}, but input ${t.keys[d]} runs on ${wt.names[t.procWorker[d]!]}`);
+          }
+          if (s === PROCESSING && sd === WAITING) fail(id, `processing, but input ${t.keys[d]} is waiting`);
+        }
         break;
       }
       case MEMORY: {
@@ -71,6 +80,7 @@ export function validateCore(core: SchedulerCore): void {
         break;
       }
       default:
+        if (t.coAssigned[id] !== 0) fail(id, 'marked co-assigned but not running');
         if (needed) fail(id, `${STATE_NAMES[s]} but still needed (${wantPending[id]} computes, ${remaining[id]} dependents)`);
         if (t.holder0[id] !== -1) fail(id, 'has a holder but is not in memory');
         if (s === ERRED && !t.errors.has(id)) fail(id, 'erred without an error');
@@ -80,7 +90,6 @@ export function validateCore(core: SchedulerCore): void {
   for (let w = 0; w < wt.names.length; w++) {
     if (wt.occ[w] !== occ[w]) throw new Error(`Invariant broken for worker ${wt.names[w]}: occupancy ${wt.occ[w]}, but ${occ[w]} tasks run there`);
     if (wt.alive[w] && occ[w]! < wt.cap[w]!) free++;
-    if (occ[w]! > wt.cap[w]!) throw new Error(`Invariant broken for worker ${wt.names[w]}: ${occ[w]} tasks in flight, cap ${wt.cap[w]}`);
   }
   if (free !== wt.freeCount) throw new Error(`Invariant broken: ${free} workers have room, but counted ${wt.freeCount}`);
   if (wt.freeCount > 0) {

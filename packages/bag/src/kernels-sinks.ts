@@ -1,0 +1,229 @@
+// The ends of a fused pipeline (see kernels-pipe.ts): what a task does with the elements of its
+// partition once they have gone through every stage. `collect` makes the partition array (an
+// element-wise layer that is computed or read by several consumers); the others are the
+// per-partition steps of the aggregations, fed element by element so no partition array is ever
+// made: counting words goes straight into a Map while the lines are being split. Partial results
+// have the shapes the combine kernels of kernels-aggregate.ts expect.
+import type { TaskFunction } from '@dask-ts/protocol';
+import { groupKey, hashKey } from './group-key.js';
+import { compare } from './kernels-aggregate.js';
+import { writeText } from './kernels-io.js';
+import { mapPartitionsResult } from './kernels-elementwise.js';
+import type { Push } from './kernels-stages.js';
+
+/**
+ * A pipeline's end: `push` takes each element, `result` gives the partition's result.
+ *
+ * @example
+ * const s = makeSink(['count']); s.push('a'); s.result(); // 1
+ */
+export interface Sink {
+  readonly push: Push;
+  result(): unknown;
+}
+
+/** The positions of function slots in each kind of sink spec. @example SINK_FN_SLOTS.foldby // [1, 2] */
+export const SINK_FN_SLOTS: Readonly<Record<string, readonly number[]>> = {
+  collect: [],
+  count: [],
+  sum: [],
+  extreme: [],
+  truthy: [],
+  moments: [],
+  frequencies: [],
+  fold: [1],
+  foldby: [1, 2],
+  distinct: [1],
+  topk: [2],
+  apply: [1],
+  mapPartitions: [1],
+  hashSplit: [1],
+  write: [],
+};
+
+type Groups = Map<unknown, [unknown, unknown]>;
+
+/**
+ * Makes the sink a spec describes (functions already resolved).
+ *
+ * @example
+ * const s = makeSink(['frequencies']);
+ */
+export function makeSink(spec: readonly unknown[]): Sink {
+  switch (spec[0]) {
+    case 'collect':
+      return collect((xs) => xs);
+    case 'count': {
+      let n = 0;
+      return { push: () => void n++, result: () => n };
+    }
+    case 'sum': {
+      let s = 0;
+      return { push: (x) => void (s += x as number), result: () => s };
+    }
+    case 'extreme':
+      return extreme(spec[1] as boolean);
+    case 'truthy':
+      return truthy(spec[1] as boolean);
+    case 'moments':
+      return moments();
+    case 'frequencies':
+      return frequencies();
+    case 'fold':
+      return fold(spec[1] as TaskFunction, spec[2] as boolean, spec[3]);
+    case 'foldby':
+      return foldby(spec[1] as TaskFunction, spec[2] as TaskFunction, spec[3] as boolean, spec[4]);
+    case 'distinct':
+      return distinct(spec[1] as TaskFunction);
+    case 'topk':
+      return topkSink(spec[1] as number, spec[2] as TaskFunction);
+    case 'apply': {
+      const fn = spec[1] as TaskFunction;
+      return collect((xs) => fn(xs));
+    }
+    case 'mapPartitions': {
+      const fn = spec[1] as TaskFunction;
+      const extra = spec[2] as readonly unknown[];
+      return collect((xs) => {
+        const r = fn(xs, ...extra);
+        return r instanceof Promise ? r.then(mapPartitionsResult) : mapPartitionsResult(r);
+      });
+    }
+    case 'hashSplit':
+      return hashSplit(spec[1] as TaskFunction, spec[2] as number);
+    case 'write': {
+      const [, path, compression, encoding] = spec as [string, string, Parameters<typeof writeText>[2], BufferEncoding];
+      return collect((xs) => writeText(xs, path, compression, encoding));
+    }
+    default:
+      throw new Error(`Unknown bag pipeline sink ${JSON.stringify(spec[0])}`);
+  }
+}
+
+function collect(finish: (xs: unknown[]) => unknown): Sink {
+  const out: unknown[] = [];
+  return { push: (x) => void out.push(x), result: () => finish(out) };
+}
+
+function extreme(max: boolean): Sink {
+  let has = false;
+  let best: unknown;
+  return {
+    push: (x) => {
+      if (!has) {
+        best = x;
+        has = true;
+        return;
+      }
+      const c = compare(x, best);
+      if (max ? c > 0 : c < 0) best = x;
+    },
+    result: () => (has ? [best] : []),
+  };
+}
+
+function truthy(every: boolean): Sink {
+  let acc = every;
+  return {
+    push: every ? (x) => void (acc &&= Boolean(x)) : (x) => void (acc ||= Boolean(x)),
+    result: () => acc,
+  };
+}
+
+function moments(): Sink {
+  let n = 0;
+  let mean = 0;
+  let m2 = 0;
+  return {
+    push: (v) => {
+      const x = v as number;
+      n++;
+      const d = x - mean;
+      mean += d / n;
+      m2 += d * (x - mean);
+    },
+    result: () => [n, mean, m2],
+  };
+}
+
+function frequencies(): Sink {
+  const m: Groups = new Map();
+  return {
+    push: (x) => {
+      const gk = x === null || (typeof x !== 'object' && typeof x !== 'function') ? x : groupKey(x);
+      const e = m.get(gk);
+      if (e !== undefined) (e[1] as number)++;
+      else m.set(gk, [x, 1]);
+    },
+    result: () => m,
+  };
+}
+
+function fold(fn: TaskFunction, hasInit: boolean, init: unknown): Sink {
+  let has = hasInit;
+  let acc = init;
+  return {
+    push: (x) => {
+      acc = has ? fn(acc, x) : x;
+      has = true;
+    },
+    result: () => (has ? [acc] : []),
+  };
+}
+
+function foldby(key: TaskFunction, fn: TaskFunction, hasInit: boolean, init: unknown): Sink {
+  const m: Groups = new Map();
+  return {
+    push: (x) => {
+      const k = key(x);
+      const gk = groupKey(k);
+      const e = m.get(gk);
+      if (e !== undefined) e[1] = fn(e[1], x);
+      else m.set(gk, [k, hasInit ? fn(init, x) : x]);
+    },
+    result: () => m,
+  };
+}
+
+function distinct(key: TaskFunction): Sink {
+  const m: Groups = new Map();
+  return {
+    push: (x) => {
+      const gk = groupKey(key(x));
+      if (!m.has(gk)) m.set(gk, [x, x]);
+    },
+    result: () => m,
+  };
+}
+
+/** Keeps the k largest by key, trimming a buffer of at most about 2k elements as it goes. */
+function topkSink(k: number, key: TaskFunction): Sink {
+  let keyed: [unknown, number, unknown][] = [];
+  let i = 0;
+  const limit = Math.max(2 * k, 1024);
+  const trim = (): void => {
+    keyed.sort((a, b) => compare(b[0], a[0]) || a[1] - b[1]);
+    if (keyed.length > k) keyed = keyed.slice(0, k);
+  };
+  return {
+    push: (x) => {
+      keyed.push([key(x), i++, x]);
+      if (keyed.length >= limit) trim();
+    },
+    result: () => {
+      trim();
+      return keyed.map((e) => e[2]);
+    },
+  };
+}
+
+function hashSplit(key: TaskFunction, p: number): Sink {
+  const buckets: unknown[][] = Array.from({ length: p }, () => []);
+  return {
+    push: (x) => {
+      const k = key(x);
+      buckets[hashKey(groupKey(k)) % p]!.push([k, x]);
+    },
+    result: () => buckets,
+  };
+}

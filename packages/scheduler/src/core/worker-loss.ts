@@ -1,0 +1,210 @@
+// Losing workers, and the stale reports that follow. A removed worker's running tasks and the
+// results only it held are lost: they are recomputed (each up to `maxRetries` losses, then their
+// computes end `lost`), deliveries sent from it are redone. A task running elsewhere that was to
+// fetch a lost result is taken back (with the tasks co-assigned after it on its worker, which read
+// its result); its worker will still report it, and that report is stale: ignored, with whatever
+// it left on that worker released.
+import type { SerializedError } from '@dask-ts/protocol';
+import type { WorkerId } from './events.js';
+import * as S from './story.js';
+import { PENDING, SENT } from './submission.js';
+import { CANCELLED, ERRED, MEMORY, ORPHAN, PROCESSING, READY, RELEASED, STATE_NAMES, WAITING } from './task-table.js';
+import { CoreTransitions } from './transitions.js';
+
+/** See the file comment. */
+export abstract class CoreWorkers extends CoreTransitions {
+  protected abstract readonly maxRetries: number;
+  protected lastWorker: WorkerId | undefined;
+
+  protected onRemoveWorker(name: WorkerId, reason: string): void {
+    const wt = this.w;
+    const w = wt.index.get(name);
+    if (w === undefined) throw new Error(`Impossible event: remove-worker ${name}, a worker never added`);
+    if (!wt.alive[w]) return;
+    this.lastWorker = undefined;
+    this.staleCopies.delete(w);
+    for (const [id, runs] of this.t.staleRuns) {
+      const left = runs.filter((r) => r.w !== w);
+      if (left.length === 0) this.t.staleRuns.delete(id);
+      else this.t.staleRuns.set(id, left);
+    }
+    wt.remove(w);
+    this.runQueue[w] = [];
+    this.runHead[w] = 0;
+    const t = this.t;
+    const note = this.log.note(`worker ${name} removed: ${reason}`);
+    // Deliveries sent from w and not acknowledged: want them again.
+    const lostResults: number[] = [];
+    const candidates: number[] = [];
+    const redeliver: number[] = [];
+    for (const sub of this.subs.values()) {
+      for (let i = 0; i < sub.wanted.length; i++) {
+        if (sub.status[i] === SENT && sub.from[i] === w) {
+          sub.status[i] = PENDING;
+          const id = sub.wanted[i]!;
+          t.wantPending[id]++;
+          candidates.push(id); // moved out of w (or lost with it): compute it again
+          redeliver.push(id); // or deliver it from another holder
+        }
+      }
+    }
+    for (let id = 0; id < t.size; id++) {
+      const s = t.state[id]!;
+      if ((s === PROCESSING || s === ORPHAN) && t.procWorker[id] === w) {
+        t.procWorker[id] = -1;
+        t.coAssigned[id] = 0;
+        this.log.add(id, s, RELEASED, S.C_WORKER_REMOVED, note);
+        t.setState(id, RELEASED);
+        this.unhold(id);
+        if (s === PROCESSING) {
+          t.lostCount[id]++;
+          candidates.push(id);
+        }
+      } else if (s === MEMORY && t.isHolder(id, w) && !t.removeHolder(id, w)) {
+        this.log.add(id, MEMORY, RELEASED, S.C_WORKER_REMOVED, note);
+        t.setState(id, RELEASED);
+        t.lostCount[id]++;
+        lostResults.push(id);
+        candidates.push(id);
+      }
+    }
+    // Dependents that counted a lost result as in memory; running ones are taken back, with the
+    // tasks co-assigned after them on their worker (which read their results).
+    const takenFrom = new Map<number, number>();
+    const takeBack: number[] = [];
+    const take = (d: number, s: number, cause: number): void => {
+      const x = t.procWorker[d]!;
+      this.stopRun(d, x);
+      // Remember what that run fetched to x (inputs x neither holds nor computes), to drop it
+      // there later.
+      const fetched: number[] = [];
+      for (let j = t.depStart[d]!; j < t.depStart[d]! + t.depCount[d]!; j++) {
+        const dd = t.deps[j]!;
+        const sd = t.state[dd]!;
+        if (sd === MEMORY && t.isHolder(dd, x)) continue;
+        if ((sd === PROCESSING || sd === ORPHAN) && t.procWorker[dd] === x) continue;
+        if (takenFrom.get(dd) === x) continue;
+        fetched.push(dd);
+      }
+      const runs = t.staleRuns.get(d);
+      if (runs === undefined) t.staleRuns.set(d, [{ w: x, fetched }]);
+      else runs.push({ w: x, fetched });
+      this.log.add(d, s, RELEASED, S.C_INPUT_LOST, cause);
+      t.setState(d, RELEASED);
+      this.unhold(d);
+      takenFrom.set(d, x);
+      takeBack.push(d);
+      if (s === PROCESSING) candidates.push(d);
+    };
+    for (const l of lostResults) {
+      t.forEachDependent(l, (d) => {
+        const s = t.state[d]!;
+        if (s === WAITING) t.waitCount[d]++;
+        else if (s === READY) {
+          this.log.add(d, READY, WAITING, S.C_INPUT_LOST, l);
+          t.setState(d, WAITING);
+          t.waitCount[d] = 1;
+          t.started[d] = 0;
+        } else if (s === PROCESSING || s === ORPHAN) take(d, s, l);
+      });
+    }
+    for (let i = 0; i < takeBack.length; i++) {
+      const b = takeBack[i]!;
+      const x = takenFrom.get(b)!;
+      t.forEachDependent(b, (d) => {
+        const s = t.state[d]!;
+        if ((s === PROCESSING || s === ORPHAN) && t.procWorker[d] === x) take(d, s, b);
+      });
+    }
+    const erred: number[] = [];
+    for (const id of candidates) {
+      if (t.state[id] !== RELEASED || !this.needed(id)) continue;
+      if (t.lostCount[id]! > this.maxRetries) {
+        const error: SerializedError = {
+          name: 'LostError',
+          message: `Task ${t.keys[id]} was lost with its worker ${t.lostCount[id]} times (maxRetries ${this.maxRetries}); last: worker ${name} removed: ${reason}`,
+        };
+        this.log.add(id, RELEASED, ERRED, S.C_LOST, this.log.note(error.message));
+        t.setState(id, ERRED);
+        t.errors.set(id, { error, origin: id, lost: true });
+        erred.push(id);
+      }
+    }
+    for (const id of candidates) {
+      if (!this.needed(id)) continue;
+      if (t.state[id] === ERRED) {
+        if (!erred.includes(id)) erred.push(id); // a delivery to redo, of a key that erred since
+      } else this.activate(id, false, S.C_WORKER_REMOVED, note, erred);
+    }
+    if (erred.length > 0) this.propagate(erred);
+    // Deliveries to redo of keys still in memory elsewhere (lost ones are delivered when recomputed).
+    for (const id of redeliver) if (t.state[id] === MEMORY) this.deliverKey(id);
+  }
+
+  /** Whether a finished/erred event is current; false (recorded) when stale; throws when impossible. */
+  protected isCurrent(id: number | undefined, w: number | undefined, key: string, worker: string, what: string): boolean {
+    const t = this.t;
+    if (w === undefined) throw new Error(`Impossible event: ${what} ${key} on ${worker}, a worker never added`);
+    if (id === undefined) {
+      if (!this.w.alive[w]) return false;
+      throw new Error(`Impossible event: ${what} ${key} on ${worker}, but the core does not know ${key}`);
+    }
+    const s = t.state[id]!;
+    if ((s === PROCESSING || s === ORPHAN) && t.procWorker[id] === w && t.staleRuns.size === 0) return true;
+    const runs = t.staleRuns.size > 0 ? t.staleRuns.get(id) : undefined;
+    const stale = runs === undefined ? -1 : runs.findIndex((r) => r.w === w);
+    if (stale >= 0 && this.w.alive[w]) {
+      // Taken back from w while it ran there; w runs in order, so the oldest run reports first.
+      const run = runs![stale]!;
+      runs!.splice(stale, 1);
+      if (runs!.length === 0) t.staleRuns.delete(id);
+      this.dropStale(id, w, what === 'erred', run.fetched);
+      this.log.add(id, s, s, S.C_STALE, this.log.note(`ignored ${what} from ${worker}: taken back after an input was lost`));
+      return false;
+    }
+    if ((s === PROCESSING || s === ORPHAN) && t.procWorker[id] === w) {
+      if (this.w.alive[w]) return true;
+    }
+    if (!this.w.alive[w]) {
+      this.log.add(id, s, s, S.C_STALE, this.log.note(`ignored ${what} from removed worker ${worker}`));
+      return false;
+    }
+    if (s === CANCELLED) {
+      this.log.add(id, s, s, S.C_STALE, this.log.note(`ignored ${what} from ${worker}: cancelled`));
+      return false;
+    }
+    throw new Error(
+      `Impossible transition: ${what} ${key} on ${worker}, but ${key} is ${STATE_NAMES[s]}` +
+        (s === PROCESSING ? ` on ${this.w.names[t.procWorker[id]!]}` : '') +
+        `\nStory of ${key}:\n  ${this.log.render(id, this.names).join('\n  ')}`,
+    );
+  }
+
+  /** A stale result on live worker `w` (its task was taken back): drop it and its fetched inputs there. */
+  private dropStale(id: number, w: number, erred: boolean, fetched: readonly number[]): void {
+    const t = this.t;
+    const onW = (x: number): boolean => (t.state[x] === PROCESSING || t.state[x] === ORPHAN) && t.procWorker[x] === w;
+    // Kept on w: held there, being recomputed there, or read by a task sent there since (which
+    // lets go of it when it finishes).
+    const keep = (x: number): boolean => {
+      if ((t.state[x] === MEMORY && t.isHolder(x, w)) || onW(x)) return true;
+      let used = false;
+      t.forEachDependent(x, (y) => {
+        if (onW(y)) used = true;
+      });
+      return used;
+    };
+    let copies = this.staleCopies.get(w);
+    const hadCopy = copies !== undefined && copies.delete(id);
+    const drop = (x: number): void => {
+      if (onW(x)) {
+        // Being recomputed on w: its result replaces the copy; if it errs, the copy is released.
+        if (copies === undefined) this.staleCopies.set(w, (copies = new Set()));
+        copies.add(x);
+      } else if (!keep(x)) this.pushRelease(w, t.keys[x]!);
+    };
+    if (!erred || hadCopy) drop(id);
+    for (const d of fetched) drop(d);
+  }
+}
+
