@@ -164,28 +164,24 @@ type Parent = DelayedImpl | Collection;
  * materializing a graph only inserts existing nodes (no allocation per task).
  */
 class DelayedImpl {
-  private made: GraphNode | undefined;
+  /** This value's node: a task, or a data node. */
+  readonly node: GraphNode;
 
   constructor(
     readonly key: string,
     /** The function, or undefined for a data node. */
-    readonly fn: FunctionRef | undefined,
+    fn: FunctionRef | undefined,
     /** The task's arguments (refs in place), or the data node's value. */
-    readonly payload: unknown,
+    payload: unknown,
     readonly parents: readonly Parent[],
     readonly nout: number | undefined,
     /** Explicit dependencies (finalize nodes of foreign collections); default: the parents' keys. */
-    readonly deps?: readonly string[],
+    deps?: readonly string[],
   ) {
-    this.made = undefined;
-  }
-
-  /** This value's node: a task, or a data node. */
-  get node(): GraphNode {
-    return (this.made ??=
-      this.fn === undefined
-        ? { kind: 'data', value: this.payload }
-        : { kind: 'task', fn: this.fn, args: this.payload as unknown[], deps: this.deps ?? parentKeys(this.parents as readonly DelayedImpl[]) });
+    this.node =
+      fn === undefined
+        ? { kind: 'data', value: payload }
+        : { kind: 'task', fn, args: payload as unknown[], deps: deps ?? parentKeys(parents as readonly DelayedImpl[]) };
   }
 
   get [IMPL](): DelayedImpl {

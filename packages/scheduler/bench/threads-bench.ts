@@ -3,7 +3,7 @@ import { treeReduction } from '../src/__tests__/graphs.js';
 const n = Number(process.argv[2] ?? 20000);
 const workers = Number(process.argv[3] ?? 2);
 const qf = process.argv[4] && process.argv[4] !== '-' ? Number(process.argv[4]) : undefined;
-const order = process.argv[5] !== 'noorder';
+const order = process.argv[5] !== 'noorder'; // ignored since the core orders tasks itself
 const s = createThreadsScheduler({ workers, order, ...(qf ? { queueFactor: qf } : {}) });
 const { graph, key, expected } = treeReduction(n);
 let best = 0;
