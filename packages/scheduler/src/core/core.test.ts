@@ -48,6 +48,22 @@ describe('SchedulerCore basics', () => {
     expect(sim.handle([{ type: 'submit', id: 's', graph: g(['x', data(1)]), wanted: [] }])).toEqual([{ type: 'done', id: 's' }]);
   });
 
+  test('a few coarse root tasks are spread over every worker, in contiguous runs', () => {
+    const sim = new Sim({ queueFactor: 16 });
+    sim.addWorker('w0', 1);
+    sim.addWorker('w1', 1);
+    const entries: Array<[string, ReturnType<typeof t>]> = [];
+    for (let i = 0; i < 17; i++) entries.push([`block-${i}`, t()]);
+    entries.push(['total', t(...entries.map(([k]) => k))]);
+    const cmds = sim.handle([{ type: 'submit', id: 's', graph: g(...entries), wanted: ['total'] }]);
+    const perWorker = new Map<string, string[]>();
+    for (const c of cmds) if (c.type === 'compute') perWorker.set(c.worker, c.items.map((i) => i.key));
+    expect(perWorker.get('w0')).toEqual(Array.from({ length: 9 }, (_, i) => `block-${i}`));
+    expect(perWorker.get('w1')).toEqual(Array.from({ length: 8 }, (_, i) => `block-${i + 9}`));
+    sim.runAll();
+    expect(sim.ended('s')).toEqual(['done']);
+  });
+
   test('priorities decide the order of ready tasks', () => {
     const sim = new Sim({ queueFactor: 1 });
     sim.addWorker('w0', 1);

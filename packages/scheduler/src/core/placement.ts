@@ -3,8 +3,10 @@
 // tasks are admitted only as fast as workers drain them (bounded memory). A ready task goes to the
 // live worker holding most of its input bytes when that worker has room; otherwise to the least
 // busy worker (lowest in-flight / slots) with room; with no room anywhere it waits in the heap.
-// Root tasks (no inputs) go to one worker until it is full, so each worker gets a contiguous run
-// of them in priority order (whole branches, which co-assignment then keeps on that worker).
+// Root tasks (no inputs) go to one worker in contiguous runs in priority order (whole branches,
+// which co-assignment then keeps on that worker). A run is at most the worker's room and at most an
+// even share of the ready roots, so a handful of coarse roots (say 17 file blocks) is still spread
+// over every worker instead of filling the first one.
 import type { TaskTable } from './task-table.js';
 
 /** The workers a core knows (removed ones stay, marked dead, so stale events can be recognized). */
@@ -19,8 +21,9 @@ export class WorkerTable {
   live: number[] = [];
   /** Live workers with room (occ < cap). */
   freeCount = 0;
-  /** The worker that took the last root task. */
+  /** The worker that took the last root task, and how many more roots its current run may take. */
   private lastRoot = -1;
+  private rootRunLeft = 0;
   private score = new Float64Array(16);
   private readonly touched: number[] = [];
 
@@ -71,14 +74,22 @@ export class WorkerTable {
     return best;
   }
 
-  /** Where task `id` should run (see the file comment), or -1 when no worker has room. */
-  choose(t: TaskTable, id: number): number {
+  /**
+   * Where task `id` should run (see the file comment), or -1 when no worker has room. `ready` is
+   * the number of ready tasks waiting, `id` included.
+   */
+  choose(t: TaskTable, id: number, ready: number): number {
     if (this.freeCount === 0) return -1;
     const n = t.depCount[id]!;
     if (n === 0) {
       const r = this.lastRoot;
-      if (r >= 0 && this.alive[r] && this.occ[r]! < this.cap[r]!) return r;
-      return (this.lastRoot = this.leastBusy());
+      if (r >= 0 && this.rootRunLeft > 0 && this.alive[r] && this.occ[r]! < this.cap[r]!) {
+        this.rootRunLeft--;
+        return r;
+      }
+      this.lastRoot = this.leastBusy();
+      this.rootRunLeft = Math.ceil(ready / Math.max(1, this.live.length)) - 1;
+      return this.lastRoot;
     }
     if (this.live.length === 1) return this.leastBusy();
     const s = t.depStart[id]!;

@@ -367,7 +367,7 @@ export abstract class CoreTransitions {
         heap.pop();
         continue;
       }
-      const w = wt.choose(t, id);
+      const w = wt.choose(t, id, heap.size);
       if (w < 0) break;
       heap.pop();
       this.assign(id, w, READY);
