@@ -53,7 +53,13 @@ function drive(graph: Graph, root: string, onSubmitted?: () => void): number {
     for (const cmd of commands) {
       switch (cmd.type) {
         case 'compute':
-          for (const item of cmd.items) events.push({ type: 'finished', key: item.key, worker: cmd.worker, nbytes: 8 });
+          // One batched event per worker message, as the threads shell sends them.
+          events.push({
+            type: 'finished-many',
+            worker: cmd.worker,
+            keys: cmd.items.map((i) => i.key),
+            nbytes: cmd.items.map(() => 8),
+          });
           completed += cmd.items.length;
           break;
         case 'deliver':
