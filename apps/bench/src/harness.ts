@@ -79,7 +79,8 @@ export async function bestOf(
   fn: () => unknown,
   setup?: () => unknown,
 ): Promise<{ best: number; times: number[] }> {
-  if (!Number.isInteger(reps) || reps < 1) throw new RangeError(`bestOf: reps must be a positive integer, got ${reps}`);
+  if (!Number.isInteger(reps) || reps < 1)
+    throw new RangeError(`bestOf: reps must be a positive integer, got ${reps}`);
   const times: number[] = [];
   for (let i = 0; i < reps; i++) {
     if (setup) await setup();
@@ -99,7 +100,10 @@ export function fmt(value: number, digits = 3): string {
   if (!Number.isFinite(value)) return String(value);
   const abs = Math.abs(value);
   const decimals = abs === 0 ? 0 : Math.max(0, digits - 1 - Math.floor(Math.log10(abs)));
-  return value.toLocaleString('en-US', { maximumFractionDigits: decimals, minimumFractionDigits: decimals });
+  return value.toLocaleString('en-US', {
+    maximumFractionDigits: decimals,
+    minimumFractionDigits: decimals,
+  });
 }
 
 /**
@@ -138,12 +142,18 @@ export function mib(bytes: number): string {
  * @example
  * console.log(renderTable(['a', 'b'], [['x', '1']]));
  */
-export function renderTable(headers: readonly string[], rows: readonly (readonly string[])[]): string {
+export function renderTable(
+  headers: readonly string[],
+  rows: readonly (readonly string[])[],
+): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const numeric = (s: string) => /^[-+]?[\d,.]+(\s|×|$)/.test(s);
   const right = headers.map((_, i) => rows.length > 0 && rows.every((r) => numeric(r[i] ?? '')));
   const line = (cells: readonly string[]) =>
-    cells.map((c, i) => (right[i] ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
+    cells
+      .map((c, i) => (right[i] ? c.padStart(widths[i]) : c.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
   return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
@@ -153,8 +163,12 @@ export function renderTable(headers: readonly string[], rows: readonly (readonly
  * @example
  * markdownTable(['a'], [['1']]); // '| a |\n|---|\n| 1 |'
  */
-export function markdownTable(headers: readonly string[], rows: readonly (readonly string[])[]): string {
-  const line = (cells: readonly string[]) => `| ${cells.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`;
+export function markdownTable(
+  headers: readonly string[],
+  rows: readonly (readonly string[])[],
+): string {
+  const line = (cells: readonly string[]) =>
+    `| ${cells.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`;
   return [line(headers), `|${headers.map(() => '---').join('|')}|`, ...rows.map(line)].join('\n');
 }
 
@@ -199,9 +213,14 @@ export function machineInfo(): MachineInfo {
   try {
     const out = execFileSync(
       PYTHON,
-      ['-c', 'import sys\nprint(sys.version.split()[0])\ntry:\n import dask; print(dask.__version__)\nexcept Exception: print("absent")'],
+      [
+        '-c',
+        'import sys\nprint(sys.version.split()[0])\ntry:\n import dask; print(dask.__version__)\nexcept Exception: print("absent")',
+      ],
       { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
-    ).trim().split('\n');
+    )
+      .trim()
+      .split('\n');
     python = out[0] ?? 'absent';
     dask = out[1] ?? 'absent';
   } catch {
@@ -228,7 +247,11 @@ export const PYTHON = '/usr/bin/python3';
  * @example
  * const r = await runNodeJson<{ ms: number }>(new URL('./child.js', import.meta.url), ['--n', '10'], ['--expose-gc']);
  */
-export function runNodeJson<T>(script: URL, args: readonly string[], nodeFlags: readonly string[] = []): Promise<T> {
+export function runNodeJson<T>(
+  script: URL,
+  args: readonly string[],
+  nodeFlags: readonly string[] = [],
+): Promise<T> {
   return runJson<T>(process.execPath, [...nodeFlags, fileURLToPath(script), ...args]);
 }
 
@@ -253,13 +276,19 @@ export function runJson<T>(command: string, args: readonly string[]): Promise<T>
     child.on('close', (code) => {
       const last = out.trim().split('\n').pop() ?? '';
       if (code !== 0) {
-        reject(new Error(`${command} ${args.join(' ')} exited with ${code}: ${err.trim().slice(-2000)}`));
+        reject(
+          new Error(`${command} ${args.join(' ')} exited with ${code}: ${err.trim().slice(-2000)}`),
+        );
         return;
       }
       try {
         resolve(JSON.parse(last) as T);
       } catch {
-        reject(new Error(`${command} ${args.join(' ')} did not print JSON as its last line: ${last.slice(0, 200)}`));
+        reject(
+          new Error(
+            `${command} ${args.join(' ')} did not print JSON as its last line: ${last.slice(0, 200)}`,
+          ),
+        );
       }
     });
   });
@@ -271,7 +300,12 @@ export function runJson<T>(command: string, args: readonly string[]): Promise<T>
  * @example
  * const md = resultSection(result, machineInfo(), 'node apps/bench/dist/main.js tree-sync');
  */
-export function resultSection(r: SuiteResult, m: MachineInfo, command: string, date = new Date()): string {
+export function resultSection(
+  r: SuiteResult,
+  m: MachineInfo,
+  command: string,
+  date = new Date(),
+): string {
   return [
     `<!-- suite:${r.suite} -->`,
     `## ${r.suite}: ${r.title}`,

@@ -16,7 +16,7 @@ function usage(): string {
     ...SUITES.map((s) => `  ${s.name.padEnd(16)} ${s.describe}`),
     '',
     '  --quick   small graphs, few repetitions (a smoke run)',
-    '  --write   update apps/bench/RESULTS.md with each suite\'s section',
+    "  --write   update apps/bench/RESULTS.md with each suite's section",
   ].join('\n');
 }
 
@@ -59,7 +59,9 @@ async function main(argv: readonly string[]): Promise<number> {
       }
     } catch (err) {
       failed++;
-      console.error(`\nsuite ${suite.name} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      console.error(
+        `\nsuite ${suite.name} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+      );
     }
   }
   await closeSchedulers();

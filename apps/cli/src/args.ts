@@ -32,12 +32,17 @@ export const DEMO_SCHEDULERS = ['threads', 'sync', 'processes'] as const;
 
 /** The commands, for help and error messages. @example COMMANDS.map((c) => c.name) */
 export const COMMANDS = [
-  { name: 'demo', summary: 'generate CSV files, compute stats over them with a delayed pipeline, print what happened' },
+  {
+    name: 'demo',
+    summary:
+      'generate CSV files, compute stats over them with a delayed pipeline, print what happened',
+  },
   { name: 'help', summary: 'show this help' },
 ] as const;
 
 function integer(option: string, raw: string | undefined): number {
-  if (raw === undefined || raw.startsWith('--')) throw new UsageError(`Option ${option} needs a value.`);
+  if (raw === undefined || raw.startsWith('--'))
+    throw new UsageError(`Option ${option} needs a value.`);
   const n = Number(raw);
   if (!/^\d+$/.test(raw) || !Number.isSafeInteger(n)) {
     throw new UsageError(`Option ${option} must be a non-negative integer, got '${raw}'.`);
@@ -52,13 +57,16 @@ function parseDemo(args: readonly string[]): Command {
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     const eq = arg.indexOf('=');
-    const [flag, inline] = arg.startsWith('--') && eq > 0 ? [arg.slice(0, eq), arg.slice(eq + 1)] : [arg, undefined];
+    const [flag, inline] =
+      arg.startsWith('--') && eq > 0 ? [arg.slice(0, eq), arg.slice(eq + 1)] : [arg, undefined];
     const value = () => inline ?? args[++i];
     switch (flag) {
       case '--scheduler': {
         const v = value();
         if (v === undefined || !(DEMO_SCHEDULERS as readonly string[]).includes(v)) {
-          throw new UsageError(`Option --scheduler must be one of ${DEMO_SCHEDULERS.join(', ')}, got ${v === undefined ? 'nothing' : `'${v}'`}.`);
+          throw new UsageError(
+            `Option --scheduler must be one of ${DEMO_SCHEDULERS.join(', ')}, got ${v === undefined ? 'nothing' : `'${v}'`}.`,
+          );
         }
         scheduler = v;
         break;
@@ -89,7 +97,8 @@ function parseDemo(args: readonly string[]): Command {
  */
 export function parseArgs(argv: readonly string[]): Command {
   const [first, ...rest] = argv;
-  if (first === undefined || first === '--help' || first === '-h' || first === 'help') return { command: 'help' };
+  if (first === undefined || first === '--help' || first === '-h' || first === 'help')
+    return { command: 'help' };
   if (first === '--version' || first === '-v') return { command: 'version' };
   if (first === 'demo') {
     if (rest.includes('--help') || rest.includes('-h')) return { command: 'help' };

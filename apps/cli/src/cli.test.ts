@@ -54,8 +54,14 @@ test.each([
   [['demo', '--rows', '-3'], /Option --rows must be a non-negative integer, got '-3'/],
   [['demo', '--rows', '1.5'], /Option --rows must be a non-negative integer, got '1\.5'/],
   [['demo', '--files'], /Option --files needs a value/],
-  [['demo', '--scheduler', 'gpu'], /Option --scheduler must be one of threads, sync, processes, got 'gpu'/],
-  [['demo', '--scheduler'], /Option --scheduler must be one of threads, sync, processes, got nothing/],
+  [
+    ['demo', '--scheduler', 'gpu'],
+    /Option --scheduler must be one of threads, sync, processes, got 'gpu'/,
+  ],
+  [
+    ['demo', '--scheduler'],
+    /Option --scheduler must be one of threads, sync, processes, got nothing/,
+  ],
 ])('bad usage %j exits 2 naming the culprit', async (argv, message) => {
   const r = await cli(...argv);
   expect(r.code).toBe(2);

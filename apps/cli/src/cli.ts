@@ -27,7 +27,8 @@ export const VERSION = '0.0.0';
  * formatDemo(result).forEach((l) => console.log(l));
  */
 export function formatDemo(r: DemoResult): string[] {
-  const n = (x: number, digits = 0) => x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+  const n = (x: number, digits = 0) =>
+    x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
   return [
     `dask-ts demo on the '${r.scheduler}' scheduler`,
     `  files:   ${n(r.files)} files × ${n(r.rows)} rows = ${n(r.summary.count)} numbers in ${r.dir}${r.kept ? '' : ' (removed afterwards)'}`,

@@ -84,10 +84,18 @@ interface Tree {
   readonly finish?: (root: Ref) => ReturnType<typeof task>;
 }
 
-function treeLayer(b: Src, name: string, outKey: string | [string, number], t: Tree, options: TreeOptions): Layer {
+function treeLayer(
+  b: Src,
+  name: string,
+  outKey: string | [string, number],
+  t: Tree,
+  options: TreeOptions,
+): Layer {
   const splitEvery = options.splitEvery ?? DEFAULT_SPLIT_EVERY;
   if (!Number.isInteger(splitEvery) || splitEvery < 2) {
-    throw new RangeError(`${name.replace(/-[0-9a-f]+$/, '')}: splitEvery must be an integer of at least 2, got ${String(splitEvery)}`);
+    throw new RangeError(
+      `${name.replace(/-[0-9a-f]+$/, '')}: splitEvery must be an integer of at least 2, got ${String(splitEvery)}`,
+    );
   }
   const n = b.npartitions;
   return fusionLayer(name, [b.layer], {
@@ -116,13 +124,24 @@ function toBag<R>(b: Src, op: string, token: unknown[], t: Tree, options: TreeOp
 }
 
 /** `Bag.reduction`. @example reduction(b, (p) => p.length, (xs) => xs.length, {}) */
-export function reduction<R>(b: Src, perpartition: unknown, aggregate: unknown, options: TreeOptions): Item<R> {
+export function reduction<R>(
+  b: Src,
+  perpartition: unknown,
+  aggregate: unknown,
+  options: TreeOptions,
+): Item<R> {
   const p = fnArg(perpartition, options, 'reduction');
   const a = fnArg(aggregate, options, 'reduction');
-  return toItem<R>(b, 'reduction', [p.token, a.token], {
-    sink: ['apply', p.arg],
-    combine: combineWith(kernel('applyToList'), a.arg),
-  }, options);
+  return toItem<R>(
+    b,
+    'reduction',
+    [p.token, a.token],
+    {
+      sink: ['apply', p.arg],
+      combine: combineWith(kernel('applyToList'), a.arg),
+    },
+    options,
+  );
 }
 
 /** `Bag.fold`. @example fold(b, add, { initial: 0 }) */
@@ -131,62 +150,108 @@ export function fold<A>(b: Src, binop: unknown, options: FoldOptions<A>): Item<A
   const c = options.combine !== undefined ? fnArg(options.combine, options, 'fold') : f;
   const hasInit = 'initial' in options && options.initial !== undefined;
   const init = { $literal: options.initial };
-  return toItem<A>(b, 'fold', [f.token, c.token, hasInit, options.initial], {
-    sink: ['fold', f.arg, hasInit, init],
-    combine: combineWith(kernel('foldCombine'), c.arg, hasInit, init),
-    finish: (root) => task(kernel('unwrap'), [root, 'fold']),
-  }, options);
+  return toItem<A>(
+    b,
+    'fold',
+    [f.token, c.token, hasInit, options.initial],
+    {
+      sink: ['fold', f.arg, hasInit, init],
+      combine: combineWith(kernel('foldCombine'), c.arg, hasInit, init),
+      finish: (root) => task(kernel('unwrap'), [root, 'fold']),
+    },
+    options,
+  );
 }
 
 /** `Bag.foldby`. @example foldby(b, 'k', add, { initial: 0 }) */
-export function foldby<K, A>(b: Src, key: unknown, binop: unknown, options: FoldbyOptions<A>): Bag<[K, A]> {
+export function foldby<K, A>(
+  b: Src,
+  key: unknown,
+  binop: unknown,
+  options: FoldbyOptions<A>,
+): Bag<[K, A]> {
   const k = keyArg(key, options, 'foldby');
   const f = fnArg(binop, options, 'foldby');
   const c = options.combine !== undefined ? fnArg(options.combine, options, 'foldby') : f;
   const hasInit = options.initial !== undefined;
   const hasCInit = options.combineInitial !== undefined;
-  return toBag<[K, A]>(b, 'foldby', [k.token, f.token, c.token, hasInit, options.initial, hasCInit, options.combineInitial], {
-    sink: ['foldby', k.arg, f.arg, hasInit, { $literal: options.initial }],
-    combine: combineWith(kernel('foldbyCombine'), c.arg, hasCInit, { $literal: options.combineInitial }),
-    finish: (root) => task(kernel('entries'), [root, false]),
-  }, options);
+  return toBag<[K, A]>(
+    b,
+    'foldby',
+    [k.token, f.token, c.token, hasInit, options.initial, hasCInit, options.combineInitial],
+    {
+      sink: ['foldby', k.arg, f.arg, hasInit, { $literal: options.initial }],
+      combine: combineWith(kernel('foldbyCombine'), c.arg, hasCInit, {
+        $literal: options.combineInitial,
+      }),
+      finish: (root) => task(kernel('entries'), [root, false]),
+    },
+    options,
+  );
 }
 
 /** `Bag.frequencies`. @example frequencies(words, { sort: true }) */
-export function frequencies<T>(b: Src, options: TreeOptions & { readonly sort?: boolean }): Bag<[T, number]> {
+export function frequencies<T>(
+  b: Src,
+  options: TreeOptions & { readonly sort?: boolean },
+): Bag<[T, number]> {
   const sort = options.sort === true;
-  return toBag<[T, number]>(b, 'frequencies', [sort], {
-    sink: ['frequencies'],
-    combine: combineWith(kernel('countCombine')),
-    finish: (root) => task(kernel('entries'), [root, sort]),
-  }, options);
+  return toBag<[T, number]>(
+    b,
+    'frequencies',
+    [sort],
+    {
+      sink: ['frequencies'],
+      combine: combineWith(kernel('countCombine')),
+      finish: (root) => task(kernel('entries'), [root, sort]),
+    },
+    options,
+  );
 }
 
 function optionalKey(key: unknown, options: TreeOptions, op: string): FnArg {
-  return key === undefined || key === null ? { arg: null, token: 'identity' } : keyArg(key, options, op);
+  return key === undefined || key === null
+    ? { arg: null, token: 'identity' }
+    : keyArg(key, options, op);
 }
 
 /** `Bag.distinct`. @example distinct(b, undefined, {}) */
 export function distinct<T>(b: Src, key: unknown, options: TreeOptions): Bag<T> {
   const k = optionalKey(key, options, 'distinct');
-  return toBag<T>(b, 'distinct', [k.token], {
-    sink: ['distinct', k.arg],
-    combine: combineWith(kernel('distinctCombine')),
-    finish: (root) => task(kernel('distinctValues'), [root]),
-  }, options);
+  return toBag<T>(
+    b,
+    'distinct',
+    [k.token],
+    {
+      sink: ['distinct', k.arg],
+      combine: combineWith(kernel('distinctCombine')),
+      finish: (root) => task(kernel('distinctValues'), [root]),
+    },
+    options,
+  );
 }
 
 /** `Bag.topk`. @example topk(b, 3, undefined, {}) */
 export function topk<T>(b: Src, k: number, key: unknown, options: TreeOptions): Bag<T> {
-  if (!Number.isInteger(k) || k < 0) throw new RangeError(`topk: k must be a non-negative integer, got ${String(k)}`);
+  if (!Number.isInteger(k) || k < 0)
+    throw new RangeError(`topk: k must be a non-negative integer, got ${String(k)}`);
   const kf = optionalKey(key, options, 'topk');
-  return toBag<T>(b, 'topk', [k, kf.token], {
-    sink: ['topk', k, kf.arg],
-    combine: combineWith(kernel('topk'), k, kf.arg),
-  }, options);
+  return toBag<T>(
+    b,
+    'topk',
+    [k, kf.token],
+    {
+      sink: ['topk', k, kf.arg],
+      combine: combineWith(kernel('topk'), k, kf.arg),
+    },
+    options,
+  );
 }
 
-const SIMPLE: Record<'count' | 'sum' | 'min' | 'max' | 'all' | 'any', { part: string; all: KernelName; fixed: unknown[]; unwrap?: boolean }> = {
+const SIMPLE: Record<
+  'count' | 'sum' | 'min' | 'max' | 'all' | 'any',
+  { part: string; all: KernelName; fixed: unknown[]; unwrap?: boolean }
+> = {
   count: { part: 'count', all: 'sumAll', fixed: [] },
   sum: { part: 'sum', all: 'sumAll', fixed: [] },
   min: { part: 'extreme', all: 'extremeAll', fixed: [false], unwrap: true },
@@ -198,26 +263,44 @@ const SIMPLE: Record<'count' | 'sum' | 'min' | 'max' | 'all' | 'any', { part: st
 /** count, sum, min, max, all, any. @example simple(b, 'sum', {}) */
 export function simple<R>(b: Src, op: keyof typeof SIMPLE, options: TreeOptions): Item<R> {
   const s = SIMPLE[op];
-  return toItem<R>(b, op, [], {
-    sink: [s.part, ...s.fixed],
-    combine: combineWith(kernel(s.all), ...s.fixed),
-    ...(s.unwrap ? { finish: (root: Ref) => task(kernel('unwrap'), [root, op]) } : {}),
-  }, options);
+  return toItem<R>(
+    b,
+    op,
+    [],
+    {
+      sink: [s.part, ...s.fixed],
+      combine: combineWith(kernel(s.all), ...s.fixed),
+      ...(s.unwrap ? { finish: (root: Ref) => task(kernel('unwrap'), [root, op]) } : {}),
+    },
+    options,
+  );
 }
 
 /** mean, var, std. @example moments(b, 'var', 1, {}) */
-export function moments(b: Src, stat: 'mean' | 'var' | 'std', ddof: number, options: TreeOptions): Item<number> {
-  return toItem<number>(b, stat, [ddof], {
-    sink: ['moments'],
-    combine: combineWith(kernel('momentsAll')),
-    finish: (root) => task(kernel('fromMoments'), [root, stat, ddof]),
-  }, options);
+export function moments(
+  b: Src,
+  stat: 'mean' | 'var' | 'std',
+  ddof: number,
+  options: TreeOptions,
+): Item<number> {
+  return toItem<number>(
+    b,
+    stat,
+    [ddof],
+    {
+      sink: ['moments'],
+      combine: combineWith(kernel('momentsAll')),
+      finish: (root) => task(kernel('fromMoments'), [root, stat, ddof]),
+    },
+    options,
+  );
 }
 
 /** `Bag.groupby`: a one-stage hash shuffle. @example groupby(b, 'k', { npartitions: 4 }) */
 export function groupby<T, K>(b: Src, key: unknown, options: GroupbyOptions): Bag<[K, T[]]> {
   const p = options.npartitions ?? Math.min(b.npartitions, MAX_GROUPBY_PARTITIONS);
-  if (!Number.isInteger(p) || p < 1) throw new RangeError(`groupby: npartitions must be a positive integer, got ${String(p)}`);
+  if (!Number.isInteger(p) || p < 1)
+    throw new RangeError(`groupby: npartitions must be a positive integer, got ${String(p)}`);
   const k = keyArg(key, options, 'groupby');
   const token = tokenize(b.name, k.token, p);
   const split = `groupby-split-${token}`;
@@ -227,10 +310,14 @@ export function groupby<T, K>(b: Src, key: unknown, options: GroupbyOptions): Ba
   const layer = fusionLayer(name, [b.layer], {
     input: b.layer,
     *make(stream) {
-      for (let i = 0; i < n; i++) yield [keyToString([split, i]), pipeTask(['hashSplit', k.arg, p], stream(i))] as const;
+      for (let i = 0; i < n; i++)
+        yield [keyToString([split, i]), pipeTask(['hashSplit', k.arg, p], stream(i))] as const;
       for (let i = 0; i < n; i++) {
         for (let j = 0; j < p; j++) {
-          yield [keyToString([bucket, i, j]), task(kernel('getIndex'), [{ $ref: keyToString([split, i]) }, j])] as const;
+          yield [
+            keyToString([bucket, i, j]),
+            task(kernel('getIndex'), [{ $ref: keyToString([split, i]) }, j]),
+          ] as const;
         }
       }
       for (let j = 0; j < p; j++) {

@@ -26,13 +26,8 @@ export interface BagLike {
  * @example
  * type V = ArgValue<Item<number>>; // number
  */
-export type ArgValue<A> = A extends Bag<infer U>
-  ? U
-  : A extends Item<infer U>
-    ? U
-    : A extends DelayedCore<infer U>
-      ? U
-      : A;
+export type ArgValue<A> =
+  A extends Bag<infer U> ? U : A extends Item<infer U> ? U : A extends DelayedCore<infer U> ? U : A;
 
 /**
  * The values a function receives for a tuple of extra arguments.

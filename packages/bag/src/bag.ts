@@ -57,7 +57,8 @@ export interface MapOptions<A extends readonly unknown[] = readonly unknown[]> e
  * @example
  * const byName: KeyFn<{ name: string }, string> = 'name';
  */
-export type KeyFn<T, K> = UserFn<(x: T) => K> | (T extends object ? keyof T & (string | number) : never);
+export type KeyFn<T, K> =
+  UserFn<(x: T) => K> | (T extends object ? keyof T & (string | number) : never);
 
 /** The element type of an iterable element type. */
 export type Flat<T> = T extends string ? string : T extends Iterable<infer U> ? U : never;
@@ -96,7 +97,12 @@ export class Bag<T> implements Collection<T[]> {
   }
 
   /** @internal One task per partition, reading this bag and `deps`. */
-  partitionwise<R>(op: string, token: unknown[], make: (i: number) => Task, deps: Layer[] = []): Bag<R> {
+  partitionwise<R>(
+    op: string,
+    token: unknown[],
+    make: (i: number) => Task,
+    deps: Layer[] = [],
+  ): Bag<R> {
     const name = `${op}-${tokenize(this.name, ...token)}`;
     const n = this.npartitions;
     const layer = new Layer(name, [this.layer, ...deps], function* () {
@@ -111,33 +117,55 @@ export class Bag<T> implements Collection<T[]> {
    */
   stage<R>(op: string, token: unknown[], spec: readonly unknown[], deps: Layer[] = []): Bag<R> {
     const name = `${op}-${tokenize(this.name, ...token)}`;
-    return new Bag<R>(name, this.npartitions, stageLayer(name, this.npartitions, this.layer, spec, deps));
+    return new Bag<R>(
+      name,
+      this.npartitions,
+      stageLayer(name, this.npartitions, this.layer, spec, deps),
+    );
   }
 
   private ref(i: number): { $ref: string } {
     return { $ref: keyToString([this.name, i]) };
   }
 
-  private mapLike<R>(op: 'map' | 'starmap' | 'mapPartitions', fn: unknown, options: MapOptions): Bag<R> {
+  private mapLike<R>(
+    op: 'map' | 'starmap' | 'mapPartitions',
+    fn: unknown,
+    options: MapOptions,
+  ): Bag<R> {
     const f = fnArg(fn, options, op);
     const n = this.npartitions;
     const extra = prepareArgs(op, options.args ?? [], n);
     const token = [f.token, extra.token];
     if (extra.kinds.includes('b')) {
-      if (op === 'starmap') throw new Error(`${op}: bag arguments are not supported; zip the bags first and map over tuples`);
+      if (op === 'starmap')
+        throw new Error(
+          `${op}: bag arguments are not supported; zip the bags first and map over tuples`,
+        );
       // Bags zipped element by element: one task reads all their partitions (not fused).
       const kinds = `b${extra.kinds}`;
       return this.partitionwise<R>(
         op,
         token,
-        (i) => task(kernel(op), op === 'map' ? [f.arg, kinds, this.ref(i), ...extra.vals(i)] : [f.arg, this.ref(i), ...extra.vals(i)]),
+        (i) =>
+          task(
+            kernel(op),
+            op === 'map'
+              ? [f.arg, kinds, this.ref(i), ...extra.vals(i)]
+              : [f.arg, this.ref(i), ...extra.vals(i)],
+          ),
         extra.layers,
       );
     }
-    if (op !== 'mapPartitions') return this.stage<R>(op, token, [op, f.arg, extra.vals(0)], extra.layers);
+    if (op !== 'mapPartitions')
+      return this.stage<R>(op, token, [op, f.arg, extra.vals(0)], extra.layers);
     // mapPartitions reads the stream of its input (fused) but makes a whole partition.
     const name = `${op}-${tokenize(this.name, ...token)}`;
-    return new Bag<R>(name, n, sinkLayer(name, n, this.layer, ['mapPartitions', f.arg, extra.vals(0)], extra.layers));
+    return new Bag<R>(
+      name,
+      n,
+      sinkLayer(name, n, this.layer, ['mapPartitions', f.arg, extra.vals(0)], extra.layers),
+    );
   }
 
   /**
@@ -151,7 +179,10 @@ export class Bag<T> implements Collection<T[]> {
    * b.map((x, y) => x + y, { args: [otherBag] });
    */
   map<R>(fn: UserFn<(x: T) => R>, options?: FnOptions): Bag<R>;
-  map<R, const A extends readonly unknown[]>(fn: UserFn<(x: T, ...args: ArgValues<A>) => R>, options: MapOptions<A>): Bag<R>;
+  map<R, const A extends readonly unknown[]>(
+    fn: UserFn<(x: T, ...args: ArgValues<A>) => R>,
+    options: MapOptions<A>,
+  ): Bag<R>;
   map<R>(fn: unknown, options: MapOptions = {}): Bag<R> {
     return this.mapLike<R>('map', fn, options);
   }
@@ -162,8 +193,14 @@ export class Bag<T> implements Collection<T[]> {
    * @example
    * fromSequence([[1, 2], [3, 4]]).starmap((a, b) => a + b); // [3, 7]
    */
-  starmap<R>(fn: UserFn<(...items: T extends readonly unknown[] ? T : never) => R>, options?: FnOptions): Bag<R>;
-  starmap<R, const A extends readonly unknown[]>(fn: UserFn<(...items: [...(T extends readonly unknown[] ? T : never), ...ArgValues<A>]) => R>, options: MapOptions<A>): Bag<R>;
+  starmap<R>(
+    fn: UserFn<(...items: T extends readonly unknown[] ? T : never) => R>,
+    options?: FnOptions,
+  ): Bag<R>;
+  starmap<R, const A extends readonly unknown[]>(
+    fn: UserFn<(...items: [...(T extends readonly unknown[] ? T : never), ...ArgValues<A>]) => R>,
+    options: MapOptions<A>,
+  ): Bag<R>;
   starmap<R>(fn: unknown, options: MapOptions = {}): Bag<R> {
     return this.mapLike<R>('starmap', fn, options);
   }
@@ -175,7 +212,10 @@ export class Bag<T> implements Collection<T[]> {
    * @example
    * b.mapPartitions((part) => [part.length]);
    */
-  mapPartitions<R>(fn: UserFn<(part: T[]) => Iterable<R> | Promise<Iterable<R>>>, options?: FnOptions): Bag<R>;
+  mapPartitions<R>(
+    fn: UserFn<(part: T[]) => Iterable<R> | Promise<Iterable<R>>>,
+    options?: FnOptions,
+  ): Bag<R>;
   mapPartitions<R, const A extends readonly unknown[]>(
     fn: UserFn<(part: T[], ...args: PartitionArgs<A>) => Iterable<R> | Promise<Iterable<R>>>,
     options: MapOptions<A>,
@@ -228,10 +268,17 @@ export class Bag<T> implements Collection<T[]> {
    * people.pluck('nickname', null);
    */
   pluck<K extends keyof T, D = never>(key: K, ...dflt: [] | [D]): Bag<T[K] | D>;
-  pluck<const K extends readonly (keyof T)[], D = never>(keys: K, ...dflt: [] | [D]): Bag<{ -readonly [I in keyof K]: T[K[I]] | D }>;
+  pluck<const K extends readonly (keyof T)[], D = never>(
+    keys: K,
+    ...dflt: [] | [D]
+  ): Bag<{ -readonly [I in keyof K]: T[K[I]] | D }>;
   pluck<R>(key: unknown, ...dflt: unknown[]): Bag<R> {
     const has = dflt.length > 0;
-    return this.stage<R>('pluck', [key, has, dflt[0]], ['pluck', { $literal: key }, has, { $literal: dflt[0] }]);
+    return this.stage<R>(
+      'pluck',
+      [key, has, dflt[0]],
+      ['pluck', { $literal: key }, has, { $literal: dflt[0] }],
+    );
   }
 
   /**
@@ -250,7 +297,10 @@ export class Bag<T> implements Collection<T[]> {
         for (let j = 0; j < m; j++) {
           yield [
             keyToString([name, i * m + j]),
-            task(kernel('product'), [{ $ref: keyToString([selfName, i]) }, { $ref: keyToString([other.name, j]) }]),
+            task(kernel('product'), [
+              { $ref: keyToString([selfName, i]) },
+              { $ref: keyToString([other.name, j]) },
+            ]),
           ] as const;
         }
       }
@@ -270,7 +320,11 @@ export class Bag<T> implements Collection<T[]> {
     return this.partitionwise<[T, ...ArgValues<B>]>(
       'zip',
       others.map((o) => o.name),
-      (i) => task(kernel('zip'), all.map((b) => ({ $ref: keyToString([b.name, i]) }))),
+      (i) =>
+        task(
+          kernel('zip'),
+          all.map((b) => ({ $ref: keyToString([b.name, i]) })),
+        ),
       others.map((o) => o.layer),
     );
   }
@@ -283,7 +337,10 @@ export class Bag<T> implements Collection<T[]> {
    * fromSequence([1, 2, 3]).accumulate((a, b) => a + b, { initial: 0 }); // [0, 1, 3, 6]
    */
   accumulate(binop: UserFn<(acc: T, x: T) => T>, options?: FnOptions): Bag<T>;
-  accumulate<A>(binop: UserFn<(acc: A, x: T) => A>, options: FnOptions & { readonly initial: A }): Bag<A>;
+  accumulate<A>(
+    binop: UserFn<(acc: A, x: T) => A>,
+    options: FnOptions & { readonly initial: A },
+  ): Bag<A>;
   accumulate<A>(binop: unknown, options: FnOptions & { readonly initial?: A } = {}): Bag<A> {
     const f = fnArg(binop, options, 'accumulate');
     const hasInit = 'initial' in options;
@@ -294,12 +351,26 @@ export class Bag<T> implements Collection<T[]> {
     const self = this.name;
     const layer = new Layer(name, [this.layer], function* () {
       for (let i = 0; i < n; i++) {
-        const carry = i === 0 ? { $literal: hasInit ? [true, options.initial] : [false] } : {
-          $call: kernel('getIndex'),
-          args: [{ $ref: keyToString([chunk, i - 1]) }, 1],
-        };
-        yield [keyToString([chunk, i]), task(kernel('accumulateChunk'), [f.arg, { $ref: keyToString([self, i]) }, carry, i === 0])] as const;
-        yield [keyToString([name, i]), task(kernel('getIndex'), [{ $ref: keyToString([chunk, i]) }, 0])] as const;
+        const carry =
+          i === 0
+            ? { $literal: hasInit ? [true, options.initial] : [false] }
+            : {
+                $call: kernel('getIndex'),
+                args: [{ $ref: keyToString([chunk, i - 1]) }, 1],
+              };
+        yield [
+          keyToString([chunk, i]),
+          task(kernel('accumulateChunk'), [
+            f.arg,
+            { $ref: keyToString([self, i]) },
+            carry,
+            i === 0,
+          ]),
+        ] as const;
+        yield [
+          keyToString([name, i]),
+          task(kernel('getIndex'), [{ $ref: keyToString([chunk, i]) }, 0]),
+        ] as const;
       }
     });
     return new Bag<A>(name, n, layer);
@@ -314,7 +385,9 @@ export class Bag<T> implements Collection<T[]> {
    */
   repartition(npartitions: number): Bag<T> {
     if (!Number.isInteger(npartitions) || npartitions < 1) {
-      throw new RangeError(`repartition: npartitions must be a positive integer, got ${String(npartitions)}`);
+      throw new RangeError(
+        `repartition: npartitions must be a positive integer, got ${String(npartitions)}`,
+      );
     }
     const n = this.npartitions;
     const name = `repartition-${tokenize(this.name, npartitions)}`;
@@ -351,7 +424,11 @@ export class Bag<T> implements Collection<T[]> {
    * @example
    * b.reduction((part) => part.length, (counts) => counts.reduce((a, c) => a + c, 0));
    */
-  reduction<P, R>(perpartition: UserFn<(part: T[]) => P>, aggregate: UserFn<(partials: P[]) => R>, options: agg.TreeOptions = {}): Item<R> {
+  reduction<P, R>(
+    perpartition: UserFn<(part: T[]) => P>,
+    aggregate: UserFn<(partials: P[]) => R>,
+    options: agg.TreeOptions = {},
+  ): Item<R> {
     return agg.reduction(this, perpartition, aggregate, options);
   }
 
@@ -364,7 +441,10 @@ export class Bag<T> implements Collection<T[]> {
    * words.fold((n, w) => n + w.length, { initial: 0, combine: (a, b) => a + b });
    */
   fold(binop: UserFn<(acc: T, x: T) => T>, options?: agg.FoldOptions<T>): Item<T>;
-  fold<A>(binop: UserFn<(acc: A, x: T) => A>, options: agg.FoldOptions<A> & { readonly initial: A }): Item<A>;
+  fold<A>(
+    binop: UserFn<(acc: A, x: T) => A>,
+    options: agg.FoldOptions<A> & { readonly initial: A },
+  ): Item<A>;
   fold<A>(binop: unknown, options: agg.FoldOptions<A> = {}): Item<A> {
     return agg.fold(this, binop, options);
   }
@@ -376,7 +456,11 @@ export class Bag<T> implements Collection<T[]> {
    * @example
    * people.foldby('city', (n, _p) => n + 1, { initial: 0, combine: (a, b) => a + b });
    */
-  foldby<K, A = T>(key: KeyFn<T, K>, binop: UserFn<(acc: A, x: T) => A>, options: agg.FoldbyOptions<A> = {}): Bag<[K, A]> {
+  foldby<K, A = T>(
+    key: KeyFn<T, K>,
+    binop: UserFn<(acc: A, x: T) => A>,
+    options: agg.FoldbyOptions<A> = {},
+  ): Bag<[K, A]> {
     return agg.foldby(this, key, binop, options);
   }
 
@@ -479,7 +563,10 @@ export class Bag<T> implements Collection<T[]> {
    * @example
    * await lines.toTextFiles('out/*.txt.gz');
    */
-  toTextFiles(path: string | readonly string[], options: ToTextFilesOptions = {}): Promise<string[]> {
+  toTextFiles(
+    path: string | readonly string[],
+    options: ToTextFilesOptions = {},
+  ): Promise<string[]> {
     return toTextFiles(this, path, options);
   }
 
@@ -543,7 +630,9 @@ export class Bag<T> implements Collection<T[]> {
 
   [daskRebuild](values: ReadonlyMap<string, unknown>): Bag<T> {
     const keys = this[daskKeys]() as string[];
-    const layer = new Layer(this.name, [], () => keys.map((k) => [k, data(values.get(k))] as const));
+    const layer = new Layer(this.name, [], () =>
+      keys.map((k) => [k, data(values.get(k))] as const),
+    );
     return new Bag<T>(this.name, this.npartitions, layer);
   }
 

@@ -79,7 +79,10 @@ export function compress(buf: Buffer, c: Compression, path: string): Buffer {
       return zlib.gzipSync(buf);
     case 'brotli':
       return zlib.brotliCompressSync(buf, {
-        params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 4, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: buf.length },
+        params: {
+          [zlib.constants.BROTLI_PARAM_QUALITY]: 4,
+          [zlib.constants.BROTLI_PARAM_SIZE_HINT]: buf.length,
+        },
       });
     case 'zstd':
       return (zlib as ZstdZlib).zstdCompressSync!(buf);

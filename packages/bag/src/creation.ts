@@ -35,7 +35,9 @@ function bounds(n: number, options: PartitionOptions, op: string): number[] {
   if (options.npartitions !== undefined && options.partitionSize !== undefined) {
     throw new Error(`${op}: give npartitions or partitionSize, not both`);
   }
-  const size = options.partitionSize ?? (options.npartitions === undefined ? Math.max(1, Math.ceil(n / 100)) : undefined);
+  const size =
+    options.partitionSize ??
+    (options.npartitions === undefined ? Math.max(1, Math.ceil(n / 100)) : undefined);
   const out = [0];
   if (size !== undefined) {
     for (let s = size; s < n; s += size) out.push(s);
@@ -59,7 +61,8 @@ export function fromSequence<T>(seq: Iterable<T>, options: PartitionOptions = {}
   const np = b.length - 1;
   const name = `from-sequence-${tokenize(xs, b)}`;
   const layer = new Layer(name, [], function* () {
-    for (let i = 0; i < np; i++) yield [keyToString([name, i]), data(xs.slice(b[i], b[i + 1]))] as const;
+    for (let i = 0; i < np; i++)
+      yield [keyToString([name, i]), data(xs.slice(b[i], b[i + 1]))] as const;
   });
   return new Bag<T>(name, np, layer);
 }
@@ -71,12 +74,14 @@ export function fromSequence<T>(seq: Iterable<T>, options: PartitionOptions = {}
  * await range(5, { npartitions: 2 }).compute(); // [0, 1, 2, 3, 4]
  */
 export function range(n: number, options: PartitionOptions = {}): Bag<number> {
-  if (!Number.isInteger(n) || n < 0) throw new RangeError(`range: n must be a non-negative integer, got ${String(n)}`);
+  if (!Number.isInteger(n) || n < 0)
+    throw new RangeError(`range: n must be a non-negative integer, got ${String(n)}`);
   const b = bounds(n, options, 'range');
   const np = b.length - 1;
   const name = `range-${tokenize(n, b)}`;
   const layer = new Layer(name, [], function* () {
-    for (let i = 0; i < np; i++) yield [keyToString([name, i]), task(kernel('range'), [b[i], b[i + 1]])] as const;
+    for (let i = 0; i < np; i++)
+      yield [keyToString([name, i]), task(kernel('range'), [b[i], b[i + 1]])] as const;
   });
   return new Bag<number>(name, np, layer);
 }
@@ -88,12 +93,16 @@ export function range(n: number, options: PartitionOptions = {}): Bag<number> {
  * const load = delayed((i: number) => [i, i + 1]);
  * const b = fromDelayed([load(0), load(10)]);
  */
-export function fromDelayed<T>(values: DelayedCore<Iterable<T>> | readonly DelayedCore<Iterable<T>>[]): Bag<T> {
+export function fromDelayed<T>(
+  values: DelayedCore<Iterable<T>> | readonly DelayedCore<Iterable<T>>[],
+): Bag<T> {
   const list = (Array.isArray(values) ? values : [values]) as DelayedCore<Iterable<T>>[];
   if (list.length === 0) throw new Error('fromDelayed: give at least one Delayed value');
   list.forEach((d, i) => {
     if (!isDelayed(d) && !isCollection(d)) {
-      throw new TypeError(`fromDelayed: element ${i} is not a Delayed value (got ${typeof d}); wrap plain data with fromSequence`);
+      throw new TypeError(
+        `fromDelayed: element ${i} is not a Delayed value (got ${typeof d}); wrap plain data with fromSequence`,
+      );
     }
   });
   const keys = list.map((d) => d.key);
@@ -116,8 +125,11 @@ export function concat<T>(bags: readonly Bag<T>[]): Bag<T> {
   const name = `concat-${tokenize(bags.map((b) => b.name))}`;
   const refs: string[] = [];
   for (const b of bags) for (let i = 0; i < b.npartitions; i++) refs.push(b.partitionKey(i));
-  const layer = new Layer(name, bags.map((b) => b.layer), () =>
-    refs.map((k, i) => [keyToString([name, i]), task(kernel('concat'), [{ $ref: k }])] as const),
+  const layer = new Layer(
+    name,
+    bags.map((b) => b.layer),
+    () =>
+      refs.map((k, i) => [keyToString([name, i]), task(kernel('concat'), [{ $ref: k }])] as const),
   );
   return new Bag<T>(name, refs.length, layer);
 }
@@ -128,7 +140,9 @@ export function concat<T>(bags: readonly Bag<T>[]): Bag<T> {
  * @example
  * zip(names, ages); // [['ann', 31], ['bob', 27]]
  */
-export function zip<const B extends readonly [BagLike, ...BagLike[]]>(...bags: B): Bag<ArgValues<B>> {
+export function zip<const B extends readonly [BagLike, ...BagLike[]]>(
+  ...bags: B
+): Bag<ArgValues<B>> {
   if (bags.length === 0) throw new Error('zip: give at least one bag');
   const [first, ...rest] = bags;
   return (first as Bag<unknown>).zip(...rest) as unknown as Bag<ArgValues<B>>;
@@ -141,12 +155,20 @@ export function zip<const B extends readonly [BagLike, ...BagLike[]]>(...bags: B
  * @example
  * map((x, y, k) => x * k + y, [xs, ys, 10]);
  */
-export function map<R, const A extends readonly unknown[]>(fn: UserFn<(...args: ArgValues<A>) => R>, args: A, options: Omit<MapOptions, 'args'> = {}): Bag<R> {
+export function map<R, const A extends readonly unknown[]>(
+  fn: UserFn<(...args: ArgValues<A>) => R>,
+  args: A,
+  options: Omit<MapOptions, 'args'> = {},
+): Bag<R> {
   const j = args.findIndex((a) => a instanceof Bag);
   if (j < 0) throw new Error('map: at least one argument must be a bag');
   const lead = args[j] as Bag<unknown>;
   const f = fnArg(fn, options, 'map');
   const p = prepareArgs('map', args, lead.npartitions);
-  return lead.partitionwise<R>('map', [f.token, p.token], (i) => task(kernel('map'), [f.arg, p.kinds, ...p.vals(i)]), p.layers);
+  return lead.partitionwise<R>(
+    'map',
+    [f.token, p.token],
+    (i) => task(kernel('map'), [f.arg, p.kinds, ...p.vals(i)]),
+    p.layers,
+  );
 }
-

@@ -5,7 +5,13 @@
 // it before anything runs, with a message naming the variable and showing the fix. Module and
 // builtin references pass as literals and the kernel imports them (kernel-fns.ts). Property keys
 // (`foldby('name', ...)`) become tiny source functions.
-import type { FunctionRef, LocalRef, PortableFunctionRef, SourceRef, TaskFunction } from '@dask-ts/protocol';
+import type {
+  FunctionRef,
+  LocalRef,
+  PortableFunctionRef,
+  SourceRef,
+  TaskFunction,
+} from '@dask-ts/protocol';
 import { tokenize, toFunctionRef } from '@dask-ts/graph';
 
 /**
@@ -58,7 +64,9 @@ export function fnArg(fn: unknown, options: FnOptions, op: string): FnArg {
   } else if (isFunctionRef(fn)) {
     r = fn;
   } else {
-    throw new TypeError(`${op}: expected a function or a function reference, got ${fn === null ? 'null' : typeof fn}`);
+    throw new TypeError(
+      `${op}: expected a function or a function reference, got ${fn === null ? 'null' : typeof fn}`,
+    );
   }
   return { arg: asArg(r, op), token: tokenOf(r, fn) };
 }
@@ -120,7 +128,11 @@ function fixFor(problem: string, op: string): string {
 export function keyArg(key: unknown, options: FnOptions, op: string): FnArg {
   if (typeof key === 'string' || typeof key === 'number') {
     const source = `(x) => x[${JSON.stringify(key)}]`;
-    return fnArg({ kind: 'source', source, scope: {}, name: `key ${JSON.stringify(key)}` } satisfies SourceRef, {}, op);
+    return fnArg(
+      { kind: 'source', source, scope: {}, name: `key ${JSON.stringify(key)}` } satisfies SourceRef,
+      {},
+      op,
+    );
   }
   return fnArg(key, options, op);
 }

@@ -49,7 +49,8 @@ function canonical(v: unknown): string {
  * hashKey(groupKey('apple')) % 8;
  */
 export function hashKey(gk: unknown): number {
-  const s = typeof gk === 'string' ? gk : typeof gk === 'number' ? `n${gk}` : `${typeof gk}${String(gk)}`;
+  const s =
+    typeof gk === 'string' ? gk : typeof gk === 'number' ? `n${gk}` : `${typeof gk}${String(gk)}`;
   let h = 0x811c9dc5;
   for (let i = 0; i < s.length; i++) {
     h ^= s.charCodeAt(i);

@@ -3,11 +3,24 @@
 // (`threads` by default). Importing this package registers the bag kernels (so it has side effects).
 export { Bag, type MapOptions, type KeyFn, type Flat, type PartitionArgs } from './bag.js';
 export { Item } from './item.js';
-export { fromSequence, range, fromDelayed, concat, zip, map, type PartitionOptions } from './creation.js';
+export {
+  fromSequence,
+  range,
+  fromDelayed,
+  concat,
+  zip,
+  map,
+  type PartitionOptions,
+} from './creation.js';
 export { readText, readJson, type ReadTextOptions } from './read-text.js';
 export { type ToTextFilesOptions } from './write-text.js';
 export { type Compression } from './compression.js';
 export { type UserFn, type FnOptions } from './fn-arg.js';
 export { type ArgValue, type ArgValues, type BagLike } from './args.js';
-export { type TreeOptions, type FoldOptions, type FoldbyOptions, type GroupbyOptions } from './aggregations.js';
+export {
+  type TreeOptions,
+  type FoldOptions,
+  type FoldbyOptions,
+  type GroupbyOptions,
+} from './aggregations.js';
 export { KERNELS_MODULE } from './kernels.js';

@@ -75,7 +75,9 @@ export class Item<T> implements Collection<T> {
   apply<R>(fn: UserFn<(value: T) => R>, options: FnOptions = {}): Item<R> {
     const f = fnArg(fn, options, 'apply');
     const key = `apply-${tokenize(this.key, f.token)}`;
-    const layer = new Layer(key, [this.layer], () => [[key, task(kernel('applyTo'), [f.arg, { $ref: this.key }])]]);
+    const layer = new Layer(key, [this.layer], () => [
+      [key, task(kernel('applyTo'), [f.arg, { $ref: this.key }])],
+    ]);
     return new Item<R>(key, layer);
   }
 

@@ -4,7 +4,12 @@
 // them like any other function), or a literal module/builtin reference that the kernel resolves
 // here, importing the module once per thread. Kernels stay synchronous unless a module must be
 // imported first.
-import { lookupBuiltin, type BuiltinRef, type ModuleRef, type TaskFunction } from '@dask-ts/protocol';
+import {
+  lookupBuiltin,
+  type BuiltinRef,
+  type ModuleRef,
+  type TaskFunction,
+} from '@dask-ts/protocol';
 
 const imports = new Map<string, Promise<Record<string, unknown>>>();
 const resolved = new Map<string, TaskFunction>();
@@ -26,7 +31,9 @@ export function fnOf(f: unknown): TaskFunction | Promise<TaskFunction> {
     return load(r.module).then(() => {
       const again = lookupBuiltin(r.name);
       if (again === undefined) {
-        throw new Error(`Builtin function '${r.name}' is not registered, even after importing '${r.module}'`);
+        throw new Error(
+          `Builtin function '${r.name}' is not registered, even after importing '${r.module}'`,
+        );
       }
       return again;
     });
@@ -64,7 +71,10 @@ function load(specifier: string): Promise<Record<string, unknown>> {
  * @example
  * return withFns([f], ([fn]) => part.map((x) => fn(x)));
  */
-export function withFns<R>(fs: readonly unknown[], body: (fns: TaskFunction[]) => R): R | Promise<R> {
+export function withFns<R>(
+  fs: readonly unknown[],
+  body: (fns: TaskFunction[]) => R,
+): R | Promise<R> {
   const got = fs.map((f) => (f === null || f === undefined ? identity : fnOf(f)));
   if (got.every((g) => typeof g === 'function')) return body(got as TaskFunction[]);
   return Promise.all(got).then(body);

@@ -21,7 +21,12 @@ export function applyToList(f: unknown, ...values: unknown[]): unknown {
 }
 
 /** `fold` combine: reduce partial options with `combine`. @example foldCombine(add, false, undefined, [1], [], [2]) // [3] */
-export function foldCombine(f: unknown, hasInit: boolean, init: unknown, ...opts: Opt[]): Opt | Promise<Opt> {
+export function foldCombine(
+  f: unknown,
+  hasInit: boolean,
+  init: unknown,
+  ...opts: Opt[]
+): Opt | Promise<Opt> {
   return withFns([f], ([fn]) => {
     let has = hasInit;
     let acc = init;
@@ -43,7 +48,12 @@ export function unwrap(o: Opt, what: string): unknown {
 }
 
 /** `foldby` combine: merges per-key accumulators with `combine`. @example foldbyCombine(add, false, undefined, m1, m2) */
-export function foldbyCombine(f: unknown, hasInit: boolean, init: unknown, ...maps: Groups[]): Groups | Promise<Groups> {
+export function foldbyCombine(
+  f: unknown,
+  hasInit: boolean,
+  init: unknown,
+  ...maps: Groups[]
+): Groups | Promise<Groups> {
   return withFns([f], ([fn]) => {
     const out: Groups = new Map();
     for (const m of maps) {
@@ -97,7 +107,8 @@ export function distinctValues(m: Groups): unknown[] {
  */
 export function compare(a: unknown, b: unknown): number {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const x = a as any, y = b as any;
+  const x = a as any,
+    y = b as any;
   return x < y ? -1 : x > y ? 1 : 0;
 }
 

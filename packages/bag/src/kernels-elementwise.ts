@@ -56,15 +56,21 @@ export function mapPartitions(f: unknown, ...vals: unknown[]): unknown {
 /** A `mapPartitions` function's result as a partition array. @example mapPartitionsResult(new Set([1])) // [1] */
 export function mapPartitionsResult(r: unknown): unknown[] {
   if (Array.isArray(r)) return r;
-  if (r !== null && typeof r === 'object' && Symbol.iterator in r) return Array.from(r as Iterable<unknown>);
-  throw new TypeError(`mapPartitions: the function must return an array or an iterable, got ${describe(r)}`);
+  if (r !== null && typeof r === 'object' && Symbol.iterator in r)
+    return Array.from(r as Iterable<unknown>);
+  throw new TypeError(
+    `mapPartitions: the function must return an array or an iterable, got ${describe(r)}`,
+  );
 }
 
 /** Makes any iterable a partition array (for `fromDelayed`). @example toArray(new Set([1])) */
 export function toArray(x: unknown): unknown[] {
   if (Array.isArray(x)) return x;
-  if (x !== null && typeof x === 'object' && Symbol.iterator in x) return Array.from(x as Iterable<unknown>);
-  throw new TypeError(`fromDelayed: a partition must be an array or an iterable, got ${describe(x)}`);
+  if (x !== null && typeof x === 'object' && Symbol.iterator in x)
+    return Array.from(x as Iterable<unknown>);
+  throw new TypeError(
+    `fromDelayed: a partition must be an array or an iterable, got ${describe(x)}`,
+  );
 }
 
 /** Cartesian product of two partitions. @example product([1], ['a']) // [[1, 'a']] */
@@ -152,7 +158,8 @@ export function describe(x: unknown): string {
   if (x === null) return 'null';
   if (Array.isArray(x)) return `an array of length ${x.length}`;
   if (typeof x === 'object') return `an object ${safeJson(x)}`;
-  if (typeof x === 'string') return `string ${JSON.stringify(x.length > 40 ? `${x.slice(0, 40)}...` : x)}`;
+  if (typeof x === 'string')
+    return `string ${JSON.stringify(x.length > 40 ? `${x.slice(0, 40)}...` : x)}`;
   return `${typeof x} ${String(x)}`;
 }
 

@@ -6,7 +6,15 @@
 // one read of its byte range into a buffer the thread reuses, and decoded once, in small slices
 // cut at newlines (so no string outgrows V8's limit, and none outlives the young generation). Every file
 // error names the path; a bad JSON line names the path and its line number.
-import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname } from 'node:path';
 import { compress, decompress, type Compression } from './compression.js';
 import { describe } from './kernels-elementwise.js';
@@ -25,13 +33,16 @@ let spare: Buffer | undefined;
 
 function readBuffer(size: number): Buffer {
   if (size > KEEP_BUFFER) return Buffer.allocUnsafeSlow(size);
-  if (spare === undefined || spare.length < size) spare = Buffer.allocUnsafeSlow(Math.max(size, 1 << 20));
+  if (spare === undefined || spare.length < size)
+    spare = Buffer.allocUnsafeSlow(Math.max(size, 1 << 20));
   return spare.subarray(0, size);
 }
 
 function fileError(path: string, err: unknown, doing = 'read'): Error {
   const e = err as NodeJS.ErrnoException;
-  const out = new Error(`Cannot ${doing} ${path}: ${e?.message ?? String(err)}`, { cause: err }) as NodeJS.ErrnoException;
+  const out = new Error(`Cannot ${doing} ${path}: ${e?.message ?? String(err)}`, {
+    cause: err,
+  }) as NodeJS.ErrnoException;
   if (e?.code !== undefined) out.code = e.code;
   return out;
 }
@@ -139,7 +150,11 @@ function readBlock(path: string, compression: Compression, start: number, end: n
  * @example
  * forEachLine(Buffer.from('a\nb\n'), 'utf8', (line) => console.log(line));
  */
-export function forEachLine(buf: Buffer, encoding: BufferEncoding, each: (line: string, index: number) => void): void {
+export function forEachLine(
+  buf: Buffer,
+  encoding: BufferEncoding,
+  each: (line: string, index: number) => void,
+): void {
   let pos = 0;
   let index = 0;
   while (pos < buf.length) {
@@ -154,7 +169,12 @@ export function forEachLine(buf: Buffer, encoding: BufferEncoding, each: (line: 
       const nl = text.indexOf('\n', p);
       const stop = nl < 0 ? text.length : nl;
       if (nl < 0 && p >= stop) break;
-      each(text.charCodeAt(stop - 1) === 13 && stop > p ? text.slice(p, stop - 1) : text.slice(p, stop), index++);
+      each(
+        text.charCodeAt(stop - 1) === 13 && stop > p
+          ? text.slice(p, stop - 1)
+          : text.slice(p, stop),
+        index++,
+      );
       if (nl < 0) break;
       p = nl + 1;
     }
@@ -202,7 +222,10 @@ export function readText(
   encoding: BufferEncoding,
 ): unknown[] {
   const out: unknown[] = [];
-  streamRead({ read: 'text', path, compression, start, end, includePath, encoding }, (x) => void out.push(x));
+  streamRead(
+    { read: 'text', path, compression, start, end, includePath, encoding },
+    (x) => void out.push(x),
+  );
   return out;
 }
 
@@ -216,7 +239,10 @@ export function readJson(
   encoding: BufferEncoding,
 ): unknown[] {
   const out: unknown[] = [];
-  streamRead({ read: 'json', path, compression, start, end, includePath, encoding }, (x) => void out.push(x));
+  streamRead(
+    { read: 'json', path, compression, start, end, includePath, encoding },
+    (x) => void out.push(x),
+  );
   return out;
 }
 
@@ -227,7 +253,7 @@ function linesBefore(path: string, offset: number): number {
   try {
     let count = 0;
     const buf = Buffer.allocUnsafe(1 << 20);
-    for (let pos = 0; pos < offset; ) {
+    for (let pos = 0; pos < offset;) {
       const n = readSync(fd, buf, 0, Math.min(buf.length, offset - pos), pos);
       if (n === 0) break;
       for (let i = 0; i < n; i++) if (buf[i] === NL) count++;
@@ -240,7 +266,12 @@ function linesBefore(path: string, offset: number): number {
 }
 
 /** Writes one partition of strings as lines; returns `[path]` (a partition of the bag of written paths). @example writeText(['a'], 'out/0.txt', 'none', 'utf8') */
-export function writeText(part: readonly unknown[], path: string, compression: Compression, encoding: BufferEncoding): string[] {
+export function writeText(
+  part: readonly unknown[],
+  path: string,
+  compression: Compression,
+  encoding: BufferEncoding,
+): string[] {
   for (let i = 0; i < part.length; i++) {
     if (typeof part[i] !== 'string') {
       throw new TypeError(

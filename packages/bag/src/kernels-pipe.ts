@@ -22,8 +22,14 @@ type Spec = readonly unknown[];
 export function pipe(sink: Spec, stages: readonly Spec[], source: unknown): unknown {
   const fns: unknown[] = [];
   const where: [number, number][] = [];
-  const note = (spec: Spec, s: number, slots: readonly number[] | undefined, what: string): void => {
-    if (slots === undefined) throw new Error(`Unknown bag pipeline ${what} ${JSON.stringify(spec[0])}`);
+  const note = (
+    spec: Spec,
+    s: number,
+    slots: readonly number[] | undefined,
+    what: string,
+  ): void => {
+    if (slots === undefined)
+      throw new Error(`Unknown bag pipeline ${what} ${JSON.stringify(spec[0])}`);
     for (const j of slots) {
       fns.push(spec[j]);
       where.push([s, j]);
@@ -59,5 +65,9 @@ function run(sinkSpec: Spec, stages: readonly Spec[], source: unknown): unknown 
 }
 
 function isReadSpec(x: unknown): x is ReadSpec {
-  return typeof x === 'object' && x !== null && ((x as ReadSpec).read === 'text' || (x as ReadSpec).read === 'json');
+  return (
+    typeof x === 'object' &&
+    x !== null &&
+    ((x as ReadSpec).read === 'text' || (x as ReadSpec).read === 'json')
+  );
 }

@@ -92,7 +92,12 @@ export function makeSink(spec: readonly unknown[]): Sink {
     case 'hashSplit':
       return hashSplit(spec[1] as TaskFunction, spec[2] as number);
     case 'write': {
-      const [, path, compression, encoding] = spec as [string, string, Parameters<typeof writeText>[2], BufferEncoding];
+      const [, path, compression, encoding] = spec as [
+        string,
+        string,
+        Parameters<typeof writeText>[2],
+        BufferEncoding,
+      ];
       return collect((xs) => writeText(xs, path, compression, encoding));
     }
     default:

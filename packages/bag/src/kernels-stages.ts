@@ -60,7 +60,9 @@ function starmapStage(fn: TaskFunction, extra: readonly unknown[], next: Push): 
   let i = 0;
   return (x) => {
     if (!Array.isArray(x)) {
-      throw new TypeError(`starmap: element ${i} of this partition is not an array (got ${describe(x)})`);
+      throw new TypeError(
+        `starmap: element ${i} of this partition is not an array (got ${describe(x)})`,
+      );
     }
     i++;
     next(extra.length === 0 ? fn(...(x as unknown[])) : fn(...(x as unknown[]), ...extra));
@@ -82,10 +84,16 @@ function flattenStage(next: Push): Push {
   return (x) => {
     if (Array.isArray(x)) {
       for (let j = 0; j < x.length; j++) next(x[j]);
-    } else if (x !== null && (typeof x === 'object' || typeof x === 'string') && Symbol.iterator in Object(x)) {
+    } else if (
+      x !== null &&
+      (typeof x === 'object' || typeof x === 'string') &&
+      Symbol.iterator in Object(x)
+    ) {
       for (const y of x as Iterable<unknown>) next(y);
     } else {
-      throw new TypeError(`flatten: element ${i} of this partition is not iterable (got ${describe(x)})`);
+      throw new TypeError(
+        `flatten: element ${i} of this partition is not iterable (got ${describe(x)})`,
+      );
     }
     i++;
   };
@@ -94,7 +102,8 @@ function flattenStage(next: Push): Push {
 function pluckStage(key: unknown, hasDefault: boolean, dflt: unknown, next: Push): Push {
   let i = 0;
   const get = (x: unknown, k: PropertyKey): unknown => {
-    if (x !== null && x !== undefined && k in Object(x)) return (x as Record<PropertyKey, unknown>)[k];
+    if (x !== null && x !== undefined && k in Object(x))
+      return (x as Record<PropertyKey, unknown>)[k];
     if (hasDefault) return dflt;
     throw new Error(
       `pluck: element ${i} of this partition has no key ${JSON.stringify(k)} (got ${describe(x)}); pass a default to fill missing keys`,

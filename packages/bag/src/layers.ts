@@ -116,7 +116,11 @@ const byName = (l: Layer): string => `bag-layer:${l.name}`;
  * @example
  * addLayersInto([bag.layer], graph, seen);
  */
-export function addLayersInto(roots: readonly Layer[], into: Map<string, GraphNode>, seen: Set<unknown>): void {
+export function addLayersInto(
+  roots: readonly Layer[],
+  into: Map<string, GraphNode>,
+  seen: Set<unknown>,
+): void {
   const order = postOrder(roots, seen);
   // Consumers of each layer among those being added (an edge per dependency; requested layers
   // count one more), and the single consumer where there is one.

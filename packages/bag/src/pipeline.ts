@@ -23,14 +23,23 @@ export function pipeTask(sink: readonly unknown[], stream: Stream): Task {
  * @example
  * stageLayer('flatten-ab12', 4, parent.layer, ['flatten']);
  */
-export function stageLayer(name: string, n: number, input: Layer, spec: readonly unknown[], deps: readonly Layer[] = []): Layer {
+export function stageLayer(
+  name: string,
+  n: number,
+  input: Layer,
+  spec: readonly unknown[],
+  deps: readonly Layer[] = [],
+): Layer {
   return fusionLayer(name, [input, ...deps], {
     input,
     stages: [spec],
     *make(stream) {
       for (let i = 0; i < n; i++) {
         const s = stream(i);
-        yield [keyToString([name, i]), pipeTask(['collect'], { source: s.source, stages: [...s.stages, spec] })] as const;
+        yield [
+          keyToString([name, i]),
+          pipeTask(['collect'], { source: s.source, stages: [...s.stages, spec] }),
+        ] as const;
       }
     },
   });
@@ -54,7 +63,8 @@ export function sinkLayer(
   return fusionLayer(name, [input, ...deps], {
     input,
     *make(stream) {
-      for (let i = 0; i < n; i++) yield [keyToString([name, i]), pipeTask(sinkOf(i), stream(i))] as const;
+      for (let i = 0; i < n; i++)
+        yield [keyToString([name, i]), pipeTask(sinkOf(i), stream(i))] as const;
     },
   });
 }

@@ -49,7 +49,8 @@ export function resolvePaths(paths: string | readonly string[]): string[] {
   if (list.length === 0) throw new Error('readText: no paths given');
   const out: string[] = [];
   for (const p of list) {
-    if (typeof p !== 'string') throw new TypeError(`readText: paths must be strings, got ${typeof p}`);
+    if (typeof p !== 'string')
+      throw new TypeError(`readText: paths must be strings, got ${typeof p}`);
     if (hasMagic(p)) {
       const found = expandGlob(p);
       if (found.length === 0) throw new Error(`readText: no files match the pattern ${p}`);
@@ -64,7 +65,9 @@ export function resolvePaths(paths: string | readonly string[]): string[] {
 function plan(paths: readonly string[], options: ReadTextOptions): Piece[] {
   const blocksize = options.blocksize;
   if (blocksize !== undefined && (!Number.isInteger(blocksize) || blocksize < 1)) {
-    throw new RangeError(`readText: blocksize must be a positive integer number of bytes, got ${String(blocksize)}`);
+    throw new RangeError(
+      `readText: blocksize must be a positive integer number of bytes, got ${String(blocksize)}`,
+    );
   }
   const pieces: Piece[] = [];
   for (const path of paths) {
@@ -89,7 +92,11 @@ function plan(paths: readonly string[], options: ReadTextOptions): Piece[] {
   return pieces;
 }
 
-function readBag<T>(op: 'readText' | 'readJson', paths: string | readonly string[], options: ReadTextOptions): Bag<T> {
+function readBag<T>(
+  op: 'readText' | 'readJson',
+  paths: string | readonly string[],
+  options: ReadTextOptions,
+): Bag<T> {
   const files = resolvePaths(paths);
   const pieces = plan(files, options);
   const includePath = options.includePath === true;
@@ -100,12 +107,27 @@ function readBag<T>(op: 'readText' | 'readJson', paths: string | readonly string
   const layer = new Layer(
     name,
     [],
-    () => pieces.map((p, i) => [keyToString([name, i]), task(kernel(op), [p.path, p.compression, p.start, p.end, includePath, encoding])] as const),
+    () =>
+      pieces.map(
+        (p, i) =>
+          [
+            keyToString([name, i]),
+            task(kernel(op), [p.path, p.compression, p.start, p.end, includePath, encoding]),
+          ] as const,
+      ),
     undefined,
     // A consumer that reads the lines element-wise streams them straight from the file (layers.ts).
     (i): ReadSpec => {
       const p = pieces[i]!;
-      return { read, path: p.path, compression: p.compression, start: p.start, end: p.end, includePath, encoding };
+      return {
+        read,
+        path: p.path,
+        compression: p.compression,
+        start: p.start,
+        end: p.end,
+        includePath,
+        encoding,
+      };
     },
   );
   return new Bag<T>(name, pieces.length, layer);
@@ -119,9 +141,18 @@ function readBag<T>(op: 'readText' | 'readJson', paths: string | readonly string
  * const lines = readText('logs/2024-*.log.gz');
  * const big = readText('huge.txt', { blocksize: 64 << 20 });
  */
-export function readText(paths: string | readonly string[], options?: ReadTextOptions & { readonly includePath?: false }): Bag<string>;
-export function readText(paths: string | readonly string[], options: ReadTextOptions & { readonly includePath: true }): Bag<[string, string]>;
-export function readText<R>(paths: string | readonly string[], options: ReadTextOptions = {}): Bag<R> {
+export function readText(
+  paths: string | readonly string[],
+  options?: ReadTextOptions & { readonly includePath?: false },
+): Bag<string>;
+export function readText(
+  paths: string | readonly string[],
+  options: ReadTextOptions & { readonly includePath: true },
+): Bag<[string, string]>;
+export function readText<R>(
+  paths: string | readonly string[],
+  options: ReadTextOptions = {},
+): Bag<R> {
   return readBag<R>('readText', paths, options);
 }
 
@@ -132,8 +163,17 @@ export function readText<R>(paths: string | readonly string[], options: ReadText
  * @example
  * const events = readJson<{ type: string }>('events/*.jsonl');
  */
-export function readJson<T = unknown>(paths: string | readonly string[], options?: ReadTextOptions & { readonly includePath?: false }): Bag<T>;
-export function readJson<T = unknown>(paths: string | readonly string[], options: ReadTextOptions & { readonly includePath: true }): Bag<[T, string]>;
-export function readJson<R>(paths: string | readonly string[], options: ReadTextOptions = {}): Bag<R> {
+export function readJson<T = unknown>(
+  paths: string | readonly string[],
+  options?: ReadTextOptions & { readonly includePath?: false },
+): Bag<T>;
+export function readJson<T = unknown>(
+  paths: string | readonly string[],
+  options: ReadTextOptions & { readonly includePath: true },
+): Bag<[T, string]>;
+export function readJson<R>(
+  paths: string | readonly string[],
+  options: ReadTextOptions = {},
+): Bag<R> {
   return readBag<R>('readJson', paths, options);
 }

@@ -3,7 +3,14 @@
 // combine step always runs at least once (even for one partition), as Dask's `reduction` does, so
 // `aggregate` sees a list every time. Keys: `[<name>-part, i]` for the per-partition tasks and
 // `[<name>-agg, level, j]` for the combines; an optional final task gets the caller's key.
-import { keyToString, task, type GraphNode, type Key, type Ref, type Task } from '@dask-ts/protocol';
+import {
+  keyToString,
+  task,
+  type GraphNode,
+  type Key,
+  type Ref,
+  type Task,
+} from '@dask-ts/protocol';
 
 /** What a tree reduction is made of. */
 export interface TreeSpec {
@@ -30,7 +37,9 @@ export interface TreeSpec {
  */
 export function treeNodes(spec: TreeSpec): [string, GraphNode][] {
   if (!Number.isInteger(spec.splitEvery) || spec.splitEvery < 2) {
-    throw new RangeError(`splitEvery must be an integer of at least 2, got ${String(spec.splitEvery)}`);
+    throw new RangeError(
+      `splitEvery must be an integer of at least 2, got ${String(spec.splitEvery)}`,
+    );
   }
   const out: [string, GraphNode][] = [];
   let level: Ref[] = [];
@@ -45,7 +54,10 @@ export function treeNodes(spec: TreeSpec): [string, GraphNode][] {
     const last = level.length <= spec.splitEvery;
     for (let j = 0; j * spec.splitEvery < level.length || (j === 0 && level.length === 0); j++) {
       const group = level.slice(j * spec.splitEvery, (j + 1) * spec.splitEvery);
-      const k = last && spec.finish === undefined ? keyToString(spec.outKey) : keyToString([`${spec.name}-agg`, depth, j]);
+      const k =
+        last && spec.finish === undefined
+          ? keyToString(spec.outKey)
+          : keyToString([`${spec.name}-agg`, depth, j]);
       out.push([k, spec.combine(group)]);
       next.push({ $ref: k });
     }

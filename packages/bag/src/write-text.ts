@@ -29,16 +29,23 @@ export interface ToTextFilesOptions extends GraphComputeOptions {
  * @example
  * textFilePaths('out/*.txt', 2); // ['/abs/out/0.txt', '/abs/out/1.txt']
  */
-export function textFilePaths(path: string | readonly string[], n: number, nameFunction: (i: number) => string = String): string[] {
+export function textFilePaths(
+  path: string | readonly string[],
+  n: number,
+  nameFunction: (i: number) => string = String,
+): string[] {
   if (Array.isArray(path)) {
     if (path.length !== n) {
-      throw new Error(`toTextFiles: got ${path.length} paths for a bag of ${n} partitions; give one path per partition`);
+      throw new Error(
+        `toTextFiles: got ${path.length} paths for a bag of ${n} partitions; give one path per partition`,
+      );
     }
     return path.map((p) => resolve(p));
   }
   const p = path as string;
   const stars = p.split('*').length - 1;
-  if (stars > 1) throw new Error(`toTextFiles: the path pattern '${p}' has ${stars} '*'; use at most one`);
+  if (stars > 1)
+    throw new Error(`toTextFiles: the path pattern '${p}' has ${stars} '*'; use at most one`);
   const pattern = stars === 1 ? p : `${p.replace(/[\\/]+$/, '')}/*.part`;
   const out: string[] = [];
   const seen = new Set<string>();
@@ -46,7 +53,9 @@ export function textFilePaths(path: string | readonly string[], n: number, nameF
     const name = nameFunction(i);
     const full = resolve(pattern.replace('*', name));
     if (seen.has(full)) {
-      throw new Error(`toTextFiles: nameFunction gives the same file '${full}' for two partitions (${i} and an earlier one)`);
+      throw new Error(
+        `toTextFiles: nameFunction gives the same file '${full}' for two partitions (${i} and an earlier one)`,
+      );
     }
     seen.add(full);
     out.push(full);
@@ -55,13 +64,22 @@ export function textFilePaths(path: string | readonly string[], n: number, nameF
 }
 
 /** `Bag.toTextFiles`. @example await toTextFiles(b, 'out/', {}) */
-export async function toTextFiles(b: Src, path: string | readonly string[], options: ToTextFilesOptions): Promise<string[]> {
+export async function toTextFiles(
+  b: Src,
+  path: string | readonly string[],
+  options: ToTextFilesOptions,
+): Promise<string[]> {
   const { compression, nameFunction, encoding = 'utf8', ...computeOptions } = options;
   const paths = textFilePaths(path, b.npartitions, nameFunction);
   const comps = paths.map((p) => compression ?? compressionOf(p));
   paths.forEach((p, i) => checkCompression(comps[i]!, p));
   const name = `to-text-files-${tokenize(b.name, paths, comps, encoding)}`;
-  const layer = sinkLayer(name, paths.length, b.layer, (i) => ['write', paths[i], comps[i], encoding]);
+  const layer = sinkLayer(name, paths.length, b.layer, (i) => [
+    'write',
+    paths[i],
+    comps[i],
+    encoding,
+  ]);
   const written = b.derive<string>(name, b.npartitions, layer);
   const [result] = await compute(written, computeOptions);
   return result as string[];

@@ -73,7 +73,13 @@ function chainGraph(count) {
     const next = [];
     for (let j = 0; j < level.length; j += 2) {
       const k = `s-${depth}-${j}`;
-      graph.set(k, task(sum, level.slice(j, j + 2).map((x) => ref(x))));
+      graph.set(
+        k,
+        task(
+          sum,
+          level.slice(j, j + 2).map((x) => ref(x)),
+        ),
+      );
       next.push(k);
     }
     level = next;
@@ -106,13 +112,18 @@ const smallGraph = small.root[daskGraph]();
 for (let r = 0; r < reps * 3; r++) time('order 40k', () => g.order(smallGraph));
 const chains = chainGraph(Math.round(leaves / 2));
 for (let r = 0; r < reps; r++) {
-  const { graph: fused } = time('fuse (chains)', () => g.fuse(chains.graph, { keep: [chains.root] }));
-  if (fused.size > chains.graph.size - 2 * Math.round(leaves / 2)) throw new Error(`fused to ${fused.size}`);
+  const { graph: fused } = time('fuse (chains)', () =>
+    g.fuse(chains.graph, { keep: [chains.root] }),
+  );
+  if (fused.size > chains.graph.size - 2 * Math.round(leaves / 2))
+    throw new Error(`fused to ${fused.size}`);
 }
 
 const perM = (ms, n) => ((ms * 1e6) / n).toFixed(0);
 console.log(`tasks ${tasks}, best of ${reps}; ms (ms per million tasks)`);
 for (const [k, ms] of Object.entries(best)) {
   const n = k === 'order 40k' ? small.tasks : k === 'fuse (chains)' ? chains.graph.size : tasks;
-  console.log(`${k.padEnd(16)} ${ms.toFixed(1).padStart(9)}  (${perM(ms, n)} /M, ${((ms * 1000) / n).toFixed(2)} µs/task)`);
+  console.log(
+    `${k.padEnd(16)} ${ms.toFixed(1).padStart(9)}  (${perM(ms, n)} /M, ${((ms * 1000) / n).toFixed(2)} µs/task)`,
+  );
 }

@@ -25,7 +25,10 @@ const inc: LocalRef = { kind: 'local', fn: (x: number) => x + 1, name: 'inc' };
 
 /** A minimal collection over a hand-written graph. */
 class Raw implements Collection<unknown[]> {
-  constructor(private readonly graph: Graph, private readonly keys: string[]) {}
+  constructor(
+    private readonly graph: Graph,
+    private readonly keys: string[],
+  ) {}
   [daskGraph](): Graph {
     return this.graph;
   }
@@ -73,7 +76,10 @@ describe('compute', () => {
   });
 
   it('computes nested keys and several collections at once', async () => {
-    const g = new Map<string, GraphNode>([['a', data(1)], ['b', task(inc, [ref('a')])]]);
+    const g = new Map<string, GraphNode>([
+      ['a', data(1)],
+      ['b', task(inc, [ref('a')])],
+    ]);
     const x = new Raw(g, ['a', 'b']);
     const y = delayed((v: number) => v * 10)(5);
     expect(await compute(x, y)).toEqual([[1, 2], 50]);
@@ -81,11 +87,16 @@ describe('compute', () => {
 
   it("passes the scheduler's refusal of a missing wanted key, a missing dependency or a cycle through", async () => {
     const runs = sched.graphs.length;
-    await expect(compute(new Raw(new Map([['a', data(1)]]), ['zz']))).rejects.toThrow("Wanted key 'zz' is not in the graph");
+    await expect(compute(new Raw(new Map([['a', data(1)]]), ['zz']))).rejects.toThrow(
+      "Wanted key 'zz' is not in the graph",
+    );
     await expect(compute(new Raw(new Map([['b', task(inc, [ref('a')])]]), ['b']))).rejects.toThrow(
       "Task 'b' depends on key 'a', which is not in the graph",
     );
-    const cyc = new Map<string, GraphNode>([['a', task(inc, [ref('b')])], ['b', task(inc, [ref('a')])]]);
+    const cyc = new Map<string, GraphNode>([
+      ['a', task(inc, [ref('b')])],
+      ['b', task(inc, [ref('a')])],
+    ]);
     await expect(compute(new Raw(cyc, ['a']))).rejects.toThrow(GraphError);
     await expect(compute(new Raw(cyc, ['a']))).rejects.toThrow('Cycle in graph: a -> b -> a');
     expect(sched.graphs.length).toBe(runs);
@@ -104,7 +115,10 @@ describe('compute', () => {
     await compute(new Raw(missing, ['b']), { scheduler: recorder });
     expect([...got[0]]).toEqual([...missing]);
     // A cycle through a chain is not fused away: the scheduler still sees (and names) both keys.
-    const cyc = new Map<string, GraphNode>([['a', task(inc, [ref('b')])], ['b', task(inc, [ref('a')])]]);
+    const cyc = new Map<string, GraphNode>([
+      ['a', task(inc, [ref('b')])],
+      ['b', task(inc, [ref('a')])],
+    ]);
     await compute(new Raw(cyc, ['a']), { scheduler: recorder });
     expect([...got[1].keys()]).toEqual(['a', 'b']);
     await compute(new Raw(new Map([['a', data(1)]]), ['zz']), { scheduler: recorder });
@@ -151,7 +165,9 @@ describe('compute', () => {
       },
     };
     const x = new Raw(new Map([['a', data(1)]]), ['a']);
-    expect(await compute(x, { scheduler: custom, signal: ac.signal, onProgress, progress: false })).toEqual([['data']]);
+    expect(
+      await compute(x, { scheduler: custom, signal: ac.signal, onProgress, progress: false }),
+    ).toEqual([['data']]);
     expect(seen).toEqual({ signal: ac.signal, onProgress, progress: false });
   });
 
@@ -165,6 +181,8 @@ describe('compute', () => {
     expect(plain).toBe(7);
     expect(p[daskGraph]()).toEqual(new Map([[d.key, data(2)]]));
     const x = new Raw(new Map([['a', data(1)]]), ['a']);
-    await expect(persist(x)).rejects.toThrow('persist: argument 0 is a collection without a [daskRebuild] method');
+    await expect(persist(x)).rejects.toThrow(
+      'persist: argument 0 is a collection without a [daskRebuild] method',
+    );
   });
 });

@@ -113,7 +113,9 @@ async function run(
  * const inc = delayed((x: number) => x + 1);
  * const [a, b, c] = await compute(inc(1), inc(2), 'plain'); // [2, 3, 'plain']
  */
-export function compute<const T extends readonly unknown[]>(...args: [...T, GraphComputeOptions]): Promise<Computed<T>>;
+export function compute<const T extends readonly unknown[]>(
+  ...args: [...T, GraphComputeOptions]
+): Promise<Computed<T>>;
 export function compute<const T extends readonly unknown[]>(...args: T): Promise<Computed<T>>;
 export async function compute(...args: unknown[]): Promise<unknown[]> {
   const [values, options] = splitOptions(args);
@@ -131,8 +133,12 @@ export async function compute(...args: unknown[]): Promise<unknown[]> {
  * @example
  * const [total] = await persist(sum); // total is a Delayed whose value is already computed
  */
-export function persist<const T extends readonly unknown[]>(...args: [...T, GraphComputeOptions]): Promise<{ -readonly [K in keyof T]: T[K] }>;
-export function persist<const T extends readonly unknown[]>(...args: T): Promise<{ -readonly [K in keyof T]: T[K] }>;
+export function persist<const T extends readonly unknown[]>(
+  ...args: [...T, GraphComputeOptions]
+): Promise<{ -readonly [K in keyof T]: T[K] }>;
+export function persist<const T extends readonly unknown[]>(
+  ...args: T
+): Promise<{ -readonly [K in keyof T]: T[K] }>;
 export async function persist(...args: unknown[]): Promise<unknown[]> {
   const [values, options] = splitOptions(args);
   values.forEach((v, i) => {

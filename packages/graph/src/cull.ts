@@ -21,6 +21,7 @@ export function cull(graph: Graph, keys: Iterable<string>): Map<string, GraphNod
 export function maskedGraph(g: GraphIndex, mask: Uint8Array | undefined): Map<string, GraphNode> {
   const { keys, nodes } = g;
   const out = new Map<string, GraphNode>();
-  for (let i = 0; i < keys.length; i++) if (mask === undefined || mask[i] === 1) out.set(keys[i], nodes[i]);
+  for (let i = 0; i < keys.length; i++)
+    if (mask === undefined || mask[i] === 1) out.set(keys[i], nodes[i]);
   return out;
 }

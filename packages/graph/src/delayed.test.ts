@@ -60,7 +60,9 @@ describe('delayed functions', () => {
   });
 
   it('finds Delayed values inside arrays and plain objects', async () => {
-    const f = delayed((xs: number[], o: { a: number; b: { c: number } }) => xs[0] + xs[1] + o.a + o.b.c);
+    const f = delayed(
+      (xs: number[], o: { a: number; b: { c: number } }) => xs[0] + xs[1] + o.a + o.b.c,
+    );
     const r = f([inc(0), 10], { a: inc(1), b: { c: inc(2) } });
     const g = r[daskGraph]();
     expect(g.size).toBe(4);
@@ -126,14 +128,18 @@ describe('delayed functions', () => {
   });
 
   it('destructures results with nout', async () => {
-    const divmod = delayed((a: number, b: number): [number, number] => [Math.floor(a / b), a % b], { nout: 2 });
+    const divmod = delayed((a: number, b: number): [number, number] => [Math.floor(a / b), a % b], {
+      nout: 2,
+    });
     const [q, r] = divmod(7, 2);
     expect(await compute(q, r)).toEqual([3, 1]);
     expect(() => {
       const [z] = inc(1) as unknown as Iterable<unknown>;
       return z;
     }).toThrow(/is not iterable: its length is unknown. Pass \{ nout: n \}/);
-    expect(() => delayed((x: number) => x, { nout: -1 })).toThrow('nout must be a non-negative integer');
+    expect(() => delayed((x: number) => x, { nout: -1 })).toThrow(
+      'nout must be a non-negative integer',
+    );
   });
 
   it('persists: the result holds the computed value as data', async () => {
@@ -155,12 +161,21 @@ describe('delayed functions', () => {
     expect(await r.compute()).toBe(6);
     const scoped = delayed((x: number) => x * factor, { scope: { factor } });
     const s = scoped(2);
-    expect((s[daskGraph]().get(s.key) as Task).fn).toEqual({ kind: 'source', source: '(x)=>x * factor', scope: { factor: 3 } });
+    expect((s[daskGraph]().get(s.key) as Task).fn).toEqual({
+      kind: 'source',
+      source: '(x)=>x * factor',
+      scope: { factor: 3 },
+    });
     expect(await s.compute()).toBe(6);
   });
 
   it('accepts function references', async () => {
-    const r = delayed({ kind: 'source', source: '(a, b) => a * b', scope: {}, name: 'mul' } as const)(6, 7);
+    const r = delayed({
+      kind: 'source',
+      source: '(a, b) => a * b',
+      scope: {},
+      name: 'mul',
+    } as const)(6, 7);
     expect(r.key).toMatch(/^mul-/);
     expect(await r.compute()).toBe(42);
   });
@@ -168,7 +183,10 @@ describe('delayed functions', () => {
   it('merges the graphs of other collections passed as arguments', async () => {
     class Pair implements Collection<number> {
       [daskGraph](): Graph {
-        return new Map([['p0', data(20)], ['p1', data(22)]]);
+        return new Map([
+          ['p0', data(20)],
+          ['p1', data(22)],
+        ]);
       }
       [daskKeys](): string[] {
         return ['p0', 'p1'];
@@ -218,7 +236,9 @@ function chainScheduler() {
 
 // Type-level checks (compile-time only).
 export function typeChecks(): void {
-  const f: (x: number | Delayed<number>) => Delayed<number> = delayed<(x: number) => number>((x) => x + 1);
+  const f: (x: number | Delayed<number>) => Delayed<number> = delayed<(x: number) => number>(
+    (x) => x + 1,
+  );
   const s: Delayed<string> = delayed({ a: 'x' }).a;
   const n: Delayed<number> = delayed('abc').length;
   const u: Delayed<string> = delayed('abc').toUpperCase();

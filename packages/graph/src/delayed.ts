@@ -85,7 +85,10 @@ type Apparent<T> = T extends string
       : T extends bigint
         ? bigint
         : T;
-type MemberKeys<T> = Exclude<keyof Apparent<T>, symbol | keyof DelayedCore<unknown> | 'then' | 'constructor'>;
+type MemberKeys<T> = Exclude<
+  keyof Apparent<T>,
+  symbol | keyof DelayedCore<unknown> | 'then' | 'constructor'
+>;
 
 /**
  * A lazily accessed member of a Delayed value: a Delayed, callable when the member is a method.
@@ -181,7 +184,12 @@ class DelayedImpl {
     this.node =
       fn === undefined
         ? { kind: 'data', value: payload }
-        : { kind: 'task', fn, args: payload as unknown[], deps: deps ?? parentKeys(parents as readonly DelayedImpl[]) };
+        : {
+            kind: 'task',
+            fn,
+            args: payload as unknown[],
+            deps: deps ?? parentKeys(parents as readonly DelayedImpl[]),
+          };
   }
 
   get [IMPL](): DelayedImpl {
@@ -254,7 +262,9 @@ class DelayedImpl {
           }
         } else if (!seen.has(p)) {
           seen.add(p);
-          const adder = (p as Partial<Record<typeof daskGraphInto, DelayedImpl['addInto']>>)[daskGraphInto];
+          const adder = (p as Partial<Record<typeof daskGraphInto, DelayedImpl['addInto']>>)[
+            daskGraphInto
+          ];
           if (typeof adder === 'function') adder.call(p, into, seen);
           else for (const [k, v] of p[daskGraph]()) into.set(k, v);
         }
@@ -279,14 +289,26 @@ class DelayedImpl {
 
 /** The node of a foreign collection's finalizing task: its dependencies are the collection's keys. */
 class FinalizeImpl extends DelayedImpl {
-  constructor(key: string, fn: FunctionRef, payload: unknown, parents: readonly Parent[], deps: readonly string[]) {
+  constructor(
+    key: string,
+    fn: FunctionRef,
+    payload: unknown,
+    parents: readonly Parent[],
+    deps: readonly string[],
+  ) {
     super(key, fn, payload, parents, undefined, deps);
   }
 }
 
 /** An attribute of a Delayed: calling it is a method call on the object. */
 class AttrImpl extends DelayedImpl {
-  constructor(key: string, fn: FunctionRef, payload: unknown, readonly attrOf: DelayedImpl, readonly attrName: string) {
+  constructor(
+    key: string,
+    fn: FunctionRef,
+    payload: unknown,
+    readonly attrOf: DelayedImpl,
+    readonly attrName: string,
+  ) {
     super(key, fn, payload, [attrOf], undefined);
   }
 }
@@ -334,7 +356,8 @@ class KeyMaker {
       poolOffset = 0;
     }
     const buf = this.buf;
-    if (buf === undefined) return `${this.prefix}${pool.toString('hex', poolOffset, (poolOffset += 16))}`;
+    if (buf === undefined)
+      return `${this.prefix}${pool.toString('hex', poolOffset, (poolOffset += 16))}`;
     let o = this.prefix.length;
     for (let i = 0; i < 16; i++) {
       const h = HEX[pool[poolOffset++]];
@@ -377,7 +400,9 @@ const handler: ProxyHandler<object> = {
     );
   },
   deleteProperty(target, prop) {
-    throw new TypeError(`Cannot delete '${String(prop)}' from Delayed '${implOf(target).key}': Delayed values are immutable`);
+    throw new TypeError(
+      `Cannot delete '${String(prop)}' from Delayed '${implOf(target).key}': Delayed values are immutable`,
+    );
   },
 };
 
@@ -415,7 +440,15 @@ function callMethod(of: DelayedImpl, name: string, args: readonly unknown[]): ob
   const parents: Parent[] = [of];
   const resolved: unknown[] = [{ $ref: of.key }, name];
   for (const a of args) resolved.push(resolveArg(a, parents));
-  return wrap(new DelayedImpl(new KeyMaker(name).random(), kernel('callMethod'), resolved, parents, undefined));
+  return wrap(
+    new DelayedImpl(
+      new KeyMaker(name).random(),
+      kernel('callMethod'),
+      resolved,
+      parents,
+      undefined,
+    ),
+  );
 }
 
 /** Whether a value is a Delayed. @example isDelayed(inc(1)); // true */
@@ -479,14 +512,23 @@ function finalizeNode(c: Collection): DelayedImpl {
 
 const FUNCTION_REF_KINDS = new Set(['module', 'builtin', 'source', 'local']);
 function isFunctionRef(v: unknown): v is FunctionRef {
-  return isPlainObject(v) && typeof v.kind === 'string' && FUNCTION_REF_KINDS.has(v.kind) &&
-    (typeof v.fn === 'function' || typeof v.source === 'string' || typeof v.specifier === 'string' || typeof v.name === 'string');
+  return (
+    isPlainObject(v) &&
+    typeof v.kind === 'string' &&
+    FUNCTION_REF_KINDS.has(v.kind) &&
+    (typeof v.fn === 'function' ||
+      typeof v.source === 'string' ||
+      typeof v.specifier === 'string' ||
+      typeof v.name === 'string')
+  );
 }
 
 function keyName(fn: FunctionRef, options: DelayedOptions): string {
   if (options.name !== undefined) return options.name;
   const n = fn.kind === 'module' ? fn.exportName : functionName(fn);
-  return n === '' || n === 'anonymous' || fn.kind === 'source' && fn.name === undefined ? 'delayed' : n;
+  return n === '' || n === 'anonymous' || (fn.kind === 'source' && fn.name === undefined)
+    ? 'delayed'
+    : n;
 }
 
 /**
@@ -507,12 +549,21 @@ export function delayed<F extends (...args: never[]) => unknown>(
   fn: F,
   options: DelayedOptions & { readonly nout: number },
 ): (...args: DelayedArgs<Parameters<F>>) => DelayedTuple<Awaited<ReturnType<F>>>;
-export function delayed<F extends (...args: never[]) => unknown>(fn: F, options?: DelayedOptions): DelayedFunction<F>;
-export function delayed(fn: FunctionRef, options?: DelayedOptions): (...args: unknown[]) => Delayed<unknown>;
+export function delayed<F extends (...args: never[]) => unknown>(
+  fn: F,
+  options?: DelayedOptions,
+): DelayedFunction<F>;
+export function delayed(
+  fn: FunctionRef,
+  options?: DelayedOptions,
+): (...args: unknown[]) => Delayed<unknown>;
 export function delayed<T>(value: T, options?: Pick<DelayedOptions, 'name' | 'nout'>): Delayed<T>;
 export function delayed(fnOrValue: unknown, options: DelayedOptions = {}): unknown {
   if (typeof fnOrValue === 'function' && !isDelayed(fnOrValue)) {
-    return delayedFunction(toFunctionRef(fnOrValue as TaskFunction, { scope: options.scope, name: options.name }), options);
+    return delayedFunction(
+      toFunctionRef(fnOrValue as TaskFunction, { scope: options.scope, name: options.name }),
+      options,
+    );
   }
   if (isFunctionRef(fnOrValue)) return delayedFunction(fnOrValue, options);
   return delayedValue(fnOrValue, options);
@@ -530,7 +581,9 @@ function delayedFunction(fn: FunctionRef, options: DelayedOptions): (...args: un
     const resolved = new Array<unknown>(args.length);
     for (let i = 0; i < args.length; i++) resolved[i] = resolveArg(args[i], parents);
     const key = pure ? keys.with(tokenize(fn, args)) : keys.random();
-    return wrap(new DelayedImpl(key, fn, resolved, parents.length === 0 ? NO_PARENTS : parents.slice(), nout));
+    return wrap(
+      new DelayedImpl(key, fn, resolved, parents.length === 0 ? NO_PARENTS : parents.slice(), nout),
+    );
   };
 }
 
@@ -539,11 +592,25 @@ function delayedValue(value: unknown, options: Pick<DelayedOptions, 'name' | 'no
   const parents: Parent[] = [];
   const resolved = resolveArg(value, parents);
   if (isCollection(value)) return wrap(parents[0] as DelayedImpl);
-  const type = value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value === 'object' ? ((Object.getPrototypeOf(value) as { constructor?: { name?: string } } | null)?.constructor?.name ?? 'object').toLowerCase() : typeof value;
+  const type =
+    value === null
+      ? 'null'
+      : Array.isArray(value)
+        ? 'array'
+        : typeof value === 'object'
+          ? (
+              (Object.getPrototypeOf(value) as { constructor?: { name?: string } } | null)
+                ?.constructor?.name ?? 'object'
+            ).toLowerCase()
+          : typeof value;
   const name = options.name ?? type;
   if (parents.length === 0) {
-    return wrap(new DelayedImpl(`${name}-${tokenize(value)}`, undefined, value, NO_PARENTS, options.nout));
+    return wrap(
+      new DelayedImpl(`${name}-${tokenize(value)}`, undefined, value, NO_PARENTS, options.nout),
+    );
   }
   const identity = sourceRef('(x) => x', { name: 'identity' });
-  return wrap(new DelayedImpl(`${name}-${tokenize(value)}`, identity, [resolved], parents, options.nout));
+  return wrap(
+    new DelayedImpl(`${name}-${tokenize(value)}`, identity, [resolved], parents, options.nout),
+  );
 }

@@ -30,7 +30,8 @@ const METHOD = /^(async\s+)?(\*\s*)?(?:[A-Za-z_$][\w$]*|\[[^\]]*\]|'[^']*'|"[^"]
 /** Parses a function's text (arrow, function expression, async, generator or shorthand method). */
 export function analyseFunction(text: string): Analysis {
   const trimmed = text.trim();
-  if (/^class\b/.test(trimmed)) return { ok: false, problem: 'the value is a class, not a function' };
+  if (/^class\b/.test(trimmed))
+    return { ok: false, problem: 'the value is a class, not a function' };
   let source = trimmed;
   let fn = parseFunction(source);
   if (fn === undefined) {
@@ -41,7 +42,10 @@ export function analyseFunction(text: string): Analysis {
     }
   }
   if (fn === undefined) {
-    return { ok: false, problem: `the function's source text could not be parsed as a function: ${shorten(trimmed)}` };
+    return {
+      ok: false,
+      problem: `the function's source text could not be parsed as a function: ${shorten(trimmed)}`,
+    };
   }
   const free = new Set<string>();
   new Walker(free).fn(fn, new Scope(undefined));
@@ -50,7 +54,10 @@ export function analyseFunction(text: string): Analysis {
 
 function parseFunction(source: string): N | undefined {
   try {
-    const program = parse(`(${source}\n)`, { ecmaVersion: 'latest', sourceType: 'script' }) as unknown as N;
+    const program = parse(`(${source}\n)`, {
+      ecmaVersion: 'latest',
+      sourceType: 'script',
+    }) as unknown as N;
     const body = program.body as N[];
     if (body.length !== 1 || body[0].type !== 'ExpressionStatement') return undefined;
     const e = body[0].expression as N;
@@ -64,7 +71,8 @@ function shorten(s: string): string {
   return s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }
 
-const isNode = (v: unknown): v is N => typeof v === 'object' && v !== null && typeof (v as N).type === 'string';
+const isNode = (v: unknown): v is N =>
+  typeof v === 'object' && v !== null && typeof (v as N).type === 'string';
 
 class Walker {
   constructor(private readonly free: Set<string>) {}
@@ -75,7 +83,8 @@ class Walker {
 
   fn(node: N, parent: Scope): void {
     const scope = new Scope(parent);
-    if (node.type === 'FunctionExpression' && isNode(node.id)) scope.names.add(node.id.name as string);
+    if (node.type === 'FunctionExpression' && isNode(node.id))
+      scope.names.add(node.id.name as string);
     const params = node.params as N[];
     for (const p of params) declarePattern(p, scope);
     for (const p of params) this.patternExpressions(p, scope);
@@ -107,7 +116,8 @@ class Walker {
         }
         return;
       case 'ArrayPattern':
-        for (const el of p.elements as (N | null)[]) if (el !== null) this.patternExpressions(el, scope);
+        for (const el of p.elements as (N | null)[])
+          if (el !== null) this.patternExpressions(el, scope);
         return;
       case 'RestElement':
         this.patternExpressions(p.argument as N, scope);
@@ -153,7 +163,8 @@ class Walker {
           if (head.type === 'VariableDeclaration') this.expr(head, inner);
           else this.patternTarget(head, inner);
         }
-        for (const f of ['test', 'update', 'right', 'body']) if (isNode(node[f])) this.expr(node[f], inner);
+        for (const f of ['test', 'update', 'right', 'body'])
+          if (isNode(node[f])) this.expr(node[f], inner);
         return;
       }
       case 'SwitchStatement': {
@@ -201,7 +212,12 @@ class Walker {
         this.expr(node.right as N, scope);
         return;
       case 'UnaryExpression':
-        if (node.operator === 'typeof' && isNode(node.argument) && node.argument.type === 'Identifier') return;
+        if (
+          node.operator === 'typeof' &&
+          isNode(node.argument) &&
+          node.argument.type === 'Identifier'
+        )
+          return;
         this.expr(node.argument as N, scope);
         return;
       case 'LabeledStatement':
@@ -248,7 +264,8 @@ function declarePattern(p: N, scope: Scope): void {
       declarePattern(p.argument as N, scope);
       return;
     case 'ObjectPattern':
-      for (const prop of p.properties as N[]) declarePattern((prop.type === 'RestElement' ? prop.argument : prop.value) as N, scope);
+      for (const prop of p.properties as N[])
+        declarePattern((prop.type === 'RestElement' ? prop.argument : prop.value) as N, scope);
       return;
     case 'ArrayPattern':
       for (const el of p.elements as (N | null)[]) if (el !== null) declarePattern(el, scope);
@@ -278,7 +295,8 @@ function hoistVars(node: N, scope: Scope): void {
       const v = n[key];
       const visit = (c: unknown): void => {
         if (isNode(c) && !/Function|Class/.test(c.type)) stack.push(c);
-        else if (isNode(c) && c.type === 'FunctionDeclaration' && isNode(c.id)) scope.names.add(c.id.name as string);
+        else if (isNode(c) && c.type === 'FunctionDeclaration' && isNode(c.id))
+          scope.names.add(c.id.name as string);
       };
       if (Array.isArray(v)) v.forEach(visit);
       else visit(v);

@@ -1,13 +1,25 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { data, ref, substitute, task, type FunctionRef, type GraphNode, type Task } from '@dask-ts/protocol';
+import {
+  data,
+  ref,
+  substitute,
+  task,
+  type FunctionRef,
+  type GraphNode,
+  type Task,
+} from '@dask-ts/protocol';
 import { fuse } from './fuse.js';
 import { validateGraph } from './validate.js';
 import { inc, randomDag, sum } from './__tests__/graphs.js';
 import { resolveFunction } from './__tests__/test-scheduler.js';
 
 /** Reference evaluation of a graph (recursive; test graphs are small). */
-function evaluate(graph: ReadonlyMap<string, GraphNode>, key: string, memo = new Map<string, unknown>()): unknown {
+function evaluate(
+  graph: ReadonlyMap<string, GraphNode>,
+  key: string,
+  memo = new Map<string, unknown>(),
+): unknown {
   if (memo.has(key)) return memo.get(key);
   const node = graph.get(key) as GraphNode;
   let v: unknown;
@@ -33,7 +45,12 @@ describe('fuse', () => {
     ]);
     const { graph, fused } = fuse(g, { keep: ['d'] });
     expect([...graph.keys()]).toEqual(['a', 'd']);
-    expect(fused).toEqual(new Map([['b', 'd'], ['c', 'd']]));
+    expect(fused).toEqual(
+      new Map([
+        ['b', 'd'],
+        ['c', 'd'],
+      ]),
+    );
     const d = graph.get('d') as Task;
     expect(d.deps).toEqual(['a']);
     expect(d.args).toEqual([{ $call: double, args: [{ $call: inc, args: [ref('a')] }] }]);
@@ -69,7 +86,11 @@ describe('fuse', () => {
   });
 
   it('keeps refs inside nested arguments and $literal values intact', () => {
-    const pair: FunctionRef = { kind: 'local', fn: (o: { x: number; lit: unknown }) => [o.x, o.lit], name: 'pair' };
+    const pair: FunctionRef = {
+      kind: 'local',
+      fn: (o: { x: number; lit: unknown }) => [o.x, o.lit],
+      name: 'pair',
+    };
     const g = new Map<string, GraphNode>([
       ['a', data(1)],
       ['b', task(inc, [ref('a')])],
@@ -115,7 +136,9 @@ describe('fuse', () => {
       ['c', task(inc, [ref('b')])],
     ]);
     expect(fuse(missing, { keep: ['c'] }).fused.size).toBe(0);
-    expect(() => validateGraph(fuse(missing, { keep: ['c'] }).graph)).toThrow("Task 'b' depends on key 'gone', which is not in the graph");
+    expect(() => validateGraph(fuse(missing, { keep: ['c'] }).graph)).toThrow(
+      "Task 'b' depends on key 'gone', which is not in the graph",
+    );
     // A chain whose bottom depends on its top.
     const loop = new Map<string, GraphNode>([
       ['a', task(inc, [ref('c')])],
@@ -145,7 +168,8 @@ describe('fuse', () => {
         const keep = [keys[pick % keys.length]];
         // Sinks are outputs too.
         const hasDependent = new Set<string>();
-        for (const n of g.values()) if (n.kind === 'task') for (const d of n.deps) hasDependent.add(d);
+        for (const n of g.values())
+          if (n.kind === 'task') for (const d of n.deps) hasDependent.add(d);
         for (const k of keys) if (!hasDependent.has(k)) keep.push(k);
         const { graph, fused } = fuse(g, { keep });
         validateGraph(graph, keep);

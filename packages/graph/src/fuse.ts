@@ -9,7 +9,14 @@
 // hides a bad graph: a task with a missing dependency, a chain whose bottom depends on its top,
 // and tasks that only form a cycle among themselves are left as they are, so validation (or the
 // scheduler) still names the real culprits.
-import { isCall, isPlainObject, type Call, type Graph, type GraphNode, type Task } from '@dask-ts/protocol';
+import {
+  isCall,
+  isPlainObject,
+  type Call,
+  type Graph,
+  type GraphNode,
+  type Task,
+} from '@dask-ts/protocol';
 import { indexGraph, indicesOf, type GraphIndex } from './graph-index.js';
 
 /**
@@ -61,7 +68,8 @@ export function fuse(graph: Graph, options: FuseOptions = {}): FuseResult {
  * over the nodes; no key is hashed. @internal
  */
 export function mayFuse(graph: Graph): boolean {
-  for (const node of graph.values()) if (node.kind === 'task' && node.deps.length === 1) return true;
+  for (const node of graph.values())
+    if (node.kind === 'task' && node.deps.length === 1) return true;
   return false;
 }
 
@@ -92,7 +100,8 @@ export function fuseIndexed(
   for (let i = 0; i < n; i++) {
     if (mask !== undefined && mask[i] === 0) continue;
     const node = nodes[i];
-    if (node.kind !== 'task' || node.deps.length !== 1 || depStart[i + 1] - depStart[i] !== 1) continue;
+    if (node.kind !== 'task' || node.deps.length !== 1 || depStart[i + 1] - depStart[i] !== 1)
+      continue;
     const j = depList[depStart[i]];
     if (j === i || dependents[j] !== 1 || nodes[j].kind !== 'task') continue;
     if (broken !== undefined && broken[j] === 1) continue;
@@ -138,7 +147,12 @@ export function fuseIndexed(
  * `maxChain` links; marks what the walks reach with absorbed = 2. Then un-fuses a chain whose
  * bottom depends on its top, and tasks no walk reached (they only form a cycle among themselves).
  */
-function splitChains(g: GraphIndex, child: Int32Array, absorbed: Uint8Array, maxChain: number): void {
+function splitChains(
+  g: GraphIndex,
+  child: Int32Array,
+  absorbed: Uint8Array,
+  maxChain: number,
+): void {
   const n = child.length;
   for (let i = 0; i < n; i++) {
     if (absorbed[i] !== 0 || child[i] < 0) continue;
@@ -173,7 +187,8 @@ function splitChains(g: GraphIndex, child: Int32Array, absorbed: Uint8Array, max
 
 /** Whether node `from` lists node `to` among its dependencies. */
 function dependsOn(g: GraphIndex, from: number, to: number): boolean {
-  for (let p = g.depStart[from], end = g.depStart[from + 1]; p < end; p++) if (g.depList[p] === to) return true;
+  for (let p = g.depStart[from], end = g.depStart[from + 1]; p < end; p++)
+    if (g.depList[p] === to) return true;
   return false;
 }
 

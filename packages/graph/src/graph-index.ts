@@ -88,7 +88,10 @@ export function dependentsOf(g: GraphIndex): Dependents {
  * Marks (1) every node that one of `roots` needs, roots included, walking dependencies with an
  * explicit stack. Returns the mask and how many nodes it marks.
  */
-export function reach(g: GraphIndex, roots: ArrayLike<number>): { mask: Uint8Array; count: number } {
+export function reach(
+  g: GraphIndex,
+  roots: ArrayLike<number>,
+): { mask: Uint8Array; count: number } {
   const n = g.keys.length;
   const { depStart, depList } = g;
   const mask = new Uint8Array(n);

@@ -28,4 +28,10 @@ export {
   type DelayedTuple,
   type DelayedOptions,
 } from './delayed.js';
-export { compute, persist, daskGraphInto, type GraphComputeOptions, type Computed } from './compute.js';
+export {
+  compute,
+  persist,
+  daskGraphInto,
+  type GraphComputeOptions,
+  type Computed,
+} from './compute.js';

@@ -11,7 +11,13 @@ describe('order', () => {
       ['b', task(inc, [ref('a')])],
       ['a', data(1)],
     ]);
-    expect(order(g)).toEqual(new Map([['a', 0], ['b', 1], ['c', 2]]));
+    expect(order(g)).toEqual(
+      new Map([
+        ['a', 0],
+        ['b', 1],
+        ['c', 2],
+      ]),
+    );
   });
 
   it('orders a diamond topologically', () => {
@@ -21,7 +27,14 @@ describe('order', () => {
       ['c', task(inc, [ref('a')])],
       ['d', task(sum, [ref('b'), ref('c')])],
     ]);
-    expect(order(g)).toEqual(new Map([['a', 0], ['b', 1], ['c', 2], ['d', 3]]));
+    expect(order(g)).toEqual(
+      new Map([
+        ['a', 0],
+        ['b', 1],
+        ['c', 2],
+        ['d', 3],
+      ]),
+    );
   });
 
   it('finishes the bigger branch first', () => {
@@ -33,11 +46,22 @@ describe('order', () => {
       ['out', task(sum, [ref('small'), ref('z')])],
     ]);
     const p = order(g);
-    expect([...p].sort((a, b) => a[1] - b[1]).map(([k]) => k)).toEqual(['x', 'y', 'z', 'small', 'out']);
+    expect([...p].sort((a, b) => a[1] - b[1]).map(([k]) => k)).toEqual([
+      'x',
+      'y',
+      'z',
+      'small',
+      'out',
+    ]);
   });
 
   it('runs a tree reduction with O(depth) results alive', () => {
-    for (const [leaves, fanIn] of [[1024, 2], [729, 3], [1000, 4], [4096, 2]] as const) {
+    for (const [leaves, fanIn] of [
+      [1024, 2],
+      [729, 3],
+      [1000, 4],
+      [4096, 2],
+    ] as const) {
       const { graph, depth } = treeReduction(leaves, fanIn);
       const p = order(graph);
       expect(isTopological(graph, p)).toBe(true);
@@ -71,7 +95,10 @@ describe('order', () => {
   });
 
   it('refuses a cycle', () => {
-    const g = new Map<string, GraphNode>([['a', task(inc, [ref('b')])], ['b', task(inc, [ref('a')])]]);
+    const g = new Map<string, GraphNode>([
+      ['a', task(inc, [ref('b')])],
+      ['b', task(inc, [ref('a')])],
+    ]);
     expect(() => order(g)).toThrow(GraphError);
     expect(() => order(g)).toThrow('Cycle in graph: a -> b -> a');
   });

@@ -146,7 +146,8 @@ function runsEarly(
   dependentsLeft: Int32Array,
 ): boolean {
   if (prio[d] !== -1 || depsLeft[d] !== 0 || onStack[d] === 1) return false;
-  for (let r = depStart[d], e = depStart[d + 1]; r < e; r++) if (dependentsLeft[depList[r]] === 1) return true;
+  for (let r = depStart[d], e = depStart[d + 1]; r < e; r++)
+    if (dependentsLeft[depList[r]] === 1) return true;
   return false;
 }
 

@@ -19,18 +19,46 @@ const run = (ref: SourceRef, ...args: unknown[]): unknown => resolveFunction(ref
 
 describe('sourceRef', () => {
   it('ships self-contained arrow functions, function expressions and async functions', async () => {
-    expect(run(sourceRef((x: number) => x + 1), 1)).toBe(2);
-    expect(run(sourceRef(function add(a: number, b: number) { return a + b; }), 2, 3)).toBe(5);
-    expect(await (run(sourceRef(async (x: number) => Math.sqrt(x)), 9) as Promise<number>)).toBe(3);
-    expect(run(sourceRef('(s) => JSON.stringify({ s, n: Number("2") })'), 'a')).toBe('{"s":"a","n":2}');
+    expect(
+      run(
+        sourceRef((x: number) => x + 1),
+        1,
+      ),
+    ).toBe(2);
+    expect(
+      run(
+        sourceRef(function add(a: number, b: number) {
+          return a + b;
+        }),
+        2,
+        3,
+      ),
+    ).toBe(5);
+    expect(
+      await (run(
+        sourceRef(async (x: number) => Math.sqrt(x)),
+        9,
+      ) as Promise<number>),
+    ).toBe(3);
+    expect(run(sourceRef('(s) => JSON.stringify({ s, n: Number("2") })'), 'a')).toBe(
+      '{"s":"a","n":2}',
+    );
   });
 
   it('converts shorthand methods to function expressions', async () => {
     const obj = {
-      twice(x: number) { return x * 2; },
-      async later(x: number) { return x + 1; },
-      *gen(n: number) { for (let i = 0; i < n; i++) yield i; },
-      delete(x: number) { return -x; },
+      twice(x: number) {
+        return x * 2;
+      },
+      async later(x: number) {
+        return x + 1;
+      },
+      *gen(n: number) {
+        for (let i = 0; i < n; i++) yield i;
+      },
+      delete(x: number) {
+        return -x;
+      },
     };
     const r = sourceRef(obj.twice);
     expect(r.source.startsWith('function (')).toBe(true);
@@ -52,14 +80,29 @@ describe('sourceRef', () => {
       let total = a + c + rest.length;
       for (const r of rest) total += r;
       for (let i = 0; i < 2; i++) total += i;
-      try { JSON.parse('{'); } catch (err) { total += err instanceof SyntaxError ? 100 : 0; }
-      function helper(y: number): number { return y + Math.max(1, 0); }
+      try {
+        JSON.parse('{');
+      } catch (err) {
+        total += err instanceof SyntaxError ? 100 : 0;
+      }
+      function helper(y: number): number {
+        return y + Math.max(1, 0);
+      }
       const g = (z: number) => helper(z);
       // eslint-disable-next-line no-var -- a hoisted var is part of what is checked
       var late = g(0);
       const label = typeof window === 'undefined' ? 0 : 1;
-      outer: for (const k in { p: 1 }) { if (k) break outer; }
-      return total + late + label + new Map([[1, 2]]).size + structuredClone(1) + new TextEncoder().encode('x').length;
+      outer: for (const k in { p: 1 }) {
+        if (k) break outer;
+      }
+      return (
+        total +
+        late +
+        label +
+        new Map([[1, 2]]).size +
+        structuredClone(1) +
+        new TextEncoder().encode('x').length
+      );
     };
     expect(run(sourceRef(f), { a: 1, b: [] }, 5)).toBe(1 + 1 + 1 + 5 + 1 + 100 + 1 + 0 + 1 + 1 + 1);
   });
@@ -80,13 +123,18 @@ describe('sourceRef', () => {
     const scale = 2;
     const f = function scaled(x: number) {
       counter = counter + 1;
-      { const inner = x; if (inner) return inner * scale; }
+      {
+        const inner = x;
+        if (inner) return inner * scale;
+      }
       return x + offset;
     };
     const e = refusal(() => sourceRef(f));
     expect(e.variables).toEqual(['counter', 'scale', 'offset']);
-    expect(e.message).toMatch(/^The function 'scaled' uses the outer variables 'counter', 'scale', 'offset'/);
-    expect(e.message).toContain("{ scope: { counter, scale, offset } }");
+    expect(e.message).toMatch(
+      /^The function 'scaled' uses the outer variables 'counter', 'scale', 'offset'/,
+    );
+    expect(e.message).toContain('{ scope: { counter, scale, offset } }');
     expect(e.message).toContain("moduleRef(import.meta.url, 'scaled')");
     // A variable declared in a block is not visible outside it.
     const outside = refusal(() => sourceRef('(x) => { { let y = x; } return y; }'));
@@ -102,8 +150,12 @@ describe('sourceRef', () => {
   });
 
   it('refuses classes and text that is not a function', () => {
-    expect(refusal(() => sourceRef(class A {} as unknown as () => void)).message).toContain('The value is a class, not a function');
-    expect(refusal(() => sourceRef('1 + 1')).message).toContain('could not be parsed as a function: 1 + 1');
+    expect(refusal(() => sourceRef(class A {} as unknown as () => void)).message).toContain(
+      'The value is a class, not a function',
+    );
+    expect(refusal(() => sourceRef('1 + 1')).message).toContain(
+      'could not be parsed as a function: 1 + 1',
+    );
     expect(refusal(() => sourceRef('(x) => {')).message).toContain('could not be parsed');
   });
 });
@@ -126,7 +178,9 @@ describe('toFunctionRef and toPortableRef', () => {
     expect(r.fn).toBe(f);
     expect(r.problem).toContain("outer variable 'secret'");
     const e = refusal(() => toPortableRef(r, 'answer-9'));
-    expect(e.message).toMatch(/^Task 'answer-9': the function 'answer' uses the outer variable 'secret'/);
+    expect(e.message).toMatch(
+      /^Task 'answer-9': the function 'answer' uses the outer variable 'secret'/,
+    );
     expect(e.key).toBe('answer-9');
     expect(e.variables).toEqual(['secret']);
     // With scope, the same function is portable.
@@ -136,7 +190,9 @@ describe('toFunctionRef and toPortableRef', () => {
   it('gives a LocalRef for native functions', () => {
     const r = toFunctionRef(Math.abs);
     expect(r.kind).toBe('local');
-    expect(refusal(() => toPortableRef(r, 'abs-1')).message).toMatch(/^Task 'abs-1': the function 'abs' is native code/);
+    expect(refusal(() => toPortableRef(r, 'abs-1')).message).toMatch(
+      /^Task 'abs-1': the function 'abs' is native code/,
+    );
   });
 
   it('refuses a hand-made LocalRef without a problem', () => {
@@ -154,16 +210,32 @@ describe('toFunctionRef and toPortableRef', () => {
 
 describe('moduleRef and builtinRef', () => {
   it('makes references', () => {
-    expect(moduleRef('file:///app/k.js', 'parse')).toEqual({ kind: 'module', specifier: 'file:///app/k.js', exportName: 'parse' });
-    expect(moduleRef('lodash')).toEqual({ kind: 'module', specifier: 'lodash', exportName: 'default' });
-    expect(builtinRef('bag.count', '@dask-ts/bag')).toEqual({ kind: 'builtin', name: 'bag.count', module: '@dask-ts/bag' });
+    expect(moduleRef('file:///app/k.js', 'parse')).toEqual({
+      kind: 'module',
+      specifier: 'file:///app/k.js',
+      exportName: 'parse',
+    });
+    expect(moduleRef('lodash')).toEqual({
+      kind: 'module',
+      specifier: 'lodash',
+      exportName: 'default',
+    });
+    expect(builtinRef('bag.count', '@dask-ts/bag')).toEqual({
+      kind: 'builtin',
+      name: 'bag.count',
+      module: '@dask-ts/bag',
+    });
     expect(builtinRef('x')).toEqual({ kind: 'builtin', name: 'x' });
   });
 
   it('refuses relative specifiers and empty names', () => {
-    expect(refusal(() => moduleRef('./k.js', 'f')).message).toContain("'./k.js' is a relative path");
+    expect(refusal(() => moduleRef('./k.js', 'f')).message).toContain(
+      "'./k.js' is a relative path",
+    );
     expect(refusal(() => moduleRef('', 'f')).message).toContain('non-empty string');
-    expect(refusal(() => moduleRef('pkg', '')).message).toContain("moduleRef('pkg'): the export name");
+    expect(refusal(() => moduleRef('pkg', '')).message).toContain(
+      "moduleRef('pkg'): the export name",
+    );
     expect(refusal(() => builtinRef('')).message).toContain('builtinRef: the name');
   });
 });

@@ -31,7 +31,9 @@ export interface SourceRefOptions {
   readonly key?: string;
 }
 
-type Checked = { readonly ok: true; readonly source: string; readonly free: readonly string[] } | { readonly ok: false; readonly problem: string };
+type Checked =
+  | { readonly ok: true; readonly source: string; readonly free: readonly string[] }
+  | { readonly ok: false; readonly problem: string };
 
 const cache = new WeakMap<TaskFunction, Checked>();
 const plainRefs = new WeakMap<TaskFunction, SourceRef>();
@@ -71,14 +73,18 @@ function freeProblem(vars: readonly string[], name: string | undefined): string 
 }
 
 function withKey(problem: string, key: string | undefined): string {
-  return key !== undefined ? `Task '${key}': ${problem}` : problem.charAt(0).toUpperCase() + problem.slice(1);
+  return key !== undefined
+    ? `Task '${key}': ${problem}`
+    : problem.charAt(0).toUpperCase() + problem.slice(1);
 }
 
 /** The refusal of a checked function, or undefined and the ref when it is fine. */
 function build(
   fn: TaskFunction | string,
   options: SourceRefOptions,
-): { ref: SourceRef; problem?: undefined; vars?: undefined } | { ref?: undefined; problem: string; vars: readonly string[] } {
+):
+  | { ref: SourceRef; problem?: undefined; vars?: undefined }
+  | { ref?: undefined; problem: string; vars: readonly string[] } {
   const checked = check(fn);
   const name = options.name ?? (typeof fn === 'function' && fn.name !== '' ? fn.name : undefined);
   if (!checked.ok) return { problem: checked.problem, vars: [] };
@@ -89,12 +95,18 @@ function build(
     // The common case: share one ref object per function.
     let shared = plainRefs.get(fn);
     if (shared === undefined) {
-      shared = name === undefined ? { kind: 'source', source: checked.source, scope: {} } : { kind: 'source', source: checked.source, scope: {}, name };
+      shared =
+        name === undefined
+          ? { kind: 'source', source: checked.source, scope: {} }
+          : { kind: 'source', source: checked.source, scope: {}, name };
       plainRefs.set(fn, shared);
     }
     return { ref: shared };
   }
-  const ref: SourceRef = name === undefined ? { kind: 'source', source: checked.source, scope } : { kind: 'source', source: checked.source, scope, name };
+  const ref: SourceRef =
+    name === undefined
+      ? { kind: 'source', source: checked.source, scope }
+      : { kind: 'source', source: checked.source, scope, name };
   return { ref };
 }
 
@@ -121,10 +133,18 @@ export function sourceRef(fn: TaskFunction | string, options: SourceRefOptions =
  * toFunctionRef((x: number) => x + 1).kind; // 'source'
  * toFunctionRef((x: number) => x * factor).kind; // 'local'
  */
-export function toFunctionRef(fn: TaskFunction, options: SourceRefOptions = {}): SourceRef | LocalRef {
+export function toFunctionRef(
+  fn: TaskFunction,
+  options: SourceRefOptions = {},
+): SourceRef | LocalRef {
   const r = build(fn, options);
   if (r.ref !== undefined) return r.ref;
-  const local: LocalRef = { kind: 'local', fn, name: options.name ?? (fn.name || 'anonymous'), problem: r.problem };
+  const local: LocalRef = {
+    kind: 'local',
+    fn,
+    name: options.name ?? (fn.name || 'anonymous'),
+    problem: r.problem,
+  };
   localVars.set(local, r.vars);
   return local;
 }
@@ -138,7 +158,9 @@ export function toFunctionRef(fn: TaskFunction, options: SourceRefOptions = {}):
  */
 export function toPortableRef(ref: FunctionRef, key: string): PortableFunctionRef {
   if (ref.kind !== 'local') return ref;
-  const problem = ref.problem ?? `the function '${ref.name}' is a local closure, which a worker thread cannot call. Use sourceRef or moduleRef(import.meta.url, '${ref.name}').`;
+  const problem =
+    ref.problem ??
+    `the function '${ref.name}' is a local closure, which a worker thread cannot call. Use sourceRef or moduleRef(import.meta.url, '${ref.name}').`;
   throw new FunctionRefError(withKey(problem, key), key, localVars.get(ref) ?? []);
 }
 
@@ -152,7 +174,10 @@ export function toPortableRef(ref: FunctionRef, key: string): PortableFunctionRe
  */
 export function moduleRef(specifier: string, exportName = 'default'): ModuleRef {
   if (typeof specifier !== 'string' || specifier === '') {
-    throw new FunctionRefError(`moduleRef: the specifier must be a non-empty string, got ${String(specifier)}`, undefined);
+    throw new FunctionRefError(
+      `moduleRef: the specifier must be a non-empty string, got ${String(specifier)}`,
+      undefined,
+    );
   }
   if (specifier.startsWith('./') || specifier.startsWith('../') || specifier.startsWith('/')) {
     throw new FunctionRefError(
@@ -161,7 +186,10 @@ export function moduleRef(specifier: string, exportName = 'default'): ModuleRef 
     );
   }
   if (typeof exportName !== 'string' || exportName === '') {
-    throw new FunctionRefError(`moduleRef('${specifier}'): the export name must be a non-empty string`, undefined);
+    throw new FunctionRefError(
+      `moduleRef('${specifier}'): the export name must be a non-empty string`,
+      undefined,
+    );
   }
   return { kind: 'module', specifier, exportName };
 }
@@ -175,7 +203,10 @@ export function moduleRef(specifier: string, exportName = 'default'): ModuleRef 
  */
 export function builtinRef(name: string, module?: string): BuiltinRef {
   if (typeof name !== 'string' || name === '') {
-    throw new FunctionRefError(`builtinRef: the name must be a non-empty string, got ${String(name)}`, undefined);
+    throw new FunctionRefError(
+      `builtinRef: the name must be a non-empty string, got ${String(name)}`,
+      undefined,
+    );
   }
   return module === undefined ? { kind: 'builtin', name } : { kind: 'builtin', name, module };
 }

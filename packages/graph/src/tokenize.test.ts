@@ -10,7 +10,26 @@ describe('tokenize', () => {
   });
 
   it('distinguishes primitives by type', () => {
-    const values = [1, '1', 1n, true, 'true', null, undefined, 'null', 0, -0, NaN, 'NaN', Infinity, '', [], {}, [[]], [undefined]];
+    const values = [
+      1,
+      '1',
+      1n,
+      true,
+      'true',
+      null,
+      undefined,
+      'null',
+      0,
+      -0,
+      NaN,
+      'NaN',
+      Infinity,
+      '',
+      [],
+      {},
+      [[]],
+      [undefined],
+    ];
     const tokens = values.map((v) => tokenize(v));
     expect(new Set(tokens).size).toBe(values.length);
     expect(tokenize(NaN)).toBe(tokenize(Number.NaN));
@@ -30,7 +49,21 @@ describe('tokenize', () => {
 
   it('is order-independent for Sets and Maps', () => {
     expect(tokenize(new Set([1, 2, 3]))).toBe(tokenize(new Set([3, 1, 2])));
-    expect(tokenize(new Map([['a', 1], ['b', 2]]))).toBe(tokenize(new Map([['b', 2], ['a', 1]])));
+    expect(
+      tokenize(
+        new Map([
+          ['a', 1],
+          ['b', 2],
+        ]),
+      ),
+    ).toBe(
+      tokenize(
+        new Map([
+          ['b', 2],
+          ['a', 1],
+        ]),
+      ),
+    );
     expect(tokenize(new Map([['a', 1]]))).not.toBe(tokenize(new Map([['a', 2]])));
     expect(tokenize(new Set([1]))).not.toBe(tokenize([1]));
     expect(tokenize(new Map([[1, 2]]))).not.toBe(tokenize(new Map([[2, 1]])));
@@ -58,9 +91,16 @@ describe('tokenize', () => {
     const g = (x: number): number => x + 2;
     expect(tokenize(f)).toBe(tokenize(f));
     expect(tokenize(f)).not.toBe(tokenize(g));
-    const make = () => (x: number): number => x * 2;
-    expect(tokenize({ kind: 'local', fn: make(), name: 'm' })).toBe(tokenize({ kind: 'local', fn: make(), name: 'm' }));
-    expect(tokenize({ kind: 'local', fn: make(), name: 'm' })).not.toBe(tokenize({ kind: 'local', fn: make(), name: 'n' }));
+    const make =
+      () =>
+      (x: number): number =>
+        x * 2;
+    expect(tokenize({ kind: 'local', fn: make(), name: 'm' })).toBe(
+      tokenize({ kind: 'local', fn: make(), name: 'm' }),
+    );
+    expect(tokenize({ kind: 'local', fn: make(), name: 'm' })).not.toBe(
+      tokenize({ kind: 'local', fn: make(), name: 'n' }),
+    );
   });
 
   it('terminates on cycles and tells different cycles apart', () => {
@@ -76,12 +116,20 @@ describe('tokenize', () => {
     expect(tokenize(o)).toBe(tokenize(structuredClone(o)));
     // Shared (non-cyclic) references hash like copies.
     const s = [1, 2];
-    expect(tokenize([s, s])).toBe(tokenize([[1, 2], [1, 2]]));
+    expect(tokenize([s, s])).toBe(
+      tokenize([
+        [1, 2],
+        [1, 2],
+      ]),
+    );
   });
 
   it('uses a [Symbol.for("dask-ts.tokenize")] method', () => {
     class P {
-      constructor(readonly x: number, readonly noise: number) {}
+      constructor(
+        readonly x: number,
+        readonly noise: number,
+      ) {}
       [tokenizeSymbol](): unknown {
         return ['P', this.x];
       }
@@ -92,20 +140,31 @@ describe('tokenize', () => {
   });
 
   it('includes the class name of class instances', () => {
-    class A { x = 1; }
-    class B { x = 1; }
+    class A {
+      x = 1;
+    }
+    class B {
+      x = 1;
+    }
     expect(tokenize(new A())).not.toBe(tokenize(new B()));
     expect(tokenize(new A())).toBe(tokenize(new A()));
   });
 
   const value = fc.letrec((tie) => ({
     leaf: fc.oneof(
-      fc.integer(), fc.double(), fc.string(), fc.boolean(), fc.constant(null), fc.constant(undefined), fc.bigInt(),
+      fc.integer(),
+      fc.double(),
+      fc.string(),
+      fc.boolean(),
+      fc.constant(null),
+      fc.constant(undefined),
+      fc.bigInt(),
       fc.date({ noInvalidDate: true }),
       fc.array(fc.double()).map((a) => new Float64Array(a)),
       fc.array(fc.integer({ min: 0, max: 255 })).map((a) => new Uint8Array(a)),
     ),
-    node: fc.oneof({ maxDepth: 3 },
+    node: fc.oneof(
+      { maxDepth: 3 },
       tie('leaf'),
       fc.array(tie('node'), { maxLength: 4 }),
       fc.dictionary(fc.string(), tie('node'), { maxKeys: 4 }),
@@ -130,7 +189,14 @@ describe('tokenize', () => {
       fc.property(fc.jsonValue(), fc.jsonValue(), (a, b) => {
         fc.pre(JSON.stringify(a) !== JSON.stringify(b));
         // Key order aside, distinct JSON values differ.
-        const norm = (v: unknown): string => JSON.stringify(v, (_k, x: unknown) => (x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort((p, q) => (p[0] < q[0] ? -1 : p[0] > q[0] ? 1 : 0))) : x));
+        const norm = (v: unknown): string =>
+          JSON.stringify(v, (_k, x: unknown) =>
+            x && typeof x === 'object' && !Array.isArray(x)
+              ? Object.fromEntries(
+                  Object.entries(x).sort((p, q) => (p[0] < q[0] ? -1 : p[0] > q[0] ? 1 : 0)),
+                )
+              : x,
+          );
         fc.pre(norm(a) !== norm(b));
         expect(tokenize(a)).not.toBe(tokenize(b));
       }),
@@ -147,7 +213,10 @@ describe('tokenize', () => {
         `const { parentPort, workerData } = require('node:worker_threads'); parentPort.postMessage(workerData);`,
         { eval: true, workerData: v },
       );
-      w.once('message', (m: unknown) => { void w.terminate(); resolve(tokenize(m)); });
+      w.once('message', (m: unknown) => {
+        void w.terminate();
+        resolve(tokenize(m));
+      });
       w.once('error', reject);
     });
     expect(again).toBe(here);

@@ -145,7 +145,9 @@ class Encoder {
     if (tag === 'Map') {
       const m = o as Map<unknown, unknown>;
       const entries = [...m].map(([k, v]) => [this.sub(k), this.sub(v)] as const);
-      entries.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
+      entries.sort((a, b) =>
+        a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0,
+      );
       this.write(`M${entries.length};`);
       for (const [k, v] of entries) this.write(k + v);
       return;

@@ -17,7 +17,10 @@ function catchError(f: () => void): GraphError {
 
 describe('validateGraph', () => {
   it('accepts a valid graph', () => {
-    const g = new Map<string, GraphNode>([['a', data(1)], ['b', task(inc, [ref('a')])]]);
+    const g = new Map<string, GraphNode>([
+      ['a', data(1)],
+      ['b', task(inc, [ref('a')])],
+    ]);
     expect(() => validateGraph(g, ['b'])).not.toThrow();
   });
 
@@ -56,7 +59,9 @@ describe('validateGraph', () => {
     for (let i = 1; i < 200_000; i++) g.set(`t${i}`, task(inc, [ref(`t${i - 1}`)]));
     expect(() => validateGraph(g, ['t199999'])).not.toThrow();
     g.set('t0', task(inc, [ref('t199999')]));
-    expect(() => validateGraph(g, ['t199999'])).toThrow(/^Cycle in graph: t0 -> t199999 -> t199998/);
+    expect(() => validateGraph(g, ['t199999'])).toThrow(
+      /^Cycle in graph: t0 -> t199999 -> t199998/,
+    );
   });
 
   it('property: random DAGs validate', () => {
@@ -92,11 +97,16 @@ describe('cull', () => {
         const out = cull(g, [want]);
         // Reference: fixpoint of "needed" by repeated scans.
         const needed = new Set([want]);
-        for (let changed = true; changed; ) {
+        for (let changed = true; changed;) {
           changed = false;
           for (const k of needed) {
             const n = g.get(k) as GraphNode;
-            if (n.kind === 'task') for (const d of n.deps) if (!needed.has(d)) { needed.add(d); changed = true; }
+            if (n.kind === 'task')
+              for (const d of n.deps)
+                if (!needed.has(d)) {
+                  needed.add(d);
+                  changed = true;
+                }
           }
         }
         expect(new Set(out.keys())).toEqual(needed);

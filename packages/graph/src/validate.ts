@@ -26,7 +26,10 @@ export function validateGraph(graph: Graph, wanted: readonly string[] = []): voi
 export function checkIndex(g: GraphIndex): void {
   if (g.missing !== undefined) {
     const { task, dep } = g.missing;
-    throw new GraphError(`Task '${task}' depends on key '${dep}', which is not in the graph`, [task, dep]);
+    throw new GraphError(`Task '${task}' depends on key '${dep}', which is not in the graph`, [
+      task,
+      dep,
+    ]);
   }
   const cycle = findCycle(g);
   if (cycle !== undefined) {

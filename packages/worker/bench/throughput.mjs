@@ -9,7 +9,12 @@ const rounds = 7;
 function message() {
   const tasks = new Array(n);
   for (let i = 0; i < n; i++) {
-    tasks[i] = { key: `k-${i}`, fn: { kind: 'source', source: '(x) => x', scope: {} }, args: [{ $ref: 'in' }], deps: ['in'] };
+    tasks[i] = {
+      key: `k-${i}`,
+      fn: { kind: 'source', source: '(x) => x', scope: {} },
+      args: [{ $ref: 'in' }],
+      deps: ['in'],
+    };
   }
   return packCompute(tasks);
 }
@@ -25,11 +30,14 @@ for (let r = 0; r < rounds; r++) {
   const t1 = performance.now();
   const handled = state.handle(msg);
   const t2 = performance.now();
-  if (handled.later !== undefined || handled.now[0].message.keys.length !== n) throw new Error('unexpected result');
+  if (handled.later !== undefined || handled.now[0].message.keys.length !== n)
+    throw new Error('unexpected result');
   parseRates.push(n / ((t1 - t0) / 1000));
   handleRates.push(n / ((t2 - t1) / 1000));
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (x) => Math.round(x).toLocaleString('en');
-console.log(`WorkerState.handle: ${fmt(median(handleRates))} tasks/s (median of ${rounds}, ${n} tasks per batch)`);
+console.log(
+  `WorkerState.handle: ${fmt(median(handleRates))} tasks/s (median of ${rounds}, ${n} tasks per batch)`,
+);
 console.log(`parseMessage (zod), same batch: ${fmt(median(parseRates))} tasks/s`);

@@ -11,6 +11,8 @@
 export function installCrashGuards(name: string): void {
   process.on('unhandledRejection', (reason) => {
     const text = reason instanceof Error ? (reason.stack ?? reason.message) : String(reason);
-    process.stderr.write(`dask-ts worker ${name}: a promise was rejected and never handled: ${text}\n`);
+    process.stderr.write(
+      `dask-ts worker ${name}: a promise was rejected and never handled: ${text}\n`,
+    );
   });
 }

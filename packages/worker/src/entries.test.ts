@@ -27,7 +27,10 @@ function ensureBuilt(): void {
     });
   if (!stale) return;
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-  execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: packageDir, stdio: 'pipe' });
+  execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], {
+    cwd: packageDir,
+    stdio: 'pipe',
+  });
 }
 
 /** Messages in arrival order; `next()` waits for the next one, with a deadline. */
@@ -43,7 +46,10 @@ class Inbox {
     const m = this.queue.shift();
     if (m !== undefined) return Promise.resolve(m);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('no message from the worker within the deadline')), ms);
+      const timer = setTimeout(
+        () => reject(new Error('no message from the worker within the deadline')),
+        ms,
+      );
       this.waiting.push((x) => {
         clearTimeout(timer);
         resolve(x);
@@ -54,7 +60,10 @@ class Inbox {
 
 function exited(target: Worker | ChildProcess, ms = 8000): Promise<number | null> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('the worker did not exit within the deadline')), ms);
+    const timer = setTimeout(
+      () => reject(new Error('the worker did not exit within the deadline')),
+      ms,
+    );
     target.once('exit', (code: number | null) => {
       clearTimeout(timer);
       resolve(code);
@@ -63,14 +72,49 @@ function exited(target: Worker | ChildProcess, ms = 8000): Promise<number | null
 }
 
 const tasks: ToWorker = packCompute([
-    { key: 'sum', fn: { kind: 'module', specifier: kernels, exportName: 'sumArray' }, args: [{ $ref: 'xs' }], deps: ['xs'] },
-    { key: 'ten', fn: { kind: 'module', specifier: typedKernels, exportName: 'tenfold' }, args: [{ $ref: 'sum' }], deps: ['sum'] },
-    { key: 'neg', fn: { kind: 'builtin', name: 'test.typed-negate', module: typedKernels }, args: [{ $ref: 'ten' }], deps: ['ten'] },
-    { key: 'floats', fn: { kind: 'module', specifier: kernels, exportName: 'makeFloats' }, args: [4], deps: [] },
-    // Leaves an interval running: the worker must still exit after close.
-    { key: 'timer', fn: { kind: 'module', specifier: kernels, exportName: 'leaveTimer' }, args: [0], deps: [] },
-    { key: 'bad', fn: { kind: 'source', source: '(n) => { throw new TypeError("bad " + n); }', scope: {}, name: 'thrower' }, args: [{ $ref: 'neg' }], deps: ['neg'] },
-  ]);
+  {
+    key: 'sum',
+    fn: { kind: 'module', specifier: kernels, exportName: 'sumArray' },
+    args: [{ $ref: 'xs' }],
+    deps: ['xs'],
+  },
+  {
+    key: 'ten',
+    fn: { kind: 'module', specifier: typedKernels, exportName: 'tenfold' },
+    args: [{ $ref: 'sum' }],
+    deps: ['sum'],
+  },
+  {
+    key: 'neg',
+    fn: { kind: 'builtin', name: 'test.typed-negate', module: typedKernels },
+    args: [{ $ref: 'ten' }],
+    deps: ['ten'],
+  },
+  {
+    key: 'floats',
+    fn: { kind: 'module', specifier: kernels, exportName: 'makeFloats' },
+    args: [4],
+    deps: [],
+  },
+  // Leaves an interval running: the worker must still exit after close.
+  {
+    key: 'timer',
+    fn: { kind: 'module', specifier: kernels, exportName: 'leaveTimer' },
+    args: [0],
+    deps: [],
+  },
+  {
+    key: 'bad',
+    fn: {
+      kind: 'source',
+      source: '(n) => { throw new TypeError("bad " + n); }',
+      scope: {},
+      name: 'thrower',
+    },
+    args: [{ $ref: 'neg' }],
+    deps: ['neg'],
+  },
+]);
 
 /** The conversation both entries must hold. */
 async function converse(send: (m: unknown) => void, inbox: Inbox, name: string): Promise<void> {
@@ -80,9 +124,17 @@ async function converse(send: (m: unknown) => void, inbox: Inbox, name: string):
   send({ op: 'compute', keys: [42] }); // malformed: refused, the worker goes on
   send(tasks);
   send({ op: 'gather', id: 9, keys: ['neg', 'floats', 'nope'], release: true });
-  expect(await inbox.next()).toEqual({ op: 'finished', keys: ['sum', 'ten', 'neg', 'floats', 'timer'], nbytes: [8, 8, 8, 32, 8] });
+  expect(await inbox.next()).toEqual({
+    op: 'finished',
+    keys: ['sum', 'ten', 'neg', 'floats', 'timer'],
+    nbytes: [8, 8, 8, 32, 8],
+  });
   const erred = await inbox.next();
-  expect(erred).toMatchObject({ op: 'erred', key: 'bad', error: { name: 'TypeError', message: 'bad -100' } });
+  expect(erred).toMatchObject({
+    op: 'erred',
+    key: 'bad',
+    error: { name: 'TypeError', message: 'bad -100' },
+  });
   const gathered = await inbox.next();
   if (gathered.op !== 'gathered') throw new Error(`expected gathered, got ${gathered.op}`);
   expect(gathered.keys).toEqual(['neg', 'floats']);
@@ -92,7 +144,13 @@ async function converse(send: (m: unknown) => void, inbox: Inbox, name: string):
   expect(Array.from(gathered.values[1] as Float64Array)).toEqual([0, 0.5, 1, 1.5]);
   // Released by the gather: asking again finds nothing.
   send({ op: 'gather', id: 10, keys: ['floats', 'sum'], release: false });
-  expect(await inbox.next()).toEqual({ op: 'gathered', id: 10, keys: ['sum'], values: [10], missing: ['floats'] });
+  expect(await inbox.next()).toEqual({
+    op: 'gathered',
+    id: 10,
+    keys: ['sum'],
+    values: [10],
+    missing: ['floats'],
+  });
   send({ op: 'close' });
 }
 
@@ -117,7 +175,9 @@ describe('thread entry', () => {
     await converse((m) => worker!.postMessage(m), inbox, 'thread-test');
     expect(await exit).toBe(0);
     worker = undefined;
-    expect(stderr).toContain('dask-ts worker thread-test: ignored a message: Malformed message from scheduler: fns: Invalid input');
+    expect(stderr).toContain(
+      'dask-ts worker thread-test: ignored a message: Malformed message from scheduler: fns: Invalid input',
+    );
   });
 });
 
@@ -128,10 +188,14 @@ describe('process entry', () => {
   });
 
   it('speaks the protocol in a real child process and exits on close', async () => {
-    const child = fork(fileURLToPath(new URL('../dist/process-entry.js', import.meta.url)), ['process-test'], {
-      serialization: 'advanced',
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-    });
+    const child = fork(
+      fileURLToPath(new URL('../dist/process-entry.js', import.meta.url)),
+      ['process-test'],
+      {
+        serialization: 'advanced',
+        stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      },
+    );
     children.push(child);
     let stderr = '';
     child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -140,14 +204,20 @@ describe('process entry', () => {
     const exit = exited(child);
     await converse((m) => child.send(m as object), inbox, 'process-test');
     expect(await exit).toBe(0);
-    expect(stderr).toContain('dask-ts worker process-test: ignored a message: Malformed message from scheduler: fns: Invalid input');
+    expect(stderr).toContain(
+      'dask-ts worker process-test: ignored a message: Malformed message from scheduler: fns: Invalid input',
+    );
   });
 
   it('exits when its parent disconnects', async () => {
-    const proc = fork(fileURLToPath(new URL('../dist/process-entry.js', import.meta.url)), ['orphan'], {
-      serialization: 'advanced',
-      stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
-    });
+    const proc = fork(
+      fileURLToPath(new URL('../dist/process-entry.js', import.meta.url)),
+      ['orphan'],
+      {
+        serialization: 'advanced',
+        stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
+      },
+    );
     children.push(proc);
     const inbox = new Inbox();
     proc.on('message', (m) => inbox.push(m as FromWorker));

@@ -69,7 +69,11 @@ export class FunctionResolver {
 
   private module(ref: ModuleRef): TaskFunction {
     const last = this.lastModule;
-    if (last !== undefined && last.specifier === ref.specifier && last.exportName === ref.exportName)
+    if (
+      last !== undefined &&
+      last.specifier === ref.specifier &&
+      last.exportName === ref.exportName
+    )
       return last.fn;
     const cached = this.exports.get(ref.specifier)?.get(ref.exportName);
     if (cached !== undefined) {
@@ -94,7 +98,11 @@ export class FunctionResolver {
     let byName = this.exports.get(ref.specifier);
     if (byName === undefined) this.exports.set(ref.specifier, (byName = new Map()));
     byName.set(ref.exportName, fn as TaskFunction);
-    this.lastModule = { specifier: ref.specifier, exportName: ref.exportName, fn: fn as TaskFunction };
+    this.lastModule = {
+      specifier: ref.specifier,
+      exportName: ref.exportName,
+      fn: fn as TaskFunction,
+    };
     return fn as TaskFunction;
   }
 

@@ -17,11 +17,25 @@ describe('ModuleLoader', () => {
   it('loads TypeScript modules (under jest, through its own transform)', async () => {
     const state = new WorkerState();
     const spec = new URL('typed-kernels.ts', fixtures).href;
-    const out = await state.handleAll(packCompute([
-        { key: 'a', fn: { kind: 'module', specifier: spec, exportName: 'tenfold' }, args: [3], deps: [] },
-        { key: 'b', fn: { kind: 'builtin', name: 'test.typed-negate', module: spec }, args: [{ $ref: 'a' }], deps: ['a'] },
-      ]));
-    expect(out.map((o) => o.message)).toEqual([{ op: 'finished', keys: ['a', 'b'], nbytes: [8, 8] }]);
+    const out = await state.handleAll(
+      packCompute([
+        {
+          key: 'a',
+          fn: { kind: 'module', specifier: spec, exportName: 'tenfold' },
+          args: [3],
+          deps: [],
+        },
+        {
+          key: 'b',
+          fn: { kind: 'builtin', name: 'test.typed-negate', module: spec },
+          args: [{ $ref: 'a' }],
+          deps: ['a'],
+        },
+      ]),
+    );
+    expect(out.map((o) => o.message)).toEqual([
+      { op: 'finished', keys: ['a', 'b'], nbytes: [8, 8] },
+    ]);
     expect(state.get('b')).toBe(-30);
   });
 

@@ -47,7 +47,8 @@ async function importSpecifier(
   specifier: string,
   tsLoader: string,
 ): Promise<Readonly<Record<string, unknown>>> {
-  if (!isTypeScriptUrl(specifier)) return (await import(specifier)) as Readonly<Record<string, unknown>>;
+  if (!isTypeScriptUrl(specifier))
+    return (await import(specifier)) as Readonly<Record<string, unknown>>;
   // Where the loader cannot be registered (tsx missing; or jest, whose own transform already
   // handles TypeScript and which refuses loader hooks), the import is still tried without it.
   let loaderProblem: Error | undefined;

@@ -42,23 +42,52 @@ describe('runWorker', () => {
         name: 'w-test',
         log: (line) => logs.push(line),
       });
-      expect(await box.next()).toEqual({ op: 'hello', worker: 'w-test', version: PROTOCOL_VERSION, pid: process.pid });
+      expect(await box.next()).toEqual({
+        op: 'hello',
+        worker: 'w-test',
+        version: PROTOCOL_VERSION,
+        pid: process.pid,
+      });
 
-      port1.postMessage(packCompute([{ key: 'x', fn: { kind: 'source', source: '() => 1' } as never, args: [], deps: [] }]));
+      port1.postMessage(
+        packCompute([
+          { key: 'x', fn: { kind: 'source', source: '() => 1' } as never, args: [], deps: [] },
+        ]),
+      );
       port1.postMessage({ op: 'launch-rockets' });
       port1.postMessage('garbage');
-      port1.postMessage(packCompute([
-          { key: 'a', fn: { kind: 'module', specifier: kernels, exportName: 'slowDouble' }, args: [21], deps: [] },
-          { key: 'b', fn: { kind: 'source', source: '(a) => a + 1', scope: {} }, args: [{ $ref: 'a' }], deps: ['a'] },
-        ]));
+      port1.postMessage(
+        packCompute([
+          {
+            key: 'a',
+            fn: { kind: 'module', specifier: kernels, exportName: 'slowDouble' },
+            args: [21],
+            deps: [],
+          },
+          {
+            key: 'b',
+            fn: { kind: 'source', source: '(a) => a + 1', scope: {} },
+            args: [{ $ref: 'a' }],
+            deps: ['a'],
+          },
+        ]),
+      );
       port1.postMessage({ op: 'gather', id: 3, keys: ['a', 'b', 'x'], release: false });
       port1.postMessage({ op: 'close' });
 
       expect(await box.next()).toEqual({ op: 'finished', keys: ['a', 'b'], nbytes: [8, 8] });
-      expect(await box.next()).toEqual({ op: 'gathered', id: 3, keys: ['a', 'b'], values: [42, 43], missing: ['x'] });
+      expect(await box.next()).toEqual({
+        op: 'gathered',
+        id: 3,
+        keys: ['a', 'b'],
+        values: [42, 43],
+        missing: ['x'],
+      });
       await done;
       expect(logs).toHaveLength(3);
-      expect(logs[0]).toMatch(/^dask-ts worker w-test: ignored a message: Malformed message from scheduler: fns\.0\.scope/);
+      expect(logs[0]).toMatch(
+        /^dask-ts worker w-test: ignored a message: Malformed message from scheduler: fns\.0\.scope/,
+      );
       expect(logs[1]).toMatch(/Malformed message from scheduler: op: /);
       expect(logs[1]).toContain('launch-rockets');
       expect(logs[2]).toContain('Received: "garbage"');
@@ -71,7 +100,10 @@ describe('runWorker', () => {
   it('stops when the channel closes', async () => {
     const { port1, port2 } = new MessageChannel();
     const box = inbox(port1);
-    const done = runWorker(messagePortTransport<FromWorker>(port2), { name: 'w-close', log: () => undefined });
+    const done = runWorker(messagePortTransport<FromWorker>(port2), {
+      name: 'w-close',
+      log: () => undefined,
+    });
     expect((await box.next()).op).toBe('hello');
     port1.close();
     await expect(done).resolves.toBeUndefined();

@@ -35,11 +35,13 @@ export interface RunWorkerOptions {
  * import { parentPort } from 'node:worker_threads';
  * await runWorker(messagePortTransport(parentPort!), { name: 'thread-0' });
  */
-export function runWorker(transport: Transport<FromWorker>, options: RunWorkerOptions): Promise<void> {
+export function runWorker(
+  transport: Transport<FromWorker>,
+  options: RunWorkerOptions,
+): Promise<void> {
   const { name } = options;
   const state = options.state ?? new WorkerState();
-  const log =
-    options.log ?? ((line: string): void => void process.stderr.write(`${line}\n`));
+  const log = options.log ?? ((line: string): void => void process.stderr.write(`${line}\n`));
   let stopped = false;
   let stopping = false;
   let outstanding = 0;

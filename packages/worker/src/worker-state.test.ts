@@ -15,14 +15,23 @@ const fixtures = new URL('../test/fixtures/', import.meta.url);
 const kernels = new URL('kernels.mjs', fixtures).href;
 const builtinsModule = new URL('builtins.mjs', fixtures).href;
 
-const src = (source: string, scope: Record<string, unknown> = {}, name?: string): PortableFunctionRef =>
+const src = (
+  source: string,
+  scope: Record<string, unknown> = {},
+  name?: string,
+): PortableFunctionRef =>
   name === undefined ? { kind: 'source', source, scope } : { kind: 'source', source, scope, name };
 const mod = (exportName: string, specifier = kernels): PortableFunctionRef => ({
   kind: 'module',
   specifier,
   exportName,
 });
-const t = (key: string, fn: PortableFunctionRef, args: unknown[], deps: string[] = []): WireTask => ({
+const t = (
+  key: string,
+  fn: PortableFunctionRef,
+  args: unknown[],
+  deps: string[] = [],
+): WireTask => ({
   key,
   fn,
   args,
@@ -30,7 +39,10 @@ const t = (key: string, fn: PortableFunctionRef, args: unknown[], deps: string[]
 });
 const messages = (out: readonly Outgoing[]): FromWorker[] => out.map((o) => o.message);
 
-function erredOf(out: readonly Outgoing[], key: string): { name: string; message: string; stack?: string } {
+function erredOf(
+  out: readonly Outgoing[],
+  key: string,
+): { name: string; message: string; stack?: string } {
   const m = messages(out).find((x) => x.op === 'erred' && x.key === key);
   if (m === undefined || m.op !== 'erred') throw new Error(`no erred message for ${key}`);
   return m.error;
@@ -40,11 +52,18 @@ describe('WorkerState compute', () => {
   it('runs a synchronous batch in order and reports one finished message', () => {
     const state = new WorkerState();
     state.handle({ op: 'put', keys: ['x'], values: [20] });
-    const h = state.handle(packCompute([
+    const h = state.handle(
+      packCompute([
         t('y', src('(x) => x + 1'), [{ $ref: 'x' }], ['x']),
         t('z', src('(a, b) => a * b'), [{ $ref: 'y' }, { $ref: 'x' }], ['y', 'x']),
-        t('s', src('(o) => o.a + o.b.length'), [{ a: { $ref: 'z' }, b: ['p', { $ref: 'x' }] }], ['z', 'x']),
-      ]));
+        t(
+          's',
+          src('(o) => o.a + o.b.length'),
+          [{ a: { $ref: 'z' }, b: ['p', { $ref: 'x' }] }],
+          ['z', 'x'],
+        ),
+      ]),
+    );
     expect(h.later).toBeUndefined();
     expect(messages(h.now)).toEqual([{ op: 'finished', keys: ['y', 'z', 's'], nbytes: [8, 8, 8] }]);
     expect(state.get('y')).toBe(21);
@@ -56,36 +75,66 @@ describe('WorkerState compute', () => {
     const state = new WorkerState();
     state.handle({ op: 'put', keys: ['x'], values: [3] });
     const inc = src('(v) => v + 1');
-    const h = state.handle(packCompute([
-        t('y', src('(a, b) => [a, b]'), [{ $call: inc, args: [{ $call: inc, args: [{ $ref: 'x' }] }] }, { $literal: { $ref: 'kept' } }], ['x']),
-      ]));
-    expect(messages(h.now)).toEqual([{ op: 'finished', keys: ['y'], nbytes: [expect.any(Number)] }]);
+    const h = state.handle(
+      packCompute([
+        t(
+          'y',
+          src('(a, b) => [a, b]'),
+          [
+            { $call: inc, args: [{ $call: inc, args: [{ $ref: 'x' }] }] },
+            { $literal: { $ref: 'kept' } },
+          ],
+          ['x'],
+        ),
+      ]),
+    );
+    expect(messages(h.now)).toEqual([
+      { op: 'finished', keys: ['y'], nbytes: [expect.any(Number)] },
+    ]);
     expect(state.get('y')).toEqual([5, { $ref: 'kept' }]);
   });
 
   it('rebuilds source functions with their scope, once per (source, scope)', () => {
     const state = new WorkerState();
     state.handle({ op: 'put', keys: ['x'], values: [2] });
-    const h = state.handle(packCompute([
-        t('a', src('(x) => x * factor + offset.n', { factor: 10, offset: { n: 1 } }), [{ $ref: 'x' }]),
-        t('b', src('(x) => x * factor + offset.n', { factor: 100, offset: { n: 1 } }), [{ $ref: 'x' }]),
-        t('c', src('(x) => x * factor + offset.n', { factor: 10, offset: { n: 1 } }), [{ $ref: 'x' }]),
+    const h = state.handle(
+      packCompute([
+        t('a', src('(x) => x * factor + offset.n', { factor: 10, offset: { n: 1 } }), [
+          { $ref: 'x' },
+        ]),
+        t('b', src('(x) => x * factor + offset.n', { factor: 100, offset: { n: 1 } }), [
+          { $ref: 'x' },
+        ]),
+        t('c', src('(x) => x * factor + offset.n', { factor: 10, offset: { n: 1 } }), [
+          { $ref: 'x' },
+        ]),
         t('d', src('(x) => m.get(x)', { m: new Map([[2, 'two']]) }), [{ $ref: 'x' }]),
         t('e', src('(x) => m.get(x)', { m: new Map([[2, 'deux']]) }), [{ $ref: 'x' }]),
-      ]));
+      ]),
+    );
     expect(messages(h.now)[0]).toMatchObject({ op: 'finished', keys: ['a', 'b', 'c', 'd', 'e'] });
-    expect(['a', 'b', 'c', 'd', 'e'].map((k) => state.get(k))).toEqual([21, 201, 21, 'two', 'deux']);
+    expect(['a', 'b', 'c', 'd', 'e'].map((k) => state.get(k))).toEqual([
+      21,
+      201,
+      21,
+      'two',
+      'deux',
+    ]);
   });
 
   it('imports module refs once and calls their exports', async () => {
     const state = new WorkerState();
     state.handle({ op: 'put', keys: ['x', 'xs'], values: [1, [1, 2, 3]] });
-    const h = state.handle(packCompute([
+    const h = state.handle(
+      packCompute([
         t('y', mod('add'), [{ $ref: 'x' }, 41], ['x']),
         t('s', mod('sumArray'), [{ $ref: 'xs' }], ['xs']),
-      ]));
+      ]),
+    );
     expect(h.now).toEqual([]);
-    expect(messages(await h.later!)).toEqual([{ op: 'finished', keys: ['y', 's'], nbytes: [8, 8] }]);
+    expect(messages(await h.later!)).toEqual([
+      { op: 'finished', keys: ['y', 's'], nbytes: [8, 8] },
+    ]);
     expect(state.get('y')).toBe(42);
     expect(state.get('s')).toBe(6);
     // Now cached: the next batch is synchronous.
@@ -97,10 +146,17 @@ describe('WorkerState compute', () => {
   it('resolves builtins, importing the module that registers them', async () => {
     const state = new WorkerState();
     registerBuiltin('test.square', (x: number) => x * x);
-    const out = await state.handleAll(packCompute([
+    const out = await state.handleAll(
+      packCompute([
         t('a', { kind: 'builtin', name: 'test.square' }, [7]),
-        t('b', { kind: 'builtin', name: 'test.triple', module: builtinsModule }, [{ $ref: 'a' }], ['a']),
-      ]));
+        t(
+          'b',
+          { kind: 'builtin', name: 'test.triple', module: builtinsModule },
+          [{ $ref: 'a' }],
+          ['a'],
+        ),
+      ]),
+    );
     // The sync prefix is reported at once, the rest after the import.
     expect(messages(out)).toEqual([
       { op: 'finished', keys: ['a'], nbytes: [8] },
@@ -111,17 +167,28 @@ describe('WorkerState compute', () => {
 
   it('awaits tasks that return promises, keeping the batch order', async () => {
     const state = new WorkerState();
-    const out = await state.handleAll(packCompute([
+    const out = await state.handleAll(
+      packCompute([
         t('a', src('() => 1'), []),
-        t('b', src('async (a) => { await new Promise((r) => setTimeout(r, 5)); return a + 1; }'), [{ $ref: 'a' }], ['a']),
+        t(
+          'b',
+          src('async (a) => { await new Promise((r) => setTimeout(r, 5)); return a + 1; }'),
+          [{ $ref: 'a' }],
+          ['a'],
+        ),
         t('c', src('(b) => b * 10'), [{ $ref: 'b' }], ['b']),
         t('d', src('(c) => Promise.reject(new TypeError("no " + c))'), [{ $ref: 'c' }], ['c']),
         t('e', src('(c) => c + 1'), [{ $ref: 'c' }], ['c']),
-      ]));
+      ]),
+    );
     expect(messages(out)).toEqual([
       { op: 'finished', keys: ['a'], nbytes: [8] },
       { op: 'finished', keys: ['b', 'c', 'e'], nbytes: [8, 8, 8] },
-      { op: 'erred', key: 'd', error: expect.objectContaining({ name: 'TypeError', message: 'no 20' }) },
+      {
+        op: 'erred',
+        key: 'd',
+        error: expect.objectContaining({ name: 'TypeError', message: 'no 20' }),
+      },
     ]);
     expect(state.get('e')).toBe(21);
   });
@@ -130,12 +197,14 @@ describe('WorkerState compute', () => {
     const state = new WorkerState();
     const counter = { n: 0 };
     registerBuiltin('test.count', () => ++counter.n);
-    const out = await state.handleAll(packCompute([
+    const out = await state.handleAll(
+      packCompute([
         t('y', src('(a, b) => [a, b]'), [
           { $call: { kind: 'builtin', name: 'test.count' }, args: [] },
           { $call: src('async (x) => x * 2'), args: [21] },
         ]),
-      ]));
+      ]),
+    );
     expect(messages(out)).toEqual([{ op: 'finished', keys: ['y'], nbytes: [expect.any(Number)] }]);
     expect(state.get('y')).toEqual([1, 42]);
     expect(counter.n).toBe(1);
@@ -156,7 +225,9 @@ describe('WorkerState compute', () => {
 describe('WorkerState failures', () => {
   it('names the task and the missing dependency', () => {
     const state = new WorkerState();
-    const h = state.handle(packCompute([t('y', src('(x) => x + 1'), [{ $ref: 'nowhere' }], ['nowhere'])]));
+    const h = state.handle(
+      packCompute([t('y', src('(x) => x + 1'), [{ $ref: 'nowhere' }], ['nowhere'])]),
+    );
     const e = erredOf(h.now, 'y');
     expect(e.name).toBe('GraphError');
     expect(e.message).toBe(
@@ -166,18 +237,25 @@ describe('WorkerState failures', () => {
 
   it('holds undefined results as real values', () => {
     const state = new WorkerState();
-    const h = state.handle(packCompute([t('u', src('() => undefined'), []), t('v', src('(u) => u === undefined'), [{ $ref: 'u' }])]));
+    const h = state.handle(
+      packCompute([
+        t('u', src('() => undefined'), []),
+        t('v', src('(u) => u === undefined'), [{ $ref: 'u' }]),
+      ]),
+    );
     expect(messages(h.now)).toEqual([{ op: 'finished', keys: ['u', 'v'], nbytes: [4, 4] }]);
     expect(state.get('v')).toBe(true);
   });
 
   it('keeps a failing task name, message and stack (with the user frame), and tells its dependents', async () => {
     const state = new WorkerState();
-    const out = await state.handleAll(packCompute([
+    const out = await state.handleAll(
+      packCompute([
         t('ok', src('() => 1'), []),
         t('bad', mod('explodeInKernel'), [7]),
         t('after', src('(b) => b'), [{ $ref: 'bad' }], ['bad']),
-      ]));
+      ]),
+    );
     const e = erredOf(out, 'bad');
     expect(e.name).toBe('RangeError');
     expect(e.message).toBe('kernel refused 7');
@@ -193,58 +271,86 @@ describe('WorkerState failures', () => {
   it('reports a non-Error throw', () => {
     const state = new WorkerState();
     const h = state.handle(packCompute([t('x', src('() => { throw 42; }'), [])]));
-    expect(erredOf(h.now, 'x')).toEqual({ name: 'NonErrorThrown', message: 'A task threw a non-Error value: 42' });
+    expect(erredOf(h.now, 'x')).toEqual({
+      name: 'NonErrorThrown',
+      message: 'A task threw a non-Error value: 42',
+    });
   });
 
   it('names the specifier and the export when a module or export is missing', async () => {
     const state = new WorkerState();
     const missingModule = new URL('does-not-exist.mjs', fixtures).href;
-    const out = await state.handleAll(packCompute([
+    const out = await state.handleAll(
+      packCompute([
         t('a', mod('nope'), []),
         t('b', mod('notAFunction'), []),
         t('c', mod('f', missingModule), []),
         t('d', mod('g', missingModule), []),
-      ]));
-    expect(erredOf(out, 'a').message).toBe(`Module '${kernels}' has no function export 'nope' (no such export)`);
-    expect(erredOf(out, 'b').message).toBe(`Module '${kernels}' has no function export 'notAFunction' (it is a number)`);
-    expect(erredOf(out, 'c').message).toContain(`Cannot load function 'f' from module '${missingModule}'`);
-    expect(erredOf(out, 'd').message).toContain(`Cannot load function 'g' from module '${missingModule}'`);
+      ]),
+    );
+    expect(erredOf(out, 'a').message).toBe(
+      `Module '${kernels}' has no function export 'nope' (no such export)`,
+    );
+    expect(erredOf(out, 'b').message).toBe(
+      `Module '${kernels}' has no function export 'notAFunction' (it is a number)`,
+    );
+    expect(erredOf(out, 'c').message).toContain(
+      `Cannot load function 'f' from module '${missingModule}'`,
+    );
+    expect(erredOf(out, 'd').message).toContain(
+      `Cannot load function 'g' from module '${missingModule}'`,
+    );
   });
 
   it('names the builtin (and its module) when it cannot be found', async () => {
     const state = new WorkerState();
     const empty = new URL('kernels.mjs', fixtures).href;
     const gone = new URL('gone.mjs', fixtures).href;
-    const out = await state.handleAll(packCompute([
+    const out = await state.handleAll(
+      packCompute([
         t('a', { kind: 'builtin', name: 'test.unknown' }, []),
         t('b', { kind: 'builtin', name: 'test.unknown', module: empty }, []),
         t('c', { kind: 'builtin', name: 'test.unknown', module: gone }, []),
-      ]));
+      ]),
+    );
     expect(erredOf(out, 'a').message).toBe(
       "Builtin 'test.unknown' is not registered in this worker, and its reference names no module that registers it",
     );
     expect(erredOf(out, 'b').message).toBe(
       `Builtin 'test.unknown' is not registered, even after importing its module '${empty}'`,
     );
-    expect(erredOf(out, 'c').message).toContain(`Cannot load builtin 'test.unknown': importing its module '${gone}' failed`);
+    expect(erredOf(out, 'c').message).toContain(
+      `Cannot load builtin 'test.unknown': importing its module '${gone}' failed`,
+    );
   });
 
   it('names a source function that does not parse or is not a function', () => {
     const state = new WorkerState();
-    const h = state.handle(packCompute([
+    const h = state.handle(
+      packCompute([
         t('a', src('(x) => x +', {}, 'brokenLambda'), [1]),
         t('b', src('42', {}, 'notFn'), []),
-      ]));
+      ]),
+    );
     expect(erredOf(h.now, 'a')).toMatchObject({
       name: 'FunctionRefError',
-      message: expect.stringMatching(/^Cannot rebuild source function 'brokenLambda' in the worker: SyntaxError: /),
+      message: expect.stringMatching(
+        /^Cannot rebuild source function 'brokenLambda' in the worker: SyntaxError: /,
+      ),
     });
-    expect(erredOf(h.now, 'b').message).toBe("Source function 'notFn' does not evaluate to a function (got number)");
+    expect(erredOf(h.now, 'b').message).toBe(
+      "Source function 'notFn' does not evaluate to a function (got number)",
+    );
   });
 
   it('refuses local refs inside inline calls, saying they never cross threads', () => {
     const state = new WorkerState();
-    const local = { kind: 'local', name: 'myClosure', fn: () => 1, problem: "it uses the outer variable 'k'" };
+    const local = {
+      kind: 'local',
+      name: 'myClosure',
+      fn: () => 1,
+      problem: "it uses the outer variable 'k'",
+    };
     const h = state.handle(packCompute([t('a', src('(x) => x'), [{ $call: local, args: [] }])]));
     expect(erredOf(h.now, 'a').message).toBe(
       "Function 'myClosure' is a local closure and cannot run in a worker: local functions never cross threads or processes (it uses the outer variable 'k'). Use a module reference, or a source reference with its outer values in 'scope'.",
@@ -274,14 +380,21 @@ describe('WorkerState data', () => {
     expect(state.has('e')).toBe(false);
     const h = state.handle({ op: 'gather', id: 7, keys: ['a', 'e', 'zz'], release: false });
     expect(h.now).toEqual([
-      { message: { op: 'gathered', id: 7, keys: ['a'], values: [{ n: 1 }], missing: ['e', 'zz'] }, transfer: [] },
+      {
+        message: { op: 'gathered', id: 7, keys: ['a'], values: [{ n: 1 }], missing: ['e', 'zz'] },
+        transfer: [],
+      },
     ]);
     expect(state.has('a')).toBe(true);
   });
 
   it('gathers with release by transferring typed-array buffers, not copying them', async () => {
     const state = new WorkerState();
-    state.handle(packCompute([t('f', src('(n) => Float64Array.from({ length: n }, (_, i) => i * 0.5)'), [1000])]));
+    state.handle(
+      packCompute([
+        t('f', src('(n) => Float64Array.from({ length: n }, (_, i) => i * 0.5)'), [1000]),
+      ]),
+    );
     const original = state.get('f') as Float64Array;
     const [g] = state.handle({ op: 'gather', id: 1, keys: ['f'], release: true }).now;
     expect(g!.transfer).toEqual([original.buffer]);
@@ -306,11 +419,13 @@ describe('WorkerState data', () => {
 
   it('copies instead of transferring a buffer that a held value still uses', () => {
     const state = new WorkerState();
-    state.handle(packCompute([
+    state.handle(
+      packCompute([
         t('f', src('() => new Float32Array(8)'), []),
         t('view', src('(f) => ({ head: f.subarray(0, 2) })'), [{ $ref: 'f' }]),
         t('own', src('() => new Uint8Array(4)'), []),
-      ]));
+      ]),
+    );
     const [g] = state.handle({ op: 'gather', id: 2, keys: ['f', 'own'], release: true }).now;
     expect(g!.transfer).toEqual([(g!.message as { values: Uint8Array[] }).values[1]!.buffer]);
     expect(state.has('view')).toBe(true);

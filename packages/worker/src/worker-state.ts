@@ -170,7 +170,11 @@ export class WorkerState {
     }
     if (this.tail !== undefined) {
       const run = (): Promise<readonly Outgoing[]> => settle(this.handleNow(message));
-      return { now: [], later: this.track(this.tail.then(run, run)), closed: message.op === 'close' };
+      return {
+        now: [],
+        later: this.track(this.tail.then(run, run)),
+        closed: message.op === 'close',
+      };
     }
     const handled = this.handleNow(message);
     if (handled.later === undefined) return handled;
@@ -209,7 +213,11 @@ export class WorkerState {
         for (const key of message.keys) this.data.delete(key);
         return NOTHING;
       case 'gather':
-        return { now: [this.gather(message.id, message.keys, message.release)], later: undefined, closed: false };
+        return {
+          now: [this.gather(message.id, message.keys, message.release)],
+          later: undefined,
+          closed: false,
+        };
       case 'close':
         this.isClosed = true;
         return { now: [], later: undefined, closed: true };

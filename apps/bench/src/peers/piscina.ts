@@ -28,7 +28,8 @@ export async function runPiscina(options: {
       const pending: Promise<number>[] = new Array<Promise<number>>(n);
       for (let i = 0; i < n; i++) pending[i] = pool.run(i);
       const results = await Promise.all(pending);
-      if (results[n - 1] !== n - 1) throw new Error(`piscina returned ${results[n - 1]} for task ${n - 1}`);
+      if (results[n - 1] !== n - 1)
+        throw new Error(`piscina returned ${results[n - 1]} for task ${n - 1}`);
     };
     await runAll(Math.min(options.tasks, 2_000)); // warm-up: threads started, code compiled
     return await bestOf(options.reps, () => runAll(options.tasks));

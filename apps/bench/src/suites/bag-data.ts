@@ -28,12 +28,15 @@ async function writeLines(path: string, next: () => string | undefined): Promise
   for (let line = next(); line !== undefined; line = next()) {
     buf.push(line);
     if (buf.length >= 4096) {
-      if (!out.write(buf.join('\n') + '\n')) await new Promise<void>((r) => out.once('drain', () => r()));
+      if (!out.write(buf.join('\n') + '\n'))
+        await new Promise<void>((r) => out.once('drain', () => r()));
       buf = [];
     }
   }
   if (buf.length > 0) out.write(buf.join('\n') + '\n');
-  await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+  await new Promise<void>((resolve, reject) =>
+    out.end((err?: Error | null) => (err ? reject(err) : resolve())),
+  );
   renameSync(tmp, path);
   return path;
 }
@@ -43,7 +46,10 @@ async function writeLines(path: string, next: () => string | undefined): Promise
  */
 export function wordsFile(mib: number): Promise<string> {
   const r = rng(42);
-  const vocab = Array.from({ length: 5000 }, (_, i) => `w${i.toString(36)}${'xyz'.slice(0, i % 4)}`);
+  const vocab = Array.from(
+    { length: 5000 },
+    (_, i) => `w${i.toString(36)}${'xyz'.slice(0, i % 4)}`,
+  );
   let bytes = 0;
   const target = mib * 1024 * 1024;
   return writeLines(join(tmpdir(), `dask-ts-bench-words-${mib}MiB.txt`), () => {
@@ -66,7 +72,12 @@ export function recordsFile(n: number): Promise<string> {
   let i = 0;
   return writeLines(join(tmpdir(), `dask-ts-bench-records-${n}.jsonl`), () => {
     if (i >= n) return undefined;
-    const rec = { id: i++, user: `u${Math.floor(r() * 1000)}`, amount: Math.floor(r() * 100), tags: r() < 0.3 ? ['a', 'b'] : [] };
+    const rec = {
+      id: i++,
+      user: `u${Math.floor(r() * 1000)}`,
+      amount: Math.floor(r() * 100),
+      tags: r() < 0.3 ? ['a', 'b'] : [],
+    };
     return JSON.stringify(rec);
   });
 }
@@ -98,7 +109,10 @@ export function fileMiB(path: string): number {
  * @example
  * const { best, cpu } = await bestWithCpu(3, () => bag.compute());
  */
-export async function bestWithCpu(reps: number, fn: () => unknown): Promise<{ best: number; cpu: number }> {
+export async function bestWithCpu(
+  reps: number,
+  fn: () => unknown,
+): Promise<{ best: number; cpu: number }> {
   let best = Infinity;
   let cpu = 0;
   for (let i = 0; i < reps; i++) {
@@ -130,8 +144,24 @@ const SCRIPT = fileURLToPath(new URL('../../python/bag_bench.py', import.meta.ur
 /**
  * Runs a bag workload on dask.bag with the processes scheduler. @example await runDaskBag('json', p, 64 << 20, 2, 3)
  */
-export function runDaskBag(mode: 'wordfreq' | 'json', path: string, blocksize: number, workers: number, reps: number): Promise<DaskBagResult> {
-  return runJson<DaskBagResult>(PYTHON, [SCRIPT, mode, path, '--blocksize', String(blocksize), '--workers', String(workers), '--reps', String(reps)]);
+export function runDaskBag(
+  mode: 'wordfreq' | 'json',
+  path: string,
+  blocksize: number,
+  workers: number,
+  reps: number,
+): Promise<DaskBagResult> {
+  return runJson<DaskBagResult>(PYTHON, [
+    SCRIPT,
+    mode,
+    path,
+    '--blocksize',
+    String(blocksize),
+    '--workers',
+    String(workers),
+    '--reps',
+    String(reps),
+  ]);
 }
 
 /**
@@ -141,8 +171,16 @@ export function runDaskBag(mode: 'wordfreq' | 'json', path: string, blocksize: n
  * @example
  * const startMs = await warmThreads(threads, 2);
  */
-export async function warmThreads(threads: ReturnType<typeof createThreadsScheduler>, workers: number): Promise<number> {
-  const probe = fromSequence(Array.from({ length: 64 }, (_, i) => i), { npartitions: 4 * workers }).map((x) => x + 1).sum();
+export async function warmThreads(
+  threads: ReturnType<typeof createThreadsScheduler>,
+  workers: number,
+): Promise<number> {
+  const probe = fromSequence(
+    Array.from({ length: 64 }, (_, i) => i),
+    { npartitions: 4 * workers },
+  )
+    .map((x) => x + 1)
+    .sum();
   return timeMs(async () => {
     for (let i = 0; i < 200; i++) {
       await probe.compute({ scheduler: threads });

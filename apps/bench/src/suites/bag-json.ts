@@ -10,7 +10,15 @@ import { readJson } from '@dask-ts/bag';
 import { createThreadsScheduler } from '@dask-ts/scheduler';
 import { fmt, int, ratio, type Suite, type SuiteResult } from '../harness.js';
 import { DASK_MISSING, daskAvailable } from '../peers/dask.js';
-import { BLOCKS, bestWithCpu, blockBytes, fileMiB, recordsFile, runDaskBag, warmThreads } from './bag-data.js';
+import {
+  BLOCKS,
+  bestWithCpu,
+  blockBytes,
+  fileMiB,
+  recordsFile,
+  runDaskBag,
+  warmThreads,
+} from './bag-data.js';
 
 interface Rec {
   readonly id: number;
@@ -42,7 +50,8 @@ export const bagJson: Suite = {
     const path = await recordsFile(n);
     const blocksize = blockBytes(path);
     const check = (got: [number, number], who: string, want: [number, number]) => {
-      if (got[0] !== want[0] || got[1] !== want[1]) throw new Error(`${who} found ${got.join('/')}, expected ${want.join('/')}`);
+      if (got[0] !== want[0] || got[1] !== want[1])
+        throw new Error(`${who} found ${got.join('/')}, expected ${want.join('/')}`);
     };
     let expected: [number, number] = [0, 0];
     const base = await bestWithCpu(reps, async () => {
@@ -56,7 +65,11 @@ export const bagJson: Suite = {
         starts.push(`${workers}: ${fmt(await warmThreads(threads, workers))} ms`);
         const bag = readJson<Rec>(path, { blocksize })
           .filter((r) => r.amount > 50)
-          .foldby('user', (acc: number, r) => acc + r.amount, { initial: 0, combine: (a, b) => a + b, combineInitial: 0 });
+          .foldby('user', (acc: number, r) => acc + r.amount, {
+            initial: 0,
+            combine: (a, b) => a + b,
+            combineInitial: 0,
+          });
         const r = await bestWithCpu(reps, async () => {
           const pairs = await bag.compute({ scheduler: threads });
           check([pairs.length, pairs.reduce((a, p) => a + p[1], 0)], 'dask-ts', expected);
@@ -67,7 +80,14 @@ export const bagJson: Suite = {
       }
     }
     const two = ours[1]!.best;
-    const row = (name: string, ms: number, cpu: number): string[] => [name, int(n), fmt(ms), fmt(cpu), fmt(n / ms / 1000), ratio(ms, two)];
+    const row = (name: string, ms: number, cpu: number): string[] => [
+      name,
+      int(n),
+      fmt(ms),
+      fmt(cpu),
+      fmt(n / ms / 1000),
+      ratio(ms, two),
+    ];
     const rows: string[][] = [
       row('Node single thread (readline + JSON.parse + Map)', base.best, base.cpu),
       row('dask-ts bag, threads (1 worker)', ours[0]!.best, ours[0]!.cpu),
@@ -81,14 +101,23 @@ export const bagJson: Suite = {
       const d = await runDaskBag('json', path, blocksize, 2, reps);
       check(d.result, 'dask.bag', expected);
       rows.push(row(`dask.bag ${d.dask} processes (2 workers)`, d.best_ms, d.cpu_ms));
-      notes.push("dask.bag's time includes starting its process pool, as every dask compute on the processes scheduler does");
+      notes.push(
+        "dask.bag's time includes starting its process pool, as every dask compute on the processes scheduler does",
+      );
     } else {
       notes.push(DASK_MISSING);
     }
     return {
       suite: 'bag-json',
       title: 'JSON lines: parse, filter, foldby',
-      headers: ['implementation', 'records', 'best ms', 'CPU ms', 'M records/s', 'time ÷ dask-ts 2 workers'],
+      headers: [
+        'implementation',
+        'records',
+        'best ms',
+        'CPU ms',
+        'M records/s',
+        'time ÷ dask-ts 2 workers',
+      ],
       rows,
       notes,
     };

@@ -11,7 +11,15 @@ import { readText } from '@dask-ts/bag';
 import { createThreadsScheduler } from '@dask-ts/scheduler';
 import { fmt, ratio, type Suite, type SuiteResult } from '../harness.js';
 import { DASK_MISSING, daskAvailable } from '../peers/dask.js';
-import { BLOCKS, bestWithCpu, blockBytes, fileMiB, runDaskBag, warmThreads, wordsFile } from './bag-data.js';
+import {
+  BLOCKS,
+  bestWithCpu,
+  blockBytes,
+  fileMiB,
+  runDaskBag,
+  warmThreads,
+  wordsFile,
+} from './bag-data.js';
 
 async function nodeBaseline(path: string): Promise<[number, number]> {
   const counts = new Map<string, number>();
@@ -35,13 +43,20 @@ export const bagWordfreq: Suite = {
     const size = fileMiB(path);
     const blocksize = blockBytes(path);
     const check = (got: [number, number], who: string, want: [number, number]) => {
-      if (got[0] !== want[0] || got[1] !== want[1]) throw new Error(`${who} found ${got.join('/')} words, expected ${want.join('/')}`);
+      if (got[0] !== want[0] || got[1] !== want[1])
+        throw new Error(`${who} found ${got.join('/')} words, expected ${want.join('/')}`);
     };
     let expected: [number, number] = [0, 0];
     const base = await bestWithCpu(reps, async () => {
       expected = await nodeBaseline(path);
     });
-    const row = (name: string, ms: number, cpu: number): string[] => [name, fmt(ms), fmt(cpu), fmt(size / (ms / 1000)), ratio(base.best, ms)];
+    const row = (name: string, ms: number, cpu: number): string[] => [
+      name,
+      fmt(ms),
+      fmt(cpu),
+      fmt(size / (ms / 1000)),
+      ratio(base.best, ms),
+    ];
     const rows: string[][] = [row('Node single thread (readline + Map)', base.best, base.cpu)];
     const ours: number[] = [];
     const starts: string[] = [];
@@ -59,7 +74,9 @@ export const bagWordfreq: Suite = {
           check([pairs.length, pairs.reduce((a, p) => a + p[1], 0)], 'dask-ts', expected);
         });
         ours.push(best);
-        rows.push(row(`dask-ts bag, threads (${workers} worker${workers > 1 ? 's' : ''})`, best, cpu));
+        rows.push(
+          row(`dask-ts bag, threads (${workers} worker${workers > 1 ? 's' : ''})`, best, cpu),
+        );
       } finally {
         await threads.close?.();
       }
@@ -72,7 +89,9 @@ export const bagWordfreq: Suite = {
       const d = await runDaskBag('wordfreq', path, blocksize, 2, reps);
       check(d.result, 'dask.bag', expected);
       rows.push(row(`dask.bag ${d.dask} processes (2 workers)`, d.best_ms, d.cpu_ms));
-      notes.push(`dask-ts (2 workers) vs dask.bag: ${ratio(d.best_ms, ours[1]!)} faster (dask.bag's time includes starting its process pool, as every dask compute on the processes scheduler does)`);
+      notes.push(
+        `dask-ts (2 workers) vs dask.bag: ${ratio(d.best_ms, ours[1]!)} faster (dask.bag's time includes starting its process pool, as every dask compute on the processes scheduler does)`,
+      );
     } else {
       notes.push(DASK_MISSING);
     }

@@ -39,7 +39,9 @@ function drive(graph: Graph, root: string, onSubmitted?: () => void): number {
   for (let w = 0; w < workers; w++) setup.push({ type: 'add-worker', worker: `w${w}`, slots });
   core.handle(setup);
   let t0 = process.hrtime.bigint();
-  let commands: readonly CoreCommand[] = core.handle([{ type: 'submit', id: 'c0', graph, wanted: [root] }]);
+  let commands: readonly CoreCommand[] = core.handle([
+    { type: 'submit', id: 'c0', graph, wanted: [root] },
+  ]);
   if (onSubmitted) {
     const paused = process.hrtime.bigint();
     onSubmitted();
@@ -79,8 +81,10 @@ function drive(graph: Graph, root: string, onSubmitted?: () => void): number {
     rounds++;
   }
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  if (!done) throw new Error(`core bench: the compute did not finish (stopped after ${rounds} rounds)`);
-  if (completed !== graph.size) throw new Error(`core bench: ran ${completed} tasks, expected ${graph.size}`);
+  if (!done)
+    throw new Error(`core bench: the compute did not finish (stopped after ${rounds} rounds)`);
+  if (completed !== graph.size)
+    throw new Error(`core bench: ran ${completed} tasks, expected ${graph.size}`);
   return ms;
 }
 

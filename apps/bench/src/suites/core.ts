@@ -16,7 +16,8 @@ interface CoreChildResult {
 /** The `core` suite. @example await core.run({ quick: true }) */
 export const core: Suite = {
   name: 'core',
-  describe: 'SchedulerCore.handle() alone on a 1,000,000-task graph: tasks/s and heap bytes per task',
+  describe:
+    'SchedulerCore.handle() alone on a 1,000,000-task graph: tasks/s and heap bytes per task',
   async run({ quick }): Promise<SuiteResult> {
     const leaves = quick ? 50_000 : 500_000;
     const reps = quick ? 2 : 3;
@@ -28,7 +29,15 @@ export const core: Suite = {
     return {
       suite: 'core',
       title: 'scheduling core alone (tasks per second, heap per task)',
-      headers: ['implementation', 'tasks', 'best ms', 'tasks/s', 'µs/task', 'core B/task', 'graph B/task'],
+      headers: [
+        'implementation',
+        'tasks',
+        'best ms',
+        'tasks/s',
+        'µs/task',
+        'core B/task',
+        'graph B/task',
+      ],
       rows: [
         [
           'dask-ts SchedulerCore',
@@ -42,8 +51,8 @@ export const core: Suite = {
       ],
       notes: [
         `tree reduction over ${leaves.toLocaleString('en-US')} leaves; ${r.workers} workers × ${r.slots} slots; every task finished as soon as assigned; best of ${reps}`,
-        'core B/task = (heapUsed + arrayBuffers) after submit minus before, after forced GCs: the core\'s state; graph B/task = the protocol graph itself',
-        'no peer: Dask\'s scheduler state machine cannot be driven without its runtime',
+        "core B/task = (heapUsed + arrayBuffers) after submit minus before, after forced GCs: the core's state; graph B/task = the protocol graph itself",
+        "no peer: Dask's scheduler state machine cannot be driven without its runtime",
       ],
     };
   },

@@ -50,7 +50,8 @@ sample();
 clearInterval(sampler);
 
 const expected = (leaves * (leaves - 1)) / 2;
-if (result !== expected) throw new Error(`delayed-million computed ${String(result)}, expected ${expected}`);
+if (result !== expected)
+  throw new Error(`delayed-million computed ${String(result)}, expected ${expected}`);
 const maxRss = process.resourceUsage().maxRSS * 1024;
 
 // Where compute's time goes: the same steps compute() takes, timed one by one (after the peak
@@ -70,7 +71,8 @@ const fused = phase('fuse', () => fuse(culled, { keep: [root.key] }).graph);
 const t2 = process.hrtime.bigint();
 const [again] = await getScheduler('sync').get(fused, [root.key]);
 phases.get = Number(process.hrtime.bigint() - t2) / 1e6;
-if (again !== expected) throw new Error(`delayed-million: sync get computed ${String(again)}, expected ${expected}`);
+if (again !== expected)
+  throw new Error(`delayed-million: sync get computed ${String(again)}, expected ${expected}`);
 
 console.log(
   JSON.stringify({

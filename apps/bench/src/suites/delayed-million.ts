@@ -29,7 +29,15 @@ export const delayedMillion: Suite = {
     return {
       suite: 'delayed-million',
       title: 'a million delayed tasks on sync (build, compute, peak memory)',
-      headers: ['implementation', 'tasks', 'build ms', 'compute ms', 'compute µs/task', 'peak heap', 'peak RSS'],
+      headers: [
+        'implementation',
+        'tasks',
+        'build ms',
+        'compute ms',
+        'compute µs/task',
+        'peak heap',
+        'peak RSS',
+      ],
       rows: [
         [
           'dask-ts delayed + sync',

@@ -8,4 +8,11 @@ import { treeSync } from './tree-sync.js';
 import { treeThreads } from './tree-threads.js';
 
 /** Every suite, by name. @example SUITES.map((s) => s.name) */
-export const SUITES: readonly Suite[] = [treeSync, treeThreads, core, delayedMillion, bagWordfreq, bagJson];
+export const SUITES: readonly Suite[] = [
+  treeSync,
+  treeThreads,
+  core,
+  delayedMillion,
+  bagWordfreq,
+  bagJson,
+];

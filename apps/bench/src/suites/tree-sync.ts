@@ -20,14 +20,25 @@ export const treeSync: Suite = {
     const ours = await bestOf(reps, async () => {
       [last] = await sync.get(tree.graph, [tree.root]);
     });
-    if (last !== tree.expected) throw new Error(`dask-ts sync computed ${String(last)}, expected ${tree.expected}`);
+    if (last !== tree.expected)
+      throw new Error(`dask-ts sync computed ${String(last)}, expected ${tree.expected}`);
     const usOurs = (ours.best * 1000) / tree.tasks;
-    const rows: string[][] = [['dask-ts sync', int(tree.tasks), fmt(ours.best), fmt(usOurs), '1.00×']];
-    const notes = [`${leaves.toLocaleString('en-US')} leaves, best of ${reps}; "vs dask-ts" = time / dask-ts time (higher: dask-ts faster)`];
+    const rows: string[][] = [
+      ['dask-ts sync', int(tree.tasks), fmt(ours.best), fmt(usOurs), '1.00×'],
+    ];
+    const notes = [
+      `${leaves.toLocaleString('en-US')} leaves, best of ${reps}; "vs dask-ts" = time / dask-ts time (higher: dask-ts faster)`,
+    ];
     if (daskAvailable()) {
       const d = await runDaskTree({ leaves, scheduler: 'sync', reps });
       const usDask = (d.best_ms * 1000) / d.tasks;
-      rows.push([`Dask ${d.dask} get_sync`, int(d.tasks), fmt(d.best_ms), fmt(usDask), ratio(usDask, usOurs)]);
+      rows.push([
+        `Dask ${d.dask} get_sync`,
+        int(d.tasks),
+        fmt(d.best_ms),
+        fmt(usDask),
+        ratio(usDask, usOurs),
+      ]);
     } else {
       notes.push(DASK_MISSING);
     }

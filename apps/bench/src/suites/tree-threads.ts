@@ -26,23 +26,44 @@ export const treeThreads: Suite = {
       ours = await bestOf(reps, async () => {
         [last] = await threads.get(tree.graph, [tree.root]);
       });
-      if (last !== tree.expected) throw new Error(`dask-ts threads computed ${String(last)}, expected ${tree.expected}`);
+      if (last !== tree.expected)
+        throw new Error(`dask-ts threads computed ${String(last)}, expected ${tree.expected}`);
     } finally {
       await threads.close?.();
     }
     const perSec = (tasks: number, ms: number) => (tasks / ms) * 1000;
     const oursRate = perSec(tree.tasks, ours.best);
-    const rows: string[][] = [[`dask-ts threads (${workers} workers)`, int(tree.tasks), fmt(ours.best), fmt(oursRate), '1.00×']];
+    const rows: string[][] = [
+      [
+        `dask-ts threads (${workers} workers)`,
+        int(tree.tasks),
+        fmt(ours.best),
+        fmt(oursRate),
+        '1.00×',
+      ],
+    ];
     const notes = [
       `${leaves.toLocaleString('en-US')} leaves, best of ${reps}; "dask-ts / peer" = dask-ts tasks/s ÷ peer tasks/s (higher: dask-ts faster)`,
     ];
     const pis = await runPiscina({ tasks: tree.tasks, threads: workers, reps });
     const pisRate = perSec(tree.tasks, pis.best);
-    rows.push([`piscina run() per task (${workers} threads)`, int(tree.tasks), fmt(pis.best), fmt(pisRate), ratio(oursRate, pisRate)]);
+    rows.push([
+      `piscina run() per task (${workers} threads)`,
+      int(tree.tasks),
+      fmt(pis.best),
+      fmt(pisRate),
+      ratio(oursRate, pisRate),
+    ]);
     if (daskAvailable()) {
       const d = await runDaskTree({ leaves, scheduler: 'threads', workers, reps });
       const daskRate = perSec(d.tasks, d.best_ms);
-      rows.push([`Dask ${d.dask} threaded (num_workers=${workers})`, int(d.tasks), fmt(d.best_ms), fmt(daskRate), ratio(oursRate, daskRate)]);
+      rows.push([
+        `Dask ${d.dask} threaded (num_workers=${workers})`,
+        int(d.tasks),
+        fmt(d.best_ms),
+        fmt(daskRate),
+        ratio(oursRate, daskRate),
+      ]);
     } else {
       notes.push(DASK_MISSING);
     }

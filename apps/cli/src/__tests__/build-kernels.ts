@@ -16,7 +16,11 @@ export function ensureKernelsBuilt(): void {
   const out = fileURLToPath(new URL('../../dist/demo/kernels.js', import.meta.url));
   if (existsSync(out) && statSync(out).mtimeMs >= statSync(src).mtimeMs) return;
   const js = ts.transpileModule(readFileSync(src, 'utf8'), {
-    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: true },
+    compilerOptions: {
+      module: ts.ModuleKind.ESNext,
+      target: ts.ScriptTarget.ES2022,
+      verbatimModuleSyntax: true,
+    },
     fileName: src,
   }).outputText;
   mkdirSync(fileURLToPath(new URL('../../dist/demo/', import.meta.url)), { recursive: true });

@@ -4,7 +4,16 @@ import { afterAll, expect, test } from '@jest/globals';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MAX_VALUE, fileName, fileStats, loadText, mergeStats, parseValues, summarize, writeNumbers } from './kernels.js';
+import {
+  MAX_VALUE,
+  fileName,
+  fileStats,
+  loadText,
+  mergeStats,
+  parseValues,
+  summarize,
+  writeNumbers,
+} from './kernels.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dask-ts-kernels-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -34,17 +43,33 @@ test('parseValues, fileStats, mergeStats and summarize agree with plain arithmet
   expect(a).toEqual({ count: 3, sum: 13, min: 1, max: 7 });
   const b = fileStats([10, -2]);
   expect(mergeStats(a, b)).toEqual({ count: 5, sum: 21, min: -2, max: 10 });
-  expect(summarize(mergeStats(a, b))).toEqual({ count: 5, sum: 21, min: -2, max: 10, mean: 21 / 5 });
+  expect(summarize(mergeStats(a, b))).toEqual({
+    count: 5,
+    sum: 21,
+    min: -2,
+    max: 10,
+    mean: 21 / 5,
+  });
   expect(fileStats([])).toEqual({ count: 0, sum: 0, min: Infinity, max: -Infinity });
 });
 
 test('writeNumbers refuses a bad row count, naming it', () => {
-  expect(() => writeNumbers(dir, 0, -1)).toThrow("writeNumbers: rows must be a non-negative integer, got -1");
+  expect(() => writeNumbers(dir, 0, -1)).toThrow(
+    'writeNumbers: rows must be a non-negative integer, got -1',
+  );
 });
 
 test('parseValues refuses malformed text, naming the line', () => {
-  expect(() => parseValues('a,b\n1,2\n')).toThrow("parseValues: expected the header 'id,value', got 'a,b'");
-  expect(() => parseValues('id,value\n0,1\n1,oops\n')).toThrow("parseValues: line 3 is not 'id,value': '1,oops'");
-  expect(() => parseValues('id,value\nnocomma\n')).toThrow("parseValues: line 2 is not 'id,value': 'nocomma'");
-  expect(() => parseValues('id,value\n0,\n')).toThrow("parseValues: line 2 is not 'id,value': '0,'");
+  expect(() => parseValues('a,b\n1,2\n')).toThrow(
+    "parseValues: expected the header 'id,value', got 'a,b'",
+  );
+  expect(() => parseValues('id,value\n0,1\n1,oops\n')).toThrow(
+    "parseValues: line 3 is not 'id,value': '1,oops'",
+  );
+  expect(() => parseValues('id,value\nnocomma\n')).toThrow(
+    "parseValues: line 2 is not 'id,value': 'nocomma'",
+  );
+  expect(() => parseValues('id,value\n0,\n')).toThrow(
+    "parseValues: line 2 is not 'id,value': '0,'",
+  );
 });

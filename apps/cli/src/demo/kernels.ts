@@ -49,7 +49,8 @@ export function fileName(index: number): string {
  * writeNumbers('/tmp/demo', 0, 100); // '/tmp/demo/part-00000.csv'
  */
 export function writeNumbers(dir: string, index: number, rows: number): string {
-  if (!Number.isInteger(rows) || rows < 0) throw new RangeError(`writeNumbers: rows must be a non-negative integer, got ${rows}`);
+  if (!Number.isInteger(rows) || rows < 0)
+    throw new RangeError(`writeNumbers: rows must be a non-negative integer, got ${rows}`);
   let state = (index * 0x9e3779b1 + 0x6d2b79f5) >>> 0;
   const lines = new Array<string>(rows + 1);
   lines[0] = 'id,value';
@@ -85,7 +86,8 @@ export function loadText(path: string): string {
  */
 export function parseValues(text: string): Float64Array {
   const lines = text.split('\n');
-  if (lines[0] !== 'id,value') throw new Error(`parseValues: expected the header 'id,value', got '${lines[0]?.slice(0, 40)}'`);
+  if (lines[0] !== 'id,value')
+    throw new Error(`parseValues: expected the header 'id,value', got '${lines[0]?.slice(0, 40)}'`);
   const out = new Float64Array(lines.length);
   let n = 0;
   for (let i = 1; i < lines.length; i++) {
@@ -94,7 +96,8 @@ export function parseValues(text: string): Float64Array {
     const comma = line.indexOf(',');
     const field = comma < 0 ? '' : line.slice(comma + 1).trim();
     const v = field === '' ? Number.NaN : Number(field);
-    if (!Number.isFinite(v)) throw new Error(`parseValues: line ${i + 1} is not 'id,value': '${line.slice(0, 40)}'`);
+    if (!Number.isFinite(v))
+      throw new Error(`parseValues: line ${i + 1} is not 'id,value': '${line.slice(0, 40)}'`);
     out[n++] = v;
   }
   return out.slice(0, n);
@@ -126,7 +129,12 @@ export function fileStats(values: ArrayLike<number>): Stats {
  * mergeStats({ count: 1, sum: 2, min: 2, max: 2 }, { count: 1, sum: 5, min: 5, max: 5 }); // { count: 2, sum: 7, min: 2, max: 5 }
  */
 export function mergeStats(a: Stats, b: Stats): Stats {
-  return { count: a.count + b.count, sum: a.sum + b.sum, min: Math.min(a.min, b.min), max: Math.max(a.max, b.max) };
+  return {
+    count: a.count + b.count,
+    sum: a.sum + b.sum,
+    min: Math.min(a.min, b.min),
+    max: Math.max(a.max, b.max),
+  };
 }
 
 /**

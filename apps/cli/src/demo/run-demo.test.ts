@@ -75,11 +75,17 @@ test('the temporary directory is removed afterwards', async () => {
 });
 
 test('bad sizes are refused, naming the option', async () => {
-  await expect(runDemo({ scheduler: 'sync', files: 0 })).rejects.toThrow(/demo: files must be an integer between 1 and/);
+  await expect(runDemo({ scheduler: 'sync', files: 0 })).rejects.toThrow(
+    /demo: files must be an integer between 1 and/,
+  );
   await expect(runDemo({ scheduler: 'sync', files: 2.5 })).rejects.toThrow(/files .* got 2\.5/);
-  await expect(runDemo({ scheduler: 'sync', rows: -1 })).rejects.toThrow(/demo: rows must be .* got -1/);
+  await expect(runDemo({ scheduler: 'sync', rows: -1 })).rejects.toThrow(
+    /demo: rows must be .* got -1/,
+  );
 });
 
 test('an unknown scheduler is refused, naming it', async () => {
-  await expect(runDemo({ scheduler: 'gpu', files: 1, rows: 1 })).rejects.toThrow(/Unknown scheduler 'gpu'/);
+  await expect(runDemo({ scheduler: 'gpu', files: 1, rows: 1 })).rejects.toThrow(
+    /Unknown scheduler 'gpu'/,
+  );
 });

@@ -58,7 +58,9 @@ export interface DemoResult {
 
 function checkCount(name: string, value: number, min: number): number {
   if (!Number.isInteger(value) || value < min || value > 10_000_000) {
-    throw new RangeError(`demo: ${name} must be an integer between ${min} and 10,000,000, got ${String(value)}`);
+    throw new RangeError(
+      `demo: ${name} must be an integer between ${min} and 10,000,000, got ${String(value)}`,
+    );
   }
   return value;
 }
@@ -109,7 +111,17 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     const tasks = total[daskGraph]().size;
     const [summary] = await compute(total, { scheduler, progress: options.progress ?? true });
     const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-    return { scheduler: scheduler.name, files, rows, tasks, summary, ms, tasksPerSecond: (tasks / ms) * 1000, dir, kept: options.dir !== undefined };
+    return {
+      scheduler: scheduler.name,
+      files,
+      rows,
+      tasks,
+      summary,
+      ms,
+      tasksPerSecond: (tasks / ms) * 1000,
+      dir,
+      kept: options.dir !== undefined,
+    };
   } finally {
     if (options.dir === undefined) rmSync(dir, { recursive: true, force: true });
   }

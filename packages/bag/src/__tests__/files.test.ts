@@ -39,12 +39,28 @@ describe('readText', () => {
   test('plain, gzip and brotli files from a glob, in sorted order', async () => {
     const b = readText(join(dir, 'logs', '*.txt*'));
     expect(b.npartitions).toBe(3);
-    expect(await b.compute(sync)).toEqual(['alpha', 'beta', 'gamma', 'delta', 'épsilon', '', 'zeta']);
+    expect(await b.compute(sync)).toEqual([
+      'alpha',
+      'beta',
+      'gamma',
+      'delta',
+      'épsilon',
+      '',
+      'zeta',
+    ]);
   });
 
   test('** globs, ? and lists of paths', async () => {
-    expect(await readText(join(dir, 'logs', '**', '?.txt')).compute(sync)).toEqual(['alpha', 'beta', 'eta']);
-    expect(await readText([join(dir, 'logs', 'deep', 'd.txt'), join(dir, 'logs', 'a.txt')]).compute(sync)).toEqual(['eta', 'alpha', 'beta']);
+    expect(await readText(join(dir, 'logs', '**', '?.txt')).compute(sync)).toEqual([
+      'alpha',
+      'beta',
+      'eta',
+    ]);
+    expect(
+      await readText([join(dir, 'logs', 'deep', 'd.txt'), join(dir, 'logs', 'a.txt')]).compute(
+        sync,
+      ),
+    ).toEqual(['eta', 'alpha', 'beta']);
   });
 
   test('includePath gives [line, path] pairs', async () => {
@@ -58,26 +74,39 @@ describe('readText', () => {
   test('blocksize splits give exactly the lines of the whole file', async () => {
     const line = fc.string({ unit: fc.constantFrom('a', 'b', 'é', ' ', '\r'), maxLength: 12 });
     await fc.assert(
-      fc.asyncProperty(fc.array(line, { maxLength: 40 }), fc.boolean(), fc.integer({ min: 1, max: 64 }), async (ls, finalNewline, blocksize) => {
-        const text = ls.join('\n') + (finalNewline && ls.length > 0 ? '\n' : '');
-        const p = join(dir, 'block.txt');
-        writeFileSync(p, text);
-        const b = readText(p, { blocksize });
-        const size = Buffer.byteLength(text);
-        expect(b.npartitions).toBe(size <= blocksize ? 1 : Math.ceil(size / blocksize));
-        expect(await b.compute(sync)).toEqual(linesOf(text));
-        expect(await readText(p).compute(sync)).toEqual(linesOf(text));
-      }),
+      fc.asyncProperty(
+        fc.array(line, { maxLength: 40 }),
+        fc.boolean(),
+        fc.integer({ min: 1, max: 64 }),
+        async (ls, finalNewline, blocksize) => {
+          const text = ls.join('\n') + (finalNewline && ls.length > 0 ? '\n' : '');
+          const p = join(dir, 'block.txt');
+          writeFileSync(p, text);
+          const b = readText(p, { blocksize });
+          const size = Buffer.byteLength(text);
+          expect(b.npartitions).toBe(size <= blocksize ? 1 : Math.ceil(size / blocksize));
+          expect(await b.compute(sync)).toEqual(linesOf(text));
+          expect(await readText(p).compute(sync)).toEqual(linesOf(text));
+        },
+      ),
       { numRuns: 120 },
     );
   });
 
   test('a pattern matching nothing, a missing file and a directory name the path', () => {
-    expect(() => readText(join(dir, 'nothing', '*.txt'))).toThrow(`readText: no files match the pattern ${join(dir, 'nothing', '*.txt')}`);
-    expect(() => readText(join(dir, 'missing.txt'))).toThrow(new RegExp(`readText: cannot read ${join(dir, 'missing.txt')}.*ENOENT`));
-    expect(() => readText(join(dir, 'logs'))).toThrow(`readText: cannot read ${join(dir, 'logs')}: it is not a file`);
+    expect(() => readText(join(dir, 'nothing', '*.txt'))).toThrow(
+      `readText: no files match the pattern ${join(dir, 'nothing', '*.txt')}`,
+    );
+    expect(() => readText(join(dir, 'missing.txt'))).toThrow(
+      new RegExp(`readText: cannot read ${join(dir, 'missing.txt')}.*ENOENT`),
+    );
+    expect(() => readText(join(dir, 'logs'))).toThrow(
+      `readText: cannot read ${join(dir, 'logs')}: it is not a file`,
+    );
     expect(() => readText([])).toThrow('readText: no paths given');
-    expect(() => readText(join(dir, 'logs', 'a.txt'), { blocksize: 0 })).toThrow(/blocksize must be a positive integer number of bytes, got 0/);
+    expect(() => readText(join(dir, 'logs', 'a.txt'), { blocksize: 0 })).toThrow(
+      /blocksize must be a positive integer number of bytes, got 0/,
+    );
   });
 
   test('a file that becomes unreadable fails the compute naming the path', async () => {
@@ -90,7 +119,8 @@ describe('readText', () => {
     writeFileSync(q, 'x\n');
     chmodSync(q, 0);
     const locked = readText(q);
-    if (process.getuid?.() !== 0) await expect(locked.compute(sync)).rejects.toThrow(`Cannot read ${q}: EACCES`);
+    if (process.getuid?.() !== 0)
+      await expect(locked.compute(sync)).rejects.toThrow(`Cannot read ${q}: EACCES`);
     chmodSync(q, 0o644);
   });
 
@@ -104,14 +134,20 @@ describe('readText', () => {
     const p = join(dir, 'z.txt.zst');
     writeFileSync(p, 'whatever');
     if (typeof (zlib as { zstdDecompressSync?: unknown }).zstdDecompressSync !== 'function') {
-      expect(() => readText(p)).toThrow(`Cannot handle zstd-compressed file ${p}: zstd needs Node >= 22.15`);
+      expect(() => readText(p)).toThrow(
+        `Cannot handle zstd-compressed file ${p}: zstd needs Node >= 22.15`,
+      );
     }
   });
 });
 
 describe('readJson', () => {
   test('JSON lines, blank lines skipped, with blocks', async () => {
-    const recs = Array.from({ length: 50 }, (_, i) => ({ id: i, name: `n${i}`, tags: i % 3 === 0 ? ['x'] : [] }));
+    const recs = Array.from({ length: 50 }, (_, i) => ({
+      id: i,
+      name: `n${i}`,
+      tags: i % 3 === 0 ? ['x'] : [],
+    }));
     const p = join(dir, 'recs.jsonl');
     writeFileSync(p, recs.map((r) => JSON.stringify(r)).join('\n') + '\n\n');
     expect(await readJson(p).compute(sync)).toEqual(recs);
@@ -125,7 +161,9 @@ describe('readJson', () => {
     lines[22] = '{"i": 22,';
     writeFileSync(p, lines.join('\n') + '\n');
     await expect(readJson(p).compute(sync)).rejects.toThrow(`Bad JSON in ${p} at line 23`);
-    await expect(readJson(p, { blocksize: 64 }).compute(sync)).rejects.toThrow(`Bad JSON in ${p} at line 23`);
+    await expect(readJson(p, { blocksize: 64 }).compute(sync)).rejects.toThrow(
+      `Bad JSON in ${p} at line 23`,
+    );
     await expect(readJson(p).compute(sync)).rejects.toMatchObject({ name: 'SyntaxError' });
   });
 });
@@ -136,7 +174,9 @@ describe('toTextFiles', () => {
     const b = fromSequence(xs, { npartitions: 4 });
     for (const suffix of ['txt', 'txt.gz', 'txt.br']) {
       const paths = await b.toTextFiles(join(dir, 'out', suffix, `part-*.${suffix}`), sync);
-      expect(paths).toEqual([0, 1, 2, 3].map((i) => join(dir, 'out', suffix, `part-${i}.${suffix}`)));
+      expect(paths).toEqual(
+        [0, 1, 2, 3].map((i) => join(dir, 'out', suffix, `part-${i}.${suffix}`)),
+      );
       expect(await readText(join(dir, 'out', suffix, '*')).compute(sync)).toEqual(xs);
     }
     const gz = readFileSync(join(dir, 'out', 'txt.gz', 'part-0.txt.gz'));
@@ -145,20 +185,35 @@ describe('toTextFiles', () => {
 
   test('directories, name functions, explicit compression and path lists', async () => {
     const b = fromSequence(['a', 'b', 'c'], { npartitions: 3 });
-    expect(await b.toTextFiles(join(dir, 'plain-dir'), sync)).toEqual([0, 1, 2].map((i) => join(dir, 'plain-dir', `${i}.part`)));
-    const named = await b.toTextFiles(join(dir, 'named', '*.txt'), { ...sync, nameFunction: (i) => `p${String(i).padStart(3, '0')}`, compression: 'gzip' });
+    expect(await b.toTextFiles(join(dir, 'plain-dir'), sync)).toEqual(
+      [0, 1, 2].map((i) => join(dir, 'plain-dir', `${i}.part`)),
+    );
+    const named = await b.toTextFiles(join(dir, 'named', '*.txt'), {
+      ...sync,
+      nameFunction: (i) => `p${String(i).padStart(3, '0')}`,
+      compression: 'gzip',
+    });
     expect(named[2]).toBe(join(dir, 'named', 'p002.txt'));
     expect(zlib.gunzipSync(readFileSync(named[2]!)).toString()).toBe('c\n');
-    const listed = await b.toTextFiles(['x', 'y', 'z'].map((n) => join(dir, 'list', n)), sync);
+    const listed = await b.toTextFiles(
+      ['x', 'y', 'z'].map((n) => join(dir, 'list', n)),
+      sync,
+    );
     expect(readFileSync(listed[1]!, 'utf8')).toBe('b\n');
   });
 
   test('bad paths and non-string elements are named', async () => {
     const b = fromSequence(['a', 'b'], { npartitions: 2 });
-    await expect(b.toTextFiles([join(dir, 'one')], sync)).rejects.toThrow('toTextFiles: got 1 paths for a bag of 2 partitions');
+    await expect(b.toTextFiles([join(dir, 'one')], sync)).rejects.toThrow(
+      'toTextFiles: got 1 paths for a bag of 2 partitions',
+    );
     await expect(b.toTextFiles(join(dir, '*', '*'), sync)).rejects.toThrow(/has 2 '\*'/);
-    await expect(b.toTextFiles(join(dir, 'same', '*'), { ...sync, nameFunction: () => 'x' })).rejects.toThrow(/gives the same file/);
-    await expect(fromSequence([1, 2], { npartitions: 1 }).toTextFiles(join(dir, 'nums'), sync)).rejects.toThrow(
+    await expect(
+      b.toTextFiles(join(dir, 'same', '*'), { ...sync, nameFunction: () => 'x' }),
+    ).rejects.toThrow(/gives the same file/);
+    await expect(
+      fromSequence([1, 2], { npartitions: 1 }).toTextFiles(join(dir, 'nums'), sync),
+    ).rejects.toThrow(
       /toTextFiles writes strings, but element 0 of the partition for .*0\.part is number 1/,
     );
   });

@@ -30,11 +30,31 @@ interface Step {
 }
 const STEPS: Step[] = [
   { name: 'map', bag: (b) => b.map((x) => x * 3 - 1), plain: (xs) => xs.map((x) => x * 3 - 1) },
-  { name: 'filter', bag: (b) => b.filter((x) => x % 2 === 0), plain: (xs) => xs.filter((x) => x % 2 === 0) },
-  { name: 'remove', bag: (b) => b.remove((x) => x % 3 === 0), plain: (xs) => xs.filter((x) => x % 3 !== 0) },
-  { name: 'flatten', bag: (b) => b.map((x) => [x, -x, x % 5]).flatten(), plain: (xs) => xs.flatMap((x) => [x, -x, x % 5]) },
-  { name: 'pluck', bag: (b) => b.map((x) => ({ v: x + 1 })).pluck('v'), plain: (xs) => xs.map((x) => x + 1) },
-  { name: 'starmap', bag: (b) => b.map((x) => [x, 2]).starmap((a: number, k: number) => a * k), plain: (xs) => xs.map((x) => x * 2) },
+  {
+    name: 'filter',
+    bag: (b) => b.filter((x) => x % 2 === 0),
+    plain: (xs) => xs.filter((x) => x % 2 === 0),
+  },
+  {
+    name: 'remove',
+    bag: (b) => b.remove((x) => x % 3 === 0),
+    plain: (xs) => xs.filter((x) => x % 3 !== 0),
+  },
+  {
+    name: 'flatten',
+    bag: (b) => b.map((x) => [x, -x, x % 5]).flatten(),
+    plain: (xs) => xs.flatMap((x) => [x, -x, x % 5]),
+  },
+  {
+    name: 'pluck',
+    bag: (b) => b.map((x) => ({ v: x + 1 })).pluck('v'),
+    plain: (xs) => xs.map((x) => x + 1),
+  },
+  {
+    name: 'starmap',
+    bag: (b) => b.map((x) => [x, 2]).starmap((a: number, k: number) => a * k),
+    plain: (xs) => xs.map((x) => x * 2),
+  },
   {
     name: 'map with a value',
     bag: (b) => b.map((x, k) => x + k, { args: [7] as const }),
@@ -48,7 +68,8 @@ interface Agg {
   run(b: Bag<number>, opts: typeof sync | typeof onThreads): Promise<unknown>;
   plain(xs: number[]): unknown;
 }
-const sortPairs = (ps: [unknown, unknown][]): [unknown, unknown][] => [...ps].sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+const sortPairs = (ps: [unknown, unknown][]): [unknown, unknown][] =>
+  [...ps].sort((a, b) => String(a[0]).localeCompare(String(b[0])));
 const sortNums = (xs: number[]): number[] => [...xs].sort((a, b) => a - b);
 const counts = (xs: number[]): [unknown, unknown][] => {
   const m = new Map<number, number>();
@@ -59,11 +80,31 @@ const AGGS: Agg[] = [
   { name: 'compute', run: (b, o) => b.compute(o), plain: (xs) => xs },
   { name: 'count', run: (b, o) => b.count().compute(o), plain: (xs) => xs.length },
   { name: 'sum', run: (b, o) => b.sum().compute(o), plain: (xs) => xs.reduce((a, x) => a + x, 0) },
-  { name: 'min', run: (b, o) => b.min().compute(o).catch(() => 'empty'), plain: (xs) => (xs.length ? Math.min(...xs) : 'empty') },
-  { name: 'max', run: (b, o) => b.max().compute(o).catch(() => 'empty'), plain: (xs) => (xs.length ? Math.max(...xs) : 'empty') },
+  {
+    name: 'min',
+    run: (b, o) =>
+      b
+        .min()
+        .compute(o)
+        .catch(() => 'empty'),
+    plain: (xs) => (xs.length ? Math.min(...xs) : 'empty'),
+  },
+  {
+    name: 'max',
+    run: (b, o) =>
+      b
+        .max()
+        .compute(o)
+        .catch(() => 'empty'),
+    plain: (xs) => (xs.length ? Math.max(...xs) : 'empty'),
+  },
   { name: 'all', run: (b, o) => b.all().compute(o), plain: (xs) => xs.every(Boolean) },
   { name: 'any', run: (b, o) => b.any().compute(o), plain: (xs) => xs.some(Boolean) },
-  { name: 'mean', run: async (b, o) => round(await b.mean().compute(o)), plain: (xs) => round(xs.reduce((a, x) => a + x, 0) / xs.length) },
+  {
+    name: 'mean',
+    run: async (b, o) => round(await b.mean().compute(o)),
+    plain: (xs) => round(xs.reduce((a, x) => a + x, 0) / xs.length),
+  },
   {
     name: 'var',
     run: async (b, o) => round(await b.var().compute(o)),
@@ -72,31 +113,80 @@ const AGGS: Agg[] = [
       return round(xs.reduce((a, x) => a + (x - m) ** 2, 0) / xs.length);
     },
   },
-  { name: 'fold', run: (b, o) => b.fold((a: number, x) => a + x * x, { initial: 0, combine: (p, q) => p + q }).compute(o), plain: (xs) => xs.reduce((a, x) => a + x * x, 0) },
+  {
+    name: 'fold',
+    run: (b, o) =>
+      b.fold((a: number, x) => a + x * x, { initial: 0, combine: (p, q) => p + q }).compute(o),
+    plain: (xs) => xs.reduce((a, x) => a + x * x, 0),
+  },
   {
     name: 'foldby',
-    run: async (b, o) => sortPairs(await b.foldby((x) => ((x % 4) + 4) % 4, (a: number, x) => a + x, { initial: 0, combine: (p, q) => p + q }).compute(o)),
+    run: async (b, o) =>
+      sortPairs(
+        await b
+          .foldby(
+            (x) => ((x % 4) + 4) % 4,
+            (a: number, x) => a + x,
+            { initial: 0, combine: (p, q) => p + q },
+          )
+          .compute(o),
+      ),
     plain: (xs) => {
       const m = new Map<number, number>();
       for (const x of xs) m.set(((x % 4) + 4) % 4, (m.get(((x % 4) + 4) % 4) ?? 0) + x);
       return sortPairs([...m]);
     },
   },
-  { name: 'frequencies', run: async (b, o) => sortPairs(await b.frequencies().compute(o)), plain: counts },
-  { name: 'distinct', run: async (b, o) => sortNums(await b.distinct().compute(o)), plain: (xs) => sortNums([...new Set(xs)]) },
-  { name: 'topk', run: (b, o) => b.topk(3).compute(o), plain: (xs) => sortNums(xs).reverse().slice(0, 3) },
-  { name: 'reduction', run: (b, o) => b.reduction((p) => p.length, (ns) => ns.reduce((a, n) => a + n, 0)).compute(o), plain: (xs) => xs.length },
+  {
+    name: 'frequencies',
+    run: async (b, o) => sortPairs(await b.frequencies().compute(o)),
+    plain: counts,
+  },
+  {
+    name: 'distinct',
+    run: async (b, o) => sortNums(await b.distinct().compute(o)),
+    plain: (xs) => sortNums([...new Set(xs)]),
+  },
+  {
+    name: 'topk',
+    run: (b, o) => b.topk(3).compute(o),
+    plain: (xs) => sortNums(xs).reverse().slice(0, 3),
+  },
+  {
+    name: 'reduction',
+    run: (b, o) =>
+      b
+        .reduction(
+          (p) => p.length,
+          (ns) => ns.reduce((a, n) => a + n, 0),
+        )
+        .compute(o),
+    plain: (xs) => xs.length,
+  },
   {
     name: 'groupby',
-    run: async (b, o) => sortPairs(await b.groupby((x) => ((x % 3) + 3) % 3, { npartitions: 2 }).compute(o)),
+    run: async (b, o) =>
+      sortPairs(await b.groupby((x) => ((x % 3) + 3) % 3, { npartitions: 2 }).compute(o)),
     plain: (xs) => {
       const m = new Map<number, number[]>();
       for (const x of xs) m.set(((x % 3) + 3) % 3, [...(m.get(((x % 3) + 3) % 3) ?? []), x]);
       return sortPairs([...m]);
     },
   },
-  { name: 'mapPartitions', run: (b, o) => b.mapPartitions((p) => [p.length]).sum().compute(o), plain: (xs) => xs.length },
-  { name: 'accumulate', run: (b, o) => b.accumulate((a, x) => a + x, { initial: 0 }).compute(o), plain: (xs) => xs.reduce<number[]>((acc, x) => [...acc, acc[acc.length - 1]! + x], [0]) },
+  {
+    name: 'mapPartitions',
+    run: (b, o) =>
+      b
+        .mapPartitions((p) => [p.length])
+        .sum()
+        .compute(o),
+    plain: (xs) => xs.length,
+  },
+  {
+    name: 'accumulate',
+    run: (b, o) => b.accumulate((a, x) => a + x, { initial: 0 }).compute(o),
+    plain: (xs) => xs.reduce<number[]>((acc, x) => [...acc, acc[acc.length - 1]! + x], [0]),
+  },
 ];
 
 /** Compares up to -0 === 0 (a Set or Map normalizes -0, a bag keeps the element it saw first). */
@@ -151,18 +241,33 @@ function tasksOf(b: { [daskGraph](): Map<string, GraphNode> }): Task[] {
 
 describe('the shape of fused graphs', () => {
   const text = join(dir, 'words.txt');
-  writeFileSync(text, Array.from({ length: 300 }, (_, i) => `w${i % 7} w${i % 3}  w${i % 5}`).join('\n') + '\n');
+  writeFileSync(
+    text,
+    Array.from({ length: 300 }, (_, i) => `w${i % 7} w${i % 3}  w${i % 5}`).join('\n') + '\n',
+  );
 
   test('read, split, flatten, filter and count run as one task per block', async () => {
     const lines = readText(text, { blocksize: 1000 });
-    const freq = lines.map((l) => l.split(' ')).flatten().filter((w) => w !== '').frequencies();
+    const freq = lines
+      .map((l) => l.split(' '))
+      .flatten()
+      .filter((w) => w !== '')
+      .frequencies();
     const g = freq[daskGraph]();
-    const parts = [...g.entries()].filter(([, n]) => n.kind === 'task' && n.fn.kind === 'builtin' && n.fn.name === 'bag.pipe');
+    const parts = [...g.entries()].filter(
+      ([, n]) => n.kind === 'task' && n.fn.kind === 'builtin' && n.fn.name === 'bag.pipe',
+    );
     expect(parts).toHaveLength(lines.npartitions);
     // No read task, and no key of the intermediate bags.
-    expect([...g.keys()].some((k) => k.includes('read-text') || k.includes('"map-') || k.includes('"filter-'))).toBe(false);
+    expect(
+      [...g.keys()].some(
+        (k) => k.includes('read-text') || k.includes('"map-') || k.includes('"filter-'),
+      ),
+    ).toBe(false);
     const expected = new Map<string, number>();
-    for (let i = 0; i < 300; i++) for (const w of [`w${i % 7}`, `w${i % 3}`, `w${i % 5}`]) expected.set(w, (expected.get(w) ?? 0) + 1);
+    for (let i = 0; i < 300; i++)
+      for (const w of [`w${i % 7}`, `w${i % 3}`, `w${i % 5}`])
+        expected.set(w, (expected.get(w) ?? 0) + 1);
     expect(new Map(await freq.compute(sync))).toEqual(expected);
     expect(new Map(await freq.compute(onThreads))).toEqual(expected);
   });
@@ -182,8 +287,14 @@ describe('the shape of fused graphs', () => {
   test('computing a bag and a bag built on it together keeps the first as it is', async () => {
     const a = fromSequence([1, 2, 3], { npartitions: 1 }).map((x) => x * 2);
     const b = a.filter((x) => x > 2);
-    expect(await compute(a, b, sync)).toEqual([[2, 4, 6], [4, 6]]);
-    expect(await compute(b, a, sync)).toEqual([[4, 6], [2, 4, 6]]);
+    expect(await compute(a, b, sync)).toEqual([
+      [2, 4, 6],
+      [4, 6],
+    ]);
+    expect(await compute(b, a, sync)).toEqual([
+      [4, 6],
+      [2, 4, 6],
+    ]);
     expect(await compute(a, b.count(), onThreads)).toEqual([[2, 4, 6], 2]);
   });
 
@@ -197,10 +308,12 @@ describe('the shape of fused graphs', () => {
 
 describe('errors in fused pipelines', () => {
   const boom = (b: Bag<number>): Bag<number> =>
-    b.map((x) => x + 1).filter((x) => {
-      if (x === 5) throw new RangeError(`bad element ${x}`);
-      return true;
-    });
+    b
+      .map((x) => x + 1)
+      .filter((x) => {
+        if (x === 5) throw new RangeError(`bad element ${x}`);
+        return true;
+      });
 
   test('a failing function reports the key of its partition and the original error (sync and threads)', async () => {
     const b = boom(fromSequence([1, 2, 3, 4, 5, 6], { npartitions: 3 }));
@@ -221,44 +334,69 @@ describe('errors in fused pipelines', () => {
   test('a bad JSON line streamed into a fused pipeline names the file and line', async () => {
     const p = join(dir, 'bad.jsonl');
     writeFileSync(p, '{"a":1}\n\n{"a":2}\n{"a":3}\n{oops}\n{"a":4}\n');
-    await expect(readJson<{ a: number }>(p, { blocksize: 16 }).pluck('a').sum().compute(sync)).rejects.toThrow(`Bad JSON in ${p} at line 5`);
-    await expect(readJson<{ a: number }>(p).filter((r) => r.a > 1).count().compute(onThreads)).rejects.toThrow(`Bad JSON in ${p} at line 5`);
+    await expect(
+      readJson<{ a: number }>(p, { blocksize: 16 }).pluck('a').sum().compute(sync),
+    ).rejects.toThrow(`Bad JSON in ${p} at line 5`);
+    await expect(
+      readJson<{ a: number }>(p)
+        .filter((r) => r.a > 1)
+        .count()
+        .compute(onThreads),
+    ).rejects.toThrow(`Bad JSON in ${p} at line 5`);
   });
 });
 
 describe('file blocks streamed into pipelines', () => {
   test('blocks cut anywhere, long lines, CRLF and blank lines give the lines of the whole file', async () => {
     const long = 'x'.repeat(70_000); // longer than the 64 KiB read past a block's end
-    const line = fc.oneof(fc.string({ unit: fc.constantFrom('a', 'é', ' ', '\r'), maxLength: 10 }), fc.constant(long));
+    const line = fc.oneof(
+      fc.string({ unit: fc.constantFrom('a', 'é', ' ', '\r'), maxLength: 10 }),
+      fc.constant(long),
+    );
     await fc.assert(
-      fc.asyncProperty(fc.array(line, { maxLength: 12 }), fc.boolean(), fc.integer({ min: 5_000, max: 90_000 }), async (ls, nl, blocksize) => {
-        const text = ls.join('\n') + (nl && ls.length > 0 ? '\n' : '');
-        const p = join(dir, 'stream.txt');
-        writeFileSync(p, text);
-        const want = text === '' ? [] : text.split('\n');
-        if (want[want.length - 1] === '') want.pop();
-        const clean = want.map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
-        const b = readText(p, { blocksize });
-        expect(await b.map((l) => l.length).compute(sync)).toEqual(clean.map((l) => l.length));
-        expect(await b.count().compute(sync)).toBe(clean.length);
-        expect(await b.compute(sync)).toEqual(clean);
-      }),
+      fc.asyncProperty(
+        fc.array(line, { maxLength: 12 }),
+        fc.boolean(),
+        fc.integer({ min: 5_000, max: 90_000 }),
+        async (ls, nl, blocksize) => {
+          const text = ls.join('\n') + (nl && ls.length > 0 ? '\n' : '');
+          const p = join(dir, 'stream.txt');
+          writeFileSync(p, text);
+          const want = text === '' ? [] : text.split('\n');
+          if (want[want.length - 1] === '') want.pop();
+          const clean = want.map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
+          const b = readText(p, { blocksize });
+          expect(await b.map((l) => l.length).compute(sync)).toEqual(clean.map((l) => l.length));
+          expect(await b.count().compute(sync)).toBe(clean.length);
+          expect(await b.compute(sync)).toEqual(clean);
+        },
+      ),
       { numRuns: 40 },
     );
   });
 
   test('JSON lines with includePath, filtered and folded by key, match a plain parse', async () => {
-    const recs = Array.from({ length: 500 }, (_, i) => ({ id: i, user: `u${i % 13}`, amount: (i * 37) % 100 }));
+    const recs = Array.from({ length: 500 }, (_, i) => ({
+      id: i,
+      user: `u${i % 13}`,
+      amount: (i * 37) % 100,
+    }));
     const p = join(dir, 'recs.jsonl');
     writeFileSync(p, recs.map((r) => JSON.stringify(r)).join('\n') + '\n');
     const want = new Map<string, number>();
     for (const r of recs) if (r.amount > 50) want.set(r.user, (want.get(r.user) ?? 0) + r.amount);
     const got = readJson<(typeof recs)[number]>(p, { blocksize: 2000 })
       .filter((r) => r.amount > 50)
-      .foldby('user', (acc: number, r) => acc + r.amount, { initial: 0, combine: (a, b) => a + b, combineInitial: 0 });
+      .foldby('user', (acc: number, r) => acc + r.amount, {
+        initial: 0,
+        combine: (a, b) => a + b,
+        combineInitial: 0,
+      });
     expect(new Map(await got.compute(sync))).toEqual(want);
     expect(new Map(await got.compute(onThreads))).toEqual(want);
-    const pairs = await readJson<{ id: number }>(p, { includePath: true, blocksize: 5000 }).starmap((r: { id: number }, path: string) => `${r.id}@${path}`).compute(sync);
+    const pairs = await readJson<{ id: number }>(p, { includePath: true, blocksize: 5000 })
+      .starmap((r: { id: number }, path: string) => `${r.id}@${path}`)
+      .compute(sync);
     expect(pairs).toEqual(recs.map((r) => `${r.id}@${p}`));
   });
 });

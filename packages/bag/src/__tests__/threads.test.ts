@@ -25,11 +25,14 @@ describe('bag on threads', () => {
   test('a word-count pipeline over files gives the in-memory result', async () => {
     const words = ['apple', 'pear', 'fig', 'kiwi', 'plum'];
     const texts = [0, 1, 2].map((f) =>
-      Array.from({ length: 200 }, (_, i) => `${words[(i * 7 + f) % 5]} ${words[(i + f) % 5]}`).join('\n'),
+      Array.from({ length: 200 }, (_, i) => `${words[(i * 7 + f) % 5]} ${words[(i + f) % 5]}`).join(
+        '\n',
+      ),
     );
     texts.forEach((t, f) => writeFileSync(join(dir, `t${f}.txt`), t + '\n'));
     const expected = new Map<string, number>();
-    for (const t of texts) for (const w of t.split(/\s+/)) if (w) expected.set(w, (expected.get(w) ?? 0) + 1);
+    for (const t of texts)
+      for (const w of t.split(/\s+/)) if (w) expected.set(w, (expected.get(w) ?? 0) + 1);
     const freq = readText(join(dir, 't*.txt'), { blocksize: 1000 })
       .map((line) => line.split(' '))
       .flatten()
@@ -45,11 +48,24 @@ describe('bag on threads', () => {
     const k = 3;
     const r = b.map((x) => x * k, { scope: { k } }).filter((x) => x % 2 === 0);
     expect(await r.compute(opts)).toEqual(xs.map((x) => x * 3).filter((x) => x % 2 === 0));
-    expect(await r.sum().compute(opts)).toBe(xs.map((x) => x * 3).filter((x) => x % 2 === 0).reduce((a, x) => a + x, 0));
+    expect(await r.sum().compute(opts)).toBe(
+      xs
+        .map((x) => x * 3)
+        .filter((x) => x % 2 === 0)
+        .reduce((a, x) => a + x, 0),
+    );
     expect(await b.mean().compute(opts)).toBeCloseTo(499.5, 9);
     const groups = await b.groupby((x) => x % 3, { npartitions: 3 }).compute(opts);
     expect(new Map(groups).get(1)).toEqual(xs.filter((x) => x % 3 === 1));
-    expect(await b.foldby((x) => x % 2, (a: number, x) => a + x, { initial: 0, combine: (p, q) => p + q }).compute(opts)).toHaveLength(2);
+    expect(
+      await b
+        .foldby(
+          (x) => x % 2,
+          (a: number, x) => a + x,
+          { initial: 0, combine: (p, q) => p + q },
+        )
+        .compute(opts),
+    ).toHaveLength(2);
   });
 
   test('a closure is refused before anything runs, naming the variable and the fix', async () => {
@@ -65,7 +81,11 @@ describe('bag on threads', () => {
 
   test('module functions are imported by the workers', async () => {
     const b = range(100, { npartitions: 4 });
-    const got = await b.map(moduleRef(fixtures, 'double')).filter(moduleRef(fixtures, 'isEven')).fold(moduleRef(fixtures, 'add'), { initial: 0 }).compute(opts);
+    const got = await b
+      .map(moduleRef(fixtures, 'double'))
+      .filter(moduleRef(fixtures, 'isEven'))
+      .fold(moduleRef(fixtures, 'add'), { initial: 0 })
+      .compute(opts);
     expect(got).toBe(2 * 4950);
   });
 

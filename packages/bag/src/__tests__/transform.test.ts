@@ -46,15 +46,21 @@ describe('creation', () => {
   test('range', async () => {
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 0, max: 200 }), nparts, async (n, p) => {
-        expect(await range(n, { npartitions: p }).compute(sync)).toEqual(Array.from({ length: n }, (_, i) => i));
+        expect(await range(n, { npartitions: p }).compute(sync)).toEqual(
+          Array.from({ length: n }, (_, i) => i),
+        );
       }),
       RUNS,
     );
   });
 
   test('bad partition options name the option', () => {
-    expect(() => fromSequence([1], { npartitions: 0 })).toThrow(/npartitions must be a positive integer, got 0/);
-    expect(() => fromSequence([1], { partitionSize: 1.5 })).toThrow(/partitionSize must be a positive integer, got 1.5/);
+    expect(() => fromSequence([1], { npartitions: 0 })).toThrow(
+      /npartitions must be a positive integer, got 0/,
+    );
+    expect(() => fromSequence([1], { partitionSize: 1.5 })).toThrow(
+      /partitionSize must be a positive integer, got 1.5/,
+    );
     expect(() => fromSequence([1], { npartitions: 1, partitionSize: 1 })).toThrow(/not both/);
     expect(() => range(-1)).toThrow(/range: n must be a non-negative integer, got -1/);
   });
@@ -66,8 +72,12 @@ describe('transformations match plain arrays', () => {
       fc.asyncProperty(ints, nparts, async (xs, n) => {
         const b = bagOf(xs, n);
         expect(await b.map((x) => x * 2 + 1).compute(sync)).toEqual(xs.map((x) => x * 2 + 1));
-        expect(await b.filter((x) => x % 3 === 0).compute(sync)).toEqual(xs.filter((x) => x % 3 === 0));
-        expect(await b.remove((x) => x % 3 === 0).compute(sync)).toEqual(xs.filter((x) => x % 3 !== 0));
+        expect(await b.filter((x) => x % 3 === 0).compute(sync)).toEqual(
+          xs.filter((x) => x % 3 === 0),
+        );
+        expect(await b.remove((x) => x % 3 === 0).compute(sync)).toEqual(
+          xs.filter((x) => x % 3 !== 0),
+        );
       }),
       RUNS,
     );
@@ -79,10 +89,16 @@ describe('transformations match plain arrays', () => {
         const b = bagOf(xs, n);
         const other = b.map((x) => -x);
         const total = xs.reduce((a, x) => a + x, 0);
-        expect(await b.map((x) => x + k, { scope: { k } }).compute(sync)).toEqual(xs.map((x) => x + k));
-        const got = await b.map((x, y, s, c) => x * c + y + s, { args: [other, b.sum(), 7] }).compute(sync);
+        expect(await b.map((x) => x + k, { scope: { k } }).compute(sync)).toEqual(
+          xs.map((x) => x + k),
+        );
+        const got = await b
+          .map((x, y, s, c) => x * c + y + s, { args: [other, b.sum(), 7] })
+          .compute(sync);
         expect(got).toEqual(xs.map((x) => x * 7 - x + total));
-        expect(await map((x: number, y: number) => x - y, [b, other]).compute(sync)).toEqual(xs.map((x) => 2 * x));
+        expect(await map((x: number, y: number) => x - y, [b, other]).compute(sync)).toEqual(
+          xs.map((x) => 2 * x),
+        );
       }),
       RUNS,
     );
@@ -92,10 +108,14 @@ describe('transformations match plain arrays', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(fc.tuple(fc.integer(), fc.integer())), nparts, async (pairs, n) => {
         const b = bagOf(pairs, n);
-        expect(await b.starmap((a: number, c: number) => a - c).compute(sync)).toEqual(pairs.map(([a, c]) => a - c));
-        expect(await b.starmap((a: number, c: number, k: number) => a * k + c, { args: [3] }).compute(sync)).toEqual(
-          pairs.map(([a, c]) => a * 3 + c),
+        expect(await b.starmap((a: number, c: number) => a - c).compute(sync)).toEqual(
+          pairs.map(([a, c]) => a - c),
         );
+        expect(
+          await b
+            .starmap((a: number, c: number, k: number) => a * k + c, { args: [3] })
+            .compute(sync),
+        ).toEqual(pairs.map(([a, c]) => a * 3 + c));
       }),
       RUNS,
     );
@@ -109,10 +129,16 @@ describe('transformations match plain arrays', () => {
         expect(lens).toHaveLength(b.npartitions);
         expect(lens.reduce((a, c) => a + c, 0)).toBe(xs.length);
         expect(await b.mapPartitions((p) => new Set(p)).compute(sync)).toEqual(
-          (await Promise.all(b.toDelayed().map((d) => d.compute(sync)))).flatMap((p) => [...new Set(p)]),
+          (await Promise.all(b.toDelayed().map((d) => d.compute(sync)))).flatMap((p) => [
+            ...new Set(p),
+          ]),
         );
-        expect(await b.mapPartitions(async (p) => p.map((x) => x + 1)).compute(sync)).toEqual(xs.map((x) => x + 1));
-        expect(await b.mapPartitions((p, q) => p.map((x, i) => x + q[i]!), { args: [b] }).compute(sync)).toEqual(xs.map((x) => 2 * x));
+        expect(await b.mapPartitions(async (p) => p.map((x) => x + 1)).compute(sync)).toEqual(
+          xs.map((x) => x + 1),
+        );
+        expect(
+          await b.mapPartitions((p, q) => p.map((x, i) => x + q[i]!), { args: [b] }).compute(sync),
+        ).toEqual(xs.map((x) => 2 * x));
       }),
       RUNS,
     );
@@ -120,29 +146,56 @@ describe('transformations match plain arrays', () => {
 
   test('flatten and pluck', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.array(fc.integer(), { maxLength: 4 })), nparts, async (xss, n) => {
-        const b = bagOf(xss, n);
-        expect(await b.flatten().compute(sync)).toEqual(xss.flat());
-        const objs = bagOf(xss.map((xs) => ({ n: xs.length, xs })), n);
-        expect(await objs.pluck('n').compute(sync)).toEqual(xss.map((xs) => xs.length));
-        expect(await objs.pluck(['n', 'xs']).compute(sync)).toEqual(xss.map((xs) => [xs.length, xs]));
-        expect(await b.pluck(0, null).compute(sync)).toEqual(xss.map((xs) => (xs.length > 0 ? xs[0] : null)));
-      }),
+      fc.asyncProperty(
+        fc.array(fc.array(fc.integer(), { maxLength: 4 })),
+        nparts,
+        async (xss, n) => {
+          const b = bagOf(xss, n);
+          expect(await b.flatten().compute(sync)).toEqual(xss.flat());
+          const objs = bagOf(
+            xss.map((xs) => ({ n: xs.length, xs })),
+            n,
+          );
+          expect(await objs.pluck('n').compute(sync)).toEqual(xss.map((xs) => xs.length));
+          expect(await objs.pluck(['n', 'xs']).compute(sync)).toEqual(
+            xss.map((xs) => [xs.length, xs]),
+          );
+          expect(await b.pluck(0, null).compute(sync)).toEqual(
+            xss.map((xs) => (xs.length > 0 ? xs[0] : null)),
+          );
+        },
+      ),
       RUNS,
     );
   });
 
   test('product, zip, concat', async () => {
     await fc.assert(
-      fc.asyncProperty(ints, nparts, fc.array(fc.string(), { maxLength: 8 }), nparts, async (xs, n, ys, m) => {
-        const a = bagOf(xs, n);
-        const c = bagOf(ys, m);
-        const prod = await a.product(c).compute(sync);
-        const expected = xs.flatMap((x) => ys.map((y) => [x, y]));
-        expect(prod.map((p) => JSON.stringify(p)).sort()).toEqual(expected.map((p) => JSON.stringify(p)).sort());
-        expect(await zip(a, a.map((x) => String(x))).compute(sync)).toEqual(xs.map((x) => [x, String(x)]));
-        expect(await concat([a, a.map((x) => x + 1)]).compute(sync)).toEqual([...xs, ...xs.map((x) => x + 1)]);
-      }),
+      fc.asyncProperty(
+        ints,
+        nparts,
+        fc.array(fc.string(), { maxLength: 8 }),
+        nparts,
+        async (xs, n, ys, m) => {
+          const a = bagOf(xs, n);
+          const c = bagOf(ys, m);
+          const prod = await a.product(c).compute(sync);
+          const expected = xs.flatMap((x) => ys.map((y) => [x, y]));
+          expect(prod.map((p) => JSON.stringify(p)).sort()).toEqual(
+            expected.map((p) => JSON.stringify(p)).sort(),
+          );
+          expect(
+            await zip(
+              a,
+              a.map((x) => String(x)),
+            ).compute(sync),
+          ).toEqual(xs.map((x) => [x, String(x)]));
+          expect(await concat([a, a.map((x) => x + 1)]).compute(sync)).toEqual([
+            ...xs,
+            ...xs.map((x) => x + 1),
+          ]);
+        },
+      ),
       RUNS,
     );
   });
@@ -181,29 +234,51 @@ describe('bad inputs name the culprit', () => {
   test('bags of different partitioning', async () => {
     const a = fromSequence([1, 2, 3], { npartitions: 3 });
     const b = fromSequence([1, 2, 3], { npartitions: 2 });
-    expect(() => a.map((x, y) => x + y, { args: [b] })).toThrow(/argument 0 is a bag with 2 partitions, but the bag it is combined with has 3/);
+    expect(() => a.map((x, y) => x + y, { args: [b] })).toThrow(
+      /argument 0 is a bag with 2 partitions, but the bag it is combined with has 3/,
+    );
     expect(() => zip(a, b)).toThrow(/zip: argument 0 is a bag with 2 partitions/);
     const c = fromSequence([1, 2], { npartitions: 3 });
-    await expect(zip(fromSequence([1, 2, 3], { npartitions: 2 }), c.repartition(2)).compute(sync2)).rejects.toThrow(
+    await expect(
+      zip(fromSequence([1, 2, 3], { npartitions: 2 }), c.repartition(2)).compute(sync2),
+    ).rejects.toThrow(
       /zip: the bags passed together have partitions of different lengths here \(2 and 1\)/,
     );
   });
 
   test('pluck of a missing key, flatten and starmap of bad elements', async () => {
-    const b = fromSequence([{ a: 1 }, { b: 2 }] as { a?: number; b?: number }[], { npartitions: 1 });
-    await expect(b.pluck('a').compute(sync)).rejects.toThrow(/pluck: element 1 of this partition has no key "a"/);
-    await expect(fromSequence([[1], 2]).flatten().compute(sync)).rejects.toThrow(/flatten: element 0 of this partition is not iterable \(got number 2\)/);
-    await expect(fromSequence([1] as unknown as [number][]).starmap((x: number) => x).compute(sync)).rejects.toThrow(
-      /starmap: element 0 of this partition is not an array \(got number 1\)/,
+    const b = fromSequence([{ a: 1 }, { b: 2 }] as { a?: number; b?: number }[], {
+      npartitions: 1,
+    });
+    await expect(b.pluck('a').compute(sync)).rejects.toThrow(
+      /pluck: element 1 of this partition has no key "a"/,
     );
-    await expect(fromSequence([1]).mapPartitions(() => 5 as unknown as number[]).compute(sync)).rejects.toThrow(
+    await expect(
+      fromSequence([[1], 2])
+        .flatten()
+        .compute(sync),
+    ).rejects.toThrow(/flatten: element 0 of this partition is not iterable \(got number 2\)/);
+    await expect(
+      fromSequence([1] as unknown as [number][])
+        .starmap((x: number) => x)
+        .compute(sync),
+    ).rejects.toThrow(/starmap: element 0 of this partition is not an array \(got number 1\)/);
+    await expect(
+      fromSequence([1])
+        .mapPartitions(() => 5 as unknown as number[])
+        .compute(sync),
+    ).rejects.toThrow(
       /mapPartitions: the function must return an array or an iterable, got number 5/,
     );
   });
 
   test('repartition and map arguments', () => {
-    expect(() => fromSequence([1]).repartition(0)).toThrow(/repartition: npartitions must be a positive integer, got 0/);
-    expect(() => fromSequence([1]).map(5 as unknown as (x: number) => number)).toThrow(/map: expected a function or a function reference, got number/);
+    expect(() => fromSequence([1]).repartition(0)).toThrow(
+      /repartition: npartitions must be a positive integer, got 0/,
+    );
+    expect(() => fromSequence([1]).map(5 as unknown as (x: number) => number)).toThrow(
+      /map: expected a function or a function reference, got number/,
+    );
     expect(() => map((x: number) => x, [1, 2])).toThrow(/map: at least one argument must be a bag/);
   });
 });

@@ -2,11 +2,18 @@
 import fc from 'fast-check';
 import { data, ref, task, type GraphNode, type LocalRef } from '@dask-ts/protocol';
 
-export const sum: LocalRef = { kind: 'local', fn: (...xs: number[]) => xs.reduce((a, b) => a + b, 0), name: 'sum' };
+export const sum: LocalRef = {
+  kind: 'local',
+  fn: (...xs: number[]) => xs.reduce((a, b) => a + b, 0),
+  name: 'sum',
+};
 export const inc: LocalRef = { kind: 'local', fn: (x: number) => x + 1, name: 'inc' };
 
 /** A k-ary tree reduction over `leaves` data nodes; returns the graph and the root key. */
-export function treeReduction(leaves: number, fanIn = 2): { graph: Map<string, GraphNode>; root: string; depth: number } {
+export function treeReduction(
+  leaves: number,
+  fanIn = 2,
+): { graph: Map<string, GraphNode>; root: string; depth: number } {
   const graph = new Map<string, GraphNode>();
   let level = Array.from({ length: leaves }, (_, i) => {
     const k = `leaf-${i}`;
@@ -19,7 +26,13 @@ export function treeReduction(leaves: number, fanIn = 2): { graph: Map<string, G
     const next: string[] = [];
     for (let i = 0; i < level.length; i += fanIn) {
       const k = `sum-${depth}-${i / fanIn}`;
-      graph.set(k, task(sum, level.slice(i, i + fanIn).map((x) => ref(x))));
+      graph.set(
+        k,
+        task(
+          sum,
+          level.slice(i, i + fanIn).map((x) => ref(x)),
+        ),
+      );
       next.push(k);
     }
     level = next;
@@ -32,15 +45,29 @@ export const randomDag = fc
   .integer({ min: 1, max: 40 })
   .chain((n) =>
     fc.tuple(
-      fc.array(fc.uniqueArray(fc.nat({ max: 1000 }), { maxLength: 4 }), { minLength: n, maxLength: n }),
-      fc.shuffledSubarray(Array.from({ length: n }, (_, i) => i), { minLength: n, maxLength: n }),
+      fc.array(fc.uniqueArray(fc.nat({ max: 1000 }), { maxLength: 4 }), {
+        minLength: n,
+        maxLength: n,
+      }),
+      fc.shuffledSubarray(
+        Array.from({ length: n }, (_, i) => i),
+        { minLength: n, maxLength: n },
+      ),
     ),
   )
   .map(([depChoices, insertion]) => {
     const graph = new Map<string, GraphNode>();
     for (const i of insertion) {
       const deps = i === 0 ? [] : [...new Set(depChoices[i].map((d) => d % i))];
-      graph.set(`k${i}`, deps.length === 0 ? data(i) : task(sum, deps.map((d) => ref(`k${d}`))));
+      graph.set(
+        `k${i}`,
+        deps.length === 0
+          ? data(i)
+          : task(
+              sum,
+              deps.map((d) => ref(`k${d}`)),
+            ),
+      );
     }
     return graph;
   });
@@ -48,9 +75,13 @@ export const randomDag = fc
 /** The largest number of results alive at once when running `graph` sequentially by `priority`;
  * a result lives from its task until its last dependent ran (outputs stay alive). */
 export function maxLive(graph: Map<string, GraphNode>, priority: Map<string, number>): number {
-  const keys = [...graph.keys()].sort((a, b) => (priority.get(a) as number) - (priority.get(b) as number));
+  const keys = [...graph.keys()].sort(
+    (a, b) => (priority.get(a) as number) - (priority.get(b) as number),
+  );
   const dependentsLeft = new Map<string, number>();
-  for (const node of graph.values()) if (node.kind === 'task') for (const d of node.deps) dependentsLeft.set(d, (dependentsLeft.get(d) ?? 0) + 1);
+  for (const node of graph.values())
+    if (node.kind === 'task')
+      for (const d of node.deps) dependentsLeft.set(d, (dependentsLeft.get(d) ?? 0) + 1);
   let live = 0;
   let max = 0;
   for (const k of keys) {
@@ -69,10 +100,14 @@ export function maxLive(graph: Map<string, GraphNode>, priority: Map<string, num
 }
 
 /** Whether `priority` runs every task after all its dependencies. */
-export function isTopological(graph: Map<string, GraphNode>, priority: Map<string, number>): boolean {
+export function isTopological(
+  graph: Map<string, GraphNode>,
+  priority: Map<string, number>,
+): boolean {
   for (const [k, node] of graph) {
     if (node.kind !== 'task') continue;
-    for (const d of node.deps) if ((priority.get(d) as number) >= (priority.get(k) as number)) return false;
+    for (const d of node.deps)
+      if ((priority.get(d) as number) >= (priority.get(k) as number)) return false;
   }
   return true;
 }

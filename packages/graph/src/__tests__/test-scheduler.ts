@@ -19,7 +19,9 @@ export function resolveFunction(ref: FunctionRef): TaskFunction {
       return ref.fn;
     case 'source': {
       const names = Object.keys(ref.scope);
-      const make = new Function(...names, `return (${ref.source});`) as (...v: unknown[]) => TaskFunction;
+      const make = new Function(...names, `return (${ref.source});`) as (
+        ...v: unknown[]
+      ) => TaskFunction;
       return make(...names.map((n) => ref.scope[n]));
     }
     case 'builtin': {

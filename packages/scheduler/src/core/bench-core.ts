@@ -46,7 +46,10 @@ function mkTask(deps: string[]): Task {
 }
 
 /** Builds the benchmark graph; returns it with its root key. */
-export function benchGraph(tasks: number, shape: 'tree' | 'leaves'): { graph: Graph; root: string } {
+export function benchGraph(
+  tasks: number,
+  shape: 'tree' | 'leaves',
+): { graph: Graph; root: string } {
   const g = new Map<string, GraphNode>();
   if (shape === 'leaves') {
     const deps: string[] = [];
@@ -97,9 +100,12 @@ export function benchCore(options: BenchCoreOptions): BenchCoreResult {
   const shape = options.shape ?? 'tree';
   const { graph, root } = benchGraph(options.tasks, shape);
   const n = graph.size;
-  const core = new SchedulerCore(options.queueFactor === undefined ? {} : { queueFactor: options.queueFactor });
+  const core = new SchedulerCore(
+    options.queueFactor === undefined ? {} : { queueFactor: options.queueFactor },
+  );
   const start: CoreEvent[] = [];
-  for (let i = 0; i < (options.workers ?? 2); i++) start.push({ type: 'add-worker', worker: `w${i}`, slots: options.slots ?? 4 });
+  for (let i = 0; i < (options.workers ?? 2); i++)
+    start.push({ type: 'add-worker', worker: `w${i}`, slots: options.slots ?? 4 });
   core.handle(start);
   const mem0 = memory();
   const t0 = performance.now();
@@ -119,7 +125,12 @@ export function benchCore(options: BenchCoreOptions): BenchCoreResult {
         completed += c.items.length;
       } else if (c.type === 'deliver') events.push({ type: 'delivered', id: c.id, keys: c.keys });
       else if (c.type === 'done') done = true;
-      else if (c.type === 'failed' || c.type === 'refused' || c.type === 'lost' || c.type === 'cancelled') {
+      else if (
+        c.type === 'failed' ||
+        c.type === 'refused' ||
+        c.type === 'lost' ||
+        c.type === 'cancelled'
+      ) {
         throw new Error(`benchCore: compute ended with ${c.type}`);
       }
     }

@@ -15,21 +15,30 @@ interface Scenario {
   readonly queueFactor: number;
 }
 
-const scenario = fc
-  .integer({ min: 1, max: 24 })
-  .chain((n) =>
-    fc.record({
-      deps: fc.tuple(...Array.from({ length: n }, (_, i) => (i === 0 ? fc.constant<number[]>([]) : fc.uniqueArray(fc.integer({ min: 0, max: i - 1 }), { maxLength: 3 })))),
-      dataNodes: fc.array(fc.boolean(), { minLength: n, maxLength: n }),
-      workers: fc.array(fc.integer({ min: 1, max: 2 }), { minLength: 1, maxLength: 4 }),
-      subs: fc.array(fc.record({ wanted: fc.uniqueArray(fc.integer({ min: 0, max: n - 1 }), { minLength: 1, maxLength: 4 }) }), { minLength: 1, maxLength: 3 }),
-      steps: fc.array(fc.nat(), { minLength: 10, maxLength: 300 }),
-      failures: fc.boolean(),
-      removals: fc.boolean(),
-      cancels: fc.boolean(),
-      queueFactor: fc.constantFrom(0.5, 1, 2, 8),
-    }),
-  );
+const scenario = fc.integer({ min: 1, max: 24 }).chain((n) =>
+  fc.record({
+    deps: fc.tuple(
+      ...Array.from({ length: n }, (_, i) =>
+        i === 0
+          ? fc.constant<number[]>([])
+          : fc.uniqueArray(fc.integer({ min: 0, max: i - 1 }), { maxLength: 3 }),
+      ),
+    ),
+    dataNodes: fc.array(fc.boolean(), { minLength: n, maxLength: n }),
+    workers: fc.array(fc.integer({ min: 1, max: 2 }), { minLength: 1, maxLength: 4 }),
+    subs: fc.array(
+      fc.record({
+        wanted: fc.uniqueArray(fc.integer({ min: 0, max: n - 1 }), { minLength: 1, maxLength: 4 }),
+      }),
+      { minLength: 1, maxLength: 3 },
+    ),
+    steps: fc.array(fc.nat(), { minLength: 10, maxLength: 300 }),
+    failures: fc.boolean(),
+    removals: fc.boolean(),
+    cancels: fc.boolean(),
+    queueFactor: fc.constantFrom(0.5, 1, 2, 8),
+  }),
+);
 
 function key(i: number): string {
   return `k${i}`;
@@ -39,7 +48,9 @@ function key(i: number): string {
 let lastLog: (() => string)[] = [];
 function run(s: Scenario): void {
   const n = s.deps.length;
-  const nodes: GraphNode[] = s.deps.map((ds, i) => (ds.length === 0 && s.dataNodes[i] ? data(i) : t(...ds.map(key))));
+  const nodes: GraphNode[] = s.deps.map((ds, i) =>
+    ds.length === 0 && s.dataNodes[i] ? data(i) : t(...ds.map(key)),
+  );
   const graph = new Map(nodes.map((node, i) => [key(i), node] as [string, GraphNode]));
   const dependents: number[][] = Array.from({ length: n }, () => []);
   s.deps.forEach((ds, i) => ds.forEach((d) => dependents[d]!.push(i)));
@@ -49,7 +60,15 @@ function run(s: Scenario): void {
   sim.handle = (evs) => {
     lastLog.push(() => 'EV ' + JSON.stringify(evs.map((e) => ({ ...e, graph: undefined }))));
     const c = orig(evs);
-    lastLog.push(() => 'CMD ' + JSON.stringify(c.map((x) => (x.type === 'compute' ? { w: x.worker, items: x.items.map((i) => [i.key, i.fetch]) } : x))));
+    lastLog.push(
+      () =>
+        'CMD ' +
+        JSON.stringify(
+          c.map((x) =>
+            x.type === 'compute' ? { w: x.worker, items: x.items.map((i) => [i.key, i.fetch]) } : x,
+          ),
+        ),
+    );
     return c;
   };
   let nextWorker = 0;
@@ -119,7 +138,8 @@ function run(s: Scenario): void {
       const [w, k0] = inflight[r % inflight.length]!;
       const k = sim.runnable(w, k0);
       for (const id of subIds) tainted.add(id);
-      if (sim.missingInput(w, k) !== undefined) sim.finish(w, k); // errs through its input
+      if (sim.missingInput(w, k) !== undefined)
+        sim.finish(w, k); // errs through its input
       else errOne(w, k);
     } else if (choice < 26 && s.removals && live.length > 0) {
       removeWorker(live[r % live.length]!);
@@ -144,36 +164,420 @@ function run(s: Scenario): void {
     const ends = sim.ended(id);
     if (!tainted.has(id)) expect([id, ends]).toEqual([id, ['done']]);
     if (ends[0] === 'done') {
-      expect((sim.deliveries.get(id) ?? []).slice().sort()).toEqual(s.subs[i]!.wanted.map(key).sort());
+      expect((sim.deliveries.get(id) ?? []).slice().sort()).toEqual(
+        s.subs[i]!.wanted.map(key).sort(),
+      );
     }
   }
   // No leaks: nothing in memory or running, nothing held by any worker.
-  expect(sim.core.counts).toMatchObject({ memory: 0, processing: 0, waiting: 0, ready: 0, submissions: 0 });
+  expect(sim.core.counts).toMatchObject({
+    memory: 0,
+    processing: 0,
+    waiting: 0,
+    ready: 0,
+    submissions: 0,
+  });
   for (const [w, store] of sim.store) expect([w, [...store]]).toEqual([w, []]);
 }
 
 const regressions: Scenario[] = [
-  {"deps":[[],[],[],[],[],[],[],[],[],[],[2,0]],"dataNodes":[false,false,false,false,false,false,false,false,false,false,false],"workers":[1,1,1],"subs":[{"wanted":[10,1,0]}],"steps":[8,521808,8,0,0,175126,421288226,27660026,1544035425,0],"failures":false,"removals":true,"cancels":false,"queueFactor":0.5},
-  {"deps":[[],[],[0],[]],"dataNodes":[false,false,false,false],"workers":[1,1],"subs":[{"wanted":[0]},{"wanted":[3,1]},{"wanted":[2]}],"steps":[415155226,0,39568461,0,50754275,1922396124,0,0,0,0,0,0,0,0,0],"failures":false,"removals":true,"cancels":false,"queueFactor":0.5},
-  {"deps":[[],[],[],[],[],[],[],[],[],[],[],[],[],[],[0,1],[],[],[5,2,4],[],[],[],[],[],[]],"dataNodes":[false,false,false,false,false,false,false,false,false,false,false,false,false,false,false,false,false,false,false,false,false,false,false,false],"workers":[2,2,1],"subs":[{"wanted":[3,14,17]}],"steps":[687752745,1309544427,657367620,0,0,380640991,2147483625,0,0,0,0],"failures":true,"removals":true,"cancels":false,"queueFactor":1},
-  {"deps":[[],[],[],[],[],[0],[],[],[],[],[],[],[],[],[],[0],[],[],[],[],[]],"dataNodes":[false,false,false,false,false,false,false,false,false,false,false,false,false,false,false,false,false,false,false,false,false],"workers":[1,1],"subs":[{"wanted":[5,15]}],"steps":[139648228,164270720,0,1140209526,0,1421193,0,0,0,0,0],"failures":false,"removals":true,"cancels":true,"queueFactor":0.5},
-  {"deps":[[],[],[],[],[2],[],[],[],[0],[]],"dataNodes":[false,false,false,false,false,false,false,false,false,false],"workers":[1,1],"subs":[{"wanted":[8,5,4]},{"wanted":[3,1]}],"steps":[0,49825226,30991526,13802126,35420859,503330443,317023224,896521290,1936890022,0,0,0,0,0,0,0,0,0],"failures":true,"removals":true,"cancels":false,"queueFactor":0.5},
-  {"deps":[[],[],[],[],[],[0],[],[0],[],[],[5],[],[],[],[],[],[],[7],[],[],[],[],[1,17]],"dataNodes":[false,false,false,false,false,false,false,false,false,false,false,false,false,false,false,false,false,false,false,false,false,false,false],"workers":[1,1],"subs":[{"wanted":[9,10,22,0]},{"wanted":[8]}],"steps":[848787126,200502729,373390320,1079869195,0,0,0,0,1029298367,47378455,0,1146843473,361928326,0],"failures":false,"removals":true,"cancels":false,"queueFactor":0.5},
-  {"deps":[[],[],[],[],[],[],[],[]],"dataNodes":[false,false,false,false,false,false,false,false],"workers":[1],"subs":[{"wanted":[1]},{"wanted":[1,0]},{"wanted":[0]}],"steps":[275897528,0,3547428,0,2147483626,1818976420,0,0,0,0,0,0,0,0,0,0],"failures":false,"removals":true,"cancels":true,"queueFactor":0.5},
-  {"deps":[[],[],[],[],[],[1,0]],"dataNodes":[false,false,false,false,false,false],"workers":[1,1,1],"subs":[{"wanted":[5,0]}],"steps":[37543426,177833626,1095586425,173433220,0,0,0,0,0,0,0,0,0,0],"failures":true,"removals":true,"cancels":false,"queueFactor":0.5},
-  {"deps":[[],[],[],[0,1],[],[],[],[],[],[],[],[],[],[],[],[],[],[],[],[],[],[],[]],"dataNodes":[false,false,false,false,false,false,false,false,false,false,false,false,false,false,false,false,false,false,false,false,false,false,false],"workers":[1,1],"subs":[{"wanted":[4,3]},{"wanted":[0]}],"steps":[1626656328,4413928,558338528,1476760726,181745821,0,0,0,0,0,0,0,0,0,0],"failures":false,"removals":true,"cancels":true,"queueFactor":0.5},
-  {"deps":[[],[0],[],[1],[],[],[],[1],[],[],[],[3],[],[],[],[7],[],[],[0],[],[],[],[],[]],"dataNodes":[false,false,false,false,false,false,false,false,false,false,false,false,false,false,false,false,false,false,false,false,false,false,false,false],"workers":[2,1],"subs":[{"wanted":[11,18,0]},{"wanted":[15]}],"steps":[9579926,655902564,755239279,0,1032596924,1084145227,704570920,0,0,0,0,0,0,0,0,0,0],"failures":true,"removals":true,"cancels":false,"queueFactor":1},
-  {"deps":[[],[],[],[0],[],[],[],[],[],[],[0],[],[],[1,3],[]],"dataNodes":[false,false,false,false,false,false,false,false,false,false,false,false,false,false,false],"workers":[1],"subs":[{"wanted":[3]},{"wanted":[4,13,2]},{"wanted":[10]}],"steps":[28826,606853826,0,1446097820,0,91956720,488260620,974937720,23,0,0,0,0,0,0],"failures":true,"removals":true,"cancels":false,"queueFactor":8},
-  {"deps":[[],[],[1],[],[],[4,0],[],[1]],"dataNodes":[false,false,false,false,false,false,false,false],"workers":[1,1],"subs":[{"wanted":[3,5,7]},{"wanted":[2]}],"steps":[474832688,1722081130,0,429684323,891834428,330748726,168678678,930801720,0,0,0,0,0,0,0,0,0,0],"failures":true,"removals":true,"cancels":false,"queueFactor":2},
+  {
+    deps: [[], [], [], [], [], [], [], [], [], [], [2, 0]],
+    dataNodes: [false, false, false, false, false, false, false, false, false, false, false],
+    workers: [1, 1, 1],
+    subs: [{ wanted: [10, 1, 0] }],
+    steps: [8, 521808, 8, 0, 0, 175126, 421288226, 27660026, 1544035425, 0],
+    failures: false,
+    removals: true,
+    cancels: false,
+    queueFactor: 0.5,
+  },
+  {
+    deps: [[], [], [0], []],
+    dataNodes: [false, false, false, false],
+    workers: [1, 1],
+    subs: [{ wanted: [0] }, { wanted: [3, 1] }, { wanted: [2] }],
+    steps: [415155226, 0, 39568461, 0, 50754275, 1922396124, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+    failures: false,
+    removals: true,
+    cancels: false,
+    queueFactor: 0.5,
+  },
+  {
+    deps: [
+      [],
+      [],
+      [],
+      [],
+      [],
+      [],
+      [],
+      [],
+      [],
+      [],
+      [],
+      [],
+      [],
+      [],
+      [0, 1],
+      [],
+      [],
+      [5, 2, 4],
+      [],
+      [],
+      [],
+      [],
+      [],
+      [],
+    ],
+    dataNodes: [
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+    ],
+    workers: [2, 2, 1],
+    subs: [{ wanted: [3, 14, 17] }],
+    steps: [687752745, 1309544427, 657367620, 0, 0, 380640991, 2147483625, 0, 0, 0, 0],
+    failures: true,
+    removals: true,
+    cancels: false,
+    queueFactor: 1,
+  },
+  {
+    deps: [[], [], [], [], [], [0], [], [], [], [], [], [], [], [], [], [0], [], [], [], [], []],
+    dataNodes: [
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+    ],
+    workers: [1, 1],
+    subs: [{ wanted: [5, 15] }],
+    steps: [139648228, 164270720, 0, 1140209526, 0, 1421193, 0, 0, 0, 0, 0],
+    failures: false,
+    removals: true,
+    cancels: true,
+    queueFactor: 0.5,
+  },
+  {
+    deps: [[], [], [], [], [2], [], [], [], [0], []],
+    dataNodes: [false, false, false, false, false, false, false, false, false, false],
+    workers: [1, 1],
+    subs: [{ wanted: [8, 5, 4] }, { wanted: [3, 1] }],
+    steps: [
+      0, 49825226, 30991526, 13802126, 35420859, 503330443, 317023224, 896521290, 1936890022, 0, 0,
+      0, 0, 0, 0, 0, 0, 0,
+    ],
+    failures: true,
+    removals: true,
+    cancels: false,
+    queueFactor: 0.5,
+  },
+  {
+    deps: [
+      [],
+      [],
+      [],
+      [],
+      [],
+      [0],
+      [],
+      [0],
+      [],
+      [],
+      [5],
+      [],
+      [],
+      [],
+      [],
+      [],
+      [],
+      [7],
+      [],
+      [],
+      [],
+      [],
+      [1, 17],
+    ],
+    dataNodes: [
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+    ],
+    workers: [1, 1],
+    subs: [{ wanted: [9, 10, 22, 0] }, { wanted: [8] }],
+    steps: [
+      848787126, 200502729, 373390320, 1079869195, 0, 0, 0, 0, 1029298367, 47378455, 0, 1146843473,
+      361928326, 0,
+    ],
+    failures: false,
+    removals: true,
+    cancels: false,
+    queueFactor: 0.5,
+  },
+  {
+    deps: [[], [], [], [], [], [], [], []],
+    dataNodes: [false, false, false, false, false, false, false, false],
+    workers: [1],
+    subs: [{ wanted: [1] }, { wanted: [1, 0] }, { wanted: [0] }],
+    steps: [275897528, 0, 3547428, 0, 2147483626, 1818976420, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+    failures: false,
+    removals: true,
+    cancels: true,
+    queueFactor: 0.5,
+  },
+  {
+    deps: [[], [], [], [], [], [1, 0]],
+    dataNodes: [false, false, false, false, false, false],
+    workers: [1, 1, 1],
+    subs: [{ wanted: [5, 0] }],
+    steps: [37543426, 177833626, 1095586425, 173433220, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+    failures: true,
+    removals: true,
+    cancels: false,
+    queueFactor: 0.5,
+  },
+  {
+    deps: [
+      [],
+      [],
+      [],
+      [0, 1],
+      [],
+      [],
+      [],
+      [],
+      [],
+      [],
+      [],
+      [],
+      [],
+      [],
+      [],
+      [],
+      [],
+      [],
+      [],
+      [],
+      [],
+      [],
+      [],
+    ],
+    dataNodes: [
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+    ],
+    workers: [1, 1],
+    subs: [{ wanted: [4, 3] }, { wanted: [0] }],
+    steps: [1626656328, 4413928, 558338528, 1476760726, 181745821, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+    failures: false,
+    removals: true,
+    cancels: true,
+    queueFactor: 0.5,
+  },
+  {
+    deps: [
+      [],
+      [0],
+      [],
+      [1],
+      [],
+      [],
+      [],
+      [1],
+      [],
+      [],
+      [],
+      [3],
+      [],
+      [],
+      [],
+      [7],
+      [],
+      [],
+      [0],
+      [],
+      [],
+      [],
+      [],
+      [],
+    ],
+    dataNodes: [
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+    ],
+    workers: [2, 1],
+    subs: [{ wanted: [11, 18, 0] }, { wanted: [15] }],
+    steps: [
+      9579926, 655902564, 755239279, 0, 1032596924, 1084145227, 704570920, 0, 0, 0, 0, 0, 0, 0, 0,
+      0, 0,
+    ],
+    failures: true,
+    removals: true,
+    cancels: false,
+    queueFactor: 1,
+  },
+  {
+    deps: [[], [], [], [0], [], [], [], [], [], [], [0], [], [], [1, 3], []],
+    dataNodes: [
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+    ],
+    workers: [1],
+    subs: [{ wanted: [3] }, { wanted: [4, 13, 2] }, { wanted: [10] }],
+    steps: [
+      28826, 606853826, 0, 1446097820, 0, 91956720, 488260620, 974937720, 23, 0, 0, 0, 0, 0, 0,
+    ],
+    failures: true,
+    removals: true,
+    cancels: false,
+    queueFactor: 8,
+  },
+  {
+    deps: [[], [], [1], [], [], [4, 0], [], [1]],
+    dataNodes: [false, false, false, false, false, false, false, false],
+    workers: [1, 1],
+    subs: [{ wanted: [3, 5, 7] }, { wanted: [2] }],
+    steps: [
+      474832688, 1722081130, 0, 429684323, 891834428, 330748726, 168678678, 930801720, 0, 0, 0, 0,
+      0, 0, 0, 0, 0, 0,
+    ],
+    failures: true,
+    removals: true,
+    cancels: false,
+    queueFactor: 2,
+  },
 ];
 
 describe('SchedulerCore under random graphs, orders, failures and removals', () => {
   test.each(regressions.map((s, i) => [i, s] as const))('regression %i', (_, s) => {
-    try { run(s); } catch (e) { console.log(lastLog.map((f) => f()).join('\n')); throw e; }
+    try {
+      run(s);
+    } catch (e) {
+      console.log(lastLog.map((f) => f()).join('\n'));
+      throw e;
+    }
   });
 
   test('invariants hold after every batch; computes end once; no leaks', () => {
-    fc.assert(fc.property(scenario, (s) => run(s)), { numRuns: Number(process.env['CORE_PROP_RUNS'] ?? 400) });
+    fc.assert(
+      fc.property(scenario, (s) => run(s)),
+      { numRuns: Number(process.env['CORE_PROP_RUNS'] ?? 400) },
+    );
   });
 
   test('without failures every compute is done', () => {

@@ -3,13 +3,24 @@ import { GraphError } from '@dask-ts/protocol';
 import { SchedulerCore } from './core.js';
 import { Sim, data, g, t } from './test-sim.js';
 
-const boom = { name: 'TypeError', message: 'boom', stack: 'TypeError: boom\n    at f (user.js:1:1)' };
+const boom = {
+  name: 'TypeError',
+  message: 'boom',
+  stack: 'TypeError: boom\n    at f (user.js:1:1)',
+};
 
 describe('SchedulerCore basics', () => {
   test('a chain runs, is delivered with release, and leaves nothing in memory', () => {
     const sim = new Sim();
     sim.addWorker('w0', 2);
-    const cmds = sim.handle([{ type: 'submit', id: 's1', graph: g(['x', data(1)], ['y', t('x')], ['z', t('y')]), wanted: ['z'] }]);
+    const cmds = sim.handle([
+      {
+        type: 'submit',
+        id: 's1',
+        graph: g(['x', data(1)], ['y', t('x')], ['z', t('y')]),
+        wanted: ['z'],
+      },
+    ]);
     // y and z are co-assigned after x: their inputs are computed on w0 first.
     expect(cmds).toEqual([
       {
@@ -45,7 +56,9 @@ describe('SchedulerCore basics', () => {
 
   test('an empty wanted list is done at once', () => {
     const sim = new Sim();
-    expect(sim.handle([{ type: 'submit', id: 's', graph: g(['x', data(1)]), wanted: [] }])).toEqual([{ type: 'done', id: 's' }]);
+    expect(sim.handle([{ type: 'submit', id: 's', graph: g(['x', data(1)]), wanted: [] }])).toEqual(
+      [{ type: 'done', id: 's' }],
+    );
   });
 
   test('a few coarse root tasks are spread over every worker, in contiguous runs', () => {
@@ -57,7 +70,12 @@ describe('SchedulerCore basics', () => {
     entries.push(['total', t(...entries.map(([k]) => k))]);
     const cmds = sim.handle([{ type: 'submit', id: 's', graph: g(...entries), wanted: ['total'] }]);
     const perWorker = new Map<string, string[]>();
-    for (const c of cmds) if (c.type === 'compute') perWorker.set(c.worker, c.items.map((i) => i.key));
+    for (const c of cmds)
+      if (c.type === 'compute')
+        perWorker.set(
+          c.worker,
+          c.items.map((i) => i.key),
+        );
     expect(perWorker.get('w0')).toEqual(Array.from({ length: 9 }, (_, i) => `block-${i}`));
     expect(perWorker.get('w1')).toEqual(Array.from({ length: 8 }, (_, i) => `block-${i + 9}`));
     sim.runAll();
@@ -68,7 +86,12 @@ describe('SchedulerCore basics', () => {
     const sim = new Sim({ queueFactor: 1 });
     sim.addWorker('w0', 1);
     const graph = g(['a', t()], ['b', t()], ['c', t()], ['r', t('a', 'b', 'c')]);
-    const priorities = new Map([['c', 0], ['a', 1], ['b', 2], ['r', 3]]);
+    const priorities = new Map([
+      ['c', 0],
+      ['a', 1],
+      ['b', 2],
+      ['r', 3],
+    ]);
     sim.handle([{ type: 'submit', id: 's', graph, wanted: ['r'], priorities }]);
     sim.runAll();
     expect(sim.computed).toEqual(['c', 'a', 'b', 'r']);
@@ -78,7 +101,14 @@ describe('SchedulerCore basics', () => {
   test('default order is depth-first from the wanted keys, earlier computes first', () => {
     const sim = new Sim({ queueFactor: 1 });
     sim.addWorker('w0', 1);
-    sim.handle([{ type: 'submit', id: 's1', graph: g(['b', t()], ['a', t()], ['x', t('b', 'a')]), wanted: ['x'] }]);
+    sim.handle([
+      {
+        type: 'submit',
+        id: 's1',
+        graph: g(['b', t()], ['a', t()], ['x', t('b', 'a')]),
+        wanted: ['x'],
+      },
+    ]);
     sim.handle([{ type: 'submit', id: 's2', graph: g(['c', t()]), wanted: ['c'] }]);
     sim.runAll();
     expect(sim.computed).toEqual(['b', 'a', 'x', 'c']);
@@ -90,7 +120,9 @@ describe('SchedulerCore basics', () => {
     sim.addWorker('w1', 1);
     const entries: [string, ReturnType<typeof t>][] = [];
     for (let i = 0; i < 20; i++) entries.push([`l${i}`, t()]);
-    sim.handle([{ type: 'submit', id: 's', graph: g(...entries), wanted: entries.map(([k]) => k) }]);
+    sim.handle([
+      { type: 'submit', id: 's', graph: g(...entries), wanted: entries.map(([k]) => k) },
+    ]);
     expect(sim.inflight.get('w0')!.length).toBe(4);
     expect(sim.inflight.get('w1')!.length).toBe(2);
     expect(sim.core.counts.ready).toBe(14);
@@ -127,12 +159,28 @@ describe('intake', () => {
   test('a real cycle is refused with its keys, in any insertion order', () => {
     const sim = new Sim();
     sim.addWorker('w0');
-    const cmds = sim.handle([{ type: 'submit', id: 's', graph: g(['x', t('b')], ['a', t('c')], ['b', t('a')], ['c', t('b')]), wanted: ['x'] }]);
+    const cmds = sim.handle([
+      {
+        type: 'submit',
+        id: 's',
+        graph: g(['x', t('b')], ['a', t('c')], ['b', t('a')], ['c', t('b')]),
+        wanted: ['x'],
+      },
+    ]);
     const refused = cmds.find((c) => c.type === 'refused');
-    expect(refused?.type === 'refused' && refused.error.message).toBe('Graph has a cycle: b -> a -> c -> b (each key depends on the next)');
+    expect(refused?.type === 'refused' && refused.error.message).toBe(
+      'Graph has a cycle: b -> a -> c -> b (each key depends on the next)',
+    );
     expect(sim.core.counts.tasks).toBe(0);
     // Rolled back: the same keys may come again, without the cycle.
-    sim.handle([{ type: 'submit', id: 's2', graph: g(['x', t('b')], ['a', t()], ['b', t('a')]), wanted: ['x'] }]);
+    sim.handle([
+      {
+        type: 'submit',
+        id: 's2',
+        graph: g(['x', t('b')], ['a', t()], ['b', t('a')]),
+        wanted: ['x'],
+      },
+    ]);
     sim.runAll();
     expect(sim.ended('s2')).toEqual(['done']);
     expect(sim.computed).toEqual(['a', 'b', 'x']);
@@ -144,7 +192,9 @@ describe('intake', () => {
     sim.handle([{ type: 'submit', id: 's', graph: g(['a', t()], ['b', t('a')]), wanted: ['b'] }]);
     sim.inflight.get('w0')!.length = 0;
     sim.store.get('w0')!.add('a').add('b');
-    const cmds = sim.handle([{ type: 'finished-many', keys: ['a', 'b'], worker: 'w0', nbytes: [8, 16] }]);
+    const cmds = sim.handle([
+      { type: 'finished-many', keys: ['a', 'b'], worker: 'w0', nbytes: [8, 16] },
+    ]);
     expect(cmds).toEqual([
       { type: 'deliver', id: 's', worker: 'w0', keys: ['b'], release: true },
       { type: 'release', worker: 'w0', keys: ['a'] },
@@ -157,14 +207,27 @@ describe('placement', () => {
     const sim = new Sim({ queueFactor: 1 });
     sim.addWorker('w0');
     sim.addWorker('w1');
-    sim.handle([{ type: 'submit', id: 's', graph: g(['a', t()], ['b', t()], ['c', t('a', 'b')]), wanted: ['c'] }]);
+    sim.handle([
+      {
+        type: 'submit',
+        id: 's',
+        graph: g(['a', t()], ['b', t()], ['c', t('a', 'b')]),
+        wanted: ['c'],
+      },
+    ]);
     expect(sim.inflight.get('w0')).toEqual(['a']);
     expect(sim.inflight.get('w1')).toEqual(['b']);
     sim.finish('w0', 'a');
     sim.store.get('w1')!.add('b');
     sim.inflight.get('w1')!.length = 0;
     const cmds = sim.core.handle([{ type: 'finished', key: 'b', worker: 'w1', nbytes: 100 }]);
-    expect(cmds).toEqual([{ type: 'compute', worker: 'w1', items: [{ key: 'c', node: t('a', 'b'), fetch: [['a', 'w0']] }] }]);
+    expect(cmds).toEqual([
+      {
+        type: 'compute',
+        worker: 'w1',
+        items: [{ key: 'c', node: t('a', 'b'), fetch: [['a', 'w0']] }],
+      },
+    ]);
     sim.inflight.get('w1')!.push('c');
     sim.store.get('w1')!.add('a');
     sim.store.get('w1')!.add('c');
@@ -181,8 +244,12 @@ describe('placement', () => {
   test('data nodes are placed like tasks', () => {
     const sim = new Sim();
     sim.addWorker('w0');
-    const cmds = sim.handle([{ type: 'submit', id: 's', graph: g(['d', data([1, 2])]), wanted: ['d'] }]);
-    expect(cmds).toEqual([{ type: 'compute', worker: 'w0', items: [{ key: 'd', node: data([1, 2]), fetch: [] }] }]);
+    const cmds = sim.handle([
+      { type: 'submit', id: 's', graph: g(['d', data([1, 2])]), wanted: ['d'] },
+    ]);
+    expect(cmds).toEqual([
+      { type: 'compute', worker: 'w0', items: [{ key: 'd', node: data([1, 2]), fetch: [] }] },
+    ]);
   });
 });
 
@@ -219,14 +286,18 @@ describe('refusals', () => {
   });
 
   test('a self-dependency', () => {
-    expect(refuse(g(['a', t('a')]), ['a']).message).toBe('Graph has a cycle: a -> a (each key depends on the next)');
+    expect(refuse(g(['a', t('a')]), ['a']).message).toBe(
+      'Graph has a cycle: a -> a (each key depends on the next)',
+    );
   });
 
   test('a long chain is checked without recursion', () => {
     const entries: [string, ReturnType<typeof t>][] = [['k0', t()]];
     for (let i = 1; i < 200000; i++) entries.push([`k${i}`, t(`k${i - 1}`)]);
     entries.push(['k0x', t('missing')]);
-    expect(refuse(new Map(entries), ['k199999']).message).toBe('Task k0x depends on missing key missing');
+    expect(refuse(new Map(entries), ['k199999']).message).toBe(
+      'Task k0x depends on missing key missing',
+    );
   });
 
   test('a duplicate submission id', () => {
@@ -253,7 +324,11 @@ describe('failures', () => {
       id: 's1',
       key: 'x',
       error: boom,
-      story: ['x released -> ready: submit s1', 'x ready -> processing: assigned to w0', 'x processing -> erred: erred on w0: TypeError: boom'],
+      story: [
+        'x released -> ready: submit s1',
+        'x ready -> processing: assigned to w0',
+        'x processing -> erred: erred on w0: TypeError: boom',
+      ],
     });
     expect(sim.core.state('z')).toEqual({ state: 'erred', error: boom, origin: 'x' });
     // y and z were co-assigned after x on w0: erred with it (their own reports will be stale).
@@ -281,10 +356,16 @@ describe('sharing and cancelling', () => {
   test('keys in memory are reused by a later compute, not recomputed', () => {
     const sim = new Sim();
     sim.addWorker('w0');
-    sim.handle([{ type: 'submit', id: 's1', graph: g(['x', t()], ['y', t('x')]), wanted: ['x', 'y'] }]);
+    sim.handle([
+      { type: 'submit', id: 's1', graph: g(['x', t()], ['y', t('x')]), wanted: ['x', 'y'] },
+    ]);
     sim.finish('w0', 'x');
-    const cmds = sim.handle([{ type: 'submit', id: 's2', graph: g(['x', t()], ['z', t('x')]), wanted: ['z'] }]);
-    expect(cmds).toEqual([{ type: 'compute', worker: 'w0', items: [{ key: 'z', node: t('x'), fetch: [] }] }]);
+    const cmds = sim.handle([
+      { type: 'submit', id: 's2', graph: g(['x', t()], ['z', t('x')]), wanted: ['z'] },
+    ]);
+    expect(cmds).toEqual([
+      { type: 'compute', worker: 'w0', items: [{ key: 'z', node: t('x'), fetch: [] }] },
+    ]);
     sim.runAll();
     expect(sim.computed).toEqual(['x', 'y', 'z']);
     expect(sim.ended('s1')).toEqual(['done']);
@@ -295,7 +376,14 @@ describe('sharing and cancelling', () => {
   test('cancel drops queued tasks, releases results, and the running task’s result when it finishes', () => {
     const sim = new Sim({ queueFactor: 1 });
     sim.addWorker('w0');
-    sim.handle([{ type: 'submit', id: 's1', graph: g(['a', t()], ['b', t()], ['c', t('a', 'b')]), wanted: ['c'] }]);
+    sim.handle([
+      {
+        type: 'submit',
+        id: 's1',
+        graph: g(['a', t()], ['b', t()], ['c', t('a', 'b')]),
+        wanted: ['c'],
+      },
+    ]);
     sim.finish('w0', 'a');
     // c is co-assigned after b (its inputs are on w0, or computed there first).
     expect(sim.inflight.get('w0')).toEqual(['b', 'c']);
@@ -305,7 +393,9 @@ describe('sharing and cancelling', () => {
     // b is still read by the running (cancelled) c: kept until c finishes.
     expect(sim.core.state('b')).toEqual({ state: 'processing', worker: 'w0' });
     expect(sim.finish('w0', 'b')).toEqual([]);
-    expect(sim.finish('w0', 'c')).toEqual([{ type: 'release', worker: 'w0', keys: ['c', 'b', 'a'] }]);
+    expect(sim.finish('w0', 'c')).toEqual([
+      { type: 'release', worker: 'w0', keys: ['c', 'b', 'a'] },
+    ]);
     expect(sim.computed).toEqual(['a', 'b', 'c']);
     expect(sim.core.story('c').at(-1)).toBe('c cancelled -> released: finished on w0');
     expect(sim.core.counts).toMatchObject({ memory: 0, processing: 0 });
@@ -330,7 +420,14 @@ describe('workers', () => {
     const sim = new Sim();
     sim.addWorker('w0');
     sim.addWorker('w1');
-    sim.handle([{ type: 'submit', id: 's', graph: g(['a', t()], ['b', t()], ['c', t('a', 'b')]), wanted: ['c'] }]);
+    sim.handle([
+      {
+        type: 'submit',
+        id: 's',
+        graph: g(['a', t()], ['b', t()], ['c', t('a', 'b')]),
+        wanted: ['c'],
+      },
+    ]);
     sim.finish('w0', 'a');
     sim.removeWorker('w0', 'crashed');
     expect(sim.core.story('a')).toContain('a memory -> released: worker w0 removed: crashed');
@@ -347,9 +444,13 @@ describe('workers', () => {
     sim.removeWorker('w0');
     expect(sim.core.handle([{ type: 'finished', key: 'a', worker: 'w0', nbytes: 1 }])).toEqual([]);
     expect(sim.core.story('a')).toContain('a processing: ignored finished from removed worker w0');
-    expect(() => sim.core.handle([{ type: 'finished', key: 'a', worker: 'w0x', nbytes: 1 }])).toThrow('worker never added');
+    expect(() =>
+      sim.core.handle([{ type: 'finished', key: 'a', worker: 'w0x', nbytes: 1 }]),
+    ).toThrow('worker never added');
     sim.addWorker('w2');
-    expect(() => sim.core.handle([{ type: 'finished', key: 'a', worker: 'w2', nbytes: 1 }])).toThrow(
+    expect(() =>
+      sim.core.handle([{ type: 'finished', key: 'a', worker: 'w2', nbytes: 1 }]),
+    ).toThrow(
       /Impossible transition: finished a on w2, but a is processing on w1\nStory of a:\n {2}a released -> ready: submit s\n/,
     );
   });
@@ -364,7 +465,9 @@ describe('workers', () => {
     const cmds = sim.removeWorker('w1', 'oom');
     const lost = cmds.find((c) => c.type === 'lost');
     expect(lost).toMatchObject({ type: 'lost', id: 's', key: 'a' });
-    expect((lost as unknown as { story: string[] }).story.at(-1)).toMatch(/a released -> erred: Task a was lost with its worker 2 times \(maxRetries 1\)/);
+    expect((lost as unknown as { story: string[] }).story.at(-1)).toMatch(
+      /a released -> erred: Task a was lost with its worker 2 times \(maxRetries 1\)/,
+    );
     expect(sim.ended('s')).toEqual(['lost']);
   });
 });

@@ -7,7 +7,16 @@ import type { CoreCommand, CoreEvent, TaskState, WorkerId } from './events.js';
 import { intake } from './intake.js';
 import * as S from './story.js';
 import { DELIVERED, PENDING, Submission } from './submission.js';
-import { CANCELLED, ERRED, MEMORY, ORPHAN, PROCESSING, READY, RELEASED, WAITING } from './task-table.js';
+import {
+  CANCELLED,
+  ERRED,
+  MEMORY,
+  ORPHAN,
+  PROCESSING,
+  READY,
+  RELEASED,
+  WAITING,
+} from './task-table.js';
 import { inactive } from './transitions.js';
 import { validateCore } from './validate.js';
 import { CoreWorkers } from './worker-loss.js';
@@ -64,8 +73,10 @@ export class SchedulerCore extends CoreWorkers {
     super();
     this.maxRetries = options.maxRetries ?? 3;
     this.queueFactor = options.queueFactor ?? 16;
-    if (!(this.maxRetries >= 0)) throw new RangeError(`maxRetries must be >= 0, got ${this.maxRetries}`);
-    if (!(this.queueFactor > 0)) throw new RangeError(`queueFactor must be > 0, got ${this.queueFactor}`);
+    if (!(this.maxRetries >= 0))
+      throw new RangeError(`maxRetries must be >= 0, got ${this.maxRetries}`);
+    if (!(this.queueFactor > 0))
+      throw new RangeError(`queueFactor must be > 0, got ${this.queueFactor}`);
   }
 
   /**
@@ -151,7 +162,11 @@ export class SchedulerCore extends CoreWorkers {
       case PROCESSING:
         return { state: 'processing', worker: this.w.names[t.procWorker[id]!]! };
       case MEMORY:
-        return { state: 'memory', workers: t.holders(id).map((w) => this.w.names[w]!), nbytes: t.nbytes[id]! };
+        return {
+          state: 'memory',
+          workers: t.holders(id).map((w) => this.w.names[w]!),
+          nbytes: t.nbytes[id]!,
+        };
       case ERRED: {
         const info = t.errors.get(id)!;
         return { state: 'erred', error: info.error, origin: t.keys[info.origin]! };
@@ -191,7 +206,8 @@ export class SchedulerCore extends CoreWorkers {
   private onAddWorker(name: WorkerId, slots: number): void {
     const old = this.w.index.get(name);
     if (old !== undefined && this.w.alive[old]) throw new Error(`Worker ${name} was added twice`);
-    if (!(Number.isInteger(slots) && slots > 0)) throw new RangeError(`Worker ${name}: slots must be a positive integer, got ${slots}`);
+    if (!(Number.isInteger(slots) && slots > 0))
+      throw new RangeError(`Worker ${name}: slots must be a positive integer, got ${slots}`);
     this.lastWorker = undefined;
     this.w.add(name, slots, this.queueFactor);
     this.addBatches();
@@ -199,7 +215,11 @@ export class SchedulerCore extends CoreWorkers {
 
   private onSubmit(e: Extract<CoreEvent, { type: 'submit' }>): void {
     if (this.subs.has(e.id)) {
-      this.terminal.push({ type: 'refused', id: e.id, error: new Error(`Submission ${e.id} is already running`) });
+      this.terminal.push({
+        type: 'refused',
+        id: e.id,
+        error: new Error(`Submission ${e.id} is already running`),
+      });
       return;
     }
     this.maybeReset();
@@ -237,12 +257,17 @@ export class SchedulerCore extends CoreWorkers {
   }
 
   /** Reports come in the order the worker runs its tasks: match them to its run queue first. */
-  private onFinishedMany(keys: readonly string[], worker: WorkerId, nbytes: readonly number[]): void {
+  private onFinishedMany(
+    keys: readonly string[],
+    worker: WorkerId,
+    nbytes: readonly number[],
+  ): void {
     const w = this.workerIndex(worker);
     const t = this.t;
     const index = t.index;
     if (w === undefined || !this.w.alive[w]) {
-      for (let i = 0; i < keys.length; i++) this.onFinished(keys[i]!, worker, nbytes[i] ?? 0, index.get(keys[i]!), w);
+      for (let i = 0; i < keys.length; i++)
+        this.onFinished(keys[i]!, worker, nbytes[i] ?? 0, index.get(keys[i]!), w);
       return;
     }
     const q = this.runQueue[w]!;
@@ -317,7 +342,8 @@ export class SchedulerCore extends CoreWorkers {
       const d = deps[j]!;
       if (t.holder0[d] === w || t.state[d] !== MEMORY) continue;
       // About to be released (this was its last user)? Then just release the copy on w too.
-      if (t.remaining[d] === 1 && t.wantPending[d] === 0 && !t.isHolder(d, w)) this.pushRelease(w, t.keys[d]!);
+      if (t.remaining[d] === 1 && t.wantPending[d] === 0 && !t.isHolder(d, w))
+        this.pushRelease(w, t.keys[d]!);
       else t.addHolder(d, w);
     }
   }
@@ -338,7 +364,8 @@ export class SchedulerCore extends CoreWorkers {
     if (!this.isCurrent(id, w, key, worker, 'erred')) return;
     this.stopRun(id!, w!);
     this.addReplicas(id!, w!);
-    if (this.staleCopies.size > 0 && this.staleCopies.get(w!)?.delete(id!) === true) this.pushRelease(w!, key);
+    if (this.staleCopies.size > 0 && this.staleCopies.get(w!)?.delete(id!) === true)
+      this.pushRelease(w!, key);
     if (t.state[id!] === PROCESSING && this.inputMissing(id!)) return;
     const note = this.log.note(`erred on ${worker}: ${error.name}: ${error.message}`);
     if (t.state[id!] === ORPHAN) {
@@ -394,7 +421,8 @@ export class SchedulerCore extends CoreWorkers {
     for (const key of keys) {
       const id = t.index.get(key);
       const i = id === undefined ? -1 : sub.indexOf(id);
-      if (i < 0) throw new Error(`Impossible event: delivered ${key} for ${subId}, which does not want it`);
+      if (i < 0)
+        throw new Error(`Impossible event: delivered ${key} for ${subId}, which does not want it`);
       const st = sub.status[i]!;
       if (st === DELIVERED) continue;
       if (st === PENDING) {
@@ -417,5 +445,4 @@ export class SchedulerCore extends CoreWorkers {
     this.endSub(sub, { type: 'cancelled', id: subId, reason });
     this.settle();
   }
-
 }

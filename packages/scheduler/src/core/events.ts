@@ -15,7 +15,12 @@ export type WorkerId = string;
  */
 export type CoreEvent =
   /** A worker joined; it may run `slots` tasks at once. */
-  | { readonly type: 'add-worker'; readonly worker: WorkerId; readonly slots: number; readonly cause?: string }
+  | {
+      readonly type: 'add-worker';
+      readonly worker: WorkerId;
+      readonly slots: number;
+      readonly cause?: string;
+    }
   /** A worker left or died; its tasks and results are lost and recomputed elsewhere. */
   | { readonly type: 'remove-worker'; readonly worker: WorkerId; readonly reason: string }
   /**
@@ -31,14 +36,29 @@ export type CoreEvent =
       readonly cause?: string;
     }
   /** A task finished on `worker`; its result (`nbytes` big) stays there. */
-  | { readonly type: 'finished'; readonly key: string; readonly worker: WorkerId; readonly nbytes: number }
+  | {
+      readonly type: 'finished';
+      readonly key: string;
+      readonly worker: WorkerId;
+      readonly nbytes: number;
+    }
   /**
    * Tasks finished on `worker`, in the order it ran them (`nbytes[i]` for `keys[i]`): the same as
    * one `finished` event per key, without an object per task.
    */
-  | { readonly type: 'finished-many'; readonly keys: readonly string[]; readonly worker: WorkerId; readonly nbytes: readonly number[] }
+  | {
+      readonly type: 'finished-many';
+      readonly keys: readonly string[];
+      readonly worker: WorkerId;
+      readonly nbytes: readonly number[];
+    }
   /** A task threw. */
-  | { readonly type: 'erred'; readonly key: string; readonly worker: WorkerId; readonly error: SerializedError }
+  | {
+      readonly type: 'erred';
+      readonly key: string;
+      readonly worker: WorkerId;
+      readonly error: SerializedError;
+    }
   /** The shell handed the values of a `deliver` command to the caller. */
   | { readonly type: 'delivered'; readonly id: string; readonly keys: readonly string[] }
   /** The caller aborted a compute. */
@@ -72,17 +92,34 @@ export type CoreCommand =
    * Wanted keys of compute `id` are ready on `worker`: fetch them for the caller, then send a
    * `delivered` event. With `release`, the worker may drop them as it sends them (a move).
    */
-  | { readonly type: 'deliver'; readonly id: string; readonly worker: WorkerId; readonly keys: readonly string[]; readonly release: boolean }
+  | {
+      readonly type: 'deliver';
+      readonly id: string;
+      readonly worker: WorkerId;
+      readonly keys: readonly string[];
+      readonly release: boolean;
+    }
   /** Every wanted key of compute `id` was delivered. */
   | { readonly type: 'done'; readonly id: string }
   /** Compute `id` failed because task `key` erred (`key` may be a dependency of a wanted key). */
-  | { readonly type: 'failed'; readonly id: string; readonly key: string; readonly error: SerializedError; readonly story: readonly string[] }
+  | {
+      readonly type: 'failed';
+      readonly id: string;
+      readonly key: string;
+      readonly error: SerializedError;
+      readonly story: readonly string[];
+    }
   /** Compute `id` was refused before anything ran (a cycle, a missing dependency). */
   | { readonly type: 'refused'; readonly id: string; readonly error: Error }
   /** Compute `id` was cancelled; nothing more of it will run. */
   | { readonly type: 'cancelled'; readonly id: string; readonly reason: string }
   /** A task was lost with its worker more times than allowed. */
-  | { readonly type: 'lost'; readonly id: string; readonly key: string; readonly story: readonly string[] };
+  | {
+      readonly type: 'lost';
+      readonly id: string;
+      readonly key: string;
+      readonly story: readonly string[];
+    };
 
 /**
  * The state of one key in the core, with the data each state needs.

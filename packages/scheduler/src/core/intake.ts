@@ -30,7 +30,8 @@ export function intake(
 ): Intake | GraphError {
   const index = t.index;
   for (const k of wantedKeys) {
-    if (!graph.has(k) && !index.has(k)) return new GraphError(`Wanted key ${k} is not in the graph`, [k]);
+    if (!graph.has(k) && !index.has(k))
+      return new GraphError(`Wanted key ${k} is not in the graph`, [k]);
   }
   const base = t.size;
   const depsLen0 = t.depsLen;
@@ -65,7 +66,12 @@ export function intake(
     for (let i = 0; i < ds.length; i++) {
       const d = index.get(ds[i]!);
       if (d === undefined) {
-        return fail(new GraphError(`Task ${t.keys[id]} depends on missing key ${ds[i]}`, [t.keys[id]!, ds[i]!]));
+        return fail(
+          new GraphError(`Task ${t.keys[id]} depends on missing key ${ds[i]}`, [
+            t.keys[id]!,
+            ds[i]!,
+          ]),
+        );
       }
       deps[j++] = d;
       if (d >= base) dtCount[d]++;

@@ -94,7 +94,11 @@ export class StoryLog {
       const to = STATE_NAMES[(inf >> 4) & 15]!;
       const a = this.arg[i]!;
       const why = this.cause((inf >> 8) & 255, a, names);
-      out.push(from === to ? `${names.key(id)} ${from}: ${why}` : `${names.key(id)} ${from} -> ${to}: ${why}`);
+      out.push(
+        from === to
+          ? `${names.key(id)} ${from}: ${why}`
+          : `${names.key(id)} ${from} -> ${to}: ${why}`,
+      );
     }
     return out;
   }

@@ -15,7 +15,16 @@ export const RELEASED = 4;
 export const ERRED = 5;
 export const CANCELLED = 6;
 export const ORPHAN = 7;
-export const STATE_NAMES = ['waiting', 'ready', 'processing', 'memory', 'released', 'erred', 'cancelled', 'cancelled'] as const;
+export const STATE_NAMES = [
+  'waiting',
+  'ready',
+  'processing',
+  'memory',
+  'released',
+  'erred',
+  'cancelled',
+  'cancelled',
+] as const;
 
 /** Why a task erred: its own error (`origin` = itself), a dependency's, or loss of its worker. */
 export interface ErrorInfo {
@@ -78,7 +87,10 @@ export class TaskTable {
   readonly extraHolders = new Map<number, number[]>();
   readonly errors = new Map<number, ErrorInfo>();
   /** Workers still running a task that was taken back from them (their reports are stale), oldest first. */
-  readonly staleRuns = new Map<number, { readonly w: number; readonly fetched: readonly number[] }[]>();
+  readonly staleRuns = new Map<
+    number,
+    { readonly w: number; readonly fetched: readonly number[] }[]
+  >();
   readonly stateCounts = new Int32Array(8);
   private stamp = 0;
 
@@ -113,7 +125,8 @@ export class TaskTable {
   }
 
   reserveDependents(n: number): void {
-    if (n > this.dependents.length) this.dependents = grow(this.dependents, Math.max(n, this.dependents.length * 2));
+    if (n > this.dependents.length)
+      this.dependents = grow(this.dependents, Math.max(n, this.dependents.length * 2));
   }
 
   /** Adds a key (state RELEASED) and returns its id. */

@@ -1,7 +1,14 @@
 // A test shell for the core: simulated workers that hold keys, check every `compute` item's
 // inputs are local or fetched from a worker that really holds them, and record every terminal
 // command. Used by the unit and property tests only (not exported).
-import { data, task, ref, type Graph, type GraphNode, type SerializedError } from '@dask-ts/protocol';
+import {
+  data,
+  task,
+  ref,
+  type Graph,
+  type GraphNode,
+  type SerializedError,
+} from '@dask-ts/protocol';
 import { SchedulerCore, type SchedulerCoreOptions } from './core.js';
 import type { CoreCommand, CoreEvent } from './events.js';
 
@@ -9,7 +16,10 @@ const FN = { kind: 'builtin', name: 'test.f' } as const;
 
 /** A task node reading `deps`. */
 export function t(...deps: string[]): GraphNode {
-  return task(FN, deps.map((d) => ref(d)));
+  return task(
+    FN,
+    deps.map((d) => ref(d)),
+  );
 }
 
 /** A graph from [key, node] pairs. */
@@ -37,7 +47,10 @@ export class Sim {
   readonly nodes = new Map<string, GraphNode>();
   readonly log: CoreCommand[] = [];
 
-  constructor(options: SchedulerCoreOptions = {}, readonly check = true) {
+  constructor(
+    options: SchedulerCoreOptions = {},
+    readonly check = true,
+  ) {
     this.core = new SchedulerCore(options);
   }
 
@@ -60,12 +73,15 @@ export class Sim {
           const before = this.inflight.get(c.worker)!;
           this.nodes.set(item.key, node);
           for (const [k, from] of item.fetch) {
-            if (!this.store.get(from)?.has(k)) throw new Error(`${item.key}: fetch ${k} from ${from}, which does not hold it`);
+            if (!this.store.get(from)?.has(k))
+              throw new Error(`${item.key}: fetch ${k} from ${from}, which does not hold it`);
           }
           if (node.kind === 'task') {
             for (const d of node.deps) {
               if (!store.has(d) && !fetched.has(d) && !before.includes(d)) {
-                throw new Error(`${item.key} on ${c.worker}: input ${d} neither local, fetched nor computed there first`);
+                throw new Error(
+                  `${item.key} on ${c.worker}: input ${d} neither local, fetched nor computed there first`,
+                );
               }
             }
           }
@@ -85,7 +101,9 @@ export class Sim {
       }
       case 'deliver': {
         const store = this.store.get(c.worker)!;
-        for (const k of c.keys) if (!store.has(k)) throw new Error(`deliver ${k} from ${c.worker}, which does not hold it`);
+        for (const k of c.keys)
+          if (!store.has(k))
+            throw new Error(`deliver ${k} from ${c.worker}, which does not hold it`);
         const list = this.deliveries.get(c.id) ?? [];
         list.push(...c.keys);
         this.deliveries.set(c.id, list);
@@ -142,7 +160,10 @@ export class Sim {
     list.splice(i, 1);
     const missing = error === undefined ? this.missingInput(worker, key) : undefined;
     if (missing !== undefined) {
-      error = { name: 'GraphError', message: `Task '${key}' cannot run: its dependency '${missing}' is not held by this worker` };
+      error = {
+        name: 'GraphError',
+        message: `Task '${key}' cannot run: its dependency '${missing}' is not held by this worker`,
+      };
     }
     if (error !== undefined) return this.handle([{ type: 'erred', key, worker, error }]);
     this.store.get(worker)!.add(key);

@@ -53,7 +53,10 @@ export abstract class CoreTransitions {
   // Per-handle batches.
   private computeBatch: (ComputeItem[] | undefined)[] = [];
   private releaseBatch: (string[] | undefined)[] = [];
-  private deliverBatch = new Map<string, { id: string; worker: WorkerId; keys: string[]; release: boolean }>();
+  private deliverBatch = new Map<
+    string,
+    { id: string; worker: WorkerId; keys: string[]; release: boolean }
+  >();
   protected terminal: CoreCommand[] = [];
   // Work queues.
   protected dropQueue: number[] = [];
@@ -130,7 +133,8 @@ export abstract class CoreTransitions {
         const h0 = t.holder0[id]!;
         if (this.w.alive[h0]) this.pushRelease(h0, t.keys[id]!);
         const extra = t.extraHolders.get(id);
-        if (extra !== undefined) for (const h of extra) if (this.w.alive[h]) this.pushRelease(h, t.keys[id]!);
+        if (extra !== undefined)
+          for (const h of extra) if (this.w.alive[h]) this.pushRelease(h, t.keys[id]!);
         t.clearHolders(id);
       } else if (s === WAITING || s === READY) {
         this.log.add(id, s, this.dropState, this.dropCause, this.dropArg);
@@ -181,7 +185,13 @@ export abstract class CoreTransitions {
    * Makes a needed inactive task waiting or ready, activating its inactive inputs in turn. With
    * `retry`, erred tasks are tried again; without, an erred input is collected into `erred`.
    */
-  protected activate(root: number, retry: boolean, cause: number, arg: number, erred: number[] | null): void {
+  protected activate(
+    root: number,
+    retry: boolean,
+    cause: number,
+    arg: number,
+    erred: number[] | null,
+  ): void {
     const t = this.t;
     const stack = [root];
     let first = true;
@@ -268,7 +278,9 @@ export abstract class CoreTransitions {
       const key = t.keys[origin]!;
       this.endSub(
         sub,
-        info.lost ? { type: 'lost', id: sub.id, key, story } : { type: 'failed', id: sub.id, key, error: info.error, story },
+        info.lost
+          ? { type: 'lost', id: sub.id, key, story }
+          : { type: 'failed', id: sub.id, key, error: info.error, story },
       );
     }
   }
@@ -318,7 +330,8 @@ export abstract class CoreTransitions {
         this.log.add(id, MEMORY, RELEASED, S.C_MOVED, sub.idx);
         t.setState(id, RELEASED);
         const extra = t.extraHolders.get(id);
-        if (extra !== undefined) for (const h of extra) if (this.w.alive[h]) this.pushRelease(h, key);
+        if (extra !== undefined)
+          for (const h of extra) if (this.w.alive[h]) this.pushRelease(h, key);
         t.clearHolders(id);
         return;
       }
@@ -403,7 +416,8 @@ export abstract class CoreTransitions {
     for (let j = s; j < e; j++) {
       const x = deps[j]!;
       const sx = t.state[x]!;
-      if (sx === PROCESSING ? t.procWorker[x] !== w : !(sx === MEMORY && t.isHolder(x, w))) return false;
+      if (sx === PROCESSING ? t.procWorker[x] !== w : !(sx === MEMORY && t.isHolder(x, w)))
+        return false;
     }
     this.assign(d, w, WAITING);
     t.coAssigned[d] = 1;
@@ -435,8 +449,10 @@ export abstract class CoreTransitions {
   protected flush(): CoreCommand[] {
     const out: CoreCommand[] = [];
     if (this.deliverBatch.size > 0) {
-      for (const b of this.deliverBatch.values()) if (!b.release) out.push({ type: 'deliver', ...b });
-      for (const b of this.deliverBatch.values()) if (b.release) out.push({ type: 'deliver', ...b });
+      for (const b of this.deliverBatch.values())
+        if (!b.release) out.push({ type: 'deliver', ...b });
+      for (const b of this.deliverBatch.values())
+        if (b.release) out.push({ type: 'deliver', ...b });
       this.deliverBatch.clear();
     }
     const names = this.w.names;

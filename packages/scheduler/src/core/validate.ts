@@ -20,34 +20,50 @@ export function validateCore(core: SchedulerCore): void {
   const occ = new Array<number>(wt.names.length).fill(0);
   const counts = new Int32Array(8);
   for (const sub of core.subs.values()) {
-    for (let i = 0; i < sub.wanted.length; i++) if (sub.status[i] === PENDING) wantPending[sub.wanted[i]!]++;
+    for (let i = 0; i < sub.wanted.length; i++)
+      if (sub.status[i] === PENDING) wantPending[sub.wanted[i]!]++;
     let undelivered = 0;
     for (let i = 0; i < sub.wanted.length; i++) if (sub.status[i] !== 2) undelivered++;
-    if (undelivered !== sub.undelivered) throw new Error(`Invariant broken for submission ${sub.id}: undelivered count ${sub.undelivered}, actual ${undelivered}`);
+    if (undelivered !== sub.undelivered)
+      throw new Error(
+        `Invariant broken for submission ${sub.id}: undelivered count ${sub.undelivered}, actual ${undelivered}`,
+      );
   }
   for (let id = 0; id < n; id++) {
     const s = t.state[id]!;
     counts[s]++;
     const active = s === WAITING || s === READY || s === PROCESSING || s === ORPHAN;
-    if ((t.holds[id] === 1) !== active) fail(id, `holds its dependencies: ${t.holds[id]}, expected ${active ? 1 : 0}`);
+    if ((t.holds[id] === 1) !== active)
+      fail(id, `holds its dependencies: ${t.holds[id]}, expected ${active ? 1 : 0}`);
     if (active) {
-      for (let j = t.depStart[id]!; j < t.depStart[id]! + t.depCount[id]!; j++) remaining[t.deps[j]!]++;
+      for (let j = t.depStart[id]!; j < t.depStart[id]! + t.depCount[id]!; j++)
+        remaining[t.deps[j]!]++;
     }
   }
   for (let s = 0; s < 8; s++) {
-    if (counts[s] !== t.stateCounts[s]) throw new Error(`Invariant broken: ${counts[s]} tasks ${STATE_NAMES[s]}, but counted ${t.stateCounts[s]}`);
+    if (counts[s] !== t.stateCounts[s])
+      throw new Error(
+        `Invariant broken: ${counts[s]} tasks ${STATE_NAMES[s]}, but counted ${t.stateCounts[s]}`,
+      );
   }
   for (let id = 0; id < n; id++) {
     const s = t.state[id]!;
-    if (remaining[id] !== t.remaining[id]) fail(id, `${remaining[id]} dependents hold it, but counted ${t.remaining[id]}`);
-    if (wantPending[id] !== t.wantPending[id]) fail(id, `${wantPending[id]} computes wait for it, but counted ${t.wantPending[id]}`);
+    if (remaining[id] !== t.remaining[id])
+      fail(id, `${remaining[id]} dependents hold it, but counted ${t.remaining[id]}`);
+    if (wantPending[id] !== t.wantPending[id])
+      fail(id, `${wantPending[id]} computes wait for it, but counted ${t.wantPending[id]}`);
     const needed = remaining[id]! > 0 || wantPending[id]! > 0;
     let notInMemory = 0;
-    for (let j = t.depStart[id]!; j < t.depStart[id]! + t.depCount[id]!; j++) if (t.state[t.deps[j]!] !== MEMORY) notInMemory++;
+    for (let j = t.depStart[id]!; j < t.depStart[id]! + t.depCount[id]!; j++)
+      if (t.state[t.deps[j]!] !== MEMORY) notInMemory++;
     switch (s) {
       case WAITING:
         if (!needed) fail(id, 'waiting but not needed');
-        if (t.waitCount[id] !== notInMemory || notInMemory === 0) fail(id, `waiting on ${t.waitCount[id]}, but ${notInMemory} dependencies are not in memory`);
+        if (t.waitCount[id] !== notInMemory || notInMemory === 0)
+          fail(
+            id,
+            `waiting on ${t.waitCount[id]}, but ${notInMemory} dependencies are not in memory`,
+          );
         break;
       case READY:
         if (!needed) fail(id, 'ready but not needed');
@@ -56,9 +72,11 @@ export function validateCore(core: SchedulerCore): void {
         break;
       case PROCESSING:
       case ORPHAN: {
-        if (needed !== (s === PROCESSING)) fail(id, needed ? 'orphan but needed' : 'processing but not needed');
+        if (needed !== (s === PROCESSING))
+          fail(id, needed ? 'orphan but needed' : 'processing but not needed');
         const w = t.procWorker[id]!;
-        if (w < 0 || !wt.alive[w]) fail(id, `processing on a dead or no worker (${wt.names[w] ?? w})`);
+        if (w < 0 || !wt.alive[w])
+          fail(id, `processing on a dead or no worker (${wt.names[w] ?? w})`);
         if (t.coAssigned[id] === 0) occ[w]++;
         // Inputs not in memory were co-assigned before it on the same worker (running there, or
         // failed there: then the worker reports this task erred too).
@@ -66,9 +84,13 @@ export function validateCore(core: SchedulerCore): void {
           const d = t.deps[j]!;
           const sd = t.state[d]!;
           if ((sd === PROCESSING || sd === ORPHAN) && t.procWorker[d] !== w) {
-            fail(id, `processing on ${wt.names[w]}, but input ${t.keys[d]} runs on ${wt.names[t.procWorker[d]!]}`);
+            fail(
+              id,
+              `processing on ${wt.names[w]}, but input ${t.keys[d]} runs on ${wt.names[t.procWorker[d]!]}`,
+            );
           }
-          if (s === PROCESSING && sd === WAITING) fail(id, `processing, but input ${t.keys[d]} is waiting`);
+          if (s === PROCESSING && sd === WAITING)
+            fail(id, `processing, but input ${t.keys[d]} is waiting`);
         }
         break;
       }
@@ -81,22 +103,32 @@ export function validateCore(core: SchedulerCore): void {
       }
       default:
         if (t.coAssigned[id] !== 0) fail(id, 'marked co-assigned but not running');
-        if (needed) fail(id, `${STATE_NAMES[s]} but still needed (${wantPending[id]} computes, ${remaining[id]} dependents)`);
+        if (needed)
+          fail(
+            id,
+            `${STATE_NAMES[s]} but still needed (${wantPending[id]} computes, ${remaining[id]} dependents)`,
+          );
         if (t.holder0[id] !== -1) fail(id, 'has a holder but is not in memory');
         if (s === ERRED && !t.errors.has(id)) fail(id, 'erred without an error');
     }
   }
   let free = 0;
   for (let w = 0; w < wt.names.length; w++) {
-    if (wt.occ[w] !== occ[w]) throw new Error(`Invariant broken for worker ${wt.names[w]}: occupancy ${wt.occ[w]}, but ${occ[w]} tasks run there`);
+    if (wt.occ[w] !== occ[w])
+      throw new Error(
+        `Invariant broken for worker ${wt.names[w]}: occupancy ${wt.occ[w]}, but ${occ[w]} tasks run there`,
+      );
     if (wt.alive[w] && occ[w]! < wt.cap[w]!) free++;
   }
-  if (free !== wt.freeCount) throw new Error(`Invariant broken: ${free} workers have room, but counted ${wt.freeCount}`);
+  if (free !== wt.freeCount)
+    throw new Error(`Invariant broken: ${free} workers have room, but counted ${wt.freeCount}`);
   if (wt.freeCount > 0) {
-    for (const id of core.heap.ids()) if (t.state[id] === READY) fail(id, 'ready while a worker has room');
+    for (const id of core.heap.ids())
+      if (t.state[id] === READY) fail(id, 'ready while a worker has room');
   }
   for (const [id, subs] of core.wantedBy) {
-    for (const sub of subs) if (core.subs.get(sub.id) !== sub) fail(id, `wanted by ended compute ${sub.id}`);
+    for (const sub of subs)
+      if (core.subs.get(sub.id) !== sub) fail(id, `wanted by ended compute ${sub.id}`);
   }
   void ERRED;
 }

@@ -8,7 +8,17 @@ import type { SerializedError } from '@dask-ts/protocol';
 import type { WorkerId } from './events.js';
 import * as S from './story.js';
 import { PENDING, SENT } from './submission.js';
-import { CANCELLED, ERRED, MEMORY, ORPHAN, PROCESSING, READY, RELEASED, STATE_NAMES, WAITING } from './task-table.js';
+import {
+  CANCELLED,
+  ERRED,
+  MEMORY,
+  ORPHAN,
+  PROCESSING,
+  READY,
+  RELEASED,
+  STATE_NAMES,
+  WAITING,
+} from './task-table.js';
 import { CoreTransitions } from './transitions.js';
 
 /** See the file comment. */
@@ -19,7 +29,8 @@ export abstract class CoreWorkers extends CoreTransitions {
   protected onRemoveWorker(name: WorkerId, reason: string): void {
     const wt = this.w;
     const w = wt.index.get(name);
-    if (w === undefined) throw new Error(`Impossible event: remove-worker ${name}, a worker never added`);
+    if (w === undefined)
+      throw new Error(`Impossible event: remove-worker ${name}, a worker never added`);
     if (!wt.alive[w]) return;
     this.lastWorker = undefined;
     this.staleCopies.delete(w);
@@ -142,15 +153,25 @@ export abstract class CoreWorkers extends CoreTransitions {
   }
 
   /** Whether a finished/erred event is current; false (recorded) when stale; throws when impossible. */
-  protected isCurrent(id: number | undefined, w: number | undefined, key: string, worker: string, what: string): boolean {
+  protected isCurrent(
+    id: number | undefined,
+    w: number | undefined,
+    key: string,
+    worker: string,
+    what: string,
+  ): boolean {
     const t = this.t;
-    if (w === undefined) throw new Error(`Impossible event: ${what} ${key} on ${worker}, a worker never added`);
+    if (w === undefined)
+      throw new Error(`Impossible event: ${what} ${key} on ${worker}, a worker never added`);
     if (id === undefined) {
       if (!this.w.alive[w]) return false;
-      throw new Error(`Impossible event: ${what} ${key} on ${worker}, but the core does not know ${key}`);
+      throw new Error(
+        `Impossible event: ${what} ${key} on ${worker}, but the core does not know ${key}`,
+      );
     }
     const s = t.state[id]!;
-    if ((s === PROCESSING || s === ORPHAN) && t.procWorker[id] === w && t.staleRuns.size === 0) return true;
+    if ((s === PROCESSING || s === ORPHAN) && t.procWorker[id] === w && t.staleRuns.size === 0)
+      return true;
     const runs = t.staleRuns.size > 0 ? t.staleRuns.get(id) : undefined;
     const stale = runs === undefined ? -1 : runs.findIndex((r) => r.w === w);
     if (stale >= 0 && this.w.alive[w]) {
@@ -159,14 +180,26 @@ export abstract class CoreWorkers extends CoreTransitions {
       runs!.splice(stale, 1);
       if (runs!.length === 0) t.staleRuns.delete(id);
       this.dropStale(id, w, what === 'erred', run.fetched);
-      this.log.add(id, s, s, S.C_STALE, this.log.note(`ignored ${what} from ${worker}: taken back after an input was lost`));
+      this.log.add(
+        id,
+        s,
+        s,
+        S.C_STALE,
+        this.log.note(`ignored ${what} from ${worker}: taken back after an input was lost`),
+      );
       return false;
     }
     if ((s === PROCESSING || s === ORPHAN) && t.procWorker[id] === w) {
       if (this.w.alive[w]) return true;
     }
     if (!this.w.alive[w]) {
-      this.log.add(id, s, s, S.C_STALE, this.log.note(`ignored ${what} from removed worker ${worker}`));
+      this.log.add(
+        id,
+        s,
+        s,
+        S.C_STALE,
+        this.log.note(`ignored ${what} from removed worker ${worker}`),
+      );
       return false;
     }
     if (s === CANCELLED) {
@@ -183,7 +216,8 @@ export abstract class CoreWorkers extends CoreTransitions {
   /** A stale result on live worker `w` (its task was taken back): drop it and its fetched inputs there. */
   private dropStale(id: number, w: number, erred: boolean, fetched: readonly number[]): void {
     const t = this.t;
-    const onW = (x: number): boolean => (t.state[x] === PROCESSING || t.state[x] === ORPHAN) && t.procWorker[x] === w;
+    const onW = (x: number): boolean =>
+      (t.state[x] === PROCESSING || t.state[x] === ORPHAN) && t.procWorker[x] === w;
     // Kept on w: held there, being recomputed there, or read by a task sent there since (which
     // lets go of it when it finishes).
     const keep = (x: number): boolean => {
@@ -207,4 +241,3 @@ export abstract class CoreWorkers extends CoreTransitions {
     for (const d of fetched) drop(d);
   }
 }
-
