@@ -211,7 +211,14 @@ function rebuild(ref: SourceRef): TaskFunction {
   const values = names.map((n) => decodeValue(ref.scope[n]));
   let fn: unknown;
   try {
-    fn = new Function(...names, `return (${ref.source});`)(...values);
+    // Same text as the sync scheduler builds, so a function behaves alike on every scheduler; the
+    // newline keeps a trailing line comment from swallowing the `)`, and `sourceURL` names the
+    // function in stack traces.
+    const label = (ref.name ?? 'anonymous').replace(/[^\w$.-]/g, '_');
+    fn = new Function(
+      ...names,
+      `"use strict";\nreturn (${ref.source}\n);\n//# sourceURL=dask-ts-source:${label}`,
+    )(...values);
   } catch (err) {
     const e = err as Error;
     throw new FunctionRefError(

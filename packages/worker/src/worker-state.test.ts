@@ -235,6 +235,20 @@ describe('WorkerState failures', () => {
     );
   });
 
+  it('names source functions in stacks, and a trailing line comment does not break them', () => {
+    const state = new WorkerState();
+    const h = state.handle(
+      packCompute([
+        t('c', src('(x) => x + 1 // adds one', {}, 'inc'), [1]),
+        t('s', src('() => { throw new TypeError("nope"); }', {}, 'thrower'), []),
+      ]),
+    );
+    expect(state.get('c')).toBe(2);
+    const e = erredOf(h.now, 's');
+    expect(e.name).toBe('TypeError');
+    expect(e.stack).toContain('dask-ts-source:thrower');
+  });
+
   it('holds undefined results as real values', () => {
     const state = new WorkerState();
     const h = state.handle(
