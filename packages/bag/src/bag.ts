@@ -5,7 +5,9 @@
 // reading them fuse into one task per partition when the graph is assembled (layers.ts);
 // aggregations (aggregations.ts) add a tree and return an Item, or a one-partition bag for grouped
 // results. A bag implements the collection protocol, so `compute` of
-// `@dask-ts/graph` and any registered scheduler run it.
+// `@dask-ts/graph` and any registered scheduler run it. The longer operations live beside it and
+// the methods here delegate: map-like.ts (map, starmap, mapPartitions), restructure.ts (product,
+// zip, accumulate, repartition), partition.ts (toDelayed); bag-types.ts holds the helper types.
 import {
   daskFinalize,
   daskGraph,
@@ -13,7 +15,6 @@ import {
   daskRebuild,
   data,
   keyToString,
-  task,
   type Collection,
   type GraphNode,
   type NestedKeys,
@@ -24,7 +25,6 @@ import {
   compute,
   daskFinalizeRef,
   daskGraphInto,
-  delayed,
   persist,
   tokenize,
   tokenizeSymbol,
@@ -32,36 +32,19 @@ import {
   type GraphComputeOptions,
 } from '@dask-ts/graph';
 import { addLayersInto, assemble, Layer } from './layers.js';
-import { sinkLayer, stageLayer } from './pipeline.js';
+import { stageLayer } from './pipeline.js';
 import { fnArg, type FnOptions, type UserFn } from './fn-arg.js';
 import { kernel } from './kernels.js';
-import { prepareArgs, type ArgValues, type BagLike } from './args.js';
+import type { ArgValues, BagLike } from './args.js';
 import * as agg from './aggregations.js';
 import { toTextFiles, type ToTextFilesOptions } from './write-text.js';
 import type { Item } from './item.js';
+import type { Flat, KeyFn, MapOptions, PartitionArgs } from './bag-types.js';
+import { mapLike } from './map-like.js';
+import * as re from './restructure.js';
+import { partitionsToDelayed } from './partition.js';
 
-/**
- * Options of `map`-like operations: the function's `scope`, and extra arguments (bags are zipped
- * element by element, Items and Delayed values broadcast, other values passed as they are).
- *
- * @example
- * b.map((x, y, k) => x + y * k, { args: [other, 10] });
- */
-export interface MapOptions<A extends readonly unknown[] = readonly unknown[]> extends FnOptions {
-  readonly args?: A;
-}
-
-/**
- * A key function: a function of the element, a function reference, or a property name or index.
- *
- * @example
- * const byName: KeyFn<{ name: string }, string> = 'name';
- */
-export type KeyFn<T, K> =
-  UserFn<(x: T) => K> | (T extends object ? keyof T & (string | number) : never);
-
-/** The element type of an iterable element type. */
-export type Flat<T> = T extends string ? string : T extends Iterable<infer U> ? U : never;
+export type { Flat, KeyFn, MapOptions, PartitionArgs } from './bag-types.js';
 
 /**
  * A lazy, partitioned collection of plain values (`dask.bag`).
@@ -124,50 +107,6 @@ export class Bag<T> implements Collection<T[]> {
     );
   }
 
-  private ref(i: number): { $ref: string } {
-    return { $ref: keyToString([this.name, i]) };
-  }
-
-  private mapLike<R>(
-    op: 'map' | 'starmap' | 'mapPartitions',
-    fn: unknown,
-    options: MapOptions,
-  ): Bag<R> {
-    const f = fnArg(fn, options, op);
-    const n = this.npartitions;
-    const extra = prepareArgs(op, options.args ?? [], n);
-    const token = [f.token, extra.token];
-    if (extra.kinds.includes('b')) {
-      if (op === 'starmap')
-        throw new Error(
-          `${op}: bag arguments are not supported; zip the bags first and map over tuples`,
-        );
-      // Bags zipped element by element: one task reads all their partitions (not fused).
-      const kinds = `b${extra.kinds}`;
-      return this.partitionwise<R>(
-        op,
-        token,
-        (i) =>
-          task(
-            kernel(op),
-            op === 'map'
-              ? [f.arg, kinds, this.ref(i), ...extra.vals(i)]
-              : [f.arg, this.ref(i), ...extra.vals(i)],
-          ),
-        extra.layers,
-      );
-    }
-    if (op !== 'mapPartitions')
-      return this.stage<R>(op, token, [op, f.arg, extra.vals(0)], extra.layers);
-    // mapPartitions reads the stream of its input (fused) but makes a whole partition.
-    const name = `${op}-${tokenize(this.name, ...token)}`;
-    return new Bag<R>(
-      name,
-      n,
-      sinkLayer(name, n, this.layer, ['mapPartitions', f.arg, extra.vals(0)], extra.layers),
-    );
-  }
-
   /**
    * Applies `fn` to every element. Extra arguments go in `options.args`: bags are zipped element by
    * element, Items and Delayed values broadcast. A lambda that reads outer variables must list them
@@ -184,7 +123,7 @@ export class Bag<T> implements Collection<T[]> {
     options: MapOptions<A>,
   ): Bag<R>;
   map<R>(fn: unknown, options: MapOptions = {}): Bag<R> {
-    return this.mapLike<R>('map', fn, options);
+    return mapLike<T, R>(this, 'map', fn, options);
   }
 
   /**
@@ -202,7 +141,7 @@ export class Bag<T> implements Collection<T[]> {
     options: MapOptions<A>,
   ): Bag<R>;
   starmap<R>(fn: unknown, options: MapOptions = {}): Bag<R> {
-    return this.mapLike<R>('starmap', fn, options);
+    return mapLike<T, R>(this, 'starmap', fn, options);
   }
 
   /**
@@ -221,7 +160,7 @@ export class Bag<T> implements Collection<T[]> {
     options: MapOptions<A>,
   ): Bag<R>;
   mapPartitions<R>(fn: unknown, options: MapOptions = {}): Bag<R> {
-    return this.mapLike<R>('mapPartitions', fn, options);
+    return mapLike<T, R>(this, 'mapPartitions', fn, options);
   }
 
   /**
@@ -288,24 +227,7 @@ export class Bag<T> implements Collection<T[]> {
    * fromSequence([1, 2]).product(fromSequence(['a'])); // [[1, 'a'], [2, 'a']]
    */
   product<U>(other: Bag<U>): Bag<[T, U]> {
-    const name = `product-${tokenize(this.name, other.name)}`;
-    const n = this.npartitions;
-    const m = other.npartitions;
-    const selfName = this.name;
-    const layer = new Layer(name, [this.layer, other.layer], function* () {
-      for (let i = 0; i < n; i++) {
-        for (let j = 0; j < m; j++) {
-          yield [
-            keyToString([name, i * m + j]),
-            task(kernel('product'), [
-              { $ref: keyToString([selfName, i]) },
-              { $ref: keyToString([other.name, j]) },
-            ]),
-          ] as const;
-        }
-      }
-    });
-    return new Bag<[T, U]>(name, n * m, layer);
+    return re.product(this, other);
   }
 
   /**
@@ -315,18 +237,7 @@ export class Bag<T> implements Collection<T[]> {
    * a.zip(b); // [[a0, b0], [a1, b1], ...]
    */
   zip<const B extends readonly BagLike[]>(...others: B): Bag<[T, ...ArgValues<B>]> {
-    prepareArgs('zip', others, this.npartitions);
-    const all: BagLike[] = [this, ...others];
-    return this.partitionwise<[T, ...ArgValues<B>]>(
-      'zip',
-      others.map((o) => o.name),
-      (i) =>
-        task(
-          kernel('zip'),
-          all.map((b) => ({ $ref: keyToString([b.name, i]) })),
-        ),
-      others.map((o) => o.layer),
-    );
+    return re.zip(this, others);
   }
 
   /**
@@ -342,38 +253,7 @@ export class Bag<T> implements Collection<T[]> {
     options: FnOptions & { readonly initial: A },
   ): Bag<A>;
   accumulate<A>(binop: unknown, options: FnOptions & { readonly initial?: A } = {}): Bag<A> {
-    const f = fnArg(binop, options, 'accumulate');
-    const hasInit = 'initial' in options;
-    const token = tokenize(this.name, f.token, hasInit, options.initial);
-    const chunk = `accumulate-chunk-${token}`;
-    const name = `accumulate-${token}`;
-    const n = this.npartitions;
-    const self = this.name;
-    const layer = new Layer(name, [this.layer], function* () {
-      for (let i = 0; i < n; i++) {
-        const carry =
-          i === 0
-            ? { $literal: hasInit ? [true, options.initial] : [false] }
-            : {
-                $call: kernel('getIndex'),
-                args: [{ $ref: keyToString([chunk, i - 1]) }, 1],
-              };
-        yield [
-          keyToString([chunk, i]),
-          task(kernel('accumulateChunk'), [
-            f.arg,
-            { $ref: keyToString([self, i]) },
-            carry,
-            i === 0,
-          ]),
-        ] as const;
-        yield [
-          keyToString([name, i]),
-          task(kernel('getIndex'), [{ $ref: keyToString([chunk, i]) }, 0]),
-        ] as const;
-      }
-    });
-    return new Bag<A>(name, n, layer);
+    return re.accumulate(this, binop, options);
   }
 
   /**
@@ -384,35 +264,7 @@ export class Bag<T> implements Collection<T[]> {
    * b.repartition(4);
    */
   repartition(npartitions: number): Bag<T> {
-    if (!Number.isInteger(npartitions) || npartitions < 1) {
-      throw new RangeError(
-        `repartition: npartitions must be a positive integer, got ${String(npartitions)}`,
-      );
-    }
-    const n = this.npartitions;
-    const name = `repartition-${tokenize(this.name, npartitions)}`;
-    const self = this.name;
-    const r = (i: number): { $ref: string } => ({ $ref: keyToString([self, i]) });
-    const layer = new Layer(name, [this.layer], function* () {
-      if (npartitions <= n) {
-        for (let j = 0; j < npartitions; j++) {
-          const from = Math.floor((j * n) / npartitions);
-          const to = Math.floor(((j + 1) * n) / npartitions);
-          const refs = [];
-          for (let i = from; i < to; i++) refs.push(r(i));
-          yield [keyToString([name, j]), task(kernel('concat'), refs)] as const;
-        }
-        return;
-      }
-      let out = 0;
-      for (let i = 0; i < n; i++) {
-        const pieces = Math.floor(((i + 1) * npartitions) / n) - Math.floor((i * npartitions) / n);
-        for (let p = 0; p < pieces; p++) {
-          yield [keyToString([name, out++]), task(kernel('splitPart'), [r(i), pieces, p])] as const;
-        }
-      }
-    });
-    return new Bag<T>(name, npartitions, layer);
+    return re.repartition(this, npartitions);
   }
 
   // Aggregations (aggregations.ts).
@@ -577,11 +429,7 @@ export class Bag<T> implements Collection<T[]> {
    * const parts = b.toDelayed();
    */
   toDelayed(): Delayed<T[]>[] {
-    const parts: Delayed<T[]>[] = [];
-    for (let i = 0; i < this.npartitions; i++) {
-      parts.push(delayed(new Partition<T>(this, i)) as unknown as Delayed<T[]>);
-    }
-    return parts;
+    return partitionsToDelayed(this);
   }
 
   /**
@@ -642,39 +490,5 @@ export class Bag<T> implements Collection<T[]> {
 
   toString(): string {
     return `Bag<${this.name}, npartitions=${this.npartitions}>`;
-  }
-}
-
-/**
- * What `mapPartitions` passes for extra arguments: the matching partition of a bag, the value of
- * an Item or Delayed, other values as they are.
- *
- * @example
- * type P = PartitionArgs<[Bag<number>, string]>; // [number[], string]
- */
-export type PartitionArgs<A extends readonly unknown[]> = {
-  -readonly [K in keyof A]: A[K] extends Bag<infer U> ? U[] : ArgValues<[A[K]]>[0];
-};
-
-/** One partition of a bag, as a collection (what `toDelayed` wraps). */
-class Partition<T> implements Collection<T[]> {
-  constructor(
-    private readonly bag: Bag<T>,
-    private readonly index: number,
-  ) {}
-  [daskGraph](): Map<string, GraphNode> {
-    return this.bag[daskGraph]();
-  }
-  [daskGraphInto](into: Map<string, GraphNode>, seen: Set<unknown>): void {
-    this.bag[daskGraphInto](into, seen);
-  }
-  [daskKeys](): NestedKeys[] {
-    return [this.bag.partitionKey(this.index)];
-  }
-  [daskFinalize](values: readonly unknown[]): T[] {
-    return values[0] as T[];
-  }
-  [daskFinalizeRef](): PortableFunctionRef {
-    return kernel('first');
   }
 }

@@ -212,39 +212,33 @@ export function streamRead(spec: ReadSpec, push: (x: unknown) => void): void {
   });
 }
 
-/** Reads a file or block as lines (with `includePath`, as `[line, path]` pairs). @example readText('a.txt', 'none', 0, -1, false, 'utf8') */
-export function readText(
+/** The signature of the read kernels (`end` < 0: to the end of the file). */
+type ReadKernel = (
   path: string,
   compression: Compression,
   start: number,
   end: number,
   includePath: boolean,
   encoding: BufferEncoding,
-): unknown[] {
-  const out: unknown[] = [];
-  streamRead(
-    { read: 'text', path, compression, start, end, includePath, encoding },
-    (x) => void out.push(x),
-  );
-  return out;
+) => unknown[];
+
+/** The read kernel that collects what `streamRead` streams for a spec of kind `read`. */
+function readKernel(read: ReadSpec['read']): ReadKernel {
+  return (path, compression, start, end, includePath, encoding) => {
+    const out: unknown[] = [];
+    streamRead(
+      { read, path, compression, start, end, includePath, encoding },
+      (x) => void out.push(x),
+    );
+    return out;
+  };
 }
 
+/** Reads a file or block as lines (with `includePath`, as `[line, path]` pairs). @example readText('a.txt', 'none', 0, -1, false, 'utf8') */
+export const readText: ReadKernel = readKernel('text');
+
 /** Reads a file or block of JSON lines (blank lines skipped). @example readJson('a.jsonl', 'none', 0, -1, false, 'utf8') */
-export function readJson(
-  path: string,
-  compression: Compression,
-  start: number,
-  end: number,
-  includePath: boolean,
-  encoding: BufferEncoding,
-): unknown[] {
-  const out: unknown[] = [];
-  streamRead(
-    { read: 'json', path, compression, start, end, includePath, encoding },
-    (x) => void out.push(x),
-  );
-  return out;
-}
+export const readJson: ReadKernel = readKernel('json');
 
 /** Number of newlines before byte `offset` of a plain file (only asked for on errors). */
 function linesBefore(path: string, offset: number): number {

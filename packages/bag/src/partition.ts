@@ -1,0 +1,52 @@
+// One partition of a bag as a collection, so that `Bag.toDelayed` can wrap each partition in a
+// Delayed: its graph is the whole bag's (culled when computed), its one key the partition's, and
+// it finalizes with the portable `first` kernel, so it can be passed to delayed functions.
+import {
+  daskFinalize,
+  daskGraph,
+  daskKeys,
+  type Collection,
+  type GraphNode,
+  type NestedKeys,
+  type PortableFunctionRef,
+} from '@dask-ts/protocol';
+import { daskFinalizeRef, daskGraphInto, delayed, type Delayed } from '@dask-ts/graph';
+import { kernel } from './kernels.js';
+import type { Bag } from './bag.js';
+
+/**
+ * The partitions of `b` as `Delayed` values, see `Bag.toDelayed`.
+ *
+ * @example
+ * const parts = partitionsToDelayed(b);
+ */
+export function partitionsToDelayed<T>(b: Bag<T>): Delayed<T[]>[] {
+  const parts: Delayed<T[]>[] = [];
+  for (let i = 0; i < b.npartitions; i++) {
+    parts.push(delayed(new Partition<T>(b, i)) as unknown as Delayed<T[]>);
+  }
+  return parts;
+}
+
+/** One partition of a bag, as a collection (what `toDelayed` wraps). */
+class Partition<T> implements Collection<T[]> {
+  constructor(
+    private readonly bag: Bag<T>,
+    private readonly index: number,
+  ) {}
+  [daskGraph](): Map<string, GraphNode> {
+    return this.bag[daskGraph]();
+  }
+  [daskGraphInto](into: Map<string, GraphNode>, seen: Set<unknown>): void {
+    this.bag[daskGraphInto](into, seen);
+  }
+  [daskKeys](): NestedKeys[] {
+    return [this.bag.partitionKey(this.index)];
+  }
+  [daskFinalize](values: readonly unknown[]): T[] {
+    return values[0] as T[];
+  }
+  [daskFinalizeRef](): PortableFunctionRef {
+    return kernel('first');
+  }
+}

@@ -1,0 +1,81 @@
+// Arguments of delayed calls: Delayed values and collections anywhere inside arrays and plain
+// objects are replaced by refs (copying only the containers that change) and become the task's
+// parents. A foreign collection is read through a finalizing task of its own, portable when the
+// collection names its finalizer with [daskFinalizeRef](). A plain object with a reserved key
+// (`$ref`, `$call`, `$literal`) is wrapped in `$literal` so it is not read as a reference.
+import {
+  daskFinalize,
+  daskKeys,
+  flattenKeys,
+  isCollection,
+  isPlainObject,
+  type Collection,
+  type FunctionRef,
+  type LocalRef,
+  type PortableFunctionRef,
+} from '@dask-ts/protocol';
+import { tokenize } from './tokenize.js';
+import { DelayedImpl, FinalizeImpl, IMPL, type Parent } from './delayed-node.js';
+
+/**
+ * The optional method through which a collection names a portable function that turns its computed
+ * key values (in flattened key order) into its result; used when the collection is passed to a
+ * delayed function, so that the finalizing task can run on a worker.
+ *
+ * @example
+ * class Chunks { [daskFinalizeRef]() { return builtinRef('array.concat', '@dask-ts/array'); } }
+ */
+export const daskFinalizeRef: unique symbol = Symbol.for('dask-ts.finalize-ref') as never;
+
+const RESERVED_ARG_KEYS = ['$ref', '$call', '$literal'];
+
+/** An argument with Delayed values and collections replaced by refs; their nodes join `parents`. */
+export function resolveArg(v: unknown, parents: Parent[]): unknown {
+  if ((typeof v !== 'object' && typeof v !== 'function') || v === null) return v;
+  const impl = (v as { [IMPL]?: unknown })[IMPL];
+  if (impl instanceof DelayedImpl) {
+    parents.push(impl);
+    return { $ref: impl.key };
+  }
+  if (isCollection(v)) {
+    const f = finalizeNode(v);
+    parents.push(f);
+    return { $ref: f.key };
+  }
+  if (Array.isArray(v)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < v.length; i++) {
+      const x = v[i] as unknown;
+      const r = resolveArg(x, parents);
+      if (r !== x) (out ??= v.slice())[i] = r;
+    }
+    return out ?? v;
+  }
+  if (!isPlainObject(v)) return v;
+  let out: Record<string, unknown> | undefined;
+  for (const k in v) {
+    const x = v[k];
+    const r = resolveArg(x, parents);
+    if (r !== x) (out ??= { ...v })[k] = r;
+  }
+  if (out === undefined && RESERVED_ARG_KEYS.some((k) => k in v)) return { $literal: v };
+  return out ?? v;
+}
+
+/** A task turning a foreign collection's computed keys into its value. */
+function finalizeNode(c: Collection): DelayedImpl {
+  const keys = flattenKeys(c[daskKeys]());
+  const own = (c as { [daskFinalizeRef]?: () => PortableFunctionRef })[daskFinalizeRef];
+  const fn: FunctionRef =
+    typeof own === 'function'
+      ? own.call(c)
+      : ({
+          kind: 'local',
+          fn: (values: unknown[]) => c[daskFinalize](values),
+          name: 'finalize',
+          problem:
+            'a collection passed to a delayed function is finalized by a method of the collection object, which a worker thread cannot call. Compute the collection first, or give it a [daskFinalizeRef]() method',
+        } satisfies LocalRef);
+  const key = `finalize-${tokenize(keys)}`;
+  return new FinalizeImpl(key, fn, [keys.map((k) => ({ $ref: k }))], [c], keys);
+}
