@@ -110,7 +110,14 @@ describe.each([
 
   it('recomputes the tasks of a killed worker and replaces it', async () => {
     const rec = recording(spawnWorker);
-    const cluster = new LocalCluster({ spawn: rec.spawn, workers: 2, prefix: kind, log: quiet });
+    // Small batches (16 tasks in flight per worker), so the victim still has work when it dies.
+    const cluster = new LocalCluster({
+      spawn: rec.spawn,
+      workers: 2,
+      prefix: kind,
+      log: quiet,
+      queueFactor: 16,
+    });
     const { graph, expected } = slowGraph(40, 20);
     let someDone: () => void = () => undefined;
     const midway = new Promise<void>((resolve) => (someDone = resolve));

@@ -2,15 +2,88 @@
 // order and merged with the message before them when they have the same op (one `compute`, one
 // `put`, one `release` per run), so a worker gets few, large messages. A `compute` whose inputs
 // must first be copied from other workers waits (with everything queued behind it) until those
-// values have arrived; they are then sent as one `put` just before it. Task batches travel packed
-// (`packCompute`: each function once, reference-only arguments as flat key lists). Entries may carry a
-// callback run when they are actually sent (a data node counts as finished only then).
-import { packCompute, type ToWorker, type WireTask } from '@dask-ts/protocol';
+// values have arrived; they are then sent as one `put` just before it. Task batches are packed as
+// they are queued (the `packCompute` layout: each function once, reference-only arguments as flat
+// key lists), with no object per task. Entries may carry a callback run when they are actually
+// sent (a data node counts as finished only then).
+import type { ComputeMessage, PortableFunctionRef, ToWorker } from '@dask-ts/protocol';
+
+/**
+ * A batch of tasks packed as they are added, in the layout of `packCompute`.
+ *
+ * @example
+ * const p = new TaskPacker();
+ * p.add('y', fn, [{ $ref: 'x' }]);
+ * worker.send(p.message());
+ */
+export class TaskPacker {
+  private readonly fns: PortableFunctionRef[] = [];
+  private readonly fnIds = new Map<PortableFunctionRef, number>();
+  private readonly keys: string[] = [];
+  private readonly fnIndex: number[] = [];
+  private readonly argCount: number[] = [];
+  private readonly argKeys: string[] = [];
+  private readonly args: unknown[][] = [];
+
+  /** How many tasks were added. @example p.size; // 0 */
+  get size(): number {
+    return this.keys.length;
+  }
+
+  /**
+   * Adds one task; `args` are already encoded for the wire.
+   *
+   * @example
+   * p.add('x', fn, [1, 2]);
+   */
+  add(key: string, fn: PortableFunctionRef, args: readonly unknown[]): void {
+    this.keys.push(key);
+    let id = this.fnIds.get(fn);
+    if (id === undefined) {
+      id = this.fns.length;
+      this.fns.push(fn);
+      this.fnIds.set(fn, id);
+    }
+    this.fnIndex.push(id);
+    if (refsOnly(args)) {
+      this.argCount.push(args.length);
+      for (let j = 0; j < args.length; j++) this.argKeys.push((args[j] as { $ref: string }).$ref);
+    } else {
+      this.argCount.push(-1);
+      this.args.push(args as unknown[]);
+    }
+  }
+
+  /**
+   * The compute message of every task added so far.
+   *
+   * @example
+   * worker.send(p.message());
+   */
+  message(): ComputeMessage {
+    const { fns, keys, fnIndex, argCount, argKeys, args } = this;
+    return { op: 'compute', fns, keys, fnIndex, argCount, argKeys, args };
+  }
+}
+
+/**
+ * Whether every argument is a plain `{ $ref }` reference (packed as a flat key list).
+ *
+ * @example
+ * refsOnly([{ $ref: 'x' }]); // true
+ */
+export function refsOnly(args: readonly unknown[]): boolean {
+  for (let j = 0; j < args.length; j++) {
+    const v = args[j] as { $ref?: unknown } | null;
+    if (typeof v !== 'object' || v === null || typeof v.$ref !== 'string') return false;
+  }
+  return true;
+}
 
 type Entry =
   | {
       op: 'compute';
-      tasks: WireTask[];
+      tasks: TaskPacker;
       waiting: number;
       fetchedKeys: string[];
       fetchedValues: unknown[];
@@ -36,25 +109,27 @@ export class Outbox {
     return this.queue.length === 0;
   }
 
-  /** Queues tasks to run; `waitFor` fetches must complete ({@link Outbox.fetched}) first. */
-  compute(tasks: readonly WireTask[], waitFor = 0): ComputeTicket {
+  /**
+   * Queues a batch of tasks to run (merged with a compute queued just before); `waitFor` fetches
+   * must complete ({@link Outbox.fetched}) first. Add the tasks to the returned packer.
+   */
+  compute(waitFor = 0): { readonly ticket: ComputeTicket; readonly tasks: TaskPacker } {
     const tail = this.queue[this.queue.length - 1];
     let entry: Extract<Entry, { op: 'compute' }>;
     if (tail !== undefined && tail.op === 'compute') {
       entry = tail;
-      for (const t of tasks) entry.tasks.push(t);
       entry.waiting += waitFor;
     } else {
       entry = {
         op: 'compute',
-        tasks: [...tasks],
+        tasks: new TaskPacker(),
         waiting: waitFor,
         fetchedKeys: [],
         fetchedValues: [],
       };
       this.queue.push(entry);
     }
-    return entry;
+    return { ticket: entry, tasks: entry.tasks };
   }
 
   /** Queues values (codec payloads) to hold; `onSent` runs when the message is sent. */
@@ -96,7 +171,7 @@ export class Outbox {
         if (e.fetchedKeys.length > 0) {
           this.send({ op: 'put', keys: e.fetchedKeys, values: e.fetchedValues });
         }
-        this.send(packCompute(e.tasks));
+        if (e.tasks.size > 0) this.send(e.tasks.message());
       } else if (e.op === 'put') {
         this.send({ op: 'put', keys: e.keys, values: e.values });
         for (const f of e.onSent) f();
@@ -117,7 +192,7 @@ export class Outbox {
  * A handle on a queued compute that waits for fetched inputs.
  *
  * @example
- * const ticket = box.compute(tasks, 1);
+ * const { ticket, tasks } = box.compute(1);
  * box.fetched(ticket, ['x'], [payload]);
  */
 export type ComputeTicket = object;

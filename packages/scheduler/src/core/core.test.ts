@@ -54,6 +54,45 @@ describe('SchedulerCore basics', () => {
     ]);
   });
 
+  test('an idle core starts over on its emptied tables: old keys are forgotten', () => {
+    const sim = new Sim();
+    sim.addWorker('w0', 2);
+    const big = g(
+      ['a', data(1)],
+      ['b', data(2)],
+      ['c', t('a', 'b')],
+      ['d', t('c')],
+      ['e', t('d', 'a')],
+    );
+    sim.handle([{ type: 'submit', id: 's1', graph: big, wanted: ['e'] }]);
+    sim.runAll();
+    expect(sim.ended('s1')).toEqual(['done']);
+    expect(sim.core.counts.tasks).toBe(5);
+    // Smaller, and reusing the name `c` for a different task: the table is cleared, not appended to.
+    sim.handle([
+      { type: 'submit', id: 's2', graph: g(['x', data(3)], ['c', t('x')]), wanted: ['c'] },
+    ]);
+    expect(sim.core.counts.tasks).toBe(2);
+    expect(sim.core.state('e')).toBeUndefined();
+    expect(sim.core.state('a')).toBeUndefined();
+    expect(sim.core.story('c')[0]).toBe('c released -> waiting: submit s2');
+    sim.runAll();
+    expect(sim.ended('s2')).toEqual(['done']);
+    sim.core.validate();
+    // A refused submit on the reused table rolls back cleanly; the next one runs.
+    const refused = sim.handle([
+      { type: 'submit', id: 's3', graph: g(['p', t('nope')]), wanted: ['p'] },
+    ]);
+    expect(refused).toHaveLength(1);
+    expect(refused[0]).toMatchObject({ type: 'refused', id: 's3' });
+    expect(String((refused[0] as { error: Error }).error.message)).toMatch(/nope/);
+    sim.handle([{ type: 'submit', id: 's4', graph: g(['q', data(4)]), wanted: ['q'] }]);
+    sim.runAll();
+    expect(sim.ended('s4')).toEqual(['done']);
+    expect(sim.core.state('p')).toBeUndefined();
+    sim.core.validate();
+  });
+
   test('an empty wanted list is done at once', () => {
     const sim = new Sim();
     expect(sim.handle([{ type: 'submit', id: 's', graph: g(['x', data(1)]), wanted: [] }])).toEqual(

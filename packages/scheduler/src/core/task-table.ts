@@ -118,6 +118,16 @@ export class TaskTable {
     this.coAssigned = grow(this.coAssigned, c);
     this.inHeap = grow(this.inHeap, c);
     this.mark = grow(this.mark, c);
+    // The key and node arrays get their room at once too (blank entries, overwritten by `add`):
+    // growing a million-entry array push by push costs several times more.
+    const k = this.keys;
+    const from = k.length;
+    if (from < c) {
+      k.length = c;
+      k.fill('', from, c);
+      this.nodes.length = c;
+      (this.nodes as (GraphNode | undefined)[]).fill(undefined, from, c);
+    }
   }
 
   reserveDeps(n: number): void {
@@ -133,8 +143,14 @@ export class TaskTable {
   add(key: string, node: GraphNode): number {
     const id = this.size++;
     if (id >= this.state.length) this.reserve(id + 1);
-    this.keys.push(key);
-    this.nodes.push(node);
+    // The key and node arrays are sized by `reserve` (and kept by `clear`): overwrite in place.
+    if (id < this.keys.length) {
+      this.keys[id] = key;
+      this.nodes[id] = node;
+    } else {
+      this.keys.push(key);
+      this.nodes.push(node);
+    }
     this.index.add(key, id);
     this.state[id] = RELEASED;
     this.stateCounts[RELEASED]++;
@@ -149,10 +165,52 @@ export class TaskTable {
       this.depStart[id] = this.depCount[id] = this.dtStart[id] = this.dtCount[id] = 0;
       this.prio[id] = 0;
     }
-    this.keys.length = size;
+    this.keys.fill('', size, this.size);
     this.index.truncate(size);
-    this.nodes.length = size;
+    (this.nodes as (GraphNode | undefined)[]).fill(undefined, size, this.size);
     this.size = size;
+  }
+
+  /**
+   * Forgets every task but keeps the storage (an idle core starting over): per-task arrays are
+   * reset over the used range, and the key and node arrays are blanked in place (no reference to
+   * an old graph is kept) so the next submit refills them without growing.
+   */
+  clear(): void {
+    const n = this.size;
+    for (const a of [
+      this.state,
+      this.waitCount,
+      this.remaining,
+      this.wantPending,
+      this.holds,
+      this.nbytes,
+      this.prio,
+      this.started,
+      this.depStart,
+      this.depCount,
+      this.dtStart,
+      this.dtCount,
+      this.lostCount,
+      this.coAssigned,
+      this.inHeap,
+      this.mark,
+    ])
+      a.fill(0, 0, n);
+    this.procWorker.fill(-1, 0, n);
+    this.holder0.fill(-1, 0, n);
+    this.keys.fill('', 0, n);
+    (this.nodes as (GraphNode | undefined)[]).fill(undefined, 0, n);
+    this.size = 0;
+    this.index.truncate(0);
+    this.nextPrio = 0;
+    this.depsLen = 0;
+    this.dependentsLen = 0;
+    this.extraDependents.clear();
+    this.extraHolders.clear();
+    this.errors.clear();
+    this.staleRuns.clear();
+    this.stateCounts.fill(0);
   }
 
   setState(id: number, s: number): void {

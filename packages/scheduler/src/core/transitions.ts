@@ -480,9 +480,10 @@ export abstract class CoreTransitions {
     const c = this.t.stateCounts;
     if (this.subs.size > 0 || this.t.size === 0 || this.t.staleRuns.size > 0) return;
     if (c[PROCESSING]! + c[ORPHAN]! + c[MEMORY]! + c[WAITING]! + c[READY]! > 0) return;
-    this.t = new TaskTable();
-    this.heap = new ReadyHeap(this.t);
-    this.log = new S.StoryLog();
+    // Same storage, emptied: the next submit needs no new arrays.
+    this.t.clear();
+    this.heap.clear();
+    this.log.clear();
     this.subNames = [];
     this.wantedBy.clear();
     this.staleCopies.clear();
