@@ -4,10 +4,11 @@
 // never thrown) become core events, and core commands become wire messages. Events from many
 // messages are coalesced and handled in one `setImmediate` turn, and each turn's messages to a
 // worker are merged (see outbox.ts). Function references are made portable before a compute is
-// submitted, so a closure is refused before anything runs. A worker that exits unexpectedly is
-// removed from the core (its tasks are recomputed) and replaced. The pool starts on the first
-// compute, its workers are unref'd while idle (a script exits without `close`), and `close` stops
-// every worker and clears every pending turn.
+// submitted, so a closure is refused before anything runs (see portable-check.ts). A worker that
+// exits unexpectedly is removed from the core (its tasks are recomputed) and replaced. The pool
+// starts on the first compute, its workers are unref'd while idle (a script exits without
+// `close`), and `close` stops every worker and clears every pending turn. Its options live in
+// cluster-options.ts, its records of workers, computes and gathers in cluster-records.ts.
 import { availableParallelism } from 'node:os';
 import {
   ComputeAbortedError,
@@ -17,99 +18,27 @@ import {
   decodeValue,
   encodeValue,
   fromWorkerSchema,
-  isPlainObject,
   parseMessage,
   sizeOf,
   type ComputeOptions,
   type FromWorker,
-  type FunctionRef,
   type Graph,
   type PortableFunctionRef,
   type Scheduler,
   type SerializedError,
 } from '@dask-ts/protocol';
-import { toPortableRef } from '@dask-ts/graph';
+import { POOL_QUEUE_FACTOR, type LocalClusterOptions, type WorkerInfo } from './cluster-options.js';
+import type { Compute, Gather, Member } from './cluster-records.js';
 import { SchedulerCore, type CoreCommand, type CoreEvent } from './core/index.js';
-import { Outbox, refsOnly, type ComputeTicket } from './outbox.js';
-import type { PoolWorker, SpawnWorker } from './pool-worker.js';
-import { createProgress, type ProgressReporter } from './progress.js';
+import { Outbox, refsOnly } from './outbox.js';
+import type { SpawnWorker } from './pool-worker.js';
+import { checkPortable } from './portable-check.js';
+import { createProgress } from './progress.js';
 
-// The pool's default `queueFactor`: every message to a worker costs a round trip (a structured
-// clone each way, a validation, a scheduling turn), so a pool keeps more tasks in flight per
-// worker than the core's default of 16 (a 40,000-task tree on 2 threads runs about 1.6x faster).
-const POOL_QUEUE_FACTOR = 64;
+export type { LocalClusterOptions, WorkerInfo } from './cluster-options.js';
 
 /** Consecutive workers that may die before saying hello before the pool gives up. */
 const MAX_STARTUP_FAILURES = 3;
-
-/**
- * Options of a {@link LocalCluster}.
- *
- * @example
- * const opts: LocalClusterOptions = { spawn: spawnThread, workers: 2 };
- */
-export interface LocalClusterOptions {
-  /** How many workers (default: `os.availableParallelism()`). */
-  readonly workers?: number;
-  /**
-   * Tasks in flight per worker (the core's `queueFactor`; default 64):
-   * larger batches and fewer round trips, less balance for slow, uneven tasks.
-   */
-  readonly queueFactor?: number;
-  /** How often a task may be lost with its worker before its compute fails (default 3). */
-  readonly maxRetries?: number;
-  /** Starts one worker. */
-  readonly spawn: SpawnWorker;
-  /** Prefix of worker names (default `'worker'`). */
-  readonly prefix?: string;
-  /** The scheduler's name (default `'local'`). */
-  readonly name?: string;
-  /** Where problems (malformed messages, crashed workers) are reported; default stderr. */
-  readonly log?: (line: string) => void;
-}
-
-/**
- * A worker of a running pool, as {@link LocalCluster.workers} lists it.
- *
- * @example
- * const [first]: WorkerInfo[] = cluster.workers;
- */
-export interface WorkerInfo {
-  readonly name: string;
-  /** Process id (processes) or thread id (threads). */
-  readonly id: number;
-  /** Whether it said hello and takes tasks. */
-  readonly ready: boolean;
-}
-
-interface Member {
-  readonly worker: PoolWorker;
-  ready: boolean;
-  refused: boolean;
-  readonly outbox: Outbox;
-}
-
-interface Compute {
-  readonly id: string;
-  readonly keys: readonly string[];
-  readonly graph: Graph;
-  readonly results: Map<string, unknown>;
-  readonly resolve: (values: unknown[]) => void;
-  readonly reject: (err: unknown) => void;
-  readonly progress: ProgressReporter | undefined;
-  done: number;
-  settled: boolean;
-  cleanup: () => void;
-}
-
-type Gather =
-  | { readonly kind: 'deliver'; readonly compute: string; readonly worker: string }
-  | {
-      readonly kind: 'fetch';
-      readonly worker: string;
-      readonly target: string;
-      readonly ticket: ComputeTicket;
-    };
 
 /**
  * A pool of local workers (threads or processes) driven by one scheduling core; a
@@ -595,32 +524,5 @@ export class LocalCluster implements Scheduler {
       if (active) m.worker.ref();
       else m.worker.unref();
     }
-  }
-}
-
-/** Refuses a graph whose functions cannot leave this thread, before anything runs. */
-function checkPortable(graph: Graph): void {
-  for (const [key, node] of graph) {
-    if (node.kind !== 'task') continue;
-    if (node.fn.kind === 'local') toPortableRef(node.fn, key);
-    for (const a of node.args) if (typeof a === 'object' && a !== null) checkCalls(a, key);
-  }
-}
-
-function checkCalls(value: unknown, key: string): void {
-  if (Array.isArray(value)) {
-    for (const v of value) if (typeof v === 'object' && v !== null) checkCalls(v, key);
-    return;
-  }
-  if (!isPlainObject(value) || '$literal' in value || typeof value.$ref === 'string') return;
-  if ('$call' in value && Array.isArray(value.args)) {
-    const fn = value.$call as FunctionRef;
-    if (fn.kind === 'local') toPortableRef(fn, key);
-    checkCalls(value.args, key);
-    return;
-  }
-  for (const k in value) {
-    const v = value[k];
-    if (typeof v === 'object' && v !== null) checkCalls(v, key);
   }
 }
