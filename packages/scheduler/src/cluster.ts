@@ -438,15 +438,13 @@ export class LocalCluster implements Scheduler {
     const name = cmd.worker;
     const m = this.members.get(name);
     if (m === undefined) return;
-    const items = cmd.items;
-    const fetchFrom = new Map<string, string[]>();
+    const { keys, nodes } = cmd;
     let tasks = 0;
-    for (let i = 0; i < items.length; i++) {
-      const item = items[i]!;
-      const node = item.node;
+    for (let i = 0; i < keys.length; i++) {
+      const node = nodes[i]!;
       if (node.kind === 'data') {
         // Data nodes have no inputs: held before this turn's tasks, finished once sent.
-        const key = item.key;
+        const key = keys[i]!;
         const { payload } = encodeValue(node.value);
         m.outbox.put(key, payload, () =>
           this.emit({ type: 'finished', key, worker: name, nbytes: sizeOf(node.value) }),
@@ -455,24 +453,22 @@ export class LocalCluster implements Scheduler {
         continue;
       }
       tasks++;
-      const fetch = item.fetch;
-      for (let j = 0; j < fetch.length; j++) {
-        const [dep, from] = fetch[j]!;
-        let list = fetchFrom.get(from);
-        if (list === undefined) fetchFrom.set(from, (list = []));
-        list.push(dep);
-      }
     }
     if (tasks === 0) return;
+    const fetchFrom = new Map<string, string[]>();
+    for (const [dep, from] of cmd.fetch) {
+      let list = fetchFrom.get(from);
+      if (list === undefined) fetchFrom.set(from, (list = []));
+      list.push(dep);
+    }
     const { ticket, tasks: packer } = m.outbox.compute(fetchFrom.size);
-    for (let i = 0; i < items.length; i++) {
-      const item = items[i]!;
-      const node = item.node;
+    for (let i = 0; i < keys.length; i++) {
+      const node = nodes[i]!;
       if (node.kind === 'data') continue;
       // Reference-only arguments need no encoding (the packer sends them as a key list).
       const a = node.args;
       const args = a.length === 0 ? [] : refsOnly(a) ? a : (encodeValue(a).payload as unknown[]);
-      packer.add(item.key, node.fn as PortableFunctionRef, args);
+      packer.add(keys[i]!, node.fn as PortableFunctionRef, args);
     }
     for (const [from, keys] of fetchFrom) {
       const holder = this.members.get(from);

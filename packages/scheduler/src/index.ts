@@ -21,7 +21,6 @@ export {
   type WorkerId,
   type CoreEvent,
   type CoreCommand,
-  type ComputeItem,
   type TaskState,
 } from './core/index.js';
 

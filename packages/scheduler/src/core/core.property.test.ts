@@ -13,6 +13,8 @@ interface Scenario {
   readonly removals: boolean;
   readonly cancels: boolean;
   readonly queueFactor: number;
+  /** The graph's insertion order (a permutation): tasks may come before their inputs. */
+  readonly order?: number[];
 }
 
 const scenario = fc.integer({ min: 1, max: 24 }).chain((n) =>
@@ -28,7 +30,7 @@ const scenario = fc.integer({ min: 1, max: 24 }).chain((n) =>
     workers: fc.array(fc.integer({ min: 1, max: 2 }), { minLength: 1, maxLength: 4 }),
     subs: fc.array(
       fc.record({
-        wanted: fc.uniqueArray(fc.integer({ min: 0, max: n - 1 }), { minLength: 1, maxLength: 4 }),
+        wanted: fc.uniqueArray(fc.integer({ min: 0, max: n - 1 }), { minLength: 1, maxLength: 10 }),
       }),
       { minLength: 1, maxLength: 3 },
     ),
@@ -37,6 +39,13 @@ const scenario = fc.integer({ min: 1, max: 24 }).chain((n) =>
     removals: fc.boolean(),
     cancels: fc.boolean(),
     queueFactor: fc.constantFrom(0.5, 1, 2, 8),
+    order: fc.oneof(
+      fc.constant(undefined),
+      fc.shuffledSubarray(
+        Array.from({ length: n }, (_, i) => i),
+        { minLength: n, maxLength: n },
+      ),
+    ),
   }),
 );
 
@@ -51,7 +60,8 @@ function run(s: Scenario): void {
   const nodes: GraphNode[] = s.deps.map((ds, i) =>
     ds.length === 0 && s.dataNodes[i] ? data(i) : t(...ds.map(key)),
   );
-  const graph = new Map(nodes.map((node, i) => [key(i), node] as [string, GraphNode]));
+  const order = s.order ?? nodes.map((_, i) => i);
+  const graph = new Map(order.map((i) => [key(i), nodes[i]!] as [string, GraphNode]));
   const dependents: number[][] = Array.from({ length: n }, () => []);
   s.deps.forEach((ds, i) => ds.forEach((d) => dependents[d]!.push(i)));
   const sim = new Sim({ maxRetries: 2, queueFactor: s.queueFactor });
@@ -65,7 +75,7 @@ function run(s: Scenario): void {
         'CMD ' +
         JSON.stringify(
           c.map((x) =>
-            x.type === 'compute' ? { w: x.worker, items: x.items.map((i) => [i.key, i.fetch]) } : x,
+            x.type === 'compute' ? { w: x.worker, keys: x.keys, fetch: x.fetch } : x,
           ),
         ),
     );

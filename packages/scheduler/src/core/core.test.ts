@@ -26,11 +26,9 @@ describe('SchedulerCore basics', () => {
       {
         type: 'compute',
         worker: 'w0',
-        items: [
-          { key: 'x', node: data(1), fetch: [] },
-          { key: 'y', node: t('x'), fetch: [] },
-          { key: 'z', node: t('y'), fetch: [] },
-        ],
+        keys: ['x', 'y', 'z'],
+        nodes: [data(1), t('x'), t('y')],
+        fetch: [],
       },
     ]);
     expect(sim.core.state('y')).toEqual({ state: 'processing', worker: 'w0' });
@@ -111,10 +109,7 @@ describe('SchedulerCore basics', () => {
     const perWorker = new Map<string, string[]>();
     for (const c of cmds)
       if (c.type === 'compute')
-        perWorker.set(
-          c.worker,
-          c.items.map((i) => i.key),
-        );
+        perWorker.set(c.worker, [...c.keys]);
     expect(perWorker.get('w0')).toEqual(Array.from({ length: 9 }, (_, i) => `block-${i}`));
     expect(perWorker.get('w1')).toEqual(Array.from({ length: 8 }, (_, i) => `block-${i + 9}`));
     sim.runAll();
@@ -264,7 +259,9 @@ describe('placement', () => {
       {
         type: 'compute',
         worker: 'w1',
-        items: [{ key: 'c', node: t('a', 'b'), fetch: [['a', 'w0']] }],
+        keys: ['c'],
+        nodes: [t('a', 'b')],
+        fetch: [['a', 'w0']],
       },
     ]);
     sim.inflight.get('w1')!.push('c');
@@ -287,7 +284,7 @@ describe('placement', () => {
       { type: 'submit', id: 's', graph: g(['d', data([1, 2])]), wanted: ['d'] },
     ]);
     expect(cmds).toEqual([
-      { type: 'compute', worker: 'w0', items: [{ key: 'd', node: data([1, 2]), fetch: [] }] },
+      { type: 'compute', worker: 'w0', keys: ['d'], nodes: [data([1, 2])], fetch: [] },
     ]);
   });
 });
@@ -403,7 +400,7 @@ describe('sharing and cancelling', () => {
       { type: 'submit', id: 's2', graph: g(['x', t()], ['z', t('x')]), wanted: ['z'] },
     ]);
     expect(cmds).toEqual([
-      { type: 'compute', worker: 'w0', items: [{ key: 'z', node: t('x'), fetch: [] }] },
+      { type: 'compute', worker: 'w0', keys: ['z'], nodes: [t('x')], fetch: [] },
     ]);
     sim.runAll();
     expect(sim.computed).toEqual(['x', 'y', 'z']);

@@ -62,7 +62,7 @@ export interface CoreCounts {
  *   { type: 'add-worker', worker: 'w0', slots: 2 },
  *   { type: 'submit', id: 's1', graph: new Map([['x', data(1)]]), wanted: ['x'] },
  * ]);
- * // cmds: [{ type: 'compute', worker: 'w0', items: [{ key: 'x', node, fetch: [] }] }]
+ * // cmds: [{ type: 'compute', worker: 'w0', keys: ['x'], nodes: [node], fetch: [] }]
  */
 export class SchedulerCore extends CoreWorkers {
   protected readonly maxRetries: number;
@@ -91,7 +91,8 @@ export class SchedulerCore extends CoreWorkers {
       const e = events[i]!;
       switch (e.type) {
         case 'finished':
-          this.onFinished(e.key, e.worker, e.nbytes);
+          // Matched against the worker's run queue like a batch: no key index needed.
+          this.onFinishedMany([e.key], e.worker, [e.nbytes]);
           break;
         case 'finished-many':
           this.onFinishedMany(e.keys, e.worker, e.nbytes);
@@ -419,16 +420,16 @@ export class SchedulerCore extends CoreWorkers {
     if (sub === undefined) return; // ended already (cancelled, failed): stale
     const t = this.t;
     for (const key of keys) {
-      const id = t.index.get(key);
-      const i = id === undefined ? -1 : sub.indexOf(id);
+      const i = sub.indexOfKey(key, t.keys);
       if (i < 0)
         throw new Error(`Impossible event: delivered ${key} for ${subId}, which does not want it`);
+      const id = sub.wanted[i]!;
       const st = sub.status[i]!;
       if (st === DELIVERED) continue;
       if (st === PENDING) {
         // Re-pended after its worker died, but the caller got it anyway.
-        t.wantPending[id!]--;
-        this.dropQueue.push(id!);
+        t.wantPending[id]--;
+        this.dropQueue.push(id);
       }
       sub.status[i] = DELIVERED;
       sub.undelivered--;

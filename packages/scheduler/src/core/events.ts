@@ -65,27 +65,25 @@ export type CoreEvent =
   | { readonly type: 'cancel'; readonly id: string; readonly reason: string };
 
 /**
- * One unit of work for a worker: a task (or a data node to hold), and for each dependency not yet
- * on that worker, the worker to copy it from first.
- *
- * @example
- * const item: ComputeItem = { key: 'y', node: task(inc, [ref('x')]), fetch: [['x', 'w1']] };
- */
-export interface ComputeItem {
-  readonly key: string;
-  readonly node: GraphNode;
-  readonly fetch: ReadonlyArray<readonly [key: string, from: WorkerId]>;
-}
-
-/**
  * Something the core asks its shell to do.
  *
  * @example
- * for (const cmd of core.handle(events)) if (cmd.type === 'compute') send(cmd.worker, cmd.items);
+ * for (const cmd of core.handle(events)) if (cmd.type === 'compute') send(cmd.worker, cmd.keys, cmd.nodes);
  */
 export type CoreCommand =
-  /** Run these tasks (or hold these data nodes) on `worker`, in order. */
-  | { readonly type: 'compute'; readonly worker: WorkerId; readonly items: readonly ComputeItem[] }
+  /**
+   * Run these tasks (or hold these data nodes) on `worker`, in order: `nodes[i]` is the node of
+   * `keys[i]`. First copy each `fetch` entry's key from the worker named beside it: inputs of this
+   * batch that `worker` does not hold yet (each listed once). Parallel arrays, not an object per
+   * task: a million tasks pass through here.
+   */
+  | {
+      readonly type: 'compute';
+      readonly worker: WorkerId;
+      readonly keys: readonly string[];
+      readonly nodes: readonly GraphNode[];
+      readonly fetch: ReadonlyArray<readonly [key: string, from: WorkerId]>;
+    }
   /** Forget these results on `worker`. */
   | { readonly type: 'release'; readonly worker: WorkerId; readonly keys: readonly string[] }
   /**

@@ -1,5 +1,5 @@
-// Taking in a submitted graph, in O(nodes + edges) and without recursion: intern each new key once
-// (one Map lookup per key; none on an empty table, whose keys are all new), resolve each
+// Taking in a submitted graph, in O(nodes + edges) and without recursion: append each new key once
+// (one index lookup per key; none on an empty table, whose keys are all new), resolve each
 // dependency string once (refusing a missing one), lay out the new tasks' dependencies and
 // dependents in CSR form (in any insertion order: a task may come before its dependencies), and
 // rank the new tasks by an iterative depth-first post-order from the wanted keys (dependencies
@@ -9,6 +9,13 @@
 // across submits, so the ready heap runs earlier computes first with one comparison. Explicit
 // `priorities` (smaller first) replace the post-order among the new tasks. On refusal everything
 // added is rolled back.
+//
+// Resolving a dependency first tries the id after the previous dependency's, then that id again:
+// graphs made by collections and `delayed` list a layer's inputs in the order their tasks were
+// added (partition i reads partitions 2i and 2i+1, or partition i of the layer before), so most
+// dependencies resolve with one string comparison and the key index (key-index.ts) is not built
+// at all. Wanted keys are looked up among the last keys added (outputs usually come last) before
+// falling back to the index.
 import { GraphError, type Graph } from '@dask-ts/protocol';
 import type { TaskTable } from './task-table.js';
 
@@ -38,22 +45,25 @@ export function intake(
   const dependentsLen0 = t.dependentsLen;
   t.reserve(base + graph.size);
   const fresh = base === 0; // an empty table: every key is new (a Map's keys are unique)
-  if (fresh) for (const [key, node] of graph) t.add(key, node);
-  else for (const [key, node] of graph) if (!index.has(key)) t.add(key, node);
-  const end = t.size;
-  const n = end - base;
   const fail = (e: GraphError): GraphError => {
     t.truncate(base);
     t.depsLen = depsLen0;
     t.dependentsLen = dependentsLen0;
     return e;
   };
-  // Dependencies (resolved once each), and counts of dependents among the new tasks.
+  // One pass over the graph: append each new key and resolve its dependencies (counting the
+  // dependents of new tasks). A dependency on a key that comes later in the graph is resolved
+  // after the pass (`forward`: its place in `deps`, its task, its key).
   const dtCount = t.dtCount;
-  for (let id = base; id < end; id++) dtCount[id] = 0;
+  const keys = t.keys;
   const oldEdges: number[] = [];
-  for (let id = base; id < end; id++) {
-    const node = t.nodes[id]!;
+  const forward: number[] = [];
+  const forwardKeys: string[] = [];
+  let guess = -1;
+  for (const [key, node] of graph) {
+    if (!fresh && index.has(key)) continue;
+    const id = t.add(key, node);
+    dtCount[id] = 0;
     t.depStart[id] = t.depsLen;
     if (node.kind !== 'task' || node.deps.length === 0) {
       t.depCount[id] = 0;
@@ -62,23 +72,40 @@ export function intake(
     const ds = node.deps;
     if (t.depsLen + ds.length > t.deps.length) t.reserveDeps(t.depsLen + ds.length);
     const deps = t.deps;
+    const size = t.size;
     let j = t.depsLen;
     for (let i = 0; i < ds.length; i++) {
-      const d = index.get(ds[i]!);
+      const dk = ds[i]!;
+      const g = guess + 1;
+      const d =
+        g < size && keys[g] === dk ? g : guess >= 0 && keys[guess] === dk ? guess : index.get(dk);
       if (d === undefined) {
-        return fail(
-          new GraphError(`Task ${t.keys[id]} depends on missing key ${ds[i]}`, [
-            t.keys[id]!,
-            ds[i]!,
-          ]),
-        );
+        forward.push(j, id);
+        forwardKeys.push(dk);
+        deps[j++] = -1;
+        continue;
       }
+      guess = d;
       deps[j++] = d;
       if (d >= base) dtCount[d]++;
       else oldEdges.push(d, id);
     }
     t.depCount[id] = ds.length;
     t.depsLen = j;
+  }
+  const end = t.size;
+  const n = end - base;
+  for (let f = 0; f < forwardKeys.length; f++) {
+    const dk = forwardKeys[f]!;
+    const d = index.get(dk);
+    const id = forward[2 * f + 1]!;
+    if (d === undefined) {
+      return fail(
+        new GraphError(`Task ${keys[id]} depends on missing key ${dk}`, [keys[id]!, dk]),
+      );
+    }
+    t.deps[forward[2 * f]!] = d;
+    dtCount[d]++; // a forward reference is always to a new key
   }
   // Dependents CSR for the new block.
   let off = t.dependentsLen;
@@ -101,9 +128,7 @@ export function intake(
   t.dependentsLen = off;
   // Depth-first post-order: from the wanted keys first (the needed tasks), then from every other
   // new task in insertion order. mark: 0 unvisited, 1 on the stack, 2 ranked.
-  const seen = new Set<number>();
-  for (const k of wantedKeys) seen.add(index.get(k)!);
-  const wanted = Int32Array.from(seen);
+  const wanted = wantedIds(t, wantedKeys, base);
   const order = new Int32Array(n);
   const mark = new Uint8Array(n);
   const stackId = new Int32Array(n);
@@ -164,6 +189,16 @@ export function intake(
     else list.push(oldEdges[i + 1]!);
   }
   return { wanted, needed: order.subarray(0, neededCount), oldDeps };
+}
+
+/** The ids of the wanted keys, each once: among the last new keys first, then in the index. */
+function wantedIds(t: TaskTable, wantedKeys: readonly string[], base: number): Int32Array {
+  const tail = new Map<string, number>();
+  const from = Math.max(base, t.size - wantedKeys.length - 16);
+  for (let id = from; id < t.size; id++) tail.set(t.keys[id]!, id);
+  const seen = new Set<number>();
+  for (const k of wantedKeys) seen.add(tail.get(k) ?? t.index.get(k)!);
+  return Int32Array.from(seen);
 }
 
 /** The DFS stack from `d`'s entry up to the top is the cycle: each key depends on the next. */

@@ -1,8 +1,11 @@
-// Interning keys to dense ids: an open-addressing hash table (linear probing) of ids in one
+// Finding a key's dense id: an open-addressing hash table (linear probing) of ids in one
 // Int32Array, keyed by an FNV-1a hash of the key's characters and checked against the key table.
 // For a million keys it is several times lighter than a `Map<string, number>`: no entry objects,
-// no rehash garbage, and `reserve` sizes it once for a whole submit. Removal only happens when a
-// refused submit is rolled back (`truncate`): the table is then rebuilt.
+// no rehash garbage. It is built lazily: the task table only raises `size` as it appends keys, and
+// the first lookup indexes every key appended since the last one. A compute whose events all
+// arrive in the order their tasks were sent (the common case: see `onFinishedMany`) never needs
+// it, so a million-key submit does not pay for hashing a million keys. Removal only happens when
+// a refused submit is rolled back (`truncate`): the table is then rebuilt.
 
 function hash(s: string): number {
   let h = 0x811c9dc5 | 0;
@@ -14,12 +17,16 @@ function hash(s: string): number {
 export class KeyIndex {
   private slots = new Int32Array(1024).fill(-1);
   private mask = 1023;
+  /** Ids below `count` are in the hash table. */
   private count = 0;
+  /** Ids below `size` are keys of the table (ids are appended in order). */
+  size = 0;
 
   constructor(private readonly keys: readonly string[]) {}
 
   /** The id of `key`, or undefined. */
   get(key: string): number | undefined {
+    if (this.count < this.size) this.catchUp();
     const slots = this.slots;
     const keys = this.keys;
     const mask = this.mask;
@@ -36,24 +43,23 @@ export class KeyIndex {
     return this.get(key) !== undefined;
   }
 
-  /** Adds a new key (not already present) with id `id`. */
-  add(key: string, id: number): void {
-    if (2 * (this.count + 1) > this.slots.length) this.reserve(this.count + 1);
-    this.count++;
-    this.place(key, id);
-  }
-
-  /** Makes room for `n` keys in all, without growing again. */
-  reserve(n: number): void {
+  /** Indexes the keys appended since the last lookup. */
+  private catchUp(): void {
+    const n = this.size;
     let cap = this.slots.length;
-    if (2 * n <= cap) return;
-    while (2 * n > cap) cap *= 2;
-    this.rebuild(cap, this.count);
+    if (2 * n > cap) {
+      while (2 * n > cap) cap *= 2;
+      this.rebuild(cap, n);
+      return;
+    }
+    for (let id = this.count; id < n; id++) this.place(this.keys[id]!, id);
+    this.count = n;
   }
 
   /** Keeps ids below `size` only. */
   truncate(size: number): void {
-    this.rebuild(this.slots.length, size);
+    this.size = size;
+    if (this.count > size) this.rebuild(this.slots.length, size);
   }
 
   private rebuild(cap: number, size: number): void {

@@ -1,7 +1,8 @@
 // One compute sharing the core: its wanted keys (deduplicated ids) and, per wanted key, whether it
 // is still to be computed (PENDING, counted in the task's `wantPending`), sent to the caller with a
 // `deliver` command (SENT, from which worker), or acknowledged by a `delivered` event (DELIVERED).
-// A submission ends exactly once (done, failed, lost, cancelled) and is then forgotten.
+// A submission ends exactly once (done, failed, lost, cancelled) and is then forgotten. It finds
+// its own wanted keys by name (for `delivered` events) without the core's key index.
 
 export const PENDING = 0;
 export const SENT = 1;
@@ -12,6 +13,7 @@ export class Submission {
   readonly status: Uint8Array;
   readonly from: Int32Array;
   private pos: Map<number, number> | undefined;
+  private keyPos: Map<string, number> | undefined;
   undelivered: number;
 
   constructor(
@@ -36,5 +38,19 @@ export class Submission {
       for (let i = 0; i < w.length; i++) this.pos.set(w[i]!, i);
     }
     return this.pos.get(id) ?? -1;
+  }
+
+  /** The position of `key` among the wanted keys (`keys` is the task table's), or -1. */
+  indexOfKey(key: string, keys: readonly string[]): number {
+    const w = this.wanted;
+    if (w.length <= 8) {
+      for (let i = 0; i < w.length; i++) if (keys[w[i]!] === key) return i;
+      return -1;
+    }
+    if (this.keyPos === undefined) {
+      this.keyPos = new Map();
+      for (let i = 0; i < w.length; i++) this.keyPos.set(keys[w[i]!]!, i);
+    }
+    return this.keyPos.get(key) ?? -1;
   }
 }

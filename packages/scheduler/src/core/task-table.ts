@@ -97,7 +97,6 @@ export class TaskTable {
   /** Makes room for `n` tasks. */
   reserve(n: number): void {
     const cap = this.state.length;
-    this.index.reserve(n);
     if (n <= cap) return;
     const c = Math.max(n, cap * 2, 1024);
     this.state = grow(this.state, c);
@@ -151,7 +150,7 @@ export class TaskTable {
       this.keys.push(key);
       this.nodes.push(node);
     }
-    this.index.add(key, id);
+    this.index.size = this.size; // indexed lazily, on the first lookup
     this.state[id] = RELEASED;
     this.stateCounts[RELEASED]++;
     return id;

@@ -67,28 +67,33 @@ export class Sim {
       case 'compute': {
         const store = this.store.get(c.worker);
         if (store === undefined) throw new Error(`compute on unknown worker ${c.worker}`);
-        for (const item of c.items) {
-          const node = item.node;
-          const fetched = new Set(item.fetch.map(([k]) => k));
-          const before = this.inflight.get(c.worker)!;
-          this.nodes.set(item.key, node);
-          for (const [k, from] of item.fetch) {
-            if (!this.store.get(from)?.has(k))
-              throw new Error(`${item.key}: fetch ${k} from ${from}, which does not hold it`);
-          }
+        const fetched = new Set(c.fetch.map(([k]) => k));
+        for (const [k, from] of c.fetch) {
+          if (!this.store.get(from)?.has(k))
+            throw new Error(`batch on ${c.worker}: fetch ${k} from ${from}, which does not hold it`);
+        }
+        if (fetched.size !== c.fetch.length)
+          throw new Error(`batch on ${c.worker}: an input is fetched twice`);
+        if (c.keys.length !== c.nodes.length || c.keys.length === 0)
+          throw new Error(`batch on ${c.worker}: ${c.keys.length} keys, ${c.nodes.length} nodes`);
+        const before = this.inflight.get(c.worker)!;
+        for (let i = 0; i < c.keys.length; i++) {
+          const key = c.keys[i]!;
+          const node = c.nodes[i]!;
+          this.nodes.set(key, node);
           if (node.kind === 'task') {
             for (const d of node.deps) {
               if (!store.has(d) && !fetched.has(d) && !before.includes(d)) {
                 throw new Error(
-                  `${item.key} on ${c.worker}: input ${d} neither local, fetched nor computed there first`,
+                  `${key} on ${c.worker}: input ${d} neither local, fetched nor computed there first`,
                 );
               }
             }
           }
-          for (const k of fetched) store.add(k);
-          this.inflight.get(c.worker)!.push(item.key);
-          this.computed.push(item.key);
+          before.push(key);
+          this.computed.push(key);
         }
+        for (const k of fetched) store.add(k);
         break;
       }
       case 'release': {

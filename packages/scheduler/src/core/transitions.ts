@@ -14,7 +14,7 @@
 // Co-assigned tasks do not count against a worker's cap (`slots * queueFactor` tasks taken from
 // the ready heap): the cap paces root tasks; what follows from them on the same worker comes free.
 import type { GraphNode } from '@dask-ts/protocol';
-import type { ComputeItem, CoreCommand, WorkerId } from './events.js';
+import type { CoreCommand, WorkerId } from './events.js';
 import { WorkerTable } from './placement.js';
 import { ReadyHeap } from './ready-heap.js';
 import * as S from './story.js';
@@ -32,7 +32,16 @@ import {
   type ErrorInfo,
 } from './task-table.js';
 
-const EMPTY_FETCH: ReadonlyArray<readonly [string, WorkerId]> = Object.freeze([]);
+const NO_FETCH: ReadonlyArray<readonly [string, WorkerId]> = Object.freeze([]);
+
+/** One worker's compute command being built during a `handle` call (see `assign`). */
+interface ComputeBatch {
+  readonly keys: string[];
+  readonly nodes: GraphNode[];
+  fetch: (readonly [string, WorkerId])[] | undefined;
+  /** Ids already in `fetch` (each input is copied once per batch). */
+  fetched: Set<number> | undefined;
+}
 
 /** Whether state `s` is released, cancelled or erred (a needed task there must be activated). */
 export function inactive(s: number): boolean {
@@ -51,7 +60,7 @@ export abstract class CoreTransitions {
   /** Per worker: keys it may hold as a stale copy while the key is being recomputed there. */
   protected readonly staleCopies = new Map<number, Set<number>>();
   // Per-handle batches.
-  private computeBatch: (ComputeItem[] | undefined)[] = [];
+  private computeBatch: (ComputeBatch | undefined)[] = [];
   private releaseBatch: (string[] | undefined)[] = [];
   private deliverBatch = new Map<
     string,
@@ -430,20 +439,26 @@ export abstract class CoreTransitions {
     t.setState(id, PROCESSING);
     t.procWorker[id] = w;
     if (from === READY) this.w.inc(w);
-    let fetch = EMPTY_FETCH;
+    let b = this.computeBatch[w];
+    if (b === undefined) {
+      b = { keys: [], nodes: [], fetch: undefined, fetched: undefined };
+      this.computeBatch[w] = b;
+    }
     const s = t.depStart[id]!;
     const e = s + t.depCount[id]!;
     for (let j = s; j < e; j++) {
       const d = t.deps[j]!;
       if (t.holder0[d] === w || t.state[d] !== MEMORY || t.isHolder(d, w)) continue;
-      if (fetch === EMPTY_FETCH) fetch = [];
-      (fetch as (readonly [string, WorkerId])[]).push([t.keys[d]!, this.w.names[t.holder0[d]!]!]);
+      if (b.fetched === undefined) {
+        b.fetched = new Set();
+        b.fetch = [];
+      } else if (b.fetched.has(d)) continue;
+      b.fetched.add(d);
+      b.fetch!.push([t.keys[d]!, this.w.names[t.holder0[d]!]!]);
     }
     this.runQueue[w]!.push(id);
-    const item: ComputeItem = { key: t.keys[id]!, node: t.nodes[id] as GraphNode, fetch };
-    const b = this.computeBatch[w];
-    if (b === undefined) this.computeBatch[w] = [item];
-    else b.push(item);
+    b.keys.push(t.keys[id]!);
+    b.nodes.push(t.nodes[id]!);
   }
 
   protected flush(): CoreCommand[] {
@@ -463,10 +478,11 @@ export abstract class CoreTransitions {
       out.push({ type: 'release', worker: names[w]!, keys });
     }
     for (let w = 0; w < this.computeBatch.length; w++) {
-      const items = this.computeBatch[w];
-      if (items === undefined) continue;
+      const b = this.computeBatch[w];
+      if (b === undefined) continue;
       this.computeBatch[w] = undefined;
-      out.push({ type: 'compute', worker: names[w]!, items });
+      const { keys, nodes } = b;
+      out.push({ type: 'compute', worker: names[w]!, keys, nodes, fetch: b.fetch ?? NO_FETCH });
     }
     if (this.terminal.length > 0) {
       for (const c of this.terminal) out.push(c);
