@@ -13,7 +13,7 @@ import { collectDeps } from './task.js';
  * @example
  * if (hello.version !== PROTOCOL_VERSION) throw new Error('version mismatch');
  */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /**
  * The zod schema of a portable function reference.
@@ -55,6 +55,39 @@ const serializedErrorSchema: z.ZodType<{
   cause: z.unknown().optional(),
 });
 
+/**
+ * An array whose elements pass `ok`, checked in one plain loop. Batches carry tens of thousands of
+ * keys; zod's per-element parsing of `z.array(z.string())` costs more than the tasks themselves.
+ * A bad element is reported with its index (`keys.17: expected a string, got number`).
+ */
+function arrayOf<T>(what: string, ok: (x: unknown) => boolean): z.ZodType<T[]> {
+  return z.custom<T[]>().superRefine((v, ctx) => {
+    if (!Array.isArray(v)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `expected an array (each ${what}), got ${typeof v}`,
+      });
+      return;
+    }
+    for (let i = 0; i < v.length; i++) {
+      if (!ok(v[i])) {
+        const got = v[i] === null ? 'null' : typeof v[i];
+        ctx.addIssue({ code: 'custom', message: `expected ${what}, got ${got}`, path: [i] });
+        return;
+      }
+    }
+  });
+}
+
+const strings = arrayOf<string>('a string', (x) => typeof x === 'string');
+const numbers = arrayOf<number>('a number', (x) => typeof x === 'number');
+const counts = arrayOf<number>(
+  'an integer >= -1',
+  (x) => Number.isInteger(x) && (x as number) >= -1,
+);
+const unknownArrays = arrayOf<unknown[]>('an array', Array.isArray);
+const values = z.custom<unknown[]>((v) => Array.isArray(v), { message: 'expected an array' });
+
 /** The schema of one task as a worker sees it. @example wireTaskSchema.parse({ key: 'x', fn, args: [], deps: [] }) */
 export const wireTaskSchema = z.object({
   key: z.string(),
@@ -76,12 +109,25 @@ export const wireTaskSchema = z.object({
 export const computeSchema = z.object({
   op: z.literal('compute'),
   fns: z.array(portableFunctionRefSchema),
-  keys: z.array(z.string()),
-  fnIndex: z.array(z.number().int().nonnegative()),
-  argCount: z.array(z.number().int().min(-1)),
-  argKeys: z.array(z.string()),
-  args: z.array(z.array(z.unknown())),
+  keys: strings,
+  fnIndex: arrayOf<number>('an integer >= 0', (x) => Number.isInteger(x) && (x as number) >= 0),
+  argCount: counts,
+  argKeys: strings,
+  args: unknownArrays,
 });
+
+const toWorkerSingle = [
+  computeSchema,
+  z.object({ op: z.literal('put'), keys: strings, values }),
+  z.object({ op: z.literal('release'), keys: strings }),
+  z.object({
+    op: z.literal('gather'),
+    id: z.number().int(),
+    keys: strings,
+    release: z.boolean(),
+  }),
+  z.object({ op: z.literal('close') }),
+] as const;
 
 /**
  * Messages a scheduler sends to a worker.
@@ -93,28 +139,27 @@ export const computeSchema = z.object({
  * - `gather`: send these values back with `gathered`; `release` drops them after sending (so their
  *   buffers can be transferred instead of copied).
  * - `close`: finish and exit.
+ * - `batch`: several of the above, handled in order. Each message between threads costs tens of
+ *   microseconds however small it is, so a scheduler sends what one turn produced (say a
+ *   `release`, a `put` and a `compute`) as one `batch`.
  *
  * @example
  * toWorkerSchema.parse({ op: 'release', keys: ['x'] });
  */
 export const toWorkerSchema = z.discriminatedUnion('op', [
-  computeSchema,
-  z.object({ op: z.literal('put'), keys: z.array(z.string()), values: z.array(z.unknown()) }),
-  z.object({ op: z.literal('release'), keys: z.array(z.string()) }),
+  ...toWorkerSingle,
   z.object({
-    op: z.literal('gather'),
-    id: z.number().int(),
-    keys: z.array(z.string()),
-    release: z.boolean(),
+    op: z.literal('batch'),
+    messages: z.array(z.discriminatedUnion('op', toWorkerSingle)),
   }),
-  z.object({ op: z.literal('close') }),
 ]);
 
 /**
  * Messages a worker sends to its scheduler.
  *
  * - `hello`: the worker is up (with its protocol version).
- * - `finished`: these tasks finished; their results stay in the worker (`nbytes` each).
+ * - `finished`: these tasks finished; their results stay in the worker (`nbytes` each); `ms` is
+ *   how long they took to run, together (the scheduler sizes its batches by it).
  * - `erred`: this task threw; `error` keeps its name, message and stack.
  * - `gathered`: the values asked for by `gather` `id` (`missing` lists keys it did not hold).
  *
@@ -128,14 +173,19 @@ export const fromWorkerSchema = z.discriminatedUnion('op', [
     version: z.number().int(),
     pid: z.number().int(),
   }),
-  z.object({ op: z.literal('finished'), keys: z.array(z.string()), nbytes: z.array(z.number()) }),
+  z.object({
+    op: z.literal('finished'),
+    keys: strings,
+    nbytes: numbers,
+    ms: z.number().nonnegative().optional(),
+  }),
   z.object({ op: z.literal('erred'), key: z.string(), error: serializedErrorSchema }),
   z.object({
     op: z.literal('gathered'),
     id: z.number().int(),
-    keys: z.array(z.string()),
-    values: z.array(z.unknown()),
-    missing: z.array(z.string()),
+    keys: strings,
+    values,
+    missing: strings,
   }),
 ]);
 

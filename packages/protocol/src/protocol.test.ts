@@ -13,6 +13,8 @@ import {
   ProtocolError,
   getScheduler,
   registerScheduler,
+  packCompute,
+  toWorkerSchema,
   type FunctionRef,
 } from './index.js';
 
@@ -120,5 +122,30 @@ describe('scheduler registry', () => {
     registerScheduler('test-only', () => ({ name: 'test-only', get: async () => [] }));
     expect(getScheduler('test-only').name).toBe('test-only');
     expect(() => getScheduler('nope')).toThrow(/Unknown scheduler 'nope'.*'test-only'/);
+  });
+});
+
+describe('message validation of large batches', () => {
+  it('names the field and index of a bad element', () => {
+    const keys = Array.from({ length: 1000 }, (_, i) => `k${i}`);
+    const bad = [...keys];
+    (bad as unknown[])[17] = 5;
+    expect(() =>
+      parseMessage(fromWorkerSchema, { op: 'finished', keys: bad, nbytes: keys.map(() => 8) }, 'w'),
+    ).toThrow(/keys\.17: expected a string, got number/);
+    expect(() =>
+      parseMessage(fromWorkerSchema, { op: 'finished', keys, nbytes: [1, 'x'] }, 'w'),
+    ).toThrow(/nbytes\.1: expected a number, got string/);
+    const msg = packCompute([{ key: 'y', fn: { kind: 'builtin', name: 'f' }, args: [], deps: [] }]);
+    expect(parseMessage(toWorkerSchema, msg, 'scheduler')).toEqual(msg);
+    expect(() => parseMessage(toWorkerSchema, { ...msg, argCount: [-2] }, 'scheduler')).toThrow(
+      /argCount\.0: expected an integer >= -1, got number/,
+    );
+    expect(() => parseMessage(toWorkerSchema, { op: 'release', keys: 'k' }, 's')).toThrow(
+      /keys: expected an array \(each a string\), got string/,
+    );
+    expect(() => parseMessage(toWorkerSchema, { op: 'put', keys: ['a'], values: 3 }, 's')).toThrow(
+      /values: expected an array/,
+    );
   });
 });

@@ -1,11 +1,5 @@
-// The options a LocalCluster is made with and the view of its workers it gives back, with the
-// pool's defaults: a pool keeps more tasks in flight per worker than the bare core does.
+// The options a LocalCluster is made with and the view of its workers it gives back.
 import type { SpawnWorker } from './pool-worker.js';
-
-// The pool's default `queueFactor`: every message to a worker costs a round trip (a structured
-// clone each way, a validation, a scheduling turn), so a pool keeps more tasks in flight per
-// worker than the core's default of 16 (a 40,000-task tree on 2 threads runs about 1.6x faster).
-export const POOL_QUEUE_FACTOR = 64;
 
 /**
  * Options of a {@link LocalCluster}.
@@ -17,8 +11,9 @@ export interface LocalClusterOptions {
   /** How many workers (default: `os.availableParallelism()`). */
   readonly workers?: number;
   /**
-   * Tasks in flight per worker (the core's `queueFactor`; default 64):
-   * larger batches and fewer round trips, less balance for slow, uneven tasks.
+   * Tasks in flight per worker (the core's `queueFactor`). Default: adaptive, from the run times
+   * the workers report (about 2 ms of work per worker, 2 to 1024 tasks). A number fixes it:
+   * larger batches and fewer round trips, or better balance for slow, uneven tasks.
    */
   readonly queueFactor?: number;
   /** How often a task may be lost with its worker before its compute fails (default 3). */

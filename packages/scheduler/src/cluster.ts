@@ -27,7 +27,7 @@ import {
   type Scheduler,
   type SerializedError,
 } from '@dask-ts/protocol';
-import { POOL_QUEUE_FACTOR, type LocalClusterOptions, type WorkerInfo } from './cluster-options.js';
+import type { LocalClusterOptions, WorkerInfo } from './cluster-options.js';
 import type { Compute, Gather, Member } from './cluster-records.js';
 import { SchedulerCore, type CoreCommand, type CoreEvent } from './core/index.js';
 import { Outbox, refsOnly } from './outbox.js';
@@ -55,7 +55,7 @@ export class LocalCluster implements Scheduler {
   private readonly spawnWorker: SpawnWorker;
   private readonly prefix: string;
   private readonly log: (line: string) => void;
-  private readonly coreOptions: { queueFactor: number; maxRetries?: number };
+  private readonly coreOptions: { queueFactor?: number; maxRetries?: number };
   private core: SchedulerCore | undefined;
   private readonly members = new Map<string, Member>();
   private readonly computes = new Map<string, Compute>();
@@ -81,7 +81,7 @@ export class LocalCluster implements Scheduler {
     this.name = options.name ?? 'local';
     this.log = options.log ?? ((line) => void process.stderr.write(`${line}\n`));
     this.coreOptions = {
-      queueFactor: options.queueFactor ?? POOL_QUEUE_FACTOR,
+      ...(options.queueFactor !== undefined ? { queueFactor: options.queueFactor } : {}),
       ...(options.maxRetries !== undefined ? { maxRetries: options.maxRetries } : {}),
     };
     // Validate the core options now, not on first compute.
@@ -237,8 +237,14 @@ export class LocalCluster implements Scheduler {
     }
     switch (msg.op) {
       case 'finished': {
-        const { keys, nbytes } = msg;
-        this.pending.push({ type: 'finished-many', keys, worker: name, nbytes });
+        const { keys, nbytes, ms } = msg;
+        this.pending.push({
+          type: 'finished-many',
+          keys,
+          worker: name,
+          nbytes,
+          ...(ms !== undefined ? { ms } : {}),
+        });
         this.countDone(keys);
         break;
       }

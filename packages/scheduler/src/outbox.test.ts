@@ -43,6 +43,11 @@ describe('TaskPacker', () => {
   });
 });
 
+/** The messages sent, with batches opened. */
+function unbatch(sent: readonly ToWorker[]): ToWorker[] {
+  return sent.flatMap((m) => (m.op === 'batch' ? m.messages : [m]));
+}
+
 describe('Outbox', () => {
   test('merges consecutive computes into one packed message, in order', () => {
     const sent: ToWorker[] = [];
@@ -52,10 +57,16 @@ describe('Outbox', () => {
     box.release(['old']);
     box.compute().tasks.add('c', inc, [2]);
     box.flush();
-    expect(sent.map((m) => m.op)).toEqual(['compute', 'release', 'compute']);
-    expect(sent[0]).toMatchObject({ keys: ['a', 'b'], argKeys: ['a'], argCount: [-1, 1] });
-    expect(sent[2]).toMatchObject({ keys: ['c'] });
+    // One flush, one message: a batch of the three, in order.
+    expect(sent.map((m) => m.op)).toEqual(['batch']);
+    const parts = unbatch(sent);
+    expect(parts.map((m) => m.op)).toEqual(['compute', 'release', 'compute']);
+    expect(parts[0]).toMatchObject({ keys: ['a', 'b'], argKeys: ['a'], argCount: [-1, 1] });
+    expect(parts[2]).toMatchObject({ keys: ['c'] });
     expect(box.empty).toBe(true);
+    box.release(['x']);
+    box.flush();
+    expect(sent[1]).toEqual({ op: 'release', keys: ['x'] }); // a lone message is sent as it is
   });
 
   test('a compute waits for its fetched inputs, which are sent just before it', () => {
@@ -67,7 +78,8 @@ describe('Outbox', () => {
     expect(sent).toEqual([]);
     box.fetched(ticket, ['x'], [41]);
     box.flush();
-    expect(sent.map((m) => m.op)).toEqual(['put', 'compute']);
-    expect(sent[0]).toEqual({ op: 'put', keys: ['x'], values: [41] });
+    const parts = unbatch(sent);
+    expect(parts.map((m) => m.op)).toEqual(['put', 'compute']);
+    expect(parts[0]).toEqual({ op: 'put', keys: ['x'], values: [41] });
   });
 });

@@ -9,7 +9,12 @@ export function checkPortable(graph: Graph): void {
   for (const [key, node] of graph) {
     if (node.kind !== 'task') continue;
     if (node.fn.kind === 'local') toPortableRef(node.fn, key);
-    for (const a of node.args) if (typeof a === 'object' && a !== null) checkCalls(a, key);
+    const args = node.args;
+    for (let i = 0; i < args.length; i++) {
+      const a = args[i] as { $ref?: unknown } | null;
+      // Most arguments are plain references: skip them without a deeper look.
+      if (typeof a === 'object' && a !== null && typeof a.$ref !== 'string') checkCalls(a, key);
+    }
   }
 }
 

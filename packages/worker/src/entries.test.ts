@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { FromWorker, ToWorker } from '@dask-ts/protocol';
-import { packCompute } from '@dask-ts/protocol';
+import { PROTOCOL_VERSION, packCompute } from '@dask-ts/protocol';
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 const srcDir = fileURLToPath(new URL('.', import.meta.url));
@@ -119,7 +119,7 @@ const tasks: ToWorker = packCompute([
 /** The conversation both entries must hold. */
 async function converse(send: (m: unknown) => void, inbox: Inbox, name: string): Promise<void> {
   const hello = await inbox.next();
-  expect(hello).toMatchObject({ op: 'hello', worker: name, version: 1 });
+  expect(hello).toMatchObject({ op: 'hello', worker: name, version: PROTOCOL_VERSION });
   send({ op: 'put', keys: ['xs'], values: [[1, 2, 3, 4]] });
   send({ op: 'compute', keys: [42] }); // malformed: refused, the worker goes on
   send(tasks);
@@ -128,6 +128,7 @@ async function converse(send: (m: unknown) => void, inbox: Inbox, name: string):
     op: 'finished',
     keys: ['sum', 'ten', 'neg', 'floats', 'timer'],
     nbytes: [8, 8, 8, 32, 8],
+    ms: expect.any(Number),
   });
   const erred = await inbox.next();
   expect(erred).toMatchObject({

@@ -34,7 +34,7 @@ describe('ModuleLoader', () => {
       ]),
     );
     expect(out.map((o) => o.message)).toEqual([
-      { op: 'finished', keys: ['a', 'b'], nbytes: [8, 8] },
+      { op: 'finished', keys: ['a', 'b'], nbytes: [8, 8], ms: expect.any(Number) },
     ]);
     expect(state.get('b')).toBe(-30);
   });

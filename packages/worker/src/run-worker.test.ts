@@ -75,7 +75,12 @@ describe('runWorker', () => {
       port1.postMessage({ op: 'gather', id: 3, keys: ['a', 'b', 'x'], release: false });
       port1.postMessage({ op: 'close' });
 
-      expect(await box.next()).toEqual({ op: 'finished', keys: ['a', 'b'], nbytes: [8, 8] });
+      expect(await box.next()).toEqual({
+        op: 'finished',
+        keys: ['a', 'b'],
+        nbytes: [8, 8],
+        ms: expect.any(Number),
+      });
       expect(await box.next()).toEqual({
         op: 'gathered',
         id: 3,

@@ -37,7 +37,15 @@ const t = (
   args,
   deps,
 });
-const messages = (out: readonly Outgoing[]): FromWorker[] => out.map((o) => o.message);
+/** The messages sent; a `finished` message's run time is checked, then left out. */
+const messages = (out: readonly Outgoing[]): FromWorker[] =>
+  out.map((o) => {
+    const m = o.message;
+    if (m.op !== 'finished') return m;
+    expect(m.ms).toBeGreaterThanOrEqual(0);
+    const { ms: _ms, ...rest } = m;
+    return rest;
+  });
 
 function erredOf(
   out: readonly Outgoing[],
@@ -219,6 +227,43 @@ describe('WorkerState compute', () => {
     expect(messages(await gather.later!)).toEqual([
       { op: 'gathered', id: 1, keys: ['a'], values: [42], missing: [] },
     ]);
+  });
+});
+
+describe('WorkerState batches', () => {
+  it('handles the messages of a batch in order, as if sent one by one', async () => {
+    const state = new WorkerState();
+    state.handle({ op: 'put', keys: ['old'], values: [1] });
+    const h = state.handle({
+      op: 'batch',
+      messages: [
+        { op: 'release', keys: ['old'] },
+        { op: 'put', keys: ['x'], values: [20] },
+        packCompute([t('y', src('(x) => x + 1'), [{ $ref: 'x' }], ['x'])]),
+        packCompute([t('z', src('async (y) => y * 2'), [{ $ref: 'y' }], ['y'])]),
+        { op: 'gather', id: 7, keys: ['z', 'old'], release: false },
+      ],
+    });
+    // What ran at once is reported at once; the rest waits behind the async task, in order.
+    expect(messages(h.now)).toEqual([{ op: 'finished', keys: ['y'], nbytes: [8] }]);
+    expect(messages(await h.later!)).toEqual([
+      { op: 'finished', keys: ['z'], nbytes: [8] },
+      { op: 'gathered', id: 7, keys: ['z'], values: [42], missing: ['old'] },
+    ]);
+  });
+
+  it('refuses a whole batch with a malformed put before running any of it', () => {
+    const state = new WorkerState();
+    expect(() =>
+      state.handle({
+        op: 'batch',
+        messages: [
+          packCompute([t('a', src('() => 1'), [])]),
+          { op: 'put', keys: ['x', 'y'], values: [1] },
+        ],
+      }),
+    ).toThrow(/put has 2 keys but 1 values/);
+    expect(state.has('a')).toBe(false);
   });
 });
 

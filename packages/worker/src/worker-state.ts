@@ -4,7 +4,8 @@
 //
 // Performance policy: a batch of synchronous tasks runs in one plain loop, with no promise, no
 // message and no validation per task (the message was validated once, where it arrived), and
-// reports one `finished` message for the batch. Only when something must be awaited (a module to
+// reports one `finished` message for the batch, with the time the batch took (the scheduler sizes
+// its batches by it). Only when something must be awaited (a module to
 // import, a task returning a promise) does the rest of that batch continue asynchronously; later
 // messages then wait behind it, so the scheduler always sees the effects in the order it sent them.
 import {
@@ -61,12 +62,13 @@ function out(message: FromWorker, transfer: readonly ArrayBuffer[] = NO_TRANSFER
   return { message, transfer };
 }
 
-/** Results of one batch, collected as it runs. */
+/** Results of one batch, collected as it runs (from `start`, a `performance.now()`). */
 interface Batch {
   readonly keys: string[];
   readonly nbytes: number[];
   readonly erred: Outgoing[];
   failed: Set<string> | undefined;
+  readonly start: number;
 }
 
 /**
@@ -78,7 +80,7 @@ interface Batch {
  * const r = await state.handleAll(
  *   packCompute([{ key: 'y', fn: { kind: 'source', source: '(x) => x + 1', scope: {} }, args: [{ $ref: 'x' }], deps: ['x'] }]),
  * );
- * // r[0].message: { op: 'finished', keys: ['y'], nbytes: [8] }
+ * // r[0].message: { op: 'finished', keys: ['y'], nbytes: [8], ms: 0.02 }
  */
 export class WorkerState {
   private readonly data = new Map<string, unknown>();
@@ -163,6 +165,7 @@ export class WorkerState {
    * const h = state.handle({ op: 'release', keys: ['x'] });
    */
   handle(message: ToWorker): Handled {
+    if (message.op === 'batch') return this.handleBatch(message.messages);
     if (message.op === 'put' && message.keys.length !== message.values.length) {
       throw new ProtocolError(
         `Malformed message from scheduler: put has ${message.keys.length} keys but ${message.values.length} values (keys: ${message.keys.slice(0, 5).join(', ')})`,
@@ -179,6 +182,28 @@ export class WorkerState {
     const handled = this.handleNow(message);
     if (handled.later === undefined) return handled;
     return { now: handled.now, later: this.track(handled.later), closed: handled.closed };
+  }
+
+  /**
+   * Handles the messages of a `batch` in order, as if they had come one by one: what they produce
+   * at once comes first, then (once one of them has to wait) the rest, in order.
+   */
+  private handleBatch(messages: readonly ToWorker[]): Handled {
+    for (const m of messages) {
+      if (m.op === 'put' && m.keys.length !== m.values.length) return this.handle(m); // throws
+    }
+    const now: Outgoing[] = [];
+    const later: Promise<readonly Outgoing[]>[] = [];
+    let closed = false;
+    for (const m of messages) {
+      const h = this.handle(m);
+      for (const o of h.now) now.push(o);
+      if (h.later !== undefined) later.push(h.later);
+      if (h.closed) closed = true;
+    }
+    if (later.length === 0) return { now, later: undefined, closed };
+    const rest = later.length === 1 ? later[0]! : Promise.all(later).then((all) => all.flat());
+    return { now, later: rest, closed };
   }
 
   /**
@@ -221,6 +246,8 @@ export class WorkerState {
       case 'close':
         this.isClosed = true;
         return { now: [], later: undefined, closed: true };
+      case 'batch':
+        return this.handleBatch(message.messages);
     }
   }
 
@@ -229,7 +256,13 @@ export class WorkerState {
   }
 
   private compute(tasks: readonly WireTask[]): Handled {
-    const batch: Batch = { keys: [], nbytes: [], erred: [], failed: undefined };
+    const batch: Batch = {
+      keys: [],
+      nbytes: [],
+      erred: [],
+      failed: undefined,
+      start: performance.now(),
+    };
     this.batchFailed = undefined;
     for (let i = 0; i < tasks.length; i++) {
       const task = tasks[i] as WireTask;
@@ -269,7 +302,13 @@ export class WorkerState {
     pending: PromiseLike<unknown> | undefined,
   ): Handled {
     const now = flush(batch);
-    const rest: Batch = { keys: [], nbytes: [], erred: [], failed: batch.failed };
+    const rest: Batch = {
+      keys: [],
+      nbytes: [],
+      erred: [],
+      failed: batch.failed,
+      start: performance.now(),
+    };
     return { now, later: this.continueAsync(tasks, from, rest, suspended, pending), closed: false };
   }
 
@@ -371,8 +410,10 @@ export class WorkerState {
 
 function flush(batch: Batch): Outgoing[] {
   const messages = batch.erred;
-  if (batch.keys.length > 0)
-    messages.unshift(out({ op: 'finished', keys: batch.keys, nbytes: batch.nbytes }));
+  if (batch.keys.length > 0) {
+    const ms = Math.max(0, performance.now() - batch.start);
+    messages.unshift(out({ op: 'finished', keys: batch.keys, nbytes: batch.nbytes, ms }));
+  }
   return messages;
 }
 

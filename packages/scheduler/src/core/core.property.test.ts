@@ -12,7 +12,8 @@ interface Scenario {
   readonly failures: boolean;
   readonly removals: boolean;
   readonly cancels: boolean;
-  readonly queueFactor: number;
+  /** undefined: the adaptive queue, fed random run times. */
+  readonly queueFactor: number | undefined;
   /** The graph's insertion order (a permutation): tasks may come before their inputs. */
   readonly order?: number[];
 }
@@ -38,7 +39,7 @@ const scenario = fc.integer({ min: 1, max: 24 }).chain((n) =>
     failures: fc.boolean(),
     removals: fc.boolean(),
     cancels: fc.boolean(),
-    queueFactor: fc.constantFrom(0.5, 1, 2, 8),
+    queueFactor: fc.constantFrom(0.5, 1, 2, 8, undefined),
     order: fc.oneof(
       fc.constant(undefined),
       fc.shuffledSubarray(
@@ -64,7 +65,10 @@ function run(s: Scenario): void {
   const graph = new Map(order.map((i) => [key(i), nodes[i]!] as [string, GraphNode]));
   const dependents: number[][] = Array.from({ length: n }, () => []);
   s.deps.forEach((ds, i) => ds.forEach((d) => dependents[d]!.push(i)));
-  const sim = new Sim({ maxRetries: 2, queueFactor: s.queueFactor });
+  const sim = new Sim({
+    maxRetries: 2,
+    ...(s.queueFactor !== undefined ? { queueFactor: s.queueFactor } : {}),
+  });
   lastLog = [];
   const orig = sim.handle.bind(sim);
   sim.handle = (evs) => {
@@ -74,9 +78,7 @@ function run(s: Scenario): void {
       () =>
         'CMD ' +
         JSON.stringify(
-          c.map((x) =>
-            x.type === 'compute' ? { w: x.worker, keys: x.keys, fetch: x.fetch } : x,
-          ),
+          c.map((x) => (x.type === 'compute' ? { w: x.worker, keys: x.keys, fetch: x.fetch } : x)),
         ),
     );
     return c;
@@ -160,7 +162,9 @@ function run(s: Scenario): void {
       sim.handle([{ type: 'cancel', id, reason: 'random cancel' }]);
     } else if (inflight.length > 0) {
       const [w, k] = inflight[r % inflight.length]!;
-      sim.finish(w, sim.runnable(w, k));
+      // The adaptive queue gets run times from 0 to 1,000 ms, sizing batches up and down.
+      const ms = s.queueFactor === undefined ? [0, 0.001, 1, 1000][r % 4] : undefined;
+      sim.finish(w, sim.runnable(w, k), undefined, ms);
     }
   }
   while (submitted < subIds.length) submit();

@@ -1,6 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { GraphError } from '@dask-ts/protocol';
 import { SchedulerCore } from './core.js';
+import type { CoreCommand } from './events.js';
 import { Sim, data, g, t } from './test-sim.js';
 
 const boom = {
@@ -107,9 +108,7 @@ describe('SchedulerCore basics', () => {
     entries.push(['total', t(...entries.map(([k]) => k))]);
     const cmds = sim.handle([{ type: 'submit', id: 's', graph: g(...entries), wanted: ['total'] }]);
     const perWorker = new Map<string, string[]>();
-    for (const c of cmds)
-      if (c.type === 'compute')
-        perWorker.set(c.worker, [...c.keys]);
+    for (const c of cmds) if (c.type === 'compute') perWorker.set(c.worker, [...c.keys]);
     expect(perWorker.get('w0')).toEqual(Array.from({ length: 9 }, (_, i) => `block-${i}`));
     expect(perWorker.get('w1')).toEqual(Array.from({ length: 8 }, (_, i) => `block-${i + 9}`));
     sim.runAll();
@@ -163,6 +162,48 @@ describe('SchedulerCore basics', () => {
     sim.runAll();
     expect(sim.ended('s')).toEqual(['done']);
     expect(sim.deliveries.get('s')!.sort()).toEqual(entries.map(([k]) => k).sort());
+  });
+
+  test('by default the queue follows reported run times: many fast tasks, few slow ones', () => {
+    const roots = (n: number) => {
+      const entries: [string, ReturnType<typeof t>][] = [];
+      for (let i = 0; i < n; i++) entries.push([`r${i}`, t()]);
+      return entries;
+    };
+    const core = new SchedulerCore();
+    core.handle([{ type: 'add-worker', worker: 'w0', slots: 2 }]);
+    const entries = roots(5000);
+    const wanted = entries.map(([k]) => k);
+    const sent = (cmds: CoreCommand[]) => cmds.flatMap((c) => (c.type === 'compute' ? c.keys : []));
+    // Before any report: 16 per slot.
+    let batch = sent(core.handle([{ type: 'submit', id: 's', graph: g(...entries), wanted }]));
+    expect(batch.length).toBe(32);
+    // 32 tasks in 0.032 ms (1 µs each): 2 ms of work per slot is capped at 1,024 tasks.
+    const finish = (keys: string[], ms: number) =>
+      sent(
+        core.handle([{ type: 'finished-many', worker: 'w0', keys, nbytes: keys.map(() => 8), ms }]),
+      );
+    batch = finish(batch, 0.032);
+    expect(batch.length).toBe(2048);
+    // Slow ones (50 ms each): nothing more until the in-flight tasks drain, then 2 per slot.
+    expect(finish(batch.slice(0, 4), 200)).toEqual([]);
+    expect(finish(batch.slice(4), 2044 * 50).length).toBe(4);
+    core.validate();
+    // A fixed queueFactor ignores run times.
+    const fixed = new SchedulerCore({ queueFactor: 3 });
+    fixed.handle([{ type: 'add-worker', worker: 'w0', slots: 1 }]);
+    const first = sent(
+      fixed.handle([
+        { type: 'submit', id: 's', graph: g(...roots(10)), wanted: roots(10).map(([k]) => k) },
+      ]),
+    );
+    expect(first.length).toBe(3);
+    const next = sent(
+      fixed.handle([
+        { type: 'finished-many', worker: 'w0', keys: first, nbytes: [8, 8, 8], ms: 0.001 },
+      ]),
+    );
+    expect(next.length).toBe(3);
   });
 });
 

@@ -30,9 +30,22 @@ import { CoreWorkers } from './worker-loss.js';
 export interface SchedulerCoreOptions {
   /** How many times a task may be lost with its worker before its computes fail (default 3). */
   readonly maxRetries?: number;
-  /** Tasks in flight per worker slot (default 16): larger batches, less balance. */
+  /**
+   * Tasks in flight per worker slot: larger batches and fewer round trips, or better balance for
+   * slow, uneven tasks. Default: adaptive. It starts at 16 and then follows the run times workers
+   * report (`ms` of `finished-many`): about 2 ms of work per slot, between
+   * 2 and 1024 tasks, so a worker gets thousands of microsecond tasks at once but only a couple of
+   * second-long ones. A number fixes it.
+   */
   readonly queueFactor?: number;
 }
+
+// The adaptive queue keeps about this much work (ms) in flight per worker slot: enough to cover a
+// round trip to the worker many times over, little enough to rebalance quickly.
+const QUEUE_TARGET_MS = 2;
+const QUEUE_START = 16;
+const QUEUE_MIN = 2;
+const QUEUE_MAX = 1024;
 
 /**
  * Task and worker counts of a core (`cancelled` includes running tasks nobody needs anymore).
@@ -67,12 +80,16 @@ export interface CoreCounts {
 export class SchedulerCore extends CoreWorkers {
   protected readonly maxRetries: number;
   private readonly queueFactor: number;
+  private readonly adaptive: boolean;
+  /** Per worker: mean run time per task (ms), from `finished-many` reports; 0 before any. */
+  private readonly meanMs: number[] = [];
   private lastWorkerIdx: number | undefined;
 
   constructor(options: SchedulerCoreOptions = {}) {
     super();
     this.maxRetries = options.maxRetries ?? 3;
-    this.queueFactor = options.queueFactor ?? 16;
+    this.adaptive = options.queueFactor === undefined;
+    this.queueFactor = options.queueFactor ?? QUEUE_START;
     if (!(this.maxRetries >= 0))
       throw new RangeError(`maxRetries must be >= 0, got ${this.maxRetries}`);
     if (!(this.queueFactor > 0))
@@ -96,6 +113,7 @@ export class SchedulerCore extends CoreWorkers {
           break;
         case 'finished-many':
           this.onFinishedMany(e.keys, e.worker, e.nbytes);
+          if (this.adaptive && e.ms !== undefined) this.adapt(e.worker, e.keys.length, e.ms);
           break;
         case 'erred':
           this.onErred(e.key, e.worker, e.error);
@@ -210,8 +228,20 @@ export class SchedulerCore extends CoreWorkers {
     if (!(Number.isInteger(slots) && slots > 0))
       throw new RangeError(`Worker ${name}: slots must be a positive integer, got ${slots}`);
     this.lastWorker = undefined;
-    this.w.add(name, slots, this.queueFactor);
+    const w = this.w.add(name, slots, this.queueFactor);
+    this.meanMs[w] = 0;
     this.addBatches();
+  }
+
+  /** The adaptive queue (see {@link SchedulerCoreOptions.queueFactor}) learns from a report. */
+  private adapt(worker: WorkerId, tasks: number, ms: number): void {
+    const w = this.workerIndex(worker);
+    if (w === undefined || !this.w.alive[w] || tasks === 0 || !(ms >= 0)) return;
+    const per = ms / tasks;
+    const mean = this.meanMs[w]! === 0 ? per : this.meanMs[w]! + 0.3 * (per - this.meanMs[w]!);
+    this.meanMs[w] = mean;
+    const perSlot = Math.min(QUEUE_MAX, Math.max(QUEUE_MIN, Math.ceil(QUEUE_TARGET_MS / mean)));
+    this.w.setCap(w, this.w.slots[w]! * perSlot);
   }
 
   private onSubmit(e: Extract<CoreEvent, { type: 'submit' }>): void {

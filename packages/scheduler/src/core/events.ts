@@ -44,13 +44,15 @@ export type CoreEvent =
     }
   /**
    * Tasks finished on `worker`, in the order it ran them (`nbytes[i]` for `keys[i]`): the same as
-   * one `finished` event per key, without an object per task.
+   * one `finished` event per key, without an object per task. `ms`, when given, is how long the
+   * worker took to run them; it sizes how many tasks the worker is sent at once.
    */
   | {
       readonly type: 'finished-many';
       readonly keys: readonly string[];
       readonly worker: WorkerId;
       readonly nbytes: readonly number[];
+      readonly ms?: number;
     }
   /** A task threw. */
   | {

@@ -100,9 +100,7 @@ export function intake(
     const d = index.get(dk);
     const id = forward[2 * f + 1]!;
     if (d === undefined) {
-      return fail(
-        new GraphError(`Task ${keys[id]} depends on missing key ${dk}`, [keys[id]!, dk]),
-      );
+      return fail(new GraphError(`Task ${keys[id]} depends on missing key ${dk}`, [keys[id]!, dk]));
     }
     t.deps[forward[2 * f]!] = d;
     dtCount[d]++; // a forward reference is always to a new key

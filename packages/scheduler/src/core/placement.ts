@@ -48,6 +48,14 @@ export class WorkerTable {
     this.live = this.live.filter((x) => x !== w);
   }
 
+  /** Sets how many tasks `w` may have in flight (see `SchedulerCore`'s adaptive queue). */
+  setCap(w: number, cap: number): void {
+    const had = this.alive[w]! && this.occ[w]! < this.cap[w]!;
+    this.cap[w] = cap;
+    const has = this.alive[w]! && this.occ[w]! < cap;
+    if (had !== has) this.freeCount += has ? 1 : -1;
+  }
+
   inc(w: number): void {
     if (++this.occ[w]! === this.cap[w]!) this.freeCount--;
   }

@@ -70,7 +70,9 @@ export class Sim {
         const fetched = new Set(c.fetch.map(([k]) => k));
         for (const [k, from] of c.fetch) {
           if (!this.store.get(from)?.has(k))
-            throw new Error(`batch on ${c.worker}: fetch ${k} from ${from}, which does not hold it`);
+            throw new Error(
+              `batch on ${c.worker}: fetch ${k} from ${from}, which does not hold it`,
+            );
         }
         if (fetched.size !== c.fetch.length)
           throw new Error(`batch on ${c.worker}: an input is fetched twice`);
@@ -157,8 +159,11 @@ export class Sim {
     return node.deps.find((d) => !store.has(d));
   }
 
-  /** Finishes (or errs) the in-flight task `key` on `worker`; one with a missing input errs. */
-  finish(worker: string, key: string, error?: SerializedError): CoreCommand[] {
+  /**
+   * Finishes (or errs) the in-flight task `key` on `worker`; one with a missing input errs. With
+   * `ms`, the report is a `finished-many` carrying that run time.
+   */
+  finish(worker: string, key: string, error?: SerializedError, ms?: number): CoreCommand[] {
     const list = this.inflight.get(worker)!;
     const i = list.indexOf(key);
     if (i < 0) throw new Error(`${key} is not in flight on ${worker}`);
@@ -172,6 +177,8 @@ export class Sim {
     }
     if (error !== undefined) return this.handle([{ type: 'erred', key, worker, error }]);
     this.store.get(worker)!.add(key);
+    if (ms !== undefined)
+      return this.handle([{ type: 'finished-many', keys: [key], worker, nbytes: [8], ms }]);
     return this.handle([{ type: 'finished', key, worker, nbytes: 8 }]);
   }
 
