@@ -1,6 +1,7 @@
 # Dask's side of the tree benchmarks: the same graph shape as apps/bench/src/tree-graph.ts (no-op
 # leaf tasks returning their index, pairwise `add` up to one root), built before timing, run with
-# Dask's sync or threaded scheduler. Prints one JSON line: best and all times in ms, the task
+# Dask's sync or threaded scheduler, after one untimed run (the same warm-up every implementation
+# gets). Prints one JSON line: best and all times in ms, the task
 # count, the result (checked against n*(n-1)/2) and the versions.
 import argparse
 import json
@@ -41,6 +42,7 @@ def main():
     p.add_argument("--scheduler", choices=["sync", "threads"], required=True)
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--reps", type=int, default=5)
+    p.add_argument("--warmup", type=int, default=1)
     a = p.parse_args()
 
     import dask
@@ -57,6 +59,8 @@ def main():
         run = lambda: dask.threaded.get(dsk, root, num_workers=a.workers, pool=pool)
 
     expected = a.leaves * (a.leaves - 1) // 2
+    for _ in range(a.warmup):
+        run()
     times = []
     for _ in range(a.reps):
         t0 = time.perf_counter()

@@ -67,5 +67,7 @@ export function runDaskTree(options: {
     String(options.workers ?? 2),
     '--reps',
     String(options.reps),
+    '--warmup',
+    '1',
   ]);
 }

@@ -65,7 +65,12 @@ function drive(
         case 'compute':
           // One batched event per worker message, as the threads shell sends them.
           while (EIGHTS.length < cmd.keys.length) EIGHTS.push(8);
-          events.push({ type: 'finished-many', worker: cmd.worker, keys: cmd.keys, nbytes: EIGHTS });
+          events.push({
+            type: 'finished-many',
+            worker: cmd.worker,
+            keys: cmd.keys,
+            nbytes: EIGHTS,
+          });
           completed += cmd.keys.length;
           break;
         case 'deliver':
