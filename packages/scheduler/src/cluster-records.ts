@@ -20,6 +20,8 @@ export interface Compute {
   readonly id: string;
   readonly keys: readonly string[];
   readonly graph: Graph;
+  /** The tasks progress counts: those the wanted keys need (the whole graph without progress). */
+  readonly counted: Graph;
   readonly results: Map<string, unknown>;
   readonly resolve: (values: unknown[]) => void;
   readonly reject: (err: unknown) => void;

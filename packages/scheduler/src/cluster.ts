@@ -29,6 +29,7 @@ import {
 } from '@dask-ts/protocol';
 import type { LocalClusterOptions, WorkerInfo } from './cluster-options.js';
 import type { Compute, Gather, Member } from './cluster-records.js';
+import { cull } from '@dask-ts/graph';
 import { SchedulerCore, type CoreCommand, type CoreEvent } from './core/index.js';
 import { Outbox, refsOnly } from './outbox.js';
 import type { SpawnWorker } from './pool-worker.js';
@@ -121,15 +122,19 @@ export class LocalCluster implements Scheduler {
     this.start();
     const id = `${this.name}-${++this.nextCompute}`;
     const wanted = [...new Set(keys)];
+    // Progress counts the tasks the wanted keys need (culling costs a pass: only with progress).
+    let counted: Graph = graph;
+    const progress = createProgress(options, () => (counted = neededPart(graph, wanted)).size);
     return new Promise<unknown[]>((resolve, reject) => {
       const compute: Compute = {
         id,
         keys,
         graph,
+        counted,
         results: new Map(),
         resolve,
         reject,
-        progress: createProgress(options, graph.size),
+        progress,
         done: 0,
         settled: false,
         cleanup: () => undefined,
@@ -404,7 +409,7 @@ export class LocalCluster implements Scheduler {
         const c = this.computes.get(cmd.id);
         this.computes.delete(cmd.id);
         if (c === undefined || c.settled) return;
-        c.done = c.graph.size;
+        c.done = c.counted.size;
         const values = c.keys.map((k) => c.results.get(k));
         this.settle(c, undefined, values);
         return;
@@ -492,8 +497,8 @@ export class LocalCluster implements Scheduler {
   private countDone(keys: readonly string[]): void {
     for (const c of this.computes.values()) {
       if (c.progress === undefined || c.settled) continue;
-      for (const k of keys) if (c.graph.has(k)) c.done++;
-      c.progress.update(Math.min(c.done, c.graph.size), 0);
+      for (const k of keys) if (c.counted.has(k)) c.done++;
+      c.progress.update(Math.min(c.done, c.counted.size), 0);
     }
   }
 
@@ -502,10 +507,10 @@ export class LocalCluster implements Scheduler {
     c.settled = true;
     c.cleanup();
     if (err === undefined) {
-      c.progress?.finish(c.graph.size, 0);
+      c.progress?.finish(c.counted.size, 0);
       c.resolve(values ?? []);
     } else {
-      c.progress?.finish(Math.min(c.done, c.graph.size), err instanceof TaskError ? 1 : 0);
+      c.progress?.finish(Math.min(c.done, c.counted.size), err instanceof TaskError ? 1 : 0);
       c.reject(err);
     }
     this.updateRefs();
@@ -526,5 +531,17 @@ export class LocalCluster implements Scheduler {
       if (active) m.worker.ref();
       else m.worker.unref();
     }
+  }
+}
+
+/**
+ * The part of `graph` the wanted keys need, which progress counts; the whole graph when a wanted
+ * key is missing (the core refuses such a compute with an error that names it).
+ */
+function neededPart(graph: Graph, wanted: readonly string[]): Graph {
+  try {
+    return cull(graph, wanted);
+  } catch {
+    return graph;
   }
 }

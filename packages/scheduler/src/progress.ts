@@ -99,17 +99,20 @@ export function renderBar(done: number, total: number, erred: number, elapsedMs:
 
 /**
  * A reporter for `options`, or `undefined` when neither `onProgress` nor a bar was asked for.
+ * `total` may be a function, called only when a reporter is made (counting can cost a pass over
+ * the graph).
  *
  * @example
  * const p = createProgress({ onProgress: console.log }, 100);
  */
 export function createProgress(
   options: ComputeOptions | undefined,
-  total: number,
+  total: number | (() => number),
   sink: ProgressSink = process.stderr,
 ): ProgressReporter | undefined {
   const wantBar =
     options?.progress === 'always' || (options?.progress === true && sink.isTTY === true);
   if (options?.onProgress === undefined && !wantBar) return undefined;
-  return new ProgressReporter(total, options?.onProgress, wantBar ? sink : undefined);
+  const n = typeof total === 'function' ? total() : total;
+  return new ProgressReporter(n, options?.onProgress, wantBar ? sink : undefined);
 }

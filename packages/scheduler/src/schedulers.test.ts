@@ -179,6 +179,17 @@ describe.each(schedulers)('%s scheduler', (_name, scheduler) => {
     expect([...seen].sort((a, b) => a - b)).toEqual(seen);
   });
 
+  it('counts progress over the tasks the wanted keys need, not the whole graph', async () => {
+    const { graph, key, expected } = treeReduction(64);
+    const g = new Map(graph);
+    // An unrelated branch that is not wanted: it neither runs nor counts.
+    for (let i = 0; i < 50; i++) g.set(`unrelated-${i}`, task(src('() => 1'), []));
+    let last = { done: 0, total: 0 };
+    const [v] = await scheduler.get(g, [key], { onProgress: (p) => (last = p) });
+    expect(v).toBe(expected);
+    expect(last).toMatchObject({ done: graph.size, total: graph.size });
+  });
+
   it('aborts midway: rejects promptly with ComputeAbortedError', async () => {
     const g = new Map<string, GraphNode>();
     const sleep = src(
