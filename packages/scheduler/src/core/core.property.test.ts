@@ -16,6 +16,8 @@ interface Scenario {
   readonly queueFactor: number | undefined;
   /** The graph's insertion order (a permutation): tasks may come before their inputs. */
   readonly order?: number[];
+  /** A small compaction threshold makes submits compact the table (compaction.ts). */
+  readonly compactAt?: number | undefined;
 }
 
 const scenario = fc.integer({ min: 1, max: 24 }).chain((n) =>
@@ -40,6 +42,7 @@ const scenario = fc.integer({ min: 1, max: 24 }).chain((n) =>
     removals: fc.boolean(),
     cancels: fc.boolean(),
     queueFactor: fc.constantFrom(0.5, 1, 2, 8, undefined),
+    compactAt: fc.constantFrom(undefined, 1, 6),
     order: fc.oneof(
       fc.constant(undefined),
       fc.shuffledSubarray(
@@ -69,6 +72,7 @@ function run(s: Scenario): void {
     maxRetries: 2,
     ...(s.queueFactor !== undefined ? { queueFactor: s.queueFactor } : {}),
   });
+  if (s.compactAt !== undefined) sim.core.compactAt = s.compactAt;
   lastLog = [];
   const orig = sim.handle.bind(sim);
   sim.handle = (evs) => {

@@ -254,6 +254,7 @@ export class SchedulerCore extends CoreWorkers {
       return;
     }
     this.maybeReset();
+    this.maybeCompact();
     const taken = intake(this.t, e.graph, e.wanted, e.priorities);
     if (!('wanted' in taken)) {
       this.terminal.push({ type: 'refused', id: e.id, error: taken });

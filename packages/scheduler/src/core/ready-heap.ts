@@ -65,6 +65,17 @@ export class ReadyHeap {
     this.runHead = this.runEnd = 0;
   }
 
+  /** Renumbers the queued tasks after the table's compaction (`map[old]`, -1: forgotten). */
+  remap(map: Int32Array): void {
+    const ids = this.ids();
+    this.heapSize = 0;
+    this.runHead = this.runEnd = 0;
+    const p = this.t.prio;
+    const sorted = Array.from(ids, (id) => map[id]!).filter((id) => id >= 0);
+    sorted.sort((a, b) => p[a]! - p[b]!);
+    for (const id of sorted) this.appendRun(id);
+  }
+
   /** The queued ids (for validation). */
   ids(): Int32Array {
     const out = new Int32Array(this.size);

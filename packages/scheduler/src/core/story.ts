@@ -83,6 +83,27 @@ export class StoryLog {
     this.arg = g(this.arg);
   }
 
+  /**
+   * Renumbers tasks after a compaction (`map[old]` is the new id, -1 when forgotten): the records of
+   * forgotten tasks go; a forgotten task named as a cause is shown as forgotten.
+   */
+  remap(map: Int32Array): void {
+    let j = 0;
+    for (let i = 0; i < this.len; i++) {
+      const id = map[this.task[i]!]!;
+      if (id < 0) continue;
+      const inf = this.info[i]!;
+      const c = (inf >> 8) & 255;
+      let a = this.arg[i]!;
+      if (c === C_DEP_ERRED || c === C_INPUT_LOST || c === C_NEEDED) a = a >= 0 ? map[a]! : -1;
+      this.task[j] = id;
+      this.info[j] = inf;
+      this.arg[j] = a;
+      j++;
+    }
+    this.len = j;
+  }
+
   /** The story of task `id` as text lines. */
   render(id: number, names: StoryNames): string[] {
     const out: string[] = [];

@@ -19,11 +19,17 @@ export class Submission {
   constructor(
     readonly id: string,
     readonly idx: number,
-    readonly wanted: Int32Array,
+    public wanted: Int32Array,
   ) {
     this.status = new Uint8Array(wanted.length);
     this.from = new Int32Array(wanted.length).fill(-1);
     this.undelivered = wanted.length;
+  }
+
+  /** Renumbers the wanted tasks after a compaction (they are all kept). */
+  remap(map: Int32Array): void {
+    this.wanted = this.wanted.map((id) => map[id]!);
+    this.pos = undefined;
   }
 
   /** The position of task `id` among the wanted keys, or -1. */

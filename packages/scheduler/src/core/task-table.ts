@@ -176,30 +176,7 @@ export class TaskTable {
    * an old graph is kept) so the next submit refills them without growing.
    */
   clear(): void {
-    const n = this.size;
-    for (const a of [
-      this.state,
-      this.waitCount,
-      this.remaining,
-      this.wantPending,
-      this.holds,
-      this.nbytes,
-      this.prio,
-      this.started,
-      this.depStart,
-      this.depCount,
-      this.dtStart,
-      this.dtCount,
-      this.lostCount,
-      this.coAssigned,
-      this.inHeap,
-      this.mark,
-    ])
-      a.fill(0, 0, n);
-    this.procWorker.fill(-1, 0, n);
-    this.holder0.fill(-1, 0, n);
-    this.keys.fill('', 0, n);
-    (this.nodes as (GraphNode | undefined)[]).fill(undefined, 0, n);
+    this.blank(0, this.size);
     this.size = 0;
     this.index.truncate(0);
     this.nextPrio = 0;
@@ -210,6 +187,119 @@ export class TaskTable {
     this.errors.clear();
     this.staleRuns.clear();
     this.stateCounts.fill(0);
+  }
+
+  /** Resets the per-task storage of ids `from` to `to` (exclusive) to that of unused ids. */
+  private blank(from: number, to: number): void {
+    for (const a of this.perTask()) a.fill(0, from, to);
+    this.mark.fill(0, from, to);
+    this.procWorker.fill(-1, from, to);
+    this.holder0.fill(-1, from, to);
+    this.keys.fill('', from, to);
+    (this.nodes as (GraphNode | undefined)[]).fill(undefined, from, to);
+  }
+
+  /** The per-task arrays that move with their task (the CSR offsets are rebuilt instead). */
+  private perTask(): (Uint8Array | Int32Array | Float64Array)[] {
+    return [
+      this.state,
+      this.waitCount,
+      this.remaining,
+      this.wantPending,
+      this.holds,
+      this.procWorker,
+      this.holder0,
+      this.nbytes,
+      this.prio,
+      this.started,
+      this.lostCount,
+      this.coAssigned,
+      this.inHeap,
+      this.depStart,
+      this.depCount,
+      this.dtStart,
+      this.dtCount,
+    ];
+  }
+
+  /**
+   * Keeps only the tasks marked in `keep`, renumbered in order (see compaction.ts), and returns
+   * the old-to-new id map (-1: forgotten). Dependencies of kept tasks must be kept.
+   */
+  compact(keep: Uint8Array): Int32Array {
+    const n = this.size;
+    const map = new Int32Array(n).fill(-1);
+    let m = 0;
+    let edges = 0;
+    for (let id = 0; id < n; id++) {
+      if (keep[id] === 1) {
+        map[id] = m++;
+        edges += this.depCount[id]!;
+      } else this.stateCounts[this.state[id]!]--;
+    }
+    // Dependencies, renumbered, in the new order; dependents rebuilt from them (which also takes in
+    // the overflow map of dependents added by later submits).
+    const deps = new Int32Array(Math.max(1024, edges));
+    const depStart = new Int32Array(m);
+    const depCount = new Int32Array(m);
+    const dtCount = new Int32Array(m);
+    let len = 0;
+    for (let id = 0; id < n; id++) {
+      const j = map[id]!;
+      if (j < 0) continue;
+      const s = this.depStart[id]!;
+      const c = this.depCount[id]!;
+      depStart[j] = len;
+      depCount[j] = c;
+      for (let k = s; k < s + c; k++) {
+        const d = map[this.deps[k]!]!;
+        if (d < 0) throw new Error(`compact: ${this.keys[id]} is kept but its input is not`);
+        deps[len++] = d;
+        dtCount[d]!++;
+      }
+    }
+    const dtStart = new Int32Array(m);
+    for (let j = 0, off = 0; j < m; j++) {
+      dtStart[j] = off;
+      off += dtCount[j]!;
+    }
+    const dependents = new Int32Array(Math.max(1024, len));
+    const fill = new Int32Array(m);
+    for (let j = 0; j < m; j++) {
+      for (let k = depStart[j]!; k < depStart[j]! + depCount[j]!; k++) {
+        const d = deps[k]!;
+        dependents[dtStart[d]! + fill[d]!++] = j;
+      }
+    }
+    // Move the kept tasks down, then blank what is left.
+    for (const a of this.perTask())
+      for (let id = 0; id < n; id++) if (map[id]! >= 0) a[map[id]!] = a[id]!;
+    for (let id = 0; id < n; id++) {
+      const j = map[id]!;
+      if (j < 0 || j === id) continue;
+      this.keys[j] = this.keys[id]!;
+      this.nodes[j] = this.nodes[id]!;
+    }
+    this.blank(m, n);
+    this.depStart.set(depStart);
+    this.depCount.set(depCount);
+    this.dtStart.set(dtStart);
+    this.dtCount.set(dtCount);
+    this.mark.fill(0, 0, m);
+    this.deps = deps;
+    this.depsLen = len;
+    this.dependents = dependents;
+    this.dependentsLen = len;
+    this.extraDependents.clear();
+    remapKeys(this.extraHolders, map, (v) => v);
+    remapKeys(this.errors, map, (info) => ({ ...info, origin: map[info.origin]! }));
+    remapKeys(this.staleRuns, map, (runs) =>
+      runs.map((r) => ({ w: r.w, fetched: r.fetched.map((f) => map[f]!) })),
+    );
+    this.size = m;
+    this.index.truncate(0);
+    this.index.size = m;
+    return map;
   }
 
   setState(id: number, s: number): void {
@@ -284,4 +374,12 @@ export class TaskTable {
     this.holder0[id] = -1;
     if (this.extraHolders.size > 0) this.extraHolders.delete(id);
   }
+}
+
+/** Renumbers the keys of a map of kept tasks (entries of forgotten tasks are dropped). */
+function remapKeys<V>(m: Map<number, V>, map: Int32Array, f: (v: V) => V): void {
+  if (m.size === 0) return;
+  const entries = [...m];
+  m.clear();
+  for (const [id, v] of entries) if (map[id]! >= 0) m.set(map[id]!, f(v));
 }

@@ -15,6 +15,7 @@
 // the ready heap): the cap paces root tasks; what follows from them on the same worker comes free.
 import type { GraphNode } from '@dask-ts/protocol';
 import type { CoreCommand, WorkerId } from './events.js';
+import { liveTasks } from './compaction.js';
 import { WorkerTable } from './placement.js';
 import { ReadyHeap } from './ready-heap.js';
 import * as S from './story.js';
@@ -77,7 +78,7 @@ export abstract class CoreTransitions {
   protected runQueue: number[][] = [];
   protected runHead: number[] = [];
   protected readonly names: S.StoryNames = {
-    key: (id) => this.t.keys[id] ?? `#${id}`,
+    key: (id) => (id < 0 ? '(a task since forgotten)' : (this.t.keys[id] ?? `#${id}`)),
     worker: (w) => this.w.names[w] ?? `#${w}`,
     submission: (s) => this.subNames[s] ?? `#${s}`,
   };
@@ -491,6 +492,39 @@ export abstract class CoreTransitions {
     return out;
   }
 
+  /** @internal A submit compacts a table of at least this many tasks (see compaction.ts). */
+  compactAt = 1 << 16;
+  /** The table's size after the last compaction: the next waits until it has doubled. */
+  private compactedSize = 0;
+
+  /** Forgets what no running compute needs when the table has grown enough (compaction.ts). */
+  protected maybeCompact(): void {
+    const t = this.t;
+    if (t.size < this.compactAt || t.size < 2 * this.compactedSize) return;
+    const roots: number[] = [];
+    for (const sub of this.subs.values()) for (const id of sub.wanted) roots.push(id);
+    for (const ids of this.staleCopies.values()) for (const id of ids) roots.push(id);
+    const map = t.compact(liveTasks(t, roots));
+    this.compactedSize = t.size;
+    this.heap.remap(map);
+    this.log.remap(map);
+    for (const sub of this.subs.values()) sub.remap(map);
+    const wantedBy = [...this.wantedBy];
+    this.wantedBy.clear();
+    for (const [id, subs] of wantedBy) this.wantedBy.set(map[id]!, subs);
+    for (const [w, ids] of this.staleCopies) {
+      this.staleCopies.set(w, new Set([...ids].map((id) => map[id]!)));
+    }
+    for (let w = 0; w < this.runQueue.length; w++) {
+      const q = this.runQueue[w]!;
+      const kept: number[] = [];
+      for (let i = this.runHead[w]!; i < q.length; i++)
+        if (map[q[i]!]! >= 0) kept.push(map[q[i]!]!);
+      this.runQueue[w] = kept;
+      this.runHead[w] = 0;
+    }
+  }
+
   /** With no compute running and nothing held, start over with empty tables (bounded memory). */
   protected maybeReset(): void {
     const c = this.t.stateCounts;
@@ -498,6 +532,7 @@ export abstract class CoreTransitions {
     if (c[PROCESSING]! + c[ORPHAN]! + c[MEMORY]! + c[WAITING]! + c[READY]! > 0) return;
     // Same storage, emptied: the next submit needs no new arrays.
     this.t.clear();
+    this.compactedSize = 0;
     this.heap.clear();
     this.log.clear();
     this.subNames = [];
