@@ -137,6 +137,44 @@ describe.each([
     await cluster.close();
   });
 
+  it('recomputes an input whose holder dies while the input is being copied', async () => {
+    // The first worker asked to hand over `a` for another worker dies instead of answering.
+    let victim: string | undefined;
+    const spawn: SpawnWorker = (name, events) => {
+      const w = spawnWorker(name, events);
+      return {
+        ...w,
+        name: w.name,
+        id: w.id,
+        send: (message, transfer) => {
+          const parts = message.op === 'batch' ? message.messages : [message];
+          const fetch = parts.some((m) => m.op === 'gather' && m.keys.includes('a'));
+          if (fetch && victim === undefined) {
+            victim = name;
+            void w.kill();
+            return;
+          }
+          w.send(message, transfer);
+        },
+      };
+    };
+    const cluster = new LocalCluster({ spawn, workers: 2, prefix: kind, log: quiet });
+    // Both workers up first, so `a` and `b` start on different workers (roots are spread) and `c`
+    // runs beside the larger `b`, fetching `a`.
+    await cluster.get(new Map([['warm', data(1)]]), ['warm']);
+    for (let i = 0; i < 200 && !cluster.workers.every((w) => w.ready); i++)
+      await new Promise((r) => setTimeout(r, 25));
+    const slowA = src('async () => { await new Promise((r) => setTimeout(r, 30)); return 1; }');
+    const g = new Map<string, GraphNode>([
+      ['a', task(slowA, [])],
+      ['b', task(src('() => new Array(1000).fill(2)'), [])],
+      ['c', task(src('(a, b) => a + b.length'), [ref('a'), ref('b')])],
+    ]);
+    expect(await cluster.get(g, ['c'])).toEqual([1001]);
+    expect(victim).toBeDefined();
+    await cluster.close();
+  });
+
   it('logs and refuses a malformed message from a worker, and goes on', async () => {
     const lines: string[] = [];
     const spawn: SpawnWorker = (name, events) =>
