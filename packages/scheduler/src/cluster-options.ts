@@ -12,7 +12,7 @@ export interface LocalClusterOptions {
   readonly workers?: number;
   /**
    * Tasks in flight per worker (the core's `queueFactor`). Default: adaptive, from the run times
-   * the workers report (about 2 ms of work per worker, 2 to 1024 tasks). A number fixes it:
+   * the workers report (about 2 ms of work per worker, 16 to 1024 tasks). A number fixes it:
    * larger batches and fewer round trips, or better balance for slow, uneven tasks.
    */
   readonly queueFactor?: number;
