@@ -1,8 +1,10 @@
 // The sync scheduler's plan: the graph interned to ints, validated, culled and ordered, so the
-// task loop works on flat typed arrays only. On large graphs the cost is dominated by hash-map
-// operations, so planning does exactly one map insertion per key (its slot is its position in the
-// graph's insertion order) and one lookup per dependency edge; everything after that is int
-// arrays. A depth-first walk from the wanted keys over those ints culls what is not needed, finds
+// task loop works on flat typed arrays only. A key's slot is its position in the graph's insertion
+// order. On large graphs hash-map operations would dominate, so a dependency is first looked for
+// right after the previous dependency's slot, then at that slot again (collections and `delayed`
+// list a layer's inputs in order, so this nearly always hits with one string comparison); the few
+// misses are found after the pass with one scan of the keys, and only many misses build a
+// key-to-slot map. Everything after that is int arrays. A depth-first walk from the wanted keys over those ints culls what is not needed, finds
 // a missing dependency or a cycle (a GraphError naming the culprits), and hands out steps in
 // post-order with dependencies visited in `order()` priority (argument order without one): a
 // topological order that finishes a branch before starting the next. Each task's arguments get a
@@ -67,14 +69,12 @@ export function planGraph(
   priorities?: ReadonlyMap<string, number>,
 ): SyncPlan {
   const n = graph.size;
-  const index = new Map<string, number>();
   const slotKeys = new Array<string>(n);
   const nodes = new Array<GraphNode>(n);
   let s = 0;
   let edges = 0;
   let argCount = 0;
   for (const [k, node] of graph) {
-    index.set(k, s);
     slotKeys[s] = k;
     nodes[s++] = node;
     if (node.kind === 'task') {
@@ -82,33 +82,80 @@ export function planGraph(
       argCount += node.args.length;
     }
   }
+  let index: Map<string, number> | undefined;
+  const slotOf = (k: string): number | undefined => {
+    if (index === undefined) {
+      index = new Map();
+      for (let i = 0; i < n; i++) index.set(slotKeys[i]!, i);
+    }
+    return index.get(k);
+  };
+  // Dependencies the prediction misses: their place in `deps`, and their keys.
+  const missedAt: number[] = [];
+  const missedKeys: string[] = [];
   const depStart = new Int32Array(n + 1);
   const deps = new Int32Array(edges);
   const argStart = new Int32Array(n + 1);
   const mode = new Uint8Array(n);
   let e = 0;
   let a = 0;
+  let guess = -1;
   for (let i = 0; i < n; i++) {
     depStart[i] = e;
     argStart[i] = a;
     const node = nodes[i]!;
     if (node.kind !== 'task') continue;
-    for (const d of node.deps) deps[e++] = index.get(d) ?? MISSING;
+    const ds = node.deps;
+    for (let j = 0; j < ds.length; j++) {
+      const d = ds[j]!;
+      const g = guess + 1;
+      if (g < n && slotKeys[g] === d) deps[e++] = guess = g;
+      else if (guess >= 0 && slotKeys[guess] === d) deps[e++] = guess;
+      else {
+        missedAt.push(e);
+        missedKeys.push(d);
+        deps[e++] = MISSING;
+      }
+    }
     a += node.args.length;
   }
   depStart[n] = e;
   argStart[n] = a;
+  if (missedKeys.length > 0) {
+    // A few misses: one scan of the keys against a small map of them (the keys' hashes are cached
+    // by the graph's Map); many: the full key-to-slot map.
+    let found: (number | undefined)[];
+    if (8 * missedKeys.length >= n) found = missedKeys.map(slotOf);
+    else {
+      const at = new Map<string, number>();
+      for (const k of missedKeys) at.set(k, MISSING);
+      let left = at.size;
+      for (let i = 0; i < n && left > 0; i++) {
+        if (at.get(slotKeys[i]!) === MISSING) {
+          at.set(slotKeys[i]!, i);
+          left--;
+        }
+      }
+      found = missedKeys.map((k) => at.get(k));
+    }
+    for (let m = 0; m < missedAt.length; m++) deps[missedAt[m]!] = found[m] ?? MISSING;
+  }
 
   const wanted = new Int32Array(keys.length);
   for (let i = 0; i < keys.length; i++) {
-    const slot = index.get(keys[i]!);
+    const k = keys[i]!;
+    // Wanted keys usually come last: look there before building the map.
+    let slot: number | undefined;
+    for (let j = n - 1; j >= 0 && j >= n - 4; j--) if (slotKeys[j] === k) slot = j;
+    slot ??= slotOf(k);
     if (slot === undefined) {
-      throw new GraphError(`Wanted key ${keys[i]} is not in the graph`, [keys[i]!]);
+      throw new GraphError(`Wanted key ${k} is not in the graph`, [k]);
     }
     wanted[i] = slot;
   }
 
-  const prio = priorities === undefined ? undefined : slotPriorities(priorities, index, n);
+  const prio =
+    priorities === undefined ? undefined : slotPriorities(priorities, (k) => slotOf(k), n);
   const order = walk(nodes, slotKeys, depStart, deps, wanted, prio);
 
   const refcount = new Int32Array(n);
@@ -204,12 +251,12 @@ function missingDependency(node: Task, key: string, deps: Int32Array, start: num
 
 function slotPriorities(
   priorities: ReadonlyMap<string, number>,
-  index: Map<string, number>,
+  slotOf: (key: string) => number | undefined,
   n: number,
 ): Float64Array {
   const prio = new Float64Array(n);
   for (const [k, p] of priorities) {
-    const s = index.get(k);
+    const s = slotOf(k);
     if (s !== undefined) prio[s] = p;
   }
   return prio;

@@ -1,6 +1,7 @@
 // The in-thread scheduler: closures called directly, dependents of a failure never run, results
 // released early, async tasks, aborts between synchronous tasks, and function-resolution errors.
 import { describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
 import {
   ComputeAbortedError,
   FunctionRefError,
@@ -15,6 +16,7 @@ import {
 } from '@dask-ts/protocol';
 import { syncScheduler } from './index.js';
 import { planGraph } from './sync-plan.js';
+import { GraphError } from '@dask-ts/protocol';
 import { mod, src, treeReduction } from './__tests__/graphs.js';
 
 const local = (fn: TaskFunction, name = fn.name || 'local'): LocalRef => ({
@@ -240,6 +242,55 @@ describe('sync scheduler', () => {
     }
     process.stdout.write(
       `sync: ${((best * 1000) / graph.size).toFixed(2)} us/task over ${graph.size} tasks\n`,
+    );
+  });
+});
+
+describe('sync plan', () => {
+  it('computes any DAG in any insertion order, and names a missing dependency', async () => {
+    const sum = local((...xs: unknown[]) => (xs as number[]).reduce((a, b) => a + b, 1), 'sum');
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 60 }).chain((n) =>
+          fc.record({
+            deps: fc.tuple(
+              ...Array.from({ length: n }, (_, i) =>
+                fc.uniqueArray(fc.integer({ min: 0, max: Math.max(0, i - 1) }), {
+                  maxLength: i === 0 ? 0 : 3,
+                }),
+              ),
+            ),
+            order: fc.shuffledSubarray(
+              Array.from({ length: n }, (_, i) => i),
+              { minLength: n, maxLength: n },
+            ),
+            wanted: fc.uniqueArray(fc.integer({ min: 0, max: n - 1 }), {
+              minLength: 1,
+              maxLength: 5,
+            }),
+            ghost: fc.option(fc.integer({ min: 0, max: n - 1 }), { nil: undefined }),
+          }),
+        ),
+        async ({ deps, order, wanted, ghost }) => {
+          const key = (i: number) => `k-${i}`;
+          const g = new Map<string, GraphNode>();
+          for (const i of order) {
+            const refs = deps[i]!.map((d) => ref(key(d)));
+            if (i === ghost) refs.push(ref('ghost'));
+            g.set(key(i), task(sum, refs));
+          }
+          const value = (i: number): number => deps[i]!.reduce((a, d) => a + value(d), 1);
+          const needs = (i: number): boolean => i === ghost || deps[i]!.some(needs);
+          const result = syncScheduler.get(g, wanted.map(key));
+          if (wanted.some(needs)) {
+            await expect(result).rejects.toThrow(GraphError);
+            await expect(result).rejects.toThrow(/depends on missing key ghost/);
+          } else {
+            expect(await result).toEqual(wanted.map(value));
+          }
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 });

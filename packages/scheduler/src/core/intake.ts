@@ -14,7 +14,8 @@
 // graphs made by collections and `delayed` list a layer's inputs in the order their tasks were
 // added (partition i reads partitions 2i and 2i+1, or partition i of the layer before), so most
 // dependencies resolve with one string comparison and the key index (key-index.ts) is not built
-// at all. Wanted keys are looked up among the last keys added (outputs usually come last) before
+// at all. The few misses are found after the pass, with one scan of the table against a small map
+// of them. Wanted keys are looked up among the last keys added (outputs usually come last) before
 // falling back to the index.
 import { GraphError, type Graph } from '@dask-ts/protocol';
 import type { TaskTable } from './task-table.js';
@@ -52,8 +53,9 @@ export function intake(
     return e;
   };
   // One pass over the graph: append each new key and resolve its dependencies (counting the
-  // dependents of new tasks). A dependency on a key that comes later in the graph is resolved
-  // after the pass (`forward`: its place in `deps`, its task, its key).
+  // dependents of new tasks). A dependency the prediction misses (a key that comes later in the
+  // graph, or one far from the previous) is resolved after the pass (`forward`: its place in
+  // `deps`, its task, its key).
   const dtCount = t.dtCount;
   const keys = t.keys;
   const oldEdges: number[] = [];
@@ -78,7 +80,13 @@ export function intake(
       const dk = ds[i]!;
       const g = guess + 1;
       const d =
-        g < size && keys[g] === dk ? g : guess >= 0 && keys[guess] === dk ? guess : index.get(dk);
+        g < size && keys[g] === dk
+          ? g
+          : guess >= 0 && keys[guess] === dk
+            ? guess
+            : index.current
+              ? index.get(dk)
+              : undefined;
       if (d === undefined) {
         forward.push(j, id);
         forwardKeys.push(dk);
@@ -95,15 +103,17 @@ export function intake(
   }
   const end = t.size;
   const n = end - base;
+  const found = findKeys(t, forwardKeys);
   for (let f = 0; f < forwardKeys.length; f++) {
     const dk = forwardKeys[f]!;
-    const d = index.get(dk);
+    const d = found[f];
     const id = forward[2 * f + 1]!;
     if (d === undefined) {
       return fail(new GraphError(`Task ${keys[id]} depends on missing key ${dk}`, [keys[id]!, dk]));
     }
     t.deps[forward[2 * f]!] = d;
-    dtCount[d]++; // a forward reference is always to a new key
+    if (d >= base) dtCount[d]++;
+    else oldEdges.push(d, id);
   }
   // Dependents CSR for the new block.
   let off = t.dependentsLen;
@@ -187,6 +197,30 @@ export function intake(
     else list.push(oldEdges[i + 1]!);
   }
   return { wanted, needed: order.subarray(0, neededCount), oldDeps };
+}
+
+/**
+ * The ids of `keys` (undefined: not in the table). A few keys are found with one pass over the
+ * table against a small map of them (the table's key strings have their hashes cached by the
+ * graph's Map), which is much cheaper than building the key index; many keys use the index.
+ */
+function findKeys(t: TaskTable, keys: readonly string[]): (number | undefined)[] {
+  if (keys.length === 0) return [];
+  if (t.index.current || 8 * keys.length >= t.size) return keys.map((k) => t.index.get(k));
+  const at = new Map<string, number>();
+  for (const k of keys) at.set(k, -1);
+  let left = at.size;
+  const all = t.keys;
+  for (let id = 0; id < t.size && left > 0; id++) {
+    if (at.get(all[id]!) === -1) {
+      at.set(all[id]!, id);
+      left--;
+    }
+  }
+  return keys.map((k) => {
+    const id = at.get(k)!;
+    return id >= 0 ? id : undefined;
+  });
 }
 
 /** The ids of the wanted keys, each once: among the last new keys first, then in the index. */

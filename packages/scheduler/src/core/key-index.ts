@@ -39,6 +39,11 @@ export class KeyIndex {
     }
   }
 
+  /** Whether every key of the table is indexed already (a lookup costs no catching up). */
+  get current(): boolean {
+    return this.count >= this.size;
+  }
+
   has(key: string): boolean {
     return this.get(key) !== undefined;
   }
