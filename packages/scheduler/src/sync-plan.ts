@@ -1,10 +1,11 @@
 // The sync scheduler's plan: the graph interned to ints, validated, culled and ordered, so the
 // task loop works on flat typed arrays only. A key's slot is its position in the graph's insertion
-// order. On large graphs hash-map operations would dominate, so a dependency is first looked for
-// right after the previous dependency's slot, then at that slot again (collections and `delayed`
-// list a layer's inputs in order, so this nearly always hits with one string comparison); the few
-// misses are found after the pass with one scan of the keys, and only many misses build a
-// key-to-slot map. Everything after that is int arrays. A depth-first walk from the wanted keys over those ints culls what is not needed, finds
+// order. On large graphs hash-map operations would dominate, so dependencies are predicted and
+// each prediction checked with one string comparison: in depth-first post-order (how `delayed`
+// lays out a graph) a task's last input sits right before it and each earlier input right before
+// the subtree of the next; in layer order (how collections do) an input sits right after the
+// previous one. The few misses are found after the pass with one scan of the keys, and only many
+// misses build a key-to-slot map. Everything after that is int arrays. A depth-first walk from the wanted keys over those ints culls what is not needed, finds
 // a missing dependency or a cycle (a GraphError naming the culprits), and hands out steps in
 // post-order with dependencies visited in `order()` priority (argument order without one): a
 // topological order that finishes a branch before starting the next. Each task's arguments get a
@@ -100,12 +101,22 @@ export function planGraph(
   let e = 0;
   let a = 0;
   let guess = -1;
+  // lo[i]: the first slot of i's subtree when the graph is in depth-first post-order.
+  const lo = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     depStart[i] = e;
     argStart[i] = a;
+    lo[i] = i;
     const node = nodes[i]!;
     if (node.kind !== 'task') continue;
     const ds = node.deps;
+    if (ds.length > 0 && postOrder(slotKeys, ds, i, lo, deps, e)) {
+      lo[i] = lo[deps[e]!]!;
+      e += ds.length;
+      guess = i - 1;
+      a += node.args.length;
+      continue;
+    }
     for (let j = 0; j < ds.length; j++) {
       const d = ds[j]!;
       const g = guess + 1;
@@ -321,4 +332,26 @@ function needsSubstitute(value: unknown): boolean {
   if (typeof value.$ref === 'string' || '$literal' in value || '$call' in value) return true;
   for (const k in value) if (needsSubstitute(value[k])) return true;
   return false;
+}
+
+/**
+ * Whether the inputs `ds` of the task at slot `i` sit where depth-first post-order puts them: the
+ * last right before `i`, each earlier one right before the subtree (`lo`) of the next. On success
+ * their slots are written to `out[at ..]`.
+ */
+function postOrder(
+  keys: readonly string[],
+  ds: readonly string[],
+  i: number,
+  lo: Int32Array,
+  out: Int32Array,
+  at: number,
+): boolean {
+  let p = i - 1;
+  for (let j = ds.length - 1; j >= 0; j--) {
+    if (p < 0 || keys[p] !== ds[j]) return false;
+    out[at + j] = p;
+    p = lo[p]! - 1;
+  }
+  return true;
 }
