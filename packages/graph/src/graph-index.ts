@@ -93,29 +93,19 @@ export function indexGraph(graph: Graph): GraphIndex {
       (broken ??= new Uint8Array(n))[task] = 1;
     }
   }
-  if (broken === undefined) {
-    return {
-      keys,
-      nodes,
-      get index() {
-        return keyIndex();
-      },
-      depStart,
-      depList,
-      missing,
-      broken,
-    };
-  }
   // A node with a missing dependency keeps only the ones found (the rest is not indexed).
-  const kept = new Int32Array(e);
-  let k = 0;
-  for (i = 0; i < n; i++) {
-    const from = depStart[i];
-    const to = depStart[i + 1];
-    depStart[i] = k;
-    for (let p = from; p < to; p++) if (depList[p] >= 0) kept[k++] = depList[p];
+  let list = depList;
+  if (broken !== undefined) {
+    let k = 0;
+    for (i = 0; i < n; i++) {
+      const from = depStart[i];
+      const to = depStart[i + 1];
+      depStart[i] = k;
+      for (let p = from; p < to; p++) if (depList[p] >= 0) depList[k++] = depList[p];
+    }
+    depStart[n] = k;
+    list = depList.subarray(0, k);
   }
-  depStart[n] = k;
   return {
     keys,
     nodes,
@@ -123,7 +113,7 @@ export function indexGraph(graph: Graph): GraphIndex {
       return keyIndex();
     },
     depStart,
-    depList: kept.subarray(0, k),
+    depList: list,
     missing,
     broken,
   };
