@@ -2,7 +2,7 @@ import { describe, expect, test } from '@jest/globals';
 import { GraphError } from '@dask-ts/protocol';
 import { SchedulerCore } from './core.js';
 import type { CoreCommand } from './events.js';
-import { Sim, data, g, t } from './test-sim.js';
+import { Sim, data, g, t } from './__tests__/test-sim.js';
 
 const boom = {
   name: 'TypeError',

@@ -9,8 +9,8 @@ import {
   type GraphNode,
   type SerializedError,
 } from '@dask-ts/protocol';
-import { SchedulerCore, type SchedulerCoreOptions } from './core.js';
-import type { CoreCommand, CoreEvent } from './events.js';
+import { SchedulerCore, type SchedulerCoreOptions } from '../core.js';
+import type { CoreCommand, CoreEvent } from '../events.js';
 
 const FN = { kind: 'builtin', name: 'test.f' } as const;
 
