@@ -17,6 +17,7 @@ import {
   type GraphNode,
   type Task,
 } from '@dask-ts/protocol';
+import { postOrder } from './core/predict.js';
 
 /** How the loop builds a task's arguments. */
 export const enum ArgMode {
@@ -110,7 +111,7 @@ export function planGraph(
     const node = nodes[i]!;
     if (node.kind !== 'task') continue;
     const ds = node.deps;
-    if (ds.length > 0 && postOrder(slotKeys, ds, i, lo, deps, e)) {
+    if (ds.length > 0 && postOrder(slotKeys, ds, i, lo, 0, 0, deps, e)) {
       lo[i] = lo[deps[e]!]!;
       e += ds.length;
       guess = i - 1;
@@ -332,26 +333,4 @@ function needsSubstitute(value: unknown): boolean {
   if (typeof value.$ref === 'string' || '$literal' in value || '$call' in value) return true;
   for (const k in value) if (needsSubstitute(value[k])) return true;
   return false;
-}
-
-/**
- * Whether the inputs `ds` of the task at slot `i` sit where depth-first post-order puts them: the
- * last right before `i`, each earlier one right before the subtree (`lo`) of the next. On success
- * their slots are written to `out[at ..]`.
- */
-function postOrder(
-  keys: readonly string[],
-  ds: readonly string[],
-  i: number,
-  lo: Int32Array,
-  out: Int32Array,
-  at: number,
-): boolean {
-  let p = i - 1;
-  for (let j = ds.length - 1; j >= 0; j--) {
-    if (p < 0 || keys[p] !== ds[j]) return false;
-    out[at + j] = p;
-    p = lo[p]! - 1;
-  }
-  return true;
 }

@@ -10,14 +10,15 @@
 // `priorities` (smaller first) replace the post-order among the new tasks. On refusal everything
 // added is rolled back.
 //
-// Resolving a dependency first tries the id after the previous dependency's, then that id again:
-// graphs made by collections and `delayed` list a layer's inputs in the order their tasks were
-// added (partition i reads partitions 2i and 2i+1, or partition i of the layer before), so most
-// dependencies resolve with one string comparison and the key index (key-index.ts) is not built
-// at all. The few misses are found after the pass, with one scan of the table against a small map
-// of them. Wanted keys are looked up among the last keys added (outputs usually come last) before
-// falling back to the index.
+// Resolving dependencies first checks depth-first post-order (how `delayed` lays out a graph; see
+// predict.ts), then tries the id after the previous dependency's, then that id again: collections
+// list a layer's inputs in the order their tasks were added (partition i reads partitions 2i and
+// 2i+1, or partition i of the layer before). So most dependencies resolve with one string
+// comparison and the key index (key-index.ts) is not built at all. The few misses are found after
+// the pass, with one scan of the table against a small map of them. Wanted keys are looked up
+// among the last keys added (outputs usually come last) before falling back to the index.
 import { GraphError, type Graph } from '@dask-ts/protocol';
+import { postOrder } from './predict.js';
 import type { TaskTable } from './task-table.js';
 
 /** What {@link intake} returns: wanted ids, and the new tasks the wanted keys need, dependencies first. */
@@ -62,10 +63,12 @@ export function intake(
   const forward: number[] = [];
   const forwardKeys: string[] = [];
   let guess = -1;
+  const lo = new Int32Array(graph.size); // subtree starts, for post-order prediction (predict.ts)
   for (const [key, node] of graph) {
     if (!fresh && index.has(key)) continue;
     const id = t.add(key, node);
     dtCount[id] = 0;
+    lo[id - base] = id;
     t.depStart[id] = t.depsLen;
     if (node.kind !== 'task' || node.deps.length === 0) {
       t.depCount[id] = 0;
@@ -74,6 +77,14 @@ export function intake(
     const ds = node.deps;
     if (t.depsLen + ds.length > t.deps.length) t.reserveDeps(t.depsLen + ds.length);
     const deps = t.deps;
+    if (postOrder(keys, ds, id, lo, base, base, deps, t.depsLen)) {
+      for (let i = 0; i < ds.length; i++) dtCount[deps[t.depsLen + i]!]++;
+      lo[id - base] = lo[deps[t.depsLen]! - base]!;
+      t.depCount[id] = ds.length;
+      t.depsLen += ds.length;
+      guess = id - 1;
+      continue;
+    }
     const size = t.size;
     let j = t.depsLen;
     for (let i = 0; i < ds.length; i++) {
