@@ -248,6 +248,32 @@ describe('compaction', () => {
 });
 
 describe('intake', () => {
+  test('a graph in depth-first post-order (as delayed makes it) runs with every input in place', () => {
+    const entries: [string, ReturnType<typeof t>][] = [];
+    let next = 0;
+    // A ternary tree of depth 4, children added before their parent; leaf 5 is shared.
+    const build = (depth: number): string => {
+      const k = `n${next++}`;
+      const kids = depth === 0 ? [] : [build(depth - 1), build(depth - 1), build(depth - 1)];
+      if (depth === 1 && next > 20) kids.push('n5');
+      entries.push([k, t(...kids)]);
+      return k;
+    };
+    const root = build(4);
+    const sim = new Sim();
+    sim.addWorker('w0', 2);
+    sim.addWorker('w1', 1);
+    sim.handle([{ type: 'submit', id: 's', graph: g(...entries), wanted: [root] }]);
+    sim.runAll();
+    expect(sim.ended('s')).toEqual(['done']);
+    expect(new Set(sim.computed).size).toBe(entries.length);
+    // Each task ran after its inputs.
+    const at = new Map(sim.computed.map((k, i) => [k, i]));
+    for (const [k, node] of entries)
+      if (node.kind === 'task')
+        for (const d of node.deps) expect(at.get(d)!).toBeLessThan(at.get(k)!);
+  });
+
   test('tasks may come before their dependencies in insertion order (regression: false cycle)', () => {
     // A tree reduction inserted root first: every task precedes its inputs.
     const entries: [string, ReturnType<typeof t>][] = [];
