@@ -46,7 +46,6 @@ export interface SchedulerCoreOptions {
 // reduction fetched half its inputs from the other worker (a JSON-lines bag ran 1.5x slower).
 const QUEUE_TARGET_MS = 2;
 const QUEUE_MIN = 16;
-const QUEUE_START = QUEUE_MIN;
 const QUEUE_MAX = 1024;
 
 /**
@@ -91,7 +90,7 @@ export class SchedulerCore extends CoreWorkers {
     super();
     this.maxRetries = options.maxRetries ?? 3;
     this.adaptive = options.queueFactor === undefined;
-    this.queueFactor = options.queueFactor ?? QUEUE_START;
+    this.queueFactor = options.queueFactor ?? QUEUE_MIN;
     if (!(this.maxRetries >= 0))
       throw new RangeError(`maxRetries must be >= 0, got ${this.maxRetries}`);
     if (!(this.queueFactor > 0))
@@ -330,12 +329,13 @@ export class SchedulerCore extends CoreWorkers {
     this.runHead[w] = h;
   }
 
+  /** Task `id` (of `key`, undefined when unknown) finished on worker `w` (`worker`). */
   private onFinished(
     key: string,
     worker: WorkerId,
     nbytes: number,
-    id = this.t.index.get(key),
-    w = this.workerIndex(worker),
+    id: number | undefined,
+    w: number | undefined,
   ): void {
     const t = this.t;
     if (!this.isCurrent(id, w, key, worker, 'finished')) return;
