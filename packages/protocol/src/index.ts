@@ -1,7 +1,8 @@
 // @dask-ts/protocol: the contracts every dask-ts package meets at. Keys and the task model,
 // function references, the collection protocol, the scheduler interface and registry, wire
 // messages with their zod schemas, codecs, and the errors users see.
-export { type Key, keySchema, keyToString, parseKey, keyName } from './keys.js';
+export { type Key, keyToString, parseKey, keyName } from './keys.js';
+export { keySchema } from './key-schema.js';
 export {
   type TaskFunction,
   type ModuleRef,
@@ -74,6 +75,8 @@ export {
   type WireTask,
   parseMessage,
 } from './messages.js';
+export { checkToWorker } from './wire-check.js';
+export type { ToWorkerSingle } from './wire.js';
 export {
   type SerializedError,
   serializeError,

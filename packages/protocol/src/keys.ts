@@ -1,8 +1,8 @@
 // Keys name the nodes of a task graph. A key is a string or a `[name, ...indices]` tuple (the
 // address of a chunk); every key has exactly one canonical string form, used everywhere a key is
 // stored or sent. Tuples become compact JSON; string keys may not begin with `["`, so the two forms
-// never collide.
-import { z } from 'zod';
+// never collide. The key's zod schema lives in key-schema.ts, so code that only handles keys (a
+// worker at start-up) loads no zod.
 
 /**
  * A graph key: a plain string, or a tuple of a name and integer indices (a chunk's address).
@@ -12,17 +12,6 @@ import { z } from 'zod';
  * const k2: Key = ['sum-3f2a', 0, 4];
  */
 export type Key = string | readonly [string, ...number[]];
-
-/**
- * The zod schema of a {@link Key}.
- *
- * @example
- * keySchema.parse(['x', 0, 1]);
- */
-export const keySchema = z.union([
-  z.string(),
-  z.tuple([z.string()], z.number().int()),
-]) as unknown as z.ZodType<Key>;
 
 /**
  * The canonical string form of a key. Strings are returned as they are; tuples become JSON.

@@ -2,18 +2,21 @@
 // where it arrives; a malformed one is refused with an error naming the sender and the field, and
 // never crashes the receiver. Messages are batched (many tasks or results per message) to keep the
 // per-task cost in microseconds. Values inside messages are codec payloads (see codecs.ts).
+// The message types, their packing and the version live in wire.ts (no zod), which a worker loads
+// alone; wire-check.ts validates incoming messages there without zod, matching these schemas.
 import { z } from 'zod';
-import { ProtocolError } from './errors.js';
 import type { PortableFunctionRef } from './functions.js';
-import { collectDeps } from './task.js';
+import { throwProtocol } from './wire.js';
 
-/**
- * The version of the wire protocol; a worker of another version is refused at `hello`.
- *
- * @example
- * if (hello.version !== PROTOCOL_VERSION) throw new Error('version mismatch');
- */
-export const PROTOCOL_VERSION = 2;
+export {
+  PROTOCOL_VERSION,
+  packCompute,
+  unpackCompute,
+  type ToWorker,
+  type FromWorker,
+  type WireTask,
+  type ComputeMessage,
+} from './wire.js';
 
 /**
  * The zod schema of a portable function reference.
@@ -189,111 +192,6 @@ export const fromWorkerSchema = z.discriminatedUnion('op', [
   }),
 ]);
 
-/** A message to a worker. @example const m: ToWorker = { op: 'close' }; */
-export type ToWorker = z.infer<typeof toWorkerSchema>;
-/** A message from a worker. @example const m: FromWorker = { op: 'finished', keys: ['x'], nbytes: [8] }; */
-export type FromWorker = z.infer<typeof fromWorkerSchema>;
-/** A task as a worker runs it. @example const t: WireTask = { key: 'x', fn, args: [], deps: [] }; */
-export type WireTask = z.infer<typeof wireTaskSchema>;
-/** A packed batch of tasks. @example const m: ComputeMessage = packCompute(tasks); */
-export type ComputeMessage = z.infer<typeof computeSchema>;
-
-/**
- * Packs a batch of tasks into a {@link ComputeMessage}.
- *
- * @example
- * port.postMessage(packCompute(tasks));
- */
-export function packCompute(tasks: readonly WireTask[]): ComputeMessage {
-  const fns: PortableFunctionRef[] = [];
-  const fnIds = new Map<PortableFunctionRef, number>();
-  const n = tasks.length;
-  const keys = new Array<string>(n);
-  const fnIndex = new Array<number>(n);
-  const argCount = new Array<number>(n);
-  const argKeys: string[] = [];
-  const args: unknown[][] = [];
-  for (let i = 0; i < n; i++) {
-    const t = tasks[i] as WireTask;
-    keys[i] = t.key;
-    let id = fnIds.get(t.fn);
-    if (id === undefined) {
-      id = fns.length;
-      fns.push(t.fn);
-      fnIds.set(t.fn, id);
-    }
-    fnIndex[i] = id;
-    const a = t.args;
-    let allRefs = true;
-    for (let j = 0; j < a.length; j++) {
-      const v = a[j] as { $ref?: unknown } | null;
-      if (typeof v !== 'object' || v === null || typeof v.$ref !== 'string') {
-        allRefs = false;
-        break;
-      }
-    }
-    if (allRefs) {
-      argCount[i] = a.length;
-      for (let j = 0; j < a.length; j++) argKeys.push((a[j] as { $ref: string }).$ref);
-    } else {
-      argCount[i] = -1;
-      args.push(a as unknown[]);
-    }
-  }
-  return { op: 'compute', fns, keys, fnIndex, argCount, argKeys, args };
-}
-
-/**
- * Unpacks a {@link ComputeMessage} into tasks; an inconsistent message (lengths that do not
- * match, an unknown function index) is refused with a {@link ProtocolError} naming the field.
- *
- * @example
- * for (const t of unpackCompute(message, 'scheduler')) run(t);
- */
-export function unpackCompute(msg: ComputeMessage, from = 'scheduler'): WireTask[] {
-  const n = msg.keys.length;
-  if (msg.fnIndex.length !== n || msg.argCount.length !== n) {
-    throwProtocol(
-      `Malformed compute message from ${from}: ${n} keys but ${msg.fnIndex.length} fnIndex and ${msg.argCount.length} argCount entries`,
-    );
-  }
-  const out = new Array<WireTask>(n);
-  let k = 0;
-  let g = 0;
-  for (let i = 0; i < n; i++) {
-    const fn = msg.fns[msg.fnIndex[i] as number];
-    if (fn === undefined)
-      throwProtocol(
-        `Malformed compute message from ${from}: task '${msg.keys[i]}' has fnIndex ${msg.fnIndex[i]}, but only ${msg.fns.length} fns were sent`,
-      );
-    const c = msg.argCount[i] as number;
-    if (c >= 0) {
-      if (k + c > msg.argKeys.length)
-        throwProtocol(
-          `Malformed compute message from ${from}: argKeys too short at task '${msg.keys[i]}'`,
-        );
-      const args = new Array<unknown>(c);
-      const deps: string[] = [];
-      for (let j = 0; j < c; j++) {
-        const key = msg.argKeys[k++] as string;
-        args[j] = { $ref: key };
-        if (!deps.includes(key)) deps.push(key);
-      }
-      out[i] = { key: msg.keys[i] as string, fn, args, deps };
-    } else {
-      const args = msg.args[g++];
-      if (args === undefined)
-        throwProtocol(
-          `Malformed compute message from ${from}: args too short at task '${msg.keys[i]}'`,
-        );
-      const deps = new Set<string>();
-      collectDeps(args, deps);
-      out[i] = { key: msg.keys[i] as string, fn, args, deps: [...deps] };
-    }
-  }
-  return out;
-}
-
 /**
  * Validates a message against a schema; a malformed message becomes a {@link ProtocolError} that
  * names the sender and the offending fields.
@@ -315,8 +213,4 @@ export function parseMessage<T>(schema: z.ZodType<T>, raw: unknown, from: string
     shown = String(raw);
   }
   return throwProtocol(`Malformed message from ${from}: ${issues}. Received: ${shown}`);
-}
-
-function throwProtocol(message: string): never {
-  throw new ProtocolError(message);
 }

@@ -15,7 +15,7 @@ import {
   type ModuleRef,
   type SourceRef,
   type TaskFunction,
-} from '@dask-ts/protocol';
+} from '@dask-ts/protocol/runtime';
 import { ModuleLoader } from './module-loader.js';
 import { Suspend } from './suspend.js';
 

@@ -2,7 +2,7 @@
 // { serialization: 'advanced' })`. It runs the worker over the IPC channel until the scheduler
 // sends `close` or the channel closes (the parent exited). Its name is the first argument, else
 // the environment variable DASK_TS_WORKER_NAME, else `process-<pid>`.
-import type { FromWorker } from '@dask-ts/protocol';
+import type { FromWorker } from '@dask-ts/protocol/runtime';
 import { installCrashGuards } from './crash-guards.js';
 import { runWorker } from './run-worker.js';
 import { processTransport } from './transport.js';

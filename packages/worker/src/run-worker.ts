@@ -1,14 +1,14 @@
 // The worker's shell: it greets the scheduler with `hello`, validates every incoming message once
-// (a malformed one is refused with a clear line on stderr and never crashes the worker), feeds the
+// (without zod, which would double a worker's start-up: see checkToWorker; a malformed one is
+// refused with a clear line on stderr and never crashes the worker), feeds the
 // WorkerState and sends what it produces, in order. It stops on `close` (after sending what was
 // still pending) or when the channel closes.
 import {
-  parseMessage,
+  checkToWorker,
   PROTOCOL_VERSION,
-  toWorkerSchema,
   type FromWorker,
   type ToWorker,
-} from '@dask-ts/protocol';
+} from '@dask-ts/protocol/runtime';
 import type { Transport } from './transport.js';
 import { WorkerState, type Outgoing } from './worker-state.js';
 
@@ -74,7 +74,7 @@ export function runWorker(
     let message: ToWorker;
     let handled: ReturnType<WorkerState['handle']>;
     try {
-      message = parseMessage(toWorkerSchema, raw, 'scheduler');
+      message = checkToWorker(raw, 'scheduler');
       handled = state.handle(message);
     } catch (err) {
       log(`dask-ts worker ${name}: ignored a message: ${(err as Error).message}`);

@@ -2,7 +2,7 @@
 // { workerData: { name } })`. It runs the worker over `parentPort` until the scheduler sends
 // `close` or terminates the thread. Its name comes from `workerData` (`{ name }` or a string).
 import { isMainThread, parentPort, threadId, workerData } from 'node:worker_threads';
-import type { FromWorker } from '@dask-ts/protocol';
+import type { FromWorker } from '@dask-ts/protocol/runtime';
 import { installCrashGuards } from './crash-guards.js';
 import { runWorker } from './run-worker.js';
 import { messagePortTransport } from './transport.js';

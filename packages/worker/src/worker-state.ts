@@ -23,7 +23,7 @@ import {
   type ToWorker,
   type WireTask,
   unpackCompute,
-} from '@dask-ts/protocol';
+} from '@dask-ts/protocol/runtime';
 import { FunctionResolver } from './function-resolver.js';
 import { isThenable, Suspend } from './suspend.js';
 
