@@ -64,6 +64,17 @@ export function registerCodec<T>(codec: Codec<T>): void {
 }
 
 /**
+ * The registered codec that claims `value`, if any (internal: errors use it for their properties).
+ *
+ * @example
+ * findCodec(new Point(1, 2))?.name; // 'point'
+ */
+export function findCodec(value: unknown): Codec | undefined {
+  for (const codec of codecs().values()) if (codec.test(value)) return codec;
+  return undefined;
+}
+
+/**
  * Encodes a value for a transport.
  *
  * @example

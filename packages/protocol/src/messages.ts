@@ -51,11 +51,15 @@ const serializedErrorSchema: z.ZodType<{
   message: string;
   stack?: string;
   cause?: unknown;
+  props?: Record<string, unknown>;
+  thrown?: { value?: unknown };
 }> = z.object({
   name: z.string(),
   message: z.string(),
   stack: z.string().optional(),
   cause: z.unknown().optional(),
+  props: z.record(z.string(), z.unknown()).optional(),
+  thrown: z.object({ value: z.unknown() }).optional(),
 });
 
 /**

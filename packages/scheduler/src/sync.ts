@@ -215,11 +215,17 @@ async function runPlan(
 }
 
 function taskError(key: string, err: unknown): TaskError {
+  // The caller gets the very value the task threw as `cause` (see TaskError).
   const original = serializeError(err);
-  return new TaskError(key, original, [
-    `${key}: ran in the calling thread (sync scheduler)`,
-    `${key}: erred with ${original.name}: ${original.message}; its dependents did not run`,
-  ]);
+  return new TaskError(
+    key,
+    original,
+    [
+      `${key}: ran in the calling thread (sync scheduler)`,
+      `${key}: erred with ${original.name}: ${original.message}; its dependents did not run`,
+    ],
+    { cause: err },
+  );
 }
 
 /** Awaits a task's promise, rejecting at once if the compute is aborted meanwhile. */

@@ -333,6 +333,7 @@ describe('WorkerState failures', () => {
     expect(erredOf(h.now, 'x')).toEqual({
       name: 'NonErrorThrown',
       message: 'A task threw a non-Error value: 42',
+      thrown: { value: 42 },
     });
   });
 
