@@ -16,6 +16,6 @@ export default {
     ],
   },
   testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
-  testTimeout: 20000,
+  testTimeout: 60_000,
   detectOpenHandles: false,
 };

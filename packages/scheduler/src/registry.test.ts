@@ -49,13 +49,13 @@ describe('registration', () => {
       const child = execFile(
         process.execPath,
         [script],
-        { timeout: 15000, env: { ...process.env, NODE_OPTIONS: '' } },
+        { timeout: 45_000, env: { ...process.env, NODE_OPTIONS: '' } },
         (_err, out, errOut) => resolve({ code: child.exitCode, stdout: out, stderr: errOut }),
       );
     });
     expect(stderr).toBe('');
     expect(stdout).toBe('21\n');
     expect(code).toBe(0);
-    expect(performance.now() - started).toBeLessThan(10000);
+    expect(performance.now() - started).toBeLessThan(30_000);
   });
 });

@@ -193,7 +193,7 @@ describe.each(schedulers)('%s scheduler', (_name, scheduler) => {
   it('aborts midway: rejects promptly with ComputeAbortedError', async () => {
     const g = new Map<string, GraphNode>();
     const sleep = src(
-      'async (i) => { await new Promise((r) => setTimeout(r, 50)); return i; }',
+      'async (i) => { await new Promise((r) => setTimeout(r, 250)); return i; }',
       {},
       'sleepy',
     );
@@ -210,7 +210,7 @@ describe.each(schedulers)('%s scheduler', (_name, scheduler) => {
     const elapsed = performance.now() - started;
     expect(err).toBeInstanceOf(ComputeAbortedError);
     expect((err as Error).message).toBe('Compute aborted: enough');
-    expect(elapsed).toBeLessThan(600);
+    expect(elapsed).toBeLessThan(5000); // the whole chain takes 10 s
   });
 
   it('refuses an already aborted signal', async () => {

@@ -18,7 +18,7 @@ function inbox(port: MessagePort): { next: (ms?: number) => Promise<FromWorker> 
     else queue.push(m);
   });
   return {
-    next(ms = 5000) {
+    next(ms = 30_000) {
       const m = queue.shift();
       if (m !== undefined) return Promise.resolve(m);
       return new Promise((resolve, reject) => {
