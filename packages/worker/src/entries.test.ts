@@ -2,6 +2,8 @@
 // (hello, put, compute with module, TypeScript and builtin refs, gather with release, a malformed
 // message that is refused without harm, close) and exit by themselves. jest's transform does not
 // reach threads or processes, so these run dist/ (built here when missing or older than src/).
+// A process entry also leaves when its parent dies, even while a task spins (its watchdog thread).
+// Deadlines are generous: CI runs every package's tests at once on 2 cores.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { fork, execFileSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -10,6 +12,11 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { FromWorker, ToWorker } from '@dask-ts/protocol';
 import { PROTOCOL_VERSION, packCompute } from '@dask-ts/protocol';
+
+/** How long a worker may take to answer or exit on a loaded machine. */
+const DEADLINE_MS = 60_000;
+/** A test's own deadline: room for a few of the above. */
+const TEST_MS = 150_000;
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 const srcDir = fileURLToPath(new URL('.', import.meta.url));
@@ -42,7 +49,7 @@ class Inbox {
     if (w) w(m);
     else this.queue.push(m);
   };
-  next(ms = 8000): Promise<FromWorker> {
+  next(ms = DEADLINE_MS): Promise<FromWorker> {
     const m = this.queue.shift();
     if (m !== undefined) return Promise.resolve(m);
     return new Promise((resolve, reject) => {
@@ -58,7 +65,7 @@ class Inbox {
   }
 }
 
-function exited(target: Worker | ChildProcess, ms = 8000): Promise<number | null> {
+function exited(target: Worker | ChildProcess, ms = DEADLINE_MS): Promise<number | null> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(
       () => reject(new Error('the worker did not exit within the deadline')),
@@ -155,7 +162,7 @@ async function converse(send: (m: unknown) => void, inbox: Inbox, name: string):
   send({ op: 'close' });
 }
 
-beforeAll(() => ensureBuilt(), 60_000);
+beforeAll(() => ensureBuilt(), TEST_MS);
 
 describe('thread entry', () => {
   let worker: Worker | undefined;
@@ -163,23 +170,27 @@ describe('thread entry', () => {
     await worker?.terminate();
   });
 
-  it('speaks the protocol in a real worker thread and exits on close', async () => {
-    worker = new Worker(new URL('../dist/thread-entry.js', import.meta.url), {
-      workerData: { name: 'thread-test' },
-      stderr: true,
-    });
-    let stderr = '';
-    worker.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const inbox = new Inbox();
-    worker.on('message', inbox.push);
-    const exit = exited(worker);
-    await converse((m) => worker!.postMessage(m), inbox, 'thread-test');
-    expect(await exit).toBe(0);
-    worker = undefined;
-    expect(stderr).toContain(
-      'dask-ts worker thread-test: ignored a message: Malformed message from scheduler: fns: Invalid input',
-    );
-  });
+  it(
+    'speaks the protocol in a real worker thread and exits on close',
+    async () => {
+      worker = new Worker(new URL('../dist/thread-entry.js', import.meta.url), {
+        workerData: { name: 'thread-test' },
+        stderr: true,
+      });
+      let stderr = '';
+      worker.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      const inbox = new Inbox();
+      worker.on('message', inbox.push);
+      const exit = exited(worker);
+      await converse((m) => worker!.postMessage(m), inbox, 'thread-test');
+      expect(await exit).toBe(0);
+      worker = undefined;
+      expect(stderr).toContain(
+        'dask-ts worker thread-test: ignored a message: Malformed message from scheduler: fns: expected an array, got undefined',
+      );
+    },
+    TEST_MS,
+  );
 });
 
 describe('process entry', () => {
@@ -188,43 +199,84 @@ describe('process entry', () => {
     for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
   });
 
-  it('speaks the protocol in a real child process and exits on close', async () => {
-    const child = fork(
-      fileURLToPath(new URL('../dist/process-entry.js', import.meta.url)),
-      ['process-test'],
-      {
-        serialization: 'advanced',
-        stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      },
-    );
-    children.push(child);
-    let stderr = '';
-    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-    const inbox = new Inbox();
-    child.on('message', (m) => inbox.push(m as FromWorker));
-    const exit = exited(child);
-    await converse((m) => child.send(m as object), inbox, 'process-test');
-    expect(await exit).toBe(0);
-    expect(stderr).toContain(
-      'dask-ts worker process-test: ignored a message: Malformed message from scheduler: fns: Invalid input',
-    );
-  });
+  it(
+    'speaks the protocol in a real child process and exits on close',
+    async () => {
+      const child = fork(
+        fileURLToPath(new URL('../dist/process-entry.js', import.meta.url)),
+        ['process-test'],
+        {
+          serialization: 'advanced',
+          stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+        },
+      );
+      children.push(child);
+      let stderr = '';
+      child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+      const inbox = new Inbox();
+      child.on('message', (m) => inbox.push(m as FromWorker));
+      const exit = exited(child);
+      await converse((m) => child.send(m as object), inbox, 'process-test');
+      expect(await exit).toBe(0);
+      expect(stderr).toContain(
+        'dask-ts worker process-test: ignored a message: Malformed message from scheduler: fns: expected an array, got undefined',
+      );
+    },
+    TEST_MS,
+  );
 
-  it('exits when its parent disconnects', async () => {
-    const proc = fork(
-      fileURLToPath(new URL('../dist/process-entry.js', import.meta.url)),
-      ['orphan'],
-      {
-        serialization: 'advanced',
-        stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
-      },
-    );
-    children.push(proc);
-    const inbox = new Inbox();
-    proc.on('message', (m) => inbox.push(m as FromWorker));
-    const exit = exited(proc);
-    expect((await inbox.next()).op).toBe('hello');
-    proc.disconnect();
-    expect(await exit).toBe(0);
-  });
+  it(
+    'exits when its parent disconnects',
+    async () => {
+      const proc = fork(
+        fileURLToPath(new URL('../dist/process-entry.js', import.meta.url)),
+        ['orphan'],
+        {
+          serialization: 'advanced',
+          stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
+        },
+      );
+      children.push(proc);
+      const inbox = new Inbox();
+      proc.on('message', (m) => inbox.push(m as FromWorker));
+      const exit = exited(proc);
+      expect((await inbox.next()).op).toBe('hello');
+      proc.disconnect();
+      expect(await exit).toBe(0);
+    },
+    TEST_MS,
+  );
+
+  it(
+    'is killed by its watchdog when its parent dies while a task spins',
+    async () => {
+      // The parent (a fixture) forks an entry, starts a task that never returns, prints the
+      // child's pid and exits without touching the child.
+      const parent = fork(fileURLToPath(new URL('spinning-orphan.mjs', fixtures)), [], {
+        stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+      });
+      children.push(parent);
+      let out = '';
+      parent.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+      expect(await exited(parent)).toBe(0);
+      const pid = Number(/child (\d+)/.exec(out)?.[1]);
+      expect(pid).toBeGreaterThan(0);
+      await expect(gone(pid, DEADLINE_MS)).resolves.toBe(true);
+    },
+    TEST_MS,
+  );
 });
+
+/** Whether process `pid` is gone within `ms` (polled; an exited zombie is not ours to reap). */
+async function gone(pid: number, ms: number): Promise<boolean> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return true;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return false;
+}

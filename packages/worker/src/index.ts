@@ -2,7 +2,12 @@
 // their results); `runWorker` drives it over a `Transport` (a worker_threads MessagePort or a
 // child process's IPC channel). The entry files `@dask-ts/worker/thread-entry` and
 // `@dask-ts/worker/process-entry` start a worker in a thread or a process.
-export { WorkerState, type Outgoing, type Handled } from './worker-state.js';
+export {
+  WorkerState,
+  type WorkerStateOptions,
+  type Outgoing,
+  type Handled,
+} from './worker-state.js';
 export { runWorker, type RunWorkerOptions } from './run-worker.js';
 export {
   type Transport,

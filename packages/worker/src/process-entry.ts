@@ -2,8 +2,14 @@
 // { serialization: 'advanced' })`. It runs the worker over the IPC channel until the scheduler
 // sends `close` or the channel closes (the parent exited). Its name is the first argument, else
 // the environment variable DASK_TS_WORKER_NAME, else `process-<pid>`.
+//
+// A worker never outlives its parent: when the channel closes it stops, and because a task that
+// spins blocks this thread (the close would never be seen), a watchdog thread checks the parent
+// every few hundred milliseconds and kills this process once the parent is gone (see
+// parent-watchdog.ts).
 import type { FromWorker } from '@dask-ts/protocol/runtime';
 import { installCrashGuards } from './crash-guards.js';
+import { watchParent } from './parent-watchdog.js';
 import { runWorker } from './run-worker.js';
 import { processTransport } from './transport.js';
 
@@ -15,6 +21,8 @@ if (typeof process.send !== 'function') {
 }
 const name = process.argv[2] || process.env.DASK_TS_WORKER_NAME || `process-${process.pid}`;
 installCrashGuards(name);
-await runWorker(processTransport<FromWorker>(process), { name });
+const running = runWorker(processTransport<FromWorker>(process), { name });
+watchParent();
+await running;
 // Done: the event loop drains and the worker exits; a timer or socket a task left open gets 1 s.
 setTimeout(() => process.exit(0), 1000).unref();

@@ -40,7 +40,12 @@ export function runWorker(
   options: RunWorkerOptions,
 ): Promise<void> {
   const { name } = options;
-  const state = options.state ?? new WorkerState();
+  // A long batch reports early; behind a message still waiting, its reports wait in turn.
+  const early = (messages: readonly Outgoing[]): void => {
+    if (outstanding === 0) sendAll(messages);
+    else chain = chain.then(() => sendAll(messages));
+  };
+  const state = options.state ?? new WorkerState({ early });
   const log = options.log ?? ((line: string): void => void process.stderr.write(`${line}\n`));
   let stopped = false;
   let stopping = false;

@@ -3,6 +3,7 @@
 // receiver, never here) and says when the other side went away. Two are built in: a worker_threads
 // `MessagePort` (buffers are transferred) and a child process's IPC channel (the parent forks with
 // `serialization: 'advanced'`, so typed arrays, Maps and BigInts survive; buffers are copied).
+// A send that fails because the other side is gone is not reported: the close says it.
 import type { MessagePort } from 'node:worker_threads';
 
 /**
@@ -105,7 +106,9 @@ export function processTransport<Out = unknown>(proc: IpcProcess = process): Tra
   };
   const sent = (error: Error | null): void => {
     unsent--;
-    if (error !== null && !closed) {
+    // A channel that broke because the parent went away (EPIPE, ECONNRESET, closed) is no news:
+    // the disconnect follows and the worker stops. Anything else is reported.
+    if (error !== null && !closed && !parentGone(error)) {
       process.stderr.write(`dask-ts worker: cannot send to the scheduler: ${error.message}\n`);
     }
     if (closeRequested && unsent === 0) finishClose();
@@ -129,4 +132,10 @@ export function processTransport<Out = unknown>(proc: IpcProcess = process): Tra
       if (unsent === 0) finishClose();
     },
   };
+}
+
+const GONE = new Set(['EPIPE', 'ECONNRESET', 'ERR_IPC_CHANNEL_CLOSED', 'ERR_IPC_DISCONNECTED']);
+
+function parentGone(error: Error): boolean {
+  return GONE.has(String((error as { code?: unknown }).code));
 }

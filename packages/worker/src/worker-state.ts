@@ -68,7 +68,28 @@ interface Batch {
   readonly nbytes: number[];
   readonly erred: Outgoing[];
   failed: Set<string> | undefined;
-  readonly start: number;
+  start: number;
+}
+
+/**
+ * After this long (ms), a batch of synchronous tasks reports what it has finished so far through
+ * `early`, so that progress and the scheduler see long tasks finish one by one.
+ */
+const EARLY_MS = 50;
+
+/**
+ * Options of a {@link WorkerState}.
+ *
+ * @example
+ * new WorkerState({ early: (messages) => send(messages) });
+ */
+export interface WorkerStateOptions {
+  /**
+   * Sends messages at once, from inside a long batch of synchronous tasks (see `EARLY_MS`); the
+   * shell must send them before anything this state produces later. Without it, a batch reports
+   * when it ends.
+   */
+  readonly early?: (messages: readonly Outgoing[]) => void;
 }
 
 /**
@@ -92,6 +113,11 @@ export class WorkerState {
   private readonly calls: unknown[] = [];
   private callIndex = 0;
   private batchFailed: Set<string> | undefined;
+  private readonly early: ((messages: readonly Outgoing[]) => void) | undefined;
+
+  constructor(options: WorkerStateOptions = {}) {
+    this.early = options.early;
+  }
 
   private readonly lookup = (key: string): unknown => {
     const value = this.data.get(key);
@@ -280,6 +306,9 @@ export class WorkerState {
       this.data.set(task.key, result);
       batch.keys.push(task.key);
       batch.nbytes.push(nbytes);
+      if (this.early !== undefined && performance.now() - batch.start >= EARLY_MS) {
+        this.early(cut(batch));
+      }
     }
     return { now: flush(batch), later: undefined, closed: false };
   }
@@ -406,6 +435,19 @@ export class WorkerState {
     }
     return out({ op: 'gathered', id, keys: found, values, missing }, [...transfer]);
   }
+}
+
+/** What a batch has produced so far; the batch goes on from empty. */
+function cut(batch: Batch): Outgoing[] {
+  const now = performance.now();
+  const messages = batch.erred.splice(0);
+  if (batch.keys.length > 0) {
+    const ms = Math.max(0, now - batch.start);
+    const keys = batch.keys.splice(0);
+    messages.unshift(out({ op: 'finished', keys, nbytes: batch.nbytes.splice(0), ms }));
+  }
+  batch.start = now;
+  return messages;
 }
 
 function flush(batch: Batch): Outgoing[] {
