@@ -161,7 +161,7 @@ describe('delayed functions', () => {
     expect(await r.compute()).toBe(6);
     const scoped = delayed((x: number) => x * factor, { scope: { factor } });
     const s = scoped(2);
-    expect((s[daskGraph]().get(s.key) as Task).fn).toEqual({
+    expect((s[daskGraph]().get(s.key) as Task).fn).toMatchObject({
       kind: 'source',
       source: '(x)=>x * factor',
       scope: { factor: 3 },

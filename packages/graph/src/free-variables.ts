@@ -27,11 +27,24 @@ class Scope {
 
 const METHOD = /^(async\s+)?(\*\s*)?(?:[A-Za-z_$][\w$]*|\[[^\]]*\]|'[^']*'|"[^"]*"|\d+)\s*\(/;
 
-/** Parses a function's text (arrow, function expression, async, generator or shorthand method). */
-export function analyseFunction(text: string): Analysis {
+/**
+ * Parses a function's text (arrow, function expression, async, generator or shorthand method);
+ * with `classes`, a class's text too (helpers passed in `scope` may be classes).
+ */
+export function analyseFunction(text: string, classes = false): Analysis {
   const trimmed = text.trim();
-  if (/^class\b/.test(trimmed))
-    return { ok: false, problem: 'the value is a class, not a function' };
+  if (/^class\b/.test(trimmed)) {
+    if (!classes) return { ok: false, problem: 'the value is a class, not a function' };
+    const cls = parseExpression(trimmed, 'ClassExpression');
+    if (cls === undefined)
+      return {
+        ok: false,
+        problem: `the class's source text could not be parsed: ${shorten(trimmed)}`,
+      };
+    const free = new Set<string>();
+    new Walker(free).expr(cls, new Scope(undefined));
+    return { ok: true, source: trimmed, free: [...free] };
+  }
   let source = trimmed;
   let fn = parseFunction(source);
   if (fn === undefined) {
@@ -53,6 +66,10 @@ export function analyseFunction(text: string): Analysis {
 }
 
 function parseFunction(source: string): N | undefined {
+  return parseExpression(source, 'ArrowFunctionExpression', 'FunctionExpression');
+}
+
+function parseExpression(source: string, ...types: string[]): N | undefined {
   try {
     const program = parse(`(${source}\n)`, {
       ecmaVersion: 'latest',
@@ -61,7 +78,7 @@ function parseFunction(source: string): N | undefined {
     const body = program.body as N[];
     if (body.length !== 1 || body[0].type !== 'ExpressionStatement') return undefined;
     const e = body[0].expression as N;
-    return e.type === 'ArrowFunctionExpression' || e.type === 'FunctionExpression' ? e : undefined;
+    return types.includes(e.type) ? e : undefined;
   } catch {
     return undefined;
   }

@@ -239,3 +239,38 @@ describe('moduleRef and builtinRef', () => {
     expect(refusal(() => builtinRef('')).message).toContain('builtinRef: the name');
   });
 });
+
+describe('explicit scope', () => {
+  it('ships functions and classes in scope as helpers, checked recursively', () => {
+    const k = 2;
+    const twice = (v: number): number => v * k;
+    class Box {
+      constructor(readonly v: number) {}
+    }
+    const ref = toFunctionRef((x: number) => new Box(twice(x)), { scope: { twice, k, Box } });
+    expect(ref.kind).toBe('source');
+    const s = ref as SourceRef;
+    expect(s.scope).toEqual({ k: 2 });
+    expect(Object.keys(s.helpers ?? {}).sort()).toEqual(['Box', 'twice']);
+    expect(s.helpers!.Box).toMatch(/^class Box/);
+    // A helper's own outer variables must be in scope too: refused when the ref is made.
+    expect(() => toFunctionRef((x: number) => twice(x), { scope: { twice } })).toThrow(
+      /'twice' is a function that reads 'k'/,
+    );
+  });
+
+  it('refuses values that cannot be copied, naming their path', () => {
+    expect(() =>
+      sourceRef((x: number) => x + cfg.n, { scope: { cfg: { n: 1, s: Symbol('s') } } }),
+    ).toThrow(/'cfg\.s' is a symbol/);
+    expect(() => toFunctionRef((x: number) => x, { scope: { 'not-an-id': 1 } })).toThrow(
+      /not a JavaScript identifier/,
+    );
+  });
+
+  it('records where the reference was made', () => {
+    const ref = toFunctionRef((x: number) => x + 1) as SourceRef;
+    expect(ref.origin).toMatch(/^file:\/\/.*source\.test\.ts:\d+:\d+$/);
+  });
+});
+declare const cfg: { n: number };

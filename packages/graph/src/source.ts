@@ -3,7 +3,10 @@
 // `toFunctionRef` falls back to a `local` ref that carries the reason, so the in-thread scheduler
 // still runs closures while threaded schedulers refuse them up front; `toPortableRef` is that
 // refusal. `moduleRef` and `builtinRef` name functions that workers import or find registered.
-// Parses are cached per function object: a million-task graph asks a million times.
+// Parses are cached per function object: a million-task graph asks a million times. An explicit
+// `scope` asks for portability: functions in it are shipped as helpers (see scope-check.ts), and
+// what cannot be shipped is refused here, when the reference is made, on every scheduler. Each
+// source ref records where the user made it (origin.ts), so stack traces point at their file.
 import {
   FunctionRefError,
   type BuiltinRef,
@@ -15,6 +18,8 @@ import {
   type TaskFunction,
 } from '@dask-ts/protocol';
 import { analyseFunction, type Analysis } from './free-variables.js';
+import { callerOrigin } from './origin.js';
+import { checkScope } from './scope-check.js';
 
 /**
  * Options of {@link sourceRef} and {@link toFunctionRef}.
@@ -83,31 +88,48 @@ function build(
   fn: TaskFunction | string,
   options: SourceRefOptions,
 ):
-  | { ref: SourceRef; problem?: undefined; vars?: undefined }
-  | { ref?: undefined; problem: string; vars: readonly string[] } {
+  | { ref: SourceRef; problem?: undefined; vars?: undefined; fatal?: undefined }
+  | { ref?: undefined; problem: string; vars: readonly string[]; fatal: boolean } {
   const checked = check(fn);
   const name = options.name ?? (typeof fn === 'function' && fn.name !== '' ? fn.name : undefined);
-  if (!checked.ok) return { problem: checked.problem, vars: [] };
+  if (!checked.ok) return { problem: checked.problem, vars: [], fatal: false };
   const scope = options.scope ?? {};
   const missing = checked.free.filter((v) => !Object.prototype.hasOwnProperty.call(scope, v));
-  if (missing.length > 0) return { problem: freeProblem(missing, name), vars: missing };
+  if (missing.length > 0)
+    return { problem: freeProblem(missing, name), vars: missing, fatal: false };
   if (options.scope === undefined && typeof fn === 'function' && options.name === undefined) {
     // The common case: share one ref object per function.
     let shared = plainRefs.get(fn);
     if (shared === undefined) {
-      shared =
-        name === undefined
-          ? { kind: 'source', source: checked.source, scope: {} }
-          : { kind: 'source', source: checked.source, scope: {}, name };
+      shared = makeRef(checked.source, {}, undefined, name, callerOrigin());
       plainRefs.set(fn, shared);
     }
     return { ref: shared };
   }
-  const ref: SourceRef =
-    name === undefined
-      ? { kind: 'source', source: checked.source, scope }
-      : { kind: 'source', source: checked.source, scope, name };
-  return { ref };
+  // An explicit scope was given to make the function portable: what it holds must be shippable
+  // (functions become helpers), or the reference is refused now, whatever the scheduler.
+  const split = checkScope(scope);
+  if (!split.ok) return { problem: split.problem, vars: split.vars, fatal: true };
+  // Texts come mostly from dask-ts itself (and cost no stack capture); functions from the user.
+  const origin = typeof fn === 'function' ? callerOrigin() : undefined;
+  return { ref: makeRef(checked.source, split.values, split.helpers, name, origin) };
+}
+
+function makeRef(
+  source: string,
+  scope: Readonly<Record<string, unknown>>,
+  helpers: Readonly<Record<string, string>> | undefined,
+  name: string | undefined,
+  origin: string | undefined,
+): SourceRef {
+  return {
+    kind: 'source',
+    source,
+    scope,
+    ...(name !== undefined ? { name } : {}),
+    ...(helpers !== undefined ? { helpers } : {}),
+    ...(origin !== undefined ? { origin } : {}),
+  };
 }
 
 /**
@@ -139,6 +161,7 @@ export function toFunctionRef(
 ): SourceRef | LocalRef {
   const r = build(fn, options);
   if (r.ref !== undefined) return r.ref;
+  if (r.fatal) throw new FunctionRefError(withKey(r.problem, options.key), options.key, r.vars);
   const local: LocalRef = {
     kind: 'local',
     fn,

@@ -44,10 +44,18 @@ export interface BuiltinRef {
 
 /**
  * The source text of a self-contained function, plus the outer values it uses, passed by name.
- * Rebuilt where the task runs, so it works on worker threads and processes.
+ * Rebuilt where the task runs, so it works on worker threads and processes. Functions (and
+ * classes) it uses travel as `helpers`, their own text, rebuilt beside it: each helper and the
+ * function see every scope value and every helper by name.
  *
  * @example
- * const ref: SourceRef = { kind: 'source', source: '(x) => x * factor', scope: { factor: 2 } };
+ * const ref: SourceRef = {
+ *   kind: 'source',
+ *   source: '(x) => clamp(x * factor)',
+ *   scope: { factor: 2 },
+ *   helpers: { clamp: '(v) => Math.min(v, 10)' },
+ *   origin: 'file:///app/main.mjs:12:7',
+ * };
  */
 export interface SourceRef {
   readonly kind: 'source';
@@ -55,6 +63,14 @@ export interface SourceRef {
   readonly scope: Readonly<Record<string, unknown>>;
   /** The function's name, for error messages. */
   readonly name?: string;
+  /** Functions and classes the function uses, by name: their source text. */
+  readonly helpers?: Readonly<Record<string, string>>;
+  /**
+   * Where the reference was made (`file:///app/main.mjs:12:7`, the user's call of `delayed` or
+   * `bag.map`): a rebuilt function's stack frames point into that file, at the function's own
+   * lines where its text is found there.
+   */
+  readonly origin?: string;
 }
 
 /**

@@ -42,6 +42,8 @@ export const portableFunctionRefSchema: z.ZodType<PortableFunctionRef> = z.discr
       source: z.string().min(1),
       scope: z.record(z.string(), z.unknown()),
       name: z.string().optional(),
+      helpers: z.record(z.string(), z.string()).optional(),
+      origin: z.string().optional(),
     }),
   ],
 ) as z.ZodType<PortableFunctionRef>;

@@ -1,6 +1,6 @@
 // Function resolution for the in-thread (sync) scheduler. Every function reference becomes a
-// callable once per compute: `local` refs are called directly, `source` refs are rebuilt with
-// `new Function` (cached by text when they capture nothing, by reference object otherwise),
+// callable once per compute: `local` refs are called directly, `source` refs are rebuilt as the
+// workers rebuild them (cached by text when they carry nothing else, by reference object otherwise),
 // `module` refs are imported (cached by specifier), and `builtin` refs are looked up in the
 // registry, importing their module first when the name is not registered yet. Resolution is
 // asynchronous only when a module must be imported, so the task loop itself never awaits for it.
@@ -11,6 +11,7 @@ import {
   type SourceRef,
   type TaskFunction,
 } from '@dask-ts/protocol';
+import { buildSourceFunction } from '@dask-ts/worker';
 
 const bySourceText = new Map<string, TaskFunction>();
 const bySourceRef = new WeakMap<SourceRef, TaskFunction>();
@@ -23,8 +24,10 @@ const modules = new Map<string, Promise<Record<string, unknown>>>();
  * rebuildSource({ kind: 'source', source: '(x) => x * k', scope: { k: 2 } })(21); // 42
  */
 export function rebuildSource(ref: SourceRef, key?: string): TaskFunction {
-  const names = Object.keys(ref.scope);
-  if (names.length === 0) {
+  // Only a bare text (no scope, helpers or origin) is shared between reference objects.
+  const byText =
+    Object.keys(ref.scope).length === 0 && ref.helpers === undefined && ref.origin === undefined;
+  if (byText) {
     const hit = bySourceText.get(ref.source);
     if (hit !== undefined) return hit;
   } else {
@@ -33,12 +36,7 @@ export function rebuildSource(ref: SourceRef, key?: string): TaskFunction {
   }
   let fn: unknown;
   try {
-    const label = (ref.name ?? 'anonymous').replace(/[^\w$.-]/g, '_');
-    const factory = new Function(
-      ...names,
-      `"use strict";\nreturn (${ref.source}\n);\n//# sourceURL=dask-ts-source:${label}`,
-    ) as (...values: unknown[]) => unknown;
-    fn = factory(...names.map((n) => ref.scope[n]));
+    fn = buildSourceFunction(ref);
   } catch (err) {
     throw new FunctionRefError(
       `${key !== undefined ? `Task ${key}: ` : ''}cannot rebuild source function ${ref.name ?? ''}: ${(err as Error).message}. Source: ${ref.source.slice(0, 120)}`,
@@ -51,7 +49,7 @@ export function rebuildSource(ref: SourceRef, key?: string): TaskFunction {
       key,
     );
   }
-  if (names.length === 0) bySourceText.set(ref.source, fn as TaskFunction);
+  if (byText) bySourceText.set(ref.source, fn as TaskFunction);
   else bySourceRef.set(ref, fn as TaskFunction);
   return fn as TaskFunction;
 }

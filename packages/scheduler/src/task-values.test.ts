@@ -1,8 +1,18 @@
 // What a task throws or returns reaches the caller unchanged (or changed loudly), on every
 // scheduler: error properties and causes, thrown non-Errors, stacks pointing at the user's file.
 // Worker entries run from dist: build protocol, graph and worker first (turbo does it in CI).
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { TaskError, data, task, type GraphNode, type Scheduler } from '@dask-ts/protocol';
+import {
+  FunctionRefError,
+  TaskError,
+  data,
+  task,
+  type GraphNode,
+  type Scheduler,
+} from '@dask-ts/protocol';
 import { delayed } from '@dask-ts/graph';
 import { createProcessesScheduler, createThreadsScheduler, syncScheduler } from './index.js';
 import { src } from './__tests__/graphs.js';
@@ -89,5 +99,83 @@ describe('sync: the original error object', () => {
     expect(err).toBeInstanceOf(TaskError);
     expect((err as TaskError).cause).toBeInstanceOf(QuotaError);
     expect((err as TaskError & { limit: number }).limit).toBe(10);
+  });
+});
+
+describe('stack traces of source functions', () => {
+  it("point at the user's file, line and column on every scheduler", async () => {
+    const script = fileURLToPath(new URL('./__tests__/stack-origin.mjs', import.meta.url));
+    const line =
+      readFileSync(script, 'utf8')
+        .split('\n')
+        .findIndex((l) => l.includes('THROW_LINE')) + 1;
+    const stdout = await new Promise<string>((resolve, reject) => {
+      execFile(process.execPath, [script], { timeout: 60_000 }, (err, out, errOut) =>
+        err ? reject(new Error(`${err.message}\n${errOut}`)) : resolve(out),
+      );
+    });
+    const stacks = JSON.parse(stdout) as Record<string, string>;
+    for (const name of ['sync', 'threads', 'processes']) {
+      const frame = stacks[name]!.split('\n')[1]!;
+      expect(`${name}: ${frame}`).toContain(`${name}: `);
+      expect(frame).toContain(`stack-origin.mjs:${line}:20`);
+      expect(frame).not.toContain('dask-ts-source:');
+    }
+  }, 90_000);
+});
+
+describe.each(schedulers)('%s: functions passed in scope', (_name, scheduler) => {
+  it('ships them as helpers (that may use each other and scope values)', async () => {
+    const factor = 3;
+    const clamp = (v: number): number => Math.min(v, limit);
+    const limit = 10;
+    function scale(v: number): number {
+      return clamp(v * factor);
+    }
+    class Acc {
+      total = 0;
+      add(v: number): this {
+        this.total += v;
+        return this;
+      }
+    }
+    const f = delayed((xs: number[]) => xs.map(scale).reduce((a, v) => a.add(v), new Acc()).total, {
+      scope: { scale, clamp, factor, limit, Acc },
+    });
+    expect(await f([1, 2, 5]).compute({ scheduler })).toBe(3 + 6 + 10);
+  });
+
+  it('runs the documented alternative to an imported helper: import inside the function', async () => {
+    const digest = delayed(async (s: string) => {
+      const { createHash } = await import('node:crypto');
+      return createHash('sha256').update(s).digest('hex').slice(0, 8);
+    });
+    expect(await digest('abc').compute({ scheduler })).toBe('ba7816bf');
+  });
+});
+
+describe('functions in scope that cannot be shipped', () => {
+  it('are refused when the reference is made, saying what to do', async () => {
+    const { createHash } = await import('node:crypto');
+    const hash = (s: string): string => createHash('sha1').update(s).digest('hex');
+    const err = (() => {
+      try {
+        delayed(hash, { scope: { createHash } });
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    })();
+    expect(err).toBeInstanceOf(FunctionRefError);
+    expect((err as Error).message).toMatch(/'createHash'/);
+    expect((err as Error).message).toMatch(/await import\(/);
+    expect((err as Error).message).toMatch(/moduleRef/);
+    expect(() => delayed((x: number) => sqrt(x), { scope: { sqrt: Math.sqrt } })).toThrow(
+      /native code \(sqrt\)/,
+    );
+    const opts = { round: Math.round };
+    expect(() => delayed((x: number) => opts.round(x), { scope: { opts } })).toThrow(
+      /'opts\.round' is a function inside another value/,
+    );
   });
 });

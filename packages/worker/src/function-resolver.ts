@@ -17,6 +17,7 @@ import {
   type TaskFunction,
 } from '@dask-ts/protocol/runtime';
 import { ModuleLoader } from './module-loader.js';
+import { buildSourceFunction } from './source-function.js';
 import { Suspend } from './suspend.js';
 
 /** Past this many scopes for one source text, its cache starts over (bounds memory). */
@@ -35,7 +36,8 @@ export class FunctionResolver {
   private readonly sources = new Map<string, Map<string, TaskFunction>>();
   private readonly sourcesByScope = new WeakMap<object, Map<string, TaskFunction>>();
   // The last resolution of each kind: consecutive tasks usually share their function.
-  private lastSource: { source: string; scope: object; size: number; fn: TaskFunction } | undefined;
+  private lastSource:
+    { ref: SourceRef; source: string; scope: object; size: number; fn: TaskFunction } | undefined;
   private lastModule: { specifier: string; exportName: string; fn: TaskFunction } | undefined;
   private lastBuiltin: { name: string; fn: TaskFunction } | undefined;
 
@@ -138,10 +140,18 @@ export class FunctionResolver {
   }
 
   private source(ref: SourceRef): TaskFunction {
-    const scope = ref.scope;
     const last = this.lastSource;
-    if (last !== undefined && last.source === ref.source && sameScope(last.scope, scope, last.size))
+    if (last !== undefined && last.ref === ref) return last.fn;
+    const scope = ref.scope;
+    // Helpers and origin are part of what the text means: they key the caches with it.
+    const text =
+      ref.helpers === undefined && ref.origin === undefined
+        ? ref.source
+        : `${ref.source}\0${ref.origin ?? ''}\0${ref.helpers === undefined ? '' : JSON.stringify(ref.helpers)}`;
+    if (last !== undefined && last.source === text && sameScope(last.scope, scope, last.size)) {
+      this.lastSource = { ...last, ref };
       return last.fn;
+    }
     let size = 0;
     for (const _ in scope) size++;
     const token = size === 0 ? '' : scopeToken(scope);
@@ -151,17 +161,17 @@ export class FunctionResolver {
       byScope = this.sourcesByScope.get(scope);
       if (byScope === undefined) this.sourcesByScope.set(scope, (byScope = new Map()));
     } else {
-      byScope = this.sources.get(ref.source);
-      if (byScope === undefined) this.sources.set(ref.source, (byScope = new Map()));
+      byScope = this.sources.get(text);
+      if (byScope === undefined) this.sources.set(text, (byScope = new Map()));
     }
-    const cacheKey = token === undefined ? ref.source : token;
+    const cacheKey = token === undefined ? text : token;
     let fn = byScope.get(cacheKey);
     if (fn === undefined) {
       fn = rebuild(ref);
       if (byScope.size >= MAX_SCOPES_PER_SOURCE) byScope.clear();
       byScope.set(cacheKey, fn);
     }
-    this.lastSource = { source: ref.source, scope, size, fn };
+    this.lastSource = { ref, source: text, scope, size, fn };
     return fn;
   }
 }
@@ -207,24 +217,17 @@ function jsonLike(value: unknown, depth: number): boolean {
 
 function rebuild(ref: SourceRef): TaskFunction {
   const name = functionName(ref);
-  const names = Object.keys(ref.scope);
-  const values = names.map((n) => decodeValue(ref.scope[n]));
   let fn: unknown;
   try {
-    // Same text as the sync scheduler builds, so a function behaves alike on every scheduler; the
-    // newline keeps a trailing line comment from swallowing the `)`, and `sourceURL` names the
-    // function in stack traces.
-    const label = (ref.name ?? 'anonymous').replace(/[^\w$.-]/g, '_');
-    fn = new Function(
-      ...names,
-      `"use strict";\nreturn (${ref.source}\n);\n//# sourceURL=dask-ts-source:${label}`,
-    )(...values);
+    // The same code as the sync scheduler builds (source-function.ts), so a function behaves
+    // alike on every scheduler and its stack frames point at the user's file.
+    fn = buildSourceFunction(ref, (n, r) => decodeValue(r.scope[n]));
   } catch (err) {
     const e = err as Error;
     throw new FunctionRefError(
       `Cannot rebuild source function '${name}' in the worker: ${e.name}: ${e.message}`,
       undefined,
-      names,
+      Object.keys(ref.scope),
     );
   }
   if (typeof fn !== 'function') {

@@ -15,3 +15,4 @@ export {
   messagePortTransport,
   processTransport,
 } from './transport.js';
+export { buildSourceFunction } from './source-function.js';
