@@ -13,6 +13,7 @@ export { createThreadsScheduler, type ThreadsSchedulerOptions } from './threads.
 export { createProcessesScheduler, type ProcessesSchedulerOptions } from './processes.js';
 export { LocalCluster, type LocalClusterOptions, type WorkerInfo } from './cluster.js';
 export type { PoolWorker, PoolWorkerEvents, SpawnWorker } from './pool-worker.js';
+export type { WorkerLimits } from './worker-exit.js';
 export { renderBar } from './progress.js';
 export {
   SchedulerCore,

@@ -1,8 +1,10 @@
-// Progress: the bar's text, when a bar is drawn, the final call at 100%, and no timer left behind.
+// Progress: the bar's text, when a bar is drawn, the final call at 100% (exactly once), updates
+// that arrive within the interval reported when it ends, tasks reported as they finish on the
+// pools, and no timer left behind.
 import { describe, expect, it, jest } from '@jest/globals';
-import { data, ref, task, type GraphNode } from '@dask-ts/protocol';
+import { data, ref, task, type GraphNode, type ProgressInfo } from '@dask-ts/protocol';
 import { createProgress, renderBar } from './progress.js';
-import { syncScheduler } from './index.js';
+import { createProcessesScheduler, createThreadsScheduler, syncScheduler } from './index.js';
 import { src, treeReduction } from './__tests__/graphs.js';
 
 function sink(isTTY: boolean): { write: (t: string) => boolean; isTTY: boolean; text: string[] } {
@@ -76,4 +78,61 @@ describe('progress', () => {
     ).rejects.toThrow();
     expect(calls[calls.length - 1]).toMatchObject({ erred: 1 });
   });
+
+  it('reports 100% once, from finish, even when an update reached the total first', () => {
+    const calls: number[] = [];
+    const p = createProgress({ onProgress: (i) => calls.push(i.done) }, 10)!;
+    p.update(10, 0);
+    p.finish(10, 0);
+    expect(calls).toEqual([10]);
+  });
+
+  it('reports an update that came within the interval once the interval is over', async () => {
+    const calls: number[] = [];
+    let seen: (() => void) | undefined;
+    const second = new Promise<void>((resolve) => (seen = resolve));
+    const p = createProgress(
+      {
+        onProgress: (i) => {
+          calls.push(i.done);
+          if (i.done === 3) seen!();
+        },
+      },
+      10,
+    )!;
+    p.update(1, 0);
+    p.update(2, 0);
+    p.update(3, 0);
+    await second;
+    expect(calls).toEqual([1, 3]);
+    p.finish(10, 0);
+    expect(calls).toEqual([1, 3, 10]);
+  });
+});
+
+describe.each([
+  ['threads', createThreadsScheduler],
+  ['processes', createProcessesScheduler],
+] as const)('progress on %s', (_name, make) => {
+  it('reports tasks as they finish, in order, and 100% exactly once (40 tasks of 100 ms)', async () => {
+    const pool = make({ workers: 2, log: () => undefined });
+    const slow = src(
+      '(i) => { const end = Date.now() + 100; while (Date.now() < end); return i; }',
+    );
+    const g = new Map<string, GraphNode>();
+    for (let i = 0; i < 40; i++) g.set(`t${i}`, task(slow, [i]));
+    const calls: ProgressInfo[] = [];
+    try {
+      await pool.get(g, [...g.keys()], { onProgress: (p) => calls.push(p) });
+    } finally {
+      await pool.close();
+    }
+    const done = calls.map((c) => c.done);
+    expect(done.filter((d) => d === 40)).toHaveLength(1);
+    expect(done[done.length - 1]).toBe(40);
+    expect([...done].sort((a, b) => a - b)).toEqual(done);
+    // About 2 s of work reported a few times a second: many steps, none of them a big jump.
+    expect(new Set(done).size).toBeGreaterThanOrEqual(5);
+    expect(Math.max(...done.map((d, i) => d - (done[i - 1] ?? 0)))).toBeLessThan(20);
+  }, 120_000);
 });

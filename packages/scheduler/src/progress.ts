@@ -1,12 +1,14 @@
-// Opt-in progress for every shell. `onProgress` is called at most once per interval while tasks
-// finish and once more at the end (at 100% when the compute succeeded); with `progress: true` (and
-// stderr a terminal) or `progress: 'always'`, a one-line bar on stderr shows tasks done of total,
-// the rate and the time left, and is finished with a newline. Updates are driven by the shell as
-// tasks finish (cheap time checks, no timers), so nothing is left running after a compute.
+// Opt-in progress for every shell. `onProgress` is called as tasks finish, at most once per
+// interval (a few times a second), and once at the end: at 100% exactly once when the compute
+// succeeded (updates never report the total; the final call does). An update that arrives within
+// the interval is not lost: a trailing timer reports the latest count when the interval is over.
+// That timer is unref'd and cleared by `finish`, so nothing is left running after a compute. With
+// `progress: true` (and stderr a terminal) or `progress: 'always'`, a one-line bar on stderr shows
+// tasks done of total, the rate and the time left, and is finished with a newline.
 import type { ComputeOptions, ProgressInfo } from '@dask-ts/protocol';
 
 /** How often (ms) `onProgress` and the bar are updated at most. */
-const INTERVAL_MS = 100;
+const INTERVAL_MS = 200;
 const BAR_WIDTH = 24;
 
 /** Where the bar is written (stderr in practice; a test may pass its own). */
@@ -29,6 +31,12 @@ export class ProgressReporter {
   private last = -Infinity;
   private finished = false;
   private drawn = false;
+  // The latest count, and the one last reported.
+  private done = 0;
+  private erred = 0;
+  private shownDone = -1;
+  private shownErred = -1;
+  private trailing: NodeJS.Timeout | undefined;
 
   constructor(
     readonly total: number,
@@ -36,23 +44,46 @@ export class ProgressReporter {
     private readonly bar: ProgressSink | undefined,
   ) {}
 
-  /** Tells how many tasks are done; reports when the interval has passed. */
+  /**
+   * Tells how many tasks are done; reports now when the interval has passed, else once it has.
+   * The total itself is left to {@link ProgressReporter.finish}, so 100% is reported once.
+   */
   update(done: number, erred: number): void {
     if (this.finished) return;
+    this.done = done;
+    this.erred = erred;
+    if (done >= this.total || this.trailing !== undefined) return;
     const now = performance.now();
-    if (now - this.last < INTERVAL_MS) return;
-    this.last = now;
-    this.report(done, erred, now, false);
+    const wait = this.last + INTERVAL_MS - now;
+    if (wait <= 0) {
+      this.flush(now);
+      return;
+    }
+    this.trailing = setTimeout(() => {
+      this.trailing = undefined;
+      if (!this.finished && this.done < this.total) this.flush(performance.now());
+    }, wait);
+    this.trailing.unref();
   }
 
   /** Reports the final state and finishes the bar. Idempotent. */
   finish(done: number, erred: number): void {
     if (this.finished) return;
     this.finished = true;
+    if (this.trailing !== undefined) clearTimeout(this.trailing);
+    this.trailing = undefined;
     this.report(done, erred, performance.now(), true);
   }
 
+  private flush(now: number): void {
+    if (this.done === this.shownDone && this.erred === this.shownErred) return;
+    this.last = now;
+    this.report(this.done, this.erred, now, false);
+  }
+
   private report(done: number, erred: number, now: number, final: boolean): void {
+    this.shownDone = done;
+    this.shownErred = erred;
     const elapsedMs = now - this.start;
     if (this.onProgress !== undefined) {
       try {

@@ -1,33 +1,50 @@
 // The threads runtime: a LocalCluster whose workers are worker threads running
 // `@dask-ts/worker/thread-entry`, each talking over its MessagePort (buffers are transferred, not
-// copied). The default scheduler: one thread per core, started on the first compute.
+// copied). The default scheduler: one thread per core, started on the first compute. Threads end
+// with their process, so none can outlive it; `memoryLimitMb` caps each thread's heap
+// (`resourceLimits`), and a thread that reaches it is reported as out of memory.
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { LocalCluster, type LocalClusterOptions } from './cluster.js';
 import type { PoolWorker, PoolWorkerEvents } from './pool-worker.js';
+import { checkMemoryLimit, describeExit, type WorkerLimits } from './worker-exit.js';
 
 const require = createRequire(import.meta.url);
 let entry: string | undefined;
 
 /**
- * Starts one worker thread named `name`.
+ * Starts one worker thread named `name`; `limits.memoryLimitMb` caps its heap.
  *
  * @example
  * const w = spawnThread('thread-0', { message: console.log, exit: console.log });
  */
-export function spawnThread(name: string, events: PoolWorkerEvents): PoolWorker {
+export function spawnThread(
+  name: string,
+  events: PoolWorkerEvents,
+  limits: WorkerLimits = {},
+): PoolWorker {
   entry ??= require.resolve('@dask-ts/worker/thread-entry');
-  const worker = new Worker(entry, { workerData: { name } });
+  const limit = limits.memoryLimitMb;
+  const worker = new Worker(entry, {
+    workerData: { name },
+    ...(limit !== undefined ? { resourceLimits: { maxOldGenerationSizeMb: limit } } : {}),
+  });
   let error: Error | undefined;
   let exited = false;
   const gone = new Promise<void>((resolve) => {
     worker.on('exit', (code) => {
       exited = true;
       resolve();
+      const oom = (error as { code?: unknown } | undefined)?.code === 'ERR_WORKER_OUT_OF_MEMORY';
       events.exit(
-        error !== undefined
-          ? `thread ${name} crashed: ${error.message}`
-          : `thread ${name} exited with code ${code}`,
+        describeExit({
+          what: `thread ${name}`,
+          code,
+          signal: null,
+          outOfMemory: oom,
+          ...(limit !== undefined ? { memoryLimitMb: limit } : {}),
+          ...(error !== undefined && !oom ? { error } : {}),
+        }),
       );
     });
   });
@@ -54,13 +71,16 @@ export function spawnThread(name: string, events: PoolWorkerEvents): PoolWorker 
  * Options of {@link createThreadsScheduler}.
  *
  * @example
- * const opts: ThreadsSchedulerOptions = { workers: 4 };
+ * const opts: ThreadsSchedulerOptions = { workers: 4, memoryLimitMb: 512 };
  */
-export type ThreadsSchedulerOptions = Omit<LocalClusterOptions, 'spawn' | 'prefix' | 'name'>;
+export type ThreadsSchedulerOptions = Omit<LocalClusterOptions, 'spawn' | 'prefix' | 'name'> &
+  WorkerLimits;
 
 /**
  * A scheduler that runs tasks on a pool of worker threads (default: one per core). Functions must
  * be portable (module, builtin or source references); closures are refused before anything runs.
+ * `memoryLimitMb` caps each thread's heap; a thread that reaches it dies, its tasks are recomputed
+ * (up to `maxRetries`), and the error says it ran out of memory.
  *
  * @example
  * const threads = createThreadsScheduler({ workers: 4 });
@@ -68,5 +88,13 @@ export type ThreadsSchedulerOptions = Omit<LocalClusterOptions, 'spawn' | 'prefi
  * await threads.close();
  */
 export function createThreadsScheduler(options: ThreadsSchedulerOptions = {}): LocalCluster {
-  return new LocalCluster({ ...options, name: 'threads', prefix: 'thread', spawn: spawnThread });
+  const { memoryLimitMb, ...rest } = options;
+  const limits: WorkerLimits =
+    memoryLimitMb !== undefined ? { memoryLimitMb: checkMemoryLimit(memoryLimitMb) } : {};
+  return new LocalCluster({
+    ...rest,
+    name: 'threads',
+    prefix: 'thread',
+    spawn: (name, events) => spawnThread(name, events, limits),
+  });
 }
