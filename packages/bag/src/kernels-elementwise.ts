@@ -22,13 +22,30 @@ function zipLength(op: string, kinds: string, vals: readonly unknown[]): number 
   return n === -1 ? 0 : n;
 }
 
+/**
+ * An element as it may leave its task: an iterator (a generator, `map.entries()`...) becomes an
+ * array of what it yields, as Dask's `reify` does, since iterators cannot be copied to another
+ * thread or process and can be read only once. Arrays, strings, Maps and Sets stay as they are.
+ *
+ * @example
+ * reify((function* () { yield 1; yield 2; })()); // [1, 2]
+ */
+export function reify(x: unknown): unknown {
+  return typeof x === 'object' &&
+    x !== null &&
+    typeof (x as Iterator<unknown>).next === 'function' &&
+    typeof (x as Iterable<unknown>)[Symbol.iterator] === 'function'
+    ? Array.from(x as Iterable<unknown>)
+    : x;
+}
+
 /** `map`: calls `f` on each element (zipping bag arguments, broadcasting values). @example map(f, 'b', [1, 2]) */
 export function map(f: unknown, kinds: string, ...vals: unknown[]): unknown[] | Promise<unknown[]> {
   return withFns([f], ([fn]) => {
     if (kinds === 'b') {
       const p = vals[0] as Part;
       const out = new Array<unknown>(p.length);
-      for (let i = 0; i < p.length; i++) out[i] = fn!(p[i]);
+      for (let i = 0; i < p.length; i++) out[i] = reify(fn!(p[i]));
       return out;
     }
     const n = zipLength('map', kinds, vals);
@@ -38,7 +55,7 @@ export function map(f: unknown, kinds: string, ...vals: unknown[]): unknown[] | 
       for (let j = 0; j < kinds.length; j++) {
         args[j] = kinds[j] === 'b' ? (vals[j] as Part)[i] : vals[j];
       }
-      out[i] = fn!(...args);
+      out[i] = reify(fn!(...args));
     }
     return out;
   });
@@ -55,12 +72,21 @@ export function mapPartitions(f: unknown, ...vals: unknown[]): unknown {
 
 /** A `mapPartitions` function's result as a partition array. @example mapPartitionsResult(new Set([1])) // [1] */
 export function mapPartitionsResult(r: unknown): unknown[] {
-  if (Array.isArray(r)) return r;
+  if (Array.isArray(r)) return reifyAll(r);
   if (r !== null && typeof r === 'object' && Symbol.iterator in r)
-    return Array.from(r as Iterable<unknown>);
+    return reifyAll(Array.from(r as Iterable<unknown>));
   throw new TypeError(
     `mapPartitions: the function must return an array or an iterable, got ${describe(r)}`,
   );
+}
+
+/** Reifies every element of a partition in place (see {@link reify}). */
+function reifyAll(xs: unknown[]): unknown[] {
+  for (let i = 0; i < xs.length; i++) {
+    const x = xs[i];
+    if (typeof x === 'object' && x !== null) xs[i] = reify(x);
+  }
+  return xs;
 }
 
 /** Makes any iterable a partition array (for `fromDelayed`). @example toArray(new Set([1])) */

@@ -8,7 +8,7 @@ import type { TaskFunction } from '@dask-ts/protocol';
 import { groupKey, hashKey } from './group-key.js';
 import { compare } from './kernels-aggregate.js';
 import { writeText } from './kernels-io.js';
-import { mapPartitionsResult } from './kernels-elementwise.js';
+import { mapPartitionsResult, reify } from './kernels-elementwise.js';
 import type { Push } from './kernels-stages.js';
 
 /**
@@ -107,7 +107,11 @@ export function makeSink(spec: readonly unknown[]): Sink {
 
 function collect(finish: (xs: unknown[]) => unknown): Sink {
   const out: unknown[] = [];
-  return { push: (x) => void out.push(x), result: () => finish(out) };
+  // Elements that are iterators (a map's generator) are materialised as they are collected.
+  return {
+    push: (x) => void out.push(typeof x === 'object' && x !== null ? reify(x) : x),
+    result: () => finish(out),
+  };
 }
 
 function extreme(max: boolean): Sink {

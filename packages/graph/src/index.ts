@@ -15,6 +15,7 @@ export {
   type SourceRefOptions,
 } from './source.js';
 export { JS_GLOBALS } from './js-globals.js';
+export { isEntryModule } from './entry-module.js';
 export {
   delayed,
   isDelayed,

@@ -18,6 +18,7 @@ import {
   type TaskFunction,
 } from '@dask-ts/protocol';
 import { analyseFunction, type Analysis } from './free-variables.js';
+import { entryModuleProblem, isEntryModule } from './entry-module.js';
 import { callerOrigin } from './origin.js';
 import { checkScope } from './scope-check.js';
 
@@ -189,8 +190,10 @@ export function toPortableRef(ref: FunctionRef, key: string): PortableFunctionRe
 
 /**
  * A reference to a module's export, loaded with dynamic `import()` where the task runs. The
- * specifier is an absolute URL (such as `import.meta.url`) or a package name; relative paths are
- * refused because a worker resolves them from somewhere else.
+ * specifier is an absolute URL (such as `import.meta.url` of a module of functions) or a package
+ * name; relative paths are refused because a worker resolves them from somewhere else, and so is
+ * the entry script (the file node was started with): workers would re-run its top-level code.
+ * Keep task functions in a module of their own.
  *
  * @example
  * const parse = moduleRef(import.meta.url, 'parseLine');
@@ -213,6 +216,9 @@ export function moduleRef(specifier: string, exportName = 'default'): ModuleRef 
       `moduleRef('${specifier}'): the export name must be a non-empty string`,
       undefined,
     );
+  }
+  if (isEntryModule(specifier)) {
+    throw new FunctionRefError(entryModuleProblem(specifier, exportName), undefined);
   }
   return { kind: 'module', specifier, exportName };
 }

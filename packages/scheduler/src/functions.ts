@@ -11,6 +11,7 @@ import {
   type SourceRef,
   type TaskFunction,
 } from '@dask-ts/protocol';
+import { isEntryModule } from '@dask-ts/graph';
 import { buildSourceFunction } from '@dask-ts/worker';
 
 const bySourceText = new Map<string, TaskFunction>();
@@ -55,6 +56,15 @@ export function rebuildSource(ref: SourceRef, key?: string): TaskFunction {
 }
 
 function importModule(specifier: string): Promise<Record<string, unknown>> {
+  // The entry script is still evaluating while it awaits its compute: importing it would wait for
+  // itself (a silent exit with code 13). Refused, with the fix (see moduleRef).
+  if (isEntryModule(specifier)) {
+    return Promise.reject(
+      new Error(
+        `'${specifier}' is the entry script (the file node was started with); move the functions into a module of their own and reference that module instead`,
+      ),
+    );
+  }
   let p = modules.get(specifier);
   if (p === undefined) {
     p = import(specifier) as Promise<Record<string, unknown>>;

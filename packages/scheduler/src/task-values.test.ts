@@ -179,3 +179,18 @@ describe('functions in scope that cannot be shipped', () => {
     );
   });
 });
+
+describe('moduleRef to the entry script', () => {
+  it('is refused at once, and never deadlocks the in-thread scheduler', async () => {
+    const script = fileURLToPath(new URL('./__tests__/entry-ref.mjs', import.meta.url));
+    const stdout = await new Promise<string>((resolve, reject) => {
+      execFile(process.execPath, [script], { timeout: 60_000 }, (err, out, errOut) =>
+        err ? reject(new Error(`${err.message}\n${errOut}`)) : resolve(out),
+      );
+    });
+    const out = JSON.parse(stdout) as { refused?: string; sync?: string };
+    expect(out.refused).toMatch(/^FunctionRefError: .*names the entry script/);
+    expect(out.refused).toMatch(/into a module of their own/);
+    expect(out.sync).toMatch(/is the entry script/);
+  }, 90_000);
+});
