@@ -162,7 +162,8 @@ describe.each([
     // Both workers up first, so `a` and `b` start on different workers (roots are spread) and `c`
     // runs beside the larger `b`, fetching `a`.
     await cluster.get(new Map([['warm', data(1)]]), ['warm']);
-    for (let i = 0; i < 200 && !cluster.workers.every((w) => w.ready); i++)
+    // Up to 30 s: a process worker can take seconds to start on a loaded machine.
+    for (let i = 0; i < 1200 && !cluster.workers.every((w) => w.ready); i++)
       await new Promise((r) => setTimeout(r, 25));
     const slowA = src('async () => { await new Promise((r) => setTimeout(r, 30)); return 1; }');
     const g = new Map<string, GraphNode>([
