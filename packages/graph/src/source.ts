@@ -45,11 +45,24 @@ const cache = new WeakMap<TaskFunction, Checked>();
 const plainRefs = new WeakMap<TaskFunction, SourceRef>();
 const localVars = new WeakMap<LocalRef, readonly string[]>();
 
+// A lambda written inside a loop is a new function object on every pass with the same text:
+// clean analyses are also kept by text (a bounded map), so it is parsed once, not per compute.
+const byText = new Map<string, Checked>();
+const MAX_TEXTS = 4096;
+
 function check(fn: TaskFunction | string): Checked {
   if (typeof fn === 'string') return analyseFunction(fn);
   const hit = cache.get(fn);
   if (hit !== undefined) return hit;
-  const result = analyseText(fn);
+  const text = Function.prototype.toString.call(fn);
+  let result = byText.get(text);
+  if (result === undefined) {
+    result = analyseText(fn);
+    if (result.ok) {
+      if (byText.size >= MAX_TEXTS) byText.clear();
+      byText.set(text, result);
+    }
+  }
   cache.set(fn, result);
   return result;
 }
