@@ -144,10 +144,15 @@ export function unpackCompute(msg: ComputeMessage, from = 'scheduler'): WireTask
         );
       const args = new Array<unknown>(c);
       const deps: string[] = [];
+      // Distinct keys in order: a scan of a few, a Set for many (a wide fan-in stays linear).
+      const seen = c > 8 ? new Set<string>() : undefined;
       for (let j = 0; j < c; j++) {
         const key = msg.argKeys[k++] as string;
         args[j] = { $ref: key };
-        if (!deps.includes(key)) deps.push(key);
+        if (seen === undefined ? !deps.includes(key) : !seen.has(key)) {
+          seen?.add(key);
+          deps.push(key);
+        }
       }
       out[i] = { key: msg.keys[i] as string, fn, args, deps };
     } else {

@@ -290,9 +290,14 @@ function sortedChildren(
   return c;
 }
 
+/** Dependencies past which a miss of the in-order guess builds a key map instead of scanning. */
+const SCAN_LIMIT = 8;
+
 /**
  * Fills the argument slots of a task from its dependency slots (`node.deps[i]` is at
- * `depSlots[at + i]`); false when some argument needs `substitute`.
+ * `depSlots[at + i]`); false when some argument needs `substitute`. Linear in the arguments: a
+ * reference is first looked for right after the previous one's dependency (arguments usually read
+ * their dependencies in order), then by a scan of a few dependencies or in a map of many.
  */
 function slotArgs(
   node: Task,
@@ -303,15 +308,29 @@ function slotArgs(
 ): boolean {
   const args = node.args;
   const deps = node.deps;
+  let next = 0;
+  let byKey: Map<string, number> | undefined;
   for (let j = 0; j < args.length; j++) {
     const v = args[j];
     if (typeof v !== 'object' || v === null) {
       out[outAt + j] = -1;
     } else if (isPlainObject(v) && typeof v.$ref === 'string') {
       const r = v.$ref;
-      let d = 0;
-      while (d < deps.length && deps[d] !== r) d++;
-      if (d === deps.length) return false;
+      let d: number | undefined = next;
+      if (deps[d] !== r) {
+        if (deps.length <= SCAN_LIMIT) {
+          d = 0;
+          while (d < deps.length && deps[d] !== r) d++;
+        } else {
+          if (byKey === undefined) {
+            byKey = new Map();
+            for (let i = deps.length - 1; i >= 0; i--) byKey.set(deps[i]!, i);
+          }
+          d = byKey.get(r);
+        }
+        if (d === undefined || d === deps.length) return false;
+      }
+      next = d + 1;
       out[outAt + j] = depSlots[at + d]!;
     } else if (needsSubstitute(v)) {
       return false;
