@@ -171,11 +171,19 @@ async function runPlan(
             }
           }
         } else {
-          if (lookupById.size === 0)
-            for (let k = 0; k < keys.length; k++) lookupById.set(keys[k]!, k);
+          // References are read in dependency order as a rule: each is checked against the next
+          // dependency first, and only a miss looks in the key map (built once per compute).
+          const ds = node.deps;
+          const at = depStart[t]!;
+          let next = 0;
           const args = substitute(
             node.args,
-            (key) => values[lookupById.get(key)!],
+            (key) => {
+              if (ds[next] === key) return values[deps[at + next++]!];
+              if (lookupById.size === 0)
+                for (let k = 0; k < keys.length; k++) lookupById.set(keys[k]!, k);
+              return values[lookupById.get(key)!];
+            },
             (ref, a) => inline.get(ref)!(...a),
           ) as unknown[];
           v = fn[t]!(...args);
