@@ -1,5 +1,6 @@
 // compute and persist: gather the graphs of every collection among the arguments into one graph
-// (Delayed values add their nodes into a shared map, so shared ancestors are walked once), cull it
+// (Delayed values add their nodes into a shared map, so shared ancestors are walked once; a
+// Delayed computed alone hands over its own graph, prepared once and kept for reuse), cull it
 // to the requested keys and fuse linear chains unless `optimize: false` (pipeline.ts: each step
 // only when it can change something), hand it to a scheduler from the protocol's registry, and
 // finalize each collection. The scheduler validates (missing keys, cycles: a GraphError naming
@@ -19,7 +20,13 @@ import {
   type GraphNode,
   type Scheduler,
 } from '@dask-ts/protocol';
-import { addsAncestorsOnly, daskGraphInto, type GraphInto } from './graph-into.js';
+import {
+  addsAncestorsOnly,
+  daskGraphInto,
+  ownGraph,
+  type GraphInto,
+  type OwnGraph,
+} from './graph-into.js';
 import { prepareGraph } from './pipeline.js';
 
 export { daskGraphInto } from './graph-into.js';
@@ -83,13 +90,20 @@ async function run(
   const wanted = new Set<string>();
   // Whether the graph holds only ancestors of the wanted keys (then culling changes nothing).
   let closed = true;
+  // The one collection computed, when it hands over its own (kept) graph.
+  const collections = values.filter(isCollection);
+  const own =
+    collections.length === 1 &&
+    typeof (collections[0] as Partial<OwnGraph>)[ownGraph] === 'function'
+      ? (collections[0] as unknown as OwnGraph)
+      : undefined;
   for (const v of values) {
     if (!isCollection(v)) {
       keys.push(undefined);
       continue;
     }
     if ((v as { [addsAncestorsOnly]?: unknown })[addsAncestorsOnly] !== true) closed = false;
-    addGraph(v, graph, seen);
+    if (own === undefined) addGraph(v, graph, seen);
     const flat = flattenKeys(v[daskKeys]());
     keys.push(flat);
     for (const k of flat) wanted.add(k);
@@ -97,7 +111,11 @@ async function run(
   const byKey = new Map<string, unknown>();
   if (wanted.size === 0) return { keys, byKey };
   const all = [...wanted];
-  const g = prepareGraph(graph, all, closed && seen.size === 0, options.optimize !== false);
+  const optimize = options.optimize !== false;
+  const g =
+    own !== undefined
+      ? own[ownGraph](optimize)
+      : prepareGraph(graph, all, closed && seen.size === 0, optimize);
   const { scheduler: spec, optimize: _optimize, ...schedulerOptions } = options;
   const scheduler = getScheduler(spec);
   const results = await scheduler.get(g, all, schedulerOptions);

@@ -1,8 +1,9 @@
 // The object behind each Delayed proxy: its key, its graph node (made once, with the Delayed) and
 // the values it reads (its parents). Materializing a graph is an iterative walk over parents,
 // dependencies first, that only inserts existing nodes; foreign collections among the parents add
-// their own graphs. The collection protocol and `compute`/`persist` live here, reached through the
-// proxy by symbol (or reserved name).
+// their own graphs. A Delayed computed on its own keeps its prepared graph for the next compute
+// (delayed-cache.ts). The collection protocol and `compute`/`persist` live here, reached through
+// the proxy by symbol (or reserved name).
 import {
   daskFinalize,
   daskGraph,
@@ -10,11 +11,14 @@ import {
   daskRebuild,
   type Collection,
   type FunctionRef,
+  type Graph,
   type GraphNode,
   type NestedKeys,
 } from '@dask-ts/protocol';
 import { compute, persist, type GraphComputeOptions } from './compute.js';
-import { addsAncestorsOnly, daskGraphInto } from './graph-into.js';
+import { addsAncestorsOnly, daskGraphInto, ownGraph } from './graph-into.js';
+import { keptGraph, type GraphHolder } from './delayed-cache.js';
+import { prepareGraph } from './pipeline.js';
 import { tokenizeSymbol } from './tokenize.js';
 import { item, wrap } from './delayed-proxy.js';
 
@@ -29,9 +33,11 @@ export type Parent = DelayedImpl | Collection;
  * The object behind each Delayed proxy. Its graph node is made once, with the Delayed, so that
  * materializing a graph only inserts existing nodes (no allocation per task).
  */
-export class DelayedImpl {
+export class DelayedImpl implements GraphHolder {
   /** This value's node: a task, or a data node. */
   readonly node: GraphNode;
+  /** Its prepared graphs, while it is among the recently computed values (delayed-cache.ts). */
+  graphs: GraphHolder['graphs'] = undefined;
 
   constructor(
     readonly key: string,
@@ -104,6 +110,17 @@ export class DelayedImpl {
 
   [daskGraphInto](this: object, into: Map<string, GraphNode>, seen: Set<unknown>): void {
     implOf(this).addInto(into, seen);
+  }
+
+  /** The graph that computes this value alone, culled and (when `optimize`) fused; kept for reuse. */
+  [ownGraph](this: object, optimize: boolean): Graph {
+    const self = implOf(this);
+    return keptGraph(self, optimize, () => {
+      const graph = new Map<string, GraphNode>();
+      const seen = new Set<unknown>();
+      self.addInto(graph, seen);
+      return prepareGraph(graph, [self.key], seen.size === 0, optimize);
+    });
   }
 
   /** Adds this node and its ancestors not yet in `into`, dependencies first (iteratively). */

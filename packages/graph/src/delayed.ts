@@ -101,6 +101,8 @@ export function delayed(fnOrValue: unknown, options: DelayedOptions = {}): unkno
 function delayedFunction(fn: FunctionRef, options: DelayedOptions): (...args: unknown[]) => object {
   const keys = new KeyMaker(keyName(fn, options));
   const pure = options.pure === true;
+  // A pure call's key is a token of its function and arguments; the function's part once.
+  const fnToken = pure ? tokenize(fn) : '';
   const nout = options.nout;
   if (nout !== undefined && (!Number.isInteger(nout) || nout < 0)) {
     throw new RangeError(`delayed: nout must be a non-negative integer, got ${String(nout)}`);
@@ -109,7 +111,7 @@ function delayedFunction(fn: FunctionRef, options: DelayedOptions): (...args: un
     const parents: Parent[] = [];
     const resolved = new Array<unknown>(args.length);
     for (let i = 0; i < args.length; i++) resolved[i] = resolveArg(args[i], parents);
-    const key = pure ? keys.with(tokenize(fn, args)) : keys.random();
+    const key = pure ? keys.with(tokenize(fnToken, args)) : keys.random();
     return wrap(
       new DelayedImpl(key, fn, resolved, parents.length === 0 ? NO_PARENTS : parents.slice(), nout),
     );

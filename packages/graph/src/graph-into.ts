@@ -2,7 +2,7 @@
 // materializes several at once (shared ancestors are walked once), and an internal mark for
 // collections whose contribution needs no culling: `delayed` adds exactly the ancestors of its
 // key, and records in `seen` every foreign collection it merges (whose graph may hold more).
-import type { GraphNode } from '@dask-ts/protocol';
+import type { Graph, GraphNode } from '@dask-ts/protocol';
 
 /**
  * The optional method through which a collection adds its nodes into a shared graph, skipping
@@ -23,3 +23,15 @@ export interface GraphInto {
  * and adds to `seen` whatever foreign collection it merges. @internal
  */
 export const addsAncestorsOnly: unique symbol = Symbol('dask-ts.adds-ancestors-only') as never;
+
+/**
+ * Internal method of collections computed on their own: `c[ownGraph](optimize)` is the graph to
+ * hand to the scheduler for `c`'s keys (culled, fused when `optimize`), never mutated afterwards,
+ * so the collection may keep it for its next compute. @internal
+ */
+export const ownGraph: unique symbol = Symbol('dask-ts.own-graph') as never;
+
+/** A collection that hands over its own prepared graph. @internal */
+export interface OwnGraph {
+  [ownGraph](optimize: boolean): Graph;
+}

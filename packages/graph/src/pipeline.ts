@@ -5,7 +5,7 @@
 // has no chain (nothing to fuse), so a delayed tree reduction reaches the scheduler untouched,
 // without one key hashed here. Validation is the scheduler's: every scheduler refuses missing keys
 // and cycles with a GraphError, so it is not done twice.
-import type { Graph, GraphNode } from '@dask-ts/protocol';
+import type { Graph } from '@dask-ts/protocol';
 import { maskedGraph } from './cull.js';
 import { DEFAULT_MAX_CHAIN, fuseIndexed, mayFuse } from './fuse.js';
 import { indexGraph, indicesOf, reach } from './graph-index.js';
@@ -16,7 +16,7 @@ import { indexGraph, indicesOf, reach } from './graph-index.js';
  * changes anything. @internal
  */
 export function prepareGraph(
-  graph: Map<string, GraphNode>,
+  graph: Graph,
   wanted: readonly string[],
   closed: boolean,
   optimize: boolean,

@@ -1,0 +1,65 @@
+// A Delayed keeps the graph it was computed with (culled and fused once) and reuses it on the
+// next compute, one per `optimize` setting; only the most recently computed values keep theirs;
+// values computed together (or beside foreign collections) build a shared graph as before.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import {
+  closeSchedulers,
+  daskGraph,
+  registerScheduler,
+  setDefaultScheduler,
+} from '@dask-ts/protocol';
+import { compute } from './compute.js';
+import { delayed } from './delayed.js';
+import { makeTestScheduler } from './__tests__/test-scheduler.js';
+
+const sched = makeTestScheduler('test-delayed-cache');
+beforeAll(() => {
+  registerScheduler('test-delayed-cache', () => sched, { asDefault: true });
+  setDefaultScheduler('test-delayed-cache');
+});
+afterAll(() => closeSchedulers());
+
+const inc = delayed((x: number) => x + 1);
+const add = delayed((a: number, b: number) => a + b);
+
+describe('kept graphs', () => {
+  it('a Delayed computed again hands the scheduler the same graph, and gives the same result', async () => {
+    const total = add(inc(1), inc(inc(2)));
+    const before = sched.graphs.length;
+    expect(await total.compute()).toBe(6);
+    expect(await total.compute()).toBe(6);
+    expect(await compute(total)).toEqual([6]);
+    const [g1, g2, g3] = sched.graphs.slice(before);
+    expect(g2).toBe(g1);
+    expect(g3).toBe(g1);
+    // The kept graph is the fused one; without optimization another one is kept.
+    expect(g1!.size).toBeLessThan(total[daskGraph]().size);
+    expect(await total.compute({ optimize: false })).toBe(6);
+    expect(await total.compute({ optimize: false })).toBe(6);
+    const [g4, g5] = sched.graphs.slice(before + 3);
+    expect(g4!.size).toBe(total[daskGraph]().size);
+    expect(g5).toBe(g4);
+  });
+
+  it('only the most recently computed values keep their graphs', async () => {
+    const values = Array.from({ length: 12 }, (_, i) => add(inc(i), i));
+    const first = sched.graphs.length;
+    for (const v of values) await v.compute();
+    await values[0]!.compute(); // pushed out by the 11 after it: built again
+    await values[11]!.compute(); // still kept
+    const gs = sched.graphs.slice(first);
+    expect(gs[12]).not.toBe(gs[0]);
+    expect(gs[12]).toEqual(gs[0]);
+    expect(gs[13]).toBe(gs[11]);
+  });
+
+  it('values computed together share one graph built for them', async () => {
+    const a = inc(1);
+    const b = add(a, 10);
+    await b.compute(); // b keeps its own graph
+    const before = sched.graphs.length;
+    expect(await compute(a, b)).toEqual([2, 12]);
+    const g = sched.graphs[before]!;
+    expect([...g.keys()].sort()).toEqual([a.key, b.key].sort());
+  });
+});
