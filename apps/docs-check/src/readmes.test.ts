@@ -1,7 +1,9 @@
 // Every TypeScript and JavaScript block of every README type-checks under NodeNext against the
 // built packages, and runs to completion as a script (see run-block.ts for what "runs" means).
 // Blocks marked `no-run` are only type-checked; blocks in other languages are neither.
+import { readFileSync } from 'node:fs';
 import { beforeAll, expect, test } from '@jest/globals';
+import { insertChecks } from './expectations.js';
 import { allBlocks, where, writeScratch, type ScratchFile } from './readmes.js';
 import { runBlock } from './run-block.js';
 import { typecheckBlocks } from './typecheck.js';
@@ -22,6 +24,14 @@ test('most README code blocks run', () => {
   // `no-run` is for the rare fragment that cannot run on its own, not a way out of the check.
   expect(files.length).toBeGreaterThan(10);
   expect(runnable.length).toBeGreaterThanOrEqual(files.length * 0.75);
+});
+
+test('README results are checked where a comment states one', () => {
+  // See expectations.ts: `await b.sum().compute(); // 15` fails the block unless it gives 15.
+  const checked = runnable.flatMap(
+    (f) => insertChecks(readFileSync(f.path, 'utf8'), (l) => `${where(f.block)}+${l}`).expectations,
+  );
+  expect(checked.length).toBeGreaterThanOrEqual(10);
 });
 
 test.each(files.map((f) => [where(f.block), f] as const))('%s type-checks', (_, file) => {

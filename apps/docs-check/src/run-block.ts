@@ -2,7 +2,7 @@
 // transpileModule and run with `node` from a fresh project folder (a copy of ../fixtures, the files
 // and modules the examples read, with a node_modules that links this workspace's dependencies), in
 // its own process group, under a deadline. A block passes when it exits 0 on its own
-// before the deadline, writes nothing to stderr, and leaves no process of its group behind (a pool
+// before the deadline, gives the results its comments state, writes nothing to stderr, and leaves no process of its group behind (a pool
 // of child processes that outlives its script is a bug the user would see too). Whatever is left
 // at the deadline is killed.
 import { spawn } from 'node:child_process';
@@ -19,6 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
+import { insertChecks } from './expectations.js';
 import type { ScratchFile } from './readmes.js';
 
 const fixtures = fileURLToPath(new URL('../fixtures/', import.meta.url));
@@ -39,16 +40,20 @@ export interface RunResult {
 }
 
 /**
- * A block as JavaScript: TypeScript blocks go through transpileModule (types erased, nothing
- * else changed), JavaScript blocks are returned as they are.
+ * A block as JavaScript, with a check of each result its comments state (expectations.ts):
+ * TypeScript blocks then go through transpileModule (types erased, nothing else changed).
  *
  * @example
  * toJavaScript(file); // 'import { delayed } from "@dask-ts/graph";\n...'
  */
 export function toJavaScript(file: ScratchFile): string {
-  const text = readFileSync(file.path, 'utf8');
-  if (file.path.endsWith('.mjs')) return text;
-  return ts.transpileModule(text, {
+  const { block } = file;
+  const { code } = insertChecks(
+    readFileSync(file.path, 'utf8'),
+    (line) => `${block.file}:${block.line + line}`,
+  );
+  if (file.path.endsWith('.mjs')) return code;
+  return ts.transpileModule(code, {
     fileName: file.path,
     compilerOptions: {
       target: ts.ScriptTarget.ES2022,
@@ -95,10 +100,10 @@ export async function runBlock(file: ScratchFile, deadlineMs: number): Promise<R
   );
   clearTimeout(timer);
   const ms = performance.now() - started;
-  // Children that are still exiting get a few seconds; then whatever is left is a leak.
+  // Children that are still exiting get 15 s (a loaded machine); then whatever is left is a leak.
   let leftProcesses = false;
   for (let waited = 0; groupAlive(pgid); waited += 100) {
-    if (waited >= 5_000) {
+    if (waited >= 15_000) {
       leftProcesses = true;
       killGroup(pgid);
       break;
