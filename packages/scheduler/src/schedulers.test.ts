@@ -18,9 +18,22 @@ import { diamond, mod, src, treeReduction } from './__tests__/graphs.js';
 const threads = createThreadsScheduler({ workers: 2, log: () => undefined });
 const processes = createProcessesScheduler({ workers: 2, log: () => undefined });
 afterAll(async () => {
+  const pids = processes.workers.map((w) => w.id);
   await threads.close();
   await processes.close();
-});
+  // No worker process is left (checked by pid, with a generous deadline).
+  const until = Date.now() + 60_000;
+  const alive = (pid: number): boolean => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  while (pids.some(alive) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+  expect(pids.filter(alive)).toEqual([]);
+}, 120_000);
 
 const schedulers: [string, Scheduler][] = [
   ['sync', syncScheduler],
