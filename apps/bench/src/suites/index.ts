@@ -4,6 +4,7 @@ import { bagJson } from './bag-json.js';
 import { bagWordfreq } from './bag-wordfreq.js';
 import { core } from './core.js';
 import { delayedMillion } from './delayed-million.js';
+import { latency } from './latency.js';
 import { treeSync } from './tree-sync.js';
 import { treeThreads } from './tree-threads.js';
 
@@ -13,6 +14,7 @@ export const SUITES: readonly Suite[] = [
   treeThreads,
   core,
   delayedMillion,
+  latency,
   bagWordfreq,
   bagJson,
 ];
