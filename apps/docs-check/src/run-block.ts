@@ -1,10 +1,10 @@
 // Runs one README block as a user would run a script: transpiled to JavaScript by TypeScript's
-// transpileModule and run with `node` from a fresh project folder (a copy of ../fixtures, the files
-// and modules the examples read, with a node_modules that links this workspace's dependencies), in
-// its own process group, under a deadline. A block passes when it exits 0 on its own
-// before the deadline, gives the results its comments state, writes nothing to stderr, and leaves no process of its group behind (a pool
-// of child processes that outlives its script is a bug the user would see too). Whatever is left
-// at the deadline is killed.
+// transpileModule and run with `node` from a fresh project folder (a copy of ../fixtures, the
+// files and modules the examples read, with a node_modules that links this workspace's
+// dependencies), in its own process group, under a deadline. A block passes when it exits 0 on
+// its own before the deadline, gives the results its comments state, writes nothing to stderr,
+// and leaves no process of its group behind (a pool of child processes that outlives its script
+// is a bug the user would see too). Whatever is left at the deadline is killed.
 import { spawn } from 'node:child_process';
 import {
   cpSync,
