@@ -1,6 +1,7 @@
 // A Delayed keeps the graph it was computed with (culled and fused once) and reuses it on the
-// next compute, one per `optimize` setting; only the most recently computed values keep theirs;
-// values computed together (or beside foreign collections) build a shared graph as before.
+// next compute, one per `optimize` setting, with its nodes in creation order; only the most
+// recently computed values keep theirs; values computed together (or beside foreign collections)
+// build a shared graph as before.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
   closeSchedulers,
@@ -51,6 +52,16 @@ describe('kept graphs', () => {
     expect(gs[12]).not.toBe(gs[0]);
     expect(gs[12]).toEqual(gs[0]);
     expect(gs[13]).toBe(gs[11]);
+  });
+
+  it('a kept graph lists its nodes in creation order (layers as the user made them)', async () => {
+    const first = inc(1);
+    const second = inc(2);
+    const total = add(second, first);
+    expect([...total[daskGraph]().keys()]).toEqual([second.key, first.key, total.key]);
+    const before = sched.graphs.length;
+    expect(await total.compute({ optimize: false })).toBe(5);
+    expect([...sched.graphs[before]!.keys()]).toEqual([first.key, second.key, total.key]);
   });
 
   it('values computed together share one graph built for them', async () => {

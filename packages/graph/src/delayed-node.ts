@@ -38,6 +38,10 @@ export class DelayedImpl implements GraphHolder {
   readonly node: GraphNode;
   /** Its prepared graphs, while it is among the recently computed values (delayed-cache.ts). */
   graphs: GraphHolder['graphs'] = undefined;
+  /** Creation number: parents are always made before their dependents. */
+  readonly seq = nextSeq++;
+  /** The walk that last reached this value (see `ancestorsInOrder`). */
+  private walk = 0;
 
   constructor(
     readonly key: string,
@@ -112,15 +116,50 @@ export class DelayedImpl implements GraphHolder {
     implOf(this).addInto(into, seen);
   }
 
-  /** The graph that computes this value alone, culled and (when `optimize`) fused; kept for reuse. */
+  /**
+   * The graph that computes this value alone, culled and (when `optimize`) fused; kept for reuse.
+   * Its nodes are in creation order (dependencies first, and layers as the user made them, which
+   * is where schedulers predict inputs best); with a foreign collection among the ancestors, in
+   * the order of `addInto`.
+   */
   [ownGraph](this: object, optimize: boolean): Graph {
     const self = implOf(this);
     return keptGraph(self, optimize, () => {
       const graph = new Map<string, GraphNode>();
+      const ordered = self.ancestorsInOrder();
+      if (ordered !== undefined) {
+        for (const d of ordered) graph.set(d.key, d.node);
+        return prepareGraph(graph, [self.key], true, optimize);
+      }
       const seen = new Set<unknown>();
       self.addInto(graph, seen);
       return prepareGraph(graph, [self.key], seen.size === 0, optimize);
     });
+  }
+
+  /**
+   * This value and its ancestors in creation order, or undefined when a foreign collection is
+   * among them. Marks each value reached with the walk's number (no hashing), then sorts by `seq`.
+   */
+  ancestorsInOrder(): DelayedImpl[] | undefined {
+    const walk = ++walks;
+    const out: DelayedImpl[] = [];
+    const stack: DelayedImpl[] = [this];
+    this.walk = walk;
+    while (stack.length > 0) {
+      const d = stack.pop()!;
+      out.push(d);
+      const ps = d.parents;
+      for (let i = 0; i < ps.length; i++) {
+        const p = ps[i];
+        if (!(p instanceof DelayedImpl)) return undefined;
+        if (p.walk !== walk) {
+          p.walk = walk;
+          stack.push(p);
+        }
+      }
+    }
+    return sortBySeq(out);
   }
 
   /** Adds this node and its ancestors not yet in `into`, dependencies first (iteratively). */
@@ -191,6 +230,44 @@ export class AttrImpl extends DelayedImpl {
   ) {
     super(key, fn, payload, [attrOf], undefined);
   }
+}
+
+let nextSeq = 0;
+let walks = 0;
+
+/**
+ * Values sorted by `seq`, in linear time: by counting when their numbers are dense, else by two
+ * passes of a radix sort on 16-bit digits (numbers past 2^32: a comparison sort).
+ */
+function sortBySeq(xs: DelayedImpl[]): DelayedImpl[] {
+  const n = xs.length;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const q = xs[i].seq;
+    if (q < lo) lo = q;
+    if (q > hi) hi = q;
+  }
+  if (n < 2) return xs;
+  const span = hi - lo + 1;
+  if (span <= 4 * n) {
+    const at = new Int32Array(span).fill(-1);
+    for (let i = 0; i < n; i++) at[xs[i].seq - lo] = i;
+    const out: DelayedImpl[] = [];
+    for (let j = 0; j < span; j++) if (at[j] >= 0) out.push(xs[at[j]]);
+    return out;
+  }
+  if (span > 2 ** 32) return xs.sort((a, b) => a.seq - b.seq);
+  let src = xs;
+  let dst = new Array<DelayedImpl>(n);
+  for (let shift = 0; shift < 32; shift += 16) {
+    const count = new Int32Array(65537);
+    for (let i = 0; i < n; i++) count[(((src[i].seq - lo) / 2 ** shift) & 0xffff) + 1]++;
+    for (let d = 0; d < 65536; d++) count[d + 1] += count[d];
+    for (let i = 0; i < n; i++) dst[count[((src[i].seq - lo) / 2 ** shift) & 0xffff]++] = src[i];
+    [src, dst] = [dst, src];
+  }
+  return src;
 }
 
 export const NO_PARENTS: readonly Parent[] = Object.freeze([]);

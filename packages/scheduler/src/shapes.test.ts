@@ -38,6 +38,39 @@ function chain(links: number): Delayed<number> {
   return x;
 }
 
+/** A k × k periodic grid, `steps` 5-point updates, built with delayed; and the plain loop's result. */
+function stencil(k: number, steps: number): { value: Delayed<number[]>; expected: number[] } {
+  const step = delayed(
+    (c: number, a: number, b: number, d: number, e: number) =>
+      (c + 2 * a + 3 * b + 5 * d + 7 * e) % 1009,
+    {
+      name: 'stencil',
+    },
+  );
+  const near = (i: number): number[] => {
+    const r = Math.floor(i / k);
+    const c = i % k;
+    const at = (rr: number, cc: number): number => ((rr + k) % k) * k + ((cc + k) % k);
+    return [at(r - 1, c), at(r + 1, c), at(r, c - 1), at(r, c + 1)];
+  };
+  let grid: Delayed<number>[] = range(k * k, noop);
+  let plain = range(k * k, (i) => i);
+  for (let t = 0; t < steps; t++) {
+    const prev = grid;
+    const old = plain;
+    grid = range(k * k, (i) => {
+      const [a, b, d, e] = near(i) as [number, number, number, number];
+      return step(prev[i]!, prev[a]!, prev[b]!, prev[d]!, prev[e]!);
+    });
+    plain = range(k * k, (i) => {
+      const [a, b, d, e] = near(i) as [number, number, number, number];
+      return (old[i]! + 2 * old[a]! + 3 * old[b]! + 5 * old[d]! + 7 * old[e]!) % 1009;
+    });
+  }
+  const collect = delayed((xs: number[]) => xs, { name: 'collect' });
+  return { value: collect(grid), expected: plain };
+}
+
 describe('shapes on sync', () => {
   test('a 1,000,000-link chain computes, fused (the default) or not', async () => {
     const x = chain(1_000_000);
@@ -72,6 +105,12 @@ describe('shapes on sync', () => {
     });
     const total = sumList(range(k, (j) => pick(j, parts)));
     expect(await total.compute({ scheduler: 'sync' })).toBe(triangle(k * k));
+  }, 60_000);
+
+  test('a periodic 5-point stencil gives the values of a plain loop (inputs found by stride)', async () => {
+    const { value, expected } = stencil(12, 30);
+    expect(await value.compute({ scheduler: 'sync' })).toEqual(expected);
+    expect(await value.compute({ scheduler: 'sync', optimize: false })).toEqual(expected);
   }, 60_000);
 
   test('many small graphs computed concurrently all finish with their own results', async () => {
@@ -143,6 +182,37 @@ describe('shapes on the scheduling core', () => {
     expect(runOnCore(fanOut, ['sum'], false)).toBe(n + 2);
   }, 120_000);
 
+  test('a stencil in layer order keeps every invariant after every batch', () => {
+    const k = 8;
+    const graph = new Map<string, GraphNode>();
+    for (let i = 0; i < k * k; i++) graph.set(`g0-${i}`, data(i));
+    for (let t = 1; t <= 6; t++) {
+      for (let i = 0; i < k * k; i++) {
+        const r = Math.floor(i / k);
+        const c = i % k;
+        const at = (rr: number, cc: number): string =>
+          `g${t - 1}-${((rr + k) % k) * k + ((cc + k) % k)}`;
+        graph.set(
+          `g${t}-${i}`,
+          task(F, [
+            ref(at(r, c)),
+            ref(at(r - 1, c)),
+            ref(at(r + 1, c)),
+            ref(at(r, c - 1)),
+            ref(at(r, c + 1)),
+          ]),
+        );
+      }
+    }
+    expect(
+      runOnCore(
+        graph,
+        range(k * k, (i) => `g6-${i}`),
+        true,
+      ),
+    ).toBe(7 * k * k);
+  }, 60_000);
+
   test('small shapes keep every invariant after every batch', () => {
     const chainG = new Map<string, GraphNode>([['c0', data(0)]]);
     for (let i = 1; i < 500; i++) chainG.set(`c${i}`, task(F, [ref(`c${i - 1}`)]));
@@ -180,5 +250,7 @@ describe('shapes on threads', () => {
     const root = noop(1);
     const fanOut = sumList(range(50_000, (i) => add(root, i)));
     expect(await fanOut.compute({ scheduler: threads })).toBe(50_000 + triangle(50_000));
+    const grid = stencil(10, 20);
+    expect(await grid.value.compute({ scheduler: threads })).toEqual(grid.expected);
   }, 120_000);
 });

@@ -3,9 +3,11 @@
 // order. On large graphs hash-map operations would dominate, so dependencies are predicted and
 // each prediction checked with one string comparison: in depth-first post-order (how `delayed`
 // lays out a graph) a task's last input sits right before it and each earlier input right before
-// the subtree of the next; in layer order (how collections do) an input sits right after the
-// previous one. The few misses are found after the pass with one scan of the keys, and only many
-// misses build a key-to-slot map. Everything after that is int arrays. A depth-first walk from the wanted keys over those ints culls what is not needed, finds
+// the subtree of the next; in layer order (how collections and a kept Delayed graph do) an input
+// sits right after the previous one, or one stride after where the previous task's input in the
+// same place sat (a stencil's neighbours, a shuffle's parts). The few misses are found after the
+// pass with one scan of the keys; many misses build a key-to-slot map, and each later miss is
+// looked up at once. Everything after that is int arrays. A depth-first walk from the wanted keys over those ints culls what is not needed, finds
 // a missing dependency or a cycle (a GraphError naming the culprits), and hands out steps in
 // post-order with dependencies visited in `order()` priority (argument order without one): a
 // topological order that finishes a branch before starting the next. Each task's arguments get a
@@ -102,6 +104,14 @@ export function planGraph(
   let e = 0;
   let a = 0;
   let guess = -1;
+  // Where the previous two tasks' dependencies start in `deps`, and how many they have.
+  let prevAt = 0;
+  let prevLen = -1;
+  let prev2At = 0;
+  let prev2Len = -1;
+  // Past this many misses the key-to-slot map is built and each later miss is looked up at once
+  // (so that strides predicted from earlier tasks stay right).
+  const manyMisses = Math.max(64, n >> 3);
   // lo[i]: the first slot of i's subtree when the graph is in depth-first post-order.
   const lo = new Int32Array(n);
   for (let i = 0; i < n; i++) {
@@ -111,46 +121,68 @@ export function planGraph(
     const node = nodes[i]!;
     if (node.kind !== 'task') continue;
     const ds = node.deps;
-    if (ds.length > 0 && postOrder(slotKeys, ds, i, lo, 0, 0, deps, e)) {
+    const len = ds.length;
+    if (len > 0 && postOrder(slotKeys, ds, i, lo, 0, 0, deps, e)) {
       lo[i] = lo[deps[e]!]!;
-      e += ds.length;
       guess = i - 1;
-      a += node.args.length;
-      continue;
-    }
-    for (let j = 0; j < ds.length; j++) {
-      const d = ds[j]!;
-      const g = guess + 1;
-      if (g < n && slotKeys[g] === d) deps[e++] = guess = g;
-      else if (guess >= 0 && slotKeys[guess] === d) deps[e++] = guess;
-      else {
-        missedAt.push(e);
-        missedKeys.push(d);
-        deps[e++] = MISSING;
+    } else {
+      const stride = prevLen === len;
+      const stride2 = stride && prev2Len === len;
+      for (let j = 0; j < len; j++) {
+        const d = ds[j]!;
+        const g = guess + 1;
+        if (g < n && slotKeys[g] === d) {
+          deps[e + j] = guess = g;
+          continue;
+        }
+        if (stride) {
+          // Layers made in order: input j sits one stride after the previous task's input j (or
+          // two after the one's before, when the previous one's is not known yet).
+          const b = deps[prevAt + j]!;
+          const c = stride2 ? deps[prev2At + j]! : -1;
+          const p = b >= 0 ? (c >= 0 ? 2 * b - c : b + 1) : c >= 0 ? c + 2 : -1;
+          if (p >= 0 && p < n && slotKeys[p] === d) {
+            deps[e + j] = guess = p;
+            continue;
+          }
+        }
+        if (guess >= 0 && slotKeys[guess] === d) deps[e + j] = guess;
+        else if (index !== undefined) deps[e + j] = index.get(d) ?? MISSING;
+        else {
+          missedAt.push(e + j);
+          missedKeys.push(d);
+          deps[e + j] = MISSING;
+          if (missedKeys.length >= manyMisses) {
+            for (let m = 0; m < missedAt.length; m++)
+              deps[missedAt[m]!] = slotOf(missedKeys[m]!) ?? MISSING;
+            missedAt.length = 0;
+            missedKeys.length = 0;
+          }
+        }
       }
     }
+    prev2At = prevAt;
+    prev2Len = prevLen;
+    prevAt = e;
+    prevLen = len;
+    e += len;
     a += node.args.length;
   }
   depStart[n] = e;
   argStart[n] = a;
   if (missedKeys.length > 0) {
     // A few misses: one scan of the keys against a small map of them (the keys' hashes are cached
-    // by the graph's Map); many: the full key-to-slot map.
-    let found: (number | undefined)[];
-    if (8 * missedKeys.length >= n) found = missedKeys.map(slotOf);
-    else {
-      const at = new Map<string, number>();
-      for (const k of missedKeys) at.set(k, MISSING);
-      let left = at.size;
-      for (let i = 0; i < n && left > 0; i++) {
-        if (at.get(slotKeys[i]!) === MISSING) {
-          at.set(slotKeys[i]!, i);
-          left--;
-        }
+    // by the graph's Map).
+    const at = new Map<string, number>();
+    for (const k of missedKeys) at.set(k, MISSING);
+    let left = at.size;
+    for (let i = 0; i < n && left > 0; i++) {
+      if (at.get(slotKeys[i]!) === MISSING) {
+        at.set(slotKeys[i]!, i);
+        left--;
       }
-      found = missedKeys.map((k) => at.get(k));
     }
-    for (let m = 0; m < missedAt.length; m++) deps[missedAt[m]!] = found[m] ?? MISSING;
+    for (let m = 0; m < missedAt.length; m++) deps[missedAt[m]!] = at.get(missedKeys[m]!)!;
   }
 
   const wanted = new Int32Array(keys.length);

@@ -63,6 +63,11 @@ export function intake(
   const forward: number[] = [];
   const forwardKeys: string[] = [];
   let guess = -1;
+  // Where the previous two new tasks' dependencies start in `deps`, and how many they have.
+  let prevAt = 0;
+  let prevLen = -1;
+  let prev2At = 0;
+  let prev2Len = -1;
   const lo = new Int32Array(graph.size); // subtree starts, for post-order prediction (predict.ts)
   for (const [key, node] of graph) {
     if (!fresh && index.has(key)) continue;
@@ -77,27 +82,45 @@ export function intake(
     const ds = node.deps;
     if (t.depsLen + ds.length > t.deps.length) t.reserveDeps(t.depsLen + ds.length);
     const deps = t.deps;
-    if (postOrder(keys, ds, id, lo, base, base, deps, t.depsLen)) {
-      for (let i = 0; i < ds.length; i++) dtCount[deps[t.depsLen + i]!]++;
-      lo[id - base] = lo[deps[t.depsLen]! - base]!;
-      t.depCount[id] = ds.length;
-      t.depsLen += ds.length;
+    const len = ds.length;
+    const at = t.depsLen;
+    // The previous new task's inputs (and the one's before it), for stride predictions.
+    const lastAt = prevAt;
+    const lastLen = prevLen;
+    const beforeAt = prev2At;
+    const beforeLen = prev2Len;
+    prev2At = lastAt;
+    prev2Len = lastLen;
+    prevAt = at;
+    prevLen = len;
+    if (postOrder(keys, ds, id, lo, base, base, deps, at)) {
+      for (let i = 0; i < len; i++) dtCount[deps[at + i]!]++;
+      lo[id - base] = lo[deps[at]! - base]!;
+      t.depCount[id] = len;
+      t.depsLen += len;
       guess = id - 1;
       continue;
     }
     const size = t.size;
-    let j = t.depsLen;
-    for (let i = 0; i < ds.length; i++) {
+    const stride = lastLen === len;
+    const stride2 = stride && beforeLen === len;
+    let j = at;
+    for (let i = 0; i < len; i++) {
       const dk = ds[i]!;
       const g = guess + 1;
-      const d =
-        g < size && keys[g] === dk
-          ? g
-          : guess >= 0 && keys[guess] === dk
-            ? guess
-            : index.current
-              ? index.get(dk)
-              : undefined;
+      let d: number | undefined;
+      if (g < size && keys[g] === dk) d = g;
+      else {
+        if (stride) {
+          // Layers made in order: input i sits one stride after the previous task's input i (or
+          // two after the one's before, when the previous one's is not known yet).
+          const b = deps[lastAt + i]!;
+          const c = stride2 ? deps[beforeAt + i]! : -1;
+          const p = b >= 0 ? (c >= 0 ? 2 * b - c : b + 1) : c >= 0 ? c + 2 : -1;
+          if (p >= 0 && p < size && keys[p] === dk) d = p;
+        }
+        d ??= guess >= 0 && keys[guess] === dk ? guess : index.current ? index.get(dk) : undefined;
+      }
       if (d === undefined) {
         forward.push(j, id);
         forwardKeys.push(dk);
