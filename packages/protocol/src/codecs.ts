@@ -1,9 +1,18 @@
 // The codec registry: how values cross threads and processes. Both transports use structured
 // clone (V8's serializer), which already keeps typed arrays, Maps, Sets, Dates and BigInts; codecs
 // add what it loses (an error's name, and classes such as ndarray or Arrow tables, registered by
-// their packages). Encoding walks arrays, plain objects, Maps and Sets and returns them unchanged
-// when nothing inside needs a codec. With `transfer`, the buffers of typed arrays are listed so the
-// sender hands them over instead of copying (it must then drop the value).
+// their packages, or a user's own with `registerClass`). Encoding walks arrays, plain objects, Maps
+// and Sets and returns them unchanged when nothing inside needs a codec. With `transfer`, the
+// buffers of typed arrays are listed so the sender hands them over instead of copying (it must
+// then drop the value).
+//
+// Class instances: a codec that names its `module` travels with that module's URL, so a receiver
+// that lacks the codec can import the module (which registers it) and decode again: decoding then
+// throws a `MissingCodecError` naming the module (a worker imports it and retries; see
+// @dask-ts/worker). An instance of a class that no codec claims is tagged with its class name and
+// arrives as a plain object: the receiver warns, once per class, naming the key
+// (`DASK_TS_LOST_PROTOTYPE`). Decoding never modifies the payload (copy on write), so it may be
+// retried after a codec's module is loaded.
 import { deserializeError, serializeError, type SerializedError } from './errors.js';
 import { isPlainObject } from './task.js';
 
@@ -20,6 +29,11 @@ import { isPlainObject } from './task.js';
  */
 export interface Codec<T = unknown> {
   readonly name: string;
+  /**
+   * The absolute URL of the module that registers this codec (`import.meta.url`), so that a
+   * thread or process that lacks the codec can import it on demand.
+   */
+  readonly module?: string;
   test(value: unknown): value is T;
   /** Returns a structured-cloneable representation. */
   encode(value: T): unknown;
@@ -43,6 +57,16 @@ export interface Encoded {
 interface Tagged {
   $codec: string;
   data: unknown;
+  /** The module that registers the codec (see {@link Codec.module}). */
+  module?: string;
+}
+
+/** The tag of an instance of a class that no codec claims: it crosses as a plain object. */
+const INSTANCE = 'dask-ts.instance';
+/** What an instance without a codec carries: its class name and its (cloned) own properties. */
+interface LostInstance {
+  class: string;
+  value: unknown;
 }
 
 const CODECS_SLOT = Symbol.for('@dask-ts/protocol/codecs');
@@ -54,13 +78,96 @@ function codecs(): Map<string, Codec> {
 }
 
 /**
- * Registers a codec (per thread or process; packages register theirs when imported).
+ * Registers a codec (per thread or process; packages register theirs when imported). Give it a
+ * `module` (the registering module's `import.meta.url`) so that workers load it on demand.
  *
  * @example
- * registerCodec(pointCodec);
+ * registerCodec({ ...pointCodec, module: import.meta.url });
  */
 export function registerCodec<T>(codec: Codec<T>): void {
+  if (codec.module !== undefined) checkModuleUrl(codec.module, `codec '${codec.name}'`);
   codecs().set(codec.name, codec as Codec);
+}
+
+/**
+ * Options of {@link registerClass}.
+ *
+ * @example
+ * const options: ClassCodecOptions = { module: import.meta.url };
+ */
+export interface ClassCodecOptions {
+  /**
+   * The absolute URL of the module that defines and registers the class: pass `import.meta.url`.
+   * A worker imports it (once) to decode the class, so it must register the class at top level.
+   */
+  readonly module: string;
+  /** The codec's name (default: the class name and the module), the same in every thread. */
+  readonly name?: string;
+}
+
+/**
+ * Makes instances of a class cross threads and processes as themselves: a task's arguments
+ * arrive in the worker as instances of the class, and results come back as instances. Own
+ * enumerable properties are copied (each encoded, so nested registered classes, errors and typed
+ * arrays keep their types); the constructor is not called on arrival and private fields (`#x`)
+ * are not copied. Call it at the top level of the module that defines the class (not the entry
+ * script: a worker imports this module to decode the class).
+ *
+ * @example
+ * export class Point {
+ *   constructor(readonly x: number, readonly y: number) {}
+ * }
+ * registerClass(Point, { module: import.meta.url });
+ */
+export function registerClass<T extends object>(
+  cls: abstract new (...args: never[]) => T,
+  options: ClassCodecOptions,
+): void {
+  if (typeof cls !== 'function' || typeof cls.prototype !== 'object' || cls.prototype === null) {
+    throw new TypeError(`registerClass expects a class, got ${describeValue(cls)}`);
+  }
+  const module = options?.module;
+  checkModuleUrl(module, `registerClass(${cls.name || 'anonymous class'})`);
+  const proto = cls.prototype as object;
+  const name = options.name ?? `class:${cls.name}@${module}`;
+  registerCodec<T>({
+    name,
+    module,
+    test: (value): value is T =>
+      typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === proto,
+    encode: (value) => encodeValue({ ...value }).payload,
+    decode: (data) =>
+      Object.assign(Object.create(proto) as T, decodeValue(data) as Record<string, unknown>),
+  });
+}
+
+/**
+ * Thrown by {@link decodeValue} when a payload names a codec that is not registered in this
+ * thread; `module`, when the codec named one, is the module to import (it registers the codec)
+ * before decoding again. Workers do so on their own.
+ *
+ * @example
+ * try {
+ *   decodeValue(payload);
+ * } catch (err) {
+ *   if (err instanceof MissingCodecError && err.module) await import(err.module);
+ * }
+ */
+export class MissingCodecError extends Error {
+  override readonly name = 'MissingCodecError';
+
+  constructor(
+    readonly codec: string,
+    readonly module: string | undefined,
+    key?: string,
+  ) {
+    const what = key === undefined ? 'A value' : `The value of ${key}`;
+    super(
+      module === undefined
+        ? `${what} holds codec '${codec}', which is not registered in this thread: import the package that registers it in the worker's modules`
+        : `${what} holds codec '${codec}', which is not registered in this thread: import '${module}' (it registers the codec) here too`,
+    );
+  }
 }
 
 /**
@@ -87,53 +194,123 @@ export function encodeValue(value: unknown, options: { transfer?: boolean } = {}
 }
 
 /**
- * Decodes a value that {@link encodeValue} produced.
+ * Options of {@link decodeValue}.
  *
  * @example
- * const value = decodeValue(message.payload);
+ * decodeValue(payload, { key: 'load-3' });
  */
-export function decodeValue(payload: unknown): unknown {
+export interface DecodeOptions {
+  /** The key whose value this is: named in warnings and errors. */
+  readonly key?: string;
+}
+
+/**
+ * Decodes a value that {@link encodeValue} produced, without modifying the payload. Throws a
+ * {@link MissingCodecError} when a codec it names is not registered here; warns (once per class)
+ * when an instance of a class without a codec arrives as a plain object.
+ *
+ * @example
+ * const value = decodeValue(message.payload, { key: 'load-3' });
+ */
+export function decodeValue(payload: unknown, options?: DecodeOptions): unknown {
+  return decodeInner(payload, options?.key);
+}
+
+function decodeInner(payload: unknown, key: string | undefined): unknown {
   if (typeof payload !== 'object' || payload === null) return payload;
   if (Array.isArray(payload)) {
     let out: unknown[] | undefined;
     for (let i = 0; i < payload.length; i++) {
       const v = payload[i] as unknown;
-      const d = decodeValue(v);
-      if (d !== v) (out ??= payload)[i] = d;
+      const d = decodeInner(v, key);
+      if (d !== v) (out ??= payload.slice())[i] = d;
     }
     return out ?? payload;
   }
   if (tag(payload) === '[object Map]') {
     const map = payload as Map<unknown, unknown>;
+    let out: Map<unknown, unknown> | undefined;
     for (const [k, v] of map) {
-      const d = decodeValue(v);
-      if (d !== v) map.set(k, d);
+      const d = decodeInner(v, key);
+      if (d !== v) (out ??= new Map(map)).set(k, d);
     }
-    return map;
+    return out ?? map;
   }
   if (!isPlainObject(payload)) return payload;
   if (typeof payload.$codec === 'string' && 'data' in payload) {
     const tagged = payload as unknown as Tagged;
-    if (tagged.$codec === 'error') return deserializeError(tagged.data as SerializedError);
-    if (tagged.$codec === 'object') return decodeObject(tagged.data as Record<string, unknown>);
+    switch (tagged.$codec) {
+      case 'error':
+        return deserializeError(tagged.data as SerializedError);
+      case 'object':
+        return decodeObject(tagged.data as Record<string, unknown>, key);
+      case INSTANCE: {
+        const lost = tagged.data as LostInstance;
+        warnLostPrototype(String(lost.class), key);
+        return lost.value;
+      }
+    }
     const codec = codecs().get(tagged.$codec);
     if (codec === undefined) {
-      throw new Error(
-        `No codec '${tagged.$codec}' is registered in this thread: import the package that registers it in the worker's modules`,
-      );
+      const module = typeof tagged.module === 'string' ? tagged.module : undefined;
+      throw new MissingCodecError(tagged.$codec, module, key);
     }
     return codec.decode(tagged.data);
   }
-  return decodeObject(payload);
+  return decodeObject(payload, key);
 }
 
-function decodeObject(obj: Record<string, unknown>): Record<string, unknown> {
+function decodeObject(
+  obj: Record<string, unknown>,
+  key: string | undefined,
+): Record<string, unknown> {
+  let out: Record<string, unknown> | undefined;
   for (const k in obj) {
     const v = obj[k];
-    const d = decodeValue(v);
-    if (d !== v) obj[k] = d;
+    const d = decodeInner(v, key);
+    if (d !== v) (out ??= { ...obj })[k] = d;
   }
-  return obj;
+  return out ?? obj;
+}
+
+const WARNED_SLOT = Symbol.for('@dask-ts/protocol/lost-prototypes');
+type GlobalWithWarned = typeof globalThis & { [WARNED_SLOT]?: Set<string> };
+
+/** Warns, once per class in this thread, that an instance arrived as a plain object. */
+function warnLostPrototype(className: string, key: string | undefined): void {
+  const g = globalThis as GlobalWithWarned;
+  const warned = (g[WARNED_SLOT] ??= new Set());
+  if (warned.has(className)) return;
+  warned.add(className);
+  const where = key === undefined ? 'A value' : `The value of ${key}`;
+  const message = `${where} holds an instance of class ${className}, which arrived as a plain object (its prototype and methods are lost): register the class with registerClass(${className}, { module: import.meta.url }) from @dask-ts/protocol in the module that defines it. Warned once per class.`;
+  if (typeof process !== 'undefined' && typeof process.emitWarning === 'function') {
+    process.emitWarning(message, { type: 'DaskTsWarning', code: 'DASK_TS_LOST_PROTOTYPE' });
+  }
+}
+
+/** Refuses a codec module that a worker could not import: it must be an absolute URL. */
+function checkModuleUrl(module: unknown, what: string): asserts module is string {
+  let ok = false;
+  if (typeof module === 'string') {
+    try {
+      new URL(module);
+      ok = true;
+    } catch {
+      ok = false;
+    }
+  }
+  if (!ok) {
+    throw new TypeError(
+      `${what}: 'module' must be the absolute URL of the module that registers it (pass import.meta.url), got ${describeValue(module)}`,
+    );
+  }
+}
+
+function describeValue(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'function') return `function ${value.name || '(anonymous)'}`;
+  return value === null ? 'null' : typeof value;
 }
 
 function tag(value: unknown): string {
@@ -176,9 +353,10 @@ function encodeInner(value: unknown, transfer: ArrayBuffer[] | undefined): unkno
       return { $codec: 'object', data: result } satisfies Tagged;
     return result;
   }
-  if (tag(value) === '[object Error]')
+  const kind = tag(value);
+  if (kind === '[object Error]')
     return { $codec: 'error', data: serializeError(value) } satisfies Tagged;
-  if (tag(value) === '[object Map]') {
+  if (kind === '[object Map]') {
     const map = value as Map<unknown, unknown>;
     let out: Map<unknown, unknown> | undefined;
     for (const [k, v] of map) {
@@ -192,10 +370,26 @@ function encodeInner(value: unknown, transfer: ArrayBuffer[] | undefined): unkno
       if (transfer !== undefined && codec.transferables) {
         for (const b of codec.transferables(value)) if (!transfer.includes(b)) transfer.push(b);
       }
-      return { $codec: codec.name, data: codec.encode(value) } satisfies Tagged;
+      const tagged: Tagged = { $codec: codec.name, data: codec.encode(value) };
+      if (codec.module !== undefined) tagged.module = codec.module;
+      return tagged;
     }
   }
+  // An instance of a user class (not a built-in that structured clone keeps): tagged, so that
+  // the receiver can say which class lost its prototype.
+  if (kind === '[object Object]') {
+    return {
+      $codec: INSTANCE,
+      data: { class: className(value), value } satisfies LostInstance,
+    } satisfies Tagged;
+  }
   return value;
+}
+
+/** The name of an object's class, as its constructor says (`anonymous class` when it has none). */
+function className(value: object): string {
+  const ctor = (Object.getPrototypeOf(value) as { constructor?: unknown } | null)?.constructor;
+  return typeof ctor === 'function' && ctor.name !== '' ? ctor.name : 'anonymous class';
 }
 
 /**

@@ -55,7 +55,11 @@ export {
 export {
   type Codec,
   type Encoded,
+  type ClassCodecOptions,
+  type DecodeOptions,
   registerCodec,
+  registerClass,
+  MissingCodecError,
   encodeValue,
   decodeValue,
   sizeOf,
@@ -76,6 +80,7 @@ export {
   parseMessage,
 } from './messages.js';
 export { checkToWorker } from './wire-check.js';
+export { isInsideWorker, enterWorker } from './inside-worker.js';
 export type { ToWorkerSingle } from './wire.js';
 export {
   type SerializedError,

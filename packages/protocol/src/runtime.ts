@@ -37,7 +37,11 @@ export {
 export {
   type Codec,
   type Encoded,
+  type ClassCodecOptions,
+  type DecodeOptions,
   registerCodec,
+  registerClass,
+  MissingCodecError,
   encodeValue,
   decodeValue,
   sizeOf,
@@ -53,6 +57,7 @@ export {
   type WireTask,
 } from './wire.js';
 export { checkToWorker } from './wire-check.js';
+export { isInsideWorker, enterWorker } from './inside-worker.js';
 export {
   type SerializedError,
   serializeError,

@@ -1,8 +1,14 @@
 // The scheduler interface, and the registry through which collections find a scheduler without
 // depending on one. A scheduler package registers its schedulers when it is loaded and names the
 // default; `compute` in @dask-ts/graph asks the registry. The registry lives on a global symbol so
-// every copy of this package (and every bundle) shares it.
+// every copy of this package (and every bundle) shares it. Inside a dask-ts worker (see
+// inside-worker.ts) the default is always 'sync': a task that computes runs its graph in place
+// instead of starting pools inside the pool.
+import { isInsideWorker } from './inside-worker.js';
 import type { Graph } from './task.js';
+
+/** The default scheduler inside a worker. */
+const IN_WORKER_DEFAULT = 'sync';
 
 /**
  * Progress of a compute, reported to `onProgress` as tasks finish.
@@ -95,7 +101,7 @@ export function setDefaultScheduler(name: string): void {
 
 /**
  * Resolves a scheduler: an instance is returned as it is, a name is looked up, and nothing means
- * the default.
+ * the default ('sync' inside a worker, where pools would nest).
  *
  * @example
  * const s = getScheduler('threads');
@@ -103,7 +109,9 @@ export function setDefaultScheduler(name: string): void {
 export function getScheduler(spec?: string | Scheduler): Scheduler {
   if (spec !== undefined && typeof spec !== 'string') return spec;
   const r = registry();
-  const name = spec ?? r.defaultName;
+  const name =
+    spec ??
+    (r.factories.has(IN_WORKER_DEFAULT) && isInsideWorker() ? IN_WORKER_DEFAULT : r.defaultName);
   if (name === undefined) {
     throw new Error(
       "No scheduler is registered. Import '@dask-ts/scheduler' (it registers 'sync', 'threads' and 'processes'), or pass { scheduler } explicitly.",

@@ -7,6 +7,7 @@
 import {
   decodeValue,
   FunctionRefError,
+  MissingCodecError,
   functionName,
   isPlainObject,
   lookupBuiltin,
@@ -66,6 +67,33 @@ export class FunctionResolver {
           `Unknown function reference kind '${String((ref as { kind?: unknown }).kind)}'`,
           undefined,
         );
+    }
+  }
+
+  /**
+   * Decodes a payload (see `decodeValue`), importing the module of a codec it lacks: throws a
+   * `Suspend` while the module is being imported (decode again then), and an `Error` naming the
+   * codec and module when importing fails or does not register the codec.
+   *
+   * @example
+   * const args = fns.decode(task.args, task.key);
+   */
+  decode(payload: unknown, key?: string): unknown {
+    try {
+      return decodeValue(payload, key === undefined ? undefined : { key });
+    } catch (err) {
+      if (!(err instanceof MissingCodecError) || err.module === undefined) throw err;
+      const entry = this.modules.get(err.module) ?? this.modules.load(err.module);
+      if (entry.state === 'loading') throw new Suspend(entry.done);
+      if (entry.state === 'failed') {
+        throw new Error(
+          `Cannot decode ${key === undefined ? 'a value' : `the value of ${key}`}: importing '${err.module}', the module of codec '${err.codec}', failed: ${entry.error.message}`,
+          { cause: entry.error },
+        );
+      }
+      throw new Error(
+        `Cannot decode ${key === undefined ? 'a value' : `the value of ${key}`}: codec '${err.codec}' is not registered, even after importing its module '${err.module}' (register it at the module's top level)`,
+      );
     }
   }
 
