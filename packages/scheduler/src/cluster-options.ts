@@ -16,7 +16,11 @@ export interface LocalClusterOptions {
    * larger batches and fewer round trips, or better balance for slow, uneven tasks.
    */
   readonly queueFactor?: number;
-  /** How often a task may be lost with its worker before its compute fails (default 3). */
+  /**
+   * How often a task may be lost with its worker before its compute fails (default 3). Every
+   * death counts (a crash, an exit, running out of memory), except a worker the pool stops itself
+   * because it kept running a task no compute wanted anymore.
+   */
   readonly maxRetries?: number;
   /** Starts one worker. */
   readonly spawn: SpawnWorker;

@@ -1,6 +1,6 @@
 // What a LocalCluster keeps about its workers, its computes and its outstanding gathers (internal,
-// not exported from the package). A member is refused after a bad hello and ready after a good
-// one; a compute is settled once, and a gather is either a delivery of results to a compute or a
+// not exported from the package). A member is refused after a bad hello, ready after a good
+// one, and stopping once the pool ends it on purpose; a compute is settled once, and a gather is either a delivery of results to a compute or a
 // fetch of dependencies from one worker for another.
 import type { Graph } from '@dask-ts/protocol';
 import type { ComputeTicket, Outbox } from './outbox.js';
@@ -12,6 +12,8 @@ export interface Member {
   readonly worker: PoolWorker;
   ready: boolean;
   refused: boolean;
+  /** Why the pool is stopping it on purpose (its exit then costs no retries). */
+  stopping: string | undefined;
   readonly outbox: Outbox;
 }
 

@@ -9,6 +9,14 @@
 // starts on the first compute, its workers are unref'd while idle (a script exits without
 // `close`), and `close` stops every worker and clears every pending turn. Its options live in
 // cluster-options.ts, its records of workers, computes and gathers in cluster-records.ts.
+//
+// Failure policy: nothing throws out of a turn, a worker event or a timer. A value that cannot be
+// copied to a worker is refused before anything runs (portable-check.ts), or, if only sending
+// shows it, fails its task (outbox.ts); a result that cannot be copied back fails the computes
+// that wanted it with a TaskError naming the key. A command that throws fails the computes it
+// concerns; the core throwing fails every running compute and restarts the pool. A worker stuck
+// on a task nobody wants anymore (its compute was aborted) is stopped and replaced (see
+// orphan-watch.ts), without counting toward `maxRetries`; every other worker death counts.
 import { availableParallelism } from 'node:os';
 import {
   ComputeAbortedError,
@@ -18,6 +26,7 @@ import {
   decodeValue,
   encodeValue,
   fromWorkerSchema,
+  isInsideWorker,
   parseMessage,
   sizeOf,
   type ComputeOptions,
@@ -31,15 +40,21 @@ import type { LocalClusterOptions, WorkerInfo } from './cluster-options.js';
 import type { Compute, Gather, Member } from './cluster-records.js';
 import { cull } from '@dask-ts/graph';
 import { SchedulerCore, type CoreCommand, type CoreEvent } from './core/index.js';
+import { isUnsendable } from '@dask-ts/worker';
+import { OrphanWatch } from './orphan-watch.js';
 import { Outbox, refsOnly } from './outbox.js';
-import type { SpawnWorker } from './pool-worker.js';
+import type { PoolWorker, SpawnWorker } from './pool-worker.js';
 import { checkPortable } from './portable-check.js';
+import { nestedPoolProblem } from './nested-pool.js';
 import { createProgress } from './progress.js';
 
 export type { LocalClusterOptions, WorkerInfo } from './cluster-options.js';
 
 /** Consecutive workers that may die before saying hello before the pool gives up. */
 const MAX_STARTUP_FAILURES = 3;
+
+/** How long (ms) a worker may keep running a task nobody wants before it is stopped. */
+const ORPHAN_GRACE_MS = 250;
 
 /**
  * A pool of local workers (threads or processes) driven by one scheduling core; a
@@ -70,6 +85,13 @@ export class LocalCluster implements Scheduler {
   private broken: Error | undefined;
   private closed = false;
   private referenced = false;
+  /** Workers killed when the pool restarted; `close` waits for them too. */
+  private readonly dying = new Set<Promise<void>>();
+  private readonly orphans = new OrphanWatch(
+    ORPHAN_GRACE_MS,
+    () => this.orphanHeads(),
+    (name, key) => this.stopStuck(name, key),
+  );
 
   constructor(options: LocalClusterOptions) {
     const workers = options.workers ?? availableParallelism();
@@ -112,6 +134,7 @@ export class LocalCluster implements Scheduler {
   get(graph: Graph, keys: readonly string[], options: ComputeOptions = {}): Promise<unknown[]> {
     if (this.closed) return Promise.reject(new Error(`The ${this.name} scheduler is closed`));
     if (this.broken !== undefined) return Promise.reject(this.broken);
+    if (isInsideWorker()) return Promise.reject(new Error(nestedPoolProblem(this.name)));
     const signal = options.signal;
     if (signal?.aborted) return Promise.reject(new ComputeAbortedError(signal.reason));
     try {
@@ -165,6 +188,7 @@ export class LocalCluster implements Scheduler {
     if (this.turn !== undefined) clearImmediate(this.turn);
     this.turn = undefined;
     this.pending = [];
+    this.orphans.clear();
     for (const c of [...this.computes.values()]) {
       this.settle(c, new Error(`The ${this.name} scheduler was closed while computing`));
     }
@@ -172,7 +196,7 @@ export class LocalCluster implements Scheduler {
     this.gathers.clear();
     const members = [...this.members.values()];
     this.members.clear();
-    await Promise.all(members.map((m) => m.worker.kill()));
+    await Promise.all([...members.map((m) => m.worker.kill()), ...this.dying]);
   }
 
   /**
@@ -198,15 +222,31 @@ export class LocalCluster implements Scheduler {
 
   private spawn(): void {
     const name = `${this.prefix}-${this.nextWorker++}`;
-    const worker = this.spawnWorker(name, {
-      message: (raw) => this.onMessage(name, raw),
-      exit: (why) => this.onExit(name, why),
-    });
+    let worker: PoolWorker;
+    try {
+      worker = this.spawnWorker(name, {
+        message: (raw) => this.guard(() => this.onMessage(name, raw)),
+        exit: (why) => this.guard(() => this.onExit(name, why)),
+      });
+    } catch (err) {
+      // Like a worker that died before saying hello.
+      this.log(`dask-ts ${this.name}: cannot start worker ${name}: ${(err as Error).message}`);
+      if (++this.startupFailures >= MAX_STARTUP_FAILURES) {
+        this.fail(
+          new Error(`dask-ts ${this.name}: cannot start workers: ${(err as Error).message}`),
+        );
+      } else this.spawn();
+      return;
+    }
     const member: Member = {
       worker,
       ready: false,
       refused: false,
-      outbox: new Outbox((msg) => worker.send(msg)),
+      stopping: undefined,
+      outbox: new Outbox(
+        (msg) => worker.send(msg),
+        (keys, error) => this.unsendable(name, keys, error),
+      ),
     };
     this.members.set(name, member);
     if (this.referenced) worker.ref();
@@ -321,10 +361,19 @@ export class LocalCluster implements Scheduler {
     }
     if (c !== undefined && !c.settled) {
       for (let i = 0; i < msg.keys.length; i++) {
+        const key = msg.keys[i]!;
+        const value = msg.values[i];
+        if (isUnsendable(value)) {
+          // The worker could not send this result (see @dask-ts/worker's unsendable.ts).
+          this.settle(c, new TaskError(key, value.data, this.core?.story(key) ?? []));
+          this.pending.push({ type: 'cancel', id: c.id, reason: `${key} could not be sent` });
+          break;
+        }
         try {
-          c.results.set(msg.keys[i]!, decodeValue(msg.values[i]));
+          c.results.set(key, decodeValue(value, { key }));
         } catch (err) {
           this.settle(c, err);
+          this.pending.push({ type: 'cancel', id: c.id, reason: `${key} could not be decoded` });
           break;
         }
       }
@@ -353,8 +402,10 @@ export class LocalCluster implements Scheduler {
     }
     if (member.refused) return;
     if (member.ready) {
-      this.log(`dask-ts ${this.name}: ${why}; its tasks will be recomputed`);
-      this.emit({ type: 'remove-worker', worker: name, reason: why });
+      const stopped = member.stopping !== undefined;
+      const reason = member.stopping ?? why;
+      this.log(`dask-ts ${this.name}: ${reason}; its tasks will be recomputed`);
+      this.emit({ type: 'remove-worker', worker: name, reason, stopped });
     } else if (++this.startupFailures >= MAX_STARTUP_FAILURES) {
       this.fail(new Error(`dask-ts ${this.name}: workers keep exiting before they start (${why})`));
       return;
@@ -372,21 +423,135 @@ export class LocalCluster implements Scheduler {
   private runTurn(): void {
     this.turn = undefined;
     if (this.closed || this.core === undefined) return;
+    const core = this.core;
     const events = this.pending;
     this.pending = [];
     let commands: CoreCommand[];
     try {
-      commands = this.core.handle(events);
+      commands = core.handle(events);
     } catch (err) {
-      this.log(
-        `dask-ts ${this.name}: internal error in the scheduling core: ${(err as Error).stack ?? String(err)}`,
-      );
-      this.fail(err as Error);
+      this.restart(err);
       return;
     }
-    for (const cmd of commands) this.apply(cmd);
-    for (const m of this.members.values()) if (!m.outbox.empty) m.outbox.flush();
-    this.updateRefs();
+    this.guard(() => {
+      for (const cmd of commands) {
+        try {
+          this.apply(cmd);
+        } catch (err) {
+          this.commandFailed(cmd, err);
+        }
+      }
+      for (const m of this.members.values()) if (!m.outbox.empty) m.outbox.flush();
+      this.updateRefs();
+      if (this.orphans.watching || core.counts.cancelled > 0) this.orphans.poke();
+    });
+  }
+
+  /**
+   * Runs `f`, the body of a turn, a worker event or a timer: what it throws (a bug) is logged and
+   * fails every running compute, with the pool restarted; it never reaches the event loop.
+   */
+  private guard(f: () => void): void {
+    try {
+      f();
+    } catch (err) {
+      this.restart(err);
+    }
+  }
+
+  /**
+   * Something threw where it should not have (the core's state may be inconsistent): every running
+   * compute fails with the error, the workers are stopped, and the next compute starts afresh.
+   */
+  private restart(err: unknown): void {
+    const text = err instanceof Error ? (err.stack ?? err.message) : String(err);
+    this.log(
+      `dask-ts ${this.name}: internal error; running computes fail, the pool restarts: ${text}`,
+    );
+    const error = new Error(
+      `dask-ts ${this.name}: internal error (the pool restarted): ${err instanceof Error ? err.message : String(err)}`,
+      { cause: err },
+    );
+    if (this.turn !== undefined) clearImmediate(this.turn);
+    this.turn = undefined;
+    this.pending = [];
+    this.orphans.clear();
+    for (const c of [...this.computes.values()]) this.settle(c, error);
+    this.computes.clear();
+    this.gathers.clear();
+    const members = [...this.members.values()];
+    this.members.clear();
+    this.core = undefined;
+    this.referenced = false;
+    for (const m of members) {
+      const gone = m.worker.kill().catch(() => undefined);
+      this.dying.add(gone);
+      void gone.then(() => this.dying.delete(gone));
+    }
+  }
+
+  /** Command `cmd` threw: the computes it concerns fail with the error; the rest go on. */
+  private commandFailed(cmd: CoreCommand, err: unknown): void {
+    this.log(
+      `dask-ts ${this.name}: could not carry out '${cmd.type}': ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+    );
+    const ids =
+      'id' in cmd
+        ? [cmd.id]
+        : cmd.type === 'compute'
+          ? [...this.computes.values()]
+              .filter((c) => cmd.keys.some((k) => c.graph.has(k)))
+              .map((c) => c.id)
+          : [];
+    for (const id of ids) {
+      const c = this.computes.get(id);
+      if (c === undefined) continue;
+      this.settle(c, err);
+      this.emit({ type: 'cancel', id, reason: `'${cmd.type}' failed` });
+    }
+  }
+
+  /**
+   * Worker `name` could not be sent `keys` (tasks whose arguments, or data whose values,
+   * structured clone refused): they fail, naming the key and why.
+   */
+  private unsendable(name: string, keys: readonly string[], error: Error): void {
+    for (const key of keys) {
+      const s = this.core?.state(key);
+      if (s?.state !== 'processing' || s.worker !== name) {
+        this.log(`dask-ts ${this.name}: could not send ${key} to ${name}: ${error.message}`);
+        continue;
+      }
+      this.emit({
+        type: 'erred',
+        key,
+        worker: name,
+        error: {
+          name: 'DataCloneError',
+          message: `Task ${key} cannot be sent to worker ${name}: ${error.message}`,
+        },
+      });
+    }
+  }
+
+  /** The orphan (a task no compute wants) each ready worker runs now, if any. */
+  private *orphanHeads(): Iterable<readonly [string, string | undefined]> {
+    const core = this.core;
+    if (core === undefined) return;
+    for (const [name, m] of this.members) {
+      // A compute still waiting for its inputs in the outbox has not started.
+      if (!m.ready || m.stopping !== undefined || !m.outbox.empty) continue;
+      const r = core.running(name);
+      if (r !== undefined && !r.needed) yield [name, r.key];
+    }
+  }
+
+  /** Worker `name` keeps running orphan `key`: stop it (it is replaced as it exits). */
+  private stopStuck(name: string, key: string): void {
+    const m = this.members.get(name);
+    if (m === undefined || m.stopping !== undefined) return;
+    m.stopping = `${m.worker.name} was stopped: it kept running ${key}, which no compute wants anymore (its compute was aborted or failed)`;
+    void m.worker.kill().catch(() => undefined);
   }
 
   private apply(cmd: CoreCommand): void {
@@ -423,19 +588,19 @@ export class LocalCluster implements Scheduler {
       case 'cancelled':
         this.finishWith(cmd.id, new ComputeAbortedError(cmd.reason));
         return;
-      case 'lost':
+      case 'lost': {
+        // The core's error says how often, why the worker died and what it was running.
+        const s = this.core?.state(cmd.key);
+        const message =
+          s?.state === 'erred'
+            ? s.error.message
+            : `Task ${cmd.key} was lost with its worker too many times`;
         this.finishWith(
           cmd.id,
-          new TaskError(
-            cmd.key,
-            {
-              name: 'WorkerLostError',
-              message: `task ${cmd.key} was lost with its worker too many times`,
-            },
-            cmd.story,
-          ),
+          new TaskError(cmd.key, { name: 'WorkerLostError', message }, cmd.story),
         );
         return;
+      }
     }
   }
 
@@ -456,7 +621,8 @@ export class LocalCluster implements Scheduler {
       if (node.kind === 'data') {
         // Data nodes have no inputs: held before this turn's tasks, finished once sent.
         const key = keys[i]!;
-        const { payload } = encodeValue(node.value);
+        const payload = this.encodeFor(name, key, node.value, 'Data');
+        if (payload === FAILED) continue;
         m.outbox.put(key, payload, () =>
           this.emit({ type: 'finished', key, worker: name, nbytes: sizeOf(node.value) }),
         );
@@ -478,8 +644,9 @@ export class LocalCluster implements Scheduler {
       if (node.kind === 'data') continue;
       // Reference-only arguments need no encoding (the packer sends them as a key list).
       const a = node.args;
-      const args = a.length === 0 ? [] : refsOnly(a) ? a : (encodeValue(a).payload as unknown[]);
-      packer.add(keys[i]!, node.fn as PortableFunctionRef, args);
+      const args = a.length === 0 || refsOnly(a) ? a : this.encodeFor(name, keys[i]!, a, 'Task');
+      if (args === FAILED) continue;
+      packer.add(keys[i]!, node.fn as PortableFunctionRef, args as unknown[]);
     }
     for (const [from, keys] of fetchFrom) {
       const holder = this.members.get(from);
@@ -492,6 +659,33 @@ export class LocalCluster implements Scheduler {
       holder.worker.send({ op: 'gather', id, keys, release: false });
     }
     this.schedule();
+  }
+
+  /**
+   * The wire payload of `value` (a data node's value or a task's arguments) for worker `name`, or
+   * FAILED when its codecs cannot encode it: its task then fails (an `erred`), naming it.
+   */
+  private encodeFor(name: string, key: string, value: unknown, noun: string): unknown {
+    try {
+      return encodeValue(value).payload;
+    } catch (err) {
+      const why = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+      const hint =
+        err instanceof RangeError
+          ? ' (a circular or very deeply nested value cannot be encoded)'
+          : '';
+      const part = noun === 'Data' ? 'its value' : 'its arguments';
+      this.emit({
+        type: 'erred',
+        key,
+        worker: name,
+        error: {
+          name: 'DataCloneError',
+          message: `${noun} ${key} cannot be sent to a worker: ${part} could not be encoded: ${why}${hint}`,
+        },
+      });
+      return FAILED;
+    }
   }
 
   private countDone(keys: readonly string[]): void {
@@ -533,6 +727,9 @@ export class LocalCluster implements Scheduler {
     }
   }
 }
+
+/** What `encodeFor` returns when a value cannot be encoded. */
+const FAILED: unique symbol = Symbol('failed');
 
 /**
  * The part of `graph` the wanted keys need, which progress counts; the whole graph when a wanted

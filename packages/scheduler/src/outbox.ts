@@ -7,6 +7,9 @@
 // key lists), with no object per task. Entries may carry a callback run when they are actually
 // sent (a data node counts as finished only then). What one flush sends goes as one message (a
 // `batch` of several): each message between threads has a fixed cost of tens of microseconds.
+// A message that cannot be sent (structured clone refuses something in it that the checks before
+// a compute could not see) never throws out of a flush: the tasks and data values that cannot be
+// copied are found, one by one, and reported through `refused`, and the rest is sent without them.
 import type { ComputeMessage, PortableFunctionRef, ToWorker } from '@dask-ts/protocol';
 
 /**
@@ -65,6 +68,32 @@ export class TaskPacker {
     const { fns, keys, fnIndex, argCount, argKeys, args } = this;
     return { op: 'compute', fns, keys, fnIndex, argCount, argKeys, args };
   }
+
+  /**
+   * A packer of the tasks `keep` accepts, in order (its arguments as they were added).
+   *
+   * @example
+   * const sendable = p.filter((key) => key !== 'bad');
+   */
+  filter(
+    keep: (key: string, fn: PortableFunctionRef, args: readonly unknown[]) => boolean,
+  ): TaskPacker {
+    const out = new TaskPacker();
+    let a = 0;
+    let r = 0;
+    for (let i = 0; i < this.keys.length; i++) {
+      const n = this.argCount[i]!;
+      let args: readonly unknown[];
+      if (n < 0) args = this.args[a++]!;
+      else {
+        args = this.argKeys.slice(r, r + n).map(($ref) => ({ $ref }));
+        r += n;
+      }
+      const fn = this.fns[this.fnIndex[i]!]!;
+      if (keep(this.keys[i]!, fn, args)) out.add(this.keys[i]!, fn, args);
+    }
+    return out;
+  }
 }
 
 /**
@@ -89,7 +118,7 @@ type Entry =
       fetchedKeys: string[];
       fetchedValues: unknown[];
     }
-  | { op: 'put'; keys: string[]; values: unknown[]; onSent: (() => void)[] }
+  | { op: 'put'; keys: string[]; values: unknown[]; onSent: ((() => void) | undefined)[] }
   | { op: 'release'; keys: string[] };
 
 /**
@@ -103,7 +132,15 @@ type Entry =
 export class Outbox {
   private readonly queue: Entry[] = [];
 
-  constructor(private readonly send: (message: ToWorker) => void) {}
+  /**
+   * @param send sends one message to the worker (it may throw when the message cannot be copied)
+   * @param refused told of the tasks and data values a message could not carry, and why; they
+   *   were not sent (nor were data values' `onSent` run)
+   */
+  constructor(
+    private readonly send: (message: ToWorker) => void,
+    private readonly refused: (keys: readonly string[], error: Error) => void = () => undefined,
+  ) {}
 
   /** Whether nothing is queued. */
   get empty(): boolean {
@@ -139,9 +176,9 @@ export class Outbox {
     if (tail !== undefined && tail.op === 'put') {
       tail.keys.push(key);
       tail.values.push(value);
-      if (onSent !== undefined) tail.onSent.push(onSent);
+      tail.onSent.push(onSent);
     } else {
-      this.queue.push({ op: 'put', keys: [key], values: [value], onSent: onSent ? [onSent] : [] });
+      this.queue.push({ op: 'put', keys: [key], values: [value], onSent: [onSent] });
     }
   }
 
@@ -167,33 +204,109 @@ export class Outbox {
    * `batch` when there are several).
    */
   flush(): void {
-    const out: Exclude<ToWorker, { op: 'batch' }>[] = [];
-    const onSent: (() => void)[] = [];
+    const parts: Part[] = [];
     let i = 0;
     for (; i < this.queue.length; i++) {
       const e = this.queue[i]!;
       if (e.op === 'compute') {
         if (e.waiting > 0) break;
         if (e.fetchedKeys.length > 0) {
-          out.push({ op: 'put', keys: e.fetchedKeys, values: e.fetchedValues });
+          parts.push({ op: 'put', keys: e.fetchedKeys, values: e.fetchedValues, onSent: [] });
         }
-        if (e.tasks.size > 0) out.push(e.tasks.message());
-      } else if (e.op === 'put') {
-        out.push({ op: 'put', keys: e.keys, values: e.values });
-        for (const f of e.onSent) onSent.push(f);
+        if (e.tasks.size > 0) parts.push({ op: 'compute', tasks: e.tasks });
       } else {
-        out.push({ op: 'release', keys: e.keys });
+        parts.push(e);
       }
     }
     if (i > 0) this.queue.splice(0, i);
-    if (out.length === 1) this.send(out[0]!);
-    else if (out.length > 1) this.send({ op: 'batch', messages: out });
-    for (const f of onSent) f();
+    const message = wire(parts);
+    if (message === undefined) return;
+    try {
+      this.send(message);
+    } catch (err) {
+      this.resend(parts, err);
+    }
+    for (const p of parts) if (p.op === 'put') for (const f of p.onSent) f?.();
+  }
+
+  /**
+   * The message of `parts` could not be sent: drop what cannot be copied (reported through
+   * `refused`), then send the rest; if that fails too, every task and value in it is refused.
+   */
+  private resend(parts: Part[], err: unknown): void {
+    for (let j = 0; j < parts.length; j++) {
+      const p = parts[j]!;
+      if (p.op === 'compute') {
+        parts[j] = {
+          op: 'compute',
+          tasks: p.tasks.filter((key, fn, args) => {
+            const why = uncopyable([fn, args]);
+            if (why !== undefined) this.refused([key], why);
+            return why === undefined;
+          }),
+        };
+      } else if (p.op === 'put') {
+        const kept: Extract<Part, { op: 'put' }> = { op: 'put', keys: [], values: [], onSent: [] };
+        for (let k = 0; k < p.keys.length; k++) {
+          const why = uncopyable(p.values[k]);
+          if (why !== undefined) this.refused([p.keys[k]!], why);
+          else {
+            kept.keys.push(p.keys[k]!);
+            kept.values.push(p.values[k]);
+            kept.onSent.push(p.onSent[k]);
+          }
+        }
+        parts[j] = kept;
+      }
+    }
+    try {
+      const message = wire(parts);
+      if (message !== undefined) this.send(message);
+    } catch (again) {
+      const error = again instanceof Error ? again : new Error(String(err));
+      for (const p of parts) {
+        if (p.op === 'compute') this.refused(p.tasks.message().keys, error);
+        else if (p.op === 'put') {
+          this.refused(p.keys, error);
+          p.onSent.length = 0;
+        }
+      }
+    }
   }
 
   /** Drops everything queued (the worker is gone). */
   clear(): void {
     this.queue.length = 0;
+  }
+}
+
+/** What one flush sends: the entries, with computes as packers (so tasks can be dropped). */
+type Part =
+  | { op: 'compute'; tasks: TaskPacker }
+  | Extract<Entry, { op: 'put' }>
+  | Extract<Entry, { op: 'release' }>;
+
+/** The one message that carries `parts` (a `batch` when there are several). */
+function wire(parts: readonly Part[]): ToWorker | undefined {
+  const out: Exclude<ToWorker, { op: 'batch' }>[] = [];
+  for (const p of parts) {
+    if (p.op === 'compute') {
+      if (p.tasks.size > 0) out.push(p.tasks.message());
+    } else if (p.op === 'put') {
+      if (p.keys.length > 0) out.push({ op: 'put', keys: p.keys, values: p.values });
+    } else out.push({ op: 'release', keys: p.keys });
+  }
+  if (out.length === 0) return undefined;
+  return out.length === 1 ? out[0]! : { op: 'batch', messages: out };
+}
+
+/** Why structured clone cannot copy `value` (only on the failure path: it copies it). */
+function uncopyable(value: unknown): Error | undefined {
+  try {
+    structuredClone(value);
+    return undefined;
+  } catch (err) {
+    return err instanceof Error ? err : new Error(String(err));
   }
 }
 

@@ -16,3 +16,10 @@ export {
   processTransport,
 } from './transport.js';
 export { buildSourceFunction } from './source-function.js';
+export {
+  UNSENDABLE_CODEC,
+  type UnsendablePayload,
+  unsendable,
+  isUnsendable,
+  cannotSend,
+} from './unsendable.js';

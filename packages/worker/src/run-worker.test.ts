@@ -4,6 +4,7 @@ import { describe, expect, it } from '@jest/globals';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { PROTOCOL_VERSION, type FromWorker, packCompute } from '@dask-ts/protocol';
 import { runWorker } from './run-worker.js';
+import { isUnsendable } from './unsendable.js';
 import { messagePortTransport, processTransport, type Transport } from './transport.js';
 
 const kernels = new URL('../test/fixtures/kernels.mjs', import.meta.url).href;
@@ -33,6 +34,45 @@ function inbox(port: MessagePort): { next: (ms?: number) => Promise<FromWorker> 
 }
 
 describe('runWorker', () => {
+  it('sends a result structured clone refuses as a marker saying why, and goes on', async () => {
+    const { port1, port2 } = new MessageChannel();
+    const logs: string[] = [];
+    const box = inbox(port1);
+    try {
+      const done = runWorker(messagePortTransport<FromWorker>(port2), {
+        name: 'w-gen',
+        log: (line) => logs.push(line),
+      });
+      expect((await box.next()).op).toBe('hello');
+      port1.postMessage(
+        packCompute([
+          {
+            key: 'gen',
+            fn: { kind: 'source', source: '() => (function* () { yield 1; })()', scope: {} },
+            args: [],
+            deps: [],
+          },
+          { key: 'n', fn: { kind: 'source', source: '() => 2', scope: {} }, args: [], deps: [] },
+        ]),
+      );
+      port1.postMessage({ op: 'gather', id: 1, keys: ['gen', 'n'], release: true });
+      port1.postMessage({ op: 'close' });
+      expect((await box.next()).op).toBe('finished');
+      const g = await box.next();
+      if (g.op !== 'gathered') throw new Error(`expected gathered, got ${g.op}`);
+      expect(g.keys).toEqual(['gen', 'n']);
+      expect(g.values[1]).toBe(2);
+      expect(isUnsendable(g.values[0])).toBe(true);
+      expect((g.values[0] as { data: { message: string } }).data.message).toMatch(
+        /result of gen cannot be sent from its worker/,
+      );
+      await done;
+      expect(logs).toEqual([]);
+    } finally {
+      port1.close();
+    }
+  });
+
   it('greets, validates, computes in order, and stops on close', async () => {
     const { port1, port2 } = new MessageChannel();
     const logs: string[] = [];

@@ -1,16 +1,19 @@
 // The worker's shell: it greets the scheduler with `hello`, validates every incoming message once
 // (without zod, which would double a worker's start-up: see checkToWorker; a malformed one is
 // refused with a clear line on stderr and never crashes the worker), feeds the
-// WorkerState and sends what it produces, in order. It stops on `close` (after sending what was
-// still pending) or when the channel closes.
+// WorkerState and sends what it produces, in order. A message that structured clone refuses (a
+// result that is a generator, a function...) is sent again with a marker, saying why, in place of
+// each value it cannot copy (see unsendable.ts): the scheduler fails the compute, never waits.
+// It stops on `close` (after sending what was still pending) or when the channel closes.
 import {
   checkToWorker,
+  enterWorker,
   PROTOCOL_VERSION,
   type FromWorker,
   type ToWorker,
 } from '@dask-ts/protocol/runtime';
 import type { Transport } from './transport.js';
-import { WorkerState, type Outgoing } from './worker-state.js';
+import { sendable, WorkerState, type Outgoing } from './worker-state.js';
 
 /**
  * Options of {@link runWorker}.
@@ -52,9 +55,12 @@ export function runWorker(
   let outstanding = 0;
   let chain: Promise<void> = Promise.resolve();
   let resolveDone: () => void = () => undefined;
+  // Marks this thread as a worker while it runs: tasks that compute run on 'sync' here, and
+  // pools refuse to start (no pools nested inside pools; see @dask-ts/protocol's isInsideWorker).
+  const leave = enterWorker();
   const done = new Promise<void>((resolve) => {
     resolveDone = resolve;
-  });
+  }).finally(leave);
 
   const sendAll = (messages: readonly Outgoing[]): void => {
     for (const { message, transfer } of messages) {
@@ -62,7 +68,14 @@ export function runWorker(
       try {
         transport.send(message, transfer.length > 0 ? transfer : undefined);
       } catch (err) {
-        log(`dask-ts worker ${name}: cannot send '${message.op}': ${(err as Error).message}`);
+        // A value structured clone refuses: send the message without it, saying why.
+        const fixed = sendable(message);
+        try {
+          if (fixed === undefined) throw err;
+          transport.send(fixed);
+        } catch (again) {
+          log(`dask-ts worker ${name}: cannot send '${message.op}': ${(again as Error).message}`);
+        }
       }
     }
   };

@@ -4,12 +4,14 @@ import { describe, expect, it } from '@jest/globals';
 import { MessageChannel } from 'node:worker_threads';
 import {
   registerBuiltin,
+  registerCodec,
   type FromWorker,
   type PortableFunctionRef,
   type WireTask,
   packCompute,
 } from '@dask-ts/protocol';
-import { WorkerState, type Outgoing } from './worker-state.js';
+import { sendable, WorkerState, type Outgoing } from './worker-state.js';
+import { isUnsendable, unsendable } from './unsendable.js';
 
 const fixtures = new URL('../test/fixtures/', import.meta.url);
 const kernels = new URL('kernels.mjs', fixtures).href;
@@ -515,5 +517,87 @@ describe('WorkerState large batches', () => {
     const m = h.now[0]!.message;
     expect(m.op === 'finished' && m.keys.length).toBe(n);
     expect(state.size).toBe(n + 1);
+  });
+});
+
+describe('WorkerState values that cannot be sent', () => {
+  it('gathers a value its codecs cannot encode as a marker that says why, not as missing', () => {
+    class Opaque {}
+    registerCodec({
+      name: 'test.opaque',
+      test: (v): v is Opaque => v instanceof Opaque,
+      encode: () => {
+        throw new Error('opaque values stay home');
+      },
+      decode: () => new Opaque(),
+    });
+    const state = new WorkerState();
+    state.handle({ op: 'put', keys: ['ok'], values: [1] });
+    // A task's result that only this worker can hold.
+    (state as unknown as { data: Map<string, unknown> }).data.set('opaque', new Opaque());
+    const [g] = state.handle({ op: 'gather', id: 1, keys: ['ok', 'opaque'], release: false }).now;
+    const m = g!.message;
+    if (m.op !== 'gathered') throw new Error('expected gathered');
+    expect(m.keys).toEqual(['ok', 'opaque']);
+    expect(m.missing).toEqual([]);
+    expect(m.values[0]).toBe(1);
+    const marker = m.values[1];
+    if (!isUnsendable(marker)) throw new Error('expected a marker');
+    expect(marker.data.name).toBe('DataCloneError');
+    expect(marker.data.message).toMatch(/result of opaque cannot be sent.*opaque values stay home/);
+  });
+
+  it('makes a gathered message sendable: each value structured clone refuses becomes a marker', () => {
+    const gen = (function* () {
+      yield 1;
+    })();
+    const fixed = sendable({
+      op: 'gathered',
+      id: 2,
+      keys: ['a', 'g', 'f'],
+      values: [[1, 2], gen, { fn: () => 1 }],
+      missing: [],
+    });
+    if (fixed?.op !== 'gathered') throw new Error('expected gathered');
+    expect(fixed.values[0]).toEqual([1, 2]);
+    expect(isUnsendable(fixed.values[1])).toBe(true);
+    expect((fixed.values[1] as ReturnType<typeof unsendable>).data.message).toMatch(
+      /result of g cannot be sent from its worker: .*could not be cloned.*Array\.from/,
+    );
+    expect(isUnsendable(fixed.values[2])).toBe(true);
+    expect(() => structuredClone(fixed)).not.toThrow();
+    // An erred message keeps only its error's strings.
+    const erred = sendable({
+      op: 'erred',
+      key: 'x',
+      error: { name: 'E', message: 'm', stack: 's', cause: { f: () => 1 } },
+    });
+    expect(erred).toEqual({
+      op: 'erred',
+      key: 'x',
+      error: { name: 'E', message: 'm', stack: 's' },
+    });
+    expect(sendable({ op: 'finished', keys: [], nbytes: [] })).toBeUndefined();
+  });
+
+  it('holds an input that arrived as a marker; a task reading it fails naming both keys', () => {
+    const state = new WorkerState();
+    state.handle({
+      op: 'put',
+      keys: ['gen'],
+      values: [unsendable({ name: 'DataCloneError', message: 'gen is a generator' })],
+    });
+    const out = state.handle(packCompute([t('use', src('(g) => g'), [{ $ref: 'gen' }], ['gen'])]));
+    const err = erredOf(out.now, 'use');
+    expect(err.name).toBe('DataCloneError');
+    expect(err.message).toBe(
+      "Task 'use' cannot run: its input 'gen' could not be copied to this worker: gen is a generator",
+    );
+    // Gathered again, it is sent on as the same marker.
+    const [g] = state.handle({ op: 'gather', id: 3, keys: ['gen'], release: false }).now;
+    const m = g!.message;
+    expect(m.op === 'gathered' && m.values[0]).toEqual(
+      unsendable({ name: 'DataCloneError', message: 'gen is a generator' }),
+    );
   });
 });

@@ -9,7 +9,6 @@
 // import, a task returning a promise) does the rest of that batch continue asynchronously; later
 // messages then wait behind it, so the scheduler always sees the effects in the order it sent them.
 import {
-  decodeValue,
   encodeValue,
   GraphError,
   isPlainObject,
@@ -19,6 +18,7 @@ import {
   substitute,
   type Encoded,
   type FromWorker,
+  type SerializedError,
   type FunctionRef,
   type ToWorker,
   type WireTask,
@@ -26,6 +26,7 @@ import {
 } from '@dask-ts/protocol/runtime';
 import { FunctionResolver } from './function-resolver.js';
 import { isThenable, Suspend } from './suspend.js';
+import { cannotSend, isUnsendable, unsendable } from './unsendable.js';
 
 /**
  * A message for the scheduler, with the buffers to transfer (rather than copy) alongside it.
@@ -122,6 +123,7 @@ export class WorkerState {
   private readonly lookup = (key: string): unknown => {
     const value = this.data.get(key);
     if (value === undefined && !this.data.has(key)) throw this.missing(key);
+    if (value instanceof Unsent) throw value.failure(this.currentKey, key);
     return value;
   };
 
@@ -258,8 +260,7 @@ export class WorkerState {
       case 'compute':
         return this.compute(unpackCompute(message));
       case 'put':
-        this.put(message.keys, message.values);
-        return NOTHING;
+        return this.put(message.keys, message.values);
       case 'release':
         for (const key of message.keys) this.data.delete(key);
         return NOTHING;
@@ -277,8 +278,22 @@ export class WorkerState {
     }
   }
 
-  private put(keys: readonly string[], values: readonly unknown[]): void {
-    for (let i = 0; i < keys.length; i++) this.data.set(keys[i] as string, decodeValue(values[i]));
+  /** Holds the values; waits (in `later`) while the module of a codec they need is imported. */
+  private put(keys: readonly string[], values: readonly unknown[], from = 0): Handled {
+    for (let i = from; i < keys.length; i++) {
+      const v = values[i];
+      // An input its holder could not send: tasks that read it fail with why.
+      let value: unknown;
+      try {
+        value = isUnsendable(v) ? new Unsent(v.data) : this.functions.decode(v, keys[i]);
+      } catch (err) {
+        if (!(err instanceof Suspend)) throw err;
+        const again = (): Promise<readonly Outgoing[]> => settle(this.put(keys, values, i));
+        return { now: [], later: err.until.then(again, again), closed: false };
+      }
+      this.data.set(keys[i] as string, value);
+    }
+    return NOTHING;
   }
 
   private compute(tasks: readonly WireTask[]): Handled {
@@ -319,7 +334,8 @@ export class WorkerState {
     this.callIndex = 0;
     this.currentKey = task.key;
     const fn = this.functions.resolve(task.fn);
-    const args = substitute(decodeValue(task.args), this.lookup, this.callInline) as unknown[];
+    const decoded = this.functions.decode(task.args, task.key);
+    const args = substitute(decoded, this.lookup, this.callInline) as unknown[];
     return fn(...args);
   }
 
@@ -416,12 +432,15 @@ export class WorkerState {
         missing.push(key);
         continue;
       }
+      const value = this.data.get(key);
       let encoded: Encoded;
       try {
-        encoded = encodeValue(this.data.get(key), { transfer: release });
-      } catch {
-        // A codec that cannot encode its value: the scheduler sees the key as missing.
-        missing.push(key);
+        if (value instanceof Unsent) throw value;
+        encoded = encodeValue(value, { transfer: release });
+      } catch (err) {
+        // Sent as a marker that carries why (see unsendable.ts).
+        found.push(key);
+        values.push(unsendable(err instanceof Unsent ? err.error : cannotSend(key, err)));
         continue;
       }
       found.push(key);
@@ -485,4 +504,49 @@ function dropShared(value: unknown, transfer: Set<ArrayBuffer>, depth: number): 
   } else if (isPlainObject(value)) {
     for (const k in value) dropShared(value[k], transfer, depth + 1);
   }
+}
+
+/** A held input that its holder could not send (see unsendable.ts). */
+class Unsent {
+  constructor(readonly error: SerializedError) {}
+
+  /** The error of task `task`, which reads this input `key`. */
+  failure(task: string, key: string): Error {
+    const err = new Error(
+      `Task '${task}' cannot run: its input '${key}' could not be copied to this worker: ${this.error.message}`,
+    );
+    err.name = this.error.name;
+    return err;
+  }
+}
+
+/**
+ * A message that could not be sent as it was, made sendable: each value of a `gathered` that
+ * structured clone refuses is replaced by a marker that says why (see unsendable.ts), and an
+ * `erred` keeps only its error's name, message and stack. Undefined when nothing can be done.
+ *
+ * @example
+ * try { port.postMessage(m); } catch { const fixed = sendable(m); if (fixed) port.postMessage(fixed); }
+ */
+export function sendable(message: FromWorker): FromWorker | undefined {
+  if (message.op === 'gathered') {
+    const values = message.values.map((v, i) => {
+      try {
+        structuredClone(v);
+        return v;
+      } catch (err) {
+        return unsendable(cannotSend(message.keys[i] ?? '?', err));
+      }
+    });
+    return { ...message, values };
+  }
+  if (message.op === 'erred') {
+    const { name, message: text, stack } = message.error;
+    const error = { name: String(name), message: String(text) };
+    return {
+      ...message,
+      error: typeof stack === 'string' ? { ...error, stack } : error,
+    };
+  }
+  return undefined;
 }

@@ -132,7 +132,7 @@ export class SchedulerCore extends CoreWorkers {
           this.onAddWorker(e.worker, e.slots);
           break;
         case 'remove-worker':
-          this.onRemoveWorker(e.worker, e.reason);
+          this.onRemoveWorker(e.worker, e.reason, e.stopped === true);
           break;
         default:
           throw new Error(`Unknown core event ${JSON.stringify((e as { type: unknown }).type)}`);

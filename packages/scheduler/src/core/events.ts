@@ -21,8 +21,17 @@ export type CoreEvent =
       readonly slots: number;
       readonly cause?: string;
     }
-  /** A worker left or died; its tasks and results are lost and recomputed elsewhere. */
-  | { readonly type: 'remove-worker'; readonly worker: WorkerId; readonly reason: string }
+  /**
+   * A worker left or died; its tasks and results are lost and recomputed elsewhere. Each loss
+   * counts toward `maxRetries`, unless `stopped`: the shell ended the worker on purpose (it ran a
+   * task no compute wanted anymore).
+   */
+  | {
+      readonly type: 'remove-worker';
+      readonly worker: WorkerId;
+      readonly reason: string;
+      readonly stopped?: boolean;
+    }
   /**
    * A compute: run `graph` until every key of `wanted` is in memory. `priorities` (smaller runs
    * first; for example from `order()`) default to the graph's insertion order.

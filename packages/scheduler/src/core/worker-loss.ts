@@ -1,10 +1,13 @@
 // Losing workers, and the stale reports that follow. A removed worker's running tasks and the
 // results only it held are lost: they are recomputed (each up to `maxRetries` losses, then their
-// computes end `lost`), deliveries sent from it are redone. A task running elsewhere that was to
+// computes end `lost`), deliveries sent from it are redone. Every death counts, a result moved out
+// to a caller who never got it included; a worker the shell stopped on purpose (`stopped`: it ran
+// a task nobody wanted anymore) costs no retries. The error of a task lost once too often says
+// why its worker died and what that worker was running. A task running elsewhere that was to
 // fetch a lost result is taken back (with the tasks co-assigned after it on its worker, which read
 // its result); its worker will still report it, and that report is stale: ignored, with whatever
 // it left on that worker released.
-import type { SerializedError } from '@dask-ts/protocol';
+import { functionName, type GraphNode, type SerializedError } from '@dask-ts/protocol';
 import type { WorkerId } from './events.js';
 import * as S from './story.js';
 import { PENDING, SENT } from './submission.js';
@@ -26,12 +29,46 @@ export abstract class CoreWorkers extends CoreTransitions {
   protected abstract readonly maxRetries: number;
   protected lastWorker: WorkerId | undefined;
 
-  protected onRemoveWorker(name: WorkerId, reason: string): void {
+  /**
+   * The task `worker` runs now (the first sent to it that it has not reported), with whether a
+   * compute still needs it; undefined when it runs none (or is unknown).
+   *
+   * @example
+   * const r = core.running('thread-0'); // { key: 'spin-3', needed: false }
+   */
+  running(worker: WorkerId): { readonly key: string; readonly needed: boolean } | undefined {
+    const w = this.w.index.get(worker);
+    if (w === undefined || !this.w.alive[w]) return undefined;
+    const id = this.headRun(w);
+    if (id < 0) return undefined;
+    return { key: this.t.keys[id]!, needed: this.t.state[id] === PROCESSING };
+  }
+
+  /** The first task in `w`'s run queue that it has not reported, or -1. */
+  private headRun(w: number): number {
+    const t = this.t;
+    const q = this.runQueue[w]!;
+    for (let h = this.runHead[w]!; h < q.length; h++) {
+      const x = q[h]!;
+      const s = t.state[x];
+      if ((s === PROCESSING || s === ORPHAN) && t.procWorker[x] === w) return x;
+    }
+    return -1;
+  }
+
+  protected onRemoveWorker(name: WorkerId, why: string, stopped = false): void {
     const wt = this.w;
     const w = wt.index.get(name);
     if (w === undefined)
       throw new Error(`Impossible event: remove-worker ${name}, a worker never added`);
     if (!wt.alive[w]) return;
+    // Counted toward maxRetries unless the shell stopped the worker on purpose.
+    const lose = stopped ? 0 : 1;
+    const head = this.headRun(w);
+    const reason =
+      head < 0
+        ? why
+        : `${why} (while running ${this.t.keys[head]}, function ${describeFn(this.t.nodes[head])})`;
     this.lastWorker = undefined;
     this.staleCopies.delete(w);
     for (const [id, runs] of this.t.staleRuns) {
@@ -48,12 +85,18 @@ export abstract class CoreWorkers extends CoreTransitions {
     const lostResults: number[] = [];
     const candidates: number[] = [];
     const redeliver: number[] = [];
+    const moved = new Set<number>();
     for (const sub of this.subs.values()) {
       for (let i = 0; i < sub.wanted.length; i++) {
         if (sub.status[i] === SENT && sub.from[i] === w) {
           sub.status[i] = PENDING;
           const id = sub.wanted[i]!;
           t.wantPending[id]++;
+          // Moved out of w and lost with it (never delivered): a loss like any other.
+          if (t.state[id] === RELEASED && !moved.has(id)) {
+            moved.add(id);
+            t.lostCount[id] += lose;
+          }
           candidates.push(id); // moved out of w (or lost with it): compute it again
           redeliver.push(id); // or deliver it from another holder
         }
@@ -68,13 +111,13 @@ export abstract class CoreWorkers extends CoreTransitions {
         t.setState(id, RELEASED);
         this.unhold(id);
         if (s === PROCESSING) {
-          t.lostCount[id]++;
+          t.lostCount[id] += lose;
           candidates.push(id);
         }
       } else if (s === MEMORY && t.isHolder(id, w) && !t.removeHolder(id, w)) {
         this.log.add(id, MEMORY, RELEASED, S.C_WORKER_REMOVED, note);
         t.setState(id, RELEASED);
-        t.lostCount[id]++;
+        t.lostCount[id] += lose;
         lostResults.push(id);
         candidates.push(id);
       }
@@ -133,7 +176,7 @@ export abstract class CoreWorkers extends CoreTransitions {
       if (t.lostCount[id]! > this.maxRetries) {
         const error: SerializedError = {
           name: 'LostError',
-          message: `Task ${t.keys[id]} was lost with its worker ${t.lostCount[id]} times (maxRetries ${this.maxRetries}); last: worker ${name} removed: ${reason}`,
+          message: `Task ${t.keys[id]} was lost with its worker ${t.lostCount[id]} time${t.lostCount[id] === 1 ? '' : 's'} (maxRetries ${this.maxRetries}); the last time, ${reason}`,
         };
         this.log.add(id, RELEASED, ERRED, S.C_LOST, this.log.note(error.message));
         t.setState(id, ERRED);
@@ -240,4 +283,10 @@ export abstract class CoreWorkers extends CoreTransitions {
     if (!erred || hadCopy) drop(id);
     for (const d of fetched) drop(d);
   }
+}
+
+/** A task's function, for errors: its name, or the start of its source. */
+function describeFn(node: GraphNode | undefined): string {
+  if (node === undefined || node.kind !== 'task') return '(data)';
+  return functionName(node.fn);
 }
