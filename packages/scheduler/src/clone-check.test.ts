@@ -137,18 +137,23 @@ describe('Outbox refusals', () => {
     expect(parts[1]).toMatchObject({ keys: ['t-ok', 't-ok2'] });
   });
 
-  it('refuses everything in a message it still cannot send', () => {
+  it('says the channel is broken when a message still cannot be sent, refusing no task', () => {
     const refused: string[] = [];
+    const broken: string[] = [];
+    const sent: string[] = [];
     const box = new Outbox(
       () => {
-        throw new Error('channel broken');
+        throw new Error('channel closed');
       },
       (keys) => refused.push(...keys),
+      (err) => broken.push(err.message),
     );
-    box.put('d', 1);
+    box.put('d', 1, () => sent.push('d'));
     box.compute().tasks.add('t', fn, [1]);
     box.release(['old']);
     expect(() => box.flush()).not.toThrow();
-    expect(refused.sort()).toEqual(['d', 't']);
+    expect(refused).toEqual([]);
+    expect(broken).toEqual(['channel closed']);
+    expect(sent).toEqual([]);
   });
 });

@@ -16,6 +16,7 @@ import {
   type GraphNode,
 } from '@dask-ts/protocol';
 import { LocalCluster, type LocalClusterOptions } from './cluster.js';
+import type { SchedulerCore } from './core/index.js';
 import type { PoolWorker, SpawnWorker } from './pool-worker.js';
 import { spawnProcess } from './processes.js';
 import { spawnThread } from './threads.js';
@@ -77,6 +78,12 @@ function pool(
   const record = { cluster, started, exited };
   made.push(record);
   return record;
+}
+
+/** Whether some worker of `cluster` was sent `key` and has not reported it yet. */
+function runs(cluster: LocalCluster, key: string): boolean {
+  const core = (cluster as unknown as { core?: SchedulerCore }).core;
+  return cluster.workers.some((w) => core?.running(w.name)?.key === key);
 }
 
 const one = (key: string, source: string, args: unknown[] = []): Map<string, GraphNode> =>
@@ -163,8 +170,8 @@ describe.each(['threads', 'processes'] as const)('%s pool failures', (kind) => {
     const spinning = cluster.get(one('spin-1', '() => { for (;;) {} }'), ['spin-1'], {
       signal: controller.signal,
     });
-    // Let it start spinning, then abort.
-    await new Promise((r) => setTimeout(r, 300));
+    // Once it was sent to a worker, abort.
+    await until('spin-1 runs', () => runs(cluster, 'spin-1'));
     controller.abort();
     expect(await rejection(spinning)).toBeInstanceOf(ComputeAbortedError);
     // The next computes (each big enough to need both workers) are served.
@@ -178,6 +185,22 @@ describe.each(['threads', 'processes'] as const)('%s pool failures', (kind) => {
     if (kind === 'processes') await until('its process is gone', () => !alive(victim.id));
     await until('two workers again', () => cluster.workers.filter((w) => w.ready).length === 2);
     expect(cluster.workers.map((w) => w.name)).not.toContain(victim.name);
+  });
+
+  it('does not stop a worker running a task that another compute still wants', async () => {
+    const { cluster, exited } = pool(kind);
+    const busy = one(
+      'busy-1',
+      '() => { const end = Date.now() + 1500; while (Date.now() < end) {} return 7; }',
+    );
+    const controller = new AbortController();
+    const first = cluster.get(busy, ['busy-1'], { signal: controller.signal });
+    const second = cluster.get(busy, ['busy-1']);
+    await until('busy-1 runs', () => runs(cluster, 'busy-1'));
+    controller.abort();
+    expect(await rejection(first)).toBeInstanceOf(ComputeAbortedError);
+    expect(await second).toEqual([7]);
+    expect(exited.size).toBe(0);
   });
 
   it('counts every worker death toward maxRetries; the error says why it died and what it ran', async () => {
@@ -208,7 +231,7 @@ describe.each(['threads', 'processes'] as const)('%s pool failures', (kind) => {
     expect(err.message).toMatch(
       kind === 'threads' ? /crashed: boom after return/ : /exited with code 1/,
     );
-    expect(err.message).toMatch(/while running y/);
+    expect(err.message).toMatch(/while running [xy]/);
     expect(started.length).toBeLessThanOrEqual(6);
     // An exit code, and the function's name.
     const quit = new Map<string, GraphNode>([

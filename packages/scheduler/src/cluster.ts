@@ -102,7 +102,15 @@ export class LocalCluster implements Scheduler {
     this.spawnWorker = options.spawn;
     this.prefix = options.prefix ?? 'worker';
     this.name = options.name ?? 'local';
-    this.log = options.log ?? ((line) => void process.stderr.write(`${line}\n`));
+    const log = options.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
+    // A throwing logger must not break the pool.
+    this.log = (line) => {
+      try {
+        log(line);
+      } catch {
+        // Nowhere left to report it.
+      }
+    };
     this.coreOptions = {
       ...(options.queueFactor !== undefined ? { queueFactor: options.queueFactor } : {}),
       ...(options.maxRetries !== undefined ? { maxRetries: options.maxRetries } : {}),
@@ -246,6 +254,11 @@ export class LocalCluster implements Scheduler {
       outbox: new Outbox(
         (msg) => worker.send(msg),
         (keys, error) => this.unsendable(name, keys, error),
+        (error) => {
+          // Its channel is broken: replace it (its tasks are recomputed elsewhere).
+          this.log(`dask-ts ${this.name}: cannot send to ${name}: ${error.message}`);
+          void worker.kill().catch(() => undefined);
+        },
       ),
     };
     this.members.set(name, member);

@@ -10,6 +10,7 @@
 // A message that cannot be sent (structured clone refuses something in it that the checks before
 // a compute could not see) never throws out of a flush: the tasks and data values that cannot be
 // copied are found, one by one, and reported through `refused`, and the rest is sent without them.
+// If even that fails, the channel itself is broken: `broken` is told (the pool replaces the worker).
 import type { ComputeMessage, PortableFunctionRef, ToWorker } from '@dask-ts/protocol';
 
 /**
@@ -136,10 +137,12 @@ export class Outbox {
    * @param send sends one message to the worker (it may throw when the message cannot be copied)
    * @param refused told of the tasks and data values a message could not carry, and why; they
    *   were not sent (nor were data values' `onSent` run)
+   * @param broken told when a message cannot be sent even without them (nothing was sent)
    */
   constructor(
     private readonly send: (message: ToWorker) => void,
     private readonly refused: (keys: readonly string[], error: Error) => void = () => undefined,
+    private readonly broken: (error: Error) => void = () => undefined,
   ) {}
 
   /** Whether nothing is queued. */
@@ -231,7 +234,7 @@ export class Outbox {
 
   /**
    * The message of `parts` could not be sent: drop what cannot be copied (reported through
-   * `refused`), then send the rest; if that fails too, every task and value in it is refused.
+   * `refused`), then send the rest; if that fails too, the channel is `broken`.
    */
   private resend(parts: Part[], err: unknown): void {
     for (let j = 0; j < parts.length; j++) {
@@ -263,14 +266,8 @@ export class Outbox {
       const message = wire(parts);
       if (message !== undefined) this.send(message);
     } catch (again) {
-      const error = again instanceof Error ? again : new Error(String(err));
-      for (const p of parts) {
-        if (p.op === 'compute') this.refused(p.tasks.message().keys, error);
-        else if (p.op === 'put') {
-          this.refused(p.keys, error);
-          p.onSent.length = 0;
-        }
-      }
+      for (const p of parts) if (p.op === 'put') p.onSent.length = 0;
+      this.broken(again instanceof Error ? again : new Error(String(err)));
     }
   }
 
