@@ -10,6 +10,7 @@
 // caught when the message is sent (see outbox.ts).
 import { types } from 'node:util';
 import type { Codec } from '@dask-ts/protocol';
+import { isDelayed } from '@dask-ts/graph';
 
 const CODECS_SLOT = Symbol.for('@dask-ts/protocol/codecs');
 
@@ -111,7 +112,7 @@ function locate(root: unknown): Uncloneable | undefined {
     if (seen.has(v)) continue;
     seen.add(v);
     if (Array.isArray(v)) {
-      if (types.isProxy(v)) return { path, what: 'a Proxy' };
+      if (types.isProxy(v)) return { path, what: proxyKind(v) };
       for (let j = 0; j < v.length; j++) queue.push([v[j], `${path}[${j}]`]);
       continue;
     }
@@ -151,12 +152,12 @@ const WALK = 1;
 function objectKind(v: object): typeof LEAF | typeof WALK | string {
   const proto = Object.getPrototypeOf(v) as object | null;
   if (proto === Object.prototype || proto === null) {
-    if (types.isProxy(v)) return 'a Proxy';
+    if (types.isProxy(v)) return proxyKind(v);
     return types.isArgumentsObject(v) ? 'an arguments object (copy it with Array.from)' : WALK;
   }
   if (ArrayBuffer.isView(v) || types.isAnyArrayBuffer(v)) return LEAF;
   if (types.isDate(v) || types.isRegExp(v) || types.isNativeError(v)) return LEAF;
-  if (types.isMap(v) || types.isSet(v)) return types.isProxy(v) ? 'a Proxy' : WALK;
+  if (types.isMap(v) || types.isSet(v)) return types.isProxy(v) ? proxyKind(v) : WALK;
   if (types.isBoxedPrimitive(v)) return types.isSymbolObject(v) ? 'a Symbol object' : LEAF;
   const special = specialKind(v);
   if (special !== undefined) return special;
@@ -167,7 +168,7 @@ function objectKind(v: object): typeof LEAF | typeof WALK | string {
 
 /** What a built-in object that structured clone refuses is, or undefined. */
 function specialKind(v: object): string | undefined {
-  if (types.isProxy(v)) return 'a Proxy';
+  if (types.isProxy(v)) return proxyKind(v);
   if (types.isPromise(v)) return 'a Promise';
   if (types.isGeneratorObject(v)) return 'a generator (materialise it first, e.g. with Array.from)';
   if (types.isWeakMap(v)) return 'a WeakMap';
@@ -182,6 +183,19 @@ function specialKind(v: object): string | undefined {
   if (tag === 'WeakRef' || tag === 'FinalizationRegistry') return `a ${tag}`;
   if (tag.endsWith('Iterator')) return `a ${tag} (materialise it first, e.g. with Array.from)`;
   return undefined;
+}
+
+/** A Proxy; a Delayed value (one) is found only in arrays and plain objects, not in a Set or Map. */
+function proxyKind(v: object): string {
+  let delayed = false;
+  try {
+    delayed = isDelayed(v);
+  } catch {
+    // A proxy whose traps throw: not a Delayed value.
+  }
+  return delayed
+    ? 'a Delayed value that was not computed first (Delayed values are found inside arrays and plain objects only: pass an array instead of a Set or Map)'
+    : 'a Proxy';
 }
 
 /** Why a primitive or function cannot be copied, or undefined when it can. */

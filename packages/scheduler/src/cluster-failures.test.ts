@@ -15,6 +15,7 @@ import {
   task,
   type GraphNode,
 } from '@dask-ts/protocol';
+import { delayed } from '@dask-ts/graph';
 import { LocalCluster, type LocalClusterOptions } from './cluster.js';
 import type { SchedulerCore } from './core/index.js';
 import type { PoolWorker, SpawnWorker } from './pool-worker.js';
@@ -118,6 +119,10 @@ describe.each(['threads', 'processes'] as const)('%s pool failures', (kind) => {
       [
         one('i-1', '(it) => 1', [{ deep: { it: new Set([1]).values() } }]),
         /args\[0\]\.deep\.it is a Set Iterator/,
+      ],
+      [
+        one('set-1', '(s) => s.size', [new Set([delayed((x: number) => x + 1)(1)])]),
+        /args\[0\]\.values\(\)\[0\] is a Delayed value that was not computed first.*pass an array/,
       ],
     ];
     for (const [graph, message] of cases) {
