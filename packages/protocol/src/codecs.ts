@@ -189,7 +189,17 @@ export function findCodec(value: unknown): Codec | undefined {
  */
 export function encodeValue(value: unknown, options: { transfer?: boolean } = {}): Encoded {
   const transfer: ArrayBuffer[] = [];
-  const payload = encodeInner(value, options.transfer === true ? transfer : undefined);
+  const list = options.transfer === true ? transfer : undefined;
+  let payload: unknown;
+  try {
+    payload = encodeInner(value, list);
+  } catch (err) {
+    // A circular value (structured clone copies those) overflows the plain walk: walk it again,
+    // each object once (see encodeCircular). Only such values pay for it.
+    if (!(err instanceof RangeError)) throw err;
+    transfer.length = 0;
+    payload = encodeCircular(value, list, new Map());
+  }
   return { payload, transfer };
 }
 
@@ -213,7 +223,13 @@ export interface DecodeOptions {
  * const value = decodeValue(message.payload, { key: 'load-3' });
  */
 export function decodeValue(payload: unknown, options?: DecodeOptions): unknown {
-  return decodeInner(payload, options?.key);
+  try {
+    return decodeInner(payload, options?.key);
+  } catch (err) {
+    // A circular payload: walk it again, each object once (see encodeCircular).
+    if (!(err instanceof RangeError)) throw err;
+    return decodeCircular(payload, options?.key, new Map());
+  }
 }
 
 function decodeInner(payload: unknown, key: string | undefined): unknown {
@@ -384,6 +400,82 @@ function encodeInner(value: unknown, transfer: ArrayBuffer[] | undefined): unkno
     } satisfies Tagged;
   }
   return value;
+}
+
+/**
+ * encodeInner for circular values: every array, plain object and Map is copied, and its copy is
+ * remembered before its parts are encoded, so each object is walked once and the payload has the
+ * same cycles. Other objects are encoded as encodeInner does (they do not walk their parts).
+ */
+function encodeCircular(
+  value: unknown,
+  transfer: ArrayBuffer[] | undefined,
+  seen: Map<object, unknown>,
+): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  if (seen.has(value)) return seen.get(value);
+  if (Array.isArray(value)) {
+    const out: unknown[] = new Array<unknown>(value.length);
+    seen.set(value, out);
+    for (let i = 0; i < value.length; i++) out[i] = encodeCircular(value[i], transfer, seen);
+    return out;
+  }
+  if (isPlainObject(value)) {
+    const out: Record<string, unknown> = {};
+    // A user object that looks tagged is wrapped, as encodeInner does.
+    const result =
+      typeof value.$codec === 'string' ? ({ $codec: 'object', data: out } satisfies Tagged) : out;
+    seen.set(value, result);
+    for (const k in value) out[k] = encodeCircular(value[k], transfer, seen);
+    return result;
+  }
+  if (tag(value) === '[object Map]') {
+    const out = new Map<unknown, unknown>();
+    seen.set(value, out);
+    for (const [k, v] of value as Map<unknown, unknown>) {
+      out.set(k, encodeCircular(v, transfer, seen));
+    }
+    return out;
+  }
+  const encoded = encodeInner(value, transfer);
+  seen.set(value, encoded);
+  return encoded;
+}
+
+/** decodeInner for circular payloads, as encodeCircular encodes them. */
+function decodeCircular(
+  payload: unknown,
+  key: string | undefined,
+  seen: Map<object, unknown>,
+): unknown {
+  if (typeof payload !== 'object' || payload === null) return payload;
+  if (seen.has(payload)) return seen.get(payload);
+  if (Array.isArray(payload)) {
+    const out: unknown[] = new Array<unknown>(payload.length);
+    seen.set(payload, out);
+    for (let i = 0; i < payload.length; i++) out[i] = decodeCircular(payload[i], key, seen);
+    return out;
+  }
+  if (tag(payload) === '[object Map]') {
+    const out = new Map<unknown, unknown>();
+    seen.set(payload, out);
+    for (const [k, v] of payload as Map<unknown, unknown>) out.set(k, decodeCircular(v, key, seen));
+    return out;
+  }
+  if (!isPlainObject(payload)) return payload;
+  let fields: Record<string, unknown> = payload;
+  if (typeof payload.$codec === 'string' && 'data' in payload) {
+    if (payload.$codec !== 'object') {
+      const decoded = decodeInner(payload, key);
+      seen.set(payload, decoded);
+      return decoded;
+    }
+    fields = payload.data as Record<string, unknown>;
+  }
+  const out: Record<string, unknown> = {};
+  seen.set(payload, out);
+  for (const k in fields) out[k] = decodeCircular(fields[k], key, seen);
+  return out;
 }
 
 /** The name of an object's class, as its constructor says (`anonymous class` when it has none). */

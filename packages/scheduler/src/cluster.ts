@@ -684,9 +684,7 @@ export class LocalCluster implements Scheduler {
     } catch (err) {
       const why = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
       const hint =
-        err instanceof RangeError
-          ? ' (a circular or very deeply nested value cannot be encoded)'
-          : '';
+        err instanceof RangeError ? ' (a value nested this deeply cannot be encoded)' : '';
       const part = noun === 'Data' ? 'its value' : 'its arguments';
       this.emit({
         type: 'erred',

@@ -63,7 +63,7 @@ export function cannotSend(key: string, err: unknown): SerializedError {
   return {
     name: 'DataCloneError',
     message: overflow
-      ? `The result of ${key} cannot be sent from its worker: it is circular or nested too deeply to encode (${why})`
+      ? `The result of ${key} cannot be sent from its worker: it is nested too deeply to encode (${why})`
       : `The result of ${key} cannot be sent from its worker: ${why}. Structured clone cannot copy functions, symbols, generators, iterators, promises, WeakMaps or native handles: return plain data (materialise a generator with Array.from)`,
   };
 }
