@@ -4,7 +4,8 @@
 // their packages, or a user's own with `registerClass`). Encoding walks arrays, plain objects, Maps
 // and Sets and returns them unchanged when nothing inside needs a codec. With `transfer`, the
 // buffers of typed arrays are listed so the sender hands them over instead of copying (it must
-// then drop the value).
+// then drop the value). A circular value overflows that walk; it is then walked again, each object
+// once, keeping its cycles (only circular values pay for the bookkeeping).
 //
 // Class instances: a codec that names its `module` travels with that module's URL, so a receiver
 // that lacks the codec can import the module (which registers it) and decode again: decoding then
