@@ -62,7 +62,7 @@ export function intake(
   const oldEdges: number[] = [];
   const forward: number[] = [];
   const forwardKeys: string[] = [];
-  let guess = -1;
+  let guess = base - 1; // predictions start at the first new id
   // Where the previous two new tasks' dependencies start in `deps`, and how many they have.
   let prevAt = 0;
   let prevLen = -1;
@@ -137,7 +137,7 @@ export function intake(
   }
   const end = t.size;
   const n = end - base;
-  const found = findKeys(t, forwardKeys);
+  const found = findKeys(t, forwardKeys, fresh);
   for (let f = 0; f < forwardKeys.length; f++) {
     const dk = forwardKeys[f]!;
     const d = found[f];
@@ -234,13 +234,18 @@ export function intake(
 }
 
 /**
- * The ids of `keys` (undefined: not in the table). A few keys are found with one pass over the
- * table against a small map of them (the table's key strings have their hashes cached by the
- * graph's Map), which is much cheaper than building the key index; many keys use the index.
+ * The ids of `keys` (undefined: not in the table). In a fresh table, a few keys are found with one
+ * pass over the table against a small map of them (the table's key strings have their hashes
+ * cached by the graph's Map), which is much cheaper than building the key index; many keys, or a
+ * table that held keys before this submit, use the index.
  */
-function findKeys(t: TaskTable, keys: readonly string[]): (number | undefined)[] {
+function findKeys(t: TaskTable, keys: readonly string[], fresh: boolean): (number | undefined)[] {
   if (keys.length === 0) return [];
-  if (t.index.current || 8 * keys.length >= t.size) return keys.map((k) => t.index.get(k));
+  // A table that was not empty has its index in use already (each new key was looked up in it):
+  // catching it up costs only the keys added since, where a scan would cost the whole table on
+  // every submit (many small computes into a long-lived core).
+  if (!fresh || t.index.current || 8 * keys.length >= t.size)
+    return keys.map((k) => t.index.get(k));
   const at = new Map<string, number>();
   for (const k of keys) at.set(k, -1);
   let left = at.size;

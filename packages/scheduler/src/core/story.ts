@@ -57,7 +57,9 @@ export class StoryLog {
   /** Makes room for `n` more records (a submit reserves a few per new task). */
   reserve(n: number): void {
     const want = Math.min(this.len + n, this.cap);
-    if (want > this.task.length) this.growTo(want);
+    // Geometric growth: many small submits into a busy core copy the log O(log n) times.
+    if (want > this.task.length)
+      this.growTo(Math.min(Math.max(want, 2 * this.task.length), this.cap));
   }
 
   /** Stores free text and returns its argument. */
