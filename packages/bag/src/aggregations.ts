@@ -6,10 +6,10 @@
 // partition j concatenates bucket j of every input, in input order.
 import { keyToString, task, type Ref } from '@dask-ts/protocol';
 import { tokenize } from '@dask-ts/graph';
-import { fusionLayer, type Layer } from './layers.js';
+import { fusionLayer, Layer } from './layers.js';
 import { pipeTask } from './pipeline.js';
 import { kernel, type KernelName } from './kernels.js';
-import { fnArg, keyArg, type FnArg, type FnOptions, type UserFn } from './fn-arg.js';
+import { fnArg, keyArg, keyPrefix, type FnArg, type FnOptions, type UserFn } from './fn-arg.js';
 import { combineWith, treeNodes } from './tree.js';
 import { Item } from './item.js';
 import type { Bag } from './bag.js';
@@ -28,15 +28,30 @@ export interface TreeOptions {
 }
 
 /**
+ * Options of `reduction`.
+ *
+ * @example
+ * b.reduction(countPart, addAll, { name: 'total', splitEvery: 4 });
+ */
+export interface ReductionOptions extends TreeOptions {
+  /** The name of the result's key (default: the aggregate function's name, else 'reduction'). */
+  readonly name?: string;
+  /** 'bag': return a one-partition bag of the (iterable) result instead of an Item. */
+  readonly outType?: 'item' | 'bag';
+}
+
+/**
  * Options of `fold`.
  *
  * @example
  * b.fold((a, x) => a + x, { initial: 0 });
  */
 export interface FoldOptions<A> extends TreeOptions {
+  /** 'bag': return a one-partition bag of the (iterable) result instead of an Item. */
+  readonly outType?: 'item' | 'bag';
   /** Merges two partition results (default: `binop`). */
   readonly combine?: UserFn<(a: A, b: A) => A>;
-  /** The start of every partition's fold (and of the combine). */
+  /** The start of every partition's fold (the combine merges partition results alone, as Dask). */
   readonly initial?: A;
 }
 
@@ -123,44 +138,76 @@ function toBag<R>(b: Src, op: string, token: unknown[], t: Tree, options: TreeOp
   return b.derive<R>(name, 1, treeLayer(b, name, [name, 0], t, options));
 }
 
+/**
+ * An Item's value as a one-partition bag (`outType: 'bag'`): the value must be iterable.
+ *
+ * @example
+ * itemAsBag(b, b.fold(union, { initial: new Set() }));
+ */
+export function itemAsBag<R>(b: Src, item: Item<Iterable<R>>): Bag<R> {
+  const name = `${item.key}-bag`;
+  const layer = new Layer(name, [item.layer], () => [
+    [keyToString([name, 0]), task(kernel('toArray'), [{ $ref: item.key }])] as const,
+  ]);
+  return b.derive<R>(name, 1, layer);
+}
+
+function checkOutType(v: unknown, op: string): boolean {
+  if (v === undefined || v === 'item') return false;
+  if (v === 'bag') return true;
+  throw new RangeError(`${op}: outType must be 'item' or 'bag', got ${JSON.stringify(v)}`);
+}
+
 /** `Bag.reduction`. @example reduction(b, (p) => p.length, (xs) => xs.length, {}) */
 export function reduction<R>(
   b: Src,
   perpartition: unknown,
   aggregate: unknown,
-  options: TreeOptions,
-): Item<R> {
-  const p = fnArg(perpartition, options, 'reduction');
-  const a = fnArg(aggregate, options, 'reduction');
-  return toItem<R>(
+  options: ReductionOptions,
+): Item<R> | Bag<unknown> {
+  const { name, outType, ...fnOptions } = options;
+  const asBag = checkOutType(outType, 'reduction');
+  if (name !== undefined && (typeof name !== 'string' || !/^[A-Za-z0-9_$.-]+$/.test(name))) {
+    throw new TypeError(
+      `reduction: name must be a non-empty string of letters, digits, '_', '$', '.' or '-', got ${JSON.stringify(name)}`,
+    );
+  }
+  const p = fnArg(perpartition, fnOptions, 'reduction');
+  const a = fnArg(aggregate, fnOptions, 'reduction');
+  const item = toItem<R>(
     b,
-    'reduction',
-    [p.token, a.token],
+    name ?? keyPrefix(aggregate) ?? 'reduction',
+    ['reduction', p.token, a.token],
     {
       sink: ['apply', p.arg],
       combine: combineWith(kernel('applyToList'), a.arg),
     },
     options,
   );
+  return asBag ? itemAsBag(b, item as Item<Iterable<unknown>>) : item;
 }
 
 /** `Bag.fold`. @example fold(b, add, { initial: 0 }) */
-export function fold<A>(b: Src, binop: unknown, options: FoldOptions<A>): Item<A> {
+export function fold<A>(b: Src, binop: unknown, options: FoldOptions<A>): Item<A> | Bag<unknown> {
+  const asBag = checkOutType(options.outType, 'fold');
   const f = fnArg(binop, options, 'fold');
   const c = options.combine !== undefined ? fnArg(options.combine, options, 'fold') : f;
   const hasInit = 'initial' in options && options.initial !== undefined;
   const init = { $literal: options.initial };
-  return toItem<A>(
+  const item = toItem<A>(
     b,
     'fold',
     [f.token, c.token, hasInit, options.initial],
     {
       sink: ['fold', f.arg, hasInit, init],
-      combine: combineWith(kernel('foldCombine'), c.arg, hasInit, init),
+      // As Dask: `initial` starts each partition's fold, and the combine merges the partition
+      // results alone (so `initial` counts once per partition, never again).
+      combine: combineWith(kernel('foldCombine'), c.arg, false, null),
       finish: (root) => task(kernel('unwrap'), [root, 'fold']),
     },
     options,
   );
+  return asBag ? itemAsBag(b, item as Item<Iterable<unknown>>) : item;
 }
 
 /** `Bag.foldby`. @example foldby(b, 'k', add, { initial: 0 }) */

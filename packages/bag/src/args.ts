@@ -1,4 +1,6 @@
-// Extra arguments of `map`-like operations. A bag argument is zipped with the mapped bag element by
+// Extra arguments of `map`-like operations. They come in `options.args`, or positionally as in
+// Dask (`b.map(fn, otherBag, 10)`): after the function, one plain object is the options and
+// anything else is an argument (an unknown option key is an error that shows both forms). A bag argument is zipped with the mapped bag element by
 // element (same number of partitions required); an Item or Delayed argument is computed once and
 // broadcast; any other value is passed as it is (as a literal, never scanned for references).
 import { keyToString, type Ref } from '@dask-ts/protocol';
@@ -103,4 +105,45 @@ export function prepareArgs(op: string, args: readonly unknown[], n: number): Pr
     layers,
     token: tokens.length === 0 ? '' : tokenize(tokens),
   };
+}
+
+const MAP_OPTION_KEYS = new Set(['scope', 'name', 'args']);
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (typeof v !== 'object' || v === null) return false;
+  const proto = Object.getPrototypeOf(v) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * The options of a map-like call from what follows its function: nothing, one options object, or
+ * positional arguments (Dask's form).
+ *
+ * @example
+ * mapOptions('map', [otherBag, 10]); // { args: [otherBag, 10] }
+ */
+export function mapOptions(
+  op: string,
+  rest: readonly unknown[],
+): {
+  readonly scope?: Readonly<Record<string, unknown>>;
+  readonly name?: string;
+  readonly args?: readonly unknown[];
+} {
+  if (rest.length === 0) return {};
+  const first = rest[0];
+  if (rest.length === 1 && isPlainObject(first) && !isBagLike(first) && !isDelayed(first)) {
+    for (const k of Object.keys(first)) {
+      if (!MAP_OPTION_KEYS.has(k)) {
+        throw new TypeError(
+          `${op}: unknown option '${k}' (the options are scope, name and args); to pass an object as an argument, write ${op}(fn, { args: [obj] })`,
+        );
+      }
+    }
+    if (first.args !== undefined && !Array.isArray(first.args)) {
+      throw new TypeError(`${op}: options.args must be an array of arguments`);
+    }
+    return first as { args?: readonly unknown[] };
+  }
+  return { args: rest };
 }

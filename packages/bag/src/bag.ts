@@ -35,7 +35,7 @@ import { addLayersInto, assemble, Layer } from './layers.js';
 import { stageLayer } from './pipeline.js';
 import { fnArg, type FnOptions, type UserFn } from './fn-arg.js';
 import { kernel } from './kernels.js';
-import type { ArgValues, BagLike } from './args.js';
+import { mapOptions, type ArgValues, type BagLike } from './args.js';
 import * as agg from './aggregations.js';
 import { toTextFiles, type ToTextFilesOptions } from './write-text.js';
 import type { Item } from './item.js';
@@ -43,6 +43,10 @@ import type { Flat, KeyFn, MapOptions, PartitionArgs } from './bag-types.js';
 import { mapLike } from './map-like.js';
 import * as re from './restructure.js';
 import { partitionsToDelayed } from './partition.js';
+import { take, takeBag, type TakeOptions } from './take.js';
+import { randomSample } from './sample.js';
+import { join, type JoinOther } from './join.js';
+import { StrAccessor } from './str.js';
 
 export type { Flat, KeyFn, MapOptions, PartitionArgs } from './bag-types.js';
 
@@ -112,18 +116,25 @@ export class Bag<T> implements Collection<T[]> {
    * element, Items and Delayed values broadcast. A lambda that reads outer variables must list them
    * in `options.scope` to run on worker threads.
    *
+   * Dask's positional form works too: `b.map(fn, otherBag, 10)`.
+   *
    * @example
    * b.map((x) => x * 2);
    * b.map((x) => x * k, { scope: { k } });
    * b.map((x, y) => x + y, { args: [otherBag] });
+   * b.map((x, y) => x + y, otherBag);
    */
   map<R>(fn: UserFn<(x: T) => R>, options?: FnOptions): Bag<R>;
   map<R, const A extends readonly unknown[]>(
     fn: UserFn<(x: T, ...args: ArgValues<A>) => R>,
     options: MapOptions<A>,
   ): Bag<R>;
-  map<R>(fn: unknown, options: MapOptions = {}): Bag<R> {
-    return mapLike<T, R>(this, 'map', fn, options);
+  map<R, const A extends readonly unknown[]>(
+    fn: UserFn<(x: T, ...args: ArgValues<A>) => R>,
+    ...args: A
+  ): Bag<R>;
+  map<R>(fn: unknown, ...rest: unknown[]): Bag<R> {
+    return mapLike<T, R>(this, 'map', fn, mapOptions('map', rest));
   }
 
   /**
@@ -140,16 +151,21 @@ export class Bag<T> implements Collection<T[]> {
     fn: UserFn<(...items: [...(T extends readonly unknown[] ? T : never), ...ArgValues<A>]) => R>,
     options: MapOptions<A>,
   ): Bag<R>;
-  starmap<R>(fn: unknown, options: MapOptions = {}): Bag<R> {
-    return mapLike<T, R>(this, 'starmap', fn, options);
+  starmap<R, const A extends readonly unknown[]>(
+    fn: UserFn<(...items: [...(T extends readonly unknown[] ? T : never), ...ArgValues<A>]) => R>,
+    ...args: A
+  ): Bag<R>;
+  starmap<R>(fn: unknown, ...rest: unknown[]): Bag<R> {
+    return mapLike<T, R>(this, 'starmap', fn, mapOptions('starmap', rest));
   }
 
   /**
    * Applies `fn` to whole partitions (arrays); it returns an array or any iterable. Bag arguments in
-   * `options.args` arrive as their matching partitions.
+   * `options.args` (or given positionally, as in Dask) arrive as their matching partitions.
    *
    * @example
    * b.mapPartitions((part) => [part.length]);
+   * b.mapPartitions((part, other) => part.map((x, i) => x + other[i]), otherBag);
    */
   mapPartitions<R>(
     fn: UserFn<(part: T[]) => Iterable<R> | Promise<Iterable<R>>>,
@@ -159,8 +175,12 @@ export class Bag<T> implements Collection<T[]> {
     fn: UserFn<(part: T[], ...args: PartitionArgs<A>) => Iterable<R> | Promise<Iterable<R>>>,
     options: MapOptions<A>,
   ): Bag<R>;
-  mapPartitions<R>(fn: unknown, options: MapOptions = {}): Bag<R> {
-    return mapLike<T, R>(this, 'mapPartitions', fn, options);
+  mapPartitions<R, const A extends readonly unknown[]>(
+    fn: UserFn<(part: T[], ...args: PartitionArgs<A>) => Iterable<R> | Promise<Iterable<R>>>,
+    ...args: A
+  ): Bag<R>;
+  mapPartitions<R>(fn: unknown, ...rest: unknown[]): Bag<R> {
+    return mapLike<T, R>(this, 'mapPartitions', fn, mapOptions('mapPartitions', rest));
   }
 
   /**
@@ -258,13 +278,119 @@ export class Bag<T> implements Collection<T[]> {
 
   /**
    * The same elements in the same order, in `npartitions` partitions: neighbouring partitions are
-   * concatenated, or partitions are split into near-equal pieces.
+   * concatenated, or partitions are split into near-equal pieces. Given `{ partitionSize }` (bytes,
+   * or a size such as '5MiB'), it computes each partition's estimated size first, as Dask does,
+   * and resolves to a bag whose partitions hold about that much each.
    *
    * @example
    * b.repartition(4);
+   * const c = await b.repartition({ partitionSize: '1MiB' });
    */
-  repartition(npartitions: number): Bag<T> {
-    return re.repartition(this, npartitions);
+  repartition(npartitions: number): Bag<T>;
+  repartition(options: {
+    readonly npartitions: number;
+    readonly partitionSize?: undefined;
+  }): Bag<T>;
+  repartition(
+    options: {
+      readonly partitionSize: number | string;
+      readonly npartitions?: undefined;
+    } & GraphComputeOptions,
+  ): Promise<Bag<T>>;
+  repartition(
+    arg:
+      | number
+      | ({
+          readonly npartitions?: number;
+          readonly partitionSize?: number | string;
+        } & GraphComputeOptions),
+  ): Bag<T> | Promise<Bag<T>> {
+    if (typeof arg === 'number') return re.repartition(this, arg);
+    const { npartitions, partitionSize, ...computeOptions } = arg;
+    if ((npartitions === undefined) === (partitionSize === undefined)) {
+      throw new Error('repartition: give npartitions or partitionSize (exactly one)');
+    }
+    return npartitions !== undefined
+      ? re.repartition(this, npartitions)
+      : re.repartitionBySize(this, partitionSize!, computeOptions);
+  }
+
+  /**
+   * The first `n` elements, computing only the first `npartitions` partitions (default 1; -1 for
+   * all). Warns when fewer than `n` were found (`warn: false` silences it); `compute: false` gives
+   * the lazy one-partition bag.
+   *
+   * @example
+   * await b.take(5); // [x0, x1, x2, x3, x4]
+   * await b.take(10, { npartitions: -1, scheduler: 'sync' });
+   */
+  take(n: number, options: TakeOptions & { readonly compute: false }): Bag<T>;
+  take(n: number, options?: TakeOptions): Promise<T[]>;
+  take(n: number, options: TakeOptions = {}): Promise<T[]> | Bag<T> {
+    if (options.compute === false) return takeBag(this, n, options.npartitions);
+    try {
+      takeBag(this, n, options.npartitions);
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
+    return take(this, n, options);
+  }
+
+  /**
+   * Each element kept with probability `prob`, from a generator seeded by `seed` (or by a seed
+   * drawn when the sample is defined): the same sample at every compute.
+   *
+   * @example
+   * b.randomSample(0.1, 42);
+   */
+  randomSample(prob: number, seed?: number): Bag<T> {
+    return randomSample(this, prob, seed);
+  }
+
+  /**
+   * Joins with a small sequence (an iterable, a one-partition bag, an Item or a Delayed value):
+   * `[otherItem, element]` for every pair whose keys match (`onOther` defaults to `onSelf`).
+   *
+   * @example
+   * people.join(cities, 'cityId', 'id'); // [[city, person], ...]
+   */
+  join<U>(
+    other: JoinOther<U>,
+    onSelf: KeyFn<T, unknown>,
+    onOther?: KeyFn<U, unknown>,
+    options: FnOptions = {},
+  ): Bag<[U, T]> {
+    return join(this, other, onSelf, onOther, options);
+  }
+
+  /**
+   * Splits a bag of `n`-tuples into `n` bags.
+   *
+   * @example
+   * const [xs, ys] = pairs.unzip(2);
+   */
+  unzip<const N extends number>(n: N): Bag<T extends readonly unknown[] ? T[number] : never>[] {
+    if (!Number.isInteger(n) || n < 1) {
+      throw new RangeError(`unzip: n must be a positive integer, got ${String(n)}`);
+    }
+    type E = T extends readonly unknown[] ? T[number] : never;
+    return Array.from({ length: n }, (_, i) =>
+      this.stage<E>(
+        'pluck',
+        [i, false, undefined],
+        ['pluck', { $literal: i }, false, { $literal: undefined }],
+      ),
+    );
+  }
+
+  /**
+   * Python's string methods over a bag of strings (Dask's `bag.str`).
+   *
+   * @example
+   * await names.str.lower().compute();
+   */
+  get str(): StrAccessor {
+    return new StrAccessor(this as unknown as Bag<string>);
   }
 
   // Aggregations (aggregations.ts).
@@ -272,32 +398,51 @@ export class Bag<T> implements Collection<T[]> {
   /**
    * A tree reduction: `perpartition` turns each partition into a partial result, `aggregate` turns
    * lists of partial results into one (it runs at least once, on groups of at most `splitEvery`).
+   * The key is named after `aggregate` (or `options.name`); with `outType: 'bag'` the (iterable)
+   * result comes back as a one-partition bag.
    *
    * @example
    * b.reduction((part) => part.length, (counts) => counts.reduce((a, c) => a + c, 0));
+   * b.reduction((part) => part.length, (counts) => counts, { name: 'sizes', outType: 'bag' });
    */
+  reduction<P, R extends Iterable<unknown>>(
+    perpartition: UserFn<(part: T[]) => P>,
+    aggregate: UserFn<(partials: P[]) => R>,
+    options: agg.ReductionOptions & { readonly outType: 'bag' },
+  ): Bag<R extends Iterable<infer U> ? U : never>;
   reduction<P, R>(
     perpartition: UserFn<(part: T[]) => P>,
     aggregate: UserFn<(partials: P[]) => R>,
-    options: agg.TreeOptions = {},
-  ): Item<R> {
-    return agg.reduction(this, perpartition, aggregate, options);
+    options?: agg.ReductionOptions & { readonly outType?: 'item' },
+  ): Item<R>;
+  reduction<P, R>(
+    perpartition: UserFn<(part: T[]) => P>,
+    aggregate: UserFn<(partials: P[]) => R>,
+    options: agg.ReductionOptions = {},
+  ): Item<R> | Bag<unknown> {
+    return agg.reduction<R>(this, perpartition, aggregate, options);
   }
 
   /**
-   * Folds the elements with `binop`; `combine` merges partition results (default `binop`). Without
-   * `initial`, an empty bag is an error.
+   * Folds the elements with `binop`; `combine` merges partition results (default `binop`). Each
+   * partition's fold starts from `initial` (the combine does not add it again, as in Dask); without
+   * `initial`, an empty bag is an error. With `outType: 'bag'`, the (iterable) result comes back as
+   * a one-partition bag.
    *
    * @example
    * b.fold((a, x) => a + x);
    * words.fold((n, w) => n + w.length, { initial: 0, combine: (a, b) => a + b });
    */
+  fold<A extends Iterable<unknown>>(
+    binop: UserFn<(acc: A, x: T) => A>,
+    options: agg.FoldOptions<A> & { readonly initial: A; readonly outType: 'bag' },
+  ): Bag<A extends Iterable<infer U> ? U : never>;
   fold(binop: UserFn<(acc: T, x: T) => T>, options?: agg.FoldOptions<T>): Item<T>;
   fold<A>(
     binop: UserFn<(acc: A, x: T) => A>,
     options: agg.FoldOptions<A> & { readonly initial: A },
   ): Item<A>;
-  fold<A>(binop: unknown, options: agg.FoldOptions<A> = {}): Item<A> {
+  fold<A>(binop: unknown, options: agg.FoldOptions<A> = {}): Item<A> | Bag<unknown> {
     return agg.fold(this, binop, options);
   }
 
@@ -408,17 +553,24 @@ export class Bag<T> implements Collection<T[]> {
 
   /**
    * Writes each partition as a text file of lines (elements must be strings) and returns the paths.
-   * `path` is a directory (files `0.part`, `1.part`...), a pattern with one `*` (replaced by
-   * `nameFunction(i)`, default `String(i)`), or one path per partition. The compression follows
-   * the suffix (`.gz`, `.br`) unless given.
+   * `path` is a directory (files `00.part`, `01.part`...), a pattern with one `*` (replaced by
+   * `nameFunction(i)`, default the zero-padded index), or one path per partition. The compression
+   * follows the suffix (`.gz`, `.br`) unless given. With `compute: false`, returns one Delayed
+   * value per file (computing it writes the file and gives its path).
    *
    * @example
    * await lines.toTextFiles('out/*.txt.gz');
+   * const writes = lines.toTextFiles('out/', { compute: false, lastEndline: true });
    */
   toTextFiles(
     path: string | readonly string[],
+    options: ToTextFilesOptions & { readonly compute: false },
+  ): Delayed<string>[];
+  toTextFiles(path: string | readonly string[], options?: ToTextFilesOptions): Promise<string[]>;
+  toTextFiles(
+    path: string | readonly string[],
     options: ToTextFilesOptions = {},
-  ): Promise<string[]> {
+  ): Promise<string[]> | Delayed<string>[] {
     return toTextFiles(this, path, options);
   }
 

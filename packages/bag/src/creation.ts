@@ -1,13 +1,13 @@
 // Making bags from memory and from other lazy values: `fromSequence` cuts an array into
 // partitions held as data nodes (by count, or by size), `range` makes its integers in tasks, and
 // `fromDelayed` takes each Delayed value (an array or any iterable) as a partition. `concat`,
-// `zip` and `map` combine several bags.
+// `zip`, `map` and `mapPartitions` combine several bags.
 import { isCollection, keyToString, task, data } from '@dask-ts/protocol';
 import { isDelayed, tokenize, type DelayedCore } from '@dask-ts/graph';
-import { Bag, type MapOptions } from './bag.js';
+import { Bag, type MapOptions, type PartitionArgs } from './bag.js';
 import { collectionLayer, Layer } from './layers.js';
 import { kernel } from './kernels.js';
-import { fnArg, type UserFn } from './fn-arg.js';
+import { fnArg, keyPrefix, type UserFn } from './fn-arg.js';
 import { prepareArgs, type ArgValues, type BagLike } from './args.js';
 
 /**
@@ -166,9 +166,34 @@ export function map<R, const A extends readonly unknown[]>(
   const f = fnArg(fn, options, 'map');
   const p = prepareArgs('map', args, lead.npartitions);
   return lead.partitionwise<R>(
-    'map',
-    [f.token, p.token],
+    keyPrefix(fn, options) ?? 'map',
+    ['map', f.token, p.token],
     (i) => task(kernel('map'), [f.arg, p.kinds, ...p.vals(i)]),
+    p.layers,
+  );
+}
+
+/**
+ * Calls `fn` with the matching partitions of several bags (as arrays) and any other arguments
+ * (Items and Delayed values computed and broadcast, plain values passed as they are).
+ *
+ * @example
+ * mapPartitions((xs, ys) => xs.map((x, i) => Math.max(x, ys[i])), [xs, ys]);
+ */
+export function mapPartitions<R, const A extends readonly unknown[]>(
+  fn: UserFn<(...args: PartitionArgs<A>) => Iterable<R> | Promise<Iterable<R>>>,
+  args: A,
+  options: Omit<MapOptions, 'args'> = {},
+): Bag<R> {
+  const j = args.findIndex((a) => a instanceof Bag);
+  if (j < 0) throw new Error('mapPartitions: at least one argument must be a bag');
+  const lead = args[j] as Bag<unknown>;
+  const f = fnArg(fn, options, 'mapPartitions');
+  const p = prepareArgs('mapPartitions', args, lead.npartitions);
+  return lead.partitionwise<R>(
+    keyPrefix(fn, options) ?? 'mapPartitions',
+    ['mapPartitions', f.token, p.token],
+    (i) => task(kernel('mapPartitions'), [f.arg, ...p.vals(i)]),
     p.layers,
   );
 }

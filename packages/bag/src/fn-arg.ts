@@ -136,3 +136,27 @@ export function keyArg(key: unknown, options: FnOptions, op: string): FnArg {
   }
   return fnArg(key, options, op);
 }
+
+/**
+ * The name a user function gives the keys of its tasks, as Dask names them (`inc-<token>`): the
+ * function's own name, a module reference's export name, or undefined for anonymous functions.
+ *
+ * @example
+ * keyPrefix(function inc(x: number) { return x + 1; }); // 'inc'
+ */
+export function keyPrefix(fn: unknown, options: FnOptions = {}): string | undefined {
+  const raw =
+    options.name ??
+    (typeof fn === 'function'
+      ? fn.name
+      : isFunctionRef(fn)
+        ? fn.kind === 'module'
+          ? fn.exportName
+          : fn.kind === 'builtin'
+            ? fn.name.slice(fn.name.lastIndexOf('.') + 1)
+            : fn.name
+        : undefined);
+  if (raw === undefined || raw === '' || raw === 'anonymous') return undefined;
+  const clean = raw.replace(/^bound /, '').replace(/[^A-Za-z0-9_$.]/g, '_');
+  return clean === '' ? undefined : clean;
+}

@@ -10,15 +10,21 @@ export {
   concat,
   zip,
   map,
+  mapPartitions,
   type PartitionOptions,
 } from './creation.js';
 export { readText, readJson, type ReadTextOptions } from './read-text.js';
 export { type ToTextFilesOptions } from './write-text.js';
 export { type Compression } from './compression.js';
+export { type DecodeErrors } from './text-codec.js';
+export { type TakeOptions } from './take.js';
+export { type JoinOther } from './join.js';
+export { StrAccessor } from './str.js';
 export { type UserFn, type FnOptions } from './fn-arg.js';
 export { type ArgValue, type ArgValues, type BagLike } from './args.js';
 export {
   type TreeOptions,
+  type ReductionOptions,
   type FoldOptions,
   type FoldbyOptions,
   type GroupbyOptions,

@@ -18,13 +18,15 @@ import {
   daskFinalizeRef,
   daskGraphInto,
   delayed,
+  isDelayed,
   persist,
   tokenize,
   tokenizeSymbol,
   type Delayed,
+  type DelayedCore,
   type GraphComputeOptions,
 } from '@dask-ts/graph';
-import { assemble, Layer, addLayersInto } from './layers.js';
+import { assemble, collectionLayer, Layer, addLayersInto } from './layers.js';
 import { fnArg, type FnOptions, type UserFn } from './fn-arg.js';
 import { kernel } from './kernels.js';
 
@@ -43,6 +45,21 @@ export class Item<T> implements Collection<T> {
     /** @internal */
     readonly layer: Layer,
   ) {}
+
+  /**
+   * An Item holding a Delayed value's result (Dask's `Item.from_delayed`).
+   *
+   * @example
+   * const total = Item.fromDelayed(delayed((xs: number[]) => xs.length)([1, 2]));
+   */
+  static fromDelayed<T>(value: DelayedCore<T>): Item<T> {
+    if (!isDelayed(value)) {
+      throw new TypeError(
+        `Item.fromDelayed: expected a Delayed value, got ${value === null ? 'null' : typeof value}`,
+      );
+    }
+    return new Item<T>(value.key, collectionLayer(value));
+  }
 
   /**
    * Computes the value (default scheduler: `threads`).

@@ -145,6 +145,21 @@ export function first(values: readonly unknown[]): unknown {
   return values[0];
 }
 
+/** The first element of the first of a list of values (finalizes a one-element partition). @example firstOfFirst([[7]]) // 7 */
+export function firstOfFirst(values: readonly (readonly unknown[])[]): unknown {
+  return values[0]![0];
+}
+
+/** The first `n` elements of partitions read in order. @example take(3, [1, 2], [3, 4]) // [1, 2, 3] */
+export function take(n: number, ...parts: Part[]): unknown[] {
+  const out: unknown[] = [];
+  for (const p of parts) {
+    for (let i = 0; i < p.length && out.length < n; i++) out.push(p[i]);
+    if (out.length >= n) break;
+  }
+  return out;
+}
+
 /** Concatenates a list of partitions (finalizes a bag). @example concatList([[1], [2]]) // [1, 2] */
 export function concatList(parts: readonly (readonly unknown[])[]): unknown[] {
   return concat(...parts);

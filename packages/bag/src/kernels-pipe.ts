@@ -58,10 +58,22 @@ function run(sinkSpec: Spec, stages: readonly Spec[], source: unknown): unknown 
     for (let i = 0; i < part.length; i++) head(part[i]);
   } else if (isReadSpec(source)) {
     streamRead(source, head);
+  } else if (isReadMany(source)) {
+    for (const spec of source.specs) streamRead(spec, head);
   } else {
     throw new TypeError(`bag.pipe: a partition must be an array, got ${typeof source}`);
   }
   return sink.result();
+}
+
+/** Several files read into one partition (readText's `filesPerPartition`). */
+interface ReadMany {
+  readonly read: 'many';
+  readonly specs: readonly ReadSpec[];
+}
+
+function isReadMany(x: unknown): x is ReadMany {
+  return typeof x === 'object' && x !== null && (x as ReadMany).read === 'many';
 }
 
 function isReadSpec(x: unknown): x is ReadSpec {

@@ -10,6 +10,8 @@ import { compare } from './kernels-aggregate.js';
 import { writeText } from './kernels-io.js';
 import { mapPartitionsResult, reify } from './kernels-elementwise.js';
 import type { Push } from './kernels-stages.js';
+import { seededRandom } from './seeded-random.js';
+import { sizeOf } from './sizeof.js';
 
 /**
  * A pipeline's end: `push` takes each element, `result` gives the partition's result.
@@ -39,6 +41,8 @@ export const SINK_FN_SLOTS: Readonly<Record<string, readonly number[]>> = {
   mapPartitions: [1],
   hashSplit: [1],
   write: [],
+  sample: [],
+  sizeof: [],
 };
 
 type Groups = Map<unknown, [unknown, unknown]>;
@@ -89,16 +93,39 @@ export function makeSink(spec: readonly unknown[]): Sink {
         return r instanceof Promise ? r.then(mapPartitionsResult) : mapPartitionsResult(r);
       });
     }
+    case 'sample': {
+      const prob = spec[1] as number;
+      const next = seededRandom(spec[2] as number);
+      const out: unknown[] = [];
+      return {
+        push: (x) => {
+          if (next() < prob) out.push(typeof x === 'object' && x !== null ? reify(x) : x);
+        },
+        result: () => out,
+      };
+    }
+    case 'sizeof': {
+      let n = 0;
+      let bytes = 0;
+      return {
+        push: (x) => {
+          n++;
+          bytes += 8 + sizeOf(x);
+        },
+        result: () => [n, bytes],
+      };
+    }
     case 'hashSplit':
       return hashSplit(spec[1] as TaskFunction, spec[2] as number);
     case 'write': {
-      const [, path, compression, encoding] = spec as [
+      const [, path, compression, encoding, lastEndline] = spec as [
         string,
         string,
         Parameters<typeof writeText>[2],
-        BufferEncoding,
+        string,
+        boolean,
       ];
-      return collect((xs) => writeText(xs, path, compression, encoding));
+      return collect((xs) => writeText(xs, path, compression, encoding, lastEndline));
     }
     default:
       throw new Error(`Unknown bag pipeline sink ${JSON.stringify(spec[0])}`);

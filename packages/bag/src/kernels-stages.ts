@@ -5,6 +5,8 @@
 // next stage. Functions are resolved before the pipeline starts, so pushing is synchronous. Each
 // stage counts the elements it has seen, so its errors name the element's place in the partition.
 import { describe } from './kernels-elementwise.js';
+import { strMethod } from './kernels-str.js';
+import { groupKey } from './group-key.js';
 import type { TaskFunction } from '@dask-ts/protocol';
 
 /**
@@ -22,6 +24,9 @@ export const STAGE_FN_SLOTS: Readonly<Record<string, readonly number[]>> = {
   filter: [1],
   flatten: [],
   pluck: [],
+  str: [],
+  strMatch: [],
+  join: [1, 2],
 };
 
 /**
@@ -42,6 +47,18 @@ export function makeStage(spec: readonly unknown[], next: Push): Push {
       return flattenStage(next);
     case 'pluck':
       return pluckStage(spec[1], spec[2] as boolean, spec[3], next);
+    case 'str': {
+      const f = strMethod(spec[1] as string, spec[2] as unknown[]);
+      return (x) => next(f(x));
+    }
+    case 'strMatch': {
+      const f = strMethod('match', [spec[1]]);
+      return (x) => {
+        if (f(x)) next(x);
+      };
+    }
+    case 'join':
+      return joinStage(spec[1] as TaskFunction, spec[2] as TaskFunction, spec[3], next);
     default:
       throw new Error(`Unknown bag pipeline stage ${JSON.stringify(spec[0])}`);
   }
@@ -124,4 +141,28 @@ function pluckStage(key: unknown, hasDefault: boolean, dflt: unknown, next: Push
     i++;
     next(v);
   };
+}
+
+/**
+ * `join` with an in-memory sequence: for each element, a `[match, element]` pair for every item of
+ * `other` whose key equals the element's (keys compared as grouping keys, so tuples match by
+ * value). The index of `other` is built once per task.
+ */
+function joinStage(onSelf: TaskFunction, onOther: TaskFunction, other: unknown, next: Push): Push {
+  const index = new Map<unknown, unknown[]>();
+  for (const o of toIterable(other)) {
+    const k = groupKey(onOther(o));
+    const list = index.get(k);
+    if (list !== undefined) list.push(o);
+    else index.set(k, [o]);
+  }
+  return (x) => {
+    const matches = index.get(groupKey(onSelf(x)));
+    if (matches !== undefined) for (const m of matches) next([m, x]);
+  };
+}
+
+function toIterable(x: unknown): Iterable<unknown> {
+  if (x !== null && typeof x === 'object' && Symbol.iterator in x) return x as Iterable<unknown>;
+  throw new TypeError(`join: the other sequence is not iterable (got ${describe(x)})`);
 }

@@ -29,6 +29,8 @@ const table = {
   getIndex: el.getIndex,
   concat: el.concat,
   first: el.first,
+  firstOfFirst: el.firstOfFirst,
+  take: el.take,
   concatList: el.concatList,
   splitPart: el.splitPart,
   range: el.range,

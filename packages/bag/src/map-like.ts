@@ -5,7 +5,7 @@
 import { keyToString, task } from '@dask-ts/protocol';
 import { tokenize } from '@dask-ts/graph';
 import { sinkLayer } from './pipeline.js';
-import { fnArg } from './fn-arg.js';
+import { fnArg, keyPrefix } from './fn-arg.js';
 import { kernel } from './kernels.js';
 import { prepareArgs } from './args.js';
 import type { Bag } from './bag.js';
@@ -26,7 +26,9 @@ export function mapLike<T, R>(
   const f = fnArg(fn, options, op);
   const n = b.npartitions;
   const extra = prepareArgs(op, options.args ?? [], n);
-  const token = [f.token, extra.token];
+  const token = [op, f.token, extra.token];
+  // Keys are named after the function where it has a name (`inc-<token>`), as Dask names them.
+  const prefix = keyPrefix(fn, options) ?? op;
   if (extra.kinds.includes('b')) {
     if (op === 'starmap')
       throw new Error(
@@ -35,7 +37,7 @@ export function mapLike<T, R>(
     // Bags zipped element by element: one task reads all their partitions (not fused).
     const kinds = `b${extra.kinds}`;
     return b.partitionwise<R>(
-      op,
+      prefix,
       token,
       (i) => {
         const self = { $ref: keyToString([b.name, i]) };
@@ -48,9 +50,9 @@ export function mapLike<T, R>(
     );
   }
   if (op !== 'mapPartitions')
-    return b.stage<R>(op, token, [op, f.arg, extra.vals(0)], extra.layers);
+    return b.stage<R>(prefix, token, [op, f.arg, extra.vals(0)], extra.layers);
   // mapPartitions reads the stream of its input (fused) but makes a whole partition.
-  const name = `${op}-${tokenize(b.name, ...token)}`;
+  const name = `${prefix}-${tokenize(b.name, ...token)}`;
   return b.derive<R>(
     name,
     n,

@@ -1,6 +1,6 @@
 // One partition of a bag as a collection, so that `Bag.toDelayed` can wrap each partition in a
 // Delayed: its graph is the whole bag's (culled when computed), its one key the partition's, and
-// it finalizes with the portable `first` kernel, so it can be passed to delayed functions.
+// it finalizes with the portable `first` kernel (or `firstOfFirst`, for one-element partitions), so it can be passed to delayed functions.
 import {
   daskFinalize,
   daskGraph,
@@ -20,10 +20,10 @@ import type { Bag } from './bag.js';
  * @example
  * const parts = partitionsToDelayed(b);
  */
-export function partitionsToDelayed<T>(b: Bag<T>): Delayed<T[]>[] {
+export function partitionsToDelayed<T>(b: Bag<T>, single = false): Delayed<T[]>[] {
   const parts: Delayed<T[]>[] = [];
   for (let i = 0; i < b.npartitions; i++) {
-    parts.push(delayed(new Partition<T>(b, i)) as unknown as Delayed<T[]>);
+    parts.push(delayed(new Partition<T>(b, i, single)) as unknown as Delayed<T[]>);
   }
   return parts;
 }
@@ -33,6 +33,8 @@ class Partition<T> implements Collection<T[]> {
   constructor(
     private readonly bag: Bag<T>,
     private readonly index: number,
+    /** Finalize to the partition's one element rather than the partition. */
+    private readonly single: boolean,
   ) {}
   [daskGraph](): Map<string, GraphNode> {
     return this.bag[daskGraph]();
@@ -44,9 +46,9 @@ class Partition<T> implements Collection<T[]> {
     return [this.bag.partitionKey(this.index)];
   }
   [daskFinalize](values: readonly unknown[]): T[] {
-    return values[0] as T[];
+    return this.single ? ((values[0] as T[])[0] as T[]) : (values[0] as T[]);
   }
   [daskFinalizeRef](): PortableFunctionRef {
-    return kernel('first');
+    return kernel(this.single ? 'firstOfFirst' : 'first');
   }
 }

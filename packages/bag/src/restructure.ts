@@ -1,9 +1,12 @@
 // Operations whose tasks read other partitions than the matching one of a single bag, so they do
 // not fuse: product (every pair of partitions), zip (the matching partitions of several bags),
 // accumulate (a chain: each partition's task carries the running value to the next) and
-// repartition (neighbouring partitions concatenated, or partitions split into near-equal pieces).
+// repartition (neighbouring partitions concatenated, or partitions split into near-equal pieces;
+// by size, it first computes each partition's estimated memory, as Dask does, then splits large
+// partitions and concatenates runs of small neighbours so each new one holds about `partitionSize`).
 import { keyToString, task } from '@dask-ts/protocol';
-import { tokenize } from '@dask-ts/graph';
+import { compute, tokenize, type GraphComputeOptions } from '@dask-ts/graph';
+import { sinkLayer } from './pipeline.js';
 import { Layer } from './layers.js';
 import { fnArg, type FnOptions } from './fn-arg.js';
 import { kernel } from './kernels.js';
@@ -114,6 +117,7 @@ export function repartition<T>(b: Bag<T>, npartitions: number): Bag<T> {
     );
   }
   const n = b.npartitions;
+  if (npartitions === n) return b;
   const name = `repartition-${tokenize(b.name, npartitions)}`;
   const self = b.name;
   const r = (i: number): { $ref: string } => ({ $ref: keyToString([self, i]) });
@@ -137,4 +141,96 @@ export function repartition<T>(b: Bag<T>, npartitions: number): Bag<T> {
     }
   });
   return b.derive<T>(name, npartitions, layer);
+}
+
+const UNITS: Readonly<Record<string, number>> = {
+  b: 1,
+  kb: 1e3,
+  mb: 1e6,
+  gb: 1e9,
+  tb: 1e12,
+  kib: 2 ** 10,
+  mib: 2 ** 20,
+  gib: 2 ** 30,
+  tib: 2 ** 40,
+};
+
+/**
+ * A byte count from a number or a text such as '5MiB' or '100 kB'.
+ *
+ * @example
+ * parseBytes('5MiB'); // 5242880
+ */
+export function parseBytes(v: number | string, op = 'repartition'): number {
+  if (typeof v === 'number') {
+    if (Number.isFinite(v) && v > 0) return v;
+  } else if (typeof v === 'string') {
+    const m = /^\s*([0-9]*\.?[0-9]+)\s*([a-zA-Z]*)\s*$/.exec(v);
+    const unit = UNITS[(m?.[2] ?? '').toLowerCase() || 'b'];
+    if (m !== null && unit !== undefined && Number(m[1]) > 0) return Number(m[1]) * unit;
+  }
+  throw new RangeError(
+    `${op}: partitionSize must be a positive number of bytes or a size such as '5MiB', got ${JSON.stringify(v)}`,
+  );
+}
+
+/**
+ * The same elements in partitions of about `partitionSize` bytes (estimated), see
+ * `Bag.repartition`. Computes the partition sizes first.
+ *
+ * @example
+ * const c = await repartitionBySize(b, '1MiB', {});
+ */
+export async function repartitionBySize<T>(
+  b: Bag<T>,
+  partitionSize: number | string,
+  options: GraphComputeOptions,
+): Promise<Bag<T>> {
+  const size = parseBytes(partitionSize);
+  const sizesName = `repartition-sizes-${tokenize(b.name)}`;
+  const sizes = b.derive<number>(
+    sizesName,
+    b.npartitions,
+    sinkLayer(sizesName, b.npartitions, b.layer, ['sizeof']),
+  );
+  const [flat] = (await compute(sizes, options)) as [number[]];
+  // Plan: each input partition is split into `pieces` pieces; runs of whole small partitions whose
+  // sizes add up to at most `size` are concatenated.
+  type Out = { from: number; to: number } | { split: number; pieces: number; piece: number };
+  const plan: Out[] = [];
+  let run: { from: number; to: number; bytes: number } | undefined;
+  for (let i = 0; i < b.npartitions; i++) {
+    const bytes = flat[2 * i + 1]!;
+    const pieces = Math.max(1, Math.ceil(bytes / size));
+    if (pieces > 1) {
+      if (run) plan.push({ from: run.from, to: run.to });
+      run = undefined;
+      for (let p = 0; p < pieces; p++) plan.push({ split: i, pieces, piece: p });
+      continue;
+    }
+    if (run && run.bytes + bytes <= size) {
+      run.to = i + 1;
+      run.bytes += bytes;
+    } else {
+      if (run) plan.push({ from: run.from, to: run.to });
+      run = { from: i, to: i + 1, bytes };
+    }
+  }
+  if (run) plan.push({ from: run.from, to: run.to });
+  const name = `repartition-size-${tokenize(b.name, size, flat)}`;
+  const self = b.name;
+  const r = (i: number): { $ref: string } => ({ $ref: keyToString([self, i]) });
+  const layer = new Layer(name, [b.layer], () =>
+    plan.map((o, j) => {
+      const t =
+        'split' in o
+          ? task(kernel('splitPart'), [r(o.split), o.pieces, o.piece])
+          : task(
+              kernel('concat'),
+              Array.from({ length: o.to - o.from }, (_, k) => r(o.from + k)),
+            );
+      return [keyToString([name, j]), t] as const;
+    }),
+  );
+  return b.derive<T>(name, plan.length, layer);
 }

@@ -9,17 +9,10 @@ import { join } from 'node:path';
 import * as zlib from 'node:zlib';
 import '@dask-ts/scheduler';
 import { fromSequence, readJson, readText } from '../index.js';
+import { universalLines } from './lines-reference.js';
 
 const sync = { scheduler: 'sync' } as const;
 let dir = '';
-
-/** The lines of a text as readText defines them. */
-function linesOf(text: string): string[] {
-  if (text === '') return [];
-  const ls = text.split('\n');
-  if (ls[ls.length - 1] === '') ls.pop();
-  return ls.map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
-}
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'dask-ts-bag-'));
@@ -40,34 +33,39 @@ describe('readText', () => {
     const b = readText(join(dir, 'logs', '*.txt*'));
     expect(b.npartitions).toBe(3);
     expect(await b.compute(sync)).toEqual([
-      'alpha',
-      'beta',
-      'gamma',
+      'alpha\n',
+      'beta\n',
+      'gamma\n',
       'delta',
-      'épsilon',
-      '',
-      'zeta',
+      'épsilon\n',
+      '\n',
+      'zeta\n',
     ]);
+    expect(
+      await readText(join(dir, 'logs', '*.txt*'), { keepDelimiter: false }).compute(sync),
+    ).toEqual(['alpha', 'beta', 'gamma', 'delta', 'épsilon', '', 'zeta']);
   });
 
   test('** globs, ? and lists of paths', async () => {
-    expect(await readText(join(dir, 'logs', '**', '?.txt')).compute(sync)).toEqual([
+    const strip = { keepDelimiter: false } as const;
+    expect(await readText(join(dir, 'logs', '**', '?.txt'), strip).compute(sync)).toEqual([
       'alpha',
       'beta',
       'eta',
     ]);
     expect(
-      await readText([join(dir, 'logs', 'deep', 'd.txt'), join(dir, 'logs', 'a.txt')]).compute(
-        sync,
-      ),
+      await readText(
+        [join(dir, 'logs', 'deep', 'd.txt'), join(dir, 'logs', 'a.txt')],
+        strip,
+      ).compute(sync),
     ).toEqual(['eta', 'alpha', 'beta']);
   });
 
   test('includePath gives [line, path] pairs', async () => {
     const p = join(dir, 'logs', 'a.txt');
     expect(await readText(p, { includePath: true }).compute(sync)).toEqual([
-      ['alpha', p],
-      ['beta', p],
+      ['alpha\n', p],
+      ['beta\n', p],
     ]);
   });
 
@@ -85,8 +83,11 @@ describe('readText', () => {
           const b = readText(p, { blocksize });
           const size = Buffer.byteLength(text);
           expect(b.npartitions).toBe(size <= blocksize ? 1 : Math.ceil(size / blocksize));
-          expect(await b.compute(sync)).toEqual(linesOf(text));
-          expect(await readText(p).compute(sync)).toEqual(linesOf(text));
+          expect(await b.compute(sync)).toEqual(universalLines(text));
+          expect(await readText(p).compute(sync)).toEqual(universalLines(text));
+          expect(await readText(p, { blocksize, keepDelimiter: false }).compute(sync)).toEqual(
+            universalLines(text, false),
+          );
         },
       ),
       { numRuns: 120 },
@@ -177,16 +178,18 @@ describe('toTextFiles', () => {
       expect(paths).toEqual(
         [0, 1, 2, 3].map((i) => join(dir, 'out', suffix, `part-${i}.${suffix}`)),
       );
-      expect(await readText(join(dir, 'out', suffix, '*')).compute(sync)).toEqual(xs);
+      expect(
+        await readText(join(dir, 'out', suffix, '*'), { keepDelimiter: false }).compute(sync),
+      ).toEqual(xs);
     }
     const gz = readFileSync(join(dir, 'out', 'txt.gz', 'part-0.txt.gz'));
-    expect(zlib.gunzipSync(gz).toString()).toBe('line 0\nline 1\nline 2\nline 3\nline 4\nline 5\n');
+    expect(zlib.gunzipSync(gz).toString()).toBe('line 0\nline 1\nline 2\nline 3\nline 4\nline 5');
   });
 
   test('directories, name functions, explicit compression and path lists', async () => {
     const b = fromSequence(['a', 'b', 'c'], { npartitions: 3 });
     expect(await b.toTextFiles(join(dir, 'plain-dir'), sync)).toEqual(
-      [0, 1, 2].map((i) => join(dir, 'plain-dir', `${i}.part`)),
+      [0, 1, 2].map((i) => join(dir, 'plain-dir', `${i}.part`)), // one digit: no padding
     );
     const named = await b.toTextFiles(join(dir, 'named', '*.txt'), {
       ...sync,
@@ -194,12 +197,12 @@ describe('toTextFiles', () => {
       compression: 'gzip',
     });
     expect(named[2]).toBe(join(dir, 'named', 'p002.txt'));
-    expect(zlib.gunzipSync(readFileSync(named[2]!)).toString()).toBe('c\n');
+    expect(zlib.gunzipSync(readFileSync(named[2]!)).toString()).toBe('c');
     const listed = await b.toTextFiles(
       ['x', 'y', 'z'].map((n) => join(dir, 'list', n)),
       sync,
     );
-    expect(readFileSync(listed[1]!, 'utf8')).toBe('b\n');
+    expect(readFileSync(listed[1]!, 'utf8')).toBe('b');
   });
 
   test('bad paths and non-string elements are named', async () => {

@@ -33,7 +33,7 @@ describe('bag on threads', () => {
     const expected = new Map<string, number>();
     for (const t of texts)
       for (const w of t.split(/\s+/)) if (w) expected.set(w, (expected.get(w) ?? 0) + 1);
-    const freq = readText(join(dir, 't*.txt'), { blocksize: 1000 })
+    const freq = readText(join(dir, 't*.txt'), { blocksize: 1000, keepDelimiter: false })
       .map((line) => line.split(' '))
       .flatten()
       .frequencies({ sort: true });
