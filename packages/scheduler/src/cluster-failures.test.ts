@@ -270,6 +270,21 @@ describe.each(['threads', 'processes'] as const)('%s pool failures', (kind) => {
   });
 });
 
+describe('processes pool signals', () => {
+  it('says which signal killed a worker process, and what it ran', async () => {
+    const { cluster } = pool('processes', { workers: 1, maxRetries: 0 });
+    const g = new Map<string, GraphNode>([
+      ['sig-1', task(src("() => process.kill(process.pid, 'SIGKILL')", {}, 'selfKill'), [])],
+    ]);
+    const err = await rejection(cluster.get(g, ['sig-1']));
+    expect(err.name).toBe('WorkerLostError');
+    expect(err.message).toMatch(
+      /killed by signal SIGKILL \(while running sig-1, function selfKill\)/,
+    );
+    expect(await cluster.get(one('after', '() => 6'), ['after'])).toEqual([6]);
+  });
+});
+
 describe('pool internal errors', () => {
   it('an internal error fails the running computes and the pool restarts, the process goes on', async () => {
     const lines: string[] = [];
