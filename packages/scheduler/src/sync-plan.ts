@@ -145,6 +145,11 @@ export function planGraph(
             deps[e + j] = guess = p;
             continue;
           }
+          // Right after a wrap-around the two-step stride is wrong; a unit stride may still hold.
+          if (c >= 0 && b >= 0 && b + 1 < n && slotKeys[b + 1] === d) {
+            deps[e + j] = guess = b + 1;
+            continue;
+          }
         }
         if (guess >= 0 && slotKeys[guess] === d) deps[e + j] = guess;
         else if (index !== undefined) deps[e + j] = index.get(d) ?? MISSING;

@@ -118,6 +118,8 @@ export function intake(
           const c = stride2 ? deps[beforeAt + i]! : -1;
           const p = b >= 0 ? (c >= 0 ? 2 * b - c : b + 1) : c >= 0 ? c + 2 : -1;
           if (p >= 0 && p < size && keys[p] === dk) d = p;
+          // Right after a wrap-around the two-step stride is wrong; a unit stride may still hold.
+          else if (c >= 0 && b >= 0 && b + 1 < size && keys[b + 1] === dk) d = b + 1;
         }
         d ??= guess >= 0 && keys[guess] === dk ? guess : index.current ? index.get(dk) : undefined;
       }
