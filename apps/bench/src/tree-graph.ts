@@ -1,8 +1,10 @@
-// The tree-reduction graph the tree and core suites run, built with the protocol alone: `leaves`
-// no-op leaf tasks (each returns its index) and pairwise `add` tasks up to one root; an odd node
-// out moves up a level unchanged. Same shape and key names as python/tree_bench.py, so Dask and
-// dask-ts run identical graphs. Function references are portable source refs shared by every
-// task, so the same graph runs in-thread and on worker threads.
+// The tree reduction the tree and core suites run: `leaves` no-op leaf tasks (each returns its
+// index) and pairwise `add` tasks up to one root; an odd node out moves up a level unchanged.
+// Built two ways: with `delayed`, as a user writes it (`treeDelayed`), and with the protocol alone
+// (`treeGraph`: same shape and key names as python/tree_bench.py, so Dask and dask-ts run
+// identical graphs). Function references are portable source refs, so the same graph runs
+// in-thread and on worker threads.
+import { delayed, type Delayed } from '@dask-ts/graph';
 import { data, ref, task, type Graph, type GraphNode, type SourceRef } from '@dask-ts/protocol';
 
 /** Returns its argument. @example task(NOOP, [3]) */
@@ -52,4 +54,34 @@ export function treeGraph(leaves: number, leafAs: 'task' | 'data' = 'task'): Tre
     level = next;
   }
   return { graph, root: level[0], tasks: graph.size, expected: (leaves * (leaves - 1)) / 2 };
+}
+
+/**
+ * The tree reduction built with `delayed`, as a user writes it: its root, task count and the
+ * value it must compute to.
+ *
+ * @example
+ * const { root, expected } = treeDelayed(20_000); // await root.compute() === expected
+ */
+export function treeDelayed(leaves: number): {
+  readonly root: Delayed<number>;
+  readonly tasks: number;
+  readonly expected: number;
+} {
+  if (!Number.isInteger(leaves) || leaves < 1) {
+    throw new RangeError(`treeDelayed: leaves must be a positive integer, got ${leaves}`);
+  }
+  const noop = delayed((x: number) => x, { name: 'noop' });
+  const add = delayed((a: number, b: number) => a + b, { name: 'add' });
+  let level: Delayed<number>[] = [];
+  for (let i = 0; i < leaves; i++) level.push(noop(i));
+  let tasks = leaves;
+  while (level.length > 1) {
+    const next: Delayed<number>[] = [];
+    for (let j = 0; j + 1 < level.length; j += 2) next.push(add(level[j], level[j + 1]));
+    tasks += next.length;
+    if (level.length % 2 === 1) next.push(level[level.length - 1]);
+    level = next;
+  }
+  return { root: level[0], tasks, expected: (leaves * (leaves - 1)) / 2 };
 }

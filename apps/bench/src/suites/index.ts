@@ -5,6 +5,7 @@ import { bagWordfreq } from './bag-wordfreq.js';
 import { core } from './core.js';
 import { delayedMillion } from './delayed-million.js';
 import { latency } from './latency.js';
+import { shapes } from './shapes.js';
 import { treeSync } from './tree-sync.js';
 import { treeThreads } from './tree-threads.js';
 
@@ -12,6 +13,7 @@ import { treeThreads } from './tree-threads.js';
 export const SUITES: readonly Suite[] = [
   treeSync,
   treeThreads,
+  shapes,
   core,
   delayedMillion,
   latency,
