@@ -1,8 +1,8 @@
 // The tree graph: its shape (task count, one root, every ref resolvable) and the value it must
 // compute, checked by evaluating it with a plain recursive reference evaluator.
 import { expect, test } from '@jest/globals';
-import { isRef, type Graph } from '@dask-ts/protocol';
-import { treeGraph } from './tree-graph.js';
+import { daskGraph, isRef, type Graph } from '@dask-ts/protocol';
+import { treeDelayed, treeGraph } from './tree-graph.js';
 
 function evaluate(graph: Graph, key: string, memo = new Map<string, number>()): number {
   const hit = memo.get(key);
@@ -35,3 +35,13 @@ test('treeGraph refuses a bad leaf count, naming it', () => {
   expect(() => treeGraph(0)).toThrow('treeGraph: leaves must be a positive integer, got 0');
   expect(() => treeGraph(1.5)).toThrow('treeGraph: leaves must be a positive integer, got 1.5');
 });
+
+test.each([1, 2, 7, 1000])(
+  'the delayed tree over %i leaves has 2n-1 tasks and sums 0..n-1',
+  (n) => {
+    const t = treeDelayed(n);
+    expect(t.tasks).toBe(2 * n - 1);
+    expect(t.root[daskGraph]().size).toBe(2 * n - 1);
+    expect(evaluate(t.root[daskGraph](), t.root.key)).toBe(t.expected);
+  },
+);
