@@ -1,7 +1,7 @@
 // What each published package would put in its tarball (`npm pack --dry-run`): what users need
 // (the built `dist`, `src` for source maps and declaration maps, README.md, LICENSE, package.json),
-// every file its `exports` name, the repository's MIT LICENSE, and no tests, test helpers,
-// fixtures or benchmarks.
+// every file its `exports` name, the repository's MIT LICENSE, a README that says the package is
+// ESM only, and no tests, test helpers, fixtures or benchmarks.
 import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -73,6 +73,7 @@ test.each(packages.map((p) => [p.json.name, p] as const))(
     expect(files.filter((f) => NOT_FOR_USERS.some((re) => re.test(f)))).toEqual([]);
     expect(exportTargets(pkg.json.exports).filter((t) => !files.includes(t))).toEqual([]);
     expect(pkg.json.license).toBe('MIT');
+    expect(readFileSync(join(pkg.path, 'README.md'), 'utf8')).toMatch(/ESM only/);
     expect(readFileSync(join(pkg.path, 'LICENSE'), 'utf8')).toBe(
       readFileSync(join(repoRoot, 'LICENSE'), 'utf8'),
     );
