@@ -79,6 +79,11 @@ export interface FoldbyOptions<A> extends TreeOptions {
 export interface GroupbyOptions extends FnOptions {
   /** Output partitions (default: the input's count, at most 100). */
   readonly npartitions?: number;
+  /**
+   * The most pieces one shuffle task splits into or gathers from (default 32, as Dask). A bag of
+   * more partitions than this shuffles in several stages, so the task count grows as n log n.
+   */
+  readonly maxBranch?: number;
 }
 
 /** What the aggregations need of a bag (structural, so any element type fits). */
@@ -343,12 +348,31 @@ export function moments(
   );
 }
 
-/** `Bag.groupby`: a one-stage hash shuffle. @example groupby(b, 'k', { npartitions: 4 }) */
+const DEFAULT_MAX_BRANCH = 32;
+
+/**
+ * `Bag.groupby`: a hash shuffle. Up to `maxBranch` input partitions, one stage: every input splits
+ * into the output partitions' buckets and output j gathers bucket j of every input. Beyond that,
+ * Dask's multi-stage task shuffle: each element's output partition t is written in base k with S
+ * digits (k^S >= outputs, k <= maxBranch); stage s splits every slot by digit s of t into k pieces
+ * and each new slot gathers the k pieces that differ from it only in digit s, so after S stages
+ * slot t holds exactly the elements of output t, with about S * slots * k tasks in all.
+ *
+ * @example
+ * groupby(b, 'k', { npartitions: 4 });
+ */
 export function groupby<T, K>(b: Src, key: unknown, options: GroupbyOptions): Bag<[K, T[]]> {
   const p = options.npartitions ?? Math.min(b.npartitions, MAX_GROUPBY_PARTITIONS);
   if (!Number.isInteger(p) || p < 1)
     throw new RangeError(`groupby: npartitions must be a positive integer, got ${String(p)}`);
+  const maxBranch = options.maxBranch ?? DEFAULT_MAX_BRANCH;
+  if (!Number.isInteger(maxBranch) || maxBranch < 2) {
+    throw new RangeError(
+      `groupby: maxBranch must be an integer of at least 2, got ${String(maxBranch)}`,
+    );
+  }
   const k = keyArg(key, options, 'groupby');
+  if (b.npartitions > maxBranch && p > 1) return multiStageGroupby(b, k, p, maxBranch);
   const token = tokenize(b.name, k.token, p);
   const split = `groupby-split-${token}`;
   const bucket = `groupby-bucket-${token}`;
@@ -371,6 +395,69 @@ export function groupby<T, K>(b: Src, key: unknown, options: GroupbyOptions): Ba
         const refs: Ref[] = [];
         for (let i = 0; i < n; i++) refs.push({ $ref: keyToString([bucket, i, j]) });
         yield [keyToString([name, j]), task(kernel('groupCollect'), refs)] as const;
+      }
+    },
+  });
+  return b.derive<[K, T[]]>(name, p, layer);
+}
+
+function multiStageGroupby<T, K>(b: Src, k: FnArg, p: number, maxBranch: number): Bag<[K, T[]]> {
+  const stages = Math.max(1, Math.ceil(Math.log(p) / Math.log(maxBranch) - 1e-9));
+  let base = Math.max(2, Math.ceil(p ** (1 / stages) - 1e-9));
+  while (base ** stages < p) base++;
+  const slots = base ** stages;
+  const n = b.npartitions;
+  const token = tokenize(b.name, k.token, p, maxBranch);
+  const name = `groupby-${token}`;
+  const splitName = (s: number): string => `groupby-split-${s}-${token}`;
+  const pieceName = (s: number): string => `groupby-piece-${s}-${token}`;
+  const slotName = (s: number): string => `groupby-slot-${s}-${token}`;
+  const layer = fusionLayer(name, [b.layer], {
+    input: b.layer,
+    *make(stream) {
+      // Stage 0 splits the input partitions themselves (fused with the steps before them); input
+      // i belongs to slot i mod slots.
+      for (let i = 0; i < n; i++) {
+        yield [
+          keyToString([splitName(0), i]),
+          pipeTask(['shuffleSplit', k.arg, p, base], stream(i)),
+        ] as const;
+      }
+      let sources: number[][] = Array.from({ length: slots }, () => []);
+      for (let i = 0; i < n; i++) sources[i % slots]!.push(i);
+      for (let s = 0; s < stages; s++) {
+        const weight = base ** s;
+        const last = s === stages - 1;
+        // The pieces of every split of this stage.
+        const splits = s === 0 ? n : slots;
+        for (let x = 0; x < splits; x++) {
+          for (let d = 0; d < base; d++) {
+            yield [
+              keyToString([pieceName(s), x, d]),
+              task(kernel('getIndex'), [{ $ref: keyToString([splitName(s), x]) }, d]),
+            ] as const;
+          }
+        }
+        // New slot y gathers piece (digit s of y) from the slots differing from y in digit s.
+        for (let y = 0; y < (last ? p : slots); y++) {
+          const dy = Math.floor(y / weight) % base;
+          const refs: Ref[] = [];
+          for (let d = 0; d < base; d++) {
+            const x = y + (d - dy) * weight;
+            const from = s === 0 ? sources[x]! : [x];
+            for (const i of from) refs.push({ $ref: keyToString([pieceName(s), i, dy]) });
+          }
+          if (last) {
+            yield [keyToString([name, y]), task(kernel('groupCollect'), refs)] as const;
+          } else {
+            yield [keyToString([slotName(s), y]), task(kernel('concat'), refs)] as const;
+            yield [
+              keyToString([splitName(s + 1), y]),
+              task(kernel('digitSplit'), [{ $ref: keyToString([slotName(s), y]) }, base, s + 1]),
+            ] as const;
+          }
+        }
+        sources = [];
       }
     },
   });

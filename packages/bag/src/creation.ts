@@ -12,7 +12,8 @@ import { prepareArgs, type ArgValues, type BagLike } from './args.js';
 
 /**
  * How to cut a sequence: into `npartitions` partitions, or partitions of `partitionSize` elements
- * (default: about 100 partitions, fewer for short sequences).
+ * (default: one element per partition up to 100 elements, then about max(100, sqrt(n)) partitions,
+ * at most 1000).
  *
  * @example
  * fromSequence(xs, { partitionSize: 1000 });
@@ -28,6 +29,19 @@ function positive(name: string, v: number | undefined): void {
   }
 }
 
+/** The most partitions a default cut makes. */
+const MAX_DEFAULT_PARTITIONS = 1000;
+
+/**
+ * The default partition count for `n` elements: one per element up to 100 (as Dask), then 100
+ * until the square root of n passes 100, then about sqrt(n), at most 1000 - so partitions grow
+ * with the input instead of staying at 100 (a million elements: 1000 partitions of 1000).
+ */
+function defaultPartitions(n: number): number {
+  if (n <= 100) return Math.max(1, n);
+  return Math.min(MAX_DEFAULT_PARTITIONS, Math.max(100, Math.ceil(Math.sqrt(n))));
+}
+
 /** Partition boundaries for `n` elements. */
 function bounds(n: number, options: PartitionOptions, op: string): number[] {
   positive(`${op}: npartitions`, options.npartitions);
@@ -37,7 +51,9 @@ function bounds(n: number, options: PartitionOptions, op: string): number[] {
   }
   const size =
     options.partitionSize ??
-    (options.npartitions === undefined ? Math.max(1, Math.ceil(n / 100)) : undefined);
+    (options.npartitions === undefined
+      ? Math.max(1, Math.ceil(n / defaultPartitions(n)))
+      : undefined);
   const out = [0];
   if (size !== undefined) {
     for (let s = size; s < n; s += size) out.push(s);

@@ -182,6 +182,18 @@ export function fromMoments(m: [number, number, number], stat: string, ddof: num
   return stat === 'std' ? Math.sqrt(v) : v;
 }
 
+/** A later stage of a multi-stage shuffle: triples in `base` buckets by digit `s` of their target. @example digitSplit([['a', 1, 5]], 2, 1) */
+export function digitSplit(
+  part: readonly [unknown, unknown, number][],
+  base: number,
+  s: number,
+): unknown[][] {
+  const buckets: unknown[][] = Array.from({ length: base }, () => []);
+  const w = base ** s;
+  for (const e of part) buckets[Math.floor(e[2] / w) % base]!.push(e);
+  return buckets;
+}
+
 /** `groupby` collect step: the groups of one output partition, elements in input order. @example groupCollect(b0, b1) */
 export function groupCollect(...buckets: [unknown, unknown][][]): [unknown, unknown[]][] {
   const m = new Map<unknown, [unknown, unknown[]]>();

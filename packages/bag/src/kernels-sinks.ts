@@ -43,6 +43,7 @@ export const SINK_FN_SLOTS: Readonly<Record<string, readonly number[]>> = {
   write: [],
   sample: [],
   sizeof: [],
+  shuffleSplit: [1],
 };
 
 type Groups = Map<unknown, [unknown, unknown]>;
@@ -117,6 +118,8 @@ export function makeSink(spec: readonly unknown[]): Sink {
     }
     case 'hashSplit':
       return hashSplit(spec[1] as TaskFunction, spec[2] as number);
+    case 'shuffleSplit':
+      return shuffleSplit(spec[1] as TaskFunction, spec[2] as number, spec[3] as number);
     case 'write': {
       const [, path, compression, encoding, lastEndline] = spec as [
         string,
@@ -259,6 +262,22 @@ function hashSplit(key: TaskFunction, p: number): Sink {
     push: (x) => {
       const k = key(x);
       buckets[hashKey(groupKey(k)) % p]!.push([k, x]);
+    },
+    result: () => buckets,
+  };
+}
+
+/**
+ * The first stage of a multi-stage shuffle: `[key, element, target]` triples (target: the output
+ * partition) in `base` buckets by the target's lowest base-`base` digit.
+ */
+function shuffleSplit(key: TaskFunction, p: number, base: number): Sink {
+  const buckets: unknown[][] = Array.from({ length: base }, () => []);
+  return {
+    push: (x) => {
+      const k = key(x);
+      const t = hashKey(groupKey(k)) % p;
+      buckets[t % base]!.push([k, x, t]);
     },
     result: () => buckets,
   };

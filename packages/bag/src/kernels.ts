@@ -53,6 +53,7 @@ const table = {
   momentsAll: agg.momentsAll,
   fromMoments: agg.fromMoments,
   groupCollect: agg.groupCollect,
+  digitSplit: agg.digitSplit,
   readText: io.readText,
   readJson: io.readJson,
   writeText: io.writeText,
