@@ -39,7 +39,10 @@ export async function getSync(
   const signal = options.signal;
   if (signal?.aborted) throw new ComputeAbortedError(signal.reason);
   const plan = planGraph(graph, keys);
-  const fns = await resolveAll(plan);
+  // Without an import to wait for, the tasks run at once: many computes started together then
+  // run one after the other instead of all holding their plans at the same time.
+  const resolving = resolveAll(plan);
+  const fns = resolving instanceof Promise ? await resolving : resolving;
   const progress = createProgress(options, plan.order.length);
   let done = 0;
   try {
@@ -62,8 +65,11 @@ interface Resolved {
   readonly values: unknown[];
 }
 
-/** Resolves every function once before anything runs (imports happen here, not in the loop). */
-async function resolveAll(plan: SyncPlan): Promise<Resolved> {
+/**
+ * Resolves every function once before anything runs (imports happen here, not in the loop); a
+ * promise only when some function has to be imported.
+ */
+function resolveAll(plan: SyncPlan): Resolved | Promise<Resolved> {
   const n = plan.order.length;
   const fn = new Array<TaskFunction | undefined>(plan.keys.length);
   const cache = new Map<FunctionRef, TaskFunction | Promise<TaskFunction>>();
@@ -88,8 +94,8 @@ async function resolveAll(plan: SyncPlan): Promise<Resolved> {
       forEachCall(node.args, (ref) => resolveOne(ref, key, (f) => inline.set(ref, f)));
     }
   }
-  if (pending.length > 0) await Promise.all(pending);
-  return { fn, inline, values: new Array<unknown>(plan.keys.length) };
+  const resolved: Resolved = { fn, inline, values: new Array<unknown>(plan.keys.length) };
+  return pending.length > 0 ? Promise.all(pending).then(() => resolved) : resolved;
 }
 
 function forEachCall(value: unknown, visit: (ref: FunctionRef) => void): void {
