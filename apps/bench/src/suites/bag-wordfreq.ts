@@ -64,7 +64,7 @@ export const bagWordfreq: Suite = {
       const threads = createThreadsScheduler({ workers });
       try {
         starts.push(`${workers}: ${fmt(await warmThreads(threads, workers))} ms`);
-        const bag = readText(path, { blocksize })
+        const bag = readText(path, { blocksize, keepDelimiter: false })
           .map((line) => line.split(' '))
           .flatten()
           .filter((w) => w !== '')
