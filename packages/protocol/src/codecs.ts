@@ -131,6 +131,7 @@ export function registerClass<T extends object>(
   checkModuleUrl(module, `registerClass(${cls.name || 'anonymous class'})`);
   const proto = cls.prototype as object;
   const name = options.name ?? `class:${cls.name}@${module}`;
+  classPrototypes().set(name, proto);
   registerCodec<T>({
     name,
     module,
@@ -140,6 +141,33 @@ export function registerClass<T extends object>(
     decode: (data) =>
       Object.assign(Object.create(proto) as T, decodeValue(data) as Record<string, unknown>),
   });
+}
+
+const CLASSES_SLOT = Symbol.for('@dask-ts/protocol/class-prototypes');
+type GlobalWithClasses = typeof globalThis & { [CLASSES_SLOT]?: Map<string, object> };
+
+function classPrototypes(): Map<string, object> {
+  const g = globalThis as GlobalWithClasses;
+  return (g[CLASSES_SLOT] ??= new Map());
+}
+
+/**
+ * The codec name under which `value`'s class was registered with {@link registerClass}, and the
+ * prototype registered under a name: how a task's error keeps its class across threads. @internal
+ *
+ * @example
+ * const name = registeredClassOf(err); // 'class:QuotaError@file:///…'
+ * registeredPrototype(name!) === QuotaError.prototype; // true
+ */
+export function registeredClassOf(value: object): string | undefined {
+  const proto = Object.getPrototypeOf(value) as object | null;
+  for (const [name, p] of classPrototypes()) if (p === proto) return name;
+  return undefined;
+}
+
+/** The prototype registered under `name` with {@link registerClass}, if any. @internal */
+export function registeredPrototype(name: string): object | undefined {
+  return classPrototypes().get(name);
 }
 
 /**

@@ -4,6 +4,9 @@ import { describe, expect, it } from '@jest/globals';
 import {
   TaskError,
   deserializeError,
+  isTaskError,
+  registerClass,
+  taskFailure,
   fromWorkerSchema,
   parseMessage,
   serializeError,
@@ -115,5 +118,62 @@ describe('TaskError', () => {
     expect(t.message).toBe(
       'Task task-2 failed: NonErrorThrown: A task threw a non-Error value: {"code":42}',
     );
+  });
+});
+
+describe('taskFailure: errors keep their class', () => {
+  it('rebuilds a built-in error from a worker as its own class, with key, story and cause', () => {
+    const original = Object.assign(new RangeError('bad index'), { code: 'E_IDX' });
+    const e = taskFailure('load-1', travel(serializeError(original)), ['load-1: erred']);
+    expect(e).toBeInstanceOf(RangeError);
+    expect(e).toBeInstanceOf(TaskError);
+    expect(isTaskError(e)).toBe(true);
+    expect(e.message).toBe('bad index');
+    expect(e.name).toBe('RangeError');
+    expect(e.key).toBe('load-1');
+    expect(e.story).toEqual(['load-1: erred']);
+    expect((e as RangeError & { code: string }).code).toBe('E_IDX');
+    expect(e.cause).toBeInstanceOf(RangeError);
+    expect(e.stack).toContain('[dask-ts] while computing task load-1');
+  });
+
+  it('in-thread, keeps any class, with the very thrown object as cause', () => {
+    class Mine extends Error {
+      override name = 'Mine';
+      constructor(readonly limit: number) {
+        super(`over ${limit}`);
+      }
+    }
+    const original = new Mine(10);
+    const e = taskFailure('k', serializeError(original), [], { thrown: original });
+    expect(e).toBeInstanceOf(Mine);
+    expect((e as Mine).limit).toBe(10);
+    expect(e.cause).toBe(original);
+    expect(original).not.toHaveProperty('key');
+  });
+
+  it('rebuilds a registered error class from a worker', () => {
+    class QuotaError extends Error {
+      override name = 'QuotaError';
+    }
+    registerClass(QuotaError, { module: 'file:///quota-error-test.js' });
+    const e = taskFailure('q', travel(serializeError(new QuotaError('full'))));
+    expect(e).toBeInstanceOf(QuotaError);
+    expect(e.message).toBe('full');
+  });
+
+  it('falls back to TaskError for an unknown class or a thrown non-Error', () => {
+    class Unknown extends Error {
+      override name = 'Unknown';
+    }
+    const e = taskFailure('u', travel(serializeError(new Unknown('x'))));
+    expect(e.constructor).toBe(TaskError);
+    expect(e.name).toBe('Unknown');
+    expect(e.message).toBe('Task u failed: Unknown: x');
+    const t = taskFailure('t', travel(serializeError({ code: 42 })));
+    expect(t.constructor).toBe(TaskError);
+    expect(t.cause).toEqual({ code: 42 });
+    expect(isTaskError(new RangeError('plain'))).toBe(false);
+    expect(new RangeError('plain')).not.toBeInstanceOf(TaskError);
   });
 });

@@ -2,17 +2,22 @@
 // and, for task failures, carries what the task threw, whole, plus the key's story, so a failure
 // explains itself.
 //
-// Policy for what a task throws, on every scheduler: the caller always gets a `TaskError` (it
-// names the key and carries the story, as Dask's re-raised exception carries its traceback). It
-// takes the original's name, message and stack; the original's own enumerable properties
-// (`err.code`, `err.errno`, custom fields) are copied onto it, so `if (e.code === 'ENOENT')` works
-// as it would on the original; and `e.cause` is the original: the very object on the in-thread
-// scheduler, a rebuilt one (same name, message, stack, properties and cause chain; a built-in
-// class such as TypeError where it was one) from a worker. A thrown non-Error (`throw { code: 42 }`,
-// `throw 'x'`) is kept as a value: `e.cause` is that value and its properties are copied too.
-// Properties that cannot cross threads are described rather than dropped: a function becomes
-// '[Function: name]', a cycle '[Circular]', anything past 8 levels or 2,000 values '[Truncated]'.
-import { decodeValue, findCodec } from './codecs.js';
+// Policy for what a task throws, on every scheduler (as Dask re-raises the original exception):
+// the caller gets an error OF THE ORIGINAL CLASS wherever that class exists in the caller: the
+// built-in errors (Error, TypeError, RangeError, ...), classes registered with `registerClass`,
+// and, in-thread, any class at all. It is a copy of the original made without running the
+// constructor (as `registerClass` decodes instances): the original's prototype, message, own
+// properties (`err.code`, `err.errno`, custom fields) and stack (followed by the task it surfaced
+// from), plus `key` (the task) and `story` (what happened to the key), which dask-ts sets; `cause`
+// is the original itself: the very object in-thread, a rebuilt one (with its own cause chain)
+// from a worker. So `catch (e) { if (e instanceof RangeError) ... }` works everywhere. What cannot
+// be rebuilt (a class the caller does not know, a thrown non-Error such as `throw { code: 42 }`)
+// arrives as a `TaskError` named after the original, with the same `key`, `story`, copied
+// properties and `cause` (a thrown non-Error is kept as that value). Every task failure, rebuilt
+// or not, is `instanceof TaskError` and passes `isTaskError`. Properties that cannot cross
+// threads are described rather than dropped: a function becomes '[Function: name]', a cycle
+// '[Circular]', anything past 8 levels or 2,000 values '[Truncated]'.
+import { decodeValue, findCodec, registeredClassOf, registeredPrototype } from './codecs.js';
 import { isPlainObject } from './task.js';
 
 /**
@@ -32,6 +37,8 @@ export interface SerializedError {
   readonly props?: Readonly<Record<string, unknown>>;
   /** Present when what was thrown is not an Error: the value itself, as a codec payload. */
   readonly thrown?: { readonly value?: unknown };
+  /** The codec name of the error's class, when it was registered with `registerClass`. */
+  readonly class?: string;
 }
 
 /** Own properties handled by their own fields, never copied as properties. */
@@ -97,7 +104,10 @@ function serializeOwn(err: Error, depth: number, walk: Walk): SerializedError {
     stack?: string;
     cause?: SerializedError;
     props?: Record<string, unknown>;
+    class?: string;
   } = { name, message };
+  const cls = registeredClassOf(err);
+  if (cls !== undefined) out.class = cls;
   if (typeof stack === 'string') out.stack = stack;
   const props = ownProps(err, depth, walk);
   if (props !== undefined) out.props = props;
@@ -221,11 +231,25 @@ export function deserializeError(e: SerializedError): Error {
     e.thrown !== undefined ? thrownValue(e) : e.cause ? rebuildThrown(e.cause) : undefined;
   const hasCause = e.thrown !== undefined || e.cause !== undefined;
   const Ctor = Object.prototype.hasOwnProperty.call(BUILT_IN, e.name) ? BUILT_IN[e.name]! : Error;
-  const err = new Ctor(e.message, hasCause ? { cause } : undefined);
-  if (err.name !== e.name) err.name = e.name;
-  if (e.stack !== undefined) err.stack = e.stack;
+  const proto = e.class !== undefined ? registeredPrototype(e.class) : undefined;
+  const err: Error =
+    proto !== undefined ? (Object.create(proto) as Error) : new Ctor(e.message, undefined);
+  if (proto !== undefined) define(err, 'message', e.message);
+  if (hasCause) define(err, 'cause', cause);
+  if (err.name !== e.name) define(err, 'name', e.name);
+  if (e.stack !== undefined) define(err, 'stack', e.stack);
   if (e.props !== undefined) copyProps(err, decodeCopy(e.props), RESERVED);
   return err;
+}
+
+/** Sets an own, non-enumerable property, as the Error constructor sets message and cause. */
+function define(target: object, key: string, value: unknown): void {
+  Object.defineProperty(target, key, {
+    value,
+    writable: true,
+    configurable: true,
+    enumerable: false,
+  });
 }
 
 /** What was thrown, rebuilt: the value itself for a non-Error, else the rebuilt Error. */
@@ -255,18 +279,24 @@ function copyProps(target: object, source: unknown, skip: ReadonlySet<string>): 
   }
 }
 
-/** Properties of the original that a TaskError keeps its own values for. */
+/** Properties of the original that a task failure keeps its own values for. */
 const TASK_ERROR_OWN = new Set(['name', 'message', 'stack', 'cause', 'key', 'story']);
 
+/** Brands every task failure, rebuilt or not (see `TaskError[Symbol.hasInstance]`). */
+const FAILURE = Symbol.for('dask-ts.task-failure');
+
 /**
- * A task failed. `name`, `message` and `stack` are the original error's, `key` names the task,
- * `story` says what happened to the key, `cause` is what the task threw (the original object
- * in-thread, a rebuilt one from a worker; a thrown non-Error is kept as that value), and the
- * original's own enumerable properties (such as `code`) are copied onto the TaskError.
+ * A task failed, and what it threw could not be rebuilt as an instance of its own class in the
+ * caller (a class the caller does not know, or a thrown non-Error). `name` and `stack` are the
+ * original's, `key` names the task, `story` says what happened to the key, `cause` is what the
+ * task threw (a thrown non-Error is kept as that value), and the original's own enumerable
+ * properties (such as `code`) are copied. Every task failure, including those rebuilt as their
+ * own class (a `RangeError`...), is `instanceof TaskError`, with `key` and `story`.
  *
  * @example
  * try { await compute(x); } catch (e) {
- *   if (e instanceof TaskError) console.log(e.key, e.story, (e as TaskError & { code?: string }).code, e.cause);
+ *   if (e instanceof RangeError) console.log('out of range in', (e as RangeError & TaskFailure).key);
+ *   else if (e instanceof TaskError) console.log(e.key, e.story, e.cause);
  * }
  */
 export class TaskError extends Error {
@@ -290,8 +320,120 @@ export class TaskError extends Error {
     this.story = story;
     copyProps(this, cause, TASK_ERROR_OWN);
     // The original stack (showing the user's function) leads, followed by where it surfaced.
-    this.stack = `${original.stack ?? `${original.name}: ${original.message}`}\n    [dask-ts] while computing task ${key}`;
+    this.stack = surfaced(original, key);
+    define(this, FAILURE as unknown as string, true);
   }
+
+  /** True for every task failure: a TaskError, or an error rebuilt as its original class. */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return isTaskError(value);
+  }
+}
+
+/**
+ * What every task failure carries besides its own class's members.
+ *
+ * @example
+ * catch (e) { if (isTaskError(e)) console.log(e.key, e.story.join('\n')); }
+ */
+export interface TaskFailure extends Error {
+  /** The key of the task that failed. */
+  readonly key: string;
+  /** What happened to the key, in order. */
+  readonly story: readonly string[];
+  /** What the task threw: the very value in-thread, a rebuilt copy from a worker. */
+  readonly cause?: unknown;
+}
+
+/**
+ * Whether `value` is a task failure (a {@link TaskError}, or what a task threw rebuilt as its own
+ * class), with its `key` and `story`.
+ *
+ * @example
+ * catch (e) { if (isTaskError(e) && e instanceof TypeError) retry(e.key); }
+ */
+export function isTaskError(value: unknown): value is TaskFailure {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as { [FAILURE]?: unknown })[FAILURE] === true
+  );
+}
+
+function surfaced(original: SerializedError, key: string): string {
+  return `${original.stack ?? `${original.name}: ${original.message}`}\n    [dask-ts] while computing task ${key}`;
+}
+
+/**
+ * The error a caller gets for a failed task (see the policy above): what the task threw, as an
+ * instance of its own class where that class exists here, with `key`, `story` and `cause` (the
+ * original); else a {@link TaskError}. `options.thrown` is what the task threw, when it is at hand
+ * (the in-thread scheduler); otherwise it is rebuilt from `original`.
+ *
+ * @example
+ * const e = taskFailure('load-1', serializeError(new RangeError('bad')), ['load-1: erred']);
+ * e instanceof RangeError; // true
+ * e.key; // 'load-1'
+ */
+export function taskFailure(
+  key: string,
+  original: SerializedError,
+  story: readonly string[] = [],
+  options?: { readonly thrown?: unknown },
+): TaskFailure {
+  const inThread = options !== undefined && 'thrown' in options;
+  const thrown = inThread ? options.thrown : rebuildThrown(original);
+  const proto = rebuildable(thrown, original, inThread);
+  if (proto === undefined) return new TaskError(key, original, story, { cause: thrown });
+  try {
+    const err = Object.create(proto) as Error;
+    for (const [k, d] of Object.entries(Object.getOwnPropertyDescriptors(thrown as Error))) {
+      if (k !== 'stack' && k !== 'cause' && k !== 'key' && k !== 'story') {
+        Object.defineProperty(err, k, d);
+      }
+    }
+    if (!Object.prototype.hasOwnProperty.call(err, 'message'))
+      define(err, 'message', original.message);
+    define(err, 'stack', surfaced(original, key));
+    define(err, 'cause', thrown);
+    Object.defineProperty(err, 'key', {
+      value: key,
+      enumerable: true,
+      configurable: true,
+      writable: true,
+    });
+    Object.defineProperty(err, 'story', {
+      value: story,
+      enumerable: true,
+      configurable: true,
+      writable: true,
+    });
+    define(err, FAILURE as unknown as string, true);
+    // A class whose members need internal slots (DOMException) cannot be copied so: refuse it.
+    if (String(err.name) !== original.name) throw new TypeError('not rebuilt');
+    return err as TaskFailure;
+  } catch {
+    return new TaskError(key, original, story, { cause: thrown });
+  }
+}
+
+/** The prototype to rebuild a task's error with, or undefined when its class is not known here. */
+function rebuildable(
+  thrown: unknown,
+  original: SerializedError,
+  inThread: boolean,
+): object | undefined {
+  if (original.thrown !== undefined || !isError(thrown)) return undefined;
+  const proto = Object.getPrototypeOf(thrown) as object | null;
+  if (proto === null) return undefined;
+  if (inThread) return proto;
+  // From a worker: the rebuilt error has its class only where the class was found here.
+  if (original.class !== undefined && registeredPrototype(original.class) === proto) return proto;
+  const builtIn = Object.prototype.hasOwnProperty.call(BUILT_IN, original.name)
+    ? BUILT_IN[original.name]!
+    : undefined;
+  if (builtIn !== undefined && proto === builtIn.prototype) return proto;
+  return undefined;
 }
 
 /**

@@ -55,6 +55,7 @@ const serializedErrorSchema: z.ZodType<{
   cause?: unknown;
   props?: Record<string, unknown>;
   thrown?: { value?: unknown };
+  class?: string;
 }> = z.object({
   name: z.string(),
   message: z.string(),
@@ -62,6 +63,7 @@ const serializedErrorSchema: z.ZodType<{
   cause: z.unknown().optional(),
   props: z.record(z.string(), z.unknown()).optional(),
   thrown: z.object({ value: z.unknown() }).optional(),
+  class: z.string().optional(),
 });
 
 /**

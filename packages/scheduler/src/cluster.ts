@@ -23,6 +23,7 @@ import {
   PROTOCOL_VERSION,
   ProtocolError,
   TaskError,
+  taskFailure,
   decodeValue,
   encodeValue,
   fromWorkerSchema,
@@ -593,7 +594,7 @@ export class LocalCluster implements Scheduler {
         return;
       }
       case 'failed':
-        this.finishWith(cmd.id, new TaskError(cmd.key, cmd.error, cmd.story));
+        this.finishWith(cmd.id, taskFailure(cmd.key, cmd.error, cmd.story));
         return;
       case 'refused':
         this.finishWith(cmd.id, cmd.error);

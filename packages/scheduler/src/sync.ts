@@ -6,8 +6,10 @@
 // every few milliseconds, so an abort from a timer is seen even when every task is synchronous.
 import {
   ComputeAbortedError,
-  TaskError,
+  isTaskError,
   serializeError,
+  taskFailure,
+  type TaskFailure,
   substitute,
   type ComputeOptions,
   type FunctionRef,
@@ -48,7 +50,7 @@ export async function getSync(
   try {
     done = await runPlan(plan, fns, signal, progress);
   } catch (err) {
-    progress?.finish(done, err instanceof TaskError ? 1 : 0);
+    progress?.finish(done, isTaskError(err) ? 1 : 0);
     throw err;
   }
   progress?.finish(done, 0);
@@ -228,17 +230,18 @@ async function runPlan(
   return n;
 }
 
-function taskError(key: string, err: unknown): TaskError {
-  // The caller gets the very value the task threw as `cause` (see TaskError).
+function taskError(key: string, err: unknown): TaskFailure {
+  // The caller gets what the task threw as its own class, with the very value as `cause`
+  // (see @dask-ts/protocol's taskFailure).
   const original = serializeError(err);
-  return new TaskError(
+  return taskFailure(
     key,
     original,
     [
       `${key}: ran in the calling thread (sync scheduler)`,
       `${key}: erred with ${original.name}: ${original.message}; its dependents did not run`,
     ],
-    { cause: err },
+    { thrown: err },
   );
 }
 
