@@ -4,8 +4,9 @@
 // to the requested keys and fuse linear chains unless `optimize: false` (pipeline.ts: each step
 // only when it can change something), hand it to a scheduler from the protocol's registry, and
 // finalize each collection. The scheduler validates (missing keys, cycles: a GraphError naming
-// the culprits), so compute does not validate again. Values that are not collections pass
-// through unchanged, like `dask.compute`.
+// the culprits), so compute does not validate again. Collections inside arrays, plain objects,
+// Sets and Maps are found and replaced by their results (unpack.ts; `traverse: false` looks at
+// the top level only); other values pass through unchanged, like `dask.compute`.
 import {
   daskFinalize,
   daskGraph,
@@ -28,6 +29,7 @@ import {
   type OwnGraph,
 } from './graph-into.js';
 import { prepareGraph } from './pipeline.js';
+import { unpack } from './unpack.js';
 
 export { daskGraphInto } from './graph-into.js';
 
@@ -42,19 +44,53 @@ export interface GraphComputeOptions extends ComputeOptions {
   readonly scheduler?: string | Scheduler;
   /** Fuse linear chains before scheduling (default true). */
   readonly optimize?: boolean;
+  /**
+   * Find collections inside arrays, plain objects, Sets and Maps among the arguments (default
+   * true); with false, only arguments that are themselves collections are computed.
+   */
+  readonly traverse?: boolean;
 }
 
 /**
- * The results of {@link compute}: each collection replaced by its computed value.
+ * The results of {@link compute}: each collection replaced by its computed value, inside arrays,
+ * plain objects, Sets and Maps too.
  *
  * @example
- * type R = Computed<[Delayed<number>, string]>; // [number, string]
+ * type R = Computed<[Delayed<number>, { a: Delayed<string>[] }, string]>; // [number, { a: string[] }, string]
  */
 export type Computed<T extends readonly unknown[]> = {
-  -readonly [K in keyof T]: T[K] extends Collection<infer R> ? R : T[K];
+  -readonly [K in keyof T]: ComputedValue<T[K]>;
 };
 
-const OPTION_KEYS = new Set(['scheduler', 'optimize', 'signal', 'onProgress', 'progress']);
+/**
+ * One value of {@link Computed}.
+ *
+ * @example
+ * type R = ComputedValue<Set<Delayed<number>>>; // Set<number>
+ */
+export type ComputedValue<T> =
+  T extends Collection<infer R>
+    ? R
+    : T extends readonly unknown[]
+      ? { -readonly [K in keyof T]: ComputedValue<T[K]> }
+      : T extends ReadonlySet<infer U>
+        ? Set<ComputedValue<U>>
+        : T extends ReadonlyMap<infer K, infer V>
+          ? Map<K, ComputedValue<V>>
+          : T extends (...args: never[]) => unknown
+            ? T
+            : T extends object
+              ? { -readonly [K in keyof T]: ComputedValue<T[K]> }
+              : T;
+
+const OPTION_KEYS = new Set([
+  'scheduler',
+  'optimize',
+  'traverse',
+  'signal',
+  'onProgress',
+  'progress',
+]);
 
 function splitOptions(args: readonly unknown[]): [unknown[], GraphComputeOptions] {
   const last = args[args.length - 1];
@@ -116,7 +152,12 @@ async function run(
     own !== undefined
       ? own[ownGraph](optimize)
       : prepareGraph(graph, all, closed && seen.size === 0, optimize);
-  const { scheduler: spec, optimize: _optimize, ...schedulerOptions } = options;
+  const {
+    scheduler: spec,
+    optimize: _optimize,
+    traverse: _traverse,
+    ...schedulerOptions
+  } = options;
   const scheduler = getScheduler(spec);
   const results = await scheduler.get(g, all, schedulerOptions);
   for (let i = 0; i < all.length; i++) byKey.set(all[i], results[i]);
@@ -130,6 +171,7 @@ async function run(
  * @example
  * const inc = delayed((x: number) => x + 1);
  * const [a, b, c] = await compute(inc(1), inc(2), 'plain'); // [2, 3, 'plain']
+ * const [both, named] = await compute([inc(1), inc(2)], { x: inc(3) }); // [[2, 3], { x: 4 }]
  */
 export function compute<const T extends readonly unknown[]>(
   ...args: [...T, GraphComputeOptions]
@@ -137,11 +179,9 @@ export function compute<const T extends readonly unknown[]>(
 export function compute<const T extends readonly unknown[]>(...args: T): Promise<Computed<T>>;
 export async function compute(...args: unknown[]): Promise<unknown[]> {
   const [values, options] = splitOptions(args);
-  const { keys, byKey } = await run(values, options);
-  return values.map((v, i) => {
-    const ks = keys[i];
-    return ks === undefined ? v : (v as Collection)[daskFinalize](ks.map((k) => byKey.get(k)));
-  });
+  const { collections, repack } = unpack(values, options.traverse !== false);
+  const { keys, byKey } = await run(collections, options);
+  return repack(collections.map((c, i) => c[daskFinalize](keys[i]!.map((k) => byKey.get(k)))));
 }
 
 /**
@@ -159,18 +199,20 @@ export function persist<const T extends readonly unknown[]>(
 ): Promise<{ -readonly [K in keyof T]: T[K] }>;
 export async function persist(...args: unknown[]): Promise<unknown[]> {
   const [values, options] = splitOptions(args);
-  values.forEach((v, i) => {
-    if (isCollection(v) && typeof v[daskRebuild] !== 'function') {
+  const { collections, repack } = unpack(values, options.traverse !== false);
+  collections.forEach((c) => {
+    if (typeof c[daskRebuild] !== 'function') {
+      const at = values.indexOf(c);
       throw new TypeError(
-        `persist: argument ${i} is a collection without a [daskRebuild] method, so it cannot hold computed results; use compute() instead`,
+        `persist: ${at >= 0 ? `argument ${at}` : 'a value inside the arguments'} is a collection without a [daskRebuild] method, so it cannot hold computed results; use compute() instead`,
       );
     }
   });
-  const { keys, byKey } = await run(values, options);
-  return values.map((v, i) => {
-    const ks = keys[i];
-    if (ks === undefined) return v;
-    const own = new Map(ks.map((k) => [k, byKey.get(k)] as const));
-    return (v as Required<Collection>)[daskRebuild](own);
-  });
+  const { keys, byKey } = await run(collections, options);
+  return repack(
+    collections.map((c, i) => {
+      const own = new Map(keys[i]!.map((k) => [k, byKey.get(k)] as const));
+      return (c as Required<Collection>)[daskRebuild](own);
+    }),
+  );
 }

@@ -1,6 +1,9 @@
-// Arguments of delayed calls: Delayed values and collections anywhere inside arrays and plain
-// objects are replaced by refs (copying only the containers that change) and become the task's
-// parents. A foreign collection is read through a finalizing task of its own, portable when the
+// Arguments of delayed calls: Delayed values and collections anywhere inside arrays, plain
+// objects, Sets and Maps (as Dask traverses lists, tuples, sets and dicts) are replaced by refs
+// (copying only the containers that change) and become the task's parents. A Set or Map holding
+// one is rebuilt where the task runs, by an inline call (`$call`) over its items; an iterator is
+// read into an array (as Dask reads one into a list); other objects (class instances) are opaque
+// values, as in Dask. A foreign collection is read through a finalizing task of its own, portable when the
 // collection names its finalizer with [daskFinalizeRef](). A plain object with a reserved key
 // (`$ref`, `$call`, `$literal`) is wrapped in `$literal` so it is not read as a reference.
 import {
@@ -13,7 +16,10 @@ import {
   type FunctionRef,
   type LocalRef,
   type PortableFunctionRef,
+  type SourceRef,
 } from '@dask-ts/protocol';
+import { sourceRef } from './source.js';
+import { isIterator } from './unpack.js';
 import { tokenize } from './tokenize.js';
 import { DelayedImpl, FinalizeImpl, IMPL, type Parent } from './delayed-node.js';
 
@@ -51,6 +57,8 @@ export function resolveArg(v: unknown, parents: Parent[]): unknown {
     }
     return out ?? v;
   }
+  if (v instanceof Set || v instanceof Map) return resolveKeyed(v, parents);
+  if (isIterator(v)) return resolveArg([...v], parents);
   if (!isPlainObject(v)) return v;
   let out: Record<string, unknown> | undefined;
   for (const k in v) {
@@ -60,6 +68,21 @@ export function resolveArg(v: unknown, parents: Parent[]): unknown {
   }
   if (out === undefined && RESERVED_ARG_KEYS.some((k) => k in v)) return { $literal: v };
   return out ?? v;
+}
+
+let builders: { set: SourceRef; map: SourceRef } | undefined;
+
+/** A Set or Map as it is, or, when it holds Delayed values, an inline call that rebuilds it. */
+function resolveKeyed(v: Set<unknown> | Map<unknown, unknown>, parents: Parent[]): unknown {
+  const items = v instanceof Set ? [...v] : [...v].map(([k, x]) => [k, x]);
+  const before = parents.length;
+  const resolved = resolveArg(items, parents);
+  if (resolved === items && parents.length === before) return v;
+  builders ??= {
+    set: sourceRef('(items) => new Set(items)', { name: 'set' }),
+    map: sourceRef('(entries) => new Map(entries)', { name: 'map' }),
+  };
+  return { $call: v instanceof Set ? builders.set : builders.map, args: [resolved] };
 }
 
 /** A task turning a foreign collection's computed keys into its value. */

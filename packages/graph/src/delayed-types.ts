@@ -14,8 +14,17 @@ import type { GraphComputeOptions } from './compute.js';
 export interface DelayedOptions {
   /** The key prefix (default: the function's name). */
   readonly name?: string;
-  /** Same function and arguments give the same key (default false: every call gets a new key). */
+  /**
+   * Same function and arguments give the same key (default false: every call gets a new key).
+   * Only for a function whose text says all it computes: a closure over outer variables (not
+   * passed in `scope`), a bound or a native function gets random keys, with a warning.
+   */
   readonly pure?: boolean;
+  /**
+   * For a value: find Delayed values and collections inside arrays, plain objects, Sets and Maps
+   * (default true). With false, the value is kept as it is, Delayed values inside included.
+   */
+  readonly traverse?: boolean;
   /** The result is a sequence of `nout` values: it can be destructured into Delayeds. */
   readonly nout?: number;
   /** Outer values the function reads, passed by name so it can run on workers. */

@@ -12,12 +12,13 @@ import {
   type FunctionRef,
   type TaskFunction,
 } from '@dask-ts/protocol';
-import { sourceRef, toFunctionRef } from './source.js';
-import { tokenize } from './tokenize.js';
+import { isSelfContained, sourceRef, toFunctionRef } from './source.js';
+import { pureToken } from './tokenize.js';
 import { KeyMaker } from './key-maker.js';
 import { DelayedImpl, NO_PARENTS, type Parent } from './delayed-node.js';
 import { isDelayed, wrap } from './delayed-proxy.js';
 import { resolveArg } from './delayed-args.js';
+import { isIterator } from './unpack.js';
 import type {
   Delayed,
   DelayedArgs,
@@ -86,7 +87,10 @@ export function delayed(
   fn: FunctionRef,
   options?: DelayedOptions,
 ): (...args: unknown[]) => Delayed<unknown>;
-export function delayed<T>(value: T, options?: Pick<DelayedOptions, 'name' | 'nout'>): Delayed<T>;
+export function delayed<T>(
+  value: T,
+  options?: Pick<DelayedOptions, 'name' | 'nout' | 'traverse'>,
+): Delayed<T>;
 export function delayed(fnOrValue: unknown, options: DelayedOptions = {}): unknown {
   if (typeof fnOrValue === 'function' && !isDelayed(fnOrValue)) {
     return delayedFunction(
@@ -98,11 +102,43 @@ export function delayed(fnOrValue: unknown, options: DelayedOptions = {}): unkno
   return delayedValue(fnOrValue, options);
 }
 
+/** Functions already warned about: a pure call of theirs gets a random key. */
+const warned = new WeakSet<object>();
+
+function warnOpaque(f: object, where: string): void {
+  if (warned.has(f)) return;
+  warned.add(f);
+  const name = (f as { name?: unknown }).name;
+  process.emitWarning(
+    `${where}: the function '${typeof name === 'string' && name !== '' ? name : 'anonymous'}' reads outer variables or is bound or native, so its text does not say what it computes; its calls get random keys, as impure calls do. Pass what it reads in { scope } (or use moduleRef) to give it pure keys.`,
+    { code: 'DASK_TS_OPAQUE_FUNCTION' },
+  );
+}
+
+/**
+ * A key for a pure value: `name-<token>` when the token covers everything the value depends on
+ * (every function in it is self-contained), else a random key, with a warning once per function.
+ */
+function pureKey(keys: KeyMaker, where: string, ...values: unknown[]): string {
+  const t = pureTokenOf(where, values);
+  return t !== undefined ? keys.with(t) : keys.random();
+}
+
+function pureTokenOf(where: string, values: unknown[]): string | undefined {
+  const t = pureToken(isSelfContained, ...values);
+  if (t.token === undefined) warnOpaque(t.opaque, where);
+  return t.token;
+}
+
 function delayedFunction(fn: FunctionRef, options: DelayedOptions): (...args: unknown[]) => object {
   const keys = new KeyMaker(keyName(fn, options));
-  const pure = options.pure === true;
-  // A pure call's key is a token of its function and arguments; the function's part once.
-  const fnToken = pure ? tokenize(fn) : '';
+  // A pure call's key is a token of its function and arguments, the function's part made once.
+  // A `local` function (a closure over outer variables, a bound or native function) has no
+  // token that tells it from another with the same text: its calls are not pure.
+  const opaque = options.pure === true && fn.kind === 'local' ? fn.fn : undefined;
+  if (opaque !== undefined) warnOpaque(opaque, 'delayed(fn, { pure: true })');
+  const pure = options.pure === true && opaque === undefined;
+  const fnToken = pure ? (pureToken(isSelfContained, fn).token ?? '') : '';
   const nout = options.nout;
   if (nout !== undefined && (!Number.isInteger(nout) || nout < 0)) {
     throw new RangeError(`delayed: nout must be a non-negative integer, got ${String(nout)}`);
@@ -111,17 +147,33 @@ function delayedFunction(fn: FunctionRef, options: DelayedOptions): (...args: un
     const parents: Parent[] = [];
     const resolved = new Array<unknown>(args.length);
     for (let i = 0; i < args.length; i++) resolved[i] = resolveArg(args[i], parents);
-    const key = pure ? keys.with(tokenize(fnToken, args)) : keys.random();
+    const key = pure
+      ? pureKey(keys, 'delayed(fn, { pure: true })', fnToken, resolved)
+      : keys.random();
     return wrap(
       new DelayedImpl(key, fn, resolved, parents.length === 0 ? NO_PARENTS : parents.slice(), nout),
     );
   };
 }
 
-function delayedValue(value: unknown, options: Pick<DelayedOptions, 'name' | 'nout'>): object {
+function delayedValue(
+  value: unknown,
+  options: Pick<DelayedOptions, 'name' | 'nout' | 'traverse'>,
+): object {
   if (isDelayed(value)) return value;
+  // An iterator is read into an array (as Dask reads one into a list), once.
+  if (
+    options.traverse !== false &&
+    typeof value === 'object' &&
+    value !== null &&
+    isIterator(value)
+  ) {
+    value = [...value];
+  }
   const parents: Parent[] = [];
-  const resolved = resolveArg(value, parents);
+  // traverse: false keeps Delayed values inside `value` as they are (only the top level counts).
+  const resolved =
+    options.traverse === false && !isCollection(value) ? value : resolveArg(value, parents);
   if (isCollection(value)) return wrap(parents[0] as DelayedImpl);
   const type =
     value === null
@@ -135,13 +187,12 @@ function delayedValue(value: unknown, options: Pick<DelayedOptions, 'name' | 'no
             ).toLowerCase()
           : typeof value;
   const name = options.name ?? type;
+  // A value's key is its token, unless a closure inside makes the token ambiguous.
+  const token = pureTokenOf('delayed(value)', [value]);
+  const key = token !== undefined ? `${name}-${token}` : new KeyMaker(name).random();
   if (parents.length === 0) {
-    return wrap(
-      new DelayedImpl(`${name}-${tokenize(value)}`, undefined, value, NO_PARENTS, options.nout),
-    );
+    return wrap(new DelayedImpl(key, undefined, value, NO_PARENTS, options.nout));
   }
   const identity = sourceRef('(x) => x', { name: 'identity' });
-  return wrap(
-    new DelayedImpl(`${name}-${tokenize(value)}`, identity, [resolved], parents, options.nout),
-  );
+  return wrap(new DelayedImpl(key, identity, [resolved], parents, options.nout));
 }

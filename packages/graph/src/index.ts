@@ -35,4 +35,5 @@ export {
   daskGraphInto,
   type GraphComputeOptions,
   type Computed,
+  type ComputedValue,
 } from './compute.js';

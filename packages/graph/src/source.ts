@@ -252,3 +252,17 @@ export function builtinRef(name: string, module?: string): BuiltinRef {
   }
   return module === undefined ? { kind: 'builtin', name } : { kind: 'builtin', name, module };
 }
+
+/**
+ * Whether a function's text covers all it depends on: it parses, reads no outer variable and is
+ * neither bound nor native. Such a function's token (its text) tells it apart from any other;
+ * others cannot be keyed by their text (two closures over different values share it). @internal
+ *
+ * @example
+ * isSelfContained((x: number) => x + 1); // true
+ * isSelfContained(add.bind(null, 10)); // false
+ */
+export function isSelfContained(fn: TaskFunction): boolean {
+  const c = check(fn);
+  return c.ok && c.free.length === 0;
+}

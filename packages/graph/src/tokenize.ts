@@ -22,7 +22,13 @@ class Encoder {
   private buf = '';
   /** Objects on the current path, with their depth (for cycle back-references). */
   private readonly path = new Map<object, number>();
-  constructor(private readonly hash: Hash) {}
+  /** Set when a function met is not self-contained (see `pureToken`). */
+  opaque: ((...args: unknown[]) => unknown) | undefined;
+  constructor(
+    private readonly hash: Hash,
+    /** Says whether a function's token covers what it depends on; absent: never asked. */
+    private readonly known?: (f: (...args: unknown[]) => unknown) => boolean,
+  ) {}
 
   write(s: string): void {
     this.buf += s;
@@ -84,6 +90,7 @@ class Encoder {
       this.value(own.call(f));
       return;
     }
+    if (this.known !== undefined && this.opaque === undefined && !this.known(f)) this.opaque = f;
     const src = Function.prototype.toString.call(f);
     this.write(`f${f.name.length}:${f.name}${src.length}:${src}`);
   }
@@ -179,10 +186,11 @@ class Encoder {
 
   /** The token of a nested value, for order-independent containers; shares the cycle path. */
   private sub(v: unknown): string {
-    const inner = new Encoder(createHash('md5'));
+    const inner = new Encoder(createHash('md5'), this.known);
     for (const [o, d] of this.path) inner.path.set(o, d);
     inner.value(v);
     inner.flush();
+    this.opaque ??= inner.opaque;
     return inner.hash.digest('hex');
   }
 }
@@ -203,4 +211,28 @@ export function tokenize(...values: unknown[]): string {
   for (const v of values) enc.value(v);
   enc.flush();
   return hash.digest('hex');
+}
+
+/**
+ * The token of `values` when every function among them is known by its token (its text covers
+ * all it depends on, as `known` says); otherwise the first function that is not (a closure
+ * reading outer variables, a bound or native function), whose token would not tell two such
+ * functions apart. @internal
+ *
+ * @example
+ * const t = pureToken((f) => toFunctionRef(f).kind === 'source', fn, args);
+ */
+export function pureToken(
+  known: (f: (...args: unknown[]) => unknown) => boolean,
+  ...values: unknown[]
+):
+  | { token: string; opaque?: undefined }
+  | { token?: undefined; opaque: (...args: unknown[]) => unknown } {
+  const hash = createHash('md5');
+  const enc = new Encoder(hash, known);
+  enc.write(`${values.length};`);
+  for (const v of values) enc.value(v);
+  if (enc.opaque !== undefined) return { opaque: enc.opaque };
+  enc.flush();
+  return { token: hash.digest('hex') };
 }
