@@ -86,7 +86,7 @@ export type Delayed<T> = DelayedCore<T> & {
 
 /**
  * What a delayed function accepts for a parameter of type `T`: the value itself, a Delayed or
- * collection giving it, or (for arrays) an array of those.
+ * collection giving it, or (for arrays, objects, Sets, Maps and iterables) a container of those.
  *
  * @example
  * const x: DelayedArg<number> = inc(1);
@@ -95,6 +95,15 @@ export type DelayedArg<T> =
   | T
   | Delayed<T>
   | Collection<T>
+  | (T extends string
+      ? never
+      : T extends ReadonlySet<infer U>
+        ? ReadonlySet<DelayedArg<U>>
+        : T extends ReadonlyMap<infer K, infer V>
+          ? ReadonlyMap<DelayedArg<K>, DelayedArg<V>>
+          : T extends Iterable<infer U>
+            ? Iterable<DelayedArg<U>>
+            : never)
   | (T extends readonly unknown[]
       ? { readonly [K in keyof T]: DelayedArg<T[K]> }
       : T extends (...args: never[]) => unknown
