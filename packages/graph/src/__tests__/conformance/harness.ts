@@ -6,7 +6,17 @@
 // built dist/ of @dask-ts/scheduler and @dask-ts/worker (packages/graph/turbo.json builds them
 // before these tests).
 import { afterAll, describe } from '@jest/globals';
-import type { GraphComputeOptions } from '../../index.js';
+import {
+  daskFinalize,
+  daskGraph,
+  daskKeys,
+  daskRebuild,
+  data,
+  type Collection,
+  type Graph,
+  type GraphNode,
+} from '@dask-ts/protocol';
+import { daskFinalizeRef, sourceRef, type GraphComputeOptions } from '../../index.js';
 import { createThreadsScheduler } from '../../../../scheduler/src/index.js';
 
 export type Run = GraphComputeOptions;
@@ -30,3 +40,31 @@ export const sum = (xs: Iterable<number>): number => {
   for (const x of xs) s += x;
   return s;
 };
+
+export const addRef = sourceRef((a: number, b: number) => a + b, { name: 'add' });
+
+/** Dask's test `Tuple`: a collection over a hand-written graph whose value is its keys' values. */
+export class Tuple implements Collection<unknown[]> {
+  constructor(
+    readonly dsk: ReadonlyMap<string, GraphNode>,
+    readonly keys: readonly string[],
+  ) {}
+  [daskGraph](): Graph {
+    return new Map(this.dsk);
+  }
+  [daskKeys](): string[] {
+    return [...this.keys];
+  }
+  [daskFinalize](values: readonly unknown[]): unknown[] {
+    return [...values];
+  }
+  [daskFinalizeRef]() {
+    return sourceRef('(values) => [...values]', { name: 'tuple' });
+  }
+  [daskRebuild](values: ReadonlyMap<string, unknown>): Tuple {
+    return new Tuple(new Map([...values].map(([k, v]) => [k, data(v)])), this.keys);
+  }
+  concat(other: Tuple): Tuple {
+    return new Tuple(new Map([...this.dsk, ...other.dsk]), [...this.keys, ...other.keys]);
+  }
+}

@@ -3,7 +3,7 @@
 // Dask test it translates and runs on `sync` and `threads`.
 //
 // Skipped (Python-specific, or a feature dask-ts does not have), one line each:
-// - test_tokenize_numpy_*, test_tokenize_pandas_*, test_tokenize_dense_sparse_array,
+// - test_tokenize_numpy_*, test_tokenize_pandas*, test_tokenize_dense_sparse_array,
 //   test_tokenize_object_array_with_nans, test_compute_array*, test_persist_array*,
 //   test_compute_dataframe*, test_persist_dataframe*, test_persist_series*, test_persist_scalar*,
 //   test_compute_array_bag, test_persist_bag*, test_persist_item*, test_check_meta_flag (38
@@ -30,60 +30,19 @@
 //   Python keywords, dask.config, distributed, import side effects and Pyodide.
 import { expect, test } from '@jest/globals';
 import {
-  daskFinalize,
   daskGraph,
-  daskKeys,
-  daskRebuild,
   data,
   getScheduler,
   isCollection,
   ref,
   registerScheduler,
   task,
-  type Collection,
   type Graph,
   type GraphNode,
   type Scheduler,
 } from '@dask-ts/protocol';
-import {
-  compute,
-  daskFinalizeRef,
-  delayed,
-  isDelayed,
-  persist,
-  sourceRef,
-  tokenize,
-  type Delayed,
-} from '../../index.js';
-import { inc, onEachScheduler } from './harness.js';
-
-const addRef = sourceRef((a: number, b: number) => a + b, { name: 'add' });
-
-/** Dask's test `Tuple`: a collection over a hand-written graph whose value is its keys' values. */
-class Tuple implements Collection<unknown[]> {
-  constructor(
-    readonly dsk: ReadonlyMap<string, GraphNode>,
-    readonly keys: readonly string[],
-  ) {}
-  [daskGraph](): Graph {
-    return new Map(this.dsk);
-  }
-  [daskKeys](): string[] {
-    return [...this.keys];
-  }
-  [daskFinalize](values: readonly unknown[]): unknown[] {
-    return [...values];
-  }
-  [daskFinalizeRef]() {
-    return sourceRef('(values) => [...values]', { name: 'tuple' });
-  }
-  [daskRebuild](values: ReadonlyMap<string, unknown>): Tuple {
-    return new Tuple(new Map([...values].map(([k, v]) => [k, data(v)])), this.keys);
-  }
-  concat(other: Tuple): Tuple {
-    return new Tuple(new Map([...this.dsk, ...other.dsk]), [...this.keys, ...other.keys]);
-  }
-}
+import { compute, delayed, isDelayed, persist, tokenize, type Delayed } from '../../index.js';
+import { Tuple, addRef, inc, onEachScheduler } from './harness.js';
 
 onEachScheduler((run) => {
   test('test_base.py::test_tokenize', () => {

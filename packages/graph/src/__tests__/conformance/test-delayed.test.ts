@@ -4,8 +4,12 @@
 // `a[:b]` is left out; what a case cannot say in JavaScript is noted where it is left out.
 //
 // Skipped (Python-specific, or a feature dask-ts does not have), one line each:
-// - test_delayed_with_namedtuple, test_delayed_with_dataclass*, (6 tests): namedtuples and
-//   dataclasses are Python types; plain objects are traversed instead (test_to_task_dask).
+// - test_delayed_with_namedtuple, test_delayed_with_dataclass,
+//   test_delayed_with_dataclass_with_custom_init, test_delayed_with_dataclass_with_eager_custom_init,
+//   test_delayed_with_eager_dataclass_with_set_init_false_field,
+//   test_delayed_with_dataclass_with_set_init_false_field,
+//   test_delayed_with_dataclass_with_unset_init_false_field: namedtuples and dataclasses are
+//   Python types; plain objects are traversed instead (test_to_task_dask).
 // - test_np_dtype_of_delayed, test_array_delayed, test_array_bag_delayed, test_finalize_name,
 //   test_keys_from_array, test_check_meta_flag: need NumPy, dask.array or dask.dataframe.
 // - test_delayed_visualise_warn: no `visualize` (graphviz) in dask-ts.
@@ -22,9 +26,9 @@
 // - test_dask_layers, test_annotations_survive_optimization: HighLevelGraph layers and
 //   annotations do not exist in dask-ts.
 import { expect, test } from '@jest/globals';
-import { daskGraph, type Graph } from '@dask-ts/protocol';
+import { daskGraph, data, ref, task, type Graph, type GraphNode } from '@dask-ts/protocol';
 import { compute, delayed, isDelayed, type Delayed } from '../../index.js';
-import { add, inc, onEachScheduler, sum } from './harness.js';
+import { Tuple, add, addRef, inc, onEachScheduler, sum } from './harness.js';
 
 const graphOf = (d: object): Graph => (d as Delayed<unknown>)[daskGraph]();
 
@@ -264,6 +268,24 @@ onEachScheduler((run) => {
     expect(dmysum(1, 2, { c, four: dmysum(2, 3) }).key).not.toBe(ten2.key);
     expect(dmysum(1, 2, { c, four: 4 }).key).not.toBe(ten2.key);
     expect(dmysum(1, 2, { c, four: 4 }).key).not.toBe(dmysum(2, 2, { c, four: 4 }).key);
+  });
+
+  test('test_delayed.py::test_custom_delayed', async () => {
+    const x = new Tuple(
+      new Map<string, GraphNode>([
+        ['a', data(1)],
+        ['b', data(2)],
+        ['c', task(addRef, [ref('a'), ref('b')])],
+      ]),
+      ['a', 'b', 'c'],
+    );
+    const concat = (p: unknown[], q: unknown[]): unknown[] => [...p, ...q];
+    const x2 = delayed(concat, { pure: true })(x, [4, 5, 6]);
+    const len = (v: unknown[]): number => v.length;
+    const n = delayed(len, { pure: true })(x);
+    expect(delayed(len, { pure: true })(x).key).toBe(n.key);
+    expect(await x2.compute(run)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(await compute(n, x2, x, run)).toEqual([3, [1, 2, 3, 4, 5, 6], [1, 2, 3]]);
   });
 
   test('test_delayed.py::test_delayed_callable', () => {
