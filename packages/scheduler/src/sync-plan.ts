@@ -12,6 +12,9 @@
 // post-order with dependencies visited in `order()` priority (argument order without one): a
 // topological order that finishes a branch before starting the next. Each task's arguments get a
 // shape: top-level `$ref`s become slot reads; anything nested falls back to `substitute`.
+// A graph marked sealed (`Symbol.for('dask-ts.sealedGraph')`: never mutated, as the graphs a
+// Delayed keeps across computes) keeps its plan for the same wanted keys (`keptPlan`), so computing
+// it again touches none of its nodes' arguments; each run gets its own copy of the refcounts.
 import {
   GraphError,
   isPlainObject,
@@ -54,6 +57,41 @@ export interface SyncPlan {
   readonly argSlot: Int32Array;
   /** Slot of each wanted key, in the order asked. */
   readonly wanted: Int32Array;
+  /**
+   * What a scheduler derives from the plan and may reuse with it (the sync scheduler's resolved
+   * functions); shared by every run of a kept plan.
+   */
+  readonly memo: { resolved?: unknown };
+}
+
+/** The mark of a graph that is never mutated (set by the graph package on kept graphs). */
+const SEALED = Symbol.for('dask-ts.sealedGraph');
+/** Plans of sealed graphs, with the wanted keys each was made for. */
+const kept = new WeakMap<Graph, { readonly wanted: readonly string[]; readonly plan: SyncPlan }>();
+
+/**
+ * {@link planGraph}, kept with a sealed graph and reused while the same keys are wanted; the plan
+ * returned is the caller's to run (its refcounts are a fresh copy).
+ *
+ * @example
+ * const plan = keptPlan(graph, ['y']); // a second call with the same sealed graph plans nothing
+ */
+export function keptPlan(graph: Graph, keys: readonly string[]): SyncPlan {
+  if ((graph as { [SEALED]?: unknown })[SEALED] !== true) return planGraph(graph, keys);
+  const hit = kept.get(graph);
+  let plan: SyncPlan;
+  if (hit !== undefined && sameKeys(hit.wanted, keys)) plan = hit.plan;
+  else {
+    plan = planGraph(graph, keys);
+    kept.set(graph, { wanted: keys.slice(), plan });
+  }
+  return { ...plan, refcount: plan.refcount.slice() };
+}
+
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 const ON_STACK = 1;
@@ -231,6 +269,7 @@ export function planGraph(
     argStart,
     argSlot,
     wanted,
+    memo: {},
   };
 }
 

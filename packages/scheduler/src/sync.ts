@@ -20,7 +20,7 @@ import {
 } from '@dask-ts/protocol';
 import { resolveFunction } from './functions.js';
 import { createProgress, type ProgressReporter } from './progress.js';
-import { ArgMode, planGraph, type SyncPlan } from './sync-plan.js';
+import { ArgMode, keptPlan, type SyncPlan } from './sync-plan.js';
 
 /** Tasks between two checks of the progress clock. */
 const CHECK_EVERY = 256;
@@ -40,11 +40,15 @@ export async function getSync(
 ): Promise<unknown[]> {
   const signal = options.signal;
   if (signal?.aborted) throw new ComputeAbortedError(signal.reason);
-  const plan = planGraph(graph, keys);
+  const plan = keptPlan(graph, keys);
   // Without an import to wait for, the tasks run at once: many computes started together then
   // run one after the other instead of all holding their plans at the same time.
-  const resolving = resolveAll(plan);
-  const fns = resolving instanceof Promise ? await resolving : resolving;
+  // A kept plan keeps its functions, resolved once (see sync-plan.ts's keptPlan).
+  const memo = plan.memo as { resolved?: Omit<Resolved, 'values'> };
+  const resolving = memo.resolved !== undefined ? memo.resolved : resolveAll(plan);
+  const fnsOnly = resolving instanceof Promise ? await resolving : resolving;
+  memo.resolved = { fn: fnsOnly.fn, inline: fnsOnly.inline };
+  const fns: Resolved = { ...memo.resolved, values: new Array<unknown>(plan.keys.length) };
   const progress = createProgress(options, plan.order.length);
   let done = 0;
   try {
@@ -141,7 +145,7 @@ async function runPlan(
           const src = node.args;
           const base = argStart[t]!;
           const f = fn[t]!;
-          // Up to three arguments are passed without building an array.
+          // Up to five arguments are passed without building an array.
           switch (src.length) {
             case 0:
               v = f();
@@ -165,6 +169,34 @@ async function runPlan(
                 s0 >= 0 ? values[s0] : src[0],
                 s1 >= 0 ? values[s1] : src[1],
                 s2 >= 0 ? values[s2] : src[2],
+              );
+              break;
+            }
+            case 4: {
+              const s0 = argSlot[base]!;
+              const s1 = argSlot[base + 1]!;
+              const s2 = argSlot[base + 2]!;
+              const s3 = argSlot[base + 3]!;
+              v = f(
+                s0 >= 0 ? values[s0] : src[0],
+                s1 >= 0 ? values[s1] : src[1],
+                s2 >= 0 ? values[s2] : src[2],
+                s3 >= 0 ? values[s3] : src[3],
+              );
+              break;
+            }
+            case 5: {
+              const s0 = argSlot[base]!;
+              const s1 = argSlot[base + 1]!;
+              const s2 = argSlot[base + 2]!;
+              const s3 = argSlot[base + 3]!;
+              const s4 = argSlot[base + 4]!;
+              v = f(
+                s0 >= 0 ? values[s0] : src[0],
+                s1 >= 0 ? values[s1] : src[1],
+                s2 >= 0 ? values[s2] : src[2],
+                s3 >= 0 ? values[s3] : src[3],
+                s4 >= 0 ? values[s4] : src[4],
               );
               break;
             }

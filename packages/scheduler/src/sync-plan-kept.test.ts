@@ -1,0 +1,60 @@
+// Kept plans: a graph marked sealed (as the graphs a Delayed keeps) is planned once per wanted
+// keys and run again from that plan, each run with its own refcounts and values; other graphs
+// are planned on every compute.
+import { describe, expect, it } from '@jest/globals';
+import {
+  data,
+  ref,
+  task,
+  type GraphNode,
+  type LocalRef,
+  type TaskFunction,
+} from '@dask-ts/protocol';
+import { syncScheduler } from './index.js';
+import { keptPlan } from './sync-plan.js';
+
+const local = (fn: TaskFunction, name = fn.name || 'local'): LocalRef => ({
+  kind: 'local',
+  fn,
+  name,
+});
+
+function sealed(): Map<string, GraphNode> {
+  let calls = 0;
+  const add = local((a: number, b: number, c: number, d: number, e: number) => {
+    calls++;
+    return a + b + c + d + e + calls * 0;
+  }, 'add5');
+  const g = new Map<string, GraphNode>([
+    ['a', data(1)],
+    ['b', data(2)],
+    ['s', task(add, [ref('a'), ref('b'), ref('a'), ref('b'), 10], ['a', 'b'])],
+    ['t', task(add, [ref('s'), ref('s'), ref('a'), 0, ref('b')], ['s', 'a', 'b'])],
+  ]);
+  (g as { [k: symbol]: unknown })[Symbol.for('dask-ts.sealedGraph')] = true;
+  return g;
+}
+
+describe('kept plans', () => {
+  it('plans a sealed graph once per wanted keys and runs it again with fresh refcounts', async () => {
+    const g = sealed();
+    const p1 = keptPlan(g, ['t']);
+    const p2 = keptPlan(g, ['t']);
+    expect(p2.deps).toBe(p1.deps);
+    expect(p2.refcount).not.toBe(p1.refcount);
+    expect(Array.from(p2.refcount)).toEqual(Array.from(p1.refcount));
+    expect(keptPlan(g, ['s']).deps).not.toBe(p1.deps);
+    for (let i = 0; i < 3; i++) {
+      await expect(syncScheduler.get(g, ['t'])).resolves.toEqual([16 + 16 + 1 + 0 + 2]);
+      await expect(syncScheduler.get(g, ['s', 't'])).resolves.toEqual([16, 35]);
+    }
+  });
+
+  it('plans an unsealed graph on every compute, so changes to it are seen', async () => {
+    const g = new Map<string, GraphNode>([['a', data(1)]]);
+    expect(keptPlan(g, ['a']).deps).not.toBe(keptPlan(g, ['a']).deps);
+    await expect(syncScheduler.get(g, ['a'])).resolves.toEqual([1]);
+    g.set('a', data(2));
+    await expect(syncScheduler.get(g, ['a'])).resolves.toEqual([2]);
+  });
+});
