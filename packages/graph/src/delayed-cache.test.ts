@@ -1,6 +1,6 @@
 // A Delayed keeps the graph it was computed with (culled and fused once) and reuses it on the
-// next compute, one per `optimize` setting, with its nodes in creation order; only the most
-// recently computed values keep theirs; values computed together (or beside foreign collections)
+// next compute, one per `optimize` setting, with its nodes in creation order; the 8 most recently
+// computed values keep theirs, older ones while all kept graphs stay within a node budget; values computed together (or beside foreign collections)
 // build a shared graph as before.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
@@ -42,17 +42,28 @@ describe('kept graphs', () => {
     expect(g5).toBe(g4);
   });
 
-  it('only the most recently computed values keep their graphs', async () => {
+  it('many small graphs all stay kept; past the node budget only the 8 most recent do', async () => {
     const values = Array.from({ length: 12 }, (_, i) => add(inc(i), i));
     const first = sched.graphs.length;
     for (const v of values) await v.compute();
-    await values[0]!.compute(); // pushed out by the 11 after it: built again
-    await values[11]!.compute(); // still kept
+    await values[0]!.compute(); // small graphs: all 12 kept
     const gs = sched.graphs.slice(first);
-    expect(gs[12]).not.toBe(gs[0]);
-    expect(gs[12]).toEqual(gs[0]);
-    expect(gs[13]).toBe(gs[11]);
-  });
+    expect(gs[12]).toBe(gs[0]);
+    expect(gs[12]!.get(values[0]!.key)).toBeDefined();
+
+    // Ten values of 30,001 nodes each (300k nodes): over the budget of 262,144 kept nodes.
+    const sumAll = delayed((...xs: number[]) => xs.reduce((a, b) => a + b, 0));
+    const leaves = Array.from({ length: 30_000 }, (_, i) => inc(i));
+    const big = Array.from({ length: 10 }, (_, i) => sumAll(i, ...leaves));
+    const at = sched.graphs.length;
+    for (const v of big) await v.compute({ optimize: false });
+    await big[0]!.compute({ optimize: false }); // pushed out: built again
+    await big[9]!.compute({ optimize: false }); // among the most recent: kept
+    const bs = sched.graphs.slice(at);
+    expect(bs[10]).not.toBe(bs[0]);
+    expect(bs[10]!.size).toBe(bs[0]!.size);
+    expect(bs[11]).toBe(bs[9]);
+  }, 60_000);
 
   it('a kept graph lists its nodes in creation order (layers as the user made them)', async () => {
     const first = inc(1);
