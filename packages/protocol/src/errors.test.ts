@@ -132,7 +132,7 @@ describe('taskFailure: errors keep their class', () => {
     expect(e.name).toBe('RangeError');
     expect(e.key).toBe('load-1');
     expect(e.story).toEqual(['load-1: erred']);
-    expect((e as RangeError & { code: string }).code).toBe('E_IDX');
+    expect((e as unknown as { code: string }).code).toBe('E_IDX');
     expect(e.cause).toBeInstanceOf(RangeError);
     expect(e.stack).toContain('[dask-ts] while computing task load-1');
   });
@@ -147,7 +147,7 @@ describe('taskFailure: errors keep their class', () => {
     const original = new Mine(10);
     const e = taskFailure('k', serializeError(original), [], { thrown: original });
     expect(e).toBeInstanceOf(Mine);
-    expect((e as Mine).limit).toBe(10);
+    expect((e as unknown as Mine).limit).toBe(10);
     expect(e.cause).toBe(original);
     expect(original).not.toHaveProperty('key');
   });
