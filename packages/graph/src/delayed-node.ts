@@ -18,6 +18,7 @@ import {
 import { compute, persist, type GraphComputeOptions } from './compute.js';
 import { addsAncestorsOnly, daskGraphInto, ownGraph } from './graph-into.js';
 import { keptGraph, type GraphHolder } from './delayed-cache.js';
+import { GRAPH_SLOTS, type GraphSlots } from './graph-slots.js';
 import { prepareGraph } from './pipeline.js';
 import { tokenizeSymbol } from './tokenize.js';
 import { item, wrap } from './delayed-proxy.js';
@@ -40,8 +41,11 @@ export class DelayedImpl implements GraphHolder {
   graphs: GraphHolder['graphs'] = undefined;
   /** Creation number: parents are always made before their dependents. */
   readonly seq = nextSeq++;
-  /** The walk that last reached this value (see `ancestorsInOrder`). */
-  private walk = 0;
+  /**
+   * The walk that last reached this value (see `ancestorsInOrder`), or, below zero, -1 - its slot
+   * in the graph `slotsOf` numbered last (walk numbers are positive, so the two never meet).
+   */
+  walk = 0;
 
   constructor(
     readonly key: string,
@@ -128,8 +132,14 @@ export class DelayedImpl implements GraphHolder {
       const graph = new Map<string, GraphNode>();
       const ordered = self.ancestorsInOrder();
       if (ordered !== undefined) {
-        for (const d of ordered) graph.set(d.key, d.node);
-        return prepareGraph(graph, [self.key], true, optimize);
+        for (let i = 0; i < ordered.length; i++) graph.set(ordered[i].key, ordered[i].node);
+        const g = prepareGraph(graph, [self.key], true, optimize);
+        // Unchanged and with distinct keys, the graph's slots are the values' positions.
+        if (g === graph && graph.size === ordered.length) {
+          const slots = slotsOf(ordered);
+          if (slots !== undefined) (graph as { [GRAPH_SLOTS]?: GraphSlots })[GRAPH_SLOTS] = slots;
+        }
+        return g;
       }
       const seen = new Set<unknown>();
       self.addInto(graph, seen);
@@ -234,6 +244,49 @@ export class AttrImpl extends DelayedImpl {
 
 let nextSeq = 0;
 let walks = 0;
+
+/**
+ * The slots of a graph made of `ordered` (distinct keys, in that order): each task's parents'
+ * positions, deduplicated in order as `parentKeys` does, checked against `node.deps` (one pointer
+ * comparison each: the keys are the very strings); undefined when a task's deps are not its
+ * parents' keys.
+ */
+function slotsOf(ordered: readonly DelayedImpl[]): GraphSlots | undefined {
+  const n = ordered.length;
+  const keys = new Array<string>(n);
+  const nodes = new Array<GraphNode>(n);
+  let edges = 0;
+  for (let i = 0; i < n; i++) {
+    const d = ordered[i];
+    d.walk = -1 - i;
+    keys[i] = d.key;
+    const node = (nodes[i] = d.node);
+    if (node.kind === 'task') edges += node.deps.length;
+  }
+  const depStart = new Int32Array(n + 1);
+  const deps = new Int32Array(edges);
+  // seen[s] === i + 1: slot s is already among task i's dependencies.
+  const seen = new Int32Array(n);
+  let e = 0;
+  for (let i = 0; i < n; i++) {
+    depStart[i] = e;
+    const node = nodes[i];
+    if (node.kind !== 'task') continue;
+    const ds = node.deps;
+    const ps = ordered[i].parents;
+    const end = e + ds.length;
+    for (let j = 0; j < ps.length; j++) {
+      const s = -1 - (ps[j] as DelayedImpl).walk;
+      if (seen[s] === i + 1) continue;
+      seen[s] = i + 1;
+      if (e === end || keys[s] !== ds[e - depStart[i]]) return undefined;
+      deps[e++] = s;
+    }
+    if (e !== end) return undefined;
+  }
+  depStart[n] = e;
+  return { keys, nodes, depStart, deps };
+}
 
 /**
  * Values sorted by `seq`, in linear time: by counting when their numbers are dense, else by two

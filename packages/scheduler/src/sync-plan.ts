@@ -66,6 +66,14 @@ export interface SyncPlan {
 
 /** The mark of a graph that is never mutated (set by the graph package on kept graphs). */
 const SEALED = Symbol.for('dask-ts.sealedGraph');
+/** Where a sealed graph made by `delayed` carries its slots (@dask-ts/graph's graph-slots.ts). */
+const GRAPH_SLOTS = Symbol.for('dask-ts.graphSlots');
+interface GraphSlots {
+  readonly keys: readonly string[];
+  readonly nodes: readonly GraphNode[];
+  readonly depStart: Int32Array;
+  readonly deps: Int32Array;
+}
 /** Plans of sealed graphs, with the wanted keys each was made for. */
 const kept = new WeakMap<Graph, { readonly wanted: readonly string[]; readonly plan: SyncPlan }>();
 
@@ -110,6 +118,100 @@ export function planGraph(
   keys: readonly string[],
   priorities?: ReadonlyMap<string, number>,
 ): SyncPlan {
+  const { slotKeys, nodes, depStart, deps, argStart, argCount } = slotsOf(graph) ?? intern(graph);
+  const n = slotKeys.length;
+  const mode = new Uint8Array(n);
+  let index: Map<string, number> | undefined;
+  const slotOf = (k: string): number | undefined => {
+    if (index === undefined) {
+      index = new Map();
+      for (let i = 0; i < n; i++) index.set(slotKeys[i]!, i);
+    }
+    return index.get(k);
+  };
+
+  const wanted = new Int32Array(keys.length);
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    // Wanted keys usually come last: look there before building the map.
+    let slot: number | undefined;
+    for (let j = n - 1; j >= 0 && j >= n - 4; j--) if (slotKeys[j] === k) slot = j;
+    slot ??= slotOf(k);
+    if (slot === undefined) {
+      throw new GraphError(`Wanted key ${k} is not in the graph`, [k]);
+    }
+    wanted[i] = slot;
+  }
+
+  const prio =
+    priorities === undefined ? undefined : slotPriorities(priorities, (k) => slotOf(k), n);
+  const order = walk(nodes, slotKeys, depStart, deps, wanted, prio);
+
+  const refcount = new Int32Array(n);
+  const argSlot = new Int32Array(argCount);
+  for (let i = 0; i < order.length; i++) {
+    const t = order[i]!;
+    for (let j = depStart[t]!, end = depStart[t + 1]!; j < end; j++) refcount[deps[j]!]!++;
+    const node = nodes[t]!;
+    if (node.kind === 'task') {
+      mode[t] = slotArgs(node, deps, depStart[t]!, argSlot, argStart[t]!)
+        ? ArgMode.Slots
+        : ArgMode.Substitute;
+    }
+  }
+  for (let i = 0; i < wanted.length; i++) refcount[wanted[i]!]!++;
+  return {
+    keys: slotKeys,
+    nodes,
+    order,
+    depStart,
+    deps,
+    refcount,
+    mode,
+    argStart,
+    argSlot,
+    wanted,
+    memo: {},
+  };
+}
+
+/** The graph's keys, nodes, dependency slots and argument offsets, read from the Map. */
+interface Interned {
+  readonly slotKeys: string[];
+  readonly nodes: GraphNode[];
+  readonly depStart: Int32Array;
+  readonly deps: Int32Array;
+  readonly argStart: Int32Array;
+  readonly argCount: number;
+}
+
+/** The slots a sealed graph carries (see @dask-ts/graph's graph-slots.ts), when it does. */
+function slotsOf(graph: Graph): Interned | undefined {
+  if ((graph as { [SEALED]?: unknown })[SEALED] !== true) return undefined;
+  const slots = (graph as { [GRAPH_SLOTS]?: GraphSlots })[GRAPH_SLOTS];
+  if (slots === undefined || slots.keys.length !== graph.size) return undefined;
+  const nodes = slots.nodes as GraphNode[];
+  const n = nodes.length;
+  const argStart = new Int32Array(n + 1);
+  let a = 0;
+  for (let i = 0; i < n; i++) {
+    argStart[i] = a;
+    const node = nodes[i]!;
+    if (node.kind === 'task') a += node.args.length;
+  }
+  argStart[n] = a;
+  return {
+    slotKeys: slots.keys as string[],
+    nodes,
+    depStart: slots.depStart,
+    deps: slots.deps,
+    argStart,
+    argCount: a,
+  };
+}
+
+/** Interns a graph's keys, predicting where each dependency sits (see the file's comment). */
+function intern(graph: Graph): Interned {
   const n = graph.size;
   const slotKeys = new Array<string>(n);
   const nodes = new Array<GraphNode>(n);
@@ -138,7 +240,6 @@ export function planGraph(
   const depStart = new Int32Array(n + 1);
   const deps = new Int32Array(edges);
   const argStart = new Int32Array(n + 1);
-  const mode = new Uint8Array(n);
   let e = 0;
   let a = 0;
   let guess = -1;
@@ -228,49 +329,7 @@ export function planGraph(
     for (let m = 0; m < missedAt.length; m++) deps[missedAt[m]!] = at.get(missedKeys[m]!)!;
   }
 
-  const wanted = new Int32Array(keys.length);
-  for (let i = 0; i < keys.length; i++) {
-    const k = keys[i]!;
-    // Wanted keys usually come last: look there before building the map.
-    let slot: number | undefined;
-    for (let j = n - 1; j >= 0 && j >= n - 4; j--) if (slotKeys[j] === k) slot = j;
-    slot ??= slotOf(k);
-    if (slot === undefined) {
-      throw new GraphError(`Wanted key ${k} is not in the graph`, [k]);
-    }
-    wanted[i] = slot;
-  }
-
-  const prio =
-    priorities === undefined ? undefined : slotPriorities(priorities, (k) => slotOf(k), n);
-  const order = walk(nodes, slotKeys, depStart, deps, wanted, prio);
-
-  const refcount = new Int32Array(n);
-  const argSlot = new Int32Array(argCount);
-  for (let i = 0; i < order.length; i++) {
-    const t = order[i]!;
-    for (let j = depStart[t]!, end = depStart[t + 1]!; j < end; j++) refcount[deps[j]!]!++;
-    const node = nodes[t]!;
-    if (node.kind === 'task') {
-      mode[t] = slotArgs(node, deps, depStart[t]!, argSlot, argStart[t]!)
-        ? ArgMode.Slots
-        : ArgMode.Substitute;
-    }
-  }
-  for (let i = 0; i < wanted.length; i++) refcount[wanted[i]!]!++;
-  return {
-    keys: slotKeys,
-    nodes,
-    order,
-    depStart,
-    deps,
-    refcount,
-    mode,
-    argStart,
-    argSlot,
-    wanted,
-    memo: {},
-  };
+  return { slotKeys, nodes, depStart, deps, argStart, argCount };
 }
 
 /** Depth-first post-order from the wanted slots; throws on a missing dependency or a cycle. */
