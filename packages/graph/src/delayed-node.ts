@@ -18,7 +18,7 @@ import {
 import { compute, persist, type GraphComputeOptions } from './compute.js';
 import { addsAncestorsOnly, daskGraphInto, ownGraph } from './graph-into.js';
 import { keptGraph, type GraphHolder } from './delayed-cache.js';
-import { GRAPH_SLOTS, type GraphSlots } from './graph-slots.js';
+import { GRAPH_SLOTS, SlotGraph, type GraphSlots } from './graph-slots.js';
 import { prepareGraph } from './pipeline.js';
 import { tokenizeSymbol } from './tokenize.js';
 import { item, wrap } from './delayed-proxy.js';
@@ -46,6 +46,8 @@ export class DelayedImpl implements GraphHolder {
    * in the graph `slotsOf` numbered last (walk numbers are positive, so the two never meet).
    */
   walk = 0;
+  /** Whether the key is a fresh random one, which no other value has (set by `delayed`). */
+  unique = false;
 
   constructor(
     readonly key: string,
@@ -132,12 +134,14 @@ export class DelayedImpl implements GraphHolder {
       const graph = new Map<string, GraphNode>();
       const ordered = self.ancestorsInOrder();
       if (ordered !== undefined) {
+        // Without a chain to fuse, the graph is the values' slots; with distinct keys, a
+        // SlotGraph that fills its Map only when asked.
+        const slots = slotsOf(ordered, optimize);
+        if (slots !== undefined && slots.unique) return new SlotGraph(slots);
         for (let i = 0; i < ordered.length; i++) graph.set(ordered[i].key, ordered[i].node);
         const g = prepareGraph(graph, [self.key], true, optimize);
-        // Unchanged and with distinct keys, the graph's slots are the values' positions.
-        if (g === graph && graph.size === ordered.length) {
-          const slots = slotsOf(ordered);
-          if (slots !== undefined) (graph as { [GRAPH_SLOTS]?: GraphSlots })[GRAPH_SLOTS] = slots;
+        if (slots !== undefined && g === graph && graph.size === ordered.length) {
+          (graph as { [GRAPH_SLOTS]?: GraphSlots })[GRAPH_SLOTS] = slots;
         }
         return g;
       }
@@ -246,22 +250,37 @@ let nextSeq = 0;
 let walks = 0;
 
 /**
- * The slots of a graph made of `ordered` (distinct keys, in that order): each task's parents'
+ * The slots of a graph made of `ordered` (in that order), unless `optimize` and a task has one
+ * dependency (a chain that fusing will change), and whether all its keys are distinct by
+ * construction. (The slots hold only when the keys are distinct.) Each task's parents'
  * positions, deduplicated in order as `parentKeys` does, checked against `node.deps` (one pointer
  * comparison each: the keys are the very strings); undefined when a task's deps are not its
  * parents' keys.
  */
-function slotsOf(ordered: readonly DelayedImpl[]): GraphSlots | undefined {
+function slotsOf(
+  ordered: readonly DelayedImpl[],
+  optimize: boolean,
+): (GraphSlots & { readonly unique: boolean }) | undefined {
   const n = ordered.length;
+  let edges = 0;
+  let unique = true;
+  for (let i = 0; i < n; i++) {
+    const d = ordered[i];
+    const node = d.node;
+    if (node.kind === 'task') {
+      // A chain to fuse: the graph will change.
+      if (optimize && node.deps.length === 1) return undefined;
+      edges += node.deps.length;
+    }
+    if (!d.unique) unique = false;
+  }
   const keys = new Array<string>(n);
   const nodes = new Array<GraphNode>(n);
-  let edges = 0;
   for (let i = 0; i < n; i++) {
     const d = ordered[i];
     d.walk = -1 - i;
     keys[i] = d.key;
-    const node = (nodes[i] = d.node);
-    if (node.kind === 'task') edges += node.deps.length;
+    nodes[i] = d.node;
   }
   const depStart = new Int32Array(n + 1);
   const deps = new Int32Array(edges);
@@ -285,7 +304,7 @@ function slotsOf(ordered: readonly DelayedImpl[]): GraphSlots | undefined {
     if (e !== end) return undefined;
   }
   depStart[n] = e;
-  return { keys, nodes, depStart, deps };
+  return { keys, nodes, depStart, deps, unique };
 }
 
 /**

@@ -150,9 +150,15 @@ function delayedFunction(fn: FunctionRef, options: DelayedOptions): (...args: un
     const key = pure
       ? pureKey(keys, 'delayed(fn, { pure: true })', fnToken, resolved)
       : keys.random();
-    return wrap(
-      new DelayedImpl(key, fn, resolved, parents.length === 0 ? NO_PARENTS : parents.slice(), nout),
+    const impl = new DelayedImpl(
+      key,
+      fn,
+      resolved,
+      parents.length === 0 ? NO_PARENTS : parents.slice(),
+      nout,
     );
+    if (!pure) impl.unique = true;
+    return wrap(impl);
   };
 }
 

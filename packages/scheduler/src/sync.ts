@@ -90,12 +90,26 @@ function resolveAll(plan: SyncPlan): Resolved | Promise<Resolved> {
     if (typeof r === 'function') set(r);
     else pending.push(r.then(set));
   };
+  // Runs of tasks share one function reference: the last one resolved is reused without a lookup.
+  let lastRef: FunctionRef | undefined;
+  let lastFn: TaskFunction | undefined;
   for (let i = 0; i < n; i++) {
     const t = plan.order[i]!;
     const node = plan.nodes[t]!;
     if (node.kind !== 'task') continue;
     const key = plan.keys[t]!;
-    resolveOne(node.fn, key, (f) => (fn[t] = f));
+    if (node.fn === lastRef) fn[t] = lastFn;
+    else {
+      let r = cache.get(node.fn);
+      if (r === undefined) {
+        r = resolveFunction(node.fn, key);
+        cache.set(node.fn, r);
+      }
+      if (typeof r === 'function') {
+        fn[t] = lastFn = r;
+        lastRef = node.fn;
+      } else pending.push(r.then((f) => void (fn[t] = f)));
+    }
     if (plan.mode[t] === ArgMode.Substitute) {
       forEachCall(node.args, (ref) => resolveOne(ref, key, (f) => inline.set(ref, f)));
     }
