@@ -38,7 +38,10 @@ afterAll(() => closeSchedulers());
 
 describe('graph slots', () => {
   it('a SlotGraph knows its size unfilled, fills on first use, and drops its slots when changed', () => {
-    const nodes: GraphNode[] = [data(1), task({ kind: 'local', fn: (x: number) => x }, [])];
+    const nodes: GraphNode[] = [
+      data(1),
+      task({ kind: 'local', fn: (x: number) => x, name: 'id' }, []),
+    ];
     const g = new SlotGraph({
       keys: ['a', 'b'],
       nodes,

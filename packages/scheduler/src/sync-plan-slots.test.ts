@@ -17,7 +17,7 @@ function graph(slots: boolean): Map<string, GraphNode> {
     ['s', task(add, [ref('x'), ref('y')])],
     ['t', task(add, [ref('s'), ref('x')])],
   ]);
-  const marks = g as { [k: symbol]: unknown };
+  const marks = g as unknown as { [k: symbol]: unknown };
   marks[Symbol.for('dask-ts.sealedGraph')] = true;
   if (slots) {
     marks[Symbol.for('dask-ts.graphSlots')] = {
