@@ -27,6 +27,28 @@ describe('circular values', () => {
     expect(back.me).toBe(back);
   });
 
+  it('round-trips a deep but acyclic value past the plain walk, errors inside included', () => {
+    let deep: unknown = { leaf: new TypeError('at the bottom') };
+    for (let i = 0; i < 600; i++) deep = i % 2 === 0 ? [deep] : { d: deep };
+    let back = decodeValue(structuredClone(encodeValue(deep).payload));
+    for (let i = 599; i >= 0; i--)
+      back = i % 2 === 0 ? (back as unknown[])[0] : (back as { d: unknown }).d;
+    expect((back as { leaf: Error }).leaf).toBeInstanceOf(TypeError);
+  });
+
+  it('switches to the circular walk long before the stack runs out, whatever the stack depth', () => {
+    const o: Record<string, unknown> = { n: 1, e: new TypeError('t') };
+    o.self = o;
+    // Called with most of the stack already used, as a deep caller would.
+    const nest = (n: number): unknown =>
+      n === 0 ? decodeValue(structuredClone(encodeValue(o).payload)) : nest(n - 1);
+    for (const depth of [0, 1_000, 3_000]) {
+      const back = nest(depth) as typeof o;
+      expect(back.self).toBe(back);
+      expect(back.e).toBeInstanceOf(TypeError);
+    }
+  });
+
   it('still refuses a value nested too deeply to walk', () => {
     let deep: unknown = 1;
     for (let i = 0; i < 200_000; i++) deep = [deep];

@@ -221,11 +221,11 @@ export function encodeValue(value: unknown, options: { transfer?: boolean } = {}
   const list = options.transfer === true ? transfer : undefined;
   let payload: unknown;
   try {
-    payload = encodeInner(value, list);
+    payload = encodeInner(value, list, 0);
   } catch (err) {
     // A circular value (structured clone copies those) overflows the plain walk: walk it again,
     // each object once (see encodeCircular). Only such values pay for it.
-    if (!(err instanceof RangeError)) throw err;
+    if (err !== TOO_DEEP && !(err instanceof RangeError)) throw err;
     transfer.length = 0;
     payload = encodeCircular(value, list, new Map());
   }
@@ -253,21 +253,22 @@ export interface DecodeOptions {
  */
 export function decodeValue(payload: unknown, options?: DecodeOptions): unknown {
   try {
-    return decodeInner(payload, options?.key);
+    return decodeInner(payload, options?.key, 0);
   } catch (err) {
     // A circular payload: walk it again, each object once (see encodeCircular).
-    if (!(err instanceof RangeError)) throw err;
+    if (err !== TOO_DEEP && !(err instanceof RangeError)) throw err;
     return decodeCircular(payload, options?.key, new Map());
   }
 }
 
-function decodeInner(payload: unknown, key: string | undefined): unknown {
+function decodeInner(payload: unknown, key: string | undefined, depth: number): unknown {
   if (typeof payload !== 'object' || payload === null) return payload;
+  if (depth > MAX_PLAIN_DEPTH) throw TOO_DEEP;
   if (Array.isArray(payload)) {
     let out: unknown[] | undefined;
     for (let i = 0; i < payload.length; i++) {
       const v = payload[i] as unknown;
-      const d = decodeInner(v, key);
+      const d = decodeInner(v, key, depth + 1);
       if (d !== v) (out ??= payload.slice())[i] = d;
     }
     return out ?? payload;
@@ -276,7 +277,7 @@ function decodeInner(payload: unknown, key: string | undefined): unknown {
     const map = payload as Map<unknown, unknown>;
     let out: Map<unknown, unknown> | undefined;
     for (const [k, v] of map) {
-      const d = decodeInner(v, key);
+      const d = decodeInner(v, key, depth + 1);
       if (d !== v) (out ??= new Map(map)).set(k, d);
     }
     return out ?? map;
@@ -288,7 +289,7 @@ function decodeInner(payload: unknown, key: string | undefined): unknown {
       case 'error':
         return deserializeError(tagged.data as SerializedError);
       case 'object':
-        return decodeObject(tagged.data as Record<string, unknown>, key);
+        return decodeObject(tagged.data as Record<string, unknown>, key, depth + 1);
       case INSTANCE: {
         const lost = tagged.data as LostInstance;
         warnLostPrototype(String(lost.class), key);
@@ -302,17 +303,18 @@ function decodeInner(payload: unknown, key: string | undefined): unknown {
     }
     return codec.decode(tagged.data);
   }
-  return decodeObject(payload, key);
+  return decodeObject(payload, key, depth);
 }
 
 function decodeObject(
   obj: Record<string, unknown>,
   key: string | undefined,
+  depth: number,
 ): Record<string, unknown> {
   let out: Record<string, unknown> | undefined;
   for (const k in obj) {
     const v = obj[k];
-    const d = decodeInner(v, key);
+    const d = decodeInner(v, key, depth + 1);
     if (d !== v) (out ??= { ...obj })[k] = d;
   }
   return out ?? obj;
@@ -358,12 +360,21 @@ function describeValue(value: unknown): string {
   return value === null ? 'null' : typeof value;
 }
 
+/**
+ * How deep the plain walks go before they give up and walk again with the circular walkers: far
+ * below the stack's limit, so that a circular value is always caught here, never by a stack
+ * overflow inside some other code's try/catch (an error's getters, a codec).
+ */
+const MAX_PLAIN_DEPTH = 256;
+const TOO_DEEP: unique symbol = Symbol('too deep for the plain walk');
+
 function tag(value: unknown): string {
   return Object.prototype.toString.call(value);
 }
 
-function encodeInner(value: unknown, transfer: ArrayBuffer[] | undefined): unknown {
+function encodeInner(value: unknown, transfer: ArrayBuffer[] | undefined, depth: number): unknown {
   if (typeof value !== 'object' || value === null) return value;
+  if (depth > MAX_PLAIN_DEPTH) throw TOO_DEEP;
   if (ArrayBuffer.isView(value)) {
     const buffer = value.buffer as ArrayBuffer;
     // Shared buffers are already visible to every thread: never transferred.
@@ -380,7 +391,7 @@ function encodeInner(value: unknown, transfer: ArrayBuffer[] | undefined): unkno
     let out: unknown[] | undefined;
     for (let i = 0; i < value.length; i++) {
       const v = value[i] as unknown;
-      const e = encodeInner(v, transfer);
+      const e = encodeInner(v, transfer, depth + 1);
       if (e !== v) (out ??= value.slice())[i] = e;
     }
     return out ?? value;
@@ -389,7 +400,7 @@ function encodeInner(value: unknown, transfer: ArrayBuffer[] | undefined): unkno
     let out: Record<string, unknown> | undefined;
     for (const k in value) {
       const v = value[k];
-      const e = encodeInner(v, transfer);
+      const e = encodeInner(v, transfer, depth + 1);
       if (e !== v) (out ??= { ...value })[k] = e;
     }
     const result = out ?? value;
@@ -405,7 +416,7 @@ function encodeInner(value: unknown, transfer: ArrayBuffer[] | undefined): unkno
     const map = value as Map<unknown, unknown>;
     let out: Map<unknown, unknown> | undefined;
     for (const [k, v] of map) {
-      const e = encodeInner(v, transfer);
+      const e = encodeInner(v, transfer, depth + 1);
       if (e !== v) (out ??= new Map(map)).set(k, e);
     }
     return out ?? map;
@@ -466,7 +477,7 @@ function encodeCircular(
     }
     return out;
   }
-  const encoded = encodeInner(value, transfer);
+  const encoded = encodeInner(value, transfer, 0);
   seen.set(value, encoded);
   return encoded;
 }
@@ -495,7 +506,7 @@ function decodeCircular(
   let fields: Record<string, unknown> = payload;
   if (typeof payload.$codec === 'string' && 'data' in payload) {
     if (payload.$codec !== 'object') {
-      const decoded = decodeInner(payload, key);
+      const decoded = decodeInner(payload, key, 0);
       seen.set(payload, decoded);
       return decoded;
     }
