@@ -3,12 +3,13 @@
 // dependencies first, that only inserts existing nodes; foreign collections among the parents add
 // their own graphs. A Delayed computed on its own keeps its prepared graph for the next compute
 // (delayed-cache.ts). The collection protocol and `compute`/`persist` live here, reached through
-// the proxy by symbol (or reserved name).
+// the proxy by symbol (or reserved name), except the members that give new Delayed values
+// (`daskRebuild`, iteration): those live with the proxy (delayed-proxy.ts), which makes proxies,
+// so that this module never imports it (no import cycle).
 import {
   daskFinalize,
   daskGraph,
   daskKeys,
-  daskRebuild,
   type Collection,
   type FunctionRef,
   type Graph,
@@ -20,7 +21,6 @@ import { addsAncestorsOnly, daskGraphInto, ownGraph } from './graph-into.js';
 import { keptGraph, type GraphHolder } from './delayed-cache.js';
 import { prepareGraph } from './pipeline.js';
 import { tokenizeSymbol } from './tokenize.js';
-import { item, wrap } from './delayed-proxy.js';
 
 /** The symbol through which a Delayed proxy (or its callable target) reaches its DelayedImpl. */
 export const IMPL = Symbol('dask-ts.delayed-impl');
@@ -99,11 +99,6 @@ export class DelayedImpl implements GraphHolder {
 
   [daskFinalize](values: readonly unknown[]): unknown {
     return values[0];
-  }
-
-  [daskRebuild](this: object, values: ReadonlyMap<string, unknown>): object {
-    const self = implOf(this);
-    return wrap(new DelayedImpl(self.key, undefined, values.get(self.key), NO_PARENTS, self.nout));
   }
 
   [daskGraph](this: object): Map<string, GraphNode> {
@@ -193,16 +188,6 @@ export class DelayedImpl implements GraphHolder {
         into.set(d.key, d.node);
       }
     }
-  }
-
-  *[Symbol.iterator](this: object): Iterator<object> {
-    const self = implOf(this);
-    if (self.nout === undefined) {
-      throw new TypeError(
-        `Delayed '${self.key}' is not iterable: its length is unknown. Pass { nout: n } to delayed() to destructure its result.`,
-      );
-    }
-    for (let i = 0; i < self.nout; i++) yield item(self, i);
   }
 }
 
