@@ -438,9 +438,12 @@ function rebuildable(
 
 /**
  * A graph is malformed: a missing dependency, a cycle, or a bad node. `keys` names the culprits.
+ * Every place that checks a graph (graph validation, the in-thread plan, the scheduling core)
+ * refuses the same fault with the same text, through the static constructors below.
  *
  * @example
- * throw new GraphError('Task y depends on missing key x', ['y', 'x']);
+ * throw GraphError.missingDependency('y', 'x');
+ * // GraphError: Task 'y' depends on key 'x', which is not in the graph
  */
 export class GraphError extends Error {
   readonly keys: readonly string[];
@@ -448,6 +451,44 @@ export class GraphError extends Error {
     super(message);
     this.name = 'GraphError';
     this.keys = keys;
+  }
+
+  /**
+   * A wanted (output) key is not in the graph.
+   *
+   * @example
+   * GraphError.missingWanted('z').message; // "Wanted key 'z' is not in the graph"
+   */
+  static missingWanted(key: string): GraphError {
+    return new GraphError(`Wanted key '${key}' is not in the graph`, [key]);
+  }
+
+  /**
+   * A task depends on a key that is not in the graph. `keys` is `[task, dependency]`.
+   *
+   * @example
+   * GraphError.missingDependency('b', 'a').message;
+   * // "Task 'b' depends on key 'a', which is not in the graph"
+   */
+  static missingDependency(task: string, dependency: string): GraphError {
+    return new GraphError(
+      `Task '${task}' depends on key '${dependency}', which is not in the graph`,
+      [task, dependency],
+    );
+  }
+
+  /**
+   * The graph has a cycle: `cycle` lists its keys, each depending on the next and the last on the
+   * first; they are `keys`.
+   *
+   * @example
+   * GraphError.cycle(['a', 'b']).message;
+   * // "Graph has a cycle: a -> b -> a (each key depends on the next)"
+   */
+  static cycle(cycle: readonly string[]): GraphError {
+    if (cycle.length === 0) return new GraphError('Graph has a cycle', cycle);
+    const shown = [...cycle, cycle[0]].join(' -> ');
+    return new GraphError(`Graph has a cycle: ${shown} (each key depends on the next)`, cycle);
   }
 }
 
