@@ -31,12 +31,14 @@ export type Parent = DelayedImpl | Collection;
 
 /**
  * The object behind each Delayed proxy. Its graph node is made once, with the Delayed, so that
- * materializing a graph only inserts existing nodes (no allocation per task).
+ * materializing a graph only inserts existing nodes (no allocation per task). A `GraphHolder`
+ * (delayed-cache.ts), structurally: `implements` would name an internal type in the published
+ * declarations.
  */
-export class DelayedImpl implements GraphHolder {
+export class DelayedImpl {
   /** This value's node: a task, or a data node. */
   readonly node: GraphNode;
-  /** Its prepared graphs, while it is among the recently computed values (delayed-cache.ts). */
+  /** Its prepared graphs, while it is among the recently computed values (delayed-cache.ts). @internal */
   graphs: GraphHolder['graphs'] = undefined;
   /** Creation number: parents are always made before their dependents. */
   readonly seq = nextSeq++;
@@ -69,6 +71,7 @@ export class DelayedImpl implements GraphHolder {
     return this;
   }
 
+  /** @internal */
   get [addsAncestorsOnly](): true {
     return true;
   }
@@ -115,7 +118,7 @@ export class DelayedImpl implements GraphHolder {
    * The graph that computes this value alone, culled and (when `optimize`) fused; kept for reuse.
    * Its nodes are in creation order (dependencies first, and layers as the user made them, which
    * is where schedulers predict inputs best); with a foreign collection among the ancestors, in
-   * the order of `addInto`.
+   * the order of `addInto`. @internal
    */
   [ownGraph](this: object, optimize: boolean): Graph {
     const self = implOf(this);
