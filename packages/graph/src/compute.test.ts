@@ -98,7 +98,9 @@ describe('compute', () => {
       ['b', task(inc, [ref('a')])],
     ]);
     await expect(compute(new Raw(cyc, ['a']))).rejects.toThrow(GraphError);
-    await expect(compute(new Raw(cyc, ['a']))).rejects.toThrow('Cycle in graph: a -> b -> a');
+    await expect(compute(new Raw(cyc, ['a']))).rejects.toThrow(
+      'Graph has a cycle: a -> b -> a (each key depends on the next)',
+    );
     expect(sched.graphs.length).toBe(runs);
   });
 

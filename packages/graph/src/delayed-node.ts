@@ -3,12 +3,13 @@
 // dependencies first, that only inserts existing nodes; foreign collections among the parents add
 // their own graphs. A Delayed computed on its own keeps its prepared graph for the next compute
 // (delayed-cache.ts). The collection protocol and `compute`/`persist` live here, reached through
-// the proxy by symbol (or reserved name).
+// the proxy by symbol (or reserved name), except the members that give new Delayed values
+// (`daskRebuild`, iteration): those live with the proxy (delayed-proxy.ts), which makes proxies,
+// so that this module never imports it (no import cycle).
 import {
   daskFinalize,
   daskGraph,
   daskKeys,
-  daskRebuild,
   type Collection,
   type FunctionRef,
   type Graph,
@@ -21,7 +22,6 @@ import { keptGraph, type GraphHolder } from './delayed-cache.js';
 import { GRAPH_SLOTS, SlotGraph, type GraphSlots } from './graph-slots.js';
 import { prepareGraph } from './pipeline.js';
 import { tokenizeSymbol } from './tokenize.js';
-import { item, wrap } from './delayed-proxy.js';
 
 /** The symbol through which a Delayed proxy (or its callable target) reaches its DelayedImpl. */
 export const IMPL = Symbol('dask-ts.delayed-impl');
@@ -32,12 +32,14 @@ export type Parent = DelayedImpl | Collection;
 
 /**
  * The object behind each Delayed proxy. Its graph node is made once, with the Delayed, so that
- * materializing a graph only inserts existing nodes (no allocation per task).
+ * materializing a graph only inserts existing nodes (no allocation per task). A `GraphHolder`
+ * (delayed-cache.ts), structurally: `implements` would name an internal type in the published
+ * declarations.
  */
-export class DelayedImpl implements GraphHolder {
+export class DelayedImpl {
   /** This value's node: a task, or a data node. */
   readonly node: GraphNode;
-  /** Its prepared graphs, while it is among the recently computed values (delayed-cache.ts). */
+  /** Its prepared graphs, while it is among the recently computed values (delayed-cache.ts). @internal */
   graphs: GraphHolder['graphs'] = undefined;
   /** Creation number: parents are always made before their dependents. */
   readonly seq = nextSeq++;
@@ -75,6 +77,7 @@ export class DelayedImpl implements GraphHolder {
     return this;
   }
 
+  /** @internal */
   get [addsAncestorsOnly](): true {
     return true;
   }
@@ -107,11 +110,6 @@ export class DelayedImpl implements GraphHolder {
     return values[0];
   }
 
-  [daskRebuild](this: object, values: ReadonlyMap<string, unknown>): object {
-    const self = implOf(this);
-    return wrap(new DelayedImpl(self.key, undefined, values.get(self.key), NO_PARENTS, self.nout));
-  }
-
   [daskGraph](this: object): Map<string, GraphNode> {
     const out = new Map<string, GraphNode>();
     implOf(this).addInto(out, new Set());
@@ -126,7 +124,7 @@ export class DelayedImpl implements GraphHolder {
    * The graph that computes this value alone, culled and (when `optimize`) fused; kept for reuse.
    * Its nodes are in creation order (dependencies first, and layers as the user made them, which
    * is where schedulers predict inputs best); with a foreign collection among the ancestors, in
-   * the order of `addInto`.
+   * the order of `addInto`. @internal
    */
   [ownGraph](this: object, optimize: boolean): Graph {
     const self = implOf(this);
@@ -207,16 +205,6 @@ export class DelayedImpl implements GraphHolder {
         into.set(d.key, d.node);
       }
     }
-  }
-
-  *[Symbol.iterator](this: object): Iterator<object> {
-    const self = implOf(this);
-    if (self.nout === undefined) {
-      throw new TypeError(
-        `Delayed '${self.key}' is not iterable: its length is unknown. Pass { nout: n } to delayed() to destructure its result.`,
-      );
-    }
-    for (let i = 0; i < self.nout; i++) yield item(self, i);
   }
 }
 

@@ -2,11 +2,14 @@
 // values computed by `source` kernels (so they run on workers); `then` is not proxied (a Delayed is
 // not thenable), symbol-keyed members (the collection protocol) and the reserved names reach the
 // DelayedImpl itself, and setting or deleting members is an error (Delayed values are immutable).
-import type { SourceRef } from '@dask-ts/protocol';
+// The two symbol members that give new Delayed values, `daskRebuild` and `Symbol.iterator`, are
+// served here, not by the DelayedImpl: only this module makes proxies, and delayed-node.ts must
+// not import it (no import cycle).
+import { daskRebuild, type SourceRef } from '@dask-ts/protocol';
 import { sourceRef } from './source.js';
 import { tokenize } from './tokenize.js';
 import { KeyMaker } from './key-maker.js';
-import { AttrImpl, DelayedImpl, IMPL, implOf, type Parent } from './delayed-node.js';
+import { AttrImpl, DelayedImpl, IMPL, NO_PARENTS, implOf, type Parent } from './delayed-node.js';
 import { resolveArg } from './delayed-args.js';
 import type { Delayed } from './delayed-types.js';
 
@@ -15,7 +18,12 @@ const RESERVED = new Set<string | symbol>(['key', 'compute', 'persist', 'toStrin
 const handler: ProxyHandler<object> = {
   get(target, prop) {
     const impl = implOf(target);
-    if (typeof prop === 'symbol' || RESERVED.has(prop)) return Reflect.get(impl, prop, impl);
+    if (typeof prop === 'symbol') {
+      if (prop === daskRebuild) return rebuild;
+      if (prop === Symbol.iterator) return iterate;
+      return Reflect.get(impl, prop, impl);
+    }
+    if (RESERVED.has(prop)) return Reflect.get(impl, prop, impl);
     if (prop === 'then') return undefined;
     return /^(0|[1-9]\d*)$/.test(prop) ? item(impl, Number(prop)) : attr(impl, prop);
   },
@@ -62,6 +70,23 @@ function kernel(name: 'getattr' | 'getitem' | 'callMethod'): SourceRef {
 function attr(of: DelayedImpl, name: string): object {
   const key = `getattr-${tokenize(of.key, name)}`;
   return wrap(new AttrImpl(key, kernel('getattr'), [{ $ref: of.key }, name], of, name), true);
+}
+
+/** `[daskRebuild]`: a Delayed holding its computed value (a data node with the same key). */
+function rebuild(this: object, values: ReadonlyMap<string, unknown>): object {
+  const self = implOf(this);
+  return wrap(new DelayedImpl(self.key, undefined, values.get(self.key), NO_PARENTS, self.nout));
+}
+
+/** `[Symbol.iterator]`: the items of a Delayed whose length (`nout`) is known. */
+function* iterate(this: object): Iterator<object> {
+  const self = implOf(this);
+  if (self.nout === undefined) {
+    throw new TypeError(
+      `Delayed '${self.key}' is not iterable: its length is unknown. Pass { nout: n } to delayed() to destructure its result.`,
+    );
+  }
+  for (let i = 0; i < self.nout; i++) yield item(self, i);
 }
 
 /** The Delayed `of[index]`. */

@@ -100,7 +100,7 @@ describe('order', () => {
       ['b', task(inc, [ref('a')])],
     ]);
     expect(() => order(g)).toThrow(GraphError);
-    expect(() => order(g)).toThrow('Cycle in graph: a -> b -> a');
+    expect(() => order(g)).toThrow('Graph has a cycle: a -> b -> a (each key depends on the next)');
   });
 
   it('gives every key a distinct priority 0..n-1', () => {

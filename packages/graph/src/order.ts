@@ -46,7 +46,7 @@ export function order(graph: Graph): Map<string, number> {
   }
   if (qEnd < n) {
     checkIndex(g);
-    throw new GraphError('Cycle in graph', []);
+    throw GraphError.cycle([]);
   }
 
   // Each task's dependencies, biggest subtree first (ties: insertion order). The index is ours.

@@ -16,7 +16,7 @@ import { indexGraph, type GraphIndex } from './graph-index.js';
 export function validateGraph(graph: Graph, wanted: readonly string[] = []): void {
   for (const k of wanted) {
     if (!graph.has(k)) {
-      throw new GraphError(`Wanted key '${k}' is not in the graph (${graph.size} keys)`, [k]);
+      throw GraphError.missingWanted(k);
     }
   }
   checkIndex(indexGraph(graph));
@@ -26,15 +26,12 @@ export function validateGraph(graph: Graph, wanted: readonly string[] = []): voi
 export function checkIndex(g: GraphIndex): void {
   if (g.missing !== undefined) {
     const { task, dep } = g.missing;
-    throw new GraphError(`Task '${task}' depends on key '${dep}', which is not in the graph`, [
-      task,
-      dep,
-    ]);
+    throw GraphError.missingDependency(task, dep);
   }
   const cycle = findCycle(g);
   if (cycle !== undefined) {
     const shown = cycle.map((i) => g.keys[i]);
-    throw new GraphError(`Cycle in graph: ${[...shown, shown[0]].join(' -> ')}`, shown);
+    throw GraphError.cycle(shown);
   }
 }
 

@@ -14,34 +14,17 @@
 // arrives as a plain object: the receiver warns, once per class, naming the key
 // (`DASK_TS_LOST_PROTOTYPE`). Decoding never modifies the payload (copy on write), so it may be
 // retried after a codec's module is loaded.
-import { deserializeError, serializeError, type SerializedError } from './errors.js';
+import {
+  checkModuleUrl,
+  classPrototypes,
+  codecs,
+  describeValue,
+  registerCodec,
+} from './codec-registry.js';
+import { rebuildError, serializeError, type SerializedError } from './error-serialization.js';
 import { isPlainObject } from './task.js';
 
-/**
- * Teaches transports to move values of one type.
- *
- * @example
- * registerCodec({
- *   name: 'point',
- *   test: (v): v is Point => v instanceof Point,
- *   encode: (p) => [p.x, p.y],
- *   decode: (d) => new Point(...(d as [number, number])),
- * });
- */
-export interface Codec<T = unknown> {
-  readonly name: string;
-  /**
-   * The absolute URL of the module that registers this codec (`import.meta.url`), so that a
-   * thread or process that lacks the codec can import it on demand.
-   */
-  readonly module?: string;
-  test(value: unknown): value is T;
-  /** Returns a structured-cloneable representation. */
-  encode(value: T): unknown;
-  decode(data: unknown): T;
-  /** Buffers that may be transferred with the encoded value. */
-  transferables?(value: T): ArrayBuffer[];
-}
+export { findCodec, registerCodec, type Codec } from './codec-registry.js';
 
 /**
  * A value prepared for a transport, with the buffers that may be transferred alongside it.
@@ -68,26 +51,6 @@ const INSTANCE = 'dask-ts.instance';
 interface LostInstance {
   class: string;
   value: unknown;
-}
-
-const CODECS_SLOT = Symbol.for('@dask-ts/protocol/codecs');
-type GlobalWithCodecs = typeof globalThis & { [CODECS_SLOT]?: Map<string, Codec> };
-
-function codecs(): Map<string, Codec> {
-  const g = globalThis as GlobalWithCodecs;
-  return (g[CODECS_SLOT] ??= new Map());
-}
-
-/**
- * Registers a codec (per thread or process; packages register theirs when imported). Give it a
- * `module` (the registering module's `import.meta.url`) so that workers load it on demand.
- *
- * @example
- * registerCodec({ ...pointCodec, module: import.meta.url });
- */
-export function registerCodec<T>(codec: Codec<T>): void {
-  if (codec.module !== undefined) checkModuleUrl(codec.module, `codec '${codec.name}'`);
-  codecs().set(codec.name, codec as Codec);
 }
 
 /**
@@ -143,33 +106,6 @@ export function registerClass<T extends object>(
   });
 }
 
-const CLASSES_SLOT = Symbol.for('@dask-ts/protocol/class-prototypes');
-type GlobalWithClasses = typeof globalThis & { [CLASSES_SLOT]?: Map<string, object> };
-
-function classPrototypes(): Map<string, object> {
-  const g = globalThis as GlobalWithClasses;
-  return (g[CLASSES_SLOT] ??= new Map());
-}
-
-/**
- * The codec name under which `value`'s class was registered with {@link registerClass}, and the
- * prototype registered under a name: how a task's error keeps its class across threads. @internal
- *
- * @example
- * const name = registeredClassOf(err); // 'class:QuotaError@file:///…'
- * registeredPrototype(name!) === QuotaError.prototype; // true
- */
-export function registeredClassOf(value: object): string | undefined {
-  const proto = Object.getPrototypeOf(value) as object | null;
-  for (const [name, p] of classPrototypes()) if (p === proto) return name;
-  return undefined;
-}
-
-/** The prototype registered under `name` with {@link registerClass}, if any. @internal */
-export function registeredPrototype(name: string): object | undefined {
-  return classPrototypes().get(name);
-}
-
 /**
  * Thrown by {@link decodeValue} when a payload names a codec that is not registered in this
  * thread; `module`, when the codec named one, is the module to import (it registers the codec)
@@ -200,14 +136,23 @@ export class MissingCodecError extends Error {
 }
 
 /**
- * The registered codec that claims `value`, if any (internal: errors use it for their properties).
+ * Rebuilds an `Error` from a {@link SerializedError}: its name, message, stack, own properties
+ * and cause chain (a built-in class such as `TypeError` where the name is one). A thrown
+ * non-Error comes back as an `Error` named `NonErrorThrown` whose `cause` is the value.
  *
  * @example
- * findCodec(new Point(1, 2))?.name; // 'point'
+ * const err = deserializeError({ name: 'RangeError', message: 'bad index', props: { code: 7 } });
+ * err instanceof RangeError; // true
+ * (err as RangeError & { code: number }).code; // 7
  */
-export function findCodec(value: unknown): Codec | undefined {
-  for (const codec of codecs().values()) if (codec.test(value)) return codec;
-  return undefined;
+export function deserializeError(e: SerializedError): Error {
+  return rebuildError(e, decodeCopy);
+}
+
+/** Decodes a payload without touching it (one serialized error may be rebuilt more than once). @internal */
+export function decodeCopy<T>(payload: T): T {
+  if (typeof payload !== 'object' || payload === null) return payload;
+  return decodeValue(structuredClone(payload)) as T;
 }
 
 /**
@@ -287,7 +232,7 @@ function decodeInner(payload: unknown, key: string | undefined, depth: number): 
     const tagged = payload as unknown as Tagged;
     switch (tagged.$codec) {
       case 'error':
-        return deserializeError(tagged.data as SerializedError);
+        return rebuildError(tagged.data as SerializedError, decodeCopy);
       case 'object':
         return decodeObject(tagged.data as Record<string, unknown>, key, depth + 1);
       case INSTANCE: {
@@ -334,30 +279,6 @@ function warnLostPrototype(className: string, key: string | undefined): void {
   if (typeof process !== 'undefined' && typeof process.emitWarning === 'function') {
     process.emitWarning(message, { type: 'DaskTsWarning', code: 'DASK_TS_LOST_PROTOTYPE' });
   }
-}
-
-/** Refuses a codec module that a worker could not import: it must be an absolute URL. */
-function checkModuleUrl(module: unknown, what: string): asserts module is string {
-  let ok = false;
-  if (typeof module === 'string') {
-    try {
-      new URL(module);
-      ok = true;
-    } catch {
-      ok = false;
-    }
-  }
-  if (!ok) {
-    throw new TypeError(
-      `${what}: 'module' must be the absolute URL of the module that registers it (pass import.meta.url), got ${describeValue(module)}`,
-    );
-  }
-}
-
-function describeValue(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'function') return `function ${value.name || '(anonymous)'}`;
-  return value === null ? 'null' : typeof value;
 }
 
 /**

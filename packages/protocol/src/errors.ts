@@ -17,267 +17,19 @@
 // or not, is `instanceof TaskError` and passes `isTaskError`. Properties that cannot cross
 // threads are described rather than dropped: a function becomes '[Function: name]', a cycle
 // '[Circular]', anything past 8 levels or 2,000 values '[Truncated]'.
-import { decodeValue, findCodec, registeredClassOf, registeredPrototype } from './codecs.js';
-import { isPlainObject } from './task.js';
+import { registeredPrototype } from './codec-registry.js';
+import { decodeCopy, deserializeError } from './codecs.js';
+import {
+  BUILT_IN,
+  copyProps,
+  define,
+  isError,
+  rebuildThrown,
+  serializeError,
+  type SerializedError,
+} from './error-serialization.js';
 
-/**
- * What a task threw, as it crosses threads and processes: its name, message and stack, its own
- * enumerable properties and its cause (recursively); or, for a non-Error, the value itself.
- *
- * @example
- * const e: SerializedError = { name: 'RangeError', message: 'bad index', props: { code: 'E_IDX' } };
- */
-export interface SerializedError {
-  readonly name: string;
-  readonly message: string;
-  readonly stack?: string;
-  /** The `cause`, serialized the same way (an Error or, `thrown`, any value). */
-  readonly cause?: SerializedError;
-  /** Own enumerable properties other than name, message, stack and cause, as codec payloads. */
-  readonly props?: Readonly<Record<string, unknown>>;
-  /** Present when what was thrown is not an Error: the value itself, as a codec payload. */
-  readonly thrown?: { readonly value?: unknown };
-  /** The codec name of the error's class, when it was registered with `registerClass`. */
-  readonly class?: string;
-}
-
-/** Own properties handled by their own fields, never copied as properties. */
-const RESERVED = new Set(['name', 'message', 'stack', 'cause']);
-/** Nesting (of causes and of property values) past which values are described, not copied. */
-const MAX_DEPTH = 8;
-/** Values copied per serialized error, at most. */
-const MAX_VALUES = 2000;
-
-interface Walk {
-  readonly seen: Set<object>;
-  values: number;
-}
-
-/**
- * Turns anything a task threw into a {@link SerializedError} that structured clone can copy,
- * keeping properties and cause (see the policy above); never throws.
- *
- * @example
- * const e = Object.assign(new Error('gone'), { code: 'ENOENT' });
- * serializeError(e).props; // { code: 'ENOENT' }
- * serializeError({ code: 42 }).thrown; // { value: { code: 42 } }
- */
-export function serializeError(err: unknown): SerializedError {
-  return serialize(err, 0, { seen: new Set(), values: 0 });
-}
-
-function isError(value: unknown): value is Error {
-  return value instanceof Error || Object.prototype.toString.call(value) === '[object Error]';
-}
-
-function serialize(err: unknown, depth: number, walk: Walk): SerializedError {
-  if (!isError(err)) {
-    return {
-      name: 'NonErrorThrown',
-      message: `A task threw a non-Error value: ${describe(err)}`,
-      thrown: { value: portable(err, depth, walk) },
-    };
-  }
-  walk.seen.add(err);
-  try {
-    return serializeOwn(err, depth, walk);
-  } finally {
-    walk.seen.delete(err);
-  }
-}
-
-function serializeOwn(err: Error, depth: number, walk: Walk): SerializedError {
-  let name: string;
-  let message: string;
-  let stack: unknown;
-  try {
-    name = String(err.name);
-    message = String(err.message);
-    stack = err.stack;
-  } catch {
-    name = 'Error';
-    message = '(the error could not be read)';
-  }
-  const out: {
-    name: string;
-    message: string;
-    stack?: string;
-    cause?: SerializedError;
-    props?: Record<string, unknown>;
-    class?: string;
-  } = { name, message };
-  const cls = registeredClassOf(err);
-  if (cls !== undefined) out.class = cls;
-  if (typeof stack === 'string') out.stack = stack;
-  const props = ownProps(err, depth, walk);
-  if (props !== undefined) out.props = props;
-  if ('cause' in err && err.cause !== undefined) {
-    const cause = err.cause;
-    if (depth >= MAX_DEPTH || walk.values >= MAX_VALUES) {
-      out.cause = { name: 'Truncated', message: 'The cause chain is too deep to copy' };
-    } else if (typeof cause === 'object' && cause !== null && walk.seen.has(cause)) {
-      out.cause = { name: 'Circular', message: 'The cause refers back to an error of its chain' };
-    } else {
-      out.cause = serialize(cause, depth + 1, walk);
-    }
-  }
-  return out;
-}
-
-function ownProps(err: object, depth: number, walk: Walk): Record<string, unknown> | undefined {
-  let props: Record<string, unknown> | undefined;
-  for (const k of Object.keys(err)) {
-    if (RESERVED.has(k)) continue;
-    let v: unknown;
-    try {
-      v = (err as Record<string, unknown>)[k];
-    } catch (e) {
-      v = `[getter threw: ${e instanceof Error ? e.message : String(e)}]`;
-    }
-    (props ??= {})[k] = portable(v, depth + 1, walk);
-  }
-  return props;
-}
-
-/** A codec payload for `value` that structured clone can copy, described where it cannot. */
-function portable(value: unknown, depth: number, walk: Walk): unknown {
-  switch (typeof value) {
-    case 'function':
-      return `[Function: ${(value as { name?: string }).name || 'anonymous'}]`;
-    case 'symbol':
-      return value.toString();
-    case 'object':
-      break;
-    default:
-      return value;
-  }
-  if (value === null) return null;
-  if (walk.seen.has(value)) return '[Circular]';
-  if (depth > MAX_DEPTH || ++walk.values > MAX_VALUES) return '[Truncated]';
-  if (isError(value)) return { $codec: 'error', data: serialize(value, depth, walk) };
-  if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return value;
-  walk.seen.add(value);
-  try {
-    if (Array.isArray(value)) return value.map((v) => portable(v, depth + 1, walk));
-    const tag = Object.prototype.toString.call(value);
-    if (tag === '[object Date]' || tag === '[object RegExp]') return value;
-    if (tag === '[object Map]') {
-      const m = new Map<unknown, unknown>();
-      for (const [k, v] of value as Map<unknown, unknown>)
-        m.set(portable(k, depth + 1, walk), portable(v, depth + 1, walk));
-      return m;
-    }
-    if (tag === '[object Set]') {
-      const s = new Set<unknown>();
-      for (const v of value as Set<unknown>) s.add(portable(v, depth + 1, walk));
-      return s;
-    }
-    const codec = isPlainObject(value) ? undefined : findCodec(value);
-    if (codec !== undefined) return { $codec: codec.name, data: codec.encode(value) };
-    // Plain objects, and class instances without a codec (copied as plain objects).
-    const out: Record<string, unknown> = {};
-    for (const k of Object.keys(value)) {
-      let v: unknown;
-      try {
-        v = (value as Record<string, unknown>)[k];
-      } catch {
-        v = '[getter threw]';
-      }
-      out[k] = portable(v, depth + 1, walk);
-    }
-    return typeof out.$codec === 'string' ? { $codec: 'object', data: out } : out;
-  } finally {
-    walk.seen.delete(value);
-  }
-}
-
-/** A short text of a thrown non-Error, for messages. */
-function describe(value: unknown): string {
-  let text: string;
-  if (typeof value === 'string') text = JSON.stringify(value);
-  else if (typeof value !== 'object' || value === null) text = String(value);
-  else {
-    try {
-      text = JSON.stringify(value) ?? Object.prototype.toString.call(value);
-    } catch {
-      text = Object.prototype.toString.call(value);
-    }
-  }
-  return text.length > 200 ? `${text.slice(0, 197)}...` : text;
-}
-
-const BUILT_IN: Readonly<Record<string, ErrorConstructor>> = {
-  Error,
-  TypeError,
-  RangeError,
-  SyntaxError,
-  ReferenceError,
-  EvalError,
-  URIError,
-};
-
-/**
- * Rebuilds an `Error` from a {@link SerializedError}: its name, message, stack, own properties
- * and cause chain (a built-in class such as `TypeError` where the name is one). A thrown
- * non-Error comes back as an `Error` named `NonErrorThrown` whose `cause` is the value.
- *
- * @example
- * const err = deserializeError({ name: 'RangeError', message: 'bad index', props: { code: 7 } });
- * err instanceof RangeError; // true
- * (err as RangeError & { code: number }).code; // 7
- */
-export function deserializeError(e: SerializedError): Error {
-  const cause =
-    e.thrown !== undefined ? thrownValue(e) : e.cause ? rebuildThrown(e.cause) : undefined;
-  const hasCause = e.thrown !== undefined || e.cause !== undefined;
-  const Ctor = Object.prototype.hasOwnProperty.call(BUILT_IN, e.name) ? BUILT_IN[e.name]! : Error;
-  const proto = e.class !== undefined ? registeredPrototype(e.class) : undefined;
-  const err: Error =
-    proto !== undefined ? (Object.create(proto) as Error) : new Ctor(e.message, undefined);
-  if (proto !== undefined) define(err, 'message', e.message);
-  if (hasCause) define(err, 'cause', cause);
-  if (err.name !== e.name) define(err, 'name', e.name);
-  if (e.stack !== undefined) define(err, 'stack', e.stack);
-  if (e.props !== undefined) copyProps(err, decodeCopy(e.props), RESERVED);
-  return err;
-}
-
-/** Sets an own, non-enumerable property, as the Error constructor sets message and cause. */
-function define(target: object, key: string, value: unknown): void {
-  Object.defineProperty(target, key, {
-    value,
-    writable: true,
-    configurable: true,
-    enumerable: false,
-  });
-}
-
-/** What was thrown, rebuilt: the value itself for a non-Error, else the rebuilt Error. */
-function rebuildThrown(e: SerializedError): unknown {
-  return e.thrown !== undefined ? thrownValue(e) : deserializeError(e);
-}
-
-function thrownValue(e: SerializedError): unknown {
-  return e.thrown === undefined ? undefined : decodeCopy(e.thrown.value);
-}
-
-/** Decodes a payload without touching it (one serialized error may be rebuilt more than once). */
-function decodeCopy<T>(payload: T): T {
-  if (typeof payload !== 'object' || payload === null) return payload;
-  return decodeValue(structuredClone(payload)) as T;
-}
-
-function copyProps(target: object, source: unknown, skip: ReadonlySet<string>): void {
-  if (typeof source !== 'object' || source === null || Array.isArray(source)) return;
-  for (const k of Object.keys(source)) {
-    if (skip.has(k)) continue;
-    try {
-      (target as Record<string, unknown>)[k] = (source as Record<string, unknown>)[k];
-    } catch {
-      // A read-only property of the target: the original stays reachable through `cause`.
-    }
-  }
-}
+export { deserializeError, serializeError, type SerializedError };
 
 /** Properties of the original that a task failure keeps its own values for. */
 const TASK_ERROR_OWN = new Set(['name', 'message', 'stack', 'cause', 'key', 'story']);
@@ -313,7 +65,9 @@ export class TaskError extends Error {
     options?: { readonly cause?: unknown },
   ) {
     const cause =
-      options !== undefined && 'cause' in options ? options.cause : rebuildThrown(original);
+      options !== undefined && 'cause' in options
+        ? options.cause
+        : rebuildThrown(original, decodeCopy);
     super(`Task ${key} failed: ${original.name}: ${original.message}`, { cause });
     this.name = original.name;
     this.key = key;
@@ -382,7 +136,7 @@ export function taskFailure(
   options?: { readonly thrown?: unknown },
 ): TaskFailure {
   const inThread = options !== undefined && 'thrown' in options;
-  const thrown = inThread ? options.thrown : rebuildThrown(original);
+  const thrown = inThread ? options.thrown : rebuildThrown(original, decodeCopy);
   const proto = rebuildable(thrown, original, inThread);
   if (proto === undefined) return new TaskError(key, original, story, { cause: thrown });
   try {
@@ -438,9 +192,12 @@ function rebuildable(
 
 /**
  * A graph is malformed: a missing dependency, a cycle, or a bad node. `keys` names the culprits.
+ * Every place that checks a graph (graph validation, the in-thread plan, the scheduling core)
+ * refuses the same fault with the same text, through the static constructors below.
  *
  * @example
- * throw new GraphError('Task y depends on missing key x', ['y', 'x']);
+ * throw GraphError.missingDependency('y', 'x');
+ * // GraphError: Task 'y' depends on key 'x', which is not in the graph
  */
 export class GraphError extends Error {
   readonly keys: readonly string[];
@@ -448,6 +205,44 @@ export class GraphError extends Error {
     super(message);
     this.name = 'GraphError';
     this.keys = keys;
+  }
+
+  /**
+   * A wanted (output) key is not in the graph.
+   *
+   * @example
+   * GraphError.missingWanted('z').message; // "Wanted key 'z' is not in the graph"
+   */
+  static missingWanted(key: string): GraphError {
+    return new GraphError(`Wanted key '${key}' is not in the graph`, [key]);
+  }
+
+  /**
+   * A task depends on a key that is not in the graph. `keys` is `[task, dependency]`.
+   *
+   * @example
+   * GraphError.missingDependency('b', 'a').message;
+   * // "Task 'b' depends on key 'a', which is not in the graph"
+   */
+  static missingDependency(task: string, dependency: string): GraphError {
+    return new GraphError(
+      `Task '${task}' depends on key '${dependency}', which is not in the graph`,
+      [task, dependency],
+    );
+  }
+
+  /**
+   * The graph has a cycle: `cycle` lists its keys, each depending on the next and the last on the
+   * first; they are `keys`.
+   *
+   * @example
+   * GraphError.cycle(['a', 'b']).message;
+   * // "Graph has a cycle: a -> b -> a (each key depends on the next)"
+   */
+  static cycle(cycle: readonly string[]): GraphError {
+    if (cycle.length === 0) return new GraphError('Graph has a cycle', cycle);
+    const shown = [...cycle, cycle[0]].join(' -> ');
+    return new GraphError(`Graph has a cycle: ${shown} (each key depends on the next)`, cycle);
   }
 }
 

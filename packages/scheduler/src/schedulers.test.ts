@@ -171,10 +171,10 @@ describe.each(schedulers)('%s scheduler', (_name, scheduler) => {
     const g: Graph = new Map<string, GraphNode>([['y', task(src('(x) => x'), [ref('ghost')])]]);
     const e1 = (await scheduler.get(g, ['y']).catch((e: unknown) => e)) as GraphError;
     expect(e1).toBeInstanceOf(GraphError);
-    expect(e1.message).toBe('Task y depends on missing key ghost');
+    expect(e1.message).toBe("Task 'y' depends on key 'ghost', which is not in the graph");
     const e2 = (await scheduler.get(g, ['nope']).catch((e: unknown) => e)) as GraphError;
     expect(e2).toBeInstanceOf(GraphError);
-    expect(e2.message).toBe('Wanted key nope is not in the graph');
+    expect(e2.message).toBe("Wanted key 'nope' is not in the graph");
   });
 
   it('reports progress up to the total', async () => {

@@ -138,7 +138,7 @@ export function planGraph(
     for (let j = n - 1; j >= 0 && j >= n - 4; j--) if (slotKeys[j] === k) slot = j;
     slot ??= slotOf(k);
     if (slot === undefined) {
-      throw new GraphError(`Wanted key ${k} is not in the graph`, [k]);
+      throw GraphError.missingWanted(k);
     }
     wanted[i] = slot;
   }
@@ -374,10 +374,7 @@ function walk(
         } else if (st === ON_STACK) {
           const cycle: string[] = [];
           for (let i = stack.indexOf(d); i <= top; i++) cycle.push(keys[stack[i]!]!);
-          throw new GraphError(
-            `Graph has a cycle: ${[...cycle, keys[d]!].join(' -> ')} (each key depends on the next)`,
-            cycle,
-          );
+          throw GraphError.cycle(cycle);
         }
       } else {
         state[t] = DONE;
@@ -393,7 +390,7 @@ function missingDependency(node: Task, key: string, deps: Int32Array, start: num
   let i = 0;
   while (deps[start + i] !== MISSING) i++;
   const d = node.deps[i]!;
-  return new GraphError(`Task ${key} depends on missing key ${d}`, [key, d]);
+  return GraphError.missingDependency(key, d);
 }
 
 function slotPriorities(

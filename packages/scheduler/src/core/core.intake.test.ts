@@ -157,13 +157,13 @@ describe('refusals', () => {
 
   test('a missing dependency', () => {
     const e = refuse(g(['y', t('x')]), ['y']);
-    expect(e.message).toBe('Task y depends on missing key x');
+    expect(e.message).toBe("Task 'y' depends on key 'x', which is not in the graph");
     expect(e.keys).toEqual(['y', 'x']);
   });
 
   test('a missing wanted key', () => {
     const e = refuse(g(['y', data(1)]), ['nope']);
-    expect(e.message).toBe('Wanted key nope is not in the graph');
+    expect(e.message).toBe("Wanted key 'nope' is not in the graph");
     expect(e.keys).toEqual(['nope']);
   });
 
@@ -184,7 +184,7 @@ describe('refusals', () => {
     for (let i = 1; i < 200000; i++) entries.push([`k${i}`, t(`k${i - 1}`)]);
     entries.push(['k0x', t('missing')]);
     expect(refuse(new Map(entries), ['k199999']).message).toBe(
-      'Task k0x depends on missing key missing',
+      "Task 'k0x' depends on key 'missing', which is not in the graph",
     );
   });
 

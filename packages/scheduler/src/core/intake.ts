@@ -39,8 +39,7 @@ export function intake(
 ): Intake | GraphError {
   const index = t.index;
   for (const k of wantedKeys) {
-    if (!graph.has(k) && !index.has(k))
-      return new GraphError(`Wanted key ${k} is not in the graph`, [k]);
+    if (!graph.has(k) && !index.has(k)) return GraphError.missingWanted(k);
   }
   const base = t.size;
   const depsLen0 = t.depsLen;
@@ -145,7 +144,7 @@ export function intake(
     const d = found[f];
     const id = forward[2 * f + 1]!;
     if (d === undefined) {
-      return fail(new GraphError(`Task ${keys[id]} depends on missing key ${dk}`, [keys[id]!, dk]));
+      return fail(GraphError.missingDependency(keys[id]!, dk));
     }
     t.deps[forward[2 * f]!] = d;
     if (d >= base) dtCount[d]++;
@@ -280,6 +279,5 @@ function cycleError(t: TaskTable, stackId: Int32Array, sp: number, d: number): G
   while (stackId[i] !== d) i--;
   const cycle: string[] = [];
   for (let j = i; j <= sp; j++) cycle.push(t.keys[stackId[j]!]!);
-  const shown = [...cycle, cycle[0]!].join(' -> ');
-  return new GraphError(`Graph has a cycle: ${shown} (each key depends on the next)`, cycle);
+  return GraphError.cycle(cycle);
 }
