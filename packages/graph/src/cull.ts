@@ -9,7 +9,7 @@ import { indexGraph, indicesOf, reach, type GraphIndex } from './graph-index.js'
  * A new graph with only the nodes that `keys` (transitively) depend on, in the original order.
  *
  * @example
- * cull(new Map([['a', data(1)], ['b', data(2)], ['c', task(inc, [ref('a')])]]), ['c']); // keys a, c
+ * cull(new Map<string, GraphNode>([['a', data(1)], ['b', data(2)], ['c', task(inc, [ref('a')])]]), ['c']); // keys a, c
  */
 export function cull(graph: Graph, keys: Iterable<string>): Map<string, GraphNode> {
   const g = indexGraph(graph);

@@ -53,7 +53,7 @@ export const DEFAULT_MAX_CHAIN = 64;
  *
  * @example
  * // a -> b -> c, where only c is wanted, becomes one task 'c': inc(inc(a)).
- * const { graph } = fuse(new Map([['a', data(1)], ['b', task(inc, [ref('a')])], ['c', task(inc, [ref('b')])]]), { keep: ['c'] });
+ * const { graph } = fuse(new Map<string, GraphNode>([['a', data(1)], ['b', task(inc, [ref('a')])], ['c', task(inc, [ref('b')])]]), { keep: ['c'] });
  */
 export function fuse(graph: Graph, options: FuseOptions = {}): FuseResult {
   const maxChain = Math.max(1, options.maxChain ?? DEFAULT_MAX_CHAIN);

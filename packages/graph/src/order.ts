@@ -17,7 +17,7 @@ import { checkIndex } from './validate.js';
  * results alive at once. Throws `GraphError` on a cycle.
  *
  * @example
- * const p = order(new Map([['a', data(1)], ['b', task(inc, [ref('a')])]])); // Map { a => 0, b => 1 }
+ * const p = order(new Map<string, GraphNode>([['a', data(1)], ['b', task(inc, [ref('a')])]])); // Map { a => 0, b => 1 }
  */
 export function order(graph: Graph): Map<string, number> {
   const g = indexGraph(graph);

@@ -35,7 +35,7 @@ function analyseHelper(fn: (...args: never[]) => unknown): ReturnType<typeof ana
 }
 
 function importAdvice(name: string): string {
-  return `Import it inside your function instead (an async function: const { ${name} } = await import('the-module'), e.g. 'node:crypto'), or export your function from a module and use moduleRef(import.meta.url, 'yourFunction')`;
+  return `Import it inside your function instead (an async function: const { ${name} } = await import('the-module'), e.g. 'node:crypto'), or export your function from its own module (not the entry script) and name it there with moduleRef(import.meta.url, 'yourFunction')`;
 }
 
 /**

@@ -111,7 +111,7 @@ describe('sourceRef', () => {
     const factor = 2;
     const e = refusal(() => sourceRef((x: number) => x * factor, { key: 'double-1f3a' }));
     expect(e.message).toBe(
-      "Task 'double-1f3a': the function uses the outer variable 'factor', which a worker thread cannot see. Pass it explicitly: delayed(fn, { scope: { factor } }), or export the function from a module and use moduleRef(import.meta.url, 'name').",
+      "Task 'double-1f3a': the function uses the outer variable 'factor', which a worker thread cannot see. Pass it explicitly: delayed(fn, { scope: { factor } }), or export the function from its own module (not the entry script) and name it there with moduleRef(import.meta.url, 'name').",
     );
     expect(e.key).toBe('double-1f3a');
     expect(e.variables).toEqual(['factor']);

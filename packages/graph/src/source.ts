@@ -88,7 +88,7 @@ function freeProblem(vars: readonly string[], name: string | undefined): string 
   const fnName = name ? ` '${name}'` : '';
   const listed = vars.map((v) => `'${v}'`).join(', ');
   const what = vars.length === 1 ? `the outer variable ${listed}` : `the outer variables ${listed}`;
-  return `the function${fnName} uses ${what}, which a worker thread cannot see. Pass ${vars.length === 1 ? 'it' : 'them'} explicitly: delayed(fn, { scope: { ${vars.join(', ')} } }), or export the function from a module and use moduleRef(import.meta.url, '${name || 'name'}').`;
+  return `the function${fnName} uses ${what}, which a worker thread cannot see. Pass ${vars.length === 1 ? 'it' : 'them'} explicitly: delayed(fn, { scope: { ${vars.join(', ')} } }), or export the function from its own module (not the entry script) and name it there with moduleRef(import.meta.url, '${name || 'name'}').`;
 }
 
 function withKey(problem: string, key: string | undefined): string {

@@ -73,7 +73,7 @@ export type GraphNode = Task | DataNode;
  * A task graph: canonical key strings to nodes.
  *
  * @example
- * const g: Graph = new Map([['x', data(1)], ['y', task(inc, [ref('x')])]]);
+ * const g: Graph = new Map<string, GraphNode>([['x', data(1)], ['y', task(inc, [ref('x')])]]);
  */
 export type Graph = ReadonlyMap<string, GraphNode>;
 

@@ -31,7 +31,7 @@ const YIELD_AFTER_MS = 20;
  * Runs `graph` in the calling thread and returns the values of `keys`, in order.
  *
  * @example
- * const [y] = await getSync(new Map([['x', data(1)], ['y', task(inc, [ref('x')])]]), ['y']);
+ * const [y] = await getSync(new Map<string, GraphNode>([['x', data(1)], ['y', task(inc, [ref('x')])]]), ['y']);
  */
 export async function getSync(
   graph: Graph,
