@@ -113,6 +113,23 @@ describe('WorkerState compute', () => {
     expect(state.has('b') || state.has('c')).toBe(false);
   });
 
+  it('leaves large wanted results to be gathered, so their buffers are transferred, not copied', async () => {
+    const state = new WorkerState();
+    const msg = {
+      ...packCompute([
+        t('big', src('() => new Float64Array(100_000)'), []),
+        t('small', src('() => 1'), []),
+      ]),
+      want: [0, 1],
+    };
+    const out = await state.handleAll(msg);
+    const finished = messages(out).filter((m) => m.op === 'finished');
+    expect(finished.flatMap((m) => (m.op === 'finished' ? (m.valueKeys ?? []) : []))).toEqual([
+      'small',
+    ]);
+    expect(state.has('big')).toBe(true);
+  });
+
   it('evaluates inline calls, nested, before the task function', () => {
     const state = new WorkerState();
     state.handle({ op: 'put', keys: ['x'], values: [3] });

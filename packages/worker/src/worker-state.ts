@@ -328,7 +328,8 @@ export class WorkerState {
       this.data.set(task.key, result);
       batch.keys.push(task.key);
       batch.nbytes.push(nbytes);
-      if (batch.want?.has(task.key) === true) withValue(batch, task.key, result);
+      if (nbytes <= VALUE_WITH_FINISHED && batch.want?.has(task.key) === true)
+        withValue(batch, task.key, result);
       if (this.early !== undefined && performance.now() - batch.start >= EARLY_MS) {
         this.early(cut(batch));
       }
@@ -409,7 +410,8 @@ export class WorkerState {
       this.data.set(task.key, result);
       batch.keys.push(task.key);
       batch.nbytes.push(nbytes);
-      if (batch.want?.has(task.key) === true) withValue(batch, task.key, result);
+      if (nbytes <= VALUE_WITH_FINISHED && batch.want?.has(task.key) === true)
+        withValue(batch, task.key, result);
     }
     return flush(batch);
   }
@@ -490,6 +492,12 @@ function flush(batch: Batch): Outgoing[] {
   }
   return messages;
 }
+
+/**
+ * The largest wanted result (in estimated bytes) that rides with its `finished` report, copied.
+ * Larger ones are gathered, so their buffers are transferred, never copied.
+ */
+const VALUE_WITH_FINISHED = 64 * 1024;
 
 /** A `finished` report, with the values of wanted keys when there are any. */
 function finished(
