@@ -79,7 +79,7 @@ export {
   type WireTask,
   parseMessage,
 } from './messages.js';
-export { checkToWorker } from './wire-check.js';
+export { checkFromWorker, checkToWorker } from './wire-check.js';
 export { isInsideWorker, enterWorker } from './inside-worker.js';
 export type { ToWorkerSingle } from './wire.js';
 export {

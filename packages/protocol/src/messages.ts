@@ -125,6 +125,10 @@ export const computeSchema = z.object({
   argCount: counts,
   argKeys: strings,
   args: unknownArrays,
+  want: arrayOf<number>(
+    'an integer >= 0',
+    (x) => Number.isInteger(x) && (x as number) >= 0,
+  ).optional(),
 });
 
 const toWorkerSingle = [
@@ -170,7 +174,8 @@ export const toWorkerSchema = z.discriminatedUnion('op', [
  *
  * - `hello`: the worker is up (with its protocol version).
  * - `finished`: these tasks finished; their results stay in the worker (`nbytes` each); `ms` is
- *   how long they took to run, together (the scheduler sizes its batches by it).
+ *   how long they took to run, together (the scheduler sizes its batches by it). The values of
+ *   those a compute wants (`want` in `compute`) come along: `values[i]` for `valueKeys[i]`.
  * - `erred`: this task threw; `error` keeps its name, message and stack.
  * - `gathered`: the values asked for by `gather` `id` (`missing` lists keys it did not hold).
  *
@@ -189,6 +194,8 @@ export const fromWorkerSchema = z.discriminatedUnion('op', [
     keys: strings,
     nbytes: numbers,
     ms: z.number().nonnegative().optional(),
+    valueKeys: strings.optional(),
+    values: values.optional(),
   }),
   z.object({ op: z.literal('erred'), key: z.string(), error: serializedErrorSchema }),
   z.object({

@@ -1,10 +1,12 @@
-// Validates a message to a worker without zod, so a worker need not load zod at start-up. It
-// accepts exactly what `toWorkerSchema` (messages.ts) accepts — a test checks both on valid and
-// malformed messages — and refuses the rest with the same ProtocolError text as `parseMessage`:
+// Validates messages between a scheduler and its workers without zod: a worker need not load zod
+// at start-up, and a scheduler checks each worker report in a plain loop (zod's parse was a few
+// per cent of a short compute). `checkToWorker` accepts exactly what `toWorkerSchema` (messages.ts)
+// accepts and `checkFromWorker` what `fromWorkerSchema` accepts — a test checks each pair on valid
+// and malformed messages — and both refuse the rest with the same ProtocolError text as `parseMessage`:
 // the sender, the path of the first bad field, and the start of what was received. Unknown extra
 // fields are allowed and ignored, as zod's objects do. Arrays of keys are checked in one plain
 // loop: batches carry tens of thousands of them.
-import { throwProtocol, type ToWorker } from './wire.js';
+import { throwProtocol, type FromWorker, type ToWorker } from './wire.js';
 
 type Check = (v: unknown) => string | undefined;
 
@@ -33,6 +35,48 @@ const int: Check = (v) =>
   Number.isSafeInteger(v) ? undefined : `: expected an integer, got ${got(v)}`;
 const bool: Check = (v) =>
   typeof v === 'boolean' ? undefined : `: expected a boolean, got ${got(v)}`;
+
+const numbers = each('a number', (x) => typeof x === 'number');
+const str: Check = (v) =>
+  typeof v === 'string' ? undefined : `: expected a string, got ${got(v)}`;
+const finiteNonNegative: Check = (v) =>
+  typeof v === 'number' && Number.isFinite(v) && v >= 0
+    ? undefined
+    : `: expected a number >= 0, got ${got(v)}`;
+/**
+ * A record (what zod's `z.object` takes): not a Map, Set, Date or array. Tags, not `instanceof`:
+ * a message may come from another realm (a test runner's VM context).
+ */
+const isRecord = (v: unknown): v is Record<string, unknown> => {
+  if (!isObject(v)) return false;
+  const tag = Object.prototype.toString.call(v);
+  return tag !== '[object Map]' && tag !== '[object Set]' && tag !== '[object Date]';
+};
+
+/** A plain object (what zod's `z.record` takes): its prototype is an Object.prototype, or null. */
+const isPlain = (v: unknown): boolean => {
+  if (!isObject(v)) return false;
+  const proto = Object.getPrototypeOf(v) as object | null;
+  return proto === null || Object.getPrototypeOf(proto) === null;
+};
+
+/** `check`, or nothing at all. */
+const optional =
+  (check: Check): Check =>
+  (v) =>
+    v === undefined ? undefined : check(v);
+
+function serializedError(v: unknown): string | undefined {
+  if (!isRecord(v)) return `: expected an object, got ${got(v)}`;
+  if (typeof v.name !== 'string') return `.name: expected a string, got ${got(v.name)}`;
+  if (typeof v.message !== 'string') return `.message: expected a string, got ${got(v.message)}`;
+  if (v.stack !== undefined && typeof v.stack !== 'string') return '.stack: expected a string';
+  if (v.props !== undefined && !isPlain(v.props)) return '.props: expected a plain record';
+  if (v.thrown !== undefined && !(isRecord(v.thrown) && 'value' in v.thrown))
+    return '.thrown: expected an object with a value';
+  if (v.class !== undefined && typeof v.class !== 'string') return '.class: expected a string';
+  return undefined;
+}
 
 function fnRef(v: unknown): string | undefined {
   if (!isObject(v)) return `: expected a function reference, got ${got(v)}`;
@@ -71,6 +115,7 @@ const FIELDS: Readonly<Record<string, Readonly<Record<string, Check>>>> = {
     argCount: counts,
     argKeys: strings,
     args: arrays,
+    want: optional(indices),
   },
   put: { keys: strings, values: anyArray },
   release: { keys: strings },
@@ -78,11 +123,29 @@ const FIELDS: Readonly<Record<string, Readonly<Record<string, Check>>>> = {
   close: {},
 };
 
-function single(v: unknown, path: string): string | undefined {
+const FROM_WORKER: Readonly<Record<string, Readonly<Record<string, Check>>>> = {
+  hello: { worker: str, version: int, pid: int },
+  finished: {
+    keys: strings,
+    nbytes: numbers,
+    ms: optional(finiteNonNegative),
+    valueKeys: optional(strings),
+    values: optional(anyArray),
+  },
+  erred: { key: str, error: serializedError },
+  gathered: { id: int, keys: strings, values: anyArray, missing: strings },
+};
+
+function single(
+  v: unknown,
+  path: string,
+  table: Readonly<Record<string, Readonly<Record<string, Check>>>> = FIELDS,
+): string | undefined {
   if (!isObject(v)) return `${path.slice(0, -1) || '(message)'}: expected an object, got ${got(v)}`;
-  const fields = typeof v.op === 'string' ? FIELDS[v.op] : undefined;
-  if (fields === undefined || !Object.prototype.hasOwnProperty.call(FIELDS, v.op as string)) {
-    return `${path}op: expected one of ${Object.keys(FIELDS).join(', ')}${path === '' ? ', batch' : ''}, got ${JSON.stringify(v.op) ?? 'undefined'}`;
+  const fields = typeof v.op === 'string' ? table[v.op] : undefined;
+  if (fields === undefined || !Object.prototype.hasOwnProperty.call(table, v.op as string)) {
+    const batch = path === '' && table === FIELDS ? ', batch' : '';
+    return `${path}op: expected one of ${Object.keys(table).join(', ')}${batch}, got ${JSON.stringify(v.op) ?? 'undefined'}`;
   }
   for (const name in fields) {
     const bad = fields[name]!(v[name]);
@@ -113,7 +176,23 @@ function problem(v: unknown): string | undefined {
  */
 export function checkToWorker(raw: unknown, from: string): ToWorker {
   const bad = problem(raw);
-  if (bad === undefined) return raw as ToWorker;
+  return bad === undefined ? (raw as ToWorker) : refuse(raw, from, bad);
+}
+
+/**
+ * Validates a message from a worker, as `parseMessage(fromWorkerSchema, raw, from)` does but in
+ * plain loops (unknown extra fields are kept, not stripped); a malformed message throws a
+ * ProtocolError naming `from` and the field.
+ *
+ * @example
+ * const msg = checkFromWorker(raw, 'thread-0');
+ */
+export function checkFromWorker(raw: unknown, from: string): FromWorker {
+  const bad = single(raw, '', FROM_WORKER);
+  return bad === undefined ? (raw as FromWorker) : refuse(raw, from, bad);
+}
+
+function refuse(raw: unknown, from: string, bad: string): never {
   let shown: string;
   try {
     shown = JSON.stringify(raw)?.slice(0, 200) ?? String(raw);

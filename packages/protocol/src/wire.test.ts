@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
 import type { z } from 'zod';
 import {
+  checkFromWorker,
   checkToWorker,
   fromWorkerSchema,
   packCompute,
@@ -41,6 +42,8 @@ const valid: unknown[] = [
   { op: 'batch', messages: [compute, { op: 'release', keys: ['x'] }] },
   { op: 'close', extra: 1 },
   { ...compute, fns: [{ kind: 'source', source: 'x', scope: { a: 1 }, name: 'f' }] },
+  { ...compute, want: [0, 2] },
+  { ...compute, want: undefined },
 ];
 
 const invalid: unknown[] = [
@@ -59,6 +62,8 @@ const invalid: unknown[] = [
   { ...compute, fnIndex: [-1, 0, 0] },
   { ...compute, argCount: [-2, 0, 0] },
   { ...compute, args: [1] },
+  { ...compute, want: [-1] },
+  { ...compute, want: 0 },
   { ...compute, fns: [{ kind: 'local', name: 'f' }] },
   { ...compute, fns: [{ kind: 'module', specifier: '', exportName: 'x' }] },
   { ...compute, fns: [{ kind: 'builtin', name: 'b', module: '' }] },
@@ -68,6 +73,68 @@ const invalid: unknown[] = [
   { op: 'batch', messages: [{ op: 'batch', messages: [] }] },
   { op: 'batch', messages: [null] },
   { op: 'batch', messages: 'x' },
+];
+
+const err = { name: 'Error', message: 'boom' };
+const validFromWorker: unknown[] = [
+  { op: 'hello', worker: 'thread-0', version: 3, pid: 12 },
+  { op: 'finished', keys: ['x'], nbytes: [8] },
+  { op: 'finished', keys: ['x', 'y'], nbytes: [8, NaN], ms: 0 },
+  { op: 'finished', keys: ['x'], nbytes: [8], ms: 1.5, valueKeys: ['x'], values: [{ a: 1 }] },
+  { op: 'finished', keys: [], nbytes: [], extra: true },
+  { op: 'erred', key: 'x', error: err },
+  {
+    op: 'erred',
+    key: 'x',
+    error: {
+      ...err,
+      stack: 's',
+      cause: [1],
+      props: { code: 'E' },
+      thrown: { value: undefined },
+      class: 'C',
+    },
+  },
+  { op: 'erred', key: 'x', error: { ...err, thrown: { value: null }, cause: undefined } },
+  {
+    op: 'erred',
+    key: 'x',
+    error: Object.assign(new Error('boom'), { props: Object.create(null) }),
+  },
+  { op: 'gathered', id: 1, keys: ['x'], values: [1], missing: [] },
+];
+
+const invalidFromWorker: unknown[] = [
+  null,
+  'finished',
+  [],
+  { op: 'batch', messages: [] },
+  { op: 'compute' },
+  { op: 'hello', worker: 1, version: 3, pid: 1 },
+  { op: 'hello', worker: 'w', version: 1.5, pid: 1 },
+  { op: 'hello', worker: 'w', version: 3 },
+  { op: 'finished', keys: [1], nbytes: [8] },
+  { op: 'finished', keys: ['x'], nbytes: ['8'] },
+  { op: 'finished', keys: ['x'], nbytes: [8], ms: -1 },
+  { op: 'finished', keys: ['x'], nbytes: [8], ms: NaN },
+  { op: 'finished', keys: ['x'], nbytes: [8], ms: Infinity },
+  { op: 'finished', keys: ['x'], nbytes: [8], valueKeys: [1], values: [1] },
+  { op: 'finished', keys: ['x'], nbytes: [8], valueKeys: ['x'], values: 1 },
+  { op: 'erred', key: 1, error: err },
+  { op: 'erred', key: 'x' },
+  { op: 'erred', key: 'x', error: [] },
+  { op: 'erred', key: 'x', error: { name: 'E' } },
+  { op: 'erred', key: 'x', error: { ...err, stack: 1 } },
+  { op: 'erred', key: 'x', error: { ...err, props: [] } },
+  { op: 'erred', key: 'x', error: { ...err, props: new Map() } },
+  { op: 'erred', key: 'x', error: { ...err, thrown: null } },
+  { op: 'erred', key: 'x', error: { ...err, thrown: {} } },
+  { op: 'erred', key: 'x', error: { ...err, props: new (class P {})() } },
+  { op: 'hello', worker: 'w', version: 2 ** 60, pid: 1 },
+  { op: 'erred', key: 'x', error: { ...err, class: 1 } },
+  { op: 'gathered', id: 1.5, keys: [], values: [], missing: [] },
+  { op: 'gathered', id: 1, keys: [], values: {}, missing: [] },
+  { op: 'gathered', id: 1, keys: [], values: [] },
 ];
 
 describe('the zod-free wire', () => {
@@ -93,6 +160,28 @@ describe('the zod-free wire', () => {
       expect(() => checkToWorker(m, 'scheduler')).toThrow(ProtocolError);
     },
   );
+
+  it.each(validFromWorker.map((m, i) => [i, m]))(
+    'accepts valid worker message %i as the schema does',
+    (_, m) => {
+      expect(fromWorkerSchema.safeParse(m).success).toBe(true);
+      expect(checkFromWorker(m, 'thread-0')).toBe(m);
+    },
+  );
+
+  it.each(invalidFromWorker.map((m, i) => [i, m]))(
+    'refuses malformed worker message %i as the schema does',
+    (_, m) => {
+      expect(fromWorkerSchema.safeParse(m).success).toBe(false);
+      expect(() => checkFromWorker(m, 'thread-0')).toThrow(ProtocolError);
+    },
+  );
+
+  it('names the worker and the field of a malformed report', () => {
+    expect(() => checkFromWorker({ op: 'finished', keys: 7, nbytes: [] }, 'thread-0')).toThrow(
+      /^Malformed message from thread-0: keys: expected an array \(each a string\), got number\. Received: \{"op":"finished"/,
+    );
+  });
 
   it('names the sender and the field, as parseMessage does', () => {
     const m = { op: 'put', keys: ['a', 2], values: [] };

@@ -13,12 +13,15 @@ import { collectDeps } from './task.js';
  * @example
  * if (hello.version !== PROTOCOL_VERSION) throw new Error('version mismatch');
  */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 /**
  * A packed batch of tasks, as it travels: each distinct function reference once (`fns`), and for
  * the common task whose arguments are all references (`argCount[i] >= 0`), just the referenced
  * keys (`argKeys`, flattened). Other tasks (`argCount[i] === -1`) carry their arguments in `args`.
+ * `want` (optional) lists the positions in `keys` of tasks a compute wants: the worker sends their
+ * values with its `finished` report (and keeps them until told to `release`), which saves a
+ * `gather` round trip.
  *
  * @example
  * const m: ComputeMessage = packCompute(tasks);
@@ -31,6 +34,7 @@ export interface ComputeMessage {
   argCount: number[];
   argKeys: string[];
   args: unknown[][];
+  want?: number[] | undefined;
 }
 
 /**
@@ -52,7 +56,15 @@ export type ToWorker = ToWorkerSingle | { op: 'batch'; messages: ToWorkerSingle[
 /** A message from a worker (see `fromWorkerSchema`). @example const m: FromWorker = { op: 'finished', keys: ['x'], nbytes: [8] }; */
 export type FromWorker =
   | { op: 'hello'; worker: string; version: number; pid: number }
-  | { op: 'finished'; keys: string[]; nbytes: number[]; ms?: number | undefined }
+  | {
+      op: 'finished';
+      keys: string[];
+      nbytes: number[];
+      ms?: number | undefined;
+      /** Wanted keys among `keys` whose values (codec payloads) come along in `values`. */
+      valueKeys?: string[] | undefined;
+      values?: unknown[] | undefined;
+    }
   | {
       op: 'erred';
       key: string;

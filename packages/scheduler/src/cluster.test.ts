@@ -8,6 +8,7 @@ import {
   ref,
   task,
   type GraphNode,
+  type ToWorker,
 } from '@dask-ts/protocol';
 import { toFunctionRef } from '@dask-ts/graph';
 import { LocalCluster, createProcessesScheduler, createThreadsScheduler } from './index.js';
@@ -173,6 +174,48 @@ describe.each([
     ]);
     expect(await cluster.get(g, ['c'])).toEqual([1001]);
     expect(victim).toBeDefined();
+    await cluster.close();
+  });
+
+  it('settles a compute from the values sent with finished, without a gather round trip', async () => {
+    const sent: ToWorker[] = [];
+    const received: unknown[] = [];
+    const spawn: SpawnWorker = (name, events) => {
+      const w = spawnWorker(name, {
+        exit: events.exit,
+        message: (raw) => {
+          received.push(raw);
+          events.message(raw);
+        },
+      });
+      const send = w.send.bind(w);
+      return Object.assign(w, {
+        send: (m: ToWorker, transfer?: readonly ArrayBuffer[]) => {
+          sent.push(m);
+          send(m, transfer);
+        },
+      });
+    };
+    const cluster = new LocalCluster({ spawn, workers: 1, prefix: kind, log: quiet });
+    const g = new Map<string, GraphNode>([
+      ['x', task(src('() => 20'), [])],
+      ['y', task(src('(x) => x + 1'), [ref('x')])],
+      ['z', task(src('(x) => x * 2'), [ref('x')])],
+    ]);
+    // x is wanted and also read by y and z (kept), y and z are wanted and moved.
+    expect(await cluster.get(g, ['y', 'x', 'z'])).toEqual([21, 20, 40]);
+    const messages = sent.flatMap((m) => (m.op === 'batch' ? m.messages : [m]));
+    expect(messages.filter((m) => m.op === 'gather')).toEqual([]);
+    const finished = received.filter((m) => (m as { op: string }).op === 'finished');
+    expect(finished.flatMap((m) => (m as { valueKeys?: string[] }).valueKeys ?? []).sort()).toEqual(
+      ['x', 'y', 'z'],
+    );
+    // The worker is told to drop what it delivered once nothing needs it.
+    await cluster.get(new Map([['w', task(src('() => 1'), [])]]), ['w']);
+    const released = sent
+      .flatMap((m) => (m.op === 'batch' ? m.messages : [m]))
+      .flatMap((m) => (m.op === 'release' ? m.keys : []));
+    expect(released.sort()).toEqual(expect.arrayContaining(['x', 'y', 'z']));
     await cluster.close();
   });
 

@@ -1,9 +1,12 @@
 // The shell shared by the local pooled runtimes (threads and processes). It owns a pool of
 // workers and one SchedulerCore shared by every concurrent compute, and translates both ways:
-// worker messages (each validated once with its zod schema; a malformed one is logged and refused,
-// never thrown) become core events, and core commands become wire messages. Events from many
-// messages are coalesced and handled in one `setImmediate` turn, and each turn's messages to a
-// worker are merged (see outbox.ts). Function references are made portable before a compute is
+// worker messages (each validated once by checkFromWorker, which accepts what the zod schema does;
+// a malformed one is logged and refused, never thrown) become core events, and core commands
+// become wire messages. Events from many messages are coalesced and handled in one `setImmediate`
+// turn, and each turn's messages to a worker are merged (see outbox.ts). A task a compute wants
+// is marked in its `compute` message; its worker sends the value with `finished`, and the core's
+// `deliver` is then carried out from it in the same turn (no `gather` round trip: a one-task
+// compute costs two cross-thread hops, not four). Function references are made portable before a compute is
 // submitted, so a closure is refused before anything runs (see portable-check.ts). A worker that
 // exits unexpectedly is removed from the core (its tasks are recomputed) and replaced. The pool
 // starts on the first compute, its workers are unref'd while idle (a script exits without
@@ -23,12 +26,11 @@ import {
   PROTOCOL_VERSION,
   ProtocolError,
   TaskError,
+  checkFromWorker,
   taskFailure,
   decodeValue,
   encodeValue,
-  fromWorkerSchema,
   isInsideWorker,
-  parseMessage,
   sizeOf,
   type ComputeOptions,
   type FromWorker,
@@ -77,6 +79,12 @@ export class LocalCluster implements Scheduler {
   private readonly members = new Map<string, Member>();
   private readonly computes = new Map<string, Compute>();
   private readonly gathers = new Map<number, Gather>();
+  /**
+   * Values of wanted keys that workers sent with `finished` (codec payloads, by key, with the
+   * worker that sent them): a `deliver` from that worker uses them instead of a `gather` round
+   * trip. Dropped when used, when the worker releases the key, and when the worker goes.
+   */
+  private readonly sent = new Map<string, { readonly worker: string; readonly value: unknown }>();
   private pending: CoreEvent[] = [];
   private turn: NodeJS.Immediate | undefined;
   private nextWorker = 0;
@@ -203,6 +211,7 @@ export class LocalCluster implements Scheduler {
     }
     this.computes.clear();
     this.gathers.clear();
+    this.sent.clear();
     const members = [...this.members.values()];
     this.members.clear();
     await Promise.all([...members.map((m) => m.worker.kill()), ...this.dying]);
@@ -281,7 +290,7 @@ export class LocalCluster implements Scheduler {
     if (member === undefined || this.closed) return;
     let msg: FromWorker;
     try {
-      msg = parseMessage(fromWorkerSchema, raw, name);
+      msg = checkFromWorker(raw, name);
     } catch (err) {
       this.log(`dask-ts ${this.name}: refused a message: ${(err as Error).message}`);
       return;
@@ -296,7 +305,16 @@ export class LocalCluster implements Scheduler {
     }
     switch (msg.op) {
       case 'finished': {
-        const { keys, nbytes, ms } = msg;
+        const { keys, nbytes, ms, valueKeys, values } = msg;
+        // A value sent for an earlier run of a key is stale once the key finishes again.
+        if (this.sent.size > 0) for (const key of keys) this.sent.delete(key);
+        if (valueKeys !== undefined && values !== undefined) {
+          for (let i = 0; i < valueKeys.length && i < values.length; i++) {
+            // A marker (the value could not be sent) is left to a `gather`, which fails the compute.
+            if (!isUnsendable(values[i]))
+              this.sent.set(valueKeys[i]!, { worker: name, value: values[i] });
+          }
+        }
         this.pending.push({
           type: 'finished-many',
           keys,
@@ -373,28 +391,53 @@ export class LocalCluster implements Scheduler {
         this.pending.push({ type: 'cancel', id: g.compute, reason: 'a wanted result was missing' });
       }
     }
-    if (c !== undefined && !c.settled) {
-      for (let i = 0; i < msg.keys.length; i++) {
-        const key = msg.keys[i]!;
-        const value = msg.values[i];
-        if (isUnsendable(value)) {
-          // The worker could not send this result (see @dask-ts/worker's unsendable.ts).
-          this.settle(c, new TaskError(key, value.data, this.core?.story(key) ?? []));
-          this.pending.push({ type: 'cancel', id: c.id, reason: `${key} could not be sent` });
-          break;
-        }
-        try {
-          c.results.set(key, decodeValue(value, { key }));
-        } catch (err) {
-          this.settle(c, err);
-          this.pending.push({ type: 'cancel', id: c.id, reason: `${key} could not be decoded` });
-          break;
-        }
-      }
-    }
+    if (c !== undefined) this.receive(c, msg.keys, msg.values);
     // The core is told either way, so it stops holding what it delivered.
     if (msg.keys.length > 0)
       this.pending.push({ type: 'delivered', id: g.compute, keys: msg.keys });
+  }
+
+  /** Decodes delivered values into compute `c`'s results; a bad one fails it, naming the key. */
+  private receive(c: Compute, keys: readonly string[], values: readonly unknown[]): void {
+    if (c.settled) return;
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!;
+      const value = values[i];
+      if (isUnsendable(value)) {
+        // The worker could not send this result (see @dask-ts/worker's unsendable.ts).
+        this.settle(c, new TaskError(key, value.data, this.core?.story(key) ?? []));
+        this.pending.push({ type: 'cancel', id: c.id, reason: `${key} could not be sent` });
+        return;
+      }
+      try {
+        c.results.set(key, decodeValue(value, { key }));
+      } catch (err) {
+        this.settle(c, err);
+        this.pending.push({ type: 'cancel', id: c.id, reason: `${key} could not be decoded` });
+        return;
+      }
+    }
+  }
+
+  /**
+   * Carries out a `deliver` with the values its worker sent with `finished`, when it sent them
+   * all; returns false (nothing done) otherwise.
+   */
+  private deliverSent(cmd: Extract<CoreCommand, { type: 'deliver' }>, m: Member): boolean {
+    const sent = this.sent;
+    if (sent.size === 0) return false;
+    const values = new Array<unknown>(cmd.keys.length);
+    for (let i = 0; i < cmd.keys.length; i++) {
+      const s = sent.get(cmd.keys[i]!);
+      if (s === undefined || s.worker !== cmd.worker) return false;
+      values[i] = s.value;
+    }
+    for (const key of cmd.keys) sent.delete(key);
+    if (cmd.release) m.outbox.release(cmd.keys);
+    const c = this.computes.get(cmd.id);
+    if (c !== undefined) this.receive(c, cmd.keys, values);
+    this.pending.push({ type: 'delivered', id: cmd.id, keys: cmd.keys });
+    return true;
   }
 
   private onExit(name: string, why: string): void {
@@ -402,6 +445,7 @@ export class LocalCluster implements Scheduler {
     if (member === undefined || this.closed) return;
     this.members.delete(name);
     member.outbox.clear();
+    for (const [key, s] of this.sent) if (s.worker === name) this.sent.delete(key);
     // Fetches from the dead worker will never be answered: let the waiting computes go on.
     for (const [id, g] of this.gathers) {
       if (g.worker !== name && !(g.kind === 'fetch' && g.target === name)) continue;
@@ -436,6 +480,16 @@ export class LocalCluster implements Scheduler {
 
   private runTurn(): void {
     this.turn = undefined;
+    // Deliveries carried out with values already sent add `delivered` events: a few more rounds
+    // in this turn settle their computes without waiting for the next one.
+    for (let round = 0; round < 4; round++) {
+      this.runRound();
+      if (this.pending.length === 0 || this.turn !== undefined) return;
+    }
+    this.schedule();
+  }
+
+  private runRound(): void {
     if (this.closed || this.core === undefined) return;
     const core = this.core;
     const events = this.pending;
@@ -493,6 +547,7 @@ export class LocalCluster implements Scheduler {
     for (const c of [...this.computes.values()]) this.settle(c, error);
     this.computes.clear();
     this.gathers.clear();
+    this.sent.clear();
     const members = [...this.members.values()];
     this.members.clear();
     this.core = undefined;
@@ -574,11 +629,18 @@ export class LocalCluster implements Scheduler {
         this.sendCompute(cmd);
         return;
       case 'release':
+        if (this.sent.size > 0) {
+          for (const key of cmd.keys)
+            if (this.sent.get(key)?.worker === cmd.worker) this.sent.delete(key);
+        }
         this.members.get(cmd.worker)?.outbox.release(cmd.keys);
         return;
       case 'deliver': {
         const m = this.members.get(cmd.worker);
         if (m === undefined) return;
+        if (this.deliverSent(cmd, m)) return;
+        // Gathered instead: values sent for these keys before are not used (nor kept).
+        if (this.sent.size > 0) for (const key of cmd.keys) this.sent.delete(key);
         const id = ++this.nextGather;
         this.gathers.set(id, { kind: 'deliver', compute: cmd.id, worker: cmd.worker });
         m.worker.send({ op: 'gather', id, keys: [...cmd.keys], release: cmd.release });
@@ -653,14 +715,18 @@ export class LocalCluster implements Scheduler {
       list.push(dep);
     }
     const { ticket, tasks: packer } = m.outbox.compute(fetchFrom.size);
+    const want = cmd.want;
+    let w = 0;
     for (let i = 0; i < keys.length; i++) {
+      const wanted = want !== undefined && want[w] === i;
+      if (wanted) w++;
       const node = nodes[i]!;
       if (node.kind === 'data') continue;
       // Reference-only arguments need no encoding (the packer sends them as a key list).
       const a = node.args;
       const args = a.length === 0 || refsOnly(a) ? a : this.encodeFor(name, keys[i]!, a, 'Task');
       if (args === FAILED) continue;
-      packer.add(keys[i]!, node.fn as PortableFunctionRef, args as unknown[]);
+      packer.add(keys[i]!, node.fn as PortableFunctionRef, args as unknown[], wanted);
     }
     for (const [from, keys] of fetchFrom) {
       const holder = this.members.get(from);

@@ -29,6 +29,7 @@ export class TaskPacker {
   private readonly argCount: number[] = [];
   private readonly argKeys: string[] = [];
   private readonly args: unknown[][] = [];
+  private want: number[] | undefined;
 
   /** How many tasks were added. @example p.size; // 0 */
   get size(): number {
@@ -36,12 +37,14 @@ export class TaskPacker {
   }
 
   /**
-   * Adds one task; `args` are already encoded for the wire.
+   * Adds one task; `args` are already encoded for the wire. With `want`, the worker sends the
+   * task's value with its `finished` report (a compute wants it).
    *
    * @example
    * p.add('x', fn, [1, 2]);
    */
-  add(key: string, fn: PortableFunctionRef, args: readonly unknown[]): void {
+  add(key: string, fn: PortableFunctionRef, args: readonly unknown[], want = false): void {
+    if (want) (this.want ??= []).push(this.keys.length);
     this.keys.push(key);
     let id = this.fnIds.get(fn);
     if (id === undefined) {
@@ -66,8 +69,9 @@ export class TaskPacker {
    * worker.send(p.message());
    */
   message(): ComputeMessage {
-    const { fns, keys, fnIndex, argCount, argKeys, args } = this;
-    return { op: 'compute', fns, keys, fnIndex, argCount, argKeys, args };
+    const { fns, keys, fnIndex, argCount, argKeys, args, want } = this;
+    if (want === undefined) return { op: 'compute', fns, keys, fnIndex, argCount, argKeys, args };
+    return { op: 'compute', fns, keys, fnIndex, argCount, argKeys, args, want };
   }
 
   /**
@@ -82,6 +86,8 @@ export class TaskPacker {
     const out = new TaskPacker();
     let a = 0;
     let r = 0;
+    let w = 0;
+    const want = this.want ?? [];
     for (let i = 0; i < this.keys.length; i++) {
       const n = this.argCount[i]!;
       let args: readonly unknown[];
@@ -91,7 +97,9 @@ export class TaskPacker {
         r += n;
       }
       const fn = this.fns[this.fnIndex[i]!]!;
-      if (keep(this.keys[i]!, fn, args)) out.add(this.keys[i]!, fn, args);
+      const wanted = want[w] === i;
+      if (wanted) w++;
+      if (keep(this.keys[i]!, fn, args)) out.add(this.keys[i]!, fn, args, wanted);
     }
     return out;
   }

@@ -81,6 +81,55 @@ describe('WorkerState compute', () => {
     expect(state.get('s')).toBe(422);
   });
 
+  it('sends the values of wanted tasks with finished and keeps them until released', async () => {
+    const state = new WorkerState();
+    const msg = {
+      ...packCompute([
+        t('a', src('() => 2'), []),
+        t('b', src('(a) => new Map([[a, [a]]])'), [{ $ref: 'a' }], ['a']),
+        t('c', src('async (a) => a * 10'), [{ $ref: 'a' }], ['a']),
+        t('g', src('() => (function* () {})()'), []),
+      ]),
+      want: [1, 2, 3],
+    };
+    const out = await state.handleAll(msg);
+    const finished = messages(out).filter((m) => m.op === 'finished');
+    expect(finished.flatMap((m) => (m.op === 'finished' ? (m.valueKeys ?? []) : []))).toEqual([
+      'b',
+      'c',
+      'g',
+    ]);
+    const values = finished.flatMap((m) => (m.op === 'finished' ? (m.values ?? []) : []));
+    expect(values[0]).toEqual(new Map([[2, [2]]]));
+    expect(values[1]).toBe(20);
+    // A value that cannot be copied travels as the marker that says why, naming the key.
+    const sent = finished.map((m) => sendable(m) ?? m);
+    const marker = sent.flatMap((m) => (m.op === 'finished' ? (m.values ?? []) : []))[2];
+    expect(isUnsendable(marker)).toBe(true);
+    expect(isUnsendable(marker) && marker.data.message).toMatch(/\bg\b/);
+    // Every result stays held until the scheduler releases it.
+    expect(['a', 'b', 'c', 'g'].every((k) => state.has(k))).toBe(true);
+    state.handle({ op: 'release', keys: ['b', 'c'] });
+    expect(state.has('b') || state.has('c')).toBe(false);
+  });
+
+  it('leaves large wanted results to be gathered, so their buffers are transferred, not copied', async () => {
+    const state = new WorkerState();
+    const msg = {
+      ...packCompute([
+        t('big', src('() => new Float64Array(100_000)'), []),
+        t('small', src('() => 1'), []),
+      ]),
+      want: [0, 1],
+    };
+    const out = await state.handleAll(msg);
+    const finished = messages(out).filter((m) => m.op === 'finished');
+    expect(finished.flatMap((m) => (m.op === 'finished' ? (m.valueKeys ?? []) : []))).toEqual([
+      'small',
+    ]);
+    expect(state.has('big')).toBe(true);
+  });
+
   it('evaluates inline calls, nested, before the task function', () => {
     const state = new WorkerState();
     state.handle({ op: 'put', keys: ['x'], values: [3] });

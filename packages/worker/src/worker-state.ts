@@ -67,6 +67,10 @@ function out(message: FromWorker, transfer: readonly ArrayBuffer[] = NO_TRANSFER
 interface Batch {
   readonly keys: string[];
   readonly nbytes: number[];
+  /** Keys a compute wants (from the message's `want`), and their values sent so far. */
+  readonly want: ReadonlySet<string> | undefined;
+  readonly valueKeys: string[];
+  readonly values: unknown[];
   readonly erred: Outgoing[];
   failed: Set<string> | undefined;
   start: number;
@@ -258,7 +262,7 @@ export class WorkerState {
     if (this.isClosed) return NOTHING;
     switch (message.op) {
       case 'compute':
-        return this.compute(unpackCompute(message));
+        return this.compute(unpackCompute(message), wantedKeys(message));
       case 'put':
         return this.put(message.keys, message.values);
       case 'release':
@@ -296,10 +300,13 @@ export class WorkerState {
     return NOTHING;
   }
 
-  private compute(tasks: readonly WireTask[]): Handled {
+  private compute(tasks: readonly WireTask[], want: ReadonlySet<string> | undefined): Handled {
     const batch: Batch = {
       keys: [],
       nbytes: [],
+      want,
+      valueKeys: [],
+      values: [],
       erred: [],
       failed: undefined,
       start: performance.now(),
@@ -321,6 +328,8 @@ export class WorkerState {
       this.data.set(task.key, result);
       batch.keys.push(task.key);
       batch.nbytes.push(nbytes);
+      if (nbytes <= VALUE_WITH_FINISHED && batch.want?.has(task.key) === true)
+        withValue(batch, task.key, result);
       if (this.early !== undefined && performance.now() - batch.start >= EARLY_MS) {
         this.early(cut(batch));
       }
@@ -350,6 +359,9 @@ export class WorkerState {
     const rest: Batch = {
       keys: [],
       nbytes: [],
+      want: batch.want,
+      valueKeys: [],
+      values: [],
       erred: [],
       failed: batch.failed,
       start: performance.now(),
@@ -398,6 +410,8 @@ export class WorkerState {
       this.data.set(task.key, result);
       batch.keys.push(task.key);
       batch.nbytes.push(nbytes);
+      if (nbytes <= VALUE_WITH_FINISHED && batch.want?.has(task.key) === true)
+        withValue(batch, task.key, result);
     }
     return flush(batch);
   }
@@ -463,7 +477,8 @@ function cut(batch: Batch): Outgoing[] {
   if (batch.keys.length > 0) {
     const ms = Math.max(0, now - batch.start);
     const keys = batch.keys.splice(0);
-    messages.unshift(out({ op: 'finished', keys, nbytes: batch.nbytes.splice(0), ms }));
+    const nbytes = batch.nbytes.splice(0);
+    messages.unshift(finished(keys, nbytes, ms, batch.valueKeys.splice(0), batch.values.splice(0)));
   }
   batch.start = now;
   return messages;
@@ -473,9 +488,54 @@ function flush(batch: Batch): Outgoing[] {
   const messages = batch.erred;
   if (batch.keys.length > 0) {
     const ms = Math.max(0, performance.now() - batch.start);
-    messages.unshift(out({ op: 'finished', keys: batch.keys, nbytes: batch.nbytes, ms }));
+    messages.unshift(finished(batch.keys, batch.nbytes, ms, batch.valueKeys, batch.values));
   }
   return messages;
+}
+
+/**
+ * The largest wanted result (in estimated bytes) that rides with its `finished` report, copied.
+ * Larger ones are gathered, so their buffers are transferred, never copied.
+ */
+const VALUE_WITH_FINISHED = 64 * 1024;
+
+/** A `finished` report, with the values of wanted keys when there are any. */
+function finished(
+  keys: string[],
+  nbytes: number[],
+  ms: number,
+  valueKeys: string[],
+  values: unknown[],
+): Outgoing {
+  if (valueKeys.length === 0) return out({ op: 'finished', keys, nbytes, ms });
+  return out({ op: 'finished', keys, nbytes, ms, valueKeys, values });
+}
+
+/** The keys a compute message marks as wanted (see `want` in the wire format). */
+function wantedKeys(message: { keys: readonly string[]; want?: readonly number[] | undefined }) {
+  const want = message.want;
+  if (want === undefined || want.length === 0) return undefined;
+  const keys = new Set<string>();
+  for (const i of want) {
+    const key = message.keys[i];
+    if (key !== undefined) keys.add(key);
+  }
+  return keys;
+}
+
+/**
+ * Adds the value of wanted `key` to the batch's report, copied (the worker keeps its result until
+ * told to release it); a value that cannot be encoded travels as the marker that says why.
+ */
+function withValue(batch: Batch, key: string, value: unknown): void {
+  let payload: unknown;
+  try {
+    payload = encodeValue(value).payload;
+  } catch (err) {
+    payload = unsendable(cannotSend(key, err));
+  }
+  batch.valueKeys.push(key);
+  batch.values.push(payload);
 }
 
 async function settle(handled: Handled): Promise<readonly Outgoing[]> {
@@ -522,13 +582,25 @@ class Unsent {
 
 /**
  * A message that could not be sent as it was, made sendable: each value of a `gathered` that
- * structured clone refuses is replaced by a marker that says why (see unsendable.ts), and an
+ * structured clone refuses (or of a `finished`) is replaced by a marker that says why (see unsendable.ts), and an
  * `erred` keeps only its error's name, message and stack. Undefined when nothing can be done.
  *
  * @example
  * try { port.postMessage(m); } catch { const fixed = sendable(m); if (fixed) port.postMessage(fixed); }
  */
 export function sendable(message: FromWorker): FromWorker | undefined {
+  if (message.op === 'finished' && message.values !== undefined) {
+    const keys = message.valueKeys ?? [];
+    const values = message.values.map((v, i) => {
+      try {
+        structuredClone(v);
+        return v;
+      } catch (err) {
+        return unsendable(cannotSend(keys[i] ?? '?', err));
+      }
+    });
+    return { ...message, values };
+  }
   if (message.op === 'gathered') {
     const values = message.values.map((v, i) => {
       try {

@@ -29,6 +29,8 @@ describe('SchedulerCore basics', () => {
         keys: ['x', 'y', 'z'],
         nodes: [data(1), t('x'), t('y')],
         fetch: [],
+        // z is wanted: its value may come with its finished report.
+        want: [2],
       },
     ]);
     expect(sim.core.state('y')).toEqual({ state: 'processing', worker: 'w0' });
@@ -232,6 +234,7 @@ describe('placement', () => {
         keys: ['c'],
         nodes: [t('a', 'b')],
         fetch: [['a', 'w0']],
+        want: [0],
       },
     ]);
     sim.inflight.get('w1')!.push('c');
@@ -254,7 +257,7 @@ describe('placement', () => {
       { type: 'submit', id: 's', graph: g(['d', data([1, 2])]), wanted: ['d'] },
     ]);
     expect(cmds).toEqual([
-      { type: 'compute', worker: 'w0', keys: ['d'], nodes: [data([1, 2])], fetch: [] },
+      { type: 'compute', worker: 'w0', keys: ['d'], nodes: [data([1, 2])], fetch: [], want: [0] },
     ]);
   });
 });
@@ -314,7 +317,7 @@ describe('sharing and cancelling', () => {
       { type: 'submit', id: 's2', graph: g(['x', t()], ['z', t('x')]), wanted: ['z'] },
     ]);
     expect(cmds).toEqual([
-      { type: 'compute', worker: 'w0', keys: ['z'], nodes: [t('x')], fetch: [] },
+      { type: 'compute', worker: 'w0', keys: ['z'], nodes: [t('x')], fetch: [], want: [0] },
     ]);
     sim.runAll();
     expect(sim.computed).toEqual(['x', 'y', 'z']);

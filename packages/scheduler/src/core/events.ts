@@ -86,7 +86,9 @@ export type CoreCommand =
    * Run these tasks (or hold these data nodes) on `worker`, in order: `nodes[i]` is the node of
    * `keys[i]`. First copy each `fetch` entry's key from the worker named beside it: inputs of this
    * batch that `worker` does not hold yet (each listed once). Parallel arrays, not an object per
-   * task: a million tasks pass through here.
+   * task: a million tasks pass through here. `want` (when present) lists the positions in `keys`
+   * of tasks a compute wants: the shell may have the worker send their values with its
+   * `finished` report, and then carry out their `deliver` without asking the worker again.
    */
   | {
       readonly type: 'compute';
@@ -94,12 +96,14 @@ export type CoreCommand =
       readonly keys: readonly string[];
       readonly nodes: readonly GraphNode[];
       readonly fetch: ReadonlyArray<readonly [key: string, from: WorkerId]>;
+      readonly want?: readonly number[];
     }
   /** Forget these results on `worker`. */
   | { readonly type: 'release'; readonly worker: WorkerId; readonly keys: readonly string[] }
   /**
-   * Wanted keys of compute `id` are ready on `worker`: fetch them for the caller, then send a
-   * `delivered` event. With `release`, the worker may drop them as it sends them (a move).
+   * Wanted keys of compute `id` are ready on `worker`: fetch them for the caller (or use the
+   * values the worker already sent with `finished`), then send a `delivered` event. With
+   * `release`, the worker may drop them once sent (a move).
    */
   | {
       readonly type: 'deliver';

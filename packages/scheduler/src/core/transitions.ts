@@ -39,6 +39,8 @@ const NO_FETCH: ReadonlyArray<readonly [string, WorkerId]> = Object.freeze([]);
 interface ComputeBatch {
   readonly keys: string[];
   readonly nodes: GraphNode[];
+  /** Positions in `keys` of tasks a compute wants (their values may come with `finished`). */
+  want: number[] | undefined;
   fetch: (readonly [string, WorkerId])[] | undefined;
   /** Ids already in `fetch` (each input is copied once per batch). */
   fetched: Set<number> | undefined;
@@ -442,7 +444,7 @@ export abstract class CoreTransitions {
     if (from === READY) this.w.inc(w);
     let b = this.computeBatch[w];
     if (b === undefined) {
-      b = { keys: [], nodes: [], fetch: undefined, fetched: undefined };
+      b = { keys: [], nodes: [], want: undefined, fetch: undefined, fetched: undefined };
       this.computeBatch[w] = b;
     }
     const s = t.depStart[id]!;
@@ -458,6 +460,7 @@ export abstract class CoreTransitions {
       b.fetch!.push([t.keys[d]!, this.w.names[t.holder0[d]!]!]);
     }
     this.runQueue[w]!.push(id);
+    if (t.wantPending[id]! > 0) (b.want ??= []).push(b.keys.length);
     b.keys.push(t.keys[id]!);
     b.nodes.push(t.nodes[id]!);
   }
@@ -483,7 +486,10 @@ export abstract class CoreTransitions {
       if (b === undefined) continue;
       this.computeBatch[w] = undefined;
       const { keys, nodes } = b;
-      out.push({ type: 'compute', worker: names[w]!, keys, nodes, fetch: b.fetch ?? NO_FETCH });
+      const fetch = b.fetch ?? NO_FETCH;
+      if (b.want === undefined)
+        out.push({ type: 'compute', worker: names[w]!, keys, nodes, fetch });
+      else out.push({ type: 'compute', worker: names[w]!, keys, nodes, fetch, want: b.want });
     }
     if (this.terminal.length > 0) {
       for (const c of this.terminal) out.push(c);
