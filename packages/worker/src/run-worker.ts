@@ -13,7 +13,8 @@ import {
   type ToWorker,
 } from '@dask-ts/protocol/runtime';
 import type { Transport } from './transport.js';
-import { sendable, WorkerState, type Outgoing } from './worker-state.js';
+import { WorkerState, type Outgoing } from './worker-state.js';
+import { sendable } from './unsendable.js';
 
 /**
  * Options of {@link runWorker}.

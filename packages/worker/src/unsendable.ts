@@ -2,9 +2,10 @@
 // function, a native handle; or its codec fails) travels in place of its value as a marker: a
 // tagged payload carrying the error. A scheduler that gathers it for a caller fails that compute
 // with a TaskError naming the key; a worker that receives it as an input (a fetch between workers)
-// holds the marker, and a task that reads it fails with that error, naming both keys. User values
+// holds the marker (an `Unsent`), and a task that reads it fails with that error, naming both keys;
+// `sendable` makes a refused message sendable by putting markers in. User values
 // cannot look like the marker: the codec layer wraps any object with a string `$codec` field.
-import type { SerializedError } from '@dask-ts/protocol/runtime';
+import type { FromWorker, SerializedError } from '@dask-ts/protocol/runtime';
 
 /**
  * The `$codec` tag of a value that could not be sent.
@@ -66,4 +67,61 @@ export function cannotSend(key: string, err: unknown): SerializedError {
       ? `The result of ${key} cannot be sent from its worker: it is nested too deeply to encode (${why})`
       : `The result of ${key} cannot be sent from its worker: ${why}. Structured clone cannot copy functions, symbols, generators, iterators, promises, WeakMaps or native handles: return plain data (materialise a generator with Array.from)`,
   };
+}
+
+/**
+ * A held input that its holder could not send.
+ *
+ * @example
+ * if (value instanceof Unsent) throw value.failure('task-1', 'input-0');
+ */
+export class Unsent {
+  constructor(readonly error: SerializedError) {}
+
+  /** The error of task `task`, which reads this input `key`. */
+  failure(task: string, key: string): Error {
+    const err = new Error(
+      `Task '${task}' cannot run: its input '${key}' could not be copied to this worker: ${this.error.message}`,
+    );
+    err.name = this.error.name;
+    return err;
+  }
+}
+
+/**
+ * A message that could not be sent as it was, made sendable: each value of a `gathered` that
+ * structured clone refuses (or of a `finished`) is replaced by a marker that says why, and an
+ * `erred` keeps only its error's name, message and stack. Undefined when nothing can be done.
+ *
+ * @example
+ * try { port.postMessage(m); } catch { const fixed = sendable(m); if (fixed) port.postMessage(fixed); }
+ */
+export function sendable(message: FromWorker): FromWorker | undefined {
+  if (message.op === 'finished' && message.values !== undefined) {
+    return { ...message, values: markUncopyable(message.valueKeys ?? [], message.values) };
+  }
+  if (message.op === 'gathered') {
+    return { ...message, values: markUncopyable(message.keys, message.values) };
+  }
+  if (message.op === 'erred') {
+    const { name, message: text, stack } = message.error;
+    const error = { name: String(name), message: String(text) };
+    return {
+      ...message,
+      error: typeof stack === 'string' ? { ...error, stack } : error,
+    };
+  }
+  return undefined;
+}
+
+/** `values`, each one that structured clone refuses replaced by the marker naming its key. */
+function markUncopyable(keys: readonly string[], values: readonly unknown[]): unknown[] {
+  return values.map((v, i) => {
+    try {
+      structuredClone(v);
+      return v;
+    } catch (err) {
+      return unsendable(cannotSend(keys[i] ?? '?', err));
+    }
+  });
 }

@@ -10,8 +10,8 @@ import {
   type WireTask,
   packCompute,
 } from '@dask-ts/protocol';
-import { sendable, WorkerState, type Outgoing } from './worker-state.js';
-import { isUnsendable, unsendable } from './unsendable.js';
+import { WorkerState, type Outgoing } from './worker-state.js';
+import { isUnsendable, sendable, unsendable } from './unsendable.js';
 
 const fixtures = new URL('../test/fixtures/', import.meta.url);
 const kernels = new URL('kernels.mjs', fixtures).href;

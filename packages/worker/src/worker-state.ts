@@ -18,7 +18,6 @@ import {
   substitute,
   type Encoded,
   type FromWorker,
-  type SerializedError,
   type FunctionRef,
   type ToWorker,
   type WireTask,
@@ -26,7 +25,7 @@ import {
 } from '@dask-ts/protocol/runtime';
 import { FunctionResolver } from './function-resolver.js';
 import { isThenable, Suspend } from './suspend.js';
-import { cannotSend, isUnsendable, unsendable } from './unsendable.js';
+import { cannotSend, isUnsendable, unsendable, Unsent } from './unsendable.js';
 
 /**
  * A message for the scheduler, with the buffers to transfer (rather than copy) alongside it.
@@ -564,61 +563,4 @@ function dropShared(value: unknown, transfer: Set<ArrayBuffer>, depth: number): 
   } else if (isPlainObject(value)) {
     for (const k in value) dropShared(value[k], transfer, depth + 1);
   }
-}
-
-/** A held input that its holder could not send (see unsendable.ts). */
-class Unsent {
-  constructor(readonly error: SerializedError) {}
-
-  /** The error of task `task`, which reads this input `key`. */
-  failure(task: string, key: string): Error {
-    const err = new Error(
-      `Task '${task}' cannot run: its input '${key}' could not be copied to this worker: ${this.error.message}`,
-    );
-    err.name = this.error.name;
-    return err;
-  }
-}
-
-/**
- * A message that could not be sent as it was, made sendable: each value of a `gathered` that
- * structured clone refuses (or of a `finished`) is replaced by a marker that says why (see unsendable.ts), and an
- * `erred` keeps only its error's name, message and stack. Undefined when nothing can be done.
- *
- * @example
- * try { port.postMessage(m); } catch { const fixed = sendable(m); if (fixed) port.postMessage(fixed); }
- */
-export function sendable(message: FromWorker): FromWorker | undefined {
-  if (message.op === 'finished' && message.values !== undefined) {
-    const keys = message.valueKeys ?? [];
-    const values = message.values.map((v, i) => {
-      try {
-        structuredClone(v);
-        return v;
-      } catch (err) {
-        return unsendable(cannotSend(keys[i] ?? '?', err));
-      }
-    });
-    return { ...message, values };
-  }
-  if (message.op === 'gathered') {
-    const values = message.values.map((v, i) => {
-      try {
-        structuredClone(v);
-        return v;
-      } catch (err) {
-        return unsendable(cannotSend(message.keys[i] ?? '?', err));
-      }
-    });
-    return { ...message, values };
-  }
-  if (message.op === 'erred') {
-    const { name, message: text, stack } = message.error;
-    const error = { name: String(name), message: String(text) };
-    return {
-      ...message,
-      error: typeof stack === 'string' ? { ...error, stack } : error,
-    };
-  }
-  return undefined;
 }
