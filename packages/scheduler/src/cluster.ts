@@ -29,13 +29,10 @@ import {
   checkFromWorker,
   taskFailure,
   decodeValue,
-  encodeValue,
   isInsideWorker,
-  sizeOf,
   type ComputeOptions,
   type FromWorker,
   type Graph,
-  type PortableFunctionRef,
   type Scheduler,
   type SerializedError,
 } from '@dask-ts/protocol';
@@ -44,8 +41,10 @@ import type { Compute, Gather, Member } from './cluster-records.js';
 import { cull } from '@dask-ts/graph';
 import { SchedulerCore, type CoreCommand, type CoreEvent } from './core/index.js';
 import { isUnsendable } from '@dask-ts/worker';
+import { SentResults } from './sent-results.js';
 import { OrphanWatch } from './orphan-watch.js';
-import { Outbox, refsOnly } from './outbox.js';
+import { Outbox } from './outbox.js';
+import { sendCompute, type SendHost } from './send-compute.js';
 import type { PoolWorker, SpawnWorker } from './pool-worker.js';
 import { checkPortable } from './portable-check.js';
 import { nestedPoolProblem } from './nested-pool.js';
@@ -79,17 +78,27 @@ export class LocalCluster implements Scheduler {
   private readonly members = new Map<string, Member>();
   private readonly computes = new Map<string, Compute>();
   private readonly gathers = new Map<number, Gather>();
-  /**
-   * Values of wanted keys that workers sent with `finished` (codec payloads, by key, with the
-   * worker that sent them): a `deliver` from that worker uses them instead of a `gather` round
-   * trip. Dropped when used, when the worker releases the key, and when the worker goes.
-   */
-  private readonly sent = new Map<string, { readonly worker: string; readonly value: unknown }>();
+  /** Wanted results that rode with `finished` (see sent-results.ts). */
+  private readonly sent = new SentResults();
   private pending: CoreEvent[] = [];
   private turn: NodeJS.Immediate | undefined;
   private nextWorker = 0;
   private nextCompute = 0;
   private nextGather = 0;
+  private readonly sendHost: SendHost = {
+    members: this.members,
+    emit: (event) => this.emit(event),
+    countDone: (keys) => this.countDone(keys),
+    schedule: () => this.schedule(),
+    gather: (from, target, ticket, keys) => {
+      const holder = this.members.get(from);
+      if (holder === undefined) return false;
+      const id = ++this.nextGather;
+      this.gathers.set(id, { kind: 'fetch', worker: from, target, ticket });
+      holder.worker.send({ op: 'gather', id, keys, release: false });
+      return true;
+    },
+  };
   private startupFailures = 0;
   private broken: Error | undefined;
   private closed = false;
@@ -306,15 +315,7 @@ export class LocalCluster implements Scheduler {
     switch (msg.op) {
       case 'finished': {
         const { keys, nbytes, ms, valueKeys, values } = msg;
-        // A value sent for an earlier run of a key is stale once the key finishes again.
-        if (this.sent.size > 0) for (const key of keys) this.sent.delete(key);
-        if (valueKeys !== undefined && values !== undefined) {
-          for (let i = 0; i < valueKeys.length && i < values.length; i++) {
-            // A marker (the value could not be sent) is left to a `gather`, which fails the compute.
-            if (!isUnsendable(values[i]))
-              this.sent.set(valueKeys[i]!, { worker: name, value: values[i] });
-          }
-        }
+        this.sent.finished(name, keys, valueKeys, values);
         this.pending.push({
           type: 'finished-many',
           keys,
@@ -424,15 +425,8 @@ export class LocalCluster implements Scheduler {
    * all; returns false (nothing done) otherwise.
    */
   private deliverSent(cmd: Extract<CoreCommand, { type: 'deliver' }>, m: Member): boolean {
-    const sent = this.sent;
-    if (sent.size === 0) return false;
-    const values = new Array<unknown>(cmd.keys.length);
-    for (let i = 0; i < cmd.keys.length; i++) {
-      const s = sent.get(cmd.keys[i]!);
-      if (s === undefined || s.worker !== cmd.worker) return false;
-      values[i] = s.value;
-    }
-    for (const key of cmd.keys) sent.delete(key);
+    const values = this.sent.take(cmd.worker, cmd.keys);
+    if (values === undefined) return false;
     if (cmd.release) m.outbox.release(cmd.keys);
     const c = this.computes.get(cmd.id);
     if (c !== undefined) this.receive(c, cmd.keys, values);
@@ -445,7 +439,7 @@ export class LocalCluster implements Scheduler {
     if (member === undefined || this.closed) return;
     this.members.delete(name);
     member.outbox.clear();
-    for (const [key, s] of this.sent) if (s.worker === name) this.sent.delete(key);
+    this.sent.dropWorker(name);
     // Fetches from the dead worker will never be answered: let the waiting computes go on.
     for (const [id, g] of this.gathers) {
       if (g.worker !== name && !(g.kind === 'fetch' && g.target === name)) continue;
@@ -626,13 +620,10 @@ export class LocalCluster implements Scheduler {
   private apply(cmd: CoreCommand): void {
     switch (cmd.type) {
       case 'compute':
-        this.sendCompute(cmd);
+        sendCompute(this.sendHost, cmd);
         return;
       case 'release':
-        if (this.sent.size > 0) {
-          for (const key of cmd.keys)
-            if (this.sent.get(key)?.worker === cmd.worker) this.sent.delete(key);
-        }
+        this.sent.drop(cmd.keys, cmd.worker);
         this.members.get(cmd.worker)?.outbox.release(cmd.keys);
         return;
       case 'deliver': {
@@ -640,7 +631,7 @@ export class LocalCluster implements Scheduler {
         if (m === undefined) return;
         if (this.deliverSent(cmd, m)) return;
         // Gathered instead: values sent for these keys before are not used (nor kept).
-        if (this.sent.size > 0) for (const key of cmd.keys) this.sent.delete(key);
+        this.sent.drop(cmd.keys);
         const id = ++this.nextGather;
         this.gathers.set(id, { kind: 'deliver', compute: cmd.id, worker: cmd.worker });
         m.worker.send({ op: 'gather', id, keys: [...cmd.keys], release: cmd.release });
@@ -686,86 +677,6 @@ export class LocalCluster implements Scheduler {
     if (c !== undefined) this.settle(c, err);
   }
 
-  private sendCompute(cmd: Extract<CoreCommand, { type: 'compute' }>): void {
-    const name = cmd.worker;
-    const m = this.members.get(name);
-    if (m === undefined) return;
-    const { keys, nodes } = cmd;
-    let tasks = 0;
-    for (let i = 0; i < keys.length; i++) {
-      const node = nodes[i]!;
-      if (node.kind === 'data') {
-        // Data nodes have no inputs: held before this turn's tasks, finished once sent.
-        const key = keys[i]!;
-        const payload = this.encodeFor(name, key, node.value, 'Data');
-        if (payload === FAILED) continue;
-        m.outbox.put(key, payload, () =>
-          this.emit({ type: 'finished', key, worker: name, nbytes: sizeOf(node.value) }),
-        );
-        this.countDone([key]);
-        continue;
-      }
-      tasks++;
-    }
-    if (tasks === 0) return;
-    const fetchFrom = new Map<string, string[]>();
-    for (const [dep, from] of cmd.fetch) {
-      let list = fetchFrom.get(from);
-      if (list === undefined) fetchFrom.set(from, (list = []));
-      list.push(dep);
-    }
-    const { ticket, tasks: packer } = m.outbox.compute(fetchFrom.size);
-    const want = cmd.want;
-    let w = 0;
-    for (let i = 0; i < keys.length; i++) {
-      const wanted = want !== undefined && want[w] === i;
-      if (wanted) w++;
-      const node = nodes[i]!;
-      if (node.kind === 'data') continue;
-      // Reference-only arguments need no encoding (the packer sends them as a key list).
-      const a = node.args;
-      const args = a.length === 0 || refsOnly(a) ? a : this.encodeFor(name, keys[i]!, a, 'Task');
-      if (args === FAILED) continue;
-      packer.add(keys[i]!, node.fn as PortableFunctionRef, args as unknown[], wanted);
-    }
-    for (const [from, keys] of fetchFrom) {
-      const holder = this.members.get(from);
-      const id = ++this.nextGather;
-      if (holder === undefined) {
-        m.outbox.fetched(ticket, [], []);
-        continue;
-      }
-      this.gathers.set(id, { kind: 'fetch', worker: from, target: name, ticket });
-      holder.worker.send({ op: 'gather', id, keys, release: false });
-    }
-    this.schedule();
-  }
-
-  /**
-   * The wire payload of `value` (a data node's value or a task's arguments) for worker `name`, or
-   * FAILED when its codecs cannot encode it: its task then fails (an `erred`), naming it.
-   */
-  private encodeFor(name: string, key: string, value: unknown, noun: string): unknown {
-    try {
-      return encodeValue(value).payload;
-    } catch (err) {
-      const why = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-      const hint =
-        err instanceof RangeError ? ' (a value nested this deeply cannot be encoded)' : '';
-      const part = noun === 'Data' ? 'its value' : 'its arguments';
-      this.emit({
-        type: 'erred',
-        key,
-        worker: name,
-        error: {
-          name: 'DataCloneError',
-          message: `${noun} ${key} cannot be sent to a worker: ${part} could not be encoded: ${why}${hint}`,
-        },
-      });
-      return FAILED;
-    }
-  }
-
   private countDone(keys: readonly string[]): void {
     for (const c of this.computes.values()) {
       if (c.progress === undefined || c.settled) continue;
@@ -805,9 +716,6 @@ export class LocalCluster implements Scheduler {
     }
   }
 }
-
-/** What `encodeFor` returns when a value cannot be encoded. */
-const FAILED: unique symbol = Symbol('failed');
 
 /**
  * The part of `graph` the wanted keys need, which progress counts; the whole graph when a wanted
