@@ -83,7 +83,7 @@ function pool(
 
 /** Whether some worker of `cluster` was sent `key` and has not reported it yet. */
 function runs(cluster: LocalCluster, key: string): boolean {
-  const core = (cluster as unknown as { core?: SchedulerCore }).core;
+  const core = (cluster as unknown as { shell: { core: SchedulerCore } }).shell.core;
   return cluster.workers.some((w) => core?.running(w.name)?.key === key);
 }
 

@@ -1,15 +1,15 @@
-// What a LocalCluster keeps about its workers, its computes and its outstanding gathers (internal,
+// What the scheduler shell keeps about its workers, its computes and its outstanding gathers (internal,
 // not exported from the package). A member is refused after a bad hello, ready after a good
 // one, and stopping once the pool ends it on purpose; a compute is settled once, and a gather is either a delivery of results to a compute or a
 // fetch of dependencies from one worker for another.
 import type { Graph } from '@dask-ts/protocol';
 import type { ComputeTicket, Outbox } from './outbox.js';
-import type { PoolWorker } from './pool-worker.js';
+import type { WorkerEndpoint } from './pool-worker.js';
 import type { ProgressReporter } from './progress.js';
 
 /** A worker of the pool with its outbox. */
 export interface Member {
-  readonly worker: PoolWorker;
+  readonly endpoint: WorkerEndpoint;
   ready: boolean;
   refused: boolean;
   /** Why the pool is stopping it on purpose (its exit then costs no retries). */

@@ -1,5 +1,6 @@
 // @dask-ts/scheduler: the schedulers. `sync` runs a graph in the calling thread; `threads` (the
-// default) and `processes` run it on a local pool driven by the pure scheduling core, which is
+// default) and `processes` run it on a local pool driven by the pure scheduling core. The core, and
+// the scheduler shell around it (core + turn loop + wire translation, fed by worker endpoints), are
 // exported too for integrators who bring their own transport. Importing this package registers
 // the three schedulers with the protocol registry, so `compute()` from @dask-ts/graph finds them
 // (`closeSchedulers()` from @dask-ts/protocol closes the default pools).
@@ -12,7 +13,8 @@ export { syncScheduler } from './sync.js';
 export { createThreadsScheduler, type ThreadsSchedulerOptions } from './threads.js';
 export { createProcessesScheduler, type ProcessesSchedulerOptions } from './processes.js';
 export { LocalCluster, type LocalClusterOptions, type WorkerInfo } from './cluster.js';
-export type { PoolWorker, PoolWorkerEvents, SpawnWorker } from './pool-worker.js';
+export type { PoolWorker, PoolWorkerEvents, SpawnWorker, WorkerEndpoint } from './pool-worker.js';
+export { SchedulerShell, type ShellOptions, type Departure } from './shell.js';
 export type { WorkerLimits } from './worker-exit.js';
 export { renderBar } from './progress.js';
 export {

@@ -1,6 +1,7 @@
-// One member of a local pool, whatever it runs in: the cluster sees a named endpoint that sends
-// wire messages, reports raw incoming messages and its exit, can be ref'd/unref'd (an idle pool
-// must not keep a script alive) and stopped. Threads and processes implement it (threads.ts,
+// Workers as the scheduler shell sees them: a named endpoint that sends wire messages, can be
+// ref'd/unref'd (an idle pool must not keep a script alive) and closed; its owner reports its raw
+// incoming messages and its departure to the shell. One member of a local pool, whatever it runs
+// in, is such an endpoint (closing it stops it): threads and processes implement it (threads.ts,
 // processes.ts); tests may spawn fakes.
 import type { ToWorker } from '@dask-ts/protocol';
 
@@ -15,6 +16,26 @@ export interface PoolWorkerEvents {
   message(raw: unknown): void;
   /** The worker is gone; `why` says how (exit code, signal or error). Called once. */
   exit(why: string): void;
+}
+
+/**
+ * A connected worker, as the scheduler shell drives it.
+ *
+ * @example
+ * const endpoint: WorkerEndpoint = { ...worker, close: () => worker.kill() };
+ */
+export interface WorkerEndpoint {
+  readonly name: string;
+  /** The process id (for a process) or thread id (for a thread). */
+  readonly id: number;
+  /** Sends a message; `transfer` lists buffers to hand over (threads only). */
+  send(message: ToWorker, transfer?: readonly ArrayBuffer[]): void;
+  /** Keeps the event loop alive while the worker has work. */
+  ref(): void;
+  /** Lets the script exit while the worker is idle. */
+  unref(): void;
+  /** Ends the connection (a pool's worker is stopped); resolves once it is gone. */
+  close(): Promise<void>;
 }
 
 /**

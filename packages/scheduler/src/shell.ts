@@ -1,0 +1,722 @@
+// The scheduler shell: one SchedulerCore shared by every concurrent compute, behind any transport.
+// Workers come as endpoints (connect / message / disconnect): a local pool's threads or processes
+// (local-pool.ts), or, later, remote workers. The shell translates both ways: worker messages (each
+// validated once by checkFromWorker, which accepts what the zod schema does; a malformed one is
+// logged and refused, never thrown) become core events, and core commands become wire messages.
+// Events from many messages are coalesced and handled in one `setImmediate` turn, and each turn's
+// messages to a worker are merged (see outbox.ts). A task a compute wants is marked in its
+// `compute` message; its worker sends the value with `finished`, and the core's `deliver` is then
+// carried out from it in the same turn (sent-results.ts: a one-task compute costs two hops, not
+// four). Function references are made portable before a compute is submitted, so a closure is
+// refused before anything runs (portable-check.ts). Endpoints are unref'd while no compute runs
+// (a script exits without `close`).
+//
+// Failure policy: nothing throws out of a turn, a worker event or a timer. A value that cannot be
+// copied to a worker is refused before anything runs (portable-check.ts), or, if only sending
+// shows it, fails its task (outbox.ts); a result that cannot be copied back fails the computes
+// that wanted it with a TaskError naming the key. A command that throws fails the computes it
+// concerns; the core throwing fails every running compute, closes every endpoint and starts a
+// fresh core (`onRestart` tells the owner of the endpoints). A worker stuck on a task nobody wants
+// anymore (its compute was aborted) is closed (see orphan-watch.ts), without counting toward
+// `maxRetries`; every other departure of a ready worker counts.
+import {
+  ComputeAbortedError,
+  PROTOCOL_VERSION,
+  ProtocolError,
+  TaskError,
+  checkFromWorker,
+  taskFailure,
+  decodeValue,
+  isInsideWorker,
+  type ComputeOptions,
+  type FromWorker,
+  type Graph,
+  type Scheduler,
+  type SerializedError,
+} from '@dask-ts/protocol';
+import type { WorkerInfo } from './cluster-options.js';
+import type { Compute, Gather, Member } from './cluster-records.js';
+import { cull } from '@dask-ts/graph';
+import { SchedulerCore, type CoreCommand, type CoreEvent } from './core/index.js';
+import { isUnsendable } from '@dask-ts/worker';
+import { SentResults } from './sent-results.js';
+import { OrphanWatch } from './orphan-watch.js';
+import { Outbox } from './outbox.js';
+import { sendCompute, type SendHost } from './send-compute.js';
+import type { WorkerEndpoint } from './pool-worker.js';
+import { checkPortable } from './portable-check.js';
+import { nestedPoolProblem } from './nested-pool.js';
+import { createProgress } from './progress.js';
+
+/** How long (ms) a worker may keep running a task nobody wants before it is stopped. */
+const ORPHAN_GRACE_MS = 250;
+
+/**
+ * What a {@link SchedulerShell} is made with.
+ *
+ * @example
+ * const opts: ShellOptions = { name: 'threads', log: console.error, onDemand: () => pool.start() };
+ */
+export interface ShellOptions {
+  readonly name: string;
+  /** Where problems are reported (never throws into the shell). */
+  readonly log: (line: string) => void;
+  readonly queueFactor?: number;
+  readonly maxRetries?: number;
+  /** Called by each accepted `get`, before it is submitted: workers are wanted now. */
+  readonly onDemand?: () => void;
+  /** Called after an internal error closed every endpoint and started a fresh core. */
+  readonly onRestart?: () => void;
+}
+
+/**
+ * How a worker left, as {@link SchedulerShell.disconnected} reports it: `ready` (it had said
+ * hello; its tasks are recomputed), `starting` (it left before saying hello), `refused` (the
+ * shell refused it) or `unknown` (not connected, or the shell is closed).
+ *
+ * @example
+ * if (shell.disconnected(name, 'exit code 1') === 'starting') failures++;
+ */
+export type Departure = 'ready' | 'starting' | 'refused' | 'unknown';
+
+/**
+ * The transport-agnostic scheduler: a core, its turn loop, the translation between core and wire,
+ * and the computes of its clients. Endpoints are connected by their owner (a local pool).
+ *
+ * @example
+ * const shell = new SchedulerShell({ name: 'threads', log: console.error });
+ * shell.connect(endpoint);
+ * const [y] = await shell.get(graph, ['y']);
+ */
+export class SchedulerShell implements Scheduler {
+  readonly name: string;
+  private readonly log: (line: string) => void;
+  private readonly options: ShellOptions;
+  private readonly coreOptions: { queueFactor?: number; maxRetries?: number };
+  private core: SchedulerCore;
+  private readonly members = new Map<string, Member>();
+  private readonly computes = new Map<string, Compute>();
+  private readonly gathers = new Map<number, Gather>();
+  /** Wanted results that rode with `finished` (see sent-results.ts). */
+  private readonly sent = new SentResults();
+  private pending: CoreEvent[] = [];
+  private turn: NodeJS.Immediate | undefined;
+  private nextCompute = 0;
+  private nextGather = 0;
+  private readonly sendHost: SendHost = {
+    members: this.members,
+    emit: (event) => this.emit(event),
+    countDone: (keys) => this.countDone(keys),
+    schedule: () => this.schedule(),
+    gather: (from, target, ticket, keys) => {
+      const holder = this.members.get(from);
+      if (holder === undefined) return false;
+      const id = ++this.nextGather;
+      this.gathers.set(id, { kind: 'fetch', worker: from, target, ticket });
+      holder.endpoint.send({ op: 'gather', id, keys, release: false });
+      return true;
+    },
+  };
+  private broken: Error | undefined;
+  private closed = false;
+  private referenced = false;
+  private readonly orphans = new OrphanWatch(
+    ORPHAN_GRACE_MS,
+    () => this.orphanHeads(),
+    (name, key) => this.stopStuck(name, key),
+  );
+
+  constructor(options: ShellOptions) {
+    this.options = options;
+    this.name = options.name;
+    this.log = options.log;
+    this.coreOptions = {
+      ...(options.queueFactor !== undefined ? { queueFactor: options.queueFactor } : {}),
+      ...(options.maxRetries !== undefined ? { maxRetries: options.maxRetries } : {}),
+    };
+    // Validates the core options now, not on first compute.
+    this.core = new SchedulerCore(this.coreOptions);
+  }
+
+  /**
+   * The connected workers.
+   *
+   * @example
+   * shell.workers.map((w) => w.name); // ['thread-0', 'thread-1']
+   */
+  get workers(): readonly WorkerInfo[] {
+    return [...this.members.values()].map((m) => ({
+      name: m.endpoint.name,
+      id: m.endpoint.id,
+      ready: m.ready,
+    }));
+  }
+
+  /**
+   * Runs `graph` on the connected workers and returns the values of `keys`, in order.
+   *
+   * @example
+   * const [total] = await shell.get(graph, ['total'], { onProgress: (p) => console.log(p.done) });
+   */
+  get(graph: Graph, keys: readonly string[], options: ComputeOptions = {}): Promise<unknown[]> {
+    if (this.closed) return Promise.reject(new Error(`The ${this.name} scheduler is closed`));
+    if (this.broken !== undefined) return Promise.reject(this.broken);
+    if (isInsideWorker()) return Promise.reject(new Error(nestedPoolProblem(this.name)));
+    const signal = options.signal;
+    if (signal?.aborted) return Promise.reject(new ComputeAbortedError(signal.reason));
+    try {
+      checkPortable(graph);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    this.options.onDemand?.();
+    const id = `${this.name}-${++this.nextCompute}`;
+    const wanted = [...new Set(keys)];
+    // Progress counts the tasks the wanted keys need (culling costs a pass: only with progress).
+    let counted: Graph = graph;
+    const progress = createProgress(options, () => (counted = neededPart(graph, wanted)).size);
+    return new Promise<unknown[]>((resolve, reject) => {
+      const compute: Compute = {
+        id,
+        keys,
+        graph,
+        counted,
+        results: new Map(),
+        resolve,
+        reject,
+        progress,
+        done: 0,
+        settled: false,
+        cleanup: () => undefined,
+      };
+      if (signal !== undefined) {
+        const onAbort = (): void => {
+          this.settle(compute, new ComputeAbortedError(signal.reason));
+          this.emit({ type: 'cancel', id, reason: 'aborted by its signal' });
+        };
+        signal.addEventListener('abort', onAbort, { once: true });
+        compute.cleanup = () => signal.removeEventListener('abort', onAbort);
+      }
+      this.computes.set(id, compute);
+      this.updateRefs();
+      this.emit({ type: 'submit', id, graph, wanted });
+    });
+  }
+
+  /**
+   * Rejects computes still running and closes every endpoint. The shell cannot be used afterwards.
+   *
+   * @example
+   * await shell.close();
+   */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.turn !== undefined) clearImmediate(this.turn);
+    this.turn = undefined;
+    this.pending = [];
+    this.orphans.clear();
+    for (const c of [...this.computes.values()]) {
+      this.settle(c, new Error(`The ${this.name} scheduler was closed while computing`));
+    }
+    this.computes.clear();
+    this.gathers.clear();
+    this.sent.clear();
+    const members = [...this.members.values()];
+    this.members.clear();
+    await Promise.all(members.map((m) => m.endpoint.close()));
+  }
+
+  /**
+   * Accepts worker `endpoint`; it takes tasks once it says hello.
+   *
+   * @example
+   * shell.connect({ name: 'w-0', id: 1, send, ref, unref, close });
+   */
+  connect(endpoint: WorkerEndpoint): void {
+    if (this.closed) {
+      void endpoint.close().catch(() => undefined);
+      return;
+    }
+    const name = endpoint.name;
+    const member: Member = {
+      endpoint,
+      ready: false,
+      refused: false,
+      stopping: undefined,
+      outbox: new Outbox(
+        (msg) => endpoint.send(msg),
+        (keys, error) => this.unsendable(name, keys, error),
+        (error) => {
+          // Its channel is broken: close it (its tasks are recomputed elsewhere).
+          this.log(`dask-ts ${this.name}: cannot send to ${name}: ${error.message}`);
+          void endpoint.close().catch(() => undefined);
+        },
+      ),
+    };
+    this.members.set(name, member);
+    if (this.referenced) endpoint.ref();
+    else endpoint.unref();
+  }
+
+  /**
+   * A raw (unvalidated) message from worker `name`.
+   *
+   * @example
+   * shell.message('w-0', { op: 'hello', version: PROTOCOL_VERSION });
+   */
+  message(name: string, raw: unknown): void {
+    this.guard(() => this.onMessage(name, raw));
+  }
+
+  /**
+   * Worker `name` is gone (`why` says how): its tasks are recomputed; returns how it left.
+   *
+   * @example
+   * const how = shell.disconnected('w-0', 'exit code 1');
+   */
+  disconnected(name: string, why: string): Departure {
+    let how: Departure = 'unknown';
+    this.guard(() => (how = this.onExit(name, why)));
+    return how;
+  }
+
+  /**
+   * The workers cannot work: every compute fails now and later.
+   *
+   * @example
+   * shell.fail(new Error('cannot start workers'));
+   */
+  fail(err: Error): void {
+    this.broken ??= err;
+    for (const c of [...this.computes.values()]) this.settle(c, err);
+    this.updateRefs();
+  }
+
+  private emit(event: CoreEvent): void {
+    this.pending.push(event);
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.turn === undefined && !this.closed) this.turn = setImmediate(() => this.runTurn());
+  }
+
+  private onMessage(name: string, raw: unknown): void {
+    const member = this.members.get(name);
+    if (member === undefined || this.closed) return;
+    let msg: FromWorker;
+    try {
+      msg = checkFromWorker(raw, name);
+    } catch (err) {
+      this.log(`dask-ts ${this.name}: refused a message: ${(err as Error).message}`);
+      return;
+    }
+    if (msg.op === 'hello') {
+      this.onHello(member, msg.version);
+      return;
+    }
+    if (!member.ready) {
+      this.log(`dask-ts ${this.name}: refused '${msg.op}' from ${name}, which has not said hello`);
+      return;
+    }
+    switch (msg.op) {
+      case 'finished': {
+        const { keys, nbytes, ms, valueKeys, values } = msg;
+        this.sent.finished(name, keys, valueKeys, values);
+        this.pending.push({
+          type: 'finished-many',
+          keys,
+          worker: name,
+          nbytes,
+          ...(ms !== undefined ? { ms } : {}),
+        });
+        this.countDone(keys);
+        break;
+      }
+      case 'erred':
+        this.pending.push({
+          type: 'erred',
+          key: msg.key,
+          worker: name,
+          error: msg.error as SerializedError,
+        });
+        break;
+      case 'gathered':
+        this.onGathered(name, msg);
+        break;
+    }
+    this.schedule();
+  }
+
+  private onHello(member: Member, version: number): void {
+    const name = member.endpoint.name;
+    if (version !== PROTOCOL_VERSION) {
+      const err = new ProtocolError(
+        `Worker ${name} speaks protocol version ${version}, but this scheduler speaks version ${PROTOCOL_VERSION}: install matching versions of @dask-ts/scheduler and @dask-ts/worker`,
+      );
+      this.log(`dask-ts ${this.name}: refused worker ${name}: ${err.message}`);
+      member.refused = true;
+      this.fail(err);
+      void member.endpoint.close().catch(() => undefined);
+      return;
+    }
+    if (member.ready) return;
+    member.ready = true;
+    this.emit({ type: 'add-worker', worker: name, slots: 1 });
+  }
+
+  private onGathered(from: string, msg: Extract<FromWorker, { op: 'gathered' }>): void {
+    const g = this.gathers.get(msg.id);
+    if (g === undefined || g.worker !== from) {
+      this.log(
+        `dask-ts ${this.name}: ignored 'gathered' ${msg.id} from ${from}, which nothing asked for`,
+      );
+      return;
+    }
+    this.gathers.delete(msg.id);
+    if (g.kind === 'fetch') {
+      if (msg.missing.length > 0) {
+        this.log(
+          `dask-ts ${this.name}: ${from} no longer holds ${msg.missing.join(', ')} for ${g.target}`,
+        );
+      }
+      const target = this.members.get(g.target);
+      if (target === undefined) return;
+      target.outbox.fetched(g.ticket, msg.keys, msg.values);
+      target.outbox.flush();
+      return;
+    }
+    const c = this.computes.get(g.compute);
+    if (msg.missing.length > 0) {
+      if (c !== undefined) {
+        this.settle(
+          c,
+          new ProtocolError(
+            `Worker ${from} no longer holds ${msg.missing.join(', ')}, which compute ${c.id} wanted`,
+          ),
+        );
+        this.pending.push({ type: 'cancel', id: g.compute, reason: 'a wanted result was missing' });
+      }
+    }
+    if (c !== undefined) this.receive(c, msg.keys, msg.values);
+    // The core is told either way, so it stops holding what it delivered.
+    if (msg.keys.length > 0)
+      this.pending.push({ type: 'delivered', id: g.compute, keys: msg.keys });
+  }
+
+  /** Decodes delivered values into compute `c`'s results; a bad one fails it, naming the key. */
+  private receive(c: Compute, keys: readonly string[], values: readonly unknown[]): void {
+    if (c.settled) return;
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!;
+      const value = values[i];
+      if (isUnsendable(value)) {
+        // The worker could not send this result (see @dask-ts/worker's unsendable.ts).
+        this.settle(c, new TaskError(key, value.data, this.core.story(key) ?? []));
+        this.pending.push({ type: 'cancel', id: c.id, reason: `${key} could not be sent` });
+        return;
+      }
+      try {
+        c.results.set(key, decodeValue(value, { key }));
+      } catch (err) {
+        this.settle(c, err);
+        this.pending.push({ type: 'cancel', id: c.id, reason: `${key} could not be decoded` });
+        return;
+      }
+    }
+  }
+
+  /**
+   * Carries out a `deliver` with the values its worker sent with `finished`, when it sent them
+   * all; returns false (nothing done) otherwise.
+   */
+  private deliverSent(cmd: Extract<CoreCommand, { type: 'deliver' }>, m: Member): boolean {
+    const values = this.sent.take(cmd.worker, cmd.keys);
+    if (values === undefined) return false;
+    if (cmd.release) m.outbox.release(cmd.keys);
+    const c = this.computes.get(cmd.id);
+    if (c !== undefined) this.receive(c, cmd.keys, values);
+    this.pending.push({ type: 'delivered', id: cmd.id, keys: cmd.keys });
+    return true;
+  }
+
+  private onExit(name: string, why: string): Departure {
+    const member = this.members.get(name);
+    if (member === undefined || this.closed) return 'unknown';
+    this.members.delete(name);
+    member.outbox.clear();
+    this.sent.dropWorker(name);
+    // Fetches from the dead worker will never be answered: let the waiting computes go on.
+    for (const [id, g] of this.gathers) {
+      if (g.worker !== name && !(g.kind === 'fetch' && g.target === name)) continue;
+      this.gathers.delete(id);
+      if (g.kind === 'fetch' && g.target !== name) {
+        const target = this.members.get(g.target);
+        if (target !== undefined) {
+          target.outbox.fetched(g.ticket, [], []);
+          target.outbox.flush();
+        }
+      }
+    }
+    if (member.refused) return 'refused';
+    if (!member.ready) return 'starting';
+    const stopped = member.stopping !== undefined;
+    const reason = member.stopping ?? why;
+    this.log(`dask-ts ${this.name}: ${reason}; its tasks will be recomputed`);
+    this.emit({ type: 'remove-worker', worker: name, reason, stopped });
+    return 'ready';
+  }
+
+  private runTurn(): void {
+    this.turn = undefined;
+    // Deliveries carried out with values already sent add `delivered` events: a few more rounds
+    // in this turn settle their computes without waiting for the next one.
+    for (let round = 0; round < 4; round++) {
+      this.runRound();
+      if (this.pending.length === 0 || this.turn !== undefined) return;
+    }
+    this.schedule();
+  }
+
+  private runRound(): void {
+    if (this.closed) return;
+    const core = this.core;
+    const events = this.pending;
+    this.pending = [];
+    let commands: CoreCommand[];
+    try {
+      commands = core.handle(events);
+    } catch (err) {
+      this.restart(err);
+      return;
+    }
+    this.guard(() => {
+      for (const cmd of commands) {
+        try {
+          this.apply(cmd);
+        } catch (err) {
+          this.commandFailed(cmd, err);
+        }
+      }
+      for (const m of this.members.values()) if (!m.outbox.empty) m.outbox.flush();
+      this.updateRefs();
+      if (this.orphans.watching || core.counts.cancelled > 0) this.orphans.poke();
+    });
+  }
+
+  /**
+   * Runs `f`, the body of a turn, a worker event or a timer: what it throws (a bug) is logged and
+   * fails every running compute, with the pool restarted; it never reaches the event loop.
+   */
+  private guard(f: () => void): void {
+    try {
+      f();
+    } catch (err) {
+      this.restart(err);
+    }
+  }
+
+  /**
+   * Something threw where it should not have (the core's state may be inconsistent): every running
+   * compute fails with the error, every endpoint is closed, and a fresh core takes the next compute.
+   */
+  private restart(err: unknown): void {
+    const text = err instanceof Error ? (err.stack ?? err.message) : String(err);
+    this.log(
+      `dask-ts ${this.name}: internal error; running computes fail, the pool restarts: ${text}`,
+    );
+    const error = new Error(
+      `dask-ts ${this.name}: internal error (the pool restarted): ${err instanceof Error ? err.message : String(err)}`,
+      { cause: err },
+    );
+    if (this.turn !== undefined) clearImmediate(this.turn);
+    this.turn = undefined;
+    this.pending = [];
+    this.orphans.clear();
+    for (const c of [...this.computes.values()]) this.settle(c, error);
+    this.computes.clear();
+    this.gathers.clear();
+    this.sent.clear();
+    const members = [...this.members.values()];
+    this.members.clear();
+    this.core = new SchedulerCore(this.coreOptions);
+    this.referenced = false;
+    for (const m of members) void m.endpoint.close().catch(() => undefined);
+    this.options.onRestart?.();
+  }
+
+  /** Command `cmd` threw: the computes it concerns fail with the error; the rest go on. */
+  private commandFailed(cmd: CoreCommand, err: unknown): void {
+    this.log(
+      `dask-ts ${this.name}: could not carry out '${cmd.type}': ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+    );
+    const ids =
+      'id' in cmd
+        ? [cmd.id]
+        : cmd.type === 'compute'
+          ? [...this.computes.values()]
+              .filter((c) => cmd.keys.some((k) => c.graph.has(k)))
+              .map((c) => c.id)
+          : [];
+    for (const id of ids) {
+      const c = this.computes.get(id);
+      if (c === undefined) continue;
+      this.settle(c, err);
+      this.emit({ type: 'cancel', id, reason: `'${cmd.type}' failed` });
+    }
+  }
+
+  /**
+   * Worker `name` could not be sent `keys` (tasks whose arguments, or data whose values,
+   * structured clone refused): they fail, naming the key and why.
+   */
+  private unsendable(name: string, keys: readonly string[], error: Error): void {
+    for (const key of keys) {
+      const s = this.core.state(key);
+      if (s?.state !== 'processing' || s.worker !== name) {
+        this.log(`dask-ts ${this.name}: could not send ${key} to ${name}: ${error.message}`);
+        continue;
+      }
+      this.emit({
+        type: 'erred',
+        key,
+        worker: name,
+        error: {
+          name: 'DataCloneError',
+          message: `Task ${key} cannot be sent to worker ${name}: ${error.message}`,
+        },
+      });
+    }
+  }
+
+  /** The orphan (a task no compute wants) each ready worker runs now, if any. */
+  private *orphanHeads(): Iterable<readonly [string, string | undefined]> {
+    const core = this.core;
+    for (const [name, m] of this.members) {
+      // A compute still waiting for its inputs in the outbox has not started.
+      if (!m.ready || m.stopping !== undefined || !m.outbox.empty) continue;
+      const r = core.running(name);
+      if (r !== undefined && !r.needed) yield [name, r.key];
+    }
+  }
+
+  /** Worker `name` keeps running orphan `key`: stop it (it is replaced as it exits). */
+  private stopStuck(name: string, key: string): void {
+    const m = this.members.get(name);
+    if (m === undefined || m.stopping !== undefined) return;
+    m.stopping = `${m.endpoint.name} was stopped: it kept running ${key}, which no compute wants anymore (its compute was aborted or failed)`;
+    void m.endpoint.close().catch(() => undefined);
+  }
+
+  private apply(cmd: CoreCommand): void {
+    switch (cmd.type) {
+      case 'compute':
+        sendCompute(this.sendHost, cmd);
+        return;
+      case 'release':
+        this.sent.drop(cmd.keys, cmd.worker);
+        this.members.get(cmd.worker)?.outbox.release(cmd.keys);
+        return;
+      case 'deliver': {
+        const m = this.members.get(cmd.worker);
+        if (m === undefined) return;
+        if (this.deliverSent(cmd, m)) return;
+        // Gathered instead: values sent for these keys before are not used (nor kept).
+        this.sent.drop(cmd.keys);
+        const id = ++this.nextGather;
+        this.gathers.set(id, { kind: 'deliver', compute: cmd.id, worker: cmd.worker });
+        m.endpoint.send({ op: 'gather', id, keys: [...cmd.keys], release: cmd.release });
+        return;
+      }
+      case 'done': {
+        const c = this.computes.get(cmd.id);
+        this.computes.delete(cmd.id);
+        if (c === undefined || c.settled) return;
+        c.done = c.counted.size;
+        const values = c.keys.map((k) => c.results.get(k));
+        this.settle(c, undefined, values);
+        return;
+      }
+      case 'failed':
+        this.finishWith(cmd.id, taskFailure(cmd.key, cmd.error, cmd.story));
+        return;
+      case 'refused':
+        this.finishWith(cmd.id, cmd.error);
+        return;
+      case 'cancelled':
+        this.finishWith(cmd.id, new ComputeAbortedError(cmd.reason));
+        return;
+      case 'lost': {
+        // The core's error says how often, why the worker died and what it was running.
+        const s = this.core.state(cmd.key);
+        const message =
+          s?.state === 'erred'
+            ? s.error.message
+            : `Task ${cmd.key} was lost with its worker too many times`;
+        this.finishWith(
+          cmd.id,
+          new TaskError(cmd.key, { name: 'WorkerLostError', message }, cmd.story),
+        );
+        return;
+      }
+    }
+  }
+
+  private finishWith(id: string, err: unknown): void {
+    const c = this.computes.get(id);
+    this.computes.delete(id);
+    if (c !== undefined) this.settle(c, err);
+  }
+
+  private countDone(keys: readonly string[]): void {
+    for (const c of this.computes.values()) {
+      if (c.progress === undefined || c.settled) continue;
+      for (const k of keys) if (c.counted.has(k)) c.done++;
+      c.progress.update(Math.min(c.done, c.counted.size), 0);
+    }
+  }
+
+  private settle(c: Compute, err: unknown, values?: unknown[]): void {
+    if (c.settled) return;
+    c.settled = true;
+    c.cleanup();
+    if (err === undefined) {
+      c.progress?.finish(c.counted.size, 0);
+      c.resolve(values ?? []);
+    } else {
+      c.progress?.finish(Math.min(c.done, c.counted.size), err instanceof TaskError ? 1 : 0);
+      c.reject(err);
+    }
+    this.updateRefs();
+  }
+
+  /** Workers keep the process alive only while some compute is running. */
+  private updateRefs(): void {
+    let active = false;
+    for (const c of this.computes.values()) {
+      if (!c.settled) {
+        active = true;
+        break;
+      }
+    }
+    if (active === this.referenced) return;
+    this.referenced = active;
+    for (const m of this.members.values()) {
+      if (active) m.endpoint.ref();
+      else m.endpoint.unref();
+    }
+  }
+}
+
+/**
+ * The part of `graph` the wanted keys need, which progress counts; the whole graph when a wanted
+ * key is missing (the core refuses such a compute with an error that names it).
+ */
+function neededPart(graph: Graph, wanted: readonly string[]): Graph {
+  try {
+    return cull(graph, wanted);
+  } catch {
+    return graph;
+  }
+}
