@@ -26,7 +26,6 @@ import {
   TaskError,
   checkFromWorker,
   taskFailure,
-  decodeValue,
   isInsideWorker,
   type ComputeOptions,
   type FromWorker,
@@ -36,9 +35,7 @@ import {
 } from '@dask-ts/protocol';
 import type { WorkerInfo } from './cluster-options.js';
 import type { Compute, Gather, Member } from './cluster-records.js';
-import { cull } from '@dask-ts/graph';
 import { SchedulerCore, type CoreCommand, type CoreEvent } from './core/index.js';
-import { isUnsendable } from '@dask-ts/worker';
 import { SentResults } from './sent-results.js';
 import { OrphanWatch } from './orphan-watch.js';
 import { Outbox } from './outbox.js';
@@ -46,7 +43,7 @@ import { sendCompute, type SendHost } from './send-compute.js';
 import type { WorkerEndpoint } from './pool-worker.js';
 import { checkPortable } from './portable-check.js';
 import { nestedPoolProblem } from './nested-pool.js';
-import { createProgress } from './progress.js';
+import { countProgress, openCompute, receiveResults, settleCompute } from './computes.js';
 
 /** How long (ms) a worker may keep running a task nobody wants before it is stopped. */
 const ORPHAN_GRACE_MS = 250;
@@ -172,31 +169,11 @@ export class SchedulerShell implements Scheduler {
     this.options.onDemand?.();
     const id = `${this.name}-${++this.nextCompute}`;
     const wanted = [...new Set(keys)];
-    // Progress counts the tasks the wanted keys need (culling costs a pass: only with progress).
-    let counted: Graph = graph;
-    const progress = createProgress(options, () => (counted = neededPart(graph, wanted)).size);
     return new Promise<unknown[]>((resolve, reject) => {
-      const compute: Compute = {
-        id,
-        keys,
-        graph,
-        counted,
-        results: new Map(),
-        resolve,
-        reject,
-        progress,
-        done: 0,
-        settled: false,
-        cleanup: () => undefined,
-      };
-      if (signal !== undefined) {
-        const onAbort = (): void => {
-          this.settle(compute, new ComputeAbortedError(signal.reason));
-          this.emit({ type: 'cancel', id, reason: 'aborted by its signal' });
-        };
-        signal.addEventListener('abort', onAbort, { once: true });
-        compute.cleanup = () => signal.removeEventListener('abort', onAbort);
-      }
+      const compute = openCompute(id, graph, keys, wanted, options, resolve, reject, () => {
+        this.updateRefs();
+        this.emit({ type: 'cancel', id, reason: 'aborted by its signal' });
+      });
       this.computes.set(id, compute);
       this.updateRefs();
       this.emit({ type: 'submit', id, graph, wanted });
@@ -405,26 +382,12 @@ export class SchedulerShell implements Scheduler {
       this.pending.push({ type: 'delivered', id: g.compute, keys: msg.keys });
   }
 
-  /** Decodes delivered values into compute `c`'s results; a bad one fails it, naming the key. */
+  /** Decodes delivered values into compute `c`'s results; a bad one fails and cancels it. */
   private receive(c: Compute, keys: readonly string[], values: readonly unknown[]): void {
-    if (c.settled) return;
-    for (let i = 0; i < keys.length; i++) {
-      const key = keys[i]!;
-      const value = values[i];
-      if (isUnsendable(value)) {
-        // The worker could not send this result (see @dask-ts/worker's unsendable.ts).
-        this.settle(c, new TaskError(key, value.data, this.core.story(key) ?? []));
-        this.pending.push({ type: 'cancel', id: c.id, reason: `${key} could not be sent` });
-        return;
-      }
-      try {
-        c.results.set(key, decodeValue(value, { key }));
-      } catch (err) {
-        this.settle(c, err);
-        this.pending.push({ type: 'cancel', id: c.id, reason: `${key} could not be decoded` });
-        return;
-      }
-    }
+    const failed = receiveResults(c, keys, values, (key) => this.core.story(key));
+    if (failed === undefined) return;
+    this.updateRefs();
+    this.pending.push({ type: 'cancel', id: c.id, reason: failed });
   }
 
   /**
@@ -670,25 +633,11 @@ export class SchedulerShell implements Scheduler {
   }
 
   private countDone(keys: readonly string[]): void {
-    for (const c of this.computes.values()) {
-      if (c.progress === undefined || c.settled) continue;
-      for (const k of keys) if (c.counted.has(k)) c.done++;
-      c.progress.update(Math.min(c.done, c.counted.size), 0);
-    }
+    countProgress(this.computes.values(), keys);
   }
 
   private settle(c: Compute, err: unknown, values?: unknown[]): void {
-    if (c.settled) return;
-    c.settled = true;
-    c.cleanup();
-    if (err === undefined) {
-      c.progress?.finish(c.counted.size, 0);
-      c.resolve(values ?? []);
-    } else {
-      c.progress?.finish(Math.min(c.done, c.counted.size), err instanceof TaskError ? 1 : 0);
-      c.reject(err);
-    }
-    this.updateRefs();
+    if (settleCompute(c, err, values)) this.updateRefs();
   }
 
   /** Workers keep the process alive only while some compute is running. */
@@ -706,17 +655,5 @@ export class SchedulerShell implements Scheduler {
       if (active) m.endpoint.ref();
       else m.endpoint.unref();
     }
-  }
-}
-
-/**
- * The part of `graph` the wanted keys need, which progress counts; the whole graph when a wanted
- * key is missing (the core refuses such a compute with an error that names it).
- */
-function neededPart(graph: Graph, wanted: readonly string[]): Graph {
-  try {
-    return cull(graph, wanted);
-  } catch {
-    return graph;
   }
 }
