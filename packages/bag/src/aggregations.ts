@@ -1,12 +1,13 @@
 // The aggregations of a bag, as tree reductions (tree.ts): the per-partition step is a pipeline
 // sink (kernels-sinks.ts) that reads the stream of its input, so it fuses with the element-wise
-// stages before it (layers.ts); the combine steps are the kernels of kernels-aggregate.ts. Single values come back as Items; grouped results (foldby, frequencies,
+// stages before it (fusion.ts); the combine steps are the kernels of kernels-aggregate.ts. Single values come back as Items; grouped results (foldby, frequencies,
 // distinct, topk) as one-partition bags; groupby shuffles into a bounded number of partitions:
 // every input partition splits its `[key, element]` pairs into buckets by key hash, and output
 // partition j concatenates bucket j of every input, in input order.
 import { keyToString, task, type Ref } from '@dask-ts/protocol';
 import { tokenize } from '@dask-ts/graph';
-import { fusionLayer, Layer } from './layers.js';
+import { Layer } from '@dask-ts/graph';
+import { fusionLayer } from './fusion.js';
 import { pipeTask } from './pipeline.js';
 import { kernel, type KernelName } from './kernels.js';
 import { fnArg, keyArg, keyPrefix, type FnArg, type FnOptions, type UserFn } from './fn-arg.js';

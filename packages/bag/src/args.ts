@@ -5,7 +5,7 @@
 // broadcast; any other value is passed as it is (as a literal, never scanned for references).
 import { keyToString, type Ref } from '@dask-ts/protocol';
 import { isDelayed, tokenize, type DelayedCore } from '@dask-ts/graph';
-import { collectionLayer, Layer } from './layers.js';
+import { collectionLayer, Layer } from '@dask-ts/graph';
 import { Item } from './item.js';
 import type { Bag } from './bag.js';
 

@@ -2,7 +2,7 @@
 // the layer that makes them (keys `[name, i]`); every operation returns a new bag whose layer
 // reads the previous one, and nothing runs until `compute`. Element-wise operations add one task
 // per partition, described as a pipeline stage so that consecutive stages and the aggregation
-// reading them fuse into one task per partition when the graph is assembled (layers.ts);
+// reading them fuse into one task per partition when the graph is optimized (fusion.ts);
 // aggregations (aggregations.ts) add a tree and return an Item, or a one-partition bag for grouped
 // results. A bag implements the collection protocol, so `compute` of
 // `@dask-ts/graph` and any registered scheduler run it. The longer operations live beside it and
@@ -10,28 +10,33 @@
 // zip, accumulate, repartition), partition.ts (toDelayed); bag-types.ts holds the helper types.
 import {
   daskFinalize,
+  daskFinalizeRef,
   daskGraph,
   daskKeys,
+  daskLayers,
+  daskOptimize,
   daskRebuild,
-  data,
   keyToString,
   type Collection,
+  type GraphLayer,
   type GraphNode,
+  type LayerOptimizer,
   type NestedKeys,
   type PortableFunctionRef,
   type Task,
 } from '@dask-ts/protocol';
 import {
   compute,
-  daskFinalizeRef,
-  daskGraphInto,
+  dataLayer,
+  Layer,
+  layeredGraph,
   persist,
   tokenize,
   tokenizeSymbol,
   type Delayed,
   type GraphComputeOptions,
 } from '@dask-ts/graph';
-import { addLayersInto, assemble, Layer } from './layers.js';
+import { fuseStages } from './fusion.js';
 import { stageLayer } from './pipeline.js';
 import { fnArg, type FnOptions, type UserFn } from './fn-arg.js';
 import { kernel } from './kernels.js';
@@ -100,7 +105,7 @@ export class Bag<T> implements Collection<T[]> {
 
   /**
    * @internal An element-wise stage (`spec`, see kernels-stages.ts): when the graph is assembled it
-   * fuses with the stages before and after it and with the aggregation reading it (layers.ts).
+   * fuses with the stages before and after it and with the aggregation reading it (fusion.ts).
    */
   stage<R>(op: string, token: unknown[], spec: readonly unknown[], deps: Layer[] = []): Bag<R> {
     const name = `${op}-${tokenize(this.name, ...token)}`;
@@ -606,12 +611,18 @@ export class Bag<T> implements Collection<T[]> {
     return p as Bag<T>;
   }
 
+  /** The bag's tasks, fused. */
   [daskGraph](): Map<string, GraphNode> {
-    return assemble([this.layer]);
+    return layeredGraph(this);
   }
 
-  [daskGraphInto](into: Map<string, GraphNode>, seen: Set<unknown>): void {
-    addLayersInto([this.layer], into, seen);
+  [daskLayers](): readonly GraphLayer[] {
+    return [this.layer];
+  }
+
+  /** Bag's optimizer: blockwise fusion of element-wise stages (fusion.ts). */
+  get [daskOptimize](): LayerOptimizer {
+    return fuseStages;
   }
 
   [daskKeys](): NestedKeys[] {
@@ -630,8 +641,9 @@ export class Bag<T> implements Collection<T[]> {
 
   [daskRebuild](values: ReadonlyMap<string, unknown>): Bag<T> {
     const keys = this[daskKeys]() as string[];
-    const layer = new Layer(this.name, [], () =>
-      keys.map((k) => [k, data(values.get(k))] as const),
+    const layer = dataLayer(
+      this.name,
+      keys.map((k) => [k, values.get(k)] as const),
     );
     return new Bag<T>(this.name, this.npartitions, layer);
   }

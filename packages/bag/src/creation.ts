@@ -5,7 +5,7 @@
 import { isCollection, keyToString, task, data } from '@dask-ts/protocol';
 import { isDelayed, tokenize, type DelayedCore } from '@dask-ts/graph';
 import { Bag, type MapOptions, type PartitionArgs } from './bag.js';
-import { collectionLayer, Layer } from './layers.js';
+import { collectionLayer, Layer } from '@dask-ts/graph';
 import { kernel } from './kernels.js';
 import { fnArg, keyPrefix, type UserFn } from './fn-arg.js';
 import { prepareArgs, type ArgValues, type BagLike } from './args.js';

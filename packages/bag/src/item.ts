@@ -3,21 +3,27 @@
 // and it can be passed to bag operations as an argument broadcast to every element.
 import {
   daskFinalize,
+  daskFinalizeRef,
   daskGraph,
   daskKeys,
+  daskLayers,
+  daskOptimize,
   daskRebuild,
-  data,
   task,
   type Collection,
+  type GraphLayer,
   type GraphNode,
+  type LayerOptimizer,
   type NestedKeys,
   type PortableFunctionRef,
 } from '@dask-ts/protocol';
 import {
+  collectionLayer,
   compute,
-  daskFinalizeRef,
-  daskGraphInto,
+  dataLayer,
   delayed,
+  Layer,
+  layeredGraph,
   isDelayed,
   persist,
   tokenize,
@@ -26,7 +32,7 @@ import {
   type DelayedCore,
   type GraphComputeOptions,
 } from '@dask-ts/graph';
-import { assemble, collectionLayer, Layer, addLayersInto } from './layers.js';
+import { fuseStages } from './fusion.js';
 import { fnArg, type FnOptions, type UserFn } from './fn-arg.js';
 import { kernel } from './kernels.js';
 
@@ -109,11 +115,16 @@ export class Item<T> implements Collection<T> {
   }
 
   [daskGraph](): Map<string, GraphNode> {
-    return assemble([this.layer]);
+    return layeredGraph(this);
   }
 
-  [daskGraphInto](into: Map<string, GraphNode>, seen: Set<unknown>): void {
-    addLayersInto([this.layer], into, seen);
+  [daskLayers](): readonly GraphLayer[] {
+    return [this.layer];
+  }
+
+  /** Bag's optimizer (an Item is optimized with the bags it reads). */
+  get [daskOptimize](): LayerOptimizer {
+    return fuseStages;
   }
 
   [daskKeys](): NestedKeys[] {
@@ -130,7 +141,7 @@ export class Item<T> implements Collection<T> {
 
   [daskRebuild](values: ReadonlyMap<string, unknown>): Item<T> {
     const v = values.get(this.key);
-    return new Item<T>(this.key, new Layer(this.key, [], () => [[this.key, data(v)]]));
+    return new Item<T>(this.key, dataLayer(this.key, [[this.key, v]]));
   }
 
   [tokenizeSymbol](): unknown {

@@ -5,7 +5,7 @@
 // other sequence's order). The join is an element-wise stage, so it fuses with its neighbours.
 import { keyToString } from '@dask-ts/protocol';
 import { isDelayed, type DelayedCore } from '@dask-ts/graph';
-import { collectionLayer, type Layer } from './layers.js';
+import { collectionLayer, type Layer } from '@dask-ts/graph';
 import { keyArg, type FnOptions } from './fn-arg.js';
 import { Item } from './item.js';
 import type { Bag } from './bag.js';

@@ -1,24 +1,16 @@
-// The bag kernels, registered as builtins `bag.<name>` when this module loads. Tasks reference a
-// kernel by name together with this module's URL, so a worker thread or process that does not know
-// the name yet imports this module (which registers them all) and finds it. Running from source
-// (tests through a TypeScript loader), workers are pointed at the built twin in dist/.
-import { registerBuiltin, type BuiltinRef, type TaskFunction } from '@dask-ts/protocol';
+// The bag kernels, registered as builtins `bag.<name>` (through the collection kit's
+// `defineKernels`) when this module loads. Tasks reference a kernel by name together with this
+// module's URL, so a worker thread or process that does not know the name yet imports this module
+// (which registers them all) and finds it; run from TypeScript sources, that URL names this `.ts`
+// file and workers load it through tsx.
+import type { BuiltinRef } from '@dask-ts/protocol';
+import { defineKernels } from '@dask-ts/graph';
 import * as agg from './kernels-aggregate.js';
 import * as el from './kernels-elementwise.js';
 import * as io from './kernels-io.js';
 import { pipe } from './kernels-pipe.js';
 
-/**
- * The module workers import to register the bag kernels.
- *
- * @example
- * await import(KERNELS_MODULE);
- */
-export const KERNELS_MODULE: string = /\.[cm]?ts$/.test(import.meta.url)
-  ? new URL('../dist/kernels.js', import.meta.url).href
-  : import.meta.url;
-
-const table = {
+const kernels = defineKernels('bag', import.meta.url, {
   pipe,
   map: el.map,
   mapPartitions: el.mapPartitions,
@@ -57,7 +49,15 @@ const table = {
   readText: io.readText,
   readJson: io.readJson,
   writeText: io.writeText,
-} satisfies Record<string, TaskFunction>;
+});
+
+/**
+ * The module workers import to register the bag kernels (this module's own URL).
+ *
+ * @example
+ * await import(KERNELS_MODULE);
+ */
+export const KERNELS_MODULE: string = kernels.module;
 
 /**
  * The name of a bag kernel.
@@ -65,11 +65,7 @@ const table = {
  * @example
  * const k: KernelName = 'map';
  */
-export type KernelName = keyof typeof table;
-
-for (const [name, fn] of Object.entries(table)) registerBuiltin(`bag.${name}`, fn as TaskFunction);
-
-const refs = new Map<string, BuiltinRef>();
+export type KernelName = Parameters<typeof kernels.ref>[0];
 
 /**
  * The function reference of a bag kernel (shared object per name).
@@ -77,11 +73,4 @@ const refs = new Map<string, BuiltinRef>();
  * @example
  * task(kernel('flatten'), [ref(['x', 0])]);
  */
-export function kernel(name: KernelName): BuiltinRef {
-  let r = refs.get(name);
-  if (r === undefined) {
-    r = { kind: 'builtin', name: `bag.${name}`, module: KERNELS_MODULE };
-    refs.set(name, r);
-  }
-  return r;
-}
+export const kernel: (name: KernelName) => BuiltinRef = kernels.ref;

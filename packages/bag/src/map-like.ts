@@ -1,5 +1,5 @@
 // map, starmap and mapPartitions. Without bag arguments, map and starmap are element-wise pipeline
-// stages (they fuse with their neighbours, layers.ts) and mapPartitions is a sink that reads the
+// stages (they fuse with their neighbours, fusion.ts) and mapPartitions is a sink that reads the
 // stream of its input but makes a whole partition. With bag arguments (zipped element by element)
 // one unfused task per partition reads the matching partition of every bag; starmap refuses them.
 import { keyToString, task } from '@dask-ts/protocol';

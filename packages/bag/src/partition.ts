@@ -3,14 +3,20 @@
 // it finalizes with the portable `first` kernel (or `firstOfFirst`, for one-element partitions), so it can be passed to delayed functions.
 import {
   daskFinalize,
+  daskFinalizeRef,
   daskGraph,
   daskKeys,
+  daskLayers,
+  daskOptimize,
   type Collection,
+  type GraphLayer,
   type GraphNode,
+  type LayerOptimizer,
   type NestedKeys,
   type PortableFunctionRef,
 } from '@dask-ts/protocol';
-import { daskFinalizeRef, daskGraphInto, delayed, type Delayed } from '@dask-ts/graph';
+import { delayed, layeredGraph, type Delayed } from '@dask-ts/graph';
+import { fuseStages } from './fusion.js';
 import { kernel } from './kernels.js';
 import type { Bag } from './bag.js';
 
@@ -37,10 +43,13 @@ class Partition<T> implements Collection<T[]> {
     private readonly single: boolean,
   ) {}
   [daskGraph](): Map<string, GraphNode> {
-    return this.bag[daskGraph]();
+    return layeredGraph(this);
   }
-  [daskGraphInto](into: Map<string, GraphNode>, seen: Set<unknown>): void {
-    this.bag[daskGraphInto](into, seen);
+  [daskLayers](): readonly GraphLayer[] {
+    return [this.bag.layer];
+  }
+  get [daskOptimize](): LayerOptimizer {
+    return fuseStages;
   }
   [daskKeys](): NestedKeys[] {
     return [this.bag.partitionKey(this.index)];

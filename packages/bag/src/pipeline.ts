@@ -1,10 +1,11 @@
 // Building fused pipeline tasks: `bag.pipe(sink, stages, source)` (kernels-pipe.ts) for one
-// partition, from the stream a layer reads (layers.ts) and what the layer does with it (its sink:
+// partition, from the stream a layer reads (fusion.ts) and what the layer does with it (its sink:
 // `['collect']` for an element-wise layer, the per-partition step for an aggregation). Also the
 // two kinds of layers made of such tasks: element-wise stages, and partition-wise sinks.
 import { keyToString, task, type Task } from '@dask-ts/protocol';
 import { kernel } from './kernels.js';
-import { fusionLayer, type Layer, type Stream } from './layers.js';
+import type { Layer } from '@dask-ts/graph';
+import { fusionLayer, type Stream } from './fusion.js';
 
 /**
  * The task that runs `stream` into `sink`.

@@ -13,7 +13,7 @@ import { Bag } from './bag.js';
 import { codecFor, compressionOption, type Codec, type Compression } from './compression.js';
 import { expandGlob, hasMagic } from './glob.js';
 import { kernel } from './kernels.js';
-import { Layer } from './layers.js';
+import { StreamSourceLayer } from './fusion.js';
 import type { ReadSpec } from './kernels-io.js';
 import {
   asciiCompatible,
@@ -210,12 +210,11 @@ function readBag<T>(
     groups.push(specs.slice(i, i + checked.perPartition));
   const mtimes = files.map((f) => statSync(f).mtimeMs);
   const name = `${op === 'readText' ? 'read-text' : 'read-json'}-${tokenize(groups, mtimes)}`;
-  const layer = new Layer(
+  const layer = new StreamSourceLayer(
     name,
     [],
     () => groups.map((g, i) => [keyToString([name, i]), task(kernel(op), g)] as const),
-    undefined,
-    // A consumer that reads the records element-wise streams them straight from the file (layers.ts).
+    // A consumer that reads the records element-wise streams them straight from the file (fusion.ts).
     (i): unknown => {
       const g = groups[i]!;
       return g.length === 1

@@ -7,7 +7,7 @@
 import { keyToString, task } from '@dask-ts/protocol';
 import { compute, tokenize, type GraphComputeOptions } from '@dask-ts/graph';
 import { sinkLayer } from './pipeline.js';
-import { Layer } from './layers.js';
+import { Layer } from '@dask-ts/graph';
 import { fnArg, type FnOptions } from './fn-arg.js';
 import { kernel } from './kernels.js';
 import { prepareArgs, type ArgValues, type BagLike } from './args.js';

@@ -3,7 +3,7 @@
 // elements warns (a process warning of type 'TakeWarning') unless `warn: false`.
 import { keyToString, task } from '@dask-ts/protocol';
 import { compute, tokenize, type GraphComputeOptions } from '@dask-ts/graph';
-import { Layer } from './layers.js';
+import { Layer } from '@dask-ts/graph';
 import { kernel } from './kernels.js';
 import type { Bag } from './bag.js';
 

@@ -1,6 +1,7 @@
 // compute and persist: gather the graphs of every collection among the arguments into one graph
 // (Delayed values add their nodes into a shared map, so shared ancestors are walked once; a
-// Delayed computed alone hands over its own graph, prepared once and kept for reuse), cull it
+// Delayed computed alone hands over its own graph, prepared once and kept for reuse; layered
+// collections are optimized by their type's optimizer, once per type, then lowered), cull it
 // to the requested keys and fuse linear chains unless `optimize: false` (pipeline.ts: each step
 // only when it can change something), hand it to a scheduler from the protocol's registry, and
 // finalize each collection. The scheduler validates (missing keys, cycles: a GraphError naming
@@ -9,7 +10,6 @@
 // the top level only); other values pass through unchanged, like `dask.compute`.
 import {
   daskFinalize,
-  daskGraph,
   daskKeys,
   daskRebuild,
   flattenKeys,
@@ -21,17 +21,11 @@ import {
   type GraphNode,
   type Scheduler,
 } from '@dask-ts/protocol';
-import {
-  addsAncestorsOnly,
-  daskGraphInto,
-  ownGraph,
-  type GraphInto,
-  type OwnGraph,
-} from './graph-into.js';
+import { addCollectionInto, addsAncestorsOnly, ownGraph, type OwnGraph } from './graph-into.js';
+import { lowerLayers } from './kit-layer-graph.js';
+import { optimizeCollections } from './kit-optimize.js';
 import { prepareGraph } from './pipeline.js';
 import { unpack } from './unpack.js';
-
-export { daskGraphInto } from './graph-into.js';
 
 /**
  * Options of {@link compute} and {@link persist}: the scheduler's options plus which scheduler
@@ -42,7 +36,10 @@ export { daskGraphInto } from './graph-into.js';
  */
 export interface GraphComputeOptions extends ComputeOptions {
   readonly scheduler?: string | Scheduler;
-  /** Fuse linear chains before scheduling (default true). */
+  /**
+   * Run each collection type's optimizer (`[daskOptimize]`) and fuse linear chains before
+   * scheduling (default true).
+   */
   readonly optimize?: boolean;
   /**
    * Find collections inside arrays, plain objects, Sets and Maps among the arguments (default
@@ -105,17 +102,6 @@ function splitOptions(args: readonly unknown[]): [unknown[], GraphComputeOptions
   return [args.slice(), {}];
 }
 
-function addGraph(c: Collection, into: Map<string, GraphNode>, seen: Set<unknown>): void {
-  const adder = (c as Partial<GraphInto>)[daskGraphInto];
-  if (typeof adder === 'function') {
-    adder.call(c, into, seen);
-    return;
-  }
-  if (seen.has(c)) return;
-  seen.add(c);
-  for (const [k, v] of c[daskGraph]()) into.set(k, v);
-}
-
 async function run(
   values: readonly unknown[],
   options: GraphComputeOptions,
@@ -133,13 +119,17 @@ async function run(
     typeof (collections[0] as Partial<OwnGraph>)[ownGraph] === 'function'
       ? (collections[0] as unknown as OwnGraph)
       : undefined;
+  const optimize = options.optimize !== false;
+  const layered = own === undefined ? optimizeCollections(collections, optimize) : undefined;
   for (const v of values) {
     if (!isCollection(v)) {
       keys.push(undefined);
       continue;
     }
     if ((v as { [addsAncestorsOnly]?: unknown })[addsAncestorsOnly] !== true) closed = false;
-    if (own === undefined) addGraph(v, graph, seen);
+    const roots = layered?.get(v);
+    if (roots !== undefined) lowerLayers(roots, graph, seen);
+    else if (own === undefined) addCollectionInto(v, graph, seen);
     const flat = flattenKeys(v[daskKeys]());
     keys.push(flat);
     for (const k of flat) wanted.add(k);
@@ -147,7 +137,6 @@ async function run(
   const byKey = new Map<string, unknown>();
   if (wanted.size === 0) return { keys, byKey };
   const all = [...wanted];
-  const optimize = options.optimize !== false;
   const g =
     own !== undefined
       ? own[ownGraph](optimize)

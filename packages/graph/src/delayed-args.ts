@@ -8,6 +8,7 @@
 // (`$ref`, `$call`, `$literal`) is wrapped in `$literal` so it is not read as a reference.
 import {
   daskFinalize,
+  daskFinalizeRef,
   daskKeys,
   flattenKeys,
   isCollection,
@@ -15,23 +16,12 @@ import {
   type Collection,
   type FunctionRef,
   type LocalRef,
-  type PortableFunctionRef,
   type SourceRef,
 } from '@dask-ts/protocol';
 import { sourceRef } from './source.js';
 import { isIterator } from './unpack.js';
 import { tokenize } from './tokenize.js';
 import { DelayedImpl, FinalizeImpl, IMPL, type Parent } from './delayed-node.js';
-
-/**
- * The optional method through which a collection names a portable function that turns its computed
- * key values (in flattened key order) into its result; used when the collection is passed to a
- * delayed function, so that the finalizing task can run on a worker.
- *
- * @example
- * class Chunks { [daskFinalizeRef]() { return builtinRef('array.concat', '@dask-ts/array'); } }
- */
-export const daskFinalizeRef: unique symbol = Symbol.for('dask-ts.finalize-ref') as never;
 
 const RESERVED_ARG_KEYS = ['$ref', '$call', '$literal'];
 
@@ -88,7 +78,7 @@ function resolveKeyed(v: Set<unknown> | Map<unknown, unknown>, parents: Parent[]
 /** A task turning a foreign collection's computed keys into its value. */
 function finalizeNode(c: Collection): DelayedImpl {
   const keys = flattenKeys(c[daskKeys]());
-  const own = (c as { [daskFinalizeRef]?: () => PortableFunctionRef })[daskFinalizeRef];
+  const own = c[daskFinalizeRef];
   const fn: FunctionRef =
     typeof own === 'function'
       ? own.call(c)

@@ -9,6 +9,7 @@
 import {
   daskFinalize,
   daskGraph,
+  daskGraphInto,
   daskKeys,
   type Collection,
   type FunctionRef,
@@ -17,7 +18,7 @@ import {
   type NestedKeys,
 } from '@dask-ts/protocol';
 import { compute, persist, type GraphComputeOptions } from './compute.js';
-import { addsAncestorsOnly, daskGraphInto, ownGraph } from './graph-into.js';
+import { addCollectionInto, addsAncestorsOnly, ownGraph } from './graph-into.js';
 import { keptGraph, type GraphHolder } from './delayed-cache.js';
 import { GRAPH_SLOTS, SlotGraph, type GraphSlots } from './graph-slots.js';
 import { prepareGraph } from './pipeline.js';
@@ -192,12 +193,8 @@ export class DelayedImpl {
             pos.push(0);
           }
         } else if (!seen.has(p)) {
+          addCollectionInto(p, into, seen);
           seen.add(p);
-          const adder = (p as Partial<Record<typeof daskGraphInto, DelayedImpl['addInto']>>)[
-            daskGraphInto
-          ];
-          if (typeof adder === 'function') adder.call(p, into, seen);
-          else for (const [k, v] of p[daskGraph]()) into.set(k, v);
         }
       } else {
         stack.pop();

@@ -9,11 +9,12 @@ import {
   isCollection,
   registerScheduler,
   setDefaultScheduler,
+  daskFinalizeRef,
   type Collection,
   type Graph,
   type Task,
 } from '@dask-ts/protocol';
-import { delayed, isDelayed, daskFinalizeRef, type Delayed } from './delayed.js';
+import { delayed, isDelayed, type Delayed } from './delayed.js';
 import { compute } from './compute.js';
 import { tokenize } from './tokenize.js';
 import { makeTestScheduler } from './__tests__/test-scheduler.js';

@@ -28,7 +28,6 @@ import type {
 } from './delayed-types.js';
 
 export { isDelayed } from './delayed-proxy.js';
-export { daskFinalizeRef } from './delayed-args.js';
 export type {
   Delayed,
   DelayedCore,

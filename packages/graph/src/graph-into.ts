@@ -1,21 +1,40 @@
-// The protocol through which collections add their nodes into one shared graph when `compute`
-// materializes several at once (shared ancestors are walked once), and an internal mark for
-// collections whose contribution needs no culling: `delayed` adds exactly the ancestors of its
-// key, and records in `seen` every foreign collection it merges (whose graph may hold more).
-import type { Graph, GraphNode } from '@dask-ts/protocol';
+// How collections add their nodes into one shared graph when `compute` materializes several at
+// once, or a delayed function reads one (shared ancestors are walked once): a layered collection
+// is optimized and lowered (kit-optimize.ts), one with `[daskGraphInto]` adds itself, any other
+// adds its whole `[daskGraph]()`. Also two internal marks: collections whose contribution needs no
+// culling (`delayed` adds exactly the ancestors of its key, and records in `seen` every foreign
+// collection it merges), and collections that hand over their own prepared graph.
+import {
+  daskGraph,
+  daskGraphInto,
+  type Collection,
+  type Graph,
+  type GraphNode,
+} from '@dask-ts/protocol';
+import { lowerLayers } from './kit-layer-graph.js';
+import { isLayered, optimizeCollections } from './kit-optimize.js';
 
 /**
- * The optional method through which a collection adds its nodes into a shared graph, skipping
- * what is already there (`seen` holds foreign collections already merged).
- *
- * @example
- * if (typeof c[daskGraphInto] === 'function') c[daskGraphInto](graph, new Set());
+ * Adds a collection's nodes into `into` (optimized alone when it is layered), skipping what
+ * `seen` records. @internal
  */
-export const daskGraphInto: unique symbol = Symbol.for('dask-ts.graph-into') as never;
-
-/** A collection that can add its nodes into a shared graph. @internal */
-export interface GraphInto {
-  [daskGraphInto](into: Map<string, GraphNode>, seen: Set<unknown>): void;
+export function addCollectionInto(
+  c: Collection,
+  into: Map<string, GraphNode>,
+  seen: Set<unknown>,
+): void {
+  if (isLayered(c)) {
+    lowerLayers(optimizeCollections([c], true).get(c) ?? [], into, seen);
+    return;
+  }
+  const adder = c[daskGraphInto];
+  if (typeof adder === 'function') {
+    adder.call(c, into, seen);
+    return;
+  }
+  if (seen.has(c)) return;
+  seen.add(c);
+  for (const [k, v] of c[daskGraph]()) into.set(k, v);
 }
 
 /**

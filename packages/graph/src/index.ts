@@ -1,6 +1,8 @@
 // @dask-ts/graph: task-graph tools for dask-ts. Deterministic tokens, validation, culling, linear
 // fusion and memory-aware ordering of graphs; function-reference helpers; `delayed` lazy calls;
-// and `compute`/`persist`, which run any collection on the registered scheduler.
+// `compute`/`persist`, which run any collection on the registered scheduler; and the collection
+// kit (kit-*.ts) that collection packages are built on: layers, kernels, user functions and the
+// optimizer hook (docs/writing-a-collection.md).
 export { tokenize, tokenizeSymbol } from './tokenize.js';
 export { validateGraph } from './validate.js';
 export { cull } from './cull.js';
@@ -19,7 +21,6 @@ export { isEntryModule } from './entry-module.js';
 export {
   delayed,
   isDelayed,
-  daskFinalizeRef,
   type Delayed,
   type DelayedCore,
   type DelayedMember,
@@ -32,8 +33,32 @@ export {
 export {
   compute,
   persist,
-  daskGraphInto,
   type GraphComputeOptions,
   type Computed,
   type ComputedValue,
 } from './compute.js';
+export { Layer, dataLayer, collectionLayer, type LayerNodes } from './kit-layer.js';
+export {
+  layersInOrder,
+  layerDependents,
+  rewriteLayers,
+  lowerLayers,
+  type RewriteContext,
+} from './kit-layer-graph.js';
+export {
+  isLayered,
+  optimizeCollections,
+  layeredGraph,
+  type LayeredCollection,
+} from './kit-optimize.js';
+export { defineKernels, type Kernels } from './kit-kernels.js';
+export {
+  userFunctions,
+  fnKeyPrefix,
+  type UserFunctions,
+  type UserFn,
+  type FnOptions,
+  type FnArg,
+} from './kit-user-fn.js';
+// Moved to @dask-ts/protocol's collection protocol; re-exported so existing imports keep working.
+export { daskGraphInto, daskFinalizeRef } from '@dask-ts/protocol';

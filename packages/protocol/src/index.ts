@@ -35,10 +35,16 @@ export {
 export {
   type Collection,
   type NestedKeys,
+  type GraphLayer,
+  type LayerOptimizer,
   daskGraph,
   daskKeys,
   daskFinalize,
   daskRebuild,
+  daskGraphInto,
+  daskFinalizeRef,
+  daskLayers,
+  daskOptimize,
   isCollection,
   flattenKeys,
 } from './collection.js';
