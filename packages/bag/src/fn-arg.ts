@@ -6,8 +6,10 @@
 // builtin references pass as literals and the kernel imports them (kernel-fns.ts). Property keys
 // (`foldby('name', ...)`) become tiny source functions.
 import type {
+  BuiltinRef,
   FunctionRef,
   LocalRef,
+  ModuleRef,
   PortableFunctionRef,
   SourceRef,
   TaskFunction,
@@ -40,7 +42,9 @@ export interface FnOptions {
 /** A user function prepared for task arguments, with a token for key names. */
 export interface FnArg {
   /** What the kernel receives (an inline call, or a literal reference). */
-  readonly arg: unknown;
+  readonly arg:
+    | { readonly $call: SourceRef | LocalRef; readonly args: readonly [] }
+    | { readonly $literal: ModuleRef | BuiltinRef };
   readonly token: string;
 }
 
@@ -87,7 +91,7 @@ function closureId(fn: object): number {
   return id;
 }
 
-function asArg(r: FunctionRef, op: string): unknown {
+function asArg(r: FunctionRef, op: string): FnArg['arg'] {
   switch (r.kind) {
     case 'source': {
       const factory: SourceRef = {

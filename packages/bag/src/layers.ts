@@ -14,6 +14,7 @@
 // A layer is absorbed only when it has exactly one consumer among the layers being assembled, is
 // not itself requested, and was not already added by an earlier collection of the same compute.
 import { daskGraph, keyToString, type Collection, type GraphNode } from '@dask-ts/protocol';
+import type { StageSpec } from './specs.js';
 
 /**
  * What a fusing consumer reads for partition i: a source (a `{ $ref }` to a materialized
@@ -24,7 +25,7 @@ import { daskGraph, keyToString, type Collection, type GraphNode } from '@dask-t
  */
 export interface Stream {
   readonly source: unknown;
-  readonly stages: readonly unknown[];
+  readonly stages: readonly StageSpec[];
 }
 
 /**
@@ -37,7 +38,7 @@ export interface Stream {
  */
 export interface Fusion {
   readonly input: Layer;
-  readonly stages?: readonly unknown[];
+  readonly stages?: readonly StageSpec[];
   make(stream: (i: number) => Stream): Iterable<readonly [string, GraphNode]>;
 }
 
@@ -151,7 +152,7 @@ export function addLayersInto(
 
 /** The stream a consumer reads from `input`: through every absorbable element-wise layer. */
 function streamOf(input: Layer, fusable: (l: Layer) => boolean): (i: number) => Stream {
-  const chain: (readonly unknown[])[] = [];
+  const chain: (readonly StageSpec[])[] = [];
   let at = input;
   while (fusable(at) && at.fusion?.stages !== undefined) {
     chain.push(at.fusion.stages);

@@ -5,6 +5,7 @@
 import { keyToString, task, type Task } from '@dask-ts/protocol';
 import { kernel } from './kernels.js';
 import { fusionLayer, type Layer, type Stream } from './layers.js';
+import type { SinkSpec, StageSpec } from './specs.js';
 
 /**
  * The task that runs `stream` into `sink`.
@@ -12,7 +13,7 @@ import { fusionLayer, type Layer, type Stream } from './layers.js';
  * @example
  * pipeTask(['count'], { source: { $ref: '["x",0]' }, stages: [['flatten']] });
  */
-export function pipeTask(sink: readonly unknown[], stream: Stream): Task {
+export function pipeTask(sink: SinkSpec, stream: Stream): Task {
   return task(kernel('pipe'), [sink, stream.stages, stream.source]);
 }
 
@@ -27,7 +28,7 @@ export function stageLayer(
   name: string,
   n: number,
   input: Layer,
-  spec: readonly unknown[],
+  spec: StageSpec,
   deps: readonly Layer[] = [],
 ): Layer {
   return fusionLayer(name, [input, ...deps], {
@@ -56,7 +57,7 @@ export function sinkLayer(
   name: string,
   n: number,
   input: Layer,
-  sink: readonly unknown[] | ((i: number) => readonly unknown[]),
+  sink: SinkSpec | ((i: number) => SinkSpec),
   deps: readonly Layer[] = [],
 ): Layer {
   const sinkOf = typeof sink === 'function' ? sink : () => sink;
