@@ -10,6 +10,7 @@ import { withFns } from './kernel-fns.js';
 import { makeStage, type Push } from './kernels-stages.js';
 import { makeSink } from './kernels-sinks.js';
 import { streamRead, type ReadSpec } from './kernels-io.js';
+import { describe } from './kernels-elementwise.js';
 import { sinkSpecs, stageSpecs, type RunSink, type RunStage } from './specs.js';
 
 /**
@@ -21,7 +22,9 @@ import { sinkSpecs, stageSpecs, type RunSink, type RunStage } from './specs.js';
  */
 export function pipe(sink: unknown, stages: unknown, source: unknown): unknown {
   if (!Array.isArray(stages)) {
-    throw new TypeError(`bag.pipe: stages must be an array of stage specs, got ${typeof stages}`);
+    throw new TypeError(
+      `bag.pipe: stages must be an array of stage specs, got ${describe(stages)}`,
+    );
   }
   const st = stages.map((spec: unknown) => stageSpecs.check(spec));
   const sk = sinkSpecs.check(sink);

@@ -18,6 +18,7 @@
 import type { TaskFunction } from '@dask-ts/protocol';
 import type { Codec } from './compression.js';
 import type { FnArg } from './fn-arg.js';
+import { describe } from './kernels-elementwise.js';
 
 /**
  * One parameter of a spec: `B` is what a builder puts in the graph, `R` what the interpreter reads.
@@ -219,7 +220,7 @@ function reader<T extends Table>(table: T, what: string): SpecReader<RunSpecs<T>
     check(spec) {
       if (!Array.isArray(spec) || typeof spec[0] !== 'string') {
         throw new TypeError(
-          `A bag pipeline ${what} must be an array [name, ...parameters], got ${JSON.stringify(spec)}`,
+          `A bag pipeline ${what} must be an array [name, ...parameters], got ${describe(spec)}`,
         );
       }
       const row = rows.get(spec[0]);

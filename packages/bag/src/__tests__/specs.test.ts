@@ -102,10 +102,10 @@ describe('the pipe kernel reads specs through the table', () => {
       "Bag pipeline sink 'foldby' takes 4 parameter(s) (key, binop, hasInit, initial), got 3",
     );
     expect(() => pipe(['count'], ['flatten'], [1])).toThrow(
-      'A bag pipeline stage must be an array [name, ...parameters], got "flatten"',
+      'A bag pipeline stage must be an array [name, ...parameters], got string "flatten"',
     );
     expect(() => pipe(['count'], 'flatten', [1])).toThrow(
-      'bag.pipe: stages must be an array of stage specs, got string',
+      'bag.pipe: stages must be an array of stage specs, got string "flatten"',
     );
     expect(() => pipe(['toString'], [], [1])).toThrow('Unknown bag pipeline sink "toString"');
   });
