@@ -29,8 +29,9 @@ export function pipe(sink: unknown, stages: unknown, source: unknown): unknown {
   const st = stages.map((spec: unknown) => stageSpecs.check(spec));
   const sk = sinkSpecs.check(sink);
   const fns: unknown[] = [];
-  for (const c of [...st, sk]) for (const j of c.slots) fns.push(c.spec[j]);
-  return withFns(fns, (resolved: readonly TaskFunction[]) => {
+  for (const c of st) for (const j of c.slots) fns.push(c.spec[j]);
+  for (const j of sk.slots) fns.push(sk.spec[j]);
+  const start = (resolved: readonly TaskFunction[]): unknown => {
     let at = 0;
     const runStages = st.map((c) => {
       const r = stageSpecs.resolve(c, resolved, at);
@@ -38,7 +39,8 @@ export function pipe(sink: unknown, stages: unknown, source: unknown): unknown {
       return r;
     });
     return run(sinkSpecs.resolve(sk, resolved, at), runStages, source);
-  });
+  };
+  return fns.length === 0 ? start([]) : withFns(fns, start);
 }
 
 function run(sinkSpec: RunSink, stages: readonly RunStage[], source: unknown): unknown {
