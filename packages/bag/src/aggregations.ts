@@ -1,7 +1,8 @@
 // The aggregations of a bag, as tree reductions (tree.ts): the per-partition step is a pipeline
 // sink (kernels-sinks.ts) that reads the stream of its input, so it fuses with the element-wise
-// stages before it (fusion.ts); the combine steps are the kernels of kernels-aggregate.ts. Single values come back as Items; grouped results (foldby, frequencies,
-// distinct, topk) as one-partition bags; groupby shuffles into a bounded number of partitions:
+// stages before it (fusion.ts); the combine steps are the kernels of kernels-aggregate.ts. Single
+// values come back as Items; grouped results (foldby, frequencies, distinct, topk) as
+// one-partition bags; groupby shuffles into a bounded number of partitions:
 // every input partition splits its `[key, element]` pairs into buckets by key hash, and output
 // partition j concatenates bucket j of every input, in input order.
 import { keyToString, task, type Ref } from '@dask-ts/protocol';
@@ -11,6 +12,7 @@ import { fusionLayer } from './fusion.js';
 import { pipeTask } from './pipeline.js';
 import { kernel, type KernelName } from './kernels.js';
 import { fnArg, keyArg, keyPrefix, type FnArg, type FnOptions, type UserFn } from './fn-arg.js';
+import type { SinkSpec } from './specs.js';
 import { combineWith, treeNodes } from './tree.js';
 import { Item } from './item.js';
 import type { Bag } from './bag.js';
@@ -99,8 +101,8 @@ const DEFAULT_SPLIT_EVERY = 8;
 const MAX_GROUPBY_PARTITIONS = 100;
 
 interface Tree {
-  /** The per-partition step, as a pipeline sink (kernels-sinks.ts). */
-  readonly sink: readonly unknown[];
+  /** The per-partition step, as a pipeline sink (specs.ts, kernels-sinks.ts). */
+  readonly sink: SinkSpec;
   readonly combine: (refs: Ref[]) => ReturnType<typeof task>;
   readonly finish?: (root: Ref) => ReturnType<typeof task>;
 }
@@ -262,7 +264,12 @@ export function frequencies<T>(
   );
 }
 
-function optionalKey(key: unknown, options: TreeOptions, op: string): FnArg {
+/** A key function, or `null` (the identity) when none is given. */
+function optionalKey(
+  key: unknown,
+  options: TreeOptions,
+  op: string,
+): { readonly arg: FnArg['arg'] | null; readonly token: string } {
   return key === undefined || key === null
     ? { arg: null, token: 'identity' }
     : keyArg(key, options, op);
@@ -301,16 +308,17 @@ export function topk<T>(b: Src, k: number, key: unknown, options: TreeOptions): 
   );
 }
 
+/** The per-partition sink, and the kernel that combines partial results (with the sink's parameters). */
 const SIMPLE: Record<
   'count' | 'sum' | 'min' | 'max' | 'all' | 'any',
-  { part: string; all: KernelName; fixed: unknown[]; unwrap?: boolean }
+  { sink: SinkSpec; all: KernelName; unwrap?: boolean }
 > = {
-  count: { part: 'count', all: 'sumAll', fixed: [] },
-  sum: { part: 'sum', all: 'sumAll', fixed: [] },
-  min: { part: 'extreme', all: 'extremeAll', fixed: [false], unwrap: true },
-  max: { part: 'extreme', all: 'extremeAll', fixed: [true], unwrap: true },
-  all: { part: 'truthy', all: 'truthyAll', fixed: [true] },
-  any: { part: 'truthy', all: 'truthyAll', fixed: [false] },
+  count: { sink: ['count'], all: 'sumAll' },
+  sum: { sink: ['sum'], all: 'sumAll' },
+  min: { sink: ['extreme', false], all: 'extremeAll', unwrap: true },
+  max: { sink: ['extreme', true], all: 'extremeAll', unwrap: true },
+  all: { sink: ['truthy', true], all: 'truthyAll' },
+  any: { sink: ['truthy', false], all: 'truthyAll' },
 };
 
 /** count, sum, min, max, all, any. @example simple(b, 'sum', {}) */
@@ -321,8 +329,8 @@ export function simple<R>(b: Src, op: keyof typeof SIMPLE, options: TreeOptions)
     op,
     [],
     {
-      sink: [s.part, ...s.fixed],
-      combine: combineWith(kernel(s.all), ...s.fixed),
+      sink: s.sink,
+      combine: combineWith(kernel(s.all), ...s.sink.slice(1)),
       ...(s.unwrap ? { finish: (root: Ref) => task(kernel('unwrap'), [root, op]) } : {}),
     },
     options,

@@ -38,6 +38,7 @@ import {
 } from '@dask-ts/graph';
 import { fuseStages } from './fusion.js';
 import { stageLayer } from './pipeline.js';
+import type { StageSpec } from './specs.js';
 import { fnArg, type FnOptions, type UserFn } from './fn-arg.js';
 import { kernel } from './kernels.js';
 import { mapOptions, type ArgValues, type BagLike } from './args.js';
@@ -107,7 +108,7 @@ export class Bag<T> implements Collection<T[]> {
    * @internal An element-wise stage (`spec`, see kernels-stages.ts): when the graph is assembled it
    * fuses with the stages before and after it and with the aggregation reading it (fusion.ts).
    */
-  stage<R>(op: string, token: unknown[], spec: readonly unknown[], deps: Layer[] = []): Bag<R> {
+  stage<R>(op: string, token: unknown[], spec: StageSpec, deps: Layer[] = []): Bag<R> {
     const name = `${op}-${tokenize(this.name, ...token)}`;
     return new Bag<R>(
       name,
@@ -236,7 +237,7 @@ export class Bag<T> implements Collection<T[]> {
     keys: K,
     ...dflt: [] | [D]
   ): Bag<{ -readonly [I in keyof K]: T[K[I]] | D }>;
-  pluck<R>(key: unknown, ...dflt: unknown[]): Bag<R> {
+  pluck<R>(key: PropertyKey | readonly PropertyKey[], ...dflt: unknown[]): Bag<R> {
     const has = dflt.length > 0;
     return this.stage<R>(
       'pluck',

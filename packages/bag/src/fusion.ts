@@ -10,6 +10,7 @@
 // exactly one consumer among the layers being optimized and is not itself requested.
 import { keyToString, type GraphLayer, type GraphNode } from '@dask-ts/protocol';
 import { Layer, layerDependents, rewriteLayers, type LayerNodes } from '@dask-ts/graph';
+import type { StageSpec } from './specs.js';
 
 /**
  * What a fusing consumer reads for partition i: a source (a `{ $ref }` to a materialized
@@ -20,7 +21,7 @@ import { Layer, layerDependents, rewriteLayers, type LayerNodes } from '@dask-ts
  */
 export interface Stream {
   readonly source: unknown;
-  readonly stages: readonly unknown[];
+  readonly stages: readonly StageSpec[];
 }
 
 /**
@@ -33,7 +34,7 @@ export interface Stream {
  */
 export interface Fusion {
   readonly input: GraphLayer;
-  readonly stages?: readonly unknown[];
+  readonly stages?: readonly StageSpec[];
   make(stream: (i: number) => Stream): LayerNodes;
 }
 
@@ -104,7 +105,7 @@ export function fuseStages(roots: readonly GraphLayer[]): readonly GraphLayer[] 
   if (!order.some(fusable)) return roots;
   return rewriteLayers(roots, (layer, { deps, rewritten }) => {
     if (!(layer instanceof FusionLayer) || fusable(layer)) return undefined;
-    const chain: (readonly unknown[])[] = [];
+    const chain: (readonly StageSpec[])[] = [];
     const absorbed = new Set<string>();
     const more: GraphLayer[] = [];
     const absorb = (l: GraphLayer): void => {
@@ -133,7 +134,7 @@ export function fuseStages(roots: readonly GraphLayer[]): readonly GraphLayer[] 
   });
 }
 
-function isStage(l: GraphLayer): l is FusionLayer & { fusion: { stages: readonly unknown[] } } {
+function isStage(l: GraphLayer): l is FusionLayer & { fusion: { stages: readonly StageSpec[] } } {
   return l instanceof FusionLayer && l.fusion.stages !== undefined;
 }
 

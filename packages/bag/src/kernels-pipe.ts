@@ -5,51 +5,45 @@
 // functions are resolved first (importing modules where needed), so the loop itself is synchronous.
 // A failing user function throws its own error, unchanged; the scheduler reports it with the key
 // of this task, which names the partition.
+import type { TaskFunction } from '@dask-ts/protocol';
 import { withFns } from './kernel-fns.js';
-import { makeStage, STAGE_FN_SLOTS, type Push } from './kernels-stages.js';
-import { makeSink, SINK_FN_SLOTS } from './kernels-sinks.js';
+import { makeStage, type Push } from './kernels-stages.js';
+import { makeSink } from './kernels-sinks.js';
 import { streamRead, type ReadSpec } from './kernels-io.js';
-
-type Spec = readonly unknown[];
+import { describe } from './kernels-elementwise.js';
+import { sinkSpecs, stageSpecs, type RunSink, type RunStage } from './specs.js';
 
 /**
- * Runs a partition through `stages` into `sink`. `source` is the partition (an array) or a read
- * spec (kernels-io.ts).
+ * Runs a partition through `stages` into `sink` (specs of specs.ts, checked against its table
+ * here). `source` is the partition (an array) or a read spec (kernels-io.ts).
  *
  * @example
  * pipe(['count'], [['flatten'], ['filter', (w) => w !== '', true]], [['a', ''], ['b']]); // 2
  */
-export function pipe(sink: Spec, stages: readonly Spec[], source: unknown): unknown {
+export function pipe(sink: unknown, stages: unknown, source: unknown): unknown {
+  if (!Array.isArray(stages)) {
+    throw new TypeError(
+      `bag.pipe: stages must be an array of stage specs, got ${describe(stages)}`,
+    );
+  }
+  const st = stages.map((spec: unknown) => stageSpecs.check(spec));
+  const sk = sinkSpecs.check(sink);
   const fns: unknown[] = [];
-  const where: [number, number][] = [];
-  const note = (
-    spec: Spec,
-    s: number,
-    slots: readonly number[] | undefined,
-    what: string,
-  ): void => {
-    if (slots === undefined)
-      throw new Error(`Unknown bag pipeline ${what} ${JSON.stringify(spec[0])}`);
-    for (const j of slots) {
-      fns.push(spec[j]);
-      where.push([s, j]);
-    }
-  };
-  stages.forEach((spec, s) => note(spec, s, STAGE_FN_SLOTS[spec[0] as string], 'stage'));
-  note(sink, -1, SINK_FN_SLOTS[sink[0] as string], 'sink');
-  if (fns.length === 0) return run(sink, stages, source);
-  return withFns(fns, (resolved) => {
-    const st = stages.map((spec) => spec.slice());
-    const sk = sink.slice();
-    resolved.forEach((fn, n) => {
-      const [s, j] = where[n]!;
-      (s < 0 ? sk : st[s]!)[j] = fn;
+  for (const c of st) for (const j of c.slots) fns.push(c.spec[j]);
+  for (const j of sk.slots) fns.push(sk.spec[j]);
+  const start = (resolved: readonly TaskFunction[]): unknown => {
+    let at = 0;
+    const runStages = st.map((c) => {
+      const r = stageSpecs.resolve(c, resolved, at);
+      at += c.slots.length;
+      return r;
     });
-    return run(sk, st, source);
-  });
+    return run(sinkSpecs.resolve(sk, resolved, at), runStages, source);
+  };
+  return fns.length === 0 ? start([]) : withFns(fns, start);
 }
 
-function run(sinkSpec: Spec, stages: readonly Spec[], source: unknown): unknown {
+function run(sinkSpec: RunSink, stages: readonly RunStage[], source: unknown): unknown {
   const sink = makeSink(sinkSpec);
   let head: Push = sink.push;
   for (let s = stages.length - 1; s >= 0; s--) head = makeStage(stages[s]!, head);

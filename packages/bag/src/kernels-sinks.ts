@@ -3,7 +3,8 @@
 // element-wise layer that is computed or read by several consumers); the others are the
 // per-partition steps of the aggregations, fed element by element so no partition array is ever
 // made: counting words goes straight into a Map while the lines are being split. Partial results
-// have the shapes the combine kernels of kernels-aggregate.ts expect.
+// have the shapes the combine kernels of kernels-aggregate.ts expect. The kinds of sinks and their
+// parameters are the table SINKS of specs.ts.
 import type { TaskFunction } from '@dask-ts/protocol';
 import { groupKey, hashKey } from './group-key.js';
 import { compare } from './kernels-aggregate.js';
@@ -12,6 +13,7 @@ import { mapPartitionsResult, reify } from './kernels-elementwise.js';
 import type { Push } from './kernels-stages.js';
 import { seededRandom } from './seeded-random.js';
 import { sizeOf } from './sizeof.js';
+import { unreachableSpec, type RunSink } from './specs.js';
 
 /**
  * A pipeline's end: `push` takes each element, `result` gives the partition's result.
@@ -24,28 +26,6 @@ export interface Sink {
   result(): unknown;
 }
 
-/** The positions of function slots in each kind of sink spec. @example SINK_FN_SLOTS.foldby // [1, 2] */
-export const SINK_FN_SLOTS: Readonly<Record<string, readonly number[]>> = {
-  collect: [],
-  count: [],
-  sum: [],
-  extreme: [],
-  truthy: [],
-  moments: [],
-  frequencies: [],
-  fold: [1],
-  foldby: [1, 2],
-  distinct: [1],
-  topk: [2],
-  apply: [1],
-  mapPartitions: [1],
-  hashSplit: [1],
-  write: [],
-  sample: [],
-  sizeof: [],
-  shuffleSplit: [1],
-};
-
 type Groups = Map<unknown, [unknown, unknown]>;
 
 /**
@@ -54,7 +34,7 @@ type Groups = Map<unknown, [unknown, unknown]>;
  * @example
  * const s = makeSink(['frequencies']);
  */
-export function makeSink(spec: readonly unknown[]): Sink {
+export function makeSink(spec: RunSink): Sink {
   switch (spec[0]) {
     case 'collect':
       return collect((xs) => xs);
@@ -67,36 +47,35 @@ export function makeSink(spec: readonly unknown[]): Sink {
       return { push: (x) => void (s += x as number), result: () => s };
     }
     case 'extreme':
-      return extreme(spec[1] as boolean);
+      return extreme(spec[1]);
     case 'truthy':
-      return truthy(spec[1] as boolean);
+      return truthy(spec[1]);
     case 'moments':
       return moments();
     case 'frequencies':
       return frequencies();
     case 'fold':
-      return fold(spec[1] as TaskFunction, spec[2] as boolean, spec[3]);
+      return fold(spec[1], spec[2], spec[3]);
     case 'foldby':
-      return foldby(spec[1] as TaskFunction, spec[2] as TaskFunction, spec[3] as boolean, spec[4]);
+      return foldby(spec[1], spec[2], spec[3], spec[4]);
     case 'distinct':
-      return distinct(spec[1] as TaskFunction);
+      return distinct(spec[1]);
     case 'topk':
-      return topkSink(spec[1] as number, spec[2] as TaskFunction);
+      return topkSink(spec[1], spec[2]);
     case 'apply': {
-      const fn = spec[1] as TaskFunction;
+      const fn = spec[1];
       return collect((xs) => fn(xs));
     }
     case 'mapPartitions': {
-      const fn = spec[1] as TaskFunction;
-      const extra = spec[2] as readonly unknown[];
+      const [, fn, extra] = spec;
       return collect((xs) => {
         const r = fn(xs, ...extra);
         return r instanceof Promise ? r.then(mapPartitionsResult) : mapPartitionsResult(r);
       });
     }
     case 'sample': {
-      const prob = spec[1] as number;
-      const next = seededRandom(spec[2] as number);
+      const prob = spec[1];
+      const next = seededRandom(spec[2]);
       const out: unknown[] = [];
       return {
         push: (x) => {
@@ -117,21 +96,15 @@ export function makeSink(spec: readonly unknown[]): Sink {
       };
     }
     case 'hashSplit':
-      return hashSplit(spec[1] as TaskFunction, spec[2] as number);
+      return hashSplit(spec[1], spec[2]);
     case 'shuffleSplit':
-      return shuffleSplit(spec[1] as TaskFunction, spec[2] as number, spec[3] as number);
+      return shuffleSplit(spec[1], spec[2], spec[3]);
     case 'write': {
-      const [, path, compression, encoding, lastEndline] = spec as [
-        string,
-        string,
-        Parameters<typeof writeText>[2],
-        string,
-        boolean,
-      ];
+      const [, path, compression, encoding, lastEndline] = spec;
       return collect((xs) => writeText(xs, path, compression, encoding, lastEndline));
     }
     default:
-      throw new Error(`Unknown bag pipeline sink ${JSON.stringify(spec[0])}`);
+      return unreachableSpec(spec, 'sink');
   }
 }
 

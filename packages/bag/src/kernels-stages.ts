@@ -1,13 +1,14 @@
-// The element-wise stages of a fused pipeline (see kernels-pipe.ts). A stage spec is a small array
-// that travels in task arguments - `['map', fn, extra]`, `['starmap', fn, extra]`, `['filter', fn,
-// keep]`, `['flatten']`, `['pluck', key, hasDefault, default]` - and becomes, where the task runs, a
-// push function: it takes one element and pushes what it makes (zero, one or many elements) to the
-// next stage. Functions are resolved before the pipeline starts, so pushing is synchronous. Each
-// stage counts the elements it has seen, so its errors name the element's place in the partition.
+// The element-wise stages of a fused pipeline (see kernels-pipe.ts). A stage spec is a small tuple
+// that travels in task arguments (its kinds and their parameters: the table STAGES of specs.ts)
+// and becomes, where the task runs, a push function: it takes one element and pushes what it
+// makes (zero, one or many elements) to the next stage. Functions are resolved before the
+// pipeline starts, so pushing is synchronous. Each stage counts the elements it has seen, so its
+// errors name the element's place in the partition.
 import { describe } from './kernels-elementwise.js';
 import { strMethod } from './kernels-str.js';
 import { groupKey } from './group-key.js';
 import type { TaskFunction } from '@dask-ts/protocol';
+import { unreachableSpec, type RunStage } from './specs.js';
 
 /**
  * Pushes one element into a stage (or a sink).
@@ -17,38 +18,26 @@ import type { TaskFunction } from '@dask-ts/protocol';
  */
 export type Push = (x: unknown) => void;
 
-/** The positions of function slots in each kind of stage spec. @example FN_SLOTS.map // [1] */
-export const STAGE_FN_SLOTS: Readonly<Record<string, readonly number[]>> = {
-  map: [1],
-  starmap: [1],
-  filter: [1],
-  flatten: [],
-  pluck: [],
-  str: [],
-  strMatch: [],
-  join: [1, 2],
-};
-
 /**
  * Makes the push function of one stage in front of `next` (functions already resolved).
  *
  * @example
  * const push = makeStage(['flatten'], (x) => out.push(x));
  */
-export function makeStage(spec: readonly unknown[], next: Push): Push {
+export function makeStage(spec: RunStage, next: Push): Push {
   switch (spec[0]) {
     case 'map':
-      return mapStage(spec[1] as TaskFunction, spec[2] as readonly unknown[], next);
+      return mapStage(spec[1], spec[2], next);
     case 'starmap':
-      return starmapStage(spec[1] as TaskFunction, spec[2] as readonly unknown[], next);
+      return starmapStage(spec[1], spec[2], next);
     case 'filter':
-      return filterStage(spec[1] as TaskFunction, spec[2] as boolean, next);
+      return filterStage(spec[1], spec[2], next);
     case 'flatten':
       return flattenStage(next);
     case 'pluck':
-      return pluckStage(spec[1], spec[2] as boolean, spec[3], next);
+      return pluckStage(spec[1], spec[2], spec[3], next);
     case 'str': {
-      const f = strMethod(spec[1] as string, spec[2] as unknown[]);
+      const f = strMethod(spec[1], spec[2]);
       return (x) => next(f(x));
     }
     case 'strMatch': {
@@ -58,9 +47,9 @@ export function makeStage(spec: readonly unknown[], next: Push): Push {
       };
     }
     case 'join':
-      return joinStage(spec[1] as TaskFunction, spec[2] as TaskFunction, spec[3], next);
+      return joinStage(spec[1], spec[2], spec[3], next);
     default:
-      throw new Error(`Unknown bag pipeline stage ${JSON.stringify(spec[0])}`);
+      return unreachableSpec(spec, 'stage');
   }
 }
 
@@ -116,7 +105,12 @@ function flattenStage(next: Push): Push {
   };
 }
 
-function pluckStage(key: unknown, hasDefault: boolean, dflt: unknown, next: Push): Push {
+function pluckStage(
+  key: PropertyKey | readonly PropertyKey[],
+  hasDefault: boolean,
+  dflt: unknown,
+  next: Push,
+): Push {
   let i = 0;
   const get = (x: unknown, k: PropertyKey): unknown => {
     if (x !== null && x !== undefined && k in Object(x))
@@ -126,8 +120,8 @@ function pluckStage(key: unknown, hasDefault: boolean, dflt: unknown, next: Push
       `pluck: element ${i} of this partition has no key ${JSON.stringify(k)} (got ${describe(x)}); pass a default to fill missing keys`,
     );
   };
-  if (Array.isArray(key)) {
-    const ks = key as PropertyKey[];
+  if (isKeyList(key)) {
+    const ks = key;
     return (x) => {
       const t = new Array<unknown>(ks.length);
       for (let j = 0; j < ks.length; j++) t[j] = get(x, ks[j]!);
@@ -135,12 +129,16 @@ function pluckStage(key: unknown, hasDefault: boolean, dflt: unknown, next: Push
       next(t);
     };
   }
-  const k = key as PropertyKey;
+  const k = key;
   return (x) => {
     const v = get(x, k);
     i++;
     next(v);
   };
+}
+
+function isKeyList(key: PropertyKey | readonly PropertyKey[]): key is readonly PropertyKey[] {
+  return Array.isArray(key);
 }
 
 /**

@@ -6,6 +6,7 @@ import { keyToString, task, type Task } from '@dask-ts/protocol';
 import { kernel } from './kernels.js';
 import type { Layer } from '@dask-ts/graph';
 import { fusionLayer, type Stream } from './fusion.js';
+import type { SinkSpec, StageSpec } from './specs.js';
 
 /**
  * The task that runs `stream` into `sink`.
@@ -13,7 +14,7 @@ import { fusionLayer, type Stream } from './fusion.js';
  * @example
  * pipeTask(['count'], { source: { $ref: '["x",0]' }, stages: [['flatten']] });
  */
-export function pipeTask(sink: readonly unknown[], stream: Stream): Task {
+export function pipeTask(sink: SinkSpec, stream: Stream): Task {
   return task(kernel('pipe'), [sink, stream.stages, stream.source]);
 }
 
@@ -28,7 +29,7 @@ export function stageLayer(
   name: string,
   n: number,
   input: Layer,
-  spec: readonly unknown[],
+  spec: StageSpec,
   deps: readonly Layer[] = [],
 ): Layer {
   return fusionLayer(name, [input, ...deps], {
@@ -57,7 +58,7 @@ export function sinkLayer(
   name: string,
   n: number,
   input: Layer,
-  sink: readonly unknown[] | ((i: number) => readonly unknown[]),
+  sink: SinkSpec | ((i: number) => SinkSpec),
   deps: readonly Layer[] = [],
 ): Layer {
   const sinkOf = typeof sink === 'function' ? sink : () => sink;

@@ -8,8 +8,10 @@
 // literals and the kernel resolves them. Property keys (`foldby('name', ...)`) become tiny source
 // functions. Each argument comes with a token for key names.
 import type {
+  BuiltinRef,
   FunctionRef,
   LocalRef,
+  ModuleRef,
   PortableFunctionRef,
   SourceRef,
   TaskFunction,
@@ -48,7 +50,9 @@ export interface FnOptions {
  */
 export interface FnArg {
   /** What the kernel receives (an inline call, or a literal reference to resolve). */
-  readonly arg: unknown;
+  readonly arg:
+    | { readonly $call: SourceRef | LocalRef; readonly args: readonly [] }
+    | { readonly $literal: ModuleRef | BuiltinRef };
   readonly token: string;
 }
 
@@ -126,7 +130,7 @@ function closureId(fn: object): number {
   return id;
 }
 
-function asArg(r: FunctionRef, call: string): unknown {
+function asArg(r: FunctionRef, call: string): FnArg['arg'] {
   switch (r.kind) {
     case 'source': {
       const factory: SourceRef = {
