@@ -11,7 +11,6 @@ async function cli(...argv: string[]) {
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
-
 test('--help and no arguments list the commands', async () => {
   for (const argv of [['--help'], [], ['help'], ['-h'], ['demo', '--help']]) {
     const r = await cli(...argv);

@@ -22,7 +22,7 @@ export {
   resolveFunction,
   type FunctionResolverOptions,
 } from './function-resolver.js';
-export { Suspend, isThenable } from './suspend.js';
+export { Suspend } from './suspend.js';
 export {
   UNSENDABLE_CODEC,
   type UnsendablePayload,

@@ -10,7 +10,7 @@ import {
   data,
   ref,
   task,
-  type FunctionRef,
+  type PortableFunctionRef,
   type GraphNode,
   type Scheduler,
 } from '@dask-ts/protocol';
@@ -44,7 +44,7 @@ function body(message: string): string {
   return message.replace(/^Task .*? failed: FunctionRefError: /, '').replace(/^Task y: /, '');
 }
 
-async function asTask(s: Scheduler, fn: FunctionRef): Promise<unknown> {
+async function asTask(s: Scheduler, fn: PortableFunctionRef): Promise<unknown> {
   const g = new Map<string, GraphNode>([
     ['x', data(4)],
     ['y', task(fn, [ref('x')])],
@@ -52,11 +52,11 @@ async function asTask(s: Scheduler, fn: FunctionRef): Promise<unknown> {
   return (await s.get(g, ['y']))[0];
 }
 
-async function inKernel(s: Scheduler, fn: FunctionRef): Promise<unknown> {
+async function inKernel(s: Scheduler, fn: PortableFunctionRef): Promise<unknown> {
   return (await fromSequence([4], { npartitions: 1 }).map(fn).compute({ scheduler: s }))[0];
 }
 
-const succeeding: [string, FunctionRef, unknown][] = [
+const succeeding: [string, PortableFunctionRef, unknown][] = [
   ['a module ref', { kind: 'module', specifier: fns, exportName: 'inc' }, 5],
   [
     'a builtin ref with its module',
@@ -70,7 +70,7 @@ const succeeding: [string, FunctionRef, unknown][] = [
   ],
 ];
 
-const failing: [string, FunctionRef, string][] = [
+const failing: [string, PortableFunctionRef, string][] = [
   [
     'a missing export',
     { kind: 'module', specifier: fns, exportName: 'nope' },
@@ -105,7 +105,7 @@ describe.each(schedulers)('%s', (name, s) => {
   });
 
   test('a source ref with scope resolves alike', async () => {
-    const fn: FunctionRef = {
+    const fn: PortableFunctionRef = {
       kind: 'source',
       source: '(x) => x * k + off',
       scope: { k: 3, off: 1 },
