@@ -1,7 +1,6 @@
 // The `dask-ts` command as a function: help, version, the demo on sync, and every kind of bad
 // input, which must exit 2 with a message naming the culprit.
-import { beforeAll, expect, test } from '@jest/globals';
-import { ensureKernelsBuilt } from './__tests__/build-kernels.js';
+import { expect, test } from '@jest/globals';
 import { runCli } from './cli.js';
 import { parseArgs } from './args.js';
 
@@ -11,8 +10,6 @@ async function cli(...argv: string[]) {
   const code = await runCli(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
-
-beforeAll(() => ensureKernelsBuilt());
 
 test('--help and no arguments list the commands', async () => {
   for (const argv of [['--help'], [], ['help'], ['-h'], ['demo', '--help']]) {

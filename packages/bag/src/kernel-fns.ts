@@ -2,17 +2,13 @@
 // function travels in one of two forms (see fn-arg.ts): an inline call that evaluates to the
 // function where the task runs (source and local references: the scheduler resolves and checks
 // them like any other function), or a literal module/builtin reference that the kernel resolves
-// here, importing the module once per thread. Kernels stay synchronous unless a module must be
-// imported first.
-import {
-  lookupBuiltin,
-  type BuiltinRef,
-  type ModuleRef,
-  type TaskFunction,
-} from '@dask-ts/protocol';
+// here with the one resolver of every scheduler (`resolveFunction` from `@dask-ts/worker`: the
+// same per-thread module loader, caches and error texts). Kernels stay synchronous unless a
+// module must be imported first.
+import type { FunctionRef, TaskFunction } from '@dask-ts/protocol';
+import { resolveFunction } from '@dask-ts/worker';
 
-const imports = new Map<string, Promise<Record<string, unknown>>>();
-const resolved = new Map<string, TaskFunction>();
+const REF_KINDS = new Set(['module', 'builtin']);
 
 /**
  * The function a kernel argument stands for: the function itself, or a module/builtin reference
@@ -23,45 +19,10 @@ const resolved = new Map<string, TaskFunction>();
  */
 export function fnOf(f: unknown): TaskFunction | Promise<TaskFunction> {
   if (typeof f === 'function') return f as TaskFunction;
-  const r = f as ModuleRef | BuiltinRef | null;
-  if (r !== null && typeof r === 'object' && r.kind === 'builtin') {
-    const fn = lookupBuiltin(r.name);
-    if (fn !== undefined) return fn;
-    if (r.module === undefined) throw new Error(`Builtin function '${r.name}' is not registered`);
-    return load(r.module).then(() => {
-      const again = lookupBuiltin(r.name);
-      if (again === undefined) {
-        throw new Error(
-          `Builtin function '${r.name}' is not registered, even after importing '${r.module}'`,
-        );
-      }
-      return again;
-    });
-  }
-  if (r !== null && typeof r === 'object' && r.kind === 'module') {
-    const id = `${r.specifier}#${r.exportName}`;
-    const hit = resolved.get(id);
-    if (hit !== undefined) return hit;
-    return load(r.specifier).then((mod) => {
-      const fn = mod[r.exportName];
-      if (typeof fn !== 'function') {
-        throw new Error(`Module '${r.specifier}' has no function export '${r.exportName}'`);
-      }
-      resolved.set(id, fn as TaskFunction);
-      return fn as TaskFunction;
-    });
+  if (typeof f === 'object' && f !== null && REF_KINDS.has((f as { kind?: string }).kind ?? '')) {
+    return resolveFunction(f as FunctionRef);
   }
   throw new TypeError(`Expected a function or a function reference, got ${String(f)}`);
-}
-
-function load(specifier: string): Promise<Record<string, unknown>> {
-  let p = imports.get(specifier);
-  if (p === undefined) {
-    p = import(specifier) as Promise<Record<string, unknown>>;
-    imports.set(specifier, p);
-    p.catch(() => imports.delete(specifier));
-  }
-  return p;
 }
 
 /**

@@ -221,13 +221,13 @@ describe('sync scheduler', () => {
     expect(await syncScheduler.get(g, ['y'])).toEqual([15]);
     const nob = (await syncScheduler.get(g, ['nob']).catch((e: unknown) => e)) as FunctionRefError;
     expect(nob).toBeInstanceOf(FunctionRefError);
-    expect(nob.message).toMatch(/Task nob: no builtin 'test.sched.nope' is registered/);
+    expect(nob.message).toMatch(/Task nob: Builtin 'test.sched.nope' is not registered here/);
     await expect(syncScheduler.get(g, ['noexport'])).rejects.toThrow(
-      /Task noexport: module '.*fixture-fns.mjs' has no function export 'missingExport'/,
+      /Task noexport: Module '.*fixture-fns.mjs' has no function export 'missingExport' \(no such export\)/,
     );
-    await expect(syncScheduler.get(g, ['notfn'])).rejects.toThrow(/found number/);
+    await expect(syncScheduler.get(g, ['notfn'])).rejects.toThrow(/\(it is a number\)/);
     await expect(syncScheduler.get(g, ['badsrc'])).rejects.toThrow(
-      /Task badsrc: cannot rebuild source function/,
+      /Task badsrc: Cannot rebuild source function/,
     );
   });
 

@@ -18,7 +18,7 @@ import {
   type Task,
   type TaskFunction,
 } from '@dask-ts/protocol';
-import { resolveFunction } from './functions.js';
+import { resolveFunction } from '@dask-ts/worker';
 import { createProgress, type ProgressReporter } from './progress.js';
 import { ArgMode, keptPlan, type SyncPlan } from './sync-plan.js';
 

@@ -1,9 +1,19 @@
-// Turning function references into callable functions, with caches so that a batch of tasks
-// sharing one function pays for its resolution once. `module` refs are imported (once per
-// specifier), `builtin` refs are looked up in protocol's registry after importing their module
-// when needed, `source` refs are rebuilt once per (source, scope) and `local` refs are refused:
-// closures never cross threads. Resolution is synchronous; when a module is not loaded yet it
-// throws a `Suspend` (see suspend.ts) and the caller awaits the import and asks again.
+// The one function resolver: the in-thread scheduler, worker threads and processes, and the
+// kernels of collections (a module or builtin reference passed as a kernel argument) all turn
+// function references into functions here, with one cache policy, one set of error texts and one
+// module loader per thread (module-loader.ts: TypeScript through tsx, the entry script refused).
+// - `module` refs are imported once per specifier; `builtin` refs are looked up in protocol's
+//   registry, importing their module first when the name is not registered yet; `source` refs are
+//   rebuilt once per (text, scope), their scope values decoded as task arguments are (importing a
+//   codec's module when needed); `local` refs (closures) are called only where the resolver allows
+//   it (the in-thread scheduler): closures never cross threads.
+// - Consecutive tasks usually share their function: the last resolution of each kind is kept
+//   and answered without a map lookup.
+// - Errors are `FunctionRefError`s naming the function (and the module), prefixed with
+//   `Task <key>: ` where the caller knows the task (a worker reports the key with the failure).
+// - Two faces: `resolve` is synchronous and throws a `Suspend` (suspend.ts) while a module is
+//   being imported; `resolveNow` returns the function, or a promise of it only while a module is
+//   being imported.
 import {
   decodeValue,
   FunctionRefError,
@@ -17,12 +27,25 @@ import {
   type SourceRef,
   type TaskFunction,
 } from '@dask-ts/protocol/runtime';
-import { ModuleLoader } from './module-loader.js';
+import { threadModules, type ModuleLoader } from './module-loader.js';
 import { buildSourceFunction } from './source-function.js';
 import { Suspend } from './suspend.js';
 
 /** Past this many scopes for one source text, its cache starts over (bounds memory). */
 const MAX_SCOPES_PER_SOURCE = 1024;
+
+/**
+ * Options of a {@link FunctionResolver}.
+ *
+ * @example
+ * new FunctionResolver({ callLocal: true });
+ */
+export interface FunctionResolverOptions {
+  /** Resolve `local` refs (closures) to their function: only in the thread that made them. */
+  readonly callLocal?: boolean;
+  /** The module loader (default: the one of this thread, shared by every resolver in it). */
+  readonly modules?: ModuleLoader;
+}
 
 /**
  * Resolves function references to functions, caching every resolution.
@@ -32,7 +55,8 @@ const MAX_SCOPES_PER_SOURCE = 1024;
  * const f = fns.resolve({ kind: 'source', source: '(x) => x + k', scope: { k: 1 } });
  */
 export class FunctionResolver {
-  private readonly modules = new ModuleLoader();
+  private readonly modules: ModuleLoader;
+  private readonly callLocal: boolean;
   private readonly exports = new Map<string, Map<string, TaskFunction>>();
   private readonly sources = new Map<string, Map<string, TaskFunction>>();
   private readonly sourcesByScope = new WeakMap<object, Map<string, TaskFunction>>();
@@ -42,31 +66,55 @@ export class FunctionResolver {
   private lastModule: { specifier: string; exportName: string; fn: TaskFunction } | undefined;
   private lastBuiltin: { name: string; fn: TaskFunction } | undefined;
 
+  constructor(options: FunctionResolverOptions = {}) {
+    this.modules = options.modules ?? threadModules;
+    this.callLocal = options.callLocal ?? false;
+  }
+
   /**
-   * The function a reference names; throws a `Suspend` while its module is being imported and an
-   * `Error` naming the function when it cannot be resolved.
+   * The function a reference names; throws a `Suspend` while its module is being imported and a
+   * `FunctionRefError` naming the function (and the task `key`, when given) when it cannot be
+   * resolved.
    *
    * @example
    * const join = fns.resolve({ kind: 'module', specifier: 'node:path', exportName: 'join' });
    */
-  resolve(ref: FunctionRef): TaskFunction {
+  resolve(ref: FunctionRef, key?: string): TaskFunction {
     switch (ref.kind) {
       case 'source':
-        return this.source(ref);
+        return this.source(ref, key);
       case 'module':
-        return this.module(ref);
+        return this.module(ref, key);
       case 'builtin':
-        return this.builtin(ref);
+        return this.builtin(ref, key);
       case 'local':
-        throw new FunctionRefError(
+        if (this.callLocal && typeof ref.fn === 'function') return ref.fn;
+        throw refError(
+          key,
           `Function '${ref.name}' is a local closure and cannot run in a worker: local functions never cross threads or processes${ref.problem ? ` (${ref.problem})` : ''}. Use a module reference, or a source reference with its outer values in 'scope'.`,
-          undefined,
         );
       default:
-        throw new FunctionRefError(
+        throw refError(
+          key,
           `Unknown function reference kind '${String((ref as { kind?: unknown }).kind)}'`,
-          undefined,
         );
+    }
+  }
+
+  /**
+   * The function a reference names, or a promise of it only while its module is being imported;
+   * throws (or rejects with) the errors of {@link FunctionResolver.resolve}.
+   *
+   * @example
+   * const f = fns.resolveNow(ref, 'y');
+   * const fn = typeof f === 'function' ? f : await f;
+   */
+  resolveNow(ref: FunctionRef, key?: string): TaskFunction | Promise<TaskFunction> {
+    try {
+      return this.resolve(ref, key);
+    } catch (err) {
+      if (!(err instanceof Suspend)) throw err;
+      return err.until.then(() => this.resolveNow(ref, key));
     }
   }
 
@@ -97,7 +145,7 @@ export class FunctionResolver {
     }
   }
 
-  private module(ref: ModuleRef): TaskFunction {
+  private module(ref: ModuleRef, key: string | undefined): TaskFunction {
     const last = this.lastModule;
     if (
       last !== undefined &&
@@ -113,16 +161,16 @@ export class FunctionResolver {
     const entry = this.modules.get(ref.specifier) ?? this.modules.load(ref.specifier);
     if (entry.state === 'loading') throw new Suspend(entry.done);
     if (entry.state === 'failed') {
-      throw new FunctionRefError(
+      throw refError(
+        key,
         `Cannot load function '${ref.exportName}' from module '${ref.specifier}': ${entry.error.message}`,
-        undefined,
       );
     }
     const fn = entry.namespace[ref.exportName];
     if (typeof fn !== 'function') {
-      throw new FunctionRefError(
+      throw refError(
+        key,
         `Module '${ref.specifier}' has no function export '${ref.exportName}' (${fn === undefined ? 'no such export' : `it is a ${typeof fn}`})`,
-        undefined,
       );
     }
     let byName = this.exports.get(ref.specifier);
@@ -136,30 +184,30 @@ export class FunctionResolver {
     return fn as TaskFunction;
   }
 
-  private builtin(ref: BuiltinRef): TaskFunction {
+  private builtin(ref: BuiltinRef, key: string | undefined): TaskFunction {
     const last = this.lastBuiltin;
     if (last !== undefined && last.name === ref.name) return last.fn;
     let fn = lookupBuiltin(ref.name);
     if (fn === undefined) {
       if (ref.module === undefined) {
-        throw new FunctionRefError(
-          `Builtin '${ref.name}' is not registered in this worker, and its reference names no module that registers it`,
-          undefined,
+        throw refError(
+          key,
+          `Builtin '${ref.name}' is not registered here, and its reference names no module that registers it: import the package that registers it, or give the reference its module`,
         );
       }
       const entry = this.modules.get(ref.module) ?? this.modules.load(ref.module);
       if (entry.state === 'loading') throw new Suspend(entry.done);
       if (entry.state === 'failed') {
-        throw new FunctionRefError(
+        throw refError(
+          key,
           `Cannot load builtin '${ref.name}': importing its module '${ref.module}' failed: ${entry.error.message}`,
-          undefined,
         );
       }
       fn = lookupBuiltin(ref.name);
       if (fn === undefined) {
-        throw new FunctionRefError(
+        throw refError(
+          key,
           `Builtin '${ref.name}' is not registered, even after importing its module '${ref.module}'`,
-          undefined,
         );
       }
     }
@@ -167,7 +215,7 @@ export class FunctionResolver {
     return fn;
   }
 
-  private source(ref: SourceRef): TaskFunction {
+  private source(ref: SourceRef, key: string | undefined): TaskFunction {
     const last = this.lastSource;
     if (last !== undefined && last.ref === ref) return last.fn;
     const scope = ref.scope;
@@ -195,13 +243,50 @@ export class FunctionResolver {
     const cacheKey = token === undefined ? text : token;
     let fn = byScope.get(cacheKey);
     if (fn === undefined) {
-      fn = rebuild(ref);
+      fn = this.rebuild(ref, key);
       if (byScope.size >= MAX_SCOPES_PER_SOURCE) byScope.clear();
       byScope.set(cacheKey, fn);
     }
     this.lastSource = { ref, source: text, scope, size, fn };
     return fn;
   }
+
+  private rebuild(ref: SourceRef, key: string | undefined): TaskFunction {
+    const name = functionName(ref);
+    let fn: unknown;
+    try {
+      // Scope values travel as task arguments do: decoded (a codec's module imported) first.
+      fn = buildSourceFunction(ref, (n, r) => this.decode(r.scope[n]));
+    } catch (err) {
+      if (err instanceof Suspend) throw err;
+      const e = err as Error;
+      throw refError(
+        key,
+        `Cannot rebuild source function '${name}': ${e.name}: ${e.message}`,
+        Object.keys(ref.scope),
+      );
+    }
+    if (typeof fn !== 'function') {
+      throw refError(
+        key,
+        `Source function '${name}' does not evaluate to a function (got ${fn === null ? 'null' : typeof fn})`,
+      );
+    }
+    return fn as TaskFunction;
+  }
+}
+
+/** The error of a reference that cannot be resolved, naming the task where it is known. */
+function refError(
+  key: string | undefined,
+  message: string,
+  variables?: readonly string[],
+): FunctionRefError {
+  return new FunctionRefError(
+    key === undefined ? message : `Task ${key}: ${message}`,
+    key,
+    variables,
+  );
 }
 
 function sameScope(a: object, b: Readonly<Record<string, unknown>>, sizeOfA: number): boolean {
@@ -243,26 +328,21 @@ function jsonLike(value: unknown, depth: number): boolean {
   }
 }
 
-function rebuild(ref: SourceRef): TaskFunction {
-  const name = functionName(ref);
-  let fn: unknown;
-  try {
-    // The same code as the sync scheduler builds (source-function.ts), so a function behaves
-    // alike on every scheduler and its stack frames point at the user's file.
-    fn = buildSourceFunction(ref, (n, r) => decodeValue(r.scope[n]));
-  } catch (err) {
-    const e = err as Error;
-    throw new FunctionRefError(
-      `Cannot rebuild source function '${name}' in the worker: ${e.name}: ${e.message}`,
-      undefined,
-      Object.keys(ref.scope),
-    );
-  }
-  if (typeof fn !== 'function') {
-    throw new FunctionRefError(
-      `Source function '${name}' does not evaluate to a function (got ${fn === null ? 'null' : typeof fn})`,
-      undefined,
-    );
-  }
-  return fn as TaskFunction;
+/** This thread's resolver for callers in the thread that built the graph (closures allowed). */
+const inThread = new FunctionResolver({ callLocal: true });
+
+/**
+ * Resolves a function reference in this thread, with the one resolver every scheduler uses: the
+ * function, or a promise of it only while its module is being imported. `local` refs (closures)
+ * resolve to themselves; errors are `FunctionRefError`s naming the task `key` when given.
+ *
+ * @example
+ * const f = resolveFunction({ kind: 'module', specifier: 'node:path', exportName: 'join' }, 'y');
+ * const join = typeof f === 'function' ? f : await f;
+ */
+export function resolveFunction(
+  ref: FunctionRef,
+  key?: string,
+): TaskFunction | Promise<TaskFunction> {
+  return inThread.resolveNow(ref, key);
 }

@@ -1,7 +1,8 @@
 // @dask-ts/worker: the worker runtime. `WorkerState` is its sans-I/O core (it runs tasks and holds
 // their results); `runWorker` drives it over a `Transport` (a worker_threads MessagePort or a
 // child process's IPC channel). The entry files `@dask-ts/worker/thread-entry` and
-// `@dask-ts/worker/process-entry` start a worker in a thread or a process.
+// `@dask-ts/worker/process-entry` start a worker in a thread or a process. `resolveFunction` and
+// `FunctionResolver` are the one function resolver of every scheduler and collection kernel.
 export {
   WorkerState,
   type WorkerStateOptions,
@@ -16,6 +17,12 @@ export {
   processTransport,
 } from './transport.js';
 export { buildSourceFunction } from './source-function.js';
+export {
+  FunctionResolver,
+  resolveFunction,
+  type FunctionResolverOptions,
+} from './function-resolver.js';
+export { Suspend } from './suspend.js';
 export {
   UNSENDABLE_CODEC,
   type UnsendablePayload,

@@ -1,9 +1,21 @@
-// Loading modules in a worker. Each specifier is imported once per thread or process and its
-// outcome (namespace or failure) is kept, so every later task finds it synchronously. A `file:`
-// URL ending in `.ts` (development, jest: `import.meta.url` points at `src/*.ts`) needs a
-// TypeScript loader: tsx's ESM hooks are registered once per thread, before the first such
-// import. When that fails (tsx missing; jest refuses hooks but transforms TypeScript itself) the
-// import is tried anyway, and if it fails too the error says to install tsx and names the module.
+// Loading the modules that function references and codecs name: the one loader of every thread
+// (the in-thread scheduler, worker threads and processes, and collection kernels all share the
+// thread's `threadModules`). Policy:
+// - Each specifier is imported once per thread and its outcome (namespace or failure) is kept, so
+//   every later task finds it synchronously. A failure is kept too: Node keeps a module that threw
+//   while evaluating anyway, and a batch of tasks must not retry a missing file once per task.
+// - The entry script (the file node was started with, and, in workers, the one of the process that
+//   started them, passed down in `DASK_TS_ENTRY`) is refused: a worker importing it would run its
+//   top-level code again (computes and pools inside every worker), and the calling thread would
+//   wait for its own evaluation, a silent deadlock.
+// - TypeScript: a `file:` URL ending in `.ts` (development and tests run from `src/*.ts`) needs a
+//   loader. tsx's ESM hooks are registered once per thread before the first such import; tsx is
+//   found from this package, else from the TypeScript module's own folder (the user's project).
+//   When it cannot be had (tsx missing; jest refuses hooks but transforms TypeScript itself) the
+//   import is tried anyway, and if it fails too the error says to install tsx and names the module.
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { isMainThread } from 'node:worker_threads';
 
 /** The outcome of importing one specifier. */
 export type ModuleEntry =
@@ -12,7 +24,14 @@ export type ModuleEntry =
   | { readonly state: 'failed'; readonly error: Error };
 
 const TSX_API = 'tsx/esm/api';
+const ENTRY_ENV = 'DASK_TS_ENTRY';
 const tsLoaders = new Map<string, Promise<void>>();
+
+// Workers (threads copy the environment, child processes inherit it) learn the entry script of
+// the process that started them; a worker process keeps the one it inherited.
+if (isMainThread && process.env[ENTRY_ENV] === undefined && (process.argv[1] ?? '') !== '') {
+  process.env[ENTRY_ENV] = process.argv[1];
+}
 
 /**
  * Whether a specifier is a TypeScript source file that plain Node cannot import.
@@ -24,21 +43,53 @@ export function isTypeScriptUrl(specifier: string): boolean {
   return specifier.startsWith('file:') && /\.[mc]?ts$/.test(specifier.split(/[?#]/)[0] ?? '');
 }
 
+function toPath(specifier: string): string | undefined {
+  if (!specifier.startsWith('file:')) return undefined;
+  try {
+    const path = decodeURIComponent(new URL(specifier.split(/[?#]/)[0] ?? '').pathname);
+    return /^\/[A-Za-z]:\//.test(path) ? path.slice(1).replace(/\//g, '\\') : path;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether `specifier` is the entry script here or of the process that started this worker. */
+function isEntryScript(specifier: string): boolean {
+  const path = toPath(specifier);
+  if (path === undefined) return false;
+  const bare = path.replace(/\.[cm]?[jt]sx?$/, '');
+  for (const entry of [process.argv[1], process.env[ENTRY_ENV]]) {
+    if (entry !== undefined && entry !== '' && (path === entry || bare === entry)) return true;
+  }
+  return false;
+}
+
+/** Imports tsx's API from this package, else from the folder of the module that needs it. */
+async function importTsx(api: string, specifier: string): Promise<{ register?: () => unknown }> {
+  try {
+    return (await import(api)) as { register?: () => unknown };
+  } catch (err) {
+    let found: string;
+    try {
+      found = createRequire(fileURLToPath(specifier)).resolve(api);
+    } catch {
+      throw new Error(`cannot import '${api}': ${(err as Error).message}`, { cause: err });
+    }
+    return (await import(pathToFileURL(found).href)) as { register?: () => unknown };
+  }
+}
+
 /** Registers the TypeScript loader found at `api` (tsx's ESM API), once per thread. */
-function registerTypeScriptLoader(api: string): Promise<void> {
+function registerTypeScriptLoader(api: string, specifier: string): Promise<void> {
   let registering = tsLoaders.get(api);
   if (registering === undefined) {
-    registering = (async () => {
-      let loaded: { register?: () => unknown };
-      try {
-        loaded = (await import(api)) as { register?: () => unknown };
-      } catch (err) {
-        throw new Error(`cannot import '${api}': ${(err as Error).message}`, { cause: err });
-      }
+    registering = importTsx(api, specifier).then((loaded) => {
       if (typeof loaded.register !== 'function') throw new Error(`'${api}' has no register()`);
       loaded.register();
-    })();
+    });
     tsLoaders.set(api, registering);
+    // Not kept when it failed: a later module may find tsx in its own project.
+    registering.catch(() => tsLoaders.delete(api));
   }
   return registering;
 }
@@ -47,13 +98,16 @@ async function importSpecifier(
   specifier: string,
   tsLoader: string,
 ): Promise<Readonly<Record<string, unknown>>> {
+  if (isEntryScript(specifier)) {
+    throw new Error(
+      `'${specifier}' is the entry script (the file node was started with): a worker would run its top-level code again, and this thread would wait for itself. Move the functions into a module of their own and reference that module instead`,
+    );
+  }
   if (!isTypeScriptUrl(specifier))
     return (await import(specifier)) as Readonly<Record<string, unknown>>;
-  // Where the loader cannot be registered (tsx missing; or jest, whose own transform already
-  // handles TypeScript and which refuses loader hooks), the import is still tried without it.
   let loaderProblem: Error | undefined;
   try {
-    await registerTypeScriptLoader(tsLoader);
+    await registerTypeScriptLoader(tsLoader, specifier);
   } catch (err) {
     loaderProblem = err as Error;
   }
@@ -62,7 +116,7 @@ async function importSpecifier(
   } catch (err) {
     if (loaderProblem === undefined) throw err;
     throw new Error(
-      `Cannot import TypeScript module '${specifier}': install tsx to load TypeScript modules in workers (the loader: ${loaderProblem.message}; the import: ${(err as Error).message})`,
+      `Cannot import TypeScript module '${specifier}': install tsx (npm install --save-dev tsx) to run TypeScript sources (the loader: ${loaderProblem.message}; the import: ${(err as Error).message})`,
       { cause: err },
     );
   }
@@ -129,3 +183,6 @@ export class ModuleLoader {
     return entry;
   }
 }
+
+/** The loader of this thread, shared by every resolver in it (modules are per thread anyway). */
+export const threadModules = new ModuleLoader();

@@ -122,7 +122,7 @@ describe('WorkerState failures', () => {
       ]),
     );
     expect(erredOf(out, 'a').message).toBe(
-      "Builtin 'test.unknown' is not registered in this worker, and its reference names no module that registers it",
+      "Builtin 'test.unknown' is not registered here, and its reference names no module that registers it: import the package that registers it, or give the reference its module",
     );
     expect(erredOf(out, 'b').message).toBe(
       `Builtin 'test.unknown' is not registered, even after importing its module '${empty}'`,
@@ -143,7 +143,7 @@ describe('WorkerState failures', () => {
     expect(erredOf(h.now, 'a')).toMatchObject({
       name: 'FunctionRefError',
       message: expect.stringMatching(
-        /^Cannot rebuild source function 'brokenLambda' in the worker: SyntaxError: /,
+        /^Cannot rebuild source function 'brokenLambda': SyntaxError: /,
       ),
     });
     expect(erredOf(h.now, 'b').message).toBe(

@@ -1,9 +1,19 @@
 // The demo's task functions. They live in their own module, with no dask-ts imports, so worker
-// threads and processes load them by module reference (this file's URL plus an export name) and
-// the sync scheduler imports the very same code. Values are integers so every sum is exact and the
+// threads and processes load them by module reference (this file's URL, `KERNELS_MODULE`, plus an
+// export name) and the sync scheduler imports the very same code. Built, the URL is
+// dist/demo/kernels.js; run from source (tests, development) it is src/demo/kernels.ts, which
+// every scheduler imports through the one module loader of @dask-ts/worker (tsx). Values are integers so every sum is exact and the
 // tree reduction matches a sequential reference bit for bit.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+
+/**
+ * The URL of this module, which task function references name.
+ *
+ * @example
+ * moduleRef(KERNELS_MODULE, 'parseValues');
+ */
+export const KERNELS_MODULE: string = import.meta.url;
 
 /**
  * Per-file (or merged) statistics of the numbers seen.

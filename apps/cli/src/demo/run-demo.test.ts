@@ -1,12 +1,11 @@
 // The demo, run in-process on sync and threads with small sizes: its summary must equal a plain
 // sequential computation over the very files it generated; its temp dir must be gone afterwards;
 // bad sizes are refused with errors naming the option.
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { afterAll, describe, expect, test } from '@jest/globals';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { closeSchedulers } from '@dask-ts/protocol';
-import { ensureKernelsBuilt } from '../__tests__/build-kernels.js';
 import { runDemo } from './run-demo.js';
 
 function reference(dir: string) {
@@ -36,7 +35,6 @@ function scratch(): string {
   return d;
 }
 
-beforeAll(() => ensureKernelsBuilt());
 afterAll(async () => {
   await closeSchedulers();
   for (const d of dirs) rmSync(d, { recursive: true, force: true });

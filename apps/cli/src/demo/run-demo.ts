@@ -11,8 +11,7 @@ import '@dask-ts/scheduler';
 import { compute, delayed, moduleRef, type Delayed, type DelayedFunction } from '@dask-ts/graph';
 import { daskGraph, getScheduler, type Scheduler } from '@dask-ts/protocol';
 import type * as K from './kernels.js';
-import type { Stats, Summary } from './kernels.js';
-import { kernelsUrl } from './kernels-url.js';
+import { KERNELS_MODULE, type Stats, type Summary } from './kernels.js';
 
 /**
  * Options of {@link runDemo}.
@@ -72,7 +71,7 @@ function checkCount(name: string, value: number, min: number): number {
  * const total = demoPipeline('/tmp/demo', 4, 1000); // a Delayed<Summary>
  */
 export function demoPipeline(dir: string, files: number, rows: number): Delayed<Summary> {
-  const url = kernelsUrl();
+  const url = KERNELS_MODULE;
   const kernel = <F extends (...args: never[]) => unknown>(name: string) =>
     delayed(moduleRef(url, name)) as unknown as DelayedFunction<F>;
   const writeNumbers = kernel<typeof K.writeNumbers>('writeNumbers');
