@@ -2,11 +2,10 @@
 // function travels in one of two forms (see fn-arg.ts): an inline call that evaluates to the
 // function where the task runs (source and local references: the scheduler resolves and checks
 // them like any other function), or a literal module/builtin reference that the kernel resolves
-// here with the one resolver of every scheduler (`resolveFunction` from `@dask-ts/worker`: the
-// same per-thread module loader, caches and error texts). Kernels stay synchronous unless a
-// module must be imported first.
-import type { FunctionRef, TaskFunction } from '@dask-ts/protocol';
-import { resolveFunction } from '@dask-ts/worker';
+// here with the one resolver of every scheduler (protocol's `resolveFunctionRef`, which the
+// worker runtime installs wherever tasks run: the same per-thread module loader, caches and error
+// texts). Kernels stay synchronous unless a module must be imported first.
+import { resolveFunctionRef, type FunctionRef, type TaskFunction } from '@dask-ts/protocol';
 
 const REF_KINDS = new Set(['module', 'builtin']);
 
@@ -20,7 +19,7 @@ const REF_KINDS = new Set(['module', 'builtin']);
 export function fnOf(f: unknown): TaskFunction | Promise<TaskFunction> {
   if (typeof f === 'function') return f as TaskFunction;
   if (typeof f === 'object' && f !== null && REF_KINDS.has((f as { kind?: string }).kind ?? '')) {
-    return resolveFunction(f as FunctionRef);
+    return resolveFunctionRef(f as FunctionRef);
   }
   throw new TypeError(`Expected a function or a function reference, got ${String(f)}`);
 }

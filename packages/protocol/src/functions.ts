@@ -158,3 +158,51 @@ export function registerBuiltin(name: string, fn: TaskFunction): BuiltinRef {
 export function lookupBuiltin(name: string): TaskFunction | undefined {
   return builtinTable().get(name);
 }
+
+/**
+ * How a function reference becomes a function in this thread: the function, or a promise of it
+ * only while its module is being imported. The worker runtime (`@dask-ts/worker`) installs the
+ * one resolver every scheduler uses when it loads.
+ *
+ * @example
+ * const r: FunctionResolve = (ref) => lookupBuiltin(ref.kind === 'builtin' ? ref.name : '')!;
+ */
+export type FunctionResolve = (
+  ref: FunctionRef,
+  key?: string,
+) => TaskFunction | Promise<TaskFunction>;
+
+const RESOLVER_SLOT = Symbol.for('@dask-ts/protocol/functionResolver');
+type GlobalWithResolver = typeof globalThis & { [RESOLVER_SLOT]?: FunctionResolve };
+
+/**
+ * Installs this thread's function resolver (done by `@dask-ts/worker` when it loads; a second
+ * call replaces the first).
+ *
+ * @example
+ * registerFunctionResolver((ref, key) => resolver.resolveNow(ref, key));
+ */
+export function registerFunctionResolver(resolve: FunctionResolve): void {
+  (globalThis as GlobalWithResolver)[RESOLVER_SLOT] = resolve;
+}
+
+/**
+ * Resolves a function reference with this thread's resolver, for code that runs inside tasks
+ * (collection kernels that take user functions): the function, or a promise of it only while its
+ * module is being imported. Throws when no scheduler or worker runtime is loaded in this thread.
+ *
+ * @example
+ * const fn = resolveFunctionRef({ kind: 'module', specifier: 'node:path', exportName: 'join' });
+ */
+export function resolveFunctionRef(
+  ref: FunctionRef,
+  key?: string,
+): TaskFunction | Promise<TaskFunction> {
+  const resolve = (globalThis as GlobalWithResolver)[RESOLVER_SLOT];
+  if (resolve === undefined) {
+    throw new Error(
+      `Cannot resolve function '${functionName(ref)}': no task runtime is loaded in this thread (import @dask-ts/scheduler or @dask-ts/worker)`,
+    );
+  }
+  return resolve(ref, key);
+}

@@ -14,6 +14,9 @@ export {
   functionName,
   registerBuiltin,
   lookupBuiltin,
+  registerFunctionResolver,
+  resolveFunctionRef,
+  type FunctionResolve,
 } from './functions.js';
 export {
   type Ref,

@@ -16,6 +16,9 @@ export {
   functionName,
   registerBuiltin,
   lookupBuiltin,
+  registerFunctionResolver,
+  resolveFunctionRef,
+  type FunctionResolve,
 } from './functions.js';
 export {
   type Ref,

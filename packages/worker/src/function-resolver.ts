@@ -21,6 +21,7 @@ import {
   functionName,
   isPlainObject,
   lookupBuiltin,
+  registerFunctionResolver,
   type BuiltinRef,
   type FunctionRef,
   type ModuleRef,
@@ -330,6 +331,11 @@ function jsonLike(value: unknown, depth: number): boolean {
 
 /** This thread's resolver for callers in the thread that built the graph (closures allowed). */
 const inThread = new FunctionResolver({ callLocal: true });
+
+// Code running inside tasks (collection kernels taking user functions) resolves through protocol's
+// `resolveFunctionRef`, which is this resolver wherever tasks run (collections never import the
+// worker runtime).
+registerFunctionResolver((ref, key) => inThread.resolveNow(ref, key));
 
 /**
  * Resolves a function reference in this thread, with the one resolver every scheduler uses: the
