@@ -3,6 +3,20 @@
 // dependencies of a task never change after it is added, and its dependents inside its own block
 // are one CSR segment. A dependent added by a later submit to an older task goes to a small
 // overflow map. Nothing here allocates per task beyond the key string and the node reference.
+//
+// Walking the graph: always through `forEachDependency` / `everyDependency` (a task's inputs) and
+// `forEachDependent` / `someDependent` (the tasks that read it: its CSR segment, then the overflow
+// map, which a hand-written loop would forget). They take a closure; V8 inlines these small
+// methods and the closures passed at each call site, so the hot loops stay allocation-free (the
+// core bench in apps/bench watches this).
+//
+// Index access: the core compiles without `noUncheckedIndexedAccess`, so a read from a typed array
+// or an array has the element's type (`t.state[id]` is a `number`) and a `!` after it asserts
+// nothing. Ids are checked where they enter (intake resolves every key; events are looked up by
+// key or worker name) and are below `size` from then on; `validate()` checks the tables. So index
+// reads carry no `!`. A `!` is written only where it narrows a type that does include `undefined`
+// (a Map entry the code knows is there, a pop from a stack it knows is not empty): each one is a
+// claim, and lint (`no-unnecessary-type-assertion`) flags any that narrows nothing.
 import type { GraphNode, SerializedError } from '@dask-ts/protocol';
 import { KeyIndex } from './key-index.js';
 
@@ -53,8 +67,6 @@ export class TaskTable {
   remaining = new Int32Array(0);
   /** Submissions that want this key and have not been sent it yet. */
   wantPending = new Int32Array(0);
-  /** 1 while the task holds its dependencies (counted in their `remaining`). */
-  holds = new Uint8Array(0);
   /** Worker index of a PROCESSING or ORPHAN task. */
   procWorker = new Int32Array(0);
   /** First holder of a MEMORY task (-1 none); further holders in `extraHolders`. */
@@ -103,7 +115,6 @@ export class TaskTable {
     this.waitCount = grow(this.waitCount, c);
     this.remaining = grow(this.remaining, c);
     this.wantPending = grow(this.wantPending, c);
-    this.holds = grow(this.holds, c);
     this.procWorker = grow(this.procWorker, c, -1);
     this.holder0 = grow(this.holder0, c, -1);
     this.nbytes = grow(this.nbytes, c);
@@ -159,7 +170,7 @@ export class TaskTable {
   /** Forgets every id from `size` on (a refused submit). */
   truncate(size: number): void {
     for (let id = size; id < this.size; id++) {
-      this.stateCounts[this.state[id]!]--;
+      this.stateCounts[this.state[id]]--;
       this.state[id] = 0;
       this.depStart[id] = this.depCount[id] = this.dtStart[id] = this.dtCount[id] = 0;
       this.prio[id] = 0;
@@ -206,7 +217,6 @@ export class TaskTable {
       this.waitCount,
       this.remaining,
       this.wantPending,
-      this.holds,
       this.procWorker,
       this.holder0,
       this.nbytes,
@@ -234,8 +244,8 @@ export class TaskTable {
     for (let id = 0; id < n; id++) {
       if (keep[id] === 1) {
         map[id] = m++;
-        edges += this.depCount[id]!;
-      } else this.stateCounts[this.state[id]!]--;
+        edges += this.depCount[id];
+      } else this.stateCounts[this.state[id]]--;
     }
     // Dependencies, renumbered, in the new order; dependents rebuilt from them (which also takes in
     // the overflow map of dependents added by later submits).
@@ -245,40 +255,40 @@ export class TaskTable {
     const dtCount = new Int32Array(m);
     let len = 0;
     for (let id = 0; id < n; id++) {
-      const j = map[id]!;
+      const j = map[id];
       if (j < 0) continue;
-      const s = this.depStart[id]!;
-      const c = this.depCount[id]!;
+      const s = this.depStart[id];
+      const c = this.depCount[id];
       depStart[j] = len;
       depCount[j] = c;
       for (let k = s; k < s + c; k++) {
-        const d = map[this.deps[k]!]!;
+        const d = map[this.deps[k]];
         if (d < 0) throw new Error(`compact: ${this.keys[id]} is kept but its input is not`);
         deps[len++] = d;
-        dtCount[d]!++;
+        dtCount[d]++;
       }
     }
     const dtStart = new Int32Array(m);
     for (let j = 0, off = 0; j < m; j++) {
       dtStart[j] = off;
-      off += dtCount[j]!;
+      off += dtCount[j];
     }
     const dependents = new Int32Array(Math.max(1024, len));
     const fill = new Int32Array(m);
     for (let j = 0; j < m; j++) {
-      for (let k = depStart[j]!; k < depStart[j]! + depCount[j]!; k++) {
-        const d = deps[k]!;
-        dependents[dtStart[d]! + fill[d]!++] = j;
+      for (let k = depStart[j]; k < depStart[j] + depCount[j]; k++) {
+        const d = deps[k];
+        dependents[dtStart[d] + fill[d]++] = j;
       }
     }
     // Move the kept tasks down, then blank what is left.
     for (const a of this.perTask())
-      for (let id = 0; id < n; id++) if (map[id]! >= 0) a[map[id]!] = a[id]!;
+      for (let id = 0; id < n; id++) if (map[id] >= 0) a[map[id]] = a[id];
     for (let id = 0; id < n; id++) {
-      const j = map[id]!;
+      const j = map[id];
       if (j < 0 || j === id) continue;
-      this.keys[j] = this.keys[id]!;
-      this.nodes[j] = this.nodes[id]!;
+      this.keys[j] = this.keys[id];
+      this.nodes[j] = this.nodes[id];
     }
     this.blank(m, n);
     this.depStart.set(depStart);
@@ -292,9 +302,9 @@ export class TaskTable {
     this.dependentsLen = len;
     this.extraDependents.clear();
     remapKeys(this.extraHolders, map, (v) => v);
-    remapKeys(this.errors, map, (info) => ({ ...info, origin: map[info.origin]! }));
+    remapKeys(this.errors, map, (info) => ({ ...info, origin: map[info.origin] }));
     remapKeys(this.staleRuns, map, (runs) =>
-      runs.map((r) => ({ w: r.w, fetched: r.fetched.map((f) => map[f]!) })),
+      runs.map((r) => ({ w: r.w, fetched: r.fetched.map((f) => map[f]) })),
     );
     this.size = m;
     this.index.truncate(0);
@@ -303,7 +313,7 @@ export class TaskTable {
   }
 
   setState(id: number, s: number): void {
-    this.stateCounts[this.state[id]!]--;
+    this.stateCounts[this.state[id]]--;
     this.stateCounts[s]++;
     this.state[id] = s;
   }
@@ -313,19 +323,40 @@ export class TaskTable {
     return ++this.stamp;
   }
 
-  /** Calls `f` for every dependent of `id`. */
+  /** Calls `f` for each dependency (input) of `id`, in argument order. */
+  forEachDependency(id: number, f: (d: number) => void): void {
+    const deps = this.deps;
+    for (let j = this.depStart[id], e = j + this.depCount[id]; j < e; j++) f(deps[j]);
+  }
+
+  /** Whether `p` holds for every dependency of `id` (it stops at the first that fails). */
+  everyDependency(id: number, p: (d: number) => boolean): boolean {
+    const deps = this.deps;
+    for (let j = this.depStart[id], e = j + this.depCount[id]; j < e; j++)
+      if (!p(deps[j])) return false;
+    return true;
+  }
+
+  /** Calls `f` for every dependent of `id`: its own block's, then those of later submits. */
   forEachDependent(id: number, f: (d: number) => void): void {
-    const s = this.dtStart[id]!;
-    const e = s + this.dtCount[id]!;
     const dl = this.dependents;
-    for (let j = s; j < e; j++) f(dl[j]!);
+    for (let j = this.dtStart[id], e = j + this.dtCount[id]; j < e; j++) f(dl[j]);
+    if (this.extraDependents.size === 0) return;
     const extra = this.extraDependents.get(id);
     if (extra !== undefined) for (const d of extra) f(d);
   }
 
+  /** Whether `p` holds for some dependent of `id` (it stops at the first that does). */
+  someDependent(id: number, p: (d: number) => boolean): boolean {
+    const dl = this.dependents;
+    for (let j = this.dtStart[id], e = j + this.dtCount[id]; j < e; j++) if (p(dl[j])) return true;
+    const extra = this.extraDependents.size === 0 ? undefined : this.extraDependents.get(id);
+    return extra !== undefined && extra.some(p);
+  }
+
   /** The holders of a MEMORY task. */
   holders(id: number): number[] {
-    const h = this.holder0[id]!;
+    const h = this.holder0[id];
     if (h < 0) return [];
     const extra = this.extraHolders.get(id);
     return extra === undefined ? [h] : [h, ...extra];
@@ -339,7 +370,7 @@ export class TaskTable {
   }
 
   addHolder(id: number, w: number): void {
-    const h = this.holder0[id]!;
+    const h = this.holder0[id];
     if (h === w) return;
     if (h < 0) {
       this.holder0[id] = w;
@@ -367,7 +398,7 @@ export class TaskTable {
       if (i >= 0) extra.splice(i, 1);
       if (extra.length === 0) this.extraHolders.delete(id);
     }
-    return this.holder0[id]! >= 0;
+    return this.holder0[id] >= 0;
   }
 
   clearHolders(id: number): void {
@@ -381,5 +412,5 @@ function remapKeys<V>(m: Map<number, V>, map: Int32Array, f: (v: V) => V): void 
   if (m.size === 0) return;
   const entries = [...m];
   m.clear();
-  for (const [id, v] of entries) if (map[id]! >= 0) m.set(map[id]!, f(v));
+  for (const [id, v] of entries) if (map[id] >= 0) m.set(map[id], f(v));
 }
