@@ -57,7 +57,14 @@ export class CommandBatches {
   }
 
   /** Submission `id` (index `sub`) gets `key` from worker `from`; `drop`: the worker lets it go. */
-  deliver(id: string, sub: number, from: number, worker: WorkerId, key: string, drop: boolean): void {
+  deliver(
+    id: string,
+    sub: number,
+    from: number,
+    worker: WorkerId,
+    key: string,
+    drop: boolean,
+  ): void {
     const bk = `${sub}|${from}|${drop ? 1 : 0}`;
     let b = this.deliveries.get(bk);
     if (b === undefined) {

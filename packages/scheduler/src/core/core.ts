@@ -353,7 +353,10 @@ export class SchedulerCore extends CoreWorkers {
     this.transition(id, MEMORY, S.C_FINISHED, w!);
     t.holder0[id] = w!;
     t.nbytes[id] = nbytes;
-    t.forEachDependent(id, (d) => this.depArrived(d));
+    const dl = t.dependents;
+    for (let j = t.dtStart[id], e = t.dtEnd(id); j < e; j++) this.depArrived(dl[j]);
+    const later = t.laterDependents(id);
+    if (later !== undefined) for (const d of later) this.depArrived(d);
     if (t.wantPending[id] > 0) this.deliverKey(id);
     else if (t.remaining[id] === 0) this.dropQueue.push(id);
   }
@@ -365,13 +368,15 @@ export class SchedulerCore extends CoreWorkers {
   private ranOn(id: number, w: number): void {
     const t = this.t;
     this.stopRun(id, w);
-    t.forEachDependency(id, (d) => {
-      if (t.holder0[d] === w || t.state[d] !== MEMORY) return;
+    const deps = t.deps;
+    for (let j = t.depStart[id], e = t.depEnd(id); j < e; j++) {
+      const d = deps[j];
+      if (t.holder0[d] === w || t.state[d] !== MEMORY) continue;
       // About to be released (this was its last user)? Then just release the copy on w too.
       if (t.remaining[d] === 1 && t.wantPending[d] === 0 && !t.isHolder(d, w))
         this.pushRelease(w, t.keys[d]);
       else t.addHolder(d, w);
-    });
+    }
   }
 
   /** @internal Worker name to index, with a one-entry cache (events come in runs per worker). */

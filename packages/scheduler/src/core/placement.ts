@@ -111,10 +111,12 @@ export class WorkerTable {
       let bestBytes = -1;
       const touched = this.touched;
       touched.length = 0;
-      t.forEachDependency(id, (d) => {
+      const deps = t.deps;
+      for (let j = t.depStart[id], e = t.depEnd(id); j < e; j++) {
+        const d = deps[j];
         const b = t.nbytes[d] + 1;
         const h0 = t.holder0[d];
-        if (h0 < 0) return;
+        if (h0 < 0) continue;
         if (score[h0] === 0) touched.push(h0);
         score[h0] += b;
         const extra = t.extraHolders.get(d);
@@ -124,7 +126,7 @@ export class WorkerTable {
             score[h] += b;
           }
         }
-      });
+      }
       for (const h of touched) {
         if (score[h] > bestBytes) {
           bestBytes = score[h];

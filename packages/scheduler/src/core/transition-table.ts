@@ -76,4 +76,13 @@ export function illegalTransition(key: string, from: number, to: number, story: 
 }
 
 /** The internal states' names (an orphan is shown as cancelled in stories and `state()`). */
-const NAMES = ['waiting', 'ready', 'processing', 'memory', 'released', 'erred', 'cancelled', 'orphan'];
+const NAMES = [
+  'waiting',
+  'ready',
+  'processing',
+  'memory',
+  'released',
+  'erred',
+  'cancelled',
+  'orphan',
+];

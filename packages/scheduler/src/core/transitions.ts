@@ -89,12 +89,17 @@ export abstract class CoreTransitions {
     const t = this.t;
     const from = t.state[id];
     const effect = HOLD_EFFECT[from * 8 + to];
-    if (effect === ILLEGAL)
-      throw illegalTransition(t.keys[id], from, to, this.log.render(id, this.names));
+    if (effect === ILLEGAL) this.illegal(id, to);
     this.log.add(id, from, to, cause, arg);
     t.setState(id, to);
     if (effect === HOLD) this.hold(id);
     else if (effect === UNHOLD) this.unhold(id);
+  }
+
+  /** Refuses an illegal transition (kept out of `transition`, which is on every task's path). */
+  private illegal(id: number, to: number): never {
+    const t = this.t;
+    throw illegalTransition(t.keys[id], t.state[id], to, this.log.render(id, this.names));
   }
 
   /** @internal Task `id` stops running on `w` (finished, erred or taken back): frees its place there. */
@@ -112,18 +117,20 @@ export abstract class CoreTransitions {
 
   /** The task counts itself in the `remaining` of each input. */
   private hold(id: number): void {
-    const remaining = this.t.remaining;
-    this.t.forEachDependency(id, (d) => {
-      remaining[d]++;
-    });
+    const t = this.t;
+    const deps = t.deps;
+    const remaining = t.remaining;
+    for (let j = t.depStart[id], e = t.depEnd(id); j < e; j++) remaining[deps[j]]++;
   }
 
   /** The task lets go of its inputs; one nobody needs any more is queued to be dropped. */
   private unhold(id: number): void {
     const t = this.t;
-    t.forEachDependency(id, (d) => {
+    const deps = t.deps;
+    for (let j = t.depStart[id], e = t.depEnd(id); j < e; j++) {
+      const d = deps[j];
       if (--t.remaining[d] === 0 && t.wantPending[d] === 0) this.dropQueue.push(d);
-    });
+    }
   }
 
   /** @internal Drops every queued task that is no longer needed (iteratively: chains can be long). */
@@ -164,13 +171,14 @@ export abstract class CoreTransitions {
     const state = t.state;
     let missing = 0;
     let running = 0;
-    t.forEachDependency(id, (d) => {
-      const sd = state[d];
+    const deps = t.deps;
+    for (let j = t.depStart[id], e = t.depEnd(id); j < e; j++) {
+      const sd = state[deps[j]];
       if (sd !== MEMORY) {
         missing++;
         if (sd === PROCESSING) running++;
       }
-    });
+    }
     t.waitCount[id] = missing;
     t.started[id] = running;
     if (missing > 0) this.transition(id, WAITING, cause, arg);
@@ -389,10 +397,13 @@ export abstract class CoreTransitions {
     const t = this.t;
     const stack = this.coStack;
     stack.push(root);
+    const dl = t.dependents;
     while (stack.length > 0) {
-      t.forEachDependent(stack.pop()!, (d) => {
-        if (this.tryCoAssign(d, w)) stack.push(d);
-      });
+      const id = stack.pop()!;
+      for (let j = t.dtStart[id], e = t.dtEnd(id); j < e; j++)
+        if (this.tryCoAssign(dl[j], w)) stack.push(dl[j]);
+      const later = t.laterDependents(id);
+      if (later !== undefined) for (const d of later) if (this.tryCoAssign(d, w)) stack.push(d);
     }
   }
 
@@ -400,11 +411,13 @@ export abstract class CoreTransitions {
     const t = this.t;
     if (t.state[d] !== WAITING) return false;
     if (++t.started[d] < t.waitCount[d]) return false;
-    const onW = t.everyDependency(d, (x) => {
+    const deps = t.deps;
+    for (let j = t.depStart[d], e = t.depEnd(d); j < e; j++) {
+      const x = deps[j];
       const sx = t.state[x];
-      return sx === PROCESSING ? t.procWorker[x] === w : sx === MEMORY && t.isHolder(x, w);
-    });
-    if (!onW) return false;
+      if (sx === PROCESSING ? t.procWorker[x] !== w : !(sx === MEMORY && t.isHolder(x, w)))
+        return false;
+    }
     this.assign(d, w);
     t.coAssigned[d] = 1;
     return true;
@@ -417,13 +430,15 @@ export abstract class CoreTransitions {
     this.transition(id, PROCESSING, S.C_ASSIGN, w);
     t.procWorker[id] = w;
     const b = this.out.compute(w);
-    t.forEachDependency(id, (d) => {
-      if (t.holder0[d] === w || t.state[d] !== MEMORY || t.isHolder(d, w)) return;
+    const deps = t.deps;
+    for (let j = t.depStart[id], e = t.depEnd(id); j < e; j++) {
+      const d = deps[j];
+      if (t.holder0[d] === w || t.state[d] !== MEMORY || t.isHolder(d, w)) continue;
       if (b.fetched === undefined) b.fetched = new Set();
-      else if (b.fetched.has(d)) return;
+      else if (b.fetched.has(d)) continue;
       b.fetched.add(d);
       (b.fetch ??= []).push([t.keys[d], this.w.names[t.holder0[d]]]);
-    });
+    }
     this.runQueue[w].push(id);
     if (t.wantPending[id] > 0) (b.want ??= []).push(b.keys.length);
     b.keys.push(t.keys[id]);
@@ -461,8 +476,7 @@ export abstract class CoreTransitions {
     for (let w = 0; w < this.runQueue.length; w++) {
       const q = this.runQueue[w];
       const kept: number[] = [];
-      for (let i = this.runHead[w]; i < q.length; i++)
-        if (map[q[i]] >= 0) kept.push(map[q[i]]);
+      for (let i = this.runHead[w]; i < q.length; i++) if (map[q[i]] >= 0) kept.push(map[q[i]]);
       this.runQueue[w] = kept;
       this.runHead[w] = 0;
     }
