@@ -1,7 +1,8 @@
 // The pure scheduling core: `handle(events) -> commands`, no I/O, timers or randomness. This file
 // holds the public face (handle, state, story, counts, validate) and the handlers of the events
-// that do not concern lost workers; the state and its transitions live in transitions.ts, worker
-// loss and stale reports in worker-loss.ts.
+// that do not concern lost workers. The layers below it: the state and its transitions
+// (transitions.ts, over the table in transition-table.ts), placing ready tasks (assignment.ts),
+// worker loss and stale reports (worker-loss.ts).
 import type { SerializedError } from '@dask-ts/protocol';
 import type { CoreCommand, CoreEvent, TaskState, WorkerId } from './events.js';
 import { intake } from './intake.js';
@@ -305,30 +306,11 @@ export class SchedulerCore extends CoreWorkers {
         this.onFinished(keys[i], worker, nbytes[i] ?? 0, index.get(keys[i]), w);
       return;
     }
-    const q = this.runQueue[w];
-    let h = this.runHead[w];
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i];
-      let id: number | undefined;
-      while (h < q.length) {
-        const x = q[h];
-        const s = t.state[x];
-        if ((s === PROCESSING || s === ORPHAN) && t.procWorker[x] === w) {
-          if (t.keys[x] === key) {
-            id = x;
-            h++;
-          }
-          break;
-        }
-        h++;
-      }
-      this.onFinished(key, worker, nbytes[i] ?? 0, id ?? index.get(key), w);
+      this.onFinished(key, worker, nbytes[i] ?? 0, this.runs.next(t, w, key) ?? index.get(key), w);
     }
-    if (h > 1024 && 2 * h > q.length) {
-      q.splice(0, h);
-      h = 0;
-    }
-    this.runHead[w] = h;
+    this.runs.trim(w);
   }
 
   /** @internal Task `found` (of `key`, undefined when unknown) finished on worker `w` (`worker`). */

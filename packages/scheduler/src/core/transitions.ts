@@ -4,7 +4,7 @@
 // (released -> waiting/ready, transitively through released inputs); unneeded ones are dropped
 // (queued ones never start, running ones become orphans whose results are released when they
 // finish, results in memory are released at once). Ready tasks wait in a priority heap and are
-// placed at the end of each `handle` call; commands are batched per worker.
+// placed at the end of each `handle` call (assignment.ts); commands are batched (commands.ts).
 //
 // Co-assignment: when a task is assigned to worker W, each waiting dependent whose inputs are all
 // in memory on W or running on W is assigned to W at once, after its inputs in the same batch (a
@@ -25,6 +25,7 @@ import { CommandBatches } from './commands.js';
 import { liveTasks } from './compaction.js';
 import { WorkerTable } from './placement.js';
 import { ReadyHeap } from './ready-heap.js';
+import { RunQueues } from './run-queues.js';
 import * as S from './story.js';
 import { PENDING, SENT, Submission } from './submission.js';
 import {
@@ -64,10 +65,8 @@ export abstract class CoreTransitions {
   /** @internal */ protected dropState = RELEASED;
   /** @internal */ protected dropCause = S.C_UNNEEDED;
   /** @internal */ protected dropArg = 0;
-  /** @internal */ private readonly coStack: number[] = [];
-  /** @internal Per worker: tasks assigned to it, in the order sent (finished reports come in this order). */
-  protected runQueue: number[][] = [];
-  /** @internal */ protected runHead: number[] = [];
+  /** @internal Per worker: the tasks sent to it, in order (finished reports come in this order). */
+  protected readonly runs = new RunQueues();
   /** @internal */ protected readonly names: S.StoryNames = {
     key: (id) => (id < 0 ? '(a task since forgotten)' : (this.t.keys[id] ?? `#${id}`)),
     worker: (w) => this.w.names[w] ?? `#${w}`,
@@ -77,8 +76,7 @@ export abstract class CoreTransitions {
   /** @internal A new worker gets empty batches. */
   protected addBatches(): void {
     this.out.addWorker();
-    this.runQueue.push([]);
-    this.runHead.push(0);
+    this.runs.addWorker();
   }
 
   /**
@@ -96,7 +94,7 @@ export abstract class CoreTransitions {
     else if (effect === UNHOLD) this.unhold(id);
   }
 
-  /** Refuses an illegal transition (kept out of `transition`, which is on every task's path). */
+  /** @internal Refuses an illegal transition (kept out of `transition`, which is on every task's path). */
   private illegal(id: number, to: number): never {
     const t = this.t;
     throw illegalTransition(t.keys[id], t.state[id], to, this.log.render(id, this.names));
@@ -115,7 +113,7 @@ export abstract class CoreTransitions {
     return this.t.wantPending[id] > 0 || this.t.remaining[id] > 0;
   }
 
-  /** The task counts itself in the `remaining` of each input. */
+  /** @internal The task counts itself in the `remaining` of each input. */
   private hold(id: number): void {
     const t = this.t;
     const deps = t.deps;
@@ -123,7 +121,7 @@ export abstract class CoreTransitions {
     for (let j = t.depStart[id], e = t.depEnd(id); j < e; j++) remaining[deps[j]]++;
   }
 
-  /** The task lets go of its inputs; one nobody needs any more is queued to be dropped. */
+  /** @internal The task lets go of its inputs; one nobody needs any more is queued to be dropped. */
   private unhold(id: number): void {
     const t = this.t;
     const deps = t.deps;
@@ -165,7 +163,7 @@ export abstract class CoreTransitions {
     this.transition(id, PROCESSING, cause, arg);
   }
 
-  /** A released task becomes waiting on its missing inputs, or ready. */
+  /** @internal A released task becomes waiting on its missing inputs, or ready. */
   private wake(id: number, cause: number, arg: number): void {
     const t = this.t;
     const state = t.state;
@@ -371,85 +369,6 @@ export abstract class CoreTransitions {
     this.out.release(w, key);
   }
 
-  // ---------------------------------------------------------------- placement and output
-
-  /** @internal Places ready tasks, in rank order, while workers have room. */
-  protected schedule(): void {
-    const t = this.t;
-    const heap = this.heap;
-    const wt = this.w;
-    while (heap.size > 0 && wt.freeCount > 0) {
-      const id = heap.peek();
-      if (t.state[id] !== READY) {
-        heap.pop();
-        continue;
-      }
-      const w = wt.choose(t, id, heap.size);
-      if (w < 0) break;
-      heap.pop();
-      this.assign(id, w);
-      this.coAssign(id, w);
-    }
-  }
-
-  /** Assigns to `w` every waiting dependent of `root` (transitively) whose inputs are all on `w`. */
-  private coAssign(root: number, w: number): void {
-    const t = this.t;
-    const stack = this.coStack;
-    stack.push(root);
-    const dl = t.dependents;
-    while (stack.length > 0) {
-      const id = stack.pop()!;
-      for (let j = t.dtStart[id], e = t.dtEnd(id); j < e; j++)
-        if (this.tryCoAssign(dl[j], w)) stack.push(dl[j]);
-      const later = t.laterDependents(id);
-      if (later !== undefined) for (const d of later) if (this.tryCoAssign(d, w)) stack.push(d);
-    }
-  }
-
-  private tryCoAssign(d: number, w: number): boolean {
-    const t = this.t;
-    if (t.state[d] !== WAITING) return false;
-    if (++t.started[d] < t.waitCount[d]) return false;
-    const deps = t.deps;
-    for (let j = t.depStart[d], e = t.depEnd(d); j < e; j++) {
-      const x = deps[j];
-      const sx = t.state[x];
-      if (sx === PROCESSING ? t.procWorker[x] !== w : !(sx === MEMORY && t.isHolder(x, w)))
-        return false;
-    }
-    this.assign(d, w);
-    t.coAssigned[d] = 1;
-    return true;
-  }
-
-  /** Sends ready (or co-assigned waiting) task `id` to worker `w`, with the inputs to fetch. */
-  private assign(id: number, w: number): void {
-    const t = this.t;
-    if (t.state[id] === READY) this.w.inc(w);
-    this.transition(id, PROCESSING, S.C_ASSIGN, w);
-    t.procWorker[id] = w;
-    const b = this.out.compute(w);
-    const deps = t.deps;
-    for (let j = t.depStart[id], e = t.depEnd(id); j < e; j++) {
-      const d = deps[j];
-      if (t.holder0[d] === w || t.state[d] !== MEMORY || t.isHolder(d, w)) continue;
-      if (b.fetched === undefined) b.fetched = new Set();
-      else if (b.fetched.has(d)) continue;
-      b.fetched.add(d);
-      (b.fetch ??= []).push([t.keys[d], this.w.names[t.holder0[d]]]);
-    }
-    this.runQueue[w].push(id);
-    if (t.wantPending[id] > 0) (b.want ??= []).push(b.keys.length);
-    b.keys.push(t.keys[id]);
-    b.nodes.push(t.nodes[id]);
-  }
-
-  /** @internal The commands built by this `handle` call. */
-  protected flush(): CoreCommand[] {
-    return this.out.flush(this.w.names);
-  }
-
   /** @internal A submit compacts a table of at least this many tasks (see compaction.ts). */
   compactAt = 1 << 16;
   /** @internal The table's size after the last compaction: the next waits until it has doubled. */
@@ -473,13 +392,7 @@ export abstract class CoreTransitions {
     for (const [w, ids] of this.staleCopies) {
       this.staleCopies.set(w, new Set([...ids].map((id) => map[id])));
     }
-    for (let w = 0; w < this.runQueue.length; w++) {
-      const q = this.runQueue[w];
-      const kept: number[] = [];
-      for (let i = this.runHead[w]; i < q.length; i++) if (map[q[i]] >= 0) kept.push(map[q[i]]);
-      this.runQueue[w] = kept;
-      this.runHead[w] = 0;
-    }
+    this.runs.remap(map);
   }
 
   /** @internal With no compute running and nothing held, start over with empty tables (bounded memory). */
@@ -495,9 +408,6 @@ export abstract class CoreTransitions {
     this.subNames = [];
     this.wantedBy.clear();
     this.staleCopies.clear();
-    for (let w = 0; w < this.runQueue.length; w++) {
-      this.runQueue[w] = [];
-      this.runHead[w] = 0;
-    }
+    this.runs.clear();
   }
 }

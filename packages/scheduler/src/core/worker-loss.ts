@@ -22,10 +22,10 @@ import {
   STATE_NAMES,
   WAITING,
 } from './task-table.js';
-import { CoreTransitions } from './transitions.js';
+import { CoreAssignment } from './assignment.js';
 
 /** See the file comment. */
-export abstract class CoreWorkers extends CoreTransitions {
+export abstract class CoreWorkers extends CoreAssignment {
   /** @internal */ protected abstract readonly maxRetries: number;
   /** @internal */ protected lastWorker: WorkerId | undefined;
 
@@ -39,21 +39,9 @@ export abstract class CoreWorkers extends CoreTransitions {
   running(worker: WorkerId): { readonly key: string; readonly needed: boolean } | undefined {
     const w = this.w.index.get(worker);
     if (w === undefined || !this.w.alive[w]) return undefined;
-    const id = this.headRun(w);
+    const id = this.runs.head(this.t, w);
     if (id < 0) return undefined;
     return { key: this.t.keys[id], needed: this.t.state[id] === PROCESSING };
-  }
-
-  /** @internal The first task in `w`'s run queue that it has not reported, or -1. */
-  private headRun(w: number): number {
-    const t = this.t;
-    const q = this.runQueue[w];
-    for (let h = this.runHead[w]; h < q.length; h++) {
-      const x = q[h];
-      const s = t.state[x];
-      if ((s === PROCESSING || s === ORPHAN) && t.procWorker[x] === w) return x;
-    }
-    return -1;
   }
 
   /** @internal */
@@ -65,7 +53,7 @@ export abstract class CoreWorkers extends CoreTransitions {
     if (!wt.alive[w]) return;
     // Counted toward maxRetries unless the shell stopped the worker on purpose.
     const lose = stopped ? 0 : 1;
-    const head = this.headRun(w);
+    const head = this.runs.head(this.t, w);
     const reason =
       head < 0
         ? why
@@ -78,8 +66,7 @@ export abstract class CoreWorkers extends CoreTransitions {
       else this.t.staleRuns.set(id, left);
     }
     wt.remove(w);
-    this.runQueue[w] = [];
-    this.runHead[w] = 0;
+    this.runs.clear(w);
     const t = this.t;
     const note = this.log.note(`worker ${name} removed: ${reason}`);
     // Deliveries sent from w and not acknowledged: want them again.
