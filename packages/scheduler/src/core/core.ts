@@ -313,27 +313,29 @@ export class SchedulerCore extends CoreWorkers {
     this.runs.trim(w);
   }
 
-  /** @internal Task `found` (of `key`, undefined when unknown) finished on worker `w` (`worker`). */
+  /** @internal Task `found` (of `key`, undefined when unknown) finished on worker `wFound` (`worker`). */
   private onFinished(
     key: string,
     worker: WorkerId,
     nbytes: number,
     found: number | undefined,
-    w: number | undefined,
+    wFound: number | undefined,
   ): void {
-    if (!this.isCurrent(found, w, key, worker, 'finished')) return;
+    if (!this.isCurrent(found, wFound, key, worker, 'finished')) return;
     const t = this.t;
-    const id = found!; // isCurrent: a known task, running on live worker `w`
-    this.ranOn(id, w!);
-    if (t.staleRuns.size > 0) this.forgetStaleCopy(id, w!);
-    if (this.staleCopies.size > 0) this.staleCopies.get(w!)?.delete(id);
+    // isCurrent: a known task, running on a live worker.
+    const id = found!;
+    const w = wFound!;
+    this.ranOn(id, w);
+    if (t.staleRuns.size > 0) this.forgetStaleCopy(id, w);
+    if (this.staleCopies.size > 0) this.staleCopies.get(w)?.delete(id);
     if (t.state[id] === ORPHAN) {
-      this.transition(id, RELEASED, S.C_FINISHED, w!);
-      this.pushRelease(w!, key);
+      this.transition(id, RELEASED, S.C_FINISHED, w);
+      this.pushRelease(w, key);
       return;
     }
-    this.transition(id, MEMORY, S.C_FINISHED, w!);
-    t.holder0[id] = w!;
+    this.transition(id, MEMORY, S.C_FINISHED, w);
+    t.holder0[id] = w;
     t.nbytes[id] = nbytes;
     const dl = t.dependents;
     for (let j = t.dtStart[id], e = t.dtEnd(id); j < e; j++) this.depArrived(dl[j]);
@@ -374,12 +376,14 @@ export class SchedulerCore extends CoreWorkers {
   private onErred(key: string, worker: WorkerId, error: SerializedError): void {
     const t = this.t;
     const found = t.index.get(key);
-    const w = this.w.index.get(worker);
-    if (!this.isCurrent(found, w, key, worker, 'erred')) return;
-    const id = found!; // isCurrent: a known task, running on live worker `w`
-    this.ranOn(id, w!);
-    if (this.staleCopies.size > 0 && this.staleCopies.get(w!)?.delete(id) === true)
-      this.pushRelease(w!, key);
+    const wFound = this.w.index.get(worker);
+    if (!this.isCurrent(found, wFound, key, worker, 'erred')) return;
+    // isCurrent: a known task, running on a live worker.
+    const id = found!;
+    const w = wFound!;
+    this.ranOn(id, w);
+    if (this.staleCopies.size > 0 && this.staleCopies.get(w)?.delete(id) === true)
+      this.pushRelease(w, key);
     if (t.state[id] === PROCESSING && this.inputMissing(id)) return;
     const note = this.log.note(`erred on ${worker}: ${error.name}: ${error.message}`);
     if (t.state[id] === ORPHAN) {
