@@ -224,8 +224,7 @@ export class SchedulerCore extends CoreWorkers {
 
   // ---------------------------------------------------------------- events
 
-  /** @internal */
-  private onAddWorker(name: WorkerId, slots: number): void {
+  /** @internal */ private onAddWorker(name: WorkerId, slots: number): void {
     const old = this.w.index.get(name);
     if (old !== undefined && this.w.alive[old]) throw new Error(`Worker ${name} was added twice`);
     if (!(Number.isInteger(slots) && slots > 0))
@@ -247,8 +246,7 @@ export class SchedulerCore extends CoreWorkers {
     this.w.setCap(w, this.w.slots[w] * perSlot);
   }
 
-  /** @internal */
-  private onSubmit(e: Extract<CoreEvent, { type: 'submit' }>): void {
+  /** @internal */ private onSubmit(e: Extract<CoreEvent, { type: 'submit' }>): void {
     if (this.subs.has(e.id)) {
       this.out.end({
         type: 'refused',
@@ -372,8 +370,7 @@ export class SchedulerCore extends CoreWorkers {
     return w;
   }
 
-  /** @internal */
-  private onErred(key: string, worker: WorkerId, error: SerializedError): void {
+  /** @internal */ private onErred(key: string, worker: WorkerId, error: SerializedError): void {
     const t = this.t;
     const found = t.index.get(key);
     const wFound = this.w.index.get(worker);
@@ -423,8 +420,7 @@ export class SchedulerCore extends CoreWorkers {
     return true;
   }
 
-  /** @internal */
-  private onDelivered(subId: string, keys: readonly string[]): void {
+  /** @internal */ private onDelivered(subId: string, keys: readonly string[]): void {
     const sub = this.subs.get(subId);
     if (sub === undefined) return; // ended already (cancelled, failed): stale
     const t = this.t;
@@ -446,8 +442,7 @@ export class SchedulerCore extends CoreWorkers {
     if (sub.undelivered === 0) this.endSub(sub, { type: 'done', id: subId });
   }
 
-  /** @internal */
-  private onCancel(subId: string, reason: string): void {
+  /** @internal */ private onCancel(subId: string, reason: string): void {
     const sub = this.subs.get(subId);
     if (sub === undefined) return; // ended already: stale
     this.dropState = CANCELLED;
