@@ -19,7 +19,8 @@
 // key or worker name) and are below `size` from then on; `validate()` checks the tables. So index
 // reads carry no `!`. A `!` is written only where it narrows a type that does include `undefined`
 // (a Map entry the code knows is there, a pop from a stack it knows is not empty): each one is a
-// claim, and lint (`no-unnecessary-type-assertion`) flags any that narrows nothing.
+// claim. typescript-eslint's `no-unnecessary-type-assertion` finds any `!` that narrows nothing (the
+// shared lint config does not turn it on yet; the core passes it).
 import type { GraphNode, SerializedError } from '@dask-ts/protocol';
 import { KeyIndex } from './key-index.js';
 
