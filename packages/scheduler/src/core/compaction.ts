@@ -25,19 +25,16 @@ export function liveTasks(t: TaskTable, roots: Iterable<number>): Uint8Array {
   };
   for (const id of roots) push(id);
   for (let id = 0; id < t.size; id++) {
-    const s = t.state[id]!;
+    const s = t.state[id];
     if (s !== RELEASED && s !== CANCELLED && s !== ERRED) push(id);
   }
   for (const [id, runs] of t.staleRuns) {
     push(id);
     for (const r of runs) for (const f of r.fetched) push(f);
   }
-  const deps = t.deps;
   while (stack.length > 0) {
     const id = stack.pop()!;
-    const s = t.depStart[id]!;
-    const e = s + t.depCount[id]!;
-    for (let j = s; j < e; j++) push(deps[j]!);
+    t.forEachDependency(id, push);
     if (t.errors.size > 0) {
       const info = t.errors.get(id);
       if (info !== undefined) push(info.origin);

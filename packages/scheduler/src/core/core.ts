@@ -1,7 +1,8 @@
 // The pure scheduling core: `handle(events) -> commands`, no I/O, timers or randomness. This file
 // holds the public face (handle, state, story, counts, validate) and the handlers of the events
-// that do not concern lost workers; the state and its transitions live in transitions.ts, worker
-// loss and stale reports in worker-loss.ts.
+// that do not concern lost workers. The layers below it: the state and its transitions
+// (transitions.ts, over the table in transition-table.ts), placing ready tasks (assignment.ts),
+// worker loss and stale reports (worker-loss.ts).
 import type { SerializedError } from '@dask-ts/protocol';
 import type { CoreCommand, CoreEvent, TaskState, WorkerId } from './events.js';
 import { intake } from './intake.js';
@@ -79,12 +80,12 @@ export interface CoreCounts {
  * // cmds: [{ type: 'compute', worker: 'w0', keys: ['x'], nodes: [node], fetch: [] }]
  */
 export class SchedulerCore extends CoreWorkers {
-  protected readonly maxRetries: number;
-  private readonly queueFactor: number;
-  private readonly adaptive: boolean;
-  /** Per worker: mean run time per task (ms), from `finished-many` reports; 0 before any. */
+  /** @internal */ protected readonly maxRetries: number;
+  /** @internal */ private readonly queueFactor: number;
+  /** @internal */ private readonly adaptive: boolean;
+  /** @internal Per worker: mean run time per task (ms), from `finished-many` reports; 0 before any. */
   private readonly meanMs: number[] = [];
-  private lastWorkerIdx: number | undefined;
+  /** @internal */ private lastWorkerIdx: number | undefined;
 
   constructor(options: SchedulerCoreOptions = {}) {
     super();
@@ -106,7 +107,7 @@ export class SchedulerCore extends CoreWorkers {
    */
   handle(events: readonly CoreEvent[]): CoreCommand[] {
     for (let i = 0; i < events.length; i++) {
-      const e = events[i]!;
+      const e = events[i];
       switch (e.type) {
         case 'finished':
           // Matched against the worker's run queue like a batch: no key index needed.
@@ -176,20 +177,20 @@ export class SchedulerCore extends CoreWorkers {
     if (id === undefined) return undefined;
     switch (t.state[id]) {
       case WAITING:
-        return { state: 'waiting', waitingOn: t.waitCount[id]! };
+        return { state: 'waiting', waitingOn: t.waitCount[id] };
       case READY:
         return { state: 'ready' };
       case PROCESSING:
-        return { state: 'processing', worker: this.w.names[t.procWorker[id]!]! };
+        return { state: 'processing', worker: this.w.names[t.procWorker[id]] };
       case MEMORY:
         return {
           state: 'memory',
-          workers: t.holders(id).map((w) => this.w.names[w]!),
-          nbytes: t.nbytes[id]!,
+          workers: t.holders(id).map((w) => this.w.names[w]),
+          nbytes: t.nbytes[id],
         };
       case ERRED: {
         const info = t.errors.get(id)!;
-        return { state: 'erred', error: info.error, origin: t.keys[info.origin]! };
+        return { state: 'erred', error: info.error, origin: t.keys[info.origin] };
       }
       case CANCELLED:
       case ORPHAN:
@@ -209,13 +210,13 @@ export class SchedulerCore extends CoreWorkers {
     const c = this.t.stateCounts;
     return {
       tasks: this.t.size,
-      waiting: c[WAITING]!,
-      ready: c[READY]!,
-      processing: c[PROCESSING]!,
-      memory: c[MEMORY]!,
-      released: c[RELEASED]!,
-      erred: c[ERRED]!,
-      cancelled: c[CANCELLED]! + c[ORPHAN]!,
+      waiting: c[WAITING],
+      ready: c[READY],
+      processing: c[PROCESSING],
+      memory: c[MEMORY],
+      released: c[RELEASED],
+      erred: c[ERRED],
+      cancelled: c[CANCELLED] + c[ORPHAN],
       workers: this.w.live.length,
       submissions: this.subs.size,
     };
@@ -223,7 +224,7 @@ export class SchedulerCore extends CoreWorkers {
 
   // ---------------------------------------------------------------- events
 
-  private onAddWorker(name: WorkerId, slots: number): void {
+  /** @internal */ private onAddWorker(name: WorkerId, slots: number): void {
     const old = this.w.index.get(name);
     if (old !== undefined && this.w.alive[old]) throw new Error(`Worker ${name} was added twice`);
     if (!(Number.isInteger(slots) && slots > 0))
@@ -234,20 +235,20 @@ export class SchedulerCore extends CoreWorkers {
     this.addBatches();
   }
 
-  /** The adaptive queue (see {@link SchedulerCoreOptions.queueFactor}) learns from a report. */
+  /** @internal The adaptive queue (see {@link SchedulerCoreOptions.queueFactor}) learns from a report. */
   private adapt(worker: WorkerId, tasks: number, ms: number): void {
     const w = this.workerIndex(worker);
     if (w === undefined || !this.w.alive[w] || tasks === 0 || !(ms >= 0)) return;
     const per = ms / tasks;
-    const mean = this.meanMs[w]! === 0 ? per : this.meanMs[w]! + 0.3 * (per - this.meanMs[w]!);
+    const mean = this.meanMs[w] === 0 ? per : this.meanMs[w] + 0.3 * (per - this.meanMs[w]);
     this.meanMs[w] = mean;
     const perSlot = Math.min(QUEUE_MAX, Math.max(QUEUE_MIN, Math.ceil(QUEUE_TARGET_MS / mean)));
-    this.w.setCap(w, this.w.slots[w]! * perSlot);
+    this.w.setCap(w, this.w.slots[w] * perSlot);
   }
 
-  private onSubmit(e: Extract<CoreEvent, { type: 'submit' }>): void {
+  /** @internal */ private onSubmit(e: Extract<CoreEvent, { type: 'submit' }>): void {
     if (this.subs.has(e.id)) {
-      this.terminal.push({
+      this.out.end({
         type: 'refused',
         id: e.id,
         error: new Error(`Submission ${e.id} is already running`),
@@ -258,7 +259,7 @@ export class SchedulerCore extends CoreWorkers {
     this.maybeCompact();
     const taken = intake(this.t, e.graph, e.wanted, e.priorities);
     if (!('wanted' in taken)) {
-      this.terminal.push({ type: 'refused', id: e.id, error: taken });
+      this.out.end({ type: 'refused', id: e.id, error: taken });
       return;
     }
     this.log.reserve(5 * taken.needed.length);
@@ -273,7 +274,7 @@ export class SchedulerCore extends CoreWorkers {
       return;
     }
     for (let i = 0; i < wanted.length; i++) {
-      const id = wanted[i]!;
+      const id = wanted[i];
       t.wantPending[id]++;
       const list = this.wantedBy.get(id);
       if (list === undefined) this.wantedBy.set(id, [sub]);
@@ -281,15 +282,15 @@ export class SchedulerCore extends CoreWorkers {
     }
     this.activateNew(taken.needed, taken.oldDeps, idx);
     for (let i = 0; i < wanted.length; i++) {
-      const id = wanted[i]!;
-      const s = t.state[id]!;
+      const id = wanted[i];
+      const s = t.state[id];
       if (s === MEMORY) this.deliverKey(id);
       else if (s === ORPHAN) this.reclaim(id, S.C_SUBMIT, idx);
       else if (inactive(s)) this.activate(id, true, S.C_SUBMIT, idx, null);
     }
   }
 
-  /** Reports come in the order the worker runs its tasks: match them to its run queue first. */
+  /** @internal Reports come in the order the worker runs its tasks: match them to its run queue first. */
   private onFinishedMany(
     keys: readonly string[],
     worker: WorkerId,
@@ -300,89 +301,67 @@ export class SchedulerCore extends CoreWorkers {
     const index = t.index;
     if (w === undefined || !this.w.alive[w]) {
       for (let i = 0; i < keys.length; i++)
-        this.onFinished(keys[i]!, worker, nbytes[i] ?? 0, index.get(keys[i]!), w);
+        this.onFinished(keys[i], worker, nbytes[i] ?? 0, index.get(keys[i]), w);
       return;
     }
-    const q = this.runQueue[w]!;
-    let h = this.runHead[w]!;
     for (let i = 0; i < keys.length; i++) {
-      const key = keys[i]!;
-      let id: number | undefined;
-      while (h < q.length) {
-        const x = q[h]!;
-        const s = t.state[x];
-        if ((s === PROCESSING || s === ORPHAN) && t.procWorker[x] === w) {
-          if (t.keys[x] === key) {
-            id = x;
-            h++;
-          }
-          break;
-        }
-        h++;
-      }
-      this.onFinished(key, worker, nbytes[i] ?? 0, id ?? index.get(key), w);
+      const key = keys[i];
+      this.onFinished(key, worker, nbytes[i] ?? 0, this.runs.next(t, w, key) ?? index.get(key), w);
     }
-    if (h > 1024 && 2 * h > q.length) {
-      q.splice(0, h);
-      h = 0;
-    }
-    this.runHead[w] = h;
+    this.runs.trim(w);
   }
 
-  /** Task `id` (of `key`, undefined when unknown) finished on worker `w` (`worker`). */
+  /** @internal Task `found` (of `key`, undefined when unknown) finished on worker `wFound` (`worker`). */
   private onFinished(
     key: string,
     worker: WorkerId,
     nbytes: number,
-    id: number | undefined,
-    w: number | undefined,
+    found: number | undefined,
+    wFound: number | undefined,
   ): void {
+    if (!this.isCurrent(found, wFound, key, worker, 'finished')) return;
     const t = this.t;
-    if (!this.isCurrent(id, w, key, worker, 'finished')) return;
-    this.stopRun(id!, w!);
-    if (t.staleRuns.size > 0) this.forgetStaleCopy(id!, w!);
-    if (this.staleCopies.size > 0) this.staleCopies.get(w!)?.delete(id!);
-    this.addReplicas(id!, w!);
-    if (t.state[id!] === ORPHAN) {
-      this.log.add(id!, ORPHAN, RELEASED, S.C_FINISHED, w!);
-      t.setState(id!, RELEASED);
-      this.pushRelease(w!, key);
-      this.unhold(id!);
+    // isCurrent: a known task, running on a live worker.
+    const id = found!;
+    const w = wFound!;
+    this.ranOn(id, w);
+    if (t.staleRuns.size > 0) this.forgetStaleCopy(id, w);
+    if (this.staleCopies.size > 0) this.staleCopies.get(w)?.delete(id);
+    if (t.state[id] === ORPHAN) {
+      this.transition(id, RELEASED, S.C_FINISHED, w);
+      this.pushRelease(w, key);
       return;
     }
-    this.log.add(id!, PROCESSING, MEMORY, S.C_FINISHED, w!);
-    t.setState(id!, MEMORY);
-    t.holder0[id!] = w!;
-    t.nbytes[id!] = nbytes;
-    this.unhold(id!);
-    // Dependents waiting on it.
-    const ds = t.dtStart[id!]!;
-    const de = ds + t.dtCount[id!]!;
+    this.transition(id, MEMORY, S.C_FINISHED, w);
+    t.holder0[id] = w;
+    t.nbytes[id] = nbytes;
     const dl = t.dependents;
-    for (let j = ds; j < de; j++) this.depArrived(dl[j]!);
-    const extra = t.extraDependents.get(id!);
-    if (extra !== undefined) for (const d of extra) this.depArrived(d);
-    if (t.wantPending[id!]! > 0) this.deliverKey(id!);
-    else if (t.remaining[id!] === 0) this.dropQueue.push(id!);
+    for (let j = t.dtStart[id], e = t.dtEnd(id); j < e; j++) this.depArrived(dl[j]);
+    const later = t.laterDependents(id);
+    if (later !== undefined) for (const d of later) this.depArrived(d);
+    if (t.wantPending[id] > 0) this.deliverKey(id);
+    else if (t.remaining[id] === 0) this.dropQueue.push(id);
   }
 
-  /** Inputs fetched to `w` for task `id` are replicas there now (released with the original). */
-  private addReplicas(id: number, w: number): void {
+  /**
+   * @internal Task `id` stopped running on `w` (finished or erred): its place there is free, and
+   * the inputs fetched to `w` for it are replicas there now (released with the original).
+   */
+  private ranOn(id: number, w: number): void {
     const t = this.t;
-    const s = t.depStart[id]!;
-    const e = s + t.depCount[id]!;
+    this.stopRun(id, w);
     const deps = t.deps;
-    for (let j = s; j < e; j++) {
-      const d = deps[j]!;
+    for (let j = t.depStart[id], e = t.depEnd(id); j < e; j++) {
+      const d = deps[j];
       if (t.holder0[d] === w || t.state[d] !== MEMORY) continue;
       // About to be released (this was its last user)? Then just release the copy on w too.
       if (t.remaining[d] === 1 && t.wantPending[d] === 0 && !t.isHolder(d, w))
-        this.pushRelease(w, t.keys[d]!);
+        this.pushRelease(w, t.keys[d]);
       else t.addHolder(d, w);
     }
   }
 
-  /** Worker name to index, with a one-entry cache (events come in runs per worker). */
+  /** @internal Worker name to index, with a one-entry cache (events come in runs per worker). */
   private workerIndex(worker: WorkerId): number | undefined {
     if (worker === this.lastWorker) return this.lastWorkerIdx;
     const w = this.w.index.get(worker);
@@ -391,64 +370,57 @@ export class SchedulerCore extends CoreWorkers {
     return w;
   }
 
-  private onErred(key: string, worker: WorkerId, error: SerializedError): void {
+  /** @internal */ private onErred(key: string, worker: WorkerId, error: SerializedError): void {
     const t = this.t;
-    const id = t.index.get(key);
-    const w = this.w.index.get(worker);
-    if (!this.isCurrent(id, w, key, worker, 'erred')) return;
-    this.stopRun(id!, w!);
-    this.addReplicas(id!, w!);
-    if (this.staleCopies.size > 0 && this.staleCopies.get(w!)?.delete(id!) === true)
-      this.pushRelease(w!, key);
-    if (t.state[id!] === PROCESSING && this.inputMissing(id!)) return;
+    const found = t.index.get(key);
+    const wFound = this.w.index.get(worker);
+    if (!this.isCurrent(found, wFound, key, worker, 'erred')) return;
+    // isCurrent: a known task, running on a live worker.
+    const id = found!;
+    const w = wFound!;
+    this.ranOn(id, w);
+    if (this.staleCopies.size > 0 && this.staleCopies.get(w)?.delete(id) === true)
+      this.pushRelease(w, key);
+    if (t.state[id] === PROCESSING && this.inputMissing(id)) return;
     const note = this.log.note(`erred on ${worker}: ${error.name}: ${error.message}`);
-    if (t.state[id!] === ORPHAN) {
-      this.log.add(id!, ORPHAN, RELEASED, S.C_ERRED, note);
-      t.setState(id!, RELEASED);
-      this.unhold(id!);
+    if (t.state[id] === ORPHAN) {
+      this.transition(id, RELEASED, S.C_ERRED, note);
       return;
     }
-    this.log.add(id!, PROCESSING, ERRED, S.C_ERRED, note);
-    t.setState(id!, ERRED);
-    t.errors.set(id!, { error, origin: id!, lost: false });
-    this.unhold(id!);
-    this.propagate([id!]);
+    this.transition(id, ERRED, S.C_ERRED, note);
+    t.errors.set(id, { error, origin: id, lost: false });
+    this.propagate([id]);
   }
 
   /**
-   * A co-assigned task erred because an input it was to read on its worker did not arrive: it
+   * @internal A co-assigned task erred because an input it was to read on its worker did not arrive: it
    * erred through that input (its own error is only "missing dependency"), or, when that input is
    * being retried, it waits again. Returns false when every input is in memory (a real error).
    */
   private inputMissing(id: number): boolean {
     const t = this.t;
+    // The first erred input, else the last one not in memory.
     let bad = -1;
-    for (let j = t.depStart[id]!; j < t.depStart[id]! + t.depCount[id]!; j++) {
-      if (t.state[t.deps[j]!] !== MEMORY) {
-        bad = t.deps[j]!;
-        if (t.state[bad] === ERRED) break;
-      }
-    }
+    t.everyDependency(id, (d) => {
+      if (t.state[d] !== MEMORY) bad = d;
+      return t.state[d] !== ERRED;
+    });
     if (bad < 0) return false;
     if (t.state[bad] === ERRED) {
       const info = t.errors.get(bad)!;
-      this.log.add(id, PROCESSING, ERRED, S.C_DEP_ERRED, bad);
-      t.setState(id, ERRED);
+      this.transition(id, ERRED, S.C_DEP_ERRED, bad);
       t.errors.set(id, { error: info.error, origin: info.origin, lost: info.lost });
-      this.unhold(id);
       this.propagate([id]);
       return true;
     }
-    this.log.add(id, PROCESSING, RELEASED, S.C_INPUT_LOST, bad);
-    t.setState(id, RELEASED);
-    this.unhold(id);
+    this.transition(id, RELEASED, S.C_INPUT_LOST, bad);
     const erred: number[] = [];
     if (this.needed(id)) this.activate(id, false, S.C_NEEDED, bad, erred);
     if (erred.length > 0) this.propagate(erred);
     return true;
   }
 
-  private onDelivered(subId: string, keys: readonly string[]): void {
+  /** @internal */ private onDelivered(subId: string, keys: readonly string[]): void {
     const sub = this.subs.get(subId);
     if (sub === undefined) return; // ended already (cancelled, failed): stale
     const t = this.t;
@@ -456,8 +428,8 @@ export class SchedulerCore extends CoreWorkers {
       const i = sub.indexOfKey(key, t.keys);
       if (i < 0)
         throw new Error(`Impossible event: delivered ${key} for ${subId}, which does not want it`);
-      const id = sub.wanted[i]!;
-      const st = sub.status[i]!;
+      const id = sub.wanted[i];
+      const st = sub.status[i];
       if (st === DELIVERED) continue;
       if (st === PENDING) {
         // Re-pended after its worker died, but the caller got it anyway.
@@ -470,7 +442,7 @@ export class SchedulerCore extends CoreWorkers {
     if (sub.undelivered === 0) this.endSub(sub, { type: 'done', id: subId });
   }
 
-  private onCancel(subId: string, reason: string): void {
+  /** @internal */ private onCancel(subId: string, reason: string): void {
     const sub = this.subs.get(subId);
     if (sub === undefined) return; // ended already: stale
     this.dropState = CANCELLED;

@@ -42,7 +42,7 @@ export class WorkerTable {
   }
 
   remove(w: number): void {
-    if (this.occ[w]! < this.cap[w]!) this.freeCount--;
+    if (this.occ[w] < this.cap[w]) this.freeCount--;
     this.alive[w] = false;
     this.occ[w] = 0;
     this.live = this.live.filter((x) => x !== w);
@@ -50,18 +50,18 @@ export class WorkerTable {
 
   /** Sets how many tasks `w` may have in flight (see `SchedulerCore`'s adaptive queue). */
   setCap(w: number, cap: number): void {
-    const had = this.alive[w]! && this.occ[w]! < this.cap[w]!;
+    const had = this.alive[w] && this.occ[w] < this.cap[w];
     this.cap[w] = cap;
-    const has = this.alive[w]! && this.occ[w]! < cap;
+    const has = this.alive[w] && this.occ[w] < cap;
     if (had !== has) this.freeCount += has ? 1 : -1;
   }
 
   inc(w: number): void {
-    if (++this.occ[w]! === this.cap[w]!) this.freeCount--;
+    if (++this.occ[w] === this.cap[w]) this.freeCount--;
   }
 
   dec(w: number): void {
-    if (this.occ[w]!-- === this.cap[w]! && this.alive[w]) this.freeCount++;
+    if (this.occ[w]-- === this.cap[w] && this.alive[w]) this.freeCount++;
   }
 
   /** The least busy live worker with room, or -1. */
@@ -70,10 +70,10 @@ export class WorkerTable {
     let bestLoad = Infinity;
     const live = this.live;
     for (let i = 0; i < live.length; i++) {
-      const w = live[i]!;
-      const o = this.occ[w]!;
-      if (o >= this.cap[w]!) continue;
-      const load = o / this.slots[w]!;
+      const w = live[i];
+      const o = this.occ[w];
+      if (o >= this.cap[w]) continue;
+      const load = o / this.slots[w];
       if (load < bestLoad) {
         bestLoad = load;
         best = w;
@@ -88,10 +88,10 @@ export class WorkerTable {
    */
   choose(t: TaskTable, id: number, ready: number): number {
     if (this.freeCount === 0) return -1;
-    const n = t.depCount[id]!;
+    const n = t.depCount[id];
     if (n === 0) {
       const r = this.lastRoot;
-      if (r >= 0 && this.rootRunLeft > 0 && this.alive[r] && this.occ[r]! < this.cap[r]!) {
+      if (r >= 0 && this.rootRunLeft > 0 && this.alive[r] && this.occ[r] < this.cap[r]) {
         this.rootRunLeft--;
         return r;
       }
@@ -100,41 +100,42 @@ export class WorkerTable {
       return this.lastRoot;
     }
     if (this.live.length === 1) return this.leastBusy();
-    const s = t.depStart[id]!;
     let best = -1;
     if (n === 1) {
-      const d = t.deps[s]!;
-      if (!t.extraHolders.has(d)) best = t.holder0[d]!;
+      // One input: where it is (when it is in one place).
+      const d = t.deps[t.depStart[id]];
+      if (!t.extraHolders.has(d)) best = t.holder0[d];
     }
     if (best < 0) {
       const score = this.score;
       let bestBytes = -1;
       const touched = this.touched;
       touched.length = 0;
-      for (let j = s; j < s + n; j++) {
-        const d = t.deps[j]!;
-        const b = t.nbytes[d]! + 1;
-        const h0 = t.holder0[d]!;
+      const deps = t.deps;
+      for (let j = t.depStart[id], e = t.depEnd(id); j < e; j++) {
+        const d = deps[j];
+        const b = t.nbytes[d] + 1;
+        const h0 = t.holder0[d];
         if (h0 < 0) continue;
         if (score[h0] === 0) touched.push(h0);
-        score[h0]! += b;
+        score[h0] += b;
         const extra = t.extraHolders.get(d);
         if (extra !== undefined) {
           for (const h of extra) {
             if (score[h] === 0) touched.push(h);
-            score[h]! += b;
+            score[h] += b;
           }
         }
       }
       for (const h of touched) {
-        if (score[h]! > bestBytes) {
-          bestBytes = score[h]!;
+        if (score[h] > bestBytes) {
+          bestBytes = score[h];
           best = h;
         }
         score[h] = 0;
       }
     }
-    if (best >= 0 && this.alive[best] && this.occ[best]! < this.cap[best]!) return best;
+    if (best >= 0 && this.alive[best] && this.occ[best] < this.cap[best]) return best;
     return this.leastBusy();
   }
 }

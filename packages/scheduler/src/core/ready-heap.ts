@@ -31,18 +31,18 @@ export class ReadyHeap {
     if (this.runHead === this.runEnd) {
       this.runHead = this.runEnd = 0;
       this.appendRun(id);
-    } else if (p[id]! > p[this.run[this.runEnd - 1]!]!) this.appendRun(id);
+    } else if (p[id] > p[this.run[this.runEnd - 1]]) this.appendRun(id);
     else this.pushHeap(id);
   }
 
   /** The queued task of smallest rank, or -1. */
   peek(): number {
     const hasRun = this.runHead < this.runEnd;
-    if (this.heapSize === 0) return hasRun ? this.run[this.runHead]! : -1;
-    const h = this.heap[0]!;
+    if (this.heapSize === 0) return hasRun ? this.run[this.runHead] : -1;
+    const h = this.heap[0];
     if (!hasRun) return h;
-    const r = this.run[this.runHead]!;
-    return this.t.prio[r]! < this.t.prio[h]! ? r : h;
+    const r = this.run[this.runHead];
+    return this.t.prio[r] < this.t.prio[h] ? r : h;
   }
 
   /** Removes and returns the queued task of smallest rank (the queue must not be empty). */
@@ -51,9 +51,9 @@ export class ReadyHeap {
     let id: number;
     if (
       hasRun &&
-      (this.heapSize === 0 || this.t.prio[this.run[this.runHead]!]! < this.t.prio[this.heap[0]!]!)
+      (this.heapSize === 0 || this.t.prio[this.run[this.runHead]] < this.t.prio[this.heap[0]])
     )
-      id = this.run[this.runHead++]!;
+      id = this.run[this.runHead++];
     else id = this.popHeap();
     this.t.inHeap[id] = 0;
     return id;
@@ -71,8 +71,8 @@ export class ReadyHeap {
     this.heapSize = 0;
     this.runHead = this.runEnd = 0;
     const p = this.t.prio;
-    const sorted = Array.from(ids, (id) => map[id]!).filter((id) => id >= 0);
-    sorted.sort((a, b) => p[a]! - p[b]!);
+    const sorted = Array.from(ids, (id) => map[id]).filter((id) => id >= 0);
+    sorted.sort((a, b) => p[a] - p[b]);
     for (const id of sorted) this.appendRun(id);
   }
 
@@ -105,12 +105,12 @@ export class ReadyHeap {
     }
     const h = this.heap;
     const p = this.t.prio;
-    const pid = p[id]!;
+    const pid = p[id];
     let i = this.heapSize++;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      const pv = h[parent]!;
-      if (pid >= p[pv]!) break;
+      const pv = h[parent];
+      if (pid >= p[pv]) break;
       h[i] = pv;
       i = parent;
     }
@@ -120,20 +120,20 @@ export class ReadyHeap {
   private popHeap(): number {
     const h = this.heap;
     const p = this.t.prio;
-    const top = h[0]!;
-    const last = h[--this.heapSize]!;
+    const top = h[0];
+    const last = h[--this.heapSize];
     const n = this.heapSize;
     if (n > 0) {
-      const plast = p[last]!;
+      const plast = p[last];
       let i = 0;
       for (;;) {
         const l = 2 * i + 1;
         if (l >= n) break;
         const r = l + 1;
         let c = l;
-        if (r < n && p[h[r]!]! < p[h[l]!]!) c = r;
-        if (p[h[c]!]! >= plast) break;
-        h[i] = h[c]!;
+        if (r < n && p[h[r]] < p[h[l]]) c = r;
+        if (p[h[c]] >= plast) break;
+        h[i] = h[c];
         i = c;
       }
       h[i] = last;

@@ -92,12 +92,12 @@ export class StoryLog {
   remap(map: Int32Array): void {
     let j = 0;
     for (let i = 0; i < this.len; i++) {
-      const id = map[this.task[i]!]!;
+      const id = map[this.task[i]];
       if (id < 0) continue;
-      const inf = this.info[i]!;
+      const inf = this.info[i];
       const c = (inf >> 8) & 255;
-      let a = this.arg[i]!;
-      if (c === C_DEP_ERRED || c === C_INPUT_LOST || c === C_NEEDED) a = a >= 0 ? map[a]! : -1;
+      let a = this.arg[i];
+      if (c === C_DEP_ERRED || c === C_INPUT_LOST || c === C_NEEDED) a = a >= 0 ? map[a] : -1;
       this.task[j] = id;
       this.info[j] = inf;
       this.arg[j] = a;
@@ -112,10 +112,10 @@ export class StoryLog {
     if (this.dropped) out.push('(earlier history dropped)');
     for (let i = 0; i < this.len; i++) {
       if (this.task[i] !== id) continue;
-      const inf = this.info[i]!;
-      const from = STATE_NAMES[inf & 15]!;
-      const to = STATE_NAMES[(inf >> 4) & 15]!;
-      const a = this.arg[i]!;
+      const inf = this.info[i];
+      const from = STATE_NAMES[inf & 15];
+      const to = STATE_NAMES[(inf >> 4) & 15];
+      const a = this.arg[i];
       const why = this.cause((inf >> 8) & 255, a, names);
       out.push(
         from === to

@@ -28,7 +28,7 @@ export class Submission {
 
   /** Renumbers the wanted tasks after a compaction (they are all kept). */
   remap(map: Int32Array): void {
-    this.wanted = this.wanted.map((id) => map[id]!);
+    this.wanted = this.wanted.map((id) => map[id]);
     this.pos = undefined;
   }
 
@@ -41,7 +41,7 @@ export class Submission {
     }
     if (this.pos === undefined) {
       this.pos = new Map();
-      for (let i = 0; i < w.length; i++) this.pos.set(w[i]!, i);
+      for (let i = 0; i < w.length; i++) this.pos.set(w[i], i);
     }
     return this.pos.get(id) ?? -1;
   }
@@ -50,12 +50,12 @@ export class Submission {
   indexOfKey(key: string, keys: readonly string[]): number {
     const w = this.wanted;
     if (w.length <= 8) {
-      for (let i = 0; i < w.length; i++) if (keys[w[i]!] === key) return i;
+      for (let i = 0; i < w.length; i++) if (keys[w[i]] === key) return i;
       return -1;
     }
     if (this.keyPos === undefined) {
       this.keyPos = new Map();
-      for (let i = 0; i < w.length; i++) this.keyPos.set(keys[w[i]!]!, i);
+      for (let i = 0; i < w.length; i++) this.keyPos.set(keys[w[i]], i);
     }
     return this.keyPos.get(key) ?? -1;
   }

@@ -2,7 +2,7 @@
 // run it after every `handle`). Each violation throws an error naming the key, its state, the
 // broken invariant and the key's story.
 import type { SchedulerCore } from './core.js';
-import { PENDING } from './submission.js';
+import { DELIVERED, PENDING } from './submission.js';
 import { ERRED, MEMORY, ORPHAN, PROCESSING, READY, STATE_NAMES, WAITING } from './task-table.js';
 
 /** Throws on the first broken invariant of `core`. */
@@ -12,7 +12,7 @@ export function validateCore(core: SchedulerCore): void {
   const n = t.size;
   const fail = (id: number, msg: string): never => {
     throw new Error(
-      `Invariant broken for ${t.keys[id]} (${STATE_NAMES[t.state[id]!]}): ${msg}\nStory of ${t.keys[id]}:\n  ${core.story(t.keys[id]!).join('\n  ')}`,
+      `Invariant broken for ${t.keys[id]} (${STATE_NAMES[t.state[id]]}): ${msg}\nStory of ${t.keys[id]}:\n  ${core.story(t.keys[id]).join('\n  ')}`,
     );
   };
   const remaining = new Int32Array(n);
@@ -21,24 +21,23 @@ export function validateCore(core: SchedulerCore): void {
   const counts = new Int32Array(8);
   for (const sub of core.subs.values()) {
     for (let i = 0; i < sub.wanted.length; i++)
-      if (sub.status[i] === PENDING) wantPending[sub.wanted[i]!]++;
+      if (sub.status[i] === PENDING) wantPending[sub.wanted[i]]++;
     let undelivered = 0;
-    for (let i = 0; i < sub.wanted.length; i++) if (sub.status[i] !== 2) undelivered++;
+    for (let i = 0; i < sub.wanted.length; i++) if (sub.status[i] !== DELIVERED) undelivered++;
     if (undelivered !== sub.undelivered)
       throw new Error(
         `Invariant broken for submission ${sub.id}: undelivered count ${sub.undelivered}, actual ${undelivered}`,
       );
   }
   for (let id = 0; id < n; id++) {
-    const s = t.state[id]!;
+    const s = t.state[id];
     counts[s]++;
+    // An active task holds its inputs (see transition-table.ts).
     const active = s === WAITING || s === READY || s === PROCESSING || s === ORPHAN;
-    if ((t.holds[id] === 1) !== active)
-      fail(id, `holds its dependencies: ${t.holds[id]}, expected ${active ? 1 : 0}`);
-    if (active) {
-      for (let j = t.depStart[id]!; j < t.depStart[id]! + t.depCount[id]!; j++)
-        remaining[t.deps[j]!]++;
-    }
+    if (active)
+      t.forEachDependency(id, (d) => {
+        remaining[d]++;
+      });
   }
   for (let s = 0; s < 8; s++) {
     if (counts[s] !== t.stateCounts[s])
@@ -47,15 +46,16 @@ export function validateCore(core: SchedulerCore): void {
       );
   }
   for (let id = 0; id < n; id++) {
-    const s = t.state[id]!;
+    const s = t.state[id];
     if (remaining[id] !== t.remaining[id])
       fail(id, `${remaining[id]} dependents hold it, but counted ${t.remaining[id]}`);
     if (wantPending[id] !== t.wantPending[id])
       fail(id, `${wantPending[id]} computes wait for it, but counted ${t.wantPending[id]}`);
-    const needed = remaining[id]! > 0 || wantPending[id]! > 0;
+    const needed = remaining[id] > 0 || wantPending[id] > 0;
     let notInMemory = 0;
-    for (let j = t.depStart[id]!; j < t.depStart[id]! + t.depCount[id]!; j++)
-      if (t.state[t.deps[j]!] !== MEMORY) notInMemory++;
+    t.forEachDependency(id, (d) => {
+      if (t.state[d] !== MEMORY) notInMemory++;
+    });
     switch (s) {
       case WAITING:
         if (!needed) fail(id, 'waiting but not needed');
@@ -74,24 +74,23 @@ export function validateCore(core: SchedulerCore): void {
       case ORPHAN: {
         if (needed !== (s === PROCESSING))
           fail(id, needed ? 'orphan but needed' : 'processing but not needed');
-        const w = t.procWorker[id]!;
+        const w = t.procWorker[id];
         if (w < 0 || !wt.alive[w])
           fail(id, `processing on a dead or no worker (${wt.names[w] ?? w})`);
         if (t.coAssigned[id] === 0) occ[w]++;
         // Inputs not in memory were co-assigned before it on the same worker (running there, or
         // failed there: then the worker reports this task erred too).
-        for (let j = t.depStart[id]!; j < t.depStart[id]! + t.depCount[id]!; j++) {
-          const d = t.deps[j]!;
-          const sd = t.state[d]!;
+        t.forEachDependency(id, (d) => {
+          const sd = t.state[d];
           if ((sd === PROCESSING || sd === ORPHAN) && t.procWorker[d] !== w) {
             fail(
               id,
-              `processing on ${wt.names[w]}, but input ${t.keys[d]} runs on ${wt.names[t.procWorker[d]!]}`,
+              `processing on ${wt.names[w]}, but input ${t.keys[d]} runs on ${wt.names[t.procWorker[d]]}`,
             );
           }
           if (s === PROCESSING && sd === WAITING)
             fail(id, `processing, but input ${t.keys[d]} is waiting`);
-        }
+        });
         break;
       }
       case MEMORY: {
@@ -118,7 +117,7 @@ export function validateCore(core: SchedulerCore): void {
       throw new Error(
         `Invariant broken for worker ${wt.names[w]}: occupancy ${wt.occ[w]}, but ${occ[w]} tasks run there`,
       );
-    if (wt.alive[w] && occ[w]! < wt.cap[w]!) free++;
+    if (wt.alive[w] && occ[w] < wt.cap[w]) free++;
   }
   if (free !== wt.freeCount)
     throw new Error(`Invariant broken: ${free} workers have room, but counted ${wt.freeCount}`);
@@ -130,5 +129,4 @@ export function validateCore(core: SchedulerCore): void {
     for (const sub of subs)
       if (core.subs.get(sub.id) !== sub) fail(id, `wanted by ended compute ${sub.id}`);
   }
-  void ERRED;
 }

@@ -22,12 +22,12 @@ import {
   STATE_NAMES,
   WAITING,
 } from './task-table.js';
-import { CoreTransitions } from './transitions.js';
+import { CoreAssignment } from './assignment.js';
 
 /** See the file comment. */
-export abstract class CoreWorkers extends CoreTransitions {
-  protected abstract readonly maxRetries: number;
-  protected lastWorker: WorkerId | undefined;
+export abstract class CoreWorkers extends CoreAssignment {
+  /** @internal */ protected abstract readonly maxRetries: number;
+  /** @internal */ protected lastWorker: WorkerId | undefined;
 
   /**
    * The task `worker` runs now (the first sent to it that it has not reported), with whether a
@@ -39,23 +39,12 @@ export abstract class CoreWorkers extends CoreTransitions {
   running(worker: WorkerId): { readonly key: string; readonly needed: boolean } | undefined {
     const w = this.w.index.get(worker);
     if (w === undefined || !this.w.alive[w]) return undefined;
-    const id = this.headRun(w);
+    const id = this.runs.head(this.t, w);
     if (id < 0) return undefined;
-    return { key: this.t.keys[id]!, needed: this.t.state[id] === PROCESSING };
+    return { key: this.t.keys[id], needed: this.t.state[id] === PROCESSING };
   }
 
-  /** The first task in `w`'s run queue that it has not reported, or -1. */
-  private headRun(w: number): number {
-    const t = this.t;
-    const q = this.runQueue[w]!;
-    for (let h = this.runHead[w]!; h < q.length; h++) {
-      const x = q[h]!;
-      const s = t.state[x];
-      if ((s === PROCESSING || s === ORPHAN) && t.procWorker[x] === w) return x;
-    }
-    return -1;
-  }
-
+  /** @internal */
   protected onRemoveWorker(name: WorkerId, why: string, stopped = false): void {
     const wt = this.w;
     const w = wt.index.get(name);
@@ -64,7 +53,7 @@ export abstract class CoreWorkers extends CoreTransitions {
     if (!wt.alive[w]) return;
     // Counted toward maxRetries unless the shell stopped the worker on purpose.
     const lose = stopped ? 0 : 1;
-    const head = this.headRun(w);
+    const head = this.runs.head(this.t, w);
     const reason =
       head < 0
         ? why
@@ -77,8 +66,7 @@ export abstract class CoreWorkers extends CoreTransitions {
       else this.t.staleRuns.set(id, left);
     }
     wt.remove(w);
-    this.runQueue[w] = [];
-    this.runHead[w] = 0;
+    this.runs.clear(w);
     const t = this.t;
     const note = this.log.note(`worker ${name} removed: ${reason}`);
     // Deliveries sent from w and not acknowledged: want them again.
@@ -90,7 +78,7 @@ export abstract class CoreWorkers extends CoreTransitions {
       for (let i = 0; i < sub.wanted.length; i++) {
         if (sub.status[i] === SENT && sub.from[i] === w) {
           sub.status[i] = PENDING;
-          const id = sub.wanted[i]!;
+          const id = sub.wanted[i];
           t.wantPending[id]++;
           // Moved out of w and lost with it (never delivered): a loss like any other.
           if (t.state[id] === RELEASED && !moved.has(id)) {
@@ -103,20 +91,17 @@ export abstract class CoreWorkers extends CoreTransitions {
       }
     }
     for (let id = 0; id < t.size; id++) {
-      const s = t.state[id]!;
+      const s = t.state[id];
       if ((s === PROCESSING || s === ORPHAN) && t.procWorker[id] === w) {
         t.procWorker[id] = -1;
         t.coAssigned[id] = 0;
-        this.log.add(id, s, RELEASED, S.C_WORKER_REMOVED, note);
-        t.setState(id, RELEASED);
-        this.unhold(id);
+        this.transition(id, RELEASED, S.C_WORKER_REMOVED, note);
         if (s === PROCESSING) {
           t.lostCount[id] += lose;
           candidates.push(id);
         }
       } else if (s === MEMORY && t.isHolder(id, w) && !t.removeHolder(id, w)) {
-        this.log.add(id, MEMORY, RELEASED, S.C_WORKER_REMOVED, note);
-        t.setState(id, RELEASED);
+        this.transition(id, RELEASED, S.C_WORKER_REMOVED, note);
         t.lostCount[id] += lose;
         lostResults.push(id);
         candidates.push(id);
@@ -127,59 +112,50 @@ export abstract class CoreWorkers extends CoreTransitions {
     const takenFrom = new Map<number, number>();
     const takeBack: number[] = [];
     const take = (d: number, s: number, cause: number): void => {
-      const x = t.procWorker[d]!;
-      this.stopRun(d, x);
-      // Remember what that run fetched to x (inputs x neither holds nor computes), to drop it
-      // there later.
+      // Remember what that run fetched to its worker x (inputs x neither holds nor computes), to
+      // drop it there later.
+      const x = t.procWorker[d];
       const fetched: number[] = [];
-      for (let j = t.depStart[d]!; j < t.depStart[d]! + t.depCount[d]!; j++) {
-        const dd = t.deps[j]!;
-        const sd = t.state[dd]!;
-        if (sd === MEMORY && t.isHolder(dd, x)) continue;
-        if ((sd === PROCESSING || sd === ORPHAN) && t.procWorker[dd] === x) continue;
-        if (takenFrom.get(dd) === x) continue;
-        fetched.push(dd);
-      }
-      const runs = t.staleRuns.get(d);
-      if (runs === undefined) t.staleRuns.set(d, [{ w: x, fetched }]);
-      else runs.push({ w: x, fetched });
-      this.log.add(d, s, RELEASED, S.C_INPUT_LOST, cause);
-      t.setState(d, RELEASED);
-      this.unhold(d);
+      t.forEachDependency(d, (dd) => {
+        const sd = t.state[dd];
+        if (sd === MEMORY && t.isHolder(dd, x)) return;
+        if ((sd === PROCESSING || sd === ORPHAN) && t.procWorker[dd] === x) return;
+        if (takenFrom.get(dd) !== x) fetched.push(dd);
+      });
+      this.takeBack(d, fetched);
+      this.transition(d, RELEASED, S.C_INPUT_LOST, cause);
       takenFrom.set(d, x);
       takeBack.push(d);
       if (s === PROCESSING) candidates.push(d);
     };
     for (const l of lostResults) {
       t.forEachDependent(l, (d) => {
-        const s = t.state[d]!;
+        const s = t.state[d];
         if (s === WAITING) t.waitCount[d]++;
         else if (s === READY) {
-          this.log.add(d, READY, WAITING, S.C_INPUT_LOST, l);
-          t.setState(d, WAITING);
+          this.transition(d, WAITING, S.C_INPUT_LOST, l);
           t.waitCount[d] = 1;
           t.started[d] = 0;
         } else if (s === PROCESSING || s === ORPHAN) take(d, s, l);
       });
     }
     for (let i = 0; i < takeBack.length; i++) {
-      const b = takeBack[i]!;
+      const b = takeBack[i];
       const x = takenFrom.get(b)!;
       t.forEachDependent(b, (d) => {
-        const s = t.state[d]!;
+        const s = t.state[d];
         if ((s === PROCESSING || s === ORPHAN) && t.procWorker[d] === x) take(d, s, b);
       });
     }
     const erred: number[] = [];
     for (const id of candidates) {
       if (t.state[id] !== RELEASED || !this.needed(id)) continue;
-      if (t.lostCount[id]! > this.maxRetries) {
+      if (t.lostCount[id] > this.maxRetries) {
         const error: SerializedError = {
           name: 'LostError',
           message: `Task ${t.keys[id]} was lost with its worker ${t.lostCount[id]} time${t.lostCount[id] === 1 ? '' : 's'} (maxRetries ${this.maxRetries}); the last time, ${reason}`,
         };
-        this.log.add(id, RELEASED, ERRED, S.C_LOST, this.log.note(error.message));
-        t.setState(id, ERRED);
+        this.transition(id, ERRED, S.C_LOST, this.log.note(error.message));
         t.errors.set(id, { error, origin: id, lost: true });
         erred.push(id);
       }
@@ -195,7 +171,7 @@ export abstract class CoreWorkers extends CoreTransitions {
     for (const id of redeliver) if (t.state[id] === MEMORY) this.deliverKey(id);
   }
 
-  /** Whether a finished/erred event is current; false (recorded) when stale; throws when impossible. */
+  /** @internal Whether a finished/erred event is current; false (recorded) when stale; throws when impossible. */
   protected isCurrent(
     id: number | undefined,
     w: number | undefined,
@@ -212,65 +188,47 @@ export abstract class CoreWorkers extends CoreTransitions {
         `Impossible event: ${what} ${key} on ${worker}, but the core does not know ${key}`,
       );
     }
-    const s = t.state[id]!;
+    const s = t.state[id];
     if ((s === PROCESSING || s === ORPHAN) && t.procWorker[id] === w && t.staleRuns.size === 0)
       return true;
     const runs = t.staleRuns.size > 0 ? t.staleRuns.get(id) : undefined;
     const stale = runs === undefined ? -1 : runs.findIndex((r) => r.w === w);
-    if (stale >= 0 && this.w.alive[w]) {
+    if (runs !== undefined && stale >= 0 && this.w.alive[w]) {
       // Taken back from w while it ran there; w runs in order, so the oldest run reports first.
-      const run = runs![stale]!;
-      runs!.splice(stale, 1);
-      if (runs!.length === 0) t.staleRuns.delete(id);
+      const run = runs[stale];
+      runs.splice(stale, 1);
+      if (runs.length === 0) t.staleRuns.delete(id);
       this.dropStale(id, w, what === 'erred', run.fetched);
-      this.log.add(
-        id,
-        s,
-        s,
-        S.C_STALE,
-        this.log.note(`ignored ${what} from ${worker}: taken back after an input was lost`),
-      );
-      return false;
+      return this.ignored(id, `${what} from ${worker}: taken back after an input was lost`);
     }
     if ((s === PROCESSING || s === ORPHAN) && t.procWorker[id] === w) {
       if (this.w.alive[w]) return true;
     }
-    if (!this.w.alive[w]) {
-      this.log.add(
-        id,
-        s,
-        s,
-        S.C_STALE,
-        this.log.note(`ignored ${what} from removed worker ${worker}`),
-      );
-      return false;
-    }
-    if (s === CANCELLED) {
-      this.log.add(id, s, s, S.C_STALE, this.log.note(`ignored ${what} from ${worker}: cancelled`));
-      return false;
-    }
+    if (!this.w.alive[w]) return this.ignored(id, `${what} from removed worker ${worker}`);
+    if (s === CANCELLED) return this.ignored(id, `${what} from ${worker}: cancelled`);
     throw new Error(
       `Impossible transition: ${what} ${key} on ${worker}, but ${key} is ${STATE_NAMES[s]}` +
-        (s === PROCESSING ? ` on ${this.w.names[t.procWorker[id]!]}` : '') +
+        (s === PROCESSING ? ` on ${this.w.names[t.procWorker[id]]}` : '') +
         `\nStory of ${key}:\n  ${this.log.render(id, this.names).join('\n  ')}`,
     );
   }
 
-  /** A stale result on live worker `w` (its task was taken back): drop it and its fetched inputs there. */
+  /** @internal A stale report about `id` is ignored: a line in its story, not a transition. */
+  private ignored(id: number, what: string): false {
+    const s = this.t.state[id];
+    this.log.add(id, s, s, S.C_STALE, this.log.note(`ignored ${what}`));
+    return false;
+  }
+
+  /** @internal A stale result on live worker `w` (its task was taken back): drop it and its fetched inputs there. */
   private dropStale(id: number, w: number, erred: boolean, fetched: readonly number[]): void {
     const t = this.t;
     const onW = (x: number): boolean =>
       (t.state[x] === PROCESSING || t.state[x] === ORPHAN) && t.procWorker[x] === w;
     // Kept on w: held there, being recomputed there, or read by a task sent there since (which
     // lets go of it when it finishes).
-    const keep = (x: number): boolean => {
-      if ((t.state[x] === MEMORY && t.isHolder(x, w)) || onW(x)) return true;
-      let used = false;
-      t.forEachDependent(x, (y) => {
-        if (onW(y)) used = true;
-      });
-      return used;
-    };
+    const keep = (x: number): boolean =>
+      (t.state[x] === MEMORY && t.isHolder(x, w)) || onW(x) || t.someDependent(x, onW);
     let copies = this.staleCopies.get(w);
     const hadCopy = copies !== undefined && copies.delete(id);
     const drop = (x: number): void => {
@@ -278,7 +236,7 @@ export abstract class CoreWorkers extends CoreTransitions {
         // Being recomputed on w: its result replaces the copy; if it errs, the copy is released.
         if (copies === undefined) this.staleCopies.set(w, (copies = new Set()));
         copies.add(x);
-      } else if (!keep(x)) this.pushRelease(w, t.keys[x]!);
+      } else if (!keep(x)) this.pushRelease(w, t.keys[x]);
     };
     if (!erred || hadCopy) drop(id);
     for (const d of fetched) drop(d);

@@ -1,0 +1,92 @@
+// Placing ready tasks and building the compute commands, at the end of each `handle` call. Ready
+// tasks leave the heap in rank order while a worker has room (placement.ts chooses which); each
+// assigned task brings along, on the same worker, every waiting dependent whose inputs are all
+// there (co-assignment, see transitions.ts). A compute lists the inputs its worker must fetch from
+// another, each once per batch, and which of its keys a compute wants.
+import type { CoreCommand } from './events.js';
+import * as S from './story.js';
+import { MEMORY, PROCESSING, READY, WAITING } from './task-table.js';
+import { CoreTransitions } from './transitions.js';
+
+/** See the file comment. */
+export abstract class CoreAssignment extends CoreTransitions {
+  /** @internal */ private readonly coStack: number[] = [];
+
+  /** @internal Places ready tasks, in rank order, while workers have room. */
+  protected schedule(): void {
+    const t = this.t;
+    const heap = this.heap;
+    const wt = this.w;
+    while (heap.size > 0 && wt.freeCount > 0) {
+      const id = heap.peek();
+      if (t.state[id] !== READY) {
+        heap.pop();
+        continue;
+      }
+      const w = wt.choose(t, id, heap.size);
+      if (w < 0) break;
+      heap.pop();
+      this.assign(id, w);
+      this.coAssign(id, w);
+    }
+  }
+
+  /** @internal Assigns to `w` every waiting dependent of `root` (transitively) whose inputs are all on `w`. */
+  private coAssign(root: number, w: number): void {
+    const t = this.t;
+    const stack = this.coStack;
+    stack.push(root);
+    const dl = t.dependents;
+    while (stack.length > 0) {
+      const id = stack.pop()!;
+      for (let j = t.dtStart[id], e = t.dtEnd(id); j < e; j++)
+        if (this.tryCoAssign(dl[j], w)) stack.push(dl[j]);
+      const later = t.laterDependents(id);
+      if (later !== undefined) for (const d of later) if (this.tryCoAssign(d, w)) stack.push(d);
+    }
+  }
+
+  /** @internal */
+  private tryCoAssign(d: number, w: number): boolean {
+    const t = this.t;
+    if (t.state[d] !== WAITING) return false;
+    if (++t.started[d] < t.waitCount[d]) return false;
+    const deps = t.deps;
+    for (let j = t.depStart[d], e = t.depEnd(d); j < e; j++) {
+      const x = deps[j];
+      const sx = t.state[x];
+      if (sx === PROCESSING ? t.procWorker[x] !== w : !(sx === MEMORY && t.isHolder(x, w)))
+        return false;
+    }
+    this.assign(d, w);
+    t.coAssigned[d] = 1;
+    return true;
+  }
+
+  /** @internal Sends ready (or co-assigned waiting) task `id` to worker `w`, with the inputs to fetch. */
+  private assign(id: number, w: number): void {
+    const t = this.t;
+    if (t.state[id] === READY) this.w.inc(w);
+    this.transition(id, PROCESSING, S.C_ASSIGN, w);
+    t.procWorker[id] = w;
+    const b = this.out.compute(w);
+    const deps = t.deps;
+    for (let j = t.depStart[id], e = t.depEnd(id); j < e; j++) {
+      const d = deps[j];
+      if (t.holder0[d] === w || t.state[d] !== MEMORY || t.isHolder(d, w)) continue;
+      if (b.fetched === undefined) b.fetched = new Set();
+      else if (b.fetched.has(d)) continue;
+      b.fetched.add(d);
+      (b.fetch ??= []).push([t.keys[d], this.w.names[t.holder0[d]]]);
+    }
+    this.runs.push(w, id);
+    if (t.wantPending[id] > 0) (b.want ??= []).push(b.keys.length);
+    b.keys.push(t.keys[id]);
+    b.nodes.push(t.nodes[id]);
+  }
+
+  /** @internal The commands built by this `handle` call. */
+  protected flush(): CoreCommand[] {
+    return this.out.flush(this.w.names);
+  }
+}
