@@ -5,7 +5,7 @@
 // here with the one resolver of every scheduler (protocol's `resolveFunctionRef`, which the
 // worker runtime installs wherever tasks run: the same per-thread module loader, caches and error
 // texts). Kernels stay synchronous unless a module must be imported first.
-import { resolveFunctionRef, type FunctionRef, type TaskFunction } from '@dask-ts/protocol';
+import { resolveFunctionRef, type FunctionRef, type TaskFunction } from '@dask-ts/protocol/runtime';
 
 const REF_KINDS = new Set(['module', 'builtin']);
 

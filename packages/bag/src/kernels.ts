@@ -4,7 +4,7 @@
 // (which registers them all) and finds it; run from TypeScript sources, that URL names this `.ts`
 // file and workers load it through tsx.
 import type { BuiltinRef } from '@dask-ts/protocol';
-import { defineKernels } from '@dask-ts/graph';
+import { defineKernels } from '@dask-ts/graph/kernels';
 import * as agg from './kernels-aggregate.js';
 import * as el from './kernels-elementwise.js';
 import * as io from './kernels-io.js';

@@ -5,14 +5,16 @@
 // module named in the reference, which registers the table there too. The module URL is the
 // declaring module's own `import.meta.url`, as it is: built code names `dist/*.js`, and code run
 // from TypeScript sources names `src/*.ts`, which workers load through tsx (the worker's module
-// loader), so there is no mapping from sources to builds.
+// loader), so there is no mapping from sources to builds. Kernel modules run in workers: this file
+// (the `@dask-ts/graph/kernels` entry) imports only protocol's zod-free runtime, so registering a
+// table costs a worker no more than the kernels themselves.
 import {
   registerBuiltin,
   task,
   type BuiltinRef,
   type Task,
   type TaskFunction,
-} from '@dask-ts/protocol';
+} from '@dask-ts/protocol/runtime';
 
 /**
  * The kernels of one collection package: typed references and task builders by name.

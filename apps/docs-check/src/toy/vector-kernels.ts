@@ -1,6 +1,6 @@
 // The kernels of the toy Vector collection (docs/writing-a-collection.md): registered as builtins
 // `vector.<name>` when this module loads; workers import it by its URL to find them.
-import { defineKernels } from '@dask-ts/graph';
+import { defineKernels } from '@dask-ts/graph/kernels';
 
 type Fn = (x: number) => number;
 
