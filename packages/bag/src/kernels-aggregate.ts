@@ -3,7 +3,7 @@
 // results (see tree.ts); the combine steps live here. A partial result that may
 // be empty is an "option": `[]` (nothing yet) or `[value]`, so folds of empty partitions need no
 // initial value. Grouping results are Maps from a grouping key (group-key.ts) to `[key, value]`.
-import { withFns } from './kernel-fns.js';
+import { withFns } from '@dask-ts/graph/kernels';
 import { groupKey } from './group-key.js';
 
 type Part = readonly unknown[];

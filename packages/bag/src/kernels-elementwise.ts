@@ -1,9 +1,9 @@
 // Per-partition kernels that need whole partitions (map over several bags, mapPartitions, zip,
 // product, accumulate, repartition...); the one-input element-wise operations run as fused
-// pipeline stages (kernels-stages.ts). A partition is always an array. User functions arrive as kernel arguments (see kernel-fns.ts).
+// pipeline stages (kernels-stages.ts). A partition is always an array. User functions arrive as kernel arguments (resolved with `withFns` of `@dask-ts/graph/kernels`).
 // Argument lists of `map`-like kernels are described by a `kinds` string: 'b' marks a partition
 // of a bag (zipped element by element), 'v' a value passed to every call.
-import { withFns } from './kernel-fns.js';
+import { withFns } from '@dask-ts/graph/kernels';
 
 type Part = readonly unknown[];
 

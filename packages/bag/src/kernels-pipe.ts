@@ -6,7 +6,7 @@
 // A failing user function throws its own error, unchanged; the scheduler reports it with the key
 // of this task, which names the partition.
 import type { TaskFunction } from '@dask-ts/protocol';
-import { withFns } from './kernel-fns.js';
+import { withFns } from '@dask-ts/graph/kernels';
 import { makeStage, type Push } from './kernels-stages.js';
 import { makeSink } from './kernels-sinks.js';
 import { streamRead, type ReadSpec } from './kernels-io.js';

@@ -52,6 +52,7 @@ export {
   type LayeredCollection,
 } from './kit-optimize.js';
 export { defineKernels, type Kernels } from './kit-kernels.js';
+export { fnOf, withFns } from './kit-kernel-fns.js';
 export {
   userFunctions,
   fnKeyPrefix,

@@ -3,3 +3,4 @@
 // delayed, the optimizer) or protocol's zod schemas. Collections import their kernel tables from
 // here; everything is also exported from `@dask-ts/graph`.
 export { defineKernels, type Kernels } from './kit-kernels.js';
+export { fnOf, withFns } from './kit-kernel-fns.js';

@@ -1,10 +1,11 @@
-// How kernels get hold of user functions. A task argument cannot hold a function, so a user
-// function travels in one of two forms (see fn-arg.ts): an inline call that evaluates to the
-// function where the task runs (source and local references: the scheduler resolves and checks
-// them like any other function), or a literal module/builtin reference that the kernel resolves
-// here with the one resolver of every scheduler (protocol's `resolveFunctionRef`, which the
-// worker runtime installs wherever tasks run: the same per-thread module loader, caches and error
-// texts). Kernels stay synchronous unless a module must be imported first.
+// How kernels get hold of user functions (the kernel side of kit-user-fn.ts). A task argument
+// cannot hold a function, so a user function travels in one of two forms: an inline call that
+// evaluates to the function where the task runs (source and local references: the scheduler
+// resolves and checks them like any other function), or a literal module/builtin reference that
+// the kernel resolves here with the one resolver of every scheduler (protocol's
+// `resolveFunctionRef`, which the worker runtime installs wherever tasks run: the same per-thread
+// module loader, caches and error texts). Kernels stay synchronous unless a module must be
+// imported first.
 import { resolveFunctionRef, type FunctionRef, type TaskFunction } from '@dask-ts/protocol/runtime';
 
 const REF_KINDS = new Set(['module', 'builtin']);
