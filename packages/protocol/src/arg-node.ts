@@ -8,10 +8,10 @@
 // can be a ref, a call or a literal, so a class instance with a `$ref` field is a value. A `$call`
 // whose `args` is not an array is an ordinary object.
 //
-// `visitArgs` (in order, stoppable) and `mapArgs` (copy-on-write) walk with an explicit stack, so
-// arguments nested a million levels deep cannot overflow the call stack; past `GUARD` levels they
-// remember the containers on the path, so a circular argument ends instead of looping. Both handle
-// the common shapes (a flat list of values and refs) without touching the stack.
+// `visitArgs` (in order, stoppable) and `mapArgs` (copy-on-write) recurse over the first `SHALLOW`
+// levels (the common, cheap case) and walk anything deeper with an explicit stack, so arguments
+// nested a million levels deep cannot overflow the call stack; past `GUARD` levels of that stack
+// they remember the containers on the path, so a circular argument ends instead of looping.
 import type { FunctionRef } from './functions.js';
 import type { Call, Literal, Ref } from './task.js';
 
@@ -104,7 +104,9 @@ export interface ArgVisitor {
   literal?(node: Literal): boolean | void;
 }
 
-/** Containers deeper than this are remembered on the path, so circular arguments end. */
+/** Levels walked by recursion before the explicit stack takes over. */
+const SHALLOW = 64;
+/** Frames of the explicit stack deeper than this are remembered on the path, so cycles end. */
 const GUARD = 1024;
 
 /**
@@ -119,10 +121,42 @@ const GUARD = 1024;
 export function visitArgs(value: unknown, visitor: ArgVisitor): boolean {
   const k = argKind(value);
   if (k === ArgKind.Value) return false;
-  if (k === ArgKind.Ref) return visitor.ref?.((value as Ref).$ref, value as Ref) === true;
-  if (k === ArgKind.Literal) return visitor.literal?.(value as Literal) === true;
-  if (k === ArgKind.Call && visitor.call?.((value as Call).$call, value as Call) === true)
-    return true;
+  return visitNode(value, k, visitor, 0);
+}
+
+/** Visits one node of kind `k` (not a Value); recursion over the first {@link SHALLOW} levels. */
+function visitNode(value: unknown, k: ArgKind, visitor: ArgVisitor, depth: number): boolean {
+  switch (k) {
+    case ArgKind.Ref:
+      return visitor.ref?.((value as Ref).$ref, value as Ref) === true;
+    case ArgKind.Literal:
+      return visitor.literal?.(value as Literal) === true;
+    case ArgKind.Call:
+      if (visitor.call?.((value as Call).$call, value as Call) === true) return true;
+  }
+  if (depth >= SHALLOW) return visitDeep(value, k, visitor);
+  if (k === ArgKind.Object) {
+    const o = value as Record<string, unknown>;
+    for (const key in o) {
+      const v = o[key];
+      if (typeof v !== 'object' || v === null) continue;
+      const vk = argKind(v);
+      if (vk !== ArgKind.Value && visitNode(v, vk, visitor, depth + 1)) return true;
+    }
+    return false;
+  }
+  const a = k === ArgKind.Call ? (value as Call).args : (value as unknown[]);
+  for (let i = 0; i < a.length; i++) {
+    const v = a[i];
+    if (typeof v !== 'object' || v === null) continue;
+    const vk = argKind(v);
+    if (vk !== ArgKind.Value && visitNode(v, vk, visitor, depth + 1)) return true;
+  }
+  return false;
+}
+
+/** {@link visitArgs} inside a container (its own call already visited), with an explicit stack. */
+function visitDeep(value: unknown, k: ArgKind, visitor: ArgVisitor): boolean {
   // Frames: the items being walked (an array, or an object's values by `keys`), and a cursor.
   const items: unknown[] = [];
   const keys: (string[] | undefined)[] = [];
@@ -209,29 +243,46 @@ export interface ArgMapper {
  */
 export function mapArgs(value: unknown, mapper: ArgMapper): unknown {
   const k = argKind(value);
+  return k === ArgKind.Value ? value : mapNode(value, k, mapper, 0);
+}
+
+/** Maps one node of kind `k` (not a Value); recursion over the first {@link SHALLOW} levels. */
+function mapNode(value: unknown, k: ArgKind, mapper: ArgMapper, depth: number): unknown {
   switch (k) {
-    case ArgKind.Value:
-      return value;
     case ArgKind.Ref:
       return mapper.ref((value as Ref).$ref, value as Ref);
     case ArgKind.Literal:
       return mapper.literal === undefined ? value : mapper.literal(value as Literal);
-    case ArgKind.Array: {
-      // The common case: a flat list of values and refs, mapped without a stack.
-      const a = value as unknown[];
-      let out: unknown[] | undefined;
-      for (let i = 0; i < a.length; i++) {
-        const v = a[i];
-        if (typeof v !== 'object' || v === null) continue;
-        const vk = argKind(v);
-        if (vk === ArgKind.Value) continue;
-        if (vk !== ArgKind.Ref) return mapDeep(value, k, mapper);
-        (out ??= a.slice())[i] = mapper.ref((v as Ref).$ref, v as Ref);
-      }
-      return out ?? value;
-    }
   }
-  return mapDeep(value, k, mapper);
+  if (depth >= SHALLOW) return mapDeep(value, k, mapper);
+  if (k === ArgKind.Object) {
+    const o = value as Record<string, unknown>;
+    let out: Record<string, unknown> | undefined;
+    for (const key in o) {
+      const v = o[key];
+      if (typeof v !== 'object' || v === null) continue;
+      const vk = argKind(v);
+      if (vk === ArgKind.Value) continue;
+      const r = mapNode(v, vk, mapper, depth + 1);
+      if (r !== v) (out ??= { ...o })[key] = r;
+    }
+    return out ?? value;
+  }
+  const a = k === ArgKind.Call ? (value as Call).args : (value as unknown[]);
+  let out: unknown[] | undefined;
+  for (let i = 0; i < a.length; i++) {
+    const v = a[i];
+    if (typeof v !== 'object' || v === null) continue;
+    const vk = argKind(v);
+    if (vk === ArgKind.Value) continue;
+    const r = mapNode(v, vk, mapper, depth + 1);
+    if (r !== v) (out ??= a.slice())[i] = r;
+  }
+  if (k === ArgKind.Array) return out ?? value;
+  const call = value as Call;
+  const args = out ?? (call.args as unknown[]);
+  if (mapper.call !== undefined) return mapper.call(call.$call, args, call);
+  return out === undefined ? call : { $call: call.$call, args };
 }
 
 /** {@link mapArgs} over containers, with an explicit stack of frames. */

@@ -6,7 +6,14 @@
 // alone. A task's dependencies are computed once, when it is made.
 import { keyToString, type Key } from './keys.js';
 import type { FunctionRef } from './functions.js';
-import { ArgKind, argKind, mapArgs, visitArgs, type ArgVisitor } from './arg-node.js';
+import {
+  ArgKind,
+  argKind,
+  mapArgs,
+  visitArgs,
+  type ArgMapper,
+  type ArgVisitor,
+} from './arg-node.js';
 
 export { isPlainObject } from './arg-node.js';
 
@@ -133,13 +140,17 @@ export function isCall(value: unknown): value is Call {
   return argKind(value) === ArgKind.Call;
 }
 
-/** Adds each key a ref names to the set it was made with. */
+/** Where the collector adds keys between walks (nothing is added there). */
+const NO_KEYS = new Set<string>();
+
+/** Adds each key a ref names to `out` (one visitor, reused: a walk never starts another). */
 class DepCollector implements ArgVisitor {
-  constructor(private readonly out: Set<string>) {}
+  out = NO_KEYS;
   ref(key: string): void {
     this.out.add(key);
   }
 }
+const depCollector = new DepCollector();
 
 /**
  * Adds every key referenced inside `value` (through nested arrays, plain objects and calls) to `out`.
@@ -149,17 +160,22 @@ class DepCollector implements ArgVisitor {
  */
 export function collectDeps(value: unknown, out: Set<string>): void {
   if (!Array.isArray(value)) {
-    visitArgs(value, new DepCollector(out));
+    depCollector.out = out;
+    visitArgs(value, depCollector);
+    depCollector.out = NO_KEYS;
     return;
   }
-  // The common case, a flat list of refs and values, without a visitor.
-  let visitor: DepCollector | undefined;
+  // The common case, a flat list of refs and values, item by item.
   for (let i = 0; i < value.length; i++) {
     const v = value[i] as unknown;
     if (typeof v !== 'object' || v === null) continue;
     const k = argKind(v);
     if (k === ArgKind.Ref) out.add((v as Ref).$ref);
-    else if (k !== ArgKind.Value) visitArgs(v, (visitor ??= new DepCollector(out)));
+    else if (k !== ArgKind.Value) {
+      depCollector.out = out;
+      visitArgs(v, depCollector);
+      depCollector.out = NO_KEYS;
+    }
   }
 }
 
@@ -176,11 +192,22 @@ export function substitute(
   lookup: (key: string) => unknown,
   call: (fn: FunctionRef, args: unknown[]) => unknown,
 ): unknown {
-  return mapArgs(value, {
-    ref: lookup,
-    call,
-    literal: unwrapLiteral,
-  });
+  if (!Array.isArray(value)) return mapArgs(value, { ref: lookup, call, literal: unwrapLiteral });
+  // The common case (a task's arguments: values and refs), item by item without a mapper.
+  let out: unknown[] | undefined;
+  let mapper: ArgMapper | undefined;
+  for (let i = 0; i < value.length; i++) {
+    const v = value[i] as unknown;
+    if (typeof v !== 'object' || v === null) continue;
+    const k = argKind(v);
+    if (k === ArgKind.Value) continue;
+    const r =
+      k === ArgKind.Ref
+        ? lookup((v as Ref).$ref)
+        : mapArgs(v, (mapper ??= { ref: lookup, call, literal: unwrapLiteral }));
+    if (r !== v) (out ??= value.slice())[i] = r;
+  }
+  return out ?? value;
 }
 
 function unwrapLiteral(node: Literal): unknown {
