@@ -12,6 +12,8 @@
 // levels (the common, cheap case) and walk anything deeper with an explicit stack, so arguments
 // nested a million levels deep cannot overflow the call stack; past `GUARD` levels of that stack
 // they remember the containers on the path, so a circular argument ends instead of looping.
+// The two walks every task needs are here too: `collectDeps` (a task's dependencies, when it is
+// made) and `substitute` (its arguments, when it runs), each taking a flat list item by item.
 import type { FunctionRef } from './functions.js';
 import type { Call, Literal, Ref } from './task.js';
 
@@ -141,7 +143,9 @@ function visitNode(value: unknown, k: ArgKind, visitor: ArgVisitor, depth: numbe
       const v = o[key];
       if (typeof v !== 'object' || v === null) continue;
       const vk = argKind(v);
-      if (vk !== ArgKind.Value && visitNode(v, vk, visitor, depth + 1)) return true;
+      if (vk === ArgKind.Ref) {
+        if (visitor.ref?.((v as Ref).$ref, v as Ref) === true) return true;
+      } else if (vk !== ArgKind.Value && visitNode(v, vk, visitor, depth + 1)) return true;
     }
     return false;
   }
@@ -150,7 +154,9 @@ function visitNode(value: unknown, k: ArgKind, visitor: ArgVisitor, depth: numbe
     const v = a[i];
     if (typeof v !== 'object' || v === null) continue;
     const vk = argKind(v);
-    if (vk !== ArgKind.Value && visitNode(v, vk, visitor, depth + 1)) return true;
+    if (vk === ArgKind.Ref) {
+      if (visitor.ref?.((v as Ref).$ref, v as Ref) === true) return true;
+    } else if (vk !== ArgKind.Value && visitNode(v, vk, visitor, depth + 1)) return true;
   }
   return false;
 }
@@ -263,7 +269,10 @@ function mapNode(value: unknown, k: ArgKind, mapper: ArgMapper, depth: number): 
       if (typeof v !== 'object' || v === null) continue;
       const vk = argKind(v);
       if (vk === ArgKind.Value) continue;
-      const r = mapNode(v, vk, mapper, depth + 1);
+      const r =
+        vk === ArgKind.Ref
+          ? mapper.ref((v as Ref).$ref, v as Ref)
+          : mapNode(v, vk, mapper, depth + 1);
       if (r !== v) (out ??= { ...o })[key] = r;
     }
     return out ?? value;
@@ -275,7 +284,10 @@ function mapNode(value: unknown, k: ArgKind, mapper: ArgMapper, depth: number): 
     if (typeof v !== 'object' || v === null) continue;
     const vk = argKind(v);
     if (vk === ArgKind.Value) continue;
-    const r = mapNode(v, vk, mapper, depth + 1);
+    const r =
+      vk === ArgKind.Ref
+        ? mapper.ref((v as Ref).$ref, v as Ref)
+        : mapNode(v, vk, mapper, depth + 1);
     if (r !== v) (out ??= a.slice())[i] = r;
   }
   if (k === ArgKind.Array) return out ?? value;
@@ -373,4 +385,78 @@ function mapDeep(value: unknown, kind: ArgKind, mapper: ArgMapper): unknown {
     outs[top] = undefined;
     top++;
   }
+}
+
+/** Where the collector adds keys between walks (nothing is added there). */
+const NO_KEYS = new Set<string>();
+
+/** Adds each key a ref names to `out` (one visitor, reused: a walk never starts another). */
+class DepCollector implements ArgVisitor {
+  out = NO_KEYS;
+  ref(key: string): void {
+    this.out.add(key);
+  }
+}
+const depCollector = new DepCollector();
+
+/**
+ * Adds every key referenced inside `value` (through nested arrays, plain objects and calls) to `out`.
+ *
+ * @example
+ * const s = new Set<string>(); collectDeps([ref('a'), { b: ref('b') }], s); // s = {a, b}
+ */
+export function collectDeps(value: unknown, out: Set<string>): void {
+  if (!Array.isArray(value)) {
+    depCollector.out = out;
+    visitArgs(value, depCollector);
+    depCollector.out = NO_KEYS;
+    return;
+  }
+  // The common case, a flat list of refs and values, item by item.
+  for (let i = 0; i < value.length; i++) {
+    const v = value[i] as unknown;
+    if (typeof v !== 'object' || v === null) continue;
+    const k = argKind(v);
+    if (k === ArgKind.Ref) out.add((v as Ref).$ref);
+    else if (k !== ArgKind.Value) {
+      depCollector.out = out;
+      visitArgs(v, depCollector);
+      depCollector.out = NO_KEYS;
+    }
+  }
+}
+
+/**
+ * Replaces references inside `value` by their values and evaluates inline calls, given a lookup
+ * for keys and a resolver for function references; literals are unwrapped. Values without
+ * references are returned as they are (no copy).
+ *
+ * @example
+ * substitute([ref('a'), 1], (k) => values.get(k), resolveFn); // [valueOfA, 1]
+ */
+export function substitute(
+  value: unknown,
+  lookup: (key: string) => unknown,
+  call: (fn: FunctionRef, args: unknown[]) => unknown,
+): unknown {
+  if (!Array.isArray(value)) return mapArgs(value, { ref: lookup, call, literal: unwrapLiteral });
+  // The common case (a task's arguments: values and refs), item by item without a mapper.
+  let out: unknown[] | undefined;
+  let mapper: ArgMapper | undefined;
+  for (let i = 0; i < value.length; i++) {
+    const v = value[i] as unknown;
+    if (typeof v !== 'object' || v === null) continue;
+    const k = argKind(v);
+    if (k === ArgKind.Value) continue;
+    const r =
+      k === ArgKind.Ref
+        ? lookup((v as Ref).$ref)
+        : mapNode(v, k, (mapper ??= { ref: lookup, call, literal: unwrapLiteral }), 1);
+    if (r !== v) (out ??= value.slice())[i] = r;
+  }
+  return out ?? value;
+}
+
+function unwrapLiteral(node: Literal): unknown {
+  return node.$literal;
 }

@@ -6,16 +6,9 @@
 // alone. A task's dependencies are computed once, when it is made.
 import { keyToString, type Key } from './keys.js';
 import type { FunctionRef } from './functions.js';
-import {
-  ArgKind,
-  argKind,
-  mapArgs,
-  visitArgs,
-  type ArgMapper,
-  type ArgVisitor,
-} from './arg-node.js';
+import { ArgKind, argKind, collectDeps } from './arg-node.js';
 
-export { isPlainObject } from './arg-node.js';
+export { isPlainObject, collectDeps, substitute } from './arg-node.js';
 
 /**
  * A reference to the value of another key, anywhere inside a task's arguments.
@@ -138,78 +131,4 @@ export function isRef(value: unknown): value is Ref {
  */
 export function isCall(value: unknown): value is Call {
   return argKind(value) === ArgKind.Call;
-}
-
-/** Where the collector adds keys between walks (nothing is added there). */
-const NO_KEYS = new Set<string>();
-
-/** Adds each key a ref names to `out` (one visitor, reused: a walk never starts another). */
-class DepCollector implements ArgVisitor {
-  out = NO_KEYS;
-  ref(key: string): void {
-    this.out.add(key);
-  }
-}
-const depCollector = new DepCollector();
-
-/**
- * Adds every key referenced inside `value` (through nested arrays, plain objects and calls) to `out`.
- *
- * @example
- * const s = new Set<string>(); collectDeps([ref('a'), { b: ref('b') }], s); // s = {a, b}
- */
-export function collectDeps(value: unknown, out: Set<string>): void {
-  if (!Array.isArray(value)) {
-    depCollector.out = out;
-    visitArgs(value, depCollector);
-    depCollector.out = NO_KEYS;
-    return;
-  }
-  // The common case, a flat list of refs and values, item by item.
-  for (let i = 0; i < value.length; i++) {
-    const v = value[i] as unknown;
-    if (typeof v !== 'object' || v === null) continue;
-    const k = argKind(v);
-    if (k === ArgKind.Ref) out.add((v as Ref).$ref);
-    else if (k !== ArgKind.Value) {
-      depCollector.out = out;
-      visitArgs(v, depCollector);
-      depCollector.out = NO_KEYS;
-    }
-  }
-}
-
-/**
- * Replaces references inside `value` by their values and evaluates inline calls, given a lookup
- * for keys and a resolver for function references; literals are unwrapped. Values without
- * references are returned as they are (no copy).
- *
- * @example
- * substitute([ref('a'), 1], (k) => values.get(k), resolveFn); // [valueOfA, 1]
- */
-export function substitute(
-  value: unknown,
-  lookup: (key: string) => unknown,
-  call: (fn: FunctionRef, args: unknown[]) => unknown,
-): unknown {
-  if (!Array.isArray(value)) return mapArgs(value, { ref: lookup, call, literal: unwrapLiteral });
-  // The common case (a task's arguments: values and refs), item by item without a mapper.
-  let out: unknown[] | undefined;
-  let mapper: ArgMapper | undefined;
-  for (let i = 0; i < value.length; i++) {
-    const v = value[i] as unknown;
-    if (typeof v !== 'object' || v === null) continue;
-    const k = argKind(v);
-    if (k === ArgKind.Value) continue;
-    const r =
-      k === ArgKind.Ref
-        ? lookup((v as Ref).$ref)
-        : mapArgs(v, (mapper ??= { ref: lookup, call, literal: unwrapLiteral }));
-    if (r !== v) (out ??= value.slice())[i] = r;
-  }
-  return out ?? value;
-}
-
-function unwrapLiteral(node: Literal): unknown {
-  return node.$literal;
 }
