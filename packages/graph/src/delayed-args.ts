@@ -4,9 +4,12 @@
 // one is rebuilt where the task runs, by an inline call (`$call`) over its items; an iterator is
 // read into an array (as Dask reads one into a list); other objects (class instances) are opaque
 // values, as in Dask. A foreign collection is read through a finalizing task of its own, portable when the
-// collection names its finalizer with [daskFinalizeRef](). A plain object with a reserved key
-// (`$ref`, `$call`, `$literal`) is wrapped in `$literal` so it is not read as a reference.
+// collection names its finalizer with [daskFinalizeRef](). A plain object that the argument
+// language would read as a ref, a call or a literal (protocol's `argKind`) is wrapped in
+// `$literal` so it reaches the function as it is.
 import {
+  ArgKind,
+  argKind,
   daskFinalize,
   daskFinalizeRef,
   daskKeys,
@@ -23,7 +26,6 @@ import { isIterator } from './unpack.js';
 import { tokenize } from './tokenize.js';
 import { DelayedImpl, FinalizeImpl, IMPL, type Parent } from './delayed-node.js';
 
-const RESERVED_ARG_KEYS = ['$ref', '$call', '$literal'];
 
 /** An argument with Delayed values and collections replaced by refs; their nodes join `parents`. */
 export function resolveArg(v: unknown, parents: Parent[]): unknown {
@@ -56,7 +58,7 @@ export function resolveArg(v: unknown, parents: Parent[]): unknown {
     const r = resolveArg(x, parents);
     if (r !== x) (out ??= { ...v })[k] = r;
   }
-  if (out === undefined && RESERVED_ARG_KEYS.some((k) => k in v)) return { $literal: v };
+  if (out === undefined && argKind(v) !== ArgKind.Object) return { $literal: v };
   return out ?? v;
 }
 

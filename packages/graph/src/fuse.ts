@@ -9,14 +9,7 @@
 // hides a bad graph: a task with a missing dependency, a chain whose bottom depends on its top,
 // and tasks that only form a cycle among themselves are left as they are, so validation (or the
 // scheduler) still names the real culprits.
-import {
-  isCall,
-  isPlainObject,
-  type Call,
-  type Graph,
-  type GraphNode,
-  type Task,
-} from '@dask-ts/protocol';
+import { mapArgs, type Call, type Graph, type GraphNode, type Task } from '@dask-ts/protocol';
 import { indexGraph, indicesOf, type GraphIndex } from './graph-index.js';
 
 /**
@@ -194,28 +187,5 @@ function dependsOn(g: GraphIndex, from: number, to: number): boolean {
 
 /** `value` with every `{ $ref: key }` replaced by `by`, copying only what changes. */
 function replaceRef(value: unknown, key: string, by: unknown): unknown {
-  if (typeof value !== 'object' || value === null) return value;
-  if (Array.isArray(value)) {
-    let out: unknown[] | undefined;
-    for (let i = 0; i < value.length; i++) {
-      const v = value[i] as unknown;
-      const r = replaceRef(v, key, by);
-      if (r !== v) (out ??= value.slice())[i] = r;
-    }
-    return out ?? value;
-  }
-  if (!isPlainObject(value)) return value;
-  if (typeof value.$ref === 'string') return value.$ref === key ? by : value;
-  if ('$literal' in value) return value;
-  if (isCall(value)) {
-    const args = replaceRef(value.args, key, by);
-    return args === value.args ? value : { $call: value.$call, args };
-  }
-  let out: Record<string, unknown> | undefined;
-  for (const k in value) {
-    const v = value[k];
-    const r = replaceRef(v, key, by);
-    if (r !== v) (out ??= { ...value })[k] = r;
-  }
-  return out ?? value;
+  return mapArgs(value, { ref: (k, node) => (k === key ? by : node) });
 }

@@ -1,13 +1,11 @@
-// Internal: a graph interned to integers once, so that culling, fusion, validation and ordering of
-// a million tasks walk typed arrays instead of Maps. Node i is the graph's i-th key in insertion
-// order. A dependency is first looked for right after the previous dependency's node, then at that
-// node again: graphs made by collections and `delayed` list a layer's inputs in order, so nearly
-// every edge resolves with one string comparison. The few misses are found after the pass with one
-// scan of the keys against a small map of them; the key-to-index Map is built only when asked for
-// (`index`), or when misses are many. `deps` lists node indices in `node.deps` order; a missing dependency
-// is not indexed but recorded (the first one found, and which nodes have one). Dependents (the
-// reverse edges) are built only by the passes that need them.
+// Internal: a graph interned to integers once (interner.ts), so that culling, fusion, validation
+// and ordering of a million tasks walk typed arrays instead of Maps. Node i is the graph's i-th key
+// in insertion order. `deps` lists node indices in `node.deps` order; a missing dependency is not
+// indexed but recorded (the first one found, and which nodes have one). The key-to-index Map is
+// built only when asked for (`index`). Dependents (the reverse edges) are built only by the passes
+// that need them.
 import type { Graph, GraphNode } from '@dask-ts/protocol';
+import { findRecent, internGraph } from './interner.js';
 
 /** A graph's dependency structure over node indices. */
 export interface GraphIndex {
@@ -34,16 +32,9 @@ export interface Dependents {
 
 /** Builds the {@link GraphIndex} of a graph in O(nodes + edges). */
 export function indexGraph(graph: Graph): GraphIndex {
-  const n = graph.size;
-  const keys = new Array<string>(n);
-  const nodes = new Array<GraphNode>(n);
-  let i = 0;
-  let edges = 0;
-  for (const [k, node] of graph) {
-    keys[i] = k;
-    nodes[i++] = node;
-    if (node.kind === 'task') edges += node.deps.length;
-  }
+  const g = internGraph(graph);
+  const { keys, nodes, depStart } = g;
+  const n = keys.length;
   let index: Map<string, number> | undefined;
   const keyIndex = (): Map<string, number> => {
     if (index === undefined) {
@@ -52,59 +43,23 @@ export function indexGraph(graph: Graph): GraphIndex {
     }
     return index;
   };
-  const depStart = new Int32Array(n + 1);
-  const depList = new Int32Array(edges);
-  // Dependencies the prediction missed: their place in depList, their task, their key.
-  const missedAt: number[] = [];
-  const missedKeys: string[] = [];
-  let e = 0;
-  let guess = -1;
-  for (i = 0; i < n; i++) {
-    depStart[i] = e;
-    const node = nodes[i];
-    if (node.kind !== 'task') continue;
-    const deps = node.deps;
-    for (let p = 0; p < deps.length; p++) {
-      const d = deps[p];
-      const g = guess + 1;
-      if (g < n && keys[g] === d) depList[e++] = guess = g;
-      else if (guess >= 0 && keys[guess] === d) depList[e++] = guess;
-      else {
-        missedAt.push(e, i);
-        missedKeys.push(d);
-        depList[e++] = -1;
-      }
-    }
-  }
-  depStart[n] = e;
-  let missing: GraphIndex['missing'];
-  let broken: Uint8Array | undefined;
-  if (missedKeys.length > 0) {
-    const found = findAll(keys, missedKeys, 8 * missedKeys.length >= n ? keyIndex() : undefined);
-    for (let m = 0; m < missedKeys.length; m++) {
-      const at = missedAt[2 * m];
-      const j = found[m];
-      if (j !== undefined) {
-        depList[at] = j;
-        continue;
-      }
-      const task = missedAt[2 * m + 1];
-      missing ??= { task: keys[task], dep: missedKeys[m] };
-      (broken ??= new Uint8Array(n))[task] = 1;
-    }
-  }
   // A node with a missing dependency keeps only the ones found (the rest is not indexed).
-  let list = depList;
-  if (broken !== undefined) {
+  let depList = g.deps;
+  let broken: Uint8Array | undefined;
+  if (g.missing !== undefined) {
+    broken = new Uint8Array(n);
     let k = 0;
-    for (i = 0; i < n; i++) {
+    for (let i = 0; i < n; i++) {
       const from = depStart[i];
       const to = depStart[i + 1];
       depStart[i] = k;
-      for (let p = from; p < to; p++) if (depList[p] >= 0) depList[k++] = depList[p];
+      for (let p = from; p < to; p++) {
+        if (depList[p] >= 0) depList[k++] = depList[p];
+        else broken[i] = 1;
+      }
     }
     depStart[n] = k;
-    list = depList.subarray(0, k);
+    depList = depList.subarray(0, k);
   }
   return {
     keys,
@@ -113,36 +68,11 @@ export function indexGraph(graph: Graph): GraphIndex {
       return keyIndex();
     },
     depStart,
-    depList: list,
-    missing,
+    depList,
+    missing:
+      g.missing === undefined ? undefined : { task: keys[g.missing.task], dep: g.missing.dep },
     broken,
   };
-}
-
-/**
- * The node indices of `wanted` keys (undefined: not in the graph): with `index`, by lookup;
- * without, by one scan of `keys` against a small map of the wanted ones (the keys' hashes are
- * cached by the graph's Map, so this costs far less than building the index).
- */
-function findAll(
-  keys: readonly string[],
-  wanted: readonly string[],
-  index: Map<string, number> | undefined,
-): (number | undefined)[] {
-  if (index !== undefined) return wanted.map((k) => index.get(k));
-  const at = new Map<string, number>();
-  for (const k of wanted) at.set(k, -1);
-  let left = at.size;
-  for (let j = 0; j < keys.length && left > 0; j++) {
-    if (at.get(keys[j]) === -1) {
-      at.set(keys[j], j);
-      left--;
-    }
-  }
-  return wanted.map((k) => {
-    const j = at.get(k)!;
-    return j >= 0 ? j : undefined;
-  });
 }
 
 /** The dependents of every node (a counting sort of the edges by dependency), in node order. */
@@ -201,18 +131,10 @@ export function reach(
  * usually the last ones added: those are found without building the key index.
  */
 export function indicesOf(g: GraphIndex, keys: Iterable<string>): number[] {
-  const out: number[] = [];
+  const wanted = [...keys];
   const n = g.keys.length;
-  for (const k of keys) {
-    let i: number | undefined;
-    for (let j = n - 1; j >= 0 && j >= n - 8; j--) {
-      if (g.keys[j] === k) {
-        i = j;
-        break;
-      }
-    }
-    i ??= g.index.get(k);
-    if (i !== undefined) out.push(i);
-  }
+  const lookup = { get: (k: string) => g.index.get(k), current: false };
+  const out: number[] = [];
+  for (const i of findRecent(g.keys, 0, n, wanted, lookup)) if (i !== undefined) out.push(i);
   return out;
 }

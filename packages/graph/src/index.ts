@@ -31,6 +31,15 @@ export {
   type DelayedOptions,
 } from './delayed.js';
 export {
+  internGraph,
+  DepPredictor,
+  KeyIndex,
+  findKeys,
+  findRecent,
+  type InternedGraph,
+  type KeyLookup,
+} from './interner.js';
+export {
   compute,
   persist,
   type GraphComputeOptions,

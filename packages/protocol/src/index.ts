@@ -36,6 +36,15 @@ export {
   substitute,
 } from './task.js';
 export {
+  ArgKind,
+  argKind,
+  allRefs,
+  visitArgs,
+  mapArgs,
+  type ArgVisitor,
+  type ArgMapper,
+} from './arg-node.js';
+export {
   type Collection,
   type NestedKeys,
   type GraphLayer,

@@ -38,6 +38,15 @@ export {
   substitute,
 } from './task.js';
 export {
+  ArgKind,
+  argKind,
+  allRefs,
+  visitArgs,
+  mapArgs,
+  type ArgVisitor,
+  type ArgMapper,
+} from './arg-node.js';
+export {
   type Codec,
   type Encoded,
   type ClassCodecOptions,

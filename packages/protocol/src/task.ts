@@ -2,9 +2,13 @@
 // and its arguments) or literal data. Inside a task's arguments, `{ $ref: key }` stands for the
 // value of another key and `{ $call: fn, args }` for an inline call (what `fuse` produces); both
 // may sit anywhere inside nested arrays and plain objects. `{ $literal: value }` passes a value
-// that must not be scanned. A task's dependencies are computed once, when it is made.
+// that must not be scanned. What each form is, and how arguments are walked, is arg-node.ts's
+// alone. A task's dependencies are computed once, when it is made.
 import { keyToString, type Key } from './keys.js';
 import type { FunctionRef } from './functions.js';
+import { ArgKind, argKind, collectDeps } from './arg-node.js';
+
+export { isPlainObject, collectDeps, substitute } from './arg-node.js';
 
 /**
  * A reference to the value of another key, anywhere inside a task's arguments.
@@ -110,110 +114,21 @@ export function task(fn: FunctionRef, args: readonly unknown[]): Task {
 }
 
 /**
- * Whether a value is a {@link Ref}.
+ * Whether a value is a {@link Ref} (as {@link argKind} decides).
  *
  * @example
  * isRef({ $ref: 'x' }); // true
  */
 export function isRef(value: unknown): value is Ref {
-  return typeof value === 'object' && value !== null && typeof (value as Ref).$ref === 'string';
+  return argKind(value) === ArgKind.Ref;
 }
 
 /**
- * Whether a value is an inline {@link Call}.
+ * Whether a value is an inline {@link Call} (as {@link argKind} decides).
  *
  * @example
  * isCall({ $call: fnRef, args: [] }); // true
  */
 export function isCall(value: unknown): value is Call {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    '$call' in value &&
-    Array.isArray((value as Call).args)
-  );
-}
-
-/**
- * Whether a value is a plain object (created by a literal or `Object.create(null)`); only arrays
- * and plain objects are scanned for references.
- *
- * @example
- * isPlainObject({ a: 1 }); // true
- * isPlainObject(new Map()); // false
- */
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null) return false;
-  // Realm-independent: a plain object's prototype is null or some realm's Object.prototype.
-  const proto = Object.getPrototypeOf(value) as object | null;
-  return proto === null || proto === Object.prototype || Object.getPrototypeOf(proto) === null;
-}
-
-/**
- * Adds every key referenced inside `value` (through nested arrays, plain objects and calls) to `out`.
- *
- * @example
- * const s = new Set<string>(); collectDeps([ref('a'), { b: ref('b') }], s); // s = {a, b}
- */
-export function collectDeps(value: unknown, out: Set<string>): void {
-  if (typeof value !== 'object' || value === null) return;
-  if (Array.isArray(value)) {
-    for (const v of value) collectDeps(v, out);
-    return;
-  }
-  if (!isPlainObject(value)) return;
-  if (typeof value.$ref === 'string') {
-    out.add(value.$ref);
-    return;
-  }
-  if ('$literal' in value) return;
-  if (isCall(value)) {
-    collectDeps(value.args, out);
-    return;
-  }
-  for (const k in value) collectDeps(value[k], out);
-}
-
-/**
- * Replaces references inside `value` by their values and evaluates inline calls, given a lookup
- * for keys and a resolver for function references. Values without references are returned as
- * they are (no copy).
- *
- * @example
- * substitute([ref('a'), 1], (k) => values.get(k), resolveFn); // [valueOfA, 1]
- */
-export function substitute(
-  value: unknown,
-  lookup: (key: string) => unknown,
-  call: (fn: FunctionRef, args: unknown[]) => unknown,
-): unknown {
-  if (typeof value !== 'object' || value === null) return value;
-  if (Array.isArray(value)) {
-    let out: unknown[] | undefined;
-    for (let i = 0; i < value.length; i++) {
-      const v = value[i] as unknown;
-      const s = substitute(v, lookup, call);
-      if (s !== v) {
-        out ??= value.slice();
-        out[i] = s;
-      }
-    }
-    return out ?? value;
-  }
-  if (!isPlainObject(value)) return value;
-  if (typeof value.$ref === 'string') return lookup(value.$ref);
-  if ('$literal' in value) return value.$literal;
-  if (isCall(value)) {
-    return call(value.$call, substitute(value.args, lookup, call) as unknown[]);
-  }
-  let out: Record<string, unknown> | undefined;
-  for (const k in value) {
-    const v = value[k];
-    const s = substitute(v, lookup, call);
-    if (s !== v) {
-      out ??= { ...value };
-      out[k] = s;
-    }
-  }
-  return out ?? value;
+  return argKind(value) === ArgKind.Call;
 }

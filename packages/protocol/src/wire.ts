@@ -5,6 +5,7 @@
 // in step (wire.test.ts).
 import { ProtocolError } from './errors.js';
 import type { PortableFunctionRef } from './functions.js';
+import { allRefs } from './arg-node.js';
 import { collectDeps } from './task.js';
 
 /**
@@ -106,17 +107,9 @@ export function packCompute(tasks: readonly WireTask[]): ComputeMessage {
     }
     fnIndex[i] = id;
     const a = t.args;
-    let allRefs = true;
-    for (let j = 0; j < a.length; j++) {
-      const v = a[j] as { $ref?: unknown } | null;
-      if (typeof v !== 'object' || v === null || typeof v.$ref !== 'string') {
-        allRefs = false;
-        break;
-      }
-    }
-    if (allRefs) {
+    if (allRefs(a)) {
       argCount[i] = a.length;
-      for (let j = 0; j < a.length; j++) argKeys.push((a[j] as { $ref: string }).$ref);
+      for (let j = 0; j < a.length; j++) argKeys.push(a[j]!.$ref);
     } else {
       argCount[i] = -1;
       args.push(a as unknown[]);

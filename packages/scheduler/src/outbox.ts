@@ -11,7 +11,12 @@
 // a compute could not see) never throws out of a flush: the tasks and data values that cannot be
 // copied are found, one by one, and reported through `refused`, and the rest is sent without them.
 // If even that fails, the channel itself is broken: `broken` is told (the pool replaces the worker).
-import type { ComputeMessage, PortableFunctionRef, ToWorker } from '@dask-ts/protocol';
+import {
+  allRefs,
+  type ComputeMessage,
+  type PortableFunctionRef,
+  type ToWorker,
+} from '@dask-ts/protocol';
 
 /**
  * A batch of tasks packed as they are added, in the layout of `packCompute`.
@@ -53,9 +58,9 @@ export class TaskPacker {
       this.fnIds.set(fn, id);
     }
     this.fnIndex.push(id);
-    if (refsOnly(args)) {
+    if (allRefs(args)) {
       this.argCount.push(args.length);
-      for (let j = 0; j < args.length; j++) this.argKeys.push((args[j] as { $ref: string }).$ref);
+      for (let j = 0; j < args.length; j++) this.argKeys.push(args[j]!.$ref);
     } else {
       this.argCount.push(-1);
       this.args.push(args as unknown[]);
@@ -105,19 +110,8 @@ export class TaskPacker {
   }
 }
 
-/**
- * Whether every argument is a plain `{ $ref }` reference (packed as a flat key list).
- *
- * @example
- * refsOnly([{ $ref: 'x' }]); // true
- */
-export function refsOnly(args: readonly unknown[]): boolean {
-  for (let j = 0; j < args.length; j++) {
-    const v = args[j] as { $ref?: unknown } | null;
-    if (typeof v !== 'object' || v === null || typeof v.$ref !== 'string') return false;
-  }
-  return true;
-}
+/** Whether every argument is a `{ $ref }` (packed as a flat key list): the protocol's `allRefs`. */
+export const refsOnly: (args: readonly unknown[]) => boolean = allRefs;
 
 type Entry =
   | {

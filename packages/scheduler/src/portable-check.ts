@@ -6,7 +6,15 @@
 // names the key, where the value is and what it is. Plain references are skipped without a look;
 // data values and function references already checked (they are shared across computes of a
 // cached graph) are not walked again.
-import { GraphError, isPlainObject, type FunctionRef, type Graph } from '@dask-ts/protocol';
+import {
+  ArgKind,
+  argKind,
+  GraphError,
+  visitArgs,
+  type ArgVisitor,
+  type FunctionRef,
+  type Graph,
+} from '@dask-ts/protocol';
 import { toPortableRef } from '@dask-ts/graph';
 import { findUncloneable } from './clone-check.js';
 
@@ -28,11 +36,13 @@ export function checkPortable(graph: Graph): void {
     checkFn(node.fn, key);
     const args = node.args;
     for (let i = 0; i < args.length; i++) {
-      const a = args[i] as { $ref?: unknown } | null;
+      const a = args[i];
+      const k = argKind(a);
       // Most arguments are plain references: skip them without a deeper look.
-      if (typeof a === 'object' && a !== null) {
-        if (typeof a.$ref === 'string') continue;
-        checkCalls(a, key);
+      if (k === ArgKind.Ref) continue;
+      if (k !== ArgKind.Value) {
+        callChecker.key = key;
+        visitArgs(a, callChecker);
       }
       checkArg(a, key, i);
     }
@@ -83,27 +93,10 @@ function refusal(noun: 'Task' | 'Data', key: string, where: string, what: string
   );
 }
 
-/** Checks the functions of inline calls; deep or circular arguments end (visited ones are skipped). */
-function checkCalls(value: unknown, key: string, depth = 0, seen?: Set<unknown>): void {
-  if (depth > 64) {
-    seen ??= new Set();
-    if (seen.has(value)) return;
-    seen.add(value);
-  }
-  if (Array.isArray(value)) {
-    for (const v of value)
-      if (typeof v === 'object' && v !== null) checkCalls(v, key, depth + 1, seen);
-    return;
-  }
-  if (!isPlainObject(value) || '$literal' in value || typeof value.$ref === 'string') return;
-  if ('$call' in value && Array.isArray(value.args)) {
-    const fn = value.$call as FunctionRef;
-    checkFn(fn, key);
-    checkCalls(value.args, key, depth + 1, seen);
-    return;
-  }
-  for (const k in value) {
-    const v = value[k];
-    if (typeof v === 'object' && v !== null) checkCalls(v, key, depth + 1, seen);
-  }
-}
+/** Checks the functions of the inline calls inside one task's argument. */
+const callChecker: ArgVisitor & { key: string } = {
+  key: '',
+  call(fn: FunctionRef): void {
+    checkFn(fn, this.key);
+  },
+};

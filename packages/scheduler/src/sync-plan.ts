@@ -1,28 +1,27 @@
 // The sync scheduler's plan: the graph interned to ints, validated, culled and ordered, so the
 // task loop works on flat typed arrays only. A key's slot is its position in the graph's insertion
-// order. On large graphs hash-map operations would dominate, so dependencies are predicted and
-// each prediction checked with one string comparison: in depth-first post-order (how `delayed`
-// lays out a graph) a task's last input sits right before it and each earlier input right before
-// the subtree of the next; in layer order (how collections and a kept Delayed graph do) an input
-// sits right after the previous one, or one stride after where the previous task's input in the
-// same place sat (a stencil's neighbours, a shuffle's parts). The few misses are found after the
-// pass with one scan of the keys; many misses build a key-to-slot map, and each later miss is
-// looked up at once. Everything after that is int arrays. A depth-first walk from the wanted keys over those ints culls what is not needed, finds
-// a missing dependency or a cycle (a GraphError naming the culprits), and hands out steps in
-// post-order with dependencies visited in `order()` priority (argument order without one): a
-// topological order that finishes a branch before starting the next. Each task's arguments get a
-// shape: top-level `$ref`s become slot reads; anything nested falls back to `substitute`.
+// order. Interning is the graph interner's (@dask-ts/graph's interner.ts: dependencies predicted,
+// each prediction checked with one string comparison, so hash-map operations stay rare on large
+// graphs). Everything after that is int arrays. A depth-first walk from the wanted keys over those
+// ints culls what is not needed, finds a missing dependency or a cycle (a GraphError naming the
+// culprits), and hands out steps in post-order with dependencies visited in `order()` priority
+// (argument order without one): a topological order that finishes a branch before starting the
+// next. Each task's arguments get a shape (protocol's `argKind` decides what each one is):
+// top-level `$ref`s become slot reads; anything nested falls back to `substitute`.
 // A graph marked sealed (`Symbol.for('dask-ts.sealedGraph')`: never mutated, as the graphs a
 // Delayed keeps across computes) keeps its plan for the same wanted keys (`keptPlan`), so computing
 // it again touches none of its nodes' arguments; each run gets its own copy of the refcounts.
 import {
+  ArgKind,
+  argKind,
   GraphError,
-  isPlainObject,
+  visitArgs,
   type Graph,
   type GraphNode,
+  type Ref,
   type Task,
 } from '@dask-ts/protocol';
-import { postOrder } from './core/predict.js';
+import { findRecent, internGraph, KeyIndex } from '@dask-ts/graph';
 
 /** How the loop builds a task's arguments. */
 export const enum ArgMode {
@@ -118,28 +117,24 @@ export function planGraph(
   keys: readonly string[],
   priorities?: ReadonlyMap<string, number>,
 ): SyncPlan {
-  const { slotKeys, nodes, depStart, deps, argStart, argCount } = slotsOf(graph) ?? intern(graph);
+  const { slotKeys, nodes, depStart, deps, index } = slotsOf(graph) ?? interned(graph);
   const n = slotKeys.length;
   const mode = new Uint8Array(n);
-  let index: Map<string, number> | undefined;
-  const slotOf = (k: string): number | undefined => {
-    if (index === undefined) {
-      index = new Map();
-      for (let i = 0; i < n; i++) index.set(slotKeys[i]!, i);
-    }
-    return index.get(k);
-  };
+  const argStart = new Int32Array(n + 1);
+  let argCount = 0;
+  for (let i = 0; i < n; i++) {
+    argStart[i] = argCount;
+    const node = nodes[i]!;
+    if (node.kind === 'task') argCount += node.args.length;
+  }
+  argStart[n] = argCount;
+  const slotOf = (k: string): number | undefined => index.get(k);
 
   const wanted = new Int32Array(keys.length);
+  const found = findRecent(slotKeys, 0, n, keys, index);
   for (let i = 0; i < keys.length; i++) {
-    const k = keys[i]!;
-    // Wanted keys usually come last: look there before building the map.
-    let slot: number | undefined;
-    for (let j = n - 1; j >= 0 && j >= n - 4; j--) if (slotKeys[j] === k) slot = j;
-    slot ??= slotOf(k);
-    if (slot === undefined) {
-      throw GraphError.missingWanted(k);
-    }
+    const slot = found[i];
+    if (slot === undefined) throw GraphError.missingWanted(keys[i]!);
     wanted[i] = slot;
   }
 
@@ -175,14 +170,13 @@ export function planGraph(
   };
 }
 
-/** The graph's keys, nodes, dependency slots and argument offsets, read from the Map. */
+/** The graph's keys, nodes and dependency slots (-1: a key not in the graph), with its key index. */
 interface Interned {
   readonly slotKeys: string[];
   readonly nodes: GraphNode[];
   readonly depStart: Int32Array;
   readonly deps: Int32Array;
-  readonly argStart: Int32Array;
-  readonly argCount: number;
+  readonly index: KeyIndex;
 }
 
 /** The slots a sealed graph carries (see @dask-ts/graph's graph-slots.ts), when it does. */
@@ -190,146 +184,21 @@ function slotsOf(graph: Graph): Interned | undefined {
   if ((graph as { [SEALED]?: unknown })[SEALED] !== true) return undefined;
   const slots = (graph as { [GRAPH_SLOTS]?: GraphSlots })[GRAPH_SLOTS];
   if (slots === undefined || slots.keys.length !== graph.size) return undefined;
-  const nodes = slots.nodes as GraphNode[];
-  const n = nodes.length;
-  const argStart = new Int32Array(n + 1);
-  let a = 0;
-  for (let i = 0; i < n; i++) {
-    argStart[i] = a;
-    const node = nodes[i]!;
-    if (node.kind === 'task') a += node.args.length;
-  }
-  argStart[n] = a;
+  const index = new KeyIndex(slots.keys);
+  index.size = slots.keys.length;
   return {
     slotKeys: slots.keys as string[],
-    nodes,
+    nodes: slots.nodes as GraphNode[],
     depStart: slots.depStart,
     deps: slots.deps,
-    argStart,
-    argCount: a,
+    index,
   };
 }
 
-/** Interns a graph's keys, predicting where each dependency sits (see the file's comment). */
-function intern(graph: Graph): Interned {
-  const n = graph.size;
-  const slotKeys = new Array<string>(n);
-  const nodes = new Array<GraphNode>(n);
-  let s = 0;
-  let edges = 0;
-  let argCount = 0;
-  for (const [k, node] of graph) {
-    slotKeys[s] = k;
-    nodes[s++] = node;
-    if (node.kind === 'task') {
-      edges += node.deps.length;
-      argCount += node.args.length;
-    }
-  }
-  let index: Map<string, number> | undefined;
-  const slotOf = (k: string): number | undefined => {
-    if (index === undefined) {
-      index = new Map();
-      for (let i = 0; i < n; i++) index.set(slotKeys[i]!, i);
-    }
-    return index.get(k);
-  };
-  // Dependencies the prediction misses: their place in `deps`, and their keys.
-  const missedAt: number[] = [];
-  const missedKeys: string[] = [];
-  const depStart = new Int32Array(n + 1);
-  const deps = new Int32Array(edges);
-  const argStart = new Int32Array(n + 1);
-  let e = 0;
-  let a = 0;
-  let guess = -1;
-  // Where the previous two tasks' dependencies start in `deps`, and how many they have.
-  let prevAt = 0;
-  let prevLen = -1;
-  let prev2At = 0;
-  let prev2Len = -1;
-  // Past this many misses the key-to-slot map is built and each later miss is looked up at once
-  // (so that strides predicted from earlier tasks stay right).
-  const manyMisses = Math.max(64, n >> 3);
-  // lo[i]: the first slot of i's subtree when the graph is in depth-first post-order.
-  const lo = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    depStart[i] = e;
-    argStart[i] = a;
-    lo[i] = i;
-    const node = nodes[i]!;
-    if (node.kind !== 'task') continue;
-    const ds = node.deps;
-    const len = ds.length;
-    if (len > 0 && postOrder(slotKeys, ds, i, lo, 0, 0, deps, e)) {
-      lo[i] = lo[deps[e]!]!;
-      guess = i - 1;
-    } else {
-      const stride = prevLen === len;
-      const stride2 = stride && prev2Len === len;
-      for (let j = 0; j < len; j++) {
-        const d = ds[j]!;
-        const g = guess + 1;
-        if (g < n && slotKeys[g] === d) {
-          deps[e + j] = guess = g;
-          continue;
-        }
-        if (stride) {
-          // Layers made in order: input j sits one stride after the previous task's input j (or
-          // two after the one's before, when the previous one's is not known yet).
-          const b = deps[prevAt + j]!;
-          const c = stride2 ? deps[prev2At + j]! : -1;
-          const p = b >= 0 ? (c >= 0 ? 2 * b - c : b + 1) : c >= 0 ? c + 2 : -1;
-          if (p >= 0 && p < n && slotKeys[p] === d) {
-            deps[e + j] = guess = p;
-            continue;
-          }
-          // Right after a wrap-around the two-step stride is wrong; a unit stride may still hold.
-          if (c >= 0 && b >= 0 && b + 1 < n && slotKeys[b + 1] === d) {
-            deps[e + j] = guess = b + 1;
-            continue;
-          }
-        }
-        if (guess >= 0 && slotKeys[guess] === d) deps[e + j] = guess;
-        else if (index !== undefined) deps[e + j] = index.get(d) ?? MISSING;
-        else {
-          missedAt.push(e + j);
-          missedKeys.push(d);
-          deps[e + j] = MISSING;
-          if (missedKeys.length >= manyMisses) {
-            for (let m = 0; m < missedAt.length; m++)
-              deps[missedAt[m]!] = slotOf(missedKeys[m]!) ?? MISSING;
-            missedAt.length = 0;
-            missedKeys.length = 0;
-          }
-        }
-      }
-    }
-    prev2At = prevAt;
-    prev2Len = prevLen;
-    prevAt = e;
-    prevLen = len;
-    e += len;
-    a += node.args.length;
-  }
-  depStart[n] = e;
-  argStart[n] = a;
-  if (missedKeys.length > 0) {
-    // A few misses: one scan of the keys against a small map of them (the keys' hashes are cached
-    // by the graph's Map).
-    const at = new Map<string, number>();
-    for (const k of missedKeys) at.set(k, MISSING);
-    let left = at.size;
-    for (let i = 0; i < n && left > 0; i++) {
-      if (at.get(slotKeys[i]!) === MISSING) {
-        at.set(slotKeys[i]!, i);
-        left--;
-      }
-    }
-    for (let m = 0; m < missedAt.length; m++) deps[missedAt[m]!] = at.get(missedKeys[m]!)!;
-  }
-
-  return { slotKeys, nodes, depStart, deps, argStart, argCount };
+/** The graph read from the Map by the graph interner. */
+function interned(graph: Graph): Interned {
+  const g = internGraph(graph);
+  return { slotKeys: g.keys, nodes: g.nodes, depStart: g.depStart, deps: g.deps, index: g.index };
 }
 
 /** Depth-first post-order from the wanted slots; throws on a missing dependency or a cycle. */
@@ -444,10 +313,11 @@ function slotArgs(
   let byKey: Map<string, number> | undefined;
   for (let j = 0; j < args.length; j++) {
     const v = args[j];
-    if (typeof v !== 'object' || v === null) {
+    const k = typeof v !== 'object' || v === null ? ArgKind.Value : argKind(v);
+    if (k === ArgKind.Value) {
       out[outAt + j] = -1;
-    } else if (isPlainObject(v) && typeof v.$ref === 'string') {
-      const r = v.$ref;
+    } else if (k === ArgKind.Ref) {
+      const r = (v as Ref).$ref;
       let d: number | undefined = next;
       if (deps[d] !== r) {
         if (deps.length <= SCAN_LIMIT) {
@@ -464,24 +334,14 @@ function slotArgs(
       }
       next = d + 1;
       out[outAt + j] = depSlots[at + d]!;
-    } else if (needsSubstitute(v)) {
-      return false;
+    } else if (k !== ArgKind.Literal && !visitArgs(v, STOP_AT_ANY)) {
+      out[outAt + j] = -1; // a container without refs, calls or literals: used as it is
     } else {
-      out[outAt + j] = -1;
+      return false;
     }
   }
   return true;
 }
 
-/** Whether a value holds a reference, an inline call or a literal wrapper somewhere inside. */
-function needsSubstitute(value: unknown): boolean {
-  if (typeof value !== 'object' || value === null) return false;
-  if (Array.isArray(value)) {
-    for (const v of value) if (needsSubstitute(v)) return true;
-    return false;
-  }
-  if (!isPlainObject(value)) return false;
-  if (typeof value.$ref === 'string' || '$literal' in value || '$call' in value) return true;
-  for (const k in value) if (needsSubstitute(value[k])) return true;
-  return false;
-}
+/** Stops a walk at the first reference, inline call or literal wrapper. */
+const STOP_AT_ANY = { ref: () => true, call: () => true, literal: () => true } as const;

@@ -11,6 +11,7 @@ import {
   taskFailure,
   type TaskFailure,
   substitute,
+  visitArgs,
   type ComputeOptions,
   type FunctionRef,
   type Graph,
@@ -111,28 +112,13 @@ function resolveAll(plan: SyncPlan): Resolved | Promise<Resolved> {
       } else pending.push(r.then((f) => void (fn[t] = f)));
     }
     if (plan.mode[t] === ArgMode.Substitute) {
-      forEachCall(node.args, (ref) => resolveOne(ref, key, (f) => inline.set(ref, f)));
+      visitArgs(node.args, {
+        call: (ref) => void resolveOne(ref, key, (f) => inline.set(ref, f)),
+      });
     }
   }
   const resolved: Resolved = { fn, inline, values: new Array<unknown>(plan.keys.length) };
   return pending.length > 0 ? Promise.all(pending).then(() => resolved) : resolved;
-}
-
-function forEachCall(value: unknown, visit: (ref: FunctionRef) => void): void {
-  if (typeof value !== 'object' || value === null) return;
-  if (Array.isArray(value)) {
-    for (const v of value) forEachCall(v, visit);
-    return;
-  }
-  const o = value as Record<string, unknown>;
-  if ('$literal' in o || typeof o.$ref === 'string') return;
-  if ('$call' in o && Array.isArray(o.args)) {
-    visit(o.$call as FunctionRef);
-    forEachCall(o.args, visit);
-    return;
-  }
-  if (Object.getPrototypeOf(o) !== Object.prototype && Object.getPrototypeOf(o) !== null) return;
-  for (const k in o) forEachCall(o[k], visit);
 }
 
 async function runPlan(

@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
-import { KeyIndex } from './key-index.js';
+import { KeyIndex } from './interner.js';
 
 describe('KeyIndex', () => {
   test('finds every appended key (indexed lazily), and forgets truncated ones', () => {
