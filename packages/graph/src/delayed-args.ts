@@ -26,7 +26,6 @@ import { isIterator } from './unpack.js';
 import { tokenize } from './tokenize.js';
 import { DelayedImpl, FinalizeImpl, IMPL, type Parent } from './delayed-node.js';
 
-
 /** An argument with Delayed values and collections replaced by refs; their nodes join `parents`. */
 export function resolveArg(v: unknown, parents: Parent[]): unknown {
   if ((typeof v !== 'object' && typeof v !== 'function') || v === null) return v;
