@@ -21,10 +21,10 @@ describe(GUIDE, () => {
   test.each(blocks.map((b) => [`${GUIDE}:${b.line}`, b] as const))('%s', (_where, block) => {
     if (block.mode === 'typecheck') return;
     let at = block.line - 2; // the line before the fence, skipping blank lines
-    while (at > 0 && lines[at]!.trim() === '') at--;
+    while (at > 0 && lines[at].trim() === '') at--;
     const marker = /^<!-- quote: (\S+) -->$/.exec(lines[at] ?? '');
     expect(marker).not.toBeNull();
-    const source = readFileSync(join(repoRoot, marker![1]!), 'utf8');
+    const source = readFileSync(join(repoRoot, marker![1]), 'utf8');
     if (!source.includes(block.code.replace(/\n$/, ''))) {
       throw new Error(
         `${GUIDE}:${block.line}: this block is not in ${marker![1]} as it is; copy it again from there`,

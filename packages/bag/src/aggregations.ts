@@ -433,7 +433,7 @@ function multiStageGroupby<T, K>(b: Src, k: FnArg, p: number, maxBranch: number)
         ] as const;
       }
       let sources: number[][] = Array.from({ length: slots }, () => []);
-      for (let i = 0; i < n; i++) sources[i % slots]!.push(i);
+      for (let i = 0; i < n; i++) sources[i % slots].push(i);
       for (let s = 0; s < stages; s++) {
         const weight = base ** s;
         const last = s === stages - 1;
@@ -453,7 +453,7 @@ function multiStageGroupby<T, K>(b: Src, k: FnArg, p: number, maxBranch: number)
           const refs: Ref[] = [];
           for (let d = 0; d < base; d++) {
             const x = y + (d - dy) * weight;
-            const from = s === 0 ? sources[x]! : [x];
+            const from = s === 0 ? sources[x] : [x];
             for (const i of from) refs.push({ $ref: keyToString([pieceName(s), i, dy]) });
           }
           if (last) {
@@ -480,7 +480,7 @@ function multiStageGroupby<T, K>(b: Src, k: FnArg, p: number, maxBranch: number)
  * concatParts([[1], [2, 3]]); // [1, 2, 3]
  */
 export function concatParts<T>(parts: readonly T[][]): T[] {
-  if (parts.length === 1) return parts[0]!;
+  if (parts.length === 1) return parts[0];
   let total = 0;
   for (const p of parts) total += p.length;
   const out = new Array<T>(total);

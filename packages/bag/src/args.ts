@@ -3,7 +3,7 @@
 // anything else is an argument (an unknown option key is an error that shows both forms). A bag argument is zipped with the mapped bag element by
 // element (same number of partitions required); an Item or Delayed argument is computed once and
 // broadcast; any other value is passed as it is (as a literal, never scanned for references).
-import { keyToString, type Ref } from '@dask-ts/protocol';
+import { isPlainObject, keyToString, type Ref } from '@dask-ts/protocol';
 import { isDelayed, tokenize, type DelayedCore } from '@dask-ts/graph';
 import { collectionLayer, Layer } from '@dask-ts/graph';
 import { Item } from './item.js';
@@ -87,7 +87,7 @@ export function prepareArgs(op: string, args: readonly unknown[], n: number): Pr
       layers.push(a.layer);
       tokens.push(['item', a.key]);
     } else if (isDelayed(a)) {
-      const d = a as DelayedCore<unknown>;
+      const d = a;
       kinds += 'v';
       perArg.push(() => ({ $ref: d.key }));
       layers.push(collectionLayer(d));
@@ -108,12 +108,6 @@ export function prepareArgs(op: string, args: readonly unknown[], n: number): Pr
 }
 
 const MAP_OPTION_KEYS = new Set(['scope', 'name', 'args']);
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  if (typeof v !== 'object' || v === null) return false;
-  const proto = Object.getPrototypeOf(v) as unknown;
-  return proto === Object.prototype || proto === null;
-}
 
 /**
  * The options of a map-like call from what follows its function: nothing, one options object, or
@@ -143,7 +137,7 @@ export function mapOptions(
     if (first.args !== undefined && !Array.isArray(first.args)) {
       throw new TypeError(`${op}: options.args must be an array of arguments`);
     }
-    return first as { args?: readonly unknown[] };
+    return first;
   }
   return { args: rest };
 }

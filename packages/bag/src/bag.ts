@@ -337,7 +337,7 @@ export class Bag<T> implements Collection<T[]> {
     try {
       takeBag(this, n, options.npartitions);
     } catch (err) {
-      return Promise.reject(err as Error);
+      return Promise.reject(err);
     }
     return take(this, n, options);
   }
@@ -598,7 +598,7 @@ export class Bag<T> implements Collection<T[]> {
    */
   async compute(options: GraphComputeOptions = {}): Promise<T[]> {
     const [v] = await compute(this, options);
-    return v as T[];
+    return v;
   }
 
   /**
@@ -609,7 +609,7 @@ export class Bag<T> implements Collection<T[]> {
    */
   async persist(options: GraphComputeOptions = {}): Promise<Bag<T>> {
     const [p] = await persist(this, options);
-    return p as Bag<T>;
+    return p;
   }
 
   /** The bag's tasks, fused. */

@@ -47,7 +47,7 @@ export function compressionOption(value: unknown, op: string): Compression {
   if (typeof value === 'string') {
     const v = value.toLowerCase();
     if (ACCEPTED.includes(v)) return v as Compression;
-    if (v in ALIASES) return ALIASES[v]!;
+    if (v in ALIASES) return ALIASES[v];
     if (REFUSED.has(v)) throw refusal(`compression '${value}'`, op);
   }
   throw new RangeError(

@@ -18,7 +18,7 @@ export function hasMagic(p: string): boolean {
 function segmentRegex(seg: string): RegExp {
   let re = '';
   for (let i = 0; i < seg.length; i++) {
-    const c = seg[i]!;
+    const c = seg[i];
     if (c === '*') re += '[^/]*';
     else if (c === '?') re += '[^/]';
     else if (c === '[') {
@@ -46,7 +46,7 @@ export function expandGlob(pattern: string): string[] {
   const parts = abs.split(/[\\/]+/);
   // The fixed prefix (no magic) is where the walk starts.
   let k = 0;
-  while (k < parts.length && !hasMagic(parts[k]!)) k++;
+  while (k < parts.length && !hasMagic(parts[k])) k++;
   const root = parts.slice(0, k).join(sep) || sep;
   const rest = parts.slice(k);
   const out = new Set<string>();

@@ -75,7 +75,7 @@ export class Item<T> implements Collection<T> {
    */
   async compute(options: GraphComputeOptions = {}): Promise<T> {
     const [v] = await compute(this, options);
-    return v as T;
+    return v;
   }
 
   /**
@@ -86,7 +86,7 @@ export class Item<T> implements Collection<T> {
    */
   async persist(options: GraphComputeOptions = {}): Promise<Item<T>> {
     const [p] = await persist(this, options);
-    return p as Item<T>;
+    return p;
   }
 
   /**

@@ -12,12 +12,12 @@ type Groups = Map<unknown, [unknown, unknown]>;
 
 /** `reduction` step: `f(partition)`. @example applyTo(f, [1, 2]) */
 export function applyTo(f: unknown, part: Part): unknown {
-  return withFns([f], ([fn]) => fn!(part));
+  return withFns([f], ([fn]) => fn(part));
 }
 
 /** `reduction` combine: `f([...partials])`. @example applyToList(f, 1, 2) */
 export function applyToList(f: unknown, ...values: unknown[]): unknown {
-  return withFns([f], ([fn]) => fn!(values));
+  return withFns([f], ([fn]) => fn(values));
 }
 
 /** `fold` combine: reduce partial options with `combine`. @example foldCombine(add, false, undefined, [1], [], [2]) // [3] */
@@ -32,7 +32,7 @@ export function foldCombine(
     let acc = init;
     for (const o of opts) {
       if (o.length === 0) continue;
-      acc = has ? fn!(acc, o[0]) : o[0];
+      acc = has ? fn(acc, o[0]) : o[0];
       has = true;
     }
     return has ? [acc] : [];
@@ -59,8 +59,8 @@ export function foldbyCombine(
     for (const m of maps) {
       for (const [gk, [k, v]] of m) {
         const e = out.get(gk);
-        if (e !== undefined) e[1] = fn!(e[1], v);
-        else out.set(gk, [k, hasInit ? fn!(init, v) : v]);
+        if (e !== undefined) e[1] = fn(e[1], v);
+        else out.set(gk, [k, hasInit ? fn(init, v) : v]);
       }
     }
     return out;
@@ -115,8 +115,8 @@ export function compare(a: unknown, b: unknown): number {
 /** `topk` step and combine: the `k` largest (by key), largest first. @example topk(2, null, [1, 5, 3]) // [5, 3] */
 export function topk(k: number, key: unknown, ...parts: Part[]): unknown[] | Promise<unknown[]> {
   return withFns([key], ([kf]) => {
-    const all = parts.length === 1 ? parts[0]! : parts.flat();
-    const keyed = all.map((x, i) => [kf!(x), i, x] as const);
+    const all = parts.length === 1 ? parts[0] : parts.flat();
+    const keyed = all.map((x, i) => [kf(x), i, x] as const);
     keyed.sort((a, b) => compare(b[0], a[0]) || a[1] - b[1]);
     return keyed.slice(0, k).map((e) => e[2]);
   });
@@ -190,7 +190,7 @@ export function digitSplit(
 ): unknown[][] {
   const buckets: unknown[][] = Array.from({ length: base }, () => []);
   const w = base ** s;
-  for (const e of part) buckets[Math.floor(e[2] / w) % base]!.push(e);
+  for (const e of part) buckets[Math.floor(e[2] / w) % base].push(e);
   return buckets;
 }
 

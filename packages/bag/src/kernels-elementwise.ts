@@ -45,7 +45,7 @@ export function map(f: unknown, kinds: string, ...vals: unknown[]): unknown[] | 
     if (kinds === 'b') {
       const p = vals[0] as Part;
       const out = new Array<unknown>(p.length);
-      for (let i = 0; i < p.length; i++) out[i] = reify(fn!(p[i]));
+      for (let i = 0; i < p.length; i++) out[i] = reify(fn(p[i]));
       return out;
     }
     const n = zipLength('map', kinds, vals);
@@ -55,7 +55,7 @@ export function map(f: unknown, kinds: string, ...vals: unknown[]): unknown[] | 
       for (let j = 0; j < kinds.length; j++) {
         args[j] = kinds[j] === 'b' ? (vals[j] as Part)[i] : vals[j];
       }
-      out[i] = reify(fn!(...args));
+      out[i] = reify(fn(...args));
     }
     return out;
   });
@@ -64,7 +64,7 @@ export function map(f: unknown, kinds: string, ...vals: unknown[]): unknown[] | 
 /** `mapPartitions`: calls `f` on whole partitions; an iterable result becomes an array. @example mapPartitions(f, [1]) */
 export function mapPartitions(f: unknown, ...vals: unknown[]): unknown {
   return withFns([f], ([fn]) => {
-    const r = fn!(...vals);
+    const r = fn(...vals);
     if (r instanceof Promise) return r.then(mapPartitionsResult);
     return mapPartitionsResult(r);
   });
@@ -127,7 +127,7 @@ export function accumulateChunk(
     let acc = carry[1];
     const out: unknown[] = emitCarry && has ? [acc] : [];
     for (let i = 0; i < part.length; i++) {
-      acc = has ? fn!(acc, part[i]) : part[i];
+      acc = has ? fn(acc, part[i]) : part[i];
       has = true;
       out.push(acc);
     }
@@ -147,7 +147,7 @@ export function first(values: readonly unknown[]): unknown {
 
 /** The first element of the first of a list of values (finalizes a one-element partition). @example firstOfFirst([[7]]) // 7 */
 export function firstOfFirst(values: readonly (readonly unknown[])[]): unknown {
-  return values[0]![0];
+  return values[0][0];
 }
 
 /** The first `n` elements of partitions read in order. @example take(3, [1, 2], [3, 4]) // [1, 2, 3] */

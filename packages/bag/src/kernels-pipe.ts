@@ -46,7 +46,7 @@ export function pipe(sink: unknown, stages: unknown, source: unknown): unknown {
 function run(sinkSpec: RunSink, stages: readonly RunStage[], source: unknown): unknown {
   const sink = makeSink(sinkSpec);
   let head: Push = sink.push;
-  for (let s = stages.length - 1; s >= 0; s--) head = makeStage(stages[s]!, head);
+  for (let s = stages.length - 1; s >= 0; s--) head = makeStage(stages[s], head);
   if (Array.isArray(source)) {
     const part = source as readonly unknown[];
     for (let i = 0; i < part.length; i++) head(part[i]);

@@ -234,7 +234,7 @@ function hashSplit(key: TaskFunction, p: number): Sink {
   return {
     push: (x) => {
       const k = key(x);
-      buckets[hashKey(groupKey(k)) % p]!.push([k, x]);
+      buckets[hashKey(groupKey(k)) % p].push([k, x]);
     },
     result: () => buckets,
   };
@@ -250,7 +250,7 @@ function shuffleSplit(key: TaskFunction, p: number, base: number): Sink {
     push: (x) => {
       const k = key(x);
       const t = hashKey(groupKey(k)) % p;
-      buckets[t % base]!.push([k, x, t]);
+      buckets[t % base].push([k, x, t]);
     },
     result: () => buckets,
   };

@@ -124,7 +124,7 @@ function pluckStage(
     const ks = key;
     return (x) => {
       const t = new Array<unknown>(ks.length);
-      for (let j = 0; j < ks.length; j++) t[j] = get(x, ks[j]!);
+      for (let j = 0; j < ks.length; j++) t[j] = get(x, ks[j]);
       i++;
       next(t);
     };

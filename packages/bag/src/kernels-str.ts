@@ -8,8 +8,8 @@ import { describe } from './kernels-elementwise.js';
 function stripSet(s: string, chars: string, left: boolean, right: boolean): string {
   let a = 0;
   let b = s.length;
-  if (left) while (a < b && chars.includes(s[a]!)) a++;
-  if (right) while (b > a && chars.includes(s[b - 1]!)) b--;
+  if (left) while (a < b && chars.includes(s[a])) a++;
+  if (right) while (b > a && chars.includes(s[b - 1])) b--;
   return s.slice(a, b);
 }
 
@@ -59,7 +59,7 @@ const titleCase = (s: string): string =>
 export function globToRegExp(pattern: string): RegExp {
   let re = '';
   for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i]!;
+    const c = pattern[i];
     if (c === '*') re += '[\\s\\S]*';
     else if (c === '?') re += '[\\s\\S]';
     else if (c === '[') {
@@ -108,7 +108,7 @@ const METHODS: Readonly<Record<string, (...a: never[]) => StrFn>> = {
   find: (sub: string) => (s) => s.indexOf(sub),
   count: (sub: string) => (s) => count(s, sub),
   zfill: (width: number) => (s) =>
-    /^[+-]/.test(s) ? s[0]! + s.slice(1).padStart(width - 1, '0') : s.padStart(width, '0'),
+    /^[+-]/.test(s) ? s[0] + s.slice(1).padStart(width - 1, '0') : s.padStart(width, '0'),
   isdigit: () => (s) => /^\d+$/u.test(s),
   isalpha: () => (s) => /^\p{L}+$/u.test(s),
   isalnum: () => (s) => /^[\p{L}\p{N}]+$/u.test(s),

@@ -216,9 +216,9 @@ function readBag<T>(
     () => groups.map((g, i) => [keyToString([name, i]), task(kernel(op), g)] as const),
     // A consumer that reads the records element-wise streams them straight from the file (fusion.ts).
     (i): unknown => {
-      const g = groups[i]!;
+      const g = groups[i];
       return g.length === 1
-        ? ({ ...g[0]!, read } satisfies ReadSpec)
+        ? ({ ...g[0], read } satisfies ReadSpec)
         : { read: 'many', specs: g.map((s) => ({ ...s, read })) };
     },
   );

@@ -193,14 +193,14 @@ export async function repartitionBySize<T>(
     b.npartitions,
     sinkLayer(sizesName, b.npartitions, b.layer, ['sizeof']),
   );
-  const [flat] = (await compute(sizes, options)) as [number[]];
+  const [flat] = await compute(sizes, options);
   // Plan: each input partition is split into `pieces` pieces; runs of whole small partitions whose
   // sizes add up to at most `size` are concatenated.
   type Out = { from: number; to: number } | { split: number; pieces: number; piece: number };
   const plan: Out[] = [];
   let run: { from: number; to: number; bytes: number } | undefined;
   for (let i = 0; i < b.npartitions; i++) {
-    const bytes = flat[2 * i + 1]!;
+    const bytes = flat[2 * i + 1];
     const pieces = Math.max(1, Math.ceil(bytes / size));
     if (pieces > 1) {
       if (run) plan.push({ from: run.from, to: run.to });

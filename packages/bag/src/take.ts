@@ -44,7 +44,7 @@ export function takeBag<T>(b: Bag<T>, n: number, npartitions = 1): Bag<T> {
 /** `Bag.take`. @example await take(b, 5, {}) */
 export async function take<T>(b: Bag<T>, n: number, options: TakeOptions): Promise<T[]> {
   const { npartitions, compute: _c, warn, ...computeOptions } = options;
-  const [got] = (await compute(takeBag(b, n, npartitions), computeOptions)) as [T[]];
+  const [got] = await compute(takeBag(b, n, npartitions), computeOptions);
   if (got.length < n && warn !== false) {
     process.emitWarning(
       `take: ${n} elements requested, only ${got.length} found in the first ${npartitions === -1 ? b.npartitions : (npartitions ?? 1)} partition(s); pass a larger npartitions (or -1) to read more`,

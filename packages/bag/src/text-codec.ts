@@ -131,7 +131,7 @@ function asciiDecoder(errors: DecodeErrors, path: string): Decoder {
       const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
       let bad = -1;
       for (let i = 0; i < b.length; i++) {
-        if (b[i]! >= 0x80) {
+        if (b[i] >= 0x80) {
           bad = i;
           break;
         }
@@ -141,12 +141,12 @@ function asciiDecoder(errors: DecodeErrors, path: string): Decoder {
       if (bad < 0) return b.toString('latin1');
       if (errors === 'strict') {
         throw new TypeError(
-          `Cannot decode ${path} as ascii: byte 0x${b[bad]!.toString(16)} at offset ${at + bad} is not ASCII (pass errors: 'replace' or 'ignore' to read it anyway)`,
+          `Cannot decode ${path} as ascii: byte 0x${b[bad].toString(16)} at offset ${at + bad} is not ASCII (pass errors: 'replace' or 'ignore' to read it anyway)`,
         );
       }
       let out = '';
       for (let i = 0; i < b.length; i++) {
-        const c = b[i]!;
+        const c = b[i];
         if (c < 0x80) out += String.fromCharCode(c);
         else if (errors === 'replace') out += '\ufffd';
       }

@@ -64,7 +64,7 @@ export function treeNodes(spec: TreeSpec): [string, GraphNode][] {
     level = next;
     depth++;
   } while (level.length > 1);
-  if (spec.finish !== undefined) out.push([keyToString(spec.outKey), spec.finish(level[0]!)]);
+  if (spec.finish !== undefined) out.push([keyToString(spec.outKey), spec.finish(level[0])]);
   return out;
 }
 

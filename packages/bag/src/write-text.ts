@@ -129,8 +129,8 @@ export function toTextFiles(
   // The promise form reports bad options as a rejection, like any failure of the write.
   try {
     const { written, computeOptions } = prepare(b, path, options);
-    return compute(written, computeOptions).then(([r]) => r as string[]);
+    return compute(written, computeOptions).then(([r]) => r);
   } catch (err) {
-    return Promise.reject(err as Error);
+    return Promise.reject(err);
   }
 }

@@ -97,7 +97,7 @@ function splitOptions(args: readonly unknown[]): [unknown[], GraphComputeOptions
     !isCollection(last) &&
     Object.keys(last).every((k) => OPTION_KEYS.has(k))
   ) {
-    return [args.slice(0, -1), last as GraphComputeOptions];
+    return [args.slice(0, -1), last];
   }
   return [args.slice(), {}];
 }

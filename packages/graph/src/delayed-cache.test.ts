@@ -34,11 +34,11 @@ describe('kept graphs', () => {
     expect(g2).toBe(g1);
     expect(g3).toBe(g1);
     // The kept graph is the fused one; without optimization another one is kept.
-    expect(g1!.size).toBeLessThan(total[daskGraph]().size);
+    expect(g1.size).toBeLessThan(total[daskGraph]().size);
     expect(await total.compute({ optimize: false })).toBe(6);
     expect(await total.compute({ optimize: false })).toBe(6);
     const [g4, g5] = sched.graphs.slice(before + 3);
-    expect(g4!.size).toBe(total[daskGraph]().size);
+    expect(g4.size).toBe(total[daskGraph]().size);
     expect(g5).toBe(g4);
   });
 
@@ -46,10 +46,10 @@ describe('kept graphs', () => {
     const values = Array.from({ length: 12 }, (_, i) => add(inc(i), i));
     const first = sched.graphs.length;
     for (const v of values) await v.compute();
-    await values[0]!.compute(); // small graphs: all 12 kept
+    await values[0].compute(); // small graphs: all 12 kept
     const gs = sched.graphs.slice(first);
     expect(gs[12]).toBe(gs[0]);
-    expect(gs[12]!.get(values[0]!.key)).toBeDefined();
+    expect(gs[12].get(values[0].key)).toBeDefined();
 
     // Ten values of 30,001 nodes each (300k nodes): over the budget of 262,144 kept nodes.
     const sumAll = delayed((...xs: number[]) => xs.reduce((a, b) => a + b, 0));
@@ -57,11 +57,11 @@ describe('kept graphs', () => {
     const big = Array.from({ length: 10 }, (_, i) => sumAll(i, ...leaves));
     const at = sched.graphs.length;
     for (const v of big) await v.compute({ optimize: false });
-    await big[0]!.compute({ optimize: false }); // pushed out: built again
-    await big[9]!.compute({ optimize: false }); // among the most recent: kept
+    await big[0].compute({ optimize: false }); // pushed out: built again
+    await big[9].compute({ optimize: false }); // among the most recent: kept
     const bs = sched.graphs.slice(at);
     expect(bs[10]).not.toBe(bs[0]);
-    expect(bs[10]!.size).toBe(bs[0]!.size);
+    expect(bs[10].size).toBe(bs[0].size);
     expect(bs[11]).toBe(bs[9]);
   }, 60_000);
 
@@ -72,7 +72,7 @@ describe('kept graphs', () => {
     expect([...total[daskGraph]().keys()]).toEqual([second.key, first.key, total.key]);
     const before = sched.graphs.length;
     expect(await total.compute({ optimize: false })).toBe(5);
-    expect([...sched.graphs[before]!.keys()]).toEqual([first.key, second.key, total.key]);
+    expect([...sched.graphs[before].keys()]).toEqual([first.key, second.key, total.key]);
   });
 
   it('values computed together share one graph built for them', async () => {
@@ -81,7 +81,7 @@ describe('kept graphs', () => {
     await b.compute(); // b keeps its own graph
     const before = sched.graphs.length;
     expect(await compute(a, b)).toEqual([2, 12]);
-    const g = sched.graphs[before]!;
+    const g = sched.graphs[before];
     expect([...g.keys()].sort()).toEqual([a.key, b.key].sort());
   });
 });

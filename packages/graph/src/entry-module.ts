@@ -3,34 +3,11 @@
 // computes and pools inside every worker: a chain of forks on `processes`), and in the calling
 // thread the import waits for the entry's own evaluation, which waits for the compute: a silent
 // deadlock. References to it are refused when they are made (and by the in-thread scheduler's
-// import), with the fix: move the functions into a module of their own.
+// import), with the fix: move the functions into a module of their own. What the entry script is
+// is decided once, by protocol's `isEntryModule`, which the worker's module loader uses too.
+import { isEntryModule } from '@dask-ts/protocol';
 
-function toPath(specifier: string): string | undefined {
-  if (!specifier.startsWith('file:')) return undefined;
-  try {
-    const url = new URL(specifier);
-    const path = decodeURIComponent(url.pathname);
-    return /^\/[A-Za-z]:\//.test(path) ? path.slice(1).replace(/\//g, '\\') : path;
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * Whether `specifier` names the entry script of this process (a `file:` URL of `process.argv[1]`,
- * with or without its extension).
- *
- * @example
- * isEntryModule(import.meta.url); // true in the script node was started with
- */
-export function isEntryModule(specifier: string): boolean {
-  const argv = (globalThis as { process?: { argv?: readonly string[] } }).process?.argv;
-  const entry = argv?.[1];
-  if (entry === undefined || entry === '') return false;
-  const path = toPath(specifier.split(/[?#]/)[0] ?? '');
-  if (path === undefined) return false;
-  return path === entry || path.replace(/\.[cm]?[jt]sx?$/, '') === entry;
-}
+export { isEntryModule };
 
 /**
  * The refusal of a module reference to the entry script, saying what to do instead.

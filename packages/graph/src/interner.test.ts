@@ -64,8 +64,8 @@ describe('internGraph', () => {
           // Keys k0..k(n-1); node i depends on any keys (some missing: k40..k45), in any order.
           const order = Array.from({ length: n }, (_, i) => i);
           for (let i = 0; i < shuffle.length && i < n; i++) {
-            const j = shuffle[i]! % n;
-            [order[i], order[j]] = [order[j]!, order[i]!];
+            const j = shuffle[i] % n;
+            [order[i], order[j]] = [order[j], order[i]];
           }
           const g = new Map<string, GraphNode>();
           for (const i of order) {

@@ -70,7 +70,7 @@ export class KeyIndex implements KeyLookup {
     const mask = this.mask;
     let i = hash(key) & mask;
     for (;;) {
-      const id = slots[i]!;
+      const id = slots[i];
       if (id < 0) return undefined;
       if (keys[id] === key) return id;
       i = (i + 1) & mask;
@@ -101,7 +101,7 @@ export class KeyIndex implements KeyLookup {
       this.rebuild(cap, n);
       return;
     }
-    for (let id = this.count; id < n; id++) this.place(this.keys[id]!, id);
+    for (let id = this.count; id < n; id++) this.place(this.keys[id], id);
     this.count = n;
   }
 
@@ -109,14 +109,14 @@ export class KeyIndex implements KeyLookup {
     this.slots = new Int32Array(cap).fill(-1);
     this.mask = cap - 1;
     this.count = size;
-    for (let id = 0; id < size; id++) this.place(this.keys[id]!, id);
+    for (let id = 0; id < size; id++) this.place(this.keys[id], id);
   }
 
   private place(key: string, id: number): void {
     const slots = this.slots;
     const mask = this.mask;
     let i = hash(key) & mask;
-    while (slots[i]! >= 0) i = (i + 1) & mask;
+    while (slots[i] >= 0) i = (i + 1) & mask;
     slots[i] = id;
   }
 }
@@ -179,8 +179,8 @@ export class DepPredictor {
     this.prevAt = at;
     this.prevLen = len;
     if (this.postOrder(id, ds, out, at)) {
-      const first = out[at]!;
-      this.span[id - this.base] = id - first + this.span[first - this.base]!;
+      const first = out[at];
+      this.span[id - this.base] = id - first + this.span[first - this.base];
       this.guess = id - 1;
       return len;
     }
@@ -188,14 +188,14 @@ export class DepPredictor {
     const stride2 = stride && beforeLen === len;
     let guess = this.guess;
     for (let i = 0; i < len; i++) {
-      const dk = ds[i]!;
+      const dk = ds[i];
       const g = guess + 1;
       let d = -1;
       if (g < size && keys[g] === dk) d = g;
       else {
         if (stride) {
-          const b = out[lastAt + i]!;
-          const c = stride2 ? out[beforeAt + i]! : -1;
+          const b = out[lastAt + i];
+          const c = stride2 ? out[beforeAt + i] : -1;
           const p = b >= 0 ? (c >= 0 ? 2 * b - c : b + 1) : c >= 0 ? c + 2 : -1;
           if (p >= 0 && p < size && keys[p] === dk) d = p;
           else if (c >= 0 && b >= 0 && b + 1 < size && keys[b + 1] === dk) d = b + 1;
@@ -222,7 +222,7 @@ export class DepPredictor {
     for (let j = ds.length - 1; j >= 0; j--) {
       if (p < base || keys[p] !== ds[j]) return false;
       out[at + j] = p;
-      p = p - span[p - base]! - 1;
+      p = p - span[p - base] - 1;
     }
     return true;
   }
@@ -235,9 +235,9 @@ export class DepPredictor {
     // Many misses: look them up now, in an index built once; later misses are looked up at once.
     let kept = 0;
     for (let m = 0; m < this.missedKeys.length; m++) {
-      const d = this.index.get(this.missedKeys[m]!);
+      const d = this.index.get(this.missedKeys[m]);
       if (d !== undefined) {
-        out[this.missedAt[m]!] = d;
+        out[this.missedAt[m]] = d;
         continue;
       }
       this.missedAt[kept] = this.missedAt[m]!;
@@ -271,8 +271,8 @@ export function findKeys(
   for (const k of wanted) at.set(k, -1);
   let left = at.size;
   for (let id = 0; id < size && left > 0; id++) {
-    if (at.get(keys[id]!) === -1) {
-      at.set(keys[id]!, id);
+    if (at.get(keys[id]) === -1) {
+      at.set(keys[id], id);
       left--;
     }
   }
@@ -301,7 +301,7 @@ export function findRecent(
   const out = new Array<number | undefined>(wanted.length);
   let tail: Map<string, number> | undefined;
   for (let i = 0; i < wanted.length; i++) {
-    const k = wanted[i]!;
+    const k = wanted[i];
     let id: number | undefined;
     if (wanted.length <= 4) {
       for (let j = size - 1; j >= lo; j--) {
@@ -313,7 +313,7 @@ export function findRecent(
     } else {
       if (tail === undefined) {
         tail = new Map();
-        for (let j = lo; j < size; j++) tail.set(keys[j]!, j);
+        for (let j = lo; j < size; j++) tail.set(keys[j], j);
       }
       id = tail.get(k);
     }
@@ -368,7 +368,7 @@ export function internGraph(graph: Graph): InternedGraph {
   let e = 0;
   for (i = 0; i < n; i++) {
     depStart[i] = e;
-    const node = nodes[i]!;
+    const node = nodes[i];
     if (node.kind === 'task' && node.deps.length > 0) e += p.resolve(i, node.deps, deps, e, n);
   }
   depStart[n] = e;
@@ -376,8 +376,8 @@ export function internGraph(graph: Graph): InternedGraph {
   const found = findKeys(keys, n, p.missedKeys, index);
   for (let m = 0; m < found.length; m++) {
     const d = found[m];
-    if (d !== undefined) deps[p.missedAt[m]!] = d;
-    else missing ??= { task: p.missedTask[m]!, dep: p.missedKeys[m]! };
+    if (d !== undefined) deps[p.missedAt[m]] = d;
+    else missing ??= { task: p.missedTask[m], dep: p.missedKeys[m] };
   }
   return { keys, nodes, depStart, deps, index, missing };
 }

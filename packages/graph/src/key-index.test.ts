@@ -17,18 +17,18 @@ describe('KeyIndex', () => {
           for (const step of [...lookups, all.length]) {
             const stop = Math.min(all.length, i + (step % 700) + 1);
             for (; i < stop; i++) {
-              keys.push(all[i]!);
+              keys.push(all[i]);
               index.size = keys.length;
             }
-            for (let j = 0; j < keys.length; j += 97) expect(index.get(keys[j]!)).toBe(j);
-            if (keys.length > 0) expect(index.get(keys[keys.length - 1]!)).toBe(keys.length - 1);
+            for (let j = 0; j < keys.length; j += 97) expect(index.get(keys[j])).toBe(j);
+            if (keys.length > 0) expect(index.get(keys[keys.length - 1])).toBe(keys.length - 1);
           }
           expect(index.get('\u0000not a key')).toBeUndefined();
           const size = all.length === 0 ? 0 : cut % (all.length + 1);
           index.truncate(size);
           keys.length = size;
           for (let j = 0; j < all.length; j++)
-            expect(index.get(all[j]!)).toBe(j < size ? j : undefined);
+            expect(index.get(all[j])).toBe(j < size ? j : undefined);
         },
       ),
       { numRuns: 100 },

@@ -37,7 +37,7 @@ export function withFns<R>(
   body: (fns: TaskFunction[]) => R,
 ): R | Promise<R> {
   const got = fs.map((f) => (f === null || f === undefined ? identity : fnOf(f)));
-  if (got.every((g) => typeof g === 'function')) return body(got as TaskFunction[]);
+  if (got.every((g) => typeof g === 'function')) return body(got);
   return Promise.all(got).then(body);
 }
 

@@ -32,11 +32,11 @@ export function layersInOrder(
     enter(r);
     while (stack.length > 0) {
       const top = stack.length - 1;
-      const layer = stack[top]!;
-      const i = pos[top]!;
+      const layer = stack[top];
+      const i = pos[top];
       if (i < layer.deps.length) {
         pos[top] = i + 1;
-        enter(layer.deps[i]!);
+        enter(layer.deps[i]);
         continue;
       }
       stack.pop();
@@ -102,7 +102,7 @@ export function rewriteLayers(
   for (const layer of layersInOrder(roots)) {
     let deps: GraphLayer[] | undefined;
     for (let i = 0; i < layer.deps.length; i++) {
-      const d = layer.deps[i]!;
+      const d = layer.deps[i];
       const r = rewritten.get(d.name) ?? d;
       if (r !== d) (deps ??= layer.deps.slice())[i] = r;
     }

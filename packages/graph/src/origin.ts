@@ -52,9 +52,9 @@ export function callerOrigin(): string | undefined {
   if (stack === undefined) return undefined;
   const lines = stack.split('\n');
   for (let i = 1; i < lines.length; i++) {
-    const m = FRAME.exec(lines[i]!);
+    const m = FRAME.exec(lines[i]);
     if (m === null) continue;
-    const file = m[1]!;
+    const file = m[1];
     if ((INTERNAL.test(file) && !TEST.test(file)) || RUNNER.test(file)) continue;
     return `${toUrl(file)}:${m[2]}:${m[3]}`;
   }

@@ -28,7 +28,7 @@ export function unpack(
   );
   return {
     collections,
-    repack: (results) => values.map((v, i) => (plans[i] === undefined ? v : plans[i]!(results))),
+    repack: (results) => values.map((v, i) => (plans[i] === undefined ? v : plans[i](results))),
   };
 }
 
@@ -108,7 +108,7 @@ function planArray(
   }
   if (parts === undefined) return undefined;
   const ps = parts;
-  return (r) => xs.map((x, i) => (ps[i] === undefined ? x : ps[i]!(r)));
+  return (r) => xs.map((x, i) => (ps[i] === undefined ? x : ps[i](r)));
 }
 
 /** A one-shot iterator (a generator, `arr.values()`...): it is its own iterable. */

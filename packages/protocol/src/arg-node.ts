@@ -175,7 +175,7 @@ function visitDeep(value: unknown, k: ArgKind, visitor: ArgVisitor): boolean {
     const f = top - 1;
     const list = items[f] as Record<string | number, unknown>;
     const ks = keys[f];
-    const i = at[f]!;
+    const i = at[f];
     const len = ks === undefined ? (list as unknown as unknown[]).length : ks.length;
     if (i >= len) {
       if (f >= GUARD) path!.delete(nodes[f]);
@@ -183,7 +183,7 @@ function visitDeep(value: unknown, k: ArgKind, visitor: ArgVisitor): boolean {
       continue;
     }
     at[f] = i + 1;
-    const child = ks === undefined ? list[i] : list[ks[i]!];
+    const child = ks === undefined ? list[i] : list[ks[i]];
     if (typeof child !== 'object' || child === null) continue;
     const ck = argKind(child);
     switch (ck) {
@@ -310,17 +310,17 @@ function mapDeep(value: unknown, kind: ArgKind, mapper: ArgMapper): unknown {
   for (;;) {
     const f = top - 1;
     const node = nodes[f] as Record<string | number, unknown>;
-    const fk = kinds[f]!;
+    const fk = kinds[f];
     const ks = keys[f];
     const list = fk === ArgKind.Call ? ((node as unknown as Call).args as unknown[]) : node;
-    const i = at[f]!;
+    const i = at[f];
     const len = ks === undefined ? (list as unknown[]).length : ks.length;
     let slot: string | number;
     let child: unknown;
     let r: unknown;
     if (i < len) {
       at[f] = i + 1;
-      slot = ks === undefined ? i : ks[i]!;
+      slot = ks === undefined ? i : ks[i];
       child = (list as Record<string | number, unknown>)[slot];
       if (typeof child !== 'object' || child === null) continue;
       const ck = argKind(child);
@@ -356,7 +356,7 @@ function mapDeep(value: unknown, kind: ArgKind, mapper: ArgMapper): unknown {
       child = node;
       const p = top - 1;
       const pks = keys[p];
-      slot = pks === undefined ? at[p]! - 1 : pks[at[p]! - 1]!;
+      slot = pks === undefined ? at[p] - 1 : pks[at[p] - 1];
     }
     if (r === child) continue;
     // Copy the parent frame's container on its first change.

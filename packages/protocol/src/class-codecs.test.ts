@@ -47,9 +47,9 @@ describe('registerClass', () => {
       map: Map<string, Vec>;
     };
     expect(back.list[0]).toBeInstanceOf(Segment);
-    expect(back.list[0]!.a.len()).toBe(5);
-    expect(back.list[0]!.at).toEqual(new Date(5));
-    expect(back.list[0]!.err).toBeInstanceOf(RangeError);
+    expect(back.list[0].a.len()).toBe(5);
+    expect(back.list[0].at).toEqual(new Date(5));
+    expect(back.list[0].err).toBeInstanceOf(RangeError);
     expect(back.map.get('v')!.len()).toBe(10);
   });
 
@@ -146,10 +146,10 @@ describe('classes without a codec', () => {
       'DASK_TS_LOST_PROTOTYPE',
       'DASK_TS_LOST_PROTOTYPE',
     ]);
-    expect(warnings[0]!.message).toMatch(
+    expect(warnings[0].message).toMatch(
       /The value of price holds an instance of class Money, which arrived as a plain object.*registerClass\(Money, \{ module: import\.meta\.url \}\)/,
     );
-    expect(warnings[1]!.message).toMatch(/A value holds an instance of class Other/);
+    expect(warnings[1].message).toMatch(/A value holds an instance of class Other/);
   });
 });
 

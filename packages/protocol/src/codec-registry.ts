@@ -47,7 +47,7 @@ export function codecs(): Map<string, Codec> {
  */
 export function registerCodec<T>(codec: Codec<T>): void {
   if (codec.module !== undefined) checkModuleUrl(codec.module, `codec '${codec.name}'`);
-  codecs().set(codec.name, codec as Codec);
+  codecs().set(codec.name, codec);
 }
 
 const CLASSES_SLOT = Symbol.for('@dask-ts/protocol/class-prototypes');

@@ -220,7 +220,7 @@ export function rebuildError(e: SerializedError, decode: PayloadDecoder): Error 
         ? rebuildThrown(e.cause, decode)
         : undefined;
   const hasCause = e.thrown !== undefined || e.cause !== undefined;
-  const Ctor = Object.prototype.hasOwnProperty.call(BUILT_IN, e.name) ? BUILT_IN[e.name]! : Error;
+  const Ctor = Object.prototype.hasOwnProperty.call(BUILT_IN, e.name) ? BUILT_IN[e.name] : Error;
   const proto = e.class !== undefined ? registeredPrototype(e.class) : undefined;
   const err: Error =
     proto !== undefined ? (Object.create(proto) as Error) : new Ctor(e.message, undefined);

@@ -184,7 +184,7 @@ function rebuildable(
   // From a worker: the rebuilt error has its class only where the class was found here.
   if (original.class !== undefined && registeredPrototype(original.class) === proto) return proto;
   const builtIn = Object.prototype.hasOwnProperty.call(BUILT_IN, original.name)
-    ? BUILT_IN[original.name]!
+    ? BUILT_IN[original.name]
     : undefined;
   if (builtIn !== undefined && proto === builtIn.prototype) return proto;
   return undefined;

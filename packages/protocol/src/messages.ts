@@ -46,7 +46,7 @@ export const portableFunctionRefSchema: z.ZodType<PortableFunctionRef> = z.discr
       origin: z.string().optional(),
     }),
   ],
-) as z.ZodType<PortableFunctionRef>;
+);
 
 const serializedErrorSchema: z.ZodType<{
   name: string;

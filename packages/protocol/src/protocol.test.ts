@@ -95,7 +95,7 @@ describe('codecs', () => {
     });
     const back = decodeValue(structuredClone(encodeValue([new Point(1, 2)]).payload)) as Point[];
     expect(back[0]).toBeInstanceOf(Point);
-    expect(back[0]!.y).toBe(2);
+    expect(back[0].y).toBe(2);
   });
   it('round-trips user objects that look tagged', () => {
     const v = { $codec: 'error', data: 1 };

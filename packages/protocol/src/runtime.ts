@@ -70,6 +70,7 @@ export {
 } from './wire.js';
 export { checkToWorker } from './wire-check.js';
 export { isInsideWorker, enterWorker } from './inside-worker.js';
+export { isEntryModule, shareEntryModule } from './entry-module.js';
 export {
   type SerializedError,
   serializeError,

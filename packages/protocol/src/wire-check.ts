@@ -148,7 +148,7 @@ function single(
     return `${path}op: expected one of ${Object.keys(table).join(', ')}${batch}, got ${JSON.stringify(v.op) ?? 'undefined'}`;
   }
   for (const name in fields) {
-    const bad = fields[name]!(v[name]);
+    const bad = fields[name](v[name]);
     if (bad !== undefined) return `${path}${name}${bad}`;
   }
   return undefined;

@@ -201,8 +201,8 @@ describe('the zod-free wire', () => {
       seen.add(file);
       const text = readFileSync(new URL(file, import.meta.url), 'utf8');
       for (const [, spec] of text.matchAll(/^(?:import|export)\s[^;]*?from '([^']+)'/gms)) {
-        if (spec!.startsWith('./')) visit(spec!.replace(/\.js$/, '.ts'));
-        else imported.push(spec!);
+        if (spec.startsWith('./')) visit(spec.replace(/\.js$/, '.ts'));
+        else imported.push(spec);
       }
     };
     visit('./runtime.ts');

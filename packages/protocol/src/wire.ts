@@ -97,7 +97,7 @@ export function packCompute(tasks: readonly WireTask[]): ComputeMessage {
   const argKeys: string[] = [];
   const args: unknown[][] = [];
   for (let i = 0; i < n; i++) {
-    const t = tasks[i] as WireTask;
+    const t = tasks[i];
     keys[i] = t.key;
     let id = fnIds.get(t.fn);
     if (id === undefined) {
@@ -109,10 +109,10 @@ export function packCompute(tasks: readonly WireTask[]): ComputeMessage {
     const a = t.args;
     if (allRefs(a)) {
       argCount[i] = a.length;
-      for (let j = 0; j < a.length; j++) argKeys.push(a[j]!.$ref);
+      for (let j = 0; j < a.length; j++) argKeys.push(a[j].$ref);
     } else {
       argCount[i] = -1;
-      args.push(a as unknown[]);
+      args.push(a);
     }
   }
   return { op: 'compute', fns, keys, fnIndex, argCount, argKeys, args };
@@ -136,12 +136,12 @@ export function unpackCompute(msg: ComputeMessage, from = 'scheduler'): WireTask
   let k = 0;
   let g = 0;
   for (let i = 0; i < n; i++) {
-    const fn = msg.fns[msg.fnIndex[i] as number];
+    const fn = msg.fns[msg.fnIndex[i]];
     if (fn === undefined)
       throwProtocol(
         `Malformed compute message from ${from}: task '${msg.keys[i]}' has fnIndex ${msg.fnIndex[i]}, but only ${msg.fns.length} fns were sent`,
       );
-    const c = msg.argCount[i] as number;
+    const c = msg.argCount[i];
     if (c >= 0) {
       if (k + c > msg.argKeys.length)
         throwProtocol(
@@ -152,14 +152,14 @@ export function unpackCompute(msg: ComputeMessage, from = 'scheduler'): WireTask
       // Distinct keys in order: a scan of a few, a Set for many (a wide fan-in stays linear).
       const seen = c > 8 ? new Set<string>() : undefined;
       for (let j = 0; j < c; j++) {
-        const key = msg.argKeys[k++] as string;
+        const key = msg.argKeys[k++];
         args[j] = { $ref: key };
         if (seen === undefined ? !deps.includes(key) : !seen.has(key)) {
           seen?.add(key);
           deps.push(key);
         }
       }
-      out[i] = { key: msg.keys[i] as string, fn, args, deps };
+      out[i] = { key: msg.keys[i], fn, args, deps };
     } else {
       const args = msg.args[g++];
       if (args === undefined)
@@ -168,7 +168,7 @@ export function unpackCompute(msg: ComputeMessage, from = 'scheduler'): WireTask
         );
       const deps = new Set<string>();
       collectDeps(args, deps);
-      out[i] = { key: msg.keys[i] as string, fn, args, deps: [...deps] };
+      out[i] = { key: msg.keys[i], fn, args, deps: [...deps] };
     }
   }
   return out;

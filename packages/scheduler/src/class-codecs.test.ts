@@ -55,7 +55,7 @@ describe.each(schedulers)('%s: registered classes', (_name, scheduler) => {
     const g = new Map<string, GraphNode>([['ps', task(fn('makePoints'), [3])]]);
     const [ps] = (await scheduler.get(g, ['ps'])) as [{ list: Point[]; at: Map<string, Point> }];
     expect(ps.list.map((p) => p instanceof Point)).toEqual([true, true, true]);
-    expect(ps.list[2]!.norm()).toBeCloseTo(Math.hypot(2, 2));
+    expect(ps.list[2].norm()).toBeCloseTo(Math.hypot(2, 2));
     expect(ps.at.get('p')!.norm()).toBe(5);
   });
 
@@ -97,7 +97,7 @@ describe.each([
   ] as const)('for %s', async (_what, nodes) => {
     const pool = create({ workers: 1, log: () => undefined });
     try {
-      const g = new Map<string, GraphNode>(nodes as unknown as [string, GraphNode][]);
+      const g = new Map<string, GraphNode>(nodes);
       expect(await pool.get(g, ['out'])).toEqual([{ cls: 'Point', norm: 10 }]);
     } finally {
       await pool.close();
@@ -117,10 +117,8 @@ describe.each(pools)('%s: classes without a codec', (name, scheduler) => {
     // Once per class in this process: the first pool to run this test warns.
     if (name === 'threads') {
       expect(lost).toHaveLength(1);
-      expect(lost[0]!.message).toMatch(
-        /The value of u[12] holds an instance of class Unregistered/,
-      );
-      expect(lost[0]!.message).toMatch(
+      expect(lost[0].message).toMatch(/The value of u[12] holds an instance of class Unregistered/);
+      expect(lost[0].message).toMatch(
         /registerClass\(Unregistered, \{ module: import\.meta\.url \}\)/,
       );
     } else {
@@ -157,7 +155,7 @@ describe.each(pools)('%s: no pools inside workers', (name, scheduler) => {
       );
       if (name === 'processes') {
         for (const w of (scheduler as ReturnType<typeof createProcessesScheduler>).workers) {
-          expect(childrenOf(w.id as number)).toEqual([]);
+          expect(childrenOf(w.id)).toEqual([]);
         }
       }
     },

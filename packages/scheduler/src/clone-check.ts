@@ -103,7 +103,7 @@ function locate(root: unknown): Uncloneable | undefined {
   const queue: [unknown, string][] = [[root, '']];
   const seen = new Set<object>();
   for (let i = 0; i < queue.length; i++) {
-    const [v, path] = queue[i]!;
+    const [v, path] = queue[i];
     if (typeof v !== 'object' || v === null) {
       const what = refusal(v);
       if (what !== undefined) return { path, what };

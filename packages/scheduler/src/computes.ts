@@ -109,7 +109,7 @@ export function receiveResults(
 ): string | undefined {
   if (c.settled) return undefined;
   for (let i = 0; i < keys.length; i++) {
-    const key = keys[i]!;
+    const key = keys[i];
     const value = values[i];
     if (isUnsendable(value)) {
       // The worker could not send this result (see @dask-ts/worker's unsendable.ts).

@@ -53,7 +53,7 @@ function runApp(args: string[], onPids?: (pid: number) => void): Promise<AppRun>
       stdout += d.toString();
       const m = /pids (\[[^\]]*\])/.exec(stdout);
       if (m !== null && pids.length === 0) {
-        pids = JSON.parse(m[1]!) as number[];
+        pids = JSON.parse(m[1]) as number[];
         onPids?.(child.pid!);
       }
     });

@@ -60,7 +60,7 @@ export class TaskPacker {
     this.fnIndex.push(id);
     if (allRefs(args)) {
       this.argCount.push(args.length);
-      for (let j = 0; j < args.length; j++) this.argKeys.push(args[j]!.$ref);
+      for (let j = 0; j < args.length; j++) this.argKeys.push(args[j].$ref);
     } else {
       this.argCount.push(-1);
       this.args.push(args as unknown[]);
@@ -94,17 +94,17 @@ export class TaskPacker {
     let w = 0;
     const want = this.want ?? [];
     for (let i = 0; i < this.keys.length; i++) {
-      const n = this.argCount[i]!;
+      const n = this.argCount[i];
       let args: readonly unknown[];
       if (n < 0) args = this.args[a++]!;
       else {
         args = this.argKeys.slice(r, r + n).map(($ref) => ({ $ref }));
         r += n;
       }
-      const fn = this.fns[this.fnIndex[i]!]!;
+      const fn = this.fns[this.fnIndex[i]];
       const wanted = want[w] === i;
       if (wanted) w++;
-      if (keep(this.keys[i]!, fn, args)) out.add(this.keys[i]!, fn, args, wanted);
+      if (keep(this.keys[i], fn, args)) out.add(this.keys[i], fn, args, wanted);
     }
     return out;
   }
@@ -198,7 +198,7 @@ export class Outbox {
   fetched(ticket: ComputeTicket, keys: readonly string[], values: readonly unknown[]): void {
     const entry = ticket as Extract<Entry, { op: 'compute' }>;
     for (let i = 0; i < keys.length; i++) {
-      entry.fetchedKeys.push(keys[i]!);
+      entry.fetchedKeys.push(keys[i]);
       entry.fetchedValues.push(values[i]);
     }
     entry.waiting--;
@@ -212,7 +212,7 @@ export class Outbox {
     const parts: Part[] = [];
     let i = 0;
     for (; i < this.queue.length; i++) {
-      const e = this.queue[i]!;
+      const e = this.queue[i];
       if (e.op === 'compute') {
         if (e.waiting > 0) break;
         if (e.fetchedKeys.length > 0) {
@@ -240,7 +240,7 @@ export class Outbox {
    */
   private resend(parts: Part[], err: unknown): void {
     for (let j = 0; j < parts.length; j++) {
-      const p = parts[j]!;
+      const p = parts[j];
       if (p.op === 'compute') {
         parts[j] = {
           op: 'compute',
@@ -254,9 +254,9 @@ export class Outbox {
         const kept: Extract<Part, { op: 'put' }> = { op: 'put', keys: [], values: [], onSent: [] };
         for (let k = 0; k < p.keys.length; k++) {
           const why = uncopyable(p.values[k]);
-          if (why !== undefined) this.refused([p.keys[k]!], why);
+          if (why !== undefined) this.refused([p.keys[k]], why);
           else {
-            kept.keys.push(p.keys[k]!);
+            kept.keys.push(p.keys[k]);
             kept.values.push(p.values[k]);
             kept.onSent.push(p.onSent[k]);
           }
@@ -296,7 +296,7 @@ function wire(parts: readonly Part[]): ToWorker | undefined {
     } else out.push({ op: 'release', keys: p.keys });
   }
   if (out.length === 0) return undefined;
-  return out.length === 1 ? out[0]! : { op: 'batch', messages: out };
+  return out.length === 1 ? out[0] : { op: 'batch', messages: out };
 }
 
 /** Why structured clone cannot copy `value` (only on the failure path: it copies it). */

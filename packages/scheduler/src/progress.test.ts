@@ -43,9 +43,9 @@ describe('progress', () => {
     p.finish(10, 0); // idempotent
     expect(calls).toEqual([1, 10]);
     expect(out.text).toHaveLength(2);
-    expect(out.text[0]!.startsWith('\r\u001b[2K[')).toBe(true);
+    expect(out.text[0].startsWith('\r\u001b[2K[')).toBe(true);
     expect(out.text[1]).toContain('10/10  100%');
-    expect(out.text[1]!.endsWith('\n')).toBe(true);
+    expect(out.text[1].endsWith('\n')).toBe(true);
   });
 
   it('draws the bar on stderr for a sync compute and leaves no timer', async () => {
@@ -62,7 +62,7 @@ describe('progress', () => {
     } finally {
       spy.mockRestore();
     }
-    const last = writes[writes.length - 1]!;
+    const last = writes[writes.length - 1];
     expect(last).toContain('5999/5999  100%');
     expect(last.endsWith('\n')).toBe(true);
   });

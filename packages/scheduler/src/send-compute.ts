@@ -43,10 +43,10 @@ export function sendCompute(host: SendHost, cmd: Extract<CoreCommand, { type: 'c
   const { keys, nodes } = cmd;
   let tasks = 0;
   for (let i = 0; i < keys.length; i++) {
-    const node = nodes[i]!;
+    const node = nodes[i];
     if (node.kind === 'data') {
       // Data nodes have no inputs: held before this turn's tasks, finished once sent.
-      const key = keys[i]!;
+      const key = keys[i];
       const payload = encodeFor(host, name, key, node.value, 'Data');
       if (payload === FAILED) continue;
       m.outbox.put(key, payload, () =>
@@ -70,13 +70,13 @@ export function sendCompute(host: SendHost, cmd: Extract<CoreCommand, { type: 'c
   for (let i = 0; i < keys.length; i++) {
     const wanted = want !== undefined && want[w] === i;
     if (wanted) w++;
-    const node = nodes[i]!;
+    const node = nodes[i];
     if (node.kind === 'data') continue;
     // Reference-only arguments need no encoding (the packer sends them as a key list).
     const a = node.args;
-    const args = a.length === 0 || refsOnly(a) ? a : encodeFor(host, name, keys[i]!, a, 'Task');
+    const args = a.length === 0 || refsOnly(a) ? a : encodeFor(host, name, keys[i], a, 'Task');
     if (args === FAILED) continue;
-    packer.add(keys[i]!, node.fn as PortableFunctionRef, args as unknown[], wanted);
+    packer.add(keys[i], node.fn as PortableFunctionRef, args as unknown[], wanted);
   }
   for (const [from, fromKeys] of fetchFrom) {
     if (!host.gather(from, name, ticket, fromKeys)) m.outbox.fetched(ticket, [], []);

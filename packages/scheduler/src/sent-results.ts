@@ -28,7 +28,7 @@ export class SentResults {
     if (byKey.size > 0) for (const key of keys) byKey.delete(key);
     if (valueKeys === undefined || values === undefined) return;
     for (let i = 0; i < valueKeys.length && i < values.length; i++) {
-      if (!isUnsendable(values[i])) byKey.set(valueKeys[i]!, { worker, value: values[i] });
+      if (!isUnsendable(values[i])) byKey.set(valueKeys[i], { worker, value: values[i] });
     }
   }
 
@@ -41,7 +41,7 @@ export class SentResults {
     if (byKey.size === 0) return undefined;
     const values = new Array<unknown>(keys.length);
     for (let i = 0; i < keys.length; i++) {
-      const s = byKey.get(keys[i]!);
+      const s = byKey.get(keys[i]);
       if (s === undefined || s.worker !== worker) return undefined;
       values[i] = s.value;
     }

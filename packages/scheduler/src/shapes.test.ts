@@ -61,11 +61,11 @@ function stencil(k: number, steps: number): { value: Delayed<number[]>; expected
     const old = plain;
     grid = range(k * k, (i) => {
       const [a, b, d, e] = near(i) as [number, number, number, number];
-      return step(prev[i]!, prev[a]!, prev[b]!, prev[d]!, prev[e]!);
+      return step(prev[i], prev[a], prev[b], prev[d], prev[e]);
     });
     plain = range(k * k, (i) => {
       const [a, b, d, e] = near(i) as [number, number, number, number];
-      return (old[i]! + 2 * old[a]! + 3 * old[b]! + 5 * old[d]! + 7 * old[e]!) % 1009;
+      return (old[i] + 2 * old[a] + 3 * old[b] + 5 * old[d] + 7 * old[e]) % 1009;
     });
   }
   const collect = delayed((xs: number[]) => xs, { name: 'collect' });
@@ -100,7 +100,7 @@ describe('shapes on sync', () => {
     const k = 300;
     const split = delayed((i: number) => range(k, (j) => i * k + j), { name: 'split' });
     const parts = range(k, (i) => split(i));
-    const pick = delayed((j: number, xs: number[][]) => xs.reduce((s, x) => s + x[j]!, 0), {
+    const pick = delayed((j: number, xs: number[][]) => xs.reduce((s, x) => s + x[j], 0), {
       scope: {},
       name: 'pick',
     });

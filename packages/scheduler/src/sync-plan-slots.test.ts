@@ -54,11 +54,11 @@ describe('sync plan from graph slots', () => {
     let level = Array.from({ length: 101 }, (_, i) => leaf(i));
     while (level.length > 1) {
       const next = [];
-      for (let j = 0; j + 1 < level.length; j += 2) next.push(sum(level[j]!, level[j + 1]!));
-      if (level.length % 2 === 1) next.push(level[level.length - 1]!);
+      for (let j = 0; j + 1 < level.length; j += 2) next.push(sum(level[j], level[j + 1]));
+      if (level.length % 2 === 1) next.push(level[level.length - 1]);
       level = next;
     }
-    const root = level[0]!;
+    const root = level[0];
     await expect(root.compute({ scheduler: syncScheduler })).resolves.toBe(5050);
     await expect(root.compute({ scheduler: syncScheduler })).resolves.toBe(5050);
     await expect(root.compute({ scheduler: syncScheduler, optimize: false })).resolves.toBe(5050);

@@ -124,7 +124,7 @@ export function planGraph(
   let argCount = 0;
   for (let i = 0; i < n; i++) {
     argStart[i] = argCount;
-    const node = nodes[i]!;
+    const node = nodes[i];
     if (node.kind === 'task') argCount += node.args.length;
   }
   argStart[n] = argCount;
@@ -134,7 +134,7 @@ export function planGraph(
   const found = findRecent(slotKeys, 0, n, keys, index);
   for (let i = 0; i < keys.length; i++) {
     const slot = found[i];
-    if (slot === undefined) throw GraphError.missingWanted(keys[i]!);
+    if (slot === undefined) throw GraphError.missingWanted(keys[i]);
     wanted[i] = slot;
   }
 
@@ -145,16 +145,16 @@ export function planGraph(
   const refcount = new Int32Array(n);
   const argSlot = new Int32Array(argCount);
   for (let i = 0; i < order.length; i++) {
-    const t = order[i]!;
-    for (let j = depStart[t]!, end = depStart[t + 1]!; j < end; j++) refcount[deps[j]!]!++;
-    const node = nodes[t]!;
+    const t = order[i];
+    for (let j = depStart[t], end = depStart[t + 1]; j < end; j++) refcount[deps[j]]++;
+    const node = nodes[t];
     if (node.kind === 'task') {
-      mode[t] = slotArgs(node, deps, depStart[t]!, argSlot, argStart[t]!)
+      mode[t] = slotArgs(node, deps, depStart[t], argSlot, argStart[t])
         ? ArgMode.Slots
         : ArgMode.Substitute;
     }
   }
-  for (let i = 0; i < wanted.length; i++) refcount[wanted[i]!]!++;
+  for (let i = 0; i < wanted.length; i++) refcount[wanted[i]]++;
   return {
     keys: slotKeys,
     nodes,
@@ -217,7 +217,7 @@ function walk(
   const pos = new Int32Array(n);
   let steps = 0;
   for (let w = 0; w < wanted.length; w++) {
-    const root = wanted[w]!;
+    const root = wanted[w];
     if (state[root] !== 0) continue;
     let top = 0;
     stack[0] = root;
@@ -225,16 +225,16 @@ function walk(
     state[root] = ON_STACK;
     const children = prio === undefined ? undefined : new Map<number, Int32Array>();
     while (top >= 0) {
-      const t = stack[top]!;
-      const start = depStart[t]!;
-      const p = pos[top]!;
-      if (start + p < depStart[t + 1]!) {
+      const t = stack[top];
+      const start = depStart[t];
+      const p = pos[top];
+      if (start + p < depStart[t + 1]) {
         pos[top] = p + 1;
         const d =
           children === undefined
-            ? deps[start + p]!
-            : sortedChildren(children, t, deps, depStart, prio!)[p]!;
-        if (d === MISSING) throw missingDependency(nodes[t] as Task, keys[t]!, deps, start);
+            ? deps[start + p]
+            : sortedChildren(children, t, deps, depStart, prio!)[p];
+        if (d === MISSING) throw missingDependency(nodes[t] as Task, keys[t], deps, start);
         const st = state[d];
         if (st === 0) {
           state[d] = ON_STACK;
@@ -242,7 +242,7 @@ function walk(
           pos[top] = 0;
         } else if (st === ON_STACK) {
           const cycle: string[] = [];
-          for (let i = stack.indexOf(d); i <= top; i++) cycle.push(keys[stack[i]!]!);
+          for (let i = stack.indexOf(d); i <= top; i++) cycle.push(keys[stack[i]]);
           throw GraphError.cycle(cycle);
         }
       } else {
@@ -258,7 +258,7 @@ function walk(
 function missingDependency(node: Task, key: string, deps: Int32Array, start: number): GraphError {
   let i = 0;
   while (deps[start + i] !== MISSING) i++;
-  const d = node.deps[i]!;
+  const d = node.deps[i];
   return GraphError.missingDependency(key, d);
 }
 
@@ -284,8 +284,8 @@ function sortedChildren(
 ): Int32Array {
   let c = cache.get(t);
   if (c === undefined) {
-    c = deps.slice(depStart[t]!, depStart[t + 1]!);
-    if (c.length > 1) c.sort((x, y) => (x < 0 ? -1 : y < 0 ? 1 : prio[x]! - prio[y]!));
+    c = deps.slice(depStart[t], depStart[t + 1]);
+    if (c.length > 1) c.sort((x, y) => (x < 0 ? -1 : y < 0 ? 1 : prio[x] - prio[y]));
     cache.set(t, c);
   }
   return c;
@@ -326,7 +326,7 @@ function slotArgs(
         } else {
           if (byKey === undefined) {
             byKey = new Map();
-            for (let i = deps.length - 1; i >= 0; i--) byKey.set(deps[i]!, i);
+            for (let i = deps.length - 1; i >= 0; i--) byKey.set(deps[i], i);
           }
           d = byKey.get(r);
         }

@@ -144,7 +144,7 @@ describe('sync scheduler', () => {
     const plan = planGraph(graph, [key, 'leaf-3']);
     // Every key needed once by its one dependent; the wanted ones once more.
     for (let s = 0; s < plan.keys.length; s++) {
-      const k = plan.keys[s]!;
+      const k = plan.keys[s];
       expect([k, plan.refcount[s]]).toEqual([k, k === key ? 1 : k === 'leaf-3' ? 2 : 1]);
     }
     // Dependencies come before their dependents; branches are finished first.
@@ -275,12 +275,12 @@ describe('sync plan', () => {
           const key = (i: number) => `k-${i}`;
           const g = new Map<string, GraphNode>();
           for (const i of order) {
-            const refs = deps[i]!.map((d) => ref(key(d)));
+            const refs = deps[i].map((d) => ref(key(d)));
             if (i === ghost) refs.push(ref('ghost'));
             g.set(key(i), task(sum, refs));
           }
-          const value = (i: number): number => deps[i]!.reduce((a, d) => a + value(d), 1);
-          const needs = (i: number): boolean => i === ghost || deps[i]!.some(needs);
+          const value = (i: number): number => deps[i].reduce((a, d) => a + value(d), 1);
+          const needs = (i: number): boolean => i === ghost || deps[i].some(needs);
           const result = syncScheduler.get(g, wanted.map(key));
           if (wanted.some(needs)) {
             await expect(result).rejects.toThrow(GraphError);

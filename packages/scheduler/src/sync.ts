@@ -60,7 +60,7 @@ export async function getSync(
   }
   progress?.finish(done, 0);
   const out = new Array<unknown>(keys.length);
-  for (let i = 0; i < keys.length; i++) out[i] = fns.values[plan.wanted[i]!];
+  for (let i = 0; i < keys.length; i++) out[i] = fns.values[plan.wanted[i]];
   return out;
 }
 
@@ -95,10 +95,10 @@ function resolveAll(plan: SyncPlan): Resolved | Promise<Resolved> {
   let lastRef: FunctionRef | undefined;
   let lastFn: TaskFunction | undefined;
   for (let i = 0; i < n; i++) {
-    const t = plan.order[i]!;
-    const node = plan.nodes[t]!;
+    const t = plan.order[i];
+    const node = plan.nodes[t];
     if (node.kind !== 'task') continue;
-    const key = plan.keys[t]!;
+    const key = plan.keys[t];
     if (node.fn === lastRef) fn[t] = lastFn;
     else {
       let r = cache.get(node.fn);
@@ -133,7 +133,7 @@ async function runPlan(
   const lookupById = new Map<string, number>();
   let lastYield = signal !== undefined ? performance.now() : 0;
   for (let i = 0; i < n; i++) {
-    const t = order[i]!;
+    const t = order[i];
     const m = mode[t];
     let v: unknown;
     if (m === ArgMode.Data) {
@@ -143,7 +143,7 @@ async function runPlan(
       try {
         if (m === ArgMode.Slots) {
           const src = node.args;
-          const base = argStart[t]!;
+          const base = argStart[t];
           const f = fn[t]!;
           // Up to five arguments are passed without building an array.
           switch (src.length) {
@@ -151,20 +151,20 @@ async function runPlan(
               v = f();
               break;
             case 1: {
-              const s0 = argSlot[base]!;
+              const s0 = argSlot[base];
               v = f(s0 >= 0 ? values[s0] : src[0]);
               break;
             }
             case 2: {
-              const s0 = argSlot[base]!;
-              const s1 = argSlot[base + 1]!;
+              const s0 = argSlot[base];
+              const s1 = argSlot[base + 1];
               v = f(s0 >= 0 ? values[s0] : src[0], s1 >= 0 ? values[s1] : src[1]);
               break;
             }
             case 3: {
-              const s0 = argSlot[base]!;
-              const s1 = argSlot[base + 1]!;
-              const s2 = argSlot[base + 2]!;
+              const s0 = argSlot[base];
+              const s1 = argSlot[base + 1];
+              const s2 = argSlot[base + 2];
               v = f(
                 s0 >= 0 ? values[s0] : src[0],
                 s1 >= 0 ? values[s1] : src[1],
@@ -173,10 +173,10 @@ async function runPlan(
               break;
             }
             case 4: {
-              const s0 = argSlot[base]!;
-              const s1 = argSlot[base + 1]!;
-              const s2 = argSlot[base + 2]!;
-              const s3 = argSlot[base + 3]!;
+              const s0 = argSlot[base];
+              const s1 = argSlot[base + 1];
+              const s2 = argSlot[base + 2];
+              const s3 = argSlot[base + 3];
               v = f(
                 s0 >= 0 ? values[s0] : src[0],
                 s1 >= 0 ? values[s1] : src[1],
@@ -186,11 +186,11 @@ async function runPlan(
               break;
             }
             case 5: {
-              const s0 = argSlot[base]!;
-              const s1 = argSlot[base + 1]!;
-              const s2 = argSlot[base + 2]!;
-              const s3 = argSlot[base + 3]!;
-              const s4 = argSlot[base + 4]!;
+              const s0 = argSlot[base];
+              const s1 = argSlot[base + 1];
+              const s2 = argSlot[base + 2];
+              const s3 = argSlot[base + 3];
+              const s4 = argSlot[base + 4];
               v = f(
                 s0 >= 0 ? values[s0] : src[0],
                 s1 >= 0 ? values[s1] : src[1],
@@ -204,7 +204,7 @@ async function runPlan(
               const len = src.length;
               const args = new Array<unknown>(len);
               for (let j = 0; j < len; j++) {
-                const s = argSlot[base + j]!;
+                const s = argSlot[base + j];
                 args[j] = s >= 0 ? values[s] : src[j];
               }
               v = f(...args);
@@ -214,14 +214,14 @@ async function runPlan(
           // References are read in dependency order as a rule: each is checked against the next
           // dependency first, and only a miss looks in the key map (built once per compute).
           const ds = node.deps;
-          const at = depStart[t]!;
+          const at = depStart[t];
           let next = 0;
           const args = substitute(
             node.args,
             (key) => {
-              if (ds[next] === key) return values[deps[at + next++]!];
+              if (ds[next] === key) return values[deps[at + next++]];
               if (lookupById.size === 0)
-                for (let k = 0; k < keys.length; k++) lookupById.set(keys[k]!, k);
+                for (let k = 0; k < keys.length; k++) lookupById.set(keys[k], k);
               return values[lookupById.get(key)!];
             },
             (ref, a) => inline.get(ref)!(...a),
@@ -238,13 +238,13 @@ async function runPlan(
         }
       } catch (err) {
         if (err instanceof ComputeAbortedError) throw err;
-        throw taskError(keys[t]!, err);
+        throw taskError(keys[t], err);
       }
     }
     values[t] = v;
-    for (let e = depStart[t]!, end = depStart[t + 1]!; e < end; e++) {
-      const d = deps[e]!;
-      if (--refcount[d]! === 0) values[d] = undefined;
+    for (let e = depStart[t], end = depStart[t + 1]; e < end; e++) {
+      const d = deps[e];
+      if (--refcount[d] === 0) values[d] = undefined;
     }
     if ((i & (CHECK_EVERY - 1)) === CHECK_EVERY - 1) progress?.update(i + 1, 0);
     if (signal !== undefined) {

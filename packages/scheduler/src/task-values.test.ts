@@ -116,7 +116,7 @@ describe('stack traces of source functions', () => {
     });
     const stacks = JSON.parse(stdout) as Record<string, string>;
     for (const name of ['sync', 'threads', 'processes']) {
-      const frame = stacks[name]!.split('\n')[1]!;
+      const frame = stacks[name].split('\n')[1];
       expect(`${name}: ${frame}`).toContain(`${name}: `);
       expect(frame).toContain(`stack-origin.mjs:${line}:20`);
       expect(frame).not.toContain('dask-ts-source:');

@@ -34,7 +34,7 @@ describe('early reports', () => {
     const h = state.handle(packCompute(tasks(5, 0)));
     expect(early).toEqual([]);
     expect(h.now).toHaveLength(1);
-    expect(h.now[0]!.message).toMatchObject({
+    expect(h.now[0].message).toMatchObject({
       op: 'finished',
       keys: ['t0', 't1', 't2', 't3', 't4'],
     });

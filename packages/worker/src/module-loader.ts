@@ -16,6 +16,7 @@
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { isMainThread } from 'node:worker_threads';
+import { isEntryModule, shareEntryModule } from '@dask-ts/protocol/runtime';
 
 /** The outcome of importing one specifier. */
 export type ModuleEntry =
@@ -24,14 +25,10 @@ export type ModuleEntry =
   | { readonly state: 'failed'; readonly error: Error };
 
 const TSX_API = 'tsx/esm/api';
-const ENTRY_ENV = 'DASK_TS_ENTRY';
 const tsLoaders = new Map<string, Promise<void>>();
 
-// Workers (threads copy the environment, child processes inherit it) learn the entry script of
-// the process that started them; a worker process keeps the one it inherited.
-if (isMainThread && process.env[ENTRY_ENV] === undefined && (process.argv[1] ?? '') !== '') {
-  process.env[ENTRY_ENV] = process.argv[1];
-}
+// Workers learn the entry script of the process that started them (see protocol's entry-module.ts).
+if (isMainThread) shareEntryModule();
 
 /**
  * Whether a specifier is a TypeScript source file that plain Node cannot import.
@@ -41,27 +38,6 @@ if (isMainThread && process.env[ENTRY_ENV] === undefined && (process.argv[1] ?? 
  */
 export function isTypeScriptUrl(specifier: string): boolean {
   return specifier.startsWith('file:') && /\.[mc]?ts$/.test(specifier.split(/[?#]/)[0] ?? '');
-}
-
-function toPath(specifier: string): string | undefined {
-  if (!specifier.startsWith('file:')) return undefined;
-  try {
-    const path = decodeURIComponent(new URL(specifier.split(/[?#]/)[0] ?? '').pathname);
-    return /^\/[A-Za-z]:\//.test(path) ? path.slice(1).replace(/\//g, '\\') : path;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Whether `specifier` is the entry script here or of the process that started this worker. */
-function isEntryScript(specifier: string): boolean {
-  const path = toPath(specifier);
-  if (path === undefined) return false;
-  const bare = path.replace(/\.[cm]?[jt]sx?$/, '');
-  for (const entry of [process.argv[1], process.env[ENTRY_ENV]]) {
-    if (entry !== undefined && entry !== '' && (path === entry || bare === entry)) return true;
-  }
-  return false;
 }
 
 /** Imports tsx's API from this package, else from the folder of the module that needs it. */
@@ -98,7 +74,7 @@ async function importSpecifier(
   specifier: string,
   tsLoader: string,
 ): Promise<Readonly<Record<string, unknown>>> {
-  if (isEntryScript(specifier)) {
+  if (isEntryModule(specifier)) {
     throw new Error(
       `'${specifier}' is the entry script (the file node was started with): a worker would run its top-level code again, and this thread would wait for itself. Move the functions into a module of their own and reference that module instead`,
     );

@@ -184,7 +184,7 @@ describe('processTransport', () => {
     t.send('a');
     t.close();
     expect(disconnected).toBe(false);
-    callbacks[0]!(null);
+    callbacks[0](null);
     expect(disconnected).toBe(true);
     expect(closed).toBe(1);
   });

@@ -29,7 +29,7 @@ function parseOrigin(origin: string | undefined): Place | undefined {
   if (origin === undefined) return undefined;
   const m = /^(.+):(\d+):(\d+)$/.exec(origin);
   if (m === null) return undefined;
-  return { url: m[1]!, line: Number(m[2]), column: Number(m[3]) };
+  return { url: m[1], line: Number(m[2]), column: Number(m[3]) };
 }
 
 function readFile(url: string): string | null {

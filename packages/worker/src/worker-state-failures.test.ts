@@ -205,13 +205,13 @@ describe('WorkerState data', () => {
     );
     const original = state.get('f') as Float64Array;
     const [g] = state.handle({ op: 'gather', id: 1, keys: ['f'], release: true }).now;
-    expect(g!.transfer).toEqual([original.buffer]);
+    expect(g.transfer).toEqual([original.buffer]);
     expect(state.has('f')).toBe(false);
 
     const { port1, port2 } = new MessageChannel();
     try {
       const received = new Promise<FromWorker>((resolve) => port2.once('message', resolve));
-      port1.postMessage(g!.message, [...g!.transfer]);
+      port1.postMessage(g.message, [...g.transfer]);
       expect(original.buffer.byteLength).toBe(0); // detached: moved, not copied
       const m = await received;
       if (m.op !== 'gathered') throw new Error('expected gathered');
@@ -235,7 +235,7 @@ describe('WorkerState data', () => {
       ]),
     );
     const [g] = state.handle({ op: 'gather', id: 2, keys: ['f', 'own'], release: true }).now;
-    expect(g!.transfer).toEqual([(g!.message as { values: Uint8Array[] }).values[1]!.buffer]);
+    expect(g.transfer).toEqual([(g.message as { values: Uint8Array[] }).values[1].buffer]);
     expect(state.has('view')).toBe(true);
   });
 
@@ -264,7 +264,7 @@ describe('WorkerState values that cannot be sent', () => {
     // A task's result that only this worker can hold.
     (state as unknown as { data: Map<string, unknown> }).data.set('opaque', new Opaque());
     const [g] = state.handle({ op: 'gather', id: 1, keys: ['ok', 'opaque'], release: false }).now;
-    const m = g!.message;
+    const m = g.message;
     if (m.op !== 'gathered') throw new Error('expected gathered');
     expect(m.keys).toEqual(['ok', 'opaque']);
     expect(m.missing).toEqual([]);
@@ -323,7 +323,7 @@ describe('WorkerState values that cannot be sent', () => {
     );
     // Gathered again, it is sent on as the same marker.
     const [g] = state.handle({ op: 'gather', id: 3, keys: ['gen'], release: false }).now;
-    const m = g!.message;
+    const m = g.message;
     expect(m.op === 'gathered' && m.values[0]).toEqual(
       unsendable({ name: 'DataCloneError', message: 'gen is a generator' }),
     );

@@ -278,7 +278,7 @@ describe('WorkerState large batches', () => {
     const h = state.handle(packCompute(tasks));
     expect(h.later).toBeUndefined();
     expect(h.now).toHaveLength(1);
-    const m = h.now[0]!.message;
+    const m = h.now[0].message;
     expect(m.op === 'finished' && m.keys.length).toBe(n);
     expect(state.size).toBe(n + 1);
   });

@@ -233,7 +233,7 @@ export class WorkerState {
       if (h.closed) closed = true;
     }
     if (later.length === 0) return { now, later: undefined, closed };
-    const rest = later.length === 1 ? later[0]! : Promise.all(later).then((all) => all.flat());
+    const rest = later.length === 1 ? later[0] : Promise.all(later).then((all) => all.flat());
     return { now, later: rest, closed };
   }
 
@@ -294,7 +294,7 @@ export class WorkerState {
         const again = (): Promise<readonly Outgoing[]> => settle(this.put(keys, values, i));
         return { now: [], later: err.until.then(again, again), closed: false };
       }
-      this.data.set(keys[i] as string, value);
+      this.data.set(keys[i], value);
     }
     return NOTHING;
   }
@@ -312,7 +312,7 @@ export class WorkerState {
     };
     this.batchFailed = undefined;
     for (let i = 0; i < tasks.length; i++) {
-      const task = tasks[i] as WireTask;
+      const task = tasks[i];
       let result: unknown;
       let nbytes: number;
       try {
@@ -377,7 +377,7 @@ export class WorkerState {
   ): Promise<readonly Outgoing[]> {
     this.batchFailed = batch.failed;
     for (let i = from; i < tasks.length; i++) {
-      const task = tasks[i] as WireTask;
+      const task = tasks[i];
       let result: unknown;
       let nbytes: number;
       try {

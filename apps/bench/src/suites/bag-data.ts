@@ -57,7 +57,7 @@ export function wordsFile(mib: number): Promise<string> {
     const n = 6 + Math.floor(r() * 9);
     const words: string[] = [];
     // Zipf-ish: small indices are much more frequent.
-    for (let i = 0; i < n; i++) words.push(vocab[Math.floor(vocab.length * r() ** 3)]!);
+    for (let i = 0; i < n; i++) words.push(vocab[Math.floor(vocab.length * r() ** 3)]);
     const line = words.join(' ');
     bytes += line.length + 1;
     return line;

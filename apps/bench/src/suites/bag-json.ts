@@ -79,7 +79,7 @@ export const bagJson: Suite = {
         await threads.close?.();
       }
     }
-    const two = ours[1]!.best;
+    const two = ours[1].best;
     const row = (name: string, ms: number, cpu: number): string[] => [
       name,
       int(n),
@@ -90,12 +90,12 @@ export const bagJson: Suite = {
     ];
     const rows: string[][] = [
       row('Node single thread (readline + JSON.parse + Map)', base.best, base.cpu),
-      row('dask-ts bag, threads (1 worker)', ours[0]!.best, ours[0]!.cpu),
-      row('dask-ts bag, threads (2 workers)', two, ours[1]!.cpu),
+      row('dask-ts bag, threads (1 worker)', ours[0].best, ours[0].cpu),
+      row('dask-ts bag, threads (2 workers)', two, ours[1].cpu),
     ];
     const notes = [
       `${int(n)} records (${fmt(fileMiB(path))} MiB), ${BLOCKS} blocks of ${fmt(blocksize / 2 ** 20)} MiB, best of ${reps}; ratio = this time ÷ dask-ts (2 workers) time; CPU ms = user + system time of all threads (and processes) during the best run`,
-      `dask-ts 2 workers vs 1: ${ratio(ours[0]!.best, two)}; worker start-up before the timed runs (workers: ms): ${starts.join(', ')}`,
+      `dask-ts 2 workers vs 1: ${ratio(ours[0].best, two)}; worker start-up before the timed runs (workers: ms): ${starts.join(', ')}`,
     ];
     if (daskAvailable()) {
       const d = await runDaskBag('json', path, blocksize, 2, reps);

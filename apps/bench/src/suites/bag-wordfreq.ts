@@ -83,14 +83,14 @@ export const bagWordfreq: Suite = {
     }
     const notes = [
       `${fmt(size)} MiB of text (${fmt(expected[1] / 1e6)} M words), ${BLOCKS} blocks of ${fmt(blocksize / 2 ** 20)} MiB, best of ${reps}; speed-up = Node single-thread time ÷ this time; CPU ms = user + system time of all threads (and processes) during the best run`,
-      `dask-ts 2 workers vs 1: ${ratio(ours[0]!, ours[1]!)}; worker start-up before the timed runs (workers: ms): ${starts.join(', ')}`,
+      `dask-ts 2 workers vs 1: ${ratio(ours[0], ours[1])}; worker start-up before the timed runs (workers: ms): ${starts.join(', ')}`,
     ];
     if (daskAvailable()) {
       const d = await runDaskBag('wordfreq', path, blocksize, 2, reps);
       check(d.result, 'dask.bag', expected);
       rows.push(row(`dask.bag ${d.dask} processes (2 workers)`, d.best_ms, d.cpu_ms));
       notes.push(
-        `dask-ts (2 workers) vs dask.bag: ${ratio(d.best_ms, ours[1]!)} faster (dask.bag's time includes starting its process pool, as every dask compute on the processes scheduler does)`,
+        `dask-ts (2 workers) vs dask.bag: ${ratio(d.best_ms, ours[1])} faster (dask.bag's time includes starting its process pool, as every dask compute on the processes scheduler does)`,
       );
     } else {
       notes.push(DASK_MISSING);

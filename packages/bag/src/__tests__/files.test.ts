@@ -197,12 +197,12 @@ describe('toTextFiles', () => {
       compression: 'gzip',
     });
     expect(named[2]).toBe(join(dir, 'named', 'p002.txt'));
-    expect(zlib.gunzipSync(readFileSync(named[2]!)).toString()).toBe('c');
+    expect(zlib.gunzipSync(readFileSync(named[2])).toString()).toBe('c');
     const listed = await b.toTextFiles(
       ['x', 'y', 'z'].map((n) => join(dir, 'list', n)),
       sync,
     );
-    expect(readFileSync(listed[1]!, 'utf8')).toBe('b');
+    expect(readFileSync(listed[1], 'utf8')).toBe('b');
   });
 
   test('bad paths and non-string elements are named', async () => {

@@ -186,7 +186,7 @@ const AGGS: Agg[] = [
   {
     name: 'accumulate',
     run: (b, o) => b.accumulate((a, x) => a + x, { initial: 0 }).compute(o),
-    plain: (xs) => xs.reduce<number[]>((acc, x) => [...acc, acc[acc.length - 1]! + x], [0]),
+    plain: (xs) => xs.reduce<number[]>((acc, x) => [...acc, acc[acc.length - 1] + x], [0]),
   },
 ];
 
@@ -208,8 +208,8 @@ describe('fused pipelines match plain arrays', () => {
           let b = fromSequence(xs, { npartitions: n });
           let plain = xs;
           for (const s of steps) {
-            b = STEPS[s]!.bag(b);
-            plain = STEPS[s]!.plain(plain);
+            b = STEPS[s].bag(b);
+            plain = STEPS[s].plain(plain);
           }
           expect(norm(await agg.run(b, sync))).toEqual(norm(agg.plain(plain)));
         }),
@@ -224,10 +224,10 @@ describe('fused pipelines match plain arrays', () => {
         let b = fromSequence(xs, { npartitions: n });
         let plain = xs;
         for (const s of steps) {
-          b = STEPS[s]!.bag(b);
-          plain = STEPS[s]!.plain(plain);
+          b = STEPS[s].bag(b);
+          plain = STEPS[s].plain(plain);
         }
-        for (const agg of [AGGS[0]!, AGGS[2]!, AGGS[10]!, AGGS[11]!, AGGS[13]!]) {
+        for (const agg of [AGGS[0], AGGS[2], AGGS[10], AGGS[11], AGGS[13]]) {
           expect(norm(await agg.run(b, onThreads))).toEqual(norm(agg.plain(plain)));
         }
       }),

@@ -13,7 +13,6 @@ import {
   type Graph,
   type GraphNode,
   type Scheduler,
-  type Task,
 } from '@dask-ts/protocol';
 import { compute, moduleRef } from '@dask-ts/graph';
 import '@dask-ts/scheduler';
@@ -207,10 +206,7 @@ describe('every row of the table is reached from the public API', () => {
 
 function noteSpecs(node: GraphNode, seen: Set<string>): void {
   if (node.kind !== 'task' || node.fn.kind !== 'builtin' || node.fn.name !== 'bag.pipe') return;
-  const [sink, stages] = (node as Task).args as [
-    readonly unknown[],
-    readonly (readonly unknown[])[],
-  ];
+  const [sink, stages] = node.args as [readonly unknown[], readonly (readonly unknown[])[]];
   seen.add(`sink:${String(sink[0])}`);
   for (const s of stages) seen.add(`stage:${String(s[0])}`);
 }

@@ -115,8 +115,8 @@ describe('bag on threads', () => {
     const b = fromDelayed([load(0), load(10)]);
     expect(await b.map((x) => x * 2).compute(opts)).toEqual([0, 2, 4, 20, 22, 24]);
     const parts = b.toDelayed();
-    expect(await parts[1]!.compute(opts)).toEqual([10, 11, 12]);
-    const total = delayed((p: number[], q: number[]) => p.length + q.length)(parts[0]!, parts[1]!);
+    expect(await parts[1].compute(opts)).toEqual([10, 11, 12]);
+    const total = delayed((p: number[], q: number[]) => p.length + q.length)(parts[0], parts[1]);
     expect(await total.compute(opts)).toBe(6);
     const persisted = await b.persist(opts);
     expect(await persisted.count().compute(opts)).toBe(6);

@@ -137,7 +137,7 @@ describe('transformations match plain arrays', () => {
           xs.map((x) => x + 1),
         );
         expect(
-          await b.mapPartitions((p, q) => p.map((x, i) => x + q[i]!), { args: [b] }).compute(sync),
+          await b.mapPartitions((p, q) => p.map((x, i) => x + q[i]), { args: [b] }).compute(sync),
         ).toEqual(xs.map((x) => 2 * x));
       }),
       RUNS,
@@ -205,7 +205,7 @@ describe('transformations match plain arrays', () => {
       fc.asyncProperty(ints, nparts, async (xs, n) => {
         const b = bagOf(xs, n);
         const running: number[] = [];
-        xs.forEach((x, i) => running.push(i === 0 ? x : running[i - 1]! + x));
+        xs.forEach((x, i) => running.push(i === 0 ? x : running[i - 1] + x));
         expect(await b.accumulate((a, x) => a + x).compute(sync)).toEqual(running);
         expect(await b.accumulate((a: string, x) => a + x, { initial: '>' }).compute(sync)).toEqual(
           ['>', ...xs.map((_, i) => '>' + xs.slice(0, i + 1).join(''))],

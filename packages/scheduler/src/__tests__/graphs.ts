@@ -49,17 +49,17 @@ export function treeReduction(
     const next: string[] = [];
     for (let i = 0; i < level.length; i += 2) {
       if (i + 1 === level.length) {
-        next.push(level[i]!);
+        next.push(level[i]);
         continue;
       }
       const k = `sum-${depth}-${i / 2}`;
-      g.set(k, task(combine, [ref(level[i]!), ref(level[i + 1]!)]));
+      g.set(k, task(combine, [ref(level[i]), ref(level[i + 1])]));
       next.push(k);
     }
     level = next;
     depth++;
   }
-  return { graph: g, key: level[0]!, expected: (n * (n - 1)) / 2 };
+  return { graph: g, key: level[0], expected: (n * (n - 1)) / 2 };
 }
 
 /** a -> (b, c) -> d, with data at the root. */

@@ -28,7 +28,7 @@ describe('compaction', () => {
       sim.handle([{ type: 'submit', id, graph: g(...chain), wanted: [`c${i % 50}-19`] }]);
       for (let n = 0; n < 100 && sim.ended(id).length === 0; n++) {
         const list = sim.inflight.get('w1')!;
-        if (list.length > 0) sim.finish('w1', list[0]!);
+        if (list.length > 0) sim.finish('w1', list[0]);
         sim.ackDeliveries();
       }
       expect(sim.ended(id)).toEqual(['done']);
@@ -147,7 +147,7 @@ describe('refusals', () => {
     core.handle([{ type: 'add-worker', worker: 'w0', slots: 1 }]);
     const cmds = core.handle([{ type: 'submit', id: 's', graph, wanted }]);
     expect(cmds).toHaveLength(1);
-    const c = cmds[0]!;
+    const c = cmds[0];
     if (c.type !== 'refused') throw new Error(`expected refused, got ${c.type}`);
     expect(c.error).toBeInstanceOf(GraphError);
     expect(core.counts.tasks).toBe(0);

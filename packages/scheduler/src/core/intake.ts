@@ -71,7 +71,7 @@ export function intake(
     const at = t.depsLen;
     const len = predictor.resolve(id, ds, deps, at, t.size);
     for (let j = at; j < at + len; j++) {
-      const d = deps[j]!;
+      const d = deps[j];
       if (d >= base) dtCount[d]++;
       else if (d >= 0) oldEdges.push(d, id);
     }
@@ -87,11 +87,11 @@ export function intake(
   const found = findKeys(keys, end, missed, index, !fresh);
   for (let f = 0; f < missed.length; f++) {
     const d = found[f];
-    const id = predictor.missedTask[f]!;
+    const id = predictor.missedTask[f];
     if (d === undefined) {
-      return fail(GraphError.missingDependency(keys[id]!, missed[f]!));
+      return fail(GraphError.missingDependency(keys[id], missed[f]));
     }
-    t.deps[predictor.missedAt[f]!] = d;
+    t.deps[predictor.missedAt[f]] = d;
     if (d >= base) dtCount[d]++;
     else oldEdges.push(d, id);
   }
@@ -99,18 +99,18 @@ export function intake(
   let off = t.dependentsLen;
   for (let id = base; id < end; id++) {
     t.dtStart[id] = off;
-    off += dtCount[id]!;
+    off += dtCount[id];
     dtCount[id] = 0;
   }
   t.reserveDependents(off);
   const dl = t.dependents;
   const deps = t.deps;
   for (let id = base; id < end; id++) {
-    const s = t.depStart[id]!;
-    const e = s + t.depCount[id]!;
+    const s = t.depStart[id];
+    const e = s + t.depCount[id];
     for (let j = s; j < e; j++) {
-      const d = deps[j]!;
-      if (d >= base) dl[t.dtStart[d]! + dtCount[d]!++] = id;
+      const d = deps[j];
+      if (d >= base) dl[t.dtStart[d] + dtCount[d]++] = id;
     }
   }
   t.dependentsLen = off;
@@ -129,23 +129,23 @@ export function intake(
   const roots = wanted.length + n;
   for (let r = 0; r < roots; r++) {
     if (r === wanted.length) neededCount = ranked;
-    const root = r < wanted.length ? wanted[r]! : base + (r - wanted.length);
+    const root = r < wanted.length ? wanted[r] : base + (r - wanted.length);
     if (root < base || mark[root - base] !== 0) continue;
     let sp = 0;
     stackId[0] = root;
     stackPos[0] = 0;
     mark[root - base] = 1;
     while (sp >= 0) {
-      const id = stackId[sp]!;
-      const p = stackPos[sp]!;
-      if (p < depCount[id]!) {
+      const id = stackId[sp];
+      const p = stackPos[sp];
+      if (p < depCount[id]) {
         stackPos[sp] = p + 1;
-        const d = deps[depStart[id]! + p]!;
+        const d = deps[depStart[id] + p];
         if (d < base) {
           if (neededCount < 0) oldDeps.push(d);
           continue;
         }
-        const m = mark[d - base]!;
+        const m = mark[d - base];
         if (m === 2) continue;
         if (m === 1) return fail(cycleError(t, stackId, sp, d));
         mark[d - base] = 1;
@@ -161,20 +161,20 @@ export function intake(
   if (neededCount < 0) neededCount = ranked;
   const prio0 = t.nextPrio;
   if (priorities === undefined) {
-    for (let i = 0; i < n; i++) t.prio[order[i]!] = prio0 + i;
+    for (let i = 0; i < n; i++) t.prio[order[i]] = prio0 + i;
   } else {
     // Explicit priorities among the new tasks (ties: insertion order).
     const ids = Array.from({ length: n }, (_, i) => base + i);
-    const p = ids.map((id) => priorities.get(t.keys[id]!) ?? id - base);
-    const byPrio = ids.map((_, i) => i).sort((a, b) => p[a]! - p[b]! || a - b);
-    for (let r = 0; r < n; r++) t.prio[base + byPrio[r]!] = prio0 + r;
+    const p = ids.map((id) => priorities.get(t.keys[id]) ?? id - base);
+    const byPrio = ids.map((_, i) => i).sort((a, b) => p[a] - p[b] || a - b);
+    for (let r = 0; r < n; r++) t.prio[base + byPrio[r]] = prio0 + r;
   }
   t.nextPrio = prio0 + n;
   for (let i = 0; i < oldEdges.length; i += 2) {
-    const d = oldEdges[i]!;
+    const d = oldEdges[i];
     const list = t.extraDependents.get(d);
-    if (list === undefined) t.extraDependents.set(d, [oldEdges[i + 1]!]);
-    else list.push(oldEdges[i + 1]!);
+    if (list === undefined) t.extraDependents.set(d, [oldEdges[i + 1]]);
+    else list.push(oldEdges[i + 1]);
   }
   return { wanted, needed: order.subarray(0, neededCount), oldDeps };
 }
@@ -191,6 +191,6 @@ function cycleError(t: TaskTable, stackId: Int32Array, sp: number, d: number): G
   let i = sp;
   while (stackId[i] !== d) i--;
   const cycle: string[] = [];
-  for (let j = i; j <= sp; j++) cycle.push(t.keys[stackId[j]!]!);
+  for (let j = i; j <= sp; j++) cycle.push(t.keys[stackId[j]]);
   return GraphError.cycle(cycle);
 }

@@ -37,7 +37,7 @@ describe('ReadyHeap', () => {
           const queued = new Set<number>();
           const check = (): void => {
             const id = q.pop();
-            const min = Math.min(...[...queued].map((x) => prio[x]!));
+            const min = Math.min(...[...queued].map((x) => prio[x]));
             expect(prio[id]).toBe(min);
             queued.delete(id);
             expect(t.inHeap[id]).toBe(0);

@@ -198,10 +198,10 @@ onEachScheduler((run) => {
       (x) => [x, x + 1, x + 2] as [number, number, number],
     );
     const [one, two, three] = t.unzip(3);
-    expect(await one!.compute(run)).toEqual(Array.from({ length: 100 }, (_, i) => i));
-    expect(await three!.compute(run)).toEqual(Array.from({ length: 100 }, (_, i) => i + 2));
-    expect(one!.name).toBe(t.unzip(3)[0]!.name);
-    expect(one!.name).not.toBe(two!.name);
+    expect(await one.compute(run)).toEqual(Array.from({ length: 100 }, (_, i) => i));
+    expect(await three.compute(run)).toEqual(Array.from({ length: 100 }, (_, i) => i + 2));
+    expect(one.name).toBe(t.unzip(3)[0].name);
+    expect(one.name).not.toBe(two.name);
   });
 
   test('test_bag.py::test_lambdas', async () => {
@@ -223,7 +223,7 @@ onEachScheduler((run) => {
     const dx = fromSequence(x, { npartitions: 10 });
     const dy = fromSequence(y, { npartitions: 10 });
     const maximum = (xs: number[], ys: number | number[] = 0): number[] =>
-      xs.map((a, i) => Math.max(a, typeof ys === 'number' ? ys : ys[i]!));
+      xs.map((a, i) => Math.max(a, typeof ys === 'number' ? ys : ys[i]));
     let sol = maximum(x, 10);
     expect(await mapPartitions(maximum, [dx, 10]).compute(run)).toEqual(sol);
     expect(await dx.mapPartitions(maximum, 10).compute(run)).toEqual(sol);
@@ -303,8 +303,7 @@ onEachScheduler((run) => {
   test('test_bag.py::test_take_npartitions_warn', async () => {
     const spy = jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
     const takeWarnings = (): number =>
-      spy.mock.calls.filter((c) => (c[1] as { type?: string } | undefined)?.type === 'TakeWarning')
-        .length;
+      spy.mock.calls.filter((c) => c[1]?.type === 'TakeWarning').length;
     try {
       await b.take(100, run);
       await b.take(7, run);

@@ -198,6 +198,6 @@ test('the multi-stage shuffle keeps the input order within groups and grows as n
     taskCount(range(n * 4, { npartitions: n }).groupby((x) => x % 7)),
   );
   // n log n: quadrupling n multiplies the task count by about 4-5, never by 16.
-  expect(sizes[1]! / sizes[0]!).toBeLessThan(8);
-  expect(sizes[2]! / sizes[1]!).toBeLessThan(8);
+  expect(sizes[1] / sizes[0]).toBeLessThan(8);
+  expect(sizes[2] / sizes[1]).toBeLessThan(8);
 });

@@ -175,8 +175,8 @@ onEachScheduler((run) => {
       join(dir, 'foo*'),
       run,
     );
-    expect(paths[0]!.endsWith('foo0')).toBe(true);
-    expect(paths[1]!.endsWith('foo1')).toBe(true);
+    expect(paths[0].endsWith('foo0')).toBe(true);
+    expect(paths[1].endsWith('foo1')).toBe(true);
   });
 
   test('test_bag.py::test_gh715', async () => {
@@ -189,7 +189,7 @@ onEachScheduler((run) => {
     const tb = fromSequence([1, 2, 3, 4, 5, 6], { npartitions: 3 });
     const [a, c, d] = tb.map(inc).toDelayed();
     expect([a, c, d].every((x) => isDelayed(x))).toBe(true);
-    expect(await c!.compute(run)).toEqual([4, 5]);
+    expect(await c.compute(run)).toEqual([4, 5]);
     const t = tb.sum().toDelayed();
     expect(isDelayed(t)).toBe(true);
     expect(await t.compute(run)).toBe(21);

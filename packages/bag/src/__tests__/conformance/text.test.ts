@@ -47,7 +47,7 @@ onEachScheduler((run) => {
           test(`${fmt} blocksize=${String(blocksize)} ${encoding} includePath=${String(includePath)}`, async () => {
             const dir = tempDir('text');
             for (const n of names) {
-              writeFileSync(join(dir, n), pack[fmt](Buffer.from(files[n]!, 'latin1')));
+              writeFileSync(join(dir, n), pack[fmt](Buffer.from(files[n], 'latin1')));
             }
             const compression = fmt;
             const b = readText(join(dir, '.test.accounts.*.json'), {
@@ -63,7 +63,7 @@ onEachScheduler((run) => {
               expect((await o.pluck(0).compute(run)).join('')).toBe(expected);
               const got = await o.pluck(1).compute(run);
               const want = names.flatMap((n) =>
-                Array<string>(files[n]!.split('\n').length - 1).fill(join(dir, n)),
+                Array<string>(files[n].split('\n').length - 1).fill(join(dir, n)),
               );
               expect(got).toEqual(want);
             } else {
@@ -103,7 +103,7 @@ onEachScheduler((run) => {
     const fn = join(dir, 'data.txt');
     writeFileSync(fn, Buffer.concat([data, Buffer.from('\n'), data]));
     const f = readText(fn, { collection: false });
-    const [result] = await compute(f[0]!, run);
+    const [result] = await compute(f[0], run);
     expect(result).toHaveLength(2);
     expect(result).toEqual(['abcdé\n', 'abcdé']);
   });
@@ -165,7 +165,7 @@ onEachScheduler((run) => {
     for (const o of [opts, { ...opts, blocksize: 2 }]) {
       const vals = await readText(fn, o).compute(run);
       expect(vals[vals.length - 1]).toBe('hello');
-      expect(vals[0]!.endsWith('$$$$')).toBe(true);
+      expect(vals[0].endsWith('$$$$')).toBe(true);
     }
     expect(await readText(fn, { ...opts, keepDelimiter: false }).compute(run)).toEqual([
       'abc\ndef\n123\n',

@@ -213,9 +213,9 @@ onEachScheduler((run) => {
     let o: Delayed<number> = delayed(1);
     for (let i = 0; i < 4; i++) o = delayed(inc)(o);
     expect(await compute(o, { scheduler: recorder, optimize: false })).toEqual([5]);
-    expect(seen[0]!.size).toBe(5);
+    expect(seen[0].size).toBe(5);
     expect(await compute(o, { scheduler: recorder })).toEqual([5]);
-    expect(seen[1]!.size).toBeLessThan(5); // the chain was fused
+    expect(seen[1].size).toBeLessThan(5); // the chain was fused
   });
 
   test('test_base.py::test_compute_with_literal', async () => {

@@ -77,7 +77,7 @@ onEachScheduler((run) => {
   test('test_delayed.py::test_operators', async () => {
     // Only indexing: JavaScript has no operator overloading (a + a, a >> 1) nor slices (a[:b]).
     const a = delayed([1, 2, 3]);
-    expect(await a[0]!.compute(run)).toBe(1);
+    expect(await a[0].compute(run)).toBe(1);
     expect(await delayed(add)(delayed(10), 1).compute(run)).toBe(11);
   });
 
@@ -128,9 +128,9 @@ onEachScheduler((run) => {
 
   test('test_delayed.py::test_common_subexpressions', () => {
     const a = delayed([1, 2, 3]);
-    const res = delayed(add)(a[0]!, a[0]!);
+    const res = delayed(add)(a[0], a[0]);
     const g = graphOf(res);
-    expect(g.has(a[0]!.key)).toBe(true);
+    expect(g.has(a[0].key)).toBe(true);
     expect(g.has(a.key)).toBe(true);
     expect(g.size).toBe(3);
   });
@@ -179,7 +179,7 @@ onEachScheduler((run) => {
     const c = delayed(maxBy0)([
       [a, 10],
       [b, 20],
-    ])[1]!;
+    ])[1];
     expect(await c.compute(run)).toBe(20);
   });
 

@@ -79,9 +79,9 @@ function run(s: Scenario): void {
     ds.length === 0 && s.dataNodes[i] ? data(i) : t(...ds.map(key)),
   );
   const order = s.order ?? nodes.map((_, i) => i);
-  const graph = new Map(order.map((i) => [key(i), nodes[i]!] as [string, GraphNode]));
+  const graph = new Map(order.map((i) => [key(i), nodes[i]] as [string, GraphNode]));
   const dependents: number[][] = Array.from({ length: n }, () => []);
-  s.deps.forEach((ds, i) => ds.forEach((d) => dependents[d]!.push(i)));
+  s.deps.forEach((ds, i) => ds.forEach((d) => dependents[d].push(i)));
   const sim = new Sim({
     maxRetries: 2,
     ...(s.queueFactor !== undefined ? { queueFactor: s.queueFactor } : {}),
@@ -114,7 +114,7 @@ function run(s: Scenario): void {
   const tainted = new Set<string>(); // computes touched by a failure, removal or cancel
   const submit = (): void => {
     const i = submitted++;
-    sim.handle([{ type: 'submit', id: subIds[i]!, graph, wanted: s.subs[i]!.wanted.map(key) }]);
+    sim.handle([{ type: 'submit', id: subIds[i], graph, wanted: s.subs[i].wanted.map(key) }]);
   };
   submit();
   const removeWorker = (w: string): void => {
@@ -143,7 +143,7 @@ function run(s: Scenario): void {
     const expected = new Set<string>(current ? [k] : []);
     const queue = current ? [Number(k.slice(1))] : [];
     while (queue.length > 0) {
-      for (const d of dependents[queue.pop()!]!) {
+      for (const d of dependents[queue.pop()!]) {
         // Waiting ones, and running ones (co-assigned after it on its worker: they cannot run).
         const b = before.get(key(d));
         if ((b === 'waiting' || b === 'processing') && !expected.has(key(d))) {
@@ -165,21 +165,21 @@ function run(s: Scenario): void {
     if (choice < 8 && submitted < subIds.length) submit();
     else if (choice < 20) sim.ackDeliveries();
     else if (choice < 23 && s.failures && inflight.length > 0) {
-      const [w, k0] = inflight[r % inflight.length]!;
+      const [w, k0] = inflight[r % inflight.length];
       const k = sim.runnable(w, k0);
       for (const id of subIds) tainted.add(id);
       if (sim.missingInput(w, k) !== undefined)
         sim.finish(w, k); // errs through its input
       else errOne(w, k);
     } else if (choice < 26 && s.removals && live.length > 0) {
-      removeWorker(live[r % live.length]!);
+      removeWorker(live[r % live.length]);
       if (live.length === 0 || r % 2 === 0) addWorker(1 + (r % 2));
     } else if (choice < 28 && s.cancels && submitted > 0) {
-      const id = subIds[r % submitted]!;
+      const id = subIds[r % submitted];
       tainted.add(id);
       sim.handle([{ type: 'cancel', id, reason: 'random cancel' }]);
     } else if (inflight.length > 0) {
-      const [w, k] = inflight[r % inflight.length]!;
+      const [w, k] = inflight[r % inflight.length];
       // The adaptive queue gets run times from 0 to 1,000 ms, sizing batches up and down.
       const ms = s.queueFactor === undefined ? [0, 0.001, 1, 1000][r % 4] : undefined;
       sim.finish(w, sim.runnable(w, k), undefined, ms);
@@ -192,12 +192,12 @@ function run(s: Scenario): void {
   for (const id of subIds) expect([id, (sim.ends.get(id) ?? []).length]).toEqual([id, 1]);
   // Untouched computes are done, with every wanted key delivered exactly once.
   for (let i = 0; i < subIds.length; i++) {
-    const id = subIds[i]!;
+    const id = subIds[i];
     const ends = sim.ended(id);
     if (!tainted.has(id)) expect([id, ends]).toEqual([id, ['done']]);
     if (ends[0] === 'done') {
       expect((sim.deliveries.get(id) ?? []).slice().sort()).toEqual(
-        s.subs[i]!.wanted.map(key).sort(),
+        s.subs[i].wanted.map(key).sort(),
       );
     }
   }

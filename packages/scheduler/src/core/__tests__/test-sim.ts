@@ -80,8 +80,8 @@ export class Sim {
           throw new Error(`batch on ${c.worker}: ${c.keys.length} keys, ${c.nodes.length} nodes`);
         const before = this.inflight.get(c.worker)!;
         for (let i = 0; i < c.keys.length; i++) {
-          const key = c.keys[i]!;
-          const node = c.nodes[i]!;
+          const key = c.keys[i];
+          const node = c.nodes[i];
           this.nodes.set(key, node);
           if (node.kind === 'task') {
             for (const d of node.deps) {
@@ -147,7 +147,7 @@ export class Sim {
     const node = this.nodes.get(key);
     if (node?.kind !== 'task') return key;
     const i = list.indexOf(key);
-    for (const d of node.deps) if (list.indexOf(d) >= 0 && list.indexOf(d) < i) return list[0]!;
+    for (const d of node.deps) if (list.indexOf(d) >= 0 && list.indexOf(d) < i) return list[0];
     return key;
   }
 
@@ -197,7 +197,7 @@ export class Sim {
       let progressed = false;
       for (const [w, list] of this.inflight) {
         if (list.length > 0) {
-          this.finish(w, list[0]!);
+          this.finish(w, list[0]);
           progressed = true;
           break;
         }
