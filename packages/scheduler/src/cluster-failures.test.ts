@@ -66,9 +66,9 @@ function pool(
   const spawn: SpawnWorker = (name, events) => {
     const on = {
       message: events.message,
-      exit: (why: string) => {
+      disconnect: (why: string) => {
         exited.add(name);
-        events.exit(why);
+        events.disconnect(why);
       },
     };
     const w = kind === 'threads' ? spawnThread(name, on, limits) : spawnProcess(name, on, limits);
@@ -294,9 +294,9 @@ describe('pool internal errors', () => {
     // The first worker reports a key nobody sent it: the core refuses that as impossible.
     const spawn: SpawnWorker = (name, events) => {
       const w = spawnThread(name, {
-        exit: (why) => {
+        disconnect: (why) => {
           exited.add(name);
-          events.exit(why);
+          events.disconnect(why);
         },
         message: (raw) => {
           const m = raw as { op?: string };

@@ -48,9 +48,9 @@ function recording(spawn: SpawnWorker): {
     spawn: (name, events) => {
       const w = spawn(name, {
         message: events.message,
-        exit: (why) => {
+        disconnect: (why) => {
           exited.push(name);
-          events.exit(why);
+          events.disconnect(why);
         },
       });
       started.push(w);
@@ -182,7 +182,7 @@ describe.each([
     const received: unknown[] = [];
     const spawn: SpawnWorker = (name, events) => {
       const w = spawnWorker(name, {
-        exit: events.exit,
+        disconnect: events.disconnect,
         message: (raw) => {
           received.push(raw);
           events.message(raw);
@@ -223,7 +223,7 @@ describe.each([
     const lines: string[] = [];
     const spawn: SpawnWorker = (name, events) =>
       spawnWorker(name, {
-        exit: events.exit,
+        disconnect: events.disconnect,
         message: (raw) => {
           events.message(raw);
           if ((raw as { op?: string }).op === 'hello') events.message({ op: 'finished', keys: 7 });
@@ -258,7 +258,7 @@ describe('pool refusals', () => {
         unref: () => undefined,
         kill: async () => {
           killed++;
-          events.exit('killed');
+          events.disconnect('killed');
         },
       };
     };
@@ -281,7 +281,7 @@ describe('pool refusals', () => {
 
   it('fails computes when workers die before saying hello', async () => {
     const fake: SpawnWorker = (name, events) => {
-      setImmediate(() => events.exit(`${name} exited with code 1`));
+      setImmediate(() => events.disconnect(`${name} exited with code 1`));
       return {
         name,
         id: 1,

@@ -83,7 +83,7 @@ export class LocalPool {
     try {
       worker = this.options.spawn(name, {
         message: (raw) => shell.message(name, raw),
-        exit: (why) => this.exited(name, why),
+        disconnect: (why) => this.exited(name, why),
       });
     } catch (err) {
       // Like a worker that died before saying hello.

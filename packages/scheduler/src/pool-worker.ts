@@ -3,20 +3,15 @@
 // incoming messages and its departure to the shell. One member of a local pool, whatever it runs
 // in, is such an endpoint (closing it stops it): threads and processes implement it (threads.ts,
 // processes.ts); tests may spawn fakes.
-import type { ToWorker } from '@dask-ts/protocol';
+import type { Endpoint, EndpointEvents, ToWorker } from '@dask-ts/protocol';
 
 /**
- * What a spawned worker reports to its pool.
+ * What a spawned worker reports to its pool: protocol's endpoint events.
  *
  * @example
- * const events: PoolWorkerEvents = { message: (raw) => {}, exit: (why) => console.log(why) };
+ * const events: PoolWorkerEvents = { message: (raw) => {}, disconnect: (why) => console.log(why) };
  */
-export interface PoolWorkerEvents {
-  /** A raw (not yet validated) message from the worker. */
-  message(raw: unknown): void;
-  /** The worker is gone; `why` says how (exit code, signal or error). Called once. */
-  exit(why: string): void;
-}
+export type PoolWorkerEvents = EndpointEvents;
 
 /**
  * A connected worker, as the scheduler shell drives it.
@@ -24,18 +19,14 @@ export interface PoolWorkerEvents {
  * @example
  * const endpoint: WorkerEndpoint = { ...worker, close: () => worker.kill() };
  */
-export interface WorkerEndpoint {
+export interface WorkerEndpoint extends Endpoint<ToWorker> {
   readonly name: string;
   /** The process id (for a process) or thread id (for a thread). */
   readonly id: number;
-  /** Sends a message; `transfer` lists buffers to hand over (threads only). */
-  send(message: ToWorker, transfer?: readonly ArrayBuffer[]): void;
   /** Keeps the event loop alive while the worker has work. */
   ref(): void;
   /** Lets the script exit while the worker is idle. */
   unref(): void;
-  /** Ends the connection (a pool's worker is stopped); resolves once it is gone. */
-  close(): Promise<void>;
 }
 
 /**

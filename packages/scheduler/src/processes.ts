@@ -42,7 +42,7 @@ const STDERR_TAIL = 2048;
  * (`--max-old-space-size`).
  *
  * @example
- * const w = spawnProcess('process-0', { message: console.log, exit: console.log });
+ * const w = spawnProcess('process-0', { message: console.log, disconnect: console.log });
  */
 export function spawnProcess(
   name: string,
@@ -75,7 +75,7 @@ export function spawnProcess(
       exited = true;
       live.delete(child);
       resolve();
-      events.exit(
+      events.disconnect(
         describeExit({
           what: `process ${name} (pid ${child.pid ?? '?'})`,
           code,

@@ -16,7 +16,7 @@ let entry: string | undefined;
  * Starts one worker thread named `name`; `limits.memoryLimitMb` caps its heap.
  *
  * @example
- * const w = spawnThread('thread-0', { message: console.log, exit: console.log });
+ * const w = spawnThread('thread-0', { message: console.log, disconnect: console.log });
  */
 export function spawnThread(
   name: string,
@@ -36,7 +36,7 @@ export function spawnThread(
       exited = true;
       resolve();
       const oom = (error as { code?: unknown } | undefined)?.code === 'ERR_WORKER_OUT_OF_MEMORY';
-      events.exit(
+      events.disconnect(
         describeExit({
           what: `thread ${name}`,
           code,

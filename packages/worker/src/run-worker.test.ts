@@ -180,9 +180,9 @@ describe('processTransport', () => {
     };
     const t: Transport<string> = processTransport<string>(fake);
     let closed = 0;
-    t.onClose(() => closed++);
+    t.listen({ message: () => undefined, disconnect: () => closed++ });
     t.send('a');
-    t.close();
+    void t.close();
     expect(disconnected).toBe(false);
     callbacks[0](null);
     expect(disconnected).toBe(true);

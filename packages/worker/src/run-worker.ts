@@ -84,7 +84,7 @@ export function runWorker(
   const stop = (): void => {
     if (stopped) return;
     stopped = true;
-    transport.close();
+    void transport.close();
     resolveDone();
   };
 
@@ -125,10 +125,12 @@ export function runWorker(
     }
   };
 
-  transport.onMessage(onMessage);
-  transport.onClose(() => {
-    stopped = true;
-    resolveDone();
+  transport.listen({
+    message: onMessage,
+    disconnect: () => {
+      stopped = true;
+      resolveDone();
+    },
   });
   transport.send({ op: 'hello', worker: name, version: PROTOCOL_VERSION, pid: process.pid });
   return done;

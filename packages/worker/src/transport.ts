@@ -3,26 +3,24 @@
 // receiver, never here) and says when the other side went away. Two are built in: a worker_threads
 // `MessagePort` (buffers are transferred) and a child process's IPC channel (the parent forks with
 // `serialization: 'advanced'`, so typed arrays, Maps and BigInts survive; buffers are copied).
-// A send that fails because the other side is gone is not reported: the close says it.
+// A send that fails because the other side is gone is not reported: the disconnect says it.
+// A transport is protocol's `Endpoint` (the scheduler's side of a worker is one too), told
+// where to report with `listen`.
 import type { MessagePort } from 'node:worker_threads';
+import type { Endpoint, EndpointEvents } from '@dask-ts/protocol/runtime';
 
 /**
- * A message channel to the other side.
+ * A worker's connection to its scheduler: an endpoint that reports to the events given to
+ * `listen` (incoming messages, and once, the channel closing from either side).
  *
  * @example
  * const t: Transport<string> = messagePortTransport(port);
- * t.onMessage((raw) => console.log(raw));
+ * t.listen({ message: (raw) => console.log(raw), disconnect: (why) => console.log(why) });
  * t.send('hello');
  */
-export interface Transport<Out = unknown> {
-  /** Sends a message; `transfer` lists buffers handed over instead of copied (where supported). */
-  send(message: Out, transfer?: readonly ArrayBuffer[]): void;
-  /** Sets the handler of incoming (unvalidated) messages. */
-  onMessage(handler: (raw: unknown) => void): void;
-  /** Sets the handler called once when the channel closes (either side). */
-  onClose(handler: () => void): void;
-  /** Closes the channel; the handler of `onClose` runs. */
-  close(): void;
+export interface Transport<Out = unknown> extends Endpoint<Out> {
+  /** Sets where incoming (unvalidated) messages and the closing of the channel are reported. */
+  listen(events: EndpointEvents): void;
 }
 
 /**
@@ -35,28 +33,27 @@ export interface Transport<Out = unknown> {
  */
 export function messagePortTransport<Out = unknown>(port: MessagePort): Transport<Out> {
   let closed = false;
-  let closeHandler: (() => void) | undefined;
-  const closing = (): void => {
+  let events: EndpointEvents | undefined;
+  const closing = (why: string): void => {
     if (closed) return;
     closed = true;
-    closeHandler?.();
+    events?.disconnect(why);
   };
-  port.on('close', closing);
+  port.on('close', () => closing('the port closed'));
   return {
     send(message, transfer) {
       if (closed) return;
       port.postMessage(message, transfer as ArrayBuffer[] | undefined);
     },
-    onMessage(handler) {
-      port.on('message', handler);
-    },
-    onClose(handler) {
-      closeHandler = handler;
+    listen(e) {
+      events = e;
+      port.on('message', (raw: unknown) => e.message(raw));
     },
     close() {
       port.removeAllListeners('message');
       port.close();
-      closing();
+      closing('closed by this side');
+      return Promise.resolve();
     },
   };
 }
@@ -88,21 +85,24 @@ export function processTransport<Out = unknown>(proc: IpcProcess = process): Tra
   const send = proc.send.bind(proc);
   const disconnect = proc.disconnect.bind(proc);
   let closed = false;
-  let closeHandler: (() => void) | undefined;
+  let events: EndpointEvents | undefined;
   let messageHandler: ((raw: unknown) => void) | undefined;
-  const closing = (): void => {
+  let whenClosed: (() => void) | undefined;
+  const isClosed = new Promise<void>((resolve) => (whenClosed = resolve));
+  const closing = (why: string): void => {
     if (closed) return;
     closed = true;
     if (messageHandler !== undefined) proc.off('message', messageHandler);
-    closeHandler?.();
+    events?.disconnect(why);
+    whenClosed?.();
   };
-  proc.on('disconnect', closing);
+  proc.on('disconnect', () => closing('the IPC channel was disconnected'));
   // Sends not yet written; closing waits for them so the last messages are not lost.
   let unsent = 0;
   let closeRequested = false;
   const finishClose = (): void => {
     if (proc.connected !== false) disconnect();
-    closing();
+    closing('closed by this side');
   };
   const sent = (error: Error | null): void => {
     unsent--;
@@ -119,17 +119,17 @@ export function processTransport<Out = unknown>(proc: IpcProcess = process): Tra
       unsent++;
       send(message, sent);
     },
-    onMessage(handler) {
-      messageHandler = handler;
-      proc.on('message', handler);
-    },
-    onClose(handler) {
-      closeHandler = handler;
+    listen(e) {
+      events = e;
+      messageHandler = (raw: unknown) => e.message(raw);
+      proc.on('message', messageHandler);
     },
     close() {
-      if (closed || closeRequested) return;
-      closeRequested = true;
-      if (unsent === 0) finishClose();
+      if (!closed && !closeRequested) {
+        closeRequested = true;
+        if (unsent === 0) finishClose();
+      }
+      return isClosed;
     },
   };
 }
