@@ -91,7 +91,7 @@ function logic(op: 'and' | 'or', a: Val, b: Val, n: number): Col {
     else if (ka && kb) values[i] = 1 - decisive;
     else {
       valid ??= new Uint8Array((n + 7) >> 3).fill(0xff);
-      valid[i >> 3]! &= ~(1 << (i & 7));
+      valid[i >> 3] &= ~(1 << (i & 7));
     }
   }
   return { type: 'bool', length: n, values, valid };
@@ -141,12 +141,6 @@ function binary(op: BinOp, a: Val, b: Val, n: number): Col {
       break;
     case 'le':
       for (let i = 0; i < n; i++) values[i] = x[i] <= y[i] ? 1 : 0;
-      break;
-    case 'and':
-      for (let i = 0; i < n; i++) values[i] = x[i] && y[i] ? 1 : 0;
-      break;
-    case 'or':
-      for (let i = 0; i < n; i++) values[i] = x[i] || y[i] ? 1 : 0;
       break;
   }
   return { type: 'bool', length: n, values, valid };

@@ -20,7 +20,6 @@ import {
 import {
   compute,
   dataLayer,
-  optimizeCollections,
   persist,
   tokenize,
   tokenizeSymbol,
@@ -31,8 +30,9 @@ import { isNumeric, typeOf, type DType, type Schema } from './dtypes.js';
 import { Expr, col, toExpr, typeExpr, type Operand } from './expr.js';
 import { concatParts, kernels, type GroupOut } from './kernels.js';
 import type { AggName } from './kernels-agg.js';
-import { DescribedLayer, NamedLayer, PipeLayer, partKey, partRef, treeReduce } from './layers.js';
+import { NamedLayer, PipeLayer, partKey, partRef, treeReduce } from './layers.js';
 import { optimizeDataFrame } from './fusion.js';
+import { explainPlan } from './explain.js';
 import type { Step } from './steps.js';
 import { Scalar } from './scalar.js';
 import { Series } from './series.js';
@@ -262,16 +262,7 @@ export class DataFrame implements Collection<Table> {
    * console.log(df.select(['a']).explain()); // readCsv[4 blocks, 1 files] usecols=a | select(a)
    */
   explain(): string {
-    const [roots] = [...optimizeCollections([this], true).values()];
-    const lines: string[] = [];
-    const walk = (l: GraphLayer, depth: number): void => {
-      lines.push(
-        `${'  '.repeat(depth)}${l instanceof DescribedLayer ? l.describe() : `layer ${l.name}`}`,
-      );
-      for (const d of l.deps) walk(d, depth + 1);
-    };
-    for (const r of roots ?? []) walk(r, 0);
-    return lines.join('\n');
+    return explainPlan(this);
   }
 
   /**

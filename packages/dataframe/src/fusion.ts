@@ -48,13 +48,6 @@ export function pruneSteps(
   return { steps: pruned.reverse(), needed };
 }
 
-/** Steps moved into a reader end by putting the columns in their schema's order. */
-function withOrder(steps: readonly Step[], out: readonly string[]): Step[] {
-  const last = steps[steps.length - 1];
-  if (last?.op === 'select' && last.cols.join('\0') === out.join('\0')) return [...steps];
-  return [...steps, { op: 'select', cols: out }];
-}
-
 /** Pushes steps into a CSV reader, parsing only the columns they need. @internal */
 export function pushIntoCsv(
   name: string,
@@ -72,7 +65,7 @@ export function pushIntoCsv(
     usecols,
     types: usecols.map((c) => b.types[b.usecols.indexOf(c)]),
   }));
-  return new CsvLayer(name, blocks, withOrder(all, out), out);
+  return new CsvLayer(name, blocks, all, out);
 }
 
 /**

@@ -40,7 +40,7 @@ export interface CsvBlock {
 /** One output column of a groupby: source column, aggregation, output name. @internal */
 export type GroupOut = readonly [string, AggName, string];
 
-function readCsvBlock(block: CsvBlock, steps: readonly Step[]): Table {
+function readCsvBlock(block: CsvBlock, steps: readonly Step[], out: readonly string[]): Table {
   const [bytes, begin0, limit] = readBlock(block.path, block.start, block.end);
   let begin = begin0;
   if (block.header && block.start === 0) {
@@ -49,15 +49,18 @@ function readCsvBlock(block: CsvBlock, steps: readonly Step[]): Table {
     begin = nl < 0 ? bytes.length : nl + 1;
   }
   const slot = new Map(block.usecols.map((c, i) => [c, i]));
-  const cols = parseRows(bytes, begin, limit, {
+  const parsed = parseRows(bytes, begin, limit, {
     ncols: block.fileColumns.length,
     slots: block.fileColumns.map((c) => slot.get(c) ?? -1),
     names: block.usecols,
     types: block.types,
     where: `readCsv ${block.path} [${block.start}, ${block.end})`,
   });
-  const map = new Map<string, Col>(block.usecols.map((c, i) => [c, cols[i]]));
-  return tableOf(steps.length === 0 ? map : applySteps(map, steps));
+  const map = new Map<string, Col>(block.usecols.map((c, i) => [c, parsed[i]]));
+  const cols = steps.length === 0 ? map : applySteps(map, steps);
+  // Projection pushdown may have left columns out of their schema's order: put them back.
+  if ([...cols.keys()].join('\0') === out.join('\0')) return tableOf(cols);
+  return tableOf(applySteps(cols, [{ op: 'select', cols: out }]));
 }
 
 function concatTables(parts: readonly Table[]): Map<string, Col> {

@@ -57,7 +57,7 @@ export class PipeLayer extends DescribedLayer {
   }
 }
 
-/** One task per CSV block, parsing `usecols` and then applying `steps`. @internal */
+/** One task per CSV block, parsing `usecols`, applying `steps`, giving `outColumns` in order. @internal */
 export class CsvLayer extends DescribedLayer {
   constructor(
     name: string,
@@ -67,7 +67,7 @@ export class CsvLayer extends DescribedLayer {
   ) {
     super(name, [], function* (): LayerNodes {
       for (let i = 0; i < blocks.length; i++)
-        yield [partKey(name, i), kernels.task('readCsv', [blocks[i], steps])];
+        yield [partKey(name, i), kernels.task('readCsv', [blocks[i], steps, outColumns])];
     });
   }
   /** The columns each block parses. */

@@ -15,6 +15,7 @@ import {
 import { compute, layeredGraph, tokenizeSymbol, type GraphComputeOptions } from '@dask-ts/graph';
 import { kernels } from './kernels.js';
 import { optimizeDataFrame } from './fusion.js';
+import { explainPlan } from './explain.js';
 
 /**
  * A lazy value computed by a tree reduction; its key is its layer's name.
@@ -35,6 +36,11 @@ export class Scalar<T> implements Collection<T> {
   async compute(options: GraphComputeOptions = {}): Promise<T> {
     const [v] = await compute(this, options);
     return v;
+  }
+
+  /** The optimized plan. @example console.log(df.col('a').sum().explain()) */
+  explain(): string {
+    return explainPlan(this);
   }
 
   [daskLayers](): readonly GraphLayer[] {

@@ -158,12 +158,12 @@ describe('aggregations against plain arrays', () => {
         const cols = how === 'count' ? ['a', 'b', 'k', 's'] : ['a', 'b'];
         expect(Object.keys(r)).toEqual(cols);
         for (const c of cols) {
-          const want = agg(p[c]!, how);
+          const want = agg(p[c], how);
           if (Number.isNaN(want)) expect(r[c]).toBeNaN();
           else expect(r[c]).toBeCloseTo(want, 6);
         }
         const s = await df.col('a')[how]().compute(sync);
-        const want = agg(p.a!, how);
+        const want = agg(p.a, how);
         if (Number.isNaN(want)) expect(s).toBeNaN();
         else expect(s).toBeCloseTo(want, 6);
       }
@@ -197,12 +197,12 @@ describe('aggregations against plain arrays', () => {
     keys.forEach((key, j) => {
       const rows = rowsWhere(n, (i) => p.k[i] === key);
       const sub = pick(p, rows);
-      expect(t.a_sum![j]).toBeCloseTo(agg(sub.a!, 'sum'), 6);
-      const mean = agg(sub.a!, 'mean');
-      if (Number.isNaN(mean)) expect(t.a_mean![j]).toBeNull();
-      else expect(t.a_mean![j]).toBeCloseTo(mean, 6);
-      expect(t.a_count![j]).toBe(agg(sub.a!, 'count'));
-      expect(t.b![j]).toBe(agg(sub.b!, 'max'));
+      expect(t.a_sum[j]).toBeCloseTo(agg(sub.a, 'sum'), 6);
+      const mean = agg(sub.a, 'mean');
+      if (Number.isNaN(mean)) expect(t.a_mean[j]).toBeNull();
+      else expect(t.a_mean[j]).toBeCloseTo(mean, 6);
+      expect(t.a_count[j]).toBe(agg(sub.a, 'count'));
+      expect(t.b[j]).toBe(agg(sub.b, 'max'));
     });
   });
 
@@ -216,14 +216,14 @@ describe('aggregations against plain arrays', () => {
       const key = `${String(p.b[i])}|${String(p.k[i])}`;
       ref.set(key, (ref.get(key) ?? 0) + ((p.a[i] as number | null) ?? 0));
     }
-    expect(t.b!.length).toBe(ref.size);
+    expect(t.b.length).toBe(ref.size);
     const sortedKeys = [...ref.keys()].sort((x, y) => {
       const [bx, kx] = x.split('|');
       const [by, ky] = y.split('|');
-      return Number(bx) - Number(by) || (kx! < ky! ? -1 : kx! > ky! ? 1 : 0);
+      return Number(bx) - Number(by) || (kx < ky ? -1 : kx > ky ? 1 : 0);
     });
-    expect(t.b!.map((b, j) => `${String(b)}|${String(t.k![j])}`)).toEqual(sortedKeys);
-    sortedKeys.forEach((key, j) => expect(t.a![j]).toBeCloseTo(ref.get(key)!, 6));
+    expect(t.b.map((b, j) => `${String(b)}|${String(t.k[j])}`)).toEqual(sortedKeys);
+    sortedKeys.forEach((key, j) => expect(t.a[j]).toBeCloseTo(ref.get(key)!, 6));
   });
 });
 
@@ -283,6 +283,6 @@ describe('optimizer and collection protocol', () => {
     const rows = delayed((t: Table) => t.numRows)(df);
     expect(await rows.compute(sync)).toBe(a.numRows);
     const total = delayed((x: number, y: number) => x + y)(df.col('b').sum(), 1);
-    expect(await total.compute(sync)).toBe(agg(plain(a).b!, 'sum') + 1);
+    expect(await total.compute(sync)).toBe(agg(plain(a).b, 'sum') + 1);
   });
 });

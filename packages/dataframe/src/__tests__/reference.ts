@@ -25,9 +25,9 @@ export function sample(n: number, seed: number): Plain {
   const k: string[] = [];
   const s: string[] = [];
   for (let i = 0; i < n; i++) {
-    a.push(r() < 0.1 ? null : Math.round(r() * 2000 - 1000) / 8);
+    a.push(r() < 0.1 ? null : Math.round(r() * 2000 - 1000) / 8 || 0);
     b.push(Math.floor(r() * 100));
-    k.push(keys[Math.floor(r() * keys.length)]!);
+    k.push(keys[Math.floor(r() * keys.length)]);
     s.push(r() < 0.2 ? `q "${i}", é` : `v${i % 17}`);
   }
   return { a, b, k, s };
