@@ -17,7 +17,15 @@ function native(t: Table): boolean {
 function buffersOf(d: Data, out: ArrayBuffer[]): void {
   for (const b of [d.values, d.valueOffsets, d.nullBitmap] as (ArrayBufferView | undefined)[]) {
     const buf = b?.buffer;
-    if (buf instanceof ArrayBuffer && !out.includes(buf)) out.push(buf);
+    // Shared buffers are never transferred, nor empty ones (Arrow may share one among columns).
+    if (
+      buf !== undefined &&
+      Object.prototype.toString.call(buf) === '[object ArrayBuffer]' &&
+      buf.byteLength > 0 &&
+      !out.includes(buf as ArrayBuffer)
+    ) {
+      out.push(buf as ArrayBuffer);
+    }
   }
 }
 
