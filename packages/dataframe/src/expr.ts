@@ -37,8 +37,13 @@ const LOGIC = new Set<BinOp>(['and', 'or']);
  * const e = col('a').mul(2).gt(col('b')).and(col('s').eq('x'));
  */
 export class Expr {
+  /** The expression as data. @internal */
+  readonly spec: ExprSpec;
+
   /** @internal */
-  constructor(readonly spec: ExprSpec) {}
+  constructor(spec: ExprSpec) {
+    this.spec = spec;
+  }
 
   /** `this + other`. @example col('a').add(1) */
   add(other: Operand): Expr {

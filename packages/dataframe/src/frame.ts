@@ -45,12 +45,6 @@ import { Series } from './series.js';
  */
 export type AggSpec = Readonly<Record<string, AggName | readonly AggName[]>>;
 
-/**
- * The aggregations.
- *
- * @example
- * const how: AggName = 'mean';
- */
 export type { AggName };
 
 const AGGS = new Set<AggName>(['sum', 'mean', 'min', 'max', 'count']);

@@ -6,7 +6,12 @@
 import { concatCols, isValid, type Col } from './columns.js';
 import { take } from './steps.js';
 
-/** An aggregation. @internal */
+/**
+ * An aggregation.
+ *
+ * @example
+ * const how: AggName = 'mean';
+ */
 export type AggName = 'sum' | 'mean' | 'min' | 'max' | 'count';
 
 /** Per-column running aggregates, one entry per group (or one for a whole column). @internal */
