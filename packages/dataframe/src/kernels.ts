@@ -8,7 +8,7 @@ import type { Table, Vector } from 'apache-arrow';
 import './codec.js';
 import { colsOf, tableOf, vectorOfCol, emptyCol, concatCols, type Col } from './columns.js';
 import type { DType } from './dtypes.js';
-import { applySteps, slice, type Step } from './steps.js';
+import { applySteps, slice, take, type Step } from './steps.js';
 import { parseRows, readBlock } from './csv-parse.js';
 import {
   columnAccs,
@@ -21,7 +21,6 @@ import {
   type AggName,
   type GroupState,
 } from './kernels-agg.js';
-import { take } from './steps.js';
 
 /** One CSV block to read: a file's byte range and what to parse from it. @internal */
 export interface CsvBlock {

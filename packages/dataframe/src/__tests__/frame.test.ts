@@ -2,7 +2,7 @@
 // across several sizes and partitionings.
 import { describe, expect, test } from '@jest/globals';
 import '@dask-ts/scheduler';
-import { cull, delayed, layeredGraph } from '@dask-ts/graph';
+import { compute, cull, delayed, layeredGraph } from '@dask-ts/graph';
 import { daskGraph, daskKeys } from '@dask-ts/protocol';
 import { tableFromArrays, type Table } from 'apache-arrow';
 import { col, fromArrow, fromColumns, fromRecords, lit, type DataFrame } from '../index.js';
@@ -284,5 +284,52 @@ describe('optimizer and collection protocol', () => {
     expect(await rows.compute(sync)).toBe(a.numRows);
     const total = delayed((x: number, y: number) => x + y)(df.col('b').sum(), 1);
     expect(await total.compute(sync)).toBe(agg(plain(a).b, 'sum') + 1);
+  });
+
+  test("graph's compute runs several dataframe collections together, optimized once", async () => {
+    const p = sample(400, 8);
+    const df = frameOf(400, 5, 8);
+    const f = df.filter(col('b').lt(30));
+    const [sums, mean, table, v] = await compute(
+      f.sum(),
+      f.col('a').mean(),
+      f.select(['k']),
+      f.col('b'),
+      sync,
+    );
+    const rows = rowsWhere(400, (i) => (p.b[i] as number) < 30);
+    const kept = pick(p, rows);
+    expect(sums.b).toBe(agg(kept.b, 'sum'));
+    expect(mean).toBeCloseTo(agg(kept.a, 'mean'), 9);
+    expect(plain(table)).toEqual({ k: kept.k });
+    expect([...v]).toEqual(kept.b);
+  });
+
+  test('groupby drops rows whose key is null', async () => {
+    const df = fromColumns(
+      { k: ['a', null, 'b', 'a', null], x: [1, 2, 3, 4, 5] },
+      { npartitions: 2 },
+    );
+    const t = plain(
+      await df
+        .groupby('k')
+        .agg({ x: ['sum', 'count'] })
+        .compute(sync),
+    );
+    expect(t).toEqual({ k: ['a', 'b'], x_sum: [5, 3], x_count: [2, 1] });
+    const nums = fromColumns({ k: [1, null, 2, 1], x: [1, 2, 3, null] }, { npartitions: 3 });
+    expect(
+      plain(
+        await nums
+          .groupby('k')
+          .agg({ x: ['sum', 'mean', 'count'] })
+          .compute(sync),
+      ),
+    ).toEqual({
+      k: [1, 2],
+      x_sum: [1, 3],
+      x_mean: [1, 3],
+      x_count: [1, 1],
+    });
   });
 });
