@@ -106,6 +106,7 @@ export class Expr {
     return new Expr({ k: 'bin', op, l: this.spec, r: toExpr(other).spec });
   }
 
+  /** The expression as text. @example String(col('a').gt(5)) // "(col('a') gt 5)" */
   toString(): string {
     return show(this.spec);
   }

@@ -59,7 +59,12 @@ const AGGS = new Set<AggName>(['sum', 'mean', 'min', 'max', 'count']);
  * t.getChild('c')?.toArray(); // Float64Array [2, 6]
  */
 export class DataFrame implements Collection<Table> {
-  /** @internal */
+  /**
+   * @param layer - the layer whose keys `[layer.name, i]` are the partitions
+   * @param npartitions - how many partitions (`df.npartitions // 4`)
+   * @param schema - the columns and their types (`df.schema // [['a', 'float64']]`)
+   * @internal
+   */
   constructor(
     readonly layer: GraphLayer,
     readonly npartitions: number,
@@ -309,6 +314,7 @@ export class DataFrame implements Collection<Table> {
   [tokenizeSymbol](): unknown {
     return ['DataFrame', this.layer.name];
   }
+  /** A one-line description. @example String(x) */
   toString(): string {
     return `DataFrame<${this.layer.name}, npartitions=${this.npartitions}, ${this.schema.map(([n, t]) => `${n}: ${t}`).join(', ')}>`;
   }
@@ -321,7 +327,11 @@ export class DataFrame implements Collection<Table> {
  * await df.groupby(['k']).agg({ x: 'sum' }).compute();
  */
 export class GroupBy {
-  /** @internal */
+  /**
+   * @param frame - the grouped dataframe
+   * @param keys - the key columns (`df.groupby(['k']).keys // ['k']`)
+   * @internal
+   */
   constructor(
     readonly frame: DataFrame,
     readonly keys: readonly string[],

@@ -64,6 +64,7 @@ export class Scalar<T> implements Collection<T> {
   [tokenizeSymbol](): unknown {
     return ['Scalar', this.layer.name];
   }
+  /** A one-line description. @example String(x) */
   toString(): string {
     return `Scalar<${this.layer.name}>`;
   }

@@ -33,7 +33,7 @@ import type { Scalar } from './scalar.js';
  * await s.sum().compute();
  */
 export class Series implements Collection<Vector> {
-  /** The column's type. */
+  /** The column's type. @example df.col('a').gt(1).dtype // 'bool' */
   readonly dtype: DType;
 
   /** @internal */
@@ -180,6 +180,7 @@ export class Series implements Collection<Vector> {
   [tokenizeSymbol](): unknown {
     return ['Series', this.toFrame().layer.name];
   }
+  /** A one-line description. @example String(x) */
   toString(): string {
     return `Series<${this.name}: ${this.dtype}, npartitions=${this.npartitions}>`;
   }
