@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import '@dask-ts/scheduler';
 import { daskGraph } from '@dask-ts/protocol';
+import { compute, optimizeCollections } from '@dask-ts/graph';
 import { col, readCsv } from '../index.js';
 import { agg, pick, plain, rowsWhere, sample, type Plain } from './reference.js';
 
@@ -161,5 +162,25 @@ describe('readCsv', () => {
     expect(df.select(['c', 'a']).explain()).toBe(
       'readCsv[1 blocks, 1 files] usecols=a, c | select(c, a)',
     );
+  });
+
+  test('a reader two queries share is read once, not fused into either', async () => {
+    const n = 600;
+    const p = sample(n, 12);
+    const path = join(dir, 'shared.csv');
+    writeCsv(path, p);
+    const df = readCsv(path, { blocksize: 4096 });
+    const a = df.filter(col('b').lt(10));
+    const b = df.select(['k']);
+    const roots = [...optimizeCollections([a, b], true).values()].flat();
+    expect(roots.map((r) => r.deps[0]?.name)).toEqual([df.layer.name, df.layer.name]);
+    const [ta, tb] = await compute(a, b, sync);
+    expect(plain(ta)).toEqual(
+      pick(
+        p,
+        rowsWhere(n, (i) => (p.b[i] as number) < 10),
+      ),
+    );
+    expect(plain(tb)).toEqual({ k: p.k });
   });
 });
