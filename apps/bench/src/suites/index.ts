@@ -4,6 +4,7 @@ import { bagJson } from './bag-json.js';
 import { bagWordfreq } from './bag-wordfreq.js';
 import { core } from './core.js';
 import { delayedMillion } from './delayed-million.js';
+import { dfGroupby } from './df-groupby.js';
 import { latency } from './latency.js';
 import { shapes } from './shapes.js';
 import { treeSync } from './tree-sync.js';
@@ -19,4 +20,5 @@ export const SUITES: readonly Suite[] = [
   latency,
   bagWordfreq,
   bagJson,
+  dfGroupby,
 ];

@@ -1,0 +1,217 @@
+// Evaluating expressions in kernels: loops over typed arrays, one output array per operator, with
+// validity bitmaps combined (a null operand makes a null result). Literals broadcast. Strings are
+// compared as UTF-8 bytes (code point order), without decoding them.
+import type { BinOp, ExprSpec } from './expr.js';
+import { isValid, type Col, type Cols } from './columns.js';
+
+type Lit = { readonly lit: number | string | boolean };
+type Val = Col | Lit;
+
+const encoder = new TextEncoder();
+
+/** Evaluates an expression to a column of `n` rows. @internal */
+export function evalExpr(spec: ExprSpec, cols: Cols, n: number): Col {
+  const v = evalVal(spec, cols, n);
+  return 'lit' in v ? broadcast(v.lit, n) : v;
+}
+
+function broadcast(x: number | string | boolean, n: number): Col {
+  if (typeof x === 'number')
+    return { type: 'float64', length: n, values: new Float64Array(n).fill(x) };
+  if (typeof x === 'boolean')
+    return { type: 'bool', length: n, values: new Uint8Array(n).fill(x ? 1 : 0) };
+  const bytes = encoder.encode(x);
+  const data = new Uint8Array(bytes.length * n);
+  const offsets = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) {
+    data.set(bytes, i * bytes.length);
+    offsets[i + 1] = (i + 1) * bytes.length;
+  }
+  return { type: 'utf8', length: n, offsets, data };
+}
+
+function evalVal(spec: ExprSpec, cols: Cols, n: number): Val {
+  switch (spec.k) {
+    case 'col': {
+      const c = cols.get(spec.name);
+      if (c === undefined)
+        throw new Error(
+          `unknown column '${spec.name}' in a partition with ${[...cols.keys()].join(', ')}`,
+        );
+      return c;
+    }
+    case 'lit':
+      return { lit: spec.value };
+    case 'isNull': {
+      const x = evalExpr(spec.x, cols, n);
+      const values = new Uint8Array(n);
+      for (let i = 0; i < n; i++) values[i] = isValid(x.valid, i) ? 0 : 1;
+      return { type: 'bool', length: n, values };
+    }
+    case 'not': {
+      const x = evalExpr(spec.x, cols, n) as Extract<Col, { type: 'bool' }>;
+      const values = new Uint8Array(n);
+      for (let i = 0; i < n; i++) values[i] = x.values[i] ? 0 : 1;
+      return { type: 'bool', length: n, values, valid: x.valid };
+    }
+    case 'bin':
+      return binary(spec.op, evalVal(spec.l, cols, n), evalVal(spec.r, cols, n), n);
+  }
+}
+
+function andValid(a: Val, b: Val, n: number): Uint8Array | undefined {
+  const va = 'lit' in a ? undefined : a.valid;
+  const vb = 'lit' in b ? undefined : b.valid;
+  if (va === undefined) return vb;
+  if (vb === undefined) return va;
+  const out = new Uint8Array((n + 7) >> 3);
+  for (let i = 0; i < out.length; i++) out[i] = va[i] & vb[i];
+  return out;
+}
+
+type Num = ArrayLike<number>;
+const numbers = (v: Val, n: number): Num =>
+  'lit' in v ? new Float64Array(n).fill(v.lit as number) : (v as { values: Num }).values;
+
+/** Three-valued and / or (as SQL and pandas' nullable booleans): a known answer wins over null. */
+function logic(op: 'and' | 'or', a: Val, b: Val, n: number): Col {
+  const x = numbers(a, n);
+  const y = numbers(b, n);
+  const va = 'lit' in a ? undefined : a.valid;
+  const vb = 'lit' in b ? undefined : b.valid;
+  const values = new Uint8Array(n);
+  let valid: Uint8Array | undefined;
+  const decisive = op === 'and' ? 0 : 1;
+  for (let i = 0; i < n; i++) {
+    const ka = isValid(va, i);
+    const kb = isValid(vb, i);
+    const p = ka ? (x[i] ? 1 : 0) : -1;
+    const q = kb ? (y[i] ? 1 : 0) : -1;
+    if (p === decisive || q === decisive) values[i] = decisive;
+    else if (ka && kb) values[i] = 1 - decisive;
+    else {
+      valid ??= new Uint8Array((n + 7) >> 3).fill(0xff);
+      valid[i >> 3] &= ~(1 << (i & 7));
+    }
+  }
+  return { type: 'bool', length: n, values, valid };
+}
+
+function binary(op: BinOp, a: Val, b: Val, n: number): Col {
+  if (op === 'and' || op === 'or') return logic(op, a, b, n);
+  const valid = andValid(a, b, n);
+  const ta = 'lit' in a ? typeof a.lit : a.type;
+  if (ta === 'utf8' || ta === 'string') return compareStrings(op, a, b, n, valid);
+  const x = numbers(a, n);
+  const y = numbers(b, n);
+  if (op === 'add' || op === 'sub' || op === 'mul' || op === 'div') {
+    const values = new Float64Array(n);
+    switch (op) {
+      case 'add':
+        for (let i = 0; i < n; i++) values[i] = x[i] + y[i];
+        break;
+      case 'sub':
+        for (let i = 0; i < n; i++) values[i] = x[i] - y[i];
+        break;
+      case 'mul':
+        for (let i = 0; i < n; i++) values[i] = x[i] * y[i];
+        break;
+      case 'div':
+        for (let i = 0; i < n; i++) values[i] = x[i] / y[i];
+        break;
+    }
+    return { type: 'float64', length: n, values, valid };
+  }
+  const values = new Uint8Array(n);
+  switch (op) {
+    case 'eq':
+      for (let i = 0; i < n; i++) values[i] = x[i] === y[i] ? 1 : 0;
+      break;
+    case 'ne':
+      for (let i = 0; i < n; i++) values[i] = x[i] !== y[i] ? 1 : 0;
+      break;
+    case 'gt':
+      for (let i = 0; i < n; i++) values[i] = x[i] > y[i] ? 1 : 0;
+      break;
+    case 'ge':
+      for (let i = 0; i < n; i++) values[i] = x[i] >= y[i] ? 1 : 0;
+      break;
+    case 'lt':
+      for (let i = 0; i < n; i++) values[i] = x[i] < y[i] ? 1 : 0;
+      break;
+    case 'le':
+      for (let i = 0; i < n; i++) values[i] = x[i] <= y[i] ? 1 : 0;
+      break;
+  }
+  return { type: 'bool', length: n, values, valid };
+}
+
+/** Bytes of row i of a utf8 operand: [data, start, end]. */
+function strAccess(v: Val): (i: number) => [Uint8Array, number, number] {
+  if ('lit' in v) {
+    const bytes = encoder.encode(v.lit as string);
+    const r: [Uint8Array, number, number] = [bytes, 0, bytes.length];
+    return () => r;
+  }
+  const c = v as Extract<Col, { type: 'utf8' }>;
+  const r: [Uint8Array, number, number] = [c.data, 0, 0];
+  return (i) => {
+    r[1] = c.offsets[i]!;
+    r[2] = c.offsets[i + 1]!;
+    return r;
+  };
+}
+
+function compareBytes(
+  a: Uint8Array,
+  as: number,
+  ae: number,
+  b: Uint8Array,
+  bs: number,
+  be: number,
+): number {
+  const la = ae - as;
+  const lb = be - bs;
+  const m = la < lb ? la : lb;
+  for (let k = 0; k < m; k++) {
+    const d = a[as + k] - b[bs + k];
+    if (d !== 0) return d;
+  }
+  return la - lb;
+}
+
+function compareStrings(op: BinOp, a: Val, b: Val, n: number, valid: Uint8Array | undefined): Col {
+  const ga = strAccess(a);
+  const gb = strAccess(b);
+  const values = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const [da, as, ae] = ga(i);
+    const [db, bs, be] = gb(i);
+    const c = compareBytes(da, as, ae, db, bs, be);
+    let r: boolean;
+    switch (op) {
+      case 'eq':
+        r = c === 0;
+        break;
+      case 'ne':
+        r = c !== 0;
+        break;
+      case 'gt':
+        r = c > 0;
+        break;
+      case 'ge':
+        r = c >= 0;
+        break;
+      case 'lt':
+        r = c < 0;
+        break;
+      case 'le':
+        r = c <= 0;
+        break;
+      default:
+        throw new TypeError(`operator ${op} does not apply to strings`);
+    }
+    values[i] = r ? 1 : 0;
+  }
+  return { type: 'bool', length: n, values, valid };
+}

@@ -1,0 +1,98 @@
+// The dataframe optimizer (the kit's `[daskOptimize]`), bottom-up over the layers:
+// - blockwise fusion: a PipeLayer reading a PipeLayer that nothing else reads takes over its
+//   steps, so a chain of select / assign / filter / rename / drop is one task per partition;
+// - a PipeLayer reading a CsvLayer that nothing else reads moves its steps into the reader, and
+//   projection pushdown: the reader then parses only the columns the steps need.
+import type { GraphLayer, LayerOptimizer } from '@dask-ts/protocol';
+import { layerDependents, rewriteLayers } from '@dask-ts/graph';
+import { columnsOf } from './expr.js';
+import { CsvLayer, PipeLayer } from './layers.js';
+import type { Step } from './steps.js';
+
+/**
+ * A chain of steps that produces only `out`, with each select narrowed to the columns read after
+ * it, and the input columns the chain reads. @internal
+ */
+export function pruneSteps(
+  steps: readonly Step[],
+  out: readonly string[],
+): { steps: Step[]; needed: Set<string> } {
+  let needed = new Set(out);
+  const pruned: Step[] = [];
+  for (let i = steps.length - 1; i >= 0; i--) {
+    let s = steps[i];
+    switch (s.op) {
+      case 'select': {
+        const after = needed;
+        s = { op: 'select', cols: s.cols.filter((c) => after.has(c)) };
+        needed = new Set(s.cols);
+        break;
+      }
+      case 'assign':
+        needed.delete(s.name);
+        columnsOf(s.expr, needed);
+        break;
+      case 'filter':
+        columnsOf(s.expr, needed);
+        break;
+      case 'rename': {
+        const back = new Map(s.map.map(([a, b]) => [b, a]));
+        needed = new Set([...needed].map((c) => back.get(c) ?? c));
+        break;
+      }
+      case 'drop':
+        break;
+    }
+    pruned.push(s);
+  }
+  return { steps: pruned.reverse(), needed };
+}
+
+/** Pushes steps into a CSV reader, parsing only the columns they need. @internal */
+export function pushIntoCsv(
+  name: string,
+  csv: CsvLayer,
+  steps: readonly Step[],
+  out: readonly string[],
+): CsvLayer {
+  const { steps: all, needed } = pruneSteps([...csv.steps, ...steps], out);
+  const file = csv.blocks[0]?.fileColumns ?? [];
+  const base = csv.blocks[0];
+  let usecols = file.filter((c) => needed.has(c) && (base?.usecols.includes(c) ?? true));
+  if (usecols.length === 0 && base !== undefined) usecols = [base.usecols[0]];
+  const blocks = csv.blocks.map((b) => ({
+    ...b,
+    usecols,
+    types: usecols.map((c) => b.types[b.usecols.indexOf(c)]),
+  }));
+  return new CsvLayer(name, blocks, all, out);
+}
+
+/**
+ * The dataframe optimizer.
+ *
+ * @example
+ * class DataFrame { get [daskOptimize]() { return optimizeDataFrame; } }
+ */
+export const optimizeDataFrame: LayerOptimizer = (roots) => {
+  const { dependents } = layerDependents(roots);
+  const requested = new Set(roots.map((r) => r.name));
+  const alone = (l: GraphLayer): boolean =>
+    !requested.has(l.name) && dependents.get(l.name)?.length === 1;
+  return rewriteLayers(roots, (layer, { deps }) => {
+    const input = deps[0];
+    if (!(layer instanceof PipeLayer) || input === undefined || !alone(input)) return;
+    if (input instanceof PipeLayer) {
+      return new PipeLayer(
+        layer.name,
+        input.input,
+        [...input.steps, ...layer.steps],
+        layer.n,
+        layer.outColumns,
+      );
+    }
+    if (input instanceof CsvLayer)
+      return pushIntoCsv(layer.name, input, layer.steps, layer.outColumns);
+    return;
+  });
+};

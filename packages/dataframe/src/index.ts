@@ -1,0 +1,18 @@
+// @dask-ts/dataframe: lazy partitioned dataframes whose partitions are Apache Arrow tables, with
+// kernels of our own on typed arrays, a CSV reader that parses bytes into typed columns, column
+// expressions typed when built, tree-reduction aggregations and groupby, and an optimizer that
+// fuses row-wise steps and pushes projections into readers.
+export { DataFrame, GroupBy, type AggSpec, type AggName } from './frame.js';
+export { Series } from './series.js';
+export { Scalar } from './scalar.js';
+export { Expr, col, lit, type Operand } from './expr.js';
+export type { DType, Schema } from './dtypes.js';
+export {
+  fromColumns,
+  fromRecords,
+  fromArrow,
+  readCsv,
+  type ColumnInput,
+  type PartitionOptions,
+  type ReadCsvOptions,
+} from './creation.js';

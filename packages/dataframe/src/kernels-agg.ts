@@ -1,0 +1,266 @@
+// Reduction kernels: whole-column aggregations and groupby, both as tree reductions. A partial is
+// a small state per partition (counts, sums, minima, maxima as Float64Arrays, and for groupby the
+// groups' key columns), combined in rounds until one is left and then finished. Groups are found
+// with an open-addressing hash table over the key columns' typed arrays and bytes (no per-row
+// objects); rows with a null key are dropped, as pandas does by default.
+import { concatCols, isValid, type Col } from './columns.js';
+import { take } from './steps.js';
+
+/**
+ * An aggregation.
+ *
+ * @example
+ * const how: AggName = 'mean';
+ */
+export type AggName = 'sum' | 'mean' | 'min' | 'max' | 'count';
+
+/** Per-column running aggregates, one entry per group (or one for a whole column). @internal */
+export interface Acc {
+  readonly count: Float64Array;
+  readonly sum: Float64Array;
+  readonly min: Float64Array;
+  readonly max: Float64Array;
+}
+
+function newAcc(n: number): Acc {
+  return {
+    count: new Float64Array(n),
+    sum: new Float64Array(n),
+    min: new Float64Array(n).fill(Infinity),
+    max: new Float64Array(n).fill(-Infinity),
+  };
+}
+
+/** Adds a column's rows into `acc` at groups `ids` (-1: skip; undefined: all into group 0). */
+function accumulate(acc: Acc, c: Col, ids: Int32Array | undefined): void {
+  if (c.type === 'utf8') {
+    for (let i = 0; i < c.length; i++) {
+      const g = ids === undefined ? 0 : ids[i];
+      if (g >= 0 && isValid(c.valid, i)) acc.count[g]++;
+    }
+    return;
+  }
+  const v = c.values;
+  const { count, sum, min, max } = acc;
+  for (let i = 0; i < c.length; i++) {
+    const g = ids === undefined ? 0 : ids[i];
+    if (g < 0 || !isValid(c.valid, i)) continue;
+    const x = v[i];
+    if (Number.isNaN(x)) continue;
+    count[g]++;
+    sum[g] += x;
+    if (x < min[g]) min[g] = x;
+    if (x > max[g]) max[g] = x;
+  }
+}
+
+/** Merges `src`'s group `i` into `dst`'s group `g`. */
+function mergeAcc(dst: Acc, g: number, src: Acc, i: number): void {
+  dst.count[g] += src.count[i];
+  dst.sum[g] += src.sum[i];
+  if (src.min[i] < dst.min[g]) dst.min[g] = src.min[i]!;
+  if (src.max[i] > dst.max[g]) dst.max[g] = src.max[i]!;
+}
+
+/** The value of an aggregation for group `g` (NaN where it has none). @internal */
+export function finishAgg(acc: Acc, g: number, how: AggName): number {
+  const n = acc.count[g];
+  switch (how) {
+    case 'count':
+      return n;
+    case 'sum':
+      return acc.sum[g];
+    case 'mean':
+      return n === 0 ? NaN : acc.sum[g] / n;
+    case 'min':
+      return n === 0 ? NaN : acc.min[g];
+    case 'max':
+      return n === 0 ? NaN : acc.max[g];
+  }
+}
+
+/** Aggregates of whole columns: one Acc per column. @internal */
+export function columnAccs(cols: ReadonlyMap<string, Col>): Record<string, Acc> {
+  const out: Record<string, Acc> = {};
+  for (const [name, c] of cols) {
+    const acc = newAcc(1);
+    accumulate(acc, c, undefined);
+    out[name] = acc;
+  }
+  return out;
+}
+
+/** Combines whole-column states. @internal */
+export function combineColumnAccs(states: readonly Record<string, Acc>[]): Record<string, Acc> {
+  const out: Record<string, Acc> = {};
+  for (const s of states) {
+    for (const [name, acc] of Object.entries(s)) {
+      const dst = (out[name] ??= newAcc(1));
+      mergeAcc(dst, 0, acc, 0);
+    }
+  }
+  return out;
+}
+
+// --- groups -------------------------------------------------------------------------------
+
+const f64 = new Float64Array(1);
+const i32 = new Int32Array(f64.buffer);
+
+function hashRow(keys: readonly Col[], i: number): number {
+  let h = 0x811c9dc5 | 0;
+  for (const c of keys) {
+    let x: number;
+    if (!isValid(c.valid, i)) x = 0x9e3779b9;
+    else if (c.type === 'utf8') {
+      x = 0x811c9dc5;
+      for (let k = c.offsets[i], e = c.offsets[i + 1]; k < e; k++)
+        x = Math.imul(x ^ c.data[k], 16777619);
+    } else if (c.type === 'float64') {
+      f64[0] = c.values[i] === 0 ? 0 : c.values[i];
+      x = i32[0] ^ Math.imul(i32[1], 0x27d4eb2d);
+    } else x = Math.imul(c.values[i], 0x27d4eb2d);
+    h = Math.imul(h ^ x, 16777619) ^ (h >>> 15);
+  }
+  return h;
+}
+
+function sameRow(keys: readonly Col[], a: number, b: number): boolean {
+  for (const c of keys) {
+    const va = isValid(c.valid, a);
+    if (va !== isValid(c.valid, b)) return false;
+    if (!va) continue;
+    if (c.type === 'utf8') {
+      const sa = c.offsets[a];
+      const sb = c.offsets[b];
+      const len = c.offsets[a + 1] - sa;
+      if (len !== c.offsets[b + 1] - sb) return false;
+      for (let k = 0; k < len; k++) if (c.data[sa + k] !== c.data[sb + k]) return false;
+    } else {
+      const x = c.values[a];
+      const y = c.values[b];
+      if (x !== y && !(Number.isNaN(x) && Number.isNaN(y))) return false;
+    }
+  }
+  return true;
+}
+
+/** Group ids of `n` rows by key columns, and each group's first row; null keys get -1. @internal */
+export function groupIds(keys: readonly Col[], n: number): { ids: Int32Array; firsts: Int32Array } {
+  const ids = new Int32Array(n);
+  let cap = 16;
+  while (cap < n * 2) cap *= 2;
+  const mask = cap - 1;
+  const table = new Int32Array(cap).fill(-1);
+  const hashes = new Int32Array(n);
+  let firsts = new Int32Array(16);
+  let ngroups = 0;
+  rows: for (let i = 0; i < n; i++) {
+    for (const c of keys) {
+      if (!isValid(c.valid, i) || (c.type === 'float64' && Number.isNaN(c.values[i]))) {
+        ids[i] = -1;
+        continue rows;
+      }
+    }
+    const h = hashRow(keys, i);
+    hashes[i] = h;
+    let slot = h & mask;
+    for (;;) {
+      const g = table[slot];
+      if (g === -1) {
+        if (ngroups === firsts.length) {
+          const grown = new Int32Array(firsts.length * 2);
+          grown.set(firsts);
+          firsts = grown;
+        }
+        firsts[ngroups] = i;
+        table[slot] = ngroups;
+        ids[i] = ngroups++;
+        break;
+      }
+      const r = firsts[g];
+      if (hashes[r] === h && sameRow(keys, r, i)) {
+        ids[i] = g;
+        break;
+      }
+      slot = (slot + 1) & mask;
+    }
+  }
+  return { ids, firsts: firsts.slice(0, ngroups) };
+}
+
+/** A groupby partial: the groups' key columns and, per value column, their aggregates. @internal */
+export interface GroupState {
+  readonly keys: Col[];
+  readonly accs: Record<string, Acc>;
+}
+
+/** Groups one partition. @internal */
+export function groupPartial(
+  keys: readonly Col[],
+  values: ReadonlyMap<string, Col>,
+  n: number,
+): GroupState {
+  const { ids, firsts } = groupIds(keys, n);
+  const accs: Record<string, Acc> = {};
+  for (const [name, c] of values) {
+    const acc = newAcc(firsts.length);
+    accumulate(acc, c, ids);
+    accs[name] = acc;
+  }
+  return { keys: keys.map((c) => take(c, firsts)), accs };
+}
+
+/** Combines groupby partials. @internal */
+export function groupCombine(states: readonly GroupState[]): GroupState {
+  if (states.length === 1) return states[0];
+  const nk = states[0].keys.length;
+  const keys = Array.from({ length: nk }, (_, k) =>
+    concatCols(
+      states.map((s) => s.keys[k]),
+      states[0].keys[k].type,
+    ),
+  );
+  const n = keys[0]?.length ?? 0;
+  const { ids, firsts } = groupIds(keys, n);
+  const accs: Record<string, Acc> = {};
+  for (const name of Object.keys(states[0].accs)) {
+    const acc = newAcc(firsts.length);
+    let row = 0;
+    for (const s of states) {
+      const src = s.accs[name];
+      for (let i = 0; i < src.count.length; i++, row++) mergeAcc(acc, ids[row], src, i);
+    }
+    accs[name] = acc;
+  }
+  return { keys: keys.map((c) => take(c, firsts)), accs };
+}
+
+function compareRows(c: Col, a: number, b: number): number {
+  if (c.type === 'utf8') {
+    const sa = c.offsets[a];
+    const sb = c.offsets[b];
+    const la = c.offsets[a + 1] - sa;
+    const lb = c.offsets[b + 1] - sb;
+    for (let k = 0; k < Math.min(la, lb); k++) {
+      const d = c.data[sa + k] - c.data[sb + k];
+      if (d !== 0) return d;
+    }
+    return la - lb;
+  }
+  return c.values[a] - c.values[b];
+}
+
+/** The order of the groups, sorted by their keys. @internal */
+export function sortedGroups(keys: readonly Col[]): Int32Array {
+  const n = keys[0]?.length ?? 0;
+  const order = Int32Array.from({ length: n }, (_, i) => i);
+  order.sort((a, b) => {
+    for (const c of keys) {
+      const d = compareRows(c, a, b);
+      if (d !== 0) return d;
+    }
+    return 0;
+  });
+  return order;
+}

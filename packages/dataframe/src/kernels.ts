@@ -1,0 +1,165 @@
+// The dataframe kernels, registered as builtins `dataframe.<name>`: what tasks call, in the calling
+// thread or in workers (which import this module by its URL). Partitions are Arrow tables with one
+// record batch; kernels turn them into typed-array columns (columns.ts), work on those and build a
+// table again. Importing this module also registers the Arrow codec (codec.ts), so a worker that
+// runs these kernels can receive and send tables.
+import { defineKernels } from '@dask-ts/graph/kernels';
+import type { Table, Vector } from 'apache-arrow';
+import './codec.js';
+import { colsOf, tableOf, vectorOfCol, emptyCol, concatCols, type Col } from './columns.js';
+import type { DType } from './dtypes.js';
+import { applySteps, slice, take, type Step } from './steps.js';
+import { parseRows, readBlock } from './csv-parse.js';
+import {
+  columnAccs,
+  combineColumnAccs,
+  finishAgg,
+  groupCombine,
+  groupPartial,
+  sortedGroups,
+  type Acc,
+  type AggName,
+  type GroupState,
+} from './kernels-agg.js';
+
+/** One CSV block to read: a file's byte range and what to parse from it. @internal */
+export interface CsvBlock {
+  readonly path: string;
+  readonly start: number;
+  readonly end: number;
+  /** Whether the block starts the file and the file has a header row to skip. */
+  readonly header: boolean;
+  /** All the file's column names, in file order. */
+  readonly fileColumns: readonly string[];
+  /** The columns to parse (in file order) and their types. */
+  readonly usecols: readonly string[];
+  readonly types: readonly DType[];
+}
+
+/** One output column of a groupby: source column, aggregation, output name. @internal */
+export type GroupOut = readonly [string, AggName, string];
+
+function readCsvBlock(block: CsvBlock, steps: readonly Step[], out: readonly string[]): Table {
+  const [bytes, begin0, limit] = readBlock(block.path, block.start, block.end);
+  let begin = begin0;
+  if (block.header && block.start === 0) {
+    // Skip the header row.
+    const nl = bytes.indexOf(10);
+    begin = nl < 0 ? bytes.length : nl + 1;
+  }
+  const slot = new Map(block.usecols.map((c, i) => [c, i]));
+  const parsed = parseRows(bytes, begin, limit, {
+    ncols: block.fileColumns.length,
+    slots: block.fileColumns.map((c) => slot.get(c) ?? -1),
+    names: block.usecols,
+    types: block.types,
+    where: `readCsv ${block.path} [${block.start}, ${block.end})`,
+  });
+  const map = new Map<string, Col>(block.usecols.map((c, i) => [c, parsed[i]]));
+  const cols = steps.length === 0 ? map : applySteps(map, steps);
+  // Projection pushdown may have left columns out of their schema's order: put them back.
+  if ([...cols.keys()].join('\0') === out.join('\0')) return tableOf(cols);
+  return tableOf(applySteps(cols, [{ op: 'select', cols: out }]));
+}
+
+function concatTables(parts: readonly Table[]): Map<string, Col> {
+  const all = parts.map(colsOf);
+  const out = new Map<string, Col>();
+  for (const name of all[0]?.keys() ?? []) {
+    const cs = all.map((m) => m.get(name)!);
+    out.set(name, concatCols(cs, cs[0].type));
+  }
+  return out;
+}
+
+/** Partitions (a list) as one table. @internal */
+export function concatParts(parts: readonly Table[]): Table {
+  return parts.length === 1 ? parts[0] : tableOf(concatTables(parts));
+}
+
+/** The column of one-column partitions (a list), as one Arrow vector. @internal */
+export function seriesOfParts(parts: readonly Table[]): Vector {
+  const c = [...concatTables(parts).values()][0] ?? emptyCol('float64');
+  return vectorOfCol(c);
+}
+
+function accsOf(t: Table): Record<string, Acc> {
+  return columnAccs(colsOf(t));
+}
+
+/**
+ * The dataframe kernels and their references.
+ *
+ * @example
+ * kernels.task('pipe', [{ $ref: '["from-columns-1",0]' }, [{ op: 'select', cols: ['a'] }]]);
+ */
+export const kernels = defineKernels('dataframe', import.meta.url, {
+  readCsv: readCsvBlock,
+  pipe: (t: Table, steps: readonly Step[]): Table =>
+    tableOf(applySteps(colsOf(t), steps, t.numRows)),
+  /** The first `n` rows of the partitions, in order. */
+  head: (n: number, ...parts: Table[]): Table => {
+    const cols = concatTables(parts);
+    const out = new Map<string, Col>();
+    for (const [name, c] of cols) out.set(name, slice(c, n));
+    return tableOf(out);
+  },
+  concatList: concatParts,
+  seriesList: seriesOfParts,
+  firstOf: (values: readonly unknown[]): unknown => values[0],
+  aggPartial: accsOf,
+  aggCombine: (...states: Record<string, Acc>[]): Record<string, Acc> => combineColumnAccs(states),
+  /** Finishes whole-column aggregates: a record of numbers, or one number for a series. */
+  aggFinal: (
+    how: AggName,
+    series: boolean,
+    ...states: Record<string, Acc>[]
+  ): number | Record<string, number> => {
+    const acc = combineColumnAccs(states);
+    const out: Record<string, number> = {};
+    for (const [name, a] of Object.entries(acc)) out[name] = finishAgg(a, 0, how);
+    return series ? (Object.values(out)[0] ?? NaN) : out;
+  },
+  groupPartial: (t: Table, keys: readonly string[], values: readonly string[]): GroupState => {
+    const cols = colsOf(t);
+    return groupPartial(
+      keys.map((k) => cols.get(k)!),
+      new Map(values.map((v) => [v, cols.get(v)!])),
+      t.numRows,
+    );
+  },
+  groupCombine: (...states: GroupState[]): GroupState => groupCombine(states),
+  /** Finishes a groupby: key columns (sorted) then one column per output. */
+  groupFinal: (
+    keys: readonly string[],
+    outs: readonly GroupOut[],
+    ...states: GroupState[]
+  ): Table => {
+    const s = groupCombine(states);
+    const order = sortedGroups(s.keys);
+    const cols = new Map<string, Col>();
+    keys.forEach((k, i) => cols.set(k, take(s.keys[i], order)));
+    for (const [src, how, name] of outs) {
+      const acc = s.accs[src];
+      const n = order.length;
+      if (how === 'count') {
+        const values = new Int32Array(n);
+        for (let i = 0; i < n; i++) values[i] = acc.count[order[i]]!;
+        cols.set(name, { type: 'int32', length: n, values });
+        continue;
+      }
+      const values = new Float64Array(n);
+      let valid: Uint8Array | undefined;
+      for (let i = 0; i < n; i++) {
+        const v = finishAgg(acc, order[i], how);
+        values[i] = v;
+        if (Number.isNaN(v)) {
+          valid ??= new Uint8Array((n + 7) >> 3).fill(0xff);
+          valid[i >> 3] &= ~(1 << (i & 7));
+        }
+      }
+      cols.set(name, { type: 'float64', length: n, values, valid });
+    }
+    return tableOf(cols);
+  },
+});

@@ -1,0 +1,187 @@
+// A Series: one column of a DataFrame, as an expression over that dataframe (`base`), so that
+// arithmetic and comparisons between columns of the same dataframe, and with scalars, stay one
+// row-wise step. Computing it gives an Arrow `Vector`.
+import type { Vector } from 'apache-arrow';
+import {
+  daskFinalize,
+  daskFinalizeRef,
+  daskGraph,
+  daskKeys,
+  daskLayers,
+  daskOptimize,
+  type Collection,
+  type GraphLayer,
+  type GraphNode,
+  type LayerOptimizer,
+  type PortableFunctionRef,
+} from '@dask-ts/protocol';
+import { compute, layeredGraph, tokenizeSymbol, type GraphComputeOptions } from '@dask-ts/graph';
+import type { DType } from './dtypes.js';
+import { Expr, toExpr, typeExpr, type Operand } from './expr.js';
+import { kernels, seriesOfParts } from './kernels.js';
+import { optimizeDataFrame } from './fusion.js';
+import type { Table } from 'apache-arrow';
+import type { DataFrame } from './frame.js';
+import type { Scalar } from './scalar.js';
+
+/**
+ * One lazy column. Get one with `df.col(name)`; combine columns of the same dataframe with
+ * `add`, `gt`, `and`, ...
+ *
+ * @example
+ * const s = df.col('a').mul(2).add(df.col('b'));
+ * await s.sum().compute();
+ */
+export class Series implements Collection<Vector> {
+  /** The column's type. @example df.col('a').gt(1).dtype // 'bool' */
+  readonly dtype: DType;
+
+  /** @internal */
+  constructor(
+    readonly base: DataFrame,
+    readonly expr: Expr,
+    readonly name: string,
+  ) {
+    this.dtype = typeExpr(expr.spec, base.schema, `Series(${name})`);
+  }
+
+  /** The number of partitions. @example df.col('a').npartitions */
+  get npartitions(): number {
+    return this.base.npartitions;
+  }
+
+  /** The one-column dataframe this series computes. @example s.toFrame().columns // ['a'] */
+  toFrame(): DataFrame {
+    const s = this.expr.spec;
+    if (s.k === 'col' && s.name === this.name) return this.base.select([this.name]);
+    return this.base.assign({ [this.name]: this.expr }).select([this.name]);
+  }
+
+  /** This series' expression, for use over `frame` (it must be the series' own dataframe). @internal */
+  exprOver(frame: DataFrame, what: string): Expr {
+    if (frame.layer.name !== this.base.layer.name) {
+      throw new Error(
+        `${what}: the series '${this.name}' belongs to another dataframe; use col('${this.name}') expressions over one dataframe`,
+      );
+    }
+    return this.expr;
+  }
+
+  private op(other: Operand | Series, f: (a: Expr, b: Expr) => Expr): Series {
+    const b =
+      other instanceof Series ? other.exprOver(this.base, `Series(${this.name})`) : toExpr(other);
+    return new Series(this.base, f(this.expr, b), this.name);
+  }
+
+  /** `this + other`. @example s.add(1) */
+  add(other: Operand | Series): Series {
+    return this.op(other, (a, b) => a.add(b));
+  }
+  /** `this - other`. @example s.sub(1) */
+  sub(other: Operand | Series): Series {
+    return this.op(other, (a, b) => a.sub(b));
+  }
+  /** `this * other`. @example s.mul(2) */
+  mul(other: Operand | Series): Series {
+    return this.op(other, (a, b) => a.mul(b));
+  }
+  /** `this / other`. @example s.div(2) */
+  div(other: Operand | Series): Series {
+    return this.op(other, (a, b) => a.div(b));
+  }
+  /** `this == other`. @example s.eq('x') */
+  eq(other: Operand | Series): Series {
+    return this.op(other, (a, b) => a.eq(b));
+  }
+  /** `this != other`. @example s.ne('x') */
+  ne(other: Operand | Series): Series {
+    return this.op(other, (a, b) => a.ne(b));
+  }
+  /** `this > other`. @example s.gt(5) */
+  gt(other: Operand | Series): Series {
+    return this.op(other, (a, b) => a.gt(b));
+  }
+  /** `this >= other`. @example s.ge(5) */
+  ge(other: Operand | Series): Series {
+    return this.op(other, (a, b) => a.ge(b));
+  }
+  /** `this < other`. @example s.lt(5) */
+  lt(other: Operand | Series): Series {
+    return this.op(other, (a, b) => a.lt(b));
+  }
+  /** `this <= other`. @example s.le(5) */
+  le(other: Operand | Series): Series {
+    return this.op(other, (a, b) => a.le(b));
+  }
+  /** Logical and. @example s.gt(1).and(s.lt(5)) */
+  and(other: Operand | Series): Series {
+    return this.op(other, (a, b) => a.and(b));
+  }
+  /** Logical or. @example s.lt(1).or(s.gt(5)) */
+  or(other: Operand | Series): Series {
+    return this.op(other, (a, b) => a.or(b));
+  }
+
+  /** The sum (nulls skipped). @example await s.sum().compute() */
+  sum(): Scalar<number> {
+    return this.toFrame().reduce('sum', true) as Scalar<number>;
+  }
+  /** The mean (NaN when empty). @example await s.mean().compute() */
+  mean(): Scalar<number> {
+    return this.toFrame().reduce('mean', true) as Scalar<number>;
+  }
+  /** The minimum (NaN when empty). @example await s.min().compute() */
+  min(): Scalar<number> {
+    return this.toFrame().reduce('min', true) as Scalar<number>;
+  }
+  /** The maximum (NaN when empty). @example await s.max().compute() */
+  max(): Scalar<number> {
+    return this.toFrame().reduce('max', true) as Scalar<number>;
+  }
+  /** The number of non-null values. @example await s.count().compute() */
+  count(): Scalar<number> {
+    return this.toFrame().reduce('count', true) as Scalar<number>;
+  }
+
+  /** The optimized plan. @example console.log(s.explain()) */
+  explain(): string {
+    return this.toFrame().explain();
+  }
+
+  /**
+   * Computes the column as one Arrow `Vector`.
+   *
+   * @example
+   * const v = await df.col('a').compute({ scheduler: 'sync' });
+   */
+  async compute(options: GraphComputeOptions = {}): Promise<Vector> {
+    const [v] = await compute(this, options);
+    return v;
+  }
+
+  [daskLayers](): readonly GraphLayer[] {
+    return this.toFrame()[daskLayers]();
+  }
+  get [daskOptimize](): LayerOptimizer {
+    return optimizeDataFrame;
+  }
+  [daskGraph](): Map<string, GraphNode> {
+    return layeredGraph(this);
+  }
+  [daskKeys](): string[] {
+    return this.toFrame()[daskKeys]();
+  }
+  [daskFinalize](values: readonly unknown[]): Vector {
+    return seriesOfParts(values as Table[]);
+  }
+  [daskFinalizeRef](): PortableFunctionRef {
+    return kernels.ref('seriesList');
+  }
+  [tokenizeSymbol](): unknown {
+    return ['Series', this.toFrame().layer.name];
+  }
+  /** A one-line description. @example String(x) */
+  toString(): string {
+    return `Series<${this.name}: ${this.dtype}, npartitions=${this.npartitions}>`;
+  }
+}
