@@ -13,7 +13,7 @@ import { pipeTask } from './pipeline.js';
 import { kernel, type KernelName } from './kernels.js';
 import { fnArg, keyArg, keyPrefix, type FnArg, type FnOptions, type UserFn } from './fn-arg.js';
 import type { SinkSpec } from './specs.js';
-import { combineWith, treeNodes } from './tree.js';
+import { combineWith, treeNodes } from '@dask-ts/graph';
 import { Item } from './item.js';
 import type { Bag } from './bag.js';
 

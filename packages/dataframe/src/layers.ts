@@ -3,7 +3,7 @@
 // the columns they need. Reductions are one layer each, holding their whole tree. Every layer can
 // describe itself in one line, which `explain()` prints.
 import { keyToString, type GraphLayer } from '@dask-ts/protocol';
-import { Layer, type LayerNodes } from '@dask-ts/graph';
+import { Layer, treeNodes, type LayerNodes } from '@dask-ts/graph';
 import { kernels, type CsvBlock } from './kernels.js';
 import type { Step } from './steps.js';
 
@@ -115,22 +115,15 @@ export function treeReduce(
     name,
     [input],
     function* () {
-      let refs: { $ref: string }[] = [];
-      for (let i = 0; i < n; i++) {
-        const k = keyToString([`${name}-p`, i]);
-        yield [k, partial(partRef(input, i))];
-        refs.push({ $ref: k });
-      }
-      for (let level = 1; refs.length > splitEvery; level++) {
-        const next: { $ref: string }[] = [];
-        for (let i = 0; i * splitEvery < refs.length; i++) {
-          const k = keyToString([`${name}-c${level}`, i]);
-          yield [k, kernels.task(combine, refs.slice(i * splitEvery, (i + 1) * splitEvery))];
-          next.push({ $ref: k });
-        }
-        refs = next;
-      }
-      yield [name, final(refs)];
+      yield* treeNodes({
+        name,
+        npartitions: n,
+        leaf: (i) => partial(partRef(input, i)),
+        combine: (refs) => kernels.task(combine, refs),
+        root: final,
+        splitEvery,
+        outKey: name,
+      });
     },
     text,
   );

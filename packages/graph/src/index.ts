@@ -62,6 +62,7 @@ export {
 } from './kit-optimize.js';
 export { defineKernels, type Kernels } from './kit-kernels.js';
 export { fnOf, withFns } from './kit-kernel-fns.js';
+export { treeNodes, combineWith, type TreeSpec } from './kit-tree.js';
 export {
   userFunctions,
   fnKeyPrefix,

@@ -1,8 +1,10 @@
-// Tree reductions. A per-partition task turns each partition into a partial result; combine tasks
-// then merge groups of at most `splitEvery` partials, level after level, until one is left. The
-// combine step always runs at least once (even for one partition), as Dask's `reduction` does, so
-// `aggregate` sees a list every time. Keys: `[<name>-part, i]` for the per-partition tasks and
-// `[<name>-agg, level, j]` for the combines; an optional final task gets the caller's key.
+// Tree reductions, for every collection (bag, dataframe and array reduce this way). A per-partition
+// task turns each partition into a partial result; combine tasks then merge groups of at most
+// `splitEvery` partials, level after level, until one is left. The combine step always runs at
+// least once (even for one partition), as Dask's `reduction` does, so `aggregate` sees a list every
+// time; the last one may be a task of its own (`root`: combine and finish in one step). Keys:
+// `[<name>-part, i]` for the per-partition tasks and `[<name>-agg, level, j]` for the combines; the
+// last combine, or an optional final task, gets the caller's key.
 import {
   keyToString,
   task,
@@ -12,7 +14,12 @@ import {
   type Task,
 } from '@dask-ts/protocol';
 
-/** What a tree reduction is made of. */
+/**
+ * What a tree reduction is made of.
+ *
+ * @example
+ * const spec: TreeSpec = { name: 'sum-ab', npartitions: 4, leaf, combine, splitEvery: 8, outKey: ['sum-ab', 0] };
+ */
 export interface TreeSpec {
   /** Base name of the keys (already tokenized). */
   readonly name: string;
@@ -21,6 +28,8 @@ export interface TreeSpec {
   leaf(i: number): Task;
   /** Task merging partial results. */
   combine(refs: Ref[]): Task;
+  /** Task of the last combine (the root), when it differs from `combine`. */
+  readonly root?: (refs: Ref[]) => Task;
   /** Largest number of partials merged by one task (at least 2). */
   readonly splitEvery: number;
   /** Optional final task on the root, stored under `outKey`. */
@@ -58,7 +67,8 @@ export function treeNodes(spec: TreeSpec): [string, GraphNode][] {
         last && spec.finish === undefined
           ? keyToString(spec.outKey)
           : keyToString([`${spec.name}-agg`, depth, j]);
-      out.push([k, spec.combine(group)]);
+      const root = last ? spec.root : undefined;
+      out.push([k, root !== undefined ? root(group) : spec.combine(group)]);
       next.push({ $ref: k });
     }
     level = next;
