@@ -85,7 +85,7 @@ const ASSEMBLE_SOURCE = `(blocks) => globalThis[Symbol.for('@dask-ts/array/assem
  * const x = random.random([1000, 1000], { chunks: 250, seed: 1 });
  * const m = await x.add(x.T).mean({ axis: 0 }).compute(); // an ndarray of 1000 float64
  */
-export class DaskArray<R extends ArrayValue = NdArray> implements Collection<R>, ArraySpec {
+export class DaskArray<R extends ArrayValue = NdArray> implements Collection<R> {
   /** @internal Arrays are made by `fromArray`, `zeros`, `arange`, `random`... */
   constructor(
     /** @internal The layer that makes the blocks. */
