@@ -409,7 +409,7 @@ export class DaskArray<R extends ArrayValue = NdArray> implements Collection<R> 
     return [...blockIndices(this.numblocks)].map((idx) => blockKey(name, idx));
   }
   [daskFinalize](values: readonly unknown[]): R {
-    return assemble(values as Nd[], this.chunks, this.dtype) as R;
+    return assemble(values as Nd[], this.chunks, this.dtype, true) as R;
   }
   [daskFinalizeRef](): PortableFunctionRef {
     return sourceRef(ASSEMBLE_SOURCE, {

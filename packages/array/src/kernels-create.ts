@@ -1,7 +1,7 @@
 // The kernels that make blocks from nothing: constant blocks, ranges, and seeded random numbers.
 // Random blocks are reproducible whatever the chunking: the element at global flat index `g`
 // (C order over the whole array) is a function of the seed and `g` alone (a counter-based
-// generator: murmur3's finalizer over the seed, the index's two 32-bit halves and a lane), so
+// generator: two rounds of a 32-bit mixer over `g` keyed by the seed, 53 bits per number), so
 // re-chunking an array, or computing only some of its blocks, gives the same numbers.
 import type { Dtype } from './dtype.js';
 import { cStrides, forRows, makeNd, type Nd } from './nd.js';
@@ -40,32 +40,31 @@ export function range(
   return out;
 }
 
-function fmix32(h: number): number {
+/** A 32-bit bijective mixer (Chris Wellons' lowbias32). */
+function mix(h: number): number {
   h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
+  h = Math.imul(h, 0x7feb352d);
+  h ^= h >>> 15;
+  h = Math.imul(h, 0x846ca68b);
   h ^= h >>> 16;
   return h >>> 0;
 }
 
-/** 32 random bits for (seed, index, lane). */
-function bits(seed: number, lo: number, hi: number, lane: number): number {
-  let h = fmix32(seed ^ Math.imul(lane + 1, 0x9e3779b9));
-  h = fmix32(h ^ lo);
-  h = fmix32(h ^ Math.imul(hi + 0x632be5ab, 0x27d4eb2f));
-  return h;
-}
-
 const TWO32 = 4294967296;
 
-/** A uniform number in [0, 1) with 53 random bits, for (seed, global index, lane pair). */
-function uniformAt(seed: number, g: number, lane: number): number {
+/** The two keys of one stream (`lane`) of a seed. */
+function keys(seed: number, lane: number): [number, number] {
+  const base = mix((seed ^ Math.imul(lane + 1, 0x9e3779b9)) >>> 0);
+  return [mix(base ^ 0x243f6a88), mix(base ^ 0x85a308d3)];
+}
+
+/** A uniform number in [0, 1) with 53 random bits: element `g` of the stream keyed `k0, k1`. */
+function uniformAt(k0: number, k1: number, g: number): number {
   const lo = g >>> 0;
-  const hi = Math.floor(g / TWO32) >>> 0;
-  const a = bits(seed, lo, hi, lane) >>> 5;
-  const b = bits(seed, lo, hi, lane + 1) >>> 6;
-  return (a * 67108864 + b) / 9007199254740992;
+  const hi = g < TWO32 ? 0 : Math.floor(g / TWO32);
+  const a = mix(((lo ^ k0) + Math.imul(hi, 0x9e3779b9)) >>> 0);
+  const b = mix((a ^ (lo + k1)) >>> 0);
+  return ((a >>> 5) * 67108864 + (b >>> 6)) / 9007199254740992;
 }
 
 /**
@@ -103,19 +102,28 @@ export function random(
   const n = shape.length;
   const len = n === 0 ? 1 : shape[n - 1];
   const gs = n === 0 ? 0 : g[n - 1];
-  const s = seed >>> 0;
+  const [k0, k1] = keys(seed >>> 0, 0);
+  const [k2, k3] = keys(seed >>> 0, 1);
   let k = 0;
-  forRows(shape, [{ stride: g, offset: base }], ([o]) => {
-    for (let i = 0; i < len; i++, o += gs) {
-      if (dist.kind === 'uniform') {
-        d[k++] = dist.a + (dist.b - dist.a) * uniformAt(s, o, 0);
-      } else {
-        // Box-Muller on two uniforms of this element's own lanes.
-        const u1 = 1 - uniformAt(s, o, 0);
-        const u2 = uniformAt(s, o, 2);
-        d[k++] = dist.a + dist.b * Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+  const { a, b } = dist;
+  const uniform = dist.kind === 'uniform';
+  const w = b - a;
+  forRows(shape, [{ stride: g, offset: base }], ([start]) => {
+    // Rows are contiguous runs of global indices: each is a plain loop.
+    // Locals, not the closure's variables, in the loops (they stay in registers).
+    const out = d;
+    let j = k;
+    if (uniform) {
+      for (let i = 0, o = start; i < len; i++, o += gs) out[j++] = a + w * uniformAt(k0, k1, o);
+    } else {
+      // Box-Muller on two uniforms of this element's own streams.
+      for (let i = 0, o = start; i < len; i++, o += gs) {
+        const u1 = 1 - uniformAt(k0, k1, o);
+        const u2 = uniformAt(k2, k3, o);
+        out[j++] = a + b * Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
       }
     }
+    k = j;
   });
   return out;
 }

@@ -53,7 +53,37 @@ export function getitem(chunk: Nd, spec: readonly AxisIndex[]): Nd {
  * transpose(chunk, [1, 0]);
  */
 export function transpose(chunk: Nd, axes: readonly number[]): Nd {
-  return compactCopy(chunk.transpose(...axes));
+  const view = chunk.transpose(...axes);
+  return view.shape.length === 2 ? tiledCopy2d(view) : compactCopy(view);
+}
+
+const TILE = 64;
+
+/**
+ * A compact copy of a 2-d view, tile by tile: a transposed view read row by row jumps a whole
+ * row of the source per element, and tiles keep those rows in cache.
+ */
+function tiledCopy2d(v: Nd): Nd {
+  const [rows, cols] = v.shape;
+  const [s0, s1] = v.stride;
+  const src = v.data;
+  const out = ndarray(new (src.constructor as new (n: number) => typeof src)(rows * cols), [
+    rows,
+    cols,
+  ]);
+  const d = out.data;
+  for (let i0 = 0; i0 < rows; i0 += TILE) {
+    const i1 = Math.min(rows, i0 + TILE);
+    for (let j0 = 0; j0 < cols; j0 += TILE) {
+      const j1 = Math.min(cols, j0 + TILE);
+      for (let i = i0; i < i1; i++) {
+        let p = v.offset + i * s0 + j0 * s1;
+        let q = i * cols + j0;
+        for (let j = j0; j < j1; j++, p += s1) d[q++] = src[p];
+      }
+    }
+  }
+  return out;
 }
 
 /**
@@ -94,7 +124,9 @@ export function gather(dtype: Dtype, shape: readonly number[], pieces: readonly 
 
 /**
  * The whole array from its blocks in C order (`chunks` as dask gives them); a 0-d array gives its
- * number (or boolean, for dtype bool).
+ * number (or boolean, for dtype bool). A single compact block is returned as it is only with
+ * `share` (in the caller's thread): in a worker, which may still hold the block, a copy, so that
+ * handing the result's buffer over never detaches a block the worker keeps.
  *
  * @example
  * assemble([b00, b01], [[2], [3, 3]], 'float64'); // a 2 x 6 ndarray
@@ -103,13 +135,15 @@ export function assemble(
   blocks: readonly Nd[],
   chunks: readonly (readonly number[])[],
   dtype: Dtype,
+  share = false,
 ): Nd | number | boolean {
   if (chunks.length === 0) {
     const b = blocks[0];
     const v = b.data[b.offset];
     return dtype === 'bool' ? v !== 0 : v;
   }
-  if (blocks.length === 1) return isCompact(blocks[0]) ? blocks[0] : compactCopy(blocks[0]);
+  if (blocks.length === 1)
+    return share && isCompact(blocks[0]) ? blocks[0] : compactCopy(blocks[0]);
   const shape = chunks.map((c) => c.reduce((a, b) => a + b, 0));
   const out = makeNd(dtype, shape);
   const starts = chunks.map((c) => {
