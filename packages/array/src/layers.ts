@@ -3,7 +3,7 @@
 // optimizer can cull block by block before any task exists (slice pushdown: slicing a
 // 10,000 x 10,000-block array makes tasks for the blocks it touches only). Blockwise layers (an
 // expression over aligned blocks) are their own class, which the optimizer fuses. A layer's tasks
-// are made when it is lowered, never when the user builds the array.
+// are made when it is lowered, never when the user builds the array, and are not kept.
 import { data, keyToString, type GraphLayer, type GraphNode, type Ref } from '@dask-ts/protocol';
 import { Layer } from '@dask-ts/graph';
 import { blockIndices } from './chunks.js';
@@ -35,7 +35,6 @@ export function blockKey(name: string, idx: readonly number[]): string {
  * class Twice extends ArrayLayer { ... }
  */
 export abstract class ArrayLayer extends Layer {
-  private cached: ReadonlyArray<readonly [string, GraphNode]> | undefined;
   /** The blocks to make, when the optimizer culled the layer (all of them otherwise). */
   private only: readonly (readonly number[])[] | undefined;
 
@@ -64,14 +63,16 @@ export abstract class ArrayLayer extends Layer {
     return this.only?.length ?? this.nblocks;
   }
 
+  /**
+   * The layer's tasks, made on each call and not kept: a layer of `fromArray` would otherwise keep
+   * a copy of every block for as long as the array lives (lowering calls this once per compute).
+   */
   override nodes(): ReadonlyArray<readonly [string, GraphNode]> {
-    if (this.cached !== undefined) return this.cached;
     const out: (readonly [string, GraphNode])[] = [];
     for (const idx of this.only ?? blockIndices(this.numblocks)) {
       const refs = this.inputs(idx).map(([d, j]) => ({ $ref: blockKey(this.deps[d].name, j) }));
       out.push([blockKey(this.name, idx), this.node(idx, refs)]);
     }
-    this.cached = out;
     return out;
   }
 
@@ -79,7 +80,6 @@ export abstract class ArrayLayer extends Layer {
   restrict(blocks: readonly (readonly number[])[]): this {
     const copy = this.withDeps(this.deps);
     copy.only = blocks;
-    copy.cached = undefined;
     return copy;
   }
 }
