@@ -84,6 +84,8 @@ const BINARY: Record<BinaryOp, F2> = {
 
 type Value = Nd | number;
 
+const COMPARISON = new Set<BinaryOp>(['eq', 'ne', 'lt', 'le', 'gt', 'ge']);
+
 /**
  * The elementwise kernel: evaluates `expr` over the chunks of one block.
  *
@@ -170,11 +172,15 @@ function apply(
   const bool = t === 'bool';
   // Flat loops: every array operand compact and of the output's shape.
   const flat = args.every((a) => typeof a === 'number' || (isCompact(a) && sameShape(a, shape)));
-  if (flat && !bool && f2 !== undefined && op !== undefined) {
-    if (flatBinary(op, f2, args[0], args[1], d, n)) return out;
+  if (flat && f2 !== undefined && op !== undefined) {
+    if (flatBinary(op, f2, args[0], args[1], d, n)) {
+      // Bool results of arithmetic on bools (0..2) become 0 or 1; comparisons already are.
+      if (bool && !COMPARISON.has(op)) for (let i = 0; i < n; i++) d[i] = d[i] !== 0 ? 1 : 0;
+      return out;
+    }
   }
-  const arrays = args.map((a) => (typeof a === 'number' ? null : a.data));
-  const consts = args.map((a) => (typeof a === 'number' ? a : 0));
+  // A number is an operand of one element and stride 0: every loop reads arrays only.
+  const arrays = args.map((a) => (typeof a === 'number' ? Float64Array.of(a) : a.data));
   const ops = args.map((a) =>
     typeof a === 'number'
       ? { stride: shape.map(() => 0), offset: 0 }
@@ -184,32 +190,33 @@ function apply(
   const len = shape.length === 0 ? 1 : shape[last];
   const inner = ops.map((o) => (last < 0 ? 0 : o.stride[last]));
   let k = 0;
-  const read = (j: number, o: number): number => (arrays[j] === null ? consts[j] : arrays[j][o]);
+  const [A, B, C] = arrays;
+  const [sa, sb, sc] = inner;
   forRows(shape, ops, (o) => {
+    // Locals in the loops (the closure's variables would not stay in registers).
+    const out = d;
+    let j = k;
+    let p = o[0];
     if (f3 !== undefined) {
-      for (let i = 0; i < len; i++) {
-        const v = f3(read(0, o[0]), read(1, o[1]), read(2, o[2]));
-        d[k++] = bool ? (v !== 0 ? 1 : 0) : v;
-        o[0] += inner[0];
-        o[1] += inner[1];
-        o[2] += inner[2];
+      let q = o[1];
+      let r = o[2];
+      for (let i = 0; i < len; i++, p += sa, q += sb, r += sc) {
+        const v = f3(A[p], B[q], C[r]);
+        out[j++] = bool ? (v !== 0 ? 1 : 0) : v;
       }
     } else if (f2 !== undefined) {
-      for (let i = 0; i < len; i++) {
-        const v = f2(read(0, o[0]), read(1, o[1]));
-        d[k++] = bool ? (v !== 0 ? 1 : 0) : v;
-        o[0] += inner[0];
-        o[1] += inner[1];
+      let q = o[1];
+      for (let i = 0; i < len; i++, p += sa, q += sb) {
+        const v = f2(A[p], B[q]);
+        out[j++] = bool ? (v !== 0 ? 1 : 0) : v;
       }
     } else {
-      const src = arrays[0]!;
-      const st = inner[0];
-      let p = o[0];
-      for (let i = 0; i < len; i++, p += st) {
-        const v = f1!(src[p]);
-        d[k++] = bool ? (v !== 0 ? 1 : 0) : v;
+      for (let i = 0; i < len; i++, p += sa) {
+        const v = f1!(A[p]);
+        out[j++] = bool ? (v !== 0 ? 1 : 0) : v;
       }
     }
+    k = j;
   });
   return out;
 }
