@@ -172,12 +172,10 @@ function apply(
   const bool = t === 'bool';
   // Flat loops: every array operand compact and of the output's shape.
   const flat = args.every((a) => typeof a === 'number' || (isCompact(a) && sameShape(a, shape)));
-  if (flat && f2 !== undefined && op !== undefined) {
-    if (flatBinary(op, f2, args[0], args[1], d, n)) {
-      // Bool results of arithmetic on bools (0..2) become 0 or 1; comparisons already are.
-      if (bool && !COMPARISON.has(op)) for (let i = 0; i < n; i++) d[i] = d[i] !== 0 ? 1 : 0;
-      return out;
-    }
+  // Flat loops store the raw result: fine for every dtype but bool, where only comparisons
+  // (already 0 or 1) may take them (an arithmetic NaN must become 1, not the store's 0).
+  if (flat && f2 !== undefined && op !== undefined && (!bool || COMPARISON.has(op))) {
+    if (flatBinary(op, f2, args[0], args[1], d, n)) return out;
   }
   // A number is an operand of one element and stride 0: every loop reads arrays only.
   const arrays = args.map((a) => (typeof a === 'number' ? Float64Array.of(a) : a.data));
