@@ -67,6 +67,27 @@ function uniformAt(k0: number, k1: number, g: number): number {
   return ((a >>> 5) * 67108864 + (b >>> 6)) / 9007199254740992;
 }
 
+/** One row of uniform numbers, everything in parameters (registers, not closure slots). */
+function uniformRow(
+  out: Nd['data'],
+  j: number,
+  start: number,
+  step: number,
+  len: number,
+  a: number,
+  w: number,
+  k0: number,
+  k1: number,
+): void {
+  for (let i = 0, o = start; i < len; i++, o += step) {
+    const lo = o >>> 0;
+    const hi = o < TWO32 ? 0 : Math.floor(o / TWO32);
+    const x = mix(((lo ^ k0) + Math.imul(hi, 0x9e3779b9)) >>> 0);
+    const y = mix((x ^ (lo + k1)) >>> 0);
+    out[j + i] = a + (w * ((x >>> 5) * 67108864 + (y >>> 6))) / 9007199254740992;
+  }
+}
+
 /**
  * The distributions of {@link random}: uniform in [low, high), normal (mean, sd).
  *
@@ -114,7 +135,8 @@ export function random(
     const out = d;
     let j = k;
     if (uniform) {
-      for (let i = 0, o = start; i < len; i++, o += gs) out[j++] = a + w * uniformAt(k0, k1, o);
+      uniformRow(out, j, start, gs, len, a, w, k0, k1);
+      j += len;
     } else {
       // Box-Muller on two uniforms of this element's own streams.
       for (let i = 0, o = start; i < len; i++, o += gs) {
