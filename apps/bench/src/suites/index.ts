@@ -1,5 +1,6 @@
 // The registry of benchmark suites, in the order `main` runs them when none is named.
 import type { Suite } from '../harness.js';
+import { arrayMean } from './array-mean.js';
 import { bagJson } from './bag-json.js';
 import { bagWordfreq } from './bag-wordfreq.js';
 import { core } from './core.js';
@@ -21,4 +22,5 @@ export const SUITES: readonly Suite[] = [
   bagWordfreq,
   bagJson,
   dfGroupby,
+  arrayMean,
 ];

@@ -1,0 +1,153 @@
+// Elementwise operations: NumPy broadcasting (shapes aligned on the right; an axis of length 1
+// stretches), chunks unified by rechunking an operand whose cutting of an axis differs (to the
+// cutting at every boundary of either), dtypes by NumPy's promotion (dtype.ts), and one
+// blockwise layer whose expression the optimizer may fuse with its neighbours. Errors are raised
+// when the expression is built, naming the shapes or dtypes involved.
+import { tokenize } from '@dask-ts/graph';
+import { commonSizes, formatShape, sameChunks, shapeOf } from './chunks.js';
+import { floatResultType, isFloat, resultType, scalarResultType, type Dtype } from './dtype.js';
+import type { BinaryOp, ElementwiseOp, Expr, UnaryOp } from './kernels-elementwise.js';
+import { BlockwiseLayer } from './layers.js';
+import { rechunk } from './rechunk.js';
+import type { ArraySpec } from './spec.js';
+
+/**
+ * An operand of an elementwise operation: an array or a number.
+ *
+ * @example
+ * const k: Operand = 2;
+ */
+export type Operand = ArraySpec | number;
+
+const isArray = (o: Operand): o is ArraySpec => typeof o !== 'number';
+
+/**
+ * The shape that shapes broadcast to, or a NumPy-like error naming them.
+ *
+ * @example
+ * broadcastShapes([[3, 1], [4]], 'add'); // [3, 4]
+ */
+export function broadcastShapes(shapes: readonly (readonly number[])[], op: string): number[] {
+  const n = Math.max(0, ...shapes.map((s) => s.length));
+  const out = new Array<number>(n).fill(1);
+  for (const s of shapes) {
+    const pad = n - s.length;
+    s.forEach((len, i) => {
+      const cur = out[pad + i];
+      if (len === cur || len === 1) return;
+      if (cur === 1) out[pad + i] = len;
+      else {
+        throw new RangeError(
+          `${op}: operands could not be broadcast together with shapes ${shapes.map(formatShape).join(' ')}`,
+        );
+      }
+    });
+  }
+  return out;
+}
+
+/** The dtype of an operation over the operands' dtypes (numbers are weak, see dtype.ts). */
+function promote(operands: readonly Operand[]): Dtype {
+  const arrays = operands.filter(isArray);
+  let t = arrays.map((a) => a.dtype).reduce((a, b) => resultType(a, b));
+  for (const o of operands) if (typeof o === 'number') t = scalarResultType(t, o);
+  return t;
+}
+
+const COMPARISONS = new Set<string>(['eq', 'ne', 'lt', 'le', 'gt', 'ge']);
+
+/**
+ * The dtype of `op` over `operands` (NumPy's), or an error for what NumPy refuses.
+ *
+ * @example
+ * resultDtype('div', [int8Array, 2]); // 'float64'
+ */
+export function resultDtype(op: ElementwiseOp, operands: readonly Operand[], to?: Dtype): Dtype {
+  if (op === 'astype') return to!;
+  if (COMPARISONS.has(op)) return 'bool';
+  if (op === 'where') return promote(operands.slice(1));
+  const t = promote(operands);
+  if (op === 'div') return isFloat(t) ? t : 'float64';
+  if (op === 'sqrt' || op === 'exp' || op === 'log' || op === 'sin' || op === 'cos') {
+    return floatResultType(t);
+  }
+  if (t === 'bool' && (op === 'sub' || op === 'neg')) {
+    throw new TypeError(
+      `${op}: NumPy does not support ${op === 'sub' ? 'subtracting' : 'negating'} bool arrays; use a logical operation or astype() first`,
+    );
+  }
+  return t;
+}
+
+/**
+ * The elementwise operation `op` over `operands` (at least one array), with result dtype `t`.
+ *
+ * @example
+ * elementwise('add', [x, 1], 'float64');
+ */
+export function elementwise(op: ElementwiseOp, operands: readonly Operand[], t: Dtype): ArraySpec {
+  const arrays = operands.filter(isArray);
+  if (arrays.length === 0) throw new TypeError(`${op}: expected at least one array operand`);
+  const shapes = arrays.map((a) => shapeOf(a.chunks));
+  const shape = broadcastShapes(shapes, op);
+  const n = shape.length;
+  // The cutting of each output axis: every boundary of every operand that spans it.
+  const chunks: number[][] = shape.map((len, axis) => {
+    let c: readonly number[] | undefined;
+    arrays.forEach((a, k) => {
+      const pad = n - shapes[k].length;
+      if (axis < pad || (shapes[k][axis - pad] === 1 && len !== 1)) return;
+      const own = a.chunks[axis - pad];
+      c = c === undefined ? own : commonSizes(c, own);
+    });
+    return [...(c ?? [len])];
+  });
+  const aligned = arrays.map((a, k) => {
+    const pad = n - shapes[k].length;
+    const want = a.chunks.map((own, j) =>
+      shapes[k][j] === 1 && shape[j + pad] !== 1 ? own : chunks[j + pad],
+    );
+    return sameChunks(want, a.chunks) ? a : rechunk(a, want);
+  });
+  let next = 0;
+  const args: Expr[] = operands.map((o) => (typeof o === 'number' ? { c: o } : { i: next++ }));
+  const expr: Expr = { op, a: args, t };
+  const axes = aligned.map((a, k) => {
+    const pad = n - shapes[k].length;
+    return shapes[k].map((len, j) => (len === 1 && shape[j + pad] !== 1 ? null : j + pad));
+  });
+  const name = `${op}-${tokenize(
+    t,
+    operands.map((o) => (typeof o === 'number' ? o : o.layer.name)),
+    aligned.map((a) => a.layer.name),
+  )}`;
+  const layer = new BlockwiseLayer(
+    name,
+    aligned.map((a) => a.layer),
+    chunks.map((c) => c.length),
+    expr,
+    axes,
+  );
+  return { layer, chunks, dtype: t };
+}
+
+/**
+ * A unary elementwise operation, its dtype by NumPy's rules.
+ *
+ * @example
+ * unary('sqrt', x);
+ */
+export function unary(op: UnaryOp, x: ArraySpec, to?: Dtype): ArraySpec {
+  if (op === 'astype' && to === x.dtype) return x;
+  return elementwise(op, [x], resultDtype(op, [x], to));
+}
+
+/**
+ * A binary elementwise operation, its dtype by NumPy's rules.
+ *
+ * @example
+ * binary('add', x, 1);
+ */
+export function binary(op: BinaryOp, a: Operand, b: Operand): ArraySpec {
+  return elementwise(op, [a, b], resultDtype(op, [a, b]));
+}

@@ -1,0 +1,66 @@
+// @dask-ts/array: NumPy's and dask.array's concepts over arrays cut into blocks, each block a
+// scijs ndarray over a typed array. Arrays are lazy: operations build layers that an optimizer
+// fuses and culls, and any registered scheduler computes them (`sync`, `threads`...). Importing
+// this package registers the array kernels and the ndarray codec (so it has side effects).
+export { DaskArray, type NdArray, type ArrayValue, type WholeReduceOptions } from './array.js';
+export {
+  fromArray,
+  full,
+  zeros,
+  ones,
+  empty,
+  zerosLike,
+  onesLike,
+  fullLike,
+  arange,
+  linspace,
+} from './create.js';
+export { type ArrayData, type CreateOptions, type FromArrayOptions } from './creation.js';
+export { random, type RandomOptions } from './random.js';
+export {
+  add,
+  sub,
+  mul,
+  div,
+  pow,
+  mod,
+  maximum,
+  minimum,
+  eq,
+  ne,
+  lt,
+  le,
+  gt,
+  ge,
+  negative,
+  abs,
+  sqrt,
+  exp,
+  log,
+  sin,
+  cos,
+  where,
+  sum,
+  prod,
+  min,
+  max,
+  any,
+  all,
+  mean,
+  variance,
+  std,
+  type ArrayLike,
+} from './functions.js';
+export { slice, newaxis, parseIndex, type Slice, type IndexItem } from './slicing.js';
+export { type ReduceOptions, type VarOptions } from './reductions.js';
+export { type Chunks, type ChunksLike } from './chunks.js';
+export {
+  type Dtype,
+  type TypedArray,
+  DTYPES,
+  resultType,
+  scalarResultType,
+  floatResultType,
+  divResultType,
+} from './dtype.js';
+export { isNdarray } from './kernels.js';

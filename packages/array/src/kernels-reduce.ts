@@ -1,0 +1,207 @@
+// The reduction kernels, the three steps of a tree reduction (dask.array's chunk / combine /
+// aggregate). `partial` reduces one block along the reduced axes, keeping them with length 1;
+// `combine` merges partials of neighbouring blocks (they have one shape, so merging is
+// elementwise); `final` merges the last group, finishes (mean, var, std) and casts to the result
+// dtype, dropping the reduced axes unless `keepdims`. Partials accumulate in float64; moments
+// (mean, var, std) are a count, a mean and a sum of squared deviations, merged with Chan's
+// formula so that the variance of large arrays stays accurate.
+import type { Dtype } from './dtype.js';
+import { cStrides, forRows, makeNd, sizeOfShape, type Nd } from './nd.js';
+
+/**
+ * The reductions.
+ *
+ * @example
+ * const op: ReduceOp = 'mean';
+ */
+export type ReduceOp = 'sum' | 'prod' | 'min' | 'max' | 'any' | 'all' | 'mean' | 'var' | 'std';
+
+/** A partial of mean/var/std: `n` elements per cell, their means and squared deviations. */
+interface Moments {
+  readonly n: number;
+  readonly mean: Nd;
+  readonly m2: Nd | null;
+}
+
+type Partial = Nd | Moments;
+
+const INIT: Record<string, number> = {
+  sum: 0,
+  prod: 1,
+  min: Infinity,
+  max: -Infinity,
+  any: 0,
+  all: 1,
+};
+
+/** Folds `x` into accumulator `acc` for the simple reductions (NaN propagates in min/max). */
+function step(op: ReduceOp): (acc: number, x: number) => number {
+  switch (op) {
+    case 'sum':
+      return (a, x) => a + x;
+    case 'prod':
+      return (a, x) => a * x;
+    case 'min':
+      return (a, x) => (x < a || x !== x ? x : a);
+    case 'max':
+      return (a, x) => (x > a || x !== x ? x : a);
+    case 'any':
+      return (a, x) => (a !== 0 || x !== 0 ? 1 : 0);
+    default:
+      return (a, x) => (a !== 0 && x !== 0 ? 1 : 0);
+  }
+}
+
+/** The chunk's shape with the reduced axes kept at length 1, and its strides over the chunk. */
+function target(chunk: Nd, axes: readonly number[]): { shape: number[]; over: number[] } {
+  const shape = chunk.shape.map((s, i) => (axes.includes(i) ? 1 : s));
+  const c = cStrides(shape);
+  return { shape, over: shape.map((_, i) => (axes.includes(i) ? 0 : c[i])) };
+}
+
+/** Applies `body(accOffset, x)` to every element of the chunk. */
+function walk(chunk: Nd, over: number[], body: (o: number, x: number) => void): void {
+  rows(chunk, over, (d, p, st, q, ot, len) => {
+    for (let i = 0; i < len; i++, p += st, q += ot) body(q, d[p]);
+  });
+}
+
+type Row = (d: Nd['data'], p: number, st: number, q: number, ot: number, len: number) => void;
+
+/** Calls `row` once per row of the chunk (element offset and stride, accumulator offset and stride). */
+function rows(chunk: Nd, over: number[], row: Row): void {
+  const n = chunk.shape.length;
+  const len = n === 0 ? 1 : chunk.shape[n - 1];
+  const st = n === 0 ? 0 : chunk.stride[n - 1];
+  const ot = n === 0 ? 0 : over[n - 1];
+  const d = chunk.data;
+  forRows(chunk.shape, [chunk, { stride: over, offset: 0 }], ([p, q]) => row(d, p, st, q, ot, len));
+}
+
+/** Adds every element into its accumulator (a plain loop per row). */
+function sumInto(chunk: Nd, over: number[], acc: Float64Array | Nd['data']): void {
+  rows(chunk, over, (d, p, st, q, ot, len) => {
+    if (ot === 0) {
+      let s = 0;
+      for (let i = 0; i < len; i++, p += st) s += d[p];
+      acc[q] += s;
+    } else {
+      for (let i = 0; i < len; i++, p += st, q += ot) acc[q] += d[p];
+    }
+  });
+}
+
+/**
+ * Reduces one block along `axes`, keeping them (length 1).
+ *
+ * @example
+ * partial('sum', [1], chunk); // float64, shape [rows, 1]
+ */
+export function partial(op: ReduceOp, axes: readonly number[], chunk: Nd): Partial {
+  const { shape, over } = target(chunk, axes);
+  const size = sizeOfShape(shape);
+  const n = size === 0 ? 0 : sizeOfShape(chunk.shape) / size;
+  if (op === 'mean' || op === 'var' || op === 'std') {
+    const mean = makeNd('float64', shape);
+    const md = mean.data;
+    sumInto(chunk, over, md);
+    if (n > 0) for (let i = 0; i < size; i++) md[i] /= n;
+    if (op === 'mean') return { n, mean, m2: null };
+    const m2 = makeNd('float64', shape);
+    const sd = m2.data;
+    walk(chunk, over, (o, x) => {
+      const dx = x - md[o];
+      sd[o] += dx * dx;
+    });
+    return { n, mean, m2 };
+  }
+  const acc = makeNd('float64', shape);
+  const ad = acc.data;
+  ad.fill(INIT[op]);
+  const f = step(op);
+  if (op === 'sum') {
+    sumInto(chunk, over, ad);
+  } else {
+    walk(chunk, over, (o, x) => {
+      ad[o] = f(ad[o], x);
+    });
+  }
+  return acc;
+}
+
+/**
+ * Merges the partials of neighbouring blocks (same shapes) into one.
+ *
+ * @example
+ * combine('max', p0, p1, p2);
+ */
+export function combine(op: ReduceOp, ...parts: Partial[]): Partial {
+  if (op === 'mean' || op === 'var' || op === 'std') {
+    const ms = parts as Moments[];
+    const first = ms[0];
+    const mean = makeNd('float64', first.mean.shape);
+    const m2 = first.m2 === null ? null : makeNd('float64', first.mean.shape);
+    mean.data.set(first.mean.data);
+    if (m2 !== null && first.m2 !== null) m2.data.set(first.m2.data);
+    let n = first.n;
+    const md = mean.data;
+    for (let k = 1; k < ms.length; k++) {
+      const b = ms[k];
+      if (b.n === 0) continue;
+      const total = n + b.n;
+      const bm = b.mean.data;
+      for (let i = 0; i < md.length; i++) {
+        const delta = bm[i] - md[i];
+        md[i] += (delta * b.n) / total;
+        if (m2 !== null && b.m2 !== null)
+          m2.data[i] += b.m2.data[i] + (delta * delta * n * b.n) / total;
+      }
+      n = total;
+    }
+    return { n, mean, m2 };
+  }
+  const ps = parts as Nd[];
+  const out = makeNd('float64', ps[0].shape);
+  const od = out.data;
+  od.set(ps[0].data);
+  const f = step(op);
+  for (let k = 1; k < ps.length; k++) {
+    const pd = ps[k].data;
+    for (let i = 0; i < od.length; i++) od[i] = f(od[i], pd[i]);
+  }
+  return out;
+}
+
+/**
+ * The last step: merges `parts`, finishes the statistic (`ddof` for var and std) and gives a chunk
+ * of dtype `t` of shape `shape` (the reduced axes dropped, or kept with length 1).
+ *
+ * @example
+ * final('mean', 'float64', 0, [4], p0, p1);
+ */
+export function final(
+  op: ReduceOp,
+  t: Dtype,
+  ddof: number,
+  shape: readonly number[],
+  ...parts: Partial[]
+): Nd {
+  const merged = parts.length === 1 ? parts[0] : combine(op, ...parts);
+  const out = makeNd(t, shape);
+  const od = out.data;
+  if ('n' in merged) {
+    const { n, mean, m2 } = merged;
+    const md = mean.data;
+    for (let i = 0; i < od.length; i++) {
+      if (op === 'mean') od[i] = n === 0 ? NaN : md[i];
+      else {
+        const v = n - ddof <= 0 ? NaN : m2!.data[i] / (n - ddof);
+        od[i] = op === 'std' ? Math.sqrt(v) : v;
+      }
+    }
+    return out;
+  }
+  const pd = merged.data;
+  for (let i = 0; i < od.length; i++) od[i] = pd[i];
+  return out;
+}

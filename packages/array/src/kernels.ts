@@ -1,0 +1,87 @@
+// The array kernels, registered as builtins `array.<name>` (through the collection kit's
+// `defineKernels`) when this module loads, and the ndarray codec: a chunk crosses threads and
+// processes as its typed array and shape, the buffer transferred (never copied) when the chunk
+// owns it whole, as every chunk a kernel makes does. Both name this module, so a worker that meets
+// an array task or an ndarray value it does not know imports this module and knows both. The
+// module also publishes `assemble` under a global symbol, for the finalizer of an array passed to
+// a delayed function (see array.ts: the kit's finalizer references take no arguments). Imports
+// stay within the kernel side: @dask-ts/graph/kernels, @dask-ts/protocol/runtime, kernel files.
+import { defineKernels } from '@dask-ts/graph/kernels';
+import { registerCodec } from '@dask-ts/protocol/runtime';
+import type { TypedArray } from './dtype.js';
+import { blockwise } from './kernels-elementwise.js';
+import { combine, final, partial } from './kernels-reduce.js';
+import { assemble, gather, getitem, reshape, transpose } from './kernels-index.js';
+import { full, random, range } from './kernels-create.js';
+import { compactCopy, isCompact, makeNd, type Nd } from './nd.js';
+
+/**
+ * The array kernels and their references.
+ *
+ * @example
+ * kernels.task('transpose', [{ $ref: '["x",0,1]' }, [1, 0]]);
+ */
+export const kernels = defineKernels('array', import.meta.url, {
+  blockwise,
+  partial,
+  combine,
+  final,
+  getitem,
+  transpose,
+  reshape,
+  gather,
+  full,
+  range,
+  random,
+  assemble,
+});
+
+/**
+ * Whether a value is a scijs ndarray.
+ *
+ * @example
+ * isNdarray(ndarray(new Float64Array(4), [2, 2])); // true
+ */
+export function isNdarray(v: unknown): v is Nd {
+  if (typeof v !== 'object' || v === null) return false;
+  const a = v as Partial<Nd>;
+  return (
+    ArrayBuffer.isView(a.data) &&
+    Array.isArray(a.shape) &&
+    Array.isArray(a.stride) &&
+    typeof a.offset === 'number' &&
+    typeof a.pick === 'function'
+  );
+}
+
+/** Whether a compact chunk's data is its whole buffer (so the buffer may be handed over). */
+function ownsBuffer(a: Nd): boolean {
+  const d = a.data;
+  return (
+    isCompact(a) &&
+    d.byteOffset === 0 &&
+    // Shared buffers are visible to every thread already (and another realm's ArrayBuffer fails
+    // instanceof): tell them by their tag.
+    Object.prototype.toString.call(d.buffer) === '[object ArrayBuffer]' &&
+    d.byteLength === d.buffer.byteLength
+  );
+}
+
+registerCodec<Nd>({
+  name: 'dask-ts.ndarray',
+  module: import.meta.url,
+  test: isNdarray,
+  encode: (a) => {
+    // A chunk that shares its buffer travels as a copy of its own elements only.
+    const data = ownsBuffer(a) ? a.data : isCompact(a) ? a.data.slice() : compactCopy(a).data;
+    return { data, shape: a.shape.slice() };
+  },
+  decode: (raw) => {
+    const { data, shape } = raw as { data: TypedArray; shape: number[] };
+    return makeNd('float64', shape, data);
+  },
+  transferables: (a) => (ownsBuffer(a) ? [a.data.buffer as ArrayBuffer] : []),
+});
+
+const ASSEMBLE = Symbol.for('@dask-ts/array/assemble');
+(globalThis as typeof globalThis & { [ASSEMBLE]?: typeof assemble })[ASSEMBLE] = assemble;
