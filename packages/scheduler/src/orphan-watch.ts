@@ -6,6 +6,9 @@
 // for longer than the grace period is stopped (terminated and replaced by the shell). Short
 // orphans finish within the grace period and cost nothing. Its timer never keeps a script alive.
 
+import type { Member } from './cluster-records.js';
+import type { SchedulerCore } from './core/index.js';
+
 /**
  * Watches the tasks workers run and stops those stuck on an orphan.
  *
@@ -74,5 +77,24 @@ export class OrphanWatch {
       this.poke();
     }, wait);
     this.timer.unref();
+  }
+}
+
+/**
+ * The orphan (a task no compute wants) each ready worker of `members` runs now, if any: what an
+ * {@link OrphanWatch} looks at. A worker with a compute still waiting in its outbox has not
+ * started it, and one being stopped is left alone.
+ *
+ * @example
+ * new OrphanWatch(250, () => orphanHeads(core, members), stop);
+ */
+export function* orphanHeads(
+  core: Pick<SchedulerCore, 'running'>,
+  members: ReadonlyMap<string, Member>,
+): Iterable<readonly [string, string | undefined]> {
+  for (const [name, m] of members) {
+    if (!m.ready || m.stopping !== undefined || !m.outbox.empty) continue;
+    const r = core.running(name);
+    if (r !== undefined && !r.needed) yield [name, r.key];
   }
 }

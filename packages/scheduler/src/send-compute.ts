@@ -5,7 +5,7 @@
 // every answer is in (see outbox.ts). A value the codecs cannot encode fails its own task with an
 // `erred` naming the key and why; the other tasks of the command go on.
 import { encodeValue, sizeOf, type PortableFunctionRef } from '@dask-ts/protocol';
-import type { CoreCommand, CoreEvent } from './core/index.js';
+import type { CoreCommand, CoreEvent, SchedulerCore } from './core/index.js';
 import type { Member } from './cluster-records.js';
 import type { ComputeTicket } from './outbox.js';
 import { refsOnly } from './outbox.js';
@@ -115,4 +115,39 @@ function encodeFor(
     });
     return FAILED;
   }
+}
+
+/**
+ * The `erred` events for tasks that worker `name` could not be sent (structured clone refused
+ * their arguments or data): each names the key and why. A key no longer processing there is only
+ * logged.
+ *
+ * @example
+ * for (const e of unsendableEvents(core, 'thread-0', ['y'], err, log)) emit(e);
+ */
+export function unsendableEvents(
+  core: Pick<SchedulerCore, 'state'>,
+  name: string,
+  keys: readonly string[],
+  error: Error,
+  log: (line: string) => void,
+): CoreEvent[] {
+  const events: CoreEvent[] = [];
+  for (const key of keys) {
+    const s = core.state(key);
+    if (s?.state !== 'processing' || s.worker !== name) {
+      log(`could not send ${key} to ${name}: ${error.message}`);
+      continue;
+    }
+    events.push({
+      type: 'erred',
+      key,
+      worker: name,
+      error: {
+        name: 'DataCloneError',
+        message: `Task ${key} cannot be sent to worker ${name}: ${error.message}`,
+      },
+    });
+  }
+  return events;
 }

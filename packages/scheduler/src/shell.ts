@@ -37,44 +37,19 @@ import type { WorkerInfo } from './cluster-options.js';
 import type { Compute, Gather, Member } from './cluster-records.js';
 import { SchedulerCore, type CoreCommand, type CoreEvent } from './core/index.js';
 import { SentResults } from './sent-results.js';
-import { OrphanWatch } from './orphan-watch.js';
+import { OrphanWatch, orphanHeads } from './orphan-watch.js';
 import { Outbox } from './outbox.js';
-import { sendCompute, type SendHost } from './send-compute.js';
+import { sendCompute, unsendableEvents, type SendHost } from './send-compute.js';
 import type { WorkerEndpoint } from './pool-worker.js';
+import type { Departure, ShellOptions } from './shell-options.js';
+
+export type { Departure, ShellOptions } from './shell-options.js';
 import { checkPortable } from './portable-check.js';
 import { nestedPoolProblem } from './nested-pool.js';
 import { countProgress, openCompute, receiveResults, settleCompute } from './computes.js';
 
 /** How long (ms) a worker may keep running a task nobody wants before it is stopped. */
 const ORPHAN_GRACE_MS = 250;
-
-/**
- * What a {@link SchedulerShell} is made with.
- *
- * @example
- * const opts: ShellOptions = { name: 'threads', log: console.error, onDemand: () => pool.start() };
- */
-export interface ShellOptions {
-  readonly name: string;
-  /** Where problems are reported (never throws into the shell). */
-  readonly log: (line: string) => void;
-  readonly queueFactor?: number;
-  readonly maxRetries?: number;
-  /** Called by each accepted `get`, before it is submitted: workers are wanted now. */
-  readonly onDemand?: () => void;
-  /** Called after an internal error closed every endpoint and started a fresh core. */
-  readonly onRestart?: () => void;
-}
-
-/**
- * How a worker left, as {@link SchedulerShell.disconnected} reports it: `ready` (it had said
- * hello; its tasks are recomputed), `starting` (it left before saying hello), `refused` (the
- * shell refused it) or `unknown` (not connected, or the shell is closed).
- *
- * @example
- * if (shell.disconnected(name, 'exit code 1') === 'starting') failures++;
- */
-export type Departure = 'ready' | 'starting' | 'refused' | 'unknown';
 
 /**
  * The transport-agnostic scheduler: a core, its turn loop, the translation between core and wire,
@@ -119,7 +94,7 @@ export class SchedulerShell implements Scheduler {
   private referenced = false;
   private readonly orphans = new OrphanWatch(
     ORPHAN_GRACE_MS,
-    () => this.orphanHeads(),
+    () => orphanHeads(this.core, this.members),
     (name, key) => this.stopStuck(name, key),
   );
 
@@ -189,19 +164,25 @@ export class SchedulerShell implements Scheduler {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    const members = this.stopAll(
+      new Error(`The ${this.name} scheduler was closed while computing`),
+    );
+    await Promise.all(members.map((m) => m.endpoint.close()));
+  }
+
+  /** Fails every running compute with `err` and forgets all state; returns the members it had. */
+  private stopAll(err: unknown): Member[] {
     if (this.turn !== undefined) clearImmediate(this.turn);
     this.turn = undefined;
     this.pending = [];
     this.orphans.clear();
-    for (const c of [...this.computes.values()]) {
-      this.settle(c, new Error(`The ${this.name} scheduler was closed while computing`));
-    }
+    for (const c of [...this.computes.values()]) this.settle(c, err);
     this.computes.clear();
     this.gathers.clear();
     this.sent.clear();
     const members = [...this.members.values()];
     this.members.clear();
-    await Promise.all(members.map((m) => m.endpoint.close()));
+    return members;
   }
 
   /**
@@ -493,16 +474,7 @@ export class SchedulerShell implements Scheduler {
       `dask-ts ${this.name}: internal error (the pool restarted): ${err instanceof Error ? err.message : String(err)}`,
       { cause: err },
     );
-    if (this.turn !== undefined) clearImmediate(this.turn);
-    this.turn = undefined;
-    this.pending = [];
-    this.orphans.clear();
-    for (const c of [...this.computes.values()]) this.settle(c, error);
-    this.computes.clear();
-    this.gathers.clear();
-    this.sent.clear();
-    const members = [...this.members.values()];
-    this.members.clear();
+    const members = this.stopAll(error);
     this.core = new SchedulerCore(this.coreOptions);
     this.referenced = false;
     for (const m of members) void m.endpoint.close().catch(() => undefined);
@@ -530,38 +502,12 @@ export class SchedulerShell implements Scheduler {
     }
   }
 
-  /**
-   * Worker `name` could not be sent `keys` (tasks whose arguments, or data whose values,
-   * structured clone refused): they fail, naming the key and why.
-   */
+  /** Worker `name` could not be sent `keys`: they fail, naming the key and why. */
   private unsendable(name: string, keys: readonly string[], error: Error): void {
-    for (const key of keys) {
-      const s = this.core.state(key);
-      if (s?.state !== 'processing' || s.worker !== name) {
-        this.log(`dask-ts ${this.name}: could not send ${key} to ${name}: ${error.message}`);
-        continue;
-      }
-      this.emit({
-        type: 'erred',
-        key,
-        worker: name,
-        error: {
-          name: 'DataCloneError',
-          message: `Task ${key} cannot be sent to worker ${name}: ${error.message}`,
-        },
-      });
-    }
-  }
-
-  /** The orphan (a task no compute wants) each ready worker runs now, if any. */
-  private *orphanHeads(): Iterable<readonly [string, string | undefined]> {
-    const core = this.core;
-    for (const [name, m] of this.members) {
-      // A compute still waiting for its inputs in the outbox has not started.
-      if (!m.ready || m.stopping !== undefined || !m.outbox.empty) continue;
-      const r = core.running(name);
-      if (r !== undefined && !r.needed) yield [name, r.key];
-    }
+    for (const e of unsendableEvents(this.core, name, keys, error, (line) =>
+      this.log(`dask-ts ${this.name}: ${line}`),
+    ))
+      this.emit(e);
   }
 
   /** Worker `name` keeps running orphan `key`: stop it (it is replaced as it exits). */

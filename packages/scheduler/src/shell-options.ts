@@ -1,0 +1,29 @@
+// What a scheduler shell is made with (its owner's hooks: when workers are wanted, when the shell
+// restarted), and how it reports a worker's departure to the owner of its endpoint.
+/**
+ * What a {@link SchedulerShell} is made with.
+ *
+ * @example
+ * const opts: ShellOptions = { name: 'threads', log: console.error, onDemand: () => pool.start() };
+ */
+export interface ShellOptions {
+  readonly name: string;
+  /** Where problems are reported (never throws into the shell). */
+  readonly log: (line: string) => void;
+  readonly queueFactor?: number;
+  readonly maxRetries?: number;
+  /** Called by each accepted `get`, before it is submitted: workers are wanted now. */
+  readonly onDemand?: () => void;
+  /** Called after an internal error closed every endpoint and started a fresh core. */
+  readonly onRestart?: () => void;
+}
+
+/**
+ * How a worker left, as {@link SchedulerShell.disconnected} reports it: `ready` (it had said
+ * hello; its tasks are recomputed), `starting` (it left before saying hello), `refused` (the
+ * shell refused it) or `unknown` (not connected, or the shell is closed).
+ *
+ * @example
+ * if (shell.disconnected(name, 'exit code 1') === 'starting') failures++;
+ */
+export type Departure = 'ready' | 'starting' | 'refused' | 'unknown';
