@@ -139,26 +139,19 @@ function visitNode(value: unknown, k: ArgKind, visitor: ArgVisitor, depth: numbe
   if (depth >= SHALLOW) return visitDeep(value, k, visitor);
   if (k === ArgKind.Object) {
     const o = value as Record<string, unknown>;
-    for (const key in o) {
-      const v = o[key];
-      if (typeof v !== 'object' || v === null) continue;
-      const vk = argKind(v);
-      if (vk === ArgKind.Ref) {
-        if (visitor.ref?.((v as Ref).$ref, v as Ref) === true) return true;
-      } else if (vk !== ArgKind.Value && visitNode(v, vk, visitor, depth + 1)) return true;
-    }
+    for (const key in o) if (visitChild(o[key], visitor, depth)) return true;
     return false;
   }
   const a = k === ArgKind.Call ? (value as Call).args : (value as unknown[]);
-  for (let i = 0; i < a.length; i++) {
-    const v = a[i];
-    if (typeof v !== 'object' || v === null) continue;
-    const vk = argKind(v);
-    if (vk === ArgKind.Ref) {
-      if (visitor.ref?.((v as Ref).$ref, v as Ref) === true) return true;
-    } else if (vk !== ArgKind.Value && visitNode(v, vk, visitor, depth + 1)) return true;
-  }
+  for (let i = 0; i < a.length; i++) if (visitChild(a[i], visitor, depth)) return true;
   return false;
+}
+
+/** Visits `v`, a child of a node at `depth`, when it is a node of the language. */
+function visitChild(v: unknown, visitor: ArgVisitor, depth: number): boolean {
+  if (typeof v !== 'object' || v === null) return false;
+  const vk = argKind(v);
+  return vk !== ArgKind.Value && visitNode(v, vk, visitor, depth + 1);
 }
 
 /** {@link visitArgs} inside a container (its own call already visited), with an explicit stack. */
