@@ -91,14 +91,7 @@ const OPTION_KEYS = new Set([
 
 function splitOptions(args: readonly unknown[]): [unknown[], GraphComputeOptions] {
   const last = args[args.length - 1];
-  if (
-    args.length > 0 &&
-    isPlainObject(last) &&
-    !isCollection(last) &&
-    Object.keys(last).every((k) => OPTION_KEYS.has(k))
-  ) {
-    return [args.slice(0, -1), last];
-  }
+  if (args.length > 0 && isOptions(last)) return [args.slice(0, -1), last];
   return [args.slice(), {}];
 }
 
@@ -141,14 +134,8 @@ async function run(
     own !== undefined
       ? own[ownGraph](optimize)
       : prepareGraph(graph, all, closed && seen.size === 0, optimize);
-  const {
-    scheduler: spec,
-    optimize: _optimize,
-    traverse: _traverse,
-    ...schedulerOptions
-  } = options;
-  const scheduler = getScheduler(spec);
-  const results = await scheduler.get(g, all, schedulerOptions);
+  const scheduler = getScheduler(options.scheduler);
+  const results = await scheduler.get(g, all, schedulerOptions(options));
   for (let i = 0; i < all.length; i++) byKey.set(all[i], results[i]);
   return { keys, byKey };
 }
@@ -166,7 +153,57 @@ export function compute<const T extends readonly unknown[]>(
   ...args: [...T, GraphComputeOptions]
 ): Promise<Computed<T>>;
 export function compute<const T extends readonly unknown[]>(...args: T): Promise<Computed<T>>;
-export async function compute(...args: unknown[]): Promise<unknown[]> {
+export function compute(...args: unknown[]): Promise<unknown[]> {
+  try {
+    return computeOwn(args) ?? computeAll(args);
+  } catch (err) {
+    return Promise.reject(err);
+  }
+}
+
+/**
+ * The common case without the general machinery: one collection (a Delayed) that hands over its
+ * own kept graph and has one key, alone or with options. Undefined for anything else.
+ */
+function computeOwn(args: readonly unknown[]): Promise<unknown[]> | undefined {
+  const n = args.length;
+  if (n === 0 || n > 2) return undefined;
+  const v = args[0];
+  if ((typeof v !== 'object' && typeof v !== 'function') || v === null) return undefined;
+  const own = v as Partial<OwnGraph> & Partial<Collection>;
+  if (typeof own[ownGraph] !== 'function') return undefined;
+  let options: GraphComputeOptions = NO_OPTIONS;
+  if (n === 2) {
+    const last = args[1];
+    if (!isOptions(last)) return undefined;
+    options = last;
+  }
+  const keys = flattenKeys((own as Collection)[daskKeys]());
+  if (keys.length !== 1) return undefined;
+  const g = (own as OwnGraph)[ownGraph](options.optimize !== false);
+  const scheduler = getScheduler(options.scheduler);
+  return scheduler
+    .get(g, keys, schedulerOptions(options))
+    .then((results) => [(own as Collection)[daskFinalize](results)]);
+}
+
+const NO_OPTIONS: GraphComputeOptions = Object.freeze({});
+
+/** Whether `last` is an options object (a plain object of option names only). */
+function isOptions(last: unknown): last is GraphComputeOptions {
+  if (!isPlainObject(last) || isCollection(last)) return false;
+  for (const k in last) if (!OPTION_KEYS.has(k)) return false;
+  return true;
+}
+
+/** The options a scheduler takes (without compute's own). */
+function schedulerOptions(options: GraphComputeOptions): ComputeOptions {
+  if (options === NO_OPTIONS) return options;
+  const { scheduler: _spec, optimize: _optimize, traverse: _traverse, ...rest } = options;
+  return rest;
+}
+
+async function computeAll(args: readonly unknown[]): Promise<unknown[]> {
   const [values, options] = splitOptions(args);
   const { collections, repack } = unpack(values, options.traverse !== false);
   const { keys, byKey } = await run(collections, options);

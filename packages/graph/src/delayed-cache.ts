@@ -20,18 +20,23 @@ const SEALED = Symbol.for('dask-ts.sealedGraph');
 /** A value whose prepared graphs may be kept: [not optimized, optimized]. @internal */
 export interface GraphHolder {
   graphs: [Graph | undefined, Graph | undefined] | undefined;
-  /** The holder's own weak handle in the recency map (made once). */
+  /** The holder's own weak handle in the map of holders (made once). */
   recency?: WeakRef<GraphHolder>;
+  /** When the holder was last used (a use counter). */
+  lastUse?: number;
 }
 
-/** Least recently used first; weak, so the map never keeps a Delayed (or its graph) alive. */
+/** Holders that keep graphs, and the nodes they hold; weak, so no Delayed is kept alive. */
 const recent = new Map<WeakRef<GraphHolder>, number>();
 /** Nodes held by the graphs in `recent` (as counted when each was kept). */
 let held = 0;
+/** The use counter. */
+let clock = 0;
 
 /**
  * The graph `holder` keeps for `optimize`, made by `make` when it keeps none; marks the holder
- * most recently used and drops the graphs of the least recently used holders past the limits.
+ * most recently used and, past the limits, drops the graphs of the least recently used holders.
+ * A use costs a counter increment: holders are sorted by last use only when some must go.
  * @internal
  *
  * @example
@@ -39,26 +44,39 @@ let held = 0;
  */
 export function keptGraph(holder: GraphHolder, optimize: boolean, make: () => Graph): Graph {
   const slot = optimize ? 1 : 0;
+  holder.lastUse = ++clock;
   let g = holder.graphs?.[slot];
+  if (g !== undefined) return g;
+  g = make();
+  (g as { [SEALED]?: true })[SEALED] = true;
+  (holder.graphs ??= [undefined, undefined])[slot] = g;
   const ref = (holder.recency ??= new WeakRef(holder));
-  let size = recent.get(ref) ?? 0;
-  if (g === undefined) {
-    g = make();
-    (g as { [SEALED]?: true })[SEALED] = true;
-    (holder.graphs ??= [undefined, undefined])[slot] = g;
-    held -= size;
-    size = (holder.graphs[0]?.size ?? 0) + (holder.graphs[1]?.size ?? 0);
-    held += size;
-  }
-  // Most recent last: a use moves the holder to the end.
-  recent.delete(ref);
+  const size = (holder.graphs[0]?.size ?? 0) + (holder.graphs[1]?.size ?? 0);
+  held += size - (recent.get(ref) ?? 0);
   recent.set(ref, size);
-  for (const [old, n] of recent) {
-    if (recent.size <= RECENT || held <= BUDGET) break;
-    recent.delete(old);
-    held -= n;
-    const out = old.deref();
-    if (out !== undefined) out.graphs = undefined;
-  }
+  if (recent.size > RECENT && held > BUDGET) evict();
   return g;
+}
+
+/**
+ * Drops the graphs of the least recently used holders (and forgets collected ones) until at most
+ * RECENT holders keep graphs or they hold at most half the budget, so evictions are rare.
+ */
+function evict(): void {
+  const live: [WeakRef<GraphHolder>, number][] = [];
+  for (const [ref, n] of recent) {
+    const h = ref.deref();
+    if (h === undefined) {
+      recent.delete(ref);
+      held -= n;
+    } else live.push([ref, h.lastUse ?? 0]);
+  }
+  live.sort((a, b) => a[1] - b[1]);
+  for (let i = 0; i < live.length - RECENT && held > BUDGET / 2; i++) {
+    const ref = live[i][0];
+    held -= recent.get(ref) ?? 0;
+    recent.delete(ref);
+    const h = ref.deref();
+    if (h !== undefined) h.graphs = undefined;
+  }
 }

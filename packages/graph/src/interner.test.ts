@@ -53,6 +53,48 @@ function layered(n: number): Graph {
   return g;
 }
 
+/**
+ * A tree reduction laid out level by level (as a hand-built or Dask-style graph): pairs of each
+ * level, with an odd node out carried up unchanged, so a level may start one key after where the
+ * previous level's stride points.
+ */
+function levelOrderTree(leaves: number): Graph {
+  const g = new Map<string, GraphNode>();
+  let level: string[] = [];
+  for (let i = 0; i < leaves; i++) {
+    g.set(`l-${i}`, data(i));
+    level.push(`l-${i}`);
+  }
+  for (let depth = 0; level.length > 1; depth++) {
+    const next: string[] = [];
+    for (let j = 0; j + 1 < level.length; j += 2) {
+      const k = `s-${depth}-${j / 2}`;
+      g.set(k, task(fn, [ref(level[j]), ref(level[j + 1])]));
+      next.push(k);
+    }
+    if (level.length % 2 === 1) next.push(level[level.length - 1]);
+    level = next;
+  }
+  return g;
+}
+
+/** How many dependencies of `graph` a fresh pass of `p` fails to predict. */
+function missesOf(p: DepPredictor, graph: Graph): number {
+  const keys = [...graph.keys()];
+  const nodes = [...graph.values()];
+  const index = new KeyIndex(keys);
+  index.size = keys.length;
+  p.reset(keys, index, 0, keys.length);
+  const out = new Int32Array(
+    nodes.reduce((n, v) => n + (v.kind === 'task' ? v.deps.length : 0), 0),
+  );
+  let e = 0;
+  nodes.forEach((v, i) => {
+    if (v.kind === 'task' && v.deps.length > 0) e += p.resolve(i, v.deps, out, e, keys.length);
+  });
+  return p.missedKeys.length;
+}
+
 describe('internGraph', () => {
   it('resolves every dependency as a Map lookup would, for any order and missing keys', () => {
     fc.assert(
@@ -93,6 +135,17 @@ describe('internGraph', () => {
     }
   });
 
+  it('predicts a level-order tree whose levels have odd sizes (a carried node between levels)', () => {
+    const p = new DepPredictor([], 0, 0, new KeyIndex([]));
+    // 2,000 leaves: levels of 1000, 500, 250, 125 (odd), 63, 32 (odd carried twice), ...
+    const g = levelOrderTree(2000);
+    expect(missesOf(p, g)).toBeLessThanOrEqual(3);
+    expect(missesOf(p, levelOrderTree(50_001))).toBeLessThanOrEqual(20);
+    const got = internGraph(g);
+    expect(depsOf(got)).toEqual(naive(g).deps);
+    expect(got.index.current).toBe(false);
+  });
+
   it('stays linear on many forward references (each miss found once)', () => {
     // Every task depends on a key that comes later: nothing is predicted.
     const n = 200_000;
@@ -129,12 +182,34 @@ describe('DepPredictor across submits', () => {
   });
 });
 
+describe('DepPredictor reused across passes', () => {
+  it('gives a reused predictor the results of a fresh one, whatever the previous pass was', () => {
+    const graphs = [postOrderTree(300), layered(200), levelOrderTree(301), postOrderTree(64)];
+    const reused = new DepPredictor([], 0, 0, new KeyIndex([]));
+    for (const first of graphs) {
+      for (const g of graphs) {
+        missesOf(reused, first); // leaves state behind (span, stride, misses)
+        const a = missesOf(reused, g);
+        const b = missesOf(new DepPredictor([], 0, 0, new KeyIndex([])), g);
+        expect(a).toBe(b);
+      }
+    }
+    // internGraph reuses one predictor: interning twice, or after another graph, is the same.
+    for (const g of graphs) expect(depsOf(internGraph(g))).toEqual(naive(g).deps);
+    for (const g of [...graphs].reverse()) expect(depsOf(internGraph(g))).toEqual(naive(g).deps);
+  });
+});
+
 describe('findKeys and findRecent', () => {
   const keys = Array.from({ length: 100 }, (_, i) => `k${i}`);
   it('finds a few keys by a scan, without building the index', () => {
     const index = new KeyIndex(keys);
     index.size = keys.length;
     expect(findKeys(keys, 100, ['k5', 'nope', 'k5'], index)).toEqual([5, undefined, 5]);
+    expect(findKeys(keys, 100, ['k9'], index)).toEqual([9]);
+    expect(findKeys(keys, 100, ['k9', 'k2'], index)).toEqual([9, 2]);
+    expect(findKeys(keys, 100, ['k4', 'gone'], index)).toEqual([4, undefined]);
+    expect(findKeys(keys, 100, ['k6', 'k6'], index)).toEqual([6, 6]);
     expect(index.current).toBe(false);
     expect(findKeys(keys, 100, ['k7'], index, true)).toEqual([7]);
     expect(index.current).toBe(true);

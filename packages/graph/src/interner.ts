@@ -33,6 +33,9 @@ export interface KeyLookup {
   readonly current: boolean;
 }
 
+/** How many keys past the predicted one a missed dependency is looked for (see `resolve`). */
+const SKIP = 3;
+
 function hash(s: string): number {
   let h = 0x811c9dc5 | 0;
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
@@ -137,7 +140,8 @@ export class DepPredictor {
   readonly missedTask: number[] = [];
   readonly missedKeys: string[] = [];
   /** span[id - base]: how far before id its post-order subtree starts. */
-  private readonly span: Int32Array;
+  private span: Int32Array;
+  private base: number;
   private guess: number;
   private prevAt = 0;
   private prevLen = -1;
@@ -153,14 +157,43 @@ export class DepPredictor {
    *   (only for a table whose keys were all added before the pass)
    */
   constructor(
-    private readonly keys: readonly string[],
-    private readonly base: number,
+    private keys: readonly string[],
+    base: number,
     count: number,
-    private readonly index: KeyLookup,
-    private readonly manyMisses = Infinity,
+    private index: KeyLookup,
+    private manyMisses = Infinity,
   ) {
+    this.base = base;
     this.span = new Int32Array(count);
     this.guess = base - 1;
+  }
+
+  /**
+   * Starts a new pass (the constructor's parameters), keeping the storage. Reuse one predictor for
+   * every pass: V8 discards code compiled around a predictor once that predictor is garbage, so a
+   * fresh predictor per pass runs unoptimized code again each time (a third slower on a large
+   * submit).
+   *
+   * @example
+   * predictor.reset(table.keys, table.index, table.size, graph.size);
+   */
+  reset(
+    keys: readonly string[],
+    index: KeyLookup,
+    base: number,
+    count: number,
+    manyMisses = Infinity,
+  ): void {
+    if (this.span.length < count) this.span = new Int32Array(Math.max(count, 2 * this.span.length));
+    else this.span.fill(0, 0, count);
+    this.keys = keys;
+    this.index = index;
+    this.manyMisses = manyMisses;
+    this.base = base;
+    this.guess = base - 1;
+    this.prevAt = this.prev2At = 0;
+    this.prevLen = this.prev2Len = -1;
+    this.missedAt.length = this.missedTask.length = this.missedKeys.length = 0;
   }
 
   /**
@@ -202,7 +235,16 @@ export class DepPredictor {
         }
         if (d < 0) {
           if (guess >= 0 && keys[guess] === dk) d = guess;
-          else if (this.index.current) d = this.index.get(dk) ?? -1;
+          else {
+            // A few keys on: a layer's odd task carried up unchanged sits between two layers.
+            for (let q = g + 1; q <= g + SKIP && q < size; q++) {
+              if (keys[q] === dk) {
+                d = q;
+                break;
+              }
+            }
+            if (d < 0 && this.index.current) d = this.index.get(dk) ?? -1;
+          }
         }
       }
       out[at + i] = d;
@@ -267,6 +309,20 @@ export function findKeys(
   if (wanted.length === 0) return [];
   if (preferIndex || index.current || 8 * wanted.length >= size)
     return wanted.map((k) => index.get(k));
+  if (wanted.length <= 2) {
+    // One or two keys: a plain comparison per key of the table beats a map lookup per key.
+    const a = wanted[0];
+    const b = wanted.length === 2 ? wanted[1] : a;
+    let ia: number | undefined;
+    let ib: number | undefined;
+    for (let id = 0; id < size; id++) {
+      const k = keys[id];
+      if (k === a) ia ??= id;
+      if (k === b) ib ??= id;
+      if (ia !== undefined && ib !== undefined) break;
+    }
+    return wanted.length === 2 ? [ia, ib] : [ia];
+  }
   const at = new Map<string, number>();
   for (const k of wanted) at.set(k, -1);
   let left = at.size;
@@ -322,6 +378,40 @@ export function findRecent(
   return out;
 }
 
+/** Writes the graph's keys and nodes in insertion order; returns the number of edges. */
+function listNodes(graph: Graph, keys: string[], nodes: GraphNode[]): number {
+  let i = 0;
+  let edges = 0;
+  for (const [k, node] of graph) {
+    keys[i] = k;
+    nodes[i++] = node;
+    if (node.kind === 'task') edges += node.deps.length;
+  }
+  return edges;
+}
+
+/** Fills `depStart` (but its last entry) and `deps` through the predictor; returns the edge count. */
+function resolveNodes(
+  p: DepPredictor,
+  nodes: readonly GraphNode[],
+  depStart: Int32Array,
+  deps: Int32Array,
+): number {
+  const n = nodes.length;
+  let e = 0;
+  for (let i = 0; i < n; i++) {
+    depStart[i] = e;
+    const node = nodes[i];
+    if (node.kind === 'task' && node.deps.length > 0) e += p.resolve(i, node.deps, deps, e, n);
+  }
+  return e;
+}
+
+/** The predictor every {@link internGraph} pass reuses (see {@link DepPredictor.reset}). */
+const NO_KEYS: readonly string[] = [];
+const NO_INDEX = new KeyIndex(NO_KEYS);
+const shared = new DepPredictor(NO_KEYS, 0, 0, NO_INDEX);
+
 /**
  * A graph interned by {@link internGraph}: node i is the graph's i-th key in insertion order; its
  * dependencies are `deps[depStart[i] .. depStart[i + 1])`, in `node.deps` order, -1 for a key not
@@ -350,28 +440,20 @@ export interface InternedGraph {
  * // g.keys = ['a', 'b'], g.deps = Int32Array [0]
  */
 export function internGraph(graph: Graph): InternedGraph {
+  // Each loop is a function of its own: V8 compiles a hot loop on the spot (on-stack replacement)
+  // before the code after it has run, and reuses that code on later calls, where it bails out at
+  // the first statement after the loop; a function holding only the loop never does.
   const n = graph.size;
   const keys = new Array<string>(n);
   const nodes = new Array<GraphNode>(n);
-  let i = 0;
-  let edges = 0;
-  for (const [k, node] of graph) {
-    keys[i] = k;
-    nodes[i++] = node;
-    if (node.kind === 'task') edges += node.deps.length;
-  }
+  const edges = listNodes(graph, keys, nodes);
   const index = new KeyIndex(keys);
   index.size = n;
   const depStart = new Int32Array(n + 1);
   const deps = new Int32Array(edges);
-  const p = new DepPredictor(keys, 0, n, index, Math.max(64, n >> 3));
-  let e = 0;
-  for (i = 0; i < n; i++) {
-    depStart[i] = e;
-    const node = nodes[i];
-    if (node.kind === 'task' && node.deps.length > 0) e += p.resolve(i, node.deps, deps, e, n);
-  }
-  depStart[n] = e;
+  const p = shared;
+  p.reset(keys, index, 0, n, Math.max(64, n >> 3));
+  depStart[n] = resolveNodes(p, nodes, depStart, deps);
   let missing: InternedGraph['missing'];
   const found = findKeys(keys, n, p.missedKeys, index);
   for (let m = 0; m < found.length; m++) {
@@ -379,5 +461,6 @@ export function internGraph(graph: Graph): InternedGraph {
     if (d !== undefined) deps[p.missedAt[m]] = d;
     else missing ??= { task: p.missedTask[m], dep: p.missedKeys[m] };
   }
+  p.reset(NO_KEYS, NO_INDEX, 0, 0); // keeps no reference to this graph
   return { keys, nodes, depStart, deps, index, missing };
 }

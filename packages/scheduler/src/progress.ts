@@ -139,10 +139,13 @@ export function renderBar(done: number, total: number, erred: number, elapsedMs:
 export function createProgress(
   options: ComputeOptions | undefined,
   total: number | (() => number),
-  sink: ProgressSink = process.stderr,
+  sink?: ProgressSink,
 ): ProgressReporter | undefined {
-  const wantBar =
-    options?.progress === 'always' || (options?.progress === true && sink.isTTY === true);
+  const bar = options?.progress;
+  if (options?.onProgress === undefined && (bar === undefined || bar === false)) return undefined;
+  // process.stderr is read only here: it is a getter, and most computes ask for no progress.
+  sink ??= process.stderr;
+  const wantBar = bar === 'always' || (bar === true && sink.isTTY === true);
   if (options?.onProgress === undefined && !wantBar) return undefined;
   const n = typeof total === 'function' ? total() : total;
   return new ProgressReporter(n, options?.onProgress, wantBar ? sink : undefined);

@@ -34,34 +34,77 @@ const YIELD_AFTER_MS = 20;
  * @example
  * const [y] = await getSync(new Map<string, GraphNode>([['x', data(1)], ['y', task(inc, [ref('x')])]]), ['y']);
  */
-export async function getSync(
+export function getSync(
   graph: Graph,
   keys: readonly string[],
   options: ComputeOptions = {},
 ): Promise<unknown[]> {
-  const signal = options.signal;
-  if (signal?.aborted) throw new ComputeAbortedError(signal.reason);
-  const plan = keptPlan(graph, keys);
-  // Without an import to wait for, the tasks run at once: many computes started together then
-  // run one after the other instead of all holding their plans at the same time.
-  // A kept plan keeps its functions, resolved once (see sync-plan.ts's keptPlan).
-  const memo = plan.memo as { resolved?: Omit<Resolved, 'values'> };
-  const resolving = memo.resolved !== undefined ? memo.resolved : resolveAll(plan);
-  const fnsOnly = resolving instanceof Promise ? await resolving : resolving;
-  memo.resolved = { fn: fnsOnly.fn, inline: fnsOnly.inline };
-  const fns: Resolved = { ...memo.resolved, values: new Array<unknown>(plan.keys.length) };
-  const progress = createProgress(options, plan.order.length);
-  let done = 0;
+  // Not an async function: a kept plan whose tasks all return plain values runs to the end before
+  // this returns, and its results come back in one settled promise (no await along the way).
   try {
-    done = await runPlan(plan, fns, signal, progress);
+    const signal = options.signal;
+    if (signal?.aborted) throw new ComputeAbortedError(signal.reason);
+    const plan = keptPlan(graph, keys);
+    // A kept plan keeps its functions, resolved once (see sync-plan.ts's keptPlan). Without an
+    // import to wait for, the tasks run at once: many computes started together then run one
+    // after the other instead of all holding their plans at the same time.
+    const memo = plan.memo as { resolved?: Omit<Resolved, 'values'> };
+    const resolving = memo.resolved !== undefined ? memo.resolved : resolveAll(plan);
+    if (resolving instanceof Promise) {
+      return resolving.then((fns) => runResolved(plan, memo, fns, keys, options));
+    }
+    const out = runResolved(plan, memo, resolving, keys, options);
+    return out instanceof Promise ? out : Promise.resolve(out);
   } catch (err) {
-    progress?.finish(done, isTaskError(err) ? 1 : 0);
-    throw err;
+    return Promise.reject(err);
   }
-  progress?.finish(done, 0);
-  const out = new Array<unknown>(keys.length);
-  for (let i = 0; i < keys.length; i++) out[i] = fns.values[plan.wanted[i]];
+}
+
+/** Runs a plan whose functions are resolved; the wanted values, or a promise of them. */
+function runResolved(
+  plan: SyncPlan,
+  memo: { resolved?: Omit<Resolved, 'values'> },
+  fnsOnly: Omit<Resolved, 'values'>,
+  keys: readonly string[],
+  options: ComputeOptions,
+): unknown[] | Promise<unknown[]> {
+  memo.resolved ??= { fn: fnsOnly.fn, inline: fnsOnly.inline };
+  const fns: Resolved = {
+    fn: fnsOnly.fn,
+    inline: fnsOnly.inline,
+    values: new Array<unknown>(plan.keys.length),
+  };
+  const progress = createProgress(options, plan.order.length);
+  let ran: number | Promise<number>;
+  try {
+    ran = runPlan(plan, fns, options.signal, progress);
+  } catch (err) {
+    return failed(progress, err);
+  }
+  if (typeof ran === 'number') return wantedValues(plan, fns.values, keys.length, progress);
+  return ran.then(
+    () => wantedValues(plan, fns.values, keys.length, progress),
+    (err: unknown) => failed(progress, err),
+  );
+}
+
+/** The values of the wanted keys, once the plan has run; finishes the progress report. */
+function wantedValues(
+  plan: SyncPlan,
+  values: readonly unknown[],
+  count: number,
+  progress: ProgressReporter | undefined,
+): unknown[] {
+  progress?.finish(plan.order.length, 0);
+  const out = new Array<unknown>(count);
+  for (let i = 0; i < count; i++) out[i] = values[plan.wanted[i]];
   return out;
+}
+
+/** Finishes the progress report of a failed run and throws its error on. */
+function failed(progress: ProgressReporter | undefined, err: unknown): never {
+  progress?.finish(0, isTaskError(err) ? 1 : 0);
+  throw err;
 }
 
 interface Resolved {
@@ -121,145 +164,223 @@ function resolveAll(plan: SyncPlan): Resolved | Promise<Resolved> {
   return pending.length > 0 ? Promise.all(pending).then(() => resolved) : resolved;
 }
 
-async function runPlan(
+/** What a plan run needs besides the plan: its functions and values, and a lazy key map. */
+interface RunState {
+  readonly plan: SyncPlan;
+  readonly resolved: Resolved;
+  readonly progress: ProgressReporter | undefined;
+  /** Key to id, built on the first reference that is not read in dependency order. */
+  readonly lookupById: Map<string, number>;
+}
+
+/**
+ * Runs the plan: synchronously to the end when no task returns a promise and no signal is given
+ * (the number of tasks run), otherwise a promise of it. With a signal, the signal is checked after
+ * each task and the loop yields to the event loop every few milliseconds.
+ */
+function runPlan(
   plan: SyncPlan,
   resolved: Resolved,
   signal: AbortSignal | undefined,
   progress: ProgressReporter | undefined,
-): Promise<number> {
-  const { keys, nodes, order, depStart, deps, refcount, mode, argStart, argSlot } = plan;
-  const { fn, inline, values } = resolved;
+): number | Promise<number> {
+  const st: RunState = { plan, resolved, progress, lookupById: new Map() };
+  if (signal !== undefined) return runWithSignal(st, signal);
+  const n = plan.order.length;
+  const i = runUntilPromise(st, 0);
+  return i === n ? n : finishAsync(st, i);
+}
+
+/**
+ * Runs tasks from `from` on until one returns a promise (left in its value slot; its index is
+ * returned) or the plan ends (the plan's length is returned).
+ */
+function runUntilPromise(st: RunState, from: number): number {
+  const { order } = st.plan;
+  const values = st.resolved.values;
   const n = order.length;
-  const lookupById = new Map<string, number>();
-  let lastYield = signal !== undefined ? performance.now() : 0;
+  for (let i = from; i < n; i++) {
+    const t = order[i];
+    const v = invoke(st, t);
+    values[t] = v;
+    if (isThenable(v)) return i;
+    finished(st, i, t);
+  }
+  return n;
+}
+
+/** Awaits the task at `i` (whose promise is in its value slot), then runs on; the plan's length. */
+async function finishAsync(st: RunState, i: number): Promise<number> {
+  const { order, keys } = st.plan;
+  const values = st.resolved.values;
+  const n = order.length;
+  while (i < n) {
+    const t = order[i];
+    try {
+      values[t] = await values[t];
+    } catch (err) {
+      if (err instanceof ComputeAbortedError) throw err;
+      throw taskError(keys[t], err);
+    }
+    st.progress?.update(i, 0);
+    finished(st, i, t);
+    i = runUntilPromise(st, i + 1);
+  }
+  return n;
+}
+
+/** The loop with a signal: checked after each task; a yield to the event loop every few ms. */
+async function runWithSignal(st: RunState, signal: AbortSignal): Promise<number> {
+  const { order, keys } = st.plan;
+  const values = st.resolved.values;
+  const n = order.length;
+  let lastYield = performance.now();
   for (let i = 0; i < n; i++) {
     const t = order[i];
-    const m = mode[t];
-    let v: unknown;
-    if (m === ArgMode.Data) {
-      v = (nodes[t] as { value: unknown }).value;
-    } else {
-      const node = nodes[t] as Task;
+    let v = invoke(st, t);
+    if (isThenable(v)) {
       try {
-        if (m === ArgMode.Slots) {
-          const src = node.args;
-          const base = argStart[t];
-          const f = fn[t]!;
-          // Up to five arguments are passed without building an array.
-          switch (src.length) {
-            case 0:
-              v = f();
-              break;
-            case 1: {
-              const s0 = argSlot[base];
-              v = f(s0 >= 0 ? values[s0] : src[0]);
-              break;
-            }
-            case 2: {
-              const s0 = argSlot[base];
-              const s1 = argSlot[base + 1];
-              v = f(s0 >= 0 ? values[s0] : src[0], s1 >= 0 ? values[s1] : src[1]);
-              break;
-            }
-            case 3: {
-              const s0 = argSlot[base];
-              const s1 = argSlot[base + 1];
-              const s2 = argSlot[base + 2];
-              v = f(
-                s0 >= 0 ? values[s0] : src[0],
-                s1 >= 0 ? values[s1] : src[1],
-                s2 >= 0 ? values[s2] : src[2],
-              );
-              break;
-            }
-            case 4: {
-              const s0 = argSlot[base];
-              const s1 = argSlot[base + 1];
-              const s2 = argSlot[base + 2];
-              const s3 = argSlot[base + 3];
-              v = f(
-                s0 >= 0 ? values[s0] : src[0],
-                s1 >= 0 ? values[s1] : src[1],
-                s2 >= 0 ? values[s2] : src[2],
-                s3 >= 0 ? values[s3] : src[3],
-              );
-              break;
-            }
-            case 5: {
-              const s0 = argSlot[base];
-              const s1 = argSlot[base + 1];
-              const s2 = argSlot[base + 2];
-              const s3 = argSlot[base + 3];
-              const s4 = argSlot[base + 4];
-              v = f(
-                s0 >= 0 ? values[s0] : src[0],
-                s1 >= 0 ? values[s1] : src[1],
-                s2 >= 0 ? values[s2] : src[2],
-                s3 >= 0 ? values[s3] : src[3],
-                s4 >= 0 ? values[s4] : src[4],
-              );
-              break;
-            }
-            default: {
-              const len = src.length;
-              const args = new Array<unknown>(len);
-              for (let j = 0; j < len; j++) {
-                const s = argSlot[base + j];
-                args[j] = s >= 0 ? values[s] : src[j];
-              }
-              v = f(...args);
-            }
-          }
-        } else {
-          // References are read in dependency order as a rule: each is checked against the next
-          // dependency first, and only a miss looks in the key map (built once per compute).
-          const ds = node.deps;
-          const at = depStart[t];
-          let next = 0;
-          const args = substitute(
-            node.args,
-            (key) => {
-              if (ds[next] === key) return values[deps[at + next++]];
-              if (lookupById.size === 0)
-                for (let k = 0; k < keys.length; k++) lookupById.set(keys[k], k);
-              return values[lookupById.get(key)!];
-            },
-            (ref, a) => inline.get(ref)!(...a),
-          ) as unknown[];
-          v = fn[t]!(...args);
-        }
-        if (
-          typeof v === 'object' &&
-          v !== null &&
-          typeof (v as PromiseLike<unknown>).then === 'function'
-        ) {
-          v = await abortable(v as PromiseLike<unknown>, signal);
-          progress?.update(i, 0);
-        }
+        v = await abortable(v, signal);
       } catch (err) {
         if (err instanceof ComputeAbortedError) throw err;
         throw taskError(keys[t], err);
       }
+      st.progress?.update(i, 0);
     }
     values[t] = v;
-    for (let e = depStart[t], end = depStart[t + 1]; e < end; e++) {
-      const d = deps[e];
-      if (--refcount[d] === 0) values[d] = undefined;
-    }
-    if ((i & (CHECK_EVERY - 1)) === CHECK_EVERY - 1) progress?.update(i + 1, 0);
-    if (signal !== undefined) {
-      // With a signal, the clock is read after every task (tens of ns), so slow synchronous
-      // tasks still let a timer's abort through within about YIELD_AFTER_MS.
+    finished(st, i, t);
+    // The clock is read after every task (tens of ns), so slow synchronous tasks still let a
+    // timer's abort through within about YIELD_AFTER_MS.
+    if (signal.aborted) throw new ComputeAbortedError(signal.reason);
+    const now = performance.now();
+    if (now - lastYield > YIELD_AFTER_MS) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
       if (signal.aborted) throw new ComputeAbortedError(signal.reason);
-      const now = performance.now();
-      if (now - lastYield > YIELD_AFTER_MS) {
-        await new Promise<void>((resolve) => setImmediate(resolve));
-        if (signal.aborted) throw new ComputeAbortedError(signal.reason);
-        lastYield = performance.now();
-      }
+      lastYield = performance.now();
     }
   }
   return n;
+}
+
+function isThenable(v: unknown): v is PromiseLike<unknown> {
+  return (
+    typeof v === 'object' && v !== null && typeof (v as PromiseLike<unknown>).then === 'function'
+  );
+}
+
+/** After task `t` (the `i`-th) has its value: releases inputs no later task reads; progress. */
+function finished(st: RunState, i: number, t: number): void {
+  const { depStart, deps, refcount } = st.plan;
+  const values = st.resolved.values;
+  for (let e = depStart[t], end = depStart[t + 1]; e < end; e++) {
+    const d = deps[e];
+    if (--refcount[d] === 0) values[d] = undefined;
+  }
+  if ((i & (CHECK_EVERY - 1)) === CHECK_EVERY - 1) st.progress?.update(i + 1, 0);
+}
+
+/** Calls task `t` (a data node gives its value); a throw becomes the task's error. */
+function invoke(st: RunState, t: number): unknown {
+  const { keys, nodes, depStart, deps, mode, argStart, argSlot } = st.plan;
+  const { fn, inline, values } = st.resolved;
+  const lookupById = st.lookupById;
+  const m = mode[t];
+  if (m === ArgMode.Data) return (nodes[t] as { value: unknown }).value;
+  const node = nodes[t] as Task;
+  let v: unknown;
+  try {
+    if (m === ArgMode.Slots) {
+      const src = node.args;
+      const base = argStart[t];
+      const f = fn[t]!;
+      // Up to five arguments are passed without building an array.
+      switch (src.length) {
+        case 0:
+          v = f();
+          break;
+        case 1: {
+          const s0 = argSlot[base];
+          v = f(s0 >= 0 ? values[s0] : src[0]);
+          break;
+        }
+        case 2: {
+          const s0 = argSlot[base];
+          const s1 = argSlot[base + 1];
+          v = f(s0 >= 0 ? values[s0] : src[0], s1 >= 0 ? values[s1] : src[1]);
+          break;
+        }
+        case 3: {
+          const s0 = argSlot[base];
+          const s1 = argSlot[base + 1];
+          const s2 = argSlot[base + 2];
+          v = f(
+            s0 >= 0 ? values[s0] : src[0],
+            s1 >= 0 ? values[s1] : src[1],
+            s2 >= 0 ? values[s2] : src[2],
+          );
+          break;
+        }
+        case 4: {
+          const s0 = argSlot[base];
+          const s1 = argSlot[base + 1];
+          const s2 = argSlot[base + 2];
+          const s3 = argSlot[base + 3];
+          v = f(
+            s0 >= 0 ? values[s0] : src[0],
+            s1 >= 0 ? values[s1] : src[1],
+            s2 >= 0 ? values[s2] : src[2],
+            s3 >= 0 ? values[s3] : src[3],
+          );
+          break;
+        }
+        case 5: {
+          const s0 = argSlot[base];
+          const s1 = argSlot[base + 1];
+          const s2 = argSlot[base + 2];
+          const s3 = argSlot[base + 3];
+          const s4 = argSlot[base + 4];
+          v = f(
+            s0 >= 0 ? values[s0] : src[0],
+            s1 >= 0 ? values[s1] : src[1],
+            s2 >= 0 ? values[s2] : src[2],
+            s3 >= 0 ? values[s3] : src[3],
+            s4 >= 0 ? values[s4] : src[4],
+          );
+          break;
+        }
+        default: {
+          const len = src.length;
+          const args = new Array<unknown>(len);
+          for (let j = 0; j < len; j++) {
+            const s = argSlot[base + j];
+            args[j] = s >= 0 ? values[s] : src[j];
+          }
+          v = f(...args);
+        }
+      }
+    } else {
+      // References are read in dependency order as a rule: each is checked against the next
+      // dependency first, and only a miss looks in the key map (built once per compute).
+      const ds = node.deps;
+      const at = depStart[t];
+      let next = 0;
+      const args = substitute(
+        node.args,
+        (key) => {
+          if (ds[next] === key) return values[deps[at + next++]];
+          if (lookupById.size === 0)
+            for (let k = 0; k < keys.length; k++) lookupById.set(keys[k], k);
+          return values[lookupById.get(key)!];
+        },
+        (ref, a) => inline.get(ref)!(...a),
+      ) as unknown[];
+      v = fn[t]!(...args);
+    }
+  } catch (err) {
+    if (err instanceof ComputeAbortedError) throw err;
+    throw taskError(keys[t], err);
+  }
+  return v;
 }
 
 function taskError(key: string, err: unknown): TaskFailure {

@@ -23,6 +23,7 @@
 // shared lint config does not turn it on yet; the core passes it).
 import type { GraphNode, SerializedError } from '@dask-ts/protocol';
 import { KeyIndex } from './key-index.js';
+import { DepPredictor } from '@dask-ts/graph';
 
 /** Internal task states (numeric); `ORPHAN` is a task still running that nobody needs anymore. */
 export const WAITING = 0;
@@ -64,6 +65,8 @@ export class TaskTable {
   readonly keys: string[] = [];
   readonly nodes: GraphNode[] = [];
   readonly index = new KeyIndex(this.keys);
+  /** Resolves a submit's dependency keys to ids (reused by every submit: see intake.ts). */
+  readonly predictor = new DepPredictor(this.keys, 0, 0, this.index);
   state = new Uint8Array(0);
   /** Dependencies not yet in memory (WAITING tasks). */
   waitCount = new Int32Array(0);
