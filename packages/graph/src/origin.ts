@@ -29,8 +29,15 @@ export function callerOrigin(): string | undefined {
   // tens of microseconds, paid for every new lambda a loop passes to `delayed`). Only where the
   // stack text would say the same: no source maps and no custom stack formatter installed.
   if (plainStacks()) {
-    const sites = callSites();
-    if (sites !== undefined) {
+    // The user's frame is usually a few frames up: look at a short stack first (capturing costs
+    // per frame), and at a long one only when the short one is all dask-ts.
+    let structured = true;
+    for (const depth of [SHORT_STACK, LONG_STACK]) {
+      const sites = callSites(depth);
+      if (sites === undefined) {
+        structured = false;
+        break;
+      }
       for (const site of sites) {
         const file = site.getFileName();
         if (file === undefined || file === null || !/^(?:file:\/\/|\/|[A-Za-z]:\\)/.test(file))
@@ -38,8 +45,9 @@ export function callerOrigin(): string | undefined {
         if ((INTERNAL.test(file) && !TEST.test(file)) || RUNNER.test(file)) continue;
         return `${toUrl(file)}:${site.getLineNumber()}:${site.getColumnNumber()}`;
       }
-      return undefined;
+      if (sites.length < depth) return undefined;
     }
+    if (structured) return undefined;
   }
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = 40;
@@ -70,12 +78,16 @@ function plainStacks(): boolean {
   );
 }
 
+/** Frames looked at first, and at most. */
+const SHORT_STACK = 10;
+const LONG_STACK = 40;
+
 /** The current call sites (innermost first), or undefined where V8 does not provide them. */
-function callSites(): NodeJS.CallSite[] | undefined {
+function callSites(depth: number): NodeJS.CallSite[] | undefined {
   const limit = Error.stackTraceLimit;
   const prepare = Error.prepareStackTrace;
   const holder: { stack?: unknown } = {};
-  Error.stackTraceLimit = 40;
+  Error.stackTraceLimit = depth;
   Error.prepareStackTrace = (_err, sites) => sites;
   try {
     Error.captureStackTrace(holder, callerOrigin);
