@@ -115,6 +115,44 @@ describe('sync scheduler', () => {
     });
   });
 
+  it('switches between plain and promised results in one plan, in order, reporting 100 % once', async () => {
+    // A chain where every third task is async: the plan runs synchronously up to each promise,
+    // awaits it, and goes on synchronously; a sync throw after an async task still names its key.
+    const order: string[] = [];
+    const g = new Map<string, GraphNode>([['k0', data(0)]]);
+    for (let i = 1; i <= 30; i++) {
+      const key = `k${i}`;
+      const fn =
+        i % 3 === 0
+          ? async (x: number) => (order.push(key), x + i)
+          : (x: number) => (order.push(key), x + i);
+      g.set(key, task(local(fn, key), [ref(`k${i - 1}`)]));
+    }
+    const progress: number[] = [];
+    const [last] = await syncScheduler.get(g, ['k30'], {
+      onProgress: (p) => progress.push(p.done),
+    });
+    expect(last).toBe((30 * 31) / 2);
+    expect(order).toEqual(Array.from({ length: 30 }, (_, i) => `k${i + 1}`));
+    expect(progress.filter((d) => d === 31)).toHaveLength(1);
+    g.set(
+      'bad',
+      task(
+        local(() => {
+          throw new RangeError('sync after async');
+        }, 'bad'),
+        [ref('k3')],
+      ),
+    );
+    await expect(syncScheduler.get(g, ['bad'])).rejects.toMatchObject({
+      key: 'bad',
+      name: 'RangeError',
+    });
+    // A refusal before anything runs is a rejection too, never a throw from get().
+    const refused = syncScheduler.get(g, ['nowhere']);
+    await expect(refused).rejects.toBeInstanceOf(GraphError);
+  });
+
   it('runs only what the wanted keys need', async () => {
     const ran: string[] = [];
     const g = new Map<string, GraphNode>([
