@@ -6,10 +6,50 @@
 import { tokenize } from '@dask-ts/graph';
 import type { Schema } from './dtypes.js';
 import { DataFrame } from './frame.js';
-import { expandPaths, fileStamp, readRange } from './fs-local.js';
+import { RecordBatchReader, type Field } from 'apache-arrow';
+import { expandPaths, fileStamp, readRange, readTail, readWhole } from './fs-local.js';
 import { schemaOfFields } from './io-arrow-cols.js';
-import { ipcSchemaFields } from './io-kernels.js';
 import { FileReadLayer } from './io-layer.js';
+
+function schemaOf(bytes: Uint8Array): Field[] | undefined {
+  const reader = RecordBatchReader.from(bytes);
+  reader.open();
+  return reader.schema?.fields;
+}
+
+/**
+ * The schema of an Arrow IPC file or stream, reading little of it: a stream's schema message is
+ * at its start; a file's schema is in its footer (the magic, the footer and its length at the end),
+ * read with the file's first bytes; the whole file only when that is not enough (dictionaries).
+ */
+function ipcSchemaFields(path: string, where: string): Field[] {
+  const head = readRange(path, 0, 1 << 16);
+  const isFile = new TextDecoder().decode(head.subarray(0, 6)) === 'ARROW1';
+  const attempts: (() => Uint8Array)[] = [() => readWhole(path)];
+  if (isFile) {
+    const [end] = readTail(path, 10);
+    if (end.length === 10) {
+      const len = new DataView(end.buffer, end.byteOffset, 4).getInt32(0, true);
+      attempts.unshift(() => {
+        const [tail] = readTail(path, len + 10);
+        const bytes = new Uint8Array(8 + tail.length);
+        bytes.set(head.subarray(0, 8));
+        bytes.set(tail, 8);
+        return bytes;
+      });
+    }
+  } else if (head.length === 1 << 16) attempts.unshift(() => head);
+  let last: unknown;
+  for (const bytes of attempts) {
+    try {
+      const fields = schemaOf(bytes());
+      if (fields !== undefined) return fields;
+    } catch (err) {
+      last = err;
+    }
+  }
+  throw new Error(`${where}: not an Arrow IPC file or stream (${String(last ?? 'no schema')})`);
+}
 
 /**
  * Options of {@link readArrowIpc}.
@@ -37,15 +77,7 @@ export function readArrowIpc(
   const where = 'readArrowIpc';
   const files = expandPaths(paths, where).map((f) => f.path);
   const first = files[0];
-  let fields = undefined;
-  for (let n = 1 << 16; fields === undefined; n *= 4) {
-    const head = readRange(first, 0, n);
-    try {
-      fields = ipcSchemaFields(head, `${where} ${first}`);
-    } catch (err) {
-      if (head.length < n) throw err;
-    }
-  }
+  const fields = ipcSchemaFields(first, `${where} ${first}`);
   const full = schemaOfFields(fields, `${where} ${first}`);
   const names = full.map(([c]) => c);
   for (const c of options.columns ?? [])

@@ -6,7 +6,7 @@
 // moved into the reader; a write task writes one partition and returns the paths it wrote.
 // Importing this module registers the Arrow codec, so workers can receive and send tables.
 import { defineKernels } from '@dask-ts/graph/kernels';
-import { RecordBatchReader, Table, tableFromIPC, tableToIPC } from 'apache-arrow';
+import { Table, tableFromIPC, tableToIPC } from 'apache-arrow';
 import * as pw from 'parquet-wasm/node';
 import './codec.js';
 import { colsOf, emptyCol, isValid, tableOf, utf8Of, type Col } from './columns.js';
@@ -117,20 +117,6 @@ async function readParquetPart(part: ParquetPart, plan: ReadPlan): Promise<Table
     out.set(c, hive.has(c) ? constantCol(hive.get(c) ?? null, plan.types[i], rows) : cols.get(c)!);
   }
   return finishRead(out, plan, rows);
-}
-
-/** The schema of an Arrow IPC file or stream from its first bytes. @internal */
-export function ipcSchemaFields(head: Uint8Array, where: string): Table['schema']['fields'] {
-  // A file is the magic `ARROW1\0\0`, a stream, and a footer: read the stream's schema message.
-  const isFile = new TextDecoder().decode(head.subarray(0, 6)) === 'ARROW1';
-  try {
-    const reader = RecordBatchReader.from(isFile ? head.subarray(8) : head);
-    reader.open();
-    if (reader.schema === undefined || reader.schema === null) throw new Error('no schema');
-    return reader.schema.fields;
-  } catch (err) {
-    throw new Error(`${where}: not an Arrow IPC file or stream (${String(err)})`);
-  }
 }
 
 function readIpcPart(path: string, plan: ReadPlan): Table {
