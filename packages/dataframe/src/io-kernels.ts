@@ -22,9 +22,9 @@ export interface ParquetPart {
   readonly path: string;
   readonly rowGroups: readonly number[];
   readonly rows: number;
-  /** The footer's byte range and, per row group read, each column chunk's: [group, column, start, end]. */
+  /** The footer's byte range (with the page indexes before it), and each column chunk's: [group, start, end]. */
   readonly footer: readonly [number, number];
-  readonly chunks: readonly (readonly [number, string, number, number])[];
+  readonly chunks: readonly (readonly [number, number, number])[];
   /** Hive partition values from the path (`k=v` directories), null for a missing value. */
   readonly hive: readonly (readonly [string, string | null])[];
 }
@@ -81,7 +81,7 @@ function constantCol(raw: string | null, t: DType, n: number): Col {
   return { type: t, length: n, values, valid } as Col;
 }
 
-async function readParquetPart(part: ParquetPart, plan: ReadPlan): Promise<Table> {
+function readParquetPart(part: ParquetPart, plan: ReadPlan): Table {
   const where = `readParquet ${part.path}`;
   const hive = new Map(part.hive);
   const fileCols = plan.columns.filter((c) => !hive.has(c));
@@ -96,7 +96,7 @@ async function readParquetPart(part: ParquetPart, plan: ReadPlan): Promise<Table
     // every column of a row group, then projects); the synchronous reader is used because the
     // asynchronous one aborts the process on damaged pages.
     const groups = new Set(part.rowGroups);
-    const ranges = part.chunks.filter(([g]) => groups.has(g)).map(([, , s, e]) => [s, e] as const);
+    const ranges = part.chunks.filter(([g]) => groups.has(g)).map(([, s, e]) => [s, e] as const);
     let t: Table;
     try {
       const bytes = readSparse(part.path, [part.footer, ...ranges]);

@@ -130,8 +130,8 @@ function groupStats(
   return stats;
 }
 
-/** Each column chunk's byte range in row group `g`: [group, top-level column, start, end]. */
-function chunkRanges(md: FileMetaData, g: number): [number, string, number, number][] {
+/** Each column chunk's byte range in row group `g`: [group, start, end]. */
+function chunkRanges(md: FileMetaData, g: number): [number, number, number][] {
   return md.row_groups[g].columns.flatMap((c) => {
     const m = c.meta_data;
     if (m === undefined) return [];
@@ -141,7 +141,7 @@ function chunkRanges(md: FileMetaData, g: number): [number, string, number, numb
       dict !== undefined && dict > 0
         ? Math.min(dict, Number(m.data_page_offset))
         : Number(m.data_page_offset);
-    return [[g, m.path_in_schema[0], start, start + Number(m.total_compressed_size)]];
+    return [[g, start, start + Number(m.total_compressed_size)]];
   });
 }
 

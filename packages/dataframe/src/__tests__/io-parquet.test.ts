@@ -149,6 +149,20 @@ describe('readParquet / toParquet', () => {
     expect((await q.compute(sync)).numRows).toBe(0);
   });
 
+  test('a reduction reads the partitions directly (read tasks inlined into the reduction)', async () => {
+    const p = data(900, 17);
+    const out = join(dir, 'reduce');
+    await frame(p, 1).toParquet(out, { rowGroupSize: 200, ...sync });
+    const df = readParquet(out, { splitRowGroups: true });
+    const g = plain(await df.groupby('k').agg({ b: 'sum' }).compute(sync));
+    const keys = [...new Set(p.k as string[])].sort();
+    expect(g.k).toEqual(keys);
+    expect(g.b).toEqual(
+      keys.map((k) => (p.b as number[]).filter((_, j) => p.k[j] === k).reduce((x, y) => x + y, 0)),
+    );
+    expect(await df.col('i').sum().compute(sync)).toBe((899 * 900) / 2);
+  });
+
   test('partitionOn writes hive directories that read back as columns', async () => {
     const p = data(600, 13);
     const out = join(dir, 'hive');
