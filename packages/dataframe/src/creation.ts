@@ -3,8 +3,7 @@
 // (planned when built: files listed, the header and a sample of the first file read to find the
 // columns and infer their types, and each file cut into byte blocks, one task per block).
 import { randomUUID } from 'node:crypto';
-import { openSync, readSync, closeSync, readdirSync, statSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { openSync, readSync, closeSync, statSync } from 'node:fs';
 import { Table } from 'apache-arrow';
 import { dataLayer, tokenize } from '@dask-ts/graph';
 import { colsOf, tableOf, utf8Of, type Col } from './columns.js';
@@ -12,6 +11,7 @@ import type { DType, Schema } from './dtypes.js';
 import { take } from './steps.js';
 import { endOfRow, isNumberText, parseRows } from './csv-parse.js';
 import { CsvLayer, partKey } from './layers.js';
+import { expandPaths } from './fs-local.js';
 import { DataFrame } from './frame.js';
 import type { CsvBlock } from './kernels.js';
 
@@ -170,27 +170,6 @@ export interface ReadCsvOptions {
   readonly usecols?: readonly string[];
 }
 
-function globFiles(pattern: string): string[] {
-  const base = basename(pattern);
-  if (!/[*?]/.test(base)) {
-    statSync(pattern); // a clear ENOENT naming the file
-    return [pattern];
-  }
-  const dir = dirname(pattern);
-  const re = new RegExp(
-    `^${base
-      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-      .replace(/\*/g, '[^/]*')
-      .replace(/\?/g, '[^/]')}$`,
-  );
-  const files = readdirSync(dir)
-    .filter((f) => re.test(f))
-    .sort()
-    .map((f) => join(dir, f));
-  if (files.length === 0) throw new Error(`readCsv: no file matches ${pattern}`);
-  return files;
-}
-
 function readHead(path: string, bytes: number): Uint8Array {
   const fd = openSync(path, 'r');
   try {
@@ -279,7 +258,7 @@ export function readCsv(
   paths: string | readonly string[],
   options: ReadCsvOptions = {},
 ): DataFrame {
-  const files = typeof paths === 'string' ? globFiles(paths) : paths.map((p) => (statSync(p), p));
+  const files = expandPaths(paths, 'readCsv').map((f) => f.path);
   if (files.length === 0) throw new Error('readCsv: no files');
   const blocksize = options.blocksize ?? 64 << 20;
   if (!(blocksize > 0))

@@ -36,6 +36,16 @@ import { explainPlan } from './explain.js';
 import type { Step } from './steps.js';
 import { Scalar } from './scalar.js';
 import { Series } from './series.js';
+import {
+  recordsOfTable,
+  toArrowIpc,
+  toJson,
+  toParquet,
+  type ToArrowIpcOptions,
+  type ToParquetOptions,
+} from './io-write.js';
+import { partitionsToDelayed } from './io-partition.js';
+import type { Delayed } from '@dask-ts/graph';
 
 /**
  * What `groupby(...).agg()` takes: per value column, one aggregation or several.
@@ -317,6 +327,61 @@ export class DataFrame implements Collection<Table> {
   /** A one-line description. @example String(x) */
   toString(): string {
     return `DataFrame<${this.layer.name}, npartitions=${this.npartitions}, ${this.schema.map(([n, t]) => `${n}: ${t}`).join(', ')}>`;
+  }
+
+  // ---- writers (io) ----
+
+  /**
+   * Writes one Parquet file per partition (`dir/part.<i>.parquet`; under hive directories
+   * `col=value/` with `partitionOn`) and resolves to the paths written.
+   *
+   * @example
+   * await df.toParquet('out', { compression: 'zstd', partitionOn: ['k'] });
+   */
+  toParquet(dir: string, options: ToParquetOptions = {}): Promise<string[]> {
+    return toParquet(this, dir, options);
+  }
+
+  /**
+   * Writes one Arrow IPC file (or stream) per partition and resolves to the paths written.
+   *
+   * @example
+   * await df.toArrowIpc('out', { format: 'stream' }); // out/part.0.arrows, ...
+   */
+  toArrowIpc(dir: string, options: ToArrowIpcOptions = {}): Promise<string[]> {
+    return toArrowIpc(this, dir, options);
+  }
+
+  /**
+   * Writes one JSON-lines file per partition (`dir/part.<i>.json`) and resolves to the paths.
+   *
+   * @example
+   * await df.toJson('out');
+   */
+  toJson(dir: string, options: GraphComputeOptions = {}): Promise<string[]> {
+    return toJson(this, dir, options);
+  }
+
+  /**
+   * Computes the dataframe as records (plain objects; nulls as null).
+   *
+   * @example
+   * await df.toRecords(); // [{ a: 1, b: 'x' }, ...]
+   */
+  async toRecords(
+    options: GraphComputeOptions = {},
+  ): Promise<Record<string, number | string | boolean | null>[]> {
+    return recordsOfTable(await this.compute(options));
+  }
+
+  /**
+   * One Delayed per partition, each computing to that partition's Arrow table.
+   *
+   * @example
+   * const sizes = df.toDelayed().map((p) => delayed((t: Table) => t.numRows)(p));
+   */
+  toDelayed(): Delayed<Table>[] {
+    return partitionsToDelayed(this);
   }
 }
 

@@ -1,12 +1,14 @@
 // The dataframe optimizer (the kit's `[daskOptimize]`), bottom-up over the layers:
 // - blockwise fusion: a PipeLayer reading a PipeLayer that nothing else reads takes over its
 //   steps, so a chain of select / assign / filter / rename / drop is one task per partition;
-// - a PipeLayer reading a CsvLayer that nothing else reads moves its steps into the reader, and
-//   projection pushdown: the reader then parses only the columns the steps need.
+// - a PipeLayer reading a CsvLayer (or another ReaderLayer, io-layer.ts) that nothing else reads
+//   moves its steps into the reader, and projection pushdown: the reader then parses only the
+//   columns the steps need (and a Parquet reader prunes row groups by the steps' filters).
 import type { GraphLayer, LayerOptimizer } from '@dask-ts/protocol';
 import { layerDependents, rewriteLayers } from '@dask-ts/graph';
 import { columnsOf } from './expr.js';
 import { CsvLayer, PipeLayer } from './layers.js';
+import { ReaderLayer } from './io-layer.js';
 import type { Step } from './steps.js';
 
 /**
@@ -93,6 +95,10 @@ export const optimizeDataFrame: LayerOptimizer = (roots) => {
     }
     if (input instanceof CsvLayer)
       return pushIntoCsv(layer.name, input, layer.steps, layer.outColumns);
+    if (input instanceof ReaderLayer) {
+      const { steps, needed } = pruneSteps([...input.steps, ...layer.steps], layer.outColumns);
+      return input.project(layer.name, steps, layer.outColumns, needed);
+    }
     return;
   });
 };

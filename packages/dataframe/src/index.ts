@@ -16,3 +16,10 @@ export {
   type PartitionOptions,
   type ReadCsvOptions,
 } from './creation.js';
+export { readParquet, type ReadParquetOptions } from './io-parquet.js';
+export { readArrowIpc, type ReadArrowIpcOptions } from './io-ipc.js';
+export { readJson, type ReadJsonOptions } from './io-json.js';
+export { fromDelayed, type FromDelayedOptions } from './io-delayed.js';
+export type { Filter, Filters, FilterValue } from './io-filters.js';
+export type { ToParquetOptions, ToArrowIpcOptions } from './io-write.js';
+export type { ParquetCompression } from './io-kernels.js';

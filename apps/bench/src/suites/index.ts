@@ -6,6 +6,7 @@ import { bagWordfreq } from './bag-wordfreq.js';
 import { core } from './core.js';
 import { delayedMillion } from './delayed-million.js';
 import { dfGroupby } from './df-groupby.js';
+import { dfParquet } from './df-parquet.js';
 import { latency } from './latency.js';
 import { shapes } from './shapes.js';
 import { treeSync } from './tree-sync.js';
@@ -22,5 +23,6 @@ export const SUITES: readonly Suite[] = [
   bagWordfreq,
   bagJson,
   dfGroupby,
+  dfParquet,
   arrayMean,
 ];
