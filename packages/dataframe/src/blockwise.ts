@@ -10,7 +10,8 @@ import { NamedLayer, partKey, partRef } from './layers.js';
 
 /**
  * A dataframe whose partition i is `task(refs)`, `refs` holding partition i of each input
- * (inputs of one partition count are zipped). @internal
+ * (inputs of one partition count are zipped); `whole` lists inputs whose every partition the
+ * tasks read (a broadcast side). @internal
  */
 export function blockwise(
   op: string,
@@ -20,12 +21,13 @@ export function blockwise(
   token: unknown,
   task: (refs: { $ref: string }[], i: number) => Task,
   text: string,
+  whole: readonly DataFrame[] = [],
 ): DataFrame {
   const layers: GraphLayer[] = inputs.map((f) => f.layer);
-  const name = `${op}-${tokenize(...layers.map((l) => l.name), token)}`;
+  const name = `${op}-${tokenize(...layers.map((l) => l.name), ...whole.map((f) => f.layer.name), token)}`;
   const layer = new NamedLayer(
     name,
-    layers,
+    [...layers, ...whole.map((f) => f.layer)],
     function* () {
       for (let i = 0; i < npartitions; i++)
         yield [

@@ -143,6 +143,7 @@ export function merge(left: DataFrame, right: DataFrame, options: MergeOptions):
       [r.layer.name, spec],
       ([ref]) => kernels.task('joinRightAll', [spec, ref, ...allRefs(r)]),
       `${text} (broadcast right)`,
+      [r],
     );
   }
   if (smallLeft && (how === 'inner' || how === 'right')) {
@@ -154,6 +155,7 @@ export function merge(left: DataFrame, right: DataFrame, options: MergeOptions):
       [l.layer.name, spec],
       ([ref]) => kernels.task('joinLeftAll', [spec, ref, ...allRefs(l)]),
       `${text} (broadcast left)`,
+      [l],
     );
   }
   const n = options.npartitions ?? Math.max(nl, nr);

@@ -134,7 +134,7 @@ export function nlargest(
   const where = smallest ? 'DataFrame.nsmallest' : 'DataFrame.nlargest';
   if (!Number.isInteger(count) || count < 0)
     throw new RangeError(`${where}: n must be a non-negative integer`);
-  const o = orderOf(frame, columns, { ascending: !smallest }, where);
+  const o = orderOf(frame, columns, { ascending: smallest }, where);
   const input = frame.dropna({ subset: o.by });
   const name = `${smallest ? 'nsmallest' : 'nlargest'}-${tokenize(input.layer.name, count, o)}`;
   const layer = new NamedLayer(
