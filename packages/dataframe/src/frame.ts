@@ -58,6 +58,7 @@ import {
 } from './ops-frame.js';
 import { describeFrame } from './describe.js';
 import { merge, type MergeOptions } from './merge.js';
+import { Rolling, cumFrame, diffFrame, shiftFrame, type RollingOptions } from './window.js';
 import {
   dropDuplicates,
   nlargest,
@@ -299,6 +300,49 @@ export class DataFrame implements Collection<Table> {
    */
   repartition(options: { readonly npartitions: number }): DataFrame {
     return repartition(this, options.npartitions);
+  }
+
+  /**
+   * Rows moved down by `periods` (up when negative) across partition edges, nulls filling the
+   * gap; all columns, or `columns`.
+   *
+   * @example
+   * df.shift(1, ['a']);
+   */
+  shift(periods = 1, columns?: readonly string[]): DataFrame {
+    return shiftFrame(this, periods, columns);
+  }
+
+  /** Each value minus the one `periods` rows before (float64). @example df.diff(1, ['a']) */
+  diff(periods = 1, columns?: readonly string[]): DataFrame {
+    return diffFrame(this, periods, columns);
+  }
+
+  /** Running sums (float64) of the numeric columns, or `columns`; nulls skipped. @example df.cumsum() */
+  cumsum(columns?: readonly string[]): DataFrame {
+    return cumFrame(this, 'sum', columns);
+  }
+  /** Running products (float64). @example df.cumprod(['a']) */
+  cumprod(columns?: readonly string[]): DataFrame {
+    return cumFrame(this, 'prod', columns);
+  }
+  /** Running maxima (types kept). @example df.cummax(['a']) */
+  cummax(columns?: readonly string[]): DataFrame {
+    return cumFrame(this, 'max', columns);
+  }
+  /** Running minima (types kept). @example df.cummin(['a']) */
+  cummin(columns?: readonly string[]): DataFrame {
+    return cumFrame(this, 'min', columns);
+  }
+
+  /**
+   * Rolling windows of `window` rows (across partition edges).
+   *
+   * @example
+   * df.rolling(3, { minPeriods: 1 }).mean();
+   */
+  rolling(window: number, options: RollingOptions = {}): Rolling {
+    return new Rolling(this, window, options);
   }
 
   /**

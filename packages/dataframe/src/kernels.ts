@@ -28,6 +28,7 @@ import { shuffleKernels } from './kernels-shuffle.js';
 import { describeKernels } from './kernels-describe.js';
 import { sortKernels } from './kernels-sort.js';
 import { joinKernels } from './kernels-join.js';
+import { windowKernels } from './kernels-window.js';
 
 /** One CSV block to read: a file's byte range and what to parse from it. @internal */
 export interface CsvBlock {
@@ -220,4 +221,5 @@ export const kernels = defineKernels('dataframe', import.meta.url, {
   ...describeKernels,
   ...sortKernels,
   ...joinKernels,
+  ...windowKernels,
 });

@@ -27,6 +27,8 @@ import type { DType as ColumnType } from './dtypes.js';
 import type { Literal } from './expr.js';
 import { StrAccessor } from './str.js';
 import { columnScalar } from './ops-agg.js';
+import { col } from './expr.js';
+import { Rolling, cumFrame, diffFrame, shiftFrame, type RollingOptions } from './window.js';
 
 /**
  * One lazy column. Get one with `df.col(name)`; combine columns of the same dataframe with
@@ -200,6 +202,43 @@ export class Series implements Collection<Vector> {
   /** The number of non-null values. @example await s.count().compute() */
   count(): Scalar<number> {
     return this.toFrame().reduce('count', true) as Scalar<number>;
+  }
+
+  private windowed(f: (frame: DataFrame) => DataFrame): Series {
+    return new Series(f(this.toFrame()), col(this.name), this.name);
+  }
+  /** Moved down by `periods` rows (up when negative), across partitions. @example s.shift(1) */
+  shift(periods = 1): Series {
+    return this.windowed((f) => shiftFrame(f, periods));
+  }
+  /** Each value minus the one `periods` rows before. @example s.diff() */
+  diff(periods = 1): Series {
+    return this.windowed((f) => diffFrame(f, periods));
+  }
+  /** Running sum (nulls skipped). @example s.cumsum() */
+  cumsum(): Series {
+    return this.windowed((f) => cumFrame(f, 'sum'));
+  }
+  /** Running product. @example s.cumprod() */
+  cumprod(): Series {
+    return this.windowed((f) => cumFrame(f, 'prod'));
+  }
+  /** Running maximum. @example s.cummax() */
+  cummax(): Series {
+    return this.windowed((f) => cumFrame(f, 'max'));
+  }
+  /** Running minimum. @example s.cummin() */
+  cummin(): Series {
+    return this.windowed((f) => cumFrame(f, 'min'));
+  }
+  /**
+   * Rolling windows of this column; the aggregations give one-column dataframes.
+   *
+   * @example
+   * await df.col('a').rolling(3).mean().compute();
+   */
+  rolling(window: number, options: Omit<RollingOptions, 'columns'> = {}): Rolling {
+    return new Rolling(this.toFrame(), window, options);
   }
 
   /** The number of rows, nulls included. @example await s.size().compute() */
