@@ -58,21 +58,75 @@ export function cmpRows(
   return 0;
 }
 
+/** Sorts row ids `idx` by `key[id]`, stably (insertion-sorted runs, then bottom-up merges). */
+function mergeSortBy(idx: Int32Array, key: Float64Array): void {
+  const n = idx.length;
+  let src: Int32Array = idx;
+  let dst: Int32Array = new Int32Array(n);
+  const RUN = 32;
+  for (let lo = 0; lo < n; lo += RUN) {
+    const hi = Math.min(lo + RUN, n);
+    for (let i = lo + 1; i < hi; i++) {
+      const x = src[i];
+      const kx = key[x];
+      let j = i - 1;
+      while (j >= lo && key[src[j]] > kx) {
+        src[j + 1] = src[j];
+        j--;
+      }
+      src[j + 1] = x;
+    }
+  }
+  for (let width = RUN; width < n; width *= 2) {
+    for (let lo = 0; lo < n; lo += 2 * width) {
+      const mid = Math.min(lo + width, n);
+      const hi = Math.min(lo + 2 * width, n);
+      let i = lo;
+      let j = mid;
+      let k = lo;
+      while (i < mid && j < hi) dst[k++] = key[src[i]] <= key[src[j]] ? src[i++] : src[j++];
+      while (i < mid) dst[k++] = src[i++];
+      while (j < hi) dst[k++] = src[j++];
+    }
+    const t = src;
+    src = dst;
+    dst = t;
+  }
+  if (src !== idx) idx.set(src);
+}
+
+/** The stable order of one numeric column: a merge sort over the values, nulls (and NaN) apart. */
+function numericOrder(
+  c: Exclude<Col, { type: 'utf8' }>,
+  n: number,
+  asc: boolean,
+  naLast: boolean,
+): Int32Array {
+  const key = new Float64Array(n);
+  let present = 0;
+  for (let i = 0; i < n; i++) if (isPresent(c, i)) present++;
+  const idx = new Int32Array(present);
+  const nul = new Int32Array(n - present);
+  for (let i = 0, p = 0, q = 0; i < n; i++) {
+    if (isPresent(c, i)) {
+      idx[p++] = i;
+      key[i] = asc ? c.values[i] : -c.values[i];
+    } else nul[q++] = i;
+  }
+  mergeSortBy(idx, key);
+  const out = new Int32Array(n);
+  out.set(naLast ? idx : nul, 0);
+  out.set(naLast ? nul : idx, naLast ? present : nul.length);
+  return out;
+}
+
+const isPresent = (c: Col, i: number): boolean => present(c, i);
+
 /** The stable sorted order of rows. @internal */
 export function sortOrder(keys: readonly Col[], n: number, o: Order): Int32Array {
+  if (keys.length === 1 && keys[0].type !== 'utf8')
+    return numericOrder(keys[0], n, o.ascending[0], o.naLast);
   const order = Int32Array.from({ length: n }, (_, i) => i);
-  if (keys.length === 1 && keys[0].type === 'float64' && keys[0].valid === undefined) {
-    // One float column without nulls: compare numbers straight (NaN still placed by naLast).
-    const v = keys[0].values;
-    const asc = o.ascending[0] ? 1 : -1;
-    const nan = o.naLast ? 1 : -1;
-    return order.sort((x, y) => {
-      const a = v[x];
-      const b = v[y];
-      if (a !== a || b !== b) return a !== a ? (b !== b ? x - y : nan) : -nan;
-      return a < b ? -asc : a > b ? asc : x - y;
-    });
-  }
   return order.sort((x, y) => cmpRows(keys, x, keys, y, o) || x - y);
 }
 
@@ -115,17 +169,14 @@ export const sortKernels = {
     types: readonly DType[],
     ...parts: Table[]
   ): Table => sortTable(concatTables(parts, names, types), o),
-  /** Up to `k` key rows at evenly spaced positions of the partition's sorted keys. */
+  /** Up to `k` key rows of a partition, at evenly spaced positions. */
   sortSample: (t: Table, o: Order, k: number): Table => {
+    // Rows at evenly spaced positions (no need to sort the whole partition to sample it).
     const cols = colsOf(t);
-    const keys = o.by.map((b) => cols.get(b)!);
-    const order = sortOrder(keys, t.numRows, o);
-    const m = Math.min(k, order.length);
-    const idx = Int32Array.from(
-      { length: m },
-      (_, i) => order[Math.floor(((i + 0.5) * order.length) / m)],
-    );
-    return headOf(new Map(o.by.map((b, j) => [b, keys[j]])), idx);
+    const n = t.numRows;
+    const m = Math.min(k, n);
+    const idx = Int32Array.from({ length: m }, (_, i) => Math.floor(((i + 0.5) * n) / m));
+    return headOf(new Map(o.by.map((b) => [b, cols.get(b)!])), idx);
   },
   /** `n - 1` boundary key rows: quantiles of all the samples. */
   sortBounds: (o: Order, n: number, ...samples: Table[]): Table => {
