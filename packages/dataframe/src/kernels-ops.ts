@@ -6,6 +6,7 @@ import { isValid, type Col } from './columns.js';
 import type { DType } from './dtypes.js';
 import type { Literal } from './expr.js';
 import { Utf8Builder } from './kernels-str.js';
+import { parseNumber } from './csv-parse.js';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -48,16 +49,18 @@ function parseText(c: Extract<Col, { type: 'utf8' }>, to: 'float64' | 'int32' | 
   const ok = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
     if (!isValid(c.valid, i)) continue;
-    const s = decoder.decode(c.data.subarray(c.offsets[i], c.offsets[i + 1])).trim();
+    const from = c.offsets[i];
+    const to_ = c.offsets[i + 1];
     if (to === 'bool') {
-      const l = s.toLowerCase();
+      const l = decoder.decode(c.data.subarray(from, to_)).trim().toLowerCase();
       if (l === 'true' || l === '1') {
         values[i] = 1;
         ok[i] = 1;
       } else if (l === 'false' || l === '0') ok[i] = 1;
       continue;
     }
-    const x = s === '' ? NaN : Number(s);
+    // Numbers are parsed from the bytes (the CSV reader's parser).
+    const x = parseNumber(c.data, from, to_);
     if (Number.isNaN(x)) continue;
     if (to === 'int32' && !(Number.isInteger(x) && (x | 0) === x)) continue;
     values[i] = x;

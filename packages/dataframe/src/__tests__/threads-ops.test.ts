@@ -5,7 +5,7 @@
 import { afterAll, describe, expect, test } from '@jest/globals';
 import { createThreadsScheduler } from '@dask-ts/scheduler';
 import type { Table } from 'apache-arrow';
-import { col, merge, type DataFrame } from '../index.js';
+import { col, concat, merge, type DataFrame } from '../index.js';
 import { plain } from './reference.js';
 import { rowsOf, sortedRows, wide, wideFrame } from './ops-reference.js';
 
@@ -66,6 +66,22 @@ describe('dataframe operations on threads', () => {
     );
     expect(await L.col('a').nunique().compute(opts)).toBe(await L.col('a').nunique().compute(sync));
     await same(L.describe(), true);
+  });
+
+  test('windows, concat, repartition, nlargest and valueCounts equal the sync answers', async () => {
+    const L = wideFrame(wide(2500, 4), 6).filter(col('b').gt(20));
+    await same(L.shift(2, ['a', 't']).diff(-1, ['i']), true);
+    await same(L.cumsum(['a']).cummax(['i']), true);
+    await same(L.rolling(4, { minPeriods: 2 }).mean(), true);
+    await same(concat([L, L.select(['i', 'k'])]).repartition({ npartitions: 4 }), true);
+    await same(L.nlargest(7, ['i', 'a']), true);
+    await same(L.col('t').valueCounts(), true);
+    await same(
+      L.astype({ i: 'utf8' })
+        .fillna({ a: 0 })
+        .dropna({ subset: ['t'] }),
+      true,
+    );
   });
 });
 
