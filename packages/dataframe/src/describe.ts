@@ -5,6 +5,7 @@ import { isNumeric } from './dtypes.js';
 import type { DataFrame } from './frame.js';
 import { kernels } from './kernels.js';
 import { NamedLayer, partKey, treeReduce } from './layers.js';
+import { Scalar } from './scalar.js';
 
 /** `df.describe()`. @internal */
 export function describeFrame(frame: DataFrame): DataFrame {
@@ -32,4 +33,33 @@ export function describeFrame(frame: DataFrame): DataFrame {
     'describe result',
   );
   return frame.derive(wrapped, 1, [['stat', 'utf8'], ...cols.map((c) => [c, 'float64'] as const)]);
+}
+
+/**
+ * Exact quantiles (linear interpolation, as pandas) of a numeric column: one tree reduction of
+ * sorted values, so the column's values meet in one task. @internal
+ */
+export function columnQuantile<T extends number | number[]>(
+  frame: DataFrame,
+  name: string,
+  qs: number | readonly number[],
+): Scalar<T> {
+  const t = frame.dtypes[name];
+  if (!isNumeric(t)) throw new TypeError(`Series.quantile: column '${name}' is ${t}, not numeric`);
+  for (const q of typeof qs === 'number' ? [qs] : qs)
+    if (!(q >= 0 && q <= 1))
+      throw new RangeError(`Series.quantile: q must be in [0, 1], got ${String(q)}`);
+  const input = frame.select([name]);
+  const key = `quantile-${tokenize(input.layer.name, qs)}`;
+  return new Scalar<T>(
+    treeReduce(
+      key,
+      input.layer,
+      input.npartitions,
+      (ref) => kernels.task('describePartial', [ref, [name]]),
+      'describeCombine',
+      (refs) => kernels.task('quantileFinal', [name, qs, ...refs]),
+      'quantile (tree reduction of sorted values)',
+    ),
+  );
 }

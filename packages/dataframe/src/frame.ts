@@ -51,6 +51,7 @@ import {
   astype,
   dropna,
   fillna,
+  groupApply,
   mapPartitions,
   type DropnaOptions,
   type MapPartitionsOptions,
@@ -205,8 +206,9 @@ export class DataFrame implements Collection<Table> {
   /**
    * Calls `fn` on each partition, an Arrow `Table`; it returns a `Table` or plain columns (typed
    * arrays, or arrays of numbers / strings / booleans). `meta` gives the result's columns and types;
-   * without it `fn` is called once on an empty partition to find them. On worker threads `fn` must
-   * be self-contained (pass outer values as `scope`; a closure is refused with that fix named).
+   * without it `fn` is called once on a two-row stand-in partition ('foo', 1, true...) to find
+   * them. On worker threads `fn` must be self-contained (pass outer values as `scope`; a closure is
+   * refused with that fix named).
    *
    * @example
    * df.mapPartitions((t) => ({ n: [t.numRows] }), { meta: { n: 'float64' } });
@@ -362,6 +364,27 @@ export class DataFrame implements Collection<Table> {
       [input],
       () => [[partKey(name, 0), kernels.task('head', [n, ...refs])]],
       `head(${n}) of ${k} partition(s)`,
+    );
+    return new DataFrame(layer, 1, this.schema);
+  }
+
+  /**
+   * The last `n` rows, from the last `npartitions` partitions only (default 1, as in Dask).
+   * Returns a one-partition DataFrame.
+   *
+   * @example
+   * const last = await df.tail(5).compute();
+   */
+  tail(n = 5, options: { npartitions?: number } = {}): DataFrame {
+    const k = Math.min(this.npartitions, Math.max(1, options.npartitions ?? 1));
+    const name = `tail-${tokenize(this.layer.name, n, k)}`;
+    const input = this.layer;
+    const refs = Array.from({ length: k }, (_, i) => partRef(input, this.npartitions - k + i));
+    const layer = new NamedLayer(
+      name,
+      [input],
+      () => [[partKey(name, 0), kernels.task('tail', [n, ...refs])]],
+      `tail(${n}) of ${k} partition(s)`,
     );
     return new DataFrame(layer, 1, this.schema);
   }
@@ -555,6 +578,22 @@ export class GroupBy {
   agg(spec: AggSpec): DataFrame {
     const plan = planAgg(this.frame.schema, this.keys, spec, 'GroupBy.agg');
     return runAgg(this.frame, this.keys, plan, this.options);
+  }
+
+  /**
+   * Calls `fn` on each group (an Arrow `Table` holding the group's rows; rows with a null key are
+   * left out) and stacks the results, which may have any number of rows. The groups meet by a hash
+   * shuffle on the keys (when there are several partitions); within a partition they come in key
+   * order. `fn` and `meta` are as in `mapPartitions`.
+   *
+   * @example
+   * df.groupby('k').apply((t) => ({ k: [String(t.getChild('k')?.get(0))], n: [t.numRows] }));
+   */
+  apply(
+    fn: UserFn<(t: Table) => PartitionResult | Promise<PartitionResult>>,
+    options: MapPartitionsOptions = {},
+  ): DataFrame {
+    return groupApply(this.frame, this.keys, fn, options);
   }
 
   /** The number of rows of each group, in a column `size`. @example df.groupby('k').size() */

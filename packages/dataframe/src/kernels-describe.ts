@@ -52,6 +52,15 @@ export const describeKernels = {
       out[name] = states.map((s) => s[name]).reduce(mergeSorted);
     return out;
   },
+  /** Quantiles of one column (a number for one q, an array for several). */
+  quantileFinal: (
+    name: string,
+    qs: number | readonly number[],
+    ...states: Sorted[]
+  ): number | number[] => {
+    const v = states.map((s) => s[name]).reduce(mergeSorted);
+    return typeof qs === 'number' ? quantileSorted(v, qs) : qs.map((q) => quantileSorted(v, q));
+  },
   describeFinal: (cols: readonly string[], ...states: Sorted[]): Table => {
     const m = new Map<string, Col>([['stat', utf8Of(STATS)]]);
     for (const name of cols) {

@@ -9,6 +9,9 @@ import { Table } from 'apache-arrow';
 import { colsOf, tableOf, utf8Of, type Col } from './columns.js';
 import type { DType, Schema } from './dtypes.js';
 import { castCol } from './kernels-ops.js';
+import { groupIds, sortedGroups } from './kernels-agg.js';
+import { concatTables, groupRows } from './kernels-shuffle.js';
+import { take } from './steps.js';
 
 /** What a mapPartitions function may return. */
 type Out = Table | Readonly<Record<string, unknown>>;
@@ -103,9 +106,49 @@ export function mapPartitionsKernel(
   });
 }
 
+/**
+ * Calls a user function on each group of a partition (groups in key order, rows with a null key
+ * left out) and concatenates the conformed results. @internal
+ */
+export function groupApplyKernel(
+  f: unknown,
+  t: Table,
+  keys: readonly string[],
+  names: readonly string[],
+  types: readonly DType[],
+): unknown {
+  const schema = names.map((n, i) => [n, types[i]] as const);
+  const cols = colsOf(t);
+  const { ids, firsts } = groupIds(
+    keys.map((k) => cols.get(k)!),
+    t.numRows,
+  );
+  const order = sortedGroups(keys.map((k) => take(cols.get(k)!, firsts)));
+  const members = groupRows(
+    Int32Array.from(ids, (g) => (g < 0 ? firsts.length : g)),
+    firsts.length + 1,
+  );
+  return withFns([f], ([fn]) => {
+    const results = Array.from(order, (g) => {
+      const part = new Map<string, Col>();
+      for (const [name, c] of cols) part.set(name, take(c, members[g]));
+      return (fn as (t: Table) => unknown)(tableOf(part));
+    });
+    const finish = (rs: unknown[]): Table =>
+      concatTables(
+        rs.map((r) => conform(r, schema)),
+        names,
+        types,
+      );
+    if (results.some((r) => r instanceof Promise)) return Promise.all(results).then(finish);
+    return finish(results);
+  });
+}
+
 /** The kernels of this file. @internal */
 export const mapKernels = {
   mapPartitions: mapPartitionsKernel,
+  groupApply: groupApplyKernel,
   /** Column `name` of row 0 (`fallback` when there is no row or the value is null). */
   cell: (t: Table, name: string, fallback: unknown): unknown =>
     (t.numRows === 0 ? undefined : t.getChild(name)?.get(0)) ?? fallback,

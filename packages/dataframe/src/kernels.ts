@@ -177,6 +177,22 @@ export const kernels = defineKernels('dataframe', import.meta.url, {
     for (const [name, c] of cols) out.set(name, slice(c, n));
     return tableOf(out);
   },
+  /** The last `n` rows of the partitions, in order. */
+  tail: (n: number, ...parts: Table[]): Table => {
+    const cols = concatTables(parts);
+    const out = new Map<string, Col>();
+    for (const [name, c] of cols) {
+      const from = Math.max(0, c.length - n);
+      out.set(
+        name,
+        take(
+          c,
+          Int32Array.from({ length: c.length - from }, (_, i) => from + i),
+        ),
+      );
+    }
+    return tableOf(out);
+  },
   concatList: concatParts,
   seriesList: seriesOfParts,
   firstOf: (values: readonly unknown[]): unknown => values[0],

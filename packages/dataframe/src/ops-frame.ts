@@ -4,13 +4,14 @@
 // passed as `scope`), astype, fillna and dropna (row-wise steps, fused with their neighbours).
 import type { Table } from 'apache-arrow';
 import { fnKeyPrefix, userFunctions, type FnOptions, type UserFn } from '@dask-ts/graph';
-import { emptyCol, tableOf, colsOf } from './columns.js';
+import { tableOf, colsOf, utf8Of, type Col } from './columns.js';
 import { isNumeric, typeOf, type DType, type Schema } from './dtypes.js';
 import { col, lit, type Expr, type Literal } from './expr.js';
 import type { DataFrame } from './frame.js';
 import { kernels } from './kernels.js';
 import { conform } from './kernels-map.js';
 import { blockwise } from './blockwise.js';
+import { hashPartition } from './shuffle.js';
 
 const fns = userFunctions('dataframe');
 
@@ -30,7 +31,7 @@ export type PartitionResult = Table | Readonly<Record<string, unknown>>;
  * df.mapPartitions((t) => ({ n: [t.numRows] }), { meta: { n: 'float64' } });
  */
 export interface MapPartitionsOptions extends FnOptions {
-  /** The result's columns and types; without it, the function is called once on an empty partition to find them. */
+  /** The result's columns and types; without it, the function is called once on a two-row stand-in partition to find them. */
   readonly meta?: Schema | Readonly<Record<string, DType>>;
 }
 
@@ -48,8 +49,17 @@ function metaSchema(meta: NonNullable<MapPartitionsOptions['meta']>): Schema {
   return entries;
 }
 
-function emptyTable(schema: Schema): Table {
-  return tableOf(new Map(schema.map(([n, t]) => [n, emptyCol(t)] as const)));
+/** Two rows of stand-in values per column (as Dask's `meta_nonempty`), to call a function on. */
+function sampleTable(schema: Schema): Table {
+  const col = (t: DType): Col =>
+    t === 'utf8'
+      ? utf8Of(['foo', 'bar'])
+      : t === 'bool'
+        ? { type: t, length: 2, values: Uint8Array.from([1, 0]) }
+        : t === 'int32'
+          ? { type: t, length: 2, values: Int32Array.from([1, 2]) }
+          : { type: t, length: 2, values: Float64Array.from([1, 2]) };
+  return tableOf(new Map(schema.map(([n, t]) => [n, col(t)] as const)));
 }
 
 function inferMeta(fn: unknown, schema: Schema): Schema {
@@ -58,10 +68,10 @@ function inferMeta(fn: unknown, schema: Schema): Schema {
     throw new Error(`mapPartitions: a function reference needs its output schema; ${hint}`);
   let r: unknown;
   try {
-    r = (fn as (t: Table) => unknown)(emptyTable(schema));
+    r = (fn as (t: Table) => unknown)(sampleTable(schema));
   } catch (e) {
     throw new Error(
-      `mapPartitions: calling the function on an empty partition (to find its output columns) failed: ${(e as Error).message}; ${hint}`,
+      `mapPartitions: calling the function on a two-row stand-in partition (to find its output columns) failed: ${(e as Error).message}; ${hint}`,
     );
   }
   if (r instanceof Promise)
@@ -112,6 +122,31 @@ export function mapPartitions(
     [f.token, schema],
     ([ref]) => kernels.task('mapPartitions', [f.arg, ref, names, types]),
     `mapPartitions(${label}) -> ${names.join(', ')}`,
+  );
+}
+
+/** `df.groupby(keys).apply(fn, options)`. @internal */
+export function groupApply(
+  frame: DataFrame,
+  keys: readonly string[],
+  fn: UserFn<(t: Table) => PartitionResult | Promise<PartitionResult>>,
+  options: MapPartitionsOptions,
+): DataFrame {
+  const f = fns.arg(fn, options, 'groupby.apply');
+  const schema =
+    options.meta !== undefined ? metaSchema(options.meta) : inferMeta(fn, frame.schema);
+  const names = schema.map(([n]) => n);
+  const types = schema.map(([, t]) => t);
+  const input = frame.npartitions === 1 ? frame : hashPartition(frame, keys, frame.npartitions);
+  const label = fnKeyPrefix(fn, options) ?? 'apply';
+  return blockwise(
+    `groupby-${label}`,
+    [input],
+    input.npartitions,
+    schema,
+    [f.token, keys, schema],
+    ([ref]) => kernels.task('groupApply', [f.arg, ref, keys, names, types]),
+    `groupby(${keys.join(', ')}).apply(${label}) -> ${names.join(', ')}`,
   );
 }
 

@@ -27,6 +27,7 @@ import type { DType as ColumnType } from './dtypes.js';
 import type { Literal } from './expr.js';
 import { StrAccessor } from './str.js';
 import { columnScalar } from './ops-agg.js';
+import { columnQuantile } from './describe.js';
 import { col } from './expr.js';
 import { Rolling, cumFrame, diffFrame, shiftFrame, type RollingOptions } from './window.js';
 
@@ -239,6 +240,23 @@ export class Series implements Collection<Vector> {
    */
   rolling(window: number, options: Omit<RollingOptions, 'columns'> = {}): Rolling {
     return new Rolling(this.toFrame(), window, options);
+  }
+
+  /**
+   * Exact quantiles (linear interpolation, as pandas): a number for one `q`, an array for several.
+   * The column's non-null values meet, sorted, in one task.
+   *
+   * @example
+   * await s.quantile([0.1, 0.9]).compute();
+   */
+  quantile<Q extends number | readonly number[]>(
+    q: Q,
+  ): Scalar<Q extends number ? number : number[]> {
+    return columnQuantile(this.toFrame(), this.name, q);
+  }
+  /** The exact median. @example await s.median().compute() */
+  median(): Scalar<number> {
+    return columnQuantile<number>(this.toFrame(), this.name, 0.5);
   }
 
   /** The number of rows, nulls included. @example await s.size().compute() */
