@@ -1,8 +1,11 @@
 // Evaluating expressions in kernels: loops over typed arrays, one output array per operator, with
 // validity bitmaps combined (a null operand makes a null result). Literals broadcast. Strings are
 // compared as UTF-8 bytes (code point order), without decoding them.
-import type { BinOp, ExprSpec } from './expr.js';
+import { typeExpr, type BinOp, type ExprSpec } from './expr.js';
 import { isValid, type Col, type Cols } from './columns.js';
+import type { Schema } from './dtypes.js';
+import { allNull, castCol, condCol, fillCol, isinCol, present } from './kernels-ops.js';
+import { strCol } from './kernels-str.js';
 
 type Lit = { readonly lit: number | string | boolean };
 type Val = Col | Lit;
@@ -45,8 +48,32 @@ function evalVal(spec: ExprSpec, cols: Cols, n: number): Val {
     case 'isNull': {
       const x = evalExpr(spec.x, cols, n);
       const values = new Uint8Array(n);
-      for (let i = 0; i < n; i++) values[i] = isValid(x.valid, i) ? 0 : 1;
+      for (let i = 0; i < n; i++) values[i] = present(x, i) ? 0 : 1;
       return { type: 'bool', length: n, values };
+    }
+    case 'null':
+      return allNull(spec.type, n);
+    case 'cast':
+      return castCol(evalExpr(spec.x, cols, n), spec.to);
+    case 'isin':
+      return isinCol(evalExpr(spec.x, cols, n), spec.values);
+    case 'str':
+      return strCol(spec.fn, evalExpr(spec.x, cols, n), spec.args);
+    case 'fill': {
+      // The result's type is the one the expression was built with (numbers widened as needed).
+      const t = typeExpr(spec, schemaOf(cols), 'fillna');
+      return fillCol(
+        castCol(evalExpr(spec.x, cols, n), t),
+        castCol(evalExpr(spec.value, cols, n), t),
+      );
+    }
+    case 'cond': {
+      const t = typeExpr(spec, schemaOf(cols), 'where');
+      return condCol(
+        evalExpr(spec.cond, cols, n),
+        castCol(evalExpr(spec.then, cols, n), t),
+        castCol(evalExpr(spec.else, cols, n), t),
+      );
     }
     case 'not': {
       const x = evalExpr(spec.x, cols, n) as Extract<Col, { type: 'bool' }>;
@@ -58,6 +85,14 @@ function evalVal(spec: ExprSpec, cols: Cols, n: number): Val {
       return binary(spec.op, evalVal(spec.l, cols, n), evalVal(spec.r, cols, n), n);
   }
 }
+
+function schemaOf(cols: Cols): Schema {
+  return [...cols].map(([name, c]) => [name, c.type] as const);
+}
+
+/** Whether an operand is int32 (a column) or an integer literal that fits int32. */
+const intOperand = (v: Val): boolean =>
+  'lit' in v ? typeof v.lit === 'number' && (v.lit | 0) === v.lit : v.type === 'int32';
 
 function andValid(a: Val, b: Val, n: number): Uint8Array | undefined {
   const va = 'lit' in a ? undefined : a.valid;
@@ -104,6 +139,19 @@ function binary(op: BinOp, a: Val, b: Val, n: number): Col {
   if (ta === 'utf8' || ta === 'string') return compareStrings(op, a, b, n, valid);
   const x = numbers(a, n);
   const y = numbers(b, n);
+  if (
+    (op === 'add' || op === 'sub' || op === 'mul') &&
+    intOperand(a) &&
+    intOperand(b) &&
+    !('lit' in a && 'lit' in b)
+  ) {
+    // pandas keeps int32 with int32 (wrapping on overflow, as numpy does).
+    const values = new Int32Array(n);
+    if (op === 'add') for (let i = 0; i < n; i++) values[i] = (x[i] + y[i]) | 0;
+    else if (op === 'sub') for (let i = 0; i < n; i++) values[i] = (x[i] - y[i]) | 0;
+    else for (let i = 0; i < n; i++) values[i] = Math.imul(x[i], y[i]);
+    return { type: 'int32', length: n, values, valid };
+  }
   if (op === 'add' || op === 'sub' || op === 'mul' || op === 'div') {
     const values = new Float64Array(n);
     switch (op) {

@@ -3,6 +3,7 @@
 // once, naming the column. An expression travels to kernels as its plain `spec` (JSON-like data),
 // which the kernels evaluate on typed arrays (eval.ts).
 import { isNumeric, typeOf, type DType, type Schema } from './dtypes.js';
+import { StrAccessor, strType, type StrFn } from './str.js';
 
 /** An expression as data: what kernels evaluate. @internal */
 export type ExprSpec =
@@ -10,7 +11,33 @@ export type ExprSpec =
   | { readonly k: 'lit'; readonly value: number | string | boolean }
   | { readonly k: 'bin'; readonly op: BinOp; readonly l: ExprSpec; readonly r: ExprSpec }
   | { readonly k: 'not'; readonly x: ExprSpec }
-  | { readonly k: 'isNull'; readonly x: ExprSpec };
+  | { readonly k: 'isNull'; readonly x: ExprSpec }
+  | { readonly k: 'null'; readonly type: DType }
+  | { readonly k: 'cast'; readonly x: ExprSpec; readonly to: DType }
+  | { readonly k: 'fill'; readonly x: ExprSpec; readonly value: ExprSpec }
+  | { readonly k: 'isin'; readonly x: ExprSpec; readonly values: readonly Literal[] }
+  | {
+      readonly k: 'cond';
+      readonly cond: ExprSpec;
+      readonly then: ExprSpec;
+      readonly else: ExprSpec;
+    }
+  | {
+      readonly k: 'str';
+      readonly fn: StrFn;
+      readonly x: ExprSpec;
+      readonly args: readonly (string | number | boolean | null)[];
+    };
+
+/**
+ * A literal value in an expression.
+ *
+ * @example
+ * const v: Literal = 'x';
+ */
+export type Literal = number | string | boolean;
+
+const DTYPES = new Set<DType>(['float64', 'int32', 'bool', 'utf8']);
 
 /** The binary operators. @internal */
 export type BinOp = 'add' | 'sub' | 'mul' | 'div' | CmpOp | 'and' | 'or';
@@ -29,7 +56,9 @@ const ARITH = new Set<BinOp>(['add', 'sub', 'mul', 'div']);
 const LOGIC = new Set<BinOp>(['and', 'or']);
 
 /**
- * A lazy column expression. Arithmetic yields float64; comparisons and logic yield bool. A null
+ * A lazy column expression. Arithmetic follows pandas' promotion: int32 with int32 (or an integer
+ * literal) stays int32 for `add`, `sub` and `mul` (wrapping on overflow, as numpy does), `div` and
+ * anything with a float64 give float64; comparisons and logic yield bool. A null
  * operand gives a null result, except that `and` / `or` are three-valued (`null or true` is true,
  * `null and false` is false, as in SQL); a null condition keeps no row in `filter`.
  *
@@ -102,6 +131,91 @@ export class Expr {
     return new Expr({ k: 'isNull', x: this.spec });
   }
 
+  /** Whether the value is not null. @example col('a').notNull() */
+  notNull(): Expr {
+    return this.isNull().not();
+  }
+
+  /**
+   * The value converted to another type: numbers to and from strings (unparsable text is null),
+   * float64 to int32 truncates (NaN becomes null), bool to numbers 0 / 1.
+   *
+   * @example
+   * col('a').astype('int32');
+   */
+  astype(to: DType): Expr {
+    if (!DTYPES.has(to))
+      throw new TypeError(`astype: unknown type '${String(to)}'; use ${[...DTYPES].join(', ')}`);
+    return new Expr({ k: 'cast', x: this.spec, to });
+  }
+
+  /** Nulls (and NaN) replaced by a value or another expression. @example col('a').fillna(0) */
+  fillna(value: Operand): Expr {
+    return new Expr({ k: 'fill', x: this.spec, value: toExpr(value).spec });
+  }
+
+  /**
+   * Whether the value is one of `values` (a null is in no list).
+   *
+   * @example
+   * col('k').isin(['x', 'y']);
+   */
+  isin(values: readonly Literal[]): Expr {
+    if (!Array.isArray(values)) throw new TypeError('isin expects an array of values');
+    for (const v of values) toExpr(v);
+    return new Expr({ k: 'isin', x: this.spec, values: [...values] });
+  }
+
+  /**
+   * Whether `lo <= this <= hi` (`inclusive`: 'both' (default), 'neither', 'left', 'right').
+   *
+   * @example
+   * col('a').between(1, 5);
+   */
+  between(
+    lo: Operand,
+    hi: Operand,
+    inclusive: 'both' | 'neither' | 'left' | 'right' = 'both',
+  ): Expr {
+    const left = inclusive === 'both' || inclusive === 'left';
+    const right = inclusive === 'both' || inclusive === 'right';
+    return (left ? this.ge(lo) : this.gt(lo)).and(right ? this.le(hi) : this.lt(hi));
+  }
+
+  /**
+   * The value where `cond` is true, else `other` (default null); a null condition counts as false.
+   *
+   * @example
+   * col('a').where(col('a').gt(0), 0); // negatives become 0
+   */
+  where(cond: Expr, other?: Operand): Expr {
+    const o =
+      other === undefined ? { k: 'null' as const, type: 'float64' as const } : toExpr(other).spec;
+    return new Expr({ k: 'cond', cond: cond.spec, then: this.spec, else: o });
+  }
+
+  /**
+   * The value where `cond` is false or null, else `other` (default null): `where`'s opposite.
+   *
+   * @example
+   * col('a').mask(col('a').lt(0)); // negatives become null
+   */
+  mask(cond: Expr, other?: Operand): Expr {
+    const o =
+      other === undefined ? { k: 'null' as const, type: 'float64' as const } : toExpr(other).spec;
+    return new Expr({ k: 'cond', cond: cond.spec, then: o, else: this.spec });
+  }
+
+  /**
+   * String functions of a utf8 expression.
+   *
+   * @example
+   * col('name').str.lower().str.startsWith('a');
+   */
+  get str(): StrAccessor<Expr> {
+    return new StrAccessor((fn, args) => new Expr({ k: 'str', fn, x: this.spec, args }));
+  }
+
   private bin(op: BinOp, other: Operand): Expr {
     return new Expr({ k: 'bin', op, l: this.spec, r: toExpr(other).spec });
   }
@@ -155,7 +269,22 @@ export function columnsOf(spec: ExprSpec, out = new Set<string>()): Set<string> 
       break;
     case 'not':
     case 'isNull':
+    case 'cast':
+    case 'isin':
+    case 'str':
       columnsOf(spec.x, out);
+      break;
+    case 'fill':
+      columnsOf(spec.x, out);
+      columnsOf(spec.value, out);
+      break;
+    case 'cond':
+      columnsOf(spec.cond, out);
+      columnsOf(spec.then, out);
+      columnsOf(spec.else, out);
+      break;
+    case 'lit':
+    case 'null':
       break;
   }
   return out;
@@ -183,6 +312,42 @@ export function typeExpr(spec: ExprSpec, schema: Schema, where: string): DType {
       if (t !== 'bool') throw mismatch(where, 'not', spec.x, t, schema);
       return 'bool';
     }
+    case 'null':
+      return spec.type;
+    case 'cast':
+      typeExpr(spec.x, schema, where);
+      return spec.to;
+    case 'fill': {
+      const t = typeExpr(spec.x, schema, where);
+      return unify(where, 'fillna', spec.x, t, spec.value, typeExpr(spec.value, schema, where));
+    }
+    case 'isin': {
+      const t = typeExpr(spec.x, schema, where);
+      for (const v of spec.values) {
+        const vt = typeof v === 'number' ? 'float64' : typeof v === 'string' ? 'utf8' : 'bool';
+        if (!(vt === t || (vt === 'float64' && isNumeric(t)))) {
+          throw new TypeError(
+            `${where}: isin of ${describe(spec.x, t)} with ${JSON.stringify(v)} (${vt})`,
+          );
+        }
+      }
+      return 'bool';
+    }
+    case 'cond': {
+      const c = typeExpr(spec.cond, schema, where);
+      if (c !== 'bool') throw mismatch(where, 'where / mask', spec.cond, c, schema);
+      const a = typeExpr(spec.then, schema, where);
+      const b = typeExpr(spec.else, schema, where);
+      return unify(where, 'where / mask', spec.then, a, spec.else, b);
+    }
+    case 'str': {
+      const t = typeExpr(spec.x, schema, where);
+      if (t !== 'utf8')
+        throw new TypeError(
+          `${where}: str.${spec.fn} needs a utf8 operand, got ${describe(spec.x, t)}`,
+        );
+      return strType(spec.fn);
+    }
     case 'bin': {
       const l = typeExpr(spec.l, schema, where);
       const r = typeExpr(spec.r, schema, where);
@@ -197,9 +362,38 @@ export function typeExpr(spec: ExprSpec, schema: Schema, where: string): DType {
           `${where}: type mismatch in ${show(spec)}: ${describe(spec.l, l)} ${spec.op} ${describe(spec.r, r)}`,
         );
       }
-      return ARITH.has(spec.op) ? 'float64' : 'bool';
+      return ARITH.has(spec.op) ? arithType(spec.op, l, r, spec.l, spec.r) : 'bool';
     }
   }
+}
+
+/** Whether a spec is an integer literal that fits int32 (it does not widen an int32 column). */
+const intLiteral = (s: ExprSpec): boolean =>
+  s.k === 'lit' && typeof s.value === 'number' && (s.value | 0) === s.value;
+
+/**
+ * The type of `l op r` for numeric operands, as pandas promotes: int32 with int32 or with an
+ * integer literal stays int32 for add / sub / mul; div, or a float64 operand, gives float64.
+ * @internal
+ */
+export function arithType(op: BinOp, l: DType, r: DType, ls: ExprSpec, rs: ExprSpec): DType {
+  if (op === 'div') return 'float64';
+  const li = l === 'int32' || intLiteral(ls);
+  const ri = r === 'int32' || intLiteral(rs);
+  return li && ri && (l === 'int32' || r === 'int32') ? 'int32' : 'float64';
+}
+
+/** The common type of two branches (fillna, where): equal types, or numbers widened. */
+function unify(where: string, op: string, a: ExprSpec, ta: DType, b: ExprSpec, tb: DType): DType {
+  if (b.k === 'null') return ta;
+  if (a.k === 'null') return tb;
+  if (ta === tb) return ta;
+  if (isNumeric(ta) && isNumeric(tb)) {
+    if (ta === 'int32' && intLiteral(b)) return 'int32';
+    if (tb === 'int32' && intLiteral(a)) return 'int32';
+    return 'float64';
+  }
+  throw new TypeError(`${where}: ${op} mixes ${describe(a, ta)} and ${describe(b, tb)}`);
 }
 
 function mismatch(where: string, op: string, x: ExprSpec, t: DType, _s: Schema): TypeError {
@@ -222,5 +416,17 @@ function show(spec: ExprSpec): string {
       return `isNull(${show(spec.x)})`;
     case 'bin':
       return `(${show(spec.l)} ${spec.op} ${show(spec.r)})`;
+    case 'null':
+      return 'null';
+    case 'cast':
+      return `${show(spec.x)}.astype(${spec.to})`;
+    case 'fill':
+      return `${show(spec.x)}.fillna(${show(spec.value)})`;
+    case 'isin':
+      return `${show(spec.x)}.isin(${JSON.stringify(spec.values)})`;
+    case 'cond':
+      return `where(${show(spec.cond)}, ${show(spec.then)}, ${show(spec.else)})`;
+    case 'str':
+      return `${show(spec.x)}.str.${spec.fn}(${spec.args.map((a) => JSON.stringify(a)).join(', ')})`;
   }
 }

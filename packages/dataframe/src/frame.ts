@@ -28,7 +28,7 @@ import {
 } from '@dask-ts/graph';
 import { isNumeric, typeOf, type DType, type Schema } from './dtypes.js';
 import { Expr, col, toExpr, typeExpr, type Operand } from './expr.js';
-import { concatParts, kernels, type GroupOut } from './kernels.js';
+import { concatParts, kernels } from './kernels.js';
 import type { AggName } from './kernels-agg.js';
 import { NamedLayer, PipeLayer, partKey, partRef, treeReduce } from './layers.js';
 import { optimizeDataFrame } from './fusion.js';
@@ -45,19 +45,40 @@ import {
   type ToParquetOptions,
 } from './io-write.js';
 import { partitionsToDelayed } from './io-partition.js';
-import type { Delayed } from '@dask-ts/graph';
+import type { Delayed, UserFn } from '@dask-ts/graph';
+import type { Literal } from './expr.js';
+import { parseQuery } from './query.js';
+import {
+  frameRecord,
+  planAgg,
+  planOuts,
+  runAgg,
+  type AggSpec,
+  type GroupByOptions,
+} from './ops-agg.js';
+import {
+  astype,
+  dropna,
+  fillna,
+  groupApply,
+  mapPartitions,
+  type DropnaOptions,
+  type MapPartitionsOptions,
+  type PartitionResult,
+} from './ops-frame.js';
+import { describeFrame } from './describe.js';
+import { merge, type MergeOptions } from './merge.js';
+import { Rolling, cumFrame, diffFrame, shiftFrame, type RollingOptions } from './window.js';
+import {
+  dropDuplicates,
+  nlargest,
+  repartition,
+  sortValues,
+  type DropDuplicatesOptions,
+  type SortOptions,
+} from './sort.js';
 
-/**
- * What `groupby(...).agg()` takes: per value column, one aggregation or several.
- *
- * @example
- * const spec: AggSpec = { x: 'sum', y: ['mean', 'count'] };
- */
-export type AggSpec = Readonly<Record<string, AggName | readonly AggName[]>>;
-
-export type { AggName };
-
-const AGGS = new Set<AggName>(['sum', 'mean', 'min', 'max', 'count']);
+export type { AggName, AggSpec };
 
 /**
  * A lazy dataframe in `npartitions` partitions, each an Arrow `Table`; `schema` is known without
@@ -97,6 +118,11 @@ export class DataFrame implements Collection<Table> {
 
   private pipeless(): DataFrame {
     return new DataFrame(this.layer, this.npartitions, this.schema);
+  }
+
+  /** A dataframe over another layer (what operations planned in other files return). @internal */
+  derive(layer: GraphLayer, npartitions: number, schema: Schema): DataFrame {
+    return new DataFrame(layer, npartitions, schema);
   }
 
   /** @internal */
@@ -187,6 +213,150 @@ export class DataFrame implements Collection<Table> {
   }
 
   /**
+   * Calls `fn` on each partition, an Arrow `Table`; it returns a `Table` or plain columns (typed
+   * arrays, or arrays of numbers / strings / booleans). `meta` gives the result's columns and types;
+   * without it `fn` is called once on a two-row stand-in partition ('foo', 1, true...) to find
+   * them. On worker threads `fn` must be self-contained (pass outer values as `scope`; a closure is
+   * refused with that fix named).
+   *
+   * @example
+   * df.mapPartitions((t) => ({ n: [t.numRows] }), { meta: { n: 'float64' } });
+   */
+  mapPartitions(
+    fn: UserFn<(t: Table) => PartitionResult | Promise<PartitionResult>>,
+    options: MapPartitionsOptions = {},
+  ): DataFrame {
+    return mapPartitions(this, fn, options);
+  }
+
+  /** Columns converted to a type (all, or per column). @example df.astype({ a: 'int32' }) */
+  astype(to: DType | Readonly<Record<string, DType>>): DataFrame {
+    return astype(this, to);
+  }
+
+  /**
+   * Nulls (and NaN) replaced: by one value in every column whose type holds it, or per column.
+   *
+   * @example
+   * df.fillna({ a: 0, s: 'none' });
+   */
+  fillna(value: Literal | Readonly<Record<string, Literal>>): DataFrame {
+    return fillna(this, value);
+  }
+
+  /** Without rows holding nulls (or NaN). @example df.dropna({ subset: ['a'] }) */
+  dropna(options: DropnaOptions = {}): DataFrame {
+    return dropna(this, options);
+  }
+
+  /**
+   * The rows where a pandas-style query holds, parsed once into the same expressions as `col()`.
+   *
+   * @example
+   * df.query('a > 5 and (k == "x" or k in ["y", "z"])');
+   */
+  query(expr: string): DataFrame {
+    return this.filter(parseQuery(expr, this.schema));
+  }
+
+  /**
+   * Joined with `right` on key columns, as pandas' `merge`: a broadcast join when one side has one
+   * partition (or `broadcast` is set), else a hash shuffle of both sides on the keys.
+   *
+   * @example
+   * orders.merge(customers, { on: 'cid', how: 'left' });
+   */
+  merge(right: DataFrame, options: MergeOptions): DataFrame {
+    return merge(this, right, options);
+  }
+
+  /**
+   * Sorted by columns (ascending per column, nulls last by default), over partitions cut at
+   * boundaries sampled from the data.
+   *
+   * @example
+   * df.sortValues(['k', 'a'], { ascending: [true, false] });
+   */
+  sortValues(by: string | readonly string[], options: SortOptions = {}): DataFrame {
+    return sortValues(this, by, options);
+  }
+
+  /** The `n` rows with the largest values of `columns` (one partition). @example df.nlargest(5, 'a') */
+  nlargest(n: number, columns: string | readonly string[]): DataFrame {
+    return nlargest(this, n, columns, false);
+  }
+
+  /** The `n` rows with the smallest values of `columns` (one partition). @example df.nsmallest(5, 'a') */
+  nsmallest(n: number, columns: string | readonly string[]): DataFrame {
+    return nlargest(this, n, columns, true);
+  }
+
+  /**
+   * Without repeated rows (over `subset`, default all columns), keeping the first (or last) of
+   * each; a hash shuffle when there are several partitions.
+   *
+   * @example
+   * df.dropDuplicates({ subset: ['k'] });
+   */
+  dropDuplicates(options: DropDuplicatesOptions = {}): DataFrame {
+    return dropDuplicates(this, options);
+  }
+
+  /**
+   * The same rows in `npartitions` partitions: neighbours combined, or each partition cut into
+   * near-equal pieces.
+   *
+   * @example
+   * df.repartition({ npartitions: 4 });
+   */
+  repartition(options: { readonly npartitions: number }): DataFrame {
+    return repartition(this, options.npartitions);
+  }
+
+  /**
+   * Rows moved down by `periods` (up when negative) across partition edges, nulls filling the
+   * gap; all columns, or `columns`.
+   *
+   * @example
+   * df.shift(1, ['a']);
+   */
+  shift(periods = 1, columns?: readonly string[]): DataFrame {
+    return shiftFrame(this, periods, columns);
+  }
+
+  /** Each value minus the one `periods` rows before (float64). @example df.diff(1, ['a']) */
+  diff(periods = 1, columns?: readonly string[]): DataFrame {
+    return diffFrame(this, periods, columns);
+  }
+
+  /** Running sums (float64) of the numeric columns, or `columns`; nulls skipped. @example df.cumsum() */
+  cumsum(columns?: readonly string[]): DataFrame {
+    return cumFrame(this, 'sum', columns);
+  }
+  /** Running products (float64). @example df.cumprod(['a']) */
+  cumprod(columns?: readonly string[]): DataFrame {
+    return cumFrame(this, 'prod', columns);
+  }
+  /** Running maxima (types kept). @example df.cummax(['a']) */
+  cummax(columns?: readonly string[]): DataFrame {
+    return cumFrame(this, 'max', columns);
+  }
+  /** Running minima (types kept). @example df.cummin(['a']) */
+  cummin(columns?: readonly string[]): DataFrame {
+    return cumFrame(this, 'min', columns);
+  }
+
+  /**
+   * Rolling windows of `window` rows (across partition edges).
+   *
+   * @example
+   * df.rolling(3, { minPeriods: 1 }).mean();
+   */
+  rolling(window: number, options: RollingOptions = {}): Rolling {
+    return new Rolling(this, window, options);
+  }
+
+  /**
    * The first `n` rows, from the first `npartitions` partitions only (default 1, as in Dask: the
    * other partitions are not computed). Returns a one-partition DataFrame.
    *
@@ -203,6 +373,27 @@ export class DataFrame implements Collection<Table> {
       [input],
       () => [[partKey(name, 0), kernels.task('head', [n, ...refs])]],
       `head(${n}) of ${k} partition(s)`,
+    );
+    return new DataFrame(layer, 1, this.schema);
+  }
+
+  /**
+   * The last `n` rows, from the last `npartitions` partitions only (default 1, as in Dask).
+   * Returns a one-partition DataFrame.
+   *
+   * @example
+   * const last = await df.tail(5).compute();
+   */
+  tail(n = 5, options: { npartitions?: number } = {}): DataFrame {
+    const k = Math.min(this.npartitions, Math.max(1, options.npartitions ?? 1));
+    const name = `tail-${tokenize(this.layer.name, n, k)}`;
+    const input = this.layer;
+    const refs = Array.from({ length: k }, (_, i) => partRef(input, this.npartitions - k + i));
+    const layer = new NamedLayer(
+      name,
+      [input],
+      () => [[partKey(name, 0), kernels.task('tail', [n, ...refs])]],
+      `tail(${n}) of ${k} partition(s)`,
     );
     return new DataFrame(layer, 1, this.schema);
   }
@@ -251,17 +442,50 @@ export class DataFrame implements Collection<Table> {
     return this.reduce('count', false) as Scalar<Record<string, number>>;
   }
 
+  /** Sample standard deviations (ddof 1) of the numeric columns. @example await df.std().compute() */
+  std(): Scalar<Record<string, number>> {
+    return frameRecord(this, 'std', NaN) as Scalar<Record<string, number>>;
+  }
+  /** Sample variances (ddof 1) of the numeric columns. @example await df.var().compute() */
+  var(): Scalar<Record<string, number>> {
+    return frameRecord(this, 'var', NaN) as Scalar<Record<string, number>>;
+  }
+  /** Exact numbers of distinct non-null values per column. @example await df.nunique().compute() */
+  nunique(): Scalar<Record<string, number>> {
+    return frameRecord(this, 'nunique', 0) as Scalar<Record<string, number>>;
+  }
+  /** The first non-null value of every column. @example await df.first().compute() */
+  first(): Scalar<Record<string, unknown>> {
+    return frameRecord(this, 'first', null);
+  }
+  /** The last non-null value of every column. @example await df.last().compute() */
+  last(): Scalar<Record<string, unknown>> {
+    return frameRecord(this, 'last', null);
+  }
+
+  /**
+   * Summary statistics of the numeric columns, as pandas' `describe`: a `stat` column (count,
+   * mean, std, min, 25%, 50%, 75%, max) and one float64 column per numeric column. The quantiles
+   * are exact (linear interpolation): each column's values meet in one task.
+   *
+   * @example
+   * await df.describe().compute();
+   */
+  describe(): DataFrame {
+    return describeFrame(this);
+  }
+
   /**
    * Groups rows by key columns (rows with a null key are dropped).
    *
    * @example
    * df.groupby('k').agg({ x: 'sum', y: ['mean', 'count'] })
    */
-  groupby(keys: string | readonly string[]): GroupBy {
+  groupby(keys: string | readonly string[], options: GroupByOptions = {}): GroupBy {
     const ks = typeof keys === 'string' ? [keys] : [...keys];
     if (ks.length === 0) throw new Error('DataFrame.groupby needs at least one key column');
     for (const k of ks) typeOf(this.schema, k, this.at('groupby'));
-    return new GroupBy(this, ks);
+    return new GroupBy(this, ks, options);
   }
 
   /**
@@ -395,64 +619,52 @@ export class GroupBy {
   /**
    * @param frame - the grouped dataframe
    * @param keys - the key columns (`df.groupby(['k']).keys // ['k']`)
+   * @param options - a shuffle for many groups (`splitOut`)
    * @internal
    */
   constructor(
     readonly frame: DataFrame,
     readonly keys: readonly string[],
+    readonly options: GroupByOptions = {},
   ) {}
 
   /**
-   * One row per group, sorted by the keys: the key columns, then per value column one column per
-   * aggregation, named after the column (one aggregation) or `<column>_<agg>` (several). Sums,
-   * means, minima and maxima are float64 (null where a group has no value), counts int32. A tree
-   * reduction: suited to a number of groups that fits in memory.
+   * One row per group, sorted by the keys: the key columns, then the aggregations. Per value
+   * column one aggregation (named after the column) or several (`<column>_<agg>`), or named
+   * aggregations `{ total: ['x', 'sum'] }`. sum, mean, min, max, std and var are float64 (null
+   * where a group has no value), count, size and nunique int32, first and last keep the column's
+   * type. A tree reduction by default (groups that fit in memory, one partition); with `splitOut`
+   * (or `shuffle`) a hash shuffle on the keys, each output partition sorted by the keys.
    *
    * @example
-   * df.groupby('k').agg({ x: 'sum', y: ['mean', 'count'] }) // columns k, x, y_mean, y_count
+   * df.groupby('k').agg({ x: 'sum', y: ['mean', 'count'], n: ['x', 'size'] })
    */
   agg(spec: AggSpec): DataFrame {
-    const f = this.frame;
-    const where = 'GroupBy.agg';
-    const outs: GroupOut[] = [];
-    const schema: [string, DType][] = this.keys.map((k) => [k, typeOf(f.schema, k, where)]);
-    for (const [c, hows] of Object.entries(spec)) {
-      const t = typeOf(f.schema, c, where);
-      const list = typeof hows === 'string' ? [hows] : [...hows];
-      for (const how of list) {
-        if (!AGGS.has(how))
-          throw new Error(
-            `${where}: unknown aggregation '${String(how)}' for column '${c}'; use ${[...AGGS].join(', ')}`,
-          );
-        if (how !== 'count' && !(isNumeric(t) || t === 'bool')) {
-          throw new TypeError(`${where}: cannot ${how} column '${c}' (${t})`);
-        }
-        const name = typeof hows === 'string' ? c : `${c}_${how}`;
-        outs.push([c, how, name]);
-        schema.push([name, how === 'count' ? 'int32' : 'float64']);
-      }
-    }
-    const values = [...new Set(outs.map(([c]) => c))];
-    const input = f.select([...new Set([...this.keys, ...values])]);
-    const keys = this.keys;
-    const name = `groupby-${tokenize(input.layer.name, keys, outs)}`;
-    const layer = treeReduce(
-      name,
-      input.layer,
-      input.npartitions,
-      (ref) => kernels.task('groupPartial', [ref, keys, values]),
-      'groupCombine',
-      (refs) => kernels.task('groupFinal', [keys, outs, ...refs]),
-      `groupby(${keys.join(', ')}).agg (tree reduction)`,
-    );
-    // The result is one partition whose key is [name, 0]: wrap the reduction's final key.
-    const wrapped = new NamedLayer(
-      `${name}-out`,
-      [layer],
-      () => [[partKey(`${name}-out`, 0), kernels.task('firstOf', [[{ $ref: name }]])]],
-      'groupby result',
-    );
-    return new DataFrame(wrapped, 1, schema);
+    const plan = planAgg(this.frame.schema, this.keys, spec, 'GroupBy.agg');
+    return runAgg(this.frame, this.keys, plan, this.options);
+  }
+
+  /**
+   * Calls `fn` on each group (an Arrow `Table` holding the group's rows; rows with a null key are
+   * left out) and stacks the results, which may have any number of rows. The groups meet by a hash
+   * shuffle on the keys (when there are several partitions); within a partition they come in key
+   * order. `fn` and `meta` are as in `mapPartitions`.
+   *
+   * @example
+   * df.groupby('k').apply((t) => ({ k: [String(t.getChild('k')?.get(0))], n: [t.numRows] }));
+   */
+  apply(
+    fn: UserFn<(t: Table) => PartitionResult | Promise<PartitionResult>>,
+    options: MapPartitionsOptions = {},
+  ): DataFrame {
+    return groupApply(this.frame, this.keys, fn, options);
+  }
+
+  /** The number of rows of each group, in a column `size`. @example df.groupby('k').size() */
+  size(): DataFrame {
+    const first = this.frame.columns[0];
+    const plan = planOuts(this.frame.schema, this.keys, [[first, 'size', 'size']], 'GroupBy.size');
+    return runAgg(this.frame, this.keys, plan, this.options);
   }
 }
 

@@ -3,9 +3,15 @@
 // expressions typed when built, tree-reduction aggregations and groupby, and an optimizer that
 // fuses row-wise steps and pushes projections into readers.
 export { DataFrame, GroupBy, type AggSpec, type AggName } from './frame.js';
+export type { NamedAgg, GroupByOptions } from './ops-agg.js';
+export type { MapPartitionsOptions, PartitionResult, DropnaOptions } from './ops-frame.js';
+export type { SortOptions, DropDuplicatesOptions } from './sort.js';
+export { concat, merge, type MergeOptions } from './merge.js';
+export { StrAccessor, type StrFn } from './str.js';
+export { Rolling, type RollingOptions } from './window.js';
 export { Series } from './series.js';
 export { Scalar } from './scalar.js';
-export { Expr, col, lit, type Operand } from './expr.js';
+export { Expr, col, lit, type Operand, type Literal } from './expr.js';
 export type { DType, Schema } from './dtypes.js';
 export {
   fromColumns,

@@ -12,14 +12,20 @@ import { take } from './steps.js';
  * @example
  * const how: AggName = 'mean';
  */
-export type AggName = 'sum' | 'mean' | 'min' | 'max' | 'count';
+export type AggName =
+  'sum' | 'mean' | 'min' | 'max' | 'count' | 'size' | 'std' | 'var' | 'nunique' | 'first' | 'last';
 
-/** Per-column running aggregates, one entry per group (or one for a whole column). @internal */
+/**
+ * Per-column running aggregates, one entry per group (or one for a whole column); `m2` is the sum
+ * of squared deviations from the mean (Welford), combined with Chan's formula, for var / std.
+ * @internal
+ */
 export interface Acc {
   readonly count: Float64Array;
   readonly sum: Float64Array;
   readonly min: Float64Array;
   readonly max: Float64Array;
+  readonly m2: Float64Array;
 }
 
 function newAcc(n: number): Acc {
@@ -28,7 +34,23 @@ function newAcc(n: number): Acc {
     sum: new Float64Array(n),
     min: new Float64Array(n).fill(Infinity),
     max: new Float64Array(n).fill(-Infinity),
+    m2: new Float64Array(n),
   };
+}
+
+/** Adds the squared deviations of a column's rows into `acc.m2` (a second pass, per group). */
+function accumulateM2(acc: Acc, c: Col, ids: Int32Array | undefined): void {
+  if (c.type === 'utf8') return;
+  const v = c.values;
+  const { count, sum, m2 } = acc;
+  for (let i = 0; i < c.length; i++) {
+    const g = ids === undefined ? 0 : ids[i];
+    if (g < 0 || !isValid(c.valid, i)) continue;
+    const x = v[i];
+    if (Number.isNaN(x)) continue;
+    const d = x - sum[g] / count[g];
+    m2[g] += d * d;
+  }
 }
 
 /** Adds a column's rows into `acc` at groups `ids` (-1: skip; undefined: all into group 0). */
@@ -56,6 +78,15 @@ function accumulate(acc: Acc, c: Col, ids: Int32Array | undefined): void {
 
 /** Merges `src`'s group `i` into `dst`'s group `g`. */
 function mergeAcc(dst: Acc, g: number, src: Acc, i: number): void {
+  const na = dst.count[g];
+  const nb = src.count[i];
+  if (nb > 0) {
+    if (na === 0) dst.m2[g] = src.m2[i];
+    else {
+      const d = src.sum[i] / nb - dst.sum[g] / na;
+      dst.m2[g] += src.m2[i] + (d * d * na * nb) / (na + nb);
+    }
+  }
   dst.count[g] += src.count[i];
   dst.sum[g] += src.sum[i];
   if (src.min[i] < dst.min[g]) dst.min[g] = src.min[i]!;
@@ -76,6 +107,12 @@ export function finishAgg(acc: Acc, g: number, how: AggName): number {
       return n === 0 ? NaN : acc.min[g];
     case 'max':
       return n === 0 ? NaN : acc.max[g];
+    case 'var':
+      return n < 2 ? NaN : acc.m2[g] / (n - 1);
+    case 'std':
+      return n < 2 ? NaN : Math.sqrt(acc.m2[g] / (n - 1));
+    default:
+      throw new Error(`finishAgg: ${how} is not a running aggregate`);
   }
 }
 
@@ -85,6 +122,7 @@ export function columnAccs(cols: ReadonlyMap<string, Col>): Record<string, Acc> 
   for (const [name, c] of cols) {
     const acc = newAcc(1);
     accumulate(acc, c, undefined);
+    accumulateM2(acc, c, undefined);
     out[name] = acc;
   }
   return out;
@@ -107,7 +145,8 @@ export function combineColumnAccs(states: readonly Record<string, Acc>[]): Recor
 const f64 = new Float64Array(1);
 const i32 = new Int32Array(f64.buffer);
 
-function hashRow(keys: readonly Col[], i: number): number {
+/** A 32-bit hash of row `i` of the key columns (nulls hash alike). @internal */
+export function hashRow(keys: readonly Col[], i: number): number {
   let h = 0x811c9dc5 | 0;
   for (const c of keys) {
     let x: number;
@@ -189,10 +228,64 @@ export function groupIds(keys: readonly Col[], n: number): { ids: Int32Array; fi
   return { ids, firsts: firsts.slice(0, ngroups) };
 }
 
-/** A groupby partial: the groups' key columns and, per value column, their aggregates. @internal */
+/**
+ * A groupby partial: the groups' key columns, their row counts (`size`), per value column their
+ * running aggregates, per first / last column each group's first / last non-null value, and per
+ * nunique column the distinct (keys..., value) pairs. @internal
+ */
 export interface GroupState {
   readonly keys: Col[];
+  readonly size: Float64Array;
   readonly accs: Record<string, Acc>;
+  readonly first: Record<string, Col>;
+  readonly last: Record<string, Col>;
+  readonly pairs: Record<string, Col[]>;
+}
+
+/** Which value columns need which extra state. @internal */
+export interface GroupNeeds {
+  readonly first: readonly string[];
+  readonly last: readonly string[];
+  readonly nunique: readonly string[];
+}
+
+/** Rows `idx` of a column, -1 giving a null. @internal */
+export function takeOrNull(c: Col, idx: Int32Array): Col {
+  const safe = idx.map((i) => (i < 0 ? 0 : i));
+  const t = c.length === 0 ? takeEmpty(c, idx.length) : take(c, safe);
+  if (!idx.some((i) => i < 0)) return t;
+  const valid = new Uint8Array((idx.length + 7) >> 3);
+  for (let i = 0; i < idx.length; i++)
+    if (idx[i] >= 0 && isValid(t.valid, i)) valid[i >> 3] |= 1 << (i & 7);
+  return { ...t, valid };
+}
+
+function takeEmpty(c: Col, n: number): Col {
+  if (c.type === 'utf8')
+    return { type: 'utf8', length: n, offsets: new Int32Array(n + 1), data: new Uint8Array(0) };
+  const v = c.values;
+  const Ctor = v.constructor as new (n: number) => typeof v;
+  return { type: c.type, length: n, values: new Ctor(n) } as Col;
+}
+
+const present = (c: Col, i: number): boolean =>
+  isValid(c.valid, i) && (c.type !== 'float64' || !Number.isNaN(c.values[i]));
+
+/** Per group, the first (or last) row whose value is present, or -1. */
+function pickRows(c: Col, ids: Int32Array, ngroups: number, last: boolean): Int32Array {
+  const out = new Int32Array(ngroups).fill(-1);
+  for (let i = 0; i < c.length; i++) {
+    const g = ids[i];
+    if (g < 0 || !present(c, i)) continue;
+    if (last || out[g] < 0) out[g] = i;
+  }
+  return out;
+}
+
+/** Distinct rows of columns (by their first occurrence). @internal */
+export function distinctRows(cols: readonly Col[]): Col[] {
+  const { firsts } = groupIds(cols, cols[0]?.length ?? 0);
+  return cols.map((c) => take(c, firsts));
 }
 
 /** Groups one partition. @internal */
@@ -200,15 +293,34 @@ export function groupPartial(
   keys: readonly Col[],
   values: ReadonlyMap<string, Col>,
   n: number,
+  needs: GroupNeeds = { first: [], last: [], nunique: [] },
 ): GroupState {
   const { ids, firsts } = groupIds(keys, n);
+  const g = firsts.length;
+  const size = new Float64Array(g);
+  for (let i = 0; i < n; i++) if (ids[i] >= 0) size[ids[i]]++;
   const accs: Record<string, Acc> = {};
   for (const [name, c] of values) {
-    const acc = newAcc(firsts.length);
+    const acc = newAcc(g);
     accumulate(acc, c, ids);
+    accumulateM2(acc, c, ids);
     accs[name] = acc;
   }
-  return { keys: keys.map((c) => take(c, firsts)), accs };
+  const first: Record<string, Col> = {};
+  const last: Record<string, Col> = {};
+  const pairs: Record<string, Col[]> = {};
+  for (const v of needs.first)
+    first[v] = takeOrNull(values.get(v)!, pickRows(values.get(v)!, ids, g, false));
+  for (const v of needs.last)
+    last[v] = takeOrNull(values.get(v)!, pickRows(values.get(v)!, ids, g, true));
+  for (const v of needs.nunique) {
+    const c = values.get(v)!;
+    const rows: number[] = [];
+    for (let i = 0; i < n; i++) if (ids[i] >= 0 && present(c, i)) rows.push(i);
+    const idx = Int32Array.from(rows);
+    pairs[v] = distinctRows([...keys, c].map((x) => take(x, idx)));
+  }
+  return { keys: keys.map((c) => take(c, firsts)), size, accs, first, last, pairs };
 }
 
 /** Combines groupby partials. @internal */
@@ -221,7 +333,7 @@ export function groupCombine(states: readonly GroupState[]): GroupState {
       states[0].keys[k].type,
     ),
   );
-  const n = keys[0]?.length ?? 0;
+  const n = states.reduce((t, s) => t + s.size.length, 0);
   const { ids, firsts } = groupIds(keys, n);
   const accs: Record<string, Acc> = {};
   for (const name of Object.keys(states[0].accs)) {
@@ -233,7 +345,65 @@ export function groupCombine(states: readonly GroupState[]): GroupState {
     }
     accs[name] = acc;
   }
-  return { keys: keys.map((c) => take(c, firsts)), accs };
+  const g = firsts.length;
+  const size = new Float64Array(g);
+  {
+    let row = 0;
+    for (const s of states)
+      for (let i = 0; i < s.size.length; i++, row++) size[ids[row]] += s.size[i];
+  }
+  const pick = (which: 'first' | 'last'): Record<string, Col> => {
+    const out: Record<string, Col> = {};
+    for (const name of Object.keys(states[0][which])) {
+      const all = concatCols(
+        states.map((s) => s[which][name]),
+        states[0][which][name].type,
+      );
+      out[name] = takeOrNull(all, pickRows(all, ids, g, which === 'last'));
+    }
+    return out;
+  };
+  const pairs: Record<string, Col[]> = {};
+  for (const name of Object.keys(states[0].pairs)) {
+    const width = states[0].pairs[name].length;
+    pairs[name] = distinctRows(
+      Array.from({ length: width }, (_, k) =>
+        concatCols(
+          states.map((s) => s.pairs[name][k]),
+          states[0].pairs[name][k].type,
+        ),
+      ),
+    );
+  }
+  return {
+    keys: keys.map((c) => take(c, firsts)),
+    size,
+    accs,
+    first: pick('first'),
+    last: pick('last'),
+    pairs,
+  };
+}
+
+/**
+ * Per group of `keys` (the combined state's keys, distinct), how many distinct pairs carry its
+ * key: the nunique of the pairs' value. @internal
+ */
+export function countPairs(
+  keys: readonly Col[],
+  ngroups: number,
+  pairs: readonly Col[],
+): Float64Array {
+  const out = new Float64Array(ngroups);
+  if (ngroups === 0) return out;
+  if (keys.length === 0) {
+    out[0] = pairs[0]?.length ?? 0;
+    return out;
+  }
+  const all = keys.map((k, j) => concatCols([k, pairs[j]], k.type));
+  const { ids } = groupIds(all, all[0].length);
+  for (let i = ngroups; i < ids.length; i++) out[ids[i]]++;
+  return out;
 }
 
 function compareRows(c: Col, a: number, b: number): number {

@@ -13,14 +13,22 @@ import { parseRows, readBlock } from './csv-parse.js';
 import {
   columnAccs,
   combineColumnAccs,
+  countPairs,
   finishAgg,
   groupCombine,
   groupPartial,
   sortedGroups,
   type Acc,
   type AggName,
+  type GroupNeeds,
   type GroupState,
 } from './kernels-agg.js';
+import { mapKernels } from './kernels-map.js';
+import { shuffleKernels } from './kernels-shuffle.js';
+import { describeKernels } from './kernels-describe.js';
+import { sortKernels } from './kernels-sort.js';
+import { joinKernels } from './kernels-join.js';
+import { windowKernels } from './kernels-window.js';
 
 /** One CSV block to read: a file's byte range and what to parse from it. @internal */
 export interface CsvBlock {
@@ -87,6 +95,71 @@ function accsOf(t: Table): Record<string, Acc> {
   return columnAccs(colsOf(t));
 }
 
+/** Groups one partition (a groupby partial). */
+function groupPartialK(
+  t: Table,
+  keys: readonly string[],
+  values: readonly string[],
+  needs?: GroupNeeds,
+): GroupState {
+  const cols = colsOf(t);
+  return groupPartial(
+    keys.map((k) => cols.get(k)!),
+    new Map(values.map((v) => [v, cols.get(v)!])),
+    t.numRows,
+    needs,
+  );
+}
+
+/** Finishes a groupby: key columns (sorted) then one column per output. */
+function groupFinalK(
+  keys: readonly string[],
+  outs: readonly GroupOut[],
+  ...states: GroupState[]
+): Table {
+  const s = groupCombine(states);
+  const order = keys.length === 0 ? Int32Array.from(s.size, (_, i) => i) : sortedGroups(s.keys);
+  const cols = new Map<string, Col>();
+  keys.forEach((k, i) => cols.set(k, take(s.keys[i], order)));
+  const counts = (c: ArrayLike<number>): Col => {
+    const values = new Int32Array(order.length);
+    for (let i = 0; i < order.length; i++) values[i] = c[order[i]]!;
+    return { type: 'int32', length: order.length, values };
+  };
+  for (const [src, how, name] of outs) {
+    const acc = s.accs[src];
+    const n = order.length;
+    if (how === 'count') {
+      cols.set(name, counts(acc.count));
+      continue;
+    }
+    if (how === 'size') {
+      cols.set(name, counts(s.size));
+      continue;
+    }
+    if (how === 'nunique') {
+      cols.set(name, counts(countPairs(s.keys, s.size.length, s.pairs[src])));
+      continue;
+    }
+    if (how === 'first' || how === 'last') {
+      cols.set(name, take(s[how][src], order));
+      continue;
+    }
+    const values = new Float64Array(n);
+    let valid: Uint8Array | undefined;
+    for (let i = 0; i < n; i++) {
+      const v = finishAgg(acc, order[i], how);
+      values[i] = v;
+      if (Number.isNaN(v)) {
+        valid ??= new Uint8Array((n + 7) >> 3).fill(0xff);
+        valid[i >> 3] &= ~(1 << (i & 7));
+      }
+    }
+    cols.set(name, { type: 'float64', length: n, values, valid });
+  }
+  return tableOf(cols);
+}
+
 /**
  * The dataframe kernels and their references.
  *
@@ -102,6 +175,22 @@ export const kernels = defineKernels('dataframe', import.meta.url, {
     const cols = concatTables(parts);
     const out = new Map<string, Col>();
     for (const [name, c] of cols) out.set(name, slice(c, n));
+    return tableOf(out);
+  },
+  /** The last `n` rows of the partitions, in order. */
+  tail: (n: number, ...parts: Table[]): Table => {
+    const cols = concatTables(parts);
+    const out = new Map<string, Col>();
+    for (const [name, c] of cols) {
+      const from = Math.max(0, c.length - n);
+      out.set(
+        name,
+        take(
+          c,
+          Int32Array.from({ length: c.length - from }, (_, i) => from + i),
+        ),
+      );
+    }
     return tableOf(out);
   },
   concatList: concatParts,
@@ -120,46 +209,33 @@ export const kernels = defineKernels('dataframe', import.meta.url, {
     for (const [name, a] of Object.entries(acc)) out[name] = finishAgg(a, 0, how);
     return series ? (Object.values(out)[0] ?? NaN) : out;
   },
-  groupPartial: (t: Table, keys: readonly string[], values: readonly string[]): GroupState => {
-    const cols = colsOf(t);
-    return groupPartial(
-      keys.map((k) => cols.get(k)!),
-      new Map(values.map((v) => [v, cols.get(v)!])),
-      t.numRows,
-    );
-  },
+  groupPartial: groupPartialK,
   groupCombine: (...states: GroupState[]): GroupState => groupCombine(states),
-  /** Finishes a groupby: key columns (sorted) then one column per output. */
-  groupFinal: (
+  groupFinal: groupFinalK,
+  /** A whole groupby on one partition (after a shuffle on the keys). */
+  groupLocal: (
+    t: Table,
     keys: readonly string[],
+    values: readonly string[],
+    needs: GroupNeeds,
     outs: readonly GroupOut[],
-    ...states: GroupState[]
-  ): Table => {
-    const s = groupCombine(states);
-    const order = sortedGroups(s.keys);
-    const cols = new Map<string, Col>();
-    keys.forEach((k, i) => cols.set(k, take(s.keys[i], order)));
-    for (const [src, how, name] of outs) {
-      const acc = s.accs[src];
-      const n = order.length;
-      if (how === 'count') {
-        const values = new Int32Array(n);
-        for (let i = 0; i < n; i++) values[i] = acc.count[order[i]]!;
-        cols.set(name, { type: 'int32', length: n, values });
-        continue;
-      }
-      const values = new Float64Array(n);
-      let valid: Uint8Array | undefined;
-      for (let i = 0; i < n; i++) {
-        const v = finishAgg(acc, order[i], how);
-        values[i] = v;
-        if (Number.isNaN(v)) {
-          valid ??= new Uint8Array((n + 7) >> 3).fill(0xff);
-          valid[i >> 3] &= ~(1 << (i & 7));
-        }
-      }
-      cols.set(name, { type: 'float64', length: n, values, valid });
+  ): Table => groupFinalK(keys, outs, groupPartialK(t, keys, values, needs)),
+  /** Row 0 of a one-row table as a record (`fallback` per column when the table is empty). */
+  record: (
+    t: Table,
+    fallback: Readonly<Record<string, number | null>>,
+  ): Record<string, unknown> => {
+    const out: Record<string, unknown> = {};
+    for (const f of t.schema.fields) {
+      const v: unknown = t.numRows === 0 ? undefined : t.getChild(f.name)?.get(0);
+      out[f.name] = v ?? fallback[f.name] ?? null;
     }
-    return tableOf(cols);
+    return out;
   },
+  ...mapKernels,
+  ...shuffleKernels,
+  ...describeKernels,
+  ...sortKernels,
+  ...joinKernels,
+  ...windowKernels,
 });

@@ -23,6 +23,13 @@ import { optimizeDataFrame } from './fusion.js';
 import type { Table } from 'apache-arrow';
 import type { DataFrame } from './frame.js';
 import type { Scalar } from './scalar.js';
+import type { DType as ColumnType } from './dtypes.js';
+import type { Literal } from './expr.js';
+import { StrAccessor } from './str.js';
+import { columnScalar } from './ops-agg.js';
+import { columnQuantile } from './describe.js';
+import { col } from './expr.js';
+import { Rolling, cumFrame, diffFrame, shiftFrame, type RollingOptions } from './window.js';
 
 /**
  * One lazy column. Get one with `df.col(name)`; combine columns of the same dataframe with
@@ -122,6 +129,61 @@ export class Series implements Collection<Vector> {
     return this.op(other, (a, b) => a.or(b));
   }
 
+  /** Whether the value is null (or NaN). @example s.isNull() */
+  isNull(): Series {
+    return new Series(this.base, this.expr.isNull(), this.name);
+  }
+  /** Whether the value is present. @example s.notNull() */
+  notNull(): Series {
+    return new Series(this.base, this.expr.notNull(), this.name);
+  }
+  /** Logical not. @example s.gt(1).not() */
+  not(): Series {
+    return new Series(this.base, this.expr.not(), this.name);
+  }
+  /** Converted to another type. @example s.astype('int32') */
+  astype(to: ColumnType): Series {
+    return new Series(this.base, this.expr.astype(to), this.name);
+  }
+  /** Nulls (and NaN) replaced. @example s.fillna(0) */
+  fillna(value: Operand | Series): Series {
+    return this.op(value, (a, b) => a.fillna(b));
+  }
+  /** Whether the value is one of `values`. @example s.isin(['x', 'y']) */
+  isin(values: readonly Literal[]): Series {
+    return new Series(this.base, this.expr.isin(values), this.name);
+  }
+  /** Whether `lo <= value <= hi` (see `Expr.between`). @example s.between(1, 5) */
+  between(
+    lo: Operand,
+    hi: Operand,
+    inclusive: 'both' | 'neither' | 'left' | 'right' = 'both',
+  ): Series {
+    return new Series(this.base, this.expr.between(lo, hi, inclusive), this.name);
+  }
+  /** The value where `cond` is true, else `other` (default null). @example s.where(s.gt(0), 0) */
+  where(cond: Series | Expr, other?: Operand | Series): Series {
+    return this.branch(cond, other, false);
+  }
+  /** The value where `cond` is false or null, else `other` (default null). @example s.mask(s.lt(0)) */
+  mask(cond: Series | Expr, other?: Operand | Series): Series {
+    return this.branch(cond, other, true);
+  }
+  private branch(cond: Series | Expr, other: Operand | Series | undefined, mask: boolean): Series {
+    const what = `Series(${this.name}).${mask ? 'mask' : 'where'}`;
+    const c = cond instanceof Series ? cond.exprOver(this.base, what) : cond;
+    const o = other instanceof Series ? other.exprOver(this.base, what) : other;
+    const e = mask ? this.expr.mask(c, o) : this.expr.where(c, o);
+    return new Series(this.base, e, this.name);
+  }
+  /** String functions of a utf8 series. @example s.str.upper() */
+  get str(): StrAccessor<Series> {
+    return new StrAccessor<Series>(
+      (fn, args) =>
+        new Series(this.base, new Expr({ k: 'str', fn, x: this.expr.spec, args }), this.name),
+    );
+  }
+
   /** The sum (nulls skipped). @example await s.sum().compute() */
   sum(): Scalar<number> {
     return this.toFrame().reduce('sum', true) as Scalar<number>;
@@ -141,6 +203,98 @@ export class Series implements Collection<Vector> {
   /** The number of non-null values. @example await s.count().compute() */
   count(): Scalar<number> {
     return this.toFrame().reduce('count', true) as Scalar<number>;
+  }
+
+  private windowed(f: (frame: DataFrame) => DataFrame): Series {
+    return new Series(f(this.toFrame()), col(this.name), this.name);
+  }
+  /** Moved down by `periods` rows (up when negative), across partitions. @example s.shift(1) */
+  shift(periods = 1): Series {
+    return this.windowed((f) => shiftFrame(f, periods));
+  }
+  /** Each value minus the one `periods` rows before. @example s.diff() */
+  diff(periods = 1): Series {
+    return this.windowed((f) => diffFrame(f, periods));
+  }
+  /** Running sum (nulls skipped). @example s.cumsum() */
+  cumsum(): Series {
+    return this.windowed((f) => cumFrame(f, 'sum'));
+  }
+  /** Running product. @example s.cumprod() */
+  cumprod(): Series {
+    return this.windowed((f) => cumFrame(f, 'prod'));
+  }
+  /** Running maximum. @example s.cummax() */
+  cummax(): Series {
+    return this.windowed((f) => cumFrame(f, 'max'));
+  }
+  /** Running minimum. @example s.cummin() */
+  cummin(): Series {
+    return this.windowed((f) => cumFrame(f, 'min'));
+  }
+  /**
+   * Rolling windows of this column; the aggregations give one-column dataframes.
+   *
+   * @example
+   * await df.col('a').rolling(3).mean().compute();
+   */
+  rolling(window: number, options: Omit<RollingOptions, 'columns'> = {}): Rolling {
+    return new Rolling(this.toFrame(), window, options);
+  }
+
+  /**
+   * Exact quantiles (linear interpolation, as pandas): a number for one `q`, an array for several.
+   * The column's non-null values meet, sorted, in one task.
+   *
+   * @example
+   * await s.quantile([0.1, 0.9]).compute();
+   */
+  quantile<Q extends number | readonly number[]>(
+    q: Q,
+  ): Scalar<Q extends number ? number : number[]> {
+    return columnQuantile(this.toFrame(), this.name, q);
+  }
+  /** The exact median. @example await s.median().compute() */
+  median(): Scalar<number> {
+    return columnQuantile<number>(this.toFrame(), this.name, 0.5);
+  }
+
+  /** The number of rows, nulls included. @example await s.size().compute() */
+  size(): Scalar<number> {
+    return columnScalar<number>(this.toFrame(), this.name, 'size', 0);
+  }
+  /** The sample standard deviation (ddof 1). @example await s.std().compute() */
+  std(): Scalar<number> {
+    return columnScalar<number>(this.toFrame(), this.name, 'std', NaN);
+  }
+  /** The sample variance (ddof 1). @example await s.var().compute() */
+  var(): Scalar<number> {
+    return columnScalar<number>(this.toFrame(), this.name, 'var', NaN);
+  }
+  /** The exact number of distinct non-null values. @example await s.nunique().compute() */
+  nunique(): Scalar<number> {
+    return columnScalar<number>(this.toFrame(), this.name, 'nunique', 0);
+  }
+  /** The first non-null value (null when none). @example await s.first().compute() */
+  first(): Scalar<unknown> {
+    return columnScalar<unknown>(this.toFrame(), this.name, 'first', null);
+  }
+  /** The last non-null value (null when none). @example await s.last().compute() */
+  last(): Scalar<unknown> {
+    return columnScalar<unknown>(this.toFrame(), this.name, 'last', null);
+  }
+  /**
+   * Each distinct non-null value and how many rows hold it, most frequent first (ties by value):
+   * a one-partition DataFrame with columns `<name>` and `count`.
+   *
+   * @example
+   * await df.col('k').valueCounts().compute();
+   */
+  valueCounts(): DataFrame {
+    const counts = this.toFrame()
+      .groupby(this.name)
+      .agg({ count: [this.name, 'size'] });
+    return counts.sortValues(['count', this.name], { ascending: [false, true] });
   }
 
   /** The optimized plan. @example console.log(s.explain()) */

@@ -1,0 +1,88 @@
+// The new operations on the `threads` scheduler (2 workers): user functions of mapPartitions run
+// on workers (a closure is refused with the fix named), and shuffles (merge, groupby splitOut,
+// dropDuplicates), sortValues and row operations give the same answers as on sync. Needs the built
+// dist of this package and of protocol, graph, worker and scheduler.
+import { afterAll, describe, expect, test } from '@jest/globals';
+import { createThreadsScheduler } from '@dask-ts/scheduler';
+import type { Table } from 'apache-arrow';
+import { col, concat, merge, type DataFrame } from '../index.js';
+import { plain } from './reference.js';
+import { rowsOf, sortedRows, wide, wideFrame } from './ops-reference.js';
+
+const threads = createThreadsScheduler({ workers: 2 });
+const opts = { scheduler: threads } as const;
+const sync = { scheduler: 'sync' } as const;
+
+afterAll(async () => {
+  await threads.close?.();
+});
+
+async function same(df: DataFrame, ordered: boolean): Promise<void> {
+  const a = plain(await df.compute(opts));
+  const b = plain(await df.compute(sync));
+  if (ordered) expect(a).toEqual(b);
+  else expect(sortedRows(rowsOf(a))).toEqual(sortedRows(rowsOf(b)));
+}
+
+describe('dataframe operations on threads', () => {
+  test('mapPartitions runs self-contained functions on workers and refuses closures', async () => {
+    const p = wide(2000, 1);
+    const df = wideFrame(p, 4);
+    const rows = df.mapPartitions((t: Table) => ({ n: [t.numRows] }), { meta: { n: 'float64' } });
+    const got = plain(await rows.compute(opts));
+    expect(got.n.reduce((s, x) => (s as number) + (x as number), 0)).toBe(2000);
+    const scaled = df.mapPartitions(
+      (t: Table) => ({
+        i: Array.from(t.getChild('i')!.toArray() as Int32Array, (x) => x * factor),
+      }),
+      { meta: { i: 'float64' }, scope: { factor: 3 } },
+    );
+    expect(plain(await scaled.compute(opts)).i).toEqual(p.i.map((x) => (x as number) * 3));
+    const k = 2;
+    const closure = df.mapPartitions((t: Table) => ({ n: [t.numRows * k] }), {
+      meta: { n: 'float64' },
+    });
+    await expect(closure.compute(opts)).rejects.toThrow(/dataframe\.mapPartitions\(fn, \{ scope:/);
+  });
+
+  test('shuffles, sorts and row operations equal the sync answers', async () => {
+    const L = wideFrame(wide(3000, 2), 5);
+    const R = wideFrame(wide(400, 3), 3).select(['k', 't', 'i']).rename({ i: 'j' });
+    await same(merge(L, R, { on: ['k', 't'], how: 'outer', indicator: true }), false);
+    await same(L.merge(R, { leftOn: 'i', rightOn: 'j', how: 'left' }), false);
+    await same(
+      L.groupby(['k', 't'], { splitOut: 3 }).agg({ a: ['sum', 'std', 'nunique'], s: 'last' }),
+      false,
+    );
+    await same(L.dropDuplicates({ subset: ['k', 'f'] }), false);
+    await same(L.sortValues(['t', 'a'], { ascending: [false, true] }), true);
+    await same(
+      L.query('i > 10 and t in ["p", "q"]').assign({
+        u: col('s').str.upper().str.slice(0, 4),
+        c: col('i').mul(col('i')).astype('utf8'),
+        w: col('a').where(col('f'), -1).fillna(0),
+      }),
+      true,
+    );
+    expect(await L.col('a').nunique().compute(opts)).toBe(await L.col('a').nunique().compute(sync));
+    await same(L.describe(), true);
+  });
+
+  test('windows, concat, repartition, nlargest and valueCounts equal the sync answers', async () => {
+    const L = wideFrame(wide(2500, 4), 6).filter(col('b').gt(20));
+    await same(L.shift(2, ['a', 't']).diff(-1, ['i']), true);
+    await same(L.cumsum(['a']).cummax(['i']), true);
+    await same(L.rolling(4, { minPeriods: 2 }).mean(), true);
+    await same(concat([L, L.select(['i', 'k'])]).repartition({ npartitions: 4 }), true);
+    await same(L.nlargest(7, ['i', 'a']), true);
+    await same(L.col('t').valueCounts(), true);
+    await same(
+      L.astype({ i: 'utf8' })
+        .fillna({ a: 0 })
+        .dropna({ subset: ['t'] }),
+      true,
+    );
+  });
+});
+
+declare const factor: number;

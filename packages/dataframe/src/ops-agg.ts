@@ -1,0 +1,246 @@
+// Planning aggregations: a groupby's spec (per column one aggregation or several, or named
+// aggregations `{ total: ['x', 'sum'] }`) becomes output columns with their types, the value
+// columns to accumulate and the extra state first / last / nunique need; then either a tree
+// reduction (few groups: every partial fits in memory, one output partition sorted by the keys)
+// or a hash shuffle on the keys followed by one local groupby per output partition (many groups:
+// `splitOut` partitions, each sorted by the keys within). Whole-column aggregations that are not
+// plain running sums (std, var, nunique, first, last, size) are a groupby with no key, read back as
+// one value or one record.
+import { tokenize } from '@dask-ts/graph';
+import { isNumeric, typeOf, type DType, type Schema } from './dtypes.js';
+import type { DataFrame } from './frame.js';
+import { kernels, type GroupOut } from './kernels.js';
+import type { AggName, GroupNeeds } from './kernels-agg.js';
+import { NamedLayer, partKey, partRef, treeReduce } from './layers.js';
+import { Scalar } from './scalar.js';
+import { hashPartition } from './shuffle.js';
+import { blockwise } from './blockwise.js';
+
+/**
+ * A named aggregation: the column and the aggregation, as a pair or as pandas' `NamedAgg`.
+ *
+ * @example
+ * const a: NamedAgg = ['x', 'sum'];
+ * const b: NamedAgg = { column: 'x', aggfunc: 'sum' };
+ */
+export type NamedAgg =
+  | readonly [column: string, aggfunc: AggName]
+  | { readonly column: string; readonly aggfunc: AggName };
+
+/**
+ * What `groupby(...).agg()` takes: per value column one aggregation or several (named after the
+ * column, or `<column>_<agg>` for several), or per output column a named aggregation.
+ *
+ * @example
+ * const spec: AggSpec = { x: 'sum', y: ['mean', 'count'], total: ['z', 'sum'] };
+ */
+export type AggSpec = Readonly<Record<string, AggName | readonly AggName[] | NamedAgg>>;
+
+/**
+ * Options of `groupby`.
+ *
+ * @example
+ * df.groupby('id', { splitOut: 8 });
+ */
+export interface GroupByOptions {
+  /** Shuffle on the keys into this many output partitions (for many groups). */
+  readonly splitOut?: number;
+  /** Shuffle on the keys (into as many partitions as the input has) instead of a tree reduction. */
+  readonly shuffle?: boolean;
+}
+
+/** The aggregations. @internal */
+export const AGGS: ReadonlySet<AggName> = new Set<AggName>([
+  'sum',
+  'mean',
+  'min',
+  'max',
+  'count',
+  'size',
+  'std',
+  'var',
+  'nunique',
+  'first',
+  'last',
+]);
+
+const NUMERIC_ONLY = new Set<AggName>(['sum', 'mean', 'min', 'max', 'std', 'var']);
+
+/** The type of an aggregation's result over a column of type `t`. @internal */
+export function aggType(how: AggName, t: DType): DType {
+  if (how === 'count' || how === 'size' || how === 'nunique') return 'int32';
+  if (how === 'first' || how === 'last') return t;
+  return 'float64';
+}
+
+/** What a planned aggregation needs and gives. @internal */
+export interface AggPlan {
+  readonly outs: GroupOut[];
+  readonly schema: Schema;
+  readonly values: string[];
+  readonly needs: GroupNeeds;
+}
+
+function checkAgg(where: string, c: string, how: unknown, t: DType): AggName {
+  if (!AGGS.has(how as AggName))
+    throw new Error(
+      `${where}: unknown aggregation '${String(how)}' for column '${c}'; use ${[...AGGS].join(', ')}`,
+    );
+  const h = how as AggName;
+  if (NUMERIC_ONLY.has(h) && !(isNumeric(t) || t === 'bool'))
+    throw new TypeError(`${where}: cannot ${h} column '${c}' (${t})`);
+  return h;
+}
+
+/** Plans output columns from `[column, agg, outName]` triples. @internal */
+export function planOuts(
+  schema: Schema,
+  keys: readonly string[],
+  triples: readonly (readonly [string, unknown, string])[],
+  where: string,
+): AggPlan {
+  const outs: GroupOut[] = [];
+  const out: [string, DType][] = keys.map((k) => [k, typeOf(schema, k, where)]);
+  for (const [c, how, name] of triples) {
+    const t = typeOf(schema, c, where);
+    const h = checkAgg(where, c, how, t);
+    if (out.some(([n]) => n === name))
+      throw new Error(`${where}: two output columns would be named '${name}'`);
+    outs.push([c, h, name]);
+    out.push([name, aggType(h, t)]);
+  }
+  const values = [...new Set(outs.map(([c]) => c))];
+  const pick = (h: AggName): string[] => [
+    ...new Set(outs.filter((o) => o[1] === h).map(([c]) => c)),
+  ];
+  return {
+    outs,
+    schema: out,
+    values,
+    needs: { first: pick('first'), last: pick('last'), nunique: pick('nunique') },
+  };
+}
+
+/** Plans a groupby's agg spec. @internal */
+export function planAgg(
+  schema: Schema,
+  keys: readonly string[],
+  spec: AggSpec,
+  where: string,
+): AggPlan {
+  if (spec === null || typeof spec !== 'object' || Array.isArray(spec))
+    throw new TypeError(`${where} expects an object such as { x: 'sum' }`);
+  const triples: [string, unknown, string][] = [];
+  for (const [name, v] of Object.entries(spec)) {
+    if (typeof v === 'string') triples.push([name, v, name]);
+    else if (
+      Array.isArray(v) &&
+      v.length === 2 &&
+      !AGGS.has(v[0] as AggName) &&
+      typeof v[0] === 'string'
+    )
+      triples.push([v[0], v[1], name]);
+    else if (Array.isArray(v))
+      for (const how of v) triples.push([name, how, `${name}_${String(how)}`]);
+    else if (v !== null && typeof v === 'object' && 'column' in v)
+      triples.push([v.column, v.aggfunc, name]);
+    else throw new TypeError(`${where}: cannot read the aggregation of '${name}'`);
+  }
+  return planOuts(schema, keys, triples, where);
+}
+
+/**
+ * Runs a planned aggregation grouped by `keys` (none: one row over the whole frame).
+ * @internal
+ */
+export function runAgg(
+  frame: DataFrame,
+  keys: readonly string[],
+  plan: AggPlan,
+  options: GroupByOptions = {},
+): DataFrame {
+  const input = frame.select([...new Set([...keys, ...plan.values])]);
+  const { outs, values, needs } = plan;
+  const shuffled = keys.length > 0 && (options.splitOut !== undefined || options.shuffle === true);
+  if (shuffled) {
+    const n = options.splitOut ?? input.npartitions;
+    const parts = hashPartition(input, keys, n);
+    return blockwise(
+      'groupby-shuffle',
+      [parts],
+      n,
+      plan.schema,
+      [keys, outs],
+      ([ref]) => kernels.task('groupLocal', [ref, keys, values, needs, outs]),
+      `groupby(${keys.join(', ')}).agg (per shuffled partition)`,
+    );
+  }
+  const name = `groupby-${tokenize(input.layer.name, keys, outs)}`;
+  const layer = treeReduce(
+    name,
+    input.layer,
+    input.npartitions,
+    (ref) => kernels.task('groupPartial', [ref, keys, values, needs]),
+    'groupCombine',
+    (refs) => kernels.task('groupFinal', [keys, outs, ...refs]),
+    keys.length === 0
+      ? 'aggregate (tree reduction)'
+      : `groupby(${keys.join(', ')}).agg (tree reduction)`,
+  );
+  // The result is one partition whose key is [name, 0]: wrap the reduction's final key.
+  const wrapped = new NamedLayer(
+    `${name}-out`,
+    [layer],
+    () => [[partKey(`${name}-out`, 0), kernels.task('firstOf', [[{ $ref: name }]])]],
+    'groupby result',
+  );
+  return frame.derive(wrapped, 1, plan.schema);
+}
+
+/** The value of `how` over one column, as a lazy scalar (`fallback` when there is none). @internal */
+export function columnScalar<T>(
+  frame: DataFrame,
+  column: string,
+  how: AggName,
+  fallback: unknown,
+): Scalar<T> {
+  const plan = planOuts(frame.schema, [], [[column, how, 'v']], `Series.${how}`);
+  const one = runAgg(frame, [], plan);
+  const name = `${how}-${tokenize(one.layer.name)}`;
+  return new Scalar<T>(
+    new NamedLayer(
+      name,
+      [one.layer],
+      () => [[name, kernels.task('cell', [partRef(one.layer, 0), 'v', fallback])]],
+      `${how} value`,
+    ),
+  );
+}
+
+/** The value of `how` per column, as a lazy record. @internal */
+export function frameRecord(
+  frame: DataFrame,
+  how: AggName,
+  fallback: number | null,
+): Scalar<Record<string, unknown>> {
+  const cols = frame.schema
+    .filter(([, t]) => !NUMERIC_ONLY.has(how) || isNumeric(t) || t === 'bool')
+    .map(([n]) => n);
+  const plan = planOuts(
+    frame.schema,
+    [],
+    cols.map((c) => [c, how, c] as const),
+    `DataFrame.${how}`,
+  );
+  const one = runAgg(frame, [], plan);
+  const name = `${how}-${tokenize(one.layer.name)}`;
+  const fb = Object.fromEntries(cols.map((c) => [c, fallback]));
+  return new Scalar(
+    new NamedLayer(
+      name,
+      [one.layer],
+      () => [[name, kernels.task('record', [partRef(one.layer, 0), fb])]],
+      `${how} per column`,
+    ),
+  );
+}
