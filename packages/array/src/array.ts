@@ -47,6 +47,13 @@ import { reduction, type ReduceOptions, type VarOptions } from './reductions.js'
 import { reshape, transpose } from './shape-ops.js';
 import { getitem, parseIndex, type IndexItem } from './slicing.js';
 import type { ArraySpec } from './spec.js';
+import { mapBlocksSpec, type MapBlocksOptions } from './blockwise.js';
+import { mapOverlapSpec, type MapOverlapOptions } from './map-overlap.js';
+import { argReduction, type ArgOptions } from './arg-reduce.js';
+import { cumulative, type ScanOptions } from './cumulative.js';
+import type { ArgOp } from './kernels-arg.js';
+import type { ScanOp } from './kernels-scan.js';
+import type { BlockInfo } from './kernels-blocks.js';
 
 /**
  * A computed array: a scijs ndarray over a typed array (compact, C order).
@@ -356,6 +363,212 @@ export class DaskArray<R extends ArrayValue = NdArray> implements Collection<R> 
    */
   reshape(shape: readonly number[]): DaskArray {
     return DaskArray.of(reshape(this, shape));
+  }
+
+  /**
+   * `fn` over every block (dask.array's `map_blocks`): it gets the block as an ndarray and the
+   * block's place, and returns the output block (an ndarray or typed array). Say the output's
+   * `dtype`, and its `chunks` (with `dropAxis` / `newAxis`) when the function changes the
+   * block's shape; a closure names what it reads in `scope` to run on worker threads.
+   *
+   * @example
+   * x.mapBlocks((b) => { for (let i = 0; i < b.data.length; i++) b.data[i] *= 2; return b; });
+   * x.mapBlocks((b, info) => b, { dtype: 'float32' });
+   */
+  mapBlocks(
+    fn: (block: NdArray, info: BlockInfo) => NdArray | ArrayLike<number> | number | Promise<NdArray>,
+    options: MapBlocksOptions = {},
+  ): DaskArray {
+    return DaskArray.of(mapBlocksSpec(fn, [this], options));
+  }
+
+  /**
+   * `fn` over every block extended by `depth` elements of its neighbours (and of `boundary` at
+   * the array's edges), its result trimmed back to the block (dask.array's `map_overlap`).
+   *
+   * @example
+   * x.mapOverlap((b) => smooth(b), { depth: 1, boundary: 'reflect' });
+   */
+  mapOverlap(
+    fn: (block: NdArray, info: BlockInfo) => NdArray | ArrayLike<number> | Promise<NdArray>,
+    options: MapOverlapOptions,
+  ): DaskArray {
+    return DaskArray.of(mapOverlapSpec(fn, this, options));
+  }
+
+  /** The index of the smallest element (along `axis`, or flat). @example x.argmin({ axis: 0 }) */
+  argmin(options?: Omit<ArgOptions, 'axis'>): DaskArray<number>;
+  argmin(options: ArgOptions): DaskArray;
+  argmin(options: ArgOptions = {}): DaskArray<ArrayValue> {
+    return this.arg('argmin', options);
+  }
+  /** The index of the largest element (along `axis`, or flat). @example x.argmax() */
+  argmax(options?: Omit<ArgOptions, 'axis'>): DaskArray<number>;
+  argmax(options: ArgOptions): DaskArray;
+  argmax(options: ArgOptions = {}): DaskArray<ArrayValue> {
+    return this.arg('argmax', options);
+  }
+  /** argmin ignoring NaN. @example x.nanargmin({ axis: 1 }) */
+  nanargmin(options?: Omit<ArgOptions, 'axis'>): DaskArray<number>;
+  nanargmin(options: ArgOptions): DaskArray;
+  nanargmin(options: ArgOptions = {}): DaskArray<ArrayValue> {
+    return this.arg('nanargmin', options);
+  }
+  /** argmax ignoring NaN. @example x.nanargmax() */
+  nanargmax(options?: Omit<ArgOptions, 'axis'>): DaskArray<number>;
+  nanargmax(options: ArgOptions): DaskArray;
+  nanargmax(options: ArgOptions = {}): DaskArray<ArrayValue> {
+    return this.arg('nanargmax', options);
+  }
+  /** The sum treating NaN as 0. @example x.nansum({ axis: 0 }) */
+  nansum(options?: WholeReduceOptions): DaskArray<number>;
+  nansum(options: ReduceOptions): DaskArray;
+  nansum(options: ReduceOptions = {}): DaskArray<ArrayValue> {
+    return this.red('nansum', options);
+  }
+  /** The product treating NaN as 1. @example x.nanprod() */
+  nanprod(options?: WholeReduceOptions): DaskArray<number>;
+  nanprod(options: ReduceOptions): DaskArray;
+  nanprod(options: ReduceOptions = {}): DaskArray<ArrayValue> {
+    return this.red('nanprod', options);
+  }
+  /** The minimum ignoring NaN (NaN where all are NaN). @example x.nanmin({ axis: 1 }) */
+  nanmin(options?: WholeReduceOptions): DaskArray<number>;
+  nanmin(options: ReduceOptions): DaskArray;
+  nanmin(options: ReduceOptions = {}): DaskArray<ArrayValue> {
+    return this.red('nanmin', options);
+  }
+  /** The maximum ignoring NaN. @example x.nanmax() */
+  nanmax(options?: WholeReduceOptions): DaskArray<number>;
+  nanmax(options: ReduceOptions): DaskArray;
+  nanmax(options: ReduceOptions = {}): DaskArray<ArrayValue> {
+    return this.red('nanmax', options);
+  }
+  /** The mean of the non-NaN elements. @example x.nanmean({ axis: 0 }) */
+  nanmean(options?: WholeReduceOptions): DaskArray<number>;
+  nanmean(options: ReduceOptions): DaskArray;
+  nanmean(options: ReduceOptions = {}): DaskArray<ArrayValue> {
+    return this.red('nanmean', options);
+  }
+  /** The variance of the non-NaN elements. @example x.nanvar({ ddof: 1 }) */
+  nanvar(options?: WholeReduceOptions): DaskArray<number>;
+  nanvar(options: VarOptions): DaskArray;
+  nanvar(options: VarOptions = {}): DaskArray<ArrayValue> {
+    return this.red('nanvar', options);
+  }
+  /** The standard deviation of the non-NaN elements. @example x.nanstd() */
+  nanstd(options?: WholeReduceOptions): DaskArray<number>;
+  nanstd(options: VarOptions): DaskArray;
+  nanstd(options: VarOptions = {}): DaskArray<ArrayValue> {
+    return this.red('nanstd', options);
+  }
+  /** Running sums along `axis` (of the flattened array without one). @example x.cumsum({ axis: 0 }) */
+  cumsum(options: ScanOptions = {}): DaskArray {
+    return this.scan('cumsum', options);
+  }
+  /** Running products along `axis`. @example x.cumprod({ axis: 1 }) */
+  cumprod(options: ScanOptions = {}): DaskArray {
+    return this.scan('cumprod', options);
+  }
+  /** Running sums treating NaN as 0. @example x.nancumsum({ axis: 0 }) */
+  nancumsum(options: ScanOptions = {}): DaskArray {
+    return this.scan('nancumsum', options);
+  }
+  /** Running products treating NaN as 1. @example x.nancumprod({ axis: 0 }) */
+  nancumprod(options: ScanOptions = {}): DaskArray {
+    return this.scan('nancumprod', options);
+  }
+
+  /** Elementwise floor of the quotient (NumPy's `//`). @example x.floorDivide(3) */
+  floorDivide(other: number): DaskArray<R>;
+  floorDivide(other: DaskArray<ArrayValue>): DaskArray;
+  floorDivide(other: Operand): DaskArray<ArrayValue> {
+    return DaskArray.of(this.bin('floorDivide', other));
+  }
+  /** Elementwise rounding to `decimals` places, half to even (NumPy's `round`). @example x.round(2) */
+  round(decimals = 0): DaskArray<R> {
+    if (!Number.isInteger(decimals)) {
+      throw new TypeError(`round: decimals must be an integer, got ${decimals}`);
+    }
+    return DaskArray.of<R>(binary('round', this, decimals));
+  }
+  /**
+   * The elements limited to `[min, max]` (either may be null; NaN stays NaN).
+   *
+   * @example
+   * x.clip(0, 1);
+   */
+  clip(min: number | DaskArray<ArrayValue> | null, max: number | DaskArray<ArrayValue> | null = null): DaskArray {
+    if (min === null && max === null) {
+      throw new TypeError('clip: one of min and max must be given');
+    }
+    let out: ArraySpec = this;
+    if (min !== null) out = binary('maximum', out, min);
+    if (max !== null) out = binary('minimum', out, max);
+    return DaskArray.of(out);
+  }
+  /** Elementwise test for NaN (bool). @example x.isnan() */
+  isnan(): DaskArray {
+    return DaskArray.of(unary('isnan', this));
+  }
+  /** Elementwise test for finite values (bool). @example x.isfinite() */
+  isfinite(): DaskArray {
+    return DaskArray.of(unary('isfinite', this));
+  }
+  /** Elementwise test for infinities (bool). @example x.isinf() */
+  isinf(): DaskArray {
+    return DaskArray.of(unary('isinf', this));
+  }
+  /** Elementwise logical not (bool). @example mask.logicalNot() */
+  logicalNot(): DaskArray {
+    return DaskArray.of(unary('logicalNot', this));
+  }
+  /** Elementwise logical and (bool). @example a.logicalAnd(b) */
+  logicalAnd(other: Operand): DaskArray {
+    return DaskArray.of(this.bin('logicalAnd', other));
+  }
+  /** Elementwise logical or (bool). @example a.logicalOr(b) */
+  logicalOr(other: Operand): DaskArray {
+    return DaskArray.of(this.bin('logicalOr', other));
+  }
+  /** Elementwise sign: -1, 0 or 1 (NaN stays NaN). @example x.sign() */
+  sign(): DaskArray<R> {
+    return this.un('sign');
+  }
+  /** Elementwise square. @example x.square() */
+  square(): DaskArray<R> {
+    return this.un('square');
+  }
+  /** Elementwise tangent. @example x.tan() */
+  tan(): DaskArray<R> {
+    return this.un('tan');
+  }
+  /** Elementwise hyperbolic tangent. @example x.tanh() */
+  tanh(): DaskArray<R> {
+    return this.un('tanh');
+  }
+  /** Elementwise `log(1 + x)`, accurate near 0. @example x.log1p() */
+  log1p(): DaskArray<R> {
+    return this.un('log1p');
+  }
+  /** Elementwise `exp(x) - 1`, accurate near 0. @example x.expm1() */
+  expm1(): DaskArray<R> {
+    return this.un('expm1');
+  }
+  /** Elementwise floor (a float result, as NumPy's). @example x.floor() */
+  floor(): DaskArray<R> {
+    return this.un('floor');
+  }
+  /** Elementwise ceiling. @example x.ceil() */
+  ceil(): DaskArray<R> {
+    return this.un('ceil');
+  }
+
+  private arg(op: ArgOp, options: ArgOptions): DaskArray<ArrayValue> {
+    return DaskArray.of(argReduction(this, op, options));
+  }
+  private scan(op: ScanOp, options: ScanOptions): DaskArray {
+    return DaskArray.of(cumulative(this, op, options));
   }
 
   /**

@@ -13,6 +13,9 @@ import { blockwise } from './kernels-elementwise.js';
 import { combine, final, partial } from './kernels-reduce.js';
 import { assemble, gather, getitem, reshape, transpose } from './kernels-index.js';
 import { full, random, range } from './kernels-create.js';
+import { concatGrid, mapBlocks, mapOverlap, userCombine, userPartial } from './kernels-blocks.js';
+import { argCombine, argFinal, argPartial } from './kernels-arg.js';
+import { applyCarry, carry, scan } from './kernels-scan.js';
 import { compactCopy, isCompact, makeNd, type Nd } from './nd.js';
 
 /**
@@ -34,6 +37,17 @@ export const kernels = defineKernels('array', import.meta.url, {
   range,
   random,
   assemble,
+  mapBlocks,
+  mapOverlap,
+  userPartial,
+  userCombine,
+  concatGrid,
+  argPartial,
+  argCombine,
+  argFinal,
+  scan,
+  carry,
+  applyCarry,
 });
 
 /**
