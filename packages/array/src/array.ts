@@ -54,6 +54,7 @@ import { cumulative, type ScanOptions } from './cumulative.js';
 import type { ArgOp } from './kernels-arg.js';
 import type { ScanOp } from './kernels-scan.js';
 import type { BlockInfo } from './kernels-blocks.js';
+import * as shapes from './shape-more.js';
 
 /**
  * A computed array: a scijs ndarray over a typed array (compact, C order).
@@ -562,6 +563,59 @@ export class DaskArray<R extends ArrayValue = NdArray> implements Collection<R> 
   /** Elementwise ceiling. @example x.ceil() */
   ceil(): DaskArray<R> {
     return this.un('ceil');
+  }
+
+  /** `x` without its length-1 axes (or those named). @example x.squeeze() */
+  squeeze(axis?: number | readonly number[]): DaskArray {
+    return DaskArray.of(shapes.squeeze(this, axis));
+  }
+  /** `x` with new axes of length 1 at the positions named. @example x.expandDims(0) */
+  expandDims(axis: number | readonly number[]): DaskArray {
+    return DaskArray.of(shapes.expandDims(this, axis));
+  }
+  /** `x` with two axes swapped. @example x.swapaxes(0, 1) */
+  swapaxes(a: number, b: number): DaskArray {
+    return DaskArray.of(shapes.swapaxes(this, a, b));
+  }
+  /** `x` with axes moved to new positions. @example x.moveaxis(0, -1) */
+  moveaxis(source: number | readonly number[], destination: number | readonly number[]): DaskArray {
+    return DaskArray.of(shapes.moveaxis(this, source, destination));
+  }
+  /** `x` flattened in C order. @example x.ravel() */
+  ravel(): DaskArray {
+    return DaskArray.of(shapes.ravel(this));
+  }
+  /** `x` reversed along `axis` (every axis by default). @example x.flip(0) */
+  flip(axis?: number | readonly number[]): DaskArray {
+    return DaskArray.of(shapes.flip(this, axis));
+  }
+  /** `x` shifted along `axis`, wrapping around (flattened without one). @example x.roll(1, 0) */
+  roll(shift: number | readonly number[], axis?: number | readonly number[]): DaskArray {
+    return DaskArray.of(shapes.roll(this, shift, axis));
+  }
+  /** `x` broadcast to `shape`. @example row.broadcastTo([100, 3]) */
+  broadcastTo(shape: readonly number[]): DaskArray {
+    return DaskArray.of(shapes.broadcastTo(this, shape));
+  }
+  /** Each element repeated along `axis` (flattened without one). @example x.repeat(2, 0) */
+  repeat(repeats: number, axis?: number): DaskArray {
+    return DaskArray.of(shapes.repeat(this, repeats, axis));
+  }
+  /** `x` repeated along each axis. @example x.tile([2, 1]) */
+  tile(reps: number | readonly number[]): DaskArray {
+    return DaskArray.of(shapes.tile(this, reps));
+  }
+  /**
+   * `x` padded with a constant (default 0) or with its edge elements.
+   *
+   * @example
+   * x.pad([[1, 1], [2, 0]], { mode: 'edge' });
+   */
+  pad(
+    width: shapes.PadWidth,
+    options: { readonly mode?: 'constant' | 'edge'; readonly constantValue?: number } = {},
+  ): DaskArray {
+    return DaskArray.of(shapes.pad(this, width, options.mode, options.constantValue));
   }
 
   private arg(op: ArgOp, options: ArgOptions): DaskArray<ArrayValue> {

@@ -108,6 +108,21 @@ export { type CustomReduceOptions } from './custom-reduction.js';
 export { type BlockInfo, type ReduceInfo } from './kernels-blocks.js';
 export { type ArgOptions } from './arg-reduce.js';
 export { type ScanOptions } from './cumulative.js';
+export { eye, fromFunction, fromDelayed, concatenate, stack, block } from './create-more.js';
+export {
+  squeeze,
+  expandDims,
+  swapaxes,
+  moveaxis,
+  ravel,
+  flip,
+  roll,
+  broadcastTo,
+  repeat,
+  tile,
+  pad,
+  type PadWidth,
+} from './shape-fns.js';
 export { slice, newaxis, parseIndex, type Slice, type IndexItem } from './slicing.js';
 export { type ReduceOptions, type VarOptions } from './reductions.js';
 export { type Chunks, type ChunksLike } from './chunks.js';

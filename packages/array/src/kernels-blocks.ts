@@ -325,3 +325,56 @@ export function userCombine(
       return ndarray(kept.data, shape.slice());
   });
 }
+
+/**
+ * A block of `fromFunction`: the user's function of the global indices, per element.
+ *
+ * @example
+ * fromFunction(fn, 'float64', [2, 3], [4, 0]);
+ */
+export function fromFunction(
+  f: unknown,
+  dtype: Dtype,
+  shape: readonly number[],
+  start: readonly number[],
+): Nd | Promise<Nd> {
+  return withFns([f], ([fn]) => {
+    const out = makeNd(dtype, shape);
+    const d = out.data;
+    const n = shape.length;
+    const idx = start.slice();
+    const total = sizeOfShape(shape);
+    for (let k = 0; k < total; k++) {
+      const v = Number(fn(...idx));
+      d[k] = dtype === 'bool' ? (v !== 0 ? 1 : 0) : v;
+      for (let a = n - 1; a >= 0; a--) {
+        if (++idx[a] < start[a] + shape[a]) break;
+        idx[a] = start[a];
+      }
+    }
+    return out;
+  }) as Nd | Promise<Nd>;
+}
+
+/**
+ * The value of a delayed computation as the one block of an array of `shape` and `dtype`.
+ *
+ * @example
+ * fromValue(computed, [3, 4], 'float64');
+ */
+export function fromValue(v: unknown, shape: readonly number[], dtype: Dtype): Nd {
+  if (Array.isArray(v)) {
+    const flat = (v as unknown[]).flat(Infinity) as number[];
+    const out = makeNd(dtype, shape);
+    if (flat.length !== out.data.length) {
+      throw new RangeError(
+        `fromDelayed: the value has ${flat.length} elements, but the array's shape is ${fmt(shape)}`,
+      );
+    }
+    flat.forEach((x, i) => (out.data[i] = Number(x)));
+    return out;
+  }
+  // The scheduler keeps the delayed value too: the block never shares its buffer.
+  const held = isNd(v) ? [v] : ArrayBuffer.isView(v) ? [ndarray(v as TypedArray, [1])] : [];
+  return asBlock(v, shape, dtype, held, 'fromDelayed', shape.map(() => 0));
+}

@@ -12,10 +12,19 @@ import type { TypedArray } from './dtype.js';
 import { blockwise } from './kernels-elementwise.js';
 import { combine, final, partial } from './kernels-reduce.js';
 import { assemble, gather, getitem, reshape, transpose } from './kernels-index.js';
-import { full, random, range } from './kernels-create.js';
-import { concatGrid, mapBlocks, mapOverlap, userCombine, userPartial } from './kernels-blocks.js';
+import { eye, full, random, range } from './kernels-create.js';
+import {
+  concatGrid,
+  fromFunction,
+  fromValue,
+  mapBlocks,
+  mapOverlap,
+  userCombine,
+  userPartial,
+} from './kernels-blocks.js';
 import { argCombine, argFinal, argPartial } from './kernels-arg.js';
 import { applyCarry, carry, scan } from './kernels-scan.js';
+import { broadcastBlock, repeatBlock } from './kernels-shape.js';
 import { compactCopy, isCompact, makeNd, type Nd } from './nd.js';
 
 /**
@@ -48,6 +57,11 @@ export const kernels = defineKernels('array', import.meta.url, {
   scan,
   carry,
   applyCarry,
+  eye,
+  fromFunction,
+  fromValue,
+  broadcastBlock,
+  repeatBlock,
 });
 
 /**
