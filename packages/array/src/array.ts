@@ -55,6 +55,16 @@ import type { ArgOp } from './kernels-arg.js';
 import type { ScanOp } from './kernels-scan.js';
 import type { BlockInfo } from './kernels-blocks.js';
 import * as shapes from './shape-more.js';
+import {
+  blockShapes,
+  booleanMask,
+  requireKnownChunks,
+  setBasic,
+  setMask,
+  take,
+  vindex,
+  type IntIndex,
+} from './fancy-index.js';
 
 /**
  * A computed array: a scijs ndarray over a typed array (compact, C order).
@@ -316,22 +326,119 @@ export class DaskArray<R extends ArrayValue = NdArray> implements Collection<R> 
   }
 
   /**
-   * Basic indexing, as NumPy's `x[...]`: a string (`'0:10, ::2'`, `'-1, ..., None'`) or items
-   * (integers, slices, `null` for a new axis, `'...'`). Only the blocks the index touches are
-   * computed.
+   * Indexing, as NumPy's `x[...]`: a string (`'0:10, ::2'`, `'-1, ..., None'`) or items
+   * (integers, slices, `null` for a new axis, `'...'`, and at most one integer array for that
+   * axis), or a boolean DaskArray mask (see {@link DaskArray.mask}). Only the blocks the index
+   * touches are computed.
    *
    * @example
    * x.at('::2, 10:');
    * x.at([slice(null, null, -1), 0, newaxis]);
+   * x.at([slice(), [0, 5, 2]]); // x[:, [0, 5, 2]]
+   * x.at(x.gt(0)); // x[x > 0]
    */
-  at(index: string | IndexItem | readonly IndexItem[]): DaskArray {
-    const items: readonly IndexItem[] =
+  at(index: string | IndexItem | readonly (IndexItem | IntIndex)[] | DaskArray<ArrayValue>): DaskArray {
+    if (index instanceof DaskArray) return this.mask(index);
+    const items: readonly (IndexItem | IntIndex)[] =
       typeof index === 'string' && index !== '...'
         ? parseIndex(index)
         : Array.isArray(index)
-          ? (index as readonly IndexItem[])
+          ? (index as readonly (IndexItem | IntIndex)[])
           : [index as IndexItem];
-    return DaskArray.of(getitem(this, items));
+    requireKnownChunks(this, 'at');
+    const isInts = (v: unknown): v is IntIndex =>
+      Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView));
+    const k = items.findIndex(isInts);
+    if (k < 0) return DaskArray.of(getitem(this, items as readonly IndexItem[]));
+    if (items.slice(k + 1).some(isInts)) {
+      throw new TypeError(
+        'at: only one integer array index is supported; use vindex for pointwise indexing',
+      );
+    }
+    const used = items.filter((i) => i !== null && i !== '...').length;
+    const outAxis = items
+      .slice(0, k)
+      .reduce<number>((n, i) => n + (typeof i === 'number' ? 0 : i === '...' ? this.ndim - used : 1), 0);
+    const basic = items.map((i, j) => (j === k ? {} : i)) as IndexItem[];
+    return DaskArray.of(take(getitem(this, basic), items[k] as IntIndex, outAxis));
+  }
+
+  /**
+   * The elements where `mask` (a bool DaskArray of this shape) is true, in C order, as a 1-d
+   * array whose chunk sizes are unknown (NaN) until computed; a 1-d mask on a larger array keeps
+   * rows along axis 0 (NumPy's `x[mask]`).
+   *
+   * @example
+   * const pos = x.mask(x.gt(0));
+   * await pos.sum().compute();
+   */
+  mask(mask: DaskArray<ArrayValue>): DaskArray {
+    if (!(mask instanceof DaskArray)) {
+      throw new TypeError(`mask: expected a bool DaskArray, got ${mask === null ? 'null' : typeof mask}`);
+    }
+    return DaskArray.of(booleanMask(this, mask));
+  }
+
+  /**
+   * The slices at integer positions along `axis` (NumPy's `take`).
+   *
+   * @example
+   * x.take([0, 3, 3, -1], 1);
+   */
+  take(indices: IntIndex, axis = 0): DaskArray {
+    return DaskArray.of(take(this, indices, axis));
+  }
+
+  /**
+   * Single elements: one integer array per axis, point `k` at `[points[0][k], points[1][k], ...]`
+   * (dask's `vindex`), as a 1-d array.
+   *
+   * @example
+   * x.vindex([[0, 2, 4], [1, 1, 0]]);
+   */
+  vindex(points: readonly IntIndex[]): DaskArray {
+    return DaskArray.of(vindex(this, points));
+  }
+
+  /**
+   * A new array with the elements at `index` replaced by `value` (a number, or an array
+   * broadcast to what the index selects): `index` is a basic index (string or items: slices and
+   * integers) or a boolean DaskArray mask.
+   *
+   * @example
+   * x.set('0:2, ::2', 0);
+   * x.set(x.lt(0), 0);
+   */
+  set(
+    index: string | readonly IndexItem[] | DaskArray<ArrayValue>,
+    value: number | DaskArray<ArrayValue>,
+  ): DaskArray<R> {
+    if (typeof value !== 'number' && !(value instanceof DaskArray)) {
+      throw new TypeError(`set: the value must be a number or a DaskArray, got ${value === null ? 'null' : typeof value}`);
+    }
+    if (index instanceof DaskArray) return DaskArray.of<R>(setMask(this, index, value));
+    return DaskArray.of<R>(setBasic(this, index, value));
+  }
+
+  /**
+   * The same array with its chunk sizes known: after a boolean mask they are unknown (NaN); this
+   * computes the blocks once to learn them (dask's `compute_chunk_sizes`).
+   *
+   * @example
+   * const known = await x.mask(x.gt(0)).computeChunkSizes();
+   * known.shape; // [the number of positive elements]
+   */
+  async computeChunkSizes(options: GraphComputeOptions = {}): Promise<DaskArray<R>> {
+    if (this.chunks.every((c) => c.every((s) => s === s))) return this;
+    const shapes = DaskArray.of(blockShapes(this));
+    const table = await shapes.compute(options);
+    const chunks = this.chunks.map((c, a) =>
+      c.map((_, i) => {
+        const at = this.chunks.map((_c, b) => (b === a ? i : 0));
+        return table.get(...at, a);
+      }),
+    );
+    return new DaskArray<R>(this.layer, chunks, this.dtype);
   }
 
   /**
@@ -342,6 +449,7 @@ export class DaskArray<R extends ArrayValue = NdArray> implements Collection<R> 
    * x.rechunk([1000, -1]);
    */
   rechunk(chunks: ChunksLike): DaskArray<R> {
+    requireKnownChunks(this, 'rechunk');
     return DaskArray.of<R>(rechunk(this, chunks));
   }
 
@@ -363,6 +471,7 @@ export class DaskArray<R extends ArrayValue = NdArray> implements Collection<R> 
    * x.reshape([-1, 4]);
    */
   reshape(shape: readonly number[]): DaskArray {
+    requireKnownChunks(this, 'reshape');
     return DaskArray.of(reshape(this, shape));
   }
 

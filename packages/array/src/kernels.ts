@@ -25,6 +25,7 @@ import {
 import { argCombine, argFinal, argPartial } from './kernels-arg.js';
 import { applyCarry, carry, scan } from './kernels-scan.js';
 import { broadcastBlock, repeatBlock } from './kernels-shape.js';
+import { maskSelect, setRegion, shapeBlock, take, vindexPick } from './kernels-fancy.js';
 import { compactCopy, isCompact, makeNd, type Nd } from './nd.js';
 
 /**
@@ -62,6 +63,11 @@ export const kernels = defineKernels('array', import.meta.url, {
   fromValue,
   broadcastBlock,
   repeatBlock,
+  take,
+  maskSelect,
+  vindexPick,
+  setRegion,
+  shapeBlock,
 });
 
 /**
