@@ -337,7 +337,9 @@ export class DaskArray<R extends ArrayValue = NdArray> implements Collection<R> 
    * x.at([slice(), [0, 5, 2]]); // x[:, [0, 5, 2]]
    * x.at(x.gt(0)); // x[x > 0]
    */
-  at(index: string | IndexItem | readonly (IndexItem | IntIndex)[] | DaskArray<ArrayValue>): DaskArray {
+  at(
+    index: string | IndexItem | readonly (IndexItem | IntIndex)[] | DaskArray<ArrayValue>,
+  ): DaskArray {
     if (index instanceof DaskArray) return this.mask(index);
     const items: readonly (IndexItem | IntIndex)[] =
       typeof index === 'string' && index !== '...'
@@ -358,7 +360,10 @@ export class DaskArray<R extends ArrayValue = NdArray> implements Collection<R> 
     const used = items.filter((i) => i !== null && i !== '...').length;
     const outAxis = items
       .slice(0, k)
-      .reduce<number>((n, i) => n + (typeof i === 'number' ? 0 : i === '...' ? this.ndim - used : 1), 0);
+      .reduce<number>(
+        (n, i) => n + (typeof i === 'number' ? 0 : i === '...' ? this.ndim - used : 1),
+        0,
+      );
     const basic = items.map((i, j) => (j === k ? {} : i)) as IndexItem[];
     return DaskArray.of(take(getitem(this, basic), items[k] as IntIndex, outAxis));
   }
@@ -374,7 +379,9 @@ export class DaskArray<R extends ArrayValue = NdArray> implements Collection<R> 
    */
   mask(mask: DaskArray<ArrayValue>): DaskArray {
     if (!(mask instanceof DaskArray)) {
-      throw new TypeError(`mask: expected a bool DaskArray, got ${mask === null ? 'null' : typeof mask}`);
+      throw new TypeError(
+        `mask: expected a bool DaskArray, got ${mask === null ? 'null' : typeof mask}`,
+      );
     }
     return DaskArray.of(booleanMask(this, mask));
   }
@@ -414,7 +421,9 @@ export class DaskArray<R extends ArrayValue = NdArray> implements Collection<R> 
     value: number | DaskArray<ArrayValue>,
   ): DaskArray<R> {
     if (typeof value !== 'number' && !(value instanceof DaskArray)) {
-      throw new TypeError(`set: the value must be a number or a DaskArray, got ${value === null ? 'null' : typeof value}`);
+      throw new TypeError(
+        `set: the value must be a number or a DaskArray, got ${value === null ? 'null' : typeof value}`,
+      );
     }
     if (index instanceof DaskArray) return DaskArray.of<R>(setMask(this, index, value));
     return DaskArray.of<R>(setBasic(this, index, value));
@@ -486,7 +495,10 @@ export class DaskArray<R extends ArrayValue = NdArray> implements Collection<R> 
    * x.mapBlocks((b, info) => b, { dtype: 'float32' });
    */
   mapBlocks(
-    fn: (block: NdArray, info: BlockInfo) => NdArray | ArrayLike<number> | number | Promise<NdArray>,
+    fn: (
+      block: NdArray,
+      info: BlockInfo,
+    ) => NdArray | ArrayLike<number> | number | Promise<NdArray>,
     options: MapBlocksOptions = {},
   ): DaskArray {
     return DaskArray.of(mapBlocksSpec(fn, [this], options));
@@ -608,14 +620,15 @@ export class DaskArray<R extends ArrayValue = NdArray> implements Collection<R> 
    * @example
    * x.clip(0, 1);
    */
-  clip(min: number | DaskArray<ArrayValue> | null, max: number | DaskArray<ArrayValue> | null = null): DaskArray {
+  clip(
+    min: number | DaskArray<ArrayValue> | null,
+    max: number | DaskArray<ArrayValue> | null = null,
+  ): DaskArray {
     if (min === null && max === null) {
       throw new TypeError('clip: one of min and max must be given');
     }
-    let out: ArraySpec = this;
-    if (min !== null) out = binary('maximum', out, min);
-    if (max !== null) out = binary('minimum', out, max);
-    return DaskArray.of(out);
+    const low = min === null ? this : binary('maximum', this, min);
+    return DaskArray.of(max === null ? low : binary('minimum', low, max));
   }
   /** Elementwise test for NaN (bool). @example x.isnan() */
   isnan(): DaskArray {

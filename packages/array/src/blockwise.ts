@@ -149,8 +149,7 @@ export function blockwiseSpec(
   const grid = [...out].map((l) => cuts.get(l)!.length);
   let chunks: number[][] = [...out].map((l) => [...cuts.get(l)!]);
   if (options.chunks !== undefined) chunks = explicitChunks(options.chunks, grid, op);
-  const dtype =
-    options.dtype === undefined ? arrays[0].spec.dtype : checkDtype(options.dtype, op);
+  const dtype = options.dtype === undefined ? arrays[0].spec.dtype : checkDtype(options.dtype, op);
   const f = arrayFns.arg(fn, options, op);
   const kinds = args.map((a) => (isPair(a) ? 'a' : 'v'));
   const starts = chunks.map(offsets);
@@ -254,7 +253,9 @@ export function mapBlocksSpec(
     v === undefined ? [] : typeof v === 'number' ? [v] : [...v];
   const drop = list(options.dropAxis).map((a) => {
     if (!Number.isInteger(a) || a < -ndim || a >= ndim) {
-      throw new RangeError(`mapBlocks: dropAxis ${a} is out of bounds for array of dimension ${ndim}`);
+      throw new RangeError(
+        `mapBlocks: dropAxis ${a} is out of bounds for array of dimension ${ndim}`,
+      );
     }
     return a < 0 ? a + ndim : a;
   });

@@ -75,7 +75,11 @@ class DelayedBlock extends ArrayLayer {
     private readonly shape: readonly number[],
     private readonly dtype: string,
   ) {
-    super(name, deps, shape.map(() => 1));
+    super(
+      name,
+      deps,
+      shape.map(() => 1),
+    );
   }
   inputs(): readonly BlockInput[] {
     return [];
@@ -99,7 +103,9 @@ export function fromDelayed(
   options: { readonly dtype?: CreateOptions['dtype'] } = {},
 ): DaskArray {
   if (!isDelayed(value)) {
-    throw new TypeError(`fromDelayed: expected a Delayed value, got ${value === null ? 'null' : typeof value}`);
+    throw new TypeError(
+      `fromDelayed: expected a Delayed value, got ${value === null ? 'null' : typeof value}`,
+    );
   }
   checkShape(shape, 'fromDelayed');
   const dtype = checkDtype(options.dtype ?? 'float64', 'fromDelayed');
@@ -127,7 +133,9 @@ function checkArrays(op: string, arrays: readonly unknown[]): DaskArray<ArrayVal
   if (!Array.isArray(arrays)) throw new TypeError(`${op}: expected a list of DaskArrays`);
   arrays.forEach((a, i) => {
     if (!isDaskArray(a)) {
-      throw new TypeError(`${op}: element ${i} is ${a === null ? 'null' : typeof a}, expected a DaskArray`);
+      throw new TypeError(
+        `${op}: element ${i} is ${a === null ? 'null' : typeof a}, expected a DaskArray`,
+      );
     }
   });
   return arrays as DaskArray<ArrayValue>[];

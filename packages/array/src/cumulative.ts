@@ -76,12 +76,14 @@ export function cumulative(x: ArraySpec, op: ScanOp, options: ScanOptions = {}):
     `${op}-${token}`,
     [scans, carries],
     grid,
-    (idx): BlockInput[] => [
-      [0, idx],
-      ...upTo(idx, 1, idx[axis] + 1).map((j) => [1, j] as const),
-    ],
+    (idx): BlockInput[] => [[0, idx], ...upTo(idx, 1, idx[axis] + 1).map((j) => [1, j] as const)],
     (idx, refs) =>
-      kernels.task('applyCarry', [op, axis, refs[0], idx[axis] === 0 ? null : refs[refs.length - 1]]),
+      kernels.task('applyCarry', [
+        op,
+        axis,
+        refs[0],
+        idx[axis] === 0 ? null : refs[refs.length - 1],
+      ]),
   );
   return { layer, chunks: x.chunks.map((c) => [...c]), dtype: t };
 }

@@ -17,7 +17,8 @@ import type { ArraySpec } from './spec.js';
  * @example
  * reduction(x, chunkMax, aggMax, { axis: 0, dtype: 'float64', combine: aggMax });
  */
-export interface CustomReduceOptions extends ReduceOptions, Pick<BlockwiseOptions, 'scope' | 'name' | 'dtype'> {
+export interface CustomReduceOptions
+  extends ReduceOptions, Pick<BlockwiseOptions, 'scope' | 'name' | 'dtype'> {
   /** Merges concatenated partials in the tree's middle rounds (default: `aggregate`). */
   readonly combine?: unknown;
 }
@@ -41,7 +42,16 @@ export function customReductionSpec(
   const g = arrayFns.arg(aggregate, options, 'reduction');
   const m = options.combine === undefined ? g : arrayFns.arg(options.combine, options, 'reduction');
   const prefix = fnKeyPrefix(chunk, options) ?? 'reduction';
-  const token = tokenize(x.layer.name, c.token, g.token, m.token, axes, keepdims, dtype, options.splitEvery ?? 4);
+  const token = tokenize(
+    x.layer.name,
+    c.token,
+    g.token,
+    m.token,
+    axes,
+    keepdims,
+    dtype,
+    options.splitEvery ?? 4,
+  );
   return treeReduction(
     x,
     axes,
@@ -51,7 +61,8 @@ export function customReductionSpec(
     token,
     {
       partial: (_idx, r) => kernels.task('userPartial', [c.arg, axes, r]),
-      combine: (refs, count) => kernels.task('userCombine', [m.arg, axes, count, null, null, ...refs]),
+      combine: (refs, count) =>
+        kernels.task('userCombine', [m.arg, axes, count, null, null, ...refs]),
       final: (refs, count, shape) =>
         kernels.task('userCombine', [g.arg, axes, count, shape, dtype, ...refs]),
     },

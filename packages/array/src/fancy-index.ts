@@ -120,7 +120,8 @@ export function booleanMask(x: ArraySpec, mask: ArraySpec): ArraySpec {
   const xs = shapeOf(x.chunks);
   const ms = shapeOf(mask.chunks);
   const rows = ms.length === 1 && xs.length > 1;
-  const same = ms.length === xs.length && ms.every((s, a) => s === xs[a] || (s !== s && xs[a] !== xs[a]));
+  const same =
+    ms.length === xs.length && ms.every((s, a) => s === xs[a] || (s !== s && xs[a] !== xs[a]));
   if (!rows && !same) {
     throw new RangeError(
       `boolean index did not match indexed array: array of shape ${formatShape(xs)}, mask of shape ${formatShape(ms)}`,
@@ -135,7 +136,10 @@ export function booleanMask(x: ArraySpec, mask: ArraySpec): ArraySpec {
   let m = mask;
   if (rows) {
     const want = a.chunks.map((c, k) => (k === 0 ? m.chunks[0] : c));
-    a = want[0].every((s, i) => s === a.chunks[0][i]) && want[0].length === a.chunks[0].length ? a : rechunk(a, want);
+    a =
+      want[0].every((s, i) => s === a.chunks[0][i]) && want[0].length === a.chunks[0].length
+        ? a
+        : rechunk(a, want);
   } else if (xs.length > 1) {
     requireKnownChunks(x, 'mask');
     requireKnownChunks(mask, 'mask');
@@ -304,7 +308,9 @@ export function setBasic(
         k0 = Math.max(0, Math.floor((r.start - hi) / -r.step) + 1);
         k1 = Math.min(r.count - 1, Math.floor((r.start - lo) / -r.step));
       }
-      return k0 <= k1 ? { local: { start: r.start + k0 * r.step - lo, step: r.step, count: k1 - k0 + 1 }, k0 } : null;
+      return k0 <= k1
+        ? { local: { start: r.start + k0 * r.step - lo, step: r.step, count: k1 - k0 + 1 }, k0 }
+        : null;
     }),
   );
   // The touched blocks of an axis in the order of the region's positions (reversed by a
@@ -340,7 +346,12 @@ export function setBasic(
     deps,
     x.chunks.map((c) => c.length),
     (idx): BlockInput[] =>
-      v !== null && touched(idx) ? [[0, idx], [1, idx.map((b, a) => rank[a][b])]] : [[0, idx]],
+      v !== null && touched(idx)
+        ? [
+            [0, idx],
+            [1, idx.map((b, a) => rank[a][b])],
+          ]
+        : [[0, idx]],
     (idx, refs) => {
       const region = touched(idx) ? idx.map((b, a) => perAxis[a][b]!.local) : null;
       const val = typeof value === 'number' ? value : region === null ? 0 : refs[1];
@@ -385,5 +396,9 @@ export function blockShapes(x: ArraySpec): ArraySpec {
     (idx) => [[0, idx.slice(0, ndim)]],
     (_idx, [r]) => kernels.task('shapeBlock', [r]),
   );
-  return { layer, chunks: [...grid.map((n) => new Array<number>(n).fill(1)), [ndim]], dtype: 'float64' };
+  return {
+    layer,
+    chunks: [...grid.map((n) => new Array<number>(n).fill(1)), [ndim]],
+    dtype: 'float64',
+  };
 }

@@ -6,7 +6,12 @@ import type { BinaryOp, UnaryOp } from './kernels-elementwise.js';
 import { reduction as treeReduce, type ReduceOptions, type VarOptions } from './reductions.js';
 import type { ReduceOp } from './kernels-reduce.js';
 import type { BlockInfo, ReduceInfo } from './kernels-blocks.js';
-import { blockwiseSpec, mapBlocksSpec, type BlockwiseOptions, type MapBlocksOptions } from './blockwise.js';
+import {
+  blockwiseSpec,
+  mapBlocksSpec,
+  type BlockwiseOptions,
+  type MapBlocksOptions,
+} from './blockwise.js';
 import { mapOverlapSpec, type MapOverlapOptions } from './map-overlap.js';
 import { customReductionSpec, type CustomReduceOptions } from './custom-reduction.js';
 import { argReduction, type ArgOptions } from './arg-reduce.js';
@@ -276,7 +281,9 @@ export const nancumprod = scanFn('nancumprod');
  * @example
  * const f: BlockFn = (a, b) => a;
  */
-export type BlockFn = (...args: never[]) => NdArray | globalThis.ArrayLike<number> | number | Promise<NdArray>;
+export type BlockFn = (
+  ...args: never[]
+) => NdArray | globalThis.ArrayLike<number> | number | Promise<NdArray>;
 
 /**
  * `fn` over the matching blocks of several arrays, broadcast against each other as NumPy
@@ -318,7 +325,10 @@ export function blockwise(
  * mapOverlap((b) => laplace(b), x, { depth: 1, boundary: 'nearest' });
  */
 export function mapOverlap(
-  fn: (block: NdArray, info: BlockInfo) => NdArray | globalThis.ArrayLike<number> | Promise<NdArray>,
+  fn: (
+    block: NdArray,
+    info: BlockInfo,
+  ) => NdArray | globalThis.ArrayLike<number> | Promise<NdArray>,
   x: DaskArray<ArrayValue>,
   options: MapOverlapOptions,
 ): DaskArray {
@@ -338,7 +348,10 @@ export function mapOverlap(
 export function reduction(
   x: DaskArray<ArrayValue>,
   chunk: (block: NdArray, info: ReduceInfo) => NdArray | globalThis.ArrayLike<number> | number,
-  aggregate: (partials: NdArray, info: ReduceInfo) => NdArray | globalThis.ArrayLike<number> | number,
+  aggregate: (
+    partials: NdArray,
+    info: ReduceInfo,
+  ) => NdArray | globalThis.ArrayLike<number> | number,
   options: CustomReduceOptions = {},
 ): DaskArray {
   check('reduction', [x]);

@@ -24,7 +24,11 @@ function axisOf(axis: number, ndim: number, op: string): number {
  * @example
  * concatenateSpecs([x, y], 0);
  */
-export function concatenateSpecs(arrays: readonly ArraySpec[], axis = 0, op = 'concatenate'): ArraySpec {
+export function concatenateSpecs(
+  arrays: readonly ArraySpec[],
+  axis = 0,
+  op = 'concatenate',
+): ArraySpec {
   if (arrays.length === 0) throw new RangeError(`${op}: need at least one array to concatenate`);
   const ndim = arrays[0].chunks.length;
   if (ndim === 0) throw new RangeError(`${op}: zero-dimensional arrays cannot be concatenated`);
@@ -56,7 +60,11 @@ export function concatenateSpecs(arrays: readonly ArraySpec[], axis = 0, op = 'c
   const owner: [number, number][] = [];
   aligned.forEach((x, k) => x.chunks[ax].forEach((_, b) => owner.push([k, b])));
   const chunks = cuts.map((c, a) => (a === ax ? aligned.flatMap((x) => x.chunks[ax]) : c));
-  const name = `${op}-${tokenize(aligned.map((x) => x.layer.name), ax, dtype)}`;
+  const name = `${op}-${tokenize(
+    aligned.map((x) => x.layer.name),
+    ax,
+    dtype,
+  )}`;
   const layer = new BlockLayer(
     name,
     aligned.map((x) => x.layer),

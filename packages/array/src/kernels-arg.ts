@@ -109,7 +109,12 @@ export function argCombine(op: ArgOp, ...parts: ArgPartial[]): ArgPartial {
  * @example
  * argFinal('argmax', 'int32', [4], p0, p1);
  */
-export function argFinal(op: ArgOp, t: Dtype, shape: readonly number[], ...parts: ArgPartial[]): Nd {
+export function argFinal(
+  op: ArgOp,
+  t: Dtype,
+  shape: readonly number[],
+  ...parts: ArgPartial[]
+): Nd {
   const m = parts.length === 1 ? parts[0] : argCombine(op, ...parts);
   const out = makeNd(t, shape);
   const od = out.data;

@@ -58,7 +58,7 @@ export function asBlock(
   if (isNd(v)) out = v;
   else if (ArrayBuffer.isView(v) && !(v instanceof DataView)) {
     const data = v as TypedArray;
-    const want = shape.every((s) => s === s) ? shape : [data.length];
+    const want = fillUnknown(shape, data.length);
     if (sizeOfShape(want) !== data.length) {
       throw new RangeError(
         `${op}: the function returned ${data.length} elements for block [${blockId.join(', ')}], whose shape is ${fmt(shape)}`,
@@ -66,7 +66,10 @@ export function asBlock(
     }
     out = ndarray(data, want.slice());
   } else if (typeof v === 'number' || typeof v === 'boolean') {
-    out = makeNd(dtype, shape.map(() => 1));
+    out = makeNd(
+      dtype,
+      shape.map(() => 1),
+    );
     out.data[0] = Number(v);
   } else {
     throw new TypeError(
@@ -90,12 +93,28 @@ export function asBlock(
   return shares || !owns ? compactCopy(out) : out;
 }
 
+/**
+ * A shape with unknown (NaN) lengths filled for `n` elements: one unknown axis takes what the
+ * known ones leave; several take 1 each when the known ones hold every element.
+ */
+function fillUnknown(shape: readonly number[], n: number): number[] {
+  const unknown = shape.filter((s) => s !== s).length;
+  if (unknown === 0) return [...shape];
+  const known = shape.reduce((p, s) => (s === s ? p * s : p), 1);
+  const each = unknown === 1 && known > 0 && n % known === 0 ? n / known : 1;
+  return shape.map((s) => (s === s ? s : each));
+}
+
 function then<T, R>(v: T | Promise<T>, f: (x: T) => R): R | Promise<R> {
   return v instanceof Promise ? v.then(f) : f(v);
 }
 
 /** Calls the user function `f` with `args`, then `done` with what it returned (or resolved to). */
-function callUser(f: unknown, args: readonly unknown[], done: (v: unknown) => Nd): Nd | Promise<Nd> {
+function callUser(
+  f: unknown,
+  args: readonly unknown[],
+  done: (v: unknown) => Nd,
+): Nd | Promise<Nd> {
   return withFns([f], ([fn]) => then(fn(...args), done)) as Nd | Promise<Nd>;
 }
 
@@ -211,10 +230,10 @@ export function mapOverlap(
 ): Nd | Promise<Nd> {
   const ext = ghost(runs, counts, inDtype, fill, chunks);
   return callUser(f, [ext, info], (v) => {
-      const got = asBlock(v, ext.shape, dtype, [], 'mapOverlap', info.blockId);
-      let offset = got.offset;
-      for (let a = 0; a < left.length; a++) offset += left[a] * got.stride[a];
-      return compactCopy(ndarray(got.data, shape.slice(), got.stride.slice(), offset));
+    const got = asBlock(v, ext.shape, dtype, [], 'mapOverlap', info.blockId);
+    let offset = got.offset;
+    for (let a = 0; a < left.length; a++) offset += left[a] * got.stride[a];
+    return compactCopy(ndarray(got.data, shape.slice(), got.stride.slice(), offset));
   });
 }
 
@@ -315,14 +334,14 @@ export function userCombine(
   const whole = concatGrid(parts, counts);
   const info: ReduceInfo = { axis: axes, keepdims: true };
   return callUser(f, [whole, info], (v) => {
-      const kept = keptShape(v, whole.shape, axes, 'reduction', dtype);
-      if (shape === null) return kept;
-      if (sizeOfShape(kept.shape) !== sizeOfShape(shape)) {
-        throw new RangeError(
-          `reduction: the aggregate function returned shape ${fmt(kept.shape)}, expected length 1 along the reduced axes [${axes.join(', ')}] (output block ${fmt(shape)})`,
-        );
-      }
-      return ndarray(kept.data, shape.slice());
+    const kept = keptShape(v, whole.shape, axes, 'reduction', dtype);
+    if (shape === null) return kept;
+    if (sizeOfShape(kept.shape) !== sizeOfShape(shape)) {
+      throw new RangeError(
+        `reduction: the aggregate function returned shape ${fmt(kept.shape)}, expected length 1 along the reduced axes [${axes.join(', ')}] (output block ${fmt(shape)})`,
+      );
+    }
+    return ndarray(kept.data, shape.slice());
   });
 }
 
@@ -338,7 +357,7 @@ export function fromFunction(
   shape: readonly number[],
   start: readonly number[],
 ): Nd | Promise<Nd> {
-  return withFns([f], ([fn]) => {
+  return withFns<Nd>([f], ([fn]) => {
     const out = makeNd(dtype, shape);
     const d = out.data;
     const n = shape.length;
@@ -353,7 +372,7 @@ export function fromFunction(
       }
     }
     return out;
-  }) as Nd | Promise<Nd>;
+  });
 }
 
 /**
@@ -376,5 +395,12 @@ export function fromValue(v: unknown, shape: readonly number[], dtype: Dtype): N
   }
   // The scheduler keeps the delayed value too: the block never shares its buffer.
   const held = isNd(v) ? [v] : ArrayBuffer.isView(v) ? [ndarray(v as TypedArray, [1])] : [];
-  return asBlock(v, shape, dtype, held, 'fromDelayed', shape.map(() => 0));
+  return asBlock(
+    v,
+    shape,
+    dtype,
+    held,
+    'fromDelayed',
+    shape.map(() => 0),
+  );
 }

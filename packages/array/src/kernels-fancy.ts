@@ -49,13 +49,7 @@ export function maskSelect(rows: boolean, chunk: Nd, mask: Nd): Nd {
     const keep: number[] = [];
     for (let i = 0; i < mask.shape[0]; i++) if (mask.get(i) !== 0) keep.push(i);
     const shape = [keep.length, ...chunk.shape.slice(1)];
-    return take(
-      dtype,
-      shape,
-      0,
-      [keep.map((i, o) => [o, i] as const)],
-      chunk,
-    );
+    return take(dtype, shape, 0, [keep.map((i, o) => [o, i] as const)], chunk);
   }
   const m = compactCopy(mask).data;
   const c = compactCopy(chunk).data;

@@ -170,10 +170,7 @@ export function assemble(
 }
 
 /** The chunks the blocks (C order over the grid of `chunks`) actually have (unknown sizes, NaN). */
-function actualChunks(
-  blocks: readonly Nd[],
-  chunks: readonly (readonly number[])[],
-): number[][] {
+function actualChunks(blocks: readonly Nd[], chunks: readonly (readonly number[])[]): number[][] {
   const grid = chunks.map((c) => c.length);
   const strides = grid.map((_, a) => grid.slice(a + 1).reduce((p, q) => p * q, 1));
   return grid.map((n, a) => Array.from({ length: n }, (_, i) => blocks[i * strides[a]].shape[a]));

@@ -15,16 +15,7 @@ import { cStrides, forRows, makeNd, sizeOfShape, type Nd } from './nd.js';
  * const op: ReduceOp = 'mean';
  */
 export type ReduceOp =
-  | 'sum'
-  | 'prod'
-  | 'min'
-  | 'max'
-  | 'any'
-  | 'all'
-  | 'mean'
-  | 'var'
-  | 'std'
-  | NanReduceOp;
+  'sum' | 'prod' | 'min' | 'max' | 'any' | 'all' | 'mean' | 'var' | 'std' | NanReduceOp;
 
 /**
  * The reductions that skip NaN (NumPy's `nansum`...): an all-NaN cell gives 0 (nansum), 1

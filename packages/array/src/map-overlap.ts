@@ -8,7 +8,7 @@
 // the function and trims, so nothing is rechunked and no overlapped array is kept.
 import { fnKeyPrefix, tokenize } from '@dask-ts/graph';
 import { formatShape, offsets, shapeOf } from './chunks.js';
-import { checkDtype, type Dtype } from './dtype.js';
+import { checkDtype } from './dtype.js';
 import { arrayFns, type MapBlocksOptions } from './blockwise.js';
 import type { BlockInfo, Run } from './kernels-blocks.js';
 import { kernels } from './kernels.js';
@@ -29,7 +29,10 @@ export type Boundary = 'reflect' | 'periodic' | 'nearest' | 'none' | number;
  * @example
  * x.mapOverlap(smooth, { depth: 1, boundary: 'reflect' });
  */
-export interface MapOverlapOptions extends Omit<MapBlocksOptions, 'chunks' | 'dropAxis' | 'newAxis'> {
+export interface MapOverlapOptions extends Omit<
+  MapBlocksOptions,
+  'chunks' | 'dropAxis' | 'newAxis'
+> {
   /** Elements of overlap: one number for every axis, one per axis, or by axis number. */
   readonly depth: number | readonly number[] | Readonly<Record<number, number>>;
   /** The edges' extension: one for every axis, or by axis number (default 'none'). */
@@ -54,7 +57,9 @@ function perAxis<T>(
   for (const k of Object.keys(rec)) {
     const a = Number(k);
     if (!Number.isInteger(a) || a < -ndim || a >= ndim) {
-      throw new RangeError(`mapOverlap: ${what} axis ${k} is out of bounds for array of dimension ${ndim}`);
+      throw new RangeError(
+        `mapOverlap: ${what} axis ${k} is out of bounds for array of dimension ${ndim}`,
+      );
     }
   }
   return Array.from({ length: ndim }, (_, a) => rec[a] ?? rec[a - ndim] ?? dflt);

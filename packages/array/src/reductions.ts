@@ -92,11 +92,7 @@ export function groupLayer(
   grid: readonly number[],
   axes: readonly number[],
   factor: readonly number[],
-  make: (
-    idx: readonly number[],
-    refs: readonly { $ref: string }[],
-    count: readonly number[],
-  ) => GraphNode,
+  make: (idx: readonly number[], refs: readonly Ref[], count: readonly number[]) => GraphNode,
   outIdx: (idx: readonly number[]) => number[] = (idx) => [...idx],
 ): { layer: BlockLayer; grid: number[] } {
   const inGrid = input.numblocks;
@@ -118,7 +114,7 @@ export function groupLayer(
     return [...blockIndices(count)].map((o) => [0, o.map((v, a) => v + lo[a])] as const);
   };
   const node = (idx: readonly number[], refs: readonly Ref[]): GraphNode =>
-    make(idx, refs as { $ref: string }[], box(idx).count);
+    make(idx, refs, box(idx).count);
   return { layer: new BlockLayer(name, [input], outGrid, inputs, node), grid: next };
 }
 
@@ -231,8 +227,13 @@ export function treeReduction(
   let grid = [...x.layer.numblocks];
   let level = 0;
   while (axes.some((a) => grid[a] > factor[a])) {
-    const step = groupLayer(`${op}-combine${++level}-${token}`, layer, grid, axes, factor, (_i, refs, count) =>
-      steps.combine(refs, count),
+    const step = groupLayer(
+      `${op}-combine${++level}-${token}`,
+      layer,
+      grid,
+      axes,
+      factor,
+      (_i, refs, count) => steps.combine(refs, count),
     );
     layer = step.layer;
     grid = step.grid;

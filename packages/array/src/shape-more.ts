@@ -151,7 +151,9 @@ export function roll(
           ? shifts.map((s) => [axes[0], s] as const)
           : null;
   if (pairs === null) {
-    throw new RangeError(`roll: 'shift' and 'axis' should be scalars or 1D sequences of one length`);
+    throw new RangeError(
+      `roll: 'shift' and 'axis' should be scalars or 1D sequences of one length`,
+    );
   }
   let out = x;
   const shape = shapeOf(x.chunks);
@@ -289,7 +291,9 @@ export function pad(
         : [...(width as readonly (readonly [number, number])[])];
   if (
     widths.length !== ndim ||
-    widths.some((w) => !Array.isArray(w) || w.length !== 2 || w.some((v) => !Number.isInteger(v) || v < 0))
+    widths.some(
+      (w) => !Array.isArray(w) || w.length !== 2 || w.some((v) => !Number.isInteger(v) || v < 0),
+    )
   ) {
     throw new RangeError(
       `pad: pad_width ${JSON.stringify(width)} must be non-negative integers: one, a pair, or one pair for each of the ${ndim} axes`,

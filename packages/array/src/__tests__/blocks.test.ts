@@ -9,7 +9,6 @@ import ndarray from 'ndarray';
 import '@dask-ts/scheduler';
 import {
   blockwise,
-  fromArray,
   mapBlocks,
   mapOverlap,
   reduction,
@@ -17,7 +16,18 @@ import {
   type Dtype,
   type NdArray,
 } from '../index.js';
-import { cast, expectDense, pair, refMap, refReduce, size, strides, toDense, unravel, type Dense } from './reference.js';
+import {
+  cast,
+  expectDense,
+  pair,
+  refMap,
+  refReduce,
+  size,
+  strides,
+  toDense,
+  unravel,
+  type Dense,
+} from './reference.js';
 
 const sync = { scheduler: 'sync' } as const;
 
@@ -100,18 +110,23 @@ describe('mapBlocks', () => {
   test('over shapes, chunkings and dtypes equals the function on the whole array', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.integer({ min: 1, max: 3 }).chain((nd) =>
-          fc.tuple(
-            fc.array(fc.integer({ min: 1, max: 7 }), { minLength: nd, maxLength: nd }),
-            fc.array(fc.integer({ min: 1, max: 4 }), { minLength: nd, maxLength: nd }),
-            fc.constantFrom<Dtype>('float64', 'int16', 'uint8', 'float32'),
+        fc
+          .integer({ min: 1, max: 3 })
+          .chain((nd) =>
+            fc.tuple(
+              fc.array(fc.integer({ min: 1, max: 7 }), { minLength: nd, maxLength: nd }),
+              fc.array(fc.integer({ min: 1, max: 4 }), { minLength: nd, maxLength: nd }),
+              fc.constantFrom<Dtype>('float64', 'int16', 'uint8', 'float32'),
+            ),
           ),
-        ),
         async ([shape, chunks, dtype]) => {
           const { x, ref } = pair(shape, dtype, chunks, 7);
           const y = x.mapBlocks(twiceCopy, { dtype: 'float64' });
           expect(y.chunks).toEqual(x.chunks);
-          expectDense(toDense(await y.compute(sync)), refMap((v) => v * 2, [ref], 'float64'));
+          expectDense(
+            toDense(await y.compute(sync)),
+            refMap((v) => v * 2, [ref], 'float64'),
+          );
         },
       ),
       { numRuns: 25 },
@@ -179,12 +194,26 @@ describe('mapBlocks', () => {
 
   test('a function that returns its input gets a copy; wrong shapes are named', async () => {
     const { x, ref } = pair([5, 4], 'float64', 2, 4);
-    expectDense(toDense(await x.mapBlocks((b) => b).add(1).compute(sync)), refMap((v) => v + 1, [ref], 'float64'));
+    expectDense(
+      toDense(
+        await x
+          .mapBlocks((b) => b)
+          .add(1)
+          .compute(sync),
+      ),
+      refMap((v) => v + 1, [ref], 'float64'),
+    );
     await expect(
-      x.mapBlocks((b) => ndarray(new Float64Array(3), [3])).compute(sync),
-    ).rejects.toThrow(/returned a block of shape \(3,\) for block \[0, 0\], where the output's chunks say \(2, 2\)/);
-    expect(() => x.mapBlocks((b) => b, { dropAxis: 2 })).toThrow(/dropAxis 2 is out of bounds for array of dimension 2/);
-    expect(() => x.mapBlocks((b) => b, { chunks: [[1, 2]] })).toThrow(/chunks name 1 axes, but the output has 2/);
+      x.mapBlocks(() => ndarray(new Float64Array(3), [3])).compute(sync),
+    ).rejects.toThrow(
+      /returned a block of shape \(3,\) for block \[0, 0\], where the output's chunks say \(2, 2\)/,
+    );
+    expect(() => x.mapBlocks((b) => b, { dropAxis: 2 })).toThrow(
+      /dropAxis 2 is out of bounds for array of dimension 2/,
+    );
+    expect(() => x.mapBlocks((b) => b, { chunks: [[1, 2]] })).toThrow(
+      /chunks name 1 axes, but the output has 2/,
+    );
   });
 });
 
@@ -195,7 +224,8 @@ describe('blockwise', () => {
     const outer = blockwise(
       (p: NdArray, q: NdArray) => {
         const out = ndarray(new Float64Array(p.size * q.size), [p.size, q.size]);
-        for (let i = 0; i < p.size; i++) for (let j = 0; j < q.size; j++) out.set(i, j, p.get(i) * q.get(j));
+        for (let i = 0; i < p.size; i++)
+          for (let j = 0; j < q.size; j++) out.set(i, j, p.get(i) * q.get(j));
         return out;
       },
       'ij',
@@ -230,12 +260,23 @@ describe('blockwise', () => {
       'i',
       [[m.x, 'ij']],
     );
-    expectDense(toDense(await rows.compute(sync)), refReduce(m.ref, [1], (v) => v.reduce((p, q) => p + q, 0)), 1e-12);
-    const lifted = blockwise((p: NdArray) => ndarray(p.data.slice(), [p.shape[0], 1]), 'ik', [[a.x, 'i']], {
-      newAxes: { k: 1 },
-    });
+    expectDense(
+      toDense(await rows.compute(sync)),
+      refReduce(m.ref, [1], (v) => v.reduce((p, q) => p + q, 0)),
+      1e-12,
+    );
+    const lifted = blockwise(
+      (p: NdArray) => ndarray(p.data.slice(), [p.shape[0], 1]),
+      'ik',
+      [[a.x, 'i']],
+      {
+        newAxes: { k: 1 },
+      },
+    );
     expect(lifted.shape).toEqual([5, 1]);
-    expect(() => blockwise((p: NdArray) => p, 'ij', [[a.x, 'ij']])).toThrow(/index "ij" of argument 0 names 2 axes, but the array has shape \(5,\)/);
+    expect(() => blockwise((p: NdArray) => p, 'ij', [[a.x, 'ij']])).toThrow(
+      /index "ij" of argument 0 names 2 axes, but the array has shape \(5,\)/,
+    );
     expect(() =>
       blockwise((p: NdArray) => p, 'i', [
         [a.x, 'i'],
@@ -253,8 +294,16 @@ describe('mapOverlap', () => {
       const cases: [number[], (number | number[])[], number[]][] = [
         [[10], [3], [1]],
         [[10], [[1, 2, 4, 3]], [3]],
-        [[7, 6], [3, 2], [1, 2]],
-        [[5, 4, 3], [2, 3, 2], [1, 1, 0]],
+        [
+          [7, 6],
+          [3, 2],
+          [1, 2],
+        ],
+        [
+          [5, 4, 3],
+          [2, 3, 2],
+          [1, 1, 0],
+        ],
       ];
       for (const [shape, chunks, depth] of cases) {
         for (const dtype of ['float64', 'int16'] as Dtype[]) {
@@ -275,8 +324,12 @@ describe('mapOverlap', () => {
     const { x, ref } = pair([6, 6], 'float64', 2, 6);
     const y = mapOverlap(neighbourSum([0, 1]), x, { depth: { 1: 1 }, boundary: 'periodic' });
     expectDense(toDense(await y.compute(sync)), refNeighbourSum(ref, [0, 1], 'periodic'), 1e-12);
-    expect(() => x.mapOverlap((b) => b, { depth: [1] })).toThrow(/depth names 1 axes, but the array has 2/);
-    expect(() => x.mapOverlap((b) => b, { depth: 1, boundary: 'wrap' as Boundary })).toThrow(/unknown boundary "wrap" along axis 0/);
+    expect(() => x.mapOverlap((b) => b, { depth: [1] })).toThrow(
+      /depth names 1 axes, but the array has 2/,
+    );
+    expect(() => x.mapOverlap((b) => b, { depth: 1, boundary: 'wrap' as Boundary })).toThrow(
+      /unknown boundary "wrap" along axis 0/,
+    );
   });
 });
 
@@ -299,16 +352,36 @@ describe('custom reduction', () => {
   test('max |x| over axes, keepdims and splitEvery equals the reference', async () => {
     for (const [shape, chunks] of [
       [[11], [2]],
-      [[7, 9], [2, 3]],
-      [[4, 5, 6], [1, 2, 2]],
+      [
+        [7, 9],
+        [2, 3],
+      ],
+      [
+        [4, 5, 6],
+        [1, 2, 2],
+      ],
     ] as [number[], number[]][]) {
       const { x, ref } = pair(shape, 'int16', chunks, 8);
-      const axesList: (number | number[] | undefined)[] = [undefined, 0, shape.length > 1 ? [0, shape.length - 1] : -1];
+      const axesList: (number | number[] | undefined)[] = [
+        undefined,
+        0,
+        shape.length > 1 ? [0, shape.length - 1] : -1,
+      ];
       for (const axis of axesList) {
         for (const keepdims of [false, true]) {
           for (const splitEvery of [2, 5]) {
-            const r = reduction(x, chunkMaxAbs, chunkMaxAbs, { axis, keepdims, splitEvery, dtype: 'float64' });
-            const ax = axis === undefined ? shape.map((_, i) => i) : (typeof axis === 'number' ? [axis] : axis).map((a) => (a < 0 ? a + shape.length : a));
+            const r = reduction(x, chunkMaxAbs, chunkMaxAbs, {
+              axis,
+              keepdims,
+              splitEvery,
+              dtype: 'float64',
+            });
+            const ax =
+              axis === undefined
+                ? shape.map((_, i) => i)
+                : (typeof axis === 'number' ? [axis] : axis).map((a) =>
+                    a < 0 ? a + shape.length : a,
+                  );
             const want = refReduce(ref, ax, (v) => Math.max(...v.map(Math.abs)), keepdims);
             expect(r.shape).toEqual(want.shape);
             expectDense(toDense(await r.compute(sync)), want);
@@ -339,7 +412,10 @@ describe('custom reduction', () => {
       return out;
     };
     const r = reduction(x, topTwo, best, { axis: 1, combine: topTwo, splitEvery: 2 });
-    expectDense(toDense(await r.compute(sync)), refReduce(ref, [1], (v) => Math.max(...v)));
+    expectDense(
+      toDense(await r.compute(sync)),
+      refReduce(ref, [1], (v) => Math.max(...v)),
+    );
     expect(size(r.shape)).toBe(3);
   });
 });

@@ -36,15 +36,24 @@ describe('more elementwise functions', () => {
       ['int32', 'float64'],
     ] as [Dtype, Dtype][]) {
       const { x, ref } = pair([5, 6], d, [2, 4], 3);
-      const y = (da[op as 'tan'] as (a: DaskArray) => DaskArray)(x.div(d.startsWith('float') ? 20 : 1).astype(d));
+      const y = (da[op as 'tan'] as (a: DaskArray) => DaskArray)(
+        x.div(d.startsWith('float') ? 20 : 1).astype(d),
+      );
       expect(y.dtype).toBe(t);
       const src = d.startsWith('float') ? refMap((v) => v / 20, [ref], d) : ref;
-      expectDense(toDense(await y.compute(sync)), refMap(FLOAT_UN[op], [src], t), t === 'float32' ? 1e-6 : 1e-12);
+      expectDense(
+        toDense(await y.compute(sync)),
+        refMap(FLOAT_UN[op], [src], t),
+        t === 'float32' ? 1e-6 : 1e-12,
+      );
     }
   });
 
   test('isnan, isfinite, isinf, sign, square, logical operations', async () => {
-    const x = fromArray(new Float64Array([NaN, 1, -Infinity, 0, -2.5, Infinity]), { shape: [2, 3], chunks: [1, 2] });
+    const x = fromArray(new Float64Array([NaN, 1, -Infinity, 0, -2.5, Infinity]), {
+      shape: [2, 3],
+      chunks: [1, 2],
+    });
     const v = [NaN, 1, -Infinity, 0, -2.5, Infinity];
     const data = async (y: DaskArray) => toDense(await y.compute(sync)).data;
     expect(x.isnan().dtype).toBe('bool');
@@ -56,8 +65,10 @@ describe('more elementwise functions', () => {
     const p = x.gt(0);
     const q = x.isnan().logicalNot();
     expect(await data(p.logicalAnd(q))).toEqual(v.map((a) => +(a > 0 && !Number.isNaN(a))));
-    expect(await data(da.logicalOr(p, x.isnan()))).toEqual(v.map((a) => +(a > 0 || Number.isNaN(a))));
-    expect(await data(da.logicalXor(p, q))).toEqual(v.map((a) => +((a > 0) !== !Number.isNaN(a))));
+    expect(await data(da.logicalOr(p, x.isnan()))).toEqual(
+      v.map((a) => +(a > 0 || Number.isNaN(a))),
+    );
+    expect(await data(da.logicalXor(p, q))).toEqual(v.map((a) => +(a > 0 !== !Number.isNaN(a))));
   });
 
   test('floorDivide, round, clip over dtypes and broadcasting', async () => {
@@ -69,14 +80,31 @@ describe('more elementwise functions', () => {
         toDense(await a.x.floorDivide(b.x).compute(sync)),
         refMap((p, q) => Math.floor(p / q), [a.ref, b.ref], t),
       );
-      expectDense(toDense(await da.floorDivide(a.x, 3).compute(sync)), refMap((p) => Math.floor(p / 3), [a.ref], t));
-      expectDense(toDense(await a.x.clip(-3, 20).compute(sync)), refMap((p) => Math.min(20, Math.max(-3, p)), [a.ref], t));
-      expectDense(toDense(await da.clip(a.x, null, b.x).compute(sync)), refMap((p, q) => Math.min(p, q), [a.ref, b.ref], t));
+      expectDense(
+        toDense(await da.floorDivide(a.x, 3).compute(sync)),
+        refMap((p) => Math.floor(p / 3), [a.ref], t),
+      );
+      expectDense(
+        toDense(await a.x.clip(-3, 20).compute(sync)),
+        refMap((p) => Math.min(20, Math.max(-3, p)), [a.ref], t),
+      );
+      expectDense(
+        toDense(await da.clip(a.x, null, b.x).compute(sync)),
+        refMap((p, q) => Math.min(p, q), [a.ref, b.ref], t),
+      );
     }
-    const r = fromArray(new Float64Array([0.5, 1.5, 2.5, -0.5, -1.5, 1.2345, 125, -135]), { chunks: 3 });
-    expect(Array.from((await r.round().compute(sync)).data)).toEqual([0, 2, 2, -0, -2, 1, 125, -135]);
-    expect(Array.from((await da.round(r, 2).compute(sync)).data)).toEqual([0.5, 1.5, 2.5, -0.5, -1.5, 1.23, 125, -135]);
-    expect(Array.from((await r.round(-1).compute(sync)).data)).toEqual([0, 0, 0, -0, -0, 0, 120, -140]);
+    const r = fromArray(new Float64Array([0.5, 1.5, 2.5, -0.5, -1.5, 1.2345, 125, -135]), {
+      chunks: 3,
+    });
+    expect(Array.from((await r.round().compute(sync)).data)).toEqual([
+      0, 2, 2, -0, -2, 1, 125, -135,
+    ]);
+    expect(Array.from((await da.round(r, 2).compute(sync)).data)).toEqual([
+      0.5, 1.5, 2.5, -0.5, -1.5, 1.23, 125, -135,
+    ]);
+    expect(Array.from((await r.round(-1).compute(sync)).data)).toEqual([
+      0, 0, 0, -0, -0, 0, 120, -140,
+    ]);
     expect(() => r.round(0.5)).toThrow(/decimals must be an integer/);
     expect(() => r.clip(null, null)).toThrow(/one of min and max must be given/);
   });
