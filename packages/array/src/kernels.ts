@@ -26,6 +26,14 @@ import { argCombine, argFinal, argPartial } from './kernels-arg.js';
 import { applyCarry, carry, scan } from './kernels-scan.js';
 import { broadcastBlock, repeatBlock } from './kernels-shape.js';
 import { maskSelect, setRegion, shapeBlock, take, vindexPick } from './kernels-fancy.js';
+import {
+  bincountBlock,
+  histogramBlock,
+  isinBlock,
+  sumCounts,
+  topkOf,
+  uniqueOf,
+} from './kernels-stats.js';
 import { compactCopy, isCompact, makeNd, type Nd } from './nd.js';
 
 /**
@@ -68,6 +76,12 @@ export const kernels = defineKernels('array', import.meta.url, {
   vindexPick,
   setRegion,
   shapeBlock,
+  uniqueOf,
+  isinBlock,
+  bincountBlock,
+  histogramBlock,
+  sumCounts,
+  topkOf,
 });
 
 /**
