@@ -123,7 +123,7 @@ export {
   pad,
   type PadWidth,
 } from './shape-fns.js';
-export { unique, isin, bincount, histogram, topk, diff } from './stats-fns.js';
+export { unique, isin, bincount, histogram, topk, diff, digitize } from './stats-fns.js';
 export { slice, newaxis, parseIndex, type Slice, type IndexItem } from './slicing.js';
 export { type ReduceOptions, type VarOptions } from './reductions.js';
 export { type Chunks, type ChunksLike } from './chunks.js';

@@ -163,3 +163,35 @@ export function topkOf(k: number, axis: number, counts: readonly number[], ...pa
   });
   return out;
 }
+
+/**
+ * The index of the bin each element falls in (NumPy's `digitize` over increasing `bins`):
+ * `i` such that `bins[i-1] <= x < bins[i]` (with `right`: `bins[i-1] < x <= bins[i]`).
+ *
+ * @example
+ * digitizeBlock(chunk, [0, 1, 2], false);
+ */
+export function digitizeBlock(chunk: Nd, bins: readonly number[], right: boolean): Nd {
+  const out = makeNd('int32', chunk.shape);
+  const d = out.data;
+  const n = chunk.shape.length;
+  const len = n === 0 ? 1 : chunk.shape[n - 1];
+  const st = n === 0 ? 0 : chunk.stride[n - 1];
+  const src = chunk.data;
+  let k = 0;
+  forRows(chunk.shape, [chunk], ([p]) => {
+    for (let i = 0; i < len; i++, p += st) {
+      const x = src[p];
+      // The number of edges below x (or at most x): a binary search.
+      let lo = 0;
+      let hi = bins.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (right ? bins[mid] < x : bins[mid] <= x) lo = mid + 1;
+        else hi = mid;
+      }
+      d[k++] = x !== x ? bins.length : lo;
+    }
+  });
+  return out;
+}

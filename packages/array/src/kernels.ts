@@ -28,6 +28,7 @@ import { broadcastBlock, repeatBlock } from './kernels-shape.js';
 import { maskSelect, setRegion, shapeBlock, take, vindexPick } from './kernels-fancy.js';
 import {
   bincountBlock,
+  digitizeBlock,
   histogramBlock,
   isinBlock,
   sumCounts,
@@ -82,6 +83,7 @@ export const kernels = defineKernels('array', import.meta.url, {
   histogramBlock,
   sumCounts,
   topkOf,
+  digitizeBlock,
 });
 
 /**

@@ -92,3 +92,18 @@ export function diff(
 ): DaskArray {
   return DaskArray.of(stats.diff(check('diff', x), options.n ?? 1, options.axis ?? -1));
 }
+
+/**
+ * The bin of each element among increasing `bins` (NumPy's `digitize`; `right` closes bins on
+ * the right), int32.
+ *
+ * @example
+ * digitize(x, [0, 0.25, 0.5, 1]);
+ */
+export function digitize(
+  x: A,
+  bins: ArrayLike<number>,
+  options: { readonly right?: boolean } = {},
+): DaskArray {
+  return DaskArray.of(stats.digitize(check('digitize', x), bins, options.right ?? false));
+}

@@ -278,3 +278,27 @@ export function diff(x: ArraySpec, n = 1, axis = -1): ArraySpec {
   }
   return out;
 }
+
+/**
+ * The bin of each element of `x` among increasing `bins` (NumPy's `digitize`), int32.
+ *
+ * @example
+ * digitize(x, [0, 0.5, 1]);
+ */
+export function digitize(x: ArraySpec, bins: ArrayLike<number>, right = false): ArraySpec {
+  const edges = Array.from(bins);
+  for (let k = 1; k < edges.length; k++) {
+    if (!(edges[k] >= edges[k - 1])) {
+      throw new RangeError('digitize: bins must be monotonically increasing');
+    }
+  }
+  const name = `digitize-${tokenize(x.layer.name, edges, right)}`;
+  const layer = new BlockLayer(
+    name,
+    [x.layer],
+    x.chunks.map((c) => c.length),
+    (idx) => [[0, idx]],
+    (_idx, [r]) => kernels.task('digitizeBlock', [r, edges, right]),
+  );
+  return { layer, chunks: x.chunks.map((c) => [...c]), dtype: 'int32' };
+}

@@ -9,6 +9,7 @@ import '@dask-ts/scheduler';
 import {
   bincount,
   diff,
+  digitize,
   eye,
   fromArray,
   histogram,
@@ -18,6 +19,7 @@ import {
   topk,
   unique,
   type Boundary,
+  type ArrayValue,
   type DaskArray,
   type NdArray,
 } from '../index.js';
@@ -46,8 +48,8 @@ const g = fromArray(
   { shape: [5, 6], chunks: [2, 4] },
 );
 
-async function check(name: string, y: DaskArray | Promise<DaskArray>, rtol = 1e-12): Promise<void> {
-  const got = toDense(await (await y).compute(sync));
+async function check(name: string, y: DaskArray<ArrayValue>, rtol = 1e-12): Promise<void> {
+  const got = toDense(await y.compute(sync));
   expectDense(got, want(name), rtol);
 }
 
@@ -107,6 +109,8 @@ describe('against NumPy and dask.array', () => {
     await check('take_axis1', i.at([{}, [6, 0, 0, 3]]));
     await check('mask', i.at(i.gt(2)));
     await check('isin', isin(i, [-9, 0, 5, 13]));
+    await check('digitize', digitize(f, [-2, 0, 0.5, 2]));
+    await check('digitize_right', digitize(i, [-5, 0, 3, 3, 8], { right: true }));
     await check('topk_3', topk(i, 3));
     await check('topk_m2_axis0', topk(i, -2, { axis: 0 }));
   });
