@@ -9,7 +9,7 @@
 // and integers) only the blocks the region touches are rewritten, the value broadcast to the
 // region and cut along the blocks' boundaries.
 import { tokenize } from '@dask-ts/graph';
-import { formatShape, offsets, shapeOf } from './chunks.js';
+import { blockIndices, formatShape, offsets, shapeOf } from './chunks.js';
 import { alignArrays, elementwise } from './elementwise.js';
 import type { Region } from './kernels-fancy.js';
 import { kernels } from './kernels.js';
@@ -17,7 +17,7 @@ import { BlockLayer, type BlockInput } from './layers.js';
 import { rechunk } from './rechunk.js';
 import { normalizeAxes } from './reductions.js';
 import { expandDimsSpec } from './join.js';
-import { broadcastTo, ravel } from './shape-more.js';
+import { broadcastTo } from './shape-more.js';
 import { parseIndex, type IndexItem, type Slice } from './slicing.js';
 import type { ArraySpec } from './spec.js';
 
@@ -132,40 +132,50 @@ export function booleanMask(x: ArraySpec, mask: ArraySpec): ArraySpec {
       `boolean index did not match indexed array along dimension 0; dimension is ${xs[0]} but corresponding boolean dimension is ${ms[0]}`,
     );
   }
-  let a = x;
-  let m = mask;
   if (rows) {
-    const want = a.chunks.map((c, k) => (k === 0 ? m.chunks[0] : c));
-    a =
-      want[0].every((s, i) => s === a.chunks[0][i]) && want[0].length === a.chunks[0].length
-        ? a
-        : rechunk(a, want);
-  } else if (xs.length > 1) {
-    requireKnownChunks(x, 'mask');
-    requireKnownChunks(mask, 'mask');
-    a = ravel(a);
-    m = ravel(m);
+    const want = x.chunks.map((c, k) => (k === 0 ? mask.chunks[0] : c));
+    const a = sameCuts(want[0], x.chunks[0]) ? x : rechunk(x, want);
+    const name = `mask-${tokenize(a.layer.name, mask.layer.name, rows)}`;
+    const layer = new BlockLayer(
+      name,
+      [a.layer, mask.layer],
+      a.chunks.map((c) => c.length),
+      (idx) => [
+        [0, idx],
+        [1, [idx[0]]],
+      ],
+      (_idx, [r, q]) => kernels.task('maskSelect', [true, r, q]),
+    );
+    const chunks = a.chunks.map((c, k) => (k === 0 ? c.map(() => NaN) : [...c]));
+    return { layer, chunks, dtype: x.dtype };
   }
-  if (!rows) {
-    const { aligned } = alignArrays([a, m], 'mask');
-    [a, m] = aligned;
-  }
+  // One output block per band of blocks along axis 0, walked in C order (NumPy's order).
+  const {
+    aligned: [a, m],
+  } = alignArrays([x, mask], 'mask');
+  const grid = a.chunks.map((c) => c.length);
+  const rest = [1, ...grid.slice(1)];
+  const band = [...blockIndices(rest)];
   const name = `mask-${tokenize(a.layer.name, m.layer.name, rows)}`;
-  const grid = rows ? a.chunks.map((c) => c.length) : [a.chunks[0].length];
   const layer = new BlockLayer(
     name,
     [a.layer, m.layer],
-    grid,
-    (idx) => [
-      [0, idx],
-      [1, rows ? [idx[0]] : idx],
+    [grid[0] ?? 1],
+    ([b]) => [
+      ...band.map((o) => [0, xs.length === 0 ? [] : [b, ...o.slice(1)]] as const),
+      ...band.map((o) => [1, xs.length === 0 ? [] : [b, ...o.slice(1)]] as const),
     ],
-    (_idx, [r, q]) => kernels.task('maskSelect', [rows, r, q]),
+    (_idx, refs) => kernels.task('maskBand', [rest, band.length, ...refs]),
   );
-  const chunks = rows
-    ? a.chunks.map((c, k) => (k === 0 ? c.map(() => NaN) : [...c]))
-    : [a.chunks[0].map(() => NaN)];
-  return { layer, chunks, dtype: x.dtype };
+  return {
+    layer,
+    chunks: [a.chunks[0] === undefined ? [NaN] : a.chunks[0].map(() => NaN)],
+    dtype: x.dtype,
+  };
+}
+
+function sameCuts(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((s, i) => s === b[i] || (s !== s && b[i] !== b[i]));
 }
 
 /**

@@ -65,11 +65,41 @@ export function argPartial(
     chunk.shape,
     [chunk, { stride: over, offset: 0 }, { stride: istride, offset: base }],
     ([p, q, g]) => {
-      for (let k = 0; k < len; k++, p += st, q += ot, g += gt) {
-        const x = d[p];
-        if (beats(op, x, g, vd[q], id[q])) {
-          vd[q] = x;
-          id[q] = g;
+      // Within a block the indices only grow, so a strict comparison keeps the first of equals.
+      // One loop per operation (no per-element dispatch).
+      if (op === 'argmax') {
+        for (let k = 0; k < len; k++, p += st, q += ot, g += gt) {
+          const x = d[p];
+          const v = vd[q];
+          if (id[q] < 0 || x > v || (x !== x && v === v)) {
+            vd[q] = x;
+            id[q] = g;
+          }
+        }
+      } else if (op === 'argmin') {
+        for (let k = 0; k < len; k++, p += st, q += ot, g += gt) {
+          const x = d[p];
+          const v = vd[q];
+          if (id[q] < 0 || x < v || (x !== x && v === v)) {
+            vd[q] = x;
+            id[q] = g;
+          }
+        }
+      } else if (op === 'nanargmax') {
+        for (let k = 0; k < len; k++, p += st, q += ot, g += gt) {
+          const x = d[p];
+          if (x === x && (id[q] < 0 || x > vd[q])) {
+            vd[q] = x;
+            id[q] = g;
+          }
+        }
+      } else {
+        for (let k = 0; k < len; k++, p += st, q += ot, g += gt) {
+          const x = d[p];
+          if (x === x && (id[q] < 0 || x < vd[q])) {
+            vd[q] = x;
+            id[q] = g;
+          }
         }
       }
     },

@@ -4,7 +4,7 @@
 // owning their buffers.
 import ndarray from 'ndarray';
 import { dtypeOfTypedArray, type Dtype } from './dtype.js';
-import { compactCopy, copyRegion, forRows, makeNd, type Nd } from './nd.js';
+import { compactCopy, copyRegion, forRows, isCompact, makeNd, type Nd } from './nd.js';
 
 /**
  * Slices along `axis` of an output block of `shape`: for each input chunk, the pairs (output
@@ -51,14 +51,80 @@ export function maskSelect(rows: boolean, chunk: Nd, mask: Nd): Nd {
     const shape = [keep.length, ...chunk.shape.slice(1)];
     return take(dtype, shape, 0, [keep.map((i, o) => [o, i] as const)], chunk);
   }
-  const m = compactCopy(mask).data;
-  const c = compactCopy(chunk).data;
+  const m = (isCompact(mask) ? mask : compactCopy(mask)).data;
+  const c = (isCompact(chunk) ? chunk : compactCopy(chunk)).data;
   let n = 0;
   for (let i = 0; i < m.length; i++) if (m[i] !== 0) n++;
   const out = makeNd(dtype, [n]);
   const d = out.data;
   let k = 0;
   for (let i = 0; i < m.length; i++) if (m[i] !== 0) d[k++] = c[i];
+  return out;
+}
+
+/**
+ * The elements of a band of blocks (the blocks that share their index along axis 0, `counts`
+ * per axis in C order, the array's `n` blocks then the mask's) where the mask is non-zero, in C
+ * order over the band: a 1-d chunk.
+ *
+ * @example
+ * maskBand([1, 2], 2, x00, x01, m00, m01);
+ */
+export function maskBand(counts: readonly number[], n: number, ...chunks: Nd[]): Nd {
+  const xs = chunks.slice(0, n);
+  const ms = chunks.slice(n);
+  const nd = counts.length;
+  if (nd <= 1) return maskSelect(false, xs[0], ms[0]);
+  // The band's rows (every axis but the last) in C order; each row crosses the blocks along the
+  // last axis in order. No band is assembled: elements go straight from the blocks.
+  const strides = counts.map((_, a) => counts.slice(a + 1).reduce((p, q) => p * q, 1));
+  const lens = counts.map((c, a) =>
+    Array.from({ length: c }, (_, i) => xs[i * strides[a]].shape[a]),
+  );
+  const rowShape = lens.slice(0, nd - 1).map((l) => l.reduce((p, q) => p + q, 0));
+  const last = nd - 1;
+  const walk = (visit: (x: Nd, m: Nd, px: number, pm: number, len: number) => void): void => {
+    const blk = new Array<number>(nd).fill(0);
+    const local = new Array<number>(nd).fill(0);
+    forRows([...rowShape, 1], [], () => {
+      let base = 0;
+      for (let a = 0; a < last; a++) base += blk[a] * strides[a];
+      for (let j = 0; j < counts[last]; j++) {
+        const x = xs[base + j];
+        const m = ms[base + j];
+        let px = x.offset;
+        let pm = m.offset;
+        for (let a = 0; a < last; a++) {
+          px += local[a] * x.stride[a];
+          pm += local[a] * m.stride[a];
+        }
+        visit(x, m, px, pm, x.shape[last]);
+      }
+      // The next row: advance the local index (and block) of the axes before the last.
+      for (let a = last - 1; a >= 0; a--) {
+        if (++local[a] < lens[a][blk[a]]) break;
+        local[a] = 0;
+        if (++blk[a] < counts[a]) break;
+        blk[a] = 0;
+      }
+    });
+  };
+  let total = 0;
+  walk((_x, m, _px, pm, len) => {
+    const md = m.data;
+    const st = m.stride[last];
+    for (let i = 0; i < len; i++, pm += st) if (md[pm] !== 0) total++;
+  });
+  const out = makeNd(dtypeOfTypedArray(xs[0].data) ?? 'float64', [total]);
+  const d = out.data;
+  let k = 0;
+  walk((x, m, px, pm, len) => {
+    const xd = x.data;
+    const md = m.data;
+    const sx = x.stride[last];
+    const sm = m.stride[last];
+    for (let i = 0; i < len; i++, px += sx, pm += sm) if (md[pm] !== 0) d[k++] = xd[px];
+  });
   return out;
 }
 

@@ -25,26 +25,34 @@ export function scan(op: ScanOp, axis: number, t: Dtype, chunk: Nd): Nd {
   const out = compactCopy(chunk, t);
   const d = out.data;
   const sum = isSum(op);
-  const nan = op === 'nancumsum' || op === 'nancumprod';
-  const id = sum ? 0 : 1;
+  if (op === 'nancumsum' || op === 'nancumprod') {
+    // NaN counts as the identity: replacing it first gives NumPy's nan forms.
+    const id = sum ? 0 : 1;
+    for (let i = 0; i < d.length; i++) if (d[i] !== d[i]) d[i] = id;
+  }
+  // C order: the axis splits the elements into `outer` runs of `len` slices of `inner` elements;
+  // slice i accumulates slice i-1 with contiguous inner loops.
   const shape = out.shape;
   const len = shape[axis];
-  const st = out.stride[axis];
-  // Walk every line along the axis: the other axes by rows of a view without the axis.
-  const others = shape.map((s, a) => (a === axis ? 1 : s));
-  const n = shape.length;
-  const innerLen = axis === n - 1 ? 1 : others[n - 1];
-  const innerSt = axis === n - 1 ? 0 : out.stride[n - 1];
-  forRows(others, [{ stride: out.stride, offset: 0 }], ([o]) => {
-    for (let k = 0; k < innerLen; k++, o += innerSt) {
-      let acc = id;
-      for (let i = 0, p = o; i < len; i++, p += st) {
-        const x = d[p];
-        if (!(nan && x !== x)) acc = sum ? acc + x : acc * x;
-        d[p] = acc;
-      }
+  let inner = 1;
+  for (let a = axis + 1; a < shape.length; a++) inner *= shape[a];
+  let outer = 1;
+  for (let a = 0; a < axis; a++) outer *= shape[a];
+  const run = len * inner;
+  for (let o = 0; o < outer; o++) {
+    const base = o * run;
+    if (inner === 1) {
+      if (sum) for (let i = base + 1; i < base + len; i++) d[i] += d[i - 1];
+      else for (let i = base + 1; i < base + len; i++) d[i] *= d[i - 1];
+      continue;
     }
-  });
+    for (let i = 1; i < len; i++) {
+      const p = base + i * inner;
+      const q = p - inner;
+      if (sum) for (let j = 0; j < inner; j++) d[p + j] += d[q + j];
+      else for (let j = 0; j < inner; j++) d[p + j] *= d[q + j];
+    }
+  }
   return out;
 }
 

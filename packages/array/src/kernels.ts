@@ -25,7 +25,7 @@ import {
 import { argCombine, argFinal, argPartial } from './kernels-arg.js';
 import { applyCarry, carry, scan } from './kernels-scan.js';
 import { broadcastBlock, repeatBlock } from './kernels-shape.js';
-import { maskSelect, setRegion, shapeBlock, take, vindexPick } from './kernels-fancy.js';
+import { maskBand, maskSelect, setRegion, shapeBlock, take, vindexPick } from './kernels-fancy.js';
 import {
   bincountBlock,
   digitizeBlock,
@@ -74,6 +74,7 @@ export const kernels = defineKernels('array', import.meta.url, {
   repeatBlock,
   take,
   maskSelect,
+  maskBand,
   vindexPick,
   setRegion,
   shapeBlock,
