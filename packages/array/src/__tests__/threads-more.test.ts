@@ -4,7 +4,18 @@
 // Needs the built dist of protocol, graph, worker and scheduler (workers run plain Node).
 import { afterAll, describe, expect, test } from '@jest/globals';
 import { createThreadsScheduler } from '@dask-ts/scheduler';
-import { fromFunction, random, reduction, type NdArray } from '../index.js';
+import { delayed } from '@dask-ts/graph';
+import {
+  blockwise,
+  fromDelayed,
+  fromFunction,
+  histogram,
+  random,
+  reduction,
+  topk,
+  unique,
+  type NdArray,
+} from '../index.js';
 import { expectDense, toDense } from './reference.js';
 
 const threads = createThreadsScheduler({ workers: 2 });
@@ -80,5 +91,38 @@ describe('array operations on threads', () => {
     expectDense(got, toDense(await pos.compute(sync)));
     const f = fromFunction((i, j) => i * 1000 + j, [30, 40], { chunks: 16 });
     expectDense(toDense(await f.compute(opts)), toDense(await f.compute(sync)));
+  }, 60_000);
+
+  test('blockwise, fromDelayed and the counting functions equal sync', async () => {
+    const a = random.random([30], { chunks: 7, seed: 10 });
+    const b = random.random([20], { chunks: 6, seed: 11 });
+    const outer = blockwise(
+      (p: NdArray, q: NdArray) => {
+        const out = new Float64Array(p.size * q.size);
+        for (let i = 0; i < p.size; i++)
+          for (let j = 0; j < q.size; j++) out[i * q.size + j] = p.get(i) * q.get(j);
+        return out;
+      },
+      'ij',
+      [
+        [a, 'i'],
+        [b, 'j'],
+      ],
+    );
+    expectDense(toDense(await outer.compute(opts)), toDense(await outer.compute(sync)));
+    const made = delayed((n: number) => Float64Array.from({ length: n }, (_, i) => i * i))(6);
+    const fd = fromDelayed(made, [2, 3]).add(1);
+    expectDense(toDense(await fd.compute(opts)), { shape: [2, 3], data: [1, 2, 5, 10, 17, 26] });
+    const x = random
+      .random([50, 40], { chunks: [20, 15], seed: 12 })
+      .mul(10)
+      .floor();
+    for (const y of [
+      unique(x),
+      histogram(x, { bins: 5, range: [0, 10] }).counts,
+      topk(x, 3, { axis: 0 }),
+    ]) {
+      expectDense(toDense(await y.compute(opts)), toDense(await y.compute(sync)));
+    }
   }, 60_000);
 });
