@@ -5,7 +5,7 @@ import { elementwise, resultDtype, binary, unary, type Operand } from './element
 import type { BinaryOp, UnaryOp } from './kernels-elementwise.js';
 import { reduction as treeReduce, type ReduceOptions, type VarOptions } from './reductions.js';
 import type { ReduceOp } from './kernels-reduce.js';
-import type { BlockInfo, ReduceInfo } from './kernels-blocks.js';
+import type { ReduceInfo } from './kernels-blocks.js';
 import {
   blockwiseSpec,
   mapBlocksSpec,
@@ -319,21 +319,23 @@ export function blockwise(
 }
 
 /**
- * `fn` over every block of `x` extended by its neighbours (see {@link DaskArray.mapOverlap}).
+ * `fn` over every block of `x` extended by its neighbours (see {@link DaskArray.mapOverlap});
+ * with several arrays (of one shape), `fn` gets the extended block of each.
  *
  * @example
  * mapOverlap((b) => laplace(b), x, { depth: 1, boundary: 'nearest' });
+ * mapOverlap((a, b) => gradientDot(a, b), [u, v], { depth: 1, boundary: 'periodic' });
  */
 export function mapOverlap(
-  fn: (
-    block: NdArray,
-    info: BlockInfo,
-  ) => NdArray | globalThis.ArrayLike<number> | Promise<NdArray>,
-  x: DaskArray<ArrayValue>,
+  fn: (...blocks: never[]) => NdArray | globalThis.ArrayLike<number> | Promise<NdArray>,
+  x: DaskArray<ArrayValue> | readonly DaskArray<ArrayValue>[],
   options: MapOverlapOptions,
 ): DaskArray {
-  check('mapOverlap', [x]);
-  return DaskArray.of(mapOverlapSpec(fn, x, options));
+  const arrays = Array.isArray(x)
+    ? (x as readonly DaskArray<ArrayValue>[])
+    : [x as DaskArray<ArrayValue>];
+  check('mapOverlap', arrays);
+  return DaskArray.of(mapOverlapSpec(fn, arrays, options));
 }
 
 /**

@@ -211,26 +211,30 @@ export function ghost(
 }
 
 /**
- * mapOverlap's block: the extended block (see {@link ghost}), the user function over it, and the
- * result trimmed by `left` elements at the start of each axis to the block's own `shape`.
+ * mapOverlap's block: the extended block of each array (see {@link ghost}; the arrays' chunks
+ * follow one another, as many per array as `counts` multiply to), the user function over them,
+ * and the result trimmed by `left` elements at the start of each axis to the block's `shape`.
  *
  * @example
- * mapOverlap(fn, runs, counts, ['float64', 'float64'], 0, [1], [4], info, left, mid, right);
+ * mapOverlap(fn, runs, counts, [['float64'], 'float64'], 0, [1], [4], info, left, mid, right);
  */
 export function mapOverlap(
   f: unknown,
   runs: readonly (readonly Run[])[],
   counts: readonly number[],
-  [inDtype, dtype]: readonly [Dtype, Dtype],
+  [inDtypes, dtype]: readonly [readonly Dtype[], Dtype],
   fill: number,
   left: readonly number[],
   shape: readonly number[],
   info: BlockInfo,
   ...chunks: Nd[]
 ): Nd | Promise<Nd> {
-  const ext = ghost(runs, counts, inDtype, fill, chunks);
-  return callUser(f, [ext, info], (v) => {
-    const got = asBlock(v, ext.shape, dtype, [], 'mapOverlap', info.blockId);
+  const per = counts.reduce((p, c) => p * c, 1);
+  const exts = inDtypes.map((t, k) =>
+    ghost(runs, counts, t, fill, chunks.slice(k * per, k * per + per)),
+  );
+  return callUser(f, [...exts, info], (v) => {
+    const got = asBlock(v, exts[0].shape, dtype, [], 'mapOverlap', info.blockId);
     let offset = got.offset;
     for (let a = 0; a < left.length; a++) offset += left[a] * got.stride[a];
     return compactCopy(ndarray(got.data, shape.slice(), got.stride.slice(), offset));

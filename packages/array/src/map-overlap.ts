@@ -5,7 +5,8 @@
 // element repeated), a number (that constant), or 'none' (no extension at the edges; the default,
 // as in current dask). One task per block builds the extended block from the pieces of the blocks
 // it needs (any depth: a block smaller than the depth is read whole and the next one too), calls
-// the function and trims, so nothing is rechunked and no overlapped array is kept.
+// the function and trims, so nothing is rechunked and no overlapped array is kept. Several arrays
+// of one shape are cut alike (their blocks unified) and the function gets each one's extension.
 import { fnKeyPrefix, tokenize } from '@dask-ts/graph';
 import { formatShape, offsets, shapeOf } from './chunks.js';
 import { checkDtype } from './dtype.js';
@@ -13,6 +14,7 @@ import { arrayFns, type MapBlocksOptions } from './blockwise.js';
 import type { BlockInfo, Run } from './kernels-blocks.js';
 import { kernels } from './kernels.js';
 import { BlockLayer, type BlockInput } from './layers.js';
+import { alignArrays } from './elementwise.js';
 import type { ArraySpec } from './spec.js';
 
 /**
@@ -132,7 +134,23 @@ function axisPlan(
  * @example
  * mapOverlapSpec((b) => b, x, { depth: 1, boundary: 'nearest' });
  */
-export function mapOverlapSpec(fn: unknown, x: ArraySpec, options: MapOverlapOptions): ArraySpec {
+export function mapOverlapSpec(
+  fn: unknown,
+  arrays: ArraySpec | readonly ArraySpec[],
+  options: MapOverlapOptions,
+): ArraySpec {
+  const list = Array.isArray(arrays) ? (arrays as readonly ArraySpec[]) : [arrays as ArraySpec];
+  if (list.length === 0) throw new TypeError('mapOverlap: expected at least one array');
+  const shapes = list.map((a) => shapeOf(a.chunks));
+  shapes.forEach((s, k) => {
+    if (s.length !== shapes[0].length || s.some((v, a) => v !== shapes[0][a])) {
+      throw new RangeError(
+        `mapOverlap: the arrays must have one shape, but array 0 has shape ${formatShape(shapes[0])} and array ${k} has shape ${formatShape(s)}`,
+      );
+    }
+  });
+  const aligned = list.length === 1 ? list : alignArrays(list, 'mapOverlap').aligned;
+  const x = aligned[0];
   const ndim = x.chunks.length;
   const shape = shapeOf(x.chunks);
   if (options === undefined || options.depth === undefined) {
@@ -179,16 +197,16 @@ export function mapOverlapSpec(fn: unknown, x: ArraySpec, options: MapOverlapOpt
   const name = `${fnKeyPrefix(fn, options) ?? 'mapOverlap'}-${tokenize(
     'mapOverlap',
     f.token,
-    x.layer.name,
+    aligned.map((a) => a.layer.name),
     depth,
     boundary,
     dtype,
   )}`;
   const layer = new BlockLayer(
     name,
-    [x.layer],
+    aligned.map((a) => a.layer),
     x.chunks.map((c) => c.length),
-    (idx): BlockInput[] => needed(idx).map((j) => [0, j] as const),
+    (idx): BlockInput[] => aligned.flatMap((_, k) => needed(idx).map((j) => [k, j] as const)),
     (idx, refs) => {
       const ps = idx.map((b, a) => plans[a][b]);
       const info: BlockInfo = {
@@ -199,7 +217,7 @@ export function mapOverlapSpec(fn: unknown, x: ArraySpec, options: MapOverlapOpt
         f.arg,
         ps.map((p) => p.runs),
         ps.map((p) => p.need.length),
-        [x.dtype, dtype],
+        [aligned.map((a) => a.dtype), dtype],
         fill,
         ps.map((p) => p.left),
         idx.map((b, a) => x.chunks[a][b]),

@@ -320,6 +320,31 @@ describe('mapOverlap', () => {
     60_000,
   );
 
+  test('several arrays: each extended block is handed over, chunks unified', async () => {
+    const a = pair([9, 8], 'float64', [4, 3], 11);
+    const b = pair([9, 8], 'int16', [2, 5], 12);
+    const sum = neighbourSum([1, 1]);
+    const y = mapOverlap(
+      (p: NdArray, q: NdArray) => {
+        expect(q.shape).toEqual(p.shape);
+        const s = sum(p);
+        for (let i = 0; i < s.data.length; i++) s.data[i] += 10 * q.data[i];
+        return s;
+      },
+      [a.x, b.x],
+      { depth: 1, boundary: 'nearest', dtype: 'float64' },
+    );
+    const want = refNeighbourSum(a.ref, [1, 1], 'nearest');
+    expectDense(
+      toDense(await y.compute(sync)),
+      { shape: want.shape, data: want.data.map((v, k) => v + 10 * b.ref.data[k]) },
+      1e-12,
+    );
+    expect(() => mapOverlap((p: NdArray) => p, [a.x, b.x.at('1:')], { depth: 1 })).toThrow(
+      /array 0 has shape \(9, 8\) and array 1 has shape \(8, 8\)/,
+    );
+  });
+
   test('depth by axis, the function form, and errors', async () => {
     const { x, ref } = pair([6, 6], 'float64', 2, 6);
     const y = mapOverlap(neighbourSum([0, 1]), x, { depth: { 1: 1 }, boundary: 'periodic' });
