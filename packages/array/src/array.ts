@@ -47,6 +47,24 @@ import { reduction, type ReduceOptions, type VarOptions } from './reductions.js'
 import { reshape, transpose } from './shape-ops.js';
 import { getitem, parseIndex, type IndexItem } from './slicing.js';
 import type { ArraySpec } from './spec.js';
+import { mapBlocksSpec, type MapBlocksOptions } from './blockwise.js';
+import { mapOverlapSpec, type MapOverlapOptions } from './map-overlap.js';
+import { argReduction, type ArgOptions } from './arg-reduce.js';
+import { cumulative, type ScanOptions } from './cumulative.js';
+import type { ArgOp } from './kernels-arg.js';
+import type { ScanOp } from './kernels-scan.js';
+import type { BlockInfo } from './kernels-blocks.js';
+import * as shapes from './shape-more.js';
+import {
+  blockShapes,
+  booleanMask,
+  requireKnownChunks,
+  setBasic,
+  setMask,
+  take,
+  vindex,
+  type IntIndex,
+} from './fancy-index.js';
 
 /**
  * A computed array: a scijs ndarray over a typed array (compact, C order).
@@ -308,22 +326,128 @@ export class DaskArray<R extends ArrayValue = NdArray> implements Collection<R> 
   }
 
   /**
-   * Basic indexing, as NumPy's `x[...]`: a string (`'0:10, ::2'`, `'-1, ..., None'`) or items
-   * (integers, slices, `null` for a new axis, `'...'`). Only the blocks the index touches are
-   * computed.
+   * Indexing, as NumPy's `x[...]`: a string (`'0:10, ::2'`, `'-1, ..., None'`) or items
+   * (integers, slices, `null` for a new axis, `'...'`, and at most one integer array for that
+   * axis), or a boolean DaskArray mask (see {@link DaskArray.mask}). Only the blocks the index
+   * touches are computed.
    *
    * @example
    * x.at('::2, 10:');
    * x.at([slice(null, null, -1), 0, newaxis]);
+   * x.at([slice(), [0, 5, 2]]); // x[:, [0, 5, 2]]
+   * x.at(x.gt(0)); // x[x > 0]
    */
-  at(index: string | IndexItem | readonly IndexItem[]): DaskArray {
-    const items: readonly IndexItem[] =
+  at(
+    index: string | IndexItem | readonly (IndexItem | IntIndex)[] | DaskArray<ArrayValue>,
+  ): DaskArray {
+    if (index instanceof DaskArray) return this.mask(index);
+    const items: readonly (IndexItem | IntIndex)[] =
       typeof index === 'string' && index !== '...'
         ? parseIndex(index)
         : Array.isArray(index)
-          ? (index as readonly IndexItem[])
+          ? (index as readonly (IndexItem | IntIndex)[])
           : [index as IndexItem];
-    return DaskArray.of(getitem(this, items));
+    requireKnownChunks(this, 'at');
+    const isInts = (v: unknown): v is IntIndex =>
+      Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView));
+    const k = items.findIndex(isInts);
+    if (k < 0) return DaskArray.of(getitem(this, items as readonly IndexItem[]));
+    if (items.slice(k + 1).some(isInts)) {
+      throw new TypeError(
+        'at: only one integer array index is supported; use vindex for pointwise indexing',
+      );
+    }
+    const used = items.filter((i) => i !== null && i !== '...').length;
+    const outAxis = items
+      .slice(0, k)
+      .reduce<number>(
+        (n, i) => n + (typeof i === 'number' ? 0 : i === '...' ? this.ndim - used : 1),
+        0,
+      );
+    const basic = items.map((i, j) => (j === k ? {} : i)) as IndexItem[];
+    return DaskArray.of(take(getitem(this, basic), items[k] as IntIndex, outAxis));
+  }
+
+  /**
+   * The elements where `mask` (a bool DaskArray of this shape) is true, in C order, as a 1-d
+   * array whose chunk sizes are unknown (NaN) until computed; a 1-d mask on a larger array keeps
+   * rows along axis 0 (NumPy's `x[mask]`).
+   *
+   * @example
+   * const pos = x.mask(x.gt(0));
+   * await pos.sum().compute();
+   */
+  mask(mask: DaskArray<ArrayValue>): DaskArray {
+    if (!(mask instanceof DaskArray)) {
+      throw new TypeError(
+        `mask: expected a bool DaskArray, got ${mask === null ? 'null' : typeof mask}`,
+      );
+    }
+    return DaskArray.of(booleanMask(this, mask));
+  }
+
+  /**
+   * The slices at integer positions along `axis` (NumPy's `take`).
+   *
+   * @example
+   * x.take([0, 3, 3, -1], 1);
+   */
+  take(indices: IntIndex, axis = 0): DaskArray {
+    return DaskArray.of(take(this, indices, axis));
+  }
+
+  /**
+   * Single elements: one integer array per axis, point `k` at `[points[0][k], points[1][k], ...]`
+   * (dask's `vindex`), as a 1-d array.
+   *
+   * @example
+   * x.vindex([[0, 2, 4], [1, 1, 0]]);
+   */
+  vindex(points: readonly IntIndex[]): DaskArray {
+    return DaskArray.of(vindex(this, points));
+  }
+
+  /**
+   * A new array with the elements at `index` replaced by `value` (a number, or an array
+   * broadcast to what the index selects): `index` is a basic index (string or items: slices and
+   * integers) or a boolean DaskArray mask.
+   *
+   * @example
+   * x.set('0:2, ::2', 0);
+   * x.set(x.lt(0), 0);
+   */
+  set(
+    index: string | readonly IndexItem[] | DaskArray<ArrayValue>,
+    value: number | DaskArray<ArrayValue>,
+  ): DaskArray<R> {
+    if (typeof value !== 'number' && !(value instanceof DaskArray)) {
+      throw new TypeError(
+        `set: the value must be a number or a DaskArray, got ${value === null ? 'null' : typeof value}`,
+      );
+    }
+    if (index instanceof DaskArray) return DaskArray.of<R>(setMask(this, index, value));
+    return DaskArray.of<R>(setBasic(this, index, value));
+  }
+
+  /**
+   * The same array with its chunk sizes known: after a boolean mask they are unknown (NaN); this
+   * computes the blocks once to learn them (dask's `compute_chunk_sizes`).
+   *
+   * @example
+   * const known = await x.mask(x.gt(0)).computeChunkSizes();
+   * known.shape; // [the number of positive elements]
+   */
+  async computeChunkSizes(options: GraphComputeOptions = {}): Promise<DaskArray<R>> {
+    if (this.chunks.every((c) => c.every((s) => s === s))) return this;
+    const shapes = DaskArray.of(blockShapes(this));
+    const table = await shapes.compute(options);
+    const chunks = this.chunks.map((c, a) =>
+      c.map((_, i) => {
+        const at = this.chunks.map((_c, b) => (b === a ? i : 0));
+        return table.get(...at, a);
+      }),
+    );
+    return new DaskArray<R>(this.layer, chunks, this.dtype);
   }
 
   /**
@@ -334,6 +458,7 @@ export class DaskArray<R extends ArrayValue = NdArray> implements Collection<R> 
    * x.rechunk([1000, -1]);
    */
   rechunk(chunks: ChunksLike): DaskArray<R> {
+    requireKnownChunks(this, 'rechunk');
     return DaskArray.of<R>(rechunk(this, chunks));
   }
 
@@ -355,7 +480,271 @@ export class DaskArray<R extends ArrayValue = NdArray> implements Collection<R> 
    * x.reshape([-1, 4]);
    */
   reshape(shape: readonly number[]): DaskArray {
+    requireKnownChunks(this, 'reshape');
     return DaskArray.of(reshape(this, shape));
+  }
+
+  /**
+   * `fn` over every block (dask.array's `map_blocks`): it gets the block as an ndarray and the
+   * block's place, and returns the output block (an ndarray or typed array). Say the output's
+   * `dtype`, and its `chunks` (with `dropAxis` / `newAxis`) when the function changes the
+   * block's shape; a closure names what it reads in `scope` to run on worker threads.
+   *
+   * @example
+   * x.mapBlocks((b) => { for (let i = 0; i < b.data.length; i++) b.data[i] *= 2; return b; });
+   * x.mapBlocks((b, info) => b, { dtype: 'float32' });
+   */
+  mapBlocks(
+    fn: (
+      block: NdArray,
+      info: BlockInfo,
+    ) => NdArray | ArrayLike<number> | number | Promise<NdArray>,
+    options: MapBlocksOptions = {},
+  ): DaskArray {
+    return DaskArray.of(mapBlocksSpec(fn, [this], options));
+  }
+
+  /**
+   * `fn` over every block extended by `depth` elements of its neighbours (and of `boundary` at
+   * the array's edges), its result trimmed back to the block (dask.array's `map_overlap`).
+   *
+   * @example
+   * x.mapOverlap((b) => smooth(b), { depth: 1, boundary: 'reflect' });
+   */
+  mapOverlap(
+    fn: (block: NdArray, info: BlockInfo) => NdArray | ArrayLike<number> | Promise<NdArray>,
+    options: MapOverlapOptions,
+  ): DaskArray {
+    return DaskArray.of(mapOverlapSpec(fn, this, options));
+  }
+
+  /** The index of the smallest element (along `axis`, or flat). @example x.argmin({ axis: 0 }) */
+  argmin(options?: Omit<ArgOptions, 'axis'>): DaskArray<number>;
+  argmin(options: ArgOptions): DaskArray;
+  argmin(options: ArgOptions = {}): DaskArray<ArrayValue> {
+    return this.arg('argmin', options);
+  }
+  /** The index of the largest element (along `axis`, or flat). @example x.argmax() */
+  argmax(options?: Omit<ArgOptions, 'axis'>): DaskArray<number>;
+  argmax(options: ArgOptions): DaskArray;
+  argmax(options: ArgOptions = {}): DaskArray<ArrayValue> {
+    return this.arg('argmax', options);
+  }
+  /** argmin ignoring NaN. @example x.nanargmin({ axis: 1 }) */
+  nanargmin(options?: Omit<ArgOptions, 'axis'>): DaskArray<number>;
+  nanargmin(options: ArgOptions): DaskArray;
+  nanargmin(options: ArgOptions = {}): DaskArray<ArrayValue> {
+    return this.arg('nanargmin', options);
+  }
+  /** argmax ignoring NaN. @example x.nanargmax() */
+  nanargmax(options?: Omit<ArgOptions, 'axis'>): DaskArray<number>;
+  nanargmax(options: ArgOptions): DaskArray;
+  nanargmax(options: ArgOptions = {}): DaskArray<ArrayValue> {
+    return this.arg('nanargmax', options);
+  }
+  /** The sum treating NaN as 0. @example x.nansum({ axis: 0 }) */
+  nansum(options?: WholeReduceOptions): DaskArray<number>;
+  nansum(options: ReduceOptions): DaskArray;
+  nansum(options: ReduceOptions = {}): DaskArray<ArrayValue> {
+    return this.red('nansum', options);
+  }
+  /** The product treating NaN as 1. @example x.nanprod() */
+  nanprod(options?: WholeReduceOptions): DaskArray<number>;
+  nanprod(options: ReduceOptions): DaskArray;
+  nanprod(options: ReduceOptions = {}): DaskArray<ArrayValue> {
+    return this.red('nanprod', options);
+  }
+  /** The minimum ignoring NaN (NaN where all are NaN). @example x.nanmin({ axis: 1 }) */
+  nanmin(options?: WholeReduceOptions): DaskArray<number>;
+  nanmin(options: ReduceOptions): DaskArray;
+  nanmin(options: ReduceOptions = {}): DaskArray<ArrayValue> {
+    return this.red('nanmin', options);
+  }
+  /** The maximum ignoring NaN. @example x.nanmax() */
+  nanmax(options?: WholeReduceOptions): DaskArray<number>;
+  nanmax(options: ReduceOptions): DaskArray;
+  nanmax(options: ReduceOptions = {}): DaskArray<ArrayValue> {
+    return this.red('nanmax', options);
+  }
+  /** The mean of the non-NaN elements. @example x.nanmean({ axis: 0 }) */
+  nanmean(options?: WholeReduceOptions): DaskArray<number>;
+  nanmean(options: ReduceOptions): DaskArray;
+  nanmean(options: ReduceOptions = {}): DaskArray<ArrayValue> {
+    return this.red('nanmean', options);
+  }
+  /** The variance of the non-NaN elements. @example x.nanvar({ ddof: 1 }) */
+  nanvar(options?: WholeReduceOptions): DaskArray<number>;
+  nanvar(options: VarOptions): DaskArray;
+  nanvar(options: VarOptions = {}): DaskArray<ArrayValue> {
+    return this.red('nanvar', options);
+  }
+  /** The standard deviation of the non-NaN elements. @example x.nanstd() */
+  nanstd(options?: WholeReduceOptions): DaskArray<number>;
+  nanstd(options: VarOptions): DaskArray;
+  nanstd(options: VarOptions = {}): DaskArray<ArrayValue> {
+    return this.red('nanstd', options);
+  }
+  /** Running sums along `axis` (of the flattened array without one). @example x.cumsum({ axis: 0 }) */
+  cumsum(options: ScanOptions = {}): DaskArray {
+    return this.scan('cumsum', options);
+  }
+  /** Running products along `axis`. @example x.cumprod({ axis: 1 }) */
+  cumprod(options: ScanOptions = {}): DaskArray {
+    return this.scan('cumprod', options);
+  }
+  /** Running sums treating NaN as 0. @example x.nancumsum({ axis: 0 }) */
+  nancumsum(options: ScanOptions = {}): DaskArray {
+    return this.scan('nancumsum', options);
+  }
+  /** Running products treating NaN as 1. @example x.nancumprod({ axis: 0 }) */
+  nancumprod(options: ScanOptions = {}): DaskArray {
+    return this.scan('nancumprod', options);
+  }
+
+  /** Elementwise floor of the quotient (NumPy's `//`). @example x.floorDivide(3) */
+  floorDivide(other: number): DaskArray<R>;
+  floorDivide(other: DaskArray<ArrayValue>): DaskArray;
+  floorDivide(other: Operand): DaskArray<ArrayValue> {
+    return DaskArray.of(this.bin('floorDivide', other));
+  }
+  /** Elementwise rounding to `decimals` places, half to even (NumPy's `round`). @example x.round(2) */
+  round(decimals = 0): DaskArray<R> {
+    if (!Number.isInteger(decimals)) {
+      throw new TypeError(`round: decimals must be an integer, got ${decimals}`);
+    }
+    return DaskArray.of<R>(binary('round', this, decimals));
+  }
+  /**
+   * The elements limited to `[min, max]` (either may be null; NaN stays NaN).
+   *
+   * @example
+   * x.clip(0, 1);
+   */
+  clip(
+    min: number | DaskArray<ArrayValue> | null,
+    max: number | DaskArray<ArrayValue> | null = null,
+  ): DaskArray {
+    if (min === null && max === null) {
+      throw new TypeError('clip: one of min and max must be given');
+    }
+    const low = min === null ? this : binary('maximum', this, min);
+    return DaskArray.of(max === null ? low : binary('minimum', low, max));
+  }
+  /** Elementwise test for NaN (bool). @example x.isnan() */
+  isnan(): DaskArray {
+    return DaskArray.of(unary('isnan', this));
+  }
+  /** Elementwise test for finite values (bool). @example x.isfinite() */
+  isfinite(): DaskArray {
+    return DaskArray.of(unary('isfinite', this));
+  }
+  /** Elementwise test for infinities (bool). @example x.isinf() */
+  isinf(): DaskArray {
+    return DaskArray.of(unary('isinf', this));
+  }
+  /** Elementwise logical not (bool). @example mask.logicalNot() */
+  logicalNot(): DaskArray {
+    return DaskArray.of(unary('logicalNot', this));
+  }
+  /** Elementwise logical and (bool). @example a.logicalAnd(b) */
+  logicalAnd(other: Operand): DaskArray {
+    return DaskArray.of(this.bin('logicalAnd', other));
+  }
+  /** Elementwise logical or (bool). @example a.logicalOr(b) */
+  logicalOr(other: Operand): DaskArray {
+    return DaskArray.of(this.bin('logicalOr', other));
+  }
+  /** Elementwise sign: -1, 0 or 1 (NaN stays NaN). @example x.sign() */
+  sign(): DaskArray<R> {
+    return this.un('sign');
+  }
+  /** Elementwise square. @example x.square() */
+  square(): DaskArray<R> {
+    return this.un('square');
+  }
+  /** Elementwise tangent. @example x.tan() */
+  tan(): DaskArray<R> {
+    return this.un('tan');
+  }
+  /** Elementwise hyperbolic tangent. @example x.tanh() */
+  tanh(): DaskArray<R> {
+    return this.un('tanh');
+  }
+  /** Elementwise `log(1 + x)`, accurate near 0. @example x.log1p() */
+  log1p(): DaskArray<R> {
+    return this.un('log1p');
+  }
+  /** Elementwise `exp(x) - 1`, accurate near 0. @example x.expm1() */
+  expm1(): DaskArray<R> {
+    return this.un('expm1');
+  }
+  /** Elementwise floor (a float result, as NumPy's). @example x.floor() */
+  floor(): DaskArray<R> {
+    return this.un('floor');
+  }
+  /** Elementwise ceiling. @example x.ceil() */
+  ceil(): DaskArray<R> {
+    return this.un('ceil');
+  }
+
+  /** `x` without its length-1 axes (or those named). @example x.squeeze() */
+  squeeze(axis?: number | readonly number[]): DaskArray {
+    return DaskArray.of(shapes.squeeze(this, axis));
+  }
+  /** `x` with new axes of length 1 at the positions named. @example x.expandDims(0) */
+  expandDims(axis: number | readonly number[]): DaskArray {
+    return DaskArray.of(shapes.expandDims(this, axis));
+  }
+  /** `x` with two axes swapped. @example x.swapaxes(0, 1) */
+  swapaxes(a: number, b: number): DaskArray {
+    return DaskArray.of(shapes.swapaxes(this, a, b));
+  }
+  /** `x` with axes moved to new positions. @example x.moveaxis(0, -1) */
+  moveaxis(source: number | readonly number[], destination: number | readonly number[]): DaskArray {
+    return DaskArray.of(shapes.moveaxis(this, source, destination));
+  }
+  /** `x` flattened in C order. @example x.ravel() */
+  ravel(): DaskArray {
+    return DaskArray.of(shapes.ravel(this));
+  }
+  /** `x` reversed along `axis` (every axis by default). @example x.flip(0) */
+  flip(axis?: number | readonly number[]): DaskArray {
+    return DaskArray.of(shapes.flip(this, axis));
+  }
+  /** `x` shifted along `axis`, wrapping around (flattened without one). @example x.roll(1, 0) */
+  roll(shift: number | readonly number[], axis?: number | readonly number[]): DaskArray {
+    return DaskArray.of(shapes.roll(this, shift, axis));
+  }
+  /** `x` broadcast to `shape`. @example row.broadcastTo([100, 3]) */
+  broadcastTo(shape: readonly number[]): DaskArray {
+    return DaskArray.of(shapes.broadcastTo(this, shape));
+  }
+  /** Each element repeated along `axis` (flattened without one). @example x.repeat(2, 0) */
+  repeat(repeats: number, axis?: number): DaskArray {
+    return DaskArray.of(shapes.repeat(this, repeats, axis));
+  }
+  /** `x` repeated along each axis. @example x.tile([2, 1]) */
+  tile(reps: number | readonly number[]): DaskArray {
+    return DaskArray.of(shapes.tile(this, reps));
+  }
+  /**
+   * `x` padded with a constant (default 0) or with its edge elements.
+   *
+   * @example
+   * x.pad([[1, 1], [2, 0]], { mode: 'edge' });
+   */
+  pad(
+    width: shapes.PadWidth,
+    options: { readonly mode?: 'constant' | 'edge'; readonly constantValue?: number } = {},
+  ): DaskArray {
+    return DaskArray.of(shapes.pad(this, width, options.mode, options.constantValue));
+  }
+
+  private arg(op: ArgOp, options: ArgOptions): DaskArray<ArrayValue> {
+    return DaskArray.of(argReduction(this, op, options));
+  }
+  private scan(op: ScanOp, options: ScanOptions): DaskArray {
+    return DaskArray.of(cumulative(this, op, options));
   }
 
   /**

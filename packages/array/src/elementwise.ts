@@ -4,7 +4,7 @@
 // blockwise layer whose expression the optimizer may fuse with its neighbours. Errors are raised
 // when the expression is built, naming the shapes or dtypes involved.
 import { tokenize } from '@dask-ts/graph';
-import { commonSizes, formatShape, sameChunks, shapeOf } from './chunks.js';
+import { commonSizes, formatShape, shapeOf } from './chunks.js';
 import { floatResultType, isFloat, resultType, scalarResultType, type Dtype } from './dtype.js';
 import type { BinaryOp, ElementwiseOp, Expr, UnaryOp } from './kernels-elementwise.js';
 import { BlockwiseLayer } from './layers.js';
@@ -34,7 +34,8 @@ export function broadcastShapes(shapes: readonly (readonly number[])[], op: stri
     const pad = n - s.length;
     s.forEach((len, i) => {
       const cur = out[pad + i];
-      if (len === cur || len === 1) return;
+      // Unknown lengths (NaN, after a mask) match each other: the same blocks of one mask.
+      if (len === cur || len === 1 || (len !== len && cur !== cur)) return;
       if (cur === 1) out[pad + i] = len;
       else {
         throw new RangeError(
@@ -54,7 +55,46 @@ function promote(operands: readonly Operand[]): Dtype {
   return t;
 }
 
-const COMPARISONS = new Set<string>(['eq', 'ne', 'lt', 'le', 'gt', 'ge']);
+const COMPARISONS = new Set<string>([
+  'eq',
+  'ne',
+  'lt',
+  'le',
+  'gt',
+  'ge',
+  'isnan',
+  'isfinite',
+  'isinf',
+  'logicalNot',
+  'logicalAnd',
+  'logicalOr',
+  'logicalXor',
+]);
+
+const FLOAT_OPS = new Set<string>([
+  'sqrt',
+  'exp',
+  'log',
+  'sin',
+  'cos',
+  'tan',
+  'arcsin',
+  'arccos',
+  'arctan',
+  'sinh',
+  'cosh',
+  'tanh',
+  'log1p',
+  'expm1',
+  'log2',
+  'log10',
+  'floor',
+  'ceil',
+  'trunc',
+  'rint',
+  'arctan2',
+  'hypot',
+]);
 
 /**
  * The dtype of `op` over `operands` (NumPy's), or an error for what NumPy refuses.
@@ -66,17 +106,67 @@ export function resultDtype(op: ElementwiseOp, operands: readonly Operand[], to?
   if (op === 'astype') return to!;
   if (COMPARISONS.has(op)) return 'bool';
   if (op === 'where') return promote(operands.slice(1));
+  if (op === 'round') return operands[0] === undefined ? 'float64' : promote(operands.slice(0, 1));
   const t = promote(operands);
   if (op === 'div') return isFloat(t) ? t : 'float64';
-  if (op === 'sqrt' || op === 'exp' || op === 'log' || op === 'sin' || op === 'cos') {
-    return floatResultType(t);
-  }
+  if (FLOAT_OPS.has(op)) return floatResultType(t);
+  if (op === 'floorDivide' && t === 'bool') return 'int8';
   if (t === 'bool' && (op === 'sub' || op === 'neg')) {
     throw new TypeError(
       `${op}: NumPy does not support ${op === 'sub' ? 'subtracting' : 'negating'} bool arrays; use a logical operation or astype() first`,
     );
   }
   return t;
+}
+
+/**
+ * Arrays broadcast against each other (shapes aligned on the right) with their blocks unified: the
+ * output's shape and chunks, each array rechunked to them where it must be, and for each array
+ * the output axis each of its axes follows (null where it broadcasts from length 1: block 0).
+ *
+ * @example
+ * const { chunks, aligned, axes } = alignArrays([x, y], 'add');
+ */
+export function alignArrays(
+  arrays: readonly ArraySpec[],
+  op: string,
+): {
+  shape: number[];
+  chunks: number[][];
+  aligned: ArraySpec[];
+  axes: (number | null)[][];
+} {
+  const shapes = arrays.map((a) => shapeOf(a.chunks));
+  const shape = broadcastShapes(shapes, op);
+  const n = shape.length;
+  // The cutting of each output axis: every boundary of every operand that spans it.
+  const chunks: number[][] = shape.map((len, axis) => {
+    let c: readonly number[] | undefined;
+    arrays.forEach((a, k) => {
+      const pad = n - shapes[k].length;
+      if (axis < pad || (shapes[k][axis - pad] === 1 && len !== 1)) return;
+      const own = a.chunks[axis - pad];
+      c = c === undefined ? own : sameSizes(c, own) ? c : commonSizes(c, own);
+    });
+    return [...(c ?? [len])];
+  });
+  const aligned = arrays.map((a, k) => {
+    const pad = n - shapes[k].length;
+    const want = a.chunks.map((own, j) =>
+      shapes[k][j] === 1 && shape[j + pad] !== 1 ? own : chunks[j + pad],
+    );
+    return want.every((c, j) => sameSizes(c, a.chunks[j])) ? a : rechunk(a, want);
+  });
+  const axes = aligned.map((a, k) => {
+    const pad = n - shapes[k].length;
+    return shapes[k].map((len, j) => (len === 1 && shape[j + pad] !== 1 ? null : j + pad));
+  });
+  return { shape, chunks, aligned, axes };
+}
+
+/** Same block sizes (unknown sizes, NaN, match each other: the same blocks of one mask). */
+function sameSizes(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((s, i) => s === b[i] || (s !== s && b[i] !== b[i]));
 }
 
 /**
@@ -88,34 +178,10 @@ export function resultDtype(op: ElementwiseOp, operands: readonly Operand[], to?
 export function elementwise(op: ElementwiseOp, operands: readonly Operand[], t: Dtype): ArraySpec {
   const arrays = operands.filter(isArray);
   if (arrays.length === 0) throw new TypeError(`${op}: expected at least one array operand`);
-  const shapes = arrays.map((a) => shapeOf(a.chunks));
-  const shape = broadcastShapes(shapes, op);
-  const n = shape.length;
-  // The cutting of each output axis: every boundary of every operand that spans it.
-  const chunks: number[][] = shape.map((len, axis) => {
-    let c: readonly number[] | undefined;
-    arrays.forEach((a, k) => {
-      const pad = n - shapes[k].length;
-      if (axis < pad || (shapes[k][axis - pad] === 1 && len !== 1)) return;
-      const own = a.chunks[axis - pad];
-      c = c === undefined ? own : commonSizes(c, own);
-    });
-    return [...(c ?? [len])];
-  });
-  const aligned = arrays.map((a, k) => {
-    const pad = n - shapes[k].length;
-    const want = a.chunks.map((own, j) =>
-      shapes[k][j] === 1 && shape[j + pad] !== 1 ? own : chunks[j + pad],
-    );
-    return sameChunks(want, a.chunks) ? a : rechunk(a, want);
-  });
+  const { chunks, aligned, axes } = alignArrays(arrays, op);
   let next = 0;
   const args: Expr[] = operands.map((o) => (typeof o === 'number' ? { c: o } : { i: next++ }));
   const expr: Expr = { op, a: args, t };
-  const axes = aligned.map((a, k) => {
-    const pad = n - shapes[k].length;
-    return shapes[k].map((len, j) => (len === 1 && shape[j + pad] !== 1 ? null : j + pad));
-  });
   const name = `${op}-${tokenize(
     t,
     operands.map((o) => (typeof o === 'number' ? o : o.layer.name)),

@@ -51,6 +51,79 @@ export {
   std,
   type ArrayLike,
 } from './functions.js';
+export {
+  floorDivide,
+  arctan2,
+  hypot,
+  logicalAnd,
+  logicalOr,
+  logicalXor,
+  logicalNot,
+  isnan,
+  isfinite,
+  isinf,
+  sign,
+  square,
+  tan,
+  arcsin,
+  arccos,
+  arctan,
+  sinh,
+  cosh,
+  tanh,
+  log1p,
+  expm1,
+  log2,
+  log10,
+  floor,
+  ceil,
+  trunc,
+  rint,
+  round,
+  clip,
+  nansum,
+  nanprod,
+  nanmin,
+  nanmax,
+  nanmean,
+  nanvar,
+  nanstd,
+  argmin,
+  argmax,
+  nanargmin,
+  nanargmax,
+  cumsum,
+  cumprod,
+  nancumsum,
+  nancumprod,
+  mapBlocks,
+  blockwise,
+  mapOverlap,
+  reduction,
+  type BlockFn,
+} from './functions.js';
+export { type BlockwiseOptions, type MapBlocksOptions } from './blockwise.js';
+export { type MapOverlapOptions, type Boundary } from './map-overlap.js';
+export { type CustomReduceOptions } from './custom-reduction.js';
+export { type BlockInfo, type ReduceInfo } from './kernels-blocks.js';
+export { type ArgOptions } from './arg-reduce.js';
+export { type ScanOptions } from './cumulative.js';
+export { eye, fromFunction, fromDelayed, concatenate, stack, block } from './create-more.js';
+export {
+  squeeze,
+  expandDims,
+  swapaxes,
+  moveaxis,
+  ravel,
+  flip,
+  roll,
+  broadcastTo,
+  repeat,
+  tile,
+  pad,
+  type PadWidth,
+} from './shape-fns.js';
+export { unique, isin, bincount, histogram, topk, diff, digitize } from './stats-fns.js';
 export { slice, newaxis, parseIndex, type Slice, type IndexItem } from './slicing.js';
 export { type ReduceOptions, type VarOptions } from './reductions.js';
 export { type Chunks, type ChunksLike } from './chunks.js';

@@ -149,3 +149,27 @@ export function random(
   });
   return out;
 }
+
+/**
+ * A block of an identity-like matrix: ones where `column - row === k` (global indices, the block
+ * at `[row0, col0]`).
+ *
+ * @example
+ * eye('float64', [2, 2], 2, 0, 0); // zeros: the diagonal is elsewhere
+ */
+export function eye(
+  dtype: Dtype,
+  shape: readonly number[],
+  row0: number,
+  col0: number,
+  k: number,
+): Nd {
+  const out = makeNd(dtype, shape);
+  const [rows, cols] = shape;
+  const d = out.data;
+  for (let i = 0; i < rows; i++) {
+    const j = row0 + i + k - col0;
+    if (j >= 0 && j < cols) d[i * cols + j] = 1;
+  }
+  return out;
+}

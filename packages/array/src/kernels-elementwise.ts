@@ -14,7 +14,39 @@ import { forRows, isCompact, makeNd, type Nd } from './nd.js';
  * @example
  * const op: UnaryOp = 'sqrt';
  */
-export type UnaryOp = 'neg' | 'abs' | 'sqrt' | 'exp' | 'log' | 'sin' | 'cos' | 'astype';
+export type UnaryOp =
+  | 'neg'
+  | 'abs'
+  | 'sqrt'
+  | 'exp'
+  | 'log'
+  | 'sin'
+  | 'cos'
+  | 'astype'
+  | FloatUnaryOp
+  | 'sign'
+  | 'square'
+  | 'isnan'
+  | 'isfinite'
+  | 'isinf'
+  | 'logicalNot';
+/** Unary operations whose result is a float (floatResultType). @example const op: FloatUnaryOp = 'tan'; */
+export type FloatUnaryOp =
+  | 'tan'
+  | 'arcsin'
+  | 'arccos'
+  | 'arctan'
+  | 'sinh'
+  | 'cosh'
+  | 'tanh'
+  | 'log1p'
+  | 'expm1'
+  | 'log2'
+  | 'log10'
+  | 'floor'
+  | 'ceil'
+  | 'trunc'
+  | 'rint';
 /** @example const op: BinaryOp = 'add'; */
 export type BinaryOp =
   | 'add'
@@ -30,7 +62,14 @@ export type BinaryOp =
   | 'lt'
   | 'le'
   | 'gt'
-  | 'ge';
+  | 'ge'
+  | 'floorDivide'
+  | 'arctan2'
+  | 'hypot'
+  | 'round'
+  | 'logicalAnd'
+  | 'logicalOr'
+  | 'logicalXor';
 /** @example const op: ElementwiseOp = 'where'; */
 export type ElementwiseOp = UnaryOp | BinaryOp | 'where';
 
@@ -58,7 +97,44 @@ const UNARY: Record<UnaryOp, F1> = {
   sin: Math.sin,
   cos: Math.cos,
   astype: (x) => x,
+  tan: Math.tan,
+  arcsin: Math.asin,
+  arccos: Math.acos,
+  arctan: Math.atan,
+  sinh: Math.sinh,
+  cosh: Math.cosh,
+  tanh: Math.tanh,
+  log1p: Math.log1p,
+  expm1: Math.expm1,
+  log2: Math.log2,
+  log10: Math.log10,
+  floor: Math.floor,
+  ceil: Math.ceil,
+  trunc: Math.trunc,
+  rint,
+  sign: Math.sign,
+  square: (x) => x * x,
+  isnan: (x) => (x !== x ? 1 : 0),
+  isfinite: (x) => (Number.isFinite(x) ? 1 : 0),
+  isinf: (x) => (x === Infinity || x === -Infinity ? 1 : 0),
+  logicalNot: (x) => (x === 0 ? 1 : 0),
 };
+
+/** Rounds half to even (NumPy's `rint`). */
+function rint(x: number): number {
+  const r = Math.round(x);
+  return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+/** NumPy's `round(x, decimals)`: scaled, rounded half to even, scaled back. */
+function around(x: number, decimals: number): number {
+  if (decimals >= 0) {
+    const p = 10 ** decimals;
+    return rint(x * p) / p;
+  }
+  const p = 10 ** -decimals;
+  return rint(x / p) * p;
+}
 
 function mod(a: number, b: number): number {
   const r = a % b;
@@ -80,11 +156,28 @@ const BINARY: Record<BinaryOp, F2> = {
   le: (a, b) => (a <= b ? 1 : 0),
   gt: (a, b) => (a > b ? 1 : 0),
   ge: (a, b) => (a >= b ? 1 : 0),
+  floorDivide: (a, b) => Math.floor(a / b),
+  arctan2: Math.atan2,
+  hypot: Math.hypot,
+  round: around,
+  logicalAnd: (a, b) => (a !== 0 && b !== 0 ? 1 : 0),
+  logicalOr: (a, b) => (a !== 0 || b !== 0 ? 1 : 0),
+  logicalXor: (a, b) => ((a !== 0) !== (b !== 0) ? 1 : 0),
 };
 
 type Value = Nd | number;
 
-const COMPARISON = new Set<BinaryOp>(['eq', 'ne', 'lt', 'le', 'gt', 'ge']);
+const COMPARISON = new Set<BinaryOp>([
+  'eq',
+  'ne',
+  'lt',
+  'le',
+  'gt',
+  'ge',
+  'logicalAnd',
+  'logicalOr',
+  'logicalXor',
+]);
 
 /**
  * The elementwise kernel: evaluates `expr` over the chunks of one block.

@@ -144,6 +144,7 @@ export function assemble(
   }
   if (blocks.length === 1)
     return share && isCompact(blocks[0]) ? blocks[0] : compactCopy(blocks[0]);
+  if (chunks.some((c) => c.some((s) => s !== s))) chunks = actualChunks(blocks, chunks);
   const shape = chunks.map((c) => c.reduce((a, b) => a + b, 0));
   const out = makeNd(dtype, shape);
   const starts = chunks.map((c) => {
@@ -166,4 +167,11 @@ export function assemble(
     }
   }
   return out;
+}
+
+/** The chunks the blocks (C order over the grid of `chunks`) actually have (unknown sizes, NaN). */
+function actualChunks(blocks: readonly Nd[], chunks: readonly (readonly number[])[]): number[][] {
+  const grid = chunks.map((c) => c.length);
+  const strides = grid.map((_, a) => grid.slice(a + 1).reduce((p, q) => p * q, 1));
+  return grid.map((n, a) => Array.from({ length: n }, (_, i) => blocks[i * strides[a]].shape[a]));
 }

@@ -14,7 +14,28 @@ import { cStrides, forRows, makeNd, sizeOfShape, type Nd } from './nd.js';
  * @example
  * const op: ReduceOp = 'mean';
  */
-export type ReduceOp = 'sum' | 'prod' | 'min' | 'max' | 'any' | 'all' | 'mean' | 'var' | 'std';
+export type ReduceOp =
+  'sum' | 'prod' | 'min' | 'max' | 'any' | 'all' | 'mean' | 'var' | 'std' | NanReduceOp;
+
+/**
+ * The reductions that skip NaN (NumPy's `nansum`...): an all-NaN cell gives 0 (nansum), 1
+ * (nanprod) or NaN (the others).
+ *
+ * @example
+ * const op: NanReduceOp = 'nanmean';
+ */
+export type NanReduceOp =
+  'nansum' | 'nanprod' | 'nanmin' | 'nanmax' | 'nanmean' | 'nanvar' | 'nanstd';
+
+/** A partial of nanmean/nanvar/nanstd: per cell, the count of non-NaN elements too. */
+interface NanMoments {
+  readonly counts: Nd;
+  readonly mean: Nd;
+  readonly m2: Nd | null;
+}
+
+const isNanMoment = (op: ReduceOp): boolean =>
+  op === 'nanmean' || op === 'nanvar' || op === 'nanstd';
 
 /** A partial of mean/var/std: `n` elements per cell, their means and squared deviations. */
 interface Moments {
@@ -23,7 +44,7 @@ interface Moments {
   readonly m2: Nd | null;
 }
 
-type Partial = Nd | Moments;
+type Partial = Nd | Moments | NanMoments;
 
 const INIT: Record<string, number> = {
   sum: 0,
@@ -32,6 +53,10 @@ const INIT: Record<string, number> = {
   max: -Infinity,
   any: 0,
   all: 1,
+  nansum: 0,
+  nanprod: 1,
+  nanmin: NaN,
+  nanmax: NaN,
 };
 
 /** Folds `x` into accumulator `acc` for the simple reductions (NaN propagates in min/max). */
@@ -47,6 +72,14 @@ function step(op: ReduceOp): (acc: number, x: number) => number {
       return (a, x) => (x > a || x !== x ? x : a);
     case 'any':
       return (a, x) => (a !== 0 || x !== 0 ? 1 : 0);
+    case 'nansum':
+      return (a, x) => (x !== x ? a : a + x);
+    case 'nanprod':
+      return (a, x) => (x !== x ? a : a * x);
+    case 'nanmin':
+      return (a, x) => (x !== x ? a : a !== a || x < a ? x : a);
+    case 'nanmax':
+      return (a, x) => (x !== x ? a : a !== a || x > a ? x : a);
     default:
       return (a, x) => (a !== 0 && x !== 0 ? 1 : 0);
   }
@@ -101,6 +134,29 @@ export function partial(op: ReduceOp, axes: readonly number[], chunk: Nd): Parti
   const { shape, over } = target(chunk, axes);
   const size = sizeOfShape(shape);
   const n = size === 0 ? 0 : sizeOfShape(chunk.shape) / size;
+  if (isNanMoment(op)) {
+    const counts = makeNd('float64', shape);
+    const mean = makeNd('float64', shape);
+    const cd = counts.data;
+    const md = mean.data;
+    walk(chunk, over, (o, x) => {
+      if (x === x) {
+        cd[o]++;
+        md[o] += x;
+      }
+    });
+    for (let i = 0; i < size; i++) md[i] = cd[i] > 0 ? md[i] / cd[i] : 0;
+    if (op === 'nanmean') return { counts, mean, m2: null };
+    const m2 = makeNd('float64', shape);
+    const sd = m2.data;
+    walk(chunk, over, (o, x) => {
+      if (x === x) {
+        const dx = x - md[o];
+        sd[o] += dx * dx;
+      }
+    });
+    return { counts, mean, m2 };
+  }
   if (op === 'mean' || op === 'var' || op === 'std') {
     const mean = makeNd('float64', shape);
     const md = mean.data;
@@ -136,6 +192,7 @@ export function partial(op: ReduceOp, axes: readonly number[], chunk: Nd): Parti
  * combine('max', p0, p1, p2);
  */
 export function combine(op: ReduceOp, ...parts: Partial[]): Partial {
+  if (isNanMoment(op)) return combineNan(parts as NanMoments[]);
   if (op === 'mean' || op === 'var' || op === 'std') {
     const ms = parts as Moments[];
     const first = ms[0];
@@ -189,6 +246,20 @@ export function final(
   const merged = parts.length === 1 ? parts[0] : combine(op, ...parts);
   const out = makeNd(t, shape);
   const od = out.data;
+  if ('counts' in merged) {
+    const { counts, mean, m2 } = merged;
+    const cd = counts.data;
+    const md = mean.data;
+    for (let i = 0; i < od.length; i++) {
+      const n = cd[i];
+      if (op === 'nanmean') od[i] = n === 0 ? NaN : md[i];
+      else {
+        const v = n - ddof <= 0 ? NaN : m2!.data[i] / (n - ddof);
+        od[i] = op === 'nanstd' ? Math.sqrt(v) : v;
+      }
+    }
+    return out;
+  }
   if ('n' in merged) {
     const { n, mean, m2 } = merged;
     const md = mean.data;
@@ -204,4 +275,33 @@ export function final(
   const pd = merged.data;
   for (let i = 0; i < od.length; i++) od[i] = pd[i];
   return out;
+}
+
+/** Chan's merge of nan moments, cell by cell (each cell has its own count). */
+function combineNan(ms: readonly NanMoments[]): NanMoments {
+  const first = ms[0];
+  const counts = makeNd('float64', first.mean.shape);
+  const mean = makeNd('float64', first.mean.shape);
+  const m2 = first.m2 === null ? null : makeNd('float64', first.mean.shape);
+  counts.data.set(first.counts.data);
+  mean.data.set(first.mean.data);
+  if (m2 !== null) m2.data.set(first.m2!.data);
+  const cd = counts.data;
+  const md = mean.data;
+  for (let k = 1; k < ms.length; k++) {
+    const b = ms[k];
+    const bc = b.counts.data;
+    const bm = b.mean.data;
+    for (let i = 0; i < md.length; i++) {
+      const nb = bc[i];
+      if (nb === 0) continue;
+      const na = cd[i];
+      const total = na + nb;
+      const delta = bm[i] - md[i];
+      md[i] += (delta * nb) / total;
+      if (m2 !== null) m2.data[i] += b.m2!.data[i] + (delta * delta * na * nb) / total;
+      cd[i] = total;
+    }
+  }
+  return { counts, mean, m2 };
 }

@@ -12,7 +12,29 @@ import type { TypedArray } from './dtype.js';
 import { blockwise } from './kernels-elementwise.js';
 import { combine, final, partial } from './kernels-reduce.js';
 import { assemble, gather, getitem, reshape, transpose } from './kernels-index.js';
-import { full, random, range } from './kernels-create.js';
+import { eye, full, random, range } from './kernels-create.js';
+import {
+  concatGrid,
+  fromFunction,
+  fromValue,
+  mapBlocks,
+  mapOverlap,
+  userCombine,
+  userPartial,
+} from './kernels-blocks.js';
+import { argCombine, argFinal, argPartial } from './kernels-arg.js';
+import { applyCarry, carry, scan } from './kernels-scan.js';
+import { broadcastBlock, repeatBlock } from './kernels-shape.js';
+import { maskBand, maskSelect, setRegion, shapeBlock, take, vindexPick } from './kernels-fancy.js';
+import {
+  bincountBlock,
+  digitizeBlock,
+  histogramBlock,
+  isinBlock,
+  sumCounts,
+  topkOf,
+  uniqueOf,
+} from './kernels-stats.js';
 import { compactCopy, isCompact, makeNd, type Nd } from './nd.js';
 
 /**
@@ -34,6 +56,35 @@ export const kernels = defineKernels('array', import.meta.url, {
   range,
   random,
   assemble,
+  mapBlocks,
+  mapOverlap,
+  userPartial,
+  userCombine,
+  concatGrid,
+  argPartial,
+  argCombine,
+  argFinal,
+  scan,
+  carry,
+  applyCarry,
+  eye,
+  fromFunction,
+  fromValue,
+  broadcastBlock,
+  repeatBlock,
+  take,
+  maskSelect,
+  maskBand,
+  vindexPick,
+  setRegion,
+  shapeBlock,
+  uniqueOf,
+  isinBlock,
+  bincountBlock,
+  histogramBlock,
+  sumCounts,
+  topkOf,
+  digitizeBlock,
 });
 
 /**

@@ -5,6 +5,7 @@
 // keep the dtype; any and all give bool; sum and prod keep float dtypes and give float64 for
 // integers and bool (NumPy gives int64; float64 holds integers up to 2^53); mean, var and std
 // give float32 for float32 and float64 otherwise.
+import type { GraphNode, Ref } from '@dask-ts/protocol';
 import { tokenize } from '@dask-ts/graph';
 import { blockIndices, blockShape, formatShape, shapeOf } from './chunks.js';
 import type { Dtype } from './dtype.js';
@@ -67,6 +68,8 @@ function resultDtype(op: ReduceOp, t: Dtype): Dtype {
   switch (op) {
     case 'min':
     case 'max':
+    case 'nanmin':
+    case 'nanmax':
       return t;
     case 'any':
     case 'all':
@@ -76,17 +79,20 @@ function resultDtype(op: ReduceOp, t: Dtype): Dtype {
   }
 }
 
-/** A layer over `grid` whose block `idx` reads, along the reduced axes, blocks [idx*f, idx*f+f). */
-function groupLayer(
+/**
+ * A layer over `grid` whose block `idx` reads, along the reduced axes, blocks [idx*f, idx*f+f)
+ * (`make` gets the references in C order over that box, and the box's size per axis).
+ *
+ * @example
+ * groupLayer('sum-combine1-x', partial, [4, 4], [0], [2, 1], (idx, refs) => task(refs));
+ */
+export function groupLayer(
   name: string,
   input: ArrayLayer,
   grid: readonly number[],
   axes: readonly number[],
   factor: readonly number[],
-  make: (
-    idx: readonly number[],
-    refs: readonly { $ref: string }[],
-  ) => ReturnType<typeof kernels.task>,
+  make: (idx: readonly number[], refs: readonly Ref[], count: readonly number[]) => GraphNode,
   outIdx: (idx: readonly number[]) => number[] = (idx) => [...idx],
 ): { layer: BlockLayer; grid: number[] } {
   const inGrid = input.numblocks;
@@ -99,13 +105,17 @@ function groupLayer(
     let k = 0;
     return next.map((_, a) => (axes.includes(a) ? 0 : idx[k++]));
   };
+  const box = (idx: readonly number[]): { lo: number[]; count: number[] } => {
+    const lo = toNext(idx).map((j, a) => j * span[a]);
+    return { lo, count: lo.map((l, a) => Math.min(span[a], inGrid[a] - l)) };
+  };
   const inputs = (idx: readonly number[]): BlockInput[] => {
-    const at = toNext(idx);
-    const lo = at.map((j, a) => j * span[a]);
-    const count = lo.map((l, a) => Math.min(span[a], inGrid[a] - l));
+    const { lo, count } = box(idx);
     return [...blockIndices(count)].map((o) => [0, o.map((v, a) => v + lo[a])] as const);
   };
-  return { layer: new BlockLayer(name, [input], outGrid, inputs, make), grid: next };
+  const node = (idx: readonly number[], refs: readonly Ref[]): GraphNode =>
+    make(idx, refs, box(idx).count);
+  return { layer: new BlockLayer(name, [input], outGrid, inputs, node), grid: next };
 }
 
 /**
@@ -124,9 +134,9 @@ export function reduction(x: ArraySpec, op: ReduceOp, options: VarOptions = {}):
     throw new RangeError(`${op}: splitEvery must be an integer of at least 2, got ${splitEvery}`);
   }
   const shape = shapeOf(x.chunks);
-  if ((op === 'min' || op === 'max') && axes.some((a) => shape[a] === 0)) {
+  if (/^(nan)?m(in|ax)$/.test(op) && axes.some((a) => shape[a] === 0)) {
     throw new RangeError(
-      `${op}: zero-size array to reduction operation ${op === 'min' ? 'minimum' : 'maximum'} which has no identity (shape ${formatShape(shape)}, axis ${axes.join(', ')})`,
+      `${op}: zero-size array to reduction operation ${op.endsWith('min') ? 'minimum' : 'maximum'} which has no identity (shape ${formatShape(shape)}, axis ${axes.join(', ')})`,
     );
   }
   const t = resultDtype(op, x.dtype);
@@ -169,4 +179,76 @@ export function reduction(x: ArraySpec, op: ReduceOp, options: VarOptions = {}):
     keep,
   );
   return { layer: last.layer, chunks: outChunks, dtype: t };
+}
+
+/**
+ * The steps of a tree reduction as tasks: the partial of one block (given the block's index),
+ * the merge of a group of partials (C order over a box of `count` partials per axis), and the
+ * final merge making the output block of `shape`.
+ *
+ * @example
+ * const steps: TreeSteps = { partial: (i, r) => t1(r), combine: (rs) => t2(rs), final: (rs, c, s) => t3(rs, s) };
+ */
+export interface TreeSteps {
+  partial(idx: readonly number[], ref: Ref): GraphNode;
+  combine(refs: readonly Ref[], count: readonly number[]): GraphNode;
+  final(refs: readonly Ref[], count: readonly number[], shape: readonly number[]): GraphNode;
+}
+
+/**
+ * A tree reduction of `x` along `axes` (already normalized) with the given steps: the layers and
+ * chunks of the result (the reduced axes dropped, or kept with length 1 with `keepdims`).
+ *
+ * @example
+ * treeReduction(x, [0], false, 4, 'argmax', token, steps);
+ */
+export function treeReduction(
+  x: ArraySpec,
+  axes: readonly number[],
+  keepdims: boolean,
+  splitEvery: number,
+  op: string,
+  token: string,
+  steps: TreeSteps,
+  dtype: Dtype,
+): ArraySpec {
+  if (!Number.isInteger(splitEvery) || splitEvery < 2) {
+    throw new RangeError(`${op}: splitEvery must be an integer of at least 2, got ${splitEvery}`);
+  }
+  const per = Math.max(2, Math.floor(splitEvery ** (1 / Math.max(1, axes.length)) + 1e-9));
+  const factor = x.chunks.map((_, a) => (axes.includes(a) ? per : 1));
+  let layer: ArrayLayer = new BlockLayer(
+    `${op}-partial-${token}`,
+    [x.layer],
+    x.layer.numblocks,
+    (idx) => [[0, idx]],
+    (idx, [r]) => steps.partial(idx, r),
+  );
+  let grid = [...x.layer.numblocks];
+  let level = 0;
+  while (axes.some((a) => grid[a] > factor[a])) {
+    const step = groupLayer(
+      `${op}-combine${++level}-${token}`,
+      layer,
+      grid,
+      axes,
+      factor,
+      (_i, refs, count) => steps.combine(refs, count),
+    );
+    layer = step.layer;
+    grid = step.grid;
+  }
+  const outChunks = x.chunks.flatMap((c, a) => (axes.includes(a) ? (keepdims ? [[1]] : []) : [c]));
+  const keep = (idx: readonly number[]): number[] =>
+    keepdims ? [...idx] : idx.filter((_, a) => !axes.includes(a));
+  const last = groupLayer(
+    `${op}-${token}`,
+    layer,
+    grid,
+    axes,
+    grid.map((g, a) => (axes.includes(a) ? g : 1)),
+    (idx, refs, count) => steps.final(refs, count, blockShape(outChunks, idx)),
+    keep,
+  );
+  return { layer: last.layer, chunks: outChunks, dtype };
 }
