@@ -45,6 +45,7 @@ import { optimizeArrays } from './optimize.js';
 import { rechunk } from './rechunk.js';
 import { reduction, type ReduceOptions, type VarOptions } from './reductions.js';
 import { reshape, transpose } from './shape-ops.js';
+import { dot, matmul, type ContractOptions } from './matmul.js';
 import { getitem, parseIndex, type IndexItem } from './slicing.js';
 import type { ArraySpec } from './spec.js';
 
@@ -428,5 +429,25 @@ export class DaskArray<R extends ArrayValue = NdArray> implements Collection<R> 
   toString(): string {
     const chunksize = this.chunks.map((c) => Math.max(...c));
     return `DaskArray<${this.name}, shape=${formatShape(this.shape)}, dtype=${this.dtype}, chunksize=${formatShape(chunksize)}>`;
+  }
+
+  // ---- linear algebra and I/O ----
+  /**
+   * The matrix product `this @ other` (NumPy's `matmul`).
+   *
+   * @example
+   * x.matmul(x.T);
+   */
+  matmul(other: DaskArray<ArrayValue>, options: ContractOptions = {}): DaskArray {
+    return DaskArray.of(matmul(this, other, options));
+  }
+  /**
+   * NumPy's `dot` of this and `other`.
+   *
+   * @example
+   * v.dot(w);
+   */
+  dot(other: DaskArray<ArrayValue>, options: ContractOptions = {}): DaskArray {
+    return DaskArray.of(dot(this, other, options));
   }
 }

@@ -64,3 +64,4 @@ export {
   divResultType,
 } from './dtype.js';
 export { isNdarray } from './kernels.js';
+export { matmul, dot, tensordot, outer, type ContractOptions } from './linalg.js';
