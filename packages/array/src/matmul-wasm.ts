@@ -2,7 +2,8 @@
 // toolchain, no generated file): `micro(kc, a, b, c, ldc)` adds the 4 x 4 product of a packed
 // 4-row strip of A (`kc` steps of 4 doubles) and a packed 4-column strip of B (`kc` steps of 4
 // doubles) into C at byte address `c`, rows `ldc` bytes apart. Eight f64x2 accumulators stay in
-// registers; the k loop is unrolled by UNROLL, so callers pad `kc` to a multiple of it (packing
+// registers, each A element is loaded into both lanes at once (`v128.load64_splat`), and the k
+// loop is unrolled by UNROLL, so callers pad `kc` to a multiple of it (packing
 // pads with zeros). Returns undefined where WebAssembly SIMD is not available (the caller then
 // runs the JavaScript kernel). Kernel side: no imports.
 
@@ -68,8 +69,7 @@ const set = (i: number): number[] => [0x21, ...uleb(i)];
 const simd = (op: number, ...rest: number[]): number[] => [0xfd, ...uleb(op), ...rest];
 const v128load = (offset: number): number[] => simd(0x00, 4, ...uleb(offset));
 const v128store = (offset: number): number[] => simd(0x0b, 4, ...uleb(offset));
-const f64load = (offset: number): number[] => [0x2b, 3, ...uleb(offset)];
-const F64X2_SPLAT = simd(0x14);
+const v128load64splat = (offset: number): number[] => simd(0x0a, 3, ...uleb(offset));
 const F64X2_ADD = simd(0xf0);
 const F64X2_MUL = simd(0xf2);
 const I32_ADD = [0x6a];
@@ -85,7 +85,7 @@ function microBody(): number[] {
     const out = [...get(B), ...v128load(s * 32), ...set(B0)];
     out.push(...get(B), ...v128load(s * 32 + 16), ...set(B1));
     for (let r = 0; r < 4; r++) {
-      out.push(...get(A), ...f64load(s * 32 + r * 8), ...F64X2_SPLAT, ...set(T));
+      out.push(...get(A), ...v128load64splat(s * 32 + r * 8), ...set(T));
       for (let h = 0; h < 2; h++) {
         out.push(...get(acc(r, h)), ...get(T), ...get(h === 0 ? B0 : B1), ...F64X2_MUL);
         out.push(...F64X2_ADD, ...set(acc(r, h)));
