@@ -35,7 +35,8 @@ export function fromNpy(
 
 /**
  * A lazy array over the Zarr v3 array in directory `dir` (metadata read at once; one task per
- * block, by default one block per Zarr chunk). Chunks must be uncompressed (as `toZarr` writes).
+ * block, by default one block per Zarr chunk). Chunks may be uncompressed (as `toZarr` writes), or
+ * compressed with gzip or zstd.
  *
  * @example
  * const x = fromZarr('/data/x.zarr');

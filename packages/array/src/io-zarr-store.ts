@@ -3,11 +3,15 @@
 // once per thread and directory, and each block written with `zarr.set` (chunk-aligned when the
 // blocks are the Zarr chunks, as `toZarr` makes them). Reading is our own and synchronous: the
 // scheduler may fuse a read into the task that consumes it, and a fused call cannot wait for a
-// promise, so a block is read with plain file reads of the chunk files it overlaps (uncompressed
-// `bytes` chunks: what `toZarr` writes; a missing chunk is the fill value). Compressed arrays are
-// refused when the array is made. bool is 0/1 bytes on both sides. Kernel side.
+// promise, so a block is read with plain file reads of the chunk files it overlaps, decompressed
+// synchronously (the `bytes` codec, little-endian, then optionally `gzip` through zlib or `zstd`
+// through fzstd: what `toZarr` and zarr-python write by default; a missing chunk is the fill
+// value). Other codecs are refused when the array is made. bool is 0/1 bytes on both sides.
+// Kernel side.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { decompress as zstdDecompress } from 'fzstd';
 import * as zarr from 'zarrita';
 import FileSystemStore from '@zarrita/storage/fs';
 import { allocate, checkDtype, itemsize, type Dtype } from './dtype.js';
@@ -72,6 +76,8 @@ export interface ZarrMeta {
   readonly encoding: 'default' | 'v2';
   readonly separator: string;
   readonly fill: number;
+  /** The compression after the `bytes` codec, if any. */
+  readonly compression: 'gzip' | 'zstd' | null;
 }
 
 interface ZarrJson {
@@ -101,14 +107,19 @@ export function readZarrMeta(dir: string): ZarrMeta {
   }
   const dtype = checkDtype(m.data_type, `fromZarr(${JSON.stringify(dir)})`);
   const codecs = m.codecs ?? [];
-  const raw =
-    codecs.length === 0 ||
-    (codecs.length === 1 &&
-      codecs[0].name === 'bytes' &&
-      (codecs[0].configuration?.endian ?? 'little') === 'little');
-  if (!raw) {
+  const [first, second, ...more] = codecs;
+  const bytesOk =
+    first === undefined ||
+    (first.name === 'bytes' && (first.configuration?.endian ?? 'little') === 'little');
+  const compression =
+    second === undefined
+      ? null
+      : second.name === 'gzip' || second.name === 'zstd'
+        ? second.name
+        : undefined;
+  if (!bytesOk || compression === undefined || more.length > 0) {
     throw new Error(
-      `fromZarr: ${dir} uses codecs [${codecs.map((c) => c.name).join(', ')}]; only uncompressed little-endian chunks (the 'bytes' codec alone) are read`,
+      `fromZarr: ${dir} uses codecs [${codecs.map((c) => c.name).join(', ')}]; read are little-endian 'bytes' chunks, alone or then compressed with 'gzip' or 'zstd'`,
     );
   }
   const grid = m.chunk_grid?.configuration?.chunk_shape;
@@ -124,6 +135,7 @@ export function readZarrMeta(dir: string): ZarrMeta {
     encoding: enc,
     separator: m.chunk_key_encoding?.configuration?.separator ?? (enc === 'v2' ? '.' : '/'),
     fill: typeof fill === 'number' ? fill : fill === true ? 1 : fill === 'NaN' ? NaN : 0,
+    compression,
   };
 }
 
@@ -161,7 +173,13 @@ export function readZarrBlock(
     const path = chunkPath(dir, meta, idx);
     let chunk: Nd;
     if (existsSync(path)) {
-      const bytes = readFileSync(path);
+      const stored = readFileSync(path);
+      const bytes =
+        meta.compression === 'gzip'
+          ? gunzipSync(stored)
+          : meta.compression === 'zstd'
+            ? zstdDecompress(stored)
+            : stored;
       if (bytes.length !== n * size) {
         throw new Error(`fromZarr: chunk ${path} has ${bytes.length} bytes, expected ${n * size}`);
       }
@@ -179,7 +197,10 @@ export function readZarrBlock(
       hi.map((h, a) => h - lo[a]),
     );
     let a = idx.length - 1;
-    while (a >= 0 && ++idx[a] > last[a]) idx[a--] = first[a];
+    while (a >= 0 && ++idx[a] > last[a]) {
+      idx[a] = first[a];
+      a--;
+    }
     if (a < 0) break;
   }
   return out;

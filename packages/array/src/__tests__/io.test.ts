@@ -5,7 +5,11 @@
 // read here and files written here loaded by NumPy.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { decompress as zstdDecompress } from 'fzstd';
+import * as zarr from 'zarrita';
+import FileSystemStore from '@zarrita/storage/fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createThreadsScheduler } from '@dask-ts/scheduler';
@@ -113,12 +117,53 @@ describe('Zarr v3', () => {
         shape: [4],
         data_type: 'float64',
         chunk_grid: { name: 'regular', configuration: { chunk_shape: [2] } },
-        codecs: [{ name: 'bytes' }, { name: 'zstd' }],
+        codecs: [{ name: 'bytes' }, { name: 'blosc' }],
         fill_value: 0,
       }),
     );
-    expect(() => fromZarr(zdir)).toThrow(/zstd\.zarr uses codecs \[bytes, zstd\]/);
+    expect(() => fromZarr(zdir)).toThrow(/zstd\.zarr uses codecs \[bytes, blosc\]/);
     expect(() => fromZarr(dir)).toThrow(/has no zarr\.json/);
+  });
+
+  test('reads zstd chunks (written by zarrita) and gzip chunks', async () => {
+    const zdir = join(dir, 'zstd-data.zarr');
+    const data = Float64Array.from({ length: 30 }, (_, i) => i * 1.5 - 7);
+    const arr = await zarr.create(zarr.root(new FileSystemStore(zdir)), {
+      shape: [5, 6],
+      chunkShape: [2, 4],
+      dtype: 'float64',
+      codecs: [
+        { name: 'bytes', configuration: { endian: 'little' } },
+        { name: 'zstd', configuration: { level: 3, checksum: false } },
+      ],
+    });
+    await zarr.set(arr, null, { data, shape: [5, 6], stride: [6, 1] });
+    const z = fromZarr(zdir, { chunks: [3, 3] });
+    expectDense(toDense(await z.compute(sync)), { shape: [5, 6], data: Array.from(data) });
+    // gzip: the same chunks, recompressed by hand (zarrita only decodes gzip).
+    const gdir = join(dir, 'gzip-data.zarr');
+    cpSync(zdir, gdir, { recursive: true });
+    const meta = JSON.parse(readFileSync(join(gdir, 'zarr.json'), 'utf8')) as { codecs: unknown[] };
+    meta.codecs = [
+      { name: 'bytes', configuration: { endian: 'little' } },
+      { name: 'gzip', configuration: { level: 5 } },
+    ];
+    writeFileSync(join(gdir, 'zarr.json'), JSON.stringify(meta));
+    for (const [i, j] of [
+      [0, 0],
+      [0, 1],
+      [1, 0],
+      [1, 1],
+      [2, 0],
+      [2, 1],
+    ]) {
+      const f = join(gdir, 'c', String(i), String(j));
+      writeFileSync(f, gzipSync(zstdDecompress(readFileSync(f))));
+    }
+    expectDense(toDense(await fromZarr(gdir).compute(sync)), {
+      shape: [5, 6],
+      data: Array.from(data),
+    });
   });
 
   test('uneven blocks are made regular before they become Zarr chunks', async () => {
