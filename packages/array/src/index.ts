@@ -69,6 +69,7 @@ export {
   dot,
   tensordot,
   outer,
+  einsum,
   linalg,
   type ContractOptions,
   type NormOptions,

@@ -3,6 +3,7 @@
 import { DaskArray, type ArrayValue } from './array.js';
 import {
   dot as dotSpec,
+  einsum as einsumSpec,
   matmul as matmulSpec,
   outer as outerSpec,
   tensordot as tensordotSpec,
@@ -87,6 +88,22 @@ export function tensordot(
 export function outer(a: DaskArray<ArrayValue>, b: DaskArray<ArrayValue>): DaskArray {
   check('outer', [a, b]);
   return DaskArray.of(outerSpec(a, b));
+}
+
+/**
+ * NumPy's `einsum` over one or two arrays: `'ij,jk->ik'`, `'bij,bjk->bik'`, `'ij->ji'`, `'i,i->'`,
+ * or implicit output (`'ij,jk'`). Ellipses and repeated subscripts within one operand
+ * (diagonals) are not supported.
+ *
+ * @example
+ * einsum('ij,kj->ik', a, b); // a @ b.T
+ */
+export function einsum(
+  subscripts: string,
+  ...operands: [DaskArray<ArrayValue>, ...DaskArray<ArrayValue>[]]
+): DaskArray {
+  check('einsum', operands);
+  return DaskArray.of(einsumSpec(subscripts, operands));
 }
 
 /**

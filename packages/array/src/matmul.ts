@@ -1,4 +1,4 @@
-// tensordot, matmul, dot and outer as dask.array builds them: a blockwise contraction. The axes
+// tensordot, matmul, dot, outer and einsum as dask.array builds them: a blockwise contraction. The axes
 // are labelled as in einsum (matmul-contract.ts); summed axes are rechunked to a common cutting
 // on both sides, and so are batch axes that both operands cut. Each output block sums, over the
 // blocks of the summed axes, the products of the blocks that meet there: groups of `splitEvery`
@@ -14,7 +14,8 @@ import { linalgKernels } from './linalg-kernels.js';
 import { BlockLayer, type ArrayLayer, type BlockInput } from './layers.js';
 import { labelGroups, type Contraction } from './matmul-contract.js';
 import { rechunk } from './rechunk.js';
-import { reshape } from './shape-ops.js';
+import { reduction } from './reductions.js';
+import { reshape, transpose } from './shape-ops.js';
 import type { ArraySpec } from './spec.js';
 
 /**
@@ -282,4 +283,103 @@ export function dot(a: ArraySpec, b: ArraySpec, options: ContractOptions = {}): 
 export function outer(a: ArraySpec, b: ArraySpec): ArraySpec {
   const flat = (x: ArraySpec): ArraySpec => (x.chunks.length === 1 ? x : reshape(x, [-1]));
   return contraction(flat(a), flat(b), { a: [0], b: [1], out: [0, 1] }, 'outer');
+}
+
+/** The labels of einsum subscripts: a letter per axis; '...' is not supported. */
+function parseSubscripts(
+  subscripts: string,
+  ndims: readonly number[],
+): { inputs: number[][]; out: number[] } {
+  const spec = subscripts.replace(/\s+/g, '');
+  const fail = (why: string): never => {
+    throw new RangeError(`einsum: ${why} in subscripts '${subscripts}'`);
+  };
+  if (spec.includes('.')) fail("ellipsis ('...') is not supported");
+  const [lhs, rhs] = spec.includes('->') ? spec.split('->') : [spec, undefined];
+  const terms = lhs.split(',');
+  if (terms.length !== ndims.length) {
+    fail(`${terms.length} operand subscripts for ${ndims.length} operands`);
+  }
+  const code = (ch: string): number => {
+    if (!/^[a-zA-Z]$/.test(ch)) fail(`invalid subscript '${ch}'`);
+    return ch.charCodeAt(0);
+  };
+  const inputs = terms.map((t, k) => {
+    if (t.length !== ndims[k]) {
+      fail(`operand ${k} has ${ndims[k]} dimensions but subscripts '${t}' name ${t.length}`);
+    }
+    const ls = [...t].map(code);
+    if (new Set(ls).size !== ls.length) fail(`repeated subscript in '${t}' (diagonals)`);
+    return ls;
+  });
+  let out: number[];
+  if (rhs === undefined) {
+    const count = new Map<number, number>();
+    for (const l of inputs.flat()) count.set(l, (count.get(l) ?? 0) + 1);
+    out = [...count.keys()].filter((l) => count.get(l) === 1).sort((a, b) => a - b);
+  } else {
+    out = [...rhs].map(code);
+    if (new Set(out).size !== out.length) fail(`repeated output subscript in '${rhs}'`);
+    for (const l of out) {
+      if (!inputs.some((ls) => ls.includes(l))) {
+        fail(`output subscript '${String.fromCharCode(l)}' appears in no operand`);
+      }
+    }
+  }
+  return { inputs, out };
+}
+
+/**
+ * NumPy's `einsum` over one or two operands, without ellipses or repeated subscripts within an
+ * operand: `'ij,jk->ik'` (a matrix product), `'bij,bjk->bik'` (batched), `'ij->ji'`, `'ij->'`,
+ * implicit output (`'ij,jk'`: the subscripts that appear once, sorted). Labels of one operand
+ * that the output lacks are summed first; the rest is one contraction.
+ *
+ * @example
+ * einsum('ij,jk->ik', a, b);
+ */
+export function einsum(
+  subscripts: string,
+  operands: readonly ArraySpec[],
+  options: ContractOptions = {},
+): ArraySpec {
+  if (operands.length < 1 || operands.length > 2) {
+    throw new RangeError(`einsum: ${operands.length} operands; one or two are supported`);
+  }
+  const shapes = operands.map((o) => shapeOf(o.chunks));
+  const { inputs, out } = parseSubscripts(
+    subscripts,
+    shapes.map((s) => s.length),
+  );
+  const len = new Map<number, number>();
+  inputs.forEach((ls, k) =>
+    ls.forEach((l, i) => {
+      const n = shapes[k][i];
+      const had = len.get(l);
+      const broadcasts = (had === 1 || n === 1) && out.includes(l);
+      if (had !== undefined && had !== n && !broadcasts) {
+        throw new RangeError(
+          `einsum: operands could not be broadcast together with remapped shapes: subscript '${String.fromCharCode(l)}' has lengths ${had} and ${n} (shapes ${shapes.map(formatShape).join(' ')})`,
+        );
+      }
+      len.set(l, Math.max(had ?? 1, n));
+    }),
+  );
+  // Sum first the labels only one operand has and the output lacks.
+  const reduced = operands.map((o, k) => {
+    const others = inputs.filter((_, j) => j !== k).flat();
+    const axes = inputs[k].flatMap((l, i) => (!out.includes(l) && !others.includes(l) ? [i] : []));
+    if (axes.length === 0) return { x: o, labels: inputs[k] };
+    const x = reduction(o, 'sum', { axis: axes });
+    return { x, labels: inputs[k].filter((_, i) => !axes.includes(i)) };
+  });
+  if (reduced.length === 1) {
+    const [{ x, labels }] = reduced;
+    return transpose(
+      x,
+      out.map((l) => labels.indexOf(l)),
+    );
+  }
+  const [a, b] = reduced;
+  return contraction(a.x, b.x, { a: a.labels, b: b.labels, out }, 'einsum', options);
 }

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { createThreadsScheduler } from '@dask-ts/scheduler';
 import {
   dot,
+  einsum,
   fromArray,
   fromNpy,
   linalg,
@@ -66,7 +67,7 @@ async function compare(
 
 describe('against NumPy', () => {
   npTest(
-    'matmul with broadcast batches, tensordot, dot, outer',
+    'matmul with broadcast batches, tensordot, dot, outer, einsum',
     async () => {
       const a = random.normal([2, 1, 3, 4], { chunks: [1, 1, 2, 3], seed: 1 });
       const b = random.normal([5, 4, 2], { chunks: [2, 2, 1], seed: 2 });
@@ -82,11 +83,13 @@ describe('against NumPy', () => {
           ]),
           dt: dot(a, v),
           ou: outer(v, c),
+          es: einsum('ijk,il->kjl', c, b.at('0')),
         },
         `out['mm'] = a @ b
 out['td'] = np.tensordot(c, b, axes=([0, 2], [1, 0]))
 out['dt'] = np.dot(a, v)
-out['ou'] = np.outer(v, c)`,
+out['ou'] = np.outer(v, c)
+out['es'] = np.einsum('ijk,il->kjl', c, b[0])`,
       );
     },
     60_000,

@@ -5,7 +5,7 @@
 import { describe, expect, test } from '@jest/globals';
 import '@dask-ts/scheduler';
 import { daskGraph } from '@dask-ts/protocol';
-import { dot, matmul, outer, tensordot, type DaskArray, type Dtype } from '../index.js';
+import { dot, einsum, matmul, outer, tensordot, type DaskArray, type Dtype } from '../index.js';
 import { gemm, gemmEngine, type Mat } from '../matmul-kernel.js';
 import {
   cast,
@@ -249,5 +249,113 @@ describe('dot, tensordot and outer', () => {
     const z = outer(x, y);
     expect(z.shape).toEqual([6, 4]);
     await check(z, refContract({ shape: [6], data: ra.data }, [0], rb, [1], [0, 1], 'int16'));
+  });
+});
+
+describe('einsum', () => {
+  const L = (s: string): number[] => [...s].map((c) => c.charCodeAt(0));
+  test.each([
+    [
+      'ij,jk->ik',
+      [
+        [5, 4],
+        [4, 3],
+      ],
+      [
+        [2, 3],
+        [3, 2],
+      ],
+    ],
+    [
+      'ij,kj->ik',
+      [
+        [5, 4],
+        [6, 4],
+      ],
+      [
+        [2, 2],
+        [4, 3],
+      ],
+    ],
+    [
+      'bij,bjk->bik',
+      [
+        [3, 2, 4],
+        [3, 4, 5],
+      ],
+      [
+        [2, 1, 3],
+        [1, 2, 2],
+      ],
+    ],
+    ['ij,j->i', [[4, 6], [6]], [[2, 4], [4]]],
+    ['i,i->', [[7], [7]], [[3], [4]]],
+    [
+      'ij,kl->ikjl',
+      [
+        [2, 3],
+        [4, 2],
+      ],
+      [
+        [1, 2],
+        [3, 1],
+      ],
+    ],
+    [
+      'ijk,jl->li',
+      [
+        [3, 4, 2],
+        [4, 5],
+      ],
+      [
+        [2, 3, 1],
+        [2, 2],
+      ],
+    ],
+    [
+      'ij,jk',
+      [
+        [3, 4],
+        [4, 2],
+      ],
+      [
+        [2, 2],
+        [3, 1],
+      ],
+    ],
+  ] as const)('%s', async (subscripts, shapes, chunks) => {
+    const ops = shapes.map((s, k) => pair([...s], 'float64', [...chunks[k]], 40 + k));
+    const spec = subscripts.replace(/\s/g, '');
+    const [lhs, rhs] = spec.includes('->') ? spec.split('->') : [spec, undefined];
+    const terms = lhs.split(',');
+    // Reference: sum the one-operand-only labels as the contraction does (refContract sums
+    // every label not in the output).
+    const implicit = [...new Set(terms.join(''))]
+      .filter((c) => terms.join('').split(c).length === 2)
+      .sort()
+      .join('');
+    const out = rhs ?? implicit;
+    const z = einsum(subscripts, ops[0].x, ops[1].x);
+    await check(
+      z,
+      refContract(ops[0].ref, L(terms[0]), ops[1].ref, L(terms[1]), L(out), 'float64'),
+    );
+  });
+  test('one operand: transpose and sums', async () => {
+    const { x, ref } = pair([3, 4, 2], 'float64', [2, 3, 1], 50);
+    const one = { shape: [1], data: [1] };
+    await check(einsum('ijk->kji', x), refContract(ref, [0, 1, 2], one, [9], [2, 1, 0], 'float64'));
+    await check(einsum('ijk->j', x), refContract(ref, [0, 1, 2], one, [9], [1], 'float64'));
+  });
+  test('errors name the subscripts', () => {
+    const { x } = pair([3, 4], 'float64', 2);
+    const { x: y } = pair([5, 2], 'float64', 2);
+    expect(() => einsum('ij,jk->ik', x, y)).toThrow(/subscript 'j' has lengths 4 and 5/);
+    expect(() => einsum('ii->i', x)).toThrow(/repeated subscript in 'ii'/);
+    expect(() => einsum('...i->i', x)).toThrow(/ellipsis/);
+    expect(() => einsum('ijk->i', x)).toThrow(
+      /operand 0 has 2 dimensions but subscripts 'ijk' name 3/,
+    );
+    expect(() => einsum('ij->q', x)).toThrow(/output subscript 'q' appears in no operand/);
   });
 });
