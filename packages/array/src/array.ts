@@ -45,6 +45,10 @@ import { optimizeArrays } from './optimize.js';
 import { rechunk } from './rechunk.js';
 import { reduction, type ReduceOptions, type VarOptions } from './reductions.js';
 import { reshape, transpose } from './shape-ops.js';
+import { dot, matmul, type ContractOptions } from './matmul.js';
+import { npyWrites } from './io-npy.js';
+import { zarrWrites } from './io-zarr.js';
+import { totalWritten } from './io-store.js';
 import { getitem, parseIndex, type IndexItem } from './slicing.js';
 import type { ArraySpec } from './spec.js';
 import { mapBlocksSpec, type MapBlocksOptions } from './blockwise.js';
@@ -817,5 +821,46 @@ export class DaskArray<R extends ArrayValue = NdArray> implements Collection<R> 
   toString(): string {
     const chunksize = this.chunks.map((c) => Math.max(...c));
     return `DaskArray<${this.name}, shape=${formatShape(this.shape)}, dtype=${this.dtype}, chunksize=${formatShape(chunksize)}>`;
+  }
+
+  // ---- linear algebra and I/O ----
+  /**
+   * The matrix product `this @ other` (NumPy's `matmul`).
+   *
+   * @example
+   * x.matmul(x.T);
+   */
+  matmul(other: DaskArray<ArrayValue>, options: ContractOptions = {}): DaskArray {
+    return DaskArray.of(matmul(this, other, options));
+  }
+  /**
+   * NumPy's `dot` of this and `other`.
+   *
+   * @example
+   * v.dot(w);
+   */
+  dot(other: DaskArray<ArrayValue>, options: ContractOptions = {}): DaskArray {
+    return DaskArray.of(dot(this, other, options));
+  }
+  /**
+   * Writes the array to the .npy file `path` (C order), each block in place by the thread that
+   * computed it; resolves to the bytes written.
+   *
+   * @example
+   * await x.toNpy('/out/x.npy', { scheduler: 'threads' });
+   */
+  async toNpy(path: string, options: GraphComputeOptions = {}): Promise<number> {
+    return totalWritten(await DaskArray.of<ArrayValue>(npyWrites(this, path)).compute(options));
+  }
+  /**
+   * Writes the array as a Zarr v3 array in directory `dir` (created or replaced), its blocks as
+   * the Zarr chunks; resolves to the bytes written.
+   *
+   * @example
+   * await x.toZarr('/out/x.zarr');
+   */
+  async toZarr(dir: string, options: GraphComputeOptions = {}): Promise<number> {
+    const w = await zarrWrites(this, dir);
+    return totalWritten(await DaskArray.of<ArrayValue>(w).compute(options));
   }
 }

@@ -137,3 +137,17 @@ export {
   divResultType,
 } from './dtype.js';
 export { isNdarray } from './kernels.js';
+export {
+  matmul,
+  dot,
+  tensordot,
+  outer,
+  einsum,
+  linalg,
+  type ContractOptions,
+  type NormOptions,
+  type NormOrd,
+} from './linalg.js';
+export { fromNpy, toNpy, fromZarr, toZarr, store } from './io-api.js';
+export { type FromNpyOptions } from './io-npy.js';
+export { type FromZarrOptions } from './io-zarr.js';

@@ -1,6 +1,8 @@
 // The registry of benchmark suites, in the order `main` runs them when none is named.
 import type { Suite } from '../harness.js';
+import { arrayMatmul } from './array-matmul.js';
 import { arrayMean } from './array-mean.js';
+import { arrayRechunk } from './array-rechunk.js';
 import { bagJson } from './bag-json.js';
 import { bagWordfreq } from './bag-wordfreq.js';
 import { core } from './core.js';
@@ -25,4 +27,6 @@ export const SUITES: readonly Suite[] = [
   dfGroupby,
   dfParquet,
   arrayMean,
+  arrayMatmul,
+  arrayRechunk,
 ];

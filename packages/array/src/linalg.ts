@@ -1,0 +1,193 @@
+// The public linear algebra functions (they wrap the operations of matmul.ts and linalg-ops.ts in
+// DaskArray): matmul, dot, tensordot, outer, and the `linalg` namespace of NumPy and dask.array.
+import { DaskArray, type ArrayValue } from './array.js';
+import {
+  dot as dotSpec,
+  einsum as einsumSpec,
+  matmul as matmulSpec,
+  outer as outerSpec,
+  tensordot as tensordotSpec,
+  type ContractOptions,
+} from './matmul.js';
+import {
+  cholesky as choleskySpec,
+  inv as invSpec,
+  norm as normSpec,
+  qr as qrSpec,
+  solve as solveSpec,
+  svd as svdSpec,
+  type NormOptions,
+  type NormOrd,
+} from './linalg-ops.js';
+
+function check(op: string, xs: readonly unknown[]): void {
+  xs.forEach((x, i) => {
+    if (!(x instanceof DaskArray)) {
+      throw new TypeError(
+        `${op}: operand ${i} must be a DaskArray, got ${x === null ? 'null' : typeof x}`,
+      );
+    }
+  });
+}
+
+/**
+ * The matrix product, as NumPy's `matmul` (`a @ b`): 1-d operands are vectors, leading axes are
+ * batches that broadcast. Float32 and integer operands are multiplied in float64 and cast back.
+ *
+ * @example
+ * const c = matmul(a, b); // (n, k) @ (k, m) -> (n, m)
+ */
+export function matmul(
+  a: DaskArray<ArrayValue>,
+  b: DaskArray<ArrayValue>,
+  options: ContractOptions = {},
+): DaskArray {
+  check('matmul', [a, b]);
+  return DaskArray.of(matmulSpec(a, b, options));
+}
+
+/**
+ * NumPy's `dot`: the inner product of vectors, the matrix product of matrices, and in general
+ * a sum over the last axis of `a` and the second-to-last of `b`.
+ *
+ * @example
+ * await dot(v, v).compute(); // |v|^2
+ */
+export function dot(
+  a: DaskArray<ArrayValue>,
+  b: DaskArray<ArrayValue>,
+  options: ContractOptions = {},
+): DaskArray {
+  check('dot', [a, b]);
+  return DaskArray.of(dotSpec(a, b, options));
+}
+
+/**
+ * NumPy's `tensordot`: sums products over `axes`, a count (the last n axes of `a` with the first
+ * n of `b`, default 2) or a pair of axis lists.
+ *
+ * @example
+ * tensordot(a, b, [[1, 0], [0, 1]]);
+ */
+export function tensordot(
+  a: DaskArray<ArrayValue>,
+  b: DaskArray<ArrayValue>,
+  axes: number | readonly [number | readonly number[], number | readonly number[]] = 2,
+  options: ContractOptions = {},
+): DaskArray {
+  check('tensordot', [a, b]);
+  return DaskArray.of(tensordotSpec(a, b, axes, options));
+}
+
+/**
+ * NumPy's `outer`: `out[i, j] = a.ravel()[i] * b.ravel()[j]`.
+ *
+ * @example
+ * outer(arange(3), arange(4)).shape; // [3, 4]
+ */
+export function outer(a: DaskArray<ArrayValue>, b: DaskArray<ArrayValue>): DaskArray {
+  check('outer', [a, b]);
+  return DaskArray.of(outerSpec(a, b));
+}
+
+/**
+ * NumPy's `einsum` over one or two arrays: `'ij,jk->ik'`, `'bij,bjk->bik'`, `'ij->ji'`, `'i,i->'`,
+ * or implicit output (`'ij,jk'`). Ellipses and repeated subscripts within one operand
+ * (diagonals) are not supported.
+ *
+ * @example
+ * einsum('ij,kj->ik', a, b); // a @ b.T
+ */
+export function einsum(
+  subscripts: string,
+  ...operands: [DaskArray<ArrayValue>, ...DaskArray<ArrayValue>[]]
+): DaskArray {
+  check('einsum', operands);
+  return DaskArray.of(einsumSpec(subscripts, operands));
+}
+
+/**
+ * Solves `a x = b` for a square matrix `a` and a vector or matrix `b` (in one block: both must
+ * fit in one task's memory). Fails when computed if `a` is singular.
+ *
+ * @example
+ * const x = solve(a, b);
+ */
+function solve(a: DaskArray<ArrayValue>, b: DaskArray<ArrayValue>): DaskArray {
+  check('solve', [a, b]);
+  return DaskArray.of(solveSpec(a, b));
+}
+
+/**
+ * The inverse of a square matrix (in one block).
+ *
+ * @example
+ * inv(a).matmul(a); // about the identity
+ */
+function inv(a: DaskArray<ArrayValue>): DaskArray {
+  check('inv', [a]);
+  return DaskArray.of(invSpec(a));
+}
+
+/**
+ * The Cholesky factor of a symmetric positive-definite matrix (in one block): upper triangular
+ * `u` with `a = u.T @ u` (dask.array's default), or lower `l` with `a = l @ l.T` (NumPy's) with
+ * `{ lower: true }`.
+ *
+ * @example
+ * const l = cholesky(a, { lower: true });
+ */
+function cholesky(a: DaskArray<ArrayValue>, options: { readonly lower?: boolean } = {}): DaskArray {
+  check('cholesky', [a]);
+  return DaskArray.of(choleskySpec(a, options.lower ?? false));
+}
+
+/**
+ * The reduced QR decomposition of a tall-and-skinny matrix by TSQR (the columns in one block,
+ * a QR per row block, one more over the stacked R factors): `[q, r]`.
+ *
+ * @example
+ * const [q, r] = qr(random.random([100000, 20], { chunks: [10000, 20], seed: 1 }));
+ */
+function qr(a: DaskArray<ArrayValue>): [DaskArray, DaskArray] {
+  check('qr', [a]);
+  const [q, r] = qrSpec(a);
+  return [DaskArray.of(q), DaskArray.of(r)];
+}
+
+/**
+ * The reduced SVD `[u, s, vt]` of a tall-and-skinny or short-and-wide matrix by TSQR, the
+ * singular values descending: `a = u @ diag(s) @ vt`.
+ *
+ * @example
+ * const [u, s, vt] = svd(a);
+ */
+function svd(a: DaskArray<ArrayValue>): [DaskArray, DaskArray, DaskArray] {
+  check('svd', [a]);
+  const [u, s, vt] = svdSpec(a);
+  return [DaskArray.of(u), DaskArray.of(s), DaskArray.of(vt)];
+}
+
+/**
+ * NumPy's `linalg.norm`: vector norms (`ord` 2 by default, any p, 0, ±Infinity) along one axis,
+ * matrix norms (Frobenius by default, 1, -1, ±Infinity, 2, -2, 'nuc') over two.
+ *
+ * @example
+ * await norm(x).compute(); // a number for a vector or matrix
+ */
+function norm(x: DaskArray<ArrayValue>, options: NormOptions = {}): DaskArray {
+  check('norm', [x]);
+  return DaskArray.of(normSpec(x, options));
+}
+
+/**
+ * The linear algebra of NumPy's and dask.array's `linalg`: `solve`, `inv`, `cholesky`, `qr`,
+ * `svd` and `norm`.
+ *
+ * @example
+ * const [q, r] = linalg.qr(a);
+ * const x = linalg.solve(a, b);
+ */
+export const linalg = Object.freeze({ solve, inv, cholesky, qr, svd, norm });
+
+export type { ContractOptions, NormOptions, NormOrd };
