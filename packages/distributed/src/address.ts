@@ -28,10 +28,14 @@ export function checkAddress(address: unknown, what: string): asserts address is
  */
 export function bindEndpoint(host: unknown, port: unknown): string {
   if (typeof host !== 'string' || !/^([A-Za-z0-9.\-_]+|\[[0-9a-fA-F:]+\]|\*)$/.test(host)) {
-    throw new TypeError(`host must be an IP address or host name such as '127.0.0.1', got ${String(host)}`);
+    throw new TypeError(
+      `host must be an IP address or host name such as '127.0.0.1', got ${String(host)}`,
+    );
   }
   if (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new TypeError(`port must be an integer from 0 (any free port) to 65535, got ${String(port)}`);
+    throw new TypeError(
+      `port must be an integer from 0 (any free port) to 65535, got ${String(port)}`,
+    );
   }
   return `tcp://${host}:${port === 0 ? '*' : port}`;
 }

@@ -111,15 +111,13 @@ export function computeMessage(id: number, graph: Graph, keys: readonly string[]
 export function graphOf(message: Extract<FromClient, { op: 'compute' }>): Graph {
   const { graphKeys, nodes } = message;
   if (graphKeys.length !== nodes.length) {
-    throw new Error(
-      `a compute message with ${graphKeys.length} keys but ${nodes.length} nodes`,
-    );
+    throw new Error(`a compute message with ${graphKeys.length} keys but ${nodes.length} nodes`);
   }
   const graph = new Map<string, GraphNode>();
   for (let i = 0; i < nodes.length; i++) {
-    const node = nodes[i]!;
+    const node = nodes[i];
     graph.set(
-      graphKeys[i]!,
+      graphKeys[i],
       node.kind === 'data'
         ? { kind: 'data', value: decodeValue(node.value) }
         : {
@@ -160,7 +158,7 @@ export function errorMessage(id: number, err: unknown): ToClient {
  */
 export function errorOf(message: Extract<ToClient, { op: 'error' }>): Error {
   if (message.task !== undefined) {
-    return taskFailure(message.task.key, message.error, message.task.story) as Error;
+    return taskFailure(message.task.key, message.error, message.task.story);
   }
   return deserializeError(message.error);
 }

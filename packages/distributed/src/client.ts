@@ -22,6 +22,7 @@ import { computeMessage, errorOf, toClientSchema } from './client-messages.js';
 import { Future } from './future.js';
 import { connectLink, type Link } from './link.js';
 import { isFuture } from './future.js';
+import { startLocalCluster, type LocalCluster, type LocalOptions } from './local.js';
 
 /**
  * Options of {@link Client}.
@@ -70,6 +71,8 @@ export class Client implements Scheduler {
   private lost: Error | undefined;
   private previousDefault: string | undefined;
   private readonly onClose: (() => Promise<void>)[] = [];
+  /** The processes of the cluster `Client.local` started, for tools and tests. */
+  localCluster: LocalCluster | undefined;
 
   /**
    * Connects in the background; the first call that needs the scheduler waits for it (and rejects
@@ -123,14 +126,22 @@ export class Client implements Scheduler {
    * @example
    * await using client = await Client.local({ nWorkers: 2 });
    */
-  static async local(options: import('./local.js').LocalOptions = {}): Promise<Client> {
-    const { startLocal } = await import('./local.js');
-    return startLocal(options);
-  }
-
-  /** @internal run `f` when the client closes (Client.local's cluster). */
-  closeWith(f: () => Promise<void>): void {
-    this.onClose.push(f);
+  static async local(options: LocalOptions = {}): Promise<Client> {
+    const cluster = await startLocalCluster(options);
+    const client = new Client(cluster.server.address, {
+      ...(options.token !== undefined ? { token: options.token } : {}),
+      ...(options.heartbeatMs !== undefined ? { heartbeatMs: options.heartbeatMs } : {}),
+      ...(options.asDefault !== undefined ? { asDefault: options.asDefault } : {}),
+    });
+    client.onClose.push(cluster.stop);
+    client.localCluster = { server: cluster.server, pids: cluster.pids };
+    try {
+      await client.ready;
+    } catch (err) {
+      await client.close();
+      throw err;
+    }
+    return client;
   }
 
   /**
@@ -139,7 +150,11 @@ export class Client implements Scheduler {
    * @example
    * const [y] = await client.get(graph, ['y']);
    */
-  async get(graph: Graph, keys: readonly string[], options: ComputeOptions = {}): Promise<unknown[]> {
+  async get(
+    graph: Graph,
+    keys: readonly string[],
+    options: ComputeOptions = {},
+  ): Promise<unknown[]> {
     if (this.closing !== undefined) throw new Error(`The client of ${this.address} is closed`);
     const signal = options.signal;
     if (signal?.aborted) throw new ComputeAbortedError(signal.reason);
@@ -209,7 +224,10 @@ export class Client implements Scheduler {
           : (delayed(fn as never) as unknown as (...a: unknown[]) => Delayed<Awaited<R>>)(
               ...args.map((a) => (isFuture(a) ? values[futureArgs.indexOf(a)] : a)),
             );
-      const [value] = (await compute(call, { scheduler: this, signal: controller.signal })) as unknown[];
+      const [value] = (await compute(call, {
+        scheduler: this,
+        signal: controller.signal,
+      })) as unknown[];
       return value as Awaited<R>;
     })();
     return new Future<Awaited<R>>(d.key, promise, (reason) => controller.abort(reason));
@@ -231,7 +249,7 @@ export class Client implements Scheduler {
       (d, i) =>
         new Future<Awaited<R>>(
           d.key,
-          all.then((v) => ((v as unknown[][])[0] as Awaited<R>[])[i]!),
+          all.then((v) => ((v as unknown[][])[0] as Awaited<R>[])[i]),
           (reason) => controller.abort(reason),
         ),
     );

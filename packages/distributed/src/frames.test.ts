@@ -9,7 +9,10 @@ describe('frames', () => {
       keys: ['x'],
       values: [
         new Float64Array([1.5, 2]),
-        new Map<unknown, unknown>([[1, 'a'], ['k', { z: 1 }]]),
+        new Map<unknown, unknown>([
+          [1, 'a'],
+          ['k', { z: 1 }],
+        ]),
         new Set([1, 2]),
         new Date(5),
         10n,
@@ -21,7 +24,7 @@ describe('frames', () => {
     };
     const frames = encodeFrames(value);
     expect(frames).toHaveLength(4); // header + Float64Array + Int32Array + ArrayBuffer
-    expect(frames[1]!.byteLength).toBe(16);
+    expect(frames[1].byteLength).toBe(16);
     expect(decodeFrames(frames)).toEqual(value);
   });
 
@@ -36,9 +39,9 @@ describe('frames', () => {
   it('refuses garbage and truncated messages with a FrameError', () => {
     const good = encodeFrames({ op: 'put', keys: ['x'], values: [new Float64Array(2)] });
     expect(() => decodeFrames([])).toThrow(FrameError);
-    expect(() => decodeFrames([good[0]!.subarray(0, 5)])).toThrow(/not msgpack/);
-    expect(() => decodeFrames([good[0]!])).toThrow(/binary frame 0, which is missing/);
-    expect(() => decodeFrames([good[0]!, new Uint8Array(3)])).toThrow(/not a whole number/);
+    expect(() => decodeFrames([good[0].subarray(0, 5)])).toThrow(/not msgpack/);
+    expect(() => decodeFrames([good[0]])).toThrow(/binary frame 0, which is missing/);
+    expect(() => decodeFrames([good[0], new Uint8Array(3)])).toThrow(/not a whole number/);
   });
 
   it('never throws anything but a FrameError on random frames', () => {

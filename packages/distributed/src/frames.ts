@@ -55,7 +55,8 @@ let inFrames: readonly Uint8Array[] | undefined;
 
 function sideFrame(index: unknown): Uint8Array {
   const frame = typeof index === 'number' ? inFrames?.[index] : undefined;
-  if (frame === undefined) throw new FrameError(`the header names binary frame ${String(index)}, which is missing`);
+  if (frame === undefined)
+    throw new FrameError(`the header names binary frame ${String(index)}, which is missing`);
   return frame;
 }
 

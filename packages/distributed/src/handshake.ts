@@ -55,9 +55,7 @@ const LINK_OPS = new Set(['welcome', 'refused', 'heartbeat', 'bye', 'dask-ts-hel
  */
 export function isLinkOp(raw: unknown): boolean {
   return (
-    typeof raw === 'object' &&
-    raw !== null &&
-    LINK_OPS.has((raw as { op?: unknown }).op as string)
+    typeof raw === 'object' && raw !== null && LINK_OPS.has((raw as { op?: unknown }).op as string)
   );
 }
 

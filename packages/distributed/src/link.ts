@@ -205,7 +205,10 @@ export class Link {
         }
         const msg = link.data;
         if (msg.op === 'bye') {
-          this.end({ reason: `the scheduler said bye: ${msg.reason}`, restart: msg.restart === true });
+          this.end({
+            reason: `the scheduler said bye: ${msg.reason}`,
+            restart: msg.restart === true,
+          });
         } else if (msg.op === 'refused') {
           this.end({ reason: `the scheduler refused this peer: ${msg.reason}`, restart: false });
         }
@@ -254,10 +257,12 @@ export async function connectLink(address: string, options: LinkOptions): Promis
       );
     }
     const parsed = linkSchema.safeParse(answer);
-    if (!parsed.success) throw new ConnectError(address, 'the answer to the handshake is not a dask-ts message');
+    if (!parsed.success)
+      throw new ConnectError(address, 'the answer to the handshake is not a dask-ts message');
     const msg = parsed.data;
     if (msg.op === 'refused') throw new ConnectError(address, msg.reason);
-    if (msg.op !== 'welcome') throw new ConnectError(address, `expected a welcome, got '${msg.op}'`);
+    if (msg.op !== 'welcome')
+      throw new ConnectError(address, `expected a welcome, got '${msg.op}'`);
     socket.receiveTimeout = -1;
     return new Link(address, socket, msg.name, {
       heartbeatMs: options.heartbeatMs ?? 1000,

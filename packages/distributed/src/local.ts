@@ -6,7 +6,6 @@
 // A child never outlives this process: it stops when its IPC channel closes (this process died).
 import { fork, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { Client } from './client.js';
 import { startScheduler, type SchedulerServer } from './scheduler-server.js';
 
 /**
@@ -31,10 +30,10 @@ export interface LocalOptions {
 }
 
 /**
- * The processes of a local cluster, as `client.cluster` (for tests and tools).
+ * The processes of a local cluster, as `client.localCluster` (for tests and tools).
  *
  * @example
- * const pids = (await Client.local()).cluster?.pids;
+ * const pids = (await Client.local()).localCluster?.pids;
  */
 export interface LocalCluster {
   readonly server: SchedulerServer;
@@ -42,40 +41,47 @@ export interface LocalCluster {
   readonly pids: readonly number[];
 }
 
-const clusters = new WeakMap<Client, LocalCluster>();
-
 /**
- * The local cluster behind a client made by `Client.local`, if it is one.
+ * A started local cluster: its processes, and how to stop them all.
  *
  * @example
- * localCluster(client)?.pids; // [1234, 1235]
+ * const started = await startLocalCluster({ nWorkers: 2 });
+ * await started.stop();
  */
-export function localCluster(client: Client): LocalCluster | undefined {
-  return clusters.get(client);
+export interface StartedCluster extends LocalCluster {
+  stop(): Promise<void>;
 }
 
 /** How long workers get to exit after the scheduler's bye before they are killed. */
 const GRACE_MS = 3000;
 
 /**
- * Starts a scheduler here and worker processes, and connects a client to it (see the file
- * comment).
+ * Starts a scheduler here and worker processes (see the file comment); `Client.local` connects
+ * a client to it.
  *
  * @example
- * const client = await startLocal({ nWorkers: 2 });
+ * const cluster = await startLocalCluster({ nWorkers: 2 });
+ * console.log(cluster.server.address);
+ * await cluster.stop();
  */
-export async function startLocal(options: LocalOptions = {}): Promise<Client> {
+export async function startLocalCluster(options: LocalOptions = {}): Promise<StartedCluster> {
   const nWorkers = options.nWorkers ?? 2;
   const threads = options.threadsPerWorker ?? 1;
-  for (const [what, v] of [['nWorkers', nWorkers], ['threadsPerWorker', threads]] as const) {
-    if (!Number.isInteger(v) || v < 1) throw new TypeError(`${what} must be a positive integer, got ${String(v)}`);
+  for (const [what, v] of [
+    ['nWorkers', nWorkers],
+    ['threadsPerWorker', threads],
+  ] as const) {
+    if (!Number.isInteger(v) || v < 1)
+      throw new TypeError(`${what} must be a positive integer, got ${String(v)}`);
   }
   const server = await startScheduler({
     host: '127.0.0.1',
     port: 0,
     ...(options.token !== undefined ? { token: options.token } : {}),
     ...(options.heartbeatMs !== undefined ? { heartbeatMs: options.heartbeatMs } : {}),
-    ...(options.heartbeatTimeoutMs !== undefined ? { heartbeatTimeoutMs: options.heartbeatTimeoutMs } : {}),
+    ...(options.heartbeatTimeoutMs !== undefined
+      ? { heartbeatTimeoutMs: options.heartbeatTimeoutMs }
+      : {}),
   });
   // Built JavaScript, also when this module runs from its sources (tests).
   const entry = createRequire(import.meta.url).resolve('@dask-ts/distributed/worker-main');
@@ -97,7 +103,9 @@ export async function startLocal(options: LocalOptions = {}): Promise<Client> {
         env: {
           ...process.env,
           ...(options.token !== undefined ? { DASK_TS_TOKEN: options.token } : {}),
-          ...(options.heartbeatMs !== undefined ? { DASK_TS_HEARTBEAT_MS: String(options.heartbeatMs) } : {}),
+          ...(options.heartbeatMs !== undefined
+            ? { DASK_TS_HEARTBEAT_MS: String(options.heartbeatMs) }
+            : {}),
         },
       });
       children.push(child);
@@ -106,7 +114,11 @@ export async function startLocal(options: LocalOptions = {}): Promise<Client> {
         new Promise((resolve, reject) => {
           child.once('message', () => resolve());
           child.once('exit', (code, signal) =>
-            reject(new Error(`worker process local-${i} exited before it connected (${signal ?? `code ${code}`})`)),
+            reject(
+              new Error(
+                `worker process local-${i} exited before it connected (${signal ?? `code ${code}`})`,
+              ),
+            ),
           );
         }),
       );
@@ -121,18 +133,5 @@ export async function startLocal(options: LocalOptions = {}): Promise<Client> {
     c.channel?.unref();
     c.unref();
   }
-  const client = new Client(server.address, {
-    ...(options.token !== undefined ? { token: options.token } : {}),
-    ...(options.heartbeatMs !== undefined ? { heartbeatMs: options.heartbeatMs } : {}),
-    ...(options.asDefault !== undefined ? { asDefault: options.asDefault } : {}),
-  });
-  client.closeWith(stop);
-  clusters.set(client, { server, pids: children.map((c) => c.pid ?? -1) });
-  try {
-    await client.get(new Map(), []);
-  } catch (err) {
-    await client.close();
-    throw err;
-  }
-  return client;
+  return { server, pids: children.map((c) => c.pid ?? -1), stop };
 }

@@ -116,7 +116,7 @@ export class SchedulerServer {
       ...(options.maxRetries !== undefined ? { maxRetries: options.maxRetries } : {}),
     });
     this.queue = new SendQueue(router, (err, frames) => {
-      const peer = this.peers.get(Buffer.from(frames[0]!).toString('hex'));
+      const peer = this.peers.get(Buffer.from(frames[0]).toString('hex'));
       if (peer !== undefined) this.dropPeer(peer, `cannot reach it: ${err.message}`, false);
     });
     const timeout = options.heartbeatTimeoutMs ?? 10_000;
@@ -211,7 +211,8 @@ export class SchedulerServer {
       raw = decodeFrames(frames);
     } catch (err) {
       this.drop(peer?.name ?? 'an unknown peer', (err as Error).message);
-      if (peer === undefined) this.refuse(id, `a message that is not a dask-ts hello (${(err as Error).message})`);
+      if (peer === undefined)
+        this.refuse(id, `a message that is not a dask-ts hello (${(err as Error).message})`);
       return;
     }
     if (peer === undefined) {
@@ -226,7 +227,8 @@ export class SchedulerServer {
         return;
       }
       if (link.data.op === 'heartbeat') this.send(peer, { op: 'heartbeat' });
-      else if (link.data.op === 'bye') this.dropPeer(peer, `${peer.name} left: ${link.data.reason}`, false);
+      else if (link.data.op === 'bye')
+        this.dropPeer(peer, `${peer.name} left: ${link.data.reason}`, false);
       return;
     }
     if (peer.role === 'worker') this.shell.message(peer.name, raw);
@@ -248,7 +250,10 @@ export class SchedulerServer {
     if (hello.role === 'worker') {
       name = hello.name ?? `worker-${++this.nextWorker}`;
       if (this.workerNames.has(name)) {
-        this.refuse(id, `a worker named '${name}' is already connected: give each worker its own name`);
+        this.refuse(
+          id,
+          `a worker named '${name}' is already connected: give each worker its own name`,
+        );
         return;
       }
     } else name = `client-${++this.nextClient}`;
@@ -270,7 +275,8 @@ export class SchedulerServer {
 
   private refuse(id: Buffer, reason: string): void {
     this.stats.refused++;
-    if (this.stats.refused <= LOGGED_DROPS && !this.stopping) this.log(`dask-ts scheduler: refused a peer: ${reason}`);
+    if (this.stats.refused <= LOGGED_DROPS && !this.stopping)
+      this.log(`dask-ts scheduler: refused a peer: ${reason}`);
     this.queue.push([id, ...encodeFrames({ op: 'refused', reason })]);
   }
 
@@ -286,7 +292,12 @@ export class SchedulerServer {
       close: () => {
         // The shell stops this worker (a stuck task, a broken channel, or shutting down): it is
         // told why; while the scheduler runs on, it starts afresh and reconnects.
-        this.dropPeer(peer, this.stopping ? 'the scheduler is shutting down' : 'stopped by the scheduler', true, !this.stopping);
+        this.dropPeer(
+          peer,
+          this.stopping ? 'the scheduler is shutting down' : 'stopped by the scheduler',
+          true,
+          !this.stopping,
+        );
         return Promise.resolve();
       },
     };
@@ -296,7 +307,10 @@ export class SchedulerServer {
     const parsed = fromClientSchema.safeParse(raw);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      this.drop(peer.name, `a malformed message: ${issue?.path.join('.') ?? ''}: ${issue?.message ?? ''}`);
+      this.drop(
+        peer.name,
+        `a malformed message: ${issue?.path.join('.') ?? ''}: ${issue?.message ?? ''}`,
+      );
       return;
     }
     const msg = parsed.data;
@@ -316,7 +330,10 @@ export class SchedulerServer {
       try {
         this.send(peer, answer);
       } catch (err) {
-        this.send(peer, errorMessage(id, new Error(`the results cannot be sent: ${(err as Error).message}`)));
+        this.send(
+          peer,
+          errorMessage(id, new Error(`the results cannot be sent: ${(err as Error).message}`)),
+        );
       }
     };
     let graph;
@@ -366,7 +383,9 @@ export class SchedulerServer {
     if (this.stats.dropped <= LOGGED_DROPS) {
       this.log(`dask-ts scheduler: dropped a message from ${from}: ${why}`);
     } else if (this.stats.dropped === LOGGED_DROPS + 1) {
-      this.log('dask-ts scheduler: dropping more bad messages (counted in stats.dropped, not logged)');
+      this.log(
+        'dask-ts scheduler: dropping more bad messages (counted in stats.dropped, not logged)',
+      );
     }
   }
 }
@@ -384,7 +403,9 @@ function delay(ms: number): Promise<void> {
  * console.log(`workers connect to ${server.address}`);
  * await server.close();
  */
-export async function startScheduler(options: SchedulerServerOptions = {}): Promise<SchedulerServer> {
+export async function startScheduler(
+  options: SchedulerServerOptions = {},
+): Promise<SchedulerServer> {
   const endpoint = bindEndpoint(options.host ?? '127.0.0.1', options.port ?? 0);
   for (const [what, v] of [
     ['heartbeatMs', options.heartbeatMs],
@@ -397,7 +418,12 @@ export async function startScheduler(options: SchedulerServerOptions = {}): Prom
   if (options.token !== undefined && (typeof options.token !== 'string' || options.token === '')) {
     throw new TypeError('token must be a non-empty string');
   }
-  const router = new Router({ mandatory: true, linger: 0, sendHighWaterMark: 0, receiveHighWaterMark: 0 });
+  const router = new Router({
+    mandatory: true,
+    linger: 0,
+    sendHighWaterMark: 0,
+    receiveHighWaterMark: 0,
+  });
   try {
     await router.bind(endpoint);
   } catch (err) {

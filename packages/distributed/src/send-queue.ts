@@ -44,7 +44,7 @@ export class SendQueue {
   private async drain(): Promise<void> {
     this.draining = true;
     while (this.head < this.queue.length) {
-      const frames = this.queue[this.head]!;
+      const frames = this.queue[this.head];
       this.queue[this.head++] = [];
       if (this.socket.closed) continue;
       try {

@@ -4,20 +4,37 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import { Dealer } from 'zeromq';
 import { delayed } from '@dask-ts/graph';
 import { PROTOCOL_VERSION } from '@dask-ts/protocol';
-import { Client, ConnectError, connectLink, encodeFrames, startScheduler, startWorker } from './index.js';
+import {
+  Client,
+  ConnectError,
+  connectLink,
+  decodeFrames,
+  encodeFrames,
+  helloMessage,
+  startScheduler,
+  startWorker,
+} from './index.js';
 import { eventually, openHandles } from './__tests__/leaks.js';
 
 const quiet = (): void => undefined;
 
 afterAll(async () => {
-  await eventually(() => openHandles().length === 0, 10_000, `no open handles (${openHandles().join(', ')})`);
+  await eventually(
+    () => openHandles().length === 0,
+    10_000,
+    `no open handles (${openHandles().join(', ')})`,
+  );
 });
 
 describe('startScheduler', () => {
   it('refuses bad options, naming them', async () => {
-    await expect(startScheduler({ port: 70_000 })).rejects.toThrow(/port must be an integer from 0/);
+    await expect(startScheduler({ port: 70_000 })).rejects.toThrow(
+      /port must be an integer from 0/,
+    );
     await expect(startScheduler({ host: 'a b' })).rejects.toThrow(/host must be an IP address/);
-    await expect(startScheduler({ heartbeatMs: -1 })).rejects.toThrow(/heartbeatMs must be a positive/);
+    await expect(startScheduler({ heartbeatMs: -1 })).rejects.toThrow(
+      /heartbeatMs must be a positive/,
+    );
     await expect(Client.connect('localhost:8786', { asDefault: false })).rejects.toThrow(
       /address must be a scheduler address such as 'tcp:\/\/127.0.0.1:8786', got "localhost:8786"/,
     );
@@ -28,8 +45,12 @@ describe('startScheduler', () => {
     expect(server.address).toMatch(/^tcp:\/\/127\.0\.0\.1:\d+$/);
     const wrong = Client.connect(server.address, { token: 'open', asDefault: false });
     await expect(wrong).rejects.toThrow(ConnectError);
-    await expect(wrong).rejects.toThrow(/Cannot connect to the dask-ts scheduler at tcp:.*: the token does not match the scheduler's/);
-    await expect(startWorker(server.address, { name: 'w', log: quiet })).rejects.toThrow(/requires a token, and none was given/);
+    await expect(wrong).rejects.toThrow(
+      /Cannot connect to the dask-ts scheduler at tcp:.*: the token does not match the scheduler's/,
+    );
+    await expect(startWorker(server.address, { name: 'w', log: quiet })).rejects.toThrow(
+      /requires a token, and none was given/,
+    );
     expect(server.stats.refused).toBe(2);
     expect(server.workers).toEqual([]);
     const right = await Client.connect(server.address, { token: 'sesame', asDefault: false });
@@ -39,7 +60,12 @@ describe('startScheduler', () => {
   it('refuses a peer of another protocol version', async () => {
     await using server = await startScheduler({ log: quiet });
     await expect(
-      connectLink(server.address, { role: 'worker', name: 'old', version: PROTOCOL_VERSION + 1, log: quiet }),
+      connectLink(server.address, {
+        role: 'worker',
+        name: 'old',
+        version: PROTOCOL_VERSION + 1,
+        log: quiet,
+      }),
     ).rejects.toThrow(
       `the worker speaks dask-ts protocol version ${PROTOCOL_VERSION + 1}, but this scheduler speaks version ${PROTOCOL_VERSION}`,
     );
@@ -59,44 +85,70 @@ describe('startScheduler', () => {
     const lines: string[] = [];
     await using server = await startScheduler({ log: (l) => lines.push(l) });
     const node = await startWorker(server.address, { name: 'w', log: quiet });
-    // A raw peer that never says hello, and a client that does and then sends garbage.
-    const raw = new Dealer({ linger: 0 });
-    raw.connect(server.address);
-    const link = await connectLink(server.address, { role: 'client', log: quiet });
-    link.listen({ message: quiet, disconnect: quiet });
+    // A raw peer that never says hello, and one that does and then sends garbage.
+    const stranger = new Dealer({ linger: 0 });
+    stranger.connect(server.address);
+    const member = new Dealer({ linger: 0 });
+    member.connect(server.address);
+    await member.send(encodeFrames(helloMessage('client')));
+    expect(decodeFrames(await member.receive())).toMatchObject({ op: 'welcome' });
     let seed = 7;
     const rand = (n: number): number => {
       seed = (seed * 1103515245 + 12345) & 0x7fffffff;
       return seed % n;
     };
     const randomFrames = (): Uint8Array[] =>
-      Array.from({ length: 1 + rand(3) }, () => Uint8Array.from({ length: rand(40) }, () => rand(256)));
-    const good = encodeFrames({ op: 'compute', id: 1, graphKeys: ['x'], nodes: [{ kind: 'data', value: new Float64Array(4) }], keys: ['x'] });
+      Array.from({ length: 1 + rand(3) }, () =>
+        Uint8Array.from({ length: rand(40) }, () => rand(256)),
+      );
+    const good = encodeFrames({
+      op: 'compute',
+      id: 1,
+      graphKeys: ['x'],
+      nodes: [{ kind: 'data', value: new Float64Array(4) }],
+      keys: ['x'],
+    });
     for (let i = 0; i < 3000; i++) {
       const frames =
         i % 10 === 0
-          ? [good[0]!.subarray(0, rand(good[0]!.length))] // truncated
+          ? [good[0].subarray(0, 1 + rand(good[0].length - 1))] // truncated
           : i % 10 === 1
-            ? [encodeFrames({ op: 'compute', id: 'x' })[0]!] // decodes, does not check
-            : randomFrames();
-      if (i % 2 === 0) await raw.send(frames);
-      else link.send({ op: 'cancel', id: 'not a number' }), await raw.send(frames);
+            ? encodeFrames({ op: 'compute', id: 'x' }) // decodes, does not check
+            : i % 10 === 2
+              ? [good[0]] // its binary frame is missing
+              : randomFrames();
+      await (i % 2 === 0 ? stranger : member).send(frames);
     }
-    await eventually(() => server.stats.dropped + server.stats.refused >= 3000, 30_000, 'every frame handled');
+    // Every message of the stranger is refused (it never said hello); every one of the member's
+    // is dropped (it does not decode, or does not check).
+    await eventually(
+      () => server.stats.refused >= 1500 && server.stats.dropped >= 1500,
+      30_000,
+      'every frame handled',
+    );
     expect(lines.length).toBeLessThan(40); // logged, but not one line per frame
     // Everyone else is still served.
     const client = await Client.connect(server.address, { asDefault: false });
     const inc = delayed((x: number) => x + 1);
     await expect(client.compute(inc(inc(1)))).resolves.toBe(3);
     await client.close();
-    await link.close();
-    raw.close();
+    stranger.close();
+    member.close();
     await node.close();
   });
 
   it('drops a worker that stops heartbeating, and tells it', async () => {
-    await using server = await startScheduler({ heartbeatMs: 100, heartbeatTimeoutMs: 500, log: quiet });
-    const silent = await connectLink(server.address, { role: 'worker', name: 'silent', heartbeatMs: 1e6, log: quiet });
+    await using server = await startScheduler({
+      heartbeatMs: 100,
+      heartbeatTimeoutMs: 500,
+      log: quiet,
+    });
+    const silent = await connectLink(server.address, {
+      role: 'worker',
+      name: 'silent',
+      heartbeatMs: 1e6,
+      log: quiet,
+    });
     let why = '';
     silent.onEnd((end) => (why = end.reason));
     silent.send({ op: 'hello', worker: 'silent', version: PROTOCOL_VERSION, pid: process.pid });

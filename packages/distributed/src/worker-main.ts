@@ -11,7 +11,9 @@ try {
     nthreads: Number(nthreads),
     ...(name !== undefined && name !== '' ? { name } : {}),
     ...(process.env.DASK_TS_TOKEN ? { token: process.env.DASK_TS_TOKEN } : {}),
-    ...(process.env.DASK_TS_HEARTBEAT_MS ? { heartbeatMs: Number(process.env.DASK_TS_HEARTBEAT_MS) } : {}),
+    ...(process.env.DASK_TS_HEARTBEAT_MS
+      ? { heartbeatMs: Number(process.env.DASK_TS_HEARTBEAT_MS) }
+      : {}),
     log,
   });
   const stop = (): void => void node.close();

@@ -137,7 +137,9 @@ export async function startWorker(
     thread.on('exit', (code) => {
       if (slot.thread === thread) slot.thread = undefined;
       if (stopping || link.closed) return;
-      void link.close(`thread ${slot.name} exited with code ${code}`).then(() => replace(slot, 'its thread exited'));
+      void link
+        .close(`thread ${slot.name} exited with code ${code}`)
+        .then(() => replace(slot, 'its thread exited'));
     });
   };
 
@@ -154,11 +156,13 @@ export async function startWorker(
   const failed = links.find((r) => r.status === 'rejected');
   if (failed !== undefined) {
     await Promise.all(
-      links.map((r) => (r.status === 'fulfilled' ? r.value.close('another thread was refused') : undefined)),
+      links.map((r) =>
+        r.status === 'fulfilled' ? r.value.close('another thread was refused') : undefined,
+      ),
     );
-    throw (failed as PromiseRejectedResult).reason;
+    throw failed.reason;
   }
-  links.forEach((r, i) => run(slots[i]!, (r as PromiseFulfilledResult<Link>).value));
+  links.forEach((r, i) => run(slots[i], (r as PromiseFulfilledResult<Link>).value));
   return {
     names: slots.map((s) => s.name),
     closed,
