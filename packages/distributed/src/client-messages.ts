@@ -1,7 +1,8 @@
 // What a client and a scheduler server say to each other, after the handshake: the client sends a
-// graph to compute (its nodes as codec payloads, its functions as portable references) and may
+// graph to compute (its values as codec payloads, its functions as portable references) and may
 // cancel it; the server answers with the values of the wanted keys, or the error, once. A graph
-// travels as parallel lists (keys, nodes), so it needs no Map on the wire. Both sides check what
+// travels as parallel lists (keys, function indices, payloads, dependencies), each distinct
+// function once, so it needs no Map on the wire and checks in plain loops. Both sides check what
 // they receive with these schemas; errors cross as serialized errors, and a task's failure keeps
 // its key and story (the client rebuilds it with `taskFailure`).
 import {
@@ -12,8 +13,10 @@ import {
   portableFunctionRefSchema,
   serializeError,
   taskFailure,
+  type FunctionRef,
   type Graph,
   type GraphNode,
+  type PortableFunctionRef,
   type SerializedError,
 } from '@dask-ts/protocol';
 import { toPortableRef } from '@dask-ts/graph';
@@ -28,15 +31,27 @@ const serializedError = z.custom<SerializedError>(
   { message: 'expected a serialized error (name, message)' },
 );
 
-const wireNode = z.discriminatedUnion('kind', [
-  z.object({
-    kind: z.literal('task'),
-    fn: portableFunctionRefSchema,
-    args: z.array(z.unknown()),
-    deps: z.array(z.string()),
-  }),
-  z.object({ kind: z.literal('data'), value: z.unknown() }),
-]);
+/**
+ * An array whose elements pass `ok`, checked in one plain loop: a compute carries tens of
+ * thousands of nodes, and zod's per-element parsing would cost more than the tasks.
+ */
+function arrayOf<T>(what: string, ok: (x: unknown) => boolean): z.ZodType<T[]> {
+  return z.custom<T[]>().superRefine((v, ctx) => {
+    if (!Array.isArray(v)) {
+      ctx.addIssue({ code: 'custom', message: `expected an array (each ${what})` });
+      return;
+    }
+    for (let i = 0; i < v.length; i++) {
+      if (!ok(v[i])) {
+        ctx.addIssue({ code: 'custom', message: `expected ${what}`, path: [i] });
+        return;
+      }
+    }
+  });
+}
+
+const isString = (x: unknown): boolean => typeof x === 'string';
+const strings = arrayOf<string>('a string', isString);
 
 /**
  * Messages from a client to the scheduler server.
@@ -48,9 +63,14 @@ export const fromClientSchema = z.discriminatedUnion('op', [
   z.object({
     op: z.literal('compute'),
     id: z.number().int(),
-    graphKeys: z.array(z.string()),
-    nodes: z.array(wireNode),
-    keys: z.array(z.string()),
+    /** The graph's keys; node `i` is a task of `fns[fnIndex[i]]` or, at -1, a data node. */
+    graphKeys: strings,
+    fns: z.array(portableFunctionRefSchema),
+    fnIndex: arrayOf<number>('an integer >= -1', (x) => Number.isInteger(x) && (x as number) >= -1),
+    /** A task's arguments (an array), or a data node's value; codec payloads. */
+    payloads: z.custom<unknown[]>((v) => Array.isArray(v), { message: 'expected an array' }),
+    deps: arrayOf<string[]>('an array of keys', (x) => Array.isArray(x) && x.every(isString)),
+    keys: strings,
   }),
   z.object({ op: z.literal('cancel'), id: z.number().int() }),
 ]);
@@ -86,20 +106,30 @@ export type ToClient = z.infer<typeof toClientSchema>;
  */
 export function computeMessage(id: number, graph: Graph, keys: readonly string[]): FromClient {
   const graphKeys: string[] = [];
-  const nodes: z.infer<typeof wireNode>[] = [];
+  const fns: PortableFunctionRef[] = [];
+  const fnIds = new Map<FunctionRef, number>();
+  const fnIndex: number[] = [];
+  const payloads: unknown[] = [];
+  const deps: string[][] = [];
   for (const [key, node] of graph) {
     graphKeys.push(key);
-    if (node.kind === 'data') nodes.push({ kind: 'data', value: encodeValue(node.value).payload });
-    else {
-      nodes.push({
-        kind: 'task',
-        fn: toPortableRef(node.fn, key),
-        args: encodeValue(node.args).payload as unknown[],
-        deps: [...node.deps],
-      });
+    if (node.kind === 'data') {
+      fnIndex.push(-1);
+      payloads.push(encodeValue(node.value).payload);
+      deps.push([]);
+      continue;
     }
+    // Each distinct function reference travels once.
+    let at = fnIds.get(node.fn);
+    if (at === undefined) {
+      at = fns.push(toPortableRef(node.fn, key)) - 1;
+      fnIds.set(node.fn, at);
+    }
+    fnIndex.push(at);
+    payloads.push(encodeValue(node.args).payload);
+    deps.push(node.deps as string[]);
   }
-  return { op: 'compute', id, graphKeys, nodes, keys: [...keys] };
+  return { op: 'compute', id, graphKeys, fns, fnIndex, payloads, deps, keys: [...keys] };
 }
 
 /**
@@ -109,24 +139,26 @@ export function computeMessage(id: number, graph: Graph, keys: readonly string[]
  * const graph = graphOf(message);
  */
 export function graphOf(message: Extract<FromClient, { op: 'compute' }>): Graph {
-  const { graphKeys, nodes } = message;
-  if (graphKeys.length !== nodes.length) {
-    throw new Error(`a compute message with ${graphKeys.length} keys but ${nodes.length} nodes`);
+  const { graphKeys, fns, fnIndex, payloads, deps } = message;
+  const n = graphKeys.length;
+  if (fnIndex.length !== n || payloads.length !== n || deps.length !== n) {
+    throw new Error(
+      `a compute message with ${n} keys but ${fnIndex.length} function indices, ${payloads.length} payloads and ${deps.length} dependency lists`,
+    );
   }
   const graph = new Map<string, GraphNode>();
-  for (let i = 0; i < nodes.length; i++) {
-    const node = nodes[i];
-    graph.set(
-      graphKeys[i],
-      node.kind === 'data'
-        ? { kind: 'data', value: decodeValue(node.value) }
-        : {
-            kind: 'task',
-            fn: node.fn,
-            args: decodeValue(node.args) as unknown[],
-            deps: node.deps,
-          },
-    );
+  for (let i = 0; i < n; i++) {
+    const at = fnIndex[i];
+    if (at === -1) {
+      graph.set(graphKeys[i], { kind: 'data', value: decodeValue(payloads[i]) });
+      continue;
+    }
+    const fn = fns[at];
+    if (fn === undefined)
+      throw new Error(`node ${graphKeys[i]} names function ${at}, which is missing`);
+    const args = decodeValue(payloads[i]);
+    if (!Array.isArray(args)) throw new Error(`the arguments of ${graphKeys[i]} are not an array`);
+    graph.set(graphKeys[i], { kind: 'task', fn, args, deps: deps[i] });
   }
   return graph;
 }

@@ -155,6 +155,7 @@ export class Link {
    */
   async close(reason = 'closed by this side'): Promise<void> {
     if (this.ended === undefined) {
+      clearInterval(this.timer);
       this.push({ op: 'bye', reason });
       await Promise.race([this.queue.flushed(), delay(1000)]);
       // Give ZeroMQ's I/O thread a moment to write the bye before the socket goes.

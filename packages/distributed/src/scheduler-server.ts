@@ -216,7 +216,10 @@ export class SchedulerServer {
       return;
     }
     if (peer === undefined) {
-      this.onHello(id, key, raw);
+      const op = isLinkOp(raw) ? (raw as { op: string }).op : undefined;
+      // A peer dropped earlier (presumed dead) that is alive after all: told so, quietly.
+      if (op === 'heartbeat') this.refuse(id, 'this scheduler dropped this peer earlier', false);
+      else if (op !== 'bye') this.onHello(id, key, raw);
       return;
     }
     peer.lastHeard = Date.now();
@@ -273,9 +276,9 @@ export class SchedulerServer {
     }
   }
 
-  private refuse(id: Buffer, reason: string): void {
+  private refuse(id: Buffer, reason: string, log = true): void {
     this.stats.refused++;
-    if (this.stats.refused <= LOGGED_DROPS && !this.stopping)
+    if (log && this.stats.refused <= LOGGED_DROPS && !this.stopping)
       this.log(`dask-ts scheduler: refused a peer: ${reason}`);
     this.queue.push([id, ...encodeFrames({ op: 'refused', reason })]);
   }

@@ -105,7 +105,10 @@ describe('startScheduler', () => {
       op: 'compute',
       id: 1,
       graphKeys: ['x'],
-      nodes: [{ kind: 'data', value: new Float64Array(4) }],
+      fns: [],
+      fnIndex: [-1],
+      payloads: [new Float64Array(4)],
+      deps: [[]],
       keys: ['x'],
     });
     for (let i = 0; i < 3000; i++) {
