@@ -5,6 +5,7 @@ import { bagJson } from './bag-json.js';
 import { bagWordfreq } from './bag-wordfreq.js';
 import { core } from './core.js';
 import { delayedMillion } from './delayed-million.js';
+import { distMap } from './dist-map.js';
 import { dfGroupby } from './df-groupby.js';
 import { latency } from './latency.js';
 import { shapes } from './shapes.js';
@@ -23,4 +24,5 @@ export const SUITES: readonly Suite[] = [
   bagJson,
   dfGroupby,
   arrayMean,
+  distMap,
 ];
