@@ -2,7 +2,7 @@
 // lost heartbeats, and a real worker node (worker threads in this process) and client.
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { Dealer } from 'zeromq';
-import { delayed } from '@dask-ts/graph';
+import { compute, delayed } from '@dask-ts/graph';
 import { PROTOCOL_VERSION } from '@dask-ts/protocol';
 import {
   Client,
@@ -187,6 +187,48 @@ describe('startScheduler', () => {
     expect(err.name).toBe('RangeError');
     expect(err.key).toBe(boom.key);
     expect(err.story.length).toBeGreaterThan(0);
+    await node.close();
+  });
+
+  it('cancels a compute whose signal aborts; a worker stuck on it starts afresh', async () => {
+    await using server = await startScheduler({ log: quiet });
+    const lines: string[] = [];
+    const node = await startWorker(server.address, { name: 'spin', log: (l) => lines.push(l) });
+    await using client = await Client.connect(server.address, { asDefault: false });
+    const spin = delayed((ms: number) => {
+      const end = Date.now() + ms;
+      while (Date.now() < end);
+      return ms;
+    });
+    const controller = new AbortController();
+    const running = compute(spin(60_000), { scheduler: client, signal: controller.signal });
+    await eventually(() => server.workers.some((w) => w.ready), 5000, 'the worker');
+    await new Promise((r) => setTimeout(r, 200));
+    controller.abort();
+    await expect(running).rejects.toThrow(/abort/i);
+    // The scheduler stops the stuck thread; the node replaces it and the next compute runs.
+    await expect(client.compute(spin(1))).resolves.toBe(1);
+    expect(lines.join('\n')).toMatch(/spin: starting afresh/);
+    await node.close();
+  });
+
+  it("releases a client's work when it leaves mid-compute", async () => {
+    await using server = await startScheduler({ log: quiet });
+    const node = await startWorker(server.address, { name: 'busy', log: quiet });
+    const spin = delayed((ms: number) => {
+      const end = Date.now() + ms;
+      while (Date.now() < end);
+      return ms;
+    });
+    const leaving = await Client.connect(server.address, { asDefault: false });
+    const abandoned = leaving.compute(spin(60_000));
+    await new Promise((r) => setTimeout(r, 300));
+    await leaving.close();
+    await expect(abandoned).rejects.toThrow(/client .* was closed while computing/);
+    await using staying = await Client.connect(server.address, { asDefault: false });
+    const t0 = Date.now();
+    await expect(staying.compute(spin(1))).resolves.toBe(1);
+    expect(Date.now() - t0).toBeLessThan(30_000);
     await node.close();
   });
 });
