@@ -3,6 +3,8 @@
 // `compute()` on any collection or Delayed runs on the cluster; closing it gives the default back.
 // `compute`, `submit`, `map` and `gather` are Dask's; futures are thenable (future.ts), so every
 // method hands them out synchronously or inside an array, never as what a promise resolves to.
+// An idle client stops listening (within a heartbeat), so a script that forgets `close()` still
+// exits once its work is done; the scheduler drops it when its heartbeats stop.
 //
 // First slice: each compute travels whole (the graph in, the wanted values back); a future's value
 // comes back to the client when ready, and futures passed to `submit` are passed by value. `map`
@@ -64,7 +66,6 @@ export class Client implements Scheduler {
   /** The scheduler's address. */
   readonly address: string;
   private readonly ready: Promise<Link>;
-  private link: Link | undefined;
   private readonly pending = new Map<number, Pending>();
   private nextId = 0;
   private closing: Promise<void> | undefined;
@@ -171,6 +172,8 @@ export class Client implements Scheduler {
       const finish = (): void => {
         this.pending.delete(id);
         signal?.removeEventListener('abort', onAbort);
+        // Idle: the script may exit without close().
+        if (this.pending.size === 0) link.unref();
       };
       this.pending.set(id, {
         resolve: (values) => {
@@ -183,6 +186,7 @@ export class Client implements Scheduler {
         },
       });
       signal?.addEventListener('abort', onAbort, { once: true });
+      link.ref();
       link.send(message);
     });
   }
@@ -291,7 +295,7 @@ export class Client implements Scheduler {
   }
 
   private linked(link: Link): Link {
-    this.link = link;
+    if (this.pending.size === 0) link.unref();
     link.listen({
       message: (raw) => this.onMessage(raw),
       disconnect: (why) => {

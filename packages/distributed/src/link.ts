@@ -91,6 +91,9 @@ export class Link {
   private readonly timer: NodeJS.Timeout;
   private readonly reading: Promise<void>;
   private dropped = 0;
+  /** Whether the reader keeps a receive pending (which keeps the event loop alive). */
+  private wanted = true;
+  private resume: (() => void) | undefined;
 
   /** @internal use {@link connectLink}. */
   constructor(
@@ -108,7 +111,7 @@ export class Link {
     });
     const { heartbeatMs, heartbeatTimeoutMs } = options;
     this.timer = setInterval(() => {
-      if (Date.now() - this.lastHeard > heartbeatTimeoutMs) {
+      if (this.wanted && Date.now() - this.lastHeard > heartbeatTimeoutMs) {
         this.end({
           reason: `lost the scheduler at ${address}: nothing heard for ${heartbeatTimeoutMs / 1000} s`,
           restart: false,
@@ -134,6 +137,32 @@ export class Link {
     this.early = [];
     for (const raw of early) events.message(raw);
     if (this.ended !== undefined) events.disconnect(this.ended.reason);
+  }
+
+  /**
+   * Keeps listening (the default): a pending receive keeps the process alive.
+   *
+   * @example
+   * link.ref(); // a compute is running
+   */
+  ref(): void {
+    if (this.wanted) return;
+    this.wanted = true;
+    this.lastHeard = Date.now();
+    const resume = this.resume;
+    this.resume = undefined;
+    resume?.();
+  }
+
+  /**
+   * Stops listening after the next message (a heartbeat's answer, within `heartbeatMs`), so an
+   * idle client lets its script exit; the scheduler's silence meanwhile is not held against it.
+   *
+   * @example
+   * link.unref(); // nothing is running
+   */
+  unref(): void {
+    this.wanted = false;
   }
 
   /** Calls `f` once the link ends, with why. @example link.onEnd((end) => console.log(end.reason)); */
@@ -174,12 +203,17 @@ export class Link {
     this.ended = end;
     clearInterval(this.timer);
     this.socket.close();
+    const resume = this.resume;
+    this.resume = undefined;
+    resume?.();
     this.events?.disconnect(end.reason);
     for (const f of this.endListeners.splice(0)) f(end);
   }
 
   private async read(): Promise<void> {
     for (;;) {
+      if (!this.wanted) await new Promise<void>((resolve) => (this.resume = resolve));
+      if (this.ended !== undefined) return;
       let frames: Buffer[];
       try {
         frames = await this.socket.receive();

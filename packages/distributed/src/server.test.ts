@@ -1,6 +1,8 @@
 // The scheduler server with in-process peers and raw sockets: handshake refusals, garbage frames,
 // lost heartbeats, and a real worker node (worker threads in this process) and client.
 import { afterAll, describe, expect, it } from '@jest/globals';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { Dealer } from 'zeromq';
 import { compute, delayed } from '@dask-ts/graph';
 import { PROTOCOL_VERSION } from '@dask-ts/protocol';
@@ -229,6 +231,21 @@ describe('startScheduler', () => {
     const t0 = Date.now();
     await expect(staying.compute(spin(1))).resolves.toBe(1);
     expect(Date.now() - t0).toBeLessThan(30_000);
+    await node.close();
+  });
+
+  it('lets a script that forgets close() exit once its work is done', async () => {
+    await using server = await startScheduler({ log: quiet });
+    const node = await startWorker(server.address, { name: 'w', log: quiet });
+    const script = fileURLToPath(new URL('./__tests__/forgets-close.mjs', import.meta.url));
+    const child = spawn(process.execPath, [script, server.address], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect(code).toBe(0);
+    expect(out.trim()).toBe('42');
     await node.close();
   });
 });
