@@ -248,4 +248,24 @@ describe('startScheduler', () => {
     expect(out.trim()).toBe('42');
     await node.close();
   });
+
+  it('replaces a worker thread that dies; a task that keeps killing them fails, naming itself', async () => {
+    await using server = await startScheduler({ maxRetries: 1, log: quiet });
+    const lines: string[] = [];
+    const node = await startWorker(server.address, {
+      nthreads: 2,
+      name: 'k',
+      log: (l) => lines.push(l),
+    });
+    await using client = await Client.connect(server.address, { asDefault: false });
+    const die = client.submit((code: number) => process.exit(code), 3);
+    await expect(die.result()).rejects.toThrow(
+      /was lost with its worker 2 times \(maxRetries 1\); the last time, k-\d left: thread k-\d exited with code 3/,
+    );
+    expect((await die.exception()) as { key: string }).toMatchObject({ key: die.key });
+    // The node replaced its threads: the cluster goes on.
+    await expect(client.submit((x: number) => x * 2, 21).result()).resolves.toBe(42);
+    expect(lines.join('\n')).toMatch(/k-\d: starting afresh \(its thread exited with code 3\)/);
+    await node.close();
+  });
 });

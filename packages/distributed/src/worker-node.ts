@@ -128,8 +128,10 @@ export async function startWorker(
       message: (raw) => thread.postMessage(raw),
       disconnect: () => undefined,
     });
+    // Set when this side ends the link (its thread exited): then it is replaced, not stopped.
+    let replacing = false;
     link.onEnd((end) => {
-      if (stopping) return;
+      if (stopping || replacing) return;
       if (end.restart) {
         void thread.terminate().then(() => replace(slot, end.reason));
       } else void stopAll(end.reason);
@@ -137,9 +139,10 @@ export async function startWorker(
     thread.on('exit', (code) => {
       if (slot.thread === thread) slot.thread = undefined;
       if (stopping || link.closed) return;
+      replacing = true;
       void link
         .close(`thread ${slot.name} exited with code ${code}`)
-        .then(() => replace(slot, 'its thread exited'));
+        .then(() => replace(slot, `its thread exited with code ${code}`));
     });
   };
 
