@@ -7,6 +7,7 @@
 // as it does when the server says `bye`. A link is a worker Transport (protocol's Endpoint plus
 // `listen`), so the worker runtime runs over it unchanged; frames that do not decode, or link
 // messages that do not check, are dropped and logged.
+import { randomBytes } from 'node:crypto';
 import { Dealer } from 'zeromq';
 import type { EndpointEvents } from '@dask-ts/protocol';
 import { decodeFrames, encodeFrames } from './frames.js';
@@ -273,7 +274,13 @@ export async function connectLink(address: string, options: LinkOptions): Promis
   checkAddress(address, 'address');
   const log = options.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
   const connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
-  const socket = new Dealer({ linger: 0, receiveTimeout: connectTimeoutMs });
+  // An identity of its own, so that ZeroMQ's reconnection after a network blip keeps this peer
+  // (the server's ROUTER hands the identity over to the new connection).
+  const socket = new Dealer({
+    linger: 0,
+    receiveTimeout: connectTimeoutMs,
+    routingId: randomBytes(12).toString('base64url'),
+  });
   try {
     socket.connect(address);
     await socket.send(

@@ -423,6 +423,8 @@ export async function startScheduler(
   }
   const router = new Router({
     mandatory: true,
+    // A peer that reconnects (a network blip) keeps its identity, and so its place.
+    handover: true,
     linger: 0,
     sendHighWaterMark: 0,
     receiveHighWaterMark: 0,
