@@ -2,6 +2,7 @@
 // malformed value, is a UsageError naming the culprit (the CLI prints it and exits 2); nothing
 // runs on bad input.
 import type { DemoOptions } from './demo/run-demo.js';
+import { CLUSTER_HELP } from './cluster-help.js';
 
 /**
  * Bad command-line input; the message names the offending command, option or value.
@@ -25,7 +26,8 @@ export class UsageError extends Error {
 export type Command =
   | { readonly command: 'help' }
   | { readonly command: 'version' }
-  | { readonly command: 'demo'; readonly options: DemoOptions & { readonly scheduler?: string } };
+  | { readonly command: 'demo'; readonly options: DemoOptions & { readonly scheduler?: string } }
+  | { readonly command: 'scheduler' | 'worker'; readonly args: readonly string[] };
 
 /** The schedulers `demo --scheduler` accepts. @example DEMO_SCHEDULERS.includes('sync') */
 export const DEMO_SCHEDULERS = ['threads', 'sync', 'processes'] as const;
@@ -38,6 +40,11 @@ export const COMMANDS = [
       'generate CSV files, compute stats over them with a delayed pipeline, print what happened',
   },
   { name: 'help', summary: 'show this help' },
+  {
+    name: 'scheduler',
+    summary: 'run a distributed scheduler server that workers and clients connect to',
+  },
+  { name: 'worker', summary: 'run a distributed worker node connected to a scheduler' },
 ] as const;
 
 function integer(option: string, raw: string | undefined): number {
@@ -100,6 +107,10 @@ export function parseArgs(argv: readonly string[]): Command {
   if (first === undefined || first === '--help' || first === '-h' || first === 'help')
     return { command: 'help' };
   if (first === '--version' || first === '-v') return { command: 'version' };
+  if (first === 'scheduler' || first === 'worker') {
+    if (rest.includes('--help') || rest.includes('-h')) return { command: 'help' };
+    return { command: first, args: rest };
+  }
   if (first === 'demo') {
     if (rest.includes('--help') || rest.includes('-h')) return { command: 'help' };
     return parseDemo(rest);
@@ -126,6 +137,8 @@ export function helpText(): string {
     `  --scheduler <${DEMO_SCHEDULERS.join('|')}>  where tasks run (default threads)`,
     '  --files <N>     how many files to generate (default 16)',
     '  --rows <N>      numbers per file (default 100000)',
+    '',
+    ...CLUSTER_HELP,
     '',
     '  -h, --help      show this help',
     '  -v, --version   show the version',

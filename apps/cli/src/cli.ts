@@ -5,6 +5,7 @@
 import { closeSchedulers } from '@dask-ts/protocol';
 import { UsageError, helpText, parseArgs } from './args.js';
 import { runDemo, type DemoResult } from './demo/run-demo.js';
+import { parseCluster, runCluster } from './cluster-commands.js';
 
 /**
  * Where the CLI writes.
@@ -54,6 +55,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       case 'version':
         io.out(VERSION);
         return 0;
+      case 'scheduler':
+      case 'worker':
+        return await runCluster(parseCluster(cmd.command, cmd.args), io);
       case 'demo': {
         const result = await runDemo(cmd.options);
         for (const line of formatDemo(result)) io.out(line);

@@ -7,6 +7,7 @@ import { bagJson } from './bag-json.js';
 import { bagWordfreq } from './bag-wordfreq.js';
 import { core } from './core.js';
 import { delayedMillion } from './delayed-million.js';
+import { distMap } from './dist-map.js';
 import { dfGroupby } from './df-groupby.js';
 import { dfParquet } from './df-parquet.js';
 import { latency } from './latency.js';
@@ -29,4 +30,5 @@ export const SUITES: readonly Suite[] = [
   arrayMean,
   arrayMatmul,
   arrayRechunk,
+  distMap,
 ];

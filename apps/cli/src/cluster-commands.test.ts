@@ -1,0 +1,110 @@
+// `dask-ts scheduler` and `dask-ts worker` as real processes: a client computes through them, and
+// both stop cleanly on SIGTERM; bad input exits 2 naming the culprit.
+import { expect, test } from '@jest/globals';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { delayed } from '@dask-ts/graph';
+import { Client } from '@dask-ts/distributed';
+import { runCli } from './cli.js';
+import { parseCluster } from './cluster-commands.js';
+
+const main = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+
+async function cli(...argv: string[]) {
+  const err: string[] = [];
+  const code = await runCli(argv, { out: () => undefined, err: (l) => err.push(l) });
+  return { code, err: err.join('\n') };
+}
+
+/** Starts `dask-ts ARGS`; resolves with the process and its first stdout line. */
+function start(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ child: ChildProcess; line: string }> {
+  const child = spawn(process.execPath, [main, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  });
+  let errText = '';
+  child.stderr.on('data', (b: Buffer) => (errText += b.toString()));
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (b: Buffer) => {
+      out += b.toString();
+      const nl = out.indexOf('\n');
+      if (nl >= 0) resolve({ child, line: out.slice(0, nl) });
+    });
+    child.once('exit', (code) =>
+      reject(new Error(`dask-ts ${args[0]} exited (${code}): ${errText}`)),
+    );
+  });
+}
+
+function exited(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null) return Promise.resolve(child.exitCode);
+  return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+}
+
+test('a scheduler and a worker started from the command line serve a client', async () => {
+  const env = { DASK_TS_TOKEN: 'cli-secret' };
+  const scheduler = await start(['scheduler', '--port', '0'], env);
+  try {
+    const address = /at (tcp:\/\/\S+)/.exec(scheduler.line)![1];
+    expect(scheduler.line).toMatch(/\(token required\)/);
+    const worker = await start(['worker', address, '--nthreads', '2', '--name', 'cli-w'], env);
+    expect(worker.line).toBe(`dask-ts worker cli-w-0, cli-w-1 connected to ${address}`);
+    const client = await Client.connect(address, { token: 'cli-secret', asDefault: false });
+    const inc = delayed((x: number) => x + 1);
+    expect(await client.compute(inc(inc(40)))).toBe(42);
+    await client.close();
+    worker.child.kill('SIGTERM');
+    expect(await exited(worker.child)).toBe(0);
+  } finally {
+    scheduler.child.kill('SIGTERM');
+    expect(await exited(scheduler.child)).toBe(0);
+  }
+});
+
+test('a worker whose scheduler shuts down exits with code 0', async () => {
+  const scheduler = await start(['scheduler', '--port=0']);
+  const address = /at (tcp:\/\/\S+)/.exec(scheduler.line)![1];
+  const worker = await start(['worker', address]);
+  scheduler.child.kill('SIGTERM');
+  expect(await exited(scheduler.child)).toBe(0);
+  expect(await exited(worker.child)).toBe(0);
+});
+
+test('bad cluster arguments exit 2 naming the culprit', async () => {
+  expect(parseCluster('scheduler', [])).toEqual({
+    command: 'scheduler',
+    host: '127.0.0.1',
+    port: 8786,
+  });
+  expect(parseCluster('worker', ['tcp://h:1', '--nthreads=3'])).toEqual({
+    command: 'worker',
+    address: 'tcp://h:1',
+    nthreads: 3,
+  });
+  for (const [argv, message] of [
+    [
+      ['scheduler', '--port', '70000'],
+      /Option --port must be an integer from 0 to 65535, got '70000'/,
+    ],
+    [['scheduler', '--bogus', '1'], /Unknown option '--bogus' for 'dask-ts scheduler'/],
+    [['scheduler', 'extra'], /Unexpected argument 'extra' for 'dask-ts scheduler'/],
+    [['worker'], /'dask-ts worker' needs the scheduler's address/],
+    [
+      ['worker', 'tcp://h:1', '--nthreads', '0'],
+      /Option --nthreads must be an integer from 1 to 1024, got '0'/,
+    ],
+    [['worker', 'tcp://h:1', '--name'], /Option --name needs a value/],
+    [
+      ['worker', 'localhost:1'],
+      /The scheduler address must look like tcp:\/\/HOST:PORT .*, got 'localhost:1'/,
+    ],
+  ] as const) {
+    const r = await cli(...argv);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(message);
+  }
+});

@@ -1,0 +1,153 @@
+// `dask-ts scheduler` and `dask-ts worker`: a scheduler server and a worker node from the command
+// line. Both run until they are stopped (SIGINT or SIGTERM, or, for a worker, until its scheduler
+// says bye or is lost) and print where they are. The shared secret comes from the environment
+// (DASK_TS_TOKEN), never from an argument, which other users of the machine could read.
+// Parsing is strict, as for every command: a bad option is a UsageError naming it.
+import { startScheduler, startWorker } from '@dask-ts/distributed';
+import { UsageError } from './args.js';
+
+/**
+ * A parsed `scheduler` or `worker` command line.
+ *
+ * @example
+ * parseCluster('worker', ['tcp://127.0.0.1:8786', '--nthreads', '2']);
+ */
+export type ClusterCommand =
+  | { readonly command: 'scheduler'; readonly host: string; readonly port: number }
+  | {
+      readonly command: 'worker';
+      readonly address: string;
+      readonly nthreads: number;
+      readonly name?: string;
+    };
+
+function flags(
+  command: string,
+  args: readonly string[],
+  known: readonly string[],
+): { values: Map<string, string>; positional: string[] } {
+  const values = new Map<string, string>();
+  const positional: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (!arg.startsWith('--')) {
+      positional.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const flag = eq > 0 ? arg.slice(0, eq) : arg;
+    if (!known.includes(flag))
+      throw new UsageError(`Unknown option '${flag}' for 'dask-ts ${command}'.`);
+    const value = eq > 0 ? arg.slice(eq + 1) : args[++i];
+    if (value === undefined || value.startsWith('--'))
+      throw new UsageError(`Option ${flag} needs a value.`);
+    values.set(flag, value);
+  }
+  return { values, positional };
+}
+
+function integer(flag: string, raw: string, min: number, max: number): number {
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n < min || n > max) {
+    throw new UsageError(`Option ${flag} must be an integer from ${min} to ${max}, got '${raw}'.`);
+  }
+  return n;
+}
+
+/**
+ * Parses the arguments of `dask-ts scheduler` or `dask-ts worker`.
+ *
+ * @example
+ * parseCluster('scheduler', ['--port', '0']); // { command: 'scheduler', host: '127.0.0.1', port: 0 }
+ */
+export function parseCluster(
+  command: 'scheduler' | 'worker',
+  args: readonly string[],
+): ClusterCommand {
+  if (command === 'scheduler') {
+    const { values, positional } = flags(command, args, ['--host', '--port']);
+    if (positional.length > 0)
+      throw new UsageError(`Unexpected argument '${positional[0]}' for 'dask-ts scheduler'.`);
+    const port = values.has('--port') ? integer('--port', values.get('--port')!, 0, 65535) : 8786;
+    return { command, host: values.get('--host') ?? '127.0.0.1', port };
+  }
+  const { values, positional } = flags(command, args, ['--nthreads', '--name']);
+  if (positional.length !== 1) {
+    throw new UsageError(
+      positional.length === 0
+        ? "'dask-ts worker' needs the scheduler's address, such as tcp://127.0.0.1:8786."
+        : `Unexpected argument '${positional[1]}' for 'dask-ts worker'.`,
+    );
+  }
+  if (!/^tcp:\/\/[^\s:]+:\d+$/.test(positional[0])) {
+    throw new UsageError(
+      `The scheduler address must look like tcp://HOST:PORT (tcp://127.0.0.1:8786), got '${positional[0]}'.`,
+    );
+  }
+  const nthreads = values.has('--nthreads')
+    ? integer('--nthreads', values.get('--nthreads')!, 1, 1024)
+    : 1;
+  const name = values.get('--name');
+  return { command, address: positional[0], nthreads, ...(name !== undefined ? { name } : {}) };
+}
+
+/** Resolves on the first SIGINT or SIGTERM (and stops listening for them). */
+function signalled(): { promise: Promise<string>; dispose(): void } {
+  let dispose = (): void => undefined;
+  const promise = new Promise<string>((resolve) => {
+    const on = (signal: string) => () => resolve(signal);
+    const int = on('SIGINT');
+    const term = on('SIGTERM');
+    process.once('SIGINT', int);
+    process.once('SIGTERM', term);
+    dispose = () => {
+      process.off('SIGINT', int);
+      process.off('SIGTERM', term);
+    };
+  });
+  return { promise, dispose };
+}
+
+/**
+ * Runs `dask-ts scheduler` or `dask-ts worker` until stopped; returns the exit code.
+ *
+ * @example
+ * process.exitCode = await runCluster(parseCluster('scheduler', []), io);
+ */
+export async function runCluster(
+  cmd: ClusterCommand,
+  io: { out(line: string): void; err(line: string): void },
+): Promise<number> {
+  const token = process.env.DASK_TS_TOKEN || undefined;
+  const stop = signalled();
+  try {
+    if (cmd.command === 'scheduler') {
+      const server = await startScheduler({
+        host: cmd.host,
+        port: cmd.port,
+        ...(token !== undefined ? { token } : {}),
+        log: io.err,
+      });
+      io.out(
+        `dask-ts scheduler at ${server.address}${token !== undefined ? ' (token required)' : ''}`,
+      );
+      const signal = await stop.promise;
+      io.err(`dask-ts scheduler: ${signal}, closing`);
+      await server.close();
+      return 0;
+    }
+    const node = await startWorker(cmd.address, {
+      nthreads: cmd.nthreads,
+      ...(cmd.name !== undefined ? { name: cmd.name } : {}),
+      ...(token !== undefined ? { token } : {}),
+      log: io.err,
+    });
+    io.out(`dask-ts worker ${node.names.join(', ')} connected to ${cmd.address}`);
+    const why = await Promise.race([node.closed, stop.promise.then((s) => `${s}, closing`)]);
+    await node.close();
+    io.err(`dask-ts worker: ${why}`);
+    return /said bye|SIG/.test(why) ? 0 : 1;
+  } finally {
+    stop.dispose();
+  }
+}

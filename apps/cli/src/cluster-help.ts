@@ -1,0 +1,12 @@
+// The help lines of `dask-ts scheduler` and `dask-ts worker` (kept apart from their parser, which
+// args.ts must not import).
+/** Help lines for the two commands. @example CLUSTER_HELP.join('\n') */
+export const CLUSTER_HELP = [
+  'scheduler options:',
+  '  --host <HOST>   the interface to listen on (default 127.0.0.1; 0.0.0.0 for all)',
+  '  --port <N>      the port (default 8786; 0 for any free port)',
+  'worker usage: dask-ts worker tcp://HOST:PORT [--nthreads N] [--name NAME]',
+  '  --nthreads <N>  worker threads (default 1)',
+  '  --name <NAME>   the worker name (default HOST-PID)',
+  '  (set DASK_TS_TOKEN on the scheduler and its workers to require a shared secret)',
+];

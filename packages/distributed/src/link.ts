@@ -1,0 +1,318 @@
+// A peer's link to a scheduler server: one ZeroMQ DEALER socket, one reader loop, one send
+// queue. `connectLink` says hello and waits for the answer: `welcome` resolves it, `refused`
+// rejects it with a ConnectError carrying the server's reason, and silence past the connect
+// timeout rejects it too (no scheduler listens there): a connect never hangs. Once linked, the
+// link sends a heartbeat every `heartbeatMs` and watches the server's: nothing heard for
+// `heartbeatTimeoutMs` means the scheduler is lost, and the link reports its disconnect (once),
+// as it does when the server says `bye`. A link is a worker Transport (protocol's Endpoint plus
+// `listen`), so the worker runtime runs over it unchanged; frames that do not decode, or link
+// messages that do not check, are dropped and logged.
+import { randomBytes } from 'node:crypto';
+import { Dealer } from 'zeromq';
+import type { EndpointEvents } from '@dask-ts/protocol';
+import { decodeFrames, encodeFrames } from './frames.js';
+import { helloMessage, isLinkOp, linkSchema, type PeerRole } from './handshake.js';
+import { SendQueue } from './send-queue.js';
+import { checkAddress } from './address.js';
+
+/**
+ * Connecting to a scheduler failed: it refused this peer (`reason` is its answer), or nothing
+ * answered in time.
+ *
+ * @example
+ * try { await Client.connect(address); } catch (e) { if (e instanceof ConnectError) console.log(e.reason); }
+ */
+export class ConnectError extends Error {
+  override readonly name = 'ConnectError';
+  /** Why, in the scheduler's words (or the timeout). */
+  readonly reason: string;
+  constructor(address: string, reason: string) {
+    super(`Cannot connect to the dask-ts scheduler at ${address}: ${reason}`);
+    this.reason = reason;
+  }
+}
+
+/**
+ * Options of {@link connectLink}.
+ *
+ * @example
+ * const options: LinkOptions = { role: 'worker', name: 'w-1', token: 'secret' };
+ */
+export interface LinkOptions {
+  readonly role: PeerRole;
+  /** The name asked for (the server picks one when absent). */
+  readonly name?: string | undefined;
+  /** The shared secret the scheduler was started with. */
+  readonly token?: string | undefined;
+  /** How long to wait for the handshake's answer (ms, default 10,000). */
+  readonly connectTimeoutMs?: number | undefined;
+  /** How often to send a heartbeat (ms, default 1,000). */
+  readonly heartbeatMs?: number | undefined;
+  /** Silence from the scheduler after which it is lost (ms, default 10,000). */
+  readonly heartbeatTimeoutMs?: number | undefined;
+  /** The protocol version to announce (tests of the handshake only). */
+  readonly version?: number | undefined;
+  /** Where dropped frames are reported (stderr by default). */
+  readonly log?: ((line: string) => void) | undefined;
+}
+
+/**
+ * Why a link ended, as its disconnect reports it: `restart` is true when the scheduler asked this
+ * peer to start afresh (a worker stuck on a task nobody wants).
+ *
+ * @example
+ * link.onEnd((end) => console.log(end.reason, end.restart));
+ */
+export interface LinkEnd {
+  readonly reason: string;
+  readonly restart: boolean;
+}
+
+/**
+ * A live link to a scheduler server (see the file comment).
+ *
+ * @example
+ * const link = await connectLink('tcp://127.0.0.1:8786', { role: 'client' });
+ * link.listen({ message: console.log, disconnect: console.log });
+ * link.send({ op: 'cancel', id: 1 });
+ * await link.close();
+ */
+export class Link {
+  /** The name the scheduler gave this peer. */
+  readonly name: string;
+  readonly address: string;
+  private readonly socket: Dealer;
+  private readonly queue: SendQueue;
+  private readonly log: (line: string) => void;
+  private events: EndpointEvents | undefined;
+  private early: unknown[] = [];
+  private ended: LinkEnd | undefined;
+  private readonly endListeners: ((end: LinkEnd) => void)[] = [];
+  private lastHeard = Date.now();
+  private readonly timer: NodeJS.Timeout;
+  private readonly reading: Promise<void>;
+  private dropped = 0;
+  /** Whether the reader keeps a receive pending (which keeps the event loop alive). */
+  private wanted = true;
+  private resume: (() => void) | undefined;
+
+  /** @internal use {@link connectLink}. */
+  constructor(
+    address: string,
+    socket: Dealer,
+    name: string,
+    options: { heartbeatMs: number; heartbeatTimeoutMs: number; log: (line: string) => void },
+  ) {
+    this.address = address;
+    this.socket = socket;
+    this.name = name;
+    this.log = options.log;
+    this.queue = new SendQueue(socket, (err) => {
+      if (this.ended === undefined) this.log(`dask-ts ${name}: cannot send: ${err.message}`);
+    });
+    const { heartbeatMs, heartbeatTimeoutMs } = options;
+    this.timer = setInterval(() => {
+      if (this.wanted && Date.now() - this.lastHeard > heartbeatTimeoutMs) {
+        this.end({
+          reason: `lost the scheduler at ${address}: nothing heard for ${heartbeatTimeoutMs / 1000} s`,
+          restart: false,
+        });
+        return;
+      }
+      this.push({ op: 'heartbeat' });
+    }, heartbeatMs);
+    this.timer.unref();
+    this.reading = this.read();
+  }
+
+  /** Sends a message to the scheduler (dropped once the link has ended). @example link.send(msg); */
+  send(message: unknown): void {
+    if (this.ended !== undefined) return;
+    this.push(message);
+  }
+
+  /** Sets where the scheduler's messages and the end of the link go. @example link.listen(events); */
+  listen(events: EndpointEvents): void {
+    this.events = events;
+    const early = this.early;
+    this.early = [];
+    for (const raw of early) events.message(raw);
+    if (this.ended !== undefined) events.disconnect(this.ended.reason);
+  }
+
+  /**
+   * Keeps listening (the default): a pending receive keeps the process alive.
+   *
+   * @example
+   * link.ref(); // a compute is running
+   */
+  ref(): void {
+    if (this.wanted) return;
+    this.wanted = true;
+    this.lastHeard = Date.now();
+    const resume = this.resume;
+    this.resume = undefined;
+    resume?.();
+  }
+
+  /**
+   * Stops listening after the next message (a heartbeat's answer, within `heartbeatMs`), so an
+   * idle client lets its script exit; the scheduler's silence meanwhile is not held against it.
+   *
+   * @example
+   * link.unref(); // nothing is running
+   */
+  unref(): void {
+    this.wanted = false;
+  }
+
+  /** Calls `f` once the link ends, with why. @example link.onEnd((end) => console.log(end.reason)); */
+  onEnd(f: (end: LinkEnd) => void): void {
+    if (this.ended !== undefined) f(this.ended);
+    else this.endListeners.push(f);
+  }
+
+  /** Whether the link has ended. @example if (link.closed) reconnect(); */
+  get closed(): boolean {
+    return this.ended !== undefined;
+  }
+
+  /**
+   * Says `bye` (with `reason`) and closes the socket; resolves once the reader has stopped.
+   *
+   * @example
+   * await link.close('the worker is shutting down');
+   */
+  async close(reason = 'closed by this side'): Promise<void> {
+    if (this.ended === undefined) {
+      clearInterval(this.timer);
+      this.push({ op: 'bye', reason });
+      await Promise.race([this.queue.flushed(), delay(1000)]);
+      // Give ZeroMQ's I/O thread a moment to write the bye before the socket goes.
+      await delay(20);
+      this.end({ reason, restart: false });
+    }
+    await this.reading;
+  }
+
+  private push(message: unknown): void {
+    this.queue.push(encodeFrames(message));
+  }
+
+  private end(end: LinkEnd): void {
+    if (this.ended !== undefined) return;
+    this.ended = end;
+    clearInterval(this.timer);
+    this.socket.close();
+    const resume = this.resume;
+    this.resume = undefined;
+    resume?.();
+    this.events?.disconnect(end.reason);
+    for (const f of this.endListeners.splice(0)) f(end);
+  }
+
+  private async read(): Promise<void> {
+    for (;;) {
+      if (!this.wanted) await new Promise<void>((resolve) => (this.resume = resolve));
+      if (this.ended !== undefined) return;
+      let frames: Buffer[];
+      try {
+        frames = await this.socket.receive();
+      } catch (err) {
+        if (this.ended === undefined && !this.socket.closed) {
+          this.log(`dask-ts ${this.name}: cannot receive: ${(err as Error).message}`);
+          continue;
+        }
+        return;
+      }
+      this.lastHeard = Date.now();
+      let raw: unknown;
+      try {
+        raw = decodeFrames(frames);
+      } catch (err) {
+        this.drop((err as Error).message);
+        continue;
+      }
+      if (isLinkOp(raw)) {
+        const link = linkSchema.safeParse(raw);
+        if (!link.success) {
+          this.drop(`a malformed link message: ${link.error.issues[0]?.message ?? ''}`);
+          continue;
+        }
+        const msg = link.data;
+        if (msg.op === 'bye') {
+          this.end({
+            reason: `the scheduler said bye: ${msg.reason}`,
+            restart: msg.restart === true,
+          });
+        } else if (msg.op === 'refused') {
+          this.end({ reason: `the scheduler refused this peer: ${msg.reason}`, restart: false });
+        }
+        continue;
+      }
+      if (this.events === undefined) this.early.push(raw);
+      else this.events.message(raw);
+    }
+  }
+
+  private drop(why: string): void {
+    if (++this.dropped <= 10) this.log(`dask-ts ${this.name}: dropped a message: ${why}`);
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
+
+/**
+ * Connects to the scheduler server at `address` and shakes hands (see the file comment).
+ *
+ * @example
+ * const link = await connectLink('tcp://127.0.0.1:8786', { role: 'worker', name: 'w-1' });
+ */
+export async function connectLink(address: string, options: LinkOptions): Promise<Link> {
+  checkAddress(address, 'address');
+  const log = options.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
+  const connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
+  // An identity of its own, so that ZeroMQ's reconnection after a network blip keeps this peer
+  // (the server's ROUTER hands the identity over to the new connection).
+  const socket = new Dealer({
+    linger: 0,
+    receiveTimeout: connectTimeoutMs,
+    routingId: randomBytes(12).toString('base64url'),
+  });
+  try {
+    socket.connect(address);
+    await socket.send(
+      encodeFrames(helloMessage(options.role, options.name, options.token, options.version)),
+    );
+    let answer: unknown;
+    try {
+      answer = decodeFrames(await socket.receive());
+    } catch (err) {
+      const code = (err as { code?: unknown }).code;
+      throw new ConnectError(
+        address,
+        code === 'EAGAIN'
+          ? `no scheduler answered within ${connectTimeoutMs / 1000} s (is one running there?)`
+          : `a bad answer to the handshake: ${(err as Error).message}`,
+      );
+    }
+    const parsed = linkSchema.safeParse(answer);
+    if (!parsed.success)
+      throw new ConnectError(address, 'the answer to the handshake is not a dask-ts message');
+    const msg = parsed.data;
+    if (msg.op === 'refused') throw new ConnectError(address, msg.reason);
+    if (msg.op !== 'welcome')
+      throw new ConnectError(address, `expected a welcome, got '${msg.op}'`);
+    socket.receiveTimeout = -1;
+    return new Link(address, socket, msg.name, {
+      heartbeatMs: options.heartbeatMs ?? 1000,
+      heartbeatTimeoutMs: options.heartbeatTimeoutMs ?? 10_000,
+      log,
+    });
+  } catch (err) {
+    socket.close();
+    throw err;
+  }
+}

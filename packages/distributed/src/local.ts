@@ -1,0 +1,137 @@
+// Client.local: a whole cluster on this machine. The scheduler server runs in this process (on
+// 127.0.0.1, a free port), and each worker node is a child process (worker-main.ts) with
+// `threadsPerWorker` worker threads. The client's `close()` stops them in order: the client says
+// bye, the server tells each worker bye (they exit), and any child still alive after a grace
+// period is killed; `close()` resolves once every child has exited, so nothing is left behind.
+// A child never outlives this process: it stops when its IPC channel closes (this process died).
+import { fork, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { startScheduler, type SchedulerServer } from './scheduler-server.js';
+
+/**
+ * Options of `Client.local`.
+ *
+ * @example
+ * const options: LocalOptions = { nWorkers: 2, threadsPerWorker: 1 };
+ */
+export interface LocalOptions {
+  /** Worker processes (default 2). */
+  readonly nWorkers?: number;
+  /** Worker threads in each (default 1). */
+  readonly threadsPerWorker?: number;
+  /** A shared secret for the scheduler and its workers (default: none; loopback only). */
+  readonly token?: string;
+  /** Heartbeat period of the scheduler, workers and client (ms, default 1,000). */
+  readonly heartbeatMs?: number;
+  /** Silence after which a worker is presumed dead (ms, default 10,000). */
+  readonly heartbeatTimeoutMs?: number;
+  /** Make the client the default scheduler while it is open (default true). */
+  readonly asDefault?: boolean;
+}
+
+/**
+ * The processes of a local cluster, as `client.localCluster` (for tests and tools).
+ *
+ * @example
+ * const pids = (await Client.local()).localCluster?.pids;
+ */
+export interface LocalCluster {
+  readonly server: SchedulerServer;
+  /** The worker processes' ids. */
+  readonly pids: readonly number[];
+}
+
+/**
+ * A started local cluster: its processes, and how to stop them all.
+ *
+ * @example
+ * const started = await startLocalCluster({ nWorkers: 2 });
+ * await started.stop();
+ */
+export interface StartedCluster extends LocalCluster {
+  stop(): Promise<void>;
+}
+
+/** How long workers get to exit after the scheduler's bye before they are killed. */
+const GRACE_MS = 3000;
+
+/**
+ * Starts a scheduler here and worker processes (see the file comment); `Client.local` connects
+ * a client to it.
+ *
+ * @example
+ * const cluster = await startLocalCluster({ nWorkers: 2 });
+ * console.log(cluster.server.address);
+ * await cluster.stop();
+ */
+export async function startLocalCluster(options: LocalOptions = {}): Promise<StartedCluster> {
+  const nWorkers = options.nWorkers ?? 2;
+  const threads = options.threadsPerWorker ?? 1;
+  for (const [what, v] of [
+    ['nWorkers', nWorkers],
+    ['threadsPerWorker', threads],
+  ] as const) {
+    if (!Number.isInteger(v) || v < 1)
+      throw new TypeError(`${what} must be a positive integer, got ${String(v)}`);
+  }
+  const server = await startScheduler({
+    host: '127.0.0.1',
+    port: 0,
+    ...(options.token !== undefined ? { token: options.token } : {}),
+    ...(options.heartbeatMs !== undefined ? { heartbeatMs: options.heartbeatMs } : {}),
+    ...(options.heartbeatTimeoutMs !== undefined
+      ? { heartbeatTimeoutMs: options.heartbeatTimeoutMs }
+      : {}),
+  });
+  // Built JavaScript, also when this module runs from its sources (tests).
+  const entry = createRequire(import.meta.url).resolve('@dask-ts/distributed/worker-main');
+  const children: ChildProcess[] = [];
+  const exits: Promise<void>[] = [];
+  const stop = async (): Promise<void> => {
+    await server.close();
+    const timer = setTimeout(() => {
+      for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+    }, GRACE_MS);
+    await Promise.all(exits);
+    clearTimeout(timer);
+  };
+  try {
+    const ready: Promise<void>[] = [];
+    for (let i = 0; i < nWorkers; i++) {
+      const child = fork(entry, [server.address, String(threads), `local-${i}`], {
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+        env: {
+          ...process.env,
+          ...(options.token !== undefined ? { DASK_TS_TOKEN: options.token } : {}),
+          ...(options.heartbeatMs !== undefined
+            ? { DASK_TS_HEARTBEAT_MS: String(options.heartbeatMs) }
+            : {}),
+        },
+      });
+      children.push(child);
+      exits.push(new Promise((resolve) => child.once('exit', () => resolve())));
+      ready.push(
+        new Promise((resolve, reject) => {
+          child.once('message', () => resolve());
+          child.once('exit', (code, signal) =>
+            reject(
+              new Error(
+                `worker process local-${i} exited before it connected (${signal ?? `code ${code}`})`,
+              ),
+            ),
+          );
+        }),
+      );
+    }
+    await Promise.all(ready);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  // The IPC channels must not keep this process alive; the server's socket does until close.
+  for (const c of children) {
+    c.channel?.unref();
+    c.unref();
+  }
+  return { server, pids: children.map((c) => c.pid ?? -1), stop };
+}

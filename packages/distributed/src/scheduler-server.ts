@@ -1,0 +1,441 @@
+// The scheduler server: a SchedulerShell behind one ZeroMQ ROUTER socket that workers and clients
+// both connect to (the role is in the handshake). One reader loop reads every peer; one send
+// queue writes to them. A peer's first message must be a hello with the right protocol version
+// and token: otherwise it is answered `refused` (with the reason) and forgotten. A worker becomes
+// one of the shell's endpoints (its messages go to the shell raw, and the shell validates them);
+// a client's messages are checked with their zod schemas and its graphs computed on the shell.
+// Frames that do not decode are dropped and counted (the first few logged), and the server keeps
+// serving everyone else.
+//
+// Liveness: every peer sends heartbeats; one silent for `heartbeatTimeoutMs` is dropped (a worker
+// is `disconnected` from the shell, which recomputes its tasks elsewhere, as for a lost local
+// worker; a client's computes are cancelled). A peer that says `bye` is dropped at once.
+// `close` closes the shell (workers are told `bye`, and exit), then the socket.
+import { Router } from 'zeromq';
+import { SchedulerShell, type WorkerEndpoint, type WorkerInfo } from '@dask-ts/scheduler';
+import { encodeValue, type ToWorker } from '@dask-ts/protocol';
+import { bindEndpoint } from './address.js';
+import {
+  errorMessage,
+  fromClientSchema,
+  graphOf,
+  type FromClient,
+  type ToClient,
+} from './client-messages.js';
+import { decodeFrames, encodeFrames } from './frames.js';
+import { isLinkOp, linkSchema, refusal, type Hello, type PeerRole } from './handshake.js';
+import { SendQueue } from './send-queue.js';
+
+/**
+ * Options of {@link startScheduler}.
+ *
+ * @example
+ * const options: SchedulerServerOptions = { host: '127.0.0.1', port: 8786, token: 'secret' };
+ */
+export interface SchedulerServerOptions {
+  /** The interface to listen on (default '127.0.0.1'; '0.0.0.0' for every interface). */
+  readonly host?: string;
+  /** The port (default 0: any free port; the address says which). */
+  readonly port?: number;
+  /** A shared secret that every worker and client must present. */
+  readonly token?: string;
+  /** How often peers are checked for silence (ms, default 1,000). */
+  readonly heartbeatMs?: number;
+  /** Silence after which a peer is presumed dead (ms, default 10,000). */
+  readonly heartbeatTimeoutMs?: number;
+  /** How often a task may lose its worker before it fails (the core's default otherwise). */
+  readonly maxRetries?: number;
+  /** Where the server reports (stderr by default). */
+  readonly log?: (line: string) => void;
+}
+
+/**
+ * Counters of what a scheduler server refused or dropped.
+ *
+ * @example
+ * server.stats.dropped; // frames that did not decode
+ */
+export interface ServerStats {
+  /** Messages that did not decode, or did not check, and were dropped. */
+  dropped: number;
+  /** Peers refused at the handshake. */
+  refused: number;
+}
+
+interface Peer {
+  readonly id: Buffer;
+  readonly role: PeerRole;
+  readonly name: string;
+  lastHeard: number;
+  gone: boolean;
+  /** A client's running computes. */
+  readonly computes: Map<number, AbortController>;
+}
+
+/** How many dropped messages are logged (the rest are only counted). */
+const LOGGED_DROPS = 10;
+
+/**
+ * A running scheduler server (see {@link startScheduler}).
+ *
+ * @example
+ * const server = await startScheduler();
+ * console.log(server.address); // tcp://127.0.0.1:41234
+ * await server.close();
+ */
+export class SchedulerServer {
+  /** Where workers and clients connect: `tcp://HOST:PORT`. */
+  readonly address: string;
+  /** What was refused or dropped so far. */
+  readonly stats: ServerStats = { dropped: 0, refused: 0 };
+  private readonly router: Router;
+  private readonly shell: SchedulerShell;
+  private readonly queue: SendQueue;
+  private readonly token: string | undefined;
+  private readonly log: (line: string) => void;
+  private readonly peers = new Map<string, Peer>();
+  private readonly workerNames = new Map<string, Peer>();
+  private readonly timer: NodeJS.Timeout;
+  private readonly reading: Promise<void>;
+  private nextWorker = 0;
+  private nextClient = 0;
+  private endpointIds = 0;
+  private closing: Promise<void> | undefined;
+  /** Set before anything else on close (the shell's closing calls back into this server). */
+  private stopping = false;
+
+  /** @internal use {@link startScheduler}. */
+  constructor(router: Router, address: string, options: SchedulerServerOptions) {
+    this.router = router;
+    this.address = address;
+    this.token = options.token;
+    this.log = options.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
+    this.shell = new SchedulerShell({
+      name: 'distributed',
+      log: this.log,
+      ...(options.maxRetries !== undefined ? { maxRetries: options.maxRetries } : {}),
+    });
+    this.queue = new SendQueue(router, (err, frames) => {
+      const peer = this.peers.get(Buffer.from(frames[0]).toString('hex'));
+      if (peer !== undefined) this.dropPeer(peer, `cannot reach it: ${err.message}`, false);
+    });
+    const timeout = options.heartbeatTimeoutMs ?? 10_000;
+    this.timer = setInterval(() => this.checkHeartbeats(timeout), options.heartbeatMs ?? 1000);
+    this.reading = this.read();
+  }
+
+  /**
+   * The workers connected now.
+   *
+   * @example
+   * server.workers.map((w) => w.name); // ['w-1', 'w-2']
+   */
+  get workers(): readonly WorkerInfo[] {
+    return this.shell.workers;
+  }
+
+  /**
+   * Runs `graph` on the connected workers (as a client's compute does); the in-process way in.
+   *
+   * @example
+   * const [y] = await server.scheduler.get(graph, ['y']);
+   */
+  get scheduler(): SchedulerShell {
+    return this.shell;
+  }
+
+  /**
+   * Tells every worker to stop, stops serving and closes the socket.
+   *
+   * @example
+   * await server.close();
+   */
+  close(): Promise<void> {
+    if (this.closing === undefined) {
+      this.stopping = true;
+      this.closing = this.shutDown();
+    }
+    return this.closing;
+  }
+
+  /** Closes the server, for `await using`. @example await using server = await startScheduler(); */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  private async shutDown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.shell.close();
+    for (const peer of [...this.peers.values()]) {
+      this.dropPeer(peer, 'the scheduler is shutting down', true);
+    }
+    await Promise.race([this.queue.flushed(), delay(1000)]);
+    // Give ZeroMQ's I/O thread a moment to write the last byes.
+    await delay(50);
+    this.router.close();
+    await this.reading;
+  }
+
+  private send(peer: Peer, message: unknown): void {
+    if (peer.gone) return;
+    this.queue.push([peer.id, ...encodeFrames(message)]);
+  }
+
+  private async read(): Promise<void> {
+    for (;;) {
+      let msg: Buffer[];
+      try {
+        msg = await this.router.receive();
+      } catch (err) {
+        if (this.router.closed) return;
+        this.log(`dask-ts scheduler: cannot receive: ${(err as Error).message}`);
+        continue;
+      }
+      try {
+        this.onFrames(msg);
+      } catch (err) {
+        this.log(
+          `dask-ts scheduler: internal error on a message: ${(err as Error).stack ?? String(err)}`,
+        );
+      }
+    }
+  }
+
+  private onFrames(msg: Buffer[]): void {
+    const [id, ...frames] = msg;
+    if (id === undefined) return;
+    const key = id.toString('hex');
+    const peer = this.peers.get(key);
+    let raw: unknown;
+    try {
+      raw = decodeFrames(frames);
+    } catch (err) {
+      this.drop(peer?.name ?? 'an unknown peer', (err as Error).message);
+      if (peer === undefined)
+        this.refuse(id, `a message that is not a dask-ts hello (${(err as Error).message})`);
+      return;
+    }
+    if (peer === undefined) {
+      const op = isLinkOp(raw) ? (raw as { op: string }).op : undefined;
+      // A peer dropped earlier (presumed dead) that is alive after all: told so, quietly.
+      if (op === 'heartbeat') this.refuse(id, 'this scheduler dropped this peer earlier', false);
+      else if (op !== 'bye') this.onHello(id, key, raw);
+      return;
+    }
+    peer.lastHeard = Date.now();
+    if (isLinkOp(raw)) {
+      const link = linkSchema.safeParse(raw);
+      if (!link.success) {
+        this.drop(peer.name, `a malformed link message: ${link.error.issues[0]?.message ?? ''}`);
+        return;
+      }
+      if (link.data.op === 'heartbeat') this.send(peer, { op: 'heartbeat' });
+      else if (link.data.op === 'bye')
+        this.dropPeer(peer, `${peer.name} left: ${link.data.reason}`, false);
+      return;
+    }
+    if (peer.role === 'worker') this.shell.message(peer.name, raw);
+    else this.onClient(peer, raw);
+  }
+
+  private onHello(id: Buffer, key: string, raw: unknown): void {
+    if (this.stopping) {
+      this.refuse(id, 'the scheduler is shutting down');
+      return;
+    }
+    const why = refusal(raw, this.token);
+    if (why !== undefined) {
+      this.refuse(id, why);
+      return;
+    }
+    const hello = raw as Hello;
+    let name: string;
+    if (hello.role === 'worker') {
+      name = hello.name ?? `worker-${++this.nextWorker}`;
+      if (this.workerNames.has(name)) {
+        this.refuse(
+          id,
+          `a worker named '${name}' is already connected: give each worker its own name`,
+        );
+        return;
+      }
+    } else name = `client-${++this.nextClient}`;
+    const peer: Peer = {
+      id,
+      role: hello.role,
+      name,
+      lastHeard: Date.now(),
+      gone: false,
+      computes: new Map(),
+    };
+    this.peers.set(key, peer);
+    this.send(peer, { op: 'welcome', name });
+    if (peer.role === 'worker') {
+      this.workerNames.set(name, peer);
+      this.shell.connect(this.endpointOf(peer));
+    }
+  }
+
+  private refuse(id: Buffer, reason: string, log = true): void {
+    this.stats.refused++;
+    if (log && this.stats.refused <= LOGGED_DROPS && !this.stopping)
+      this.log(`dask-ts scheduler: refused a peer: ${reason}`);
+    this.queue.push([id, ...encodeFrames({ op: 'refused', reason })]);
+  }
+
+  private endpointOf(peer: Peer): WorkerEndpoint {
+    return {
+      name: peer.name,
+      id: ++this.endpointIds,
+      send: (message: ToWorker) => {
+        if (!peer.gone) this.queue.push([peer.id, ...encodeFrames(message)]);
+      },
+      ref: () => undefined,
+      unref: () => undefined,
+      close: () => {
+        // The shell stops this worker (a stuck task, a broken channel, or shutting down): it is
+        // told why; while the scheduler runs on, it starts afresh and reconnects.
+        this.dropPeer(
+          peer,
+          this.stopping ? 'the scheduler is shutting down' : 'stopped by the scheduler',
+          true,
+          !this.stopping,
+        );
+        return Promise.resolve();
+      },
+    };
+  }
+
+  private onClient(peer: Peer, raw: unknown): void {
+    const parsed = fromClientSchema.safeParse(raw);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      this.drop(
+        peer.name,
+        `a malformed message: ${issue?.path.join('.') ?? ''}: ${issue?.message ?? ''}`,
+      );
+      return;
+    }
+    const msg = parsed.data;
+    if (msg.op === 'cancel') {
+      peer.computes.get(msg.id)?.abort(new Error(`cancelled by ${peer.name}`));
+      return;
+    }
+    this.compute(peer, msg);
+  }
+
+  private compute(peer: Peer, msg: Extract<FromClient, { op: 'compute' }>): void {
+    const { id } = msg;
+    const controller = new AbortController();
+    peer.computes.set(id, controller);
+    const reply = (answer: ToClient): void => {
+      peer.computes.delete(id);
+      try {
+        this.send(peer, answer);
+      } catch (err) {
+        this.send(
+          peer,
+          errorMessage(id, new Error(`the results cannot be sent: ${(err as Error).message}`)),
+        );
+      }
+    };
+    let graph;
+    try {
+      graph = graphOf(msg);
+    } catch (err) {
+      reply(errorMessage(id, err));
+      return;
+    }
+    this.shell.get(graph, msg.keys, { signal: controller.signal }).then(
+      (values) => reply({ op: 'result', id, values: values.map((v) => encodeValue(v).payload) }),
+      (err: unknown) => reply(errorMessage(id, err)),
+    );
+  }
+
+  private checkHeartbeats(timeoutMs: number): void {
+    const now = Date.now();
+    for (const peer of [...this.peers.values()]) {
+      if (now - peer.lastHeard > timeoutMs) {
+        this.dropPeer(
+          peer,
+          `${peer.role} ${peer.name} sent no heartbeat for ${timeoutMs / 1000} s and is presumed dead`,
+          true,
+        );
+      }
+    }
+  }
+
+  /** Forgets `peer`: a worker's tasks are recomputed, a client's computes cancelled. */
+  private dropPeer(peer: Peer, reason: string, tell: boolean, restart = false): void {
+    if (peer.gone) return;
+    if (tell) this.send(peer, { op: 'bye', reason, restart });
+    peer.gone = true;
+    this.peers.delete(peer.id.toString('hex'));
+    if (peer.role === 'worker') {
+      this.workerNames.delete(peer.name);
+      // Not from inside the shell's own call (close() is called by the shell).
+      queueMicrotask(() => this.shell.disconnected(peer.name, reason));
+    } else {
+      for (const c of peer.computes.values()) c.abort(new Error(`${peer.name} is gone: ${reason}`));
+      peer.computes.clear();
+    }
+  }
+
+  private drop(from: string, why: string): void {
+    this.stats.dropped++;
+    if (this.stats.dropped <= LOGGED_DROPS) {
+      this.log(`dask-ts scheduler: dropped a message from ${from}: ${why}`);
+    } else if (this.stats.dropped === LOGGED_DROPS + 1) {
+      this.log(
+        'dask-ts scheduler: dropping more bad messages (counted in stats.dropped, not logged)',
+      );
+    }
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
+
+/**
+ * Starts a scheduler server on `host:port` (default 127.0.0.1, any free port) and resolves once
+ * it listens.
+ *
+ * @example
+ * const server = await startScheduler({ host: '127.0.0.1', port: 0 });
+ * console.log(`workers connect to ${server.address}`);
+ * await server.close();
+ */
+export async function startScheduler(
+  options: SchedulerServerOptions = {},
+): Promise<SchedulerServer> {
+  const endpoint = bindEndpoint(options.host ?? '127.0.0.1', options.port ?? 0);
+  for (const [what, v] of [
+    ['heartbeatMs', options.heartbeatMs],
+    ['heartbeatTimeoutMs', options.heartbeatTimeoutMs],
+  ] as const) {
+    if (v !== undefined && !(typeof v === 'number' && v > 0 && Number.isFinite(v))) {
+      throw new TypeError(`${what} must be a positive number of milliseconds, got ${String(v)}`);
+    }
+  }
+  if (options.token !== undefined && (typeof options.token !== 'string' || options.token === '')) {
+    throw new TypeError('token must be a non-empty string');
+  }
+  const router = new Router({
+    mandatory: true,
+    // A peer that reconnects (a network blip) keeps its identity, and so its place.
+    handover: true,
+    linger: 0,
+    sendHighWaterMark: 0,
+    receiveHighWaterMark: 0,
+  });
+  try {
+    await router.bind(endpoint);
+  } catch (err) {
+    router.close();
+    throw new Error(`Cannot listen on ${endpoint}: ${(err as Error).message}`, { cause: err });
+  }
+  const bound = router.lastEndpoint ?? endpoint;
+  const address = bound.replace('tcp://0.0.0.0:', 'tcp://127.0.0.1:');
+  return new SchedulerServer(router, address, options);
+}

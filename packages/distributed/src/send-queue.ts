@@ -1,0 +1,63 @@
+// One send queue per ZeroMQ socket: zeromq.js allows one pending send at a time, so messages wait
+// here, in order, and one loop hands them to the socket. A send that fails (a ROUTER peer that is
+// gone, a socket closed under it) is reported to `onError` with the message it was sending, and
+// the queue goes on with the next; nothing is thrown into the caller.
+import type { Socket } from 'zeromq';
+
+type Frames = Uint8Array[];
+
+/**
+ * The send queue of one socket (see the file comment).
+ *
+ * @example
+ * const queue = new SendQueue(router, (err) => log(err.message));
+ * queue.push([peerId, ...encodeFrames(message)]);
+ */
+export class SendQueue {
+  private readonly socket: Pick<Socket, 'closed'> & { send(m: Frames): Promise<void> };
+  private readonly onError: (error: Error, frames: Frames) => void;
+  private readonly queue: Frames[] = [];
+  private head = 0;
+  private draining = false;
+  private idle: (() => void)[] = [];
+
+  constructor(
+    socket: Pick<Socket, 'closed'> & { send(m: Frames): Promise<void> },
+    onError: (error: Error, frames: Frames) => void,
+  ) {
+    this.socket = socket;
+    this.onError = onError;
+  }
+
+  /** Queues `frames`; they are sent after every message queued before. @example queue.push(frames); */
+  push(frames: Frames): void {
+    this.queue.push(frames);
+    if (!this.draining) void this.drain();
+  }
+
+  /** Resolves once every queued message was handed to the socket. @example await queue.flushed(); */
+  flushed(): Promise<void> {
+    if (!this.draining) return Promise.resolve();
+    return new Promise((resolve) => this.idle.push(resolve));
+  }
+
+  private async drain(): Promise<void> {
+    this.draining = true;
+    while (this.head < this.queue.length) {
+      const frames = this.queue[this.head];
+      this.queue[this.head++] = [];
+      if (this.socket.closed) continue;
+      try {
+        await this.socket.send(frames);
+      } catch (err) {
+        this.onError(err instanceof Error ? err : new Error(String(err)), frames);
+      }
+    }
+    this.queue.length = 0;
+    this.head = 0;
+    this.draining = false;
+    const idle = this.idle;
+    this.idle = [];
+    for (const resolve of idle) resolve();
+  }
+}

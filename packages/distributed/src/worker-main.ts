@@ -1,0 +1,37 @@
+// The entry of a worker node process: `node worker-main.js ADDRESS NTHREADS NAME` (the token, if
+// any, in DASK_TS_TOKEN). `Client.local` forks it; `dask-ts worker` runs `startWorker` itself.
+// It exits when its node stops (code 0 when the scheduler said bye, 1 when it was lost or could
+// not connect), on SIGTERM or SIGINT (after saying bye), and, when forked, once its parent is gone.
+import { startWorker } from './worker-node.js';
+
+const [address = '', nthreads = '1', name] = process.argv.slice(2);
+const log = (line: string): void => void process.stderr.write(`${line}\n`);
+try {
+  const node = await startWorker(address, {
+    nthreads: Number(nthreads),
+    ...(name !== undefined && name !== '' ? { name } : {}),
+    ...(process.env.DASK_TS_TOKEN ? { token: process.env.DASK_TS_TOKEN } : {}),
+    ...(process.env.DASK_TS_HEARTBEAT_MS
+      ? { heartbeatMs: Number(process.env.DASK_TS_HEARTBEAT_MS) }
+      : {}),
+    log,
+  });
+  const stop = (): void => void node.close();
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+  // Forked: the parent going away (even by SIGKILL) closes the IPC channel.
+  if (typeof process.send === 'function') {
+    process.once('disconnect', stop);
+    process.send({ ready: node.names });
+  }
+  const why = await node.closed;
+  process.exitCode = /said bye|closed by its owner/.test(why) ? 0 : 1;
+  if (process.exitCode !== 0) log(`dask-ts worker ${node.names.join(', ')} stopped: ${why}`);
+  process.disconnect?.();
+} catch (err) {
+  log(`dask-ts worker: ${(err as Error).message}`);
+  process.exitCode = 1;
+  process.disconnect?.();
+}
+// Done: a timer or socket a task left open gets 1 s.
+setTimeout(() => process.exit(), 1000).unref();

@@ -1,0 +1,174 @@
+// A worker node: a Node process's part in a cluster. It runs `nthreads` worker threads (the
+// unchanged worker runtime, `@dask-ts/worker/thread-entry`), and gives each its own link to the
+// scheduler (one DEALER socket each, so each thread is one worker to the scheduler, named
+// `NAME-0`, `NAME-1`..., or NAME alone with one thread). This thread only relays messages between
+// each worker thread and its link, and keeps the heartbeats going: a task that spins for minutes
+// never makes its worker look dead.
+//
+// Lifecycle: a thread that exits on its own (a crash) says bye with why, and a fresh thread
+// connects in its place; a thread the scheduler stops (stuck on a task nobody wants) is
+// terminated and replaced the same way. When the scheduler says bye for good (it is shutting
+// down), when it is lost (no heartbeat), or on `close()`, every thread stops and `closed`
+// resolves with why.
+import { createRequire } from 'node:module';
+import { hostname } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { connectLink, type Link } from './link.js';
+
+const require = createRequire(import.meta.url);
+
+/**
+ * Options of {@link startWorker}.
+ *
+ * @example
+ * const options: WorkerNodeOptions = { nthreads: 2, name: 'gpu-box', token: 'secret' };
+ */
+export interface WorkerNodeOptions {
+  /** Worker threads to run (default 1). */
+  readonly nthreads?: number;
+  /** The node's name (default `HOST-PID`); threads are `NAME-0`, `NAME-1`... when more than one. */
+  readonly name?: string;
+  /** The scheduler's shared secret, if it has one. */
+  readonly token?: string;
+  /** How often to send a heartbeat (ms, default 1,000). */
+  readonly heartbeatMs?: number;
+  /** Silence from the scheduler after which it is lost (ms, default 10,000). */
+  readonly heartbeatTimeoutMs?: number;
+  /** How long to wait for the scheduler at start (ms, default 10,000). */
+  readonly connectTimeoutMs?: number;
+  /** Where the node reports (stderr by default). */
+  readonly log?: (line: string) => void;
+}
+
+/**
+ * A running worker node (see {@link startWorker}).
+ *
+ * @example
+ * const node = await startWorker('tcp://127.0.0.1:8786', { nthreads: 2 });
+ * console.log(await node.closed); // why it stopped
+ */
+export interface WorkerNode {
+  /** The names its threads have at the scheduler. */
+  readonly names: readonly string[];
+  /** Resolves with why the node stopped. */
+  readonly closed: Promise<string>;
+  /** Stops every thread and says bye to the scheduler. */
+  close(): Promise<void>;
+}
+
+interface Slot {
+  readonly name: string;
+  link: Link | undefined;
+  thread: Worker | undefined;
+}
+
+/**
+ * Connects a worker node with `nthreads` worker threads to the scheduler at `address`; resolves
+ * once every thread's link is welcomed (a refused handshake rejects with a ConnectError).
+ *
+ * @example
+ * const node = await startWorker('tcp://127.0.0.1:8786', { nthreads: 2, name: 'w' });
+ * await node.close();
+ */
+export async function startWorker(
+  address: string,
+  options: WorkerNodeOptions = {},
+): Promise<WorkerNode> {
+  const nthreads = options.nthreads ?? 1;
+  if (!Number.isInteger(nthreads) || nthreads < 1) {
+    throw new TypeError(`nthreads must be a positive integer, got ${String(nthreads)}`);
+  }
+  const base = options.name ?? `${hostname()}-${process.pid}`;
+  if (typeof base !== 'string' || base === '') {
+    throw new TypeError(`name must be a non-empty string, got ${String(base)}`);
+  }
+  const log = options.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
+  const entry = require.resolve('@dask-ts/worker/thread-entry');
+  const slots: Slot[] = Array.from({ length: nthreads }, (_, i) => ({
+    name: nthreads === 1 ? base : `${base}-${i}`,
+    link: undefined,
+    thread: undefined,
+  }));
+  let stopping = false;
+  let resolveClosed: (why: string) => void = () => undefined;
+  const closed = new Promise<string>((resolve) => (resolveClosed = resolve));
+
+  const connect = (name: string): Promise<Link> =>
+    connectLink(address, {
+      role: 'worker',
+      name,
+      token: options.token,
+      heartbeatMs: options.heartbeatMs,
+      heartbeatTimeoutMs: options.heartbeatTimeoutMs,
+      connectTimeoutMs: options.connectTimeoutMs,
+      log,
+    });
+
+  const stopAll = async (why: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    await Promise.all(
+      slots.map(async (slot) => {
+        const thread = slot.thread;
+        slot.thread = undefined;
+        await Promise.all([slot.link?.close(why), thread?.terminate()]);
+      }),
+    );
+    resolveClosed(why);
+  };
+
+  /** Runs a fresh thread over `link` in `slot`; replaces it when it ends, unless stopping. */
+  const run = (slot: Slot, link: Link): void => {
+    slot.link = link;
+    const thread = new Worker(entry, { workerData: { name: slot.name } });
+    slot.thread = thread;
+    thread.on('message', (message: unknown) => link.send(message));
+    thread.on('error', (err) => log(`dask-ts worker ${slot.name}: ${err.stack ?? err.message}`));
+    link.listen({
+      message: (raw) => thread.postMessage(raw),
+      disconnect: () => undefined,
+    });
+    // Set when this side ends the link (its thread exited): then it is replaced, not stopped.
+    let replacing = false;
+    link.onEnd((end) => {
+      if (stopping || replacing) return;
+      if (end.restart) {
+        void thread.terminate().then(() => replace(slot, end.reason));
+      } else void stopAll(end.reason);
+    });
+    thread.on('exit', (code) => {
+      if (slot.thread === thread) slot.thread = undefined;
+      if (stopping || link.closed) return;
+      replacing = true;
+      void link
+        .close(`thread ${slot.name} exited with code ${code}`)
+        .then(() => replace(slot, `its thread exited with code ${code}`));
+    });
+  };
+
+  const replace = (slot: Slot, why: string): void => {
+    if (stopping) return;
+    log(`dask-ts worker ${slot.name}: starting afresh (${why})`);
+    connect(slot.name).then(
+      (link) => (stopping ? void link.close('the worker is stopping') : run(slot, link)),
+      (err: unknown) => void stopAll(`cannot reconnect ${slot.name}: ${(err as Error).message}`),
+    );
+  };
+
+  const links = await Promise.allSettled(slots.map((s) => connect(s.name)));
+  const failed = links.find((r) => r.status === 'rejected');
+  if (failed !== undefined) {
+    await Promise.all(
+      links.map((r) =>
+        r.status === 'fulfilled' ? r.value.close('another thread was refused') : undefined,
+      ),
+    );
+    throw failed.reason;
+  }
+  links.forEach((r, i) => run(slots[i], (r as PromiseFulfilledResult<Link>).value));
+  return {
+    names: slots.map((s) => s.name),
+    closed,
+    close: () => stopAll('closed by its owner'),
+  };
+}
