@@ -441,6 +441,10 @@ export class DataFrame implements Collection<Table> {
   var(): Scalar<Record<string, number>> {
     return frameRecord(this, 'var', NaN) as Scalar<Record<string, number>>;
   }
+  /** Exact medians of the numeric columns. @example await df.median().compute() */
+  median(): Scalar<Record<string, number>> {
+    return frameRecord(this, 'median', NaN) as Scalar<Record<string, number>>;
+  }
   /** Exact numbers of distinct non-null values per column. @example await df.nunique().compute() */
   nunique(): Scalar<Record<string, number>> {
     return frameRecord(this, 'nunique', 0) as Scalar<Record<string, number>>;

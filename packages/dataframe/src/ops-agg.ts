@@ -62,9 +62,10 @@ export const AGGS: ReadonlySet<AggName> = new Set<AggName>([
   'nunique',
   'first',
   'last',
+  'median',
 ]);
 
-const NUMERIC_ONLY = new Set<AggName>(['sum', 'mean', 'min', 'max', 'std', 'var']);
+const NUMERIC_ONLY = new Set<AggName>(['sum', 'mean', 'min', 'max', 'std', 'var', 'median']);
 
 /** The type of an aggregation's result over a column of type `t`. @internal */
 export function aggType(how: AggName, t: DType): DType {
@@ -117,7 +118,12 @@ export function planOuts(
     outs,
     schema: out,
     values,
-    needs: { first: pick('first'), last: pick('last'), nunique: pick('nunique') },
+    needs: {
+      first: pick('first'),
+      last: pick('last'),
+      nunique: pick('nunique'),
+      median: pick('median'),
+    },
   };
 }
 
