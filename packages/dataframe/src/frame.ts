@@ -40,6 +40,7 @@ import type { UserFn } from '@dask-ts/graph';
 import type { Literal } from './expr.js';
 import { parseQuery } from './query.js';
 import {
+  transformAgg,
   frameRecord,
   planAgg,
   planOuts,
@@ -598,6 +599,18 @@ export class GroupBy {
     options: MapPartitionsOptions = {},
   ): DataFrame {
     return groupApply(this.frame, this.keys, fn, options);
+  }
+
+  /**
+   * The dataframe with each row's group aggregates, in its partitions and row order: columns of
+   * the spec (named as in `agg`) replace columns of the same name, others are added; a row with a
+   * null key gets nulls. The aggregates are computed once and broadcast back, joined on the keys.
+   *
+   * @example
+   * df.groupby('k').transform({ mean_x: ['x', 'mean'] }).assign({ dev: col('x').sub(col('mean_x')) });
+   */
+  transform(spec: AggSpec): DataFrame {
+    return transformAgg(this.frame, this.keys, spec, this.options);
   }
 
   /** The number of rows of each group, in a column `size`. @example df.groupby('k').size() */
