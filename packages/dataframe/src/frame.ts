@@ -49,6 +49,7 @@ import type { Delayed, UserFn } from '@dask-ts/graph';
 import type { Literal } from './expr.js';
 import { parseQuery } from './query.js';
 import {
+  transformAgg,
   frameRecord,
   planAgg,
   planOuts,
@@ -450,6 +451,10 @@ export class DataFrame implements Collection<Table> {
   var(): Scalar<Record<string, number>> {
     return frameRecord(this, 'var', NaN) as Scalar<Record<string, number>>;
   }
+  /** Exact medians of the numeric columns. @example await df.median().compute() */
+  median(): Scalar<Record<string, number>> {
+    return frameRecord(this, 'median', NaN) as Scalar<Record<string, number>>;
+  }
   /** Exact numbers of distinct non-null values per column. @example await df.nunique().compute() */
   nunique(): Scalar<Record<string, number>> {
     return frameRecord(this, 'nunique', 0) as Scalar<Record<string, number>>;
@@ -658,6 +663,18 @@ export class GroupBy {
     options: MapPartitionsOptions = {},
   ): DataFrame {
     return groupApply(this.frame, this.keys, fn, options);
+  }
+
+  /**
+   * The dataframe with each row's group aggregates, in its partitions and row order: columns of
+   * the spec (named as in `agg`) replace columns of the same name, others are added; a row with a
+   * null key gets nulls. The aggregates are computed once and broadcast back, joined on the keys.
+   *
+   * @example
+   * df.groupby('k').transform({ mean_x: ['x', 'mean'] }).assign({ dev: col('x').sub(col('mean_x')) });
+   */
+  transform(spec: AggSpec): DataFrame {
+    return transformAgg(this.frame, this.keys, spec, this.options);
   }
 
   /** The number of rows of each group, in a column `size`. @example df.groupby('k').size() */

@@ -13,7 +13,18 @@ import { take } from './steps.js';
  * const how: AggName = 'mean';
  */
 export type AggName =
-  'sum' | 'mean' | 'min' | 'max' | 'count' | 'size' | 'std' | 'var' | 'nunique' | 'first' | 'last';
+  | 'sum'
+  | 'mean'
+  | 'min'
+  | 'max'
+  | 'count'
+  | 'size'
+  | 'std'
+  | 'var'
+  | 'nunique'
+  | 'first'
+  | 'last'
+  | 'median';
 
 /**
  * Per-column running aggregates, one entry per group (or one for a whole column); `m2` is the sum
@@ -231,7 +242,8 @@ export function groupIds(keys: readonly Col[], n: number): { ids: Int32Array; fi
 /**
  * A groupby partial: the groups' key columns, their row counts (`size`), per value column their
  * running aggregates, per first / last column each group's first / last non-null value, and per
- * nunique column the distinct (keys..., value) pairs. @internal
+ * nunique column the distinct (keys..., value) pairs, per median column every (keys..., value)
+ * row with a value (an exact median holds all of them). @internal
  */
 export interface GroupState {
   readonly keys: Col[];
@@ -240,6 +252,7 @@ export interface GroupState {
   readonly first: Record<string, Col>;
   readonly last: Record<string, Col>;
   readonly pairs: Record<string, Col[]>;
+  readonly samples: Record<string, Col[]>;
 }
 
 /** Which value columns need which extra state. @internal */
@@ -247,6 +260,7 @@ export interface GroupNeeds {
   readonly first: readonly string[];
   readonly last: readonly string[];
   readonly nunique: readonly string[];
+  readonly median?: readonly string[];
 }
 
 /** Rows `idx` of a column, -1 giving a null. @internal */
@@ -293,7 +307,7 @@ export function groupPartial(
   keys: readonly Col[],
   values: ReadonlyMap<string, Col>,
   n: number,
-  needs: GroupNeeds = { first: [], last: [], nunique: [] },
+  needs: GroupNeeds = { first: [], last: [], nunique: [], median: [] },
 ): GroupState {
   const { ids, firsts } = groupIds(keys, n);
   const g = firsts.length;
@@ -320,7 +334,15 @@ export function groupPartial(
     const idx = Int32Array.from(rows);
     pairs[v] = distinctRows([...keys, c].map((x) => take(x, idx)));
   }
-  return { keys: keys.map((c) => take(c, firsts)), size, accs, first, last, pairs };
+  const samples: Record<string, Col[]> = {};
+  for (const v of needs.median ?? []) {
+    const c = values.get(v)!;
+    const rows: number[] = [];
+    for (let i = 0; i < n; i++) if (ids[i] >= 0 && present(c, i)) rows.push(i);
+    const idx = Int32Array.from(rows);
+    samples[v] = [...keys, c].map((x) => take(x, idx));
+  }
+  return { keys: keys.map((c) => take(c, firsts)), size, accs, first, last, pairs, samples };
 }
 
 /** Combines groupby partials. @internal */
@@ -375,6 +397,16 @@ export function groupCombine(states: readonly GroupState[]): GroupState {
       ),
     );
   }
+  const samples: Record<string, Col[]> = {};
+  for (const name of Object.keys(states[0].samples)) {
+    const width = states[0].samples[name].length;
+    samples[name] = Array.from({ length: width }, (_, k) =>
+      concatCols(
+        states.map((s) => s.samples[name][k]),
+        states[0].samples[name][k].type,
+      ),
+    );
+  }
   return {
     keys: keys.map((c) => take(c, firsts)),
     size,
@@ -382,7 +414,40 @@ export function groupCombine(states: readonly GroupState[]): GroupState {
     first: pick('first'),
     last: pick('last'),
     pairs,
+    samples,
   };
+}
+
+/** Group of each row of `rows` (key columns then a value), among the distinct `keys`. */
+function alignRows(keys: readonly Col[], ngroups: number, rows: readonly Col[]): Int32Array {
+  const n = rows[0]?.length ?? 0;
+  if (keys.length === 0) return new Int32Array(n);
+  const all = keys.map((k, j) => concatCols([k, rows[j]], k.type));
+  return groupIds(all, all[0].length).ids.subarray(ngroups);
+}
+
+/** Per group, the exact median of the sampled values (NaN when none). @internal */
+export function medianRows(
+  keys: readonly Col[],
+  ngroups: number,
+  rows: readonly Col[],
+): Float64Array {
+  const out = new Float64Array(ngroups).fill(NaN);
+  if (ngroups === 0) return out;
+  const ids = alignRows(keys, ngroups, rows);
+  const v = rows[rows.length - 1] as Exclude<Col, { type: 'utf8' }>;
+  const start = new Int32Array(ngroups + 1);
+  for (let i = 0; i < ids.length; i++) start[ids[i] + 1]++;
+  for (let g = 0; g < ngroups; g++) start[g + 1] += start[g];
+  const fill = start.slice(0, ngroups);
+  const vals = new Float64Array(ids.length);
+  for (let i = 0; i < ids.length; i++) vals[fill[ids[i]]++] = v.values[i];
+  for (let g = 0; g < ngroups; g++) {
+    const s = vals.subarray(start[g], start[g + 1]).sort();
+    const m = s.length;
+    if (m > 0) out[g] = m % 2 === 1 ? s[(m - 1) >> 1] : (s[m / 2 - 1] + s[m / 2]) / 2;
+  }
+  return out;
 }
 
 /**

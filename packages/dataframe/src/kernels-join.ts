@@ -5,7 +5,8 @@
 // at the end). A null key matches nothing (as in SQL). Key columns joined under one name take the
 // value of whichever side has the row.
 import type { Table } from 'apache-arrow';
-import { colsOf, concatCols, tableOf, utf8Of, type Col } from './columns.js';
+import { colsOf, concatCols, tableOf, type Col } from './columns.js';
+import { Utf8Builder } from './kernels-str.js';
 import { groupIds, takeOrNull } from './kernels-agg.js';
 import { choose } from './kernels-ops.js';
 
@@ -23,6 +24,11 @@ export interface JoinSpec {
   /** The output columns in order. */
   readonly order: readonly string[];
 }
+
+const encoder = new TextEncoder();
+const BOTH = encoder.encode('both');
+const LEFT_ONLY = encoder.encode('left_only');
+const RIGHT_ONLY = encoder.encode('right_only');
 
 class Ints {
   data = new Int32Array(64);
@@ -101,10 +107,13 @@ export function joinTables(l: Table, r: Table, spec: JoinSpec): Table {
     );
   }
   if (spec.indicator) {
-    const tags: string[] = new Array<string>(L.length);
-    for (let i = 0; i < L.length; i++)
-      tags[i] = L[i] < 0 ? 'right_only' : R[i] < 0 ? 'left_only' : 'both';
-    out.set('_merge', utf8Of(tags));
+    const b = new Utf8Builder(L.length, L.length * 5);
+    for (let i = 0; i < L.length; i++) {
+      const tag = L[i] < 0 ? RIGHT_ONLY : R[i] < 0 ? LEFT_ONLY : BOTH;
+      b.append(tag, 0, tag.length);
+      b.end();
+    }
+    out.set('_merge', b.done());
   }
   return tableOf(new Map(spec.order.map((n) => [n, out.get(n)!])));
 }

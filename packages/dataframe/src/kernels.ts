@@ -14,6 +14,7 @@ import {
   columnAccs,
   combineColumnAccs,
   countPairs,
+  medianRows,
   finishAgg,
   groupCombine,
   groupPartial,
@@ -111,6 +112,17 @@ function groupPartialK(
   );
 }
 
+/** Float64 values as a column, NaN as null. */
+function floatOut(values: Float64Array): Col {
+  let valid: Uint8Array | undefined;
+  for (let i = 0; i < values.length; i++) {
+    if (!Number.isNaN(values[i])) continue;
+    valid ??= new Uint8Array((values.length + 7) >> 3).fill(0xff);
+    valid[i >> 3] &= ~(1 << (i & 7));
+  }
+  return { type: 'float64', length: values.length, values, valid };
+}
+
 /** Finishes a groupby: key columns (sorted) then one column per output. */
 function groupFinalK(
   keys: readonly string[],
@@ -137,6 +149,11 @@ function groupFinalK(
       cols.set(name, counts(s.size));
       continue;
     }
+    if (how === 'median') {
+      const m = medianRows(s.keys, s.size.length, s.samples[src]);
+      cols.set(name, floatOut(Float64Array.from(order, (g) => m[g])));
+      continue;
+    }
     if (how === 'nunique') {
       cols.set(name, counts(countPairs(s.keys, s.size.length, s.pairs[src])));
       continue;
@@ -146,16 +163,8 @@ function groupFinalK(
       continue;
     }
     const values = new Float64Array(n);
-    let valid: Uint8Array | undefined;
-    for (let i = 0; i < n; i++) {
-      const v = finishAgg(acc, order[i], how);
-      values[i] = v;
-      if (Number.isNaN(v)) {
-        valid ??= new Uint8Array((n + 7) >> 3).fill(0xff);
-        valid[i >> 3] &= ~(1 << (i & 7));
-      }
-    }
-    cols.set(name, { type: 'float64', length: n, values, valid });
+    for (let i = 0; i < n; i++) values[i] = finishAgg(acc, order[i], how);
+    cols.set(name, floatOut(values));
   }
   return tableOf(cols);
 }

@@ -14,7 +14,8 @@ import type { AggName, GroupNeeds } from './kernels-agg.js';
 import { NamedLayer, partKey, partRef, treeReduce } from './layers.js';
 import { Scalar } from './scalar.js';
 import { hashPartition } from './shuffle.js';
-import { blockwise } from './blockwise.js';
+import { allRefs, blockwise } from './blockwise.js';
+import type { JoinSpec } from './kernels-join.js';
 
 /**
  * A named aggregation: the column and the aggregation, as a pair or as pandas' `NamedAgg`.
@@ -62,9 +63,10 @@ export const AGGS: ReadonlySet<AggName> = new Set<AggName>([
   'nunique',
   'first',
   'last',
+  'median',
 ]);
 
-const NUMERIC_ONLY = new Set<AggName>(['sum', 'mean', 'min', 'max', 'std', 'var']);
+const NUMERIC_ONLY = new Set<AggName>(['sum', 'mean', 'min', 'max', 'std', 'var', 'median']);
 
 /** The type of an aggregation's result over a column of type `t`. @internal */
 export function aggType(how: AggName, t: DType): DType {
@@ -117,7 +119,12 @@ export function planOuts(
     outs,
     schema: out,
     values,
-    needs: { first: pick('first'), last: pick('last'), nunique: pick('nunique') },
+    needs: {
+      first: pick('first'),
+      last: pick('last'),
+      nunique: pick('nunique'),
+      median: pick('median'),
+    },
   };
 }
 
@@ -195,6 +202,46 @@ export function runAgg(
     'groupby result',
   );
   return frame.derive(wrapped, 1, plan.schema);
+}
+
+/**
+ * `groupby(keys).transform(spec)`: the frame with, on every row, its group's aggregates (columns
+ * of the spec replace columns of the same name, others are added), in the frame's partitions and
+ * row order; a row with a null key gets nulls. The aggregates are computed once (tree, or shuffle
+ * with `splitOut`) and broadcast to every partition, joined on the keys. @internal
+ */
+export function transformAgg(
+  frame: DataFrame,
+  keys: readonly string[],
+  spec: AggSpec,
+  options: GroupByOptions,
+): DataFrame {
+  const plan = planAgg(frame.schema, keys, spec, 'GroupBy.transform');
+  const aggs = runAgg(frame, keys, plan, options);
+  const made = new Map(plan.schema.slice(keys.length));
+  const keySet = new Set(keys);
+  const schema: [string, DType][] = frame.schema.map(([c, t]) => [c, made.get(c) ?? t]);
+  for (const [c, t] of made) if (!frame.schema.some(([n]) => n === c)) schema.push([c, t]);
+  const join: JoinSpec = {
+    leftOn: keys,
+    rightOn: keys,
+    how: 'left',
+    left: frame.columns.filter((c) => !keySet.has(c) && !made.has(c)).map((c) => [c, c] as const),
+    right: [...made.keys()].map((c) => [c, c] as const),
+    shared: keys.map((k) => [k, k, k] as const),
+    indicator: false,
+    order: schema.map(([c]) => c),
+  };
+  return blockwise(
+    'groupby-transform',
+    [frame],
+    frame.npartitions,
+    schema,
+    join,
+    ([ref]) => kernels.task('joinRightAll', [join, ref, ...allRefs(aggs)]),
+    `groupby(${keys.join(', ')}).transform (aggregates broadcast back by key)`,
+    [aggs],
+  );
 }
 
 /** The value of `how` over one column, as a lazy scalar (`fallback` when there is none). @internal */

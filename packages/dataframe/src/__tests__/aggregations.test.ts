@@ -43,6 +43,9 @@ describe('whole-column aggregations', () => {
     const vars = await df.var().compute(sync);
     expect(Object.keys(vars)).toEqual(['a', 'b', 'i', 'f']);
     if (n > 1) expect(vars.i).toBeCloseTo(variance(p.i), 6);
+    const med = await df.median().compute(sync);
+    expect(Object.keys(med)).toEqual(['a', 'b', 'i', 'f']);
+    if (nums(p.a).length > 0) expect(med.a).toBeCloseTo(quantile(p.a, 0.5), 9);
     const nu = await df.nunique().compute(sync);
     expect(nu).toEqual({
       a: nunique(p.a),
@@ -130,6 +133,7 @@ describe('groupby', () => {
         ft: ['t', 'first'],
         lt: ['s', 'last'],
         i: ['max', 'count'],
+        md: ['a', 'median'],
       } as const;
       for (const options of [{}, { splitOut: 3 }, { shuffle: true }]) {
         const g = df.groupby(['k', 'f'], options).agg(spec);
@@ -145,6 +149,7 @@ describe('groupby', () => {
           lt: 'utf8',
           i_max: 'float64',
           i_count: 'int32',
+          md: 'float64',
         });
         if ('splitOut' in options) expect(g.npartitions).toBe(3);
         const t = plain(await g.compute(sync));
@@ -159,6 +164,7 @@ describe('groupby', () => {
           lt: groupRef(keys, p.s, last),
           i_max: groupRef(keys, p.i, (xs) => Math.max(...nums(xs))),
           i_count: groupRef(keys, p.i, (xs) => xs.length),
+          md: groupRef(keys, p.a, (xs) => (nums(xs).length === 0 ? NaN : quantile(xs, 0.5))),
         };
         const gotKeys = t.k.map((x, j) => JSON.stringify([x, t.f[j]]));
         expect(new Set(gotKeys)).toEqual(new Set(refs.rows.keys()));
@@ -186,8 +192,8 @@ describe('groupby', () => {
     expect(s.size).toEqual(s.k.map((key) => p.k.filter((x) => x === key).length));
     expect(() => df.groupby('k').agg({ total: ['nope', 'sum'] })).toThrow(/unknown column 'nope'/);
     expect(() => df.groupby('k').agg({ s: 'std' })).toThrow(/cannot std column 's' \(utf8\)/);
-    expect(() => df.groupby('k').agg({ a: 'median' as 'sum' })).toThrow(
-      /unknown aggregation 'median' for column 'a'/,
+    expect(() => df.groupby('k').agg({ a: 'mode' as 'sum' })).toThrow(
+      /unknown aggregation 'mode' for column 'a'/,
     );
     expect(() => df.groupby('k').agg({ k: ['a', 'sum'] })).toThrow(
       /two output columns would be named 'k'/,

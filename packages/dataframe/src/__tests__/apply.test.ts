@@ -66,6 +66,33 @@ describe('groupby().apply', () => {
   });
 });
 
+describe('groupby().transform', () => {
+  test.each(shapes)(
+    'adds each row its group aggregates, in row order (%i rows, %i parts)',
+    async (n, k) => {
+      const p = wide(n, n + 52);
+      const df = wideFrame(p, k);
+      for (const options of [{}, { splitOut: 2 }]) {
+        const t = df.groupby('t', options).transform({ m: ['i', 'mean'], a: 'count' });
+        expect(t.columns).toEqual(['a', 'b', 'k', 's', 'i', 'f', 't', 'm']);
+        expect(t.dtypes).toMatchObject({ a: 'int32', m: 'float64' });
+        expect(t.npartitions).toBe(k);
+        const got = plain(await t.compute(sync));
+        const mean = new Map<Cell, number>();
+        const count = new Map<Cell, number>();
+        for (const key of new Set(p.t)) {
+          const rows = p.t.flatMap((x, j) => (x === key ? [j] : []));
+          mean.set(key, rows.reduce((s, j) => s + (p.i[j] as number), 0) / rows.length);
+          count.set(key, rows.filter((j) => p.a[j] !== null).length);
+        }
+        expect(got.i).toEqual(p.i);
+        expect(got.m).toEqual(p.t.map((key) => (key === null ? null : mean.get(key))));
+        expect(got.a).toEqual(p.t.map((key) => (key === null ? null : count.get(key))));
+      }
+    },
+  );
+});
+
 describe('tail and quantiles', () => {
   test.each(shapes)('against plain arrays (%i rows, %i parts)', async (n, k) => {
     const p = wide(n, n + 51);
