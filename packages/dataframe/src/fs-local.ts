@@ -1,4 +1,4 @@
-// The file-system layer every reader and writer goes through (local files for now). Policy: a
+// Local files for the file-system layer (fs.ts, which also reaches S3 stores). Policy: a
 // path names a file or a directory (a directory means every file under it, recursively, in sorted
 // order, skipping names that start with `.` or `_` such as `_SUCCESS`); a glob may use `*` and `?`
 // within a path segment and `**` for any number of directories; a list of paths expands each one

@@ -12,9 +12,8 @@ import './codec.js';
 import { colsOf, emptyCol, isValid, tableOf, utf8Of, type Col } from './columns.js';
 import type { DType, Schema } from './dtypes.js';
 import { applySteps, take, type Step } from './steps.js';
-import { readBlock } from './csv-parse.js';
 import { colsOfFileTable } from './io-arrow-cols.js';
-import { readSparse, readWhole, writeWhole } from './fs-local.js';
+import { readLines, readSparse, readWhole, writeWhole, type StorageOptions } from './fs.js';
 import { jsonBlockCols, recordsOf, toJsonLines } from './io-json-parse.js';
 
 /** One Parquet partition: a file, its row groups to read, their rows. @internal */
@@ -27,6 +26,13 @@ export interface ParquetPart {
   readonly chunks: readonly (readonly [number, number, number])[];
   /** Hive partition values from the path (`k=v` directories), null for a missing value. */
   readonly hive: readonly (readonly [string, string | null])[];
+  readonly storage?: StorageOptions;
+}
+
+/** One Arrow IPC partition: a file. @internal */
+export interface IpcPart {
+  readonly path: string;
+  readonly storage?: StorageOptions;
 }
 
 /** One JSON-lines block: a file's byte range (a whole file when `lines` is false). @internal */
@@ -35,6 +41,7 @@ export interface JsonBlock {
   readonly start: number;
   readonly end: number;
   readonly lines: boolean;
+  readonly storage?: StorageOptions;
 }
 
 /** What a read task reads and gives back. @internal */
@@ -99,7 +106,7 @@ function readParquetPart(part: ParquetPart, plan: ReadPlan): Table {
     const ranges = part.chunks.filter(([g]) => groups.has(g)).map(([, s, e]) => [s, e] as const);
     let t: Table;
     try {
-      const bytes = readSparse(part.path, [part.footer, ...ranges]);
+      const bytes = readSparse(part.path, [part.footer, ...ranges], part.storage);
       const read = pw.readParquet(bytes, {
         columns: [...fileCols],
         batchSize: Math.max(1024, part.rows),
@@ -119,11 +126,11 @@ function readParquetPart(part: ParquetPart, plan: ReadPlan): Table {
   return finishRead(out, plan, rows);
 }
 
-function readIpcPart(path: string, plan: ReadPlan): Table {
-  const where = `readArrowIpc ${path}`;
+function readIpcPart(part: IpcPart, plan: ReadPlan): Table {
+  const where = `readArrowIpc ${part.path}`;
   let t: Table;
   try {
-    t = tableFromIPC(readWhole(path));
+    t = tableFromIPC(readWhole(part.path, part.storage));
   } catch (err) {
     throw new Error(`${where}: not an Arrow IPC file or stream (${String(err)})`);
   }
@@ -135,9 +142,10 @@ function readJsonBlock(block: JsonBlock, plan: ReadPlan): Table {
   let bytes: Uint8Array;
   let begin = 0;
   let limit: number;
-  if (block.lines) [bytes, begin, limit] = readBlock(block.path, block.start, block.end);
+  if (block.lines)
+    [bytes, begin, limit] = readLines(block.path, block.start, block.end, block.storage);
   else {
-    bytes = readWhole(block.path);
+    bytes = readWhole(block.path, block.storage);
     limit = bytes.length;
   }
   const cols = jsonBlockCols(bytes, begin, limit, block.lines, plan.columns, plan.types, where);
@@ -150,6 +158,7 @@ export interface ParquetWrite {
   readonly compression: ParquetCompression;
   readonly partitionOn: readonly string[];
   readonly rowGroupSize?: number;
+  readonly storage?: StorageOptions;
 }
 
 function parquetBytes(t: Table, w: ParquetWrite): Uint8Array {
@@ -189,7 +198,7 @@ function writeParquetPart(t: Table, dir: string, index: number, w: ParquetWrite)
   const file = `part.${index}.parquet`;
   if (w.partitionOn.length === 0) {
     const path = `${dir}/${file}`;
-    writeWhole(path, parquetBytes(t, w));
+    writeWhole(path, parquetBytes(t, w), w.storage);
     return [path];
   }
   const cols = colsOf(t);
@@ -199,7 +208,7 @@ function writeParquetPart(t: Table, dir: string, index: number, w: ParquetWrite)
     const part = new Map<string, Col>();
     for (const [name, c] of cols) if (!w.partitionOn.includes(name)) part.set(name, take(c, idx));
     const path = `${dir}/${sub}/${file}`;
-    writeWhole(path, parquetBytes(tableOf(part), w));
+    writeWhole(path, parquetBytes(tableOf(part), w), w.storage);
     paths.push(path);
   }
   return paths;
@@ -232,14 +241,20 @@ export const ioKernels = defineKernels('dataframe-io', import.meta.url, {
   readIpc: readIpcPart,
   readJson: readJsonBlock,
   writeParquet: writeParquetPart,
-  writeIpc: (t: Table, dir: string, index: number, stream: boolean): string[] => {
+  writeIpc: (
+    t: Table,
+    dir: string,
+    index: number,
+    stream: boolean,
+    storage?: StorageOptions,
+  ): string[] => {
     const path = `${dir}/part.${index}.${stream ? 'arrows' : 'arrow'}`;
-    writeWhole(path, tableToIPC(t, stream ? 'stream' : 'file'));
+    writeWhole(path, tableToIPC(t, stream ? 'stream' : 'file'), storage);
     return [path];
   },
-  writeJson: (t: Table, dir: string, index: number): string[] => {
+  writeJson: (t: Table, dir: string, index: number, storage?: StorageOptions): string[] => {
     const path = `${dir}/part.${index}.json`;
-    writeWhole(path, toJsonLines(recordsOf(colsOf(t), t.numRows)));
+    writeWhole(path, toJsonLines(recordsOf(colsOf(t), t.numRows)), storage);
     return [path];
   },
   /** The paths the write tasks wrote, in partition order. */
