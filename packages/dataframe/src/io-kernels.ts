@@ -52,18 +52,22 @@ export interface ReadPlan {
   readonly out: readonly string[];
 }
 
-/** The Parquet compressions. */
-const COMPRESSIONS = {
+/**
+ * A Parquet compression codec's name.
+ *
+ * @example
+ * const c: ParquetCompression = 'zstd';
+ */
+export type ParquetCompression = 'uncompressed' | 'snappy' | 'gzip' | 'brotli' | 'lz4' | 'zstd';
+
+const COMPRESSIONS: Readonly<Record<ParquetCompression, pw.Compression>> = {
   uncompressed: pw.Compression.UNCOMPRESSED,
   snappy: pw.Compression.SNAPPY,
   gzip: pw.Compression.GZIP,
   brotli: pw.Compression.BROTLI,
   lz4: pw.Compression.LZ4_RAW,
   zstd: pw.Compression.ZSTD,
-} as const;
-
-/** A Parquet compression codec's name. */
-export type ParquetCompression = keyof typeof COMPRESSIONS;
+};
 
 /** Whether a name is a Parquet compression. @internal */
 export const isCompression = (c: string): c is ParquetCompression => c in COMPRESSIONS;
