@@ -141,33 +141,6 @@ export function readRange(path: string, start: number, end: number): Uint8Array 
   }
 }
 
-/**
- * A buffer the size of the file holding only the byte ranges `[start, end)` asked for (zeros
- * elsewhere): what a Parquet read of some columns and row groups needs, read without the rest.
- */
-export function readSparse(
-  path: string,
-  ranges: readonly (readonly [number, number])[],
-): Uint8Array {
-  const fd = openSync(path, 'r');
-  try {
-    const size = fstatSync(fd).size;
-    const buf = new Uint8Array(size);
-    for (const [start, end] of ranges) {
-      const stop = Math.min(end, size);
-      let got = 0;
-      while (start + got < stop) {
-        const n = readSync(fd, buf, start + got, stop - start - got, start + got);
-        if (n === 0) break;
-        got += n;
-      }
-    }
-    return buf;
-  } finally {
-    closeSync(fd);
-  }
-}
-
 /** The last `n` bytes of a file, and its size. */
 export function readTail(path: string, n: number): [Uint8Array, number] {
   const size = statSync(path).size;

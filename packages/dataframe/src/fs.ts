@@ -116,29 +116,6 @@ export function readWhole(path: string, so?: StorageOptions): Uint8Array {
 }
 
 /**
- * A buffer the size of the file holding only the byte ranges asked for (zeros elsewhere);
- * adjacent ranges are fetched together.
- */
-export function readSparse(
-  path: string,
-  ranges: readonly (readonly [number, number])[],
-  so?: StorageOptions,
-): Uint8Array {
-  if (!isS3(path)) return local.readSparse(path, ranges);
-  const size = fileStamp(path, so)[1];
-  const buf = new Uint8Array(size);
-  const sorted = [...ranges].sort((a, b) => a[0] - b[0]);
-  const merged: [number, number][] = [];
-  for (const [s, e] of sorted) {
-    const last = merged[merged.length - 1];
-    if (last !== undefined && s <= last[1]) last[1] = Math.max(last[1], e);
-    else merged.push([s, e]);
-  }
-  for (const [s, e] of merged) buf.set(s3Get(path, 'read', so, s, Math.min(e, size)), s);
-  return buf;
-}
-
-/**
  * The lines of a file that start in [start, end), as `[bytes, begin, limit]`: lines start in
  * [begin, limit) of `bytes`, and the last one runs to its newline (or the end of the file).
  */

@@ -13,7 +13,8 @@ import { colsOf, emptyCol, isValid, tableOf, utf8Of, type Col } from './columns.
 import type { DType, Schema } from './dtypes.js';
 import { applySteps, take, type Step } from './steps.js';
 import { colsOfFileTable } from './io-arrow-cols.js';
-import { readLines, readSparse, readWhole, writeWhole, type StorageOptions } from './fs.js';
+import { readLines, readRange, readWhole, writeWhole, type StorageOptions } from './fs.js';
+import { compactParquet } from './io-parquet-compact.js';
 import { jsonBlockCols, recordsOf, toJsonLines } from './io-json-parse.js';
 
 /** One Parquet partition: a file, its row groups to read, their rows. @internal */
@@ -21,7 +22,7 @@ export interface ParquetPart {
   readonly path: string;
   readonly rowGroups: readonly number[];
   readonly rows: number;
-  /** The footer's byte range (with the page indexes before it), and each column chunk's: [group, start, end]. */
+  /** The footer's byte range, and each column chunk's: [group, start, end]. */
   readonly footer: readonly [number, number];
   readonly chunks: readonly (readonly [number, number, number])[];
   /** Hive partition values from the path (`k=v` directories), null for a missing value. */
@@ -103,18 +104,21 @@ function readParquetPart(part: ParquetPart, plan: ReadPlan): Table {
     rows = 0;
     for (const c of fileCols) cols.set(c, emptyCol(fileTypes[fileCols.indexOf(c)]));
   } else if (fileCols.length > 0) {
-    // Only the footer and the row groups read come from the disk (parquet-wasm's reader decodes
-    // every column of a row group, then projects); the synchronous reader is used because the
-    // asynchronous one aborts the process on damaged pages.
-    const groups = new Set(part.rowGroups);
-    const ranges = part.chunks.filter(([g]) => groups.has(g)).map(([, s, e]) => [s, e] as const);
+    // Only the footer and the row groups read come from the disk, copied into a smaller Parquet
+    // file that holds just them (parquet-wasm's synchronous reader takes a whole file; its
+    // asynchronous one aborts the process on damaged pages).
     let t: Table;
     try {
-      const bytes = readSparse(part.path, [part.footer, ...ranges], part.storage);
-      const read = pw.readParquet(bytes, {
+      const footer = readRange(part.path, part.footer[0], part.footer[1], part.storage);
+      const groups = part.rowGroups.map((g) => {
+        const cs = part.chunks.filter(([c]) => c === g);
+        const start = Math.min(...cs.map(([, s]) => s));
+        const end = Math.max(...cs.map(([, , e]) => e));
+        return { index: g, start, bytes: readRange(part.path, start, end, part.storage) };
+      });
+      const read = pw.readParquet(compactParquet(footer, groups), {
         columns: [...fileCols],
         batchSize: Math.max(1024, part.rows),
-        rowGroups: [...part.rowGroups],
       });
       t = tableFromIPC(read.intoIPCStream());
     } catch (err) {

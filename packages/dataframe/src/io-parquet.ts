@@ -261,12 +261,7 @@ export function readParquet(
       }))
       .filter((g) => g.rows > 0 && mayMatch(dnf, g.stats));
     const size = fileStamp(f.path, so)[1];
-    // The footer, and the page indexes that writers put just before it (the reader reads them).
-    let from = size - Number(md.metadata_length) - 8;
-    for (const rg of md.row_groups)
-      for (const c of rg.columns)
-        for (const o of [c.column_index_offset, c.offset_index_offset])
-          if (o !== undefined && Number(o) > 0) from = Math.min(from, Number(o));
+    const from = size - Number(md.metadata_length) - 8;
     const footerRange = [from, size] as const;
     const partOf = (gs: typeof groups): PlannedPart => ({
       part: {
