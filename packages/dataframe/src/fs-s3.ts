@@ -59,11 +59,12 @@ type Request = { readonly cfg?: StorageOptions } & (
 type Reply =
   { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: string };
 
-// The helper thread's code (plain JavaScript: it runs from sources and from builds alike).
+// The helper thread's code (plain JavaScript: it runs from sources and from builds alike). Every
+// failure, loading the SDK included, comes back as an answer, so the caller never waits in vain.
 const WORKER = `
 const { workerData } = require('node:worker_threads');
 const { port, flag, sdk } = workerData;
-const s3 = require(sdk);
+let s3;
 const env = process.env;
 const clients = new Map();
 function clientFor(cfg) {
@@ -88,6 +89,7 @@ async function bytesOf(body) {
   return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 }
 async function handle(r) {
+  s3 = s3 || require(sdk);
   const client = clientFor(r.cfg);
   switch (r.op) {
     case 'list': {
