@@ -42,6 +42,7 @@ import {
   toJson,
   toParquet,
   type ToArrowIpcOptions,
+  type ToJsonOptions,
   type ToParquetOptions,
 } from './io-write.js';
 import { partitionsToDelayed } from './io-partition.js';
@@ -587,7 +588,7 @@ export class DataFrame implements Collection<Table> {
    * @example
    * await df.toJson('out');
    */
-  toJson(dir: string, options: GraphComputeOptions = {}): Promise<string[]> {
+  toJson(dir: string, options: ToJsonOptions = {}): Promise<string[]> {
     return toJson(this, dir, options);
   }
 

@@ -1,4 +1,4 @@
-// The file-system layer every reader and writer goes through (local files for now). Policy: a
+// Local files for the file-system layer (fs.ts, which also reaches S3 stores). Policy: a
 // path names a file or a directory (a directory means every file under it, recursively, in sorted
 // order, skipping names that start with `.` or `_` such as `_SUCCESS`); a glob may use `*` and `?`
 // within a path segment and `**` for any number of directories; a list of paths expands each one
@@ -136,33 +136,6 @@ export function readRange(path: string, start: number, end: number): Uint8Array 
       got += n;
     }
     return buf.subarray(0, got);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/**
- * A buffer the size of the file holding only the byte ranges `[start, end)` asked for (zeros
- * elsewhere): what a Parquet read of some columns and row groups needs, read without the rest.
- */
-export function readSparse(
-  path: string,
-  ranges: readonly (readonly [number, number])[],
-): Uint8Array {
-  const fd = openSync(path, 'r');
-  try {
-    const size = fstatSync(fd).size;
-    const buf = new Uint8Array(size);
-    for (const [start, end] of ranges) {
-      const stop = Math.min(end, size);
-      let got = 0;
-      while (start + got < stop) {
-        const n = readSync(fd, buf, start + got, stop - start - got, start + got);
-        if (n === 0) break;
-        got += n;
-      }
-    }
-    return buf;
   } finally {
     closeSync(fd);
   }

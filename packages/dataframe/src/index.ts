@@ -27,5 +27,6 @@ export { readArrowIpc, type ReadArrowIpcOptions } from './io-ipc.js';
 export { readJson, type ReadJsonOptions } from './io-json.js';
 export { fromDelayed, type FromDelayedOptions } from './io-delayed.js';
 export type { Filter, Filters, FilterValue } from './io-filters.js';
-export type { ToParquetOptions, ToArrowIpcOptions } from './io-write.js';
+export type { ToParquetOptions, ToArrowIpcOptions, ToJsonOptions } from './io-write.js';
+export type { StorageOptions } from './fs.js';
 export type { ParquetCompression } from './io-kernels.js';

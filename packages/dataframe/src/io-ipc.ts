@@ -7,7 +7,15 @@ import { tokenize } from '@dask-ts/graph';
 import type { Schema } from './dtypes.js';
 import { DataFrame } from './frame.js';
 import { RecordBatchReader, type Field } from 'apache-arrow';
-import { expandPaths, fileStamp, readRange, readTail, readWhole } from './fs-local.js';
+import {
+  expandPaths,
+  fileStamp,
+  readRange,
+  readTail,
+  readWhole,
+  type StorageOptions,
+} from './fs.js';
+import type { IpcPart } from './io-kernels.js';
 import { schemaOfFields } from './io-arrow-cols.js';
 import { FileReadLayer } from './io-layer.js';
 
@@ -22,16 +30,16 @@ function schemaOf(bytes: Uint8Array): Field[] | undefined {
  * at its start; a file's schema is in its footer (the magic, the footer and its length at the end),
  * read with the file's first bytes; the whole file only when that is not enough (dictionaries).
  */
-function ipcSchemaFields(path: string, where: string): Field[] {
-  const head = readRange(path, 0, 1 << 16);
+function ipcSchemaFields(path: string, where: string, so: StorageOptions | undefined): Field[] {
+  const head = readRange(path, 0, 1 << 16, so);
   const isFile = new TextDecoder().decode(head.subarray(0, 6)) === 'ARROW1';
-  const attempts: (() => Uint8Array)[] = [() => readWhole(path)];
+  const attempts: (() => Uint8Array)[] = [() => readWhole(path, so)];
   if (isFile) {
-    const [end] = readTail(path, 10);
+    const [end] = readTail(path, 10, so);
     if (end.length === 10) {
       const len = new DataView(end.buffer, end.byteOffset, 4).getInt32(0, true);
       attempts.unshift(() => {
-        const [tail] = readTail(path, len + 10);
+        const [tail] = readTail(path, len + 10, so);
         const bytes = new Uint8Array(8 + tail.length);
         bytes.set(head.subarray(0, 8));
         bytes.set(tail, 8);
@@ -60,6 +68,8 @@ function ipcSchemaFields(path: string, where: string): Field[] {
 export interface ReadArrowIpcOptions {
   /** Only these columns, in this order. */
   readonly columns?: readonly string[];
+  /** How to reach an S3-compatible store for `s3://` paths (default: the environment's). */
+  readonly storageOptions?: StorageOptions;
 }
 
 /**
@@ -75,9 +85,10 @@ export function readArrowIpc(
   options: ReadArrowIpcOptions = {},
 ): DataFrame {
   const where = 'readArrowIpc';
-  const files = expandPaths(paths, where).map((f) => f.path);
+  const so = options.storageOptions;
+  const files = expandPaths(paths, where, so).map((f) => f.path);
   const first = files[0];
-  const fields = ipcSchemaFields(first, `${where} ${first}`);
+  const fields = ipcSchemaFields(first, `${where} ${first}`, so);
   const full = schemaOfFields(fields, `${where} ${first}`);
   const names = full.map(([c]) => c);
   for (const c of options.columns ?? [])
@@ -88,9 +99,13 @@ export function readArrowIpc(
   const columns = options.columns === undefined ? names : [...options.columns];
   const schema: Schema = columns.map((c) => full.find(([n]) => n === c)!);
   const types = schema.map(([, t]) => t);
-  const name = `read-arrow-ipc-${tokenize(files.map(fileStamp), columns)}`;
+  const stamps = files.map((f) => fileStamp(f, so));
+  const name = `read-arrow-ipc-${tokenize(stamps, columns)}`;
+  const parts: IpcPart[] = files.map((path) =>
+    so === undefined ? { path } : { path, storage: so },
+  );
   return new DataFrame(
-    new FileReadLayer(name, 'readIpc', files, columns, types, [], columns),
+    new FileReadLayer(name, 'readIpc', parts, columns, types, [], columns),
     files.length,
     schema,
   );

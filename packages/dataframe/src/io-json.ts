@@ -5,10 +5,9 @@
 // (the whole first file without `lines`) - with `dtype` overriding; a key that first appears
 // after the sample is not read. See io-json-parse.ts for the typing rules.
 import { tokenize } from '@dask-ts/graph';
-import { statSync } from 'node:fs';
 import type { DType, Schema } from './dtypes.js';
 import { DataFrame } from './frame.js';
-import { expandPaths, fileStamp, readRange, readWhole } from './fs-local.js';
+import { expandPaths, fileStamp, readRange, readWhole, type StorageOptions } from './fs.js';
 import { inferJsonSchema } from './io-json-parse.js';
 import type { JsonBlock } from './io-kernels.js';
 import { FileReadLayer } from './io-layer.js';
@@ -28,6 +27,8 @@ export interface ReadJsonOptions {
   readonly dtype?: Readonly<Record<string, DType>>;
   /** Only these columns, in this order. */
   readonly columns?: readonly string[];
+  /** How to reach an S3-compatible store for `s3://` paths (default: the environment's). */
+  readonly storageOptions?: StorageOptions;
 }
 
 const SAMPLE = 1 << 16;
@@ -47,17 +48,18 @@ export function readJson(
 ): DataFrame {
   const where = 'readJson';
   const lines = options.lines ?? true;
-  const files = expandPaths(paths, where).map((f) => f.path);
+  const so = options.storageOptions;
+  const files = expandPaths(paths, where, so).map((f) => f.path);
   const blocksize = options.blocksize ?? 64 << 20;
   if (!(blocksize > 0))
     throw new RangeError(`${where}: blocksize must be positive, got ${blocksize}`);
   let inferred: Schema;
   if (lines) {
-    const head = readRange(files[0], 0, SAMPLE);
+    const head = readRange(files[0], 0, SAMPLE, so);
     const end = head.length === SAMPLE ? head.lastIndexOf(10) + 1 : head.length;
     inferred = inferJsonSchema(head, 0, end, true, `${where} ${files[0]}`);
   } else {
-    const all = readWhole(files[0]);
+    const all = readWhole(files[0], so);
     inferred = inferJsonSchema(all, 0, all.length, false, `${where} ${files[0]}`);
   }
   const names = inferred.map(([n]) => n);
@@ -76,14 +78,16 @@ export function readJson(
   );
   const blocks: JsonBlock[] = [];
   for (const path of files) {
-    const size = statSync(path).size;
-    if (!lines) blocks.push({ path, start: 0, end: size, lines });
+    const size = fileStamp(path, so)[1];
+    const storage = so === undefined ? {} : { storage: so };
+    if (!lines) blocks.push({ path, start: 0, end: size, lines, ...storage });
     else
       for (let start = 0; start < Math.max(size, 1); start += blocksize)
-        blocks.push({ path, start, end: Math.min(size, start + blocksize), lines });
+        blocks.push({ path, start, end: Math.min(size, start + blocksize), lines, ...storage });
   }
   const types = schema.map(([, t]) => t);
-  const name = `read-json-${tokenize(files.map(fileStamp), blocksize, lines, schema)}`;
+  const stamps = files.map((f) => fileStamp(f, so));
+  const name = `read-json-${tokenize(stamps, blocksize, lines, schema)}`;
   return new DataFrame(
     new FileReadLayer(name, 'readJson', blocks, columns, types, [], columns),
     blocks.length,

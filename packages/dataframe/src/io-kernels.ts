@@ -12,9 +12,9 @@ import './codec.js';
 import { colsOf, emptyCol, isValid, tableOf, utf8Of, type Col } from './columns.js';
 import type { DType, Schema } from './dtypes.js';
 import { applySteps, take, type Step } from './steps.js';
-import { readBlock } from './csv-parse.js';
 import { colsOfFileTable } from './io-arrow-cols.js';
-import { readSparse, readWhole, writeWhole } from './fs-local.js';
+import { readLines, readRange, readWhole, writeWhole, type StorageOptions } from './fs.js';
+import { compactParquet } from './io-parquet-compact.js';
 import { jsonBlockCols, recordsOf, toJsonLines } from './io-json-parse.js';
 
 /** One Parquet partition: a file, its row groups to read, their rows. @internal */
@@ -22,11 +22,18 @@ export interface ParquetPart {
   readonly path: string;
   readonly rowGroups: readonly number[];
   readonly rows: number;
-  /** The footer's byte range (with the page indexes before it), and each column chunk's: [group, start, end]. */
+  /** The footer's byte range, and each column chunk's: [group, start, end]. */
   readonly footer: readonly [number, number];
   readonly chunks: readonly (readonly [number, number, number])[];
   /** Hive partition values from the path (`k=v` directories), null for a missing value. */
   readonly hive: readonly (readonly [string, string | null])[];
+  readonly storage?: StorageOptions;
+}
+
+/** One Arrow IPC partition: a file. @internal */
+export interface IpcPart {
+  readonly path: string;
+  readonly storage?: StorageOptions;
 }
 
 /** One JSON-lines block: a file's byte range (a whole file when `lines` is false). @internal */
@@ -35,6 +42,7 @@ export interface JsonBlock {
   readonly start: number;
   readonly end: number;
   readonly lines: boolean;
+  readonly storage?: StorageOptions;
 }
 
 /** What a read task reads and gives back. @internal */
@@ -45,18 +53,22 @@ export interface ReadPlan {
   readonly out: readonly string[];
 }
 
-/** The Parquet compressions. */
-const COMPRESSIONS = {
+/**
+ * A Parquet compression codec's name.
+ *
+ * @example
+ * const c: ParquetCompression = 'zstd';
+ */
+export type ParquetCompression = 'uncompressed' | 'snappy' | 'gzip' | 'brotli' | 'lz4' | 'zstd';
+
+const COMPRESSIONS: Readonly<Record<ParquetCompression, pw.Compression>> = {
   uncompressed: pw.Compression.UNCOMPRESSED,
   snappy: pw.Compression.SNAPPY,
   gzip: pw.Compression.GZIP,
   brotli: pw.Compression.BROTLI,
   lz4: pw.Compression.LZ4_RAW,
   zstd: pw.Compression.ZSTD,
-} as const;
-
-/** A Parquet compression codec's name. */
-export type ParquetCompression = keyof typeof COMPRESSIONS;
+};
 
 /** Whether a name is a Parquet compression. @internal */
 export const isCompression = (c: string): c is ParquetCompression => c in COMPRESSIONS;
@@ -92,18 +104,21 @@ function readParquetPart(part: ParquetPart, plan: ReadPlan): Table {
     rows = 0;
     for (const c of fileCols) cols.set(c, emptyCol(fileTypes[fileCols.indexOf(c)]));
   } else if (fileCols.length > 0) {
-    // Only the footer and the row groups read come from the disk (parquet-wasm's reader decodes
-    // every column of a row group, then projects); the synchronous reader is used because the
-    // asynchronous one aborts the process on damaged pages.
-    const groups = new Set(part.rowGroups);
-    const ranges = part.chunks.filter(([g]) => groups.has(g)).map(([, s, e]) => [s, e] as const);
+    // Only the footer and the row groups read come from the disk, copied into a smaller Parquet
+    // file that holds just them (parquet-wasm's synchronous reader takes a whole file; its
+    // asynchronous one aborts the process on damaged pages).
     let t: Table;
     try {
-      const bytes = readSparse(part.path, [part.footer, ...ranges]);
-      const read = pw.readParquet(bytes, {
+      const footer = readRange(part.path, part.footer[0], part.footer[1], part.storage);
+      const groups = part.rowGroups.map((g) => {
+        const cs = part.chunks.filter(([c]) => c === g);
+        const start = Math.min(...cs.map(([, s]) => s));
+        const end = Math.max(...cs.map(([, , e]) => e));
+        return { index: g, start, bytes: readRange(part.path, start, end, part.storage) };
+      });
+      const read = pw.readParquet(compactParquet(footer, groups), {
         columns: [...fileCols],
         batchSize: Math.max(1024, part.rows),
-        rowGroups: [...part.rowGroups],
       });
       t = tableFromIPC(read.intoIPCStream());
     } catch (err) {
@@ -119,11 +134,11 @@ function readParquetPart(part: ParquetPart, plan: ReadPlan): Table {
   return finishRead(out, plan, rows);
 }
 
-function readIpcPart(path: string, plan: ReadPlan): Table {
-  const where = `readArrowIpc ${path}`;
+function readIpcPart(part: IpcPart, plan: ReadPlan): Table {
+  const where = `readArrowIpc ${part.path}`;
   let t: Table;
   try {
-    t = tableFromIPC(readWhole(path));
+    t = tableFromIPC(readWhole(part.path, part.storage));
   } catch (err) {
     throw new Error(`${where}: not an Arrow IPC file or stream (${String(err)})`);
   }
@@ -135,9 +150,10 @@ function readJsonBlock(block: JsonBlock, plan: ReadPlan): Table {
   let bytes: Uint8Array;
   let begin = 0;
   let limit: number;
-  if (block.lines) [bytes, begin, limit] = readBlock(block.path, block.start, block.end);
+  if (block.lines)
+    [bytes, begin, limit] = readLines(block.path, block.start, block.end, block.storage);
   else {
-    bytes = readWhole(block.path);
+    bytes = readWhole(block.path, block.storage);
     limit = bytes.length;
   }
   const cols = jsonBlockCols(bytes, begin, limit, block.lines, plan.columns, plan.types, where);
@@ -150,6 +166,7 @@ export interface ParquetWrite {
   readonly compression: ParquetCompression;
   readonly partitionOn: readonly string[];
   readonly rowGroupSize?: number;
+  readonly storage?: StorageOptions;
 }
 
 function parquetBytes(t: Table, w: ParquetWrite): Uint8Array {
@@ -189,7 +206,7 @@ function writeParquetPart(t: Table, dir: string, index: number, w: ParquetWrite)
   const file = `part.${index}.parquet`;
   if (w.partitionOn.length === 0) {
     const path = `${dir}/${file}`;
-    writeWhole(path, parquetBytes(t, w));
+    writeWhole(path, parquetBytes(t, w), w.storage);
     return [path];
   }
   const cols = colsOf(t);
@@ -199,7 +216,7 @@ function writeParquetPart(t: Table, dir: string, index: number, w: ParquetWrite)
     const part = new Map<string, Col>();
     for (const [name, c] of cols) if (!w.partitionOn.includes(name)) part.set(name, take(c, idx));
     const path = `${dir}/${sub}/${file}`;
-    writeWhole(path, parquetBytes(tableOf(part), w));
+    writeWhole(path, parquetBytes(tableOf(part), w), w.storage);
     paths.push(path);
   }
   return paths;
@@ -232,14 +249,20 @@ export const ioKernels = defineKernels('dataframe-io', import.meta.url, {
   readIpc: readIpcPart,
   readJson: readJsonBlock,
   writeParquet: writeParquetPart,
-  writeIpc: (t: Table, dir: string, index: number, stream: boolean): string[] => {
+  writeIpc: (
+    t: Table,
+    dir: string,
+    index: number,
+    stream: boolean,
+    storage?: StorageOptions,
+  ): string[] => {
     const path = `${dir}/part.${index}.${stream ? 'arrows' : 'arrow'}`;
-    writeWhole(path, tableToIPC(t, stream ? 'stream' : 'file'));
+    writeWhole(path, tableToIPC(t, stream ? 'stream' : 'file'), storage);
     return [path];
   },
-  writeJson: (t: Table, dir: string, index: number): string[] => {
+  writeJson: (t: Table, dir: string, index: number, storage?: StorageOptions): string[] => {
     const path = `${dir}/part.${index}.json`;
-    writeWhole(path, toJsonLines(recordsOf(colsOf(t), t.numRows)));
+    writeWhole(path, toJsonLines(recordsOf(colsOf(t), t.numRows)), storage);
     return [path];
   },
   /** The paths the write tasks wrote, in partition order. */

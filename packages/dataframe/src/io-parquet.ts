@@ -12,10 +12,16 @@ import { parquetMetadata, type FileMetaData } from 'hyparquet';
 import * as pw from 'parquet-wasm/node';
 import { tableFromIPC } from 'apache-arrow';
 import { tokenize } from '@dask-ts/graph';
-import { relative, sep } from 'node:path';
 import type { DType, Schema } from './dtypes.js';
 import { DataFrame } from './frame.js';
-import { expandPaths, fileStamp, readTail, type ListedFile } from './fs-local.js';
+import {
+  expandPaths,
+  fileStamp,
+  readTail,
+  relativeTo,
+  type ListedFile,
+  type StorageOptions,
+} from './fs.js';
 import { schemaOfFields } from './io-arrow-cols.js';
 import {
   filterExpr,
@@ -43,6 +49,8 @@ export interface ReadParquetOptions {
   readonly filters?: Filters;
   /** One partition per row group (default: one per file). */
   readonly splitRowGroups?: boolean;
+  /** How to reach an S3-compatible store for `s3://` paths (default: the environment's). */
+  readonly storageOptions?: StorageOptions;
 }
 
 /** A planned partition: what the task reads, and each of its row groups' statistics. */
@@ -57,9 +65,9 @@ interface PlannedPart {
 
 const HIVE_NULL = '__HIVE_DEFAULT_PARTITION__';
 
-function footer(path: string): FileMetaData {
+function footer(path: string, so: StorageOptions | undefined): FileMetaData {
   const where = `readParquet ${path}`;
-  const [first, size] = readTail(path, 1 << 16);
+  const [first, size] = readTail(path, 1 << 16, so);
   let tail = first;
   const bad = (why: string): Error => new Error(`${where}: not a Parquet file (${why})`);
   if (size < 12) throw bad(`${size} bytes`);
@@ -67,7 +75,7 @@ function footer(path: string): FileMetaData {
   if (view.getUint32(tail.length - 4, true) !== 0x31524150) throw bad('no PAR1 footer');
   const need = view.getUint32(tail.length - 8, true) + 8;
   if (need > size) throw bad('footer length past the start of the file');
-  if (need > tail.length) [tail] = readTail(path, need);
+  if (need > tail.length) [tail] = readTail(path, need, so);
   try {
     return parquetMetadata(tail.subarray(tail.length - need));
   } catch (err) {
@@ -75,10 +83,10 @@ function footer(path: string): FileMetaData {
   }
 }
 
-function arrowSchema(path: string, md: FileMetaData): Schema {
+function arrowSchema(path: string, md: FileMetaData, so: StorageOptions | undefined): Schema {
   const where = `readParquet ${path}`;
   const need = Number(md.metadata_length) + 8;
-  const [tail] = readTail(path, need);
+  const [tail] = readTail(path, need, so);
   try {
     const s = pw.readSchema(tail);
     return schemaOfFields(tableFromIPC(s.intoIPCStream()).schema.fields, where);
@@ -90,7 +98,7 @@ function arrowSchema(path: string, md: FileMetaData): Schema {
 
 function hiveOf(f: ListedFile): [string, string | null][] {
   if (f.root === undefined) return [];
-  const dirs = relative(f.root, f.path).split(sep).slice(0, -1);
+  const dirs = relativeTo(f.root, f.path).split(/[\\/]/).slice(0, -1);
   return dirs
     .filter((d) => d.includes('='))
     .map((d) => {
@@ -222,9 +230,10 @@ export function readParquet(
   options: ReadParquetOptions = {},
 ): DataFrame {
   const where = 'readParquet';
-  const files = expandPaths(paths, where);
-  const metas = files.map((f) => footer(f.path));
-  const fileSchema = arrowSchema(files[0].path, metas[0]);
+  const so = options.storageOptions;
+  const files = expandPaths(paths, where, so);
+  const metas = files.map((f) => footer(f.path, so));
+  const fileSchema = arrowSchema(files[0].path, metas[0], so);
   const hives = files.map(hiveOf);
   const hiveNames = [...new Set(hives.flatMap((h) => h.map(([k]) => k)))].filter(
     (k) => !fileSchema.some(([n]) => n === k),
@@ -251,13 +260,8 @@ export function readParquet(
         stats: groupStats(md, g, hive, hiveTypes),
       }))
       .filter((g) => g.rows > 0 && mayMatch(dnf, g.stats));
-    const size = fileStamp(f.path)[1];
-    // The footer, and the page indexes that writers put just before it (the reader reads them).
-    let from = size - Number(md.metadata_length) - 8;
-    for (const rg of md.row_groups)
-      for (const c of rg.columns)
-        for (const o of [c.column_index_offset, c.offset_index_offset])
-          if (o !== undefined && Number(o) > 0) from = Math.min(from, Number(o));
+    const size = fileStamp(f.path, so)[1];
+    const from = size - Number(md.metadata_length) - 8;
     const footerRange = [from, size] as const;
     const partOf = (gs: typeof groups): PlannedPart => ({
       part: {
@@ -267,6 +271,7 @@ export function readParquet(
         footer: footerRange,
         chunks: gs.flatMap((g) => chunkRanges(md, g.index)),
         hive,
+        ...(so === undefined ? {} : { storage: so }),
       },
       groups: gs,
     });
@@ -286,7 +291,7 @@ export function readParquet(
   const types = columns.map((c) => full.find(([n]) => n === c)![1]);
   const schema: Schema = columns.map((c, i) => [c, types[i]] as const);
   const token = tokenize(
-    files.map((f) => fileStamp(f.path)),
+    files.map((f) => fileStamp(f.path, so)),
     columns,
     dnf,
     options.splitRowGroups === true,

@@ -17,6 +17,7 @@ import {
   type ParquetWrite,
 } from './io-kernels.js';
 import { recordsOf } from './io-json-parse.js';
+import type { StorageOptions } from './fs.js';
 import { NamedLayer, partKey, partRef } from './layers.js';
 import { Scalar } from './scalar.js';
 
@@ -33,6 +34,8 @@ export interface ToParquetOptions extends GraphComputeOptions {
   readonly partitionOn?: readonly string[];
   /** The most rows in one row group (default: parquet-wasm's, 1M). */
   readonly rowGroupSize?: number;
+  /** How to reach an S3-compatible store for an `s3://` directory (default: the environment's). */
+  readonly storageOptions?: StorageOptions;
 }
 
 /**
@@ -44,6 +47,19 @@ export interface ToParquetOptions extends GraphComputeOptions {
 export interface ToArrowIpcOptions extends GraphComputeOptions {
   /** The IPC file format (`part.<i>.arrow`, default) or the stream format (`part.<i>.arrows`). */
   readonly format?: 'file' | 'stream';
+  /** How to reach an S3-compatible store for an `s3://` directory (default: the environment's). */
+  readonly storageOptions?: StorageOptions;
+}
+
+/**
+ * Options of `DataFrame.toJson` (and the scheduler to write with).
+ *
+ * @example
+ * const o: ToJsonOptions = { scheduler: 'sync' };
+ */
+export interface ToJsonOptions extends GraphComputeOptions {
+  /** How to reach an S3-compatible store for an `s3://` directory (default: the environment's). */
+  readonly storageOptions?: StorageOptions;
 }
 
 /** Runs one write task per partition and gives the written paths in partition order. */
@@ -114,10 +130,12 @@ export function toParquet(
   const rg = options.rowGroupSize;
   if (rg !== undefined && !(Number.isInteger(rg) && rg > 0))
     throw new RangeError(`${what}: rowGroupSize must be a positive integer, got ${rg}`);
+  const so = options.storageOptions;
   const w: ParquetWrite = {
     compression,
     partitionOn,
     ...(rg === undefined ? {} : { rowGroupSize: rg }),
+    ...(so === undefined ? {} : { storage: so }),
   };
   return writeAll(df, 'to-parquet', 'writeParquet', [path, w], options);
 }
@@ -136,18 +154,20 @@ export function toArrowIpc(
     df,
     'to-arrow-ipc',
     'writeIpc',
-    [checkDir(dir, what), format === 'stream'],
+    [checkDir(dir, what), format === 'stream', ...storageArg(options)],
     options,
   );
 }
 
 /** Writes the partitions as JSON lines. @internal */
-export function toJson(
-  df: DataFrame,
-  dir: string,
-  options: GraphComputeOptions,
-): Promise<string[]> {
-  return writeAll(df, 'to-json', 'writeJson', [checkDir(dir, 'DataFrame.toJson')], options);
+export function toJson(df: DataFrame, dir: string, options: ToJsonOptions): Promise<string[]> {
+  const args = [checkDir(dir, 'DataFrame.toJson'), ...storageArg(options)];
+  return writeAll(df, 'to-json', 'writeJson', args, options);
+}
+
+/** The storage options as a trailing task argument (none for the environment's). */
+function storageArg(options: { readonly storageOptions?: StorageOptions }): StorageOptions[] {
+  return options.storageOptions === undefined ? [] : [options.storageOptions];
 }
 
 /** The rows of a computed table as records. @internal */

@@ -3,11 +3,12 @@
 // from min/max statistics plus exact row filtering), the optimizer's projection and predicate
 // pushdown into the reader, hive directories from `partitionOn`, and errors naming the culprit.
 import { afterAll, describe, expect, test } from '@jest/globals';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import '@dask-ts/scheduler';
 import { col, fromColumns, readParquet } from '../index.js';
+import { decodeStruct, encodeStruct } from '../io-thrift.js';
 import { pick, plain, rowsWhere, sample, type Plain } from './reference.js';
 
 const sync = { scheduler: 'sync' } as const;
@@ -184,6 +185,20 @@ describe('readParquet / toParquet', () => {
     expect(rowSet(plain(await back.compute(sync)))).toEqual(
       rowSet({ v: [1, 2, 3, 4], y: [2020, 2021, 2020, null] }),
     );
+  });
+
+  test('a footer decodes and encodes back to the same bytes (the row-group cutter relies on it)', async () => {
+    const out = join(dir, 'thrift');
+    await frame(data(3000, 2), 1).toParquet(out, {
+      rowGroupSize: 500,
+      compression: 'zstd',
+      ...sync,
+    });
+    const bytes = readFileSync(join(out, 'part.0.parquet'));
+    const n = bytes.length;
+    const len = bytes.readUInt32LE(n - 8);
+    const meta = new Uint8Array(bytes.subarray(n - 8 - len, n - 8));
+    expect(encodeStruct(decodeStruct(meta))).toEqual(meta);
   });
 
   test('bad input: errors name the file, the column or the option', async () => {

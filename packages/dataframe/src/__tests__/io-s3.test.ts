@@ -1,0 +1,128 @@
+// The file-system layer against an S3-compatible store: s3rver started on a thread of this
+// process on 127.0.0.1 (port 0, a temp directory), reached through @aws-sdk/client-s3 configured
+// from the environment (AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY) or from
+// `storageOptions` (on worker threads, which do not see this file's environment). Parquet, JSON lines
+// and Arrow IPC are written to `s3://` prefixes and read back (globs, prefixes as directories,
+// hive directories, row-group pruning over range reads), on sync and on threads.
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { createThreadsScheduler } from '@dask-ts/scheduler';
+import { col, fromColumns, readArrowIpc, readJson, readParquet } from '../index.js';
+import { closeS3 } from '../fs-s3.js';
+import { pick, plain, rowsWhere, sample } from './reference.js';
+
+const sync = { scheduler: 'sync' } as const;
+const dir = mkdtempSync(join(tmpdir(), 'dask-ts-df-s3-'));
+// The server runs on its own thread: the file-system layer blocks the calling thread while it
+// waits for the store, so a server on this thread could never answer.
+const server = new Worker(
+  `const { parentPort, workerData } = require('node:worker_threads');
+  const S3rver = require(workerData.s3rver);
+  const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: workerData.dir,
+    configureBuckets: [{ name: 'test-bucket', configs: [] }] });
+  server.run().then((a) => parentPort.postMessage(a.port));`,
+  { eval: true, workerData: { s3rver: createRequire(import.meta.url).resolve('s3rver'), dir } },
+);
+let threads: ReturnType<typeof createThreadsScheduler> | undefined;
+
+beforeAll(async () => {
+  const port = await new Promise<number>((resolve, reject) => {
+    server.once('message', resolve);
+    server.once('error', reject);
+  });
+  process.env.AWS_ENDPOINT_URL = `http://127.0.0.1:${port}`;
+  process.env.AWS_ACCESS_KEY_ID = 'S3RVER';
+  process.env.AWS_SECRET_ACCESS_KEY = 'S3RVER';
+  process.env.AWS_REGION = 'us-east-1';
+}, 60_000);
+
+afterAll(async () => {
+  await threads?.close?.();
+  await closeS3();
+  await server.terminate();
+  rmSync(dir, { recursive: true, force: true });
+}, 60_000);
+
+const p = sample(2000, 99);
+const frame = () =>
+  fromColumns(
+    {
+      a: p.a as (number | null)[],
+      b: Int32Array.from(p.b as number[]),
+      k: p.k as string[],
+      i: Int32Array.from({ length: 2000 }, (_, j) => j),
+    },
+    { npartitions: 2 },
+  );
+const withI = { ...p, i: Array.from({ length: 2000 }, (_, j) => j) };
+delete (withI as Record<string, unknown>).s;
+
+describe('s3:// paths', () => {
+  test('Parquet written to and read from a bucket, with pruning and hive directories', async () => {
+    const paths = await frame().toParquet('s3://test-bucket/pq', { rowGroupSize: 250, ...sync });
+    expect(paths).toEqual([
+      's3://test-bucket/pq/part.0.parquet',
+      's3://test-bucket/pq/part.1.parquet',
+    ]);
+    const all = readParquet('s3://test-bucket/pq');
+    expect(all.npartitions).toBe(2);
+    expect(plain(await all.compute(sync))).toEqual(withI);
+    const q = readParquet('s3://test-bucket/pq/*.parquet', { splitRowGroups: true }).filter(
+      col('i').lt(300),
+    );
+    expect(q.npartitions).toBe(8);
+    expect(q.explain()).toContain('2 row groups');
+    expect(plain(await q.compute(sync))).toEqual(
+      pick(
+        withI,
+        rowsWhere(2000, (j) => j < 300),
+      ),
+    );
+    await frame().toParquet('s3://test-bucket/hive', { partitionOn: ['k'], ...sync });
+    const x = readParquet('s3://test-bucket/hive', { filters: [['k', '==', 'x']], columns: ['i'] });
+    const got = (plain(await x.compute(sync)).i as number[]).sort((u, v) => u - v);
+    expect(got).toEqual(rowsWhere(2000, (j) => p.k[j] === 'x'));
+  }, 120_000);
+
+  test('JSON lines and Arrow IPC in a bucket', async () => {
+    await frame().toJson('s3://test-bucket/json', sync);
+    const j = readJson('s3://test-bucket/json', { blocksize: 16 << 10 });
+    expect(j.npartitions).toBeGreaterThan(4);
+    expect(plain(await j.compute(sync))).toEqual(withI);
+    await frame().toArrowIpc('s3://test-bucket/ipc', sync);
+    expect(plain(await readArrowIpc('s3://test-bucket/ipc').compute(sync))).toEqual(withI);
+  }, 120_000);
+
+  test('tasks on worker threads reach the store, configured by storageOptions', async () => {
+    threads = createThreadsScheduler({ workers: 2 });
+    // Workers see the process's environment, not the one this test file changed: pass the options.
+    const storageOptions = {
+      endpoint: process.env.AWS_ENDPOINT_URL,
+      accessKeyId: 'S3RVER',
+      secretAccessKey: 'S3RVER',
+    };
+    await frame().toJson('s3://test-bucket/json2', { scheduler: threads, storageOptions });
+    const j = readJson('s3://test-bucket/json2', { storageOptions, blocksize: 16 << 10 });
+    expect((await j.compute({ scheduler: threads })).numRows).toBe(2000);
+    const q = readParquet('s3://test-bucket/pq', { splitRowGroups: true, storageOptions })
+      .filter(col('b').ge(50))
+      .groupby('k')
+      .agg({ b: 'count' });
+    const g = plain(await q.compute({ scheduler: threads }));
+    const keys = [...new Set(p.k as string[])].sort();
+    expect(g.k).toEqual(keys);
+    expect(g.b).toEqual(
+      keys.map((k) => rowsWhere(2000, (j) => p.k[j] === k && (p.b[j] as number) >= 50).length),
+    );
+  }, 120_000);
+
+  test('errors name the object', () => {
+    expect(() => readParquet('s3://test-bucket/nope/x.parquet')).toThrow(/nope\/x\.parquet/);
+    expect(() => readParquet('s3://test-bucket/pq/*.csv')).toThrow(/no object matches/);
+    expect(() => readParquet('s3://no-such-bucket/x.parquet')).toThrow(/no-such-bucket/);
+  }, 60_000);
+});
