@@ -73,6 +73,14 @@ describe('integer arrays and take', () => {
       toDense(await y.compute(sync)),
       build([5, 3], ([j, k]) => at(ref, [1, j, [5, 0, 0][k]])),
     );
+    const cols = [true, false, false, true, true];
+    expectDense(
+      toDense(await x.at([{}, cols, 2]).compute(sync)),
+      build([4, 3], ([i, k]) => at(ref, [i, [0, 3, 4][k], 2])),
+    );
+    expect(() => x.at([{}, [true, false]])).toThrow(
+      /boolean index did not match indexed array along dimension 1; dimension is 5 but corresponding boolean dimension is 2/,
+    );
     expect(() => x.at([[0, 9]])).toThrow(/index 9 is out of bounds for axis 0 with size 4/);
     expect(() => x.at([[0], [1]])).toThrow(/only one integer array index is supported; use vindex/);
   });
