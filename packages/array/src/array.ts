@@ -55,10 +55,10 @@ import type { ArgOp } from './kernels-arg.js';
 import type { ScanOp } from './kernels-scan.js';
 import type { BlockInfo } from './kernels-blocks.js';
 import * as shapes from './shape-more.js';
+import { requireKnownChunks } from './known-chunks.js';
 import {
   blockShapes,
   booleanMask,
-  requireKnownChunks,
   setBasic,
   setMask,
   take,

@@ -5,7 +5,7 @@
 import { describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
 import '@dask-ts/scheduler';
-import { fromArray, slice, type Dtype } from '../index.js';
+import { fromArray, slice, unique, type Dtype } from '../index.js';
 import {
   cast,
   expectDense,
@@ -131,6 +131,20 @@ describe('boolean masks', () => {
       /chunk sizes are unknown \(NaN, after a boolean mask\); call x.computeChunkSizes\(\) first/,
     );
     expect(() => y.rechunk(2)).toThrow(/computeChunkSizes/);
+    expect(() => y.flip(0)).toThrow(/flip: the array's chunk sizes are unknown/);
+    expect(() => y.pad(1)).toThrow(/pad: the array's chunk sizes are unknown/);
+    // What needs no lengths works on unknown sizes: reductions, elementwise, unique.
+    expect(await y.sum().compute(sync)).toBeCloseTo(
+      [0, 2, 3, 5].reduce(
+        (s, r) => s + ref.data.slice(r * 4, r * 4 + 4).reduce((p, q) => p + q, 0),
+        0,
+      ),
+      9,
+    );
+    expectDense(toDense(await unique(x.at(x.gt(0))).compute(sync)), {
+      shape: [new Set(ref.data.filter((v) => v > 0)).size],
+      data: [...new Set(ref.data.filter((v) => v > 0))].sort((p, q) => p - q),
+    });
     expect(() => x.mask(fromArray([true, false]))).toThrow(
       /dimension is 6 but corresponding boolean dimension is 2/,
     );
