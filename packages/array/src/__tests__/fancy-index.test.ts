@@ -133,6 +133,13 @@ describe('boolean masks', () => {
     expect(() => y.rechunk(2)).toThrow(/computeChunkSizes/);
     expect(() => y.flip(0)).toThrow(/flip: the array's chunk sizes are unknown/);
     expect(() => y.pad(1)).toThrow(/pad: the array's chunk sizes are unknown/);
+    expect(() => y.add(x)).toThrow(
+      /shapes \(NaN, 4\) \(6, 4\) \(NaN: chunk sizes unknown after a boolean mask; call x.computeChunkSizes\(\) first\)/,
+    );
+    expectDense(
+      toDense(await y.add(y).compute(sync)),
+      build([4, 4], ([i, j]) => 2 * at(ref, [rows[i], j])),
+    );
     // What needs no lengths works on unknown sizes: reductions, elementwise, unique.
     expect(await y.sum().compute(sync)).toBeCloseTo(
       [0, 2, 3, 5].reduce(
