@@ -59,10 +59,10 @@ import type { ArgOp } from './kernels-arg.js';
 import type { ScanOp } from './kernels-scan.js';
 import type { BlockInfo } from './kernels-blocks.js';
 import * as shapes from './shape-more.js';
+import { requireKnownChunks } from './known-chunks.js';
 import {
   blockShapes,
   booleanMask,
-  requireKnownChunks,
   setBasic,
   setMask,
   take,
@@ -339,20 +339,25 @@ export class DaskArray<R extends ArrayValue = NdArray> implements Collection<R> 
    * x.at('::2, 10:');
    * x.at([slice(null, null, -1), 0, newaxis]);
    * x.at([slice(), [0, 5, 2]]); // x[:, [0, 5, 2]]
+   * x.at([[true, false, true]]); // x[[True, False, True]]
    * x.at(x.gt(0)); // x[x > 0]
    */
   at(
-    index: string | IndexItem | readonly (IndexItem | IntIndex)[] | DaskArray<ArrayValue>,
+    index:
+      | string
+      | IndexItem
+      | readonly (IndexItem | IntIndex | readonly boolean[])[]
+      | DaskArray<ArrayValue>,
   ): DaskArray {
     if (index instanceof DaskArray) return this.mask(index);
-    const items: readonly (IndexItem | IntIndex)[] =
+    const items: readonly (IndexItem | IntIndex | readonly boolean[])[] =
       typeof index === 'string' && index !== '...'
         ? parseIndex(index)
         : Array.isArray(index)
-          ? (index as readonly (IndexItem | IntIndex)[])
+          ? (index as readonly (IndexItem | IntIndex | readonly boolean[])[])
           : [index as IndexItem];
     requireKnownChunks(this, 'at');
-    const isInts = (v: unknown): v is IntIndex =>
+    const isInts = (v: unknown): v is IntIndex | readonly boolean[] =>
       Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView));
     const k = items.findIndex(isInts);
     if (k < 0) return DaskArray.of(getitem(this, items as readonly IndexItem[]));
@@ -369,7 +374,19 @@ export class DaskArray<R extends ArrayValue = NdArray> implements Collection<R> 
         0,
       );
     const basic = items.map((i, j) => (j === k ? {} : i)) as IndexItem[];
-    return DaskArray.of(take(getitem(this, basic), items[k] as IntIndex, outAxis));
+    const sliced = getitem(this, basic);
+    let ix = items[k] as IntIndex | readonly boolean[];
+    if (Array.isArray(ix) && ix.length > 0 && typeof ix[0] === 'boolean') {
+      // A boolean list in memory: the positions of its true entries.
+      const n = shapeOf(sliced.chunks)[outAxis];
+      if (ix.length !== n) {
+        throw new RangeError(
+          `at: boolean index did not match indexed array along dimension ${outAxis}; dimension is ${n} but corresponding boolean dimension is ${ix.length}`,
+        );
+      }
+      ix = (ix as readonly unknown[]).flatMap((v, i) => (v === true ? [i] : []));
+    }
+    return DaskArray.of(take(sliced, ix as IntIndex, outAxis));
   }
 
   /**

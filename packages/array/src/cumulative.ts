@@ -7,6 +7,8 @@ import { tokenize } from '@dask-ts/graph';
 import type { Dtype } from './dtype.js';
 import type { ScanOp } from './kernels-scan.js';
 import { kernels } from './kernels.js';
+import { requireKnownChunks } from './known-chunks.js';
+import { checkDtype } from './dtype.js';
 import { BlockLayer, blockKey, type BlockInput } from './layers.js';
 import { normalizeAxes } from './reductions.js';
 import { reshape } from './shape-ops.js';
@@ -33,6 +35,7 @@ export interface ScanOptions {
  */
 export function cumulative(x: ArraySpec, op: ScanOp, options: ScanOptions = {}): ArraySpec {
   if (options.axis === undefined) {
+    if (x.chunks.length > 1) requireKnownChunks(x, op);
     const flat = x.chunks.length === 1 ? x : reshape(x, [-1]);
     return cumulative(flat, op, { ...options, axis: 0 });
   }
@@ -40,7 +43,12 @@ export function cumulative(x: ArraySpec, op: ScanOp, options: ScanOptions = {}):
     throw new TypeError(`${op}: axis must be one integer (or not given, for the flattened array)`);
   }
   const [axis] = normalizeAxes(options.axis, x.chunks.length, op);
-  const t: Dtype = options.dtype ?? (x.dtype === 'float32' ? 'float32' : 'float64');
+  const t: Dtype =
+    options.dtype === undefined
+      ? x.dtype === 'float32'
+        ? 'float32'
+        : 'float64'
+      : checkDtype(options.dtype, op);
   const token = tokenize(x.layer.name, op, axis, t);
   const grid = x.layer.numblocks;
   const scans = new BlockLayer(

@@ -39,7 +39,11 @@ export function broadcastShapes(shapes: readonly (readonly number[])[], op: stri
       if (cur === 1) out[pad + i] = len;
       else {
         throw new RangeError(
-          `${op}: operands could not be broadcast together with shapes ${shapes.map(formatShape).join(' ')}`,
+          `${op}: operands could not be broadcast together with shapes ${shapes.map(formatShape).join(' ')}${
+            len !== len || cur !== cur
+              ? ' (NaN: chunk sizes unknown after a boolean mask; call x.computeChunkSizes() first)'
+              : ''
+          }`,
         );
       }
     });
@@ -146,6 +150,11 @@ export function alignArrays(
       const pad = n - shapes[k].length;
       if (axis < pad || (shapes[k][axis - pad] === 1 && len !== 1)) return;
       const own = a.chunks[axis - pad];
+      if (c !== undefined && !sameSizes(c, own) && [...c, ...own].some((x) => x !== x)) {
+        throw new RangeError(
+          `${op}: operands with unknown chunk sizes (NaN, after a boolean mask) along axis ${axis} must come from the same mask; call x.computeChunkSizes() first`,
+        );
+      }
       c = c === undefined ? own : sameSizes(c, own) ? c : commonSizes(c, own);
     });
     return [...(c ?? [len])];

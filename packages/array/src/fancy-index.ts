@@ -13,6 +13,7 @@ import { blockIndices, formatShape, offsets, shapeOf } from './chunks.js';
 import { alignArrays, elementwise } from './elementwise.js';
 import type { Region } from './kernels-fancy.js';
 import { kernels } from './kernels.js';
+import { requireKnownChunks } from './known-chunks.js';
 import { BlockLayer, type BlockInput } from './layers.js';
 import { rechunk } from './rechunk.js';
 import { normalizeAxes } from './reductions.js';
@@ -28,15 +29,6 @@ import type { ArraySpec } from './spec.js';
  * const ix: IntIndex = [0, 5, -1];
  */
 export type IntIndex = readonly number[] | ArrayLike<number>;
-
-/** Refuses arrays whose chunk sizes are unknown (after a mask), as dask does. */
-export function requireKnownChunks(x: ArraySpec, op: string): void {
-  if (x.chunks.some((c) => c.some((s) => s !== s))) {
-    throw new RangeError(
-      `${op}: the array's chunk sizes are unknown (NaN, after a boolean mask); call x.computeChunkSizes() first`,
-    );
-  }
-}
 
 function positions(ix: IntIndex, n: number, axis: number, op: string): number[] {
   const out = Array.from(ix as ArrayLike<number>, (v) => {

@@ -8,7 +8,7 @@
 import type { GraphNode, Ref } from '@dask-ts/protocol';
 import { tokenize } from '@dask-ts/graph';
 import { blockIndices, blockShape, formatShape, shapeOf } from './chunks.js';
-import type { Dtype } from './dtype.js';
+import { checkDtype, type Dtype } from './dtype.js';
 import type { ReduceOp } from './kernels-reduce.js';
 import { kernels } from './kernels.js';
 import { BlockLayer, type ArrayLayer, type BlockInput } from './layers.js';
@@ -27,6 +27,8 @@ export interface ReduceOptions {
   readonly keepdims?: boolean;
   /** How many partials one combining task merges (default 4). */
   readonly splitEvery?: number;
+  /** The result's dtype (partials accumulate in float64; the result is cast to it). */
+  readonly dtype?: Dtype;
 }
 
 /**
@@ -139,10 +141,10 @@ export function reduction(x: ArraySpec, op: ReduceOp, options: VarOptions = {}):
       `${op}: zero-size array to reduction operation ${op.endsWith('min') ? 'minimum' : 'maximum'} which has no identity (shape ${formatShape(shape)}, axis ${axes.join(', ')})`,
     );
   }
-  const t = resultDtype(op, x.dtype);
+  const t = options.dtype === undefined ? resultDtype(op, x.dtype) : checkDtype(options.dtype, op);
   const per = Math.max(2, Math.floor(splitEvery ** (1 / Math.max(1, axes.length)) + 1e-9));
   const factor = shape.map((_, a) => (axes.includes(a) ? per : 1));
-  const token = tokenize(x.layer.name, op, axes, keepdims, splitEvery, ddof);
+  const token = tokenize(x.layer.name, op, axes, keepdims, splitEvery, ddof, t);
   const grid0 = x.layer.numblocks;
   const partial = new BlockLayer(
     `${op}-partial-${token}`,

@@ -8,6 +8,7 @@ import { fullSpec } from './creation.js';
 import { broadcastShapes } from './elementwise.js';
 import { concatenateSpecs, expandDimsSpec } from './join.js';
 import { kernels } from './kernels.js';
+import { requireKnownChunks } from './known-chunks.js';
 import { BlockLayer } from './layers.js';
 import { normalizeAxes } from './reductions.js';
 import { reshape, transpose } from './shape-ops.js';
@@ -23,6 +24,7 @@ const list = (v: number | readonly number[]): number[] => (typeof v === 'number'
  * squeeze(x, 0);
  */
 export function squeeze(x: ArraySpec, axis?: number | readonly number[]): ArraySpec {
+  requireKnownChunks(x, 'squeeze');
   const shape = shapeOf(x.chunks);
   const axes =
     axis === undefined
@@ -49,6 +51,7 @@ export function squeeze(x: ArraySpec, axis?: number | readonly number[]): ArrayS
  * expandDims(x, [0, -1]);
  */
 export function expandDims(x: ArraySpec, axis: number | readonly number[]): ArraySpec {
+  requireKnownChunks(x, 'expandDims');
   const axes = list(axis);
   const ndim = x.chunks.length + axes.length;
   const pos = normalizeAxes(axes, ndim, 'expandDims');
@@ -108,7 +111,9 @@ export function moveaxis(
  * ravel(x);
  */
 export function ravel(x: ArraySpec): ArraySpec {
-  return x.chunks.length === 1 ? x : reshape(x, [-1]);
+  if (x.chunks.length === 1) return x;
+  requireKnownChunks(x, 'ravel');
+  return reshape(x, [-1]);
 }
 
 /**
@@ -118,6 +123,7 @@ export function ravel(x: ArraySpec): ArraySpec {
  * flip(x, 0);
  */
 export function flip(x: ArraySpec, axis?: number | readonly number[]): ArraySpec {
+  requireKnownChunks(x, 'flip');
   const axes = normalizeAxes(axis, x.chunks.length, 'flip');
   const items: IndexItem[] = x.chunks.map((_, a) => (axes.includes(a) ? { step: -1 } : {}));
   return getitem(x, items);
@@ -135,6 +141,7 @@ export function roll(
   shift: number | readonly number[],
   axis?: number | readonly number[],
 ): ArraySpec {
+  requireKnownChunks(x, 'roll');
   if (axis === undefined) {
     if (typeof shift !== 'number') throw new TypeError('roll: one shift without an axis');
     const shape = shapeOf(x.chunks);
@@ -179,6 +186,7 @@ export function roll(
  * broadcastTo(row, [1000, 3]);
  */
 export function broadcastTo(x: ArraySpec, shape: readonly number[]): ArraySpec {
+  requireKnownChunks(x, 'broadcastTo');
   const from = shapeOf(x.chunks);
   const pad = shape.length - from.length;
   const ok =
@@ -212,6 +220,7 @@ export function broadcastTo(x: ArraySpec, shape: readonly number[]): ArraySpec {
  * repeat(x, 3, 1);
  */
 export function repeat(x: ArraySpec, repeats: number, axis?: number): ArraySpec {
+  requireKnownChunks(x, 'repeat');
   if (!Number.isInteger(repeats) || repeats < 0) {
     throw new RangeError(`repeat: repeats must be a non-negative integer, got ${repeats}`);
   }
@@ -238,6 +247,7 @@ export function repeat(x: ArraySpec, repeats: number, axis?: number): ArraySpec 
  * tile(x, [2, 3]);
  */
 export function tile(x: ArraySpec, reps: number | readonly number[]): ArraySpec {
+  requireKnownChunks(x, 'tile');
   const r = list(reps);
   if (r.some((v) => !Number.isInteger(v) || v < 0)) {
     throw new RangeError(`tile: reps must be non-negative integers, got [${r.join(', ')}]`);
@@ -282,6 +292,7 @@ export function pad(
   mode: 'constant' | 'edge' = 'constant',
   constantValue = 0,
 ): ArraySpec {
+  requireKnownChunks(x, 'pad');
   const ndim = x.chunks.length;
   const widths: (readonly [number, number])[] =
     typeof width === 'number'

@@ -8,6 +8,7 @@ import { formatShape, shapeOf } from './chunks.js';
 import { isInteger, type Dtype } from './dtype.js';
 import { binary } from './elementwise.js';
 import { kernels } from './kernels.js';
+import { requireKnownChunks } from './known-chunks.js';
 import { BlockLayer } from './layers.js';
 import { rechunk } from './rechunk.js';
 import { normalizeAxes, treeReduction } from './reductions.js';
@@ -225,6 +226,7 @@ export function histogram(
  * topk(x, 5);
  */
 export function topk(x: ArraySpec, k: number, axis = -1): ArraySpec {
+  requireKnownChunks(x, 'topk');
   if (!Number.isInteger(k) || k === 0)
     throw new RangeError(`topk: k must be a non-zero integer, got ${k}`);
   const [ax] = normalizeAxes(axis, x.chunks.length, 'topk');
@@ -258,6 +260,7 @@ export function topk(x: ArraySpec, k: number, axis = -1): ArraySpec {
  * diff(x, 1, 0);
  */
 export function diff(x: ArraySpec, n = 1, axis = -1): ArraySpec {
+  requireKnownChunks(x, 'diff');
   if (!Number.isInteger(n) || n < 0) {
     throw new RangeError(`diff: order must be non-negative but got ${n}`);
   }

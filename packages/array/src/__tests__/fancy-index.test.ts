@@ -5,7 +5,7 @@
 import { describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
 import '@dask-ts/scheduler';
-import { fromArray, slice, type Dtype } from '../index.js';
+import { fromArray, slice, unique, type Dtype } from '../index.js';
 import {
   cast,
   expectDense,
@@ -73,6 +73,14 @@ describe('integer arrays and take', () => {
       toDense(await y.compute(sync)),
       build([5, 3], ([j, k]) => at(ref, [1, j, [5, 0, 0][k]])),
     );
+    const cols = [true, false, false, true, true];
+    expectDense(
+      toDense(await x.at([{}, cols, 2]).compute(sync)),
+      build([4, 3], ([i, k]) => at(ref, [i, [0, 3, 4][k], 2])),
+    );
+    expect(() => x.at([{}, [true, false]])).toThrow(
+      /boolean index did not match indexed array along dimension 1; dimension is 5 but corresponding boolean dimension is 2/,
+    );
     expect(() => x.at([[0, 9]])).toThrow(/index 9 is out of bounds for axis 0 with size 4/);
     expect(() => x.at([[0], [1]])).toThrow(/only one integer array index is supported; use vindex/);
   });
@@ -123,6 +131,27 @@ describe('boolean masks', () => {
       /chunk sizes are unknown \(NaN, after a boolean mask\); call x.computeChunkSizes\(\) first/,
     );
     expect(() => y.rechunk(2)).toThrow(/computeChunkSizes/);
+    expect(() => y.flip(0)).toThrow(/flip: the array's chunk sizes are unknown/);
+    expect(() => y.pad(1)).toThrow(/pad: the array's chunk sizes are unknown/);
+    expect(() => y.add(x)).toThrow(
+      /shapes \(NaN, 4\) \(6, 4\) \(NaN: chunk sizes unknown after a boolean mask; call x.computeChunkSizes\(\) first\)/,
+    );
+    expectDense(
+      toDense(await y.add(y).compute(sync)),
+      build([4, 4], ([i, j]) => 2 * at(ref, [rows[i], j])),
+    );
+    // What needs no lengths works on unknown sizes: reductions, elementwise, unique.
+    expect(await y.sum().compute(sync)).toBeCloseTo(
+      [0, 2, 3, 5].reduce(
+        (s, r) => s + ref.data.slice(r * 4, r * 4 + 4).reduce((p, q) => p + q, 0),
+        0,
+      ),
+      9,
+    );
+    expectDense(toDense(await unique(x.at(x.gt(0))).compute(sync)), {
+      shape: [new Set(ref.data.filter((v) => v > 0)).size],
+      data: [...new Set(ref.data.filter((v) => v > 0))].sort((p, q) => p - q),
+    });
     expect(() => x.mask(fromArray([true, false]))).toThrow(
       /dimension is 6 but corresponding boolean dimension is 2/,
     );

@@ -139,6 +139,22 @@ const NAN_REF: Record<string, (v: number[]) => number> = {
   nanstd: (v) => Math.sqrt(variance(0)(noNaN(v))),
 };
 
+describe('reduction dtype', () => {
+  test('the result is cast to the dtype asked for', async () => {
+    const { x, ref } = pair([7, 5], 'int16', [3, 2], 12);
+    const s = x.sum({ axis: 0, dtype: 'int32' });
+    expect(s.dtype).toBe('int32');
+    expectDense(
+      toDense(await s.compute(sync)),
+      refReduce(ref, [0], (v) => v.reduce((a, b) => a + b, 0)),
+    );
+    const m = x.mean({ dtype: 'float32' });
+    expect(m.dtype).toBe('float32');
+    expect(await m.compute(sync)).toBeCloseTo(ref.data.reduce((a, b) => a + b, 0) / 35, 5);
+    expect(() => x.sum({ dtype: 'int64' as Dtype })).toThrow(/sum: unsupported dtype "int64"/);
+  });
+});
+
 describe('nan reductions', () => {
   test.each(Object.keys(NAN_REF))(
     '%s over shapes, chunkings and axes',
