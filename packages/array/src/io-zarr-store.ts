@@ -21,14 +21,9 @@ type ZArray = zarr.Array<zarr.DataType, FileSystemStore>;
 
 const opened = new Map<string, Promise<ZArray>>();
 
-/**
- * The Zarr array in directory `dir` (opened once per thread; `fresh` opens it again).
- *
- * @example
- * const a = await openZarr('/data/x.zarr');
- */
-export function openZarr(dir: string, fresh = false): Promise<ZArray> {
-  let p = fresh ? undefined : opened.get(dir);
+/** The Zarr array in directory `dir`, opened once per thread (createZarr replaces it). */
+function openZarr(dir: string): Promise<ZArray> {
+  let p = opened.get(dir);
   if (p === undefined) {
     p = zarr.open.v3(zarr.root(new FileSystemStore(dir)), { kind: 'array' });
     opened.set(dir, p);

@@ -202,7 +202,6 @@ export function gemm(pairs: readonly (readonly [Mat, Mat])[], engine = gemmEngin
   }
   const out = new Float64Array(m * n);
   if (m === 0 || n === 0) return out;
-  const ar = arena(engine);
   const mp = up(m, 4);
   const np = up(n, 4);
   const kmax = Math.min(KC, Math.max(...pairs.map(([A]) => A.cols)));
@@ -213,7 +212,10 @@ export function gemm(pairs: readonly (readonly [Mat, Mat])[], engine = gemmEngin
   const cAt = 0;
   const bAt = mp * np;
   const aAt = bAt + kcMax * ncMax;
-  const mem = ar.f64((aAt + mcMax * kcMax) * 8);
+  const bytes = (aAt + mcMax * kcMax) * 8;
+  // WebAssembly memory ends at 4 GiB (and a worker's grows for good): past 2 GiB, use JavaScript.
+  const ar = arena(bytes > 2 ** 31 ? 'js' : engine);
+  const mem = ar.f64(bytes);
   mem.fill(0, cAt, bAt);
   for (const [A, B] of pairs) {
     const k = A.cols;

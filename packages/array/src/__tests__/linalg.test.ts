@@ -33,7 +33,7 @@ const close = (got: M, want: M, tol = 1e-9): void => {
 };
 const arr = (a: M, chunks: number | number[]): DaskArray => fromArray(a, { chunks });
 async function back(x: DaskArray): Promise<M> {
-  const d = toDense((await x.compute(sync)));
+  const d = toDense(await x.compute(sync));
   const [m, n] = d.shape.length === 1 ? [d.shape[0], 1] : d.shape;
   return Array.from({ length: m }, (_, i) => d.data.slice(i * n, i * n + n));
 }
