@@ -268,4 +268,20 @@ describe('startScheduler', () => {
     expect(lines.join('\n')).toMatch(/k-\d: starting afresh \(its thread exited with code 3\)/);
     await node.close();
   });
+
+  it('serves several clients at once, each its own results', async () => {
+    await using server = await startScheduler({ log: quiet });
+    const a = await startWorker(server.address, { nthreads: 1, name: 'a', log: quiet });
+    const b = await startWorker(server.address, { nthreads: 1, name: 'b', log: quiet });
+    const clients = await Promise.all(
+      [0, 1, 2, 3].map(() => Client.connect(server.address, { asDefault: false })),
+    );
+    const results = await Promise.all(
+      clients.map((c, n) => c.gather(c.map((x: number) => x * 10, [n, n + 1, n + 2]))),
+    );
+    expect(results).toEqual([0, 1, 2, 3].map((n) => [n * 10, (n + 1) * 10, (n + 2) * 10]));
+    await Promise.all(clients.map((c) => c.close()));
+    await a.close();
+    await b.close();
+  });
 });
