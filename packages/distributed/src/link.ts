@@ -111,8 +111,14 @@ export class Link {
       if (this.ended === undefined) this.log(`dask-ts ${name}: cannot send: ${err.message}`);
     });
     const { heartbeatMs, heartbeatTimeoutMs } = options;
+    let lastTick = Date.now();
     this.timer = setInterval(() => {
-      if (this.wanted && Date.now() - this.lastHeard > heartbeatTimeoutMs) {
+      const now = Date.now();
+      // This thread stalled (a long synchronous job): the scheduler's answers wait unread.
+      if (now - lastTick > 2 * heartbeatMs)
+        this.lastHeard = Math.max(this.lastHeard, now - heartbeatMs);
+      lastTick = now;
+      if (this.wanted && now - this.lastHeard > heartbeatTimeoutMs) {
         this.end({
           reason: `lost the scheduler at ${address}: nothing heard for ${heartbeatTimeoutMs / 1000} s`,
           restart: false,

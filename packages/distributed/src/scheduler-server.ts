@@ -100,6 +100,7 @@ export class SchedulerServer {
   private nextWorker = 0;
   private nextClient = 0;
   private endpointIds = 0;
+  private lastCheck = Date.now();
   private closing: Promise<void> | undefined;
   /** Set before anything else on close (the shell's closing calls back into this server). */
   private stopping = false;
@@ -120,7 +121,8 @@ export class SchedulerServer {
       if (peer !== undefined) this.dropPeer(peer, `cannot reach it: ${err.message}`, false);
     });
     const timeout = options.heartbeatTimeoutMs ?? 10_000;
-    this.timer = setInterval(() => this.checkHeartbeats(timeout), options.heartbeatMs ?? 1000);
+    const every = options.heartbeatMs ?? 1000;
+    this.timer = setInterval(() => this.checkHeartbeats(every, timeout), every);
     this.reading = this.read();
   }
 
@@ -352,8 +354,17 @@ export class SchedulerServer {
     );
   }
 
-  private checkHeartbeats(timeoutMs: number): void {
+  private checkHeartbeats(everyMs: number, timeoutMs: number): void {
     const now = Date.now();
+    const stalled = now - this.lastCheck > 2 * everyMs;
+    this.lastCheck = now;
+    // This thread was busy (a big submission): heartbeats wait unread behind the timers. Nobody is
+    // presumed dead for this thread's own stall; everyone gets a fresh period.
+    if (stalled) {
+      for (const peer of this.peers.values())
+        peer.lastHeard = Math.max(peer.lastHeard, now - everyMs);
+      return;
+    }
     for (const peer of [...this.peers.values()]) {
       if (now - peer.lastHeard > timeoutMs) {
         this.dropPeer(

@@ -284,4 +284,24 @@ describe('startScheduler', () => {
     await a.close();
     await b.close();
   });
+
+  it('presumes nobody dead when its own thread was stalled', async () => {
+    await using server = await startScheduler({
+      heartbeatMs: 100,
+      heartbeatTimeoutMs: 400,
+      log: quiet,
+    });
+    const node = await startWorker(server.address, {
+      name: 'patient',
+      heartbeatMs: 100,
+      heartbeatTimeoutMs: 400,
+      log: quiet,
+    });
+    await eventually(() => server.workers.some((w) => w.ready), 5000, 'the worker');
+    const end = Date.now() + 1500; // this thread (scheduler and node alike) does nothing else
+    while (Date.now() < end);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(server.workers.map((w) => w.name)).toEqual(['patient']);
+    await node.close();
+  });
 });
