@@ -210,6 +210,18 @@ describe('startScheduler', () => {
     await expect(running).rejects.toThrow(/abort/i);
     // The scheduler stops the stuck thread; the node replaces it and the next compute runs.
     await expect(client.compute(spin(1))).resolves.toBe(1);
+    // A future cancels the same way.
+    const f = client.submit((ms: number) => {
+      const end = Date.now() + ms;
+      while (Date.now() < end);
+      return ms;
+    }, 60_000);
+    await new Promise((r) => setTimeout(r, 200));
+    f.cancel();
+    expect(f.status).toBe('cancelled');
+    await expect(f.result()).rejects.toThrow(/abort/i);
+    expect(f.done).toBe(true);
+    await expect(client.compute(spin(2))).resolves.toBe(2);
     expect(lines.join('\n')).toMatch(/spin: starting afresh/);
     await node.close();
   });
