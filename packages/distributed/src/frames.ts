@@ -52,6 +52,8 @@ const EXT_SET = 61;
 /** The side frames of the message being packed or unpacked (packing is synchronous). */
 let outFrames: Uint8Array[] | undefined;
 let inFrames: readonly Uint8Array[] | undefined;
+/** Where the buffers made while decoding are listed (see decodeFrames' `owned`). */
+let ownedBuffers: ArrayBuffer[] | undefined;
 
 function sideFrame(index: unknown): Uint8Array {
   const frame = typeof index === 'number' ? inFrames?.[index] : undefined;
@@ -62,7 +64,12 @@ function sideFrame(index: unknown): Uint8Array {
 
 /** A fresh, aligned copy of a frame's bytes (frames may share a larger buffer at any offset). */
 function ownBuffer(frame: Uint8Array): ArrayBuffer {
-  return frame.buffer.slice(frame.byteOffset, frame.byteOffset + frame.byteLength) as ArrayBuffer;
+  const copy = frame.buffer.slice(
+    frame.byteOffset,
+    frame.byteOffset + frame.byteLength,
+  ) as ArrayBuffer;
+  ownedBuffers?.push(copy);
+  return copy;
 }
 
 let registered = false;
@@ -141,17 +148,20 @@ export function encodeFrames(message: unknown): Uint8Array[] {
 }
 
 /**
- * Decodes frames made by {@link encodeFrames}; anything else throws a {@link FrameError}.
+ * Decodes frames made by {@link encodeFrames}; anything else throws a {@link FrameError}. The
+ * buffers of the binary values are fresh copies, listed in `owned` when given (a relay can hand
+ * them over to a thread instead of copying them again).
  *
  * @example
  * decodeFrames(encodeFrames({ op: 'release', keys: ['x'] })); // { op: 'release', keys: ['x'] }
  */
-export function decodeFrames(frames: readonly Uint8Array[]): unknown {
+export function decodeFrames(frames: readonly Uint8Array[], owned?: ArrayBuffer[]): unknown {
   registerExtensions();
   unpackr ??= new Packr(options);
   const header = frames[0];
   if (header === undefined || header.byteLength === 0) throw new FrameError('an empty message');
   inFrames = frames.slice(1);
+  ownedBuffers = owned;
   try {
     return unpackr.unpack(header);
   } catch (err) {
@@ -161,5 +171,6 @@ export function decodeFrames(frames: readonly Uint8Array[]): unknown {
     );
   } finally {
     inFrames = undefined;
+    ownedBuffers = undefined;
   }
 }
