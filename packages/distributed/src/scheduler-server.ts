@@ -9,8 +9,10 @@
 //
 // Liveness: every peer sends heartbeats; one silent for `heartbeatTimeoutMs` is dropped (a worker
 // is `disconnected` from the shell, which recomputes its tasks elsewhere, as for a lost local
-// worker; a client's computes are cancelled). A peer that says `bye` is dropped at once.
-// `close` closes the shell (workers are told `bye`, and exit), then the socket.
+// worker, and is told to start afresh in case it was only slow; a client's computes are
+// cancelled). A stall of the server's own thread never counts against its peers. A peer that
+// says `bye` is dropped at once. `close` closes the shell (workers are told `bye`, and exit),
+// then the socket.
 import { Router } from 'zeromq';
 import { SchedulerShell, type WorkerEndpoint, type WorkerInfo } from '@dask-ts/scheduler';
 import { encodeValue, type ToWorker } from '@dask-ts/protocol';
@@ -371,6 +373,8 @@ export class SchedulerServer {
           peer,
           `${peer.role} ${peer.name} sent no heartbeat for ${timeoutMs / 1000} s and is presumed dead`,
           true,
+          // A worker that was only slow hears this and starts afresh under the same name.
+          peer.role === 'worker',
         );
       }
     }
