@@ -19,7 +19,7 @@ import {
   type Graph,
   type Scheduler,
 } from '@dask-ts/protocol';
-import { compute, delayed, type Delayed } from '@dask-ts/graph';
+import { compute, delayed, type ComputedValue, type Delayed } from '@dask-ts/graph';
 import { computeMessage, errorOf, toClientSchema } from './client-messages.js';
 import { Future } from './future.js';
 import { connectLink, type Link } from './link.js';
@@ -192,14 +192,15 @@ export class Client implements Scheduler {
   }
 
   /**
-   * Computes collections or Delayed values on the cluster (as @dask-ts/graph's compute does).
+   * Computes a collection or Delayed value on the cluster (as @dask-ts/graph's compute does;
+   * `options.signal` aborts it).
    *
    * @example
    * const total = await client.compute(delayed(sum)(parts));
    */
-  async compute<T>(collection: Delayed<T> | { readonly [k: symbol]: unknown }): Promise<T> {
-    const [value] = (await compute(collection, { scheduler: this })) as unknown[];
-    return value as T;
+  async compute<C>(collection: C, options: ComputeOptions = {}): Promise<ComputedValue<C>> {
+    const [value] = (await compute(collection, { ...options, scheduler: this })) as unknown[];
+    return value as ComputedValue<C>;
   }
 
   /**

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
+import { Packr } from 'msgpackr';
 import { decodeFrames, encodeFrames, FrameError } from './frames.js';
 
 describe('frames', () => {
@@ -55,5 +56,23 @@ describe('frames', () => {
       }),
       { numRuns: 3000 },
     );
+  });
+
+  it('leaves other users of msgpackr in this process as they were', () => {
+    encodeFrames({ v: new Float64Array(1) }); // registers what this module registers
+    const theirs = new Packr();
+    const bytes = new Uint8Array([1, 2, 3]);
+    // msgpack's plain bin format, not an extension of ours.
+    expect([...theirs.pack(bytes)]).toEqual([0xc4, 3, 1, 2, 3]);
+  });
+
+  it('never modifies the message it encodes', () => {
+    const message = {
+      values: [new Float64Array([1]), [new Int8Array([2])], new Map([[1, new Uint8Array(1)]])],
+    };
+    const frames = encodeFrames(message);
+    expect(frames).toHaveLength(4);
+    expect(message.values[0]).toBeInstanceOf(Float64Array);
+    expect(decodeFrames(frames)).toEqual(message);
   });
 });

@@ -1,8 +1,8 @@
 // How a message travels over ZeroMQ: one msgpack header frame (msgpackr, with records so objects
 // stay objects and Maps stay Maps) followed by one raw frame per binary value found inside it:
-// every typed array and ArrayBuffer is replaced in the header by an extension naming its frame,
-// and its bytes travel as they are, never re-encoded (and never as JSON). Sets, BigInts, Dates and
-// `undefined` survive as they do through structured clone. Decoding a frame list that is not such
+// every typed array and ArrayBuffer (in arrays, plain objects, Maps and Sets) is replaced in the
+// header by a reference to its frame, and its bytes travel as they are, never re-encoded (and never
+// as JSON). Sets, BigInts, Dates and `undefined` survive as they do through structured clone. Decoding a frame list that is not such
 // a message (garbage, truncated, an index past the last frame, a typed array whose bytes do not
 // fit its element size) throws a FrameError; the receiver drops it and logs, and goes on.
 import { Packr, addExtension } from 'msgpackr';
@@ -43,78 +43,134 @@ const TYPED: readonly BinaryClass[] = [
   BigInt64Array,
   BigUint64Array,
 ];
+/** Kinds by class name (`[object Float64Array]`), which holds across realms (vm contexts). */
+const KIND = new Map<string, number>(TYPED.map((C, i) => [`[object ${C.name}]`, i]));
+/** The kind of a bare ArrayBuffer. */
+const ARRAY_BUFFER = -1;
 
-/** msgpack extension types used here (application range 0..127; msgpackr keeps a few). */
-const EXT_TYPED = 40;
-const EXT_ARRAY_BUFFER = 60;
-const EXT_SET = 61;
-
-/** The side frames of the message being packed or unpacked (packing is synchronous). */
-let outFrames: Uint8Array[] | undefined;
-let inFrames: readonly Uint8Array[] | undefined;
-
-function sideFrame(index: unknown): Uint8Array {
-  const frame = typeof index === 'number' ? inFrames?.[index] : undefined;
-  if (frame === undefined)
-    throw new FrameError(`the header names binary frame ${String(index)}, which is missing`);
-  return frame;
+/**
+ * Where a binary value was in a message: its frame and what to rebuild. Only this class has a
+ * msgpack extension here (msgpackr's extensions are global to the process), so other users of
+ * msgpackr in the same process encode typed arrays as they always did.
+ */
+class FrameRef {
+  constructor(
+    readonly index: number,
+    readonly kind: number,
+  ) {}
 }
+
+/** The msgpack extension type of a FrameRef (application range 0..127). */
+const EXT_FRAME = 40;
+
+let inFrames: readonly Uint8Array[] | undefined;
+/** Where the buffers made while decoding are listed (see decodeFrames' `owned`). */
+let ownedBuffers: ArrayBuffer[] | undefined;
 
 /** A fresh, aligned copy of a frame's bytes (frames may share a larger buffer at any offset). */
 function ownBuffer(frame: Uint8Array): ArrayBuffer {
-  return frame.buffer.slice(frame.byteOffset, frame.byteOffset + frame.byteLength) as ArrayBuffer;
+  const copy = frame.buffer.slice(
+    frame.byteOffset,
+    frame.byteOffset + frame.byteLength,
+  ) as ArrayBuffer;
+  ownedBuffers?.push(copy);
+  return copy;
+}
+
+function readFrameRef(data: unknown): unknown {
+  if (!Array.isArray(data) || data.length !== 2)
+    throw new FrameError('a malformed frame reference');
+  const [index, kind] = data as unknown[];
+  const frame = typeof index === 'number' ? inFrames?.[index] : undefined;
+  if (frame === undefined) {
+    throw new FrameError(`the header names binary frame ${String(index)}, which is missing`);
+  }
+  if (kind === ARRAY_BUFFER) return ownBuffer(frame);
+  const Class = typeof kind === 'number' ? TYPED[kind] : undefined;
+  if (Class === undefined) throw new FrameError(`a binary frame of unknown kind ${String(kind)}`);
+  if (frame.byteLength % Class.BYTES_PER_ELEMENT !== 0) {
+    throw new FrameError(
+      `a ${Class.name} frame of ${frame.byteLength} bytes is not a whole number of elements`,
+    );
+  }
+  return new Class(ownBuffer(frame));
 }
 
 let registered = false;
-function registerExtensions(): void {
+function registerExtension(): void {
   if (registered) return;
   registered = true;
-  TYPED.forEach((Class, i) => {
-    addExtension({
-      Class,
-      type: EXT_TYPED + i,
-      write(value: ArrayBufferView) {
-        const frames = outFrames!;
-        frames.push(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
-        return frames.length - 1;
-      },
-      read(index: unknown) {
-        const bytes = ownBuffer(sideFrame(index));
-        if (bytes.byteLength % Class.BYTES_PER_ELEMENT !== 0) {
-          throw new FrameError(
-            `a ${Class.name} frame of ${bytes.byteLength} bytes is not a whole number of elements`,
-          );
-        }
-        return new Class(bytes);
-      },
+  addExtension({
+    Class: FrameRef,
+    type: EXT_FRAME,
+    write: (ref: FrameRef) => [ref.index, ref.kind],
+    read: readFrameRef,
+  });
+}
+
+/**
+ * `value` with every typed array and ArrayBuffer inside it (in arrays, plain objects, Maps and
+ * Sets) replaced by a FrameRef, its bytes pushed to `frames`. Copy on write: the caller's value
+ * is never modified, and a value without binaries is returned as it is.
+ */
+function withFrameRefs(value: unknown, frames: Uint8Array[]): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const v: unknown = value[i];
+      const r = typeof v === 'object' && v !== null ? withFrameRefs(v, frames) : v;
+      if (r !== v) (out ??= value.slice())[i] = r;
+    }
+    return out ?? value;
+  }
+  const proto = Object.getPrototypeOf(value) as unknown;
+  if (proto === Object.prototype || proto === null) {
+    let out: Record<string, unknown> | undefined;
+    for (const key in value) {
+      const v = (value as Record<string, unknown>)[key];
+      const r = typeof v === 'object' && v !== null ? withFrameRefs(v, frames) : v;
+      if (r !== v) (out ??= { ...(value as Record<string, unknown>) })[key] = r;
+    }
+    return out ?? value;
+  }
+  const tag = Object.prototype.toString.call(value);
+  const kind = KIND.get(tag);
+  if (kind !== undefined) {
+    const view = value as ArrayBufferView;
+    frames.push(new Uint8Array(view.buffer, view.byteOffset, view.byteLength));
+    return new FrameRef(frames.length - 1, kind);
+  }
+  if (tag === '[object ArrayBuffer]') {
+    frames.push(new Uint8Array(value as ArrayBuffer));
+    return new FrameRef(frames.length - 1, ARRAY_BUFFER);
+  }
+  if (value instanceof Map) {
+    let changed = false;
+    const entries = [...value].map(([k, v]) => {
+      const r = withFrameRefs(v, frames);
+      if (r !== v) changed = true;
+      return [k, r] as const;
     });
-  });
-  addExtension({
-    Class: ArrayBuffer,
-    type: EXT_ARRAY_BUFFER,
-    write(value: ArrayBuffer) {
-      const frames = outFrames!;
-      frames.push(new Uint8Array(value));
-      return frames.length - 1;
-    },
-    read: (index: unknown) => ownBuffer(sideFrame(index)),
-  });
-  addExtension({
-    Class: Set,
-    type: EXT_SET,
-    write: (value: Set<unknown>) => [...value],
-    read(items: unknown) {
-      if (!Array.isArray(items)) throw new FrameError('a Set extension that holds no array');
-      return new Set(items);
-    },
-  });
+    return changed ? new Map(entries) : value;
+  }
+  if (value instanceof Set) {
+    let changed = false;
+    const items = [...value].map((v) => {
+      const r = withFrameRefs(v, frames);
+      if (r !== v) changed = true;
+      return r;
+    });
+    return changed ? new Set(items) : value;
+  }
+  return value;
 }
 
 const options = {
   useRecords: true,
   mapsAsObjects: false,
   int64AsType: 'bigint',
-  // Typed arrays of another realm (a vm context) miss the extensions: inline, typed, not lost.
+  // Sets, Errors and anything else structured clone keeps, as msgpackr's own extensions.
   moreTypes: true,
 } as const;
 let packr: Packr | undefined;
@@ -128,30 +184,28 @@ let unpackr: Packr | undefined;
  * frames.length; // 2
  */
 export function encodeFrames(message: unknown): Uint8Array[] {
-  registerExtensions();
+  registerExtension();
   packr ??= new Packr(options);
   const frames: Uint8Array[] = [];
-  outFrames = frames;
-  try {
-    const header = packr.pack(message);
-    return [header, ...frames];
-  } finally {
-    outFrames = undefined;
-  }
+  const header = packr.pack(withFrameRefs(message, frames));
+  return [header, ...frames];
 }
 
 /**
- * Decodes frames made by {@link encodeFrames}; anything else throws a {@link FrameError}.
+ * Decodes frames made by {@link encodeFrames}; anything else throws a {@link FrameError}. The
+ * buffers of the binary values are fresh copies, listed in `owned` when given (a relay can hand
+ * them over to a thread instead of copying them again).
  *
  * @example
  * decodeFrames(encodeFrames({ op: 'release', keys: ['x'] })); // { op: 'release', keys: ['x'] }
  */
-export function decodeFrames(frames: readonly Uint8Array[]): unknown {
-  registerExtensions();
+export function decodeFrames(frames: readonly Uint8Array[], owned?: ArrayBuffer[]): unknown {
+  registerExtension();
   unpackr ??= new Packr(options);
   const header = frames[0];
   if (header === undefined || header.byteLength === 0) throw new FrameError('an empty message');
   inFrames = frames.slice(1);
+  ownedBuffers = owned;
   try {
     return unpackr.unpack(header);
   } catch (err) {
@@ -161,5 +215,6 @@ export function decodeFrames(frames: readonly Uint8Array[]): unknown {
     );
   } finally {
     inFrames = undefined;
+    ownedBuffers = undefined;
   }
 }

@@ -85,7 +85,7 @@ export class Link {
   private readonly queue: SendQueue;
   private readonly log: (line: string) => void;
   private events: EndpointEvents | undefined;
-  private early: unknown[] = [];
+  private early: { raw: unknown; owned: ArrayBuffer[] }[] = [];
   private ended: LinkEnd | undefined;
   private readonly endListeners: ((end: LinkEnd) => void)[] = [];
   private lastHeard = Date.now();
@@ -111,8 +111,14 @@ export class Link {
       if (this.ended === undefined) this.log(`dask-ts ${name}: cannot send: ${err.message}`);
     });
     const { heartbeatMs, heartbeatTimeoutMs } = options;
+    let lastTick = Date.now();
     this.timer = setInterval(() => {
-      if (this.wanted && Date.now() - this.lastHeard > heartbeatTimeoutMs) {
+      const now = Date.now();
+      // This thread stalled (a long synchronous job): the scheduler's answers wait unread.
+      if (now - lastTick > 2 * heartbeatMs)
+        this.lastHeard = Math.max(this.lastHeard, now - heartbeatMs);
+      lastTick = now;
+      if (this.wanted && now - this.lastHeard > heartbeatTimeoutMs) {
         this.end({
           reason: `lost the scheduler at ${address}: nothing heard for ${heartbeatTimeoutMs / 1000} s`,
           restart: false,
@@ -131,12 +137,18 @@ export class Link {
     this.push(message);
   }
 
-  /** Sets where the scheduler's messages and the end of the link go. @example link.listen(events); */
+  /**
+   * Sets where the scheduler's messages and the end of the link go. Each message comes with a
+   * second argument: the buffers its binary values own, which a relay may transfer.
+   *
+   * @example
+   * link.listen({ message: (raw, owned) => port.postMessage(raw, owned), disconnect: console.log });
+   */
   listen(events: EndpointEvents): void {
     this.events = events;
     const early = this.early;
     this.early = [];
-    for (const raw of early) events.message(raw);
+    for (const { raw, owned } of early) deliver(events, raw, owned);
     if (this.ended !== undefined) events.disconnect(this.ended.reason);
   }
 
@@ -227,8 +239,9 @@ export class Link {
       }
       this.lastHeard = Date.now();
       let raw: unknown;
+      const owned: ArrayBuffer[] = [];
       try {
-        raw = decodeFrames(frames);
+        raw = decodeFrames(frames, owned);
       } catch (err) {
         this.drop((err as Error).message);
         continue;
@@ -250,14 +263,22 @@ export class Link {
         }
         continue;
       }
-      if (this.events === undefined) this.early.push(raw);
-      else this.events.message(raw);
+      if (this.events === undefined) this.early.push({ raw, owned });
+      else deliver(this.events, raw, owned);
     }
   }
 
   private drop(why: string): void {
     if (++this.dropped <= 10) this.log(`dask-ts ${this.name}: dropped a message: ${why}`);
   }
+}
+
+/**
+ * Hands a decoded message to its listener, with the buffers it owns as a second argument, which a
+ * relay may transfer (a listener that takes one argument ignores it).
+ */
+function deliver(events: EndpointEvents, raw: unknown, owned: ArrayBuffer[]): void {
+  (events.message as (raw: unknown, owned: ArrayBuffer[]) => void)(raw, owned);
 }
 
 function delay(ms: number): Promise<void> {

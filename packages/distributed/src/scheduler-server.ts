@@ -9,8 +9,10 @@
 //
 // Liveness: every peer sends heartbeats; one silent for `heartbeatTimeoutMs` is dropped (a worker
 // is `disconnected` from the shell, which recomputes its tasks elsewhere, as for a lost local
-// worker; a client's computes are cancelled). A peer that says `bye` is dropped at once.
-// `close` closes the shell (workers are told `bye`, and exit), then the socket.
+// worker, and is told to start afresh in case it was only slow; a client's computes are
+// cancelled). A stall of the server's own thread never counts against its peers. A peer that
+// says `bye` is dropped at once. `close` closes the shell (workers are told `bye`, and exit),
+// then the socket.
 import { Router } from 'zeromq';
 import { SchedulerShell, type WorkerEndpoint, type WorkerInfo } from '@dask-ts/scheduler';
 import { encodeValue, type ToWorker } from '@dask-ts/protocol';
@@ -100,6 +102,7 @@ export class SchedulerServer {
   private nextWorker = 0;
   private nextClient = 0;
   private endpointIds = 0;
+  private lastCheck = Date.now();
   private closing: Promise<void> | undefined;
   /** Set before anything else on close (the shell's closing calls back into this server). */
   private stopping = false;
@@ -120,7 +123,8 @@ export class SchedulerServer {
       if (peer !== undefined) this.dropPeer(peer, `cannot reach it: ${err.message}`, false);
     });
     const timeout = options.heartbeatTimeoutMs ?? 10_000;
-    this.timer = setInterval(() => this.checkHeartbeats(timeout), options.heartbeatMs ?? 1000);
+    const every = options.heartbeatMs ?? 1000;
+    this.timer = setInterval(() => this.checkHeartbeats(every, timeout), every);
     this.reading = this.read();
   }
 
@@ -352,14 +356,25 @@ export class SchedulerServer {
     );
   }
 
-  private checkHeartbeats(timeoutMs: number): void {
+  private checkHeartbeats(everyMs: number, timeoutMs: number): void {
     const now = Date.now();
+    const stalled = now - this.lastCheck > 2 * everyMs;
+    this.lastCheck = now;
+    // This thread was busy (a big submission): heartbeats wait unread behind the timers. Nobody is
+    // presumed dead for this thread's own stall; everyone gets a fresh period.
+    if (stalled) {
+      for (const peer of this.peers.values())
+        peer.lastHeard = Math.max(peer.lastHeard, now - everyMs);
+      return;
+    }
     for (const peer of [...this.peers.values()]) {
       if (now - peer.lastHeard > timeoutMs) {
         this.dropPeer(
           peer,
           `${peer.role} ${peer.name} sent no heartbeat for ${timeoutMs / 1000} s and is presumed dead`,
           true,
+          // A worker that was only slow hears this and starts afresh under the same name.
+          peer.role === 'worker',
         );
       }
     }

@@ -210,6 +210,18 @@ describe('startScheduler', () => {
     await expect(running).rejects.toThrow(/abort/i);
     // The scheduler stops the stuck thread; the node replaces it and the next compute runs.
     await expect(client.compute(spin(1))).resolves.toBe(1);
+    // A future cancels the same way.
+    const f = client.submit((ms: number) => {
+      const end = Date.now() + ms;
+      while (Date.now() < end);
+      return ms;
+    }, 60_000);
+    await new Promise((r) => setTimeout(r, 200));
+    f.cancel();
+    expect(f.status).toBe('cancelled');
+    await expect(f.result()).rejects.toThrow(/abort/i);
+    expect(f.done).toBe(true);
+    await expect(client.compute(spin(2))).resolves.toBe(2);
     expect(lines.join('\n')).toMatch(/spin: starting afresh/);
     await node.close();
   });
@@ -266,6 +278,42 @@ describe('startScheduler', () => {
     // The node replaced its threads: the cluster goes on.
     await expect(client.submit((x: number) => x * 2, 21).result()).resolves.toBe(42);
     expect(lines.join('\n')).toMatch(/k-\d: starting afresh \(its thread exited with code 3\)/);
+    await node.close();
+  });
+
+  it('serves several clients at once, each its own results', async () => {
+    await using server = await startScheduler({ log: quiet });
+    const a = await startWorker(server.address, { nthreads: 1, name: 'a', log: quiet });
+    const b = await startWorker(server.address, { nthreads: 1, name: 'b', log: quiet });
+    const clients = await Promise.all(
+      [0, 1, 2, 3].map(() => Client.connect(server.address, { asDefault: false })),
+    );
+    const results = await Promise.all(
+      clients.map((c, n) => c.gather(c.map((x: number) => x * 10, [n, n + 1, n + 2]))),
+    );
+    expect(results).toEqual([0, 1, 2, 3].map((n) => [n * 10, (n + 1) * 10, (n + 2) * 10]));
+    await Promise.all(clients.map((c) => c.close()));
+    await a.close();
+    await b.close();
+  });
+
+  it('presumes nobody dead when its own thread was stalled', async () => {
+    await using server = await startScheduler({
+      heartbeatMs: 100,
+      heartbeatTimeoutMs: 400,
+      log: quiet,
+    });
+    const node = await startWorker(server.address, {
+      name: 'patient',
+      heartbeatMs: 100,
+      heartbeatTimeoutMs: 400,
+      log: quiet,
+    });
+    await eventually(() => server.workers.some((w) => w.ready), 5000, 'the worker');
+    const end = Date.now() + 1500; // this thread (scheduler and node alike) does nothing else
+    while (Date.now() < end);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(server.workers.map((w) => w.name)).toEqual(['patient']);
     await node.close();
   });
 });

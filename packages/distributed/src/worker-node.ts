@@ -125,7 +125,8 @@ export async function startWorker(
     thread.on('message', (message: unknown) => link.send(message));
     thread.on('error', (err) => log(`dask-ts worker ${slot.name}: ${err.stack ?? err.message}`));
     link.listen({
-      message: (raw) => thread.postMessage(raw),
+      // The binary values' buffers were copied out of the frames: handed over, not copied again.
+      message: (raw: unknown, owned?: ArrayBuffer[]) => thread.postMessage(raw, owned),
       disconnect: () => undefined,
     });
     // Set when this side ends the link (its thread exited): then it is replaced, not stopped.
