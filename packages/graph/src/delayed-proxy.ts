@@ -102,7 +102,7 @@ function callMethod(of: DelayedImpl, name: string, args: readonly unknown[]): ob
   for (const a of args) resolved.push(resolveArg(a, parents));
   return wrap(
     new DelayedImpl(
-      new KeyMaker(name).random(),
+      KeyMaker.of(name).random(),
       kernel('callMethod'),
       resolved,
       parents,

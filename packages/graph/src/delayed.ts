@@ -130,7 +130,7 @@ function pureTokenOf(where: string, values: unknown[]): string | undefined {
 }
 
 function delayedFunction(fn: FunctionRef, options: DelayedOptions): (...args: unknown[]) => object {
-  const keys = new KeyMaker(keyName(fn, options));
+  const keys = KeyMaker.of(keyName(fn, options));
   // A pure call's key is a token of its function and arguments, the function's part made once.
   // A `local` function (a closure over outer variables, a bound or native function) has no
   // token that tells it from another with the same text: its calls are not pure.
@@ -194,7 +194,7 @@ function delayedValue(
   const name = options.name ?? type;
   // A value's key is its token, unless a closure inside makes the token ambiguous.
   const token = pureTokenOf('delayed(value)', [value]);
-  const key = token !== undefined ? `${name}-${token}` : new KeyMaker(name).random();
+  const key = token !== undefined ? `${name}-${token}` : KeyMaker.of(name).random();
   if (parents.length === 0) {
     return wrap(new DelayedImpl(key, undefined, value, NO_PARENTS, options.nout));
   }

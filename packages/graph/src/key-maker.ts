@@ -3,6 +3,10 @@
 // (pure calls, from tokenize).
 import { randomFillSync } from 'node:crypto';
 
+/** Key makers by name (a bounded cache: cleared when it holds MAKERS names). */
+const makers = new Map<string, KeyMaker>();
+const MAKERS = 1024;
+
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 const pool = Buffer.allocUnsafe(4096);
 let poolOffset = pool.length;
@@ -13,6 +17,23 @@ let poolOffset = pool.length;
  * tokens are 128 bits from the crypto random pool, in hex.
  */
 export class KeyMaker {
+  /**
+   * The key maker for `name`, shared: one per name among the most recently used (a loop that
+   * makes `delayed(fn)` of a new lambda each time reuses one instead of allocating a buffer).
+   *
+   * @example
+   * KeyMaker.of('inc').random(); // 'inc-9f86d081884c7d659a2feaa0c55ad015'
+   */
+  static of(name: string): KeyMaker {
+    let k = makers.get(name);
+    if (k === undefined) {
+      if (makers.size >= MAKERS) makers.clear();
+      k = new KeyMaker(name);
+      makers.set(name, k);
+    }
+    return k;
+  }
+
   private readonly prefix: string;
   private readonly buf: Buffer | undefined;
   constructor(name: string) {

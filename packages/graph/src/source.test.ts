@@ -272,5 +272,18 @@ describe('explicit scope', () => {
     const ref = toFunctionRef((x: number) => x + 1) as SourceRef;
     expect(ref.origin).toMatch(/^file:\/\/.*source\.test\.ts:\d+:\d+$/);
   });
+
+  it('shares one reference among functions of the same text and name (a lambda made in a loop)', () => {
+    const refs = Array.from({ length: 3 }, () => toFunctionRef((y: number) => y * 3 + 1));
+    expect(refs[1]).toBe(refs[0]);
+    expect(refs[2]).toBe(refs[0]);
+    expect((refs[0] as SourceRef).origin).toMatch(/source\.test\.ts:\d+:\d+$/);
+    // Another name, or another text, is another reference.
+    const tripled = (y: number) => y * 3 + 1;
+    expect(toFunctionRef(tripled)).not.toBe(refs[0]);
+    expect(toFunctionRef((y: number) => y * 3 + 2)).not.toBe(refs[0]);
+    // A name given in the options, or a scope, makes a reference of its own.
+    expect(toFunctionRef((y: number) => y * 3 + 1, { name: 'f' })).not.toBe(refs[0]);
+  });
 });
 declare const cfg: { n: number };

@@ -3,7 +3,10 @@
 // `toFunctionRef` falls back to a `local` ref that carries the reason, so the in-thread scheduler
 // still runs closures while threaded schedulers refuse them up front; `toPortableRef` is that
 // refusal. `moduleRef` and `builtinRef` name functions that workers import or find registered.
-// Parses are cached per function object: a million-task graph asks a million times. An explicit
+// Parses are cached per function object: a million-task graph asks a million times. A plain
+// reference (no scope, no name option) is shared by every function with the same text and name,
+// so a lambda written inside a loop costs one parse and one look at the stack in all; its origin
+// is where that text was first made. An explicit
 // `scope` asks for portability: functions in it are shipped as helpers (see scope-check.ts), and
 // what cannot be shipped is refused here, when the reference is made, on every scheduler. Each
 // source ref records where the user made it (origin.ts), so stack traces point at their file.
@@ -48,6 +51,8 @@ const localVars = new WeakMap<LocalRef, readonly string[]>();
 // A lambda written inside a loop is a new function object on every pass with the same text:
 // clean analyses are also kept by text (a bounded map), so it is parsed once, not per compute.
 const byText = new Map<string, Checked>();
+/** Plain references by name and text (see `build`). */
+const refsByText = new Map<string, SourceRef>();
 const MAX_TEXTS = 4096;
 
 function check(fn: TaskFunction | string): Checked {
@@ -112,10 +117,18 @@ function build(
   if (missing.length > 0)
     return { problem: freeProblem(missing, name), vars: missing, fatal: false };
   if (options.scope === undefined && typeof fn === 'function' && options.name === undefined) {
-    // The common case: share one ref object per function.
+    // The common case: share one ref object per function, and per text and name (a lambda made
+    // anew on every pass of a loop is one reference, whose origin is where it was first made:
+    // finding the caller's frame costs more than the rest of a small compute).
     let shared = plainRefs.get(fn);
     if (shared === undefined) {
-      shared = makeRef(checked.source, {}, undefined, name, callerOrigin());
+      const textKey = `${name ?? ''}\n${checked.source}`;
+      shared = refsByText.get(textKey);
+      if (shared === undefined) {
+        shared = makeRef(checked.source, {}, undefined, name, callerOrigin());
+        if (refsByText.size >= MAX_TEXTS) refsByText.clear();
+        refsByText.set(textKey, shared);
+      }
       plainRefs.set(fn, shared);
     }
     return { ref: shared };

@@ -281,106 +281,114 @@ function finished(st: RunState, i: number, t: number): void {
 
 /** Calls task `t` (a data node gives its value); a throw becomes the task's error. */
 function invoke(st: RunState, t: number): unknown {
-  const { keys, nodes, depStart, deps, mode, argStart, argSlot } = st.plan;
-  const { fn, inline, values } = st.resolved;
-  const lookupById = st.lookupById;
-  const m = mode[t];
-  if (m === ArgMode.Data) return (nodes[t] as { value: unknown }).value;
-  const node = nodes[t] as Task;
-  let v: unknown;
+  const plan = st.plan;
+  const m = plan.mode[t];
+  if (m === ArgMode.Data) return (plan.nodes[t] as { value: unknown }).value;
   try {
-    if (m === ArgMode.Slots) {
-      const src = node.args;
-      const base = argStart[t];
-      const f = fn[t]!;
-      // Up to five arguments are passed without building an array.
-      switch (src.length) {
-        case 0:
-          v = f();
-          break;
-        case 1: {
-          const s0 = argSlot[base];
-          v = f(s0 >= 0 ? values[s0] : src[0]);
-          break;
-        }
-        case 2: {
-          const s0 = argSlot[base];
-          const s1 = argSlot[base + 1];
-          v = f(s0 >= 0 ? values[s0] : src[0], s1 >= 0 ? values[s1] : src[1]);
-          break;
-        }
-        case 3: {
-          const s0 = argSlot[base];
-          const s1 = argSlot[base + 1];
-          const s2 = argSlot[base + 2];
-          v = f(
-            s0 >= 0 ? values[s0] : src[0],
-            s1 >= 0 ? values[s1] : src[1],
-            s2 >= 0 ? values[s2] : src[2],
-          );
-          break;
-        }
-        case 4: {
-          const s0 = argSlot[base];
-          const s1 = argSlot[base + 1];
-          const s2 = argSlot[base + 2];
-          const s3 = argSlot[base + 3];
-          v = f(
-            s0 >= 0 ? values[s0] : src[0],
-            s1 >= 0 ? values[s1] : src[1],
-            s2 >= 0 ? values[s2] : src[2],
-            s3 >= 0 ? values[s3] : src[3],
-          );
-          break;
-        }
-        case 5: {
-          const s0 = argSlot[base];
-          const s1 = argSlot[base + 1];
-          const s2 = argSlot[base + 2];
-          const s3 = argSlot[base + 3];
-          const s4 = argSlot[base + 4];
-          v = f(
-            s0 >= 0 ? values[s0] : src[0],
-            s1 >= 0 ? values[s1] : src[1],
-            s2 >= 0 ? values[s2] : src[2],
-            s3 >= 0 ? values[s3] : src[3],
-            s4 >= 0 ? values[s4] : src[4],
-          );
-          break;
-        }
-        default: {
-          const len = src.length;
-          const args = new Array<unknown>(len);
-          for (let j = 0; j < len; j++) {
-            const s = argSlot[base + j];
-            args[j] = s >= 0 ? values[s] : src[j];
-          }
-          v = f(...args);
-        }
-      }
-    } else {
-      // References are read in dependency order as a rule: each is checked against the next
-      // dependency first, and only a miss looks in the key map (built once per compute).
-      const ds = node.deps;
-      const at = depStart[t];
-      let next = 0;
-      const args = substitute(
-        node.args,
-        (key) => {
-          if (ds[next] === key) return values[deps[at + next++]];
-          if (lookupById.size === 0)
-            for (let k = 0; k < keys.length; k++) lookupById.set(keys[k], k);
-          return values[lookupById.get(key)!];
-        },
-        (ref, a) => inline.get(ref)!(...a),
-      ) as unknown[];
-      v = fn[t]!(...args);
-    }
+    return m === ArgMode.Slots ? callWithSlots(plan, st.resolved, t) : callSubstituted(st, t);
   } catch (err) {
     if (err instanceof ComputeAbortedError) throw err;
-    throw taskError(keys[t], err);
+    throw taskError(plan.keys[t], err);
+  }
+}
+
+/** Calls a task whose arguments are literals or whole inputs (read from their slots). */
+function callWithSlots(plan: SyncPlan, resolved: Resolved, t: number): unknown {
+  const src = (plan.nodes[t] as Task).args;
+  const base = plan.argStart[t];
+  const argSlot = plan.argSlot;
+  const values = resolved.values;
+  const f = resolved.fn[t]!;
+  let v: unknown;
+  // Up to five arguments are passed without building an array.
+  switch (src.length) {
+    case 0:
+      v = f();
+      break;
+    case 1: {
+      const s0 = argSlot[base];
+      v = f(s0 >= 0 ? values[s0] : src[0]);
+      break;
+    }
+    case 2: {
+      const s0 = argSlot[base];
+      const s1 = argSlot[base + 1];
+      v = f(s0 >= 0 ? values[s0] : src[0], s1 >= 0 ? values[s1] : src[1]);
+      break;
+    }
+    case 3: {
+      const s0 = argSlot[base];
+      const s1 = argSlot[base + 1];
+      const s2 = argSlot[base + 2];
+      v = f(
+        s0 >= 0 ? values[s0] : src[0],
+        s1 >= 0 ? values[s1] : src[1],
+        s2 >= 0 ? values[s2] : src[2],
+      );
+      break;
+    }
+    case 4: {
+      const s0 = argSlot[base];
+      const s1 = argSlot[base + 1];
+      const s2 = argSlot[base + 2];
+      const s3 = argSlot[base + 3];
+      v = f(
+        s0 >= 0 ? values[s0] : src[0],
+        s1 >= 0 ? values[s1] : src[1],
+        s2 >= 0 ? values[s2] : src[2],
+        s3 >= 0 ? values[s3] : src[3],
+      );
+      break;
+    }
+    case 5: {
+      const s0 = argSlot[base];
+      const s1 = argSlot[base + 1];
+      const s2 = argSlot[base + 2];
+      const s3 = argSlot[base + 3];
+      const s4 = argSlot[base + 4];
+      v = f(
+        s0 >= 0 ? values[s0] : src[0],
+        s1 >= 0 ? values[s1] : src[1],
+        s2 >= 0 ? values[s2] : src[2],
+        s3 >= 0 ? values[s3] : src[3],
+        s4 >= 0 ? values[s4] : src[4],
+      );
+      break;
+    }
+    default: {
+      const len = src.length;
+      const args = new Array<unknown>(len);
+      for (let j = 0; j < len; j++) {
+        const s = argSlot[base + j];
+        args[j] = s >= 0 ? values[s] : src[j];
+      }
+      v = f(...args);
+    }
   }
   return v;
+}
+
+/** Calls a task whose arguments hold references or inline calls deeper inside. */
+function callSubstituted(st: RunState, t: number): unknown {
+  const { keys, nodes, depStart, deps } = st.plan;
+  const { fn, inline, values } = st.resolved;
+  const lookupById = st.lookupById;
+  const node = nodes[t] as Task;
+  // References are read in dependency order as a rule: each is checked against the next
+  // dependency first, and only a miss looks in the key map (built once per compute).
+  const ds = node.deps;
+  const at = depStart[t];
+  let next = 0;
+  const args = substitute(
+    node.args,
+    (key) => {
+      if (ds[next] === key) return values[deps[at + next++]];
+      if (lookupById.size === 0) for (let k = 0; k < keys.length; k++) lookupById.set(keys[k], k);
+      return values[lookupById.get(key)!];
+    },
+    (ref, a) => inline.get(ref)!(...a),
+  ) as unknown[];
+  return fn[t]!(...args);
 }
 
 function taskError(key: string, err: unknown): TaskFailure {

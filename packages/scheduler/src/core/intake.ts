@@ -250,8 +250,10 @@ function rankAsPriority(prio: Int32Array, order: Int32Array, prio0: number): voi
 
 /** The ids of the wanted keys, each once: among the last new keys first, then in the index. */
 function wantedIds(t: TaskTable, wantedKeys: readonly string[], base: number): Int32Array {
+  const ids = findRecent(t.keys, base, t.size, wantedKeys, t.index) as number[];
+  if (ids.length === 1) return Int32Array.of(ids[0]);
   const seen = new Set<number>();
-  for (const id of findRecent(t.keys, base, t.size, wantedKeys, t.index)) seen.add(id!);
+  for (const id of ids) seen.add(id);
   return Int32Array.from(seen);
 }
 
