@@ -153,6 +153,22 @@ describe('sync scheduler', () => {
     await expect(refused).rejects.toBeInstanceOf(GraphError);
   });
 
+  it('awaits an inline call that returns a promise (an async step fused into a chain)', async () => {
+    // c(b(a)) as fusion writes it: b is async and inlined into c's arguments, nested in an array.
+    let bCalls = 0;
+    const b = local(async (x: number) => (bCalls++, x * 10), 'b');
+    const c = local((xs: number[], y: number) => xs[0] + y, 'c');
+    const g = new Map<string, GraphNode>([
+      ['a', data(4)],
+      ['c', task(c, [[{ $call: b, args: [ref('a')] }], { $call: b, args: [2] }])],
+    ]);
+    expect(await syncScheduler.get(g, ['c'])).toEqual([60]);
+    expect(bCalls).toBe(2);
+    const bad = local(async () => Promise.reject(new URIError('inner')), 'bad');
+    g.set('d', task(c, [[{ $call: bad, args: [] }], 1]));
+    await expect(syncScheduler.get(g, ['d'])).rejects.toMatchObject({ key: 'd', name: 'URIError' });
+  });
+
   it('runs only what the wanted keys need', async () => {
     const ran: string[] = [];
     const g = new Map<string, GraphNode>([

@@ -370,6 +370,19 @@ function callWithSlots(plan: SyncPlan, resolved: Resolved, t: number): unknown {
 
 /** Calls a task whose arguments hold references or inline calls deeper inside. */
 function callSubstituted(st: RunState, t: number): unknown {
+  return evaluate(st, t, []);
+}
+
+/**
+ * An inline call (a fused chain's earlier step) returned a promise: the task is evaluated again
+ * once it settles, the calls made so far answering from `memo` (each runs once, as on workers).
+ */
+class PendingCall {
+  constructor(readonly until: Promise<void>) {}
+}
+
+/** Evaluates task `t`'s arguments and calls it; the results of its inline calls are in `memo`. */
+function evaluate(st: RunState, t: number, memo: unknown[]): unknown {
   const { keys, nodes, depStart, deps } = st.plan;
   const { fn, inline, values } = st.resolved;
   const lookupById = st.lookupById;
@@ -379,15 +392,35 @@ function callSubstituted(st: RunState, t: number): unknown {
   const ds = node.deps;
   const at = depStart[t];
   let next = 0;
-  const args = substitute(
-    node.args,
-    (key) => {
-      if (ds[next] === key) return values[deps[at + next++]];
-      if (lookupById.size === 0) for (let k = 0; k < keys.length; k++) lookupById.set(keys[k], k);
-      return values[lookupById.get(key)!];
-    },
-    (ref, a) => inline.get(ref)!(...a),
-  ) as unknown[];
+  let calls = 0;
+  let args: unknown[];
+  try {
+    args = substitute(
+      node.args,
+      (key) => {
+        if (ds[next] === key) return values[deps[at + next++]];
+        if (lookupById.size === 0) for (let k = 0; k < keys.length; k++) lookupById.set(keys[k], k);
+        return values[lookupById.get(key)!];
+      },
+      (ref, a) => {
+        const i = calls++;
+        if (i < memo.length) return memo[i];
+        const r = inline.get(ref)!(...a);
+        memo.push(r);
+        if (isThenable(r)) {
+          throw new PendingCall(
+            Promise.resolve(r).then((v) => {
+              memo[i] = v;
+            }),
+          );
+        }
+        return r;
+      },
+    ) as unknown[];
+  } catch (err) {
+    if (err instanceof PendingCall) return err.until.then(() => evaluate(st, t, memo));
+    throw err;
+  }
   return fn[t]!(...args);
 }
 
