@@ -196,15 +196,31 @@ function runPlan(
  * returned) or the plan ends (the plan's length is returned).
  */
 function runUntilPromise(st: RunState, from: number): number {
-  const { order } = st.plan;
-  const values = st.resolved.values;
+  // The hot loop: the plan's arrays in locals, a task with slot arguments called from here, the
+  // inputs no later task reads released in place.
+  const plan = st.plan;
+  const { order, mode, nodes, argStart, argSlot, depStart, deps, refcount } = plan;
+  const { fn, values } = st.resolved;
+  const progress = st.progress;
   const n = order.length;
   for (let i = from; i < n; i++) {
     const t = order[i];
-    const v = invoke(st, t);
+    const m = mode[t];
+    let v: unknown;
+    if (m === ArgMode.Slots) {
+      try {
+        v = callWithSlots((nodes[t] as Task).args, argStart[t], argSlot, values, fn[t]!);
+      } catch (err) {
+        throw failure(plan, t, err);
+      }
+    } else v = invoke(st, t);
     values[t] = v;
     if (isThenable(v)) return i;
-    finished(st, i, t);
+    for (let e = depStart[t], end = depStart[t + 1]; e < end; e++) {
+      const d = deps[e];
+      if (--refcount[d] === 0) values[d] = undefined;
+    }
+    if ((i & (CHECK_EVERY - 1)) === CHECK_EVERY - 1) progress?.update(i + 1, 0);
   }
   return n;
 }
@@ -284,21 +300,38 @@ function invoke(st: RunState, t: number): unknown {
   const plan = st.plan;
   const m = plan.mode[t];
   if (m === ArgMode.Data) return (plan.nodes[t] as { value: unknown }).value;
+  const r = st.resolved;
   try {
-    return m === ArgMode.Slots ? callWithSlots(plan, st.resolved, t) : callSubstituted(st, t);
+    return m === ArgMode.Slots
+      ? callWithSlots(
+          (plan.nodes[t] as Task).args,
+          plan.argStart[t],
+          plan.argSlot,
+          r.values,
+          r.fn[t]!,
+        )
+      : callSubstituted(st, t);
   } catch (err) {
-    if (err instanceof ComputeAbortedError) throw err;
-    throw taskError(plan.keys[t], err);
+    throw failure(plan, t, err);
   }
 }
 
-/** Calls a task whose arguments are literals or whole inputs (read from their slots). */
-function callWithSlots(plan: SyncPlan, resolved: Resolved, t: number): unknown {
-  const src = (plan.nodes[t] as Task).args;
-  const base = plan.argStart[t];
-  const argSlot = plan.argSlot;
-  const values = resolved.values;
-  const f = resolved.fn[t]!;
+/** What a task's throw becomes: its TaskError (an abort passes through). */
+function failure(plan: SyncPlan, t: number, err: unknown): unknown {
+  return err instanceof ComputeAbortedError ? err : taskError(plan.keys[t], err);
+}
+
+/**
+ * Calls `f` with the arguments `src` (literals) where `argSlot[base ..]` names no input, and the
+ * inputs' values from `values` where it does.
+ */
+function callWithSlots(
+  src: readonly unknown[],
+  base: number,
+  argSlot: Int32Array,
+  values: readonly unknown[],
+  f: TaskFunction,
+): unknown {
   let v: unknown;
   // Up to five arguments are passed without building an array.
   switch (src.length) {
