@@ -98,7 +98,7 @@ export const shapes: Suite = {
         await runOnce(w, threads, `${shape.name} warm-up on threads`);
       }
       for (const size of sizes) {
-        const reps = quick ? 2 : size <= 10_000 ? 7 : 3;
+        const reps = quick ? 2 : size <= 10_000 ? 15 : 5;
         const daskReps = quick ? 1 : size <= 10_000 ? 2 : 1;
         const dask = withDask
           ? await runJson<DaskShapes>(PYTHON, [
@@ -153,7 +153,7 @@ export const shapes: Suite = {
       await threads.close?.();
     }
     const notes = [
-      `sizes: ${sizes.map((s) => int(s)).join(' and ')} tasks (rows in that order); dask-ts: built with delayed, computed with compute(); "first" = the first compute of a freshly built value, then best of ${quick ? 2 : '7 (10k) or 3 (100k)'} later computes, which reuse the graph the value keeps`,
+      `sizes: ${sizes.map((s) => int(s)).join(' and ')} tasks (rows in that order); dask-ts: built with delayed, computed with compute(); "first" = the first compute of a freshly built value, then best of ${quick ? 2 : '15 (10k) or 5 (100k)'} later computes, which reuse the graph the value keeps`,
       `Dask ${daskVersion || '(absent)'}: the same shapes as plain dicts (same tasks, edges and results) on get_sync and threaded get (num_workers=${WORKERS}); ${quick ? 'one run' : 'one untimed run then best of 2 (10k); one run (100k)'}; Dask's delayed would add its own graph building on top`,
       `"vs Dask" = Dask µs/task ÷ dask-ts µs/task (higher: dask-ts faster); "× tree" = this shape's µs/task ÷ the tree's, same size and scheduler (best runs); "many" computes its small graphs concurrently (Dask: one get after another)`,
       `shapes: ${SHAPES.map((s) => `${s.name} = ${s.describe}`).join('; ')}`,
