@@ -178,13 +178,19 @@ function computeOwn(args: readonly unknown[]): Promise<unknown[]> | undefined {
     if (!isOptions(last)) return undefined;
     options = last;
   }
-  const keys = flattenKeys((own as Collection)[daskKeys]());
+  const nested = (own as Collection)[daskKeys]();
+  const keys =
+    nested.length === 1 && typeof nested[0] === 'string'
+      ? (nested as string[])
+      : flattenKeys(nested);
   if (keys.length !== 1) return undefined;
   const g = (own as OwnGraph)[ownGraph](options.optimize !== false);
   const scheduler = getScheduler(options.scheduler);
-  return scheduler
-    .get(g, keys, schedulerOptions(options))
-    .then((results) => [(own as Collection)[daskFinalize](results)]);
+  const so = schedulerOptions(options);
+  const out =
+    scheduler.getNow !== undefined ? scheduler.getNow(g, keys, so) : scheduler.get(g, keys, so);
+  if (Array.isArray(out)) return Promise.resolve([(own as Collection)[daskFinalize](out)]);
+  return out.then((results) => [(own as Collection)[daskFinalize](results)]);
 }
 
 const NO_OPTIONS: GraphComputeOptions = Object.freeze({});
@@ -199,6 +205,10 @@ function isOptions(last: unknown): last is GraphComputeOptions {
 /** The options a scheduler takes (without compute's own). */
 function schedulerOptions(options: GraphComputeOptions): ComputeOptions {
   if (options === NO_OPTIONS) return options;
+  let own = true; // only compute's own options: nothing to copy
+  for (const k in options)
+    if (k !== 'scheduler' && k !== 'optimize' && k !== 'traverse') own = false;
+  if (own) return NO_OPTIONS;
   const { scheduler: _spec, optimize: _optimize, traverse: _traverse, ...rest } = options;
   return rest;
 }

@@ -48,6 +48,16 @@ export interface ComputeOptions {
 export interface Scheduler {
   readonly name: string;
   get(graph: Graph, keys: readonly string[], options?: ComputeOptions): Promise<unknown[]>;
+  /**
+   * Optional: `get` that may answer at once, returning the values themselves when nothing had to
+   * be waited for (the in-thread scheduler with tasks that return plain values); errors may then
+   * be thrown. `compute` prefers it, which saves small computes a promise and a turn.
+   */
+  getNow?(
+    graph: Graph,
+    keys: readonly string[],
+    options?: ComputeOptions,
+  ): unknown[] | Promise<unknown[]>;
   /** Releases threads, processes and sockets the scheduler holds. */
   close?(): Promise<void>;
 }

@@ -39,25 +39,39 @@ export function getSync(
   keys: readonly string[],
   options: ComputeOptions = {},
 ): Promise<unknown[]> {
-  // Not an async function: a kept plan whose tasks all return plain values runs to the end before
-  // this returns, and its results come back in one settled promise (no await along the way).
   try {
-    const signal = options.signal;
-    if (signal?.aborted) throw new ComputeAbortedError(signal.reason);
-    const plan = keptPlan(graph, keys);
-    // A kept plan keeps its functions, resolved once (see sync-plan.ts's keptPlan). Without an
-    // import to wait for, the tasks run at once: many computes started together then run one
-    // after the other instead of all holding their plans at the same time.
-    const memo = plan.memo as { resolved?: Omit<Resolved, 'values'> };
-    const resolving = memo.resolved !== undefined ? memo.resolved : resolveAll(plan);
-    if (resolving instanceof Promise) {
-      return resolving.then((fns) => runResolved(plan, memo, fns, keys, options));
-    }
-    const out = runResolved(plan, memo, resolving, keys, options);
+    const out = getSyncNow(graph, keys, options);
     return out instanceof Promise ? out : Promise.resolve(out);
   } catch (err) {
     return Promise.reject(err);
   }
+}
+
+/**
+ * {@link getSync} that answers at once when it can: a plan whose tasks all return plain values
+ * runs to the end before this returns, and the values come back themselves (no promise, no await
+ * along the way); a refusal or a task's error is thrown. Otherwise a promise of the values.
+ *
+ * @example
+ * const out = getSyncNow(graph, ['y']); // [2], or a promise when a task returned one
+ */
+export function getSyncNow(
+  graph: Graph,
+  keys: readonly string[],
+  options: ComputeOptions = {},
+): unknown[] | Promise<unknown[]> {
+  const signal = options.signal;
+  if (signal?.aborted) throw new ComputeAbortedError(signal.reason);
+  const plan = keptPlan(graph, keys);
+  // A kept plan keeps its functions, resolved once (see sync-plan.ts's keptPlan). Without an
+  // import to wait for, the tasks run at once: many computes started together then run one
+  // after the other instead of all holding their plans at the same time.
+  const memo = plan.memo as { resolved?: Omit<Resolved, 'values'> };
+  const resolving = memo.resolved !== undefined ? memo.resolved : resolveAll(plan);
+  if (resolving instanceof Promise) {
+    return resolving.then((fns) => runResolved(plan, memo, fns, keys, options));
+  }
+  return runResolved(plan, memo, resolving, keys, options);
 }
 
 /** Runs a plan whose functions are resolved; the wanted values, or a promise of them. */
@@ -169,8 +183,8 @@ interface RunState {
   readonly plan: SyncPlan;
   readonly resolved: Resolved;
   readonly progress: ProgressReporter | undefined;
-  /** Key to id, built on the first reference that is not read in dependency order. */
-  readonly lookupById: Map<string, number>;
+  /** Key to id, made on the first reference that is not read in dependency order. */
+  lookupById: Map<string, number> | undefined;
 }
 
 /**
@@ -184,7 +198,7 @@ function runPlan(
   signal: AbortSignal | undefined,
   progress: ProgressReporter | undefined,
 ): number | Promise<number> {
-  const st: RunState = { plan, resolved, progress, lookupById: new Map() };
+  const st: RunState = { plan, resolved, progress, lookupById: undefined };
   if (signal !== undefined) return runWithSignal(st, signal);
   const n = plan.order.length;
   const i = runUntilPromise(st, 0);
@@ -418,7 +432,7 @@ class PendingCall {
 function evaluate(st: RunState, t: number, memo: unknown[]): unknown {
   const { keys, nodes, depStart, deps } = st.plan;
   const { fn, inline, values } = st.resolved;
-  const lookupById = st.lookupById;
+
   const node = nodes[t] as Task;
   // References are read in dependency order as a rule: each is checked against the next
   // dependency first, and only a miss looks in the key map (built once per compute).
@@ -432,8 +446,12 @@ function evaluate(st: RunState, t: number, memo: unknown[]): unknown {
       node.args,
       (key) => {
         if (ds[next] === key) return values[deps[at + next++]];
-        if (lookupById.size === 0) for (let k = 0; k < keys.length; k++) lookupById.set(keys[k], k);
-        return values[lookupById.get(key)!];
+        let byId = st.lookupById;
+        if (byId === undefined) {
+          byId = st.lookupById = new Map();
+          for (let k = 0; k < keys.length; k++) byId.set(keys[k], k);
+        }
+        return values[byId.get(key)!];
       },
       (ref, a) => {
         const i = calls++;
@@ -502,4 +520,5 @@ function abortable<T>(p: PromiseLike<T>, signal: AbortSignal | undefined): Promi
 export const syncScheduler: Scheduler = {
   name: 'sync',
   get: getSync,
+  getNow: getSyncNow,
 };
