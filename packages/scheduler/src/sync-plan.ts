@@ -31,6 +31,8 @@ export const enum ArgMode {
   Slots = 1,
   /** Something nested (a reference inside an array or object, a `$call`, a `$literal`). */
   Substitute = 2,
+  /** As `Slots`, and some arguments are lists of references and values (read from `listSlot`). */
+  Lists = 3,
 }
 
 /**
@@ -51,9 +53,13 @@ export interface SyncPlan {
   readonly refcount: Int32Array;
   /** How each slot's arguments are built. */
   readonly mode: Uint8Array;
-  /** For `Slots`: argument j of slot s reads slot `argSlot[argStart[s] + j]` (-1: the literal). */
+  /**
+   * For `Slots` and `Lists`: argument j of slot s reads slot `argSlot[argStart[s] + j]` (-1: the
+   * literal; -2 - i: a list whose item k reads slot `listSlot[i + k]`, -1 for a literal item).
+   */
   readonly argStart: Int32Array;
   readonly argSlot: Int32Array;
+  readonly listSlot: Int32Array;
   /** Slot of each wanted key, in the order asked. */
   readonly wanted: Int32Array;
   /**
@@ -144,15 +150,13 @@ export function planGraph(
 
   const refcount = new Int32Array(n);
   const argSlot = new Int32Array(argCount);
+  const lists: number[] = [];
   for (let i = 0; i < order.length; i++) {
     const t = order[i];
     for (let j = depStart[t], end = depStart[t + 1]; j < end; j++) refcount[deps[j]]++;
     const node = nodes[t];
-    if (node.kind === 'task') {
-      mode[t] = slotArgs(node, deps, depStart[t], argSlot, argStart[t])
-        ? ArgMode.Slots
-        : ArgMode.Substitute;
-    }
+    if (node.kind === 'task')
+      mode[t] = slotArgs(node, deps, depStart[t], argSlot, argStart[t], lists);
   }
   for (let i = 0; i < wanted.length; i++) refcount[wanted[i]]++;
   return {
@@ -165,6 +169,7 @@ export function planGraph(
     mode,
     argStart,
     argSlot,
+    listSlot: Int32Array.from(lists),
     wanted,
     memo: {},
   };
@@ -296,9 +301,11 @@ const SCAN_LIMIT = 8;
 
 /**
  * Fills the argument slots of a task from its dependency slots (`node.deps[i]` is at
- * `depSlots[at + i]`); false when some argument needs `substitute`. Linear in the arguments: a
- * reference is first looked for right after the previous one's dependency (arguments usually read
- * their dependencies in order), then by a scan of a few dependencies or in a map of many.
+ * `depSlots[at + i]`): `Slots` when every argument is a reference or a value, `Lists` when some
+ * are lists of references and values (their items' slots appended to `lists`), `Substitute` when
+ * something else needs `substitute`. Linear in the arguments: a reference is first looked for
+ * right after the previous one's dependency (arguments usually read their dependencies in order),
+ * then by a scan of a few dependencies or in a map of many.
  */
 function slotArgs(
   node: Task,
@@ -306,41 +313,77 @@ function slotArgs(
   at: number,
   out: Int32Array,
   outAt: number,
-): boolean {
+  lists: number[],
+): ArgMode {
   const args = node.args;
-  const deps = node.deps;
-  let next = 0;
-  let byKey: Map<string, number> | undefined;
+  const finder: DepFinder = { deps: node.deps, next: 0, byKey: undefined };
+  const listsAt = lists.length;
+  let mode = ArgMode.Slots;
   for (let j = 0; j < args.length; j++) {
     const v = args[j];
     const k = typeof v !== 'object' || v === null ? ArgKind.Value : argKind(v);
     if (k === ArgKind.Value) {
       out[outAt + j] = -1;
     } else if (k === ArgKind.Ref) {
-      const r = (v as Ref).$ref;
-      let d: number | undefined = next;
-      if (deps[d] !== r) {
-        if (deps.length <= SCAN_LIMIT) {
-          d = 0;
-          while (d < deps.length && deps[d] !== r) d++;
-        } else {
-          if (byKey === undefined) {
-            byKey = new Map();
-            for (let i = deps.length - 1; i >= 0; i--) byKey.set(deps[i], i);
-          }
-          d = byKey.get(r);
-        }
-        if (d === undefined || d === deps.length) return false;
-      }
-      next = d + 1;
+      const d = findDep(finder, (v as Ref).$ref);
+      if (d < 0) return restore(lists, listsAt);
       out[outAt + j] = depSlots[at + d]!;
     } else if (k !== ArgKind.Literal && !visitArgs(v, STOP_AT_ANY)) {
       out[outAt + j] = -1; // a container without refs, calls or literals: used as it is
+    } else if (k === ArgKind.Array) {
+      // A list of references and values (a fan-in, a combine's inputs): its items' slots.
+      const items = v as readonly unknown[];
+      out[outAt + j] = -2 - lists.length;
+      for (const item of items) {
+        const ik = typeof item !== 'object' || item === null ? ArgKind.Value : argKind(item);
+        if (ik === ArgKind.Ref) {
+          const d = findDep(finder, (item as Ref).$ref);
+          if (d < 0) return restore(lists, listsAt);
+          lists.push(depSlots[at + d]);
+        } else if (ik !== ArgKind.Literal && !visitArgs(item, STOP_AT_ANY)) {
+          lists.push(-1);
+        } else return restore(lists, listsAt);
+      }
+      mode = ArgMode.Lists;
     } else {
-      return false;
+      return restore(lists, listsAt);
     }
   }
-  return true;
+  return mode;
+}
+
+/** Drops the list slots a task appended before it turned out to need `substitute`. */
+function restore(lists: number[], length: number): ArgMode {
+  lists.length = length;
+  return ArgMode.Substitute;
+}
+
+/** Finding a task's references among its dependencies, in order as a rule. */
+interface DepFinder {
+  readonly deps: readonly string[];
+  next: number;
+  byKey: Map<string, number> | undefined;
+}
+
+/** The index in `f.deps` of the dependency `r` (-1: none), looked for right after the last found. */
+function findDep(f: DepFinder, r: string): number {
+  const deps = f.deps;
+  let d: number | undefined = f.next;
+  if (deps[d] !== r) {
+    if (deps.length <= SCAN_LIMIT) {
+      d = 0;
+      while (d < deps.length && deps[d] !== r) d++;
+    } else {
+      if (f.byKey === undefined) {
+        f.byKey = new Map();
+        for (let i = deps.length - 1; i >= 0; i--) f.byKey.set(deps[i], i);
+      }
+      d = f.byKey.get(r);
+    }
+    if (d === undefined || d === deps.length) return -1;
+  }
+  f.next = d + 1;
+  return d;
 }
 
 /** Stops a walk at the first reference, inline call or literal wrapper. */

@@ -169,6 +169,28 @@ describe('sync scheduler', () => {
     await expect(syncScheduler.get(g, ['d'])).rejects.toMatchObject({ key: 'd', name: 'URIError' });
   });
 
+  it('reads lists of references and values from slots, and substitutes anything deeper', async () => {
+    const sum = local((xs: (number | { n: number })[], k: number) => {
+      let t = 0;
+      for (const x of xs) t += typeof x === 'number' ? x : x.n;
+      return t * k;
+    }, 'sum');
+    const g = new Map<string, GraphNode>([
+      ['a', data(1)],
+      ['b', data(2)],
+      ['c', data(3)],
+      // A list of refs out of dependency order, a value and a plain object among them.
+      ['l', task(sum, [[ref('c'), 10, ref('a'), { n: 100 }, ref('b'), ref('a')], ref('b')])],
+      // A ref one level deeper (inside an object in the list): substituted.
+      ['d', task(sum, [[ref('a'), { n: ref('c') }], 1])],
+    ]);
+    const plan = planGraph(g, ['l', 'd']);
+    const slot = (k: string): number => plan.keys.indexOf(k);
+    expect(plan.mode[slot('l')]).toBe(3); // ArgMode.Lists
+    expect(plan.mode[slot('d')]).toBe(2); // ArgMode.Substitute
+    expect(await syncScheduler.get(g, ['l', 'd'])).toEqual([(3 + 10 + 1 + 100 + 2 + 1) * 2, 4]);
+  });
+
   it('runs only what the wanted keys need', async () => {
     const ran: string[] = [];
     const g = new Map<string, GraphNode>([

@@ -316,15 +316,11 @@ function invoke(st: RunState, t: number): unknown {
   if (m === ArgMode.Data) return (plan.nodes[t] as { value: unknown }).value;
   const r = st.resolved;
   try {
-    return m === ArgMode.Slots
-      ? callWithSlots(
-          (plan.nodes[t] as Task).args,
-          plan.argStart[t],
-          plan.argSlot,
-          r.values,
-          r.fn[t]!,
-        )
-      : callSubstituted(st, t);
+    if (m === ArgMode.Slots) {
+      const args = (plan.nodes[t] as Task).args;
+      return callWithSlots(args, plan.argStart[t], plan.argSlot, r.values, r.fn[t]!);
+    }
+    return m === ArgMode.Lists ? callWithLists(plan, r, t) : callSubstituted(st, t);
   } catch (err) {
     throw failure(plan, t, err);
   }
@@ -413,6 +409,31 @@ function callWithSlots(
     }
   }
   return v;
+}
+
+/** Calls a task some of whose arguments are lists of inputs and values (`listSlot`). */
+function callWithLists(plan: SyncPlan, resolved: Resolved, t: number): unknown {
+  const src = (plan.nodes[t] as Task).args;
+  const base = plan.argStart[t];
+  const { argSlot, listSlot } = plan;
+  const values = resolved.values;
+  const args = new Array<unknown>(src.length);
+  for (let j = 0; j < src.length; j++) {
+    const s = argSlot[base + j];
+    if (s >= 0) args[j] = values[s];
+    else if (s === -1) args[j] = src[j];
+    else {
+      const from = -2 - s;
+      const items = src[j] as readonly unknown[];
+      const list = new Array<unknown>(items.length);
+      for (let k = 0; k < items.length; k++) {
+        const q = listSlot[from + k];
+        list[k] = q >= 0 ? values[q] : items[k];
+      }
+      args[j] = list;
+    }
+  }
+  return resolved.fn[t]!(...args);
 }
 
 /** Calls a task whose arguments hold references or inline calls deeper inside. */
