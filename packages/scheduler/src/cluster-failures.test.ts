@@ -188,6 +188,33 @@ describe.each(['threads', 'processes'] as const)('%s pool failures', (kind) => {
     expect(cluster.workers.map((w) => w.name)).not.toContain(victim.name);
   });
 
+  it('stops a worker with a queue of short tasks of an aborted compute, so the next compute does not wait behind them', async () => {
+    const { cluster, exited } = pool(kind, { queueFactor: 16 });
+    const warm = treeReduction(20);
+    await cluster.get(warm.graph, [warm.key]);
+    await until(
+      'both workers are ready',
+      () => cluster.workers.filter((w) => w.ready).length === 2,
+    );
+    // 40 tasks of 200 ms each, shorter than the grace period one by one: up to 16 go to each
+    // worker, 3.2 s of work no compute wants once the compute is aborted.
+    const nap = '() => { const end = Date.now() + 200; while (Date.now() < end) {} return 1; }';
+    const naps = new Map<string, GraphNode>();
+    for (let i = 0; i < 40; i++) naps.set(`nap-${i}`, task(src(nap), []));
+    const controller = new AbortController();
+    const napping = cluster.get(naps, [...naps.keys()], { signal: controller.signal });
+    await until('a nap runs', () => [...naps.keys()].some((k) => runs(cluster, k)));
+    controller.abort();
+    const aborted = Date.now();
+    expect(await rejection(napping)).toBeInstanceOf(ComputeAbortedError);
+    // The workers that kept running the aborted naps were stopped and replaced; the next compute
+    // is served by the new ones, without waiting for the queued naps.
+    const { graph, key, expected } = treeReduction(100);
+    expect(await cluster.get(graph, [key])).toEqual([expected]);
+    await until('a worker stuck on naps exited', () => exited.size >= 1);
+    expect(Date.now() - aborted).toBeLessThan(16 * 200);
+  });
+
   it('does not stop a worker running a task that another compute still wants', async () => {
     const { cluster, exited } = pool(kind);
     const busy = one(

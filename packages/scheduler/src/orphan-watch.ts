@@ -1,10 +1,12 @@
-// Stops workers that keep running a task nobody wants. When a compute is aborted (or fails), its
-// tasks still running on workers become orphans: no compute needs their results. A worker runs
-// one task at a time, so one that is stuck on an orphan (an endless loop, a hung await) would hold
-// up every task queued behind it, for every later compute. The pool's shell reports, after each
-// turn and on a timer, which orphan each worker is running; a worker seen running the same orphan
-// for longer than the grace period is stopped (terminated and replaced by the shell). Short
-// orphans finish within the grace period and cost nothing. Its timer never keeps a script alive.
+// Stops workers that keep running tasks nobody wants. When a compute is aborted (or fails), its
+// tasks already sent to workers become orphans: no compute needs their results. A worker runs
+// one task at a time, so one that is stuck on an orphan (an endless loop, a hung await), or that
+// still has a queue of them to get through, would hold up every task queued behind it, for every
+// later compute. The pool's shell reports, after each turn and on a timer, which orphan each
+// worker is running; a worker seen running orphans without a break (one or several in a row) for
+// longer than the grace period is stopped (terminated and replaced by the shell), and its queue
+// goes with it. Orphans that end within the grace period cost nothing. Its timer never keeps a
+// script alive.
 
 import type { Member } from './cluster-records.js';
 import type { SchedulerCore } from './core/index.js';
@@ -21,7 +23,7 @@ export class OrphanWatch {
   private timer: NodeJS.Timeout | undefined;
 
   /**
-   * @param graceMs how long a worker may run the same orphan before it is stopped
+   * @param graceMs how long a worker may run orphans without a break before it is stopped
    * @param heads the orphan each worker runs now (absent or undefined for a worker that runs a
    *   needed task, none, or one that may not have started)
    * @param stop stops a worker running orphan `key`
@@ -42,12 +44,14 @@ export class OrphanWatch {
     const current = new Map<string, string>();
     for (const [worker, key] of this.heads()) if (key !== undefined) current.set(worker, key);
     for (const worker of [...this.seen.keys()]) {
-      if (current.get(worker) !== this.seen.get(worker)!.key) this.seen.delete(worker);
+      if (!current.has(worker)) this.seen.delete(worker);
     }
     for (const [worker, key] of current) {
       const since = this.seen.get(worker);
+      // Orphan after orphan keeps the time of the first: a queue of short ones counts as one.
       if (since === undefined) this.seen.set(worker, { key, at: now });
-      else if (now - since.at >= this.graceMs) {
+      else if (now - since.at < this.graceMs) this.seen.set(worker, { key, at: since.at });
+      else {
         this.seen.delete(worker);
         this.stop(worker, key);
       }

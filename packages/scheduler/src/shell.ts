@@ -510,11 +510,11 @@ export class SchedulerShell implements Scheduler {
       this.emit(e);
   }
 
-  /** Worker `name` keeps running orphan `key`: stop it (it is replaced as it exits). */
+  /** Worker `name` keeps running orphans (now `key`): stop it (it is replaced as it exits). */
   private stopStuck(name: string, key: string): void {
     const m = this.members.get(name);
     if (m === undefined || m.stopping !== undefined) return;
-    m.stopping = `${m.endpoint.name} was stopped: it kept running ${key}, which no compute wants anymore (its compute was aborted or failed)`;
+    m.stopping = `${m.endpoint.name} was stopped: it kept running tasks no compute wants anymore (its compute was aborted or failed; the last was ${key})`;
     void m.endpoint.close().catch(() => undefined);
   }
 
