@@ -21,7 +21,13 @@ import {
   type GraphNode,
   type Scheduler,
 } from '@dask-ts/protocol';
-import { addCollectionInto, addsAncestorsOnly, ownGraph, type OwnGraph } from './graph-into.js';
+import {
+  addCollectionInto,
+  addsAncestorsOnly,
+  ownGraph,
+  ownSelf,
+  type OwnGraph,
+} from './graph-into.js';
 import { lowerLayers } from './kit-layer-graph.js';
 import { optimizeCollections } from './kit-optimize.js';
 import { prepareGraph } from './pipeline.js';
@@ -170,7 +176,9 @@ function computeOwn(args: readonly unknown[]): Promise<unknown[]> | undefined {
   if (n === 0 || n > 2) return undefined;
   const v = args[0];
   if ((typeof v !== 'object' && typeof v !== 'function') || v === null) return undefined;
-  const own = v as Partial<OwnGraph> & Partial<Collection>;
+  // Past a proxy once; every later read goes to the collection's own methods.
+  const outer = v as Partial<OwnGraph> & Partial<Collection>;
+  const own = outer[ownSelf] ?? outer;
   if (typeof own[ownGraph] !== 'function') return undefined;
   let options: GraphComputeOptions = NO_OPTIONS;
   if (n === 2) {

@@ -18,7 +18,7 @@ import {
   type NestedKeys,
 } from '@dask-ts/protocol';
 import { compute, persist, type GraphComputeOptions } from './compute.js';
-import { addCollectionInto, addsAncestorsOnly, ownGraph } from './graph-into.js';
+import { addCollectionInto, addsAncestorsOnly, ownGraph, ownSelf } from './graph-into.js';
 import { keptGraph, type GraphHolder } from './delayed-cache.js';
 import { GRAPH_SLOTS, SlotGraph, type GraphSlots } from './graph-slots.js';
 import { prepareGraph } from './pipeline.js';
@@ -75,6 +75,11 @@ export class DelayedImpl {
   }
 
   get [IMPL](): DelayedImpl {
+    return this;
+  }
+
+  /** @internal */
+  get [ownSelf](): DelayedImpl {
     return this;
   }
 

@@ -50,7 +50,15 @@ export const addsAncestorsOnly: unique symbol = Symbol('dask-ts.adds-ancestors-o
  */
 export const ownGraph: unique symbol = Symbol('dask-ts.own-graph') as never;
 
+/**
+ * Internal getter of collections that stand behind a proxy (Delayed): `c[ownSelf]` is the object
+ * that implements `c`'s collection methods, reached without the proxy's traps (a compute of one
+ * small Delayed reads four of them). @internal
+ */
+export const ownSelf: unique symbol = Symbol('dask-ts.own-self') as never;
+
 /** A collection that hands over its own prepared graph. @internal */
 export interface OwnGraph {
   [ownGraph](optimize: boolean): Graph;
+  readonly [ownSelf]?: OwnGraph & Collection;
 }

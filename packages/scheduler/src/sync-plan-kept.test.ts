@@ -1,5 +1,5 @@
 // Kept plans: a graph marked sealed (as the graphs a Delayed keeps) is planned once per wanted
-// keys and run again from that plan, each run with its own refcounts and values; other graphs
+// keys and run again from that plan, each run with its own refcounts (a copy reused once its run has ended) and values; other graphs
 // are planned on every compute.
 import { describe, expect, it } from '@jest/globals';
 import {
@@ -11,7 +11,7 @@ import {
   type TaskFunction,
 } from '@dask-ts/protocol';
 import { syncScheduler } from './index.js';
-import { keptPlan } from './sync-plan.js';
+import { keptPlan, returnCounts, runCounts } from './sync-plan.js';
 
 const local = (fn: TaskFunction, name = fn.name || 'local'): LocalRef => ({
   kind: 'local',
@@ -40,9 +40,18 @@ describe('kept plans', () => {
     const g = sealed();
     const p1 = keptPlan(g, ['t']);
     const p2 = keptPlan(g, ['t']);
-    expect(p2.deps).toBe(p1.deps);
-    expect(p2.refcount).not.toBe(p1.refcount);
-    expect(Array.from(p2.refcount)).toEqual(Array.from(p1.refcount));
+    expect(p2).toBe(p1);
+    // Each run counts down its own copy; a copy given back is refilled for the next run.
+    const c1 = runCounts(p1);
+    const c2 = runCounts(p1);
+    expect(c1).not.toBe(p1.refcount);
+    expect(c2).not.toBe(c1);
+    c1.fill(0);
+    returnCounts(p1, c1);
+    const c3 = runCounts(p1);
+    expect(c3).toBe(c1);
+    expect(Array.from(c3)).toEqual(Array.from(p1.refcount));
+    expect(runCounts(p1)).not.toBe(c3);
     expect(keptPlan(g, ['s']).deps).not.toBe(p1.deps);
     for (let i = 0; i < 3; i++) {
       await expect(syncScheduler.get(g, ['t'])).resolves.toEqual([16 + 16 + 1 + 0 + 2]);

@@ -10,7 +10,8 @@
 // top-level `$ref`s become slot reads; anything nested falls back to `substitute`.
 // A graph marked sealed (`Symbol.for('dask-ts.sealedGraph')`: never mutated, as the graphs a
 // Delayed keeps across computes) keeps its plan for the same wanted keys (`keptPlan`), so computing
-// it again touches none of its nodes' arguments; each run gets its own copy of the refcounts.
+// it again touches none of its nodes' arguments; each run counts on its own copy of the refcounts
+// (`runCounts`), reused from the previous run of the plan when that one has ended.
 import {
   ArgKind,
   argKind,
@@ -66,7 +67,7 @@ export interface SyncPlan {
    * What a scheduler derives from the plan and may reuse with it (the sync scheduler's resolved
    * functions); shared by every run of a kept plan.
    */
-  readonly memo: { resolved?: unknown };
+  readonly memo: { resolved?: unknown; spareCounts?: Int32Array | undefined };
 }
 
 /** The mark of a graph that is never mutated (set by the graph package on kept graphs). */
@@ -79,26 +80,50 @@ interface GraphSlots {
   readonly depStart: Int32Array;
   readonly deps: Int32Array;
 }
-/** Plans of sealed graphs, with the wanted keys each was made for. */
-const kept = new WeakMap<Graph, { readonly wanted: readonly string[]; readonly plan: SyncPlan }>();
+/** Where a sealed graph carries its plan, with the wanted keys it was made for. */
+const KEPT = Symbol('dask-ts.keptSyncPlan');
+interface Kept {
+  readonly wanted: readonly string[];
+  readonly plan: SyncPlan;
+}
 
 /**
- * {@link planGraph}, kept with a sealed graph and reused while the same keys are wanted; the plan
- * returned is the caller's to run (its refcounts are a fresh copy).
+ * {@link planGraph}, kept with a sealed graph and reused while the same keys are wanted. The plan
+ * may be shared by runs (of this compute and others): a run counts on {@link runCounts}, never on
+ * `plan.refcount` itself.
  *
  * @example
  * const plan = keptPlan(graph, ['y']); // a second call with the same sealed graph plans nothing
  */
 export function keptPlan(graph: Graph, keys: readonly string[]): SyncPlan {
-  if ((graph as { [SEALED]?: unknown })[SEALED] !== true) return planGraph(graph, keys);
-  const hit = kept.get(graph);
-  let plan: SyncPlan;
-  if (hit !== undefined && sameKeys(hit.wanted, keys)) plan = hit.plan;
-  else {
-    plan = planGraph(graph, keys);
-    kept.set(graph, { wanted: keys.slice(), plan });
-  }
-  return { ...plan, refcount: plan.refcount.slice() };
+  const holder = graph as { [SEALED]?: unknown; [KEPT]?: Kept };
+  if (holder[SEALED] !== true) return planGraph(graph, keys);
+  const hit = holder[KEPT];
+  if (hit !== undefined && sameKeys(hit.wanted, keys)) return hit.plan;
+  const plan = planGraph(graph, keys);
+  holder[KEPT] = { wanted: keys.slice(), plan };
+  return plan;
+}
+
+/**
+ * A copy of `plan`'s refcounts for one run to count down: the copy the plan's last run gave back
+ * with {@link returnCounts} (refilled), else a new one.
+ *
+ * @example
+ * const counts = runCounts(plan); // ...run...; returnCounts(plan, counts);
+ */
+export function runCounts(plan: SyncPlan): Int32Array {
+  const memo = plan.memo;
+  const spare = memo.spareCounts;
+  if (spare === undefined) return plan.refcount.slice();
+  memo.spareCounts = undefined;
+  spare.set(plan.refcount);
+  return spare;
+}
+
+/** Gives back the counts of a run that has ended, for the plan's next run. */
+export function returnCounts(plan: SyncPlan, counts: Int32Array): void {
+  plan.memo.spareCounts = counts;
 }
 
 function sameKeys(a: readonly string[], b: readonly string[]): boolean {

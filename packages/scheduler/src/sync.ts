@@ -21,7 +21,7 @@ import {
 } from '@dask-ts/protocol';
 import { resolveFunction } from '@dask-ts/worker';
 import { createProgress, type ProgressReporter } from './progress.js';
-import { ArgMode, keptPlan, type SyncPlan } from './sync-plan.js';
+import { ArgMode, keptPlan, returnCounts, runCounts, type SyncPlan } from './sync-plan.js';
 
 /** Tasks between two checks of the progress clock. */
 const CHECK_EVERY = 256;
@@ -89,13 +89,23 @@ function runResolved(
     values: new Array<unknown>(plan.keys.length),
   };
   const progress = createProgress(options, plan.order.length);
+  const st: RunState = {
+    plan,
+    resolved: fns,
+    counts: runCounts(plan),
+    progress,
+    lookupById: undefined,
+  };
   let ran: number | Promise<number>;
   try {
-    ran = runPlan(plan, fns, options.signal, progress);
+    ran = runPlan(st, options.signal);
   } catch (err) {
     return failed(progress, err);
   }
-  if (typeof ran === 'number') return wantedValues(plan, fns.values, keys.length, progress);
+  if (typeof ran === 'number') {
+    returnCounts(plan, st.counts);
+    return wantedValues(plan, fns.values, keys.length, progress);
+  }
   return ran.then(
     () => wantedValues(plan, fns.values, keys.length, progress),
     (err: unknown) => failed(progress, err),
@@ -182,6 +192,8 @@ function resolveAll(plan: SyncPlan): Resolved | Promise<Resolved> {
 interface RunState {
   readonly plan: SyncPlan;
   readonly resolved: Resolved;
+  /** The refcounts this run counts down (its own copy of the plan's). */
+  readonly counts: Int32Array;
   readonly progress: ProgressReporter | undefined;
   /** Key to id, made on the first reference that is not read in dependency order. */
   lookupById: Map<string, number> | undefined;
@@ -192,15 +204,9 @@ interface RunState {
  * (the number of tasks run), otherwise a promise of it. With a signal, the signal is checked after
  * each task and the loop yields to the event loop every few milliseconds.
  */
-function runPlan(
-  plan: SyncPlan,
-  resolved: Resolved,
-  signal: AbortSignal | undefined,
-  progress: ProgressReporter | undefined,
-): number | Promise<number> {
-  const st: RunState = { plan, resolved, progress, lookupById: undefined };
+function runPlan(st: RunState, signal: AbortSignal | undefined): number | Promise<number> {
   if (signal !== undefined) return runWithSignal(st, signal);
-  const n = plan.order.length;
+  const n = st.plan.order.length;
   const i = runUntilPromise(st, 0);
   return i === n ? n : finishAsync(st, i);
 }
@@ -213,7 +219,8 @@ function runUntilPromise(st: RunState, from: number): number {
   // The hot loop: the plan's arrays in locals, a task with slot arguments called from here, the
   // inputs no later task reads released in place.
   const plan = st.plan;
-  const { order, mode, nodes, argStart, argSlot, depStart, deps, refcount } = plan;
+  const { order, mode, nodes, argStart, argSlot, depStart, deps } = plan;
+  const refcount = st.counts;
   const { fn, values } = st.resolved;
   const progress = st.progress;
   const n = order.length;
@@ -300,7 +307,8 @@ function isThenable(v: unknown): v is PromiseLike<unknown> {
 
 /** After task `t` (the `i`-th) has its value: releases inputs no later task reads; progress. */
 function finished(st: RunState, i: number, t: number): void {
-  const { depStart, deps, refcount } = st.plan;
+  const { depStart, deps } = st.plan;
+  const refcount = st.counts;
   const values = st.resolved.values;
   for (let e = depStart[t], end = depStart[t + 1]; e < end; e++) {
     const d = deps[e];

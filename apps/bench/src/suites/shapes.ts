@@ -64,19 +64,33 @@ async function runOnce(
   }
 }
 
-/** First compute of a fresh build, then best of `reps` later computes (ms). */
+/** Time spent in repeated computes of one shape before the best is taken (ms), past `reps`. */
+const MIN_MS = 300;
+
+/**
+ * First compute of a fresh build, then the best of later computes (ms): at least `reps` of them
+ * and, past that, more until `minMs` were spent in them (up to 1,000), so short runs are measured
+ * once the JIT has settled, not during its first optimizations.
+ */
 async function measure(
   build: () => ShapeWorkload,
   scheduler: string | Scheduler,
   reps: number,
   what: string,
-): Promise<{ first: number; best: number }> {
+  minMs: number,
+): Promise<{ first: number; best: number; runs: number }> {
   const w = build();
   const first = await timeMs(() => runOnce(w, scheduler, what));
   let best = Infinity;
-  for (let r = 0; r < reps; r++)
-    best = Math.min(best, await timeMs(() => runOnce(w, scheduler, what)));
-  return { first, best };
+  let spent = 0;
+  let runs = 0;
+  while (runs < reps || (spent < minMs && runs < 1_000)) {
+    const ms = await timeMs(() => runOnce(w, scheduler, what));
+    best = Math.min(best, ms);
+    spent += ms;
+    runs++;
+  }
+  return { first, best, runs };
 }
 
 /** The `shapes` suite. @example await shapes.run({ quick: true }) */
@@ -99,6 +113,7 @@ export const shapes: Suite = {
       }
       for (const size of sizes) {
         const reps = quick ? 2 : size <= 10_000 ? 15 : 5;
+        const minMs = quick ? 0 : MIN_MS;
         const daskReps = quick ? 1 : size <= 10_000 ? 2 : 1;
         const dask = withDask
           ? await runJson<DaskShapes>(PYTHON, [
@@ -121,8 +136,8 @@ export const shapes: Suite = {
         for (const shape of SHAPES) {
           const build = () => shape.build(size);
           const { tasks, edges } = countGraph(build());
-          const s = await measure(build, 'sync', reps, `${shape.name} on sync`);
-          const t = await measure(build, threads, reps, `${shape.name} on threads`);
+          const s = await measure(build, 'sync', reps, `${shape.name} on sync`, minMs);
+          const t = await measure(build, threads, reps, `${shape.name} on threads`, minMs);
           const us = (ms: number, n = tasks) => (ms * 1000) / n;
           if (shape.name === 'tree') {
             treeSync = us(s.best);
@@ -153,7 +168,7 @@ export const shapes: Suite = {
       await threads.close?.();
     }
     const notes = [
-      `sizes: ${sizes.map((s) => int(s)).join(' and ')} tasks (rows in that order); dask-ts: built with delayed, computed with compute(); "first" = the first compute of a freshly built value, then best of ${quick ? 2 : '15 (10k) or 5 (100k)'} later computes, which reuse the graph the value keeps`,
+      `sizes: ${sizes.map((s) => int(s)).join(' and ')} tasks (rows in that order); dask-ts: built with delayed, computed with compute(); "first" = the first compute of a freshly built value, then the best of later computes, which reuse the graph the value keeps: ${quick ? '2 of them' : `at least 15 (10k) or 5 (100k), and more until ${MIN_MS} ms were spent (so a short compute is timed once the JIT has settled)`}`,
       `Dask ${daskVersion || '(absent)'}: the same shapes as plain dicts (same tasks, edges and results) on get_sync and threaded get (num_workers=${WORKERS}); ${quick ? 'one run' : 'one untimed run then best of 2 (10k); one run (100k)'}; Dask's delayed would add its own graph building on top`,
       `"vs Dask" = Dask µs/task ÷ dask-ts µs/task (higher: dask-ts faster); "× tree" = this shape's µs/task ÷ the tree's, same size and scheduler (best runs); "many" computes its small graphs concurrently (Dask: one get after another)`,
       `shapes: ${SHAPES.map((s) => `${s.name} = ${s.describe}`).join('; ')}`,
