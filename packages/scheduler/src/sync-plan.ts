@@ -67,7 +67,7 @@ export interface SyncPlan {
    * What a scheduler derives from the plan and may reuse with it (the sync scheduler's resolved
    * functions); shared by every run of a kept plan.
    */
-  readonly memo: { resolved?: unknown; spareCounts?: Int32Array | undefined };
+  readonly memo: { resolved?: unknown; spareCounts?: Int32Array | undefined; programs?: unknown[] };
 }
 
 /** The mark of a graph that is never mutated (set by the graph package on kept graphs). */

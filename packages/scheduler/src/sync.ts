@@ -10,7 +10,6 @@ import {
   serializeError,
   taskFailure,
   type TaskFailure,
-  substitute,
   visitArgs,
   type ComputeOptions,
   type FunctionRef,
@@ -22,6 +21,7 @@ import {
 import { resolveFunction } from '@dask-ts/worker';
 import { createProgress, type ProgressReporter } from './progress.js';
 import { ArgMode, keptPlan, returnCounts, runCounts, type SyncPlan } from './sync-plan.js';
+import { compileArgs, runArgs, type ArgProgram, type Suspended } from './sync-program.js';
 
 /** Tasks between two checks of the progress clock. */
 const CHECK_EVERY = 256;
@@ -444,64 +444,59 @@ function callWithLists(plan: SyncPlan, resolved: Resolved, t: number): unknown {
   return resolved.fn[t]!(...args);
 }
 
-/** Calls a task whose arguments hold references or inline calls deeper inside. */
+/**
+ * Calls a task whose arguments hold references or inline calls deeper inside: through its
+ * program, compiled on its first run and kept with the plan (see sync-program.ts).
+ */
 function callSubstituted(st: RunState, t: number): unknown {
-  return evaluate(st, t, []);
+  const plan = st.plan;
+  const programs = (plan.memo.programs ??= []) as (ArgProgram | undefined)[];
+  const program = (programs[t] ??= compileTask(st, t));
+  const { fn, values } = st.resolved;
+  const r = runArgs(program, values);
+  if (Array.isArray(r)) return fn[t]!(...(r));
+  return resume(st, t, program, r);
+}
+
+/** Goes on with task `t`'s program once each inline call's promise settles; then calls it. */
+async function resume(
+  st: RunState,
+  t: number,
+  program: ArgProgram,
+  at: Suspended,
+): Promise<unknown> {
+  const { fn, values } = st.resolved;
+  for (;;) {
+    at.stack[at.sp] = await at.pending;
+    const r = runArgs(program, values, at.pc, at.stack, at.sp + 1);
+    if (Array.isArray(r)) return fn[t]!(...(r));
+    at = r;
+  }
 }
 
 /**
- * An inline call (a fused chain's earlier step) returned a promise: the task is evaluated again
- * once it settles, the calls made so far answering from `memo` (each runs once, as on workers).
+ * Compiles task `t`'s arguments. References are read in dependency order as a rule: each is
+ * checked against the next dependency first, and only a miss looks in the key map.
  */
-class PendingCall {
-  constructor(readonly until: Promise<void>) {}
-}
-
-/** Evaluates task `t`'s arguments and calls it; the results of its inline calls are in `memo`. */
-function evaluate(st: RunState, t: number, memo: unknown[]): unknown {
+function compileTask(st: RunState, t: number): ArgProgram {
   const { keys, nodes, depStart, deps } = st.plan;
-  const { fn, inline, values } = st.resolved;
-
-  const node = nodes[t] as Task;
-  // References are read in dependency order as a rule: each is checked against the next
-  // dependency first, and only a miss looks in the key map (built once per compute).
-  const ds = node.deps;
+  const ds = (nodes[t] as Task).deps;
   const at = depStart[t];
   let next = 0;
-  let calls = 0;
-  let args: unknown[];
-  try {
-    args = substitute(
-      node.args,
-      (key) => {
-        if (ds[next] === key) return values[deps[at + next++]];
-        let byId = st.lookupById;
-        if (byId === undefined) {
-          byId = st.lookupById = new Map();
-          for (let k = 0; k < keys.length; k++) byId.set(keys[k], k);
-        }
-        return values[byId.get(key)!];
-      },
-      (ref, a) => {
-        const i = calls++;
-        if (i < memo.length) return memo[i];
-        const r = inline.get(ref)!(...a);
-        memo.push(r);
-        if (isThenable(r)) {
-          throw new PendingCall(
-            Promise.resolve(r).then((v) => {
-              memo[i] = v;
-            }),
-          );
-        }
-        return r;
-      },
-    ) as unknown[];
-  } catch (err) {
-    if (err instanceof PendingCall) return err.until.then(() => evaluate(st, t, memo));
-    throw err;
-  }
-  return fn[t]!(...args);
+  const inline = st.resolved.inline;
+  return compileArgs(
+    (nodes[t] as Task).args,
+    (key) => {
+      if (ds[next] === key) return deps[at + next++];
+      let byId = st.lookupById;
+      if (byId === undefined) {
+        byId = st.lookupById = new Map();
+        for (let k = 0; k < keys.length; k++) byId.set(keys[k], k);
+      }
+      return byId.get(key)!;
+    },
+    (ref) => inline.get(ref)!,
+  );
 }
 
 function taskError(key: string, err: unknown): TaskFailure {
