@@ -14,6 +14,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { LocalCluster, type LocalClusterOptions } from './cluster.js';
 import type { PoolWorker, PoolWorkerEvents } from './pool-worker.js';
+import { removeSpill, spillFor } from './spill-dir.js';
 import { checkMemoryLimit, describeExit, type WorkerLimits } from './worker-exit.js';
 
 const require = createRequire(import.meta.url);
@@ -55,7 +56,17 @@ export function spawnProcess(
     process.on('exit', killLiveChildren);
   }
   const limit = limits.memoryLimitMb;
+  const spill = spillFor(name, limits);
   const child = fork(entry, [name], {
+    ...(spill !== undefined
+      ? {
+          env: {
+            ...process.env,
+            DASK_TS_SPILL_DIR: spill.dir,
+            DASK_TS_SPILL_ABOVE: String(spill.aboveBytes),
+          },
+        }
+      : {}),
     serialization: 'advanced',
     stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
     execArgv: limit !== undefined ? [`--max-old-space-size=${limit}`] : [],
@@ -73,6 +84,7 @@ export function spawnProcess(
   const gone = new Promise<void>((resolve) => {
     child.on('exit', (code, signal) => {
       exited = true;
+      removeSpill(spill);
       live.delete(child);
       resolve();
       events.disconnect(
@@ -136,7 +148,8 @@ export type ProcessesSchedulerOptions = Omit<LocalClusterOptions, 'spawn' | 'pre
 /**
  * A scheduler that runs tasks in a pool of worker processes (default: one per core).
  * `memoryLimitMb` caps each process's JavaScript heap; a process that reaches it dies, its tasks
- * are recomputed (up to `maxRetries`), and the error says it ran out of memory.
+ * are recomputed (up to `maxRetries`), and the error says it ran out of memory; results a
+ * process holds beyond 60 % of it are spilled to disk (under `spillDir`) and read back when needed.
  *
  * @example
  * const procs = createProcessesScheduler({ workers: 2 });
@@ -144,9 +157,11 @@ export type ProcessesSchedulerOptions = Omit<LocalClusterOptions, 'spawn' | 'pre
  * await procs.close();
  */
 export function createProcessesScheduler(options: ProcessesSchedulerOptions = {}): LocalCluster {
-  const { memoryLimitMb, ...rest } = options;
-  const limits: WorkerLimits =
-    memoryLimitMb !== undefined ? { memoryLimitMb: checkMemoryLimit(memoryLimitMb) } : {};
+  const { memoryLimitMb, spillDir, ...rest } = options;
+  const limits: WorkerLimits = {
+    ...(memoryLimitMb !== undefined ? { memoryLimitMb: checkMemoryLimit(memoryLimitMb) } : {}),
+    ...(spillDir !== undefined ? { spillDir } : {}),
+  };
   return new LocalCluster({
     ...rest,
     name: 'processes',

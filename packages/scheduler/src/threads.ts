@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { LocalCluster, type LocalClusterOptions } from './cluster.js';
 import type { PoolWorker, PoolWorkerEvents } from './pool-worker.js';
+import { removeSpill, spillFor } from './spill-dir.js';
 import { checkMemoryLimit, describeExit, type WorkerLimits } from './worker-exit.js';
 
 const require = createRequire(import.meta.url);
@@ -25,8 +26,9 @@ export function spawnThread(
 ): PoolWorker {
   entry ??= require.resolve('@dask-ts/worker/thread-entry');
   const limit = limits.memoryLimitMb;
+  const spill = spillFor(name, limits);
   const worker = new Worker(entry, {
-    workerData: { name },
+    workerData: spill !== undefined ? { name, spill } : { name },
     ...(limit !== undefined ? { resourceLimits: { maxOldGenerationSizeMb: limit } } : {}),
   });
   let error: Error | undefined;
@@ -34,6 +36,7 @@ export function spawnThread(
   const gone = new Promise<void>((resolve) => {
     worker.on('exit', (code) => {
       exited = true;
+      removeSpill(spill);
       resolve();
       const oom = (error as { code?: unknown } | undefined)?.code === 'ERR_WORKER_OUT_OF_MEMORY';
       events.disconnect(
@@ -80,7 +83,8 @@ export type ThreadsSchedulerOptions = Omit<LocalClusterOptions, 'spawn' | 'prefi
  * A scheduler that runs tasks on a pool of worker threads (default: one per core). Functions must
  * be portable (module, builtin or source references); closures are refused before anything runs.
  * `memoryLimitMb` caps each thread's heap; a thread that reaches it dies, its tasks are recomputed
- * (up to `maxRetries`), and the error says it ran out of memory.
+ * (up to `maxRetries`), and the error says it ran out of memory; results a thread holds beyond
+ * 60 % of it are spilled to disk (under `spillDir`) and read back when needed.
  *
  * @example
  * const threads = createThreadsScheduler({ workers: 4 });
@@ -88,9 +92,11 @@ export type ThreadsSchedulerOptions = Omit<LocalClusterOptions, 'spawn' | 'prefi
  * await threads.close();
  */
 export function createThreadsScheduler(options: ThreadsSchedulerOptions = {}): LocalCluster {
-  const { memoryLimitMb, ...rest } = options;
-  const limits: WorkerLimits =
-    memoryLimitMb !== undefined ? { memoryLimitMb: checkMemoryLimit(memoryLimitMb) } : {};
+  const { memoryLimitMb, spillDir, ...rest } = options;
+  const limits: WorkerLimits = {
+    ...(memoryLimitMb !== undefined ? { memoryLimitMb: checkMemoryLimit(memoryLimitMb) } : {}),
+    ...(spillDir !== undefined ? { spillDir } : {}),
+  };
   return new LocalCluster({
     ...rest,
     name: 'threads',

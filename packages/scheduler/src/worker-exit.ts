@@ -16,6 +16,12 @@ export interface WorkerLimits {
    * and is replaced; the error says it ran out of memory. Default: Node's own limit.
    */
   readonly memoryLimitMb?: number;
+  /**
+   * Where workers spill results to disk (default: the OS temporary folder). With
+   * `memoryLimitMb`, each worker keeps the results it holds in memory under 60 % of the limit
+   * and writes the least recently used ones there, reading them back when a task needs them.
+   */
+  readonly spillDir?: string;
 }
 
 /**

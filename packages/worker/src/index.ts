@@ -3,6 +3,7 @@
 // child process's IPC channel). The entry files `@dask-ts/worker/thread-entry` and
 // `@dask-ts/worker/process-entry` start a worker in a thread or a process. `resolveFunction` and
 // `FunctionResolver` are the one function resolver of every scheduler and collection kernel.
+// `HeldData` holds a worker's results and spills them to disk past a size.
 export {
   WorkerState,
   type WorkerStateOptions,
@@ -10,6 +11,7 @@ export {
   type Handled,
 } from './worker-state.js';
 export { runWorker, type RunWorkerOptions } from './run-worker.js';
+export { HeldData, type HeldStats, type SpillOptions } from './held-data.js';
 export {
   type Transport,
   type IpcProcess,

@@ -1,7 +1,8 @@
 // The entry of a worker process: `fork(require.resolve('@dask-ts/worker/process-entry'), [name],
 // { serialization: 'advanced' })`. It runs the worker over the IPC channel until the scheduler
 // sends `close` or the channel closes (the parent exited). Its name is the first argument, else
-// the environment variable DASK_TS_WORKER_NAME, else `process-<pid>`.
+// the environment variable DASK_TS_WORKER_NAME, else `process-<pid>`. DASK_TS_SPILL_DIR and
+// DASK_TS_SPILL_ABOVE (bytes) make it spill results to disk (see held-data.ts).
 //
 // A worker never outlives its parent: when the channel closes it stops, and because a task that
 // spins blocks this thread (the close would never be seen), a watchdog thread checks the parent
@@ -21,7 +22,14 @@ if (typeof process.send !== 'function') {
 }
 const name = process.argv[2] || process.env.DASK_TS_WORKER_NAME || `process-${process.pid}`;
 installCrashGuards(name);
-const running = runWorker(processTransport<FromWorker>(process), { name });
+const spillDir = process.env.DASK_TS_SPILL_DIR;
+const spillAbove = Number(process.env.DASK_TS_SPILL_ABOVE);
+const running = runWorker(processTransport<FromWorker>(process), {
+  name,
+  ...(spillDir !== undefined && spillDir !== '' && spillAbove > 0
+    ? { spill: { aboveBytes: spillAbove, dir: spillDir } }
+    : {}),
+});
 watchParent();
 await running;
 // Done: the event loop drains and the worker exits; a timer or socket a task left open gets 1 s.

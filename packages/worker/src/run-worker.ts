@@ -14,6 +14,7 @@ import {
 } from '@dask-ts/protocol/runtime';
 import type { Transport } from './transport.js';
 import { WorkerState, type Outgoing } from './worker-state.js';
+import type { SpillOptions } from './held-data.js';
 import { sendable } from './unsendable.js';
 
 /**
@@ -29,6 +30,8 @@ export interface RunWorkerOptions {
   readonly state?: WorkerState;
   /** Where problems are reported (stderr by default). */
   readonly log?: (line: string) => void;
+  /** Spill results to disk past a size (for the fresh state made when `state` is not given). */
+  readonly spill?: SpillOptions;
 }
 
 /**
@@ -49,7 +52,9 @@ export function runWorker(
     if (outstanding === 0) sendAll(messages);
     else chain = chain.then(() => sendAll(messages));
   };
-  const state = options.state ?? new WorkerState({ early });
+  const state =
+    options.state ??
+    new WorkerState(options.spill !== undefined ? { early, spill: options.spill } : { early });
   const log = options.log ?? ((line: string): void => void process.stderr.write(`${line}\n`));
   let stopped = false;
   let stopping = false;

@@ -24,6 +24,7 @@ import {
   unpackCompute,
 } from '@dask-ts/protocol/runtime';
 import { FunctionResolver } from './function-resolver.js';
+import { HeldData, type HeldStats, type SpillOptions } from './held-data.js';
 import { isThenable, Suspend } from './suspend.js';
 import { cannotSend, isUnsendable, unsendable, Unsent } from './unsendable.js';
 
@@ -94,6 +95,8 @@ export interface WorkerStateOptions {
    * when it ends.
    */
   readonly early?: (messages: readonly Outgoing[]) => void;
+  /** Spill least recently used results to disk past a size (see held-data.ts); off by default. */
+  readonly spill?: SpillOptions;
 }
 
 /**
@@ -108,7 +111,7 @@ export interface WorkerStateOptions {
  * // r[0].message: { op: 'finished', keys: ['y'], nbytes: [8], ms: 0.02 }
  */
 export class WorkerState {
-  private readonly data = new Map<string, unknown>();
+  private readonly data: HeldData;
   private readonly functions = new FunctionResolver();
   private tail: Promise<unknown> | undefined;
   private isClosed = false;
@@ -121,6 +124,17 @@ export class WorkerState {
 
   constructor(options: WorkerStateOptions = {}) {
     this.early = options.early;
+    this.data = new HeldData(options.spill);
+  }
+
+  /**
+   * What the results held take, in memory and spilled to disk.
+   *
+   * @example
+   * const { memoryBytes, spilledBytes } = state.memory;
+   */
+  get memory(): HeldStats {
+    return this.data.stats;
   }
 
   private readonly lookup = (key: string): unknown => {
@@ -275,6 +289,7 @@ export class WorkerState {
         };
       case 'close':
         this.isClosed = true;
+        this.data.clear();
         return { now: [], later: undefined, closed: true };
       case 'batch':
         return this.handleBatch(message.messages);
@@ -324,7 +339,7 @@ export class WorkerState {
         this.fail(batch, task.key, err);
         continue;
       }
-      this.data.set(task.key, result);
+      this.data.set(task.key, result, nbytes);
       batch.keys.push(task.key);
       batch.nbytes.push(nbytes);
       if (nbytes <= VALUE_WITH_FINISHED && batch.want?.has(task.key) === true)
@@ -406,7 +421,7 @@ export class WorkerState {
         this.fail(batch, task.key, err);
         continue;
       }
-      this.data.set(task.key, result);
+      this.data.set(task.key, result, nbytes);
       batch.keys.push(task.key);
       batch.nbytes.push(nbytes);
       if (nbytes <= VALUE_WITH_FINISHED && batch.want?.has(task.key) === true)
