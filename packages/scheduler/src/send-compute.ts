@@ -64,7 +64,8 @@ export function sendCompute(host: SendHost, cmd: Extract<CoreCommand, { type: 'c
     if (list === undefined) fetchFrom.set(from, (list = []));
     list.push(dep);
   }
-  const { ticket, tasks: packer } = m.outbox.compute(fetchFrom.size);
+  const { ticket } = m.outbox.compute(fetchFrom.size);
+  let packer = m.outbox.compute().tasks;
   const want = cmd.want;
   let w = 0;
   for (let i = 0; i < keys.length; i++) {
@@ -77,12 +78,20 @@ export function sendCompute(host: SendHost, cmd: Extract<CoreCommand, { type: 'c
     const args = a.length === 0 || refsOnly(a) ? a : encodeFor(host, name, keys[i], a, 'Task');
     if (args === FAILED) continue;
     packer.add(keys[i], node.fn as PortableFunctionRef, args as unknown[], wanted);
+    if (packer.size >= CHUNK && fetchFrom.size === 0) {
+      // A long batch goes out in parts, so the worker starts on the first while the rest is packed.
+      m.outbox.flush();
+      packer = m.outbox.compute().tasks;
+    }
   }
   for (const [from, fromKeys] of fetchFrom) {
     if (!host.gather(from, name, ticket, fromKeys)) m.outbox.fetched(ticket, [], []);
   }
   host.schedule();
 }
+
+/** Tasks of one command packed before they are sent (when no input must be fetched first). */
+const CHUNK = 2048;
 
 /** What `encodeFor` returns when a value cannot be encoded. */
 const FAILED: unique symbol = Symbol('failed');
