@@ -3,16 +3,15 @@
 // agg({ value: 'sum' }), on the sync scheduler and on threads (2 workers), vs dask.dataframe
 // (read_csv -> groupby -> sum, threaded scheduler, 2 workers) on the same file. Every
 // implementation must find the same number of groups and the same total (to 1e-6 relative). The
-// file is generated once per size into the OS temp directory with a fixed seed.
+// file is generated once per size into the OS temp directory from df-runs.ts's seeded columns.
 import { existsSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readCsv } from '@dask-ts/dataframe';
-import { createThreadsScheduler } from '@dask-ts/scheduler';
 import { fmt, ratio, PYTHON, runJson, type Suite, type SuiteResult } from '../harness.js';
 import { DASK_MISSING, daskAvailable } from '../peers/dask.js';
-import { bestWithCpu, warmThreads } from './bag-data.js';
+import { groupbyColumns, timeDaskTs, totalsChecker, type Timed } from './df-runs.js';
 
 const SCRIPT = fileURLToPath(new URL('../../python/df_bench.py', import.meta.url));
 const BLOCKSIZE = 4 << 20;
@@ -25,16 +24,11 @@ interface DaskDfResult {
 }
 
 function csvFile(rows: number): string {
-  const path = join(tmpdir(), `dask-ts-bench-groupby-${rows}.csv`);
+  const path = join(tmpdir(), `dask-ts-bench-groupby-${rows}-v2.csv`);
   if (existsSync(path)) return path;
-  let s = 7;
-  const next = (): number => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
+  const { key, value } = groupbyColumns(rows);
   const lines: string[] = ['key,value'];
-  for (let i = 0; i < rows; i++)
-    lines.push(`${Math.floor(next() * 100)},${(next() * 100).toFixed(4)}`);
+  for (let i = 0; i < rows; i++) lines.push(`${key[i]},${value[i].toFixed(4)}`);
   writeFileSync(`${path}.partial`, lines.join('\n') + '\n');
   renameSync(`${path}.partial`, path);
   return path;
@@ -49,35 +43,12 @@ export const dfGroupby: Suite = {
     const reps = quick ? 2 : 5;
     const path = csvFile(rows);
     const mib = statSync(path).size / 2 ** 20;
-    let expected: [number, number] | undefined;
-    const check = (got: [number, number], who: string): void => {
-      expected ??= got;
-      if (got[0] !== expected[0] || Math.abs(got[1] - expected[1]) > 1e-6 * Math.abs(expected[1]))
-        throw new Error(`${who} found ${got.join('/')}, expected ${expected.join('/')}`);
-    };
-    const query = () =>
-      readCsv(path, { blocksize: BLOCKSIZE }).groupby('key').agg({ value: 'sum' });
-    const table = (
-      t: Awaited<ReturnType<ReturnType<typeof query>['compute']>>,
-    ): [number, number] => {
-      const v = t.getChild('value')?.toArray() as Float64Array;
-      return [t.numRows, v.reduce((a, x) => a + x, 0)];
-    };
-    const results: { name: string; best: number; cpu: number }[] = [];
-    const sync = await bestWithCpu(reps, async () =>
-      check(table(await query().compute({ scheduler: 'sync' })), 'dask-ts sync'),
+    const check = totalsChecker();
+    const results: Timed[] = await timeDaskTs(
+      () => readCsv(path, { blocksize: BLOCKSIZE }).groupby('key').agg({ value: 'sum' }),
+      reps,
+      check,
     );
-    results.push({ name: 'dask-ts dataframe, sync', ...sync });
-    const threads = createThreadsScheduler({ workers: 2 });
-    try {
-      await warmThreads(threads, 2);
-      const t = await bestWithCpu(reps, async () =>
-        check(table(await query().compute({ scheduler: threads })), 'dask-ts threads'),
-      );
-      results.push({ name: 'dask-ts dataframe, threads (2 workers)', ...t });
-    } finally {
-      await threads.close?.();
-    }
     const notes = [
       `${fmt(rows / 1e6)} M rows, ${fmt(mib)} MiB, blocks of ${BLOCKSIZE >> 20} MiB (${Math.ceil((mib * 2 ** 20) / BLOCKSIZE)} tasks to read), best of ${reps}; a loaded shared 2-core machine: compare within one run`,
     ];

@@ -4,34 +4,23 @@
 // sync scheduler and on threads (2 workers), vs DuckDB (`SELECT key, sum(value) FROM
 // read_parquet(...) GROUP BY key`, 2 threads) on the same file. Every implementation must find the
 // same number of groups and the same total (to 1e-6 relative). The file is written once per size
-// into the OS temp directory (by dask-ts's own toParquet) with a fixed seed.
+// into the OS temp directory (by dask-ts's own toParquet) from df-runs.ts's seeded columns.
 import { existsSync, renameSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { fromColumns, readParquet } from '@dask-ts/dataframe';
-import { createThreadsScheduler } from '@dask-ts/scheduler';
 import { fmt, ratio, type Suite, type SuiteResult } from '../harness.js';
-import { bestWithCpu, warmThreads } from './bag-data.js';
+import { bestWithCpu } from './bag-data.js';
+import { groupbyColumns, timeDaskTs, totalsChecker } from './df-runs.js';
 
 const ROW_GROUP = 250_000;
 
 async function parquetFile(rows: number): Promise<string> {
   const path = join(tmpdir(), `dask-ts-bench-groupby-${rows}.parquet`);
   if (existsSync(path)) return path;
-  let s = 7;
-  const next = (): number => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-  const key = new Int32Array(rows);
-  const value = new Float64Array(rows);
-  for (let i = 0; i < rows; i++) {
-    key[i] = Math.floor(next() * 100);
-    value[i] = Math.round(next() * 1e6) / 1e4;
-  }
   const dir = `${path}.partial`;
-  const [written] = await fromColumns({ key, value }).toParquet(dir, {
+  const [written] = await fromColumns(groupbyColumns(rows)).toParquet(dir, {
     compression: 'snappy',
     rowGroupSize: ROW_GROUP,
     scheduler: 'sync',
@@ -49,35 +38,12 @@ export const dfParquet: Suite = {
     const reps = quick ? 2 : 5;
     const path = await parquetFile(rows);
     const mib = statSync(path).size / 2 ** 20;
-    let expected: [number, number] | undefined;
-    const check = (got: [number, number], who: string): void => {
-      expected ??= got;
-      if (got[0] !== expected[0] || Math.abs(got[1] - expected[1]) > 1e-6 * Math.abs(expected[1]))
-        throw new Error(`${who} found ${got.join('/')}, expected ${expected.join('/')}`);
-    };
-    const query = () =>
-      readParquet(path, { splitRowGroups: true }).groupby('key').agg({ value: 'sum' });
-    const table = (
-      t: Awaited<ReturnType<ReturnType<typeof query>['compute']>>,
-    ): [number, number] => {
-      const v = t.getChild('value')?.toArray() as Float64Array;
-      return [t.numRows, v.reduce((a, x) => a + x, 0)];
-    };
-    const results: { name: string; best: number; cpu: number }[] = [];
-    const sync = await bestWithCpu(reps, async () =>
-      check(table(await query().compute({ scheduler: 'sync' })), 'dask-ts sync'),
+    const check = totalsChecker();
+    const results = await timeDaskTs(
+      () => readParquet(path, { splitRowGroups: true }).groupby('key').agg({ value: 'sum' }),
+      reps,
+      check,
     );
-    results.push({ name: 'dask-ts dataframe, sync', ...sync });
-    const threads = createThreadsScheduler({ workers: 2 });
-    try {
-      await warmThreads(threads, 2);
-      const t = await bestWithCpu(reps, async () =>
-        check(table(await query().compute({ scheduler: threads })), 'dask-ts threads'),
-      );
-      results.push({ name: 'dask-ts dataframe, threads (2 workers)', ...t });
-    } finally {
-      await threads.close?.();
-    }
     const duck = await DuckDBInstance.create(':memory:', { threads: '2' });
     try {
       const conn = await duck.connect();
