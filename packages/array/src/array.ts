@@ -43,6 +43,7 @@ import { blockKey, dataBlocks, type ArrayLayer } from './layers.js';
 import type { Nd } from './nd.js';
 import { optimizeArrays } from './optimize.js';
 import { rechunk } from './rechunk.js';
+import type { RechunkOptions } from './rechunk-plan.js';
 import { reduction, type ReduceOptions, type VarOptions } from './reductions.js';
 import { reshape, transpose } from './shape-ops.js';
 import { dot, matmul, type ContractOptions } from './matmul.js';
@@ -477,10 +478,11 @@ export class DaskArray<R extends ArrayValue = NdArray> implements Collection<R> 
    *
    * @example
    * x.rechunk([1000, -1]);
+   * x.rechunk([-1, 1000], { blockSizeLimit: 64 * 2 ** 20 });
    */
-  rechunk(chunks: ChunksLike): DaskArray<R> {
+  rechunk(chunks: ChunksLike, options?: RechunkOptions): DaskArray<R> {
     requireKnownChunks(this, 'rechunk');
-    return DaskArray.of<R>(rechunk(this, chunks));
+    return DaskArray.of<R>(rechunk(this, chunks, options));
   }
 
   /**

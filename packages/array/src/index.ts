@@ -127,6 +127,7 @@ export { unique, isin, bincount, histogram, topk, diff, digitize } from './stats
 export { slice, newaxis, parseIndex, type Slice, type IndexItem } from './slicing.js';
 export { type ReduceOptions, type VarOptions } from './reductions.js';
 export { type Chunks, type ChunksLike } from './chunks.js';
+export { rechunkPlan, type RechunkOptions } from './rechunk-plan.js';
 export {
   type Dtype,
   type TypedArray,

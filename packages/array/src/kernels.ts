@@ -11,7 +11,7 @@ import { registerCodec } from '@dask-ts/protocol/runtime';
 import type { TypedArray } from './dtype.js';
 import { blockwise } from './kernels-elementwise.js';
 import { combine, final, partial } from './kernels-reduce.js';
-import { assemble, gather, getitem, reshape, transpose } from './kernels-index.js';
+import { assemble, gather, getitem, reshape, split, transpose } from './kernels-index.js';
 import { eye, full, random, range } from './kernels-create.js';
 import {
   concatGrid,
@@ -35,7 +35,7 @@ import {
   topkOf,
   uniqueOf,
 } from './kernels-stats.js';
-import { compactCopy, isCompact, makeNd, type Nd } from './nd.js';
+import { compactCopy, isCompact, isLent, makeNd, type Nd } from './nd.js';
 
 /**
  * The array kernels and their references.
@@ -52,6 +52,7 @@ export const kernels = defineKernels('array', import.meta.url, {
   transpose,
   reshape,
   gather,
+  split,
   full,
   range,
   random,
@@ -114,7 +115,9 @@ function ownsBuffer(a: Nd): boolean {
     // Shared buffers are visible to every thread already (and another realm's ArrayBuffer fails
     // instanceof): tell them by their tag.
     Object.prototype.toString.call(d.buffer) === '[object ArrayBuffer]' &&
-    d.byteLength === d.buffer.byteLength
+    d.byteLength === d.buffer.byteLength &&
+    // A rechunk's split pieces may still be views of it (see nd.ts).
+    !isLent(d.buffer)
   );
 }
 

@@ -1,7 +1,9 @@
 // Chunks as scijs ndarrays, and the strided walks every kernel shares. A chunk that a kernel makes
-// is always compact (C order, offset 0, owning its whole buffer), so it crosses threads as its
-// buffer, transferred, and no two held chunks ever share a buffer (a transfer would detach the
-// other). Kernels read inputs of any strides through `forRows`: the outer axes advance by
+// is compact (C order, offset 0, owning its whole buffer), so it crosses threads as its buffer,
+// transferred. The one exception is a rechunk's split piece, a view into its input block made
+// without copying (as NumPy slices are): the block's buffer is then marked lent (`lendView`), and
+// a lent buffer is never transferred (the view would be detached); views cross threads as copies
+// of their own elements. Kernels read inputs of any strides through `forRows`: the outer axes advance by
 // counters, the last axis is a plain loop the caller writes, with each operand's last stride.
 import ndarray from 'ndarray';
 import { allocate, type Dtype, type TypedArray } from './dtype.js';
@@ -13,6 +15,41 @@ import { allocate, type Dtype, type TypedArray } from './dtype.js';
  * const chunk: Nd = ndarray(new Float64Array(6), [2, 3]);
  */
 export type Nd = ndarray.NdArray<TypedArray>;
+
+const lent = new WeakSet<ArrayBufferLike>();
+
+/**
+ * A view of the box of `extent` at `start` in `chunk`, sharing its buffer (which is marked lent).
+ *
+ * @example
+ * const piece = lendView(block, [0, 512], [1024, 512]);
+ */
+export function lendView(chunk: Nd, start: readonly number[], extent: readonly number[]): Nd {
+  lent.add(chunk.data.buffer);
+  let offset = chunk.offset;
+  start.forEach((s, a) => (offset += s * chunk.stride[a]));
+  // The view's data spans its own elements only, so its size is about what it holds.
+  let lo = offset;
+  let hi = offset + 1;
+  extent.forEach((e, a) => {
+    const reach = (e - 1) * chunk.stride[a];
+    if (reach < 0) lo += reach;
+    else hi += reach;
+  });
+  if (extent.some((e) => e === 0)) hi = lo;
+  const data = chunk.data.subarray(lo, hi) as TypedArray;
+  return ndarray(data, extent.slice(), chunk.stride.slice(), offset - lo);
+}
+
+/**
+ * Whether a view of `buffer` was lent out (so it must be copied, never transferred).
+ *
+ * @example
+ * isLent(chunk.data.buffer);
+ */
+export function isLent(buffer: ArrayBufferLike): boolean {
+  return lent.has(buffer);
+}
 
 /**
  * The C-order strides of a shape.
