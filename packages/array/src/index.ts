@@ -149,6 +149,7 @@ export {
   type NormOptions,
   type NormOrd,
 } from './linalg.js';
+export { fft, ComplexArray, type FftOptions, type FftnOptions, type FftNorm } from './fft.js';
 export { fromNpy, toNpy, fromZarr, toZarr, store } from './io-api.js';
 export { type FromNpyOptions } from './io-npy.js';
 export { type FromZarrOptions } from './io-zarr.js';

@@ -25,6 +25,7 @@ import {
 import { argCombine, argFinal, argPartial } from './kernels-arg.js';
 import { applyCarry, carry, scan } from './kernels-scan.js';
 import { broadcastBlock, repeatBlock } from './kernels-shape.js';
+import { fftAlong } from './kernels-fft.js';
 import { maskBand, maskSelect, setRegion, shapeBlock, take, vindexPick } from './kernels-fancy.js';
 import {
   bincountBlock,
@@ -86,6 +87,7 @@ export const kernels = defineKernels('array', import.meta.url, {
   sumCounts,
   topkOf,
   digitizeBlock,
+  fftAlong,
 });
 
 /**

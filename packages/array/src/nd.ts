@@ -37,7 +37,7 @@ export function lendView(chunk: Nd, start: readonly number[], extent: readonly n
     else hi += reach;
   });
   if (extent.some((e) => e === 0)) hi = lo;
-  const data = chunk.data.subarray(lo, hi) as TypedArray;
+  const data = chunk.data.subarray(lo, hi);
   return ndarray(data, extent.slice(), chunk.stride.slice(), offset - lo);
 }
 
