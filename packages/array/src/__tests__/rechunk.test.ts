@@ -6,7 +6,7 @@ import { describe, expect, test } from '@jest/globals';
 import { createThreadsScheduler } from '@dask-ts/scheduler';
 import { daskGraph } from '@dask-ts/protocol';
 import { compute } from '@dask-ts/graph';
-import { DTYPES, rechunkPlan, type Dtype, type NdArray } from '../index.js';
+import { DTYPES, rechunkPlan, type Dtype } from '../index.js';
 import { expectDense, pair, toDense } from './reference.js';
 
 const sync = { scheduler: 'sync' } as const;
