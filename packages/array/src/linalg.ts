@@ -94,8 +94,8 @@ export function outer(a: DaskArray<ArrayValue>, b: DaskArray<ArrayValue>): DaskA
 
 /**
  * NumPy's `einsum` over one or two arrays: `'ij,jk->ik'`, `'bij,bjk->bik'`, `'ij->ji'`, `'i,i->'`,
- * or implicit output (`'ij,jk'`). Ellipses and repeated subscripts within one operand
- * (diagonals) are not supported.
+ * `'...ij,...jk->...ik'` (an ellipsis broadcasts as in NumPy), or implicit output (`'ij,jk'`).
+ * Repeated subscripts within one operand (diagonals) are not supported.
  *
  * @example
  * einsum('ij,kj->ik', a, b); // a @ b.T
