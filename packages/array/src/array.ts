@@ -49,6 +49,7 @@ import { reshape, transpose } from './shape-ops.js';
 import { dot, matmul, type ContractOptions } from './matmul.js';
 import { npyWrites } from './io-npy.js';
 import { zarrWrites } from './io-zarr.js';
+import type { ZarrWriteOptions } from './io-zarr-store.js';
 import { totalWritten } from './io-store.js';
 import { getitem, parseIndex, type IndexItem } from './slicing.js';
 import type { ArraySpec } from './spec.js';
@@ -873,13 +874,15 @@ export class DaskArray<R extends ArrayValue = NdArray> implements Collection<R> 
   }
   /**
    * Writes the array as a Zarr v3 array in directory `dir` (created or replaced), its blocks as
-   * the Zarr chunks; resolves to the bytes written.
+   * the Zarr chunks, uncompressed or with `compression: 'zstd'`; resolves to the bytes written
+   * (before compression).
    *
    * @example
    * await x.toZarr('/out/x.zarr');
+   * await x.toZarr('/out/y.zarr', { compression: 'zstd', level: 5 });
    */
-  async toZarr(dir: string, options: GraphComputeOptions = {}): Promise<number> {
-    const w = await zarrWrites(this, dir);
+  async toZarr(dir: string, options: GraphComputeOptions & ZarrWriteOptions = {}): Promise<number> {
+    const w = await zarrWrites(this, dir, options);
     return totalWritten(await DaskArray.of<ArrayValue>(w).compute(options));
   }
 }

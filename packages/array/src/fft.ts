@@ -10,6 +10,7 @@ import { tokenize } from '@dask-ts/graph';
 import { DaskArray, type ArrayValue, type NdArray } from './array.js';
 import { numblocks, shapeOf, type Chunks } from './chunks.js';
 import { fromArray } from './create.js';
+import { refuseBig } from './dtype.js';
 import { stack } from './create-more.js';
 import { hypot } from './functions.js';
 import { kernels } from './kernels.js';
@@ -92,7 +93,7 @@ export class ComplexArray {
    * const { re, im } = await fft.fft(x).compute();
    */
   async compute(options: GraphComputeOptions = {}): Promise<{ re: NdArray; im: NdArray }> {
-    const p = (await this.pairs.compute(options));
+    const p = await this.pairs.compute(options);
     const lead = p.shape.slice(0, -1).map(() => null);
     return { re: p.pick(...lead, 0), im: p.pick(...lead, 1) };
   }
@@ -154,6 +155,7 @@ function along(
     throw new TypeError(`fft.${op}: expected a DaskArray or a ComplexArray, got ${typeof x}`);
   }
   const complexIn = x instanceof ComplexArray;
+  if (!complexIn) refuseBig(`fft.${op}`, [x.dtype]);
   if (kind === 'rfft' && complexIn) {
     throw new TypeError(`fft.rfft: the input must be real, got a ComplexArray (use fft.fft)`);
   }

@@ -132,6 +132,7 @@ export {
   type Dtype,
   type TypedArray,
   DTYPES,
+  BIG_DTYPES,
   resultType,
   scalarResultType,
   floatResultType,
@@ -153,3 +154,4 @@ export { fft, ComplexArray, type FftOptions, type FftnOptions, type FftNorm } fr
 export { fromNpy, toNpy, fromZarr, toZarr, store } from './io-api.js';
 export { type FromNpyOptions } from './io-npy.js';
 export { type FromZarrOptions } from './io-zarr.js';
+export { type ZarrWriteOptions } from './io-zarr-store.js';

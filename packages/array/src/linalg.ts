@@ -1,6 +1,7 @@
 // The public linear algebra functions (they wrap the operations of matmul.ts and linalg-ops.ts in
 // DaskArray): matmul, dot, tensordot, outer, and the `linalg` namespace of NumPy and dask.array.
 import { DaskArray, type ArrayValue } from './array.js';
+import { refuseBig } from './dtype.js';
 import {
   dot as dotSpec,
   einsum as einsumSpec,
@@ -30,6 +31,10 @@ function check(op: string, xs: readonly unknown[]): void {
       );
     }
   });
+  refuseBig(
+    op,
+    (xs as DaskArray<ArrayValue>[]).map((x) => x.dtype),
+  );
 }
 
 /**

@@ -6,7 +6,7 @@
 // of their own elements. Kernels read inputs of any strides through `forRows`: the outer axes advance by
 // counters, the last axis is a plain loop the caller writes, with each operand's last stride.
 import ndarray from 'ndarray';
-import { allocate, type Dtype, type TypedArray } from './dtype.js';
+import { allocate, isBig, type Dtype, type TypedArray } from './dtype.js';
 
 /**
  * A chunk: a scijs ndarray over a typed array.
@@ -210,6 +210,24 @@ export function compactCopy(a: Nd, dtype?: Dtype): Nd {
           0,
         )
       : makeNd(dtype, a.shape);
+  if (dtype !== undefined && isBig(dtype) !== isBigData(a.data)) {
+    // Between bigint and number elements: each converted (to an integer, truncated; NaN and
+    // the infinities become 0, where NumPy leaves them undefined; to bool, x != 0).
+    const d = out.data as unknown as { [i: number]: number | bigint };
+    const toBig = isBig(dtype);
+    let k = 0;
+    const n = a.shape.length;
+    const len = n === 0 ? 1 : a.shape[n - 1];
+    const st = n === 0 ? 0 : a.stride[n - 1];
+    const sd = a.data as unknown as { [i: number]: number | bigint };
+    forRows(a.shape, [a], ([o]) => {
+      for (let i = 0; i < len; i++, o += st) {
+        const v = sd[o];
+        d[k++] = toBig ? bigOf(v as number) : dtype === 'bool' ? (v !== 0n ? 1 : 0) : Number(v);
+      }
+    });
+    return out;
+  }
   if (dtype === 'bool') {
     const d = out.data;
     let k = 0;
@@ -230,4 +248,25 @@ export function compactCopy(a: Nd, dtype?: Dtype): Nd {
     a.shape,
   );
   return out;
+}
+
+/**
+ * Whether a typed array holds bigints (BigInt64Array, BigUint64Array; by tag, across realms).
+ *
+ * @example
+ * isBigData(new BigInt64Array(2)); // true
+ */
+export function isBigData(d: unknown): boolean {
+  const tag = Object.prototype.toString.call(d);
+  return tag === '[object BigInt64Array]' || tag === '[object BigUint64Array]';
+}
+
+/**
+ * A number as a bigint: truncated toward zero; NaN and the infinities give 0.
+ *
+ * @example
+ * bigOf(-2.7); // -2n
+ */
+export function bigOf(x: number): bigint {
+  return Number.isFinite(x) ? BigInt(Math.trunc(x)) : 0n;
 }

@@ -8,10 +8,9 @@ import {
   floatResultType,
   resultType,
   scalarResultType,
-  type Dtype,
 } from '../index.js';
 
-const NUMPY_RESULT_TYPE: Record<Dtype, Record<Dtype, string>> = {
+const NUMPY_RESULT_TYPE: Record<string, Record<string, string>> = {
   float64: {
     float64: 'float64',
     float32: 'float64',
@@ -112,7 +111,7 @@ const NUMPY_RESULT_TYPE: Record<Dtype, Record<Dtype, string>> = {
     bool: 'bool',
   },
 };
-const NUMPY_TRUE_DIVIDE: Record<Dtype, string> = {
+const NUMPY_TRUE_DIVIDE: Record<string, string> = {
   float64: 'float64',
   float32: 'float32',
   int8: 'float64',
@@ -123,7 +122,7 @@ const NUMPY_TRUE_DIVIDE: Record<Dtype, string> = {
   uint32: 'float64',
   bool: 'float64',
 };
-const NUMPY_SQRT: Record<Dtype, string> = {
+const NUMPY_SQRT: Record<string, string> = {
   float64: 'float64',
   float32: 'float32',
   int8: 'float16',
