@@ -2,13 +2,7 @@
 // by /usr/bin/python3 and pasted here. Where NumPy answers int64 we answer float64, and float16
 // becomes float32 (neither dtype exists here); every other answer must be NumPy's.
 import { describe, expect, test } from '@jest/globals';
-import {
-  DTYPES,
-  divResultType,
-  floatResultType,
-  resultType,
-  scalarResultType,
-} from '../index.js';
+import { DTYPES, divResultType, floatResultType, resultType, scalarResultType } from '../index.js';
 
 const NUMPY_RESULT_TYPE: Record<string, Record<string, string>> = {
   float64: {
