@@ -3,14 +3,17 @@
 // each output block) moves every element once, but its number of pieces is the product over the
 // axes of the blocks of the common refinement: from 100 row bands to 100 column bands, 10,000
 // pieces and a fan-in of 100 per output block. When the pieces outnumber `threshold` times the
-// blocks of both ends, the plan first merges blocks along the axes the target cuts more coarsely,
+// blocks of both ends (64 by default, where Dask says 4: a task costs microseconds here, while an
+// intermediate stage copies the whole array once more into fresh memory; 64 row bands to 64
+// column bands of 512 MiB took 1.0 s of CPU in one stage and 1.4-2.3 s in two, on a loaded
+// machine), the plan first merges blocks along the axes the target cuts more coarsely,
 // as far as a block stays under `blockSizeLimit` bytes (never below the largest block of either
 // end), and goes on from there; every intermediate cutting of an axis subdivides the target's
 // (Dask's idea of an intermediate rechunk; the search below is ours).
 import { AUTO_BYTES, commonSizes, type Chunks } from './chunks.js';
 
 /**
- * How `rechunk` plans: `threshold` (default 4), the number of pieces per block of both ends
+ * How `rechunk` plans: `threshold` (default 64), the number of pieces per block of both ends
  * above which an intermediate stage is added; `blockSizeLimit` (bytes, default 128 MiB) bounds
  * the blocks of an intermediate stage.
  *
@@ -93,7 +96,7 @@ export function rechunkPlan(
   itemsize: number,
   options: RechunkOptions = {},
 ): Chunks[] {
-  const threshold = options.threshold ?? 4;
+  const threshold = options.threshold ?? 64;
   const bytes = options.blockSizeLimit ?? AUTO_BYTES;
   if (!(threshold > 0) || !(bytes > 0)) {
     throw new RangeError(

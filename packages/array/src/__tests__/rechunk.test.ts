@@ -90,11 +90,11 @@ describe('rechunk against the reference', () => {
   test('every dtype, rows to columns with an intermediate stage, sync and threads', async () => {
     for (const dtype of DTYPES) {
       const { x, ref } = pair([24, 24], dtype, [1, 24], 7);
-      const y = x.rechunk([24, 1], { blockSizeLimit: 48 * 8 });
+      const y = x.rechunk([24, 1], { threshold: 4, blockSizeLimit: 48 * 8 });
       expectDense(toDense(await y.compute(sync)), ref);
     }
     const { x, ref } = pair([24, 24], 'float64', [1, 24], 8);
-    const y = x.rechunk([24, 1], { blockSizeLimit: 48 * 8 });
+    const y = x.rechunk([24, 1], { threshold: 4, blockSizeLimit: 48 * 8 });
     const threads = createThreadsScheduler({ workers: 2 });
     try {
       expectDense(toDense(await y.compute({ scheduler: threads })), ref);
@@ -146,14 +146,19 @@ describe('rechunkPlan', () => {
   test('an intermediate cutting when the fan-in is large, its blocks under the limit', () => {
     const rows = [Array(100).fill(10), [1000]];
     const cols = [[1000], Array(100).fill(10)];
-    const plan = rechunkPlan(rows, cols, 8, { blockSizeLimit: 100 * 1000 * 8 });
+    expect(rechunkPlan(rows, cols, 8)).toEqual([cols]); // 10,000 pieces: 50 per block
+    const plan = rechunkPlan(rows, cols, 8, { threshold: 4, blockSizeLimit: 100 * 1000 * 8 });
     expect(plan).toHaveLength(2);
     const [mid] = plan;
     expect(mid[0]).toEqual(Array(10).fill(100));
     expect(mid[1]).toEqual([1000]);
     expect(plan[1]).toEqual(cols);
     // without room to merge (limit = the largest block), a single stage
-    expect(rechunkPlan(rows, cols, 8, { blockSizeLimit: 8 })).toEqual([cols]);
+    expect(rechunkPlan(rows, cols, 8, { threshold: 4, blockSizeLimit: 8 })).toEqual([cols]);
+    // 1,000 single rows to 1,000 single columns: a million pieces, one merged block between
+    const thin = [Array(1000).fill(1), [1000]];
+    const tall = [[1000], Array(1000).fill(1)];
+    expect(rechunkPlan(thin, tall, 8)).toEqual([[[1000], [1000]], tall]);
   });
 
   test('bad options name themselves', () => {
