@@ -86,6 +86,7 @@ function panels(
  */
 export function lu(a: ArraySpec): [ArraySpec, ArraySpec, ArraySpec] {
   const s = luSteps(a, 'lu');
+  if (s.n === 0) throw new RangeError('lu: LinAlgError: the matrix is empty (shape (0, 0))');
   const last = s.steps.length - 1;
   const starts = offsets(s.cols);
   const like = a.chunks;

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import '@dask-ts/scheduler';
-import { fromArray, fromNpy, linalg, random, type DaskArray } from '../index.js';
+import { fromArray, fromNpy, linalg, random, zeros, type DaskArray } from '../index.js';
 import { expectDense, toDense, type Dense } from './reference.js';
 
 const sync = { scheduler: 'sync' } as const;
@@ -225,6 +225,7 @@ describe('errors', () => {
     expect(() => linalg.lstsq(a, random.normal([5], { chunks: 2, seed: 1 }))).toThrow(
       /lstsq: a of shape \(4, 3\) and b of shape \(5,\)/,
     );
+    expect(() => linalg.lu(zeros([0, 0]))).toThrow(/lu: LinAlgError: the matrix is empty/);
     expect(() => linalg.eigh(a)).toThrow(
       /eigh: LinAlgError: expected a square matrix, got shape \(4, 3\)/,
     );
