@@ -17,6 +17,9 @@ interface Plan {
     readonly wIm: Float64Array;
     readonly bRe: Float64Array;
     readonly bIm: Float64Array;
+    /** Scratch for the convolution, reused line after line (a kernel runs to its end). */
+    readonly aRe: Float64Array;
+    readonly aIm: Float64Array;
   };
 }
 
@@ -63,7 +66,9 @@ function bluesteinPlan(n: number): Plan {
     bIm[j] = bIm[size - j] = -wIm[j];
   }
   radix2(bRe, bIm, m, false);
-  return { n, blue: { m, wRe, wIm, bRe, bIm } };
+  const aRe = new Float64Array(size);
+  const aIm = new Float64Array(size);
+  return { n, blue: { m, wRe, wIm, bRe, bIm, aRe, aIm } };
 }
 
 function planFor(n: number): Plan {
@@ -116,10 +121,10 @@ function radix2(re: Float64Array, im: Float64Array, plan: Plan, inverse: boolean
 /** Bluestein's transform in place: X_k = w_k * sum_j (x_j w_j) conj(w_(k-j)). */
 function bluestein(re: Float64Array, im: Float64Array, plan: Plan, inverse: boolean): void {
   const { n } = plan;
-  const { m, wRe, wIm, bRe, bIm } = plan.blue as NonNullable<Plan['blue']>;
+  const { m, wRe, wIm, bRe, bIm, aRe, aIm } = plan.blue as NonNullable<Plan['blue']>;
   const size = m.n;
-  const aRe = new Float64Array(size);
-  const aIm = new Float64Array(size);
+  aRe.fill(0, n);
+  aIm.fill(0, n);
   // The inverse is the conjugate of the forward transform of the conjugate.
   const s = inverse ? -1 : 1;
   for (let j = 0; j < n; j++) {
