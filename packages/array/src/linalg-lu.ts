@@ -2,7 +2,9 @@
 // scipy's and dask.array's), `det`, `solveTriangular`, and multi-block `solve` and `inv`. The
 // matrix is cut into column panels (all rows, a's column blocks); step k is one task reading
 // panel k and the steps before it (linalg-lu-blocks.ts), so memory per task is one panel plus
-// the multipliers of the panels before, and pivoting runs over the whole height. Each step is
+// the multipliers of the panels before (the last step reads all of L: the matrix must fit in one
+// worker's memory, though no task but the last holds it whole), and pivoting runs over the whole
+// height. Each step is
 // its own layer (a layer cannot read itself); so is each block row of a triangular solve. The
 // factors come back in a's blocks. Shapes are checked when the expression is built.
 import { tokenize } from '@dask-ts/graph';
