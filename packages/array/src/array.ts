@@ -43,11 +43,13 @@ import { blockKey, dataBlocks, type ArrayLayer } from './layers.js';
 import type { Nd } from './nd.js';
 import { optimizeArrays } from './optimize.js';
 import { rechunk } from './rechunk.js';
+import type { RechunkOptions } from './rechunk-plan.js';
 import { reduction, type ReduceOptions, type VarOptions } from './reductions.js';
 import { reshape, transpose } from './shape-ops.js';
 import { dot, matmul, type ContractOptions } from './matmul.js';
 import { npyWrites } from './io-npy.js';
 import { zarrWrites } from './io-zarr.js';
+import type { ZarrWriteOptions } from './io-zarr-store.js';
 import { totalWritten } from './io-store.js';
 import { getitem, parseIndex, type IndexItem } from './slicing.js';
 import type { ArraySpec } from './spec.js';
@@ -477,10 +479,11 @@ export class DaskArray<R extends ArrayValue = NdArray> implements Collection<R> 
    *
    * @example
    * x.rechunk([1000, -1]);
+   * x.rechunk([-1, 1000], { blockSizeLimit: 64 * 2 ** 20 });
    */
-  rechunk(chunks: ChunksLike): DaskArray<R> {
+  rechunk(chunks: ChunksLike, options?: RechunkOptions): DaskArray<R> {
     requireKnownChunks(this, 'rechunk');
-    return DaskArray.of<R>(rechunk(this, chunks));
+    return DaskArray.of<R>(rechunk(this, chunks, options));
   }
 
   /**
@@ -871,13 +874,15 @@ export class DaskArray<R extends ArrayValue = NdArray> implements Collection<R> 
   }
   /**
    * Writes the array as a Zarr v3 array in directory `dir` (created or replaced), its blocks as
-   * the Zarr chunks; resolves to the bytes written.
+   * the Zarr chunks, uncompressed or with `compression: 'zstd'`; resolves to the bytes written
+   * (before compression).
    *
    * @example
    * await x.toZarr('/out/x.zarr');
+   * await x.toZarr('/out/y.zarr', { compression: 'zstd', level: 5 });
    */
-  async toZarr(dir: string, options: GraphComputeOptions = {}): Promise<number> {
-    const w = await zarrWrites(this, dir);
+  async toZarr(dir: string, options: GraphComputeOptions & ZarrWriteOptions = {}): Promise<number> {
+    const w = await zarrWrites(this, dir, options);
     return totalWritten(await DaskArray.of<ArrayValue>(w).compute(options));
   }
 }

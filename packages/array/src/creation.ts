@@ -51,7 +51,8 @@ export interface FromArrayOptions extends CreateOptions {
  * @example
  * const d: ArrayData = [[1, 2], [3, 4]];
  */
-export type ArrayData = Nd | ndarray.NdArray | TypedArray | readonly unknown[];
+export type ArrayData =
+  Nd | ndarray.NdArray | TypedArray | BigInt64Array | BigUint64Array | readonly unknown[];
 
 let counter = 0;
 
@@ -130,7 +131,7 @@ function toSource(input: ArrayData, options: FromArrayOptions): { src: Nd; dtype
         `fromArray: ${arr.length} elements cannot have shape ${formatShape(shape)}`,
       );
     }
-    return { src: makeNd(own, shape, arr), dtype: want ?? own };
+    return { src: makeNd(own, shape, arr as TypedArray), dtype: want ?? own };
   }
   if (Array.isArray(input)) {
     const shape = nestedShape(input);

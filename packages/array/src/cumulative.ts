@@ -8,7 +8,7 @@ import type { Dtype } from './dtype.js';
 import type { ScanOp } from './kernels-scan.js';
 import { kernels } from './kernels.js';
 import { requireKnownChunks } from './known-chunks.js';
-import { checkDtype } from './dtype.js';
+import { checkDtype, refuseBig } from './dtype.js';
 import { BlockLayer, blockKey, type BlockInput } from './layers.js';
 import { normalizeAxes } from './reductions.js';
 import { reshape } from './shape-ops.js';
@@ -34,6 +34,7 @@ export interface ScanOptions {
  * cumulative(x, 'cumsum', { axis: 0 });
  */
 export function cumulative(x: ArraySpec, op: ScanOp, options: ScanOptions = {}): ArraySpec {
+  refuseBig(op, [x.dtype]);
   if (options.axis === undefined) {
     if (x.chunks.length > 1) requireKnownChunks(x, op);
     const flat = x.chunks.length === 1 ? x : reshape(x, [-1]);

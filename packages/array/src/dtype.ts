@@ -1,7 +1,10 @@
 // Dtypes: the element types an array may hold, the typed array behind each, and NumPy's rules for
-// the dtype of a result. Promotion between two arrays follows NumPy's table; where NumPy would
-// answer int64 or uint64 (int32 with uint32, sums of integers), we answer float64, which holds
-// every integer up to 2^53 exactly. A JS number operand is "weak" (NumPy 2, NEP 50): it takes the
+// the dtype of a result. Promotion between two arrays follows NumPy's table, with two choices of
+// ours: int32 with uint32 and sums of integers up to 32 bits give float64 (which holds every
+// integer up to 2^53 exactly) rather than int64. int64 and uint64 live in BigInt64Array and
+// BigUint64Array (their elements are bigints, at run time only: the TypedArray type keeps to
+// number arrays, and the kernels that take 64-bit integers say so, see `BIG_OPS`); they promote
+// as in NumPy (int64 with uint64 or any float: float64). A JS number operand is "weak" (NumPy 2, NEP 50): it takes the
 // array's dtype, except that a non-integer number makes an integer or bool array float64, and
 // an integer number makes a bool array int32. Imported by kernels: no imports here.
 
@@ -12,7 +15,17 @@
  * const t: Dtype = 'float32';
  */
 export type Dtype =
-  'float64' | 'float32' | 'int8' | 'int16' | 'int32' | 'uint8' | 'uint16' | 'uint32' | 'bool';
+  | 'float64'
+  | 'float32'
+  | 'int8'
+  | 'int16'
+  | 'int32'
+  | 'uint8'
+  | 'uint16'
+  | 'uint32'
+  | 'int64'
+  | 'uint64'
+  | 'bool';
 
 /**
  * A typed array holding the elements of some dtype.
@@ -41,11 +54,76 @@ const CTORS: Record<Dtype, Ctor> = {
   uint8: Uint8Array,
   uint16: Uint16Array,
   uint32: Uint32Array,
+  // Their elements are bigints (see the comment at the top).
+  int64: BigInt64Array as unknown as Ctor,
+  uint64: BigUint64Array as unknown as Ctor,
   bool: Uint8Array,
 };
 
-/** Every dtype, in NumPy's order of kinds. @example DTYPES.includes('int8') // true */
-export const DTYPES: readonly Dtype[] = Object.keys(CTORS) as Dtype[];
+/**
+ * Whether a dtype is a 64-bit integer (its elements are bigints).
+ *
+ * @example
+ * isBig('int64'); // true
+ */
+export function isBig(t: Dtype): boolean {
+  return t === 'int64' || t === 'uint64';
+}
+
+/**
+ * The operations that take int64 and uint64: creation, elementwise add, sub, mul, neg, abs,
+ * maximum, minimum, comparisons, where and astype, the sum, min and max reductions, moving
+ * elements (slicing, rechunk, transpose, reshape, concatenate, stack) and .npy I/O.
+ *
+ * @example
+ * BIG_OPS.has('add'); // true
+ */
+export const BIG_OPS: ReadonlySet<string> = new Set([
+  'add',
+  'sub',
+  'mul',
+  'neg',
+  'abs',
+  'maximum',
+  'minimum',
+  'eq',
+  'ne',
+  'lt',
+  'le',
+  'gt',
+  'ge',
+  'where',
+  'astype',
+  'sum',
+  'min',
+  'max',
+]);
+
+/**
+ * Throws a clear error when `op` meets a 64-bit integer dtype it does not take.
+ *
+ * @example
+ * refuseBig('fft', ['int64']); // throws: fft does not support int64...
+ */
+export function refuseBig(op: string, dtypes: readonly Dtype[]): void {
+  const big = dtypes.find(isBig);
+  if (big === undefined || BIG_OPS.has(op)) return;
+  throw new TypeError(
+    `${op} does not support ${big} (int64 and uint64 support ${[...BIG_OPS].join(', ')} and moving elements); convert first, e.g. x.astype('float64')`,
+  );
+}
+
+/**
+ * Every dtype whose elements are numbers, in NumPy's order of kinds (int64 and uint64, whose
+ * elements are bigints, are in {@link BIG_DTYPES}).
+ *
+ * @example
+ * DTYPES.includes('int8'); // true
+ */
+export const DTYPES: readonly Dtype[] = (Object.keys(CTORS) as Dtype[]).filter((t) => !isBig(t));
+
+/** The 64-bit integer dtypes (bigint elements). @example BIG_DTYPES // ['int64', 'uint64'] */
+export const BIG_DTYPES: readonly Dtype[] = ['int64', 'uint64'];
 
 /**
  * Whether `v` names a dtype.
@@ -66,7 +144,7 @@ export function isDtype(v: unknown): v is Dtype {
 export function checkDtype(v: unknown, op: string): Dtype {
   if (isDtype(v)) return v;
   throw new TypeError(
-    `${op}: unsupported dtype ${JSON.stringify(v)}; supported: ${DTYPES.join(', ')}`,
+    `${op}: unsupported dtype ${JSON.stringify(v)}; supported: ${[...DTYPES, ...BIG_DTYPES].join(', ')}`,
   );
 }
 
@@ -115,6 +193,8 @@ const TAGS: Record<string, Dtype | undefined> = {
   Uint8ClampedArray: 'uint8',
   Uint16Array: 'uint16',
   Uint32Array: 'uint32',
+  BigInt64Array: 'int64',
+  BigUint64Array: 'uint64',
 };
 
 /** The kind of a dtype: b(ool), i(nt), u(nsigned), f(loat). */
@@ -175,6 +255,8 @@ export function resultType(a: Dtype, b: Dtype): Dtype {
   // One signed, one unsigned: a signed type wider than the unsigned one, if we have it.
   const [ssize, usize] = ka === 'i' ? [sa, sb] : [sb, sa];
   if (ssize > usize) return ka === 'i' ? a : b;
+  // int64 with uint8..uint32 is int64 (NumPy); int32 with uint32 float64 (our choice, above).
+  if (usize < 8 && ssize === 8) return ka === 'i' ? a : b;
   return SIGNED_OF_SIZE[usize * 2] ?? 'float64';
 }
 

@@ -5,7 +5,14 @@
 // when the expression is built, naming the shapes or dtypes involved.
 import { tokenize } from '@dask-ts/graph';
 import { commonSizes, formatShape, shapeOf } from './chunks.js';
-import { floatResultType, isFloat, resultType, scalarResultType, type Dtype } from './dtype.js';
+import {
+  floatResultType,
+  isFloat,
+  refuseBig,
+  resultType,
+  scalarResultType,
+  type Dtype,
+} from './dtype.js';
 import type { BinaryOp, ElementwiseOp, Expr, UnaryOp } from './kernels-elementwise.js';
 import { BlockwiseLayer } from './layers.js';
 import { rechunk } from './rechunk.js';
@@ -187,6 +194,7 @@ function sameSizes(a: readonly number[], b: readonly number[]): boolean {
 export function elementwise(op: ElementwiseOp, operands: readonly Operand[], t: Dtype): ArraySpec {
   const arrays = operands.filter(isArray);
   if (arrays.length === 0) throw new TypeError(`${op}: expected at least one array operand`);
+  refuseBig(op, [...arrays.map((a) => a.dtype), t]);
   const { chunks, aligned, axes } = alignArrays(arrays, op);
   let next = 0;
   const args: Expr[] = operands.map((o) => (typeof o === 'number' ? { c: o } : { i: next++ }));

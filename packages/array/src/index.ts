@@ -127,10 +127,12 @@ export { unique, isin, bincount, histogram, topk, diff, digitize } from './stats
 export { slice, newaxis, parseIndex, type Slice, type IndexItem } from './slicing.js';
 export { type ReduceOptions, type VarOptions } from './reductions.js';
 export { type Chunks, type ChunksLike } from './chunks.js';
+export { rechunkPlan, type RechunkOptions } from './rechunk-plan.js';
 export {
   type Dtype,
   type TypedArray,
   DTYPES,
+  BIG_DTYPES,
   resultType,
   scalarResultType,
   floatResultType,
@@ -148,6 +150,8 @@ export {
   type NormOptions,
   type NormOrd,
 } from './linalg.js';
+export { fft, ComplexArray, type FftOptions, type FftnOptions, type FftNorm } from './fft.js';
 export { fromNpy, toNpy, fromZarr, toZarr, store } from './io-api.js';
 export { type FromNpyOptions } from './io-npy.js';
 export { type FromZarrOptions } from './io-zarr.js';
+export { type ZarrWriteOptions } from './io-zarr-store.js';

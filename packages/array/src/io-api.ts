@@ -7,6 +7,7 @@ import { fromNpySpec, npyWrites, type FromNpyOptions } from './io-npy.js';
 import { fromZarrSpec, zarrWrites, type FromZarrOptions } from './io-zarr.js';
 import { totalWritten } from './io-store.js';
 import type { ArraySpec } from './spec.js';
+import type { ZarrWriteOptions } from './io-zarr-store.js';
 
 /** The writes of `x` to `path` (the target is created now). */
 function writesTo(x: ArraySpec, path: string, kind?: 'npy' | 'zarr'): Promise<ArraySpec> {
@@ -62,17 +63,17 @@ export function toNpy(
 
 /**
  * Writes `x` as a Zarr v3 array in directory `dir` (created or replaced), its blocks as the Zarr
- * chunks; resolves to the bytes of elements written.
+ * chunks, uncompressed or with `compression: 'zstd'`; resolves to the bytes of elements written.
  *
  * @example
- * await toZarr(x, '/out/x.zarr');
+ * await toZarr(x, '/out/x.zarr', { compression: 'zstd' });
  */
 export function toZarr(
   x: DaskArray<ArrayValue>,
   dir: string,
-  options: GraphComputeOptions = {},
+  options: GraphComputeOptions & ZarrWriteOptions = {},
 ): Promise<number> {
-  return store([x], [dir], options, 'zarr');
+  return x.toZarr(dir, options);
 }
 
 /**

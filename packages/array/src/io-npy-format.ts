@@ -31,6 +31,8 @@ const DESCR: Record<string, Dtype> = {
   u1: 'uint8',
   u2: 'uint16',
   u4: 'uint32',
+  i8: 'int64',
+  u8: 'uint64',
   b1: 'bool',
 };
 

@@ -14,8 +14,8 @@ import { gunzipSync } from 'node:zlib';
 import { decompress as zstdDecompress } from 'fzstd';
 import * as zarr from 'zarrita';
 import FileSystemStore from '@zarrita/storage/fs';
-import { allocate, checkDtype, itemsize, type Dtype } from './dtype.js';
-import { copyRegion, makeNd, type Nd } from './nd.js';
+import { allocate, checkDtype, isBig, itemsize, type Dtype } from './dtype.js';
+import { bigOf, copyRegion, makeNd, type Nd } from './nd.js';
 
 type ZArray = zarr.Array<zarr.DataType, FileSystemStore>;
 
@@ -33,6 +33,18 @@ function openZarr(dir: string): Promise<ZArray> {
 }
 
 /**
+ * How `toZarr` compresses its chunks: `'zstd'` (at `level`, default 3; zarrita's codec, which
+ * zarr-python and our reader read) or not at all (the default).
+ *
+ * @example
+ * await x.toZarr('/out/x.zarr', { compression: 'zstd', level: 5 });
+ */
+export interface ZarrWriteOptions {
+  readonly compression?: 'zstd' | 'none';
+  readonly level?: number;
+}
+
+/**
  * Creates (or replaces the metadata of) a Zarr v3 array in `dir`.
  *
  * @example
@@ -43,12 +55,29 @@ export async function createZarr(
   dtype: Dtype,
   shape: readonly number[],
   chunkShape: readonly number[],
+  options: ZarrWriteOptions = {},
 ): Promise<void> {
+  const compression = options.compression ?? 'none';
+  const level = options.level ?? 3;
+  if (compression !== 'zstd' && compression !== 'none') {
+    throw new RangeError(
+      `toZarr: compression ${JSON.stringify(compression)} is not written here; use 'zstd' or 'none'`,
+    );
+  }
+  if (!Number.isInteger(level) || level < -7 || level > 22) {
+    throw new RangeError(`toZarr: zstd level ${level} must be an integer from -7 to 22`);
+  }
+  const codecs = [
+    { name: 'bytes', configuration: { endian: 'little' } },
+    ...(compression === 'zstd'
+      ? [{ name: 'zstd', configuration: { level, checksum: false } }]
+      : []),
+  ];
   const arr = await zarr.create(zarr.root(new FileSystemStore(dir)), {
     shape: [...shape],
     chunkShape: [...chunkShape],
     dtype: dtype,
-    codecs: [{ name: 'bytes', configuration: { endian: 'little' } }],
+    codecs,
     fillValue: dtype === 'bool' ? false : 0,
   });
   opened.set(dir, Promise.resolve(arr));
@@ -182,7 +211,10 @@ export function readZarrBlock(
       new Uint8Array(data.buffer).set(bytes);
       chunk = makeNd(meta.dtype, cs, data);
     } else {
-      chunk = makeNd(meta.dtype, cs, allocate(meta.dtype, n).fill(meta.fill));
+      const empty = allocate(meta.dtype, n);
+      if (isBig(meta.dtype)) (empty as unknown as BigInt64Array).fill(bigOf(meta.fill));
+      else empty.fill(meta.fill);
+      chunk = makeNd(meta.dtype, cs, empty);
     }
     copyRegion(
       chunk,

@@ -8,7 +8,7 @@ import { normalizeChunks, offsets, shapeOf, type ChunksLike } from './chunks.js'
 import { itemsize } from './dtype.js';
 import { ioKernels } from './io-kernels.js';
 import { writes } from './io-store.js';
-import { createZarr, readZarrMeta } from './io-zarr-store.js';
+import { createZarr, readZarrMeta, type ZarrWriteOptions } from './io-zarr-store.js';
 import { sourceLayer } from './layers.js';
 import { rechunk } from './rechunk.js';
 import type { ArraySpec } from './spec.js';
@@ -62,7 +62,11 @@ export function fromZarrSpec(dir: string, options: FromZarrOptions = {}): ArrayS
  * @example
  * const w = await zarrWrites(x, '/out/x.zarr');
  */
-export async function zarrWrites(x: ArraySpec, dir: string): Promise<ArraySpec> {
+export async function zarrWrites(
+  x: ArraySpec,
+  dir: string,
+  options: ZarrWriteOptions = {},
+): Promise<ArraySpec> {
   const regular = x.chunks.every((c) => c.slice(0, -1).every((s) => s === c[0]));
   const src = regular
     ? x
@@ -71,7 +75,7 @@ export async function zarrWrites(x: ArraySpec, dir: string): Promise<ArraySpec> 
         x.chunks.map((c) => Math.max(...c)),
       );
   const chunkShape = src.chunks.map((c) => Math.max(1, c[0]));
-  await createZarr(dir, src.dtype, shapeOf(src.chunks), chunkShape);
+  await createZarr(dir, src.dtype, shapeOf(src.chunks), chunkShape, options);
   const dtype = src.dtype;
   return writes(src, 'to-zarr', dir, (start, ref) =>
     ioKernels.task('writeZarr', [dir, start, dtype, ref]),

@@ -3,8 +3,8 @@
 // (C order over the whole array) is a function of the seed and `g` alone (a counter-based
 // generator: two rounds of a 32-bit mixer over `g` keyed by the seed, 53 bits per number), so
 // re-chunking an array, or computing only some of its blocks, gives the same numbers.
-import type { Dtype } from './dtype.js';
-import { cStrides, forRows, makeNd, type Nd } from './nd.js';
+import { isBig, type Dtype } from './dtype.js';
+import { bigOf, compactCopy, cStrides, forRows, makeNd, type Nd } from './nd.js';
 
 /**
  * A block of `shape` filled with `value`.
@@ -14,7 +14,9 @@ import { cStrides, forRows, makeNd, type Nd } from './nd.js';
  */
 export function full(dtype: Dtype, shape: readonly number[], value: number): Nd {
   const out = makeNd(dtype, shape);
-  if (value !== 0) out.data.fill(dtype === 'bool' ? (value !== 0 ? 1 : 0) : value);
+  if (value === 0) return out;
+  if (isBig(dtype)) (out.data as unknown as BigInt64Array).fill(bigOf(value));
+  else out.data.fill(dtype === 'bool' ? (value !== 0 ? 1 : 0) : value);
   return out;
 }
 
@@ -34,10 +36,10 @@ export function range(
   lastIndex = -1,
   last = 0,
 ): Nd {
-  const out = makeNd(dtype, [n]);
+  const out = makeNd(isBig(dtype) ? 'float64' : dtype, [n]);
   const d = out.data;
   for (let i = 0; i < n; i++) d[i] = first + i === lastIndex ? last : start + (first + i) * step;
-  return out;
+  return isBig(dtype) ? compactCopy(out, dtype) : out;
 }
 
 /** A 32-bit bijective mixer (Chris Wellons' lowbias32). */

@@ -5,8 +5,8 @@
 // plain loop over typed arrays (compact operands of the output's shape take a flat loop, any
 // other strides the row walk). Integer results wrap as NumPy's do (the typed array's store wraps;
 // int32 products use Math.imul); a bool result is 0 or 1.
-import type { Dtype, TypedArray } from './dtype.js';
-import { forRows, isCompact, makeNd, type Nd } from './nd.js';
+import { isBig, type Dtype, type TypedArray } from './dtype.js';
+import { bigOf, compactCopy, forRows, isBigData, isCompact, makeNd, type Nd } from './nd.js';
 
 /**
  * The names of the elementwise operations, by arity.
@@ -189,7 +189,8 @@ export function blockwise(expr: Expr, ...chunks: Nd[]): Nd {
   const v = evaluate(expr, chunks);
   if (typeof v === 'number') throw new TypeError('blockwise: the expression reads no chunk');
   // The result must own its buffer: an expression that is just an input is copied.
-  return chunks.includes(v) ? (apply([v], (x) => x, dtypeOfChunk(v)) as Nd) : v;
+  if (!chunks.includes(v)) return v;
+  return isBigData(v.data) ? compactCopy(v) : (apply([v], (x) => x, dtypeOfChunk(v)) as Nd);
 }
 
 function dtypeOfChunk(a: Nd): Dtype {
@@ -200,6 +201,9 @@ function evaluate(e: Expr, chunks: readonly Nd[]): Value {
   if ('i' in e) return chunks[e.i];
   if ('c' in e) return e.c;
   const args = e.a.map((x) => evaluate(x, chunks));
+  if (isBig(e.t) || args.some((a) => typeof a !== 'number' && isBigData(a.data))) {
+    return applyBig(args, e.op, e.t);
+  }
   if (e.op === 'where') {
     const [c, a, b] = args;
     return apply([c, a, b], null, e.t, (p, x, y) => (p !== 0 ? x : y));
@@ -349,4 +353,83 @@ function flatBinary(op: BinaryOp, f: F2, x: Value, y: Value, d: TypedArray, n: n
     return true;
   }
   return false;
+}
+
+type Big = bigint;
+
+/** The operations on 64-bit integers, in bigints (the typed array's store wraps to 64 bits). */
+const BIG: Partial<Record<ElementwiseOp, (...xs: Big[]) => Big>> = {
+  add: (a, b) => a + b,
+  sub: (a, b) => a - b,
+  mul: (a, b) => a * b,
+  neg: (a) => -a,
+  abs: (a) => (a < 0n ? -a : a),
+  maximum: (a, b) => (a > b ? a : b),
+  minimum: (a, b) => (a < b ? a : b),
+  astype: (a) => a,
+  eq: (a, b) => (a === b ? 1n : 0n),
+  ne: (a, b) => (a !== b ? 1n : 0n),
+  lt: (a, b) => (a < b ? 1n : 0n),
+  le: (a, b) => (a <= b ? 1n : 0n),
+  gt: (a, b) => (a > b ? 1n : 0n),
+  ge: (a, b) => (a >= b ? 1n : 0n),
+  where: (c, a, b) => (c !== 0n ? a : b),
+};
+
+const isFloatData = (d: unknown): boolean => {
+  const tag = Object.prototype.toString.call(d);
+  return tag === '[object Float64Array]' || tag === '[object Float32Array]';
+};
+
+/**
+ * One operation where a 64-bit integer is an operand or the result: in bigints when the result
+ * is int64 / uint64, or a comparison of integers only; in numbers otherwise (the bigints
+ * converted, as NumPy converts int64 to float64).
+ */
+function applyBig(args: readonly Value[], op: ElementwiseOp, t: Dtype): Value {
+  const inBig =
+    isBig(t) ||
+    (t === 'bool' &&
+      args.every((a) => (typeof a === 'number' ? Number.isInteger(a) : !isFloatData(a.data))));
+  const f = inBig
+    ? BIG[op]
+    : op === 'where'
+      ? (c: number, a: number, b: number) => (c !== 0 ? a : b)
+      : args.length === 1
+        ? UNARY[op as UnaryOp]
+        : BINARY[op as BinaryOp];
+  if (f === undefined) throw new TypeError(`${op} does not support int64 or uint64 operands`);
+  const g = f as (...xs: (number | bigint)[]) => number | bigint;
+  const shape = broadcastShape(args);
+  const out = makeNd(t, shape);
+  const d = out.data as unknown as { [i: number]: number | bigint };
+  const conv = (v: number | bigint): number | bigint =>
+    inBig ? (typeof v === 'bigint' ? v : bigOf(v)) : Number(v);
+  const store = (v: number | bigint): number | bigint =>
+    isBig(t) ? (typeof v === 'bigint' ? v : bigOf(v)) : t === 'bool' ? (v ? 1 : 0) : Number(v);
+  if (args.every((a) => typeof a === 'number')) return Number(g(...args.map(conv)));
+  const arrays = args.map((a) =>
+    typeof a === 'number' ? [conv(a)] : (a.data as unknown as (number | bigint)[]),
+  );
+  const ops = args.map((a) =>
+    typeof a === 'number'
+      ? { stride: shape.map(() => 0), offset: 0 }
+      : { stride: stridesOver(a, shape), offset: a.offset },
+  );
+  const last = shape.length - 1;
+  const len = shape.length === 0 ? 1 : shape[last];
+  const inner = ops.map((o) => (last < 0 ? 0 : o.stride[last]));
+  const xs = new Array<number | bigint>(args.length);
+  let k = 0;
+  forRows(shape, ops, (o) => {
+    const p = o.slice();
+    for (let i = 0; i < len; i++) {
+      for (let j = 0; j < p.length; j++) {
+        xs[j] = conv(arrays[j][p[j]]);
+        p[j] += inner[j];
+      }
+      d[k++] = store(g(...xs));
+    }
+  });
+  return out;
 }

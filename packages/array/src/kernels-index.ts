@@ -4,7 +4,7 @@
 // compact chunk owning its buffer (see nd.ts).
 import ndarray from 'ndarray';
 import type { Dtype } from './dtype.js';
-import { compactCopy, copyRegion, isCompact, makeNd, type Nd } from './nd.js';
+import { compactCopy, copyRegion, isCompact, lendView, makeNd, type Nd } from './nd.js';
 
 /**
  * How one input axis of a block is indexed: an integer (the axis is dropped), a slice of `count`
@@ -111,6 +111,17 @@ export interface Piece {
 }
 
 /**
+ * The box of `extent` at `start` in `chunk`, as a view without copying (a rechunk's split piece;
+ * see nd.ts for why its buffer is then never transferred).
+ *
+ * @example
+ * split(block, [0, 512], [1024, 512]);
+ */
+export function split(chunk: Nd, start: readonly number[], extent: readonly number[]): Nd {
+  return lendView(chunk, start, extent);
+}
+
+/**
  * A block of `shape` and `dtype` gathered from pieces of other blocks (rechunk).
  *
  * @example
@@ -118,7 +129,14 @@ export interface Piece {
  */
 export function gather(dtype: Dtype, shape: readonly number[], pieces: readonly Piece[]): Nd {
   const out = makeNd(dtype, shape);
-  for (const p of pieces) copyRegion(p.c, p.from, out, p.to, p.extent);
+  for (const p of pieces) {
+    if (p.c.data.length === 0 && p.extent.every((e) => e > 0)) {
+      throw new Error(
+        `rechunk: a piece of shape (${p.extent.join(', ')}) has no data (its buffer was detached)`,
+      );
+    }
+    copyRegion(p.c, p.from, out, p.to, p.extent);
+  }
   return out;
 }
 

@@ -6,7 +6,7 @@
 // (mean, var, std) are a count, a mean and a sum of squared deviations, merged with Chan's
 // formula so that the variance of large arrays stays accurate.
 import type { Dtype } from './dtype.js';
-import { cStrides, forRows, makeNd, sizeOfShape, type Nd } from './nd.js';
+import { cStrides, forRows, isBigData, makeNd, sizeOfShape, type Nd } from './nd.js';
 
 /**
  * The reductions.
@@ -131,6 +131,7 @@ function sumInto(chunk: Nd, over: number[], acc: Float64Array | Nd['data']): voi
  * partial('sum', [1], chunk); // float64, shape [rows, 1]
  */
 export function partial(op: ReduceOp, axes: readonly number[], chunk: Nd): Partial {
+  if (isBigData(chunk.data)) return bigPartial(op, axes, chunk);
   const { shape, over } = target(chunk, axes);
   const size = sizeOfShape(shape);
   const n = size === 0 ? 0 : sizeOfShape(chunk.shape) / size;
@@ -218,6 +219,7 @@ export function combine(op: ReduceOp, ...parts: Partial[]): Partial {
     return { n, mean, m2 };
   }
   const ps = parts as Nd[];
+  if (isBigData(ps[0].data)) return bigCombine(op, ps);
   const out = makeNd('float64', ps[0].shape);
   const od = out.data;
   od.set(ps[0].data);
@@ -273,7 +275,63 @@ export function final(
     return out;
   }
   const pd = merged.data;
+  if (isBigData(pd) !== isBigData(od)) {
+    // 64-bit integer partials into a number dtype (a `dtype` option), or the other way.
+    const o = od as unknown as { [i: number]: number | bigint };
+    const p = pd as unknown as { [i: number]: number | bigint };
+    const big = isBigData(od);
+    for (let i = 0; i < od.length; i++) o[i] = big ? BigInt(p[i]) : Number(p[i]);
+    return out;
+  }
   for (let i = 0; i < od.length; i++) od[i] = pd[i];
+  return out;
+}
+
+/** The 64-bit integer extremes, to start min and max from. */
+const BIG_RANGE = {
+  int64: [-(2n ** 63n), 2n ** 63n - 1n],
+  uint64: [0n, 2n ** 64n - 1n],
+} as const;
+
+type BigArr = { [i: number]: bigint; length: number };
+
+/** `partial` of a block of 64-bit integers (sum, min, max): the partial keeps its dtype. */
+function bigPartial(op: ReduceOp, axes: readonly number[], chunk: Nd): Nd {
+  const { shape, over } = target(chunk, axes);
+  const t =
+    Object.prototype.toString.call(chunk.data) === '[object BigInt64Array]' ? 'int64' : 'uint64';
+  const acc = makeNd(t, shape);
+  const ad = acc.data as unknown as BigArr;
+  const [lo, hi] = BIG_RANGE[t];
+  const init = op === 'min' ? hi : op === 'max' ? lo : 0n;
+  for (let i = 0; i < ad.length; i++) ad[i] = init;
+  rows(chunk, over, (d0, p, st, q, ot, len) => {
+    const d = d0 as unknown as BigArr;
+    for (let i = 0; i < len; i++, p += st, q += ot) {
+      const x = d[p];
+      if (op === 'sum') ad[q] += x;
+      else if (op === 'min' ? x < ad[q] : x > ad[q]) ad[q] = x;
+    }
+  });
+  return acc;
+}
+
+/** `combine` of 64-bit integer partials. */
+function bigCombine(op: ReduceOp, ps: readonly Nd[]): Nd {
+  const first = ps[0];
+  const t =
+    Object.prototype.toString.call(first.data) === '[object BigInt64Array]' ? 'int64' : 'uint64';
+  const out = makeNd(t, first.shape);
+  const od = out.data as unknown as BigArr;
+  (out.data as unknown as BigInt64Array).set(first.data as unknown as BigInt64Array);
+  for (let k = 1; k < ps.length; k++) {
+    const pd = ps[k].data as unknown as BigArr;
+    for (let i = 0; i < od.length; i++) {
+      const x = pd[i];
+      if (op === 'sum') od[i] += x;
+      else if (op === 'min' ? x < od[i] : x > od[i]) od[i] = x;
+    }
+  }
   return out;
 }
 

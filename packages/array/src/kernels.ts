@@ -11,7 +11,7 @@ import { registerCodec } from '@dask-ts/protocol/runtime';
 import type { TypedArray } from './dtype.js';
 import { blockwise } from './kernels-elementwise.js';
 import { combine, final, partial } from './kernels-reduce.js';
-import { assemble, gather, getitem, reshape, transpose } from './kernels-index.js';
+import { assemble, gather, getitem, reshape, split, transpose } from './kernels-index.js';
 import { eye, full, random, range } from './kernels-create.js';
 import {
   concatGrid,
@@ -25,6 +25,7 @@ import {
 import { argCombine, argFinal, argPartial } from './kernels-arg.js';
 import { applyCarry, carry, scan } from './kernels-scan.js';
 import { broadcastBlock, repeatBlock } from './kernels-shape.js';
+import { fftAlong } from './kernels-fft.js';
 import { maskBand, maskSelect, setRegion, shapeBlock, take, vindexPick } from './kernels-fancy.js';
 import {
   bincountBlock,
@@ -35,7 +36,7 @@ import {
   topkOf,
   uniqueOf,
 } from './kernels-stats.js';
-import { compactCopy, isCompact, makeNd, type Nd } from './nd.js';
+import { compactCopy, isCompact, isLent, makeNd, type Nd } from './nd.js';
 
 /**
  * The array kernels and their references.
@@ -52,6 +53,7 @@ export const kernels = defineKernels('array', import.meta.url, {
   transpose,
   reshape,
   gather,
+  split,
   full,
   range,
   random,
@@ -85,6 +87,7 @@ export const kernels = defineKernels('array', import.meta.url, {
   sumCounts,
   topkOf,
   digitizeBlock,
+  fftAlong,
 });
 
 /**
@@ -114,7 +117,9 @@ function ownsBuffer(a: Nd): boolean {
     // Shared buffers are visible to every thread already (and another realm's ArrayBuffer fails
     // instanceof): tell them by their tag.
     Object.prototype.toString.call(d.buffer) === '[object ArrayBuffer]' &&
-    d.byteLength === d.buffer.byteLength
+    d.byteLength === d.buffer.byteLength &&
+    // A rechunk's split pieces may still be views of it (see nd.ts).
+    !isLent(d.buffer)
   );
 }
 

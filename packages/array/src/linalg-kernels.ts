@@ -17,6 +17,8 @@ import {
   tsqrReduce,
 } from './linalg-blocks.js';
 import { contract, sumParts } from './matmul-contract.js';
+import { luDet, luL, luP, luStep, luU, triSolve } from './linalg-lu-blocks.js';
+import { eighBlock } from './linalg-eigh-block.js';
 
 /**
  * The linear algebra kernels and their references.
@@ -38,4 +40,11 @@ export const linalgKernels = defineKernels('array-linalg', import.meta.url, {
   svdU,
   svdS,
   svdVt,
+  luStep,
+  luL,
+  luU,
+  luP,
+  luDet,
+  triSolve,
+  eighBlock,
 });

@@ -1,6 +1,8 @@
 // The linear algebra operations of NumPy's and dask.array's `linalg`, on array descriptions.
-// solve, inv and cholesky work on one block: the operands are rechunked to a single block (they
-// must fit in one task's memory), and the result is cut back into the input's chunks. qr and svd
+// cholesky works on one block: the operands are rechunked to a single block (they must fit in
+// one task's memory), and the result is cut back into the input's chunks; so do solve and inv of
+// a one-block matrix, and of a matrix of many blocks they go through the blocked LU
+// (linalg-lu.ts). qr and svd
 // are dask's tall-and-skinny algorithms (TSQR): the columns are one block, every row block gets
 // its own QR, one task factors the stacked R factors, and each block of Q (or U) is its row
 // block's Q times its slice of the second Q; svd adds the SVD of the small R. Wide matrices take
@@ -9,11 +11,13 @@
 // float64 otherwise. Shape errors use NumPy's words and are raised when the expression is built;
 // singular and non-positive-definite matrices fail when computed.
 import { tokenize } from '@dask-ts/graph';
-import { formatShape, shapeOf } from './chunks.js';
+import { blockShape, formatShape, offsets, shapeOf } from './chunks.js';
 import type { Dtype } from './dtype.js';
 import { binary, unary } from './elementwise.js';
 import { linalgKernels } from './linalg-kernels.js';
-import { BlockLayer, type ArrayLayer } from './layers.js';
+import { BlockLayer, sourceLayer, type ArrayLayer } from './layers.js';
+import { kernels } from './kernels.js';
+import { solveBlocked } from './linalg-lu.js';
 import { normalizeAxes, reduction } from './reductions.js';
 import { rechunk } from './rechunk.js';
 import { reshape, transpose } from './shape-ops.js';
@@ -42,8 +46,13 @@ const whole = (x: ArraySpec): ArraySpec =>
     x.chunks.map(() => -1),
   );
 
-/** A one-block result of `make(refs)` over the single blocks of `inputs`, cut like `like`. */
-function oneBlock(
+/**
+ * A one-block result of `args(refs)` over the single blocks of `inputs`, cut like `like`.
+ *
+ * @example
+ * oneBlock('inv', [a], [n, n], 'float64', a.chunks, (refs) => linalgKernels.task('inv', [refs[0], 'float64']));
+ */
+export function oneBlock(
   op: string,
   inputs: readonly ArraySpec[],
   shape: readonly number[],
@@ -85,6 +94,7 @@ export function solve(a: ArraySpec, b: ArraySpec): ArraySpec {
     );
   }
   const t = floatOf(a.dtype === 'float32' && b.dtype === 'float32' ? 'float32' : 'float64');
+  if (a.chunks.some((c) => c.length > 1)) return unary('astype', solveBlocked(a, b), t);
   return oneBlock('solve', [a, b], sb, t, b.chunks, (refs) =>
     linalgKernels.task('solve', [refs[0], refs[1], t]),
   );
@@ -99,6 +109,28 @@ export function solve(a: ArraySpec, b: ArraySpec): ArraySpec {
 export function inv(a: ArraySpec): ArraySpec {
   const n = square(a, 'inv');
   const t = floatOf(a.dtype);
+  if (a.chunks.some((c) => c.length > 1)) {
+    const cuts = a.chunks[0].map((c) => c);
+    const chunks = [cuts, cuts];
+    const eye = sourceLayer(`inv-eye-${tokenize(n, chunks)}`, [cuts.length, cuts.length], (idx) =>
+      kernels.task('eye', [
+        'float64',
+        blockShape(chunks, idx),
+        offsets(cuts)[idx[0]],
+        offsets(cuts)[idx[1]],
+        0,
+      ]),
+    );
+    const x = solveBlocked(a, { layer: eye, chunks, dtype: 'float64' });
+    return unary(
+      'astype',
+      rechunk(
+        x,
+        a.chunks.map((c) => c.slice()),
+      ),
+      t,
+    );
+  }
   return oneBlock('inv', [a], [n, n], t, a.chunks, (refs) =>
     linalgKernels.task('inv', [refs[0], t]),
   );

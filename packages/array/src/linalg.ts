@@ -1,6 +1,7 @@
 // The public linear algebra functions (they wrap the operations of matmul.ts and linalg-ops.ts in
 // DaskArray): matmul, dot, tensordot, outer, and the `linalg` namespace of NumPy and dask.array.
 import { DaskArray, type ArrayValue } from './array.js';
+import { refuseBig } from './dtype.js';
 import {
   dot as dotSpec,
   einsum as einsumSpec,
@@ -19,6 +20,8 @@ import {
   type NormOptions,
   type NormOrd,
 } from './linalg-ops.js';
+import { det as detSpec, lu as luSpec, solveTriangular as triSpec } from './linalg-lu.js';
+import { eigh as eighSpec, lstsq as lstsqSpec } from './linalg-more.js';
 
 function check(op: string, xs: readonly unknown[]): void {
   xs.forEach((x, i) => {
@@ -28,6 +31,10 @@ function check(op: string, xs: readonly unknown[]): void {
       );
     }
   });
+  refuseBig(
+    op,
+    (xs as DaskArray<ArrayValue>[]).map((x) => x.dtype),
+  );
 }
 
 /**
@@ -92,8 +99,8 @@ export function outer(a: DaskArray<ArrayValue>, b: DaskArray<ArrayValue>): DaskA
 
 /**
  * NumPy's `einsum` over one or two arrays: `'ij,jk->ik'`, `'bij,bjk->bik'`, `'ij->ji'`, `'i,i->'`,
- * or implicit output (`'ij,jk'`). Ellipses and repeated subscripts within one operand
- * (diagonals) are not supported.
+ * `'...ij,...jk->...ik'` (an ellipsis broadcasts as in NumPy), or implicit output (`'ij,jk'`).
+ * Repeated subscripts within one operand (diagonals) are not supported.
  *
  * @example
  * einsum('ij,kj->ik', a, b); // a @ b.T
@@ -107,8 +114,8 @@ export function einsum(
 }
 
 /**
- * Solves `a x = b` for a square matrix `a` and a vector or matrix `b` (in one block: both must
- * fit in one task's memory). Fails when computed if `a` is singular.
+ * Solves `a x = b` for a square matrix `a` and a vector or matrix `b`: in one block when `a` is
+ * one block, through the blocked LU otherwise. Fails when computed if `a` is singular.
  *
  * @example
  * const x = solve(a, b);
@@ -119,7 +126,7 @@ function solve(a: DaskArray<ArrayValue>, b: DaskArray<ArrayValue>): DaskArray {
 }
 
 /**
- * The inverse of a square matrix (in one block).
+ * The inverse of a square matrix (one block, or through the blocked LU for many).
  *
  * @example
  * inv(a).matmul(a); // about the identity
@@ -181,13 +188,95 @@ function norm(x: DaskArray<ArrayValue>, options: NormOptions = {}): DaskArray {
 }
 
 /**
- * The linear algebra of NumPy's and dask.array's `linalg`: `solve`, `inv`, `cholesky`, `qr`,
- * `svd` and `norm`.
+ * The LU decomposition with partial pivoting of a square matrix of any blocks, as scipy's and
+ * dask.array's: `[p, l, u]` with `a = p @ l @ u` (column panels, one task per panel).
+ *
+ * @example
+ * const [p, l, u] = linalg.lu(a);
+ */
+function lu(a: DaskArray<ArrayValue>): [DaskArray, DaskArray, DaskArray] {
+  check('lu', [a]);
+  const [p, l, u] = luSpec(a);
+  return [DaskArray.of(p), DaskArray.of(l), DaskArray.of(u)];
+}
+
+/**
+ * The determinant of a square matrix of any blocks (through its LU): a 0-d float64 array.
+ *
+ * @example
+ * await linalg.det(a).compute(); // a number
+ */
+function det(a: DaskArray<ArrayValue>): DaskArray<number> {
+  check('det', [a]);
+  return DaskArray.of<number>(detSpec(a));
+}
+
+/**
+ * Solves `t x = b` for a triangular `t` of any blocks, block row by block row (`lower`: forward
+ * substitution; `unit`: ones on the diagonal).
+ *
+ * @example
+ * const y = linalg.solveTriangular(l, b, { lower: true });
+ */
+function solveTriangular(
+  t: DaskArray<ArrayValue>,
+  b: DaskArray<ArrayValue>,
+  options: { readonly lower?: boolean; readonly unit?: boolean } = {},
+): DaskArray {
+  check('solveTriangular', [t, b]);
+  return DaskArray.of(triSpec(t, b, options));
+}
+
+/**
+ * The least-squares solution of `a x = b` for a tall-and-skinny `a`, by TSQR (dask.array's
+ * `lstsq`): `[x, residuals, rank, s]`; residuals are always computed, rank is 0-d int32.
+ *
+ * @example
+ * const [x, residuals, rank, s] = linalg.lstsq(a, b);
+ */
+function lstsq(
+  a: DaskArray<ArrayValue>,
+  b: DaskArray<ArrayValue>,
+): [DaskArray, DaskArray, DaskArray<number>, DaskArray] {
+  check('lstsq', [a, b]);
+  const [x, r, k, s] = lstsqSpec(a, b);
+  return [DaskArray.of(x), DaskArray.of(r), DaskArray.of<number>(k), DaskArray.of(s)];
+}
+
+/**
+ * The eigenvalues (ascending) and eigenvectors (columns) of a symmetric matrix, in one block
+ * (NumPy's `eigh`, by Jacobi rotations): `[w, v]` with `a @ v = v * w`.
+ *
+ * @example
+ * const [w, v] = linalg.eigh(a);
+ */
+function eigh(a: DaskArray<ArrayValue>, uplo: 'L' | 'U' = 'L'): [DaskArray, DaskArray] {
+  check('eigh', [a]);
+  const [w, v] = eighSpec(a, uplo);
+  return [DaskArray.of(w), DaskArray.of(v)];
+}
+
+/**
+ * The linear algebra of NumPy's and dask.array's `linalg`: `solve`, `inv` (a matrix of many
+ * blocks through the blocked LU), `lu`, `det`, `solveTriangular`, `cholesky`, `qr`, `svd`,
+ * `lstsq`, `eigh` and `norm`.
  *
  * @example
  * const [q, r] = linalg.qr(a);
  * const x = linalg.solve(a, b);
  */
-export const linalg = Object.freeze({ solve, inv, cholesky, qr, svd, norm });
+export const linalg = Object.freeze({
+  solve,
+  inv,
+  lu,
+  det,
+  solveTriangular,
+  cholesky,
+  qr,
+  svd,
+  lstsq,
+  eigh,
+  norm,
+});
 
 export type { ContractOptions, NormOptions, NormOrd };

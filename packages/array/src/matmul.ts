@@ -8,7 +8,7 @@
 // are raised when the expression is built.
 import { tokenize } from '@dask-ts/graph';
 import { blockIndices, commonSizes, formatShape, sameChunks, shapeOf } from './chunks.js';
-import { resultType, type Dtype } from './dtype.js';
+import { refuseBig, resultType, type Dtype } from './dtype.js';
 import { binary } from './elementwise.js';
 import { linalgKernels } from './linalg-kernels.js';
 import { BlockLayer, type ArrayLayer, type BlockInput } from './layers.js';
@@ -43,6 +43,7 @@ export function contraction(
   op: string,
   options: ContractOptions = {},
 ): ArraySpec {
+  refuseBig(op, [a.dtype, b.dtype]);
   const split = options.splitEvery ?? 4;
   if (!Number.isInteger(split) || split < 2) {
     throw new RangeError(`${op}: splitEvery must be an integer of at least 2, got ${split}`);
@@ -285,7 +286,16 @@ export function outer(a: ArraySpec, b: ArraySpec): ArraySpec {
   return contraction(flat(a), flat(b), { a: [0], b: [1], out: [0, 1] }, 'outer');
 }
 
-/** The labels of einsum subscripts: a letter per axis; '...' is not supported. */
+/** The first label of the axes an ellipsis stands for (letters are their char codes). */
+const ELLIPSIS = 0x10000;
+
+/** A label as written: its letter, or '...' for an axis of an ellipsis. */
+const labelName = (l: number): string => (l >= ELLIPSIS ? '...' : String.fromCharCode(l));
+
+/**
+ * The labels of einsum subscripts: a letter per axis, and for '...' the broadcast axes,
+ * right-aligned across the operands; the implicit output puts them first (NumPy's rules).
+ */
 function parseSubscripts(
   subscripts: string,
   ndims: readonly number[],
@@ -294,7 +304,6 @@ function parseSubscripts(
   const fail = (why: string): never => {
     throw new RangeError(`einsum: ${why} in subscripts '${subscripts}'`);
   };
-  if (spec.includes('.')) fail("ellipsis ('...') is not supported");
   const [lhs, rhs] = spec.includes('->') ? spec.split('->') : [spec, undefined];
   const terms = lhs.split(',');
   if (terms.length !== ndims.length) {
@@ -304,11 +313,25 @@ function parseSubscripts(
     if (!/^[a-zA-Z]$/.test(ch)) fail(`invalid subscript '${ch}'`);
     return ch.charCodeAt(0);
   };
+  const dots = (t: string): boolean => {
+    const n = t.split('...').length - 1;
+    if (n > 1 || (n === 0 && t.includes('.'))) fail(`'${t}' must hold at most one '...'`);
+    return n === 1;
+  };
+  // The axes an ellipsis stands for, right-aligned across operands (NumPy broadcasting).
+  const spans = terms.map((t, k) => (dots(t) ? ndims[k] - (t.length - 3) : 0));
+  spans.forEach((e, k) => {
+    if (e < 0) fail(`operand ${k} has ${ndims[k]} dimensions, fewer than '${terms[k]}' names`);
+  });
+  const width = Math.max(0, ...spans);
+  const ell = (from: number, count: number): number[] =>
+    Array.from({ length: count }, (_, i) => ELLIPSIS + from + i);
   const inputs = terms.map((t, k) => {
-    if (t.length !== ndims[k]) {
+    const [head, tail] = dots(t) ? t.split('...') : [t, ''];
+    if (!dots(t) && t.length !== ndims[k]) {
       fail(`operand ${k} has ${ndims[k]} dimensions but subscripts '${t}' name ${t.length}`);
     }
-    const ls = [...t].map(code);
+    const ls = [...[...head].map(code), ...ell(width - spans[k], spans[k]), ...[...tail].map(code)];
     if (new Set(ls).size !== ls.length) fail(`repeated subscript in '${t}' (diagonals)`);
     return ls;
   });
@@ -316,13 +339,20 @@ function parseSubscripts(
   if (rhs === undefined) {
     const count = new Map<number, number>();
     for (const l of inputs.flat()) count.set(l, (count.get(l) ?? 0) + 1);
-    out = [...count.keys()].filter((l) => count.get(l) === 1).sort((a, b) => a - b);
+    const letters = [...count.keys()].filter((l) => l < ELLIPSIS && count.get(l) === 1);
+    out = [...ell(0, width), ...letters.sort((a, b) => a - b)];
   } else {
-    out = [...rhs].map(code);
+    if (!dots(rhs) && width > 0) {
+      fail(
+        `the ellipsis ('...') of the operands stands for ${width} axes but the output '${rhs}' has none`,
+      );
+    }
+    const [head, tail] = dots(rhs) ? rhs.split('...') : [rhs, ''];
+    out = [...[...head].map(code), ...ell(0, width), ...[...tail].map(code)];
     if (new Set(out).size !== out.length) fail(`repeated output subscript in '${rhs}'`);
     for (const l of out) {
       if (!inputs.some((ls) => ls.includes(l))) {
-        fail(`output subscript '${String.fromCharCode(l)}' appears in no operand`);
+        fail(`output subscript '${labelName(l)}' appears in no operand`);
       }
     }
   }
@@ -330,9 +360,10 @@ function parseSubscripts(
 }
 
 /**
- * NumPy's `einsum` over one or two operands, without ellipses or repeated subscripts within an
- * operand: `'ij,jk->ik'` (a matrix product), `'bij,bjk->bik'` (batched), `'ij->ji'`, `'ij->'`,
- * implicit output (`'ij,jk'`: the subscripts that appear once, sorted). Labels of one operand
+ * NumPy's `einsum` over one or two operands, without repeated subscripts within an operand:
+ * `'ij,jk->ik'` (a matrix product), `'bij,bjk->bik'` (batched), `'...ij,...jk->...ik'` (an
+ * ellipsis stands for the axes the operands broadcast over), `'ij->ji'`, `'ij->'`, implicit
+ * output (`'ij,jk'`: the ellipsis axes, then the subscripts that appear once, sorted). Labels of one operand
  * that the output lacks are summed first; the rest is one contraction.
  *
  * @example
@@ -359,7 +390,7 @@ export function einsum(
       const broadcasts = (had === 1 || n === 1) && out.includes(l);
       if (had !== undefined && had !== n && !broadcasts) {
         throw new RangeError(
-          `einsum: operands could not be broadcast together with remapped shapes: subscript '${String.fromCharCode(l)}' has lengths ${had} and ${n} (shapes ${shapes.map(formatShape).join(' ')})`,
+          `einsum: operands could not be broadcast together with remapped shapes: subscript '${labelName(l)}' has lengths ${had} and ${n} (shapes ${shapes.map(formatShape).join(' ')})`,
         );
       }
       len.set(l, Math.max(had ?? 1, n));

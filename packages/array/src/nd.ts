@@ -1,10 +1,12 @@
 // Chunks as scijs ndarrays, and the strided walks every kernel shares. A chunk that a kernel makes
-// is always compact (C order, offset 0, owning its whole buffer), so it crosses threads as its
-// buffer, transferred, and no two held chunks ever share a buffer (a transfer would detach the
-// other). Kernels read inputs of any strides through `forRows`: the outer axes advance by
+// is compact (C order, offset 0, owning its whole buffer), so it crosses threads as its buffer,
+// transferred. The one exception is a rechunk's split piece, a view into its input block made
+// without copying (as NumPy slices are): the block's buffer is then marked lent (`lendView`), and
+// a lent buffer is never transferred (the view would be detached); views cross threads as copies
+// of their own elements. Kernels read inputs of any strides through `forRows`: the outer axes advance by
 // counters, the last axis is a plain loop the caller writes, with each operand's last stride.
 import ndarray from 'ndarray';
-import { allocate, type Dtype, type TypedArray } from './dtype.js';
+import { allocate, isBig, type Dtype, type TypedArray } from './dtype.js';
 
 /**
  * A chunk: a scijs ndarray over a typed array.
@@ -13,6 +15,41 @@ import { allocate, type Dtype, type TypedArray } from './dtype.js';
  * const chunk: Nd = ndarray(new Float64Array(6), [2, 3]);
  */
 export type Nd = ndarray.NdArray<TypedArray>;
+
+const lent = new WeakSet<ArrayBufferLike>();
+
+/**
+ * A view of the box of `extent` at `start` in `chunk`, sharing its buffer (which is marked lent).
+ *
+ * @example
+ * const piece = lendView(block, [0, 512], [1024, 512]);
+ */
+export function lendView(chunk: Nd, start: readonly number[], extent: readonly number[]): Nd {
+  lent.add(chunk.data.buffer);
+  let offset = chunk.offset;
+  start.forEach((s, a) => (offset += s * chunk.stride[a]));
+  // The view's data spans its own elements only, so its size is about what it holds.
+  let lo = offset;
+  let hi = offset + 1;
+  extent.forEach((e, a) => {
+    const reach = (e - 1) * chunk.stride[a];
+    if (reach < 0) lo += reach;
+    else hi += reach;
+  });
+  if (extent.some((e) => e === 0)) hi = lo;
+  const data = chunk.data.subarray(lo, hi);
+  return ndarray(data, extent.slice(), chunk.stride.slice(), offset - lo);
+}
+
+/**
+ * Whether a view of `buffer` was lent out (so it must be copied, never transferred).
+ *
+ * @example
+ * isLent(chunk.data.buffer);
+ */
+export function isLent(buffer: ArrayBufferLike): boolean {
+  return lent.has(buffer);
+}
 
 /**
  * The C-order strides of a shape.
@@ -173,6 +210,24 @@ export function compactCopy(a: Nd, dtype?: Dtype): Nd {
           0,
         )
       : makeNd(dtype, a.shape);
+  if (dtype !== undefined && isBig(dtype) !== isBigData(a.data)) {
+    // Between bigint and number elements: each converted (to an integer, truncated; NaN and
+    // the infinities become 0, where NumPy leaves them undefined; to bool, x != 0).
+    const d = out.data as unknown as { [i: number]: number | bigint };
+    const toBig = isBig(dtype);
+    let k = 0;
+    const n = a.shape.length;
+    const len = n === 0 ? 1 : a.shape[n - 1];
+    const st = n === 0 ? 0 : a.stride[n - 1];
+    const sd = a.data as unknown as { [i: number]: number | bigint };
+    forRows(a.shape, [a], ([o]) => {
+      for (let i = 0; i < len; i++, o += st) {
+        const v = sd[o];
+        d[k++] = toBig ? bigOf(v as number) : dtype === 'bool' ? (v !== 0n ? 1 : 0) : Number(v);
+      }
+    });
+    return out;
+  }
   if (dtype === 'bool') {
     const d = out.data;
     let k = 0;
@@ -193,4 +248,25 @@ export function compactCopy(a: Nd, dtype?: Dtype): Nd {
     a.shape,
   );
   return out;
+}
+
+/**
+ * Whether a typed array holds bigints (BigInt64Array, BigUint64Array; by tag, across realms).
+ *
+ * @example
+ * isBigData(new BigInt64Array(2)); // true
+ */
+export function isBigData(d: unknown): boolean {
+  const tag = Object.prototype.toString.call(d);
+  return tag === '[object BigInt64Array]' || tag === '[object BigUint64Array]';
+}
+
+/**
+ * A number as a bigint: truncated toward zero; NaN and the infinities give 0.
+ *
+ * @example
+ * bigOf(-2.7); // -2n
+ */
+export function bigOf(x: number): bigint {
+  return Number.isFinite(x) ? BigInt(Math.trunc(x)) : 0n;
 }

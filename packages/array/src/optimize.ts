@@ -99,8 +99,9 @@ function cull(roots: readonly GraphLayer[], keys: readonly string[]): GraphLayer
   }
   return rewriteLayers(roots, (layer, { deps }) => {
     if (!(layer instanceof ArrayLayer) || whole.has(layer.name)) return undefined;
-    const blocks = wanted.get(layer.name);
-    if (blocks === undefined || blocks.size >= layer.nblocks) return undefined;
+    // A layer none of whose blocks is read (a rechunk's unused split stage) makes no task.
+    const blocks = wanted.get(layer.name) ?? new Map<string, readonly number[]>();
+    if (blocks.size >= layer.nblocks) return undefined;
     return (deps === layer.deps ? layer : layer.withDeps(deps)).restrict([...blocks.values()]);
   });
 }

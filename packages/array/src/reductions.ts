@@ -8,7 +8,7 @@
 import type { GraphNode, Ref } from '@dask-ts/protocol';
 import { tokenize } from '@dask-ts/graph';
 import { blockIndices, blockShape, formatShape, shapeOf } from './chunks.js';
-import { checkDtype, type Dtype } from './dtype.js';
+import { checkDtype, isBig, refuseBig, type Dtype } from './dtype.js';
 import type { ReduceOp } from './kernels-reduce.js';
 import { kernels } from './kernels.js';
 import { BlockLayer, type ArrayLayer, type BlockInput } from './layers.js';
@@ -77,7 +77,8 @@ function resultDtype(op: ReduceOp, t: Dtype): Dtype {
     case 'all':
       return 'bool';
     default:
-      return t === 'float32' ? 'float32' : 'float64';
+      // Sums of int64 and uint64 stay 64-bit integers (NumPy's).
+      return t === 'float32' || isBig(t) ? t : 'float64';
   }
 }
 
@@ -141,6 +142,7 @@ export function reduction(x: ArraySpec, op: ReduceOp, options: VarOptions = {}):
       `${op}: zero-size array to reduction operation ${op.endsWith('min') ? 'minimum' : 'maximum'} which has no identity (shape ${formatShape(shape)}, axis ${axes.join(', ')})`,
     );
   }
+  refuseBig(op, [x.dtype, ...(options.dtype === undefined ? [] : [checkDtype(options.dtype, op)])]);
   const t = options.dtype === undefined ? resultDtype(op, x.dtype) : checkDtype(options.dtype, op);
   const per = Math.max(2, Math.floor(splitEvery ** (1 / Math.max(1, axes.length)) + 1e-9));
   const factor = shape.map((_, a) => (axes.includes(a) ? per : 1));

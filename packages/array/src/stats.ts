@@ -5,7 +5,7 @@
 // and `diff` (differences of neighbours, from two slices).
 import { tokenize } from '@dask-ts/graph';
 import { formatShape, shapeOf } from './chunks.js';
-import { isInteger, type Dtype } from './dtype.js';
+import { isInteger, refuseBig, type Dtype } from './dtype.js';
 import { binary } from './elementwise.js';
 import { kernels } from './kernels.js';
 import { requireKnownChunks } from './known-chunks.js';
@@ -25,6 +25,7 @@ const SPLIT = 4;
  * unique(x);
  */
 export function unique(x: ArraySpec): ArraySpec {
+  refuseBig('unique', [x.dtype]);
   const flat = ravel(x);
   const token = tokenize(flat.layer.name);
   const r = treeReduction(
@@ -51,6 +52,7 @@ export function unique(x: ArraySpec): ArraySpec {
  * isin(x, [1, 2, 3]);
  */
 export function isin(x: ArraySpec, values: ArrayLike<number>, invert = false): ArraySpec {
+  refuseBig('isin', [x.dtype]);
   const set = [...new Set(Array.from(values))].sort((a, b) => a - b);
   const name = `isin-${tokenize(x.layer.name, set, invert)}`;
   const layer = new BlockLayer(
@@ -145,6 +147,7 @@ export function bincount(
   x: ArraySpec,
   options: { readonly weights?: ArraySpec; readonly minlength?: number } = {},
 ): ArraySpec {
+  refuseBig('bincount', [x.dtype]);
   const xs = shapeOf(x.chunks);
   if (xs.length !== 1)
     throw new RangeError(
@@ -226,6 +229,8 @@ export function histogram(
  * topk(x, 5);
  */
 export function topk(x: ArraySpec, k: number, axis = -1): ArraySpec {
+  refuseBig('histogram', [x.dtype]);
+  refuseBig('topk', [x.dtype]);
   requireKnownChunks(x, 'topk');
   if (!Number.isInteger(k) || k === 0)
     throw new RangeError(`topk: k must be a non-zero integer, got ${k}`);
@@ -289,6 +294,7 @@ export function diff(x: ArraySpec, n = 1, axis = -1): ArraySpec {
  * digitize(x, [0, 0.5, 1]);
  */
 export function digitize(x: ArraySpec, bins: ArrayLike<number>, right = false): ArraySpec {
+  refuseBig('digitize', [x.dtype]);
   const edges = Array.from(bins);
   for (let k = 1; k < edges.length; k++) {
     if (!(edges[k] >= edges[k - 1])) {

@@ -4,6 +4,7 @@ import { describe, expect, test } from '@jest/globals';
 import ndarray from 'ndarray';
 import { decodeValue, encodeValue } from '@dask-ts/protocol';
 import { isNdarray, type NdArray } from '../index.js';
+import { split } from '../kernels-index.js';
 
 describe('the ndarray codec', () => {
   test('transfers the buffer of a chunk that owns it, and rebuilds the ndarray', () => {
@@ -27,5 +28,18 @@ describe('the ndarray codec', () => {
     expect(back.data.length).toBe(9);
     expect(back.get(0, 1)).toBe(view.get(0, 1));
     expect(base.length).toBe(100);
+  });
+
+  test("a block lent to a rechunk's split pieces is copied, never transferred", () => {
+    const a = ndarray(Float64Array.from([1, 2, 3, 4, 5, 6]), [2, 3]);
+    const piece = split(a, [0, 1], [2, 1]);
+    expect(piece.data.length).toBe(4); // spans its own elements only
+    const { transfer } = encodeValue(a, { transfer: true });
+    expect(transfer).toEqual([]);
+    const sent = encodeValue(piece, { transfer: true });
+    expect(sent.transfer).toEqual([]);
+    const back = decodeValue(structuredClone(sent.payload)) as NdArray;
+    expect(Array.from(back.data)).toEqual([2, 5]);
+    expect(a.data.buffer.byteLength).toBe(48); // still there for the piece
   });
 });

@@ -48,6 +48,8 @@ const CTOR: Record<Dtype, new (n: number) => TypedArray> = {
   uint8: Uint8Array,
   uint16: Uint16Array,
   uint32: Uint32Array,
+  int64: BigInt64Array as unknown as new (n: number) => TypedArray,
+  uint64: BigUint64Array as unknown as new (n: number) => TypedArray,
   bool: Uint8Array,
 };
 
