@@ -1,10 +1,13 @@
 // Columns as kernels see them: typed arrays and byte buffers, never per-row objects. A `Col` is
-// float64 / int32 values, bool values (one byte each), or utf8 (offsets into UTF-8 bytes), with an
-// optional validity bitmap (Arrow's layout: bit i set = row i valid). A partition is an Arrow
+// float64 / int32 values, bool values (one byte each), utf8 (offsets into UTF-8 bytes), date32
+// (days in an Int32Array) or timestamp (milliseconds in a Float64Array), with an optional
+// validity bitmap (Arrow's layout: bit i set = row i valid). Dates in milliseconds and timestamps
+// in any unit are converted when read (one loop); date32 data is shared. A partition is an Arrow
 // `Table` with one record batch; converting a column between Arrow `Data` and a `Col` copies
 // nothing except bool bits (packed in Arrow) and bitmaps that start mid-byte.
 import {
   Bool,
+  DateDay,
   Field,
   Float64,
   Int32,
@@ -12,6 +15,8 @@ import {
   Schema as ArrowSchema,
   Struct,
   Table,
+  TimeUnit,
+  TimestampMillisecond,
   Type,
   Utf8,
   makeData,
@@ -43,6 +48,20 @@ export type Col =
       readonly valid?: Uint8Array;
     }
   | {
+      readonly type: 'date32';
+      readonly length: number;
+      /** Days since 1970-01-01. */
+      readonly values: Int32Array;
+      readonly valid?: Uint8Array;
+    }
+  | {
+      readonly type: 'timestamp';
+      readonly length: number;
+      /** Milliseconds since 1970-01-01T00:00:00Z. */
+      readonly values: Float64Array;
+      readonly valid?: Uint8Array;
+    }
+  | {
       readonly type: 'utf8';
       readonly length: number;
       /** `length + 1` offsets into `data` (the first need not be 0). */
@@ -69,8 +88,37 @@ export function dtypeOfArrow(t: DataType): DType | undefined {
       return 'bool';
     case Type.Utf8:
       return 'utf8';
+    case Type.Date:
+    case Type.DateDay:
+    case Type.DateMillisecond:
+      return 'date32';
+    case Type.Timestamp:
+    case Type.TimestampSecond:
+    case Type.TimestampMillisecond:
+    case Type.TimestampMicrosecond:
+    case Type.TimestampNanosecond:
+      return 'timestamp';
   }
   return undefined;
+}
+
+/** Milliseconds per unit of an Arrow time unit. */
+const MS_PER_UNIT: Record<number, number> = {
+  [TimeUnit.SECOND]: 1000,
+  [TimeUnit.MILLISECOND]: 1,
+  [TimeUnit.MICROSECOND]: 1e-3,
+  [TimeUnit.NANOSECOND]: 1e-6,
+};
+
+/** The typed array constructor of a non-utf8 type. @internal */
+export function valuesCtor(
+  type: Exclude<DType, 'utf8'>,
+): Float64ArrayConstructor | Int32ArrayConstructor | Uint8ArrayConstructor {
+  return type === 'float64' || type === 'timestamp'
+    ? Float64Array
+    : type === 'int32' || type === 'date32'
+      ? Int32Array
+      : Uint8Array;
 }
 
 function bitmapFrom(data: Data, length: number): Uint8Array | undefined {
@@ -123,6 +171,28 @@ export function colOfData(data: Data): Col {
       }
       return { type: dt, length, values, valid };
     }
+    case 'date32': {
+      const unit = (data.type as unknown as { unit?: number }).unit;
+      if (unit === 0)
+        return {
+          type: dt,
+          length,
+          values: (data.values as Int32Array).subarray(off, off + length),
+          valid,
+        };
+      // Date64: milliseconds (a bigint per value).
+      const src = data.values as ArrayLike<number | bigint>;
+      const values = new Int32Array(length);
+      for (let i = 0; i < length; i++) values[i] = Math.floor(Number(src[i + off]) / 86400000);
+      return { type: dt, length, values, valid };
+    }
+    case 'timestamp': {
+      const scale = MS_PER_UNIT[(data.type as unknown as { unit: number }).unit] ?? 1;
+      const src = data.values as ArrayLike<number | bigint>;
+      const values = new Float64Array(length);
+      for (let i = 0; i < length; i++) values[i] = Number(src[i + off]) * scale;
+      return { type: dt, length, values, valid };
+    }
   }
   if (data.type.typeId === Type.Int || data.type.typeId === Type.Float) {
     const values = new Float64Array(length);
@@ -161,8 +231,7 @@ export function concatCols(parts: readonly Col[], type: DType): Col {
     }
     return { type, length, offsets, data, valid };
   }
-  const Ctor = type === 'float64' ? Float64Array : type === 'int32' ? Int32Array : Uint8Array;
-  const values = new Ctor(length);
+  const values = new (valuesCtor(type))(length);
   let at = 0;
   for (const c of parts as Exclude<Col, { type: 'utf8' }>[]) {
     values.set(c.values, at);
@@ -191,13 +260,7 @@ export function colsOf(table: Table): Map<string, Col> {
 export function emptyCol(type: DType): Col {
   if (type === 'utf8')
     return { type, length: 0, offsets: new Int32Array(1), data: new Uint8Array(0) };
-  const values =
-    type === 'float64'
-      ? new Float64Array(0)
-      : type === 'int32'
-        ? new Int32Array(0)
-        : new Uint8Array(0);
-  return { type, length: 0, values } as Col;
+  return { type, length: 0, values: new (valuesCtor(type))(0) } as Col;
 }
 
 function countNulls(valid: Uint8Array | undefined, length: number): number {
@@ -228,6 +291,28 @@ export function dataOfCol(c: Col): Data {
         data: c.values,
         nullBitmap,
       });
+    case 'date32':
+      return makeData({
+        type: new DateDay(),
+        length: c.length,
+        nullCount,
+        data: c.values,
+        nullBitmap,
+      });
+    case 'timestamp': {
+      const data = new BigInt64Array(c.length);
+      for (let i = 0; i < c.length; i++) {
+        const x = c.values[i];
+        data[i] = Number.isFinite(x) ? BigInt(Math.round(x)) : 0n;
+      }
+      return makeData({
+        type: new TimestampMillisecond(),
+        length: c.length,
+        nullCount,
+        data,
+        nullBitmap,
+      });
+    }
     case 'bool': {
       const bits = new Uint8Array((c.length + 7) >> 3);
       for (let i = 0; i < c.length; i++) if (c.values[i]) bits[i >> 3] |= 1 << (i & 7);

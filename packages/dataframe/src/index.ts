@@ -8,6 +8,7 @@ export type { MapPartitionsOptions, PartitionResult, DropnaOptions } from './ops
 export type { SortOptions, DropDuplicatesOptions } from './sort.js';
 export { concat, merge, type MergeOptions } from './merge.js';
 export { StrAccessor, type StrFn } from './str.js';
+export { DtAccessor, type DtFn } from './dt.js';
 export { Rolling, type RollingOptions } from './window.js';
 export { Series } from './series.js';
 export { Scalar } from './scalar.js';

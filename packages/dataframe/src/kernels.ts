@@ -25,6 +25,7 @@ import {
   type GroupState,
 } from './kernels-agg.js';
 import { mapKernels } from './kernels-map.js';
+import { castCol } from './kernels-ops.js';
 import { shuffleKernels } from './kernels-shuffle.js';
 import { describeKernels } from './kernels-describe.js';
 import { sortKernels } from './kernels-sort.js';
@@ -45,8 +46,11 @@ export interface CsvBlock {
   readonly types: readonly DType[];
 }
 
-/** One output column of a groupby: source column, aggregation, output name. @internal */
-export type GroupOut = readonly [string, AggName, string];
+/**
+ * One output column of a groupby: source column, aggregation, output name, and the output type
+ * when it is not float64 (the min / max of dates). @internal
+ */
+export type GroupOut = readonly [string, AggName, string, DType?];
 
 function readCsvBlock(block: CsvBlock, steps: readonly Step[], out: readonly string[]): Table {
   const [bytes, begin0, limit] = readBlock(block.path, block.start, block.end);
@@ -138,7 +142,7 @@ function groupFinalK(
     for (let i = 0; i < order.length; i++) values[i] = c[order[i]]!;
     return { type: 'int32', length: order.length, values };
   };
-  for (const [src, how, name] of outs) {
+  for (const [src, how, name, type] of outs) {
     const acc = s.accs[src];
     const n = order.length;
     if (how === 'count') {
@@ -164,7 +168,7 @@ function groupFinalK(
     }
     const values = new Float64Array(n);
     for (let i = 0; i < n; i++) values[i] = finishAgg(acc, order[i], how);
-    cols.set(name, floatOut(values));
+    cols.set(name, type === undefined ? floatOut(values) : castCol(floatOut(values), type));
   }
   return tableOf(cols);
 }

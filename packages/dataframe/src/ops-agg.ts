@@ -7,7 +7,7 @@
 // plain running sums (std, var, nunique, first, last, size) are a groupby with no key, read back as
 // one value or one record.
 import { tokenize } from '@dask-ts/graph';
-import { isNumeric, typeOf, type DType, type Schema } from './dtypes.js';
+import { isNumeric, isTemporal, typeOf, type DType, type Schema } from './dtypes.js';
 import type { DataFrame } from './frame.js';
 import { kernels, type GroupOut } from './kernels.js';
 import type { AggName, GroupNeeds } from './kernels-agg.js';
@@ -72,6 +72,7 @@ const NUMERIC_ONLY = new Set<AggName>(['sum', 'mean', 'min', 'max', 'std', 'var'
 export function aggType(how: AggName, t: DType): DType {
   if (how === 'count' || how === 'size' || how === 'nunique') return 'int32';
   if (how === 'first' || how === 'last') return t;
+  if ((how === 'min' || how === 'max') && isTemporal(t)) return t;
   return 'float64';
 }
 
@@ -89,7 +90,10 @@ function checkAgg(where: string, c: string, how: unknown, t: DType): AggName {
       `${where}: unknown aggregation '${String(how)}' for column '${c}'; use ${[...AGGS].join(', ')}`,
     );
   const h = how as AggName;
-  if (NUMERIC_ONLY.has(h) && !(isNumeric(t) || t === 'bool'))
+  if (
+    NUMERIC_ONLY.has(h) &&
+    !(isNumeric(t) || t === 'bool' || ((h === 'min' || h === 'max') && isTemporal(t)))
+  )
     throw new TypeError(`${where}: cannot ${h} column '${c}' (${t})`);
   return h;
 }
@@ -108,8 +112,9 @@ export function planOuts(
     const h = checkAgg(where, c, how, t);
     if (out.some(([n]) => n === name))
       throw new Error(`${where}: two output columns would be named '${name}'`);
-    outs.push([c, h, name]);
-    out.push([name, aggType(h, t)]);
+    const ot = aggType(h, t);
+    outs.push(isTemporal(ot) && (h === 'min' || h === 'max') ? [c, h, name, ot] : [c, h, name]);
+    out.push([name, ot]);
   }
   const values = [...new Set(outs.map(([c]) => c))];
   const pick = (h: AggName): string[] => [

@@ -26,6 +26,7 @@ import type { Scalar } from './scalar.js';
 import type { DType as ColumnType } from './dtypes.js';
 import type { Literal } from './expr.js';
 import { StrAccessor } from './str.js';
+import { DtAccessor } from './dt.js';
 import { columnScalar } from './ops-agg.js';
 import { columnQuantile } from './describe.js';
 import { col } from './expr.js';
@@ -181,6 +182,19 @@ export class Series implements Collection<Vector> {
     return new StrAccessor<Series>(
       (fn, args) =>
         new Series(this.base, new Expr({ k: 'str', fn, x: this.expr.spec, args }), this.name),
+    );
+  }
+
+  /**
+   * Date functions of a date32 or timestamp series (a mismatch is an error at once).
+   *
+   * @example
+   * df.col('when').dt.month();
+   */
+  get dt(): DtAccessor<Series> {
+    return new DtAccessor<Series>(
+      (fn, args) =>
+        new Series(this.base, new Expr({ k: 'dt', fn, x: this.expr.spec, args }), this.name),
     );
   }
 
