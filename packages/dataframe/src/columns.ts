@@ -1,13 +1,16 @@
 // Columns as kernels see them: typed arrays and byte buffers, never per-row objects. A `Col` is
 // float64 / int32 values, bool values (one byte each), utf8 (offsets into UTF-8 bytes), date32
 // (days in an Int32Array) or timestamp (milliseconds in a Float64Array), with an optional
-// validity bitmap (Arrow's layout: bit i set = row i valid). Dates in milliseconds and timestamps
+// validity bitmap (Arrow's layout: bit i set = row i valid). A category is int32 codes into a
+// utf8 dictionary (sorted, no duplicates, no nulls: the invariant every kernel relies on, so
+// codes of one column compare as its strings do); concatenating categories merges dictionaries. Dates in milliseconds and timestamps
 // in any unit are converted when read (one loop); date32 data is shared. A partition is an Arrow
 // `Table` with one record batch; converting a column between Arrow `Data` and a `Col` copies
 // nothing except bool bits (packed in Arrow) and bitmaps that start mid-byte.
 import {
   Bool,
   DateDay,
+  Dictionary,
   Field,
   Float64,
   Int32,
@@ -26,6 +29,7 @@ import {
   type Vector,
 } from 'apache-arrow';
 import type { DType } from './dtypes.js';
+import { concatCategories, normalizeCategory } from './columns-cat.js';
 
 /** A column in a kernel. @internal */
 export type Col =
@@ -62,6 +66,15 @@ export type Col =
       readonly valid?: Uint8Array;
     }
   | {
+      readonly type: 'category';
+      readonly length: number;
+      /** Codes into `dict` (any value where the row is null). */
+      readonly values: Int32Array;
+      /** The categories: sorted, distinct, no nulls. */
+      readonly dict: Utf8Col;
+      readonly valid?: Uint8Array;
+    }
+  | {
       readonly type: 'utf8';
       readonly length: number;
       /** `length + 1` offsets into `data` (the first need not be 0). */
@@ -69,6 +82,9 @@ export type Col =
       readonly data: Uint8Array;
       readonly valid?: Uint8Array;
     };
+
+/** A utf8 column. @internal */
+export type Utf8Col = Extract<Col, { type: 'utf8' }>;
 
 /** Named columns, in order: a partition in a kernel. @internal */
 export type Cols = ReadonlyMap<string, Col>;
@@ -88,6 +104,10 @@ export function dtypeOfArrow(t: DataType): DType | undefined {
       return 'bool';
     case Type.Utf8:
       return 'utf8';
+    case Type.Dictionary: {
+      const v = (t as unknown as { dictionary: DataType }).dictionary;
+      return v.typeId === Type.Utf8 ? 'category' : undefined;
+    }
     case Type.Date:
     case Type.DateDay:
     case Type.DateMillisecond:
@@ -116,7 +136,7 @@ export function valuesCtor(
 ): Float64ArrayConstructor | Int32ArrayConstructor | Uint8ArrayConstructor {
   return type === 'float64' || type === 'timestamp'
     ? Float64Array
-    : type === 'int32' || type === 'date32'
+    : type === 'int32' || type === 'date32' || type === 'category'
       ? Int32Array
       : Uint8Array;
 }
@@ -186,6 +206,16 @@ export function colOfData(data: Data): Col {
       for (let i = 0; i < length; i++) values[i] = Math.floor(Number(src[i + off]) / 86400000);
       return { type: dt, length, values, valid };
     }
+    case 'category': {
+      const dictData = data.dictionary?.data ?? [];
+      const dict = (
+        dictData.length === 0 ? emptyCol('utf8') : concatCols(dictData.map(colOfData), 'utf8')
+      ) as Utf8Col;
+      const src = data.values as ArrayLike<number>;
+      const codes = new Int32Array(length);
+      for (let i = 0; i < length; i++) codes[i] = src[i + off];
+      return normalizeCategory({ type: dt, length, values: codes, dict, valid });
+    }
     case 'timestamp': {
       const scale = MS_PER_UNIT[(data.type as unknown as { unit: number }).unit] ?? 1;
       const src = data.values as ArrayLike<number | bigint>;
@@ -205,6 +235,7 @@ export function colOfData(data: Data): Col {
 
 /** Concatenates columns of one type. @internal */
 export function concatCols(parts: readonly Col[], type: DType): Col {
+  if (type === 'category') return concatCategories(parts);
   if (parts.length === 1) return parts[0];
   const length = parts.reduce((n, c) => n + c.length, 0);
   let valid: Uint8Array | undefined;
@@ -260,6 +291,8 @@ export function colsOf(table: Table): Map<string, Col> {
 export function emptyCol(type: DType): Col {
   if (type === 'utf8')
     return { type, length: 0, offsets: new Int32Array(1), data: new Uint8Array(0) };
+  if (type === 'category')
+    return { type, length: 0, values: new Int32Array(0), dict: emptyCol('utf8') as Utf8Col };
   return { type, length: 0, values: new (valuesCtor(type))(0) } as Col;
 }
 
@@ -298,6 +331,15 @@ export function dataOfCol(c: Col): Data {
         nullCount,
         data: c.values,
         nullBitmap,
+      });
+    case 'category':
+      return makeData({
+        type: new Dictionary(new Utf8(), new Int32()),
+        length: c.length,
+        nullCount,
+        data: c.values,
+        nullBitmap,
+        dictionary: makeVector(dataOfCol(c.dict)) as Vector<Utf8>,
       });
     case 'timestamp': {
       const data = new BigInt64Array(c.length);

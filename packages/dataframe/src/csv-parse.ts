@@ -7,7 +7,8 @@
 // Dates and timestamps are parsed from ISO 8601 bytes (kernels-dt.ts); a date32 keeps the day.
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { DType } from './dtypes.js';
-import { valuesCtor, type Col } from './columns.js';
+import { valuesCtor, type Col, type Utf8Col } from './columns.js';
+import { encodeCategory } from './columns-cat.js';
 import { DAY_MS, parseDateBytes } from './kernels-dt.js';
 
 const QUOTE = 34;
@@ -180,7 +181,10 @@ export function parseRows(
   maxRows = Infinity,
 ): Col[] {
   const cap = Math.max(16, Math.ceil((limit - begin) / Math.max(4, plan.ncols * 4)));
-  const builders = plan.names.map((n, i) => new Builder(plan.types[i], n, cap));
+  // A category column is parsed as utf8 and encoded at the end.
+  const builders = plan.names.map(
+    (n, i) => new Builder(plan.types[i] === 'category' ? 'utf8' : plan.types[i], n, cap),
+  );
   const end = b.length;
   let i = begin;
   let row = 0;
@@ -243,7 +247,10 @@ export function parseRows(
     }
     row++;
   }
-  return builders.map((x) => x.finish());
+  return builders.map((x, k) => {
+    const c = x.finish();
+    return plan.types[k] === 'category' ? encodeCategory(c as Utf8Col) : c;
+  });
 }
 
 function store(

@@ -3,8 +3,10 @@
 // int32 (typed arrays), bool (one byte per value in kernels, bits in Arrow), utf8 (offsets +
 // bytes), date32 (days since 1970-01-01 in an Int32Array; Arrow Date32<DAY>) and timestamp
 // (milliseconds since the epoch, UTC, in a Float64Array; Arrow Timestamp<MILLISECOND>, so any
-// unit read from a file becomes milliseconds, fractions kept); every column may hold nulls (an
-// Arrow validity bitmap).
+// unit read from a file becomes milliseconds, fractions kept) and category (strings as int32 codes
+// into a dictionary: an Arrow Dictionary<Int32, Utf8>; every partition has its own dictionary,
+// kept sorted and free of duplicates, so codes order as the strings do); every column may hold
+// nulls (an Arrow validity bitmap).
 
 /**
  * The type of a column.
@@ -12,7 +14,7 @@
  * @example
  * const t: DType = 'float64';
  */
-export type DType = 'float64' | 'int32' | 'bool' | 'utf8' | 'date32' | 'timestamp';
+export type DType = 'float64' | 'int32' | 'bool' | 'utf8' | 'date32' | 'timestamp' | 'category';
 
 /** Every type, in a stable order (for checks and messages). @internal */
 export const DTYPE_LIST: readonly DType[] = [
@@ -22,6 +24,7 @@ export const DTYPE_LIST: readonly DType[] = [
   'utf8',
   'date32',
   'timestamp',
+  'category',
 ];
 
 /** Whether a type is a date or a timestamp. @internal */

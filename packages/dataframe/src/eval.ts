@@ -1,13 +1,15 @@
 // Evaluating expressions in kernels: loops over typed arrays, one output array per operator, with
 // validity bitmaps combined (a null operand makes a null result). Literals broadcast. Strings are
 // compared as UTF-8 bytes (code point order), without decoding them. Dates and timestamps compare
-// as milliseconds (a date is its midnight), with string literals parsed once per evaluation.
+// as milliseconds (a date is its midnight), with string literals parsed once per evaluation. A
+// category column takes part in operators, string functions and isin as its strings (utf8).
 import { typeExpr, type BinOp, type ExprSpec } from './expr.js';
 import { isValid, type Col, type Cols } from './columns.js';
 import type { Schema } from './dtypes.js';
 import { allNull, castCol, condCol, fillCol, isinCol, present } from './kernels-ops.js';
 import { strCol } from './kernels-str.js';
 import { DAY_MS, dtCol, parseDateText } from './kernels-dt.js';
+import { plainCol } from './columns-cat.js';
 
 type Lit = { readonly lit: number | string | boolean; readonly ts?: true };
 type Val = Col | Lit;
@@ -64,9 +66,9 @@ function evalVal(spec: ExprSpec, cols: Cols, n: number): Val {
     case 'cast':
       return castCol(evalExpr(spec.x, cols, n), spec.to);
     case 'isin':
-      return isinCol(evalExpr(spec.x, cols, n), spec.values);
+      return isinCol(plainCol(evalExpr(spec.x, cols, n)), spec.values);
     case 'str':
-      return strCol(spec.fn, evalExpr(spec.x, cols, n), spec.args);
+      return strCol(spec.fn, plainCol(evalExpr(spec.x, cols, n)), spec.args);
     case 'fill': {
       // The result's type is the one the expression was built with (numbers widened as needed).
       const t = typeExpr(spec, schemaOf(cols), 'fillna');
@@ -90,9 +92,17 @@ function evalVal(spec: ExprSpec, cols: Cols, n: number): Val {
       return { type: 'bool', length: n, values, valid: x.valid };
     }
     case 'bin':
-      return binary(spec.op, evalVal(spec.l, cols, n), evalVal(spec.r, cols, n), n);
+      return binary(
+        spec.op,
+        plainVal(evalVal(spec.l, cols, n)),
+        plainVal(evalVal(spec.r, cols, n)),
+        n,
+      );
   }
 }
+
+/** Categories take part in operators as their strings. */
+const plainVal = (v: Val): Val => ('lit' in v ? v : plainCol(v));
 
 function schemaOf(cols: Cols): Schema {
   return [...cols].map(([name, c]) => [name, c.type] as const);

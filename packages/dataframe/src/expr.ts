@@ -69,7 +69,8 @@ const LOGIC = new Set<BinOp>(['and', 'or']);
  * literal) stays int32 for `add`, `sub` and `mul` (wrapping on overflow, as numpy does), `div` and
  * anything with a float64 give float64; comparisons and logic yield bool. Dates and timestamps
  * compare with each other, with `Date` values and with ISO 8601 strings (`'2024-03-01'`,
- * `'2024-03-01T12:00:00Z'`), checked when the expression is typed. A null
+ * `'2024-03-01T12:00:00Z'`), checked when the expression is typed. A category column takes part
+ * as its strings (so `fillna` or `where` of one gives utf8). A null
  * operand gives a null result, except that `and` / `or` are three-valued (`null or true` is true,
  * `null and false` is false, as in SQL); a null condition keeps no row in `filter`.
  *
@@ -356,11 +357,12 @@ export function typeExpr(spec: ExprSpec, schema: Schema, where: string): DType {
       typeExpr(spec.x, schema, where);
       return spec.to;
     case 'fill': {
-      const t = typeExpr(spec.x, schema, where);
-      return unify(where, 'fillna', spec.x, t, spec.value, typeExpr(spec.value, schema, where));
+      const t = plainType(typeExpr(spec.x, schema, where));
+      const vt = plainType(typeExpr(spec.value, schema, where));
+      return unify(where, 'fillna', spec.x, t, spec.value, vt);
     }
     case 'isin': {
-      const t = typeExpr(spec.x, schema, where);
+      const t = plainType(typeExpr(spec.x, schema, where));
       for (const v of spec.values) {
         const vt = typeof v === 'number' ? 'float64' : typeof v === 'string' ? 'utf8' : 'bool';
         if (!(vt === t || (vt === 'float64' && isNumeric(t)))) {
@@ -374,12 +376,12 @@ export function typeExpr(spec: ExprSpec, schema: Schema, where: string): DType {
     case 'cond': {
       const c = typeExpr(spec.cond, schema, where);
       if (c !== 'bool') throw mismatch(where, 'where / mask', spec.cond, c, schema);
-      const a = typeExpr(spec.then, schema, where);
-      const b = typeExpr(spec.else, schema, where);
+      const a = plainType(typeExpr(spec.then, schema, where));
+      const b = plainType(typeExpr(spec.else, schema, where));
       return unify(where, 'where / mask', spec.then, a, spec.else, b);
     }
     case 'str': {
-      const t = typeExpr(spec.x, schema, where);
+      const t = plainType(typeExpr(spec.x, schema, where));
       if (t !== 'utf8')
         throw new TypeError(
           `${where}: str.${spec.fn} needs a utf8 operand, got ${describe(spec.x, t)}`,
@@ -387,8 +389,8 @@ export function typeExpr(spec: ExprSpec, schema: Schema, where: string): DType {
       return strType(spec.fn);
     }
     case 'bin': {
-      const l = typeExpr(spec.l, schema, where);
-      const r = typeExpr(spec.r, schema, where);
+      const l = plainType(typeExpr(spec.l, schema, where));
+      const r = plainType(typeExpr(spec.r, schema, where));
       const ok = ARITH.has(spec.op)
         ? isNumeric(l) && isNumeric(r)
         : LOGIC.has(spec.op)
@@ -426,6 +428,9 @@ export function temporalOperands(
     );
   return true;
 }
+
+/** A category takes part in operators as its strings. @internal */
+export const plainType = (t: DType): DType => (t === 'category' ? 'utf8' : t);
 
 /** Whether a spec is an integer literal that fits int32 (it does not widen an int32 column). */
 const intLiteral = (s: ExprSpec): boolean =>

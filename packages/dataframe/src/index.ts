@@ -9,6 +9,7 @@ export type { SortOptions, DropDuplicatesOptions } from './sort.js';
 export { concat, merge, type MergeOptions } from './merge.js';
 export { StrAccessor, type StrFn } from './str.js';
 export { DtAccessor, type DtFn } from './dt.js';
+export { CatAccessor } from './cat.js';
 export { Rolling, type RollingOptions } from './window.js';
 export { Series } from './series.js';
 export { Scalar } from './scalar.js';

@@ -4,8 +4,9 @@
 // bool, strings utf8; a column mixing kinds, or holding objects or arrays, is utf8 (non-strings as
 // their JSON text); a column that is always null is float64. A missing key or `null` is a null.
 // A value the column's type cannot hold is an error naming the file, the line and the column.
-import { isValid, utf8Of, valuesCtor, type Col, type Cols } from './columns.js';
+import { isValid, utf8Of, valuesCtor, type Col, type Cols, type Utf8Col } from './columns.js';
 import { parseTemporal } from './kernels-dt.js';
+import { encodeCategory } from './columns-cat.js';
 import type { DType, Schema } from './dtypes.js';
 
 const decoder = new TextDecoder();
@@ -103,6 +104,8 @@ function colOfValues(
   where: string,
 ): Col {
   const n = recs.length;
+  if (type === 'category')
+    return encodeCategory(colOfValues(recs, name, 'utf8', line, where) as Utf8Col);
   if (type === 'utf8')
     return utf8Of(
       recs.map((r) => {

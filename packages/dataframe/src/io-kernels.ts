@@ -17,6 +17,7 @@ import { readLines, readRange, readWhole, writeWhole, type StorageOptions } from
 import { compactParquet } from './io-parquet-compact.js';
 import { jsonBlockCols, recordsOf, toJsonLines } from './io-json-parse.js';
 import { formatDay, formatTimestamp } from './kernels-dt.js';
+import { decodeCategory } from './columns-cat.js';
 
 /** One Parquet partition: a file, its row groups to read, their rows. @internal */
 export interface ParquetPart {
@@ -187,6 +188,7 @@ export function hiveValue(c: Col, i: number): string {
   }
   if (c.type === 'bool') return c.values[i] ? 'true' : 'false';
   if (c.type === 'date32') return formatDay(c.values[i]);
+  if (c.type === 'category') return hiveValue(decodeCategory(c), i);
   if (c.type === 'timestamp') return encodeURIComponent(formatTimestamp(c.values[i]));
   return String(c.values[i]);
 }

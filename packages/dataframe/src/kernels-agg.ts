@@ -162,7 +162,14 @@ export function hashRow(keys: readonly Col[], i: number): number {
   for (const c of keys) {
     let x: number;
     if (!isValid(c.valid, i)) x = 0x9e3779b9;
-    else if (c.type === 'utf8') {
+    else if (c.type === 'category') {
+      // The string's hash (as utf8), so partitions with different dictionaries agree.
+      const d = c.dict;
+      const code = c.values[i];
+      x = 0x811c9dc5;
+      for (let k = d.offsets[code], e = d.offsets[code + 1]; k < e; k++)
+        x = Math.imul(x ^ d.data[k], 16777619);
+    } else if (c.type === 'utf8') {
       x = 0x811c9dc5;
       for (let k = c.offsets[i], e = c.offsets[i + 1]; k < e; k++)
         x = Math.imul(x ^ c.data[k], 16777619);
@@ -279,7 +286,7 @@ function takeEmpty(c: Col, n: number): Col {
     return { type: 'utf8', length: n, offsets: new Int32Array(n + 1), data: new Uint8Array(0) };
   const v = c.values;
   const Ctor = v.constructor as new (n: number) => typeof v;
-  return { type: c.type, length: n, values: new Ctor(n) } as Col;
+  return { ...c, length: n, values: new Ctor(n), valid: undefined } as Col;
 }
 
 const present = (c: Col, i: number): boolean =>

@@ -3,7 +3,8 @@
 // isNull); casting float64 to int32 truncates and makes NaN / infinities null; text that does not
 // parse as the target type becomes null. Dates and timestamps convert to and from ISO 8601 text, to
 // each other, and to and from numbers (days for a date32, milliseconds for a timestamp).
-import { isValid, valuesCtor, type Col } from './columns.js';
+import { isValid, valuesCtor, type Col, type Utf8Col } from './columns.js';
+import { decodeCategory, encodeCategory } from './columns-cat.js';
 import { DAY_MS, formatTemporal, parseTemporal } from './kernels-dt.js';
 import type { DType } from './dtypes.js';
 import type { Literal } from './expr.js';
@@ -35,6 +36,14 @@ export function allNull(type: DType, n: number): Col {
   const valid = new Uint8Array((n + 7) >> 3);
   if (type === 'utf8')
     return { type, length: n, offsets: new Int32Array(n + 1), data: new Uint8Array(0), valid };
+  if (type === 'category')
+    return {
+      type,
+      length: n,
+      values: new Int32Array(n),
+      dict: allNull('utf8', 0) as Utf8Col,
+      valid,
+    };
   return { type, length: n, values: new (valuesCtor(type))(n), valid } as Col;
 }
 
@@ -68,6 +77,8 @@ function parseText(c: Extract<Col, { type: 'utf8' }>, to: 'float64' | 'int32' | 
 /** A column converted to another type. @internal */
 export function castCol(c: Col, to: DType): Col {
   if (c.type === to) return c;
+  if (c.type === 'category') return castCol(decodeCategory(c), to);
+  if (to === 'category') return encodeCategory(castCol(c, 'utf8') as Utf8Col);
   const n = c.length;
   if (c.type === 'utf8' && (to === 'date32' || to === 'timestamp')) return parseTemporal(c, to);
   if (c.type === 'utf8') return parseText(c, to as 'float64' | 'int32' | 'bool');
@@ -152,7 +163,7 @@ export function choose(a: Col, b: Col, useA: (i: number) => boolean): Col {
   const bv = (b as typeof a).values;
   const values = new (av.constructor as new (n: number) => typeof av)(n);
   for (let i = 0; i < n; i++) values[i] = useA(i) ? av[i] : bv[i];
-  return { type: a.type, length: n, values, valid } as Col;
+  return { ...a, length: n, values, valid } as Col;
 }
 
 /** `x` with nulls (and NaN) replaced by `value`'s rows (both of one type). @internal */

@@ -26,6 +26,7 @@ import {
 } from './kernels-agg.js';
 import { mapKernels } from './kernels-map.js';
 import { castCol } from './kernels-ops.js';
+import { catKernels } from './kernels-cat.js';
 import { shuffleKernels } from './kernels-shuffle.js';
 import { describeKernels } from './kernels-describe.js';
 import { sortKernels } from './kernels-sort.js';
@@ -251,4 +252,5 @@ export const kernels = defineKernels('dataframe', import.meta.url, {
   ...sortKernels,
   ...joinKernels,
   ...windowKernels,
+  ...catKernels,
 });

@@ -4,7 +4,8 @@
 // passed as `scope`), astype, fillna and dropna (row-wise steps, fused with their neighbours).
 import type { Table } from 'apache-arrow';
 import { fnKeyPrefix, userFunctions, type FnOptions, type UserFn } from '@dask-ts/graph';
-import { tableOf, colsOf, utf8Of, type Col } from './columns.js';
+import { tableOf, colsOf, utf8Of, type Col, type Utf8Col } from './columns.js';
+import { encodeCategory } from './columns-cat.js';
 import { DTYPE_LIST, isNumeric, typeOf, type DType, type Schema } from './dtypes.js';
 import { col, lit, type Expr, type Literal } from './expr.js';
 import type { DataFrame } from './frame.js';
@@ -58,7 +59,9 @@ function sampleTable(schema: Schema): Table {
         ? { type: t, length: 2, values: Uint8Array.from([1, 0]) }
         : t === 'int32' || t === 'date32'
           ? { type: t, length: 2, values: Int32Array.from([1, 2]) }
-          : { type: t, length: 2, values: Float64Array.from([1, 2]) };
+          : t === 'category'
+            ? encodeCategory(utf8Of(['bar', 'foo']) as Utf8Col)
+            : { type: t, length: 2, values: Float64Array.from([1, 2]) };
   return tableOf(new Map(schema.map(([n, t]) => [n, col(t)] as const)));
 }
 

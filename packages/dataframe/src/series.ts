@@ -27,6 +27,7 @@ import type { DType as ColumnType } from './dtypes.js';
 import type { Literal } from './expr.js';
 import { StrAccessor } from './str.js';
 import { DtAccessor } from './dt.js';
+import { CatAccessor } from './cat.js';
 import { columnScalar } from './ops-agg.js';
 import { columnQuantile } from './describe.js';
 import { col } from './expr.js';
@@ -195,6 +196,21 @@ export class Series implements Collection<Vector> {
     return new DtAccessor<Series>(
       (fn, args) =>
         new Series(this.base, new Expr({ k: 'dt', fn, x: this.expr.spec, args }), this.name),
+    );
+  }
+
+  /**
+   * Category functions of a category (or utf8) series: the whole column's categories and codes.
+   *
+   * @example
+   * df.col('k').astype('category').cat.codes();
+   */
+  get cat(): CatAccessor<Series> {
+    const frame = this.toFrame();
+    return new CatAccessor<Series>(
+      frame,
+      this.name,
+      (f) => new Series(f, col(this.name), this.name),
     );
   }
 
