@@ -193,4 +193,3 @@ export function codesInto(c: Cat, categories: Utf8Col): Int32Array {
   for (let i = 0; i < c.length; i++) out[i] = isValid(c.valid, i) ? map[c.values[i]] : -1;
   return out;
 }
-

@@ -6,6 +6,7 @@ export { DataFrame, GroupBy, type AggSpec, type AggName } from './frame.js';
 export type { NamedAgg, GroupByOptions } from './ops-agg.js';
 export type { MapPartitionsOptions, PartitionResult, DropnaOptions } from './ops-frame.js';
 export type { SortOptions, DropDuplicatesOptions } from './sort.js';
+export type { FrameIndex, IndexValue, LocRange, SetIndexOptions } from './index-ops.js';
 export { concat, merge, type MergeOptions } from './merge.js';
 export { StrAccessor, type StrFn } from './str.js';
 export { DtAccessor, type DtFn } from './dt.js';

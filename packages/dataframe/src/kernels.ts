@@ -27,6 +27,7 @@ import {
 import { mapKernels } from './kernels-map.js';
 import { castCol } from './kernels-ops.js';
 import { catKernels } from './kernels-cat.js';
+import { indexKernels } from './kernels-index.js';
 import { shuffleKernels } from './kernels-shuffle.js';
 import { describeKernels } from './kernels-describe.js';
 import { sortKernels } from './kernels-sort.js';
@@ -253,4 +254,5 @@ export const kernels = defineKernels('dataframe', import.meta.url, {
   ...joinKernels,
   ...windowKernels,
   ...catKernels,
+  ...indexKernels,
 });
