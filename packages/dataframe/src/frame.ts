@@ -68,7 +68,13 @@ import {
   type MapPartitionsOptions,
   type PartitionResult,
 } from './ops-frame.js';
-import { describeFrame } from './describe.js';
+import {
+  approxQuantile,
+  checkQs,
+  columnQuantile,
+  describeFrame,
+  type QuantileOptions,
+} from './describe.js';
 import {
   loc,
   repartitionDivisions,
@@ -535,6 +541,40 @@ export class DataFrame implements Collection<Table> {
   var(): Scalar<Record<string, number>> {
     return frameRecord(this, 'var', NaN) as Scalar<Record<string, number>>;
   }
+  /**
+   * Quantiles of the numeric columns: per column a number (one `q`) or an array. Approximate by
+   * default, as Dask's: each partition sends a 201-point summary, and each answer's rank is within
+   * 0.5% of `q`; `{ method: 'exact' }` brings every value of a column to one task.
+   *
+   * @example
+   * await df.quantile([0.5, 0.9]).compute(); // { a: [..], b: [..] } (approximate)
+   */
+  quantile<Q extends number | readonly number[]>(
+    q: Q,
+    options: QuantileOptions = {},
+  ): Scalar<Record<string, Q extends number ? number : number[]>> {
+    const cols = this.schema.filter(([, t]) => isNumeric(t)).map(([n]) => n);
+    checkQs(q, 'DataFrame.quantile');
+    const method = options.method ?? 'approx';
+    if (method === 'approx') return approxQuantile(this, cols, q, false);
+    if (method !== 'exact')
+      throw new Error(
+        `DataFrame.quantile: method must be 'exact' or 'approx', got '${String(method)}'`,
+      );
+    const exact = cols.map((c) => columnQuantile<number | number[]>(this, c, q));
+    const key = `quantile-exact-${tokenize(this.layer.name, q)}`;
+    return new Scalar(
+      new NamedLayer(
+        key,
+        exact.map((s) => s.layer),
+        () => [
+          [key, kernels.task('recordOf', [cols, ...exact.map((s) => ({ $ref: s.layer.name }))])],
+        ],
+        'quantile (exact) per column',
+      ),
+    );
+  }
+
   /** Exact medians of the numeric columns. @example await df.median().compute() */
   median(): Scalar<Record<string, number>> {
     return frameRecord(this, 'median', NaN) as Scalar<Record<string, number>>;
@@ -759,6 +799,26 @@ export class GroupBy {
    */
   transform(spec: AggSpec): DataFrame {
     return transformAgg(this.frame, this.keys, spec, this.options);
+  }
+
+  /**
+   * Per group, the exact `q`-quantile (linear interpolation, as pandas) of each numeric value
+   * column, or of `columns`; float64. The values of a group meet in one task (as for `median`).
+   *
+   * @example
+   * df.groupby('k').quantile(0.9, ['x']);
+   */
+  quantile(q: number, columns?: readonly string[]): DataFrame {
+    const keys = new Set(this.keys);
+    const cols =
+      columns ?? this.frame.schema.filter(([c, t]) => !keys.has(c) && isNumeric(t)).map(([c]) => c);
+    const plan = planOuts(
+      this.frame.schema,
+      this.keys,
+      cols.map((c) => [c, 'quantile', c, q] as const),
+      'GroupBy.quantile',
+    );
+    return runAgg(this.frame, this.keys, plan, this.options);
   }
 
   /** The number of rows of each group, in a column `size`. @example df.groupby('k').size() */

@@ -3,6 +3,7 @@
 // expressions typed when built, tree-reduction aggregations and groupby, and an optimizer that
 // fuses row-wise steps and pushes projections into readers.
 export { DataFrame, GroupBy, type AggSpec, type AggName } from './frame.js';
+export type { QuantileOptions } from './describe.js';
 export type { NamedAgg, GroupByOptions } from './ops-agg.js';
 export type { MapPartitionsOptions, PartitionResult, DropnaOptions } from './ops-frame.js';
 export type { SortOptions, DropDuplicatesOptions } from './sort.js';

@@ -24,7 +24,8 @@ export type AggName =
   | 'nunique'
   | 'first'
   | 'last'
-  | 'median';
+  | 'median'
+  | 'quantile';
 
 /**
  * Per-column running aggregates, one entry per group (or one for a whole column); `m2` is the sum
@@ -433,11 +434,15 @@ function alignRows(keys: readonly Col[], ngroups: number, rows: readonly Col[]):
   return groupIds(all, all[0].length).ids.subarray(ngroups);
 }
 
-/** Per group, the exact median of the sampled values (NaN when none). @internal */
+/**
+ * Per group, the exact `q`-quantile (linear interpolation, as pandas; 0.5 is the median) of the
+ * held values (NaN when none). @internal
+ */
 export function medianRows(
   keys: readonly Col[],
   ngroups: number,
   rows: readonly Col[],
+  q = 0.5,
 ): Float64Array {
   const out = new Float64Array(ngroups).fill(NaN);
   if (ngroups === 0) return out;
@@ -452,7 +457,11 @@ export function medianRows(
   for (let g = 0; g < ngroups; g++) {
     const s = vals.subarray(start[g], start[g + 1]).sort();
     const m = s.length;
-    if (m > 0) out[g] = m % 2 === 1 ? s[(m - 1) >> 1] : (s[m / 2 - 1] + s[m / 2]) / 2;
+    if (m === 0) continue;
+    const pos = q * (m - 1);
+    const lo = Math.floor(pos);
+    const hi = Math.min(m - 1, lo + 1);
+    out[g] = s[lo] + (s[hi] - s[lo]) * (pos - lo);
   }
   return out;
 }

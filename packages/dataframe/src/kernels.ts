@@ -28,6 +28,7 @@ import { mapKernels } from './kernels-map.js';
 import { castCol } from './kernels-ops.js';
 import { catKernels } from './kernels-cat.js';
 import { indexKernels } from './kernels-index.js';
+import { sketchKernels } from './kernels-sketch.js';
 import { shuffleKernels } from './kernels-shuffle.js';
 import { describeKernels } from './kernels-describe.js';
 import { sortKernels } from './kernels-sort.js';
@@ -52,9 +53,14 @@ export interface CsvBlock {
  * One output column of a groupby: source column, aggregation, output name, and the output type
  * when it is not float64 (the min / max of dates). @internal
  */
-export type GroupOut = readonly [string, AggName, string, DType?];
+export type GroupOut = readonly [string, AggName, string, DType?, number?];
 
-function readCsvBlock(block: CsvBlock, steps: readonly Step[], out: readonly string[]): Table {
+/** Reads one CSV block (the `readCsv` kernel). @internal */
+export function readCsvBlock(
+  block: CsvBlock,
+  steps: readonly Step[],
+  out: readonly string[],
+): Table {
   const [bytes, begin0, limit] = readBlock(block.path, block.start, block.end);
   let begin = begin0;
   if (block.header && block.start === 0) {
@@ -144,7 +150,7 @@ function groupFinalK(
     for (let i = 0; i < order.length; i++) values[i] = c[order[i]]!;
     return { type: 'int32', length: order.length, values };
   };
-  for (const [src, how, name, type] of outs) {
+  for (const [src, how, name, type, q] of outs) {
     const acc = s.accs[src];
     const n = order.length;
     if (how === 'count') {
@@ -155,8 +161,8 @@ function groupFinalK(
       cols.set(name, counts(s.size));
       continue;
     }
-    if (how === 'median') {
-      const m = medianRows(s.keys, s.size.length, s.samples[src]);
+    if (how === 'median' || how === 'quantile') {
+      const m = medianRows(s.keys, s.size.length, s.samples[src], q ?? 0.5);
       cols.set(name, floatOut(Float64Array.from(order, (g) => m[g])));
       continue;
     }
@@ -211,6 +217,9 @@ export const kernels = defineKernels('dataframe', import.meta.url, {
   concatList: concatParts,
   seriesList: seriesOfParts,
   firstOf: (values: readonly unknown[]): unknown => values[0],
+  /** Values as a record under `names`. */
+  recordOf: (names: readonly string[], ...values: unknown[]): Record<string, unknown> =>
+    Object.fromEntries(names.map((n, i) => [n, values[i]])),
   aggPartial: accsOf,
   aggCombine: (...states: Record<string, Acc>[]): Record<string, Acc> => combineColumnAccs(states),
   /** Finishes whole-column aggregates: a record of numbers, or one number for a series. */
@@ -255,4 +264,5 @@ export const kernels = defineKernels('dataframe', import.meta.url, {
   ...windowKernels,
   ...catKernels,
   ...indexKernels,
+  ...sketchKernels,
 });

@@ -29,7 +29,7 @@ import { StrAccessor } from './str.js';
 import { DtAccessor } from './dt.js';
 import { CatAccessor } from './cat.js';
 import { columnScalar } from './ops-agg.js';
-import { columnQuantile } from './describe.js';
+import { columnQuantile, type QuantileOptions } from './describe.js';
 import { col } from './expr.js';
 import { Rolling, cumFrame, diffFrame, shiftFrame, type RollingOptions } from './window.js';
 
@@ -273,16 +273,20 @@ export class Series implements Collection<Vector> {
   }
 
   /**
-   * Exact quantiles (linear interpolation, as pandas): a number for one `q`, an array for several.
-   * The column's non-null values meet, sorted, in one task.
+   * Quantiles (linear interpolation, as pandas): a number for one `q`, an array for several.
+   * Exact by default: the column's non-null values meet, sorted, in one task. With
+   * `{ method: 'approx' }` each partition sends a 201-point summary instead, and the answer's rank
+   * is within 0.5% of `q` (for data too large to meet in one task).
    *
    * @example
    * await s.quantile([0.1, 0.9]).compute();
+   * await s.quantile(0.99, { method: 'approx' }).compute();
    */
   quantile<Q extends number | readonly number[]>(
     q: Q,
+    options: QuantileOptions = {},
   ): Scalar<Q extends number ? number : number[]> {
-    return columnQuantile(this.toFrame(), this.name, q);
+    return columnQuantile(this.toFrame(), this.name, q, options);
   }
   /** The exact median. @example await s.median().compute() */
   median(): Scalar<number> {
