@@ -3,7 +3,6 @@
 // (planned when built: files listed, the header and a sample of the first file read to find the
 // columns and infer their types, and each file cut into byte blocks, one task per block).
 import { randomUUID } from 'node:crypto';
-import { openSync, readSync, closeSync, statSync } from 'node:fs';
 import { Table } from 'apache-arrow';
 import { dataLayer, tokenize } from '@dask-ts/graph';
 import { colsOf, tableOf, utf8Of, type Col } from './columns.js';
@@ -11,7 +10,7 @@ import { DTYPE_LIST, type DType, type Schema } from './dtypes.js';
 import { take } from './steps.js';
 import { endOfRow, isNumberText, parseRows } from './csv-parse.js';
 import { CsvLayer, partKey } from './layers.js';
-import { expandPaths } from './fs-local.js';
+import { expandPaths, fileStamp, readRange, type StorageOptions } from './fs.js';
 import { DataFrame } from './frame.js';
 import type { CsvBlock } from './kernels.js';
 
@@ -183,23 +182,15 @@ export interface ReadCsvOptions {
    * instead. An unparsable field is an error naming the column and the row.
    */
   readonly parseDates?: readonly string[];
-}
-
-function readHead(path: string, bytes: number): Uint8Array {
-  const fd = openSync(path, 'r');
-  try {
-    const buf = new Uint8Array(bytes);
-    return buf.subarray(0, readSync(fd, buf, 0, bytes, 0));
-  } finally {
-    closeSync(fd);
-  }
+  /** How to reach `s3://` paths (endpoint, credentials), as the other readers take it. */
+  readonly storageOptions?: StorageOptions;
 }
 
 const decoder = new TextDecoder();
 
 /** The header's names and the types inferred from the first rows of the first file. */
-function inferSchema(path: string): Schema {
-  const head = readHead(path, 1 << 16);
+function inferSchema(path: string, so?: StorageOptions): Schema {
+  const head = readRange(path, 0, 1 << 16, so);
   const headerEnd = endOfRow(head, 0);
   // Count the header's fields, then parse it as utf8 columns.
   let ncols = 1;
@@ -259,8 +250,9 @@ function inferType(c: Extract<Col, { type: 'utf8' }>): DType {
 }
 
 /**
- * A dataframe from CSV files with a header row: a path, a glob (`*` and `?` in the file name) or
- * a list of paths, all with the same columns. Each file is cut into blocks of `blocksize` bytes
+ * A dataframe from CSV files with a header row: a path, a directory, a glob or a list of them,
+ * local or `s3://bucket/key` (through the same file layer as the other readers), all with the
+ * same columns. Each file is cut into blocks of `blocksize` bytes
  * (one task each) at row boundaries; a quoted field may hold commas, quotes and newlines, but a
  * newline inside quotes must not be where a block boundary falls (as in Dask). Types are inferred
  * from the first 64 KiB of the first file (integers that fit become int32, other numbers float64,
@@ -275,12 +267,13 @@ export function readCsv(
   paths: string | readonly string[],
   options: ReadCsvOptions = {},
 ): DataFrame {
-  const files = expandPaths(paths, 'readCsv').map((f) => f.path);
+  const so = options.storageOptions;
+  const files = expandPaths(paths, 'readCsv', so).map((f) => f.path);
   if (files.length === 0) throw new Error('readCsv: no files');
   const blocksize = options.blocksize ?? 64 << 20;
   if (!(blocksize > 0))
     throw new RangeError(`readCsv: blocksize must be positive, got ${blocksize}`);
-  const inferred = inferSchema(files[0]);
+  const inferred = inferSchema(files[0], so);
   const names = inferred.map(([n]) => n);
   const parseDates = options.parseDates ?? [];
   if (!Array.isArray(parseDates))
@@ -313,17 +306,19 @@ export function readCsv(
   const blocks: CsvBlock[] = [];
   const stamps: unknown[] = [];
   for (const path of files) {
-    const st = statSync(path);
-    stamps.push([path, st.size, st.mtimeMs]);
-    for (let start = 0; start < Math.max(st.size, 1); start += blocksize) {
+    const stamp = fileStamp(path, so);
+    const size = stamp[1];
+    stamps.push(stamp);
+    for (let start = 0; start < Math.max(size, 1); start += blocksize) {
       blocks.push({
         path,
         start,
-        end: Math.min(st.size, start + blocksize),
+        end: Math.min(size, start + blocksize),
         header: start === 0,
         fileColumns: names,
         usecols,
         types,
+        ...(so === undefined ? {} : { storageOptions: so }),
       });
     }
   }

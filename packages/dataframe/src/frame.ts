@@ -68,6 +68,7 @@ import {
   type MapPartitionsOptions,
   type PartitionResult,
 } from './ops-frame.js';
+import { withSpillCleanup } from './shuffle-disk.js';
 import {
   approxQuantile,
   checkQs,
@@ -634,7 +635,7 @@ export class DataFrame implements Collection<Table> {
    * const table = await df.compute({ scheduler: 'sync' });
    */
   async compute(options: GraphComputeOptions = {}): Promise<Table> {
-    const [t] = await compute(this, options);
+    const [t] = await withSpillCleanup([this.layer], () => compute(this, options));
     return t;
   }
 
@@ -645,7 +646,7 @@ export class DataFrame implements Collection<Table> {
    * const cached = await df.persist();
    */
   async persist(options: GraphComputeOptions = {}): Promise<DataFrame> {
-    const [p] = await persist(this, options);
+    const [p] = await withSpillCleanup([this.layer], () => persist(this, options));
     return p;
   }
 

@@ -18,6 +18,7 @@ import { parseDateText } from './kernels-dt.js';
 import type { Order } from './kernels-sort.js';
 import { NamedLayer, partKey, partRef } from './layers.js';
 import { Scalar } from './scalar.js';
+import { exchangeLayer } from './shuffle-disk.js';
 
 export type { IndexValue };
 
@@ -145,25 +146,17 @@ function rangePartition(
   const out = `set-index-${tokenize(input.name, name, divisions)}`;
   const names = frame.columns;
   const types = frame.schema.map(([, t]) => t);
-  const layer = new NamedLayer(
-    out,
-    [input],
-    function* (): LayerNodes {
-      for (let i = 0; i < m; i++) {
-        const split = partKey(`${out}-split`, i);
-        yield [split, kernels.task('indexSplit', [partRef(input, i), name, inner])];
-        for (let j = 0; j < n; j++)
-          yield [partKey(`${out}-piece`, i * n + j), kernels.task('piece', [{ $ref: split }, j])];
-      }
-      for (let j = 0; j < n; j++) {
-        const refs = Array.from({ length: m }, (_, i) => ({
-          $ref: partKey(`${out}-piece`, i * n + j),
-        }));
-        yield [partKey(out, j), kernels.task('concatSort', [o, names, types, ...refs])];
-      }
-    },
-    `setIndex(${name}): cut into ${n} partitions at divisions, sorted per partition`,
-  );
+  const layer = exchangeLayer({
+    name: out,
+    input,
+    m,
+    n,
+    split: (ref) => kernels.task('indexSplit', [ref, name, inner]),
+    sort: o,
+    names,
+    types,
+    text: `setIndex(${name}): cut into ${n} partitions at divisions, sorted per partition`,
+  });
   return frame.derive(layer, n, frame.schema).withIndex({ name, divisions: [...divisions] });
 }
 

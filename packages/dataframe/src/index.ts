@@ -8,6 +8,7 @@ export type { NamedAgg, GroupByOptions } from './ops-agg.js';
 export type { MapPartitionsOptions, PartitionResult, DropnaOptions } from './ops-frame.js';
 export type { SortOptions, DropDuplicatesOptions } from './sort.js';
 export type { FrameIndex, IndexValue, LocRange, SetIndexOptions } from './index-ops.js';
+export { configureShuffle, type ShuffleConfig } from './shuffle-disk.js';
 export { concat, merge, type MergeOptions } from './merge.js';
 export { StrAccessor, type StrFn } from './str.js';
 export { DtAccessor, type DtFn } from './dt.js';

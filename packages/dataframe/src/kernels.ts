@@ -10,6 +10,8 @@ import { colsOf, tableOf, vectorOfCol, emptyCol, concatCols, type Col } from './
 import type { DType } from './dtypes.js';
 import { applySteps, slice, take, type Step } from './steps.js';
 import { parseRows, readBlock } from './csv-parse.js';
+import { readLines, type StorageOptions } from './fs.js';
+import { isS3 } from './fs-s3.js';
 import {
   columnAccs,
   combineColumnAccs,
@@ -29,6 +31,7 @@ import { castCol } from './kernels-ops.js';
 import { catKernels } from './kernels-cat.js';
 import { indexKernels } from './kernels-index.js';
 import { sketchKernels } from './kernels-sketch.js';
+import { spillKernels } from './kernels-spill.js';
 import { shuffleKernels } from './kernels-shuffle.js';
 import { describeKernels } from './kernels-describe.js';
 import { sortKernels } from './kernels-sort.js';
@@ -47,6 +50,8 @@ export interface CsvBlock {
   /** The columns to parse (in file order) and their types. */
   readonly usecols: readonly string[];
   readonly types: readonly DType[];
+  /** How to reach an `s3://` path. */
+  readonly storageOptions?: StorageOptions;
 }
 
 /**
@@ -61,7 +66,9 @@ export function readCsvBlock(
   steps: readonly Step[],
   out: readonly string[],
 ): Table {
-  const [bytes, begin0, limit] = readBlock(block.path, block.start, block.end);
+  const [bytes, begin0, limit] = isS3(block.path)
+    ? readLines(block.path, block.start, block.end, block.storageOptions)
+    : readBlock(block.path, block.start, block.end);
   let begin = begin0;
   if (block.header && block.start === 0) {
     // Skip the header row.
@@ -265,4 +272,5 @@ export const kernels = defineKernels('dataframe', import.meta.url, {
   ...catKernels,
   ...indexKernels,
   ...sketchKernels,
+  ...spillKernels,
 });

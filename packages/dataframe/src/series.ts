@@ -27,6 +27,7 @@ import type { DType as ColumnType } from './dtypes.js';
 import type { Literal } from './expr.js';
 import { StrAccessor } from './str.js';
 import { DtAccessor } from './dt.js';
+import { withSpillCleanup } from './shuffle-disk.js';
 import { CatAccessor } from './cat.js';
 import { columnScalar } from './ops-agg.js';
 import { columnQuantile, type QuantileOptions } from './describe.js';
@@ -343,7 +344,7 @@ export class Series implements Collection<Vector> {
    * const v = await df.col('a').compute({ scheduler: 'sync' });
    */
   async compute(options: GraphComputeOptions = {}): Promise<Vector> {
-    const [v] = await compute(this, options);
+    const [v] = await withSpillCleanup([this.base.layer], () => compute(this, options));
     return v;
   }
 
