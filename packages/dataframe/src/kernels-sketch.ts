@@ -1,5 +1,6 @@
 // Kernels of approximate quantiles: each partition is summarised by its row count and its values
-// at K + 1 evenly spaced quantile levels (exact within the partition); summaries are only
+// at K + 1 evenly spaced quantile levels (exact within the partition), or by all its values when
+// it has no more than that (then its part of the answer is exact); summaries are only
 // concatenated when combined; the final task inverts the mixture of the partitions' piecewise-linear
 // CDFs. Each partition's CDF is off by at most 1/K between its points, so the answer's rank is
 // within 1/K of `q` (K = 200: half a percent), whatever the size of the data, and the final task
@@ -16,6 +17,8 @@ export const SKETCH_K = 200;
 interface Summary {
   readonly n: number;
   readonly points: Float64Array;
+  /** Whether `points` are all the partition's values (a step CDF) rather than quantile levels. */
+  readonly all: boolean;
 }
 type Sketch = Record<string, Summary[]>;
 
@@ -25,6 +28,17 @@ type Sketch = Record<string, Summary[]>;
  */
 function cdf(s: Summary, x: number, left: boolean): number {
   const p = s.points;
+  if (s.all) {
+    // The share of values < x (left) or <= x.
+    let lo = 0;
+    let hi = p.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (left ? p[mid] < x : p[mid] <= x) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo / p.length;
+  }
   const k = p.length - 1;
   if (left ? x <= p[0] : x < p[0]) return 0;
   if (left ? x > p[k] : x >= p[k]) return 1;
@@ -76,10 +90,17 @@ export const sketchKernels = {
       const v = new Float64Array(n);
       for (let i = 0, k = 0; i < c.length; i++) if (present(c, i)) v[k++] = c.values[i];
       v.sort();
-      const points = Float64Array.from({ length: SKETCH_K + 1 }, (_, j) =>
-        quantileSorted(v, j / SKETCH_K),
-      );
-      out[name] = [{ n, points }];
+      out[name] = [
+        n <= SKETCH_K + 1
+          ? { n, points: v, all: true }
+          : {
+              n,
+              points: Float64Array.from({ length: SKETCH_K + 1 }, (_, j) =>
+                quantileSorted(v, j / SKETCH_K),
+              ),
+              all: false,
+            },
+      ];
     }
     return out;
   },
