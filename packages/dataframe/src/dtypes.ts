@@ -16,6 +16,15 @@
  */
 export type DType = 'float64' | 'int32' | 'bool' | 'utf8' | 'date32' | 'timestamp' | 'category';
 
+/**
+ * A value of a sorted index (a division or a `loc` label): a number (dates and timestamps as
+ * milliseconds since the epoch) or a string.
+ *
+ * @example
+ * const d: IndexValue = 1700000000000;
+ */
+export type IndexValue = number | string;
+
 /** Every type, in a stable order (for checks and messages). @internal */
 export const DTYPE_LIST: readonly DType[] = [
   'float64',

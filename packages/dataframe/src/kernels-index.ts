@@ -11,9 +11,9 @@ import { plainCol } from './columns-cat.js';
 import { DAY_MS } from './kernels-dt.js';
 import { groupRows, splitByIndex } from './kernels-shuffle.js';
 import { take } from './steps.js';
+import type { IndexValue } from './dtypes.js';
 
-/** A division value. @internal */
-export type IndexValue = number | string;
+export type { IndexValue };
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
