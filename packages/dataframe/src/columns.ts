@@ -130,6 +130,44 @@ const MS_PER_UNIT: Record<number, number> = {
   [TimeUnit.NANOSECOND]: 1e-6,
 };
 
+const LITTLE = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+const TWO32 = 4294967296;
+
+/**
+ * 64-bit integers (Arrow's timestamps) as numbers times `scale`, read as two 32-bit halves: no
+ * BigInt per value. Exact up to 2^53.
+ */
+function int64ToFloat(src: unknown, off: number, n: number, scale: number): Float64Array {
+  const out = new Float64Array(n);
+  const big = src as BigInt64Array;
+  if (!LITTLE || !(big instanceof BigInt64Array)) {
+    const xs = src as ArrayLike<number | bigint>;
+    for (let i = 0; i < n; i++) out[i] = Number(xs[i + off]) * scale;
+    return out;
+  }
+  const h = new Int32Array(big.buffer, big.byteOffset + off * 8, n * 2);
+  for (let i = 0; i < n; i++) out[i] = (h[2 * i + 1] * TWO32 + (h[2 * i] >>> 0)) * scale;
+  return out;
+}
+
+/** Numbers (rounded) as 64-bit integers, written as two 32-bit halves; NaN becomes 0. */
+function floatToInt64(xs: Float64Array): BigInt64Array {
+  const out = new BigInt64Array(xs.length);
+  if (!LITTLE) {
+    for (let i = 0; i < xs.length; i++)
+      out[i] = Number.isFinite(xs[i]) ? BigInt(Math.round(xs[i])) : 0n;
+    return out;
+  }
+  const h = new Int32Array(out.buffer);
+  for (let i = 0; i < xs.length; i++) {
+    const v = Number.isFinite(xs[i]) ? Math.round(xs[i]) : 0;
+    const hi = Math.floor(v / TWO32);
+    h[2 * i] = (v - hi * TWO32) | 0;
+    h[2 * i + 1] = hi;
+  }
+  return out;
+}
+
 /** The typed array constructor of a non-utf8 type. @internal */
 export function valuesCtor(
   type: Exclude<DType, 'utf8'>,
@@ -218,10 +256,7 @@ export function colOfData(data: Data): Col {
     }
     case 'timestamp': {
       const scale = MS_PER_UNIT[(data.type as unknown as { unit: number }).unit] ?? 1;
-      const src = data.values as ArrayLike<number | bigint>;
-      const values = new Float64Array(length);
-      for (let i = 0; i < length; i++) values[i] = Number(src[i + off]) * scale;
-      return { type: dt, length, values, valid };
+      return { type: dt, length, values: int64ToFloat(data.values, off, length, scale), valid };
     }
   }
   if (data.type.typeId === Type.Int || data.type.typeId === Type.Float) {
@@ -342,11 +377,7 @@ export function dataOfCol(c: Col): Data {
         dictionary: makeVector(dataOfCol(c.dict)) as Vector<Utf8>,
       });
     case 'timestamp': {
-      const data = new BigInt64Array(c.length);
-      for (let i = 0; i < c.length; i++) {
-        const x = c.values[i];
-        data[i] = Number.isFinite(x) ? BigInt(Math.round(x)) : 0n;
-      }
+      const data = floatToInt64(c.values);
       return makeData({
         type: new TimestampMillisecond(),
         length: c.length,
