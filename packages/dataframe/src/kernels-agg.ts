@@ -203,8 +203,32 @@ function sameRow(keys: readonly Col[], a: number, b: number): boolean {
   return true;
 }
 
+/** Group ids by one category column: its codes, renumbered in order of first appearance. */
+function categoryIds(
+  c: Extract<Col, { type: 'category' }>,
+  n: number,
+): { ids: Int32Array; firsts: Int32Array } {
+  const ids = new Int32Array(n);
+  const of = new Int32Array(c.dict.length).fill(-1);
+  const firsts: number[] = [];
+  for (let i = 0; i < n; i++) {
+    if (!isValid(c.valid, i)) {
+      ids[i] = -1;
+      continue;
+    }
+    let g = of[c.values[i]];
+    if (g < 0) {
+      g = of[c.values[i]] = firsts.length;
+      firsts.push(i);
+    }
+    ids[i] = g;
+  }
+  return { ids, firsts: Int32Array.from(firsts) };
+}
+
 /** Group ids of `n` rows by key columns, and each group's first row; null keys get -1. @internal */
 export function groupIds(keys: readonly Col[], n: number): { ids: Int32Array; firsts: Int32Array } {
+  if (keys.length === 1 && keys[0].type === 'category') return categoryIds(keys[0], n);
   const ids = new Int32Array(n);
   let cap = 16;
   while (cap < n * 2) cap *= 2;

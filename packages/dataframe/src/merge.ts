@@ -72,7 +72,7 @@ export function merge(left: DataFrame, right: DataFrame, options: MergeOptions):
       `merge: give key columns as on, or as leftOn and rightOn of equal lengths (got ${leftOn.length} and ${rightOn.length})`,
     );
   const [sx, sy] = options.suffixes ?? ['_x', '_y'];
-  // Key types: equal, or numbers compared as float64.
+  // Key types: equal, numbers compared as float64, or a category met by utf8 (as strings).
   let l = left;
   let r = right;
   leftOn.forEach((lk, j) => {
@@ -83,6 +83,11 @@ export function merge(left: DataFrame, right: DataFrame, options: MergeOptions):
     if (isNumeric(a) && isNumeric(b)) {
       if (a !== 'float64') l = l.assign({ [lk]: col(lk).astype('float64') });
       if (b !== 'float64') r = r.assign({ [rk]: col(rk).astype('float64') });
+      return;
+    }
+    if (plainType(a) === 'utf8' && plainType(b) === 'utf8') {
+      if (a === 'category') l = l.assign({ [lk]: col(lk).astype('utf8') });
+      if (b === 'category') r = r.assign({ [rk]: col(rk).astype('utf8') });
       return;
     }
     throw new TypeError(

@@ -155,6 +155,10 @@ describe('categoricals', () => {
     expect(m.i).toEqual(rows);
     expect(m.w).toEqual(rows.map((i) => w.get(p.k[i]!)));
     expect(m.k).toEqual(rows.map((i) => p.k[i]));
+    // A category key meets a utf8 key as strings.
+    const plainRight = fromColumns({ k: ['fig', 'pear', 'zzz', 'Émile'], w: [1, 2, 3, 4] });
+    const m2 = plain(await merge(df, plainRight, { on: 'k' }).sortValues('i').compute(sync));
+    expect(m2.i).toEqual(rows);
   });
 
   test('readCsv with a category dtype, and fromArrow with an unsorted dictionary', async () => {
