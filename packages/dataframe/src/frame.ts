@@ -647,7 +647,8 @@ export class DataFrame implements Collection<Table> {
    */
   async persist(options: GraphComputeOptions = {}): Promise<DataFrame> {
     const [p] = await withSpillCleanup([this.layer], () => persist(this, options));
-    return p;
+    // The same partitions: the index and its divisions still hold.
+    return this.index === undefined ? p : p.withIndex(this.index);
   }
 
   [daskLayers](): readonly GraphLayer[] {

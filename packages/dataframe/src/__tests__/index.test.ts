@@ -6,7 +6,7 @@
 import { describe, expect, test } from '@jest/globals';
 import '@dask-ts/scheduler';
 import { cull } from '@dask-ts/graph';
-import { daskGraph, daskKeys } from '@dask-ts/protocol';
+import { daskGraph, daskKeys, getScheduler, type Scheduler } from '@dask-ts/protocol';
 import type { Table } from 'apache-arrow';
 import { col, fromColumns, merge, type DataFrame, type IndexValue } from '../index.js';
 import { plain, rng } from './reference.js';
@@ -207,4 +207,31 @@ describe('loc, repartition and merge with known divisions', () => {
       expect(left.i).toHaveLength(leftRows);
     },
   );
+
+  test('loc and head run only the tasks of the partitions they need (counted while running)', async () => {
+    const p = sample(2000, 77);
+    // Persisted: the indexed partitions are data, so a compute runs only what reads them.
+    const ix = await (
+      await fromColumns(p, { npartitions: 4 }).setIndex('x', { npartitions: 8, ...sync })
+    ).persist(sync);
+    const inner = getScheduler('sync');
+    const keys: string[] = [];
+    const counting: Scheduler = {
+      name: 'counting',
+      get: (g, want, o) => {
+        for (const [k, node] of g) if ((node as { kind?: string }).kind !== 'data') keys.push(k);
+        return inner.get(g, want, o);
+      },
+    };
+    const divs = ix.divisions as number[];
+    expect(divs).toHaveLength(9);
+    const indexed = ix;
+    const label = (divs[3] + divs[4]) / 2;
+    await indexed.loc({ from: label, to: label + 0.01 }).compute({ scheduler: counting });
+    // One partition read: the loc task on partition 3, nothing else.
+    expect(keys).toEqual([expect.stringMatching(/^\["loc-[^"]+",0\]$/)]);
+    keys.length = 0;
+    await indexed.head(3).compute({ scheduler: counting });
+    expect(keys).toEqual([expect.stringMatching(/^\["head-[^"]+",0\]$/)]);
+  });
 });

@@ -106,6 +106,20 @@ describe('dataframe operations on threads', () => {
       ...(await L.col('cat').cat.codes().compute(sync)),
     ]);
   });
+
+  test('setIndex, loc and an aligned merge equal the sync answers', async () => {
+    const L = wideFrame(wide(3000, 6), 5);
+    const a = await L.setIndex('i', { npartitions: 4, ...opts });
+    const b = await L.setIndex('i', { npartitions: 4, ...sync });
+    expect(a.divisions).toEqual(b.divisions);
+    await same(a, true);
+    const d = a.divisions as number[];
+    await same(a.loc({ from: d[1], to: d[2] }), true);
+    const R = (await wideFrame(wide(800, 7), 3).setIndex('i', opts)).select(['i', 'a']);
+    const m = merge(a.select(['i', 'k']), R, { on: 'i' });
+    expect(m.explain()).toMatch(/aligned on known divisions/);
+    await same(m, false);
+  });
 });
 
 declare const factor: number;
