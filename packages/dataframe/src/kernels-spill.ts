@@ -1,8 +1,10 @@
 // Kernels of shuffles through disk (shuffle-disk.ts builds the graph): a split's pieces written as
 // Arrow IPC files named after their input and output partitions, or kept in memory when the
-// partition is small enough for the memory limit; an output's pieces read back, their files
-// deleted at once, then concatenated (and sorted, for a range shuffle).
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// partition is small enough for the memory limit (a file is written under a temporary name and
+// renamed, so a reader never sees half of one); an output's pieces read back, then concatenated
+// (and sorted, for a range shuffle). The compute removes the directory when it ends.
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { tableFromIPC, tableToIPC, type Table } from 'apache-arrow';
 import type { DType } from './dtypes.js';
@@ -35,12 +37,14 @@ export const spillKernels = {
     const files = pieces.map((t, j) => {
       if (t.numRows === 0) return null;
       const file = join(dir, `${i}-${j}.arrow`);
-      writeFileSync(file, tableToIPC(t, 'file'));
+      const tmp = `${file}.${randomUUID()}.tmp`;
+      writeFileSync(tmp, tableToIPC(t, 'file'));
+      renameSync(tmp, file);
       return file;
     });
     return { files };
   },
-  /** Output `j` of a shuffle: its piece of every input, read back (and deleted) if on disk. */
+  /** Output `j` of a shuffle: its piece of every input, read back if on disk. */
   gatherSpilled: (
     j: number,
     sort: Order | null,
@@ -57,7 +61,6 @@ export const spillKernels = {
       const file = (x as SpillManifest).files[j];
       if (file === null || file === undefined) continue;
       parts.push(tableFromIPC(readFileSync(file)));
-      rmSync(file, { force: true });
     }
     return sort === null
       ? concatTables(parts, names, types)

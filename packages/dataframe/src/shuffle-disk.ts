@@ -3,12 +3,14 @@
 // into n pieces, and output j gathers piece j of every input. In memory, the pieces wait in the
 // scheduler until their outputs run, so the whole dataset is held at once. Through disk, the task
 // that splits a partition writes its pieces as Arrow IPC files under a directory of this shuffle
-// and returns only their names; output j reads its pieces, deletes them, and concatenates (and
-// sorts, for a range). At most one input partition (in a split) or one output (in a gather) is
-// then in a task's memory. `configureShuffle` chooses: 'memory' (the default), 'disk', or 'auto'
-// (a split spills when its partition's size times the number of partitions exceeds
-// `memoryLimit`). A shuffle's directory is removed when the compute that ran it ends, whether it
-// succeeded, failed or was aborted, and at the latest when the process exits.
+// and returns only their names; output j reads its pieces and concatenates them (and sorts, for a
+// range). At most one input partition (in a split) or one output (in a gather) is then in a task's
+// memory. `configureShuffle` chooses: 'memory' (the default), 'disk', or 'auto' (a split spills
+// when its partition's size times the number of partitions exceeds `memoryLimit`). Files are
+// written under a temporary name and renamed, so computes that run one shuffle at the same time
+// (writing the same bytes) never see half a file; a shuffle's directory is removed when the last
+// compute using it ends, whether it succeeded, failed or was aborted, and at the latest when the
+// process exits.
 import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -85,30 +87,44 @@ export class SpillLayer extends NamedLayer {
   }
 }
 
-/** Removes the spill directories of the shuffles a collection's layers hold. @internal */
-export function removeSpillDirs(layers: readonly GraphLayer[]): void {
+/** The spill directories of the shuffles among layers and their dependencies. */
+function spillDirs(layers: readonly GraphLayer[]): string[] {
   const seen = new Set<GraphLayer>();
+  const dirs = new Set<string>();
   const walk = (l: GraphLayer): void => {
     if (seen.has(l)) return;
     seen.add(l);
-    if (l instanceof SpillLayer) {
-      rmSync(l.dir, { recursive: true, force: true });
-      live.delete(l.dir);
-    }
+    if (l instanceof SpillLayer) dirs.add(l.dir);
     for (const d of l.deps) walk(d);
   };
   layers.forEach(walk);
+  return [...dirs];
 }
 
-/** Runs `run`, then removes the spill directories of `layers`, however it ended. @internal */
+/** How many running computes use each spill directory. */
+const users = new Map<string, number>();
+
+/**
+ * Runs `run`, then removes the spill directories of `layers` that no other running compute
+ * uses, however it ended. @internal
+ */
 export async function withSpillCleanup<T>(
   layers: readonly GraphLayer[],
   run: () => Promise<T>,
 ): Promise<T> {
+  const dirs = spillDirs(layers);
+  for (const d of dirs) users.set(d, (users.get(d) ?? 0) + 1);
   try {
     return await run();
   } finally {
-    removeSpillDirs(layers);
+    for (const d of dirs) {
+      const left = (users.get(d) ?? 1) - 1;
+      if (left > 0) users.set(d, left);
+      else {
+        users.delete(d);
+        rmSync(d, { recursive: true, force: true });
+      }
+    }
   }
 }
 
