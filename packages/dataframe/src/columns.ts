@@ -1,10 +1,16 @@
 // Columns as kernels see them: typed arrays and byte buffers, never per-row objects. A `Col` is
-// float64 / int32 values, bool values (one byte each), or utf8 (offsets into UTF-8 bytes), with an
-// optional validity bitmap (Arrow's layout: bit i set = row i valid). A partition is an Arrow
+// float64 / int32 values, bool values (one byte each), utf8 (offsets into UTF-8 bytes), date32
+// (days in an Int32Array) or timestamp (milliseconds in a Float64Array), with an optional
+// validity bitmap (Arrow's layout: bit i set = row i valid). A category is int32 codes into a
+// utf8 dictionary (sorted, no duplicates, no nulls: the invariant every kernel relies on, so
+// codes of one column compare as its strings do); concatenating categories merges dictionaries. Dates in milliseconds and timestamps
+// in any unit are converted when read (one loop); date32 data is shared. A partition is an Arrow
 // `Table` with one record batch; converting a column between Arrow `Data` and a `Col` copies
 // nothing except bool bits (packed in Arrow) and bitmaps that start mid-byte.
 import {
   Bool,
+  DateDay,
+  Dictionary,
   Field,
   Float64,
   Int32,
@@ -12,6 +18,8 @@ import {
   Schema as ArrowSchema,
   Struct,
   Table,
+  TimeUnit,
+  TimestampMillisecond,
   Type,
   Utf8,
   makeData,
@@ -21,6 +29,7 @@ import {
   type Vector,
 } from 'apache-arrow';
 import type { DType } from './dtypes.js';
+import { concatCategories, normalizeCategory } from './columns-cat.js';
 
 /** A column in a kernel. @internal */
 export type Col =
@@ -43,6 +52,29 @@ export type Col =
       readonly valid?: Uint8Array;
     }
   | {
+      readonly type: 'date32';
+      readonly length: number;
+      /** Days since 1970-01-01. */
+      readonly values: Int32Array;
+      readonly valid?: Uint8Array;
+    }
+  | {
+      readonly type: 'timestamp';
+      readonly length: number;
+      /** Milliseconds since 1970-01-01T00:00:00Z. */
+      readonly values: Float64Array;
+      readonly valid?: Uint8Array;
+    }
+  | {
+      readonly type: 'category';
+      readonly length: number;
+      /** Codes into `dict` (any value where the row is null). */
+      readonly values: Int32Array;
+      /** The categories: sorted, distinct, no nulls. */
+      readonly dict: Utf8Col;
+      readonly valid?: Uint8Array;
+    }
+  | {
       readonly type: 'utf8';
       readonly length: number;
       /** `length + 1` offsets into `data` (the first need not be 0). */
@@ -50,6 +82,9 @@ export type Col =
       readonly data: Uint8Array;
       readonly valid?: Uint8Array;
     };
+
+/** A utf8 column. @internal */
+export type Utf8Col = Extract<Col, { type: 'utf8' }>;
 
 /** Named columns, in order: a partition in a kernel. @internal */
 export type Cols = ReadonlyMap<string, Col>;
@@ -69,8 +104,79 @@ export function dtypeOfArrow(t: DataType): DType | undefined {
       return 'bool';
     case Type.Utf8:
       return 'utf8';
+    case Type.Dictionary: {
+      const v = (t as unknown as { dictionary: DataType }).dictionary;
+      return v.typeId === Type.Utf8 ? 'category' : undefined;
+    }
+    case Type.Date:
+    case Type.DateDay:
+    case Type.DateMillisecond:
+      return 'date32';
+    case Type.Timestamp:
+    case Type.TimestampSecond:
+    case Type.TimestampMillisecond:
+    case Type.TimestampMicrosecond:
+    case Type.TimestampNanosecond:
+      return 'timestamp';
   }
   return undefined;
+}
+
+/** Milliseconds per unit of an Arrow time unit. */
+const MS_PER_UNIT: Record<number, number> = {
+  [TimeUnit.SECOND]: 1000,
+  [TimeUnit.MILLISECOND]: 1,
+  [TimeUnit.MICROSECOND]: 1e-3,
+  [TimeUnit.NANOSECOND]: 1e-6,
+};
+
+const LITTLE = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+const TWO32 = 4294967296;
+
+/**
+ * 64-bit integers (Arrow's timestamps) as numbers times `scale`, read as two 32-bit halves: no
+ * BigInt per value. Exact up to 2^53.
+ */
+function int64ToFloat(src: unknown, off: number, n: number, scale: number): Float64Array {
+  const out = new Float64Array(n);
+  const big = src as BigInt64Array;
+  if (!LITTLE || !(big instanceof BigInt64Array)) {
+    const xs = src as ArrayLike<number | bigint>;
+    for (let i = 0; i < n; i++) out[i] = Number(xs[i + off]) * scale;
+    return out;
+  }
+  const h = new Int32Array(big.buffer, big.byteOffset + off * 8, n * 2);
+  for (let i = 0; i < n; i++) out[i] = (h[2 * i + 1] * TWO32 + (h[2 * i] >>> 0)) * scale;
+  return out;
+}
+
+/** Numbers (rounded) as 64-bit integers, written as two 32-bit halves; NaN becomes 0. */
+function floatToInt64(xs: Float64Array): BigInt64Array {
+  const out = new BigInt64Array(xs.length);
+  if (!LITTLE) {
+    for (let i = 0; i < xs.length; i++)
+      out[i] = Number.isFinite(xs[i]) ? BigInt(Math.round(xs[i])) : 0n;
+    return out;
+  }
+  const h = new Int32Array(out.buffer);
+  for (let i = 0; i < xs.length; i++) {
+    const v = Number.isFinite(xs[i]) ? Math.round(xs[i]) : 0;
+    const hi = Math.floor(v / TWO32);
+    h[2 * i] = (v - hi * TWO32) | 0;
+    h[2 * i + 1] = hi;
+  }
+  return out;
+}
+
+/** The typed array constructor of a non-utf8 type. @internal */
+export function valuesCtor(
+  type: Exclude<DType, 'utf8'>,
+): Float64ArrayConstructor | Int32ArrayConstructor | Uint8ArrayConstructor {
+  return type === 'float64' || type === 'timestamp'
+    ? Float64Array
+    : type === 'int32' || type === 'date32' || type === 'category'
+      ? Int32Array
+      : Uint8Array;
 }
 
 function bitmapFrom(data: Data, length: number): Uint8Array | undefined {
@@ -123,6 +229,35 @@ export function colOfData(data: Data): Col {
       }
       return { type: dt, length, values, valid };
     }
+    case 'date32': {
+      const unit = (data.type as unknown as { unit?: number }).unit;
+      if (unit === 0)
+        return {
+          type: dt,
+          length,
+          values: (data.values as Int32Array).subarray(off, off + length),
+          valid,
+        };
+      // Date64: milliseconds (a bigint per value).
+      const src = data.values as ArrayLike<number | bigint>;
+      const values = new Int32Array(length);
+      for (let i = 0; i < length; i++) values[i] = Math.floor(Number(src[i + off]) / 86400000);
+      return { type: dt, length, values, valid };
+    }
+    case 'category': {
+      const dictData = data.dictionary?.data ?? [];
+      const dict = (
+        dictData.length === 0 ? emptyCol('utf8') : concatCols(dictData.map(colOfData), 'utf8')
+      ) as Utf8Col;
+      const src = data.values as ArrayLike<number>;
+      const codes = new Int32Array(length);
+      for (let i = 0; i < length; i++) codes[i] = src[i + off];
+      return normalizeCategory({ type: dt, length, values: codes, dict, valid });
+    }
+    case 'timestamp': {
+      const scale = MS_PER_UNIT[(data.type as unknown as { unit: number }).unit] ?? 1;
+      return { type: dt, length, values: int64ToFloat(data.values, off, length, scale), valid };
+    }
   }
   if (data.type.typeId === Type.Int || data.type.typeId === Type.Float) {
     const values = new Float64Array(length);
@@ -135,6 +270,7 @@ export function colOfData(data: Data): Col {
 
 /** Concatenates columns of one type. @internal */
 export function concatCols(parts: readonly Col[], type: DType): Col {
+  if (type === 'category') return concatCategories(parts);
   if (parts.length === 1) return parts[0];
   const length = parts.reduce((n, c) => n + c.length, 0);
   let valid: Uint8Array | undefined;
@@ -161,8 +297,7 @@ export function concatCols(parts: readonly Col[], type: DType): Col {
     }
     return { type, length, offsets, data, valid };
   }
-  const Ctor = type === 'float64' ? Float64Array : type === 'int32' ? Int32Array : Uint8Array;
-  const values = new Ctor(length);
+  const values = new (valuesCtor(type))(length);
   let at = 0;
   for (const c of parts as Exclude<Col, { type: 'utf8' }>[]) {
     values.set(c.values, at);
@@ -191,13 +326,9 @@ export function colsOf(table: Table): Map<string, Col> {
 export function emptyCol(type: DType): Col {
   if (type === 'utf8')
     return { type, length: 0, offsets: new Int32Array(1), data: new Uint8Array(0) };
-  const values =
-    type === 'float64'
-      ? new Float64Array(0)
-      : type === 'int32'
-        ? new Int32Array(0)
-        : new Uint8Array(0);
-  return { type, length: 0, values } as Col;
+  if (type === 'category')
+    return { type, length: 0, values: new Int32Array(0), dict: emptyCol('utf8') as Utf8Col };
+  return { type, length: 0, values: new (valuesCtor(type))(0) } as Col;
 }
 
 function countNulls(valid: Uint8Array | undefined, length: number): number {
@@ -228,6 +359,33 @@ export function dataOfCol(c: Col): Data {
         data: c.values,
         nullBitmap,
       });
+    case 'date32':
+      return makeData({
+        type: new DateDay(),
+        length: c.length,
+        nullCount,
+        data: c.values,
+        nullBitmap,
+      });
+    case 'category':
+      return makeData({
+        type: new Dictionary(new Utf8(), new Int32()),
+        length: c.length,
+        nullCount,
+        data: c.values,
+        nullBitmap,
+        dictionary: makeVector(dataOfCol(c.dict)) as Vector<Utf8>,
+      });
+    case 'timestamp': {
+      const data = floatToInt64(c.values);
+      return makeData({
+        type: new TimestampMillisecond(),
+        length: c.length,
+        nullCount,
+        data,
+        nullBitmap,
+      });
+    }
     case 'bool': {
       const bits = new Uint8Array((c.length + 7) >> 3);
       for (let i = 0; i < c.length; i++) if (c.values[i]) bits[i >> 3] |= 1 << (i & 7);

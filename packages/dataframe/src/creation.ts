@@ -3,15 +3,14 @@
 // (planned when built: files listed, the header and a sample of the first file read to find the
 // columns and infer their types, and each file cut into byte blocks, one task per block).
 import { randomUUID } from 'node:crypto';
-import { openSync, readSync, closeSync, statSync } from 'node:fs';
 import { Table } from 'apache-arrow';
 import { dataLayer, tokenize } from '@dask-ts/graph';
 import { colsOf, tableOf, utf8Of, type Col } from './columns.js';
-import type { DType, Schema } from './dtypes.js';
+import { DTYPE_LIST, type DType, type Schema } from './dtypes.js';
 import { take } from './steps.js';
 import { endOfRow, isNumberText, parseRows } from './csv-parse.js';
 import { CsvLayer, partKey } from './layers.js';
-import { expandPaths } from './fs-local.js';
+import { expandPaths, fileStamp, readRange, type StorageOptions } from './fs.js';
 import { DataFrame } from './frame.js';
 import type { CsvBlock } from './kernels.js';
 
@@ -27,7 +26,8 @@ export type ColumnInput =
   | Int32Array
   | readonly (number | null | undefined)[]
   | readonly (string | null | undefined)[]
-  | readonly (boolean | null | undefined)[];
+  | readonly (boolean | null | undefined)[]
+  | readonly (Date | null | undefined)[];
 
 /**
  * Options of the in-memory constructors.
@@ -48,28 +48,36 @@ function toCol(name: string, xs: ColumnInput): Col {
       `fromColumns: column '${name}' must be an array or a Float64Array / Int32Array`,
     );
   const kinds = new Set<string>();
-  for (const x of xs) if (x !== null && x !== undefined) kinds.add(typeof x);
+  for (const x of xs)
+    if (x !== null && x !== undefined) kinds.add(x instanceof Date ? 'Date' : typeof x);
   if (kinds.size > 1)
     throw new TypeError(`fromColumns: column '${name}' mixes ${[...kinds].join(' and ')} values`);
   const kind = [...kinds][0] ?? 'number';
   const n = xs.length;
   if (kind === 'string') return utf8Of(xs as readonly (string | null)[]);
   let valid: Uint8Array | undefined;
-  const values = kind === 'number' ? new Float64Array(n) : new Uint8Array(n);
+  const values = kind === 'number' || kind === 'Date' ? new Float64Array(n) : new Uint8Array(n);
   for (let i = 0; i < n; i++) {
     const x = xs[i];
-    if (x === null || x === undefined) {
+    const ms = x instanceof Date ? x.getTime() : 0;
+    if (x === null || x === undefined || Number.isNaN(ms)) {
       valid ??= new Uint8Array((n + 7) >> 3).fill(0xff);
       valid[i >> 3] &= ~(1 << (i & 7));
     } else if (kind === 'number') values[i] = x as number;
+    else if (kind === 'Date') values[i] = ms;
     else if (kind === 'boolean') values[i] = x ? 1 : 0;
     else
       throw new TypeError(
         `fromColumns: column '${name}' holds ${kind} values; use numbers, strings or booleans`,
       );
   }
-  return kind === 'number'
-    ? { type: 'float64', length: n, values: values as Float64Array, valid }
+  return kind === 'number' || kind === 'Date'
+    ? {
+        type: kind === 'Date' ? 'timestamp' : 'float64',
+        length: n,
+        values: values as Float64Array,
+        valid,
+      }
     : { type: 'bool', length: n, values: values as Uint8Array, valid };
 }
 
@@ -168,23 +176,21 @@ export interface ReadCsvOptions {
   readonly dtype?: Readonly<Record<string, DType>>;
   /** Only these columns. */
   readonly usecols?: readonly string[];
-}
-
-function readHead(path: string, bytes: number): Uint8Array {
-  const fd = openSync(path, 'r');
-  try {
-    const buf = new Uint8Array(bytes);
-    return buf.subarray(0, readSync(fd, buf, 0, bytes, 0));
-  } finally {
-    closeSync(fd);
-  }
+  /**
+   * Columns to read as timestamps (ISO 8601 text: `2024-03-01`, `2024-03-01 12:30:00`,
+   * `2024-03-01T12:30:00.250+02:00`), as pandas' `parse_dates`; `dtype` may say `'date32'`
+   * instead. An unparsable field is an error naming the column and the row.
+   */
+  readonly parseDates?: readonly string[];
+  /** How to reach `s3://` paths (endpoint, credentials), as the other readers take it. */
+  readonly storageOptions?: StorageOptions;
 }
 
 const decoder = new TextDecoder();
 
 /** The header's names and the types inferred from the first rows of the first file. */
-function inferSchema(path: string): Schema {
-  const head = readHead(path, 1 << 16);
+function inferSchema(path: string, so?: StorageOptions): Schema {
+  const head = readRange(path, 0, 1 << 16, so);
   const headerEnd = endOfRow(head, 0);
   // Count the header's fields, then parse it as utf8 columns.
   let ncols = 1;
@@ -244,28 +250,39 @@ function inferType(c: Extract<Col, { type: 'utf8' }>): DType {
 }
 
 /**
- * A dataframe from CSV files with a header row: a path, a glob (`*` and `?` in the file name) or
- * a list of paths, all with the same columns. Each file is cut into blocks of `blocksize` bytes
+ * A dataframe from CSV files with a header row: a path, a directory, a glob or a list of them,
+ * local or `s3://bucket/key` (through the same file layer as the other readers), all with the
+ * same columns. Each file is cut into blocks of `blocksize` bytes
  * (one task each) at row boundaries; a quoted field may hold commas, quotes and newlines, but a
  * newline inside quotes must not be where a block boundary falls (as in Dask). Types are inferred
  * from the first 64 KiB of the first file (integers that fit become int32, other numbers float64,
- * the rest utf8); empty fields are nulls.
+ * the rest utf8); empty fields are nulls. Dates are read when asked: `parseDates`, or a `dtype` of
+ * `'date32'` or `'timestamp'`.
  *
  * @example
  * const df = readCsv('data/*.csv', { blocksize: 16 << 20, dtype: { id: 'utf8' } });
+ * const orders = readCsv('orders.csv', { parseDates: ['placed'], dtype: { shipped: 'date32' } });
  */
 export function readCsv(
   paths: string | readonly string[],
   options: ReadCsvOptions = {},
 ): DataFrame {
-  const files = expandPaths(paths, 'readCsv').map((f) => f.path);
+  const so = options.storageOptions;
+  const files = expandPaths(paths, 'readCsv', so).map((f) => f.path);
   if (files.length === 0) throw new Error('readCsv: no files');
   const blocksize = options.blocksize ?? 64 << 20;
   if (!(blocksize > 0))
     throw new RangeError(`readCsv: blocksize must be positive, got ${blocksize}`);
-  const inferred = inferSchema(files[0]);
+  const inferred = inferSchema(files[0], so);
   const names = inferred.map(([n]) => n);
-  for (const c of [...Object.keys(options.dtype ?? {}), ...(options.usecols ?? [])]) {
+  const parseDates = options.parseDates ?? [];
+  if (!Array.isArray(parseDates))
+    throw new TypeError('readCsv: parseDates expects an array of column names');
+  for (const c of [
+    ...Object.keys(options.dtype ?? {}),
+    ...(options.usecols ?? []),
+    ...parseDates,
+  ]) {
     if (!names.includes(c)) {
       throw new Error(
         `readCsv: unknown column '${c}'; the columns are ${names.map((n) => `'${n}'`).join(', ')}`,
@@ -275,23 +292,33 @@ export function readCsv(
   const keep = options.usecols === undefined ? undefined : new Set(options.usecols);
   const schema: Schema = inferred
     .filter(([n]) => keep === undefined || keep.has(n))
-    .map(([n, t]) => [n, options.dtype?.[n] ?? t] as const);
+    .map(
+      ([n, t]) => [n, options.dtype?.[n] ?? (parseDates.includes(n) ? 'timestamp' : t)] as const,
+    );
+  for (const [n, t] of schema) {
+    if (!DTYPE_LIST.includes(t))
+      throw new TypeError(
+        `readCsv: dtype of column '${n}' is '${String(t)}'; use ${DTYPE_LIST.map((x) => `'${x}'`).join(', ')}`,
+      );
+  }
   const usecols = schema.map(([n]) => n);
   const types = schema.map(([, t]) => t);
   const blocks: CsvBlock[] = [];
   const stamps: unknown[] = [];
   for (const path of files) {
-    const st = statSync(path);
-    stamps.push([path, st.size, st.mtimeMs]);
-    for (let start = 0; start < Math.max(st.size, 1); start += blocksize) {
+    const stamp = fileStamp(path, so);
+    const size = stamp[1];
+    stamps.push(stamp);
+    for (let start = 0; start < Math.max(size, 1); start += blocksize) {
       blocks.push({
         path,
         start,
-        end: Math.min(st.size, start + blocksize),
+        end: Math.min(size, start + blocksize),
         header: start === 0,
         fileColumns: names,
         usecols,
         types,
+        ...(so === undefined ? {} : { storageOptions: so }),
       });
     }
   }

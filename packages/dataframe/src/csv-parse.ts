@@ -4,9 +4,12 @@
 // column (offsets + data), an empty field is null. Quoted fields may hold commas, newlines and
 // doubled quotes. Columns that are not wanted are skipped without being parsed. A block owns the
 // rows that START inside it (as Dask's blocks do): readBlock reads on to the end of its last row.
+// Dates and timestamps are parsed from ISO 8601 bytes (kernels-dt.ts); a date32 keeps the day.
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { DType } from './dtypes.js';
-import type { Col } from './columns.js';
+import { valuesCtor, type Col, type Utf8Col } from './columns.js';
+import { encodeCategory } from './columns-cat.js';
+import { DAY_MS, parseDateBytes } from './kernels-dt.js';
 
 const QUOTE = 34;
 const COMMA = 44;
@@ -29,12 +32,7 @@ class Builder {
     readonly name: string,
     cap: number,
   ) {
-    this.nums =
-      type === 'float64'
-        ? new Float64Array(cap)
-        : type === 'int32'
-          ? new Int32Array(cap)
-          : new Uint8Array(cap);
+    this.nums = new (valuesCtor(type === 'utf8' ? 'bool' : type))(cap);
     this.offsets = new Int32Array(type === 'utf8' ? cap + 1 : 0);
     if (type === 'utf8') this.data = new Uint8Array(cap * 8);
   }
@@ -183,7 +181,10 @@ export function parseRows(
   maxRows = Infinity,
 ): Col[] {
   const cap = Math.max(16, Math.ceil((limit - begin) / Math.max(4, plan.ncols * 4)));
-  const builders = plan.names.map((n, i) => new Builder(plan.types[i], n, cap));
+  // A category column is parsed as utf8 and encoded at the end.
+  const builders = plan.names.map(
+    (n, i) => new Builder(plan.types[i] === 'category' ? 'utf8' : plan.types[i], n, cap),
+  );
   const end = b.length;
   let i = begin;
   let row = 0;
@@ -246,7 +247,10 @@ export function parseRows(
     }
     row++;
   }
-  return builders.map((x) => x.finish());
+  return builders.map((x, k) => {
+    const c = x.finish();
+    return plan.types[k] === 'category' ? encodeCategory(c as Utf8Col) : c;
+  });
 }
 
 function store(
@@ -276,6 +280,13 @@ function store(
       else throw badValue(bl, b, s, e, where, row);
       return;
     }
+    case 'date32':
+    case 'timestamp': {
+      const ms = parseDateBytes(b, s, e);
+      if (Number.isNaN(ms)) throw badValue(bl, b, s, e, where, row);
+      bl.pushNumber(bl.type === 'date32' ? Math.floor(ms / DAY_MS) : ms);
+      return;
+    }
     default: {
       const v = parseNumber(b, s, e);
       if (Number.isNaN(v) && !isNumberText(b, s, e)) throw badValue(bl, b, s, e, where, row);
@@ -294,8 +305,12 @@ function badValue(
   row: number,
 ): Error {
   const text = decoder.decode(b.subarray(s, Math.min(e, s + 40)));
+  const hint =
+    bl.type === 'date32' || bl.type === 'timestamp'
+      ? `dates are read as ISO 8601 ('2024-03-01' or '2024-03-01 12:30:00'); read the column as { dtype: { '${bl.name}': 'utf8' } }`
+      : `pass readCsv(..., { dtype: { '${bl.name}': 'utf8' } }) (or 'float64')`;
   return new TypeError(
-    `${where}: column '${bl.name}' is ${bl.type} but row ${row + 1} holds ${JSON.stringify(text)}; pass readCsv(..., { dtype: { '${bl.name}': 'utf8' } }) (or 'float64')`,
+    `${where}: column '${bl.name}' is ${bl.type} but row ${row + 1} holds ${JSON.stringify(text)}; ${hint}`,
   );
 }
 

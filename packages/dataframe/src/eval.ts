@@ -1,13 +1,17 @@
 // Evaluating expressions in kernels: loops over typed arrays, one output array per operator, with
 // validity bitmaps combined (a null operand makes a null result). Literals broadcast. Strings are
-// compared as UTF-8 bytes (code point order), without decoding them.
+// compared as UTF-8 bytes (code point order), without decoding them. Dates and timestamps compare
+// as milliseconds (a date is its midnight), with string literals parsed once per evaluation. A
+// category column takes part in operators, string functions and isin as its strings (utf8).
 import { typeExpr, type BinOp, type ExprSpec } from './expr.js';
 import { isValid, type Col, type Cols } from './columns.js';
 import type { Schema } from './dtypes.js';
 import { allNull, castCol, condCol, fillCol, isinCol, present } from './kernels-ops.js';
 import { strCol } from './kernels-str.js';
+import { DAY_MS, dtCol, parseDateText } from './kernels-dt.js';
+import { plainCol } from './columns-cat.js';
 
-type Lit = { readonly lit: number | string | boolean };
+type Lit = { readonly lit: number | string | boolean; readonly ts?: true };
 type Val = Col | Lit;
 
 const encoder = new TextEncoder();
@@ -15,6 +19,8 @@ const encoder = new TextEncoder();
 /** Evaluates an expression to a column of `n` rows. @internal */
 export function evalExpr(spec: ExprSpec, cols: Cols, n: number): Col {
   const v = evalVal(spec, cols, n);
+  if ('lit' in v && v.ts === true)
+    return { type: 'timestamp', length: n, values: new Float64Array(n).fill(v.lit as number) };
   return 'lit' in v ? broadcast(v.lit, n) : v;
 }
 
@@ -45,6 +51,10 @@ function evalVal(spec: ExprSpec, cols: Cols, n: number): Val {
     }
     case 'lit':
       return { lit: spec.value };
+    case 'ts':
+      return { lit: spec.ms, ts: true };
+    case 'dt':
+      return dtCol(spec.fn, evalExpr(spec.x, cols, n), spec.args);
     case 'isNull': {
       const x = evalExpr(spec.x, cols, n);
       const values = new Uint8Array(n);
@@ -56,9 +66,9 @@ function evalVal(spec: ExprSpec, cols: Cols, n: number): Val {
     case 'cast':
       return castCol(evalExpr(spec.x, cols, n), spec.to);
     case 'isin':
-      return isinCol(evalExpr(spec.x, cols, n), spec.values);
+      return isinCol(plainCol(evalExpr(spec.x, cols, n)), spec.values);
     case 'str':
-      return strCol(spec.fn, evalExpr(spec.x, cols, n), spec.args);
+      return strCol(spec.fn, plainCol(evalExpr(spec.x, cols, n)), spec.args);
     case 'fill': {
       // The result's type is the one the expression was built with (numbers widened as needed).
       const t = typeExpr(spec, schemaOf(cols), 'fillna');
@@ -82,9 +92,17 @@ function evalVal(spec: ExprSpec, cols: Cols, n: number): Val {
       return { type: 'bool', length: n, values, valid: x.valid };
     }
     case 'bin':
-      return binary(spec.op, evalVal(spec.l, cols, n), evalVal(spec.r, cols, n), n);
+      return binary(
+        spec.op,
+        plainVal(evalVal(spec.l, cols, n)),
+        plainVal(evalVal(spec.r, cols, n)),
+        n,
+      );
   }
 }
+
+/** Categories take part in operators as their strings. */
+const plainVal = (v: Val): Val => ('lit' in v ? v : plainCol(v));
 
 function schemaOf(cols: Cols): Schema {
   return [...cols].map(([name, c]) => [name, c.type] as const);
@@ -134,6 +152,10 @@ function logic(op: 'and' | 'or', a: Val, b: Val, n: number): Col {
 
 function binary(op: BinOp, a: Val, b: Val, n: number): Col {
   if (op === 'and' || op === 'or') return logic(op, a, b, n);
+  if (temporal(a) || temporal(b)) {
+    a = asMs(a);
+    b = asMs(b);
+  }
   const valid = andValid(a, b, n);
   const ta = 'lit' in a ? typeof a.lit : a.type;
   if (ta === 'utf8' || ta === 'string') return compareStrings(op, a, b, n, valid);
@@ -192,6 +214,20 @@ function binary(op: BinOp, a: Val, b: Val, n: number): Col {
       break;
   }
   return { type: 'bool', length: n, values, valid };
+}
+
+const temporal = (v: Val): boolean =>
+  'lit' in v ? v.ts === true : v.type === 'date32' || v.type === 'timestamp';
+
+/** A temporal operand (or a string literal compared with one) as milliseconds. */
+function asMs(v: Val): Val {
+  if ('lit' in v) return typeof v.lit === 'string' ? { lit: parseDateText(v.lit) } : v;
+  if (v.type === 'date32') {
+    const values = new Float64Array(v.length);
+    for (let i = 0; i < v.length; i++) values[i] = v.values[i] * DAY_MS;
+    return { type: 'float64', length: v.length, values, valid: v.valid };
+  }
+  return v.type === 'timestamp' ? { ...v, type: 'float64' } : v;
 }
 
 /** Bytes of row i of a utf8 operand: [data, start, end]. */

@@ -2,13 +2,16 @@
 // a schema when a dataframe uses them, so an unknown column or a type mismatch is an error at
 // once, naming the column. An expression travels to kernels as its plain `spec` (JSON-like data),
 // which the kernels evaluate on typed arrays (eval.ts).
-import { isNumeric, typeOf, type DType, type Schema } from './dtypes.js';
+import { DTYPE_LIST, isNumeric, isTemporal, typeOf, type DType, type Schema } from './dtypes.js';
 import { StrAccessor, strType, type StrFn } from './str.js';
+import { DtAccessor, dtType, type DtFn } from './dt.js';
+import { parseDateText } from './kernels-dt.js';
 
 /** An expression as data: what kernels evaluate. @internal */
 export type ExprSpec =
   | { readonly k: 'col'; readonly name: string }
   | { readonly k: 'lit'; readonly value: number | string | boolean }
+  | { readonly k: 'ts'; readonly ms: number }
   | { readonly k: 'bin'; readonly op: BinOp; readonly l: ExprSpec; readonly r: ExprSpec }
   | { readonly k: 'not'; readonly x: ExprSpec }
   | { readonly k: 'isNull'; readonly x: ExprSpec }
@@ -27,6 +30,12 @@ export type ExprSpec =
       readonly fn: StrFn;
       readonly x: ExprSpec;
       readonly args: readonly (string | number | boolean | null)[];
+    }
+  | {
+      readonly k: 'dt';
+      readonly fn: DtFn;
+      readonly x: ExprSpec;
+      readonly args: readonly (string | number)[];
     };
 
 /**
@@ -37,7 +46,7 @@ export type ExprSpec =
  */
 export type Literal = number | string | boolean;
 
-const DTYPES = new Set<DType>(['float64', 'int32', 'bool', 'utf8']);
+const DTYPES = new Set<DType>(DTYPE_LIST);
 
 /** The binary operators. @internal */
 export type BinOp = 'add' | 'sub' | 'mul' | 'div' | CmpOp | 'and' | 'or';
@@ -50,7 +59,7 @@ export type CmpOp = 'eq' | 'ne' | 'gt' | 'ge' | 'lt' | 'le';
  * @example
  * const x: Operand = 5;
  */
-export type Operand = Expr | number | string | boolean;
+export type Operand = Expr | number | string | boolean | Date;
 
 const ARITH = new Set<BinOp>(['add', 'sub', 'mul', 'div']);
 const LOGIC = new Set<BinOp>(['and', 'or']);
@@ -58,7 +67,10 @@ const LOGIC = new Set<BinOp>(['and', 'or']);
 /**
  * A lazy column expression. Arithmetic follows pandas' promotion: int32 with int32 (or an integer
  * literal) stays int32 for `add`, `sub` and `mul` (wrapping on overflow, as numpy does), `div` and
- * anything with a float64 give float64; comparisons and logic yield bool. A null
+ * anything with a float64 give float64; comparisons and logic yield bool. Dates and timestamps
+ * compare with each other, with `Date` values and with ISO 8601 strings (`'2024-03-01'`,
+ * `'2024-03-01T12:00:00Z'`), checked when the expression is typed. A category column takes part
+ * as its strings (so `fillna` or `where` of one gives utf8). A null
  * operand gives a null result, except that `and` / `or` are three-valued (`null or true` is true,
  * `null and false` is false, as in SQL); a null condition keeps no row in `filter`.
  *
@@ -216,6 +228,16 @@ export class Expr {
     return new StrAccessor((fn, args) => new Expr({ k: 'str', fn, x: this.spec, args }));
   }
 
+  /**
+   * Date functions of a date32 or timestamp expression.
+   *
+   * @example
+   * col('when').dt.year().eq(2024);
+   */
+  get dt(): DtAccessor<Expr> {
+    return new DtAccessor((fn, args) => new Expr({ k: 'dt', fn, x: this.spec, args }));
+  }
+
   private bin(op: BinOp, other: Operand): Expr {
     return new Expr({ k: 'bin', op, l: this.spec, r: toExpr(other).spec });
   }
@@ -239,12 +261,17 @@ export function col(name: string): Expr {
 }
 
 /**
- * A literal value.
+ * A literal value (a `Date` is a timestamp).
  *
  * @example
  * df.assign({ one: lit(1) });
  */
-export function lit(value: number | string | boolean): Expr {
+export function lit(value: number | string | boolean | Date): Expr {
+  if (value instanceof Date) {
+    const ms = value.getTime();
+    if (Number.isNaN(ms)) throw new RangeError('lit() got an invalid Date');
+    return new Expr({ k: 'ts', ms });
+  }
   const t = typeof value;
   if (t !== 'number' && t !== 'string' && t !== 'boolean') {
     throw new TypeError(`lit() expects a number, string or boolean, got ${t}`);
@@ -272,6 +299,7 @@ export function columnsOf(spec: ExprSpec, out = new Set<string>()): Set<string> 
     case 'cast':
     case 'isin':
     case 'str':
+    case 'dt':
       columnsOf(spec.x, out);
       break;
     case 'fill':
@@ -284,6 +312,7 @@ export function columnsOf(spec: ExprSpec, out = new Set<string>()): Set<string> 
       columnsOf(spec.else, out);
       break;
     case 'lit':
+    case 'ts':
     case 'null':
       break;
   }
@@ -304,6 +333,16 @@ export function typeExpr(spec: ExprSpec, schema: Schema, where: string): DType {
         : typeof spec.value === 'string'
           ? 'utf8'
           : 'bool';
+    case 'ts':
+      return 'timestamp';
+    case 'dt': {
+      const t = typeExpr(spec.x, schema, where);
+      if (!isTemporal(t))
+        throw new TypeError(
+          `${where}: dt.${spec.fn} needs a date32 or timestamp operand, got ${describe(spec.x, t)}`,
+        );
+      return dtType(spec.fn, t);
+    }
     case 'isNull':
       typeExpr(spec.x, schema, where);
       return 'bool';
@@ -318,11 +357,12 @@ export function typeExpr(spec: ExprSpec, schema: Schema, where: string): DType {
       typeExpr(spec.x, schema, where);
       return spec.to;
     case 'fill': {
-      const t = typeExpr(spec.x, schema, where);
-      return unify(where, 'fillna', spec.x, t, spec.value, typeExpr(spec.value, schema, where));
+      const t = plainType(typeExpr(spec.x, schema, where));
+      const vt = plainType(typeExpr(spec.value, schema, where));
+      return unify(where, 'fillna', spec.x, t, spec.value, vt);
     }
     case 'isin': {
-      const t = typeExpr(spec.x, schema, where);
+      const t = plainType(typeExpr(spec.x, schema, where));
       for (const v of spec.values) {
         const vt = typeof v === 'number' ? 'float64' : typeof v === 'string' ? 'utf8' : 'bool';
         if (!(vt === t || (vt === 'float64' && isNumeric(t)))) {
@@ -336,12 +376,12 @@ export function typeExpr(spec: ExprSpec, schema: Schema, where: string): DType {
     case 'cond': {
       const c = typeExpr(spec.cond, schema, where);
       if (c !== 'bool') throw mismatch(where, 'where / mask', spec.cond, c, schema);
-      const a = typeExpr(spec.then, schema, where);
-      const b = typeExpr(spec.else, schema, where);
+      const a = plainType(typeExpr(spec.then, schema, where));
+      const b = plainType(typeExpr(spec.else, schema, where));
       return unify(where, 'where / mask', spec.then, a, spec.else, b);
     }
     case 'str': {
-      const t = typeExpr(spec.x, schema, where);
+      const t = plainType(typeExpr(spec.x, schema, where));
       if (t !== 'utf8')
         throw new TypeError(
           `${where}: str.${spec.fn} needs a utf8 operand, got ${describe(spec.x, t)}`,
@@ -349,13 +389,14 @@ export function typeExpr(spec: ExprSpec, schema: Schema, where: string): DType {
       return strType(spec.fn);
     }
     case 'bin': {
-      const l = typeExpr(spec.l, schema, where);
-      const r = typeExpr(spec.r, schema, where);
+      const l = plainType(typeExpr(spec.l, schema, where));
+      const r = plainType(typeExpr(spec.r, schema, where));
       const ok = ARITH.has(spec.op)
         ? isNumeric(l) && isNumeric(r)
         : LOGIC.has(spec.op)
           ? l === 'bool' && r === 'bool'
           : (isNumeric(l) && isNumeric(r)) ||
+            temporalOperands(where, spec.l, l, spec.r, r) ||
             (l === r && (l === 'utf8' || spec.op === 'eq' || spec.op === 'ne'));
       if (!ok) {
         throw new TypeError(
@@ -366,6 +407,30 @@ export function typeExpr(spec: ExprSpec, schema: Schema, where: string): DType {
     }
   }
 }
+
+/**
+ * Whether two operands compare as dates: both temporal, or one temporal and the other a string
+ * literal that parses as ISO 8601 (an error naming the literal when it does not). @internal
+ */
+export function temporalOperands(
+  where: string,
+  ls: ExprSpec,
+  l: DType,
+  rs: ExprSpec,
+  r: DType,
+): boolean {
+  if (isTemporal(l) && isTemporal(r)) return true;
+  const [t, other] = isTemporal(l) ? [l, rs] : isTemporal(r) ? [r, ls] : [undefined, undefined];
+  if (t === undefined || other?.k !== 'lit' || typeof other.value !== 'string') return false;
+  if (Number.isNaN(parseDateText(other.value)))
+    throw new TypeError(
+      `${where}: ${JSON.stringify(other.value)} is not an ISO 8601 date or timestamp ('2024-03-01' or '2024-03-01T12:30:00Z'), so it cannot be compared with a ${t}`,
+    );
+  return true;
+}
+
+/** A category takes part in operators as its strings. @internal */
+export const plainType = (t: DType): DType => (t === 'category' ? 'utf8' : t);
 
 /** Whether a spec is an integer literal that fits int32 (it does not widen an int32 column). */
 const intLiteral = (s: ExprSpec): boolean =>
@@ -410,6 +475,10 @@ function show(spec: ExprSpec): string {
       return `col('${spec.name}')`;
     case 'lit':
       return JSON.stringify(spec.value);
+    case 'ts':
+      return `timestamp(${new Date(spec.ms).toISOString()})`;
+    case 'dt':
+      return `${show(spec.x)}.dt.${spec.fn}(${spec.args.map((a) => JSON.stringify(a)).join(', ')})`;
     case 'not':
       return `not(${show(spec.x)})`;
     case 'isNull':

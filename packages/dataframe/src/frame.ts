@@ -68,7 +68,23 @@ import {
   type MapPartitionsOptions,
   type PartitionResult,
 } from './ops-frame.js';
-import { describeFrame } from './describe.js';
+import { withSpillCleanup } from './shuffle-disk.js';
+import {
+  approxQuantile,
+  checkQs,
+  columnQuantile,
+  describeFrame,
+  type QuantileOptions,
+} from './describe.js';
+import {
+  loc,
+  repartitionDivisions,
+  setIndex,
+  type FrameIndex,
+  type IndexValue,
+  type LocRange,
+  type SetIndexOptions,
+} from './index-ops.js';
 import { merge, type MergeOptions } from './merge.js';
 import { Rolling, cumFrame, diffFrame, shiftFrame, type RollingOptions } from './window.js';
 import {
@@ -102,7 +118,55 @@ export class DataFrame implements Collection<Table> {
     readonly layer: GraphLayer,
     readonly npartitions: number,
     readonly schema: Schema,
+    readonly index?: FrameIndex,
   ) {}
+
+  /**
+   * The index's divisions (`npartitions + 1` values) when known: after `setIndex`, kept by
+   * row-wise steps. Dates and timestamps are in milliseconds.
+   *
+   * @example
+   * (await df.setIndex('id')).divisions // [0, 250, 500, 750, 999]
+   */
+  get divisions(): readonly IndexValue[] | undefined {
+    return this.index?.divisions;
+  }
+
+  /** Whether the divisions are known. @example df.knownDivisions // false */
+  get knownDivisions(): boolean {
+    return this.index?.divisions !== undefined;
+  }
+
+  /** The same dataframe with another index description. @internal */
+  withIndex(index: FrameIndex | undefined): DataFrame {
+    return new DataFrame(this.layer, this.npartitions, this.schema, index);
+  }
+
+  /**
+   * Sorted by `column`, which becomes the index: its divisions are sampled from the data (one
+   * small compute, as Dask's `set_index`; `options` may give them, or a partition count), each
+   * partition then holds one range of values, sorted; rows with a null index come last. The column
+   * stays a column.
+   *
+   * @example
+   * const byId = await df.setIndex('id');
+   * byId.divisions; // known
+   * await byId.loc({ from: 10, to: 20 }).compute(); // reads only the partitions holding 10..20
+   */
+  setIndex(column: string, options: SetIndexOptions = {}): Promise<DataFrame> {
+    return setIndex(this, column, options);
+  }
+
+  /**
+   * The rows whose index equals a label, or lies within `{ from, to }` (both included; either
+   * may be left out). With known divisions only the partitions that can hold them are read.
+   *
+   * @example
+   * indexed.loc('2024-03-01'); indexed.loc({ from: 100, to: 200 });
+   */
+  loc(key: IndexValue | Date | LocRange): DataFrame {
+    return loc(this, key);
+  }
 
   /** The column names, in order. @example df.columns // ['a', 'b'] */
   get columns(): string[] {
@@ -119,7 +183,27 @@ export class DataFrame implements Collection<Table> {
   }
 
   private pipeless(): DataFrame {
-    return new DataFrame(this.layer, this.npartitions, this.schema);
+    return new DataFrame(this.layer, this.npartitions, this.schema, this.index);
+  }
+
+  /** The index after a row-wise step: kept unless the step drops, renames or rewrites it. */
+  private indexAfter(step: Step): FrameIndex | undefined {
+    const ix = this.index;
+    if (ix === undefined) return undefined;
+    switch (step.op) {
+      case 'filter':
+        return ix;
+      case 'select':
+        return step.cols.includes(ix.name) ? ix : undefined;
+      case 'drop':
+        return step.cols.includes(ix.name) ? undefined : ix;
+      case 'assign':
+        return step.name === ix.name ? undefined : ix;
+      case 'rename': {
+        const to = step.map.find(([from]) => from === ix.name)?.[1];
+        return to === undefined ? ix : { ...ix, name: to };
+      }
+    }
   }
 
   /** A dataframe over another layer (what operations planned in other files return). @internal */
@@ -135,6 +219,7 @@ export class DataFrame implements Collection<Table> {
       new PipeLayer(name, this.layer, [step], this.npartitions, cols),
       this.npartitions,
       schema,
+      this.indexAfter(step),
     );
   }
 
@@ -305,13 +390,18 @@ export class DataFrame implements Collection<Table> {
   }
 
   /**
-   * The same rows in `npartitions` partitions: neighbours combined, or each partition cut into
-   * near-equal pieces.
+   * The same rows in `npartitions` partitions (neighbours combined, or each partition cut into
+   * near-equal pieces), or cut at new `divisions` of a frame whose divisions are known (rows move
+   * only between overlapping partitions; the new divisions must cover the old ones).
    *
    * @example
    * df.repartition({ npartitions: 4 });
+   * indexed.repartition({ divisions: [0, 100, 200, 1000] });
    */
-  repartition(options: { readonly npartitions: number }): DataFrame {
+  repartition(
+    options: { readonly npartitions: number } | { readonly divisions: readonly IndexValue[] },
+  ): DataFrame {
+    if ('divisions' in options) return repartitionDivisions(this, options.divisions);
     return repartition(this, options.npartitions);
   }
 
@@ -452,6 +542,40 @@ export class DataFrame implements Collection<Table> {
   var(): Scalar<Record<string, number>> {
     return frameRecord(this, 'var', NaN) as Scalar<Record<string, number>>;
   }
+  /**
+   * Quantiles of the numeric columns: per column a number (one `q`) or an array. Approximate by
+   * default, as Dask's: each partition sends a 201-point summary, and each answer's rank is within
+   * 0.5% of `q`; `{ method: 'exact' }` brings every value of a column to one task.
+   *
+   * @example
+   * await df.quantile([0.5, 0.9]).compute(); // { a: [..], b: [..] } (approximate)
+   */
+  quantile<Q extends number | readonly number[]>(
+    q: Q,
+    options: QuantileOptions = {},
+  ): Scalar<Record<string, Q extends number ? number : number[]>> {
+    const cols = this.schema.filter(([, t]) => isNumeric(t)).map(([n]) => n);
+    checkQs(q, 'DataFrame.quantile');
+    const method = options.method ?? 'approx';
+    if (method === 'approx') return approxQuantile(this, cols, q, false);
+    if (method !== 'exact')
+      throw new Error(
+        `DataFrame.quantile: method must be 'exact' or 'approx', got '${String(method)}'`,
+      );
+    const exact = cols.map((c) => columnQuantile<number | number[]>(this, c, q));
+    const key = `quantile-exact-${tokenize(this.layer.name, q)}`;
+    return new Scalar(
+      new NamedLayer(
+        key,
+        exact.map((s) => s.layer),
+        () => [
+          [key, kernels.task('recordOf', [cols, ...exact.map((s) => ({ $ref: s.layer.name }))])],
+        ],
+        'quantile (exact) per column',
+      ),
+    );
+  }
+
   /** Exact medians of the numeric columns. @example await df.median().compute() */
   median(): Scalar<Record<string, number>> {
     return frameRecord(this, 'median', NaN) as Scalar<Record<string, number>>;
@@ -511,7 +635,7 @@ export class DataFrame implements Collection<Table> {
    * const table = await df.compute({ scheduler: 'sync' });
    */
   async compute(options: GraphComputeOptions = {}): Promise<Table> {
-    const [t] = await compute(this, options);
+    const [t] = await withSpillCleanup([this.layer], () => compute(this, options));
     return t;
   }
 
@@ -522,8 +646,9 @@ export class DataFrame implements Collection<Table> {
    * const cached = await df.persist();
    */
   async persist(options: GraphComputeOptions = {}): Promise<DataFrame> {
-    const [p] = await persist(this, options);
-    return p;
+    const [p] = await withSpillCleanup([this.layer], () => persist(this, options));
+    // The same partitions: the index and its divisions still hold.
+    return this.index === undefined ? p : p.withIndex(this.index);
   }
 
   [daskLayers](): readonly GraphLayer[] {
@@ -676,6 +801,26 @@ export class GroupBy {
    */
   transform(spec: AggSpec): DataFrame {
     return transformAgg(this.frame, this.keys, spec, this.options);
+  }
+
+  /**
+   * Per group, the exact `q`-quantile (linear interpolation, as pandas) of each numeric value
+   * column, or of `columns`; float64. The values of a group meet in one task (as for `median`).
+   *
+   * @example
+   * df.groupby('k').quantile(0.9, ['x']);
+   */
+  quantile(q: number, columns?: readonly string[]): DataFrame {
+    const keys = new Set(this.keys);
+    const cols =
+      columns ?? this.frame.schema.filter(([c, t]) => !keys.has(c) && isNumeric(t)).map(([c]) => c);
+    const plan = planOuts(
+      this.frame.schema,
+      this.keys,
+      cols.map((c) => [c, 'quantile', c, q] as const),
+      'GroupBy.quantile',
+    );
+    return runAgg(this.frame, this.keys, plan, this.options);
   }
 
   /** The number of rows of each group, in a column `size`. @example df.groupby('k').size() */

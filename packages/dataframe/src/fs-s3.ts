@@ -56,8 +56,9 @@ type Request = { readonly cfg?: StorageOptions } & (
     }
 );
 
-type Reply =
-  { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: string };
+type Reply = { readonly id: number } & (
+  { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: string }
+);
 
 // The helper thread's code (plain JavaScript: it runs from sources and from builds alike). Every
 // failure, loading the SDK included, comes back as an answer, so the caller never waits in vain.
@@ -121,11 +122,16 @@ async function handle(r) {
       return null;
   }
 }
+function reply(msg, transfer) {
+  try { port.postMessage(msg, transfer); } catch (e) { port.postMessage(msg); }
+  Atomics.store(flag, 0, 1);
+  Atomics.notify(flag, 0);
+}
 port.on('message', (r) => {
   handle(r).then(
-    (value) => port.postMessage({ ok: true, value }, value instanceof Uint8Array ? [value.buffer] : []),
-    (e) => port.postMessage({ ok: false, error: (e && (e.name + ': ' + e.message)) || String(e) }),
-  ).finally(() => { Atomics.store(flag, 0, 1); Atomics.notify(flag, 0); });
+    (value) => reply({ id: r.id, ok: true, value }, value instanceof Uint8Array ? [value.buffer] : []),
+    (e) => reply({ id: r.id, ok: false, error: (e && (e.name + ': ' + e.message)) || String(e) }, []),
+  );
 });
 `;
 
@@ -160,18 +166,32 @@ function start(): Bridge {
   return { port: port1, flag, worker };
 }
 
+let seq = 0;
+
+/**
+ * Sends a request and blocks until its answer (matched by id, so an answer that comes late to an
+ * earlier call is never taken for this one's); the flag only shortens the wait between polls.
+ */
 function call(r: Request, what: string): unknown {
   bridge ??= start();
   const { port, flag } = bridge;
+  const id = ++seq;
   Atomics.store(flag, 0, 0);
-  port.postMessage(r);
-  if (Atomics.wait(flag, 0, 0, TIMEOUT_MS) === 'timed-out')
-    throw new Error(`${what}: the object store did not answer in ${TIMEOUT_MS / 1000} s`);
-  const got = receiveMessageOnPort(port)?.message as Reply | undefined;
-  if (got === undefined)
-    throw new Error(`${what}: no answer from the object store's helper thread`);
-  if (!got.ok) throw new Error(`${what}: ${got.error}`);
-  return got.value;
+  port.postMessage({ ...r, id });
+  const deadline = Date.now() + TIMEOUT_MS;
+  for (;;) {
+    const got = receiveMessageOnPort(port)?.message as Reply | undefined;
+    if (got !== undefined) {
+      if (got.id !== id) continue;
+      if (!got.ok) throw new Error(`${what}: ${got.error}`);
+      return got.value;
+    }
+    const left = deadline - Date.now();
+    if (left <= 0)
+      throw new Error(`${what}: the object store did not answer in ${TIMEOUT_MS / 1000} s`);
+    Atomics.wait(flag, 0, 0, Math.min(left, 50));
+    Atomics.store(flag, 0, 0);
+  }
 }
 
 /** Whether a path names an object in an S3-compatible store. */

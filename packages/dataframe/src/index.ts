@@ -3,11 +3,16 @@
 // expressions typed when built, tree-reduction aggregations and groupby, and an optimizer that
 // fuses row-wise steps and pushes projections into readers.
 export { DataFrame, GroupBy, type AggSpec, type AggName } from './frame.js';
+export type { QuantileOptions } from './describe.js';
 export type { NamedAgg, GroupByOptions } from './ops-agg.js';
 export type { MapPartitionsOptions, PartitionResult, DropnaOptions } from './ops-frame.js';
 export type { SortOptions, DropDuplicatesOptions } from './sort.js';
+export type { FrameIndex, IndexValue, LocRange, SetIndexOptions } from './index-ops.js';
+export { configureShuffle, type ShuffleConfig } from './shuffle-disk.js';
 export { concat, merge, type MergeOptions } from './merge.js';
 export { StrAccessor, type StrFn } from './str.js';
+export { DtAccessor, type DtFn } from './dt.js';
+export { CatAccessor } from './cat.js';
 export { Rolling, type RollingOptions } from './window.js';
 export { Series } from './series.js';
 export { Scalar } from './scalar.js';

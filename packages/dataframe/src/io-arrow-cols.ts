@@ -1,7 +1,8 @@
 // Tables read from files as the kernels' columns. Policy: what other writers put in Arrow and
-// Parquet files maps onto our four types - any integer or float column becomes float64 (int32
-// stays int32), dictionary-encoded and large strings become utf8, bool stays bool - and anything
-// else is refused with an error naming the file and the column. A column read with a type other
+// Parquet files maps onto our types - any integer or float column becomes float64 (int32 stays
+// int32), dictionary-encoded and large strings become utf8 (a file's dictionary is a storage
+// detail; categories come from astype('category') or a dtype), bool stays bool, dates and
+// timestamps of any unit become date32 / timestamp - and anything else is refused with an error naming the file and the column. A column read with a type other
 // than the dataframe's schema says (a file written as int64 where the first file had int32) is
 // converted when no value changes, refused otherwise.
 import { Type, type Data, type DataType, type Table } from 'apache-arrow';
@@ -18,6 +19,11 @@ import type { DType, Schema } from './dtypes.js';
 
 /** The dataframe type of an Arrow type, or undefined when it has none. @internal */
 export function dtypeOfFileType(t: DataType): DType | undefined {
+  if (t.typeId === Type.Dictionary) {
+    // Files' dictionaries (Parquet's dictionary pages) are a storage detail: read as strings.
+    const v = (t as unknown as { dictionary: DataType }).dictionary;
+    return v.typeId === Type.Utf8 || v.typeId === Type.LargeUtf8 ? 'utf8' : undefined;
+  }
   const d = dtypeOfArrow(t);
   if (d !== undefined) return d;
   switch (t.typeId) {
@@ -26,10 +32,6 @@ export function dtypeOfFileType(t: DataType): DType | undefined {
       return 'float64';
     case Type.LargeUtf8:
       return 'utf8';
-    case Type.Dictionary: {
-      const v = (t as unknown as { dictionary: DataType }).dictionary;
-      return v.typeId === Type.Utf8 || v.typeId === Type.LargeUtf8 ? 'utf8' : undefined;
-    }
   }
   return undefined;
 }

@@ -7,13 +7,13 @@
 import type { Table } from 'apache-arrow';
 import { Table as ArrowTable } from 'apache-arrow';
 import { collectionLayer, isDelayed, tokenize, type DelayedCore } from '@dask-ts/graph';
-import type { DType, Schema } from './dtypes.js';
+import { DTYPE_LIST, type DType, type Schema } from './dtypes.js';
 import { DataFrame } from './frame.js';
 import { ioKernels } from './io-kernels.js';
 import { schemaOfFields } from './io-arrow-cols.js';
 import { NamedLayer, partKey } from './layers.js';
 
-const DTYPES = new Set<DType>(['float64', 'int32', 'bool', 'utf8']);
+const DTYPES = new Set<DType>(DTYPE_LIST);
 
 /**
  * Options of {@link fromDelayed}: the partitions' schema, as a schema or as an Arrow table with
@@ -59,7 +59,7 @@ export function fromDelayed(
     for (const e of schema)
       if (!Array.isArray(e) || typeof e[0] !== 'string' || !DTYPES.has(e[1]))
         throw new TypeError(
-          `${where}: a schema entry is [name, 'float64' | 'int32' | 'bool' | 'utf8'], got ${JSON.stringify(e)}`,
+          `${where}: a schema entry is [name, ${DTYPE_LIST.map((t) => `'${t}'`).join(' | ')}], got ${JSON.stringify(e)}`,
         );
   } else {
     throw new Error(

@@ -4,7 +4,9 @@
 // bool, strings utf8; a column mixing kinds, or holding objects or arrays, is utf8 (non-strings as
 // their JSON text); a column that is always null is float64. A missing key or `null` is a null.
 // A value the column's type cannot hold is an error naming the file, the line and the column.
-import { isValid, utf8Of, type Col, type Cols } from './columns.js';
+import { isValid, utf8Of, valuesCtor, type Col, type Cols, type Utf8Col } from './columns.js';
+import { parseTemporal } from './kernels-dt.js';
+import { encodeCategory } from './columns-cat.js';
 import type { DType, Schema } from './dtypes.js';
 
 const decoder = new TextDecoder();
@@ -102,6 +104,8 @@ function colOfValues(
   where: string,
 ): Col {
   const n = recs.length;
+  if (type === 'category')
+    return encodeCategory(colOfValues(recs, name, 'utf8', line, where) as Utf8Col);
   if (type === 'utf8')
     return utf8Of(
       recs.map((r) => {
@@ -109,13 +113,26 @@ function colOfValues(
         return v === null || v === undefined ? null : typeof v === 'string' ? v : JSON.stringify(v);
       }),
     );
+  if (type === 'date32' || type === 'timestamp') {
+    // ISO 8601 strings; anything else is an error naming the line.
+    const text = utf8Of(
+      recs.map((r) => {
+        const v = r[name];
+        return typeof v === 'string' ? v : null;
+      }),
+    );
+    const out = parseTemporal(text as Extract<Col, { type: 'utf8' }>, type);
+    for (let i = 0; i < n; i++) {
+      const v = recs[i][name];
+      if (v !== null && v !== undefined && !isValid(out.valid, i))
+        throw new TypeError(
+          `${where}: column '${name}' is ${type} but line ${line[i]} holds ${JSON.stringify(v)?.slice(0, 40)}, which is not an ISO 8601 date`,
+        );
+    }
+    return out;
+  }
   let valid: Uint8Array | undefined;
-  const values =
-    type === 'float64'
-      ? new Float64Array(n)
-      : type === 'int32'
-        ? new Int32Array(n)
-        : new Uint8Array(n);
+  const values = new (valuesCtor(type))(n);
   for (let i = 0; i < n; i++) {
     const v = recs[i][name];
     if (v === null || v === undefined) {

@@ -16,6 +16,8 @@ import { colsOfFileTable } from './io-arrow-cols.js';
 import { readLines, readRange, readWhole, writeWhole, type StorageOptions } from './fs.js';
 import { compactParquet } from './io-parquet-compact.js';
 import { jsonBlockCols, recordsOf, toJsonLines } from './io-json-parse.js';
+import { formatDay, formatTimestamp } from './kernels-dt.js';
+import { decodeCategory } from './columns-cat.js';
 
 /** One Parquet partition: a file, its row groups to read, their rows. @internal */
 export interface ParquetPart {
@@ -185,6 +187,9 @@ export function hiveValue(c: Col, i: number): string {
     return encodeURIComponent(s);
   }
   if (c.type === 'bool') return c.values[i] ? 'true' : 'false';
+  if (c.type === 'date32') return formatDay(c.values[i]);
+  if (c.type === 'category') return hiveValue(decodeCategory(c), i);
+  if (c.type === 'timestamp') return encodeURIComponent(formatTimestamp(c.values[i]));
   return String(c.values[i]);
 }
 

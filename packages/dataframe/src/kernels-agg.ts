@@ -24,7 +24,8 @@ export type AggName =
   | 'nunique'
   | 'first'
   | 'last'
-  | 'median';
+  | 'median'
+  | 'quantile';
 
 /**
  * Per-column running aggregates, one entry per group (or one for a whole column); `m2` is the sum
@@ -162,7 +163,14 @@ export function hashRow(keys: readonly Col[], i: number): number {
   for (const c of keys) {
     let x: number;
     if (!isValid(c.valid, i)) x = 0x9e3779b9;
-    else if (c.type === 'utf8') {
+    else if (c.type === 'category') {
+      // The string's hash (as utf8), so partitions with different dictionaries agree.
+      const d = c.dict;
+      const code = c.values[i];
+      x = 0x811c9dc5;
+      for (let k = d.offsets[code], e = d.offsets[code + 1]; k < e; k++)
+        x = Math.imul(x ^ d.data[k], 16777619);
+    } else if (c.type === 'utf8') {
       x = 0x811c9dc5;
       for (let k = c.offsets[i], e = c.offsets[i + 1]; k < e; k++)
         x = Math.imul(x ^ c.data[k], 16777619);
@@ -195,8 +203,32 @@ function sameRow(keys: readonly Col[], a: number, b: number): boolean {
   return true;
 }
 
+/** Group ids by one category column: its codes, renumbered in order of first appearance. */
+function categoryIds(
+  c: Extract<Col, { type: 'category' }>,
+  n: number,
+): { ids: Int32Array; firsts: Int32Array } {
+  const ids = new Int32Array(n);
+  const of = new Int32Array(c.dict.length).fill(-1);
+  const firsts: number[] = [];
+  for (let i = 0; i < n; i++) {
+    if (!isValid(c.valid, i)) {
+      ids[i] = -1;
+      continue;
+    }
+    let g = of[c.values[i]];
+    if (g < 0) {
+      g = of[c.values[i]] = firsts.length;
+      firsts.push(i);
+    }
+    ids[i] = g;
+  }
+  return { ids, firsts: Int32Array.from(firsts) };
+}
+
 /** Group ids of `n` rows by key columns, and each group's first row; null keys get -1. @internal */
 export function groupIds(keys: readonly Col[], n: number): { ids: Int32Array; firsts: Int32Array } {
+  if (keys.length === 1 && keys[0].type === 'category') return categoryIds(keys[0], n);
   const ids = new Int32Array(n);
   let cap = 16;
   while (cap < n * 2) cap *= 2;
@@ -279,7 +311,7 @@ function takeEmpty(c: Col, n: number): Col {
     return { type: 'utf8', length: n, offsets: new Int32Array(n + 1), data: new Uint8Array(0) };
   const v = c.values;
   const Ctor = v.constructor as new (n: number) => typeof v;
-  return { type: c.type, length: n, values: new Ctor(n) } as Col;
+  return { ...c, length: n, values: new Ctor(n), valid: undefined } as Col;
 }
 
 const present = (c: Col, i: number): boolean =>
@@ -426,11 +458,15 @@ function alignRows(keys: readonly Col[], ngroups: number, rows: readonly Col[]):
   return groupIds(all, all[0].length).ids.subarray(ngroups);
 }
 
-/** Per group, the exact median of the sampled values (NaN when none). @internal */
+/**
+ * Per group, the exact `q`-quantile (linear interpolation, as pandas; 0.5 is the median) of the
+ * held values (NaN when none). @internal
+ */
 export function medianRows(
   keys: readonly Col[],
   ngroups: number,
   rows: readonly Col[],
+  q = 0.5,
 ): Float64Array {
   const out = new Float64Array(ngroups).fill(NaN);
   if (ngroups === 0) return out;
@@ -445,7 +481,11 @@ export function medianRows(
   for (let g = 0; g < ngroups; g++) {
     const s = vals.subarray(start[g], start[g + 1]).sort();
     const m = s.length;
-    if (m > 0) out[g] = m % 2 === 1 ? s[(m - 1) >> 1] : (s[m / 2 - 1] + s[m / 2]) / 2;
+    if (m === 0) continue;
+    const pos = q * (m - 1);
+    const lo = Math.floor(pos);
+    const hi = Math.min(m - 1, lo + 1);
+    out[g] = s[lo] + (s[hi] - s[lo]) * (pos - lo);
   }
   return out;
 }

@@ -1,8 +1,11 @@
 // Row-wise kernels behind astype, fillna, isin and where / mask: loops over typed arrays and
 // validity bitmaps. A float64 NaN counts as null where pandas treats it so (fillna, dropna,
 // isNull); casting float64 to int32 truncates and makes NaN / infinities null; text that does not
-// parse as the target type becomes null.
-import { isValid, type Col } from './columns.js';
+// parse as the target type becomes null. Dates and timestamps convert to and from ISO 8601 text, to
+// each other, and to and from numbers (days for a date32, milliseconds for a timestamp).
+import { isValid, valuesCtor, type Col, type Utf8Col } from './columns.js';
+import { decodeCategory, encodeCategory } from './columns-cat.js';
+import { DAY_MS, formatTemporal, parseTemporal } from './kernels-dt.js';
 import type { DType } from './dtypes.js';
 import type { Literal } from './expr.js';
 import { Utf8Builder } from './kernels-str.js';
@@ -33,13 +36,15 @@ export function allNull(type: DType, n: number): Col {
   const valid = new Uint8Array((n + 7) >> 3);
   if (type === 'utf8')
     return { type, length: n, offsets: new Int32Array(n + 1), data: new Uint8Array(0), valid };
-  const values =
-    type === 'float64'
-      ? new Float64Array(n)
-      : type === 'int32'
-        ? new Int32Array(n)
-        : new Uint8Array(n);
-  return { type, length: n, values, valid } as Col;
+  if (type === 'category')
+    return {
+      type,
+      length: n,
+      values: new Int32Array(n),
+      dict: allNull('utf8', 0) as Utf8Col,
+      valid,
+    };
+  return { type, length: n, values: new (valuesCtor(type))(n), valid } as Col;
 }
 
 function parseText(c: Extract<Col, { type: 'utf8' }>, to: 'float64' | 'int32' | 'bool'): Col {
@@ -72,8 +77,30 @@ function parseText(c: Extract<Col, { type: 'utf8' }>, to: 'float64' | 'int32' | 
 /** A column converted to another type. @internal */
 export function castCol(c: Col, to: DType): Col {
   if (c.type === to) return c;
+  if (c.type === 'category') return castCol(decodeCategory(c), to);
+  if (to === 'category') return encodeCategory(castCol(c, 'utf8') as Utf8Col);
   const n = c.length;
+  if (c.type === 'utf8' && (to === 'date32' || to === 'timestamp')) return parseTemporal(c, to);
   if (c.type === 'utf8') return parseText(c, to as 'float64' | 'int32' | 'bool');
+  if (to === 'utf8' && (c.type === 'date32' || c.type === 'timestamp')) return formatTemporal(c);
+  if (c.type === 'date32' && to === 'timestamp') {
+    const values = new Float64Array(n);
+    for (let i = 0; i < n; i++) values[i] = c.values[i] * DAY_MS;
+    return { type: to, length: n, values, valid: c.valid };
+  }
+  if (to === 'date32' || to === 'timestamp') {
+    // From numbers: days or milliseconds; a timestamp's day is its floor.
+    const values = new (valuesCtor(to))(n);
+    const src = c.values;
+    const k = c.type === 'timestamp' ? DAY_MS : 1;
+    for (let i = 0; i < n; i++) values[i] = to === 'date32' ? Math.floor(src[i] / k) : src[i];
+    return {
+      type: to,
+      length: n,
+      values,
+      valid: bitmap(n, (i) => isValid(c.valid, i) && Number.isFinite(src[i])),
+    } as Col;
+  }
   if (to === 'utf8') {
     const b = new Utf8Builder(n, n * 4);
     for (let i = 0; i < n; i++) {
@@ -136,7 +163,7 @@ export function choose(a: Col, b: Col, useA: (i: number) => boolean): Col {
   const bv = (b as typeof a).values;
   const values = new (av.constructor as new (n: number) => typeof av)(n);
   for (let i = 0; i < n; i++) values[i] = useA(i) ? av[i] : bv[i];
-  return { type: a.type, length: n, values, valid } as Col;
+  return { ...a, length: n, values, valid } as Col;
 }
 
 /** `x` with nulls (and NaN) replaced by `value`'s rows (both of one type). @internal */

@@ -6,6 +6,7 @@
 import type { Table } from 'apache-arrow';
 import { colsOf, concatCols, tableOf, type Col } from './columns.js';
 import { groupIds } from './kernels-agg.js';
+import { cmpUtf8 } from './columns-cat.js';
 import { present } from './kernels-ops.js';
 import { concatTables, groupRows, splitByIndex } from './kernels-shuffle.js';
 import type { DType } from './dtypes.js';
@@ -19,6 +20,8 @@ export interface Order {
 }
 
 function cmpValue(a: Col, i: number, b: Col, j: number): number {
+  if (a.type === 'category' && b.type === 'category' && a.dict !== b.dict)
+    return cmpUtf8(a.dict, a.values[i], b.dict, b.values[j]);
   if (a.type === 'utf8') {
     const bb = b as typeof a;
     const sa = a.offsets[i];
@@ -264,7 +267,7 @@ function groupIdsWithNulls(
       const v = c.values;
       const values = new (v.constructor as new (n: number) => typeof v)(n);
       for (let i = 0; i < n; i++) values[i] = flag[i] ? 0 : v[i];
-      wide.push({ type: c.type, length: n, values } as Col);
+      wide.push({ ...c, length: n, values, valid: undefined } as Col);
     }
   }
   return groupIds(wide, n);

@@ -10,6 +10,8 @@ import { colsOf, tableOf, vectorOfCol, emptyCol, concatCols, type Col } from './
 import type { DType } from './dtypes.js';
 import { applySteps, slice, take, type Step } from './steps.js';
 import { parseRows, readBlock } from './csv-parse.js';
+import { readLines, type StorageOptions } from './fs.js';
+import { isS3 } from './fs-s3.js';
 import {
   columnAccs,
   combineColumnAccs,
@@ -25,6 +27,11 @@ import {
   type GroupState,
 } from './kernels-agg.js';
 import { mapKernels } from './kernels-map.js';
+import { castCol } from './kernels-ops.js';
+import { catKernels } from './kernels-cat.js';
+import { indexKernels } from './kernels-index.js';
+import { sketchKernels } from './kernels-sketch.js';
+import { spillKernels } from './kernels-spill.js';
 import { shuffleKernels } from './kernels-shuffle.js';
 import { describeKernels } from './kernels-describe.js';
 import { sortKernels } from './kernels-sort.js';
@@ -43,13 +50,25 @@ export interface CsvBlock {
   /** The columns to parse (in file order) and their types. */
   readonly usecols: readonly string[];
   readonly types: readonly DType[];
+  /** How to reach an `s3://` path. */
+  readonly storageOptions?: StorageOptions;
 }
 
-/** One output column of a groupby: source column, aggregation, output name. @internal */
-export type GroupOut = readonly [string, AggName, string];
+/**
+ * One output column of a groupby: source column, aggregation, output name, and the output type
+ * when it is not float64 (the min / max of dates). @internal
+ */
+export type GroupOut = readonly [string, AggName, string, DType?, number?];
 
-function readCsvBlock(block: CsvBlock, steps: readonly Step[], out: readonly string[]): Table {
-  const [bytes, begin0, limit] = readBlock(block.path, block.start, block.end);
+/** Reads one CSV block (the `readCsv` kernel). @internal */
+export function readCsvBlock(
+  block: CsvBlock,
+  steps: readonly Step[],
+  out: readonly string[],
+): Table {
+  const [bytes, begin0, limit] = isS3(block.path)
+    ? readLines(block.path, block.start, block.end, block.storageOptions)
+    : readBlock(block.path, block.start, block.end);
   let begin = begin0;
   if (block.header && block.start === 0) {
     // Skip the header row.
@@ -138,7 +157,7 @@ function groupFinalK(
     for (let i = 0; i < order.length; i++) values[i] = c[order[i]]!;
     return { type: 'int32', length: order.length, values };
   };
-  for (const [src, how, name] of outs) {
+  for (const [src, how, name, type, q] of outs) {
     const acc = s.accs[src];
     const n = order.length;
     if (how === 'count') {
@@ -149,8 +168,8 @@ function groupFinalK(
       cols.set(name, counts(s.size));
       continue;
     }
-    if (how === 'median') {
-      const m = medianRows(s.keys, s.size.length, s.samples[src]);
+    if (how === 'median' || how === 'quantile') {
+      const m = medianRows(s.keys, s.size.length, s.samples[src], q ?? 0.5);
       cols.set(name, floatOut(Float64Array.from(order, (g) => m[g])));
       continue;
     }
@@ -164,7 +183,7 @@ function groupFinalK(
     }
     const values = new Float64Array(n);
     for (let i = 0; i < n; i++) values[i] = finishAgg(acc, order[i], how);
-    cols.set(name, floatOut(values));
+    cols.set(name, type === undefined ? floatOut(values) : castCol(floatOut(values), type));
   }
   return tableOf(cols);
 }
@@ -205,6 +224,9 @@ export const kernels = defineKernels('dataframe', import.meta.url, {
   concatList: concatParts,
   seriesList: seriesOfParts,
   firstOf: (values: readonly unknown[]): unknown => values[0],
+  /** Values as a record under `names`. */
+  recordOf: (names: readonly string[], ...values: unknown[]): Record<string, unknown> =>
+    Object.fromEntries(names.map((n, i) => [n, values[i]])),
   aggPartial: accsOf,
   aggCombine: (...states: Record<string, Acc>[]): Record<string, Acc> => combineColumnAccs(states),
   /** Finishes whole-column aggregates: a record of numbers, or one number for a series. */
@@ -247,4 +269,8 @@ export const kernels = defineKernels('dataframe', import.meta.url, {
   ...sortKernels,
   ...joinKernels,
   ...windowKernels,
+  ...catKernels,
+  ...indexKernels,
+  ...sketchKernels,
+  ...spillKernels,
 });

@@ -8,7 +8,8 @@
 // not pandas' (compare sorted). `concat` stacks dataframes' partitions, with the union of their
 // columns (a missing column is null; int32 and float64 meet as float64).
 import { isNumeric, typeOf, type DType, type Schema } from './dtypes.js';
-import { col, Expr } from './expr.js';
+import { col, Expr, plainType } from './expr.js';
+import { repartitionDivisions, unionDivisions } from './index-ops.js';
 import type { DataFrame } from './frame.js';
 import { kernels } from './kernels.js';
 import type { JoinSpec } from './kernels-join.js';
@@ -71,7 +72,7 @@ export function merge(left: DataFrame, right: DataFrame, options: MergeOptions):
       `merge: give key columns as on, or as leftOn and rightOn of equal lengths (got ${leftOn.length} and ${rightOn.length})`,
     );
   const [sx, sy] = options.suffixes ?? ['_x', '_y'];
-  // Key types: equal, or numbers compared as float64.
+  // Key types: equal, numbers compared as float64, or a category met by utf8 (as strings).
   let l = left;
   let r = right;
   leftOn.forEach((lk, j) => {
@@ -82,6 +83,11 @@ export function merge(left: DataFrame, right: DataFrame, options: MergeOptions):
     if (isNumeric(a) && isNumeric(b)) {
       if (a !== 'float64') l = l.assign({ [lk]: col(lk).astype('float64') });
       if (b !== 'float64') r = r.assign({ [rk]: col(rk).astype('float64') });
+      return;
+    }
+    if (plainType(a) === 'utf8' && plainType(b) === 'utf8') {
+      if (a === 'category') l = l.assign({ [lk]: col(lk).astype('utf8') });
+      if (b === 'category') r = r.assign({ [rk]: col(rk).astype('utf8') });
       return;
     }
     throw new TypeError(
@@ -169,6 +175,17 @@ export function merge(left: DataFrame, right: DataFrame, options: MergeOptions):
       ([a, b]) => kernels.task('join', [spec, a, b]),
       text,
     );
+  const aligned = alignOnIndex(l, r, leftOn, rightOn);
+  if (aligned !== undefined)
+    return blockwise(
+      'merge',
+      aligned,
+      aligned[0].npartitions,
+      schema,
+      spec,
+      ([a, b]) => kernels.task('join', [spec, a, b]),
+      `${text} (partitions aligned on known divisions, no shuffle)`,
+    );
   const ls = hashPartition(l, leftOn, n);
   const rs = hashPartition(r, rightOn, n);
   return blockwise(
@@ -180,6 +197,27 @@ export function merge(left: DataFrame, right: DataFrame, options: MergeOptions):
     ([a, b]) => kernels.task('join', [spec, a, b]),
     `${text} (hash shuffle into ${n})`,
   );
+}
+
+/**
+ * Both sides cut at the union of their divisions when each is merged on its own index and both
+ * divisions are known (of one kind): partition j of one then meets partition j of the other.
+ */
+function alignOnIndex(
+  l: DataFrame,
+  r: DataFrame,
+  leftOn: readonly string[],
+  rightOn: readonly string[],
+): [DataFrame, DataFrame] | undefined {
+  const a = l.index;
+  const b = r.index;
+  if (a?.divisions === undefined || b?.divisions === undefined) return undefined;
+  if (leftOn.length !== 1 || leftOn[0] !== a.name || rightOn[0] !== b.name) return undefined;
+  const ta = plainType(l.dtypes[a.name]);
+  const tb = plainType(r.dtypes[b.name]);
+  if (ta !== tb && !(isNumeric(ta) && isNumeric(tb))) return undefined;
+  const u = unionDivisions(a.divisions, b.divisions);
+  return [repartitionDivisions(l, u), repartitionDivisions(r, u)];
 }
 
 /**

@@ -7,7 +7,7 @@
 // plain running sums (std, var, nunique, first, last, size) are a groupby with no key, read back as
 // one value or one record.
 import { tokenize } from '@dask-ts/graph';
-import { isNumeric, typeOf, type DType, type Schema } from './dtypes.js';
+import { isNumeric, isTemporal, typeOf, type DType, type Schema } from './dtypes.js';
 import type { DataFrame } from './frame.js';
 import { kernels, type GroupOut } from './kernels.js';
 import type { AggName, GroupNeeds } from './kernels-agg.js';
@@ -15,18 +15,21 @@ import { NamedLayer, partKey, partRef, treeReduce } from './layers.js';
 import { Scalar } from './scalar.js';
 import { hashPartition } from './shuffle.js';
 import { allRefs, blockwise } from './blockwise.js';
+import { chooseStrategy } from './groupby-plan.js';
 import type { JoinSpec } from './kernels-join.js';
 
 /**
- * A named aggregation: the column and the aggregation, as a pair or as pandas' `NamedAgg`.
+ * A named aggregation: the column and the aggregation, as a pair or as pandas' `NamedAgg`
+ * (whose `q` gives the quantile of `'quantile'`, default 0.5).
  *
  * @example
  * const a: NamedAgg = ['x', 'sum'];
  * const b: NamedAgg = { column: 'x', aggfunc: 'sum' };
+ * const p90: NamedAgg = { column: 'x', aggfunc: 'quantile', q: 0.9 };
  */
 export type NamedAgg =
   | readonly [column: string, aggfunc: AggName]
-  | { readonly column: string; readonly aggfunc: AggName };
+  | { readonly column: string; readonly aggfunc: AggName; readonly q?: number };
 
 /**
  * What `groupby(...).agg()` takes: per value column one aggregation or several (named after the
@@ -46,7 +49,11 @@ export type AggSpec = Readonly<Record<string, AggName | readonly AggName[] | Nam
 export interface GroupByOptions {
   /** Shuffle on the keys into this many output partitions (for many groups). */
   readonly splitOut?: number;
-  /** Shuffle on the keys (into as many partitions as the input has) instead of a tree reduction. */
+  /**
+   * `true`: shuffle on the keys (into as many partitions as the input has); `false`: a tree
+   * reduction. Left out (with no `splitOut`): chosen from the group count of a sample of the data
+   * when one is at hand (`explain()` says which and why), else a tree reduction.
+   */
   readonly shuffle?: boolean;
 }
 
@@ -64,14 +71,25 @@ export const AGGS: ReadonlySet<AggName> = new Set<AggName>([
   'first',
   'last',
   'median',
+  'quantile',
 ]);
 
-const NUMERIC_ONLY = new Set<AggName>(['sum', 'mean', 'min', 'max', 'std', 'var', 'median']);
+const NUMERIC_ONLY = new Set<AggName>([
+  'sum',
+  'mean',
+  'min',
+  'max',
+  'std',
+  'var',
+  'median',
+  'quantile',
+]);
 
 /** The type of an aggregation's result over a column of type `t`. @internal */
 export function aggType(how: AggName, t: DType): DType {
   if (how === 'count' || how === 'size' || how === 'nunique') return 'int32';
   if (how === 'first' || how === 'last') return t;
+  if ((how === 'min' || how === 'max') && isTemporal(t)) return t;
   return 'float64';
 }
 
@@ -89,7 +107,10 @@ function checkAgg(where: string, c: string, how: unknown, t: DType): AggName {
       `${where}: unknown aggregation '${String(how)}' for column '${c}'; use ${[...AGGS].join(', ')}`,
     );
   const h = how as AggName;
-  if (NUMERIC_ONLY.has(h) && !(isNumeric(t) || t === 'bool'))
+  if (
+    NUMERIC_ONLY.has(h) &&
+    !(isNumeric(t) || t === 'bool' || ((h === 'min' || h === 'max') && isTemporal(t)))
+  )
     throw new TypeError(`${where}: cannot ${h} column '${c}' (${t})`);
   return h;
 }
@@ -98,18 +119,29 @@ function checkAgg(where: string, c: string, how: unknown, t: DType): AggName {
 export function planOuts(
   schema: Schema,
   keys: readonly string[],
-  triples: readonly (readonly [string, unknown, string])[],
+  triples: readonly (readonly [string, unknown, string, number?])[],
   where: string,
 ): AggPlan {
   const outs: GroupOut[] = [];
   const out: [string, DType][] = keys.map((k) => [k, typeOf(schema, k, where)]);
-  for (const [c, how, name] of triples) {
+  for (const [c, how, name, q] of triples) {
     const t = typeOf(schema, c, where);
     const h = checkAgg(where, c, how, t);
+    if (q !== undefined && !(h === 'quantile' && typeof q === 'number' && q >= 0 && q <= 1))
+      throw new RangeError(
+        `${where}: q of '${name}' must be a number in [0, 1] with aggfunc 'quantile', got ${String(q)}`,
+      );
     if (out.some(([n]) => n === name))
       throw new Error(`${where}: two output columns would be named '${name}'`);
-    outs.push([c, h, name]);
-    out.push([name, aggType(h, t)]);
+    const ot = aggType(h, t);
+    outs.push(
+      isTemporal(ot) && (h === 'min' || h === 'max')
+        ? [c, h, name, ot]
+        : h === 'quantile'
+          ? [c, h, name, undefined, q ?? 0.5]
+          : [c, h, name],
+    );
+    out.push([name, ot]);
   }
   const values = [...new Set(outs.map(([c]) => c))];
   const pick = (h: AggName): string[] => [
@@ -123,7 +155,7 @@ export function planOuts(
       first: pick('first'),
       last: pick('last'),
       nunique: pick('nunique'),
-      median: pick('median'),
+      median: [...new Set([...pick('median'), ...pick('quantile')])],
     },
   };
 }
@@ -137,7 +169,7 @@ export function planAgg(
 ): AggPlan {
   if (spec === null || typeof spec !== 'object' || Array.isArray(spec))
     throw new TypeError(`${where} expects an object such as { x: 'sum' }`);
-  const triples: [string, unknown, string][] = [];
+  const triples: [string, unknown, string, number?][] = [];
   for (const [name, v] of Object.entries(spec)) {
     if (typeof v === 'string') triples.push([name, v, name]);
     else if (
@@ -150,7 +182,11 @@ export function planAgg(
     else if (Array.isArray(v))
       for (const how of v) triples.push([name, how, `${name}_${String(how)}`]);
     else if (v !== null && typeof v === 'object' && 'column' in v)
-      triples.push([v.column, v.aggfunc, name]);
+      triples.push(
+        'q' in v && v.q !== undefined
+          ? [v.column, v.aggfunc, name, v.q]
+          : [v.column, v.aggfunc, name],
+      );
     else throw new TypeError(`${where}: cannot read the aggregation of '${name}'`);
   }
   return planOuts(schema, keys, triples, where);
@@ -168,9 +204,9 @@ export function runAgg(
 ): DataFrame {
   const input = frame.select([...new Set([...keys, ...plan.values])]);
   const { outs, values, needs } = plan;
-  const shuffled = keys.length > 0 && (options.splitOut !== undefined || options.shuffle === true);
-  if (shuffled) {
-    const n = options.splitOut ?? input.npartitions;
+  const choice = chooseStrategy(input, keys, options);
+  if (choice.shuffle && keys.length > 0) {
+    const n = choice.splitOut;
     const parts = hashPartition(input, keys, n);
     return blockwise(
       'groupby-shuffle',
@@ -179,7 +215,7 @@ export function runAgg(
       plan.schema,
       [keys, outs],
       ([ref]) => kernels.task('groupLocal', [ref, keys, values, needs, outs]),
-      `groupby(${keys.join(', ')}).agg (per shuffled partition)`,
+      `groupby(${keys.join(', ')}).agg (hash shuffle into ${n}: ${choice.reason})`,
     );
   }
   const name = `groupby-${tokenize(input.layer.name, keys, outs)}`;
@@ -192,7 +228,7 @@ export function runAgg(
     (refs) => kernels.task('groupFinal', [keys, outs, ...refs]),
     keys.length === 0
       ? 'aggregate (tree reduction)'
-      : `groupby(${keys.join(', ')}).agg (tree reduction)`,
+      : `groupby(${keys.join(', ')}).agg (tree reduction: ${choice.reason})`,
   );
   // The result is one partition whose key is [name, 0]: wrap the reduction's final key.
   const wrapped = new NamedLayer(

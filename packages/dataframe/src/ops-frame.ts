@@ -4,8 +4,9 @@
 // passed as `scope`), astype, fillna and dropna (row-wise steps, fused with their neighbours).
 import type { Table } from 'apache-arrow';
 import { fnKeyPrefix, userFunctions, type FnOptions, type UserFn } from '@dask-ts/graph';
-import { tableOf, colsOf, utf8Of, type Col } from './columns.js';
-import { isNumeric, typeOf, type DType, type Schema } from './dtypes.js';
+import { tableOf, colsOf, utf8Of, type Col, type Utf8Col } from './columns.js';
+import { encodeCategory } from './columns-cat.js';
+import { DTYPE_LIST, isNumeric, typeOf, type DType, type Schema } from './dtypes.js';
 import { col, lit, type Expr, type Literal } from './expr.js';
 import type { DataFrame } from './frame.js';
 import { kernels } from './kernels.js';
@@ -35,7 +36,7 @@ export interface MapPartitionsOptions extends FnOptions {
   readonly meta?: Schema | Readonly<Record<string, DType>>;
 }
 
-const DTYPES = new Set<DType>(['float64', 'int32', 'bool', 'utf8']);
+const DTYPES = new Set<DType>(DTYPE_LIST);
 
 function metaSchema(meta: NonNullable<MapPartitionsOptions['meta']>): Schema {
   const entries: Schema = Array.isArray(meta)
@@ -56,9 +57,11 @@ function sampleTable(schema: Schema): Table {
       ? utf8Of(['foo', 'bar'])
       : t === 'bool'
         ? { type: t, length: 2, values: Uint8Array.from([1, 0]) }
-        : t === 'int32'
+        : t === 'int32' || t === 'date32'
           ? { type: t, length: 2, values: Int32Array.from([1, 2]) }
-          : { type: t, length: 2, values: Float64Array.from([1, 2]) };
+          : t === 'category'
+            ? encodeCategory(utf8Of(['bar', 'foo']) as Utf8Col)
+            : { type: t, length: 2, values: Float64Array.from([1, 2]) };
   return tableOf(new Map(schema.map(([n, t]) => [n, col(t)] as const)));
 }
 

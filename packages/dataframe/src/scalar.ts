@@ -12,6 +12,7 @@ import {
   type LayerOptimizer,
   type PortableFunctionRef,
 } from '@dask-ts/protocol';
+import { withSpillCleanup } from './shuffle-disk.js';
 import { compute, layeredGraph, tokenizeSymbol, type GraphComputeOptions } from '@dask-ts/graph';
 import { kernels } from './kernels.js';
 import { optimizeDataFrame } from './fusion.js';
@@ -34,7 +35,7 @@ export class Scalar<T> implements Collection<T> {
    * await df.mean().compute({ scheduler: 'sync' }); // { a: 2, b: 0.5 }
    */
   async compute(options: GraphComputeOptions = {}): Promise<T> {
-    const [v] = await compute(this, options);
+    const [v] = await withSpillCleanup([this.layer], () => compute(this, options));
     return v;
   }
 

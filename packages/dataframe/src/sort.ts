@@ -13,6 +13,7 @@ import type { Order } from './kernels-sort.js';
 import { NamedLayer, partKey, partRef } from './layers.js';
 import { hashPartition } from './shuffle.js';
 import { blockwise } from './blockwise.js';
+import { exchangeLayer } from './shuffle-disk.js';
 
 /**
  * Options of `sortValues`.
@@ -87,12 +88,12 @@ export function sortValues(
   const types = frame.schema.map(([, t]) => t);
   const sample = `${name}-sample`;
   const bounds = partKey(`${name}-bounds`, 0);
-  const split = `${name}-split`;
-  const piece = `${name}-piece`;
-  const layer = new NamedLayer(
+  const layer = exchangeLayer({
     name,
-    [input],
-    function* (): LayerNodes {
+    input,
+    m: n,
+    n,
+    prelude: function* (): LayerNodes {
       for (let i = 0; i < n; i++)
         yield [partKey(sample, i), kernels.task('sortSample', [partRef(input, i), o, k])];
       yield [
@@ -103,24 +104,13 @@ export function sortValues(
           ...Array.from({ length: n }, (_, i) => ({ $ref: partKey(sample, i) })),
         ]),
       ];
-      for (let i = 0; i < n; i++) {
-        yield [
-          partKey(split, i),
-          kernels.task('rangeSplit', [partRef(input, i), o, { $ref: bounds }, n]),
-        ];
-        for (let j = 0; j < n; j++)
-          yield [
-            partKey(piece, i * n + j),
-            kernels.task('piece', [{ $ref: partKey(split, i) }, j]),
-          ];
-      }
-      for (let j = 0; j < n; j++) {
-        const refs = Array.from({ length: n }, (_, i) => ({ $ref: partKey(piece, i * n + j) }));
-        yield [partKey(name, j), kernels.task('concatSort', [o, names, types, ...refs])];
-      }
     },
-    `${text}: sampled boundaries, range split, local sorts`,
-  );
+    split: (ref) => kernels.task('rangeSplit', [ref, o, { $ref: bounds }, n]),
+    sort: o,
+    names,
+    types,
+    text: `${text}: sampled boundaries, range split, local sorts`,
+  });
   return frame.derive(layer, n, frame.schema);
 }
 

@@ -40,7 +40,7 @@ export function take(c: Col, idx: Int32Array): Col {
   const src = c.values;
   const values = new (src.constructor as new (n: number) => typeof src)(n);
   for (let i = 0; i < n; i++) values[i] = src[idx[i]]!;
-  return { type: c.type, length: n, values, valid } as Col;
+  return { ...c, length: n, values, valid } as Col;
 }
 
 /** The first `n` rows of a column (a view where possible). @internal */

@@ -1,8 +1,8 @@
 // The file-system layer against an S3-compatible store: s3rver started on a thread of this
 // process on 127.0.0.1 (port 0, a temp directory), reached through @aws-sdk/client-s3 configured
 // from the environment (AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY) or from
-// `storageOptions` (on worker threads, which do not see this file's environment). Parquet, JSON lines
-// and Arrow IPC are written to `s3://` prefixes and read back (globs, prefixes as directories,
+// `storageOptions` (on worker threads, which do not see this file's environment). Parquet, CSV, JSON
+// lines and Arrow IPC are written to `s3://` prefixes and read back (globs, prefixes as directories,
 // hive directories, row-group pruning over range reads), on sync and on threads.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { createThreadsScheduler } from '@dask-ts/scheduler';
-import { col, fromColumns, readArrowIpc, readJson, readParquet } from '../index.js';
+import { col, fromColumns, readArrowIpc, readCsv, readJson, readParquet } from '../index.js';
+import { writeWhole } from '../fs.js';
 import { closeS3 } from '../fs-s3.js';
 import { pick, plain, rowsWhere, sample } from './reference.js';
 
@@ -97,6 +98,33 @@ describe('s3:// paths', () => {
     expect(plain(await readArrowIpc('s3://test-bucket/ipc').compute(sync))).toEqual(withI);
   }, 120_000);
 
+  test('CSV in a bucket: globs, blocks cut at row boundaries over range reads, dates', async () => {
+    const text = (lo: number, hi: number) =>
+      [
+        'i,a,k,when',
+        ...withI.i.slice(lo, hi).map((i) => {
+          const a = p.a[i];
+          return `${i},${a === null ? '' : String(a)},${String(p.k[i])},2024-01-${String((i % 28) + 1).padStart(2, '0')}`;
+        }),
+      ].join('\n') + '\n';
+    writeWhole('s3://test-bucket/csv/part-0.csv', text(0, 1200));
+    writeWhole('s3://test-bucket/csv/part-1.csv', text(1200, 2000));
+    const df = readCsv('s3://test-bucket/csv/*.csv', {
+      blocksize: 4 << 10,
+      dtype: { when: 'date32' },
+    });
+    expect(df.npartitions).toBeGreaterThan(8);
+    expect(df.dtypes).toEqual({ i: 'int32', a: 'float64', k: 'utf8', when: 'date32' });
+    const got = plain(await df.compute(sync));
+    expect(got.i).toEqual(withI.i);
+    expect(got.a).toEqual(p.a);
+    expect(got.k).toEqual(p.k);
+    expect(got.when).toEqual(withI.i.map((i) => Date.UTC(2024, 0, (i % 28) + 1)));
+    const few = plain(await df.filter(col('k').eq('x')).select(['i']).compute(sync)).i;
+    expect(few).toEqual(rowsWhere(2000, (j) => p.k[j] === 'x'));
+    expect(() => readCsv('s3://test-bucket/csv/*.tsv')).toThrow(/no object matches/);
+  }, 120_000);
+
   test('tasks on worker threads reach the store, configured by storageOptions', async () => {
     threads = createThreadsScheduler({ workers: 2 });
     // Workers see the process's environment, not the one this test file changed: pass the options.
@@ -108,6 +136,8 @@ describe('s3:// paths', () => {
     await frame().toJson('s3://test-bucket/json2', { scheduler: threads, storageOptions });
     const j = readJson('s3://test-bucket/json2', { storageOptions, blocksize: 16 << 10 });
     expect((await j.compute({ scheduler: threads })).numRows).toBe(2000);
+    const c = readCsv('s3://test-bucket/csv', { storageOptions, blocksize: 4 << 10 });
+    expect(plain(await c.compute({ scheduler: threads })).i).toEqual(withI.i);
     const q = readParquet('s3://test-bucket/pq', { splitRowGroups: true, storageOptions })
       .filter(col('b').ge(50))
       .groupby('k')

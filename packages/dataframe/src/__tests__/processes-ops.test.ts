@@ -1,10 +1,11 @@
 // The new operations on the `processes` scheduler (2 child processes): a mapPartitions function
-// (with scope), a shuffled merge, a sort and a window give the sync answers. Needs the built dist
+// (with scope), a shuffled merge, a sort and a window, dates, categories and a shuffle through
+// disk give the sync answers. Needs the built dist
 // of this package and of protocol, graph, worker and scheduler.
 import { afterAll, expect, test } from '@jest/globals';
 import { createProcessesScheduler } from '@dask-ts/scheduler';
 import type { Table } from 'apache-arrow';
-import { merge } from '../index.js';
+import { col, configureShuffle, merge } from '../index.js';
 import { plain } from './reference.js';
 import { rowsOf, sortedRows, wide, wideFrame } from './ops-reference.js';
 
@@ -34,4 +35,24 @@ test('mapPartitions, merge, sortValues and rolling on worker processes', async (
     .rolling(3)
     .sum();
   expect(plain(await s.compute(opts))).toEqual(plain(await s.compute(sync)));
+});
+
+test('dates, categories and a shuffle through disk on worker processes', async () => {
+  const L = wideFrame(wide(1500, 63), 4).assign({
+    when: col('i').mul(3600).astype('timestamp'),
+    cat: col('t').astype('category'),
+  });
+  const q = L.filter(col('when').ge('1970-01-01T00:10:00'))
+    .assign({ h: col('when').dt.hour() })
+    .groupby('cat')
+    .agg({ h: 'max', when: 'min', i: 'sum' });
+  expect(plain(await q.compute(opts))).toEqual(plain(await q.compute(sync)));
+  const before = configureShuffle({ method: 'disk' });
+  try {
+    const s = L.sortValues(['cat', 'i']).select(['cat', 'i', 'when']);
+    expect(s.explain()).toMatch(/through disk/);
+    expect(plain(await s.compute(opts))).toEqual(plain(await s.compute(sync)));
+  } finally {
+    configureShuffle(before);
+  }
 });

@@ -83,6 +83,43 @@ describe('dataframe operations on threads', () => {
       true,
     );
   });
+
+  test('dates and categories cross threads and equal the sync answers', async () => {
+    const p = wide(3000, 5);
+    const L = wideFrame(p, 5).assign({
+      when: col('i').mul(86400).astype('timestamp'),
+      day: col('i').astype('date32'),
+      cat: col('t').astype('category'),
+    });
+    await same(
+      L.filter(col('when').ge('1970-01-01T00:30:00')).select(['i', 'when', 'day', 'cat']),
+      true,
+    );
+    await same(
+      L.assign({ h: col('when').dt.hour(), m: col('day').dt.month() }).select(['h', 'm']),
+      true,
+    );
+    await same(L.groupby('cat', { splitOut: 3 }).agg({ i: 'sum', when: 'max' }), false);
+    await same(L.groupby('cat').agg({ i: 'sum', day: 'min' }), true);
+    await same(L.sortValues(['cat', 'i']).select(['cat', 'i']), true);
+    expect([...(await L.col('cat').cat.codes().compute(opts))]).toEqual([
+      ...(await L.col('cat').cat.codes().compute(sync)),
+    ]);
+  });
+
+  test('setIndex, loc and an aligned merge equal the sync answers', async () => {
+    const L = wideFrame(wide(3000, 6), 5);
+    const a = await L.setIndex('i', { npartitions: 4, ...opts });
+    const b = await L.setIndex('i', { npartitions: 4, ...sync });
+    expect(a.divisions).toEqual(b.divisions);
+    await same(a, true);
+    const d = a.divisions as number[];
+    await same(a.loc({ from: d[1], to: d[2] }), true);
+    const R = (await wideFrame(wide(800, 7), 3).setIndex('i', opts)).select(['i', 'a']);
+    const m = merge(a.select(['i', 'k']), R, { on: 'i' });
+    expect(m.explain()).toMatch(/aligned on known divisions/);
+    await same(m, false);
+  });
 });
 
 declare const factor: number;
