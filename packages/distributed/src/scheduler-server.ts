@@ -27,6 +27,7 @@ import {
 import { decodeFrames, encodeFrames } from './frames.js';
 import { isLinkOp, linkSchema, refusal, type Hello, type PeerRole } from './handshake.js';
 import { SendQueue } from './send-queue.js';
+import { registerInproc, routeInproc } from './inproc.js';
 
 /**
  * Options of {@link startScheduler}.
@@ -99,6 +100,7 @@ export class SchedulerServer {
   private readonly workerNames = new Map<string, Peer>();
   private readonly timer: NodeJS.Timeout;
   private readonly reading: Promise<void>;
+  private readonly unregisterInproc: () => void;
   private nextWorker = 0;
   private nextClient = 0;
   private endpointIds = 0;
@@ -118,7 +120,7 @@ export class SchedulerServer {
       log: this.log,
       ...(options.maxRetries !== undefined ? { maxRetries: options.maxRetries } : {}),
     });
-    this.queue = new SendQueue(router, (err, frames) => {
+    this.queue = new SendQueue(routeInproc(router), (err, frames) => {
       const peer = this.peers.get(Buffer.from(frames[0]).toString('hex'));
       if (peer !== undefined) this.dropPeer(peer, `cannot reach it: ${err.message}`, false);
     });
@@ -126,6 +128,8 @@ export class SchedulerServer {
     const every = options.heartbeatMs ?? 1000;
     this.timer = setInterval(() => this.checkHeartbeats(every, timeout), every);
     this.reading = this.read();
+    // Peers in this process skip the network (inproc.ts).
+    this.unregisterInproc = registerInproc(address, { deliver: (msg) => this.onMessage(msg) });
   }
 
   /**
@@ -176,6 +180,7 @@ export class SchedulerServer {
     await Promise.race([this.queue.flushed(), delay(1000)]);
     // Give ZeroMQ's I/O thread a moment to write the last byes.
     await delay(50);
+    this.unregisterInproc();
     this.router.close();
     await this.reading;
   }
@@ -195,13 +200,17 @@ export class SchedulerServer {
         this.log(`dask-ts scheduler: cannot receive: ${(err as Error).message}`);
         continue;
       }
-      try {
-        this.onFrames(msg);
-      } catch (err) {
-        this.log(
-          `dask-ts scheduler: internal error on a message: ${(err as Error).stack ?? String(err)}`,
-        );
-      }
+      this.onMessage(msg);
+    }
+  }
+
+  private onMessage(msg: Buffer[]): void {
+    try {
+      this.onFrames(msg);
+    } catch (err) {
+      this.log(
+        `dask-ts scheduler: internal error on a message: ${(err as Error).stack ?? String(err)}`,
+      );
     }
   }
 
@@ -441,6 +450,7 @@ export async function startScheduler(
     // A peer that reconnects (a network blip) keeps its identity, and so its place.
     handover: true,
     linger: 0,
+    sendTimeout: 0,
     sendHighWaterMark: 0,
     receiveHighWaterMark: 0,
   });
