@@ -65,6 +65,28 @@ test('a scheduler and a worker started from the command line serve a client', as
   }
 });
 
+test('a scheduler started with --dashboard-port serves /status.json and /metrics', async () => {
+  const scheduler = await start(['scheduler', '--port', '0', '--dashboard-port', '0']);
+  try {
+    const address = /at (tcp:\/\/\S+)/.exec(scheduler.line)![1];
+    const dashboard = /\(dashboard (http:\/\/\S+)\)/.exec(scheduler.line)![1];
+    const worker = await start(['worker', address, '--name', 'dash-w']);
+    const status = (await (await fetch(`${dashboard}/status.json`)).json()) as {
+      address: string;
+      workers: { name: string }[];
+    };
+    expect(status.address).toBe(address);
+    expect(status.workers.map((w) => w.name)).toEqual(['dash-w']);
+    const metrics = await (await fetch(`${dashboard}/metrics`)).text();
+    expect(metrics).toMatch(/^dask_ts_scheduler_workers 1$/m);
+    worker.child.kill('SIGTERM');
+    expect(await exited(worker.child)).toBe(0);
+  } finally {
+    scheduler.child.kill('SIGTERM');
+    expect(await exited(scheduler.child)).toBe(0);
+  }
+});
+
 test('a worker whose scheduler shuts down exits with code 0', async () => {
   const scheduler = await start(['scheduler', '--port=0']);
   const address = /at (tcp:\/\/\S+)/.exec(scheduler.line)![1];
@@ -92,6 +114,10 @@ test('bad cluster arguments exit 2 naming the culprit', async () => {
     ],
     [['scheduler', '--bogus', '1'], /Unknown option '--bogus' for 'dask-ts scheduler'/],
     [['scheduler', 'extra'], /Unexpected argument 'extra' for 'dask-ts scheduler'/],
+    [
+      ['scheduler', '--dashboard-port', 'x'],
+      /Option --dashboard-port must be an integer from 0 to 65535, got 'x'/,
+    ],
     [['worker'], /'dask-ts worker' needs the scheduler's address/],
     [
       ['worker', 'tcp://h:1', '--nthreads', '0'],

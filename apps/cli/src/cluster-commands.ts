@@ -13,7 +13,13 @@ import { UsageError } from './args.js';
  * parseCluster('worker', ['tcp://127.0.0.1:8786', '--nthreads', '2']);
  */
 export type ClusterCommand =
-  | { readonly command: 'scheduler'; readonly host: string; readonly port: number }
+  | {
+      readonly command: 'scheduler';
+      readonly host: string;
+      readonly port: number;
+      /** Serve /status.json, /metrics and /events on this port. */
+      readonly dashboardPort?: number;
+    }
   | {
       readonly command: 'worker';
       readonly address: string;
@@ -65,11 +71,19 @@ export function parseCluster(
   args: readonly string[],
 ): ClusterCommand {
   if (command === 'scheduler') {
-    const { values, positional } = flags(command, args, ['--host', '--port']);
+    const { values, positional } = flags(command, args, ['--host', '--port', '--dashboard-port']);
     if (positional.length > 0)
       throw new UsageError(`Unexpected argument '${positional[0]}' for 'dask-ts scheduler'.`);
     const port = values.has('--port') ? integer('--port', values.get('--port')!, 0, 65535) : 8786;
-    return { command, host: values.get('--host') ?? '127.0.0.1', port };
+    const dashboard = values.get('--dashboard-port');
+    return {
+      command,
+      host: values.get('--host') ?? '127.0.0.1',
+      port,
+      ...(dashboard !== undefined
+        ? { dashboardPort: integer('--dashboard-port', dashboard, 0, 65535) }
+        : {}),
+    };
   }
   const { values, positional } = flags(command, args, ['--nthreads', '--name']);
   if (positional.length !== 1) {
@@ -126,10 +140,13 @@ export async function runCluster(
         host: cmd.host,
         port: cmd.port,
         ...(token !== undefined ? { token } : {}),
+        ...(cmd.dashboardPort !== undefined ? { dashboardPort: cmd.dashboardPort } : {}),
         log: io.err,
       });
       io.out(
-        `dask-ts scheduler at ${server.address}${token !== undefined ? ' (token required)' : ''}`,
+        `dask-ts scheduler at ${server.address}${token !== undefined ? ' (token required)' : ''}${
+          server.dashboardAddress !== undefined ? ` (dashboard ${server.dashboardAddress})` : ''
+        }`,
       );
       const signal = await stop.promise;
       io.err(`dask-ts scheduler: ${signal}, closing`);

@@ -28,6 +28,8 @@ import { decodeFrames, encodeFrames } from './frames.js';
 import { isLinkOp, linkSchema, refusal, type Hello, type PeerRole } from './handshake.js';
 import { SendQueue } from './send-queue.js';
 import { registerInproc, routeInproc } from './inproc.js';
+import { Monitor } from './monitor.js';
+import { serveDashboard, type Dashboard, type SchedulerStatus } from './dashboard.js';
 
 /**
  * Options of {@link startScheduler}.
@@ -50,6 +52,11 @@ export interface SchedulerServerOptions {
   readonly maxRetries?: number;
   /** Where the server reports (stderr by default). */
   readonly log?: (line: string) => void;
+  /**
+   * Serve `/status.json`, `/metrics` and `/events` over HTTP on this port of `host` (0: any free
+   * port; see `dashboardAddress`). Off by default.
+   */
+  readonly dashboardPort?: number;
 }
 
 /**
@@ -101,6 +108,9 @@ export class SchedulerServer {
   private readonly timer: NodeJS.Timeout;
   private readonly reading: Promise<void>;
   private readonly unregisterInproc: () => void;
+  /** What the dashboard shows (only while one is served). */
+  private monitor: Monitor | undefined;
+  private dashboard: Dashboard | undefined;
   private nextWorker = 0;
   private nextClient = 0;
   private endpointIds = 0;
@@ -173,6 +183,7 @@ export class SchedulerServer {
 
   private async shutDown(): Promise<void> {
     clearInterval(this.timer);
+    await this.dashboard?.close();
     await this.shell.close();
     for (const peer of [...this.peers.values()]) {
       this.dropPeer(peer, 'the scheduler is shutting down', true);
@@ -247,8 +258,10 @@ export class SchedulerServer {
         this.dropPeer(peer, `${peer.name} left: ${link.data.reason}`, false);
       return;
     }
-    if (peer.role === 'worker') this.shell.message(peer.name, raw);
-    else this.onClient(peer, raw);
+    if (peer.role === 'worker') {
+      this.monitor?.fromWorker(peer.name, raw);
+      this.shell.message(peer.name, raw);
+    } else this.onClient(peer, raw);
   }
 
   private onHello(id: Buffer, key: string, raw: unknown): void {
@@ -285,6 +298,7 @@ export class SchedulerServer {
     this.send(peer, { op: 'welcome', name });
     if (peer.role === 'worker') {
       this.workerNames.set(name, peer);
+      this.monitor?.workerAdded(name);
       this.shell.connect(this.endpointOf(peer));
     }
   }
@@ -301,6 +315,7 @@ export class SchedulerServer {
       name: peer.name,
       id: ++this.endpointIds,
       send: (message: ToWorker) => {
+        this.monitor?.toWorker(peer.name, message);
         if (!peer.gone) this.queue.push([peer.id, ...encodeFrames(message)]);
       },
       ref: () => undefined,
@@ -341,8 +356,10 @@ export class SchedulerServer {
     const { id } = msg;
     const controller = new AbortController();
     peer.computes.set(id, controller);
+    let tasks: string[] | undefined;
     const reply = (answer: ToClient): void => {
       peer.computes.delete(id);
+      if (tasks !== undefined) this.monitor?.settled(tasks);
       try {
         this.send(peer, answer);
       } catch (err) {
@@ -359,6 +376,7 @@ export class SchedulerServer {
       reply(errorMessage(id, err));
       return;
     }
+    tasks = this.monitor?.submittedGraph(graph);
     this.shell.get(graph, msg.keys, { signal: controller.signal }).then(
       (values) => reply({ op: 'result', id, values: values.map((v) => encodeValue(v).payload) }),
       (err: unknown) => reply(errorMessage(id, err)),
@@ -397,12 +415,63 @@ export class SchedulerServer {
     this.peers.delete(peer.id.toString('hex'));
     if (peer.role === 'worker') {
       this.workerNames.delete(peer.name);
+      this.monitor?.workerRemoved(peer.name);
       // Not from inside the shell's own call (close() is called by the shell).
       queueMicrotask(() => this.shell.disconnected(peer.name, reason));
     } else {
       for (const c of peer.computes.values()) c.abort(new Error(`${peer.name} is gone: ${reason}`));
       peer.computes.clear();
     }
+  }
+
+  /**
+   * Where the dashboard is served (`http://HOST:PORT`), when started with `dashboardPort`.
+   *
+   * @example
+   * const status = await (await fetch(`${server.dashboardAddress}/status.json`)).json();
+   */
+  get dashboardAddress(): string | undefined {
+    return this.dashboard?.address;
+  }
+
+  /**
+   * What `/status.json` answers: workers with their load, tasks by state, task groups.
+   *
+   * @example
+   * server.status().tasks.processing;
+   */
+  status(): SchedulerStatus {
+    const monitor = this.monitor ?? new Monitor();
+    const groups = monitor.taskGroups();
+    let clients = 0;
+    for (const p of this.peers.values()) if (p.role === 'client') clients++;
+    return {
+      address: this.address,
+      workers: this.shell.workers.map((w) => {
+        const load = monitor.workerLoad(w.name);
+        return {
+          name: w.name,
+          ready: w.ready,
+          processing: load.processing,
+          memoryTasks: load.memoryTasks,
+          memoryBytes: load.memoryBytes,
+        };
+      }),
+      clients,
+      tasks: monitor.counts(),
+      taskGroups: groups.map((g) => ({ ...g, progress: g.total === 0 ? 1 : g.done / g.total })),
+      transitions: { ...monitor.transitions },
+      dropped: this.stats.dropped,
+      refused: this.stats.refused,
+    };
+  }
+
+  /** @internal starts the HTTP side (see {@link SchedulerServerOptions.dashboardPort}). */
+  async serveDashboard(host: string, port: number): Promise<void> {
+    const monitor = new Monitor();
+    for (const w of this.shell.workers) monitor.workerAdded(w.name);
+    this.monitor = monitor;
+    this.dashboard = await serveDashboard({ monitor, status: () => this.status() }, host, port);
   }
 
   private drop(from: string, why: string): void {
@@ -445,6 +514,19 @@ export async function startScheduler(
   if (options.token !== undefined && (typeof options.token !== 'string' || options.token === '')) {
     throw new TypeError('token must be a non-empty string');
   }
+  const dashboardPort: unknown = options.dashboardPort;
+  if (
+    dashboardPort !== undefined &&
+    !(
+      Number.isInteger(dashboardPort) &&
+      (dashboardPort as number) >= 0 &&
+      (dashboardPort as number) <= 65535
+    )
+  ) {
+    throw new TypeError(
+      `dashboardPort must be an integer from 0 (any free port) to 65535, got ${String(dashboardPort)}`,
+    );
+  }
   const router = new Router({
     mandatory: true,
     // A peer that reconnects (a network blip) keeps its identity, and so its place.
@@ -462,5 +544,14 @@ export async function startScheduler(
   }
   const bound = router.lastEndpoint ?? endpoint;
   const address = bound.replace('tcp://0.0.0.0:', 'tcp://127.0.0.1:');
-  return new SchedulerServer(router, address, options);
+  const server = new SchedulerServer(router, address, options);
+  if (options.dashboardPort !== undefined) {
+    try {
+      await server.serveDashboard(options.host ?? '127.0.0.1', options.dashboardPort);
+    } catch (err) {
+      await server.close();
+      throw err;
+    }
+  }
+  return server;
 }
