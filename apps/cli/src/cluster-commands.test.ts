@@ -65,8 +65,16 @@ test('a scheduler and a worker started from the command line serve a client', as
   }
 });
 
-test('a scheduler started with --dashboard-port serves /status.json and /metrics', async () => {
-  const scheduler = await start(['scheduler', '--port', '0', '--dashboard-port', '0']);
+test('a scheduler started with --dashboard-port (and simulated workers) serves /status.json and /metrics', async () => {
+  const scheduler = await start([
+    'scheduler',
+    '--port',
+    '0',
+    '--dashboard-port',
+    '0',
+    '--simulated-workers',
+    '2',
+  ]);
   try {
     const address = /at (tcp:\/\/\S+)/.exec(scheduler.line)![1];
     const dashboard = /\(dashboard (http:\/\/\S+)\)/.exec(scheduler.line)![1];
@@ -76,9 +84,9 @@ test('a scheduler started with --dashboard-port serves /status.json and /metrics
       workers: { name: string }[];
     };
     expect(status.address).toBe(address);
-    expect(status.workers.map((w) => w.name)).toEqual(['dash-w']);
+    expect(status.workers.map((w) => w.name).sort()).toEqual(['dash-w', 'sim-0', 'sim-1']);
     const metrics = await (await fetch(`${dashboard}/metrics`)).text();
-    expect(metrics).toMatch(/^dask_ts_scheduler_workers 1$/m);
+    expect(metrics).toMatch(/^dask_ts_scheduler_workers 3$/m);
     worker.child.kill('SIGTERM');
     expect(await exited(worker.child)).toBe(0);
   } finally {
@@ -114,6 +122,10 @@ test('bad cluster arguments exit 2 naming the culprit', async () => {
     ],
     [['scheduler', '--bogus', '1'], /Unknown option '--bogus' for 'dask-ts scheduler'/],
     [['scheduler', 'extra'], /Unexpected argument 'extra' for 'dask-ts scheduler'/],
+    [
+      ['scheduler', '--simulated-workers', '-3'],
+      /Option --simulated-workers must be an integer from 0 to 1000000, got '-3'/,
+    ],
     [
       ['scheduler', '--dashboard-port', 'x'],
       /Option --dashboard-port must be an integer from 0 to 65535, got 'x'/,

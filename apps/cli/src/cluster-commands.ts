@@ -19,6 +19,8 @@ export type ClusterCommand =
       readonly port: number;
       /** Serve /status.json, /metrics and /events on this port. */
       readonly dashboardPort?: number;
+      /** Simulated workers that finish every task at once (the scheduler alone). */
+      readonly simulatedWorkers?: number;
     }
   | {
       readonly command: 'worker';
@@ -71,17 +73,26 @@ export function parseCluster(
   args: readonly string[],
 ): ClusterCommand {
   if (command === 'scheduler') {
-    const { values, positional } = flags(command, args, ['--host', '--port', '--dashboard-port']);
+    const { values, positional } = flags(command, args, [
+      '--host',
+      '--port',
+      '--dashboard-port',
+      '--simulated-workers',
+    ]);
     if (positional.length > 0)
       throw new UsageError(`Unexpected argument '${positional[0]}' for 'dask-ts scheduler'.`);
     const port = values.has('--port') ? integer('--port', values.get('--port')!, 0, 65535) : 8786;
     const dashboard = values.get('--dashboard-port');
+    const simulated = values.get('--simulated-workers');
     return {
       command,
       host: values.get('--host') ?? '127.0.0.1',
       port,
       ...(dashboard !== undefined
         ? { dashboardPort: integer('--dashboard-port', dashboard, 0, 65535) }
+        : {}),
+      ...(simulated !== undefined
+        ? { simulatedWorkers: integer('--simulated-workers', simulated, 0, 1_000_000) }
         : {}),
     };
   }
@@ -141,6 +152,7 @@ export async function runCluster(
         port: cmd.port,
         ...(token !== undefined ? { token } : {}),
         ...(cmd.dashboardPort !== undefined ? { dashboardPort: cmd.dashboardPort } : {}),
+        ...(cmd.simulatedWorkers !== undefined ? { simulatedWorkers: cmd.simulatedWorkers } : {}),
         log: io.err,
       });
       io.out(

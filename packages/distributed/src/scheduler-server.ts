@@ -30,6 +30,7 @@ import { SendQueue } from './send-queue.js';
 import { registerInproc, routeInproc } from './inproc.js';
 import { Monitor } from './monitor.js';
 import { serveDashboard, type Dashboard, type SchedulerStatus } from './dashboard.js';
+import { checkSimulatedWorkers, simulateWorkers } from './simulation.js';
 
 /**
  * Options of {@link startScheduler}.
@@ -57,6 +58,11 @@ export interface SchedulerServerOptions {
    * port; see `dashboardAddress`). Off by default.
    */
   readonly dashboardPort?: number;
+  /**
+   * Connect this many simulated workers (`sim-0`, `sim-1`...), which finish every task at once
+   * with the value `null`: the scheduler alone, for benchmarks and tests (see simulation.ts).
+   */
+  readonly simulatedWorkers?: number;
 }
 
 /**
@@ -138,6 +144,8 @@ export class SchedulerServer {
     const every = options.heartbeatMs ?? 1000;
     this.timer = setInterval(() => this.checkHeartbeats(every, timeout), every);
     this.reading = this.read();
+    if (options.simulatedWorkers !== undefined)
+      simulateWorkers(this.shell, options.simulatedWorkers, 1_000_000_000);
     // Peers in this process skip the network (inproc.ts).
     this.unregisterInproc = registerInproc(address, { deliver: (msg) => this.onMessage(msg) });
   }
@@ -514,6 +522,7 @@ export async function startScheduler(
   if (options.token !== undefined && (typeof options.token !== 'string' || options.token === '')) {
     throw new TypeError('token must be a non-empty string');
   }
+  if (options.simulatedWorkers !== undefined) checkSimulatedWorkers(options.simulatedWorkers);
   const dashboardPort: unknown = options.dashboardPort;
   if (
     dashboardPort !== undefined &&
