@@ -4,7 +4,7 @@ import { expect, test } from '@jest/globals';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { delayed } from '@dask-ts/graph';
-import { Client } from '@dask-ts/distributed';
+import { Client, curveKeyPair } from '@dask-ts/distributed';
 import { runCli } from './cli.js';
 import { parseCluster } from './cluster-commands.js';
 
@@ -90,6 +90,33 @@ test('a scheduler started with --dashboard-port (and simulated workers) serves /
     worker.child.kill('SIGTERM');
     expect(await exited(worker.child)).toBe(0);
   } finally {
+    scheduler.child.kill('SIGTERM');
+    expect(await exited(scheduler.child)).toBe(0);
+  }
+});
+
+test('a scheduler and a worker given CURVE keys in the environment serve a client with the key', async () => {
+  const keys = curveKeyPair();
+  const scheduler = await start(['scheduler', '--port', '0'], {
+    DASK_TS_CURVE_PUBLIC_KEY: keys.publicKey,
+    DASK_TS_CURVE_SECRET_KEY: keys.secretKey,
+  });
+  try {
+    expect(scheduler.line).toMatch(/\(CURVE encryption\)/);
+    const address = /at (tcp:\/\/\S+)/.exec(scheduler.line)![1];
+    const worker = await start(['worker', address, '--name', 'curve-w'], {
+      DASK_TS_CURVE_SERVER_KEY: keys.publicKey,
+    });
+    process.env.DASK_TS_CURVE_SERVER_KEY = keys.publicKey;
+    const client = await Client.connect(address, { asDefault: false });
+    delete process.env.DASK_TS_CURVE_SERVER_KEY;
+    const inc = delayed((x: number) => x + 1);
+    expect(await client.compute(inc(1))).toBe(2);
+    await client.close();
+    worker.child.kill('SIGTERM');
+    expect(await exited(worker.child)).toBe(0);
+  } finally {
+    delete process.env.DASK_TS_CURVE_SERVER_KEY;
     scheduler.child.kill('SIGTERM');
     expect(await exited(scheduler.child)).toBe(0);
   }

@@ -116,6 +116,22 @@ export function parseCluster(
   return { command, address: positional[0], nthreads, ...(name !== undefined ? { name } : {}) };
 }
 
+/**
+ * The scheduler's CURVE key pair from DASK_TS_CURVE_PUBLIC_KEY and DASK_TS_CURVE_SECRET_KEY (both
+ * or neither); its workers read the public key from DASK_TS_CURVE_SERVER_KEY.
+ */
+function curveFromEnv(): { publicKey: string; secretKey: string } | undefined {
+  const publicKey = process.env.DASK_TS_CURVE_PUBLIC_KEY || undefined;
+  const secretKey = process.env.DASK_TS_CURVE_SECRET_KEY || undefined;
+  if (publicKey === undefined && secretKey === undefined) return undefined;
+  if (publicKey === undefined || secretKey === undefined) {
+    throw new UsageError(
+      'CURVE encryption needs both DASK_TS_CURVE_PUBLIC_KEY and DASK_TS_CURVE_SECRET_KEY (set neither to turn it off).',
+    );
+  }
+  return { publicKey, secretKey };
+}
+
 /** Resolves on the first SIGINT or SIGTERM (and stops listening for them). */
 function signalled(): { promise: Promise<string>; dispose(): void } {
   let dispose = (): void => undefined;
@@ -144,6 +160,7 @@ export async function runCluster(
   io: { out(line: string): void; err(line: string): void },
 ): Promise<number> {
   const token = process.env.DASK_TS_TOKEN || undefined;
+  const curve = cmd.command === 'scheduler' ? curveFromEnv() : undefined;
   const stop = signalled();
   try {
     if (cmd.command === 'scheduler') {
@@ -153,12 +170,13 @@ export async function runCluster(
         ...(token !== undefined ? { token } : {}),
         ...(cmd.dashboardPort !== undefined ? { dashboardPort: cmd.dashboardPort } : {}),
         ...(cmd.simulatedWorkers !== undefined ? { simulatedWorkers: cmd.simulatedWorkers } : {}),
+        ...(curve !== undefined ? { curve } : {}),
         log: io.err,
       });
       io.out(
         `dask-ts scheduler at ${server.address}${token !== undefined ? ' (token required)' : ''}${
-          server.dashboardAddress !== undefined ? ` (dashboard ${server.dashboardAddress})` : ''
-        }`,
+          curve !== undefined ? ' (CURVE encryption)' : ''
+        }${server.dashboardAddress !== undefined ? ` (dashboard ${server.dashboardAddress})` : ''}`,
       );
       const signal = await stop.promise;
       io.err(`dask-ts scheduler: ${signal}, closing`);

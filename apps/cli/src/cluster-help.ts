@@ -11,4 +11,6 @@ export const CLUSTER_HELP = [
   '  --nthreads <N>  worker threads (default 1)',
   '  --name <NAME>   the worker name (default HOST-PID)',
   '  (set DASK_TS_TOKEN on the scheduler and its workers to require a shared secret)',
+  '  (CURVE encryption: DASK_TS_CURVE_PUBLIC_KEY and DASK_TS_CURVE_SECRET_KEY on the scheduler,',
+  '   DASK_TS_CURVE_SERVER_KEY = its public key on workers and clients; see curveKeyPair())',
 ];

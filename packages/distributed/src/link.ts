@@ -15,6 +15,7 @@ import { decodeFrames, encodeFrames } from './frames.js';
 import { helloMessage, isLinkOp, linkSchema, type PeerRole } from './handshake.js';
 import { SendQueue } from './send-queue.js';
 import { inprocConnect } from './inproc.js';
+import { curveKeyPair, curveServerKeyOf } from './curve.js';
 import { checkAddress } from './address.js';
 
 /**
@@ -56,6 +57,11 @@ export interface LinkOptions {
   readonly version?: number | undefined;
   /** Where dropped frames are reported (stderr by default). */
   readonly log?: ((line: string) => void) | undefined;
+  /**
+   * The scheduler's CURVE public key, when it encrypts (see curve.ts; default:
+   * DASK_TS_CURVE_SERVER_KEY).
+   */
+  readonly curveServerKey?: string | undefined;
 }
 
 /**
@@ -283,6 +289,20 @@ function deliver(events: EndpointEvents, raw: unknown, owned: ArrayBuffer[]): vo
   (events.message as (raw: unknown, owned: ArrayBuffer[]) => void)(raw, owned);
 }
 
+/** A DEALER's CURVE options: the scheduler's public key, and a throwaway key pair of its own. */
+function curveOptions(serverKey: string): {
+  curveServerKey: string;
+  curvePublicKey: string;
+  curveSecretKey: string;
+} {
+  const own = curveKeyPair();
+  return {
+    curveServerKey: serverKey,
+    curvePublicKey: own.publicKey,
+    curveSecretKey: own.secretKey,
+  };
+}
+
 /** What a link needs of its socket: a ZeroMQ DEALER, or an in-process one. */
 type LinkSocket = Pick<Dealer, 'send' | 'receive' | 'close' | 'closed' | 'sendTimeout'>;
 
@@ -313,6 +333,7 @@ export async function connectLink(address: string, options: LinkOptions): Promis
   checkAddress(address, 'address');
   const log = options.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
   const connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
+  const curveServerKey = curveServerKeyOf(options.curveServerKey);
   // An identity of its own, so that ZeroMQ's reconnection after a network blip keeps this peer
   // (the server's ROUTER hands the identity over to the new connection).
   const inproc = inprocConnect(address);
@@ -325,7 +346,17 @@ export async function connectLink(address: string, options: LinkOptions): Promis
       sendTimeout: 0,
       sendHighWaterMark: 0,
       routingId: randomBytes(12).toString('base64url'),
+      ...(curveServerKey !== undefined ? curveOptions(curveServerKey) : {}),
     });
+  // Why ZeroMQ's own handshake failed, if it did (wrong or missing CURVE key), for the timeout.
+  let handshakeError: string | undefined;
+  if (socket instanceof Dealer) {
+    const note = (kind: string) => (e: { error?: { message?: string } }) =>
+      (handshakeError = `${kind}${e.error?.message !== undefined ? `: ${e.error.message}` : ''}`);
+    socket.events.on('handshake:error:protocol', note('a protocol error'));
+    socket.events.on('handshake:error:auth', note('refused'));
+    socket.events.on('handshake:error:other', note('the connection broke'));
+  }
   try {
     if (socket instanceof Dealer) socket.connect(address);
     await socket.send(
@@ -338,9 +369,17 @@ export async function connectLink(address: string, options: LinkOptions): Promis
       const code = (err as { code?: unknown }).code;
       throw new ConnectError(
         address,
-        code === 'EAGAIN'
-          ? `no scheduler answered within ${connectTimeoutMs / 1000} s (is one running there?)`
-          : `a bad answer to the handshake: ${(err as Error).message}`,
+        code !== 'EAGAIN'
+          ? `a bad answer to the handshake: ${(err as Error).message}`
+          : handshakeError !== undefined
+            ? `no scheduler answered within ${connectTimeoutMs / 1000} s: the connection's encryption handshake failed (${handshakeError}); ${
+                curveServerKey === undefined
+                  ? 'the scheduler may require CURVE encryption: pass its public key as curveServerKey (or DASK_TS_CURVE_SERVER_KEY)'
+                  : 'is curveServerKey the public key of this scheduler, and does it use CURVE?'
+              }`
+            : `no scheduler answered within ${connectTimeoutMs / 1000} s (is one running there${
+                curveServerKey !== undefined ? ', with CURVE encryption' : ''
+              }?)`,
       );
     }
     const parsed = linkSchema.safeParse(answer);

@@ -31,6 +31,7 @@ import { registerInproc, routeInproc } from './inproc.js';
 import { Monitor } from './monitor.js';
 import { serveDashboard, type Dashboard, type SchedulerStatus } from './dashboard.js';
 import { checkSimulatedWorkers, simulateWorkers } from './simulation.js';
+import { checkCurveKey, type CurveKeyPair } from './curve.js';
 
 /**
  * Options of {@link startScheduler}.
@@ -63,6 +64,12 @@ export interface SchedulerServerOptions {
    * with the value `null`: the scheduler alone, for benchmarks and tests (see simulation.ts).
    */
   readonly simulatedWorkers?: number;
+  /**
+   * Encrypt every connection with ZeroMQ CURVE using this key pair (from `curveKeyPair()`); peers
+   * must then be given its public key (`curveServerKey`). In-process peers then connect over
+   * ZeroMQ too. See curve.ts.
+   */
+  readonly curve?: CurveKeyPair;
 }
 
 /**
@@ -146,8 +153,11 @@ export class SchedulerServer {
     this.reading = this.read();
     if (options.simulatedWorkers !== undefined)
       simulateWorkers(this.shell, options.simulatedWorkers, 1_000_000_000);
-    // Peers in this process skip the network (inproc.ts).
-    this.unregisterInproc = registerInproc(address, { deliver: (msg) => this.onMessage(msg) });
+    // Peers in this process skip the network (inproc.ts), unless every peer must encrypt.
+    this.unregisterInproc =
+      options.curve === undefined
+        ? registerInproc(address, { deliver: (msg) => this.onMessage(msg) })
+        : () => undefined;
   }
 
   /**
@@ -523,6 +533,10 @@ export async function startScheduler(
     throw new TypeError('token must be a non-empty string');
   }
   if (options.simulatedWorkers !== undefined) checkSimulatedWorkers(options.simulatedWorkers);
+  if (options.curve !== undefined) {
+    checkCurveKey(options.curve.publicKey, 'curve.publicKey');
+    checkCurveKey(options.curve.secretKey, 'curve.secretKey');
+  }
   const dashboardPort: unknown = options.dashboardPort;
   if (
     dashboardPort !== undefined &&
@@ -544,6 +558,13 @@ export async function startScheduler(
     sendTimeout: 0,
     sendHighWaterMark: 0,
     receiveHighWaterMark: 0,
+    ...(options.curve !== undefined
+      ? {
+          curveServer: true,
+          curvePublicKey: options.curve.publicKey,
+          curveSecretKey: options.curve.secretKey,
+        }
+      : {}),
   });
   try {
     await router.bind(endpoint);
