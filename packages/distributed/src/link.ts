@@ -351,11 +351,25 @@ export async function connectLink(address: string, options: LinkOptions): Promis
   // Why ZeroMQ's own handshake failed, if it did (wrong or missing CURVE key), for the timeout.
   let handshakeError: string | undefined;
   if (socket instanceof Dealer) {
-    const note = (kind: string) => (e: { error?: { message?: string } }) =>
-      (handshakeError = `${kind}${e.error?.message !== undefined ? `: ${e.error.message}` : ''}`);
-    socket.events.on('handshake:error:protocol', note('a protocol error'));
-    socket.events.on('handshake:error:auth', note('refused'));
-    socket.events.on('handshake:error:other', note('the connection broke'));
+    const observer = socket.events;
+    const kinds: Record<string, string> = {
+      'handshake:error:protocol': 'a protocol error',
+      'handshake:error:auth': 'refused',
+      'handshake:error:other': 'the connection broke',
+    };
+    void (async () => {
+      try {
+        for (;;) {
+          const event = await observer.receive();
+          const kind = kinds[event.type];
+          if (kind === undefined) continue;
+          const message = (event as { error?: { message?: string } }).error?.message;
+          handshakeError = `${kind}${message !== undefined ? `: ${message}` : ''}`;
+        }
+      } catch {
+        // The observer was closed (the handshake is over).
+      }
+    })();
   }
   try {
     if (socket instanceof Dealer) socket.connect(address);
@@ -381,6 +395,9 @@ export async function connectLink(address: string, options: LinkOptions): Promis
                 curveServerKey !== undefined ? ', with CURVE encryption' : ''
               }?)`,
       );
+    } finally {
+      // Watched during the handshake only: an open observer would keep the process alive.
+      if (socket instanceof Dealer) socket.events.close();
     }
     const parsed = linkSchema.safeParse(answer);
     if (!parsed.success)

@@ -88,7 +88,8 @@ export function taskGroup(key: string): string {
     name = end > 2 ? key.slice(2, end) : key;
   }
   const words = name.split('-');
-  while (words.length > 1 && /^([0-9a-f]{6,}|\d+)$/i.test(words[words.length - 1]!)) words.pop();
+  while (words.length > 1 && /^([0-9a-f]{6,}|\d+)$/i.test(words[words.length - 1] ?? ''))
+    words.pop();
   return words.join('-');
 }
 
@@ -221,13 +222,13 @@ export class Monitor {
     if (m.op === 'finished') {
       const keys = strings(m.keys);
       const nbytes = Array.isArray(m.nbytes) ? (m.nbytes as unknown[]) : [];
-      for (let i = 0; i < keys.length; i++) {
-        const e = this.tasks.get(keys[i]!);
-        if (e === undefined) continue;
+      keys.forEach((key, i) => {
+        const e = this.tasks.get(key);
+        if (e === undefined) return;
         const n = nbytes[i];
         e.nbytes = typeof n === 'number' && n > 0 ? n : 0;
-        this.move(keys[i]!, e, 'memory', name);
-      }
+        this.move(key, e, 'memory', name);
+      });
     } else if (m.op === 'erred' && typeof m.key === 'string') {
       const e = this.tasks.get(m.key);
       if (e !== undefined) this.move(m.key, e, 'erred', name);
@@ -324,5 +325,5 @@ export class Monitor {
 }
 
 function strings(v: unknown): string[] {
-  return Array.isArray(v) ? (v.filter((x) => typeof x === 'string') as string[]) : [];
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
 }

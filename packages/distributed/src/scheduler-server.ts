@@ -374,10 +374,8 @@ export class SchedulerServer {
     const { id } = msg;
     const controller = new AbortController();
     peer.computes.set(id, controller);
-    let tasks: string[] | undefined;
     const reply = (answer: ToClient): void => {
       peer.computes.delete(id);
-      if (tasks !== undefined) this.monitor?.settled(tasks);
       try {
         this.send(peer, answer);
       } catch (err) {
@@ -394,10 +392,14 @@ export class SchedulerServer {
       reply(errorMessage(id, err));
       return;
     }
-    tasks = this.monitor?.submittedGraph(graph);
+    const tasks = this.monitor?.submittedGraph(graph);
+    const settled = (answer: ToClient): void => {
+      if (tasks !== undefined) this.monitor?.settled(tasks);
+      reply(answer);
+    };
     this.shell.get(graph, msg.keys, { signal: controller.signal }).then(
-      (values) => reply({ op: 'result', id, values: values.map((v) => encodeValue(v).payload) }),
-      (err: unknown) => reply(errorMessage(id, err)),
+      (values) => settled({ op: 'result', id, values: values.map((v) => encodeValue(v).payload) }),
+      (err: unknown) => settled(errorMessage(id, err)),
     );
   }
 
