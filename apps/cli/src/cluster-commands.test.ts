@@ -4,7 +4,7 @@ import { expect, test } from '@jest/globals';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { delayed } from '@dask-ts/graph';
-import { Client } from '@dask-ts/distributed';
+import { Client, curveKeyPair } from '@dask-ts/distributed';
 import { runCli } from './cli.js';
 import { parseCluster } from './cluster-commands.js';
 
@@ -65,6 +65,63 @@ test('a scheduler and a worker started from the command line serve a client', as
   }
 });
 
+test('a scheduler started with --dashboard-port (and simulated workers) serves /status.json and /metrics', async () => {
+  const scheduler = await start([
+    'scheduler',
+    '--port',
+    '0',
+    '--dashboard-port',
+    '0',
+    '--simulated-workers',
+    '2',
+  ]);
+  try {
+    const address = /at (tcp:\/\/\S+)/.exec(scheduler.line)![1];
+    const dashboard = /\(dashboard (http:\/\/\S+)\)/.exec(scheduler.line)![1];
+    const worker = await start(['worker', address, '--name', 'dash-w']);
+    const status = (await (await fetch(`${dashboard}/status.json`)).json()) as {
+      address: string;
+      workers: { name: string }[];
+    };
+    expect(status.address).toBe(address);
+    expect(status.workers.map((w) => w.name).sort()).toEqual(['dash-w', 'sim-0', 'sim-1']);
+    const metrics = await (await fetch(`${dashboard}/metrics`)).text();
+    expect(metrics).toMatch(/^dask_ts_scheduler_workers 3$/m);
+    worker.child.kill('SIGTERM');
+    expect(await exited(worker.child)).toBe(0);
+  } finally {
+    scheduler.child.kill('SIGTERM');
+    expect(await exited(scheduler.child)).toBe(0);
+  }
+});
+
+test('a scheduler and a worker given CURVE keys in the environment serve a client with the key', async () => {
+  const keys = curveKeyPair();
+  const scheduler = await start(['scheduler', '--port', '0'], {
+    DASK_TS_CURVE_PUBLIC_KEY: keys.publicKey,
+    DASK_TS_CURVE_SECRET_KEY: keys.secretKey,
+  });
+  try {
+    expect(scheduler.line).toMatch(/\(CURVE encryption\)/);
+    const address = /at (tcp:\/\/\S+)/.exec(scheduler.line)![1];
+    const worker = await start(['worker', address, '--name', 'curve-w'], {
+      DASK_TS_CURVE_SERVER_KEY: keys.publicKey,
+    });
+    process.env.DASK_TS_CURVE_SERVER_KEY = keys.publicKey;
+    const client = await Client.connect(address, { asDefault: false });
+    delete process.env.DASK_TS_CURVE_SERVER_KEY;
+    const inc = delayed((x: number) => x + 1);
+    expect(await client.compute(inc(1))).toBe(2);
+    await client.close();
+    worker.child.kill('SIGTERM');
+    expect(await exited(worker.child)).toBe(0);
+  } finally {
+    delete process.env.DASK_TS_CURVE_SERVER_KEY;
+    scheduler.child.kill('SIGTERM');
+    expect(await exited(scheduler.child)).toBe(0);
+  }
+});
+
 test('a worker whose scheduler shuts down exits with code 0', async () => {
   const scheduler = await start(['scheduler', '--port=0']);
   const address = /at (tcp:\/\/\S+)/.exec(scheduler.line)![1];
@@ -92,6 +149,14 @@ test('bad cluster arguments exit 2 naming the culprit', async () => {
     ],
     [['scheduler', '--bogus', '1'], /Unknown option '--bogus' for 'dask-ts scheduler'/],
     [['scheduler', 'extra'], /Unexpected argument 'extra' for 'dask-ts scheduler'/],
+    [
+      ['scheduler', '--simulated-workers', '-3'],
+      /Option --simulated-workers must be an integer from 0 to 1000000, got '-3'/,
+    ],
+    [
+      ['scheduler', '--dashboard-port', 'x'],
+      /Option --dashboard-port must be an integer from 0 to 65535, got 'x'/,
+    ],
     [['worker'], /'dask-ts worker' needs the scheduler's address/],
     [
       ['worker', 'tcp://h:1', '--nthreads', '0'],

@@ -13,7 +13,15 @@ import { UsageError } from './args.js';
  * parseCluster('worker', ['tcp://127.0.0.1:8786', '--nthreads', '2']);
  */
 export type ClusterCommand =
-  | { readonly command: 'scheduler'; readonly host: string; readonly port: number }
+  | {
+      readonly command: 'scheduler';
+      readonly host: string;
+      readonly port: number;
+      /** Serve /status.json, /metrics and /events on this port. */
+      readonly dashboardPort?: number;
+      /** Simulated workers that finish every task at once (the scheduler alone). */
+      readonly simulatedWorkers?: number;
+    }
   | {
       readonly command: 'worker';
       readonly address: string;
@@ -65,11 +73,28 @@ export function parseCluster(
   args: readonly string[],
 ): ClusterCommand {
   if (command === 'scheduler') {
-    const { values, positional } = flags(command, args, ['--host', '--port']);
+    const { values, positional } = flags(command, args, [
+      '--host',
+      '--port',
+      '--dashboard-port',
+      '--simulated-workers',
+    ]);
     if (positional.length > 0)
       throw new UsageError(`Unexpected argument '${positional[0]}' for 'dask-ts scheduler'.`);
     const port = values.has('--port') ? integer('--port', values.get('--port')!, 0, 65535) : 8786;
-    return { command, host: values.get('--host') ?? '127.0.0.1', port };
+    const dashboard = values.get('--dashboard-port');
+    const simulated = values.get('--simulated-workers');
+    return {
+      command,
+      host: values.get('--host') ?? '127.0.0.1',
+      port,
+      ...(dashboard !== undefined
+        ? { dashboardPort: integer('--dashboard-port', dashboard, 0, 65535) }
+        : {}),
+      ...(simulated !== undefined
+        ? { simulatedWorkers: integer('--simulated-workers', simulated, 0, 1_000_000) }
+        : {}),
+    };
   }
   const { values, positional } = flags(command, args, ['--nthreads', '--name']);
   if (positional.length !== 1) {
@@ -89,6 +114,22 @@ export function parseCluster(
     : 1;
   const name = values.get('--name');
   return { command, address: positional[0], nthreads, ...(name !== undefined ? { name } : {}) };
+}
+
+/**
+ * The scheduler's CURVE key pair from DASK_TS_CURVE_PUBLIC_KEY and DASK_TS_CURVE_SECRET_KEY (both
+ * or neither); its workers read the public key from DASK_TS_CURVE_SERVER_KEY.
+ */
+function curveFromEnv(): { publicKey: string; secretKey: string } | undefined {
+  const publicKey = process.env.DASK_TS_CURVE_PUBLIC_KEY || undefined;
+  const secretKey = process.env.DASK_TS_CURVE_SECRET_KEY || undefined;
+  if (publicKey === undefined && secretKey === undefined) return undefined;
+  if (publicKey === undefined || secretKey === undefined) {
+    throw new UsageError(
+      'CURVE encryption needs both DASK_TS_CURVE_PUBLIC_KEY and DASK_TS_CURVE_SECRET_KEY (set neither to turn it off).',
+    );
+  }
+  return { publicKey, secretKey };
 }
 
 /** Resolves on the first SIGINT or SIGTERM (and stops listening for them). */
@@ -119,6 +160,7 @@ export async function runCluster(
   io: { out(line: string): void; err(line: string): void },
 ): Promise<number> {
   const token = process.env.DASK_TS_TOKEN || undefined;
+  const curve = cmd.command === 'scheduler' ? curveFromEnv() : undefined;
   const stop = signalled();
   try {
     if (cmd.command === 'scheduler') {
@@ -126,10 +168,15 @@ export async function runCluster(
         host: cmd.host,
         port: cmd.port,
         ...(token !== undefined ? { token } : {}),
+        ...(cmd.dashboardPort !== undefined ? { dashboardPort: cmd.dashboardPort } : {}),
+        ...(cmd.simulatedWorkers !== undefined ? { simulatedWorkers: cmd.simulatedWorkers } : {}),
+        ...(curve !== undefined ? { curve } : {}),
         log: io.err,
       });
       io.out(
-        `dask-ts scheduler at ${server.address}${token !== undefined ? ' (token required)' : ''}`,
+        `dask-ts scheduler at ${server.address}${token !== undefined ? ' (token required)' : ''}${
+          curve !== undefined ? ' (CURVE encryption)' : ''
+        }${server.dashboardAddress !== undefined ? ` (dashboard ${server.dashboardAddress})` : ''}`,
       );
       const signal = await stop.promise;
       io.err(`dask-ts scheduler: ${signal}, closing`);

@@ -5,8 +5,12 @@ export const CLUSTER_HELP = [
   'scheduler options:',
   '  --host <HOST>   the interface to listen on (default 127.0.0.1; 0.0.0.0 for all)',
   '  --port <N>      the port (default 8786; 0 for any free port)',
+  '  --dashboard-port <N>  serve /status.json, /metrics and /events over HTTP on this port',
+  '  --simulated-workers <N>  N simulated workers that finish every task at once (no real ones)',
   'worker usage: dask-ts worker tcp://HOST:PORT [--nthreads N] [--name NAME]',
   '  --nthreads <N>  worker threads (default 1)',
   '  --name <NAME>   the worker name (default HOST-PID)',
   '  (set DASK_TS_TOKEN on the scheduler and its workers to require a shared secret)',
+  '  (CURVE encryption: DASK_TS_CURVE_PUBLIC_KEY and DASK_TS_CURVE_SECRET_KEY on the scheduler,',
+  '   DASK_TS_CURVE_SERVER_KEY = its public key on workers and clients; see curveKeyPair())',
 ];

@@ -206,6 +206,10 @@ export function decodeFrames(frames: readonly Uint8Array[], owned?: ArrayBuffer[
   if (header === undefined || header.byteLength === 0) throw new FrameError('an empty message');
   inFrames = frames.slice(1);
   ownedBuffers = owned;
+  // Garbage is common on an open port and its errors are only logged by message: no stack traces
+  // are captured while decoding (they cost more than the decoding).
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
   try {
     return unpackr.unpack(header);
   } catch (err) {
@@ -214,6 +218,7 @@ export function decodeFrames(frames: readonly Uint8Array[], owned?: ArrayBuffer[
       `a header that is not msgpack (${header.byteLength} bytes): ${err instanceof Error ? err.message : String(err)}`,
     );
   } finally {
+    Error.stackTraceLimit = stackTraceLimit;
     inFrames = undefined;
     ownedBuffers = undefined;
   }

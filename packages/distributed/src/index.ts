@@ -21,3 +21,6 @@ export {
 export { ConnectError, connectLink, Link, type LinkOptions, type LinkEnd } from './link.js';
 export { encodeFrames, decodeFrames, FrameError } from './frames.js';
 export { helloMessage, type Hello, type PeerRole } from './handshake.js';
+export type { SchedulerStatus } from './dashboard.js';
+export { curveKeyPair, type CurveKeyPair } from './curve.js';
+export type { Transition, TaskState } from './monitor.js';

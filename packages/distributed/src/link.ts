@@ -6,13 +6,16 @@
 // `heartbeatTimeoutMs` means the scheduler is lost, and the link reports its disconnect (once),
 // as it does when the server says `bye`. A link is a worker Transport (protocol's Endpoint plus
 // `listen`), so the worker runtime runs over it unchanged; frames that do not decode, or link
-// messages that do not check, are dropped and logged.
+// messages that do not check, are dropped and logged. A scheduler running in this same process is
+// reached without the network (inproc.ts), with the same messages and checks.
 import { randomBytes } from 'node:crypto';
 import { Dealer } from 'zeromq';
 import type { EndpointEvents } from '@dask-ts/protocol';
 import { decodeFrames, encodeFrames } from './frames.js';
 import { helloMessage, isLinkOp, linkSchema, type PeerRole } from './handshake.js';
 import { SendQueue } from './send-queue.js';
+import { inprocConnect } from './inproc.js';
+import { curveKeyPair, curveServerKeyOf } from './curve.js';
 import { checkAddress } from './address.js';
 
 /**
@@ -54,6 +57,11 @@ export interface LinkOptions {
   readonly version?: number | undefined;
   /** Where dropped frames are reported (stderr by default). */
   readonly log?: ((line: string) => void) | undefined;
+  /**
+   * The scheduler's CURVE public key, when it encrypts (see curve.ts; default:
+   * DASK_TS_CURVE_SERVER_KEY).
+   */
+  readonly curveServerKey?: string | undefined;
 }
 
 /**
@@ -81,7 +89,7 @@ export class Link {
   /** The name the scheduler gave this peer. */
   readonly name: string;
   readonly address: string;
-  private readonly socket: Dealer;
+  private readonly socket: LinkSocket;
   private readonly queue: SendQueue;
   private readonly log: (line: string) => void;
   private events: EndpointEvents | undefined;
@@ -99,7 +107,7 @@ export class Link {
   /** @internal use {@link connectLink}. */
   constructor(
     address: string,
-    socket: Dealer,
+    socket: LinkSocket,
     name: string,
     options: { heartbeatMs: number; heartbeatTimeoutMs: number; log: (line: string) => void },
   ) {
@@ -281,6 +289,36 @@ function deliver(events: EndpointEvents, raw: unknown, owned: ArrayBuffer[]): vo
   (events.message as (raw: unknown, owned: ArrayBuffer[]) => void)(raw, owned);
 }
 
+/** A DEALER's CURVE options: the scheduler's public key, and a throwaway key pair of its own. */
+function curveOptions(serverKey: string): {
+  curveServerKey: string;
+  curvePublicKey: string;
+  curveSecretKey: string;
+} {
+  const own = curveKeyPair();
+  return {
+    curveServerKey: serverKey,
+    curvePublicKey: own.publicKey,
+    curveSecretKey: own.secretKey,
+  };
+}
+
+/** What a link needs of its socket: a ZeroMQ DEALER, or an in-process one. */
+type LinkSocket = Pick<Dealer, 'send' | 'receive' | 'close' | 'closed' | 'sendTimeout'>;
+
+/** The next message on `socket`, or a rejection with code EAGAIN after `ms` (as ZeroMQ does). */
+function receiveWithin(socket: LinkSocket, ms: number): Promise<Buffer[]> {
+  if (socket instanceof Dealer) return socket.receive();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(Object.assign(new Error('Operation timed out'), { code: 'EAGAIN' })),
+      ms,
+    );
+  });
+  return Promise.race([socket.receive(), timeout]).finally(() => clearTimeout(timer));
+}
+
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
@@ -295,29 +333,71 @@ export async function connectLink(address: string, options: LinkOptions): Promis
   checkAddress(address, 'address');
   const log = options.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
   const connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
+  const curveServerKey = curveServerKeyOf(options.curveServerKey);
   // An identity of its own, so that ZeroMQ's reconnection after a network blip keeps this peer
   // (the server's ROUTER hands the identity over to the new connection).
-  const socket = new Dealer({
-    linger: 0,
-    receiveTimeout: connectTimeoutMs,
-    routingId: randomBytes(12).toString('base64url'),
-  });
+  const inproc = inprocConnect(address);
+  const socket: LinkSocket =
+    inproc ??
+    new Dealer({
+      linger: 0,
+      receiveTimeout: connectTimeoutMs,
+      // Sends complete inside the call (see send-queue.ts); messages queue without bound.
+      sendTimeout: 0,
+      sendHighWaterMark: 0,
+      routingId: randomBytes(12).toString('base64url'),
+      ...(curveServerKey !== undefined ? curveOptions(curveServerKey) : {}),
+    });
+  // Why ZeroMQ's own handshake failed, if it did (wrong or missing CURVE key), for the timeout.
+  let handshakeError: string | undefined;
+  if (socket instanceof Dealer) {
+    const observer = socket.events;
+    const kinds: Record<string, string> = {
+      'handshake:error:protocol': 'a protocol error',
+      'handshake:error:auth': 'refused',
+      'handshake:error:other': 'the connection broke',
+    };
+    void (async () => {
+      try {
+        for (;;) {
+          const event = await observer.receive();
+          const kind = kinds[event.type];
+          if (kind === undefined) continue;
+          const message = (event as { error?: { message?: string } }).error?.message;
+          handshakeError = `${kind}${message !== undefined ? `: ${message}` : ''}`;
+        }
+      } catch {
+        // The observer was closed (the handshake is over).
+      }
+    })();
+  }
   try {
-    socket.connect(address);
+    if (socket instanceof Dealer) socket.connect(address);
     await socket.send(
       encodeFrames(helloMessage(options.role, options.name, options.token, options.version)),
     );
     let answer: unknown;
     try {
-      answer = decodeFrames(await socket.receive());
+      answer = decodeFrames(await receiveWithin(socket, connectTimeoutMs));
     } catch (err) {
       const code = (err as { code?: unknown }).code;
       throw new ConnectError(
         address,
-        code === 'EAGAIN'
-          ? `no scheduler answered within ${connectTimeoutMs / 1000} s (is one running there?)`
-          : `a bad answer to the handshake: ${(err as Error).message}`,
+        code !== 'EAGAIN'
+          ? `a bad answer to the handshake: ${(err as Error).message}`
+          : handshakeError !== undefined
+            ? `no scheduler answered within ${connectTimeoutMs / 1000} s: the connection's encryption handshake failed (${handshakeError}); ${
+                curveServerKey === undefined
+                  ? 'the scheduler may require CURVE encryption: pass its public key as curveServerKey (or DASK_TS_CURVE_SERVER_KEY)'
+                  : 'is curveServerKey the public key of this scheduler, and does it use CURVE?'
+              }`
+            : `no scheduler answered within ${connectTimeoutMs / 1000} s (is one running there${
+                curveServerKey !== undefined ? ', with CURVE encryption' : ''
+              }?)`,
       );
+    } finally {
+      // Watched during the handshake only: an open observer would keep the process alive.
+      if (socket instanceof Dealer) socket.events.close();
     }
     const parsed = linkSchema.safeParse(answer);
     if (!parsed.success)
@@ -326,7 +406,7 @@ export async function connectLink(address: string, options: LinkOptions): Promis
     if (msg.op === 'refused') throw new ConnectError(address, msg.reason);
     if (msg.op !== 'welcome')
       throw new ConnectError(address, `expected a welcome, got '${msg.op}'`);
-    socket.receiveTimeout = -1;
+    if (socket instanceof Dealer) socket.receiveTimeout = -1;
     return new Link(address, socket, msg.name, {
       heartbeatMs: options.heartbeatMs ?? 1000,
       heartbeatTimeoutMs: options.heartbeatTimeoutMs ?? 10_000,

@@ -27,6 +27,11 @@ import {
 import { decodeFrames, encodeFrames } from './frames.js';
 import { isLinkOp, linkSchema, refusal, type Hello, type PeerRole } from './handshake.js';
 import { SendQueue } from './send-queue.js';
+import { registerInproc, routeInproc } from './inproc.js';
+import { Monitor } from './monitor.js';
+import { serveDashboard, type Dashboard, type SchedulerStatus } from './dashboard.js';
+import { checkSimulatedWorkers, simulateWorkers } from './simulation.js';
+import { checkCurveKey, type CurveKeyPair } from './curve.js';
 
 /**
  * Options of {@link startScheduler}.
@@ -49,6 +54,22 @@ export interface SchedulerServerOptions {
   readonly maxRetries?: number;
   /** Where the server reports (stderr by default). */
   readonly log?: (line: string) => void;
+  /**
+   * Serve `/status.json`, `/metrics` and `/events` over HTTP on this port of `host` (0: any free
+   * port; see `dashboardAddress`). Off by default.
+   */
+  readonly dashboardPort?: number;
+  /**
+   * Connect this many simulated workers (`sim-0`, `sim-1`...), which finish every task at once
+   * with the value `null`: the scheduler alone, for benchmarks and tests (see simulation.ts).
+   */
+  readonly simulatedWorkers?: number;
+  /**
+   * Encrypt every connection with ZeroMQ CURVE using this key pair (from `curveKeyPair()`); peers
+   * must then be given its public key (`curveServerKey`). In-process peers then connect over
+   * ZeroMQ too. See curve.ts.
+   */
+  readonly curve?: CurveKeyPair;
 }
 
 /**
@@ -99,6 +120,10 @@ export class SchedulerServer {
   private readonly workerNames = new Map<string, Peer>();
   private readonly timer: NodeJS.Timeout;
   private readonly reading: Promise<void>;
+  private readonly unregisterInproc: () => void;
+  /** What the dashboard shows (only while one is served). */
+  private monitor: Monitor | undefined;
+  private dashboard: Dashboard | undefined;
   private nextWorker = 0;
   private nextClient = 0;
   private endpointIds = 0;
@@ -118,7 +143,7 @@ export class SchedulerServer {
       log: this.log,
       ...(options.maxRetries !== undefined ? { maxRetries: options.maxRetries } : {}),
     });
-    this.queue = new SendQueue(router, (err, frames) => {
+    this.queue = new SendQueue(routeInproc(router), (err, frames) => {
       const peer = this.peers.get(Buffer.from(frames[0]).toString('hex'));
       if (peer !== undefined) this.dropPeer(peer, `cannot reach it: ${err.message}`, false);
     });
@@ -126,6 +151,13 @@ export class SchedulerServer {
     const every = options.heartbeatMs ?? 1000;
     this.timer = setInterval(() => this.checkHeartbeats(every, timeout), every);
     this.reading = this.read();
+    if (options.simulatedWorkers !== undefined)
+      simulateWorkers(this.shell, options.simulatedWorkers, 1_000_000_000);
+    // Peers in this process skip the network (inproc.ts), unless every peer must encrypt.
+    this.unregisterInproc =
+      options.curve === undefined
+        ? registerInproc(address, { deliver: (msg) => this.onMessage(msg) })
+        : () => undefined;
   }
 
   /**
@@ -169,6 +201,7 @@ export class SchedulerServer {
 
   private async shutDown(): Promise<void> {
     clearInterval(this.timer);
+    await this.dashboard?.close();
     await this.shell.close();
     for (const peer of [...this.peers.values()]) {
       this.dropPeer(peer, 'the scheduler is shutting down', true);
@@ -176,6 +209,7 @@ export class SchedulerServer {
     await Promise.race([this.queue.flushed(), delay(1000)]);
     // Give ZeroMQ's I/O thread a moment to write the last byes.
     await delay(50);
+    this.unregisterInproc();
     this.router.close();
     await this.reading;
   }
@@ -195,13 +229,17 @@ export class SchedulerServer {
         this.log(`dask-ts scheduler: cannot receive: ${(err as Error).message}`);
         continue;
       }
-      try {
-        this.onFrames(msg);
-      } catch (err) {
-        this.log(
-          `dask-ts scheduler: internal error on a message: ${(err as Error).stack ?? String(err)}`,
-        );
-      }
+      this.onMessage(msg);
+    }
+  }
+
+  private onMessage(msg: Buffer[]): void {
+    try {
+      this.onFrames(msg);
+    } catch (err) {
+      this.log(
+        `dask-ts scheduler: internal error on a message: ${(err as Error).stack ?? String(err)}`,
+      );
     }
   }
 
@@ -238,8 +276,10 @@ export class SchedulerServer {
         this.dropPeer(peer, `${peer.name} left: ${link.data.reason}`, false);
       return;
     }
-    if (peer.role === 'worker') this.shell.message(peer.name, raw);
-    else this.onClient(peer, raw);
+    if (peer.role === 'worker') {
+      this.monitor?.fromWorker(peer.name, raw);
+      this.shell.message(peer.name, raw);
+    } else this.onClient(peer, raw);
   }
 
   private onHello(id: Buffer, key: string, raw: unknown): void {
@@ -276,6 +316,7 @@ export class SchedulerServer {
     this.send(peer, { op: 'welcome', name });
     if (peer.role === 'worker') {
       this.workerNames.set(name, peer);
+      this.monitor?.workerAdded(name);
       this.shell.connect(this.endpointOf(peer));
     }
   }
@@ -292,6 +333,7 @@ export class SchedulerServer {
       name: peer.name,
       id: ++this.endpointIds,
       send: (message: ToWorker) => {
+        this.monitor?.toWorker(peer.name, message);
         if (!peer.gone) this.queue.push([peer.id, ...encodeFrames(message)]);
       },
       ref: () => undefined,
@@ -350,9 +392,14 @@ export class SchedulerServer {
       reply(errorMessage(id, err));
       return;
     }
+    const tasks = this.monitor?.submittedGraph(graph);
+    const settled = (answer: ToClient): void => {
+      if (tasks !== undefined) this.monitor?.settled(tasks);
+      reply(answer);
+    };
     this.shell.get(graph, msg.keys, { signal: controller.signal }).then(
-      (values) => reply({ op: 'result', id, values: values.map((v) => encodeValue(v).payload) }),
-      (err: unknown) => reply(errorMessage(id, err)),
+      (values) => settled({ op: 'result', id, values: values.map((v) => encodeValue(v).payload) }),
+      (err: unknown) => settled(errorMessage(id, err)),
     );
   }
 
@@ -388,12 +435,63 @@ export class SchedulerServer {
     this.peers.delete(peer.id.toString('hex'));
     if (peer.role === 'worker') {
       this.workerNames.delete(peer.name);
+      this.monitor?.workerRemoved(peer.name);
       // Not from inside the shell's own call (close() is called by the shell).
       queueMicrotask(() => this.shell.disconnected(peer.name, reason));
     } else {
       for (const c of peer.computes.values()) c.abort(new Error(`${peer.name} is gone: ${reason}`));
       peer.computes.clear();
     }
+  }
+
+  /**
+   * Where the dashboard is served (`http://HOST:PORT`), when started with `dashboardPort`.
+   *
+   * @example
+   * const status = await (await fetch(`${server.dashboardAddress}/status.json`)).json();
+   */
+  get dashboardAddress(): string | undefined {
+    return this.dashboard?.address;
+  }
+
+  /**
+   * What `/status.json` answers: workers with their load, tasks by state, task groups.
+   *
+   * @example
+   * server.status().tasks.processing;
+   */
+  status(): SchedulerStatus {
+    const monitor = this.monitor ?? new Monitor();
+    const groups = monitor.taskGroups();
+    let clients = 0;
+    for (const p of this.peers.values()) if (p.role === 'client') clients++;
+    return {
+      address: this.address,
+      workers: this.shell.workers.map((w) => {
+        const load = monitor.workerLoad(w.name);
+        return {
+          name: w.name,
+          ready: w.ready,
+          processing: load.processing,
+          memoryTasks: load.memoryTasks,
+          memoryBytes: load.memoryBytes,
+        };
+      }),
+      clients,
+      tasks: monitor.counts(),
+      taskGroups: groups.map((g) => ({ ...g, progress: g.total === 0 ? 1 : g.done / g.total })),
+      transitions: { ...monitor.transitions },
+      dropped: this.stats.dropped,
+      refused: this.stats.refused,
+    };
+  }
+
+  /** @internal starts the HTTP side (see {@link SchedulerServerOptions.dashboardPort}). */
+  async serveDashboard(host: string, port: number): Promise<void> {
+    const monitor = new Monitor();
+    for (const w of this.shell.workers) monitor.workerAdded(w.name);
+    this.monitor = monitor;
+    this.dashboard = await serveDashboard({ monitor, status: () => this.status() }, host, port);
   }
 
   private drop(from: string, why: string): void {
@@ -436,13 +534,39 @@ export async function startScheduler(
   if (options.token !== undefined && (typeof options.token !== 'string' || options.token === '')) {
     throw new TypeError('token must be a non-empty string');
   }
+  if (options.simulatedWorkers !== undefined) checkSimulatedWorkers(options.simulatedWorkers);
+  if (options.curve !== undefined) {
+    checkCurveKey(options.curve.publicKey, 'curve.publicKey');
+    checkCurveKey(options.curve.secretKey, 'curve.secretKey');
+  }
+  const dashboardPort: unknown = options.dashboardPort;
+  if (
+    dashboardPort !== undefined &&
+    !(
+      Number.isInteger(dashboardPort) &&
+      (dashboardPort as number) >= 0 &&
+      (dashboardPort as number) <= 65535
+    )
+  ) {
+    throw new TypeError(
+      `dashboardPort must be an integer from 0 (any free port) to 65535, got ${String(dashboardPort)}`,
+    );
+  }
   const router = new Router({
     mandatory: true,
     // A peer that reconnects (a network blip) keeps its identity, and so its place.
     handover: true,
     linger: 0,
+    sendTimeout: 0,
     sendHighWaterMark: 0,
     receiveHighWaterMark: 0,
+    ...(options.curve !== undefined
+      ? {
+          curveServer: true,
+          curvePublicKey: options.curve.publicKey,
+          curveSecretKey: options.curve.secretKey,
+        }
+      : {}),
   });
   try {
     await router.bind(endpoint);
@@ -452,5 +576,14 @@ export async function startScheduler(
   }
   const bound = router.lastEndpoint ?? endpoint;
   const address = bound.replace('tcp://0.0.0.0:', 'tcp://127.0.0.1:');
-  return new SchedulerServer(router, address, options);
+  const server = new SchedulerServer(router, address, options);
+  if (options.dashboardPort !== undefined) {
+    try {
+      await server.serveDashboard(options.host ?? '127.0.0.1', options.dashboardPort);
+    } catch (err) {
+      await server.close();
+      throw err;
+    }
+  }
+  return server;
 }

@@ -38,6 +38,8 @@ export interface WorkerNodeOptions {
   readonly connectTimeoutMs?: number;
   /** Where the node reports (stderr by default). */
   readonly log?: (line: string) => void;
+  /** The scheduler's CURVE public key, when it encrypts (default: DASK_TS_CURVE_SERVER_KEY). */
+  readonly curveServerKey?: string;
 }
 
 /**
@@ -101,6 +103,7 @@ export async function startWorker(
       heartbeatMs: options.heartbeatMs,
       heartbeatTimeoutMs: options.heartbeatTimeoutMs,
       connectTimeoutMs: options.connectTimeoutMs,
+      curveServerKey: options.curveServerKey,
       log,
     });
 

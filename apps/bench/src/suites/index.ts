@@ -8,6 +8,7 @@ import { bagWordfreq } from './bag-wordfreq.js';
 import { core } from './core.js';
 import { delayedMillion } from './delayed-million.js';
 import { distMap } from './dist-map.js';
+import { distScheduler } from './dist-scheduler.js';
 import { dfGroupby } from './df-groupby.js';
 import { dfParquet } from './df-parquet.js';
 import { latency } from './latency.js';
@@ -31,4 +32,5 @@ export const SUITES: readonly Suite[] = [
   arrayMatmul,
   arrayRechunk,
   distMap,
+  distScheduler,
 ];
