@@ -11,6 +11,10 @@
 // refused before anything runs (portable-check.ts). Endpoints are unref'd while no compute runs
 // (a script exits without `close`).
 //
+// Client-held keys (`hold`, `unhold`): each held key is a submission of its own that settles once
+// the key is in memory (its value stays on its worker) and the core keeps it there until
+// `unhold`; later computes read it as any other known key.
+//
 // Failure policy: nothing throws out of a turn, a worker event or a timer. A value that cannot be
 // copied to a worker is refused before anything runs (portable-check.ts), or, if only sending
 // shows it, fails its task (outbox.ts); a result that cannot be copied back fails the computes
@@ -156,6 +160,93 @@ export class SchedulerShell implements Scheduler {
   }
 
   /**
+   * Computes `keys` of `graph` and keeps them on the workers, held, until {@link unhold}: one
+   * promise per key, settled once that key is in memory (nothing is sent back) or failed. Later
+   * computes may depend on held keys without including them in their graphs.
+   *
+   * @example
+   * const [ready] = shell.hold(graph, ['y']);
+   * await ready; // y is in memory on a worker
+   * const [z] = await shell.get(new Map([['z', task(inc, [{ $ref: 'y' }], ['y'])]]), ['z']);
+   * shell.unhold(['y']);
+   */
+  hold(graph: Graph, keys: readonly string[], options: ComputeOptions = {}): Promise<void>[] {
+    const distinct = [...new Set(keys)];
+    let refusal: unknown;
+    if (this.closed) refusal = new Error(`The ${this.name} scheduler is closed`);
+    else if (this.broken !== undefined) refusal = this.broken;
+    else if (options.signal?.aborted) refusal = new ComputeAbortedError(options.signal.reason);
+    else {
+      try {
+        checkPortable(graph);
+      } catch (err) {
+        refusal = err;
+      }
+    }
+    if (refusal !== undefined) {
+      const rejected = Promise.reject(refusal);
+      return keys.map(() => rejected);
+    }
+    this.options.onDemand?.();
+    const ids: string[] = [];
+    const byKey = new Map<string, Promise<void>>();
+    for (const key of distinct) {
+      const id = `${this.name}-${++this.nextCompute}`;
+      ids.push(id);
+      byKey.set(
+        key,
+        new Promise<void>((resolve, reject) => {
+          const compute = openCompute(
+            id,
+            graph,
+            [key],
+            [key],
+            options,
+            () => resolve(),
+            reject,
+            () => {
+              this.updateRefs();
+              this.emit({ type: 'cancel', id, reason: 'aborted by its signal' });
+            },
+          );
+          this.computes.set(id, compute);
+        }),
+      );
+    }
+    this.updateRefs();
+    this.emit({ type: 'hold', ids, graph, keys: distinct });
+    return keys.map((k) => byKey.get(k)!);
+  }
+
+  /**
+   * Lets go of one hold on each of `keys` (see {@link hold}); a key nobody needs any more is
+   * released from its workers.
+   *
+   * @example
+   * shell.unhold(['y']);
+   */
+  unhold(keys: readonly string[]): void {
+    if (this.closed || keys.length === 0) return;
+    this.emit({ type: 'unwant', keys: [...keys] });
+  }
+
+  /**
+   * Which of `keys` worker `name` holds now (it is asked); empty when it is not connected.
+   *
+   * @example
+   * await shell.holdsOn('w-0', ['y']); // ['y']
+   */
+  holdsOn(name: string, keys: readonly string[]): Promise<string[]> {
+    const m = this.members.get(name);
+    if (m === undefined || this.closed) return Promise.resolve([]);
+    return new Promise((resolve) => {
+      const id = ++this.nextGather;
+      this.gathers.set(id, { kind: 'probe', worker: name, resolve });
+      m.endpoint.send({ op: 'gather', id, keys: [...keys], release: false });
+    });
+  }
+
+  /**
    * Rejects computes still running and closes every endpoint. The shell cannot be used afterwards.
    *
    * @example
@@ -178,6 +269,7 @@ export class SchedulerShell implements Scheduler {
     this.orphans.clear();
     for (const c of [...this.computes.values()]) this.settle(c, err);
     this.computes.clear();
+    for (const g of this.gathers.values()) if (g.kind === 'probe') g.resolve([]);
     this.gathers.clear();
     this.sent.clear();
     const members = [...this.members.values()];
@@ -333,6 +425,10 @@ export class SchedulerShell implements Scheduler {
       return;
     }
     this.gathers.delete(msg.id);
+    if (g.kind === 'probe') {
+      g.resolve([...msg.keys]);
+      return;
+    }
     if (g.kind === 'fetch') {
       if (msg.missing.length > 0) {
         this.log(
@@ -395,6 +491,7 @@ export class SchedulerShell implements Scheduler {
     for (const [id, g] of this.gathers) {
       if (g.worker !== name && !(g.kind === 'fetch' && g.target === name)) continue;
       this.gathers.delete(id);
+      if (g.kind === 'probe') g.resolve([]);
       if (g.kind === 'fetch' && g.target !== name) {
         const target = this.members.get(g.target);
         if (target !== undefined) {

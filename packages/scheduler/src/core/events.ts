@@ -44,6 +44,21 @@ export type CoreEvent =
       readonly priorities?: ReadonlyMap<string, number>;
       readonly cause?: string;
     }
+  /**
+   * Client-held keys ("wants"): hold `keys[i]` as submission `ids[i]` (keys distinct). Each
+   * submission ends `done` once its key is in memory (no value is delivered), or `failed`,
+   * `lost`, `refused` or `cancelled` as a compute would; the key stays held (kept in memory, and
+   * recomputed if its worker is lost) until an `unwant` event lets go of it.
+   */
+  | {
+      readonly type: 'hold';
+      readonly ids: readonly string[];
+      readonly graph: Graph;
+      readonly keys: readonly string[];
+      readonly cause?: string;
+    }
+  /** Lets go of one hold on each of `keys` (a key may be repeated); unknown keys are ignored. */
+  | { readonly type: 'unwant'; readonly keys: readonly string[] }
   /** A task finished on `worker`; its result (`nbytes` big) stays there. */
   | {
       readonly type: 'finished';
