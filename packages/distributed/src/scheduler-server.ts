@@ -27,6 +27,8 @@ import {
 import { decodeFrames, encodeFrames } from './frames.js';
 import { isLinkOp, linkSchema, refusal, type Hello, type PeerRole } from './handshake.js';
 import { SendQueue } from './send-queue.js';
+import { ClientOps } from './client-ops.js';
+import { ranSchema } from './worker-run.js';
 
 /**
  * Options of {@link startScheduler}.
@@ -92,6 +94,8 @@ export class SchedulerServer {
   readonly stats: ServerStats = { dropped: 0, refused: 0 };
   private readonly router: Router;
   private readonly shell: SchedulerShell;
+  /** Keys clients hold on the cluster, and `run`s (client-ops.ts). */
+  private readonly ops: ClientOps;
   private readonly queue: SendQueue;
   private readonly token: string | undefined;
   private readonly log: (line: string) => void;
@@ -117,6 +121,17 @@ export class SchedulerServer {
       name: 'distributed',
       log: this.log,
       ...(options.maxRetries !== undefined ? { maxRetries: options.maxRetries } : {}),
+    });
+    this.ops = new ClientOps({
+      shell: this.shell,
+      toClient: (name, message) => {
+        for (const p of this.peers.values())
+          if (p.role === 'client' && p.name === name) this.send(p, message);
+      },
+      toWorkers: (message) => {
+        for (const p of this.workerNames.values()) this.send(p, message);
+        return [...this.workerNames.keys()];
+      },
     });
     this.queue = new SendQueue(router, (err, frames) => {
       const peer = this.peers.get(Buffer.from(frames[0]).toString('hex'));
@@ -238,8 +253,10 @@ export class SchedulerServer {
         this.dropPeer(peer, `${peer.name} left: ${link.data.reason}`, false);
       return;
     }
-    if (peer.role === 'worker') this.shell.message(peer.name, raw);
-    else this.onClient(peer, raw);
+    if (peer.role === 'worker') {
+      if ((raw as { op?: unknown }).op === 'ran') this.onRan(peer, raw);
+      else this.shell.message(peer.name, raw);
+    } else this.onClient(peer, raw);
   }
 
   private onHello(id: Buffer, key: string, raw: unknown): void {
@@ -325,7 +342,17 @@ export class SchedulerServer {
       peer.computes.get(msg.id)?.abort(new Error(`cancelled by ${peer.name}`));
       return;
     }
+    if (msg.op !== 'compute') {
+      this.ops.handle(peer.name, msg);
+      return;
+    }
     this.compute(peer, msg);
+  }
+
+  private onRan(peer: Peer, raw: unknown): void {
+    const parsed = ranSchema.safeParse(raw);
+    if (parsed.success) this.ops.ran(peer.name, parsed.data);
+    else this.drop(peer.name, `a malformed 'ran': ${parsed.error.issues[0]?.message ?? ''}`);
   }
 
   private compute(peer: Peer, msg: Extract<FromClient, { op: 'compute' }>): void {
@@ -388,11 +415,13 @@ export class SchedulerServer {
     this.peers.delete(peer.id.toString('hex'));
     if (peer.role === 'worker') {
       this.workerNames.delete(peer.name);
+      this.ops.workerGone(peer.name, reason);
       // Not from inside the shell's own call (close() is called by the shell).
       queueMicrotask(() => this.shell.disconnected(peer.name, reason));
     } else {
       for (const c of peer.computes.values()) c.abort(new Error(`${peer.name} is gone: ${reason}`));
       peer.computes.clear();
+      this.ops.clientGone(peer.name);
     }
   }
 

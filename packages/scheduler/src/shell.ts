@@ -52,6 +52,20 @@ import { checkPortable } from './portable-check.js';
 import { nestedPoolProblem } from './nested-pool.js';
 import { countProgress, openCompute, receiveResults, settleCompute } from './computes.js';
 
+/**
+ * A key held on the workers (see {@link SchedulerShell.hold}).
+ *
+ * @example
+ * const [held] = shell.hold(graph, ['y']);
+ * held.cancel('not needed');
+ */
+export interface HeldKey {
+  /** Settles once the key is in memory (or rejects with why it is not). */
+  readonly ready: Promise<void>;
+  /** Stops computing it (the hold stays until `unhold`); `ready` rejects with a ComputeAbortedError. */
+  cancel(reason: string): void;
+}
+
 /** How long (ms) a worker may keep running a task nobody wants before it is stopped. */
 const ORPHAN_GRACE_MS = 250;
 
@@ -161,21 +175,21 @@ export class SchedulerShell implements Scheduler {
 
   /**
    * Computes `keys` of `graph` and keeps them on the workers, held, until {@link unhold}: one
-   * promise per key, settled once that key is in memory (nothing is sent back) or failed. Later
-   * computes may depend on held keys without including them in their graphs.
+   * {@link HeldKey} per key, whose `ready` settles once that key is in memory (nothing is sent
+   * back) or failed, and whose `cancel` stops computing it. Later computes may depend on held
+   * keys without including them in their graphs.
    *
    * @example
-   * const [ready] = shell.hold(graph, ['y']);
-   * await ready; // y is in memory on a worker
+   * const [y] = shell.hold(graph, ['y']);
+   * await y.ready; // y is in memory on a worker
    * const [z] = await shell.get(new Map([['z', task(inc, [{ $ref: 'y' }], ['y'])]]), ['z']);
    * shell.unhold(['y']);
    */
-  hold(graph: Graph, keys: readonly string[], options: ComputeOptions = {}): Promise<void>[] {
+  hold(graph: Graph, keys: readonly string[]): HeldKey[] {
     const distinct = [...new Set(keys)];
     let refusal: unknown;
     if (this.closed) refusal = new Error(`The ${this.name} scheduler is closed`);
     else if (this.broken !== undefined) refusal = this.broken;
-    else if (options.signal?.aborted) refusal = new ComputeAbortedError(options.signal.reason);
     else {
       try {
         checkPortable(graph);
@@ -184,34 +198,36 @@ export class SchedulerShell implements Scheduler {
       }
     }
     if (refusal !== undefined) {
-      const rejected = Promise.reject(refusal);
-      return keys.map(() => rejected);
+      const ready = Promise.reject(refusal);
+      ready.catch(() => undefined);
+      return keys.map(() => ({ ready, cancel: () => undefined }));
     }
     this.options.onDemand?.();
     const ids: string[] = [];
-    const byKey = new Map<string, Promise<void>>();
+    const byKey = new Map<string, HeldKey>();
     for (const key of distinct) {
       const id = `${this.name}-${++this.nextCompute}`;
       ids.push(id);
-      byKey.set(
-        key,
-        new Promise<void>((resolve, reject) => {
-          const compute = openCompute(
-            id,
-            graph,
-            [key],
-            [key],
-            options,
-            () => resolve(),
-            reject,
-            () => {
-              this.updateRefs();
-              this.emit({ type: 'cancel', id, reason: 'aborted by its signal' });
-            },
-          );
-          this.computes.set(id, compute);
-        }),
-      );
+      const controller = new AbortController();
+      const ready = new Promise<void>((resolve, reject) => {
+        const onAbort = (): void => {
+          this.updateRefs();
+          this.emit({ type: 'cancel', id, reason: 'cancelled' });
+        };
+        const options = { signal: controller.signal };
+        const compute = openCompute(
+          id,
+          graph,
+          [key],
+          [key],
+          options,
+          () => resolve(),
+          reject,
+          onAbort,
+        );
+        this.computes.set(id, compute);
+      });
+      byKey.set(key, { ready, cancel: (reason) => controller.abort(reason) });
     }
     this.updateRefs();
     this.emit({ type: 'hold', ids, graph, keys: distinct });
