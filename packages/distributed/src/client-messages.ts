@@ -79,6 +79,8 @@ export const fromClientSchema = z.discriminatedUnion('op', [
   z.object({ op: z.literal('cancel'), id: z.number().int() }),
   z.object({ op: z.literal('hold'), ...graphFields, keys: strings }),
   z.object({ op: z.literal('release'), keys: strings, cancel: z.boolean().optional() }),
+  /** A task on `worker` (this client's, from getClient) waits for others: pause the worker. */
+  z.object({ op: z.literal('pause'), worker: z.string(), paused: z.boolean() }),
   /** Keep computing these held keys even once the client releases them (fireAndForget). */
   z.object({ op: z.literal('forget'), keys: strings }),
   z.object({

@@ -1,5 +1,6 @@
 // The scheduler server's side of results held on the cluster, and of `run`. Each client holds
-// keys (at most one hold per key per client: its futures of one key share it); a `hold` message
+// keys (at most one hold per key per client: its futures of one key share it); a `pause` comes
+// from the client of a task that waits for other tasks (lender.ts); a `hold` message
 // computes its keys on the shell as held keys and reports each one's status once (`key`), a
 // `release` lets go of them (cancelling them first while they still run), and a client that
 // leaves releases all it held. `run` sends a function to every worker and answers once each has
@@ -57,9 +58,10 @@ export class ClientOps {
    */
   handle(
     name: string,
-    msg: Extract<FromClient, { op: 'hold' | 'release' | 'run' | 'forget' }>,
+    msg: Extract<FromClient, { op: 'hold' | 'release' | 'run' | 'forget' | 'pause' }>,
   ): void {
-    if (msg.op === 'hold') this.hold(name, msg);
+    if (msg.op === 'pause') this.host.shell.setPaused(msg.worker, msg.paused);
+    else if (msg.op === 'hold') this.hold(name, msg);
     else if (msg.op === 'release') this.release(name, msg.keys, msg.cancel === true);
     else if (msg.op === 'forget') this.forget(name, msg.keys);
     else this.run(name, msg.id, msg.fn, msg.args);

@@ -53,6 +53,7 @@ import { Future, isFuture } from './future.js';
 import { KeyHolds } from './key-holds.js';
 import { connectLink, type Link } from './link.js';
 import { startLocalCluster, type LocalCluster, type LocalOptions } from './local.js';
+import { parentPort } from 'node:worker_threads';
 
 /**
  * Options of {@link Client}.
@@ -130,6 +131,8 @@ export class Client implements Scheduler {
   private outbox: FromClient[] = [];
   private readonly pending = new Map<number, Pending>();
   private readonly holds: KeyHolds;
+  private busy = false;
+  private onBusy: ((busy: boolean) => void) | undefined;
   private nextId = 0;
   private closing: Promise<void> | undefined;
   private lost: Error | undefined;
@@ -151,7 +154,7 @@ export class Client implements Scheduler {
       address,
       closed: () => this.closing !== undefined,
       send: (m) => this.sendNow(m),
-      fetch: async (key) => ((await this.get(new Map(), [key])))[0],
+      fetch: async (key) => (await this.get(new Map(), [key]))[0],
       waitingChanged: () => this.updateRef(),
     });
     const token = options.token ?? (process.env.DASK_TS_TOKEN || undefined);
@@ -246,6 +249,7 @@ export class Client implements Scheduler {
         signal?.removeEventListener('abort', onAbort);
         this.updateRef();
       };
+      // Before sending: a task's client pauses its worker first (lender.ts).
       this.pending.set(id, {
         resolve: (values) => {
           finish();
@@ -503,11 +507,27 @@ export class Client implements Scheduler {
     else this.outbox.push(message);
   }
 
+  /**
+   * @internal This client belongs to a task on worker `worker` (getClient in a task): while it
+   * waits for anything, that worker is paused and its node lends the slot (lender.ts).
+   */
+  lendWhileBusy(worker: string): void {
+    this.onBusy = (busy) => {
+      this.sendNow({ op: 'pause', worker, paused: busy });
+      parentPort?.postMessage({ op: busy ? 'secede' : 'rejoin' });
+    };
+  }
+
   /** The link keeps the process alive only while something is awaited. */
   private updateRef(): void {
+    const busy = this.pending.size > 0 || this.holds.waiting > 0;
+    if (busy !== this.busy) {
+      this.busy = busy;
+      this.onBusy?.(busy);
+    }
     const link = this.link;
     if (link === undefined) return;
-    if (this.pending.size > 0 || this.holds.waiting > 0) link.ref();
+    if (busy) link.ref();
     else link.unref();
   }
 
@@ -623,13 +643,13 @@ function isPlainRecord(v: unknown): v is Record<string, unknown> {
 function describe(v: unknown): string {
   if (v === null) return 'null';
   if (typeof v !== 'object') return typeof v;
-  return (v).constructor?.name ?? 'an object';
+  return v.constructor?.name ?? 'an object';
 }
 
 /** A key prefix naming the type of a scattered value (Dask names them the same way). */
 function typeName(v: unknown): string {
   if (v === null) return 'null';
   if (typeof v !== 'object') return typeof v;
-  const name = (v).constructor?.name;
+  const name = v.constructor?.name;
   return typeof name === 'string' && name !== '' ? name : 'object';
 }

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import * as bag from '@dask-ts/bag';
-import { delayed } from '@dask-ts/graph';
+import { delayed, moduleRef, type Delayed } from '@dask-ts/graph';
 import { Client, asCompleted, fireAndForget, wait, type Future } from './index.js';
 import { alive, eventually, openHandles } from './__tests__/leaks.js';
 
@@ -131,6 +131,13 @@ describe('futures held on the cluster', () => {
       await new Promise((r) => setTimeout(r, ms));
       return ms;
     };
+    // Each of the three threads a worker of its own, ready, so each task runs on its own.
+    const server = c3.localCluster!.server;
+    await eventually(
+      () => server.workers.filter((w) => w.ready).length === 3,
+      10_000,
+      'three ready workers',
+    );
     const futures = c3.map(sleep, [1500, 100, 700]);
     const order: number[] = [];
     for await (const f of asCompleted(futures)) order.push(await f);
@@ -189,7 +196,9 @@ describe('futures held on the cluster', () => {
 
   it('run calls a function on every worker, by name', async () => {
     const out = await client.run(() => process.pid);
-    expect(Object.keys(out).sort()).toEqual(client.localCluster!.server.workers.map((w) => w.name).sort());
+    expect(Object.keys(out).sort()).toEqual(
+      client.localCluster!.server.workers.map((w) => w.name).sort(),
+    );
     expect(Object.values(out).sort()).toEqual([...client.localCluster!.pids].sort());
     await expect(
       client.run(() => {
@@ -219,4 +228,31 @@ describe('futures held on the cluster', () => {
     );
     await expect(y.result()).rejects.toThrow(/closed/);
   }, 40_000);
+});
+
+describe('getClient inside a task', () => {
+  it('submits tasks from a task and waits for them on a one-thread worker (the slot is lent)', async () => {
+    await using one = await Client.local({ nWorkers: 1, threadsPerWorker: 1, asDefault: false });
+    pids.push(...one.localCluster!.pids);
+    const fanOut = delayed(
+      moduleRef(new URL('./__tests__/nested.mjs', import.meta.url).href, 'fanOut'),
+    ) as unknown as (n: number) => Delayed<number>;
+    expect(await one.compute(fanOut(4))).toBe(0 + 1 + 4 + 9);
+    expect(await one.compute(fanOut(6))).toBe(0 + 1 + 4 + 9 + 16 + 25);
+    // The lender stays (paused, with what it holds); the worker takes tasks again.
+    expect(one.localCluster!.server.workers.map((w) => w.name).sort()).toEqual([
+      'local-0',
+      'local-0~lent',
+    ]);
+    const where = await one.submit(() => process.pid);
+    expect(where).toBe(one.localCluster!.pids[0]);
+  }, 60_000);
+
+  it('outside a task and without a client, getClient says how to get one', async () => {
+    const { getClient } = await import('./index.js');
+    await client.close();
+    expect(() => getClient()).toThrow(/Client.connect/);
+    client = await Client.local({ nWorkers: 1 });
+    pids.push(...client.localCluster!.pids);
+  }, 30_000);
 });

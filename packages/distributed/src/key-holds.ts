@@ -63,8 +63,9 @@ export class KeyHolds implements FutureOwner {
       return new Future<T>(this, r);
     });
     if (fresh.length > 0) {
-      this.host.send({ op: 'hold', ...graph(), keys: fresh });
+      // First: a task's client pauses its worker before it submits (lender.ts).
       this.host.waitingChanged();
+      this.host.send({ op: 'hold', ...graph(), keys: fresh });
     }
     return out;
   }

@@ -254,7 +254,11 @@ export class SchedulerServer {
       return;
     }
     if (peer.role === 'worker') {
-      if ((raw as { op?: unknown }).op === 'ran') this.onRan(peer, raw);
+      const op = (raw as { op?: unknown }).op;
+      if (op === 'ran') this.onRan(peer, raw);
+      // A lender (lender.ts) paused or unpaused by its node.
+      else if (op === 'pause')
+        this.shell.setPaused(peer.name, (raw as { paused?: unknown }).paused === true);
       else this.shell.message(peer.name, raw);
     } else this.onClient(peer, raw);
   }

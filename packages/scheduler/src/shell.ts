@@ -247,6 +247,19 @@ export class SchedulerShell implements Scheduler {
   }
 
   /**
+   * Pauses worker `name` (a task there waits for other tasks: it takes no new ones) or unpauses
+   * it; see the core's `pause-worker` event.
+   *
+   * @example
+   * shell.setPaused('w-0', true);
+   */
+  setPaused(name: string, paused: boolean): void {
+    const m = this.members.get(name);
+    if (m === undefined || !m.ready || this.closed) return;
+    this.emit({ type: 'pause-worker', worker: name, paused });
+  }
+
+  /**
    * Which of `keys` worker `name` holds now (it is asked); empty when it is not connected.
    *
    * @example

@@ -88,6 +88,8 @@ export class SchedulerCore extends CoreWorkers {
   /** @internal Per worker: mean run time per task (ms), from `finished-many` reports; 0 before any. */
   private readonly meanMs: number[] = [];
   /** @internal */ private lastWorkerIdx: number | undefined;
+  /** @internal Workers paused (a task there waits for others): they take no new tasks. */
+  private readonly paused = new Set<number>();
 
   constructor(options: SchedulerCoreOptions = {}) {
     super();
@@ -130,6 +132,9 @@ export class SchedulerCore extends CoreWorkers {
           break;
         case 'unwant':
           this.onUnwant(e.keys);
+          break;
+        case 'pause-worker':
+          this.onPause(e.worker, e.paused);
           break;
         case 'delivered':
           this.onDelivered(e.id, e.keys);
@@ -251,8 +256,30 @@ export class SchedulerCore extends CoreWorkers {
     const per = ms / tasks;
     const mean = this.meanMs[w] === 0 ? per : this.meanMs[w] + 0.3 * (per - this.meanMs[w]);
     this.meanMs[w] = mean;
+    // A paused worker learns, but takes nothing until unpaused.
+    if (this.paused.size > 0 && this.paused.has(w)) return;
     const perSlot = Math.min(QUEUE_MAX, Math.max(QUEUE_MIN, Math.ceil(QUEUE_TARGET_MS / mean)));
     this.w.setCap(w, this.w.slots[w] * perSlot);
+  }
+
+  /** @internal A worker stops (or starts again) taking new tasks; see the `pause-worker` event. */
+  private onPause(worker: WorkerId, paused: boolean): void {
+    const w = this.workerIndex(worker);
+    if (w === undefined || !this.w.alive[w]) return;
+    if (paused) {
+      this.paused.add(w);
+      this.w.setCap(w, 0);
+    } else if (this.paused.delete(w)) {
+      this.w.setCap(w, this.capOf(w));
+    }
+  }
+
+  /** @internal Worker `w`'s cap from its slots and (adaptive) mean run time. */
+  private capOf(w: number): number {
+    const slots = this.w.slots[w];
+    const mean = this.meanMs[w];
+    if (!this.adaptive || mean === 0) return Math.max(1, Math.round(slots * this.queueFactor));
+    return slots * Math.min(QUEUE_MAX, Math.max(QUEUE_MIN, Math.ceil(QUEUE_TARGET_MS / mean)));
   }
 
   /** @internal */ private onSubmit(e: Extract<CoreEvent, { type: 'submit' }>): void {

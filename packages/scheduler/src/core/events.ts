@@ -59,6 +59,11 @@ export type CoreEvent =
     }
   /** Lets go of one hold on each of `keys` (a key may be repeated); unknown keys are ignored. */
   | { readonly type: 'unwant'; readonly keys: readonly string[] }
+  /**
+   * A task on `worker` waits for other tasks (it seceded, as Dask's `secede`): the worker takes
+   * no new tasks until it is unpaused (`paused: false`); what it holds stays readable.
+   */
+  | { readonly type: 'pause-worker'; readonly worker: WorkerId; readonly paused: boolean }
   /** A task finished on `worker`; its result (`nbytes` big) stays there. */
   | {
       readonly type: 'finished';
