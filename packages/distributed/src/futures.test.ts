@@ -10,7 +10,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import * as bag from '@dask-ts/bag';
 import { delayed, moduleRef, type Delayed } from '@dask-ts/graph';
-import { Client, asCompleted, fireAndForget, wait, type Future } from './index.js';
+import { Client, asCompleted, fireAndForget, wait } from './index.js';
 import { alive, eventually, openHandles } from './__tests__/leaks.js';
 
 const pids: number[] = [];
@@ -183,7 +183,7 @@ describe('futures held on the cluster', () => {
       const file = join(dir, 'done.txt');
       const write = async (path: string) => {
         await new Promise((r) => setTimeout(r, 300));
-        const fs = process.getBuiltinModule('node:fs') as typeof import('node:fs');
+        const fs = process.getBuiltinModule('node:fs');
         fs.writeFileSync(path, 'done');
         return path;
       };
@@ -219,11 +219,11 @@ describe('futures held on the cluster', () => {
     const other = await Client.local({ nWorkers: 1, asDefault: false });
     pids.push(...other.localCluster!.pids);
     const [y] = other.scatter([5]);
-    await expect(client.submit(inc, y as Future<number>).result()).rejects.toThrow(
+    await expect(client.submit(inc, y).result()).rejects.toThrow(
       new RegExp(`Future ${y.key} belongs to another client`),
     );
     await other.close();
-    await expect(client.submit(inc, y as Future<number>).result()).rejects.toThrow(
+    await expect(client.submit(inc, y).result()).rejects.toThrow(
       new RegExp(`Future ${y.key} belongs to the client of .* which is closed`),
     );
     await expect(y.result()).rejects.toThrow(/closed/);

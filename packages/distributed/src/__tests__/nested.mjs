@@ -4,7 +4,10 @@ import { getClient } from '@dask-ts/distributed';
 
 export async function fanOut(n) {
   const client = getClient();
-  const futures = client.map((i) => i * i, Array.from({ length: n }, (_, i) => i));
+  const futures = client.map(
+    (i) => i * i,
+    Array.from({ length: n }, (_, i) => i),
+  );
   const squares = await client.gather(futures);
   for (const f of futures) f.release();
   // A second round, through submit, waiting on a future made from a future.
