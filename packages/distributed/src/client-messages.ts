@@ -109,6 +109,8 @@ export const toClientSchema = z.discriminatedUnion('op', [
     error: serializedError,
     task: z.object({ key: z.string(), story: z.array(z.string()) }).optional(),
   }),
+  /** Held keys now in memory on the cluster (sent in batches). */
+  z.object({ op: z.literal('finished'), keys: strings }),
   z.object({
     op: z.literal('key'),
     key: z.string(),

@@ -46,6 +46,8 @@ interface Run {
 export class ClientOps {
   private readonly holds = new Map<string, Map<string, HeldKey>>();
   private readonly runs = new Map<number, Run>();
+  /** Keys found in memory this tick, per client: told in one `finished` message. */
+  private readonly finished = new Map<string, string[]>();
   private nextRun = 0;
 
   constructor(private readonly host: ClientOpsHost) {}
@@ -150,9 +152,24 @@ export class ClientOps {
   private report(name: string, key: string, h: HeldKey): void {
     const current = (): boolean => this.holds.get(name)?.get(key) === h;
     h.ready.then(
-      () => current() && this.host.toClient(name, { op: 'key', key, status: 'finished' }),
+      () => current() && this.tellFinished(name, key),
       (err: unknown) => current() && this.host.toClient(name, keyMessage(key, err)),
     );
+  }
+
+  /** Tells client `name` that `key` is in memory, with the others of this tick. */
+  private tellFinished(name: string, key: string): void {
+    const keys = this.finished.get(name);
+    if (keys !== undefined) {
+      keys.push(key);
+      return;
+    }
+    this.finished.set(name, [key]);
+    setImmediate(() => {
+      const all = this.finished.get(name);
+      this.finished.delete(name);
+      if (all !== undefined) this.host.toClient(name, { op: 'finished', keys: all });
+    });
   }
 
   /** The cluster keeps computing `keys` (held by `name`) until they finish, whoever holds them. */

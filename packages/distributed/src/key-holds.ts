@@ -78,6 +78,11 @@ export class KeyHolds implements FutureOwner {
     return new Future<T>(this.detached(), r);
   }
 
+  /** The scheduler says these keys are in memory. */
+  onFinished(keys: readonly string[]): void {
+    for (const key of keys) this.records.get(key)?.settle('finished');
+  }
+
   /** The scheduler's word on one key. */
   onKey(msg: Extract<ToClient, { op: 'key' }>): void {
     const r = this.records.get(msg.key);
