@@ -77,7 +77,13 @@ const graphFields = {
 export const fromClientSchema = z.discriminatedUnion('op', [
   z.object({ op: z.literal('compute'), id: z.number().int(), ...graphFields, keys: strings }),
   z.object({ op: z.literal('cancel'), id: z.number().int() }),
-  z.object({ op: z.literal('hold'), ...graphFields, keys: strings }),
+  z.object({
+    op: z.literal('hold'),
+    ...graphFields,
+    keys: strings,
+    /** Keys whose values the client awaits already: sent to it (`value`) once ready. */
+    push: strings.optional(),
+  }),
   z.object({ op: z.literal('release'), keys: strings, cancel: z.boolean().optional() }),
   /** A task on `worker` (this client's, from getClient) waits for others: pause the worker. */
   z.object({ op: z.literal('pause'), worker: z.string(), paused: z.boolean() }),
@@ -108,6 +114,13 @@ export const toClientSchema = z.discriminatedUnion('op', [
     id: z.number().int(),
     error: serializedError,
     task: z.object({ key: z.string(), story: z.array(z.string()) }).optional(),
+  }),
+  /** The values of held keys the client asked to be pushed (`failed`: fetch them instead). */
+  z.object({
+    op: z.literal('values'),
+    keys: strings,
+    values: z.array(z.unknown()).optional(),
+    failed: z.boolean().optional(),
   }),
   /** Held keys now in memory on the cluster (sent in batches). */
   z.object({ op: z.literal('finished'), keys: strings }),

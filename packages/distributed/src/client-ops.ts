@@ -9,6 +9,7 @@
 import type { HeldKey, SchedulerShell } from '@dask-ts/scheduler';
 import {
   ComputeAbortedError,
+  encodeValue,
   isTaskError,
   serializeError,
   type PortableFunctionRef,
@@ -146,6 +147,27 @@ export class ClientOps {
       held.set(key, h);
       this.report(name, key, h);
     }
+    if (msg.push !== undefined && msg.push.length > 0) this.push(name, msg.push);
+  }
+
+  /**
+   * Sends client `name` the values of `keys` once all are ready: asked for in the same turn as
+   * the hold, so the values ride with the workers' `finished` reports (see the core's `want`).
+   * If any fails, the client is told to fetch them instead (each future then says why).
+   */
+  private push(name: string, keys: readonly string[]): void {
+    const failed = (): void =>
+      this.host.toClient(name, { op: 'values', keys: [...keys], failed: true });
+    this.host.shell.get(new Map(), keys).then((values) => {
+      let payloads: unknown[];
+      try {
+        payloads = values.map((v) => encodeValue(v).payload);
+      } catch {
+        failed();
+        return;
+      }
+      this.host.toClient(name, { op: 'values', keys: [...keys], values: payloads });
+    }, failed);
   }
 
   /** Tells client `name` how held key `key` ends, if it still holds it then. */

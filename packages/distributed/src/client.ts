@@ -128,7 +128,8 @@ export class Client implements Scheduler {
   private readonly ready: Promise<Link>;
   private link: Link | undefined;
   /** Messages made before the link was up, sent in order once it is. */
-  private outbox: FromClient[] = [];
+  private outbox: (FromClient | (() => FromClient))[] = [];
+  private flushScheduled = false;
   private readonly pending = new Map<number, Pending>();
   private readonly holds: KeyHolds;
   private busy = false;
@@ -156,6 +157,7 @@ export class Client implements Scheduler {
       address,
       closed: () => this.closing !== undefined,
       send: (m) => this.sendNow(m),
+      sendLater: (build) => this.sendLater(build),
       fetch: (key) => this.fetch(key),
       waitingChanged: () => this.updateRef(),
     });
@@ -238,11 +240,11 @@ export class Client implements Scheduler {
     const id = ++this.nextId;
     // Checked now: a bad future or a closure is refused before anything is sent.
     const message = computeMessage(id, graph, keys, this.heldNode);
-    const link = await this.ready;
+    await this.ready;
     if (this.lost !== undefined) throw this.lost;
     return new Promise<unknown[]>((resolve, reject) => {
       const onAbort = (): void => {
-        link.send({ op: 'cancel', id });
+        this.sendNow({ op: 'cancel', id });
         finish();
         reject(new ComputeAbortedError(signal?.reason));
       };
@@ -264,7 +266,8 @@ export class Client implements Scheduler {
       });
       signal?.addEventListener('abort', onAbort, { once: true });
       this.updateRef();
-      link.send(message);
+      // In order after what this tick made (holds its graph may read).
+      this.sendNow(message);
     });
   }
 
@@ -530,8 +533,23 @@ export class Client implements Scheduler {
 
   /** Sends `message` now, or once the link is up (in order). */
   private sendNow(message: FromClient): void {
-    if (this.link !== undefined) this.link.send(message);
+    if (this.link !== undefined && this.outbox.length === 0) this.link.send(message);
     else this.outbox.push(message);
+  }
+
+  /** Sends what `build` makes at the end of this tick (or once the link is up), in order. */
+  private sendLater(build: () => FromClient): void {
+    this.outbox.push(build);
+    if (this.link === undefined || this.flushScheduled) return;
+    this.flushScheduled = true;
+    queueMicrotask(() => {
+      this.flushScheduled = false;
+      if (this.link !== undefined) this.flushOutbox(this.link);
+    });
+  }
+
+  private flushOutbox(link: Link): void {
+    for (const m of this.outbox.splice(0)) link.send(typeof m === 'function' ? m() : m);
   }
 
   /**
@@ -586,7 +604,7 @@ export class Client implements Scheduler {
 
   private linked(link: Link): Link {
     this.link = link;
-    for (const m of this.outbox.splice(0)) link.send(m);
+    this.flushOutbox(link);
     this.updateRef();
     link.listen({
       message: (raw) => this.onMessage(raw),
@@ -613,6 +631,10 @@ export class Client implements Scheduler {
     }
     if (msg.op === 'finished') {
       this.holds.onFinished(msg.keys);
+      return;
+    }
+    if (msg.op === 'values') {
+      this.holds.onValues(msg, (v) => decodeValue(v));
       return;
     }
     const p = this.pending.get(msg.id);

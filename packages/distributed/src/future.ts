@@ -42,6 +42,14 @@ export interface KeyRecord {
   settle(status: Exclude<FutureStatus, 'pending'>, error?: unknown): void;
   /** The value, once asked for. */
   value: Promise<unknown> | undefined;
+  /**
+   * Set when the value was asked for before the hold was sent: the scheduler then pushes it as
+   * soon as it is ready (one round trip for `await client.submit(...)`); settles with the value,
+   * or undefined when the push failed (then it is fetched).
+   */
+  pushed: Pushed | undefined;
+  /** Whether the hold of this record was sent to the scheduler. */
+  sent: boolean;
   /** Set when the key was released from the cluster (no future refers to it any more). */
   released: boolean;
 }
@@ -74,6 +82,8 @@ export function newRecord(key: string): KeyRecord {
     refs: 0,
     settled,
     value: undefined,
+    pushed: undefined,
+    sent: false,
     released: false,
     settle(status, error) {
       if (record.status !== 'pending') return;
@@ -83,6 +93,12 @@ export function newRecord(key: string): KeyRecord {
     },
   };
   return record;
+}
+
+/** @internal A value the scheduler pushes (see KeyRecord.pushed). */
+export interface Pushed {
+  readonly promise: Promise<{ value: unknown } | undefined>;
+  resolve(v: { value: unknown } | undefined): void;
 }
 
 interface Registration {
@@ -147,11 +163,17 @@ export class Future<T = unknown> implements PromiseLike<T> {
     const problem = this.problem();
     if (problem !== undefined) return Promise.reject(problem);
     const r = this.record;
-    r.value ??= r.settled.then(() => {
+    if (r.value === undefined && !r.sent && r.status === 'pending') {
+      let resolve: (v: { value: unknown } | undefined) => void = () => undefined;
+      const promise = new Promise<{ value: unknown } | undefined>((ok) => (resolve = ok));
+      r.pushed = { promise, resolve };
+    }
+    r.value ??= r.settled.then(async () => {
       if (r.status === 'error') throw r.error;
       if (r.status === 'cancelled')
         throw r.error ?? new ComputeAbortedError(`${r.key} was cancelled`);
-      return this.owner.fetch(r.key);
+      const pushed = await r.pushed?.promise;
+      return pushed !== undefined ? pushed.value : this.owner.fetch(r.key);
     });
     // A value nobody awaits must not crash the process with an unhandled rejection.
     r.value.catch(() => undefined);

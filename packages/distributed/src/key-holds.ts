@@ -15,6 +15,8 @@ export interface KeyHoldsHost {
   closed(): boolean;
   /** Sends a message to the scheduler, in order with every other. */
   send(message: FromClient): void;
+  /** Sends the message `build` makes at the end of this tick, in order with every other. */
+  sendLater(build: () => FromClient): void;
   /** Fetches the value of `key`. */
   fetch(key: string): Promise<unknown>;
   /** How many records are pending changed (the client keeps its link referenced while any is). */
@@ -65,7 +67,17 @@ export class KeyHolds implements FutureOwner {
     if (fresh.length > 0) {
       // First: a task's client pauses its worker before it submits (lender.ts).
       this.host.waitingChanged();
-      this.host.send({ op: 'hold', ...graph(), keys: fresh });
+      const records = fresh.map((k) => this.records.get(k)!);
+      // Built when sent (at the end of this tick): values awaited by then are pushed.
+      this.host.sendLater(() => {
+        const push: string[] = [];
+        for (const r of records) {
+          r.sent = true;
+          if (r.pushed !== undefined) push.push(r.key);
+        }
+        const message = { op: 'hold' as const, ...graph(), keys: fresh };
+        return push.length > 0 ? { ...message, push } : message;
+      });
     }
     return out;
   }
@@ -76,6 +88,24 @@ export class KeyHolds implements FutureOwner {
     r.settle('error', err);
     r.released = true;
     return new Future<T>(this.detached(), r);
+  }
+
+  /** Pushed values (see KeyRecord.pushed). */
+  onValues(msg: Extract<ToClient, { op: 'values' }>, decode: (payload: unknown) => unknown): void {
+    for (let i = 0; i < msg.keys.length; i++) {
+      const r = this.records.get(msg.keys[i]);
+      if (r?.pushed === undefined) continue;
+      if (msg.failed === true || msg.values === undefined) {
+        r.pushed.resolve(undefined);
+        continue;
+      }
+      try {
+        r.pushed.resolve({ value: decode(msg.values[i]) });
+        r.settle('finished');
+      } catch {
+        r.pushed.resolve(undefined);
+      }
+    }
   }
 
   /** The scheduler says these keys are in memory. */
@@ -101,7 +131,10 @@ export class KeyHolds implements FutureOwner {
 
   /** Every pending record fails with `err` (the client closed or lost the scheduler). */
   failAll(err: Error): void {
-    for (const r of this.records.values()) r.settle('error', err);
+    for (const r of this.records.values()) {
+      r.settle('error', err);
+      r.pushed?.resolve(undefined);
+    }
   }
 
   fetch(key: string): Promise<unknown> {
@@ -128,6 +161,7 @@ export class KeyHolds implements FutureOwner {
   cancelKey(record: KeyRecord, reason: string): void {
     if (record.status !== 'pending') return;
     record.settle('cancelled', new ComputeAbortedError(reason));
+    record.pushed?.resolve(undefined);
     if (this.records.get(record.key) === record) this.records.delete(record.key);
     record.released = true;
     this.toRelease.delete(record.key);

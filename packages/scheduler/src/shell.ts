@@ -208,26 +208,18 @@ export class SchedulerShell implements Scheduler {
     for (const key of distinct) {
       const id = `${this.name}-${++this.nextCompute}`;
       ids.push(id);
-      const controller = new AbortController();
+      let compute: Compute | undefined;
       const ready = new Promise<void>((resolve, reject) => {
-        const onAbort = (): void => {
-          this.updateRefs();
-          this.emit({ type: 'cancel', id, reason: 'cancelled' });
-        };
-        const options = { signal: controller.signal };
-        const compute = openCompute(
-          id,
-          graph,
-          [key],
-          [key],
-          options,
-          () => resolve(),
-          reject,
-          onAbort,
-        );
-        this.computes.set(id, compute);
+        compute = openCompute(id, graph, [key], [key], {}, () => resolve(), reject, () => undefined);
       });
-      byKey.set(key, { ready, cancel: (reason) => controller.abort(reason) });
+      const c = compute!;
+      this.computes.set(id, c);
+      const cancel = (reason: string): void => {
+        if (c.settled || !settleCompute(c, new ComputeAbortedError(reason))) return;
+        this.updateRefs();
+        this.emit({ type: 'cancel', id, reason });
+      };
+      byKey.set(key, { ready, cancel });
     }
     this.updateRefs();
     this.emit({ type: 'hold', ids, graph, keys: distinct });
