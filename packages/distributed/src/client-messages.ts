@@ -83,6 +83,8 @@ export const fromClientSchema = z.discriminatedUnion('op', [
     keys: strings,
     /** Keys whose values the client awaits already: sent to it (`value`) once ready. */
     push: strings.optional(),
+    /** Copy the (data) keys to every worker once they are in memory (scatter's broadcast). */
+    broadcast: z.boolean().optional(),
   }),
   z.object({ op: z.literal('release'), keys: strings, cancel: z.boolean().optional() }),
   /** A task on `worker` (this client's, from getClient) waits for others: pause the worker. */

@@ -135,8 +135,10 @@ export class ClientOps {
     }
     if (keys.length === 0) return;
     let handles: HeldKey[];
+    let graph;
     try {
-      handles = this.host.shell.hold(graphOf(msg), keys);
+      graph = graphOf(msg);
+      handles = this.host.shell.hold(graph, keys);
     } catch (err) {
       for (const key of keys) this.host.toClient(name, keyMessage(key, err));
       return;
@@ -148,6 +150,16 @@ export class ClientOps {
       this.report(name, key, h);
     }
     if (msg.push !== undefined && msg.push.length > 0) this.push(name, msg.push);
+    if (msg.broadcast === true) {
+      for (let i = 0; i < keys.length; i++) {
+        const node = graph.get(keys[i]);
+        if (node?.kind !== 'data') continue;
+        handles[i].ready.then(
+          () => this.host.shell.replicate(keys[i], node.value),
+          () => undefined,
+        );
+      }
+    }
   }
 
   /**

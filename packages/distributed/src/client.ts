@@ -86,6 +86,13 @@ interface Pending {
  * const options: ScatterOptions = { hash: false };
  */
 export interface ScatterOptions {
+  /** Copy the data to every worker (default false: it stays on one, and is fetched from there). */
+  readonly broadcast?: boolean;
+  /**
+   * Not supported yet (placing data on chosen workers needs worker restrictions, which the
+   * scheduler does not have): giving it throws.
+   */
+  readonly workers?: never;
   /**
    * Name the keys by a token of the data (default true: scattering the same data twice gives the
    * same keys); false gives fresh keys.
@@ -369,6 +376,11 @@ export class Client implements Scheduler {
         `client.scatter: expected an array or a plain record of values, got ${describe(data)}`,
       );
     }
+    if ((options as { workers?: unknown }).workers !== undefined) {
+      throw new TypeError(
+        'client.scatter: the workers option is not supported yet (the scheduler has no worker restrictions); use broadcast: true to copy the data to every worker',
+      );
+    }
     const graph = new Map<string, GraphNode>();
     const keys = entries.map(([, v]) => {
       const name = typeName(v);
@@ -379,7 +391,7 @@ export class Client implements Scheduler {
       graph.set(key, { kind: 'data', value: v });
       return key;
     });
-    const futures = this.holdGraph(graph, keys);
+    const futures = this.holdGraph(graph, keys, options.broadcast === true);
     if (Array.isArray(data)) return futures as Scattered<D>;
     return Object.fromEntries(entries.map(([k], i) => [k, futures[i]])) as Scattered<D>;
   }
@@ -458,7 +470,7 @@ export class Client implements Scheduler {
   }
 
   /** Futures holding `keys` of `graph` on the cluster (keys this client holds are reused). */
-  private holdGraph(graph: Graph, keys: readonly string[]): Future[] {
+  private holdGraph(graph: Graph, keys: readonly string[], broadcast = false): Future[] {
     const distinct = [...new Set(keys)];
     let message;
     try {
@@ -470,7 +482,7 @@ export class Client implements Scheduler {
       const err = new Error(`The client of ${this.address} is closed`);
       return keys.map((k) => this.holds.failed(k, err));
     }
-    const futures = this.holds.futures(distinct, () => message);
+    const futures = this.holds.futures(distinct, () => message, broadcast);
     const byKey = new Map(distinct.map((k, i) => [k, futures[i]]));
     // A key asked for twice gets a second future on the same record.
     const seen = new Set<string>();

@@ -67,6 +67,27 @@ describe('futures held on the cluster', () => {
     for (const f of [xs, total, a, b, again]) f.release();
   }, 30_000);
 
+  it('scatter with broadcast copies the data to every worker; release frees every copy', async () => {
+    const [table] = client.scatter([new Float64Array([4, 5, 6])], { broadcast: true, hash: false });
+    await wait([table]);
+    const key = table.key;
+    await eventuallyAsync(
+      async () => (await holders(client, key)).length === 2,
+      10_000,
+      `${key} on both workers`,
+    );
+    expect(await client.submit((a: Float64Array) => a[2], table)).toBe(6);
+    table.release();
+    await eventuallyAsync(
+      async () => (await holders(client, key)).length === 0,
+      10_000,
+      `every copy of ${key} to be released`,
+    );
+    expect(() => client.scatter([1], { workers: ['local-0'] } as never)).toThrow(
+      /workers option is not supported/,
+    );
+  }, 30_000);
+
   it('persist keeps results on the workers; two computes reuse them (nothing recomputed)', async () => {
     const noisy = delayed((i: number) => ({ i, stamp: Math.random() }), { pure: true });
     const parts = [0, 1, 2, 3].map((i) => noisy(i));

@@ -45,7 +45,7 @@ export class KeyHolds implements FutureOwner {
    * Futures for `keys`, holding them on the cluster; `graph` computes the keys not held yet
    * (sent only if some are new). `keys` are distinct.
    */
-  futures<T>(keys: readonly string[], graph: () => GraphMessage): Future<T>[] {
+  futures<T>(keys: readonly string[], graph: () => GraphMessage, broadcast = false): Future<T>[] {
     const fresh: string[] = [];
     const out = keys.map((key) => {
       let r = this.records.get(key);
@@ -75,7 +75,12 @@ export class KeyHolds implements FutureOwner {
           r.sent = true;
           if (r.pushed !== undefined) push.push(r.key);
         }
-        const message = { op: 'hold' as const, ...graph(), keys: fresh };
+        const message = {
+          op: 'hold' as const,
+          ...graph(),
+          keys: fresh,
+          ...(broadcast ? { broadcast } : {}),
+        };
         return push.length > 0 ? { ...message, push } : message;
       });
     }

@@ -29,6 +29,7 @@ import {
   ProtocolError,
   TaskError,
   checkFromWorker,
+  encodeValue,
   taskFailure,
   isInsideWorker,
   type ComputeOptions,
@@ -210,7 +211,16 @@ export class SchedulerShell implements Scheduler {
       ids.push(id);
       let compute: Compute | undefined;
       const ready = new Promise<void>((resolve, reject) => {
-        compute = openCompute(id, graph, [key], [key], {}, () => resolve(), reject, () => undefined);
+        compute = openCompute(
+          id,
+          graph,
+          [key],
+          [key],
+          {},
+          () => resolve(),
+          reject,
+          () => undefined,
+        );
       });
       const c = compute!;
       this.computes.set(id, c);
@@ -236,6 +246,25 @@ export class SchedulerShell implements Scheduler {
   unhold(keys: readonly string[]): void {
     if (this.closed || keys.length === 0) return;
     this.emit({ type: 'unwant', keys: [...keys] });
+  }
+
+  /**
+   * Copies held key `key`, in memory on some worker, whose value is `value` (the scheduler has
+   * it: scattered data), to every other ready worker (a broadcast).
+   *
+   * @example
+   * shell.replicate('table-1f3a', table);
+   */
+  replicate(key: string, value: unknown): void {
+    const s = this.core.state(key);
+    if (this.closed || s?.state !== 'memory') return;
+    const targets = [...this.members.values()].filter(
+      (m) => m.ready && !s.workers.includes(m.endpoint.name),
+    );
+    if (targets.length === 0) return;
+    const payload = encodeValue(value).payload;
+    for (const m of targets) m.endpoint.send({ op: 'put', keys: [key], values: [payload] });
+    this.emit({ type: 'replicated', key, workers: targets.map((m) => m.endpoint.name) });
   }
 
   /**

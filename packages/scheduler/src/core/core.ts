@@ -136,6 +136,9 @@ export class SchedulerCore extends CoreWorkers {
         case 'pause-worker':
           this.onPause(e.worker, e.paused);
           break;
+        case 'replicated':
+          this.onReplicated(e.key, e.workers);
+          break;
         case 'delivered':
           this.onDelivered(e.id, e.keys);
           break;
@@ -271,6 +274,18 @@ export class SchedulerCore extends CoreWorkers {
       this.w.setCap(w, 0);
     } else if (this.paused.delete(w)) {
       this.w.setCap(w, this.capOf(w));
+    }
+  }
+
+  /** @internal Copies of `key` now on `workers` (see the `replicated` event). */
+  private onReplicated(key: string, workers: readonly WorkerId[]): void {
+    const t = this.t;
+    const id = t.index.get(key);
+    for (const name of workers) {
+      const w = this.workerIndex(name);
+      if (w === undefined || !this.w.alive[w]) continue;
+      if (id === undefined || t.state[id] !== MEMORY) this.pushRelease(w, key);
+      else if (!t.isHolder(id, w)) t.addHolder(id, w);
     }
   }
 

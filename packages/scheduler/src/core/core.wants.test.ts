@@ -111,3 +111,32 @@ describe('SchedulerCore client-held keys', () => {
     expect(sim.core.counts.held).toBe(0);
   });
 });
+
+describe('SchedulerCore replicated keys', () => {
+  test('copies are tracked as holders and released with the key', () => {
+    const sim = new Sim();
+    sim.addWorker('w0');
+    sim.addWorker('w1');
+    sim.handle([{ type: 'hold', ids: ['h'], graph: g(['x', data(1)]), keys: ['x'] }]);
+    sim.runAll();
+    const [holder] = holders(sim.core.state('x'));
+    const other = holder === 'w0' ? 'w1' : 'w0';
+    // The shell put a copy on the other worker.
+    sim.store.get(other)!.add('x');
+    sim.handle([{ type: 'replicated', key: 'x', workers: [other] }]);
+    expect([...holders(sim.core.state('x'))].sort()).toEqual(['w0', 'w1']);
+    const out = sim.handle([{ type: 'unwant', keys: ['x'] }]);
+    expect(out.filter((c) => c.type === 'release').map((c) => c.worker).sort()).toEqual([
+      'w0',
+      'w1',
+    ]);
+  });
+
+  test('a copy of a key no longer in memory is released at once', () => {
+    const sim = new Sim();
+    sim.addWorker('w0');
+    sim.store.get('w0')!.add('gone');
+    const out = sim.handle([{ type: 'replicated', key: 'gone', workers: ['w0', 'nobody'] }]);
+    expect(out).toEqual([{ type: 'release', worker: 'w0', keys: ['gone'] }]);
+  });
+});

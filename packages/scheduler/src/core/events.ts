@@ -57,6 +57,11 @@ export type CoreEvent =
       readonly keys: readonly string[];
       readonly cause?: string;
     }
+  /**
+   * The shell copied `key` (in memory) to `workers` (a broadcast): they hold it too, and are told
+   * to release it with the other copies. A key no longer in memory is released there at once.
+   */
+  | { readonly type: 'replicated'; readonly key: string; readonly workers: readonly WorkerId[] }
   /** Lets go of one hold on each of `keys` (a key may be repeated); unknown keys are ignored. */
   | { readonly type: 'unwant'; readonly keys: readonly string[] }
   /**
