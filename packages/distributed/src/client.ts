@@ -51,6 +51,9 @@ import {
 } from './client-messages.js';
 import { Future, isFuture } from './future.js';
 import { KeyHolds } from './key-holds.js';
+import { scatterGraph, type ScatterOptions, type Scattered } from './scatter.js';
+
+export type { ScatterOptions, Scattered } from './scatter.js';
 import { connectLink, type Link } from './link.js';
 import { startLocalCluster, type LocalCluster, type LocalOptions } from './local.js';
 import { parentPort } from 'node:worker_threads';
@@ -78,34 +81,6 @@ interface Pending {
   resolve(values: unknown): void;
   reject(err: unknown): void;
 }
-
-/**
- * Options of {@link Client.scatter}.
- *
- * @example
- * const options: ScatterOptions = { hash: false };
- */
-export interface ScatterOptions {
-  /** Copy the data to every worker (default false: it stays on one, and is fetched from there). */
-  readonly broadcast?: boolean;
-  /**
-   * Not supported yet (placing data on chosen workers needs worker restrictions, which the
-   * scheduler does not have): giving it throws.
-   */
-  readonly workers?: never;
-  /**
-   * Name the keys by a token of the data (default true: scattering the same data twice gives the
-   * same keys); false gives fresh keys.
-   */
-  readonly hash?: boolean;
-}
-
-/** Scatter's futures in the shape of its data: one per item of an array or record. */
-export type Scattered<D> = D extends readonly (infer T)[]
-  ? Future<T>[]
-  : D extends Record<string, unknown>
-    ? { [K in keyof D]: Future<D[K]> }
-    : never;
 
 /** The client that is the default scheduler now (getClient() returns it). */
 let current: Client | undefined;
@@ -366,34 +341,10 @@ export class Client implements Scheduler {
     data: D,
     options: ScatterOptions = {},
   ): Scattered<D> {
-    const entries: [string, unknown][] = Array.isArray(data)
-      ? data.map((v, i) => [String(i), v as unknown])
-      : isPlainRecord(data)
-        ? Object.entries(data)
-        : [];
-    if (!Array.isArray(data) && !isPlainRecord(data)) {
-      throw new TypeError(
-        `client.scatter: expected an array or a plain record of values, got ${describe(data)}`,
-      );
-    }
-    if ((options as { workers?: unknown }).workers !== undefined) {
-      throw new TypeError(
-        'client.scatter: the workers option is not supported yet (the scheduler has no worker restrictions); use broadcast: true to copy the data to every worker',
-      );
-    }
-    const graph = new Map<string, GraphNode>();
-    const keys = entries.map(([, v]) => {
-      const name = typeName(v);
-      const key =
-        options.hash === false
-          ? `${name}-${tokenize(Math.random(), Date.now())}`
-          : `${name}-${tokenize(v)}`;
-      graph.set(key, { kind: 'data', value: v });
-      return key;
-    });
+    const { graph, keys, names } = scatterGraph(data, options);
     const futures = this.holdGraph(graph, keys, options.broadcast === true);
     if (Array.isArray(data)) return futures as Scattered<D>;
-    return Object.fromEntries(entries.map(([k], i) => [k, futures[i]])) as Scattered<D>;
+    return Object.fromEntries(names.map((k, i) => [k, futures[i]])) as Scattered<D>;
   }
 
   /**
@@ -697,24 +648,4 @@ export class Client implements Scheduler {
     if (current === this) current = undefined;
     this.previousDefault = undefined;
   }
-}
-
-function isPlainRecord(v: unknown): v is Record<string, unknown> {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
-  const proto = Object.getPrototypeOf(v) as unknown;
-  return proto === Object.prototype || proto === null;
-}
-
-function describe(v: unknown): string {
-  if (v === null) return 'null';
-  if (typeof v !== 'object') return typeof v;
-  return v.constructor?.name ?? 'an object';
-}
-
-/** A key prefix naming the type of a scattered value (Dask names them the same way). */
-function typeName(v: unknown): string {
-  if (v === null) return 'null';
-  if (typeof v !== 'object') return typeof v;
-  const name = v.constructor?.name;
-  return typeof name === 'string' && name !== '' ? name : 'object';
 }
