@@ -30,7 +30,7 @@ import { sourceRef } from '@dask-ts/graph';
  */
 export type FutureStatus = 'pending' | 'finished' | 'error' | 'cancelled';
 
-/** @internal What a client knows of one key it holds, shared by the futures of that key. */
+/** What a client knows of one key it holds, shared by the futures of that key (not exported from the package). */
 export interface KeyRecord {
   readonly key: string;
   status: FutureStatus;
@@ -54,7 +54,7 @@ export interface KeyRecord {
   released: boolean;
 }
 
-/** @internal The client side a future talks to. */
+/** The client side a future talks to (not exported from the package). */
 export interface FutureOwner {
   readonly address: string;
   /** Whether the client is closed (its futures are dead). */
@@ -69,9 +69,7 @@ export interface FutureOwner {
   forget(record: KeyRecord): void;
 }
 
-/**
- * @internal A new record for `key` (pending).
- */
+/** A new record for `key` (pending). */
 export function newRecord(key: string): KeyRecord {
   let done: () => void = () => undefined;
   const settled = new Promise<void>((resolve) => (done = resolve));
@@ -95,7 +93,7 @@ export function newRecord(key: string): KeyRecord {
   return record;
 }
 
-/** @internal A value the scheduler pushes (see KeyRecord.pushed). */
+/** A value the scheduler pushes (see KeyRecord.pushed). */
 export interface Pushed {
   readonly promise: Promise<{ value: unknown } | undefined>;
   resolve(v: { value: unknown } | undefined): void;
