@@ -126,10 +126,12 @@ describe('SchedulerCore replicated keys', () => {
     sim.handle([{ type: 'replicated', key: 'x', workers: [other] }]);
     expect([...holders(sim.core.state('x'))].sort()).toEqual(['w0', 'w1']);
     const out = sim.handle([{ type: 'unwant', keys: ['x'] }]);
-    expect(out.filter((c) => c.type === 'release').map((c) => c.worker).sort()).toEqual([
-      'w0',
-      'w1',
-    ]);
+    expect(
+      out
+        .filter((c) => c.type === 'release')
+        .map((c) => c.worker)
+        .sort(),
+    ).toEqual(['w0', 'w1']);
   });
 
   test('a copy of a key no longer in memory is released at once', () => {
