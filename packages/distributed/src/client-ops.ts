@@ -130,25 +130,23 @@ export class ClientOps {
     for (const key of msg.keys) {
       const h = held.get(key);
       if (h === undefined) keys.push(key);
-      // Held already (the client let go of it and took it again): its status is told again.
-      else this.report(name, key, h);
+      // Held already (the client let go of it and took it again): its status is told again
+      // (when it settles, it is told anyway).
+      else if (h.state !== 'pending') this.report(name, h, h.error);
     }
     if (keys.length === 0) return;
-    let handles: HeldKey[];
+    let handles: HeldKey[] = [];
     let graph;
     try {
       graph = graphOf(msg);
-      handles = this.host.shell.hold(graph, keys);
+      handles = this.host.shell.hold(graph, keys, (i, err) => this.report(name, handles[i], err));
     } catch (err) {
       for (const key of keys) this.host.toClient(name, keyMessage(key, err));
       return;
     }
-    for (let i = 0; i < keys.length; i++) {
-      const key = keys[i];
-      const h = handles[i];
-      held.set(key, h);
-      this.report(name, key, h);
-    }
+    for (let i = 0; i < keys.length; i++) held.set(keys[i], handles[i]);
+    // Settled already (a refused hold settles before `hold` returns): told now.
+    for (const h of handles) if (h.state !== 'pending') this.report(name, h, h.error);
     if (msg.push !== undefined && msg.push.length > 0) this.push(name, msg.push);
     if (msg.broadcast === true) {
       for (let i = 0; i < keys.length; i++) {
@@ -182,13 +180,12 @@ export class ClientOps {
     }, failed);
   }
 
-  /** Tells client `name` how held key `key` ends, if it still holds it then. */
-  private report(name: string, key: string, h: HeldKey): void {
-    const current = (): boolean => this.holds.get(name)?.get(key) === h;
-    h.ready.then(
-      () => current() && this.tellFinished(name, key),
-      (err: unknown) => current() && this.host.toClient(name, keyMessage(key, err)),
-    );
+  /** Tells client `name` how held key `h` ended (`err` undefined: in memory), if it still holds it. */
+  private report(name: string, h: HeldKey | undefined, err: unknown): void {
+    // Settled before `hold` returned (refused): told by the caller's catch or here.
+    if (h === undefined || this.holds.get(name)?.get(h.key) !== h) return;
+    if (err === undefined) this.tellFinished(name, h.key);
+    else this.host.toClient(name, keyMessage(h.key, err));
   }
 
   /** Tells client `name` that `key` is in memory, with the others of this tick. */
@@ -212,12 +209,7 @@ export class ClientOps {
     if (held === undefined) return;
     const known = keys.filter((k) => held.has(k));
     if (known.length === 0) return;
-    const own = this.host.shell.hold(new Map(), known);
-    for (let i = 0; i < known.length; i++) {
-      const key = known[i];
-      const done = (): void => this.host.shell.unhold([key]);
-      own[i].ready.then(done, done);
-    }
+    this.host.shell.hold(new Map(), known, (i) => this.host.shell.unhold([known[i]]));
   }
 
   private release(name: string, keys: readonly string[], cancel: boolean): void {

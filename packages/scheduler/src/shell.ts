@@ -61,10 +61,53 @@ import { countProgress, openCompute, receiveResults, settleCompute } from './com
  * held.cancel('not needed');
  */
 export interface HeldKey {
+  readonly key: string;
+  /** 'ready' once the key is in memory, 'failed' once it cannot be (see `error`). */
+  readonly state: 'pending' | 'ready' | 'failed';
+  /** Why it failed (a TaskError, or a ComputeAbortedError once cancelled). */
+  readonly error: unknown;
   /** Settles once the key is in memory (or rejects with why it is not). */
   readonly ready: Promise<void>;
-  /** Stops computing it (the hold stays until `unhold`); `ready` rejects with a ComputeAbortedError. */
+  /** Stops computing it (the hold stays until `unhold`); it fails with a ComputeAbortedError. */
   cancel(reason: string): void;
+}
+
+/** A HeldKey: callbacks while it is pending, a promise only when asked for one. */
+class Held implements HeldKey {
+  state: 'pending' | 'ready' | 'failed' = 'pending';
+  error: unknown;
+  private waiters: ((held: Held) => void)[] | undefined;
+  private promise: Promise<void> | undefined;
+
+  constructor(
+    readonly key: string,
+    readonly cancel: (reason: string) => void,
+  ) {}
+
+  get ready(): Promise<void> {
+    this.promise ??= new Promise<void>((resolve, reject) =>
+      this.when((h) => (h.state === 'ready' ? resolve() : reject(h.error))),
+    );
+    return this.promise;
+  }
+
+  onSettle(index: number, settled: (index: number, error: unknown) => void): void {
+    this.when((h) => settled(index, h.state === 'ready' ? undefined : h.error));
+  }
+
+  settle(error: unknown): void {
+    if (this.state !== 'pending') return;
+    this.state = error === undefined ? 'ready' : 'failed';
+    this.error = error;
+    const ws = this.waiters;
+    this.waiters = undefined;
+    if (ws !== undefined) for (const w of ws) w(this);
+  }
+
+  private when(f: (held: Held) => void): void {
+    if (this.state !== 'pending') f(this);
+    else (this.waiters ??= []).push(f);
+  }
 }
 
 /** How long (ms) a worker may keep running a task nobody wants before it is stopped. */
@@ -186,7 +229,11 @@ export class SchedulerShell implements Scheduler {
    * const [z] = await shell.get(new Map([['z', task(inc, [{ $ref: 'y' }], ['y'])]]), ['z']);
    * shell.unhold(['y']);
    */
-  hold(graph: Graph, keys: readonly string[]): HeldKey[] {
+  hold(
+    graph: Graph,
+    keys: readonly string[],
+    settled?: (index: number, error: unknown) => void,
+  ): HeldKey[] {
     const distinct = [...new Set(keys)];
     let refusal: unknown;
     if (this.closed) refusal = new Error(`The ${this.name} scheduler is closed`);
@@ -199,37 +246,39 @@ export class SchedulerShell implements Scheduler {
       }
     }
     if (refusal !== undefined) {
-      const ready = Promise.reject(refusal);
-      ready.catch(() => undefined);
-      return keys.map(() => ({ ready, cancel: () => undefined }));
+      return keys.map((key, i) => {
+        const h = new Held(key, () => undefined);
+        h.settle(refusal);
+        settled?.(i, refusal);
+        return h;
+      });
     }
     this.options.onDemand?.();
     const ids: string[] = [];
-    const byKey = new Map<string, HeldKey>();
+    const byKey = new Map<string, Held>();
     for (const key of distinct) {
       const id = `${this.name}-${++this.nextCompute}`;
       ids.push(id);
-      let compute: Compute | undefined;
-      const ready = new Promise<void>((resolve, reject) => {
-        compute = openCompute(
-          id,
-          graph,
-          [key],
-          [key],
-          {},
-          () => resolve(),
-          reject,
-          () => undefined,
-        );
-      });
-      const c = compute!;
-      this.computes.set(id, c);
-      const cancel = (reason: string): void => {
+      const held: Held = new Held(key, (reason) => {
         if (c.settled || !settleCompute(c, new ComputeAbortedError(reason))) return;
         this.updateRefs();
         this.emit({ type: 'cancel', id, reason });
-      };
-      byKey.set(key, { ready, cancel });
+      });
+      const c: Compute = openCompute(
+        id,
+        graph,
+        [key],
+        [key],
+        {},
+        () => held.settle(undefined),
+        (err) => held.settle(err ?? new Error(`${key} failed`)),
+        () => undefined,
+      );
+      this.computes.set(id, c);
+      byKey.set(key, held);
+    }
+    if (settled !== undefined) {
+      for (let i = 0; i < keys.length; i++) byKey.get(keys[i])!.onSettle(i, settled);
     }
     this.updateRefs();
     this.emit({ type: 'hold', ids, graph, keys: distinct });
