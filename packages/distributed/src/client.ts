@@ -17,6 +17,7 @@
 import {
   ComputeAbortedError,
   daskGraph,
+  daskGraphInto,
   getScheduler,
   registerScheduler,
   setDefaultScheduler,
@@ -448,8 +449,13 @@ export class Client implements Scheduler {
   /** Futures holding each Delayed of `calls` (one graph for all). */
   private holdCollections<T>(calls: readonly Delayed<T>[]): Future<T>[] {
     const graph = new Map<string, GraphNode>();
-    for (const c of calls) {
-      for (const [k, node] of (c as unknown as Collection)[daskGraph]()) graph.set(k, node);
+    // Shared ancestors are walked once (the collection protocol's graph-into, where offered).
+    const seen = new Set<unknown>();
+    for (const call of calls) {
+      const c = call as unknown as Collection;
+      const into = c[daskGraphInto];
+      if (typeof into === 'function') into.call(c, graph, seen);
+      else for (const [k, node] of c[daskGraph]()) graph.set(k, node);
     }
     return this.holdGraph(
       graph,
