@@ -356,7 +356,8 @@ export abstract class CoreTransitions {
         // which ending would disturb).
         sub.status[i] = DELIVERED;
         sub.undelivered--;
-        t.wantPending[id]--;
+        // Let go of before it was ready: released unless something else needs it (settle).
+        if (--t.wantPending[id] === 0) this.dropQueue.push(id);
         (holds ??= []).push(sub);
         continue;
       }
