@@ -145,6 +145,22 @@ describe('futures held on the cluster', () => {
     );
   }, 40_000);
 
+  it('a key let go of and taken again in the same tick stays held', async () => {
+    const [a] = client.scatter([123]);
+    await wait([a]);
+    a.release();
+    const [b] = client.scatter([123]);
+    expect(b.key).toBe(a.key);
+    expect(await b).toBe(123);
+    expect(await holders(client, b.key)).toHaveLength(1);
+    b.release();
+    await eventuallyAsync(
+      async () => (await holders(client, a.key)).length === 0,
+      10_000,
+      `${a.key} to be released`,
+    );
+  }, 30_000);
+
   it('asCompleted yields futures in the order they finish (and results on request)', async () => {
     await using c3 = await Client.local({ nWorkers: 1, threadsPerWorker: 3, asDefault: false });
     pids.push(...c3.localCluster!.pids);
