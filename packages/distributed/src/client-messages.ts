@@ -1,6 +1,10 @@
 // What a client and a scheduler server say to each other, after the handshake: the client sends a
 // graph to compute (its values as codec payloads, its functions as portable references) and may
-// cancel it; the server answers with the values of the wanted keys, or the error, once. A graph
+// cancel it; the server answers with the values of the wanted keys, or the error, once. A `hold`
+// carries a graph too, but its keys stay on the cluster: the server reports each key's status once
+// (`key`: finished, error or cancelled), and forgets the key on `release`. `run` asks for a
+// function to run on every worker (`ran` answers, per worker). Data nodes whose value is a Future
+// of the sending client are left out of a graph: their keys are held on the cluster already. A graph
 // travels as parallel lists (keys, function indices, payloads, dependencies), each distinct
 // function once, so it needs no Map on the wire and checks in plain loops. Both sides check what
 // they receive with these schemas; errors cross as serialized errors, and a task's failure keeps
@@ -53,6 +57,17 @@ function arrayOf<T>(what: string, ok: (x: unknown) => boolean): z.ZodType<T[]> {
 const isString = (x: unknown): boolean => typeof x === 'string';
 const strings = arrayOf<string>('a string', isString);
 
+/** The fields of a message that carries a graph (see {@link graphOf}). */
+const graphFields = {
+  /** The graph's keys; node `i` is a task of `fns[fnIndex[i]]` or, at -1, a data node. */
+  graphKeys: strings,
+  fns: z.array(portableFunctionRefSchema),
+  fnIndex: arrayOf<number>('an integer >= -1', (x) => Number.isInteger(x) && (x as number) >= -1),
+  /** A task's arguments (an array), or a data node's value; codec payloads. */
+  payloads: z.custom<unknown[]>((v) => Array.isArray(v), { message: 'expected an array' }),
+  deps: arrayOf<string[]>('an array of keys', (x) => Array.isArray(x) && x.every(isString)),
+};
+
 /**
  * Messages from a client to the scheduler server.
  *
@@ -60,19 +75,29 @@ const strings = arrayOf<string>('a string', isString);
  * fromClientSchema.parse({ op: 'cancel', id: 1 });
  */
 export const fromClientSchema = z.discriminatedUnion('op', [
-  z.object({
-    op: z.literal('compute'),
-    id: z.number().int(),
-    /** The graph's keys; node `i` is a task of `fns[fnIndex[i]]` or, at -1, a data node. */
-    graphKeys: strings,
-    fns: z.array(portableFunctionRefSchema),
-    fnIndex: arrayOf<number>('an integer >= -1', (x) => Number.isInteger(x) && (x as number) >= -1),
-    /** A task's arguments (an array), or a data node's value; codec payloads. */
-    payloads: z.custom<unknown[]>((v) => Array.isArray(v), { message: 'expected an array' }),
-    deps: arrayOf<string[]>('an array of keys', (x) => Array.isArray(x) && x.every(isString)),
-    keys: strings,
-  }),
+  z.object({ op: z.literal('compute'), id: z.number().int(), ...graphFields, keys: strings }),
   z.object({ op: z.literal('cancel'), id: z.number().int() }),
+  z.object({
+    op: z.literal('hold'),
+    ...graphFields,
+    keys: strings,
+    /** Keys whose values the client awaits already: sent to it (`value`) once ready. */
+    push: strings.optional(),
+    /** Copy the (data) keys to every worker once they are in memory (scatter's broadcast). */
+    broadcast: z.boolean().optional(),
+  }),
+  z.object({ op: z.literal('release'), keys: strings, cancel: z.boolean().optional() }),
+  /** A task on `worker` (this client's, from getClient) waits for others: pause the worker. */
+  z.object({ op: z.literal('pause'), worker: z.string(), paused: z.boolean() }),
+  /** Keep computing these held keys even once the client releases them (fireAndForget). */
+  z.object({ op: z.literal('forget'), keys: strings }),
+  z.object({
+    op: z.literal('run'),
+    id: z.number().int(),
+    fn: portableFunctionRefSchema,
+    /** The arguments (an array), as a codec payload. */
+    args: z.unknown(),
+  }),
 ]);
 
 /** A message from a client (see {@link fromClientSchema}). @example const m: FromClient = { op: 'cancel', id: 1 }; */
@@ -92,6 +117,31 @@ export const toClientSchema = z.discriminatedUnion('op', [
     error: serializedError,
     task: z.object({ key: z.string(), story: z.array(z.string()) }).optional(),
   }),
+  /** The values of held keys the client asked to be pushed (`failed`: fetch them instead). */
+  z.object({
+    op: z.literal('values'),
+    keys: strings,
+    values: z.array(z.unknown()).optional(),
+    failed: z.boolean().optional(),
+  }),
+  /** Held keys now in memory on the cluster (sent in batches). */
+  z.object({ op: z.literal('finished'), keys: strings }),
+  z.object({
+    op: z.literal('key'),
+    key: z.string(),
+    status: z.enum(['finished', 'error', 'cancelled']),
+    error: serializedError.optional(),
+    task: z.object({ key: z.string(), story: z.array(z.string()) }).optional(),
+  }),
+  z.object({
+    op: z.literal('ran'),
+    id: z.number().int(),
+    workers: strings,
+    /** Per worker: its result as a codec payload, or null when it failed. */
+    values: z.array(z.unknown()),
+    /** Per worker: its error, or null. */
+    errors: z.array(serializedError.nullable()),
+  }),
 ]);
 
 /** A message to a client (see {@link toClientSchema}). @example const m: ToClient = { op: 'result', id: 1, values: [] }; */
@@ -104,7 +154,27 @@ export type ToClient = z.infer<typeof toClientSchema>;
  * @example
  * send(computeMessage(1, graph, ['y']));
  */
-export function computeMessage(id: number, graph: Graph, keys: readonly string[]): FromClient {
+export function computeMessage(
+  id: number,
+  graph: Graph,
+  keys: readonly string[],
+  held?: (key: string, value: unknown) => boolean,
+): Extract<FromClient, { op: 'compute' }> {
+  return { op: 'compute', id, ...graphMessage(graph, held), keys: [...keys] };
+}
+
+/**
+ * The graph part of a `compute` or `hold` message: functions made portable (a closure is refused
+ * here, naming its key) and values encoded by the codecs; data nodes for which `held` says true
+ * are left out (their keys are held on the cluster).
+ *
+ * @example
+ * send({ op: 'hold', ...graphMessage(graph), keys: ['y'] });
+ */
+export function graphMessage(
+  graph: Graph,
+  held?: (key: string, value: unknown) => boolean,
+): GraphMessage {
   const graphKeys: string[] = [];
   const fns: PortableFunctionRef[] = [];
   const fnIds = new Map<FunctionRef, number>();
@@ -114,6 +184,10 @@ export function computeMessage(id: number, graph: Graph, keys: readonly string[]
   for (const [key, node] of graph) {
     graphKeys.push(key);
     if (node.kind === 'data') {
+      if (held?.(key, node.value) === true) {
+        graphKeys.pop();
+        continue;
+      }
       fnIndex.push(-1);
       payloads.push(encodeValue(node.value).payload);
       deps.push([]);
@@ -129,7 +203,16 @@ export function computeMessage(id: number, graph: Graph, keys: readonly string[]
     payloads.push(encodeValue(node.args).payload);
     deps.push(node.deps as string[]);
   }
-  return { op: 'compute', id, graphKeys, fns, fnIndex, payloads, deps, keys: [...keys] };
+  return { graphKeys, fns, fnIndex, payloads, deps };
+}
+
+/** The graph a message carries, as parallel lists. @example const g: GraphMessage = graphMessage(graph); */
+export interface GraphMessage {
+  readonly graphKeys: string[];
+  readonly fns: PortableFunctionRef[];
+  readonly fnIndex: number[];
+  readonly payloads: unknown[];
+  readonly deps: string[][];
 }
 
 /**
@@ -138,7 +221,7 @@ export function computeMessage(id: number, graph: Graph, keys: readonly string[]
  * @example
  * const graph = graphOf(message);
  */
-export function graphOf(message: Extract<FromClient, { op: 'compute' }>): Graph {
+export function graphOf(message: GraphMessage): Graph {
   const { graphKeys, fns, fnIndex, payloads, deps } = message;
   const n = graphKeys.length;
   if (fnIndex.length !== n || payloads.length !== n || deps.length !== n) {

@@ -6,25 +6,58 @@
 // An idle client stops listening (within a heartbeat), so a script that forgets `close()` still
 // exits once its work is done; the scheduler drops it when its heartbeats stop.
 //
-// First slice: each compute travels whole (the graph in, the wanted values back); a future's value
-// comes back to the client when ready, and futures passed to `submit` are passed by value. `map`
-// sends one graph for all its items (one round trip), and its futures settle together.
+// Results live ON the cluster, held by futures (future.ts, key-holds.ts): `submit`, `map`,
+// `scatter` and `persist` send what computes their keys and hand out futures at once; the values
+// stay on the workers until a future's `result()` (or `gather`) fetches them, and a key no future
+// refers to any more is released. Futures are collections: as arguments of `submit`, `map` and
+// `delayed` functions, or in a persisted collection's graph, only their keys travel, and the
+// workers read the held values. A compute's graph leaves out the data nodes of this client's
+// futures; a future that is released or whose client is closed is refused, naming its key.
+// Messages to the scheduler leave in the order they were made (queued until the link is up).
 import {
   ComputeAbortedError,
+  daskGraph,
+  daskGraphInto,
   getScheduler,
   registerScheduler,
   setDefaultScheduler,
   decodeValue,
+  encodeValue,
+  isCollection,
+  deserializeError,
+  type Collection,
   type ComputeOptions,
+  type FunctionRef,
   type Graph,
+  type GraphNode,
   type Scheduler,
 } from '@dask-ts/protocol';
-import { compute, delayed, type ComputedValue, type Delayed } from '@dask-ts/graph';
-import { computeMessage, errorOf, toClientSchema } from './client-messages.js';
-import { Future } from './future.js';
+import {
+  compute,
+  delayed,
+  persist,
+  sourceRef,
+  tokenize,
+  toPortableRef,
+  type ComputedValue,
+  type Delayed,
+} from '@dask-ts/graph';
+import {
+  computeMessage,
+  errorOf,
+  graphMessage,
+  toClientSchema,
+  type FromClient,
+  type ToClient,
+} from './client-messages.js';
+import { Future, isFuture } from './future.js';
+import { KeyHolds } from './key-holds.js';
+import { scatterGraph, type ScatterOptions, type Scattered } from './scatter.js';
+
+export type { ScatterOptions, Scattered } from './scatter.js';
 import { connectLink, type Link } from './link.js';
-import { isFuture } from './future.js';
 import { startLocalCluster, type LocalCluster, type LocalOptions } from './local.js';
+import { parentPort } from 'node:worker_threads';
 
 /**
  * Options of {@link Client}.
@@ -46,8 +79,18 @@ export interface ClientOptions {
 }
 
 interface Pending {
-  resolve(values: unknown[]): void;
+  resolve(values: unknown): void;
   reject(err: unknown): void;
+}
+
+/** The client that is the default scheduler now (getClient() returns it). */
+let current: Client | undefined;
+
+/**
+ * @internal The client that is the default scheduler now, if any.
+ */
+export function currentClient(): Client | undefined {
+  return current;
 }
 
 /** The registry name of the client that is the default scheduler. */
@@ -66,7 +109,16 @@ export class Client implements Scheduler {
   /** The scheduler's address. */
   readonly address: string;
   private readonly ready: Promise<Link>;
+  private link: Link | undefined;
+  /** Messages made before the link was up, sent in order once it is. */
+  private outbox: (FromClient | (() => FromClient))[] = [];
+  private flushScheduled = false;
   private readonly pending = new Map<number, Pending>();
+  private readonly holds: KeyHolds;
+  private busy = false;
+  /** Values asked for this tick (see fetch). */
+  private readonly fetches = new Map<string, Pending[]>();
+  private onBusy: ((busy: boolean) => void) | undefined;
   private nextId = 0;
   private closing: Promise<void> | undefined;
   private lost: Error | undefined;
@@ -84,6 +136,14 @@ export class Client implements Scheduler {
    */
   constructor(address: string, options: ClientOptions = {}) {
     this.address = address;
+    this.holds = new KeyHolds({
+      address,
+      closed: () => this.closing !== undefined,
+      send: (m) => this.sendNow(m),
+      sendLater: (build) => this.sendLater(build),
+      fetch: (key) => this.fetch(key),
+      waitingChanged: () => this.updateRef(),
+    });
     const token = options.token ?? (process.env.DASK_TS_TOKEN || undefined);
     let ready: Promise<Link>;
     try {
@@ -146,7 +206,8 @@ export class Client implements Scheduler {
   }
 
   /**
-   * Runs `graph` on the cluster and returns the values of `keys` (the Scheduler interface).
+   * Runs `graph` on the cluster and returns the values of `keys` (the Scheduler interface). Data
+   * nodes holding this client's futures are not sent: their keys are read where they are held.
    *
    * @example
    * const [y] = await client.get(graph, ['y']);
@@ -159,26 +220,27 @@ export class Client implements Scheduler {
     if (this.closing !== undefined) throw new Error(`The client of ${this.address} is closed`);
     const signal = options.signal;
     if (signal?.aborted) throw new ComputeAbortedError(signal.reason);
-    const link = await this.ready;
-    if (this.lost !== undefined) throw this.lost;
     const id = ++this.nextId;
-    const message = computeMessage(id, graph, keys);
+    // Checked now: a bad future or a closure is refused before anything is sent.
+    const message = computeMessage(id, graph, keys, this.heldNode);
+    await this.ready;
+    if (this.lost !== undefined) throw this.lost;
     return new Promise<unknown[]>((resolve, reject) => {
       const onAbort = (): void => {
-        link.send({ op: 'cancel', id });
+        this.sendNow({ op: 'cancel', id });
         finish();
         reject(new ComputeAbortedError(signal?.reason));
       };
       const finish = (): void => {
         this.pending.delete(id);
         signal?.removeEventListener('abort', onAbort);
-        // Idle: the script may exit without close().
-        if (this.pending.size === 0) link.unref();
+        this.updateRef();
       };
+      // Before sending: a task's client pauses its worker first (lender.ts).
       this.pending.set(id, {
         resolve: (values) => {
           finish();
-          resolve(values);
+          resolve(values as unknown[]);
         },
         reject: (err) => {
           finish();
@@ -186,8 +248,9 @@ export class Client implements Scheduler {
         },
       });
       signal?.addEventListener('abort', onAbort, { once: true });
-      link.ref();
-      link.send(message);
+      this.updateRef();
+      // In order after what this tick made (holds its graph may read).
+      this.sendNow(message);
     });
   }
 
@@ -204,60 +267,85 @@ export class Client implements Scheduler {
   }
 
   /**
-   * Runs `fn(...args)` on the cluster; the future is returned at once. `fn` must be self-contained
-   * (or a function reference); futures among `args` are passed by their values.
+   * Computes `collection` (any collection or Delayed) on the cluster and keeps its results there:
+   * the returned collection's graph refers to keys held on the workers (nothing comes back to the
+   * client), so later computes start from them. The keys stay held while the returned collection
+   * (or a future of them) is alive.
+   *
+   * @example
+   * const cached = await client.persist(bag.fromSequence(rows).map(parse));
+   * await client.compute(cached.count()); // reads the held partitions
+   */
+  async persist<C>(collection: C): Promise<C> {
+    if (!isCollection(collection))
+      throw new TypeError('client.persist: expected a collection or a Delayed value');
+    const holder: Scheduler = {
+      name: 'distributed-persist',
+      get: (graph, keys) => Promise.resolve(this.holdGraph(graph, keys)),
+    };
+    const [out] = await persist(collection, { scheduler: holder });
+    return out;
+  }
+
+  /**
+   * Runs `fn(...args)` on the cluster; the future is returned at once and the result stays on
+   * the cluster until asked for. `fn` must be self-contained (or a function reference); futures
+   * among `args` are read on the workers where they are held.
    *
    * @example
    * const f = client.submit((a: number, b: number) => a + b, 1, 2);
    * await f; // 3
+   * const g = client.submit((x: number) => x * 10, f); // f's value never leaves the cluster
    */
   submit<A extends unknown[], R>(
     fn: (...args: A) => R,
     ...args: { [K in keyof A]: A[K] | Future<A[K]> }
   ): Future<Awaited<R>> {
-    const d = (delayed(fn as never) as unknown as (...a: unknown[]) => Delayed<Awaited<R>>)(
-      ...args.map((a) => (isFuture(a) ? a.key : a)),
-    );
-    const controller = new AbortController();
-    const futureArgs = args.filter(isFuture);
-    const promise = (async (): Promise<Awaited<R>> => {
-      // Passed by value: wait for them, then send the task with their values.
-      const values = await Promise.all(futureArgs.map((f) => f.result()));
-      const call =
-        futureArgs.length === 0
-          ? d
-          : (delayed(fn as never) as unknown as (...a: unknown[]) => Delayed<Awaited<R>>)(
-              ...args.map((a) => (isFuture(a) ? values[futureArgs.indexOf(a)] : a)),
-            );
-      const [value] = (await compute(call, {
-        scheduler: this,
-        signal: controller.signal,
-      })) as unknown[];
-      return value as Awaited<R>;
-    })();
-    return new Future<Awaited<R>>(d.key, promise, (reason) => controller.abort(reason));
+    let d: Delayed<Awaited<R>>;
+    try {
+      d = (delayed(fn as never) as unknown as (...a: unknown[]) => Delayed<Awaited<R>>)(...args);
+    } catch (err) {
+      return this.holds.failed(`submit-${tokenize(Math.random())}`, err);
+    }
+    return this.holdCollections<Awaited<R>>([d])[0];
   }
 
   /**
-   * Runs `fn` on each item, as one graph; returns one future per item, at once.
+   * Runs `fn` on each item, as one graph; returns one future per item, at once. Items may be
+   * futures.
    *
    * @example
    * const futures = client.map((x: number) => x * 2, [1, 2, 3]);
    * await client.gather(futures); // [2, 4, 6]
    */
-  map<T, R>(fn: (item: T) => R, items: readonly T[]): Future<Awaited<R>>[] {
-    const f = delayed(fn as never) as unknown as (x: T) => Delayed<Awaited<R>>;
-    const calls = items.map((x) => f(x));
-    const controller = new AbortController();
-    const all = compute(calls, { scheduler: this, signal: controller.signal }) as Promise<unknown>;
-    return calls.map(
-      (d, i) =>
-        new Future<Awaited<R>>(
-          d.key,
-          all.then((v) => ((v as unknown[][])[0] as Awaited<R>[])[i]),
-          (reason) => controller.abort(reason),
-        ),
-    );
+  map<T, R>(fn: (item: T) => R, items: readonly (T | Future<T>)[]): Future<Awaited<R>>[] {
+    let calls: Delayed<Awaited<R>>[];
+    try {
+      const f = delayed(fn as never) as unknown as (x: unknown) => Delayed<Awaited<R>>;
+      calls = items.map((x) => f(x));
+    } catch (err) {
+      return items.map(() => this.holds.failed(`map-${tokenize(Math.random())}`, err));
+    }
+    return this.holdCollections<Awaited<R>>(calls);
+  }
+
+  /**
+   * Sends `data` to the cluster, where it stays, held: one future per item of an array or
+   * record (Dask's scatter of a list or dict). Futures are returned at once; the data travels in
+   * the background.
+   *
+   * @example
+   * const [big] = client.scatter([new Float64Array(1e6)]);
+   * const total = await client.submit((a: Float64Array) => a.reduce((x, y) => x + y, 0), big);
+   */
+  scatter<D extends readonly unknown[] | Record<string, unknown>>(
+    data: D,
+    options: ScatterOptions = {},
+  ): Scattered<D> {
+    const { graph, keys, names } = scatterGraph(data, options);
+    const futures = this.holdGraph(graph, keys, options.broadcast === true);
+    if (Array.isArray(data)) return futures as Scattered<D>;
+    return Object.fromEntries(names.map((k, i) => [k, futures[i]])) as Scattered<D>;
   }
 
   /**
@@ -267,7 +355,194 @@ export class Client implements Scheduler {
    * const [a, b] = await client.gather([fa, fb]);
    */
   gather<T>(futures: readonly Future<T>[]): Promise<T[]> {
+    for (const f of futures) {
+      const problem = f.problem();
+      if (problem !== undefined) return Promise.reject(problem);
+    }
     return Promise.all(futures.map((f) => f.result()));
+  }
+
+  /**
+   * Stops computing `futures` (and lets go of their keys); their results reject with a
+   * ComputeAbortedError.
+   *
+   * @example
+   * client.cancel([f1, f2]);
+   */
+  cancel(futures: Future | readonly Future[]): void {
+    for (const f of isFuture(futures) ? [futures] : futures) f.cancel();
+  }
+
+  /**
+   * Runs `fn(...args)` once on every worker (in the worker's process, beside its tasks) and
+   * resolves with each worker's result, by worker name; rejects naming the first worker that
+   * failed. `fn` must be self-contained (or a function reference).
+   *
+   * @example
+   * const pids = await client.run(() => process.pid); // { 'local-0': 4242, 'local-1': 4243 }
+   */
+  async run<A extends unknown[], R>(
+    fn: ((...args: A) => R) | FunctionRef,
+    ...args: A
+  ): Promise<Record<string, Awaited<R>>> {
+    if (this.closing !== undefined) throw new Error(`The client of ${this.address} is closed`);
+    const ref = toPortableRef(typeof fn === 'function' ? sourceRef(fn) : fn, 'run');
+    const id = ++this.nextId;
+    const payload = encodeValue(args).payload;
+    await this.ready;
+    if (this.lost !== undefined) throw this.lost;
+    const answer = await new Promise<unknown>((resolve, reject) => {
+      this.pending.set(id, {
+        resolve: (v) => {
+          this.pending.delete(id);
+          this.updateRef();
+          resolve(v);
+        },
+        reject: (err) => {
+          this.pending.delete(id);
+          this.updateRef();
+          reject(err);
+        },
+      });
+      this.updateRef();
+      this.sendNow({ op: 'run', id, fn: ref, args: payload });
+    });
+    const ran = answer as Extract<ToClient, { op: 'ran' }>;
+    const out: Record<string, Awaited<R>> = {};
+    for (let i = 0; i < ran.workers.length; i++) {
+      const error = ran.errors[i];
+      if (error !== null && error !== undefined) {
+        const err = deserializeError(error);
+        err.message = `client.run failed on worker ${ran.workers[i]}: ${err.message}`;
+        throw err;
+      }
+      out[ran.workers[i]] = decodeValue(ran.values[i]) as Awaited<R>;
+    }
+    return out;
+  }
+
+  /** Futures holding `keys` of `graph` on the cluster (keys this client holds are reused). */
+  private holdGraph(graph: Graph, keys: readonly string[], broadcast = false): Future[] {
+    const distinct = [...new Set(keys)];
+    let message;
+    try {
+      message = graphMessage(graph, this.heldNode);
+    } catch (err) {
+      return keys.map((k) => this.holds.failed(k, err));
+    }
+    if (this.closing !== undefined) {
+      const err = new Error(`The client of ${this.address} is closed`);
+      return keys.map((k) => this.holds.failed(k, err));
+    }
+    const futures = this.holds.futures(distinct, () => message, broadcast);
+    const byKey = new Map(distinct.map((k, i) => [k, futures[i]]));
+    // A key asked for twice gets a second future on the same record.
+    const seen = new Set<string>();
+    return keys.map((k) => {
+      const f = byKey.get(k)!;
+      if (seen.has(k)) return new Future(f.owner, f.record);
+      seen.add(k);
+      return f;
+    });
+  }
+
+  /** Futures holding each Delayed of `calls` (one graph for all). */
+  private holdCollections<T>(calls: readonly Delayed<T>[]): Future<T>[] {
+    const graph = new Map<string, GraphNode>();
+    // Shared ancestors are walked once (the collection protocol's graph-into, where offered).
+    const seen = new Set<unknown>();
+    for (const call of calls) {
+      const c = call as unknown as Collection;
+      const into = c[daskGraphInto];
+      if (typeof into === 'function') into.call(c, graph, seen);
+      else for (const [k, node] of c[daskGraph]()) graph.set(k, node);
+    }
+    return this.holdGraph(
+      graph,
+      calls.map((c) => c.key),
+    ) as Future<T>[];
+  }
+
+  /** A data node holding a future of this client is left out of what is sent (see the file comment). */
+  private readonly heldNode = (key: string, value: unknown): boolean => {
+    if (!isFuture(value)) return false;
+    const problem = value.problem();
+    if (problem !== undefined) throw problem;
+    if (value.owner !== this.holds)
+      throw new Error(
+        `Future ${key} belongs to another client (of ${value.owner.address}): pass futures only to the client that made them`,
+      );
+    return true;
+  };
+
+  /**
+   * The value of held `key`, fetched with the others asked for in this tick (one compute for
+   * all: gathering 20,000 futures is one round trip).
+   */
+  private fetch(key: string): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      const waiting = this.fetches.get(key);
+      if (waiting !== undefined) {
+        waiting.push({ resolve, reject });
+        return;
+      }
+      this.fetches.set(key, [{ resolve, reject }]);
+      if (this.fetches.size > 1) return;
+      queueMicrotask(() => {
+        const batch = new Map(this.fetches);
+        this.fetches.clear();
+        const keys = [...batch.keys()];
+        this.get(new Map(), keys).then(
+          (values) => keys.forEach((k, i) => batch.get(k)!.forEach((w) => w.resolve(values[i]))),
+          (err: unknown) => batch.forEach((ws) => ws.forEach((w) => w.reject(err))),
+        );
+      });
+    });
+  }
+
+  /** Sends `message` now, or once the link is up (in order). */
+  private sendNow(message: FromClient): void {
+    if (this.link !== undefined && this.outbox.length === 0) this.link.send(message);
+    else this.outbox.push(message);
+  }
+
+  /** Sends what `build` makes at the end of this tick (or once the link is up), in order. */
+  private sendLater(build: () => FromClient): void {
+    this.outbox.push(build);
+    if (this.link === undefined || this.flushScheduled) return;
+    this.flushScheduled = true;
+    queueMicrotask(() => {
+      this.flushScheduled = false;
+      if (this.link !== undefined) this.flushOutbox(this.link);
+    });
+  }
+
+  private flushOutbox(link: Link): void {
+    for (const m of this.outbox.splice(0)) link.send(typeof m === 'function' ? m() : m);
+  }
+
+  /**
+   * @internal This client belongs to a task on worker `worker` (getClient in a task): while it
+   * waits for anything, that worker is paused and its node lends the slot (lender.ts).
+   */
+  lendWhileBusy(worker: string): void {
+    this.onBusy = (busy) => {
+      this.sendNow({ op: 'pause', worker, paused: busy });
+      parentPort?.postMessage({ op: busy ? 'secede' : 'rejoin' });
+    };
+  }
+
+  /** The link keeps the process alive only while something is awaited. */
+  private updateRef(): void {
+    const busy = this.pending.size > 0 || this.holds.waiting > 0;
+    if (busy !== this.busy) {
+      this.busy = busy;
+      this.onBusy?.(busy);
+    }
+    const link = this.link;
+    if (link === undefined) return;
+    if (busy) link.ref();
+    else link.unref();
   }
 
   /**
@@ -290,13 +565,16 @@ export class Client implements Scheduler {
   private async shutDown(): Promise<void> {
     this.giveBackDefault();
     this.failAll(new Error(`The client of ${this.address} was closed while computing`));
+    this.outbox = [];
     const link = await this.ready.catch(() => undefined);
     await link?.close('the client closed');
     for (const f of this.onClose.splice(0)) await f();
   }
 
   private linked(link: Link): Link {
-    if (this.pending.size === 0) link.unref();
+    this.link = link;
+    this.flushOutbox(link);
+    this.updateRef();
     link.listen({
       message: (raw) => this.onMessage(raw),
       disconnect: (why) => {
@@ -316,8 +594,24 @@ export class Client implements Scheduler {
       return;
     }
     const msg = parsed.data;
+    if (msg.op === 'key') {
+      this.holds.onKey(msg);
+      return;
+    }
+    if (msg.op === 'finished') {
+      this.holds.onFinished(msg.keys);
+      return;
+    }
+    if (msg.op === 'values') {
+      this.holds.onValues(msg, (v) => decodeValue(v));
+      return;
+    }
     const p = this.pending.get(msg.id);
     if (p === undefined) return;
+    if (msg.op === 'ran') {
+      p.resolve(msg);
+      return;
+    }
     if (msg.op === 'error') {
       p.reject(errorOf(msg));
       return;
@@ -332,6 +626,7 @@ export class Client implements Scheduler {
   private failAll(err: Error): void {
     for (const p of [...this.pending.values()]) p.reject(err);
     this.pending.clear();
+    this.holds.failAll(err);
   }
 
   private becomeDefault(): void {
@@ -342,18 +637,21 @@ export class Client implements Scheduler {
     }
     registerScheduler(REGISTRY_NAME, () => this);
     setDefaultScheduler(REGISTRY_NAME);
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- getClient() returns the default client
+    current = this;
   }
 
   private giveBackDefault(): void {
     if (this.previousDefault === undefined) return;
-    let current: Scheduler | undefined;
+    let now: Scheduler | undefined;
     try {
-      current = getScheduler(REGISTRY_NAME);
+      now = getScheduler(REGISTRY_NAME);
     } catch {
-      current = undefined;
+      now = undefined;
     }
     // Only if no later client took over.
-    if (current === this) setDefaultScheduler(this.previousDefault);
+    if (now === this) setDefaultScheduler(this.previousDefault);
+    if (current === this) current = undefined;
     this.previousDefault = undefined;
   }
 }

@@ -10,8 +10,18 @@ export {
   type ServerStats,
 } from './scheduler-server.js';
 export { startWorker, type WorkerNode, type WorkerNodeOptions } from './worker-node.js';
-export { Client, type ClientOptions } from './client.js';
+export { Client, type ClientOptions, type ScatterOptions, type Scattered } from './client.js';
 export { Future, isFuture, type FutureStatus } from './future.js';
+export {
+  asCompleted,
+  AsCompleted,
+  wait,
+  fireAndForget,
+  type AsCompletedOptions,
+  type WaitOptions,
+  type WaitResult,
+} from './as-completed.js';
+export { getClient } from './get-client.js';
 export {
   startLocalCluster,
   type LocalOptions,

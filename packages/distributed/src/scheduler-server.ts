@@ -32,6 +32,8 @@ import { Monitor } from './monitor.js';
 import { serveDashboard, type Dashboard, type SchedulerStatus } from './dashboard.js';
 import { checkSimulatedWorkers, simulateWorkers } from './simulation.js';
 import { checkCurveKey, type CurveKeyPair } from './curve.js';
+import { ClientOps } from './client-ops.js';
+import { ranSchema } from './worker-run.js';
 
 /**
  * Options of {@link startScheduler}.
@@ -113,6 +115,8 @@ export class SchedulerServer {
   readonly stats: ServerStats = { dropped: 0, refused: 0 };
   private readonly router: Router;
   private readonly shell: SchedulerShell;
+  /** Keys clients hold on the cluster, and `run`s (client-ops.ts). */
+  private readonly ops: ClientOps;
   private readonly queue: SendQueue;
   private readonly token: string | undefined;
   private readonly log: (line: string) => void;
@@ -142,6 +146,17 @@ export class SchedulerServer {
       name: 'distributed',
       log: this.log,
       ...(options.maxRetries !== undefined ? { maxRetries: options.maxRetries } : {}),
+    });
+    this.ops = new ClientOps({
+      shell: this.shell,
+      toClient: (name, message) => {
+        for (const p of this.peers.values())
+          if (p.role === 'client' && p.name === name) this.send(p, message);
+      },
+      toWorkers: (message) => {
+        for (const p of this.workerNames.values()) this.send(p, message);
+        return [...this.workerNames.keys()];
+      },
     });
     this.queue = new SendQueue(routeInproc(router), (err, frames) => {
       const peer = this.peers.get(Buffer.from(frames[0]).toString('hex'));
@@ -278,7 +293,12 @@ export class SchedulerServer {
     }
     if (peer.role === 'worker') {
       this.monitor?.fromWorker(peer.name, raw);
-      this.shell.message(peer.name, raw);
+      const op = (raw as { op?: unknown }).op;
+      if (op === 'ran') this.onRan(peer, raw);
+      // A lender (lender.ts) paused or unpaused by its node.
+      else if (op === 'pause')
+        this.shell.setPaused(peer.name, (raw as { paused?: unknown }).paused === true);
+      else this.shell.message(peer.name, raw);
     } else this.onClient(peer, raw);
   }
 
@@ -367,7 +387,17 @@ export class SchedulerServer {
       peer.computes.get(msg.id)?.abort(new Error(`cancelled by ${peer.name}`));
       return;
     }
+    if (msg.op !== 'compute') {
+      this.ops.handle(peer.name, msg);
+      return;
+    }
     this.compute(peer, msg);
+  }
+
+  private onRan(peer: Peer, raw: unknown): void {
+    const parsed = ranSchema.safeParse(raw);
+    if (parsed.success) this.ops.ran(peer.name, parsed.data);
+    else this.drop(peer.name, `a malformed 'ran': ${parsed.error.issues[0]?.message ?? ''}`);
   }
 
   private compute(peer: Peer, msg: Extract<FromClient, { op: 'compute' }>): void {
@@ -436,11 +466,13 @@ export class SchedulerServer {
     if (peer.role === 'worker') {
       this.workerNames.delete(peer.name);
       this.monitor?.workerRemoved(peer.name);
+      this.ops.workerGone(peer.name, reason);
       // Not from inside the shell's own call (close() is called by the shell).
       queueMicrotask(() => this.shell.disconnected(peer.name, reason));
     } else {
       for (const c of peer.computes.values()) c.abort(new Error(`${peer.name} is gone: ${reason}`));
       peer.computes.clear();
+      this.ops.clientGone(peer.name);
     }
   }
 

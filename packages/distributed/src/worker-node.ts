@@ -14,6 +14,8 @@ import { createRequire } from 'node:module';
 import { hostname } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { connectLink, type Link } from './link.js';
+import { isRunMessage, runHere } from './worker-run.js';
+import { Lending, isLendMessage } from './lender.js';
 
 const require = createRequire(import.meta.url);
 
@@ -107,9 +109,15 @@ export async function startWorker(
       log,
     });
 
+  // Tasks reach the scheduler with getClient() (get-client.ts) through these.
+  const env: NodeJS.ProcessEnv = { ...process.env, DASK_TS_SCHEDULER_ADDRESS: address };
+  if (options.token !== undefined) env.DASK_TS_TOKEN = options.token;
+  const lending = new Lending({ connect, entry, env, log });
+
   const stopAll = async (why: string): Promise<void> => {
     if (stopping) return;
     stopping = true;
+    await lending.close(why);
     await Promise.all(
       slots.map(async (slot) => {
         const thread = slot.thread;
@@ -123,13 +131,18 @@ export async function startWorker(
   /** Runs a fresh thread over `link` in `slot`; replaces it when it ends, unless stopping. */
   const run = (slot: Slot, link: Link): void => {
     slot.link = link;
-    const thread = new Worker(entry, { workerData: { name: slot.name } });
+    const thread = new Worker(entry, { workerData: { name: slot.name }, env });
     slot.thread = thread;
-    thread.on('message', (message: unknown) => link.send(message));
+    thread.on('message', (message: unknown) =>
+      // A task waiting for other tasks lends its slot (lender.ts).
+      isLendMessage(message) ? lending.change(slot.name, link, message) : link.send(message),
+    );
     thread.on('error', (err) => log(`dask-ts worker ${slot.name}: ${err.stack ?? err.message}`));
     link.listen({
       // The binary values' buffers were copied out of the frames: handed over, not copied again.
-      message: (raw: unknown, owned?: ArrayBuffer[]) => thread.postMessage(raw, owned),
+      message: (raw: unknown, owned?: ArrayBuffer[]) =>
+        // client.run runs here (worker-run.ts); everything else is the thread's.
+        isRunMessage(raw) ? void runHere(raw, (m) => link.send(m)) : thread.postMessage(raw, owned),
       disconnect: () => undefined,
     });
     // Set when this side ends the link (its thread exited): then it is replaced, not stopped.

@@ -41,4 +41,6 @@ export type Gather =
       readonly worker: string;
       readonly target: string;
       readonly ticket: ComputeTicket;
-    };
+    }
+  /** Which of some keys a worker holds (see `SchedulerShell.holdsOn`). */
+  | { readonly kind: 'probe'; readonly worker: string; readonly resolve: (keys: string[]) => void };

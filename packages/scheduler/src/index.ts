@@ -14,7 +14,7 @@ export { createThreadsScheduler, type ThreadsSchedulerOptions } from './threads.
 export { createProcessesScheduler, type ProcessesSchedulerOptions } from './processes.js';
 export { LocalCluster, type LocalClusterOptions, type WorkerInfo } from './cluster.js';
 export type { PoolWorker, PoolWorkerEvents, SpawnWorker, WorkerEndpoint } from './pool-worker.js';
-export { SchedulerShell, type ShellOptions, type Departure } from './shell.js';
+export { SchedulerShell, type ShellOptions, type Departure, type HeldKey } from './shell.js';
 export type { WorkerLimits } from './worker-exit.js';
 export { renderBar } from './progress.js';
 export {

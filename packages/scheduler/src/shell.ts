@@ -11,6 +11,10 @@
 // refused before anything runs (portable-check.ts). Endpoints are unref'd while no compute runs
 // (a script exits without `close`).
 //
+// Client-held keys (`hold`, `unhold`): each held key is a submission of its own that settles once
+// the key is in memory (its value stays on its worker) and the core keeps it there until
+// `unhold`; later computes read it as any other known key.
+//
 // Failure policy: nothing throws out of a turn, a worker event or a timer. A value that cannot be
 // copied to a worker is refused before anything runs (portable-check.ts), or, if only sending
 // shows it, fails its task (outbox.ts); a result that cannot be copied back fails the computes
@@ -25,6 +29,7 @@ import {
   ProtocolError,
   TaskError,
   checkFromWorker,
+  encodeValue,
   taskFailure,
   isInsideWorker,
   type ComputeOptions,
@@ -47,6 +52,63 @@ export type { Departure, ShellOptions } from './shell-options.js';
 import { checkPortable } from './portable-check.js';
 import { nestedPoolProblem } from './nested-pool.js';
 import { countProgress, openCompute, receiveResults, settleCompute } from './computes.js';
+
+/**
+ * A key held on the workers (see {@link SchedulerShell.hold}).
+ *
+ * @example
+ * const [held] = shell.hold(graph, ['y']);
+ * held.cancel('not needed');
+ */
+export interface HeldKey {
+  readonly key: string;
+  /** 'ready' once the key is in memory, 'failed' once it cannot be (see `error`). */
+  readonly state: 'pending' | 'ready' | 'failed';
+  /** Why it failed (a TaskError, or a ComputeAbortedError once cancelled). */
+  readonly error: unknown;
+  /** Settles once the key is in memory (or rejects with why it is not). */
+  readonly ready: Promise<void>;
+  /** Stops computing it (the hold stays until `unhold`); it fails with a ComputeAbortedError. */
+  cancel(reason: string): void;
+}
+
+/** A HeldKey: callbacks while it is pending, a promise only when asked for one. */
+class Held implements HeldKey {
+  state: 'pending' | 'ready' | 'failed' = 'pending';
+  error: unknown;
+  private waiters: ((held: Held) => void)[] | undefined;
+  private promise: Promise<void> | undefined;
+
+  constructor(
+    readonly key: string,
+    readonly cancel: (reason: string) => void,
+  ) {}
+
+  get ready(): Promise<void> {
+    this.promise ??= new Promise<void>((resolve, reject) =>
+      this.when((h) => (h.state === 'ready' ? resolve() : reject(h.error))),
+    );
+    return this.promise;
+  }
+
+  onSettle(index: number, settled: (index: number, error: unknown) => void): void {
+    this.when((h) => settled(index, h.state === 'ready' ? undefined : h.error));
+  }
+
+  settle(error: unknown): void {
+    if (this.state !== 'pending') return;
+    this.state = error === undefined ? 'ready' : 'failed';
+    this.error = error;
+    const ws = this.waiters;
+    this.waiters = undefined;
+    if (ws !== undefined) for (const w of ws) w(this);
+  }
+
+  private when(f: (held: Held) => void): void {
+    if (this.state !== 'pending') f(this);
+    else (this.waiters ??= []).push(f);
+  }
+}
 
 /** How long (ms) a worker may keep running a task nobody wants before it is stopped. */
 const ORPHAN_GRACE_MS = 250;
@@ -156,6 +218,134 @@ export class SchedulerShell implements Scheduler {
   }
 
   /**
+   * Computes `keys` of `graph` and keeps them on the workers, held, until {@link unhold}: one
+   * {@link HeldKey} per key, whose `ready` settles once that key is in memory (nothing is sent
+   * back) or failed, and whose `cancel` stops computing it. Later computes may depend on held
+   * keys without including them in their graphs.
+   *
+   * @example
+   * const [y] = shell.hold(graph, ['y']);
+   * await y.ready; // y is in memory on a worker
+   * const [z] = await shell.get(new Map([['z', task(inc, [{ $ref: 'y' }], ['y'])]]), ['z']);
+   * shell.unhold(['y']);
+   */
+  hold(
+    graph: Graph,
+    keys: readonly string[],
+    settled?: (index: number, error: unknown) => void,
+  ): HeldKey[] {
+    const distinct = [...new Set(keys)];
+    let refusal: unknown;
+    if (this.closed) refusal = new Error(`The ${this.name} scheduler is closed`);
+    else if (this.broken !== undefined) refusal = this.broken;
+    else {
+      try {
+        checkPortable(graph);
+      } catch (err) {
+        refusal = err;
+      }
+    }
+    if (refusal !== undefined) {
+      return keys.map((key, i) => {
+        const h = new Held(key, () => undefined);
+        h.settle(refusal);
+        settled?.(i, refusal);
+        return h;
+      });
+    }
+    this.options.onDemand?.();
+    const ids: string[] = [];
+    const byKey = new Map<string, Held>();
+    for (const key of distinct) {
+      const id = `${this.name}-${++this.nextCompute}`;
+      ids.push(id);
+      const held: Held = new Held(key, (reason) => {
+        if (c.settled || !settleCompute(c, new ComputeAbortedError(reason))) return;
+        this.updateRefs();
+        this.emit({ type: 'cancel', id, reason });
+      });
+      const c: Compute = openCompute(
+        id,
+        graph,
+        [key],
+        [key],
+        {},
+        () => held.settle(undefined),
+        (err) => held.settle(err ?? new Error(`${key} failed`)),
+        () => undefined,
+      );
+      this.computes.set(id, c);
+      byKey.set(key, held);
+    }
+    if (settled !== undefined) {
+      for (let i = 0; i < keys.length; i++) byKey.get(keys[i])!.onSettle(i, settled);
+    }
+    this.updateRefs();
+    this.emit({ type: 'hold', ids, graph, keys: distinct });
+    return keys.map((k) => byKey.get(k)!);
+  }
+
+  /**
+   * Lets go of one hold on each of `keys` (see {@link hold}); a key nobody needs any more is
+   * released from its workers.
+   *
+   * @example
+   * shell.unhold(['y']);
+   */
+  unhold(keys: readonly string[]): void {
+    if (this.closed || keys.length === 0) return;
+    this.emit({ type: 'unwant', keys: [...keys] });
+  }
+
+  /**
+   * Copies held key `key`, in memory on some worker, whose value is `value` (the scheduler has
+   * it: scattered data), to every other ready worker (a broadcast).
+   *
+   * @example
+   * shell.replicate('table-1f3a', table);
+   */
+  replicate(key: string, value: unknown): void {
+    const s = this.core.state(key);
+    if (this.closed || s?.state !== 'memory') return;
+    const targets = [...this.members.values()].filter(
+      (m) => m.ready && !s.workers.includes(m.endpoint.name),
+    );
+    if (targets.length === 0) return;
+    const payload = encodeValue(value).payload;
+    for (const m of targets) m.endpoint.send({ op: 'put', keys: [key], values: [payload] });
+    this.emit({ type: 'replicated', key, workers: targets.map((m) => m.endpoint.name) });
+  }
+
+  /**
+   * Pauses worker `name` (a task there waits for other tasks: it takes no new ones) or unpauses
+   * it; see the core's `pause-worker` event.
+   *
+   * @example
+   * shell.setPaused('w-0', true);
+   */
+  setPaused(name: string, paused: boolean): void {
+    const m = this.members.get(name);
+    if (m === undefined || !m.ready || this.closed) return;
+    this.emit({ type: 'pause-worker', worker: name, paused });
+  }
+
+  /**
+   * Which of `keys` worker `name` holds now (it is asked); empty when it is not connected.
+   *
+   * @example
+   * await shell.holdsOn('w-0', ['y']); // ['y']
+   */
+  holdsOn(name: string, keys: readonly string[]): Promise<string[]> {
+    const m = this.members.get(name);
+    if (m === undefined || this.closed) return Promise.resolve([]);
+    return new Promise((resolve) => {
+      const id = ++this.nextGather;
+      this.gathers.set(id, { kind: 'probe', worker: name, resolve });
+      m.endpoint.send({ op: 'gather', id, keys: [...keys], release: false });
+    });
+  }
+
+  /**
    * Rejects computes still running and closes every endpoint. The shell cannot be used afterwards.
    *
    * @example
@@ -178,6 +368,7 @@ export class SchedulerShell implements Scheduler {
     this.orphans.clear();
     for (const c of [...this.computes.values()]) this.settle(c, err);
     this.computes.clear();
+    for (const g of this.gathers.values()) if (g.kind === 'probe') g.resolve([]);
     this.gathers.clear();
     this.sent.clear();
     const members = [...this.members.values()];
@@ -333,6 +524,10 @@ export class SchedulerShell implements Scheduler {
       return;
     }
     this.gathers.delete(msg.id);
+    if (g.kind === 'probe') {
+      g.resolve([...msg.keys]);
+      return;
+    }
     if (g.kind === 'fetch') {
       if (msg.missing.length > 0) {
         this.log(
@@ -395,6 +590,7 @@ export class SchedulerShell implements Scheduler {
     for (const [id, g] of this.gathers) {
       if (g.worker !== name && !(g.kind === 'fetch' && g.target === name)) continue;
       this.gathers.delete(id);
+      if (g.kind === 'probe') g.resolve([]);
       if (g.kind === 'fetch' && g.target !== name) {
         const target = this.members.get(g.target);
         if (target !== undefined) {

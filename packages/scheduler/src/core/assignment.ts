@@ -80,7 +80,7 @@ export abstract class CoreAssignment extends CoreTransitions {
       (b.fetch ??= []).push([t.keys[d], this.w.names[t.holder0[d]]]);
     }
     this.runs.push(w, id);
-    if (t.wantPending[id] > 0) (b.want ??= []).push(b.keys.length);
+    if (t.wantPending[id] > 0 && this.valueWanted(id)) (b.want ??= []).push(b.keys.length);
     b.keys.push(t.keys[id]);
     b.nodes.push(t.nodes[id]);
   }

@@ -66,6 +66,8 @@ export interface CoreCounts {
   readonly cancelled: number;
   readonly workers: number;
   readonly submissions: number;
+  /** Keys that clients hold (see the `hold` event). */
+  readonly held: number;
 }
 
 /**
@@ -86,6 +88,8 @@ export class SchedulerCore extends CoreWorkers {
   /** @internal Per worker: mean run time per task (ms), from `finished-many` reports; 0 before any. */
   private readonly meanMs: number[] = [];
   /** @internal */ private lastWorkerIdx: number | undefined;
+  /** @internal Workers paused (a task there waits for others): they take no new tasks. */
+  private readonly paused = new Set<number>();
 
   constructor(options: SchedulerCoreOptions = {}) {
     super();
@@ -122,6 +126,18 @@ export class SchedulerCore extends CoreWorkers {
           break;
         case 'submit':
           this.onSubmit(e);
+          break;
+        case 'hold':
+          this.onHold(e);
+          break;
+        case 'unwant':
+          this.onUnwant(e.keys);
+          break;
+        case 'pause-worker':
+          this.onPause(e.worker, e.paused);
+          break;
+        case 'replicated':
+          this.onReplicated(e.key, e.workers);
           break;
         case 'delivered':
           this.onDelivered(e.id, e.keys);
@@ -219,6 +235,7 @@ export class SchedulerCore extends CoreWorkers {
       cancelled: c[CANCELLED] + c[ORPHAN],
       workers: this.w.live.length,
       submissions: this.subs.size,
+      held: this.wants.size,
     };
   }
 
@@ -242,8 +259,42 @@ export class SchedulerCore extends CoreWorkers {
     const per = ms / tasks;
     const mean = this.meanMs[w] === 0 ? per : this.meanMs[w] + 0.3 * (per - this.meanMs[w]);
     this.meanMs[w] = mean;
+    // A paused worker learns, but takes nothing until unpaused.
+    if (this.paused.size > 0 && this.paused.has(w)) return;
     const perSlot = Math.min(QUEUE_MAX, Math.max(QUEUE_MIN, Math.ceil(QUEUE_TARGET_MS / mean)));
     this.w.setCap(w, this.w.slots[w] * perSlot);
+  }
+
+  /** @internal A worker stops (or starts again) taking new tasks; see the `pause-worker` event. */
+  private onPause(worker: WorkerId, paused: boolean): void {
+    const w = this.workerIndex(worker);
+    if (w === undefined || !this.w.alive[w]) return;
+    if (paused) {
+      this.paused.add(w);
+      this.w.setCap(w, 0);
+    } else if (this.paused.delete(w)) {
+      this.w.setCap(w, this.capOf(w));
+    }
+  }
+
+  /** @internal Copies of `key` now on `workers` (see the `replicated` event). */
+  private onReplicated(key: string, workers: readonly WorkerId[]): void {
+    const t = this.t;
+    const id = t.index.get(key);
+    for (const name of workers) {
+      const w = this.workerIndex(name);
+      if (w === undefined || !this.w.alive[w]) continue;
+      if (id === undefined || t.state[id] !== MEMORY) this.pushRelease(w, key);
+      else if (!t.isHolder(id, w)) t.addHolder(id, w);
+    }
+  }
+
+  /** @internal Worker `w`'s cap from its slots and (adaptive) mean run time. */
+  private capOf(w: number): number {
+    const slots = this.w.slots[w];
+    const mean = this.meanMs[w];
+    if (!this.adaptive || mean === 0) return Math.max(1, Math.round(slots * this.queueFactor));
+    return slots * Math.min(QUEUE_MAX, Math.max(QUEUE_MIN, Math.ceil(QUEUE_TARGET_MS / mean)));
   }
 
   /** @internal */ private onSubmit(e: Extract<CoreEvent, { type: 'submit' }>): void {
@@ -287,6 +338,74 @@ export class SchedulerCore extends CoreWorkers {
       if (s === MEMORY) this.deliverKey(id);
       else if (s === ORPHAN) this.reclaim(id, S.C_SUBMIT, idx);
       else if (inactive(s)) this.activate(id, true, S.C_SUBMIT, idx, null);
+    }
+  }
+
+  /**
+   * @internal Client-held keys: one intake for the graph, then one hold submission per key
+   * (see the `hold` event).
+   */
+  private onHold(e: Extract<CoreEvent, { type: 'hold' }>): void {
+    const { ids, keys } = e;
+    const refuse = (error: Error): void => {
+      for (const id of ids) this.out.end({ type: 'refused', id, error });
+    };
+    if (ids.length !== keys.length || new Set(keys).size !== keys.length) {
+      refuse(new Error(`A hold needs one submission id per key, and distinct keys`));
+      return;
+    }
+    const taken = ids.find((id) => this.subs.has(id));
+    if (taken !== undefined) {
+      refuse(new Error(`Submission ${taken} is already running`));
+      return;
+    }
+    this.maybeReset();
+    this.maybeCompact();
+    const intook = intake(this.t, e.graph, keys, undefined);
+    if (!('wanted' in intook)) {
+      refuse(intook);
+      return;
+    }
+    this.log.reserve(5 * intook.needed.length);
+    const t = this.t;
+    const subs: Submission[] = [];
+    for (let i = 0; i < keys.length; i++) {
+      const id = t.index.get(keys[i])!;
+      const idx = this.subNames.length;
+      this.subNames.push(e.cause === undefined ? ids[i] : `${ids[i]} (${e.cause})`);
+      const sub = new Submission(ids[i], idx, Int32Array.of(id), true);
+      subs.push(sub);
+      this.subs.set(ids[i], sub);
+      this.wants.set(id, (this.wants.get(id) ?? 0) + 1);
+      t.wantPending[id]++;
+      const list = this.wantedBy.get(id);
+      if (list === undefined) this.wantedBy.set(id, [sub]);
+      else list.push(sub);
+    }
+    if (subs.length === 0) return;
+    this.activateNew(intook.needed, intook.oldDeps, subs[0].idx);
+    for (const sub of subs) {
+      const id = sub.wanted[0];
+      const s = t.state[id];
+      if (s === MEMORY) this.deliverKey(id);
+      else if (s === ORPHAN) this.reclaim(id, S.C_SUBMIT, sub.idx);
+      else if (inactive(s)) this.activate(id, true, S.C_SUBMIT, sub.idx, null);
+    }
+  }
+
+  /** @internal Lets go of one client hold on each key; one nobody needs any more is released. */
+  private onUnwant(keys: readonly string[]): void {
+    const t = this.t;
+    for (const key of keys) {
+      const id = t.index.get(key);
+      if (id === undefined) continue;
+      const n = this.wants.get(id);
+      if (n === undefined) continue;
+      if (n > 1) this.wants.set(id, n - 1);
+      else {
+        this.wants.delete(id);
+        this.dropQueue.push(id);
+      }
     }
   }
 
@@ -355,7 +474,7 @@ export class SchedulerCore extends CoreWorkers {
       const d = deps[j];
       if (t.holder0[d] === w || t.state[d] !== MEMORY) continue;
       // About to be released (this was its last user)? Then just release the copy on w too.
-      if (t.remaining[d] === 1 && t.wantPending[d] === 0 && !t.isHolder(d, w))
+      if (t.remaining[d] === 1 && t.wantPending[d] === 0 && !this.held(d) && !t.isHolder(d, w))
         this.pushRelease(w, t.keys[d]);
       else t.addHolder(d, w);
     }

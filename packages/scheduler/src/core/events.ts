@@ -44,6 +44,31 @@ export type CoreEvent =
       readonly priorities?: ReadonlyMap<string, number>;
       readonly cause?: string;
     }
+  /**
+   * Client-held keys ("wants"): hold `keys[i]` as submission `ids[i]` (keys distinct). Each
+   * submission ends `done` once its key is in memory (no value is delivered), or `failed`,
+   * `lost`, `refused` or `cancelled` as a compute would; the key stays held (kept in memory, and
+   * recomputed if its worker is lost) until an `unwant` event lets go of it.
+   */
+  | {
+      readonly type: 'hold';
+      readonly ids: readonly string[];
+      readonly graph: Graph;
+      readonly keys: readonly string[];
+      readonly cause?: string;
+    }
+  /**
+   * The shell copied `key` (in memory) to `workers` (a broadcast): they hold it too, and are told
+   * to release it with the other copies. A key no longer in memory is released there at once.
+   */
+  | { readonly type: 'replicated'; readonly key: string; readonly workers: readonly WorkerId[] }
+  /** Lets go of one hold on each of `keys` (a key may be repeated); unknown keys are ignored. */
+  | { readonly type: 'unwant'; readonly keys: readonly string[] }
+  /**
+   * A task on `worker` waits for other tasks (it seceded, as Dask's `secede`): the worker takes
+   * no new tasks until it is unpaused (`paused: false`); what it holds stays readable.
+   */
+  | { readonly type: 'pause-worker'; readonly worker: WorkerId; readonly paused: boolean }
   /** A task finished on `worker`; its result (`nbytes` big) stays there. */
   | {
       readonly type: 'finished';

@@ -2,7 +2,9 @@
 // is still to be computed (PENDING, counted in the task's `wantPending`), sent to the caller with a
 // `deliver` command (SENT, from which worker), or acknowledged by a `delivered` event (DELIVERED).
 // A submission ends exactly once (done, failed, lost, cancelled) and is then forgotten. It finds
-// its own wanted keys by name (for `delivered` events) without the core's key index.
+// its own wanted keys by name (for `delivered` events) without the core's key index. A `hold`
+// submission (one client-held key) is never sent its value: it ends `done` once the key is in
+// memory, and the key stays held by the core's `wants` after it ends.
 
 export const PENDING = 0;
 export const SENT = 1;
@@ -20,6 +22,7 @@ export class Submission {
     readonly id: string,
     readonly idx: number,
     public wanted: Int32Array,
+    readonly hold = false,
   ) {
     this.status = new Uint8Array(wanted.length);
     this.from = new Int32Array(wanted.length).fill(-1);

@@ -1,6 +1,7 @@
 // The core's state and its transitions, shared by the event handlers (core.ts, worker-loss.ts). A
-// task is *needed* while a submission wants it (and has not been sent it) or a dependent that has
-// not finished holds it; everything follows from that one rule. Needed tasks are activated
+// task is *needed* while a submission wants it (and has not been sent it), a dependent that has
+// not finished holds it, or a client holds it (`wants`: a count per task, from `hold` events until
+// `unwant`); everything follows from that one rule. Needed tasks are activated
 // (released -> waiting/ready, transitively through released inputs); unneeded ones are dropped
 // (queued ones never start, running ones become orphans whose results are released when they
 // finish, results in memory are released at once). Ready tasks wait in a priority heap and are
@@ -27,7 +28,7 @@ import { WorkerTable } from './placement.js';
 import { ReadyHeap } from './ready-heap.js';
 import { RunQueues } from './run-queues.js';
 import * as S from './story.js';
-import { PENDING, SENT, Submission } from './submission.js';
+import { DELIVERED, PENDING, SENT, Submission } from './submission.js';
 import {
   CANCELLED,
   ERRED,
@@ -56,6 +57,8 @@ export abstract class CoreTransitions {
   /** @internal */ readonly subs = new Map<string, Submission>();
   /** @internal */ subNames: string[] = [];
   /** @internal */ readonly wantedBy = new Map<number, Submission[]>();
+  /** @internal Client-held tasks: how many holds each has (absent: none). */
+  readonly wants = new Map<number, number>();
   /** @internal Per worker: keys it may hold as a stale copy while the key is being recomputed there. */
   protected readonly staleCopies = new Map<number, Set<number>>();
   /** @internal The commands this `handle` call has built so far. */
@@ -110,7 +113,28 @@ export abstract class CoreTransitions {
 
   /** @internal */
   needed(id: number): boolean {
-    return this.t.wantPending[id] > 0 || this.t.remaining[id] > 0;
+    return (
+      this.t.wantPending[id] > 0 ||
+      this.t.remaining[id] > 0 ||
+      (this.wants.size > 0 && this.wants.has(id))
+    );
+  }
+
+  /**
+   * @internal Whether some compute that is not a client hold waits for task `id`'s value (then the
+   * worker sends it with `finished`); a held key's value stays on its worker.
+   */
+  valueWanted(id: number): boolean {
+    if (this.wants.size === 0) return true;
+    const subs = this.wantedBy.get(id);
+    if (subs === undefined) return false;
+    for (const sub of subs) if (!sub.hold) return true;
+    return false;
+  }
+
+  /** @internal Whether a client holds task `id`. */
+  held(id: number): boolean {
+    return this.wants.size > 0 && this.wants.has(id);
   }
 
   /** @internal The task counts itself in the `remaining` of each input. */
@@ -323,12 +347,23 @@ export abstract class CoreTransitions {
     const from = t.holder0[id];
     const worker = this.w.names[from];
     const key = t.keys[id];
+    let holds: Submission[] | undefined;
     for (const sub of subs) {
       const i = sub.indexOf(id);
       if (sub.status[i] !== PENDING) continue;
+      if (sub.hold) {
+        // A client holds it: nothing is sent; the submission is done (ended after this loop,
+        // which ending would disturb).
+        sub.status[i] = DELIVERED;
+        sub.undelivered--;
+        // Let go of before it was ready: released unless something else needs it (settle).
+        if (--t.wantPending[id] === 0) this.dropQueue.push(id);
+        (holds ??= []).push(sub);
+        continue;
+      }
       sub.status[i] = SENT;
       sub.from[i] = from;
-      const move = --t.wantPending[id] === 0 && t.remaining[id] === 0;
+      const move = --t.wantPending[id] === 0 && t.remaining[id] === 0 && !this.held(id);
       this.out.deliver(sub.id, sub.idx, from, worker, key, move);
       if (move) {
         this.transition(id, RELEASED, S.C_MOVED, sub.idx);
@@ -336,9 +371,11 @@ export abstract class CoreTransitions {
         if (extra !== undefined)
           for (const h of extra) if (this.w.alive[h]) this.pushRelease(h, key);
         t.clearHolders(id);
-        return;
+        break;
       }
     }
+    if (holds !== undefined)
+      for (const sub of holds) this.endSub(sub, { type: 'done', id: sub.id });
   }
 
   /** @internal A dependency of waiting task `d` is in memory now. */
@@ -381,6 +418,7 @@ export abstract class CoreTransitions {
     const roots: number[] = [];
     for (const sub of this.subs.values()) for (const id of sub.wanted) roots.push(id);
     for (const ids of this.staleCopies.values()) for (const id of ids) roots.push(id);
+    for (const id of this.wants.keys()) roots.push(id);
     const map = t.compact(liveTasks(t, roots));
     this.compactedSize = t.size;
     this.heap.remap(map);
@@ -389,6 +427,9 @@ export abstract class CoreTransitions {
     const wantedBy = [...this.wantedBy];
     this.wantedBy.clear();
     for (const [id, subs] of wantedBy) this.wantedBy.set(map[id], subs);
+    const wants = [...this.wants];
+    this.wants.clear();
+    for (const [id, n] of wants) this.wants.set(map[id], n);
     for (const [w, ids] of this.staleCopies) {
       this.staleCopies.set(w, new Set([...ids].map((id) => map[id])));
     }
@@ -399,6 +440,7 @@ export abstract class CoreTransitions {
   protected maybeReset(): void {
     const c = this.t.stateCounts;
     if (this.subs.size > 0 || this.t.size === 0 || this.t.staleRuns.size > 0) return;
+    if (this.wants.size > 0) return;
     if (c[PROCESSING] + c[ORPHAN] + c[MEMORY] + c[WAITING] + c[READY] > 0) return;
     // Same storage, emptied: the next submit needs no new arrays.
     this.t.clear();

@@ -51,7 +51,8 @@ export function validateCore(core: SchedulerCore): void {
       fail(id, `${remaining[id]} dependents hold it, but counted ${t.remaining[id]}`);
     if (wantPending[id] !== t.wantPending[id])
       fail(id, `${wantPending[id]} computes wait for it, but counted ${t.wantPending[id]}`);
-    const needed = remaining[id] > 0 || wantPending[id] > 0;
+    const held = core.wants.has(id);
+    const needed = remaining[id] > 0 || wantPending[id] > 0 || held;
     let notInMemory = 0;
     t.forEachDependency(id, (d) => {
       if (t.state[d] !== MEMORY) notInMemory++;
@@ -102,10 +103,11 @@ export function validateCore(core: SchedulerCore): void {
       }
       default:
         if (t.coAssigned[id] !== 0) fail(id, 'marked co-assigned but not running');
-        if (needed)
+        // A client may hold an erred key (its future reports the error).
+        if (needed && !(s === ERRED && held && remaining[id] === 0 && wantPending[id] === 0))
           fail(
             id,
-            `${STATE_NAMES[s]} but still needed (${wantPending[id]} computes, ${remaining[id]} dependents)`,
+            `${STATE_NAMES[s]} but still needed (${wantPending[id]} computes, ${remaining[id]} dependents, ${held ? 'held' : 'not held'})`,
           );
         if (t.holder0[id] !== -1) fail(id, 'has a holder but is not in memory');
         if (s === ERRED && !t.errors.has(id)) fail(id, 'erred without an error');
@@ -124,6 +126,11 @@ export function validateCore(core: SchedulerCore): void {
   if (wt.freeCount > 0) {
     for (const id of core.heap.ids())
       if (t.state[id] === READY) fail(id, 'ready while a worker has room');
+  }
+  for (const [id, n] of core.wants) {
+    if (!(id >= 0 && id < t.size) || !(n > 0)) {
+      throw new Error(`Invariant broken: a client hold on task #${id} (${n} holds) of ${t.size}`);
+    }
   }
   for (const [id, subs] of core.wantedBy) {
     for (const sub of subs)

@@ -1,0 +1,20 @@
+// A task that submits tasks and waits for them, through getClient() (loaded by module reference
+// in a worker thread; it imports the built package, as user code on a worker would).
+import { getClient } from '@dask-ts/distributed';
+
+export async function fanOut(n) {
+  const client = getClient();
+  const futures = client.map(
+    (i) => i * i,
+    Array.from({ length: n }, (_, i) => i),
+  );
+  const squares = await client.gather(futures);
+  for (const f of futures) f.release();
+  // A second round, through submit, waiting on a future made from a future.
+  const total = client.submit((xs) => xs.reduce((a, b) => a + b, 0), squares);
+  const doubled = client.submit((t) => t * 2, total);
+  const out = await doubled;
+  total.release();
+  doubled.release();
+  return out / 2;
+}

@@ -1,0 +1,193 @@
+// The keys one client holds on the cluster, counted by its futures (future.ts). The first future
+// of a key sends `hold` (with the graph that computes it); each future counts once; when the last
+// one is released or collected, the key is released on the scheduler, in a batch sent at the end
+// of the current tick (so dropping 20,000 futures costs one message). A key taken again before its
+// release was sent is simply kept. The scheduler's `key` messages settle the records; a record
+// that is still pending when the client closes or loses the scheduler fails with that reason.
+import { ComputeAbortedError, deserializeError, taskFailure } from '@dask-ts/protocol';
+import type { FromClient, GraphMessage, ToClient } from './client-messages.js';
+import { Future, newRecord, type FutureOwner, type KeyRecord } from './future.js';
+
+/** What KeyHolds needs from its client. */
+export interface KeyHoldsHost {
+  readonly address: string;
+  /** Whether the client is closed. */
+  closed(): boolean;
+  /** Sends a message to the scheduler, in order with every other. */
+  send(message: FromClient): void;
+  /** Sends the message `build` makes at the end of this tick, in order with every other. */
+  sendLater(build: () => FromClient): void;
+  /** Fetches the value of `key`. */
+  fetch(key: string): Promise<unknown>;
+  /** How many records are pending changed (the client keeps its link referenced while any is). */
+  waitingChanged(): void;
+}
+
+/** See the file comment. */
+export class KeyHolds implements FutureOwner {
+  private readonly records = new Map<string, KeyRecord>();
+  private readonly toRelease = new Set<string>();
+  private flushScheduled = false;
+  /** Records still pending. */
+  waiting = 0;
+
+  constructor(private readonly host: KeyHoldsHost) {}
+
+  get address(): string {
+    return this.host.address;
+  }
+
+  get isClosed(): boolean {
+    return this.host.closed();
+  }
+
+  /**
+   * Futures for `keys`, holding them on the cluster; `graph` computes the keys not held yet
+   * (sent only if some are new). `keys` are distinct.
+   */
+  futures<T>(keys: readonly string[], graph: () => GraphMessage, broadcast = false): Future<T>[] {
+    const fresh: string[] = [];
+    const out = keys.map((key) => {
+      let r = this.records.get(key);
+      if (r === undefined) {
+        r = newRecord(key);
+        this.records.set(key, r);
+        this.waiting++;
+        void r.settled.then(() => {
+          this.waiting--;
+          this.host.waitingChanged();
+        });
+        // A release not sent yet is withdrawn (the scheduler then tells the key's status again);
+        // one sent already is followed by this new hold.
+        this.toRelease.delete(key);
+        fresh.push(key);
+      }
+      return new Future<T>(this, r);
+    });
+    if (fresh.length > 0) {
+      // First: a task's client pauses its worker before it submits (lender.ts).
+      this.host.waitingChanged();
+      const records = fresh.map((k) => this.records.get(k)!);
+      // Built when sent (at the end of this tick): values awaited by then are pushed.
+      this.host.sendLater(() => {
+        const push: string[] = [];
+        for (const r of records) {
+          r.sent = true;
+          if (r.pushed !== undefined) push.push(r.key);
+        }
+        const message = {
+          op: 'hold' as const,
+          ...graph(),
+          keys: fresh,
+          ...(broadcast ? { broadcast } : {}),
+        };
+        return push.length > 0 ? { ...message, push } : message;
+      });
+    }
+    return out;
+  }
+
+  /** A future that failed before it could be held: settled with `err` at once, holding nothing. */
+  failed<T>(key: string, err: unknown): Future<T> {
+    const r = newRecord(key);
+    r.settle('error', err);
+    r.released = true;
+    return new Future<T>(this.detached(), r);
+  }
+
+  /** Pushed values (see KeyRecord.pushed). */
+  onValues(msg: Extract<ToClient, { op: 'values' }>, decode: (payload: unknown) => unknown): void {
+    for (let i = 0; i < msg.keys.length; i++) {
+      const r = this.records.get(msg.keys[i]);
+      if (r?.pushed === undefined) continue;
+      if (msg.failed === true || msg.values === undefined) {
+        r.pushed.resolve(undefined);
+        continue;
+      }
+      try {
+        r.pushed.resolve({ value: decode(msg.values[i]) });
+        r.settle('finished');
+      } catch {
+        r.pushed.resolve(undefined);
+      }
+    }
+  }
+
+  /** The scheduler says these keys are in memory. */
+  onFinished(keys: readonly string[]): void {
+    for (const key of keys) this.records.get(key)?.settle('finished');
+  }
+
+  /** The scheduler's word on one key. */
+  onKey(msg: Extract<ToClient, { op: 'key' }>): void {
+    const r = this.records.get(msg.key);
+    if (r === undefined) return;
+    if (msg.status === 'finished') r.settle('finished');
+    else if (msg.status === 'cancelled')
+      r.settle('cancelled', new ComputeAbortedError(`${msg.key} was cancelled`));
+    else if (msg.task !== undefined && msg.error !== undefined)
+      r.settle('error', taskFailure(msg.task.key, msg.error, msg.task.story));
+    else
+      r.settle(
+        'error',
+        msg.error !== undefined ? deserializeError(msg.error) : new Error(`${msg.key} failed`),
+      );
+  }
+
+  /** Every pending record fails with `err` (the client closed or lost the scheduler). */
+  failAll(err: Error): void {
+    for (const r of this.records.values()) {
+      r.settle('error', err);
+      r.pushed?.resolve(undefined);
+    }
+  }
+
+  fetch(key: string): Promise<unknown> {
+    return this.host.fetch(key);
+  }
+
+  decref(record: KeyRecord): void {
+    if (--record.refs > 0 || record.released) return;
+    record.released = true;
+    if (this.records.get(record.key) === record) this.records.delete(record.key);
+    if (this.host.closed()) return;
+    this.toRelease.add(record.key);
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    queueMicrotask(() => {
+      this.flushScheduled = false;
+      if (this.toRelease.size === 0 || this.host.closed()) return;
+      const keys = [...this.toRelease];
+      this.toRelease.clear();
+      this.host.send({ op: 'release', keys });
+    });
+  }
+
+  cancelKey(record: KeyRecord, reason: string): void {
+    if (record.status !== 'pending') return;
+    record.settle('cancelled', new ComputeAbortedError(reason));
+    record.pushed?.resolve(undefined);
+    if (this.records.get(record.key) === record) this.records.delete(record.key);
+    record.released = true;
+    this.toRelease.delete(record.key);
+    if (!this.host.closed()) this.host.send({ op: 'release', keys: [record.key], cancel: true });
+  }
+
+  /** The cluster computes `record`'s key to the end, even once no future holds it. */
+  forget(record: KeyRecord): void {
+    if (record.released || this.host.closed()) return;
+    this.host.send({ op: 'forget', keys: [record.key] });
+  }
+
+  /** An owner for futures that hold nothing. */
+  private detached(): FutureOwner {
+    return {
+      address: this.host.address,
+      isClosed: false,
+      fetch: () => Promise.reject(new Error('this future holds nothing')),
+      decref: () => undefined,
+      cancelKey: () => undefined,
+      forget: () => undefined,
+    };
+  }
+}
