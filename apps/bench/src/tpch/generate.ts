@@ -1,0 +1,499 @@
+// A seeded TPC-H-like generator for the eight tables, written as Parquet through
+// @dask-ts/dataframe's own `fromColumns(...).toParquet`. It follows the specification's value
+// rules (clause 4.2.3: cardinalities per scale factor, sparse order keys, the part-supplier
+// mapping, retail prices, date ranges and the return-flag / line-status / order-status rules,
+// phone numbers by nation, comments from the grammar's text pool, the Customer...Complaints
+// suppliers), but not dbgen's random streams: answers are TPC-H-like, not the official ones.
+//
+// Types, chosen so every column reads back through `readParquet` and compares correctly:
+// keys and small integers are int32, decimals are float64 (whole cents), and dates are ISO
+// 'YYYY-MM-DD' utf8 strings (the dataframe has no date type yet; ISO strings order and compare
+// like dates, and `str.slice(0, 4)` is the year). Columns are typed arrays, or arrays of strings
+// shared from small tables (flags, modes, dates), never per-row objects. Tables are written in
+// chunks of at most CHUNK_ROWS rows, one file each (`<table>/part.<k>.parquet`), row groups of
+// ROW_GROUP rows; a marker file records a finished directory so a second call reuses it.
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fromColumns, type ColumnInput } from '@dask-ts/dataframe';
+import '@dask-ts/scheduler';
+import { Rng } from './rng.js';
+import {
+  COLORS,
+  CONTAINER_S1,
+  CONTAINER_S2,
+  INSTRUCTIONS,
+  MODES,
+  NATIONS,
+  PRIORITIES,
+  REGIONS,
+  SEGMENTS,
+  TYPE_S1,
+  TYPE_S2,
+  TYPE_S3,
+  commentMaker,
+  textPool,
+  vstring,
+} from './text.js';
+
+/** The eight table names. @example TABLES.includes('lineitem') */
+export const TABLES = [
+  'region',
+  'nation',
+  'supplier',
+  'part',
+  'partsupp',
+  'customer',
+  'orders',
+  'lineitem',
+] as const;
+
+/** A table name. @example const t: TableName = 'orders'; */
+export type TableName = (typeof TABLES)[number];
+
+/** Rows in one row group of the written files. @example ROW_GROUP // 131072 */
+export const ROW_GROUP = 1 << 17;
+const CHUNK_ROWS = 1 << 20;
+const MARKER = 'tpch-complete.json';
+
+type Columns = Record<string, ColumnInput>;
+
+const DAY_MS = 86_400_000;
+const EPOCH = Date.UTC(1992, 0, 1);
+const dayOf = (iso: string): number => (Date.parse(`${iso}T00:00:00Z`) - EPOCH) / DAY_MS;
+/** Day numbers (from 1992-01-01) of the specification's dates. */
+const CURRENT = dayOf('1995-06-17');
+const END = dayOf('1998-12-31');
+const ISO: readonly string[] = Array.from({ length: END + 200 }, (_, d) =>
+  new Date(EPOCH + d * DAY_MS).toISOString().slice(0, 10),
+);
+
+const pad9 = (n: number): string => String(n).padStart(9, '0');
+const phone = (r: Rng, nation: number): string =>
+  `${nation + 10}-${r.int(100, 999)}-${r.int(100, 999)}-${r.int(1000, 9999)}`;
+
+/** The row counts of each table at a scale factor (lineitem is approximate: 1-7 per order). */
+export function cardinalities(sf: number): Record<Exclude<TableName, 'lineitem'>, number> {
+  if (!(sf > 0)) throw new RangeError(`TPC-H scale factor must be positive, got ${sf}`);
+  return {
+    region: 5,
+    nation: 25,
+    supplier: Math.max(1, Math.round(sf * 10_000)),
+    part: Math.max(1, Math.round(sf * 200_000)),
+    partsupp: 4 * Math.max(1, Math.round(sf * 200_000)),
+    customer: Math.max(1, Math.round(sf * 150_000)),
+    orders: Math.max(1, Math.round(sf * 1_500_000)),
+  };
+}
+
+/** The specification's retail price of a part, in cents. */
+const retailCents = (pk: number): number =>
+  90_000 + (Math.floor(pk / 10) % 20_001) + 100 * (pk % 1000);
+
+/** The i-th (0..3) supplier of part `pk` among `s` suppliers (clause 4.2.3, PS_SUPPKEY). */
+const suppOf = (pk: number, i: number, s: number): number =>
+  ((pk + i * (Math.floor(s / 4) + Math.floor((pk - 1) / s))) % s) + 1;
+
+/** The sparse order key of the j-th order (0-based): 8 keys used in every 32. */
+const orderKey = (j: number): number => Math.floor(j / 8) * 32 + (j % 8) + 1;
+
+interface Gen {
+  readonly sf: number;
+  readonly n: ReturnType<typeof cardinalities>;
+  readonly pool: string;
+}
+
+function* region(g: Gen): Generator<Columns> {
+  const c = commentMaker(g.pool, new Rng('region.comment'));
+  yield {
+    r_regionkey: Int32Array.from(REGIONS, (_, i) => i),
+    r_name: [...REGIONS],
+    r_comment: REGIONS.map(() => c(31, 115)),
+  };
+}
+
+function* nation(g: Gen): Generator<Columns> {
+  const c = commentMaker(g.pool, new Rng('nation.comment'));
+  yield {
+    n_nationkey: Int32Array.from(NATIONS, (_, i) => i),
+    n_name: NATIONS.map(([n]) => n),
+    n_regionkey: Int32Array.from(NATIONS, ([, r]) => r),
+    n_comment: NATIONS.map(() => c(31, 114)),
+  };
+}
+
+function* supplier(g: Gen): Generator<Columns> {
+  const n = g.n.supplier;
+  const r = new Rng('supplier');
+  const c = commentMaker(g.pool, new Rng('supplier.comment'));
+  // SF * 5 suppliers each get 'Customer ... Complaints' and 'Customer ... Recommends' (Q16).
+  const special = new Map<number, string>();
+  const rs = new Rng('supplier.special');
+  const count = Math.max(1, Math.round(g.sf * 5));
+  for (const word of ['Complaints', 'Recommends'])
+    for (let k = 0; k < count && special.size < n; k++) {
+      let key = rs.int(1, n);
+      while (special.has(key)) key = rs.int(1, n);
+      special.set(key, word);
+    }
+  const key = new Int32Array(n);
+  const name: string[] = new Array<string>(n);
+  const address: string[] = new Array<string>(n);
+  const nat = new Int32Array(n);
+  const ph: string[] = new Array<string>(n);
+  const bal = new Float64Array(n);
+  const com: string[] = new Array<string>(n);
+  for (let i = 0; i < n; i++) {
+    const k = i + 1;
+    key[i] = k;
+    name[i] = `Supplier#${pad9(k)}`;
+    address[i] = vstring(r, 10, 40);
+    nat[i] = r.int(0, 24);
+    ph[i] = phone(r, nat[i]);
+    bal[i] = r.money(-999.99, 9999.99);
+    const base = c(25, 100);
+    const word = special.get(k);
+    if (word === undefined) com[i] = base;
+    else {
+      const at = rs.int(0, Math.max(0, base.length - 30));
+      com[i] =
+        `${base.slice(0, at)}Customer ${base.slice(at, at + 10)} ${word}${base.slice(at + 10)}`;
+    }
+  }
+  yield {
+    s_suppkey: key,
+    s_name: name,
+    s_address: address,
+    s_nationkey: nat,
+    s_phone: ph,
+    s_acctbal: bal,
+    s_comment: com,
+  };
+}
+
+function* part(g: Gen): Generator<Columns> {
+  const total = g.n.part;
+  const r = new Rng('part');
+  const c = commentMaker(g.pool, new Rng('part.comment'));
+  const types = TYPE_S1.flatMap((a) =>
+    TYPE_S2.flatMap((b) => TYPE_S3.map((t) => `${a} ${b} ${t}`)),
+  );
+  const containers = CONTAINER_S1.flatMap((a) => CONTAINER_S2.map((b) => `${a} ${b}`));
+  const mfgrs = [1, 2, 3, 4, 5].map((m) => `Manufacturer#${m}`);
+  const brands = [1, 2, 3, 4, 5].map((m) => [1, 2, 3, 4, 5].map((b) => `Brand#${m}${b}`));
+  for (let start = 0; start < total; start += CHUNK_ROWS) {
+    const n = Math.min(CHUNK_ROWS, total - start);
+    const key = new Int32Array(n);
+    const name: string[] = new Array<string>(n);
+    const mfgr: string[] = new Array<string>(n);
+    const brand: string[] = new Array<string>(n);
+    const type: string[] = new Array<string>(n);
+    const size = new Int32Array(n);
+    const container: string[] = new Array<string>(n);
+    const price = new Float64Array(n);
+    const com: string[] = new Array<string>(n);
+    const words: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const k = start + i + 1;
+      key[i] = k;
+      words.length = 0;
+      while (words.length < 5) {
+        const w = r.pick(COLORS);
+        if (!words.includes(w)) words.push(w);
+      }
+      name[i] = words.join(' ');
+      const m = r.int(0, 4);
+      mfgr[i] = mfgrs[m];
+      brand[i] = brands[m][r.int(0, 4)];
+      type[i] = r.pick(types);
+      size[i] = r.int(1, 50);
+      container[i] = r.pick(containers);
+      price[i] = retailCents(k) / 100;
+      com[i] = c(5, 22);
+    }
+    yield {
+      p_partkey: key,
+      p_name: name,
+      p_mfgr: mfgr,
+      p_brand: brand,
+      p_type: type,
+      p_size: size,
+      p_container: container,
+      p_retailprice: price,
+      p_comment: com,
+    };
+  }
+}
+
+function* partsupp(g: Gen): Generator<Columns> {
+  const parts = g.n.part;
+  const s = g.n.supplier;
+  const r = new Rng('partsupp');
+  const c = commentMaker(g.pool, new Rng('partsupp.comment'));
+  const perChunk = CHUNK_ROWS / 4;
+  for (let start = 0; start < parts; start += perChunk) {
+    const np = Math.min(perChunk, parts - start);
+    const n = np * 4;
+    const pk = new Int32Array(n);
+    const sk = new Int32Array(n);
+    const qty = new Int32Array(n);
+    const cost = new Float64Array(n);
+    const com: string[] = new Array<string>(n);
+    for (let p = 0; p < np; p++) {
+      const k = start + p + 1;
+      for (let i = 0; i < 4; i++) {
+        const row = p * 4 + i;
+        pk[row] = k;
+        sk[row] = suppOf(k, i, s);
+        qty[row] = r.int(1, 9999);
+        cost[row] = r.money(1, 1000);
+        com[row] = c(49, 198);
+      }
+    }
+    yield {
+      ps_partkey: pk,
+      ps_suppkey: sk,
+      ps_availqty: qty,
+      ps_supplycost: cost,
+      ps_comment: com,
+    };
+  }
+}
+
+function* customer(g: Gen): Generator<Columns> {
+  const total = g.n.customer;
+  const r = new Rng('customer');
+  const c = commentMaker(g.pool, new Rng('customer.comment'));
+  for (let start = 0; start < total; start += CHUNK_ROWS) {
+    const n = Math.min(CHUNK_ROWS, total - start);
+    const key = new Int32Array(n);
+    const name: string[] = new Array<string>(n);
+    const address: string[] = new Array<string>(n);
+    const nat = new Int32Array(n);
+    const ph: string[] = new Array<string>(n);
+    const bal = new Float64Array(n);
+    const seg: string[] = new Array<string>(n);
+    const com: string[] = new Array<string>(n);
+    for (let i = 0; i < n; i++) {
+      const k = start + i + 1;
+      key[i] = k;
+      name[i] = `Customer#${pad9(k)}`;
+      address[i] = vstring(r, 10, 40);
+      nat[i] = r.int(0, 24);
+      ph[i] = phone(r, nat[i]);
+      bal[i] = r.money(-999.99, 9999.99);
+      seg[i] = r.pick(SEGMENTS);
+      com[i] = c(29, 116);
+    }
+    yield {
+      c_custkey: key,
+      c_name: name,
+      c_address: address,
+      c_nationkey: nat,
+      c_phone: ph,
+      c_acctbal: bal,
+      c_mktsegment: seg,
+      c_comment: com,
+    };
+  }
+}
+
+/** Orders and their line items, generated together (a line's dates follow its order's). */
+function* ordersAndLines(g: Gen): Generator<{ orders: Columns; lineitem: Columns }> {
+  const total = g.n.orders;
+  const customers = g.n.customer;
+  const parts = g.n.part;
+  const s = g.n.supplier;
+  const clerks = Math.max(1, Math.round(g.sf * 1000));
+  const ro = new Rng('orders');
+  const rl = new Rng('lineitem');
+  const co = commentMaker(g.pool, new Rng('orders.comment'));
+  const cl = commentMaker(g.pool, new Rng('lineitem.comment'));
+  const perChunk = Math.floor(CHUNK_ROWS / 4);
+  for (let start = 0; start < total; start += perChunk) {
+    const no = Math.min(perChunk, total - start);
+    const ok = new Int32Array(no);
+    const ck = new Int32Array(no);
+    const status: string[] = new Array<string>(no);
+    const totalprice = new Float64Array(no);
+    const odate: string[] = new Array<string>(no);
+    const prio: string[] = new Array<string>(no);
+    const clerk: string[] = new Array<string>(no);
+    const shipprio = new Int32Array(no);
+    const ocom: string[] = new Array<string>(no);
+    const cap = no * 7;
+    const lok = new Int32Array(cap);
+    const lpk = new Int32Array(cap);
+    const lsk = new Int32Array(cap);
+    const lnum = new Int32Array(cap);
+    const qty = new Float64Array(cap);
+    const ext = new Float64Array(cap);
+    const disc = new Float64Array(cap);
+    const tax = new Float64Array(cap);
+    const rflag: string[] = [];
+    const lstatus: string[] = [];
+    const ship: string[] = [];
+    const commit: string[] = [];
+    const receipt: string[] = [];
+    const instruct: string[] = [];
+    const mode: string[] = [];
+    const lcom: string[] = [];
+    let m = 0;
+    for (let j = 0; j < no; j++) {
+      const key = orderKey(start + j);
+      ok[j] = key;
+      let cust = ro.int(1, customers);
+      // A third of the customers (keys divisible by 3) place no orders.
+      while (cust % 3 === 0 && customers > 2) cust = ro.int(1, customers);
+      ck[j] = cust;
+      const od = ro.int(0, END - 151);
+      odate[j] = ISO[od];
+      prio[j] = ro.pick(PRIORITIES);
+      clerk[j] = `Clerk#${pad9(ro.int(1, clerks))}`;
+      ocom[j] = co(19, 78);
+      const lines = rl.int(1, 7);
+      let sum = 0;
+      let shippedF = 0;
+      for (let l = 0; l < lines; l++, m++) {
+        const pk = rl.int(1, parts);
+        lok[m] = key;
+        lpk[m] = pk;
+        lsk[m] = suppOf(pk, rl.int(0, 3), s);
+        lnum[m] = l + 1;
+        const q = rl.int(1, 50);
+        qty[m] = q;
+        ext[m] = (q * retailCents(pk)) / 100;
+        disc[m] = rl.int(0, 10) / 100;
+        tax[m] = rl.int(0, 8) / 100;
+        const sd = od + rl.int(1, 121);
+        const cd = od + rl.int(30, 90);
+        const rd = sd + rl.int(1, 30);
+        ship.push(ISO[sd]);
+        commit.push(ISO[cd]);
+        receipt.push(ISO[rd]);
+        rflag.push(rd <= CURRENT ? (rl.next() < 0.5 ? 'R' : 'A') : 'N');
+        const f = sd <= CURRENT;
+        if (f) shippedF++;
+        lstatus.push(f ? 'F' : 'O');
+        instruct.push(rl.pick(INSTRUCTIONS));
+        mode.push(rl.pick(MODES));
+        lcom.push(cl(10, 43));
+        sum += ext[m] * (1 + tax[m]) * (1 - disc[m]);
+      }
+      totalprice[j] = Math.round(sum * 100) / 100;
+      status[j] = shippedF === lines ? 'F' : shippedF === 0 ? 'O' : 'P';
+      shipprio[j] = 0;
+    }
+    yield {
+      orders: {
+        o_orderkey: ok,
+        o_custkey: ck,
+        o_orderstatus: status,
+        o_totalprice: totalprice,
+        o_orderdate: odate,
+        o_orderpriority: prio,
+        o_clerk: clerk,
+        o_shippriority: shipprio,
+        o_comment: ocom,
+      },
+      lineitem: {
+        l_orderkey: lok.slice(0, m),
+        l_partkey: lpk.slice(0, m),
+        l_suppkey: lsk.slice(0, m),
+        l_linenumber: lnum.slice(0, m),
+        l_quantity: qty.slice(0, m),
+        l_extendedprice: ext.slice(0, m),
+        l_discount: disc.slice(0, m),
+        l_tax: tax.slice(0, m),
+        l_returnflag: rflag,
+        l_linestatus: lstatus,
+        l_shipdate: ship,
+        l_commitdate: commit,
+        l_receiptdate: receipt,
+        l_shipinstruct: instruct,
+        l_shipmode: mode,
+        l_comment: lcom,
+      },
+    };
+  }
+}
+
+async function writeChunk(dir: string, index: number, cols: Columns): Promise<void> {
+  const tmp = join(dir, `.chunk-${index}`);
+  rmSync(tmp, { recursive: true, force: true });
+  const [written] = await fromColumns(cols).toParquet(tmp, {
+    compression: 'snappy',
+    rowGroupSize: ROW_GROUP,
+    scheduler: 'sync',
+  });
+  renameSync(written, join(dir, `part.${index}.parquet`));
+  rmSync(tmp, { recursive: true, force: true });
+}
+
+/**
+ * Where each table's files are, and the scale factor they were made at.
+ *
+ * @example
+ * const files = await generateTpch('/tmp/tpch-0.01', 0.01);
+ * files.tables.lineitem; // '/tmp/tpch-0.01/lineitem'
+ */
+export interface TpchFiles {
+  readonly dir: string;
+  readonly sf: number;
+  readonly tables: Readonly<Record<TableName, string>>;
+  /** Rows written per table. */
+  readonly rows: Readonly<Record<TableName, number>>;
+}
+
+/**
+ * Generates the eight TPC-H-like tables at scale factor `sf` as Parquet directories under `dir`
+ * (`dir/<table>/part.<k>.parquet`), or reuses them when `dir` already holds a finished run at
+ * the same scale factor.
+ *
+ * @example
+ * const files = await generateTpch(join(tmpdir(), 'tpch-sf0.1'), 0.1);
+ */
+export async function generateTpch(dir: string, sf: number): Promise<TpchFiles> {
+  const n = cardinalities(sf);
+  const tables = Object.fromEntries(TABLES.map((t) => [t, join(dir, t)])) as Record<
+    TableName,
+    string
+  >;
+  const marker = join(dir, MARKER);
+  if (existsSync(marker)) {
+    const done = JSON.parse(readFileSync(marker, 'utf8')) as {
+      sf: number;
+      rows: Record<TableName, number>;
+    };
+    if (done.sf === sf) return { dir, sf, tables, rows: done.rows };
+  }
+  rmSync(dir, { recursive: true, force: true });
+  for (const t of TABLES) mkdirSync(tables[t], { recursive: true });
+  const g: Gen = { sf, n, pool: textPool(Math.max(1 << 20, Math.min(1 << 23, sf * (1 << 23)))) };
+  const rows = Object.fromEntries(TABLES.map((t) => [t, 0])) as Record<TableName, number>;
+  const count = (cols: Columns): number => Object.values(cols)[0].length;
+  const simple: readonly [TableName, (g: Gen) => Generator<Columns>][] = [
+    ['region', region],
+    ['nation', nation],
+    ['supplier', supplier],
+    ['part', part],
+    ['partsupp', partsupp],
+    ['customer', customer],
+  ];
+  for (const [name, gen] of simple) {
+    let k = 0;
+    for (const cols of gen(g)) {
+      rows[name] += count(cols);
+      await writeChunk(tables[name], k++, cols);
+    }
+  }
+  let k = 0;
+  for (const { orders, lineitem } of ordersAndLines(g)) {
+    rows.orders += count(orders);
+    rows.lineitem += count(lineitem);
+    await writeChunk(tables.orders, k, orders);
+    await writeChunk(tables.lineitem, k, lineitem);
+    k++;
+  }
+  writeFileSync(marker, JSON.stringify({ sf, rows }));
+  return { dir, sf, tables, rows };
+}
