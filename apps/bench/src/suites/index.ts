@@ -12,6 +12,7 @@ import { dfGroupby } from './df-groupby.js';
 import { dfParquet } from './df-parquet.js';
 import { latency } from './latency.js';
 import { shapes } from './shapes.js';
+import { tpch, tpchSf1 } from './tpch.js';
 import { treeSync } from './tree-sync.js';
 import { treeThreads } from './tree-threads.js';
 
@@ -31,4 +32,6 @@ export const SUITES: readonly Suite[] = [
   arrayMatmul,
   arrayRechunk,
   distMap,
+  tpch,
+  tpchSf1,
 ];
