@@ -11,7 +11,8 @@
 // like dates, and `str.slice(0, 4)` is the year). Columns are typed arrays, or arrays of strings
 // shared from small tables (flags, modes, dates), never per-row objects. Tables are written in
 // chunks of at most CHUNK_ROWS rows, one file each (`<table>/part.<k>.parquet`), row groups of
-// ROW_GROUP rows; a marker file records a finished directory so a second call reuses it.
+// ROW_GROUP rows (or as asked); a marker file records a finished directory (with the generator's
+// VERSION, the scale factor and the row-group size) so a second call reuses it.
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fromColumns, type ColumnInput } from '@dask-ts/dataframe';
@@ -54,6 +55,8 @@ export type TableName = (typeof TABLES)[number];
 export const ROW_GROUP = 1 << 17;
 const CHUNK_ROWS = 1 << 20;
 const MARKER = 'tpch-complete.json';
+/** Bumped whenever the generated data changes, so directories made before are remade. */
+const VERSION = 1;
 
 type Columns = Record<string, ColumnInput>;
 
@@ -417,12 +420,17 @@ function* ordersAndLines(g: Gen): Generator<{ orders: Columns; lineitem: Columns
   }
 }
 
-async function writeChunk(dir: string, index: number, cols: Columns): Promise<void> {
+async function writeChunk(
+  dir: string,
+  index: number,
+  cols: Columns,
+  rowGroupSize: number,
+): Promise<void> {
   const tmp = join(dir, `.chunk-${index}`);
   rmSync(tmp, { recursive: true, force: true });
   const [written] = await fromColumns(cols).toParquet(tmp, {
     compression: 'snappy',
-    rowGroupSize: ROW_GROUP,
+    rowGroupSize,
     scheduler: 'sync',
   });
   renameSync(written, join(dir, `part.${index}.parquet`));
@@ -440,19 +448,41 @@ export interface TpchFiles {
   readonly dir: string;
   readonly sf: number;
   readonly tables: Readonly<Record<TableName, string>>;
+  /** Rows in one row group. */
+  readonly rowGroupSize: number;
   /** Rows written per table. */
   readonly rows: Readonly<Record<TableName, number>>;
 }
 
 /**
+ * Options of {@link generateTpch}.
+ *
+ * @example
+ * const o: GenerateOptions = { rowGroupSize: 8192 };
+ */
+export interface GenerateOptions {
+  /** Rows per Parquet row group (default ROW_GROUP); small ones make many partitions. */
+  readonly rowGroupSize?: number;
+}
+
+/**
  * Generates the eight TPC-H-like tables at scale factor `sf` as Parquet directories under `dir`
- * (`dir/<table>/part.<k>.parquet`), or reuses them when `dir` already holds a finished run at
- * the same scale factor.
+ * (`dir/<table>/part.<k>.parquet`), or reuses them when `dir` already holds a finished run of
+ * this generator with the same scale factor and row-group size.
  *
  * @example
  * const files = await generateTpch(join(tmpdir(), 'tpch-sf0.1'), 0.1);
  */
-export async function generateTpch(dir: string, sf: number): Promise<TpchFiles> {
+export async function generateTpch(
+  dir: string,
+  sf: number,
+  options: GenerateOptions = {},
+): Promise<TpchFiles> {
+  const rowGroupSize = options.rowGroupSize ?? ROW_GROUP;
+  if (!Number.isInteger(rowGroupSize) || rowGroupSize < 1)
+    throw new RangeError(
+      `generateTpch: rowGroupSize must be a positive integer, got ${rowGroupSize}`,
+    );
   const n = cardinalities(sf);
   const tables = Object.fromEntries(TABLES.map((t) => [t, join(dir, t)])) as Record<
     TableName,
@@ -461,10 +491,13 @@ export async function generateTpch(dir: string, sf: number): Promise<TpchFiles> 
   const marker = join(dir, MARKER);
   if (existsSync(marker)) {
     const done = JSON.parse(readFileSync(marker, 'utf8')) as {
+      version: number;
       sf: number;
+      rowGroupSize: number;
       rows: Record<TableName, number>;
     };
-    if (done.sf === sf) return { dir, sf, tables, rows: done.rows };
+    if (done.version === VERSION && done.sf === sf && done.rowGroupSize === rowGroupSize)
+      return { dir, sf, tables, rowGroupSize, rows: done.rows };
   }
   rmSync(dir, { recursive: true, force: true });
   for (const t of TABLES) mkdirSync(tables[t], { recursive: true });
@@ -483,17 +516,17 @@ export async function generateTpch(dir: string, sf: number): Promise<TpchFiles> 
     let k = 0;
     for (const cols of gen(g)) {
       rows[name] += count(cols);
-      await writeChunk(tables[name], k++, cols);
+      await writeChunk(tables[name], k++, cols, rowGroupSize);
     }
   }
   let k = 0;
   for (const { orders, lineitem } of ordersAndLines(g)) {
     rows.orders += count(orders);
     rows.lineitem += count(lineitem);
-    await writeChunk(tables.orders, k, orders);
-    await writeChunk(tables.lineitem, k, lineitem);
+    await writeChunk(tables.orders, k, orders, rowGroupSize);
+    await writeChunk(tables.lineitem, k, lineitem, rowGroupSize);
     k++;
   }
-  writeFileSync(marker, JSON.stringify({ sf, rows }));
-  return { dir, sf, tables, rows };
+  writeFileSync(marker, JSON.stringify({ version: VERSION, sf, rowGroupSize, rows }));
+  return { dir, sf, tables, rowGroupSize, rows };
 }

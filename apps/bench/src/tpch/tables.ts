@@ -32,6 +32,18 @@ export function tpchTables(files: TpchFiles): Tables {
   return out;
 }
 
+/**
+ * The first `n` rows of a sorted dataframe, looking through all its partitions: `head` reads only
+ * the first partition unless told otherwise (as Dask's does), and a sort's first partition may
+ * hold fewer than `n` rows.
+ *
+ * @example
+ * const top = firstRows(df.sortValues('revenue', { ascending: false }), 10);
+ */
+export function firstRows(df: DataFrame, n: number): DataFrame {
+  return df.head(n, { npartitions: df.npartitions });
+}
+
 /** A cell of an answer. @example const c: Cell = 'EUROPE'; */
 export type Cell = number | string | null;
 

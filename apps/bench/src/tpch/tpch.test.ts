@@ -1,6 +1,7 @@
 // Every TPC-H query written with the dataframe API, at SF 0.01 on the sync scheduler, against
 // DuckDB's answer to the specification's SQL over the same generated Parquet files; plus the
-// generator's value rules that the queries rely on.
+// generator's value rules that the queries rely on. Row groups of 4096 rows make lineitem ~15
+// partitions and orders 4, so joins shuffle, groupbys combine and sorts split as at larger scales.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,7 +23,7 @@ let duck: TpchDuck;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'dask-ts-tpch-test-'));
-  files = await generateTpch(join(dir, 'sf0.01'), SF);
+  files = await generateTpch(join(dir, 'sf0.01'), SF, { rowGroupSize: 4096 });
   tables = tpchTables(files);
   duck = await openDuck(files, 1);
 }, 300_000);
@@ -41,13 +42,15 @@ describe('generator', () => {
     expect(files.rows.orders).toBe(15000);
     expect(files.rows.lineitem).toBeGreaterThan(15000 * 3);
     expect(files.rows.lineitem).toBeLessThan(15000 * 5);
+    expect(tables.lineitem.npartitions).toBeGreaterThan(10);
+    expect(tables.orders.npartitions).toBe(4);
     // Q1's groups: returned (R, A) lines are all shipped (F); N lines are both F and O.
     const q1 = await duck.run(1);
     expect(q1.rows.map((r) => `${String(r[0])}${String(r[1])}`)).toEqual(['AF', 'NF', 'NO', 'RF']);
   });
 
   test('is seeded: a second directory holds the same data', async () => {
-    const again = await generateTpch(join(dir, 'again'), SF);
+    const again = await generateTpch(join(dir, 'again'), SF, { rowGroupSize: 4096 });
     const a = await tables.lineitem.col('l_extendedprice').sum().compute({ scheduler: 'sync' });
     const b = await tpchTables(again)
       .lineitem.col('l_extendedprice')

@@ -3,7 +3,7 @@
 // `head`. Dates are ISO strings (see generate.ts), so date bounds are string literals; the
 // validation parameters of the specification are used throughout.
 import { col, lit } from '@dask-ts/dataframe';
-import { answerOf, type TpchQuery } from '../tables.js';
+import { answerOf, firstRows, type TpchQuery } from '../tables.js';
 
 /** 1 - l_discount, the discounted-price factor most queries use. */
 const disc = () => lit(1).sub(col('l_discount'));
@@ -57,16 +57,15 @@ export const q2: TpchQuery = {
     const suppliers = t.supplier.merge(europe, { leftOn: 's_nationkey', rightOn: 'n_nationkey' });
     const offers = t.partsupp.merge(suppliers, { leftOn: 'ps_suppkey', rightOn: 's_suppkey' });
     const cheapest = offers.groupby('ps_partkey').agg({ min_cost: ['ps_supplycost', 'min'] });
-    const out = await t.part
+    const sorted = t.part
       .filter(col('p_size').eq(15).and(col('p_type').str.endsWith('BRASS')))
       .merge(offers, { leftOn: 'p_partkey', rightOn: 'ps_partkey' })
       .merge(cheapest, { on: 'ps_partkey' })
       .filter(col('ps_supplycost').eq(col('min_cost')))
       .sortValues(['s_acctbal', 'n_name', 's_name', 'p_partkey'], {
         ascending: [false, true, true, true],
-      })
-      .head(100)
-      .compute(options);
+      });
+    const out = await firstRows(sorted, 100).compute(options);
     return answerOf(out, [
       's_acctbal',
       's_name',
@@ -84,7 +83,7 @@ export const q2: TpchQuery = {
 export const q3: TpchQuery = {
   id: 3,
   async run(t, options) {
-    const out = await t.customer
+    const sorted = t.customer
       .filter(col('c_mktsegment').eq('BUILDING'))
       .merge(t.orders.filter(col('o_orderdate').lt('1995-03-15')), {
         leftOn: 'c_custkey',
@@ -97,9 +96,8 @@ export const q3: TpchQuery = {
       .assign({ volume: revenue() })
       .groupby(['l_orderkey', 'o_orderdate', 'o_shippriority'])
       .agg({ revenue: ['volume', 'sum'] })
-      .sortValues(['revenue', 'o_orderdate'], { ascending: [false, true] })
-      .head(10)
-      .compute(options);
+      .sortValues(['revenue', 'o_orderdate'], { ascending: [false, true] });
+    const out = await firstRows(sorted, 10).compute(options);
     return answerOf(out, ['l_orderkey', 'revenue', 'o_orderdate', 'o_shippriority']);
   },
 };

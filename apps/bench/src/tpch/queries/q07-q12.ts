@@ -3,7 +3,7 @@
 // CASE expressions are `where`; a join of a table with itself (nation twice in Q7 and Q8) renames
 // one copy first, as in pandas.
 import { col, lit } from '@dask-ts/dataframe';
-import { answerOf, type TpchQuery } from '../tables.js';
+import { answerOf, firstRows, type TpchQuery } from '../tables.js';
 
 const revenue = () => col('l_extendedprice').mul(lit(1).sub(col('l_discount')));
 const year = (c: string) => col(c).str.slice(0, 4).astype('int32');
@@ -116,7 +116,7 @@ export const q9: TpchQuery = {
 export const q10: TpchQuery = {
   id: 10,
   async run(t, options) {
-    const top = t.orders
+    const perCustomer = t.orders
       .filter(col('o_orderdate').ge('1993-10-01').and(col('o_orderdate').lt('1994-01-01')))
       .merge(t.lineitem.filter(col('l_returnflag').eq('R')), {
         leftOn: 'o_orderkey',
@@ -125,9 +125,8 @@ export const q10: TpchQuery = {
       .assign({ volume: revenue() })
       .groupby('o_custkey')
       .agg({ revenue: ['volume', 'sum'] })
-      .sortValues('revenue', { ascending: false })
-      .head(20);
-    const out = await top
+      .sortValues('revenue', { ascending: false });
+    const out = await firstRows(perCustomer, 20)
       .merge(t.customer, { leftOn: 'o_custkey', rightOn: 'c_custkey' })
       .merge(t.nation, { leftOn: 'c_nationkey', rightOn: 'n_nationkey' })
       .sortValues('revenue', { ascending: false })

@@ -5,7 +5,7 @@
 import { col, lit } from '@dask-ts/dataframe';
 import { compute } from '@dask-ts/graph';
 import { param } from '../params.js';
-import { answerOf, type TpchQuery } from '../tables.js';
+import { answerOf, firstRows, type TpchQuery } from '../tables.js';
 
 const revenue = () => col('l_extendedprice').mul(lit(1).sub(col('l_discount')));
 
@@ -134,15 +134,14 @@ export const q17: TpchQuery = {
 export const q18: TpchQuery = {
   id: 18,
   async run(t, options, _sf, params) {
-    const out = await t.lineitem
+    const sorted = t.lineitem
       .groupby('l_orderkey', { shuffle: true })
       .agg({ sum_qty: ['l_quantity', 'sum'] })
       .filter(col('sum_qty').gt(param(18, 'quantity', params)))
       .merge(t.orders, { leftOn: 'l_orderkey', rightOn: 'o_orderkey' })
       .merge(t.customer, { leftOn: 'o_custkey', rightOn: 'c_custkey' })
-      .sortValues(['o_totalprice', 'o_orderdate'], { ascending: [false, true] })
-      .head(100)
-      .compute(options);
+      .sortValues(['o_totalprice', 'o_orderdate'], { ascending: [false, true] });
+    const out = await firstRows(sorted, 100).compute(options);
     return answerOf(out, [
       'c_name',
       'c_custkey',

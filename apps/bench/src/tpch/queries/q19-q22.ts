@@ -3,7 +3,7 @@
 // and Q21's correlated EXISTS / NOT EXISTS become groupbys (sums and distinct counts per key)
 // joined back; Q22's scalar average is computed first and its NOT EXISTS is an anti-join.
 import { col, lit, type Expr } from '@dask-ts/dataframe';
-import { answerOf, type TpchQuery } from '../tables.js';
+import { answerOf, firstRows, type TpchQuery } from '../tables.js';
 
 const revenue = () => col('l_extendedprice').mul(lit(1).sub(col('l_discount')));
 
@@ -92,7 +92,7 @@ export const q21: TpchQuery = {
       leftOn: 's_nationkey',
       rightOn: 'n_nationkey',
     });
-    const out = await late
+    const sorted = late
       .merge(saudi, { leftOn: 'l_suppkey', rightOn: 's_suppkey' })
       .merge(t.orders.filter(col('o_orderstatus').eq('F')), {
         leftOn: 'l_orderkey',
@@ -102,9 +102,8 @@ export const q21: TpchQuery = {
       .merge(alone, { on: 'l_orderkey' })
       .groupby('s_name')
       .agg({ numwait: ['l_orderkey', 'size'] })
-      .sortValues(['numwait', 's_name'], { ascending: [false, true] })
-      .head(100)
-      .compute(options);
+      .sortValues(['numwait', 's_name'], { ascending: [false, true] });
+    const out = await firstRows(sorted, 100).compute(options);
     return answerOf(out, ['s_name', 'numwait']);
   },
 };
