@@ -1,7 +1,8 @@
 // TPC-H queries 7-12 written with the @dask-ts/dataframe API. Years come from ISO date strings
 // as `str.slice(0, 4).astype('int32')` (the dataframe has no date type or `dt` accessor yet);
 // CASE expressions are `where`; a join of a table with itself (nation twice in Q7 and Q8) renames
-// one copy first, as in pandas.
+// one copy first, as in pandas. Tables meeting a join are narrowed with `select` first (see
+// q01-q06.ts).
 import { col, lit } from '@dask-ts/dataframe';
 import { answerOf, firstRows, type TpchQuery } from '../tables.js';
 
@@ -21,18 +22,22 @@ export const q7: TpchQuery = {
       .filter(col('n_name').isin(pair))
       .select(['n_nationkey', 'n_name'])
       .rename({ n_nationkey: 'cust_nationkey', n_name: 'cust_nation' });
-    const suppliers = t.supplier.merge(suppNation, {
+    const suppliers = t.supplier.select(['s_suppkey', 's_nationkey']).merge(suppNation, {
       leftOn: 's_nationkey',
       rightOn: 'supp_nationkey',
     });
-    const customers = t.customer.merge(custNation, {
+    const customers = t.customer.select(['c_custkey', 'c_nationkey']).merge(custNation, {
       leftOn: 'c_nationkey',
       rightOn: 'cust_nationkey',
     });
     const out = await t.lineitem
       .filter(col('l_shipdate').between('1995-01-01', '1996-12-31'))
+      .select(['l_orderkey', 'l_suppkey', 'l_shipdate', 'l_extendedprice', 'l_discount'])
       .merge(suppliers, { leftOn: 'l_suppkey', rightOn: 's_suppkey' })
-      .merge(t.orders, { leftOn: 'l_orderkey', rightOn: 'o_orderkey' })
+      .merge(t.orders.select(['o_orderkey', 'o_custkey']), {
+        leftOn: 'l_orderkey',
+        rightOn: 'o_orderkey',
+      })
       .merge(customers, { leftOn: 'o_custkey', rightOn: 'c_custkey' })
       .filter(col('supp_nation').ne(col('cust_nation')))
       .assign({ l_year: year('l_shipdate'), volume: revenue() })
@@ -52,20 +57,36 @@ export const q8: TpchQuery = {
       .filter(col('r_name').eq('AMERICA'))
       .merge(t.nation, { leftOn: 'r_regionkey', rightOn: 'n_regionkey' })
       .select(['n_nationkey']);
-    const customers = t.customer.merge(america, { leftOn: 'c_nationkey', rightOn: 'n_nationkey' });
-    const suppliers = t.supplier.merge(
-      t.nation
-        .select(['n_nationkey', 'n_name'])
-        .rename({ n_nationkey: 'sn_key', n_name: 'nation' }),
-      { leftOn: 's_nationkey', rightOn: 'sn_key' },
-    );
+    const customers = t.customer
+      .select(['c_custkey', 'c_nationkey'])
+      .merge(america, { leftOn: 'c_nationkey', rightOn: 'n_nationkey' });
+    const suppliers = t.supplier
+      .select(['s_suppkey', 's_nationkey'])
+      .merge(
+        t.nation
+          .select(['n_nationkey', 'n_name'])
+          .rename({ n_nationkey: 'sn_key', n_name: 'nation' }),
+        { leftOn: 's_nationkey', rightOn: 'sn_key' },
+      );
     const out = await t.part
       .filter(col('p_type').eq('ECONOMY ANODIZED STEEL'))
-      .merge(t.lineitem, { leftOn: 'p_partkey', rightOn: 'l_partkey' })
-      .merge(t.orders.filter(col('o_orderdate').between('1995-01-01', '1996-12-31')), {
-        leftOn: 'l_orderkey',
-        rightOn: 'o_orderkey',
-      })
+      .select(['p_partkey'])
+      .merge(
+        t.lineitem.select([
+          'l_partkey',
+          'l_orderkey',
+          'l_suppkey',
+          'l_extendedprice',
+          'l_discount',
+        ]),
+        { leftOn: 'p_partkey', rightOn: 'l_partkey' },
+      )
+      .merge(
+        t.orders
+          .filter(col('o_orderdate').between('1995-01-01', '1996-12-31'))
+          .select(['o_orderkey', 'o_custkey', 'o_orderdate']),
+        { leftOn: 'l_orderkey', rightOn: 'o_orderkey' },
+      )
       .merge(customers, { leftOn: 'o_custkey', rightOn: 'c_custkey' })
       .merge(suppliers, { leftOn: 'l_suppkey', rightOn: 's_suppkey' })
       .assign({ o_year: year('o_orderdate'), volume: revenue() })
@@ -86,14 +107,33 @@ export const q9: TpchQuery = {
     const out = await t.part
       .filter(col('p_name').str.contains('green'))
       .select(['p_partkey'])
-      .merge(t.lineitem, { leftOn: 'p_partkey', rightOn: 'l_partkey' })
-      .merge(t.partsupp, {
+      .merge(
+        t.lineitem.select([
+          'l_partkey',
+          'l_suppkey',
+          'l_orderkey',
+          'l_quantity',
+          'l_extendedprice',
+          'l_discount',
+        ]),
+        { leftOn: 'p_partkey', rightOn: 'l_partkey' },
+      )
+      .merge(t.partsupp.select(['ps_partkey', 'ps_suppkey', 'ps_supplycost']), {
         leftOn: ['l_partkey', 'l_suppkey'],
         rightOn: ['ps_partkey', 'ps_suppkey'],
       })
-      .merge(t.supplier, { leftOn: 'l_suppkey', rightOn: 's_suppkey' })
-      .merge(t.nation, { leftOn: 's_nationkey', rightOn: 'n_nationkey' })
-      .merge(t.orders, { leftOn: 'l_orderkey', rightOn: 'o_orderkey' })
+      .merge(t.supplier.select(['s_suppkey', 's_nationkey']), {
+        leftOn: 'l_suppkey',
+        rightOn: 's_suppkey',
+      })
+      .merge(t.nation.select(['n_nationkey', 'n_name']), {
+        leftOn: 's_nationkey',
+        rightOn: 'n_nationkey',
+      })
+      .merge(t.orders.select(['o_orderkey', 'o_orderdate']), {
+        leftOn: 'l_orderkey',
+        rightOn: 'o_orderkey',
+      })
       .assign({
         o_year: year('o_orderdate'),
         amount: revenue().sub(col('ps_supplycost').mul(col('l_quantity'))),
@@ -118,17 +158,23 @@ export const q10: TpchQuery = {
   async run(t, options) {
     const perCustomer = t.orders
       .filter(col('o_orderdate').ge('1993-10-01').and(col('o_orderdate').lt('1994-01-01')))
-      .merge(t.lineitem.filter(col('l_returnflag').eq('R')), {
-        leftOn: 'o_orderkey',
-        rightOn: 'l_orderkey',
-      })
+      .select(['o_orderkey', 'o_custkey'])
+      .merge(
+        t.lineitem
+          .filter(col('l_returnflag').eq('R'))
+          .select(['l_orderkey', 'l_extendedprice', 'l_discount']),
+        { leftOn: 'o_orderkey', rightOn: 'l_orderkey' },
+      )
       .assign({ volume: revenue() })
       .groupby('o_custkey')
       .agg({ revenue: ['volume', 'sum'] })
       .sortValues('revenue', { ascending: false });
     const out = await firstRows(perCustomer, 20)
       .merge(t.customer, { leftOn: 'o_custkey', rightOn: 'c_custkey' })
-      .merge(t.nation, { leftOn: 'c_nationkey', rightOn: 'n_nationkey' })
+      .merge(t.nation.select(['n_nationkey', 'n_name']), {
+        leftOn: 'c_nationkey',
+        rightOn: 'n_nationkey',
+      })
       .sortValues('revenue', { ascending: false })
       .compute(options);
     return answerOf(out, [
@@ -154,8 +200,12 @@ export const q11: TpchQuery = {
   id: 11,
   async run(t, options, sf) {
     const stock = t.partsupp
-      .merge(t.supplier, { leftOn: 'ps_suppkey', rightOn: 's_suppkey' })
-      .merge(t.nation.filter(col('n_name').eq('GERMANY')), {
+      .select(['ps_partkey', 'ps_suppkey', 'ps_availqty', 'ps_supplycost'])
+      .merge(t.supplier.select(['s_suppkey', 's_nationkey']), {
+        leftOn: 'ps_suppkey',
+        rightOn: 's_suppkey',
+      })
+      .merge(t.nation.filter(col('n_name').eq('GERMANY')).select(['n_nationkey']), {
         leftOn: 's_nationkey',
         rightOn: 'n_nationkey',
       })
@@ -185,7 +235,11 @@ export const q12: TpchQuery = {
           .and(col('l_receiptdate').ge('1994-01-01'))
           .and(col('l_receiptdate').lt('1995-01-01')),
       )
-      .merge(t.orders, { leftOn: 'l_orderkey', rightOn: 'o_orderkey' })
+      .select(['l_orderkey', 'l_shipmode'])
+      .merge(t.orders.select(['o_orderkey', 'o_orderpriority']), {
+        leftOn: 'l_orderkey',
+        rightOn: 'o_orderkey',
+      })
       .assign({ high: high.astype('int32'), low: high.not().astype('int32') })
       .groupby('l_shipmode')
       .agg({ high_line_count: ['high', 'sum'], low_line_count: ['low', 'sum'] })

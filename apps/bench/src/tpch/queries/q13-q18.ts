@@ -1,7 +1,8 @@
 // TPC-H queries 13-18 written with the @dask-ts/dataframe API. SQL's NOT LIKE '%a%b%' is a
 // regular expression, NOT IN / NOT EXISTS are left joins with `indicator` keeping 'left_only'
 // rows, correlated subqueries (Q17's average per part) are a groupby joined back, and a scalar
-// subquery (Q15's maximum) is computed first and used as a literal.
+// subquery (Q15's maximum) is computed first and used as a literal. Tables meeting a join are
+// narrowed with `select` first (see q01-q06.ts).
 import { col, lit } from '@dask-ts/dataframe';
 import { compute } from '@dask-ts/graph';
 import { param } from '../params.js';
@@ -39,7 +40,8 @@ export const q14: TpchQuery = {
   async run(t, options) {
     const sums = await t.lineitem
       .filter(col('l_shipdate').ge('1995-09-01').and(col('l_shipdate').lt('1995-10-01')))
-      .merge(t.part, { leftOn: 'l_partkey', rightOn: 'p_partkey' })
+      .select(['l_partkey', 'l_extendedprice', 'l_discount'])
+      .merge(t.part.select(['p_partkey', 'p_type']), { leftOn: 'l_partkey', rightOn: 'p_partkey' })
       .assign({ volume: revenue() })
       .assign({ promo: col('volume').where(col('p_type').str.startsWith('PROMO'), 0) })
       .select(['promo', 'volume'])
@@ -60,6 +62,7 @@ export const q15: TpchQuery = {
       .agg({ total_revenue: ['volume', 'sum'] });
     const best = await revenue0.col('total_revenue').max().compute(options);
     const out = await t.supplier
+      .select(['s_suppkey', 's_name', 's_address', 's_phone'])
       .merge(revenue0.filter(col('total_revenue').ge(best)), {
         leftOn: 's_suppkey',
         rightOn: 'l_suppkey',
@@ -84,7 +87,11 @@ export const q16: TpchQuery = {
           .and(col('p_type').str.startsWith('MEDIUM POLISHED').not())
           .and(col('p_size').isin([49, 14, 23, 45, 19, 3, 36, 9])),
       )
-      .merge(t.partsupp, { leftOn: 'p_partkey', rightOn: 'ps_partkey' })
+      .select(['p_partkey', 'p_brand', 'p_type', 'p_size'])
+      .merge(t.partsupp.select(['ps_partkey', 'ps_suppkey']), {
+        leftOn: 'p_partkey',
+        rightOn: 'ps_partkey',
+      })
       .merge(complaints, {
         leftOn: 'ps_suppkey',
         rightOn: 's_suppkey',
@@ -113,7 +120,10 @@ export const q17: TpchQuery = {
           .and(col('p_container').eq(param(17, 'container', params))),
       )
       .select(['p_partkey'])
-      .merge(t.lineitem, { leftOn: 'p_partkey', rightOn: 'l_partkey' });
+      .merge(t.lineitem.select(['l_partkey', 'l_quantity', 'l_extendedprice']), {
+        leftOn: 'p_partkey',
+        rightOn: 'l_partkey',
+      });
     const avg = lines.groupby('p_partkey').agg({ avg_qty: ['l_quantity', 'mean'] });
     const price = lines
       .merge(avg, { on: 'p_partkey' })
@@ -138,8 +148,14 @@ export const q18: TpchQuery = {
       .groupby('l_orderkey', { shuffle: true })
       .agg({ sum_qty: ['l_quantity', 'sum'] })
       .filter(col('sum_qty').gt(param(18, 'quantity', params)))
-      .merge(t.orders, { leftOn: 'l_orderkey', rightOn: 'o_orderkey' })
-      .merge(t.customer, { leftOn: 'o_custkey', rightOn: 'c_custkey' })
+      .merge(t.orders.select(['o_orderkey', 'o_custkey', 'o_orderdate', 'o_totalprice']), {
+        leftOn: 'l_orderkey',
+        rightOn: 'o_orderkey',
+      })
+      .merge(t.customer.select(['c_custkey', 'c_name']), {
+        leftOn: 'o_custkey',
+        rightOn: 'c_custkey',
+      })
       .sortValues(['o_totalprice', 'o_orderdate'], { ascending: [false, true] });
     const out = await firstRows(sorted, 100).compute(options);
     return answerOf(out, [

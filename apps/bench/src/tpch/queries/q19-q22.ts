@@ -1,7 +1,8 @@
 // TPC-H queries 19-22 written with the @dask-ts/dataframe API. Q19's disjunction of three
 // brand / container / quantity / size conditions is one boolean expression after the join; Q20
 // and Q21's correlated EXISTS / NOT EXISTS become groupbys (sums and distinct counts per key)
-// joined back; Q22's scalar average is computed first and its NOT EXISTS is an anti-join.
+// joined back; Q22's scalar average is computed first and its NOT EXISTS is an anti-join. Tables
+// meeting a join are narrowed with `select` first (see q01-q06.ts).
 import { col, lit, type Expr } from '@dask-ts/dataframe';
 import { answerOf, firstRows, type TpchQuery } from '../tables.js';
 
@@ -23,7 +24,11 @@ export const q19: TpchQuery = {
           .isin(['AIR', 'AIR REG'])
           .and(col('l_shipinstruct').eq('DELIVER IN PERSON')),
       )
-      .merge(t.part, { leftOn: 'l_partkey', rightOn: 'p_partkey' })
+      .select(['l_partkey', 'l_quantity', 'l_extendedprice', 'l_discount'])
+      .merge(t.part.select(['p_partkey', 'p_brand', 'p_container', 'p_size']), {
+        leftOn: 'l_partkey',
+        rightOn: 'p_partkey',
+      })
       .filter(
         branch('Brand#12', ['SM CASE', 'SM BOX', 'SM PACK', 'SM PKG'], 1, 5)
           .or(branch('Brand#23', ['MED BAG', 'MED BOX', 'MED PKG', 'MED PACK'], 10, 10))
@@ -48,13 +53,17 @@ export const q20: TpchQuery = {
     const suppliers = t.part
       .filter(col('p_name').str.startsWith('forest'))
       .select(['p_partkey'])
-      .merge(t.partsupp, { leftOn: 'p_partkey', rightOn: 'ps_partkey' })
+      .merge(t.partsupp.select(['ps_partkey', 'ps_suppkey', 'ps_availqty']), {
+        leftOn: 'p_partkey',
+        rightOn: 'ps_partkey',
+      })
       .merge(shipped, { leftOn: ['ps_partkey', 'ps_suppkey'], rightOn: ['l_partkey', 'l_suppkey'] })
       .filter(col('ps_availqty').gt(col('sum_qty').mul(0.5)))
       .select(['ps_suppkey'])
       .dropDuplicates();
     const out = await t.supplier
-      .merge(t.nation.filter(col('n_name').eq('CANADA')), {
+      .select(['s_suppkey', 's_name', 's_address', 's_nationkey'])
+      .merge(t.nation.filter(col('n_name').eq('CANADA')).select(['n_nationkey']), {
         leftOn: 's_nationkey',
         rightOn: 'n_nationkey',
       })
@@ -88,13 +97,15 @@ export const q21: TpchQuery = {
       .agg({ n_late: ['l_suppkey', 'nunique'] })
       .filter(col('n_late').eq(1))
       .select(['l_orderkey']);
-    const saudi = t.supplier.merge(t.nation.filter(col('n_name').eq('SAUDI ARABIA')), {
-      leftOn: 's_nationkey',
-      rightOn: 'n_nationkey',
-    });
+    const saudi = t.supplier
+      .select(['s_suppkey', 's_name', 's_nationkey'])
+      .merge(t.nation.filter(col('n_name').eq('SAUDI ARABIA')).select(['n_nationkey']), {
+        leftOn: 's_nationkey',
+        rightOn: 'n_nationkey',
+      });
     const sorted = late
       .merge(saudi, { leftOn: 'l_suppkey', rightOn: 's_suppkey' })
-      .merge(t.orders.filter(col('o_orderstatus').eq('F')), {
+      .merge(t.orders.filter(col('o_orderstatus').eq('F')).select(['o_orderkey']), {
         leftOn: 'l_orderkey',
         rightOn: 'o_orderkey',
       })
@@ -114,6 +125,7 @@ export const q22: TpchQuery = {
   async run(t, options) {
     const codes = ['13', '31', '23', '29', '30', '18', '17'];
     const candidates = t.customer
+      .select(['c_custkey', 'c_phone', 'c_acctbal'])
       .assign({ cntrycode: col('c_phone').str.slice(0, 2) })
       .filter(col('cntrycode').isin(codes));
     const avg = await candidates
