@@ -199,7 +199,7 @@ export const q10: TpchQuery = {
 export const q11: TpchQuery = {
   id: 11,
   async run(t, options, sf) {
-    const stock = t.partsupp
+    const stock = await t.partsupp
       .select(['ps_partkey', 'ps_suppkey', 'ps_availqty', 'ps_supplycost'])
       .merge(t.supplier.select(['s_suppkey', 's_nationkey']), {
         leftOn: 'ps_suppkey',
@@ -209,7 +209,8 @@ export const q11: TpchQuery = {
         leftOn: 's_nationkey',
         rightOn: 'n_nationkey',
       })
-      .assign({ value: col('ps_supplycost').mul(col('ps_availqty')) });
+      .assign({ value: col('ps_supplycost').mul(col('ps_availqty')) })
+      .persist(options); // used twice: kept rather than recomputed
     const total = await stock.col('value').sum().compute(options);
     const out = await stock
       .groupby('ps_partkey')

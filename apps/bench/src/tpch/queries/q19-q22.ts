@@ -124,10 +124,11 @@ export const q22: TpchQuery = {
   id: 22,
   async run(t, options) {
     const codes = ['13', '31', '23', '29', '30', '18', '17'];
-    const candidates = t.customer
+    const candidates = await t.customer
       .select(['c_custkey', 'c_phone', 'c_acctbal'])
       .assign({ cntrycode: col('c_phone').str.slice(0, 2) })
-      .filter(col('cntrycode').isin(codes));
+      .filter(col('cntrycode').isin(codes))
+      .persist(options); // used twice: kept rather than recomputed
     const avg = await candidates
       .filter(col('c_acctbal').gt(0))
       .col('c_acctbal')
