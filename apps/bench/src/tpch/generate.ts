@@ -8,14 +8,16 @@
 // Types, chosen so every column reads back through `readParquet` and compares correctly:
 // keys and small integers are int32, decimals are float64 (whole cents), and dates are ISO
 // 'YYYY-MM-DD' utf8 strings (the dataframe has no date type yet; ISO strings order and compare
-// like dates, and `str.slice(0, 4)` is the year). Columns are typed arrays, or arrays of strings
-// shared from small tables (flags, modes, dates), never per-row objects. Tables are written in
+// like dates, and `str.slice(0, 4)` is the year). Columns are typed arrays and Arrow utf8 vectors
+// built from bytes (utf8.ts: comments are byte ranges of the text pool, flags, modes and dates
+// pre-encoded vocabularies), never one JavaScript string or object per row. Tables are written in
 // chunks of at most CHUNK_ROWS rows, one file each (`<table>/part.<k>.parquet`), row groups of
 // ROW_GROUP rows (or as asked); a marker file records a finished directory (with the generator's
 // VERSION, the scale factor and the row-group size) so a second call reuses it.
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fromColumns, type ColumnInput } from '@dask-ts/dataframe';
+import { makeVector, Table, type Vector } from 'apache-arrow';
+import { fromArrow } from '@dask-ts/dataframe';
 import '@dask-ts/scheduler';
 import { Rng } from './rng.js';
 import {
@@ -31,10 +33,9 @@ import {
   TYPE_S1,
   TYPE_S2,
   TYPE_S3,
-  commentMaker,
   textPool,
-  vstring,
 } from './text.js';
+import { encodeAll, Utf8Column } from './utf8.js';
 
 /** The eight table names. @example TABLES.includes('lineitem') */
 export const TABLES = [
@@ -56,9 +57,9 @@ export const ROW_GROUP = 1 << 17;
 const CHUNK_ROWS = 1 << 20;
 const MARKER = 'tpch-complete.json';
 /** Bumped whenever the generated data changes, so directories made before are remade. */
-const VERSION = 1;
+const VERSION = 2;
 
-type Columns = Record<string, ColumnInput>;
+type Columns = Record<string, Int32Array | Float64Array | Vector>;
 
 const DAY_MS = 86_400_000;
 const EPOCH = Date.UTC(1992, 0, 1);
@@ -66,8 +67,10 @@ const dayOf = (iso: string): number => (Date.parse(`${iso}T00:00:00Z`) - EPOCH) 
 /** Day numbers (from 1992-01-01) of the specification's dates. */
 const CURRENT = dayOf('1995-06-17');
 const END = dayOf('1998-12-31');
-const ISO: readonly string[] = Array.from({ length: END + 200 }, (_, d) =>
-  new Date(EPOCH + d * DAY_MS).toISOString().slice(0, 10),
+const ISO: readonly Uint8Array[] = encodeAll(
+  Array.from({ length: END + 200 }, (_, d) =>
+    new Date(EPOCH + d * DAY_MS).toISOString().slice(0, 10),
+  ),
 );
 
 const pad9 = (n: number): string => String(n).padStart(9, '0');
@@ -102,32 +105,64 @@ const orderKey = (j: number): number => Math.floor(j / 8) * 32 + (j % 8) + 1;
 interface Gen {
   readonly sf: number;
   readonly n: ReturnType<typeof cardinalities>;
-  readonly pool: string;
+  /** The text pool, as (ASCII) bytes. */
+  readonly pool: Uint8Array;
+}
+
+/** Appends a comment: a slice of the pool of a uniform length in [lo, hi] at a uniform offset. */
+function comment(g: Gen, r: Rng, b: Utf8Column, lo: number, hi: number): void {
+  const len = r.int(lo, hi);
+  const at = r.int(0, g.pool.length - len - 1);
+  b.bytes(g.pool, at, at + len);
+}
+
+const ALNUM = new TextEncoder().encode(
+  '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ,. ',
+);
+const scratch = new Uint8Array(64);
+
+/** Appends a random string of a uniform length in [lo, hi] (the specification's v-string). */
+function vstring(r: Rng, b: Utf8Column, lo: number, hi: number): void {
+  const len = r.int(lo, hi);
+  for (let i = 0; i < len; i++) scratch[i] = ALNUM[Math.floor(r.next() * ALNUM.length)];
+  b.bytes(scratch, 0, len);
 }
 
 function* region(g: Gen): Generator<Columns> {
-  const c = commentMaker(g.pool, new Rng('region.comment'));
+  const r = new Rng('region.comment');
+  const name = new Utf8Column(5, 8);
+  const com = new Utf8Column(5, 120);
+  for (const n of REGIONS) {
+    name.text(n);
+    comment(g, r, com, 31, 115);
+  }
   yield {
     r_regionkey: Int32Array.from(REGIONS, (_, i) => i),
-    r_name: [...REGIONS],
-    r_comment: REGIONS.map(() => c(31, 115)),
+    r_name: name.vector(),
+    r_comment: com.vector(),
   };
 }
 
 function* nation(g: Gen): Generator<Columns> {
-  const c = commentMaker(g.pool, new Rng('nation.comment'));
+  const r = new Rng('nation.comment');
+  const name = new Utf8Column(25, 12);
+  const com = new Utf8Column(25, 120);
+  for (const [n] of NATIONS) {
+    name.text(n);
+    comment(g, r, com, 31, 114);
+  }
   yield {
     n_nationkey: Int32Array.from(NATIONS, (_, i) => i),
-    n_name: NATIONS.map(([n]) => n),
-    n_regionkey: Int32Array.from(NATIONS, ([, r]) => r),
-    n_comment: NATIONS.map(() => c(31, 114)),
+    n_name: name.vector(),
+    n_regionkey: Int32Array.from(NATIONS, ([, k]) => k),
+    n_comment: com.vector(),
   };
 }
 
 function* supplier(g: Gen): Generator<Columns> {
   const n = g.n.supplier;
   const r = new Rng('supplier');
-  const c = commentMaker(g.pool, new Rng('supplier.comment'));
+  const rc = new Rng('supplier.comment');
   // SF * 5 suppliers each get 'Customer ... Complaints' and 'Customer ... Recommends' (Q16).
   const special = new Map<number, string>();
   const rs = new Rng('supplier.special');
@@ -139,90 +174,105 @@ function* supplier(g: Gen): Generator<Columns> {
       special.set(key, word);
     }
   const key = new Int32Array(n);
-  const name: string[] = new Array<string>(n);
-  const address: string[] = new Array<string>(n);
+  const name = new Utf8Column(n, 18);
+  const address = new Utf8Column(n, 25);
   const nat = new Int32Array(n);
-  const ph: string[] = new Array<string>(n);
+  const ph = new Utf8Column(n, 15);
   const bal = new Float64Array(n);
-  const com: string[] = new Array<string>(n);
+  const com = new Utf8Column(n, 63);
+  const decoder = new TextDecoder();
   for (let i = 0; i < n; i++) {
     const k = i + 1;
     key[i] = k;
-    name[i] = `Supplier#${pad9(k)}`;
-    address[i] = vstring(r, 10, 40);
+    name.text(`Supplier#${pad9(k)}`);
+    vstring(r, address, 10, 40);
     nat[i] = r.int(0, 24);
-    ph[i] = phone(r, nat[i]);
+    ph.text(phone(r, nat[i]));
     bal[i] = r.money(-999.99, 9999.99);
-    const base = c(25, 100);
     const word = special.get(k);
-    if (word === undefined) com[i] = base;
+    if (word === undefined) comment(g, rc, com, 25, 100);
     else {
+      const len = rc.int(25, 100);
+      const at0 = rc.int(0, g.pool.length - len - 1);
+      const base = decoder.decode(g.pool.subarray(at0, at0 + len));
       const at = rs.int(0, Math.max(0, base.length - 30));
-      com[i] =
-        `${base.slice(0, at)}Customer ${base.slice(at, at + 10)} ${word}${base.slice(at + 10)}`;
+      com.text(
+        `${base.slice(0, at)}Customer ${base.slice(at, at + 10)} ${word}${base.slice(at + 10)}`,
+      );
     }
   }
   yield {
     s_suppkey: key,
-    s_name: name,
-    s_address: address,
+    s_name: name.vector(),
+    s_address: address.vector(),
     s_nationkey: nat,
-    s_phone: ph,
+    s_phone: ph.vector(),
     s_acctbal: bal,
-    s_comment: com,
+    s_comment: com.vector(),
   };
 }
 
 function* part(g: Gen): Generator<Columns> {
   const total = g.n.part;
   const r = new Rng('part');
-  const c = commentMaker(g.pool, new Rng('part.comment'));
-  const types = TYPE_S1.flatMap((a) =>
-    TYPE_S2.flatMap((b) => TYPE_S3.map((t) => `${a} ${b} ${t}`)),
+  const rc = new Rng('part.comment');
+  const types = encodeAll(
+    TYPE_S1.flatMap((a) => TYPE_S2.flatMap((b) => TYPE_S3.map((t) => `${a} ${b} ${t}`))),
   );
-  const containers = CONTAINER_S1.flatMap((a) => CONTAINER_S2.map((b) => `${a} ${b}`));
-  const mfgrs = [1, 2, 3, 4, 5].map((m) => `Manufacturer#${m}`);
-  const brands = [1, 2, 3, 4, 5].map((m) => [1, 2, 3, 4, 5].map((b) => `Brand#${m}${b}`));
+  const containers = encodeAll(CONTAINER_S1.flatMap((a) => CONTAINER_S2.map((b) => `${a} ${b}`)));
+  const mfgrs = encodeAll([1, 2, 3, 4, 5].map((m) => `Manufacturer#${m}`));
+  const brands = [1, 2, 3, 4, 5].map((m) =>
+    encodeAll([1, 2, 3, 4, 5].map((b) => `Brand#${m}${b}`)),
+  );
+  const colors = encodeAll(COLORS);
+  const space = new Uint8Array([32]);
   for (let start = 0; start < total; start += CHUNK_ROWS) {
     const n = Math.min(CHUNK_ROWS, total - start);
     const key = new Int32Array(n);
-    const name: string[] = new Array<string>(n);
-    const mfgr: string[] = new Array<string>(n);
-    const brand: string[] = new Array<string>(n);
-    const type: string[] = new Array<string>(n);
+    const name = new Utf8Column(n, 34);
+    const mfgr = new Utf8Column(n, 14);
+    const brand = new Utf8Column(n, 8);
+    const type = new Utf8Column(n, 22);
     const size = new Int32Array(n);
-    const container: string[] = new Array<string>(n);
+    const container = new Utf8Column(n, 8);
     const price = new Float64Array(n);
-    const com: string[] = new Array<string>(n);
-    const words: string[] = [];
+    const com = new Utf8Column(n, 14);
+    const words: number[] = [];
+    const buf = new Uint8Array(128);
     for (let i = 0; i < n; i++) {
       const k = start + i + 1;
       key[i] = k;
       words.length = 0;
       while (words.length < 5) {
-        const w = r.pick(COLORS);
+        const w = r.int(0, colors.length - 1);
         if (!words.includes(w)) words.push(w);
       }
-      name[i] = words.join(' ');
+      let p = 0;
+      for (let w = 0; w < 5; w++) {
+        if (w > 0) buf[p++] = space[0];
+        buf.set(colors[words[w]], p);
+        p += colors[words[w]].length;
+      }
+      name.bytes(buf, 0, p);
       const m = r.int(0, 4);
-      mfgr[i] = mfgrs[m];
-      brand[i] = brands[m][r.int(0, 4)];
-      type[i] = r.pick(types);
+      mfgr.bytes(mfgrs[m]);
+      brand.bytes(brands[m][r.int(0, 4)]);
+      type.bytes(r.pick(types));
       size[i] = r.int(1, 50);
-      container[i] = r.pick(containers);
+      container.bytes(r.pick(containers));
       price[i] = retailCents(k) / 100;
-      com[i] = c(5, 22);
+      comment(g, rc, com, 5, 22);
     }
     yield {
       p_partkey: key,
-      p_name: name,
-      p_mfgr: mfgr,
-      p_brand: brand,
-      p_type: type,
+      p_name: name.vector(),
+      p_mfgr: mfgr.vector(),
+      p_brand: brand.vector(),
+      p_type: type.vector(),
       p_size: size,
-      p_container: container,
+      p_container: container.vector(),
       p_retailprice: price,
-      p_comment: com,
+      p_comment: com.vector(),
     };
   }
 }
@@ -231,7 +281,7 @@ function* partsupp(g: Gen): Generator<Columns> {
   const parts = g.n.part;
   const s = g.n.supplier;
   const r = new Rng('partsupp');
-  const c = commentMaker(g.pool, new Rng('partsupp.comment'));
+  const rc = new Rng('partsupp.comment');
   const perChunk = CHUNK_ROWS / 4;
   for (let start = 0; start < parts; start += perChunk) {
     const np = Math.min(perChunk, parts - start);
@@ -240,7 +290,7 @@ function* partsupp(g: Gen): Generator<Columns> {
     const sk = new Int32Array(n);
     const qty = new Int32Array(n);
     const cost = new Float64Array(n);
-    const com: string[] = new Array<string>(n);
+    const com = new Utf8Column(n, 124);
     for (let p = 0; p < np; p++) {
       const k = start + p + 1;
       for (let i = 0; i < 4; i++) {
@@ -249,7 +299,7 @@ function* partsupp(g: Gen): Generator<Columns> {
         sk[row] = suppOf(k, i, s);
         qty[row] = r.int(1, 9999);
         cost[row] = r.money(1, 1000);
-        com[row] = c(49, 198);
+        comment(g, rc, com, 49, 198);
       }
     }
     yield {
@@ -257,7 +307,7 @@ function* partsupp(g: Gen): Generator<Columns> {
       ps_suppkey: sk,
       ps_availqty: qty,
       ps_supplycost: cost,
-      ps_comment: com,
+      ps_comment: com.vector(),
     };
   }
 }
@@ -265,37 +315,38 @@ function* partsupp(g: Gen): Generator<Columns> {
 function* customer(g: Gen): Generator<Columns> {
   const total = g.n.customer;
   const r = new Rng('customer');
-  const c = commentMaker(g.pool, new Rng('customer.comment'));
+  const rc = new Rng('customer.comment');
+  const segments = encodeAll(SEGMENTS);
   for (let start = 0; start < total; start += CHUNK_ROWS) {
     const n = Math.min(CHUNK_ROWS, total - start);
     const key = new Int32Array(n);
-    const name: string[] = new Array<string>(n);
-    const address: string[] = new Array<string>(n);
+    const name = new Utf8Column(n, 18);
+    const address = new Utf8Column(n, 25);
     const nat = new Int32Array(n);
-    const ph: string[] = new Array<string>(n);
+    const ph = new Utf8Column(n, 15);
     const bal = new Float64Array(n);
-    const seg: string[] = new Array<string>(n);
-    const com: string[] = new Array<string>(n);
+    const seg = new Utf8Column(n, 10);
+    const com = new Utf8Column(n, 73);
     for (let i = 0; i < n; i++) {
       const k = start + i + 1;
       key[i] = k;
-      name[i] = `Customer#${pad9(k)}`;
-      address[i] = vstring(r, 10, 40);
+      name.text(`Customer#${pad9(k)}`);
+      vstring(r, address, 10, 40);
       nat[i] = r.int(0, 24);
-      ph[i] = phone(r, nat[i]);
+      ph.text(phone(r, nat[i]));
       bal[i] = r.money(-999.99, 9999.99);
-      seg[i] = r.pick(SEGMENTS);
-      com[i] = c(29, 116);
+      seg.bytes(r.pick(segments));
+      comment(g, rc, com, 29, 116);
     }
     yield {
       c_custkey: key,
-      c_name: name,
-      c_address: address,
+      c_name: name.vector(),
+      c_address: address.vector(),
       c_nationkey: nat,
-      c_phone: ph,
+      c_phone: ph.vector(),
       c_acctbal: bal,
-      c_mktsegment: seg,
-      c_comment: com,
+      c_mktsegment: seg.vector(),
+      c_comment: com.vector(),
     };
   }
 }
@@ -309,21 +360,26 @@ function* ordersAndLines(g: Gen): Generator<{ orders: Columns; lineitem: Columns
   const clerks = Math.max(1, Math.round(g.sf * 1000));
   const ro = new Rng('orders');
   const rl = new Rng('lineitem');
-  const co = commentMaker(g.pool, new Rng('orders.comment'));
-  const cl = commentMaker(g.pool, new Rng('lineitem.comment'));
+  const rco = new Rng('orders.comment');
+  const rcl = new Rng('lineitem.comment');
+  const [F, O, P, R, A, N] = encodeAll(['F', 'O', 'P', 'R', 'A', 'N']);
+  const priorities = encodeAll(PRIORITIES);
+  const instructions = encodeAll(INSTRUCTIONS);
+  const modes = encodeAll(MODES);
   const perChunk = Math.floor(CHUNK_ROWS / 4);
   for (let start = 0; start < total; start += perChunk) {
     const no = Math.min(perChunk, total - start);
     const ok = new Int32Array(no);
     const ck = new Int32Array(no);
-    const status: string[] = new Array<string>(no);
+    const status = new Utf8Column(no, 1);
     const totalprice = new Float64Array(no);
-    const odate: string[] = new Array<string>(no);
-    const prio: string[] = new Array<string>(no);
-    const clerk: string[] = new Array<string>(no);
+    const odate = new Utf8Column(no, 10);
+    const prio = new Utf8Column(no, 9);
+    const clerk = new Utf8Column(no, 15);
     const shipprio = new Int32Array(no);
-    const ocom: string[] = new Array<string>(no);
+    const ocom = new Utf8Column(no, 49);
     const cap = no * 7;
+    const est = no * 4;
     const lok = new Int32Array(cap);
     const lpk = new Int32Array(cap);
     const lsk = new Int32Array(cap);
@@ -332,14 +388,14 @@ function* ordersAndLines(g: Gen): Generator<{ orders: Columns; lineitem: Columns
     const ext = new Float64Array(cap);
     const disc = new Float64Array(cap);
     const tax = new Float64Array(cap);
-    const rflag: string[] = [];
-    const lstatus: string[] = [];
-    const ship: string[] = [];
-    const commit: string[] = [];
-    const receipt: string[] = [];
-    const instruct: string[] = [];
-    const mode: string[] = [];
-    const lcom: string[] = [];
+    const rflag = new Utf8Column(cap, 1);
+    const lstatus = new Utf8Column(cap, 1);
+    const ship = new Utf8Column(cap, 10);
+    const commit = new Utf8Column(cap, 10);
+    const receipt = new Utf8Column(cap, 10);
+    const instruct = new Utf8Column(est, 12);
+    const mode = new Utf8Column(est, 5);
+    const lcom = new Utf8Column(est, 27);
     let m = 0;
     for (let j = 0; j < no; j++) {
       const key = orderKey(start + j);
@@ -349,10 +405,10 @@ function* ordersAndLines(g: Gen): Generator<{ orders: Columns; lineitem: Columns
       while (cust % 3 === 0 && customers > 2) cust = ro.int(1, customers);
       ck[j] = cust;
       const od = ro.int(0, END - 151);
-      odate[j] = ISO[od];
-      prio[j] = ro.pick(PRIORITIES);
-      clerk[j] = `Clerk#${pad9(ro.int(1, clerks))}`;
-      ocom[j] = co(19, 78);
+      odate.bytes(ISO[od]);
+      prio.bytes(ro.pick(priorities));
+      clerk.text(`Clerk#${pad9(ro.int(1, clerks))}`);
+      comment(g, rco, ocom, 19, 78);
       const lines = rl.int(1, 7);
       let sum = 0;
       let shippedF = 0;
@@ -370,33 +426,33 @@ function* ordersAndLines(g: Gen): Generator<{ orders: Columns; lineitem: Columns
         const sd = od + rl.int(1, 121);
         const cd = od + rl.int(30, 90);
         const rd = sd + rl.int(1, 30);
-        ship.push(ISO[sd]);
-        commit.push(ISO[cd]);
-        receipt.push(ISO[rd]);
-        rflag.push(rd <= CURRENT ? (rl.next() < 0.5 ? 'R' : 'A') : 'N');
+        ship.bytes(ISO[sd]);
+        commit.bytes(ISO[cd]);
+        receipt.bytes(ISO[rd]);
+        rflag.bytes(rd <= CURRENT ? (rl.next() < 0.5 ? R : A) : N);
         const f = sd <= CURRENT;
         if (f) shippedF++;
-        lstatus.push(f ? 'F' : 'O');
-        instruct.push(rl.pick(INSTRUCTIONS));
-        mode.push(rl.pick(MODES));
-        lcom.push(cl(10, 43));
+        lstatus.bytes(f ? F : O);
+        instruct.bytes(rl.pick(instructions));
+        mode.bytes(rl.pick(modes));
+        comment(g, rcl, lcom, 10, 43);
         sum += ext[m] * (1 + tax[m]) * (1 - disc[m]);
       }
       totalprice[j] = Math.round(sum * 100) / 100;
-      status[j] = shippedF === lines ? 'F' : shippedF === 0 ? 'O' : 'P';
+      status.bytes(shippedF === lines ? F : shippedF === 0 ? O : P);
       shipprio[j] = 0;
     }
     yield {
       orders: {
         o_orderkey: ok,
         o_custkey: ck,
-        o_orderstatus: status,
+        o_orderstatus: status.vector(),
         o_totalprice: totalprice,
-        o_orderdate: odate,
-        o_orderpriority: prio,
-        o_clerk: clerk,
+        o_orderdate: odate.vector(),
+        o_orderpriority: prio.vector(),
+        o_clerk: clerk.vector(),
         o_shippriority: shipprio,
-        o_comment: ocom,
+        o_comment: ocom.vector(),
       },
       lineitem: {
         l_orderkey: lok.slice(0, m),
@@ -407,14 +463,14 @@ function* ordersAndLines(g: Gen): Generator<{ orders: Columns; lineitem: Columns
         l_extendedprice: ext.slice(0, m),
         l_discount: disc.slice(0, m),
         l_tax: tax.slice(0, m),
-        l_returnflag: rflag,
-        l_linestatus: lstatus,
-        l_shipdate: ship,
-        l_commitdate: commit,
-        l_receiptdate: receipt,
-        l_shipinstruct: instruct,
-        l_shipmode: mode,
-        l_comment: lcom,
+        l_returnflag: rflag.vector(),
+        l_linestatus: lstatus.vector(),
+        l_shipdate: ship.vector(),
+        l_commitdate: commit.vector(),
+        l_receiptdate: receipt.vector(),
+        l_shipinstruct: instruct.vector(),
+        l_shipmode: mode.vector(),
+        l_comment: lcom.vector(),
       },
     };
   }
@@ -428,7 +484,15 @@ async function writeChunk(
 ): Promise<void> {
   const tmp = join(dir, `.chunk-${index}`);
   rmSync(tmp, { recursive: true, force: true });
-  const [written] = await fromColumns(cols).toParquet(tmp, {
+  const table = new Table(
+    Object.fromEntries(
+      Object.entries(cols).map(([k, v]) => [
+        k,
+        v instanceof Int32Array || v instanceof Float64Array ? makeVector(v) : v,
+      ]),
+    ),
+  );
+  const [written] = await fromArrow(table).toParquet(tmp, {
     compression: 'snappy',
     rowGroupSize,
     scheduler: 'sync',
@@ -501,7 +565,10 @@ export async function generateTpch(
   }
   rmSync(dir, { recursive: true, force: true });
   for (const t of TABLES) mkdirSync(tables[t], { recursive: true });
-  const g: Gen = { sf, n, pool: textPool(Math.max(1 << 20, Math.min(1 << 23, sf * (1 << 23)))) };
+  const pool = new TextEncoder().encode(
+    textPool(Math.max(1 << 20, Math.min(1 << 23, sf * (1 << 23)))),
+  );
+  const g: Gen = { sf, n, pool };
   const rows = Object.fromEntries(TABLES.map((t) => [t, 0])) as Record<TableName, number>;
   const count = (cols: Columns): number => Object.values(cols)[0].length;
   const simple: readonly [TableName, (g: Gen) => Generator<Columns>][] = [

@@ -1,6 +1,7 @@
 // The fixed vocabularies of the TPC-H specification (clause 4.2.2.13 and 4.2.3) and its text pool:
-// comments are random slices of one long pseudo-text made of sentences from the specification's
-// grammar (noun phrase, verb phrase, optional prepositional phrase, terminator), as dbgen does.
+// comments are random slices of one long (ASCII) pseudo-text made of sentences from the
+// specification's grammar (noun phrase, verb phrase, optional prepositional phrase, terminator),
+// as dbgen does; generate.ts takes the slices as bytes.
 // Words are drawn uniformly rather than with the specification's weights, and the pool is a few
 // MiB rather than 300 MB: the data is TPC-H-like, not dbgen's bytes.
 import { Rng } from './rng.js';
@@ -134,34 +135,4 @@ export function textPool(chars: number): string {
     n += s.length;
   }
   return parts.join('');
-}
-
-/**
- * Draws comments: a slice of the pool of a uniform length in [lo, hi] at a uniform offset.
- *
- * @example
- * const comment = commentMaker(textPool(1 << 20), new Rng('x'));
- * comment(10, 43);
- */
-export function commentMaker(pool: string, r: Rng): (lo: number, hi: number) => string {
-  return (lo, hi) => {
-    const len = r.int(lo, hi);
-    const at = r.int(0, pool.length - len - 1);
-    return pool.substring(at, at + len);
-  };
-}
-
-const ALNUM = '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ,. ';
-
-/**
- * A random string of a uniform length in [lo, hi] (addresses: the specification's v-string).
- *
- * @example
- * vstring(new Rng('a'), 10, 40);
- */
-export function vstring(r: Rng, lo: number, hi: number): string {
-  const len = r.int(lo, hi);
-  let s = '';
-  for (let i = 0; i < len; i++) s += ALNUM[Math.floor(r.next() * ALNUM.length)];
-  return s;
 }
