@@ -6,7 +6,7 @@
 // table instead of a time and left out of the geometric mean. --quick runs SF 0.01 once. The data
 // is generated once per scale factor into the OS temp directory and reused.
 import { statSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createThreadsScheduler } from '@dask-ts/scheduler';
 import { fmt, int, nowNs, type Suite, type SuiteResult } from '../harness.js';
@@ -66,6 +66,7 @@ function tpchSuite(name: string, sf: number): Suite {
     describe: `TPC-H-like, 22 queries at SF ${sf} (Parquet): dask-ts dataframe vs DuckDB and nodejs-polars`,
     async run({ quick }): Promise<SuiteResult> {
       const scale = quick ? 0.01 : sf;
+      const loadBefore = loadavg()[0];
       const reps = quick ? 1 : scale >= 1 ? 2 : 3;
       const t0 = nowNs();
       const files: TpchFiles = await generateTpch(join(tmpdir(), `dask-ts-tpch-sf${scale}`), scale);
@@ -113,6 +114,9 @@ function tpchSuite(name: string, sf: number): Suite {
           if (d.ms !== undefined) totals.duck += d.ms;
           if (ours.ms !== undefined) totals.dask += ours.ms;
           if (pol.ms !== undefined) totals.polars += pol.ms;
+          process.stderr.write(
+            `  ${name} Q${q.id}: dask-ts ${ours.ms === undefined ? 'failed' : fmt(ours.ms)} ms, DuckDB ${d.ms === undefined ? 'failed' : fmt(d.ms)} ms\n`,
+          );
           rows.push([
             `Q${q.id}`,
             cell(ours, 'dask-ts'),
@@ -155,7 +159,7 @@ function tpchSuite(name: string, sf: number): Suite {
             ? `nodejs-polars not run: ${polars}`
             : 'nodejs-polars 0.26.1, lazy scans of the same files',
           'data is TPC-H-like (our generator), not dbgen: answers are not the official ones',
-          'a loaded shared 2-core machine: compare within one run',
+          `a loaded shared 2-core machine (1-minute load average ${fmt(loadBefore)} at the start, ${fmt(loadavg()[0])} at the end): compare within one run`,
           ...problems,
         ],
       };
