@@ -34,7 +34,7 @@ afterAll(() => {
 });
 
 describe('generator', () => {
-  test('writes the specification cardinalities and value rules', async () => {
+  test('writes the specification cardinalities', async () => {
     expect(files.rows.supplier).toBe(100);
     expect(files.rows.part).toBe(2000);
     expect(files.rows.partsupp).toBe(8000);
@@ -47,6 +47,45 @@ describe('generator', () => {
     // Q1's groups: returned (R, A) lines are all shipped (F); N lines are both F and O.
     const q1 = await duck.run(1);
     expect(q1.rows.map((r) => `${String(r[0])}${String(r[1])}`)).toEqual(['AF', 'NF', 'NO', 'RF']);
+  });
+
+  test('follows the value rules the queries rely on', async () => {
+    // Each rule is a count of the rows breaking it: all must be 0.
+    const rules: Record<string, string> = {
+      'order status from its lines': `select count(*) from (
+        select o_orderstatus, count(*) n, sum(case when l_linestatus = 'F' then 1 else 0 end) f
+        from orders join lineitem on l_orderkey = o_orderkey group by o_orderkey, o_orderstatus)
+        where o_orderstatus <> case when f = n then 'F' when f = 0 then 'O' else 'P' end`,
+      'line status and return flag from the dates': `select count(*) from lineitem where
+        (l_linestatus = 'F') <> (l_shipdate <= date '1995-06-17')
+        or (l_returnflag = 'N') <> (l_receiptdate > date '1995-06-17')`,
+      'ship, commit and receipt dates after the order date': `select count(*) from lineitem
+        join orders on l_orderkey = o_orderkey where
+        l_shipdate - o_orderdate not between 1 and 121 or l_commitdate - o_orderdate not between 30 and 90
+        or l_receiptdate - l_shipdate not between 1 and 30 or o_orderdate > date '1998-08-02'`,
+      'total price from the lines': `select count(*) from (select o_totalprice,
+        sum(l_extendedprice * (1 + l_tax) * (1 - l_discount)) s
+        from orders join lineitem on l_orderkey = o_orderkey group by o_orderkey, o_totalprice)
+        where abs(o_totalprice - s) > 0.01`,
+      'extended price = quantity x retail price': `select count(*) from lineitem
+        join part on l_partkey = p_partkey where abs(l_extendedprice - l_quantity * p_retailprice) > 1e-6`,
+      'a line supplier is one of its part suppliers': `select count(*) from lineitem
+        left join partsupp on l_partkey = ps_partkey and l_suppkey = ps_suppkey where ps_partkey is null`,
+      'four distinct suppliers per part': `select count(*) from (select ps_partkey from partsupp
+        group by ps_partkey having count(distinct ps_suppkey) <> 4)`,
+      'no orders for customers whose key is divisible by 3': `select count(*) from orders where o_custkey % 3 = 0`,
+      'phone country code = nation key + 10': `select count(*) from customer
+        where cast(substring(c_phone, 1, 2) as integer) <> c_nationkey + 10`,
+      'sparse order keys (8 of every 32)': `select count(*) from orders where (o_orderkey - 1) % 32 >= 8`,
+    };
+    for (const [rule, text] of Object.entries(rules)) {
+      const a = await duck.sql(text);
+      expect([rule, a.rows[0][0]]).toEqual([rule, 0]);
+    }
+    const complaints = await duck.sql(
+      `select count(*) from supplier where s_comment like '%Customer%Complaints%'`,
+    );
+    expect(complaints.rows[0][0]).toBe(1); // SF 0.01 * 5, at least one
   });
 
   test('is seeded: a second directory holds the same data', async () => {
