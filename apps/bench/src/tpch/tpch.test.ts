@@ -2,6 +2,7 @@
 // DuckDB's answer to the specification's SQL over the same generated Parquet files; plus the
 // generator's value rules that the queries rely on. Row groups of 4096 rows make lineitem ~15
 // partitions and orders 4, so joins shuffle, groupbys combine and sorts split as at larger scales.
+// The nodejs-polars peer's queries are checked the same way when the module loads here.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,21 +12,29 @@ import { differ } from './compare.js';
 import { openDuck, type TpchDuck } from './duck.js';
 import { generateTpch, type TpchFiles } from './generate.js';
 import { ORDER_BY, QUERIES } from './queries/index.js';
+import { openPolars, type TpchPolars } from './polars/index.js';
 import { tpchTables, type Tables } from './tables.js';
 
 jest.setTimeout(120_000);
+
+const hasPolars = await import('nodejs-polars').then(
+  () => true,
+  () => false,
+);
 
 const SF = 0.01;
 let dir = '';
 let files: TpchFiles;
 let tables: Tables;
 let duck: TpchDuck;
+let polars: TpchPolars | undefined;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'dask-ts-tpch-test-'));
   files = await generateTpch(join(dir, 'sf0.01'), SF, { rowGroupSize: 4096 });
   tables = tpchTables(files);
   duck = await openDuck(files, 1);
+  if (hasPolars) polars = await openPolars(files, 1);
 }, 300_000);
 
 afterAll(() => {
@@ -122,6 +131,16 @@ describe('22 queries: dask-ts (sync) equals DuckDB', () => {
       expect(want.rows.length).toBeGreaterThan(0);
       expect(want.rows[0][0]).not.toBeNull();
       expect(differ(got, want, ORDER_BY[id])).toBeUndefined();
+    });
+  }
+});
+
+(hasPolars ? describe : describe.skip)('22 queries: nodejs-polars (the peer) equals DuckDB', () => {
+  for (const q of QUERIES) {
+    test(`Q${q.id}`, async () => {
+      const got = await polars!.run(q.id);
+      const want = await duck.run(q.id);
+      expect(differ(got, want, ORDER_BY[q.id])).toBeUndefined();
     });
   }
 });
