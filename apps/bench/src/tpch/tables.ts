@@ -58,7 +58,12 @@ export interface Answer {
   readonly rows: readonly (readonly Cell[])[];
 }
 
-/** What a query's computed table is (an Arrow table, typed without importing apache-arrow). */
+/**
+ * What a query's computed table is (an Arrow table, typed without importing apache-arrow).
+ *
+ * @example
+ * const table: Computed = await df.compute();
+ */
 export type Computed = Awaited<ReturnType<DataFrame['compute']>>;
 
 const cell = (v: unknown): Cell =>

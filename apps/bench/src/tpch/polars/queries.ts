@@ -5,9 +5,9 @@
 import type { DataFrame, Expr, LazyDataFrame } from 'nodejs-polars';
 import type { TableName } from '../generate.js';
 
-/** The polars module's default export. @internal */
+/** The polars module's default export. @example const pl = (await import('nodejs-polars')).default as Pl; */
 export type Pl = typeof import('nodejs-polars').default;
-/** The tables as lazy scans. @internal */
+/** The tables as lazy scans. @example const s: Scans = { ...; lineitem: pl.scanParquet(dir) }; */
 export type Scans = Readonly<Record<TableName, LazyDataFrame>>;
 type Q = (pl: Pl, s: Scans, sf: number) => Promise<DataFrame>;
 
