@@ -13,6 +13,7 @@ import { dfGroupby } from './df-groupby.js';
 import { dfParquet } from './df-parquet.js';
 import { latency } from './latency.js';
 import { shapes } from './shapes.js';
+import { tpch, tpchSf1 } from './tpch.js';
 import { treeSync } from './tree-sync.js';
 import { treeThreads } from './tree-threads.js';
 
@@ -33,4 +34,6 @@ export const SUITES: readonly Suite[] = [
   arrayRechunk,
   distMap,
   distScheduler,
+  tpch,
+  tpchSf1,
 ];

@@ -1,0 +1,174 @@
+// Suites `tpch` (SF 0.1) and `tpch-sf1` (SF 1): the 22 TPC-H-like queries (src/tpch/) over our
+// seeded generator's Parquet files, each timed on dask-ts's dataframe (threads, 2 workers), on
+// DuckDB (the specification's SQL over the same files, 2 threads) and on nodejs-polars (lazy
+// scans of the same files, 2 threads) when it is installed. Every implementation's answer is
+// checked against DuckDB's on the first repetition; a wrong answer or an error is shown in the
+// table instead of a time and left out of the geometric mean. --quick runs SF 0.01 once. The data
+// is generated once per scale factor into the OS temp directory and reused.
+import { statSync, readdirSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createThreadsScheduler } from '@dask-ts/scheduler';
+import { fmt, int, nowNs, type Suite, type SuiteResult } from '../harness.js';
+import { differ } from '../tpch/compare.js';
+import { openDuck } from '../tpch/duck.js';
+import { generateTpch, TABLES, type TpchFiles } from '../tpch/generate.js';
+import { openPolars, type TpchPolars } from '../tpch/polars/index.js';
+import { ORDER_BY, QUERIES } from '../tpch/queries/index.js';
+import { tpchTables, type Answer } from '../tpch/tables.js';
+import { warmThreads } from './bag-data.js';
+
+const WORKERS = 2;
+
+interface Timed {
+  readonly ms?: number;
+  readonly problem?: string;
+}
+
+/** Runs `fn` `reps` times; the first answer is checked against `want`. */
+async function timed(
+  reps: number,
+  fn: () => Promise<Answer>,
+  want: Answer | undefined,
+  orderBy: readonly string[],
+): Promise<Timed> {
+  let best = Infinity;
+  for (let i = 0; i < reps; i++) {
+    const t0 = nowNs();
+    let got: Answer;
+    try {
+      got = await fn();
+    } catch (err) {
+      return { problem: `error: ${err instanceof Error ? err.message : String(err)}` };
+    }
+    best = Math.min(best, Number(nowNs() - t0) / 1e6);
+    if (i === 0 && want !== undefined) {
+      const why = differ(got, want, orderBy);
+      if (why !== undefined) return { problem: `wrong answer: ${why}` };
+    }
+  }
+  return { ms: best };
+}
+
+const dirBytes = (dir: string): number =>
+  readdirSync(dir, { withFileTypes: true }).reduce(
+    (a, e) =>
+      a + (e.isDirectory() ? dirBytes(join(dir, e.name)) : statSync(join(dir, e.name)).size),
+    0,
+  );
+
+const geomean = (xs: readonly number[]): number =>
+  Math.exp(xs.reduce((a, x) => a + Math.log(x), 0) / xs.length);
+
+function tpchSuite(name: string, sf: number): Suite {
+  return {
+    name,
+    describe: `TPC-H-like, 22 queries at SF ${sf} (Parquet): dask-ts dataframe vs DuckDB and nodejs-polars`,
+    async run({ quick }): Promise<SuiteResult> {
+      const scale = quick ? 0.01 : sf;
+      const loadBefore = loadavg()[0];
+      const reps = quick ? 1 : scale >= 1 ? 2 : 3;
+      const t0 = nowNs();
+      const files: TpchFiles = await generateTpch(join(tmpdir(), `dask-ts-tpch-sf${scale}`), scale);
+      const genMs = Number(nowNs() - t0) / 1e6;
+      const tables = tpchTables(files);
+      const duck = await openDuck(files, WORKERS);
+      const polars: TpchPolars | string = await openPolars(files, WORKERS).catch((err: unknown) =>
+        err instanceof Error ? err.message : String(err),
+      );
+      const threads = createThreadsScheduler({ workers: WORKERS });
+      const rows: string[][] = [];
+      const problems: string[] = [];
+      const ratios = { dask: [] as number[], polars: [] as number[] };
+      const totals = { dask: 0, duck: 0, polars: 0 };
+      try {
+        await warmThreads(threads, WORKERS);
+        for (const q of QUERIES) {
+          let want: Answer | undefined;
+          const d = await timed(
+            reps,
+            async () => (want = await duck.run(q.id)),
+            undefined,
+            ORDER_BY[q.id],
+          );
+          const ours = await timed(
+            reps,
+            () => q.run(tables, { scheduler: threads }, scale),
+            want,
+            ORDER_BY[q.id],
+          );
+          const pol =
+            typeof polars === 'string'
+              ? { problem: 'not run' }
+              : await timed(reps, () => polars.run(q.id), want, ORDER_BY[q.id]);
+          const cell = (t: Timed, who: string): string => {
+            if (t.ms !== undefined) return fmt(t.ms);
+            problems.push(`Q${q.id} ${who}: ${t.problem ?? ''}`.slice(0, 400));
+            return t.problem?.startsWith('wrong') ? 'wrong' : 'error';
+          };
+          const vs = (t: Timed, list: number[]): string => {
+            if (t.ms === undefined || d.ms === undefined) return '-';
+            list.push(d.ms / t.ms);
+            return `${fmt(d.ms / t.ms)}×`;
+          };
+          if (d.ms !== undefined) totals.duck += d.ms;
+          if (ours.ms !== undefined) totals.dask += ours.ms;
+          if (pol.ms !== undefined) totals.polars += pol.ms;
+          process.stderr.write(
+            `  ${name} Q${q.id}: dask-ts ${ours.ms === undefined ? 'failed' : fmt(ours.ms)} ms, DuckDB ${d.ms === undefined ? 'failed' : fmt(d.ms)} ms\n`,
+          );
+          rows.push([
+            `Q${q.id}`,
+            cell(ours, 'dask-ts'),
+            cell(d, 'DuckDB'),
+            typeof polars === 'string' ? '-' : cell(pol, 'polars'),
+            vs(ours, ratios.dask),
+            typeof polars === 'string' ? '-' : vs(pol, ratios.polars),
+          ]);
+        }
+      } finally {
+        await threads.close?.();
+        duck.close();
+      }
+      const gm = (xs: number[]): string => (xs.length === 0 ? '-' : `${fmt(geomean(xs))}×`);
+      rows.push([
+        'total / geomean',
+        fmt(totals.dask),
+        fmt(totals.duck),
+        typeof polars === 'string' ? '-' : fmt(totals.polars),
+        gm(ratios.dask),
+        typeof polars === 'string' ? '-' : gm(ratios.polars),
+      ]);
+      const mib = dirBytes(files.dir) / 2 ** 20;
+      return {
+        suite: name,
+        title: `TPC-H-like queries at SF ${scale}`,
+        headers: [
+          'query',
+          'dask-ts threads ms',
+          'DuckDB ms',
+          'polars ms',
+          'dask-ts speed vs DuckDB',
+          'polars speed vs DuckDB',
+        ],
+        rows,
+        notes: [
+          `SF ${scale}: ${TABLES.map((t) => `${t} ${int(files.rows[t])}`).join(', ')} rows; ${fmt(mib)} MiB of snappy Parquet (dates as ISO strings), generated by src/tpch/generate.ts (${genMs > 1000 ? `${fmt(genMs / 1000)} s` : 'reused'})`,
+          `best of ${reps} per query; dask-ts on ${WORKERS} worker threads, DuckDB and polars on ${WORKERS} threads; each answer checked against DuckDB's on the first run; speed vs DuckDB is DuckDB's time / ours (below 1: slower); the geometric mean covers the queries with a correct answer`,
+          typeof polars === 'string'
+            ? `nodejs-polars not run: ${polars}`
+            : 'nodejs-polars 0.26.1, lazy scans of the same files',
+          'data is TPC-H-like (our generator), not dbgen: answers are not the official ones',
+          `a loaded shared 2-core machine (1-minute load average ${fmt(loadBefore)} at the start, ${fmt(loadavg()[0])} at the end): compare within one run`,
+          ...problems,
+        ],
+      };
+    },
+  };
+}
+
+/** The `tpch` suite (SF 0.1). @example await tpch.run({ quick: true }) */
+export const tpch: Suite = tpchSuite('tpch', 0.1);
+
+/** The `tpch-sf1` suite (SF 1). @example await tpchSf1.run({ quick: false }) */
+export const tpchSf1: Suite = tpchSuite('tpch-sf1', 1);
