@@ -12,6 +12,7 @@ import {
   encodeValue,
   isTaskError,
   serializeError,
+  type Graph,
   type PortableFunctionRef,
   type SerializedError,
 } from '@dask-ts/protocol';
@@ -25,6 +26,8 @@ export interface ClientOpsHost {
   toClient(name: string, message: ToClient): void;
   /** Sends `message` to every worker; returns their names. */
   toWorkers(message: RunMessage): string[];
+  /** A hold brought `graph` (for the dashboard's task groups). */
+  submitted?(graph: Graph): void;
 }
 
 interface Run {
@@ -139,6 +142,7 @@ export class ClientOps {
     let graph;
     try {
       graph = graphOf(msg);
+      this.host.submitted?.(graph);
       handles = this.host.shell.hold(graph, keys, (i, err) => this.report(name, handles[i], err));
     } catch (err) {
       for (const key of keys) this.host.toClient(name, keyMessage(key, err));

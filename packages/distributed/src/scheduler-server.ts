@@ -157,6 +157,7 @@ export class SchedulerServer {
         for (const p of this.workerNames.values()) this.send(p, message);
         return [...this.workerNames.keys()];
       },
+      submitted: (graph) => void this.monitor?.submittedGraph(graph),
     });
     this.queue = new SendQueue(routeInproc(router), (err, frames) => {
       const peer = this.peers.get(Buffer.from(frames[0]).toString('hex'));
