@@ -119,4 +119,19 @@ describe('the dashboard', () => {
     await server.close();
     await ended; // closing the server ends the stream
   });
+
+  it('is served by Client.local with dashboardPort', async () => {
+    const client = await Client.local({ nWorkers: 1, asDefault: false, dashboardPort: 0 });
+    try {
+      const base = client.localCluster?.server.dashboardAddress;
+      expect(base).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      // Client.local resolves once its workers are connected.
+      expect(await client.submit((x: number) => x + 1, 1)).toBe(2);
+      const s = JSON.parse((await text(`${base}/status.json`)).body) as SchedulerStatus;
+      expect(s.workers).toHaveLength(1);
+      expect(s.clients).toBe(1);
+    } finally {
+      await client.close();
+    }
+  });
 });

@@ -27,6 +27,11 @@ export interface LocalOptions {
   readonly heartbeatTimeoutMs?: number;
   /** Make the client the default scheduler while it is open (default true). */
   readonly asDefault?: boolean;
+  /**
+   * Serve the scheduler's dashboard (`/status.json`, `/metrics`, `/events`) on this port of
+   * 127.0.0.1 (0: any free port; see `client.localCluster.server.dashboardAddress`). Off by default.
+   */
+  readonly dashboardPort?: number;
 }
 
 /**
@@ -82,6 +87,7 @@ export async function startLocalCluster(options: LocalOptions = {}): Promise<Sta
     ...(options.heartbeatTimeoutMs !== undefined
       ? { heartbeatTimeoutMs: options.heartbeatTimeoutMs }
       : {}),
+    ...(options.dashboardPort !== undefined ? { dashboardPort: options.dashboardPort } : {}),
   });
   // Built JavaScript, also when this module runs from its sources (tests).
   const entry = createRequire(import.meta.url).resolve('@dask-ts/distributed/worker-main');
