@@ -450,20 +450,24 @@ export class DataFrame implements Collection<Table> {
 
   /**
    * The first `n` rows, from the first `npartitions` partitions only (default 1, as in Dask: the
-   * other partitions are not computed). Returns a one-partition DataFrame.
+   * other partitions are not computed; -1 reads them all). When those hold fewer than `n` rows,
+   * a process warning (`DASK_TS_SHORT_HEAD`) says so, as Dask's does. Returns a one-partition
+   * DataFrame.
    *
    * @example
    * const top = await df.head(5).compute();
+   * const atLeast = await df.sortValues('x').head(5, { npartitions: -1 }).compute();
    */
   head(n = 5, options: { npartitions?: number } = {}): DataFrame {
-    const k = Math.min(this.npartitions, Math.max(1, options.npartitions ?? 1));
+    const asked = options.npartitions ?? 1;
+    const k = asked === -1 ? this.npartitions : Math.min(this.npartitions, Math.max(1, asked));
     const name = `head-${tokenize(this.layer.name, n, k)}`;
     const input = this.layer;
     const refs = Array.from({ length: k }, (_, i) => partRef(input, i));
     const layer = new NamedLayer(
       name,
       [input],
-      () => [[partKey(name, 0), kernels.task('head', [n, ...refs])]],
+      () => [[partKey(name, 0), kernels.task('headOf', [n, this.npartitions, ...refs])]],
       `head(${n}) of ${k} partition(s)`,
     );
     return new DataFrame(layer, 1, this.schema);

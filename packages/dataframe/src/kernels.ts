@@ -205,6 +205,26 @@ export const kernels = defineKernels('dataframe', import.meta.url, {
     for (const [name, c] of cols) out.set(name, slice(c, n));
     return tableOf(out);
   },
+  /**
+   * `head`'s kernel: the first `n` rows of the partitions read, in order; when they hold fewer
+   * and the frame has more partitions (`total`), a warning says so and how to read them all.
+   */
+  headOf: (n: number, total: number, ...parts: Table[]): Table => {
+    const cols = concatTables(parts);
+    const out = new Map<string, Col>();
+    let rows = 0;
+    for (const [name, c] of cols) {
+      out.set(name, slice(c, n));
+      rows = Math.min(n, c.length);
+    }
+    if (rows < n && total > parts.length) {
+      process.emitWarning(
+        `head(${n}) found only ${rows} rows in the first ${parts.length} of ${total} partitions; pass { npartitions: -1 } (all) or a larger npartitions to read on`,
+        { code: 'DASK_TS_SHORT_HEAD' },
+      );
+    }
+    return tableOf(out);
+  },
   /** The last `n` rows of the partitions, in order. */
   tail: (n: number, ...parts: Table[]): Table => {
     const cols = concatTables(parts);

@@ -1,5 +1,6 @@
 // DataFrame on the sync scheduler, checked against the same operations done on plain arrays,
 // across several sizes and partitionings.
+import { spawnSync } from 'node:child_process';
 import { describe, expect, test } from '@jest/globals';
 import '@dask-ts/scheduler';
 import { compute, cull, delayed, layeredGraph } from '@dask-ts/graph';
@@ -144,6 +145,31 @@ describe('columns and rows against plain arrays', () => {
     expect(inputs).toEqual([expect.stringMatching(/,0\]$/)]);
     const two = await df.head(30, { npartitions: 2 }).compute(sync);
     expect(plain(two).b).toEqual(p.b.slice(0, 30));
+  });
+
+  test('a head shorter than asked warns and says how to read on; npartitions -1 reads them all', () => {
+    // In a child process: jest gives tests a copy of \`process\`, and kernels warn on Node's own.
+    const script = `
+      import '@dask-ts/scheduler';
+      import { fromColumns } from '@dask-ts/dataframe';
+      process.on('warning', (w) => console.log('WARNING ' + w.code + ' ' + w.message));
+      const df = fromColumns({ b: Float64Array.from({ length: 100 }, (_, i) => i) }, { npartitions: 5 });
+      const rows = async (d) => (await d.compute({ scheduler: 'sync' })).numRows;
+      console.log('short', await rows(df.head(30)));
+      console.log('all', await rows(df.head(30, { npartitions: -1 })));
+      console.log('whole', await rows(df.head(500, { npartitions: -1 })));
+    `;
+    const r = spawnSync(process.execPath, ['--no-warnings', '--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(r.stderr).toBe('');
+    expect(r.stdout.trim().split('\n')).toEqual([
+      'short 20',
+      'all 30',
+      'whole 100',
+      'WARNING DASK_TS_SHORT_HEAD head(30) found only 20 rows in the first 1 of 5 partitions; pass { npartitions: -1 } (all) or a larger npartitions to read on',
+    ]);
   });
 });
 
