@@ -7,7 +7,8 @@
 // - A value is written as the codec encoding that carries it between threads (`encodeValue`),
 //   serialized with `v8.serialize`. A value that contains an instance of a class without a codec
 //   would come back as a plain object, and one that cannot be serialized at all (a function, a
-//   generator) cannot go: both stay in memory, and the next candidate is spilled instead.
+//   generator) cannot go: both stay in memory, and the next candidate is spilled instead; such a
+//   key is not tried again while it is held (each try encodes the whole value).
 // - Files live in the worker's own directory, made on the first spill and removed by `clear()`
 //   (the worker's close; its pool removes it too when the worker dies); a file is deleted as soon
 //   as its value comes back.
@@ -65,6 +66,8 @@ export class HeldData {
   private readonly memory = new Map<string, unknown>();
   private readonly sizes = new Map<string, number>();
   private readonly disk = new Map<string, OnDisk>();
+  /** Keys held in memory whose values cannot be spilled (tried once). */
+  private readonly stuck = new Set<string>();
   private memoryBytes = 0;
   private diskBytes = 0;
   private folderMade = false;
@@ -129,6 +132,7 @@ export class HeldData {
   delete(key: string): boolean {
     if (this.memory.delete(key)) {
       if (this.spill === undefined) return true;
+      this.stuck.delete(key);
       this.memoryBytes -= this.sizes.get(key) ?? 0;
       this.sizes.delete(key);
       return true;
@@ -163,6 +167,7 @@ export class HeldData {
   clear(): void {
     this.memory.clear();
     this.sizes.clear();
+    this.stuck.clear();
     this.disk.clear();
     this.memoryBytes = this.diskBytes = 0;
     if (this.folderMade) rmSync(this.spill!.dir, { recursive: true, force: true });
@@ -174,11 +179,14 @@ export class HeldData {
     const above = this.spill!.aboveBytes;
     for (const [key, value] of this.memory) {
       if (this.memoryBytes <= above) return;
-      if (key === keep) continue;
+      if (key === keep || this.stuck.has(key)) continue;
       const size = this.sizes.get(key) ?? 0;
       if (size === 0) continue;
       const bytes = spillBytes(value);
-      if (bytes === undefined) continue;
+      if (bytes === undefined) {
+        this.stuck.add(key);
+        continue;
+      }
       const file = join(this.dir(), `${this.files++}.bin`);
       writeFileSync(file, bytes);
       this.memory.delete(key);
