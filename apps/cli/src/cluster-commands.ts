@@ -132,6 +132,14 @@ function curveFromEnv(): { publicKey: string; secretKey: string } | undefined {
   return { publicKey, secretKey };
 }
 
+/** Keeps the process alive while it closes, and ends it if closing takes over 10 s. */
+function closeDeadline(io: { err(line: string): void }, what: string): NodeJS.Timeout {
+  return setTimeout(() => {
+    io.err(`dask-ts ${what}: closing took over 10 s; exiting`);
+    process.exit(1);
+  }, 10_000);
+}
+
 /** Resolves on the first SIGINT or SIGTERM (and stops listening for them). */
 function signalled(): { promise: Promise<string>; dispose(): void } {
   let dispose = (): void => undefined;
@@ -180,7 +188,12 @@ export async function runCluster(
       );
       const signal = await stop.promise;
       io.err(`dask-ts scheduler: ${signal}, closing`);
-      await server.close();
+      const alive = closeDeadline(io, 'scheduler');
+      try {
+        await server.close();
+      } finally {
+        clearTimeout(alive);
+      }
       return 0;
     }
     const node = await startWorker(cmd.address, {
@@ -191,7 +204,14 @@ export async function runCluster(
     });
     io.out(`dask-ts worker ${node.names.join(', ')} connected to ${cmd.address}`);
     const why = await Promise.race([node.closed, stop.promise.then((s) => `${s}, closing`)]);
-    await node.close();
+    // Closing waits on sockets and threads that do not keep the event loop alive: without a
+    // handle of its own the loop could empty first (Node then exits with code 13).
+    const alive = closeDeadline(io, 'worker');
+    try {
+      await node.close();
+    } finally {
+      clearTimeout(alive);
+    }
     io.err(`dask-ts worker: ${why}`);
     return /said bye|SIG/.test(why) ? 0 : 1;
   } finally {
