@@ -140,10 +140,19 @@ export class ClientOps {
     if (keys.length === 0) return;
     let handles: HeldKey[] = [];
     let graph;
+    // Every new key's value is wanted at once (`gather(client.map(...))`): the hold brings the
+    // values back as a compute does, with the workers' reports; otherwise they are asked for.
+    const push = msg.push ?? [];
+    const pushAll = push.length === keys.length && push.length === msg.keys.length;
     try {
       graph = graphOf(msg);
       this.host.submitted?.(graph);
-      handles = this.host.shell.hold(graph, keys, (i, err) => this.report(name, handles[i], err));
+      handles = this.host.shell.hold(
+        graph,
+        keys,
+        (i, err) => this.report(name, handles[i], err),
+        pushAll ? (values) => this.sendValues(name, keys, handles, values) : undefined,
+      );
     } catch (err) {
       for (const key of keys) this.host.toClient(name, keyMessage(key, err));
       return;
@@ -151,7 +160,7 @@ export class ClientOps {
     for (let i = 0; i < keys.length; i++) held.set(keys[i], handles[i]);
     // Settled already (a refused hold settles before `hold` returns): told now.
     for (const h of handles) if (h.state !== 'pending') this.report(name, h, h.error);
-    if (msg.push !== undefined && msg.push.length > 0) this.push(name, msg.push);
+    if (!pushAll && push.length > 0) this.push(name, push);
     if (msg.broadcast === true) {
       for (let i = 0; i < keys.length; i++) {
         const node = graph.get(keys[i]);
@@ -182,6 +191,28 @@ export class ClientOps {
       }
       this.host.toClient(name, { op: 'values', keys: [...keys], values: payloads });
     }, failed);
+  }
+
+  /** Sends client `name` the values of the held keys that are ready (a pushed hold). */
+  private sendValues(
+    name: string,
+    keys: readonly string[],
+    handles: readonly HeldKey[],
+    values: readonly unknown[],
+  ): void {
+    const ready: string[] = [];
+    const payloads: unknown[] = [];
+    try {
+      for (let i = 0; i < keys.length; i++) {
+        if (handles[i].state !== 'ready') continue;
+        ready.push(keys[i]);
+        payloads.push(encodeValue(values[i]).payload);
+      }
+    } catch {
+      this.host.toClient(name, { op: 'values', keys: [...keys], failed: true });
+      return;
+    }
+    if (ready.length > 0) this.host.toClient(name, { op: 'values', keys: ready, values: payloads });
   }
 
   /** Tells client `name` how held key `h` ended (`err` undefined: in memory), if it still holds it. */

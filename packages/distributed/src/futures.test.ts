@@ -206,6 +206,35 @@ describe('futures held on the cluster', () => {
     await expect(wait([fast], { returnWhen: 'SOME' as never })).rejects.toThrow(/returnWhen/);
   }, 30_000);
 
+  it('a map settles item by item: a failing item fails alone, a cancelled one alone', async () => {
+    const check = (x: number) => {
+      if (x === 3) throw new Error(`bad item ${x}`);
+      return x * 2;
+    };
+    // Gathered in the same tick (the values come back with the hold): item 3 fails alone.
+    const all = client.map(check, [1, 2, 3, 4]);
+    const settled = await Promise.allSettled(all.map((f) => f.result()));
+    expect(settled.map((r) => (r.status === 'fulfilled' ? r.value : String(r.reason)))).toEqual([
+      2,
+      4,
+      expect.stringMatching(/bad item 3/),
+      8,
+    ]);
+    expect(all.map((f) => f.status)).toEqual(['finished', 'finished', 'error', 'finished']);
+    // Not gathered: one item cancelled while the others run on; each arrives on its own.
+    const nap = async (ms: number) => {
+      await new Promise((r) => setTimeout(r, ms));
+      return ms;
+    };
+    const some = client.map(nap, [50, 5000, 60]);
+    await new Promise((r) => setTimeout(r, 0));
+    client.cancel(some[1]);
+    await expect(some[1].result()).rejects.toThrow(/cancelled/);
+    expect(await some[0].result()).toBe(50);
+    expect(await some[2].result()).toBe(60);
+    expect(some.map((f) => f.status)).toEqual(['finished', 'cancelled', 'finished']);
+  }, 30_000);
+
   it('cancel stops a future; fireAndForget computes a dropped one to the end', async () => {
     const spin = async (ms: number) => {
       await new Promise((r) => setTimeout(r, ms));

@@ -52,63 +52,9 @@ export type { Departure, ShellOptions } from './shell-options.js';
 import { checkPortable } from './portable-check.js';
 import { nestedPoolProblem } from './nested-pool.js';
 import { countProgress, openCompute, receiveResults, settleCompute } from './computes.js';
+import { HoldBatch, refusedHolds, type HeldKey } from './held-keys.js';
 
-/**
- * A key held on the workers (see {@link SchedulerShell.hold}).
- *
- * @example
- * const [held] = shell.hold(graph, ['y']);
- * held.cancel('not needed');
- */
-export interface HeldKey {
-  readonly key: string;
-  /** 'ready' once the key is in memory, 'failed' once it cannot be (see `error`). */
-  readonly state: 'pending' | 'ready' | 'failed';
-  /** Why it failed (a TaskError, or a ComputeAbortedError once cancelled). */
-  readonly error: unknown;
-  /** Settles once the key is in memory (or rejects with why it is not). */
-  readonly ready: Promise<void>;
-  /** Stops computing it (the hold stays until `unhold`); it fails with a ComputeAbortedError. */
-  cancel(reason: string): void;
-}
-
-/** A HeldKey: callbacks while it is pending, a promise only when asked for one. */
-class Held implements HeldKey {
-  state: 'pending' | 'ready' | 'failed' = 'pending';
-  error: unknown;
-  private waiters: ((held: Held) => void)[] | undefined;
-  private promise: Promise<void> | undefined;
-
-  constructor(
-    readonly key: string,
-    readonly cancel: (reason: string) => void,
-  ) {}
-
-  get ready(): Promise<void> {
-    this.promise ??= new Promise<void>((resolve, reject) =>
-      this.when((h) => (h.state === 'ready' ? resolve() : reject(h.error))),
-    );
-    return this.promise;
-  }
-
-  onSettle(index: number, settled: (index: number, error: unknown) => void): void {
-    this.when((h) => settled(index, h.state === 'ready' ? undefined : h.error));
-  }
-
-  settle(error: unknown): void {
-    if (this.state !== 'pending') return;
-    this.state = error === undefined ? 'ready' : 'failed';
-    this.error = error;
-    const ws = this.waiters;
-    this.waiters = undefined;
-    if (ws !== undefined) for (const w of ws) w(this);
-  }
-
-  private when(f: (held: Held) => void): void {
-    if (this.state !== 'pending') f(this);
-    else (this.waiters ??= []).push(f);
-  }
-}
+export type { HeldKey } from './held-keys.js';
 
 /** How long (ms) a worker may keep running a task nobody wants before it is stopped. */
 const ORPHAN_GRACE_MS = 250;
@@ -131,6 +77,10 @@ export class SchedulerShell implements Scheduler {
   private readonly members = new Map<string, Member>();
   private readonly computes = new Map<string, Compute>();
   private readonly gathers = new Map<number, Gather>();
+  /** Computes that report progress (the others are not counted). */
+  private readonly progressing = new Set<Compute>();
+  /** Client holds by compute id (held-keys.ts). */
+  private readonly batches = new Map<string, HoldBatch>();
   /** Wanted results that rode with `finished` (see sent-results.ts). */
   private readonly sent = new SentResults();
   private pending: CoreEvent[] = [];
@@ -212,6 +162,7 @@ export class SchedulerShell implements Scheduler {
         this.emit({ type: 'cancel', id, reason: 'aborted by its signal' });
       });
       this.computes.set(id, compute);
+      if (compute.progress !== undefined) this.progressing.add(compute);
       this.updateRefs();
       this.emit({ type: 'submit', id, graph, wanted });
     });
@@ -221,7 +172,9 @@ export class SchedulerShell implements Scheduler {
    * Computes `keys` of `graph` and keeps them on the workers, held, until {@link unhold}: one
    * {@link HeldKey} per key, whose `ready` settles once that key is in memory (nothing is sent
    * back) or failed, and whose `cancel` stops computing it. Later computes may depend on held
-   * keys without including them in their graphs.
+   * keys without including them in their graphs. With `onValues`, the values come back too, as a
+   * compute's would: `onValues` gets them in the order of the distinct keys (undefined for a key
+   * that failed or was cancelled) once none is pending.
    *
    * @example
    * const [y] = shell.hold(graph, ['y']);
@@ -233,6 +186,7 @@ export class SchedulerShell implements Scheduler {
     graph: Graph,
     keys: readonly string[],
     settled?: (index: number, error: unknown) => void,
+    onValues?: (values: readonly unknown[]) => void,
   ): HeldKey[] {
     const distinct = [...new Set(keys)];
     let refusal: unknown;
@@ -245,44 +199,40 @@ export class SchedulerShell implements Scheduler {
         refusal = err;
       }
     }
-    if (refusal !== undefined) {
-      return keys.map((key, i) => {
-        const h = new Held(key, () => undefined);
-        h.settle(refusal);
-        settled?.(i, refusal);
-        return h;
-      });
-    }
+    if (refusal !== undefined) return refusedHolds(keys, refusal, settled);
     this.options.onDemand?.();
-    const ids: string[] = [];
-    const byKey = new Map<string, Held>();
-    for (const key of distinct) {
-      const id = `${this.name}-${++this.nextCompute}`;
-      ids.push(id);
-      const held: Held = new Held(key, (reason) => {
-        if (c.settled || !settleCompute(c, new ComputeAbortedError(reason))) return;
-        this.updateRefs();
-        this.emit({ type: 'cancel', id, reason });
-      });
-      const c: Compute = openCompute(
-        id,
-        graph,
-        [key],
-        [key],
-        {},
-        () => held.settle(undefined),
-        (err) => held.settle(err ?? new Error(`${key} failed`)),
-        () => undefined,
-      );
-      this.computes.set(id, c);
-      byKey.set(key, held);
-    }
-    if (settled !== undefined) {
-      for (let i = 0; i < keys.length; i++) byKey.get(keys[i])!.onSettle(i, settled);
-    }
+    const id = `${this.name}-${++this.nextCompute}`;
+    const batch = new HoldBatch(id, distinct, (reason) => {
+      const c = batch.compute!;
+      if (c.settled || !settleCompute(c, new ComputeAbortedError(reason))) return;
+      this.updateRefs();
+      this.emit({ type: 'cancel', id, reason });
+    });
+    batch.compute = openCompute(
+      id,
+      graph,
+      distinct,
+      distinct,
+      {},
+      (values) => {
+        this.batches.delete(id);
+        batch.settleAll(undefined);
+        onValues?.(values);
+      },
+      (err) => {
+        this.batches.delete(id);
+        batch.settleAll(err ?? new Error(`${id} failed`));
+      },
+      () => undefined,
+    );
+    this.computes.set(id, batch.compute);
+    this.batches.set(id, batch);
+    const held = keys.map((k) => batch.byKey.get(k)!);
+    if (settled !== undefined) for (let i = 0; i < keys.length; i++) held[i].onSettle(i, settled);
     this.updateRefs();
-    this.emit({ type: 'hold', ids, graph, keys: distinct });
-    return keys.map((k) => byKey.get(k)!);
+    const deliver = onValues !== undefined ? { deliver: true } : {};
+    this.emit({ type: 'hold', ids: [id], graph, keys: distinct, ...deliver });
+    return held;
   }
 
   /**
@@ -734,6 +684,23 @@ export class SchedulerShell implements Scheduler {
         m.endpoint.send({ op: 'gather', id, keys: [...cmd.keys], release: cmd.release });
         return;
       }
+      case 'held':
+        this.batches.get(cmd.id)?.byKey.get(cmd.key)?.settle(undefined);
+        return;
+      case 'key-failed': {
+        const h = this.batches.get(cmd.id)?.byKey.get(cmd.key);
+        if (h === undefined) return;
+        h.settle(
+          cmd.lost
+            ? new TaskError(
+                cmd.origin,
+                { name: 'WorkerLostError', message: cmd.error.message },
+                cmd.story,
+              )
+            : taskFailure(cmd.origin, cmd.error, cmd.story),
+        );
+        return;
+      }
       case 'done': {
         const c = this.computes.get(cmd.id);
         this.computes.delete(cmd.id);
@@ -775,7 +742,9 @@ export class SchedulerShell implements Scheduler {
   }
 
   private countDone(keys: readonly string[]): void {
-    countProgress(this.computes.values(), keys);
+    if (this.progressing.size === 0) return;
+    for (const c of this.progressing) if (c.settled) this.progressing.delete(c);
+    countProgress(this.progressing, keys);
   }
 
   private settle(c: Compute, err: unknown, values?: unknown[]): void {

@@ -350,8 +350,13 @@ export class SchedulerCore extends CoreWorkers {
     const refuse = (error: Error): void => {
       for (const id of ids) this.out.end({ type: 'refused', id, error });
     };
-    if (ids.length !== keys.length || new Set(keys).size !== keys.length) {
-      refuse(new Error(`A hold needs one submission id per key, and distinct keys`));
+    const batch = ids.length === 1;
+    if ((!batch && ids.length !== keys.length) || new Set(keys).size !== keys.length) {
+      refuse(new Error(`A hold needs one submission id, or one per key, and distinct keys`));
+      return;
+    }
+    if (!batch && e.deliver === true) {
+      refuse(new Error(`A hold that delivers its values needs one submission id`));
       return;
     }
     const taken = ids.find((id) => this.subs.has(id));
@@ -369,27 +374,44 @@ export class SchedulerCore extends CoreWorkers {
     this.log.reserve(5 * intook.needed.length);
     const t = this.t;
     const subs: Submission[] = [];
-    for (let i = 0; i < keys.length; i++) {
-      const id = t.index.get(keys[i])!;
-      const idx = this.subNames.length;
-      this.subNames.push(e.cause === undefined ? ids[i] : `${ids[i]} (${e.cause})`);
-      const sub = new Submission(ids[i], idx, Int32Array.of(id), true);
-      subs.push(sub);
-      this.subs.set(ids[i], sub);
+    const want = (id: number, sub: Submission): void => {
       this.wants.set(id, (this.wants.get(id) ?? 0) + 1);
       t.wantPending[id]++;
       const list = this.wantedBy.get(id);
       if (list === undefined) this.wantedBy.set(id, [sub]);
       else list.push(sub);
+    };
+    if (batch) {
+      // One submission for every key, settling key by key (see submission.ts).
+      const wanted = new Int32Array(keys.length);
+      for (let i = 0; i < keys.length; i++) wanted[i] = t.index.get(keys[i])!;
+      const idx = this.subNames.length;
+      this.subNames.push(e.cause === undefined ? ids[0] : `${ids[0]} (${e.cause})`);
+      const sub = new Submission(ids[0], idx, wanted, e.deliver !== true, keys.length > 1);
+      subs.push(sub);
+      this.subs.set(ids[0], sub);
+      for (let i = 0; i < wanted.length; i++) want(wanted[i], sub);
+    } else {
+      for (let i = 0; i < keys.length; i++) {
+        const id = t.index.get(keys[i])!;
+        const idx = this.subNames.length;
+        this.subNames.push(e.cause === undefined ? ids[i] : `${ids[i]} (${e.cause})`);
+        const sub = new Submission(ids[i], idx, Int32Array.of(id), true);
+        subs.push(sub);
+        this.subs.set(ids[i], sub);
+        want(id, sub);
+      }
     }
     if (subs.length === 0) return;
     this.activateNew(intook.needed, intook.oldDeps, subs[0].idx);
     for (const sub of subs) {
-      const id = sub.wanted[0];
-      const s = t.state[id];
-      if (s === MEMORY) this.deliverKey(id);
-      else if (s === ORPHAN) this.reclaim(id, S.C_SUBMIT, sub.idx);
-      else if (inactive(s)) this.activate(id, true, S.C_SUBMIT, sub.idx, null);
+      for (let i = 0; i < sub.wanted.length; i++) {
+        const id = sub.wanted[i];
+        const s = t.state[id];
+        if (s === MEMORY) this.deliverKey(id);
+        else if (s === ORPHAN) this.reclaim(id, S.C_SUBMIT, sub.idx);
+        else if (inactive(s)) this.activate(id, true, S.C_SUBMIT, sub.idx, null);
+      }
     }
   }
 
@@ -405,6 +427,7 @@ export class SchedulerCore extends CoreWorkers {
       else {
         this.wants.delete(id);
         this.dropQueue.push(id);
+        this.dropFromBatches(id);
       }
     }
   }

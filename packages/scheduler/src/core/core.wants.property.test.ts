@@ -35,11 +35,14 @@ function play(s: Scenario): void {
     const choice = r % 100;
     const inflight = [...sim.inflight].flatMap(([w, ks]) => ks.map((k) => [w, k] as const));
     if (choice < 12) {
-      const keys = [...new Set([key(r % n), key((r >> 3) % n)])];
-      const hold = keys.map(() => `h${next++}`);
+      const keys = [...new Set([key(r % n), key((r >> 3) % n), key((r >> 6) % n)])];
+      // One id per key, or one batch for all (which may deliver its values).
+      const batch = ((r >> 9) & 3) !== 0;
+      const hold = batch ? [`b${next++}`] : keys.map(() => `h${next++}`);
       ids.push(...hold);
       outstanding.push(...keys);
-      sim.handle([{ type: 'hold', ids: hold, graph, keys }]);
+      const deliver = batch && ((r >> 11) & 1) === 1 ? { deliver: true } : {};
+      sim.handle([{ type: 'hold', ids: hold, graph, keys, ...deliver }]);
     } else if (choice < 18 && outstanding.length > 0) {
       const [k] = outstanding.splice(r % outstanding.length, 1);
       sim.handle([{ type: 'unwant', keys: [k] }]);
@@ -82,8 +85,14 @@ function play(s: Scenario): void {
   sim.runAll();
   // Every hold and compute ended exactly once.
   for (const id of ids) {
-    const ends = sim.ends.get(id) ?? [];
+    const all = sim.ends.get(id) ?? [];
+    const ends = all.filter((c) => c.type !== 'held' && c.type !== 'key-failed');
     expect([id, ends.length]).toEqual([id, 1]);
+    // A batch settles each key at most once.
+    const settled = all.flatMap((c) =>
+      c.type === 'held' || c.type === 'key-failed' ? [c.key] : [],
+    );
+    expect([id, settled.length]).toEqual([id, new Set(settled).size]);
     ended.add(id);
   }
   // Held keys that finished are still in memory until let go of.

@@ -49,12 +49,18 @@ export type CoreEvent =
    * submission ends `done` once its key is in memory (no value is delivered), or `failed`,
    * `lost`, `refused` or `cancelled` as a compute would; the key stays held (kept in memory, and
    * recomputed if its worker is lost) until an `unwant` event lets go of it.
+   *
+   * With ONE id for several `keys` (a batch), one submission holds them all and settles key by key:
+   * a `held` command as each is in memory (with `deliver`, a `deliver` command instead, as a
+   * compute's), a `key-failed` command for one that erred or was lost (the others go on), and
+   * `done` once none is pending. A key no client holds any more (`unwant`) is dropped from it.
    */
   | {
       readonly type: 'hold';
       readonly ids: readonly string[];
       readonly graph: Graph;
       readonly keys: readonly string[];
+      readonly deliver?: boolean;
       readonly cause?: string;
     }
   /**
@@ -139,6 +145,21 @@ export type CoreCommand =
     }
   /** Every wanted key of compute `id` was delivered. */
   | { readonly type: 'done'; readonly id: string }
+  /** Key `key` of batch hold `id` is in memory (see the `hold` event). */
+  | { readonly type: 'held'; readonly id: string; readonly key: string }
+  /**
+   * Key `key` of batch hold `id` failed: task `origin` erred with `error`, or (`lost`) was lost
+   * with its worker more times than allowed. The batch goes on with its other keys.
+   */
+  | {
+      readonly type: 'key-failed';
+      readonly id: string;
+      readonly key: string;
+      readonly origin: string;
+      readonly error: SerializedError;
+      readonly lost: boolean;
+      readonly story: readonly string[];
+    }
   /** Compute `id` failed because task `key` erred (`key` may be a dependency of a wanted key). */
   | {
       readonly type: 'failed';

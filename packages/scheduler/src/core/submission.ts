@@ -3,8 +3,11 @@
 // `deliver` command (SENT, from which worker), or acknowledged by a `delivered` event (DELIVERED).
 // A submission ends exactly once (done, failed, lost, cancelled) and is then forgotten. It finds
 // its own wanted keys by name (for `delivered` events) without the core's key index. A `hold`
-// submission (one client-held key) is never sent its value: it ends `done` once the key is in
-// memory, and the key stays held by the core's `wants` after it ends.
+// submission is never sent its values: it ends `done` once its keys are in memory, and they stay
+// held by the core's `wants` after it ends. A submission that settles `each` key on its own (a
+// client's batch of held keys) is not ended by one key's failure: that key alone is reported
+// (`key-failed`) and counted as settled, and a key every client let go of while it was pending is
+// dropped from it the same way, silently.
 
 export const PENDING = 0;
 export const SENT = 1;
@@ -23,6 +26,7 @@ export class Submission {
     readonly idx: number,
     public wanted: Int32Array,
     readonly hold = false,
+    readonly each = false,
   ) {
     this.status = new Uint8Array(wanted.length);
     this.from = new Int32Array(wanted.length).fill(-1);

@@ -266,6 +266,7 @@ export abstract class CoreTransitions {
   protected propagate(roots: number[]): void {
     const t = this.t;
     const failed = new Map<Submission, ErrorInfo>();
+    let eachFailed: (Submission | number)[] | undefined;
     const queue = roots.slice();
     for (let i = 0; i < queue.length; i++) {
       const id = queue[i];
@@ -274,7 +275,9 @@ export abstract class CoreTransitions {
       if (subs !== undefined) {
         for (const sub of subs) {
           const k = sub.indexOf(id);
-          if (sub.status[k] === PENDING && !failed.has(sub)) failed.set(sub, info);
+          if (sub.status[k] !== PENDING) continue;
+          if (sub.each) (eachFailed ??= []).push(sub, id);
+          else if (!failed.has(sub)) failed.set(sub, info);
         }
       }
       t.forEachDependent(id, (d) => {
@@ -292,6 +295,7 @@ export abstract class CoreTransitions {
         queue.push(d);
       });
     }
+    if (eachFailed !== undefined) this.failEach(eachFailed);
     for (const [sub, info] of failed) {
       const origin = info.origin;
       const story = this.log.render(origin, this.names);
@@ -317,6 +321,53 @@ export abstract class CoreTransitions {
     if (runs === undefined) t.staleRuns.set(d, [{ w: x, fetched }]);
     else runs.push({ w: x, fetched });
     return x;
+  }
+
+  /**
+   * @internal Wanted keys of submissions that settle `each` key erred (pairs of submission and
+   * task id): each is reported alone and counted as settled; a submission with none left ends.
+   */
+  private failEach(pairs: (Submission | number)[]): void {
+    const t = this.t;
+    for (let j = 0; j < pairs.length; j += 2) {
+      const sub = pairs[j] as Submission;
+      const id = pairs[j + 1] as number;
+      const k = sub.indexOf(id);
+      if (!this.subs.has(sub.id) || sub.status[k] !== PENDING) continue;
+      const info = t.errors.get(id)!;
+      const story = this.log.render(info.origin, this.names);
+      const key = t.keys[id];
+      const origin = t.keys[info.origin];
+      this.out.end({
+        type: 'key-failed',
+        id: sub.id,
+        key,
+        origin,
+        error: info.error,
+        lost: info.lost,
+        story,
+      });
+      this.settleEach(sub, k);
+    }
+  }
+
+  /** @internal Wanted key `k` of `sub` (which settles each key) is settled without a delivery. */
+  private settleEach(sub: Submission, k: number): void {
+    const id = sub.wanted[k];
+    sub.status[k] = DELIVERED;
+    if (--this.t.wantPending[id] === 0) this.dropQueue.push(id);
+    if (--sub.undelivered === 0) this.endSub(sub, { type: 'done', id: sub.id });
+  }
+
+  /** @internal Task `id` is held by no client any more: submissions that settle each key drop it. */
+  protected dropFromBatches(id: number): void {
+    const subs = this.wantedBy.get(id);
+    if (subs === undefined) return;
+    for (const sub of [...subs]) {
+      if (!sub.each) continue;
+      const k = sub.indexOf(id);
+      if (sub.status[k] === PENDING) this.settleEach(sub, k);
+    }
   }
 
   /** @internal Ends a submission with its terminal command and lets go of what it wanted. */
@@ -352,13 +403,13 @@ export abstract class CoreTransitions {
       const i = sub.indexOf(id);
       if (sub.status[i] !== PENDING) continue;
       if (sub.hold) {
-        // A client holds it: nothing is sent; the submission is done (ended after this loop,
-        // which ending would disturb).
+        // A client holds it: nothing is sent; the submission is done once every key is (ended
+        // after this loop, which ending would disturb).
         sub.status[i] = DELIVERED;
-        sub.undelivered--;
+        if (sub.each) this.out.end({ type: 'held', id: sub.id, key });
         // Let go of before it was ready: released unless something else needs it (settle).
         if (--t.wantPending[id] === 0) this.dropQueue.push(id);
-        (holds ??= []).push(sub);
+        if (--sub.undelivered === 0) (holds ??= []).push(sub);
         continue;
       }
       sub.status[i] = SENT;
