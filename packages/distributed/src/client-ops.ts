@@ -150,7 +150,10 @@ export class ClientOps {
       handles = this.host.shell.hold(
         graph,
         keys,
-        (i, err) => this.report(name, handles[i], err),
+        // A pushed key that is ready is told with its value (sendValues), not twice.
+        (i, err) => {
+          if (!pushAll || err !== undefined) this.report(name, handles[i], err);
+        },
         pushAll ? (values) => this.sendValues(name, keys, handles, values) : undefined,
       );
     } catch (err) {
@@ -209,7 +212,10 @@ export class ClientOps {
         payloads.push(encodeValue(values[i]).payload);
       }
     } catch {
+      // The client fetches them instead, once told they are ready.
       this.host.toClient(name, { op: 'values', keys: [...keys], failed: true });
+      for (let i = 0; i < keys.length; i++)
+        if (handles[i].state === 'ready') this.report(name, handles[i], undefined);
       return;
     }
     if (ready.length > 0) this.host.toClient(name, { op: 'values', keys: ready, values: payloads });

@@ -11,7 +11,6 @@
 // what a promise resolves to, nor be yielded from an async generator: both would swap it for its
 // value. Methods that hand out futures return them synchronously or inside a container.
 import {
-  ComputeAbortedError,
   daskFinalize,
   daskFinalizeRef,
   daskGraph,
@@ -22,81 +21,21 @@ import {
 } from '@dask-ts/protocol';
 import { sourceRef } from '@dask-ts/graph';
 
-/**
- * The state of a {@link Future}.
- *
- * @example
- * if (future.status === 'error') console.log(await future.exception());
- */
-export type FutureStatus = 'pending' | 'finished' | 'error' | 'cancelled';
+import type { FutureStatus, KeyRecord, ValueSource } from './key-record.js';
 
-/** What a client knows of one key it holds, shared by the futures of that key (not exported from the package). */
-export interface KeyRecord {
-  readonly key: string;
-  status: FutureStatus;
-  error: unknown;
-  /** Futures alive on this key. */
-  refs: number;
-  /** Settles when the key is in memory on the cluster (or failed, or was cancelled). */
-  readonly settled: Promise<void>;
-  settle(status: Exclude<FutureStatus, 'pending'>, error?: unknown): void;
-  /** The value, once asked for. */
-  value: Promise<unknown> | undefined;
-  /**
-   * Set when the value was asked for before the hold was sent: the scheduler then pushes it as
-   * soon as it is ready (one round trip for `await client.submit(...)`); settles with the value,
-   * or undefined when the push failed (then it is fetched).
-   */
-  pushed: Pushed | undefined;
-  /** Whether the hold of this record was sent to the scheduler. */
-  sent: boolean;
-  /** Set when the key was released from the cluster (no future refers to it any more). */
-  released: boolean;
-}
+export { KeyRecord, type FutureStatus } from './key-record.js';
 
 /** The client side a future talks to (not exported from the package). */
-export interface FutureOwner {
+export interface FutureOwner extends ValueSource {
   readonly address: string;
   /** Whether the client is closed (its futures are dead). */
   readonly isClosed: boolean;
-  /** Fetches the value of `key` from the cluster. */
-  fetch(key: string): Promise<unknown>;
   /** A future of `record` was released or collected. */
   decref(record: KeyRecord): void;
   /** Cancels the computation of `record`'s key. */
   cancelKey(record: KeyRecord, reason: string): void;
   /** The cluster computes `record`'s key to the end, even once no future holds it. */
   forget(record: KeyRecord): void;
-}
-
-/** A new record for `key` (pending). */
-export function newRecord(key: string): KeyRecord {
-  let done: () => void = () => undefined;
-  const settled = new Promise<void>((resolve) => (done = resolve));
-  const record: KeyRecord = {
-    key,
-    status: 'pending',
-    error: undefined,
-    refs: 0,
-    settled,
-    value: undefined,
-    pushed: undefined,
-    sent: false,
-    released: false,
-    settle(status, error) {
-      if (record.status !== 'pending') return;
-      record.status = status;
-      record.error = error;
-      done();
-    },
-  };
-  return record;
-}
-
-/** A value the scheduler pushes (see KeyRecord.pushed). */
-export interface Pushed {
-  readonly promise: Promise<{ value: unknown } | undefined>;
-  resolve(v: { value: unknown } | undefined): void;
 }
 
 interface Registration {
@@ -160,22 +99,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
   result(): Promise<T> {
     const problem = this.problem();
     if (problem !== undefined) return Promise.reject(problem);
-    const r = this.record;
-    if (r.value === undefined && !r.sent && r.status === 'pending') {
-      let resolve: (v: { value: unknown } | undefined) => void = () => undefined;
-      const promise = new Promise<{ value: unknown } | undefined>((ok) => (resolve = ok));
-      r.pushed = { promise, resolve };
-    }
-    r.value ??= r.settled.then(async () => {
-      if (r.status === 'error') throw r.error;
-      if (r.status === 'cancelled')
-        throw r.error ?? new ComputeAbortedError(`${r.key} was cancelled`);
-      const pushed = await r.pushed?.promise;
-      return pushed !== undefined ? pushed.value : this.owner.fetch(r.key);
-    });
-    // A value nobody awaits must not crash the process with an unhandled rejection.
-    r.value.catch(() => undefined);
-    return r.value as Promise<T>;
+    return this.record.value(this.owner, this) as Promise<T>;
   }
 
   /**

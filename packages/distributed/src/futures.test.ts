@@ -206,6 +206,22 @@ describe('futures held on the cluster', () => {
     await expect(wait([fast], { returnWhen: 'SOME' as never })).rejects.toThrow(/returnWhen/);
   }, 30_000);
 
+  it('a future awaited with no other reference is not collected (nor released) before its value', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const nap = async (x: number) => {
+      await new Promise((r) => setTimeout(r, 300));
+      return x + 1;
+    };
+    // Only the value promises are kept: the futures themselves are garbage at once.
+    const values = client.map(nap, [10, 20, 30]).map((f) => f.result());
+    for (let i = 0; i < 5; i++) {
+      gc();
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(await Promise.all(values)).toEqual([11, 21, 31]);
+  }, 30_000);
+
   it('a map settles item by item: a failing item fails alone, a cancelled one alone', async () => {
     const check = (x: number) => {
       if (x === 3) throw new Error(`bad item ${x}`);

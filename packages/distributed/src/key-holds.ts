@@ -6,7 +6,7 @@
 // that is still pending when the client closes or loses the scheduler fails with that reason.
 import { ComputeAbortedError, deserializeError, taskFailure } from '@dask-ts/protocol';
 import type { FromClient, GraphMessage, ToClient } from './client-messages.js';
-import { Future, newRecord, type FutureOwner, type KeyRecord } from './future.js';
+import { Future, KeyRecord, type FutureOwner } from './future.js';
 
 /** What KeyHolds needs from its client. */
 export interface KeyHoldsHost {
@@ -33,6 +33,12 @@ export class KeyHolds implements FutureOwner {
 
   constructor(private readonly host: KeyHoldsHost) {}
 
+  /** One record settled (shared by every record: no closure per key). */
+  private readonly settledOne = (): void => {
+    this.waiting--;
+    this.host.waitingChanged();
+  };
+
   get address(): string {
     return this.host.address;
   }
@@ -50,13 +56,9 @@ export class KeyHolds implements FutureOwner {
     const out = keys.map((key) => {
       let r = this.records.get(key);
       if (r === undefined) {
-        r = newRecord(key);
+        r = new KeyRecord(key, this.settledOne);
         this.records.set(key, r);
         this.waiting++;
-        void r.settled.then(() => {
-          this.waiting--;
-          this.host.waitingChanged();
-        });
         // A release not sent yet is withdrawn (the scheduler then tells the key's status again);
         // one sent already is followed by this new hold.
         this.toRelease.delete(key);
@@ -73,7 +75,7 @@ export class KeyHolds implements FutureOwner {
         const push: string[] = [];
         for (const r of records) {
           r.sent = true;
-          if (r.pushed !== undefined) push.push(r.key);
+          if (r.wantsPush) push.push(r.key);
         }
         const message = {
           op: 'hold' as const,
@@ -89,7 +91,7 @@ export class KeyHolds implements FutureOwner {
 
   /** A future that failed before it could be held: settled with `err` at once, holding nothing. */
   failed<T>(key: string, err: unknown): Future<T> {
-    const r = newRecord(key);
+    const r = new KeyRecord(key);
     r.settle('error', err);
     r.released = true;
     return new Future<T>(this.detached(), r);
@@ -99,17 +101,19 @@ export class KeyHolds implements FutureOwner {
   onValues(msg: Extract<ToClient, { op: 'values' }>, decode: (payload: unknown) => unknown): void {
     for (let i = 0; i < msg.keys.length; i++) {
       const r = this.records.get(msg.keys[i]);
-      if (r?.pushed === undefined) continue;
+      if (r === undefined || !r.wantsPush) continue;
       if (msg.failed === true || msg.values === undefined) {
-        r.pushed.resolve(undefined);
+        r.pushed(undefined);
         continue;
       }
+      let value;
       try {
-        r.pushed.resolve({ value: decode(msg.values[i]) });
-        r.settle('finished');
+        value = { value: decode(msg.values[i]) };
       } catch {
-        r.pushed.resolve(undefined);
+        r.pushed(undefined);
+        continue;
       }
+      r.pushed(value);
     }
   }
 
@@ -136,10 +140,7 @@ export class KeyHolds implements FutureOwner {
 
   /** Every pending record fails with `err` (the client closed or lost the scheduler). */
   failAll(err: Error): void {
-    for (const r of this.records.values()) {
-      r.settle('error', err);
-      r.pushed?.resolve(undefined);
-    }
+    for (const r of this.records.values()) r.settle('error', err);
   }
 
   fetch(key: string): Promise<unknown> {
@@ -166,7 +167,6 @@ export class KeyHolds implements FutureOwner {
   cancelKey(record: KeyRecord, reason: string): void {
     if (record.status !== 'pending') return;
     record.settle('cancelled', new ComputeAbortedError(reason));
-    record.pushed?.resolve(undefined);
     if (this.records.get(record.key) === record) this.records.delete(record.key);
     record.released = true;
     this.toRelease.delete(record.key);
