@@ -37,7 +37,8 @@ export type Hello = z.infer<typeof helloSchema>;
  */
 export const linkSchema = z.discriminatedUnion('op', [
   z.object({ op: z.literal('welcome'), name: z.string() }),
-  z.object({ op: z.literal('refused'), reason: z.string() }),
+  /** `rejoin`: this scheduler does not know the peer (it restarted, or dropped it): say hello again. */
+  z.object({ op: z.literal('refused'), reason: z.string(), rejoin: z.boolean().optional() }),
   z.object({ op: z.literal('heartbeat') }),
   z.object({ op: z.literal('bye'), reason: z.string(), restart: z.boolean().optional() }),
 ]);

@@ -66,7 +66,9 @@ export interface LinkOptions {
 
 /**
  * Why a link ended, as its disconnect reports it: `restart` is true when the scheduler asked this
- * peer to start afresh (a worker stuck on a task nobody wants).
+ * peer to start afresh (a worker stuck on a task nobody wants); `lost` when the scheduler went
+ * silent, or answered as one that does not know this peer (it restarted): a worker may connect
+ * again.
  *
  * @example
  * link.onEnd((end) => console.log(end.reason, end.restart));
@@ -74,6 +76,7 @@ export interface LinkOptions {
 export interface LinkEnd {
   readonly reason: string;
   readonly restart: boolean;
+  readonly lost?: boolean;
 }
 
 /**
@@ -130,6 +133,7 @@ export class Link {
         this.end({
           reason: `lost the scheduler at ${address}: nothing heard for ${heartbeatTimeoutMs / 1000} s`,
           restart: false,
+          lost: true,
         });
         return;
       }
@@ -267,7 +271,11 @@ export class Link {
             restart: msg.restart === true,
           });
         } else if (msg.op === 'refused') {
-          this.end({ reason: `the scheduler refused this peer: ${msg.reason}`, restart: false });
+          this.end({
+            reason: `the scheduler refused this peer: ${msg.reason}`,
+            restart: false,
+            ...(msg.rejoin === true ? { lost: true } : {}),
+          });
         }
         continue;
       }

@@ -276,7 +276,13 @@ export class SchedulerServer {
     if (peer === undefined) {
       const op = isLinkOp(raw) ? (raw as { op: string }).op : undefined;
       // A peer dropped earlier (presumed dead) that is alive after all: told so, quietly.
-      if (op === 'heartbeat') this.refuse(id, 'this scheduler dropped this peer earlier', false);
+      if (op === 'heartbeat')
+        this.refuse(
+          id,
+          'this scheduler does not know this peer (it restarted, or dropped it)',
+          false,
+          true,
+        );
       else if (op !== 'bye') this.onHello(id, key, raw);
       return;
     }
@@ -342,11 +348,14 @@ export class SchedulerServer {
     }
   }
 
-  private refuse(id: Buffer, reason: string, log = true): void {
+  private refuse(id: Buffer, reason: string, log = true, rejoin = false): void {
     this.stats.refused++;
     if (log && this.stats.refused <= LOGGED_DROPS && !this.stopping)
       this.log(`dask-ts scheduler: refused a peer: ${reason}`);
-    this.queue.push([id, ...encodeFrames({ op: 'refused', reason })]);
+    this.queue.push([
+      id,
+      ...encodeFrames({ op: 'refused', reason, ...(rejoin ? { rejoin } : {}) }),
+    ]);
   }
 
   private endpointOf(peer: Peer): WorkerEndpoint {

@@ -16,6 +16,7 @@ import { Worker } from 'node:worker_threads';
 import { connectLink, type Link } from './link.js';
 import { isRunMessage, runHere } from './worker-run.js';
 import { Lending, isLendMessage } from './lender.js';
+import { connectWithin } from './rejoin.js';
 
 const require = createRequire(import.meta.url);
 
@@ -42,6 +43,12 @@ export interface WorkerNodeOptions {
   readonly log?: (line: string) => void;
   /** The scheduler's CURVE public key, when it encrypts (default: DASK_TS_CURVE_SERVER_KEY). */
   readonly curveServerKey?: string;
+  /**
+   * After losing the scheduler (silence, or a restarted scheduler that does not know this node),
+   * how long to keep trying to connect again (ms, default 60,000; 0: stop at once). A scheduler
+   * that says bye (it shut down) stops the node either way.
+   */
+  readonly reconnectTimeoutMs?: number;
 }
 
 /**
@@ -87,6 +94,12 @@ export async function startWorker(
     throw new TypeError(`name must be a non-empty string, got ${String(base)}`);
   }
   const log = options.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
+  const reconnectMs = options.reconnectTimeoutMs ?? 60_000;
+  if (!Number.isFinite(reconnectMs) || reconnectMs < 0) {
+    throw new TypeError(
+      `reconnectTimeoutMs must be a non-negative number of milliseconds, got ${String(reconnectMs)}`,
+    );
+  }
   const entry = require.resolve('@dask-ts/worker/thread-entry');
   const slots: Slot[] = Array.from({ length: nthreads }, (_, i) => ({
     name: nthreads === 1 ? base : `${base}-${i}`,
@@ -151,6 +164,9 @@ export async function startWorker(
       if (stopping || replacing) return;
       if (end.restart) {
         void thread.terminate().then(() => replace(slot, end.reason));
+      } else if (end.lost === true && reconnectMs > 0) {
+        // What the thread held is unknown to the scheduler it will meet: a fresh thread.
+        void thread.terminate().then(() => rejoin(slot, end.reason));
       } else void stopAll(end.reason);
     });
     thread.on('exit', (code) => {
@@ -169,6 +185,25 @@ export async function startWorker(
     connect(slot.name).then(
       (link) => (stopping ? void link.close('the worker is stopping') : run(slot, link)),
       (err: unknown) => void stopAll(`cannot reconnect ${slot.name}: ${(err as Error).message}`),
+    );
+  };
+
+  const rejoin = (slot: Slot, why: string): void => {
+    if (stopping) return;
+    log(
+      `dask-ts worker ${slot.name}: ${why}; connecting again (for up to ${reconnectMs / 1000} s)`,
+    );
+    connectWithin(
+      () => connect(slot.name),
+      reconnectMs,
+      () => stopping,
+    ).then(
+      (link) => {
+        if (stopping) return void link.close('the worker is stopping');
+        log(`dask-ts worker ${slot.name}: connected again to ${address}`);
+        run(slot, link);
+      },
+      (err: unknown) => void stopAll(`lost the scheduler at ${address}: ${(err as Error).message}`),
     );
   };
 
