@@ -38,6 +38,12 @@ export {
   substitute,
 } from './task.js';
 export {
+  type Placement,
+  checkPlacement,
+  checkResources,
+  withPlacement,
+} from './placement.js';
+export {
   ArgKind,
   argKind,
   allRefs,

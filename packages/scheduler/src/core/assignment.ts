@@ -3,8 +3,10 @@
 // assigned task brings along, on the same worker, every waiting dependent whose inputs are all
 // there (co-assignment, see transitions.ts). A compute lists the inputs its worker must fetch from
 // another, each once per batch, and which of its keys a compute wants.
+import type { Placement } from '@dask-ts/protocol';
 import type { CoreCommand } from './events.js';
 import * as S from './story.js';
+import { placementOf, restricts } from './restrictions.js';
 import { MEMORY, PROCESSING, READY, WAITING } from './task-table.js';
 import { CoreTransitions } from './transitions.js';
 
@@ -17,14 +19,29 @@ export abstract class CoreAssignment extends CoreTransitions {
     const t = this.t;
     const heap = this.heap;
     const wt = this.w;
+    const rules = this.rules;
+    if (rules.changed && rules.parked.length > 0)
+      for (const id of rules.unpark()) if (t.state[id] === READY) heap.push(id);
     while (heap.size > 0 && wt.freeCount > 0) {
       const id = heap.peek();
       if (t.state[id] !== READY) {
         heap.pop();
         continue;
       }
-      const w = wt.choose(t, id, heap.size);
-      if (w < 0) break;
+      const p = placementOf(t.nodes[id]);
+      let w: number;
+      if (restricts(p)) {
+        w = rules.choose(t, id, p, wt);
+        if (w < 0) {
+          // No worker may take it now: parked until something changes (restrictions.ts).
+          heap.pop();
+          if (rules.park(id)) this.noteWhyParked(id, p);
+          continue;
+        }
+      } else {
+        w = wt.choose(t, id, heap.size);
+        if (w < 0) break;
+      }
       heap.pop();
       this.assign(id, w);
       this.coAssign(id, w);
@@ -51,6 +68,11 @@ export abstract class CoreAssignment extends CoreTransitions {
     const t = this.t;
     if (t.state[d] !== WAITING) return false;
     if (++t.started[d] < t.waitCount[d]) return false;
+    const p = placementOf(t.nodes[d]);
+    if (restricts(p)) {
+      const others = p.allowOtherWorkers === true && !this.rules.named(p, this.w);
+      if (!this.rules.fits(p, w, this.w.names[w], others)) return false;
+    }
     const deps = t.deps;
     for (let j = t.depStart[d], e = t.depEnd(d); j < e; j++) {
       const x = deps[j];
@@ -69,6 +91,8 @@ export abstract class CoreAssignment extends CoreTransitions {
     if (t.state[id] === READY) this.w.inc(w);
     this.transition(id, PROCESSING, S.C_ASSIGN, w);
     t.procWorker[id] = w;
+    const p = placementOf(t.nodes[id]);
+    if (p !== undefined && p.resources !== undefined) this.rules.take(id, p, w);
     const b = this.out.compute(w);
     const deps = t.deps;
     for (let j = t.depStart[id], e = t.depEnd(id); j < e; j++) {
@@ -83,6 +107,24 @@ export abstract class CoreAssignment extends CoreTransitions {
     if (t.wantPending[id] > 0 && this.valueWanted(id)) (b.want ??= []).push(b.keys.length);
     b.keys.push(t.keys[id]);
     b.nodes.push(t.nodes[id]);
+  }
+
+  /**
+   * The resources free now in each worker group that declared some (see restrictions.ts).
+   *
+   * @example
+   * core.resources().get('gpu-box'); // { GPU: 1 }
+   */
+  resources(): Map<string, Readonly<Record<string, number>>> {
+    return this.rules.resources();
+  }
+
+  /** @internal The story of parked task `id` says why it waits (the first time it is parked). */
+  private noteWhyParked(id: number, p: Placement): void {
+    const why = !this.rules.named(p, this.w)
+      ? `no worker matches restriction workers=[${(p.workers ?? []).join(', ')}]`
+      : `no worker it may run on has room${p.resources === undefined ? '' : ` and resources ${JSON.stringify(p.resources)} free`}`;
+    this.log.add(id, READY, READY, S.C_WAITS, this.log.note(`waits: ${why}`));
   }
 
   /** @internal The commands built by this `handle` call. */

@@ -1,0 +1,94 @@
+// Where and how often a task may run: its placement. A task may carry one (`Task.placement`);
+// every scheduler core reads it when it places the task. `retries`: a task that throws runs again,
+// on any worker, up to that many more times before its error is final. `workers`: it runs only on
+// these workers (a worker node's name stands for each of its threads); `allowOtherWorkers` lets it
+// run elsewhere when none of them is alive. `resources`: abstract amounts (`{ GPU: 1 }`) a worker
+// must have free while the task runs there. A placement is plain data, checked where it is made
+// (`checkPlacement` names the bad field), so it travels unchanged across threads and sockets.
+import type { Task } from './task.js';
+
+/**
+ * A task's placement (see the file comment).
+ *
+ * @example
+ * const p: Placement = { retries: 2, workers: ['gpu-box'], resources: { GPU: 1 } };
+ */
+export interface Placement {
+  /** How many times to run the task again after it throws (default 0). */
+  readonly retries?: number;
+  /** Only these workers (or worker nodes, by name) may run it. */
+  readonly workers?: readonly string[];
+  /** With `workers`: run it anywhere when none of the named workers is alive. */
+  readonly allowOtherWorkers?: boolean;
+  /** Abstract resources it holds while it runs (a worker declares what it has). */
+  readonly resources?: Readonly<Record<string, number>>;
+}
+
+/**
+ * Checks a placement given by a user; throws a TypeError naming the field and what was wrong.
+ * Returns it unchanged, or undefined when it asks for nothing.
+ *
+ * @example
+ * checkPlacement({ retries: 2 }, 'submit'); // { retries: 2 }
+ */
+export function checkPlacement(p: unknown, where: string): Placement | undefined {
+  if (p === undefined) return undefined;
+  if (typeof p !== 'object' || p === null)
+    throw new TypeError(`${where}: a placement must be an object, got ${String(p)}`);
+  const { retries, workers, allowOtherWorkers, resources } = p as Record<string, unknown>;
+  if (retries !== undefined && !(Number.isInteger(retries) && (retries as number) >= 0))
+    throw new TypeError(`${where}: retries must be an integer >= 0, got ${String(retries)}`);
+  if (
+    workers !== undefined &&
+    !(Array.isArray(workers) && workers.every((w) => typeof w === 'string' && w !== ''))
+  )
+    throw new TypeError(`${where}: workers must be an array of worker names, got ${show(workers)}`);
+  if (allowOtherWorkers !== undefined && typeof allowOtherWorkers !== 'boolean')
+    throw new TypeError(
+      `${where}: allowOtherWorkers must be a boolean, got ${String(allowOtherWorkers)}`,
+    );
+  if (resources !== undefined) checkResources(resources, `${where}: resources`);
+  const empty =
+    (retries === undefined || retries === 0) &&
+    workers === undefined &&
+    (resources === undefined || Object.keys(resources as object).length === 0);
+  return empty ? undefined : (p as Placement);
+}
+
+/**
+ * Checks abstract resources (`{ GPU: 2 }`: names to finite amounts >= 0); throws a TypeError
+ * naming `what` and the bad entry.
+ *
+ * @example
+ * checkResources({ GPU: 2, MEM: 1e9 }, 'startWorker resources');
+ */
+export function checkResources(r: unknown, what: string): Readonly<Record<string, number>> {
+  if (typeof r !== 'object' || r === null || Array.isArray(r))
+    throw new TypeError(`${what} must be an object of names to amounts, got ${show(r)}`);
+  for (const [name, v] of Object.entries(r)) {
+    if (name === '' || typeof v !== 'number' || !Number.isFinite(v) || v < 0)
+      throw new TypeError(
+        `${what}: ${name || '(empty name)'} must be a number >= 0, got ${show(v)}`,
+      );
+  }
+  return r as Readonly<Record<string, number>>;
+}
+
+/**
+ * The same task with `placement` (merged over the one it had); the task itself is unchanged.
+ *
+ * @example
+ * const t2 = withPlacement(task(fnRef, []), { retries: 1 });
+ */
+export function withPlacement(node: Task, placement: Placement | undefined): Task {
+  if (placement === undefined) return node;
+  return { ...node, placement: { ...node.placement, ...placement } };
+}
+
+function show(v: unknown): string {
+  try {
+    return JSON.stringify(v) ?? String(v);
+  } catch {
+    return String(v);
+  }
+}
