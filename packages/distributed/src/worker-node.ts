@@ -13,6 +13,7 @@
 import { createRequire } from 'node:module';
 import { hostname } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { checkResources } from '@dask-ts/protocol';
 import { connectLink, type Link } from './link.js';
 import { isRunMessage, runHere } from './worker-run.js';
 import { Lending, isLendMessage } from './lender.js';
@@ -42,6 +43,11 @@ export interface WorkerNodeOptions {
   readonly log?: (line: string) => void;
   /** The scheduler's CURVE public key, when it encrypts (default: DASK_TS_CURVE_SERVER_KEY). */
   readonly curveServerKey?: string;
+  /**
+   * Abstract resources the node has (`{ GPU: 2 }`), shared by its threads: a task that asks for
+   * `{ resources: { GPU: 1 } }` runs only where that much is free.
+   */
+  readonly resources?: Readonly<Record<string, number>>;
 }
 
 /**
@@ -87,6 +93,10 @@ export async function startWorker(
     throw new TypeError(`name must be a non-empty string, got ${String(base)}`);
   }
   const log = options.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
+  const resources =
+    options.resources === undefined
+      ? undefined
+      : checkResources(options.resources, 'startWorker: resources');
   const entry = require.resolve('@dask-ts/worker/thread-entry');
   const slots: Slot[] = Array.from({ length: nthreads }, (_, i) => ({
     name: nthreads === 1 ? base : `${base}-${i}`,
@@ -106,6 +116,7 @@ export async function startWorker(
       heartbeatTimeoutMs: options.heartbeatTimeoutMs,
       connectTimeoutMs: options.connectTimeoutMs,
       curveServerKey: options.curveServerKey,
+      traits: { group: base, ...(resources !== undefined ? { resources } : {}) },
       log,
     });
 

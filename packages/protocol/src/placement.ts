@@ -1,11 +1,12 @@
-// Where and how often a task may run: its placement. A task may carry one (`Task.placement`);
+// Where and how often a task may run: its placement. A node may carry one (`Task.placement`;
+// a data node's `workers` say where its value is put);
 // every scheduler core reads it when it places the task. `retries`: a task that throws runs again,
 // on any worker, up to that many more times before its error is final. `workers`: it runs only on
 // these workers (a worker node's name stands for each of its threads); `allowOtherWorkers` lets it
 // run elsewhere when none of them is alive. `resources`: abstract amounts (`{ GPU: 1 }`) a worker
 // must have free while the task runs there. A placement is plain data, checked where it is made
 // (`checkPlacement` names the bad field), so it travels unchanged across threads and sockets.
-import type { Task } from './task.js';
+import type { Graph, GraphNode } from './task.js';
 
 /**
  * A task's placement (see the file comment).
@@ -75,14 +76,40 @@ export function checkResources(r: unknown, what: string): Readonly<Record<string
 }
 
 /**
- * The same task with `placement` (merged over the one it had); the task itself is unchanged.
+ * The same node with `placement` (merged over the one it had); the node itself is unchanged.
  *
  * @example
  * const t2 = withPlacement(task(fnRef, []), { retries: 1 });
  */
-export function withPlacement(node: Task, placement: Placement | undefined): Task {
+export function withPlacement<N extends GraphNode>(node: N, placement: Placement | undefined): N {
   if (placement === undefined) return node;
   return { ...node, placement: { ...node.placement, ...placement } };
+}
+
+/**
+ * `graph` with `placement` on the nodes of `keys` (default: on every task), as a new graph; the
+ * same graph when `placement` is undefined.
+ *
+ * @example
+ * const placed = placeGraph(graph, { retries: 2 });
+ */
+export function placeGraph(
+  graph: Graph,
+  placement: Placement | undefined,
+  keys?: readonly string[],
+): Graph {
+  if (placement === undefined) return graph;
+  const out = new Map(graph);
+  if (keys === undefined) {
+    for (const [k, node] of graph)
+      if (node.kind === 'task') out.set(k, withPlacement(node, placement));
+  } else {
+    for (const k of keys) {
+      const node = graph.get(k);
+      if (node !== undefined) out.set(k, withPlacement(node, placement));
+    }
+  }
+  return out;
 }
 
 function show(v: unknown): string {

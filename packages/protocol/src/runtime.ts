@@ -42,6 +42,7 @@ export {
   checkPlacement,
   checkResources,
   withPlacement,
+  placeGraph,
 } from './placement.js';
 export {
   ArgKind,

@@ -66,6 +66,8 @@ export interface Task {
 export interface DataNode {
   readonly kind: 'data';
   readonly value: unknown;
+  /** Where it may be held (`workers`; scatter's placement); see placement.ts. */
+  readonly placement?: Placement;
 }
 
 /**

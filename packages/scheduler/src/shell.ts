@@ -29,7 +29,9 @@ import {
   ProtocolError,
   TaskError,
   checkFromWorker,
+  checkPlacement,
   encodeValue,
+  placeGraph,
   taskFailure,
   isInsideWorker,
   type ComputeOptions,
@@ -200,6 +202,10 @@ export class SchedulerShell implements Scheduler {
     if (signal?.aborted) return Promise.reject(new ComputeAbortedError(signal.reason));
     try {
       checkPortable(graph);
+      graph = placeGraph(
+        graph,
+        checkPlacement({ retries: options.retries }, `${this.name} compute`),
+      );
     } catch (err) {
       return Promise.reject(err);
     }
@@ -377,6 +383,17 @@ export class SchedulerShell implements Scheduler {
   }
 
   /**
+   * What happened to `key` in the core, one line per transition with its cause (a task that waits
+   * for a worker its restrictions allow says so).
+   *
+   * @example
+   * shell.story('y'); // ['y released -> ready: submit ...', 'y ready -> ready: waits: ...']
+   */
+  story(key: string): string[] {
+    return this.core.story(key);
+  }
+
+  /**
    * Accepts worker `endpoint`; it takes tasks once it says hello.
    *
    * @example
@@ -512,7 +529,8 @@ export class SchedulerShell implements Scheduler {
     }
     if (member.ready) return;
     member.ready = true;
-    this.emit({ type: 'add-worker', worker: name, slots: 1 });
+    const { group, resources } = member.endpoint;
+    this.emit({ type: 'add-worker', worker: name, slots: 1, group, resources });
   }
 
   private onGathered(from: string, msg: Extract<FromWorker, { op: 'gathered' }>): void {

@@ -15,9 +15,9 @@ import { checkResources, type GraphNode, type Placement } from '@dask-ts/protoco
 import type { TaskTable } from './task-table.js';
 import type { WorkerTable } from './placement.js';
 
-/** A task's placement, or undefined (data nodes and unrestricted tasks). */
+/** A node's placement, or undefined. */
 export function placementOf(node: GraphNode | undefined): Placement | undefined {
-  return node !== undefined && node.kind === 'task' ? node.placement : undefined;
+  return node?.placement;
 }
 
 /** Whether a placement restricts where its task runs (not only how often). */
