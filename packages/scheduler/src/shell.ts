@@ -42,7 +42,12 @@ import {
 } from '@dask-ts/protocol';
 import type { WorkerInfo } from './cluster-options.js';
 import type { Compute, Gather, Member } from './cluster-records.js';
-import { SchedulerCore, type CoreCommand, type CoreEvent } from './core/index.js';
+import {
+  SchedulerCore,
+  type CoreCommand,
+  type CoreEvent,
+  type SchedulerCoreOptions,
+} from './core/index.js';
 import { SentResults } from './sent-results.js';
 import { OrphanWatch, orphanHeads } from './orphan-watch.js';
 import { Outbox } from './outbox.js';
@@ -128,7 +133,7 @@ export class SchedulerShell implements Scheduler {
   readonly name: string;
   private readonly log: (line: string) => void;
   private readonly options: ShellOptions;
-  private readonly coreOptions: { queueFactor?: number; maxRetries?: number };
+  private readonly coreOptions: SchedulerCoreOptions;
   private core: SchedulerCore;
   private readonly members = new Map<string, Member>();
   private readonly computes = new Map<string, Compute>();
@@ -167,6 +172,8 @@ export class SchedulerShell implements Scheduler {
     this.name = options.name;
     this.log = options.log;
     this.coreOptions = {
+      // Workers give back queued tasks for idle ones (core/stealing.ts, the worker's stealable.ts).
+      workStealing: true,
       ...(options.queueFactor !== undefined ? { queueFactor: options.queueFactor } : {}),
       ...(options.maxRetries !== undefined ? { maxRetries: options.maxRetries } : {}),
     };
@@ -511,6 +518,9 @@ export class SchedulerShell implements Scheduler {
       case 'gathered':
         this.onGathered(name, msg);
         break;
+      case 'stolen':
+        this.pending.push({ type: 'stolen', worker: name, keys: msg.keys });
+        break;
     }
     this.schedule();
   }
@@ -736,6 +746,10 @@ export class SchedulerShell implements Scheduler {
     switch (cmd.type) {
       case 'compute':
         sendCompute(this.sendHost, cmd);
+        return;
+      case 'steal':
+        // Sent at once: it is about tasks sent before (the worker answers `stolen` at once).
+        this.members.get(cmd.worker)?.endpoint.send({ op: 'steal', keys: [...cmd.keys] });
         return;
       case 'release':
         this.sent.drop(cmd.keys, cmd.worker);
