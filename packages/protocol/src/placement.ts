@@ -48,12 +48,13 @@ export function checkPlacement(p: unknown, where: string): Placement | undefined
     throw new TypeError(
       `${where}: allowOtherWorkers must be a boolean, got ${String(allowOtherWorkers)}`,
     );
-  if (resources !== undefined) checkResources(resources, `${where}: resources`);
+  const need =
+    resources === undefined ? undefined : checkResources(resources, `${where}: resources`);
   const empty =
     (retries === undefined || retries === 0) &&
     workers === undefined &&
-    (resources === undefined || Object.keys(resources as object).length === 0);
-  return empty ? undefined : (p as Placement);
+    (need === undefined || Object.keys(need).length === 0);
+  return empty ? undefined : p;
 }
 
 /**
