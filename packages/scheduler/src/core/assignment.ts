@@ -28,7 +28,7 @@ export abstract class CoreAssignment extends CoreTransitions {
         heap.pop();
         continue;
       }
-      const p = placementOf(t.nodes[id]);
+      const p = placementOf(t, id);
       let w: number;
       if (restricts(p)) {
         w = rules.choose(t, id, p, wt);
@@ -68,7 +68,7 @@ export abstract class CoreAssignment extends CoreTransitions {
     const t = this.t;
     if (t.state[d] !== WAITING) return false;
     if (++t.started[d] < t.waitCount[d]) return false;
-    const p = placementOf(t.nodes[d]);
+    const p = placementOf(t, d);
     if (restricts(p)) {
       const others = p.allowOtherWorkers === true && !this.rules.named(p, this.w);
       if (!this.rules.fits(p, w, this.w.names[w], others)) return false;
@@ -91,7 +91,7 @@ export abstract class CoreAssignment extends CoreTransitions {
     if (t.state[id] === READY) this.w.inc(w);
     this.transition(id, PROCESSING, S.C_ASSIGN, w);
     t.procWorker[id] = w;
-    const p = placementOf(t.nodes[id]);
+    const p = placementOf(t, id);
     if (p !== undefined && p.resources !== undefined) this.rules.take(id, p, w);
     const b = this.out.compute(w);
     const deps = t.deps;

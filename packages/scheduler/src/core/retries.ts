@@ -20,7 +20,7 @@ export abstract class CoreRetries extends CoreWorkers {
    * {@link CoreRetries.finalError}).
    */
   protected retryErred(id: number, w: number, worker: string, error: SerializedError): boolean {
-    const retries = placementOf(this.t.nodes[id])?.retries ?? 0;
+    const retries = placementOf(this.t, id)?.retries ?? 0;
     if (retries === 0) return false;
     const failed = (this.attempts.get(id) ?? 0) + 1;
     this.attempts.set(id, failed);
@@ -70,7 +70,7 @@ export abstract class CoreRetries extends CoreWorkers {
     const failed = this.attempts.get(id);
     if (failed === undefined) return error;
     this.attempts.delete(id);
-    const retries = placementOf(this.t.nodes[id])?.retries ?? 0;
+    const retries = placementOf(this.t, id)?.retries ?? 0;
     return {
       ...error,
       message: `${error.message} (failed ${failed} attempt${failed === 1 ? '' : 's'}; retries: ${retries})`,

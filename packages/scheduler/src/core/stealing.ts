@@ -86,7 +86,7 @@ function movable(
     if (t.state[d] === MEMORY && t.holders(d).every((h) => h === v)) pinned += t.nbytes[d];
   });
   if (pinned > STEAL_MAX_BYTES) return false;
-  const p: Placement | undefined = placementOf(t.nodes[id]);
+  const p: Placement | undefined = placementOf(t, id);
   if (!restricts(p)) return true;
   const others = p.allowOtherWorkers === true && !rules.named(p, wt);
   // Its resources are held on v until it is given back: the thief needs them free itself.
