@@ -78,6 +78,20 @@ describe('SchedulerCore work stealing', () => {
     expect(sim.ended('s')).toEqual(['done']);
   }, 30_000);
 
+  test('queued work worth less than a round trip (by the reported run times) stays', () => {
+    for (const [ms, requests] of [
+      [0.01, 0],
+      [20, 1],
+    ] as const) {
+      const sim = new Sim({ workStealing: true, queueFactor: 8 });
+      sim.addWorker('a');
+      const graph = g(...roots(9));
+      sim.handle([{ type: 'submit', id: 's', graph, wanted: [...graph.keys()] }]);
+      sim.finish('a', 'r0', undefined, ms);
+      expect(steals(sim.addWorker('b'))).toHaveLength(requests);
+    }
+  }, 30_000);
+
   test('giving back a task it was not asked for is an impossible event', () => {
     const sim = new Sim({ workStealing: true });
     sim.addWorker('a');

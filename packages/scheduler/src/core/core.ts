@@ -125,7 +125,7 @@ export class SchedulerCore extends CoreStealing {
           break;
         case 'finished-many':
           this.onFinishedMany(e.keys, e.worker, e.nbytes);
-          if (this.adaptive && e.ms !== undefined) this.adapt(e.worker, e.keys.length, e.ms);
+          if (e.ms !== undefined) this.adapt(e.worker, e.keys.length, e.ms);
           break;
         case 'erred':
           this.onErred(e.key, e.worker, e.error);
@@ -263,15 +263,20 @@ export class SchedulerCore extends CoreStealing {
     this.addBatches();
   }
 
-  /** @internal The adaptive queue (see {@link SchedulerCoreOptions.queueFactor}) learns from a report. */
+  /** @internal See {@link CoreStealing}. */
+  protected meanRunMs(w: number): number {
+    return this.meanMs[w];
+  }
+
+  /** @internal A report teaches the mean run time (stealing reads it) and sizes the adaptive queue. */
   private adapt(worker: WorkerId, tasks: number, ms: number): void {
     const w = this.workerIndex(worker);
     if (w === undefined || !this.w.alive[w] || tasks === 0 || !(ms >= 0)) return;
     const per = ms / tasks;
     const mean = this.meanMs[w] === 0 ? per : this.meanMs[w] + 0.3 * (per - this.meanMs[w]);
     this.meanMs[w] = mean;
-    // A paused worker learns, but takes nothing until unpaused.
-    if (this.paused.size > 0 && this.paused.has(w)) return;
+    // A fixed queue, or a paused worker: it learns (stealing reads it), but keeps its cap.
+    if (!this.adaptive || (this.paused.size > 0 && this.paused.has(w))) return;
     const perSlot = Math.min(QUEUE_MAX, Math.max(QUEUE_MIN, Math.ceil(QUEUE_TARGET_MS / mean)));
     this.w.setCap(w, this.w.slots[w] * perSlot);
   }

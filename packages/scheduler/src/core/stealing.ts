@@ -1,7 +1,9 @@
 // Work stealing. A worker is sent more tasks than it runs at once (its queue, up to its cap), so a
 // slow task can leave tasks waiting behind it while another worker sits idle. After each `handle`
 // call the core looks for that: an idle worker (nothing in flight, not paused) while another has
-// more tasks in flight than slots. It then asks the busy worker (a `steal` command) to give back
+// more tasks in flight than slots, and enough queued work there to be worth a round trip: at
+// least STEAL_MIN_MS by the mean run time the worker reports (or any, before its first report:
+// it may be stuck on its very first task). It then asks the busy worker (a `steal` command) to give back
 // the tasks at the end of its queue that are cheap to move: not co-assigned, read by no task
 // co-assigned there, with at most STEAL_MAX_BYTES of inputs held by it alone, and allowed on the
 // idle worker by their restrictions. Nothing moves until the worker answers (a `stolen` event):
@@ -22,6 +24,8 @@ import { MEMORY, ORPHAN, PROCESSING, RELEASED, type TaskTable } from './task-tab
 
 /** Inputs held only by the busy worker above this many bytes pin a task there. */
 export const STEAL_MAX_BYTES = 1 << 20;
+/** A busy worker's queued work (ms, by its mean run time) below this is not worth stealing. */
+export const STEAL_MIN_MS = 2;
 
 /** One steal request: give back `ids` from `victim`, for `thief`. */
 export interface StealMove {
@@ -40,11 +44,16 @@ export function planSteals(
   runs: RunQueues,
   rules: Restrictions,
   asked: ReadonlyMap<number, readonly string[]>,
+  meanMs: (w: number) => number,
 ): StealMove[] {
   const thieves = wt.live.filter((w) => wt.occ[w] === 0 && wt.cap[w] > 0);
   if (thieves.length === 0) return [];
   const victims = wt.live
-    .filter((v) => !asked.has(v) && wt.occ[v] > wt.slots[v])
+    .filter((v) => {
+      if (asked.has(v) || wt.occ[v] <= wt.slots[v]) return false;
+      const mean = meanMs(v);
+      return mean === 0 || (wt.occ[v] - wt.slots[v]) * mean >= STEAL_MIN_MS;
+    })
     .sort(
       (a, b) => (wt.occ[b] - wt.slots[b]) / wt.slots[b] - (wt.occ[a] - wt.slots[a]) / wt.slots[a],
     );
@@ -100,10 +109,16 @@ export abstract class CoreStealing extends CoreRetries {
   /** @internal Workers with a steal request out, and the tasks asked back. */
   readonly asked = new Map<number, readonly string[]>();
 
+  /** @internal Worker `w`'s mean run time per task (ms) from its reports; 0 before any. */
+  protected abstract meanRunMs(w: number): number;
+
   /** @internal Makes the steal requests `planSteals` decides on (after placing ready tasks). */
   protected steal(): void {
     if (!this.stealing || this.w.live.length < 2) return;
-    for (const m of planSteals(this.t, this.w, this.runs, this.rules, this.asked)) {
+    const moves = planSteals(this.t, this.w, this.runs, this.rules, this.asked, (w) =>
+      this.meanRunMs(w),
+    );
+    for (const m of moves) {
       const note = this.log.note(
         `asked back from ${this.w.names[m.victim]} (idle: ${this.w.names[m.thief]})`,
       );
