@@ -211,6 +211,27 @@ describe('SchedulerCore resources', () => {
     expect(sim.ended('s2')).toEqual(['done']);
   }, 30_000);
 
+  test('a node that comes back may declare other amounts', () => {
+    const sim = new Sim();
+    sim.addWorker('n-0', 1, { group: 'n', resources: { GPU: 1 } });
+    sim.removeWorker('n-0');
+    sim.addWorker('n-0', 1, { group: 'n', resources: { GPU: 2 } });
+    sim.addWorker('n-1', 1, { group: 'n', resources: { GPU: 2 } });
+    const gpu = { resources: { GPU: 1 } };
+    sim.handle([
+      {
+        type: 'submit',
+        id: 's',
+        graph: g(['a', placed(gpu)], ['b', placed(gpu)]),
+        wanted: ['a', 'b'],
+      },
+    ]);
+    expect([...sim.inflight.values()].flat().sort()).toEqual(['a', 'b']);
+    expect(sim.core.resources().get('n')).toEqual({ GPU: 0 });
+    sim.runAll();
+    expect(sim.core.resources().get('n')).toEqual({ GPU: 2 });
+  }, 30_000);
+
   test('bad resources are refused naming the worker', () => {
     const sim = new Sim();
     expect(() => sim.addWorker('w', 1, { resources: { GPU: -1 } })).toThrow(

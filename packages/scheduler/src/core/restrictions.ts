@@ -36,6 +36,8 @@ export class Restrictions {
   private readonly groupIndex = new Map<string, number>();
   /** Per group: resources free now (undefined: it declared none). */
   private readonly free: (Map<string, number> | undefined)[] = [];
+  /** Per group: its live workers. */
+  private readonly members: number[] = [];
   /** Tasks holding resources: task id -> [group, what it holds]. */
   private readonly holding = new Map<number, readonly [number, Readonly<Record<string, number>>]>();
   /** Ready restricted tasks no worker could take (out of the heap). */
@@ -59,13 +61,20 @@ export class Restrictions {
       this.groupNames.push(gname);
       this.groupIndex.set(gname, g);
       this.free.push(undefined);
+      this.members.push(0);
     }
     this.groupOf[w] = g;
-    // The group's pool is set by its first worker; a thread that joins again keeps what is held.
+    // The group's pool is set by its first live worker (a node that comes back may declare other
+    // amounts); a thread that joins a live group again keeps what its tasks hold.
     if (resources !== undefined) checkResources(resources, `Worker ${name}: resources`);
-    if (resources !== undefined && this.free[g] === undefined) {
-      this.free[g] = new Map(Object.entries(resources));
-    }
+    if (this.members[g]++ === 0)
+      this.free[g] = resources === undefined ? undefined : new Map(Object.entries(resources));
+    this.changed = true;
+  }
+
+  /** Worker `w` left (its running tasks gave their resources back already). */
+  removeWorker(w: number): void {
+    this.members[this.groupOf[w]]--;
     this.changed = true;
   }
 

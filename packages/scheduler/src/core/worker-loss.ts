@@ -68,7 +68,7 @@ export abstract class CoreWorkers extends CoreAssignment {
     wt.remove(w);
     this.runs.clear(w);
     // A task that may run elsewhere once its named workers are gone is placed again.
-    this.rules.changed = true;
+    this.rules.removeWorker(w);
     const t = this.t;
     const note = this.log.note(`worker ${name} removed: ${reason}`);
     // Deliveries sent from w and not acknowledged: want them again.
