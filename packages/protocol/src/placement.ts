@@ -84,7 +84,10 @@ export function checkResources(r: unknown, what: string): Readonly<Record<string
  */
 export function withPlacement<N extends GraphNode>(node: N, placement: Placement | undefined): N {
   if (placement === undefined) return node;
-  return { ...node, placement: { ...node.placement, ...placement } };
+  // Shared, not copied, when the node had none: the nodes of one call keep one placement object
+  // (it travels once, and a scheduler queues their waiting tasks together).
+  const merged = node.placement === undefined ? placement : { ...node.placement, ...placement };
+  return { ...node, placement: merged };
 }
 
 /**

@@ -20,8 +20,12 @@ export abstract class CoreAssignment extends CoreTransitions {
     const heap = this.heap;
     const wt = this.w;
     const rules = this.rules;
-    if (rules.changed && rules.parked.length > 0)
-      for (const id of rules.unpark()) if (t.state[id] === READY) heap.push(id);
+    if (rules.changed) {
+      rules.changed = false;
+      if (rules.parked.size > 0) this.placeParked();
+    }
+    // Placements no worker took in this call: their next tasks are parked without trying.
+    let refused: Set<Placement> | undefined;
     while (heap.size > 0 && wt.freeCount > 0) {
       const id = heap.peek();
       if (t.state[id] !== READY) {
@@ -31,11 +35,12 @@ export abstract class CoreAssignment extends CoreTransitions {
       const p = placementOf(t, id);
       let w: number;
       if (restricts(p)) {
-        w = rules.choose(t, id, p, wt);
+        w = refused?.has(p) === true ? -1 : rules.choose(t, id, p, wt);
         if (w < 0) {
+          (refused ??= new Set()).add(p);
           // No worker may take it now: parked until something changes (restrictions.ts).
           heap.pop();
-          if (rules.park(id)) this.noteWhyParked(id, p);
+          if (rules.park(id, p)) this.noteWhyParked(id, p);
           continue;
         }
       } else {
@@ -45,6 +50,28 @@ export abstract class CoreAssignment extends CoreTransitions {
       heap.pop();
       this.assign(id, w);
       this.coAssign(id, w);
+    }
+  }
+
+  /**
+   * @internal Places parked tasks, each placement's queue from its head, until a task no worker
+   * takes (see restrictions.ts).
+   */
+  private placeParked(): void {
+    const t = this.t;
+    for (const [p, q] of this.rules.parked) {
+      let i = 0;
+      for (; i < q.length && this.w.freeCount > 0; i++) {
+        const id = q[i];
+        // Gone from ready since (cancelled, or ready again through the heap): dropped here.
+        if (t.state[id] !== READY || t.inHeap[id] === 1) continue;
+        const w = this.rules.choose(t, id, p, this.w);
+        if (w < 0) break;
+        this.assign(id, w);
+        this.coAssign(id, w);
+      }
+      if (i === q.length) this.rules.parked.delete(p);
+      else if (i > 0) q.splice(0, i);
     }
   }
 

@@ -1,9 +1,10 @@
 // Task placement in the core: retries of a task that throws, worker restrictions (by worker or
 // group name, allowOtherWorkers, parked tasks that say why they wait) and abstract resources
 // shared by a group's workers.
-import { describe, expect, test } from '@jest/globals';
+import { describe, expect, jest, test } from '@jest/globals';
 import { withPlacement, type GraphNode, type Placement, type Task } from '@dask-ts/protocol';
 import type { CoreCommand } from './events.js';
+import { Restrictions } from './restrictions.js';
 import { Sim, data, g, t } from './__tests__/test-sim.js';
 
 const boom = { name: 'Error', message: 'boom' };
@@ -230,6 +231,25 @@ describe('SchedulerCore resources', () => {
     expect(sim.core.resources().get('n')).toEqual({ GPU: 0 });
     sim.runAll();
     expect(sim.core.resources().get('n')).toEqual({ GPU: 2 });
+  }, 30_000);
+
+  test('many tasks waiting for one resource cost one try per change, not one each', () => {
+    const sim = new Sim({}, false);
+    sim.addWorker('g', 1, { resources: { GPU: 1 } });
+    sim.addWorker('c', 1);
+    const gpu: Placement = { resources: { GPU: 1 } };
+    const n = 500;
+    const nodes: [string, GraphNode][] = [];
+    for (let i = 0; i < n; i++) nodes.push([`g${i}`, withPlacement(t() as Task, gpu)]);
+    const tries = jest.spyOn(Restrictions.prototype, 'choose');
+    try {
+      sim.handle([{ type: 'submit', id: 's', graph: g(...nodes), wanted: nodes.map(([k]) => k) }]);
+      sim.runAll();
+      expect(sim.ended('s')).toEqual(['done']);
+      expect(tries.mock.calls.length).toBeLessThan(4 * n);
+    } finally {
+      tries.mockRestore();
+    }
   }, 30_000);
 
   test('bad resources are refused naming the worker', () => {

@@ -7,10 +7,12 @@
 // (finished, erred, taken back, stolen, or lost with its worker), so a worker's queue never holds
 // more of them than it has free.
 //
-// A restricted task that no worker can take now is parked (still ready, out of the heap) and put
-// back in the heap when something changes that could let it in: a worker joins or is unpaused, or
-// a task stops running somewhere. Its story says once why it waits when no live worker matches its
-// restriction at all.
+// A restricted task that no worker can take now is parked (still ready, out of the heap), in a
+// queue per placement (the tasks of one `map` or `compute` share theirs). When something changes
+// that could let one in (a worker joins or is unpaused, a task stops running somewhere), each
+// queue is tried from its head, and stops at the first task no worker takes: a thousand GPU tasks
+// waiting for one GPU cost one attempt per change, not a thousand. Its story says once why it
+// waits.
 import { checkResources, type Placement } from '@dask-ts/protocol';
 import type { TaskTable } from './task-table.js';
 import type { WorkerTable } from './placement.js';
@@ -40,8 +42,8 @@ export class Restrictions {
   private readonly members: number[] = [];
   /** Tasks holding resources: task id -> [group, what it holds]. */
   private readonly holding = new Map<number, readonly [number, Readonly<Record<string, number>>]>();
-  /** Ready restricted tasks no worker could take (out of the heap). */
-  parked: number[] = [];
+  /** Ready restricted tasks no worker could take (out of the heap), per placement, oldest first. */
+  readonly parked = new Map<Placement, number[]>();
   /** Set when something happened that may let a parked task in. */
   changed = false;
   /** Parked tasks whose story says why already. */
@@ -161,20 +163,19 @@ export class Restrictions {
     for (const r in h[1]) free.set(r, (free.get(r) ?? 0) + h[1][r]);
   }
 
-  /** Parks ready task `id`; returns whether its story should say why (the first time only). */
-  park(id: number): boolean {
-    this.parked.push(id);
+  /** Parks ready task `id` (placement `p`); returns whether its story should say why (the first time only). */
+  park(id: number, p: Placement): boolean {
+    const q = this.parked.get(p);
+    if (q === undefined) this.parked.set(p, [id]);
+    else q.push(id);
     if (this.noted.has(id)) return false;
     this.noted.add(id);
     return true;
   }
 
-  /** The parked tasks, handed back (the list starts empty again). */
-  unpark(): number[] {
-    const p = this.parked;
-    this.parked = [];
-    this.changed = false;
-    return p;
+  /** Every parked task (for checks). */
+  parkedIds(): number[] {
+    return [...this.parked.values()].flat();
   }
 
   /**
@@ -206,7 +207,11 @@ export class Restrictions {
     const held = [...this.holding];
     this.holding.clear();
     for (const [id, h] of held) if (map[id] >= 0) this.holding.set(map[id], h);
-    this.parked = this.parked.map((id) => map[id]).filter((id) => id >= 0);
+    for (const [p, q] of this.parked) {
+      const kept = q.map((id) => map[id]).filter((id) => id >= 0);
+      if (kept.length > 0) this.parked.set(p, kept);
+      else this.parked.delete(p);
+    }
     const noted = [...this.noted];
     this.noted.clear();
     for (const id of noted) if (map[id] >= 0) this.noted.add(map[id]);
@@ -214,7 +219,7 @@ export class Restrictions {
 
   /** Forgets every task (an idle core starting over); workers and their pools stay. */
   clearTasks(): void {
-    this.parked = [];
+    this.parked.clear();
     this.noted.clear();
   }
 }

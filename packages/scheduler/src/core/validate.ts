@@ -19,7 +19,7 @@ export function validateCore(core: SchedulerCore): void {
   const wantPending = new Int32Array(n);
   const occ = new Array<number>(wt.names.length).fill(0);
   const counts = new Int32Array(8);
-  const parked = new Set(core.rules.parked);
+  const parked = new Set(core.rules.parkedIds());
   core.rules.check(
     (id, msg) => fail(id, msg),
     (id) => t.state[id] === PROCESSING || t.state[id] === ORPHAN,
