@@ -228,8 +228,9 @@ export class Client implements Scheduler {
     const signal = options.signal;
     if (signal?.aborted) throw new ComputeAbortedError(signal.reason);
     const id = ++this.nextId;
-    // Checked now: a bad future or a closure is refused before anything is sent.
-    const message = computeMessage(id, graph, keys, this.heldNode);
+    // `retries` (ComputeOptions) goes on every task; a bad future or a closure is refused now.
+    const placed = placeGraph(graph, placementOf({ retries: options.retries }, 'compute'));
+    const message = computeMessage(id, placed, keys, this.heldNode);
     await this.ready;
     if (this.lost !== undefined) throw this.lost;
     return new Promise<unknown[]>((resolve, reject) => {

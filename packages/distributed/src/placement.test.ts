@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { delayed } from '@dask-ts/graph';
+import { compute, delayed } from '@dask-ts/graph';
 import {
   Client,
   startScheduler,
@@ -117,6 +117,12 @@ describe('placement on a cluster', () => {
     await expect(bad.result()).rejects.toThrow('flaky failure 2 (failed 2 attempts; retries: 1)');
     const viaCompute = client.compute(delayed(flaky)(join(dir, 'compute'), 1), { retries: 1 });
     expect(await viaCompute).toBe(2);
+    // The client as the default scheduler: compute's own retries option.
+    const [viaGraph] = await compute(delayed(flaky)(join(dir, 'graph'), 1), {
+      scheduler: client,
+      retries: 1,
+    });
+    expect(viaGraph).toBe(2);
     // A bad placement fails the futures at once, naming the call and the field.
     const [refused] = client.map((x: number) => x, [1], { retries: -1 });
     await expect(refused.result()).rejects.toThrow(

@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { task } from '@dask-ts/protocol';
+import { compute, delayed } from '@dask-ts/graph';
 import { createThreadsScheduler } from './index.js';
 import { src } from './__tests__/graphs.js';
 
@@ -31,6 +32,19 @@ describe('threads scheduler retries', () => {
     await expect(threads.get(bad, ['x'], { retries: 1 })).rejects.toThrow(
       'flaky failure 2 (failed 2 attempts; retries: 1)',
     );
+    // Through @dask-ts/graph's compute, as a user writes it.
+    const flakyJs = async (file: string, failures: number) => {
+      const fsp = await import('node:fs/promises');
+      const n = Number(await fsp.readFile(file, 'utf8').catch(() => '0')) + 1;
+      await fsp.writeFile(file, String(n));
+      if (n <= failures) throw new Error('flaky failure ' + n);
+      return n;
+    };
+    const [viaCompute] = await compute(delayed(flakyJs)(join(dir, 'compute'), 1), {
+      scheduler: threads,
+      retries: 1,
+    });
+    expect(viaCompute).toBe(2);
     await expect(threads.get(ok, ['x'], { retries: -1 })).rejects.toThrow(
       /threads compute: retries must be an integer >= 0, got -1/,
     );
