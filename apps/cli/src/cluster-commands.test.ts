@@ -142,6 +142,12 @@ test('bad cluster arguments exit 2 naming the culprit', async () => {
     address: 'tcp://h:1',
     nthreads: 3,
   });
+  expect(parseCluster('worker', ['tcp://h:1', '--resources', 'GPU=2,MEM=1e9'])).toEqual({
+    command: 'worker',
+    address: 'tcp://h:1',
+    nthreads: 1,
+    resources: { GPU: 2, MEM: 1e9 },
+  });
   for (const [argv, message] of [
     [
       ['scheduler', '--port', '70000'],
@@ -163,6 +169,10 @@ test('bad cluster arguments exit 2 naming the culprit', async () => {
       /Option --nthreads must be an integer from 1 to 1024, got '0'/,
     ],
     [['worker', 'tcp://h:1', '--name'], /Option --name needs a value/],
+    [
+      ['worker', 'tcp://h:1', '--resources', 'GPU=two'],
+      /Option --resources takes NAME=AMOUNT pairs separated by commas \(GPU=2,MEM=1e9\), got 'GPU=two'/,
+    ],
     [
       ['worker', 'localhost:1'],
       /The scheduler address must look like tcp:\/\/HOST:PORT .*, got 'localhost:1'/,

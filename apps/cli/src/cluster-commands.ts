@@ -5,6 +5,7 @@
 // Parsing is strict, as for every command: a bad option is a UsageError naming it.
 import { startScheduler, startWorker } from '@dask-ts/distributed';
 import { UsageError } from './args.js';
+import { parseResources } from './resources-arg.js';
 
 /**
  * A parsed `scheduler` or `worker` command line.
@@ -27,6 +28,7 @@ export type ClusterCommand =
       readonly address: string;
       readonly nthreads: number;
       readonly name?: string;
+      readonly resources?: Record<string, number>;
     };
 
 function flags(
@@ -96,7 +98,7 @@ export function parseCluster(
         : {}),
     };
   }
-  const { values, positional } = flags(command, args, ['--nthreads', '--name']);
+  const { values, positional } = flags(command, args, ['--nthreads', '--name', '--resources']);
   if (positional.length !== 1) {
     throw new UsageError(
       positional.length === 0
@@ -113,7 +115,14 @@ export function parseCluster(
     ? integer('--nthreads', values.get('--nthreads')!, 1, 1024)
     : 1;
   const name = values.get('--name');
-  return { command, address: positional[0], nthreads, ...(name !== undefined ? { name } : {}) };
+  const resources = values.get('--resources');
+  return {
+    command,
+    address: positional[0],
+    nthreads,
+    ...(name !== undefined ? { name } : {}),
+    ...(resources !== undefined ? { resources: parseResources(resources) } : {}),
+  };
 }
 
 /**
@@ -199,6 +208,7 @@ export async function runCluster(
     const node = await startWorker(cmd.address, {
       nthreads: cmd.nthreads,
       ...(cmd.name !== undefined ? { name: cmd.name } : {}),
+      ...(cmd.resources !== undefined ? { resources: cmd.resources } : {}),
       ...(token !== undefined ? { token } : {}),
       log: io.err,
     });

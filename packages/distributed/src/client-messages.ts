@@ -14,12 +14,14 @@ import {
   deserializeError,
   encodeValue,
   isTaskError,
+  placementSchema,
   portableFunctionRefSchema,
   serializeError,
   taskFailure,
   type FunctionRef,
   type Graph,
   type GraphNode,
+  type Placement,
   type PortableFunctionRef,
   type SerializedError,
 } from '@dask-ts/protocol';
@@ -66,6 +68,13 @@ const graphFields = {
   /** A task's arguments (an array), or a data node's value; codec payloads. */
   payloads: z.custom<unknown[]>((v) => Array.isArray(v), { message: 'expected an array' }),
   deps: arrayOf<string[]>('an array of keys', (x) => Array.isArray(x) && x.every(isString)),
+  /** Distinct placements (retries, workers, resources) of the graph's nodes; see placementIndex. */
+  placements: z.array(placementSchema).optional(),
+  /** Per node: its index in `placements`, or -1 (absent: no node has one). */
+  placementIndex: arrayOf<number>(
+    'an integer >= -1',
+    (x) => Number.isInteger(x) && (x as number) >= -1,
+  ).optional(),
 };
 
 /**
@@ -181,6 +190,7 @@ export function graphMessage(
   const fnIndex: number[] = [];
   const payloads: unknown[] = [];
   const deps: string[][] = [];
+  const placed = new PlacementList();
   for (const [key, node] of graph) {
     graphKeys.push(key);
     if (node.kind === 'data') {
@@ -188,6 +198,7 @@ export function graphMessage(
         graphKeys.pop();
         continue;
       }
+      placed.add(graphKeys.length - 1, node.placement);
       fnIndex.push(-1);
       payloads.push(encodeValue(node.value).payload);
       deps.push([]);
@@ -202,8 +213,33 @@ export function graphMessage(
     fnIndex.push(at);
     payloads.push(encodeValue(node.args).payload);
     deps.push(node.deps as string[]);
+    placed.add(graphKeys.length - 1, node.placement);
   }
-  return { graphKeys, fns, fnIndex, payloads, deps };
+  return { graphKeys, fns, fnIndex, payloads, deps, ...placed.fields(graphKeys.length) };
+}
+
+/** The placements of a graph's nodes as they travel: each distinct one once, an index per node. */
+class PlacementList {
+  private readonly list: Placement[] = [];
+  private readonly ids = new Map<Placement, number>();
+  private readonly at: [node: number, placement: number][] = [];
+
+  add(i: number, p: Placement | undefined): void {
+    if (p === undefined) return;
+    let id = this.ids.get(p);
+    if (id === undefined) {
+      id = this.list.push(p) - 1;
+      this.ids.set(p, id);
+    }
+    this.at.push([i, id]);
+  }
+
+  fields(n: number): { placements?: Placement[]; placementIndex?: number[] } {
+    if (this.at.length === 0) return {};
+    const placementIndex = new Array<number>(n).fill(-1);
+    for (const [i, id] of this.at) placementIndex[i] = id;
+    return { placements: this.list, placementIndex };
+  }
 }
 
 /** The graph a message carries, as parallel lists. @example const g: GraphMessage = graphMessage(graph); */
@@ -213,6 +249,8 @@ export interface GraphMessage {
   readonly fnIndex: number[];
   readonly payloads: unknown[];
   readonly deps: string[][];
+  readonly placements?: Placement[];
+  readonly placementIndex?: number[];
 }
 
 /**
@@ -222,18 +260,34 @@ export interface GraphMessage {
  * const graph = graphOf(message);
  */
 export function graphOf(message: GraphMessage): Graph {
-  const { graphKeys, fns, fnIndex, payloads, deps } = message;
+  const { graphKeys, fns, fnIndex, payloads, deps, placements, placementIndex } = message;
   const n = graphKeys.length;
   if (fnIndex.length !== n || payloads.length !== n || deps.length !== n) {
     throw new Error(
       `a compute message with ${n} keys but ${fnIndex.length} function indices, ${payloads.length} payloads and ${deps.length} dependency lists`,
     );
   }
+  if (placementIndex !== undefined && placementIndex.length !== n)
+    throw new Error(
+      `a compute message with ${n} keys but ${placementIndex.length} placement indices`,
+    );
+  const placementOf = (i: number): { placement?: Placement } => {
+    const p = placementIndex === undefined ? -1 : placementIndex[i];
+    if (p === -1) return {};
+    const placement = placements?.[p];
+    if (placement === undefined)
+      throw new Error(`node ${graphKeys[i]} names placement ${p}, which is missing`);
+    return { placement };
+  };
   const graph = new Map<string, GraphNode>();
   for (let i = 0; i < n; i++) {
     const at = fnIndex[i];
     if (at === -1) {
-      graph.set(graphKeys[i], { kind: 'data', value: decodeValue(payloads[i]) });
+      graph.set(graphKeys[i], {
+        kind: 'data',
+        value: decodeValue(payloads[i]),
+        ...placementOf(i),
+      });
       continue;
     }
     const fn = fns[at];
@@ -241,7 +295,7 @@ export function graphOf(message: GraphMessage): Graph {
       throw new Error(`node ${graphKeys[i]} names function ${at}, which is missing`);
     const args = decodeValue(payloads[i]);
     if (!Array.isArray(args)) throw new Error(`the arguments of ${graphKeys[i]} are not an array`);
-    graph.set(graphKeys[i], { kind: 'task', fn, args, deps: deps[i] });
+    graph.set(graphKeys[i], { kind: 'task', fn, args, deps: deps[i], ...placementOf(i) });
   }
   return graph;
 }

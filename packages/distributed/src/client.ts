@@ -25,6 +25,7 @@ import {
   encodeValue,
   isCollection,
   deserializeError,
+  placeGraph,
   type Collection,
   type ComputeOptions,
   type FunctionRef,
@@ -53,6 +54,12 @@ import {
 import { Future, isFuture } from './future.js';
 import { KeyHolds } from './key-holds.js';
 import { scatterGraph, type ScatterOptions, type Scattered } from './scatter.js';
+import {
+  placedScheduler,
+  placementOf,
+  type ClientComputeOptions,
+  type PlacementOptions,
+} from './placement-options.js';
 
 export type { ScatterOptions, Scattered } from './scatter.js';
 import { connectLink, type Link } from './link.js';
@@ -221,8 +228,9 @@ export class Client implements Scheduler {
     const signal = options.signal;
     if (signal?.aborted) throw new ComputeAbortedError(signal.reason);
     const id = ++this.nextId;
-    // Checked now: a bad future or a closure is refused before anything is sent.
-    const message = computeMessage(id, graph, keys, this.heldNode);
+    // `retries` (ComputeOptions) goes on every task; a bad future or a closure is refused now.
+    const placed = placeGraph(graph, placementOf({ retries: options.retries }, 'compute'));
+    const message = computeMessage(id, placed, keys, this.heldNode);
     await this.ready;
     if (this.lost !== undefined) throw this.lost;
     return new Promise<unknown[]>((resolve, reject) => {
@@ -261,8 +269,11 @@ export class Client implements Scheduler {
    * @example
    * const total = await client.compute(delayed(sum)(parts));
    */
-  async compute<C>(collection: C, options: ComputeOptions = {}): Promise<ComputedValue<C>> {
-    const [value] = (await compute(collection, { ...options, scheduler: this })) as unknown[];
+  async compute<C>(collection: C, options: ClientComputeOptions = {}): Promise<ComputedValue<C>> {
+    const placement = placementOf(options, 'client.compute');
+    const scheduler = placement === undefined ? this : placedScheduler(this, placement);
+    const { retries: _r, workers: _w, allowOtherWorkers: _a, resources: _s, ...rest } = options;
+    const [value] = (await compute(collection, { ...rest, scheduler })) as unknown[];
     return value as ComputedValue<C>;
   }
 
@@ -311,22 +322,51 @@ export class Client implements Scheduler {
   }
 
   /**
+   * `submit` with a placement: `fn(...args)` runs again after it throws, up to `retries` times,
+   * only on the named `workers` (or worker nodes), and where the `resources` it asks for are free.
+   *
+   * @example
+   * const f = client.submitWith(train, [data], { retries: 2, resources: { GPU: 1 } });
+   */
+  submitWith<A extends unknown[], R>(
+    fn: (...args: A) => R,
+    args: { [K in keyof A]: A[K] | Future<A[K]> },
+    options: PlacementOptions,
+  ): Future<Awaited<R>> {
+    let d: Delayed<Awaited<R>>;
+    let placement: PlacementOptions | undefined;
+    try {
+      placement = placementOf(options, 'client.submitWith');
+      d = (delayed(fn as never) as unknown as (...a: unknown[]) => Delayed<Awaited<R>>)(...args);
+    } catch (err) {
+      return this.holds.failed(`submit-${tokenize(Math.random())}`, err);
+    }
+    return this.holdCollections<Awaited<R>>([d], placement)[0];
+  }
+
+  /**
    * Runs `fn` on each item, as one graph; returns one future per item, at once. Items may be
-   * futures.
+   * futures. `options` places each call (retries, workers, resources: see `submitWith`).
    *
    * @example
    * const futures = client.map((x: number) => x * 2, [1, 2, 3]);
    * await client.gather(futures); // [2, 4, 6]
    */
-  map<T, R>(fn: (item: T) => R, items: readonly (T | Future<T>)[]): Future<Awaited<R>>[] {
+  map<T, R>(
+    fn: (item: T) => R,
+    items: readonly (T | Future<T>)[],
+    options?: PlacementOptions,
+  ): Future<Awaited<R>>[] {
     let calls: Delayed<Awaited<R>>[];
+    let placement: PlacementOptions | undefined;
     try {
+      placement = placementOf(options, 'client.map');
       const f = delayed(fn as never) as unknown as (x: unknown) => Delayed<Awaited<R>>;
       calls = items.map((x) => f(x));
     } catch (err) {
       return items.map(() => this.holds.failed(`map-${tokenize(Math.random())}`, err));
     }
-    return this.holdCollections<Awaited<R>>(calls);
+    return this.holdCollections<Awaited<R>>(calls, placement);
   }
 
   /**
@@ -447,7 +487,10 @@ export class Client implements Scheduler {
   }
 
   /** Futures holding each Delayed of `calls` (one graph for all). */
-  private holdCollections<T>(calls: readonly Delayed<T>[]): Future<T>[] {
+  private holdCollections<T>(
+    calls: readonly Delayed<T>[],
+    placement?: PlacementOptions,
+  ): Future<T>[] {
     const graph = new Map<string, GraphNode>();
     // Shared ancestors are walked once (the collection protocol's graph-into, where offered).
     const seen = new Set<unknown>();
@@ -457,10 +500,8 @@ export class Client implements Scheduler {
       if (typeof into === 'function') into.call(c, graph, seen);
       else for (const [k, node] of c[daskGraph]()) graph.set(k, node);
     }
-    return this.holdGraph(
-      graph,
-      calls.map((c) => c.key),
-    ) as Future<T>[];
+    const keys = calls.map((c) => c.key);
+    return this.holdGraph(placeGraph(graph, placement, keys), keys) as Future<T>[];
   }
 
   /** A data node holding a future of this client is left out of what is sent (see the file comment). */

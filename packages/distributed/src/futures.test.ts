@@ -83,8 +83,8 @@ describe('futures held on the cluster', () => {
       10_000,
       `every copy of ${key} to be released`,
     );
-    expect(() => client.scatter([1], { workers: ['local-0'] } as never)).toThrow(
-      /workers option is not supported/,
+    expect(() => client.scatter([1], { workers: 'local-0' } as never)).toThrow(
+      /client.scatter: workers must be an array of worker names/,
     );
   }, 30_000);
 

@@ -24,7 +24,23 @@ export const helloSchema = z.object({
   version: z.number().int(),
   name: z.string().min(1).max(200).optional(),
   token: z.string().optional(),
+  /** A worker's node (its threads share the group's name and resources; see WorkerTraits). */
+  group: z.string().min(1).max(200).optional(),
+  resources: z.record(z.string(), z.number().finite().nonnegative()).optional(),
 });
+
+/**
+ * What a worker thread tells the scheduler about itself in its hello: the node it belongs to
+ * (a task restricted to the node's name may run on any of its threads) and the abstract
+ * resources the node has (`{ GPU: 2 }`, shared by its threads).
+ *
+ * @example
+ * const traits: WorkerTraits = { group: 'gpu-box', resources: { GPU: 2 } };
+ */
+export interface WorkerTraits {
+  readonly group: string;
+  readonly resources?: Readonly<Record<string, number>>;
+}
 
 /** A peer's first message (see {@link helloSchema}). @example const h: Hello = helloMessage('client'); */
 export type Hello = z.infer<typeof helloSchema>;
@@ -71,6 +87,7 @@ export function helloMessage(
   name?: string,
   token?: string,
   version: number = PROTOCOL_VERSION,
+  traits?: WorkerTraits,
 ): Hello {
   return {
     op: 'dask-ts-hello',
@@ -78,6 +95,8 @@ export function helloMessage(
     version,
     ...(name !== undefined ? { name } : {}),
     ...(token !== undefined ? { token } : {}),
+    ...(traits !== undefined ? { group: traits.group } : {}),
+    ...(traits?.resources !== undefined ? { resources: { ...traits.resources } } : {}),
   };
 }
 

@@ -12,6 +12,8 @@ export {
 export { startWorker, type WorkerNode, type WorkerNodeOptions } from './worker-node.js';
 export { Client, type ClientOptions, type ScatterOptions, type Scattered } from './client.js';
 export { Future, isFuture, type FutureStatus } from './future.js';
+export type { PlacementOptions, ClientComputeOptions } from './placement-options.js';
+export type { WorkerTraits } from './handshake.js';
 export {
   asCompleted,
   AsCompleted,

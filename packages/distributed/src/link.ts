@@ -12,7 +12,13 @@ import { randomBytes } from 'node:crypto';
 import { Dealer } from 'zeromq';
 import type { EndpointEvents } from '@dask-ts/protocol';
 import { decodeFrames, encodeFrames } from './frames.js';
-import { helloMessage, isLinkOp, linkSchema, type PeerRole } from './handshake.js';
+import {
+  helloMessage,
+  isLinkOp,
+  linkSchema,
+  type PeerRole,
+  type WorkerTraits,
+} from './handshake.js';
 import { SendQueue } from './send-queue.js';
 import { inprocConnect } from './inproc.js';
 import { curveKeyPair, curveServerKeyOf } from './curve.js';
@@ -53,6 +59,8 @@ export interface LinkOptions {
   readonly heartbeatMs?: number | undefined;
   /** Silence from the scheduler after which it is lost (ms, default 10,000). */
   readonly heartbeatTimeoutMs?: number | undefined;
+  /** A worker's node and resources, told in its hello. */
+  readonly traits?: WorkerTraits | undefined;
   /** The protocol version to announce (tests of the handshake only). */
   readonly version?: number | undefined;
   /** Where dropped frames are reported (stderr by default). */
@@ -382,7 +390,9 @@ export async function connectLink(address: string, options: LinkOptions): Promis
   try {
     if (socket instanceof Dealer) socket.connect(address);
     await socket.send(
-      encodeFrames(helloMessage(options.role, options.name, options.token, options.version)),
+      encodeFrames(
+        helloMessage(options.role, options.name, options.token, options.version, options.traits),
+      ),
     );
     let answer: unknown;
     try {

@@ -1,8 +1,9 @@
 // What `client.scatter` sends: each item of an array or plain record becomes a data node, keyed
 // `TYPE-TOKEN` (a token of the data, so scattering the same data twice gives the same key, as in
-// Dask; `hash: false` gives fresh keys). Anything else is refused, naming what it got, and so is
-// the `workers` option (the scheduler has no worker restrictions yet).
-import type { Graph, GraphNode } from '@dask-ts/protocol';
+// Dask; `hash: false` gives fresh keys). Anything else is refused, naming what it got. `workers`
+// puts the data on those workers (or worker nodes): its data nodes carry the restriction, and the
+// core places them there.
+import { checkPlacement, type Graph, type GraphNode } from '@dask-ts/protocol';
 import { tokenize } from '@dask-ts/graph';
 import type { Future } from './future.js';
 
@@ -16,10 +17,10 @@ export interface ScatterOptions {
   /** Copy the data to every worker (default false: it stays on one, and is fetched from there). */
   readonly broadcast?: boolean;
   /**
-   * Not supported yet (placing data on chosen workers needs worker restrictions, which the
-   * scheduler does not have): giving it throws.
+   * Put the data on these workers (names, or worker node names: any of the node's threads);
+   * it waits until one of them is connected.
    */
-  readonly workers?: never;
+  readonly workers?: readonly string[];
   /**
    * Name the keys by a token of the data (default true: scattering the same data twice gives the
    * same keys); false gives fresh keys.
@@ -49,11 +50,10 @@ export function scatterGraph(
       `client.scatter: expected an array or a plain record of values, got ${describe(data)}`,
     );
   }
-  if ((options as { workers?: unknown }).workers !== undefined) {
-    throw new TypeError(
-      'client.scatter: the workers option is not supported yet (the scheduler has no worker restrictions); use broadcast: true to copy the data to every worker',
-    );
-  }
+  const placement = checkPlacement(
+    options.workers === undefined ? undefined : { workers: options.workers },
+    'client.scatter',
+  );
   const entries: [string, unknown][] = Array.isArray(data)
     ? data.map((v, i) => [String(i), v as unknown])
     : Object.entries(data);
@@ -64,7 +64,7 @@ export function scatterGraph(
       options.hash === false
         ? `${name}-${tokenize(Math.random(), Date.now())}`
         : `${name}-${tokenize(v)}`;
-    graph.set(key, { kind: 'data', value: v });
+    graph.set(key, { kind: 'data', value: v, ...(placement !== undefined ? { placement } : {}) });
     return key;
   });
   return { graph, keys, names: entries.map(([k]) => k) };

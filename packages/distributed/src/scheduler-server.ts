@@ -25,7 +25,14 @@ import {
   type ToClient,
 } from './client-messages.js';
 import { decodeFrames, encodeFrames } from './frames.js';
-import { isLinkOp, linkSchema, refusal, type Hello, type PeerRole } from './handshake.js';
+import {
+  isLinkOp,
+  linkSchema,
+  refusal,
+  type Hello,
+  type PeerRole,
+  type WorkerTraits,
+} from './handshake.js';
 import { SendQueue } from './send-queue.js';
 import { registerInproc, routeInproc } from './inproc.js';
 import { Monitor } from './monitor.js';
@@ -93,6 +100,8 @@ interface Peer {
   readonly name: string;
   lastHeard: number;
   gone: boolean;
+  /** A worker's node and resources, from its hello. */
+  readonly traits?: WorkerTraits;
   /** A client's running computes. */
   readonly computes: Map<number, AbortController>;
 }
@@ -338,6 +347,9 @@ export class SchedulerServer {
       lastHeard: Date.now(),
       gone: false,
       computes: new Map(),
+      ...(hello.group !== undefined
+        ? { traits: { group: hello.group, resources: hello.resources } }
+        : {}),
     };
     this.peers.set(key, peer);
     this.send(peer, { op: 'welcome', name });
@@ -361,6 +373,8 @@ export class SchedulerServer {
   private endpointOf(peer: Peer): WorkerEndpoint {
     return {
       name: peer.name,
+      ...(peer.traits !== undefined ? { group: peer.traits.group } : {}),
+      ...(peer.traits?.resources !== undefined ? { resources: peer.traits.resources } : {}),
       id: ++this.endpointIds,
       send: (message: ToWorker) => {
         this.monitor?.toWorker(peer.name, message);

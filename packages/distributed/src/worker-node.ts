@@ -13,6 +13,7 @@
 import { createRequire } from 'node:module';
 import { hostname } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { checkResources } from '@dask-ts/protocol';
 import { connectLink, type Link } from './link.js';
 import { isRunMessage, runHere } from './worker-run.js';
 import { Lending, isLendMessage } from './lender.js';
@@ -49,6 +50,11 @@ export interface WorkerNodeOptions {
    * that says bye (it shut down) stops the node either way.
    */
   readonly reconnectTimeoutMs?: number;
+  /**
+   * Abstract resources the node has (`{ GPU: 2 }`), shared by its threads: a task that asks for
+   * `{ resources: { GPU: 1 } }` runs only where that much is free.
+   */
+  readonly resources?: Readonly<Record<string, number>>;
 }
 
 /**
@@ -100,6 +106,10 @@ export async function startWorker(
       `reconnectTimeoutMs must be a non-negative number of milliseconds, got ${String(reconnectMs)}`,
     );
   }
+  const resources =
+    options.resources === undefined
+      ? undefined
+      : checkResources(options.resources, 'startWorker: resources');
   const entry = require.resolve('@dask-ts/worker/thread-entry');
   const slots: Slot[] = Array.from({ length: nthreads }, (_, i) => ({
     name: nthreads === 1 ? base : `${base}-${i}`,
@@ -119,6 +129,7 @@ export async function startWorker(
       heartbeatTimeoutMs: options.heartbeatTimeoutMs,
       connectTimeoutMs: options.connectTimeoutMs,
       curveServerKey: options.curveServerKey,
+      traits: { group: base, ...(resources !== undefined ? { resources } : {}) },
       log,
     });
 

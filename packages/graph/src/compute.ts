@@ -92,6 +92,7 @@ const OPTION_KEYS = new Set([
   'traverse',
   'signal',
   'onProgress',
+  'retries',
   'progress',
 ]);
 

@@ -40,4 +40,5 @@ export {
   parseMessage,
 } from './messages.js';
 export { checkFromWorker } from './wire-check.js';
+export { placementSchema } from './placement-schema.js';
 export { taskFailure, isTaskError, type TaskFailure } from './errors.js';

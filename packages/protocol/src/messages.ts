@@ -141,6 +141,7 @@ const toWorkerSingle = [
     keys: strings,
     release: z.boolean(),
   }),
+  z.object({ op: z.literal('steal'), keys: strings }),
   z.object({ op: z.literal('close') }),
 ] as const;
 
@@ -153,6 +154,8 @@ const toWorkerSingle = [
  * - `release`: forget these keys.
  * - `gather`: send these values back with `gathered`; `release` drops them after sending (so their
  *   buffers can be transferred instead of copied).
+ * - `steal`: give back these queued tasks if they have not started (work stealing): answer
+ *   at once with `stolen`, and never run or report them.
  * - `close`: finish and exit.
  * - `batch`: several of the above, handled in order. Each message between threads costs tens of
  *   microseconds however small it is, so a scheduler sends what one turn produced (say a
@@ -178,6 +181,7 @@ export const toWorkerSchema = z.discriminatedUnion('op', [
  *   those a compute wants (`want` in `compute`) come along: `values[i]` for `valueKeys[i]`.
  * - `erred`: this task threw; `error` keeps its name, message and stack.
  * - `gathered`: the values asked for by `gather` `id` (`missing` lists keys it did not hold).
+ * - `stolen`: the answer to `steal`: the keys given back.
  *
  * @example
  * fromWorkerSchema.parse({ op: 'finished', keys: ['x'], nbytes: [8] });
@@ -205,6 +209,7 @@ export const fromWorkerSchema = z.discriminatedUnion('op', [
     values,
     missing: strings,
   }),
+  z.object({ op: z.literal('stolen'), keys: strings }),
 ]);
 
 /**

@@ -38,6 +38,13 @@ export {
   substitute,
 } from './task.js';
 export {
+  type Placement,
+  checkPlacement,
+  checkResources,
+  withPlacement,
+  placeGraph,
+} from './placement.js';
+export {
   ArgKind,
   argKind,
   allRefs,

@@ -37,6 +37,11 @@ export interface ComputeOptions {
   readonly onProgress?: (progress: ProgressInfo) => void;
   /** Show a progress bar on stderr (when it is a terminal, or when forced with `'always'`). */
   readonly progress?: boolean | 'always';
+  /**
+   * Run a task that throws again, up to this many times, before its error is final (default 0;
+   * schedulers with workers: threads, processes, distributed).
+   */
+  readonly retries?: number;
 }
 
 /**

@@ -7,6 +7,7 @@
 import { keyToString, type Key } from './keys.js';
 import type { FunctionRef } from './functions.js';
 import { ArgKind, argKind, collectDeps } from './arg-node.js';
+import type { Placement } from './placement.js';
 
 export { isPlainObject, collectDeps, substitute } from './arg-node.js';
 
@@ -52,6 +53,8 @@ export interface Task {
   readonly fn: FunctionRef;
   readonly args: readonly unknown[];
   readonly deps: readonly string[];
+  /** Where and how often it may run (retries, worker restrictions, resources); see placement.ts. */
+  readonly placement?: Placement;
 }
 
 /**
@@ -63,6 +66,8 @@ export interface Task {
 export interface DataNode {
   readonly kind: 'data';
   readonly value: unknown;
+  /** Where it may be held (`workers`; scatter's placement); see placement.ts. */
+  readonly placement?: Placement;
 }
 
 /**

@@ -120,6 +120,7 @@ const FIELDS: Readonly<Record<string, Readonly<Record<string, Check>>>> = {
   put: { keys: strings, values: anyArray },
   release: { keys: strings },
   gather: { id: int, keys: strings, release: bool },
+  steal: { keys: strings },
   close: {},
 };
 
@@ -134,6 +135,7 @@ const FROM_WORKER: Readonly<Record<string, Readonly<Record<string, Check>>>> = {
   },
   erred: { key: str, error: serializedError },
   gathered: { id: int, keys: strings, values: anyArray, missing: strings },
+  stolen: { keys: strings },
 };
 
 function single(

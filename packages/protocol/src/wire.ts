@@ -14,7 +14,7 @@ import { collectDeps } from './task.js';
  * @example
  * if (hello.version !== PROTOCOL_VERSION) throw new Error('version mismatch');
  */
-export const PROTOCOL_VERSION = 3;
+export const PROTOCOL_VERSION = 4;
 
 /**
  * A packed batch of tasks, as it travels: each distinct function reference once (`fns`), and for
@@ -49,6 +49,8 @@ export type ToWorkerSingle =
   | { op: 'put'; keys: string[]; values: unknown[] }
   | { op: 'release'; keys: string[] }
   | { op: 'gather'; id: number; keys: string[]; release: boolean }
+  /** Give back these queued tasks if not started yet (work stealing); answered by `stolen`. */
+  | { op: 'steal'; keys: string[] }
   | { op: 'close' };
 
 /** A message to a worker (see `toWorkerSchema`). @example const m: ToWorker = { op: 'close' }; */
@@ -71,7 +73,9 @@ export type FromWorker =
       key: string;
       error: { name: string; message: string; stack?: string | undefined; cause?: unknown };
     }
-  | { op: 'gathered'; id: number; keys: string[]; values: unknown[]; missing: string[] };
+  | { op: 'gathered'; id: number; keys: string[]; values: unknown[]; missing: string[] }
+  /** The answer to `steal`: the keys given back (never run, never reported here). */
+  | { op: 'stolen'; keys: string[] };
 
 /** A task as a worker runs it. @example const t: WireTask = { key: 'x', fn, args: [], deps: [] }; */
 export interface WireTask {

@@ -21,6 +21,10 @@ export type PoolWorkerEvents = EndpointEvents;
  */
 export interface WorkerEndpoint extends Endpoint<ToWorker> {
   readonly name: string;
+  /** The worker node it belongs to, when it is one thread of several (restrictions name either). */
+  readonly group?: string;
+  /** Abstract resources its node has (`{ GPU: 2 }`), shared by the node's threads. */
+  readonly resources?: Readonly<Record<string, number>>;
   /** The process id (for a process) or thread id (for a thread). */
   readonly id: number;
   /** Keeps the event loop alive while the worker has work. */

@@ -29,7 +29,9 @@ import {
   ProtocolError,
   TaskError,
   checkFromWorker,
+  checkPlacement,
   encodeValue,
+  placeGraph,
   taskFailure,
   isInsideWorker,
   type ComputeOptions,
@@ -40,7 +42,12 @@ import {
 } from '@dask-ts/protocol';
 import type { WorkerInfo } from './cluster-options.js';
 import type { Compute, Gather, Member } from './cluster-records.js';
-import { SchedulerCore, type CoreCommand, type CoreEvent } from './core/index.js';
+import {
+  SchedulerCore,
+  type CoreCommand,
+  type CoreEvent,
+  type SchedulerCoreOptions,
+} from './core/index.js';
 import { SentResults } from './sent-results.js';
 import { OrphanWatch, orphanHeads } from './orphan-watch.js';
 import { Outbox } from './outbox.js';
@@ -72,7 +79,7 @@ export class SchedulerShell implements Scheduler {
   readonly name: string;
   private readonly log: (line: string) => void;
   private readonly options: ShellOptions;
-  private readonly coreOptions: { queueFactor?: number; maxRetries?: number };
+  private readonly coreOptions: SchedulerCoreOptions;
   private core: SchedulerCore;
   private readonly members = new Map<string, Member>();
   private readonly computes = new Map<string, Compute>();
@@ -115,6 +122,8 @@ export class SchedulerShell implements Scheduler {
     this.name = options.name;
     this.log = options.log;
     this.coreOptions = {
+      // Workers give back queued tasks for idle ones (core/stealing.ts, the worker's stealable.ts).
+      workStealing: true,
       ...(options.queueFactor !== undefined ? { queueFactor: options.queueFactor } : {}),
       ...(options.maxRetries !== undefined ? { maxRetries: options.maxRetries } : {}),
     };
@@ -150,6 +159,10 @@ export class SchedulerShell implements Scheduler {
     if (signal?.aborted) return Promise.reject(new ComputeAbortedError(signal.reason));
     try {
       checkPortable(graph);
+      graph = placeGraph(
+        graph,
+        checkPlacement({ retries: options.retries }, `${this.name} compute`),
+      );
     } catch (err) {
       return Promise.reject(err);
     }
@@ -327,6 +340,17 @@ export class SchedulerShell implements Scheduler {
   }
 
   /**
+   * What happened to `key` in the core, one line per transition with its cause (a task that waits
+   * for a worker its restrictions allow says so).
+   *
+   * @example
+   * shell.story('y'); // ['y released -> ready: submit ...', 'y ready -> ready: waits: ...']
+   */
+  story(key: string): string[] {
+    return this.core.story(key);
+  }
+
+  /**
    * Accepts worker `endpoint`; it takes tasks once it says hello.
    *
    * @example
@@ -444,6 +468,9 @@ export class SchedulerShell implements Scheduler {
       case 'gathered':
         this.onGathered(name, msg);
         break;
+      case 'stolen':
+        this.pending.push({ type: 'stolen', worker: name, keys: msg.keys });
+        break;
     }
     this.schedule();
   }
@@ -462,7 +489,8 @@ export class SchedulerShell implements Scheduler {
     }
     if (member.ready) return;
     member.ready = true;
-    this.emit({ type: 'add-worker', worker: name, slots: 1 });
+    const { group, resources } = member.endpoint;
+    this.emit({ type: 'add-worker', worker: name, slots: 1, group, resources });
   }
 
   private onGathered(from: string, msg: Extract<FromWorker, { op: 'gathered' }>): void {
@@ -668,6 +696,10 @@ export class SchedulerShell implements Scheduler {
     switch (cmd.type) {
       case 'compute':
         sendCompute(this.sendHost, cmd);
+        return;
+      case 'steal':
+        // Sent at once: it is about tasks sent before (the worker answers `stolen` at once).
+        this.members.get(cmd.worker)?.endpoint.send({ op: 'steal', keys: [...cmd.keys] });
         return;
       case 'release':
         this.sent.drop(cmd.keys, cmd.worker);

@@ -104,7 +104,8 @@ export function runWorker(
       log(`dask-ts worker ${name}: ignored a message: ${(err as Error).message}`);
       return;
     }
-    if (outstanding === 0) {
+    // A `stolen` answer goes at once, ahead of reports still awaited (it is about other tasks).
+    if (outstanding === 0 || message.op === 'steal') {
       sendAll(handled.now);
     } else if (handled.now.length > 0) {
       const now = handled.now;

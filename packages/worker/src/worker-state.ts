@@ -26,6 +26,7 @@ import {
 import { FunctionResolver } from './function-resolver.js';
 import { HeldData, type HeldStats, type SpillOptions } from './held-data.js';
 import { isThenable, Suspend } from './suspend.js';
+import { Stealable } from './stealable.js';
 import { cannotSend, isUnsendable, unsendable, Unsent } from './unsendable.js';
 
 /**
@@ -114,6 +115,8 @@ export class WorkerState {
   private readonly data: HeldData;
   private readonly functions = new FunctionResolver();
   private tail: Promise<unknown> | undefined;
+  /** What a `steal` may still take back (stealable.ts). */
+  private readonly stealable = new Stealable();
   private isClosed = false;
   // The task being run, and the results of its inline calls (replayed when it is retried).
   private currentKey = '';
@@ -211,12 +214,15 @@ export class WorkerState {
    */
   handle(message: ToWorker): Handled {
     if (message.op === 'batch') return this.handleBatch(message.messages);
+    // Answered at once, even while a task is awaited (stealable.ts).
+    if (message.op === 'steal') return this.handleNow(message);
     if (message.op === 'put' && message.keys.length !== message.values.length) {
       throw new ProtocolError(
         `Malformed message from scheduler: put has ${message.keys.length} keys but ${message.values.length} values (keys: ${message.keys.slice(0, 5).join(', ')})`,
       );
     }
     if (this.tail !== undefined) {
+      if (message.op === 'compute') this.stealable.wait(message.keys);
       const run = (): Promise<readonly Outgoing[]> => settle(this.handleNow(message));
       return {
         now: [],
@@ -275,6 +281,7 @@ export class WorkerState {
     if (this.isClosed) return NOTHING;
     switch (message.op) {
       case 'compute':
+        this.stealable.start(message.keys);
         return this.compute(unpackCompute(message), wantedKeys(message));
       case 'put':
         return this.put(message.keys, message.values);
@@ -291,6 +298,8 @@ export class WorkerState {
         this.isClosed = true;
         this.data.clear();
         return { now: [], later: undefined, closed: true };
+      case 'steal':
+        return { now: [this.stealable.steal(message.keys)], later: undefined, closed: false };
       case 'batch':
         return this.handleBatch(message.messages);
     }
@@ -328,6 +337,7 @@ export class WorkerState {
     this.batchFailed = undefined;
     for (let i = 0; i < tasks.length; i++) {
       const task = tasks[i];
+      if (this.stealable.skip(task.key)) continue;
       let result: unknown;
       let nbytes: number;
       try {
@@ -393,6 +403,8 @@ export class WorkerState {
     this.batchFailed = batch.failed;
     for (let i = from; i < tasks.length; i++) {
       const task = tasks[i];
+      if (i > from && this.stealable.skip(task.key)) continue;
+      this.stealable.at(tasks, i);
       let result: unknown;
       let nbytes: number;
       try {
@@ -427,6 +439,7 @@ export class WorkerState {
       if (nbytes <= VALUE_WITH_FINISHED && batch.want?.has(task.key) === true)
         withValue(batch, task.key, result);
     }
+    this.stealable.at(undefined);
     return flush(batch);
   }
 

@@ -3,8 +3,10 @@
 // assigned task brings along, on the same worker, every waiting dependent whose inputs are all
 // there (co-assignment, see transitions.ts). A compute lists the inputs its worker must fetch from
 // another, each once per batch, and which of its keys a compute wants.
+import type { Placement } from '@dask-ts/protocol';
 import type { CoreCommand } from './events.js';
 import * as S from './story.js';
+import { placementOf, restricts } from './restrictions.js';
 import { MEMORY, PROCESSING, READY, WAITING } from './task-table.js';
 import { CoreTransitions } from './transitions.js';
 
@@ -17,17 +19,59 @@ export abstract class CoreAssignment extends CoreTransitions {
     const t = this.t;
     const heap = this.heap;
     const wt = this.w;
+    const rules = this.rules;
+    if (rules.changed) {
+      rules.changed = false;
+      if (rules.parked.size > 0) this.placeParked();
+    }
+    // Placements no worker took in this call: their next tasks are parked without trying.
+    let refused: Set<Placement> | undefined;
     while (heap.size > 0 && wt.freeCount > 0) {
       const id = heap.peek();
       if (t.state[id] !== READY) {
         heap.pop();
         continue;
       }
-      const w = wt.choose(t, id, heap.size);
-      if (w < 0) break;
+      const p = placementOf(t, id);
+      let w: number;
+      if (restricts(p)) {
+        w = refused?.has(p) === true ? -1 : rules.choose(t, id, p, wt);
+        if (w < 0) {
+          (refused ??= new Set()).add(p);
+          // No worker may take it now: parked until something changes (restrictions.ts).
+          heap.pop();
+          if (rules.park(id, p)) this.noteWhyParked(id, p);
+          continue;
+        }
+      } else {
+        w = wt.choose(t, id, heap.size);
+        if (w < 0) break;
+      }
       heap.pop();
       this.assign(id, w);
       this.coAssign(id, w);
+    }
+  }
+
+  /**
+   * @internal Places parked tasks, each placement's queue from its head, until a task no worker
+   * takes (see restrictions.ts).
+   */
+  private placeParked(): void {
+    const t = this.t;
+    for (const [p, q] of this.rules.parked) {
+      let i = 0;
+      for (; i < q.length && this.w.freeCount > 0; i++) {
+        const id = q[i];
+        // Gone from ready since (cancelled, or ready again through the heap): dropped here.
+        if (t.state[id] !== READY || t.inHeap[id] === 1) continue;
+        const w = this.rules.choose(t, id, p, this.w);
+        if (w < 0) break;
+        this.assign(id, w);
+        this.coAssign(id, w);
+      }
+      if (i === q.length) this.rules.parked.delete(p);
+      else if (i > 0) q.splice(0, i);
     }
   }
 
@@ -51,6 +95,11 @@ export abstract class CoreAssignment extends CoreTransitions {
     const t = this.t;
     if (t.state[d] !== WAITING) return false;
     if (++t.started[d] < t.waitCount[d]) return false;
+    const p = placementOf(t, d);
+    if (restricts(p)) {
+      const others = p.allowOtherWorkers === true && !this.rules.named(p, this.w);
+      if (!this.rules.fits(p, w, this.w.names[w], others)) return false;
+    }
     const deps = t.deps;
     for (let j = t.depStart[d], e = t.depEnd(d); j < e; j++) {
       const x = deps[j];
@@ -69,6 +118,8 @@ export abstract class CoreAssignment extends CoreTransitions {
     if (t.state[id] === READY) this.w.inc(w);
     this.transition(id, PROCESSING, S.C_ASSIGN, w);
     t.procWorker[id] = w;
+    const p = placementOf(t, id);
+    if (p !== undefined && p.resources !== undefined) this.rules.take(id, p, w);
     const b = this.out.compute(w);
     const deps = t.deps;
     for (let j = t.depStart[id], e = t.depEnd(id); j < e; j++) {
@@ -83,6 +134,24 @@ export abstract class CoreAssignment extends CoreTransitions {
     if (t.wantPending[id] > 0 && this.valueWanted(id)) (b.want ??= []).push(b.keys.length);
     b.keys.push(t.keys[id]);
     b.nodes.push(t.nodes[id]);
+  }
+
+  /**
+   * The resources free now in each worker group that declared some (see restrictions.ts).
+   *
+   * @example
+   * core.resources().get('gpu-box'); // { GPU: 1 }
+   */
+  resources(): Map<string, Readonly<Record<string, number>>> {
+    return this.rules.resources();
+  }
+
+  /** @internal The story of parked task `id` says why it waits (the first time it is parked). */
+  private noteWhyParked(id: number, p: Placement): void {
+    const why = !this.rules.named(p, this.w)
+      ? `no worker matches restriction workers=[${(p.workers ?? []).join(', ')}]`
+      : `no worker it may run on has room${p.resources === undefined ? '' : ` and resources ${JSON.stringify(p.resources)} free`}`;
+    this.log.add(id, READY, READY, S.C_WAITS, this.log.note(`waits: ${why}`));
   }
 
   /** @internal The commands built by this `handle` call. */

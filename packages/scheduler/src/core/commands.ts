@@ -32,6 +32,7 @@ export class CommandBatches {
   private readonly releases: (string[] | undefined)[] = [];
   private readonly deliveries = new Map<string, DeliverBatch>();
   private terminal: CoreCommand[] = [];
+  private steals: CoreCommand[] = [];
 
   /** A new worker (index `computes.length`) gets empty batches. */
   addWorker(): void {
@@ -74,6 +75,11 @@ export class CommandBatches {
     b.keys.push(key);
   }
 
+  /** Worker `worker` is asked to give back `keys` (see stealing.ts). */
+  steal(worker: WorkerId, keys: string[]): void {
+    this.steals.push({ type: 'steal', worker, keys });
+  }
+
   /** A submission ended (or was refused) with `cmd`. */
   end(cmd: CoreCommand): void {
     this.terminal.push(cmd);
@@ -101,6 +107,10 @@ export class CommandBatches {
       const fetch = b.fetch ?? NO_FETCH;
       if (b.want === undefined) out.push({ type: 'compute', worker: names[w], keys, nodes, fetch });
       else out.push({ type: 'compute', worker: names[w], keys, nodes, fetch, want: b.want });
+    }
+    if (this.steals.length > 0) {
+      for (const c of this.steals) out.push(c);
+      this.steals = [];
     }
     if (this.terminal.length > 0) {
       for (const c of this.terminal) out.push(c);

@@ -36,6 +36,8 @@ function said(cmds: readonly CoreCommand[]): string[] {
       case 'failed':
       case 'lost':
         return `${c.type} ${c.id} ${c.key}`;
+      case 'steal':
+        return `steal ${c.worker}: ${c.keys.join(',')}`;
       default:
         return `${c.type} ${c.id}`;
     }

@@ -20,7 +20,7 @@ import {
 } from './task-table.js';
 import { inactive } from './transitions.js';
 import { validateCore } from './validate.js';
-import { CoreWorkers } from './worker-loss.js';
+import { CoreStealing } from './stealing.js';
 
 /**
  * Options of {@link SchedulerCore}.
@@ -39,6 +39,11 @@ export interface SchedulerCoreOptions {
    * tasks keep the inputs of a reduction on one worker. A number fixes it.
    */
   readonly queueFactor?: number;
+  /**
+   * Steal tasks queued on a busy worker for an idle one (default false): the core then sends
+   * `steal` commands, which the shell must answer with `stolen` events (see stealing.ts).
+   */
+  readonly workStealing?: boolean;
 }
 
 // The adaptive queue keeps about this much work (ms) in flight per worker slot (enough to cover a
@@ -81,7 +86,7 @@ export interface CoreCounts {
  * ]);
  * // cmds: [{ type: 'compute', worker: 'w0', keys: ['x'], nodes: [node], fetch: [] }]
  */
-export class SchedulerCore extends CoreWorkers {
+export class SchedulerCore extends CoreStealing {
   /** @internal */ protected readonly maxRetries: number;
   /** @internal */ private readonly queueFactor: number;
   /** @internal */ private readonly adaptive: boolean;
@@ -96,6 +101,7 @@ export class SchedulerCore extends CoreWorkers {
     this.maxRetries = options.maxRetries ?? 3;
     this.adaptive = options.queueFactor === undefined;
     this.queueFactor = options.queueFactor ?? QUEUE_MIN;
+    this.stealing = options.workStealing === true;
     if (!(this.maxRetries >= 0))
       throw new RangeError(`maxRetries must be >= 0, got ${this.maxRetries}`);
     if (!(this.queueFactor > 0))
@@ -119,7 +125,7 @@ export class SchedulerCore extends CoreWorkers {
           break;
         case 'finished-many':
           this.onFinishedMany(e.keys, e.worker, e.nbytes);
-          if (this.adaptive && e.ms !== undefined) this.adapt(e.worker, e.keys.length, e.ms);
+          if (e.ms !== undefined) this.adapt(e.worker, e.keys.length, e.ms);
           break;
         case 'erred':
           this.onErred(e.key, e.worker, e.error);
@@ -147,6 +153,10 @@ export class SchedulerCore extends CoreWorkers {
           break;
         case 'add-worker':
           this.onAddWorker(e.worker, e.slots);
+          this.rules.addWorker(this.w.index.get(e.worker)!, e.worker, e.group, e.resources);
+          break;
+        case 'stolen':
+          this.onStolen(e.worker, e.keys);
           break;
         case 'remove-worker':
           this.onRemoveWorker(e.worker, e.reason, e.stopped === true);
@@ -157,6 +167,7 @@ export class SchedulerCore extends CoreWorkers {
       this.settle();
     }
     this.schedule();
+    if (this.stealing) this.steal();
     return this.flush();
   }
 
@@ -252,15 +263,20 @@ export class SchedulerCore extends CoreWorkers {
     this.addBatches();
   }
 
-  /** @internal The adaptive queue (see {@link SchedulerCoreOptions.queueFactor}) learns from a report. */
+  /** @internal See {@link CoreStealing}. */
+  protected meanRunMs(w: number): number {
+    return this.meanMs[w];
+  }
+
+  /** @internal A report teaches the mean run time (stealing reads it) and sizes the adaptive queue. */
   private adapt(worker: WorkerId, tasks: number, ms: number): void {
     const w = this.workerIndex(worker);
     if (w === undefined || !this.w.alive[w] || tasks === 0 || !(ms >= 0)) return;
     const per = ms / tasks;
     const mean = this.meanMs[w] === 0 ? per : this.meanMs[w] + 0.3 * (per - this.meanMs[w]);
     this.meanMs[w] = mean;
-    // A paused worker learns, but takes nothing until unpaused.
-    if (this.paused.size > 0 && this.paused.has(w)) return;
+    // A fixed queue, or a paused worker: it learns (stealing reads it), but keeps its cap.
+    if (!this.adaptive || (this.paused.size > 0 && this.paused.has(w))) return;
     const perSlot = Math.min(QUEUE_MAX, Math.max(QUEUE_MIN, Math.ceil(QUEUE_TARGET_MS / mean)));
     this.w.setCap(w, this.w.slots[w] * perSlot);
   }
@@ -274,6 +290,7 @@ export class SchedulerCore extends CoreWorkers {
       this.w.setCap(w, 0);
     } else if (this.paused.delete(w)) {
       this.w.setCap(w, this.capOf(w));
+      this.rules.changed = true;
     }
   }
 
@@ -475,6 +492,7 @@ export class SchedulerCore extends CoreWorkers {
       return;
     }
     this.transition(id, MEMORY, S.C_FINISHED, w);
+    if (this.attempts.size > 0) this.attempts.delete(id);
     t.holder0[id] = w;
     t.nbytes[id] = nbytes;
     const dl = t.dependents;
@@ -524,13 +542,15 @@ export class SchedulerCore extends CoreWorkers {
     if (this.staleCopies.size > 0 && this.staleCopies.get(w)?.delete(id) === true)
       this.pushRelease(w, key);
     if (t.state[id] === PROCESSING && this.inputMissing(id)) return;
+    if (t.state[id] === PROCESSING && this.retryErred(id, w, worker, error)) return;
     const note = this.log.note(`erred on ${worker}: ${error.name}: ${error.message}`);
     if (t.state[id] === ORPHAN) {
       this.transition(id, RELEASED, S.C_ERRED, note);
       return;
     }
     this.transition(id, ERRED, S.C_ERRED, note);
-    t.errors.set(id, { error, origin: id, lost: false });
+    const final = this.attempts.size > 0 ? this.finalError(id, error) : error;
+    t.errors.set(id, { error: final, origin: id, lost: false });
     this.propagate([id]);
   }
 

@@ -14,11 +14,17 @@ export type WorkerId = string;
  * core.handle([{ type: 'add-worker', worker: 'w0', slots: 1 }]);
  */
 export type CoreEvent =
-  /** A worker joined; it may run `slots` tasks at once. */
+  /**
+   * A worker joined; it may run `slots` tasks at once. `group` names the worker node it belongs
+   * to (a task restricted to the group may run on it), and `resources` what the group has
+   * (`{ GPU: 2 }`, shared by the group's workers; see restrictions.ts).
+   */
   | {
       readonly type: 'add-worker';
       readonly worker: WorkerId;
       readonly slots: number;
+      readonly group?: string;
+      readonly resources?: Readonly<Record<string, number>>;
       readonly cause?: string;
     }
   /**
@@ -94,6 +100,11 @@ export type CoreEvent =
       readonly nbytes: readonly number[];
       readonly ms?: number;
     }
+  /**
+   * `worker` answers a `steal` command: it gave back `keys` (those it had not started; it runs and
+   * reports the others as usual). They are placed again.
+   */
+  | { readonly type: 'stolen'; readonly worker: WorkerId; readonly keys: readonly string[] }
   /** A task threw. */
   | {
       readonly type: 'erred';
@@ -129,6 +140,11 @@ export type CoreCommand =
       readonly fetch: ReadonlyArray<readonly [key: string, from: WorkerId]>;
       readonly want?: readonly number[];
     }
+  /**
+   * Ask `worker` to give back these queued tasks if it has not started them; it answers with a
+   * `stolen` event (see stealing.ts). Sent only by a core with `workStealing`.
+   */
+  | { readonly type: 'steal'; readonly worker: WorkerId; readonly keys: readonly string[] }
   /** Forget these results on `worker`. */
   | { readonly type: 'release'; readonly worker: WorkerId; readonly keys: readonly string[] }
   /**

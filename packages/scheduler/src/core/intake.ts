@@ -106,6 +106,7 @@ function appendNodes(t: TaskTable, graph: Graph, fresh: boolean, oldEdges: numbe
   for (const [key, node] of graph) {
     if (!fresh && index.has(key)) continue;
     const id = t.add(key, node);
+    if (node.placement !== undefined) t.placed[id] = 1;
     dtCount[id] = 0;
     t.depStart[id] = t.depsLen;
     if (node.kind !== 'task' || node.deps.length === 0) {

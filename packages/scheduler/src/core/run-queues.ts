@@ -61,6 +61,14 @@ export class RunQueues {
     return -1;
   }
 
+  /** The tasks still running on `w` (sent and not reported), in the order sent. */
+  pending(t: TaskTable, w: number): number[] {
+    const q = this.queues[w];
+    const out: number[] = [];
+    for (let h = this.heads[w]; h < q.length; h++) if (runsOn(t, q[h], w)) out.push(q[h]);
+    return out;
+  }
+
   /** Empties `w`'s queue (it was removed), or every queue when `w` is undefined (a reset). */
   clear(w?: number): void {
     for (let x = w ?? 0; x < (w === undefined ? this.queues.length : w + 1); x++) {

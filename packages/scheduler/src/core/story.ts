@@ -21,6 +21,9 @@ export const C_RELEASED_ON = 12; // arg: -
 export const C_LOST = 13; // arg: text
 export const C_NEEDED = 14; // arg: task id (the dependent that needs it again)
 export const C_SUB_ENDED = 15; // arg: submission index
+export const C_RETRY = 16; // arg: text
+export const C_WAITS = 17; // arg: text
+export const C_STOLEN = 18; // arg: text
 
 /** Renders names for the log's arguments. */
 export interface StoryNames {

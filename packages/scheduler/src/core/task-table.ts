@@ -96,6 +96,8 @@ export class TaskTable {
   /** 1 while a PROCESSING/ORPHAN task was co-assigned (it does not count against its worker's cap). */
   coAssigned = new Uint8Array(0);
   inHeap = new Uint8Array(0);
+  /** 1 when the task's node has a placement (read from the node only then: see restrictions.ts). */
+  placed = new Uint8Array(0);
   /** Scratch marks for traversals (compared with a moving stamp). */
   mark = new Int32Array(0);
   deps = new Int32Array(1024);
@@ -134,6 +136,7 @@ export class TaskTable {
     this.lostCount = grow(this.lostCount, c);
     this.coAssigned = grow(this.coAssigned, c);
     this.inHeap = grow(this.inHeap, c);
+    this.placed = grow(this.placed, c);
     this.mark = grow(this.mark, c);
     // The key and node arrays get their room at once too (blank entries, overwritten by `add`):
     // growing a million-entry array push by push costs several times more.
@@ -181,6 +184,7 @@ export class TaskTable {
       this.state[id] = 0;
       this.depStart[id] = this.depCount[id] = this.dtStart[id] = this.dtCount[id] = 0;
       this.prio[id] = 0;
+      this.placed[id] = 0;
     }
     this.keys.fill('', size, this.size);
     this.index.truncate(size);
@@ -232,6 +236,7 @@ export class TaskTable {
       this.lostCount,
       this.coAssigned,
       this.inHeap,
+      this.placed,
       this.depStart,
       this.depCount,
       this.dtStart,

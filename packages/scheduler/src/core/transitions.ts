@@ -26,6 +26,7 @@ import { CommandBatches } from './commands.js';
 import { liveTasks } from './compaction.js';
 import { WorkerTable } from './placement.js';
 import { ReadyHeap } from './ready-heap.js';
+import { Restrictions } from './restrictions.js';
 import { RunQueues } from './run-queues.js';
 import * as S from './story.js';
 import { DELIVERED, PENDING, SENT, Submission } from './submission.js';
@@ -59,6 +60,10 @@ export abstract class CoreTransitions {
   /** @internal */ readonly wantedBy = new Map<number, Submission[]>();
   /** @internal Client-held tasks: how many holds each has (absent: none). */
   readonly wants = new Map<number, number>();
+  /** @internal Worker restrictions and resources (restrictions.ts). */
+  readonly rules = new Restrictions();
+  /** @internal Per task that erred and has retries: how many of its runs erred (retries.ts). */
+  readonly attempts = new Map<number, number>();
   /** @internal Per worker: keys it may hold as a stale copy while the key is being recomputed there. */
   protected readonly staleCopies = new Map<number, Set<number>>();
   /** @internal The commands this `handle` call has built so far. */
@@ -109,6 +114,7 @@ export abstract class CoreTransitions {
     t.procWorker[id] = -1;
     if (t.coAssigned[id] === 1) t.coAssigned[id] = 0;
     else this.w.dec(w);
+    this.rules.release(id);
   }
 
   /** @internal */
@@ -485,6 +491,10 @@ export abstract class CoreTransitions {
       this.staleCopies.set(w, new Set([...ids].map((id) => map[id])));
     }
     this.runs.remap(map);
+    this.rules.remap(map);
+    const attempts = [...this.attempts];
+    this.attempts.clear();
+    for (const [id, n] of attempts) if (map[id] >= 0) this.attempts.set(map[id], n);
   }
 
   /** @internal With no compute running and nothing held, start over with empty tables (bounded memory). */
@@ -502,5 +512,7 @@ export abstract class CoreTransitions {
     this.wantedBy.clear();
     this.staleCopies.clear();
     this.runs.clear();
+    this.rules.clearTasks();
+    this.attempts.clear();
   }
 }

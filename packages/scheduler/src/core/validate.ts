@@ -19,6 +19,11 @@ export function validateCore(core: SchedulerCore): void {
   const wantPending = new Int32Array(n);
   const occ = new Array<number>(wt.names.length).fill(0);
   const counts = new Int32Array(8);
+  const parked = new Set(core.rules.parkedIds());
+  core.rules.check(
+    (id, msg) => fail(id, msg),
+    (id) => t.state[id] === PROCESSING || t.state[id] === ORPHAN,
+  );
   for (const sub of core.subs.values()) {
     for (let i = 0; i < sub.wanted.length; i++)
       if (sub.status[i] === PENDING) wantPending[sub.wanted[i]]++;
@@ -69,7 +74,8 @@ export function validateCore(core: SchedulerCore): void {
       case READY:
         if (!needed) fail(id, 'ready but not needed');
         if (notInMemory !== 0) fail(id, `ready, but ${notInMemory} dependencies are not in memory`);
-        if (t.inHeap[id] !== 1) fail(id, 'ready but not in the ready heap');
+        if (t.inHeap[id] !== 1 && !parked.has(id))
+          fail(id, 'ready but neither in the ready heap nor parked');
         break;
       case PROCESSING:
       case ORPHAN: {

@@ -67,6 +67,8 @@ export abstract class CoreWorkers extends CoreAssignment {
     }
     wt.remove(w);
     this.runs.clear(w);
+    // A task that may run elsewhere once its named workers are gone is placed again.
+    this.rules.removeWorker(w);
     const t = this.t;
     const note = this.log.note(`worker ${name} removed: ${reason}`);
     // Deliveries sent from w and not acknowledged: want them again.
@@ -95,6 +97,7 @@ export abstract class CoreWorkers extends CoreAssignment {
       if ((s === PROCESSING || s === ORPHAN) && t.procWorker[id] === w) {
         t.procWorker[id] = -1;
         t.coAssigned[id] = 0;
+        this.rules.release(id);
         this.transition(id, RELEASED, S.C_WORKER_REMOVED, note);
         if (s === PROCESSING) {
           t.lostCount[id] += lose;
@@ -221,7 +224,7 @@ export abstract class CoreWorkers extends CoreAssignment {
   }
 
   /** @internal A stale result on live worker `w` (its task was taken back): drop it and its fetched inputs there. */
-  private dropStale(id: number, w: number, erred: boolean, fetched: readonly number[]): void {
+  protected dropStale(id: number, w: number, erred: boolean, fetched: readonly number[]): void {
     const t = this.t;
     const onW = (x: number): boolean =>
       (t.state[x] === PROCESSING || t.state[x] === ORPHAN) && t.procWorker[x] === w;

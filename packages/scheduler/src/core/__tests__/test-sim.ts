@@ -46,6 +46,10 @@ export class Sim {
   /** The node of every key sent to a worker. */
   readonly nodes = new Map<string, GraphNode>();
   readonly log: CoreCommand[] = [];
+  /** Steal requests not yet answered, per worker. */
+  readonly steals = new Map<string, string[]>();
+  /** How many times each key was reported finished. */
+  readonly finishedCount = new Map<string, number>();
 
   constructor(
     options: SchedulerCoreOptions = {},
@@ -118,6 +122,11 @@ export class Sim {
         this.pendingDeliver.push(c);
         break;
       }
+      case 'steal': {
+        if (this.steals.has(c.worker)) throw new Error(`a second steal request to ${c.worker}`);
+        this.steals.set(c.worker, [...c.keys]);
+        break;
+      }
       default: {
         const list = this.ends.get(c.id) ?? [];
         list.push(c);
@@ -126,15 +135,20 @@ export class Sim {
     }
   }
 
-  addWorker(worker: string, slots = 1): CoreCommand[] {
+  addWorker(
+    worker: string,
+    slots = 1,
+    more: { group?: string; resources?: Record<string, number> } = {},
+  ): CoreCommand[] {
     this.inflight.set(worker, []);
     this.store.set(worker, new Set());
-    return this.handle([{ type: 'add-worker', worker, slots }]);
+    return this.handle([{ type: 'add-worker', worker, slots, ...more }]);
   }
 
   removeWorker(worker: string, reason = 'test'): CoreCommand[] {
     this.inflight.delete(worker);
     this.store.delete(worker);
+    this.steals.delete(worker);
     return this.handle([{ type: 'remove-worker', worker, reason }]);
   }
 
@@ -177,9 +191,25 @@ export class Sim {
     }
     if (error !== undefined) return this.handle([{ type: 'erred', key, worker, error }]);
     this.store.get(worker)!.add(key);
+    this.finishedCount.set(key, (this.finishedCount.get(key) ?? 0) + 1);
     if (ms !== undefined)
       return this.handle([{ type: 'finished-many', keys: [key], worker, nbytes: [8], ms }]);
     return this.handle([{ type: 'finished', key, worker, nbytes: 8 }]);
+  }
+
+  /**
+   * `worker` answers its steal request: it gives back the asked keys it has not started (all but
+   * the first in flight), or only those `pick` keeps.
+   */
+  giveBack(worker: string, pick: (key: string) => boolean = () => true): CoreCommand[] {
+    const asked = this.steals.get(worker);
+    if (asked === undefined) throw new Error(`no steal request to ${worker}`);
+    this.steals.delete(worker);
+    const list = this.inflight.get(worker);
+    if (list === undefined) return this.handle([{ type: 'stolen', worker, keys: [] }]);
+    const given = asked.filter((k) => list.indexOf(k) >= 1 && pick(k));
+    for (const k of given) list.splice(list.indexOf(k), 1);
+    return this.handle([{ type: 'stolen', worker, keys: given }]);
   }
 
   /** Acknowledges every pending delivery. */
