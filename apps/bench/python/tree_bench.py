@@ -1,7 +1,8 @@
 # Dask's side of the tree benchmarks: the same graph shape as apps/bench/src/tree-graph.ts (no-op
 # leaf tasks returning their index, pairwise `add` up to one root), built before timing, run with
-# Dask's sync or threaded scheduler, after one untimed run (the same warm-up every implementation
-# gets). Prints one JSON line: best and all times in ms, the task
+# Dask's sync or threaded scheduler, or on dask.distributed (a LocalCluster of `--workers` worker
+# processes with one thread each, `client.get`), after one untimed run (the same warm-up every
+# implementation gets). Prints one JSON line: best and all times in ms, the task
 # count, the result (checked against n*(n-1)/2) and the versions.
 import argparse
 import json
@@ -39,7 +40,7 @@ def tree_graph(leaves):
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--leaves", type=int, required=True)
-    p.add_argument("--scheduler", choices=["sync", "threads"], required=True)
+    p.add_argument("--scheduler", choices=["sync", "threads", "distributed"], required=True)
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--reps", type=int, default=5)
     p.add_argument("--warmup", type=int, default=1)
@@ -50,8 +51,27 @@ def main():
     import dask.threaded
 
     dsk, root = tree_graph(a.leaves)
+    cleanup = lambda: None
     if a.scheduler == "sync":
         run = lambda: dask.local.get_sync(dsk, root)
+    elif a.scheduler == "distributed":
+        import logging
+        from dask.distributed import Client, LocalCluster
+
+        cluster = LocalCluster(
+            n_workers=a.workers,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=logging.ERROR,
+        )
+        client = Client(cluster)
+        run = lambda: client.get(dsk, root)
+
+        def cleanup():
+            client.close()
+            cluster.close()
+
     else:
         from concurrent.futures import ThreadPoolExecutor
 
@@ -59,15 +79,18 @@ def main():
         run = lambda: dask.threaded.get(dsk, root, num_workers=a.workers, pool=pool)
 
     expected = a.leaves * (a.leaves - 1) // 2
-    for _ in range(a.warmup):
-        run()
     times = []
-    for _ in range(a.reps):
-        t0 = time.perf_counter()
-        result = run()
-        times.append((time.perf_counter() - t0) * 1000)
-        if result != expected:
-            raise SystemExit("wrong result %r, expected %r" % (result, expected))
+    try:
+        for _ in range(a.warmup):
+            run()
+        for _ in range(a.reps):
+            t0 = time.perf_counter()
+            result = run()
+            times.append((time.perf_counter() - t0) * 1000)
+            if result != expected:
+                raise SystemExit("wrong result %r, expected %r" % (result, expected))
+    finally:
+        cleanup()
     print(
         json.dumps(
             {
