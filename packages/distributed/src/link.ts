@@ -12,7 +12,13 @@ import { randomBytes } from 'node:crypto';
 import { Dealer } from 'zeromq';
 import type { EndpointEvents } from '@dask-ts/protocol';
 import { decodeFrames, encodeFrames } from './frames.js';
-import { helloMessage, isLinkOp, linkSchema, type PeerRole } from './handshake.js';
+import {
+  helloMessage,
+  isLinkOp,
+  linkSchema,
+  type PeerAddress,
+  type PeerRole,
+} from './handshake.js';
 import { SendQueue } from './send-queue.js';
 import { inprocConnect } from './inproc.js';
 import { curveKeyPair, curveServerKeyOf } from './curve.js';
@@ -62,6 +68,8 @@ export interface LinkOptions {
    * DASK_TS_CURVE_SERVER_KEY).
    */
   readonly curveServerKey?: string | undefined;
+  /** A worker's peer server, announced in its hello (see peer-server.ts). */
+  readonly peer?: PeerAddress | undefined;
 }
 
 /**
@@ -374,7 +382,9 @@ export async function connectLink(address: string, options: LinkOptions): Promis
   try {
     if (socket instanceof Dealer) socket.connect(address);
     await socket.send(
-      encodeFrames(helloMessage(options.role, options.name, options.token, options.version)),
+      encodeFrames(
+        helloMessage(options.role, options.name, options.token, options.version, options.peer),
+      ),
     );
     let answer: unknown;
     try {

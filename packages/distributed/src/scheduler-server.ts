@@ -34,6 +34,7 @@ import { checkSimulatedWorkers, simulateWorkers } from './simulation.js';
 import { checkCurveKey, type CurveKeyPair } from './curve.js';
 import { ClientOps } from './client-ops.js';
 import { ranSchema } from './worker-run.js';
+import { PeerTransfers, type TransferStats } from './peer-transfers.js';
 
 /**
  * Options of {@link startScheduler}.
@@ -80,11 +81,17 @@ export interface SchedulerServerOptions {
  * @example
  * server.stats.dropped; // frames that did not decode
  */
-export interface ServerStats {
+export interface ServerStats extends TransferStats {
   /** Messages that did not decode, or did not check, and were dropped. */
   dropped: number;
   /** Peers refused at the handshake. */
   refused: number;
+  /**
+   * Bytes workers sent through the scheduler in answers to its gathers (inputs relayed to
+   * another worker, results for clients). Inputs that workers fetch from each other (peer to
+   * peer) are counted in `peerBytes` instead.
+   */
+  relayedBytes: number;
 }
 
 interface Peer {
@@ -112,7 +119,23 @@ export class SchedulerServer {
   /** Where workers and clients connect: `tcp://HOST:PORT`. */
   readonly address: string;
   /** What was refused or dropped so far. */
-  readonly stats: ServerStats = { dropped: 0, refused: 0 };
+  readonly stats: ServerStats = {
+    dropped: 0,
+    refused: 0,
+    relayedBytes: 0,
+    peerTransfers: 0,
+    peerBytes: 0,
+    peerFailures: 0,
+  };
+  /** Inputs workers fetch from each other (peer-transfers.ts). */
+  private readonly transfers = new PeerTransfers(
+    (name, message) => {
+      const peer = this.workerNames.get(name);
+      if (peer !== undefined) this.send(peer, message);
+    },
+    (line) => this.log(line),
+    this.stats,
+  );
   private readonly router: Router;
   private readonly shell: SchedulerShell;
   /** Keys clients hold on the cluster, and `run`s (client-ops.ts). */
@@ -146,6 +169,7 @@ export class SchedulerServer {
       name: 'distributed',
       log: this.log,
       ...(options.maxRetries !== undefined ? { maxRetries: options.maxRetries } : {}),
+      transfer: (from, to, keys, done) => this.transfers.start(from, to, keys, done),
     });
     this.ops = new ClientOps({
       shell: this.shell,
@@ -293,9 +317,12 @@ export class SchedulerServer {
       return;
     }
     if (peer.role === 'worker') {
+      if ((raw as { op?: unknown }).op === 'gathered')
+        for (const f of frames) this.stats.relayedBytes += f.byteLength;
       this.monitor?.fromWorker(peer.name, raw);
       const op = (raw as { op?: unknown }).op;
       if (op === 'ran') this.onRan(peer, raw);
+      else if (op === 'peer-fetched') this.transfers.fetched(peer.name, raw);
       // A lender (lender.ts) paused or unpaused by its node.
       else if (op === 'pause')
         this.shell.setPaused(peer.name, (raw as { paused?: unknown }).paused === true);
@@ -337,6 +364,7 @@ export class SchedulerServer {
     this.send(peer, { op: 'welcome', name });
     if (peer.role === 'worker') {
       this.workerNames.set(name, peer);
+      if (hello.peer !== undefined) this.transfers.addWorker(name, hello.peer);
       this.monitor?.workerAdded(name);
       this.shell.connect(this.endpointOf(peer));
     }
@@ -466,6 +494,7 @@ export class SchedulerServer {
     this.peers.delete(peer.id.toString('hex'));
     if (peer.role === 'worker') {
       this.workerNames.delete(peer.name);
+      this.transfers.workerGone(peer.name);
       this.monitor?.workerRemoved(peer.name);
       this.ops.workerGone(peer.name, reason);
       // Not from inside the shell's own call (close() is called by the shell).

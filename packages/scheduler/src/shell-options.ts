@@ -16,6 +16,18 @@ export interface ShellOptions {
   readonly onDemand?: () => void;
   /** Called after an internal error closed every endpoint and started a fresh core. */
   readonly onRestart?: () => void;
+  /**
+   * Moves inputs `keys` from worker `from` to worker `to` without the shell (peer to peer: the
+   * distributed scheduler's workers fetch from each other). Returns false when it cannot (the
+   * shell then relays them itself); otherwise it calls `done` exactly once, with the keys it did
+   * not move (the shell relays those).
+   */
+  readonly transfer?: (
+    from: string,
+    to: string,
+    keys: readonly string[],
+    done: (unmoved: readonly string[]) => void,
+  ) => boolean;
 }
 
 /**

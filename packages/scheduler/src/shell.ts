@@ -43,7 +43,7 @@ import type { Compute, Gather, Member } from './cluster-records.js';
 import { SchedulerCore, type CoreCommand, type CoreEvent } from './core/index.js';
 import { SentResults } from './sent-results.js';
 import { OrphanWatch, orphanHeads } from './orphan-watch.js';
-import { Outbox } from './outbox.js';
+import { Outbox, type ComputeTicket } from './outbox.js';
 import { sendCompute, unsendableEvents, type SendHost } from './send-compute.js';
 import type { WorkerEndpoint } from './pool-worker.js';
 import type { Departure, ShellOptions } from './shell-options.js';
@@ -143,14 +143,44 @@ export class SchedulerShell implements Scheduler {
     countDone: (keys) => this.countDone(keys),
     schedule: () => this.schedule(),
     gather: (from, target, ticket, keys) => {
-      const holder = this.members.get(from);
-      if (holder === undefined) return false;
-      const id = ++this.nextGather;
-      this.gathers.set(id, { kind: 'fetch', worker: from, target, ticket });
-      holder.endpoint.send({ op: 'gather', id, keys, release: false });
-      return true;
+      if (!this.members.has(from)) return false;
+      // Peer to peer when the owner can (the workers fetch from each other), else relayed here.
+      const moved = (unmoved: readonly string[]): void =>
+        this.guard(() => this.afterTransfer(from, target, ticket, unmoved));
+      if (this.options.transfer?.(from, target, keys, moved) === true) return true;
+      return this.relay(from, target, ticket, keys);
     },
   };
+
+  /** Asks worker `from` for `keys` and relays them to `target`'s compute `ticket`. */
+  private relay(
+    from: string,
+    target: string,
+    ticket: ComputeTicket,
+    keys: readonly string[],
+  ): boolean {
+    const holder = this.members.get(from);
+    if (holder === undefined) return false;
+    const id = ++this.nextGather;
+    this.gathers.set(id, { kind: 'fetch', worker: from, target, ticket });
+    holder.endpoint.send({ op: 'gather', id, keys: [...keys], release: false });
+    return true;
+  }
+
+  /** A peer-to-peer transfer ended: what it did not move is relayed, or the compute goes on. */
+  private afterTransfer(
+    from: string,
+    target: string,
+    ticket: ComputeTicket,
+    unmoved: readonly string[],
+  ): void {
+    const m = this.members.get(target);
+    if (m === undefined || this.closed) return;
+    if (unmoved.length > 0 && this.relay(from, target, ticket, unmoved)) return;
+    m.outbox.fetched(ticket, [], []);
+    m.outbox.flush();
+  }
+
   private broken: Error | undefined;
   private closed = false;
   private referenced = false;
