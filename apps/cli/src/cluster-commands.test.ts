@@ -142,6 +142,13 @@ test('bad cluster arguments exit 2 naming the culprit', async () => {
     address: 'tcp://h:1',
     nthreads: 3,
   });
+  expect(parseCluster('worker', ['tcp://h:1', '--listen-address', 'tcp://0.0.0.0:0'])).toEqual({
+    command: 'worker',
+    address: 'tcp://h:1',
+    nthreads: 1,
+    listen: 'tcp://0.0.0.0:0',
+  });
+  expect(parseCluster('worker', ['tcp://h:1', '--listen-address=none']).listen).toBe(false);
   for (const [argv, message] of [
     [
       ['scheduler', '--port', '70000'],
@@ -163,6 +170,10 @@ test('bad cluster arguments exit 2 naming the culprit', async () => {
       /Option --nthreads must be an integer from 1 to 1024, got '0'/,
     ],
     [['worker', 'tcp://h:1', '--name'], /Option --name needs a value/],
+    [
+      ['worker', 'tcp://h:1', '--listen-address', '10.0.0.2'],
+      /Option --listen-address must look like tcp:\/\/HOST:PORT .* or be 'none', got '10.0.0.2'/,
+    ],
     [
       ['worker', 'localhost:1'],
       /The scheduler address must look like tcp:\/\/HOST:PORT .*, got 'localhost:1'/,

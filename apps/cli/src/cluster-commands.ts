@@ -27,6 +27,8 @@ export type ClusterCommand =
       readonly address: string;
       readonly nthreads: number;
       readonly name?: string;
+      /** Where other workers fetch from this one (`tcp://HOST:PORT`), or false for nowhere. */
+      readonly listen?: string | false;
     };
 
 function flags(
@@ -96,7 +98,7 @@ export function parseCluster(
         : {}),
     };
   }
-  const { values, positional } = flags(command, args, ['--nthreads', '--name']);
+  const { values, positional } = flags(command, args, ['--nthreads', '--name', '--listen-address']);
   if (positional.length !== 1) {
     throw new UsageError(
       positional.length === 0
@@ -113,7 +115,19 @@ export function parseCluster(
     ? integer('--nthreads', values.get('--nthreads')!, 1, 1024)
     : 1;
   const name = values.get('--name');
-  return { command, address: positional[0], nthreads, ...(name !== undefined ? { name } : {}) };
+  const listen = values.get('--listen-address');
+  if (listen !== undefined && listen !== 'none' && !/^tcp:\/\/[^\s:]+:\d+$/.test(listen)) {
+    throw new UsageError(
+      `Option --listen-address must look like tcp://HOST:PORT (tcp://0.0.0.0:0 for every interface, any free port) or be 'none', got '${listen}'.`,
+    );
+  }
+  return {
+    command,
+    address: positional[0],
+    nthreads,
+    ...(name !== undefined ? { name } : {}),
+    ...(listen !== undefined ? { listen: listen === 'none' ? false : listen } : {}),
+  };
 }
 
 /**
@@ -199,6 +213,7 @@ export async function runCluster(
     const node = await startWorker(cmd.address, {
       nthreads: cmd.nthreads,
       ...(cmd.name !== undefined ? { name: cmd.name } : {}),
+      ...(cmd.listen !== undefined ? { listen: cmd.listen } : {}),
       ...(token !== undefined ? { token } : {}),
       log: io.err,
     });

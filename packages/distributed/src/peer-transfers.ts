@@ -131,6 +131,7 @@ export class PeerTransfers {
     for (const [id, t] of [...this.running]) {
       if (t.from !== name && t.to !== name) continue;
       this.running.delete(id);
+      this.stats.peerFailures++;
       t.done(t.keys);
     }
   }

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { task, type Graph } from '@dask-ts/protocol';
-import { startScheduler, startWorker, type SchedulerServer } from './index.js';
+import { curveKeyPair, startScheduler, startWorker, type SchedulerServer } from './index.js';
 import { alive, eventually, openHandles } from './__tests__/leaks.js';
 
 const fns = new URL('./__tests__/peer-fns.mjs', import.meta.url).href;
@@ -38,9 +38,13 @@ afterAll(async () => {
 });
 
 /** Starts worker process `name` on `server` and waits until the scheduler has it. */
-async function worker(server: SchedulerServer, name: string): Promise<ChildProcess> {
+async function worker(
+  server: SchedulerServer,
+  name: string,
+  env: Record<string, string> = {},
+): Promise<ChildProcess> {
   const child = spawn(process.execPath, [workerMain, server.address, '1', name], {
-    env: { ...process.env, DASK_TS_HEARTBEAT_MS: '200' },
+    env: { ...process.env, DASK_TS_HEARTBEAT_MS: '200', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let err = '';
@@ -81,6 +85,27 @@ describe('peer-to-peer transfers', () => {
     }
   }, 90_000);
 
+  it('moves it peer to peer with the token and CURVE encryption of the scheduler', async () => {
+    const keys = curveKeyPair();
+    const server = await startScheduler({
+      token: 'peer-secret',
+      curve: keys,
+      log: () => undefined,
+    });
+    const env = { DASK_TS_TOKEN: 'peer-secret', DASK_TS_CURVE_SERVER_KEY: keys.publicKey };
+    try {
+      await worker(server, 'curve-1', env);
+      await worker(server, 'curve-2', env);
+      const [c] = await server.scheduler.get(twoProducers(), ['c']);
+      expect(c).toBe(N * 3);
+      expect(server.stats.peerTransfers).toBe(1);
+      expect(server.stats.peerBytes).toBeGreaterThanOrEqual(N * 8);
+      expect(server.stats.relayedBytes).toBeLessThan(100_000);
+    } finally {
+      await server.close();
+    }
+  }, 90_000);
+
   it('relays through the scheduler for workers that serve nothing (in-process nodes)', async () => {
     const server = await startScheduler({ log: () => undefined });
     const nodes = await Promise.all(
@@ -104,7 +129,7 @@ describe('peer-to-peer transfers', () => {
     }
   }, 90_000);
 
-  it('recomputes an input whose holder died before it was fetched, with a correct result', async () => {
+  it('recomputes an input whose holder is killed while it is being fetched, with a correct result', async () => {
     const log = join(dir, 'produced.log');
     const marker = join(dir, 'go');
     const server = await startScheduler({
@@ -113,7 +138,10 @@ describe('peer-to-peer transfers', () => {
       log: () => undefined,
     });
     try {
-      const procs = [await worker(server, 'kill-1'), await worker(server, 'kill-2')];
+      const procs = new Map([
+        ['kill-1', await worker(server, 'kill-1')],
+        ['kill-2', await worker(server, 'kill-2')],
+      ]);
       // b waits for the marker and is bigger, so c goes where b is and fetches a.
       const graph: Graph = new Map([
         ['a', task(fn('filled'), [N, 1, log])],
@@ -121,17 +149,34 @@ describe('peer-to-peer transfers', () => {
         ['c', task(fn('total'), [ref('a'), ref('b')])],
       ]);
       const result = server.scheduler.get(graph, ['c']);
-      await eventually(() => existsSync(log), 30_000, 'a to be computed');
-      const holder = Number(readFileSync(log, 'utf8').trim().split(' ')[1]);
-      const victim = procs.find((p) => p.pid === holder)!;
-      expect(victim).toBeDefined();
+      // Once a is in memory on its worker, that worker is killed. (The other worker's thread is
+      // busy with b, and answers only once b is done.)
+      let holder: string | undefined;
+      await new Promise<void>((resolve, reject) => {
+        const deadline = Date.now() + 30_000;
+        for (const name of procs.keys()) {
+          const ask = (): void =>
+            void server.scheduler.holdsOn(name, ['a']).then((keys) => {
+              if (holder !== undefined) return;
+              if (keys.length > 0) {
+                holder = name;
+                resolve();
+              } else if (Date.now() < deadline) setTimeout(ask, 20);
+              else reject(new Error('a never reached memory'));
+            });
+          ask();
+        }
+      });
+      const victim = procs.get(holder!)!;
       victim.kill('SIGKILL');
       writeFileSync(marker, '');
       await expect(result).resolves.toEqual([N * 1 + (N + 1_000_000) * 2]);
+      // The survivor was fetching a from the dead holder when the scheduler dropped it.
+      expect(server.stats.peerFailures).toBe(1);
       // a was computed twice: once on the dead holder, once again on the survivor.
       const lines = readFileSync(log, 'utf8').trim().split('\n');
       expect(lines).toHaveLength(2);
-      expect(lines[1].split(' ')[1]).not.toBe(String(holder));
+      expect(lines[1].split(' ')[1]).not.toBe(String(victim.pid));
     } finally {
       await server.close();
     }

@@ -8,7 +8,8 @@ export function filled(n, value, log) {
 }
 
 /** As `filled`, once file `marker` exists (at most 60 s). */
-export function filledAfter(n, value, marker) {
+export function filledAfter(n, value, marker, log) {
+  if (log) appendFileSync(log, `${value} ${process.pid}\n`);
   const nap = new Int32Array(new SharedArrayBuffer(4));
   const end = Date.now() + 60_000;
   while (!existsSync(marker) && Date.now() < end) Atomics.wait(nap, 0, 0, 20);
