@@ -19,12 +19,28 @@ import { firstIssue, peerFetchedSchema, type PeerFetch } from './peer-wire.js';
  * server.stats.peerBytes; // bytes workers fetched from each other
  */
 export interface TransferStats {
+  /**
+   * Bytes workers sent through the scheduler in answers to its gathers (inputs relayed to
+   * another worker, results for clients); what workers fetch from each other is in `peerBytes`.
+   */
+  relayedBytes: number;
   /** Transfers workers reported as done (some values moved). */
   peerTransfers: number;
   /** Binary bytes workers fetched from each other (as they reported). */
   peerBytes: number;
   /** Transfers that moved nothing or not everything (the rest was relayed). */
   peerFailures: number;
+}
+
+/** Counters at zero. @example const stats = { ...noTransfers() }; */
+export function noTransfers(): TransferStats {
+  return { relayedBytes: 0, peerTransfers: 0, peerBytes: 0, peerFailures: 0 };
+}
+
+/** A copy of the transfer counters of `stats`. @example status.transfers = transferCounts(stats); */
+export function transferCounts(stats: TransferStats): TransferStats {
+  const { relayedBytes, peerTransfers, peerBytes, peerFailures } = stats;
+  return { relayedBytes, peerTransfers, peerBytes, peerFailures };
 }
 
 interface Transfer {

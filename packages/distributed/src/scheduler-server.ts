@@ -34,7 +34,12 @@ import { checkSimulatedWorkers, simulateWorkers } from './simulation.js';
 import { checkCurveKey, type CurveKeyPair } from './curve.js';
 import { ClientOps } from './client-ops.js';
 import { ranSchema } from './worker-run.js';
-import { PeerTransfers, type TransferStats } from './peer-transfers.js';
+import {
+  PeerTransfers,
+  noTransfers,
+  transferCounts,
+  type TransferStats,
+} from './peer-transfers.js';
 
 /**
  * Options of {@link startScheduler}.
@@ -86,12 +91,6 @@ export interface ServerStats extends TransferStats {
   dropped: number;
   /** Peers refused at the handshake. */
   refused: number;
-  /**
-   * Bytes workers sent through the scheduler in answers to its gathers (inputs relayed to
-   * another worker, results for clients). Inputs that workers fetch from each other (peer to
-   * peer) are counted in `peerBytes` instead.
-   */
-  relayedBytes: number;
 }
 
 interface Peer {
@@ -119,14 +118,7 @@ export class SchedulerServer {
   /** Where workers and clients connect: `tcp://HOST:PORT`. */
   readonly address: string;
   /** What was refused or dropped so far. */
-  readonly stats: ServerStats = {
-    dropped: 0,
-    refused: 0,
-    relayedBytes: 0,
-    peerTransfers: 0,
-    peerBytes: 0,
-    peerFailures: 0,
-  };
+  readonly stats: ServerStats = { dropped: 0, refused: 0, ...noTransfers() };
   /** Inputs workers fetch from each other (peer-transfers.ts). */
   private readonly transfers = new PeerTransfers(
     (name, message) => {
@@ -545,6 +537,7 @@ export class SchedulerServer {
       transitions: { ...monitor.transitions },
       dropped: this.stats.dropped,
       refused: this.stats.refused,
+      transfers: transferCounts(this.stats),
     };
   }
 
