@@ -9,6 +9,7 @@ import { core } from './core.js';
 import { delayedMillion } from './delayed-million.js';
 import { distMap } from './dist-map.js';
 import { distScheduler } from './dist-scheduler.js';
+import { distTransfer } from './dist-transfer.js';
 import { dfGroupby } from './df-groupby.js';
 import { dfParquet } from './df-parquet.js';
 import { latency } from './latency.js';
@@ -34,6 +35,7 @@ export const SUITES: readonly Suite[] = [
   arrayRechunk,
   distMap,
   distScheduler,
+  distTransfer,
   tpch,
   tpchSf1,
 ];
