@@ -148,7 +148,9 @@ test('bad cluster arguments exit 2 naming the culprit', async () => {
     nthreads: 1,
     listen: 'tcp://0.0.0.0:0',
   });
-  expect(parseCluster('worker', ['tcp://h:1', '--listen-address=none']).listen).toBe(false);
+  expect(parseCluster('worker', ['tcp://h:1', '--listen-address=none'])).toMatchObject({
+    listen: false,
+  });
   for (const [argv, message] of [
     [
       ['scheduler', '--port', '70000'],

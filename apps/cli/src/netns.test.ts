@@ -29,6 +29,15 @@ function ip(...args: string[]): string {
   }).toString();
 }
 
+/** `ip ARGS`, when what it removes may already be gone. */
+function quietly(...args: string[]): void {
+  try {
+    ip(...args);
+  } catch {
+    // not there
+  }
+}
+
 /** Removes what the test made; what is already gone is skipped. */
 function teardown(): void {
   for (const ns of namespaces) {
@@ -39,17 +48,11 @@ function teardown(): void {
     } catch {
       // not there
     }
-    try {
-      ip('netns', 'del', ns);
-    } catch {
-      // not there
-    }
   }
-  try {
-    ip('link', 'del', bridge);
-  } catch {
-    // not there
-  }
+  // Links first (a veth goes with its peer), then namespaces, then the bridge.
+  for (const link of namespaces.map((_, i) => `dt${pid}v${i + 1}`)) quietly('link', 'del', link);
+  for (const ns of namespaces) quietly('netns', 'del', ns);
+  quietly('link', 'del', bridge);
 }
 
 beforeAll(() => {
@@ -86,9 +89,13 @@ afterAll(async () => {
   await Promise.all(children.map((c) => exited(c)));
   teardown();
   if (unable !== undefined) return;
+  // The kernel finishes removing a namespace's links in the background: wait for it.
+  const end = Date.now() + 20_000;
+  while (ip('link', 'show').includes(`dt${pid}`) && Date.now() < end)
+    await new Promise((r) => setTimeout(r, 100));
+  expect(ip('link', 'show')).not.toContain(`dt${pid}`);
   const left = ip('netns', 'list');
   for (const ns of namespaces) expect(left).not.toContain(ns);
-  expect(ip('link', 'show')).not.toContain(`dt${pid}`);
 }, 60_000);
 
 function exited(child: ChildProcess): Promise<number | null> {
