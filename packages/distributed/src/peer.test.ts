@@ -42,8 +42,9 @@ async function worker(
   server: SchedulerServer,
   name: string,
   env: Record<string, string> = {},
+  nthreads = 1,
 ): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [workerMain, server.address, '1', name], {
+  const child = spawn(process.execPath, [workerMain, server.address, String(nthreads), name], {
     env: { ...process.env, DASK_TS_HEARTBEAT_MS: '200', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -51,7 +52,9 @@ async function worker(
   child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
   children.push(child);
   await eventually(
-    () => server.workers.some((w) => w.name === name && w.ready) || child.exitCode !== null,
+    () =>
+      server.workers.filter((w) => w.name.startsWith(name) && w.ready).length === nthreads ||
+      child.exitCode !== null,
     30_000,
     `worker ${name} to connect`,
   );
@@ -100,6 +103,21 @@ describe('peer-to-peer transfers', () => {
       expect(c).toBe(N * 3);
       expect(server.stats.peerTransfers).toBe(1);
       expect(server.stats.peerBytes).toBeGreaterThanOrEqual(N * 8);
+      expect(server.stats.relayedBytes).toBeLessThan(100_000);
+    } finally {
+      await server.close();
+    }
+  }, 90_000);
+
+  it('moves an input between two threads of one node without the network', async () => {
+    const server = await startScheduler({ log: () => undefined });
+    try {
+      await worker(server, 'two', {}, 2);
+      const [c] = await server.scheduler.get(twoProducers(), ['c']);
+      expect(c).toBe(N * 3);
+      expect(server.stats.peerTransfers).toBe(1);
+      // Between threads: no bytes on any socket, none through the scheduler.
+      expect(server.stats.peerBytes).toBe(0);
       expect(server.stats.relayedBytes).toBeLessThan(100_000);
     } finally {
       await server.close();
