@@ -1,16 +1,18 @@
 // The scheduler's side of peer-to-peer transfers. When a task's worker needs an input held by
 // another worker and both announced a peer server in their hello, the scheduler does not relay
 // the bytes: it tells the worker that needs them where they are (`peer-fetch`) and waits for its
-// report (`peer-fetched`); the shell sends the task once the report is in. What was not moved
+// report (`peer-fetched`); the shell then queues stand-ins for the fetched values before the task
+// (the worker's node swaps the values in), so they reach the worker in order with the rest. What was not moved
 // (the holder did not have it, refused, could not be reached or did not answer in time) is handed
-// back to the shell, which relays it through the scheduler instead: a holder the fetcher cannot
+// back to the shell, which relays the transfer's keys through the scheduler instead: a holder the fetcher cannot
 // reach but the scheduler can still serves it, and a dead holder is dropped by its heartbeat (its
 // results recomputed by the core, the waiting task taken back). A worker that leaves while a
 // transfer from or to it is under way ends that transfer at once the same way: nothing waits on a
 // worker that is gone. Workers without a peer server (in-process ones, or started with
 // `listen: false`) are always relayed.
 import type { PeerAddress } from './handshake.js';
-import { firstIssue, peerFetchedSchema, type PeerFetch } from './peer-wire.js';
+import type { TransferredValues } from '@dask-ts/scheduler';
+import { firstIssue, peerFetchedSchema, peerValue, type PeerFetch } from './peer-wire.js';
 
 /**
  * Counters of peer-to-peer transfers (part of the scheduler server's stats).
@@ -47,8 +49,10 @@ interface Transfer {
   readonly from: string;
   readonly to: string;
   readonly keys: readonly string[];
-  readonly done: (unmoved: readonly string[]) => void;
+  readonly done: (unmoved: readonly string[], moved: TransferredValues) => void;
 }
+
+const NOTHING: TransferredValues = { keys: [], values: [] };
 
 /**
  * The scheduler's record of transfers under way (see the file comment).
@@ -84,7 +88,7 @@ export class PeerTransfers {
     from: string,
     to: string,
     keys: readonly string[],
-    done: (unmoved: readonly string[]) => void,
+    done: (unmoved: readonly string[], moved: TransferredValues) => void,
   ): boolean {
     const holder = this.peers.get(from);
     if (holder === undefined || !this.peers.has(to)) return false;
@@ -133,7 +137,8 @@ export class PeerTransfers {
         }); relaying them`,
       );
     }
-    t.done(unmoved);
+    // Stand-ins, which the worker's node swaps for the values it keeps (peer-node.ts).
+    t.done(unmoved, { keys: msg.keys, values: msg.keys.map((_, i) => peerValue(msg.id, i)) });
   }
 
   /**
@@ -148,7 +153,7 @@ export class PeerTransfers {
       if (t.from !== name && t.to !== name) continue;
       this.running.delete(id);
       this.stats.peerFailures++;
-      t.done(t.keys);
+      t.done(t.keys, NOTHING);
     }
   }
 }

@@ -2,10 +2,12 @@
 // tells a worker where an input is (`peer-fetch`: these keys are on worker HOLDER, whose node
 // serves them at ADDRESS); the worker's node asks that node for them (`peer-get`, with the
 // cluster's token and protocol version) and gets them back (`peer-got`: values as codec payloads,
-// their binary parts as raw frames; `refused` says why a request was not served), puts them in its
-// worker thread, and reports to the scheduler (`peer-fetched`: what it moved, and why it could not
-// move the rest). Nothing here throws on bad input: a message that does not check is dropped and
-// logged by its receiver.
+// their binary parts as raw frames; `refused` says why a request was not served), keeps them in the
+// node, and reports to the scheduler (`peer-fetched`: what it moved, and why it could not move the
+// rest). The scheduler then queues a `put` of stand-ins for those values (`peerValue`) before the
+// task, in order with everything else it sends that worker, and the node swaps the values in as
+// the `put` passes to the thread. Nothing here throws on bad input: a message that does not check
+// is dropped and logged by its receiver.
 import { z } from 'zod';
 
 const keys = z.array(z.string());
@@ -104,4 +106,38 @@ export function isOp(raw: unknown, op: string): boolean {
 export function firstIssue(error: z.ZodError): string {
   const issue = error.issues[0];
   return issue === undefined ? 'malformed' : `${issue.path.join('.')}: ${issue.message}`;
+}
+
+/** The `$codec` tag of a stand-in for a value a worker fetched from a peer. */
+const PEER_VALUE = 'dask-ts.peer-fetched';
+
+/**
+ * A stand-in for value `index` of transfer `id`, which the fetching node keeps: the scheduler puts
+ * it in order before the task, and the node swaps the value in. User values cannot look like it
+ * (the codecs wrap any object with a string `$codec` field).
+ *
+ * @example
+ * values = keys.map((_, i) => peerValue(id, i));
+ */
+export function peerValue(id: number, index: number): PeerValue {
+  return { $codec: PEER_VALUE, data: { id, index } };
+}
+
+/** See {@link peerValue}. @example const v: PeerValue = peerValue(1, 0); */
+export interface PeerValue {
+  readonly $codec: typeof PEER_VALUE;
+  readonly data: { readonly id: number; readonly index: number };
+}
+
+/**
+ * Whether `v` is a {@link peerValue} stand-in.
+ *
+ * @example
+ * if (isPeerValue(v)) v = kept.get(v.data.id)[v.data.index];
+ */
+export function isPeerValue(v: unknown): v is PeerValue {
+  if (typeof v !== 'object' || v === null || (v as { $codec?: unknown }).$codec !== PEER_VALUE)
+    return false;
+  const data = (v as { data?: { id?: unknown; index?: unknown } }).data;
+  return typeof data?.id === 'number' && typeof data.index === 'number';
 }

@@ -178,7 +178,10 @@ export async function startWorker(
         // (peer-node.ts); everything else is the thread's.
         if (peers.fromScheduler(slot.name, raw, (m) => link.send(m))) return;
         if (isRunMessage(raw)) void runHere(raw, (m) => link.send(m));
-        else thread.postMessage(raw, owned);
+        else {
+          const { message, transfer } = peers.toThread(slot.name, raw, owned);
+          thread.postMessage(message, transfer);
+        }
       },
       disconnect: () => undefined,
     });

@@ -46,7 +46,7 @@ import { OrphanWatch, orphanHeads } from './orphan-watch.js';
 import { Outbox, type ComputeTicket } from './outbox.js';
 import { sendCompute, unsendableEvents, type SendHost } from './send-compute.js';
 import type { WorkerEndpoint } from './pool-worker.js';
-import type { Departure, ShellOptions } from './shell-options.js';
+import type { Departure, ShellOptions, TransferredValues } from './shell-options.js';
 
 export type { Departure, ShellOptions } from './shell-options.js';
 import { checkPortable } from './portable-check.js';
@@ -145,8 +145,8 @@ export class SchedulerShell implements Scheduler {
     gather: (from, target, ticket, keys) => {
       if (!this.members.has(from)) return false;
       // Peer to peer when the owner can (the workers fetch from each other), else relayed here.
-      const moved = (unmoved: readonly string[]): void =>
-        this.guard(() => this.afterTransfer(from, target, ticket, unmoved));
+      const moved = (unmoved: readonly string[], values: TransferredValues): void =>
+        this.guard(() => this.afterTransfer(from, target, ticket, keys, unmoved, values));
       if (this.options.transfer?.(from, target, keys, moved) === true) return true;
       return this.relay(from, target, ticket, keys);
     },
@@ -167,17 +167,19 @@ export class SchedulerShell implements Scheduler {
     return true;
   }
 
-  /** A peer-to-peer transfer ended: what it did not move is relayed, or the compute goes on. */
+  /** A peer-to-peer transfer ended: its values go before the task, or all are relayed. */
   private afterTransfer(
     from: string,
     target: string,
     ticket: ComputeTicket,
+    keys: readonly string[],
     unmoved: readonly string[],
+    moved: TransferredValues,
   ): void {
     const m = this.members.get(target);
     if (m === undefined || this.closed) return;
-    if (unmoved.length > 0 && this.relay(from, target, ticket, unmoved)) return;
-    m.outbox.fetched(ticket, [], []);
+    if (unmoved.length > 0 && this.relay(from, target, ticket, keys)) return;
+    m.outbox.fetched(ticket, moved.keys, moved.values);
     m.outbox.flush();
   }
 
