@@ -72,6 +72,15 @@ function twoProducers(extra: unknown[] = [], bigger = N): Graph {
 }
 
 describe('peer-to-peer transfers', () => {
+  it('refuses a bad listen address or transfer timeout, naming it', async () => {
+    await expect(startWorker('tcp://127.0.0.1:1', { listen: 'nope' })).rejects.toThrow(
+      /listen must be an address such as 'tcp:\/\/10.0.0.2:0'.*got "nope"/,
+    );
+    await expect(startWorker('tcp://127.0.0.1:1', { transferTimeoutMs: 0 })).rejects.toThrow(
+      'transferTimeoutMs must be a positive number of milliseconds, got 0',
+    );
+  }, 30_000);
+
   it('moves a 50 MB input between worker processes without the scheduler relaying it', async () => {
     const server = await startScheduler({ log: () => undefined });
     try {

@@ -309,10 +309,9 @@ export class SchedulerServer {
       return;
     }
     if (peer.role === 'worker') {
-      if ((raw as { op?: unknown }).op === 'gathered')
-        for (const f of frames) this.stats.relayedBytes += f.byteLength;
-      this.monitor?.fromWorker(peer.name, raw);
       const op = (raw as { op?: unknown }).op;
+      if (op === 'gathered') for (const f of frames) this.stats.relayedBytes += f.byteLength;
+      this.monitor?.fromWorker(peer.name, raw);
       if (op === 'ran') this.onRan(peer, raw);
       else if (op === 'peer-fetched') this.transfers.fetched(peer.name, raw);
       // A lender (lender.ts) paused or unpaused by its node.

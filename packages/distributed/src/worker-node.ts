@@ -3,7 +3,8 @@
 // scheduler (one DEALER socket each, so each thread is one worker to the scheduler, named
 // `NAME-0`, `NAME-1`..., or NAME alone with one thread). This thread only relays messages between
 // each worker thread and its link, and keeps the heartbeats going: a task that spins for minutes
-// never makes its worker look dead.
+// never makes its worker look dead. Inputs held on other nodes are fetched from them directly, and
+// what the threads hold is served to them (peer-node.ts); the scheduler only says where.
 //
 // Lifecycle: a thread that exits on its own (a crash) says bye with why, and a fresh thread
 // connects in its place; a thread the scheduler stops (stuck on a task nobody wants) is
