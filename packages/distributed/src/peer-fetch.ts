@@ -3,8 +3,11 @@
 // request by id. Every request has a deadline: a peer that does not answer in time (dead,
 // unreachable, or its worker thread busy for that long) fails the request, and its socket is
 // closed with every request still waiting on it, so a dead peer costs one timeout, not one per
-// key, and no reconnecting socket lingers. Failures are rejections with a message naming the peer;
-// the caller reports them to the scheduler, which relays the values itself instead.
+// key, and no reconnecting socket lingers. A peer that did not answer in time is then failed at
+// once for as long again (and logged once), so a worker this host cannot reach (a firewall, a
+// wrong `--listen-address`) costs one timeout, not one per transfer. Failures are rejections with
+// a message naming the peer; the caller reports them to the scheduler, which relays the values
+// itself instead.
 import { randomBytes } from 'node:crypto';
 import { Dealer } from 'zeromq';
 import { PROTOCOL_VERSION } from '@dask-ts/protocol';
@@ -35,6 +38,8 @@ interface Pending {
 /** One peer's socket, its reader and its waiting requests. */
 class PeerSocket {
   readonly pending = new Map<number, Pending>();
+  /** Whether the last failure was a timeout. */
+  timedOut = false;
   private readonly socket: Dealer;
   private readonly queue: SendQueue;
 
@@ -62,10 +67,10 @@ class PeerSocket {
 
   request(id: number, frames: Uint8Array[], timeoutMs: number): Promise<Fetched> {
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(
-        () => this.fail(`no answer within ${timeoutMs / 1000} s`),
-        timeoutMs,
-      );
+      const timer = setTimeout(() => {
+        this.timedOut = true;
+        this.fail(`no answer within ${timeoutMs / 1000} s`);
+      }, timeoutMs);
       this.pending.set(id, { resolve, reject, timer });
       this.queue.push(frames);
     });
@@ -130,6 +135,8 @@ class PeerSocket {
  */
 export class PeerFetcher {
   private readonly sockets = new Map<string, PeerSocket>();
+  /** Peers that did not answer in time, until when they are failed at once. */
+  private readonly silent = new Map<string, number>();
   private nextId = 0;
   private closed = false;
 
@@ -165,10 +172,21 @@ export class PeerFetcher {
       ...(this.options.token !== undefined ? { token: this.options.token } : {}),
     });
     const key = `${address} ${curveKey ?? ''}`;
+    const until = this.silent.get(key);
+    if (until !== undefined && Date.now() < until)
+      throw new Error(
+        `the worker at ${address} did not answer lately: relayed through the scheduler until ${new Date(until).toISOString()}`,
+      );
     let socket = this.sockets.get(key);
     if (socket === undefined) {
       const made: PeerSocket = new PeerSocket(address, curveKey, this.options.log, () => {
         if (this.sockets.get(key) === made) this.sockets.delete(key);
+        if (!made.timedOut || this.closed) return;
+        if (!this.silent.has(key))
+          this.options.log(
+            `dask-ts worker: the worker at ${address} did not answer within ${this.options.timeoutMs / 1000} s; its values come through the scheduler for as long (can this host reach ${address}? see --listen-address)`,
+          );
+        this.silent.set(key, Date.now() + this.options.timeoutMs);
       });
       this.sockets.set(key, (socket = made));
     }

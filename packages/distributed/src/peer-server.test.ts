@@ -48,7 +48,12 @@ describe('peer server', () => {
     const good = new PeerFetcher({ token: 'secret', timeoutMs: 10_000, log: () => undefined });
     const bad = new PeerFetcher({ token: 'wrong', timeoutMs: 10_000, log: () => undefined });
     const none = new PeerFetcher({ timeoutMs: 10_000, log: () => undefined });
-    const blind = new PeerFetcher({ token: 'secret', timeoutMs: 500, log: () => undefined });
+    const blindLog: string[] = [];
+    const blind = new PeerFetcher({
+      token: 'secret',
+      timeoutMs: 500,
+      log: (l) => blindLog.push(l),
+    });
     try {
       const { got, nbytes } = await good.get(address, curveKey, 'w-a', ['x', 'y', 'z']);
       expect(got.keys).toEqual(['x', 'y']);
@@ -63,9 +68,15 @@ describe('peer server', () => {
       );
       await expect(none.get(address, curveKey, 'w-a', ['x'])).rejects.toThrow(/refused/);
       // Another server key: ZeroMQ's handshake fails, and the fetch fails at its deadline.
-      await expect(blind.get(address, curveKeyPair().publicKey, 'w-a', ['x'])).rejects.toThrow(
+      const otherKey = curveKeyPair().publicKey;
+      await expect(blind.get(address, otherKey, 'w-a', ['x'])).rejects.toThrow(
         `the worker at ${address} did not serve: no answer within 0.5 s`,
       );
+      // Then failed at once for as long again, and said once.
+      await expect(blind.get(address, otherKey, 'w-a', ['x'])).rejects.toThrow(
+        `the worker at ${address} did not answer lately: relayed through the scheduler until`,
+      );
+      expect(blindLog).toEqual([expect.stringContaining(`can this host reach ${address}?`)]);
       expect(server.stats.served).toBe(4);
     } finally {
       for (const f of [good, bad, none, blind]) f.close();
