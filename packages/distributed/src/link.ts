@@ -9,7 +9,7 @@
 // messages that do not check, are dropped and logged. A scheduler running in this same process is
 // reached without the network (inproc.ts), with the same messages and checks.
 import { randomBytes } from 'node:crypto';
-import { Dealer } from 'zeromq';
+import { Dealer, type Observer } from 'zeromq';
 import type { EndpointEvents } from '@dask-ts/protocol';
 import { decodeFrames, encodeFrames } from './frames.js';
 import {
@@ -358,8 +358,15 @@ export async function connectLink(address: string, options: LinkOptions): Promis
     });
   // Why ZeroMQ's own handshake failed, if it did (wrong or missing CURVE key), for the timeout.
   let handshakeError: string | undefined;
-  if (socket instanceof Dealer) {
-    const observer = socket.events;
+  let observer: Observer | undefined;
+  try {
+    if (socket instanceof Dealer) observer = socket.events;
+  } catch {
+    // zeromq.js names a socket's monitor after the socket's address, which a socket closed just
+    // before may still hold ('Address already in use'): only the handshake's diagnostics are lost.
+  }
+  if (observer !== undefined) {
+    const events = observer;
     const kinds: Record<string, string> = {
       'handshake:error:protocol': 'a protocol error',
       'handshake:error:auth': 'refused',
@@ -368,7 +375,7 @@ export async function connectLink(address: string, options: LinkOptions): Promis
     void (async () => {
       try {
         for (;;) {
-          const event = await observer.receive();
+          const event = await events.receive();
           const kind = kinds[event.type];
           if (kind === undefined) continue;
           const message = (event as { error?: { message?: string } }).error?.message;
@@ -407,7 +414,7 @@ export async function connectLink(address: string, options: LinkOptions): Promis
       );
     } finally {
       // Watched during the handshake only: an open observer would keep the process alive.
-      if (socket instanceof Dealer) socket.events.close();
+      observer?.close();
     }
     const parsed = linkSchema.safeParse(answer);
     if (!parsed.success)
