@@ -148,6 +148,15 @@ test('bad cluster arguments exit 2 naming the culprit', async () => {
     nthreads: 1,
     resources: { GPU: 2, MEM: 1e9 },
   });
+  expect(parseCluster('worker', ['tcp://h:1', '--listen-address', 'tcp://0.0.0.0:0'])).toEqual({
+    command: 'worker',
+    address: 'tcp://h:1',
+    nthreads: 1,
+    listen: 'tcp://0.0.0.0:0',
+  });
+  expect(parseCluster('worker', ['tcp://h:1', '--listen-address=none'])).toMatchObject({
+    listen: false,
+  });
   for (const [argv, message] of [
     [
       ['scheduler', '--port', '70000'],
@@ -172,6 +181,10 @@ test('bad cluster arguments exit 2 naming the culprit', async () => {
     [
       ['worker', 'tcp://h:1', '--resources', 'GPU=two'],
       /Option --resources takes NAME=AMOUNT pairs separated by commas \(GPU=2,MEM=1e9\), got 'GPU=two'/,
+    ],
+    [
+      ['worker', 'tcp://h:1', '--listen-address', '10.0.0.2'],
+      /Option --listen-address must look like tcp:\/\/HOST:PORT .* or be 'none', got '10.0.0.2'/,
     ],
     [
       ['worker', 'localhost:1'],

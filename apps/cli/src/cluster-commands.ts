@@ -29,6 +29,8 @@ export type ClusterCommand =
       readonly nthreads: number;
       readonly name?: string;
       readonly resources?: Record<string, number>;
+      /** Where other workers fetch from this one (`tcp://HOST:PORT`), or false for nowhere. */
+      readonly listen?: string | false;
     };
 
 function flags(
@@ -98,7 +100,12 @@ export function parseCluster(
         : {}),
     };
   }
-  const { values, positional } = flags(command, args, ['--nthreads', '--name', '--resources']);
+  const { values, positional } = flags(command, args, [
+    '--nthreads',
+    '--name',
+    '--resources',
+    '--listen-address',
+  ]);
   if (positional.length !== 1) {
     throw new UsageError(
       positional.length === 0
@@ -116,12 +123,19 @@ export function parseCluster(
     : 1;
   const name = values.get('--name');
   const resources = values.get('--resources');
+  const listen = values.get('--listen-address');
+  if (listen !== undefined && listen !== 'none' && !/^tcp:\/\/[^\s:]+:\d+$/.test(listen)) {
+    throw new UsageError(
+      `Option --listen-address must look like tcp://HOST:PORT (tcp://0.0.0.0:0 for every interface, any free port) or be 'none', got '${listen}'.`,
+    );
+  }
   return {
     command,
     address: positional[0],
     nthreads,
     ...(name !== undefined ? { name } : {}),
     ...(resources !== undefined ? { resources: parseResources(resources) } : {}),
+    ...(listen !== undefined ? { listen: listen === 'none' ? false : listen } : {}),
   };
 }
 
@@ -209,6 +223,7 @@ export async function runCluster(
       nthreads: cmd.nthreads,
       ...(cmd.name !== undefined ? { name: cmd.name } : {}),
       ...(cmd.resources !== undefined ? { resources: cmd.resources } : {}),
+      ...(cmd.listen !== undefined ? { listen: cmd.listen } : {}),
       ...(token !== undefined ? { token } : {}),
       log: io.err,
     });

@@ -42,6 +42,16 @@ export interface SchedulerStatus {
   readonly transitions: Readonly<Record<string, number>>;
   readonly dropped: number;
   readonly refused: number;
+  /**
+   * Inputs moved between workers: bytes relayed through the scheduler, and transfers (with their
+   * bytes and failures) that workers made from each other, peer to peer.
+   */
+  readonly transfers?: {
+    readonly relayedBytes: number;
+    readonly peerTransfers: number;
+    readonly peerBytes: number;
+    readonly peerFailures: number;
+  };
 }
 
 /** What the dashboard reads from its server. */
@@ -110,6 +120,30 @@ export function metricsText(status: SchedulerStatus): string {
   metric('dask_ts_scheduler_refused_peers_total', 'counter', 'Peers refused at the handshake.', [
     ['', status.refused],
   ]);
+  const t = status.transfers;
+  if (t !== undefined) {
+    metric(
+      'dask_ts_scheduler_relayed_bytes_total',
+      'counter',
+      'Bytes workers sent through the scheduler (relayed inputs, results for clients).',
+      [['', t.relayedBytes]],
+    );
+    metric('dask_ts_peer_transfers_total', 'counter', 'Inputs workers fetched from each other.', [
+      ['', t.peerTransfers],
+    ]);
+    metric(
+      'dask_ts_peer_transfer_bytes_total',
+      'counter',
+      'Bytes workers fetched from each other.',
+      [['', t.peerBytes]],
+    );
+    metric(
+      'dask_ts_peer_transfer_failures_total',
+      'counter',
+      'Peer transfers that did not move everything (the rest was relayed).',
+      [['', t.peerFailures]],
+    );
+  }
   metric('process_resident_memory_bytes', 'gauge', "The scheduler process's resident memory.", [
     ['', process.memoryUsage.rss()],
   ]);

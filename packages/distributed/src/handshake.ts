@@ -4,7 +4,8 @@
 // (with a reason that names what did not match), and a refused peer is forgotten: nothing it sends
 // afterwards is read. After that each side sends `heartbeat` now and then, and `bye` when it
 // leaves (with why). Everything else is the role's own traffic (wire messages for a worker,
-// client messages for a client). All of these are checked with zod where they arrive.
+// client messages for a client). All of these are checked with zod where they arrive. A worker's
+// hello may announce its peer server (where other workers fetch what it holds, peer to peer).
 import { timingSafeEqual, createHash } from 'node:crypto';
 import { PROTOCOL_VERSION } from '@dask-ts/protocol';
 import { z } from 'zod';
@@ -27,7 +28,20 @@ export const helloSchema = z.object({
   /** A worker's node (its threads share the group's name and resources; see WorkerTraits). */
   group: z.string().min(1).max(200).optional(),
   resources: z.record(z.string(), z.number().finite().nonnegative()).optional(),
+  /** A worker node's peer server, where other workers fetch what it holds (peer-server.ts). */
+  peer: z
+    .object({ address: z.string().min(1).max(300), curveKey: z.string().length(40).optional() })
+    .optional(),
 });
+
+/**
+ * Where a worker node serves what it holds to other workers (announced in its `hello`):
+ * `curveKey` is its CURVE public key when the cluster encrypts.
+ *
+ * @example
+ * const peer: PeerAddress = { address: 'tcp://10.0.0.2:40123' };
+ */
+export type PeerAddress = NonNullable<z.infer<typeof helloSchema>['peer']>;
 
 /**
  * What a worker thread tells the scheduler about itself in its hello: the node it belongs to
@@ -88,6 +102,7 @@ export function helloMessage(
   token?: string,
   version: number = PROTOCOL_VERSION,
   traits?: WorkerTraits,
+  peer?: PeerAddress,
 ): Hello {
   return {
     op: 'dask-ts-hello',
@@ -97,6 +112,7 @@ export function helloMessage(
     ...(token !== undefined ? { token } : {}),
     ...(traits !== undefined ? { group: traits.group } : {}),
     ...(traits?.resources !== undefined ? { resources: { ...traits.resources } } : {}),
+    ...(peer !== undefined ? { peer } : {}),
   };
 }
 
@@ -130,8 +146,13 @@ export function refusal(raw: unknown, token: string | undefined): string | undef
   return undefined;
 }
 
-/** Compares tokens in constant time (their hashes, so lengths do not leak either). */
-function sameToken(a: string, b: string): boolean {
+/**
+ * Compares tokens in constant time (their hashes, so lengths do not leak either).
+ *
+ * @example
+ * sameToken(request.token, ownToken); // true when they are equal
+ */
+export function sameToken(a: string, b: string): boolean {
   const ha = createHash('sha256').update(a).digest();
   const hb = createHash('sha256').update(b).digest();
   return timingSafeEqual(ha, hb);

@@ -9,6 +9,7 @@ export {
   type SchedulerServerOptions,
   type ServerStats,
 } from './scheduler-server.js';
+export type { TransferStats } from './peer-transfers.js';
 export { startWorker, type WorkerNode, type WorkerNodeOptions } from './worker-node.js';
 export { Client, type ClientOptions, type ScatterOptions, type Scattered } from './client.js';
 export { Future, isFuture, type FutureStatus } from './future.js';

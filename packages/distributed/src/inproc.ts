@@ -121,6 +121,15 @@ export function inprocConnect(address: string): InprocSocket | undefined {
 }
 
 /**
+ * Whether a scheduler server at `address` runs in this process (its peers here skip the network).
+ *
+ * @internal
+ */
+export function inprocServes(address: string): boolean {
+  return servers.has(address);
+}
+
+/**
  * A server's send target: frames whose routing id is an in-process peer's go to it, on a
  * microtask; the rest go to `socket` (the ROUTER). Unknown in-process peers (gone) are skipped.
  *

@@ -9,13 +9,14 @@
 // messages that do not check, are dropped and logged. A scheduler running in this same process is
 // reached without the network (inproc.ts), with the same messages and checks.
 import { randomBytes } from 'node:crypto';
-import { Dealer } from 'zeromq';
+import { Dealer, type Observer } from 'zeromq';
 import type { EndpointEvents } from '@dask-ts/protocol';
 import { decodeFrames, encodeFrames } from './frames.js';
 import {
   helloMessage,
   isLinkOp,
   linkSchema,
+  type PeerAddress,
   type PeerRole,
   type WorkerTraits,
 } from './handshake.js';
@@ -70,6 +71,8 @@ export interface LinkOptions {
    * DASK_TS_CURVE_SERVER_KEY).
    */
   readonly curveServerKey?: string | undefined;
+  /** A worker's peer server, announced in its hello (see peer-server.ts). */
+  readonly peer?: PeerAddress | undefined;
 }
 
 /**
@@ -366,8 +369,15 @@ export async function connectLink(address: string, options: LinkOptions): Promis
     });
   // Why ZeroMQ's own handshake failed, if it did (wrong or missing CURVE key), for the timeout.
   let handshakeError: string | undefined;
-  if (socket instanceof Dealer) {
-    const observer = socket.events;
+  let observer: Observer | undefined;
+  try {
+    if (socket instanceof Dealer) observer = socket.events;
+  } catch {
+    // zeromq.js names a socket's monitor after the socket's address, which a socket closed just
+    // before may still hold ('Address already in use'): only the handshake's diagnostics are lost.
+  }
+  if (observer !== undefined) {
+    const events = observer;
     const kinds: Record<string, string> = {
       'handshake:error:protocol': 'a protocol error',
       'handshake:error:auth': 'refused',
@@ -376,7 +386,7 @@ export async function connectLink(address: string, options: LinkOptions): Promis
     void (async () => {
       try {
         for (;;) {
-          const event = await observer.receive();
+          const event = await events.receive();
           const kind = kinds[event.type];
           if (kind === undefined) continue;
           const message = (event as { error?: { message?: string } }).error?.message;
@@ -391,7 +401,14 @@ export async function connectLink(address: string, options: LinkOptions): Promis
     if (socket instanceof Dealer) socket.connect(address);
     await socket.send(
       encodeFrames(
-        helloMessage(options.role, options.name, options.token, options.version, options.traits),
+        helloMessage(
+          options.role,
+          options.name,
+          options.token,
+          options.version,
+          options.traits,
+          options.peer,
+        ),
       ),
     );
     let answer: unknown;
@@ -415,7 +432,7 @@ export async function connectLink(address: string, options: LinkOptions): Promis
       );
     } finally {
       // Watched during the handshake only: an open observer would keep the process alive.
-      if (socket instanceof Dealer) socket.events.close();
+      observer?.close();
     }
     const parsed = linkSchema.safeParse(answer);
     if (!parsed.success)

@@ -41,6 +41,12 @@ import { checkSimulatedWorkers, simulateWorkers } from './simulation.js';
 import { checkCurveKey, type CurveKeyPair } from './curve.js';
 import { ClientOps } from './client-ops.js';
 import { ranSchema } from './worker-run.js';
+import {
+  PeerTransfers,
+  noTransfers,
+  transferCounts,
+  type TransferStats,
+} from './peer-transfers.js';
 
 /**
  * Options of {@link startScheduler}.
@@ -87,7 +93,7 @@ export interface SchedulerServerOptions {
  * @example
  * server.stats.dropped; // frames that did not decode
  */
-export interface ServerStats {
+export interface ServerStats extends TransferStats {
   /** Messages that did not decode, or did not check, and were dropped. */
   dropped: number;
   /** Peers refused at the handshake. */
@@ -121,7 +127,16 @@ export class SchedulerServer {
   /** Where workers and clients connect: `tcp://HOST:PORT`. */
   readonly address: string;
   /** What was refused or dropped so far. */
-  readonly stats: ServerStats = { dropped: 0, refused: 0 };
+  readonly stats: ServerStats = { dropped: 0, refused: 0, ...noTransfers() };
+  /** Inputs workers fetch from each other (peer-transfers.ts). */
+  private readonly transfers = new PeerTransfers(
+    (name, message) => {
+      const peer = this.workerNames.get(name);
+      if (peer !== undefined) this.send(peer, message);
+    },
+    (line) => this.log(line),
+    this.stats,
+  );
   private readonly router: Router;
   private readonly shell: SchedulerShell;
   /** Keys clients hold on the cluster, and `run`s (client-ops.ts). */
@@ -155,6 +170,7 @@ export class SchedulerServer {
       name: 'distributed',
       log: this.log,
       ...(options.maxRetries !== undefined ? { maxRetries: options.maxRetries } : {}),
+      transfer: (from, to, keys, done) => this.transfers.start(from, to, keys, done),
     });
     this.ops = new ClientOps({
       shell: this.shell,
@@ -308,9 +324,11 @@ export class SchedulerServer {
       return;
     }
     if (peer.role === 'worker') {
-      this.monitor?.fromWorker(peer.name, raw);
       const op = (raw as { op?: unknown }).op;
+      if (op === 'gathered') for (const f of frames) this.stats.relayedBytes += f.byteLength;
+      this.monitor?.fromWorker(peer.name, raw);
       if (op === 'ran') this.onRan(peer, raw);
+      else if (op === 'peer-fetched') this.transfers.fetched(peer.name, raw);
       // A lender (lender.ts) paused or unpaused by its node.
       else if (op === 'pause')
         this.shell.setPaused(peer.name, (raw as { paused?: unknown }).paused === true);
@@ -355,6 +373,7 @@ export class SchedulerServer {
     this.send(peer, { op: 'welcome', name });
     if (peer.role === 'worker') {
       this.workerNames.set(name, peer);
+      if (hello.peer !== undefined) this.transfers.addWorker(name, hello.peer);
       this.monitor?.workerAdded(name);
       this.shell.connect(this.endpointOf(peer));
     }
@@ -489,6 +508,7 @@ export class SchedulerServer {
     this.peers.delete(peer.id.toString('hex'));
     if (peer.role === 'worker') {
       this.workerNames.delete(peer.name);
+      this.transfers.workerGone(peer.name);
       this.monitor?.workerRemoved(peer.name);
       this.ops.workerGone(peer.name, reason);
       // Not from inside the shell's own call (close() is called by the shell).
@@ -539,6 +559,7 @@ export class SchedulerServer {
       transitions: { ...monitor.transitions },
       dropped: this.stats.dropped,
       refused: this.stats.refused,
+      transfers: transferCounts(this.stats),
     };
   }
 

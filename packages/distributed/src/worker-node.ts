@@ -3,7 +3,8 @@
 // scheduler (one DEALER socket each, so each thread is one worker to the scheduler, named
 // `NAME-0`, `NAME-1`..., or NAME alone with one thread). This thread only relays messages between
 // each worker thread and its link, and keeps the heartbeats going: a task that spins for minutes
-// never makes its worker look dead.
+// never makes its worker look dead. Inputs held on other nodes are fetched from them directly, and
+// what the threads hold is served to them (peer-node.ts); the scheduler only says where.
 //
 // Lifecycle: a thread that exits on its own (a crash) says bye with why, and a fresh thread
 // connects in its place; a thread the scheduler stops (stuck on a task nobody wants) is
@@ -18,6 +19,9 @@ import { connectLink, type Link } from './link.js';
 import { isRunMessage, runHere } from './worker-run.js';
 import { Lending, isLendMessage } from './lender.js';
 import { connectWithin } from './rejoin.js';
+import { PeerNode } from './peer-node.js';
+import { inprocServes } from './inproc.js';
+import { curveServerKeyOf } from './curve.js';
 
 const require = createRequire(import.meta.url);
 
@@ -55,6 +59,15 @@ export interface WorkerNodeOptions {
    * `{ resources: { GPU: 1 } }` runs only where that much is free.
    */
   readonly resources?: Readonly<Record<string, number>>;
+  /**
+   * Where other workers fetch what this node holds (peer to peer): `tcp://HOST:PORT` (port 0: any
+   * free port; host 0.0.0.0: every interface). By default the interface that reaches the
+   * scheduler, any free port; `false` serves nothing (the scheduler then relays this node's
+   * values, as it does for a node in the scheduler's own process).
+   */
+  readonly listen?: string | false;
+  /** How long a fetch from another worker may take before the scheduler relays it (ms, default 60,000). */
+  readonly transferTimeoutMs?: number;
 }
 
 /**
@@ -120,8 +133,26 @@ export async function startWorker(
   let resolveClosed: (why: string) => void = () => undefined;
   const closed = new Promise<string>((resolve) => (resolveClosed = resolve));
 
-  const connect = (name: string): Promise<Link> =>
+  const transferTimeoutMs = options.transferTimeoutMs ?? 60_000;
+  if (!(typeof transferTimeoutMs === 'number' && transferTimeoutMs > 0)) {
+    throw new TypeError(
+      `transferTimeoutMs must be a positive number of milliseconds, got ${String(transferTimeoutMs)}`,
+    );
+  }
+  // Serves what the threads hold to other workers, and fetches from theirs (peer-node.ts).
+  const peers = await PeerNode.start({
+    scheduler: address,
+    listen: options.listen ?? (inprocServes(address) ? false : undefined),
+    token: options.token,
+    curve: curveServerKeyOf(options.curveServerKey) !== undefined,
+    timeoutMs: transferTimeoutMs,
+    log,
+    thread: (name) => slots.find((s) => s.name === name)?.thread,
+  });
+  // Lenders (lender.ts) serve nothing to peers: the scheduler relays their values.
+  const connect = (name: string, peer = peers.peer): Promise<Link> =>
     connectLink(address, {
+      peer,
       role: 'worker',
       name,
       token: options.token,
@@ -136,12 +167,12 @@ export async function startWorker(
   // Tasks reach the scheduler with getClient() (get-client.ts) through these.
   const env: NodeJS.ProcessEnv = { ...process.env, DASK_TS_SCHEDULER_ADDRESS: address };
   if (options.token !== undefined) env.DASK_TS_TOKEN = options.token;
-  const lending = new Lending({ connect, entry, env, log });
+  const lending = new Lending({ connect: (name) => connect(name, undefined), entry, env, log });
 
   const stopAll = async (why: string): Promise<void> => {
     if (stopping) return;
     stopping = true;
-    await lending.close(why);
+    await Promise.all([lending.close(why), peers.close()]);
     await Promise.all(
       slots.map(async (slot) => {
         const thread = slot.thread;
@@ -157,16 +188,26 @@ export async function startWorker(
     slot.link = link;
     const thread = new Worker(entry, { workerData: { name: slot.name }, env });
     slot.thread = thread;
-    thread.on('message', (message: unknown) =>
+    thread.on('message', (message: unknown) => {
+      // Answers to this node's own gathers serve peers (peer-node.ts).
+      if (peers.fromThread(message)) return;
       // A task waiting for other tasks lends its slot (lender.ts).
-      isLendMessage(message) ? lending.change(slot.name, link, message) : link.send(message),
-    );
+      if (isLendMessage(message)) lending.change(slot.name, link, message);
+      else link.send(message);
+    });
     thread.on('error', (err) => log(`dask-ts worker ${slot.name}: ${err.stack ?? err.message}`));
     link.listen({
       // The binary values' buffers were copied out of the frames: handed over, not copied again.
-      message: (raw: unknown, owned?: ArrayBuffer[]) =>
-        // client.run runs here (worker-run.ts); everything else is the thread's.
-        isRunMessage(raw) ? void runHere(raw, (m) => link.send(m)) : thread.postMessage(raw, owned),
+      message: (raw: unknown, owned?: ArrayBuffer[]) => {
+        // client.run runs here (worker-run.ts), inputs are fetched from peers here
+        // (peer-node.ts); everything else is the thread's.
+        if (peers.fromScheduler(slot.name, raw, (m) => link.send(m))) return;
+        if (isRunMessage(raw)) void runHere(raw, (m) => link.send(m));
+        else {
+          const { message, transfer } = peers.toThread(slot.name, raw, owned);
+          thread.postMessage(message, transfer);
+        }
+      },
       disconnect: () => undefined,
     });
     // Set when this side ends the link (its thread exited): then it is replaced, not stopped.
@@ -221,6 +262,7 @@ export async function startWorker(
   const links = await Promise.allSettled(slots.map((s) => connect(s.name)));
   const failed = links.find((r) => r.status === 'rejected');
   if (failed !== undefined) {
+    await peers.close();
     await Promise.all(
       links.map((r) =>
         r.status === 'fulfilled' ? r.value.close('another thread was refused') : undefined,

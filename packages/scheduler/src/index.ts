@@ -15,6 +15,7 @@ export { createProcessesScheduler, type ProcessesSchedulerOptions } from './proc
 export { LocalCluster, type LocalClusterOptions, type WorkerInfo } from './cluster.js';
 export type { PoolWorker, PoolWorkerEvents, SpawnWorker, WorkerEndpoint } from './pool-worker.js';
 export { SchedulerShell, type ShellOptions, type Departure, type HeldKey } from './shell.js';
+export type { TransferredValues } from './shell-options.js';
 export type { WorkerLimits } from './worker-exit.js';
 export { renderBar } from './progress.js';
 export {

@@ -16,6 +16,31 @@ export interface ShellOptions {
   readonly onDemand?: () => void;
   /** Called after an internal error closed every endpoint and started a fresh core. */
   readonly onRestart?: () => void;
+  /**
+   * Moves inputs `keys` from worker `from` to worker `to` without the shell (peer to peer: the
+   * distributed scheduler's workers fetch from each other). Returns false when it cannot (the
+   * shell then relays them itself); otherwise it calls `done` exactly once, with the keys it did
+   * not move and, for those it moved, the values the shell puts for them in the worker's queue,
+   * in order before the task (the transport's stand-ins for the values it moved). When some keys
+   * were not moved, the shell relays them all.
+   */
+  readonly transfer?: (
+    from: string,
+    to: string,
+    keys: readonly string[],
+    done: (unmoved: readonly string[], moved: TransferredValues) => void,
+  ) => boolean;
+}
+
+/**
+ * What a transfer moved (see {@link ShellOptions.transfer}): `values[i]` is put for `keys[i]`.
+ *
+ * @example
+ * done([], { keys: ['x'], values: [standIn] });
+ */
+export interface TransferredValues {
+  readonly keys: readonly string[];
+  readonly values: readonly unknown[];
 }
 
 /**

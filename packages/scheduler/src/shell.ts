@@ -50,10 +50,10 @@ import {
 } from './core/index.js';
 import { SentResults } from './sent-results.js';
 import { OrphanWatch, orphanHeads } from './orphan-watch.js';
-import { Outbox } from './outbox.js';
+import { Outbox, type ComputeTicket } from './outbox.js';
 import { sendCompute, unsendableEvents, type SendHost } from './send-compute.js';
 import type { WorkerEndpoint } from './pool-worker.js';
-import type { Departure, ShellOptions } from './shell-options.js';
+import type { Departure, ShellOptions, TransferredValues } from './shell-options.js';
 
 export type { Departure, ShellOptions } from './shell-options.js';
 import { checkPortable } from './portable-check.js';
@@ -100,14 +100,46 @@ export class SchedulerShell implements Scheduler {
     countDone: (keys) => this.countDone(keys),
     schedule: () => this.schedule(),
     gather: (from, target, ticket, keys) => {
-      const holder = this.members.get(from);
-      if (holder === undefined) return false;
-      const id = ++this.nextGather;
-      this.gathers.set(id, { kind: 'fetch', worker: from, target, ticket });
-      holder.endpoint.send({ op: 'gather', id, keys, release: false });
-      return true;
+      if (!this.members.has(from)) return false;
+      // Peer to peer when the owner can (the workers fetch from each other), else relayed here.
+      const moved = (unmoved: readonly string[], values: TransferredValues): void =>
+        this.guard(() => this.afterTransfer(from, target, ticket, keys, unmoved, values));
+      if (this.options.transfer?.(from, target, keys, moved) === true) return true;
+      return this.relay(from, target, ticket, keys);
     },
   };
+
+  /** Asks worker `from` for `keys` and relays them to `target`'s compute `ticket`. */
+  private relay(
+    from: string,
+    target: string,
+    ticket: ComputeTicket,
+    keys: readonly string[],
+  ): boolean {
+    const holder = this.members.get(from);
+    if (holder === undefined) return false;
+    const id = ++this.nextGather;
+    this.gathers.set(id, { kind: 'fetch', worker: from, target, ticket });
+    holder.endpoint.send({ op: 'gather', id, keys: [...keys], release: false });
+    return true;
+  }
+
+  /** A peer-to-peer transfer ended: its values go before the task, or all are relayed. */
+  private afterTransfer(
+    from: string,
+    target: string,
+    ticket: ComputeTicket,
+    keys: readonly string[],
+    unmoved: readonly string[],
+    moved: TransferredValues,
+  ): void {
+    const m = this.members.get(target);
+    if (m === undefined || this.closed) return;
+    if (unmoved.length > 0 && this.relay(from, target, ticket, keys)) return;
+    m.outbox.fetched(ticket, moved.keys, moved.values);
+    m.outbox.flush();
+  }
+
   private broken: Error | undefined;
   private closed = false;
   private referenced = false;

@@ -10,6 +10,7 @@ import { delayedMillion } from './delayed-million.js';
 import { distMap } from './dist-map.js';
 import { distScheduler } from './dist-scheduler.js';
 import { distTree } from './dist-tree.js';
+import { distTransfer } from './dist-transfer.js';
 import { dfGroupby } from './df-groupby.js';
 import { dfParquet } from './df-parquet.js';
 import { latency } from './latency.js';
@@ -36,6 +37,7 @@ export const SUITES: readonly Suite[] = [
   distMap,
   distScheduler,
   distTree,
+  distTransfer,
   tpch,
   tpchSf1,
 ];
