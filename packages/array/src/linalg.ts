@@ -1,7 +1,10 @@
 // The public linear algebra functions (they wrap the operations of matmul.ts and linalg-ops.ts in
 // DaskArray): matmul, dot, tensordot, outer, and the `linalg` namespace of NumPy and dask.array.
+// As in NumPy, products of int64 / uint64 stay 64-bit integers (exact, wrapping), while the
+// `linalg` namespace works on them in float64.
 import { DaskArray, type ArrayValue } from './array.js';
-import { refuseBig } from './dtype.js';
+import { bigAsFloat } from './elementwise.js';
+import type { ArraySpec } from './spec.js';
 import {
   dot as dotSpec,
   einsum as einsumSpec,
@@ -31,11 +34,10 @@ function check(op: string, xs: readonly unknown[]): void {
       );
     }
   });
-  refuseBig(
-    op,
-    (xs as DaskArray<ArrayValue>[]).map((x) => x.dtype),
-  );
 }
+
+/** An operand of the `linalg` namespace: int64 / uint64 in float64, as NumPy's linalg does. */
+const f = (x: DaskArray<ArrayValue>): ArraySpec => bigAsFloat(x);
 
 /**
  * The matrix product, as NumPy's `matmul` (`a @ b`): 1-d operands are vectors, leading axes are
@@ -122,7 +124,7 @@ export function einsum(
  */
 function solve(a: DaskArray<ArrayValue>, b: DaskArray<ArrayValue>): DaskArray {
   check('solve', [a, b]);
-  return DaskArray.of(solveSpec(a, b));
+  return DaskArray.of(solveSpec(f(a), f(b)));
 }
 
 /**
@@ -133,7 +135,7 @@ function solve(a: DaskArray<ArrayValue>, b: DaskArray<ArrayValue>): DaskArray {
  */
 function inv(a: DaskArray<ArrayValue>): DaskArray {
   check('inv', [a]);
-  return DaskArray.of(invSpec(a));
+  return DaskArray.of(invSpec(f(a)));
 }
 
 /**
@@ -146,7 +148,7 @@ function inv(a: DaskArray<ArrayValue>): DaskArray {
  */
 function cholesky(a: DaskArray<ArrayValue>, options: { readonly lower?: boolean } = {}): DaskArray {
   check('cholesky', [a]);
-  return DaskArray.of(choleskySpec(a, options.lower ?? false));
+  return DaskArray.of(choleskySpec(f(a), options.lower ?? false));
 }
 
 /**
@@ -158,7 +160,7 @@ function cholesky(a: DaskArray<ArrayValue>, options: { readonly lower?: boolean 
  */
 function qr(a: DaskArray<ArrayValue>): [DaskArray, DaskArray] {
   check('qr', [a]);
-  const [q, r] = qrSpec(a);
+  const [q, r] = qrSpec(f(a));
   return [DaskArray.of(q), DaskArray.of(r)];
 }
 
@@ -171,7 +173,7 @@ function qr(a: DaskArray<ArrayValue>): [DaskArray, DaskArray] {
  */
 function svd(a: DaskArray<ArrayValue>): [DaskArray, DaskArray, DaskArray] {
   check('svd', [a]);
-  const [u, s, vt] = svdSpec(a);
+  const [u, s, vt] = svdSpec(f(a));
   return [DaskArray.of(u), DaskArray.of(s), DaskArray.of(vt)];
 }
 
@@ -184,7 +186,7 @@ function svd(a: DaskArray<ArrayValue>): [DaskArray, DaskArray, DaskArray] {
  */
 function norm(x: DaskArray<ArrayValue>, options: NormOptions = {}): DaskArray {
   check('norm', [x]);
-  return DaskArray.of(normSpec(x, options));
+  return DaskArray.of(normSpec(f(x), options));
 }
 
 /**
@@ -196,7 +198,7 @@ function norm(x: DaskArray<ArrayValue>, options: NormOptions = {}): DaskArray {
  */
 function lu(a: DaskArray<ArrayValue>): [DaskArray, DaskArray, DaskArray] {
   check('lu', [a]);
-  const [p, l, u] = luSpec(a);
+  const [p, l, u] = luSpec(f(a));
   return [DaskArray.of(p), DaskArray.of(l), DaskArray.of(u)];
 }
 
@@ -208,7 +210,7 @@ function lu(a: DaskArray<ArrayValue>): [DaskArray, DaskArray, DaskArray] {
  */
 function det(a: DaskArray<ArrayValue>): DaskArray<number> {
   check('det', [a]);
-  return DaskArray.of<number>(detSpec(a));
+  return DaskArray.of<number>(detSpec(f(a)));
 }
 
 /**
@@ -224,7 +226,7 @@ function solveTriangular(
   options: { readonly lower?: boolean; readonly unit?: boolean } = {},
 ): DaskArray {
   check('solveTriangular', [t, b]);
-  return DaskArray.of(triSpec(t, b, options));
+  return DaskArray.of(triSpec(f(t), f(b), options));
 }
 
 /**
@@ -239,7 +241,7 @@ function lstsq(
   b: DaskArray<ArrayValue>,
 ): [DaskArray, DaskArray, DaskArray<number>, DaskArray] {
   check('lstsq', [a, b]);
-  const [x, r, k, s] = lstsqSpec(a, b);
+  const [x, r, k, s] = lstsqSpec(f(a), f(b));
   return [DaskArray.of(x), DaskArray.of(r), DaskArray.of<number>(k), DaskArray.of(s)];
 }
 
@@ -252,7 +254,7 @@ function lstsq(
  */
 function eigh(a: DaskArray<ArrayValue>, uplo: 'L' | 'U' = 'L'): [DaskArray, DaskArray] {
   check('eigh', [a]);
-  const [w, v] = eighSpec(a, uplo);
+  const [w, v] = eighSpec(f(a), uplo);
   return [DaskArray.of(w), DaskArray.of(v)];
 }
 
