@@ -119,6 +119,7 @@ s('cumsum1', np.cumsum(x, axis=1)); s('cumprod0', np.cumprod(x, axis=0)); s('cum
 s('ucumsum', np.cumsum(u))
 s('div', x / y); s('floordiv', x // y); s('mod', x % y); s('ufloordiv', u // np.uint64(3))
 s('pow', x ** 3); s('sqrt', np.sqrt(np.abs(x)))
+s('round', np.round(x, -1)); s('clip', np.clip(x, -10, 10)); s('sign', np.sign(x)); s('square', np.square(x))
 s('argmax0', x.argmax(axis=0)); s('argmin1', x.argmin(axis=1)); s('argmax', x.argmax())
 s('uargmax', u.argmax())
 s('unique', np.unique(x)); s('topk', np.sort(x, axis=1)[:, ::-1][:, :3])
@@ -238,6 +239,10 @@ describe('int64 and uint64 operations, against bigint references and NumPy', () 
     await againstNumpy('ufloordiv', floorDivide(u(), 3));
     await againstNumpy('pow', x().pow(3));
     await againstNumpy('sqrt', x().abs().sqrt());
+    await againstNumpy('round', x().round(-1));
+    await againstNumpy('clip', x().clip(-10, 10));
+    await againstNumpy('sign', x().sign());
+    await againstNumpy('square', x().square());
     await expect(
       fromArray(BigInt64Array.from([2n]))
         .pow(-1)
