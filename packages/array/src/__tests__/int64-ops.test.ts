@@ -11,6 +11,8 @@ import { join } from 'node:path';
 import '@dask-ts/scheduler';
 import {
   bincount,
+  dot,
+  einsum,
   fft,
   floorDivide,
   fromArray,
@@ -18,6 +20,8 @@ import {
   histogram,
   isin,
   linalg,
+  outer,
+  tensordot,
   topk,
   unique,
   type ArrayValue,
@@ -294,7 +298,17 @@ describe('int64 and uint64 operations, against bigint references and NumPy', () 
         .reshape([6, 1])
         .matmul(u().reshape([1, 6])),
     );
+    // The other products take the same exact path.
+    const dotRef = (a: bigint[], b: bigint[]): bigint =>
+      wrap(a.reduce((s, v, k) => s + v * b[k], 0n));
+    expect(await get(einsum('ij,kj->ik', x(), y()))).toEqual(await get(p));
+    expect(await get(tensordot(x(), y(), [[1], [1]]))).toEqual(await get(p));
+    expect(await dot(x().at('0'), y().at('1')).compute(sync)).toBe(dotRef(rx[0], ry[1]));
+    expect(await get(outer(x().at('0, :2'), y().at('1, :3')))).toEqual(
+      rx[0].slice(0, 2).flatMap((a) => ry[1].slice(0, 3).map((b) => wrap(a * b))),
+    );
     const m = fromArray(BigInt64Array.from([4n, 7n, 2n, 6n]), { shape: [2, 2] });
+    expect(await linalg.norm(m).compute(sync)).toBeCloseTo(Math.sqrt(16 + 49 + 4 + 36), 12);
     await againstNumpy('inv', linalg.inv(m));
     const f = fft.fft(fromArray(X, { shape: [4, 6], chunks: [1, 6] }));
     await againstNumpy('fftre', f.re);
