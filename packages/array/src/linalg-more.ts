@@ -1,5 +1,6 @@
 // More of `linalg`, built from the pieces the other linalg modules give: `eigh` (one block, by
-// Jacobi rotations) and `lstsq` (least squares through TSQR, as dask.array does: x solves
+// Jacobi rotations), `eigvals` (one block, general matrices, by Hessenberg reduction and
+// Francis' double-shift QR; see linalg-eig-block.ts) and `lstsq` (least squares through TSQR, as dask.array does: x solves
 // R x = Q^T b by back substitution, residuals are the column sums of (a x - b)^2, the rank and
 // the singular values come from R).
 import { formatShape, shapeOf } from './chunks.js';
@@ -53,6 +54,26 @@ export function eigh(a: ArraySpec, uplo: 'L' | 'U' = 'L'): [ArraySpec, ArraySpec
       a.chunks.map((c) => c.slice()),
     ),
   ];
+}
+
+/**
+ * The eigenvalues of a general square matrix, in one block (NumPy's `eigvals`), as an n x 2
+ * float64 array of (real, imaginary) pairs: complex ones come in conjugate pairs.
+ *
+ * @example
+ * const pairs = eigvals(a); // shape [n, 2]
+ */
+export function eigvals(a: ArraySpec): ArraySpec {
+  const s = shapeOf(a.chunks);
+  if (s.length !== 2 || s[0] !== s[1]) {
+    throw new RangeError(
+      `eigvals: LinAlgError: expected a square matrix, got shape ${formatShape(s)}`,
+    );
+  }
+  const n = s[0];
+  return oneBlock('eigvals', [a], [n, 2], 'float64', [[n], [2]], (refs) =>
+    linalgKernels.task('eigvalsBlock', [refs[0]]),
+  );
 }
 
 /**

@@ -24,7 +24,8 @@ import {
   type NormOrd,
 } from './linalg-ops.js';
 import { det as detSpec, lu as luSpec, solveTriangular as triSpec } from './linalg-lu.js';
-import { eigh as eighSpec, lstsq as lstsqSpec } from './linalg-more.js';
+import { eigh as eighSpec, eigvals as eigvalsSpec, lstsq as lstsqSpec } from './linalg-more.js';
+import { ComplexArray } from './fft.js';
 
 function check(op: string, xs: readonly unknown[]): void {
   xs.forEach((x, i) => {
@@ -259,9 +260,23 @@ function eigh(a: DaskArray<ArrayValue>, uplo: 'L' | 'U' = 'L'): [DaskArray, Dask
 }
 
 /**
+ * The eigenvalues of a general (nonsymmetric) square matrix, in one block (NumPy's `eigvals`),
+ * as a complex array: conjugate pairs for complex eigenvalues, in the order of the real Schur
+ * form's diagonal (as LAPACK gives them). Eigenvectors of general matrices are not computed.
+ *
+ * @example
+ * const w = linalg.eigvals(fromArray([[0, -1], [1, 0]])); // i and -i
+ * await w.im.compute(); // [1, -1]
+ */
+function eigvals(a: DaskArray<ArrayValue>): ComplexArray {
+  check('eigvals', [a]);
+  return new ComplexArray(DaskArray.of(eigvalsSpec(f(a))));
+}
+
+/**
  * The linear algebra of NumPy's and dask.array's `linalg`: `solve`, `inv` (a matrix of many
  * blocks through the blocked LU), `lu`, `det`, `solveTriangular`, `cholesky`, `qr`, `svd`,
- * `lstsq`, `eigh` and `norm`.
+ * `lstsq`, `eigh`, `eigvals` and `norm`.
  *
  * @example
  * const [q, r] = linalg.qr(a);
@@ -278,6 +293,7 @@ export const linalg = Object.freeze({
   svd,
   lstsq,
   eigh,
+  eigvals,
   norm,
 });
 
