@@ -20,6 +20,7 @@ import { contract, sumParts } from './matmul-contract.js';
 import { luDet, luL, luP, luStep, luU, triSolve } from './linalg-lu-blocks.js';
 import { eighBlock } from './linalg-eigh-block.js';
 import { eigvalsBlock } from './linalg-eig-block.js';
+import { eigBlock } from './linalg-eig-vectors.js';
 
 /**
  * The linear algebra kernels and their references.
@@ -49,4 +50,5 @@ export const linalgKernels = defineKernels('array-linalg', import.meta.url, {
   triSolve,
   eighBlock,
   eigvalsBlock,
+  eigBlock,
 });

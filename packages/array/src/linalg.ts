@@ -24,7 +24,12 @@ import {
   type NormOrd,
 } from './linalg-ops.js';
 import { det as detSpec, lu as luSpec, solveTriangular as triSpec } from './linalg-lu.js';
-import { eigh as eighSpec, eigvals as eigvalsSpec, lstsq as lstsqSpec } from './linalg-more.js';
+import {
+  eig as eigSpec,
+  eigh as eighSpec,
+  eigvals as eigvalsSpec,
+  lstsq as lstsqSpec,
+} from './linalg-more.js';
 import { ComplexArray } from './fft.js';
 
 function check(op: string, xs: readonly unknown[]): void {
@@ -262,7 +267,7 @@ function eigh(a: DaskArray<ArrayValue>, uplo: 'L' | 'U' = 'L'): [DaskArray, Dask
 /**
  * The eigenvalues of a general (nonsymmetric) square matrix, in one block (NumPy's `eigvals`),
  * as a complex array: conjugate pairs for complex eigenvalues, in the order of the real Schur
- * form's diagonal (as LAPACK gives them). Eigenvectors of general matrices are not computed.
+ * form's diagonal (as LAPACK gives them).
  *
  * @example
  * const w = linalg.eigvals(fromArray([[0, -1], [1, 0]])); // i and -i
@@ -274,9 +279,23 @@ function eigvals(a: DaskArray<ArrayValue>): ComplexArray {
 }
 
 /**
+ * The eigenvalues and eigenvectors of a general square matrix, in one block (NumPy's `eig`):
+ * `[w, v]` as complex arrays, `v`'s columns the eigenvectors (Euclidean norm 1, the component of
+ * largest modulus real and positive: NumPy's up to a sign for real vectors), by inverse iteration.
+ *
+ * @example
+ * const [w, v] = linalg.eig(a); // a @ v[:, j] = w[j] * v[:, j]
+ */
+function eig(a: DaskArray<ArrayValue>): [ComplexArray, ComplexArray] {
+  check('eig', [a]);
+  const [w, v] = eigSpec(f(a));
+  return [new ComplexArray(DaskArray.of(w)), new ComplexArray(DaskArray.of(v))];
+}
+
+/**
  * The linear algebra of NumPy's and dask.array's `linalg`: `solve`, `inv` (a matrix of many
  * blocks through the blocked LU), `lu`, `det`, `solveTriangular`, `cholesky`, `qr`, `svd`,
- * `lstsq`, `eigh`, `eigvals` and `norm`.
+ * `lstsq`, `eigh`, `eig`, `eigvals` and `norm`.
  *
  * @example
  * const [q, r] = linalg.qr(a);
@@ -293,6 +312,7 @@ export const linalg = Object.freeze({
   svd,
   lstsq,
   eigh,
+  eig,
   eigvals,
   norm,
 });

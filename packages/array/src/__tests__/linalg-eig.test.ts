@@ -1,7 +1,8 @@
-// linalg.eigvals of general (nonsymmetric) matrices: against matrices whose eigenvalues are known
-// (triangular, rotations, companion matrices of chosen roots), against the trace and determinant
-// of random ones, and against NumPy's eigvals through .npy files (matched pairwise: the order of
-// equal-modulus eigenvalues depends on the shifts each implementation picks).
+// linalg.eigvals and linalg.eig of general (nonsymmetric) matrices: against matrices whose
+// eigenvalues are known (triangular, rotations, companion matrices of chosen roots), against the
+// trace and determinant of random ones, eigenvectors by A v = w v, and against NumPy's eigvals and
+// eig through .npy files (eigenvalues matched pairwise: the order of equal-modulus ones depends on
+// the shifts each implementation picks; vectors compared up to a unit complex factor).
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -169,6 +170,73 @@ for k in ${JSON.stringify(Object.keys(cases))}:
       ]);
       // The perturbed Jordan block's eigenvalues move by about the cube root of 1e-9.
       expectSame(await pairs(linalg.eigvals(x)), w, name === 'jd' ? 1e-6 : 1e-9);
+    }
+  }, 60_000);
+
+  test("eig: A v = w v with unit vectors, and NumPy's vectors up to phase", async () => {
+    for (const [n, seed] of [
+      [1, 1],
+      [4, 21],
+      [9, 22],
+      [25, 23],
+    ]) {
+      const a = random.normal([n, n], { chunks: Math.max(1, Math.ceil(n / 2)), seed });
+      const [w, v] = linalg.eig(a);
+      expect(v.shape).toEqual([n, n]);
+      const A = (await a.compute(sync)).data;
+      const W = await pairs(w);
+      const V = (await v.pairs.compute(sync)).data;
+      const at = (i: number, j: number): C => [V[(i * n + j) * 2], V[(i * n + j) * 2 + 1]];
+      for (let j = 0; j < n; j++) {
+        let norm = 0;
+        let err = 0;
+        for (let i = 0; i < n; i++) {
+          norm += at(i, j)[0] ** 2 + at(i, j)[1] ** 2;
+          let [sr, si] = [0, 0];
+          for (let k = 0; k < n; k++)
+            [sr, si] = [sr + A[i * n + k] * at(k, j)[0], si + A[i * n + k] * at(k, j)[1]];
+          const [lr, li] = W[j];
+          const [xr, xi] = at(i, j);
+          err = Math.max(err, Math.hypot(sr - (lr * xr - li * xi), si - (lr * xi + li * xr)));
+        }
+        expect([
+          n,
+          j,
+          Math.abs(norm - 1) < 1e-12,
+          err < 1e-9 * Math.max(1, Math.hypot(...W[j])),
+        ]).toEqual([n, j, true, true]);
+      }
+    }
+    const a = random.normal([6, 6], { chunks: 4, seed: 31 });
+    await a.toNpy(join(dir, 'e6.npy'), sync);
+    const py = spawnSync(
+      PY,
+      [
+        '-c',
+        `import numpy as np
+w, v = np.linalg.eig(np.load('${dir}/e6.npy'))
+np.save('${dir}/e6-w.npy', np.stack([w.real, w.imag], axis=-1))
+np.save('${dir}/e6-v.npy', np.stack([v.real, v.imag], axis=-1))`,
+      ],
+      { encoding: 'utf8', timeout: 60_000 },
+    );
+    if (py.status !== 0) return;
+    const nw = (await fromNpy(join(dir, 'e6-w.npy')).compute(sync)).data;
+    const nv = (await fromNpy(join(dir, 'e6-v.npy')).compute(sync)).data;
+    const [w, v] = linalg.eig(a);
+    const W = await pairs(w);
+    const V = (await v.pairs.compute(sync)).data;
+    for (let j = 0; j < 6; j++) {
+      // NumPy's eigenvalue j is ours at k; the vectors differ by a unit factor c = <ours, NumPy's>.
+      const k = W.findIndex(([r, i]) => Math.hypot(r - nw[2 * j], i - nw[2 * j + 1]) < 1e-9);
+      expect(k).toBeGreaterThanOrEqual(0);
+      let [cr, ci] = [0, 0];
+      for (let i = 0; i < 6; i++) {
+        const [ar, ai] = [V[(i * 6 + k) * 2], V[(i * 6 + k) * 2 + 1]];
+        const [br, bi] = [nv[(i * 6 + j) * 2], nv[(i * 6 + j) * 2 + 1]];
+        [cr, ci] = [cr + ar * br + ai * bi, ci + ar * bi - ai * br];
+      }
+      expect(Math.abs(Math.hypot(cr, ci) - 1)).toBeLessThan(1e-9);
     }
   }, 60_000);
 });

@@ -30,6 +30,8 @@ describe('on threads', () => {
     for (const f of [p, l, u, linalg.solve(a, x.at(':30, :3')), linalg.inv(a)])
       await same(f, 1e-12);
     expect(await linalg.det(a).compute(opts)).toBeCloseTo(await linalg.det(a).compute(sync), 6);
+    const [w, v] = linalg.eig(a.at(':12, :12'));
+    for (const z of [w.pairs, v.pairs, linalg.eigvals(a).pairs]) await same(z, 1e-12);
   }, 60_000);
 
   test('int64 chunks cross threads', async () => {
