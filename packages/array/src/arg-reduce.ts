@@ -4,7 +4,7 @@
 // here), or float64 when an index may not fit in int32.
 import { tokenize } from '@dask-ts/graph';
 import { formatShape, offsets, shapeOf } from './chunks.js';
-import { refuseBig, type Dtype } from './dtype.js';
+import type { Dtype } from './dtype.js';
 import type { ArgOp } from './kernels-arg.js';
 import { kernels } from './kernels.js';
 import { normalizeAxes, treeReduction } from './reductions.js';
@@ -32,7 +32,6 @@ export interface ArgOptions {
  * argReduction(x, 'argmin', { axis: 0 });
  */
 export function argReduction(x: ArraySpec, op: ArgOp, options: ArgOptions = {}): ArraySpec {
-  refuseBig(op, [x.dtype]);
   const ndim = x.chunks.length;
   if (options.axis !== undefined && typeof options.axis !== 'number') {
     throw new TypeError(`${op}: axis must be one integer (or not given, for the flattened array)`);

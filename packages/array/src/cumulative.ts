@@ -2,13 +2,15 @@
 // each block is scanned on its own; the carry into block k along the axis is the carry into
 // block k-1 combined with the last slice of block k-1's scan (a chain of small tasks, one slice
 // each); each output block is its scan combined with its carry. Without an axis the array is
-// flattened first (NumPy's). Dtypes as the sums: float32 stays, the rest give float64.
+// flattened first (NumPy's). Dtypes as the sums: float32, int64 and uint64 stay (64-bit integers
+// wrap as NumPy's do), the rest give float64.
 import { tokenize } from '@dask-ts/graph';
 import type { Dtype } from './dtype.js';
 import type { ScanOp } from './kernels-scan.js';
 import { kernels } from './kernels.js';
 import { requireKnownChunks } from './known-chunks.js';
-import { checkDtype, refuseBig } from './dtype.js';
+import { checkDtype, isBig } from './dtype.js';
+import { bigAsFloat } from './elementwise.js';
 import { BlockLayer, blockKey, type BlockInput } from './layers.js';
 import { normalizeAxes } from './reductions.js';
 import { reshape } from './shape-ops.js';
@@ -34,7 +36,9 @@ export interface ScanOptions {
  * cumulative(x, 'cumsum', { axis: 0 });
  */
 export function cumulative(x: ArraySpec, op: ScanOp, options: ScanOptions = {}): ArraySpec {
-  refuseBig(op, [x.dtype]);
+  if (isBig(x.dtype) && options.dtype !== undefined && !isBig(options.dtype)) {
+    return cumulative(bigAsFloat(x), op, options);
+  }
   if (options.axis === undefined) {
     if (x.chunks.length > 1) requireKnownChunks(x, op);
     const flat = x.chunks.length === 1 ? x : reshape(x, [-1]);
@@ -46,8 +50,8 @@ export function cumulative(x: ArraySpec, op: ScanOp, options: ScanOptions = {}):
   const [axis] = normalizeAxes(options.axis, x.chunks.length, op);
   const t: Dtype =
     options.dtype === undefined
-      ? x.dtype === 'float32'
-        ? 'float32'
+      ? x.dtype === 'float32' || isBig(x.dtype)
+        ? x.dtype
         : 'float64'
       : checkDtype(options.dtype, op);
   const token = tokenize(x.layer.name, op, axis, t);

@@ -3,8 +3,9 @@
 // ours: int32 with uint32 and sums of integers up to 32 bits give float64 (which holds every
 // integer up to 2^53 exactly) rather than int64. int64 and uint64 live in BigInt64Array and
 // BigUint64Array (their elements are bigints, at run time only: the TypedArray type keeps to
-// number arrays, and the kernels that take 64-bit integers say so, see `BIG_OPS`); they promote
-// as in NumPy (int64 with uint64 or any float: float64). A JS number operand is "weak" (NumPy 2, NEP 50): it takes the
+// number arrays; the kernels that take 64-bit integers check `isBigData`); they promote as in
+// NumPy (int64 with uint64 or any float: float64), and the operations NumPy does in float64 on
+// them (mean, var, std, linear algebra, fft, histogram) convert them first. A JS number operand is "weak" (NumPy 2, NEP 50): it takes the
 // array's dtype, except that a non-integer number makes an integer or bool array float64, and
 // an integer number makes a bool array int32. Imported by kernels: no imports here.
 
@@ -68,49 +69,6 @@ const CTORS: Record<Dtype, Ctor> = {
  */
 export function isBig(t: Dtype): boolean {
   return t === 'int64' || t === 'uint64';
-}
-
-/**
- * The operations that take int64 and uint64: creation, elementwise add, sub, mul, neg, abs,
- * maximum, minimum, comparisons, where and astype, the sum, min and max reductions, moving
- * elements (slicing, rechunk, transpose, reshape, concatenate, stack) and .npy I/O.
- *
- * @example
- * BIG_OPS.has('add'); // true
- */
-export const BIG_OPS: ReadonlySet<string> = new Set([
-  'add',
-  'sub',
-  'mul',
-  'neg',
-  'abs',
-  'maximum',
-  'minimum',
-  'eq',
-  'ne',
-  'lt',
-  'le',
-  'gt',
-  'ge',
-  'where',
-  'astype',
-  'sum',
-  'min',
-  'max',
-]);
-
-/**
- * Throws a clear error when `op` meets a 64-bit integer dtype it does not take.
- *
- * @example
- * refuseBig('fft', ['int64']); // throws: fft does not support int64...
- */
-export function refuseBig(op: string, dtypes: readonly Dtype[]): void {
-  const big = dtypes.find(isBig);
-  if (big === undefined || BIG_OPS.has(op)) return;
-  throw new TypeError(
-    `${op} does not support ${big} (int64 and uint64 support ${[...BIG_OPS].join(', ')} and moving elements); convert first, e.g. x.astype('float64')`,
-  );
 }
 
 /**

@@ -7,8 +7,8 @@ import { tokenize } from '@dask-ts/graph';
 import { commonSizes, formatShape, shapeOf } from './chunks.js';
 import {
   floatResultType,
+  isBig,
   isFloat,
-  refuseBig,
   resultType,
   scalarResultType,
   type Dtype,
@@ -194,7 +194,6 @@ function sameSizes(a: readonly number[], b: readonly number[]): boolean {
 export function elementwise(op: ElementwiseOp, operands: readonly Operand[], t: Dtype): ArraySpec {
   const arrays = operands.filter(isArray);
   if (arrays.length === 0) throw new TypeError(`${op}: expected at least one array operand`);
-  refuseBig(op, [...arrays.map((a) => a.dtype), t]);
   const { chunks, aligned, axes } = alignArrays(arrays, op);
   let next = 0;
   const args: Expr[] = operands.map((o) => (typeof o === 'number' ? { c: o } : { i: next++ }));
@@ -233,4 +232,15 @@ export function unary(op: UnaryOp, x: ArraySpec, to?: Dtype): ArraySpec {
  */
 export function binary(op: BinaryOp, a: Operand, b: Operand): ArraySpec {
   return elementwise(op, [a, b], resultDtype(op, [a, b]));
+}
+
+/**
+ * `x` as float64 when it holds 64-bit integers (what NumPy does before mean, var, std, linear
+ * algebra, fft or histogram of int64 / uint64), `x` itself otherwise.
+ *
+ * @example
+ * bigAsFloat(x); // int64 -> float64
+ */
+export function bigAsFloat(x: ArraySpec): ArraySpec {
+  return isBig(x.dtype) ? unary('astype', x, 'float64') : x;
 }

@@ -10,7 +10,7 @@ import { tokenize } from '@dask-ts/graph';
 import { DaskArray, type ArrayValue, type NdArray } from './array.js';
 import { numblocks, shapeOf, type Chunks } from './chunks.js';
 import { fromArray } from './create.js';
-import { refuseBig } from './dtype.js';
+import { bigAsFloat } from './elementwise.js';
 import { stack } from './create-more.js';
 import { hypot } from './functions.js';
 import { kernels } from './kernels.js';
@@ -155,7 +155,6 @@ function along(
     throw new TypeError(`fft.${op}: expected a DaskArray or a ComplexArray, got ${typeof x}`);
   }
   const complexIn = x instanceof ComplexArray;
-  if (!complexIn) refuseBig(`fft.${op}`, [x.dtype]);
   if (kind === 'rfft' && complexIn) {
     throw new TypeError(`fft.rfft: the input must be real, got a ComplexArray (use fft.fft)`);
   }
@@ -178,7 +177,8 @@ function along(
       `fft.${op}: the transform length must be a positive integer, got ${n}${nIn === undefined ? ` (from an axis of length ${len})` : ''}`,
     );
   }
-  const src = complexIn ? x.pairs : x;
+  // int64 / uint64 are transformed in float64, as NumPy does.
+  const src = complexIn ? x.pairs : bigAsFloat(x);
   const complexOut = kind !== 'irfft';
   const outLogical = chunks.map((c, a) => (a === axis ? [fftOutLength(kind, n)] : c.slice()));
   const outChunks = complexOut ? [...outLogical, [2]] : outLogical;

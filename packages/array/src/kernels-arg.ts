@@ -3,8 +3,9 @@
 // index over the whole array when every axis is reduced); merging keeps the better value and, on
 // ties, the smaller index, so the first occurrence wins as in NumPy. NaN wins in argmin/argmax
 // (NumPy returns the first NaN); the nan forms skip NaN and fail on a cell that is all NaN.
-import type { Dtype } from './dtype.js';
-import { cStrides, forRows, makeNd, sizeOfShape, type Nd } from './nd.js';
+// int64 and uint64 values are compared as bigints (exact past 2^53; they hold no NaN).
+import { dtypeOfTypedArray, type Dtype } from './dtype.js';
+import { cStrides, forRows, isBigData, makeNd, sizeOfShape, type Nd } from './nd.js';
 
 /**
  * The arg reductions.
@@ -49,9 +50,11 @@ export function argPartial(
   const rs = cStrides(axes.map((a) => shape[a]));
   const istride = chunk.shape.map((_, a) => (axes.includes(a) ? rs[axes.indexOf(a)] : 0));
   const base = istride.reduce((s, st, a) => s + st * start[a], 0);
-  const v = makeNd('float64', tshape);
+  // Values keep the chunk's dtype when it is int64 / uint64 (exact past 2^53), float64 otherwise.
+  const big = isBigData(chunk.data);
+  const v = makeNd(big ? dtypeOfTypedArray(chunk.data)! : 'float64', tshape);
   const i = makeNd('float64', tshape);
-  v.data.fill(NaN);
+  if (!big) v.data.fill(NaN);
   i.data.fill(-1);
   const vd = v.data;
   const id = i.data;
@@ -114,7 +117,7 @@ export function argPartial(
  * argCombine('argmin', p0, p1);
  */
 export function argCombine(op: ArgOp, ...parts: ArgPartial[]): ArgPartial {
-  const v = makeNd('float64', parts[0].v.shape);
+  const v = makeNd(dtypeOfTypedArray(parts[0].v.data) ?? 'float64', parts[0].v.shape);
   const i = makeNd('float64', parts[0].v.shape);
   v.data.set(parts[0].v.data);
   i.data.set(parts[0].i.data);

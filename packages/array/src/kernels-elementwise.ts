@@ -374,7 +374,54 @@ const BIG: Partial<Record<ElementwiseOp, (...xs: Big[]) => Big>> = {
   gt: (a, b) => (a > b ? 1n : 0n),
   ge: (a, b) => (a >= b ? 1n : 0n),
   where: (c, a, b) => (c !== 0n ? a : b),
+  // NumPy's integer floor division and remainder: floor semantics, and 0 (not an error) for a
+  // zero divisor, as NumPy gives (with a RuntimeWarning there; nothing is printed here).
+  floorDivide: (a, b) => {
+    if (b === 0n) return 0n;
+    const q = a / b;
+    return a % b !== 0n && a < 0n !== b < 0n ? q - 1n : q;
+  },
+  mod: (a, b) => {
+    if (b === 0n) return 0n;
+    const r = a % b;
+    return r !== 0n && r < 0n !== b < 0n ? r + b : r;
+  },
+  pow: bigPow,
+  sign: (a) => (a > 0n ? 1n : a < 0n ? -1n : 0n),
+  square: (a) => a * a,
+  round: (a, d) => bigRound(a, d),
+  isnan: () => 0n,
+  isinf: () => 0n,
+  isfinite: () => 1n,
+  logicalNot: (a) => (a === 0n ? 1n : 0n),
+  logicalAnd: (a, b) => (a !== 0n && b !== 0n ? 1n : 0n),
+  logicalOr: (a, b) => (a !== 0n || b !== 0n ? 1n : 0n),
+  logicalXor: (a, b) => ((a !== 0n) !== (b !== 0n) ? 1n : 0n),
 };
+
+const M64 = 2n ** 64n;
+
+/** `a ** b` modulo 2^64 (square and multiply); a negative exponent is NumPy's error. */
+function bigPow(a: Big, b: Big): Big {
+  if (b < 0n) throw new RangeError('pow: integers to negative integer powers are not allowed');
+  let r = 1n;
+  let base = ((a % M64) + M64) % M64;
+  for (let e = b; e > 0n; e >>= 1n) {
+    if (e & 1n) r = (r * base) % M64;
+    base = (base * base) % M64;
+  }
+  return r;
+}
+
+/**
+ * An integer rounded to `-d` decimals (d < 0: to tens, hundreds...): NumPy goes through float64
+ * (divide, round half to even, multiply), so past 2^53 the result is float64's; so here.
+ */
+function bigRound(a: Big, d: Big): Big {
+  if (d >= 0n) return a;
+  const p = 10 ** Number(-d);
+  return bigOf(rint(Number(a) / p) * p);
+}
 
 const isFloatData = (d: unknown): boolean => {
   const tag = Object.prototype.toString.call(d);

@@ -295,23 +295,49 @@ const BIG_RANGE = {
 
 type BigArr = { [i: number]: bigint; length: number };
 
-/** `partial` of a block of 64-bit integers (sum, min, max): the partial keeps its dtype. */
+/** The fold of one 64-bit integer into an accumulator (the store wraps at 64 bits). */
+function bigStep(op: ReduceOp): (acc: bigint, x: bigint) => bigint {
+  switch (op) {
+    case 'sum':
+    case 'nansum':
+      return (a, x) => a + x;
+    case 'prod':
+    case 'nanprod':
+      return (a, x) => a * x;
+    case 'min':
+    case 'nanmin':
+      return (a, x) => (x < a ? x : a);
+    case 'max':
+    case 'nanmax':
+      return (a, x) => (x > a ? x : a);
+    case 'any':
+      return (a, x) => (a !== 0n || x !== 0n ? 1n : 0n);
+    case 'all':
+      return (a, x) => (a !== 0n && x !== 0n ? 1n : 0n);
+    default:
+      throw new TypeError(`${op}: not a reduction of 64-bit integers (convert to float64 first)`);
+  }
+}
+
+const bigDtype = (d: unknown): 'int64' | 'uint64' =>
+  Object.prototype.toString.call(d) === '[object BigInt64Array]' ? 'int64' : 'uint64';
+
+/**
+ * `partial` of a block of 64-bit integers (sum, prod, min, max, any, all and the nan forms, which
+ * are the same on integers): the partial keeps its dtype.
+ */
 function bigPartial(op: ReduceOp, axes: readonly number[], chunk: Nd): Nd {
   const { shape, over } = target(chunk, axes);
-  const t =
-    Object.prototype.toString.call(chunk.data) === '[object BigInt64Array]' ? 'int64' : 'uint64';
+  const t = bigDtype(chunk.data);
   const acc = makeNd(t, shape);
   const ad = acc.data as unknown as BigArr;
   const [lo, hi] = BIG_RANGE[t];
-  const init = op === 'min' ? hi : op === 'max' ? lo : 0n;
+  const init = /min$/.test(op) ? hi : /max$/.test(op) ? lo : /prod$|^all$/.test(op) ? 1n : 0n;
   for (let i = 0; i < ad.length; i++) ad[i] = init;
+  const f = bigStep(op);
   rows(chunk, over, (d0, p, st, q, ot, len) => {
     const d = d0 as unknown as BigArr;
-    for (let i = 0; i < len; i++, p += st, q += ot) {
-      const x = d[p];
-      if (op === 'sum') ad[q] += x;
-      else if (op === 'min' ? x < ad[q] : x > ad[q]) ad[q] = x;
-    }
+    for (let i = 0; i < len; i++, p += st, q += ot) ad[q] = f(ad[q], d[p]);
   });
   return acc;
 }
@@ -319,18 +345,13 @@ function bigPartial(op: ReduceOp, axes: readonly number[], chunk: Nd): Nd {
 /** `combine` of 64-bit integer partials. */
 function bigCombine(op: ReduceOp, ps: readonly Nd[]): Nd {
   const first = ps[0];
-  const t =
-    Object.prototype.toString.call(first.data) === '[object BigInt64Array]' ? 'int64' : 'uint64';
-  const out = makeNd(t, first.shape);
+  const out = makeNd(bigDtype(first.data), first.shape);
   const od = out.data as unknown as BigArr;
   (out.data as unknown as BigInt64Array).set(first.data as unknown as BigInt64Array);
+  const f = bigStep(op);
   for (let k = 1; k < ps.length; k++) {
     const pd = ps[k].data as unknown as BigArr;
-    for (let i = 0; i < od.length; i++) {
-      const x = pd[i];
-      if (op === 'sum') od[i] += x;
-      else if (op === 'min' ? x < od[i] : x > od[i]) od[i] = x;
-    }
+    for (let i = 0; i < od.length; i++) od[i] = f(od[i], pd[i]);
   }
   return out;
 }

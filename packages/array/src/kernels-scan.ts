@@ -1,9 +1,11 @@
 // The kernels of cumulative sums and products along one axis: a scan of each block (a running
 // total per line along the axis, NaN skipped by the nan forms), the carry of the blocks before
 // one (the previous carry combined with the last slice of the previous block's scan), and the
-// scan combined with its carry (broadcast along the axis).
+// scan combined with its carry (broadcast along the axis). The same loops run over bigints for
+// int64 and uint64 (the typed array's store wraps at 64 bits; NaN never occurs in them).
 import type { Dtype } from './dtype.js';
-import { compactCopy, forRows, makeNd, type Nd } from './nd.js';
+import { dtypeOfTypedArray } from './dtype.js';
+import { compactCopy, forRows, isBigData, makeNd, type Nd } from './nd.js';
 
 /**
  * The cumulative operations.
@@ -65,8 +67,11 @@ export function scan(op: ScanOp, axis: number, t: Dtype, chunk: Nd): Nd {
  */
 export function carry(op: ScanOp, axis: number, prev: Nd | null, s: Nd): Nd {
   const shape = s.shape.map((v, a) => (a === axis ? 1 : v));
-  const out = makeNd('float64', shape);
+  // The carry has the scan's dtype (64-bit integers stay bigints, their identities too).
+  const big = isBigData(s.data);
+  const out = makeNd(dtypeOfTypedArray(s.data) ?? 'float64', shape);
   const d = out.data;
+  const id = (isSum(op) ? (big ? 0n : 0) : big ? 1n : 1) as number;
   const last = s.shape[axis] - 1;
   let k = 0;
   const stride = s.stride.map((v, a) => (a === axis ? 0 : v));
@@ -74,7 +79,7 @@ export function carry(op: ScanOp, axis: number, prev: Nd | null, s: Nd): Nd {
   const len = n === 0 ? 1 : shape[n - 1];
   const st = n === 0 ? 0 : stride[n - 1];
   forRows(shape, [{ stride, offset: s.offset + Math.max(0, last) * s.stride[axis] }], ([p]) => {
-    for (let i = 0; i < len; i++, p += st) d[k++] = last < 0 ? (isSum(op) ? 0 : 1) : s.data[p];
+    for (let i = 0; i < len; i++, p += st) d[k++] = last < 0 ? id : s.data[p];
   });
   if (prev !== null) {
     const pd = prev.data;

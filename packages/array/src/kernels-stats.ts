@@ -1,10 +1,11 @@
 // The kernels of the counting and ordering operations: sorted unique values (a block's, then
 // merged), membership in a sorted set, bin counts (bincount, histogram; partial counts summed
 // elementwise, the shorter padded), and the k largest or smallest elements along an axis (a
-// block's, then of the concatenated partials). Counts accumulate in float64.
+// block's, then of the concatenated partials). Counts accumulate in float64. int64 and uint64
+// elements stay bigints where order or identity matters (unique, isin, topk).
 import { dtypeOfTypedArray, type Dtype } from './dtype.js';
 import { concatGrid } from './kernels-blocks.js';
-import { compactCopy, forRows, makeNd, type Nd } from './nd.js';
+import { compactCopy, forRows, isBigData, makeNd, type Nd } from './nd.js';
 
 /** The distinct values of sorted numbers (NaN last, kept once as NumPy's unique does). */
 function distinct(sorted: Float64Array): number[] {
@@ -28,6 +29,7 @@ function distinct(sorted: Float64Array): number[] {
 export function uniqueOf(dtype: Dtype, ...chunks: Nd[]): Nd {
   let n = 0;
   for (const c of chunks) n += c.size;
+  if (chunks.some((c) => isBigData(c.data))) return bigUnique(dtype, n, chunks);
   const all = new Float64Array(n);
   let k = 0;
   for (const c of chunks) {
@@ -39,6 +41,21 @@ export function uniqueOf(dtype: Dtype, ...chunks: Nd[]): Nd {
   const out = makeNd(dtype, [u.length]);
   u.forEach((v, i) => (out.data[i] = v));
   return out;
+}
+
+/** `uniqueOf` for int64 / uint64 chunks: sorted as bigints (exact past 2^53). */
+function bigUnique(dtype: Dtype, n: number, chunks: readonly Nd[]): Nd {
+  const all = makeNd(dtype, [n]).data as unknown as BigInt64Array;
+  let k = 0;
+  for (const c of chunks) {
+    const d = compactCopy(c, dtype).data as unknown as BigInt64Array;
+    all.set(d, k);
+    k += d.length;
+  }
+  all.sort();
+  let m = 0;
+  for (let i = 0; i < n; i++) if (m === 0 || all[m - 1] !== all[i]) all[m++] = all[i];
+  return makeNd(dtype, [m], all.slice(0, m) as unknown as Nd['data']);
 }
 
 /**
@@ -55,7 +72,10 @@ export function isinBlock(chunk: Nd, values: readonly number[], invert: boolean)
   const st = n === 0 ? 0 : chunk.stride[n - 1];
   const src = chunk.data;
   let k = 0;
-  const set = new Set(values);
+  // int64 / uint64 elements are bigints: the integer values match them as bigints.
+  const set = new Set<number | bigint>(
+    isBigData(src) ? values.filter(Number.isInteger).map(BigInt) : values,
+  );
   forRows(chunk.shape, [chunk], ([p]) => {
     for (let i = 0; i < len; i++, p += st) d[k++] = set.has(src[p]) !== invert ? 1 : 0;
   });
@@ -73,8 +93,9 @@ export function bincountBlock(minlength: number, chunk: Nd, weights: Nd | null):
   const x = compactCopy(chunk).data;
   const w = weights === null ? null : compactCopy(weights).data;
   let max = minlength - 1;
+  const big = isBigData(x);
   for (let i = 0; i < x.length; i++) {
-    const v = x[i];
+    const v = big ? Number(x[i]) : x[i];
     if (!(v >= 0) || !Number.isInteger(v)) {
       throw new RangeError(`bincount: the input must hold non-negative integers, found ${v}`);
     }
@@ -82,7 +103,7 @@ export function bincountBlock(minlength: number, chunk: Nd, weights: Nd | null):
   }
   const out = makeNd('float64', [max + 1]);
   const d = out.data;
-  for (let i = 0; i < x.length; i++) d[x[i]] += w === null ? 1 : w[i];
+  for (let i = 0; i < x.length; i++) d[big ? Number(x[i]) : x[i]] += w === null ? 1 : w[i];
   return out;
 }
 
@@ -146,10 +167,12 @@ export function topkOf(k: number, axis: number, counts: readonly number[], ...pa
   const len = whole.shape[axis];
   const st = whole.stride[axis];
   const ost = out.stride[axis];
-  const line = new Float64Array(len);
-  // Largest first: NaN counts as the largest (NumPy sorts NaN last).
-  const desc = (a: number, b: number): number => (b !== b ? 1 : a !== a ? -1 : b - a);
-  const asc = (a: number, b: number): number => (a !== a ? 1 : b !== b ? -1 : a - b);
+  const line = new Array<number>(len);
+  // Largest first: NaN counts as the largest (NumPy sorts NaN last). int64 / uint64 elements are
+  // bigints, compared as such (a difference would not be a number).
+  const cmp = (a: number, b: number): number => (a < b ? -1 : a > b ? 1 : 0);
+  const desc = (a: number, b: number): number => (b !== b ? 1 : a !== a ? -1 : cmp(b, a));
+  const asc = (a: number, b: number): number => (a !== a ? 1 : b !== b ? -1 : cmp(a, b));
   forRows(others, [whole, out], ([p, q]) => {
     const n = others.length;
     const inner = n === 0 ? 1 : others[n - 1];
@@ -157,7 +180,7 @@ export function topkOf(k: number, axis: number, counts: readonly number[], ...pa
     const os = n === 0 ? 0 : axis === n - 1 ? 0 : out.stride[n - 1];
     for (let j = 0; j < inner; j++, p += ws, q += os) {
       for (let i = 0; i < len; i++) line[i] = whole.data[p + i * st];
-      const sorted = Array.from(line).sort(k > 0 ? desc : asc);
+      const sorted = line.slice().sort(k > 0 ? desc : asc);
       for (let i = 0; i < m; i++) out.data[q + i * ost] = sorted[i];
     }
   });

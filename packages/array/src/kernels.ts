@@ -137,6 +137,8 @@ registerCodec<Nd>({
     return makeNd('float64', shape, data);
   },
   transferables: (a) => (ownsBuffer(a) ? [a.data.buffer as ArrayBuffer] : []),
+  // A view (a rechunk's piece, a slice) counts its own elements, not the buffer it shares.
+  sizeOf: (a) => 64 + a.size * a.data.BYTES_PER_ELEMENT,
 });
 
 const ASSEMBLE = Symbol.for('@dask-ts/array/assemble');

@@ -19,6 +19,8 @@ import {
 import { contract, sumParts } from './matmul-contract.js';
 import { luDet, luL, luP, luStep, luU, triSolve } from './linalg-lu-blocks.js';
 import { eighBlock } from './linalg-eigh-block.js';
+import { eigvalsBlock } from './linalg-eig-block.js';
+import { eigBlock } from './linalg-eig-vectors.js';
 
 /**
  * The linear algebra kernels and their references.
@@ -47,4 +49,6 @@ export const linalgKernels = defineKernels('array-linalg', import.meta.url, {
   luDet,
   triSolve,
   eighBlock,
+  eigvalsBlock,
+  eigBlock,
 });

@@ -1,5 +1,7 @@
 // More of `linalg`, built from the pieces the other linalg modules give: `eigh` (one block, by
-// Jacobi rotations) and `lstsq` (least squares through TSQR, as dask.array does: x solves
+// Jacobi rotations), `eigvals` (one block, general matrices, by Hessenberg reduction and
+// Francis' double-shift QR; see linalg-eig-block.ts), `eig` (those and eigenvectors by inverse
+// iteration, linalg-eig-vectors.ts) and `lstsq` (least squares through TSQR, as dask.array does: x solves
 // R x = Q^T b by back substitution, residuals are the column sums of (a x - b)^2, the rank and
 // the singular values come from R).
 import { formatShape, shapeOf } from './chunks.js';
@@ -53,6 +55,50 @@ export function eigh(a: ArraySpec, uplo: 'L' | 'U' = 'L'): [ArraySpec, ArraySpec
       a.chunks.map((c) => c.slice()),
     ),
   ];
+}
+
+/**
+ * The eigenvalues of a general square matrix, in one block (NumPy's `eigvals`), as an n x 2
+ * float64 array of (real, imaginary) pairs: complex ones come in conjugate pairs.
+ *
+ * @example
+ * const pairs = eigvals(a); // shape [n, 2]
+ */
+export function eigvals(a: ArraySpec): ArraySpec {
+  const s = shapeOf(a.chunks);
+  if (s.length !== 2 || s[0] !== s[1]) {
+    throw new RangeError(
+      `eigvals: LinAlgError: expected a square matrix, got shape ${formatShape(s)}`,
+    );
+  }
+  const n = s[0];
+  return oneBlock('eigvals', [a], [n, 2], 'float64', [[n], [2]], (refs) =>
+    linalgKernels.task('eigvalsBlock', [refs[0]]),
+  );
+}
+
+/**
+ * The eigenvalues and eigenvectors of a general square matrix, in one block (NumPy's `eig`):
+ * `[w, v]` as (real, imaginary) pairs, w of shape [n, 2] and v [n, n, 2] (vectors as columns,
+ * in a's blocks).
+ *
+ * @example
+ * const [w, v] = eig(a);
+ */
+export function eig(a: ArraySpec): [ArraySpec, ArraySpec] {
+  const s = shapeOf(a.chunks);
+  if (s.length !== 2 || s[0] !== s[1]) {
+    throw new RangeError(`eig: LinAlgError: expected a square matrix, got shape ${formatShape(s)}`);
+  }
+  const n = s[0];
+  const both = oneBlock('eig', [a], [n + 1, n, 2], 'float64', [[n + 1], [n], [2]], (refs) =>
+    linalgKernels.task('eigBlock', [refs[0]]),
+  );
+  const all = { start: 0, stop: n, step: 1 };
+  const pair = { start: 0, stop: 2, step: 1 };
+  const w = getitem(both, [0, all, pair]);
+  const v = getitem(both, [{ start: 1, stop: n + 1, step: 1 }, all, pair]);
+  return [w, rechunk(v, [...a.chunks.map((c) => c.slice()), [2]])];
 }
 
 /**

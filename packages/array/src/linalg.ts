@@ -1,7 +1,10 @@
 // The public linear algebra functions (they wrap the operations of matmul.ts and linalg-ops.ts in
 // DaskArray): matmul, dot, tensordot, outer, and the `linalg` namespace of NumPy and dask.array.
+// As in NumPy, products of int64 / uint64 stay 64-bit integers (exact, wrapping), while the
+// `linalg` namespace works on them in float64.
 import { DaskArray, type ArrayValue } from './array.js';
-import { refuseBig } from './dtype.js';
+import { bigAsFloat } from './elementwise.js';
+import type { ArraySpec } from './spec.js';
 import {
   dot as dotSpec,
   einsum as einsumSpec,
@@ -21,7 +24,13 @@ import {
   type NormOrd,
 } from './linalg-ops.js';
 import { det as detSpec, lu as luSpec, solveTriangular as triSpec } from './linalg-lu.js';
-import { eigh as eighSpec, lstsq as lstsqSpec } from './linalg-more.js';
+import {
+  eig as eigSpec,
+  eigh as eighSpec,
+  eigvals as eigvalsSpec,
+  lstsq as lstsqSpec,
+} from './linalg-more.js';
+import { ComplexArray } from './fft.js';
 
 function check(op: string, xs: readonly unknown[]): void {
   xs.forEach((x, i) => {
@@ -31,11 +40,10 @@ function check(op: string, xs: readonly unknown[]): void {
       );
     }
   });
-  refuseBig(
-    op,
-    (xs as DaskArray<ArrayValue>[]).map((x) => x.dtype),
-  );
 }
+
+/** An operand of the `linalg` namespace: int64 / uint64 in float64, as NumPy's linalg does. */
+const f = (x: DaskArray<ArrayValue>): ArraySpec => bigAsFloat(x);
 
 /**
  * The matrix product, as NumPy's `matmul` (`a @ b`): 1-d operands are vectors, leading axes are
@@ -122,7 +130,7 @@ export function einsum(
  */
 function solve(a: DaskArray<ArrayValue>, b: DaskArray<ArrayValue>): DaskArray {
   check('solve', [a, b]);
-  return DaskArray.of(solveSpec(a, b));
+  return DaskArray.of(solveSpec(f(a), f(b)));
 }
 
 /**
@@ -133,7 +141,7 @@ function solve(a: DaskArray<ArrayValue>, b: DaskArray<ArrayValue>): DaskArray {
  */
 function inv(a: DaskArray<ArrayValue>): DaskArray {
   check('inv', [a]);
-  return DaskArray.of(invSpec(a));
+  return DaskArray.of(invSpec(f(a)));
 }
 
 /**
@@ -146,7 +154,7 @@ function inv(a: DaskArray<ArrayValue>): DaskArray {
  */
 function cholesky(a: DaskArray<ArrayValue>, options: { readonly lower?: boolean } = {}): DaskArray {
   check('cholesky', [a]);
-  return DaskArray.of(choleskySpec(a, options.lower ?? false));
+  return DaskArray.of(choleskySpec(f(a), options.lower ?? false));
 }
 
 /**
@@ -158,7 +166,7 @@ function cholesky(a: DaskArray<ArrayValue>, options: { readonly lower?: boolean 
  */
 function qr(a: DaskArray<ArrayValue>): [DaskArray, DaskArray] {
   check('qr', [a]);
-  const [q, r] = qrSpec(a);
+  const [q, r] = qrSpec(f(a));
   return [DaskArray.of(q), DaskArray.of(r)];
 }
 
@@ -171,7 +179,7 @@ function qr(a: DaskArray<ArrayValue>): [DaskArray, DaskArray] {
  */
 function svd(a: DaskArray<ArrayValue>): [DaskArray, DaskArray, DaskArray] {
   check('svd', [a]);
-  const [u, s, vt] = svdSpec(a);
+  const [u, s, vt] = svdSpec(f(a));
   return [DaskArray.of(u), DaskArray.of(s), DaskArray.of(vt)];
 }
 
@@ -184,7 +192,7 @@ function svd(a: DaskArray<ArrayValue>): [DaskArray, DaskArray, DaskArray] {
  */
 function norm(x: DaskArray<ArrayValue>, options: NormOptions = {}): DaskArray {
   check('norm', [x]);
-  return DaskArray.of(normSpec(x, options));
+  return DaskArray.of(normSpec(f(x), options));
 }
 
 /**
@@ -196,7 +204,7 @@ function norm(x: DaskArray<ArrayValue>, options: NormOptions = {}): DaskArray {
  */
 function lu(a: DaskArray<ArrayValue>): [DaskArray, DaskArray, DaskArray] {
   check('lu', [a]);
-  const [p, l, u] = luSpec(a);
+  const [p, l, u] = luSpec(f(a));
   return [DaskArray.of(p), DaskArray.of(l), DaskArray.of(u)];
 }
 
@@ -208,7 +216,7 @@ function lu(a: DaskArray<ArrayValue>): [DaskArray, DaskArray, DaskArray] {
  */
 function det(a: DaskArray<ArrayValue>): DaskArray<number> {
   check('det', [a]);
-  return DaskArray.of<number>(detSpec(a));
+  return DaskArray.of<number>(detSpec(f(a)));
 }
 
 /**
@@ -224,7 +232,7 @@ function solveTriangular(
   options: { readonly lower?: boolean; readonly unit?: boolean } = {},
 ): DaskArray {
   check('solveTriangular', [t, b]);
-  return DaskArray.of(triSpec(t, b, options));
+  return DaskArray.of(triSpec(f(t), f(b), options));
 }
 
 /**
@@ -239,7 +247,7 @@ function lstsq(
   b: DaskArray<ArrayValue>,
 ): [DaskArray, DaskArray, DaskArray<number>, DaskArray] {
   check('lstsq', [a, b]);
-  const [x, r, k, s] = lstsqSpec(a, b);
+  const [x, r, k, s] = lstsqSpec(f(a), f(b));
   return [DaskArray.of(x), DaskArray.of(r), DaskArray.of<number>(k), DaskArray.of(s)];
 }
 
@@ -252,14 +260,42 @@ function lstsq(
  */
 function eigh(a: DaskArray<ArrayValue>, uplo: 'L' | 'U' = 'L'): [DaskArray, DaskArray] {
   check('eigh', [a]);
-  const [w, v] = eighSpec(a, uplo);
+  const [w, v] = eighSpec(f(a), uplo);
   return [DaskArray.of(w), DaskArray.of(v)];
+}
+
+/**
+ * The eigenvalues of a general (nonsymmetric) square matrix, in one block (NumPy's `eigvals`),
+ * as a complex array: conjugate pairs for complex eigenvalues, in the order of the real Schur
+ * form's diagonal (as LAPACK gives them).
+ *
+ * @example
+ * const w = linalg.eigvals(fromArray([[0, -1], [1, 0]])); // i and -i
+ * await w.im.compute(); // [1, -1]
+ */
+function eigvals(a: DaskArray<ArrayValue>): ComplexArray {
+  check('eigvals', [a]);
+  return new ComplexArray(DaskArray.of(eigvalsSpec(f(a))));
+}
+
+/**
+ * The eigenvalues and eigenvectors of a general square matrix, in one block (NumPy's `eig`):
+ * `[w, v]` as complex arrays, `v`'s columns the eigenvectors (Euclidean norm 1, the component of
+ * largest modulus real and positive: NumPy's up to a sign for real vectors), by inverse iteration.
+ *
+ * @example
+ * const [w, v] = linalg.eig(a); // a @ v[:, j] = w[j] * v[:, j]
+ */
+function eig(a: DaskArray<ArrayValue>): [ComplexArray, ComplexArray] {
+  check('eig', [a]);
+  const [w, v] = eigSpec(f(a));
+  return [new ComplexArray(DaskArray.of(w)), new ComplexArray(DaskArray.of(v))];
 }
 
 /**
  * The linear algebra of NumPy's and dask.array's `linalg`: `solve`, `inv` (a matrix of many
  * blocks through the blocked LU), `lu`, `det`, `solveTriangular`, `cholesky`, `qr`, `svd`,
- * `lstsq`, `eigh` and `norm`.
+ * `lstsq`, `eigh`, `eig`, `eigvals` and `norm`.
  *
  * @example
  * const [q, r] = linalg.qr(a);
@@ -276,6 +312,8 @@ export const linalg = Object.freeze({
   svd,
   lstsq,
   eigh,
+  eig,
+  eigvals,
   norm,
 });
 

@@ -4,12 +4,13 @@
 // of both blocks and not of the output are summed over. Each pair of blocks is laid out as
 // [batch, free of a, contracted] and [batch, contracted, free of b] (copied only when the axes
 // are not already so), each batch element is one `gemm` over every pair of the group, and the
-// result is permuted to the output's label order. Partial sums are float64; the last step casts
-// to the result dtype. Kernel side.
+// result is permuted to the output's label order. Partial sums are float64 (int64 when 64-bit
+// integers meet only integers: a plain bigint loop, exact and wrapping as NumPy's); the last step
+// casts to the result dtype. Kernel side.
 import ndarray from 'ndarray';
-import type { Dtype } from './dtype.js';
+import { dtypeOfTypedArray, isBig, resultType, type Dtype } from './dtype.js';
 import { gemm, type Mat } from './matmul-kernel.js';
-import { compactCopy, cStrides, isCompact, makeNd, sizeOfShape, type Nd } from './nd.js';
+import { compactCopy, cStrides, isBigData, isCompact, makeNd, sizeOfShape, type Nd } from './nd.js';
 
 /**
  * The labels of a contraction: per axis of a, of b and of the output.
@@ -79,8 +80,13 @@ function mergeable(x: Nd, nb: number, nr: number): boolean {
  * @example
  * contract({ a: [0, 1], b: [1, 2], out: [0, 2] }, null, a00, b00, a01, b10);
  */
-export function contract(c: Contraction, dtype: Dtype | null, ...blocks: Nd[]): Nd {
+export function contract(c: Contraction, dtype: Dtype | null, ...blocks0: Nd[]): Nd {
   const g = labelGroups(c);
+  const big = bigMode(blocks0);
+  // 64-bit integers with only integers: all in int64 (exact, wrapping); with floats: float64.
+  const blocks = blocks0.map((b) =>
+    isBigData(b.data) === (big === 'int') ? b : compactCopy(b, big === 'int' ? 'int64' : 'float64'),
+  );
   const lenOf = (l: number): number => {
     let n = 1;
     for (let k = 0; k < blocks.length; k++) {
@@ -97,7 +103,10 @@ export function contract(c: Contraction, dtype: Dtype | null, ...blocks: Nd[]): 
   const n = prod(shapeB);
   const nb = g.batch.length;
   const kernelShape = [...batchShape, ...shapeA, ...shapeB];
-  const out = new Float64Array(sizeOfShape(kernelShape));
+  const out =
+    big === 'int'
+      ? (new BigInt64Array(sizeOfShape(kernelShape)) as unknown as Float64Array)
+      : new Float64Array(sizeOfShape(kernelShape));
   const views: [Nd, Nd][] = [];
   for (let k = 0; k < blocks.length; k += 2) {
     let a = arrange(blocks[k], c.a, [...g.batch, ...g.freeA, ...g.summed]);
@@ -119,14 +128,49 @@ export function contract(c: Contraction, dtype: Dtype | null, ...blocks: Nd[]): 
       }
       return [mat(a, nb, g.freeA.length, oa), mat(b, nb, g.summed.length, ob)];
     });
-    const r = pairs.length > 0 && pairs[0][0].cols > 0 ? gemm(pairs) : new Float64Array(m * n);
-    out.set(r, t * m * n);
+    if (big === 'int') bigGemm(pairs, out as unknown as BigInt64Array, t * m * n);
+    else
+      out.set(
+        pairs.length > 0 && pairs[0][0].cols > 0 ? gemm(pairs) : new Float64Array(m * n),
+        t * m * n,
+      );
   }
   let res: Nd = ndarray(out, kernelShape);
   const order = [...g.batch, ...g.freeA, ...g.freeB];
   res = arrange(res, order, c.out);
-  if (dtype === null || dtype === 'float64') return isCompact(res) ? res : compactCopy(res);
+  if (dtype === null || dtype === (big === 'int' ? 'int64' : 'float64'))
+    return isCompact(res) ? res : compactCopy(res);
   return compactCopy(res, dtype);
+}
+
+/**
+ * How blocks holding 64-bit integers are multiplied: 'int' when their dtypes promote to int64 or
+ * uint64 (in int64: uint64 has the same bits), 'float' when they promote to float64 (NumPy's, for
+ * int64 with a float or with uint64); null when no block holds 64-bit integers.
+ */
+function bigMode(blocks: readonly Nd[]): 'int' | 'float' | null {
+  if (!blocks.some((b) => isBigData(b.data))) return null;
+  const t = blocks.map((b) => dtypeOfTypedArray(b.data) ?? 'float64').reduce(resultType);
+  return isBig(t) ? 'int' : 'float';
+}
+
+/** The sum of the products of `pairs` of int64 matrices, into `out` at `at` (wrapping at 64 bits). */
+function bigGemm(pairs: readonly (readonly [Mat, Mat])[], out: BigInt64Array, at: number): void {
+  const rows = pairs[0][0].rows;
+  const n = pairs[0][1].cols;
+  for (const [a, b] of pairs) {
+    const ad = a.data as unknown as BigInt64Array;
+    const bd = b.data as unknown as BigInt64Array;
+    for (let i = 0; i < rows; i++) {
+      for (let j = 0; j < n; j++) {
+        let s = 0n;
+        let p = a.offset + i * a.rs;
+        let q = b.offset + j * b.cs;
+        for (let k = 0; k < a.cols; k++, p += a.cs, q += b.rs) s += ad[p] * bd[q];
+        out[at + i * n + j] += s;
+      }
+    }
+  }
 }
 
 /**
@@ -136,13 +180,15 @@ export function contract(c: Contraction, dtype: Dtype | null, ...blocks: Nd[]): 
  * sumParts('float32', p0, p1, p2);
  */
 export function sumParts(dtype: Dtype | null, ...parts: Nd[]): Nd {
-  const acc = makeNd('float64', parts[0].shape);
+  // int64 partial sums (of 64-bit integer products) stay int64.
+  const inner = isBigData(parts[0].data) ? 'int64' : 'float64';
+  const acc = makeNd(inner, parts[0].shape);
   const d = acc.data;
   for (const p of parts) {
     const c = isCompact(p) ? p : compactCopy(p);
     const s = c.data;
     for (let i = 0; i < d.length; i++) d[i] += s[i];
   }
-  if (dtype === null || dtype === 'float64') return acc;
+  if (dtype === null || dtype === inner) return acc;
   return compactCopy(acc, dtype);
 }

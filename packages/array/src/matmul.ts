@@ -8,7 +8,7 @@
 // are raised when the expression is built.
 import { tokenize } from '@dask-ts/graph';
 import { blockIndices, commonSizes, formatShape, sameChunks, shapeOf } from './chunks.js';
-import { refuseBig, resultType, type Dtype } from './dtype.js';
+import { resultType, type Dtype } from './dtype.js';
 import { binary } from './elementwise.js';
 import { linalgKernels } from './linalg-kernels.js';
 import { BlockLayer, type ArrayLayer, type BlockInput } from './layers.js';
@@ -43,7 +43,6 @@ export function contraction(
   op: string,
   options: ContractOptions = {},
 ): ArraySpec {
-  refuseBig(op, [a.dtype, b.dtype]);
   const split = options.splitEvery ?? 4;
   if (!Number.isInteger(split) || split < 2) {
     throw new RangeError(`${op}: splitEvery must be an integer of at least 2, got ${split}`);

@@ -3,12 +3,14 @@
 // (`splitEvery` partials per group in all: its k-th root per axis when k axes are reduced, at
 // least 2), then a final step that finishes the statistic and casts. Result dtypes: min and max
 // keep the dtype; any and all give bool; sum and prod keep float dtypes and give float64 for
-// integers and bool (NumPy gives int64; float64 holds integers up to 2^53); mean, var and std
-// give float32 for float32 and float64 otherwise.
+// integers and bool up to 32 bits (NumPy gives int64; float64 holds integers up to 2^53) and keep
+// int64 and uint64 (wrapping at 64 bits as NumPy's do); mean, var and std give float32 for float32
+// and float64 otherwise (int64 and uint64 converted to float64 first, as NumPy does).
 import type { GraphNode, Ref } from '@dask-ts/protocol';
 import { tokenize } from '@dask-ts/graph';
 import { blockIndices, blockShape, formatShape, shapeOf } from './chunks.js';
-import { checkDtype, isBig, refuseBig, type Dtype } from './dtype.js';
+import { checkDtype, isBig, type Dtype } from './dtype.js';
+import { bigAsFloat } from './elementwise.js';
 import type { ReduceOp } from './kernels-reduce.js';
 import { kernels } from './kernels.js';
 import { BlockLayer, type ArrayLayer, type BlockInput } from './layers.js';
@@ -65,6 +67,8 @@ export function normalizeAxes(
     throw new RangeError(`${op}: duplicate value in 'axis': [${list.join(', ')}]`);
   return out.sort((a, b) => a - b);
 }
+
+const MOMENTS = new Set<ReduceOp>(['mean', 'var', 'std', 'nanmean', 'nanvar', 'nanstd']);
 
 function resultDtype(op: ReduceOp, t: Dtype): Dtype {
   switch (op) {
@@ -142,7 +146,9 @@ export function reduction(x: ArraySpec, op: ReduceOp, options: VarOptions = {}):
       `${op}: zero-size array to reduction operation ${op.endsWith('min') ? 'minimum' : 'maximum'} which has no identity (shape ${formatShape(shape)}, axis ${axes.join(', ')})`,
     );
   }
-  refuseBig(op, [x.dtype, ...(options.dtype === undefined ? [] : [checkDtype(options.dtype, op)])]);
+  if (isBig(x.dtype) && (MOMENTS.has(op) || (options.dtype !== undefined && !isBig(options.dtype))))
+    // NumPy's: the moments of int64, and any reduction asked for a float dtype, in float64.
+    x = bigAsFloat(x);
   const t = options.dtype === undefined ? resultDtype(op, x.dtype) : checkDtype(options.dtype, op);
   const per = Math.max(2, Math.floor(splitEvery ** (1 / Math.max(1, axes.length)) + 1e-9));
   const factor = shape.map((_, a) => (axes.includes(a) ? per : 1));

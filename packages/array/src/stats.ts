@@ -5,8 +5,8 @@
 // and `diff` (differences of neighbours, from two slices).
 import { tokenize } from '@dask-ts/graph';
 import { formatShape, shapeOf } from './chunks.js';
-import { isInteger, refuseBig, type Dtype } from './dtype.js';
-import { binary } from './elementwise.js';
+import { isInteger, type Dtype } from './dtype.js';
+import { bigAsFloat, binary } from './elementwise.js';
 import { kernels } from './kernels.js';
 import { requireKnownChunks } from './known-chunks.js';
 import { BlockLayer } from './layers.js';
@@ -25,7 +25,6 @@ const SPLIT = 4;
  * unique(x);
  */
 export function unique(x: ArraySpec): ArraySpec {
-  refuseBig('unique', [x.dtype]);
   const flat = ravel(x);
   const token = tokenize(flat.layer.name);
   const r = treeReduction(
@@ -52,7 +51,6 @@ export function unique(x: ArraySpec): ArraySpec {
  * isin(x, [1, 2, 3]);
  */
 export function isin(x: ArraySpec, values: ArrayLike<number>, invert = false): ArraySpec {
-  refuseBig('isin', [x.dtype]);
   const set = [...new Set(Array.from(values))].sort((a, b) => a - b);
   const name = `isin-${tokenize(x.layer.name, set, invert)}`;
   const layer = new BlockLayer(
@@ -79,7 +77,8 @@ function withWeights(
       `${op}: weights of shape ${formatShape(ws)} should have the same shape as the input ${formatShape(xs)}`,
     );
   }
-  return { x, w: rechunk(weights, x.chunks) };
+  // Weights of int64 / uint64 are summed in float64, as NumPy does.
+  return { x, w: rechunk(bigAsFloat(weights), x.chunks) };
 }
 
 /** A tree sum of per-block count vectors (`block` makes one from a block and its weights). */
@@ -147,7 +146,6 @@ export function bincount(
   x: ArraySpec,
   options: { readonly weights?: ArraySpec; readonly minlength?: number } = {},
 ): ArraySpec {
-  refuseBig('bincount', [x.dtype]);
   const xs = shapeOf(x.chunks);
   if (xs.length !== 1)
     throw new RangeError(
@@ -205,9 +203,10 @@ export function histogram(
   }
   const [lo0, hi0] = range;
   const [lo, hi] = lo0 === hi0 ? [lo0 - 0.5, hi0 + 0.5] : [lo0, hi0];
-  const { w } = withWeights(x, options.weights, 'histogram');
+  // int64 / uint64 values are binned in float64, as NumPy does.
+  const { x: xf, w } = withWeights(bigAsFloat(x), options.weights, 'histogram');
   const counts = countTree(
-    x,
+    xf,
     w,
     'histogram',
     [bins, lo, hi],
@@ -229,8 +228,6 @@ export function histogram(
  * topk(x, 5);
  */
 export function topk(x: ArraySpec, k: number, axis = -1): ArraySpec {
-  refuseBig('histogram', [x.dtype]);
-  refuseBig('topk', [x.dtype]);
   requireKnownChunks(x, 'topk');
   if (!Number.isInteger(k) || k === 0)
     throw new RangeError(`topk: k must be a non-zero integer, got ${k}`);
@@ -294,7 +291,8 @@ export function diff(x: ArraySpec, n = 1, axis = -1): ArraySpec {
  * digitize(x, [0, 0.5, 1]);
  */
 export function digitize(x: ArraySpec, bins: ArrayLike<number>, right = false): ArraySpec {
-  refuseBig('digitize', [x.dtype]);
+  // NumPy compares int64 with the (float) edges in float64.
+  x = bigAsFloat(x);
   const edges = Array.from(bins);
   for (let k = 1; k < edges.length; k++) {
     if (!(edges[k] >= edges[k - 1])) {

@@ -27,6 +27,12 @@ export interface Codec<T = unknown> {
   decode(data: unknown): T;
   /** Buffers that may be transferred with the encoded value. */
   transferables?(value: T): ArrayBuffer[];
+  /**
+   * The value's own size in bytes, for memory accounting (`sizeOf`), when walking its fields
+   * would count too much or too little: a view over part of a larger buffer counts its own
+   * elements only.
+   */
+  sizeOf?(value: T): number;
 }
 
 const CODECS_SLOT = Symbol.for('@dask-ts/protocol/codecs');

@@ -445,8 +445,20 @@ function className(value: object): string {
   return typeof ctor === 'function' && ctor.name !== '' ? ctor.name : 'anonymous class';
 }
 
+/** The size a codec's `sizeOf` hook gives a class instance, if a codec with a hook claims it. */
+function codecSize(value: object): number | undefined {
+  const proto = Object.getPrototypeOf(value) as object | null;
+  if (proto === Object.prototype || proto === null) return undefined;
+  for (const codec of codecs().values()) {
+    if (codec.sizeOf !== undefined && codec.test(value)) return codec.sizeOf(value);
+  }
+  return undefined;
+}
+
 /**
  * A rough size in bytes of a value, for memory accounting (typed arrays exactly, others estimated).
+ * A class instance claimed by a codec with a `sizeOf` hook has the size the hook gives (an
+ * ndarray view counts its own elements, not its whole buffer).
  *
  * @example
  * sizeOf(new Float64Array(1000)); // 8000
@@ -466,6 +478,10 @@ export function sizeOf(value: unknown, depth = 0): number {
       if (ArrayBuffer.isView(value)) return value.byteLength;
       if (value instanceof ArrayBuffer) return value.byteLength;
       if (depth > 3) return 64;
+      if (!Array.isArray(value)) {
+        const own = codecSize(value);
+        if (own !== undefined) return own;
+      }
       if (Array.isArray(value)) {
         // Sample large arrays instead of walking them all.
         const n = value.length;

@@ -11,6 +11,8 @@
 // a compute could not see) never throws out of a flush: the tasks and data values that cannot be
 // copied are found, one by one, and reported through `refused`, and the rest is sent without them.
 // If even that fails, the channel itself is broken: `broken` is told (the pool replaces the worker).
+// Values fetched from another worker are this thread's own copies, used once: their buffers are
+// handed over with the message (`send`'s transfer list), not copied again and left as garbage.
 import {
   allRefs,
   type ComputeMessage,
@@ -142,7 +144,7 @@ export class Outbox {
    * @param broken told when a message cannot be sent even without them (nothing was sent)
    */
   constructor(
-    private readonly send: (message: ToWorker) => void,
+    private readonly send: (message: ToWorker, transfer?: ArrayBuffer[]) => void,
     private readonly refused: (keys: readonly string[], error: Error) => void = () => undefined,
     private readonly broken: (error: Error) => void = () => undefined,
   ) {}
@@ -210,6 +212,7 @@ export class Outbox {
    */
   flush(): void {
     const parts: Part[] = [];
+    const transfer = new Set<ArrayBuffer>();
     let i = 0;
     for (; i < this.queue.length; i++) {
       const e = this.queue[i];
@@ -217,6 +220,7 @@ export class Outbox {
         if (e.waiting > 0) break;
         if (e.fetchedKeys.length > 0) {
           parts.push({ op: 'put', keys: e.fetchedKeys, values: e.fetchedValues, onSent: [] });
+          buffersOf(e.fetchedValues, transfer, 0);
         }
         if (e.tasks.size > 0) parts.push({ op: 'compute', tasks: e.tasks });
       } else {
@@ -227,7 +231,7 @@ export class Outbox {
     const message = wire(parts);
     if (message === undefined) return;
     try {
-      this.send(message);
+      this.send(message, [...transfer]);
     } catch (err) {
       this.resend(parts, err);
     }
@@ -317,3 +321,19 @@ function uncopyable(value: unknown): Error | undefined {
  * box.fetched(ticket, ['x'], [payload]);
  */
 export type ComputeTicket = object;
+
+/**
+ * Adds the buffers of the typed arrays in fetched payloads to `out` (not shared ones). The walk is
+ * shallow and skips long arrays (a bag's records), so it costs little whatever the values.
+ */
+function buffersOf(value: unknown, out: Set<ArrayBuffer>, depth: number): void {
+  if (typeof value !== 'object' || value === null || depth > 6) return;
+  if (ArrayBuffer.isView(value)) {
+    const b = value.buffer;
+    if (Object.prototype.toString.call(b) === '[object ArrayBuffer]') out.add(b as ArrayBuffer);
+  } else if (Array.isArray(value)) {
+    if (depth === 0 || value.length <= 64) for (const v of value) buffersOf(v, out, depth + 1);
+  } else if (Object.getPrototypeOf(value) === Object.prototype) {
+    for (const k in value) buffersOf((value as Record<string, unknown>)[k], out, depth + 1);
+  }
+}

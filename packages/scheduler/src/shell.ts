@@ -400,7 +400,7 @@ export class SchedulerShell implements Scheduler {
       refused: false,
       stopping: undefined,
       outbox: new Outbox(
-        (msg) => endpoint.send(msg),
+        (msg, transfer) => endpoint.send(msg, transfer),
         (keys, error) => this.unsendable(name, keys, error),
         (error) => {
           // Its channel is broken: close it (its tasks are recomputed elsewhere).

@@ -2,11 +2,14 @@
 // row bands (blocks of chunk x n) on the threads scheduler and reduces it with max over axis 0,
 // either as it is (`--mode base`) or after rechunking it to column bands of n x chunk (`--mode
 // rechunk`). A process per mode, so its peak RSS (worker threads included) is that mode's own.
+// Every worker is started before the timed runs (else the first run may go to one worker alone,
+// where no piece crosses threads, and measure less memory than the next).
 // Prints one JSON line: best and all times in ms, the peak RSS in bytes, and the smallest of the
 // n maxima (about 1).
 import { parseArgs } from 'node:util';
 import { random } from '@dask-ts/array';
 import { createThreadsScheduler } from '@dask-ts/scheduler';
+import { warmThreads } from './bag-data.js';
 
 const { values } = parseArgs({
   options: {
@@ -23,6 +26,7 @@ const workers = Number(values.workers);
 const reps = Number(values.reps);
 const threads = createThreadsScheduler({ workers });
 try {
+  await warmThreads(threads, workers);
   const times: number[] = [];
   let low = Infinity;
   for (let r = 0; r < reps; r++) {

@@ -3,10 +3,22 @@
 import { describe, expect, test } from '@jest/globals';
 import ndarray from 'ndarray';
 import { decodeValue, encodeValue } from '@dask-ts/protocol';
+import { sizeOf } from '@dask-ts/protocol/runtime';
 import { isNdarray, type NdArray } from '../index.js';
 import { split } from '../kernels-index.js';
 
 describe('the ndarray codec', () => {
+  test("sizeOf counts a view's own elements, not the buffer it shares", () => {
+    const band = ndarray(new Float64Array(8 * 1024), [8, 1024]);
+    const whole = sizeOf(band);
+    expect(whole).toBeGreaterThanOrEqual(8 * 8 * 1024);
+    // A column piece of a row band: an eighth of the elements.
+    const piece = band.hi(8, 128).lo(0, 0);
+    expect(sizeOf(piece)).toBeLessThan(whole / 7);
+    expect(sizeOf(piece)).toBeGreaterThanOrEqual(8 * 8 * 128);
+    expect(sizeOf({ parts: [piece, piece] })).toBeLessThan(whole / 3);
+  }, 10_000);
+
   test('transfers the buffer of a chunk that owns it, and rebuilds the ndarray', () => {
     const a = ndarray(Float64Array.from([1, 2, 3, 4, 5, 6]), [2, 3]);
     const { payload, transfer } = encodeValue({ chunk: a }, { transfer: true });
