@@ -9,7 +9,7 @@
 // messages that do not check, are dropped and logged. A scheduler running in this same process is
 // reached without the network (inproc.ts), with the same messages and checks.
 import { randomBytes } from 'node:crypto';
-import { Dealer, type Observer } from 'zeromq';
+import { Dealer } from 'zeromq';
 import type { EndpointEvents } from '@dask-ts/protocol';
 import { decodeFrames, encodeFrames } from './frames.js';
 import {
@@ -24,6 +24,10 @@ import { SendQueue } from './send-queue.js';
 import { inprocConnect } from './inproc.js';
 import { curveKeyPair, curveServerKeyOf } from './curve.js';
 import { checkAddress } from './address.js';
+import { probeHandshake } from './handshake-probe.js';
+
+/** How long a failed connect watches a fresh connection's handshake for why (ms). */
+const PROBE_MS = 1000;
 
 /**
  * Connecting to a scheduler failed: it refused this peer (`reason` is its answer), or nothing
@@ -367,36 +371,6 @@ export async function connectLink(address: string, options: LinkOptions): Promis
       routingId: randomBytes(12).toString('base64url'),
       ...(curveServerKey !== undefined ? curveOptions(curveServerKey) : {}),
     });
-  // Why ZeroMQ's own handshake failed, if it did (wrong or missing CURVE key), for the timeout.
-  let handshakeError: string | undefined;
-  let observer: Observer | undefined;
-  try {
-    if (socket instanceof Dealer) observer = socket.events;
-  } catch {
-    // zeromq.js names a socket's monitor after the socket's address, which a socket closed just
-    // before may still hold ('Address already in use'): only the handshake's diagnostics are lost.
-  }
-  if (observer !== undefined) {
-    const events = observer;
-    const kinds: Record<string, string> = {
-      'handshake:error:protocol': 'a protocol error',
-      'handshake:error:auth': 'refused',
-      'handshake:error:other': 'the connection broke',
-    };
-    void (async () => {
-      try {
-        for (;;) {
-          const event = await events.receive();
-          const kind = kinds[event.type];
-          if (kind === undefined) continue;
-          const message = (event as { error?: { message?: string } }).error?.message;
-          handshakeError = `${kind}${message !== undefined ? `: ${message}` : ''}`;
-        }
-      } catch {
-        // The observer was closed (the handshake is over).
-      }
-    })();
-  }
   try {
     if (socket instanceof Dealer) socket.connect(address);
     await socket.send(
@@ -412,27 +386,40 @@ export async function connectLink(address: string, options: LinkOptions): Promis
       ),
     );
     let answer: unknown;
+    let failure: unknown;
     try {
       answer = decodeFrames(await receiveWithin(socket, connectTimeoutMs));
     } catch (err) {
-      const code = (err as { code?: unknown }).code;
+      failure = err;
+    }
+    if (failure !== undefined) {
+      const code = (failure as { code?: unknown }).code;
+      if (code !== 'EAGAIN')
+        throw new ConnectError(
+          address,
+          `a bad answer to the handshake: ${(failure as Error).message}`,
+        );
+      // Why ZeroMQ's own handshake failed, if it did (wrong or missing CURVE key).
+      const handshakeError =
+        socket instanceof Dealer
+          ? await probeHandshake(
+              address,
+              curveServerKey !== undefined ? curveOptions(curveServerKey) : undefined,
+              PROBE_MS,
+            )
+          : undefined;
       throw new ConnectError(
         address,
-        code !== 'EAGAIN'
-          ? `a bad answer to the handshake: ${(err as Error).message}`
-          : handshakeError !== undefined
-            ? `no scheduler answered within ${connectTimeoutMs / 1000} s: the connection's encryption handshake failed (${handshakeError}); ${
-                curveServerKey === undefined
-                  ? 'the scheduler may require CURVE encryption: pass its public key as curveServerKey (or DASK_TS_CURVE_SERVER_KEY)'
-                  : 'is curveServerKey the public key of this scheduler, and does it use CURVE?'
-              }`
-            : `no scheduler answered within ${connectTimeoutMs / 1000} s (is one running there${
-                curveServerKey !== undefined ? ', with CURVE encryption' : ''
-              }?)`,
+        handshakeError !== undefined
+          ? `no scheduler answered within ${connectTimeoutMs / 1000} s: the connection's encryption handshake failed (${handshakeError}); ${
+              curveServerKey === undefined
+                ? 'the scheduler may require CURVE encryption: pass its public key as curveServerKey (or DASK_TS_CURVE_SERVER_KEY)'
+                : 'is curveServerKey the public key of this scheduler, and does it use CURVE?'
+            }`
+          : `no scheduler answered within ${connectTimeoutMs / 1000} s (is one running there${
+              curveServerKey !== undefined ? ', with CURVE encryption' : ''
+            }?)`,
       );
-    } finally {
-      // Watched during the handshake only: an open observer would keep the process alive.
-      observer?.close();
     }
     const parsed = linkSchema.safeParse(answer);
     if (!parsed.success)
