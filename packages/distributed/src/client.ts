@@ -13,7 +13,8 @@
 // `delayed` functions, or in a persisted collection's graph, only their keys travel, and the
 // workers read the held values. A compute's graph leaves out the data nodes of this client's
 // futures; a future that is released or whose client is closed is refused, naming its key.
-// Messages to the scheduler leave in the order they were made (queued until the link is up).
+// Messages to the scheduler leave in the order they were made (queued until the link is up; see
+// client-wire.ts, the link side of a client).
 import {
   ComputeAbortedError,
   daskGraph,
@@ -43,14 +44,7 @@ import {
   type ComputedValue,
   type Delayed,
 } from '@dask-ts/graph';
-import {
-  computeMessage,
-  errorOf,
-  graphMessage,
-  toClientSchema,
-  type FromClient,
-  type ToClient,
-} from './client-messages.js';
+import { computeMessage, graphMessage, type ToClient } from './client-messages.js';
 import { Future, isFuture } from './future.js';
 import { KeyHolds } from './key-holds.js';
 import { scatterGraph, type ScatterOptions, type Scattered } from './scatter.js';
@@ -63,6 +57,7 @@ import {
 
 export type { ScatterOptions, Scattered } from './scatter.js';
 import { connectLink, type Link } from './link.js';
+import { ClientWire } from './client-wire.js';
 import { startLocalCluster, type LocalCluster, type LocalOptions } from './local.js';
 import { parentPort } from 'node:worker_threads';
 
@@ -85,8 +80,9 @@ export interface ClientOptions {
   readonly heartbeatTimeoutMs?: number;
 }
 
+/** A value asked for (see fetch). */
 interface Pending {
-  resolve(values: unknown): void;
+  resolve(value: unknown): void;
   reject(err: unknown): void;
 }
 
@@ -116,19 +112,11 @@ export class Client implements Scheduler {
   /** The scheduler's address. */
   readonly address: string;
   private readonly ready: Promise<Link>;
-  private link: Link | undefined;
-  /** Messages made before the link was up, sent in order once it is. */
-  private outbox: (FromClient | (() => FromClient))[] = [];
-  private flushScheduled = false;
-  private readonly pending = new Map<number, Pending>();
+  private readonly wire: ClientWire;
   private readonly holds: KeyHolds;
-  private busy = false;
   /** Values asked for this tick (see fetch). */
   private readonly fetches = new Map<string, Pending[]>();
-  private onBusy: ((busy: boolean) => void) | undefined;
-  private nextId = 0;
   private closing: Promise<void> | undefined;
-  private lost: Error | undefined;
   private previousDefault: string | undefined;
   private readonly onClose: (() => Promise<void>)[] = [];
   /** The processes of the cluster `Client.local` started, for tools and tests. */
@@ -143,14 +131,17 @@ export class Client implements Scheduler {
    */
   constructor(address: string, options: ClientOptions = {}) {
     this.address = address;
+    const wire = new ClientWire(address);
+    this.wire = wire;
     this.holds = new KeyHolds({
       address,
       closed: () => this.closing !== undefined,
-      send: (m) => this.sendNow(m),
-      sendLater: (build) => this.sendLater(build),
+      send: (m) => wire.now(m),
+      sendLater: (build) => wire.later(build),
       fetch: (key) => this.fetch(key),
-      waitingChanged: () => this.updateRef(),
+      waitingChanged: () => wire.updateRef(),
     });
+    wire.holds = this.holds;
     const token = options.token ?? (process.env.DASK_TS_TOKEN || undefined);
     let ready: Promise<Link>;
     try {
@@ -164,7 +155,7 @@ export class Client implements Scheduler {
     } catch (err) {
       ready = Promise.reject(err);
     }
-    this.ready = ready.then((link) => this.linked(link));
+    this.ready = ready.then((link) => wire.linked(link));
     this.ready.catch(() => undefined);
     if (options.asDefault !== false) this.becomeDefault();
   }
@@ -227,39 +218,13 @@ export class Client implements Scheduler {
     if (this.closing !== undefined) throw new Error(`The client of ${this.address} is closed`);
     const signal = options.signal;
     if (signal?.aborted) throw new ComputeAbortedError(signal.reason);
-    const id = ++this.nextId;
+    const id = this.wire.newId();
     // `retries` (ComputeOptions) goes on every task; a bad future or a closure is refused now.
     const placed = placeGraph(graph, placementOf({ retries: options.retries }, 'compute'));
     const message = computeMessage(id, placed, keys, this.heldNode);
     await this.ready;
-    if (this.lost !== undefined) throw this.lost;
-    return new Promise<unknown[]>((resolve, reject) => {
-      const onAbort = (): void => {
-        this.sendNow({ op: 'cancel', id });
-        finish();
-        reject(new ComputeAbortedError(signal?.reason));
-      };
-      const finish = (): void => {
-        this.pending.delete(id);
-        signal?.removeEventListener('abort', onAbort);
-        this.updateRef();
-      };
-      // Before sending: a task's client pauses its worker first (lender.ts).
-      this.pending.set(id, {
-        resolve: (values) => {
-          finish();
-          resolve(values as unknown[]);
-        },
-        reject: (err) => {
-          finish();
-          reject(err);
-        },
-      });
-      signal?.addEventListener('abort', onAbort, { once: true });
-      this.updateRef();
-      // In order after what this tick made (holds its graph may read).
-      this.sendNow(message);
-    });
+    if (this.wire.lost !== undefined) throw this.wire.lost;
+    return (await this.wire.request(message, signal)) as unknown[];
   }
 
   /**
@@ -427,26 +392,11 @@ export class Client implements Scheduler {
   ): Promise<Record<string, Awaited<R>>> {
     if (this.closing !== undefined) throw new Error(`The client of ${this.address} is closed`);
     const ref = toPortableRef(typeof fn === 'function' ? sourceRef(fn) : fn, 'run');
-    const id = ++this.nextId;
+    const id = this.wire.newId();
     const payload = encodeValue(args).payload;
     await this.ready;
-    if (this.lost !== undefined) throw this.lost;
-    const answer = await new Promise<unknown>((resolve, reject) => {
-      this.pending.set(id, {
-        resolve: (v) => {
-          this.pending.delete(id);
-          this.updateRef();
-          resolve(v);
-        },
-        reject: (err) => {
-          this.pending.delete(id);
-          this.updateRef();
-          reject(err);
-        },
-      });
-      this.updateRef();
-      this.sendNow({ op: 'run', id, fn: ref, args: payload });
-    });
+    if (this.wire.lost !== undefined) throw this.wire.lost;
+    const answer = await this.wire.request({ op: 'run', id, fn: ref, args: payload });
     const ran = answer as Extract<ToClient, { op: 'ran' }>;
     const out: Record<string, Awaited<R>> = {};
     for (let i = 0; i < ran.workers.length; i++) {
@@ -541,49 +491,15 @@ export class Client implements Scheduler {
     });
   }
 
-  /** Sends `message` now, or once the link is up (in order). */
-  private sendNow(message: FromClient): void {
-    if (this.link !== undefined && this.outbox.length === 0) this.link.send(message);
-    else this.outbox.push(message);
-  }
-
-  /** Sends what `build` makes at the end of this tick (or once the link is up), in order. */
-  private sendLater(build: () => FromClient): void {
-    this.outbox.push(build);
-    if (this.link === undefined || this.flushScheduled) return;
-    this.flushScheduled = true;
-    queueMicrotask(() => {
-      this.flushScheduled = false;
-      if (this.link !== undefined) this.flushOutbox(this.link);
-    });
-  }
-
-  private flushOutbox(link: Link): void {
-    for (const m of this.outbox.splice(0)) link.send(typeof m === 'function' ? m() : m);
-  }
-
   /**
    * @internal This client belongs to a task on worker `worker` (getClient in a task): while it
    * waits for anything, that worker is paused and its node lends the slot (lender.ts).
    */
   lendWhileBusy(worker: string): void {
-    this.onBusy = (busy) => {
-      this.sendNow({ op: 'pause', worker, paused: busy });
+    this.wire.onBusy = (busy) => {
+      this.wire.now({ op: 'pause', worker, paused: busy });
       parentPort?.postMessage({ op: busy ? 'secede' : 'rejoin' });
     };
-  }
-
-  /** The link keeps the process alive only while something is awaited. */
-  private updateRef(): void {
-    const busy = this.pending.size > 0 || this.holds.waiting > 0;
-    if (busy !== this.busy) {
-      this.busy = busy;
-      this.onBusy?.(busy);
-    }
-    const link = this.link;
-    if (link === undefined) return;
-    if (busy) link.ref();
-    else link.unref();
   }
 
   /**
@@ -605,69 +521,10 @@ export class Client implements Scheduler {
 
   private async shutDown(): Promise<void> {
     this.giveBackDefault();
-    this.failAll(new Error(`The client of ${this.address} was closed while computing`));
-    this.outbox = [];
+    this.wire.failAll(new Error(`The client of ${this.address} was closed while computing`), true);
     const link = await this.ready.catch(() => undefined);
     await link?.close('the client closed');
     for (const f of this.onClose.splice(0)) await f();
-  }
-
-  private linked(link: Link): Link {
-    this.link = link;
-    this.flushOutbox(link);
-    this.updateRef();
-    link.listen({
-      message: (raw) => this.onMessage(raw),
-      disconnect: (why) => {
-        this.lost = new Error(`Lost the dask-ts scheduler at ${this.address}: ${why}`);
-        this.failAll(this.lost);
-      },
-    });
-    return link;
-  }
-
-  private onMessage(raw: unknown): void {
-    const parsed = toClientSchema.safeParse(raw);
-    if (!parsed.success) {
-      process.stderr.write(
-        `dask-ts client: dropped a malformed message from the scheduler: ${parsed.error.issues[0]?.message ?? ''}\n`,
-      );
-      return;
-    }
-    const msg = parsed.data;
-    if (msg.op === 'key') {
-      this.holds.onKey(msg);
-      return;
-    }
-    if (msg.op === 'finished') {
-      this.holds.onFinished(msg.keys);
-      return;
-    }
-    if (msg.op === 'values') {
-      this.holds.onValues(msg, (v) => decodeValue(v));
-      return;
-    }
-    const p = this.pending.get(msg.id);
-    if (p === undefined) return;
-    if (msg.op === 'ran') {
-      p.resolve(msg);
-      return;
-    }
-    if (msg.op === 'error') {
-      p.reject(errorOf(msg));
-      return;
-    }
-    try {
-      p.resolve(msg.values.map((v) => decodeValue(v)));
-    } catch (err) {
-      p.reject(err);
-    }
-  }
-
-  private failAll(err: Error): void {
-    for (const p of [...this.pending.values()]) p.reject(err);
-    this.pending.clear();
-    this.holds.failAll(err);
   }
 
   private becomeDefault(): void {
