@@ -23,7 +23,7 @@ function schedulerProcess(port: number): Promise<{ child: ChildProcess; address:
       () => reject(new Error('the scheduler child did not start in 20 s')),
       20_000,
     );
-    child.stdout!.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       const line = out.split('\n')[0];
       if (out.includes('\n')) {
