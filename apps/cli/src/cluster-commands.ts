@@ -3,7 +3,7 @@
 // says bye or is lost) and print where they are. The shared secret comes from the environment
 // (DASK_TS_TOKEN), never from an argument, which other users of the machine could read.
 // Parsing is strict, as for every command: a bad option is a UsageError naming it.
-import { startScheduler, startWorker } from '@dask-ts/distributed';
+import { parseBytes, startScheduler, startWorker } from '@dask-ts/distributed';
 import { UsageError } from './args.js';
 
 /**
@@ -27,6 +27,10 @@ export type ClusterCommand =
       readonly address: string;
       readonly nthreads: number;
       readonly name?: string;
+      /** The node's memory limit in bytes (`--memory-limit 4GiB`). */
+      readonly memoryLimit?: number;
+      /** Where the node's spill folder goes (`--local-directory`). */
+      readonly spillDir?: string;
     };
 
 function flags(
@@ -96,7 +100,12 @@ export function parseCluster(
         : {}),
     };
   }
-  const { values, positional } = flags(command, args, ['--nthreads', '--name']);
+  const { values, positional } = flags(command, args, [
+    '--nthreads',
+    '--name',
+    '--memory-limit',
+    '--local-directory',
+  ]);
   if (positional.length !== 1) {
     throw new UsageError(
       positional.length === 0
@@ -113,7 +122,22 @@ export function parseCluster(
     ? integer('--nthreads', values.get('--nthreads')!, 1, 1024)
     : 1;
   const name = values.get('--name');
-  return { command, address: positional[0], nthreads, ...(name !== undefined ? { name } : {}) };
+  const limit = values.get('--memory-limit');
+  let memoryLimit: number | undefined;
+  try {
+    memoryLimit = limit === undefined ? undefined : parseBytes(limit, '--memory-limit');
+  } catch (err) {
+    throw new UsageError(`Option ${(err as Error).message}.`);
+  }
+  const spillDir = values.get('--local-directory');
+  return {
+    command,
+    address: positional[0],
+    nthreads,
+    ...(name !== undefined ? { name } : {}),
+    ...(memoryLimit !== undefined ? { memoryLimit } : {}),
+    ...(spillDir !== undefined ? { spillDir } : {}),
+  };
 }
 
 /**
@@ -199,6 +223,8 @@ export async function runCluster(
     const node = await startWorker(cmd.address, {
       nthreads: cmd.nthreads,
       ...(cmd.name !== undefined ? { name: cmd.name } : {}),
+      ...(cmd.memoryLimit !== undefined ? { memoryLimit: cmd.memoryLimit } : {}),
+      ...(cmd.spillDir !== undefined ? { spillDir: cmd.spillDir } : {}),
       ...(token !== undefined ? { token } : {}),
       log: io.err,
     });

@@ -34,6 +34,7 @@ import { checkSimulatedWorkers, simulateWorkers } from './simulation.js';
 import { checkCurveKey, type CurveKeyPair } from './curve.js';
 import { ClientOps } from './client-ops.js';
 import { ranSchema } from './worker-run.js';
+import { WorkerMemoryTable, type WorkerMemory } from './worker-memory.js';
 
 /**
  * Options of {@link startScheduler}.
@@ -118,6 +119,10 @@ export class SchedulerServer {
   /** Keys clients hold on the cluster, and `run`s (client-ops.ts). */
   private readonly ops: ClientOps;
   private readonly queue: SendQueue;
+  /** What worker nodes report of their memory (worker-memory.ts). */
+  private readonly memory = new WorkerMemoryTable((name, paused) =>
+    this.shell.setPaused(name, paused, 'memory'),
+  );
   private readonly token: string | undefined;
   private readonly log: (line: string) => void;
   private readonly peers = new Map<string, Peer>();
@@ -299,6 +304,8 @@ export class SchedulerServer {
       // A lender (lender.ts) paused or unpaused by its node.
       else if (op === 'pause')
         this.shell.setPaused(peer.name, (raw as { paused?: unknown }).paused === true);
+      // Its node's memory (memory-watch.ts, worker-memory.ts).
+      else if (op === 'memory') this.memory.report(peer.name, raw, this.log);
       else this.shell.message(peer.name, raw);
     } else this.onClient(peer, raw);
   }
@@ -466,6 +473,7 @@ export class SchedulerServer {
     this.peers.delete(peer.id.toString('hex'));
     if (peer.role === 'worker') {
       this.workerNames.delete(peer.name);
+      this.memory.forget(peer.name);
       this.monitor?.workerRemoved(peer.name);
       this.ops.workerGone(peer.name, reason);
       // Not from inside the shell's own call (close() is called by the shell).
@@ -508,6 +516,7 @@ export class SchedulerServer {
           processing: load.processing,
           memoryTasks: load.memoryTasks,
           memoryBytes: load.memoryBytes,
+          ...this.memoryStatus(w.name),
         };
       }),
       clients,
@@ -517,6 +526,12 @@ export class SchedulerServer {
       dropped: this.stats.dropped,
       refused: this.stats.refused,
     };
+  }
+
+  /** A worker's memory as /status.json shows it (none from a worker without a limit). */
+  private memoryStatus(name: string): { paused?: boolean; memory?: WorkerMemory } {
+    const m = this.memory.of(name);
+    return m === undefined ? {} : { paused: m.paused, memory: m };
   }
 
   /** @internal starts the HTTP side (see {@link SchedulerServerOptions.dashboardPort}). */
