@@ -7,7 +7,9 @@ import { bagJson } from './bag-json.js';
 import { bagWordfreq } from './bag-wordfreq.js';
 import { core } from './core.js';
 import { delayedMillion } from './delayed-million.js';
+import { distChaos } from './dist-chaos.js';
 import { distMap } from './dist-map.js';
+import { distMemory } from './dist-memory.js';
 import { distScheduler } from './dist-scheduler.js';
 import { dfGroupby } from './df-groupby.js';
 import { dfParquet } from './df-parquet.js';
@@ -34,6 +36,8 @@ export const SUITES: readonly Suite[] = [
   arrayRechunk,
   distMap,
   distScheduler,
+  distMemory,
+  distChaos,
   tpch,
   tpchSf1,
 ];
