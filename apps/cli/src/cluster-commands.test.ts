@@ -142,6 +142,15 @@ test('bad cluster arguments exit 2 naming the culprit', async () => {
     address: 'tcp://h:1',
     nthreads: 3,
   });
+  expect(
+    parseCluster('worker', ['tcp://h:1', '--memory-limit', '4GiB', '--local-directory', '/d']),
+  ).toEqual({
+    command: 'worker',
+    address: 'tcp://h:1',
+    nthreads: 1,
+    memoryLimit: 4 * 2 ** 30,
+    spillDir: '/d',
+  });
   for (const [argv, message] of [
     [
       ['scheduler', '--port', '70000'],
@@ -163,6 +172,10 @@ test('bad cluster arguments exit 2 naming the culprit', async () => {
       /Option --nthreads must be an integer from 1 to 1024, got '0'/,
     ],
     [['worker', 'tcp://h:1', '--name'], /Option --name needs a value/],
+    [
+      ['worker', 'tcp://h:1', '--memory-limit', '4XB'],
+      /Option --memory-limit must be a number of bytes or a size such as '512MiB', '4GiB' or '2GB', got '4XB'/,
+    ],
     [
       ['worker', 'localhost:1'],
       /The scheduler address must look like tcp:\/\/HOST:PORT .*, got 'localhost:1'/,

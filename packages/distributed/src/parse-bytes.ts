@@ -43,7 +43,9 @@ export function parseBytes(value: number | string, what = 'memoryLimit'): number
     }
     bytes = Math.floor(Number(m[1]) * scale);
   } else {
-    throw new TypeError(`${what} must be a number of bytes or a string such as '4GiB', got ${typeof value}`);
+    throw new TypeError(
+      `${what} must be a number of bytes or a string such as '4GiB', got ${typeof value}`,
+    );
   }
   if (!Number.isFinite(bytes) || bytes < 1) {
     throw new RangeError(`${what} must be at least one byte, got ${JSON.stringify(value)}`);
