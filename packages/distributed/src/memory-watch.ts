@@ -6,16 +6,19 @@
 // - TARGET (60 %): results held in memory may take what the limit leaves once the memory that is
 //   not results is counted, up to TARGET of it, shared among the threads; each thread spills its
 //   least recently used results to its own folder past its share (down to PAUSED_TARGET while
-//   paused, so that memory can fall back under TARGET). While paused, every REPORT_MS the node
-//   asks each thread (and itself) for a full garbage collection: memory spilled or released by an
-//   idle thread is only given back once V8 collects it, and an idle thread never would.
+//   paused, so that memory can fall back under TARGET). Past PAUSE, every COLLECT_MS, the node
+//   asks each thread (and itself) for a full garbage collection: memory spilled or released is
+//   only given back once V8 collects it, which an idle thread never would, and a thread busy with
+//   a long batch of tasks only does when it next holds a result.
 // - PAUSE (80 %): every thread stops taking new tasks (a `memory` message with `paused: true` on
 //   each thread's link; the scheduler pauses those workers), until memory is back under TARGET,
 //   or until no thread holds anything in memory any more (for two reports after the pause):
 //   pausing cannot free memory that is not results (glibc keeps freed memory in its arenas
 //   unless MALLOC_MMAP_THRESHOLD_ is set; Client.local sets it), and waiting would hang.
-// - RESTART (95 %): the thread running a task (the one whose loop has been busy longest, else the
-//   one holding the most) is stopped and started afresh, before the OS kills the whole process;
+// - RESTART (95 %): first every thread (and this one) is asked to collect garbage (freed buffers
+//   V8 has not collected yet often make up such a peak); still past it GRACE_MS later, the
+//   thread running a task (the one whose loop has been busy longest, else the one holding the
+//   most) is stopped and started afresh, before the OS kills the whole process;
 //   the scheduler hears why ("worker w-0 restarted at 3.9 GiB of 4 GiB") and recomputes what it
 //   held. Then CALM_MS pass before the next restart, so memory freed can show.
 // Threads also report memory every REPORT_MS, for the scheduler's /status.json. The node's spill
@@ -37,6 +40,10 @@ export const PAUSE = 0.8;
 export const RESTART = 0.95;
 /** A thread whose loop has not ticked for this long is busy in a task (ms). */
 const BUSY_MS = 300;
+/** How long memory must stay past RESTART before a thread is restarted (ms). */
+const GRACE_MS = 250;
+/** How often, past PAUSE, threads are asked to collect garbage (ms). */
+const COLLECT_MS = 200;
 /** How long after a restart before the next one (ms). */
 const CALM_MS = 1500;
 /** How often threads report memory to the scheduler (ms). */
@@ -115,6 +122,9 @@ export class MemoryWatch {
   private paused = false;
   private pausedAt = 0;
   private calmUntil = 0;
+  /** When memory went past RESTART (0: it is not). */
+  private overSince = 0;
+  private lastCollect = 0;
   private lastReport = 0;
   private incarnations = 0;
   private peakRss = 0;
@@ -229,15 +239,26 @@ export class MemoryWatch {
         `dask-ts worker ${this.options.name}: resumed at ${formatBytes(rss)}${held === 0 && rss >= TARGET * limit ? ' (nothing left to spill)' : ''}`,
       );
     }
-    if (rss > RESTART * limit && now >= this.calmUntil) this.restartOne(rss, now);
+    if (rss > PAUSE * limit && now - this.lastCollect >= COLLECT_MS) this.collect(now);
+    if (rss <= RESTART * limit) this.overSince = 0;
+    else if (this.overSince === 0) {
+      this.overSince = now;
+      this.collect(now);
+    } else if (now - this.overSince >= GRACE_MS && now >= this.calmUntil) {
+      this.overSince = 0;
+      this.restartOne(rss, now);
+    }
     if (changed || now - this.lastReport >= REPORT_MS) {
       this.lastReport = now;
       for (const w of this.threads.values()) w.thread?.send(this.report(w, rss));
-      if (this.paused) {
-        for (const w of this.threads.values()) Atomics.add(w.budget, 3, 1);
-        garbageCollector()?.();
-      }
     }
+  }
+
+  /** Asks every thread for a full garbage collection, and runs one here. */
+  private collect(now: number): void {
+    this.lastCollect = now;
+    for (const w of this.threads.values()) Atomics.add(w.budget, 3, 1);
+    garbageCollector()?.();
   }
 
   /** Restarts the thread busy longest in a task, else the one holding the most. */

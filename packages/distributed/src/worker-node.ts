@@ -194,10 +194,22 @@ export async function startWorker(
     });
   };
 
+  // zeromq.js names a socket's monitor after its address in memory: a new socket right after one
+  // that is still closing may find the name taken (EADDRINUSE). A few tries, a moment apart.
+  const connectAgain = async (name: string, tries = 5): Promise<Link> => {
+    try {
+      return await connect(name);
+    } catch (err) {
+      if (tries <= 1 || !/Address already in use/.test((err as Error).message)) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      return connectAgain(name, tries - 1);
+    }
+  };
+
   const replace = (slot: Slot, why: string): void => {
     if (stopping) return;
     log(`dask-ts worker ${slot.name}: starting afresh (${why})`);
-    connect(slot.name).then(
+    connectAgain(slot.name).then(
       (link) => (stopping ? void link.close('the worker is stopping') : run(slot, link)),
       (err: unknown) => void stopAll(`cannot reconnect ${slot.name}: ${(err as Error).message}`),
     );

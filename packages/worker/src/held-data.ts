@@ -12,7 +12,9 @@
 // - With a `budget` shared with the worker's node (which watches the whole process's memory), the
 //   threshold is the lower of `aboveBytes` and what the node allows now; the store writes the
 //   bytes it holds in memory there, and checks again every BUDGET_MS while its thread is free (a
-//   worker the node paused sets nothing new, yet must spill down to what it is allowed).
+//   worker the node paused sets nothing new, yet must spill down to what it is allowed). When the
+//   node asks for a garbage collection, the store runs one (`collect`) on its next check or set:
+//   a thread busy with a long batch of tasks leaves the buffers it freed to V8's own pace.
 // - Files live in the worker's own directory, made on the first spill and removed by `clear()`
 //   (the worker's close; its pool removes it too when the worker dies); a file is deleted as soon
 //   as its value comes back.
@@ -102,11 +104,7 @@ export class HeldData {
       Atomics.add(budget, 2, 1);
       const before = this.spills;
       if (this.memoryBytes > this.threshold()) this.spillOlder(undefined);
-      const asked = Atomics.load(budget, 3);
-      if (this.spills !== before || asked !== this.collected) {
-        this.collected = asked;
-        this.spill?.collect?.();
-      }
+      this.collectIfAsked(this.spills !== before);
     }, BUDGET_MS);
     this.timer.unref();
   }
@@ -160,6 +158,7 @@ export class HeldData {
     this.memoryBytes += size;
     if (this.memoryBytes > this.threshold()) this.spillOlder(key);
     this.report();
+    this.collectIfAsked(false);
   }
 
   /** Forgets `key` (its file too). @example held.delete('x'); */
@@ -216,6 +215,16 @@ export class HeldData {
     const above = this.spill?.aboveBytes ?? Infinity;
     const allowed = this.spill?.budget === undefined ? 0 : Atomics.load(this.spill.budget, 0);
     return allowed > 0 ? Math.min(above, allowed * 1024) : above;
+  }
+
+  /** Collects garbage when the node asked (or `anyway`), with a shared budget and a collector. */
+  private collectIfAsked(anyway: boolean): void {
+    const budget = this.spill?.budget;
+    if (budget === undefined) return;
+    const asked = Atomics.load(budget, 3);
+    if (!anyway && asked === this.collected) return;
+    this.collected = asked;
+    this.spill?.collect?.();
   }
 
   /** Writes the bytes held in memory to the shared budget, if any. */
