@@ -229,6 +229,16 @@ export async function runCluster(
       log: io.err,
     });
     io.out(`dask-ts worker ${node.names.join(', ')} connected to ${cmd.address}`);
+    if (
+      cmd.memoryLimit !== undefined &&
+      process.platform === 'linux' &&
+      process.env.MALLOC_MMAP_THRESHOLD_ === undefined
+    ) {
+      // glibc keeps freed buffers in its arenas: spilling would free little of the process's RSS.
+      io.err(
+        'dask-ts worker: with --memory-limit, start it with MALLOC_MMAP_THRESHOLD_=65536 in the environment, so that memory freed by spilling goes back to the OS',
+      );
+    }
     const why = await Promise.race([node.closed, stop.promise.then((s) => `${s}, closing`)]);
     // Closing waits on sockets and threads that do not keep the event loop alive: without a
     // handle of its own the loop could empty first (Node then exits with code 13).

@@ -18,7 +18,7 @@ import { startScheduler, type SchedulerServer } from './scheduler-server.js';
  * Options of `Client.local`.
  *
  * @example
- * const options: LocalOptions = { nWorkers: 2, threadsPerWorker: 1 };
+ * const options: LocalOptions = { nWorkers: 2, threadsPerWorker: 1, memoryLimit: '2GiB' };
  */
 export interface LocalOptions {
   /** Worker processes (default 2). */

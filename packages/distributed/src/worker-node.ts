@@ -28,7 +28,7 @@ const require = createRequire(import.meta.url);
  * Options of {@link startWorker}.
  *
  * @example
- * const options: WorkerNodeOptions = { nthreads: 2, name: 'gpu-box', token: 'secret' };
+ * const options: WorkerNodeOptions = { nthreads: 2, name: 'gpu-box', memoryLimit: '4GiB' };
  */
 export interface WorkerNodeOptions {
   /** Worker threads to run (default 1). */
@@ -50,7 +50,10 @@ export interface WorkerNodeOptions {
   /**
    * The most memory the node may use (all its threads together): bytes, or a size such as
    * '512MiB' or '4GiB'. Results spill to disk past 60 % of it, the node takes no new tasks past
-   * 80 % and restarts a thread past 95 % (see memory-watch.ts). Default: no limit.
+   * 80 % and restarts a thread past 95 % (see memory-watch.ts). What is measured is the whole
+   * process's resident memory: give a node a process of its own (`dask-ts worker`, or
+   * `Client.local`, which also sets MALLOC_MMAP_THRESHOLD_ so freed buffers go back to the OS).
+   * Default: no limit.
    */
   readonly memoryLimit?: number | string;
   /** Where the node's spill folder is made (default: the OS temporary folder). */
