@@ -34,7 +34,7 @@ import { checkSimulatedWorkers, simulateWorkers } from './simulation.js';
 import { checkCurveKey, type CurveKeyPair } from './curve.js';
 import { ClientOps } from './client-ops.js';
 import { ranSchema } from './worker-run.js';
-import { WorkerMemoryTable, type WorkerMemory } from './worker-memory.js';
+import { WorkerMemoryTable } from './worker-memory.js';
 
 /**
  * Options of {@link startScheduler}.
@@ -516,7 +516,7 @@ export class SchedulerServer {
           processing: load.processing,
           memoryTasks: load.memoryTasks,
           memoryBytes: load.memoryBytes,
-          ...this.memoryStatus(w.name),
+          ...this.memory.statusOf(w.name),
         };
       }),
       clients,
@@ -526,12 +526,6 @@ export class SchedulerServer {
       dropped: this.stats.dropped,
       refused: this.stats.refused,
     };
-  }
-
-  /** A worker's memory as /status.json shows it (none from a worker without a limit). */
-  private memoryStatus(name: string): { paused?: boolean; memory?: WorkerMemory } {
-    const m = this.memory.of(name);
-    return m === undefined ? {} : { paused: m.paused, memory: m };
   }
 
   /** @internal starts the HTTP side (see {@link SchedulerServerOptions.dashboardPort}). */

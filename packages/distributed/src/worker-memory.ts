@@ -69,6 +69,17 @@ export class WorkerMemoryTable {
     return this.reports.get(name);
   }
 
+  /**
+   * Worker `name`'s memory as /status.json shows it (nothing for a worker without a limit).
+   *
+   * @example
+   * const entry = { name: 'w-0', ...memory.statusOf('w-0') };
+   */
+  statusOf(name: string): { paused?: boolean; memory?: WorkerMemory } {
+    const m = this.reports.get(name);
+    return m === undefined ? {} : { paused: m.paused, memory: m };
+  }
+
   /** Worker `name` left. @example memory.forget('w-0'); */
   forget(name: string): void {
     this.reports.delete(name);
