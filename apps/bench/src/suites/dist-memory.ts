@@ -5,11 +5,22 @@
 // then reduced to one number per array and summed: 2 GiB of intermediates (1 GiB with --quick).
 // Reported: the time against the same run on a cluster without a limit, and each worker
 // process's peak resident memory (VmHWM, read from /proc before the cluster closes) against its
-// limit plus 10 %.
+// limit plus 10 %; dask.distributed runs the same graph (NumPy arrays) on a LocalCluster of the
+// same shape, with and without `memory_limit='256MiB'`.
 import { readFileSync } from 'node:fs';
 import { Client } from '@dask-ts/distributed';
 import { delayed, type Delayed } from '@dask-ts/graph';
-import { fmt, nowNs, type Suite, type SuiteResult } from '../harness.js';
+import { fileURLToPath } from 'node:url';
+import { fmt, nowNs, PYTHON, runJson, type Suite, type SuiteResult } from '../harness.js';
+import { DASK_MISSING, daskAvailable } from '../peers/dask.js';
+
+interface DaskRun {
+  readonly ms: number | null;
+  readonly error: string | null;
+  readonly peaks: number[];
+}
+
+const SCRIPT = fileURLToPath(new URL('../../python/dist_memory_bench.py', import.meta.url));
 
 const LIMIT_MIB = 256;
 const WORKERS = 2;
@@ -71,7 +82,38 @@ export const distMemory: Suite = {
     const free = await once(leaves, false);
     const bound = await once(leaves, true);
     const cap = LIMIT_MIB * 1.1;
-    const peaks = (p: number[]): string => p.map((x) => fmt(x)).join(', ');
+    const peaks = (p: readonly number[]): string => p.map((x) => fmt(x)).join(', ');
+    const rows = [
+      ['dask-ts, no limit', fmt(free.ms), peaks(free.peaks), '-', '1×'],
+      [
+        `dask-ts, memoryLimit ${LIMIT_MIB}MiB`,
+        fmt(bound.ms),
+        peaks(bound.peaks),
+        bound.peaks.every((p) => p <= cap) ? 'yes' : 'NO',
+        `${fmt(bound.ms / free.ms)}×`,
+      ],
+    ];
+    const notes: string[] = [];
+    if (daskAvailable()) {
+      const d = await runJson<{ free: DaskRun; bound: DaskRun; dask: string }>(PYTHON, [
+        SCRIPT,
+        '--leaves',
+        String(leaves),
+        '--deadline',
+        '300',
+      ]);
+      const row = (what: string, r: DaskRun, limited: boolean): string[] => [
+        `dask.distributed ${d.dask}, ${what}`,
+        r.ms === null ? `failed: ${r.error ?? ''}` : fmt(r.ms),
+        peaks(r.peaks),
+        limited ? (r.peaks.every((p) => p <= cap) ? 'yes' : 'NO') : '-',
+        r.ms === null || d.free.ms === null ? '-' : `${fmt(r.ms / d.free.ms)}×`,
+      ];
+      rows.push(row('no limit', d.free, false), row(`memory_limit ${LIMIT_MIB}MiB`, d.bound, true));
+      notes.push(
+        'dask.distributed: the same graph over NumPy arrays, LocalCluster(n_workers=2, threads_per_worker=1); peak RSS = getrusage ru_maxrss of each worker process. Its "time / unlimited" is against its own run without a limit.',
+      );
+    } else notes.push(DASK_MISSING);
     return {
       suite: 'dist-memory',
       title: `distributed: ${total / 1024} GiB of intermediates on 2 workers limited to ${LIMIT_MIB} MiB each`,
@@ -82,18 +124,10 @@ export const distMemory: Suite = {
         `under ${fmt(cap)} MiB`,
         'time / unlimited',
       ],
-      rows: [
-        ['dask-ts, no limit', fmt(free.ms), peaks(free.peaks), '-', '1×'],
-        [
-          `dask-ts, memoryLimit ${LIMIT_MIB}MiB`,
-          fmt(bound.ms),
-          peaks(bound.peaks),
-          bound.peaks.every((p) => p <= cap) ? 'yes' : 'NO',
-          `${fmt(bound.ms / free.ms)}×`,
-        ],
-      ],
+      rows,
       notes: [
-        `delayed graph: ${leaves} leaves of ${ARRAY_MIB} MiB, each mixed with the leaf half a turn away (${leaves} more arrays), reduced to one number each and summed; ${WORKERS} worker processes × 1 thread (Client.local). Peak RSS = VmHWM of each worker process. Not compared with dask.distributed (not run here). Loaded shared 2-core machine.`,
+        ...notes,
+        `delayed graph: ${leaves} leaves of ${ARRAY_MIB} MiB, each mixed with the leaf half a turn away (${leaves} more arrays), reduced to one number each and summed; ${WORKERS} worker processes × 1 thread (Client.local). Peak RSS = VmHWM of each worker process. Loaded shared 2-core machine.`,
       ],
     };
   },
