@@ -31,6 +31,8 @@ export interface SuiteResult {
 export interface SuiteOptions {
   /** Smaller graphs and fewer repetitions, for a smoke run. */
   readonly quick: boolean;
+  /** How many runs a soak suite makes (`--runs N`; each suite has its default). */
+  readonly runs?: number;
 }
 
 /**

@@ -10,17 +10,34 @@ const RESULTS = new URL('../RESULTS.md', import.meta.url);
 
 function usage(): string {
   return [
-    'usage: node apps/bench/dist/main.js [suite...] [--quick] [--write]',
+    'usage: node apps/bench/dist/main.js [suite...] [--quick] [--write] [--runs N]',
     '',
     'suites:',
     ...SUITES.map((s) => `  ${s.name.padEnd(16)} ${s.describe}`),
     '',
     '  --quick   small graphs, few repetitions (a smoke run)',
     "  --write   update apps/bench/RESULTS.md with each suite's section",
+    '  --runs N  runs of a soak suite (dist-chaos: default 20)',
   ].join('\n');
 }
 
-async function main(argv: readonly string[]): Promise<number> {
+async function main(args: readonly string[]): Promise<number> {
+  // `--runs N` (or --runs=N) first: its value is not a suite name.
+  let runs: number | undefined;
+  const argv: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const m = /^--runs(?:=(.*))?$/.exec(args[i]);
+    if (m === null) {
+      argv.push(args[i]);
+      continue;
+    }
+    const raw = m[1] ?? args[++i];
+    runs = Number(raw);
+    if (!/^\d+$/.test(raw ?? '') || runs < 1) {
+      console.error(`Option --runs needs a positive whole number, got '${raw ?? ''}'.`);
+      return 2;
+    }
+  }
   const flags = argv.filter((a) => a.startsWith('-'));
   const names = argv.filter((a) => !a.startsWith('-'));
   for (const f of flags) {
@@ -51,10 +68,10 @@ async function main(argv: readonly string[]): Promise<number> {
   let failed = 0;
   for (const suite of chosen.length > 0 ? chosen : SUITES) {
     try {
-      const result = await suite.run({ quick });
+      const result = await suite.run({ quick, ...(runs !== undefined ? { runs } : {}) });
       printResult(result);
       if (write) {
-        const command = `node apps/bench/dist/main.js ${suite.name}${quick ? ' --quick' : ''} --write`;
+        const command = `node apps/bench/dist/main.js ${suite.name}${quick ? ' --quick' : ''}${runs !== undefined ? ` --runs ${runs}` : ''} --write`;
         writeResult(RESULTS, result, machine, command);
       }
     } catch (err) {

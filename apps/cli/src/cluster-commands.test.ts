@@ -157,6 +157,15 @@ test('bad cluster arguments exit 2 naming the culprit', async () => {
   expect(parseCluster('worker', ['tcp://h:1', '--listen-address=none'])).toMatchObject({
     listen: false,
   });
+  expect(
+    parseCluster('worker', ['tcp://h:1', '--memory-limit', '4GiB', '--local-directory', '/d']),
+  ).toEqual({
+    command: 'worker',
+    address: 'tcp://h:1',
+    nthreads: 1,
+    memoryLimit: 4 * 2 ** 30,
+    spillDir: '/d',
+  });
   for (const [argv, message] of [
     [
       ['scheduler', '--port', '70000'],
@@ -185,6 +194,10 @@ test('bad cluster arguments exit 2 naming the culprit', async () => {
     [
       ['worker', 'tcp://h:1', '--listen-address', '10.0.0.2'],
       /Option --listen-address must look like tcp:\/\/HOST:PORT .* or be 'none', got '10.0.0.2'/,
+    ],
+    [
+      ['worker', 'tcp://h:1', '--memory-limit', '4XB'],
+      /Option --memory-limit must be a number of bytes or a size such as '512MiB', '4GiB' or '2GB', got '4XB'/,
     ],
     [
       ['worker', 'localhost:1'],

@@ -3,7 +3,7 @@
 // says bye or is lost) and print where they are. The shared secret comes from the environment
 // (DASK_TS_TOKEN), never from an argument, which other users of the machine could read.
 // Parsing is strict, as for every command: a bad option is a UsageError naming it.
-import { startScheduler, startWorker } from '@dask-ts/distributed';
+import { parseBytes, startScheduler, startWorker } from '@dask-ts/distributed';
 import { UsageError } from './args.js';
 import { parseResources } from './resources-arg.js';
 
@@ -31,6 +31,10 @@ export type ClusterCommand =
       readonly resources?: Record<string, number>;
       /** Where other workers fetch from this one (`tcp://HOST:PORT`), or false for nowhere. */
       readonly listen?: string | false;
+      /** The node's memory limit in bytes (`--memory-limit 4GiB`). */
+      readonly memoryLimit?: number;
+      /** Where the node's spill folder goes (`--local-directory`). */
+      readonly spillDir?: string;
     };
 
 function flags(
@@ -105,6 +109,8 @@ export function parseCluster(
     '--name',
     '--resources',
     '--listen-address',
+    '--memory-limit',
+    '--local-directory',
   ]);
   if (positional.length !== 1) {
     throw new UsageError(
@@ -129,6 +135,14 @@ export function parseCluster(
       `Option --listen-address must look like tcp://HOST:PORT (tcp://0.0.0.0:0 for every interface, any free port) or be 'none', got '${listen}'.`,
     );
   }
+  const limit = values.get('--memory-limit');
+  let memoryLimit: number | undefined;
+  try {
+    memoryLimit = limit === undefined ? undefined : parseBytes(limit, '--memory-limit');
+  } catch (err) {
+    throw new UsageError(`Option ${(err as Error).message}.`);
+  }
+  const spillDir = values.get('--local-directory');
   return {
     command,
     address: positional[0],
@@ -136,6 +150,8 @@ export function parseCluster(
     ...(name !== undefined ? { name } : {}),
     ...(resources !== undefined ? { resources: parseResources(resources) } : {}),
     ...(listen !== undefined ? { listen: listen === 'none' ? false : listen } : {}),
+    ...(memoryLimit !== undefined ? { memoryLimit } : {}),
+    ...(spillDir !== undefined ? { spillDir } : {}),
   };
 }
 
@@ -224,10 +240,22 @@ export async function runCluster(
       ...(cmd.name !== undefined ? { name: cmd.name } : {}),
       ...(cmd.resources !== undefined ? { resources: cmd.resources } : {}),
       ...(cmd.listen !== undefined ? { listen: cmd.listen } : {}),
+      ...(cmd.memoryLimit !== undefined ? { memoryLimit: cmd.memoryLimit } : {}),
+      ...(cmd.spillDir !== undefined ? { spillDir: cmd.spillDir } : {}),
       ...(token !== undefined ? { token } : {}),
       log: io.err,
     });
     io.out(`dask-ts worker ${node.names.join(', ')} connected to ${cmd.address}`);
+    if (
+      cmd.memoryLimit !== undefined &&
+      process.platform === 'linux' &&
+      process.env.MALLOC_MMAP_THRESHOLD_ === undefined
+    ) {
+      // glibc keeps freed buffers in its arenas: spilling would free little of the process's RSS.
+      io.err(
+        'dask-ts worker: with --memory-limit, start it with MALLOC_MMAP_THRESHOLD_=65536 in the environment, so that memory freed by spilling goes back to the OS',
+      );
+    }
     const why = await Promise.race([node.closed, stop.promise.then((s) => `${s}, closing`)]);
     // Closing waits on sockets and threads that do not keep the event loop alive: without a
     // handle of its own the loop could empty first (Node then exits with code 13).

@@ -8,6 +8,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { TASK_STATES, type Monitor, type Transition } from './monitor.js';
+import type { WorkerMemory } from './worker-memory.js';
 
 /**
  * What `/status.json` answers.
@@ -25,6 +26,10 @@ export interface SchedulerStatus {
     /** Results it holds, and their bytes. */
     readonly memoryTasks: number;
     readonly memoryBytes: number;
+    /** Whether its node takes no new tasks for now (a node with a memory limit only). */
+    readonly paused?: boolean;
+    /** Its node's memory, as last reported (a node with a memory limit only). */
+    readonly memory?: WorkerMemory;
   }[];
   readonly clients: number;
   readonly tasks: Readonly<Record<(typeof TASK_STATES)[number], number>>;

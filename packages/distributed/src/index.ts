@@ -36,4 +36,6 @@ export { encodeFrames, decodeFrames, FrameError } from './frames.js';
 export { helloMessage, type Hello, type PeerRole } from './handshake.js';
 export type { SchedulerStatus } from './dashboard.js';
 export { curveKeyPair, type CurveKeyPair } from './curve.js';
+export { parseBytes, formatBytes } from './parse-bytes.js';
+export type { WorkerMemory } from './worker-memory.js';
 export type { Transition, TaskState } from './monitor.js';

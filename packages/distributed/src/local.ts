@@ -4,15 +4,21 @@
 // bye, the server tells each worker bye (they exit), and any child still alive after a grace
 // period is killed; `close()` resolves once every child has exited, so nothing is left behind.
 // A child never outlives this process: it stops when its IPC channel closes (this process died).
+// With a memory limit, the workers' spill folders go under one folder of this cluster's, removed
+// by `stop()` even when a worker was killed before it could remove its own.
 import { fork, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseBytes } from './parse-bytes.js';
 import { startScheduler, type SchedulerServer } from './scheduler-server.js';
 
 /**
  * Options of `Client.local`.
  *
  * @example
- * const options: LocalOptions = { nWorkers: 2, threadsPerWorker: 1 };
+ * const options: LocalOptions = { nWorkers: 2, threadsPerWorker: 1, memoryLimit: '2GiB' };
  */
 export interface LocalOptions {
   /** Worker processes (default 2). */
@@ -32,6 +38,13 @@ export interface LocalOptions {
    * 127.0.0.1 (0: any free port; see `client.localCluster.server.dashboardAddress`). Off by default.
    */
   readonly dashboardPort?: number;
+  /**
+   * The memory limit of each worker process: bytes, or a size such as '512MiB' or '4GiB' (see
+   * `WorkerNodeOptions.memoryLimit`: spill past 60 %, pause past 80 %, restart a thread past 95 %).
+   */
+  readonly memoryLimit?: number | string;
+  /** Where the workers' spill folders go (default: the OS temporary folder). */
+  readonly spillDir?: string;
 }
 
 /**
@@ -79,6 +92,8 @@ export async function startLocalCluster(options: LocalOptions = {}): Promise<Sta
     if (!Number.isInteger(v) || v < 1)
       throw new TypeError(`${what} must be a positive integer, got ${String(v)}`);
   }
+  const limit =
+    options.memoryLimit === undefined ? undefined : parseBytes(options.memoryLimit, 'memoryLimit');
   const server = await startScheduler({
     host: '127.0.0.1',
     port: 0,
@@ -93,6 +108,10 @@ export async function startLocalCluster(options: LocalOptions = {}): Promise<Sta
   const entry = createRequire(import.meta.url).resolve('@dask-ts/distributed/worker-main');
   const children: ChildProcess[] = [];
   const exits: Promise<void>[] = [];
+  const spillRoot =
+    limit === undefined
+      ? undefined
+      : mkdtempSync(join(options.spillDir ?? tmpdir(), 'dask-ts-local-'));
   const stop = async (): Promise<void> => {
     await server.close();
     const timer = setTimeout(() => {
@@ -100,6 +119,7 @@ export async function startLocalCluster(options: LocalOptions = {}): Promise<Sta
     }, GRACE_MS);
     await Promise.all(exits);
     clearTimeout(timer);
+    if (spillRoot !== undefined) rmSync(spillRoot, { recursive: true, force: true });
   };
   try {
     const ready: Promise<void>[] = [];
@@ -111,6 +131,14 @@ export async function startLocalCluster(options: LocalOptions = {}): Promise<Sta
           ...(options.token !== undefined ? { DASK_TS_TOKEN: options.token } : {}),
           ...(options.heartbeatMs !== undefined
             ? { DASK_TS_HEARTBEAT_MS: String(options.heartbeatMs) }
+            : {}),
+          ...(limit !== undefined
+            ? {
+                DASK_TS_MEMORY_LIMIT: String(limit),
+                DASK_TS_SPILL_DIR: spillRoot,
+                // Large buffers freed go back to the OS at once (glibc), so spilling frees memory.
+                MALLOC_MMAP_THRESHOLD_: process.env.MALLOC_MMAP_THRESHOLD_ ?? '65536',
+              }
             : {}),
         },
       });

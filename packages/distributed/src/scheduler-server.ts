@@ -47,6 +47,7 @@ import {
   transferCounts,
   type TransferStats,
 } from './peer-transfers.js';
+import { WorkerMemoryTable } from './worker-memory.js';
 
 /**
  * Options of {@link startScheduler}.
@@ -142,6 +143,10 @@ export class SchedulerServer {
   /** Keys clients hold on the cluster, and `run`s (client-ops.ts). */
   private readonly ops: ClientOps;
   private readonly queue: SendQueue;
+  /** What worker nodes report of their memory (worker-memory.ts). */
+  private readonly memory = new WorkerMemoryTable((name, paused) =>
+    this.shell.setPaused(name, paused, 'memory'),
+  );
   private readonly token: string | undefined;
   private readonly log: (line: string) => void;
   private readonly peers = new Map<string, Peer>();
@@ -332,6 +337,8 @@ export class SchedulerServer {
       // A lender (lender.ts) paused or unpaused by its node.
       else if (op === 'pause')
         this.shell.setPaused(peer.name, (raw as { paused?: unknown }).paused === true);
+      // Its node's memory (memory-watch.ts, worker-memory.ts).
+      else if (op === 'memory') this.memory.report(peer.name, raw, this.log);
       else this.shell.message(peer.name, raw);
     } else this.onClient(peer, raw);
   }
@@ -509,6 +516,7 @@ export class SchedulerServer {
     if (peer.role === 'worker') {
       this.workerNames.delete(peer.name);
       this.transfers.workerGone(peer.name);
+      this.memory.forget(peer.name);
       this.monitor?.workerRemoved(peer.name);
       this.ops.workerGone(peer.name, reason);
       // Not from inside the shell's own call (close() is called by the shell).
@@ -551,6 +559,7 @@ export class SchedulerServer {
           processing: load.processing,
           memoryTasks: load.memoryTasks,
           memoryBytes: load.memoryBytes,
+          ...this.memory.statusOf(w.name),
         };
       }),
       clients,

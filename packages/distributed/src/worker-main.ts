@@ -1,11 +1,16 @@
 // The entry of a worker node process: `node worker-main.js ADDRESS NTHREADS NAME` (the token, if
-// any, in DASK_TS_TOKEN). `Client.local` forks it; `dask-ts worker` runs `startWorker` itself.
+// any, in DASK_TS_TOKEN; a memory limit in DASK_TS_MEMORY_LIMIT, its spill folder's parent in
+// DASK_TS_SPILL_DIR). `Client.local` forks it; `dask-ts worker` runs `startWorker` itself.
 // It exits when its node stops (code 0 when the scheduler said bye, 1 when it was lost or could
 // not connect), on SIGTERM or SIGINT (after saying bye), and, when forked, once its parent is gone.
 import { startWorker } from './worker-node.js';
 
 const [address = '', nthreads = '1', name] = process.argv.slice(2);
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
+/** Lets go of the parent's IPC channel, if it is still there (a parent that died closed it). */
+const disconnect = (): void => {
+  if (process.connected) process.disconnect();
+};
 try {
   const node = await startWorker(address, {
     nthreads: Number(nthreads),
@@ -14,6 +19,8 @@ try {
     ...(process.env.DASK_TS_HEARTBEAT_MS
       ? { heartbeatMs: Number(process.env.DASK_TS_HEARTBEAT_MS) }
       : {}),
+    ...(process.env.DASK_TS_MEMORY_LIMIT ? { memoryLimit: process.env.DASK_TS_MEMORY_LIMIT } : {}),
+    ...(process.env.DASK_TS_SPILL_DIR ? { spillDir: process.env.DASK_TS_SPILL_DIR } : {}),
     log,
   });
   const stop = (): void => void node.close();
@@ -27,11 +34,11 @@ try {
   const why = await node.closed;
   process.exitCode = /said bye|closed by its owner/.test(why) ? 0 : 1;
   if (process.exitCode !== 0) log(`dask-ts worker ${node.names.join(', ')} stopped: ${why}`);
-  process.disconnect?.();
+  disconnect();
 } catch (err) {
   log(`dask-ts worker: ${(err as Error).message}`);
   process.exitCode = 1;
-  process.disconnect?.();
+  disconnect();
 }
 // Done: a timer or socket a task left open gets 1 s.
 setTimeout(() => process.exit(), 1000).unref();

@@ -11,6 +11,9 @@
 // terminated and replaced the same way. When the scheduler says bye for good (it is shutting
 // down), when it is lost (no heartbeat), or on `close()`, every thread stops and `closed`
 // resolves with why.
+//
+// With a `memoryLimit`, the node keeps its memory under it (memory-watch.ts): threads spill
+// results to the node's folder, the node pauses past 80 % and restarts a thread past 95 %.
 import { createRequire } from 'node:module';
 import { hostname } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -22,6 +25,8 @@ import { connectWithin } from './rejoin.js';
 import { PeerNode } from './peer-node.js';
 import { inprocServes } from './inproc.js';
 import { curveServerKeyOf } from './curve.js';
+import { MemoryWatch } from './memory-watch.js';
+import { parseBytes } from './parse-bytes.js';
 
 const require = createRequire(import.meta.url);
 
@@ -29,7 +34,7 @@ const require = createRequire(import.meta.url);
  * Options of {@link startWorker}.
  *
  * @example
- * const options: WorkerNodeOptions = { nthreads: 2, name: 'gpu-box', token: 'secret' };
+ * const options: WorkerNodeOptions = { nthreads: 2, name: 'gpu-box', memoryLimit: '4GiB' };
  */
 export interface WorkerNodeOptions {
   /** Worker threads to run (default 1). */
@@ -68,6 +73,17 @@ export interface WorkerNodeOptions {
   readonly listen?: string | false;
   /** How long a fetch from another worker may take before the scheduler relays it (ms, default 60,000). */
   readonly transferTimeoutMs?: number;
+  /**
+   * The most memory the node may use (all its threads together): bytes, or a size such as
+   * '512MiB' or '4GiB'. Results spill to disk past 60 % of it, the node takes no new tasks past
+   * 80 % and restarts a thread past 95 % (see memory-watch.ts). What is measured is the whole
+   * process's resident memory: give a node a process of its own (`dask-ts worker`, or
+   * `Client.local`, which also sets MALLOC_MMAP_THRESHOLD_ so freed buffers go back to the OS).
+   * Default: no limit.
+   */
+  readonly memoryLimit?: number | string;
+  /** Where the node's spill folder is made (default: the OS temporary folder). */
+  readonly spillDir?: string;
 }
 
 /**
@@ -123,6 +139,8 @@ export async function startWorker(
     options.resources === undefined
       ? undefined
       : checkResources(options.resources, 'startWorker: resources');
+  const limit =
+    options.memoryLimit === undefined ? undefined : parseBytes(options.memoryLimit, 'memoryLimit');
   const entry = require.resolve('@dask-ts/worker/thread-entry');
   const slots: Slot[] = Array.from({ length: nthreads }, (_, i) => ({
     name: nthreads === 1 ? base : `${base}-${i}`,
@@ -168,6 +186,10 @@ export async function startWorker(
   const env: NodeJS.ProcessEnv = { ...process.env, DASK_TS_SCHEDULER_ADDRESS: address };
   if (options.token !== undefined) env.DASK_TS_TOKEN = options.token;
   const lending = new Lending({ connect: (name) => connect(name, undefined), entry, env, log });
+  const memory =
+    limit === undefined
+      ? undefined
+      : new MemoryWatch({ limit, nthreads, name: base, log, spillDir: options.spillDir });
 
   const stopAll = async (why: string): Promise<void> => {
     if (stopping) return;
@@ -180,13 +202,15 @@ export async function startWorker(
         await Promise.all([slot.link?.close(why), thread?.terminate()]);
       }),
     );
+    memory?.close();
     resolveClosed(why);
   };
 
   /** Runs a fresh thread over `link` in `slot`; replaces it when it ends, unless stopping. */
   const run = (slot: Slot, link: Link): void => {
     slot.link = link;
-    const thread = new Worker(entry, { workerData: { name: slot.name }, env });
+    const spill = memory?.spillFor(slot.name);
+    const thread = new Worker(entry, { workerData: { name: slot.name, spill }, env });
     slot.thread = thread;
     thread.on('message', (message: unknown) => {
       // Answers to this node's own gathers serve peers (peer-node.ts).
@@ -221,9 +245,19 @@ export async function startWorker(
         void thread.terminate().then(() => rejoin(slot, end.reason));
       } else void stopAll(end.reason);
     });
+    memory?.attach(slot.name, {
+      send: (report) => link.send(report),
+      // Past 95 % of the limit (memory-watch.ts): the scheduler hears why, and recomputes.
+      restart: (why) => {
+        if (stopping || link.closed) return;
+        replacing = true;
+        void Promise.all([thread.terminate(), link.close(why)]).then(() => replace(slot, why));
+      },
+    });
     thread.on('exit', (code) => {
+      if (spill !== undefined) memory?.ended(spill);
       if (slot.thread === thread) slot.thread = undefined;
-      if (stopping || link.closed) return;
+      if (stopping || link.closed || replacing) return;
       replacing = true;
       void link
         .close(`thread ${slot.name} exited with code ${code}`)

@@ -312,16 +312,17 @@ export class SchedulerShell implements Scheduler {
   }
 
   /**
-   * Pauses worker `name` (a task there waits for other tasks: it takes no new ones) or unpauses
-   * it; see the core's `pause-worker` event.
+   * Pauses worker `name` (it takes no new tasks) or unpauses it, for `reason` ('waiting': a task
+   * there waits for other tasks; 'memory': its node is short of memory); see the core's
+   * `pause-worker` event.
    *
    * @example
    * shell.setPaused('w-0', true);
    */
-  setPaused(name: string, paused: boolean): void {
+  setPaused(name: string, paused: boolean, reason = 'waiting'): void {
     const m = this.members.get(name);
     if (m === undefined || !m.ready || this.closed) return;
-    this.emit({ type: 'pause-worker', worker: name, paused });
+    this.emit({ type: 'pause-worker', worker: name, paused, reason });
   }
 
   /**

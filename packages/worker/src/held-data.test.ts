@@ -90,6 +90,45 @@ describe('HeldData', () => {
     held.clear();
   });
 
+  it('with a budget shared with its node: spills to what the node allows, also while idle, and asks for a collection', async () => {
+    const budget = new Int32Array(new SharedArrayBuffer(16));
+    let collections = 0;
+    const held = new HeldData({
+      aboveBytes: 8 * MB,
+      dir: spillDir(),
+      budget,
+      collect: () => collections++,
+    });
+    held.set('a', big(1));
+    held.set('b', big(2));
+    held.set('c', big(3));
+    // Under its own threshold: nothing spills; what it holds is written for the node (KiB).
+    expect(held.stats.spilledKeys).toBe(0);
+    expect(Atomics.load(budget, 1)).toBe(3 * 1024);
+    // The node allows 1.5 MiB now: the idle store spills down to it on its next check.
+    Atomics.store(budget, 0, 1536);
+    const ticks = Atomics.load(budget, 2);
+    const deadline = Date.now() + 10_000;
+    while (held.stats.spilledKeys < 2 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20));
+    expect(held.stats).toMatchObject({ memoryBytes: MB, spilledKeys: 2 });
+    expect(Atomics.load(budget, 1)).toBe(1024);
+    expect(Atomics.load(budget, 2)).toBeGreaterThan(ticks);
+    expect(collections).toBeGreaterThanOrEqual(1);
+    // The node asks for a collection (budget[3]).
+    const before = collections;
+    Atomics.add(budget, 3, 1);
+    while (collections === before && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20));
+    expect(collections).toBe(before + 1);
+    // A new result spills older ones past the node's allowance at once.
+    held.set('d', big(4));
+    expect(held.stats).toMatchObject({ memoryBytes: MB, spilledKeys: 3 });
+    expect((held.get('a') as Float64Array)[0]).toBe(1);
+    held.clear();
+    expect(Atomics.load(budget, 1)).toBe(0);
+  }, 30_000);
+
   it('without a threshold is a plain map that still reports sizes', () => {
     const held = new HeldData();
     held.set('a', big(1));

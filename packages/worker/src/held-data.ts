@@ -9,6 +9,12 @@
 //   would come back as a plain object, and one that cannot be serialized at all (a function, a
 //   generator) cannot go: both stay in memory, and the next candidate is spilled instead; such a
 //   key is not tried again while it is held (each try encodes the whole value).
+// - With a `budget` shared with the worker's node (which watches the whole process's memory), the
+//   threshold is the lower of `aboveBytes` and what the node allows now; the store writes the
+//   bytes it holds in memory there, and checks again every BUDGET_MS while its thread is free (a
+//   worker the node paused sets nothing new, yet must spill down to what it is allowed). When the
+//   node asks for a garbage collection, the store runs one (`collect`) on its next check or set:
+//   a thread busy with a long batch of tasks leaves the buffers it freed to V8's own pace.
 // - Files live in the worker's own directory, made on the first spill and removed by `clear()`
 //   (the worker's close; its pool removes it too when the worker dies); a file is deleted as soon
 //   as its value comes back.
@@ -28,7 +34,19 @@ export interface SpillOptions {
   readonly aboveBytes: number;
   /** The worker's own spill directory (made on the first spill, removed on close). */
   readonly dir: string;
+  /**
+   * Cells shared with the worker's node (an Int32Array over a SharedArrayBuffer, 4 long): `[0]`
+   * the most KiB the node allows in memory now (0: `aboveBytes`), set by the node; `[1]` the KiB
+   * held in memory, `[2]` a counter bumped every BUDGET_MS while the thread is free, both set here;
+   * `[3]` a counter the node bumps to ask for a garbage collection (see `collect`).
+   */
+  readonly budget?: Int32Array;
+  /** Runs a full garbage collection: after the store spilled on its own, or when the node asks. */
+  readonly collect?: () => void;
 }
+
+/** How often a store with a shared budget checks it while its thread is free (ms). */
+export const BUDGET_MS = 100;
 
 /**
  * What a worker's results take, in memory and on disk.
@@ -74,9 +92,22 @@ export class HeldData {
   private files = 0;
   private spills = 0;
   private unspills = 0;
+  private readonly timer: NodeJS.Timeout | undefined;
+  /** The node's last request for a garbage collection (budget[3]) that was met. */
+  private collected = 0;
 
   /** @param spill when and where to spill; without it, everything stays in memory */
-  constructor(private readonly spill?: SpillOptions) {}
+  constructor(private readonly spill?: SpillOptions) {
+    const budget = spill?.budget;
+    if (budget === undefined) return;
+    this.timer = setInterval(() => {
+      Atomics.add(budget, 2, 1);
+      const before = this.spills;
+      if (this.memoryBytes > this.threshold()) this.spillOlder(undefined);
+      this.collectIfAsked(this.spills !== before);
+    }, BUDGET_MS);
+    this.timer.unref();
+  }
 
   /** How many results are held (in memory and on disk). @example held.size; */
   get size(): number {
@@ -125,7 +156,9 @@ export class HeldData {
     this.memory.set(key, value);
     this.sizes.set(key, size);
     this.memoryBytes += size;
-    if (this.spill !== undefined && this.memoryBytes > this.spill.aboveBytes) this.spillOlder(key);
+    if (this.memoryBytes > this.threshold()) this.spillOlder(key);
+    this.report();
+    this.collectIfAsked(false);
   }
 
   /** Forgets `key` (its file too). @example held.delete('x'); */
@@ -135,6 +168,7 @@ export class HeldData {
       this.stuck.delete(key);
       this.memoryBytes -= this.sizes.get(key) ?? 0;
       this.sizes.delete(key);
+      this.report();
       return true;
     }
     const d = this.disk.get(key);
@@ -170,15 +204,40 @@ export class HeldData {
     this.stuck.clear();
     this.disk.clear();
     this.memoryBytes = this.diskBytes = 0;
+    this.report();
+    clearInterval(this.timer);
     if (this.folderMade) rmSync(this.spill!.dir, { recursive: true, force: true });
     this.folderMade = false;
   }
 
+  /** The bytes held in memory past which older results spill now. */
+  private threshold(): number {
+    const above = this.spill?.aboveBytes ?? Infinity;
+    const allowed = this.spill?.budget === undefined ? 0 : Atomics.load(this.spill.budget, 0);
+    return allowed > 0 ? Math.min(above, allowed * 1024) : above;
+  }
+
+  /** Collects garbage when the node asked (or `anyway`), with a shared budget and a collector. */
+  private collectIfAsked(anyway: boolean): void {
+    const budget = this.spill?.budget;
+    if (budget === undefined) return;
+    const asked = Atomics.load(budget, 3);
+    if (!anyway && asked === this.collected) return;
+    this.collected = asked;
+    this.spill?.collect?.();
+  }
+
+  /** Writes the bytes held in memory to the shared budget, if any. */
+  private report(): void {
+    const budget = this.spill?.budget;
+    if (budget !== undefined) Atomics.store(budget, 1, Math.ceil(this.memoryBytes / 1024));
+  }
+
   /** Spills the least recently used results (never `keep`) until memory is under the threshold. */
-  private spillOlder(keep: string): void {
-    const above = this.spill!.aboveBytes;
+  private spillOlder(keep: string | undefined): void {
+    const above = this.threshold();
     for (const [key, value] of this.memory) {
-      if (this.memoryBytes <= above) return;
+      if (this.memoryBytes <= above) break;
       if (key === keep || this.stuck.has(key)) continue;
       const size = this.sizes.get(key) ?? 0;
       if (size === 0) continue;
@@ -196,6 +255,7 @@ export class HeldData {
       this.diskBytes += size;
       this.spills++;
     }
+    this.report();
   }
 
   private readBack(key: string, d: OnDisk): unknown {

@@ -12,6 +12,7 @@ export {
 } from './worker-state.js';
 export { runWorker, type RunWorkerOptions } from './run-worker.js';
 export { HeldData, type HeldStats, type SpillOptions } from './held-data.js';
+export { garbageCollector } from './collect-garbage.js';
 export {
   type Transport,
   type IpcProcess,

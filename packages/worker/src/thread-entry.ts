@@ -1,10 +1,11 @@
 // The entry of a worker thread: `new Worker(require.resolve('@dask-ts/worker/thread-entry'),
 // { workerData: { name } })`. It runs the worker over `parentPort` until the scheduler sends
 // `close` or terminates the thread. Its name comes from `workerData` (`{ name }` or a string);
-// `workerData.spill` (`{ aboveBytes, dir }`) makes it spill results to disk (see held-data.ts).
+// `workerData.spill` (`{ aboveBytes, dir, budget? }`) makes it spill results to disk (see held-data.ts).
 import { isMainThread, parentPort, threadId, workerData } from 'node:worker_threads';
 import type { FromWorker } from '@dask-ts/protocol/runtime';
 import { installCrashGuards } from './crash-guards.js';
+import { garbageCollector } from './collect-garbage.js';
 import type { SpillOptions } from './held-data.js';
 import { runWorker } from './run-worker.js';
 import { messagePortTransport } from './transport.js';
@@ -27,7 +28,12 @@ if (isMainThread || parentPort === null) {
 function spillOf(data: unknown): SpillOptions | undefined {
   const spill = (data as { spill?: Partial<SpillOptions> } | null)?.spill;
   if (typeof spill?.aboveBytes !== 'number' || typeof spill.dir !== 'string') return undefined;
-  return { aboveBytes: spill.aboveBytes, dir: spill.dir };
+  const budget = spill.budget;
+  // A budget shared with the node that watches this process's memory (held-data.ts).
+  if (!(budget instanceof Int32Array) || budget.length < 4)
+    return { aboveBytes: spill.aboveBytes, dir: spill.dir };
+  const collect = garbageCollector();
+  return { aboveBytes: spill.aboveBytes, dir: spill.dir, budget, ...(collect ? { collect } : {}) };
 }
 
 const name = threadName(workerData);

@@ -7,7 +7,9 @@ import { bagJson } from './bag-json.js';
 import { bagWordfreq } from './bag-wordfreq.js';
 import { core } from './core.js';
 import { delayedMillion } from './delayed-million.js';
+import { distChaos } from './dist-chaos.js';
 import { distMap } from './dist-map.js';
+import { distMemory } from './dist-memory.js';
 import { distScheduler } from './dist-scheduler.js';
 import { distTree } from './dist-tree.js';
 import { distTransfer } from './dist-transfer.js';
@@ -38,6 +40,8 @@ export const SUITES: readonly Suite[] = [
   distScheduler,
   distTree,
   distTransfer,
+  distMemory,
+  distChaos,
   tpch,
   tpchSf1,
 ];

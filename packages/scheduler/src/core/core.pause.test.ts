@@ -28,6 +28,26 @@ describe('SchedulerCore pause-worker', () => {
     expect(sim.ended('s3')).toEqual(['done']);
   });
 
+  test('each reason pauses on its own: a worker resumes once none holds it', () => {
+    const sim = new Sim();
+    sim.addWorker('w0');
+    sim.handle([{ type: 'pause-worker', worker: 'w0', paused: true, reason: 'memory' }]);
+    sim.handle([{ type: 'pause-worker', worker: 'w0', paused: true }]); // a task waits there
+    const submit = (id: string, key: string) =>
+      sim.handle([{ type: 'submit', id, graph: g([key, t()]), wanted: [key] }]);
+    expect(submit('s1', 'a').filter((c) => c.type === 'compute')).toEqual([]);
+    // Memory is back under its target, but the waiting task still holds the worker.
+    expect(
+      sim
+        .handle([{ type: 'pause-worker', worker: 'w0', paused: false, reason: 'memory' }])
+        .filter((c) => c.type === 'compute'),
+    ).toEqual([]);
+    const resumed = sim.handle([{ type: 'pause-worker', worker: 'w0', paused: false }]);
+    expect(resumed).toContainEqual(expect.objectContaining({ type: 'compute', worker: 'w0' }));
+    sim.runAll();
+    expect(sim.ended('s1')).toEqual(['done']);
+  });
+
   test('pausing an unknown or removed worker is ignored', () => {
     const sim = new Sim();
     sim.addWorker('w0');

@@ -93,8 +93,8 @@ export class SchedulerCore extends CoreStealing {
   /** @internal Per worker: mean run time per task (ms), from `finished-many` reports; 0 before any. */
   private readonly meanMs: number[] = [];
   /** @internal */ private lastWorkerIdx: number | undefined;
-  /** @internal Workers paused (a task there waits for others): they take no new tasks. */
-  private readonly paused = new Set<number>();
+  /** @internal Workers paused, with why (see the `pause-worker` event): they take no new tasks. */
+  private readonly paused = new Map<number, Set<string>>();
 
   constructor(options: SchedulerCoreOptions = {}) {
     super();
@@ -140,7 +140,7 @@ export class SchedulerCore extends CoreStealing {
           this.onUnwant(e.keys);
           break;
         case 'pause-worker':
-          this.onPause(e.worker, e.paused);
+          this.onPause(e.worker, e.paused, e.reason ?? 'waiting');
           break;
         case 'replicated':
           this.onReplicated(e.key, e.workers);
@@ -282,13 +282,16 @@ export class SchedulerCore extends CoreStealing {
   }
 
   /** @internal A worker stops (or starts again) taking new tasks; see the `pause-worker` event. */
-  private onPause(worker: WorkerId, paused: boolean): void {
+  private onPause(worker: WorkerId, paused: boolean, reason: string): void {
     const w = this.workerIndex(worker);
     if (w === undefined || !this.w.alive[w]) return;
+    const reasons = this.paused.get(w);
     if (paused) {
-      this.paused.add(w);
+      if (reasons === undefined) this.paused.set(w, new Set([reason]));
+      else reasons.add(reason);
       this.w.setCap(w, 0);
-    } else if (this.paused.delete(w)) {
+    } else if (reasons?.delete(reason) === true && reasons.size === 0) {
+      this.paused.delete(w);
       this.w.setCap(w, this.capOf(w));
       this.rules.changed = true;
     }

@@ -77,10 +77,17 @@ export type CoreEvent =
   /** Lets go of one hold on each of `keys` (a key may be repeated); unknown keys are ignored. */
   | { readonly type: 'unwant'; readonly keys: readonly string[] }
   /**
-   * A task on `worker` waits for other tasks (it seceded, as Dask's `secede`): the worker takes
-   * no new tasks until it is unpaused (`paused: false`); what it holds stays readable.
+   * `worker` takes no new tasks until it is unpaused (`paused: false`); what it holds stays
+   * readable. Each `reason` pauses on its own (default 'waiting': a task there waits for other
+   * tasks, as Dask's `secede`; 'memory': its node is short of memory), and the worker resumes
+   * once no reason holds it.
    */
-  | { readonly type: 'pause-worker'; readonly worker: WorkerId; readonly paused: boolean }
+  | {
+      readonly type: 'pause-worker';
+      readonly worker: WorkerId;
+      readonly paused: boolean;
+      readonly reason?: string;
+    }
   /** A task finished on `worker`; its result (`nbytes` big) stays there. */
   | {
       readonly type: 'finished';

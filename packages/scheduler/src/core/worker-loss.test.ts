@@ -80,7 +80,7 @@ describe('worker loss', () => {
     expect(cmds.find((c) => c.type === 'lost')).toMatchObject({ key: 'x' });
     const s = core.state('x');
     expect(s?.state === 'erred' && s.error.message).toBe(
-      'Task x was lost with its worker 1 time (maxRetries 0); the last time, thread w0 ran out of memory: it reached its heap limit of 64 MiB (memoryLimitMb) (while running x, function one)',
+      'Task x was lost with its worker 1 time (maxRetries 0); the last time, thread w0 ran out of memory: it reached its heap limit of 64 MiB (memoryLimitMb) (while running x, function one). Workers lost while it ran: w0',
     );
   });
 

@@ -3,7 +3,7 @@
 // computes end `lost`), deliveries sent from it are redone. Every death counts, a result moved out
 // to a caller who never got it included; a worker the shell stopped on purpose (`stopped`: it ran
 // a task nobody wanted anymore) costs no retries. The error of a task lost once too often says
-// why its worker died and what that worker was running. A task running elsewhere that was to
+// why its worker died, what that worker was running, and which workers went down while it ran. A task running elsewhere that was to
 // fetch a lost result is taken back (with the tasks co-assigned after it on its worker, which read
 // its result); its worker will still report it, and that report is stale: ignored, with whatever
 // it left on that worker released.
@@ -28,6 +28,8 @@ import { CoreAssignment } from './assignment.js';
 export abstract class CoreWorkers extends CoreAssignment {
   /** @internal */ protected abstract readonly maxRetries: number;
   /** @internal */ protected lastWorker: WorkerId | undefined;
+  /** @internal The workers lost while a task ran there, since it was last lost for the first time. */
+  private readonly tookDown = new Map<string, WorkerId[]>();
 
   /**
    * The task `worker` runs now (the first sent to it that it has not reported), with whether a
@@ -102,6 +104,11 @@ export abstract class CoreWorkers extends CoreAssignment {
         if (s === PROCESSING) {
           t.lostCount[id] += lose;
           candidates.push(id);
+          if (lose > 0) {
+            const key = t.keys[id];
+            const before = t.lostCount[id] > 1 ? this.tookDown.get(key) : undefined;
+            this.tookDown.set(key, before === undefined ? [name] : [...before, name]);
+          }
         }
       } else if (s === MEMORY && t.isHolder(id, w) && !t.removeHolder(id, w)) {
         this.transition(id, RELEASED, S.C_WORKER_REMOVED, note);
@@ -154,9 +161,11 @@ export abstract class CoreWorkers extends CoreAssignment {
     for (const id of candidates) {
       if (t.state[id] !== RELEASED || !this.needed(id)) continue;
       if (t.lostCount[id] > this.maxRetries) {
+        const down = this.tookDown.get(t.keys[id]);
+        this.tookDown.delete(t.keys[id]);
         const error: SerializedError = {
           name: 'LostError',
-          message: `Task ${t.keys[id]} was lost with its worker ${t.lostCount[id]} time${t.lostCount[id] === 1 ? '' : 's'} (maxRetries ${this.maxRetries}); the last time, ${reason}`,
+          message: `Task ${t.keys[id]} was lost with its worker ${t.lostCount[id]} time${t.lostCount[id] === 1 ? '' : 's'} (maxRetries ${this.maxRetries}); the last time, ${reason}${down === undefined ? '' : `. Workers lost while it ran: ${down.join(', ')}`}`,
         };
         this.transition(id, ERRED, S.C_LOST, this.log.note(error.message));
         t.errors.set(id, { error, origin: id, lost: true });
