@@ -125,7 +125,13 @@ function footerOf(bytes: Uint8Array): [number, number] {
 }
 
 /** Both readers' columns for row groups `groups`, as plain arrays. */
-function both(path: string, bytes: Uint8Array, groups: number[], names = NAMES, types = TYPES) {
+function both(
+  path: string,
+  bytes: Uint8Array,
+  groups: number[],
+  names: readonly string[] = NAMES,
+  types: readonly DType[] = TYPES,
+) {
   const [cols] = readColumnsJs(path, footerOf(bytes), groups, names, types, undefined);
   const ref = tableFromIPC(
     pw.readParquet(bytes, { columns: [...names], rowGroups: groups }).intoIPCStream(),
