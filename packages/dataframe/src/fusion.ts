@@ -85,9 +85,11 @@ export const optimizeDataFrame: LayerOptimizer = (roots) => {
     const input = deps[0];
     if (!(layer instanceof PipeLayer) || input === undefined || !alone(input)) return;
     if (input instanceof PipeLayer) {
+      // The input's own input as rewritten (`deps`), not its `input` field: a layer moved onto
+      // rewritten deps keeps the field it was built with.
       return new PipeLayer(
         layer.name,
-        input.input,
+        input.deps[0],
         [...input.steps, ...layer.steps],
         layer.n,
         layer.outColumns,

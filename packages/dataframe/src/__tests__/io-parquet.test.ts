@@ -150,6 +150,43 @@ describe('readParquet / toParquet', () => {
     expect((await q.compute(sync)).numRows).toBe(0);
   });
 
+  test('projections reach the readers under a merge followed by fused steps and a groupby', async () => {
+    const p = data(600, 13);
+    const out = join(dir, 'under-merge');
+    const out2 = join(dir, 'under-merge-2');
+    await frame(p, 2).toParquet(out, { rowGroupSize: 100, ...sync });
+    await frame(p, 3).toParquet(out2, { rowGroupSize: 100, ...sync });
+    const left = readParquet(out, { splitRowGroups: true })
+      .filter(col('i').lt(300))
+      .select(['i', 'b']);
+    const right = readParquet(out2, { splitRowGroups: true })
+      .filter(col('b').ge(20))
+      .select(['i', 'k']);
+    const q = left
+      .merge(right, { on: 'i' })
+      .assign({ c: col('b').mul(2) })
+      .select(['k', 'c'])
+      .groupby('k')
+      .agg({ total: ['c', 'sum'] });
+    // Both readers read only what the steps above them use (fused with their filter and select).
+    const reads = q
+      .explain()
+      .split('\n')
+      .filter((l) => l.includes('readParquet'));
+    expect(reads).toHaveLength(2);
+    expect(reads[0]).toMatch(/columns=b, i \| filter \| select/);
+    expect(reads[1]).toMatch(/columns=b, k, i \| filter \| select/);
+    const want = new Map<string, number>();
+    for (let j = 0; j < 300; j++)
+      if ((p.b[j] as number) >= 20) {
+        const k = p.k[j] as string;
+        want.set(k, (want.get(k) ?? 0) + 2 * (p.b[j] as number));
+      }
+    const got = plain(await q.sortValues('k').compute(sync));
+    expect(got.k).toEqual([...want.keys()].sort());
+    expect(got.total).toEqual((got.k as string[]).map((k) => want.get(k)));
+  });
+
   test('a reduction reads the partitions directly (read tasks inlined into the reduction)', async () => {
     const p = data(900, 17);
     const out = join(dir, 'reduce');
