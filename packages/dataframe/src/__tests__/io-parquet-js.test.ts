@@ -23,7 +23,7 @@ import {
 } from 'apache-arrow';
 import * as pw from 'parquet-wasm/node';
 import '@dask-ts/scheduler';
-import { readParquet } from '../index.js';
+import { col, lit, readParquet } from '../index.js';
 import { tableOf, type Col } from '../columns.js';
 import { decodeCategory } from '../columns-cat.js';
 import type { DType } from '../dtypes.js';
@@ -197,6 +197,58 @@ describe('Parquet read in JavaScript', () => {
       ),
     );
     expect(got).toEqual(ref);
+  }, 60_000);
+
+  test('readParquet categories: read as categories, filtered and grouped like the strings', async () => {
+    const t = table(1200, 21, 0.1);
+    const path = write(t, 'pub-cat', { rowGroup: 400 });
+    const sync = { scheduler: 'sync' } as const;
+    const asCat = readParquet(path, { splitRowGroups: true, categories: ['s'] });
+    const asStr = readParquet(path, { splitRowGroups: true });
+    expect(asCat.dtypes.s).toBe('category');
+    expect(asStr.dtypes.s).toBe('utf8');
+    const s = [...t.getChild('s')!].map((v: unknown) => (v ?? null) as string | null);
+    expect(plain(await asCat.select(['s']).compute(sync)).s).toEqual(s);
+    // Operators, isin and string functions run on the categories and give the strings' answers.
+    const exprs = [
+      col('s').eq('AIR'),
+      col('s').lt('MAIL'),
+      lit('RAIL').le(col('s')),
+      col('s').isin(['FOB', 'é€']),
+      col('s').str.startsWith('R'),
+    ];
+    for (const e of exprs) {
+      const a = plain(await asCat.filter(e).select(['i']).compute(sync));
+      const b = plain(await asStr.filter(e).select(['i']).compute(sync));
+      expect(a).toEqual(b);
+    }
+    const len = plain(
+      await asCat
+        .assign({ n: col('s').str.len() })
+        .select(['n'])
+        .compute(sync),
+    ).n;
+    expect(len).toEqual(s.map((x) => (x === null ? null : [...x].length)));
+    const g = async (df: typeof asCat) =>
+      plain(
+        await df
+          .groupby('s')
+          .agg({ n: ['i', 'count'] })
+          .sortValues('s')
+          .compute(sync),
+      );
+    expect(await g(asCat)).toEqual(await g(asStr));
+    // A category column written to Parquet reads back as a category.
+    const out = join(dir, 'cat-round-trip');
+    await asCat.toParquet(out, sync);
+    expect(readParquet(out).dtypes.s).toBe('category');
+    expect(plain(await readParquet(out).select(['s']).compute(sync)).s).toEqual(s);
+    expect(() => readParquet(path, { categories: ['nope'] })).toThrow(
+      /unknown column 'nope' in categories/,
+    );
+    expect(() => readParquet(path, { categories: ['f'] })).toThrow(
+      /column 'f' in categories is float64/,
+    );
   }, 60_000);
 
   test('readParquet reads the same through the JS path and the fallbacks (zstd, delta encodings)', async () => {
