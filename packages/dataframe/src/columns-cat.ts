@@ -42,11 +42,91 @@ function pickStrings(u: Utf8Col, idx: ArrayLike<number>): Utf8Col {
   return { type: 'utf8', length: n, offsets, data };
 }
 
+/** Whether a dictionary is sorted and distinct (the invariant of a category's). */
+function sortedDistinct(d: Utf8Col): boolean {
+  for (let i = 1; i < d.length; i++) if (cmpUtf8(d, i - 1, d, i) >= 0) return false;
+  return true;
+}
+
+/** Whether two dictionaries hold the same strings in the same order. */
+function sameDict(a: Utf8Col, b: Utf8Col): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  const a0 = a.offsets[0];
+  const b0 = b.offsets[0];
+  for (let i = 1; i <= a.length; i++) if (a.offsets[i] - a0 !== b.offsets[i] - b0) return false;
+  const n = a.offsets[a.length] - a0;
+  for (let k = 0; k < n; k++) if (a.data[a0 + k] !== b.data[b0 + k]) return false;
+  return true;
+}
+
+const identity = (n: number): Int32Array => Int32Array.from({ length: n }, (_, i) => i);
+
+/** Two sorted, distinct dictionaries merged (two pointers), with each one's new codes. */
+function merge2(a: Utf8Col, b: Utf8Col): { dict: Utf8Col; ma: Int32Array; mb: Int32Array } {
+  const ma = new Int32Array(a.length);
+  const mb = new Int32Array(b.length);
+  const fromA: number[] = [];
+  const fromB: number[] = [];
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.length || j < b.length) {
+    const c = i >= a.length ? 1 : j >= b.length ? -1 : cmpUtf8(a, i, b, j);
+    if (c <= 0) {
+      fromA.push(i);
+      fromB.push(-1);
+      ma[i++] = k;
+      if (c === 0) mb[j++] = k;
+    } else {
+      fromA.push(-1);
+      fromB.push(j);
+      mb[j++] = k;
+    }
+    k++;
+  }
+  let bytes = 0;
+  for (let t = 0; t < k; t++) {
+    const u = fromA[t] >= 0 ? a : b;
+    const x = fromA[t] >= 0 ? fromA[t] : fromB[t];
+    bytes += u.offsets[x + 1] - u.offsets[x];
+  }
+  const data = new Uint8Array(bytes);
+  const offsets = new Int32Array(k + 1);
+  let pos = 0;
+  for (let t = 0; t < k; t++) {
+    const u = fromA[t] >= 0 ? a : b;
+    const x = fromA[t] >= 0 ? fromA[t] : fromB[t];
+    for (let q = u.offsets[x], e = u.offsets[x + 1]; q < e; q++) data[pos++] = u.data[q];
+    offsets[t + 1] = pos;
+  }
+  return { dict: { type: 'utf8', length: k, offsets, data }, ma, mb };
+}
+
+/** The union of sorted, distinct dictionaries: merged one after another, equal ones skipped. */
+function mergeSorted(dicts: readonly Utf8Col[]): { dict: Utf8Col; maps: Int32Array[] } {
+  let acc = dicts[0];
+  const maps = [identity(acc.length)];
+  for (let p = 1; p < dicts.length; p++) {
+    const d = dicts[p];
+    if (sameDict(acc, d)) {
+      maps.push(identity(d.length));
+      continue;
+    }
+    const { dict, ma, mb } = merge2(acc, d);
+    for (const m of maps) for (let i = 0; i < m.length; i++) m[i] = ma[m[i]];
+    maps.push(mb);
+    acc = dict;
+  }
+  return { dict: acc, maps };
+}
+
 /**
  * The sorted, distinct union of several dictionaries, and per dictionary the new code of each of
  * its entries. @internal
  */
 export function mergeDicts(dicts: readonly Utf8Col[]): { dict: Utf8Col; maps: Int32Array[] } {
+  if (dicts.length > 0 && dicts.every(sortedDistinct)) return mergeSorted(dicts);
   const entries: [number, number][] = [];
   dicts.forEach((d, p) => {
     for (let i = 0; i < d.length; i++) entries.push([p, i]);
