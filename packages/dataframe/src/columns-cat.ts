@@ -60,7 +60,11 @@ function sameDict(a: Utf8Col, b: Utf8Col): boolean {
   return true;
 }
 
-const identity = (n: number): Int32Array => Int32Array.from({ length: n }, (_, i) => i);
+function identity(n: number): Int32Array {
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) out[i] = i;
+  return out;
+}
 
 /** Two sorted, distinct dictionaries merged (two pointers), with each one's new codes. */
 function merge2(a: Utf8Col, b: Utf8Col): { dict: Utf8Col; ma: Int32Array; mb: Int32Array } {
@@ -103,22 +107,24 @@ function merge2(a: Utf8Col, b: Utf8Col): { dict: Utf8Col; ma: Int32Array; mb: In
   return { dict: { type: 'utf8', length: k, offsets, data }, ma, mb };
 }
 
-/** The union of sorted, distinct dictionaries: merged one after another, equal ones skipped. */
-function mergeSorted(dicts: readonly Utf8Col[]): { dict: Utf8Col; maps: Int32Array[] } {
-  let acc = dicts[0];
-  const maps = [identity(acc.length)];
-  for (let p = 1; p < dicts.length; p++) {
-    const d = dicts[p];
-    if (sameDict(acc, d)) {
-      maps.push(identity(d.length));
-      continue;
-    }
-    const { dict, ma, mb } = merge2(acc, d);
-    for (const m of maps) for (let i = 0; i < m.length; i++) m[i] = ma[m[i]];
-    maps.push(mb);
-    acc = dict;
-  }
-  return { dict: acc, maps };
+/**
+ * The union of sorted, distinct dictionaries `dicts[lo, hi)`: halves merged pairwise (a tree, so
+ * each code is remapped once per level), equal halves kept as they are.
+ */
+function mergeSorted(
+  dicts: readonly Utf8Col[],
+  lo = 0,
+  hi = dicts.length,
+): { dict: Utf8Col; maps: Int32Array[] } {
+  if (hi - lo === 1) return { dict: dicts[lo], maps: [identity(dicts[lo].length)] };
+  const mid = (lo + hi) >> 1;
+  const a = mergeSorted(dicts, lo, mid);
+  const b = mergeSorted(dicts, mid, hi);
+  if (sameDict(a.dict, b.dict)) return { dict: a.dict, maps: [...a.maps, ...b.maps] };
+  const { dict, ma, mb } = merge2(a.dict, b.dict);
+  for (const m of a.maps) for (let i = 0; i < m.length; i++) m[i] = ma[m[i]];
+  for (const m of b.maps) for (let i = 0; i < m.length; i++) m[i] = mb[m[i]];
+  return { dict, maps: [...a.maps, ...b.maps] };
 }
 
 /**
