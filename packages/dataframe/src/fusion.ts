@@ -3,12 +3,13 @@
 //   steps, so a chain of select / assign / filter / rename / drop is one task per partition;
 // - a PipeLayer reading a CsvLayer (or another ReaderLayer, io-layer.ts) that nothing else reads
 //   moves its steps into the reader, and projection pushdown: the reader then parses only the
-//   columns the steps need (and a Parquet reader prunes row groups by the steps' filters).
+//   columns the steps need (and a Parquet reader prunes row groups by the steps' filters);
+// - a file reader that several pipes read reads the union of the columns they use.
 import type { GraphLayer, LayerOptimizer } from '@dask-ts/protocol';
 import { layerDependents, rewriteLayers } from '@dask-ts/graph';
 import { columnsOf } from './expr.js';
 import { CsvLayer, PipeLayer } from './layers.js';
-import { ReaderLayer } from './io-layer.js';
+import { FileReadLayer, ReaderLayer } from './io-layer.js';
 import type { Step } from './steps.js';
 
 /**
@@ -71,6 +72,34 @@ export function pushIntoCsv(
 }
 
 /**
+ * A reader read by several pipes, reading only the union of the columns they use (its steps and
+ * its name unchanged, so every reader still finds it); undefined when one of them is not a pipe or
+ * they use every column.
+ */
+function sharedProjection(
+  reader: FileReadLayer<unknown>,
+  readers: readonly GraphLayer[],
+  next: (l: GraphLayer) => PipeLayer | undefined,
+): GraphLayer | undefined {
+  const used = new Set<string>();
+  for (const r of readers) {
+    if (!(r instanceof PipeLayer)) return undefined;
+    // The pipes a pipe will fuse with (each the only reader of the one before) narrow it too.
+    const steps = [...r.steps];
+    let last = r;
+    for (let p = next(r); p !== undefined; p = next(p)) {
+      steps.push(...p.steps);
+      last = p;
+    }
+    for (const c of pruneSteps(steps, last.outColumns).needed) used.add(c);
+  }
+  const out = reader.outColumns.filter((c) => used.has(c));
+  if (out.length === reader.outColumns.length || out.length === 0) return undefined;
+  const { steps, needed } = pruneSteps(reader.steps, out);
+  return reader.project(reader.name, steps, out, needed);
+}
+
+/**
  * The dataframe optimizer.
  *
  * @example
@@ -81,7 +110,16 @@ export const optimizeDataFrame: LayerOptimizer = (roots) => {
   const requested = new Set(roots.map((r) => r.name));
   const alone = (l: GraphLayer): boolean =>
     !requested.has(l.name) && dependents.get(l.name)?.length === 1;
+  /** The pipe that is the only reader of `l`, when there is one. */
+  const nextPipe = (l: GraphLayer): PipeLayer | undefined => {
+    const d = dependents.get(l.name);
+    return alone(l) && d?.[0] instanceof PipeLayer ? d[0] : undefined;
+  };
   return rewriteLayers(roots, (layer, { deps }) => {
+    if (layer instanceof FileReadLayer && !requested.has(layer.name)) {
+      const readers = dependents.get(layer.name) ?? [];
+      if (readers.length > 1) return sharedProjection(layer, readers, nextPipe);
+    }
     const input = deps[0];
     if (!(layer instanceof PipeLayer) || input === undefined || !alone(input)) return;
     if (input instanceof PipeLayer) {

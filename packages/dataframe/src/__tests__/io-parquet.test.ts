@@ -187,6 +187,31 @@ describe('readParquet / toParquet', () => {
     expect(got.total).toEqual((got.k as string[]).map((k) => want.get(k)));
   });
 
+  test('a reader shared by two branches reads the union of the columns they use', async () => {
+    const p = data(500, 17);
+    const out = join(dir, 'shared-reader');
+    await frame(p, 2).toParquet(out, { rowGroupSize: 100, ...sync });
+    const t = readParquet(out, { splitRowGroups: true });
+    const big = t.filter(col('b').ge(50)).select(['i', 'k']);
+    const sums = t.groupby('k').agg({ total: ['a', 'sum'] });
+    const q = big.merge(sums, { on: 'k' });
+    const reads = q
+      .explain()
+      .split('\n')
+      .filter((l) => l.includes('readParquet'));
+    expect(reads.length).toBeGreaterThan(0);
+    for (const r of reads) expect(r).toMatch(/columns=a, b, k, i \(/);
+    const totals = new Map<string, number>();
+    p.k.forEach((k, j) => {
+      const a = p.a[j] as number | null;
+      totals.set(k as string, (totals.get(k as string) ?? 0) + (a ?? 0));
+    });
+    const got = plain(await q.sortValues('i').compute(sync));
+    const rows = rowsWhere(500, (j) => (p.b[j] as number) >= 50);
+    expect(got.i).toEqual(rows.map((j) => p.i[j]));
+    expect(got.total).toEqual(rows.map((j) => totals.get(p.k[j] as string)));
+  });
+
   test('a reduction reads the partitions directly (read tasks inlined into the reduction)', async () => {
     const p = data(900, 17);
     const out = join(dir, 'reduce');
