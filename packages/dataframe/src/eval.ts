@@ -10,7 +10,9 @@ import { allNull, castCol, condCol, fillCol, isinCol, present } from './kernels-
 import { strCol } from './kernels-str.js';
 import { DAY_MS, dtCol, parseDateText } from './kernels-dt.js';
 import { plainCol } from './columns-cat.js';
-import { viaDict } from './eval-cat.js';
+import { compareCats, viaDict } from './eval-cat.js';
+
+const CMP: ReadonlySet<string> = new Set(['eq', 'ne', 'lt', 'le', 'gt', 'ge']);
 
 type Lit = { readonly lit: number | string | boolean; readonly ts?: true };
 type Val = Col | Lit;
@@ -112,6 +114,8 @@ function evalVal(spec: ExprSpec, cols: Cols, n: number): Val {
         return viaDict(l, (d) => binary(spec.op, d, r, d.length));
       if (!('lit' in r) && r.type === 'category' && 'lit' in l)
         return viaDict(r, (d) => binary(spec.op, l, d, d.length));
+      if (!('lit' in l) && !('lit' in r) && l.type === 'category' && r.type === 'category')
+        if (CMP.has(spec.op)) return compareCats(spec.op, l, r, n);
       return binary(spec.op, plainVal(l), plainVal(r), n);
     }
   }

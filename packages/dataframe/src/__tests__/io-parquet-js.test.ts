@@ -203,7 +203,7 @@ describe('Parquet read in JavaScript', () => {
     const t = table(1200, 21, 0.1);
     const path = write(t, 'pub-cat', { rowGroup: 400 });
     const sync = { scheduler: 'sync' } as const;
-    const asCat = readParquet(path, { splitRowGroups: true, categories: ['s'] });
+    const asCat = readParquet(path, { splitRowGroups: true, categories: ['s', 'w'] });
     const asStr = readParquet(path, { splitRowGroups: true });
     expect(asCat.dtypes.s).toBe('category');
     expect(asStr.dtypes.s).toBe('utf8');
@@ -216,6 +216,11 @@ describe('Parquet read in JavaScript', () => {
       lit('RAIL').le(col('s')),
       col('s').isin(['FOB', 'é€']),
       col('s').str.startsWith('R'),
+      // Two category columns (different dictionaries) compared through their merged dictionary.
+      col('s').lt(col('w')),
+      col('w').ge(col('s')),
+      col('s').eq(col('s')),
+      col('w').ne(col('s')),
     ];
     for (const e of exprs) {
       const a = plain(await asCat.filter(e).select(['i']).compute(sync));
