@@ -1,5 +1,5 @@
 // Group ids for the commonest keys, one or two int32 columns (join keys, order keys, dates as
-// days): an open-addressing table probed with the key values themselves, no per-row hashing of
+// days, category codes): an open-addressing table probed with the key values themselves, no per-row hashing of
 // generic columns and no row comparison through a loop over key columns. Groups are numbered in
 // order of first appearance and null keys get -1, as the general path (kernels-agg.ts) does.
 import type { Col } from './columns.js';
@@ -9,12 +9,16 @@ type IntCol = Extract<Col, { values: Int32Array }>;
 const valid = (v: Uint8Array | undefined, i: number): boolean =>
   v === undefined || (v[i >> 3] & (1 << (i & 7))) !== 0;
 
-/** Whether `keys` are one or two columns of int32 values (int32, date32 or category codes aside). @internal */
+/**
+ * Whether `keys` are one or two columns of int32 values: int32, date32, or categories (their codes:
+ * within one partition a category column has one dictionary, so equal codes are equal strings).
+ * @internal
+ */
 export function intKeys(keys: readonly Col[]): keys is IntCol[] {
   return (
     keys.length >= 1 &&
     keys.length <= 2 &&
-    keys.every((c) => c.type === 'int32' || c.type === 'date32')
+    keys.every((c) => c.type === 'int32' || c.type === 'date32' || c.type === 'category')
   );
 }
 

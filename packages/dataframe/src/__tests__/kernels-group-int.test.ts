@@ -1,7 +1,9 @@
 // Group ids by one or two int32 keys (the fast path) against a plain Map over the key values:
-// groups numbered by first appearance, null keys -1, many groups and few, negative values.
+// groups numbered by first appearance, null keys -1, many groups and few, negative values; and
+// by two category keys (their codes).
 import { describe, expect, test } from '@jest/globals';
-import type { Col } from '../columns.js';
+import { utf8Of, type Col, type Utf8Col } from '../columns.js';
+import { encodeCategory } from '../columns-cat.js';
 import { groupIds } from '../kernels-agg.js';
 import { rng } from './reference.js';
 
@@ -41,6 +43,36 @@ describe('groupIds on int32 keys', () => {
       if (g === undefined) {
         g = seen.size;
         seen.set(s, g);
+        wantFirsts.push(i);
+      }
+      want.push(g);
+    }
+    expect([...ids]).toEqual(want);
+    expect([...firsts]).toEqual(wantFirsts);
+  });
+
+  test('two category keys group by their strings (codes within one partition), nulls -1', () => {
+    const r = rng(3);
+    const n = 5000;
+    const pick = (pool: string[]) =>
+      Array.from({ length: n }, () => (r() < 0.05 ? null : pool[Math.floor(r() * pool.length)]));
+    const a = pick(['R', 'A', 'N', 'é']);
+    const b = pick(['F', 'O', 'x', 'y', 'z']);
+    const cats = [a, b].map((xs) => encodeCategory(utf8Of(xs) as Utf8Col) as Col);
+    const { ids, firsts } = groupIds(cats, n);
+    const seen = new Map<string, number>();
+    const want: number[] = [];
+    const wantFirsts: number[] = [];
+    for (let i = 0; i < n; i++) {
+      if (a[i] === null || b[i] === null) {
+        want.push(-1);
+        continue;
+      }
+      const key = `${a[i]}\0${b[i]}`;
+      let g = seen.get(key);
+      if (g === undefined) {
+        g = seen.size;
+        seen.set(key, g);
         wantFirsts.push(i);
       }
       want.push(g);
