@@ -3,8 +3,9 @@
 // read (neighbours closer than GAP bytes in one read, so a store sees few requests), and each chunk
 // is decoded straight into a kernel column (io-parquet-chunk.ts). A file this path cannot read
 // (nested or repeated columns, codecs other than snappy, unusual encodings or types) throws
-// `Unsupported` before anything is decoded or on the first page that needs it; the caller then
-// reads the part with parquet-wasm.
+// `Unsupported` before anything is decoded or on the first page that needs it, and so does a part
+// whose columns are mostly PLAIN-encoded text (parquet-wasm decompresses and copies that faster);
+// the caller then reads the part with parquet-wasm.
 import { parquetMetadata, type FileMetaData, type SchemaElement } from 'hyparquet';
 import { concatCols, emptyCol, type Col } from './columns.js';
 import type { DType } from './dtypes.js';
@@ -16,6 +17,8 @@ import { Unsupported } from './io-parquet-pages.js';
 const GAP = 1 << 19;
 
 const CODECS = new Set(['UNCOMPRESSED', 'SNAPPY']);
+/** Above this share of PLAIN strings, a part is read with parquet-wasm (see plainTextHeavy). */
+const TEXT_SHARE = 0.5;
 const ENCODINGS = new Set(['PLAIN', 'PLAIN_DICTIONARY', 'RLE', 'RLE_DICTIONARY']);
 
 /** The file's top-level leaf columns by name (nested groups are left out). */
@@ -73,6 +76,32 @@ function divisorOf(el: SchemaElement, target: DType): number {
       break;
   }
   throw new Unsupported(`${p} as ${target}`);
+}
+
+/**
+ * Whether PLAIN-encoded strings (free text, which snappy compresses well) make up most of what
+ * the columns hold: parquet-wasm decompresses and copies those faster than JavaScript does.
+ */
+function plainTextHeavy(
+  md: FileMetaData,
+  rowGroups: readonly number[],
+  names: readonly string[],
+): boolean {
+  let text = 0;
+  let all = 0;
+  for (const g of rowGroups)
+    for (const c of md.row_groups[g].columns) {
+      const m = c.meta_data;
+      if (m === undefined || m.path_in_schema.length !== 1 || !names.includes(m.path_in_schema[0]))
+        continue;
+      const size = Number(m.total_uncompressed_size);
+      all += size;
+      const plain = m.encoding_stats?.some(
+        (e) => e.page_type.startsWith('DATA_PAGE') && e.encoding === 'PLAIN' && e.count > 0,
+      );
+      if (m.type === 'BYTE_ARRAY' && plain === true) text += size;
+    }
+  return text > TEXT_SHARE * all && text > 1 << 20;
 }
 
 interface Planned {
@@ -159,6 +188,7 @@ export function readColumnsJs(
       }),
     );
   }
+  if (plainTextHeavy(md, rowGroups, names)) throw new Unsupported('mostly PLAIN strings');
   const bytes = readRanges(path, plans.flat(), so);
   const out = new Map<string, Col>();
   names.forEach((name, k) => {

@@ -278,6 +278,22 @@ describe('Parquet read in JavaScript', () => {
     expect(x.s).toEqual([...t.getChild('s')!].map((v: unknown) => v ?? null));
   }, 60_000);
 
+  test('a part that is mostly PLAIN text is read by parquet-wasm, with the same answer', async () => {
+    const t = table(30000, 5, 0.05);
+    const path = write(t, 'text-heavy', { rowGroup: 30000, dictionary: false });
+    const bytes = new Uint8Array(readFileSync(path));
+    expect(() =>
+      readColumnsJs(path, footerOf(bytes), [0], ['w', 'i'], ['utf8', 'int32'], undefined),
+    ).toThrow(/mostly PLAIN strings/);
+    // Without the text, the JavaScript path reads it.
+    expect(
+      readColumnsJs(path, footerOf(bytes), [0], ['i', 'f'], ['int32', 'float64'], undefined)[1],
+    ).toBe(30000);
+    const sync = { scheduler: 'sync' } as const;
+    const got = plain(await readParquet(path, { columns: ['w', 'i'] }).compute(sync));
+    expect(got.w).toEqual([...t.getChild('w')!].map((v: unknown) => v ?? null));
+  }, 60_000);
+
   test('snappy: damaged input is an error, never a read out of bounds', () => {
     const path = write(table(300, 3, 0), 'snappy', { dictionary: false });
     const bytes = new Uint8Array(readFileSync(path));
