@@ -4,12 +4,14 @@
 // - a PipeLayer reading a CsvLayer (or another ReaderLayer, io-layer.ts) that nothing else reads
 //   moves its steps into the reader, and projection pushdown: the reader then parses only the
 //   columns the steps need (and a Parquet reader prunes row groups by the steps' filters);
-// - a file reader that several pipes read reads the union of the columns they use.
+// - a file reader that several pipes read reads the union of the columns they use;
+// - first, a merge read only by pipes is rebuilt from inputs narrowed to what they use.
 import type { GraphLayer, LayerOptimizer } from '@dask-ts/protocol';
 import { layerDependents, rewriteLayers } from '@dask-ts/graph';
 import { columnsOf } from './expr.js';
 import { CsvLayer, PipeLayer } from './layers.js';
 import { FileReadLayer, ReaderLayer } from './io-layer.js';
+import { narrowOf } from './merge-project.js';
 import type { Step } from './steps.js';
 
 /**
@@ -100,12 +102,48 @@ function sharedProjection(
 }
 
 /**
+ * Merges read only by a chain of pipes rebuilt from inputs narrowed to the columns the chain uses
+ * (merge-project.ts), round after round, so merges under merges narrow too.
+ */
+function narrowMerges(given: readonly GraphLayer[]): GraphLayer[] {
+  let roots = [...given];
+  const requested = new Set(roots.map((r) => r.name));
+  for (let round = 0; round < 16; round++) {
+    const { dependents } = layerDependents(roots);
+    const alone = (l: GraphLayer): boolean =>
+      !requested.has(l.name) && dependents.get(l.name)?.length === 1;
+    let changed = false;
+    roots = rewriteLayers(roots, (layer, { deps }) => {
+      const input = deps[0];
+      const narrow = narrowOf(input);
+      if (!(layer instanceof PipeLayer) || narrow === undefined || !alone(input)) return;
+      const steps = [...layer.steps];
+      let last = layer;
+      for (let p: GraphLayer = layer; alone(p);) {
+        const d = dependents.get(p.name)?.[0];
+        if (!(d instanceof PipeLayer)) break;
+        steps.push(...d.steps);
+        last = d;
+        p = d;
+      }
+      const narrowed = narrow(pruneSteps(steps, last.outColumns).needed);
+      if (narrowed === undefined) return;
+      changed = true;
+      return new PipeLayer(layer.name, narrowed.layer, layer.steps, layer.n, layer.outColumns);
+    });
+    if (!changed) break;
+  }
+  return roots;
+}
+
+/**
  * The dataframe optimizer.
  *
  * @example
  * class DataFrame { get [daskOptimize]() { return optimizeDataFrame; } }
  */
-export const optimizeDataFrame: LayerOptimizer = (roots) => {
+export const optimizeDataFrame: LayerOptimizer = (given) => {
+  const roots = narrowMerges(given);
   const { dependents } = layerDependents(roots);
   const requested = new Set(roots.map((r) => r.name));
   const alone = (l: GraphLayer): boolean =>

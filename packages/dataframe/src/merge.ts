@@ -19,6 +19,7 @@ import { allRefs, blockwise } from './blockwise.js';
 import { tokenize } from '@dask-ts/graph';
 import { NamedLayer, partKey, partRef } from './layers.js';
 import { semiMerge } from './merge-semi.js';
+import { markNarrowable, narrowedColumns } from './merge-project.js';
 
 /**
  * Options of `merge`.
@@ -62,6 +63,20 @@ const list = (x: string | readonly string[] | undefined): string[] =>
  * const joined = merge(orders, customers, { on: 'cid', how: 'left', indicator: true });
  */
 export function merge(left: DataFrame, right: DataFrame, options: MergeOptions): DataFrame {
+  const out = mergeFrames(left, right, options);
+  return markNarrowable(out, (needed) => {
+    const on = list(options.on);
+    const lk = on.length > 0 ? on : list(options.leftOn);
+    const rk = on.length > 0 ? on : list(options.rightOn);
+    const [l, r] = narrowedColumns(left, right, lk, rk, options.suffixes ?? ['_x', '_y'], needed);
+    if (l.length === left.columns.length && r.length === right.columns.length) return undefined;
+    const m = mergeFrames(left.select(l), right.select(r), options);
+    const same = [...needed].every((c) => !(c in out.dtypes) || m.dtypes[c] === out.dtypes[c]);
+    return same && m.npartitions === out.npartitions ? m : undefined;
+  });
+}
+
+function mergeFrames(left: DataFrame, right: DataFrame, options: MergeOptions): DataFrame {
   const where = 'merge';
   if (!isFrame(right)) throw new TypeError('merge: the right side must be a DataFrame');
   const how = options.how ?? 'inner';

@@ -212,6 +212,41 @@ describe('readParquet / toParquet', () => {
     expect(got.total).toEqual(rows.map((j) => totals.get(p.k[j] as string)));
   });
 
+  test('projections pass through merges (nested, with clashing names) into the readers', async () => {
+    const p = data(400, 19);
+    const dirs = ['m-a', 'm-b', 'm-c'].map((d) => join(dir, d));
+    for (const [j, d] of dirs.entries())
+      await frame(p, j + 1).toParquet(d, { rowGroupSize: 100, ...sync });
+    const [a, b, c] = dirs.map((d) => readParquet(d, { splitRowGroups: true }));
+    // a and b both have a, b, k, s, f besides the key i: they clash and get suffixes.
+    const q = a
+      .merge(b, { on: 'i' })
+      .merge(c.select(['i', 'k']).rename({ k: 'kc' }), { on: 'i' })
+      .filter(col('b_x').ge(30))
+      .groupby('kc')
+      .agg({ total: ['a_y', 'sum'], n: ['i', 'count'] });
+    const reads = q
+      .explain()
+      .split('\n')
+      .filter((l) => l.includes('readParquet'));
+    expect(reads).toHaveLength(3);
+    // a keeps b (filtered on) and a (partner of a_y); b keeps a and b (partners); c keeps k.
+    expect(reads.some((l) => /columns=a, b, i \|/.test(l))).toBe(true);
+    expect(reads.some((l) => /columns=k, i \|/.test(l))).toBe(true);
+    for (const l of reads) expect(l).not.toMatch(/\bs\b|, f/);
+    const want = new Map<string, [number, number]>();
+    for (let j = 0; j < 400; j++) {
+      if ((p.b[j] as number) < 30) continue;
+      const k = p.k[j] as string;
+      const [t, n] = want.get(k) ?? [0, 0];
+      want.set(k, [t + ((p.a[j] as number | null) ?? 0), n + 1]);
+    }
+    const got = plain(await q.sortValues('kc').compute(sync));
+    expect(got.kc).toEqual([...want.keys()].sort());
+    expect(got.total).toEqual((got.kc as string[]).map((k) => want.get(k)![0]));
+    expect(got.n).toEqual((got.kc as string[]).map((k) => want.get(k)![1]));
+  });
+
   test('a reduction reads the partitions directly (read tasks inlined into the reduction)', async () => {
     const p = data(900, 17);
     const out = join(dir, 'reduce');
