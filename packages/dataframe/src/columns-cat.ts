@@ -42,11 +42,97 @@ function pickStrings(u: Utf8Col, idx: ArrayLike<number>): Utf8Col {
   return { type: 'utf8', length: n, offsets, data };
 }
 
+/** Whether a dictionary is sorted and distinct (the invariant of a category's). */
+function sortedDistinct(d: Utf8Col): boolean {
+  for (let i = 1; i < d.length; i++) if (cmpUtf8(d, i - 1, d, i) >= 0) return false;
+  return true;
+}
+
+/** Whether two dictionaries hold the same strings in the same order. */
+function sameDict(a: Utf8Col, b: Utf8Col): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  const a0 = a.offsets[0];
+  const b0 = b.offsets[0];
+  for (let i = 1; i <= a.length; i++) if (a.offsets[i] - a0 !== b.offsets[i] - b0) return false;
+  const n = a.offsets[a.length] - a0;
+  for (let k = 0; k < n; k++) if (a.data[a0 + k] !== b.data[b0 + k]) return false;
+  return true;
+}
+
+function identity(n: number): Int32Array {
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) out[i] = i;
+  return out;
+}
+
+/** Two sorted, distinct dictionaries merged (two pointers), with each one's new codes. */
+function merge2(a: Utf8Col, b: Utf8Col): { dict: Utf8Col; ma: Int32Array; mb: Int32Array } {
+  const ma = new Int32Array(a.length);
+  const mb = new Int32Array(b.length);
+  const fromA: number[] = [];
+  const fromB: number[] = [];
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.length || j < b.length) {
+    const c = i >= a.length ? 1 : j >= b.length ? -1 : cmpUtf8(a, i, b, j);
+    if (c <= 0) {
+      fromA.push(i);
+      fromB.push(-1);
+      ma[i++] = k;
+      if (c === 0) mb[j++] = k;
+    } else {
+      fromA.push(-1);
+      fromB.push(j);
+      mb[j++] = k;
+    }
+    k++;
+  }
+  let bytes = 0;
+  for (let t = 0; t < k; t++) {
+    const u = fromA[t] >= 0 ? a : b;
+    const x = fromA[t] >= 0 ? fromA[t] : fromB[t];
+    bytes += u.offsets[x + 1] - u.offsets[x];
+  }
+  const data = new Uint8Array(bytes);
+  const offsets = new Int32Array(k + 1);
+  let pos = 0;
+  for (let t = 0; t < k; t++) {
+    const u = fromA[t] >= 0 ? a : b;
+    const x = fromA[t] >= 0 ? fromA[t] : fromB[t];
+    for (let q = u.offsets[x], e = u.offsets[x + 1]; q < e; q++) data[pos++] = u.data[q];
+    offsets[t + 1] = pos;
+  }
+  return { dict: { type: 'utf8', length: k, offsets, data }, ma, mb };
+}
+
+/**
+ * The union of sorted, distinct dictionaries `dicts[lo, hi)`: halves merged pairwise (a tree, so
+ * each code is remapped once per level), equal halves kept as they are.
+ */
+function mergeSorted(
+  dicts: readonly Utf8Col[],
+  lo = 0,
+  hi = dicts.length,
+): { dict: Utf8Col; maps: Int32Array[] } {
+  if (hi - lo === 1) return { dict: dicts[lo], maps: [identity(dicts[lo].length)] };
+  const mid = (lo + hi) >> 1;
+  const a = mergeSorted(dicts, lo, mid);
+  const b = mergeSorted(dicts, mid, hi);
+  if (sameDict(a.dict, b.dict)) return { dict: a.dict, maps: [...a.maps, ...b.maps] };
+  const { dict, ma, mb } = merge2(a.dict, b.dict);
+  for (const m of a.maps) for (let i = 0; i < m.length; i++) m[i] = ma[m[i]];
+  for (const m of b.maps) for (let i = 0; i < m.length; i++) m[i] = mb[m[i]];
+  return { dict, maps: [...a.maps, ...b.maps] };
+}
+
 /**
  * The sorted, distinct union of several dictionaries, and per dictionary the new code of each of
  * its entries. @internal
  */
 export function mergeDicts(dicts: readonly Utf8Col[]): { dict: Utf8Col; maps: Int32Array[] } {
+  if (dicts.length > 0 && dicts.every(sortedDistinct)) return mergeSorted(dicts);
   const entries: [number, number][] = [];
   dicts.forEach((d, p) => {
     for (let i = 0; i < d.length; i++) entries.push([p, i]);

@@ -10,6 +10,9 @@ import { allNull, castCol, condCol, fillCol, isinCol, present } from './kernels-
 import { strCol } from './kernels-str.js';
 import { DAY_MS, dtCol, parseDateText } from './kernels-dt.js';
 import { plainCol } from './columns-cat.js';
+import { compareCats, viaDict } from './eval-cat.js';
+
+const CMP: ReadonlySet<string> = new Set(['eq', 'ne', 'lt', 'le', 'gt', 'ge']);
 
 type Lit = { readonly lit: number | string | boolean; readonly ts?: true };
 type Val = Col | Lit;
@@ -65,10 +68,22 @@ function evalVal(spec: ExprSpec, cols: Cols, n: number): Val {
       return allNull(spec.type, n);
     case 'cast':
       return castCol(evalExpr(spec.x, cols, n), spec.to);
-    case 'isin':
-      return isinCol(plainCol(evalExpr(spec.x, cols, n)), spec.values);
-    case 'str':
-      return strCol(spec.fn, plainCol(evalExpr(spec.x, cols, n)), spec.args);
+    case 'isin': {
+      const x = evalExpr(spec.x, cols, n);
+      if (x.type !== 'category') return isinCol(x, spec.values);
+      // A null is in no list: false, not null (as isinCol answers).
+      const r = viaDict(x, (d) => isinCol(d, spec.values)) as Extract<Col, { type: 'bool' }>;
+      if (r.valid === undefined) return r;
+      const values = new Uint8Array(n);
+      for (let i = 0; i < n; i++) values[i] = isValid(r.valid, i) ? r.values[i] : 0;
+      return { type: 'bool', length: n, values };
+    }
+    case 'str': {
+      const x = evalExpr(spec.x, cols, n);
+      return x.type === 'category'
+        ? viaDict(x, (d) => strCol(spec.fn, d, spec.args))
+        : strCol(spec.fn, x, spec.args);
+    }
     case 'fill': {
       // The result's type is the one the expression was built with (numbers widened as needed).
       const t = typeExpr(spec, schemaOf(cols), 'fillna');
@@ -91,13 +106,18 @@ function evalVal(spec: ExprSpec, cols: Cols, n: number): Val {
       for (let i = 0; i < n; i++) values[i] = x.values[i] ? 0 : 1;
       return { type: 'bool', length: n, values, valid: x.valid };
     }
-    case 'bin':
-      return binary(
-        spec.op,
-        plainVal(evalVal(spec.l, cols, n)),
-        plainVal(evalVal(spec.r, cols, n)),
-        n,
-      );
+    case 'bin': {
+      const l = evalVal(spec.l, cols, n);
+      const r = evalVal(spec.r, cols, n);
+      // A category against a literal: the operator runs on its categories only.
+      if (!('lit' in l) && l.type === 'category' && 'lit' in r)
+        return viaDict(l, (d) => binary(spec.op, d, r, d.length));
+      if (!('lit' in r) && r.type === 'category' && 'lit' in l)
+        return viaDict(r, (d) => binary(spec.op, l, d, d.length));
+      if (!('lit' in l) && !('lit' in r) && l.type === 'category' && r.type === 'category')
+        if (CMP.has(spec.op)) return compareCats(spec.op, l, r, n);
+      return binary(spec.op, plainVal(l), plainVal(r), n);
+    }
   }
 }
 

@@ -348,10 +348,12 @@ export class DataFrame implements Collection<Table> {
 
   /**
    * Joined with `right` on key columns, as pandas' `merge`: a broadcast join when one side has one
-   * partition (or `broadcast` is set), else a hash shuffle of both sides on the keys.
+   * partition (or `broadcast` is set), else a hash shuffle of both sides on the keys. `how: 'semi'`
+   * / `'anti'` keep the left rows with / without a match (EXISTS / NOT EXISTS).
    *
    * @example
    * orders.merge(customers, { on: 'cid', how: 'left' });
+   * orders.merge(returns, { on: 'oid', how: 'anti' }); // orders never returned
    */
   merge(right: DataFrame, options: MergeOptions): DataFrame {
     return merge(this, right, options);

@@ -3,12 +3,15 @@
 //   steps, so a chain of select / assign / filter / rename / drop is one task per partition;
 // - a PipeLayer reading a CsvLayer (or another ReaderLayer, io-layer.ts) that nothing else reads
 //   moves its steps into the reader, and projection pushdown: the reader then parses only the
-//   columns the steps need (and a Parquet reader prunes row groups by the steps' filters).
+//   columns the steps need (and a Parquet reader prunes row groups by the steps' filters);
+// - a file reader that several pipes read reads the union of the columns they use;
+// - first, a merge read only by pipes is rebuilt from inputs narrowed to what they use.
 import type { GraphLayer, LayerOptimizer } from '@dask-ts/protocol';
 import { layerDependents, rewriteLayers } from '@dask-ts/graph';
 import { columnsOf } from './expr.js';
 import { CsvLayer, PipeLayer } from './layers.js';
-import { ReaderLayer } from './io-layer.js';
+import { FileReadLayer, ReaderLayer } from './io-layer.js';
+import { narrowOf } from './merge-project.js';
 import type { Step } from './steps.js';
 
 /**
@@ -71,23 +74,98 @@ export function pushIntoCsv(
 }
 
 /**
+ * A reader read by several pipes, reading only the union of the columns they use (its steps and
+ * its name unchanged, so every reader still finds it); undefined when one of them is not a pipe or
+ * they use every column.
+ */
+function sharedProjection(
+  reader: FileReadLayer<unknown>,
+  readers: readonly GraphLayer[],
+  next: (l: GraphLayer) => PipeLayer | undefined,
+): GraphLayer | undefined {
+  const used = new Set<string>();
+  for (const r of readers) {
+    if (!(r instanceof PipeLayer)) return undefined;
+    // The pipes a pipe will fuse with (each the only reader of the one before) narrow it too.
+    const steps = [...r.steps];
+    let last = r;
+    for (let p = next(r); p !== undefined; p = next(p)) {
+      steps.push(...p.steps);
+      last = p;
+    }
+    for (const c of pruneSteps(steps, last.outColumns).needed) used.add(c);
+  }
+  const out = reader.outColumns.filter((c) => used.has(c));
+  if (out.length === reader.outColumns.length || out.length === 0) return undefined;
+  const { steps, needed } = pruneSteps(reader.steps, out);
+  return reader.project(reader.name, steps, out, needed);
+}
+
+/**
+ * Merges read only by a chain of pipes rebuilt from inputs narrowed to the columns the chain uses
+ * (merge-project.ts), round after round, so merges under merges narrow too.
+ */
+function narrowMerges(given: readonly GraphLayer[]): GraphLayer[] {
+  let roots = [...given];
+  const requested = new Set(roots.map((r) => r.name));
+  for (let round = 0; round < 16; round++) {
+    const { dependents } = layerDependents(roots);
+    const alone = (l: GraphLayer): boolean =>
+      !requested.has(l.name) && dependents.get(l.name)?.length === 1;
+    let changed = false;
+    roots = rewriteLayers(roots, (layer, { deps }) => {
+      const input = deps[0];
+      const narrow = narrowOf(input);
+      if (!(layer instanceof PipeLayer) || narrow === undefined || !alone(input)) return;
+      const steps = [...layer.steps];
+      let last = layer;
+      for (let p: GraphLayer = layer; alone(p);) {
+        const d = dependents.get(p.name)?.[0];
+        if (!(d instanceof PipeLayer)) break;
+        steps.push(...d.steps);
+        last = d;
+        p = d;
+      }
+      const narrowed = narrow(pruneSteps(steps, last.outColumns).needed);
+      if (narrowed === undefined) return;
+      changed = true;
+      return new PipeLayer(layer.name, narrowed.layer, layer.steps, layer.n, layer.outColumns);
+    });
+    if (!changed) break;
+  }
+  return roots;
+}
+
+/**
  * The dataframe optimizer.
  *
  * @example
  * class DataFrame { get [daskOptimize]() { return optimizeDataFrame; } }
  */
-export const optimizeDataFrame: LayerOptimizer = (roots) => {
+export const optimizeDataFrame: LayerOptimizer = (given) => {
+  const roots = narrowMerges(given);
   const { dependents } = layerDependents(roots);
   const requested = new Set(roots.map((r) => r.name));
   const alone = (l: GraphLayer): boolean =>
     !requested.has(l.name) && dependents.get(l.name)?.length === 1;
+  /** The pipe that is the only reader of `l`, when there is one. */
+  const nextPipe = (l: GraphLayer): PipeLayer | undefined => {
+    const d = dependents.get(l.name);
+    return alone(l) && d?.[0] instanceof PipeLayer ? d[0] : undefined;
+  };
   return rewriteLayers(roots, (layer, { deps }) => {
+    if (layer instanceof FileReadLayer && !requested.has(layer.name)) {
+      const readers = dependents.get(layer.name) ?? [];
+      if (readers.length > 1) return sharedProjection(layer, readers, nextPipe);
+    }
     const input = deps[0];
     if (!(layer instanceof PipeLayer) || input === undefined || !alone(input)) return;
     if (input instanceof PipeLayer) {
+      // The input's own input as rewritten (`deps`), not its `input` field: a layer moved onto
+      // rewritten deps keeps the field it was built with.
       return new PipeLayer(
         layer.name,
-        input.input,
+        input.deps[0],
         [...input.steps, ...layer.steps],
         layer.n,
         layer.outColumns,

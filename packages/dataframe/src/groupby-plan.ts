@@ -41,7 +41,7 @@ function firstRows(cols: Map<string, Col>, n: number): Map<string, Col> {
 function sampleOf(layer: GraphLayer, depth = 0): Map<string, Col> | undefined {
   if (depth > 32) return undefined;
   if (layer instanceof PipeLayer) {
-    const s = sampleOf(layer.input, depth + 1);
+    const s = sampleOf(layer.deps[0], depth + 1);
     return s === undefined ? undefined : applySteps(s, layer.steps);
   }
   if (layer instanceof CsvLayer) {

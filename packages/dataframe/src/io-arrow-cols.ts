@@ -16,6 +16,7 @@ import {
   type Col,
 } from './columns.js';
 import type { DType, Schema } from './dtypes.js';
+import { encodeCategory } from './columns-cat.js';
 
 /** The dataframe type of an Arrow type, or undefined when it has none. @internal */
 export function dtypeOfFileType(t: DataType): DType | undefined {
@@ -81,6 +82,7 @@ function colOfFileData(d: Data): Col {
 
 function coerce(c: Col, type: DType, where: string, name: string): Col {
   if (c.type === type) return c;
+  if (type === 'category' && c.type === 'utf8') return encodeCategory(c);
   if (type === 'float64' && c.type === 'int32')
     return { type, length: c.length, values: Float64Array.from(c.values), valid: c.valid };
   if (type === 'int32' && c.type === 'float64') {

@@ -15,6 +15,8 @@ import { applySteps, take, type Step } from './steps.js';
 import { colsOfFileTable } from './io-arrow-cols.js';
 import { readLines, readRange, readWhole, writeWhole, type StorageOptions } from './fs.js';
 import { compactParquet } from './io-parquet-compact.js';
+import { readColumnsJs } from './io-parquet-js.js';
+import { Unsupported } from './io-parquet-pages.js';
 import { jsonBlockCols, recordsOf, toJsonLines } from './io-json-parse.js';
 import { formatDay, formatTimestamp } from './kernels-dt.js';
 import { decodeCategory } from './columns-cat.js';
@@ -106,6 +108,39 @@ function readParquetPart(part: ParquetPart, plan: ReadPlan): Table {
     rows = 0;
     for (const c of fileCols) cols.set(c, emptyCol(fileTypes[fileCols.indexOf(c)]));
   } else if (fileCols.length > 0) {
+    const js = readJs(part, fileCols, fileTypes, where);
+    if (js !== undefined) [cols, rows] = js;
+    else [cols, rows] = readWasm(part, fileCols, fileTypes, where);
+  }
+  const out = new Map<string, Col>();
+  for (const [i, c] of plan.columns.entries()) {
+    out.set(c, hive.has(c) ? constantCol(hive.get(c) ?? null, plan.types[i], rows) : cols.get(c)!);
+  }
+  return finishRead(out, plan, rows);
+}
+
+/** The columns read in JavaScript (io-parquet-js.ts), or undefined where only parquet-wasm can. */
+function readJs(
+  part: ParquetPart,
+  fileCols: readonly string[],
+  fileTypes: readonly DType[],
+  where: string,
+): [Map<string, Col>, number] | undefined {
+  try {
+    return readColumnsJs(part.path, part.footer, part.rowGroups, fileCols, fileTypes, part.storage);
+  } catch (err) {
+    if (err instanceof Unsupported) return undefined;
+    throw new Error(`${where}: cannot read the file (${String(err)})`);
+  }
+}
+
+function readWasm(
+  part: ParquetPart,
+  fileCols: readonly string[],
+  fileTypes: readonly DType[],
+  where: string,
+): [Map<string, Col>, number] {
+  {
     // Only the footer and the row groups read come from the disk, copied into a smaller Parquet
     // file that holds just them (parquet-wasm's synchronous reader takes a whole file; its
     // asynchronous one aborts the process on damaged pages).
@@ -126,14 +161,8 @@ function readParquetPart(part: ParquetPart, plan: ReadPlan): Table {
     } catch (err) {
       throw new Error(`${where}: cannot read the file (${String(err)})`);
     }
-    cols = colsOfFileTable(t, fileCols, fileTypes, where);
-    rows = t.numRows;
+    return [colsOfFileTable(t, fileCols, fileTypes, where), t.numRows];
   }
-  const out = new Map<string, Col>();
-  for (const [i, c] of plan.columns.entries()) {
-    out.set(c, hive.has(c) ? constantCol(hive.get(c) ?? null, plan.types[i], rows) : cols.get(c)!);
-  }
-  return finishRead(out, plan, rows);
 }
 
 function readIpcPart(part: IpcPart, plan: ReadPlan): Table {

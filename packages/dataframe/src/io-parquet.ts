@@ -10,7 +10,7 @@
 // float64 or utf8 from their values.
 import { parquetMetadata, type FileMetaData } from 'hyparquet';
 import * as pw from 'parquet-wasm/node';
-import { tableFromIPC } from 'apache-arrow';
+import { Type, tableFromIPC } from 'apache-arrow';
 import { tokenize } from '@dask-ts/graph';
 import type { DType, Schema } from './dtypes.js';
 import { DataFrame } from './frame.js';
@@ -47,6 +47,12 @@ export interface ReadParquetOptions {
   readonly columns?: readonly string[];
   /** Row filters: row groups they rule out are not read, and the rows read are filtered. */
   readonly filters?: Filters;
+  /**
+   * String columns to read as categories (Arrow dictionaries): the file's dictionary pages become
+   * the categories, with no string decoded per row. Columns the file stores as Arrow dictionaries
+   * are categories without asking.
+   */
+  readonly categories?: readonly string[];
   /** One partition per row group (default: one per file). */
   readonly splitRowGroups?: boolean;
   /** How to reach an S3-compatible store for `s3://` paths (default: the environment's). */
@@ -83,17 +89,37 @@ function footer(path: string, so: StorageOptions | undefined): FileMetaData {
   }
 }
 
+/** The file's schema; string columns the file stores as Arrow dictionaries are categories. */
 function arrowSchema(path: string, md: FileMetaData, so: StorageOptions | undefined): Schema {
   const where = `readParquet ${path}`;
   const need = Number(md.metadata_length) + 8;
   const [tail] = readTail(path, need, so);
   try {
     const s = pw.readSchema(tail);
-    return schemaOfFields(tableFromIPC(s.intoIPCStream()).schema.fields, where);
+    const fields = tableFromIPC(s.intoIPCStream()).schema.fields;
+    return schemaOfFields(fields, where).map(([n, t], i) =>
+      t === 'utf8' && fields[i].type.typeId === Type.Dictionary ? [n, 'category'] : [n, t],
+    );
   } catch (err) {
     if (err instanceof TypeError) throw err;
     throw new Error(`${where}: cannot read the schema (${String(err)})`);
   }
+}
+
+/** The schema with `categories` (string columns of the file) typed as categories. */
+function withCategories(schema: Schema, categories: readonly string[], where: string): Schema {
+  for (const c of categories) {
+    const t = schema.find(([n]) => n === c)?.[1];
+    if (t === undefined)
+      throw new Error(
+        `${where}: unknown column '${c}' in categories; the columns are ${schema.map(([n]) => `'${n}'`).join(', ')}`,
+      );
+    if (t !== 'utf8' && t !== 'category')
+      throw new TypeError(
+        `${where}: column '${c}' in categories is ${t}; only string columns can be read as categories`,
+      );
+  }
+  return schema.map(([n, t]) => (categories.includes(n) ? [n, 'category'] : [n, t]));
 }
 
 function hiveOf(f: ListedFile): [string, string | null][] {
@@ -233,7 +259,11 @@ export function readParquet(
   const so = options.storageOptions;
   const files = expandPaths(paths, where, so);
   const metas = files.map((f) => footer(f.path, so));
-  const fileSchema = arrowSchema(files[0].path, metas[0], so);
+  const fileSchema = withCategories(
+    arrowSchema(files[0].path, metas[0], so),
+    options.categories ?? [],
+    where,
+  );
   const hives = files.map(hiveOf);
   const hiveNames = [...new Set(hives.flatMap((h) => h.map(([k]) => k)))].filter(
     (k) => !fileSchema.some(([n]) => n === k),

@@ -4,6 +4,7 @@
 // with an open-addressing hash table over the key columns' typed arrays and bytes (no per-row
 // objects); rows with a null key are dropped, as pandas does by default.
 import { concatCols, isValid, type Col } from './columns.js';
+import { intGroupIds, intKeys } from './kernels-group-int.js';
 import { take } from './steps.js';
 
 /**
@@ -229,6 +230,7 @@ function categoryIds(
 /** Group ids of `n` rows by key columns, and each group's first row; null keys get -1. @internal */
 export function groupIds(keys: readonly Col[], n: number): { ids: Int32Array; firsts: Int32Array } {
   if (keys.length === 1 && keys[0].type === 'category') return categoryIds(keys[0], n);
+  if (intKeys(keys)) return intGroupIds(keys, n);
   const ids = new Int32Array(n);
   let cap = 16;
   while (cap < n * 2) cap *= 2;

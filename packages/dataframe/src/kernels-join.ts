@@ -2,7 +2,8 @@
 // are grouped together in one hash table (groupIds over the concatenated key columns), the right
 // rows of each group listed, and every left row emitted with each right row of its group (inner,
 // left, outer: a left row without a match once with nulls; right, outer: the unmatched right rows
-// at the end). A null key matches nothing (as in SQL). Key columns joined under one name take the
+// at the end; semi, anti: each left row once, with or without a match). A null key matches
+// nothing (as in SQL). Key columns joined under one name take the
 // value of whichever side has the row.
 import type { Table } from 'apache-arrow';
 import { colsOf, concatCols, tableOf, type Col } from './columns.js';
@@ -14,7 +15,7 @@ import { choose } from './kernels-ops.js';
 export interface JoinSpec {
   readonly leftOn: readonly string[];
   readonly rightOn: readonly string[];
-  readonly how: 'inner' | 'left' | 'right' | 'outer';
+  readonly how: 'inner' | 'left' | 'right' | 'outer' | 'semi' | 'anti';
   /** [source column, output name] of the left and right sides. */
   readonly left: readonly (readonly [string, string])[];
   readonly right: readonly (readonly [string, string])[];
@@ -69,6 +70,19 @@ export function joinTables(l: Table, r: Table, spec: JoinSpec): Table {
   for (let i = 0; i < nr; i++) {
     const g = ids[nl + i];
     if (g >= 0) rows[fill[g]++] = i;
+  }
+  if (spec.how === 'semi' || spec.how === 'anti') {
+    // Each left row once, when its group has (semi) or has not (anti) a right row.
+    const want = spec.how === 'semi';
+    const keep = new Ints();
+    for (let i = 0; i < nl; i++) {
+      const g = ids[i];
+      if ((g >= 0 && count[g + 1] > count[g]) === want) keep.push(i);
+    }
+    const K = keep.get();
+    const out = new Map<string, Col>();
+    for (const [src, name] of spec.left) out.set(name, takeOrNull(lc.get(src)!, K));
+    return tableOf(new Map(spec.order.map((n) => [n, out.get(n)!])));
   }
   const keepLeft = spec.how === 'left' || spec.how === 'outer';
   const keepRight = spec.how === 'right' || spec.how === 'outer';

@@ -1,5 +1,6 @@
 // Joins and concatenation. `merge` follows pandas: keys `on` (one name on both sides, kept once)
-// or `leftOn` / `rightOn` (both kept), `how` inner / left / right / outer, `suffixes` for other
+// or `leftOn` / `rightOn` (both kept), `how` inner / left / right / outer (semi / anti in
+// merge-semi.ts), `suffixes` for other
 // columns present on both sides, and an `indicator` column `_merge`. Key columns of different
 // numeric types are compared as float64. The plan: a broadcast join when the side that does not
 // need its unmatched rows kept has one partition (or `broadcast` is set): every partition of the
@@ -17,6 +18,8 @@ import { hashPartition } from './shuffle.js';
 import { allRefs, blockwise } from './blockwise.js';
 import { tokenize } from '@dask-ts/graph';
 import { NamedLayer, partKey, partRef } from './layers.js';
+import { semiMerge } from './merge-semi.js';
+import { markNarrowable, narrowedColumns } from './merge-project.js';
 
 /**
  * Options of `merge`.
@@ -31,8 +34,11 @@ export interface MergeOptions {
   readonly leftOn?: string | readonly string[];
   /** Key columns of the right side (with `leftOn`). */
   readonly rightOn?: string | readonly string[];
-  /** inner (default), left, right or outer. */
-  readonly how?: 'inner' | 'left' | 'right' | 'outer';
+  /**
+   * inner (default), left, right or outer; or `semi` / `anti`: the left rows that have / have not
+   * a match on the right (EXISTS / NOT EXISTS), each once, with the left's columns only.
+   */
+  readonly how?: 'inner' | 'left' | 'right' | 'outer' | 'semi' | 'anti';
   /** Added to other columns present on both sides (default ['_x', '_y']). */
   readonly suffixes?: readonly [string, string];
   /** Adds a utf8 column `_merge`: 'both', 'left_only' or 'right_only'. */
@@ -57,11 +63,27 @@ const list = (x: string | readonly string[] | undefined): string[] =>
  * const joined = merge(orders, customers, { on: 'cid', how: 'left', indicator: true });
  */
 export function merge(left: DataFrame, right: DataFrame, options: MergeOptions): DataFrame {
+  const out = mergeFrames(left, right, options);
+  return markNarrowable(out, (needed) => {
+    const on = list(options.on);
+    const lk = on.length > 0 ? on : list(options.leftOn);
+    const rk = on.length > 0 ? on : list(options.rightOn);
+    const [l, r] = narrowedColumns(left, right, lk, rk, options.suffixes ?? ['_x', '_y'], needed);
+    if (l.length === left.columns.length && r.length === right.columns.length) return undefined;
+    const m = mergeFrames(left.select(l), right.select(r), options);
+    const same = [...needed].every((c) => !(c in out.dtypes) || m.dtypes[c] === out.dtypes[c]);
+    return same && m.npartitions === out.npartitions ? m : undefined;
+  });
+}
+
+function mergeFrames(left: DataFrame, right: DataFrame, options: MergeOptions): DataFrame {
   const where = 'merge';
   if (!isFrame(right)) throw new TypeError('merge: the right side must be a DataFrame');
   const how = options.how ?? 'inner';
-  if (!['inner', 'left', 'right', 'outer'].includes(how))
-    throw new Error(`merge: how must be inner, left, right or outer, got '${String(how)}'`);
+  if (!['inner', 'left', 'right', 'outer', 'semi', 'anti'].includes(how))
+    throw new Error(
+      `merge: how must be inner, left, right, outer, semi or anti, got '${String(how)}'`,
+    );
   const on = list(options.on);
   let leftOn = on.length > 0 ? on : list(options.leftOn);
   let rightOn = on.length > 0 ? on : list(options.rightOn);
@@ -71,6 +93,8 @@ export function merge(left: DataFrame, right: DataFrame, options: MergeOptions):
     throw new Error(
       `merge: give key columns as on, or as leftOn and rightOn of equal lengths (got ${leftOn.length} and ${rightOn.length})`,
     );
+  if (how === 'semi' || how === 'anti')
+    return semiMerge(left, right, leftOn, rightOn, how, options);
   const [sx, sy] = options.suffixes ?? ['_x', '_y'];
   // Key types: equal, numbers compared as float64, or a category met by utf8 (as strings).
   let l = left;

@@ -2,9 +2,12 @@
 // partition (the optimizer fuses them, fusion.ts); each step's output schema is derived when it is
 // built, and `pruneSteps` (fusion.ts) walks a chain backwards to find the input columns it reads, which the
 // optimizer pushes into readers.
-import type { ExprSpec } from './expr.js';
+import { columnsOf, type ExprSpec } from './expr.js';
 import { evalExpr } from './eval.js';
 import { isValid, type Col, type Cols } from './columns.js';
+import { take } from './take.js';
+
+export { take };
 
 /** One row-wise step, as data. @internal */
 export type Step =
@@ -13,35 +16,6 @@ export type Step =
   | { readonly op: 'filter'; readonly expr: ExprSpec }
   | { readonly op: 'rename'; readonly map: readonly (readonly [string, string])[] }
   | { readonly op: 'drop'; readonly cols: readonly string[] };
-
-/** Rows `idx` of a column. @internal */
-export function take(c: Col, idx: Int32Array): Col {
-  const n = idx.length;
-  let valid: Uint8Array | undefined;
-  if (c.valid !== undefined) {
-    valid = new Uint8Array((n + 7) >> 3);
-    for (let i = 0; i < n; i++) if (isValid(c.valid, idx[i])) valid[i >> 3] |= 1 << (i & 7);
-  }
-  if (c.type === 'utf8') {
-    let bytes = 0;
-    for (let i = 0; i < n; i++) bytes += c.offsets[idx[i] + 1] - c.offsets[idx[i]];
-    const data = new Uint8Array(bytes);
-    const offsets = new Int32Array(n + 1);
-    let pos = 0;
-    for (let i = 0; i < n; i++) {
-      const s = c.offsets[idx[i]];
-      const e = c.offsets[idx[i] + 1];
-      data.set(c.data.subarray(s, e), pos);
-      pos += e - s;
-      offsets[i + 1] = pos;
-    }
-    return { type: 'utf8', length: n, offsets, data, valid };
-  }
-  const src = c.values;
-  const values = new (src.constructor as new (n: number) => typeof src)(n);
-  for (let i = 0; i < n; i++) values[i] = src[idx[i]]!;
-  return { ...c, length: n, values, valid } as Col;
-}
 
 /** The first `n` rows of a column (a view where possible). @internal */
 export function slice(c: Col, n: number): Col {
@@ -56,6 +30,30 @@ function rowsOf(cols: Cols): number {
   return 0;
 }
 
+/**
+ * For each step, the columns the steps after it read, when a later select bounds them
+ * (undefined: every column may be read).
+ */
+function liveAfter(steps: readonly Step[]): (ReadonlySet<string> | undefined)[] {
+  const out: (ReadonlySet<string> | undefined)[] = new Array(steps.length);
+  let live: Set<string> | undefined;
+  for (let i = steps.length - 1; i >= 0; i--) {
+    out[i] = live === undefined ? undefined : new Set(live);
+    const s = steps[i];
+    if (s.op === 'select') live = new Set(s.cols);
+    else if (live === undefined) continue;
+    else if (s.op === 'assign') {
+      live.delete(s.name);
+      columnsOf(s.expr, live);
+    } else if (s.op === 'filter') columnsOf(s.expr, live);
+    else if (s.op === 'rename') {
+      const back = new Map(s.map.map(([a, b]) => [b, a]));
+      live = new Set([...live].map((c) => back.get(c) ?? c));
+    }
+  }
+  return out;
+}
+
 /** Applies steps to a partition's columns. @internal */
 export function applySteps(
   input: Cols,
@@ -64,7 +62,8 @@ export function applySteps(
 ): Map<string, Col> {
   let cols = new Map(input);
   let n = rows;
-  for (const s of steps) {
+  const live = liveAfter(steps);
+  for (const [k, s] of steps.entries()) {
     switch (s.op) {
       case 'select': {
         const out = new Map<string, Col>();
@@ -88,7 +87,10 @@ export function applySteps(
         for (let i = 0, j = 0; i < n; i++)
           if (cond.values[i] && isValid(cond.valid, i)) idx[j++] = i;
         const out = new Map<string, Col>();
-        for (const [name, c] of cols) out.set(name, take(c, idx));
+        // Columns no later step reads are dropped here rather than filtered.
+        const keep = live[k];
+        for (const [name, c] of cols)
+          if (keep === undefined || keep.has(name)) out.set(name, take(c, idx));
         cols = out;
         n = kept;
         break;

@@ -298,6 +298,27 @@ describe('optimizer and collection protocol', () => {
     );
   });
 
+  test('a fused filter drops the columns no later step reads, and keeps those that are', async () => {
+    const p = sample(300, 8);
+    const df = frameOf(300, 3, 8);
+    // assign x, y; filter on x; then a select that reads y and a renamed k: a filter between
+    // steps must keep what the steps after it read, not what a select before it named.
+    const q = df
+      .assign({ x: col('b').add(1), y: col('a').mul(2) })
+      .filter(col('x').gt(50))
+      .rename({ k: 'key' })
+      .assign({ z: col('y').add(col('x')) })
+      .select(['key', 'z', 'y']);
+    const rows = rowsWhere(300, (i) => (p.b[i] as number) + 1 > 50);
+    const kept = pick(p, rows);
+    const y = kept.a.map((a) => (a === null ? null : (a as number) * 2));
+    expect(plain(await q.compute(sync))).toEqual({
+      key: kept.k,
+      z: y.map((v, j) => (v === null ? null : v + (kept.b[j] as number) + 1)),
+      y,
+    });
+  });
+
   test('works with persist and inside delayed', async () => {
     const df = frameOf(200, 4, 4).filter(col('b').lt(50));
     const held = await df.persist(sync);

@@ -150,6 +150,103 @@ describe('readParquet / toParquet', () => {
     expect((await q.compute(sync)).numRows).toBe(0);
   });
 
+  test('projections reach the readers under a merge followed by fused steps and a groupby', async () => {
+    const p = data(600, 13);
+    const out = join(dir, 'under-merge');
+    const out2 = join(dir, 'under-merge-2');
+    await frame(p, 2).toParquet(out, { rowGroupSize: 100, ...sync });
+    await frame(p, 3).toParquet(out2, { rowGroupSize: 100, ...sync });
+    const left = readParquet(out, { splitRowGroups: true })
+      .filter(col('i').lt(300))
+      .select(['i', 'b']);
+    const right = readParquet(out2, { splitRowGroups: true })
+      .filter(col('b').ge(20))
+      .select(['i', 'k']);
+    const q = left
+      .merge(right, { on: 'i' })
+      .assign({ c: col('b').mul(2) })
+      .select(['k', 'c'])
+      .groupby('k')
+      .agg({ total: ['c', 'sum'] });
+    // Both readers read only what the steps above them use (fused with their filter and select).
+    const reads = q
+      .explain()
+      .split('\n')
+      .filter((l) => l.includes('readParquet'));
+    expect(reads).toHaveLength(2);
+    expect(reads[0]).toMatch(/columns=b, i \| filter \| select/);
+    expect(reads[1]).toMatch(/columns=b, k, i \| filter \| select/);
+    const want = new Map<string, number>();
+    for (let j = 0; j < 300; j++)
+      if ((p.b[j] as number) >= 20) {
+        const k = p.k[j] as string;
+        want.set(k, (want.get(k) ?? 0) + 2 * (p.b[j] as number));
+      }
+    const got = plain(await q.sortValues('k').compute(sync));
+    expect(got.k).toEqual([...want.keys()].sort());
+    expect(got.total).toEqual((got.k as string[]).map((k) => want.get(k)));
+  });
+
+  test('a reader shared by two branches reads the union of the columns they use', async () => {
+    const p = data(500, 17);
+    const out = join(dir, 'shared-reader');
+    await frame(p, 2).toParquet(out, { rowGroupSize: 100, ...sync });
+    const t = readParquet(out, { splitRowGroups: true });
+    const big = t.filter(col('b').ge(50)).select(['i', 'k']);
+    const sums = t.groupby('k').agg({ total: ['a', 'sum'] });
+    const q = big.merge(sums, { on: 'k' });
+    const reads = q
+      .explain()
+      .split('\n')
+      .filter((l) => l.includes('readParquet'));
+    expect(reads.length).toBeGreaterThan(0);
+    for (const r of reads) expect(r).toMatch(/columns=a, b, k, i \(/);
+    const totals = new Map<string, number>();
+    p.k.forEach((k, j) => {
+      const a = p.a[j] as number | null;
+      totals.set(k as string, (totals.get(k as string) ?? 0) + (a ?? 0));
+    });
+    const got = plain(await q.sortValues('i').compute(sync));
+    const rows = rowsWhere(500, (j) => (p.b[j] as number) >= 50);
+    expect(got.i).toEqual(rows.map((j) => p.i[j]));
+    expect(got.total).toEqual(rows.map((j) => totals.get(p.k[j] as string)));
+  });
+
+  test('projections pass through merges (nested, with clashing names) into the readers', async () => {
+    const p = data(400, 19);
+    const dirs = ['m-a', 'm-b', 'm-c'].map((d) => join(dir, d));
+    for (const [j, d] of dirs.entries())
+      await frame(p, j + 1).toParquet(d, { rowGroupSize: 100, ...sync });
+    const [a, b, c] = dirs.map((d) => readParquet(d, { splitRowGroups: true }));
+    // a and b both have a, b, k, s, f besides the key i: they clash and get suffixes.
+    const q = a
+      .merge(b, { on: 'i' })
+      .merge(c.select(['i', 'k']).rename({ k: 'kc' }), { on: 'i' })
+      .filter(col('b_x').ge(30))
+      .groupby('kc')
+      .agg({ total: ['a_y', 'sum'], n: ['i', 'count'] });
+    const reads = q
+      .explain()
+      .split('\n')
+      .filter((l) => l.includes('readParquet'));
+    expect(reads).toHaveLength(3);
+    // a keeps b (filtered on) and a (partner of a_y); b keeps a and b (partners); c keeps k.
+    expect(reads.some((l) => /columns=a, b, i \|/.test(l))).toBe(true);
+    expect(reads.some((l) => /columns=k, i \|/.test(l))).toBe(true);
+    for (const l of reads) expect(l).not.toMatch(/\bs\b|, f/);
+    const want = new Map<string, [number, number]>();
+    for (let j = 0; j < 400; j++) {
+      if ((p.b[j] as number) < 30) continue;
+      const k = p.k[j] as string;
+      const [t, n] = want.get(k) ?? [0, 0];
+      want.set(k, [t + ((p.a[j] as number | null) ?? 0), n + 1]);
+    }
+    const got = plain(await q.sortValues('kc').compute(sync));
+    expect(got.kc).toEqual([...want.keys()].sort());
+    expect(got.total).toEqual((got.kc as string[]).map((k) => want.get(k)![0]));
+    expect(got.n).toEqual((got.kc as string[]).map((k) => want.get(k)![1]));
+  });
+
   test('a reduction reads the partitions directly (read tasks inlined into the reduction)', async () => {
     const p = data(900, 17);
     const out = join(dir, 'reduce');

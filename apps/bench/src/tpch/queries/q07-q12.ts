@@ -158,13 +158,10 @@ export const q10: TpchQuery = {
   async run(t, options) {
     const perCustomer = t.orders
       .filter(col('o_orderdate').ge('1993-10-01').and(col('o_orderdate').lt('1994-01-01')))
-      .select(['o_orderkey', 'o_custkey'])
-      .merge(
-        t.lineitem
-          .filter(col('l_returnflag').eq('R'))
-          .select(['l_orderkey', 'l_extendedprice', 'l_discount']),
-        { leftOn: 'o_orderkey', rightOn: 'l_orderkey' },
-      )
+      .merge(t.lineitem.filter(col('l_returnflag').eq('R')), {
+        leftOn: 'o_orderkey',
+        rightOn: 'l_orderkey',
+      })
       .assign({ volume: revenue() })
       .groupby('o_custkey')
       .agg({ revenue: ['volume', 'sum'] })

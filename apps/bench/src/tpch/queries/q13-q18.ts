@@ -1,6 +1,5 @@
 // TPC-H queries 13-18 written with the @dask-ts/dataframe API. SQL's NOT LIKE '%a%b%' is a
-// regular expression, NOT IN / NOT EXISTS are left joins with `indicator` keeping 'left_only'
-// rows, correlated subqueries (Q17's average per part) are a groupby joined back, and a scalar
+// regular expression, NOT IN / NOT EXISTS are anti joins (`how: 'anti'`), correlated subqueries (Q17's average per part) are a groupby joined back, and a scalar
 // subquery (Q15's maximum) is computed first and used as a literal, from a persisted frame. Tables meeting a join are
 // narrowed with `select` first (see q01-q06.ts).
 import { col, lit } from '@dask-ts/dataframe';
@@ -93,13 +92,7 @@ export const q16: TpchQuery = {
         leftOn: 'p_partkey',
         rightOn: 'ps_partkey',
       })
-      .merge(complaints, {
-        leftOn: 'ps_suppkey',
-        rightOn: 's_suppkey',
-        how: 'left',
-        indicator: true,
-      })
-      .filter(col('_merge').eq('left_only'))
+      .merge(complaints, { leftOn: 'ps_suppkey', rightOn: 's_suppkey', how: 'anti' })
       .groupby(['p_brand', 'p_type', 'p_size'])
       .agg({ supplier_cnt: ['ps_suppkey', 'nunique'] })
       .sortValues(['supplier_cnt', 'p_brand', 'p_type', 'p_size'], {

@@ -58,16 +58,14 @@ export const q20: TpchQuery = {
         rightOn: 'ps_partkey',
       })
       .merge(shipped, { leftOn: ['ps_partkey', 'ps_suppkey'], rightOn: ['l_partkey', 'l_suppkey'] })
-      .filter(col('ps_availqty').gt(col('sum_qty').mul(0.5)))
-      .select(['ps_suppkey'])
-      .dropDuplicates();
+      .filter(col('ps_availqty').gt(col('sum_qty').mul(0.5)));
     const out = await t.supplier
       .select(['s_suppkey', 's_name', 's_address', 's_nationkey'])
       .merge(t.nation.filter(col('n_name').eq('CANADA')).select(['n_nationkey']), {
         leftOn: 's_nationkey',
         rightOn: 'n_nationkey',
       })
-      .merge(suppliers, { leftOn: 's_suppkey', rightOn: 'ps_suppkey' })
+      .merge(suppliers, { leftOn: 's_suppkey', rightOn: 'ps_suppkey', how: 'semi' })
       .sortValues('s_name')
       .compute(options);
     return answerOf(out, ['s_name', 's_address']);
@@ -136,13 +134,7 @@ export const q22: TpchQuery = {
       .compute(options);
     const out = await candidates
       .filter(col('c_acctbal').gt(avg))
-      .merge(t.orders.select(['o_custkey']).dropDuplicates(), {
-        leftOn: 'c_custkey',
-        rightOn: 'o_custkey',
-        how: 'left',
-        indicator: true,
-      })
-      .filter(col('_merge').eq('left_only'))
+      .merge(t.orders, { leftOn: 'c_custkey', rightOn: 'o_custkey', how: 'anti' })
       .groupby('cntrycode')
       .agg({ numcust: ['c_custkey', 'size'], totacctbal: ['c_acctbal', 'sum'] })
       .sortValues('cntrycode')

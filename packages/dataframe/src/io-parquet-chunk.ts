@@ -1,0 +1,362 @@
+// One Parquet column chunk decoded in JavaScript straight into a kernel column (no Arrow IPC, no
+// copy of the other columns). Policy: flat columns (required or optional), PLAIN and dictionary
+// encodings, data pages v1 and v2; numbers land in the dataframe's typed array as they are read,
+// strings as offsets + bytes; a category column keeps the file's dictionary (sorted once) and its
+// indices as codes when every data page is dictionary-encoded. Anything else throws `Unsupported`
+// (io-parquet-pages.ts) and the reader falls back to parquet-wasm.
+import { normalizeCategory, encodeCategory } from './columns-cat.js';
+import type { Col, Utf8Col } from './columns.js';
+import type { DType } from './dtypes.js';
+import {
+  ENC,
+  PAGE,
+  Unsupported,
+  decompress,
+  dictIndices,
+  pageBytes,
+  pageHeader,
+  pageLevels,
+  readHybrid,
+} from './io-parquet-pages.js';
+
+/** How to decode one column chunk. @internal */
+export interface ChunkSpec {
+  /** Parquet's physical type ('INT32', 'DOUBLE', 'BYTE_ARRAY', ...). */
+  readonly physical: string;
+  readonly codec: string;
+  readonly optional: boolean;
+  /** Values in the chunk (its rows: the column is flat). */
+  readonly values: number;
+  readonly target: DType;
+  /** INT64 timestamps: what to divide by for milliseconds. */
+  readonly divisor: number;
+}
+
+type Numbers = Float64Array | Int32Array | Float32Array;
+
+const aligned = (b: Uint8Array, at: number, size: number): boolean =>
+  (b.byteOffset + at) % size === 0;
+
+/** `k` PLAIN numbers at `b[at]` as a typed array (a view when aligned). */
+function plainNumbers(b: Uint8Array, at: number, k: number, s: ChunkSpec): Numbers {
+  const need = k * (s.physical === 'DOUBLE' || s.physical === 'INT64' ? 8 : 4);
+  if (at + need > b.length) throw new Error(`a page holds fewer than ${k} values`);
+  const src = (size: number): [ArrayBufferLike, number] =>
+    aligned(b, at, size) ? [b.buffer, b.byteOffset + at] : [b.slice(at, at + need).buffer, 0];
+  switch (s.physical) {
+    case 'DOUBLE':
+      return new Float64Array(...src(8), k);
+    case 'FLOAT':
+      return new Float32Array(...src(4), k);
+    case 'INT32':
+      return new Int32Array(...src(4), k);
+    case 'INT64': {
+      const w = new Int32Array(...src(4), 2 * k);
+      const out = new Float64Array(k);
+      const d = s.divisor;
+      for (let i = 0; i < k; i++) out[i] = ((w[2 * i] >>> 0) + w[2 * i + 1] * 4294967296) / d;
+      return out;
+    }
+  }
+  throw new Unsupported(`physical type ${s.physical}`);
+}
+
+/** `k` PLAIN booleans (bits, least significant first) at `b[at]`. */
+function plainBools(b: Uint8Array, at: number, k: number): Uint8Array {
+  const out = new Uint8Array(k);
+  for (let i = 0; i < k; i++) out[i] = (b[at + (i >> 3)] >> (i & 7)) & 1;
+  return out;
+}
+
+/** Writes `src` (the page's non-null values) into `out` from row `row`, skipping null levels. */
+function scatter(
+  out: Numbers | Uint8Array,
+  src: ArrayLike<number>,
+  row: number,
+  levels: Uint8Array | undefined,
+  n: number,
+): void {
+  if (levels === undefined) {
+    for (let i = 0; i < n; i++) out[row + i] = src[i];
+    return;
+  }
+  let j = 0;
+  for (let i = 0; i < n; i++) if (levels[i] === 1) out[row + i] = src[j++];
+}
+
+/** Strings as offsets + bytes, grown as pages arrive. */
+class Bytes {
+  readonly offsets: Int32Array;
+  data: Uint8Array;
+  pos = 0;
+  constructor(n: number, guess: number) {
+    this.offsets = new Int32Array(n + 1);
+    this.data = new Uint8Array(Math.max(64, guess));
+  }
+  room(extra: number): void {
+    if (this.pos + extra <= this.data.length) return;
+    const next = new Uint8Array(Math.max(this.data.length * 2, this.pos + extra));
+    next.set(this.data.subarray(0, this.pos));
+    this.data = next;
+  }
+  /** Rows from dictionary indices (`idx` holds the non-null rows' indices). */
+  fromDict(
+    d: Utf8Col,
+    idx: Int32Array,
+    row: number,
+    levels: Uint8Array | undefined,
+    n: number,
+  ): void {
+    const dofs = d.offsets;
+    const m = d.length;
+    let total = 0;
+    for (let j = 0; j < idx.length; j++) {
+      const x = idx[j];
+      if (x >= m) throw new Error(`dictionary index ${x} past the dictionary's ${m}`);
+      total += dofs[x + 1] - dofs[x];
+    }
+    this.room(total);
+    const out = this.data;
+    const dd = d.data;
+    const offs = this.offsets;
+    let pos = this.pos;
+    if (levels === undefined) {
+      for (let i = 0; i < n; i++) {
+        const x = idx[i];
+        const e = dofs[x + 1];
+        for (let p = dofs[x]; p < e; p++) out[pos++] = dd[p];
+        offs[row + i + 1] = pos;
+      }
+    } else {
+      let j = 0;
+      for (let i = 0; i < n; i++) {
+        if (levels[i] === 1) {
+          const x = idx[j++];
+          const e = dofs[x + 1];
+          for (let p = dofs[x]; p < e; p++) out[pos++] = dd[p];
+        }
+        offs[row + i + 1] = pos;
+      }
+    }
+    this.pos = pos;
+  }
+  /** Rows from PLAIN byte arrays (4-byte length, then the bytes) at `b[at]`. */
+  plain(b: Uint8Array, at: number, row: number, levels: Uint8Array | undefined, n: number): void {
+    this.room(b.length - at);
+    const out = this.data;
+    const offs = this.offsets;
+    const size = b.length;
+    let pos = this.pos;
+    let p = at;
+    for (let i = 0; i < n; i++) {
+      if (levels === undefined || levels[i] === 1) {
+        if (p + 4 > size) throw new Error('a page ends inside a string');
+        const len = b[p] | (b[p + 1] << 8) | (b[p + 2] << 16) | (b[p + 3] << 24);
+        p += 4;
+        if (len < 0 || p + len > size) throw new Error('a page ends inside a string');
+        if (len < 64) for (let k = 0; k < len; k++) out[pos + k] = b[p + k];
+        else out.set(b.subarray(p, p + len), pos);
+        pos += len;
+        p += len;
+      }
+      offs[row + i + 1] = pos;
+    }
+    this.pos = pos;
+  }
+  col(n: number, valid: Uint8Array | undefined): Utf8Col {
+    return {
+      type: 'utf8',
+      length: n,
+      offsets: this.offsets,
+      data: this.data.subarray(0, this.pos),
+      valid,
+    };
+  }
+}
+
+/** A dictionary page of PLAIN byte arrays as a utf8 column. */
+function stringDict(b: Uint8Array, count: number): Utf8Col {
+  const s = new Bytes(count, b.length);
+  s.plain(b, 0, 0, undefined, count);
+  return s.col(count, undefined);
+}
+
+/** Where a chunk's values go: the target's typed array, strings, or category codes. */
+interface Sink {
+  dictionary(page: Uint8Array, count: number): void;
+  fromDict(idx: Int32Array, row: number, levels: Uint8Array | undefined, n: number): void;
+  plain(
+    page: Uint8Array,
+    at: number,
+    k: number,
+    row: number,
+    levels: Uint8Array | undefined,
+    n: number,
+  ): void;
+  finish(valid: Uint8Array | undefined): Col;
+}
+
+function numberSink(s: ChunkSpec): Sink {
+  const n = s.values;
+  const t = s.target;
+  const out: Numbers | Uint8Array =
+    t === 'float64' || t === 'timestamp'
+      ? new Float64Array(n)
+      : t === 'bool'
+        ? new Uint8Array(n)
+        : new Int32Array(n);
+  let dict: ArrayLike<number> | undefined;
+  return {
+    dictionary(page, count) {
+      dict =
+        s.physical === 'BOOLEAN' ? plainBools(page, 0, count) : plainNumbers(page, 0, count, s);
+    },
+    fromDict(idx, row, levels, k) {
+      if (dict === undefined)
+        throw new Error('a dictionary-encoded page comes before any dictionary');
+      const d = dict;
+      const m = d.length;
+      let j = 0;
+      for (let i = 0; i < k; i++) {
+        if (levels !== undefined && levels[i] !== 1) continue;
+        const x = idx[j++];
+        if (x >= m) throw new Error(`dictionary index ${x} past the dictionary's ${m}`);
+        out[row + i] = d[x];
+      }
+    },
+    plain(page, at, k, row, levels, rows) {
+      const src = s.physical === 'BOOLEAN' ? plainBools(page, at, k) : plainNumbers(page, at, k, s);
+      scatter(out, src, row, levels, rows);
+    },
+    finish(valid) {
+      return { type: t, length: n, values: out, valid } as Col;
+    },
+  };
+}
+
+function stringSink(s: ChunkSpec, guess: number): Sink {
+  const n = s.values;
+  const asCategory = s.target === 'category';
+  let dict: Utf8Col | undefined;
+  let codes: Int32Array | undefined = asCategory ? new Int32Array(n) : undefined;
+  let bytes: Bytes | undefined = asCategory ? undefined : new Bytes(n, guess);
+  /** Leaves codes for strings (a PLAIN page among dictionary pages): replays the rows so far. */
+  const toBytes = (row: number): Bytes => {
+    if (bytes !== undefined) return bytes;
+    const b = new Bytes(n, guess);
+    if (row > 0 && dict !== undefined && codes !== undefined)
+      b.fromDict(dict, codes.subarray(0, row), 0, undefined, row);
+    bytes = b;
+    codes = undefined;
+    return b;
+  };
+  return {
+    dictionary(page, count) {
+      dict = stringDict(page, count);
+    },
+    fromDict(idx, row, levels, k) {
+      if (dict === undefined)
+        throw new Error('a dictionary-encoded page comes before any dictionary');
+      if (codes === undefined) return toBytes(row).fromDict(dict, idx, row, levels, k);
+      const m = dict.length;
+      let j = 0;
+      for (let i = 0; i < k; i++) {
+        if (levels !== undefined && levels[i] !== 1) continue;
+        const x = idx[j++];
+        if (x >= m) throw new Error(`dictionary index ${x} past the dictionary's ${m}`);
+        codes[row + i] = x;
+      }
+    },
+    plain(page, at, _k, row, levels, k) {
+      toBytes(row).plain(page, at, row, levels, k);
+    },
+    finish(valid) {
+      if (codes !== undefined) {
+        const d = dict ?? stringDict(new Uint8Array(0), 0);
+        return normalizeCategory({ type: 'category', length: n, values: codes, dict: d, valid });
+      }
+      const u = (bytes ?? new Bytes(n, 0)).col(n, valid);
+      return asCategory ? encodeCategory(u) : u;
+    },
+  };
+}
+
+/**
+ * The column held in one column chunk's bytes (from its first page to its end), decoded as `s`
+ * says. Throws `Unsupported` for what only parquet-wasm reads. @internal
+ */
+export function decodeChunk(b: Uint8Array, s: ChunkSpec): Col {
+  const n = s.values;
+  const sink = s.physical === 'BYTE_ARRAY' ? stringSink(s, b.length * 2) : numberSink(s);
+  let valid: Uint8Array | undefined = s.optional ? new Uint8Array((n + 7) >> 3) : undefined;
+  let nulls = 0;
+  let pos = 0;
+  let row = 0;
+  while (row < n) {
+    if (pos >= b.length) throw new Error(`the column chunk ends after ${row} of ${n} values`);
+    const [h, start] = pageHeader(b, pos);
+    const raw = b.subarray(start, start + h.compressed);
+    pos = start + h.compressed;
+    if (h.type === PAGE.DICTIONARY) {
+      if (h.encoding !== ENC.PLAIN && h.encoding !== ENC.PLAIN_DICTIONARY)
+        throw new Unsupported(`dictionary encoding ${h.encoding}`);
+      sink.dictionary(decompress(raw, s.codec, h.uncompressed), h.count);
+      continue;
+    }
+    if (h.type !== PAGE.DATA && h.type !== PAGE.DATA_V2) continue;
+    const page = pageBytes(raw, h, s.codec);
+    const rows = Math.min(h.count, n - row);
+    const [levels, at] = pageLevels(page, h, s.optional);
+    let k = rows;
+    if (valid !== undefined && levels === undefined) setBits(valid, row, row + rows);
+    else if (valid !== undefined && levels !== undefined) {
+      k = 0;
+      for (let i = 0; i < rows; i++) {
+        if (levels[i] === 1) {
+          const r = row + i;
+          valid[r >> 3] |= 1 << (r & 7);
+          k++;
+        }
+      }
+      nulls += rows - k;
+    }
+    const lv = nulls > 0 ? levels : undefined;
+    if (h.encoding === ENC.RLE_DICTIONARY || h.encoding === ENC.PLAIN_DICTIONARY)
+      sink.fromDict(dictIndices(page, at, k), row, lv, rows);
+    else if (h.encoding === ENC.PLAIN) sink.plain(page, at, k, row, lv, rows);
+    else if (h.encoding === ENC.RLE && s.physical === 'BOOLEAN') {
+      const bits = new Uint8Array(k);
+      const len = page[at] | (page[at + 1] << 8) | (page[at + 2] << 16) | (page[at + 3] << 24);
+      readHybrid(page, at + 4, at + 4 + len, 1, bits, 0, k);
+      scatterBools(sink, bits, row, lv, rows);
+    } else throw new Unsupported(`encoding ${h.encoding}`);
+    row += rows;
+  }
+  if (nulls === 0) valid = undefined;
+  return sink.finish(valid);
+}
+
+/** Sets bits [from, to) of a bitmap. */
+function setBits(bits: Uint8Array, from: number, to: number): void {
+  let i = from;
+  for (; i < to && (i & 7) !== 0; i++) bits[i >> 3] |= 1 << (i & 7);
+  const full = (to - i) >> 3;
+  if (full > 0) {
+    bits.fill(0xff, i >> 3, (i >> 3) + full);
+    i += full * 8;
+  }
+  for (; i < to; i++) bits[i >> 3] |= 1 << (i & 7);
+}
+
+/** RLE booleans through a number sink: re-encoded as PLAIN bits. */
+function scatterBools(
+  sink: Sink,
+  bits: Uint8Array,
+  row: number,
+  levels: Uint8Array | undefined,
+  n: number,
+): void {
+  const packed = new Uint8Array((bits.length + 7) >> 3);
+  for (let i = 0; i < bits.length; i++) if (bits[i]) packed[i >> 3] |= 1 << (i & 7);
+  sink.plain(packed, 0, bits.length, row, levels, n);
+}

@@ -1,0 +1,199 @@
+// The Parquet reader's fast path: one partition's columns read in JavaScript. Policy: the footer
+// says where each projected column chunk of each chosen row group lies; only those byte ranges are
+// read (neighbours closer than GAP bytes in one read, so a store sees few requests), and each chunk
+// is decoded straight into a kernel column (io-parquet-chunk.ts). A file this path cannot read
+// (nested or repeated columns, codecs other than snappy, unusual encodings or types) throws
+// `Unsupported` before anything is decoded or on the first page that needs it, and so does a part
+// whose columns are mostly PLAIN-encoded text (parquet-wasm decompresses and copies that faster);
+// the caller then reads the part with parquet-wasm.
+import { parquetMetadata, type FileMetaData, type SchemaElement } from 'hyparquet';
+import { concatCols, emptyCol, type Col } from './columns.js';
+import type { DType } from './dtypes.js';
+import { readRange, type StorageOptions } from './fs.js';
+import { decodeChunk, type ChunkSpec } from './io-parquet-chunk.js';
+import { Unsupported } from './io-parquet-pages.js';
+
+/** Byte gaps up to this are read rather than skipped, to merge neighbouring chunks' reads. */
+const GAP = 1 << 19;
+
+const CODECS = new Set(['UNCOMPRESSED', 'SNAPPY']);
+/** Above this share of PLAIN strings, a part is read with parquet-wasm (see plainTextHeavy). */
+const TEXT_SHARE = 0.5;
+const ENCODINGS = new Set(['PLAIN', 'PLAIN_DICTIONARY', 'RLE', 'RLE_DICTIONARY']);
+
+/** The file's top-level leaf columns by name (nested groups are left out). */
+function leaves(md: FileMetaData): Map<string, SchemaElement> {
+  const out = new Map<string, SchemaElement>();
+  const s = md.schema;
+  let i = 1;
+  const skip = (): void => {
+    const el = s[i++];
+    for (let c = 0; c < (el.num_children ?? 0); c++) skip();
+  };
+  for (let c = 0; c < (s[0]?.num_children ?? 0); c++) {
+    const el = s[i];
+    if ((el.num_children ?? 0) === 0) {
+      out.set(el.name, el);
+      i++;
+    } else skip();
+  }
+  return out;
+}
+
+/** What to divide a stored value by to get the target; throws when the pair is not read here. */
+function divisorOf(el: SchemaElement, target: DType): number {
+  const p = el.type;
+  const lt = el.logical_type;
+  const ct = el.converted_type;
+  const unsigned =
+    (lt?.type === 'INTEGER' && !lt.isSigned) || (ct !== undefined && ct.startsWith('UINT'));
+  const special =
+    unsigned ||
+    (lt !== undefined && lt.type !== 'INTEGER' && lt.type !== 'STRING') ||
+    (ct !== undefined && !ct.startsWith('INT_') && ct !== 'UTF8');
+  switch (target) {
+    case 'float64':
+      if ((p === 'DOUBLE' || p === 'FLOAT' || p === 'INT32' || p === 'INT64') && !special) return 1;
+      break;
+    case 'int32':
+      if (p === 'INT32' && !special) return 1;
+      break;
+    case 'date32':
+      if (p === 'INT32' && (lt?.type === 'DATE' || ct === 'DATE')) return 1;
+      break;
+    case 'timestamp':
+      if (p === 'INT64' && lt?.type === 'TIMESTAMP')
+        return lt.unit === 'MILLIS' ? 1 : lt.unit === 'MICROS' ? 1e3 : 1e6;
+      if (p === 'INT64' && ct === 'TIMESTAMP_MILLIS') return 1;
+      if (p === 'INT64' && ct === 'TIMESTAMP_MICROS') return 1e3;
+      break;
+    case 'bool':
+      if (p === 'BOOLEAN') return 1;
+      break;
+    case 'utf8':
+    case 'category':
+      if (p === 'BYTE_ARRAY') return 1;
+      break;
+  }
+  throw new Unsupported(`${p} as ${target}`);
+}
+
+/**
+ * Whether PLAIN-encoded strings (free text, which snappy compresses well) make up most of what
+ * the columns hold: parquet-wasm decompresses and copies those faster than JavaScript does.
+ */
+function plainTextHeavy(
+  md: FileMetaData,
+  rowGroups: readonly number[],
+  names: readonly string[],
+): boolean {
+  let text = 0;
+  let all = 0;
+  for (const g of rowGroups)
+    for (const c of md.row_groups[g].columns) {
+      const m = c.meta_data;
+      if (m === undefined || m.path_in_schema.length !== 1 || !names.includes(m.path_in_schema[0]))
+        continue;
+      const size = Number(m.total_uncompressed_size);
+      all += size;
+      const plain = m.encoding_stats?.some(
+        (e) => e.page_type.startsWith('DATA_PAGE') && e.encoding === 'PLAIN' && e.count > 0,
+      );
+      if (m.type === 'BYTE_ARRAY' && plain === true) text += size;
+    }
+  return text > TEXT_SHARE * all && text > 1 << 20;
+}
+
+interface Planned {
+  readonly spec: ChunkSpec;
+  readonly start: number;
+  readonly end: number;
+}
+
+/** Reads byte ranges, merging close ones; gives each range's bytes in the order given. */
+function readRanges(
+  path: string,
+  ranges: readonly { readonly start: number; readonly end: number }[],
+  so: StorageOptions | undefined,
+): Uint8Array[] {
+  const order = ranges.map((_, i) => i).sort((a, b) => ranges[a].start - ranges[b].start);
+  const out: Uint8Array[] = new Array<Uint8Array>(ranges.length);
+  let k = 0;
+  while (k < order.length) {
+    const from = ranges[order[k]].start;
+    let to = ranges[order[k]].end;
+    let m = k + 1;
+    while (m < order.length && ranges[order[m]].start - to <= GAP) {
+      to = Math.max(to, ranges[order[m]].end);
+      m++;
+    }
+    const bytes = readRange(path, from, to, so);
+    if (bytes.length < to - from) throw new Error(`the file ends before byte ${to}`);
+    for (let j = k; j < m; j++) {
+      const r = ranges[order[j]];
+      out[order[j]] = bytes.subarray(r.start - from, r.end - from);
+    }
+    k = m;
+  }
+  return out;
+}
+
+/**
+ * Columns `names` (typed `types`) of row groups `rowGroups` of a Parquet file, and the row count,
+ * read in JavaScript. `footer` is the file's footer byte range. @internal
+ */
+export function readColumnsJs(
+  path: string,
+  footer: readonly [number, number],
+  rowGroups: readonly number[],
+  names: readonly string[],
+  types: readonly DType[],
+  so: StorageOptions | undefined,
+): [Map<string, Col>, number] {
+  const tail = readRange(path, footer[0], footer[1], so);
+  const md = parquetMetadata(tail);
+  const byName = leaves(md);
+  const plans: Planned[][] = [];
+  let rows = 0;
+  for (const g of rowGroups) {
+    const rg = md.row_groups[g];
+    if (rg === undefined) throw new Error(`the footer has no row group ${g}`);
+    const n = Number(rg.num_rows);
+    rows += n;
+    plans.push(
+      names.map((name, k) => {
+        const el = byName.get(name);
+        const cc = rg.columns.find(
+          (c) => c.meta_data?.path_in_schema.length === 1 && c.meta_data.path_in_schema[0] === name,
+        );
+        const m = cc?.meta_data;
+        if (el === undefined || m === undefined || cc?.file_path !== undefined)
+          throw new Unsupported(`column '${name}'`);
+        if (el.repetition_type === 'REPEATED') throw new Unsupported('a repeated column');
+        if (!CODECS.has(m.codec)) throw new Unsupported(`codec ${m.codec}`);
+        for (const e of m.encodings) if (!ENCODINGS.has(e)) throw new Unsupported(`encoding ${e}`);
+        if (Number(m.num_values) !== n) throw new Unsupported('values and rows differ');
+        const spec: ChunkSpec = {
+          physical: m.type,
+          codec: m.codec,
+          optional: el.repetition_type === 'OPTIONAL',
+          values: n,
+          target: types[k],
+          divisor: divisorOf(el, types[k]),
+        };
+        const dict = m.dictionary_page_offset === undefined ? 0 : Number(m.dictionary_page_offset);
+        const data = Number(m.data_page_offset);
+        const start = dict > 0 ? Math.min(dict, data) : data;
+        return { spec, start, end: start + Number(m.total_compressed_size) };
+      }),
+    );
+  }
+  if (plainTextHeavy(md, rowGroups, names)) throw new Unsupported('mostly PLAIN strings');
+  const bytes = readRanges(path, plans.flat(), so);
+  const out = new Map<string, Col>();
+  names.forEach((name, k) => {
+    const parts = plans.map((p, g) => decodeChunk(bytes[g * names.length + k], p[k].spec));
+    out.set(name, parts.length === 0 ? emptyCol(types[k]) : concatCols(parts, types[k]));
+  });
+  return [out, rows];
+}

@@ -1,0 +1,74 @@
+// Group ids for the commonest keys, one or two int32 columns (join keys, order keys, dates as
+// days, category codes): an open-addressing table probed with the key values themselves, no per-row hashing of
+// generic columns and no row comparison through a loop over key columns. Groups are numbered in
+// order of first appearance and null keys get -1, as the general path (kernels-agg.ts) does.
+import type { Col } from './columns.js';
+
+type IntCol = Extract<Col, { values: Int32Array }>;
+
+const valid = (v: Uint8Array | undefined, i: number): boolean =>
+  v === undefined || (v[i >> 3] & (1 << (i & 7))) !== 0;
+
+/**
+ * Whether `keys` are one or two columns of int32 values: int32, date32, or categories (their codes:
+ * within one partition a category column has one dictionary, so equal codes are equal strings).
+ * @internal
+ */
+export function intKeys(keys: readonly Col[]): keys is IntCol[] {
+  return (
+    keys.length >= 1 &&
+    keys.length <= 2 &&
+    keys.every((c) => c.type === 'int32' || c.type === 'date32' || c.type === 'category')
+  );
+}
+
+/** Group ids of `n` rows by one or two int32 key columns, and each group's first row. @internal */
+export function intGroupIds(
+  keys: readonly IntCol[],
+  n: number,
+): { ids: Int32Array; firsts: Int32Array } {
+  const a = keys[0].values;
+  const va = keys[0].valid;
+  const two = keys.length === 2;
+  const b = two ? keys[1].values : a;
+  const vb = two ? keys[1].valid : undefined;
+  const ids = new Int32Array(n);
+  let cap = 16;
+  while (cap < n * 2) cap *= 2;
+  const mask = cap - 1;
+  const table = new Int32Array(cap).fill(-1);
+  let firsts = new Int32Array(Math.min(n, 1024) + 1);
+  let ngroups = 0;
+  for (let i = 0; i < n; i++) {
+    if (!valid(va, i) || !valid(vb, i)) {
+      ids[i] = -1;
+      continue;
+    }
+    const x = a[i];
+    const y = b[i];
+    let h = Math.imul(x ^ (x >>> 15), 0x2c1b3c6d);
+    if (two) h = Math.imul(h ^ y ^ (y >>> 13), 0x297a2d39);
+    let slot = (h ^ (h >>> 16)) & mask;
+    for (;;) {
+      const g = table[slot];
+      if (g === -1) {
+        if (ngroups === firsts.length) {
+          const grown = new Int32Array(firsts.length * 2);
+          grown.set(firsts);
+          firsts = grown;
+        }
+        firsts[ngroups] = i;
+        table[slot] = ngroups;
+        ids[i] = ngroups++;
+        break;
+      }
+      const r = firsts[g];
+      if (a[r] === x && b[r] === y) {
+        ids[i] = g;
+        break;
+      }
+      slot = (slot + 1) & mask;
+    }
+  }
+  return { ids, firsts: firsts.slice(0, ngroups) };
+}
