@@ -38,6 +38,32 @@ describe('WorkerState steal', () => {
     expect(messages(again)).toEqual([{ op: 'finished', keys: ['q2'], nbytes: [8] }]);
   }, 30_000);
 
+  it('a key given back twice and sent a third time, all while queued, runs once', async () => {
+    const state = new WorkerState();
+    const h = state.handle(
+      packCompute([
+        t(
+          'slow',
+          src('async () => { await new Promise((r) => setTimeout(r, 50)); return 1; }'),
+          [],
+        ),
+      ]),
+    );
+    const sent = [state.handle(packCompute([t('q', src('() => 2'), [])]))];
+    expect(messages(state.handle({ op: 'steal', keys: ['q'] }).now)).toEqual([
+      { op: 'stolen', keys: ['q'] },
+    ]);
+    sent.push(state.handle(packCompute([t('q', src('() => 2'), [])])));
+    expect(messages(state.handle({ op: 'steal', keys: ['q'] }).now)).toEqual([
+      { op: 'stolen', keys: ['q'] },
+    ]);
+    sent.push(state.handle(packCompute([t('q', src('() => 2'), [])])));
+    const reports = [...messages(await h.later!)];
+    for (const s of sent) if (s.later !== undefined) reports.push(...messages(await s.later));
+    const finished = reports.flatMap((m) => (m.op === 'finished' ? m.keys : []));
+    expect(finished.sort()).toEqual(['q', 'slow']);
+  }, 30_000);
+
   it('with nothing awaited, nothing is queued: the answer gives back nothing', () => {
     const state = new WorkerState();
     state.handle(packCompute([t('a', src('() => 1'), [])]));
