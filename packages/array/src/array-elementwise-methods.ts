@@ -18,7 +18,7 @@ export function isDaskArray(x: unknown): x is DaskArray<ArrayValue> {
   return x instanceof ArrayElementwiseMethods;
 }
 
-/** @internal The elementwise methods of DaskArray. */
+/** The elementwise methods of DaskArray (an internal link of its class chain; use DaskArray). */
 export abstract class ArrayElementwiseMethods<R extends ArrayValue = NdArray> {
   /** @internal The layer that makes the blocks. */
   abstract readonly layer: ArrayLayer;

@@ -9,7 +9,7 @@ import { booleanMask, setBasic, setMask, take, vindex, type IntIndex } from './f
 import { requireKnownChunks } from './known-chunks.js';
 import { getitem, parseIndex, type IndexItem } from './slicing.js';
 
-/** @internal The indexing methods of DaskArray. */
+/** The indexing methods of DaskArray (an internal link of its class chain; use DaskArray). */
 export abstract class ArrayIndexMethods<
   R extends ArrayValue = NdArray,
 > extends ArrayShapeMethods<R> {

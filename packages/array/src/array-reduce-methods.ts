@@ -10,7 +10,7 @@ import type { ReduceOp } from './kernels-reduce.js';
 import type { ScanOp } from './kernels-scan.js';
 import { reduction, type ReduceOptions, type VarOptions } from './reductions.js';
 
-/** @internal The reductions and scans of DaskArray. */
+/** The reductions and scans of DaskArray (an internal link of its class chain; use DaskArray). */
 export abstract class ArrayReduceMethods<
   R extends ArrayValue = NdArray,
 > extends ArrayElementwiseMethods<R> {

@@ -10,7 +10,7 @@ import type { RechunkOptions } from './rechunk-plan.js';
 import * as shapes from './shape-more.js';
 import { reshape, transpose } from './shape-ops.js';
 
-/** @internal The shape methods of DaskArray. */
+/** The shape methods of DaskArray (an internal link of its class chain; use DaskArray). */
 export abstract class ArrayShapeMethods<
   R extends ArrayValue = NdArray,
 > extends ArrayReduceMethods<R> {

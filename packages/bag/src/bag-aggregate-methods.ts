@@ -9,7 +9,7 @@ import type { KeyFn } from './bag-types.js';
 import type { UserFn } from './fn-arg.js';
 import type { Item } from './item.js';
 
-/** @internal The aggregations of Bag. */
+/** The aggregations of Bag (an internal link of its class chain; use Bag). */
 export abstract class BagAggregateMethods<T> extends BagRestructureMethods<T> {
   /**
    * A tree reduction: `perpartition` turns each partition into a partial result, `aggregate` turns

@@ -17,7 +17,7 @@ export function asBag<T>(b: BagRestructureMethods<T>): Bag<T> {
   return b as unknown as Bag<T>;
 }
 
-/** @internal The restructuring methods of Bag. */
+/** The restructuring methods of Bag (an internal link of its class chain; use Bag). */
 export abstract class BagRestructureMethods<T> {
   /**
    * The cartesian product with another bag: every `[x, y]` pair (`n * m` partitions).
