@@ -8,6 +8,8 @@
 // `@dask-ts/graph` and any registered scheduler run it. The longer operations live beside it and
 // the methods here delegate: map-like.ts (map, starmap, mapPartitions), restructure.ts (product,
 // zip, accumulate, repartition), partition.ts (toDelayed); bag-types.ts holds the helper types.
+// Two groups of methods live in internal abstract classes that Bag extends, one concept each:
+// bag-restructure-methods.ts (product, zip, take, join...) and bag-aggregate-methods.ts.
 import {
   daskFinalize,
   daskFinalizeRef,
@@ -41,17 +43,13 @@ import { stageLayer } from './pipeline.js';
 import type { StageSpec } from './specs.js';
 import { fnArg, type FnOptions, type UserFn } from './fn-arg.js';
 import { kernel } from './kernels.js';
-import { mapOptions, type ArgValues, type BagLike } from './args.js';
-import * as agg from './aggregations.js';
+import { mapOptions, type ArgValues } from './args.js';
+import { concatParts } from './aggregations.js';
 import { toTextFiles, type ToTextFilesOptions } from './write-text.js';
-import type { Item } from './item.js';
-import type { Flat, KeyFn, MapOptions, PartitionArgs } from './bag-types.js';
+import type { Flat, MapOptions, PartitionArgs } from './bag-types.js';
+import { BagAggregateMethods } from './bag-aggregate-methods.js';
 import { mapLike } from './map-like.js';
-import * as re from './restructure.js';
 import { partitionsToDelayed } from './partition.js';
-import { take, takeBag, type TakeOptions } from './take.js';
-import { randomSample } from './sample.js';
-import { join, type JoinOther } from './join.js';
 import { StrAccessor } from './str.js';
 
 export type { Flat, KeyFn, MapOptions, PartitionArgs } from './bag-types.js';
@@ -63,7 +61,7 @@ export type { Flat, KeyFn, MapOptions, PartitionArgs } from './bag-types.js';
  * const b = fromSequence([1, 2, 3, 4, 5], { npartitions: 2 });
  * await b.map((x) => x * 2).filter((x) => x > 4).compute(); // [6, 8, 10]
  */
-export class Bag<T> implements Collection<T[]> {
+export class Bag<T> extends BagAggregateMethods<T> implements Collection<T[]> {
   /** @internal Bags are made by `fromSequence`, `range`, `readText`... */
   constructor(
     /** The name of this bag's partitions (keys are `[name, i]`). */
@@ -72,7 +70,9 @@ export class Bag<T> implements Collection<T[]> {
     readonly npartitions: number,
     /** @internal The layer that makes the partitions. */
     readonly layer: Layer,
-  ) {}
+  ) {
+    super();
+  }
 
   /** @internal A bag of another element type (for the aggregations). */
   derive<R>(name: string, npartitions: number, layer: Layer): Bag<R> {
@@ -247,149 +247,6 @@ export class Bag<T> implements Collection<T[]> {
   }
 
   /**
-   * The cartesian product with another bag: every `[x, y]` pair (`n * m` partitions).
-   *
-   * @example
-   * fromSequence([1, 2]).product(fromSequence(['a'])); // [[1, 'a'], [2, 'a']]
-   */
-  product<U>(other: Bag<U>): Bag<[T, U]> {
-    return re.product(this, other);
-  }
-
-  /**
-   * Zips with other bags of the same partitioning into tuples.
-   *
-   * @example
-   * a.zip(b); // [[a0, b0], [a1, b1], ...]
-   */
-  zip<const B extends readonly BagLike[]>(...others: B): Bag<[T, ...ArgValues<B>]> {
-    return re.zip(this, others);
-  }
-
-  /**
-   * The running accumulation `binop(binop(x0, x1), x2)...`; with `initial`, it comes first.
-   *
-   * @example
-   * fromSequence([1, 2, 3]).accumulate((a, b) => a + b); // [1, 3, 6]
-   * fromSequence([1, 2, 3]).accumulate((a, b) => a + b, { initial: 0 }); // [0, 1, 3, 6]
-   */
-  accumulate(binop: UserFn<(acc: T, x: T) => T>, options?: FnOptions): Bag<T>;
-  accumulate<A>(
-    binop: UserFn<(acc: A, x: T) => A>,
-    options: FnOptions & { readonly initial: A },
-  ): Bag<A>;
-  accumulate<A>(binop: unknown, options: FnOptions & { readonly initial?: A } = {}): Bag<A> {
-    return re.accumulate(this, binop, options);
-  }
-
-  /**
-   * The same elements in the same order, in `npartitions` partitions: neighbouring partitions are
-   * concatenated, or partitions are split into near-equal pieces. Given `{ partitionSize }` (bytes,
-   * or a size such as '5MiB'), it computes each partition's estimated size first, as Dask does,
-   * and resolves to a bag whose partitions hold about that much each.
-   *
-   * @example
-   * b.repartition(4);
-   * const c = await b.repartition({ partitionSize: '1MiB' });
-   */
-  repartition(npartitions: number): Bag<T>;
-  repartition(options: {
-    readonly npartitions: number;
-    readonly partitionSize?: undefined;
-  }): Bag<T>;
-  repartition(
-    options: {
-      readonly partitionSize: number | string;
-      readonly npartitions?: undefined;
-    } & GraphComputeOptions,
-  ): Promise<Bag<T>>;
-  repartition(
-    arg:
-      | number
-      | ({
-          readonly npartitions?: number;
-          readonly partitionSize?: number | string;
-        } & GraphComputeOptions),
-  ): Bag<T> | Promise<Bag<T>> {
-    if (typeof arg === 'number') return re.repartition(this, arg);
-    const { npartitions, partitionSize, ...computeOptions } = arg;
-    if ((npartitions === undefined) === (partitionSize === undefined)) {
-      throw new Error('repartition: give npartitions or partitionSize (exactly one)');
-    }
-    return npartitions !== undefined
-      ? re.repartition(this, npartitions)
-      : re.repartitionBySize(this, partitionSize!, computeOptions);
-  }
-
-  /**
-   * The first `n` elements, computing only the first `npartitions` partitions (default 1; -1 for
-   * all). Warns when fewer than `n` were found (`warn: false` silences it); `compute: false` gives
-   * the lazy one-partition bag.
-   *
-   * @example
-   * await b.take(5); // [x0, x1, x2, x3, x4]
-   * await b.take(10, { npartitions: -1, scheduler: 'sync' });
-   */
-  take(n: number, options: TakeOptions & { readonly compute: false }): Bag<T>;
-  take(n: number, options?: TakeOptions): Promise<T[]>;
-  take(n: number, options: TakeOptions = {}): Promise<T[]> | Bag<T> {
-    if (options.compute === false) return takeBag(this, n, options.npartitions);
-    try {
-      takeBag(this, n, options.npartitions);
-    } catch (err) {
-      return Promise.reject(err);
-    }
-    return take(this, n, options);
-  }
-
-  /**
-   * Each element kept with probability `prob`, from a generator seeded by `seed` (or by a seed
-   * drawn when the sample is defined): the same sample at every compute.
-   *
-   * @example
-   * b.randomSample(0.1, 42);
-   */
-  randomSample(prob: number, seed?: number): Bag<T> {
-    return randomSample(this, prob, seed);
-  }
-
-  /**
-   * Joins with a small sequence (an iterable, a one-partition bag, an Item or a Delayed value):
-   * `[otherItem, element]` for every pair whose keys match (`onOther` defaults to `onSelf`).
-   *
-   * @example
-   * people.join(cities, 'cityId', 'id'); // [[city, person], ...]
-   */
-  join<U>(
-    other: JoinOther<U>,
-    onSelf: KeyFn<T, unknown>,
-    onOther?: KeyFn<U, unknown>,
-    options: FnOptions = {},
-  ): Bag<[U, T]> {
-    return join(this, other, onSelf, onOther, options);
-  }
-
-  /**
-   * Splits a bag of `n`-tuples into `n` bags.
-   *
-   * @example
-   * const [xs, ys] = pairs.unzip(2);
-   */
-  unzip<const N extends number>(n: N): Bag<T extends readonly unknown[] ? T[number] : never>[] {
-    if (!Number.isInteger(n) || n < 1) {
-      throw new RangeError(`unzip: n must be a positive integer, got ${String(n)}`);
-    }
-    type E = T extends readonly unknown[] ? T[number] : never;
-    return Array.from({ length: n }, (_, i) =>
-      this.stage<E>(
-        'pluck',
-        [i, false, undefined],
-        ['pluck', { $literal: i }, false, { $literal: undefined }],
-      ),
-    );
-  }
-
-  /**
    * Python's string methods over a bag of strings (Dask's `bag.str`).
    *
    * @example
@@ -397,162 +254,6 @@ export class Bag<T> implements Collection<T[]> {
    */
   get str(): StrAccessor {
     return new StrAccessor(this as unknown as Bag<string>);
-  }
-
-  // Aggregations (aggregations.ts).
-
-  /**
-   * A tree reduction: `perpartition` turns each partition into a partial result, `aggregate` turns
-   * lists of partial results into one (it runs at least once, on groups of at most `splitEvery`).
-   * The key is named after `aggregate` (or `options.name`); with `outType: 'bag'` the (iterable)
-   * result comes back as a one-partition bag.
-   *
-   * @example
-   * b.reduction((part) => part.length, (counts) => counts.reduce((a, c) => a + c, 0));
-   * b.reduction((part) => part.length, (counts) => counts, { name: 'sizes', outType: 'bag' });
-   */
-  reduction<P, R extends Iterable<unknown>>(
-    perpartition: UserFn<(part: T[]) => P>,
-    aggregate: UserFn<(partials: P[]) => R>,
-    options: agg.ReductionOptions & { readonly outType: 'bag' },
-  ): Bag<R extends Iterable<infer U> ? U : never>;
-  reduction<P, R>(
-    perpartition: UserFn<(part: T[]) => P>,
-    aggregate: UserFn<(partials: P[]) => R>,
-    options?: agg.ReductionOptions & { readonly outType?: 'item' },
-  ): Item<R>;
-  reduction<P, R>(
-    perpartition: UserFn<(part: T[]) => P>,
-    aggregate: UserFn<(partials: P[]) => R>,
-    options: agg.ReductionOptions = {},
-  ): Item<R> | Bag<unknown> {
-    return agg.reduction<R>(this, perpartition, aggregate, options);
-  }
-
-  /**
-   * Folds the elements with `binop`; `combine` merges partition results (default `binop`). Each
-   * partition's fold starts from `initial` (the combine does not add it again, as in Dask); without
-   * `initial`, an empty bag is an error. With `outType: 'bag'`, the (iterable) result comes back as
-   * a one-partition bag.
-   *
-   * @example
-   * b.fold((a, x) => a + x);
-   * words.fold((n, w) => n + w.length, { initial: 0, combine: (a, b) => a + b });
-   */
-  fold<A extends Iterable<unknown>>(
-    binop: UserFn<(acc: A, x: T) => A>,
-    options: agg.FoldOptions<A> & { readonly initial: A; readonly outType: 'bag' },
-  ): Bag<A extends Iterable<infer U> ? U : never>;
-  fold(binop: UserFn<(acc: T, x: T) => T>, options?: agg.FoldOptions<T>): Item<T>;
-  fold<A>(
-    binop: UserFn<(acc: A, x: T) => A>,
-    options: agg.FoldOptions<A> & { readonly initial: A },
-  ): Item<A>;
-  fold<A>(binop: unknown, options: agg.FoldOptions<A> = {}): Item<A> | Bag<unknown> {
-    return agg.fold(this, binop, options);
-  }
-
-  /**
-   * Groups by `key` and folds each group (`binop`, then `combine` across partitions): a bag of
-   * `[key, value]` pairs in one partition.
-   *
-   * @example
-   * people.foldby('city', (n, _p) => n + 1, { initial: 0, combine: (a, b) => a + b });
-   */
-  foldby<K, A = T>(
-    key: KeyFn<T, K>,
-    binop: UserFn<(acc: A, x: T) => A>,
-    options: agg.FoldbyOptions<A> = {},
-  ): Bag<[K, A]> {
-    return agg.foldby(this, key, binop, options);
-  }
-
-  /**
-   * Groups the elements by `key` with a shuffle: a bag of `[key, elements]` pairs in
-   * `options.npartitions` partitions (default: as many as this bag, at most 100).
-   *
-   * @example
-   * people.groupby((p) => p.age >= 18);
-   */
-  groupby<K>(key: KeyFn<T, K>, options: agg.GroupbyOptions = {}): Bag<[K, T[]]> {
-    return agg.groupby(this, key, options);
-  }
-
-  /**
-   * How often each distinct element occurs: `[element, count]` pairs (with `sort`, most frequent
-   * first).
-   *
-   * @example
-   * words.frequencies({ sort: true });
-   */
-  frequencies(options: agg.TreeOptions & { readonly sort?: boolean } = {}): Bag<[T, number]> {
-    return agg.frequencies(this, options);
-  }
-
-  /**
-   * The distinct elements (by `key` when given: the first element of each key).
-   *
-   * @example
-   * b.distinct();
-   */
-  distinct<K>(key?: KeyFn<T, K>, options: agg.TreeOptions = {}): Bag<T> {
-    return agg.distinct(this, key, options);
-  }
-
-  /**
-   * The `k` largest elements (by `key` when given), largest first.
-   *
-   * @example
-   * b.topk(3);
-   * people.topk(2, 'age');
-   */
-  topk<K>(k: number, key?: KeyFn<T, K>, options: agg.TreeOptions = {}): Bag<T> {
-    return agg.topk(this, k, key, options);
-  }
-
-  /** The number of elements. @example await b.count().compute() */
-  count(options: agg.TreeOptions = {}): Item<number> {
-    return agg.simple(this, 'count', options);
-  }
-
-  /** The sum of the elements (0 for an empty bag). @example await b.sum().compute() */
-  sum(this: Bag<number>, options: agg.TreeOptions = {}): Item<number> {
-    return agg.simple(this, 'sum', options);
-  }
-
-  /** The smallest element (an empty bag is an error). @example await b.min().compute() */
-  min(options: agg.TreeOptions = {}): Item<T> {
-    return agg.simple(this, 'min', options);
-  }
-
-  /** The largest element (an empty bag is an error). @example await b.max().compute() */
-  max(options: agg.TreeOptions = {}): Item<T> {
-    return agg.simple(this, 'max', options);
-  }
-
-  /** Whether every element is truthy. @example await b.all().compute() */
-  all(options: agg.TreeOptions = {}): Item<boolean> {
-    return agg.simple(this, 'all', options);
-  }
-
-  /** Whether some element is truthy. @example await b.any().compute() */
-  any(options: agg.TreeOptions = {}): Item<boolean> {
-    return agg.simple(this, 'any', options);
-  }
-
-  /** The mean (NaN for an empty bag). @example await b.mean().compute() */
-  mean(this: Bag<number>, options: agg.TreeOptions = {}): Item<number> {
-    return agg.moments(this, 'mean', 0, options);
-  }
-
-  /** The variance, dividing by `n - ddof` (default 0). @example await b.var({ ddof: 1 }).compute() */
-  var(this: Bag<number>, options: agg.TreeOptions & { readonly ddof?: number } = {}): Item<number> {
-    return agg.moments(this, 'var', options.ddof ?? 0, options);
-  }
-
-  /** The standard deviation, dividing by `n - ddof` (default 0). @example await b.std().compute() */
-  std(this: Bag<number>, options: agg.TreeOptions & { readonly ddof?: number } = {}): Item<number> {
-    return agg.moments(this, 'std', options.ddof ?? 0, options);
   }
 
   // Output.
@@ -633,7 +334,7 @@ export class Bag<T> implements Collection<T[]> {
   }
 
   [daskFinalize](values: readonly unknown[]): T[] {
-    return agg.concatParts(values as T[][]);
+    return concatParts(values as T[][]);
   }
 
   [daskFinalizeRef](): PortableFunctionRef {
@@ -653,7 +354,7 @@ export class Bag<T> implements Collection<T[]> {
     return ['Bag', this.name];
   }
 
-  toString(): string {
+  override toString(): string {
     return `Bag<${this.name}, npartitions=${this.npartitions}>`;
   }
 }
