@@ -25,6 +25,7 @@ describe('MemoryWatch', () => {
       name: 'w',
       log: (l) => lines.push(l),
       sampleMs: 10,
+      longPauseMs: 100,
       rss: () => rss,
     });
     const sent: Record<string, MemoryReport[]> = { a: [], b: [] };
@@ -47,9 +48,14 @@ describe('MemoryWatch', () => {
     await until(() => sent.a.some((m) => m.paused), 'a pause');
     expect(sent.b.at(-1)).toMatchObject({ op: 'memory', paused: true, rss, limit: 100 * MiB });
     expect(watch.stats.paused).toBe(true);
+    // A pause is told once it lasts (longPauseMs), and then its end too.
+    await until(
+      () => lines.some((l) => /paused for 0.1 s at 85 MiB of 100 MiB/.test(l)),
+      'the log',
+    );
     rss = 55 * MiB;
     await until(() => sent.a.at(-1)?.paused === false, 'a resume');
-    expect(lines.join('\n')).toMatch(/paused at 85 MiB of 100 MiB[^]*resumed at 55 MiB/);
+    expect(lines.join('\n')).toMatch(/paused for 0.1 s at 85 MiB of 100 MiB[^]*resumed at 55 MiB/);
     // b's loop ticks (it is free); a's does not (busy in a task): a is restarted.
     const tick = setInterval(() => Atomics.add(spills[1].budget!, 2, 1), 20);
     try {

@@ -10,7 +10,7 @@
 //   asks each thread (and itself) for a full garbage collection: memory spilled or released is
 //   only given back once V8 collects it, which an idle thread never would, and a thread busy with
 //   a long batch of tasks only does when it next holds a result.
-// - PAUSE (80 %): every thread stops taking new tasks (a `memory` message with `paused: true` on
+// - PAUSE (80 %; logged once it lasts LONG_PAUSE_MS): every thread stops taking new tasks (a `memory` message with `paused: true` on
 //   each thread's link; the scheduler pauses those workers), until memory is back under TARGET,
 //   or until no thread holds anything in memory any more (for two reports after the pause):
 //   pausing cannot free memory that is not results (glibc keeps freed memory in its arenas
@@ -38,6 +38,8 @@ export const PAUSED_TARGET = 0.5;
 export const PAUSE = 0.8;
 /** Past this fraction a thread is restarted. */
 export const RESTART = 0.95;
+/** A pause is logged once it has lasted this long (ms); shorter ones are routine while spilling. */
+export const LONG_PAUSE_MS = 5000;
 /** A thread whose loop has not ticked for this long is busy in a task (ms). */
 const BUSY_MS = 300;
 /** How long memory must stay past RESTART before a thread is restarted (ms). */
@@ -94,6 +96,8 @@ export interface MemoryWatchOptions {
   readonly sampleMs?: number;
   /** The resident memory (tests; default `process.memoryUsage.rss`). */
   readonly rss?: () => number;
+  /** How long a pause lasts before it is logged (ms, default LONG_PAUSE_MS). */
+  readonly longPauseMs?: number;
 }
 
 interface Watched {
@@ -121,6 +125,11 @@ export class MemoryWatch {
   private readonly removeDir = (): void => rmSync(this.dir, { recursive: true, force: true });
   private paused = false;
   private pausedAt = 0;
+  private get longPauseMs(): number {
+    return this.options.longPauseMs ?? LONG_PAUSE_MS;
+  }
+  /** Whether this pause was logged (it lasted LONG_PAUSE_MS). */
+  private pauseLogged = false;
   private calmUntil = 0;
   /** When memory went past RESTART (0: it is not). */
   private overSince = 0;
@@ -225,8 +234,12 @@ export class MemoryWatch {
     if (!this.paused && rss > PAUSE * limit) {
       this.paused = changed = true;
       this.pausedAt = now;
+      this.pauseLogged = false;
+    } else if (this.paused && !this.pauseLogged && now - this.pausedAt >= this.longPauseMs) {
+      // Short pauses are routine while results spill (see /status.json); a long one is told.
+      this.pauseLogged = true;
       this.options.log(
-        `dask-ts worker ${this.options.name}: paused at ${formatBytes(rss)} of ${formatBytes(limit)} (takes no new tasks until under ${TARGET * 100} %)`,
+        `dask-ts worker ${this.options.name}: paused for ${this.longPauseMs / 1000} s at ${formatBytes(rss)} of ${formatBytes(limit)} (takes no new tasks until under ${TARGET * 100} %)`,
       );
     } else if (
       this.paused &&
@@ -235,9 +248,10 @@ export class MemoryWatch {
     ) {
       this.paused = false;
       changed = true;
-      this.options.log(
-        `dask-ts worker ${this.options.name}: resumed at ${formatBytes(rss)}${held === 0 && rss >= TARGET * limit ? ' (nothing left to spill)' : ''}`,
-      );
+      if (this.pauseLogged)
+        this.options.log(
+          `dask-ts worker ${this.options.name}: resumed at ${formatBytes(rss)}${held === 0 && rss >= TARGET * limit ? ' (nothing left to spill)' : ''}`,
+        );
     }
     if (rss > PAUSE * limit && now - this.lastCollect >= COLLECT_MS) this.collect(now);
     if (rss <= RESTART * limit) this.overSince = 0;
