@@ -7,7 +7,7 @@ import { Table } from 'apache-arrow';
 import { dataLayer, tokenize } from '@dask-ts/graph';
 import { colsOf, tableOf, utf8Of, type Col } from './columns.js';
 import { DTYPE_LIST, type DType, type Schema } from './dtypes.js';
-import { take } from './steps.js';
+import { take } from './take.js';
 import { endOfRow, isNumberText, parseRows } from './csv-parse.js';
 import { CsvLayer, partKey } from './layers.js';
 import { expandPaths, fileStamp, readRange, type StorageOptions } from './fs.js';

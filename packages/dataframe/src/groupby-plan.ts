@@ -14,7 +14,8 @@ import type { DataFrame } from './frame.js';
 import { groupIds } from './kernels-agg.js';
 import { readCsvBlock } from './kernels.js';
 import { CsvLayer, PipeLayer, partKey } from './layers.js';
-import { applySteps, take } from './steps.js';
+import { applySteps } from './steps.js';
+import { take } from './take.js';
 
 /** Rows sampled to estimate the group count. */
 const SAMPLE_ROWS = 10_000;

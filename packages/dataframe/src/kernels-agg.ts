@@ -5,7 +5,7 @@
 // objects); rows with a null key are dropped, as pandas does by default.
 import { concatCols, isValid, type Col } from './columns.js';
 import { intGroupIds, intKeys } from './kernels-group-int.js';
-import { take } from './steps.js';
+import { take } from './take.js';
 
 /**
  * An aggregation.

@@ -10,7 +10,7 @@ import { colsOf, isValid, tableOf, type Col } from './columns.js';
 import { plainCol } from './columns-cat.js';
 import { DAY_MS } from './kernels-dt.js';
 import { groupRows, splitByIndex } from './kernels-shuffle.js';
-import { take } from './steps.js';
+import { take } from './take.js';
 import type { IndexValue } from './dtypes.js';
 
 export type { IndexValue };

@@ -11,7 +11,7 @@ import type { DType, Schema } from './dtypes.js';
 import { castCol } from './kernels-ops.js';
 import { groupIds, sortedGroups } from './kernels-agg.js';
 import { concatTables, groupRows } from './kernels-shuffle.js';
-import { take } from './steps.js';
+import { take } from './take.js';
 
 /** What a mapPartitions function may return. */
 type Out = Table | Readonly<Record<string, unknown>>;

@@ -7,7 +7,7 @@ import type { Table } from 'apache-arrow';
 import { colsOf, concatCols, emptyCol, tableOf, type Col } from './columns.js';
 import type { DType } from './dtypes.js';
 import { hashRow } from './kernels-agg.js';
-import { take } from './steps.js';
+import { take } from './take.js';
 
 /** Output partition (of `n`) of row `i` of the key columns. @internal */
 export function partitionOf(keys: readonly Col[], i: number, n: number): number {

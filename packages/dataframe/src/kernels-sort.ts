@@ -10,7 +10,7 @@ import { cmpUtf8 } from './columns-cat.js';
 import { present } from './kernels-ops.js';
 import { concatTables, groupRows, splitByIndex } from './kernels-shuffle.js';
 import type { DType } from './dtypes.js';
-import { take } from './steps.js';
+import { take } from './take.js';
 
 /** How to order: per key column ascending or not, and where nulls go. @internal */
 export interface Order {

@@ -7,8 +7,6 @@ import { evalExpr } from './eval.js';
 import { isValid, type Col, type Cols } from './columns.js';
 import { take } from './take.js';
 
-export { take };
-
 /** One row-wise step, as data. @internal */
 export type Step =
   | { readonly op: 'select'; readonly cols: readonly string[] }
