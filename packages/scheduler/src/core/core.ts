@@ -20,7 +20,7 @@ import {
 } from './task-table.js';
 import { inactive } from './transitions.js';
 import { validateCore } from './validate.js';
-import { CoreStealing } from './stealing.js';
+import { CoreHolds } from './holds.js';
 
 /**
  * Options of {@link SchedulerCore}.
@@ -86,7 +86,7 @@ export interface CoreCounts {
  * ]);
  * // cmds: [{ type: 'compute', worker: 'w0', keys: ['x'], nodes: [node], fetch: [] }]
  */
-export class SchedulerCore extends CoreStealing {
+export class SchedulerCore extends CoreHolds {
   /** @internal */ protected readonly maxRetries: number;
   /** @internal */ private readonly queueFactor: number;
   /** @internal */ private readonly adaptive: boolean;
@@ -358,97 +358,6 @@ export class SchedulerCore extends CoreStealing {
       if (s === MEMORY) this.deliverKey(id);
       else if (s === ORPHAN) this.reclaim(id, S.C_SUBMIT, idx);
       else if (inactive(s)) this.activate(id, true, S.C_SUBMIT, idx, null);
-    }
-  }
-
-  /**
-   * @internal Client-held keys: one intake for the graph, then one hold submission per key
-   * (see the `hold` event).
-   */
-  private onHold(e: Extract<CoreEvent, { type: 'hold' }>): void {
-    const { ids, keys } = e;
-    const refuse = (error: Error): void => {
-      for (const id of ids) this.out.end({ type: 'refused', id, error });
-    };
-    const batch = ids.length === 1;
-    if ((!batch && ids.length !== keys.length) || new Set(keys).size !== keys.length) {
-      refuse(new Error(`A hold needs one submission id, or one per key, and distinct keys`));
-      return;
-    }
-    if (!batch && e.deliver === true) {
-      refuse(new Error(`A hold that delivers its values needs one submission id`));
-      return;
-    }
-    const taken = ids.find((id) => this.subs.has(id));
-    if (taken !== undefined) {
-      refuse(new Error(`Submission ${taken} is already running`));
-      return;
-    }
-    this.maybeReset();
-    this.maybeCompact();
-    const intook = intake(this.t, e.graph, keys, undefined);
-    if (!('wanted' in intook)) {
-      refuse(intook);
-      return;
-    }
-    this.log.reserve(5 * intook.needed.length);
-    const t = this.t;
-    const subs: Submission[] = [];
-    const want = (id: number, sub: Submission): void => {
-      this.wants.set(id, (this.wants.get(id) ?? 0) + 1);
-      t.wantPending[id]++;
-      const list = this.wantedBy.get(id);
-      if (list === undefined) this.wantedBy.set(id, [sub]);
-      else list.push(sub);
-    };
-    if (batch) {
-      // One submission for every key, settling key by key (see submission.ts).
-      const wanted = new Int32Array(keys.length);
-      for (let i = 0; i < keys.length; i++) wanted[i] = t.index.get(keys[i])!;
-      const idx = this.subNames.length;
-      this.subNames.push(e.cause === undefined ? ids[0] : `${ids[0]} (${e.cause})`);
-      const sub = new Submission(ids[0], idx, wanted, e.deliver !== true, keys.length > 1);
-      subs.push(sub);
-      this.subs.set(ids[0], sub);
-      for (let i = 0; i < wanted.length; i++) want(wanted[i], sub);
-    } else {
-      for (let i = 0; i < keys.length; i++) {
-        const id = t.index.get(keys[i])!;
-        const idx = this.subNames.length;
-        this.subNames.push(e.cause === undefined ? ids[i] : `${ids[i]} (${e.cause})`);
-        const sub = new Submission(ids[i], idx, Int32Array.of(id), true);
-        subs.push(sub);
-        this.subs.set(ids[i], sub);
-        want(id, sub);
-      }
-    }
-    if (subs.length === 0) return;
-    this.activateNew(intook.needed, intook.oldDeps, subs[0].idx);
-    for (const sub of subs) {
-      for (let i = 0; i < sub.wanted.length; i++) {
-        const id = sub.wanted[i];
-        const s = t.state[id];
-        if (s === MEMORY) this.deliverKey(id);
-        else if (s === ORPHAN) this.reclaim(id, S.C_SUBMIT, sub.idx);
-        else if (inactive(s)) this.activate(id, true, S.C_SUBMIT, sub.idx, null);
-      }
-    }
-  }
-
-  /** @internal Lets go of one client hold on each key; one nobody needs any more is released. */
-  private onUnwant(keys: readonly string[]): void {
-    const t = this.t;
-    for (const key of keys) {
-      const id = t.index.get(key);
-      if (id === undefined) continue;
-      const n = this.wants.get(id);
-      if (n === undefined) continue;
-      if (n > 1) this.wants.set(id, n - 1);
-      else {
-        this.wants.delete(id);
-        this.dropQueue.push(id);
-        this.dropFromBatches(id);
-      }
     }
   }
 
