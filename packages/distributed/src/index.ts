@@ -4,11 +4,11 @@
 // connects to a scheduler (or starts a whole local cluster with `Client.local`) and becomes the
 // default scheduler while open. Messages travel as a msgpack header plus raw binary frames.
 export {
-  startScheduler,
   SchedulerServer,
   type SchedulerServerOptions,
   type ServerStats,
 } from './scheduler-server.js';
+export { startScheduler } from './start-scheduler.js';
 export type { TransferStats } from './peer-transfers.js';
 export { startWorker, type WorkerNode, type WorkerNodeOptions } from './worker-node.js';
 export { Client, type ClientOptions, type ScatterOptions, type Scattered } from './client.js';

@@ -12,7 +12,8 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseBytes } from './parse-bytes.js';
-import { startScheduler, type SchedulerServer } from './scheduler-server.js';
+import type { SchedulerServer } from './scheduler-server.js';
+import { startScheduler } from './start-scheduler.js';
 
 /**
  * Options of `Client.local`.

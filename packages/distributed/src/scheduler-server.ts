@@ -16,7 +16,6 @@
 import { Router } from 'zeromq';
 import { SchedulerShell, type WorkerEndpoint, type WorkerInfo } from '@dask-ts/scheduler';
 import { encodeValue, type ToWorker } from '@dask-ts/protocol';
-import { bindEndpoint } from './address.js';
 import {
   errorMessage,
   fromClientSchema,
@@ -37,8 +36,8 @@ import { SendQueue } from './send-queue.js';
 import { registerInproc, routeInproc } from './inproc.js';
 import { Monitor } from './monitor.js';
 import { serveDashboard, type Dashboard, type SchedulerStatus } from './dashboard.js';
-import { checkSimulatedWorkers, simulateWorkers } from './simulation.js';
-import { checkCurveKey, type CurveKeyPair } from './curve.js';
+import { simulateWorkers } from './simulation.js';
+import type { CurveKeyPair } from './curve.js';
 import { ClientOps } from './client-ops.js';
 import { ranSchema } from './worker-run.js';
 import {
@@ -594,82 +593,4 @@ export class SchedulerServer {
 
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
-}
-
-/**
- * Starts a scheduler server on `host:port` (default 127.0.0.1, any free port) and resolves once
- * it listens.
- *
- * @example
- * const server = await startScheduler({ host: '127.0.0.1', port: 0 });
- * console.log(`workers connect to ${server.address}`);
- * await server.close();
- */
-export async function startScheduler(
-  options: SchedulerServerOptions = {},
-): Promise<SchedulerServer> {
-  const endpoint = bindEndpoint(options.host ?? '127.0.0.1', options.port ?? 0);
-  for (const [what, v] of [
-    ['heartbeatMs', options.heartbeatMs],
-    ['heartbeatTimeoutMs', options.heartbeatTimeoutMs],
-  ] as const) {
-    if (v !== undefined && !(typeof v === 'number' && v > 0 && Number.isFinite(v))) {
-      throw new TypeError(`${what} must be a positive number of milliseconds, got ${String(v)}`);
-    }
-  }
-  if (options.token !== undefined && (typeof options.token !== 'string' || options.token === '')) {
-    throw new TypeError('token must be a non-empty string');
-  }
-  if (options.simulatedWorkers !== undefined) checkSimulatedWorkers(options.simulatedWorkers);
-  if (options.curve !== undefined) {
-    checkCurveKey(options.curve.publicKey, 'curve.publicKey');
-    checkCurveKey(options.curve.secretKey, 'curve.secretKey');
-  }
-  const dashboardPort: unknown = options.dashboardPort;
-  if (
-    dashboardPort !== undefined &&
-    !(
-      Number.isInteger(dashboardPort) &&
-      (dashboardPort as number) >= 0 &&
-      (dashboardPort as number) <= 65535
-    )
-  ) {
-    throw new TypeError(
-      `dashboardPort must be an integer from 0 (any free port) to 65535, got ${String(dashboardPort)}`,
-    );
-  }
-  const router = new Router({
-    mandatory: true,
-    // A peer that reconnects (a network blip) keeps its identity, and so its place.
-    handover: true,
-    linger: 0,
-    sendTimeout: 0,
-    sendHighWaterMark: 0,
-    receiveHighWaterMark: 0,
-    ...(options.curve !== undefined
-      ? {
-          curveServer: true,
-          curvePublicKey: options.curve.publicKey,
-          curveSecretKey: options.curve.secretKey,
-        }
-      : {}),
-  });
-  try {
-    await router.bind(endpoint);
-  } catch (err) {
-    router.close();
-    throw new Error(`Cannot listen on ${endpoint}: ${(err as Error).message}`, { cause: err });
-  }
-  const bound = router.lastEndpoint ?? endpoint;
-  const address = bound.replace('tcp://0.0.0.0:', 'tcp://127.0.0.1:');
-  const server = new SchedulerServer(router, address, options);
-  if (options.dashboardPort !== undefined) {
-    try {
-      await server.serveDashboard(options.host ?? '127.0.0.1', options.dashboardPort);
-    } catch (err) {
-      await server.close();
-      throw err;
-    }
-  }
-  return server;
 }

@@ -1,0 +1,87 @@
+// Starting a scheduler server: the options are checked (each bad one named) before anything
+// listens, the ROUTER socket is bound (peers that reconnect after a network blip keep their
+// identity; nothing waits on a slow peer; CURVE when asked), and the dashboard is served when a
+// port is given; a server that cannot serve its dashboard is closed again.
+import { Router } from 'zeromq';
+import { bindEndpoint } from './address.js';
+import { checkCurveKey } from './curve.js';
+import { SchedulerServer, type SchedulerServerOptions } from './scheduler-server.js';
+import { checkSimulatedWorkers } from './simulation.js';
+
+/**
+ * Starts a scheduler server on `host:port` (default 127.0.0.1, any free port) and resolves once
+ * it listens.
+ *
+ * @example
+ * const server = await startScheduler({ host: '127.0.0.1', port: 0 });
+ * console.log(`workers connect to ${server.address}`);
+ * await server.close();
+ */
+export async function startScheduler(
+  options: SchedulerServerOptions = {},
+): Promise<SchedulerServer> {
+  const endpoint = bindEndpoint(options.host ?? '127.0.0.1', options.port ?? 0);
+  for (const [what, v] of [
+    ['heartbeatMs', options.heartbeatMs],
+    ['heartbeatTimeoutMs', options.heartbeatTimeoutMs],
+  ] as const) {
+    if (v !== undefined && !(typeof v === 'number' && v > 0 && Number.isFinite(v))) {
+      throw new TypeError(`${what} must be a positive number of milliseconds, got ${String(v)}`);
+    }
+  }
+  if (options.token !== undefined && (typeof options.token !== 'string' || options.token === '')) {
+    throw new TypeError('token must be a non-empty string');
+  }
+  if (options.simulatedWorkers !== undefined) checkSimulatedWorkers(options.simulatedWorkers);
+  if (options.curve !== undefined) {
+    checkCurveKey(options.curve.publicKey, 'curve.publicKey');
+    checkCurveKey(options.curve.secretKey, 'curve.secretKey');
+  }
+  const dashboardPort: unknown = options.dashboardPort;
+  if (
+    dashboardPort !== undefined &&
+    !(
+      Number.isInteger(dashboardPort) &&
+      (dashboardPort as number) >= 0 &&
+      (dashboardPort as number) <= 65535
+    )
+  ) {
+    throw new TypeError(
+      `dashboardPort must be an integer from 0 (any free port) to 65535, got ${String(dashboardPort)}`,
+    );
+  }
+  const router = new Router({
+    mandatory: true,
+    // A peer that reconnects (a network blip) keeps its identity, and so its place.
+    handover: true,
+    linger: 0,
+    sendTimeout: 0,
+    sendHighWaterMark: 0,
+    receiveHighWaterMark: 0,
+    ...(options.curve !== undefined
+      ? {
+          curveServer: true,
+          curvePublicKey: options.curve.publicKey,
+          curveSecretKey: options.curve.secretKey,
+        }
+      : {}),
+  });
+  try {
+    await router.bind(endpoint);
+  } catch (err) {
+    router.close();
+    throw new Error(`Cannot listen on ${endpoint}: ${(err as Error).message}`, { cause: err });
+  }
+  const bound = router.lastEndpoint ?? endpoint;
+  const address = bound.replace('tcp://0.0.0.0:', 'tcp://127.0.0.1:');
+  const server = new SchedulerServer(router, address, options);
+  if (options.dashboardPort !== undefined) {
+    try {
+      await server.serveDashboard(options.host ?? '127.0.0.1', options.dashboardPort);
+    } catch (err) {
+      await server.close();
+      throw err;
+    }
+  }
+  return server;
+}
