@@ -4,7 +4,8 @@ import { expect, test } from '@jest/globals';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { delayed } from '@dask-ts/graph';
-import { Client, curveKeyPair } from '@dask-ts/distributed';
+import { Client } from '@dask-ts/client';
+import { curveKeyPair } from '@dask-ts/distributed';
 import { runCli } from './cli.js';
 import { parseCluster } from './cluster-commands.js';
 

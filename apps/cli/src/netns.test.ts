@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { Client } from '@dask-ts/distributed';
+import { Client } from '@dask-ts/client';
 import { delayed } from '@dask-ts/graph';
 
 const pid = process.pid;

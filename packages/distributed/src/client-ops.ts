@@ -137,12 +137,16 @@ export class ClientOps {
       // (when it settles, it is told anyway).
       else if (h.state !== 'pending') this.report(name, h, h.error);
     }
-    if (keys.length === 0) return;
+    const push = msg.push ?? [];
+    if (keys.length === 0) {
+      // All held already: values awaited since are pushed all the same.
+      if (push.length > 0) this.push(name, push);
+      return;
+    }
     let handles: HeldKey[] = [];
     let graph;
     // Every new key's value is wanted at once (`gather(client.map(...))`): the hold brings the
     // values back as a compute does, with the workers' reports; otherwise they are asked for.
-    const push = msg.push ?? [];
     const pushAll = push.length === keys.length && push.length === msg.keys.length;
     try {
       graph = graphOf(msg);

@@ -1,8 +1,9 @@
 // @dask-ts/distributed: dask-ts across processes and machines, over ZeroMQ. `startScheduler` runs
 // a scheduler server (the scheduler package's shell behind a ROUTER socket), `startWorker` a
-// worker node (worker threads, each linked to the scheduler by a DEALER socket), and `Client`
-// connects to a scheduler (or starts a whole local cluster with `Client.local`) and becomes the
-// default scheduler while open. Messages travel as a msgpack header plus raw binary frames.
+// worker node (worker threads, each linked to the scheduler by a DEALER socket), and
+// `startLocalCluster` both on this machine. The Client lives in @dask-ts/client, which speaks to
+// a scheduler through the link and messages exported here. Messages travel as a msgpack header
+// plus raw binary frames.
 export {
   SchedulerServer,
   type SchedulerServerOptions,
@@ -11,20 +12,17 @@ export {
 export { startScheduler } from './start-scheduler.js';
 export type { TransferStats } from './peer-transfers.js';
 export { startWorker, type WorkerNode, type WorkerNodeOptions } from './worker-node.js';
-export { Client, type ClientOptions, type ScatterOptions, type Scattered } from './client.js';
-export { Future, isFuture, type FutureStatus } from './future.js';
-export type { PlacementOptions, ClientComputeOptions } from './placement-options.js';
-export type { WorkerTraits } from './handshake.js';
+// The client's side of the wire, for @dask-ts/client (which holds Client, futures and getClient).
 export {
-  asCompleted,
-  AsCompleted,
-  wait,
-  fireAndForget,
-  type AsCompletedOptions,
-  type WaitOptions,
-  type WaitResult,
-} from './as-completed.js';
-export { getClient } from './get-client.js';
+  computeMessage,
+  errorOf,
+  fromClientSchema,
+  graphMessage,
+  toClientSchema,
+  type FromClient,
+  type GraphMessage,
+  type ToClient,
+} from './client-messages.js';
 export {
   startLocalCluster,
   type LocalOptions,

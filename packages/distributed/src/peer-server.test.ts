@@ -7,7 +7,7 @@ import { Dealer } from 'zeromq';
 import { curveKeyPair } from './curve.js';
 import { PeerFetcher } from './peer-fetch.js';
 import { startPeerServer, localAddressToward, type Serve } from './peer-server.js';
-import { eventually, openHandles } from './__tests__/leaks.js';
+import { eventually, openHandles } from '../../../tooling/test-leaks.js';
 
 afterAll(async () => {
   await eventually(

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { task, type Graph } from '@dask-ts/protocol';
 import { curveKeyPair, startScheduler, startWorker, type SchedulerServer } from './index.js';
-import { alive, eventually, openHandles } from './__tests__/leaks.js';
+import { alive, eventually, openHandles } from '../../../tooling/test-leaks.js';
 
 const fns = new URL('./__tests__/peer-fns.mjs', import.meta.url).href;
 const fn = (exportName: string) => ({ kind: 'module' as const, specifier: fns, exportName });

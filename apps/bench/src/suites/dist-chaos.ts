@@ -6,7 +6,8 @@
 // `--runs N` sets the number of runs (default 20; --quick: 1 run of ~10 s).
 import { fork, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { Client, startScheduler } from '@dask-ts/distributed';
+import { Client } from '@dask-ts/client';
+import { startScheduler } from '@dask-ts/distributed';
 import { compute, delayed, type Delayed } from '@dask-ts/graph';
 import { fmt, nowNs, type Suite, type SuiteResult } from '../harness.js';
 

@@ -4,7 +4,7 @@
 // tasks, gathered back: one untimed run first (dask-ts: the whole map, as every suite warms up;
 // Dask: a map of 1,000, as it compiles nothing), then best of `reps`. (2) The median of
 // one `submit(noop, i)` awaited round trip. Both sides run through their public client API.
-import { Client } from '@dask-ts/distributed';
+import { Client } from '@dask-ts/client';
 import {
   fmt,
   int,

@@ -8,7 +8,7 @@
 // limit plus 10 %; dask.distributed runs the same graph (NumPy arrays) on a LocalCluster of the
 // same shape, with and without `memory_limit='256MiB'`.
 import { readFileSync } from 'node:fs';
-import { Client } from '@dask-ts/distributed';
+import { Client } from '@dask-ts/client';
 import { delayed, type Delayed } from '@dask-ts/graph';
 import { fileURLToPath } from 'node:url';
 import { fmt, nowNs, PYTHON, runJson, type Suite, type SuiteResult } from '../harness.js';

@@ -4,7 +4,7 @@
 // the same shape running the same graph (`client.get`). Each side runs the whole workload once
 // untimed, then best of `reps` end to end (building the graph with `delayed` is timed on the
 // dask-ts side; Dask's graph dict is built once, before timing, which favours Dask).
-import { Client } from '@dask-ts/distributed';
+import { Client } from '@dask-ts/client';
 import { treeDelayed } from '../tree-graph.js';
 import {
   fmt,

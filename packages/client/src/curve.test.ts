@@ -3,15 +3,15 @@
 // handshake (it never hangs); bad keys are refused by name.
 import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
 import { delayed } from '@dask-ts/graph';
+import { Client } from './index.js';
 import {
-  Client,
   ConnectError,
   connectLink,
   curveKeyPair,
   startScheduler,
   startWorker,
-} from './index.js';
-import { eventually, openHandles } from './__tests__/leaks.js';
+} from '@dask-ts/distributed';
+import { eventually, openHandles } from '../../../tooling/test-leaks.js';
 
 const quiet = (): void => undefined;
 

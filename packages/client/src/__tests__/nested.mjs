@@ -1,6 +1,6 @@
 // A task that submits tasks and waits for them, through getClient() (loaded by module reference
 // in a worker thread; it imports the built package, as user code on a worker would).
-import { getClient } from '@dask-ts/distributed';
+import { getClient } from '@dask-ts/client';
 
 export async function fanOut(n) {
   const client = getClient();

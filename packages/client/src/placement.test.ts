@@ -7,15 +7,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compute, delayed } from '@dask-ts/graph';
+import { Client, wait } from './index.js';
 import {
-  Client,
   startScheduler,
   startWorker,
-  wait,
   type SchedulerServer,
   type WorkerNode,
-} from './index.js';
-import { eventually, openHandles } from './__tests__/leaks.js';
+} from '@dask-ts/distributed';
+import { eventually, openHandles } from '../../../tooling/test-leaks.js';
 
 const quiet = (): void => undefined;
 let server: SchedulerServer;

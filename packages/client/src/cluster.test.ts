@@ -5,7 +5,7 @@ import * as da from '@dask-ts/array';
 import * as bag from '@dask-ts/bag';
 import { compute, delayed } from '@dask-ts/graph';
 import { Client } from './index.js';
-import { alive, eventually, openHandles } from './__tests__/leaks.js';
+import { alive, eventually, openHandles } from '../../../tooling/test-leaks.js';
 
 const pids: number[] = [];
 

@@ -1,5 +1,5 @@
 // A script that computes on a scheduler and never closes its client: it must still exit.
-import { Client } from '@dask-ts/distributed';
+import { Client } from '@dask-ts/client';
 import { delayed } from '@dask-ts/graph';
 
 const client = await Client.connect(process.argv[2], { asDefault: false });

@@ -5,8 +5,9 @@
 import { afterAll, expect, it } from '@jest/globals';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { Client, startWorker, type WorkerNode } from './index.js';
-import { alive, eventually, openHandles } from './__tests__/leaks.js';
+import { Client } from './index.js';
+import { startWorker, type WorkerNode } from '@dask-ts/distributed';
+import { alive, eventually, openHandles } from '../../../tooling/test-leaks.js';
 
 const CHILD = fileURLToPath(new URL('./__tests__/scheduler-child.mjs', import.meta.url));
 const children: ChildProcess[] = [];

@@ -39,6 +39,8 @@ export class KeyRecord {
   private valuePromise: Promise<unknown> | undefined;
   private answer: { resolve(v: unknown): void; reject(e: unknown): void } | undefined;
   private source: ValueSource | undefined;
+  /** False while settled but not yet told to `onSettle` (finished, its value being pushed). */
+  private settleTold = true;
   /** The future waiting for the value, kept alive (so its key stays held) until answered. */
   private waiter: object | undefined;
 
@@ -64,6 +66,11 @@ export class KeyRecord {
     this.error = error;
     this.settledResolve?.();
     this.settledResolve = undefined;
+    // In memory, with the value on its way (pushed): the client keeps waiting (listening) for it.
+    if (status === 'finished' && this.wantsPush && this.answer !== undefined) {
+      this.settleTold = false;
+      return;
+    }
     this.onSettle?.(this);
     if (this.answer !== undefined) this.tryAnswer();
   }
@@ -89,6 +96,8 @@ export class KeyRecord {
   pushed(value: { value: unknown } | undefined): void {
     if (!this.wantsPush) return;
     this.wantsPush = false;
+    const untold = !this.settleTold;
+    this.settleTold = true;
     if (value !== undefined) {
       const answer = this.answer;
       this.answer = undefined;
@@ -96,6 +105,7 @@ export class KeyRecord {
       answer?.resolve(value.value);
       this.settle('finished');
     } else if (this.status !== 'pending' && this.answer !== undefined) this.tryAnswer();
+    if (untold) this.onSettle?.(this);
   }
 
   /** Settled with the value asked for: rejects, waits for the push, or fetches. */

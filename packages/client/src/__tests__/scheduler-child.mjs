@@ -1,6 +1,6 @@
 // A scheduler server in a process of its own, for tests that kill it: `node scheduler-child.mjs
 // PORT` prints its address on the first line, and closes on SIGTERM.
-import { startScheduler } from '../../dist/index.js';
+import { startScheduler } from '@dask-ts/distributed';
 
 const server = await startScheduler({
   host: '127.0.0.1',

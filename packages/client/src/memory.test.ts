@@ -9,8 +9,9 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client, parseBytes, startScheduler, startWorker, wait } from './index.js';
-import { alive, eventually, openHandles } from './__tests__/leaks.js';
+import { Client, wait } from './index.js';
+import { parseBytes, startScheduler, startWorker } from '@dask-ts/distributed';
+import { alive, eventually, openHandles } from '../../../tooling/test-leaks.js';
 
 const pids: number[] = [];
 const roots: string[] = [];

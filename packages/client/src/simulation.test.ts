@@ -3,8 +3,9 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { delayed } from '@dask-ts/graph';
 import type { Graph } from '@dask-ts/protocol';
-import { Client, startScheduler } from './index.js';
-import { eventually, openHandles } from './__tests__/leaks.js';
+import { Client } from './index.js';
+import { startScheduler } from '@dask-ts/distributed';
+import { eventually, openHandles } from '../../../tooling/test-leaks.js';
 
 const quiet = (): void => undefined;
 

@@ -2,8 +2,9 @@
 // same checks, binary values intact, and the end of the server ends their links.
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { delayed } from '@dask-ts/graph';
-import { Client, connectLink, startScheduler, startWorker } from './index.js';
-import { eventually, openHandles } from './__tests__/leaks.js';
+import { Client } from './index.js';
+import { connectLink, startScheduler, startWorker } from '@dask-ts/distributed';
+import { eventually, openHandles } from '../../../tooling/test-leaks.js';
 
 const quiet = (): void => undefined;
 

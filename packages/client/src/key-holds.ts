@@ -5,7 +5,7 @@
 // release was sent is simply kept. The scheduler's `key` messages settle the records; a record
 // that is still pending when the client closes or loses the scheduler fails with that reason.
 import { ComputeAbortedError, deserializeError, taskFailure } from '@dask-ts/protocol';
-import type { FromClient, GraphMessage, ToClient } from './client-messages.js';
+import type { FromClient, GraphMessage, ToClient } from '@dask-ts/distributed';
 import { Future, KeyRecord, type FutureOwner } from './future.js';
 
 /** What KeyHolds needs from its client. */
@@ -140,7 +140,11 @@ export class KeyHolds implements FutureOwner {
 
   /** Every pending record fails with `err` (the client closed or lost the scheduler). */
   failAll(err: Error): void {
-    for (const r of this.records.values()) r.settle('error', err);
+    for (const r of this.records.values()) {
+      r.settle('error', err);
+      // In memory with its value on the way: fetched instead, which fails with why.
+      r.pushed(undefined);
+    }
   }
 
   fetch(key: string): Promise<unknown> {

@@ -11,7 +11,7 @@ import { runInNewContext } from 'node:vm';
 import * as bag from '@dask-ts/bag';
 import { delayed, moduleRef, type Delayed } from '@dask-ts/graph';
 import { Client, asCompleted, fireAndForget, wait } from './index.js';
-import { alive, eventually, openHandles } from './__tests__/leaks.js';
+import { alive, eventually, openHandles } from '../../../tooling/test-leaks.js';
 
 const pids: number[] = [];
 let client: Client;

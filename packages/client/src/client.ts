@@ -44,7 +44,7 @@ import {
   type ComputedValue,
   type Delayed,
 } from '@dask-ts/graph';
-import { computeMessage, graphMessage, type ToClient } from './client-messages.js';
+import { computeMessage, graphMessage, type ToClient } from '@dask-ts/distributed';
 import { Future, isFuture } from './future.js';
 import { KeyHolds } from './key-holds.js';
 import { scatterGraph, type ScatterOptions, type Scattered } from './scatter.js';
@@ -56,9 +56,9 @@ import {
 } from './placement-options.js';
 
 export type { ScatterOptions, Scattered } from './scatter.js';
-import { connectLink, type Link } from './link.js';
+import { connectLink, type Link } from '@dask-ts/distributed';
 import { ClientWire } from './client-wire.js';
-import { startLocalCluster, type LocalCluster, type LocalOptions } from './local.js';
+import { startLocalCluster, type LocalCluster, type LocalOptions } from '@dask-ts/distributed';
 import { parentPort } from 'node:worker_threads';
 
 /**

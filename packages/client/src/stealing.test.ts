@@ -2,8 +2,9 @@
 // this process, on loopback): tasks queued on a worker behind a slow task are given back and run
 // on a worker that joined later and sits idle, so they finish long before the slow task does.
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { Client, startScheduler, startWorker, wait, type WorkerNode } from './index.js';
-import { eventually, openHandles } from './__tests__/leaks.js';
+import { Client, wait } from './index.js';
+import { startScheduler, startWorker, type WorkerNode } from '@dask-ts/distributed';
+import { eventually, openHandles } from '../../../tooling/test-leaks.js';
 
 const quiet = (): void => undefined;
 

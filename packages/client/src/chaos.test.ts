@@ -5,8 +5,9 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import { fork, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { compute, delayed, type Delayed } from '@dask-ts/graph';
-import { Client, startScheduler } from './index.js';
-import { alive, eventually, openHandles } from './__tests__/leaks.js';
+import { Client } from './index.js';
+import { startScheduler } from '@dask-ts/distributed';
+import { alive, eventually, openHandles } from '../../../tooling/test-leaks.js';
 
 const entry = createRequire(import.meta.url).resolve('@dask-ts/distributed/worker-main');
 const pids: number[] = [];

@@ -6,8 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { Dealer } from 'zeromq';
 import { compute, delayed } from '@dask-ts/graph';
 import { PROTOCOL_VERSION } from '@dask-ts/protocol';
+import { Client } from './index.js';
 import {
-  Client,
   ConnectError,
   connectLink,
   decodeFrames,
@@ -15,8 +15,8 @@ import {
   helloMessage,
   startScheduler,
   startWorker,
-} from './index.js';
-import { eventually, openHandles } from './__tests__/leaks.js';
+} from '@dask-ts/distributed';
+import { eventually, openHandles } from '../../../tooling/test-leaks.js';
 
 const quiet = (): void => undefined;
 

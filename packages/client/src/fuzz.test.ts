@@ -5,15 +5,15 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { Dealer } from 'zeromq';
 import { delayed } from '@dask-ts/graph';
+import { Client } from './index.js';
 import {
-  Client,
   decodeFrames,
   encodeFrames,
   helloMessage,
   startScheduler,
   startWorker,
-} from './index.js';
-import { eventually, openHandles } from './__tests__/leaks.js';
+} from '@dask-ts/distributed';
+import { eventually, openHandles } from '../../../tooling/test-leaks.js';
 
 const quiet = (): void => undefined;
 const FRAMES = 100_000;

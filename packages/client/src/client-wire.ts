@@ -7,9 +7,9 @@
 // task is told when it starts and stops waiting (lender.ts). When the link is lost, everything
 // waiting fails with why.
 import { ComputeAbortedError, decodeValue } from '@dask-ts/protocol';
-import { errorOf, toClientSchema, type FromClient } from './client-messages.js';
+import { errorOf, toClientSchema, type FromClient } from '@dask-ts/distributed';
 import type { KeyHolds } from './key-holds.js';
-import type { Link } from './link.js';
+import type { Link } from '@dask-ts/distributed';
 
 interface Pending {
   resolve(value: unknown): void;
@@ -49,10 +49,14 @@ export class ClientWire {
     this.outbox.push(build);
     if (this.link === undefined || this.flushScheduled) return;
     this.flushScheduled = true;
-    queueMicrotask(() => {
-      this.flushScheduled = false;
-      if (this.link !== undefined) this.flush(this.link);
-    });
+    // Two microtasks late: `await future` and `Promise.all(futures)` call `then` one microtask
+    // after the statement that submitted, and a value awaited by then is pushed (one hop).
+    queueMicrotask(() =>
+      queueMicrotask(() => {
+        this.flushScheduled = false;
+        if (this.link !== undefined) this.flush(this.link);
+      }),
+    );
   }
 
   /**

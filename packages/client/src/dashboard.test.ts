@@ -2,14 +2,14 @@
 // the /events stream of task transitions, while a client computes on an in-process worker node.
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { get, type IncomingMessage } from 'node:http';
+import { Client } from './index.js';
 import {
-  Client,
   startScheduler,
   startWorker,
   type SchedulerStatus,
   type Transition,
-} from './index.js';
-import { eventually, openHandles } from './__tests__/leaks.js';
+} from '@dask-ts/distributed';
+import { eventually, openHandles } from '../../../tooling/test-leaks.js';
 
 const quiet = (): void => undefined;
 
