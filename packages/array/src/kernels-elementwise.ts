@@ -88,7 +88,8 @@ export type Expr =
 type F1 = (x: number) => number;
 type F2 = (x: number, y: number) => number;
 
-const UNARY: Record<UnaryOp, F1> = {
+/** The unary operations on numbers (exported for the expression compiler, expr-compile.ts). @example UNARY.sin(0); // 0 */
+export const UNARY: Record<UnaryOp, F1> = {
   neg: (x) => -x,
   abs: Math.abs,
   sqrt: Math.sqrt,
@@ -141,7 +142,8 @@ function mod(a: number, b: number): number {
   return r !== 0 && r < 0 !== b < 0 ? r + b : r;
 }
 
-const BINARY: Record<BinaryOp, F2> = {
+/** The binary operations on numbers (exported for the expression compiler). @example BINARY.add(1, 2); // 3 */
+export const BINARY: Record<BinaryOp, F2> = {
   add: (a, b) => a + b,
   sub: (a, b) => a - b,
   mul: (a, b) => a * b,
