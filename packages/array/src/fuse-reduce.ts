@@ -47,9 +47,7 @@ export class FusedPartialLayer extends ArrayLayer {
   }
   node(idx: readonly number[], refs: readonly Ref[]): GraphNode {
     let r = 0;
-    const args = this.leaves.map((l): unknown =>
-      'dep' in l ? refs[r++] : l.random.blockOf(idx),
-    );
+    const args = this.leaves.map((l): unknown => ('dep' in l ? refs[r++] : l.random.blockOf(idx)));
     return kernels.task('fusedPartial', [this.op, this.axes, this.expr, ...args]);
   }
 }
