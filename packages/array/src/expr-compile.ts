@@ -7,7 +7,8 @@
 // expression with an integer result anywhere (wrapping, int32 products) is not compiled and the
 // caller interprets it. Compiled loops are cached per expression, per thread.
 import type { TypedArray } from './dtype.js';
-import { BINARY, UNARY, type BinaryOp, type Expr, type UnaryOp } from './kernels-elementwise.js';
+import { BINARY, UNARY } from './elementwise-ops.js';
+import type { BinaryOp, Expr, UnaryOp } from './kernels-elementwise.js';
 
 /**
  * A compiled expression: writes `out[j]` for `j < n` from `ins[k][offs[k] + j]`.
@@ -66,7 +67,7 @@ function generate(e: Expr): { body: string; fns: Fn[]; consts: number[] } | null
     } else {
       const f = args.length === 1 ? UNARY[x.op as UnaryOp] : BINARY[x.op as BinaryOp];
       if (f === undefined) return null;
-      fns.push(f as Fn);
+      fns.push(f);
       call = `F${fns.length - 1}(${args.join(', ')})`;
     }
     if (x.t === 'float32') call = `Math.fround(${call})`;

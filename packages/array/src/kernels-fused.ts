@@ -64,7 +64,7 @@ function withAxes(p: Partial, ndim: number): Partial {
 function rootDtype(expr: Expr | null, inputs: readonly Input[]): Dtype {
   if (expr !== null && 'op' in expr) return expr.t;
   const x = inputs[expr !== null && 'i' in expr ? expr.i : 0];
-  return isRandom(x) ? x.dtype : (x.dtype as Dtype);
+  return isRandom(x) ? x.dtype : x.dtype;
 }
 
 /**
