@@ -6,9 +6,10 @@
 // rounded as the interpreter's store rounds it (Math.fround for float32, 0 or 1 for bool); an
 // expression with an integer result anywhere (wrapping, int32 products) is not compiled and the
 // caller interprets it. Compiled loops are cached per expression, per thread.
-import type { TypedArray } from './dtype.js';
+import { isBig, type TypedArray } from './dtype.js';
 import { BINARY, UNARY } from './elementwise-ops.js';
 import type { BinaryOp, Expr, UnaryOp } from './kernels-elementwise.js';
+import { isBigData, isCompact, makeNd, type Nd } from './nd.js';
 
 /**
  * A compiled expression: writes `out[j]` for `j < n` from `ins[k][offs[k] + j]`.
@@ -129,4 +130,31 @@ export function compileExpr(expr: Expr): CompiledExpr | null {
   if (cache.size >= 256) cache.clear();
   cache.set(key, compiled);
   return compiled;
+}
+
+/**
+ * The block `expr` gives over `chunks` by its compiled loop, or null when that loop does not
+ * apply (the expression is not compiled, or a chunk is strided, broadcast or 64-bit integer):
+ * then the interpreter makes it.
+ *
+ * @example
+ * const out = compiledBlock({ op: 'sin', a: [{ i: 0 }], t: 'float64' }, [chunk]) ?? interpret();
+ */
+export function compiledBlock(expr: Expr, chunks: readonly Nd[]): Nd | null {
+  if (!('op' in expr) || isBig(expr.t) || chunks.length === 0) return null;
+  const shape = chunks[0].shape;
+  for (const c of chunks) {
+    if (!isCompact(c) || isBigData(c.data) || c.shape.length !== shape.length) return null;
+    if (c.shape.some((n, a) => n !== shape[a])) return null;
+  }
+  const f = compileExpr(expr);
+  if (f === null) return null;
+  const out = makeNd(expr.t, shape);
+  f(
+    chunks.map((c) => c.data),
+    chunks.map(() => 0),
+    out.data,
+    out.data.length,
+  );
+  return out;
 }

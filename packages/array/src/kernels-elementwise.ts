@@ -1,13 +1,15 @@
 // The elementwise kernel: one task per block evaluates a small expression tree (inputs, numbers
 // and operations, each with its result dtype) over that block's input chunks, with NumPy's
 // broadcasting. A chain of elementwise operations becomes one tree (blockwise fusion), so it is
-// one task per block; the tree is evaluated one operation at a time over whole chunks, each a
+// one task per block. Over compact chunks of one shape the tree runs as one compiled loop
+// (expr-compile.ts); otherwise it is evaluated one operation at a time over whole chunks, each a
 // plain loop over typed arrays (compact operands of the output's shape take a flat loop, any
 // other strides the row walk). Integer results wrap as NumPy's do (the typed array's store wraps;
 // int32 products use Math.imul); a bool result is 0 or 1.
 import { isBig, type Dtype, type TypedArray } from './dtype.js';
 import { bigOf, compactCopy, forRows, isBigData, isCompact, makeNd, type Nd } from './nd.js';
 import { BINARY, rint, UNARY, type F1, type F2 } from './elementwise-ops.js';
+import { compiledBlock } from './expr-compile.js';
 
 /**
  * The names of the elementwise operations, by arity.
@@ -107,6 +109,8 @@ const COMPARISON = new Set<BinaryOp>([
  * blockwise({ op: 'mul', a: [{ i: 0 }, { i: 1 }], t: 'float64' }, x, y);
  */
 export function blockwise(expr: Expr, ...chunks: Nd[]): Nd {
+  const compiled = compiledBlock(expr, chunks);
+  if (compiled !== null) return compiled;
   const v = evaluate(expr, chunks);
   if (typeof v === 'number') throw new TypeError('blockwise: the expression reads no chunk');
   // The result must own its buffer: an expression that is just an input is copied.

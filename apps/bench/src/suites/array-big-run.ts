@@ -87,3 +87,35 @@ export function loadNow(): string {
 export function rate(n: number, ms: number): string {
   return fmt((n * 8) / 2 ** 30 / (ms / 1000));
 }
+
+/**
+ * Runs dask-ts's `mode` and the hand loop alternately, `size.reps` times each (one timed run per
+ * process), so a change in the machine's load hits both alike; the best run of each, with the
+ * highest peak RSS of its runs.
+ *
+ * @example
+ * const [ours, hand] = await runAlternately('chain', size, 0.765);
+ */
+export async function runAlternately(
+  mode: 'sum' | 'chain',
+  size: BigSize,
+  expected: number,
+): Promise<[BigResult, BigResult]> {
+  const ours: BigResult[] = [];
+  const hand: BigResult[] = [];
+  const one = { ...size, reps: 1 };
+  for (let r = 0; r < size.reps; r++) {
+    ours.push(await runOurs(mode, one, expected));
+    hand.push(await runOurs('hand', one, expected));
+  }
+  return [bestRun(ours), bestRun(hand)];
+}
+
+function bestRun(runs: readonly BigResult[]): BigResult {
+  const best = runs.reduce((a, b) => (b.best_ms < a.best_ms ? b : a));
+  return {
+    ...best,
+    times_ms: runs.flatMap((r) => r.times_ms),
+    peak_rss: Math.max(...runs.map((r) => r.peak_rss)),
+  };
+}
