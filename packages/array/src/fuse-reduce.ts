@@ -2,9 +2,12 @@
 // (a PartialLayer) that reads an elementwise layer or a random array no one else reads becomes
 // one task per block that computes the values and reduces them tile by tile (kernels-fused.ts),
 // so `random(...).sum()` or `x.mul(2).sin().sum()` never holds a whole block. A random array
-// read by that elementwise layer alone, block for block, is folded in too: its blocks are
-// generated inside the task, from their description (a RandomBlock, a plain argument). Layers
-// read twice, or requested themselves, stay as they are.
+// that elementwise layer reads block for block is folded in too: its blocks are generated inside
+// the task, from their description (a RandomBlock, a plain argument). A random array is folded
+// into every such reader even when others read it as well: generating a tile again costs less
+// than writing the block to fresh memory and reading it back, and nothing waits in memory for
+// the other readers (`x.sum().add(x.max())` holds no block). An elementwise layer read twice,
+// or requested itself, stays as it is (its work would be done twice).
 import type { GraphLayer, GraphNode, Ref } from '@dask-ts/protocol';
 import { layerDependents, rewriteLayers } from '@dask-ts/graph';
 import type { Expr } from './kernels-elementwise.js';
@@ -71,18 +74,19 @@ export function fuseReductions(roots: readonly GraphLayer[]): GraphLayer[] {
   return rewriteLayers(roots, (layer, { deps }) => {
     if (!(layer instanceof PartialLayer)) return undefined;
     const input = deps[0];
-    if (!readOnlyBy(layer.deps[0], layer.name)) return undefined;
     const ndim = layer.numblocks.length;
     if (input instanceof RandomLayer) {
       return new FusedPartialLayer(layer.name, [], layer.numblocks, layer.op, layer.axes, null, [
         { random: input },
       ]);
     }
-    if (!(input instanceof BlockwiseLayer) || input.made < input.nblocks) return undefined;
+    if (!(input instanceof BlockwiseLayer) || !readOnlyBy(layer.deps[0], layer.name)) {
+      return undefined;
+    }
     const newDeps: GraphLayer[] = [];
     const leaves: Leaf[] = input.deps.map((d, k) => {
       const axes = input.axes[k];
-      if (d instanceof RandomLayer && aligned(axes, ndim) && readOnlyBy(d, input.name)) {
+      if (d instanceof RandomLayer && aligned(axes, ndim)) {
         return { random: d };
       }
       newDeps.push(d);
