@@ -1,12 +1,15 @@
 // The elementwise kernel: one task per block evaluates a small expression tree (inputs, numbers
 // and operations, each with its result dtype) over that block's input chunks, with NumPy's
 // broadcasting. A chain of elementwise operations becomes one tree (blockwise fusion), so it is
-// one task per block; the tree is evaluated one operation at a time over whole chunks, each a
+// one task per block. Over compact chunks of one shape the tree runs as one compiled loop
+// (expr-compile.ts); otherwise it is evaluated one operation at a time over whole chunks, each a
 // plain loop over typed arrays (compact operands of the output's shape take a flat loop, any
 // other strides the row walk). Integer results wrap as NumPy's do (the typed array's store wraps;
 // int32 products use Math.imul); a bool result is 0 or 1.
 import { isBig, type Dtype, type TypedArray } from './dtype.js';
 import { bigOf, compactCopy, forRows, isBigData, isCompact, makeNd, type Nd } from './nd.js';
+import { BINARY, rint, UNARY, type F1, type F2 } from './elementwise-ops.js';
+import { compiledBlock } from './expr-compile.js';
 
 /**
  * The names of the elementwise operations, by arity.
@@ -85,86 +88,6 @@ export type Expr =
   | { readonly c: number }
   | { readonly op: ElementwiseOp; readonly a: readonly Expr[]; readonly t: Dtype };
 
-type F1 = (x: number) => number;
-type F2 = (x: number, y: number) => number;
-
-const UNARY: Record<UnaryOp, F1> = {
-  neg: (x) => -x,
-  abs: Math.abs,
-  sqrt: Math.sqrt,
-  exp: Math.exp,
-  log: Math.log,
-  sin: Math.sin,
-  cos: Math.cos,
-  astype: (x) => x,
-  tan: Math.tan,
-  arcsin: Math.asin,
-  arccos: Math.acos,
-  arctan: Math.atan,
-  sinh: Math.sinh,
-  cosh: Math.cosh,
-  tanh: Math.tanh,
-  log1p: Math.log1p,
-  expm1: Math.expm1,
-  log2: Math.log2,
-  log10: Math.log10,
-  floor: Math.floor,
-  ceil: Math.ceil,
-  trunc: Math.trunc,
-  rint,
-  sign: Math.sign,
-  square: (x) => x * x,
-  isnan: (x) => (x !== x ? 1 : 0),
-  isfinite: (x) => (Number.isFinite(x) ? 1 : 0),
-  isinf: (x) => (x === Infinity || x === -Infinity ? 1 : 0),
-  logicalNot: (x) => (x === 0 ? 1 : 0),
-};
-
-/** Rounds half to even (NumPy's `rint`). */
-function rint(x: number): number {
-  const r = Math.round(x);
-  return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
-}
-
-/** NumPy's `round(x, decimals)`: scaled, rounded half to even, scaled back. */
-function around(x: number, decimals: number): number {
-  if (decimals >= 0) {
-    const p = 10 ** decimals;
-    return rint(x * p) / p;
-  }
-  const p = 10 ** -decimals;
-  return rint(x / p) * p;
-}
-
-function mod(a: number, b: number): number {
-  const r = a % b;
-  return r !== 0 && r < 0 !== b < 0 ? r + b : r;
-}
-
-const BINARY: Record<BinaryOp, F2> = {
-  add: (a, b) => a + b,
-  sub: (a, b) => a - b,
-  mul: (a, b) => a * b,
-  div: (a, b) => a / b,
-  pow: Math.pow,
-  mod,
-  maximum: (a, b) => (a !== a || b !== b ? NaN : a > b ? a : b),
-  minimum: (a, b) => (a !== a || b !== b ? NaN : a < b ? a : b),
-  eq: (a, b) => (a === b ? 1 : 0),
-  ne: (a, b) => (a !== b ? 1 : 0),
-  lt: (a, b) => (a < b ? 1 : 0),
-  le: (a, b) => (a <= b ? 1 : 0),
-  gt: (a, b) => (a > b ? 1 : 0),
-  ge: (a, b) => (a >= b ? 1 : 0),
-  floorDivide: (a, b) => Math.floor(a / b),
-  arctan2: Math.atan2,
-  hypot: Math.hypot,
-  round: around,
-  logicalAnd: (a, b) => (a !== 0 && b !== 0 ? 1 : 0),
-  logicalOr: (a, b) => (a !== 0 || b !== 0 ? 1 : 0),
-  logicalXor: (a, b) => ((a !== 0) !== (b !== 0) ? 1 : 0),
-};
-
 type Value = Nd | number;
 
 const COMPARISON = new Set<BinaryOp>([
@@ -186,6 +109,8 @@ const COMPARISON = new Set<BinaryOp>([
  * blockwise({ op: 'mul', a: [{ i: 0 }, { i: 1 }], t: 'float64' }, x, y);
  */
 export function blockwise(expr: Expr, ...chunks: Nd[]): Nd {
+  const compiled = compiledBlock(expr, chunks);
+  if (compiled !== null) return compiled;
   const v = evaluate(expr, chunks);
   if (typeof v === 'number') throw new TypeError('blockwise: the expression reads no chunk');
   // The result must own its buffer: an expression that is just an input is copied.

@@ -11,6 +11,7 @@ import { registerCodec } from '@dask-ts/protocol/runtime';
 import type { TypedArray } from './dtype.js';
 import { blockwise } from './kernels-elementwise.js';
 import { combine, final, partial } from './kernels-reduce.js';
+import { fusedPartial } from './kernels-fused.js';
 import { assemble, gather, getitem, reshape, split, transpose } from './kernels-index.js';
 import { eye, full, random, range } from './kernels-create.js';
 import {
@@ -47,6 +48,7 @@ import { compactCopy, isCompact, isLent, makeNd, type Nd } from './nd.js';
 export const kernels = defineKernels('array', import.meta.url, {
   blockwise,
   partial,
+  fusedPartial,
   combine,
   final,
   getitem,

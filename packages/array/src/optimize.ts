@@ -5,10 +5,12 @@
 // Block culling: walking down from the requested keys, each array layer keeps only the blocks
 // that something requested reads (slice pushdown: a slice of a huge array makes tasks for the
 // blocks it touches only; Dask's HighLevelGraph culling). Layers that are not array layers are
-// left whole.
+// left whole. Between the two, reduction fusion (fuse-reduce.ts) folds an elementwise layer or a
+// random array into the reduction step that alone reads it.
 import { parseKey, type GraphLayer, type LayerOptimizer } from '@dask-ts/protocol';
 import { layerDependents, layersInOrder, rewriteLayers } from '@dask-ts/graph';
 import type { Expr } from './kernels-elementwise.js';
+import { fuseReductions } from './fuse-reduce.js';
 import { ArrayLayer, BlockwiseLayer } from './layers.js';
 
 /** Replaces every input `{ i }` of `e` by `sub(i)`. */
@@ -107,9 +109,10 @@ function cull(roots: readonly GraphLayer[], keys: readonly string[]): GraphLayer
 }
 
 /**
- * The array optimizer: blockwise fusion, then block culling.
+ * The array optimizer: blockwise fusion, reduction fusion (fuse-reduce.ts), then block culling.
  *
  * @example
  * class DaskArray { get [daskOptimize]() { return optimizeArrays; } }
  */
-export const optimizeArrays: LayerOptimizer = (roots, keys) => cull(fuse(roots), keys);
+export const optimizeArrays: LayerOptimizer = (roots, keys) =>
+  cull(fuseReductions(fuse(roots)), keys);

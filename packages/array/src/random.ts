@@ -1,6 +1,6 @@
 // Seeded random arrays, reproducible whatever the chunking: each element is drawn from the seed
 // and its global flat index (C order over the whole array) alone, by a counter-based generator
-// (kernels-create.ts), so the same seed and shape give the same numbers in blocks of any size,
+// (random-kernel.ts), so the same seed and shape give the same numbers in blocks of any size,
 // on any scheduler, computing all blocks or a slice. Without a seed, one is drawn when the array
 // is defined, so one array computes the same numbers every time. The numbers differ from NumPy's.
 import { tokenize } from '@dask-ts/graph';
@@ -8,9 +8,8 @@ import { DaskArray } from './array.js';
 import { blockShape, normalizeChunks, numblocks, offsets } from './chunks.js';
 import { checkDtype, isFloat, itemsize } from './dtype.js';
 import { checkShape, type CreateOptions } from './creation.js';
-import type { Distribution } from './kernels-create.js';
-import { kernels } from './kernels.js';
-import { sourceLayer } from './layers.js';
+import type { Distribution } from './random-block.js';
+import { RandomLayer } from './random-layer.js';
 
 /**
  * Options of the random arrays.
@@ -38,16 +37,14 @@ function make(
   const starts = chunks.map(offsets);
   const full = [...shape];
   const name = `${op}-${tokenize(seed, dist, full, dtype, chunks)}`;
-  const layer = sourceLayer(name, numblocks(chunks), (idx) =>
-    kernels.task('random', [
-      dtype,
-      seed,
-      dist,
-      full,
-      idx.map((b, a) => starts[a][b]),
-      blockShape(chunks, idx),
-    ]),
-  );
+  const layer = new RandomLayer(name, numblocks(chunks), (idx) => ({
+    dtype,
+    seed,
+    dist,
+    full,
+    start: idx.map((b, a) => starts[a][b]),
+    shape: blockShape(chunks, idx),
+  }));
   return new DaskArray(layer, chunks, dtype);
 }
 

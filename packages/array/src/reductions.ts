@@ -14,6 +14,7 @@ import { bigAsFloat } from './elementwise.js';
 import type { ReduceOp } from './kernels-reduce.js';
 import { kernels } from './kernels.js';
 import { BlockLayer, type ArrayLayer, type BlockInput } from './layers.js';
+import { PartialLayer } from './partial-layer.js';
 import type { ArraySpec } from './spec.js';
 
 /**
@@ -154,13 +155,7 @@ export function reduction(x: ArraySpec, op: ReduceOp, options: VarOptions = {}):
   const factor = shape.map((_, a) => (axes.includes(a) ? per : 1));
   const token = tokenize(x.layer.name, op, axes, keepdims, splitEvery, ddof, t);
   const grid0 = x.layer.numblocks;
-  const partial = new BlockLayer(
-    `${op}-partial-${token}`,
-    [x.layer],
-    grid0,
-    (idx) => [[0, idx]],
-    (_idx, [r]) => kernels.task('partial', [op, axes, r]),
-  );
+  const partial = new PartialLayer(`${op}-partial-${token}`, x.layer, op, axes);
   let layer: ArrayLayer = partial;
   let grid = [...grid0];
   let level = 0;

@@ -1,8 +1,10 @@
 // The registry of benchmark suites, in the order `main` runs them when none is named.
 import type { Suite } from '../harness.js';
+import { arrayChain } from './array-chain.js';
 import { arrayMatmul } from './array-matmul.js';
 import { arrayMean } from './array-mean.js';
 import { arrayRechunk } from './array-rechunk.js';
+import { arraySum } from './array-sum.js';
 import { bagJson } from './bag-json.js';
 import { bagWordfreq } from './bag-wordfreq.js';
 import { core } from './core.js';
@@ -36,6 +38,8 @@ export const SUITES: readonly Suite[] = [
   arrayMean,
   arrayMatmul,
   arrayRechunk,
+  arraySum,
+  arrayChain,
   distMap,
   distScheduler,
   distTree,
