@@ -37,10 +37,12 @@ export function fromNpy(
 /**
  * A lazy array over the Zarr v3 array in directory `dir` (metadata read at once; one task per
  * block, by default one block per Zarr chunk). Chunks may be uncompressed (as `toZarr` writes), or
- * compressed with gzip or zstd.
+ * compressed with gzip or zstd. `dir` may be an `s3://bucket/prefix` of an S3-compatible store
+ * (`@aws-sdk/client-s3` installed; endpoint and credentials from `storage` or the environment).
  *
  * @example
  * const x = fromZarr('/data/x.zarr');
+ * const y = fromZarr('s3://bucket/y.zarr', { storage: { endpoint: 'http://127.0.0.1:9000' } });
  */
 export function fromZarr(dir: string, options: FromZarrOptions = {}): DaskArray {
   return DaskArray.of(fromZarrSpec(dir, options));
@@ -64,9 +66,11 @@ export function toNpy(
 /**
  * Writes `x` as a Zarr v3 array in directory `dir` (created or replaced), its blocks as the Zarr
  * chunks, uncompressed or with `compression: 'zstd'`; resolves to the bytes of elements written.
+ * `dir` may be an `s3://bucket/prefix` (see {@link fromZarr}).
  *
  * @example
  * await toZarr(x, '/out/x.zarr', { compression: 'zstd' });
+ * await toZarr(x, 's3://bucket/x.zarr');
  */
 export function toZarr(
   x: DaskArray<ArrayValue>,

@@ -7,6 +7,7 @@ import { defineKernels } from '@dask-ts/graph/kernels';
 import './kernels.js';
 import { readNpyBlock, writeNpyBlock } from './io-npy-format.js';
 import { readZarrBlock, writeZarrBlock } from './io-zarr-store.js';
+import type { StorageOptions } from '@dask-ts/graph/fs';
 import { compactCopy, isCompact, makeNd, type Nd } from './nd.js';
 import type { Dtype } from './dtype.js';
 
@@ -32,9 +33,10 @@ async function writeZarr(
   start: readonly number[],
   dtype: Dtype,
   block: Nd,
+  so?: StorageOptions,
 ): Promise<Nd> {
   const c = isCompact(block) ? block : compactCopy(block, dtype);
-  return written(start.length, await writeZarrBlock(dir, start, c));
+  return written(start.length, await writeZarrBlock(dir, start, c, so));
 }
 
 /**

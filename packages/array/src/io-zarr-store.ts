@@ -1,5 +1,8 @@
-// Zarr v3 arrays in a local directory. Writing goes through zarrita and @zarrita/storage's
-// file-system store: the array is created with an explicit little-endian `bytes` codec, opened
+// Zarr v3 arrays in a local directory or under an `s3://bucket/prefix` of an S3-compatible store
+// (through the collections' file-system layer, `@dask-ts/graph/fs`: the store is configured from
+// the environment, `AWS_ENDPOINT_URL`, `AWS_REGION` and the SDK's credential chain, and
+// `@aws-sdk/client-s3` must be installed). Writing goes through zarrita and @zarrita/storage's
+// file-system store (or a store over the layer for `s3://`): the array is created with an explicit little-endian `bytes` codec, opened
 // once per thread and directory, and each block written with `zarr.set` (chunk-aligned when the
 // blocks are the Zarr chunks, as `toZarr` makes them). Reading is our own and synchronous: the
 // scheduler may fuse a read into the task that consumes it, and a fused call cannot wait for a
@@ -8,24 +11,46 @@
 // through fzstd: what `toZarr` and zarr-python write by default; a missing chunk is the fill
 // value). Other codecs are refused when the array is made. bool is 0/1 bytes on both sides.
 // Kernel side.
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import {
+  exists,
+  isS3,
+  joinPath,
+  readWhole,
+  writeWhole,
+  type StorageOptions,
+} from '@dask-ts/graph/fs';
 import { decompress as zstdDecompress } from 'fzstd';
 import * as zarr from 'zarrita';
 import FileSystemStore from '@zarrita/storage/fs';
 import { allocate, checkDtype, isBig, itemsize, type Dtype } from './dtype.js';
 import { bigOf, copyRegion, makeNd, type Nd } from './nd.js';
 
-type ZArray = zarr.Array<zarr.DataType, FileSystemStore>;
+/** A zarrita store over the file-system layer (for `s3://` prefixes). */
+interface LayerStore {
+  get(key: string): Promise<Uint8Array | undefined>;
+  set(key: string, value: Uint8Array): Promise<void>;
+}
+
+type ZArray = zarr.Array<zarr.DataType, FileSystemStore | LayerStore>;
+
+/** The store of `dir`: zarrita's own for a local directory, the layer's for `s3://`. */
+function storeOf(dir: string, so?: StorageOptions): FileSystemStore | LayerStore {
+  if (!isS3(dir)) return new FileSystemStore(dir);
+  const at = (key: string): string => joinPath(dir, ...key.split('/').filter((p) => p !== ''));
+  return {
+    get: (key: string) => Promise.resolve(exists(at(key), so) ? readWhole(at(key), so) : undefined),
+    set: (key: string, value: Uint8Array) => Promise.resolve(writeWhole(at(key), value, so)),
+  };
+}
 
 const opened = new Map<string, Promise<ZArray>>();
 
 /** The Zarr array in directory `dir`, opened once per thread (createZarr replaces it). */
-function openZarr(dir: string): Promise<ZArray> {
+function openZarr(dir: string, so?: StorageOptions): Promise<ZArray> {
   let p = opened.get(dir);
   if (p === undefined) {
-    p = zarr.open.v3(zarr.root(new FileSystemStore(dir)), { kind: 'array' });
+    p = zarr.open.v3(zarr.root(storeOf(dir, so)), { kind: 'array' });
     opened.set(dir, p);
     p.catch(() => opened.delete(dir));
   }
@@ -42,6 +67,8 @@ function openZarr(dir: string): Promise<ZArray> {
 export interface ZarrWriteOptions {
   readonly compression?: 'zstd' | 'none';
   readonly level?: number;
+  /** How to reach an `s3://` store, over the environment (endpoint, region, credentials). */
+  readonly storage?: StorageOptions;
 }
 
 /**
@@ -73,7 +100,7 @@ export async function createZarr(
       ? [{ name: 'zstd', configuration: { level, checksum: false } }]
       : []),
   ];
-  const arr = await zarr.create(zarr.root(new FileSystemStore(dir)), {
+  const arr = await zarr.create(zarr.root(storeOf(dir, options.storage)), {
     shape: [...shape],
     chunkShape: [...chunkShape],
     dtype: dtype,
@@ -122,10 +149,10 @@ interface ZarrJson {
  * @example
  * readZarrMeta('/data/x.zarr').chunkShape;
  */
-export function readZarrMeta(dir: string): ZarrMeta {
-  const file = join(dir, 'zarr.json');
-  if (!existsSync(file)) throw new Error(`fromZarr: ${dir} has no zarr.json (not a Zarr v3 array)`);
-  const m = JSON.parse(readFileSync(file, 'utf8')) as ZarrJson;
+export function readZarrMeta(dir: string, so?: StorageOptions): ZarrMeta {
+  const file = joinPath(dir, 'zarr.json');
+  if (!exists(file, so)) throw new Error(`fromZarr: ${dir} has no zarr.json (not a Zarr v3 array)`);
+  const m = JSON.parse(new TextDecoder().decode(readWhole(file, so))) as ZarrJson;
   if (m.zarr_format !== 3 || m.node_type !== 'array') {
     throw new Error(`fromZarr: ${file} is not a Zarr v3 array (node_type ${String(m.node_type)})`);
   }
@@ -167,7 +194,7 @@ function chunkPath(dir: string, meta: ZarrMeta, idx: readonly number[]): string 
   const parts = idx.length === 0 ? ['0'] : idx.map(String);
   const key =
     meta.encoding === 'v2' ? parts.join(meta.separator) : ['c', ...parts].join(meta.separator);
-  return join(dir, ...key.split('/'));
+  return joinPath(dir, ...key.split('/'));
 }
 
 /**
@@ -182,6 +209,7 @@ export function readZarrBlock(
   meta: ZarrMeta,
   start: readonly number[],
   extent: readonly number[],
+  so?: StorageOptions,
 ): Nd {
   const out = makeNd(meta.dtype, extent);
   if (extent.some((e) => e === 0)) return out;
@@ -196,8 +224,8 @@ export function readZarrBlock(
     const hi = idx.map((c, a) => Math.min(start[a] + extent[a], (c + 1) * cs[a]));
     const path = chunkPath(dir, meta, idx);
     let chunk: Nd;
-    if (existsSync(path)) {
-      const stored = readFileSync(path);
+    if (exists(path, so)) {
+      const stored = readWhole(path, so);
       const bytes =
         meta.compression === 'gzip'
           ? gunzipSync(stored)
@@ -243,8 +271,9 @@ export async function writeZarrBlock(
   dir: string,
   start: readonly number[],
   block: Nd,
+  so?: StorageOptions,
 ): Promise<number> {
-  const arr = await openZarr(dir);
+  const arr = await openZarr(dir, so);
   const isBool = arr.dtype === 'bool';
   const data = isBool ? new zarr.BoolArray(block.data.buffer as ArrayBuffer) : block.data;
   await zarr.set(arr, slices(start, block.shape), {

@@ -1,9 +1,10 @@
-// Zarr v3 directories as arrays: `fromZarr` reads the array's metadata when the array is made
+// Zarr v3 directories (local, or `s3://` prefixes of an S3-compatible store) as arrays: `fromZarr` reads the array's metadata when the array is made
 // and one block per task (by default one Zarr chunk per block) from the chunk files. `toZarr`
 // creates the array with the blocks as its chunks (rechunking first to a regular grid when the
 // blocks are uneven: Zarr's grid is regular), so every block writes whole chunks of its own and
 // no two tasks write the same chunk.
 import { tokenize } from '@dask-ts/graph';
+import type { StorageOptions } from '@dask-ts/graph/fs';
 import { normalizeChunks, offsets, shapeOf, type ChunksLike } from './chunks.js';
 import { itemsize } from './dtype.js';
 import { ioKernels } from './io-kernels.js';
@@ -22,6 +23,8 @@ import type { ArraySpec } from './spec.js';
 export interface FromZarrOptions {
   /** How to cut the array (default: the Zarr chunks). */
   readonly chunks?: ChunksLike;
+  /** How to reach an `s3://` store, over the environment (endpoint, region, credentials). */
+  readonly storage?: StorageOptions;
 }
 
 /**
@@ -31,7 +34,8 @@ export interface FromZarrOptions {
  * fromZarrSpec('/data/x.zarr');
  */
 export function fromZarrSpec(dir: string, options: FromZarrOptions = {}): ArraySpec {
-  const meta = readZarrMeta(dir);
+  const so = options.storage;
+  const meta = readZarrMeta(dir, so);
   const dtype = meta.dtype;
   const shape = meta.shape;
   const chunks = normalizeChunks(
@@ -42,7 +46,7 @@ export function fromZarrSpec(dir: string, options: FromZarrOptions = {}): ArrayS
   );
   const starts = chunks.map((c) => offsets(c));
   const layer = sourceLayer(
-    `from-zarr-${tokenize(dir, shape, dtype, chunks)}`,
+    `from-zarr-${tokenize(dir, shape, dtype, chunks, so?.endpoint ?? '')}`,
     chunks.map((c) => c.length),
     (idx) =>
       ioKernels.task('readZarr', [
@@ -50,6 +54,7 @@ export function fromZarrSpec(dir: string, options: FromZarrOptions = {}): ArrayS
         meta,
         idx.map((i, a) => starts[a][i]),
         idx.map((i, a) => chunks[a][i]),
+        ...(so !== undefined ? [so] : []),
       ]),
   );
   return { layer, chunks, dtype };
@@ -77,7 +82,8 @@ export async function zarrWrites(
   const chunkShape = src.chunks.map((c) => Math.max(1, c[0]));
   await createZarr(dir, src.dtype, shapeOf(src.chunks), chunkShape, options);
   const dtype = src.dtype;
+  const so = options.storage;
   return writes(src, 'to-zarr', dir, (start, ref) =>
-    ioKernels.task('writeZarr', [dir, start, dtype, ref]),
+    ioKernels.task('writeZarr', [dir, start, dtype, ref, ...(so !== undefined ? [so] : [])]),
   );
 }

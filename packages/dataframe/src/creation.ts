@@ -10,7 +10,7 @@ import { DTYPE_LIST, type DType, type Schema } from './dtypes.js';
 import { take } from './take.js';
 import { endOfRow, isNumberText, parseRows } from './csv-parse.js';
 import { CsvLayer, partKey } from './layers.js';
-import { expandPaths, fileStamp, readRange, type StorageOptions } from './fs.js';
+import { expandPaths, fileStamp, readRange, type StorageOptions } from '@dask-ts/graph/fs';
 import { DataFrame } from './frame.js';
 import type { CsvBlock } from './kernels.js';
 

@@ -33,5 +33,5 @@ export { readJson, type ReadJsonOptions } from './io-json.js';
 export { fromDelayed, type FromDelayedOptions } from './io-delayed.js';
 export type { Filter, Filters, FilterValue } from './io-filters.js';
 export type { ToParquetOptions, ToArrowIpcOptions, ToJsonOptions } from './io-write.js';
-export type { StorageOptions } from './fs.js';
+export type { StorageOptions } from '@dask-ts/graph/fs';
 export type { ParquetCompression } from './io-kernels.js';

@@ -14,7 +14,7 @@ import {
   readTail,
   readWhole,
   type StorageOptions,
-} from './fs.js';
+} from '@dask-ts/graph/fs';
 import type { IpcPart } from './io-kernels.js';
 import { schemaOfFields } from './io-arrow-cols.js';
 import { FileReadLayer } from './io-layer.js';

@@ -9,7 +9,7 @@
 import { parquetMetadata, type FileMetaData, type SchemaElement } from 'hyparquet';
 import { concatCols, emptyCol, type Col } from './columns.js';
 import type { DType } from './dtypes.js';
-import { readRange, type StorageOptions } from './fs.js';
+import { readRange, type StorageOptions } from '@dask-ts/graph/fs';
 import { decodeChunk, type ChunkSpec } from './io-parquet-chunk.js';
 import { Unsupported } from './io-parquet-pages.js';
 

@@ -21,7 +21,7 @@ import {
   relativeTo,
   type ListedFile,
   type StorageOptions,
-} from './fs.js';
+} from '@dask-ts/graph/fs';
 import { schemaOfFields } from './io-arrow-cols.js';
 import {
   filterExpr,

@@ -17,7 +17,7 @@ import {
   type ParquetWrite,
 } from './io-kernels.js';
 import { recordsOf } from './io-json-parse.js';
-import type { StorageOptions } from './fs.js';
+import type { StorageOptions } from '@dask-ts/graph/fs';
 import { NamedLayer, partKey, partRef } from './layers.js';
 import { Scalar } from './scalar.js';
 

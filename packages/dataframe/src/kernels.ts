@@ -11,8 +11,8 @@ import type { DType } from './dtypes.js';
 import { applySteps, slice, type Step } from './steps.js';
 import { take } from './take.js';
 import { parseRows, readBlock } from './csv-parse.js';
-import { readLines, type StorageOptions } from './fs.js';
-import { isS3 } from './fs-s3.js';
+import { readLines, type StorageOptions } from '@dask-ts/graph/fs';
+import { isS3 } from '@dask-ts/graph/fs';
 import {
   columnAccs,
   combineColumnAccs,

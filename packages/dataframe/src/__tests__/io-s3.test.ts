@@ -12,8 +12,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { createThreadsScheduler } from '@dask-ts/scheduler';
 import { col, fromColumns, readArrowIpc, readCsv, readJson, readParquet } from '../index.js';
-import { writeWhole } from '../fs.js';
-import { closeS3 } from '../fs-s3.js';
+import { closeS3, writeWhole } from '@dask-ts/graph/fs';
 import { pick, plain, rowsWhere, sample } from './reference.js';
 
 const sync = { scheduler: 'sync' } as const;

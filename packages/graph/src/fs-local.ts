@@ -157,3 +157,13 @@ export function writeWhole(path: string, bytes: Uint8Array | string): void {
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, bytes);
 }
+
+/** Whether a local file or directory exists. */
+export function exists(path: string): boolean {
+  return existsSync(path);
+}
+
+/** Local path parts joined with the platform's separator. */
+export function joinPath(path: string, ...parts: string[]): string {
+  return join(path, ...parts);
+}

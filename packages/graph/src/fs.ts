@@ -1,5 +1,7 @@
-// The file-system layer every file reader and writer goes through: local paths (fs-local.ts) and
-// `s3://bucket/key` objects in S3-compatible stores (fs-s3.ts), behind one synchronous interface.
+// `@dask-ts/graph/fs`: the file-system layer every collection's file readers and writers go
+// through (dataframe's CSV, JSON, Parquet and Arrow files, array's Zarr stores): local paths
+// (fs-local.ts) and `s3://bucket/key` objects in S3-compatible stores (fs-s3.ts), behind one
+// synchronous interface (a read may be fused into the task that consumes it).
 // Policy: a path names a file or a directory (every file under it, sorted, skipping names that
 // start with `.` or `_`); a glob may use `*` and `?` within a path segment and `**` for any number
 // of directories; a list expands each entry in order. Every error names the path.
@@ -7,6 +9,7 @@ import * as local from './fs-local.js';
 import { isS3, s3Get, s3Head, s3List, s3Put, type StorageOptions } from './fs-s3.js';
 
 export type { StorageOptions } from './fs-s3.js';
+export { closeS3, isS3 } from './fs-s3.js';
 
 export type { ListedFile } from './fs-local.js';
 import type { ListedFile } from './fs-local.js';
@@ -78,12 +81,22 @@ export function expandPaths(
   return out;
 }
 
-/** The part of `path` below the directory `root` it was listed from. */
+/**
+ * The part of `path` below the directory `root` it was listed from.
+ *
+ * @example
+ * relativeTo('s3://b/data', 's3://b/data/year=2024/part-0.parquet'); // 'year=2024/part-0.parquet'
+ */
 export function relativeTo(root: string, path: string): string {
   return path.slice(root.length).replace(/^[\\/]+/, '');
 }
 
-/** A file's path, size and modification time (what a reader's token is made from). */
+/**
+ * A file's path, size and modification time (what a reader's token is made from).
+ *
+ * @example
+ * const [path, size, mtime] = fileStamp('/data/x.csv');
+ */
 export function fileStamp(path: string, so?: StorageOptions): readonly [string, number, number] {
   if (!isS3(path)) return local.fileStamp(path);
   const o = s3Head(path, 'stat', so);
@@ -91,7 +104,12 @@ export function fileStamp(path: string, so?: StorageOptions): readonly [string, 
   return [path, o.size, o.mtime];
 }
 
-/** Bytes [start, end) of a file (fewer at its end). */
+/**
+ * Bytes [start, end) of a file (fewer at its end).
+ *
+ * @example
+ * const head = readRange('s3://bucket/x.parquet', 0, 4); // 'PAR1'
+ */
 export function readRange(
   path: string,
   start: number,
@@ -103,14 +121,24 @@ export function readRange(
   return s3Get(path, 'read', so, Math.min(start, size), Math.min(end, size));
 }
 
-/** The last `n` bytes of a file, and its size. */
+/**
+ * The last `n` bytes of a file, and its size.
+ *
+ * @example
+ * const [footer, size] = readTail('/data/x.parquet', 8);
+ */
 export function readTail(path: string, n: number, so?: StorageOptions): [Uint8Array, number] {
   if (!isS3(path)) return local.readTail(path, n);
   const size = fileStamp(path, so)[1];
   return [s3Get(path, 'read', so, Math.max(0, size - n), size), size];
 }
 
-/** A whole file. */
+/**
+ * A whole file.
+ *
+ * @example
+ * const bytes = readWhole('s3://bucket/x.zarr/zarr.json');
+ */
 export function readWhole(path: string, so?: StorageOptions): Uint8Array {
   return isS3(path) ? s3Get(path, 'read', so) : local.readWhole(path);
 }
@@ -118,6 +146,9 @@ export function readWhole(path: string, so?: StorageOptions): Uint8Array {
 /**
  * The lines of a file that start in [start, end), as `[bytes, begin, limit]`: lines start in
  * [begin, limit) of `bytes`, and the last one runs to its newline (or the end of the file).
+ *
+ * @example
+ * const [bytes, begin, limit] = readLines('/data/x.csv', 0, 1 << 20);
  */
 export function readLines(
   path: string,
@@ -158,8 +189,35 @@ export function readLines(
   return [bytes, begin, Math.min(bytes.length, end - from)];
 }
 
-/** Writes a file (making its directory first) or an object. */
+/**
+ * Writes a file (making its directory first) or an object.
+ *
+ * @example
+ * writeWhole('s3://bucket/out/part-0.csv', 'a,b\n1,2\n');
+ */
 export function writeWhole(path: string, bytes: Uint8Array | string, so?: StorageOptions): void {
   if (!isS3(path)) return local.writeWhole(path, bytes);
   s3Put(path, typeof bytes === 'string' ? new TextEncoder().encode(bytes) : bytes, 'write', so);
+}
+
+/**
+ * Whether a file or object exists at `path`.
+ *
+ * @example
+ * exists('s3://bucket/x.zarr/c/0/0'); // false: a chunk never written
+ */
+export function exists(path: string, so?: StorageOptions): boolean {
+  return isS3(path) ? s3Head(path, 'stat', so) !== undefined : local.exists(path);
+}
+
+/**
+ * `path` and `parts` joined with `/` (an `s3://` path) or the platform's separator.
+ *
+ * @example
+ * joinPath('s3://bucket/x.zarr', 'c', '0', '1'); // 's3://bucket/x.zarr/c/0/1'
+ */
+export function joinPath(path: string, ...parts: string[]): string {
+  return isS3(path)
+    ? [path.replace(/\/+$/, ''), ...parts].join('/')
+    : local.joinPath(path, ...parts);
 }
