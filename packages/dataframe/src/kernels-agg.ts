@@ -299,9 +299,12 @@ export interface GroupNeeds {
 
 /** Rows `idx` of a column, -1 giving a null. @internal */
 export function takeOrNull(c: Col, idx: Int32Array): Col {
-  const safe = idx.map((i) => (i < 0 ? 0 : i));
+  let missing = false;
+  for (let i = 0; i < idx.length && !missing; i++) missing = idx[i] < 0;
+  if (!missing) return c.length === 0 ? takeEmpty(c, idx.length) : take(c, idx);
+  const safe = new Int32Array(idx.length);
+  for (let i = 0; i < idx.length; i++) safe[i] = idx[i] < 0 ? 0 : idx[i];
   const t = c.length === 0 ? takeEmpty(c, idx.length) : take(c, safe);
-  if (!idx.some((i) => i < 0)) return t;
   const valid = new Uint8Array((idx.length + 7) >> 3);
   for (let i = 0; i < idx.length; i++)
     if (idx[i] >= 0 && isValid(t.valid, i)) valid[i >> 3] |= 1 << (i & 7);
@@ -531,7 +534,14 @@ function compareRows(c: Col, a: number, b: number): number {
 /** The order of the groups, sorted by their keys. @internal */
 export function sortedGroups(keys: readonly Col[]): Int32Array {
   const n = keys[0]?.length ?? 0;
-  const order = Int32Array.from({ length: n }, (_, i) => i);
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  const one = keys.length === 1 ? keys[0] : undefined;
+  if (one !== undefined && one.type !== 'utf8') {
+    // One numeric key (or category codes, which order as their strings): a comparator on one array.
+    const v = one.values;
+    return order.sort((a, b) => v[a] - v[b] || a - b);
+  }
   order.sort((a, b) => {
     for (const c of keys) {
       const d = compareRows(c, a, b);
