@@ -348,8 +348,8 @@ export class DataFrame implements Collection<Table> {
 
   /**
    * Joined with `right` on key columns, as pandas' `merge`: a broadcast join when one side has one
-   * partition or is estimated small (`broadcast` forces or forbids it), else a hash shuffle of both
-   * sides on the keys. `how: 'semi'` / `'anti'` keep the left rows with / without a match.
+   * partition (or `broadcast` is set), else a hash shuffle of both sides on the keys. `how: 'semi'`
+   * / `'anti'` keep the left rows with / without a match (EXISTS / NOT EXISTS).
    *
    * @example
    * orders.merge(customers, { on: 'cid', how: 'left' });

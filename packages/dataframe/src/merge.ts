@@ -3,10 +3,9 @@
 // merge-semi.ts), `suffixes` for other
 // columns present on both sides, and an `indicator` column `_merge`. Key columns of different
 // numeric types are compared as float64. The plan: a broadcast join when the side that does not
-// need its unmatched rows kept has one partition, is estimated small (row-estimate.ts; at most
-// BROADCAST_ROWS), or `broadcast` is set: every partition of the other side joins the whole of
-// it, no shuffle; otherwise both sides are hash-shuffled on their keys into the same number of
-// partitions and joined partition by partition. Output row order is
+// need its unmatched rows kept has one partition (or `broadcast` is set): every partition of the
+// other side joins the whole of it, no shuffle; otherwise both sides are hash-shuffled on their
+// keys into the same number of partitions and joined partition by partition. Output row order is
 // not pandas' (compare sorted). `concat` stacks dataframes' partitions, with the union of their
 // columns (a missing column is null; int32 and float64 meet as float64).
 import { isNumeric, typeOf, type DType, type Schema } from './dtypes.js';
@@ -21,13 +20,6 @@ import { tokenize } from '@dask-ts/graph';
 import { NamedLayer, partKey, partRef } from './layers.js';
 import { semiMerge } from './merge-semi.js';
 import { markNarrowable, narrowedColumns } from './merge-project.js';
-import { estimateRows, noteRows } from './row-estimate.js';
-
-/**
- * The most rows a side of a join may be estimated at to be broadcast without being asked: every
- * worker then holds all of it (its hash table is built once per worker).
- */
-const BROADCAST_ROWS = 2_000_000;
 
 /**
  * Options of `merge`.
@@ -51,11 +43,7 @@ export interface MergeOptions {
   readonly suffixes?: readonly [string, string];
   /** Adds a utf8 column `_merge`: 'both', 'left_only' or 'right_only'. */
   readonly indicator?: boolean;
-  /**
-   * true: broadcast the side with fewer partitions even when it has several (it must fit in
-   * memory); false: shuffle both sides unless one has a single partition; unset (default):
-   * broadcast a side estimated at no more than two million rows (a Parquet read knows its rows).
-   */
+  /** Broadcast the side with fewer partitions even when it has several (it must fit in memory). */
   readonly broadcast?: boolean;
   /** Partitions of a shuffled join (default: the larger side's count). */
   readonly npartitions?: number;
@@ -174,35 +162,30 @@ function mergeFrames(left: DataFrame, right: DataFrame, options: MergeOptions): 
   const text = `merge(${how}) on ${leftOn.join(', ')}${leftOn.join() === rightOn.join() ? '' : ` = ${rightOn.join(', ')}`}`;
   const nl = l.npartitions;
   const nr = r.npartitions;
-  const [smallLeft, smallRight] = broadcastSides(l, r, options.broadcast);
+  const smallRight = nr === 1 || (options.broadcast === true && nr <= nl);
+  const smallLeft = nl === 1 || (options.broadcast === true && nl < nr);
   if (smallRight && (how === 'inner' || how === 'left')) {
-    return withRows(
-      estimateRows(l.layer),
-      blockwise(
-        'merge',
-        [l],
-        nl,
-        schema,
-        [r.layer.name, spec],
-        ([ref]) => kernels.task('joinRightAll', [spec, ref, ...allRefs(r)]),
-        `${text} (broadcast right)`,
-        [r],
-      ),
+    return blockwise(
+      'merge',
+      [l],
+      nl,
+      schema,
+      [r.layer.name, spec],
+      ([ref]) => kernels.task('joinRightAll', [spec, ref, ...allRefs(r)]),
+      `${text} (broadcast right)`,
+      [r],
     );
   }
   if (smallLeft && (how === 'inner' || how === 'right')) {
-    return withRows(
-      estimateRows(r.layer),
-      blockwise(
-        'merge',
-        [r],
-        nr,
-        schema,
-        [l.layer.name, spec],
-        ([ref]) => kernels.task('joinLeftAll', [spec, ref, ...allRefs(l)]),
-        `${text} (broadcast left)`,
-        [l],
-      ),
+    return blockwise(
+      'merge',
+      [r],
+      nr,
+      schema,
+      [l.layer.name, spec],
+      ([ref]) => kernels.task('joinLeftAll', [spec, ref, ...allRefs(l)]),
+      `${text} (broadcast left)`,
+      [l],
     );
   }
   const n = options.npartitions ?? Math.max(nl, nr);
@@ -238,37 +221,6 @@ function mergeFrames(left: DataFrame, right: DataFrame, options: MergeOptions): 
     ([a, b]) => kernels.task('join', [spec, a, b]),
     `${text} (hash shuffle into ${n})`,
   );
-}
-
-/**
- * Which sides may be broadcast ([left, right]): a side of one partition; with `broadcast` set,
- * the side with fewer partitions; by default also a side estimated at no more than
- * BROADCAST_ROWS rows (and no more than the other side), so a dimension table read in several
- * partitions meets a large table without shuffling either. `broadcast: false` shuffles whenever
- * both sides have several partitions.
- */
-function broadcastSides(
-  l: DataFrame,
-  r: DataFrame,
-  broadcast: boolean | undefined,
-): [boolean, boolean] {
-  const nl = l.npartitions;
-  const nr = r.npartitions;
-  if (broadcast !== undefined)
-    return [nl === 1 || (broadcast && nl < nr), nr === 1 || (broadcast && nr <= nl)];
-  const el = estimateRows(l.layer);
-  const er = estimateRows(r.layer);
-  const fits = (e: number | undefined): e is number => e !== undefined && e <= BROADCAST_ROWS;
-  return [
-    nl === 1 || (fits(el) && (er === undefined || el < er)),
-    nr === 1 || (fits(er) && (el === undefined || er <= el)),
-  ];
-}
-
-/** A join's result, with the estimated rows of the side it streams noted. */
-function withRows(rows: number | undefined, df: DataFrame): DataFrame {
-  noteRows(df.layer, rows);
-  return df;
 }
 
 /**
