@@ -66,8 +66,24 @@ function accumulateM2(acc: Acc, c: Col, ids: Int32Array | undefined): void {
   }
 }
 
+/** `accumulate` for float64 values without nulls, grouped: one loop over known array types. */
+function accumulateF64(acc: Acc, v: Float64Array, ids: Int32Array): void {
+  const { count, sum, min, max } = acc;
+  for (let i = 0; i < v.length; i++) {
+    const g = ids[i];
+    const x = v[i];
+    if (g < 0 || x !== x) continue;
+    count[g]++;
+    sum[g] += x;
+    if (x < min[g]) min[g] = x;
+    if (x > max[g]) max[g] = x;
+  }
+}
+
 /** Adds a column's rows into `acc` at groups `ids` (-1: skip; undefined: all into group 0). */
 function accumulate(acc: Acc, c: Col, ids: Int32Array | undefined): void {
+  if (c.type === 'float64' && c.valid === undefined && ids !== undefined)
+    return accumulateF64(acc, c.values, ids);
   if (c.type === 'utf8') {
     for (let i = 0; i < c.length; i++) {
       const g = ids === undefined ? 0 : ids[i];
@@ -295,6 +311,8 @@ export interface GroupNeeds {
   readonly last: readonly string[];
   readonly nunique: readonly string[];
   readonly median?: readonly string[];
+  /** Columns whose squared deviations (std, var) are needed; all of them when undefined. */
+  readonly moments?: readonly string[];
 }
 
 /** Rows `idx` of a column, -1 giving a null. @internal */
@@ -354,7 +372,7 @@ export function groupPartial(
   for (const [name, c] of values) {
     const acc = newAcc(g);
     accumulate(acc, c, ids);
-    accumulateM2(acc, c, ids);
+    if (needs.moments === undefined || needs.moments.includes(name)) accumulateM2(acc, c, ids);
     accs[name] = acc;
   }
   const first: Record<string, Col> = {};
