@@ -555,6 +555,16 @@ export function sortedGroups(keys: readonly Col[]): Int32Array {
   const order = new Int32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
   const one = keys.length === 1 ? keys[0] : undefined;
+  const small = one?.type === 'int32' || one?.type === 'date32' || one?.type === 'category';
+  if (one !== undefined && small && n <= 1 << 21) {
+    // int32 values (or codes) and row numbers packed exactly into doubles: a native sort.
+    const v = one.values;
+    const packed = new Float64Array(n);
+    for (let i = 0; i < n; i++) packed[i] = (v[i] + 2147483648) * n + i;
+    packed.sort();
+    for (let i = 0; i < n; i++) order[i] = packed[i] % n;
+    return order;
+  }
   if (one !== undefined && one.type !== 'utf8') {
     // One numeric key (or category codes, which order as their strings): a comparator on one array.
     const v = one.values;
