@@ -3,7 +3,8 @@
 // see one typed array type and a scalar: no broadcast array of the literal, no polymorphic element
 // access. Policy: only what gives exactly the general path's answer is taken here (float64 with
 // any number; int32 and date32 compared with a number; date32 with a date literal, compared in
-// days); anything else returns undefined and the general path (eval.ts) runs.
+// days; two columns of one of these types compared); anything else returns undefined and the
+// general path (eval.ts) runs.
 import type { BinOp } from './expr.js';
 import type { Col } from './columns.js';
 import { DAY_MS, parseDateText } from './kernels-dt.js';
@@ -102,12 +103,50 @@ function litDays(l: Lit): number | undefined {
   return undefined;
 }
 
+/** Comparison of two columns of one type (float64, int32 or date32: days order as dates). */
+function sameTypeCmp(op: Cmp, a: Col, b: Col, n: number): Col | undefined {
+  if (a.type !== b.type || a.length !== n || b.length !== n) return undefined;
+  if (a.type !== 'float64' && a.type !== 'int32' && a.type !== 'date32') return undefined;
+  const x = a.values;
+  const y = (b as typeof a).values;
+  const out = new Uint8Array(n);
+  if (x instanceof Float64Array && y instanceof Float64Array) cmpColsF64(op, x, y, out);
+  else cmpColsI32(op, x as Int32Array, y as Int32Array, out);
+  let valid = a.valid ?? b.valid;
+  if (a.valid !== undefined && b.valid !== undefined) {
+    valid = new Uint8Array((n + 7) >> 3);
+    for (let i = 0; i < valid.length; i++) valid[i] = a.valid[i] & b.valid[i];
+  }
+  return { type: 'bool', length: n, values: out, valid };
+}
+
+function cmpColsF64(op: Cmp, x: Float64Array, y: Float64Array, out: Uint8Array): void {
+  const n = out.length;
+  if (op === 'eq') for (let i = 0; i < n; i++) out[i] = x[i] === y[i] ? 1 : 0;
+  else if (op === 'ne') for (let i = 0; i < n; i++) out[i] = x[i] !== y[i] ? 1 : 0;
+  else if (op === 'lt') for (let i = 0; i < n; i++) out[i] = x[i] < y[i] ? 1 : 0;
+  else if (op === 'le') for (let i = 0; i < n; i++) out[i] = x[i] <= y[i] ? 1 : 0;
+  else if (op === 'gt') for (let i = 0; i < n; i++) out[i] = x[i] > y[i] ? 1 : 0;
+  else for (let i = 0; i < n; i++) out[i] = x[i] >= y[i] ? 1 : 0;
+}
+
+function cmpColsI32(op: Cmp, x: Int32Array, y: Int32Array, out: Uint8Array): void {
+  const n = out.length;
+  if (op === 'eq') for (let i = 0; i < n; i++) out[i] = x[i] === y[i] ? 1 : 0;
+  else if (op === 'ne') for (let i = 0; i < n; i++) out[i] = x[i] !== y[i] ? 1 : 0;
+  else if (op === 'lt') for (let i = 0; i < n; i++) out[i] = x[i] < y[i] ? 1 : 0;
+  else if (op === 'le') for (let i = 0; i < n; i++) out[i] = x[i] <= y[i] ? 1 : 0;
+  else if (op === 'gt') for (let i = 0; i < n; i++) out[i] = x[i] > y[i] ? 1 : 0;
+  else for (let i = 0; i < n; i++) out[i] = x[i] >= y[i] ? 1 : 0;
+}
+
 /**
  * `a op b` when one side is a float64 / int32 / date32 column and the other a literal this file
- * handles; undefined otherwise. @internal
+ * handles, or both are columns of one of those types compared; undefined otherwise. @internal
  */
 export function litBinary(op: BinOp, a: Col | Lit, b: Col | Lit, n: number): Col | undefined {
   const litFirst = 'lit' in a;
+  if (!litFirst && !('lit' in b)) return isCmp(op) ? sameTypeCmp(op, a, b, n) : undefined;
   if (litFirst === 'lit' in b) return undefined;
   const c = (litFirst ? b : a) as Col;
   const l = (litFirst ? a : b) as Lit;

@@ -351,6 +351,16 @@ function pickRows(c: Col, ids: Int32Array, ngroups: number, last: boolean): Int3
   return out;
 }
 
+/** The rows of a grouped (id >= 0) column whose value is present. */
+function presentRows(c: Col, ids: Int32Array, n: number): Int32Array {
+  let k = 0;
+  for (let i = 0; i < n; i++) if (ids[i] >= 0 && present(c, i)) k++;
+  const idx = new Int32Array(k);
+  k = 0;
+  for (let i = 0; i < n; i++) if (ids[i] >= 0 && present(c, i)) idx[k++] = i;
+  return idx;
+}
+
 /** Distinct rows of columns (by their first occurrence). @internal */
 export function distinctRows(cols: readonly Col[]): Col[] {
   const { firsts } = groupIds(cols, cols[0]?.length ?? 0);
@@ -384,17 +394,15 @@ export function groupPartial(
     last[v] = takeOrNull(values.get(v)!, pickRows(values.get(v)!, ids, g, true));
   for (const v of needs.nunique) {
     const c = values.get(v)!;
-    const rows: number[] = [];
-    for (let i = 0; i < n; i++) if (ids[i] >= 0 && present(c, i)) rows.push(i);
-    const idx = Int32Array.from(rows);
-    pairs[v] = distinctRows([...keys, c].map((x) => take(x, idx)));
+    const idx = presentRows(c, ids, n);
+    pairs[v] = distinctRows(
+      idx.length === n ? [...keys, c] : [...keys, c].map((x) => take(x, idx)),
+    );
   }
   const samples: Record<string, Col[]> = {};
   for (const v of needs.median ?? []) {
     const c = values.get(v)!;
-    const rows: number[] = [];
-    for (let i = 0; i < n; i++) if (ids[i] >= 0 && present(c, i)) rows.push(i);
-    const idx = Int32Array.from(rows);
+    const idx = presentRows(c, ids, n);
     samples[v] = [...keys, c].map((x) => take(x, idx));
   }
   return { keys: keys.map((c) => take(c, firsts)), size, accs, first, last, pairs, samples };

@@ -49,8 +49,7 @@ const plain = (c: Col): unknown[] =>
   );
 
 const ops = ['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'add', 'sub', 'mul', 'div'] as const;
-const apply = (a: Expr, op: (typeof ops)[number], b: Expr): Expr =>
-  (a[op]).call(a, b);
+const apply = (a: Expr, op: (typeof ops)[number], b: Expr): Expr => a[op].call(a, b);
 
 describe('literal fast paths', () => {
   it('equal the general path for float64, int32 and date32 columns, literal on either side', () => {
@@ -65,6 +64,56 @@ describe('literal fast paths', () => {
         expect(plain(evalExpr(apply(col(c), op, l).spec, cols, n))).toEqual(plain(want));
         const back = evalExpr(apply(col(same), op, col(c)).spec, cols, n);
         expect(plain(evalExpr(apply(l, op, col(c)).spec, cols, n))).toEqual(plain(back));
+      }
+  }, 30_000);
+
+  it('compares two columns of one type as plain numbers, null where either is null', () => {
+    const other = new Map<string, Col>([
+      ['f', f64],
+      [
+        'g',
+        {
+          type: 'float64',
+          length: n,
+          values: Float64Array.from({ length: n }, (_, i) => (i % 5) - 1.5),
+        },
+      ],
+      ['i', i32],
+      [
+        'j',
+        {
+          type: 'int32',
+          length: n,
+          values: Int32Array.from({ length: n }, (_, i) => (i % 4) - 2),
+          valid,
+        },
+      ],
+      ['d', d32],
+      [
+        'e',
+        { type: 'date32', length: n, values: Int32Array.from({ length: n }, (_, i) => 9060 - i) },
+      ],
+    ]);
+    const js: Record<string, (x: number, y: number) => boolean> = {
+      eq: (x, y) => x === y,
+      ne: (x, y) => x !== y,
+      lt: (x, y) => x < y,
+      le: (x, y) => x <= y,
+      gt: (x, y) => x > y,
+      ge: (x, y) => x >= y,
+    };
+    for (const [a, b] of [
+      ['f', 'g'],
+      ['i', 'j'],
+      ['d', 'e'],
+    ] as const)
+      for (const op of ops.slice(0, 6)) {
+        const x = plain(other.get(a)!);
+        const y = plain(other.get(b)!);
+        const want = x.map((v, k) =>
+          v === null || y[k] === null ? null : js[op](v as number, y[k] as number) ? 1 : 0,
+        );
+        expect(plain(evalExpr(apply(col(a), op, col(b)).spec, other, n))).toEqual(want);
       }
   }, 30_000);
 });
