@@ -10,14 +10,12 @@
 // DATE columns (Arrow date32: days since 1970-01-01), as the specification's DATE type. Columns
 // are typed arrays and Arrow utf8 vectors built from bytes (utf8.ts: comments are byte ranges of
 // the text pool, flags and modes pre-encoded vocabularies), never one JavaScript string or object
-// per row. Tables are written in
-// chunks of at most CHUNK_ROWS rows, one file each (`<table>/part.<k>.parquet`), row groups of
-// ROW_GROUP rows (or as asked); a marker file records a finished directory (with the generator's
-// VERSION, the scale factor and the row-group size) so a second call reuses it.
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+// per row. Tables are written in chunks of at most CHUNK_ROWS rows, one file each
+// (`<table>/part.<k>.parquet`, by write-chunk.ts), row groups of ROW_GROUP rows (or as asked); a
+// marker file records a finished directory (with the generator's VERSION, the scale factor and
+// the row-group size) so a second call reuses it.
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DateDay, makeData, makeVector, Table, type Vector } from 'apache-arrow';
-import { fromArrow } from '@dask-ts/dataframe';
 import '@dask-ts/scheduler';
 import { Rng } from './rng.js';
 import {
@@ -36,6 +34,7 @@ import {
   textPool,
 } from './text.js';
 import { encodeAll, Utf8Column } from './utf8.js';
+import { dateVector, writeChunk, type Columns } from './write-chunk.js';
 
 /** The eight table names. @example TABLES.includes('lineitem') */
 export const TABLES = [
@@ -59,8 +58,6 @@ const MARKER = 'tpch-complete.json';
 /** Bumped whenever the generated data changes, so directories made before are remade. */
 const VERSION = 3;
 
-type Columns = Record<string, Int32Array | Float64Array | Vector>;
-
 const DAY_MS = 86_400_000;
 const EPOCH = Date.UTC(1992, 0, 1);
 const dayOf = (iso: string): number => (Date.parse(`${iso}T00:00:00Z`) - EPOCH) / DAY_MS;
@@ -69,10 +66,6 @@ const CURRENT = dayOf('1995-06-17');
 const END = dayOf('1998-12-31');
 /** Days from 1970-01-01 to the generator's day 0 (1992-01-01). */
 const EPOCH_DAY = EPOCH / DAY_MS;
-
-/** Day numbers (since 1970-01-01) as an Arrow date32 column. */
-const dateVector = (days: Int32Array): Vector =>
-  makeVector(makeData({ type: new DateDay(), length: days.length, data: days }));
 
 const pad9 = (n: number): string => String(n).padStart(9, '0');
 const phone = (r: Rng, nation: number): string =>
@@ -480,31 +473,6 @@ function* ordersAndLines(g: Gen): Generator<{ orders: Columns; lineitem: Columns
       },
     };
   }
-}
-
-async function writeChunk(
-  dir: string,
-  index: number,
-  cols: Columns,
-  rowGroupSize: number,
-): Promise<void> {
-  const tmp = join(dir, `.chunk-${index}`);
-  rmSync(tmp, { recursive: true, force: true });
-  const table = new Table(
-    Object.fromEntries(
-      Object.entries(cols).map(([k, v]) => [
-        k,
-        v instanceof Int32Array || v instanceof Float64Array ? makeVector(v) : v,
-      ]),
-    ),
-  );
-  const [written] = await fromArrow(table).toParquet(tmp, {
-    compression: 'snappy',
-    rowGroupSize,
-    scheduler: 'sync',
-  });
-  renameSync(written, join(dir, `part.${index}.parquet`));
-  rmSync(tmp, { recursive: true, force: true });
 }
 
 /**
