@@ -95,7 +95,7 @@ const cell = (v: unknown): Cell =>
         : typeof v === 'boolean'
           ? Number(v)
           : isDate(v)
-            ? isoDay((v).getTime())
+            ? isoDay(v.getTime())
             : String(v);
 
 /**

@@ -24,7 +24,7 @@ const cellOf = (v: unknown): Cell =>
       : typeof v === 'bigint' || typeof v === 'boolean'
         ? Number(v)
         : isDate(v)
-          ? isoDay((v).getTime())
+          ? isoDay(v.getTime())
           : String(v);
 
 /**
