@@ -2,7 +2,8 @@
 // validity bitmaps combined (a null operand makes a null result). Literals broadcast. Strings are
 // compared as UTF-8 bytes (code point order), without decoding them. Dates and timestamps compare
 // as milliseconds (a date is its midnight), with string literals parsed once per evaluation. A
-// category column takes part in operators, string functions and isin as its strings (utf8).
+// category column takes part in operators, string functions and isin as its strings (utf8). A
+// numeric column against a number literal, and and / or without nulls, take eval-lit.ts's loops.
 import { typeExpr, type BinOp, type ExprSpec } from './expr.js';
 import { isValid, type Col, type Cols } from './columns.js';
 import type { Schema } from './dtypes.js';
@@ -11,6 +12,7 @@ import { strCol } from './kernels-str.js';
 import { DAY_MS, dtCol, parseDateText } from './kernels-dt.js';
 import { plainCol } from './columns-cat.js';
 import { compareCats, viaDict } from './eval-cat.js';
+import { litBinary, plainLogic } from './eval-lit.js';
 
 const CMP: ReadonlySet<string> = new Set(['eq', 'ne', 'lt', 'le', 'gt', 'ge']);
 
@@ -116,7 +118,11 @@ function evalVal(spec: ExprSpec, cols: Cols, n: number): Val {
         return viaDict(r, (d) => binary(spec.op, l, d, d.length));
       if (!('lit' in l) && !('lit' in r) && l.type === 'category' && r.type === 'category')
         if (CMP.has(spec.op)) return compareCats(spec.op, l, r, n);
-      return binary(spec.op, plainVal(l), plainVal(r), n);
+      return (
+        litBinary(spec.op, l, r, n) ??
+        plainLogic(spec.op, l, r, n) ??
+        binary(spec.op, plainVal(l), plainVal(r), n)
+      );
     }
   }
 }

@@ -18,6 +18,7 @@ import {
   pageLevels,
   readHybrid,
 } from './io-parquet-pages.js';
+import { checkIndex, gatherF64, gatherI32 } from './io-parquet-indices.js';
 
 /** How to decode one column chunk. @internal */
 export interface ChunkSpec {
@@ -184,7 +185,14 @@ function stringDict(b: Uint8Array, count: number): Utf8Col {
 /** Where a chunk's values go: the target's typed array, strings, or category codes. */
 interface Sink {
   dictionary(page: Uint8Array, count: number): void;
-  fromDict(idx: Int32Array, row: number, levels: Uint8Array | undefined, n: number): void;
+  /** `idx`: the non-null rows' indices, `max` the largest (-1: none). */
+  fromDict(
+    idx: Int32Array,
+    max: number,
+    row: number,
+    levels: Uint8Array | undefined,
+    n: number,
+  ): void;
   plain(
     page: Uint8Array,
     at: number,
@@ -211,17 +219,19 @@ function numberSink(s: ChunkSpec): Sink {
       dict =
         s.physical === 'BOOLEAN' ? plainBools(page, 0, count) : plainNumbers(page, 0, count, s);
     },
-    fromDict(idx, row, levels, k) {
+    fromDict(idx, max, row, levels, k) {
       if (dict === undefined)
         throw new Error('a dictionary-encoded page comes before any dictionary');
       const d = dict;
-      const m = d.length;
+      checkIndex(max, d.length);
+      if (levels === undefined && out instanceof Float64Array && d instanceof Float64Array)
+        return gatherF64(out, d, idx, row, k);
+      if (levels === undefined && out instanceof Int32Array && d instanceof Int32Array)
+        return gatherI32(out, d, idx, row, k);
       let j = 0;
       for (let i = 0; i < k; i++) {
         if (levels !== undefined && levels[i] !== 1) continue;
-        const x = idx[j++];
-        if (x >= m) throw new Error(`dictionary index ${x} past the dictionary's ${m}`);
-        out[row + i] = d[x];
+        out[row + i] = d[idx[j++]];
       }
     },
     plain(page, at, k, row, levels, rows) {
@@ -254,17 +264,19 @@ function stringSink(s: ChunkSpec, guess: number): Sink {
     dictionary(page, count) {
       dict = stringDict(page, count);
     },
-    fromDict(idx, row, levels, k) {
+    fromDict(idx, max, row, levels, k) {
       if (dict === undefined)
         throw new Error('a dictionary-encoded page comes before any dictionary');
+      checkIndex(max, dict.length);
       if (codes === undefined) return toBytes(row).fromDict(dict, idx, row, levels, k);
-      const m = dict.length;
+      if (levels === undefined) {
+        codes.set(idx.subarray(0, k), row);
+        return;
+      }
       let j = 0;
       for (let i = 0; i < k; i++) {
-        if (levels !== undefined && levels[i] !== 1) continue;
-        const x = idx[j++];
-        if (x >= m) throw new Error(`dictionary index ${x} past the dictionary's ${m}`);
-        codes[row + i] = x;
+        if (levels[i] !== 1) continue;
+        codes[row + i] = idx[j++];
       }
     },
     plain(page, at, _k, row, levels, k) {
@@ -322,7 +334,7 @@ export function decodeChunk(b: Uint8Array, s: ChunkSpec): Col {
     }
     const lv = nulls > 0 ? levels : undefined;
     if (h.encoding === ENC.RLE_DICTIONARY || h.encoding === ENC.PLAIN_DICTIONARY)
-      sink.fromDict(dictIndices(page, at, k), row, lv, rows);
+      sink.fromDict(...dictIndices(page, at, k), row, lv, rows);
     else if (h.encoding === ENC.PLAIN) sink.plain(page, at, k, row, lv, rows);
     else if (h.encoding === ENC.RLE && s.physical === 'BOOLEAN') {
       const bits = new Uint8Array(k);

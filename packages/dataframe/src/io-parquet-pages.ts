@@ -5,6 +5,7 @@
 // the whole part with parquet-wasm instead. Nothing here allocates per value.
 import { decodeStructAt, type TStruct } from './io-thrift.js';
 import { snappyDecompress } from './io-snappy.js';
+import { readIndices } from './io-parquet-indices.js';
 
 /** A Parquet feature the JavaScript path does not read (the caller falls back). @internal */
 export class Unsupported extends Error {}
@@ -211,12 +212,11 @@ export function pageBytes(raw: Uint8Array, h: PageHeader, codec: string): Uint8A
 
 /**
  * `n` dictionary indices from a data page's values at `pos` (bit width byte, then the hybrid), in
- * scratch space valid until the next page. @internal
+ * scratch space valid until the next page, and the largest of them. @internal
  */
-export function dictIndices(page: Uint8Array, pos: number, n: number): Int32Array {
+export function dictIndices(page: Uint8Array, pos: number, n: number): [Int32Array, number] {
   if (scratchIndices.length < n) scratchIndices = new Int32Array(n * 1.5);
   const out = scratchIndices.subarray(0, n);
-  if (n === 0) return out;
-  readHybrid(page, pos + 1, page.length, page[pos], out, 0, n);
-  return out;
+  if (n === 0) return [out, -1];
+  return [out, readIndices(page, pos + 1, page.length, page[pos], out, n)];
 }

@@ -66,8 +66,24 @@ function accumulateM2(acc: Acc, c: Col, ids: Int32Array | undefined): void {
   }
 }
 
+/** `accumulate` for float64 values without nulls, grouped: one loop over known array types. */
+function accumulateF64(acc: Acc, v: Float64Array, ids: Int32Array): void {
+  const { count, sum, min, max } = acc;
+  for (let i = 0; i < v.length; i++) {
+    const g = ids[i];
+    const x = v[i];
+    if (g < 0 || x !== x) continue;
+    count[g]++;
+    sum[g] += x;
+    if (x < min[g]) min[g] = x;
+    if (x > max[g]) max[g] = x;
+  }
+}
+
 /** Adds a column's rows into `acc` at groups `ids` (-1: skip; undefined: all into group 0). */
 function accumulate(acc: Acc, c: Col, ids: Int32Array | undefined): void {
+  if (c.type === 'float64' && c.valid === undefined && ids !== undefined)
+    return accumulateF64(acc, c.values, ids);
   if (c.type === 'utf8') {
     for (let i = 0; i < c.length; i++) {
       const g = ids === undefined ? 0 : ids[i];
@@ -295,13 +311,18 @@ export interface GroupNeeds {
   readonly last: readonly string[];
   readonly nunique: readonly string[];
   readonly median?: readonly string[];
+  /** Columns whose squared deviations (std, var) are needed; all of them when undefined. */
+  readonly moments?: readonly string[];
 }
 
 /** Rows `idx` of a column, -1 giving a null. @internal */
 export function takeOrNull(c: Col, idx: Int32Array): Col {
-  const safe = idx.map((i) => (i < 0 ? 0 : i));
+  let missing = false;
+  for (let i = 0; i < idx.length && !missing; i++) missing = idx[i] < 0;
+  if (!missing) return c.length === 0 ? takeEmpty(c, idx.length) : take(c, idx);
+  const safe = new Int32Array(idx.length);
+  for (let i = 0; i < idx.length; i++) safe[i] = idx[i] < 0 ? 0 : idx[i];
   const t = c.length === 0 ? takeEmpty(c, idx.length) : take(c, safe);
-  if (!idx.some((i) => i < 0)) return t;
   const valid = new Uint8Array((idx.length + 7) >> 3);
   for (let i = 0; i < idx.length; i++)
     if (idx[i] >= 0 && isValid(t.valid, i)) valid[i >> 3] |= 1 << (i & 7);
@@ -330,6 +351,16 @@ function pickRows(c: Col, ids: Int32Array, ngroups: number, last: boolean): Int3
   return out;
 }
 
+/** The rows of a grouped (id >= 0) column whose value is present. */
+function presentRows(c: Col, ids: Int32Array, n: number): Int32Array {
+  let k = 0;
+  for (let i = 0; i < n; i++) if (ids[i] >= 0 && present(c, i)) k++;
+  const idx = new Int32Array(k);
+  k = 0;
+  for (let i = 0; i < n; i++) if (ids[i] >= 0 && present(c, i)) idx[k++] = i;
+  return idx;
+}
+
 /** Distinct rows of columns (by their first occurrence). @internal */
 export function distinctRows(cols: readonly Col[]): Col[] {
   const { firsts } = groupIds(cols, cols[0]?.length ?? 0);
@@ -351,7 +382,7 @@ export function groupPartial(
   for (const [name, c] of values) {
     const acc = newAcc(g);
     accumulate(acc, c, ids);
-    accumulateM2(acc, c, ids);
+    if (needs.moments === undefined || needs.moments.includes(name)) accumulateM2(acc, c, ids);
     accs[name] = acc;
   }
   const first: Record<string, Col> = {};
@@ -363,17 +394,15 @@ export function groupPartial(
     last[v] = takeOrNull(values.get(v)!, pickRows(values.get(v)!, ids, g, true));
   for (const v of needs.nunique) {
     const c = values.get(v)!;
-    const rows: number[] = [];
-    for (let i = 0; i < n; i++) if (ids[i] >= 0 && present(c, i)) rows.push(i);
-    const idx = Int32Array.from(rows);
-    pairs[v] = distinctRows([...keys, c].map((x) => take(x, idx)));
+    const idx = presentRows(c, ids, n);
+    pairs[v] = distinctRows(
+      idx.length === n ? [...keys, c] : [...keys, c].map((x) => take(x, idx)),
+    );
   }
   const samples: Record<string, Col[]> = {};
   for (const v of needs.median ?? []) {
     const c = values.get(v)!;
-    const rows: number[] = [];
-    for (let i = 0; i < n; i++) if (ids[i] >= 0 && present(c, i)) rows.push(i);
-    const idx = Int32Array.from(rows);
+    const idx = presentRows(c, ids, n);
     samples[v] = [...keys, c].map((x) => take(x, idx));
   }
   return { keys: keys.map((c) => take(c, firsts)), size, accs, first, last, pairs, samples };
@@ -511,33 +540,4 @@ export function countPairs(
   const { ids } = groupIds(all, all[0].length);
   for (let i = ngroups; i < ids.length; i++) out[ids[i]]++;
   return out;
-}
-
-function compareRows(c: Col, a: number, b: number): number {
-  if (c.type === 'utf8') {
-    const sa = c.offsets[a];
-    const sb = c.offsets[b];
-    const la = c.offsets[a + 1] - sa;
-    const lb = c.offsets[b + 1] - sb;
-    for (let k = 0; k < Math.min(la, lb); k++) {
-      const d = c.data[sa + k] - c.data[sb + k];
-      if (d !== 0) return d;
-    }
-    return la - lb;
-  }
-  return c.values[a] - c.values[b];
-}
-
-/** The order of the groups, sorted by their keys. @internal */
-export function sortedGroups(keys: readonly Col[]): Int32Array {
-  const n = keys[0]?.length ?? 0;
-  const order = Int32Array.from({ length: n }, (_, i) => i);
-  order.sort((a, b) => {
-    for (const c of keys) {
-      const d = compareRows(c, a, b);
-      if (d !== 0) return d;
-    }
-    return 0;
-  });
-  return order;
 }

@@ -1,7 +1,8 @@
 // Group ids for the commonest keys, one or two int32 columns (join keys, order keys, dates as
 // days, category codes): an open-addressing table probed with the key values themselves, no per-row hashing of
 // generic columns and no row comparison through a loop over key columns. Groups are numbered in
-// order of first appearance and null keys get -1, as the general path (kernels-agg.ts) does.
+// order of first appearance and null keys get -1, as the general path (kernels-agg.ts) does. One
+// key without nulls has a loop of its own (the commonest case: order keys, category codes).
 import type { Col } from './columns.js';
 
 type IntCol = Extract<Col, { values: Int32Array }>;
@@ -27,6 +28,7 @@ export function intGroupIds(
   keys: readonly IntCol[],
   n: number,
 ): { ids: Int32Array; firsts: Int32Array } {
+  if (keys.length === 1 && keys[0].valid === undefined) return oneKeyIds(keys[0].values, n);
   const a = keys[0].values;
   const va = keys[0].valid;
   const two = keys.length === 2;
@@ -64,6 +66,42 @@ export function intGroupIds(
       }
       const r = firsts[g];
       if (a[r] === x && b[r] === y) {
+        ids[i] = g;
+        break;
+      }
+      slot = (slot + 1) & mask;
+    }
+  }
+  return { ids, firsts: firsts.slice(0, ngroups) };
+}
+
+/** `intGroupIds` of one int32 key column without nulls: the same numbering, one tight loop. */
+function oneKeyIds(a: Int32Array, n: number): { ids: Int32Array; firsts: Int32Array } {
+  const ids = new Int32Array(n);
+  let cap = 16;
+  while (cap < n * 2) cap *= 2;
+  const mask = cap - 1;
+  const table = new Int32Array(cap).fill(-1);
+  let firsts = new Int32Array(Math.min(n, 1024) + 1);
+  let ngroups = 0;
+  for (let i = 0; i < n; i++) {
+    const x = a[i];
+    const h = Math.imul(x ^ (x >>> 15), 0x2c1b3c6d);
+    let slot = (h ^ (h >>> 16)) & mask;
+    for (;;) {
+      const g = table[slot];
+      if (g === -1) {
+        if (ngroups === firsts.length) {
+          const grown = new Int32Array(firsts.length * 2);
+          grown.set(firsts);
+          firsts = grown;
+        }
+        firsts[ngroups] = i;
+        table[slot] = ngroups;
+        ids[i] = ngroups++;
+        break;
+      }
+      if (a[firsts[g]] === x) {
         ids[i] = g;
         break;
       }

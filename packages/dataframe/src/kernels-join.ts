@@ -1,15 +1,17 @@
-// The join kernel: a hash join of two tables on key columns (of equal types). Both sides' keys
-// are grouped together in one hash table (groupIds over the concatenated key columns), the right
-// rows of each group listed, and every left row emitted with each right row of its group (inner,
+// The join kernel: a hash join of two tables on key columns (of equal types). One or two int32 /
+// date32 keys take the build-and-probe path (kernels-join-hash.ts): one side is hashed (the
+// broadcast side of a broadcast join, hashed once per worker; otherwise the right side) and the
+// other probes it. Other keys are grouped together with the general hash (groupIds over the
+// concatenated key columns). Every probe row is emitted with each build row of its group (inner,
 // left, outer: a left row without a match once with nulls; right, outer: the unmatched right rows
-// at the end; semi, anti: each left row once, with or without a match). A null key matches
-// nothing (as in SQL). Key columns joined under one name take the
-// value of whichever side has the row.
+// too; semi, anti: each left row once, with or without a match). A null key matches nothing (as
+// in SQL). Key columns joined under one name take the value of whichever side has the row.
 import type { Table } from 'apache-arrow';
 import { colsOf, concatCols, tableOf, type Col } from './columns.js';
 import { Utf8Builder } from './kernels-str.js';
 import { groupIds, takeOrNull } from './kernels-agg.js';
 import { choose } from './kernels-ops.js';
+import { buildInt, cachedFor, intJoinKeys, probeInt, type Build } from './kernels-join-hash.js';
 
 /** A join, as data: which columns come out under which names. @internal */
 export interface JoinSpec {
@@ -31,103 +33,167 @@ const BOTH = encoder.encode('both');
 const LEFT_ONLY = encoder.encode('left_only');
 const RIGHT_ONLY = encoder.encode('right_only');
 
-class Ints {
-  data = new Int32Array(64);
-  n = 0;
-  push(x: number): void {
-    if (this.n === this.data.length) {
-      const g = new Int32Array(this.data.length * 2);
-      g.set(this.data);
-      this.data = g;
-    }
-    this.data[this.n++] = x;
-  }
-  get(): Int32Array {
-    return this.data.subarray(0, this.n);
-  }
+/** The build side's groups as rows (CSR), and the probe side's group per row (-1: no match). */
+interface Matches {
+  readonly probe: Int32Array;
+  readonly start: Int32Array;
+  readonly rows: Int32Array;
 }
 
-/** Joins two tables. @internal */
-export function joinTables(l: Table, r: Table, spec: JoinSpec): Table {
-  const lc = colsOf(l);
-  const rc = colsOf(r);
-  const nl = l.numRows;
-  const nr = r.numRows;
-  const keys = spec.leftOn.map((k, j) => {
-    const a = lc.get(k)!;
-    return concatCols([a, rc.get(spec.rightOn[j])!], a.type);
-  });
+/** Matches through the general path: both sides' keys grouped together (any key types). */
+function generalMatches(lk: readonly Col[], rk: readonly Col[], nl: number, nr: number): Matches {
+  const keys = lk.map((a, j) => concatCols([a, rk[j]], a.type));
   const { ids, firsts } = groupIds(keys, nl + nr);
   const ng = firsts.length;
-  const count = new Int32Array(ng + 1);
+  const start = new Int32Array(ng + 1);
   for (let i = 0; i < nr; i++) {
     const g = ids[nl + i];
-    if (g >= 0) count[g + 1]++;
+    if (g >= 0) start[g + 1]++;
   }
-  for (let g = 0; g < ng; g++) count[g + 1] += count[g];
-  const rows = new Int32Array(count[ng]);
-  const fill = count.slice(0, ng);
+  for (let g = 0; g < ng; g++) start[g + 1] += start[g];
+  const rows = new Int32Array(start[ng]);
+  const fill = start.slice(0, ng);
   for (let i = 0; i < nr; i++) {
     const g = ids[nl + i];
     if (g >= 0) rows[fill[g]++] = i;
   }
-  if (spec.how === 'semi' || spec.how === 'anti') {
-    // Each left row once, when its group has (semi) or has not (anti) a right row.
-    const want = spec.how === 'semi';
-    const keep = new Ints();
-    for (let i = 0; i < nl; i++) {
-      const g = ids[i];
-      if ((g >= 0 && count[g + 1] > count[g]) === want) keep.push(i);
+  const probe = ids.slice(0, nl);
+  for (let i = 0; i < nl; i++) {
+    const g = probe[i];
+    if (g >= 0 && start[g + 1] === start[g]) probe[i] = -1;
+  }
+  return { probe, start, rows };
+}
+
+/**
+ * Row pairs (probe row, build row) of the matches, -1 standing for the missing side of an
+ * unmatched row kept (`keepProbe`, `keepBuild`: unmatched build rows come last).
+ */
+function pairs(
+  m: Matches,
+  nb: number,
+  keepProbe: boolean,
+  keepBuild: boolean,
+): [Int32Array, Int32Array] {
+  const { probe, start, rows } = m;
+  const np = probe.length;
+  let total = 0;
+  for (let i = 0; i < np; i++) {
+    const g = probe[i];
+    total += g >= 0 ? start[g + 1] - start[g] : keepProbe ? 1 : 0;
+  }
+  const matched = keepBuild ? new Uint8Array(nb) : undefined;
+  let unmatched = 0;
+  if (matched !== undefined) {
+    for (let i = 0; i < np; i++) {
+      const g = probe[i];
+      if (g >= 0) for (let k = start[g]; k < start[g + 1]; k++) matched[rows[k]] = 1;
     }
-    const K = keep.get();
+    for (let j = 0; j < nb; j++) if (matched[j] === 0) unmatched++;
+  }
+  const P = new Int32Array(total + unmatched);
+  const B = new Int32Array(total + unmatched);
+  let o = 0;
+  for (let i = 0; i < np; i++) {
+    const g = probe[i];
+    if (g >= 0) {
+      for (let k = start[g]; k < start[g + 1]; k++) {
+        P[o] = i;
+        B[o++] = rows[k];
+      }
+    } else if (keepProbe) {
+      P[o] = i;
+      B[o++] = -1;
+    }
+  }
+  if (matched !== undefined)
+    for (let j = 0; j < nb; j++) {
+      if (matched[j] !== 0) continue;
+      P[o] = -1;
+      B[o++] = j;
+    }
+  return [P, B];
+}
+
+/** Rows `idx` of a column, or the column itself when `idx` is every row in order. */
+function rowsOf(c: Col, idx: Int32Array): Col {
+  if (idx.length === c.length) {
+    let same = true;
+    for (let i = 0; i < idx.length && same; i++) same = idx[i] === i;
+    if (same) return c;
+  }
+  return takeOrNull(c, idx);
+}
+
+/**
+ * Joins two tables. The right side is hashed (the build side) and the left probes it, unless
+ * `build` says the left; `parts` are the build side's partitions when it is a broadcast side (its
+ * hash table is then made once and reused). @internal
+ */
+export function joinTables(
+  l: Table,
+  r: Table,
+  spec: JoinSpec,
+  build: 'left' | 'right' = 'right',
+  parts?: readonly Table[],
+): Table {
+  const lc = colsOf(l);
+  const rc = colsOf(r);
+  const nl = l.numRows;
+  const nr = r.numRows;
+  const lk = spec.leftOn.map((k) => lc.get(k)!);
+  const rk = spec.rightOn.map((k) => rc.get(k)!);
+  const semi = spec.how === 'semi' || spec.how === 'anti';
+  const fast = intJoinKeys(lk) && intJoinKeys(rk) && lk.every((c, j) => c.type === rk[j].type);
+  const buildLeft = build === 'left' && fast && !semi;
+  let m: Matches;
+  if (!fast) m = generalMatches(lk, rk, nl, nr);
+  else {
+    const [bk, pk, nb, np] = buildLeft ? [lk, rk, nl, nr] : [rk, lk, nr, nl];
+    const make = (): Build => buildInt(bk, nb);
+    const b =
+      parts === undefined
+        ? make()
+        : cachedFor(parts, `build\0${(buildLeft ? spec.leftOn : spec.rightOn).join('\0')}`, make);
+    m = {
+      probe: probeInt(b, pk, np),
+      start: b.start,
+      rows: b.rows,
+    };
+  }
+  if (semi) {
+    // Each left row once, when it has (semi) or has not (anti) a right row.
+    const want = spec.how === 'semi';
+    let k = 0;
+    for (let i = 0; i < nl; i++) if (m.probe[i] >= 0 === want) k++;
+    const K = new Int32Array(k);
+    k = 0;
+    for (let i = 0; i < nl; i++) if (m.probe[i] >= 0 === want) K[k++] = i;
     const out = new Map<string, Col>();
-    for (const [src, name] of spec.left) out.set(name, takeOrNull(lc.get(src)!, K));
+    for (const [src, name] of spec.left) out.set(name, rowsOf(lc.get(src)!, K));
     return tableOf(new Map(spec.order.map((n) => [n, out.get(n)!])));
   }
   const keepLeft = spec.how === 'left' || spec.how === 'outer';
   const keepRight = spec.how === 'right' || spec.how === 'outer';
-  const li = new Ints();
-  const ri = new Ints();
-  const matched = new Uint8Array(nr);
-  for (let i = 0; i < nl; i++) {
-    const g = ids[i];
-    if (g >= 0 && count[g + 1] > count[g]) {
-      for (let k = count[g]; k < count[g + 1]; k++) {
-        li.push(i);
-        ri.push(rows[k]);
-        matched[rows[k]] = 1;
-      }
-    } else if (keepLeft) {
-      li.push(i);
-      ri.push(-1);
-    }
-  }
-  if (keepRight) {
-    for (let i = 0; i < nr; i++) {
-      if (matched[i]) continue;
-      li.push(-1);
-      ri.push(i);
-    }
-  }
-  const L = li.get();
-  const R = ri.get();
+  const [P, B] = buildLeft ? pairs(m, nl, keepRight, keepLeft) : pairs(m, nr, keepLeft, keepRight);
+  const [L, R] = buildLeft ? [B, P] : [P, B];
   const out = new Map<string, Col>();
-  for (const [src, name] of spec.left) out.set(name, takeOrNull(lc.get(src)!, L));
-  for (const [src, name] of spec.right) out.set(name, takeOrNull(rc.get(src)!, R));
+  for (const [src, name] of spec.left) out.set(name, rowsOf(lc.get(src)!, L));
+  for (const [src, name] of spec.right) out.set(name, rowsOf(rc.get(src)!, R));
   for (const [a, b, name] of spec.shared) {
     out.set(
       name,
-      choose(takeOrNull(lc.get(a)!, L), takeOrNull(rc.get(b)!, R), (i) => L[i] >= 0),
+      choose(rowsOf(lc.get(a)!, L), rowsOf(rc.get(b)!, R), (i) => L[i] >= 0),
     );
   }
   if (spec.indicator) {
-    const b = new Utf8Builder(L.length, L.length * 5);
+    const u = new Utf8Builder(L.length, L.length * 5);
     for (let i = 0; i < L.length; i++) {
       const tag = L[i] < 0 ? RIGHT_ONLY : R[i] < 0 ? LEFT_ONLY : BOTH;
-      b.append(tag, 0, tag.length);
-      b.end();
+      u.append(tag, 0, tag.length);
+      u.end();
     }
-    out.set('_merge', b.done());
+    out.set('_merge', u.done());
   }
   return tableOf(new Map(spec.order.map((n) => [n, out.get(n)!])));
 }
@@ -149,8 +215,20 @@ export const joinKernels = {
   join: (spec: JoinSpec, l: Table, r: Table): Table => joinTables(l, r, spec),
   /** A left partition joined with the whole right side (its partitions). */
   joinRightAll: (spec: JoinSpec, l: Table, ...rights: Table[]): Table =>
-    joinTables(l, concatAll(rights), spec),
+    joinTables(
+      l,
+      cachedFor(rights, 'concat', () => concatAll(rights)),
+      spec,
+      'right',
+      rights,
+    ),
   /** A right partition joined with the whole left side (its partitions). */
   joinLeftAll: (spec: JoinSpec, r: Table, ...lefts: Table[]): Table =>
-    joinTables(concatAll(lefts), r, spec),
+    joinTables(
+      cachedFor(lefts, 'concat', () => concatAll(lefts)),
+      r,
+      spec,
+      'left',
+      lefts,
+    ),
 };

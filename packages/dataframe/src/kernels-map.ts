@@ -9,7 +9,8 @@ import { Table } from 'apache-arrow';
 import { colsOf, tableOf, utf8Of, type Col } from './columns.js';
 import type { DType, Schema } from './dtypes.js';
 import { castCol } from './kernels-ops.js';
-import { groupIds, sortedGroups } from './kernels-agg.js';
+import { groupIds } from './kernels-agg.js';
+import { sortedGroups } from './kernels-group-sort.js';
 import { concatTables, groupRows } from './kernels-shuffle.js';
 import { take } from './take.js';
 

@@ -11,13 +11,35 @@ import { take } from './take.js';
 
 /** Output partition (of `n`) of row `i` of the key columns. @internal */
 export function partitionOf(keys: readonly Col[], i: number, n: number): number {
-  let h = hashRow(keys, i);
+  return spread(hashRow(keys, i), n);
+}
+
+/** A row hash remixed, its high bits picking one of `n` partitions. */
+function spread(h: number, n: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
   h = Math.imul(h, 0xc2b2ae35);
   h ^= h >>> 16;
   return Math.floor(((h >>> 0) / 4294967296) * n);
+}
+
+/**
+ * The output partition of each of `rows` rows. One int32 / date32 key without nulls (join and
+ * group keys, mostly) has a loop of its own that computes `hashRow`'s value inline. @internal
+ */
+export function piecesOf(kc: readonly Col[], rows: number, n: number): Int32Array {
+  const piece = new Int32Array(rows);
+  const k = kc[0];
+  if (kc.length === 1 && (k.type === 'int32' || k.type === 'date32') && k.valid === undefined) {
+    const v = k.values;
+    const h0 = 0x811c9dc5 | 0;
+    for (let i = 0; i < rows; i++)
+      piece[i] = spread(Math.imul(h0 ^ Math.imul(v[i], 0x27d4eb2d), 16777619) ^ (h0 >>> 15), n);
+    return piece;
+  }
+  for (let i = 0; i < rows; i++) piece[i] = partitionOf(kc, i, n);
+  return piece;
 }
 
 /** Splits columns into pieces by row index lists. @internal */
@@ -60,9 +82,7 @@ export const shuffleKernels = {
   hashSplit: (t: Table, keys: readonly string[], n: number): Table[] => {
     const cols = colsOf(t);
     const kc = keys.map((k) => cols.get(k)!);
-    const piece = new Int32Array(t.numRows);
-    for (let i = 0; i < piece.length; i++) piece[i] = partitionOf(kc, i, n);
-    return splitByIndex(cols, groupRows(piece, n));
+    return splitByIndex(cols, groupRows(piecesOf(kc, t.numRows, n), n));
   },
   /** Piece `j` of a split. */
   piece: (pieces: readonly Table[], j: number): Table => pieces[j],

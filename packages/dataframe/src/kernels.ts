@@ -21,13 +21,13 @@ import {
   finishAgg,
   groupCombine,
   groupPartial,
-  sortedGroups,
   type Acc,
   type AggName,
   type GroupNeeds,
   type GroupState,
 } from './kernels-agg.js';
 import { mapKernels } from './kernels-map.js';
+import { sortedGroups } from './kernels-group-sort.js';
 import { castCol } from './kernels-ops.js';
 import { catKernels } from './kernels-cat.js';
 import { indexKernels } from './kernels-index.js';

@@ -156,6 +156,7 @@ export function planOuts(
       last: pick('last'),
       nunique: pick('nunique'),
       median: [...new Set([...pick('median'), ...pick('quantile')])],
+      moments: [...new Set([...pick('std'), ...pick('var')])],
     },
   };
 }

@@ -1,5 +1,6 @@
 // Rows of a column picked by index (filters, joins, sorts and gathers by category code): one
-// typed-array loop per column, short strings copied byte by byte, long ones with `set`.
+// typed-array loop per column (one function per array type, so each stays monomorphic), short
+// strings copied byte by byte, long ones with `set`.
 import { isValid, type Col } from './columns.js';
 
 /** Rows `idx` of a column. @internal */
@@ -31,7 +32,30 @@ export function take(c: Col, idx: Int32Array): Col {
     return { type: 'utf8', length: n, offsets, data, valid };
   }
   const src = c.values;
-  const values = new (src.constructor as new (n: number) => typeof src)(n);
-  for (let i = 0; i < n; i++) values[i] = src[idx[i]]!;
+  const values =
+    src instanceof Float64Array
+      ? takeF64(src, idx)
+      : src instanceof Int32Array
+        ? takeI32(src, idx)
+        : takeU8(src, idx);
   return { ...c, length: n, values, valid } as Col;
+}
+
+// One gather per array type, so each loop sees a single element kind.
+function takeF64(src: Float64Array, idx: Int32Array): Float64Array {
+  const out = new Float64Array(idx.length);
+  for (let i = 0; i < idx.length; i++) out[i] = src[idx[i]];
+  return out;
+}
+
+function takeI32(src: Int32Array, idx: Int32Array): Int32Array {
+  const out = new Int32Array(idx.length);
+  for (let i = 0; i < idx.length; i++) out[i] = src[idx[i]];
+  return out;
+}
+
+function takeU8(src: Uint8Array, idx: Int32Array): Uint8Array {
+  const out = new Uint8Array(idx.length);
+  for (let i = 0; i < idx.length; i++) out[i] = src[idx[i]];
+  return out;
 }

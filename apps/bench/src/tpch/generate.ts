@@ -6,18 +6,16 @@
 // suppliers), but not dbgen's random streams: answers are TPC-H-like, not the official ones.
 //
 // Types, chosen so every column reads back through `readParquet` and compares correctly:
-// keys and small integers are int32, decimals are float64 (whole cents), and dates are ISO
-// 'YYYY-MM-DD' utf8 strings (the dataframe has no date type yet; ISO strings order and compare
-// like dates, and `str.slice(0, 4)` is the year). Columns are typed arrays and Arrow utf8 vectors
-// built from bytes (utf8.ts: comments are byte ranges of the text pool, flags, modes and dates
-// pre-encoded vocabularies), never one JavaScript string or object per row. Tables are written in
-// chunks of at most CHUNK_ROWS rows, one file each (`<table>/part.<k>.parquet`), row groups of
-// ROW_GROUP rows (or as asked); a marker file records a finished directory (with the generator's
-// VERSION, the scale factor and the row-group size) so a second call reuses it.
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+// keys and small integers are int32, decimals are float64 (whole cents), and dates are Parquet
+// DATE columns (Arrow date32: days since 1970-01-01), as the specification's DATE type. Columns
+// are typed arrays and Arrow utf8 vectors built from bytes (utf8.ts: comments are byte ranges of
+// the text pool, flags and modes pre-encoded vocabularies), never one JavaScript string or object
+// per row. Tables are written in chunks of at most CHUNK_ROWS rows, one file each
+// (`<table>/part.<k>.parquet`, by write-chunk.ts), row groups of ROW_GROUP rows (or as asked); a
+// marker file records a finished directory (with the generator's VERSION, the scale factor and
+// the row-group size) so a second call reuses it.
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeVector, Table, type Vector } from 'apache-arrow';
-import { fromArrow } from '@dask-ts/dataframe';
 import '@dask-ts/scheduler';
 import { Rng } from './rng.js';
 import {
@@ -36,6 +34,7 @@ import {
   textPool,
 } from './text.js';
 import { encodeAll, Utf8Column } from './utf8.js';
+import { dateVector, writeChunk, type Columns } from './write-chunk.js';
 
 /** The eight table names. @example TABLES.includes('lineitem') */
 export const TABLES = [
@@ -57,9 +56,7 @@ export const ROW_GROUP = 1 << 17;
 const CHUNK_ROWS = 1 << 20;
 const MARKER = 'tpch-complete.json';
 /** Bumped whenever the generated data changes, so directories made before are remade. */
-const VERSION = 2;
-
-type Columns = Record<string, Int32Array | Float64Array | Vector>;
+const VERSION = 3;
 
 const DAY_MS = 86_400_000;
 const EPOCH = Date.UTC(1992, 0, 1);
@@ -67,11 +64,8 @@ const dayOf = (iso: string): number => (Date.parse(`${iso}T00:00:00Z`) - EPOCH) 
 /** Day numbers (from 1992-01-01) of the specification's dates. */
 const CURRENT = dayOf('1995-06-17');
 const END = dayOf('1998-12-31');
-const ISO: readonly Uint8Array[] = encodeAll(
-  Array.from({ length: END + 200 }, (_, d) =>
-    new Date(EPOCH + d * DAY_MS).toISOString().slice(0, 10),
-  ),
-);
+/** Days from 1970-01-01 to the generator's day 0 (1992-01-01). */
+const EPOCH_DAY = EPOCH / DAY_MS;
 
 const pad9 = (n: number): string => String(n).padStart(9, '0');
 const phone = (r: Rng, nation: number): string =>
@@ -378,7 +372,7 @@ function* ordersAndLines(g: Gen): Generator<{ orders: Columns; lineitem: Columns
     const ck = new Int32Array(no);
     const status = new Utf8Column(no, 1);
     const totalprice = new Float64Array(no);
-    const odate = new Utf8Column(no, 10);
+    const odate = new Int32Array(no);
     const prio = new Utf8Column(no, 9);
     const clerk = new Utf8Column(no, 15);
     const shipprio = new Int32Array(no);
@@ -395,9 +389,9 @@ function* ordersAndLines(g: Gen): Generator<{ orders: Columns; lineitem: Columns
     const tax = new Float64Array(cap);
     const rflag = new Utf8Column(cap, 1);
     const lstatus = new Utf8Column(cap, 1);
-    const ship = new Utf8Column(cap, 10);
-    const commit = new Utf8Column(cap, 10);
-    const receipt = new Utf8Column(cap, 10);
+    const ship = new Int32Array(cap);
+    const commit = new Int32Array(cap);
+    const receipt = new Int32Array(cap);
     const instruct = new Utf8Column(est, 12);
     const mode = new Utf8Column(est, 5);
     const lcom = new Utf8Column(est, 27);
@@ -410,7 +404,7 @@ function* ordersAndLines(g: Gen): Generator<{ orders: Columns; lineitem: Columns
       while (cust % 3 === 0 && customers > 2) cust = ro.int(1, customers);
       ck[j] = cust;
       const od = ro.int(0, END - 151);
-      odate.bytes(ISO[od]);
+      odate[j] = EPOCH_DAY + od;
       prio.bytes(ro.pick(priorities));
       clerk.text(`Clerk#${pad9(ro.int(1, clerks))}`);
       comment(g, rco, ocom, 19, 78);
@@ -431,9 +425,9 @@ function* ordersAndLines(g: Gen): Generator<{ orders: Columns; lineitem: Columns
         const sd = od + rl.int(1, 121);
         const cd = od + rl.int(30, 90);
         const rd = sd + rl.int(1, 30);
-        ship.bytes(ISO[sd]);
-        commit.bytes(ISO[cd]);
-        receipt.bytes(ISO[rd]);
+        ship[m] = EPOCH_DAY + sd;
+        commit[m] = EPOCH_DAY + cd;
+        receipt[m] = EPOCH_DAY + rd;
         rflag.bytes(rd <= CURRENT ? (rl.next() < 0.5 ? R : A) : N);
         const f = sd <= CURRENT;
         if (f) shippedF++;
@@ -453,7 +447,7 @@ function* ordersAndLines(g: Gen): Generator<{ orders: Columns; lineitem: Columns
         o_custkey: ck,
         o_orderstatus: status.vector(),
         o_totalprice: totalprice,
-        o_orderdate: odate.vector(),
+        o_orderdate: dateVector(odate),
         o_orderpriority: prio.vector(),
         o_clerk: clerk.vector(),
         o_shippriority: shipprio,
@@ -470,40 +464,15 @@ function* ordersAndLines(g: Gen): Generator<{ orders: Columns; lineitem: Columns
         l_tax: tax.slice(0, m),
         l_returnflag: rflag.vector(),
         l_linestatus: lstatus.vector(),
-        l_shipdate: ship.vector(),
-        l_commitdate: commit.vector(),
-        l_receiptdate: receipt.vector(),
+        l_shipdate: dateVector(ship.slice(0, m)),
+        l_commitdate: dateVector(commit.slice(0, m)),
+        l_receiptdate: dateVector(receipt.slice(0, m)),
         l_shipinstruct: instruct.vector(),
         l_shipmode: mode.vector(),
         l_comment: lcom.vector(),
       },
     };
   }
-}
-
-async function writeChunk(
-  dir: string,
-  index: number,
-  cols: Columns,
-  rowGroupSize: number,
-): Promise<void> {
-  const tmp = join(dir, `.chunk-${index}`);
-  rmSync(tmp, { recursive: true, force: true });
-  const table = new Table(
-    Object.fromEntries(
-      Object.entries(cols).map(([k, v]) => [
-        k,
-        v instanceof Int32Array || v instanceof Float64Array ? makeVector(v) : v,
-      ]),
-    ),
-  );
-  const [written] = await fromArrow(table).toParquet(tmp, {
-    compression: 'snappy',
-    rowGroupSize,
-    scheduler: 'sync',
-  });
-  renameSync(written, join(dir, `part.${index}.parquet`));
-  rmSync(tmp, { recursive: true, force: true });
 }
 
 /**

@@ -1,17 +1,13 @@
 // The 22 TPC-H queries in SQL, with the specification's validation parameters, for DuckDB over
-// the same Parquet files. The generator stores dates as ISO strings, so each table is a view that
-// casts its date columns to DATE: the query texts are then the specification's own (Q11's
+// the same Parquet files, through one view per table. The generator stores dates as DATE columns,
+// so the query texts are the specification's own (Q11's
 // fraction is 0.0001 / SF, as the specification scales it; $NAME placeholders are params.ts's).
 import type { TableName, TpchFiles } from './generate.js';
 import { param, type QueryParams } from './params.js';
 
-const DATES: Partial<Record<TableName, readonly string[]>> = {
-  orders: ['o_orderdate'],
-  lineitem: ['l_shipdate', 'l_commitdate', 'l_receiptdate'],
-};
-
 /**
- * The statements creating one view per table over the Parquet files (dates cast to DATE).
+ * The statements creating one view per table over the Parquet files (the files hold DATE columns,
+ * so the views are plain projections).
  *
  * @example
  * for (const s of viewStatements(files)) await conn.run(s);
@@ -19,12 +15,7 @@ const DATES: Partial<Record<TableName, readonly string[]>> = {
 export function viewStatements(files: TpchFiles): string[] {
   return (Object.entries(files.tables) as [TableName, string][]).map(([name, dir]) => {
     const glob = `${dir}/*.parquet`.replace(/'/g, "''");
-    const dates = DATES[name] ?? [];
-    const replace =
-      dates.length === 0
-        ? ''
-        : ` REPLACE (${dates.map((d) => `CAST(${d} AS DATE) AS ${d}`).join(', ')})`;
-    return `CREATE OR REPLACE VIEW ${name} AS SELECT *${replace} FROM read_parquet('${glob}')`;
+    return `CREATE OR REPLACE VIEW ${name} AS SELECT * FROM read_parquet('${glob}')`;
   });
 }
 

@@ -2,7 +2,7 @@
 // polars' own API (queries.ts). Polars reads its thread count once, when it loads, so the module
 // is imported here, after POLARS_MAX_THREADS is set; when it is not installed the suite says so.
 import type { TableName, TpchFiles } from '../generate.js';
-import type { Answer, Cell } from '../tables.js';
+import { isDate, isoDay, type Answer, type Cell } from '../tables.js';
 import type { Pl, Scans } from './queries.js';
 
 /**
@@ -23,7 +23,9 @@ const cellOf = (v: unknown): Cell =>
       ? v
       : typeof v === 'bigint' || typeof v === 'boolean'
         ? Number(v)
-        : String(v);
+        : isDate(v)
+          ? isoDay(v.getTime())
+          : String(v);
 
 /**
  * Loads nodejs-polars with `threads` threads and opens the tables as lazy scans.

@@ -1,6 +1,6 @@
 // The 22 TPC-H queries in nodejs-polars' lazy API (the peer), written as a polars user would:
 // joins (semi and anti joins for EXISTS / NOT EXISTS), `groupBy().agg`, `when/then/otherwise`,
-// string predicates on the ISO date strings. Scalar subqueries are cross joins with a one-row
+// date predicates against date literals. Scalar subqueries are cross joins with a one-row
 // frame, so each query is one lazy plan collected once.
 import type { DataFrame, Expr, LazyDataFrame } from 'nodejs-polars';
 import type { TableName } from '../generate.js';
@@ -12,17 +12,19 @@ export type Scans = Readonly<Record<TableName, LazyDataFrame>>;
 type Q = (pl: Pl, s: Scans, sf: number) => Promise<DataFrame>;
 
 const rev = (pl: Pl): Expr => pl.col('l_extendedprice').mul(pl.lit(1).sub(pl.col('l_discount')));
-const year = (pl: Pl, c: string): Expr => pl.col(c).str.slice(0, 4).cast(pl.Int32);
+const year = (pl: Pl, c: string): Expr => pl.col(c).dt.year().cast(pl.Int32);
+/** An ISO day ('1995-03-15') as a polars Date literal. */
+const day = (pl: Pl, iso: string): Expr => pl.lit(iso).str.strptime(pl.Date, '%Y-%m-%d');
 const between = (pl: Pl, c: string, lo: string, hi: string): Expr =>
   pl
     .col(c)
-    .gtEq(pl.lit(lo))
-    .and(pl.col(c).ltEq(pl.lit(hi)));
+    .gtEq(day(pl, lo))
+    .and(pl.col(c).ltEq(day(pl, hi)));
 const from = (pl: Pl, c: string, lo: string, hi: string): Expr =>
   pl
     .col(c)
-    .gtEq(pl.lit(lo))
-    .and(pl.col(c).lt(pl.lit(hi)));
+    .gtEq(day(pl, lo))
+    .and(pl.col(c).lt(day(pl, hi)));
 
 /** The queries, by number (index 0 is Q1). @example await POLARS_QUERIES[5](pl, scans, 1) */
 export const POLARS_QUERIES: readonly Q[] = [
@@ -30,7 +32,7 @@ export const POLARS_QUERIES: readonly Q[] = [
   async (pl, s) => {
     const disc = pl.col('l_extendedprice').mul(pl.lit(1).sub(pl.col('l_discount')));
     return s.lineitem
-      .filter(pl.col('l_shipdate').ltEq(pl.lit('1998-09-02')))
+      .filter(pl.col('l_shipdate').ltEq(day(pl, '1998-09-02')))
       .groupBy(['l_returnflag', 'l_linestatus'])
       .agg(
         pl.col('l_quantity').sum().alias('sum_qty'),
@@ -81,11 +83,11 @@ export const POLARS_QUERIES: readonly Q[] = [
   async (pl, s) =>
     s.customer
       .filter(pl.col('c_mktsegment').eq(pl.lit('BUILDING')))
-      .join(s.orders.filter(pl.col('o_orderdate').lt(pl.lit('1995-03-15'))), {
+      .join(s.orders.filter(pl.col('o_orderdate').lt(day(pl, '1995-03-15'))), {
         leftOn: 'c_custkey',
         rightOn: 'o_custkey',
       })
-      .join(s.lineitem.filter(pl.col('l_shipdate').gt(pl.lit('1995-03-15'))), {
+      .join(s.lineitem.filter(pl.col('l_shipdate').gt(day(pl, '1995-03-15'))), {
         leftOn: 'o_orderkey',
         rightOn: 'l_orderkey',
       })

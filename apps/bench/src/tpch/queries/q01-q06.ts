@@ -1,6 +1,6 @@
 // TPC-H queries 1-6 written with the @dask-ts/dataframe API, as a user would write them: filters
 // on columns, joins with `merge`, `groupby().agg` with named aggregations, `sortValues` and
-// `head`. Dates are ISO strings (see generate.ts), so date bounds are string literals; the
+// `head`. Dates are date32 columns compared with ISO string literals (parsed once as dates); the
 // validation parameters of the specification are used throughout. The optimizer pushes
 // projections through filters, assigns, groupbys and merges into the Parquet reader, so a table
 // need not be narrowed with `select` before a join (Q3 shows it; the other queries still do, which

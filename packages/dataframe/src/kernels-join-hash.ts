@@ -1,0 +1,156 @@
+// The hash join's build and probe on one or two int32 keys (int32 or date32 columns: the keys of
+// almost every join). Policy: one side (the build side) is hashed once into an open-addressing
+// table whose groups list their rows (CSR: `start` / `rows`); each row of the other side (the
+// probe side) then looks its key up, so the probe side is never copied nor hashed into the table.
+// A broadcast join hashes the whole broadcast side once per worker, not once per partition: the
+// build is cached against the broadcast side's partitions (the same objects while a worker holds
+// them), and dropped with them. A null key matches nothing.
+import type { Table } from 'apache-arrow';
+import type { Col } from './columns.js';
+
+/** An int32 key column (int32 or date32). */
+type IntCol = Extract<Col, { type: 'int32' | 'date32' }>;
+
+/** A hashed build side. @internal */
+export interface Build {
+  /** The build side's key values (one or two columns). */
+  readonly a: Int32Array;
+  readonly b: Int32Array | undefined;
+  readonly table: Int32Array;
+  readonly mask: number;
+  /** Each group's first row. */
+  readonly firsts: Int32Array;
+  /** Group g's rows are `rows[start[g], start[g + 1])`. */
+  readonly start: Int32Array;
+  readonly rows: Int32Array;
+}
+
+const valid = (v: Uint8Array | undefined, i: number): boolean =>
+  v === undefined || (v[i >> 3] & (1 << (i & 7))) !== 0;
+
+/** Whether key columns can be joined here: one or two int32 / date32 columns. @internal */
+export function intJoinKeys(keys: readonly Col[]): keys is IntCol[] {
+  return (
+    keys.length >= 1 &&
+    keys.length <= 2 &&
+    keys.every((c) => c.type === 'int32' || c.type === 'date32')
+  );
+}
+
+const hash = (x: number, y: number, two: boolean): number => {
+  let h = Math.imul(x ^ (x >>> 15), 0x2c1b3c6d);
+  if (two) h = Math.imul(h ^ y ^ (y >>> 13), 0x297a2d39);
+  return h ^ (h >>> 16);
+};
+
+/** Hashes `n` rows of one or two int32 key columns into groups of equal keys. @internal */
+export function buildInt(keys: readonly IntCol[], n: number): Build {
+  const a = keys[0].values;
+  const va = keys[0].valid;
+  const two = keys.length === 2;
+  const b = two ? keys[1].values : undefined;
+  const bb = b ?? a;
+  const vb = two ? keys[1].valid : undefined;
+  let cap = 16;
+  while (cap < n * 2) cap *= 2;
+  const mask = cap - 1;
+  const table = new Int32Array(cap).fill(-1);
+  const ids = new Int32Array(n);
+  let firsts = new Int32Array(Math.min(n, 1024) + 1);
+  let ng = 0;
+  for (let i = 0; i < n; i++) {
+    if (!valid(va, i) || !valid(vb, i)) {
+      ids[i] = -1;
+      continue;
+    }
+    const x = a[i];
+    const y = bb[i];
+    let slot = hash(x, y, two) & mask;
+    for (;;) {
+      const g = table[slot];
+      if (g === -1) {
+        if (ng === firsts.length) {
+          const grown = new Int32Array(firsts.length * 2);
+          grown.set(firsts);
+          firsts = grown;
+        }
+        firsts[ng] = i;
+        table[slot] = ng;
+        ids[i] = ng++;
+        break;
+      }
+      const r = firsts[g];
+      if (a[r] === x && bb[r] === y) {
+        ids[i] = g;
+        break;
+      }
+      slot = (slot + 1) & mask;
+    }
+  }
+  const start = new Int32Array(ng + 1);
+  for (let i = 0; i < n; i++) if (ids[i] >= 0) start[ids[i] + 1]++;
+  for (let g = 0; g < ng; g++) start[g + 1] += start[g];
+  const rows = new Int32Array(start[ng]);
+  const fill = start.slice(0, ng);
+  for (let i = 0; i < n; i++) {
+    const g = ids[i];
+    if (g >= 0) rows[fill[g]++] = i;
+  }
+  return { a, b, table, mask, firsts: firsts.subarray(0, ng), start, rows };
+}
+
+/** The build side's group of each of `n` probe rows (-1: no match). @internal */
+export function probeInt(build: Build, keys: readonly IntCol[], n: number): Int32Array {
+  const { a, table, mask, firsts } = build;
+  const two = build.b !== undefined;
+  const bb = build.b ?? a;
+  const pa = keys[0].values;
+  const pva = keys[0].valid;
+  const pb = two ? keys[1].values : pa;
+  const pvb = two ? keys[1].valid : undefined;
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    if (!valid(pva, i) || !valid(pvb, i)) {
+      out[i] = -1;
+      continue;
+    }
+    const x = pa[i];
+    const y = pb[i];
+    let slot = hash(x, y, two) & mask;
+    let found = -1;
+    for (;;) {
+      const g = table[slot];
+      if (g === -1) break;
+      const r = firsts[g];
+      if (a[r] === x && bb[r] === y) {
+        found = g;
+        break;
+      }
+      slot = (slot + 1) & mask;
+    }
+    out[i] = found;
+  }
+  return out;
+}
+
+/** Values cached per broadcast side: keyed by its first partition, checked against all of them. */
+const cache = new WeakMap<Table, { parts: readonly Table[]; key: string; value: unknown }[]>();
+
+/**
+ * What `make` computes from a broadcast side (`parts`) for `key`, computed the first time and
+ * reused while the same partitions (the same objects) come with the same key. @internal
+ */
+export function cachedFor<T>(parts: readonly Table[], key: string, make: () => T): T {
+  const first = parts[0];
+  if (first === undefined) return make();
+  const list = cache.get(first) ?? [];
+  const hit = list.find(
+    (e) =>
+      e.key === key && e.parts.length === parts.length && e.parts.every((p, i) => p === parts[i]),
+  );
+  if (hit !== undefined) return hit.value as T;
+  const value = make();
+  list.push({ parts: [...parts], key, value });
+  cache.set(first, list);
+  return value;
+}
