@@ -21,6 +21,7 @@ import {
 import { inactive } from './transitions.js';
 import { validateCore } from './validate.js';
 import { CoreHolds } from './holds.js';
+import { DEFAULT_ROOT_SATURATION } from './admission.js';
 
 /**
  * Options of {@link SchedulerCore}.
@@ -44,6 +45,13 @@ export interface SchedulerCoreOptions {
    * `steal` commands, which the shell must answer with `stolen` events (see stealing.ts).
    */
   readonly workStealing?: boolean;
+  /**
+   * Root tasks (no inputs, no restrictions) in flight per worker slot while they are held back for
+   * memory (default 1.25; `Infinity` never holds them back). Heavy roots (large outputs, or slow)
+   * then go out only as places free, the rest queued in the core by priority, so reductions run
+   * early and memory stays low; light roots keep the ordinary queue (see admission.ts).
+   */
+  readonly rootSaturation?: number;
 }
 
 // The adaptive queue keeps about this much work (ms) in flight per worker slot (enough to cover a
@@ -106,6 +114,12 @@ export class SchedulerCore extends CoreHolds {
       throw new RangeError(`maxRetries must be >= 0, got ${this.maxRetries}`);
     if (!(this.queueFactor > 0))
       throw new RangeError(`queueFactor must be > 0, got ${this.queueFactor}`);
+    const sat = options.rootSaturation ?? DEFAULT_ROOT_SATURATION;
+    if (typeof sat !== 'number' || !(sat > 0))
+      throw new RangeError(
+        `rootSaturation must be a number > 0 (Infinity: never hold roots back), got ${String(sat)}`,
+      );
+    this.admission.saturation = sat;
   }
 
   /**
@@ -273,6 +287,7 @@ export class SchedulerCore extends CoreHolds {
     const w = this.workerIndex(worker);
     if (w === undefined || !this.w.alive[w] || tasks === 0 || !(ms >= 0)) return;
     const per = ms / tasks;
+    this.admission.timed(per);
     const mean = this.meanMs[w] === 0 ? per : this.meanMs[w] + 0.3 * (per - this.meanMs[w]);
     this.meanMs[w] = mean;
     // A fixed queue, or a paused worker: it learns (stealing reads it), but keeps its cap.
@@ -407,6 +422,7 @@ export class SchedulerCore extends CoreHolds {
     if (this.attempts.size > 0) this.attempts.delete(id);
     t.holder0[id] = w;
     t.nbytes[id] = nbytes;
+    if (t.depCount[id] === 0) this.admission.rootFinished(nbytes);
     const dl = t.dependents;
     for (let j = t.dtStart[id], e = t.dtEnd(id); j < e; j++) this.depArrived(dl[j]);
     const later = t.laterDependents(id);

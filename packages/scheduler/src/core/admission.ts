@@ -1,0 +1,131 @@
+// Root-task admission: root tasks (no inputs, no placement restrictions) are handed to workers
+// at the pace memory allows, not all at once. A worker's ordinary queue holds `slots * queueFactor`
+// tasks (16 per slot at least), which is right for microsecond tasks, but a worker runs its queue
+// in order: sixteen 8 MiB roots per slot are made before the reductions that would consume them,
+// and memory is then bounded only by spilling and pausing. So when roots are heavy, a worker takes
+// a new root only while it has fewer than `ceil(slots * depth)` tasks in flight (roots and the
+// tasks placed from the ready heap alike; co-assigned ones are free), and the other ready roots
+// wait here, in a priority queue, until a place frees. Reductions that become ready are placed at
+// once (the ordinary cap), so they run before the next roots and memory stays low.
+//
+// `depth` (roots in flight per slot) is the saturation factor (an option, default 1.25: one task
+// running and a fraction queued) unless roots are light: it grows to cover ~ROOT_TARGET_MS of
+// work per slot (by the run times workers report) and ~ROOT_QUEUE_BYTES of root outputs per slot
+// (by the sizes of finished roots), whichever is smaller. Roots are held back only while that
+// depth is under PACE_BELOW: above it, the ordinary adaptive queue is tighter anyway, so light
+// roots (no-op trees, the zero-worker simulation) keep their batches. Before any root has
+// finished nothing is known: the first roots go out at the saturation depth, and the first
+// reports decide. What was learnt is forgotten when the core goes idle (a new workload probes
+// again). A paused worker (cap 0) takes none. The decision is a pure function of the core's
+// tables and the reports; no timer is involved.
+import type { WorkerTable } from './placement.js';
+import { ReadyHeap } from './ready-heap.js';
+import type { TaskTable } from './task-table.js';
+
+/** Default saturation factor: roots in flight per worker slot while roots are held back. */
+export const DEFAULT_ROOT_SATURATION = 1.25;
+/** Roots in flight per slot cover about this much work (ms) by the reported run times. */
+export const ROOT_TARGET_MS = 2;
+/** Roots in flight per slot hold about this many bytes of outputs (beyond the saturation depth). */
+export const ROOT_QUEUE_BYTES = 1 << 20;
+/** Roots are held back only while their depth is below this (the ordinary queue's minimum). */
+export const PACE_BELOW = 16;
+
+/** See the file comment. */
+export class RootAdmission {
+  /** Ready roots held back, by rank. */
+  readonly queue: ReadyHeap;
+  /** Mean output size of finished roots (bytes); -1 before any. */
+  private rootBytes = -1;
+  /** Mean run time per task from workers' reports (ms); -1 before any. */
+  private meanMs = -1;
+  /** The worker that took the last paced root (runs of roots stay together). */
+  private last = -1;
+  /** How many more roots the current run may give `last`. */
+  private runLeft = 0;
+
+  /** Roots in flight per slot while they are held back (checked by the core's options). */
+  saturation = DEFAULT_ROOT_SATURATION;
+
+  constructor(t: TaskTable) {
+    this.queue = new ReadyHeap(t);
+  }
+
+  /** A root task finished with an output of `nbytes`. */
+  rootFinished(nbytes: number): void {
+    const b = nbytes > 0 ? nbytes : 0;
+    this.rootBytes = this.rootBytes < 0 ? b : this.rootBytes + 0.3 * (b - this.rootBytes);
+  }
+
+  /** A worker reported `per` ms per task. */
+  timed(per: number): void {
+    this.meanMs = this.meanMs < 0 ? per : this.meanMs + 0.3 * (per - this.meanMs);
+  }
+
+  /** Whether a root has finished since the core last went idle (the depth is measured). */
+  get learnt(): boolean {
+    return this.rootBytes >= 0;
+  }
+
+  /** Roots in flight per slot (see the file comment). */
+  depth(): number {
+    const sat = this.saturation;
+    if (this.rootBytes < 0) return sat;
+    const byTime = this.meanMs > 0 ? ROOT_TARGET_MS / this.meanMs : Infinity;
+    const byBytes = this.rootBytes > 0 ? ROOT_QUEUE_BYTES / this.rootBytes : Infinity;
+    return Math.max(sat, Math.min(byTime, byBytes));
+  }
+
+  /** Whether roots are held back now (their depth is under PACE_BELOW). */
+  paced(): boolean {
+    return this.depth() < PACE_BELOW;
+  }
+
+  /** Whether live worker `w` may take a root now, at `depth` roots per slot. */
+  hasRoom(wt: WorkerTable, w: number, depth: number): boolean {
+    const o = wt.occ[w];
+    return wt.alive[w] && o < wt.cap[w] && o < Math.max(1, Math.ceil(wt.slots[w] * depth));
+  }
+
+  /**
+   * The worker to take the next root at `depth`, with `ready` roots waiting: the one that took the
+   * last, while it has room and its run is under an even share of the waiting roots (roots next in
+   * rank share reductions, and a handful of coarse roots still spreads over every worker), else
+   * the least busy with room; -1 when none has.
+   */
+  choose(wt: WorkerTable, depth: number, ready: number): number {
+    const r = this.last;
+    if (r >= 0 && this.runLeft > 0 && this.hasRoom(wt, r, depth)) {
+      this.runLeft--;
+      return r;
+    }
+    let best = -1;
+    let bestLoad = Infinity;
+    for (const w of wt.live) {
+      if (!this.hasRoom(wt, w, depth)) continue;
+      const load = wt.occ[w] / wt.slots[w];
+      if (load < bestLoad) {
+        bestLoad = load;
+        best = w;
+      }
+    }
+    this.last = best;
+    this.runLeft = Math.ceil(ready / Math.max(1, wt.live.length)) - 1;
+    return best;
+  }
+
+  /** Whether some live worker may take a root now (for validation). */
+  anyRoom(wt: WorkerTable): boolean {
+    const depth = this.depth();
+    return wt.live.some((w) => this.hasRoom(wt, w, depth));
+  }
+
+  /** Forgets what was learnt and what is queued (the core went idle and starts over). */
+  clear(): void {
+    this.queue.clear();
+    this.rootBytes = -1;
+    this.meanMs = -1;
+    this.last = -1;
+    this.runLeft = 0;
+  }
+}
