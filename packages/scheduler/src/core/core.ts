@@ -20,7 +20,7 @@ import {
 } from './task-table.js';
 import { inactive } from './transitions.js';
 import { validateCore } from './validate.js';
-import { CoreHolds } from './holds.js';
+import { CoreMissing } from './missing-data.js';
 import { DEFAULT_ROOT_SATURATION } from './admission.js';
 
 /**
@@ -94,7 +94,7 @@ export interface CoreCounts {
  * ]);
  * // cmds: [{ type: 'compute', worker: 'w0', keys: ['x'], nodes: [node], fetch: [] }]
  */
-export class SchedulerCore extends CoreHolds {
+export class SchedulerCore extends CoreMissing {
   /** @internal */ protected readonly maxRetries: number;
   /** @internal */ private readonly queueFactor: number;
   /** @internal */ private readonly adaptive: boolean;
@@ -158,6 +158,9 @@ export class SchedulerCore extends CoreHolds {
           break;
         case 'replicated':
           this.onReplicated(e.key, e.workers);
+          break;
+        case 'missing-data':
+          this.onMissingData(e.key, e.holder, e.worker);
           break;
         case 'delivered':
           this.onDelivered(e.id, e.keys);
