@@ -60,6 +60,7 @@ import { checkPortable } from './portable-check.js';
 import { nestedPoolProblem } from './nested-pool.js';
 import { countProgress, openCompute, receiveResults, settleCompute } from './computes.js';
 import { HoldBatch, refusedHolds, type HeldKey } from './held-keys.js';
+import { endFetches, missingData } from './shell-fetches.js';
 
 export type { HeldKey } from './held-keys.js';
 
@@ -119,7 +120,7 @@ export class SchedulerShell implements Scheduler {
     const holder = this.members.get(from);
     if (holder === undefined) return false;
     const id = ++this.nextGather;
-    this.gathers.set(id, { kind: 'fetch', worker: from, target, ticket });
+    this.gathers.set(id, { kind: 'fetch', worker: from, target, ticket, keys });
     holder.endpoint.send({ op: 'gather', id, keys: [...keys], release: false });
     return true;
   }
@@ -136,6 +137,7 @@ export class SchedulerShell implements Scheduler {
     const m = this.members.get(target);
     if (m === undefined || this.closed) return;
     if (unmoved.length > 0 && this.relay(from, target, ticket, keys)) return;
+    if (unmoved.length > 0) this.emitAll(missingData(this.logLine, from, target, unmoved));
     m.outbox.fetched(ticket, moved.keys, moved.values);
     m.outbox.flush();
   }
@@ -454,6 +456,12 @@ export class SchedulerShell implements Scheduler {
     this.schedule();
   }
 
+  private emitAll(events: readonly CoreEvent[]): void {
+    for (const e of events) this.emit(e);
+  }
+
+  private readonly logLine = (line: string): void => this.log(`dask-ts ${this.name}: ${line}`);
+
   private schedule(): void {
     if (this.turn === undefined && !this.closed) this.turn = setImmediate(() => this.runTurn());
   }
@@ -540,11 +548,8 @@ export class SchedulerShell implements Scheduler {
       return;
     }
     if (g.kind === 'fetch') {
-      if (msg.missing.length > 0) {
-        this.log(
-          `dask-ts ${this.name}: ${from} no longer holds ${msg.missing.join(', ')} for ${g.target}`,
-        );
-      }
+      if (msg.missing.length > 0)
+        this.pending.push(...missingData(this.logLine, from, g.target, msg.missing));
       const target = this.members.get(g.target);
       if (target === undefined) return;
       target.outbox.fetched(g.ticket, msg.keys, msg.values);
@@ -598,24 +603,14 @@ export class SchedulerShell implements Scheduler {
     member.outbox.clear();
     this.sent.dropWorker(name);
     // Fetches from the dead worker will never be answered: let the waiting computes go on.
-    for (const [id, g] of this.gathers) {
-      if (g.worker !== name && !(g.kind === 'fetch' && g.target === name)) continue;
-      this.gathers.delete(id);
-      if (g.kind === 'probe') g.resolve([]);
-      if (g.kind === 'fetch' && g.target !== name) {
-        const target = this.members.get(g.target);
-        if (target !== undefined) {
-          target.outbox.fetched(g.ticket, [], []);
-          target.outbox.flush();
-        }
-      }
-    }
+    const missing = endFetches(this.gathers, this.members, name, this.logLine);
     if (member.refused) return 'refused';
     if (!member.ready) return 'starting';
     const stopped = member.stopping !== undefined;
     const reason = member.stopping ?? why;
     this.log(`dask-ts ${this.name}: ${reason}; its tasks will be recomputed`);
     this.emit({ type: 'remove-worker', worker: name, reason, stopped });
+    this.emitAll(missing);
     return 'ready';
   }
 

@@ -6,10 +6,11 @@ import { describe, expect, test } from '@jest/globals';
 import { Sim, g, t } from './__tests__/test-sim.js';
 
 /** Compute commands of `cmds` as [worker, keys, fetch] triples. */
-function computes(cmds: ReturnType<Sim['handle']>): [string, string[], string[][]][] {
-  return cmds.flatMap((c) =>
+type Placed = [worker: string, keys: string[], fetch: string[][]];
+function computes(cmds: ReturnType<Sim['handle']>): Placed[] {
+  return cmds.flatMap((c): Placed[] =>
     c.type === 'compute' ? [[c.worker, [...c.keys], c.fetch.map(([k, w]) => [k, w])]] : [],
-  ) as [string, string[], string[][]][];
+  );
 }
 
 describe('SchedulerCore missing-data', () => {
@@ -58,7 +59,7 @@ describe('SchedulerCore missing-data', () => {
     sim.addWorker('w1');
     sim.handle([{ type: 'hold', ids: ['h'], graph: g(['a', t()]), keys: ['a'] }]);
     sim.runAll();
-    const [first] = (sim.core.state('a') as { workers: string[] }).workers;
+    const [first] = (sim.core.state('a') as unknown as { workers: string[] }).workers;
     sim.addWorker('w2');
     sim.store.get('w2')!.add('a');
     sim.handle([{ type: 'replicated', key: 'a', workers: ['w2'] }]);
