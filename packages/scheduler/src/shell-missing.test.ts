@@ -87,4 +87,22 @@ describe('the shell when a holder no longer has an input', () => {
       await shell.close();
     }
   }, 30_000);
+
+  it('does the same after a peer-to-peer transfer that moved nothing (the holder lacks it)', async () => {
+    const transfers: string[] = [];
+    const transfer: ShellOptions['transfer'] = (from, _to, keys, done) => {
+      transfers.push(from);
+      setImmediate(() => done(keys, { keys: [], values: [] }));
+      return true;
+    };
+    const { shell, dropped } = cluster(transfer);
+    try {
+      await new Promise((r) => setImmediate(r));
+      expect(await shell.get(graph, ['c'])).toEqual([3000]);
+      expect(dropped()).toBe(true);
+      expect(transfers.length).toBeGreaterThanOrEqual(1);
+    } finally {
+      await shell.close();
+    }
+  }, 30_000);
 });

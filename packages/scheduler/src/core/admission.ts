@@ -16,11 +16,13 @@
 // roots (no-op trees, the zero-worker simulation) keep their batches. Before any root has
 // finished nothing is known: the first roots go out at the saturation depth, and the first
 // reports decide. What was learnt is forgotten when the core goes idle (a new workload probes
-// again). A paused worker (cap 0) takes none. The decision is a pure function of the core's
-// tables and the reports; no timer is involved.
+// again). A paused worker (cap 0) takes none. A root goes where a sibling went (another input of
+// one of its small reductions), even past the depth: held-back roots would otherwise scatter the
+// inputs of each reduction over the workers as places free, and every reduction would copy one.
+// The decision is a pure function of the core's tables and the reports; no timer is involved.
 import type { WorkerTable } from './placement.js';
 import { ReadyHeap } from './ready-heap.js';
-import type { TaskTable } from './task-table.js';
+import { MEMORY, PROCESSING, type TaskTable } from './task-table.js';
 
 /** Default saturation factor: roots in flight per worker slot while roots are held back. */
 export const DEFAULT_ROOT_SATURATION = 1.25;
@@ -30,6 +32,27 @@ export const ROOT_TARGET_MS = 2;
 export const ROOT_QUEUE_BYTES = 1 << 20;
 /** Roots are held back only while their depth is below this (the ordinary queue's minimum). */
 export const PACE_BELOW = 16;
+/** Reductions of more inputs than this do not pull a root to its siblings (a wide sum would). */
+const SIBLINGS_MAX = 8;
+
+/**
+ * The worker where a sibling of root `id` runs or is held (another input of one of its first
+ * dependents with at most SIBLINGS_MAX inputs), or -1.
+ */
+function siblingWorker(t: TaskTable, id: number): number {
+  const dl = t.dependents;
+  for (let j = t.dtStart[id], e = Math.min(t.dtEnd(id), t.dtStart[id] + 4); j < e; j++) {
+    const d = dl[j];
+    if (t.depEnd(d) - t.depStart[d] > SIBLINGS_MAX) continue;
+    for (let k = t.depStart[d], ke = t.depEnd(d); k < ke; k++) {
+      const x = t.deps[k];
+      if (x === id) continue;
+      if (t.state[x] === PROCESSING) return t.procWorker[x];
+      if (t.state[x] === MEMORY) return t.holder0[x];
+    }
+  }
+  return -1;
+}
 
 /** See the file comment. */
 export class RootAdmission {
@@ -88,12 +111,17 @@ export class RootAdmission {
   }
 
   /**
-   * The worker to take the next root at `depth`, with `ready` roots waiting: the one that took the
-   * last, while it has room and its run is under an even share of the waiting roots (roots next in
-   * rank share reductions, and a handful of coarse roots still spreads over every worker), else
-   * the least busy with room; -1 when none has.
+   * The worker to take root `id` at `depth`, with `ready` roots waiting. First, where a sibling
+   * already went (another input of one of its small reductions, running or held on a worker that
+   * takes tasks): its partner joins it even past the depth, so a reduction's inputs meet on one
+   * worker instead of being copied between two. Else the worker that took the last root, while it
+   * has room and its run is under an even share of the waiting roots (roots next in rank share
+   * reductions, and a handful of coarse roots still spreads over every worker), else the least
+   * busy with room; -1 when none has.
    */
-  choose(wt: WorkerTable, depth: number, ready: number): number {
+  choose(t: TaskTable, wt: WorkerTable, id: number, depth: number, ready: number): number {
+    const s = siblingWorker(t, id);
+    if (s >= 0 && wt.alive[s] && wt.occ[s] < wt.cap[s]) return s;
     const r = this.last;
     if (r >= 0 && this.runLeft > 0 && this.hasRoom(wt, r, depth)) {
       this.runLeft--;

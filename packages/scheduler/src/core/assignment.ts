@@ -64,7 +64,7 @@ export abstract class CoreAssignment extends CoreTransitions {
           continue;
         }
       } else if (paced && t.depCount[id] === 0) {
-        w = rootsFull ? -1 : adm.choose(wt, depth, heap.size + held.size);
+        w = rootsFull ? -1 : adm.choose(t, wt, id, depth, heap.size + held.size);
         if (w < 0) {
           rootsFull = true;
           if (q === heap) {

@@ -371,7 +371,8 @@ describe('sharing and cancelling', () => {
 
 describe('workers', () => {
   test('a removed worker’s tasks run elsewhere and its results are recomputed', () => {
-    const sim = new Sim();
+    // The ordinary queue spreads a and b (admission would put the siblings together).
+    const sim = new Sim({ rootSaturation: Infinity });
     sim.addWorker('w0');
     sim.addWorker('w1');
     sim.handle([
