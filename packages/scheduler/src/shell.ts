@@ -47,6 +47,7 @@ import {
   type CoreCommand,
   type CoreEvent,
   type SchedulerCoreOptions,
+  type Waits,
 } from './core/index.js';
 import { SentResults } from './sent-results.js';
 import { OrphanWatch, orphanHeads } from './orphan-watch.js';
@@ -137,7 +138,7 @@ export class SchedulerShell implements Scheduler {
     const m = this.members.get(target);
     if (m === undefined || this.closed) return;
     if (unmoved.length > 0 && this.relay(from, target, ticket, keys)) return;
-    if (unmoved.length > 0) this.emitAll(missingData(this.logLine, from, target, unmoved));
+    if (unmoved.length > 0) this.pending.push(...missingData(this.logLine, from, target, unmoved));
     m.outbox.fetched(ticket, moved.keys, moved.values);
     m.outbox.flush();
   }
@@ -385,6 +386,11 @@ export class SchedulerShell implements Scheduler {
     return this.core.story(key);
   }
 
+  /** Why tasks wait, by reason (core/waits.ts). @example shell.waits().admission; */
+  waits(): Waits {
+    return this.core.waits();
+  }
+
   /**
    * Accepts worker `endpoint`; it takes tasks once it says hello.
    *
@@ -454,10 +460,6 @@ export class SchedulerShell implements Scheduler {
   private emit(event: CoreEvent): void {
     this.pending.push(event);
     this.schedule();
-  }
-
-  private emitAll(events: readonly CoreEvent[]): void {
-    for (const e of events) this.emit(e);
   }
 
   private readonly logLine = (line: string): void => this.log(`dask-ts ${this.name}: ${line}`);
@@ -610,7 +612,7 @@ export class SchedulerShell implements Scheduler {
     const reason = member.stopping ?? why;
     this.log(`dask-ts ${this.name}: ${reason}; its tasks will be recomputed`);
     this.emit({ type: 'remove-worker', worker: name, reason, stopped });
-    this.emitAll(missing);
+    this.pending.push(...missing);
     return 'ready';
   }
 

@@ -15,8 +15,8 @@
 // depth is under PACE_BELOW: above it, the ordinary adaptive queue is tighter anyway, so light
 // roots (no-op trees, the zero-worker simulation) keep their batches. Before any root has
 // finished nothing is known: the first roots go out at the saturation depth, and the first
-// reports decide. What was learnt is forgotten when the core goes idle (a new workload probes
-// again). A paused worker (cap 0) takes none. A root goes where a sibling went (another input of
+// reports decide. What was learnt is kept for the core's later computes (the running averages
+// follow a new workload within a few reports; its first roots may then take the ordinary queue). A paused worker (cap 0) takes none. A root goes where a sibling went (another input of
 // one of its small reductions), even past the depth: held-back roots would otherwise scatter the
 // inputs of each reduction over the workers as places free, and every reduction would copy one.
 // The decision is a pure function of the core's tables and the reports; no timer is involved.
@@ -85,7 +85,7 @@ export class RootAdmission {
     this.meanMs = this.meanMs < 0 ? per : this.meanMs + 0.3 * (per - this.meanMs);
   }
 
-  /** Whether a root has finished since the core last went idle (the depth is measured). */
+  /** Whether a root has finished on this core (the depth is measured). */
   get learnt(): boolean {
     return this.rootBytes >= 0;
   }
@@ -148,11 +148,9 @@ export class RootAdmission {
     return wt.live.some((w) => this.hasRoom(wt, w, depth));
   }
 
-  /** Forgets what was learnt and what is queued (the core went idle and starts over). */
+  /** Forgets what is queued (the core went idle and starts over); what was learnt stays. */
   clear(): void {
     this.queue.clear();
-    this.rootBytes = -1;
-    this.meanMs = -1;
     this.last = -1;
     this.runLeft = 0;
   }

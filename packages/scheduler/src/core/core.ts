@@ -22,6 +22,7 @@ import { inactive } from './transitions.js';
 import { validateCore } from './validate.js';
 import { CoreMissing } from './missing-data.js';
 import { DEFAULT_ROOT_SATURATION } from './admission.js';
+import { waitsOf, type Waits } from './waits.js';
 
 /**
  * Options of {@link SchedulerCore}.
@@ -242,6 +243,16 @@ export class SchedulerCore extends CoreMissing {
       default:
         return { state: 'released' };
     }
+  }
+
+  /**
+   * Why the tasks that do not run wait, counted by reason, with an example key for each.
+   *
+   * @example
+   * const { admission, inputs, paused } = core.waits();
+   */
+  waits(): Waits {
+    return waitsOf(this);
   }
 
   /**
