@@ -161,6 +161,7 @@ export class SchedulerShell implements Scheduler {
       workStealing: true,
       ...(options.queueFactor !== undefined ? { queueFactor: options.queueFactor } : {}),
       ...(options.maxRetries !== undefined ? { maxRetries: options.maxRetries } : {}),
+      ...(options.rootSaturation !== undefined ? { rootSaturation: options.rootSaturation } : {}),
     };
     // Validates the core options now, not on first compute.
     this.core = new SchedulerCore(this.coreOptions);
