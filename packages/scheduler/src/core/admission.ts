@@ -16,9 +16,11 @@
 // roots (no-op trees, the zero-worker simulation) keep their batches. Before any root has
 // finished nothing is known: the first roots go out at the saturation depth, and the first
 // reports decide. What was learnt is kept for the core's later computes (the running averages
-// follow a new workload within a few reports; its first roots may then take the ordinary queue). A paused worker (cap 0) takes none. A root goes where a sibling went (another input of
-// one of its small reductions), even past the depth: held-back roots would otherwise scatter the
-// inputs of each reduction over the workers as places free, and every reduction would copy one.
+// follow a new workload within a few reports; its first roots may then take the ordinary queue).
+// A paused worker (cap 0) takes none. A large root (outputs of SIBLING_BYTES or more) goes where a
+// sibling went (another input of one of its small reductions), even past the depth: held-back
+// roots would otherwise scatter the inputs of each reduction over the workers as places free, and
+// every reduction would copy one of them; smaller ones are spread, for parallelism.
 // The decision is a pure function of the core's tables and the reports; no timer is involved.
 import type { WorkerTable } from './placement.js';
 import { ReadyHeap } from './ready-heap.js';
@@ -32,6 +34,8 @@ export const ROOT_TARGET_MS = 2;
 export const ROOT_QUEUE_BYTES = 1 << 20;
 /** Roots are held back only while their depth is below this (the ordinary queue's minimum). */
 export const PACE_BELOW = 16;
+/** Roots join their siblings past the depth only when their outputs are this large (bytes). */
+export const SIBLING_BYTES = 1 << 19;
 /** Reductions of more inputs than this do not pull a root to its siblings (a wide sum would). */
 const SIBLINGS_MAX = 8;
 
@@ -111,16 +115,17 @@ export class RootAdmission {
   }
 
   /**
-   * The worker to take root `id` at `depth`, with `ready` roots waiting. First, where a sibling
-   * already went (another input of one of its small reductions, running or held on a worker that
-   * takes tasks): its partner joins it even past the depth, so a reduction's inputs meet on one
-   * worker instead of being copied between two. Else the worker that took the last root, while it
+   * The worker to take root `id` at `depth`, with `ready` roots waiting. First, once roots are
+   * known to be large (SIBLING_BYTES), where a sibling already went (another input of one of its
+   * small reductions, running or held on a worker that takes tasks): it joins it even past the
+   * depth, so a reduction's large inputs meet on one worker instead of one being copied. Else
+   * the worker that took the last root, while it
    * has room and its run is under an even share of the waiting roots (roots next in rank share
    * reductions, and a handful of coarse roots still spreads over every worker), else the least
    * busy with room; -1 when none has.
    */
   choose(t: TaskTable, wt: WorkerTable, id: number, depth: number, ready: number): number {
-    const s = siblingWorker(t, id);
+    const s = this.rootBytes >= SIBLING_BYTES ? siblingWorker(t, id) : -1;
     if (s >= 0 && wt.alive[s] && wt.occ[s] < wt.cap[s]) return s;
     const r = this.last;
     if (r >= 0 && this.runLeft > 0 && this.hasRoom(wt, r, depth)) {
