@@ -9,14 +9,15 @@
 // once (the ordinary cap), so they run before the next roots and memory stays low.
 //
 // `depth` (roots in flight per slot) is the saturation factor (an option, default 1.25: one task
-// running and a fraction queued) unless roots are light: it grows to cover ~ROOT_TARGET_MS of
-// work per slot (by the run times workers report) and ~ROOT_QUEUE_BYTES of root outputs per slot
-// (by the sizes of finished roots), whichever is smaller. Roots are held back only while that
-// depth is under PACE_BELOW: above it, the ordinary adaptive queue is tighter anyway, so light
-// roots (no-op trees, the zero-worker simulation) keep their batches. Before any root has
-// finished nothing is known: the first roots go out at the saturation depth, and the first
-// reports decide. What was learnt is kept for the core's later computes (the running averages
-// follow a new workload within a few reports; its first roots may then take the ordinary queue).
+// running and a fraction queued) unless roots are small: it grows to hold ~ROOT_QUEUE_BYTES of root
+// outputs per slot (by the sizes of finished roots). Roots are held back only while that depth is
+// under PACE_BELOW: above it the ordinary adaptive queue is tighter anyway, so small roots (no-op
+// trees, client.map of small results, the zero-worker simulation) keep their batches, however
+// slow they run (run times are noisy, and a slow root with a small output costs no memory; work
+// stealing balances those). Before any root has finished nothing is known, and roots take the
+// ordinary queue (a first compute of small tasks pays nothing); the first reports decide, and
+// what was learnt is kept for the core's later computes (the running average follows a new
+// workload within a few reports; until then its roots are paced as the last ones were).
 // A paused worker (cap 0) takes none. A large root (outputs of SIBLING_BYTES or more) goes where a
 // sibling went (another input of one of its small reductions), even past the depth: held-back
 // roots would otherwise scatter the inputs of each reduction over the workers as places free, and
@@ -28,8 +29,6 @@ import { MEMORY, PROCESSING, type TaskTable } from './task-table.js';
 
 /** Default saturation factor: roots in flight per worker slot while roots are held back. */
 export const DEFAULT_ROOT_SATURATION = 1.25;
-/** Roots in flight per slot cover about this much work (ms) by the reported run times. */
-export const ROOT_TARGET_MS = 2;
 /** Roots in flight per slot hold about this many bytes of outputs (beyond the saturation depth). */
 export const ROOT_QUEUE_BYTES = 1 << 20;
 /** Roots are held back only while their depth is below this (the ordinary queue's minimum). */
@@ -64,8 +63,6 @@ export class RootAdmission {
   readonly queue: ReadyHeap;
   /** Mean output size of finished roots (bytes); -1 before any. */
   private rootBytes = -1;
-  /** Mean run time per task from workers' reports (ms); -1 before any. */
-  private meanMs = -1;
   /** The worker that took the last paced root (runs of roots stay together). */
   private last = -1;
   /** How many more roots the current run may give `last`. */
@@ -84,23 +81,10 @@ export class RootAdmission {
     this.rootBytes = this.rootBytes < 0 ? b : this.rootBytes + 0.3 * (b - this.rootBytes);
   }
 
-  /** A worker reported `per` ms per task. */
-  timed(per: number): void {
-    this.meanMs = this.meanMs < 0 ? per : this.meanMs + 0.3 * (per - this.meanMs);
-  }
-
-  /** Whether a root has finished on this core (the depth is measured). */
-  get learnt(): boolean {
-    return this.rootBytes >= 0;
-  }
-
   /** Roots in flight per slot (see the file comment). */
   depth(): number {
-    const sat = this.saturation;
-    if (this.rootBytes < 0) return sat;
-    const byTime = this.meanMs > 0 ? ROOT_TARGET_MS / this.meanMs : Infinity;
-    const byBytes = this.rootBytes > 0 ? ROOT_QUEUE_BYTES / this.rootBytes : Infinity;
-    return Math.max(sat, Math.min(byTime, byBytes));
+    if (!(this.rootBytes > 0)) return Infinity;
+    return Math.max(this.saturation, ROOT_QUEUE_BYTES / this.rootBytes);
   }
 
   /** Whether roots are held back now (their depth is under PACE_BELOW). */

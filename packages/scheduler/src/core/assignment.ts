@@ -70,7 +70,7 @@ export abstract class CoreAssignment extends CoreTransitions {
           if (q === heap) {
             heap.pop();
             held.push(id);
-            if (adm.learnt) heldNote = this.noteHeldBack(id, depth, heldNote);
+            heldNote = this.noteHeldBack(id, depth, heldNote);
           }
           continue;
         }

@@ -1,6 +1,7 @@
 // Root-task admission (admission.ts): heavy roots go out only as places free, `ceil(slots *
-// saturation)` in flight per worker (and their siblings), the rest held back in the core by rank; reductions that
-// become ready go out at once; light roots keep the ordinary queue; a paused worker gets none.
+// saturation)` in flight per worker (and their siblings), the rest held back in the core by rank;
+// reductions that become ready go out at once; small roots keep the ordinary queue; a paused
+// worker gets none.
 // The property test drives random trees with random completion orders and checks the bound, the
 // result and the core's invariants after every event, with and without admission.
 import { describe, expect, test } from '@jest/globals';
@@ -63,6 +64,16 @@ function finish(sim: Sim, worker: string, key: string, nbytes: number, ms = 5): 
   return sim.handle([{ type: 'finished-many', keys: [key], worker, nbytes: [nbytes], ms }]);
 }
 
+/**
+ * Teaches `sim`'s core that roots are `nbytes` big: one root computed on `worker` (nothing is
+ * held back before the core has seen a root finish).
+ */
+function teach(sim: Sim, worker: string, nbytes: number): void {
+  sim.handle([{ type: 'submit', id: 'teach', graph: g(['teacher', t()]), wanted: ['teacher'] }]);
+  finish(sim, worker, 'teacher', nbytes);
+  sim.ackDeliveries();
+}
+
 /** Roots (`r…`) in flight on `worker`. */
 function rootsInFlight(sim: Sim, worker: string): number {
   return sim.inflight.get(worker)!.filter((k) => k.startsWith('r')).length;
@@ -73,6 +84,7 @@ describe('SchedulerCore root admission', () => {
     const sim = new Sim();
     sim.addWorker('w0', 2);
     sim.addWorker('w1', 1);
+    teach(sim, 'w0', 8 * MiB);
     const entries = tree(64);
     const first = sent(
       sim.handle([
@@ -85,15 +97,17 @@ describe('SchedulerCore root admission', () => {
         },
       ]),
     );
-    // Nothing known yet: the first roots go out at the saturation depth (1.25 per slot).
-    // w0 (2 slots) takes 3 in a run (s0 co-assigned after its inputs), w1 (1 slot) 2.
-    expect(first.get('w0')).toEqual(['r0', 'r1', 's0', 'r2']);
-    expect(first.get('w1')).toEqual(['r3', 'r4']);
-    expect(sim.core.state('r5')).toEqual({ state: 'ready' });
-    // r0 is 8 MiB: heavy, and large. A place frees on w0; r5 joins its sibling r4 on w1 past the
-    // depth (so s2's inputs meet there), r6 takes the place and r7 joins it.
-    const next = sent(finish(sim, 'w0', 'r0', 8 * MiB));
-    expect(Object.fromEntries(next)).toEqual({ w1: ['r5', 's2'], w0: ['r6', 'r7', 's3'] });
+    // Roots are known to be 8 MiB: 1.25 per slot in flight. w0 (2 slots) takes 3 in a run, and
+    // each sibling joins the root before it, past the depth (s0, s1, s32 co-assigned after their
+    // inputs); w1 (1 slot) takes 1 and its sibling.
+    expect(first.get('w0')).toEqual(['r0', 'r1', 's0', 'r2', 'r3', 's1', 's32']);
+    expect(first.get('w1')).toEqual(['r4', 'r5', 's2']);
+    expect(sim.core.state('r6')).toEqual({ state: 'ready' });
+    // w0 still has 3 roots in flight after r0: nothing more. After r1, a place frees: it goes to
+    // the next root in rank order, its sibling with it.
+    expect(sent(finish(sim, 'w0', 'r0', 8 * MiB)).size).toBe(0);
+    const next = sent(finish(sim, 'w0', 'r1', 8 * MiB));
+    expect([...next.values()].flat()).toEqual(['r6', 'r7', 's3']);
     // Roots of a later compute, once roots are known to be heavy, wait with a line in their story.
     const xs = Array.from({ length: 3 }, (_, i): [string, GraphNode] => [`x${i}`, t()]);
     sim.handle([{ type: 'submit', id: 's2', graph: g(...xs), wanted: xs.map(([k]) => k) }]);
@@ -119,30 +133,37 @@ describe('SchedulerCore root admission', () => {
     expect(sim.ended('s2')).toEqual(['done']);
   });
 
-  test('light roots (small outputs, fast) take the ordinary queue once measured', () => {
+  test('small roots (and roots before any is known) take the ordinary queue', () => {
     const sim = new Sim();
     sim.addWorker('w0', 1);
     const roots = Array.from({ length: 200 }, (_, i): [string, GraphNode] => [`r${i}`, t()]);
     const first = sent(
       sim.handle([{ type: 'submit', id: 's', graph: g(...roots), wanted: roots.map(([k]) => k) }]),
     );
-    expect(first.get('w0')).toHaveLength(2);
-    // 8 bytes in 1 µs: light. The ordinary adaptive queue (at least 16 per slot) takes over.
+    // Nothing known: the ordinary adaptive queue (16 per slot).
+    expect(first.get('w0')).toHaveLength(16);
+    // 8 bytes: small. Still the ordinary queue.
     const next = sent(finish(sim, 'w0', 'r0', 8, 0.001));
-    expect(next.get('w0')!.length).toBeGreaterThanOrEqual(16);
+    expect(next.get('w0')!.length).toBeGreaterThanOrEqual(1);
+    expect(sim.inflight.get('w0')!.length).toBeGreaterThanOrEqual(16);
     sim.runAll();
     expect(sim.ended('s')).toEqual(['done']);
   });
 
-  test('slow roots are held back too, and rootSaturation sets the depth', () => {
+  test('rootSaturation sets the depth; slow roots with small outputs are not held back', () => {
     const sim = new Sim({ rootSaturation: 2 });
     sim.addWorker('w0', 2);
+    teach(sim, 'w0', 4 * MiB);
     const roots = Array.from({ length: 50 }, (_, i): [string, GraphNode] => [`r${i}`, t()]);
     sim.handle([{ type: 'submit', id: 's', graph: g(...roots), wanted: roots.map(([k]) => k) }]);
+    // Roots of 4 MiB: 2 per slot.
     expect(sim.inflight.get('w0')).toHaveLength(4);
-    // 8 bytes, but 50 ms each: 2 ms of work is less than one task, so the depth stays 2 per slot.
-    finish(sim, 'w0', 'r0', 8, 50);
+    // 4 MiB: a quarter of a root's output per slot fits the queue's bytes: the depth stays 2.
+    finish(sim, 'w0', 'r0', 4 * MiB, 50);
     expect(sim.inflight.get('w0')).toHaveLength(4);
+    // Small outputs, however slow (50 ms each): the ordinary queue (16 per slot) takes over.
+    for (let i = 0; i < 10; i++) finish(sim, 'w0', sim.inflight.get('w0')![0], 8, 50);
+    expect(sim.inflight.get('w0')!.length).toBeGreaterThanOrEqual(16);
     sim.runAll();
     expect(sim.ended('s')).toEqual(['done']);
   });
@@ -151,6 +172,7 @@ describe('SchedulerCore root admission', () => {
     const sim = new Sim();
     sim.addWorker('w0', 1);
     sim.addWorker('w1', 1);
+    teach(sim, 'w0', 8 * MiB);
     sim.handle([{ type: 'pause-worker', worker: 'w1', paused: true, reason: 'memory' }]);
     const roots = Array.from({ length: 20 }, (_, i): [string, GraphNode] => [`r${i}`, t()]);
     sim.handle([{ type: 'submit', id: 's', graph: g(...roots), wanted: roots.map(([k]) => k) }]);
@@ -187,6 +209,7 @@ describe('SchedulerCore root admission', () => {
               names.push(`w${i}`);
               sim.addWorker(`w${i}`, slotsOf[i % slotsOf.length]);
             }
+            teach(sim, 'w0', 8 * MiB);
             const top = entries.length === 1 ? entries[0][0] : 'top';
             sim.handle([
               { type: 'submit', id: 's', graph: g(...entries), wanted: [top], priorities: prio },
@@ -198,9 +221,9 @@ describe('SchedulerCore root admission', () => {
               const w = busy[picks[step % picks.length] % busy.length];
               const key = sim.inflight.get(w)![0];
               finish(sim, w, key, key.startsWith('r') ? 8 * MiB : 8);
-              if (saturation !== Infinity && step > 0) {
-                // Once measured, roots in flight per worker stay within the saturation depth, and
-                // a sibling for each (pairwise reductions).
+              if (saturation !== Infinity) {
+                // Roots in flight per worker stay within the saturation depth, and a sibling for
+                // each (pairwise reductions).
                 for (let i = 0; i < workers; i++) {
                   const slots = slotsOf[i % slotsOf.length];
                   const bound = 2 * Math.ceil(slots * 1.25);

@@ -48,9 +48,9 @@ export interface SchedulerCoreOptions {
   readonly workStealing?: boolean;
   /**
    * Root tasks (no inputs, no restrictions) in flight per worker slot while they are held back for
-   * memory (default 1.25; `Infinity` never holds them back). Heavy roots (large outputs, or slow)
-   * then go out only as places free, the rest queued in the core by priority, so reductions run
-   * early and memory stays low; light roots keep the ordinary queue (see admission.ts).
+   * memory (default 1.25; `Infinity` never holds them back). Roots with large outputs then go out
+   * only as places free, the rest queued in the core by priority, so reductions run early and
+   * memory stays low; small roots keep the ordinary queue (see admission.ts).
    */
   readonly rootSaturation?: number;
 }
@@ -301,7 +301,6 @@ export class SchedulerCore extends CoreMissing {
     const w = this.workerIndex(worker);
     if (w === undefined || !this.w.alive[w] || tasks === 0 || !(ms >= 0)) return;
     const per = ms / tasks;
-    this.admission.timed(per);
     const mean = this.meanMs[w] === 0 ? per : this.meanMs[w] + 0.3 * (per - this.meanMs[w]);
     this.meanMs[w] = mean;
     // A fixed queue, or a paused worker: it learns (stealing reads it), but keeps its cap.
