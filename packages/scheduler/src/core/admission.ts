@@ -2,7 +2,7 @@
 // at the pace memory allows, not all at once. A worker's ordinary queue holds `slots * queueFactor`
 // tasks (16 per slot at least), which is right for microsecond tasks, but a worker runs its queue
 // in order: sixteen 8 MiB roots per slot are made before the reductions that would consume them,
-// and memory is then bounded only by spilling and pausing. So when roots are heavy, a worker takes
+// and memory is then bounded only by spilling and pausing. So when roots are large, a worker takes
 // a new root only while it has fewer than `ceil(slots * depth)` tasks in flight (roots and the
 // tasks placed from the ready heap alike; co-assigned ones are free), and the other ready roots
 // wait here, in a priority queue, until a place frees. Reductions that become ready are placed at
@@ -16,8 +16,9 @@
 // slow they run (run times are noisy, and a slow root with a small output costs no memory; work
 // stealing balances those). Before any root has finished nothing is known, and roots take the
 // ordinary queue (a first compute of small tasks pays nothing); the first reports decide, and
-// what was learnt is kept for the core's later computes (the running average follows a new
-// workload within a few reports; until then its roots are paced as the last ones were).
+// what was learnt is kept for the core's later computes (the running average, 0.3 per report,
+// follows a new workload within some ten reports; until then its roots are paced as the last
+// ones were).
 // A paused worker (cap 0) takes none. A large root (outputs of SIBLING_BYTES or more) goes where a
 // sibling went (another input of one of its small reductions), even past the depth: held-back
 // roots would otherwise scatter the inputs of each reduction over the workers as places free, and
@@ -59,7 +60,10 @@ function siblingWorker(t: TaskTable, id: number): number {
 
 /** See the file comment. */
 export class RootAdmission {
-  /** Ready roots held back, by rank. */
+  /**
+   * Ready roots held back, by rank. It shares the tasks' `inHeap` flag with the ready heap: a task
+   * is in one of the two at most, and a root re-readied while held stays here.
+   */
   readonly queue: ReadyHeap;
   /** Mean output size of finished roots (bytes); -1 before any. */
   private rootBytes = -1;
