@@ -82,6 +82,8 @@ describe('the dashboard', () => {
     expect(group).toMatchObject({ done: 20, progress: 1, waiting: 0, processing: 0 });
     expect(s.transitions.memory).toBeGreaterThanOrEqual(20);
     expect(Object.keys(s.tasks).sort()).toEqual(['erred', 'memory', 'processing', 'waiting']);
+    // Nothing waits any more, for any reason.
+    expect(s.waits).toMatchObject({ inputs: 0, admission: 0, unmatched: 0, paused: 0, busy: 0 });
 
     const metrics = await text(`${base}/metrics`);
     expect(metrics.type).toMatch(/^text\/plain; version=0\.0\.4/);
@@ -90,6 +92,7 @@ describe('the dashboard', () => {
     expect(m.get('dask_ts_scheduler_clients')).toBe(1);
     expect(m.get('dask_ts_scheduler_transitions_total{to="memory"}')).toBeGreaterThanOrEqual(20);
     expect(m.has('dask_ts_worker_memory_bytes{worker="dash-0"}')).toBe(true);
+    expect(m.get('dask_ts_scheduler_waiting_tasks{reason="admission"}')).toBe(0);
     expect(m.get('process_resident_memory_bytes')).toBeGreaterThan(0);
 
     // Every task went waiting -> processing -> memory, on a worker, in that order.

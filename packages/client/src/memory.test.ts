@@ -75,6 +75,7 @@ describe('a worker node with a memory limit', () => {
     const poll = setInterval(() => {
       const w = server.status().workers[0];
       if (w?.paused !== undefined) seen.add(w.paused ? 'paused' : 'running');
+      if ((w?.memory?.spilled ?? 0) > 0) seen.add('spilled');
     }, 20);
     try {
       // 48 results of 8 MiB (384 MiB), held by their futures, then summed pairwise.
@@ -104,7 +105,7 @@ describe('a worker node with a memory limit', () => {
     } finally {
       clearInterval(poll);
     }
-    expect(seen).toEqual(new Set(['running', 'paused']));
+    expect(seen).toEqual(new Set(['running', 'paused', 'spilled']));
     const w = server.status().workers[0];
     expect(w.memory).toMatchObject({ limit: 256 * 2 ** 20 });
     await client.close();

@@ -8,6 +8,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { TASK_STATES, type Monitor, type Transition } from './monitor.js';
+import type { Waits } from '@dask-ts/scheduler';
 import type { WorkerMemory } from './worker-memory.js';
 
 /**
@@ -45,6 +46,12 @@ export interface SchedulerStatus {
     readonly progress: number;
   }[];
   readonly transitions: Readonly<Record<string, number>>;
+  /**
+   * Why the tasks that do not run wait, by reason (on inputs, held back for memory admission,
+   * no worker matching their restrictions, no room or resources, no workers, all paused, all
+   * busy), with an example key for each.
+   */
+  readonly waits?: Waits;
   readonly dropped: number;
   readonly refused: number;
   /**
@@ -119,6 +126,7 @@ export function metricsText(status: SchedulerStatus): string {
     'Bytes of results each worker holds.',
     status.workers.map((w) => [label('worker', w.name), w.memoryBytes]),
   );
+  memoryMetrics(status, metric, label);
   metric('dask_ts_scheduler_dropped_messages_total', 'counter', 'Messages dropped as garbage.', [
     ['', status.dropped],
   ]);
@@ -244,4 +252,69 @@ export async function serveDashboard(
       });
     },
   };
+}
+
+type Metric = (
+  name: string,
+  type: 'gauge' | 'counter',
+  help: string,
+  samples: readonly [labels: string, value: number][],
+) => void;
+
+/** The memory of each worker with a limit, and why tasks wait, as metrics (see metricsText). */
+function memoryMetrics(
+  status: SchedulerStatus,
+  metric: Metric,
+  label: (k: string, v: string) => string,
+): void {
+  const limited = status.workers.flatMap((w) =>
+    w.memory === undefined ? [] : [[label('worker', w.name), w.memory] as const],
+  );
+  const each = (name: string, help: string, value: (m: WorkerMemory) => number): void =>
+    metric(
+      name,
+      'gauge',
+      help,
+      limited.map(([l, m]) => [l, value(m)]),
+    );
+  if (limited.length > 0) {
+    each(
+      'dask_ts_worker_managed_bytes',
+      'Bytes of results each worker holds in memory, by its own count.',
+      (m) => m.held,
+    );
+    each(
+      'dask_ts_worker_spilled_bytes',
+      'Bytes of results each worker spilled to disk.',
+      (m) => m.spilled,
+    );
+    each('dask_ts_worker_memory_limit_bytes', "Each worker node's memory limit.", (m) => m.limit);
+    each(
+      'dask_ts_worker_rss_bytes',
+      "Each worker node's resident memory, as last reported.",
+      (m) => m.rss,
+    );
+    each(
+      'dask_ts_worker_paused',
+      'Whether each worker takes no new tasks for its memory (1) or does (0).',
+      (m) => (m.paused ? 1 : 0),
+    );
+  }
+  const w = status.waits;
+  if (w === undefined) return;
+  const reasons = [
+    'inputs',
+    'admission',
+    'unmatched',
+    'noRoom',
+    'noWorkers',
+    'paused',
+    'busy',
+  ] as const;
+  metric(
+    'dask_ts_scheduler_waiting_tasks',
+    'gauge',
+    'Tasks that do not run, by why they wait.',
+    reasons.map((r) => [label('reason', r), w[r]]),
+  );
 }

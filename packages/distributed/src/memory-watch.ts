@@ -55,7 +55,7 @@ const REPORT_MS = 1000;
  * How the node reports a thread's memory to the scheduler (over that thread's link).
  *
  * @example
- * const m: MemoryReport = { op: 'memory', paused: false, rss: 2 ** 28, limit: 2 ** 30, held: 0 };
+ * const m: MemoryReport = { op: 'memory', paused: false, rss: 2 ** 28, limit: 2 ** 30, held: 0, spilled: 0 };
  */
 export interface MemoryReport {
   readonly op: 'memory';
@@ -67,6 +67,8 @@ export interface MemoryReport {
   readonly limit: number;
   /** What this thread's results take in memory (bytes). */
   readonly held: number;
+  /** What this thread's results take on disk, spilled (bytes). */
+  readonly spilled: number;
 }
 
 /** What the watch needs of one worker thread. */
@@ -156,7 +158,7 @@ export class MemoryWatch {
    * new Worker(entry, { workerData: { name, spill: watch.spillFor(name) } });
    */
   spillFor(name: string): SpillOptions {
-    const budget = new Int32Array(new SharedArrayBuffer(4 * Int32Array.BYTES_PER_ELEMENT));
+    const budget = new Int32Array(new SharedArrayBuffer(5 * Int32Array.BYTES_PER_ELEMENT));
     const now = Date.now();
     this.threads.set(name, { budget, thread: undefined, lastTick: 0, freeAt: now });
     return {
@@ -208,6 +210,7 @@ export class MemoryWatch {
       rss,
       limit: this.options.limit,
       held: Atomics.load(w.budget, 1) * 1024,
+      spilled: Atomics.load(w.budget, 4) * 1024,
     };
   }
 

@@ -565,6 +565,7 @@ export class SchedulerServer {
       tasks: monitor.counts(),
       taskGroups: groups.map((g) => ({ ...g, progress: g.total === 0 ? 1 : g.done / g.total })),
       transitions: { ...monitor.transitions },
+      waits: this.shell.waits(),
       dropped: this.stats.dropped,
       refused: this.stats.refused,
       transfers: transferCounts(this.stats),

@@ -10,7 +10,7 @@ import { z } from 'zod';
  * A worker's memory, as its node last reported it (see `SchedulerStatus.workers`).
  *
  * @example
- * const m: WorkerMemory = { paused: false, rss: 2 ** 28, limit: 2 ** 30, held: 2 ** 20 };
+ * const m: WorkerMemory = { paused: false, rss: 2 ** 28, limit: 2 ** 30, held: 2 ** 20, spilled: 0 };
  */
 export interface WorkerMemory {
   /** Whether its node takes no new tasks for now (past 80 % of its limit). */
@@ -21,6 +21,8 @@ export interface WorkerMemory {
   readonly limit: number;
   /** What its results take in memory (bytes; spilled ones are on disk). */
   readonly held: number;
+  /** What its spilled results take on disk (bytes; 0 from a worker that does not say). */
+  readonly spilled: number;
 }
 
 const bytes = z.number().finite().nonnegative();
@@ -30,6 +32,7 @@ const reportSchema = z.object({
   rss: bytes,
   limit: bytes,
   held: bytes,
+  spilled: bytes.optional(),
 });
 
 /**
@@ -59,8 +62,8 @@ export class WorkerMemoryTable {
       );
       return;
     }
-    const { paused, rss, limit, held } = parsed.data;
-    this.reports.set(name, { paused, rss, limit, held });
+    const { paused, rss, limit, held, spilled } = parsed.data;
+    this.reports.set(name, { paused, rss, limit, held, spilled: spilled ?? 0 });
     this.setPaused(name, paused);
   }
 

@@ -41,6 +41,7 @@ export type Gather =
       readonly worker: string;
       readonly target: string;
       readonly ticket: ComputeTicket;
+      readonly keys: readonly string[];
     }
   /** Which of some keys a worker holds (see `SchedulerShell.holdsOn`). */
   | { readonly kind: 'probe'; readonly worker: string; readonly resolve: (keys: string[]) => void };

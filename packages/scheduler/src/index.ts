@@ -26,6 +26,7 @@ export {
   type CoreEvent,
   type CoreCommand,
   type TaskState,
+  type Waits,
 } from './core/index.js';
 
 registerScheduler('sync', () => syncScheduler);

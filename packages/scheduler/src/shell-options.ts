@@ -12,6 +12,8 @@ export interface ShellOptions {
   readonly log: (line: string) => void;
   readonly queueFactor?: number;
   readonly maxRetries?: number;
+  /** Root tasks in flight per worker slot while they are held back for memory (the core's option). */
+  readonly rootSaturation?: number;
   /** Called by each accepted `get`, before it is submitted: workers are wanted now. */
   readonly onDemand?: () => void;
   /** Called after an internal error closed every endpoint and started a fresh core. */

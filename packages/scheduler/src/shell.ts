@@ -47,6 +47,7 @@ import {
   type CoreCommand,
   type CoreEvent,
   type SchedulerCoreOptions,
+  type Waits,
 } from './core/index.js';
 import { SentResults } from './sent-results.js';
 import { OrphanWatch, orphanHeads } from './orphan-watch.js';
@@ -60,6 +61,7 @@ import { checkPortable } from './portable-check.js';
 import { nestedPoolProblem } from './nested-pool.js';
 import { countProgress, openCompute, receiveResults, settleCompute } from './computes.js';
 import { HoldBatch, refusedHolds, type HeldKey } from './held-keys.js';
+import { endFetches, missingData } from './shell-fetches.js';
 
 export type { HeldKey } from './held-keys.js';
 
@@ -119,7 +121,7 @@ export class SchedulerShell implements Scheduler {
     const holder = this.members.get(from);
     if (holder === undefined) return false;
     const id = ++this.nextGather;
-    this.gathers.set(id, { kind: 'fetch', worker: from, target, ticket });
+    this.gathers.set(id, { kind: 'fetch', worker: from, target, ticket, keys });
     holder.endpoint.send({ op: 'gather', id, keys: [...keys], release: false });
     return true;
   }
@@ -136,6 +138,7 @@ export class SchedulerShell implements Scheduler {
     const m = this.members.get(target);
     if (m === undefined || this.closed) return;
     if (unmoved.length > 0 && this.relay(from, target, ticket, keys)) return;
+    if (unmoved.length > 0) this.pending.push(...missingData(this.logLine, from, target, unmoved));
     m.outbox.fetched(ticket, moved.keys, moved.values);
     m.outbox.flush();
   }
@@ -158,6 +161,7 @@ export class SchedulerShell implements Scheduler {
       workStealing: true,
       ...(options.queueFactor !== undefined ? { queueFactor: options.queueFactor } : {}),
       ...(options.maxRetries !== undefined ? { maxRetries: options.maxRetries } : {}),
+      ...(options.rootSaturation !== undefined ? { rootSaturation: options.rootSaturation } : {}),
     };
     // Validates the core options now, not on first compute.
     this.core = new SchedulerCore(this.coreOptions);
@@ -383,6 +387,11 @@ export class SchedulerShell implements Scheduler {
     return this.core.story(key);
   }
 
+  /** Why tasks wait, by reason (core/waits.ts). @example shell.waits().admission; */
+  waits(): Waits {
+    return this.core.waits();
+  }
+
   /**
    * Accepts worker `endpoint`; it takes tasks once it says hello.
    *
@@ -453,6 +462,8 @@ export class SchedulerShell implements Scheduler {
     this.pending.push(event);
     this.schedule();
   }
+
+  private readonly logLine = (line: string): void => this.log(`dask-ts ${this.name}: ${line}`);
 
   private schedule(): void {
     if (this.turn === undefined && !this.closed) this.turn = setImmediate(() => this.runTurn());
@@ -540,11 +551,8 @@ export class SchedulerShell implements Scheduler {
       return;
     }
     if (g.kind === 'fetch') {
-      if (msg.missing.length > 0) {
-        this.log(
-          `dask-ts ${this.name}: ${from} no longer holds ${msg.missing.join(', ')} for ${g.target}`,
-        );
-      }
+      if (msg.missing.length > 0)
+        this.pending.push(...missingData(this.logLine, from, g.target, msg.missing));
       const target = this.members.get(g.target);
       if (target === undefined) return;
       target.outbox.fetched(g.ticket, msg.keys, msg.values);
@@ -598,24 +606,14 @@ export class SchedulerShell implements Scheduler {
     member.outbox.clear();
     this.sent.dropWorker(name);
     // Fetches from the dead worker will never be answered: let the waiting computes go on.
-    for (const [id, g] of this.gathers) {
-      if (g.worker !== name && !(g.kind === 'fetch' && g.target === name)) continue;
-      this.gathers.delete(id);
-      if (g.kind === 'probe') g.resolve([]);
-      if (g.kind === 'fetch' && g.target !== name) {
-        const target = this.members.get(g.target);
-        if (target !== undefined) {
-          target.outbox.fetched(g.ticket, [], []);
-          target.outbox.flush();
-        }
-      }
-    }
+    const missing = endFetches(this.gathers, this.members, name, this.logLine);
     if (member.refused) return 'refused';
     if (!member.ready) return 'starting';
     const stopped = member.stopping !== undefined;
     const reason = member.stopping ?? why;
     this.log(`dask-ts ${this.name}: ${reason}; its tasks will be recomputed`);
     this.emit({ type: 'remove-worker', worker: name, reason, stopped });
+    this.pending.push(...missing);
     return 'ready';
   }
 

@@ -35,10 +35,11 @@ export interface SpillOptions {
   /** The worker's own spill directory (made on the first spill, removed on close). */
   readonly dir: string;
   /**
-   * Cells shared with the worker's node (an Int32Array over a SharedArrayBuffer, 4 long): `[0]`
+   * Cells shared with the worker's node (an Int32Array over a SharedArrayBuffer, 4 or 5 long): `[0]`
    * the most KiB the node allows in memory now (0: `aboveBytes`), set by the node; `[1]` the KiB
    * held in memory, `[2]` a counter bumped every BUDGET_MS while the thread is free, both set here;
-   * `[3]` a counter the node bumps to ask for a garbage collection (see `collect`).
+   * `[3]` a counter the node bumps to ask for a garbage collection (see `collect`); `[4]`, when
+   * the array is 5 long, the KiB spilled to disk, set here.
    */
   readonly budget?: Int32Array;
   /** Runs a full garbage collection: after the store spilled on its own, or when the node asks. */
@@ -176,6 +177,7 @@ export class HeldData {
     this.disk.delete(key);
     this.diskBytes -= d.nbytes;
     removeFile(d.file);
+    this.report();
     return true;
   }
 
@@ -227,10 +229,12 @@ export class HeldData {
     this.spill?.collect?.();
   }
 
-  /** Writes the bytes held in memory to the shared budget, if any. */
+  /** Writes the bytes held in memory (and on disk, in a 5-cell budget) to the shared budget. */
   private report(): void {
     const budget = this.spill?.budget;
-    if (budget !== undefined) Atomics.store(budget, 1, Math.ceil(this.memoryBytes / 1024));
+    if (budget === undefined) return;
+    Atomics.store(budget, 1, Math.ceil(this.memoryBytes / 1024));
+    if (budget.length > 4) Atomics.store(budget, 4, Math.ceil(this.diskBytes / 1024));
   }
 
   /** Spills the least recently used results (never `keep`) until memory is under the threshold. */

@@ -6,6 +6,7 @@
 import type { Placement } from '@dask-ts/protocol';
 import type { CoreCommand } from './events.js';
 import * as S from './story.js';
+import { PACE_BELOW } from './admission.js';
 import { placementOf, restricts } from './restrictions.js';
 import { MEMORY, PROCESSING, READY, WAITING } from './task-table.js';
 import { CoreTransitions } from './transitions.js';
@@ -14,7 +15,10 @@ import { CoreTransitions } from './transitions.js';
 export abstract class CoreAssignment extends CoreTransitions {
   /** @internal */ private readonly coStack: number[] = [];
 
-  /** @internal Places ready tasks, in rank order, while workers have room. */
+  /**
+   * @internal Places ready tasks, in rank order, while workers have room: from the ready heap and
+   * from the roots held back for admission (admission.ts), whichever ranks first.
+   */
   protected schedule(): void {
     const t = this.t;
     const heap = this.heap;
@@ -24,12 +28,28 @@ export abstract class CoreAssignment extends CoreTransitions {
       rules.changed = false;
       if (rules.parked.size > 0) this.placeParked();
     }
+    const adm = this.admission;
+    const held = adm.queue;
+    const depth = adm.depth();
+    const paced = depth < PACE_BELOW;
+    // Set once no worker has room for a root in this call: the next roots are held back at once.
+    let rootsFull = false;
+    let heldNote = -1;
     // Placements no worker took in this call: their next tasks are parked without trying.
     let refused: Set<Placement> | undefined;
-    while (heap.size > 0 && wt.freeCount > 0) {
-      const id = heap.peek();
+    while (wt.freeCount > 0) {
+      let id = heap.size > 0 ? heap.peek() : -1;
+      let q = heap;
+      if (held.size > 0 && !rootsFull) {
+        const a = held.peek();
+        if (id < 0 || t.prio[a] < t.prio[id]) {
+          id = a;
+          q = held;
+        }
+      }
+      if (id < 0) break;
       if (t.state[id] !== READY) {
-        heap.pop();
+        q.pop();
         continue;
       }
       const p = placementOf(t, id);
@@ -39,18 +59,42 @@ export abstract class CoreAssignment extends CoreTransitions {
         if (w < 0) {
           (refused ??= new Set()).add(p);
           // No worker may take it now: parked until something changes (restrictions.ts).
-          heap.pop();
+          q.pop();
           if (rules.park(id, p)) this.noteWhyParked(id, p);
           continue;
         }
+      } else if (paced && t.depCount[id] === 0) {
+        w = rootsFull ? -1 : adm.choose(t, wt, id, depth, heap.size + held.size);
+        if (w < 0) {
+          rootsFull = true;
+          if (q === heap) {
+            heap.pop();
+            held.push(id);
+            heldNote = this.noteHeldBack(id, depth, heldNote);
+          }
+          continue;
+        }
       } else {
-        w = wt.choose(t, id, heap.size);
+        w = wt.choose(t, id, heap.size + held.size);
         if (w < 0) break;
       }
-      heap.pop();
+      q.pop();
       this.assign(id, w);
       this.coAssign(id, w);
     }
+  }
+
+  /**
+   * @internal The story of root `id` says it waits for admission (see admission.ts); `note` is
+   * the text's note when made already in this call (else -1). Returns the note.
+   */
+  private noteHeldBack(id: number, depth: number, note: number): number {
+    if (note < 0)
+      note = this.log.note(
+        `waits: held back for admission (${depth.toFixed(2)} tasks in flight per worker slot)`,
+      );
+    this.log.add(id, READY, READY, S.C_WAITS, note);
+    return note;
   }
 
   /**

@@ -1,6 +1,7 @@
 // Work stealing in the core: an idle worker gets tasks queued behind a slow one, only once the
 // busy worker gives them back, never a task it started, never one pinned there by its inputs or
-// restrictions; and under random steals, answers and completions no task finishes twice.
+// restrictions; and under random steals, answers and completions no task finishes twice. Roots
+// here fill the ordinary queue (`rootSaturation: Infinity`: never held back for admission).
 import { describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
 import { withPlacement, type GraphNode, type Task } from '@dask-ts/protocol';
@@ -18,7 +19,7 @@ function roots(n: number): [string, GraphNode][] {
 
 describe('SchedulerCore work stealing', () => {
   test('an idle worker gets the tasks queued behind a slow one, once they are given back', () => {
-    const sim = new Sim({ workStealing: true, queueFactor: 8 });
+    const sim = new Sim({ rootSaturation: Infinity, workStealing: true, queueFactor: 8 });
     sim.addWorker('a');
     const graph = g(...roots(8));
     sim.handle([{ type: 'submit', id: 's', graph, wanted: [...graph.keys()] }]);
@@ -37,7 +38,7 @@ describe('SchedulerCore work stealing', () => {
   }, 30_000);
 
   test('a task the worker started or finished meanwhile stays there', () => {
-    const sim = new Sim({ workStealing: true, queueFactor: 8 });
+    const sim = new Sim({ rootSaturation: Infinity, workStealing: true, queueFactor: 8 });
     sim.addWorker('a');
     const graph = g(...roots(8));
     sim.handle([{ type: 'submit', id: 's', graph, wanted: [...graph.keys()] }]);
@@ -52,7 +53,7 @@ describe('SchedulerCore work stealing', () => {
   }, 30_000);
 
   test('no steal of a task read by a task co-assigned there, or restricted to its worker', () => {
-    const sim = new Sim({ workStealing: true, queueFactor: 8 });
+    const sim = new Sim({ rootSaturation: Infinity, workStealing: true, queueFactor: 8 });
     sim.addWorker('a');
     const nodes: [string, GraphNode][] = [['x0', t()]];
     for (let i = 1; i < 6; i++)
@@ -67,7 +68,7 @@ describe('SchedulerCore work stealing', () => {
   }, 30_000);
 
   test('a worker lost with a request out: its tasks are recomputed, its late answer ignored', () => {
-    const sim = new Sim({ workStealing: true, queueFactor: 8 });
+    const sim = new Sim({ rootSaturation: Infinity, workStealing: true, queueFactor: 8 });
     sim.addWorker('a');
     const graph = g(...roots(8));
     sim.handle([{ type: 'submit', id: 's', graph, wanted: [...graph.keys()] }]);
@@ -83,7 +84,7 @@ describe('SchedulerCore work stealing', () => {
       [0.01, 0],
       [20, 1],
     ] as const) {
-      const sim = new Sim({ workStealing: true, queueFactor: 8 });
+      const sim = new Sim({ rootSaturation: Infinity, workStealing: true, queueFactor: 8 });
       sim.addWorker('a');
       const graph = g(...roots(9));
       sim.handle([{ type: 'submit', id: 's', graph, wanted: [...graph.keys()] }]);
@@ -93,7 +94,7 @@ describe('SchedulerCore work stealing', () => {
   }, 30_000);
 
   test('giving back a task it was not asked for is an impossible event', () => {
-    const sim = new Sim({ workStealing: true });
+    const sim = new Sim({ rootSaturation: Infinity, workStealing: true });
     sim.addWorker('a');
     sim.handle([{ type: 'submit', id: 's', graph: g(['x', t()]), wanted: ['x'] }]);
     expect(() => sim.handle([{ type: 'stolen', worker: 'a', keys: ['x'] }])).toThrow(
@@ -115,7 +116,7 @@ describe('SchedulerCore work stealing', () => {
           const ds = i === 0 ? [] : [...new Set(deps.map((d) => `k${d % i}`))];
           return [`k${i}`, t(...ds)];
         });
-        const sim = new Sim({ workStealing: true, queueFactor: 4 });
+        const sim = new Sim({ rootSaturation: Infinity, workStealing: true, queueFactor: 4 });
         const workers = Array.from({ length: nw }, (_, i) => `w${i}`);
         sim.addWorker(workers[0]);
         sim.handle([

@@ -101,7 +101,8 @@ describe('SchedulerCore basics', () => {
   });
 
   test('a few coarse root tasks are spread over every worker, in contiguous runs', () => {
-    const sim = new Sim({ queueFactor: 16 });
+    // The ordinary queue (roots never held back for admission: see core.admission.test.ts).
+    const sim = new Sim({ queueFactor: 16, rootSaturation: Infinity });
     sim.addWorker('w0', 1);
     sim.addWorker('w1', 1);
     const entries: Array<[string, ReturnType<typeof t>]> = [];
@@ -149,7 +150,7 @@ describe('SchedulerCore basics', () => {
   });
 
   test('each worker gets at most slots * queueFactor tasks in flight', () => {
-    const sim = new Sim({ queueFactor: 2 });
+    const sim = new Sim({ queueFactor: 2, rootSaturation: Infinity });
     sim.addWorker('w0', 2);
     sim.addWorker('w1', 1);
     const entries: [string, ReturnType<typeof t>][] = [];
@@ -171,7 +172,7 @@ describe('SchedulerCore basics', () => {
       for (let i = 0; i < n; i++) entries.push([`r${i}`, t()]);
       return entries;
     };
-    const core = new SchedulerCore();
+    const core = new SchedulerCore({ rootSaturation: Infinity });
     core.handle([{ type: 'add-worker', worker: 'w0', slots: 2 }]);
     const entries = roots(5000);
     const wanted = entries.map(([k]) => k);
@@ -191,7 +192,7 @@ describe('SchedulerCore basics', () => {
     expect(finish(batch.slice(4), 2044 * 50).length).toBe(32);
     core.validate();
     // A fixed queueFactor ignores run times.
-    const fixed = new SchedulerCore({ queueFactor: 3 });
+    const fixed = new SchedulerCore({ queueFactor: 3, rootSaturation: Infinity });
     fixed.handle([{ type: 'add-worker', worker: 'w0', slots: 1 }]);
     const first = sent(
       fixed.handle([
@@ -370,7 +371,8 @@ describe('sharing and cancelling', () => {
 
 describe('workers', () => {
   test('a removed worker’s tasks run elsewhere and its results are recomputed', () => {
-    const sim = new Sim();
+    // The ordinary queue spreads a and b (admission would put the siblings together).
+    const sim = new Sim({ rootSaturation: Infinity });
     sim.addWorker('w0');
     sim.addWorker('w1');
     sim.handle([

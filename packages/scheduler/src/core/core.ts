@@ -20,7 +20,9 @@ import {
 } from './task-table.js';
 import { inactive } from './transitions.js';
 import { validateCore } from './validate.js';
-import { CoreHolds } from './holds.js';
+import { CoreMissing } from './missing-data.js';
+import { DEFAULT_ROOT_SATURATION } from './admission.js';
+import { waitsOf, type Waits } from './waits.js';
 
 /**
  * Options of {@link SchedulerCore}.
@@ -44,6 +46,13 @@ export interface SchedulerCoreOptions {
    * `steal` commands, which the shell must answer with `stolen` events (see stealing.ts).
    */
   readonly workStealing?: boolean;
+  /**
+   * Root tasks (no inputs, no restrictions) in flight per worker slot while they are held back for
+   * memory (default 1.25; `Infinity` never holds them back). Roots with large outputs then go out
+   * only as places free, the rest queued in the core by priority, so reductions run early and
+   * memory stays low; small roots keep the ordinary queue (see admission.ts).
+   */
+  readonly rootSaturation?: number;
 }
 
 // The adaptive queue keeps about this much work (ms) in flight per worker slot (enough to cover a
@@ -86,7 +95,7 @@ export interface CoreCounts {
  * ]);
  * // cmds: [{ type: 'compute', worker: 'w0', keys: ['x'], nodes: [node], fetch: [] }]
  */
-export class SchedulerCore extends CoreHolds {
+export class SchedulerCore extends CoreMissing {
   /** @internal */ protected readonly maxRetries: number;
   /** @internal */ private readonly queueFactor: number;
   /** @internal */ private readonly adaptive: boolean;
@@ -106,6 +115,12 @@ export class SchedulerCore extends CoreHolds {
       throw new RangeError(`maxRetries must be >= 0, got ${this.maxRetries}`);
     if (!(this.queueFactor > 0))
       throw new RangeError(`queueFactor must be > 0, got ${this.queueFactor}`);
+    const sat = options.rootSaturation ?? DEFAULT_ROOT_SATURATION;
+    if (typeof sat !== 'number' || !(sat > 0))
+      throw new RangeError(
+        `rootSaturation must be a number > 0 (Infinity: never hold roots back), got ${String(sat)}`,
+      );
+    this.admission.saturation = sat;
   }
 
   /**
@@ -144,6 +159,9 @@ export class SchedulerCore extends CoreHolds {
           break;
         case 'replicated':
           this.onReplicated(e.key, e.workers);
+          break;
+        case 'missing-data':
+          this.onMissingData(e.key, e.holder, e.worker);
           break;
         case 'delivered':
           this.onDelivered(e.id, e.keys);
@@ -225,6 +243,16 @@ export class SchedulerCore extends CoreHolds {
       default:
         return { state: 'released' };
     }
+  }
+
+  /**
+   * Why the tasks that do not run wait, counted by reason, with an example key for each.
+   *
+   * @example
+   * const { admission, inputs, paused } = core.waits();
+   */
+  waits(): Waits {
+    return waitsOf(this);
   }
 
   /**
@@ -407,6 +435,7 @@ export class SchedulerCore extends CoreHolds {
     if (this.attempts.size > 0) this.attempts.delete(id);
     t.holder0[id] = w;
     t.nbytes[id] = nbytes;
+    if (t.depCount[id] === 0) this.admission.rootFinished(nbytes);
     const dl = t.dependents;
     for (let j = t.dtStart[id], e = t.dtEnd(id); j < e; j++) this.depArrived(dl[j]);
     const later = t.laterDependents(id);

@@ -74,6 +74,17 @@ export type CoreEvent =
    * to release it with the other copies. A key no longer in memory is released there at once.
    */
   | { readonly type: 'replicated'; readonly key: string; readonly workers: readonly WorkerId[] }
+  /**
+   * `holder` does not have `key` (any more): a worker asked it for the key and it answered that it
+   * lacks it, or could not be asked (it died or refused). `worker`, when given, is the worker that
+   * could not get it. The core uses another holder, or computes the key again (missing-data.ts).
+   */
+  | {
+      readonly type: 'missing-data';
+      readonly key: string;
+      readonly holder: WorkerId;
+      readonly worker?: WorkerId;
+    }
   /** Lets go of one hold on each of `keys` (a key may be repeated); unknown keys are ignored. */
   | { readonly type: 'unwant'; readonly keys: readonly string[] }
   /**

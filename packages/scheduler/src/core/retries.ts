@@ -46,7 +46,7 @@ export abstract class CoreRetries extends CoreWorkers {
    * @internal The tasks co-assigned after `id` on worker `w` that read it (transitively), taken
    * back from `w` (their reports from it will be stale).
    */
-  private coAssignedReaders(id: number, w: number): number[] {
+  protected coAssignedReaders(id: number, w: number): number[] {
     const t = this.t;
     const out: number[] = [];
     const stack = [id];

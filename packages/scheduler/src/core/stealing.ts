@@ -148,9 +148,16 @@ export abstract class CoreStealing extends CoreRetries {
         throw new Error(`Impossible event: ${worker} gave back ${key}, which it was not asked for`);
       const s = t.state[id];
       if ((s === PROCESSING || s === ORPHAN) && t.procWorker[id] === v) {
+        // Tasks co-assigned after it there since it was asked for read it there: taken back too.
+        const readers = this.coAssignedReaders(id, v);
         this.stopRun(id, v);
         this.transition(id, RELEASED, S.C_STOLEN, note);
         if (s === PROCESSING && this.needed(id)) this.activate(id, false, S.C_STOLEN, note, null);
+        for (const d of readers) {
+          const sd = t.state[d];
+          this.transition(d, RELEASED, S.C_INPUT_LOST, id);
+          if (sd === PROCESSING && this.needed(d)) this.activate(d, false, S.C_NEEDED, id, null);
+        }
       } else this.givenBackStale(id, v);
     }
   }

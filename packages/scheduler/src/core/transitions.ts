@@ -22,6 +22,7 @@
 //
 // Every member below the public API is `@internal`: stripped from the published declarations.
 import type { CoreCommand } from './events.js';
+import { RootAdmission } from './admission.js';
 import { CommandBatches } from './commands.js';
 import { liveTasks } from './compaction.js';
 import { WorkerTable } from './placement.js';
@@ -53,6 +54,8 @@ export function inactive(s: number): boolean {
 export abstract class CoreTransitions {
   /** @internal */ t = new TaskTable();
   /** @internal */ heap = new ReadyHeap(this.t);
+  /** @internal Ready roots held back until a worker has room for them (admission.ts). */
+  readonly admission = new RootAdmission(this.t);
   /** @internal */ readonly w = new WorkerTable();
   /** @internal */ log = new S.StoryLog();
   /** @internal */ readonly subs = new Map<string, Submission>();
@@ -479,6 +482,7 @@ export abstract class CoreTransitions {
     const map = t.compact(liveTasks(t, roots));
     this.compactedSize = t.size;
     this.heap.remap(map);
+    this.admission.queue.remap(map);
     this.log.remap(map);
     for (const sub of this.subs.values()) sub.remap(map);
     const wantedBy = [...this.wantedBy];
@@ -507,6 +511,7 @@ export abstract class CoreTransitions {
     this.t.clear();
     this.compactedSize = 0;
     this.heap.clear();
+    this.admission.clear();
     this.log.clear();
     this.subNames = [];
     this.wantedBy.clear();

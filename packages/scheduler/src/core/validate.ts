@@ -133,6 +133,11 @@ export function validateCore(core: SchedulerCore): void {
     for (const id of core.heap.ids())
       if (t.state[id] === READY) fail(id, 'ready while a worker has room');
   }
+  const adm = core.admission;
+  if (adm.queue.size > 0 && (adm.paced() ? adm.anyRoom(wt) : wt.freeCount > 0)) {
+    for (const id of adm.queue.ids())
+      if (t.state[id] === READY) fail(id, 'held back for admission while a worker has room for it');
+  }
   for (const [id, n] of core.wants) {
     if (!(id >= 0 && id < t.size) || !(n > 0)) {
       throw new Error(`Invariant broken: a client hold on task #${id} (${n} holds) of ${t.size}`);

@@ -117,8 +117,21 @@ export abstract class CoreWorkers extends CoreAssignment {
         candidates.push(id);
       }
     }
-    // Dependents that counted a lost result as in memory; running ones are taken back, with the
-    // tasks co-assigned after them on their worker (which read their results).
+    this.inputsLost(lostResults, candidates, -1);
+    this.recompute(candidates, reason, note);
+    // Deliveries to redo of keys still in memory elsewhere (lost ones are delivered when recomputed).
+    for (const id of redeliver) if (t.state[id] === MEMORY) this.deliverKey(id);
+  }
+
+  /**
+   * @internal Results `lost` are gone: their dependents that counted them as in memory wait again,
+   * and the running ones are taken back (with the tasks co-assigned after them on their worker,
+   * which read their results), each added to `candidates`. With `onlyOn` >= 0 the results are
+   * still held elsewhere: only the dependents running on worker `onlyOn` (which could not fetch
+   * them) are taken back.
+   */
+  protected inputsLost(lost: readonly number[], candidates: number[], onlyOn: number): void {
+    const t = this.t;
     const takenFrom = new Map<number, number>();
     const takeBack: number[] = [];
     const take = (d: number, s: number, cause: number): void => {
@@ -138,10 +151,12 @@ export abstract class CoreWorkers extends CoreAssignment {
       takeBack.push(d);
       if (s === PROCESSING) candidates.push(d);
     };
-    for (const l of lostResults) {
+    for (const l of lost) {
       t.forEachDependent(l, (d) => {
         const s = t.state[d];
-        if (s === WAITING) t.waitCount[d]++;
+        if (onlyOn >= 0) {
+          if ((s === PROCESSING || s === ORPHAN) && t.procWorker[d] === onlyOn) take(d, s, l);
+        } else if (s === WAITING) t.waitCount[d]++;
         else if (s === READY) {
           this.transition(d, WAITING, S.C_INPUT_LOST, l);
           t.waitCount[d] = 1;
@@ -157,6 +172,14 @@ export abstract class CoreWorkers extends CoreAssignment {
         if ((s === PROCESSING || s === ORPHAN) && t.procWorker[d] === x) take(d, s, b);
       });
     }
+  }
+
+  /**
+   * @internal Needed `candidates` (released by a loss) are computed again, or, lost more than
+   * `maxRetries` times, erred with an error that gives `reason`; computes fail accordingly.
+   */
+  protected recompute(candidates: readonly number[], reason: string, note: number): void {
+    const t = this.t;
     const erred: number[] = [];
     for (const id of candidates) {
       if (t.state[id] !== RELEASED || !this.needed(id)) continue;
@@ -179,8 +202,6 @@ export abstract class CoreWorkers extends CoreAssignment {
       } else this.activate(id, false, S.C_WORKER_REMOVED, note, erred);
     }
     if (erred.length > 0) this.propagate(erred);
-    // Deliveries to redo of keys still in memory elsewhere (lost ones are delivered when recomputed).
-    for (const id of redeliver) if (t.state[id] === MEMORY) this.deliverKey(id);
   }
 
   /** @internal Whether a finished/erred event is current; false (recorded) when stale; throws when impossible. */
