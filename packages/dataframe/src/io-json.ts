@@ -7,7 +7,13 @@
 import { tokenize } from '@dask-ts/graph';
 import type { DType, Schema } from './dtypes.js';
 import { DataFrame } from './frame.js';
-import { expandPaths, fileStamp, readRange, readWhole, type StorageOptions } from '@dask-ts/graph/fs';
+import {
+  expandPaths,
+  fileStamp,
+  readRange,
+  readWhole,
+  type StorageOptions,
+} from '@dask-ts/graph/fs';
 import { inferJsonSchema } from './io-json-parse.js';
 import type { JsonBlock } from './io-kernels.js';
 import { FileReadLayer } from './io-layer.js';

@@ -14,7 +14,13 @@ import type { DType, Schema } from './dtypes.js';
 import { applySteps, type Step } from './steps.js';
 import { take } from './take.js';
 import { colsOfFileTable } from './io-arrow-cols.js';
-import { readLines, readRange, readWhole, writeWhole, type StorageOptions } from '@dask-ts/graph/fs';
+import {
+  readLines,
+  readRange,
+  readWhole,
+  writeWhole,
+  type StorageOptions,
+} from '@dask-ts/graph/fs';
 import { compactParquet } from './io-parquet-compact.js';
 import { readColumnsJs } from './io-parquet-js.js';
 import { Unsupported } from './io-parquet-pages.js';

@@ -101,13 +101,7 @@ function callMethod(of: DelayedImpl, name: string, args: readonly unknown[]): ob
   const resolved: unknown[] = [{ $ref: of.key }, name];
   for (const a of args) resolved.push(resolveArg(a, parents));
   return wrap(
-    new DelayedImpl(
-      KeyMaker.of(name).random(),
-      kernel('callMethod'),
-      resolved,
-      parents,
-      undefined,
-    ),
+    new DelayedImpl(KeyMaker.of(name).random(), kernel('callMethod'), resolved, parents, undefined),
   );
 }
 

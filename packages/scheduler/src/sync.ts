@@ -454,7 +454,7 @@ function callSubstituted(st: RunState, t: number): unknown {
   const program = (programs[t] ??= compileTask(st, t));
   const { fn, values } = st.resolved;
   const r = runArgs(program, values);
-  if (Array.isArray(r)) return fn[t]!(...(r));
+  if (Array.isArray(r)) return fn[t]!(...r);
   return resume(st, t, program, r);
 }
 
@@ -469,7 +469,7 @@ async function resume(
   for (;;) {
     at.stack[at.sp] = await at.pending;
     const r = runArgs(program, values, at.pc, at.stack, at.sp + 1);
-    if (Array.isArray(r)) return fn[t]!(...(r));
+    if (Array.isArray(r)) return fn[t]!(...r);
     at = r;
   }
 }
