@@ -75,6 +75,9 @@ function bitmapOf(xs: ArrayLike<unknown>, isNull: (x: unknown) => boolean): Uint
   return valid;
 }
 
+const arrayLike = (x: unknown): x is ArrayLike<unknown> =>
+  typeof x === 'object' && x !== null && typeof (x as { length?: unknown }).length === 'number';
+
 const nullish = (x: unknown): boolean => x === null || x === undefined;
 
 function numberCol(xs: ArrayLike<unknown>, dtype: string): Col {
@@ -149,14 +152,14 @@ export function colsOfDanfo(frame: DanfoFrame, where: string): Map<string, Col> 
   frame.columns.forEach((name, j) => {
     // danfo 1.x keeps its columns as arrays too: `$getColumnData(name, false)` hands one out
     // as it is, where `column(name)` builds a Series (index copied and checked: ~0.5 s per 1M
-    // rows). The public path stays for other versions and frame-like objects.
+    // rows). The public path stays for other versions, frame-like objects and empty frames
+    // (which have no column arrays).
     const raw = (frame as { $getColumnData?: (c: string, series: boolean) => unknown })
       .$getColumnData;
-    const values =
-      typeof raw === 'function' ? raw.call(frame, name, false) : frame.column(name).values;
-    if (values === null || typeof values !== 'object' || !('length' in values))
-      fail(where, name, 'has no array of values');
-    cols.set(name, colOfDanfo(values as ArrayLike<unknown>, frame.dtypes[j] ?? '', name, where));
+    const fast: unknown = typeof raw === 'function' ? raw.call(frame, name, false) : undefined;
+    const values = arrayLike(fast) ? fast : frame.shape[0] === 0 ? [] : frame.column(name).values;
+    if (!arrayLike(values)) fail(where, name, 'has no array of values');
+    cols.set(name, colOfDanfo(values, frame.dtypes[j] ?? '', name, where));
   });
   return cols;
 }
