@@ -300,6 +300,8 @@ export class DataFrame implements Collection<Table> {
     return this.pipe('rename', { op: 'rename', map }, schema);
   }
 
+  /** Each partition as a danfo DataFrame. @example df.mapPartitions((d) => d, { as: 'danfo' }) */
+  mapPartitions<D extends danfo.Frame>(fn: UserFn<danfo.MapFn<D>>, o: danfo.MapOptions): DataFrame;
   /**
    * Calls `fn` on each partition, an Arrow `Table`; it returns a `Table` or plain columns (typed
    * arrays, or arrays of numbers / strings / booleans). `meta` gives the result's columns and types;
@@ -314,7 +316,6 @@ export class DataFrame implements Collection<Table> {
     fn: UserFn<(t: Table) => PartitionResult | Promise<PartitionResult>>,
     options?: MapPartitionsOptions,
   ): DataFrame;
-  mapPartitions<D extends danfo.Frame>(fn: UserFn<danfo.MapFn<D>>, o: danfo.MapOptions): DataFrame;
   mapPartitions(fn: UserFn<never>, options: danfo.AnyMapOptions = {}): DataFrame {
     if (options.as === 'danfo') return danfo.mapPartitionsDanfo(this, fn, options);
     return mapPartitions(this, fn, options);
@@ -638,6 +639,8 @@ export class DataFrame implements Collection<Table> {
     return explainPlan(this);
   }
 
+  /** Computes a danfo DataFrame (`toDanfo`). @example await df.compute({ as: 'danfo' }) */
+  compute<D extends danfo.Frame = danfo.Frame>(options: danfo.DanfoComputeOptions): Promise<D>;
   /**
    * Computes the dataframe: one Arrow `Table` (default scheduler: `threads`), or with
    * `{ as: 'danfo' }` one danfo DataFrame (see `toDanfo`).
@@ -646,7 +649,6 @@ export class DataFrame implements Collection<Table> {
    * const table = await df.compute({ scheduler: 'sync' });
    */
   compute(options?: GraphComputeOptions & { readonly as?: 'arrow' }): Promise<Table>;
-  compute<D extends danfo.Frame = danfo.Frame>(options: danfo.DanfoComputeOptions): Promise<D>;
   async compute(options: GraphComputeOptions & { readonly as?: string } = {}): Promise<unknown> {
     if (options.as === 'danfo') return danfo.toDanfo(this, options);
     const [t] = await withSpillCleanup([this.layer], () => compute(this, options));
