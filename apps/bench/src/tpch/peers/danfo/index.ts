@@ -45,8 +45,16 @@ const COLUMNS: Readonly<Partial<Record<TableName, readonly string[]>>> = {
     'l_commitdate',
     'l_receiptdate',
     'l_shipmode',
+    'l_shipinstruct',
   ],
-  orders: ['o_orderkey', 'o_custkey', 'o_orderdate', 'o_orderpriority', 'o_shippriority'],
+  orders: [
+    'o_orderkey',
+    'o_custkey',
+    'o_orderdate',
+    'o_orderpriority',
+    'o_shippriority',
+    'o_totalprice',
+  ],
   customer: [
     'c_custkey',
     'c_name',
@@ -59,8 +67,9 @@ const COLUMNS: Readonly<Partial<Record<TableName, readonly string[]>>> = {
   ],
   nation: ['n_nationkey', 'n_name', 'n_regionkey'],
   region: ['r_regionkey', 'r_name'],
-  supplier: ['s_suppkey', 's_nationkey'],
-  part: ['p_partkey', 'p_type'],
+  supplier: ['s_suppkey', 's_nationkey', 's_name', 's_address', 's_phone'],
+  part: ['p_partkey', 'p_type', 'p_brand', 'p_container', 'p_size'],
+  partsupp: ['ps_partkey', 'ps_suppkey', 'ps_availqty', 'ps_supplycost'],
 };
 
 /** A table's needed columns, ISO dates as day numbers (int32). */
