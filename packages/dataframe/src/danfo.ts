@@ -12,12 +12,28 @@ import type { DanfoMapOptions, DanfoPartitionFn } from './danfo-map.js';
 import type { MapPartitionsOptions } from './ops-frame.js';
 
 // Short names for frame.ts's hooks (`import * as danfo`), which dispatch on `as`.
+/** @internal */
 export { mapPartitionsDanfo } from './danfo-map.js';
-/** A danfo DataFrame. @internal */
+/**
+ * A danfo DataFrame, as `DataFrame`'s danfo overloads name it (see `DanfoFrame`).
+ *
+ * @example
+ * const d: Frame = await df.compute({ as: 'danfo' });
+ */
 export type Frame = DanfoFrame;
-/** A danfo partition function. @internal */
+/**
+ * A danfo partition function, as `mapPartitions` names it (see `DanfoPartitionFn`).
+ *
+ * @example
+ * const fn: MapFn<DanfoFrame> = (d) => d;
+ */
 export type MapFn<D extends DanfoFrame> = DanfoPartitionFn<D>;
-/** Options of a danfo mapPartitions. @internal */
+/**
+ * Options of a danfo `mapPartitions` (see `DanfoMapOptions`).
+ *
+ * @example
+ * const o: MapOptions = { as: 'danfo' };
+ */
 export type MapOptions = DanfoMapOptions;
 /** Options of either form of mapPartitions. @internal */
 export type AnyMapOptions = MapPartitionsOptions & { readonly as?: 'danfo' };
