@@ -23,7 +23,12 @@ function partitionsOf(n: number, options: FromDanfoOptions): number {
   const { npartitions, chunksize } = options as { npartitions?: number; chunksize?: number };
   if (npartitions !== undefined && chunksize !== undefined)
     throw new Error('fromDanfo: give npartitions or chunksize, not both');
-  if (chunksize === undefined) return npartitions ?? 1;
+  if (chunksize === undefined) {
+    const k = npartitions ?? 1;
+    if (!Number.isInteger(k) || k < 1)
+      throw new RangeError(`fromDanfo: npartitions must be a positive integer, got ${String(k)}`);
+    return k;
+  }
   if (!Number.isInteger(chunksize) || chunksize < 1)
     throw new RangeError(
       `fromDanfo: chunksize must be a positive integer, got ${String(chunksize)}`,

@@ -104,6 +104,9 @@ describe('fromDanfo', () => {
     expect(() => fromDanfo(mixed)).toThrow(/danfo column 'm' mixes string \(row 0\) and number/);
     expect(() => fromDanfo({} as DanfoFrame)).toThrow(/fromDanfo expects a danfo DataFrame/);
     expect(() => fromDanfo(danfoSample(), { chunksize: 0 })).toThrow(/chunksize must be/);
+    expect(() => fromDanfo(danfoSample(), { npartitions: 0 })).toThrow(
+      /fromDanfo: npartitions must be a positive integer, got 0/,
+    );
   });
 
   test('an empty danfo frame is an empty dataframe', async () => {
