@@ -69,6 +69,7 @@ import {
   type PartitionResult,
 } from './ops-frame.js';
 import { withSpillCleanup } from './shuffle-disk.js';
+import * as danfo from './danfo.js';
 import {
   approxQuantile,
   checkQs,
@@ -299,20 +300,24 @@ export class DataFrame implements Collection<Table> {
     return this.pipe('rename', { op: 'rename', map }, schema);
   }
 
+  /** Each partition as a danfo DataFrame. @example df.mapPartitions((d) => d, { as: 'danfo' }) */
+  mapPartitions<D extends danfo.Frame>(fn: UserFn<danfo.MapFn<D>>, o: danfo.MapOptions): DataFrame;
   /**
    * Calls `fn` on each partition, an Arrow `Table`; it returns a `Table` or plain columns (typed
    * arrays, or arrays of numbers / strings / booleans). `meta` gives the result's columns and types;
    * without it `fn` is called once on a two-row stand-in partition ('foo', 1, true...) to find
    * them. On worker threads `fn` must be self-contained (pass outer values as `scope`; a closure is
-   * refused with that fix named).
+   * refused with that fix named). `{ as: 'danfo' }`: `fn` takes (and returns) danfo DataFrames.
    *
    * @example
    * df.mapPartitions((t) => ({ n: [t.numRows] }), { meta: { n: 'float64' } });
    */
   mapPartitions(
     fn: UserFn<(t: Table) => PartitionResult | Promise<PartitionResult>>,
-    options: MapPartitionsOptions = {},
-  ): DataFrame {
+    options?: MapPartitionsOptions,
+  ): DataFrame;
+  mapPartitions(fn: UserFn<never>, options: danfo.AnyMapOptions = {}): DataFrame {
+    if (options.as === 'danfo') return danfo.mapPartitionsDanfo(this, fn, options);
     return mapPartitions(this, fn, options);
   }
 
@@ -634,13 +639,18 @@ export class DataFrame implements Collection<Table> {
     return explainPlan(this);
   }
 
+  /** Computes a danfo DataFrame (`toDanfo`). @example await df.compute({ as: 'danfo' }) */
+  compute<D extends danfo.Frame = danfo.Frame>(options: danfo.DanfoComputeOptions): Promise<D>;
   /**
-   * Computes the dataframe: one Arrow `Table` (default scheduler: `threads`).
+   * Computes the dataframe: one Arrow `Table` (default scheduler: `threads`), or with
+   * `{ as: 'danfo' }` one danfo DataFrame (see `toDanfo`).
    *
    * @example
    * const table = await df.compute({ scheduler: 'sync' });
    */
-  async compute(options: GraphComputeOptions = {}): Promise<Table> {
+  compute(options?: GraphComputeOptions & { readonly as?: 'arrow' }): Promise<Table>;
+  async compute(options: GraphComputeOptions & { readonly as?: string } = {}): Promise<unknown> {
+    if (options.as === 'danfo') return danfo.toDanfo(this, options);
     const [t] = await withSpillCleanup([this.layer], () => compute(this, options));
     return t;
   }

@@ -38,7 +38,8 @@ export interface MapPartitionsOptions extends FnOptions {
 
 const DTYPES = new Set<DType>(DTYPE_LIST);
 
-function metaSchema(meta: NonNullable<MapPartitionsOptions['meta']>): Schema {
+/** `meta` as a schema, its types checked. @internal */
+export function metaSchema(meta: NonNullable<MapPartitionsOptions['meta']>): Schema {
   const entries: Schema = Array.isArray(meta)
     ? (meta as Schema)
     : Object.entries(meta as Record<string, DType>);
@@ -65,7 +66,8 @@ function sampleTable(schema: Schema): Table {
   return tableOf(new Map(schema.map(([n, t]) => [n, col(t)] as const)));
 }
 
-function inferMeta(fn: unknown, schema: Schema): Schema {
+/** The output schema of `fn`, from one call on a stand-in partition. @internal */
+export function inferMeta(fn: unknown, schema: Schema): Schema {
   const hint = 'pass { meta: { column: type, ... } }';
   if (typeof fn !== 'function')
     throw new Error(`mapPartitions: a function reference needs its output schema; ${hint}`);

@@ -1,9 +1,10 @@
 // Suite `df-groupby`: a two-column numeric CSV (2M rows: an integer key with 100 values and a
 // float value; --quick uses 200k) read in blocks and grouped: readCsv -> groupby('key') ->
 // agg({ value: 'sum' }), on the sync scheduler and on threads (2 workers), vs dask.dataframe
-// (read_csv -> groupby -> sum, threaded scheduler, 2 workers) on the same file. Every
-// implementation must find the same number of groups and the same total (to 1e-6 relative). The
-// file is generated once per size into the OS temp directory from df-runs.ts's seeded columns.
+// (read_csv -> groupby -> sum, threaded scheduler, 2 workers) and danfojs (readCSV -> groupby ->
+// agg sum, one thread; its module load is not timed) on the same file. Every implementation must
+// find the same number of groups and the same total (to 1e-6 relative). The file is generated
+// once per size into the OS temp directory from df-runs.ts's seeded columns.
 import { existsSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +12,14 @@ import { fileURLToPath } from 'node:url';
 import { readCsv } from '@dask-ts/dataframe';
 import { fmt, ratio, PYTHON, runJson, type Suite, type SuiteResult } from '../harness.js';
 import { DASK_MISSING, daskAvailable } from '../peers/dask.js';
-import { groupbyColumns, timeDaskTs, totalsChecker, type Timed } from './df-runs.js';
+import { bestWithCpu } from './bag-data.js';
+import {
+  groupbyColumns,
+  timeDaskTs,
+  totalsChecker,
+  type GroupTotals,
+  type Timed,
+} from './df-runs.js';
 
 const SCRIPT = fileURLToPath(new URL('../../python/df_bench.py', import.meta.url));
 const BLOCKSIZE = 4 << 20;
@@ -34,10 +42,31 @@ function csvFile(rows: number): string {
   return path;
 }
 
+/** danfojs' readCSV -> groupby -> agg sum, as a danfo user writes it; or why it cannot run. */
+async function timeDanfo(
+  path: string,
+  reps: number,
+  check: (got: GroupTotals, who: string) => void,
+): Promise<Timed | string> {
+  let dfd: typeof import('danfojs-node');
+  try {
+    dfd = await import('danfojs-node');
+  } catch (err) {
+    return `danfojs not run: ${err instanceof Error ? err.message : String(err)}`;
+  }
+  const t = await bestWithCpu(reps, async () => {
+    const g = (await dfd.readCSV(path)).groupby(['key']).agg({ value: 'sum' });
+    const sums = g.column('value_sum').values as number[];
+    check([g.shape[0], sums.reduce((a, x) => a + x, 0)], 'danfojs');
+  });
+  return { name: 'danfojs-node 1.1.2 (one thread)', ...t };
+}
+
 /** The `df-groupby` suite. @example await dfGroupby.run({ quick: true }) */
 export const dfGroupby: Suite = {
   name: 'df-groupby',
-  describe: 'CSV read + groupby sum over a 2M-row numeric CSV: dask-ts dataframe vs dask.dataframe',
+  describe:
+    'CSV read + groupby sum over a 2M-row numeric CSV: dask-ts dataframe vs dask.dataframe and danfojs',
   async run({ quick }): Promise<SuiteResult> {
     const rows = quick ? 200_000 : 2_000_000;
     const reps = quick ? 2 : 5;
@@ -73,6 +102,16 @@ export const dfGroupby: Suite = {
       });
     } else {
       notes.push(DASK_MISSING);
+    }
+    // danfo is one thread and slow: two repetitions are enough to see its best.
+    const danfoReps = Math.min(reps, 2);
+    const danfo = await timeDanfo(path, danfoReps, check);
+    if (typeof danfo === 'string') notes.push(danfo);
+    else {
+      results.push(danfo);
+      notes.push(
+        `danfojs: readCSV (papaparse) + groupby + agg on one thread, best of ${danfoReps}; loading its module is not timed`,
+      );
     }
     const ref = dask ?? results[0].best;
     return {

@@ -14,6 +14,7 @@ import { differ } from '../tpch/compare.js';
 import { openDuck } from '../tpch/duck.js';
 import { generateTpch, TABLES, type TpchFiles } from '../tpch/generate.js';
 import { openPolars, type TpchPolars } from '../tpch/polars/index.js';
+import { openDanfo, type TpchDanfo } from '../tpch/peers/danfo/index.js';
 import { ORDER_BY, QUERIES } from '../tpch/queries/index.js';
 import { tpchTables, type Answer } from '../tpch/tables.js';
 import { warmThreads } from './bag-data.js';
@@ -76,6 +77,16 @@ function tpchSuite(name: string, sf: number): Suite {
       const polars: TpchPolars | string = await openPolars(files, WORKERS).catch((err: unknown) =>
         err instanceof Error ? err.message : String(err),
       );
+      // danfo holds a JS array per row and its groupbys slow down with the group count: at SF 0.1
+      // its Q1 took 184 s and Q3 59 s here, so it runs at SF 0.01 (--quick) only.
+      const danfo: TpchDanfo | string =
+        scale > 0.01
+          ? `not run above SF 0.01 (--quick): at SF 0.1 its Q1 took 184 s and Q3 59 s on this machine, one JS array per row`
+          : await openDanfo(files).catch((err: unknown) =>
+              err instanceof Error ? err.message : String(err),
+            );
+      const danfoRatios: number[] = [];
+      let danfoTotal = 0;
       const threads = createThreadsScheduler({ workers: WORKERS });
       const rows: string[][] = [];
       const problems: string[] = [];
@@ -101,6 +112,16 @@ function tpchSuite(name: string, sf: number): Suite {
             typeof polars === 'string'
               ? { problem: 'not run' }
               : await timed(reps, () => polars.run(q.id), want, ORDER_BY[q.id]);
+          const dan: Timed =
+            typeof danfo === 'string' || !danfo.runs(q.id)
+              ? { problem: 'not run' }
+              : await timed(reps, () => danfo.run(q.id), want, ORDER_BY[q.id]);
+          if (dan.ms !== undefined) danfoTotal += dan.ms;
+          const danfoVs = (): string => {
+            if (dan.ms === undefined || ours.ms === undefined) return '-';
+            danfoRatios.push(dan.ms / ours.ms);
+            return `${fmt(dan.ms / ours.ms)}×`;
+          };
           const cell = (t: Timed, who: string): string => {
             if (t.ms !== undefined) return fmt(t.ms);
             problems.push(`Q${q.id} ${who}: ${t.problem ?? ''}`.slice(0, 400));
@@ -122,8 +143,10 @@ function tpchSuite(name: string, sf: number): Suite {
             cell(ours, 'dask-ts'),
             cell(d, 'DuckDB'),
             typeof polars === 'string' ? '-' : cell(pol, 'polars'),
+            dan.problem === 'not run' ? 'not run' : cell(dan, 'danfo'),
             vs(ours, ratios.dask),
             typeof polars === 'string' ? '-' : vs(pol, ratios.polars),
+            danfoVs(),
           ]);
         }
       } finally {
@@ -136,8 +159,10 @@ function tpchSuite(name: string, sf: number): Suite {
         fmt(totals.dask),
         fmt(totals.duck),
         typeof polars === 'string' ? '-' : fmt(totals.polars),
+        typeof danfo === 'string' ? '-' : fmt(danfoTotal),
         gm(ratios.dask),
         typeof polars === 'string' ? '-' : gm(ratios.polars),
+        gm(danfoRatios),
       ]);
       const mib = dirBytes(files.dir) / 2 ** 20;
       return {
@@ -148,8 +173,10 @@ function tpchSuite(name: string, sf: number): Suite {
           'dask-ts threads ms',
           'DuckDB ms',
           'polars ms',
+          'danfo (in memory) ms',
           'dask-ts speed vs DuckDB',
           'polars speed vs DuckDB',
+          'dask-ts speed vs danfo',
         ],
         rows,
         notes: [
@@ -158,6 +185,9 @@ function tpchSuite(name: string, sf: number): Suite {
           typeof polars === 'string'
             ? `nodejs-polars not run: ${polars}`
             : 'nodejs-polars 0.26.1, lazy scans of the same files',
+          typeof danfo === 'string'
+            ? `danfojs not run: ${danfo}`
+            : `danfojs-node 1.1.2, one thread, queries in src/tpch/peers/danfo/ over tables loaded once before the queries (readParquet -> compute({ as: 'danfo' }), dates as day numbers; ${fmt(danfo.loadMs)} ms, not counted): its times are in-memory work only, which favours it; speed vs danfo is danfo's time / dask-ts's (above 1: dask-ts is faster); not run: ${danfo.notRun}`,
           'data is TPC-H-like (our generator), not dbgen: answers are not the official ones',
           `a loaded shared 2-core machine (1-minute load average ${fmt(loadBefore)} at the start, ${fmt(loadavg()[0])} at the end): compare within one run`,
           ...problems,
