@@ -1,5 +1,5 @@
 // The public functions that make arrays (they wrap creation.ts's descriptions in DaskArray):
-// fromArray, zeros, ones, full, empty, their `Like` forms, arange and linspace.
+// fromArray and asarray, zeros, ones, full, empty, their `Like` forms, arange and linspace.
 import { DaskArray, type ArrayValue } from './array.js';
 import { shapeOf } from './chunks.js';
 import { checkDtype, type Dtype } from './dtype.js';
@@ -24,6 +24,20 @@ import {
  */
 export function fromArray(data: ArrayData, options: FromArrayOptions = {}): DaskArray {
   return DaskArray.of(fromArraySpec(data, options));
+}
+
+/**
+ * `x` itself when it is already a DaskArray (NumPy's `asarray`: no copy, options ignored),
+ * else `fromArray(x, options)`.
+ *
+ * @example
+ * const y = asarray(maybeLazy, { chunks: 1000 });
+ */
+export function asarray<R extends ArrayValue>(
+  x: DaskArray<R> | ArrayData,
+  options: FromArrayOptions = {},
+): DaskArray<R> | DaskArray {
+  return x instanceof DaskArray ? x : fromArray(x, options);
 }
 
 /**
@@ -82,6 +96,17 @@ function like(x: DaskArray<ArrayValue>, options: CreateOptions): CreateOptions {
  */
 export function zerosLike(x: DaskArray<ArrayValue>, options: CreateOptions = {}): DaskArray {
   return zeros(x.shape, like(x, options));
+}
+
+/**
+ * An array of the shape, dtype and chunks of `x` whose values are not to be relied on (here:
+ * zeros, as `empty`).
+ *
+ * @example
+ * emptyLike(x);
+ */
+export function emptyLike(x: DaskArray<ArrayValue>, options: CreateOptions = {}): DaskArray {
+  return empty(x.shape, like(x, options));
 }
 
 /**

@@ -5,6 +5,7 @@
 export { DaskArray, type NdArray, type ArrayValue, type WholeReduceOptions } from './array.js';
 export {
   fromArray,
+  asarray,
   full,
   zeros,
   ones,
@@ -12,9 +13,11 @@ export {
   zerosLike,
   onesLike,
   fullLike,
+  emptyLike,
   arange,
   linspace,
 } from './create.js';
+export { toNdarray, toTypedArray } from './export-data.js';
 export { type ArrayData, type CreateOptions, type FromArrayOptions } from './creation.js';
 export { random, type RandomOptions } from './random.js';
 export {

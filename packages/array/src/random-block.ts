@@ -6,13 +6,14 @@ import type { Dtype, TypedArray } from './dtype.js';
 import { fillNormal, fillUniform, streamKeys } from './random-kernel.js';
 
 /**
- * The distributions of the random arrays: uniform in [a, b), normal (mean a, sd b).
+ * The distributions of the random arrays: uniform in [a, b), normal (mean a, sd b), integers in
+ * [a, b) (the uniform numbers' floor: every integer equally likely).
  *
  * @example
  * const d: Distribution = { kind: 'normal', a: 0, b: 1 };
  */
 export interface Distribution {
-  readonly kind: 'uniform' | 'normal';
+  readonly kind: 'uniform' | 'normal' | 'integers';
   readonly a: number;
   readonly b: number;
 }
@@ -76,9 +77,36 @@ export function fillRandomRange(
     }
     const m = Math.min(len - col, count - j);
     if (dist.kind === 'uniform') fillUniform(out, j, at, m, dist.a, w, k0, k1);
+    else if (dist.kind === 'integers') fillIntegers(out, j, at, m, dist.a, dist.b, k0, k1);
     else fillNormal(out, j, at, m, dist.a, dist.b, block.seed);
     j += m;
     row++;
     col = 0;
+  }
+}
+
+let scratch = new Float64Array(0);
+
+/** Integers in [low, high): the floor of the uniform numbers of the same indices, scaled. */
+function fillIntegers(
+  out: TypedArray,
+  j: number,
+  at: number,
+  m: number,
+  low: number,
+  high: number,
+  k0: number,
+  k1: number,
+): void {
+  if (scratch.length < m) scratch = new Float64Array(Math.max(m, 1024));
+  fillUniform(scratch, 0, at, m, 0, 1, k0, k1);
+  const w = high - low;
+  const top = high - 1;
+  const big = out as unknown as BigInt64Array | BigUint64Array | Float64Array;
+  if (big instanceof BigInt64Array || big instanceof BigUint64Array) {
+    for (let i = 0; i < m; i++)
+      big[j + i] = BigInt(Math.min(top, low + Math.floor(scratch[i] * w)));
+  } else {
+    for (let i = 0; i < m; i++) out[j + i] = Math.min(top, low + Math.floor(scratch[i] * w));
   }
 }

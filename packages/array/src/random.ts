@@ -6,7 +6,7 @@
 import { tokenize } from '@dask-ts/graph';
 import { DaskArray } from './array.js';
 import { blockShape, normalizeChunks, numblocks, offsets } from './chunks.js';
-import { checkDtype, isFloat, itemsize } from './dtype.js';
+import { checkDtype, isFloat, isInteger, itemsize, type Dtype } from './dtype.js';
 import { checkShape, type CreateOptions } from './creation.js';
 import type { Distribution } from './random-block.js';
 import { RandomLayer } from './random-layer.js';
@@ -27,10 +27,15 @@ function make(
   dist: Distribution,
   options: RandomOptions,
   op: string,
+  fallback: Dtype = 'float64',
 ): DaskArray {
   checkShape(shape, op);
-  const dtype = checkDtype(options.dtype ?? 'float64', op);
-  if (!isFloat(dtype)) throw new TypeError(`${op}: dtype must be float64 or float32, got ${dtype}`);
+  const dtype = checkDtype(options.dtype ?? fallback, op);
+  if (dist.kind === 'integers' ? !isInteger(dtype) : !isFloat(dtype)) {
+    throw new TypeError(
+      `${op}: dtype must be ${dist.kind === 'integers' ? 'an integer dtype' : 'float64 or float32'}, got ${dtype}`,
+    );
+  }
   const seed = options.seed ?? Math.floor(Math.random() * 2 ** 32);
   if (!Number.isInteger(seed)) throw new TypeError(`${op}: seed must be an integer, got ${seed}`);
   const chunks = normalizeChunks(shape, options.chunks ?? 'auto', itemsize(dtype), op);
@@ -97,6 +102,35 @@ export const random = {
       { kind: 'normal', a: options.loc ?? 0, b: options.scale ?? 1 },
       options,
       'random.normal',
+    );
+  },
+  /**
+   * Integers in [low, high) (`low` defaults to 0), every one equally likely, as NumPy's
+   * `Generator.integers`. The dtype defaults to int32 when the range fits in it, else int64
+   * (NumPy's default is int64 always; int64 elements are bigints here).
+   *
+   * @example
+   * random.integers([1000], { high: 6, seed: 1 }); // dice rolls 0..5
+   */
+  integers(
+    shape: readonly number[],
+    options: RandomOptions & { readonly low?: number; readonly high: number },
+  ): DaskArray {
+    const op = 'random.integers';
+    const low = options.low ?? 0;
+    const high = options.high;
+    if (!Number.isSafeInteger(low) || !Number.isSafeInteger(high) || high <= low) {
+      throw new RangeError(
+        `${op}: low and high must be integers with low < high (high excluded), got low ${String(low)}, high ${String(high)}`,
+      );
+    }
+    const fits = low >= -(2 ** 31) && high - 1 <= 2 ** 31 - 1;
+    return make(
+      shape,
+      { kind: 'integers', a: low, b: high },
+      options,
+      op,
+      fits ? 'int32' : 'int64',
     );
   },
 };

@@ -7,7 +7,11 @@ import '@dask-ts/scheduler';
 import ndarray from 'ndarray';
 import {
   arange,
+  asarray,
   empty,
+  emptyLike,
+  toNdarray,
+  toTypedArray,
   fromArray,
   full,
   linspace,
@@ -163,5 +167,71 @@ describe('random', () => {
     expect(Array.from((await s.compute(sync)).data)).toEqual(
       Array.from((await s.compute(sync)).data),
     );
+  });
+
+  test('integers: every value of [low, high) about equally often, whatever the chunking', async () => {
+    const x = random.integers([60_000], { low: -3, high: 3, seed: 11, chunks: 7_000 });
+    expect(x.dtype).toBe('int32');
+    const a = await x.compute(sync);
+    const counts = new Map<number, number>();
+    for (const v of a.data as Int32Array) counts.set(v, (counts.get(v) ?? 0) + 1);
+    expect([...counts.keys()].sort((p, q) => p - q)).toEqual([-3, -2, -1, 0, 1, 2]);
+    for (const c of counts.values()) expect(Math.abs(c - 10_000)).toBeLessThan(500);
+    const b = await random
+      .integers([60_000], { low: -3, high: 3, seed: 11, chunks: 25_000 })
+      .compute(sync);
+    expect(Array.from(b.data)).toEqual(Array.from(a.data));
+    // Fused into a reduction (generated tile by tile): the same numbers.
+    const total = Array.from(a.data as Int32Array).reduce((p, q) => p + q, 0);
+    expect(await x.sum().compute(sync)).toBe(total);
+    // A range past int32 is int64 (bigints); a chosen dtype is kept; bad bounds are named.
+    const big = random.integers([5], { low: 2 ** 40, high: 2 ** 40 + 10, seed: 1 });
+    expect(big.dtype).toBe('int64');
+    for (const v of (await big.compute(sync)).data as unknown as BigInt64Array) {
+      expect(v >= 2n ** 40n && v < 2n ** 40n + 10n).toBe(true);
+    }
+    expect(random.integers([3], { high: 200, dtype: 'uint8', seed: 2 }).dtype).toBe('uint8');
+    expect(() => random.integers([3], { low: 5, high: 5 })).toThrow(
+      'random.integers: low and high must be integers with low < high (high excluded), got low 5, high 5',
+    );
+    expect(() => random.integers([3], { high: 4, dtype: 'float64' })).toThrow(
+      'random.integers: dtype must be an integer dtype, got float64',
+    );
+  });
+});
+
+describe('asarray, emptyLike, toNdarray, toTypedArray', () => {
+  test('asarray keeps a DaskArray, wraps data; emptyLike copies the metadata', async () => {
+    const x = fromArray(
+      [
+        [1, 2, 3],
+        [4, 5, 6],
+      ],
+      { chunks: [1, 2] },
+    );
+    expect(asarray(x)).toBe(x);
+    const y = asarray(new Float32Array([1, 2, 3, 4]), { chunks: 2 });
+    expect(y.dtype).toBe('float32');
+    expect(y.chunks).toEqual([[2, 2]]);
+    const e = emptyLike(x, { dtype: 'int16' });
+    expect([e.shape, e.dtype, e.chunks]).toEqual([[2, 3], 'int16', x.chunks]);
+  });
+
+  test('toNdarray gives an ndarray (0-d for a whole reduction), toTypedArray its elements', async () => {
+    const x = fromArray(
+      [
+        [1, 2, 3],
+        [4, 5, 6],
+      ],
+      { chunks: [1, 2] },
+    );
+    const nd = await toNdarray(x.transpose(), sync);
+    expect(nd.shape).toEqual([3, 2]);
+    expect(nd.get(2, 1)).toBe(6);
+    const s = await toNdarray(x.sum(), sync);
+    expect(s.shape).toEqual([]);
+    expect(s.get()).toBe(21);
+    expect(Array.from(await toTypedArray(x.transpose(), sync))).toEqual([1, 4, 2, 5, 3, 6]);
+    expect(await toTypedArray(x.gt(2), sync)).toBeInstanceOf(Uint8Array);
   });
 });
