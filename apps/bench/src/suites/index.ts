@@ -14,6 +14,7 @@ import { distScheduler } from './dist-scheduler.js';
 import { distTree } from './dist-tree.js';
 import { distTransfer } from './dist-transfer.js';
 import { dfGroupby } from './df-groupby.js';
+import { dfGroupbySum } from './df-groupby-sum.js';
 import { dfParquet } from './df-parquet.js';
 import { latency } from './latency.js';
 import { shapes } from './shapes.js';
@@ -32,6 +33,7 @@ export const SUITES: readonly Suite[] = [
   bagWordfreq,
   bagJson,
   dfGroupby,
+  dfGroupbySum,
   dfParquet,
   arrayMean,
   arrayMatmul,
