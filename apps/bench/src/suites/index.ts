@@ -15,6 +15,7 @@ import { distTree } from './dist-tree.js';
 import { distTransfer } from './dist-transfer.js';
 import { dfGroupby } from './df-groupby.js';
 import { dfGroupbySum } from './df-groupby-sum.js';
+import { dfJoin } from './df-join.js';
 import { dfParquet } from './df-parquet.js';
 import { latency } from './latency.js';
 import { shapes } from './shapes.js';
@@ -34,6 +35,7 @@ export const SUITES: readonly Suite[] = [
   bagJson,
   dfGroupby,
   dfGroupbySum,
+  dfJoin,
   dfParquet,
   arrayMean,
   arrayMatmul,
