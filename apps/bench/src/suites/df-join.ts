@@ -124,12 +124,10 @@ export const dfJoin: Suite = {
             const l = await arqueroTable(left.parquetDir, ['key', 'value'], threads);
             const r = await arqueroTable(right.parquetDir, ['key', 'weight'], threads);
             loadMs = Math.min(loadMs, Number(nowNs() - t0) / 1e6);
-            const agg = l
-              .join(r, 'key')
-              .rollup({
-                n: op.count(),
-                s: (d: { value: number; weight: number }) => op.sum(d.value * d.weight),
-              });
+            const agg = l.join(r, 'key').rollup({
+              n: op.count(),
+              s: (d: { value: number; weight: number }) => op.sum(d.value * d.weight),
+            });
             return [Number(agg.get('n', 0)), Number(agg.get('s', 0))];
           },
           check,

@@ -16,6 +16,7 @@ import { distTransfer } from './dist-transfer.js';
 import { dfGroupby } from './df-groupby.js';
 import { dfGroupbySum } from './df-groupby-sum.js';
 import { dfJoin } from './df-join.js';
+import { dfCsv2parquet } from './df-csv2parquet.js';
 import { dfParquet } from './df-parquet.js';
 import { latency } from './latency.js';
 import { shapes } from './shapes.js';
@@ -36,6 +37,7 @@ export const SUITES: readonly Suite[] = [
   dfGroupby,
   dfGroupbySum,
   dfJoin,
+  dfCsv2parquet,
   dfParquet,
   arrayMean,
   arrayMatmul,
