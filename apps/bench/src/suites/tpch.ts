@@ -14,6 +14,7 @@ import { differ } from '../tpch/compare.js';
 import { openDuck } from '../tpch/duck.js';
 import { generateTpch, TABLES, type TpchFiles } from '../tpch/generate.js';
 import { openPolars, type TpchPolars } from '../tpch/polars/index.js';
+import { checkedDask, runDaskTpch } from '../tpch/peers/dask/index.js';
 import { ORDER_BY, QUERIES } from '../tpch/queries/index.js';
 import { tpchTables, type Answer } from '../tpch/tables.js';
 import { warmThreads } from './bag-data.js';
@@ -76,11 +77,13 @@ function tpchSuite(name: string, sf: number): Suite {
       const polars: TpchPolars | string = await openPolars(files, WORKERS).catch((err: unknown) =>
         err instanceof Error ? err.message : String(err),
       );
+      // Python Dask runs its 22 queries first, in one process, alone on the machine.
+      const pyDask = await runDaskTpch(files, reps, WORKERS);
       const threads = createThreadsScheduler({ workers: WORKERS });
       const rows: string[][] = [];
       const problems: string[] = [];
-      const ratios = { dask: [] as number[], polars: [] as number[] };
-      const totals = { dask: 0, duck: 0, polars: 0 };
+      const ratios = { dask: [] as number[], polars: [] as number[], pyDask: [] as number[] };
+      const totals = { dask: 0, duck: 0, polars: 0, pyDask: 0 };
       try {
         await warmThreads(threads, WORKERS);
         for (const q of QUERIES) {
@@ -101,6 +104,10 @@ function tpchSuite(name: string, sf: number): Suite {
             typeof polars === 'string'
               ? { problem: 'not run' }
               : await timed(reps, () => polars.run(q.id), want, ORDER_BY[q.id]);
+          const py: Timed =
+            typeof pyDask === 'string'
+              ? { problem: 'not run' }
+              : checkedDask(pyDask.get(q.id), want, ORDER_BY[q.id]);
           const cell = (t: Timed, who: string): string => {
             if (t.ms !== undefined) return fmt(t.ms);
             problems.push(`Q${q.id} ${who}: ${t.problem ?? ''}`.slice(0, 400));
@@ -114,6 +121,12 @@ function tpchSuite(name: string, sf: number): Suite {
           if (d.ms !== undefined) totals.duck += d.ms;
           if (ours.ms !== undefined) totals.dask += ours.ms;
           if (pol.ms !== undefined) totals.polars += pol.ms;
+          if (py.ms !== undefined) totals.pyDask += py.ms;
+          const oursVs = (t: Timed, list: number[]): string => {
+            if (t.ms === undefined || ours.ms === undefined) return '-';
+            list.push(t.ms / ours.ms);
+            return `${fmt(t.ms / ours.ms)}×`;
+          };
           process.stderr.write(
             `  ${name} Q${q.id}: dask-ts ${ours.ms === undefined ? 'failed' : fmt(ours.ms)} ms, DuckDB ${d.ms === undefined ? 'failed' : fmt(d.ms)} ms\n`,
           );
@@ -122,8 +135,10 @@ function tpchSuite(name: string, sf: number): Suite {
             cell(ours, 'dask-ts'),
             cell(d, 'DuckDB'),
             typeof polars === 'string' ? '-' : cell(pol, 'polars'),
+            typeof pyDask === 'string' ? '-' : cell(py, 'Python Dask'),
             vs(ours, ratios.dask),
             typeof polars === 'string' ? '-' : vs(pol, ratios.polars),
+            typeof pyDask === 'string' ? '-' : oursVs(py, ratios.pyDask),
           ]);
         }
       } finally {
@@ -136,8 +151,10 @@ function tpchSuite(name: string, sf: number): Suite {
         fmt(totals.dask),
         fmt(totals.duck),
         typeof polars === 'string' ? '-' : fmt(totals.polars),
+        typeof pyDask === 'string' ? '-' : fmt(totals.pyDask),
         gm(ratios.dask),
         typeof polars === 'string' ? '-' : gm(ratios.polars),
+        typeof pyDask === 'string' ? '-' : gm(ratios.pyDask),
       ]);
       const mib = dirBytes(files.dir) / 2 ** 20;
       return {
@@ -148,8 +165,10 @@ function tpchSuite(name: string, sf: number): Suite {
           'dask-ts threads ms',
           'DuckDB ms',
           'polars ms',
+          'Python Dask (CSV) ms',
           'dask-ts speed vs DuckDB',
           'polars speed vs DuckDB',
+          'dask-ts speed vs Python Dask',
         ],
         rows,
         notes: [
@@ -158,6 +177,9 @@ function tpchSuite(name: string, sf: number): Suite {
           typeof polars === 'string'
             ? `nodejs-polars not run: ${polars}`
             : 'nodejs-polars 0.26.1, lazy scans of the same files',
+          typeof pyDask === 'string'
+            ? `Python Dask not run: ${pyDask}`
+            : `Python dask.dataframe (threads, ${WORKERS} workers) over CSV copies of the tables (no pyarrow here), queries in python/tpch_dask.py; its time includes CSV parsing; speed vs Python Dask is its time / dask-ts's (above 1: dask-ts is faster)`,
           'data is TPC-H-like (our generator), not dbgen: answers are not the official ones',
           `a loaded shared 2-core machine (1-minute load average ${fmt(loadBefore)} at the start, ${fmt(loadavg()[0])} at the end): compare within one run`,
           ...problems,
