@@ -65,7 +65,7 @@ export function keyValueColumns(shape: KeyValueShape): { key: Int32Array; value:
       key[j] = t;
     }
   } else {
-    for (let i = 0; i < shape.rows; i++) key[i] = Math.floor(next() * (shape.keys as number));
+    for (let i = 0; i < shape.rows; i++) key[i] = Math.floor(next() * shape.keys);
   }
   for (let i = 0; i < shape.rows; i++) value[i] = Math.round(next() * 1e6) / 1e4;
   return { key, value };
