@@ -1,0 +1,45 @@
+// The arquero peer's 22 queries at SF 0.01 against DuckDB's answers on the same generated files
+// (the suite shows a wrong answer as such; this test keeps the peer's queries right).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, jest, test } from '@jest/globals';
+import '@dask-ts/scheduler';
+import { differ } from '../../compare.js';
+import { openDuck, type TpchDuck } from '../../duck.js';
+import { generateTpch, type TpchFiles } from '../../generate.js';
+import { ORDER_BY } from '../../queries/index.js';
+import { openArquero, type TpchArquero } from './index.js';
+
+jest.setTimeout(120_000);
+
+let dir = '';
+let files: TpchFiles;
+let duck: TpchDuck;
+let arquero: TpchArquero;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'dask-ts-tpch-arquero-test-'));
+  files = await generateTpch(join(dir, 'sf0.01'), 0.01, { rowGroupSize: 4096 });
+  duck = await openDuck(files, 1);
+  arquero = await openArquero(files);
+}, 300_000);
+
+afterAll(() => {
+  duck?.close();
+  if (dir !== '') rmSync(dir, { recursive: true, force: true });
+});
+
+test.each(Array.from({ length: 22 }, (_, i) => i + 1))(
+  'arquero Q%i gives DuckDB answer',
+  async (id) => {
+    const want = await duck.run(id);
+    const got = await arquero.run(id);
+    expect(got.columns).toEqual(want.columns);
+    expect(differ(got, want, ORDER_BY[id])).toBeUndefined();
+  },
+);
+
+test('an unknown query is refused', async () => {
+  await expect(arquero.run(23)).rejects.toThrow('TPC-H has queries 1 to 22, got 23');
+});
