@@ -4,7 +4,8 @@
 // nodejs-polars on the same Parquet files (2 threads each), Python dask.dataframe on a CSV copy
 // (2 threads; it cannot read Parquet here), and arquero (single-threaded, in process) on the
 // Parquet read by our reader into typed arrays. Every answer (groups found and the total of the
-// sums) must equal dask-ts's to 1e-6 relative. Sizes: DF_GROUPBY_ROWS (default 10,000,000) and
+// sums) must equal dask-ts's to 1e-6 relative. With many groups, dask-ts also runs with
+// `groupby(key, { shuffle: true })` (what Dask's split_out asks for). Sizes: DF_GROUPBY_ROWS (default 10,000,000) and
 // DF_GROUPBY_MANY (the larger group count, default 1,000,000); --quick uses 200k rows and 20k groups.
 import { readParquet } from '@dask-ts/dataframe';
 import { createThreadsScheduler } from '@dask-ts/scheduler';
@@ -44,6 +45,7 @@ async function runShape(
   reps: number,
   threads: ReturnType<typeof createThreadsScheduler>,
   notes: string[],
+  shuffle: boolean,
 ): Promise<Outcome[]> {
   const check = totalsReference();
   const out: Outcome[] = [];
@@ -62,6 +64,24 @@ async function runShape(
       check,
     ),
   );
+  if (shuffle)
+    // A user who knows there are many groups can ask for the shuffle (Dask's split_out); the
+    // default above chooses from a sample when it has one.
+    out.push(
+      await timeChecked(
+        `dask-ts dataframe, threads (${WORKERS} workers), groupby shuffle: true`,
+        'Parquet',
+        reps,
+        async () =>
+          tableTotals(
+            await readParquet(data.parquetDir, { splitRowGroups: true })
+              .groupby('key', { shuffle: true })
+              .agg({ value: 'sum' })
+              .compute({ scheduler: threads }),
+          ),
+        check,
+      ),
+    );
   out.push(
     await withDuck(WORKERS, (conn) =>
       timeChecked(
@@ -146,7 +166,7 @@ export const dfGroupbySum: Suite = {
         notes.push(
           `${int(groups)} groups: ${fmt(rows / 1e6)} M rows, Parquet ${fmt(data.parquetBytes / 2 ** 20)} MiB (snappy, ${Math.ceil(rows / (1 << 20))} files of 1M-row row groups), CSV ${fmt(data.csvBytes / 2 ** 20)} MiB`,
         );
-        const outcomes = await runShape(data, reps, threads, notes);
+        const outcomes = await runShape(data, reps, threads, notes, groups > 100);
         const { rows: r, problems } = outcomeRows(outcomes, rows);
         table.push(...r.map((cells) => [int(groups), ...cells]));
         notes.push(...problems.map((p) => `${int(groups)} groups: ${p}`));
