@@ -5,8 +5,9 @@
 // (2 threads; it cannot read Parquet here), and arquero (single-threaded, in process) on the
 // Parquet read by our reader into typed arrays. Every answer (groups found and the total of the
 // sums) must equal dask-ts's to 1e-6 relative. With many groups, dask-ts also runs with
-// `groupby(key, { shuffle: true })` (what Dask's split_out asks for). Sizes: DF_GROUPBY_ROWS (default 10,000,000) and
-// DF_GROUPBY_MANY (the larger group count, default 1,000,000); --quick uses 200k rows and 20k groups.
+// `groupby(key, { shuffle: true })` (what Dask's split_out asks for). Sizes: DF_GROUPBY_ROWS
+// (default 10,000,000) and DF_GROUPBY_MANY (the larger group count, default 1,000,000); --quick
+// uses 200k rows and 20k groups.
 import { readParquet } from '@dask-ts/dataframe';
 import { createThreadsScheduler } from '@dask-ts/scheduler';
 import { table as aqTable, op } from 'arquero';
