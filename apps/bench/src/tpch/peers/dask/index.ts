@@ -1,9 +1,10 @@
 // Python dask.dataframe as a peer of the tpch suites. Debian's Dask has no pyarrow, so the
-// generated Parquet tables are first copied to CSV (`<dir>/csv/<table>.csv`, by DuckDB, once per
-// generated directory: a marker holds the generator's own marker text, so regenerated Parquet
-// means new CSV), then python/tpch_dask.py runs the 22 queries in one process (best of `reps`
-// each) and prints every answer. Policy: Dask missing, the script failing, or one query failing is
-// reported as such, never thrown: the suite still runs every other implementation.
+// generated Parquet tables are first copied to CSV by DuckDB (`<dir>-csv/<table>.csv`, beside the
+// Parquet directory, whose size the suite reports), once per generated directory: a marker holds
+// the generator's own marker text, so regenerated Parquet means new CSV. Then python/tpch_dask.py
+// runs the 22 queries in one process (best of `reps` each) and prints every answer. Policy: Dask
+// missing, the script failing, or one query failing is reported as such, never thrown: the suite
+// still runs every other implementation.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,7 +26,7 @@ const MARKER = 'csv-complete.json';
  * const csvDir = await tpchCsv(files);
  */
 export async function tpchCsv(files: TpchFiles): Promise<string> {
-  const dir = join(files.dir, 'csv');
+  const dir = `${files.dir}-csv`;
   const source = readFileSync(join(files.dir, 'tpch-complete.json'), 'utf8');
   const marker = join(dir, MARKER);
   if (existsSync(marker) && readFileSync(marker, 'utf8') === source) return dir;
