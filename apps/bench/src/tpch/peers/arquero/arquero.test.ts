@@ -4,12 +4,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, jest, test } from '@jest/globals';
+import { DateDay, makeData, makeVector, Utf8, vectorFromArray } from 'apache-arrow';
 import '@dask-ts/scheduler';
 import { differ } from '../../compare.js';
 import { openDuck, type TpchDuck } from '../../duck.js';
 import { generateTpch, type TpchFiles } from '../../generate.js';
 import { ORDER_BY } from '../../queries/index.js';
-import { openArquero, type TpchArquero } from './index.js';
+import { openArquero, plainColumn, type TpchArquero } from './index.js';
 
 jest.setTimeout(120_000);
 
@@ -42,4 +43,13 @@ test.each(Array.from({ length: 22 }, (_, i) => i + 1))(
 
 test('an unknown query is refused', async () => {
   await expect(arquero.run(23)).rejects.toThrow('TPC-H has queries 1 to 22, got 23');
+});
+
+test('plain columns: numbers stay typed, dates become ISO strings, strings are shared', () => {
+  const nums = plainColumn(makeVector(new Int32Array([3, 1, 2])));
+  expect(nums).toEqual(new Int32Array([3, 1, 2]));
+  const days = makeData({ type: new DateDay(), length: 3, data: new Int32Array([0, 9568, 10591]) });
+  expect(plainColumn(makeVector(days))).toEqual(['1970-01-01', '1996-03-13', '1998-12-31']);
+  const words = plainColumn(vectorFromArray(['AIR', 'MAIL', 'AIR', null], new Utf8()));
+  expect(words).toEqual(['AIR', 'MAIL', 'AIR', null]);
 });

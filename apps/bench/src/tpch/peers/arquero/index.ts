@@ -6,7 +6,7 @@
 // suite prints it), so a query's time is arquero's work alone, which favours arquero over every
 // implementation that reads its files per query.
 import { readParquet } from '@dask-ts/dataframe';
-import { DataType, type Utf8, type Vector } from 'apache-arrow';
+import { DataType, type DateDay, type Utf8, type Vector } from 'apache-arrow';
 import { table as aqTable, type ColumnTable } from 'arquero';
 import { nowNs } from '../../../harness.js';
 import type { TableName, TpchFiles } from '../../generate.js';
@@ -36,9 +36,28 @@ const INTERN_LIMIT = 1 << 16;
 /**
  * A column as arquero holds it: numbers as the vector's typed array; strings as an array in which
  * repeated values (flags, modes, dates) share one string, so SF 1's tens of millions of cells fit
- * in the heap.
+ * in the heap; dates (Arrow date32, which arrow-js reads as epoch milliseconds) as ISO
+ * 'YYYY-MM-DD' strings, which compare as dates do, as the queries' literals expect.
+ *
+ * @internal exported for its test
+ * @example
+ * plainColumn(makeVector(new Int32Array([1, 2]))); // Int32Array [1, 2]
  */
-function plainColumn(v: Vector): unknown[] | ArrayLike<number> {
+export function plainColumn(v: Vector): unknown[] | ArrayLike<number> {
+  if (DataType.isDate(v.type)) {
+    const iso = new Map<number, string>();
+    const out = new Array<string | null>(v.length);
+    let i = 0;
+    for (const ms of v as Vector<DateDay>) {
+      if (ms === null) out[i++] = null;
+      else {
+        let s = iso.get(ms);
+        if (s === undefined) iso.set(ms, (s = new Date(ms).toISOString().slice(0, 10)));
+        out[i++] = s;
+      }
+    }
+    return out;
+  }
   if (!DataType.isUtf8(v.type) && !DataType.isDictionary(v.type))
     return v.toArray() as ArrayLike<number>;
   const seen = new Map<string, string>();
