@@ -16,6 +16,9 @@ import { distScheduler } from './dist-scheduler.js';
 import { distTree } from './dist-tree.js';
 import { distTransfer } from './dist-transfer.js';
 import { dfGroupby } from './df-groupby.js';
+import { dfGroupbySum } from './df-groupby-sum.js';
+import { dfJoin } from './df-join.js';
+import { dfCsv2parquet } from './df-csv2parquet.js';
 import { dfParquet } from './df-parquet.js';
 import { latency } from './latency.js';
 import { shapes } from './shapes.js';
@@ -34,6 +37,9 @@ export const SUITES: readonly Suite[] = [
   bagWordfreq,
   bagJson,
   dfGroupby,
+  dfGroupbySum,
+  dfJoin,
+  dfCsv2parquet,
   dfParquet,
   arrayMean,
   arrayMatmul,

@@ -15,6 +15,8 @@ import { openDuck } from '../tpch/duck.js';
 import { generateTpch, TABLES, type TpchFiles } from '../tpch/generate.js';
 import { openPolars, type TpchPolars } from '../tpch/polars/index.js';
 import { openDanfo, type TpchDanfo } from '../tpch/peers/danfo/index.js';
+import { openArquero, type TpchArquero } from '../tpch/peers/arquero/index.js';
+import { checkedDask, runDaskTpch } from '../tpch/peers/dask/index.js';
 import { ORDER_BY, QUERIES } from '../tpch/queries/index.js';
 import { tpchTables, type Answer } from '../tpch/tables.js';
 import { warmThreads } from './bag-data.js';
@@ -87,11 +89,21 @@ function tpchSuite(name: string, sf: number): Suite {
             );
       const danfoRatios: number[] = [];
       let danfoTotal = 0;
+      // Python Dask runs its 22 queries first, in one process, alone on the machine.
+      const pyDask = await runDaskTpch(files, reps, WORKERS);
+      const arquero: TpchArquero | string = await openArquero(files).catch((err: unknown) =>
+        err instanceof Error ? err.message : String(err),
+      );
       const threads = createThreadsScheduler({ workers: WORKERS });
       const rows: string[][] = [];
       const problems: string[] = [];
-      const ratios = { dask: [] as number[], polars: [] as number[] };
-      const totals = { dask: 0, duck: 0, polars: 0 };
+      const ratios = {
+        dask: [] as number[],
+        polars: [] as number[],
+        pyDask: [] as number[],
+        arquero: [] as number[],
+      };
+      const totals = { dask: 0, duck: 0, polars: 0, pyDask: 0, arquero: 0 };
       try {
         await warmThreads(threads, WORKERS);
         for (const q of QUERIES) {
@@ -122,6 +134,14 @@ function tpchSuite(name: string, sf: number): Suite {
             danfoRatios.push(dan.ms / ours.ms);
             return `${fmt(dan.ms / ours.ms)}×`;
           };
+          const py: Timed =
+            typeof pyDask === 'string'
+              ? { problem: 'not run' }
+              : checkedDask(pyDask.get(q.id), want, ORDER_BY[q.id]);
+          const aq =
+            typeof arquero === 'string'
+              ? { problem: 'not run' }
+              : await timed(reps, () => arquero.run(q.id), want, ORDER_BY[q.id]);
           const cell = (t: Timed, who: string): string => {
             if (t.ms !== undefined) return fmt(t.ms);
             problems.push(`Q${q.id} ${who}: ${t.problem ?? ''}`.slice(0, 400));
@@ -135,6 +155,13 @@ function tpchSuite(name: string, sf: number): Suite {
           if (d.ms !== undefined) totals.duck += d.ms;
           if (ours.ms !== undefined) totals.dask += ours.ms;
           if (pol.ms !== undefined) totals.polars += pol.ms;
+          if (py.ms !== undefined) totals.pyDask += py.ms;
+          if (aq.ms !== undefined) totals.arquero += aq.ms;
+          const oursVs = (t: Timed, list: number[]): string => {
+            if (t.ms === undefined || ours.ms === undefined) return '-';
+            list.push(t.ms / ours.ms);
+            return `${fmt(t.ms / ours.ms)}×`;
+          };
           process.stderr.write(
             `  ${name} Q${q.id}: dask-ts ${ours.ms === undefined ? 'failed' : fmt(ours.ms)} ms, DuckDB ${d.ms === undefined ? 'failed' : fmt(d.ms)} ms\n`,
           );
@@ -143,9 +170,13 @@ function tpchSuite(name: string, sf: number): Suite {
             cell(ours, 'dask-ts'),
             cell(d, 'DuckDB'),
             typeof polars === 'string' ? '-' : cell(pol, 'polars'),
+            typeof pyDask === 'string' ? '-' : cell(py, 'Python Dask'),
+            typeof arquero === 'string' ? '-' : cell(aq, 'arquero'),
             dan.problem === 'not run' ? 'not run' : cell(dan, 'danfo'),
             vs(ours, ratios.dask),
             typeof polars === 'string' ? '-' : vs(pol, ratios.polars),
+            typeof pyDask === 'string' ? '-' : oursVs(py, ratios.pyDask),
+            typeof arquero === 'string' ? '-' : oursVs(aq, ratios.arquero),
             danfoVs(),
           ]);
         }
@@ -159,9 +190,13 @@ function tpchSuite(name: string, sf: number): Suite {
         fmt(totals.dask),
         fmt(totals.duck),
         typeof polars === 'string' ? '-' : fmt(totals.polars),
+        typeof pyDask === 'string' ? '-' : fmt(totals.pyDask),
+        typeof arquero === 'string' ? '-' : fmt(totals.arquero),
         typeof danfo === 'string' ? '-' : fmt(danfoTotal),
         gm(ratios.dask),
         typeof polars === 'string' ? '-' : gm(ratios.polars),
+        typeof pyDask === 'string' ? '-' : gm(ratios.pyDask),
+        typeof arquero === 'string' ? '-' : gm(ratios.arquero),
         gm(danfoRatios),
       ]);
       const mib = dirBytes(files.dir) / 2 ** 20;
@@ -173,9 +208,13 @@ function tpchSuite(name: string, sf: number): Suite {
           'dask-ts threads ms',
           'DuckDB ms',
           'polars ms',
+          'Python Dask (CSV) ms',
+          'arquero (in memory) ms',
           'danfo (in memory) ms',
           'dask-ts speed vs DuckDB',
           'polars speed vs DuckDB',
+          'dask-ts speed vs Python Dask',
+          'dask-ts speed vs arquero',
           'dask-ts speed vs danfo',
         ],
         rows,
@@ -188,6 +227,12 @@ function tpchSuite(name: string, sf: number): Suite {
           typeof danfo === 'string'
             ? `danfojs not run: ${danfo}`
             : `danfojs-node 1.1.2, one thread, queries in src/tpch/peers/danfo/ over tables loaded once before the queries (readParquet -> compute({ as: 'danfo' }), dates as day numbers; ${fmt(danfo.loadMs)} ms, not counted): its times are in-memory work only, which favours it; speed vs danfo is danfo's time / dask-ts's (above 1: dask-ts is faster); not run: ${danfo.notRun}`,
+          typeof pyDask === 'string'
+            ? `Python Dask not run: ${pyDask}`
+            : `Python dask.dataframe (threads, ${WORKERS} workers) over CSV copies of the tables (no pyarrow here), queries in python/tpch_dask.py; its time includes CSV parsing; speed vs Python Dask is its time / dask-ts's (above 1: dask-ts is faster)`,
+          typeof arquero === 'string'
+            ? `arquero not run: ${arquero}`
+            : `arquero 8.0.3, one thread, queries in src/tpch/peers/arquero/ over tables loaded once before the queries (readParquet into plain columns, ${fmt(arquero.loadMs)} ms, not counted): its times are in-memory work only, which favours it`,
           'data is TPC-H-like (our generator), not dbgen: answers are not the official ones',
           `a loaded shared 2-core machine (1-minute load average ${fmt(loadBefore)} at the start, ${fmt(loadavg()[0])} at the end): compare within one run`,
           ...problems,
