@@ -26,6 +26,7 @@ import {
   persist,
   sourceRef,
   tokenizeSymbol,
+  type Delayed,
   type GraphComputeOptions,
 } from '@dask-ts/graph';
 import { blockIndices, formatShape, numblocks, shapeOf, type Chunks } from './chunks.js';
@@ -34,6 +35,7 @@ import { assemble } from './kernels-index.js';
 import { blockKey, dataBlocks, type ArrayLayer } from './layers.js';
 import type { Nd } from './nd.js';
 import { optimizeArrays } from './optimize.js';
+import { blocksToDelayed } from './to-delayed.js';
 import type { VarOptions } from './reductions.js';
 import { dot, matmul, type ContractOptions } from './matmul.js';
 import { npyWrites } from './io-npy.js';
@@ -224,6 +226,17 @@ export class DaskArray<R extends ArrayValue = NdArray>
   async persist(options: GraphComputeOptions = {}): Promise<DaskArray<R>> {
     const [p] = await persist(this, options);
     return p;
+  }
+
+  /**
+   * One Delayed per block, in C order of the block indices (Dask's `to_delayed`, flattened):
+   * each computes to that block's ndarray.
+   *
+   * @example
+   * const sums = x.toDelayed().map((b) => delayed((a: NdArray) => a.data.length)(b));
+   */
+  toDelayed(): Delayed<NdArray>[] {
+    return blocksToDelayed(this.layer, blockIndices(this.numblocks));
   }
 
   [daskGraph](): Map<string, GraphNode> {

@@ -39,3 +39,4 @@ export type { Filter, Filters, FilterValue } from './io-filters.js';
 export type { ToParquetOptions, ToArrowIpcOptions, ToJsonOptions } from './io-write.js';
 export type { StorageOptions } from '@dask-ts/graph/fs';
 export type { ParquetCompression } from './io-kernels.js';
+export { toDaskArray, fromDaskArray, type ToDaskArrayOptions } from './array-interop.js';
