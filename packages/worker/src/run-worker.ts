@@ -52,27 +52,9 @@ export function runWorker(
     if (outstanding === 0) sendAll(messages);
     else chain = chain.then(() => sendAll(messages));
   };
-  // In a thread, a long synchronous batch looks at the port between its tasks (stealable.ts):
-  // a `steal` is answered at once; anything else waits, in order, until the message being handled
-  // returns, and is then handled before any later one.
-  const deferred: unknown[] = [];
-  const receiveNow = transport.receiveNow?.bind(transport);
-  const interrupt =
-    receiveNow === undefined
-      ? undefined
-      : (): void => {
-          for (let got = receiveNow(); got !== undefined; got = receiveNow()) {
-            if (isSteal(got.message)) onMessage(got.message);
-            else deferred.push(got.message);
-          }
-        };
   const state =
     options.state ??
-    new WorkerState({
-      early,
-      ...(interrupt !== undefined ? { interrupt } : {}),
-      ...(options.spill !== undefined ? { spill: options.spill } : {}),
-    });
+    new WorkerState(options.spill !== undefined ? { early, spill: options.spill } : { early });
   const log = options.log ?? ((line: string): void => void process.stderr.write(`${line}\n`));
   let stopped = false;
   let stopping = false;
@@ -111,21 +93,7 @@ export function runWorker(
     resolveDone();
   };
 
-  // Calls in progress: a steal answered from inside a batch is nested; the outermost call then
-  // handles what was deferred meanwhile.
-  let depth = 0;
   const onMessage = (raw: unknown): void => {
-    depth++;
-    try {
-      handleOne(raw);
-    } finally {
-      depth--;
-    }
-    // The outermost call handles, in order, what arrived during its batch.
-    if (depth === 0 && deferred.length > 0) onMessage(deferred.shift());
-  };
-
-  const handleOne = (raw: unknown): void => {
     if (stopped || stopping) return;
     let message: ToWorker;
     let handled: ReturnType<WorkerState['handle']>;
@@ -172,9 +140,4 @@ export function runWorker(
   });
   transport.send({ op: 'hello', worker: name, version: PROTOCOL_VERSION, pid: process.pid });
   return done;
-}
-
-/** Whether a raw message is a `steal` (validated when handled). */
-function isSteal(raw: unknown): boolean {
-  return typeof raw === 'object' && raw !== null && (raw as { op?: unknown }).op === 'steal';
 }

@@ -1,10 +1,9 @@
 // Which tasks a worker can still give back when the scheduler steals them for an idle worker.
-// A batch of synchronous tasks runs in one loop that no message event can interrupt, so a `steal`
-// arrives while something is awaited (then the tasks not yet started are the rest of the batch
-// that waits, after the task it awaits, and the tasks of compute messages queued behind it), or,
-// in a thread, when the loop looks at its port between two tasks (`lookIn`, at most every
-// LOOK_MS: the rest of the batch can be given back). Those are tracked here only while something
-// is awaited or looked at. A task given back is skipped when its turn comes: never run, never reported; the answer
+// A batch of synchronous tasks runs in one loop that no message can interrupt, so a `steal`
+// can only arrive while something is awaited: then the tasks not yet started are the rest of the
+// batch that waits (after the task it awaits) and the tasks of compute messages queued behind it.
+// Those are tracked here only while something is awaited (nothing is tracked on the synchronous
+// path). A task given back is skipped when its turn comes: never run, never reported; the answer
 // (`stolen`) lists the keys given back, and the scheduler places them elsewhere. The same key may
 // be queued more than once (given back, then sent here again): queued and given-back keys are
 // counted, so each give-back skips exactly one instance and the one sent last still runs.
@@ -20,8 +19,6 @@ export class Stealable {
   private next = 0;
   /** Keys given back and not reached yet, counted. */
   private readonly given = new Map<string, number>();
-  /** When a synchronous batch last looked for steals (`lookIn`). */
-  private lastLook = performance.now();
 
   /** A compute message is queued behind an awaited task. */
   wait(keys: readonly string[]): void {
@@ -37,22 +34,6 @@ export class Stealable {
   at(tasks: readonly WireTask[] | undefined, i = 0): void {
     this.batch = tasks;
     this.next = i + 1;
-  }
-
-  /**
-   * Between tasks `i - 1` and `i` of a synchronous batch: at most every LOOK_MS, lets `interrupt`
-   * answer the steals that arrived, the batch's tasks from `i` on being stealable meanwhile.
-   */
-  lookIn(tasks: readonly WireTask[], i: number, interrupt: () => void): void {
-    const now = performance.now();
-    if (now - this.lastLook < LOOK_MS) return;
-    this.lastLook = now;
-    this.at(tasks, i - 1);
-    try {
-      interrupt();
-    } finally {
-      this.at(undefined);
-    }
   }
 
   /** Whether `key`'s task was given back (then skipped, once). */
@@ -74,9 +55,6 @@ export class Stealable {
     return { message: { op: 'stolen', keys: out }, transfer: [] };
   }
 }
-
-/** How often (ms) a synchronous batch looks for steals between its tasks. */
-const LOOK_MS = 5;
 
 /** Takes one count of `key` from `counts`; false when it has none. */
 function take(counts: Map<string, number>, key: string): boolean {

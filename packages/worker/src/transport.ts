@@ -6,7 +6,7 @@
 // A send that fails because the other side is gone is not reported: the disconnect says it.
 // A transport is protocol's `Endpoint` (the scheduler's side of a worker is one too), told
 // where to report with `listen`.
-import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
+import type { MessagePort } from 'node:worker_threads';
 import type { Endpoint, EndpointEvents } from '@dask-ts/protocol/runtime';
 
 /**
@@ -21,11 +21,6 @@ import type { Endpoint, EndpointEvents } from '@dask-ts/protocol/runtime';
 export interface Transport<Out = unknown> extends Endpoint<Out> {
   /** Sets where incoming (unvalidated) messages and the closing of the channel are reported. */
   listen(events: EndpointEvents): void;
-  /**
-   * Takes the next message that arrived, at once, without the event loop (it is then not
-   * reported to `listen`'s events); undefined when none is there. Only a port can.
-   */
-  receiveNow?(): { readonly message: unknown } | undefined;
 }
 
 /**
@@ -53,9 +48,6 @@ export function messagePortTransport<Out = unknown>(port: MessagePort): Transpor
     listen(e) {
       events = e;
       port.on('message', (raw: unknown) => e.message(raw));
-    },
-    receiveNow() {
-      return closed ? undefined : receiveMessageOnPort(port);
     },
     close() {
       port.removeAllListeners('message');

@@ -11,6 +11,7 @@
 import {
   encodeValue,
   GraphError,
+  isPlainObject,
   ProtocolError,
   serializeError,
   sizeOf,
@@ -25,7 +26,6 @@ import {
 import { FunctionResolver } from './function-resolver.js';
 import { HeldData, type HeldStats, type SpillOptions } from './held-data.js';
 import { isThenable, Suspend } from './suspend.js';
-import { dropShared } from './shared-buffers.js';
 import { Stealable } from './stealable.js';
 import { cannotSend, isUnsendable, unsendable, Unsent } from './unsendable.js';
 
@@ -98,13 +98,6 @@ export interface WorkerStateOptions {
   readonly early?: (messages: readonly Outgoing[]) => void;
   /** Spill least recently used results to disk past a size (see held-data.ts); off by default. */
   readonly spill?: SpillOptions;
-  /**
-   * Looks at the messages that arrived while a batch of synchronous tasks runs (a thread reads its
-   * port without its event loop), answering `steal`s at once through this state's `handle`; the
-   * batch's tasks not started yet can then be given back (stealable.ts). Without it, a
-   * synchronous batch cannot be stolen from.
-   */
-  readonly interrupt?: () => void;
 }
 
 /**
@@ -131,11 +124,9 @@ export class WorkerState {
   private callIndex = 0;
   private batchFailed: Set<string> | undefined;
   private readonly early: ((messages: readonly Outgoing[]) => void) | undefined;
-  private readonly interrupt: (() => void) | undefined;
 
   constructor(options: WorkerStateOptions = {}) {
     this.early = options.early;
-    this.interrupt = options.interrupt;
     this.data = new HeldData(options.spill);
   }
 
@@ -346,7 +337,6 @@ export class WorkerState {
     this.batchFailed = undefined;
     for (let i = 0; i < tasks.length; i++) {
       const task = tasks[i];
-      if (i > 0 && this.interrupt !== undefined) this.stealable.lookIn(tasks, i, this.interrupt);
       if (this.stealable.skip(task.key)) continue;
       let result: unknown;
       let nbytes: number;
@@ -579,4 +569,26 @@ async function settle(handled: Handled): Promise<readonly Outgoing[]> {
   if (handled.later === undefined) return handled.now;
   const rest = await handled.later;
   return handled.now.length === 0 ? rest : [...handled.now, ...rest];
+}
+
+/** Removes from `transfer` every buffer that `value` (still held) uses. */
+function dropShared(value: unknown, transfer: Set<ArrayBuffer>, depth: number): void {
+  if (typeof value !== 'object' || value === null || depth > 16) return;
+  if (ArrayBuffer.isView(value)) {
+    transfer.delete(value.buffer as ArrayBuffer);
+    return;
+  }
+  if (value instanceof ArrayBuffer) {
+    transfer.delete(value);
+    return;
+  }
+  if (Array.isArray(value)) {
+    for (const v of value) dropShared(v, transfer, depth + 1);
+  } else if (value instanceof Map) {
+    for (const v of value.values()) dropShared(v, transfer, depth + 1);
+  } else if (value instanceof Set) {
+    for (const v of value) dropShared(v, transfer, depth + 1);
+  } else if (isPlainObject(value)) {
+    for (const k in value) dropShared(value[k], transfer, depth + 1);
+  }
 }
