@@ -138,6 +138,12 @@ test('bad cluster arguments exit 2 naming the culprit', async () => {
     host: '127.0.0.1',
     port: 8786,
   });
+  expect(
+    parseCluster('scheduler', ['--max-retries', '5', '--root-saturation', '2.5']),
+  ).toMatchObject({ maxRetries: 5, rootSaturation: 2.5 });
+  expect(parseCluster('scheduler', ['--root-saturation=inf'])).toMatchObject({
+    rootSaturation: Infinity,
+  });
   expect(parseCluster('worker', ['tcp://h:1', '--nthreads=3'])).toEqual({
     command: 'worker',
     address: 'tcp://h:1',
@@ -177,6 +183,14 @@ test('bad cluster arguments exit 2 naming the culprit', async () => {
     [
       ['scheduler', '--simulated-workers', '-3'],
       /Option --simulated-workers must be an integer from 0 to 1000000, got '-3'/,
+    ],
+    [
+      ['scheduler', '--root-saturation', '0'],
+      /Option --root-saturation must be a number > 0 \(or inf\), got '0'/,
+    ],
+    [
+      ['scheduler', '--max-retries', '-1'],
+      /Option --max-retries must be an integer from 0 to 1000, got '-1'/,
     ],
     [
       ['scheduler', '--dashboard-port', 'x'],

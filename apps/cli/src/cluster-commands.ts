@@ -22,6 +22,10 @@ export type ClusterCommand =
       readonly dashboardPort?: number;
       /** Simulated workers that finish every task at once (the scheduler alone). */
       readonly simulatedWorkers?: number;
+      /** How often a task may lose its worker before it fails. */
+      readonly maxRetries?: number;
+      /** Root tasks in flight per worker thread while memory paces them. */
+      readonly rootSaturation?: number;
     }
   | {
       readonly command: 'worker';
@@ -62,6 +66,14 @@ function flags(
   return { values, positional };
 }
 
+function positive(flag: string, raw: string): number {
+  const n = raw === 'inf' ? Infinity : Number(raw);
+  if (raw.trim() === '' || !(n > 0)) {
+    throw new UsageError(`Option ${flag} must be a number > 0 (or inf), got '${raw}'.`);
+  }
+  return n;
+}
+
 function integer(flag: string, raw: string, min: number, max: number): number {
   const n = Number(raw);
   if (!/^\d+$/.test(raw) || n < min || n > max) {
@@ -86,12 +98,16 @@ export function parseCluster(
       '--port',
       '--dashboard-port',
       '--simulated-workers',
+      '--max-retries',
+      '--root-saturation',
     ]);
     if (positional.length > 0)
       throw new UsageError(`Unexpected argument '${positional[0]}' for 'dask-ts scheduler'.`);
     const port = values.has('--port') ? integer('--port', values.get('--port')!, 0, 65535) : 8786;
     const dashboard = values.get('--dashboard-port');
     const simulated = values.get('--simulated-workers');
+    const retries = values.get('--max-retries');
+    const saturation = values.get('--root-saturation');
     return {
       command,
       host: values.get('--host') ?? '127.0.0.1',
@@ -101,6 +117,10 @@ export function parseCluster(
         : {}),
       ...(simulated !== undefined
         ? { simulatedWorkers: integer('--simulated-workers', simulated, 0, 1_000_000) }
+        : {}),
+      ...(retries !== undefined ? { maxRetries: integer('--max-retries', retries, 0, 1000) } : {}),
+      ...(saturation !== undefined
+        ? { rootSaturation: positive('--root-saturation', saturation) }
         : {}),
     };
   }
@@ -217,6 +237,8 @@ export async function runCluster(
         ...(token !== undefined ? { token } : {}),
         ...(cmd.dashboardPort !== undefined ? { dashboardPort: cmd.dashboardPort } : {}),
         ...(cmd.simulatedWorkers !== undefined ? { simulatedWorkers: cmd.simulatedWorkers } : {}),
+        ...(cmd.maxRetries !== undefined ? { maxRetries: cmd.maxRetries } : {}),
+        ...(cmd.rootSaturation !== undefined ? { rootSaturation: cmd.rootSaturation } : {}),
         ...(curve !== undefined ? { curve } : {}),
         log: io.err,
       });

@@ -37,6 +37,15 @@ describe('startScheduler', () => {
     await expect(startScheduler({ heartbeatMs: -1 })).rejects.toThrow(
       /heartbeatMs must be a positive/,
     );
+    await expect(startScheduler({ rootSaturation: 0 })).rejects.toThrow(
+      /rootSaturation must be a number > 0 \(Infinity: never hold roots back\), got 0/,
+    );
+    await expect(startScheduler({ maxRetries: 1.5 })).rejects.toThrow(
+      /maxRetries must be an integer >= 0, got 1.5/,
+    );
+    await expect(Client.local({ rootSaturation: -2, asDefault: false })).rejects.toThrow(
+      /rootSaturation must be a number > 0/,
+    );
     await expect(Client.connect('localhost:8786', { asDefault: false })).rejects.toThrow(
       /address must be a scheduler address such as 'tcp:\/\/127.0.0.1:8786', got "localhost:8786"/,
     );

@@ -46,6 +46,13 @@ export interface LocalOptions {
   readonly memoryLimit?: number | string;
   /** Where the workers' spill folders go (default: the OS temporary folder). */
   readonly spillDir?: string;
+  /** How often a task may lose its worker before it fails (default 3; the scheduler's option). */
+  readonly maxRetries?: number;
+  /**
+   * Root tasks in flight per worker thread while memory paces them (default 1.25; see
+   * `startScheduler`).
+   */
+  readonly rootSaturation?: number;
 }
 
 /**
@@ -104,6 +111,8 @@ export async function startLocalCluster(options: LocalOptions = {}): Promise<Sta
       ? { heartbeatTimeoutMs: options.heartbeatTimeoutMs }
       : {}),
     ...(options.dashboardPort !== undefined ? { dashboardPort: options.dashboardPort } : {}),
+    ...(options.maxRetries !== undefined ? { maxRetries: options.maxRetries } : {}),
+    ...(options.rootSaturation !== undefined ? { rootSaturation: options.rootSaturation } : {}),
   });
   // Built JavaScript, also when this module runs from its sources (tests).
   const entry = createRequire(import.meta.url).resolve('@dask-ts/distributed/worker-main');

@@ -67,6 +67,11 @@ export interface SchedulerServerOptions {
   readonly heartbeatTimeoutMs?: number;
   /** How often a task may lose its worker before it fails (the core's default otherwise). */
   readonly maxRetries?: number;
+  /**
+   * Root tasks (no inputs) in flight per worker thread once finished roots show large outputs
+   * (default 1.25; `Infinity` never holds roots back). Dask's `worker-saturation`.
+   */
+  readonly rootSaturation?: number;
   /** Where the server reports (stderr by default). */
   readonly log?: (line: string) => void;
   /**
@@ -174,6 +179,7 @@ export class SchedulerServer {
       name: 'distributed',
       log: this.log,
       ...(options.maxRetries !== undefined ? { maxRetries: options.maxRetries } : {}),
+      ...(options.rootSaturation !== undefined ? { rootSaturation: options.rootSaturation } : {}),
       transfer: (from, to, keys, done) => this.transfers.start(from, to, keys, done),
     });
     this.ops = new ClientOps({

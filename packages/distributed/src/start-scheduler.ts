@@ -29,6 +29,16 @@ export async function startScheduler(
       throw new TypeError(`${what} must be a positive number of milliseconds, got ${String(v)}`);
     }
   }
+  const retries: unknown = options.maxRetries;
+  if (retries !== undefined && !(Number.isInteger(retries) && (retries as number) >= 0)) {
+    throw new TypeError(`maxRetries must be an integer >= 0, got ${String(retries)}`);
+  }
+  const saturation: unknown = options.rootSaturation;
+  if (saturation !== undefined && !(typeof saturation === 'number' && saturation > 0)) {
+    throw new TypeError(
+      `rootSaturation must be a number > 0 (Infinity: never hold roots back), got ${String(saturation)}`,
+    );
+  }
   if (options.token !== undefined && (typeof options.token !== 'string' || options.token === '')) {
     throw new TypeError('token must be a non-empty string');
   }

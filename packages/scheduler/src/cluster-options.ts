@@ -22,6 +22,12 @@ export interface LocalClusterOptions {
    * because it kept running a task no compute wanted anymore.
    */
   readonly maxRetries?: number;
+  /**
+   * Root tasks (no inputs) in flight per worker slot once finished roots show large outputs
+   * (default 1.25; `Infinity` never holds roots back): lower keeps memory flatter, higher keeps
+   * slots busier. Dask's `worker-saturation`.
+   */
+  readonly rootSaturation?: number;
   /** Starts one worker. */
   readonly spawn: SpawnWorker;
   /** Prefix of worker names (default `'worker'`). */

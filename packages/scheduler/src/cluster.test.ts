@@ -303,5 +303,8 @@ describe('pool refusals', () => {
       /workers must be a positive integer, got 0/,
     );
     expect(() => createProcessesScheduler({ queueFactor: -1 })).toThrow(/queueFactor/);
+    expect(() => createThreadsScheduler({ rootSaturation: 0 })).toThrow(
+      /rootSaturation must be a number > 0/,
+    );
   });
 });

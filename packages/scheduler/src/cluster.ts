@@ -44,6 +44,7 @@ export class LocalCluster implements Scheduler {
       log,
       ...(options.queueFactor !== undefined ? { queueFactor: options.queueFactor } : {}),
       ...(options.maxRetries !== undefined ? { maxRetries: options.maxRetries } : {}),
+      ...(options.rootSaturation !== undefined ? { rootSaturation: options.rootSaturation } : {}),
       onDemand: () => this.pool.start(),
       onRestart: () => this.pool.reset(),
     });
