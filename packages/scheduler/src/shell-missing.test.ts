@@ -3,7 +3,8 @@
 // the value just before the shell relays it (a test seam standing for a restarted or emptied
 // worker), so its answer says the key is missing. The core is told, computes the key again and
 // places the dependent again: the compute still gets the right value. The same happens when a
-// peer-to-peer transfer fails because its holder is gone.
+// peer-to-peer transfer fails because its holder is gone, and when a held result is fetched (a
+// client's future) from a holder that lost it.
 import { describe, expect, it } from '@jest/globals';
 import { PROTOCOL_VERSION, ref, registerBuiltin, task, type ToWorker } from '@dask-ts/protocol';
 import { WorkerState } from '@dask-ts/worker';
@@ -32,8 +33,11 @@ function gathers(msg: ToWorker): Extract<ToWorker, { op: 'gather' }>[] {
   return [];
 }
 
-/** A shell with workers w0 and w1 whose first relayed input is dropped by its holder first. */
-function cluster(transfer?: ShellOptions['transfer']) {
+/**
+ * A shell with workers w0 and w1 whose first relayed input is dropped by its holder first (with
+ * `armed` false: the first value gathered after `arm()`).
+ */
+function cluster(transfer?: ShellOptions['transfer'], armed = true) {
   const logs: string[] = [];
   const computed: string[] = [];
   let dropped = false;
@@ -53,7 +57,7 @@ function cluster(transfer?: ShellOptions['transfer']) {
         setImmediate(() => {
           void (async () => {
             const relayed = gathers(msg).filter((g) => g.id > 0 && !g.release);
-            if (!dropped && relayed.length > 0) {
+            if (armed && !dropped && relayed.length > 0) {
               // The seam: the holder loses the value before it answers.
               dropped = true;
               await state.handleAll({ op: 'release', keys: relayed[0].keys });
@@ -68,7 +72,14 @@ function cluster(transfer?: ShellOptions['transfer']) {
     });
     shell.message(name, { op: 'hello', worker: name, version: PROTOCOL_VERSION, pid: 1 });
   });
-  return { shell, logs, dropped: () => dropped };
+  return {
+    shell,
+    logs,
+    dropped: () => dropped,
+    arm: () => {
+      armed = true;
+    },
+  };
 }
 
 describe('the shell when a holder no longer has an input', () => {
@@ -82,6 +93,27 @@ describe('the shell when a holder no longer has an input', () => {
       const lost = /does not hold ([ab])/.exec(logs.join('\n'))![1];
       expect(shell.story(lost)).toContainEqual(
         expect.stringMatching(/memory -> released: w[01] does not hold/),
+      );
+    } finally {
+      await shell.close();
+    }
+  }, 30_000);
+
+  it('computes a held result again when its holder lost it before a fetch (a client fetch)', async () => {
+    const { shell, logs, dropped, arm } = cluster(undefined, false);
+    try {
+      await new Promise((r) => setImmediate(r));
+      const [held] = shell.hold(graph, ['c']);
+      await held.ready;
+      arm();
+      // A later fetch of the held value: gathered from its holder, which lost it meanwhile.
+      expect(await shell.get(new Map(), ['c'])).toEqual([3000]);
+      expect(dropped()).toBe(true);
+      expect(logs.join('\n')).toMatch(/w[01] no longer holds c, which compute \S+ wanted/);
+      expect(shell.story('c')).toContainEqual(
+        expect.stringMatching(
+          /memory -> released: w[01] does not hold c, which \S+ was to be delivered/,
+        ),
       );
     } finally {
       await shell.close();

@@ -560,16 +560,10 @@ export class SchedulerShell implements Scheduler {
       return;
     }
     const c = this.computes.get(g.compute);
-    if (msg.missing.length > 0) {
-      if (c !== undefined) {
-        this.settle(
-          c,
-          new ProtocolError(
-            `Worker ${from} no longer holds ${msg.missing.join(', ')}, which compute ${c.id} wanted`,
-          ),
-        );
-        this.pending.push({ type: 'cancel', id: g.compute, reason: 'a wanted result was missing' });
-      }
+    // What the holder lacks is delivered again once in memory (another holder, or recomputed).
+    for (const key of msg.missing) {
+      this.logLine(`${from} no longer holds ${key}, which compute ${g.compute} wanted`);
+      this.pending.push({ type: 'missing-data', key, holder: from, compute: g.compute });
     }
     if (c !== undefined) this.receive(c, msg.keys, msg.values);
     // The core is told either way, so it stops holding what it delivered.

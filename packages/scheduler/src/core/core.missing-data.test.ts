@@ -1,7 +1,7 @@
 // A holder without the result it was counted for (missing-data.ts): the core recomputes the key
 // from its inputs when no other worker holds it, or places the dependent again to fetch from
 // another holder; the dependent's stale report (it erred for want of the input) is ignored, and
-// the compute ends with every key delivered.
+// the compute ends with every key delivered. A delivery the holder could not make is made again.
 import { describe, expect, test } from '@jest/globals';
 import { Sim, g, t } from './__tests__/test-sim.js';
 
@@ -92,6 +92,55 @@ describe('SchedulerCore missing-data', () => {
       state: 'erred',
       error: { message: expect.stringContaining(`${from} does not hold ${input}`) },
     });
+  });
+
+  test('a delivery its holder could not make (moved out of the core) is computed again and delivered', () => {
+    const sim = new Sim({ queueFactor: 1, rootSaturation: Infinity });
+    sim.addWorker('w0');
+    sim.handle([{ type: 'submit', id: 's', graph: g(['a', t()], ['b', t('a')]), wanted: ['b'] }]);
+    sim.finish('w0', 'a');
+    const sent = sim.finish('w0', 'b').filter((c) => c.type === 'deliver');
+    expect(sent).toMatchObject([{ id: 's', worker: 'w0', keys: ['b'], release: true }]);
+    expect(sim.core.state('b')).toMatchObject({ state: 'released' });
+    // The shell's gather found nothing on w0: not delivered, so not acknowledged.
+    sim.pendingDeliver = [];
+    const again = sim.handle([{ type: 'missing-data', key: 'b', holder: 'w0', compute: 's' }]);
+    expect(computes(again).flatMap(([, keys]) => keys)).toContain('a');
+    expect(sim.core.story('b')).toContainEqual(
+      expect.stringContaining('w0 does not hold b, which s was to be delivered'),
+    );
+    sim.runAll();
+    expect(sim.ended('s')).toEqual(['done']);
+    expect(sim.deliveries.get('s')).toEqual(['b', 'b']);
+    expect(sim.computed.filter((k) => k === 'b')).toHaveLength(2);
+    sim.core.validate();
+  });
+
+  test('a delivery its holder could not make comes from another holder, nothing recomputed', () => {
+    const sim = new Sim({ queueFactor: 1, rootSaturation: Infinity });
+    sim.addWorker('w0');
+    sim.addWorker('w1');
+    sim.handle([{ type: 'hold', ids: ['h'], graph: g(['a', t()]), keys: ['a'] }]);
+    sim.runAll();
+    const [first] = (sim.core.state('a') as unknown as { workers: string[] }).workers;
+    const other = first === 'w0' ? 'w1' : 'w0';
+    sim.store.get(other)!.add('a');
+    sim.handle([{ type: 'replicated', key: 'a', workers: [other] }]);
+    const sent = sim
+      .handle([{ type: 'submit', id: 's', graph: g(['a', t()]), wanted: ['a'] }])
+      .filter((c) => c.type === 'deliver');
+    expect(sent).toMatchObject([{ id: 's', worker: first, keys: ['a'] }]);
+    sim.pendingDeliver = [];
+    sim.store.get(first)!.delete('a');
+    const again = sim.handle([{ type: 'missing-data', key: 'a', holder: first, compute: 's' }]);
+    expect(again.filter((c) => c.type === 'deliver')).toMatchObject([
+      { id: 's', worker: other, keys: ['a'] },
+    ]);
+    sim.runAll();
+    expect(sim.ended('s')).toEqual(['done']);
+    expect(sim.computed.filter((k) => k === 'a')).toHaveLength(1);
+    expect(sim.core.state('a')).toMatchObject({ state: 'memory', workers: [other] });
+    sim.core.validate();
   });
 
   test('unknown keys, workers and holders not counted change nothing', () => {

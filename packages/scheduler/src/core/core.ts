@@ -161,7 +161,7 @@ export class SchedulerCore extends CoreMissing {
           this.onReplicated(e.key, e.workers);
           break;
         case 'missing-data':
-          this.onMissingData(e.key, e.holder, e.worker);
+          this.onMissingData(e.key, e.holder, e.worker, e.compute);
           break;
         case 'delivered':
           this.onDelivered(e.id, e.keys);

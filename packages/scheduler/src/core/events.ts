@@ -78,12 +78,16 @@ export type CoreEvent =
    * `holder` does not have `key` (any more): a worker asked it for the key and it answered that it
    * lacks it, or could not be asked (it died or refused). `worker`, when given, is the worker that
    * could not get it. The core uses another holder, or computes the key again (missing-data.ts).
+   * `compute`, when given, is the submission whose `deliver` of `key` from `holder` the shell could
+   * not carry out: the key is delivered again once it is in memory (from another holder, or
+   * computed again).
    */
   | {
       readonly type: 'missing-data';
       readonly key: string;
       readonly holder: WorkerId;
       readonly worker?: WorkerId;
+      readonly compute?: string;
     }
   /** Lets go of one hold on each of `keys` (a key may be repeated); unknown keys are ignored. */
   | { readonly type: 'unwant'; readonly keys: readonly string[] }
