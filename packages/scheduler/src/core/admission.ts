@@ -1,4 +1,5 @@
-// Root-task admission: root tasks (no inputs, no placement restrictions) are handed to workers
+// Root-task admission: root tasks (no placement restrictions, and no inputs or only inputs that
+// many tasks share: Dask's "rootish" tasks, such as a map over one scattered value) are handed to workers
 // at the pace memory allows, not all at once. A worker's ordinary queue holds `slots * queueFactor`
 // tasks (16 per slot at least), which is right for microsecond tasks, but a worker runs its queue
 // in order: sixteen 8 MiB roots per slot are made before the reductions that would consume them,
@@ -38,6 +39,35 @@ export const PACE_BELOW = 16;
 export const SIBLING_BYTES = 1 << 19;
 /** Reductions of more inputs than this do not pull a root to its siblings (a wide sum would). */
 const SIBLINGS_MAX = 8;
+
+/** A task whose inputs are each read by more than this many tasks may be a root (see isRoot). */
+export const SHARED_DEPENDENTS = 8;
+/** A task with more inputs than this is never a root. */
+const ROOT_INPUTS = 4;
+
+/**
+ * Whether task `x` is read by more than SHARED_DEPENDENTS tasks (a fan-out: its dependents are
+ * spread over the workers as they become ready, never co-assigned to its worker all at once).
+ */
+export function sharedWidely(t: TaskTable, x: number): boolean {
+  const n = t.dtEnd(x) - t.dtStart[x];
+  if (n > SHARED_DEPENDENTS) return true;
+  const later = t.laterDependents(x);
+  return later !== undefined && n + later.length > SHARED_DEPENDENTS;
+}
+
+/**
+ * Whether task `id` is a root for admission: no inputs, or at most ROOT_INPUTS inputs that are
+ * each shared widely (a map over a scattered value, not a step of a reduction or of a chain,
+ * whose input only it reads).
+ */
+export function isRoot(t: TaskTable, id: number): boolean {
+  const n = t.depCount[id];
+  if (n === 0) return true;
+  if (n > ROOT_INPUTS) return false;
+  for (let k = t.depStart[id], e = k + n; k < e; k++) if (!sharedWidely(t, t.deps[k])) return false;
+  return true;
+}
 
 /**
  * The worker where a sibling of root `id` runs or is held (another input of one of its first

@@ -6,7 +6,7 @@
 import type { Placement } from '@dask-ts/protocol';
 import type { CoreCommand } from './events.js';
 import * as S from './story.js';
-import { PACE_BELOW } from './admission.js';
+import { isRoot, PACE_BELOW, sharedWidely } from './admission.js';
 import { placementOf, restricts } from './restrictions.js';
 import { MEMORY, PROCESSING, READY, WAITING } from './task-table.js';
 import { CoreTransitions } from './transitions.js';
@@ -63,7 +63,7 @@ export abstract class CoreAssignment extends CoreTransitions {
           if (rules.park(id, p)) this.noteWhyParked(id, p);
           continue;
         }
-      } else if (paced && t.depCount[id] === 0) {
+      } else if (paced && isRoot(t, id)) {
         w = rootsFull ? -1 : adm.choose(t, wt, id, depth, heap.size + held.size);
         if (w < 0) {
           rootsFull = true;
@@ -119,7 +119,11 @@ export abstract class CoreAssignment extends CoreTransitions {
     }
   }
 
-  /** @internal Assigns to `w` every waiting dependent of `root` (transitively) whose inputs are all on `w`. */
+  /**
+   * @internal Assigns to `w` every waiting dependent of `root` (transitively) whose inputs are all
+   * on `w`, except the dependents of a task shared widely: a fan-out would all run on `w`, one
+   * after the other, while other workers idle; they are placed as they become ready.
+   */
   private coAssign(root: number, w: number): void {
     const t = this.t;
     const stack = this.coStack;
@@ -127,6 +131,7 @@ export abstract class CoreAssignment extends CoreTransitions {
     const dl = t.dependents;
     while (stack.length > 0) {
       const id = stack.pop()!;
+      if (sharedWidely(t, id)) continue;
       for (let j = t.dtStart[id], e = t.dtEnd(id); j < e; j++)
         if (this.tryCoAssign(dl[j], w)) stack.push(dl[j]);
       const later = t.laterDependents(id);

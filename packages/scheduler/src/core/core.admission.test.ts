@@ -133,6 +133,77 @@ describe('SchedulerCore root admission', () => {
     expect(sim.ended('s2')).toEqual(['done']);
   });
 
+  test('a map over one shared input counts as roots (rootish); a chain step does not', () => {
+    const sim = new Sim();
+    sim.addWorker('w0', 1);
+    teach(sim, 'w0', 8 * MiB);
+    // One shared input (a scattered value), read by 40 tasks, each with a large output.
+    const maps = Array.from({ length: 40 }, (_, i): [string, GraphNode] => [`r${i}`, t('shared')]);
+    sim.handle([
+      { type: 'submit', id: 's', graph: g(['shared', t()], ...maps), wanted: maps.map(([k]) => k) },
+    ]);
+    sim.finish('w0', 'shared');
+    // Held back like roots: ceil(1 * 1.25) = 2 in flight, the rest wait with a line in their story.
+    expect(rootsInFlight(sim, 'w0')).toBe(2);
+    expect(sim.core.story('r39')).toContainEqual(
+      expect.stringMatching(/^r39 ready: waits: held back for admission/),
+    );
+    for (let step = 0; step < 1000 && sim.inflight.get('w0')!.length > 0; step++) {
+      finish(sim, 'w0', sim.inflight.get('w0')![0], 8 * MiB);
+      expect(rootsInFlight(sim, 'w0')).toBeLessThanOrEqual(2);
+      sim.ackDeliveries();
+    }
+    expect(sim.ended('s')).toEqual(['done']);
+    // Tasks that each read an input of their own (a chain after a root) take the ordinary queue.
+    const chains = Array.from({ length: 20 }, (_, i): [string, GraphNode][] => [
+      [`a${i}`, t()],
+      [`b${i}`, t(`a${i}`)],
+    ]).flat();
+    const first = sent(
+      sim.handle([
+        { type: 'submit', id: 'c', graph: g(...chains), wanted: chains.map(([k]) => k) },
+      ]),
+    );
+    expect(first.get('w0')!.filter((k) => k.startsWith('a'))).toHaveLength(2);
+    sim.runAll();
+    expect(sim.ended('c')).toEqual(['done']);
+  });
+
+  test('a fan-out (one input read by many tasks) is spread over the workers, not co-assigned', () => {
+    const sim = new Sim();
+    sim.addWorker('w0', 1);
+    sim.addWorker('w1', 1);
+    const maps = Array.from({ length: 40 }, (_, i): [string, GraphNode] => [`m${i}`, t('x')]);
+    const first = sent(
+      sim.handle([
+        { type: 'submit', id: 's', graph: g(['x', t()], ...maps), wanted: maps.map(([k]) => k) },
+      ]),
+    );
+    // x alone goes out: its 40 readers wait for it instead of queueing behind it on its worker.
+    expect([...first.values()].flat()).toEqual(['x']);
+    const [holder] = [...first.keys()];
+    sim.finish(holder, 'x');
+    const other = holder === 'w0' ? 'w1' : 'w0';
+    expect(sim.inflight.get(other)!.length).toBeGreaterThanOrEqual(8);
+    expect(sim.inflight.get(holder)!.length).toBeGreaterThanOrEqual(8);
+    sim.runAll();
+    expect(sim.ended('s')).toEqual(['done']);
+    // A narrow fan-out (two readers) still follows its input.
+    const pair = sent(
+      sim.handle([
+        {
+          type: 'submit',
+          id: 'p',
+          graph: g(['y', t()], ['p0', t('y')], ['p1', t('y')]),
+          wanted: ['p0', 'p1'],
+        },
+      ]),
+    );
+    expect([...pair.values()]).toEqual([['y', 'p0', 'p1']]);
+    sim.runAll();
+    sim.core.validate();
+  });
+
   test('small roots (and roots before any is known) take the ordinary queue', () => {
     const sim = new Sim();
     sim.addWorker('w0', 1);

@@ -21,7 +21,7 @@ import {
 import { inactive } from './transitions.js';
 import { validateCore } from './validate.js';
 import { CoreMissing } from './missing-data.js';
-import { DEFAULT_ROOT_SATURATION } from './admission.js';
+import { DEFAULT_ROOT_SATURATION, isRoot } from './admission.js';
 import { waitsOf, type Waits } from './waits.js';
 
 /**
@@ -435,7 +435,7 @@ export class SchedulerCore extends CoreMissing {
     if (this.attempts.size > 0) this.attempts.delete(id);
     t.holder0[id] = w;
     t.nbytes[id] = nbytes;
-    if (t.depCount[id] === 0) this.admission.rootFinished(nbytes);
+    if (isRoot(t, id)) this.admission.rootFinished(nbytes);
     const dl = t.dependents;
     for (let j = t.dtStart[id], e = t.dtEnd(id); j < e; j++) this.depArrived(dl[j]);
     const later = t.laterDependents(id);
