@@ -1,6 +1,7 @@
 // A long batch of synchronous tasks reports what it has finished as it goes (through the
 // state's `early` hook), so progress and the scheduler see long tasks finish one by one; a short
-// batch still reports once, at its end.
+// batch still reports once, at its end. Past its first report, a long batch goes on after a turn
+// of the event loop every 50 ms, where a steal is answered.
 import { describe, expect, it, jest } from '@jest/globals';
 import { packCompute, type WireTask } from '@dask-ts/protocol';
 import { WorkerState, type Outgoing } from './index.js';
@@ -17,13 +18,40 @@ function tasks(n: number, ms: number): WireTask[] {
 }
 
 describe('early reports', () => {
-  it('reports each long task as it finishes, then the rest at the end', () => {
+  it('reports each long task as it finishes, then the rest at the end', async () => {
+    const early: [string[], boolean][] = [];
+    const state = new WorkerState({
+      early: (m, caughtUp) =>
+        m.forEach((o) => {
+          if (o.message.op === 'finished') early.push([o.message.keys, caughtUp === true]);
+        }),
+    });
+    const h = state.handle(packCompute(tasks(3, 60)));
+    expect(h.now).toEqual([]);
+    // After the first report the batch goes on past a turn of the event loop (for steals): later
+    // reports come from there, after everything before was handed over.
+    const rest = (await h.later)!;
+    expect(early).toEqual([
+      [['t0'], false],
+      [['t1'], true],
+    ]);
+    expect(rest.map((o) => o.message)).toMatchObject([{ op: 'finished', keys: ['t2'] }]);
+  });
+
+  it('lets a steal in between the tasks of a long synchronous batch', async () => {
     const early: Outgoing[] = [];
     const state = new WorkerState({ early: (m) => early.push(...m) });
-    const h = state.handle(packCompute(tasks(3, 60)));
-    const keys = early.map((o) => (o.message.op === 'finished' ? o.message.keys : []));
-    expect(keys).toEqual([['t0'], ['t1'], ['t2']]);
-    expect(h.now).toEqual([]);
+    const h = state.handle(packCompute(tasks(5, 60)));
+    // Runs at the batch's first turn of the event loop, after t0.
+    const stolen = new Promise<Outgoing[]>((resolve) =>
+      setImmediate(() => resolve(state.handle({ op: 'steal', keys: ['t0', 't3', 't4'] }).now)),
+    );
+    expect((await stolen).map((o) => o.message)).toEqual([{ op: 'stolen', keys: ['t3', 't4'] }]);
+    const rest = (await h.later)!;
+    const reported = [...early, ...rest].flatMap((o) =>
+      o.message.op === 'finished' ? o.message.keys : [],
+    );
+    expect(reported).toEqual(['t0', 't1', 't2']);
   });
 
   it('reports a short batch once, at its end', () => {

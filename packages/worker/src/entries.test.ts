@@ -131,12 +131,18 @@ async function converse(send: (m: unknown) => void, inbox: Inbox, name: string):
   send({ op: 'compute', keys: [42] }); // malformed: refused, the worker goes on
   send(tasks);
   send({ op: 'gather', id: 9, keys: ['neg', 'floats', 'nope'], release: true });
-  expect(await inbox.next()).toEqual({
-    op: 'finished',
-    keys: ['sum', 'ten', 'neg', 'floats', 'timer'],
-    nbytes: [8, 8, 8, 32, 8],
-    ms: expect.any(Number),
-  });
+  // One report, or several when the batch ran long enough to report early (a loaded machine).
+  const keys: string[] = [];
+  const nbytes: number[] = [];
+  while (keys.length < 5) {
+    const report = await inbox.next();
+    expect(report).toMatchObject({ op: 'finished', ms: expect.any(Number) });
+    if (report.op !== 'finished') break;
+    keys.push(...report.keys);
+    nbytes.push(...report.nbytes);
+  }
+  expect(keys).toEqual(['sum', 'ten', 'neg', 'floats', 'timer']);
+  expect(nbytes).toEqual([8, 8, 8, 32, 8]);
   const erred = await inbox.next();
   expect(erred).toMatchObject({
     op: 'erred',

@@ -48,8 +48,8 @@ export function runWorker(
 ): Promise<void> {
   const { name } = options;
   // A long batch reports early; behind a message still waiting, its reports wait in turn.
-  const early = (messages: readonly Outgoing[]): void => {
-    if (outstanding === 0) sendAll(messages);
+  const early = (messages: readonly Outgoing[], caughtUp = false): void => {
+    if (outstanding === 0 || caughtUp) sendAll(messages);
     else chain = chain.then(() => sendAll(messages));
   };
   const state =

@@ -93,9 +93,10 @@ export interface WorkerStateOptions {
   /**
    * Sends messages at once, from inside a long batch of synchronous tasks (see `EARLY_MS`); the
    * shell must send them before anything this state produces later. Without it, a batch reports
-   * when it ends.
+   * when it ends. `caughtUp` (a batch that went on after a turn of the event loop): everything
+   * this state produced before was handed over already, so nothing they must follow is pending.
    */
-  readonly early?: (messages: readonly Outgoing[]) => void;
+  readonly early?: (messages: readonly Outgoing[], caughtUp?: boolean) => void;
   /** Spill least recently used results to disk past a size (see held-data.ts); off by default. */
   readonly spill?: SpillOptions;
 }
@@ -123,7 +124,7 @@ export class WorkerState {
   private readonly calls: unknown[] = [];
   private callIndex = 0;
   private batchFailed: Set<string> | undefined;
-  private readonly early: ((messages: readonly Outgoing[]) => void) | undefined;
+  private readonly early: WorkerStateOptions['early'];
 
   constructor(options: WorkerStateOptions = {}) {
     this.early = options.early;
@@ -356,6 +357,9 @@ export class WorkerState {
         withValue(batch, task.key, result);
       if (this.early !== undefined && performance.now() - batch.start >= EARLY_MS) {
         this.early(cut(batch));
+        // The rest of a long batch goes on after one turn of the event loop, where a steal that
+        // came meanwhile is answered (stealable.ts).
+        if (i + 1 < tasks.length) return this.goAsync(tasks, i + 1, batch, undefined, undefined);
       }
     }
     return { now: flush(batch), later: undefined, closed: false };
@@ -401,9 +405,21 @@ export class WorkerState {
     pending: PromiseLike<unknown> | undefined,
   ): Promise<readonly Outgoing[]> {
     this.batchFailed = batch.failed;
+    // Synchronous tasks run back to back; every EARLY_MS, one turn of the event loop lets a steal
+    // in (from the first task on when the batch left the synchronous path for that: no task
+    // awaited then).
+    let turnAt = suspended === undefined && pending === undefined ? 0 : performance.now();
     for (let i = from; i < tasks.length; i++) {
       const task = tasks[i];
-      if (i > from && this.stealable.skip(task.key)) continue;
+      if (performance.now() - turnAt >= EARLY_MS) {
+        this.stealable.at(tasks, i - 1);
+        await nextTurn();
+        turnAt = performance.now();
+        // Progress so far, as the synchronous path reports it (see `early`).
+        if (this.early !== undefined && (batch.keys.length > 0 || batch.erred.length > 0))
+          this.early(cut(batch), true);
+        if (this.stealable.skip(task.key)) continue;
+      } else if (i > from && this.stealable.skip(task.key)) continue;
       this.stealable.at(tasks, i);
       let result: unknown;
       let nbytes: number;
@@ -495,6 +511,11 @@ export class WorkerState {
     }
     return out({ op: 'gathered', id, keys: found, values, missing }, [...transfer]);
   }
+}
+
+/** Resolves after one turn of the event loop (its I/O included). */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** What a batch has produced so far; the batch goes on from empty. */

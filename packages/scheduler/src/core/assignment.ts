@@ -75,13 +75,22 @@ export abstract class CoreAssignment extends CoreTransitions {
           continue;
         }
       } else {
-        w = wt.choose(t, id, heap.size + held.size);
+        w = this.stolenFor.size > 0 ? this.thiefOf(id) : -1;
+        if (w < 0) w = wt.choose(t, id, heap.size + held.size);
         if (w < 0) break;
       }
       q.pop();
       this.assign(id, w);
       this.coAssign(id, w);
     }
+  }
+
+  /** @internal The idle worker that task `id` was stolen for, when it has room now; else -1. */
+  private thiefOf(id: number): number {
+    const w = this.stolenFor.get(id);
+    if (w === undefined) return -1;
+    this.stolenFor.delete(id);
+    return this.w.alive[w] && this.w.occ[w] < this.w.cap[w] ? w : -1;
   }
 
   /**

@@ -37,6 +37,27 @@ describe('SchedulerCore work stealing', () => {
     for (const [k] of graph) expect(sim.finishedCount.get(k)).toBe(1);
   }, 30_000);
 
+  test('a task given back goes to the idle worker, not back to its input on the busy one', () => {
+    const sim = new Sim({ rootSaturation: Infinity, workStealing: true, queueFactor: 16 });
+    sim.addWorker('a');
+    // x (small, on a) read by 12 tasks, all queued on a (the only worker then).
+    const maps = Array.from({ length: 12 }, (_, i): [string, GraphNode] => [`m${i}`, t('x')]);
+    sim.handle([
+      { type: 'submit', id: 's', graph: g(['x', t()], ...maps), wanted: maps.map(([k]) => k) },
+    ]);
+    sim.finish('a', 'x');
+    expect(sim.inflight.get('a')).toHaveLength(12);
+    const [asked] = steals(sim.addWorker('b'));
+    expect(asked.worker).toBe('a');
+    const sent = sim.giveBack('a').filter((c) => c.type === 'compute');
+    expect(sent.map((c) => [c.worker, [...c.keys].sort()])).toEqual([
+      ['b', [...asked.keys].sort()],
+    ]);
+    sim.runAll();
+    expect(sim.ended('s')).toEqual(['done']);
+    sim.core.validate();
+  }, 30_000);
+
   test('a task the worker started or finished meanwhile stays there', () => {
     const sim = new Sim({ rootSaturation: Infinity, workStealing: true, queueFactor: 8 });
     sim.addWorker('a');

@@ -8,7 +8,8 @@
 // co-assigned there, with at most STEAL_MAX_BYTES of inputs held by it alone, and allowed on the
 // idle worker by their restrictions. Nothing moves until the worker answers (a `stolen` event):
 // it gives back only tasks it has not started, and those go back to the ready heap, where the
-// idle worker takes them; the rest it runs and reports as usual. So no task runs twice, and a
+// idle worker takes them (placed there while it has room, not back with their inputs' holder,
+// the busy worker); the rest it runs and reports as usual. So no task runs twice, and a
 // report can never come for a task the core placed elsewhere. One request per worker is out at a
 // time; a worker that is lost answers nothing (its tasks are recomputed as usual). The decision
 // (`planSteals`) is a pure function of the core's tables; no timer is involved: it runs on the
@@ -108,6 +109,8 @@ export abstract class CoreStealing extends CoreRetries {
   protected stealing = false;
   /** @internal Workers with a steal request out, and the tasks asked back. */
   readonly asked = new Map<number, readonly string[]>();
+  /** @internal Workers with a steal request out, and the idle worker it was made for. */
+  private readonly askedFor = new Map<number, number>();
 
   /** @internal Worker `w`'s mean run time per task (ms) from its reports; 0 before any. */
   protected abstract meanRunMs(w: number): number;
@@ -128,6 +131,7 @@ export abstract class CoreStealing extends CoreRetries {
         keys.push(this.t.keys[id]);
       }
       this.asked.set(m.victim, keys);
+      this.askedFor.set(m.victim, m.thief);
       this.out.steal(this.w.names[m.victim], keys);
     }
   }
@@ -138,7 +142,9 @@ export abstract class CoreStealing extends CoreRetries {
     if (v === undefined)
       throw new Error(`Impossible event: stolen from ${worker}, a worker never added`);
     const asked = this.asked.get(v);
+    const thief = this.askedFor.get(v);
     this.asked.delete(v);
+    this.askedFor.delete(v);
     if (!this.w.alive[v]) return;
     const t = this.t;
     const note = this.log.note(`given back by ${worker}`);
@@ -152,7 +158,10 @@ export abstract class CoreStealing extends CoreRetries {
         const readers = this.coAssignedReaders(id, v);
         this.stopRun(id, v);
         this.transition(id, RELEASED, S.C_STOLEN, note);
-        if (s === PROCESSING && this.needed(id)) this.activate(id, false, S.C_STOLEN, note, null);
+        if (s === PROCESSING && this.needed(id)) {
+          if (thief !== undefined) this.stolenFor.set(id, thief);
+          this.activate(id, false, S.C_STOLEN, note, null);
+        }
         for (const d of readers) {
           const sd = t.state[d];
           this.transition(d, RELEASED, S.C_INPUT_LOST, id);

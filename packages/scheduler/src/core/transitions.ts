@@ -57,6 +57,12 @@ export abstract class CoreTransitions {
   /** @internal Ready roots held back until a worker has room for them (admission.ts). */
   readonly admission = new RootAdmission(this.t);
   /** @internal */ readonly w = new WorkerTable();
+  /**
+   * @internal Tasks given back by a steal, and the idle worker they were asked back for: placed
+   * there when it has room (else where placement says), so they do not return to their inputs'
+   * holder, the busy worker they came from (stealing.ts).
+   */
+  readonly stolenFor = new Map<number, number>();
   /** @internal */ log = new S.StoryLog();
   /** @internal */ readonly subs = new Map<string, Submission>();
   /** @internal */ subNames: string[] = [];
@@ -483,6 +489,7 @@ export abstract class CoreTransitions {
     this.compactedSize = t.size;
     this.heap.remap(map);
     this.admission.queue.remap(map);
+    this.stolenFor.clear(); // a preference only: dropped rather than remapped
     this.log.remap(map);
     for (const sub of this.subs.values()) sub.remap(map);
     const wantedBy = [...this.wantedBy];
@@ -512,6 +519,7 @@ export abstract class CoreTransitions {
     this.compactedSize = 0;
     this.heap.clear();
     this.admission.clear();
+    this.stolenFor.clear();
     this.log.clear();
     this.subNames = [];
     this.wantedBy.clear();
