@@ -199,7 +199,9 @@ function q13(t: DanfoTables, dfd: Dfd): Answer {
   ]).rename({ o_custkey: 'c_custkey' });
   const customers = pick(need(t, 'customer'), ['c_custkey']);
   const both = dfd.merge({ left: customers, right: plain, on: ['c_custkey'], how: 'left' });
-  // COUNT(o_orderkey) counts matched rows only: 1 where the order key is not NaN, summed.
+  // COUNT(o_orderkey) counts matched rows only: 1 where the order key is not NaN, summed. The
+  // groupby over 1,500 customers is most of this query's time (agg's result assembly grows with
+  // the square of the group count, see Q18 in queries-b.ts), ~2 s here, so it stays danfo's agg.
   const matched = both
     .column('o_orderkey')
     .isNa()
