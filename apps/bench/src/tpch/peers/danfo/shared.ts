@@ -5,6 +5,7 @@
 // result into an answer. danfo's `sortValues` sorts by one column, so answers ordered by several
 // keys are ordered in plain JavaScript (they are small: every query aggregates or limits).
 import type { TableName } from '../../generate.js';
+import type { QueryParams } from '../../params.js';
 import type { Answer, Cell } from '../../tables.js';
 
 /** danfo's module. @example const dfd: Dfd = await import('danfojs-node'); */
@@ -15,8 +16,14 @@ export type DF = ReturnType<Dfd['merge']>;
 export type Series = ReturnType<DF['column']>;
 /** The tables a query reads, as danfo DataFrames. @example t.lineitem.shape */
 export type DanfoTables = Readonly<Partial<Record<TableName, DF>>>;
-/** One query: the tables, danfo's module, the scale factor. @example QUERIES[6](t, dfd, 0.1) */
-export type DanfoQuery = (t: DanfoTables, dfd: Dfd, sf: number) => Answer;
+/**
+ * One query: the tables, danfo's module, the scale factor and the substitution parameters (the
+ * validation values where not given).
+ *
+ * @example
+ * DANFO_QUERIES[18]?.(t, dfd, 0.01, { quantity: 250 });
+ */
+export type DanfoQuery = (t: DanfoTables, dfd: Dfd, sf: number, params?: QueryParams) => Answer;
 
 const DAY = 86400000;
 
@@ -58,6 +65,50 @@ export function join(
   const r = typeof rightOn === 'string' ? [rightOn] : [...rightOn];
   const renamed = right.rename(Object.fromEntries(r.map((c, i) => [c, l[i]])));
   return dfd.merge({ left, right: renamed, on: l, how: 'inner' });
+}
+
+/**
+ * The frame with only `columns`, by position: danfo's `loc({ columns })` maps every row's index
+ * label to its position with `indexOf`, quadratic in the rows (seconds on lineitem at SF 0.01),
+ * where `iloc` with column positions is linear.
+ *
+ * @example
+ * pick(lineitem, ['l_orderkey', 'l_quantity']);
+ */
+export function pick(d: DF, columns: readonly string[]): DF {
+  const at = columns.map((c) => {
+    const i = d.columns.indexOf(c);
+    if (i < 0) throw new Error(`danfo peer: no column '${c}' in ${d.columns.join(', ')}`);
+    return i;
+  });
+  return d.iloc({ columns: at });
+}
+
+/** String equality as a boolean mask (danfo's `eq` takes numbers). @example d.query(is(d.column('n_name'), 'CANADA')) */
+export const is = (s: Series, value: string): Series => s.map((x) => x === value);
+
+/** The calendar year of each day number. @example d.addColumn('o_year', yearOf(d.column('o_orderdate'))) */
+export const yearOf = (s: Series): Series =>
+  s.map((d) => new Date((d as number) * DAY).getUTCFullYear());
+
+/**
+ * A mask keeping the first row of each distinct combination of `columns`: danfo has no
+ * `dropDuplicates` on frames (only on a Series, which loses the other columns), so the
+ * combinations go through a JS `Set` in `map`. Counting the kept rows per group is SQL's
+ * COUNT(DISTINCT).
+ *
+ * @example
+ * d.query(firstOf(d, ['l_orderkey', 'l_suppkey']));
+ */
+export function firstOf(d: DF, columns: readonly string[]): Series {
+  const cols = columns.map((c) => values(d, c));
+  const seen = new Set<string>();
+  return d.column(columns[0]).map((_, i) => {
+    const key = cols.map((c) => c[i]).join('\u0001');
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /** Values of a column as numbers or strings. @example values(d, 'n_name') */
