@@ -7,6 +7,7 @@
 // the monitor only watches, costs nothing when no dashboard is on, and never throws into the
 // server (messages it does not understand are ignored; the shell checks them anyway).
 // Tasks are grouped as Dask groups them, by the key's name without its token or indices.
+import { keySplit } from '@dask-ts/protocol';
 
 /** Where a task stands, as the dashboard sees it. @example const s: TaskState = 'memory'; */
 export type TaskState = 'waiting' | 'processing' | 'memory' | 'erred';
@@ -82,15 +83,7 @@ const MAX_GROUPS = 200;
  * taskGroup('["sum-3f2a9c1b",0,4]'); // 'sum'
  */
 export function taskGroup(key: string): string {
-  let name = key;
-  if (key.startsWith('["')) {
-    const end = key.indexOf('"', 2);
-    name = end > 2 ? key.slice(2, end) : key;
-  }
-  const words = name.split('-');
-  while (words.length > 1 && /^([0-9a-f]{6,}|\d+)$/i.test(words[words.length - 1] ?? ''))
-    words.pop();
-  return words.join('-');
+  return keySplit(key);
 }
 
 /**

@@ -102,10 +102,22 @@ function splitOptions(args: readonly unknown[]): [unknown[], GraphComputeOptions
   return [args.slice(), {}];
 }
 
-async function run(
-  values: readonly unknown[],
-  options: GraphComputeOptions,
-): Promise<{ keys: (string[] | undefined)[]; byKey: Map<string, unknown> }> {
+/** The graph that computes `values` (see {@link collectGraph}). */
+export interface CollectedGraph {
+  /** Each value's flattened keys (undefined: not a collection). */
+  readonly keys: (string[] | undefined)[];
+  /** Every wanted key, once. */
+  readonly wanted: string[];
+  /** The graph, culled (and optimized, when asked) to the wanted keys. */
+  readonly graph: ReadonlyMap<string, GraphNode>;
+}
+
+/**
+ * @internal The one graph that computes `values` (collections among them; others are skipped),
+ * as `compute` builds it: each collection type optimized (when `optimize`), lowered, merged,
+ * culled and fused.
+ */
+export function collectGraph(values: readonly unknown[], optimize: boolean): CollectedGraph {
   const graph = new Map<string, GraphNode>();
   const seen = new Set<unknown>();
   const keys: (string[] | undefined)[] = [];
@@ -119,7 +131,6 @@ async function run(
     typeof (collections[0] as Partial<OwnGraph>)[ownGraph] === 'function'
       ? (collections[0] as unknown as OwnGraph)
       : undefined;
-  const optimize = options.optimize !== false;
   const layered = own === undefined ? optimizeCollections(collections, optimize) : undefined;
   for (const v of values) {
     if (!isCollection(v)) {
@@ -134,13 +145,22 @@ async function run(
     keys.push(flat);
     for (const k of flat) wanted.add(k);
   }
-  const byKey = new Map<string, unknown>();
-  if (wanted.size === 0) return { keys, byKey };
   const all = [...wanted];
+  if (all.length === 0) return { keys, wanted: all, graph };
   const g =
     own !== undefined
       ? own[ownGraph](optimize)
       : prepareGraph(graph, all, closed && seen.size === 0, optimize);
+  return { keys, wanted: all, graph: g };
+}
+
+async function run(
+  values: readonly unknown[],
+  options: GraphComputeOptions,
+): Promise<{ keys: (string[] | undefined)[]; byKey: Map<string, unknown> }> {
+  const { keys, wanted: all, graph: g } = collectGraph(values, options.optimize !== false);
+  const byKey = new Map<string, unknown>();
+  if (all.length === 0) return { keys, byKey };
   const scheduler = getScheduler(options.scheduler);
   const results = await scheduler.get(g, all, schedulerOptions(options));
   for (let i = 0; i < all.length; i++) byKey.set(all[i], results[i]);

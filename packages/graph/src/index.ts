@@ -46,6 +46,12 @@ export {
   type Computed,
   type ComputedValue,
 } from './compute.js';
+export {
+  toDot,
+  visualize,
+  type VisualizeOptions,
+  type VisualizeFileOptions,
+} from './visualize.js';
 export { Layer, dataLayer, collectionLayer, type LayerNodes } from './kit-layer.js';
 export {
   layersInOrder,

@@ -64,6 +64,28 @@ export function keyName(key: Key | string): string {
   return key[0];
 }
 
+/**
+ * The group of a key, Dask's `key_split`: its name without a trailing token or counter
+ * (`inc-3f2a9c...` is `inc`) and without the indices of a tuple key (`["sum-3f2a",0,4]` is
+ * `sum`). Progress bars, the dashboard's task groups and `visualize` label tasks by it.
+ *
+ * @example
+ * keySplit('["sum-3f2a9c1b",0,4]'); // 'sum'
+ * keySplit('load-csv-17'); // 'load-csv'
+ */
+export function keySplit(key: Key | string): string {
+  let name: string;
+  try {
+    name = keyName(key);
+  } catch {
+    name = String(key); // not a tuple key after all: grouped by its text
+  }
+  const words = name.split('-');
+  while (words.length > 1 && /^([0-9a-f]{6,}|\d+)$/i.test(words[words.length - 1] ?? ''))
+    words.pop();
+  return words.join('-');
+}
+
 function safeShow(v: unknown): string {
   try {
     return JSON.stringify(v) ?? String(v);

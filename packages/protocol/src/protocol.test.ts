@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import {
+  keySplit,
   keyToString,
   parseKey,
   task,
@@ -22,6 +23,12 @@ const id: FunctionRef = { kind: 'builtin', name: 'test.id' };
 
 describe('keys', () => {
   it('has one canonical form, round-tripping tuples', () => {
+    expect(keySplit('inc-3f2a9c1b8d')).toBe('inc');
+    expect(keySplit('["sum-3f2a9c1b",0,4]')).toBe('sum');
+    expect(keySplit(['read-csv-77aa00bb', 3])).toBe('read-csv');
+    expect(keySplit('load-17')).toBe('load');
+    expect(keySplit('total')).toBe('total');
+    expect(keySplit('["broken')).toBe('["broken');
     expect(keyToString('x')).toBe('x');
     expect(keyToString(['x', 0, 1])).toBe('["x",0,1]');
     expect(parseKey('["x",0,1]')).toEqual(['x', 0, 1]);

@@ -4,7 +4,7 @@
 // A worker imports this alone: zod takes tens of milliseconds to load, most of a worker's start.
 // It shares its modules with the main entry, so codecs and builtins registered through either
 // are the same registry.
-export { type Key, keyToString, parseKey, keyName } from './keys.js';
+export { type Key, keyToString, parseKey, keyName, keySplit } from './keys.js';
 export {
   type TaskFunction,
   type ModuleRef,

@@ -21,7 +21,8 @@
 // - test_get_collection_names, test_get_name_from_key, test_replace_name_in_keys,
 //   test_clone_key, test_persist_delayed_custom_key, test_persist_delayed_rename: Dask's key
 //   naming helpers, `clone` and `__dask_postpersist__` renames, which dask-ts does not have.
-// - test_visualize, test_visualize_highlevelgraph, test_visualize_order: no graphviz.
+// - test_visualize, test_visualize_highlevelgraph, test_visualize_order: `visualize` and `toDot`
+//   are tested in visualize.test.ts (DOT text, Graphviz rendering where installed, order colours).
 // - test_optimizations_keyword, test_optimize, test_optimize_nested, test_optimize_globals,
 //   test_optimize_None, test_optimizations_ctd: `dask.optimize` and optimization config; dask-ts
 //   has `optimize: false` (test_compute_no_opt).

@@ -12,7 +12,8 @@
 //   Python types; plain objects are traversed instead (test_to_task_dask).
 // - test_np_dtype_of_delayed, test_array_delayed, test_array_bag_delayed, test_finalize_name,
 //   test_keys_from_array, test_check_meta_flag: need NumPy, dask.array or dask.dataframe.
-// - test_delayed_visualise_warn: no `visualize` (graphviz) in dask-ts.
+// - test_delayed_visualise_warn: a Delayed has no `visualize` method (its attributes are tasks);
+//   the function `visualize(d)` draws it (visualize.test.ts).
 // - test_delayed_optimize: builds a Delayed from a raw graph (`Delayed(key, dsk)`), which dask-ts
 //   has no public constructor for; culling is covered by test_base.py::test_compute_no_opt.
 // - test_pure_global_setting: `dask.config` (`delayed_pure`) has no dask-ts counterpart.
