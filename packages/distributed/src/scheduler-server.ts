@@ -67,10 +67,7 @@ export interface SchedulerServerOptions {
   readonly heartbeatTimeoutMs?: number;
   /** How often a task may lose its worker before it fails (the core's default otherwise). */
   readonly maxRetries?: number;
-  /**
-   * Root tasks (no inputs) in flight per worker thread once finished roots show large outputs
-   * (default 1.25; `Infinity` never holds roots back). Dask's `worker-saturation`.
-   */
+  /** Roots in flight per thread while memory paces them (default 1.25; Dask's worker-saturation). */
   readonly rootSaturation?: number;
   /** Where the server reports (stderr by default). */
   readonly log?: (line: string) => void;

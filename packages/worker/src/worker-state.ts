@@ -6,7 +6,8 @@
 // message and no validation per task (the message was validated once, where it arrived), and
 // reports one `finished` message for the batch, with the time the batch took (the scheduler sizes
 // its batches by it). Only when something must be awaited (a module to
-// import, a task returning a promise) does the rest of that batch continue asynchronously; later
+// import, a task returning a promise), or a batch has run for EARLY_MS (it reports what it has and
+// lets a `steal` in, batch-report.ts), does the rest of that batch continue asynchronously; later
 // messages then wait behind it, so the scheduler always sees the effects in the order it sent them.
 import {
   encodeValue,
@@ -27,6 +28,16 @@ import { FunctionResolver } from './function-resolver.js';
 import { HeldData, type HeldStats, type SpillOptions } from './held-data.js';
 import { isThenable, Suspend } from './suspend.js';
 import { Stealable } from './stealable.js';
+import {
+  cut,
+  EARLY_MS,
+  flush,
+  nextTurn,
+  wantedKeys,
+  withValue,
+  VALUE_WITH_FINISHED,
+  type Batch,
+} from './batch-report.js';
 import { cannotSend, isUnsendable, unsendable, Unsent } from './unsendable.js';
 
 /**
@@ -63,25 +74,6 @@ const PENDING = Symbol('pending inline call');
 function out(message: FromWorker, transfer: readonly ArrayBuffer[] = NO_TRANSFER): Outgoing {
   return { message, transfer };
 }
-
-/** Results of one batch, collected as it runs (from `start`, a `performance.now()`). */
-interface Batch {
-  readonly keys: string[];
-  readonly nbytes: number[];
-  /** Keys a compute wants (from the message's `want`), and their values sent so far. */
-  readonly want: ReadonlySet<string> | undefined;
-  readonly valueKeys: string[];
-  readonly values: unknown[];
-  readonly erred: Outgoing[];
-  failed: Set<string> | undefined;
-  start: number;
-}
-
-/**
- * After this long (ms), a batch of synchronous tasks reports what it has finished so far through
- * `early`, so that progress and the scheduler see long tasks finish one by one.
- */
-const EARLY_MS = 50;
 
 /**
  * Options of a {@link WorkerState}.
@@ -511,79 +503,6 @@ export class WorkerState {
     }
     return out({ op: 'gathered', id, keys: found, values, missing }, [...transfer]);
   }
-}
-
-/** Resolves after one turn of the event loop (its I/O included). */
-function nextTurn(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
-}
-
-/** What a batch has produced so far; the batch goes on from empty. */
-function cut(batch: Batch): Outgoing[] {
-  const now = performance.now();
-  const messages = batch.erred.splice(0);
-  if (batch.keys.length > 0) {
-    const ms = Math.max(0, now - batch.start);
-    const keys = batch.keys.splice(0);
-    const nbytes = batch.nbytes.splice(0);
-    messages.unshift(finished(keys, nbytes, ms, batch.valueKeys.splice(0), batch.values.splice(0)));
-  }
-  batch.start = now;
-  return messages;
-}
-
-function flush(batch: Batch): Outgoing[] {
-  const messages = batch.erred;
-  if (batch.keys.length > 0) {
-    const ms = Math.max(0, performance.now() - batch.start);
-    messages.unshift(finished(batch.keys, batch.nbytes, ms, batch.valueKeys, batch.values));
-  }
-  return messages;
-}
-
-/**
- * The largest wanted result (in estimated bytes) that rides with its `finished` report, copied.
- * Larger ones are gathered, so their buffers are transferred, never copied.
- */
-const VALUE_WITH_FINISHED = 64 * 1024;
-
-/** A `finished` report, with the values of wanted keys when there are any. */
-function finished(
-  keys: string[],
-  nbytes: number[],
-  ms: number,
-  valueKeys: string[],
-  values: unknown[],
-): Outgoing {
-  if (valueKeys.length === 0) return out({ op: 'finished', keys, nbytes, ms });
-  return out({ op: 'finished', keys, nbytes, ms, valueKeys, values });
-}
-
-/** The keys a compute message marks as wanted (see `want` in the wire format). */
-function wantedKeys(message: { keys: readonly string[]; want?: readonly number[] | undefined }) {
-  const want = message.want;
-  if (want === undefined || want.length === 0) return undefined;
-  const keys = new Set<string>();
-  for (const i of want) {
-    const key = message.keys[i];
-    if (key !== undefined) keys.add(key);
-  }
-  return keys;
-}
-
-/**
- * Adds the value of wanted `key` to the batch's report, copied (the worker keeps its result until
- * told to release it); a value that cannot be encoded travels as the marker that says why.
- */
-function withValue(batch: Batch, key: string, value: unknown): void {
-  let payload: unknown;
-  try {
-    payload = encodeValue(value).payload;
-  } catch (err) {
-    payload = unsendable(cannotSend(key, err));
-  }
-  batch.valueKeys.push(key);
-  batch.values.push(payload);
 }
 
 async function settle(handled: Handled): Promise<readonly Outgoing[]> {
