@@ -4,53 +4,27 @@
 // objects, fromZarr reads them back exactly (missing chunks are the fill value), with zstd and
 // without, on `sync` and on worker threads; a prefix without an array is named.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { startTestS3, type TestS3 } from '../../../../tooling/test-s3.js';
 import { closeS3, exists, readWhole, type StorageOptions } from '@dask-ts/graph/fs';
 import { createThreadsScheduler } from '@dask-ts/scheduler';
 import { fromZarr, zeros, type Dtype } from '../index.js';
 import { expectDense, pair, toDense } from './reference.js';
 
 const sync = { scheduler: 'sync' } as const;
-const dir = mkdtempSync(join(tmpdir(), 'dask-ts-zarr-s3-'));
-// The server runs on its own thread: the file-system layer blocks the calling thread while it
-// waits for the store, so a server on this thread could never answer.
-const server = new Worker(
-  `const { parentPort, workerData } = require('node:worker_threads');
-  const S3rver = require(workerData.s3rver);
-  const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: workerData.dir,
-    configureBuckets: [{ name: 'zarr-bucket', configs: [] }] });
-  server.run().then((a) => parentPort.postMessage(a.port));`,
-  { eval: true, workerData: { s3rver: createRequire(import.meta.url).resolve('s3rver'), dir } },
-);
 let threads: ReturnType<typeof createThreadsScheduler> | undefined;
 let storage: StorageOptions = {};
+let s3: TestS3 | undefined;
 
 beforeAll(async () => {
-  const port = await new Promise<number>((resolve, reject) => {
-    server.once('message', resolve);
-    server.once('error', reject);
-  });
-  storage = {
-    endpoint: `http://127.0.0.1:${port}`,
-    accessKeyId: 'S3RVER',
-    secretAccessKey: 'S3RVER',
-    region: 'us-east-1',
-  };
-  process.env.AWS_ENDPOINT_URL = `http://127.0.0.1:${port}`;
-  process.env.AWS_ACCESS_KEY_ID = 'S3RVER';
-  process.env.AWS_SECRET_ACCESS_KEY = 'S3RVER';
-  process.env.AWS_REGION = 'us-east-1';
+  s3 = await startTestS3('zarr-bucket', createRequire(import.meta.url).resolve('s3rver'));
+  storage = s3.storage;
 }, 60_000);
 
 afterAll(async () => {
   await threads?.close?.();
   await closeS3();
-  await server.terminate();
-  rmSync(dir, { recursive: true, force: true });
+  await s3?.stop();
 }, 60_000);
 
 describe('Zarr on s3://', () => {

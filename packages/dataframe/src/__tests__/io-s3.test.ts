@@ -5,46 +5,25 @@
 // lines and Arrow IPC are written to `s3://` prefixes and read back (globs, prefixes as directories,
 // hive directories, row-group pruning over range reads), on sync and on threads.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { startTestS3, type TestS3 } from '../../../../tooling/test-s3.js';
 import { createThreadsScheduler } from '@dask-ts/scheduler';
 import { col, fromColumns, readArrowIpc, readCsv, readJson, readParquet } from '../index.js';
 import { closeS3, writeWhole } from '@dask-ts/graph/fs';
 import { pick, plain, rowsWhere, sample } from './reference.js';
 
 const sync = { scheduler: 'sync' } as const;
-const dir = mkdtempSync(join(tmpdir(), 'dask-ts-df-s3-'));
-// The server runs on its own thread: the file-system layer blocks the calling thread while it
-// waits for the store, so a server on this thread could never answer.
-const server = new Worker(
-  `const { parentPort, workerData } = require('node:worker_threads');
-  const S3rver = require(workerData.s3rver);
-  const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: workerData.dir,
-    configureBuckets: [{ name: 'test-bucket', configs: [] }] });
-  server.run().then((a) => parentPort.postMessage(a.port));`,
-  { eval: true, workerData: { s3rver: createRequire(import.meta.url).resolve('s3rver'), dir } },
-);
 let threads: ReturnType<typeof createThreadsScheduler> | undefined;
+let s3: TestS3 | undefined;
 
 beforeAll(async () => {
-  const port = await new Promise<number>((resolve, reject) => {
-    server.once('message', resolve);
-    server.once('error', reject);
-  });
-  process.env.AWS_ENDPOINT_URL = `http://127.0.0.1:${port}`;
-  process.env.AWS_ACCESS_KEY_ID = 'S3RVER';
-  process.env.AWS_SECRET_ACCESS_KEY = 'S3RVER';
-  process.env.AWS_REGION = 'us-east-1';
+  s3 = await startTestS3('test-bucket', createRequire(import.meta.url).resolve('s3rver'));
 }, 60_000);
 
 afterAll(async () => {
   await threads?.close?.();
   await closeS3();
-  await server.terminate();
-  rmSync(dir, { recursive: true, force: true });
+  await s3?.stop();
 }, 60_000);
 
 const p = sample(2000, 99);
