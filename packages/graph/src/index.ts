@@ -67,6 +67,7 @@ export {
   type LayeredCollection,
 } from './kit-optimize.js';
 export { defineKernels, type Kernels } from './kit-kernels.js';
+export { chunksToDelayed } from './kit-to-delayed.js';
 export { fnOf, withFns } from './kit-kernel-fns.js';
 export { treeNodes, combineWith, type TreeSpec } from './kit-tree.js';
 export {
