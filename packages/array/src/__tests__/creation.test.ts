@@ -17,6 +17,7 @@ import {
   linspace,
   ones,
   onesLike,
+  fullLike,
   random,
   zeros,
   zerosLike,
@@ -114,6 +115,11 @@ describe('constant arrays and ranges', () => {
     const l = onesLike(f);
     expect([l.dtype, l.chunks]).toEqual([f.dtype, f.chunks]);
     expect(zerosLike(f, { dtype: 'bool' }).dtype).toBe('bool');
+    const g = fullLike(f, 2.5, { dtype: 'float32' });
+    expect([g.dtype, g.chunks]).toEqual(['float32', f.chunks]);
+    expect(Array.from((await g.compute(sync)).data)).toEqual(new Array(12).fill(2.5));
+    // The value is cast to the dtype, as NumPy's full_like does: 2.5 in an int32 array is 2.
+    expect(Array.from((await fullLike(f, 2.5).compute(sync)).data)).toEqual(new Array(12).fill(2));
   });
 
   test('arange and linspace follow NumPy', async () => {

@@ -49,6 +49,23 @@ describe('more elementwise functions', () => {
     }
   });
 
+  test('rint rounds half to even, arctan2 takes both signs into account', async () => {
+    const x = fromArray(Float64Array.from([-2.5, -1.5, -0.5, 0.5, 1.5, 2.5, 3.7, -3.2]), {
+      chunks: 3,
+    });
+    expect(Array.from((await da.rint(x).compute(sync)).data)).toEqual([-2, -2, -0, 0, 2, 2, 4, -3]);
+    const { x: a, ref: ra } = pair([4, 5], 'float64', [2, 3], 7);
+    const { x: b, ref: rb } = pair([4, 5], 'float64', [3, 2], 8);
+    const y = da.arctan2(a.sub(0.5), b.sub(0.5));
+    expect(y.dtype).toBe('float64');
+    expectDense(
+      toDense(await y.compute(sync)),
+      refMap((p, q) => Math.atan2(p - 0.5, q - 0.5), [ra, rb], 'float64'),
+      1e-12,
+    );
+    expect(() => da.arctan2(a, fromArray(new Float64Array(3)))).toThrow(/broadcast|shape/i);
+  });
+
   test('isnan, isfinite, isinf, sign, square, logical operations', async () => {
     const x = fromArray(new Float64Array([NaN, 1, -Infinity, 0, -2.5, Infinity]), {
       shape: [2, 3],
