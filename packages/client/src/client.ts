@@ -58,6 +58,7 @@ import {
 export type { ScatterOptions, Scattered } from './scatter.js';
 import { connectLink, type Link } from '@dask-ts/distributed';
 import { ClientWire } from './client-wire.js';
+import { mapNodes } from './map-nodes.js';
 import { startLocalCluster, type LocalCluster, type LocalOptions } from '@dask-ts/distributed';
 import { parentPort } from 'node:worker_threads';
 
@@ -326,6 +327,15 @@ export class Client implements Scheduler {
     let placement: PlacementOptions | undefined;
     try {
       placement = placementOf(options, 'client.map');
+      // Plain items skip the Delayed per item (map-nodes.ts); their keys are fresh, so distinct.
+      const made = mapNodes(fn, items);
+      if (made !== undefined)
+        return this.holdGraph(
+          placeGraph(made.graph, placement, made.keys),
+          made.keys,
+          false,
+          true,
+        ) as Future<Awaited<R>>[];
       const f = delayed(fn as never) as unknown as (x: unknown) => Delayed<Awaited<R>>;
       calls = items.map((x) => f(x));
     } catch (err) {
@@ -411,9 +421,17 @@ export class Client implements Scheduler {
     return out;
   }
 
-  /** Futures holding `keys` of `graph` on the cluster (keys this client holds are reused). */
-  private holdGraph(graph: Graph, keys: readonly string[], broadcast = false): Future[] {
-    const distinct = [...new Set(keys)];
+  /**
+   * Futures holding `keys` of `graph` on the cluster (keys this client holds are reused);
+   * `distinct`: the caller knows `keys` has no repeats.
+   */
+  private holdGraph(
+    graph: Graph,
+    keys: readonly string[],
+    broadcast = false,
+    distinct = false,
+  ): Future[] {
+    const unique = distinct ? keys : [...new Set(keys)];
     let message;
     try {
       message = graphMessage(graph, this.heldNode);
@@ -424,8 +442,9 @@ export class Client implements Scheduler {
       const err = new Error(`The client of ${this.address} is closed`);
       return keys.map((k) => this.holds.failed(k, err));
     }
-    const futures = this.holds.futures(distinct, () => message, broadcast);
-    const byKey = new Map(distinct.map((k, i) => [k, futures[i]]));
+    const futures = this.holds.futures(unique, () => message, broadcast);
+    if (distinct) return futures;
+    const byKey = new Map(unique.map((k, i) => [k, futures[i]]));
     // A key asked for twice gets a second future on the same record.
     const seen = new Set<string>();
     return keys.map((k) => {

@@ -16,13 +16,8 @@
 import { Router } from 'zeromq';
 import { SchedulerShell, type WorkerEndpoint, type WorkerInfo } from '@dask-ts/scheduler';
 import { encodeValue, type ToWorker } from '@dask-ts/protocol';
-import {
-  errorMessage,
-  fromClientSchema,
-  graphOf,
-  type FromClient,
-  type ToClient,
-} from './client-messages.js';
+import { parseFromClient } from './client-check.js';
+import { errorMessage, graphOf, type FromClient, type ToClient } from './client-messages.js';
 import { decodeFrames, encodeFrames } from './frames.js';
 import {
   isLinkOp,
@@ -428,7 +423,7 @@ export class SchedulerServer {
   }
 
   private onClient(peer: Peer, raw: unknown): void {
-    const parsed = fromClientSchema.safeParse(raw);
+    const parsed = parseFromClient(raw);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       this.drop(
