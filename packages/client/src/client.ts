@@ -44,7 +44,12 @@ import {
   type ComputedValue,
   type Delayed,
 } from '@dask-ts/graph';
-import { computeMessage, graphMessage, type ToClient } from '@dask-ts/distributed';
+import {
+  computeMessage,
+  graphMessage,
+  type GraphMessage,
+  type ToClient,
+} from '@dask-ts/distributed';
 import { Future, isFuture } from './future.js';
 import { KeyHolds } from './key-holds.js';
 import { scatterGraph, type ScatterOptions, type Scattered } from './scatter.js';
@@ -58,7 +63,7 @@ import {
 export type { ScatterOptions, Scattered } from './scatter.js';
 import { connectLink, type Link } from '@dask-ts/distributed';
 import { ClientWire } from './client-wire.js';
-import { mapNodes } from './map-nodes.js';
+import { mapCalls, mapGraph, mapMessage } from './map-nodes.js';
 import { startLocalCluster, type LocalCluster, type LocalOptions } from '@dask-ts/distributed';
 import { parentPort } from 'node:worker_threads';
 
@@ -327,15 +332,16 @@ export class Client implements Scheduler {
     let placement: PlacementOptions | undefined;
     try {
       placement = placementOf(options, 'client.map');
-      // Plain items skip the Delayed per item (map-nodes.ts); their keys are fresh, so distinct.
-      const made = mapNodes(fn, items);
-      if (made !== undefined)
-        return this.holdGraph(
-          placeGraph(made.graph, placement, made.keys),
-          made.keys,
-          false,
-          true,
-        ) as Future<Awaited<R>>[];
+      // Plain items skip the Delayed per item (map-nodes.ts); their keys are fresh random ones.
+      const made = mapCalls(fn, items);
+      if (made !== undefined) {
+        const p = placement;
+        const build = (): GraphMessage =>
+          p === undefined
+            ? mapMessage(made)
+            : graphMessage(placeGraph(mapGraph(made), p, made.keys), this.heldNode);
+        return this.holdMessage(build, made.keys, false, true) as Future<Awaited<R>>[];
+      }
       const f = delayed(fn as never) as unknown as (x: unknown) => Delayed<Awaited<R>>;
       calls = items.map((x) => f(x));
     } catch (err) {
@@ -421,20 +427,25 @@ export class Client implements Scheduler {
     return out;
   }
 
+  /** Futures holding `keys` of `graph` on the cluster (keys this client holds are reused). */
+  private holdGraph(graph: Graph, keys: readonly string[], broadcast = false): Future[] {
+    return this.holdMessage(() => graphMessage(graph, this.heldNode), keys, broadcast, false);
+  }
+
   /**
-   * Futures holding `keys` of `graph` on the cluster (keys this client holds are reused);
-   * `distinct`: the caller knows `keys` has no repeats.
+   * Futures holding `keys` on the cluster, computed by the graph that `build` makes (its error
+   * fails them); `fresh`: the keys are new random ones (distinct, never held).
    */
-  private holdGraph(
-    graph: Graph,
+  private holdMessage(
+    build: () => GraphMessage,
     keys: readonly string[],
-    broadcast = false,
-    distinct = false,
+    broadcast: boolean,
+    fresh: boolean,
   ): Future[] {
-    const unique = distinct ? keys : [...new Set(keys)];
-    let message;
+    const unique = fresh ? keys : [...new Set(keys)];
+    let message: GraphMessage;
     try {
-      message = graphMessage(graph, this.heldNode);
+      message = build();
     } catch (err) {
       return keys.map((k) => this.holds.failed(k, err));
     }
@@ -442,8 +453,8 @@ export class Client implements Scheduler {
       const err = new Error(`The client of ${this.address} is closed`);
       return keys.map((k) => this.holds.failed(k, err));
     }
-    const futures = this.holds.futures(unique, () => message, broadcast);
-    if (distinct) return futures;
+    const futures = this.holds.futures(unique, () => message, broadcast, fresh);
+    if (fresh) return futures;
     const byKey = new Map(unique.map((k, i) => [k, futures[i]]));
     // A key asked for twice gets a second future on the same record.
     const seen = new Set<string>();

@@ -221,7 +221,6 @@ export class SchedulerShell implements Scheduler {
     settled?: (index: number, error: unknown) => void,
     onValues?: (values: readonly unknown[]) => void,
   ): HeldKey[] {
-    const distinct = [...new Set(keys)];
     let refusal: unknown;
     if (this.closed) refusal = new Error(`The ${this.name} scheduler is closed`);
     else if (this.broken !== undefined) refusal = this.broken;
@@ -235,12 +234,13 @@ export class SchedulerShell implements Scheduler {
     if (refusal !== undefined) return refusedHolds(keys, refusal, settled);
     this.options.onDemand?.();
     const id = `${this.name}-${++this.nextCompute}`;
-    const batch = new HoldBatch(id, distinct, (reason) => {
+    const batch = new HoldBatch(id, keys, (reason) => {
       const c = batch.compute!;
       if (c.settled || !settleCompute(c, new ComputeAbortedError(reason))) return;
       this.updateRefs();
       this.emit({ type: 'cancel', id, reason });
     });
+    const distinct = batch.distinct;
     batch.compute = openCompute(
       id,
       graph,
@@ -260,7 +260,7 @@ export class SchedulerShell implements Scheduler {
     );
     this.computes.set(id, batch.compute);
     this.batches.set(id, batch);
-    const held = keys.map((k) => batch.byKey.get(k)!);
+    const held = batch.held;
     if (settled !== undefined) for (let i = 0; i < keys.length; i++) held[i].onSettle(i, settled);
     this.updateRefs();
     const deliver = onValues !== undefined ? { deliver: true } : {};
