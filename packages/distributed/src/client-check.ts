@@ -2,11 +2,11 @@
 // from a client; `values`, `finished` or `result` to it) in plain loops, before zod: a round trip
 // took two zod parses of a few microseconds each. A message the plain check accepts is one the zod
 // schema (client-messages.ts) accepts too: it is stricter or equal field by field (a test checks
-// the pairs), and the function references and placements in a graph are still parsed by their zod
-// schemas. Anything else, well-formed or not, goes to zod, which says what is wrong. Unknown extra
+// the pairs; function references too), and the placements in a graph are still parsed by their
+// zod schema. Anything else, well-formed or not, goes to zod, which says what is wrong. Unknown extra
 // fields are allowed, as zod's objects allow them (zod drops them; these checks keep them, and
 // nothing reads them).
-import { placementSchema, portableFunctionRefSchema } from '@dask-ts/protocol';
+import { placementSchema } from '@dask-ts/protocol';
 import type { z } from 'zod';
 import {
   fromClientSchema,
@@ -33,9 +33,43 @@ const isKeyList = (x: unknown): boolean => every(x, isString);
 const optional = (v: unknown, ok: (x: unknown) => boolean): boolean => v === undefined || ok(v);
 const isBool = (x: unknown): boolean => typeof x === 'boolean';
 
+const isName = (x: unknown): boolean => typeof x === 'string' && x.length > 0;
+
+/** A record of plain data (what zod's `z.record(z.string(), ...)` takes, or less). */
+function isRecord(v: unknown, ok: (x: unknown) => boolean): boolean {
+  if (!isObject(v)) return false;
+  const proto = Object.getPrototypeOf(v) as unknown;
+  if (proto !== Object.prototype && proto !== null) return false;
+  if (Object.getOwnPropertySymbols(v).length > 0) return false;
+  if (Object.prototype.hasOwnProperty.call(v, 'constructor')) return false;
+  for (const key in v) if (!ok(v[key])) return false;
+  return true;
+}
+
+/** Whether `v` is a portable function reference that `portableFunctionRefSchema` accepts. */
+function isPortableRef(v: unknown): boolean {
+  if (!isObject(v)) return false;
+  switch (v.kind) {
+    case 'module':
+      return isName(v.specifier) && isName(v.exportName);
+    case 'builtin':
+      return isName(v.name) && optional(v.module, isName);
+    case 'source':
+      return (
+        isName(v.source) &&
+        isRecord(v.scope, () => true) &&
+        optional(v.name, isString) &&
+        optional(v.helpers, (h) => isRecord(h, isString)) &&
+        optional(v.origin, isString)
+      );
+    default:
+      return false;
+  }
+}
+
 /**
- * The graph fields of `m` with its function references and placements as their zod schemas give
- * them, or undefined when a field does not check.
+ * The graph fields of `m` with its placements as their zod schema gives them, or undefined when
+ * a field does not check.
  */
 function graphFields(m: Record<string, unknown>): Record<string, unknown> | undefined {
   const { fns, placements } = m;
@@ -49,12 +83,7 @@ function graphFields(m: Record<string, unknown>): Record<string, unknown> | unde
     !optional(placements, Array.isArray)
   )
     return undefined;
-  const refs: unknown[] = [];
-  for (const fn of fns) {
-    const r = portableFunctionRefSchema.safeParse(fn);
-    if (!r.success) return undefined;
-    refs.push(r.data);
-  }
+  if (!every(fns, isPortableRef)) return undefined;
   let placed: unknown[] | undefined;
   if (placements !== undefined) {
     placed = [];
@@ -64,7 +93,7 @@ function graphFields(m: Record<string, unknown>): Record<string, unknown> | unde
       placed.push(r.data);
     }
   }
-  return { ...m, fns: refs, ...(placed !== undefined ? { placements: placed } : {}) };
+  return placed !== undefined ? { ...m, placements: placed } : m;
 }
 
 /** `raw` when it is a `hold` or `release` that checks (see the file comment), else undefined. */
