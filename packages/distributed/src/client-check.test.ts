@@ -14,6 +14,7 @@ const graph: Graph = new Map([
 const fromClient: Record<string, unknown>[] = [
   { op: 'hold', ...graphMessage(graph), keys: ['b'], push: ['b'] },
   { op: 'hold', ...graphMessage(graph), keys: ['a', 'b'], broadcast: true },
+  { op: 'compute', id: 4, ...graphMessage(graph), keys: ['b'] },
   { op: 'release', keys: ['a', 'b'] },
   { op: 'release', keys: [], cancel: true },
   { op: 'cancel', id: 3 },

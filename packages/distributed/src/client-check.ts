@@ -1,5 +1,5 @@
-// Checks of the messages a client and the scheduler server exchange most (a `hold` or `release`
-// from a client; `values`, `finished` or `result` to it) in plain loops, before zod: a round trip
+// Checks of the messages a client and the scheduler server exchange most (a `hold`, `compute` or
+// `release` from a client; `values`, `finished` or `result` to it) in plain loops, before zod: a round trip
 // took two zod parses of a few microseconds each. A message the plain check accepts is one the zod
 // schema (client-messages.ts) accepts too: it is stricter or equal field by field (a test checks
 // the pairs; function references too), and the placements in a graph are still parsed by their
@@ -96,12 +96,17 @@ function graphFields(m: Record<string, unknown>): Record<string, unknown> | unde
   return placed !== undefined ? { ...m, placements: placed } : m;
 }
 
-/** `raw` when it is a `hold` or `release` that checks (see the file comment), else undefined. */
+/** `raw` when it is a `hold`, `compute` or `release` that checks (see the file comment). */
 function quickFromClient(raw: unknown): FromClient | undefined {
   if (!isObject(raw)) return undefined;
   if (raw.op === 'release') {
     return every(raw.keys, isString) && optional(raw.cancel, isBool)
       ? (raw as FromClient)
+      : undefined;
+  }
+  if (raw.op === 'compute') {
+    return Number.isSafeInteger(raw.id) && every(raw.keys, isString)
+      ? (graphFields(raw) as FromClient | undefined)
       : undefined;
   }
   if (raw.op !== 'hold') return undefined;
