@@ -35,7 +35,8 @@ describe('copyMessage (in-process messages)', () => {
     const values = value.values as unknown[];
     const copied = copy.values as unknown[];
     for (let i = 0; i < values.length; i++) {
-      if (typeof values[i] === 'object' && values[i] !== null) expect(copied[i]).not.toBe(values[i]);
+      if (typeof values[i] === 'object' && values[i] !== null)
+        expect(copied[i]).not.toBe(values[i]);
     }
     (values[0] as Float64Array)[0] = 99;
     (values[1] as Map<unknown, unknown>).set('new', 1);

@@ -62,8 +62,7 @@ export class InprocSocket {
   private readonly server: InprocServer;
   private readonly inbox: (Buffer[] | InprocParcel)[] = [];
   private waiting:
-    | { resolve(m: Buffer[] | InprocParcel): void; reject(e: Error): void }
-    | undefined;
+    { resolve(m: Buffer[] | InprocParcel): void; reject(e: Error): void } | undefined;
   private isClosed = false;
 
   constructor(server: InprocServer) {
