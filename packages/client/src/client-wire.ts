@@ -7,7 +7,7 @@
 // task is told when it starts and stops waiting (lender.ts). When the link is lost, everything
 // waiting fails with why.
 import { ComputeAbortedError, decodeValue } from '@dask-ts/protocol';
-import { errorOf, toClientSchema, type FromClient } from '@dask-ts/distributed';
+import { errorOf, parseToClient, type FromClient } from '@dask-ts/distributed';
 import type { KeyHolds } from './key-holds.js';
 import type { Link } from '@dask-ts/distributed';
 
@@ -135,7 +135,7 @@ export class ClientWire {
   }
 
   private onMessage(raw: unknown): void {
-    const parsed = toClientSchema.safeParse(raw);
+    const parsed = parseToClient(raw);
     if (!parsed.success) {
       process.stderr.write(
         `dask-ts client: dropped a malformed message from the scheduler: ${parsed.error.issues[0]?.message ?? ''}\n`,

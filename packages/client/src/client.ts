@@ -44,7 +44,12 @@ import {
   type ComputedValue,
   type Delayed,
 } from '@dask-ts/graph';
-import { computeMessage, graphMessage, type ToClient } from '@dask-ts/distributed';
+import {
+  computeMessage,
+  graphMessage,
+  type GraphMessage,
+  type ToClient,
+} from '@dask-ts/distributed';
 import { Future, isFuture } from './future.js';
 import { KeyHolds } from './key-holds.js';
 import { scatterGraph, type ScatterOptions, type Scattered } from './scatter.js';
@@ -58,6 +63,7 @@ import {
 export type { ScatterOptions, Scattered } from './scatter.js';
 import { connectLink, type Link } from '@dask-ts/distributed';
 import { ClientWire } from './client-wire.js';
+import { mapCalls, mapGraph, mapMessage } from './map-nodes.js';
 import { startLocalCluster, type LocalCluster, type LocalOptions } from '@dask-ts/distributed';
 import { parentPort } from 'node:worker_threads';
 
@@ -326,6 +332,16 @@ export class Client implements Scheduler {
     let placement: PlacementOptions | undefined;
     try {
       placement = placementOf(options, 'client.map');
+      // Plain items skip the Delayed per item (map-nodes.ts); their keys are fresh random ones.
+      const made = mapCalls(fn, items);
+      if (made !== undefined) {
+        const p = placement;
+        const build = (): GraphMessage =>
+          p === undefined
+            ? mapMessage(made)
+            : graphMessage(placeGraph(mapGraph(made), p, made.keys), this.heldNode);
+        return this.holdMessage(build, made.keys, false, true) as Future<Awaited<R>>[];
+      }
       const f = delayed(fn as never) as unknown as (x: unknown) => Delayed<Awaited<R>>;
       calls = items.map((x) => f(x));
     } catch (err) {
@@ -413,10 +429,23 @@ export class Client implements Scheduler {
 
   /** Futures holding `keys` of `graph` on the cluster (keys this client holds are reused). */
   private holdGraph(graph: Graph, keys: readonly string[], broadcast = false): Future[] {
-    const distinct = [...new Set(keys)];
-    let message;
+    return this.holdMessage(() => graphMessage(graph, this.heldNode), keys, broadcast, false);
+  }
+
+  /**
+   * Futures holding `keys` on the cluster, computed by the graph that `build` makes (its error
+   * fails them); `fresh`: the keys are new random ones (distinct, never held).
+   */
+  private holdMessage(
+    build: () => GraphMessage,
+    keys: readonly string[],
+    broadcast: boolean,
+    fresh: boolean,
+  ): Future[] {
+    const unique = fresh ? keys : [...new Set(keys)];
+    let message: GraphMessage;
     try {
-      message = graphMessage(graph, this.heldNode);
+      message = build();
     } catch (err) {
       return keys.map((k) => this.holds.failed(k, err));
     }
@@ -424,8 +453,9 @@ export class Client implements Scheduler {
       const err = new Error(`The client of ${this.address} is closed`);
       return keys.map((k) => this.holds.failed(k, err));
     }
-    const futures = this.holds.futures(distinct, () => message, broadcast);
-    const byKey = new Map(distinct.map((k, i) => [k, futures[i]]));
+    const futures = this.holds.futures(unique, () => message, broadcast, fresh);
+    if (fresh) return futures;
+    const byKey = new Map(unique.map((k, i) => [k, futures[i]]));
     // A key asked for twice gets a second future on the same record.
     const seen = new Set<string>();
     return keys.map((k) => {

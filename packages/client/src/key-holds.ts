@@ -49,27 +49,34 @@ export class KeyHolds implements FutureOwner {
 
   /**
    * Futures for `keys`, holding them on the cluster; `graph` computes the keys not held yet
-   * (sent only if some are new). `keys` are distinct.
+   * (sent only if some are new). `keys` are distinct; `isNew`: none was ever held (fresh random
+   * keys), so none is looked up.
    */
-  futures<T>(keys: readonly string[], graph: () => GraphMessage, broadcast = false): Future<T>[] {
+  futures<T>(
+    keys: readonly string[],
+    graph: () => GraphMessage,
+    broadcast = false,
+    isNew = false,
+  ): Future<T>[] {
     const fresh: string[] = [];
+    const records: KeyRecord[] = [];
     const out = keys.map((key) => {
-      let r = this.records.get(key);
+      let r = isNew ? undefined : this.records.get(key);
       if (r === undefined) {
         r = new KeyRecord(key, this.settledOne);
         this.records.set(key, r);
         this.waiting++;
         // A release not sent yet is withdrawn (the scheduler then tells the key's status again);
         // one sent already is followed by this new hold.
-        this.toRelease.delete(key);
+        if (!isNew) this.toRelease.delete(key);
         fresh.push(key);
+        records.push(r);
       }
       return new Future<T>(this, r);
     });
     if (fresh.length > 0) {
       // First: a task's client pauses its worker before it submits (lender.ts).
       this.host.waitingChanged();
-      const records = fresh.map((k) => this.records.get(k)!);
       // Built when sent (at the end of this tick): values awaited by then are pushed.
       this.host.sendLater(() => {
         const push: string[] = [];

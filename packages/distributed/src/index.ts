@@ -23,6 +23,7 @@ export {
   type GraphMessage,
   type ToClient,
 } from './client-messages.js';
+export { parseFromClient, parseToClient } from './client-check.js';
 export {
   startLocalCluster,
   type LocalOptions,

@@ -1,12 +1,18 @@
 // Peers in the scheduler's own process (the client of `Client.local`, worker nodes started in a
 // test) skip the network: a scheduler server registers its address here while it runs, and a link
 // to that address made in the same process gets an in-process socket instead of a ZeroMQ DEALER.
-// Everything else stays the same (the same encoded frames, the same handshake, heartbeats and
-// checks; a message is a fresh copy on the other side), only the hop is a microtask instead of
+// Everything else stays the same (the same messages, handshake, heartbeats and checks; a message
+// is a fresh copy on the other side), only the hop is a microtask instead of
 // two trips through ZeroMQ's I/O thread and the kernel. Messages are delivered in order, never
 // inside the sender's call. In-process peers get routing ids ZeroMQ never makes (a zero byte, then
 // 11 bytes; ZeroMQ's own start with a zero byte but are 5 bytes long, and a peer's chosen id may
 // not start with one), so the server's one send path tells them apart from its ROUTER's peers.
+// A client's messages (and the server's to it) skip msgpack too: they travel as objects, copied
+// by copyMessage (inproc-copy.ts) as decoding would have, wrapped in an InprocParcel; a message
+// that cannot be copied so travels as frames. Worker links keep frames (their binary values'
+// buffers are handed to their threads).
+import { encodeFrames } from './frames.js';
+import { copyMessage } from './inproc-copy.js';
 
 type Frames = Uint8Array[];
 
@@ -14,6 +20,26 @@ type Frames = Uint8Array[];
 interface InprocServer {
   /** A message from the peer with routing id `frames[0]`. */
   deliver(frames: Buffer[]): void;
+  /** A message from the peer with routing id `id`, as an object (a copy of what it sent). */
+  deliverObject(id: Buffer, message: unknown): void;
+}
+
+/**
+ * A message that travelled in this process as an object, not as frames (see the file comment).
+ *
+ * @internal
+ */
+export class InprocParcel {
+  constructor(readonly message: unknown) {}
+}
+
+/** The copy of `message` to hand over, or frames when it cannot be copied. */
+function handOver(message: unknown): InprocParcel | Buffer[] {
+  try {
+    return new InprocParcel(copyMessage(message));
+  } catch {
+    return encodeFrames(message).map(received);
+  }
 }
 
 const servers = new Map<string, InprocServer>();
@@ -34,8 +60,9 @@ export class InprocSocket {
   private readonly id: Buffer;
   private readonly key: string;
   private readonly server: InprocServer;
-  private readonly inbox: Buffer[][] = [];
-  private waiting: { resolve(m: Buffer[]): void; reject(e: Error): void } | undefined;
+  private readonly inbox: (Buffer[] | InprocParcel)[] = [];
+  private waiting:
+    { resolve(m: Buffer[] | InprocParcel): void; reject(e: Error): void } | undefined;
   private isClosed = false;
 
   constructor(server: InprocServer) {
@@ -60,8 +87,19 @@ export class InprocSocket {
     return Promise.resolve();
   }
 
+  /** Hands `message` (a copy of it) to the server as an object, on a microtask. */
+  post(message: unknown): void {
+    if (this.isClosed) return;
+    const copy = handOver(message);
+    queueMicrotask(() => {
+      if (this.isClosed) return;
+      if (copy instanceof InprocParcel) this.server.deliverObject(this.id, copy.message);
+      else this.server.deliver([this.id, ...copy]);
+    });
+  }
+
   /** The next message from the server. */
-  receive(): Promise<Buffer[]> {
+  receive(): Promise<Buffer[] | InprocParcel> {
     const next = this.inbox.shift();
     if (next !== undefined) return Promise.resolve(next);
     if (this.isClosed) return Promise.reject(new Error('Socket is closed'));
@@ -78,7 +116,7 @@ export class InprocSocket {
   }
 
   /** A message from the server. */
-  push(frames: Buffer[]): void {
+  push(frames: Buffer[] | InprocParcel): void {
     if (this.isClosed) return;
     const waiting = this.waiting;
     if (waiting !== undefined) {
@@ -127,6 +165,21 @@ export function inprocConnect(address: string): InprocSocket | undefined {
  */
 export function inprocServes(address: string): boolean {
   return servers.has(address);
+}
+
+/**
+ * Hands `message` (a copy of it) to the in-process peer with routing id `id` as an object, on a
+ * microtask; false when `id` is not an in-process peer's (or it is gone): send frames instead.
+ *
+ * @internal
+ */
+export function postInproc(id: Uint8Array, message: unknown): boolean {
+  if (!isInprocId(id)) return false;
+  const peer = peers.get(Buffer.from(id.buffer, id.byteOffset, id.byteLength).toString('hex'));
+  if (peer === undefined) return false;
+  const copy = handOver(message);
+  queueMicrotask(() => peer.push(copy));
+  return true;
 }
 
 /**

@@ -7,7 +7,8 @@
 // as it does when the server says `bye`. A link is a worker Transport (protocol's Endpoint plus
 // `listen`), so the worker runtime runs over it unchanged; frames that do not decode, or link
 // messages that do not check, are dropped and logged. A scheduler running in this same process is
-// reached without the network (inproc.ts), with the same messages and checks.
+// reached without the network (inproc.ts), with the same messages and checks (a client's as
+// objects, not msgpack frames).
 import { randomBytes } from 'node:crypto';
 import { Dealer } from 'zeromq';
 import type { EndpointEvents } from '@dask-ts/protocol';
@@ -21,7 +22,7 @@ import {
   type WorkerTraits,
 } from './handshake.js';
 import { SendQueue } from './send-queue.js';
-import { inprocConnect } from './inproc.js';
+import { InprocParcel, InprocSocket, inprocConnect } from './inproc.js';
 import { curveKeyPair, curveServerKeyOf } from './curve.js';
 import { checkAddress } from './address.js';
 import { probeHandshake } from './handshake-probe.js';
@@ -121,16 +122,24 @@ export class Link {
   /** Whether the reader keeps a receive pending (which keeps the event loop alive). */
   private wanted = true;
   private resume: (() => void) | undefined;
+  /** An in-process socket that takes messages as objects (a client's; see inproc.ts). */
+  private readonly poster: InprocSocket | undefined;
 
   /** @internal use {@link connectLink}. */
   constructor(
     address: string,
     socket: LinkSocket,
     name: string,
-    options: { heartbeatMs: number; heartbeatTimeoutMs: number; log: (line: string) => void },
+    options: {
+      heartbeatMs: number;
+      heartbeatTimeoutMs: number;
+      log: (line: string) => void;
+      objects?: boolean;
+    },
   ) {
     this.address = address;
     this.socket = socket;
+    this.poster = options.objects === true && socket instanceof InprocSocket ? socket : undefined;
     this.name = name;
     this.log = options.log;
     this.queue = new SendQueue(socket, (err) => {
@@ -235,7 +244,8 @@ export class Link {
   }
 
   private push(message: unknown): void {
-    this.queue.push(encodeFrames(message));
+    if (this.poster !== undefined) this.poster.post(message);
+    else this.queue.push(encodeFrames(message));
   }
 
   private end(end: LinkEnd): void {
@@ -254,7 +264,7 @@ export class Link {
     for (;;) {
       if (!this.wanted) await new Promise<void>((resolve) => (this.resume = resolve));
       if (this.ended !== undefined) return;
-      let frames: Buffer[];
+      let frames: Buffer[] | InprocParcel;
       try {
         frames = await this.socket.receive();
       } catch (err) {
@@ -268,7 +278,7 @@ export class Link {
       let raw: unknown;
       const owned: ArrayBuffer[] = [];
       try {
-        raw = decodeFrames(frames, owned);
+        raw = frames instanceof InprocParcel ? frames.message : decodeFrames(frames, owned);
       } catch (err) {
         this.drop((err as Error).message);
         continue;
@@ -327,10 +337,12 @@ function curveOptions(serverKey: string): {
 }
 
 /** What a link needs of its socket: a ZeroMQ DEALER, or an in-process one. */
-type LinkSocket = Pick<Dealer, 'send' | 'receive' | 'close' | 'closed' | 'sendTimeout'>;
+type LinkSocket = Pick<Dealer, 'send' | 'close' | 'closed' | 'sendTimeout'> & {
+  receive(): Promise<Buffer[] | InprocParcel>;
+};
 
 /** The next message on `socket`, or a rejection with code EAGAIN after `ms` (as ZeroMQ does). */
-function receiveWithin(socket: LinkSocket, ms: number): Promise<Buffer[]> {
+function receiveWithin(socket: LinkSocket, ms: number): Promise<Buffer[] | InprocParcel> {
   if (socket instanceof Dealer) return socket.receive();
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
@@ -388,7 +400,8 @@ export async function connectLink(address: string, options: LinkOptions): Promis
     let answer: unknown;
     let failure: unknown;
     try {
-      answer = decodeFrames(await receiveWithin(socket, connectTimeoutMs));
+      const got = await receiveWithin(socket, connectTimeoutMs);
+      answer = got instanceof InprocParcel ? got.message : decodeFrames(got);
     } catch (err) {
       failure = err;
     }
@@ -433,6 +446,7 @@ export async function connectLink(address: string, options: LinkOptions): Promis
       heartbeatMs: options.heartbeatMs ?? 1000,
       heartbeatTimeoutMs: options.heartbeatTimeoutMs ?? 10_000,
       log,
+      objects: options.role === 'client',
     });
   } catch (err) {
     socket.close();

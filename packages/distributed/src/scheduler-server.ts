@@ -16,13 +16,8 @@
 import { Router } from 'zeromq';
 import { SchedulerShell, type WorkerEndpoint, type WorkerInfo } from '@dask-ts/scheduler';
 import { encodeValue, type ToWorker } from '@dask-ts/protocol';
-import {
-  errorMessage,
-  fromClientSchema,
-  graphOf,
-  type FromClient,
-  type ToClient,
-} from './client-messages.js';
+import { parseFromClient } from './client-check.js';
+import { errorMessage, graphOf, type FromClient, type ToClient } from './client-messages.js';
 import { decodeFrames, encodeFrames } from './frames.js';
 import {
   isLinkOp,
@@ -33,7 +28,7 @@ import {
   type WorkerTraits,
 } from './handshake.js';
 import { SendQueue } from './send-queue.js';
-import { registerInproc, routeInproc } from './inproc.js';
+import { postInproc, registerInproc, routeInproc } from './inproc.js';
 import { Monitor } from './monitor.js';
 import { serveDashboard, type Dashboard, type SchedulerStatus } from './dashboard.js';
 import { simulateWorkers } from './simulation.js';
@@ -204,7 +199,10 @@ export class SchedulerServer {
     // Peers in this process skip the network (inproc.ts), unless every peer must encrypt.
     this.unregisterInproc =
       options.curve === undefined
-        ? registerInproc(address, { deliver: (msg) => this.onMessage(msg) })
+        ? registerInproc(address, {
+            deliver: (msg) => this.onMessage(msg),
+            deliverObject: (id, raw) => this.onMessage([id], raw),
+          })
         : () => undefined;
   }
 
@@ -264,6 +262,8 @@ export class SchedulerServer {
 
   private send(peer: Peer, message: unknown): void {
     if (peer.gone) return;
+    // A client in this process gets objects (inproc.ts).
+    if (peer.role === 'client' && postInproc(peer.id, message)) return;
     this.queue.push([peer.id, ...encodeFrames(message)]);
   }
 
@@ -281,9 +281,10 @@ export class SchedulerServer {
     }
   }
 
-  private onMessage(msg: Buffer[]): void {
+  /** A message: frames after the routing id, or (`raw` given) an in-process client's object. */
+  private onMessage(msg: Buffer[], raw?: unknown): void {
     try {
-      this.onFrames(msg);
+      this.onFrames(msg, raw);
     } catch (err) {
       this.log(
         `dask-ts scheduler: internal error on a message: ${(err as Error).stack ?? String(err)}`,
@@ -291,14 +292,14 @@ export class SchedulerServer {
     }
   }
 
-  private onFrames(msg: Buffer[]): void {
+  private onFrames(msg: Buffer[], object?: unknown): void {
     const [id, ...frames] = msg;
     if (id === undefined) return;
     const key = id.toString('hex');
     const peer = this.peers.get(key);
-    let raw: unknown;
+    let raw: unknown = object;
     try {
-      raw = decodeFrames(frames);
+      if (object === undefined) raw = decodeFrames(frames);
     } catch (err) {
       this.drop(peer?.name ?? 'an unknown peer', (err as Error).message);
       if (peer === undefined)
@@ -425,7 +426,7 @@ export class SchedulerServer {
   }
 
   private onClient(peer: Peer, raw: unknown): void {
-    const parsed = fromClientSchema.safeParse(raw);
+    const parsed = parseFromClient(raw);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       this.drop(

@@ -74,7 +74,10 @@ export class Held implements HeldKey {
 }
 
 /**
- * The keys of one `hold` call: their HeldKeys by key, and how many are still pending.
+ * The keys of one `hold` call: their HeldKeys by key, and how many are still pending. `keys` may
+ * repeat a key (one HeldKey serves every mention); `distinct` lists each once, in order of first
+ * mention, and `held` has each mention's HeldKey (the same arrays as given and made, when no key
+ * repeats: a 20,000-key hold makes no second list).
  *
  * @example
  * const batch = new HoldBatch('threads-7', ['a', 'b'], (reason) => cancelInCore(reason));
@@ -85,14 +88,44 @@ export class HoldBatch {
   open: number;
   /** The shell's record of the batch (set right after construction). */
   compute: Compute | undefined;
+  /** Each key once, in order of first mention. */
+  readonly distinct: readonly string[];
+  /** The HeldKey of each mention of `keys`. */
+  readonly held: Held[];
 
   constructor(
     readonly id: string,
     keys: readonly string[],
     private readonly cancelAll: (reason: string) => void,
   ) {
-    for (const key of keys) this.byKey.set(key, new Held(key, this));
-    this.open = keys.length;
+    const { distinct, held } = this.members(keys);
+    this.distinct = distinct;
+    this.held = held;
+    this.open = distinct.length;
+  }
+
+  /** Fills `byKey` from `keys`: each key's HeldKey, and the lists (see the class comment). */
+  private members(keys: readonly string[]): { distinct: readonly string[]; held: Held[] } {
+    const byKey = this.byKey;
+    const held = new Array<Held>(keys.length);
+    let i = 0;
+    for (; i < keys.length; i++) {
+      const size = byKey.size;
+      const h = new Held(keys[i], this);
+      byKey.set(keys[i], h);
+      if (byKey.size === size) break;
+      held[i] = h;
+    }
+    if (i === keys.length) return { distinct: keys, held };
+    // A key repeats: made again, each key's first HeldKey serving every mention.
+    byKey.clear();
+    const distinct: string[] = [];
+    for (const key of keys) {
+      if (byKey.has(key)) continue;
+      byKey.set(key, new Held(key, this));
+      distinct.push(key);
+    }
+    return { distinct, held: keys.map((k) => byKey.get(k)!) };
   }
 
   /** A member was cancelled: the whole batch is, once none is pending. */

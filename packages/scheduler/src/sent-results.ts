@@ -16,6 +16,15 @@ import { isUnsendable } from '@dask-ts/worker';
  */
 export class SentResults {
   private readonly byKey = new Map<string, { readonly worker: string; readonly value: unknown }>();
+  /**
+   * Each worker's last batch, kept whole until its `deliver` takes it (the usual case: the
+   * `deliver` of a batch names its keys in the order they came); anything else first moves every
+   * batch into `byKey`, so that `byKey` alone says what is kept.
+   */
+  private readonly last = new Map<
+    string,
+    { readonly keys: readonly string[]; readonly values: readonly unknown[] }
+  >();
 
   /** Worker `worker` finished `keys`, sending the values of `valueKeys` along. */
   finished(
@@ -24,9 +33,14 @@ export class SentResults {
     valueKeys: readonly string[] | undefined,
     values: readonly unknown[] | undefined,
   ): void {
+    this.spill();
     const byKey = this.byKey;
     if (byKey.size > 0) for (const key of keys) byKey.delete(key);
     if (valueKeys === undefined || values === undefined) return;
+    if (valueKeys.length === values.length && !values.some(isUnsendable)) {
+      if (valueKeys.length > 0) this.last.set(worker, { keys: valueKeys, values });
+      return;
+    }
     for (let i = 0; i < valueKeys.length && i < values.length; i++) {
       if (!isUnsendable(values[i])) byKey.set(valueKeys[i], { worker, value: values[i] });
     }
@@ -36,7 +50,13 @@ export class SentResults {
    * The values of `keys`, all sent by `worker`, now removed; undefined (nothing removed) when
    * one is missing or came from another worker.
    */
-  take(worker: string, keys: readonly string[]): unknown[] | undefined {
+  take(worker: string, keys: readonly string[]): readonly unknown[] | undefined {
+    const batch = this.last.get(worker);
+    if (batch !== undefined && sameKeys(batch.keys, keys)) {
+      this.last.delete(worker);
+      return batch.values;
+    }
+    this.spill();
     const byKey = this.byKey;
     if (byKey.size === 0) return undefined;
     const values = new Array<unknown>(keys.length);
@@ -51,6 +71,7 @@ export class SentResults {
 
   /** Forgets the values of `keys` (from `worker` only, when given). */
   drop(keys: readonly string[], worker?: string): void {
+    this.spill();
     const byKey = this.byKey;
     if (byKey.size === 0) return;
     for (const key of keys) {
@@ -60,11 +81,28 @@ export class SentResults {
 
   /** Forgets every value `worker` sent (it is gone). */
   dropWorker(worker: string): void {
+    this.last.delete(worker);
     for (const [key, s] of this.byKey) if (s.worker === worker) this.byKey.delete(key);
   }
 
   /** Forgets everything. */
   clear(): void {
+    this.last.clear();
     this.byKey.clear();
   }
+
+  /** Moves every worker's last batch into `byKey`. */
+  private spill(): void {
+    if (this.last.size === 0) return;
+    for (const [worker, { keys, values }] of this.last) {
+      for (let i = 0; i < keys.length; i++) this.byKey.set(keys[i], { worker, value: values[i] });
+    }
+    this.last.clear();
+  }
+}
+
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

@@ -9,7 +9,8 @@
 // carried out from it in the same turn (sent-results.ts: a one-task compute costs two hops, not
 // four). Function references are made portable before a compute is submitted, so a closure is
 // refused before anything runs (portable-check.ts). Endpoints are unref'd while no compute runs
-// (a script exits without `close`).
+// (a script exits without `close`). Worker messages and departures become events in
+// shell-messages.ts, core commands become messages in shell-commands.ts.
 //
 // Client-held keys (`hold`, `unhold`): each held key is a submission of its own that settles once
 // the key is in memory (its value stays on its worker) and the core keeps it there until
@@ -25,20 +26,13 @@
 // `maxRetries`; every other departure of a ready worker counts.
 import {
   ComputeAbortedError,
-  PROTOCOL_VERSION,
-  ProtocolError,
-  TaskError,
-  checkFromWorker,
   checkPlacement,
   encodeValue,
   placeGraph,
-  taskFailure,
   isInsideWorker,
   type ComputeOptions,
-  type FromWorker,
   type Graph,
   type Scheduler,
-  type SerializedError,
 } from '@dask-ts/protocol';
 import type { WorkerInfo } from './cluster-options.js';
 import type { Compute, Gather, Member } from './cluster-records.js';
@@ -51,8 +45,8 @@ import {
 } from './core/index.js';
 import { SentResults } from './sent-results.js';
 import { OrphanWatch, orphanHeads } from './orphan-watch.js';
-import { Outbox, type ComputeTicket } from './outbox.js';
-import { sendCompute, unsendableEvents, type SendHost } from './send-compute.js';
+import { Outbox } from './outbox.js';
+import { unsendableEvents, type SendHost } from './send-compute.js';
 import type { WorkerEndpoint } from './pool-worker.js';
 import type { Departure, ShellOptions, TransferredValues } from './shell-options.js';
 
@@ -61,7 +55,9 @@ import { checkPortable } from './portable-check.js';
 import { nestedPoolProblem } from './nested-pool.js';
 import { countProgress, openCompute, receiveResults, settleCompute } from './computes.js';
 import { HoldBatch, refusedHolds, type HeldKey } from './held-keys.js';
-import { endFetches, missingData } from './shell-fetches.js';
+import { afterTransfer, applyCommand, commandFailed, relayInputs } from './shell-commands.js';
+import { workerLeft, workerMessage } from './shell-messages.js';
+import type { ShellHost } from './shell-host.js';
 
 export type { HeldKey } from './held-keys.js';
 
@@ -105,43 +101,31 @@ export class SchedulerShell implements Scheduler {
       if (!this.members.has(from)) return false;
       // Peer to peer when the owner can (the workers fetch from each other), else relayed here.
       const moved = (unmoved: readonly string[], values: TransferredValues): void =>
-        this.guard(() => this.afterTransfer(from, target, ticket, keys, unmoved, values));
+        this.guard(() => afterTransfer(this.host, from, target, ticket, keys, unmoved, values));
       if (this.options.transfer?.(from, target, keys, moved) === true) return true;
-      return this.relay(from, target, ticket, keys);
+      return relayInputs(this.host, from, target, ticket, keys);
     },
   };
-
-  /** Asks worker `from` for `keys` and relays them to `target`'s compute `ticket`. */
-  private relay(
-    from: string,
-    target: string,
-    ticket: ComputeTicket,
-    keys: readonly string[],
-  ): boolean {
-    const holder = this.members.get(from);
-    if (holder === undefined) return false;
-    const id = ++this.nextGather;
-    this.gathers.set(id, { kind: 'fetch', worker: from, target, ticket, keys });
-    holder.endpoint.send({ op: 'gather', id, keys: [...keys], release: false });
-    return true;
-  }
-
-  /** A peer-to-peer transfer ended: its values go before the task, or all are relayed. */
-  private afterTransfer(
-    from: string,
-    target: string,
-    ticket: ComputeTicket,
-    keys: readonly string[],
-    unmoved: readonly string[],
-    moved: TransferredValues,
-  ): void {
-    const m = this.members.get(target);
-    if (m === undefined || this.closed) return;
-    if (unmoved.length > 0 && this.relay(from, target, ticket, keys)) return;
-    if (unmoved.length > 0) this.pending.push(...missingData(this.logLine, from, target, unmoved));
-    m.outbox.fetched(ticket, moved.keys, moved.values);
-    m.outbox.flush();
-  }
+  /** What shell-commands.ts and shell-messages.ts reach of this shell. */
+  private readonly host: ShellHost = {
+    core: () => this.core,
+    members: this.members,
+    computes: this.computes,
+    gathers: this.gathers,
+    batches: this.batches,
+    sent: this.sent,
+    sendHost: this.sendHost,
+    closed: () => this.closed,
+    logLine: (line) => this.logLine(line),
+    push: (...events) => void this.pending.push(...events),
+    schedule: () => this.schedule(),
+    emit: (event) => this.emit(event),
+    gatherId: () => ++this.nextGather,
+    receive: (c, keys, values) => this.receive(c, keys, values),
+    settle: (c, err, values) => this.settle(c, err, values),
+    fail: (err) => this.fail(err),
+    countDone: (keys) => this.countDone(keys),
+  };
 
   private broken: Error | undefined;
   private closed = false;
@@ -237,7 +221,6 @@ export class SchedulerShell implements Scheduler {
     settled?: (index: number, error: unknown) => void,
     onValues?: (values: readonly unknown[]) => void,
   ): HeldKey[] {
-    const distinct = [...new Set(keys)];
     let refusal: unknown;
     if (this.closed) refusal = new Error(`The ${this.name} scheduler is closed`);
     else if (this.broken !== undefined) refusal = this.broken;
@@ -251,12 +234,13 @@ export class SchedulerShell implements Scheduler {
     if (refusal !== undefined) return refusedHolds(keys, refusal, settled);
     this.options.onDemand?.();
     const id = `${this.name}-${++this.nextCompute}`;
-    const batch = new HoldBatch(id, distinct, (reason) => {
+    const batch = new HoldBatch(id, keys, (reason) => {
       const c = batch.compute!;
       if (c.settled || !settleCompute(c, new ComputeAbortedError(reason))) return;
       this.updateRefs();
       this.emit({ type: 'cancel', id, reason });
     });
+    const distinct = batch.distinct;
     batch.compute = openCompute(
       id,
       graph,
@@ -276,7 +260,7 @@ export class SchedulerShell implements Scheduler {
     );
     this.computes.set(id, batch.compute);
     this.batches.set(id, batch);
-    const held = keys.map((k) => batch.byKey.get(k)!);
+    const held = batch.held;
     if (settled !== undefined) for (let i = 0; i < keys.length; i++) held[i].onSettle(i, settled);
     this.updateRefs();
     const deliver = onValues !== undefined ? { deliver: true } : {};
@@ -431,7 +415,7 @@ export class SchedulerShell implements Scheduler {
    * shell.message('w-0', { op: 'hello', version: PROTOCOL_VERSION });
    */
   message(name: string, raw: unknown): void {
-    this.guard(() => this.onMessage(name, raw));
+    this.guard(() => workerMessage(this.host, name, raw));
   }
 
   /**
@@ -442,7 +426,7 @@ export class SchedulerShell implements Scheduler {
    */
   disconnected(name: string, why: string): Departure {
     let how: Departure = 'unknown';
-    this.guard(() => (how = this.onExit(name, why)));
+    this.guard(() => (how = workerLeft(this.host, name, why)));
     return how;
   }
 
@@ -469,146 +453,12 @@ export class SchedulerShell implements Scheduler {
     if (this.turn === undefined && !this.closed) this.turn = setImmediate(() => this.runTurn());
   }
 
-  private onMessage(name: string, raw: unknown): void {
-    const member = this.members.get(name);
-    if (member === undefined || this.closed) return;
-    let msg: FromWorker;
-    try {
-      msg = checkFromWorker(raw, name);
-    } catch (err) {
-      this.log(`dask-ts ${this.name}: refused a message: ${(err as Error).message}`);
-      return;
-    }
-    if (msg.op === 'hello') {
-      this.onHello(member, msg.version);
-      return;
-    }
-    if (!member.ready) {
-      this.log(`dask-ts ${this.name}: refused '${msg.op}' from ${name}, which has not said hello`);
-      return;
-    }
-    switch (msg.op) {
-      case 'finished': {
-        const { keys, nbytes, ms, valueKeys, values } = msg;
-        this.sent.finished(name, keys, valueKeys, values);
-        this.pending.push({
-          type: 'finished-many',
-          keys,
-          worker: name,
-          nbytes,
-          ...(ms !== undefined ? { ms } : {}),
-        });
-        this.countDone(keys);
-        break;
-      }
-      case 'erred':
-        this.pending.push({
-          type: 'erred',
-          key: msg.key,
-          worker: name,
-          error: msg.error as SerializedError,
-        });
-        break;
-      case 'gathered':
-        this.onGathered(name, msg);
-        break;
-      case 'stolen':
-        this.pending.push({ type: 'stolen', worker: name, keys: msg.keys });
-        break;
-    }
-    this.schedule();
-  }
-
-  private onHello(member: Member, version: number): void {
-    const name = member.endpoint.name;
-    if (version !== PROTOCOL_VERSION) {
-      const err = new ProtocolError(
-        `Worker ${name} speaks protocol version ${version}, but this scheduler speaks version ${PROTOCOL_VERSION}: install matching versions of @dask-ts/scheduler and @dask-ts/worker`,
-      );
-      this.log(`dask-ts ${this.name}: refused worker ${name}: ${err.message}`);
-      member.refused = true;
-      this.fail(err);
-      void member.endpoint.close().catch(() => undefined);
-      return;
-    }
-    if (member.ready) return;
-    member.ready = true;
-    const { group, resources } = member.endpoint;
-    this.emit({ type: 'add-worker', worker: name, slots: 1, group, resources });
-  }
-
-  private onGathered(from: string, msg: Extract<FromWorker, { op: 'gathered' }>): void {
-    const g = this.gathers.get(msg.id);
-    if (g === undefined || g.worker !== from) {
-      this.log(
-        `dask-ts ${this.name}: ignored 'gathered' ${msg.id} from ${from}, which nothing asked for`,
-      );
-      return;
-    }
-    this.gathers.delete(msg.id);
-    if (g.kind === 'probe') {
-      g.resolve([...msg.keys]);
-      return;
-    }
-    if (g.kind === 'fetch') {
-      if (msg.missing.length > 0)
-        this.pending.push(...missingData(this.logLine, from, g.target, msg.missing));
-      const target = this.members.get(g.target);
-      if (target === undefined) return;
-      target.outbox.fetched(g.ticket, msg.keys, msg.values);
-      target.outbox.flush();
-      return;
-    }
-    const c = this.computes.get(g.compute);
-    // What the holder lacks is delivered again once in memory (another holder, or recomputed).
-    for (const key of msg.missing) {
-      this.logLine(`${from} no longer holds ${key}, which compute ${g.compute} wanted`);
-      this.pending.push({ type: 'missing-data', key, holder: from, compute: g.compute });
-    }
-    if (c !== undefined) this.receive(c, msg.keys, msg.values);
-    // The core is told either way, so it stops holding what it delivered.
-    if (msg.keys.length > 0)
-      this.pending.push({ type: 'delivered', id: g.compute, keys: msg.keys });
-  }
-
   /** Decodes delivered values into compute `c`'s results; a bad one fails and cancels it. */
   private receive(c: Compute, keys: readonly string[], values: readonly unknown[]): void {
     const failed = receiveResults(c, keys, values, (key) => this.core.story(key));
     if (failed === undefined) return;
     this.updateRefs();
     this.pending.push({ type: 'cancel', id: c.id, reason: failed });
-  }
-
-  /**
-   * Carries out a `deliver` with the values its worker sent with `finished`, when it sent them
-   * all; returns false (nothing done) otherwise.
-   */
-  private deliverSent(cmd: Extract<CoreCommand, { type: 'deliver' }>, m: Member): boolean {
-    const values = this.sent.take(cmd.worker, cmd.keys);
-    if (values === undefined) return false;
-    if (cmd.release) m.outbox.release(cmd.keys);
-    const c = this.computes.get(cmd.id);
-    if (c !== undefined) this.receive(c, cmd.keys, values);
-    this.pending.push({ type: 'delivered', id: cmd.id, keys: cmd.keys });
-    return true;
-  }
-
-  private onExit(name: string, why: string): Departure {
-    const member = this.members.get(name);
-    if (member === undefined || this.closed) return 'unknown';
-    this.members.delete(name);
-    member.outbox.clear();
-    this.sent.dropWorker(name);
-    // Fetches from the dead worker will never be answered: let the waiting computes go on.
-    const missing = endFetches(this.gathers, this.members, name, this.logLine);
-    if (member.refused) return 'refused';
-    if (!member.ready) return 'starting';
-    const stopped = member.stopping !== undefined;
-    const reason = member.stopping ?? why;
-    this.log(`dask-ts ${this.name}: ${reason}; its tasks will be recomputed`);
-    this.emit({ type: 'remove-worker', worker: name, reason, stopped });
-    this.pending.push(...missing);
-    return 'ready';
   }
 
   private runTurn(): void {
@@ -637,9 +487,9 @@ export class SchedulerShell implements Scheduler {
     this.guard(() => {
       for (const cmd of commands) {
         try {
-          this.apply(cmd);
+          applyCommand(this.host, cmd);
         } catch (err) {
-          this.commandFailed(cmd, err);
+          commandFailed(this.host, cmd, err);
         }
       }
       for (const m of this.members.values()) if (!m.outbox.empty) m.outbox.flush();
@@ -680,27 +530,6 @@ export class SchedulerShell implements Scheduler {
     this.options.onRestart?.();
   }
 
-  /** Command `cmd` threw: the computes it concerns fail with the error; the rest go on. */
-  private commandFailed(cmd: CoreCommand, err: unknown): void {
-    this.log(
-      `dask-ts ${this.name}: could not carry out '${cmd.type}': ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
-    );
-    const ids =
-      'id' in cmd
-        ? [cmd.id]
-        : cmd.type === 'compute'
-          ? [...this.computes.values()]
-              .filter((c) => cmd.keys.some((k) => c.graph.has(k)))
-              .map((c) => c.id)
-          : [];
-    for (const id of ids) {
-      const c = this.computes.get(id);
-      if (c === undefined) continue;
-      this.settle(c, err);
-      this.emit({ type: 'cancel', id, reason: `'${cmd.type}' failed` });
-    }
-  }
-
   /** Worker `name` could not be sent `keys`: they fail, naming the key and why. */
   private unsendable(name: string, keys: readonly string[], error: Error): void {
     for (const e of unsendableEvents(this.core, name, keys, error, (line) =>
@@ -715,87 +544,6 @@ export class SchedulerShell implements Scheduler {
     if (m === undefined || m.stopping !== undefined) return;
     m.stopping = `${m.endpoint.name} was stopped: it kept running tasks no compute wants anymore (its compute was aborted or failed; the last was ${key})`;
     void m.endpoint.close().catch(() => undefined);
-  }
-
-  private apply(cmd: CoreCommand): void {
-    switch (cmd.type) {
-      case 'compute':
-        sendCompute(this.sendHost, cmd);
-        return;
-      case 'steal':
-        // Sent at once: it is about tasks sent before (the worker answers `stolen` at once).
-        this.members.get(cmd.worker)?.endpoint.send({ op: 'steal', keys: [...cmd.keys] });
-        return;
-      case 'release':
-        this.sent.drop(cmd.keys, cmd.worker);
-        this.members.get(cmd.worker)?.outbox.release(cmd.keys);
-        return;
-      case 'deliver': {
-        const m = this.members.get(cmd.worker);
-        if (m === undefined) return;
-        if (this.deliverSent(cmd, m)) return;
-        // Gathered instead: values sent for these keys before are not used (nor kept).
-        this.sent.drop(cmd.keys);
-        const id = ++this.nextGather;
-        this.gathers.set(id, { kind: 'deliver', compute: cmd.id, worker: cmd.worker });
-        m.endpoint.send({ op: 'gather', id, keys: [...cmd.keys], release: cmd.release });
-        return;
-      }
-      case 'held':
-        this.batches.get(cmd.id)?.byKey.get(cmd.key)?.settle(undefined);
-        return;
-      case 'key-failed': {
-        const h = this.batches.get(cmd.id)?.byKey.get(cmd.key);
-        if (h === undefined) return;
-        h.settle(
-          cmd.lost
-            ? new TaskError(
-                cmd.origin,
-                { name: 'WorkerLostError', message: cmd.error.message },
-                cmd.story,
-              )
-            : taskFailure(cmd.origin, cmd.error, cmd.story),
-        );
-        return;
-      }
-      case 'done': {
-        const c = this.computes.get(cmd.id);
-        this.computes.delete(cmd.id);
-        if (c === undefined || c.settled) return;
-        c.done = c.counted.size;
-        const values = c.keys.map((k) => c.results.get(k));
-        this.settle(c, undefined, values);
-        return;
-      }
-      case 'failed':
-        this.finishWith(cmd.id, taskFailure(cmd.key, cmd.error, cmd.story));
-        return;
-      case 'refused':
-        this.finishWith(cmd.id, cmd.error);
-        return;
-      case 'cancelled':
-        this.finishWith(cmd.id, new ComputeAbortedError(cmd.reason));
-        return;
-      case 'lost': {
-        // The core's error says how often, why the worker died and what it was running.
-        const s = this.core.state(cmd.key);
-        const message =
-          s?.state === 'erred'
-            ? s.error.message
-            : `Task ${cmd.key} was lost with its worker too many times`;
-        this.finishWith(
-          cmd.id,
-          new TaskError(cmd.key, { name: 'WorkerLostError', message }, cmd.story),
-        );
-        return;
-      }
-    }
-  }
-
-  private finishWith(id: string, err: unknown): void {
-    const c = this.computes.get(id);
-    this.computes.delete(id);
-    if (c !== undefined) this.settle(c, err);
   }
 
   private countDone(keys: readonly string[]): void {
