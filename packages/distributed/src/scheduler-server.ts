@@ -4,9 +4,7 @@
 // and token: otherwise it is answered `refused` (with the reason) and forgotten. A worker becomes
 // one of the shell's endpoints (its messages go to the shell raw, and the shell validates them);
 // a client's messages are checked with their zod schemas and its graphs computed on the shell.
-// Frames that do not decode are dropped and counted (the first few logged), and the server keeps
-// serving everyone else.
-//
+// Frames that do not decode are dropped and counted (the first few logged); the rest is served.
 // Liveness: every peer sends heartbeats; one silent for `heartbeatTimeoutMs` is dropped (a worker
 // is `disconnected` from the shell, which recomputes its tasks elsewhere, as for a lost local
 // worker, and is told to start afresh in case it was only slow; a client's computes are
