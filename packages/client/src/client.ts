@@ -5,7 +5,6 @@
 // method hands them out synchronously or inside an array, never as what a promise resolves to.
 // An idle client stops listening (within a heartbeat), so a script that forgets `close()` still
 // exits once its work is done; the scheduler drops it when its heartbeats stop.
-//
 // Results live ON the cluster, held by futures (future.ts, key-holds.ts): `submit`, `map`,
 // `scatter` and `persist` send what computes their keys and hand out futures at once; the values
 // stay on the workers until a future's `result()` (or `gather`) fetches them, and a key no future
@@ -13,8 +12,7 @@
 // `delayed` functions, or in a persisted collection's graph, only their keys travel, and the
 // workers read the held values. A compute's graph leaves out the data nodes of this client's
 // futures; a future that is released or whose client is closed is refused, naming its key.
-// Messages to the scheduler leave in the order they were made (queued until the link is up; see
-// client-wire.ts, the link side of a client).
+// Messages leave in the order they were made (queued until the link is up; client-wire.ts).
 import {
   ComputeAbortedError,
   daskGraph,
@@ -63,6 +61,7 @@ import {
 export type { ScatterOptions, Scattered } from './scatter.js';
 import { connectLink, type Link } from '@dask-ts/distributed';
 import { ClientWire } from './client-wire.js';
+import { mapArguments, zipCalls } from './map-args.js';
 import { mapCalls, mapGraph, mapMessage } from './map-nodes.js';
 import { startLocalCluster, type LocalCluster, type LocalOptions } from '@dask-ts/distributed';
 import { parentPort } from 'node:worker_threads';
@@ -95,9 +94,7 @@ interface Pending {
 /** The client that is the default scheduler now (getClient() returns it). */
 let current: Client | undefined;
 
-/**
- * @internal The client that is the default scheduler now, if any.
- */
+/** @internal The client that is the default scheduler now, if any. */
 export function currentClient(): Client | undefined {
   return current;
 }
@@ -317,23 +314,41 @@ export class Client implements Scheduler {
 
   /**
    * Runs `fn` on each item, as one graph; returns one future per item, at once. Items may be
-   * futures. `options` places each call (retries, workers, resources: see `submitWith`).
+   * futures. With several arrays of items (as Dask's `map(func, *iterables)`), `fn` takes one
+   * argument from each, position by position (the arrays must have the same length). `options`
+   * (last) places each call (retries, workers, resources: see `submitWith`).
    *
    * @example
    * const futures = client.map((x: number) => x * 2, [1, 2, 3]);
    * await client.gather(futures); // [2, 4, 6]
+   * await client.gather(client.map((a: number, b: number) => a + b, [1, 2], [10, 20])); // [11, 22]
    */
   map<T, R>(
     fn: (item: T) => R,
     items: readonly (T | Future<T>)[],
     options?: PlacementOptions,
+  ): Future<Awaited<R>>[];
+  map<A, B, R>(
+    fn: (a: A, b: B) => R,
+    as: readonly (A | Future<A>)[],
+    bs: readonly (B | Future<B>)[],
+    options?: PlacementOptions,
+  ): Future<Awaited<R>>[];
+  map<R>(
+    fn: (...args: never[]) => R,
+    ...rest: (readonly unknown[] | PlacementOptions)[]
+  ): Future<Awaited<R>>[];
+  map<R>(
+    fn: (...args: never[]) => R,
+    ...rest: (readonly unknown[] | PlacementOptions | undefined)[]
   ): Future<Awaited<R>>[] {
+    const { lists, options } = mapArguments(rest);
     let calls: Delayed<Awaited<R>>[];
     let placement: PlacementOptions | undefined;
     try {
       placement = placementOf(options, 'client.map');
       // Plain items skip the Delayed per item (map-nodes.ts); their keys are fresh random ones.
-      const made = mapCalls(fn, items);
+      const made = lists.length === 1 ? mapCalls(fn, lists[0]) : undefined;
       if (made !== undefined) {
         const p = placement;
         const build = (): GraphMessage =>
@@ -342,10 +357,9 @@ export class Client implements Scheduler {
             : graphMessage(placeGraph(mapGraph(made), p, made.keys), this.heldNode);
         return this.holdMessage(build, made.keys, false, true) as Future<Awaited<R>>[];
       }
-      const f = delayed(fn as never) as unknown as (x: unknown) => Delayed<Awaited<R>>;
-      calls = items.map((x) => f(x));
+      calls = zipCalls<Awaited<R>>(fn, lists);
     } catch (err) {
-      return items.map(() => this.holds.failed(`map-${tokenize(Math.random())}`, err));
+      return lists[0].map(() => this.holds.failed(`map-${tokenize(Math.random())}`, err));
     }
     return this.holdCollections<Awaited<R>>(calls, placement);
   }

@@ -62,6 +62,15 @@ describe('futures held on the cluster', () => {
     expect(again.key).toBe(xs.key);
     // map over futures; a delayed function reading a future.
     expect(await client.gather(client.map((x: number) => x * 2, [a, b]))).toEqual([40, 44]);
+    // map over several arrays (Dask's map(func, *iterables)), futures among the items; options last.
+    const sums = client.map((x: number, y: number) => x * y, [a, 3], [b, 5], { retries: 1 });
+    expect(await client.gather(sums)).toEqual([440, 15]);
+    expect(() => client.map((x: number, y: number) => x + y, [1, 2], [3])).toThrow(
+      /client.map: the arrays of items have different lengths \(2, 1\)/,
+    );
+    expect(() => client.map((x: number) => x, 5 as unknown as number[])).toThrow(
+      /client.map: argument 2 must be an array of items, got a number/,
+    );
     const plus = delayed((x: number, y: number) => x + y);
     expect(await client.compute(plus(a, 1))).toBe(21);
     for (const f of [xs, total, a, b, again]) f.release();
