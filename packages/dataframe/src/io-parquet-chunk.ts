@@ -6,6 +6,7 @@
 // (io-parquet-pages.ts) and the reader falls back to parquet-wasm.
 import { normalizeCategory, encodeCategory } from './columns-cat.js';
 import type { Col, Utf8Col } from './columns.js';
+import { Bytes } from './io-parquet-bytes.js';
 import type { DType } from './dtypes.js';
 import {
   ENC,
@@ -18,7 +19,8 @@ import {
   pageLevels,
   readHybrid,
 } from './io-parquet-pages.js';
-import { checkIndex, gatherF64, gatherI32 } from './io-parquet-indices.js';
+import { checkIndex, gatherF64, gatherI32, readIndices } from './io-parquet-indices.js';
+import { gatherDictF64, gatherDictI32 } from './io-parquet-gather.js';
 
 /** How to decode one column chunk. @internal */
 export interface ChunkSpec {
@@ -85,96 +87,6 @@ function scatter(
   for (let i = 0; i < n; i++) if (levels[i] === 1) out[row + i] = src[j++];
 }
 
-/** Strings as offsets + bytes, grown as pages arrive. */
-class Bytes {
-  readonly offsets: Int32Array;
-  data: Uint8Array;
-  pos = 0;
-  constructor(n: number, guess: number) {
-    this.offsets = new Int32Array(n + 1);
-    this.data = new Uint8Array(Math.max(64, guess));
-  }
-  room(extra: number): void {
-    if (this.pos + extra <= this.data.length) return;
-    const next = new Uint8Array(Math.max(this.data.length * 2, this.pos + extra));
-    next.set(this.data.subarray(0, this.pos));
-    this.data = next;
-  }
-  /** Rows from dictionary indices (`idx` holds the non-null rows' indices). */
-  fromDict(
-    d: Utf8Col,
-    idx: Int32Array,
-    row: number,
-    levels: Uint8Array | undefined,
-    n: number,
-  ): void {
-    const dofs = d.offsets;
-    const m = d.length;
-    let total = 0;
-    for (let j = 0; j < idx.length; j++) {
-      const x = idx[j];
-      if (x >= m) throw new Error(`dictionary index ${x} past the dictionary's ${m}`);
-      total += dofs[x + 1] - dofs[x];
-    }
-    this.room(total);
-    const out = this.data;
-    const dd = d.data;
-    const offs = this.offsets;
-    let pos = this.pos;
-    if (levels === undefined) {
-      for (let i = 0; i < n; i++) {
-        const x = idx[i];
-        const e = dofs[x + 1];
-        for (let p = dofs[x]; p < e; p++) out[pos++] = dd[p];
-        offs[row + i + 1] = pos;
-      }
-    } else {
-      let j = 0;
-      for (let i = 0; i < n; i++) {
-        if (levels[i] === 1) {
-          const x = idx[j++];
-          const e = dofs[x + 1];
-          for (let p = dofs[x]; p < e; p++) out[pos++] = dd[p];
-        }
-        offs[row + i + 1] = pos;
-      }
-    }
-    this.pos = pos;
-  }
-  /** Rows from PLAIN byte arrays (4-byte length, then the bytes) at `b[at]`. */
-  plain(b: Uint8Array, at: number, row: number, levels: Uint8Array | undefined, n: number): void {
-    this.room(b.length - at);
-    const out = this.data;
-    const offs = this.offsets;
-    const size = b.length;
-    let pos = this.pos;
-    let p = at;
-    for (let i = 0; i < n; i++) {
-      if (levels === undefined || levels[i] === 1) {
-        if (p + 4 > size) throw new Error('a page ends inside a string');
-        const len = b[p] | (b[p + 1] << 8) | (b[p + 2] << 16) | (b[p + 3] << 24);
-        p += 4;
-        if (len < 0 || p + len > size) throw new Error('a page ends inside a string');
-        if (len < 64) for (let k = 0; k < len; k++) out[pos + k] = b[p + k];
-        else out.set(b.subarray(p, p + len), pos);
-        pos += len;
-        p += len;
-      }
-      offs[row + i + 1] = pos;
-    }
-    this.pos = pos;
-  }
-  col(n: number, valid: Uint8Array | undefined): Utf8Col {
-    return {
-      type: 'utf8',
-      length: n,
-      offsets: this.offsets,
-      data: this.data.subarray(0, this.pos),
-      valid,
-    };
-  }
-}
-
 /** A dictionary page of PLAIN byte arrays as a utf8 column. */
 function stringDict(b: Uint8Array, count: number): Utf8Col {
   const s = new Bytes(count, b.length);
@@ -201,6 +113,11 @@ interface Sink {
     levels: Uint8Array | undefined,
     n: number,
   ): void;
+  /**
+   * Rows `[row, row + n)`, none null, from the dictionary indices at `page[at]` (bit width byte,
+   * then the hybrid), decoded straight into the column; false when this sink cannot.
+   */
+  direct(page: Uint8Array, at: number, row: number, n: number): boolean;
   finish(valid: Uint8Array | undefined): Col;
 }
 
@@ -233,6 +150,15 @@ function numberSink(s: ChunkSpec): Sink {
         if (levels !== undefined && levels[i] !== 1) continue;
         out[row + i] = d[idx[j++]];
       }
+    },
+    direct(page, at, row, k) {
+      if (dict === undefined || k === 0) return false;
+      if (out instanceof Float64Array && dict instanceof Float64Array)
+        gatherDictF64(page, at + 1, page.length, page[at], dict, out, row, k);
+      else if (out instanceof Int32Array && dict instanceof Int32Array)
+        gatherDictI32(page, at + 1, page.length, page[at], dict, out, row, k);
+      else return false;
+      return true;
     },
     plain(page, at, k, row, levels, rows) {
       const src = s.physical === 'BOOLEAN' ? plainBools(page, at, k) : plainNumbers(page, at, k, s);
@@ -278,6 +204,14 @@ function stringSink(s: ChunkSpec, guess: number): Sink {
         if (levels[i] !== 1) continue;
         codes[row + i] = idx[j++];
       }
+    },
+    direct(page, at, row, k) {
+      if (codes === undefined || dict === undefined || k === 0) return false;
+      checkIndex(
+        readIndices(page, at + 1, page.length, page[at], codes.subarray(row), k),
+        dict.length,
+      );
+      return true;
     },
     plain(page, at, _k, row, levels, k) {
       toBytes(row).plain(page, at, row, levels, k);
@@ -333,9 +267,10 @@ export function decodeChunk(b: Uint8Array, s: ChunkSpec): Col {
       nulls += rows - k;
     }
     const lv = nulls > 0 ? levels : undefined;
-    if (h.encoding === ENC.RLE_DICTIONARY || h.encoding === ENC.PLAIN_DICTIONARY)
-      sink.fromDict(...dictIndices(page, at, k), row, lv, rows);
-    else if (h.encoding === ENC.PLAIN) sink.plain(page, at, k, row, lv, rows);
+    if (h.encoding === ENC.RLE_DICTIONARY || h.encoding === ENC.PLAIN_DICTIONARY) {
+      if (lv !== undefined || !sink.direct(page, at, row, rows))
+        sink.fromDict(...dictIndices(page, at, k), row, lv, rows);
+    } else if (h.encoding === ENC.PLAIN) sink.plain(page, at, k, row, lv, rows);
     else if (h.encoding === ENC.RLE && s.physical === 'BOOLEAN') {
       const bits = new Uint8Array(k);
       const len = page[at] | (page[at + 1] << 8) | (page[at + 2] << 16) | (page[at + 3] << 24);

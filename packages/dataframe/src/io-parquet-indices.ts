@@ -1,8 +1,8 @@
 // Dictionary indices of a Parquet data page (the RLE / bit-packed hybrid) decoded into an Int32Array,
 // and gathered through the dictionary. Policy: these are the reader's hottest loops, so each is
 // monomorphic (one array type per function: V8 optimizes a loop over a known typed array far
-// better than one that sees several) and bit-packed runs are read through a 32-bit window of four
-// bytes rather than bit by bit. An index past the dictionary is an error, checked once per page
+// better than one that sees several) and bit-packed runs are read through a 32-bit window (one unaligned DataView load)
+// rather than bit by bit. An index past the dictionary is an error, checked once per page
 // from the largest index, not per row.
 
 /**
@@ -21,6 +21,7 @@ export function readIndices(
   let max = 0;
   const bytesW = (width + 7) >> 3;
   const mask = width >= 32 ? -1 : (1 << width) - 1;
+  const dv = new DataView(b.buffer, b.byteOffset, b.length);
   while (i < count) {
     if (pos >= end) throw new Error('a run of dictionary indices ends early');
     let h = 0;
@@ -55,8 +56,7 @@ export function readIndices(
         const bit = k * width;
         const p = pos + (bit >>> 3);
         if (p > safe) break;
-        const w = b[p] | (b[p + 1] << 8) | (b[p + 2] << 16) | (b[p + 3] << 24);
-        const v = (w >>> (bit & 7)) & mask;
+        const v = (dv.getInt32(p, true) >>> (bit & 7)) & mask;
         out[i + k] = v;
         if (v > max) max = v;
       }
