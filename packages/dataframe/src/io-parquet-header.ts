@@ -93,91 +93,84 @@ class Cursor {
         return;
       }
       case STRUCT:
-        this.struct(() => false);
+        this.skipStruct();
         return;
     }
     throw new Error(`a page header holds an unknown Thrift type ${t}`);
   }
-  /**
-   * Walks a struct's fields: `field(id, type)` reads the ones it knows (returning true), the rest
-   * are skipped. Booleans are passed as their type (1 true, 2 false) with nothing to read.
-   */
-  struct(field: (id: number, t: number) => boolean): void {
+  /** Skips the rest of a struct (after its fields the caller read). */
+  skipStruct(): void {
     let last = 0;
     for (;;) {
       const h = this.byte();
       if (h === 0) return;
-      const delta = h >> 4;
-      const id = delta === 0 ? this.int() : last + delta;
-      const t = h & 15;
-      if (!field(id, t)) this.skip(t);
+      const id = h >> 4 === 0 ? this.int() : last + (h >> 4);
+      this.skip(h & 15);
       last = id;
     }
+  }
+}
+
+/** The fields read, filled in as they come. */
+class Fields {
+  type = -1;
+  uncompressed = 0;
+  compressed = 0;
+  count = 0;
+  encoding = 0;
+  defEncoding = 0;
+  repLength = 0;
+  defLength = 0;
+  isCompressed = true;
+  v2 = false;
+}
+
+/** Reads the struct at the cursor: `inner` 0 is the page header, else the page-type struct. */
+function readStruct(c: Cursor, f: Fields, inner: number): void {
+  let last = 0;
+  for (;;) {
+    const h = c.byte();
+    if (h === 0) return;
+    const id = h >> 4 === 0 ? c.int() : last + (h >> 4);
+    const t = h & 15;
+    last = id;
+    if (inner === 0) {
+      if (t === 5 && id === 1) f.type = c.int();
+      else if (t === 5 && id === 2) f.uncompressed = c.int();
+      else if (t === 5 && id === 3) f.compressed = c.int();
+      else if (t === STRUCT && (id === 5 || id === 7 || id === 8)) {
+        if (id === 8) f.v2 = true;
+        readStruct(c, f, id);
+      } else c.skip(t);
+      continue;
+    }
+    if (inner === 8 && id === 7 && (t === BOOL_TRUE || t === BOOL_FALSE))
+      f.isCompressed = t === BOOL_TRUE;
+    else if (t !== 5) c.skip(t);
+    else if (id === 1) f.count = c.int();
+    else if (inner === 5 && id === 2) f.encoding = c.int();
+    else if (inner === 5 && id === 3) f.defEncoding = c.int();
+    else if (inner === 7 && id === 2) f.encoding = c.int();
+    else if (inner === 8 && id === 4) f.encoding = c.int();
+    else if (inner === 8 && id === 5) f.defLength = c.int();
+    else if (inner === 8 && id === 6) f.repLength = c.int();
+    else c.skip(t);
   }
 }
 
 /** The page header at `b[pos]`, and where the page's bytes start. @internal */
 export function pageHeader(b: Uint8Array, pos: number): [PageHeader, number] {
   const c = new Cursor(b, pos);
-  let type = -1;
-  let uncompressed = 0;
-  let compressed = 0;
-  let count = 0;
-  let encoding = 0;
-  let defEncoding = 0;
-  let repLength = 0;
-  let defLength = 0;
-  let isCompressed = true;
-  let v2 = false;
-  c.struct((id, t) => {
-    if (t === 5 && id <= 3) {
-      const x = c.int();
-      if (id === 1) type = x;
-      else if (id === 2) uncompressed = x;
-      else compressed = x;
-      return true;
-    }
-    if (t !== STRUCT) return false;
-    if (id === 5)
-      c.struct((f, ft) => {
-        if (ft !== 5 || f > 3) return false;
-        const x = c.int();
-        if (f === 1) count = x;
-        else if (f === 2) encoding = x;
-        else defEncoding = x;
-        return true;
-      });
-    else if (id === 7)
-      c.struct((f, ft) => {
-        if (ft !== 5 || f > 2) return false;
-        const x = c.int();
-        if (f === 1) count = x;
-        else encoding = x;
-        return true;
-      });
-    else if (id === 8) {
-      v2 = true;
-      c.struct((f, ft) => {
-        if (f === 7 && (ft === BOOL_TRUE || ft === BOOL_FALSE)) {
-          isCompressed = ft === BOOL_TRUE;
-          return true;
-        }
-        if (ft !== 5 || f === 2 || f === 3 || f > 6) return false;
-        const x = c.int();
-        if (f === 1) count = x;
-        else if (f === 4) encoding = x;
-        else if (f === 5) defLength = x;
-        else repLength = x;
-        return true;
-      });
-    } else return false;
-    return true;
-  });
+  const f = new Fields();
+  readStruct(c, f, 0);
+  const { type, uncompressed, compressed, count, encoding } = f;
   if (type < 0) throw new Error('a page header has no page type');
   if (compressed < 0 || uncompressed < 0) throw new Error('a page header has a negative size');
   const common = { type, uncompressed, compressed, count, encoding };
-  if (type === 3 && v2)
-    return [{ ...common, v2: { repLength, defLength, compressed: isCompressed } }, c.pos];
-  if (type === 0) return [{ ...common, defEncoding }, c.pos];
+  if (type === 3 && f.v2) {
+    const v2 = { repLength: f.repLength, defLength: f.defLength, compressed: f.isCompressed };
+    return [{ ...common, v2 }, c.pos];
+  }
+  if (type === 0) return [{ ...common, defEncoding: f.defEncoding }, c.pos];
   return [common, c.pos];
 }
