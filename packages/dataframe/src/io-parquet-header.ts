@@ -69,9 +69,11 @@ class Cursor {
       case 7:
         this.pos += 8;
         return;
-      case 8:
-        this.pos += this.uvarint();
+      case 8: {
+        const n = this.uvarint();
+        this.pos += n;
         return;
+      }
       case 9:
       case 10: {
         const h = this.byte();
