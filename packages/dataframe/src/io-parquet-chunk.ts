@@ -12,7 +12,7 @@ import {
   ENC,
   PAGE,
   Unsupported,
-  decompress,
+  dictionaryBytes,
   dictIndices,
   pageBytes,
   pageHeader,
@@ -33,6 +33,8 @@ export interface ChunkSpec {
   readonly target: DType;
   /** INT64 timestamps: what to divide by for milliseconds. */
   readonly divisor: number;
+  /** The chunk's uncompressed size (footer metadata): room enough for its PLAIN strings. */
+  readonly uncompressed?: number;
 }
 
 type Numbers = Float64Array | Int32Array | Float32Array;
@@ -233,7 +235,8 @@ function stringSink(s: ChunkSpec, guess: number): Sink {
  */
 export function decodeChunk(b: Uint8Array, s: ChunkSpec): Col {
   const n = s.values;
-  const sink = s.physical === 'BYTE_ARRAY' ? stringSink(s, b.length * 2) : numberSink(s);
+  const sink =
+    s.physical === 'BYTE_ARRAY' ? stringSink(s, s.uncompressed ?? b.length * 2) : numberSink(s);
   let valid: Uint8Array | undefined = s.optional ? new Uint8Array((n + 7) >> 3) : undefined;
   let nulls = 0;
   let pos = 0;
@@ -246,7 +249,7 @@ export function decodeChunk(b: Uint8Array, s: ChunkSpec): Col {
     if (h.type === PAGE.DICTIONARY) {
       if (h.encoding !== ENC.PLAIN && h.encoding !== ENC.PLAIN_DICTIONARY)
         throw new Unsupported(`dictionary encoding ${h.encoding}`);
-      sink.dictionary(decompress(raw, s.codec, h.uncompressed), h.count);
+      sink.dictionary(dictionaryBytes(raw, s.codec, h.uncompressed), h.count);
       continue;
     }
     if (h.type !== PAGE.DATA && h.type !== PAGE.DATA_V2) continue;

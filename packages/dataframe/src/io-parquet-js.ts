@@ -178,6 +178,7 @@ export function readColumnsJs(
           values: n,
           target: types[k],
           divisor: divisorOf(el, types[k]),
+          uncompressed: Number(m.total_uncompressed_size),
         };
         const dict = m.dictionary_page_offset === undefined ? 0 : Number(m.dictionary_page_offset);
         const data = Number(m.data_page_offset);

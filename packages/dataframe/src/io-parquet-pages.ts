@@ -17,9 +17,14 @@ export const ENC = { PLAIN: 0, PLAIN_DICTIONARY: 2, RLE: 3, RLE_DICTIONARY: 8 } 
 
 export { pageHeader, type PageHeader } from './io-parquet-header.js';
 
-/** `bytes` decompressed with `codec` ('UNCOMPRESSED' or 'SNAPPY') into `size` new bytes. @internal */
-export function decompress(bytes: Uint8Array, codec: string, size: number): Uint8Array {
-  return decompressTo(bytes, codec, new Uint8Array(size));
+/**
+ * A dictionary page's `bytes` decompressed with `codec` ('UNCOMPRESSED' or 'SNAPPY') into `size`
+ * bytes of scratch space kept apart from the data pages' and valid until the next dictionary page
+ * (the chunk's decoding copies out what it keeps). @internal
+ */
+export function dictionaryBytes(bytes: Uint8Array, codec: string, size: number): Uint8Array {
+  if (scratchDict.length < size) scratchDict = new Uint8Array(size * 1.5);
+  return decompressTo(bytes, codec, scratchDict.subarray(0, size));
 }
 
 function decompressTo(bytes: Uint8Array, codec: string, out: Uint8Array): Uint8Array {
@@ -34,6 +39,7 @@ function decompressTo(bytes: Uint8Array, codec: string, out: Uint8Array): Uint8A
 let scratchBytes = new Uint8Array(1 << 16);
 let scratchLevels = new Uint8Array(1 << 12);
 let scratchIndices = new Int32Array(1 << 12);
+let scratchDict = new Uint8Array(1 << 16);
 
 function scratch(size: number): Uint8Array {
   if (scratchBytes.length < size) scratchBytes = new Uint8Array(size * 1.5);
