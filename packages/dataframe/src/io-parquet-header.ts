@@ -168,11 +168,11 @@ export function pageHeader(b: Uint8Array, pos: number): [PageHeader, number] {
   const { type, uncompressed, compressed, count, encoding } = f;
   if (type < 0) throw new Error('a page header has no page type');
   if (compressed < 0 || uncompressed < 0) throw new Error('a page header has a negative size');
-  const common = { type, uncompressed, compressed, count, encoding };
-  if (type === 3 && f.v2) {
-    const v2 = { repLength: f.repLength, defLength: f.defLength, compressed: f.isCompressed };
-    return [{ ...common, v2 }, c.pos];
-  }
-  if (type === 0) return [{ ...common, defEncoding: f.defEncoding }, c.pos];
-  return [common, c.pos];
+  const v2 =
+    type === 3 && f.v2
+      ? { repLength: f.repLength, defLength: f.defLength, compressed: f.isCompressed }
+      : undefined;
+  const defEncoding = type === 0 ? f.defEncoding : undefined;
+  // One object shape for every page type (fields absent for a page type are undefined).
+  return [{ type, uncompressed, compressed, count, encoding, defEncoding, v2 }, c.pos];
 }
