@@ -2,7 +2,7 @@
 // data pages v1 and v2 (compressed or not), dictionary pages, fields it skips (CRC, statistics
 // with binaries, lists, maps, nested structs, a long field-id jump), and cut-short headers.
 import { describe, expect, it } from '@jest/globals';
-import { encodeStruct, type TStruct, type TValue } from '../io-thrift.js';
+import { encodeStruct, type TValue } from '../io-thrift.js';
 import { pageHeader } from '../io-parquet-header.js';
 
 const i32 = (v: number): TValue => ({ t: 5, v: BigInt(v) });
@@ -15,7 +15,7 @@ const stats = struct([
 ]);
 
 function bytesOf(fields: [number, TValue][], pad = 3): Uint8Array {
-  const body = encodeStruct(new Map(fields) as TStruct);
+  const body = encodeStruct(new Map(fields));
   const out = new Uint8Array(body.length + 2 * pad);
   out.set(body, pad);
   return out;
