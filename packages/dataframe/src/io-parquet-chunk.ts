@@ -1,8 +1,9 @@
 // One Parquet column chunk decoded in JavaScript straight into a kernel column (no Arrow IPC, no
 // copy of the other columns). Policy: flat columns (required or optional), PLAIN and dictionary
 // encodings, data pages v1 and v2; numbers land in the dataframe's typed array as they are read,
-// strings as offsets + bytes; a category column keeps the file's dictionary (sorted once) and its
-// indices as codes when every data page is dictionary-encoded. Anything else throws `Unsupported`
+// strings as offsets + bytes; a category column keeps the file's dictionary (sorted once, when the
+// dictionary page arrives) and its indices, mapped to the sorted order as they are unpacked, as
+// codes when every data page is dictionary-encoded. Anything else throws `Unsupported`
 // (io-parquet-pages.ts) and the reader falls back to parquet-wasm.
 import { normalizeCategory, encodeCategory } from './columns-cat.js';
 import type { Col, Utf8Col } from './columns.js';
@@ -172,18 +173,40 @@ function numberSink(s: ChunkSpec): Sink {
   };
 }
 
+/**
+ * A category column's dictionary sorted (as category columns keep theirs), and each file index's
+ * code in it; no map when the file's dictionary is sorted already.
+ */
+function sortedDict(raw: Utf8Col): [Utf8Col, Int32Array | undefined] {
+  const m = raw.length;
+  const iota = new Int32Array(m);
+  for (let i = 0; i < m; i++) iota[i] = i;
+  const c = normalizeCategory({
+    type: 'category',
+    length: m,
+    values: iota,
+    dict: raw,
+    valid: undefined,
+  });
+  return c.values === iota ? [raw, undefined] : [c.dict, c.values];
+}
+
 function stringSink(s: ChunkSpec, guess: number): Sink {
   const n = s.values;
   const asCategory = s.target === 'category';
+  /** The file's dictionary, in file order (what data pages' indices point into). */
   let dict: Utf8Col | undefined;
+  /** Categories: the dictionary the codes point into, and the file index -> code map. */
+  let cats: Utf8Col | undefined;
+  let map: Int32Array | undefined;
   let codes: Int32Array | undefined = asCategory ? new Int32Array(n) : undefined;
   let bytes: Bytes | undefined = asCategory ? undefined : new Bytes(n, guess);
   /** Leaves codes for strings (a PLAIN page among dictionary pages): replays the rows so far. */
   const toBytes = (row: number): Bytes => {
     if (bytes !== undefined) return bytes;
     const b = new Bytes(n, guess);
-    if (row > 0 && dict !== undefined && codes !== undefined)
-      b.fromDict(dict, codes.subarray(0, row), 0, undefined, row);
+    if (row > 0 && cats !== undefined && codes !== undefined)
+      b.fromDict(cats, codes.subarray(0, row), 0, undefined, row);
     bytes = b;
     codes = undefined;
     return b;
@@ -191,28 +214,27 @@ function stringSink(s: ChunkSpec, guess: number): Sink {
   return {
     dictionary(page, count) {
       dict = stringDict(page, count);
+      if (asCategory) [cats, map] = sortedDict(dict);
     },
     fromDict(idx, max, row, levels, k) {
       if (dict === undefined)
         throw new Error('a dictionary-encoded page comes before any dictionary');
       checkIndex(max, dict.length);
       if (codes === undefined) return toBytes(row).fromDict(dict, idx, row, levels, k);
-      if (levels === undefined) {
-        codes.set(idx.subarray(0, k), row);
-        return;
-      }
       let j = 0;
       for (let i = 0; i < k; i++) {
-        if (levels[i] !== 1) continue;
-        codes[row + i] = idx[j++];
+        if (levels !== undefined && levels[i] !== 1) continue;
+        const x = idx[j++];
+        codes[row + i] = map === undefined ? x : map[x];
       }
     },
     direct(page, at, row, k) {
       if (codes === undefined || dict === undefined || k === 0) return false;
-      checkIndex(
-        readIndices(page, at + 1, page.length, page[at], codes.subarray(row), k),
-        dict.length,
-      );
+      if (map !== undefined) gatherDictI32(page, at + 1, page.length, page[at], map, codes, row, k);
+      else {
+        const max = readIndices(page, at + 1, page.length, page[at], codes.subarray(row), k);
+        checkIndex(max, dict.length);
+      }
       return true;
     },
     plain(page, at, _k, row, levels, k) {
@@ -220,7 +242,7 @@ function stringSink(s: ChunkSpec, guess: number): Sink {
     },
     finish(valid) {
       if (codes !== undefined) {
-        const d = dict ?? stringDict(new Uint8Array(0), 0);
+        const d = cats ?? stringDict(new Uint8Array(0), 0);
         return normalizeCategory({ type: 'category', length: n, values: codes, dict: d, valid });
       }
       const u = (bytes ?? new Bytes(n, 0)).col(n, valid);
