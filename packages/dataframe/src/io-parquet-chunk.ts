@@ -215,6 +215,9 @@ function stringSink(s: ChunkSpec, guess: number): Sink {
     dictionary(page, count) {
       dict = stringDict(page, count);
       if (asCategory) [cats, map] = sortedDict(dict);
+      // Strings from the dictionary: room for n of its average length, grown once rather than
+      // doubling page after page.
+      else bytes?.room(Math.ceil((dict.data.length / Math.max(1, count)) * n));
     },
     fromDict(idx, max, row, levels, k) {
       if (dict === undefined)
