@@ -1,9 +1,9 @@
 // Dictionary indices of a Parquet data page (the RLE / bit-packed hybrid) decoded into an Int32Array,
 // and gathered through the dictionary. Policy: these are the reader's hottest loops, so each is
 // monomorphic (one array type per function: V8 optimizes a loop over a known typed array far
-// better than one that sees several) and bit-packed runs are read through a 32-bit window (one unaligned DataView load)
-// rather than bit by bit. An index past the dictionary is an error, checked once per page
-// from the largest index, not per row.
+// better than one that sees several) and bit-packed runs are read through a 32-bit window (one
+// unaligned DataView load) rather than bit by bit. An index past the dictionary is an error,
+// checked once per page from the largest index, not per row.
 
 /**
  * Decodes `count` values of bit width `width` (at most 32) of the hybrid in `b[pos, end)` into
