@@ -20,7 +20,7 @@ import {
   pageLevels,
   readHybrid,
 } from './io-parquet-pages.js';
-import { checkIndex, gatherF64, gatherI32, readIndices } from './io-parquet-indices.js';
+import { checkIndex, readIndices } from './io-parquet-indices.js';
 import { gatherDictF64, gatherDictI32 } from './io-parquet-gather.js';
 
 /** How to decode one column chunk. @internal */
@@ -144,10 +144,6 @@ function numberSink(s: ChunkSpec): Sink {
         throw new Error('a dictionary-encoded page comes before any dictionary');
       const d = dict;
       checkIndex(max, d.length);
-      if (levels === undefined && out instanceof Float64Array && d instanceof Float64Array)
-        return gatherF64(out, d, idx, row, k);
-      if (levels === undefined && out instanceof Int32Array && d instanceof Int32Array)
-        return gatherI32(out, d, idx, row, k);
       let j = 0;
       for (let i = 0; i < k; i++) {
         if (levels !== undefined && levels[i] !== 1) continue;

@@ -1,9 +1,10 @@
-// Dictionary indices of a Parquet data page (the RLE / bit-packed hybrid) decoded into an Int32Array,
-// and gathered through the dictionary. Policy: these are the reader's hottest loops, so each is
-// monomorphic (one array type per function: V8 optimizes a loop over a known typed array far
-// better than one that sees several) and bit-packed runs are read through a 32-bit window (one
-// unaligned DataView load) rather than bit by bit. An index past the dictionary is an error,
-// checked once per page from the largest index, not per row.
+// Dictionary indices of a Parquet data page (the RLE / bit-packed hybrid) decoded into an
+// Int32Array, for strings and for pages with nulls (numbers without nulls go through
+// io-parquet-gather.ts). Policy: this is one of the reader's hottest loops, so it is monomorphic
+// (one array type: V8 optimizes a loop over a known typed array far better than one that sees
+// several) and bit-packed runs are read through a 32-bit window (one unaligned DataView load)
+// rather than bit by bit. An index past the dictionary is an error, checked once per page from
+// the largest index, not per row.
 
 /**
  * Decodes `count` values of bit width `width` (at most 32) of the hybrid in `b[pos, end)` into
@@ -91,26 +92,4 @@ export function readIndices(
 /** Throws when an index (the largest, `max`) is past a dictionary of `m` entries. @internal */
 export function checkIndex(max: number, m: number): void {
   if (max >= m) throw new Error(`dictionary index ${max} past the dictionary's ${m}`);
-}
-
-/** `out[row + i] = dict[idx[i]]` for `k` rows (float64). @internal */
-export function gatherF64(
-  out: Float64Array,
-  dict: Float64Array,
-  idx: Int32Array,
-  row: number,
-  k: number,
-): void {
-  for (let i = 0; i < k; i++) out[row + i] = dict[idx[i]];
-}
-
-/** `out[row + i] = dict[idx[i]]` for `k` rows (int32). @internal */
-export function gatherI32(
-  out: Int32Array,
-  dict: Int32Array,
-  idx: Int32Array,
-  row: number,
-  k: number,
-): void {
-  for (let i = 0; i < k; i++) out[row + i] = dict[idx[i]];
 }
