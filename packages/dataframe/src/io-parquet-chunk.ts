@@ -1,24 +1,27 @@
 // One Parquet column chunk decoded in JavaScript straight into a kernel column (no Arrow IPC, no
 // copy of the other columns). Policy: flat columns (required or optional), PLAIN and dictionary
 // encodings, data pages v1 and v2; numbers land in the dataframe's typed array as they are read,
-// strings as offsets + bytes; a category column keeps the file's dictionary (sorted once) and its
-// indices as codes when every data page is dictionary-encoded. Anything else throws `Unsupported`
+// strings as offsets + bytes; a category column keeps the file's dictionary (sorted once, when the
+// dictionary page arrives) and its indices, mapped to the sorted order as they are unpacked, as
+// codes when every data page is dictionary-encoded. Anything else throws `Unsupported`
 // (io-parquet-pages.ts) and the reader falls back to parquet-wasm.
 import { normalizeCategory, encodeCategory } from './columns-cat.js';
 import type { Col, Utf8Col } from './columns.js';
+import { Bytes } from './io-parquet-bytes.js';
 import type { DType } from './dtypes.js';
 import {
   ENC,
   PAGE,
   Unsupported,
-  decompress,
+  dictionaryBytes,
   dictIndices,
   pageBytes,
   pageHeader,
   pageLevels,
   readHybrid,
 } from './io-parquet-pages.js';
-import { checkIndex, gatherF64, gatherI32 } from './io-parquet-indices.js';
+import { checkIndex, readIndices } from './io-parquet-indices.js';
+import { gatherDictF64, gatherDictI32 } from './io-parquet-gather.js';
 
 /** How to decode one column chunk. @internal */
 export interface ChunkSpec {
@@ -31,6 +34,8 @@ export interface ChunkSpec {
   readonly target: DType;
   /** INT64 timestamps: what to divide by for milliseconds. */
   readonly divisor: number;
+  /** The chunk's uncompressed size (footer metadata): room enough for its PLAIN strings. */
+  readonly uncompressed?: number;
 }
 
 type Numbers = Float64Array | Int32Array | Float32Array;
@@ -85,96 +90,6 @@ function scatter(
   for (let i = 0; i < n; i++) if (levels[i] === 1) out[row + i] = src[j++];
 }
 
-/** Strings as offsets + bytes, grown as pages arrive. */
-class Bytes {
-  readonly offsets: Int32Array;
-  data: Uint8Array;
-  pos = 0;
-  constructor(n: number, guess: number) {
-    this.offsets = new Int32Array(n + 1);
-    this.data = new Uint8Array(Math.max(64, guess));
-  }
-  room(extra: number): void {
-    if (this.pos + extra <= this.data.length) return;
-    const next = new Uint8Array(Math.max(this.data.length * 2, this.pos + extra));
-    next.set(this.data.subarray(0, this.pos));
-    this.data = next;
-  }
-  /** Rows from dictionary indices (`idx` holds the non-null rows' indices). */
-  fromDict(
-    d: Utf8Col,
-    idx: Int32Array,
-    row: number,
-    levels: Uint8Array | undefined,
-    n: number,
-  ): void {
-    const dofs = d.offsets;
-    const m = d.length;
-    let total = 0;
-    for (let j = 0; j < idx.length; j++) {
-      const x = idx[j];
-      if (x >= m) throw new Error(`dictionary index ${x} past the dictionary's ${m}`);
-      total += dofs[x + 1] - dofs[x];
-    }
-    this.room(total);
-    const out = this.data;
-    const dd = d.data;
-    const offs = this.offsets;
-    let pos = this.pos;
-    if (levels === undefined) {
-      for (let i = 0; i < n; i++) {
-        const x = idx[i];
-        const e = dofs[x + 1];
-        for (let p = dofs[x]; p < e; p++) out[pos++] = dd[p];
-        offs[row + i + 1] = pos;
-      }
-    } else {
-      let j = 0;
-      for (let i = 0; i < n; i++) {
-        if (levels[i] === 1) {
-          const x = idx[j++];
-          const e = dofs[x + 1];
-          for (let p = dofs[x]; p < e; p++) out[pos++] = dd[p];
-        }
-        offs[row + i + 1] = pos;
-      }
-    }
-    this.pos = pos;
-  }
-  /** Rows from PLAIN byte arrays (4-byte length, then the bytes) at `b[at]`. */
-  plain(b: Uint8Array, at: number, row: number, levels: Uint8Array | undefined, n: number): void {
-    this.room(b.length - at);
-    const out = this.data;
-    const offs = this.offsets;
-    const size = b.length;
-    let pos = this.pos;
-    let p = at;
-    for (let i = 0; i < n; i++) {
-      if (levels === undefined || levels[i] === 1) {
-        if (p + 4 > size) throw new Error('a page ends inside a string');
-        const len = b[p] | (b[p + 1] << 8) | (b[p + 2] << 16) | (b[p + 3] << 24);
-        p += 4;
-        if (len < 0 || p + len > size) throw new Error('a page ends inside a string');
-        if (len < 64) for (let k = 0; k < len; k++) out[pos + k] = b[p + k];
-        else out.set(b.subarray(p, p + len), pos);
-        pos += len;
-        p += len;
-      }
-      offs[row + i + 1] = pos;
-    }
-    this.pos = pos;
-  }
-  col(n: number, valid: Uint8Array | undefined): Utf8Col {
-    return {
-      type: 'utf8',
-      length: n,
-      offsets: this.offsets,
-      data: this.data.subarray(0, this.pos),
-      valid,
-    };
-  }
-}
-
 /** A dictionary page of PLAIN byte arrays as a utf8 column. */
 function stringDict(b: Uint8Array, count: number): Utf8Col {
   const s = new Bytes(count, b.length);
@@ -201,6 +116,11 @@ interface Sink {
     levels: Uint8Array | undefined,
     n: number,
   ): void;
+  /**
+   * Rows `[row, row + n)`, none null, from the dictionary indices at `page[at]` (bit width byte,
+   * then the hybrid), decoded straight into the column; false when this sink cannot.
+   */
+  direct(page: Uint8Array, at: number, row: number, n: number): boolean;
   finish(valid: Uint8Array | undefined): Col;
 }
 
@@ -224,15 +144,20 @@ function numberSink(s: ChunkSpec): Sink {
         throw new Error('a dictionary-encoded page comes before any dictionary');
       const d = dict;
       checkIndex(max, d.length);
-      if (levels === undefined && out instanceof Float64Array && d instanceof Float64Array)
-        return gatherF64(out, d, idx, row, k);
-      if (levels === undefined && out instanceof Int32Array && d instanceof Int32Array)
-        return gatherI32(out, d, idx, row, k);
       let j = 0;
       for (let i = 0; i < k; i++) {
         if (levels !== undefined && levels[i] !== 1) continue;
         out[row + i] = d[idx[j++]];
       }
+    },
+    direct(page, at, row, k) {
+      if (dict === undefined || k === 0) return false;
+      if (out instanceof Float64Array && dict instanceof Float64Array)
+        gatherDictF64(page, at + 1, page.length, page[at], dict, out, row, k);
+      else if (out instanceof Int32Array && dict instanceof Int32Array)
+        gatherDictI32(page, at + 1, page.length, page[at], dict, out, row, k);
+      else return false;
+      return true;
     },
     plain(page, at, k, row, levels, rows) {
       const src = s.physical === 'BOOLEAN' ? plainBools(page, at, k) : plainNumbers(page, at, k, s);
@@ -244,18 +169,40 @@ function numberSink(s: ChunkSpec): Sink {
   };
 }
 
+/**
+ * A category column's dictionary sorted (as category columns keep theirs), and each file index's
+ * code in it; no map when the file's dictionary is sorted already.
+ */
+function sortedDict(raw: Utf8Col): [Utf8Col, Int32Array | undefined] {
+  const m = raw.length;
+  const iota = new Int32Array(m);
+  for (let i = 0; i < m; i++) iota[i] = i;
+  const c = normalizeCategory({
+    type: 'category',
+    length: m,
+    values: iota,
+    dict: raw,
+    valid: undefined,
+  });
+  return c.values === iota ? [raw, undefined] : [c.dict, c.values];
+}
+
 function stringSink(s: ChunkSpec, guess: number): Sink {
   const n = s.values;
   const asCategory = s.target === 'category';
+  /** The file's dictionary, in file order (what data pages' indices point into). */
   let dict: Utf8Col | undefined;
+  /** Categories: the dictionary the codes point into, and the file index -> code map. */
+  let cats: Utf8Col | undefined;
+  let map: Int32Array | undefined;
   let codes: Int32Array | undefined = asCategory ? new Int32Array(n) : undefined;
   let bytes: Bytes | undefined = asCategory ? undefined : new Bytes(n, guess);
   /** Leaves codes for strings (a PLAIN page among dictionary pages): replays the rows so far. */
   const toBytes = (row: number): Bytes => {
     if (bytes !== undefined) return bytes;
     const b = new Bytes(n, guess);
-    if (row > 0 && dict !== undefined && codes !== undefined)
-      b.fromDict(dict, codes.subarray(0, row), 0, undefined, row);
+    if (row > 0 && cats !== undefined && codes !== undefined)
+      b.fromDict(cats, codes.subarray(0, row), 0, undefined, row);
     bytes = b;
     codes = undefined;
     return b;
@@ -263,28 +210,38 @@ function stringSink(s: ChunkSpec, guess: number): Sink {
   return {
     dictionary(page, count) {
       dict = stringDict(page, count);
+      if (asCategory) [cats, map] = sortedDict(dict);
+      // Strings from the dictionary: room for n of its average length, grown once rather than
+      // doubling page after page.
+      else bytes?.room(Math.ceil((dict.data.length / Math.max(1, count)) * n));
     },
     fromDict(idx, max, row, levels, k) {
       if (dict === undefined)
         throw new Error('a dictionary-encoded page comes before any dictionary');
       checkIndex(max, dict.length);
       if (codes === undefined) return toBytes(row).fromDict(dict, idx, row, levels, k);
-      if (levels === undefined) {
-        codes.set(idx.subarray(0, k), row);
-        return;
-      }
       let j = 0;
       for (let i = 0; i < k; i++) {
-        if (levels[i] !== 1) continue;
-        codes[row + i] = idx[j++];
+        if (levels !== undefined && levels[i] !== 1) continue;
+        const x = idx[j++];
+        codes[row + i] = map === undefined ? x : map[x];
       }
+    },
+    direct(page, at, row, k) {
+      if (codes === undefined || dict === undefined || k === 0) return false;
+      if (map !== undefined) gatherDictI32(page, at + 1, page.length, page[at], map, codes, row, k);
+      else {
+        const max = readIndices(page, at + 1, page.length, page[at], codes.subarray(row), k);
+        checkIndex(max, dict.length);
+      }
+      return true;
     },
     plain(page, at, _k, row, levels, k) {
       toBytes(row).plain(page, at, row, levels, k);
     },
     finish(valid) {
       if (codes !== undefined) {
-        const d = dict ?? stringDict(new Uint8Array(0), 0);
+        const d = cats ?? stringDict(new Uint8Array(0), 0);
         return normalizeCategory({ type: 'category', length: n, values: codes, dict: d, valid });
       }
       const u = (bytes ?? new Bytes(n, 0)).col(n, valid);
@@ -299,7 +256,8 @@ function stringSink(s: ChunkSpec, guess: number): Sink {
  */
 export function decodeChunk(b: Uint8Array, s: ChunkSpec): Col {
   const n = s.values;
-  const sink = s.physical === 'BYTE_ARRAY' ? stringSink(s, b.length * 2) : numberSink(s);
+  const sink =
+    s.physical === 'BYTE_ARRAY' ? stringSink(s, s.uncompressed ?? b.length * 2) : numberSink(s);
   let valid: Uint8Array | undefined = s.optional ? new Uint8Array((n + 7) >> 3) : undefined;
   let nulls = 0;
   let pos = 0;
@@ -312,7 +270,7 @@ export function decodeChunk(b: Uint8Array, s: ChunkSpec): Col {
     if (h.type === PAGE.DICTIONARY) {
       if (h.encoding !== ENC.PLAIN && h.encoding !== ENC.PLAIN_DICTIONARY)
         throw new Unsupported(`dictionary encoding ${h.encoding}`);
-      sink.dictionary(decompress(raw, s.codec, h.uncompressed), h.count);
+      sink.dictionary(dictionaryBytes(raw, s.codec, h.uncompressed), h.count);
       continue;
     }
     if (h.type !== PAGE.DATA && h.type !== PAGE.DATA_V2) continue;
@@ -333,9 +291,10 @@ export function decodeChunk(b: Uint8Array, s: ChunkSpec): Col {
       nulls += rows - k;
     }
     const lv = nulls > 0 ? levels : undefined;
-    if (h.encoding === ENC.RLE_DICTIONARY || h.encoding === ENC.PLAIN_DICTIONARY)
-      sink.fromDict(...dictIndices(page, at, k), row, lv, rows);
-    else if (h.encoding === ENC.PLAIN) sink.plain(page, at, k, row, lv, rows);
+    if (h.encoding === ENC.RLE_DICTIONARY || h.encoding === ENC.PLAIN_DICTIONARY) {
+      if (lv !== undefined || !sink.direct(page, at, row, rows))
+        sink.fromDict(...dictIndices(page, at, k), row, lv, rows);
+    } else if (h.encoding === ENC.PLAIN) sink.plain(page, at, k, row, lv, rows);
     else if (h.encoding === ENC.RLE && s.physical === 'BOOLEAN') {
       const bits = new Uint8Array(k);
       const len = page[at] | (page[at + 1] << 8) | (page[at + 2] << 16) | (page[at + 3] << 24);

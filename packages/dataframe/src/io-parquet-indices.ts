@@ -1,9 +1,10 @@
-// Dictionary indices of a Parquet data page (the RLE / bit-packed hybrid) decoded into an Int32Array,
-// and gathered through the dictionary. Policy: these are the reader's hottest loops, so each is
-// monomorphic (one array type per function: V8 optimizes a loop over a known typed array far
-// better than one that sees several) and bit-packed runs are read through a 32-bit window of four
-// bytes rather than bit by bit. An index past the dictionary is an error, checked once per page
-// from the largest index, not per row.
+// Dictionary indices of a Parquet data page (the RLE / bit-packed hybrid) decoded into an
+// Int32Array, for strings and for pages with nulls (numbers without nulls go through
+// io-parquet-gather.ts). Policy: this is one of the reader's hottest loops, so it is monomorphic
+// (one array type: V8 optimizes a loop over a known typed array far better than one that sees
+// several) and bit-packed runs are read through a 32-bit window (one unaligned DataView load)
+// rather than bit by bit. An index past the dictionary is an error, checked once per page from
+// the largest index, not per row.
 
 /**
  * Decodes `count` values of bit width `width` (at most 32) of the hybrid in `b[pos, end)` into
@@ -21,6 +22,7 @@ export function readIndices(
   let max = 0;
   const bytesW = (width + 7) >> 3;
   const mask = width >= 32 ? -1 : (1 << width) - 1;
+  const dv = new DataView(b.buffer, b.byteOffset, b.length);
   while (i < count) {
     if (pos >= end) throw new Error('a run of dictionary indices ends early');
     let h = 0;
@@ -55,8 +57,7 @@ export function readIndices(
         const bit = k * width;
         const p = pos + (bit >>> 3);
         if (p > safe) break;
-        const w = b[p] | (b[p + 1] << 8) | (b[p + 2] << 16) | (b[p + 3] << 24);
-        const v = (w >>> (bit & 7)) & mask;
+        const v = (dv.getInt32(p, true) >>> (bit & 7)) & mask;
         out[i + k] = v;
         if (v > max) max = v;
       }
@@ -91,26 +92,4 @@ export function readIndices(
 /** Throws when an index (the largest, `max`) is past a dictionary of `m` entries. @internal */
 export function checkIndex(max: number, m: number): void {
   if (max >= m) throw new Error(`dictionary index ${max} past the dictionary's ${m}`);
-}
-
-/** `out[row + i] = dict[idx[i]]` for `k` rows (float64). @internal */
-export function gatherF64(
-  out: Float64Array,
-  dict: Float64Array,
-  idx: Int32Array,
-  row: number,
-  k: number,
-): void {
-  for (let i = 0; i < k; i++) out[row + i] = dict[idx[i]];
-}
-
-/** `out[row + i] = dict[idx[i]]` for `k` rows (int32). @internal */
-export function gatherI32(
-  out: Int32Array,
-  dict: Int32Array,
-  idx: Int32Array,
-  row: number,
-  k: number,
-): void {
-  for (let i = 0; i < k; i++) out[row + i] = dict[idx[i]];
 }

@@ -1,11 +1,11 @@
 // The Parquet reader's fast path: one partition's columns read in JavaScript. Policy: the footer
-// says where each projected column chunk of each chosen row group lies; only those byte ranges are
+// (parsed once per file while its bytes are unchanged) says where each projected column chunk of
+// each chosen row group lies; only those byte ranges are
 // read (neighbours closer than GAP bytes in one read, so a store sees few requests), and each chunk
 // is decoded straight into a kernel column (io-parquet-chunk.ts). A file this path cannot read
 // (nested or repeated columns, codecs other than snappy, unusual encodings or types) throws
-// `Unsupported` before anything is decoded or on the first page that needs it, and so does a part
-// whose columns are mostly PLAIN-encoded text (parquet-wasm decompresses and copies that faster);
-// the caller then reads the part with parquet-wasm.
+// `Unsupported` before anything is decoded or on the first page that needs it; the caller then
+// reads the part with parquet-wasm.
 import { parquetMetadata, type FileMetaData, type SchemaElement } from 'hyparquet';
 import { concatCols, emptyCol, type Col } from './columns.js';
 import type { DType } from './dtypes.js';
@@ -17,8 +17,6 @@ import { Unsupported } from './io-parquet-pages.js';
 const GAP = 1 << 19;
 
 const CODECS = new Set(['UNCOMPRESSED', 'SNAPPY']);
-/** Above this share of PLAIN strings, a part is read with parquet-wasm (see plainTextHeavy). */
-const TEXT_SHARE = 0.5;
 const ENCODINGS = new Set(['PLAIN', 'PLAIN_DICTIONARY', 'RLE', 'RLE_DICTIONARY']);
 
 /** The file's top-level leaf columns by name (nested groups are left out). */
@@ -78,30 +76,31 @@ function divisorOf(el: SchemaElement, target: DType): number {
   throw new Unsupported(`${p} as ${target}`);
 }
 
-/**
- * Whether PLAIN-encoded strings (free text, which snappy compresses well) make up most of what
- * the columns hold: parquet-wasm decompresses and copies those faster than JavaScript does.
- */
-function plainTextHeavy(
-  md: FileMetaData,
-  rowGroups: readonly number[],
-  names: readonly string[],
-): boolean {
-  let text = 0;
-  let all = 0;
-  for (const g of rowGroups)
-    for (const c of md.row_groups[g].columns) {
-      const m = c.meta_data;
-      if (m === undefined || m.path_in_schema.length !== 1 || !names.includes(m.path_in_schema[0]))
-        continue;
-      const size = Number(m.total_uncompressed_size);
-      all += size;
-      const plain = m.encoding_stats?.some(
-        (e) => e.page_type.startsWith('DATA_PAGE') && e.encoding === 'PLAIN' && e.count > 0,
-      );
-      if (m.type === 'BYTE_ARRAY' && plain === true) text += size;
-    }
-  return text > TEXT_SHARE * all && text > 1 << 20;
+/** Footers parsed lately (a file's row groups are read by several tasks in one worker). */
+const footers = new Map<string, { readonly bytes: Uint8Array; readonly md: FileMetaData }>();
+const FOOTERS = 32;
+
+const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+};
+
+/** The file's footer, parsed once while its bytes stay the same. */
+function footerOf(
+  path: string,
+  range: readonly [number, number],
+  so: StorageOptions | undefined,
+): FileMetaData {
+  const tail = readRange(path, range[0], range[1], so);
+  const key = `${path}\0${range[0]}\0${range[1]}`;
+  const hit = footers.get(key);
+  if (hit !== undefined && sameBytes(hit.bytes, tail)) return hit.md;
+  const md = parquetMetadata(tail);
+  footers.delete(key);
+  if (footers.size >= FOOTERS) footers.delete(footers.keys().next().value!);
+  footers.set(key, { bytes: tail, md });
+  return md;
 }
 
 interface Planned {
@@ -150,8 +149,7 @@ export function readColumnsJs(
   types: readonly DType[],
   so: StorageOptions | undefined,
 ): [Map<string, Col>, number] {
-  const tail = readRange(path, footer[0], footer[1], so);
-  const md = parquetMetadata(tail);
+  const md = footerOf(path, footer, so);
   const byName = leaves(md);
   const plans: Planned[][] = [];
   let rows = 0;
@@ -180,6 +178,7 @@ export function readColumnsJs(
           values: n,
           target: types[k],
           divisor: divisorOf(el, types[k]),
+          uncompressed: Number(m.total_uncompressed_size),
         };
         const dict = m.dictionary_page_offset === undefined ? 0 : Number(m.dictionary_page_offset);
         const data = Number(m.data_page_offset);
@@ -188,7 +187,6 @@ export function readColumnsJs(
       }),
     );
   }
-  if (plainTextHeavy(md, rowGroups, names)) throw new Unsupported('mostly PLAIN strings');
   const bytes = readRanges(path, plans.flat(), so);
   const out = new Map<string, Col>();
   names.forEach((name, k) => {

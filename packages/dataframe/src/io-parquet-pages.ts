@@ -1,9 +1,9 @@
 // Parquet pages read in JavaScript, for the reader's fast path (io-parquet-chunk.ts): page headers
-// (Thrift compact, io-thrift.ts), snappy or no compression, and the RLE / bit-packed hybrid that
+// (io-parquet-header.ts), snappy or no compression, and the RLE / bit-packed hybrid that
 // holds definition levels, dictionary indices and RLE booleans. Policy: only what flat columns
 // written by common writers use is here; anything else throws `Unsupported`, and the caller reads
 // the whole part with parquet-wasm instead. Nothing here allocates per value.
-import { decodeStructAt, type TStruct } from './io-thrift.js';
+import type { PageHeader } from './io-parquet-header.js';
 import { snappyDecompress } from './io-snappy.js';
 import { readIndices } from './io-parquet-indices.js';
 
@@ -15,51 +15,16 @@ export const PAGE = { DATA: 0, DICTIONARY: 2, DATA_V2: 3 } as const;
 /** @internal */
 export const ENC = { PLAIN: 0, PLAIN_DICTIONARY: 2, RLE: 3, RLE_DICTIONARY: 8 } as const;
 
-/** A page's header, the fields the reader uses. @internal */
-export interface PageHeader {
-  readonly type: number;
-  readonly uncompressed: number;
-  readonly compressed: number;
-  /** Values (levels) in the page, nulls included. */
-  readonly count: number;
-  readonly encoding: number;
-  /** Data page v1: how definition levels are encoded. */
-  readonly defEncoding?: number;
-  /** Data page v2: byte lengths of the uncompressed levels, and whether the values are compressed. */
-  readonly v2?: {
-    readonly repLength: number;
-    readonly defLength: number;
-    readonly compressed: boolean;
-  };
-}
+export { pageHeader, type PageHeader } from './io-parquet-header.js';
 
-const num = (s: TStruct | undefined, id: number): number => Number(s?.get(id)?.v ?? 0);
-
-/** The page header at `pos`, and where the page's bytes start. @internal */
-export function pageHeader(b: Uint8Array, pos: number): [PageHeader, number] {
-  const [h, end] = decodeStructAt(b, pos);
-  const type = num(h, 1);
-  const common = { type, uncompressed: num(h, 2), compressed: num(h, 3) };
-  if (type === PAGE.DATA) {
-    const d = h.get(5)?.v as TStruct;
-    return [{ ...common, count: num(d, 1), encoding: num(d, 2), defEncoding: num(d, 3) }, end];
-  }
-  if (type === PAGE.DICTIONARY) {
-    const d = h.get(7)?.v as TStruct;
-    return [{ ...common, count: num(d, 1), encoding: num(d, 2) }, end];
-  }
-  if (type === PAGE.DATA_V2) {
-    const d = h.get(8)?.v as TStruct;
-    const c = d.get(7)?.v;
-    const v2 = { repLength: num(d, 6), defLength: num(d, 5), compressed: c !== false };
-    return [{ ...common, count: num(d, 1), encoding: num(d, 4), v2 }, end];
-  }
-  return [{ ...common, count: 0, encoding: 0 }, end];
-}
-
-/** `bytes` decompressed with `codec` ('UNCOMPRESSED' or 'SNAPPY') into `size` new bytes. @internal */
-export function decompress(bytes: Uint8Array, codec: string, size: number): Uint8Array {
-  return decompressTo(bytes, codec, new Uint8Array(size));
+/**
+ * A dictionary page's `bytes` decompressed with `codec` ('UNCOMPRESSED' or 'SNAPPY') into `size`
+ * bytes of scratch space kept apart from the data pages' and valid until the next dictionary page
+ * (the chunk's decoding copies out what it keeps). @internal
+ */
+export function dictionaryBytes(bytes: Uint8Array, codec: string, size: number): Uint8Array {
+  if (scratchDict.length < size) scratchDict = new Uint8Array(size * 1.5);
+  return decompressTo(bytes, codec, scratchDict.subarray(0, size));
 }
 
 function decompressTo(bytes: Uint8Array, codec: string, out: Uint8Array): Uint8Array {
@@ -74,6 +39,7 @@ function decompressTo(bytes: Uint8Array, codec: string, out: Uint8Array): Uint8A
 let scratchBytes = new Uint8Array(1 << 16);
 let scratchLevels = new Uint8Array(1 << 12);
 let scratchIndices = new Int32Array(1 << 12);
+let scratchDict = new Uint8Array(1 << 16);
 
 function scratch(size: number): Uint8Array {
   if (scratchBytes.length < size) scratchBytes = new Uint8Array(size * 1.5);

@@ -1,7 +1,7 @@
 // A generic Thrift compact-protocol codec: structs decode to maps from field id to a typed value
 // and encode back byte for byte (integers are kept as BigInt, so nothing is rounded). Used by the
-// Parquet reader to cut a file down to the row groups a task reads (io-parquet-compact.ts) and to
-// read page headers (io-parquet-pages.ts).
+// Parquet reader to cut a file down to the row groups a task reads (io-parquet-compact.ts); page
+// headers, read for every page, have a faster reader of their own (io-parquet-header.ts).
 
 /** A compact-protocol type id. @internal */
 export type TType = number;
@@ -216,14 +216,6 @@ class Writer {
 /** Decodes a compact-protocol struct. @internal */
 export function decodeStruct(bytes: Uint8Array): TStruct {
   return new Reader(bytes).struct();
-}
-
-/** Decodes a compact-protocol struct starting at `pos`, and where it ends. @internal */
-export function decodeStructAt(bytes: Uint8Array, pos: number): [TStruct, number] {
-  const r = new Reader(bytes);
-  r.pos = pos;
-  const s = r.struct();
-  return [s, r.pos];
 }
 
 /** Encodes a compact-protocol struct. @internal */
