@@ -32,6 +32,8 @@ import { concatParts, kernels } from './kernels.js';
 import type { AggName } from './kernels-agg.js';
 import { NamedLayer, PipeLayer, partKey, partRef, treeReduce } from './layers.js';
 import { optimizeDataFrame } from './fusion.js';
+import { linkRanges } from './ranges.js';
+import { sharedPartition } from './shared-memory.js';
 import { explainPlan } from './explain.js';
 import type { Step } from './steps.js';
 import { Scalar } from './scalar.js';
@@ -663,7 +665,8 @@ export class DataFrame implements Collection<Table> {
    */
   async persist(options: GraphComputeOptions = {}): Promise<DataFrame> {
     const [p] = await withSpillCleanup([this.layer], () => persist(this, options));
-    // The same partitions: the index and its divisions still hold.
+    // The same partitions: the index and its divisions still hold, and so do key ranges.
+    linkRanges(p.layer, this.layer);
     return this.index === undefined ? p : p.withIndex(this.index);
   }
 
@@ -688,7 +691,8 @@ export class DataFrame implements Collection<Table> {
   [daskRebuild](values: ReadonlyMap<string, unknown>): DataFrame {
     const layer = dataLayer(
       this.layer.name,
-      this[daskKeys]().map((k) => [k, values.get(k)] as const),
+      // In shared memory: later computes send them to worker threads without a copy.
+      this[daskKeys]().map((k) => [k, sharedPartition(values.get(k))] as const),
     );
     return new DataFrame(layer, this.npartitions, this.schema);
   }
