@@ -33,7 +33,7 @@ import { concatParts, kernels } from './kernels.js';
 import type { AggName } from './kernels-agg.js';
 import { PipeLayer, partKey } from './layers.js';
 import { optimizeDataFrame } from './fusion.js';
-import { linkRanges } from './ranges.js';
+import { keepRanges } from './ranges.js';
 import { sharedPartition } from './shared-memory.js';
 import { explainPlan } from './explain.js';
 import type { Step } from './steps.js';
@@ -501,7 +501,7 @@ export class DataFrame extends FrameReductions implements Collection<Table> {
   async persist(options: GraphComputeOptions = {}): Promise<DataFrame> {
     const [p] = await withSpillCleanup([this.layer], () => persist(this, options));
     // The same partitions: the index and its divisions still hold, and so do key ranges.
-    linkRanges(p.layer, this.layer);
+    keepRanges(p.layer, this.layer, this.columns, this.npartitions);
     return this.index === undefined ? p : p.withIndex(this.index);
   }
 

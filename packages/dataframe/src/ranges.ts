@@ -2,11 +2,11 @@
 // partition, from the Parquet statistics of the row groups a partition reads, carried through
 // row-wise steps that keep the column (filters, selects, renames, `assign(x = col(y))`), through
 // joins whose output partition i holds rows of one side's partition i (broadcast and range joins),
-// and through `persist` (the same partitions). Policy: a range is an upper bound of what a
-// partition may hold, never a promise that it holds it (a filter only narrows); anything this file
-// cannot follow makes the ranges unknown, and the planner then does what it did without them.
-// merge-range.ts uses them to join two frames sorted alike (TPC-H's orders and lineitem on the
-// order key) without a shuffle.
+// and through `persist` (the same partitions; worked out when persisted, so the source is not kept
+// alive). Policy: a range is an upper bound of what a partition may hold, never a promise that it
+// holds it (a filter only narrows); anything this file cannot follow makes the ranges unknown, and
+// the planner then does what it did without them. merge-range.ts uses them to join two frames
+// sorted alike (TPC-H's orders and lineitem on the order key) without a shuffle.
 import type { GraphLayer } from '@dask-ts/protocol';
 import { PipeLayer } from './layers.js';
 import type { Step } from './steps.js';
@@ -25,6 +25,8 @@ interface Link {
 }
 
 const links = new WeakMap<GraphLayer, Link>();
+/** Ranges known outright, per column (a persisted frame's, worked out when it was persisted). */
+const fixed = new WeakMap<GraphLayer, ReadonlyMap<string, Ranges>>();
 
 /**
  * Says that partition i of `layer` holds rows of partition i of `from` (a subset, maybe repeated,
@@ -37,6 +39,25 @@ export function linkRanges(
   source: (column: string) => string | undefined = (c) => c,
 ): void {
   links.set(layer, { from, source });
+}
+
+/**
+ * Says that `layer`'s `n` partitions are those of `from` (a persisted frame's): the ranges of
+ * `columns` known for `from` are worked out now and kept, so `from` itself is not kept alive.
+ * @internal
+ */
+export function keepRanges(
+  layer: GraphLayer,
+  from: GraphLayer,
+  columns: readonly string[],
+  n: number,
+): void {
+  const known = new Map<string, Ranges>();
+  for (const c of columns) {
+    const r = rangesOf(from, c, n);
+    if (r !== undefined) known.set(c, r);
+  }
+  if (known.size > 0) fixed.set(layer, known);
 }
 
 /** The column before `steps` that is `column` after them, or undefined when none is. */
@@ -112,6 +133,11 @@ export function rangesOf(layer: GraphLayer, column: string, n: number): Ranges |
   let at: GraphLayer = layer;
   let c: string | undefined = column;
   for (let depth = 0; depth < 256 && c !== undefined; depth++) {
+    const known = fixed.get(at);
+    if (known !== undefined) {
+      const r = known.get(c);
+      return r !== undefined && r.length === n ? r : undefined;
+    }
     const link = links.get(at);
     if (link !== undefined) {
       c = link.source(c);
