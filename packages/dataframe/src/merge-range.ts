@@ -5,8 +5,10 @@
 // keeps) meets only the partitions of the other side whose range overlaps its own, cut to its
 // range (kernels-join-range.ts). Policy: taken only when that costs less than a shuffle would,
 // that is when the partitions met number at most twice the two sides' partitions together (data
-// that is not sorted overlaps everywhere and is shuffled as before); an outer join is never
-// planned so. The output keeps the probe side's partitions, so its ranges carry on to the next
+// that is not sorted overlaps everywhere and is shuffled as before), and when the probe side has
+// at least a quarter as many partitions as the other (its partitions are the tasks: one customer
+// partition left-joined with twelve of orders would be one task); an outer join is never planned
+// so. The output keeps the probe side's partitions, so its ranges carry on to the next
 // join (linkRanges), and so do the broadcast joins' outputs (`linkJoinOutput`).
 import type { Schema } from './dtypes.js';
 import type { DataFrame } from './frame.js';
@@ -51,6 +53,8 @@ export function rangeJoin(
   if (l.dtypes[leftOn[0]] !== 'int32' || r.dtypes[rightOn[0]] !== 'int32') return undefined;
   const probeLeft = how === 'inner' ? l.npartitions >= r.npartitions : how !== 'right';
   const [probe, other] = probeLeft ? [l, r] : [r, l];
+  // One task per probe partition: far fewer than a shuffle's would leave workers idle.
+  if (probe.npartitions * 4 < other.npartitions) return undefined;
   const pr = rangesOf(probe.layer, probeLeft ? leftOn[0] : rightOn[0], probe.npartitions);
   if (pr === undefined) return undefined;
   const or = rangesOf(other.layer, probeLeft ? rightOn[0] : leftOn[0], other.npartitions);

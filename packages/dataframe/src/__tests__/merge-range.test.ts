@@ -105,7 +105,7 @@ describe('range joins of sorted Parquet files', () => {
     expect(await rows(joined)).toEqual(await rows(mem));
   }, 60_000);
 
-  test('unsorted files, an outer join or a set partition count still shuffle', async () => {
+  test('unsorted files, few probe partitions, an outer join or a set partition count still shuffle', async () => {
     const unsorted = await written({ ...L, k: mixed(L.k) }, 5, ['k', 'a', 'x'], 'unsorted');
     const joined = unsorted.merge(right, { leftOn: 'k', rightOn: 'k2' });
     expect(joined.explain()).not.toContain('range join');
@@ -113,6 +113,11 @@ describe('range joins of sorted Parquet files', () => {
     const mem = frameOf({ ...L, k: mixed(L.k) }, 2, ['k', 'a', 'x']);
     expect(await rows(joined)).toEqual(
       await rows(mem.merge(frameOf(R, 2, ['k2', 'b', 'y']), { leftOn: 'k', rightOn: 'k2' })),
+    );
+    // A left join keeps the left's partitions: one of them against seven would be one task.
+    const one = await written(L, 1, ['k', 'a', 'x'], 'one');
+    expect(one.merge(right, { leftOn: 'k', rightOn: 'k2', how: 'left' }).explain()).toContain(
+      'hash shuffle',
     );
     expect(left.merge(right, { leftOn: 'k', rightOn: 'k2', how: 'outer' }).explain()).toContain(
       'hash shuffle',
