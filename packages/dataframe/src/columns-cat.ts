@@ -179,7 +179,9 @@ export function normalizeCategory(c: Cat): Cat {
 
 function remap(c: Cat, map: Int32Array): Int32Array {
   const out = new Int32Array(c.length);
-  for (let i = 0; i < c.length; i++) out[i] = isValid(c.valid, i) ? map[c.values[i]] : 0;
+  const codes = c.values;
+  if (c.valid === undefined) for (let i = 0; i < c.length; i++) out[i] = map[codes[i]];
+  else for (let i = 0; i < c.length; i++) out[i] = isValid(c.valid, i) ? map[codes[i]] : 0;
   return out;
 }
 

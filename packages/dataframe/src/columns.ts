@@ -250,8 +250,13 @@ export function colOfData(data: Data): Col {
         dictData.length === 0 ? emptyCol('utf8') : concatCols(dictData.map(colOfData), 'utf8')
       ) as Utf8Col;
       const src = data.values as ArrayLike<number>;
-      const codes = new Int32Array(length);
-      for (let i = 0; i < length; i++) codes[i] = src[i + off];
+      // Int32 codes (what this package writes) are viewed, not copied.
+      let codes: Int32Array;
+      if (src instanceof Int32Array) codes = src.subarray(off, off + length);
+      else {
+        codes = new Int32Array(length);
+        for (let i = 0; i < length; i++) codes[i] = src[i + off];
+      }
       return normalizeCategory({ type: dt, length, values: codes, dict, valid });
     }
     case 'timestamp': {

@@ -15,9 +15,13 @@ export function viaDict(c: Cat, f: (dict: Col) => Col): Col {
   // No categories: every row is null; the plain path gives the result its type.
   if (m === 0) return f(decodeCategory(c));
   const r = f(c.dict);
-  const idx = new Int32Array(n);
   const codes = c.values;
-  for (let i = 0; i < n; i++) idx[i] = isValid(c.valid, i) ? codes[i] : 0;
+  // Without nulls the codes are the rows to gather; a null row's code may be anything: 0 then.
+  let idx = codes;
+  if (c.valid !== undefined) {
+    idx = new Int32Array(n);
+    for (let i = 0; i < n; i++) idx[i] = isValid(c.valid, i) ? codes[i] : 0;
+  }
   const out = take(r, idx);
   if (c.valid === undefined) return out;
   if (out.valid === undefined) return { ...out, valid: c.valid };

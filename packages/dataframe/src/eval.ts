@@ -105,7 +105,7 @@ function evalVal(spec: ExprSpec, cols: Cols, n: number): Val {
     case 'not': {
       const x = evalExpr(spec.x, cols, n) as Extract<Col, { type: 'bool' }>;
       const values = new Uint8Array(n);
-      for (let i = 0; i < n; i++) values[i] = x.values[i] ? 0 : 1;
+      for (let i = 0; i < n; i++) values[i] = +(x.values[i] === 0);
       return { type: 'bool', length: n, values, valid: x.valid };
     }
     case 'bin': {
@@ -221,22 +221,22 @@ function binary(op: BinOp, a: Val, b: Val, n: number): Col {
   const values = new Uint8Array(n);
   switch (op) {
     case 'eq':
-      for (let i = 0; i < n; i++) values[i] = x[i] === y[i] ? 1 : 0;
+      for (let i = 0; i < n; i++) values[i] = +(x[i] === y[i]);
       break;
     case 'ne':
-      for (let i = 0; i < n; i++) values[i] = x[i] !== y[i] ? 1 : 0;
+      for (let i = 0; i < n; i++) values[i] = +(x[i] !== y[i]);
       break;
     case 'gt':
-      for (let i = 0; i < n; i++) values[i] = x[i] > y[i] ? 1 : 0;
+      for (let i = 0; i < n; i++) values[i] = +(x[i] > y[i]);
       break;
     case 'ge':
-      for (let i = 0; i < n; i++) values[i] = x[i] >= y[i] ? 1 : 0;
+      for (let i = 0; i < n; i++) values[i] = +(x[i] >= y[i]);
       break;
     case 'lt':
-      for (let i = 0; i < n; i++) values[i] = x[i] < y[i] ? 1 : 0;
+      for (let i = 0; i < n; i++) values[i] = +(x[i] < y[i]);
       break;
     case 'le':
-      for (let i = 0; i < n; i++) values[i] = x[i] <= y[i] ? 1 : 0;
+      for (let i = 0; i < n; i++) values[i] = +(x[i] <= y[i]);
       break;
   }
   return { type: 'bool', length: n, values, valid };

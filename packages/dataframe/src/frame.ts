@@ -2,6 +2,7 @@
 // operation adds a layer (layers.ts) and derives the output schema from its input's, so the schema
 // is known without computing and a bad expression fails when it is built. The optimizer
 // (fusion.ts) fuses row-wise steps and pushes projections into readers before lowering to tasks.
+// Whole-frame aggregates live in frame-reductions.ts (the base class), GroupBy in groupby.ts.
 import type { Table } from 'apache-arrow';
 import {
   daskFinalize,
@@ -26,15 +27,16 @@ import {
   layeredGraph,
   type GraphComputeOptions,
 } from '@dask-ts/graph';
-import { isNumeric, typeOf, type DType, type Schema } from './dtypes.js';
+import { typeOf, type DType, type Schema } from './dtypes.js';
 import { Expr, col, toExpr, typeExpr, type Operand } from './expr.js';
 import { concatParts, kernels } from './kernels.js';
 import type { AggName } from './kernels-agg.js';
-import { NamedLayer, PipeLayer, partKey, partRef, treeReduce } from './layers.js';
+import { PipeLayer, partKey } from './layers.js';
 import { optimizeDataFrame } from './fusion.js';
+import { keepRanges } from './ranges.js';
+import { sharedPartition } from './shared-memory.js';
 import { explainPlan } from './explain.js';
 import type { Step } from './steps.js';
-import { Scalar } from './scalar.js';
 import { Series } from './series.js';
 import {
   recordsOfTable,
@@ -49,20 +51,13 @@ import { partitionsToDelayed } from './io-partition.js';
 import type { Delayed, UserFn } from '@dask-ts/graph';
 import type { Literal } from './expr.js';
 import { parseQuery } from './query.js';
-import {
-  transformAgg,
-  frameRecord,
-  planAgg,
-  planOuts,
-  runAgg,
-  type AggSpec,
-  type GroupByOptions,
-} from './ops-agg.js';
+import type { AggSpec, GroupByOptions } from './ops-agg.js';
+import { FrameReductions } from './frame-reductions.js';
+import { GroupBy } from './groupby.js';
 import {
   astype,
   dropna,
   fillna,
-  groupApply,
   mapPartitions,
   type DropnaOptions,
   type MapPartitionsOptions,
@@ -70,14 +65,9 @@ import {
 } from './ops-frame.js';
 import { withSpillCleanup } from './shuffle-disk.js';
 import * as danfo from './danfo.js';
+import { headFrame, tailFrame } from './head-tail.js';
 import {
-  approxQuantile,
-  checkQs,
-  columnQuantile,
-  describeFrame,
-  type QuantileOptions,
-} from './describe.js';
-import {
+  indexAfterStep,
   loc,
   repartitionDivisions,
   setIndex,
@@ -98,6 +88,7 @@ import {
 } from './sort.js';
 
 export type { AggName, AggSpec };
+export { GroupBy };
 
 /**
  * A lazy dataframe in `npartitions` partitions, each an Arrow `Table`; `schema` is known without
@@ -108,7 +99,7 @@ export type { AggName, AggSpec };
  * const t = await df.filter(col('b').eq('x')).assign({ c: col('a').mul(2) }).compute();
  * t.getChild('c')?.toArray(); // Float64Array [2, 6]
  */
-export class DataFrame implements Collection<Table> {
+export class DataFrame extends FrameReductions implements Collection<Table> {
   /**
    * @param layer - the layer whose keys `[layer.name, i]` are the partitions
    * @param npartitions - how many partitions (`df.npartitions // 4`)
@@ -120,7 +111,9 @@ export class DataFrame implements Collection<Table> {
     readonly npartitions: number,
     readonly schema: Schema,
     readonly index?: FrameIndex,
-  ) {}
+  ) {
+    super();
+  }
 
   /**
    * The index's divisions (`npartitions + 1` values) when known: after `setIndex`, kept by
@@ -187,26 +180,6 @@ export class DataFrame implements Collection<Table> {
     return new DataFrame(this.layer, this.npartitions, this.schema, this.index);
   }
 
-  /** The index after a row-wise step: kept unless the step drops, renames or rewrites it. */
-  private indexAfter(step: Step): FrameIndex | undefined {
-    const ix = this.index;
-    if (ix === undefined) return undefined;
-    switch (step.op) {
-      case 'filter':
-        return ix;
-      case 'select':
-        return step.cols.includes(ix.name) ? ix : undefined;
-      case 'drop':
-        return step.cols.includes(ix.name) ? undefined : ix;
-      case 'assign':
-        return step.name === ix.name ? undefined : ix;
-      case 'rename': {
-        const to = step.map.find(([from]) => from === ix.name)?.[1];
-        return to === undefined ? ix : { ...ix, name: to };
-      }
-    }
-  }
-
   /** A dataframe over another layer (what operations planned in other files return). @internal */
   derive(layer: GraphLayer, npartitions: number, schema: Schema): DataFrame {
     return new DataFrame(layer, npartitions, schema);
@@ -220,7 +193,7 @@ export class DataFrame implements Collection<Table> {
       new PipeLayer(name, this.layer, [step], this.npartitions, cols),
       this.npartitions,
       schema,
-      this.indexAfter(step),
+      indexAfterStep(this.index, step),
     );
   }
 
@@ -466,18 +439,7 @@ export class DataFrame implements Collection<Table> {
    * const atLeast = await df.sortValues('x').head(5, { npartitions: -1 }).compute();
    */
   head(n = 5, options: { npartitions?: number } = {}): DataFrame {
-    const asked = options.npartitions ?? 1;
-    const k = asked === -1 ? this.npartitions : Math.min(this.npartitions, Math.max(1, asked));
-    const name = `head-${tokenize(this.layer.name, n, k)}`;
-    const input = this.layer;
-    const refs = Array.from({ length: k }, (_, i) => partRef(input, i));
-    const layer = new NamedLayer(
-      name,
-      [input],
-      () => [[partKey(name, 0), kernels.task('headOf', [n, this.npartitions, ...refs])]],
-      `head(${n}) of ${k} partition(s)`,
-    );
-    return new DataFrame(layer, 1, this.schema);
+    return headFrame(this, n, options.npartitions ?? 1);
   }
 
   /**
@@ -488,132 +450,7 @@ export class DataFrame implements Collection<Table> {
    * const last = await df.tail(5).compute();
    */
   tail(n = 5, options: { npartitions?: number } = {}): DataFrame {
-    const k = Math.min(this.npartitions, Math.max(1, options.npartitions ?? 1));
-    const name = `tail-${tokenize(this.layer.name, n, k)}`;
-    const input = this.layer;
-    const refs = Array.from({ length: k }, (_, i) => partRef(input, this.npartitions - k + i));
-    const layer = new NamedLayer(
-      name,
-      [input],
-      () => [[partKey(name, 0), kernels.task('tail', [n, ...refs])]],
-      `tail(${n}) of ${k} partition(s)`,
-    );
-    return new DataFrame(layer, 1, this.schema);
-  }
-
-  private numericColumns(op: string): DataFrame {
-    const cols = this.schema
-      .filter(([, t]) => isNumeric(t) || t === 'bool' || op === 'count')
-      .map(([n]) => n);
-    return this.select(cols);
-  }
-
-  /** @internal */
-  reduce(how: AggName, series: boolean): Scalar<unknown> {
-    const input = series ? this : this.numericColumns(how);
-    const name = `${how}-${tokenize(input.layer.name, series)}`;
-    const layer = treeReduce(
-      name,
-      input.layer,
-      input.npartitions,
-      (ref) => kernels.task('aggPartial', [ref]),
-      'aggCombine',
-      (refs) => kernels.task('aggFinal', [how, series, ...refs]),
-      `${how} (tree reduction)`,
-    );
-    return new Scalar(layer);
-  }
-
-  /** Sums of the numeric columns (nulls skipped). @example await df.sum().compute() // { a: 6 } */
-  sum(): Scalar<Record<string, number>> {
-    return this.reduce('sum', false) as Scalar<Record<string, number>>;
-  }
-  /** Means of the numeric columns. @example await df.mean().compute() */
-  mean(): Scalar<Record<string, number>> {
-    return this.reduce('mean', false) as Scalar<Record<string, number>>;
-  }
-  /** Minima of the numeric columns. @example await df.min().compute() */
-  min(): Scalar<Record<string, number>> {
-    return this.reduce('min', false) as Scalar<Record<string, number>>;
-  }
-  /** Maxima of the numeric columns. @example await df.max().compute() */
-  max(): Scalar<Record<string, number>> {
-    return this.reduce('max', false) as Scalar<Record<string, number>>;
-  }
-  /** Non-null counts of every column. @example await df.count().compute() */
-  count(): Scalar<Record<string, number>> {
-    return this.reduce('count', false) as Scalar<Record<string, number>>;
-  }
-
-  /** Sample standard deviations (ddof 1) of the numeric columns. @example await df.std().compute() */
-  std(): Scalar<Record<string, number>> {
-    return frameRecord(this, 'std', NaN) as Scalar<Record<string, number>>;
-  }
-  /** Sample variances (ddof 1) of the numeric columns. @example await df.var().compute() */
-  var(): Scalar<Record<string, number>> {
-    return frameRecord(this, 'var', NaN) as Scalar<Record<string, number>>;
-  }
-  /**
-   * Quantiles of the numeric columns: per column a number (one `q`) or an array. Approximate by
-   * default, as Dask's: each partition sends a 201-point summary, and each answer's rank is within
-   * 0.5% of `q`; `{ method: 'exact' }` brings every value of a column to one task.
-   *
-   * @example
-   * await df.quantile([0.5, 0.9]).compute(); // { a: [..], b: [..] } (approximate)
-   */
-  quantile<Q extends number | readonly number[]>(
-    q: Q,
-    options: QuantileOptions = {},
-  ): Scalar<Record<string, Q extends number ? number : number[]>> {
-    const cols = this.schema.filter(([, t]) => isNumeric(t)).map(([n]) => n);
-    checkQs(q, 'DataFrame.quantile');
-    const method = options.method ?? 'approx';
-    if (method === 'approx') return approxQuantile(this, cols, q, false);
-    if (method !== 'exact')
-      throw new Error(
-        `DataFrame.quantile: method must be 'exact' or 'approx', got '${String(method)}'`,
-      );
-    const exact = cols.map((c) => columnQuantile<number | number[]>(this, c, q));
-    const key = `quantile-exact-${tokenize(this.layer.name, q)}`;
-    return new Scalar(
-      new NamedLayer(
-        key,
-        exact.map((s) => s.layer),
-        () => [
-          [key, kernels.task('recordOf', [cols, ...exact.map((s) => ({ $ref: s.layer.name }))])],
-        ],
-        'quantile (exact) per column',
-      ),
-    );
-  }
-
-  /** Exact medians of the numeric columns. @example await df.median().compute() */
-  median(): Scalar<Record<string, number>> {
-    return frameRecord(this, 'median', NaN) as Scalar<Record<string, number>>;
-  }
-  /** Exact numbers of distinct non-null values per column. @example await df.nunique().compute() */
-  nunique(): Scalar<Record<string, number>> {
-    return frameRecord(this, 'nunique', 0) as Scalar<Record<string, number>>;
-  }
-  /** The first non-null value of every column. @example await df.first().compute() */
-  first(): Scalar<Record<string, unknown>> {
-    return frameRecord(this, 'first', null);
-  }
-  /** The last non-null value of every column. @example await df.last().compute() */
-  last(): Scalar<Record<string, unknown>> {
-    return frameRecord(this, 'last', null);
-  }
-
-  /**
-   * Summary statistics of the numeric columns, as pandas' `describe`: a `stat` column (count,
-   * mean, std, min, 25%, 50%, 75%, max) and one float64 column per numeric column. The quantiles
-   * are exact (linear interpolation): each column's values meet in one task.
-   *
-   * @example
-   * await df.describe().compute();
-   */
-  describe(): DataFrame {
-    return describeFrame(this);
+    return tailFrame(this, n, options.npartitions ?? 1);
   }
 
   /**
@@ -663,7 +500,8 @@ export class DataFrame implements Collection<Table> {
    */
   async persist(options: GraphComputeOptions = {}): Promise<DataFrame> {
     const [p] = await withSpillCleanup([this.layer], () => persist(this, options));
-    // The same partitions: the index and its divisions still hold.
+    // The same partitions: the index and its divisions still hold, and so do key ranges.
+    keepRanges(p.layer, this.layer, this.columns, this.npartitions);
     return this.index === undefined ? p : p.withIndex(this.index);
   }
 
@@ -688,7 +526,8 @@ export class DataFrame implements Collection<Table> {
   [daskRebuild](values: ReadonlyMap<string, unknown>): DataFrame {
     const layer = dataLayer(
       this.layer.name,
-      this[daskKeys]().map((k) => [k, values.get(k)] as const),
+      // In shared memory: later computes send them to worker threads without a copy.
+      this[daskKeys]().map((k) => [k, sharedPartition(values.get(k))] as const),
     );
     return new DataFrame(layer, this.npartitions, this.schema);
   }
@@ -696,7 +535,7 @@ export class DataFrame implements Collection<Table> {
     return ['DataFrame', this.layer.name];
   }
   /** A one-line description. @example String(x) */
-  toString(): string {
+  override toString(): string {
     return `DataFrame<${this.layer.name}, npartitions=${this.npartitions}, ${this.schema.map(([n, t]) => `${n}: ${t}`).join(', ')}>`;
   }
 
@@ -753,97 +592,6 @@ export class DataFrame implements Collection<Table> {
    */
   toDelayed(): Delayed<Table>[] {
     return partitionsToDelayed(this);
-  }
-}
-
-/**
- * Rows grouped by key columns: `agg` reduces each group.
- *
- * @example
- * await df.groupby(['k']).agg({ x: 'sum' }).compute();
- */
-export class GroupBy {
-  /**
-   * @param frame - the grouped dataframe
-   * @param keys - the key columns (`df.groupby(['k']).keys // ['k']`)
-   * @param options - a shuffle for many groups (`splitOut`)
-   * @internal
-   */
-  constructor(
-    readonly frame: DataFrame,
-    readonly keys: readonly string[],
-    readonly options: GroupByOptions = {},
-  ) {}
-
-  /**
-   * One row per group, sorted by the keys: the key columns, then the aggregations. Per value
-   * column one aggregation (named after the column) or several (`<column>_<agg>`), or named
-   * aggregations `{ total: ['x', 'sum'] }`. sum, mean, min, max, std and var are float64 (null
-   * where a group has no value), count, size and nunique int32, first and last keep the column's
-   * type. A tree reduction by default (groups that fit in memory, one partition); with `splitOut`
-   * (or `shuffle`) a hash shuffle on the keys, each output partition sorted by the keys.
-   *
-   * @example
-   * df.groupby('k').agg({ x: 'sum', y: ['mean', 'count'], n: ['x', 'size'] })
-   */
-  agg(spec: AggSpec): DataFrame {
-    const plan = planAgg(this.frame.schema, this.keys, spec, 'GroupBy.agg');
-    return runAgg(this.frame, this.keys, plan, this.options);
-  }
-
-  /**
-   * Calls `fn` on each group (an Arrow `Table` holding the group's rows; rows with a null key are
-   * left out) and stacks the results, which may have any number of rows. The groups meet by a hash
-   * shuffle on the keys (when there are several partitions); within a partition they come in key
-   * order. `fn` and `meta` are as in `mapPartitions`.
-   *
-   * @example
-   * df.groupby('k').apply((t) => ({ k: [String(t.getChild('k')?.get(0))], n: [t.numRows] }));
-   */
-  apply(
-    fn: UserFn<(t: Table) => PartitionResult | Promise<PartitionResult>>,
-    options: MapPartitionsOptions = {},
-  ): DataFrame {
-    return groupApply(this.frame, this.keys, fn, options);
-  }
-
-  /**
-   * The dataframe with each row's group aggregates, in its partitions and row order: columns of
-   * the spec (named as in `agg`) replace columns of the same name, others are added; a row with a
-   * null key gets nulls. The aggregates are computed once and broadcast back, joined on the keys.
-   *
-   * @example
-   * df.groupby('k').transform({ mean_x: ['x', 'mean'] }).assign({ dev: col('x').sub(col('mean_x')) });
-   */
-  transform(spec: AggSpec): DataFrame {
-    return transformAgg(this.frame, this.keys, spec, this.options);
-  }
-
-  /**
-   * Per group, the exact `q`-quantile (linear interpolation, as pandas) of each numeric value
-   * column, or of `columns`; float64. The values of a group meet in one task (as for `median`).
-   *
-   * @example
-   * df.groupby('k').quantile(0.9, ['x']);
-   */
-  quantile(q: number, columns?: readonly string[]): DataFrame {
-    const keys = new Set(this.keys);
-    const cols =
-      columns ?? this.frame.schema.filter(([c, t]) => !keys.has(c) && isNumeric(t)).map(([c]) => c);
-    const plan = planOuts(
-      this.frame.schema,
-      this.keys,
-      cols.map((c) => [c, 'quantile', c, q] as const),
-      'GroupBy.quantile',
-    );
-    return runAgg(this.frame, this.keys, plan, this.options);
-  }
-
-  /** The number of rows of each group, in a column `size`. @example df.groupby('k').size() */
-  size(): DataFrame {
-    const first = this.frame.columns[0];
-    const plan = planOuts(this.frame.schema, this.keys, [[first, 'size', 'size']], 'GroupBy.size');
-    return runAgg(this.frame, this.keys, plan, this.options);
   }
 }
 

@@ -20,6 +20,7 @@ import type { Order } from './kernels-sort.js';
 import { NamedLayer, partKey, partRef } from './layers.js';
 import { Scalar } from './scalar.js';
 import { exchangeLayer } from './shuffle-disk.js';
+import type { Step } from './steps.js';
 
 export type { IndexValue };
 
@@ -312,4 +313,23 @@ export function repartitionDivisions(
 export function unionDivisions(a: readonly IndexValue[], b: readonly IndexValue[]): IndexValue[] {
   const all = [...a, ...b].sort(cmpIndex);
   return all.filter((v, i) => i === 0 || cmpIndex(all[i - 1], v) < 0);
+}
+
+/** The index after a row-wise step: kept unless the step drops, renames or rewrites it. @internal */
+export function indexAfterStep(ix: FrameIndex | undefined, step: Step): FrameIndex | undefined {
+  if (ix === undefined) return undefined;
+  switch (step.op) {
+    case 'filter':
+      return ix;
+    case 'select':
+      return step.cols.includes(ix.name) ? ix : undefined;
+    case 'drop':
+      return step.cols.includes(ix.name) ? undefined : ix;
+    case 'assign':
+      return step.name === ix.name ? undefined : ix;
+    case 'rename': {
+      const to = step.map.find(([from]) => from === ix.name)?.[1];
+      return to === undefined ? ix : { ...ix, name: to };
+    }
+  }
 }

@@ -1,7 +1,7 @@
 // The join kernel: a hash join of two tables on key columns (of equal types). One or two int32 /
 // date32 keys take the build-and-probe path (kernels-join-hash.ts): one side is hashed (the
-// broadcast side of a broadcast join, hashed once per worker; otherwise the right side) and the
-// other probes it. Other keys are grouped together with the general hash (groupIds over the
+// broadcast side of a broadcast join, hashed once per worker; otherwise the side with fewer rows)
+// and the other probes it. Other keys are grouped together with the general hash (groupIds over the
 // concatenated key columns). Every probe row is emitted with each build row of its group (inner,
 // left, outer: a left row without a match once with nulls; right, outer: the unmatched right rows
 // too; semi, anti: each left row once, with or without a match). A null key matches nothing (as
@@ -211,8 +211,9 @@ function concatAll(parts: readonly Table[]): Table {
 
 /** The kernels of this file. @internal */
 export const joinKernels = {
-  /** Two co-partitioned tables joined. */
-  join: (spec: JoinSpec, l: Table, r: Table): Table => joinTables(l, r, spec),
+  /** Two co-partitioned tables joined; the one with fewer rows is hashed. */
+  join: (spec: JoinSpec, l: Table, r: Table): Table =>
+    joinTables(l, r, spec, l.numRows < r.numRows ? 'left' : 'right'),
   /** A left partition joined with the whole right side (its partitions). */
   joinRightAll: (spec: JoinSpec, l: Table, ...rights: Table[]): Table =>
     joinTables(

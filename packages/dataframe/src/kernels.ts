@@ -37,6 +37,7 @@ import { shuffleKernels } from './kernels-shuffle.js';
 import { describeKernels } from './kernels-describe.js';
 import { sortKernels } from './kernels-sort.js';
 import { joinKernels } from './kernels-join.js';
+import { rangeJoinKernels } from './kernels-join-range.js';
 import { windowKernels } from './kernels-window.js';
 
 /** One CSV block to read: a file's byte range and what to parse from it. @internal */
@@ -289,6 +290,7 @@ export const kernels = defineKernels('dataframe', import.meta.url, {
   ...describeKernels,
   ...sortKernels,
   ...joinKernels,
+  ...rangeJoinKernels,
   ...windowKernels,
   ...catKernels,
   ...indexKernels,

@@ -4,6 +4,7 @@
 // right's key columns are read from the right side. A null key matches nothing, so an anti join
 // keeps the left rows whose key is null (NOT EXISTS; SQL's NOT IN would drop them). The plan: the
 // whole right side meets every left partition when it has one partition (or `broadcast` is set);
+// a range join when the key ranges of the partitions are known and barely overlap (merge-range.ts);
 // otherwise both sides are hash-shuffled on their keys and joined partition by partition.
 import { isNumeric, typeOf, type DType } from './dtypes.js';
 import { col, plainType } from './expr.js';
@@ -12,6 +13,7 @@ import { kernels } from './kernels.js';
 import type { JoinSpec } from './kernels-join.js';
 import { hashPartition } from './shuffle.js';
 import { allRefs, blockwise } from './blockwise.js';
+import { linkJoinOutput, rangeJoin } from './merge-range.js';
 
 /** Options a semi or anti join uses. @internal */
 export interface SemiOptions {
@@ -77,8 +79,8 @@ export function semiMerge(
   const text = `merge(${how}) on ${leftOn.join(', ')}${leftOn.join() === rightOn.join() ? '' : ` = ${rightOn.join(', ')}`}`;
   const nl = l.npartitions;
   const nr = r.npartitions;
-  if (nr === 1 || (options.broadcast === true && nr <= nl))
-    return blockwise(
+  if (nr === 1 || (options.broadcast === true && nr <= nl)) {
+    const out = blockwise(
       'merge',
       [l],
       nl,
@@ -88,6 +90,12 @@ export function semiMerge(
       `${text} (broadcast right)`,
       [r],
     );
+    linkJoinOutput(out, l, spec, 'left');
+    return out;
+  }
+  const ranged =
+    options.npartitions === undefined ? rangeJoin(l, r, spec, left.schema, text) : undefined;
+  if (ranged !== undefined) return ranged;
   const n = options.npartitions ?? Math.max(nl, nr);
   return blockwise(
     'merge',

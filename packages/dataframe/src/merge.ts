@@ -4,8 +4,10 @@
 // columns present on both sides, and an `indicator` column `_merge`. Key columns of different
 // numeric types are compared as float64. The plan: a broadcast join when the side that does not
 // need its unmatched rows kept has one partition (or `broadcast` is set): every partition of the
-// other side joins the whole of it, no shuffle; otherwise both sides are hash-shuffled on their
-// keys into the same number of partitions and joined partition by partition. Output row order is
+// other side joins the whole of it, no shuffle; when both sides' key ranges per partition are
+// known and barely overlap (files sorted alike), a range join (merge-range.ts); otherwise both
+// sides are hash-shuffled on their keys into the same number of partitions and joined partition
+// by partition. Output row order is
 // not pandas' (compare sorted). `concat` stacks dataframes' partitions, with the union of their
 // columns (a missing column is null; int32 and float64 meet as float64).
 import { isNumeric, typeOf, type DType, type Schema } from './dtypes.js';
@@ -20,6 +22,7 @@ import { tokenize } from '@dask-ts/graph';
 import { NamedLayer, partKey, partRef } from './layers.js';
 import { semiMerge } from './merge-semi.js';
 import { markNarrowable, narrowedColumns } from './merge-project.js';
+import { linkJoinOutput, rangeJoin } from './merge-range.js';
 
 /**
  * Options of `merge`.
@@ -165,7 +168,7 @@ function mergeFrames(left: DataFrame, right: DataFrame, options: MergeOptions): 
   const smallRight = nr === 1 || (options.broadcast === true && nr <= nl);
   const smallLeft = nl === 1 || (options.broadcast === true && nl < nr);
   if (smallRight && (how === 'inner' || how === 'left')) {
-    return blockwise(
+    const out = blockwise(
       'merge',
       [l],
       nl,
@@ -175,9 +178,11 @@ function mergeFrames(left: DataFrame, right: DataFrame, options: MergeOptions): 
       `${text} (broadcast right)`,
       [r],
     );
+    linkJoinOutput(out, l, spec, 'left');
+    return out;
   }
   if (smallLeft && (how === 'inner' || how === 'right')) {
-    return blockwise(
+    const out = blockwise(
       'merge',
       [r],
       nr,
@@ -187,6 +192,8 @@ function mergeFrames(left: DataFrame, right: DataFrame, options: MergeOptions): 
       `${text} (broadcast left)`,
       [l],
     );
+    linkJoinOutput(out, r, spec, 'right');
+    return out;
   }
   const n = options.npartitions ?? Math.max(nl, nr);
   if (nl === 1 && nr === 1 && n === 1)
@@ -210,6 +217,9 @@ function mergeFrames(left: DataFrame, right: DataFrame, options: MergeOptions): 
       ([a, b]) => kernels.task('join', [spec, a, b]),
       `${text} (partitions aligned on known divisions, no shuffle)`,
     );
+  const ranged =
+    options.npartitions === undefined ? rangeJoin(l, r, spec, schema, text) : undefined;
+  if (ranged !== undefined) return ranged;
   const ls = hashPartition(l, leftOn, n);
   const rs = hashPartition(r, rightOn, n);
   return blockwise(

@@ -4,7 +4,10 @@
 // scans of the same files, 2 threads) when it is installed. Every implementation's answer is
 // checked against DuckDB's on the first repetition; a wrong answer or an error is shown in the
 // table instead of a time and left out of the geometric mean. --quick runs SF 0.01 once. The data
-// is generated once per scale factor into the OS temp directory and reused.
+// is generated once per scale factor into the OS temp directory and reused. A second dask-ts
+// column runs the same queries over the tables read once and held in memory with `persist()`
+// before the queries (not counted), as arquero's and danfo's tables are, for an in-memory
+// comparison; the first column reads Parquet in every query.
 import { statSync, readdirSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,7 +21,7 @@ import { openDanfo, type TpchDanfo } from '../tpch/peers/danfo/index.js';
 import { openArquero, type TpchArquero } from '../tpch/peers/arquero/index.js';
 import { checkedDask, runDaskTpch } from '../tpch/peers/dask/index.js';
 import { ORDER_BY, QUERIES } from '../tpch/queries/index.js';
-import { tpchTables, type Answer } from '../tpch/tables.js';
+import { tpchTables, type Answer, type Tables } from '../tpch/tables.js';
 import { warmThreads } from './bag-data.js';
 
 const WORKERS = 2;
@@ -59,6 +62,17 @@ const dirBytes = (dir: string): number =>
       a + (e.isDirectory() ? dirBytes(join(dir, e.name)) : statSync(join(dir, e.name)).size),
     0,
   );
+
+/** Every table read once and held in memory with `persist()` (the in-memory column). */
+async function persistTables(
+  tables: Tables,
+  scheduler: ReturnType<typeof createThreadsScheduler>,
+): Promise<Tables> {
+  const out: Partial<Record<keyof Tables, Tables[keyof Tables]>> = {};
+  for (const [name, df] of Object.entries(tables) as [keyof Tables, Tables[keyof Tables]][])
+    out[name] = await df.persist({ scheduler });
+  return out as Tables;
+}
 
 const geomean = (xs: readonly number[]): number =>
   Math.exp(xs.reduce((a, x) => a + Math.log(x), 0) / xs.length);
@@ -102,10 +116,18 @@ function tpchSuite(name: string, sf: number): Suite {
         polars: [] as number[],
         pyDask: [] as number[],
         arquero: [] as number[],
+        heldArquero: [] as number[],
       };
-      const totals = { dask: 0, duck: 0, polars: 0, pyDask: 0, arquero: 0 };
+      const totals = { dask: 0, held: 0, duck: 0, polars: 0, pyDask: 0, arquero: 0 };
+      let persistMs = 0;
+      let held: Tables | string = 'not persisted';
       try {
         await warmThreads(threads, WORKERS);
+        const tp = nowNs();
+        held = await persistTables(tables, threads).catch((err: unknown) =>
+          err instanceof Error ? err.message : String(err),
+        );
+        persistMs = Number(nowNs() - tp) / 1e6;
         for (const q of QUERIES) {
           let want: Answer | undefined;
           const d = await timed(
@@ -120,6 +142,16 @@ function tpchSuite(name: string, sf: number): Suite {
             want,
             ORDER_BY[q.id],
           );
+          const inMemory = held;
+          const mem: Timed =
+            typeof inMemory === 'string'
+              ? { problem: 'not run' }
+              : await timed(
+                  reps,
+                  () => q.run(inMemory, { scheduler: threads }, scale),
+                  want,
+                  ORDER_BY[q.id],
+                );
           const pol =
             typeof polars === 'string'
               ? { problem: 'not run' }
@@ -154,20 +186,22 @@ function tpchSuite(name: string, sf: number): Suite {
           };
           if (d.ms !== undefined) totals.duck += d.ms;
           if (ours.ms !== undefined) totals.dask += ours.ms;
+          if (mem.ms !== undefined) totals.held += mem.ms;
           if (pol.ms !== undefined) totals.polars += pol.ms;
           if (py.ms !== undefined) totals.pyDask += py.ms;
           if (aq.ms !== undefined) totals.arquero += aq.ms;
-          const oursVs = (t: Timed, list: number[]): string => {
-            if (t.ms === undefined || ours.ms === undefined) return '-';
-            list.push(t.ms / ours.ms);
-            return `${fmt(t.ms / ours.ms)}×`;
+          const oursVs = (t: Timed, list: number[], me: Timed = ours): string => {
+            if (t.ms === undefined || me.ms === undefined) return '-';
+            list.push(t.ms / me.ms);
+            return `${fmt(t.ms / me.ms)}×`;
           };
           process.stderr.write(
-            `  ${name} Q${q.id}: dask-ts ${ours.ms === undefined ? 'failed' : fmt(ours.ms)} ms, DuckDB ${d.ms === undefined ? 'failed' : fmt(d.ms)} ms\n`,
+            `  ${name} Q${q.id}: dask-ts ${ours.ms === undefined ? 'failed' : fmt(ours.ms)} ms (persisted ${mem.ms === undefined ? 'failed' : fmt(mem.ms)} ms), DuckDB ${d.ms === undefined ? 'failed' : fmt(d.ms)} ms\n`,
           );
           rows.push([
             `Q${q.id}`,
             cell(ours, 'dask-ts'),
+            typeof held === 'string' ? '-' : cell(mem, 'dask-ts (persisted)'),
             cell(d, 'DuckDB'),
             typeof polars === 'string' ? '-' : cell(pol, 'polars'),
             typeof pyDask === 'string' ? '-' : cell(py, 'Python Dask'),
@@ -177,6 +211,9 @@ function tpchSuite(name: string, sf: number): Suite {
             typeof polars === 'string' ? '-' : vs(pol, ratios.polars),
             typeof pyDask === 'string' ? '-' : oursVs(py, ratios.pyDask),
             typeof arquero === 'string' ? '-' : oursVs(aq, ratios.arquero),
+            typeof arquero === 'string' || typeof held === 'string'
+              ? '-'
+              : oursVs(aq, ratios.heldArquero, mem),
             danfoVs(),
           ]);
         }
@@ -188,6 +225,7 @@ function tpchSuite(name: string, sf: number): Suite {
       rows.push([
         'total / geomean',
         fmt(totals.dask),
+        typeof held === 'string' ? '-' : fmt(totals.held),
         fmt(totals.duck),
         typeof polars === 'string' ? '-' : fmt(totals.polars),
         typeof pyDask === 'string' ? '-' : fmt(totals.pyDask),
@@ -197,6 +235,7 @@ function tpchSuite(name: string, sf: number): Suite {
         typeof polars === 'string' ? '-' : gm(ratios.polars),
         typeof pyDask === 'string' ? '-' : gm(ratios.pyDask),
         typeof arquero === 'string' ? '-' : gm(ratios.arquero),
+        gm(ratios.heldArquero),
         gm(danfoRatios),
       ]);
       const mib = dirBytes(files.dir) / 2 ** 20;
@@ -206,6 +245,7 @@ function tpchSuite(name: string, sf: number): Suite {
         headers: [
           'query',
           'dask-ts threads ms',
+          'dask-ts persisted ms',
           'DuckDB ms',
           'polars ms',
           'Python Dask (CSV) ms',
@@ -215,12 +255,16 @@ function tpchSuite(name: string, sf: number): Suite {
           'polars speed vs DuckDB',
           'dask-ts speed vs Python Dask',
           'dask-ts speed vs arquero',
+          'dask-ts persisted speed vs arquero',
           'dask-ts speed vs danfo',
         ],
         rows,
         notes: [
           `SF ${scale}: ${TABLES.map((t) => `${t} ${int(files.rows[t])}`).join(', ')} rows; ${fmt(mib)} MiB of snappy Parquet (dates as DATE columns), generated by src/tpch/generate.ts (${genMs > 1000 ? `${fmt(genMs / 1000)} s` : 'reused'})`,
           `best of ${reps} per query; dask-ts on ${WORKERS} worker threads, DuckDB and polars on ${WORKERS} threads; each answer checked against DuckDB's on the first run; speed vs DuckDB is DuckDB's time / ours (below 1: slower); the geometric mean covers the queries with a correct answer`,
+          typeof held === 'string'
+            ? `dask-ts persisted not run: ${held}`
+            : `dask-ts persisted: the same queries on the same ${WORKERS} worker threads over the tables read once and held in memory with persist() before the queries (${fmt(persistMs)} ms, not counted), as arquero's and danfo's are loaded; its speed vs arquero is arquero's time / this column's`,
           typeof polars === 'string'
             ? `nodejs-polars not run: ${polars}`
             : 'nodejs-polars 0.26.1, lazy scans of the same files',
