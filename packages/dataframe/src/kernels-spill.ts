@@ -8,7 +8,12 @@
 // then only its piece's bytes, so the manifest a split returns (which every output reads) is just
 // the file's name. A file is written under a temporary name and renamed, so a reader never sees
 // half of one; the compute removes the directory when it ends. Footers read are cached per file
-// (bounded), so each worker reads a file's footer once, not once per output.
+// (bounded), so each worker reads a file's footer once, not once per output. Pieces kept in memory
+// reach each output as the split's whole list (every output reads every list, and a worker that
+// does not hold one gets its own copy per task), so a split stays in memory only while its bytes
+// times m inputs times n outputs fit the limit: at TPC-H SF 10 the looser bytes × m kept 1.5 MB
+// splits of 115 in memory and the relays of their lists to 458 outputs took 4.9 GiB resident,
+// against 0.4 GiB through disk.
 import {
   closeSync,
   fstatSync,
@@ -76,8 +81,8 @@ function readPiece(file: string, j: number): Table | null {
 /** The kernels of this file. @internal */
 export const spillKernels = {
   /**
-   * Writes a split's pieces to one file in `dir` (unless `limit` > 0 and the partition times `m`
-   * partitions fits in it: then they stay in memory).
+   * Writes a split's pieces to one file in `dir` (unless `limit` > 0 and the partition's bytes
+   * times `m` inputs times its `pieces.length` outputs fit in it: then they stay in memory).
    */
   spillPieces: (
     pieces: readonly Table[],
@@ -87,7 +92,7 @@ export const spillKernels = {
     m: number,
   ): readonly Table[] | SpillManifest => {
     const bytes = pieces.reduce((s, t) => s + bytesOf(t), 0);
-    if (limit > 0 && bytes * m <= limit) return pieces;
+    if (limit > 0 && bytes * m * pieces.length <= limit) return pieces;
     if (pieces.every((t) => t.numRows === 0)) return { file: null };
     mkdirSync(dir, { recursive: true });
     const file = join(dir, `${i}.arrow`);

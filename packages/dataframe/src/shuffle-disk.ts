@@ -6,7 +6,8 @@
 // and returns only their names; output j reads its pieces and concatenates them (and sorts, for a
 // range). At most one input partition (in a split) or one output (in a gather) is then in a task's
 // memory. `configureShuffle` chooses: 'memory' (the default), 'disk', or 'auto' (a split spills
-// when its partition's size times the number of partitions exceeds `memoryLimit`). Files are
+// when its partition's size times the numbers of input and output partitions exceeds
+// `memoryLimit`: see kernels-spill.ts). Files are
 // written under a temporary name and renamed, so computes that run one shuffle at the same time
 // (writing the same bytes) never see half a file; a shuffle's directory is removed when the last
 // compute using it ends, whether it succeeded, failed or was aborted, and at the latest when the
@@ -24,8 +25,8 @@ import { NamedLayer, partKey, partRef } from './layers.js';
 
 /**
  * How shuffles move data: `'memory'` (default), `'disk'` (always through Arrow IPC files), or
- * `'auto'` (through disk when a partition's size times the partition count exceeds
- * `memoryLimit` bytes); `tempDir` is where spill directories go (default: the OS temp dir).
+ * `'auto'` (through disk when a partition's size times the input and output partition counts
+ * exceeds `memoryLimit` bytes); `tempDir` is where spill directories go (default: the OS temp dir).
  *
  * @example
  * configureShuffle({ method: 'auto', memoryLimit: 512 << 20, tempDir: '/scratch' });
