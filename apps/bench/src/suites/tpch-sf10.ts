@@ -5,7 +5,9 @@
 // - `tpch-sf10`: dask-ts (threads, 2 workers) vs DuckDB (2 threads, in this process, memory_limit
 //   4GB) and nodejs-polars (2 threads); Python Dask over CSV copies (one process per query, so what
 //   finished survives a kill; it stops starting queries after TPCH_SF10_PYDASK_BUDGET_S seconds,
-//   default 5400) and arquero (tables loaded into plain JS columns first) where they can run.
+//   default 5400) and arquero (tables loaded into plain JS columns first) where they can run;
+//   TPCH_SF10_PEER_MAX_RSS_MB lowers the resident memory at which their watch stops them (default:
+//   10 GiB for Python Dask, 11 GiB for arquero) on a machine shared with other work.
 // - `tpch-sf10-mem`: dask-ts with each worker thread's heap capped (memoryLimitMb 1024, so 2 GiB
 //   for the two threads, far below the ~10+ GiB the tables take in memory; held results spill to
 //   disk past 60 % of it, and shuffles go through disk), against the same run without a limit:
@@ -119,11 +121,13 @@ export const tpchSf10: Suite = {
     const polars = await runChild(s.files, { mode: 'polars', workers: WORKERS }, watch);
     const duck = await duckAnswers(s.files);
     const budget = Number(process.env.TPCH_SF10_PYDASK_BUDGET_S ?? 5400);
+    const cap = (mb: number): number =>
+      Math.min(mb, Number(process.env.TPCH_SF10_PEER_MAX_RSS_MB ?? mb));
     const py = await runPythonDask(
       s.files,
       quick ? [QUERIES.map((q) => q.id)] : QUERIES.map((q) => [q.id]),
       WORKERS,
-      { maxRssMb: 10 * 1024, timeoutS: 1800 },
+      { maxRssMb: cap(10 * 1024), timeoutS: 1800 },
       budget,
     );
     // arquero holds every table as JS arrays: its heap may grow to 10 GiB, the watch stops it
@@ -131,7 +135,7 @@ export const tpchSf10: Suite = {
     const arquero = await runChild(
       s.files,
       { mode: 'arquero', workers: 1, nodeFlags: ['--max-old-space-size=10240'] },
-      { maxRssMb: 11 * 1024, timeoutS: 2 * HOUR_S },
+      { maxRssMb: cap(11 * 1024), timeoutS: 2 * HOUR_S },
     );
     const pyRun = typeof py === 'string' ? py : py.run;
     const rows: string[][] = [];
@@ -195,7 +199,7 @@ export const tpchSf10: Suite = {
       notes: [
         sizeNote(s),
         `one run per query; dask-ts on ${WORKERS} worker threads, DuckDB (memory_limit 4GB, in the suite's process) and polars on ${WORKERS} threads; every answer checked against DuckDB's; speed vs DuckDB is DuckDB's time / the other's (below 1: slower); speed vs Python Dask or arquero is their time / dask-ts's (above 1: dask-ts is faster); geometric means over the queries with a correct answer`,
-        `each implementation but DuckDB runs alone in a child process (src/suites/tpch-sf10-child.ts), watched: killed past ${gib(MAX_RSS_MB)} resident (arquero: 11 GiB, Python Dask: 10 GiB)`,
+        `each implementation but DuckDB runs alone in a child process (src/suites/tpch-sf10-child.ts), watched: killed past ${gib(MAX_RSS_MB)} resident (arquero: ${gib(cap(11 * 1024))}, Python Dask: ${gib(cap(10 * 1024))})`,
         runNote('dask-ts (threads, no memory limit)', ours),
         runNote('nodejs-polars 0.26.1 (lazy scans of the same files)', polars),
         runNote(
