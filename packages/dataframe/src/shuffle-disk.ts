@@ -63,9 +63,21 @@ export function configureShuffle(options: ShuffleConfig): ShuffleConfig {
 
 const live = new Set<string>();
 let hooked = false;
+/** How many running computes use each spill directory. */
+const users = new Map<string, number>();
+/**
+ * The directories of shuffles made while computes run, one set per running compute: the optimizer
+ * rebuilds shuffles while it lowers a plan (a merge narrowed to the columns used), and those are
+ * not among the layers the compute was called with.
+ */
+const making = new Set<Set<string>>();
 
 function track(dir: string): void {
   live.add(dir);
+  for (const made of making) {
+    made.add(dir);
+    users.set(dir, (users.get(dir) ?? 0) + 1);
+  }
   if (!hooked) {
     hooked = true;
     process.once('exit', () => {
@@ -102,12 +114,9 @@ function spillDirs(layers: readonly GraphLayer[]): string[] {
   return [...dirs];
 }
 
-/** How many running computes use each spill directory. */
-const users = new Map<string, number>();
-
 /**
- * Runs `run`, then removes the spill directories of `layers` that no other running compute
- * uses, however it ended. @internal
+ * Runs `run`, then removes the spill directories of `layers`, and of the shuffles made while it
+ * ran, that no other running compute uses, however it ended. @internal
  */
 export async function withSpillCleanup<T>(
   layers: readonly GraphLayer[],
@@ -115,10 +124,13 @@ export async function withSpillCleanup<T>(
 ): Promise<T> {
   const dirs = spillDirs(layers);
   for (const d of dirs) users.set(d, (users.get(d) ?? 0) + 1);
+  const made = new Set<string>();
+  making.add(made);
   try {
     return await run();
   } finally {
-    for (const d of dirs) {
+    making.delete(made);
+    for (const d of [...dirs, ...made]) {
       const left = (users.get(d) ?? 1) - 1;
       if (left > 0) users.set(d, left);
       else {

@@ -120,6 +120,22 @@ describe('shuffles through disk under a memory limit', () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 
+  test('the shuffles the optimizer rebuilds (a narrowed merge) leave no files either', async () => {
+    const right = fromColumns(
+      {
+        k: Array.from({ length: 30_000 }, (_, j) => j),
+        w: Array.from({ length: 30_000 }, (_, j) => j),
+      },
+      { npartitions: 4 },
+    );
+    const m = merge(frame().select(['k', 'i', 'x']), right, { on: 'k', how: 'inner' }).select([
+      'w',
+    ]);
+    const t = plain(await m.compute(sync));
+    expect(t.w).toHaveLength(p.k.filter((k) => k < 30_000).length);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
   test('spill files are removed when the compute fails or is aborted', async () => {
     const g = frame().groupby('k', { splitOut: 3 }).agg({ x: 'sum' });
     const failing = g.mapPartitions(
