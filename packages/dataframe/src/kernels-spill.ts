@@ -10,10 +10,12 @@
 // half of one; the compute removes the directory when it ends. Footers read are cached per file
 // (bounded), so each worker reads a file's footer once, not once per output. Pieces kept in memory
 // reach each output as the split's whole list (every output reads every list, and a worker that
-// does not hold one gets its own copy per task), so a split stays in memory only while its bytes
-// times m inputs times n outputs fit the limit: at TPC-H SF 10 the looser bytes × m kept 1.5 MB
-// splits of 115 in memory and the relays of their lists to 458 outputs took 4.9 GiB resident,
-// against 0.4 GiB through disk.
+// does not hold one gets its own copy per task), so a split stays in memory only while its bytes,
+// plus PIECE_OVERHEAD per piece, times m inputs times n outputs fit the limit. At TPC-H SF 10 the
+// looser bytes × m kept 1.5 MB splits of 115 in memory and the relays of their lists to 458
+// outputs took 4.9 GiB resident, against 0.4 GiB through disk; and without the per-piece cost,
+// ~490 lists of 458 nearly empty tables (each table a few KiB of JavaScript objects, which the
+// data bytes do not show) reached one output as 2 GB of heap: its thread ran out of memory.
 import {
   closeSync,
   fstatSync,
@@ -36,6 +38,9 @@ export interface SpillManifest {
 }
 
 const bytesOf = (t: Table): number => t.data.reduce((s, d) => s + d.byteLength, 0);
+
+/** What one piece kept in memory costs beyond its data (an Arrow table's objects), in bytes. */
+export const PIECE_OVERHEAD = 8192;
 
 /** Footers kept per worker; past this many files the oldest are dropped. */
 const FOOTERS_KEPT = 4096;
@@ -81,8 +86,9 @@ function readPiece(file: string, j: number): Table | null {
 /** The kernels of this file. @internal */
 export const spillKernels = {
   /**
-   * Writes a split's pieces to one file in `dir` (unless `limit` > 0 and the partition's bytes
-   * times `m` inputs times its `pieces.length` outputs fit in it: then they stay in memory).
+   * Writes a split's pieces to one file in `dir` (unless `limit` > 0 and the partition's bytes,
+   * plus PIECE_OVERHEAD per piece, times `m` inputs times its `pieces.length` outputs fit in it:
+   * then they stay in memory).
    */
   spillPieces: (
     pieces: readonly Table[],
@@ -91,7 +97,7 @@ export const spillKernels = {
     limit: number,
     m: number,
   ): readonly Table[] | SpillManifest => {
-    const bytes = pieces.reduce((s, t) => s + bytesOf(t), 0);
+    const bytes = pieces.reduce((s, t) => s + bytesOf(t) + PIECE_OVERHEAD, 0);
     if (limit > 0 && bytes * m * pieces.length <= limit) return pieces;
     if (pieces.every((t) => t.numRows === 0)) return { file: null };
     mkdirSync(dir, { recursive: true });

@@ -6,7 +6,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tableFromArrays, type Table } from 'apache-arrow';
-import { spillKernels, type SpillManifest } from '../kernels-spill.js';
+import { PIECE_OVERHEAD, spillKernels, type SpillManifest } from '../kernels-spill.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dask-ts-df-kspill-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -36,7 +36,8 @@ describe('spill kernels', () => {
   });
 
   test("'auto' keeps a split in memory only while bytes × inputs × outputs fit the limit", () => {
-    const bytes = 6 * 8;
+    // The data (6 float64s) and each of the 4 pieces' own cost.
+    const bytes = 6 * 8 + 4 * PIECE_OVERHEAD;
     // bytes × m fits (the old rule kept it), bytes × m × n does not: it goes to disk.
     const spilled = spillKernels.spillPieces(pieces, join(dir, 'auto'), 0, bytes * 3, 3);
     expect(Array.isArray(spilled)).toBe(false);
