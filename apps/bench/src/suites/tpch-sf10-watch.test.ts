@@ -44,5 +44,14 @@ describe('runWatched', () => {
       timeoutS: 50,
     });
     expect(w.problem).toMatch(/exited with 3 .*boom/);
+    const frames = await runWatched(
+      node,
+      [
+        '-e',
+        'console.error("FATAL ERROR: out of memory\\n 1: 0xb78db3 node::OOM\\n 2: 0xee8300 v8"); process.exit(4)',
+      ],
+      { maxRssMb: 4096, timeoutS: 50 },
+    );
+    expect(frames.problem).toMatch(/exited with 4 after \d+ s: FATAL ERROR: out of memory$/);
   });
 });

@@ -98,10 +98,18 @@ export function runWatched(
     child.on('close', (code, signal) => {
       if (killed !== undefined) done(killed);
       else if (code === 0) done(undefined);
-      else
+      else {
+        // The last lines of stderr that are not a native stack trace's frames, on one line.
+        const why = errTail
+          .split('\n')
+          .filter((l) => l.trim() !== '' && !/^\s*\d+: 0x/.test(l))
+          .slice(-3)
+          .join(' | ')
+          .slice(-400);
         done(
-          `exited with ${code ?? signal} after ${Math.round((Date.now() - t0) / 1000)} s: ${errTail.trim().slice(-600)}`,
+          `exited with ${code ?? signal} after ${Math.round((Date.now() - t0) / 1000)} s: ${why}`,
         );
+      }
     });
   });
 }
