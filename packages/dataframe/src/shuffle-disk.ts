@@ -6,7 +6,8 @@
 // and returns only their names; output j reads its pieces and concatenates them (and sorts, for a
 // range). At most one input partition (in a split) or one output (in a gather) is then in a task's
 // memory. `configureShuffle` chooses: 'memory' (the default), 'disk', or 'auto' (a split spills
-// when its partition's size times the number of partitions exceeds `memoryLimit`). Files are
+// when its partition's size times the numbers of input and output partitions exceeds
+// `memoryLimit`: see kernels-spill.ts). Files are
 // written under a temporary name and renamed, so computes that run one shuffle at the same time
 // (writing the same bytes) never see half a file; a shuffle's directory is removed when the last
 // compute using it ends, whether it succeeded, failed or was aborted, and at the latest when the
@@ -24,8 +25,8 @@ import { NamedLayer, partKey, partRef } from './layers.js';
 
 /**
  * How shuffles move data: `'memory'` (default), `'disk'` (always through Arrow IPC files), or
- * `'auto'` (through disk when a partition's size times the partition count exceeds
- * `memoryLimit` bytes); `tempDir` is where spill directories go (default: the OS temp dir).
+ * `'auto'` (through disk when a partition's size times the input and output partition counts
+ * exceeds `memoryLimit` bytes); `tempDir` is where spill directories go (default: the OS temp dir).
  *
  * @example
  * configureShuffle({ method: 'auto', memoryLimit: 512 << 20, tempDir: '/scratch' });
@@ -62,9 +63,21 @@ export function configureShuffle(options: ShuffleConfig): ShuffleConfig {
 
 const live = new Set<string>();
 let hooked = false;
+/** How many running computes use each spill directory. */
+const users = new Map<string, number>();
+/**
+ * The directories of shuffles made while computes run, one set per running compute: the optimizer
+ * rebuilds shuffles while it lowers a plan (a merge narrowed to the columns used), and those are
+ * not among the layers the compute was called with.
+ */
+const making = new Set<Set<string>>();
 
 function track(dir: string): void {
   live.add(dir);
+  for (const made of making) {
+    made.add(dir);
+    users.set(dir, (users.get(dir) ?? 0) + 1);
+  }
   if (!hooked) {
     hooked = true;
     process.once('exit', () => {
@@ -101,12 +114,9 @@ function spillDirs(layers: readonly GraphLayer[]): string[] {
   return [...dirs];
 }
 
-/** How many running computes use each spill directory. */
-const users = new Map<string, number>();
-
 /**
- * Runs `run`, then removes the spill directories of `layers` that no other running compute
- * uses, however it ended. @internal
+ * Runs `run`, then removes the spill directories of `layers`, and of the shuffles made while it
+ * ran, that no other running compute uses, however it ended. @internal
  */
 export async function withSpillCleanup<T>(
   layers: readonly GraphLayer[],
@@ -114,10 +124,13 @@ export async function withSpillCleanup<T>(
 ): Promise<T> {
   const dirs = spillDirs(layers);
   for (const d of dirs) users.set(d, (users.get(d) ?? 0) + 1);
+  const made = new Set<string>();
+  making.add(made);
   try {
     return await run();
   } finally {
-    for (const d of dirs) {
+    making.delete(made);
+    for (const d of [...dirs, ...made]) {
       const left = (users.get(d) ?? 1) - 1;
       if (left > 0) users.set(d, left);
       else {

@@ -23,6 +23,7 @@ import { dfParquet } from './df-parquet.js';
 import { latency } from './latency.js';
 import { shapes } from './shapes.js';
 import { tpch, tpchSf1 } from './tpch.js';
+import { tpchSf10, tpchSf10Mem } from './tpch-sf10.js';
 import { treeSync } from './tree-sync.js';
 import { treeThreads } from './tree-threads.js';
 
@@ -54,4 +55,6 @@ export const SUITES: readonly Suite[] = [
   distChaos,
   tpch,
   tpchSf1,
+  tpchSf10,
+  tpchSf10Mem,
 ];

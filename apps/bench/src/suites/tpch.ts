@@ -26,13 +26,19 @@ import { warmThreads } from './bag-data.js';
 
 const WORKERS = 2;
 
-interface Timed {
+/** One implementation's outcome on one query: its best time, or why it has none. */
+export interface Timed {
   readonly ms?: number;
   readonly problem?: string;
 }
 
-/** Runs `fn` `reps` times; the first answer is checked against `want`. */
-async function timed(
+/**
+ * Runs `fn` `reps` times; the first answer is checked against `want`.
+ *
+ * @example
+ * const t = await timed(1, () => duck.run(6), undefined, ORDER_BY[6]);
+ */
+export async function timed(
   reps: number,
   fn: () => Promise<Answer>,
   want: Answer | undefined,
@@ -56,7 +62,8 @@ async function timed(
   return { ms: best };
 }
 
-const dirBytes = (dir: string): number =>
+/** Bytes of the files under `dir`. @example dirBytes(files.dir) */
+export const dirBytes = (dir: string): number =>
   readdirSync(dir, { withFileTypes: true }).reduce(
     (a, e) =>
       a + (e.isDirectory() ? dirBytes(join(dir, e.name)) : statSync(join(dir, e.name)).size),
@@ -74,7 +81,8 @@ async function persistTables(
   return out as Tables;
 }
 
-const geomean = (xs: readonly number[]): number =>
+/** The geometric mean. @example geomean([1, 4]) // 2 */
+export const geomean = (xs: readonly number[]): number =>
   Math.exp(xs.reduce((a, x) => a + Math.log(x), 0) / xs.length);
 
 function tpchSuite(name: string, sf: number): Suite {

@@ -70,6 +70,8 @@ describe('shuffles through disk under a memory limit', () => {
     expect(g.explain()).toMatch(/through disk over 262144 bytes/);
     const got = plain(await watching(g, seen).compute(sync));
     expect(Math.max(...seen)).toBeGreaterThan(0);
+    // One file per input partition (12), not one per piece (12 × 4).
+    expect(Math.max(...seen)).toBeLessThanOrEqual(12);
     expect(spilled()).toBe(0);
     expect(readdirSync(dir)).toEqual([]);
     const want = new Map<number, [number, number]>();
@@ -115,6 +117,22 @@ describe('shuffles through disk under a memory limit', () => {
         .compute(sync),
     );
     expect(d.s).toHaveLength(new Set(p.s).size);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  test('the shuffles the optimizer rebuilds (a narrowed merge) leave no files either', async () => {
+    const right = fromColumns(
+      {
+        k: Array.from({ length: 30_000 }, (_, j) => j),
+        w: Array.from({ length: 30_000 }, (_, j) => j),
+      },
+      { npartitions: 4 },
+    );
+    const m = merge(frame().select(['k', 'i', 'x']), right, { on: 'k', how: 'inner' }).select([
+      'w',
+    ]);
+    const t = plain(await m.compute(sync));
+    expect(t.w).toHaveLength(p.k.filter((k) => k < 30_000).length);
     expect(readdirSync(dir)).toEqual([]);
   });
 

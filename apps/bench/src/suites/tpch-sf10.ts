@@ -1,0 +1,308 @@
+// Suites `tpch-sf10` and `tpch-sf10-mem`: the 22 TPC-H-like queries at SF 10 (lineitem ~60M rows,
+// ~3.7 GB of Parquet). Every implementation but DuckDB runs in a child process of its own, under a
+// watch (tpch-sf10-watch.ts), so its peak resident memory is measured alone and one that cannot
+// fit is stopped and reported with the limit it hit instead of taking the machine down.
+// - `tpch-sf10`: dask-ts (threads, 2 workers) vs DuckDB (2 threads, in this process, memory_limit
+//   4GB) and nodejs-polars (2 threads); Python Dask over CSV copies (one process per query, so what
+//   finished survives a kill; it stops starting queries after TPCH_SF10_PYDASK_BUDGET_S seconds,
+//   default 5400) and arquero (tables loaded into plain JS columns first; at SF 10 only with
+//   TPCH_SF10_ARQUERO=1, as its SF 1 footprint says it cannot fit) where they can run;
+//   TPCH_SF10_PEER_MAX_RSS_MB lowers the resident memory at which their watch stops them (default:
+//   10 GiB for Python Dask, 11 GiB for arquero) on a machine shared with other work.
+// - `tpch-sf10-mem`: dask-ts with each worker thread's heap capped (memoryLimitMb 1024, so 2 GiB
+//   for the two threads, far below the ~10+ GiB the tables take in memory; held results spill to
+//   disk past 60 % of it, and shuffles go through disk), against the same run without a limit:
+//   each query's time and resident memory, and the process's peak (VmHWM).
+// Answers are checked against DuckDB's. One repetition per query at SF 10; --quick runs SF 0.01
+// (the memory suite then also forces every shuffle through disk).
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fmt, int, nowNs, type Suite, type SuiteResult } from '../harness.js';
+import { differ } from '../tpch/compare.js';
+import { openDuck, type TpchDuck } from '../tpch/duck.js';
+import { generateTpch, TABLES, type TpchFiles } from '../tpch/generate.js';
+import { ORDER_BY, QUERIES } from '../tpch/queries/index.js';
+import type { Answer } from '../tpch/tables.js';
+import type { ChildQuery } from './tpch-sf10-child.js';
+import { runChild, runPythonDask, type PeerRun } from './tpch-sf10-peers.js';
+import { dirBytes, geomean, timed, type Timed } from './tpch.js';
+
+const WORKERS = 2;
+/** No run of ours may pass this much resident memory (the machine is shared). */
+const MAX_RSS_MB = 12 * 1024;
+const HOUR_S = 3600;
+const LIMIT_MB = 1024;
+/** Why arquero is not run at SF 10 unless asked: measured at SF 1 (tpch-sf10-child.js --mode arquero). */
+const ARQUERO_SF1 =
+  'at SF 1 its tables took 2.66 GiB resident once loaded into plain JS columns (loaded in 146 s on a loaded machine), so SF 10 needs ~26 GiB, more than the 23.5 GiB of this machine; TPCH_SF10_ARQUERO=1 tries it (stopped past 11 GiB resident)';
+
+interface Setup {
+  readonly files: TpchFiles;
+  readonly scale: number;
+  readonly genMs: number;
+  readonly loadBefore: number;
+}
+
+async function setup(quick: boolean): Promise<Setup> {
+  const scale = quick ? 0.01 : 10;
+  const loadBefore = loadavg()[0];
+  const t0 = nowNs();
+  const files = await generateTpch(join(tmpdir(), `dask-ts-tpch-sf${scale}`), scale);
+  return { files, scale, genMs: Number(nowNs() - t0) / 1e6, loadBefore };
+}
+
+/** DuckDB's time and answer for every query (the reference). */
+async function duckAnswers(files: TpchFiles): Promise<Map<number, { t: Timed; want?: Answer }>> {
+  const duck: TpchDuck = await openDuck(files, WORKERS);
+  const out = new Map<number, { t: Timed; want?: Answer }>();
+  try {
+    await duck.sql("SET memory_limit = '4GB'");
+    for (const q of QUERIES) {
+      let want: Answer | undefined;
+      const t = await timed(1, async () => (want = await duck.run(q.id)), undefined, []);
+      out.set(q.id, { t, ...(want !== undefined ? { want } : {}) });
+    }
+  } finally {
+    duck.close();
+  }
+  return out;
+}
+
+/** A child's outcome on query `id`, checked against `want`. */
+function checked(r: PeerRun | string, id: number, want: Answer | undefined): Timed {
+  if (typeof r === 'string') return { problem: 'not run' };
+  const q: ChildQuery | undefined = r.queries.get(id);
+  if (q === undefined) return { problem: `error: did not run (${r.problem ?? 'no outcome'})` };
+  if (q.ms === undefined || q.answer === undefined)
+    return { problem: `error: ${q.error ?? 'no answer'}` };
+  if (want === undefined) return { problem: 'error: no DuckDB answer to check against' };
+  let why: string | undefined;
+  try {
+    why = differ(q.answer, want, ORDER_BY[id]);
+  } catch (err) {
+    why = err instanceof Error ? err.message : String(err);
+  }
+  return why === undefined ? { ms: q.ms } : { problem: `wrong answer: ${why}` };
+}
+
+const gib = (mb: number): string => `${fmt(mb / 1024)} GiB`;
+const sizeNote = (s: Setup): string =>
+  `SF ${s.scale}: ${TABLES.map((t) => `${t} ${int(s.files.rows[t])}`).join(', ')} rows; ${fmt(dirBytes(s.files.dir) / 2 ** 20)} MiB of snappy Parquet, generated by src/tpch/generate.ts (${s.genMs > 1000 ? `${fmt(s.genMs / 1000)} s` : 'reused'})`;
+const loadNote = (s: Setup): string =>
+  `a loaded shared 2-core machine (1-minute load average ${fmt(s.loadBefore)} at the start, ${fmt(loadavg()[0])} at the end): compare within one run`;
+
+/** A table cell for an outcome, noting its problem. */
+function cellOf(t: Timed, who: string, id: number, problems: string[]): string {
+  if (t.ms !== undefined) return fmt(t.ms);
+  if (t.problem === 'not run') return '-';
+  problems.push(`Q${id} ${who}: ${t.problem ?? ''}`.slice(0, 400));
+  return t.problem?.startsWith('wrong') ? 'wrong' : 'error';
+}
+
+/** `base / t` as "1.23×", collected into `list`; '-' when either has no time. */
+function speed(base: Timed, t: Timed, list: number[]): string {
+  if (base.ms === undefined || t.ms === undefined) return '-';
+  list.push(base.ms / t.ms);
+  return `${fmt(base.ms / t.ms)}×`;
+}
+
+const gm = (xs: number[]): string => (xs.length === 0 ? '-' : `${fmt(geomean(xs))}×`);
+
+const runNote = (who: string, r: PeerRun | string, extra = ''): string =>
+  typeof r === 'string'
+    ? `${who} not run: ${r}`
+    : `${who}: peak resident ${gib(r.peakRssMb)}${r.loadMs !== undefined ? `, set-up before the queries (threads started, or tables loaded for the in-memory peers) ${fmt(r.loadMs)} ms, not counted` : ''}, ${fmt(r.ms / 1000)} s in all${extra}${r.problem !== undefined ? `; stopped: ${r.problem}` : ''}`;
+
+/** The `tpch-sf10` suite. @example await tpchSf10.run({ quick: true }) */
+export const tpchSf10: Suite = {
+  name: 'tpch-sf10',
+  describe:
+    'TPC-H-like, 22 queries at SF 10 (Parquet): dask-ts vs DuckDB, polars, Python Dask, arquero',
+  async run({ quick }): Promise<SuiteResult> {
+    const s = await setup(quick);
+    const watch = { maxRssMb: MAX_RSS_MB, timeoutS: 2 * HOUR_S };
+    const ours = await runChild(s.files, { mode: 'ours', workers: WORKERS }, watch);
+    const polars = await runChild(s.files, { mode: 'polars', workers: WORKERS }, watch);
+    const duck = await duckAnswers(s.files);
+    const budget = Number(process.env.TPCH_SF10_PYDASK_BUDGET_S ?? 5400);
+    const cap = (mb: number): number =>
+      Math.min(mb, Number(process.env.TPCH_SF10_PEER_MAX_RSS_MB ?? mb));
+    const py = await runPythonDask(
+      s.files,
+      quick ? [QUERIES.map((q) => q.id)] : QUERIES.map((q) => [q.id]),
+      WORKERS,
+      { maxRssMb: cap(10 * 1024), timeoutS: 1800 },
+      budget,
+    );
+    // arquero holds every table as JS arrays: its heap may grow to 10 GiB, the watch stops it
+    // past 11 GiB resident. At SF 10 it runs only when asked (TPCH_SF10_ARQUERO=1): see ARQUERO_SF1.
+    const arquero: PeerRun | string =
+      s.scale >= 10 && process.env.TPCH_SF10_ARQUERO !== '1'
+        ? ARQUERO_SF1
+        : await runChild(
+            s.files,
+            { mode: 'arquero', workers: 1, nodeFlags: ['--max-old-space-size=10240'] },
+            { maxRssMb: cap(11 * 1024), timeoutS: 2 * HOUR_S },
+          );
+    const pyRun = typeof py === 'string' ? py : py.run;
+    const rows: string[][] = [];
+    const problems: string[] = [];
+    const r = {
+      dask: [] as number[],
+      polars: [] as number[],
+      py: [] as number[],
+      aq: [] as number[],
+    };
+    const totals = { dask: 0, duck: 0, polars: 0, py: 0, aq: 0 };
+    for (const q of QUERIES) {
+      const d = duck.get(q.id) ?? { t: { problem: 'error: no outcome' } };
+      const [o, p, y, a] = [ours, polars, pyRun, arquero].map((x) => checked(x, q.id, d.want));
+      totals.duck += d.t.ms ?? 0;
+      totals.dask += o.ms ?? 0;
+      totals.polars += p.ms ?? 0;
+      totals.py += y.ms ?? 0;
+      totals.aq += a.ms ?? 0;
+      rows.push([
+        `Q${q.id}`,
+        cellOf(o, 'dask-ts', q.id, problems),
+        cellOf(d.t, 'DuckDB', q.id, problems),
+        cellOf(p, 'polars', q.id, problems),
+        cellOf(y, 'Python Dask', q.id, problems),
+        cellOf(a, 'arquero', q.id, problems),
+        speed(d.t, o, r.dask),
+        speed(d.t, p, r.polars),
+        speed(y, o, r.py),
+        speed(a, o, r.aq),
+      ]);
+    }
+    rows.push([
+      'total / geomean',
+      fmt(totals.dask),
+      fmt(totals.duck),
+      fmt(totals.polars),
+      fmt(totals.py),
+      fmt(totals.aq),
+      gm(r.dask),
+      gm(r.polars),
+      gm(r.py),
+      gm(r.aq),
+    ]);
+    return {
+      suite: 'tpch-sf10',
+      title: `TPC-H-like queries at SF ${s.scale}`,
+      headers: [
+        'query',
+        'dask-ts threads ms',
+        'DuckDB ms',
+        'polars ms',
+        'Python Dask (CSV) ms',
+        'arquero (in memory) ms',
+        'dask-ts speed vs DuckDB',
+        'polars speed vs DuckDB',
+        'dask-ts speed vs Python Dask',
+        'dask-ts speed vs arquero',
+      ],
+      rows,
+      notes: [
+        sizeNote(s),
+        `one run per query; dask-ts on ${WORKERS} worker threads, DuckDB (memory_limit 4GB, in the suite's process) and polars on ${WORKERS} threads; every answer checked against DuckDB's; speed vs DuckDB is DuckDB's time / the other's (below 1: slower); speed vs Python Dask or arquero is their time / dask-ts's (above 1: dask-ts is faster); geometric means over the queries with a correct answer`,
+        `each implementation but DuckDB runs alone in a child process (src/suites/tpch-sf10-child.ts), watched: killed past ${gib(MAX_RSS_MB)} resident (arquero: ${gib(cap(11 * 1024))}, Python Dask: ${gib(cap(10 * 1024))})`,
+        runNote('dask-ts (threads, no memory limit)', ours),
+        runNote('nodejs-polars 0.26.1 (lazy scans of the same files)', polars),
+        runNote(
+          'Python dask.dataframe (threads, 2 workers, one process per query, over CSV copies; its time includes CSV parsing)',
+          pyRun,
+          typeof py === 'string'
+            ? ''
+            : `; CSV copy ${py.csvMs > 1000 ? `made in ${fmt(py.csvMs / 1000)} s` : 'reused'}`,
+        ),
+        runNote(
+          'arquero 8.0.3 (one thread, tables read into plain JS columns, heap up to 10 GiB)',
+          arquero,
+        ),
+        'danfojs not run: at SF 0.1 its Q1 took 184 s and Q3 59 s on this machine (see the tpch suite)',
+        'data is TPC-H-like (our generator), not dbgen: answers are not the official ones',
+        loadNote(s),
+        ...problems,
+      ],
+    };
+  },
+};
+
+/** The `tpch-sf10-mem` suite. @example await tpchSf10Mem.run({ quick: true }) */
+export const tpchSf10Mem: Suite = {
+  name: 'tpch-sf10-mem',
+  describe: `TPC-H-like at SF 10, dask-ts with memoryLimitMb ${LIMIT_MB} per thread vs no limit: time and peak RSS`,
+  async run({ quick }): Promise<SuiteResult> {
+    const s = await setup(quick);
+    const limit = quick ? 256 : LIMIT_MB;
+    const watch = { maxRssMb: MAX_RSS_MB, timeoutS: 2 * HOUR_S };
+    const duck = await duckAnswers(s.files);
+    const limited = await runChild(
+      s.files,
+      {
+        mode: 'ours',
+        workers: WORKERS,
+        memoryLimitMb: limit,
+        ...(quick ? { shuffleLimitMb: 0.001 } : {}),
+      },
+      watch,
+    );
+    const free = await runChild(s.files, { mode: 'ours', workers: WORKERS }, watch);
+    const rows: string[][] = [];
+    const problems: string[] = [];
+    const ratios: number[] = [];
+    const totals = { limited: 0, free: 0 };
+    const mb = (run: PeerRun, id: number): string => {
+      const q = run.queries.get(id);
+      return q === undefined ? '-' : int(Math.round(q.rssMb));
+    };
+    for (const q of QUERIES) {
+      const want = duck.get(q.id)?.want;
+      const l = checked(limited, q.id, want);
+      const f = checked(free, q.id, want);
+      totals.limited += l.ms ?? 0;
+      totals.free += f.ms ?? 0;
+      rows.push([
+        `Q${q.id}`,
+        cellOf(l, 'dask-ts with a limit', q.id, problems),
+        mb(limited, q.id),
+        cellOf(f, 'dask-ts without a limit', q.id, problems),
+        mb(free, q.id),
+        speed(f, l, ratios),
+      ]);
+    }
+    rows.push([
+      'total / geomean',
+      fmt(totals.limited),
+      int(Math.round(limited.peakRssMb)),
+      fmt(totals.free),
+      int(Math.round(free.peakRssMb)),
+      gm(ratios),
+    ]);
+    return {
+      suite: 'tpch-sf10-mem',
+      title: `TPC-H-like queries at SF ${s.scale} in bounded memory`,
+      headers: [
+        'query',
+        `dask-ts, ${limit} MiB/thread ms`,
+        'resident MiB (limit)',
+        'dask-ts, no limit ms',
+        'resident MiB (no limit)',
+        'speed with the limit vs without',
+      ],
+      rows,
+      notes: [
+        sizeNote(s),
+        `dask-ts threads scheduler, ${WORKERS} workers, createThreadsScheduler({ memoryLimitMb: ${limit} }) (each thread's heap capped at ${limit} MiB, results a worker holds spilled to disk past 60 % of it) and configureShuffle({ method: 'auto', memoryLimit: ${quick ? '1 KiB: every shuffle through disk' : `${limit / 2} MiB`} }), against the same queries with neither; each run alone in a child process (src/suites/tpch-sf10-child.ts)`,
+        `resident MiB: the most process.memoryUsage().rss sampled every 100 ms while the query ran (the threads share the process); the total row gives each run's peak resident memory (VmHWM of the process, tables' Parquet metadata and the threads' startup included)`,
+        runNote(`with the limit (${limit} MiB per thread)`, limited),
+        runNote('without a limit', free),
+        'every answer checked against DuckDB (SQL over the same files); speed is the time without the limit / with it (below 1: the limit costs time)',
+        'data is TPC-H-like (our generator), not dbgen: answers are not the official ones',
+        loadNote(s),
+        ...problems,
+      ],
+    };
+  },
+};
