@@ -16,10 +16,10 @@ import {
   dictionaryBytes,
   dictIndices,
   pageBytes,
-  pageHeader,
   pageLevels,
   readHybrid,
 } from './io-parquet-pages.js';
+import { pageHeader } from './io-parquet-header.js';
 import { checkIndex, readIndices } from './io-parquet-indices.js';
 import { gatherDictF64, gatherDictI32 } from './io-parquet-gather.js';
 

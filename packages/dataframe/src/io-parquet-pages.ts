@@ -15,8 +15,6 @@ export const PAGE = { DATA: 0, DICTIONARY: 2, DATA_V2: 3 } as const;
 /** @internal */
 export const ENC = { PLAIN: 0, PLAIN_DICTIONARY: 2, RLE: 3, RLE_DICTIONARY: 8 } as const;
 
-export { pageHeader, type PageHeader } from './io-parquet-header.js';
-
 /**
  * A dictionary page's `bytes` decompressed with `codec` ('UNCOMPRESSED' or 'SNAPPY') into `size`
  * bytes of scratch space kept apart from the data pages' and valid until the next dictionary page

@@ -16,6 +16,7 @@ import {
   task,
   type Collection,
   type Graph,
+  type GraphNode,
   type LocalRef,
 } from '@dask-ts/protocol';
 import { delayed } from './delayed.js';
@@ -41,7 +42,7 @@ class Raw implements Collection<unknown[]> {
 }
 
 const raw = new Raw(
-  new Map([
+  new Map<string, GraphNode>([
     ['x', data(1)],
     ['inc-3f2a9c1b', task(inc, [ref('x')])],
     ['["sum-77aa00bb",0]', task(inc, [ref('inc-3f2a9c1b')])],

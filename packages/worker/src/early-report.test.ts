@@ -43,7 +43,7 @@ describe('early reports', () => {
     const state = new WorkerState({ early: (m) => early.push(...m) });
     const h = state.handle(packCompute(tasks(5, 60)));
     // Runs at the batch's first turn of the event loop, after t0.
-    const stolen = new Promise<Outgoing[]>((resolve) =>
+    const stolen = new Promise<readonly Outgoing[]>((resolve) =>
       setImmediate(() => resolve(state.handle({ op: 'steal', keys: ['t0', 't3', 't4'] }).now)),
     );
     expect((await stolen).map((o) => o.message)).toEqual([{ op: 'stolen', keys: ['t3', 't4'] }]);
