@@ -4,33 +4,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { gatherDictF64, gatherDictI32 } from '../io-parquet-gather.js';
 import { readIndices } from '../io-parquet-indices.js';
-
-const uleb = (x: number): number[] => {
-  const out: number[] = [];
-  do {
-    let b = x % 128;
-    x = Math.floor(x / 128);
-    if (x > 0) b |= 0x80;
-    out.push(b);
-  } while (x > 0);
-  return out;
-};
-
-function packed(values: readonly number[], w: number): number[] {
-  const groups = Math.ceil(values.length / 8);
-  const bytes = new Array<number>(groups * w).fill(0);
-  values.forEach((v, k) => {
-    for (let j = 0; j < w; j++)
-      if (Math.floor(v / 2 ** j) % 2 === 1) bytes[(k * w + j) >> 3] |= 1 << ((k * w + j) & 7);
-  });
-  return [...uleb(groups * 2 + 1), ...bytes];
-}
-
-function rle(v: number, n: number, w: number): number[] {
-  const out = uleb(n * 2);
-  for (let k = 0; k < (w + 7) >> 3; k++) out.push(Math.floor(v / 2 ** (8 * k)) % 256);
-  return out;
-}
+import { packed, rle } from './hybrid-encoder.js';
 
 describe('gatherDictF64 / gatherDictI32', () => {
   it('equal readIndices then a lookup, at every width from 0 to 20', () => {

@@ -2,36 +2,7 @@
 // runs of both kinds and values ending at the very last byte (the 4-byte window's edge).
 import { describe, expect, it } from '@jest/globals';
 import { checkIndex, readIndices } from '../io-parquet-indices.js';
-
-/** Bytes of a ULEB128 varint. */
-const uleb = (x: number): number[] => {
-  const out: number[] = [];
-  do {
-    let b = x % 128;
-    x = Math.floor(x / 128);
-    if (x > 0) b |= 0x80;
-    out.push(b);
-  } while (x > 0);
-  return out;
-};
-
-/** One bit-packed run of `values` (padded to groups of 8) at bit width `w`. */
-function packed(values: readonly number[], w: number): number[] {
-  const groups = Math.ceil(values.length / 8);
-  const bytes = new Array<number>(groups * w).fill(0);
-  values.forEach((v, k) => {
-    for (let j = 0; j < w; j++)
-      if (Math.floor(v / 2 ** j) % 2 === 1) bytes[(k * w + j) >> 3] |= 1 << ((k * w + j) & 7);
-  });
-  return [...uleb(groups * 2 + 1), ...bytes];
-}
-
-/** One RLE run of `v` repeated `n` times at bit width `w`. */
-function rle(v: number, n: number, w: number): number[] {
-  const out = uleb(n * 2);
-  for (let k = 0; k < (w + 7) >> 3; k++) out.push(Math.floor(v / 2 ** (8 * k)) % 256);
-  return out;
-}
+import { packed, rle } from './hybrid-encoder.js';
 
 describe('readIndices', () => {
   it('decodes bit-packed and RLE runs at every width from 0 to 32', () => {
