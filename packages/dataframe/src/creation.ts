@@ -81,6 +81,18 @@ function toCol(name: string, xs: ColumnInput): Col {
     : { type: 'bool', length: n, values: values as Uint8Array, valid };
 }
 
+// An option these constructors do not take (a typo, or pandas' `dtype` / `columns`) is an error
+// naming it, not silently ignored: JavaScript callers get no type check.
+function checkOptions(what: string, options: PartitionOptions): void {
+  if (options === null || typeof options !== 'object')
+    throw new TypeError(`${what}: options must be an object such as { npartitions: 2 }`);
+  for (const k of Object.keys(options)) {
+    if (k === 'npartitions') continue;
+    const hint = /^dtypes?$/.test(k) ? '; set column types afterwards with .astype({ ... })' : '';
+    throw new TypeError(`${what}: unknown option '${k}' (the only option is npartitions)${hint}`);
+  }
+}
+
 function partitioned(
   cols: Map<string, Col>,
   npartitions: number | undefined,
@@ -117,6 +129,7 @@ export function fromColumns(
   columns: Readonly<Record<string, ColumnInput>>,
   options: PartitionOptions = {},
 ): DataFrame {
+  checkOptions('fromColumns', options);
   const cols = new Map<string, Col>();
   let n: number | undefined;
   for (const [name, xs] of Object.entries(columns)) {
@@ -143,6 +156,7 @@ export function fromRecords(
   options: PartitionOptions = {},
 ): DataFrame {
   if (!Array.isArray(rows)) throw new TypeError('fromRecords expects an array of objects');
+  checkOptions('fromRecords', options);
   const names = new Set<string>();
   for (const r of rows) for (const k of Object.keys(r)) names.add(k);
   const columns: Record<string, ColumnInput> = {};
@@ -160,6 +174,7 @@ export function fromRecords(
  */
 export function fromArrow(table: Table, options: PartitionOptions = {}): DataFrame {
   if (!(table instanceof Table)) throw new TypeError('fromArrow expects an apache-arrow Table');
+  checkOptions('fromArrow', options);
   return partitioned(colsOf(table), options.npartitions, 'from-arrow');
 }
 

@@ -69,6 +69,16 @@ describe('creation and schema', () => {
     );
     expect(() => fromColumns({ a: [1], b: [1, 2] })).toThrow(/column 'b' has 2 values/);
     expect(() => fromColumns({ a: [1] }, { npartitions: 0 })).toThrow(/npartitions/);
+    // An option these constructors do not take is named (JavaScript callers get no type error).
+    const typo = { nPartitions: 2 } as never;
+    expect(() => fromColumns({ a: [1] }, typo)).toThrow(
+      /fromColumns: unknown option 'nPartitions'/,
+    );
+    expect(() => fromRecords([{ a: 1 }], { dtypes: { a: 'int32' } } as never)).toThrow(
+      /fromRecords: unknown option 'dtypes'.*astype/,
+    );
+    const t = tableFromArrays({ a: Float64Array.from([1]) });
+    expect(() => fromArrow(t, typo)).toThrow(/fromArrow: unknown option 'nPartitions'/);
   });
 });
 
