@@ -73,19 +73,43 @@ describe('SchedulerCore work stealing', () => {
     for (const [k] of graph) expect(sim.finishedCount.get(k)).toBe(1);
   }, 30_000);
 
-  test('no steal of a task read by a task co-assigned there, or restricted to its worker', () => {
+  test('no steal of a task restricted to its worker', () => {
     const sim = new Sim({ rootSaturation: Infinity, workStealing: true, queueFactor: 8 });
     sim.addWorker('a');
-    const nodes: [string, GraphNode][] = [['x0', t()]];
+    const nodes: [string, GraphNode][] = [];
     for (let i = 1; i < 6; i++)
       nodes.push([`x${i}`, withPlacement(t() as Task, { workers: ['a'] })]);
-    nodes.push(['y', t('x0')]);
-    sim.handle([
-      { type: 'submit', id: 's', graph: g(...nodes), wanted: ['y', 'x1', 'x2', 'x3', 'x4', 'x5'] },
-    ]);
+    sim.handle([{ type: 'submit', id: 's', graph: g(...nodes), wanted: nodes.map(([k]) => k) }]);
     expect(steals(sim.addWorker('b'))).toEqual([]);
     sim.runAll();
     expect(sim.ended('s')).toEqual(['done']);
+  }, 30_000);
+
+  test('a queued chain (read a block, then write it) is given back whole: the idle worker runs both', () => {
+    // Coarse roots r_i, each read by w_i co-assigned after it: before, the co-assigned reader
+    // pinned its root, so a worker that got three chains ran them all while the other idled.
+    const sim = new Sim({ rootSaturation: Infinity, workStealing: true, queueFactor: 8 });
+    sim.addWorker('a');
+    const nodes: [string, GraphNode][] = [];
+    for (let i = 0; i < 4; i++) nodes.push([`r${i}`, t()], [`w${i}`, t(`r${i}`)]);
+    const wanted = [0, 1, 2, 3].map((i) => `w${i}`);
+    sim.handle([{ type: 'submit', id: 's', graph: g(...nodes), wanted }]);
+    expect(sim.inflight.get('a')).toHaveLength(8);
+    const [asked] = steals(sim.addWorker('b'));
+    expect(asked.worker).toBe('a');
+    // Asked back: whole chains, each root with its writer (not started, as it waits for it).
+    const rs = asked.keys.filter((k) => k.startsWith('r'));
+    expect(rs.length).toBeGreaterThan(0);
+    expect([...asked.keys].sort()).toEqual([...rs, ...rs.map((k) => k.replace('r', 'w'))].sort());
+    const sent = sim.giveBack('a').filter((c) => c.type === 'compute');
+    // The roots given back go to b, and their writers with them (co-assigned there now).
+    const onB = sent.filter((c) => c.worker === 'b').flatMap((c) => [...c.keys]);
+    expect(onB.sort()).toEqual([...asked.keys].sort());
+    for (const k of asked.keys)
+      expect(sim.core.state(k)).toEqual({ state: 'processing', worker: 'b' });
+    sim.runAll();
+    expect(sim.ended('s')).toEqual(['done']);
+    sim.core.validate();
   }, 30_000);
 
   test('a worker lost with a request out: its tasks are recomputed, its late answer ignored', () => {

@@ -3,17 +3,19 @@
 // call the core looks for that: an idle worker (nothing in flight, not paused) while another has
 // more tasks in flight than slots, and enough queued work there to be worth a round trip: at
 // least STEAL_MIN_MS by the mean run time the worker reports (or any, before its first report:
-// it may be stuck on its very first task). It then asks the busy worker (a `steal` command) to give back
-// the tasks at the end of its queue that are cheap to move: not co-assigned, read by no task
-// co-assigned there, with at most STEAL_MAX_BYTES of inputs held by it alone, and allowed on the
-// idle worker by their restrictions. Nothing moves until the worker answers (a `stolen` event):
-// it gives back only tasks it has not started, and those go back to the ready heap, where the
-// idle worker takes them (placed there while it has room, not back with their inputs' holder,
-// the busy worker); the rest it runs and reports as usual. So no task runs twice, and a
-// report can never come for a task the core placed elsewhere. One request per worker is out at a
-// time; a worker that is lost answers nothing (its tasks are recomputed as usual). The decision
-// (`planSteals`) is a pure function of the core's tables; no timer is involved: it runs on the
-// core's own events (a task finished, a worker joined or became idle).
+// it may be stuck on its very first task). It then asks the busy worker (a `steal` command) to
+// give back the tasks at the end of its queue that are cheap to move: not co-assigned, with at
+// most STEAL_MAX_BYTES of inputs held by it alone, and allowed on the idle worker by their
+// restrictions. The tasks co-assigned there that read such a task (a chain: read a block, then
+// write it) have not started, as they wait for it: they come back with it (at most CHAIN_MAX).
+// Nothing moves until the worker answers (a `stolen` event): it gives back only tasks it has not
+// started, and those go back to the ready heap, where the idle worker takes them (placed there
+// while it has room, not back with their inputs' holder, the busy worker); the rest it runs and
+// reports as usual. So no task runs twice, and a report can never come for a task the core placed
+// elsewhere. One request per worker is out at a time; a worker that is lost answers nothing (its
+// tasks are recomputed as usual). The decision (`planSteals`) is a pure function of the core's
+// tables; no timer is involved: it runs on the core's own events (a task finished, a worker
+// joined or became idle).
 import type { Placement } from '@dask-ts/protocol';
 import type { WorkerId } from './events.js';
 import type { WorkerTable } from './placement.js';
@@ -25,6 +27,8 @@ import { MEMORY, ORPHAN, PROCESSING, RELEASED, type TaskTable } from './task-tab
 
 /** Inputs held only by the busy worker above this many bytes pin a task there. */
 export const STEAL_MAX_BYTES = 1 << 20;
+/** The most tasks (a task and the readers co-assigned after it) one give-back moves. */
+export const CHAIN_MAX = 16;
 /** A busy worker's queued work (ms, by its mean run time) below this is not worth stealing. */
 export const STEAL_MIN_MS = 2;
 
@@ -68,15 +72,21 @@ export function planSteals(
     const ids: number[] = [];
     // From the end of the queue: what would run last there; the first `slots` entries run now.
     for (let j = queue.length - 1; j >= wt.slots[v] && ids.length < want; j--) {
-      const id = queue[j];
-      if (movable(t, wt, rules, id, v, thief)) ids.push(id);
+      const chain = movable(t, wt, rules, queue[j], v, thief);
+      if (chain !== undefined && !chain.some((c) => ids.includes(c))) ids.push(...chain);
     }
     if (ids.length > 0) moves.push({ victim: v, thief, ids });
   }
   return moves;
 }
 
-/** Whether queued task `id` may move from `v` to `thief` (see the file comment). */
+/**
+ * The tasks to ask back for queued task `id` (undefined: it stays on `v`; see the file comment):
+ * it, then the tasks co-assigned after it on `v` that read it (transitively). Those have not
+ * started (they wait for it), so the worker gives them back with it and they are placed again once
+ * it has run on the thief. A chain of coarse tasks (read a block, then write it) would otherwise
+ * pin every block queued on `v`.
+ */
 function movable(
   t: TaskTable,
   wt: WorkerTable,
@@ -84,18 +94,39 @@ function movable(
   id: number,
   v: number,
   thief: number,
-): boolean {
-  if (t.state[id] !== PROCESSING || t.coAssigned[id] === 1) return false;
-  const readOnV = t.someDependent(
-    id,
-    (d) => (t.state[d] === PROCESSING || t.state[d] === ORPHAN) && t.procWorker[d] === v,
-  );
-  if (readOnV) return false;
+): number[] | undefined {
+  if (t.state[id] !== PROCESSING || t.coAssigned[id] === 1 || !fitsThief(t, wt, rules, id, thief))
+    return undefined;
+  const chain = [id];
+  for (let i = 0; i < chain.length; i++) {
+    let ok = true;
+    t.forEachDependent(chain[i], (d) => {
+      if (!ok || chain.includes(d)) return;
+      if ((t.state[d] === PROCESSING || t.state[d] === ORPHAN) && t.procWorker[d] === v) {
+        // A reader restricted to its worker would only be sent back to `v` afterwards.
+        if (chain.length >= CHAIN_MAX || restricts(placementOf(t, d))) ok = false;
+        else chain.push(d);
+      }
+    });
+    if (!ok) return undefined;
+  }
+  // Inputs held only by `v` (outside the chain) would have to travel to the thief.
   let pinned = 0;
-  t.forEachDependency(id, (d) => {
-    if (t.state[d] === MEMORY && t.holders(d).every((h) => h === v)) pinned += t.nbytes[d];
-  });
-  if (pinned > STEAL_MAX_BYTES) return false;
+  for (const c of chain)
+    t.forEachDependency(c, (d) => {
+      if (t.state[d] === MEMORY && t.holders(d).every((h) => h === v)) pinned += t.nbytes[d];
+    });
+  return pinned <= STEAL_MAX_BYTES ? chain : undefined;
+}
+
+/** Whether `id`'s restrictions allow it on `thief`. */
+function fitsThief(
+  t: TaskTable,
+  wt: WorkerTable,
+  rules: Restrictions,
+  id: number,
+  thief: number,
+): boolean {
   const p: Placement | undefined = placementOf(t, id);
   if (!restricts(p)) return true;
   const others = p.allowOtherWorkers === true && !rules.named(p, wt);
@@ -154,7 +185,8 @@ export abstract class CoreStealing extends CoreRetries {
         throw new Error(`Impossible event: ${worker} gave back ${key}, which it was not asked for`);
       const s = t.state[id];
       if ((s === PROCESSING || s === ORPHAN) && t.procWorker[id] === v) {
-        // Tasks co-assigned after it there since it was asked for read it there: taken back too.
+        // The tasks co-assigned after it there that read it (asked for with it, or co-assigned
+        // since) are taken back too: their runs there err for want of it, and are ignored.
         const readers = this.coAssignedReaders(id, v);
         this.stopRun(id, v);
         this.transition(id, RELEASED, S.C_STOLEN, note);

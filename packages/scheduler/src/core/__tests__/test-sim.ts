@@ -165,6 +165,12 @@ export class Sim {
     return key;
   }
 
+  /** Whether task `key` reads `input`. */
+  private reads(key: string, input: string): boolean {
+    const node = this.nodes.get(key);
+    return node?.kind === 'task' && node.deps.includes(input);
+  }
+
   /** An input of `key` that `worker` does not hold (it erred or was lost), if any. */
   missingInput(worker: string, key: string): string | undefined {
     const node = this.nodes.get(key);
@@ -208,6 +214,11 @@ export class Sim {
     const list = this.inflight.get(worker);
     if (list === undefined) return this.handle([{ type: 'stolen', worker, keys: [] }]);
     const given = asked.filter((k) => list.indexOf(k) >= 1 && pick(k));
+    // A worker gives back every asked task it has not started: a task asked with its input (a
+    // chain) cannot have started when its input is given back.
+    for (let i = 0; i < given.length; i++)
+      for (const k of asked)
+        if (!given.includes(k) && list.includes(k) && this.reads(k, given[i])) given.push(k);
     for (const k of given) list.splice(list.indexOf(k), 1);
     return this.handle([{ type: 'stolen', worker, keys: given }]);
   }
