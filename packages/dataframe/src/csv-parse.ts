@@ -16,6 +16,23 @@ const COMMA = 44;
 const LF = 10;
 const CR = 13;
 const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
+/** Bytes that end an unquoted field: comma, LF, CR. */
+const STOP = new Uint8Array(256);
+STOP[COMMA] = STOP[LF] = STOP[CR] = 1;
+/** How a builder stores a field (a number: one cheap switch per field). */
+const K_UTF8 = 0;
+const K_BOOL = 1;
+const K_DATE = 2;
+const K_TIMESTAMP = 3;
+const K_INT = 4;
+const K_FLOAT = 5;
+const KINDS: Partial<Record<DType, number>> = {
+  utf8: K_UTF8,
+  bool: K_BOOL,
+  date32: K_DATE,
+  timestamp: K_TIMESTAMP,
+  int32: K_INT,
+};
 const decoder = new TextDecoder();
 
 /** A growable column under construction. */
@@ -26,12 +43,14 @@ class Builder {
   data = new Uint8Array(0);
   bytes = 0;
   valid: Uint8Array | undefined;
+  readonly kind: number;
 
   constructor(
     readonly type: DType,
     readonly name: string,
     cap: number,
   ) {
+    this.kind = KINDS[type] ?? K_FLOAT;
     this.nums = new (valuesCtor(type === 'utf8' ? 'bool' : type))(cap);
     this.offsets = new Int32Array(type === 'utf8' ? cap + 1 : 0);
     if (type === 'utf8') this.data = new Uint8Array(cap * 8);
@@ -76,13 +95,19 @@ class Builder {
       d.set(this.data.subarray(0, this.bytes));
       this.data = d;
     }
+    const data = this.data;
     if (unescape) {
       for (let k = s; k < e; k++) {
-        this.data[this.bytes++] = src[k]!;
+        data[this.bytes++] = src[k]!;
         if (src[k] === QUOTE) k++; // "" -> "
       }
+    } else if (e - s <= 64) {
+      // Short fields (most of them): a plain loop beats making a subarray to copy from.
+      let at = this.bytes;
+      for (let k = s; k < e; k++) data[at++] = src[k]!;
+      this.bytes = at;
     } else {
-      this.data.set(src.subarray(s, e), this.bytes);
+      data.set(src.subarray(s, e), this.bytes);
       this.bytes += e - s;
     }
     this.offsets[++this.length] = this.bytes;
@@ -221,9 +246,9 @@ export function parseRows(
           i++;
         }
         e = i++;
-        while (i < end && b[i] !== COMMA && b[i] !== LF && b[i] !== CR) i++;
+        while (i < end && STOP[b[i]] === 0) i++;
       } else {
-        while (i < end && b[i] !== COMMA && b[i] !== LF && b[i] !== CR) i++;
+        while (i < end && STOP[b[i]] === 0) i++;
         e = i;
       }
       const slot = j < plan.ncols ? plan.slots[j] : -2;
@@ -263,15 +288,16 @@ function store(
   where: string,
   row: number,
 ): void {
-  if (s === e && !(quoted && bl.type === 'utf8')) {
+  const kind = bl.kind;
+  if (s === e && !(quoted && kind === K_UTF8)) {
     bl.pushNull();
     return;
   }
-  switch (bl.type) {
-    case 'utf8':
+  switch (kind) {
+    case K_UTF8:
       bl.pushBytes(b, s, e, escaped);
       return;
-    case 'bool': {
+    case K_BOOL: {
       const c = b[s] | 0x20;
       if (c === 116 || b[s] === 49)
         bl.pushNumber(1); // t, 1
@@ -280,17 +306,17 @@ function store(
       else throw badValue(bl, b, s, e, where, row);
       return;
     }
-    case 'date32':
-    case 'timestamp': {
+    case K_DATE:
+    case K_TIMESTAMP: {
       const ms = parseDateBytes(b, s, e);
       if (Number.isNaN(ms)) throw badValue(bl, b, s, e, where, row);
-      bl.pushNumber(bl.type === 'date32' ? Math.floor(ms / DAY_MS) : ms);
+      bl.pushNumber(kind === K_DATE ? Math.floor(ms / DAY_MS) : ms);
       return;
     }
     default: {
       const v = parseNumber(b, s, e);
-      if (Number.isNaN(v) && !isNumberText(b, s, e)) throw badValue(bl, b, s, e, where, row);
-      if (bl.type === 'int32' && v !== (v | 0)) throw badValue(bl, b, s, e, where, row);
+      if (v !== v && !isNumberText(b, s, e)) throw badValue(bl, b, s, e, where, row);
+      if (kind === K_INT && v !== (v | 0)) throw badValue(bl, b, s, e, where, row);
       bl.pushNumber(v);
     }
   }

@@ -2,7 +2,7 @@
 // dictionaries (merged pairwise, equal ones skipped) and unsorted ones (sorted first), against a
 // plain-array reference.
 import { describe, expect, test } from '@jest/globals';
-import { mergeDicts } from '../columns-cat.js';
+import { encodeCategory, mergeDicts } from '../columns-cat.js';
 import { utf8Of, type Utf8Col } from '../columns.js';
 import { rng } from './reference.js';
 
@@ -30,4 +30,29 @@ describe('mergeDicts', () => {
       lists.forEach((l, p) => expect([...maps[p]]).toEqual(l.map((s) => want.indexOf(s))));
     }
   });
+});
+
+describe('encodeCategory', () => {
+  test.each([
+    [50, 1],
+    [3_000, 40],
+    [20_000, 20_000],
+  ])(
+    '%i rows of %i distinct strings (nulls, empty, non-ASCII): codes name the same strings, dictionary sorted',
+    (n, distinct) => {
+      const r = rng(n + distinct);
+      const pool = Array.from({ length: distinct }, (_, i) =>
+        i === 0 ? '' : i % 7 === 0 ? `é${i}€` : `v${(i * 2654435761) % 1_000_003}`,
+      );
+      const values = Array.from({ length: n }, () =>
+        r() < 0.1 ? null : pool[Math.floor(r() * distinct)],
+      );
+      const c = encodeCategory(utf8Of(values) as Utf8Col);
+      const dict = strings(c.dict);
+      expect(dict).toEqual([...new Set(values.filter((v) => v !== null))].sort(byBytes));
+      const valid = (i: number): boolean =>
+        c.valid === undefined || ((c.valid[i >> 3] >> (i & 7)) & 1) === 1;
+      expect(values.map((_, i) => (valid(i) ? dict[c.values[i]] : null))).toEqual(values);
+    },
+  );
 });
