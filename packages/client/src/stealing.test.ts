@@ -2,6 +2,7 @@
 // this process, on loopback): tasks queued on a worker behind a slow task are given back and run
 // on a worker that joined later and sits idle, so they finish long before the slow task does.
 import { afterAll, describe, expect, it } from '@jest/globals';
+import { delayed } from '@dask-ts/graph';
 import { Client, wait } from './index.js';
 import { startScheduler, startWorker, type WorkerNode } from '@dask-ts/distributed';
 import { eventually, openHandles } from '../../../tooling/test-leaks.js';
@@ -48,6 +49,46 @@ describe('work stealing', () => {
       );
       expect(stolen.length).toBeGreaterThan(0);
       expect(await slow).toBe(0);
+    } finally {
+      await client.close();
+      await Promise.all(nodes.map((n) => n.close()));
+    }
+  }, 60_000);
+
+  it('a chain (a task and its reader, co-assigned after it) is given back whole', async () => {
+    await using server = await startScheduler({ log: quiet });
+    const nodes: WorkerNode[] = [await startWorker(server.address, { name: 'a', log: quiet })];
+    const client = await Client.connect(server.address, { asDefault: false });
+    try {
+      const work = delayed(async (i: number) => {
+        if (i === 0) await new Promise((r) => setTimeout(r, 8000));
+        return i;
+      });
+      const inc = delayed((x: number) => x + 1);
+      const dbl = delayed((x: number) => x * 2);
+      // Roots, each read by two tasks (so not fused with them), in one graph: the readers are
+      // co-assigned after their root on a.
+      const roots = Array.from({ length: 12 }, (_, i) => work(i));
+      const readers = roots.map((r) => inc(r));
+      const all = client.compute(
+        delayed((...xs: number[]) => xs)(...readers, ...roots.map((r) => dbl(r))),
+      );
+      await eventually(
+        () => server.scheduler.story(readers[11].key).some((l) => l.includes('assigned to a')),
+        20_000,
+        'every task to be sent to a',
+      );
+      nodes.push(await startWorker(server.address, { name: 'b', log: quiet }));
+      // Roots come back from a with their readers (before, a reader there pinned its root).
+      const given = (key: string): boolean =>
+        server.scheduler.story(key).some((l) => l.includes('given back by a'));
+      await eventually(
+        () => roots.some((r, i) => given(r.key) && given(readers[i].key)),
+        20_000,
+        'a root and its reader to be given back by a',
+      );
+      const want = Array.from({ length: 12 }, (_, i) => i + 1);
+      expect(await all).toEqual([...want, ...want.map((x) => (x - 1) * 2)]);
     } finally {
       await client.close();
       await Promise.all(nodes.map((n) => n.close()));

@@ -196,7 +196,7 @@ export abstract class CoreStealing extends CoreRetries {
         }
         for (const d of readers) {
           const sd = t.state[d];
-          this.transition(d, RELEASED, S.C_INPUT_LOST, id);
+          this.transition(d, RELEASED, S.C_STOLEN, note);
           if (sd === PROCESSING && this.needed(d)) this.activate(d, false, S.C_NEEDED, id, null);
         }
       } else this.givenBackStale(id, v);
