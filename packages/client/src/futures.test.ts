@@ -231,6 +231,18 @@ describe('futures held on the cluster', () => {
     expect(await Promise.all(values)).toEqual([11, 21, 31]);
   }, 30_000);
 
+  it('submit and map take a function made lazy with its scope, as the closure error advises', async () => {
+    const factor = 3;
+    // The error for a closure names its variable and the fix (delayed(fn, { scope })).
+    expect(() => client.map((x: number) => x * factor, [1])[0].result()).not.toThrow();
+    await expect(client.map((x: number) => x * factor, [1])[0].result()).rejects.toThrow(
+      /outer variable 'factor'.*delayed\(fn, \{ scope: \{ factor \} \}\)/,
+    );
+    const triple = delayed((x: number) => x * factor, { scope: { factor } });
+    expect(await client.gather(client.map(triple, [1, 2, 3]))).toEqual([3, 6, 9]);
+    expect(await client.submit(triple, 5)).toBe(15);
+  }, 30_000);
+
   it('a map settles item by item: a failing item fails alone, a cancelled one alone', async () => {
     const check = (x: number) => {
       if (x === 3) throw new Error(`bad item ${x}`);

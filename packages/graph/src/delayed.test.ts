@@ -170,6 +170,23 @@ describe('delayed functions', () => {
     expect(await s.compute()).toBe(6);
   });
 
+  it('delayed of a lazy function is that function (its scope kept), or one with new options', async () => {
+    const factor = 3;
+    const scoped = delayed((x: number) => x * factor, { scope: { factor } });
+    // What client.submit / client.map do with the function they are given.
+    expect(delayed(scoped)).toBe(scoped);
+    const s = delayed(scoped)(2);
+    expect((s[daskGraph]().get(s.key) as Task).fn).toMatchObject({
+      kind: 'source',
+      scope: { factor: 3 },
+    });
+    expect(await s.compute()).toBe(6);
+    const named = delayed(scoped, { name: 'triple' })(2);
+    expect(named.key).toMatch(/^triple-/);
+    expect((named[daskGraph]().get(named.key) as Task).fn).toMatchObject({ kind: 'source' });
+    expect(await named.compute()).toBe(6);
+  });
+
   it('accepts function references', async () => {
     const r = delayed({
       kind: 'source',

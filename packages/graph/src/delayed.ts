@@ -91,6 +91,13 @@ export function delayed<T>(
   options?: Pick<DelayedOptions, 'name' | 'nout' | 'traverse'>,
 ): Delayed<T>;
 export function delayed(fnOrValue: unknown, options: DelayedOptions = {}): unknown {
+  const made = typeof fnOrValue === 'function' ? madeBy.get(fnOrValue) : undefined;
+  if (made !== undefined) {
+    // Already lazy (`client.submit(delayed(f, { scope }), x)`): as it is, or with new options.
+    return Object.keys(options).length === 0
+      ? fnOrValue
+      : delayedFunction(made.fn, { ...made.options, ...options });
+  }
   if (typeof fnOrValue === 'function' && !isDelayed(fnOrValue)) {
     return delayedFunction(
       toFunctionRef(fnOrValue as TaskFunction, { scope: options.scope, name: options.name }),
@@ -129,7 +136,16 @@ function pureTokenOf(where: string, values: unknown[]): string | undefined {
   return t.token;
 }
 
+/** Each lazy function `delayed` made, with what it was made from. */
+const madeBy = new WeakMap<object, { fn: FunctionRef; options: DelayedOptions }>();
+
 function delayedFunction(fn: FunctionRef, options: DelayedOptions): (...args: unknown[]) => object {
+  const lazy = makeLazy(fn, options);
+  madeBy.set(lazy, { fn, options });
+  return lazy;
+}
+
+function makeLazy(fn: FunctionRef, options: DelayedOptions): (...args: unknown[]) => object {
   const keys = KeyMaker.of(keyName(fn, options));
   // A pure call's key is a token of its function and arguments, the function's part made once.
   // A `local` function (a closure over outer variables, a bound or native function) has no
