@@ -31,6 +31,7 @@ export { readParquet, type ReadParquetOptions } from './io-parquet.js';
 export { readArrowIpc, type ReadArrowIpcOptions } from './io-ipc.js';
 export { readJson, type ReadJsonOptions } from './io-json.js';
 export { fromDelayed, type FromDelayedOptions } from './io-delayed.js';
+export { fromBag, type FromBagOptions } from './io-bag.js';
 export { fromDanfo, type FromDanfoOptions } from './danfo-from.js';
 export { toDanfo, type DanfoComputeOptions } from './danfo.js';
 export type { DanfoMapOptions, DanfoPartitionFn } from './danfo-map.js';

@@ -25,6 +25,33 @@ const DTYPES = new Set<DType>(DTYPE_LIST);
 export type FromDelayedOptions = { readonly schema: Schema } | { readonly meta: Table };
 
 /**
+ * The schema that `{ schema }` or `{ meta }` gives (fromDelayed, fromBag), checked. @internal
+ */
+export function schemaOption(options: FromDelayedOptions, where: string): Schema {
+  if (options !== null && typeof options === 'object' && 'meta' in options) {
+    if (!(options.meta instanceof ArrowTable))
+      throw new TypeError(`${where}: meta must be an apache-arrow Table`);
+    return schemaOfFields(options.meta.schema.fields, `${where} meta`);
+  }
+  if (
+    options !== null &&
+    typeof options === 'object' &&
+    'schema' in options &&
+    Array.isArray(options.schema)
+  ) {
+    for (const e of options.schema)
+      if (!Array.isArray(e) || typeof e[0] !== 'string' || !DTYPES.has(e[1]))
+        throw new TypeError(
+          `${where}: a schema entry is [name, ${DTYPE_LIST.map((t) => `'${t}'`).join(' | ')}], got ${JSON.stringify(e)}`,
+        );
+    return options.schema;
+  }
+  throw new Error(
+    `${where}: give the partitions' schema as { schema: [[name, dtype], ...] } or { meta: table }`,
+  );
+}
+
+/**
  * A dataframe whose partitions are Delayed values that compute to Arrow
  * tables, one partition each, in order. The schema is given, not computed; each partition is
  * checked against it when computed (other integer and float types become float64).
@@ -44,28 +71,7 @@ export function fromDelayed(
     if (!isDelayed(d))
       throw new TypeError(`${where}: element ${i} is not a Delayed value (got ${typeof d})`);
   });
-  let schema: Schema;
-  if (options !== null && typeof options === 'object' && 'meta' in options) {
-    if (!(options.meta instanceof ArrowTable))
-      throw new TypeError(`${where}: meta must be an apache-arrow Table`);
-    schema = schemaOfFields(options.meta.schema.fields, `${where} meta`);
-  } else if (
-    options !== null &&
-    typeof options === 'object' &&
-    'schema' in options &&
-    Array.isArray(options.schema)
-  ) {
-    schema = options.schema;
-    for (const e of schema)
-      if (!Array.isArray(e) || typeof e[0] !== 'string' || !DTYPES.has(e[1]))
-        throw new TypeError(
-          `${where}: a schema entry is [name, ${DTYPE_LIST.map((t) => `'${t}'`).join(' | ')}], got ${JSON.stringify(e)}`,
-        );
-  } else {
-    throw new Error(
-      `${where}: give the partitions' schema as { schema: [[name, dtype], ...] } or { meta: table }`,
-    );
-  }
+  const schema = schemaOption(options, where);
   const keys = values.map((d) => d.key);
   const name = `from-delayed-${tokenize(keys, schema)}`;
   const deps = values.map((d) => collectionLayer(d));
