@@ -5,6 +5,7 @@
 // one that reads variables of the module it was imported from, such as `createHash`) is refused
 // with what to do instead. Values that structured clone cannot copy (a function nested inside a
 // value, a symbol, a promise, a WeakMap) are refused naming their path in the scope.
+import { standardName } from './standard-globals.js';
 import { analyseFunction } from './free-variables.js';
 
 /** A checked scope: its plain values and its helpers' text, or why it cannot be shipped. */
@@ -26,9 +27,12 @@ function analyseHelper(fn: (...args: never[]) => unknown): ReturnType<typeof ana
   let hit = helperText.get(fn);
   if (hit === undefined) {
     const text = Function.prototype.toString.call(fn);
-    hit = /\{\s*\[native code\]\s*\}\s*$/.test(text)
-      ? { ok: false, problem: 'native' }
-      : analyseFunction(text, true);
+    const standard = standardName(fn);
+    if (standard !== undefined) hit = { ok: true, source: standard, free: [] };
+    else
+      hit = /\{\s*\[native code\]\s*\}\s*$/.test(text)
+        ? { ok: false, problem: 'native' }
+        : analyseFunction(text, true);
     helperText.set(fn, hit);
   }
   return hit;

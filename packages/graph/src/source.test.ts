@@ -1,6 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
-import { FunctionRefError, type SourceRef } from '@dask-ts/protocol';
-import { builtinRef, moduleRef, sourceRef, toFunctionRef, toPortableRef } from './source.js';
+import { FunctionRefError, type SourceRef, type TaskFunction } from '@dask-ts/protocol';
+import {
+  builtinRef,
+  isSelfContained,
+  moduleRef,
+  sourceRef,
+  toFunctionRef,
+  toPortableRef,
+} from './source.js';
 import { resolveFunction } from './__tests__/test-scheduler.js';
 
 function refusal(f: () => unknown): FunctionRefError {
@@ -142,9 +149,11 @@ describe('sourceRef', () => {
     expect(counter).toBe(0);
   });
 
-  it('refuses native and bound functions', () => {
-    const native = refusal(() => sourceRef(Math.max, { key: 'max-1' }));
-    expect(native.message).toMatch(/^Task 'max-1': the function 'max' is native code/);
+  it('refuses native and bound functions (not the standard ones, shipped by name)', () => {
+    const native = refusal(() => sourceRef(structuredClone, { key: 'clone-1' }));
+    expect(native.message).toMatch(
+      /^Task 'clone-1': the function 'structuredClone' is native code/,
+    );
     const bound = refusal(() => sourceRef(((x: number) => x).bind(null)));
     expect(bound.message).toMatch(/^The function 'bound ' is a bound function|bound function/);
   });
@@ -187,12 +196,27 @@ describe('toFunctionRef and toPortableRef', () => {
     expect(toFunctionRef(f, { scope: { secret } }).kind).toBe('source');
   });
 
-  it('gives a LocalRef for native functions', () => {
-    const r = toFunctionRef(Math.abs);
+  it('gives a LocalRef for native functions, and a SourceRef naming a standard one', () => {
+    const r = toFunctionRef(structuredClone);
     expect(r.kind).toBe('local');
-    expect(refusal(() => toPortableRef(r, 'abs-1')).message).toMatch(
-      /^Task 'abs-1': the function 'abs' is native code/,
+    expect(refusal(() => toPortableRef(r, 'clone-1')).message).toMatch(
+      /^Task 'clone-1': the function 'structuredClone' is native code/,
     );
+    for (const [f, text] of [
+      [JSON.parse, 'globalThis.JSON.parse'],
+      [Math.abs, 'globalThis.Math.abs'],
+      [parseFloat, 'globalThis.parseFloat'],
+      [Number.isInteger, 'globalThis.Number.isInteger'],
+      [Object.keys, 'globalThis.Object.keys'],
+      [String, 'globalThis.String'],
+    ] as const) {
+      const ref = toFunctionRef(f as TaskFunction);
+      expect(ref).toMatchObject({ kind: 'source', source: text });
+      expect(isSelfContained(f as TaskFunction)).toBe(true);
+    }
+    // Only by identity: a native function of the same name elsewhere is not JSON.parse.
+    const fake = Function.prototype.bind.call(JSON.parse, null) as TaskFunction;
+    expect(toFunctionRef(fake).kind).toBe('local');
   });
 
   it('refuses a hand-made LocalRef without a problem', () => {

@@ -24,6 +24,7 @@ import { analyseFunction, type Analysis } from './free-variables.js';
 import { entryModuleProblem, isEntryModule } from './entry-module.js';
 import { callerOrigin } from './origin.js';
 import { checkScope } from './scope-check.js';
+import { standardName } from './standard-globals.js';
 
 /**
  * Options of {@link sourceRef} and {@link toFunctionRef}.
@@ -59,6 +60,14 @@ function check(fn: TaskFunction | string): Checked {
   if (typeof fn === 'string') return analyseFunction(fn);
   const hit = cache.get(fn);
   if (hit !== undefined) return hit;
+  // A standard native function (JSON.parse) ships as its name; never cached by its text, which
+  // every native function of that name shares.
+  const standard = standardName(fn);
+  if (standard !== undefined) {
+    const named: Checked = { ok: true, source: standard, free: [] };
+    cache.set(fn, named);
+    return named;
+  }
   const text = Function.prototype.toString.call(fn);
   let result = byText.get(text);
   if (result === undefined) {
@@ -83,7 +92,7 @@ function analyseText(fn: TaskFunction): Analysis {
     }
     return {
       ok: false,
-      problem: `the function '${fn.name || 'anonymous'}' is native code, whose source a worker thread cannot rebuild. Wrap it in a function, e.g. delayed((x) => Math.sqrt(x)), or use builtinRef/moduleRef`,
+      problem: `the function '${fn.name || 'anonymous'}' is native code, whose source a worker thread cannot rebuild. Wrap it in a function, e.g. delayed((x) => structuredClone(x)), or use builtinRef/moduleRef (standard ones such as JSON.parse or Math.sqrt are shipped by name)`,
     };
   }
   return analyseFunction(text);

@@ -145,6 +145,13 @@ describe.each(schedulers)('%s: functions passed in scope', (_name, scheduler) =>
     expect(await f([1, 2, 5]).compute({ scheduler })).toBe(3 + 6 + 10);
   });
 
+  it('ships standard native functions by name, alone or in scope', async () => {
+    const sqrt = Math.sqrt;
+    const root = delayed((x: number) => sqrt(x), { scope: { sqrt } });
+    expect(await root(16).compute({ scheduler })).toBe(4);
+    expect(await delayed(JSON.parse)('{"a":[1,2]}').compute({ scheduler })).toEqual({ a: [1, 2] });
+  });
+
   it('runs the documented alternative to an imported helper: import inside the function', async () => {
     const digest = delayed(async (s: string) => {
       const { createHash } = await import('node:crypto');
@@ -170,9 +177,9 @@ describe('functions in scope that cannot be shipped', () => {
     expect((err as Error).message).toMatch(/'createHash'/);
     expect((err as Error).message).toMatch(/await import\(/);
     expect((err as Error).message).toMatch(/moduleRef/);
-    const sqrt = Math.sqrt;
-    expect(() => delayed((x: number) => sqrt(x), { scope: { sqrt } })).toThrow(
-      /native code \(sqrt\)/,
+    const clone = structuredClone;
+    expect(() => delayed((x: number) => clone(x), { scope: { clone } })).toThrow(
+      /native code \(structuredClone\)/,
     );
     const opts = { round: Math.round };
     expect(() => delayed((x: number) => opts.round(x), { scope: { opts } })).toThrow(

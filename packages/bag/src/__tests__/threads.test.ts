@@ -42,6 +42,22 @@ describe('bag on threads', () => {
     expect(got.map((e) => e[1])).toEqual([...expected.values()].sort((a, b) => b - a));
   });
 
+  test('standard native functions travel by name: map(JSON.parse), map(Math.sqrt), map(String)', async () => {
+    const rows = Array.from({ length: 300 }, (_, i) => ({ name: `n${i % 4}`, v: i }));
+    writeFileSync(join(dir, 'rows.jsonl'), rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    // Dask's read_text(...).map(json.loads): the most common first line of a bag pipeline.
+    const parsed = readText(join(dir, 'rows.jsonl'), { blocksize: 2000 }).map(JSON.parse);
+    const names = await parsed.pluck('name').frequencies({ sort: true }).compute(opts);
+    expect(names).toEqual([
+      ['n0', 75],
+      ['n1', 75],
+      ['n2', 75],
+      ['n3', 75],
+    ]);
+    const b = fromSequence([1, 4, 9, 16], { npartitions: 2 });
+    expect(await b.map(Math.sqrt).map(String).compute(opts)).toEqual(['1', '2', '3', '4']);
+  });
+
   test('lambdas, scope, filters and aggregations', async () => {
     const xs = Array.from({ length: 1000 }, (_, i) => i);
     const b = fromSequence(xs, { npartitions: 7 });
