@@ -1,0 +1,66 @@
+// A local cluster's workers reach the scheduler over a Unix socket (ipc://) in a folder of the
+// cluster's, which `stop()` removes; `ipc:///PATH` is a scheduler address like `tcp://HOST:PORT`,
+// and a relative one is refused with the expected forms named.
+import { afterAll, describe, expect, it } from '@jest/globals';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { task } from '@dask-ts/protocol';
+import { checkAddress } from './address.js';
+import { startLocalCluster } from './local.js';
+import { alive, eventually, openHandles } from '../../../tooling/test-leaks.js';
+
+const pids: number[] = [];
+
+afterAll(async () => {
+  await eventually(() => pids.every((p) => !alive(p)), 10_000, 'every worker process to exit');
+  await eventually(
+    () => openHandles().length === 0,
+    10_000,
+    `no open handles (${openHandles().join(', ')})`,
+  );
+});
+
+/** The scheduler address a worker process was started with (its first argument). */
+function workerAddress(pid: number): string {
+  const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+  const at = argv.findIndex((a) => a.endsWith('worker-main.js'));
+  return argv[at + 1];
+}
+
+const linux = process.platform === 'linux';
+if (!linux) console.log('local-socket.test: worker command lines are read from /proc: skipped');
+
+describe('a local cluster over a Unix socket', () => {
+  (linux ? it : it.skip)(
+    'connects its workers over ipc:// and removes the socket when stopped',
+    async () => {
+      const cluster = await startLocalCluster({ nWorkers: 2 });
+      pids.push(...cluster.pids);
+      let socket = '';
+      try {
+        await eventually(() => cluster.server.workers.length === 2, 20_000, 'both workers');
+        const addresses = cluster.pids.map(workerAddress);
+        expect(addresses[0]).toMatch(/^ipc:\/\/\//);
+        expect(addresses[1]).toBe(addresses[0]);
+        socket = addresses[0].slice('ipc://'.length);
+        expect(statSync(socket).isSocket()).toBe(true);
+        const add = { kind: 'source', source: '(a, b) => a + b', scope: {}, name: 'add' } as const;
+        const [sum] = await cluster.server.scheduler.get(new Map([['b', task(add, [20, 22])]]), [
+          'b',
+        ]);
+        expect(sum).toBe(42);
+      } finally {
+        await cluster.stop();
+      }
+      expect(existsSync(dirname(socket))).toBe(false);
+    },
+    60_000,
+  );
+
+  it('takes ipc:///PATH as a scheduler address and refuses a relative one', () => {
+    expect(() => checkAddress('ipc:///tmp/dask-ts-x/scheduler', 'address')).not.toThrow();
+    expect(() => checkAddress('ipc://scheduler', 'address')).toThrow(
+      /address must be a scheduler address such as 'tcp:\/\/127\.0\.0\.1:8786' or 'ipc:\/\/\/tmp\/scheduler', got "ipc:\/\/scheduler"/,
+    );
+  });
+});
