@@ -1,12 +1,12 @@
 // A local cluster's workers reach the scheduler over a Unix socket (ipc://) in a folder of the
-// cluster's, which `stop()` removes; `ipc:///PATH` is a scheduler address like `tcp://HOST:PORT`,
+// cluster's, which `stop()` removes (over TCP when that folder's path is too long for a socket); `ipc:///PATH` is a scheduler address like `tcp://HOST:PORT`,
 // and a relative one is refused with the expected forms named.
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { task } from '@dask-ts/protocol';
 import { checkAddress } from './address.js';
-import { startLocalCluster } from './local.js';
+import { localSocketIn, startLocalCluster } from './local.js';
 import { alive, eventually, openHandles } from '../../../tooling/test-leaks.js';
 
 const pids: number[] = [];
@@ -56,6 +56,12 @@ describe('a local cluster over a Unix socket', () => {
     },
     60_000,
   );
+
+  it('uses TCP instead when the folder is too deep for a Unix socket', () => {
+    expect(localSocketIn('/tmp/dask-ts-abc')).toBe('/tmp/dask-ts-abc/scheduler');
+    expect(localSocketIn(`/tmp/${'d'.repeat(92)}`)).toBe(`/tmp/${'d'.repeat(92)}/scheduler`);
+    expect(localSocketIn(`/tmp/${'d'.repeat(93)}`)).toBeUndefined();
+  });
 
   it('takes ipc:///PATH as a scheduler address and refuses a relative one', () => {
     expect(() => checkAddress('ipc:///tmp/dask-ts-x/scheduler', 'address')).not.toThrow();

@@ -85,6 +85,19 @@ export interface StartedCluster extends LocalCluster {
 const GRACE_MS = 3000;
 
 /**
+ * The path of the scheduler's Unix socket in folder `dir`, or undefined when it would be too long
+ * for one (at most 107 bytes): the workers then connect over TCP.
+ *
+ * @internal
+ * @example
+ * localSocketIn('/tmp/dask-ts-x1y2z3'); // '/tmp/dask-ts-x1y2z3/scheduler'
+ */
+export function localSocketIn(dir: string): string | undefined {
+  const path = join(dir, 'scheduler');
+  return Buffer.byteLength(path) <= 107 ? path : undefined;
+}
+
+/**
  * Starts a scheduler here and worker processes (see the file comment); `Client.local` connects
  * a client to it.
  *
@@ -107,11 +120,7 @@ export async function startLocalCluster(options: LocalOptions = {}): Promise<Sta
     options.memoryLimit === undefined ? undefined : parseBytes(options.memoryLimit, 'memoryLimit');
   const socketDir =
     process.platform === 'win32' ? undefined : mkdtempSync(join(tmpdir(), 'dask-ts-'));
-  // A Unix socket's path has at most 107 bytes.
-  const socket =
-    socketDir === undefined || Buffer.byteLength(socketDir) > 96
-      ? undefined
-      : join(socketDir, 'scheduler');
+  const socket = socketDir === undefined ? undefined : localSocketIn(socketDir);
   const removeSocketDir = (): void => {
     if (socketDir !== undefined) rmSync(socketDir, { recursive: true, force: true });
   };
