@@ -1,9 +1,12 @@
 // A local cluster's workers reach the scheduler over a Unix socket (ipc://) in a folder of the
-// cluster's, which `stop()` removes (over TCP when that folder's path is too long for a socket); `ipc:///PATH` is a scheduler address like `tcp://HOST:PORT`,
-// and a relative one is refused with the expected forms named.
+// cluster's, which `stop()` removes, as does an exit without it (over TCP when that folder's path
+// is too long for a socket); `ipc:///PATH` is a scheduler address like `tcp://HOST:PORT`, and a
+// relative one is refused with the expected forms named.
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { task } from '@dask-ts/protocol';
 import { checkAddress } from './address.js';
 import { localSocketIn, startLocalCluster } from './local.js';
@@ -53,6 +56,37 @@ describe('a local cluster over a Unix socket', () => {
         await cluster.stop();
       }
       expect(existsSync(dirname(socket))).toBe(false);
+    },
+    60_000,
+  );
+
+  (linux ? it : it.skip)(
+    'removes the socket when the process exits without stopping the cluster',
+    async () => {
+      const local = new URL('../dist/local.js', import.meta.url).href;
+      const script = `
+        import { readFileSync } from 'node:fs';
+        import { startLocalCluster } from ${JSON.stringify(local)};
+        const cluster = await startLocalCluster({ nWorkers: 1 });
+        const argv = readFileSync('/proc/' + cluster.pids[0] + '/cmdline', 'utf8').split('\\0');
+        console.log(argv[argv.findIndex((a) => a.endsWith('worker-main.js')) + 1]);
+        process.exit(0);`;
+      const dir = mkdtempSync(join(tmpdir(), 'dask-ts-test-'));
+      const file = join(dir, 'exits.mjs');
+      writeFileSync(file, script);
+      let out = '';
+      let code: number | null;
+      try {
+        const child = spawn(process.execPath, [file], { stdio: ['ignore', 'pipe', 'inherit'] });
+        child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+        code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+      expect(code).toBe(0);
+      const address = out.trim();
+      expect(address).toMatch(/^ipc:\/\/\//);
+      expect(existsSync(dirname(address.slice('ipc://'.length)))).toBe(false);
     },
     60_000,
   );

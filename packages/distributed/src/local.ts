@@ -122,8 +122,11 @@ export async function startLocalCluster(options: LocalOptions = {}): Promise<Sta
     process.platform === 'win32' ? undefined : mkdtempSync(join(tmpdir(), 'dask-ts-'));
   const socket = socketDir === undefined ? undefined : localSocketIn(socketDir);
   const removeSocketDir = (): void => {
+    process.off('exit', removeSocketDir);
     if (socketDir !== undefined) rmSync(socketDir, { recursive: true, force: true });
   };
+  // Also when this process exits without closing the cluster (process.exit()).
+  if (socketDir !== undefined) process.once('exit', removeSocketDir);
   let server: SchedulerServer;
   try {
     server = await startScheduler(
