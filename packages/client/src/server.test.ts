@@ -47,7 +47,7 @@ describe('startScheduler', () => {
       /rootSaturation must be a number > 0/,
     );
     await expect(Client.connect('localhost:8786', { asDefault: false })).rejects.toThrow(
-      /address must be a scheduler address such as 'tcp:\/\/127.0.0.1:8786', got "localhost:8786"/,
+      /address must be a scheduler address such as 'tcp:\/\/127.0.0.1:8786' or 'ipc:\/\/\/tmp\/scheduler', got "localhost:8786"/,
     );
   });
 

@@ -5,7 +5,10 @@
 // period is killed; `close()` resolves once every child has exited, so nothing is left behind.
 // A child never outlives this process: it stops when its IPC channel closes (this process died).
 // With a memory limit, the workers' spill folders go under one folder of this cluster's, removed
-// by `stop()` even when a worker was killed before it could remove its own.
+// by `stop()` even when a worker was killed before it could remove its own. The workers reach
+// the scheduler over a Unix socket in a folder of this cluster's (ipc://; see start-scheduler.ts),
+// removed by `stop()`; over TCP's loopback where there are no Unix sockets (Windows) or the
+// folder's path is too long for one.
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -82,6 +85,19 @@ export interface StartedCluster extends LocalCluster {
 const GRACE_MS = 3000;
 
 /**
+ * The path of the scheduler's Unix socket in folder `dir`, or undefined when it would be too long
+ * for one (at most 107 bytes): the workers then connect over TCP.
+ *
+ * @internal
+ * @example
+ * localSocketIn('/tmp/dask-ts-x1y2z3'); // '/tmp/dask-ts-x1y2z3/scheduler'
+ */
+export function localSocketIn(dir: string): string | undefined {
+  const path = join(dir, 'scheduler');
+  return Buffer.byteLength(path) <= 107 ? path : undefined;
+}
+
+/**
  * Starts a scheduler here and worker processes (see the file comment); `Client.local` connects
  * a client to it.
  *
@@ -102,18 +118,37 @@ export async function startLocalCluster(options: LocalOptions = {}): Promise<Sta
   }
   const limit =
     options.memoryLimit === undefined ? undefined : parseBytes(options.memoryLimit, 'memoryLimit');
-  const server = await startScheduler({
-    host: '127.0.0.1',
-    port: 0,
-    ...(options.token !== undefined ? { token: options.token } : {}),
-    ...(options.heartbeatMs !== undefined ? { heartbeatMs: options.heartbeatMs } : {}),
-    ...(options.heartbeatTimeoutMs !== undefined
-      ? { heartbeatTimeoutMs: options.heartbeatTimeoutMs }
-      : {}),
-    ...(options.dashboardPort !== undefined ? { dashboardPort: options.dashboardPort } : {}),
-    ...(options.maxRetries !== undefined ? { maxRetries: options.maxRetries } : {}),
-    ...(options.rootSaturation !== undefined ? { rootSaturation: options.rootSaturation } : {}),
-  });
+  const socketDir =
+    process.platform === 'win32' ? undefined : mkdtempSync(join(tmpdir(), 'dask-ts-'));
+  const socket = socketDir === undefined ? undefined : localSocketIn(socketDir);
+  const removeSocketDir = (): void => {
+    process.off('exit', removeSocketDir);
+    if (socketDir !== undefined) rmSync(socketDir, { recursive: true, force: true });
+  };
+  // Also when this process exits without closing the cluster (process.exit()).
+  if (socketDir !== undefined) process.once('exit', removeSocketDir);
+  let server: SchedulerServer;
+  try {
+    server = await startScheduler(
+      {
+        host: '127.0.0.1',
+        port: 0,
+        ...(options.token !== undefined ? { token: options.token } : {}),
+        ...(options.heartbeatMs !== undefined ? { heartbeatMs: options.heartbeatMs } : {}),
+        ...(options.heartbeatTimeoutMs !== undefined
+          ? { heartbeatTimeoutMs: options.heartbeatTimeoutMs }
+          : {}),
+        ...(options.dashboardPort !== undefined ? { dashboardPort: options.dashboardPort } : {}),
+        ...(options.maxRetries !== undefined ? { maxRetries: options.maxRetries } : {}),
+        ...(options.rootSaturation !== undefined ? { rootSaturation: options.rootSaturation } : {}),
+      },
+      socket !== undefined ? { localSocket: socket } : {},
+    );
+  } catch (err) {
+    removeSocketDir();
+    throw err;
+  }
+  const address = socket !== undefined ? `ipc://${socket}` : server.address;
   // Built JavaScript, also when this module runs from its sources (tests).
   const entry = createRequire(import.meta.url).resolve('@dask-ts/distributed/worker-main');
   const children: ChildProcess[] = [];
@@ -124,6 +159,7 @@ export async function startLocalCluster(options: LocalOptions = {}): Promise<Sta
       : mkdtempSync(join(options.spillDir ?? tmpdir(), 'dask-ts-local-'));
   const stop = async (): Promise<void> => {
     await server.close();
+    removeSocketDir();
     const timer = setTimeout(() => {
       for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
     }, GRACE_MS);
@@ -134,7 +170,7 @@ export async function startLocalCluster(options: LocalOptions = {}): Promise<Sta
   try {
     const ready: Promise<void>[] = [];
     for (let i = 0; i < nWorkers; i++) {
-      const child = fork(entry, [server.address, String(threads), `local-${i}`], {
+      const child = fork(entry, [address, String(threads), `local-${i}`], {
         stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
         env: {
           ...process.env,

@@ -1,12 +1,24 @@
 // Starting a scheduler server: the options are checked (each bad one named) before anything
 // listens, the ROUTER socket is bound (peers that reconnect after a network blip keep their
 // identity; nothing waits on a slow peer; CURVE when asked), and the dashboard is served when a
-// port is given; a server that cannot serve its dashboard is closed again.
+// port is given; a server that cannot serve its dashboard is closed again. `Client.local` also
+// binds a Unix socket (its `localSocket`), which its worker processes connect to instead of TCP's
+// loopback: less kernel work per message (a bare ZeroMQ ping-pong here: ~80 µs instead of ~115).
 import { Router } from 'zeromq';
 import { bindEndpoint } from './address.js';
 import { checkCurveKey } from './curve.js';
 import { SchedulerServer, type SchedulerServerOptions } from './scheduler-server.js';
 import { checkSimulatedWorkers } from './simulation.js';
+
+/**
+ * What only `Client.local` asks of {@link startScheduler}: `localSocket`, the path of a Unix
+ * socket to listen on as well (for worker processes on this machine: `ipc://PATH`).
+ *
+ * @internal
+ */
+export interface StartInternals {
+  readonly localSocket?: string;
+}
 
 /**
  * Starts a scheduler server on `host:port` (default 127.0.0.1, any free port) and resolves once
@@ -19,6 +31,7 @@ import { checkSimulatedWorkers } from './simulation.js';
  */
 export async function startScheduler(
   options: SchedulerServerOptions = {},
+  internal: StartInternals = {},
 ): Promise<SchedulerServer> {
   const endpoint = bindEndpoint(options.host ?? '127.0.0.1', options.port ?? 0);
   for (const [what, v] of [
@@ -83,6 +96,16 @@ export async function startScheduler(
     throw new Error(`Cannot listen on ${endpoint}: ${(err as Error).message}`, { cause: err });
   }
   const bound = router.lastEndpoint ?? endpoint;
+  if (internal.localSocket !== undefined) {
+    try {
+      await router.bind(`ipc://${internal.localSocket}`);
+    } catch (err) {
+      router.close();
+      throw new Error(`Cannot listen on ipc://${internal.localSocket}: ${(err as Error).message}`, {
+        cause: err,
+      });
+    }
+  }
   const address = bound.replace('tcp://0.0.0.0:', 'tcp://127.0.0.1:');
   const server = new SchedulerServer(router, address, options);
   if (options.dashboardPort !== undefined) {
