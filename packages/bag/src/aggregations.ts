@@ -136,12 +136,22 @@ function treeLayer(
   });
 }
 
+/** Options that are not an object (Dask's positional `initial`, `combine`): an error, not ignored. */
+function checkOptions(op: string, options: unknown): void {
+  if (options !== null && typeof options === 'object') return;
+  throw new TypeError(
+    `${op}: options must be an object such as { initial: 0, combine }, got ${typeof options} ${String(options)}; what Dask takes by position after the function is an option here`,
+  );
+}
+
 function toItem<R>(b: Src, op: string, token: unknown[], t: Tree, options: TreeOptions): Item<R> {
+  checkOptions(op, options);
   const name = `${op}-${tokenize(b.name, options.splitEvery ?? DEFAULT_SPLIT_EVERY, ...token)}`;
   return new Item<R>(name, treeLayer(b, name, name, t, options));
 }
 
 function toBag<R>(b: Src, op: string, token: unknown[], t: Tree, options: TreeOptions): Bag<R> {
+  checkOptions(op, options);
   const name = `${op}-${tokenize(b.name, options.splitEvery ?? DEFAULT_SPLIT_EVERY, ...token)}`;
   return b.derive<R>(name, 1, treeLayer(b, name, [name, 0], t, options));
 }

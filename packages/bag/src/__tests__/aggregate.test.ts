@@ -267,5 +267,11 @@ describe('empty bags and bad options', () => {
     expect(() => b.groupby((x) => x, { npartitions: 0 })).toThrow(
       /groupby: npartitions must be a positive integer, got 0/,
     );
+    // Dask's positional initial / combine are options here: a clear error, not a wrong answer.
+    const add = (a: number, x: number) => a + x;
+    expect(() => b.foldby((x) => x % 2, add, 0 as never)).toThrow(
+      /foldby: options must be an object such as \{ initial: 0, combine \}, got number 0/,
+    );
+    expect(() => b.fold(add, add as never)).toThrow(/fold: options must be an object/);
   });
 });
