@@ -83,7 +83,8 @@ import {
   nlargest,
   repartition,
   sortValues,
-  type DropDuplicatesOptions,
+  type DropDuplicatesKeep,
+  type DropDuplicatesSubset,
   type SortOptions,
 } from './sort.js';
 
@@ -359,14 +360,14 @@ export class DataFrame extends FrameReductions implements Collection<Table> {
   }
 
   /**
-   * Without repeated rows (over `subset`, default all columns), keeping the first (or last) of
-   * each; a hash shuffle when there are several partitions.
+   * Without repeated rows (over `subset`, default all columns; it may come first, as pandas'),
+   * keeping the first (or last) of each; a hash shuffle when there are several partitions.
    *
    * @example
-   * df.dropDuplicates({ subset: ['k'] });
+   * df.dropDuplicates({ subset: ['k'] }); df.dropDuplicates(['k'], { keep: 'last' });
    */
-  dropDuplicates(options: DropDuplicatesOptions = {}): DataFrame {
-    return dropDuplicates(this, options);
+  dropDuplicates(subset: DropDuplicatesSubset = {}, more: DropDuplicatesKeep = {}): DataFrame {
+    return dropDuplicates(this, subset, more);
   }
 
   /**

@@ -15,6 +15,7 @@ import {
   type AggSpec,
   type GroupByOptions,
 } from './ops-agg.js';
+import type { AggName } from './kernels-agg.js';
 import { groupApply, type MapPartitionsOptions, type PartitionResult } from './ops-frame.js';
 
 /**
@@ -105,5 +106,86 @@ export class GroupBy {
     const first = this.frame.columns[0];
     const plan = planOuts(this.frame.schema, this.keys, [[first, 'size', 'size']], 'GroupBy.size');
     return runAgg(this.frame, this.keys, plan, this.options);
+  }
+
+  /**
+   * The groups of these value columns only (pandas' `df.groupby('k')[['x', 'y']]`).
+   *
+   * @example
+   * df.groupby('k').select('x').sum();
+   */
+  select(columns: string | readonly string[]): GroupBy {
+    const cols = typeof columns === 'string' ? [columns] : [...columns];
+    const keep = [...this.keys, ...cols.filter((c) => !this.keys.includes(c))];
+    return new GroupBy(this.frame.select(keep), this.keys, this.options);
+  }
+
+  /** Each numeric value column's sum per group, named after it. @example df.groupby('k').sum() */
+  sum(): DataFrame {
+    return this.each('sum', true);
+  }
+
+  /** Each numeric value column's mean per group. @example df.groupby('k').mean() */
+  mean(): DataFrame {
+    return this.each('mean', true);
+  }
+
+  /** Each numeric value column's smallest value per group. @example df.groupby('k').min() */
+  min(): DataFrame {
+    return this.each('min', true);
+  }
+
+  /** Each numeric value column's largest value per group. @example df.groupby('k').max() */
+  max(): DataFrame {
+    return this.each('max', true);
+  }
+
+  /** Each numeric value column's sample standard deviation per group. @example df.groupby('k').std() */
+  std(): DataFrame {
+    return this.each('std', true);
+  }
+
+  /** Each numeric value column's sample variance per group. @example df.groupby('k').var() */
+  var(): DataFrame {
+    return this.each('var', true);
+  }
+
+  /** Each numeric value column's exact median per group. @example df.groupby('k').median() */
+  median(): DataFrame {
+    return this.each('median', true);
+  }
+
+  /** Each value column's count of non-null values per group. @example df.groupby('k').count() */
+  count(): DataFrame {
+    return this.each('count', false);
+  }
+
+  /** Each value column's number of distinct values per group. @example df.groupby('k').nunique() */
+  nunique(): DataFrame {
+    return this.each('nunique', false);
+  }
+
+  /** Each value column's first value per group. @example df.groupby('k').first() */
+  first(): DataFrame {
+    return this.each('first', false);
+  }
+
+  /** Each value column's last value per group. @example df.groupby('k').last() */
+  last(): DataFrame {
+    return this.each('last', false);
+  }
+
+  /** One aggregation of every value column (numeric ones only when `numeric`), named after it. */
+  private each(how: AggName, numeric: boolean): DataFrame {
+    const keys = new Set(this.keys);
+    const cols = this.frame.schema
+      .filter(([c, t]) => !keys.has(c) && (!numeric || isNumeric(t)))
+      .map(([c]) => c);
+    if (cols.length === 0)
+      throw new Error(
+        `GroupBy.${how}: no ${numeric ? 'numeric ' : ''}value columns besides the keys ${this.keys.map((k) => `'${k}'`).join(', ')} (columns: ${this.frame.columns.join(', ')})`,
+      );
+    const spec: AggSpec = Object.fromEntries(cols.map((c) => [c, how]));
+    return this.agg(spec);
   }
 }

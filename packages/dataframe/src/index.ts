@@ -6,7 +6,12 @@ export { DataFrame, GroupBy, type AggSpec, type AggName } from './frame.js';
 export type { QuantileOptions } from './describe.js';
 export type { NamedAgg, GroupByOptions } from './ops-agg.js';
 export type { MapPartitionsOptions, PartitionResult, DropnaOptions } from './ops-frame.js';
-export type { SortOptions, DropDuplicatesOptions } from './sort.js';
+export type {
+  SortOptions,
+  DropDuplicatesOptions,
+  DropDuplicatesSubset,
+  DropDuplicatesKeep,
+} from './sort.js';
 export type { FrameIndex, IndexValue, LocRange, SetIndexOptions } from './index-ops.js';
 export { configureShuffle, type ShuffleConfig } from './shuffle-disk.js';
 export { concat, merge, type MergeOptions } from './merge.js';

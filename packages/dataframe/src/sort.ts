@@ -41,6 +41,26 @@ export interface DropDuplicatesOptions {
   readonly keep?: 'first' | 'last';
 }
 
+/**
+ * What `dropDuplicates` takes first: its options, or the subset itself.
+ *
+ * @example
+ * const s: DropDuplicatesSubset = ['k'];
+ */
+export type DropDuplicatesSubset = DropDuplicatesOptions | string | readonly string[];
+
+/**
+ * `dropDuplicates`' options after a subset given first.
+ *
+ * @example
+ * const k: DropDuplicatesKeep = { keep: 'last' };
+ */
+export type DropDuplicatesKeep = Pick<DropDuplicatesOptions, 'keep'>;
+
+function isList(v: unknown): v is readonly string[] {
+  return Array.isArray(v);
+}
+
 function orderOf(
   frame: DataFrame,
   by: string | readonly string[],
@@ -145,7 +165,18 @@ export function nlargest(
 }
 
 /** `df.dropDuplicates(options)`. @internal */
-export function dropDuplicates(frame: DataFrame, options: DropDuplicatesOptions): DataFrame {
+export function dropDuplicates(
+  frame: DataFrame,
+  subsetOrOptions: DropDuplicatesSubset,
+  more: DropDuplicatesKeep = {},
+): DataFrame {
+  // The subset may come first, as pandas' drop_duplicates(['k']).
+  const options: DropDuplicatesOptions =
+    typeof subsetOrOptions === 'string'
+      ? { ...more, subset: [subsetOrOptions] }
+      : isList(subsetOrOptions)
+        ? { ...more, subset: subsetOrOptions }
+        : subsetOrOptions;
   const subset = options.subset ?? frame.columns;
   for (const c of subset) typeOf(frame.schema, c, 'DataFrame.dropDuplicates');
   const keep = options.keep ?? 'first';
