@@ -23,6 +23,7 @@ import {
 } from '@dask-ts/graph/fs';
 import { compactParquet } from './io-parquet-compact.js';
 import { readColumnsJs } from './io-parquet-js.js';
+import { readLate, type LateRead } from './io-parquet-late.js';
 import { Unsupported } from './io-parquet-pages.js';
 import { jsonBlockCols, recordsOf, toJsonLines } from './io-json-parse.js';
 import { formatDay, formatTimestamp } from './kernels-dt.js';
@@ -111,7 +112,10 @@ function readParquetPart(part: ParquetPart, plan: ReadPlan): Table {
   const fileTypes = fileCols.map((c) => plan.types[plan.columns.indexOf(c)]);
   let cols = new Map<string, Col>();
   let rows = part.rows;
-  if (part.rowGroups.length === 0) {
+  let steps = plan.steps;
+  const late = fileCols.length > 0 ? readLateOrThrow(part, plan, fileCols, fileTypes) : undefined;
+  if (late !== undefined) ({ cols, rows, steps } = late);
+  else if (part.rowGroups.length === 0) {
     rows = 0;
     for (const c of fileCols) cols.set(c, emptyCol(fileTypes[fileCols.indexOf(c)]));
   } else if (fileCols.length > 0) {
@@ -121,9 +125,25 @@ function readParquetPart(part: ParquetPart, plan: ReadPlan): Table {
   }
   const out = new Map<string, Col>();
   for (const [i, c] of plan.columns.entries()) {
-    out.set(c, hive.has(c) ? constantCol(hive.get(c) ?? null, plan.types[i], rows) : cols.get(c)!);
+    const col = hive.has(c) ? constantCol(hive.get(c) ?? null, plan.types[i], rows) : cols.get(c);
+    // A late read leaves out the filter's columns that no later step reads.
+    if (col !== undefined) out.set(c, col);
   }
-  return finishRead(out, plan, rows);
+  return finishRead(out, { ...plan, steps }, rows);
+}
+
+/** The part read with late materialization (io-parquet-late.ts), or undefined where it does not apply. */
+function readLateOrThrow(
+  part: ParquetPart,
+  plan: ReadPlan,
+  fileCols: readonly string[],
+  fileTypes: readonly DType[],
+): LateRead | undefined {
+  try {
+    return readLate(part, plan.steps, fileCols, fileTypes);
+  } catch (err) {
+    throw new Error(`readParquet ${part.path}: cannot read the file (${String(err)})`);
+  }
 }
 
 /** The columns read in JavaScript (io-parquet-js.ts), or undefined where only parquet-wasm can. */

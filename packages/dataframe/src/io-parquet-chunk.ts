@@ -43,8 +43,8 @@ type Numbers = Float64Array | Int32Array | Float32Array;
 const aligned = (b: Uint8Array, at: number, size: number): boolean =>
   (b.byteOffset + at) % size === 0;
 
-/** `k` PLAIN numbers at `b[at]` as a typed array (a view when aligned). */
-function plainNumbers(b: Uint8Array, at: number, k: number, s: ChunkSpec): Numbers {
+/** `k` PLAIN numbers at `b[at]` as a typed array (a view when aligned). @internal */
+export function plainNumbers(b: Uint8Array, at: number, k: number, s: ChunkSpec): Numbers {
   const need = k * (s.physical === 'DOUBLE' || s.physical === 'INT64' ? 8 : 4);
   if (at + need > b.length) throw new Error(`a page holds fewer than ${k} values`);
   const src = (size: number): [ArrayBufferLike, number] =>

@@ -11,6 +11,7 @@ import { concatCols, emptyCol, type Col } from './columns.js';
 import type { DType } from './dtypes.js';
 import { readRange, type StorageOptions } from '@dask-ts/graph/fs';
 import { decodeChunk, type ChunkSpec } from './io-parquet-chunk.js';
+import { decodeChunkRows } from './io-parquet-rows.js';
 import { Unsupported } from './io-parquet-pages.js';
 
 /** Byte gaps up to this are read rather than skipped, to merge neighbouring chunks' reads. */
@@ -139,7 +140,8 @@ function readRanges(
 
 /**
  * Columns `names` (typed `types`) of row groups `rowGroups` of a Parquet file, and the row count,
- * read in JavaScript. `footer` is the file's footer byte range. @internal
+ * read in JavaScript. `footer` is the file's footer byte range. With `sel` (sorted row indices
+ * counted across those row groups), only those rows are read. @internal
  */
 export function readColumnsJs(
   path: string,
@@ -148,16 +150,30 @@ export function readColumnsJs(
   names: readonly string[],
   types: readonly DType[],
   so: StorageOptions | undefined,
+  sel?: Int32Array,
 ): [Map<string, Col>, number] {
   const md = footerOf(path, footer, so);
   const byName = leaves(md);
   const plans: Planned[][] = [];
+  /** Each planned group's kept rows (counted from its first row), when `sel` is given. */
+  const picks: Int32Array[] = [];
   let rows = 0;
+  let cursor = 0;
   for (const g of rowGroups) {
     const rg = md.row_groups[g];
     if (rg === undefined) throw new Error(`the footer has no row group ${g}`);
     const n = Number(rg.num_rows);
+    const base = rows;
     rows += n;
+    if (sel !== undefined) {
+      // The kept rows in this group; a group with none is not read at all.
+      const from = cursor;
+      while (cursor < sel.length && sel[cursor] < rows) cursor++;
+      if (cursor === from) continue;
+      const pick = sel.slice(from, cursor);
+      if (base > 0) for (let k = 0; k < pick.length; k++) pick[k] -= base;
+      picks.push(pick);
+    }
     plans.push(
       names.map((name, k) => {
         const el = byName.get(name);
@@ -190,8 +206,12 @@ export function readColumnsJs(
   const bytes = readRanges(path, plans.flat(), so);
   const out = new Map<string, Col>();
   names.forEach((name, k) => {
-    const parts = plans.map((p, g) => decodeChunk(bytes[g * names.length + k], p[k].spec));
+    const parts = plans.map((p, g) =>
+      sel === undefined
+        ? decodeChunk(bytes[g * names.length + k], p[k].spec)
+        : decodeChunkRows(bytes[g * names.length + k], p[k].spec, picks[g]),
+    );
     out.set(name, parts.length === 0 ? emptyCol(types[k]) : concatCols(parts, types[k]));
   });
-  return [out, rows];
+  return [out, sel === undefined ? rows : sel.length];
 }

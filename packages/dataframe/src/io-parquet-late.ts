@@ -1,0 +1,145 @@
+// Late materialization in the Parquet reader: when the first step the optimizer moved into a read
+// is a filter, the columns the filter reads are decoded first, the filter runs on them
+// (eval-filter.ts), and the part's other columns are decoded for the kept rows only
+// (io-parquet-rows.ts): pages with no kept row are not even decompressed, and a row group with
+// none is not read from the disk. Policy: only where the JavaScript reader reads every column,
+// the filter reads file columns only (not hive ones) and some column is left to defer; anything
+// else (or a file the JavaScript reader cannot read) takes the ordinary path. The filter's own
+// columns are kept (gathered to the kept rows) only when a later step reads them.
+import { columnsOf, type ExprSpec } from './expr.js';
+import type { Col } from './columns.js';
+import type { DType } from './dtypes.js';
+import { conjuncts, filterRows } from './eval-filter.js';
+import { readColumnsJs } from './io-parquet-js.js';
+import { Unsupported } from './io-parquet-pages.js';
+import { liveAfter, type Step } from './steps.js';
+import { take } from './take.js';
+
+/** Where a Parquet read task reads from: the part's file, footer and row groups. @internal */
+export interface LatePart {
+  readonly path: string;
+  readonly rowGroups: readonly number[];
+  readonly footer: readonly [number, number];
+  readonly storage?: Parameters<typeof readColumnsJs>[5];
+}
+
+/** A late read's file columns (the filter's columns no later step reads are left out). */
+export interface LateRead {
+  readonly cols: Map<string, Col>;
+  readonly rows: number;
+  /** The steps still to apply (the filter has run). */
+  readonly steps: readonly Step[];
+}
+
+/**
+ * Reads file columns `fileCols` (typed `fileTypes`) of `part`, filtered by `steps[0]`, or
+ * undefined when late materialization does not apply. Errors other than `Unsupported` are
+ * thrown. @internal
+ */
+export function readLate(
+  part: LatePart,
+  steps: readonly Step[],
+  fileCols: readonly string[],
+  fileTypes: readonly DType[],
+): LateRead | undefined {
+  const first = steps[0];
+  if (first?.op !== 'filter' || part.rowGroups.length === 0) return undefined;
+  const need = columnsOf(first.expr);
+  if ([...need].some((c) => !fileCols.includes(c))) return undefined;
+  const rest = fileCols.filter((c) => !need.has(c));
+  if (rest.length === 0) return undefined;
+  const typeOf = (c: string): DType => fileTypes[fileCols.indexOf(c)];
+  const filterCols = fileCols.filter((c) => need.has(c));
+  const read = (names: readonly string[], sel?: Int32Array): [Map<string, Col>, number] =>
+    readColumnsJs(
+      part.path,
+      part.footer,
+      part.rowGroups,
+      names,
+      names.map(typeOf),
+      part.storage,
+      sel,
+    );
+  try {
+    return filterThenRead(first.expr, filterCols, rest, fileCols, liveAfter(steps)[0], read, steps);
+  } catch (err) {
+    if (err instanceof Unsupported) return undefined;
+    throw err;
+  }
+}
+
+type Reader = (names: readonly string[], sel?: Int32Array) => [Map<string, Col>, number];
+
+const and = (parts: readonly ExprSpec[]): ExprSpec =>
+  parts.reduce((l, r) => ({ k: 'bin', op: 'and', l, r }));
+
+/**
+ * The filter's parts run in the order written, each as soon as its columns are decoded; a column
+ * is decoded (for the rows still kept) when the first part that reads it comes up. The rows kept
+ * so far are `sel` (part rows) and the decoded columns hold those rows only.
+ */
+function filterThenRead(
+  cond: ExprSpec,
+  filterCols: readonly string[],
+  rest: readonly string[],
+  fileCols: readonly string[],
+  live: ReadonlySet<string> | undefined,
+  read: Reader,
+  steps: readonly Step[],
+): LateRead {
+  const parts = conjuncts(cond);
+  let sel: Int32Array | undefined;
+  let rows = -1;
+  let cur = new Map<string, Col>();
+  let batch: ExprSpec[] = [];
+  const flush = (later: readonly ExprSpec[]): void => {
+    if (batch.length === 0) return;
+    // Parts that read no column (literals) before any that does: the part's row count.
+    if (rows < 0) rows = read([])[1];
+    const pos = filterRows(and(batch), cur, rows);
+    batch = [];
+    if (pos === undefined) return;
+    sel = sel === undefined ? pos : gather(sel, pos);
+    rows = pos.length;
+    // Only the columns a later part or a later step reads go on.
+    const keep = new Set<string>();
+    for (const p of later) columnsOf(p, keep);
+    const next = new Map<string, Col>();
+    for (const [name, c] of cur)
+      if (keep.has(name) || live === undefined || live.has(name)) next.set(name, take(c, pos));
+    cur = next;
+  };
+  for (const [k, p] of parts.entries()) {
+    const missing = [...columnsOf(p)].filter((c) => !cur.has(c));
+    if (missing.length > 0) {
+      flush(parts.slice(k));
+      if (rows === 0) break;
+      const [got, n] = read(
+        filterCols.filter((c) => missing.includes(c)),
+        sel,
+      );
+      rows = n;
+      for (const [name, c] of got) cur.set(name, c);
+    }
+    batch.push(p);
+  }
+  flush([]);
+  // The other columns, and the filter's columns never decoded (no row was left for them) that a
+  // later step reads.
+  const wanted = (c: string): boolean => live === undefined || live.has(c);
+  const unread = filterCols.filter((c) => !cur.has(c) && wanted(c));
+  const [rc, kept] = read([...rest, ...unread], sel);
+  const cols = new Map<string, Col>();
+  for (const c of fileCols) {
+    const col = rc.get(c) ?? cur.get(c);
+    if (col !== undefined && (rc.has(c) || wanted(c))) cols.set(c, col);
+  }
+  return { cols, rows: kept, steps: steps.slice(1) };
+}
+
+/** `sel[pos[k]]` for every k: positions among the kept rows, as part rows. */
+function gather(sel: Int32Array, pos: Int32Array): Int32Array {
+  const out = new Int32Array(pos.length);
+  for (let k = 0; k < pos.length; k++) out[k] = sel[pos[k]];
+  return out;
+}
