@@ -12,6 +12,7 @@ import type { DType } from './dtypes.js';
 import { readRange, type StorageOptions } from '@dask-ts/graph/fs';
 import { decodeChunk, type ChunkSpec } from './io-parquet-chunk.js';
 import { decodeChunkRows } from './io-parquet-rows.js';
+import { selectWhere, type DictTest } from './io-parquet-where.js';
 import { Unsupported } from './io-parquet-pages.js';
 
 /** Byte gaps up to this are read rather than skipped, to merge neighbouring chunks' reads. */
@@ -138,6 +139,40 @@ function readRanges(
   return out;
 }
 
+/** Where column `name` of row group `rg` (of `n` rows) lies, and how to decode it. */
+function planChunk(
+  rg: FileMetaData['row_groups'][number],
+  byName: ReadonlyMap<string, SchemaElement>,
+  name: string,
+  type: DType,
+  n: number,
+): Planned {
+  const el = byName.get(name);
+  const cc = rg.columns.find(
+    (c) => c.meta_data?.path_in_schema.length === 1 && c.meta_data.path_in_schema[0] === name,
+  );
+  const m = cc?.meta_data;
+  if (el === undefined || m === undefined || cc?.file_path !== undefined)
+    throw new Unsupported(`column '${name}'`);
+  if (el.repetition_type === 'REPEATED') throw new Unsupported('a repeated column');
+  if (!CODECS.has(m.codec)) throw new Unsupported(`codec ${m.codec}`);
+  for (const e of m.encodings) if (!ENCODINGS.has(e)) throw new Unsupported(`encoding ${e}`);
+  if (Number(m.num_values) !== n) throw new Unsupported('values and rows differ');
+  const spec: ChunkSpec = {
+    physical: m.type,
+    codec: m.codec,
+    optional: el.repetition_type === 'OPTIONAL',
+    values: n,
+    target: type,
+    divisor: divisorOf(el, type),
+    uncompressed: Number(m.total_uncompressed_size),
+  };
+  const dict = m.dictionary_page_offset === undefined ? 0 : Number(m.dictionary_page_offset);
+  const data = Number(m.data_page_offset);
+  const start = dict > 0 ? Math.min(dict, data) : data;
+  return { spec, start, end: start + Number(m.total_compressed_size) };
+}
+
 /**
  * Columns `names` (typed `types`) of row groups `rowGroups` of a Parquet file, and the row count,
  * read in JavaScript. `footer` is the file's footer byte range. With `sel` (sorted row indices
@@ -174,34 +209,7 @@ export function readColumnsJs(
       if (base > 0) for (let k = 0; k < pick.length; k++) pick[k] -= base;
       picks.push(pick);
     }
-    plans.push(
-      names.map((name, k) => {
-        const el = byName.get(name);
-        const cc = rg.columns.find(
-          (c) => c.meta_data?.path_in_schema.length === 1 && c.meta_data.path_in_schema[0] === name,
-        );
-        const m = cc?.meta_data;
-        if (el === undefined || m === undefined || cc?.file_path !== undefined)
-          throw new Unsupported(`column '${name}'`);
-        if (el.repetition_type === 'REPEATED') throw new Unsupported('a repeated column');
-        if (!CODECS.has(m.codec)) throw new Unsupported(`codec ${m.codec}`);
-        for (const e of m.encodings) if (!ENCODINGS.has(e)) throw new Unsupported(`encoding ${e}`);
-        if (Number(m.num_values) !== n) throw new Unsupported('values and rows differ');
-        const spec: ChunkSpec = {
-          physical: m.type,
-          codec: m.codec,
-          optional: el.repetition_type === 'OPTIONAL',
-          values: n,
-          target: types[k],
-          divisor: divisorOf(el, types[k]),
-          uncompressed: Number(m.total_uncompressed_size),
-        };
-        const dict = m.dictionary_page_offset === undefined ? 0 : Number(m.dictionary_page_offset);
-        const data = Number(m.data_page_offset);
-        const start = dict > 0 ? Math.min(dict, data) : data;
-        return { spec, start, end: start + Number(m.total_compressed_size) };
-      }),
-    );
+    plans.push(names.map((name, k) => planChunk(rg, byName, name, types[k], n)));
   }
   const bytes = readRanges(path, plans.flat(), so);
   const out = new Map<string, Col>();
@@ -214,4 +222,43 @@ export function readColumnsJs(
     out.set(name, parts.length === 0 ? emptyCol(types[k]) : concatCols(parts, types[k]));
   });
   return [out, sel === undefined ? rows : sel.length];
+}
+
+/**
+ * The rows (counted across row groups `rowGroups`) of column `name` (typed `type`) whose value
+ * passes `keep`, which is asked once per dictionary (io-parquet-where.ts). Throws `Unsupported`
+ * where the column is not dictionary-encoded throughout, without nulls. @internal
+ */
+export function selectRowsJs(
+  path: string,
+  footer: readonly [number, number],
+  rowGroups: readonly number[],
+  name: string,
+  type: DType,
+  so: StorageOptions | undefined,
+  keep: DictTest,
+): Int32Array {
+  const md = footerOf(path, footer, so);
+  const byName = leaves(md);
+  const plans: Planned[] = [];
+  const bases: number[] = [];
+  let rows = 0;
+  for (const g of rowGroups) {
+    const rg = md.row_groups[g];
+    if (rg === undefined) throw new Error(`the footer has no row group ${g}`);
+    const n = Number(rg.num_rows);
+    plans.push(planChunk(rg, byName, name, type, n));
+    bases.push(rows);
+    rows += n;
+  }
+  const bytes = readRanges(path, plans, so);
+  const parts = plans.map((p, g) => selectWhere(bytes[g], p.spec, keep, bases[g]));
+  if (parts.length === 1) return parts[0];
+  const out = new Int32Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }

@@ -10,7 +10,8 @@ import { columnsOf, type ExprSpec } from './expr.js';
 import type { Col } from './columns.js';
 import type { DType } from './dtypes.js';
 import { conjuncts, filterRows } from './eval-filter.js';
-import { readColumnsJs } from './io-parquet-js.js';
+import { readColumnsJs, selectRowsJs } from './io-parquet-js.js';
+import type { DictTest } from './io-parquet-where.js';
 import { Unsupported } from './io-parquet-pages.js';
 import { liveAfter, type Step } from './steps.js';
 import { take } from './take.js';
@@ -50,25 +51,71 @@ export function readLate(
   if (rest.length === 0) return undefined;
   const typeOf = (c: string): DType => fileTypes[fileCols.indexOf(c)];
   const filterCols = fileCols.filter((c) => need.has(c));
-  const read = (names: readonly string[], sel?: Int32Array): [Map<string, Col>, number] =>
-    readColumnsJs(
-      part.path,
-      part.footer,
-      part.rowGroups,
-      names,
-      names.map(typeOf),
-      part.storage,
-      sel,
-    );
+  const src: Source = {
+    typeOf,
+    read: (names, sel) =>
+      readColumnsJs(
+        part.path,
+        part.footer,
+        part.rowGroups,
+        names,
+        names.map(typeOf),
+        part.storage,
+        sel,
+      ),
+    pick: (name, keep) =>
+      selectRowsJs(part.path, part.footer, part.rowGroups, name, typeOf(name), part.storage, keep),
+  };
   try {
-    return filterThenRead(first.expr, filterCols, rest, fileCols, liveAfter(steps)[0], read, steps);
+    return filterThenRead(first.expr, filterCols, rest, fileCols, liveAfter(steps)[0], src, steps);
   } catch (err) {
     if (err instanceof Unsupported) return undefined;
     throw err;
   }
 }
 
-type Reader = (names: readonly string[], sel?: Int32Array) => [Map<string, Col>, number];
+/** The part's columns: some rows of some columns, or the rows where a column passes a test. */
+interface Source {
+  typeOf(name: string): DType;
+  read(names: readonly string[], sel?: Int32Array): [Map<string, Col>, number];
+  pick(name: string, keep: DictTest): Int32Array;
+}
+
+const NUMERIC: ReadonlySet<DType> = new Set(['float64', 'int32', 'date32', 'timestamp']);
+
+/**
+ * The leading parts that read one number column only, when no later part or step reads that
+ * column: they can run on its dictionary (io-parquet-where.ts).
+ */
+function dictHead(
+  parts: readonly ExprSpec[],
+  live: ReadonlySet<string> | undefined,
+  typeOf: (c: string) => DType,
+): { readonly col: string; readonly count: number } | undefined {
+  if (live === undefined || parts.length === 0) return undefined;
+  const cols = [...columnsOf(parts[0])];
+  if (cols.length !== 1 || !NUMERIC.has(typeOf(cols[0])) || live.has(cols[0])) return undefined;
+  const c = cols[0];
+  let count = 0;
+  while (count < parts.length) {
+    const used = columnsOf(parts[count]);
+    if (used.size !== 1 || !used.has(c)) break;
+    count++;
+  }
+  for (const p of parts.slice(count)) if (columnsOf(p).has(c)) return undefined;
+  return { col: c, count };
+}
+
+/** The test of dictionary entries: the condition evaluated on them as a column named `c`. */
+const dictTest =
+  (cond: ExprSpec, c: string): DictTest =>
+  (dict) => {
+    const idx = filterRows(cond, new Map([[c, dict]]), dict.length);
+    const pass = new Uint8Array(dict.length);
+    if (idx === undefined) pass.fill(1);
+    else for (let k = 0; k < idx.length; k++) pass[idx[k]] = 1;
+    return pass;
+  };
 
 const and = (parts: readonly ExprSpec[]): ExprSpec =>
   parts.reduce((l, r) => ({ k: 'bin', op: 'and', l, r }));
@@ -84,12 +131,25 @@ function filterThenRead(
   rest: readonly string[],
   fileCols: readonly string[],
   live: ReadonlySet<string> | undefined,
-  read: Reader,
+  src: Source,
   steps: readonly Step[],
 ): LateRead {
+  const read = src.read;
   const parts = conjuncts(cond);
   let sel: Int32Array | undefined;
   let rows = -1;
+  let start = 0;
+  // Leading parts on one column no one reads later: run on its dictionary, no value decoded.
+  const head = dictHead(parts, live, src.typeOf);
+  if (head !== undefined) {
+    try {
+      sel = src.pick(head.col, dictTest(and(parts.slice(0, head.count)), head.col));
+      rows = sel.length;
+      start = head.count;
+    } catch (err) {
+      if (!(err instanceof Unsupported)) throw err;
+    }
+  }
   let cur = new Map<string, Col>();
   let batch: ExprSpec[] = [];
   const flush = (later: readonly ExprSpec[]): void => {
@@ -110,6 +170,7 @@ function filterThenRead(
     cur = next;
   };
   for (const [k, p] of parts.entries()) {
+    if (k < start) continue;
     const missing = [...columnsOf(p)].filter((c) => !cur.has(c));
     if (missing.length > 0) {
       flush(parts.slice(k));

@@ -144,8 +144,11 @@ function rowWise(s: ChunkSpec): boolean {
   );
 }
 
-/** A dictionary page's numbers in the output's array type (a copy only when the types differ). */
-function dictOf(page: Uint8Array, count: number, s: ChunkSpec, f64: boolean): Out {
+/**
+ * A dictionary page's numbers in the output's array type (a copy only when the types differ).
+ * @internal
+ */
+export function dictOf(page: Uint8Array, count: number, s: ChunkSpec, f64: boolean): Out {
   const d = plainNumbers(page, 0, count, s);
   if (f64) return d instanceof Float64Array ? d : Float64Array.from(d);
   return d instanceof Int32Array ? d : Int32Array.from(d);

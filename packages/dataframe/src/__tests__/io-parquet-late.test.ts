@@ -2,7 +2,8 @@
 // (io-parquet-rows.ts) equal those rows of the whole chunk, for every layout (dictionary and PLAIN
 // pages, v1 and v2, snappy and none, small pages that get skipped, nulls, categories, several row
 // groups); and a filter pushed into readParquet, decoded column by column for the rows still kept
-// (io-parquet-late.ts), gives the rows the same filter keeps in memory.
+// (io-parquet-late.ts; the leading parts on one number column tested on its dictionary,
+// io-parquet-where.ts), gives the rows the same filter keeps in memory.
 import { afterAll, describe, expect, test } from '@jest/globals';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -165,6 +166,8 @@ describe('a filter pushed into readParquet', () => {
   const t = table(3000, 11, 0);
   const path = write(t, 'filtered', { pageBytes: 2048 }, 1000);
   const withNulls = write(table(3000, 12, 0.1), 'filtered-nulls', { pageBytes: 2048 }, 1000);
+  // Dictionaries that overflow into PLAIN pages: the dictionary test does not apply.
+  const overflow = write(table(3000, 13, 0), 'filtered-overflow', { dictBytes: 512 }, 1000);
   const conds: [string, Expr][] = [
     ['one column', col('d').lt('1994-06-01')],
     [
@@ -175,6 +178,10 @@ describe('a filter pushed into readParquet', () => {
         .and(col('q').between(10, 20))
         .and(col('k').gt(3000)),
     ],
+    [
+      'a number column on its dictionary, then others',
+      col('q').between(10, 20).and(col('p').gt(40000)),
+    ],
     ['a category and a number', col('m').isin(['AIR', 'MAIL']).and(col('p').gt(50000))],
     ['two columns compared', col('q').lt(col('p').div(1000))],
     ['nothing kept', col('q').gt(100).and(col('p').gt(0))],
@@ -184,7 +191,7 @@ describe('a filter pushed into readParquet', () => {
   test.each(conds)(
     '%s: the rows the filter keeps in memory',
     async (_, cond) => {
-      for (const file of [path, withNulls]) {
+      for (const file of [path, withNulls, overflow]) {
         for (const split of [false, true]) {
           const got = await readParquet(file, { splitRowGroups: split, categories: ['m'] })
             .filter(cond)
