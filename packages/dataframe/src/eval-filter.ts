@@ -288,24 +288,113 @@ function firstI32(op: Cmp, x: Int32Array, y: number, idx: Int32Array, n: number)
 
 /** Keeps the rows of `sel` (its first `m`) where `x[i] op y[i]`; returns how many remain. */
 function keepCols(op: Cmp, x: Nums, y: Nums, sel: Int32Array, m: number): number {
+  return x instanceof Float64Array
+    ? keepColsF64(op, x, y as Float64Array, sel, m)
+    : keepColsI32(op, x, y as Int32Array, sel, m);
+}
+
+/** {@link keepCols} over float64 values. */
+function keepColsF64(
+  op: Cmp,
+  x: Float64Array,
+  y: Float64Array,
+  sel: Int32Array,
+  m: number,
+): number {
   let j = 0;
-  for (let k = 0; k < m; k++) {
-    const i = sel[k];
-    const a = x[i];
-    const b = y[i];
-    sel[j] = i;
-    j +=
-      op === 'lt'
-        ? +(a < b)
-        : op === 'le'
-          ? +(a <= b)
-          : op === 'gt'
-            ? +(a > b)
-            : op === 'ge'
-              ? +(a >= b)
-              : op === 'eq'
-                ? +(a === b)
-                : +(a !== b);
+  switch (op) {
+    case 'lt':
+      for (let k = 0; k < m; k++) {
+        const i = sel[k];
+        sel[j] = i;
+        j += +(x[i] < y[i]);
+      }
+      break;
+    case 'le':
+      for (let k = 0; k < m; k++) {
+        const i = sel[k];
+        sel[j] = i;
+        j += +(x[i] <= y[i]);
+      }
+      break;
+    case 'gt':
+      for (let k = 0; k < m; k++) {
+        const i = sel[k];
+        sel[j] = i;
+        j += +(x[i] > y[i]);
+      }
+      break;
+    case 'ge':
+      for (let k = 0; k < m; k++) {
+        const i = sel[k];
+        sel[j] = i;
+        j += +(x[i] >= y[i]);
+      }
+      break;
+    case 'eq':
+      for (let k = 0; k < m; k++) {
+        const i = sel[k];
+        sel[j] = i;
+        j += +(x[i] === y[i]);
+      }
+      break;
+    case 'ne':
+      for (let k = 0; k < m; k++) {
+        const i = sel[k];
+        sel[j] = i;
+        j += +(x[i] !== y[i]);
+      }
+      break;
+  }
+  return j;
+}
+
+/** {@link keepCols} over int32 values. */
+function keepColsI32(op: Cmp, x: Int32Array, y: Int32Array, sel: Int32Array, m: number): number {
+  let j = 0;
+  switch (op) {
+    case 'lt':
+      for (let k = 0; k < m; k++) {
+        const i = sel[k];
+        sel[j] = i;
+        j += +(x[i] < y[i]);
+      }
+      break;
+    case 'le':
+      for (let k = 0; k < m; k++) {
+        const i = sel[k];
+        sel[j] = i;
+        j += +(x[i] <= y[i]);
+      }
+      break;
+    case 'gt':
+      for (let k = 0; k < m; k++) {
+        const i = sel[k];
+        sel[j] = i;
+        j += +(x[i] > y[i]);
+      }
+      break;
+    case 'ge':
+      for (let k = 0; k < m; k++) {
+        const i = sel[k];
+        sel[j] = i;
+        j += +(x[i] >= y[i]);
+      }
+      break;
+    case 'eq':
+      for (let k = 0; k < m; k++) {
+        const i = sel[k];
+        sel[j] = i;
+        j += +(x[i] === y[i]);
+      }
+      break;
+    case 'ne':
+      for (let k = 0; k < m; k++) {
+        const i = sel[k];
+        sel[j] = i;
+        j += +(x[i] !== y[i]);
+      }
+      break;
   }
   return j;
 }

@@ -90,8 +90,8 @@ function scatter(
   for (let i = 0; i < n; i++) if (levels[i] === 1) out[row + i] = src[j++];
 }
 
-/** A dictionary page of PLAIN byte arrays as a utf8 column. */
-function stringDict(b: Uint8Array, count: number): Utf8Col {
+/** A dictionary page of PLAIN byte arrays as a utf8 column. @internal */
+export function stringDict(b: Uint8Array, count: number): Utf8Col {
   const s = new Bytes(count, b.length);
   s.plain(b, 0, 0, undefined, count);
   return s.col(count, undefined);

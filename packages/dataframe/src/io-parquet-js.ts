@@ -82,11 +82,12 @@ function divisorOf(el: SchemaElement, target: DType): number {
 const footers = new Map<string, { readonly bytes: Uint8Array; readonly md: FileMetaData }>();
 const FOOTERS = 32;
 
-const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-};
+/** Whether two byte arrays are equal (a native comparison: footers run to tens of kilobytes). */
+const sameBytes = (a: Uint8Array, b: Uint8Array): boolean =>
+  a.length === b.length &&
+  Buffer.from(a.buffer, a.byteOffset, a.length).equals(
+    Buffer.from(b.buffer, b.byteOffset, b.length),
+  );
 
 /** The file's footer, parsed once while its bytes stay the same. */
 function footerOf(

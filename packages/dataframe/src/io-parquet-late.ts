@@ -81,11 +81,19 @@ interface Source {
   pick(name: string, keep: DictTest): Int32Array;
 }
 
-const NUMERIC: ReadonlySet<DType> = new Set(['float64', 'int32', 'date32', 'timestamp']);
+/** The column types whose dictionaries io-parquet-where.ts tests. */
+const DICT_TYPES: ReadonlySet<DType> = new Set([
+  'float64',
+  'int32',
+  'date32',
+  'timestamp',
+  'utf8',
+  'category',
+]);
 
 /**
- * The leading parts that read one number column only, when no later part or step reads that
- * column: they can run on its dictionary (io-parquet-where.ts).
+ * The leading parts that read one column only, when no later part or step reads that column:
+ * they can run on its dictionary (io-parquet-where.ts).
  */
 function dictHead(
   parts: readonly ExprSpec[],
@@ -94,7 +102,7 @@ function dictHead(
 ): { readonly col: string; readonly count: number } | undefined {
   if (live === undefined || parts.length === 0) return undefined;
   const cols = [...columnsOf(parts[0])];
-  if (cols.length !== 1 || !NUMERIC.has(typeOf(cols[0])) || live.has(cols[0])) return undefined;
+  if (cols.length !== 1 || !DICT_TYPES.has(typeOf(cols[0])) || live.has(cols[0])) return undefined;
   const c = cols[0];
   let count = 0;
   while (count < parts.length) {

@@ -1,11 +1,14 @@
-// A filter on one dictionary-encoded number column, evaluated on the dictionary instead of the
-// rows: the late reader (io-parquet-late.ts) asks which dictionary entries pass (once per column
-// chunk, a few thousand values at most where dictionary encoding pays), then walks the data pages'
-// indices and writes the rows whose entry passes, without decoding a value per row. Policy: only
-// chunks whose data pages are all dictionary-encoded and hold no nulls are read here; anything
-// else throws `Unsupported` before a row is written, and the caller decodes the column instead.
+// A filter on one dictionary-encoded column (numbers, strings or categories), evaluated on the
+// dictionary instead of the rows: the late reader (io-parquet-late.ts) asks which dictionary
+// entries pass (once per column chunk, a few thousand values at most where dictionary encoding
+// pays), then walks the data pages' indices and writes the rows whose entry passes, without
+// decoding a value per row. Policy: only chunks whose data pages are all dictionary-encoded and
+// hold no nulls are read here; anything else throws `Unsupported` before a row is written, and
+// the caller decodes the column instead.
 import type { Col } from './columns.js';
-import type { ChunkSpec } from './io-parquet-chunk.js';
+import { stringDict, type ChunkSpec } from './io-parquet-chunk.js';
+import { normalizeCategory } from './columns-cat.js';
+import type { DType } from './dtypes.js';
 import { pageHeader } from './io-parquet-header.js';
 import {
   ENC,
@@ -83,6 +86,24 @@ function scan(
   return j;
 }
 
+/** A dictionary page's numbers as a column of the target type, an entry per row. */
+function numberEntries(page: Uint8Array, count: number, s: ChunkSpec, f64: boolean): Col {
+  const d = dictOf(page, count, s, f64);
+  return { type: s.target, length: d.length, values: d } as Col;
+}
+
+/**
+ * A dictionary page's strings as a column, an entry per row: utf8, or a category whose row `i`
+ * is entry `i` (its categories sorted, as every category column keeps them).
+ */
+function stringEntries(page: Uint8Array, count: number, t: DType): Col {
+  const d = stringDict(page, count);
+  if (t === 'utf8') return d;
+  const iota = new Int32Array(count);
+  for (let i = 0; i < count; i++) iota[i] = i;
+  return normalizeCategory({ type: 'category', length: count, values: iota, dict: d });
+}
+
 /**
  * The rows (plus `base`) of one column chunk whose dictionary entry passes `keep`. Throws
  * `Unsupported` for a chunk that is not a number column dictionary-encoded throughout, without
@@ -90,10 +111,12 @@ function scan(
  */
 export function selectWhere(b: Uint8Array, s: ChunkSpec, keep: DictTest, base: number): Int32Array {
   const t = s.target;
+  const strings = s.physical === 'BYTE_ARRAY';
   if (
-    (t !== 'float64' && t !== 'int32' && t !== 'date32' && t !== 'timestamp') ||
-    s.physical === 'BOOLEAN' ||
-    s.physical === 'BYTE_ARRAY'
+    strings
+      ? t !== 'utf8' && t !== 'category'
+      : (t !== 'float64' && t !== 'int32' && t !== 'date32' && t !== 'timestamp') ||
+        s.physical === 'BOOLEAN'
   )
     throw new Unsupported(`a ${t} column`);
   const f64 = t === 'float64' || t === 'timestamp';
@@ -111,8 +134,10 @@ export function selectWhere(b: Uint8Array, s: ChunkSpec, keep: DictTest, base: n
     if (h.type === PAGE.DICTIONARY) {
       if (h.encoding !== ENC.PLAIN && h.encoding !== ENC.PLAIN_DICTIONARY)
         throw new Unsupported(`dictionary encoding ${h.encoding}`);
-      const d = dictOf(dictionaryBytes(raw, s.codec, h.uncompressed), h.count, s, f64);
-      pass = keep({ type: t, length: d.length, values: d } as Col);
+      const bytes = dictionaryBytes(raw, s.codec, h.uncompressed);
+      pass = keep(
+        strings ? stringEntries(bytes, h.count, t) : numberEntries(bytes, h.count, s, f64),
+      );
       continue;
     }
     if (h.type !== PAGE.DATA && h.type !== PAGE.DATA_V2) continue;
