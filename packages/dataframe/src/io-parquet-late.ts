@@ -92,17 +92,17 @@ const DICT_TYPES: ReadonlySet<DType> = new Set([
 ]);
 
 /**
- * The leading parts that read one column only, when no later part or step reads that column:
- * they can run on its dictionary (io-parquet-where.ts).
+ * The leading parts that read one column only: they can run on its dictionary
+ * (io-parquet-where.ts). The column itself is decoded later, for the kept rows, if a later part
+ * or step reads it.
  */
 function dictHead(
   parts: readonly ExprSpec[],
-  live: ReadonlySet<string> | undefined,
   typeOf: (c: string) => DType,
 ): { readonly col: string; readonly count: number } | undefined {
-  if (live === undefined || parts.length === 0) return undefined;
+  if (parts.length === 0) return undefined;
   const cols = [...columnsOf(parts[0])];
-  if (cols.length !== 1 || !DICT_TYPES.has(typeOf(cols[0])) || live.has(cols[0])) return undefined;
+  if (cols.length !== 1 || !DICT_TYPES.has(typeOf(cols[0]))) return undefined;
   const c = cols[0];
   let count = 0;
   while (count < parts.length) {
@@ -110,7 +110,6 @@ function dictHead(
     if (used.size !== 1 || !used.has(c)) break;
     count++;
   }
-  for (const p of parts.slice(count)) if (columnsOf(p).has(c)) return undefined;
   return { col: c, count };
 }
 
@@ -147,8 +146,8 @@ function filterThenRead(
   let sel: Int32Array | undefined;
   let rows = -1;
   let start = 0;
-  // Leading parts on one column no one reads later: run on its dictionary, no value decoded.
-  const head = dictHead(parts, live, src.typeOf);
+  // Leading parts on one column: run on its dictionary, no value decoded.
+  const head = dictHead(parts, src.typeOf);
   if (head !== undefined) {
     try {
       sel = src.pick(head.col, dictTest(and(parts.slice(0, head.count)), head.col));
