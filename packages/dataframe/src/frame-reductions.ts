@@ -57,7 +57,7 @@ export abstract class FrameReductions {
       name,
       input.layer,
       input.npartitions,
-      (ref) => kernels.task('aggPartial', [ref]),
+      (ref) => kernels.task('aggPartial', [ref, how]),
       'aggCombine',
       (refs) => kernels.task('aggFinal', [how, series, ...refs]),
       `${how} (tree reduction)`,

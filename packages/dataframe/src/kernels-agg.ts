@@ -145,16 +145,96 @@ export function finishAgg(acc: Acc, g: number, how: AggName): number {
   }
 }
 
-/** Aggregates of whole columns: one Acc per column. @internal */
-export function columnAccs(cols: ReadonlyMap<string, Col>): Record<string, Acc> {
+/**
+ * Aggregates of whole columns: one Acc per column; with `how`, only what it needs may be filled
+ * (a sum, mean or count of float64 leaves min, max and m2 at their start values). @internal
+ */
+export function columnAccs(cols: ReadonlyMap<string, Col>, how?: AggName): Record<string, Acc> {
   const out: Record<string, Acc> = {};
+  // A sum, mean or count needs no extremes and no squared deviations (0 where not computed).
+  const countSum = how === 'sum' || how === 'mean' || how === 'count';
   for (const [name, c] of cols) {
     const acc = newAcc(1);
-    accumulate(acc, c, undefined);
-    accumulateM2(acc, c, undefined);
+    if (countSum && c.valid === undefined && (c.type === 'float64' || c.type === 'timestamp'))
+      sumF64(acc, c.values);
+    else if (c.valid === undefined && (c.type === 'float64' || c.type === 'timestamp'))
+      wholeF64(acc, c.values);
+    else if (c.valid === undefined && (c.type === 'int32' || c.type === 'date32'))
+      wholeI32(acc, c.values);
+    else {
+      accumulate(acc, c, undefined);
+      accumulateM2(acc, c, undefined);
+    }
     out[name] = acc;
   }
   return out;
+}
+
+/** The count and sum of a whole float64 column without nulls into `acc` (group 0). */
+function sumF64(acc: Acc, v: Float64Array): void {
+  let n = 0;
+  let sum = 0;
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i];
+    if (x !== x) continue;
+    n++;
+    sum += x;
+  }
+  acc.count[0] = n;
+  acc.sum[0] = sum;
+}
+
+/** A whole float64 column without nulls into `acc` (group 0): one loop, then one for m2. */
+function wholeF64(acc: Acc, v: Float64Array): void {
+  let n = 0;
+  let sum = 0;
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i];
+    if (x !== x) continue;
+    n++;
+    sum += x;
+    if (x < min) min = x;
+    if (x > max) max = x;
+  }
+  const mean = sum / n;
+  let m2 = 0;
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i];
+    if (x !== x) continue;
+    const d = x - mean;
+    m2 += d * d;
+  }
+  setWhole(acc, n, sum, min, max, m2);
+}
+
+/** A whole int32 column without nulls into `acc` (group 0). */
+function wholeI32(acc: Acc, v: Int32Array): void {
+  let sum = 0;
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i];
+    sum += x;
+    if (x < min) min = x;
+    if (x > max) max = x;
+  }
+  const mean = sum / v.length;
+  let m2 = 0;
+  for (let i = 0; i < v.length; i++) {
+    const d = v[i] - mean;
+    m2 += d * d;
+  }
+  setWhole(acc, v.length, sum, min, max, m2);
+}
+
+function setWhole(acc: Acc, n: number, sum: number, min: number, max: number, m2: number): void {
+  acc.count[0] = n;
+  acc.sum[0] = sum;
+  acc.min[0] = min;
+  acc.max[0] = max;
+  acc.m2[0] = n === 0 ? 0 : m2;
 }
 
 /** Combines whole-column states. @internal */
