@@ -171,9 +171,9 @@ function numberSink(s: ChunkSpec): Sink {
 
 /**
  * A category column's dictionary sorted (as category columns keep theirs), and each file index's
- * code in it; no map when the file's dictionary is sorted already.
+ * code in it; no map when the file's dictionary is sorted already. @internal
  */
-function sortedDict(raw: Utf8Col): [Utf8Col, Int32Array | undefined] {
+export function sortedDict(raw: Utf8Col): [Utf8Col, Int32Array | undefined] {
   const m = raw.length;
   const iota = new Int32Array(m);
   for (let i = 0; i < m; i++) iota[i] = i;
