@@ -7,7 +7,8 @@
 // Importing this module registers the Arrow codec, so workers can receive and send tables.
 import { defineKernels } from '@dask-ts/graph/kernels';
 import { Table, tableFromIPC, tableToIPC } from 'apache-arrow';
-import * as pw from 'parquet-wasm/node';
+import type { Compression } from 'parquet-wasm/node';
+import { parquetWasm } from './io-wasm.js';
 import './codec.js';
 import { colsOf, emptyCol, isValid, tableOf, utf8Of, type Col } from './columns.js';
 import type { DType, Schema } from './dtypes.js';
@@ -73,13 +74,14 @@ export interface ReadPlan {
  */
 export type ParquetCompression = 'uncompressed' | 'snappy' | 'gzip' | 'brotli' | 'lz4' | 'zstd';
 
-const COMPRESSIONS: Readonly<Record<ParquetCompression, pw.Compression>> = {
-  uncompressed: pw.Compression.UNCOMPRESSED,
-  snappy: pw.Compression.SNAPPY,
-  gzip: pw.Compression.GZIP,
-  brotli: pw.Compression.BROTLI,
-  lz4: pw.Compression.LZ4_RAW,
-  zstd: pw.Compression.ZSTD,
+/** parquet-wasm's name of each codec (its enum's keys: the module loads on first use). */
+const COMPRESSIONS: Readonly<Record<ParquetCompression, keyof typeof Compression>> = {
+  uncompressed: 'UNCOMPRESSED',
+  snappy: 'SNAPPY',
+  gzip: 'GZIP',
+  brotli: 'BROTLI',
+  lz4: 'LZ4_RAW',
+  zstd: 'ZSTD',
 };
 
 /** Whether a name is a Parquet compression. @internal */
@@ -180,7 +182,7 @@ function readWasm(
         const end = Math.max(...cs.map(([, , e]) => e));
         return { index: g, start, bytes: readRange(part.path, start, end, part.storage) };
       });
-      const read = pw.readParquet(compactParquet(footer, groups), {
+      const read = parquetWasm().readParquet(compactParquet(footer, groups), {
         columns: [...fileCols],
         batchSize: Math.max(1024, part.rows),
       });
@@ -228,7 +230,10 @@ export interface ParquetWrite {
 }
 
 function parquetBytes(t: Table, w: ParquetWrite): Uint8Array {
-  const props = new pw.WriterPropertiesBuilder().setCompression(COMPRESSIONS[w.compression]);
+  const pw = parquetWasm();
+  const props = new pw.WriterPropertiesBuilder().setCompression(
+    pw.Compression[COMPRESSIONS[w.compression]],
+  );
   const built = (
     w.rowGroupSize === undefined ? props : props.setMaxRowGroupSize(w.rowGroupSize)
   ).build();

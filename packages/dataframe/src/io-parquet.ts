@@ -10,7 +10,7 @@
 // (`k=v/`) under a directory that was named become columns (after the file's), typed int32,
 // float64 or utf8 from their values.
 import { parquetMetadata, type FileMetaData } from 'hyparquet';
-import * as pw from 'parquet-wasm/node';
+import { parquetWasm } from './io-wasm.js';
 import { Type, tableFromIPC } from 'apache-arrow';
 import { tokenize } from '@dask-ts/graph';
 import type { DType, Schema } from './dtypes.js';
@@ -118,7 +118,7 @@ function arrowSchema(path: string, md: FileMetaData, so: StorageOptions | undefi
   const need = Number(md.metadata_length) + 8;
   const [tail] = readTail(path, need, so);
   try {
-    const s = pw.readSchema(tail);
+    const s = parquetWasm().readSchema(tail);
     const fields = tableFromIPC(s.intoIPCStream()).schema.fields;
     return schemaOfFields(fields, where).map(([n, t], i) =>
       t === 'utf8' && fields[i].type.typeId === Type.Dictionary ? [n, 'category'] : [n, t],
