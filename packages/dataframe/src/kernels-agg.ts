@@ -6,6 +6,7 @@
 import { concatCols, isValid, type Col } from './columns.js';
 import { intGroupIds, intKeys } from './kernels-group-int.js';
 import { take } from './take.js';
+import { sumF64, wholeF64, wholeI32 } from './kernels-agg-whole.js';
 
 /**
  * An aggregation.
@@ -168,73 +169,6 @@ export function columnAccs(cols: ReadonlyMap<string, Col>, how?: AggName): Recor
     out[name] = acc;
   }
   return out;
-}
-
-/** The count and sum of a whole float64 column without nulls into `acc` (group 0). */
-function sumF64(acc: Acc, v: Float64Array): void {
-  let n = 0;
-  let sum = 0;
-  for (let i = 0; i < v.length; i++) {
-    const x = v[i];
-    if (x !== x) continue;
-    n++;
-    sum += x;
-  }
-  acc.count[0] = n;
-  acc.sum[0] = sum;
-}
-
-/** A whole float64 column without nulls into `acc` (group 0): one loop, then one for m2. */
-function wholeF64(acc: Acc, v: Float64Array): void {
-  let n = 0;
-  let sum = 0;
-  let min = Infinity;
-  let max = -Infinity;
-  for (let i = 0; i < v.length; i++) {
-    const x = v[i];
-    if (x !== x) continue;
-    n++;
-    sum += x;
-    if (x < min) min = x;
-    if (x > max) max = x;
-  }
-  const mean = sum / n;
-  let m2 = 0;
-  for (let i = 0; i < v.length; i++) {
-    const x = v[i];
-    if (x !== x) continue;
-    const d = x - mean;
-    m2 += d * d;
-  }
-  setWhole(acc, n, sum, min, max, m2);
-}
-
-/** A whole int32 column without nulls into `acc` (group 0). */
-function wholeI32(acc: Acc, v: Int32Array): void {
-  let sum = 0;
-  let min = Infinity;
-  let max = -Infinity;
-  for (let i = 0; i < v.length; i++) {
-    const x = v[i];
-    sum += x;
-    if (x < min) min = x;
-    if (x > max) max = x;
-  }
-  const mean = sum / v.length;
-  let m2 = 0;
-  for (let i = 0; i < v.length; i++) {
-    const d = v[i] - mean;
-    m2 += d * d;
-  }
-  setWhole(acc, v.length, sum, min, max, m2);
-}
-
-function setWhole(acc: Acc, n: number, sum: number, min: number, max: number, m2: number): void {
-  acc.count[0] = n;
-  acc.sum[0] = sum;
-  acc.min[0] = min;
-  acc.max[0] = max;
-  acc.m2[0] = n === 0 ? 0 : m2;
 }
 
 /** Combines whole-column states. @internal */
