@@ -21,7 +21,7 @@ import {
 } from 'apache-arrow';
 import * as pw from 'parquet-wasm/node';
 import '@dask-ts/scheduler';
-import { col, fromArrow, readParquet, type Expr } from '../index.js';
+import { col, fromArrow, lit, readParquet, type Expr } from '../index.js';
 import { tableOf } from '../columns.js';
 import type { DType } from '../dtypes.js';
 import { readColumnsJs } from '../io-parquet-js.js';
@@ -191,6 +191,8 @@ describe('a filter pushed into readParquet', () => {
     ['a category and a number', col('m').isin(['AIR', 'MAIL']).and(col('p').gt(50000))],
     ['two columns compared', col('q').lt(col('p').div(1000))],
     ['nothing kept', col('q').gt(100).and(col('p').gt(0))],
+    ['a literal part first', lit(true).and(col('q').lt(20))],
+    ['a literal only', lit(false)],
     ['everything kept', col('q').ge(0)],
     ['a string part', col('c').str.contains('comment 1').and(col('q').lt(30))],
   ];
