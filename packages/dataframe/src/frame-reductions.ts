@@ -57,7 +57,7 @@ export abstract class FrameReductions {
       name,
       input.layer,
       input.npartitions,
-      (ref) => kernels.task('aggPartial', [ref, how]),
+      (ref) => kernels.task('aggPartial', [ref]),
       'aggCombine',
       (refs) => kernels.task('aggFinal', [how, series, ...refs]),
       `${how} (tree reduction)`,

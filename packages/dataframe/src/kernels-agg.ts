@@ -6,7 +6,6 @@
 import { concatCols, isValid, type Col } from './columns.js';
 import { intGroupIds, intKeys } from './kernels-group-int.js';
 import { take } from './take.js';
-import { sumF64, wholeF64, wholeI32 } from './kernels-agg-whole.js';
 
 /**
  * An aggregation.
@@ -146,26 +145,13 @@ export function finishAgg(acc: Acc, g: number, how: AggName): number {
   }
 }
 
-/**
- * Aggregates of whole columns: one Acc per column; with `how`, only what it needs may be filled
- * (a sum, mean or count of float64 leaves min, max and m2 at their start values). @internal
- */
-export function columnAccs(cols: ReadonlyMap<string, Col>, how?: AggName): Record<string, Acc> {
+/** Aggregates of whole columns: one Acc per column. @internal */
+export function columnAccs(cols: ReadonlyMap<string, Col>): Record<string, Acc> {
   const out: Record<string, Acc> = {};
-  // A sum, mean or count needs no extremes and no squared deviations (0 where not computed).
-  const countSum = how === 'sum' || how === 'mean' || how === 'count';
   for (const [name, c] of cols) {
     const acc = newAcc(1);
-    if (countSum && c.valid === undefined && (c.type === 'float64' || c.type === 'timestamp'))
-      sumF64(acc, c.values);
-    else if (c.valid === undefined && (c.type === 'float64' || c.type === 'timestamp'))
-      wholeF64(acc, c.values);
-    else if (c.valid === undefined && (c.type === 'int32' || c.type === 'date32'))
-      wholeI32(acc, c.values);
-    else {
-      accumulate(acc, c, undefined);
-      accumulateM2(acc, c, undefined);
-    }
+    accumulate(acc, c, undefined);
+    accumulateM2(acc, c, undefined);
     out[name] = acc;
   }
   return out;

@@ -113,8 +113,8 @@ export function seriesOfParts(parts: readonly Table[]): Vector {
   return vectorOfCol(c);
 }
 
-function accsOf(t: Table, how?: AggName): Record<string, Acc> {
-  return columnAccs(colsOf(t), how);
+function accsOf(t: Table): Record<string, Acc> {
+  return columnAccs(colsOf(t));
 }
 
 /** Groups one partition (a groupby partial). */
