@@ -94,8 +94,11 @@ function arithF64(
   return out;
 }
 
-/** A literal as days for comparing with a date32 column (a date string or milliseconds). */
-function litDays(l: Lit): number | undefined {
+/**
+ * A literal as days for comparing with a date32 column (a date string or milliseconds).
+ * @internal
+ */
+export function litDays(l: Lit): number | undefined {
   if (typeof l.lit === 'string') {
     const ms = parseDateText(l.lit);
     return Number.isFinite(ms) ? ms / DAY_MS : undefined;

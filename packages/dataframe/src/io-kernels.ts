@@ -7,7 +7,8 @@
 // Importing this module registers the Arrow codec, so workers can receive and send tables.
 import { defineKernels } from '@dask-ts/graph/kernels';
 import { Table, tableFromIPC, tableToIPC } from 'apache-arrow';
-import * as pw from 'parquet-wasm/node';
+import type { Compression } from 'parquet-wasm/node';
+import { parquetWasm } from './io-wasm.js';
 import './codec.js';
 import { colsOf, emptyCol, isValid, tableOf, utf8Of, type Col } from './columns.js';
 import type { DType, Schema } from './dtypes.js';
@@ -23,6 +24,7 @@ import {
 } from '@dask-ts/graph/fs';
 import { compactParquet } from './io-parquet-compact.js';
 import { readColumnsJs } from './io-parquet-js.js';
+import { readLate, type LateRead } from './io-parquet-late.js';
 import { Unsupported } from './io-parquet-pages.js';
 import { jsonBlockCols, recordsOf, toJsonLines } from './io-json-parse.js';
 import { formatDay, formatTimestamp } from './kernels-dt.js';
@@ -72,13 +74,14 @@ export interface ReadPlan {
  */
 export type ParquetCompression = 'uncompressed' | 'snappy' | 'gzip' | 'brotli' | 'lz4' | 'zstd';
 
-const COMPRESSIONS: Readonly<Record<ParquetCompression, pw.Compression>> = {
-  uncompressed: pw.Compression.UNCOMPRESSED,
-  snappy: pw.Compression.SNAPPY,
-  gzip: pw.Compression.GZIP,
-  brotli: pw.Compression.BROTLI,
-  lz4: pw.Compression.LZ4_RAW,
-  zstd: pw.Compression.ZSTD,
+/** parquet-wasm's name of each codec (its enum's keys: the module loads on first use). */
+const COMPRESSIONS: Readonly<Record<ParquetCompression, keyof typeof Compression>> = {
+  uncompressed: 'UNCOMPRESSED',
+  snappy: 'SNAPPY',
+  gzip: 'GZIP',
+  brotli: 'BROTLI',
+  lz4: 'LZ4_RAW',
+  zstd: 'ZSTD',
 };
 
 /** Whether a name is a Parquet compression. @internal */
@@ -111,7 +114,10 @@ function readParquetPart(part: ParquetPart, plan: ReadPlan): Table {
   const fileTypes = fileCols.map((c) => plan.types[plan.columns.indexOf(c)]);
   let cols = new Map<string, Col>();
   let rows = part.rows;
-  if (part.rowGroups.length === 0) {
+  let steps = plan.steps;
+  const late = fileCols.length > 0 ? readLateOrThrow(part, plan, fileCols, fileTypes) : undefined;
+  if (late !== undefined) ({ cols, rows, steps } = late);
+  else if (part.rowGroups.length === 0) {
     rows = 0;
     for (const c of fileCols) cols.set(c, emptyCol(fileTypes[fileCols.indexOf(c)]));
   } else if (fileCols.length > 0) {
@@ -121,9 +127,25 @@ function readParquetPart(part: ParquetPart, plan: ReadPlan): Table {
   }
   const out = new Map<string, Col>();
   for (const [i, c] of plan.columns.entries()) {
-    out.set(c, hive.has(c) ? constantCol(hive.get(c) ?? null, plan.types[i], rows) : cols.get(c)!);
+    const col = hive.has(c) ? constantCol(hive.get(c) ?? null, plan.types[i], rows) : cols.get(c);
+    // A late read leaves out the filter's columns that no later step reads.
+    if (col !== undefined) out.set(c, col);
   }
-  return finishRead(out, plan, rows);
+  return finishRead(out, { ...plan, steps }, rows);
+}
+
+/** The part read with late materialization (io-parquet-late.ts), or undefined where it does not apply. */
+function readLateOrThrow(
+  part: ParquetPart,
+  plan: ReadPlan,
+  fileCols: readonly string[],
+  fileTypes: readonly DType[],
+): LateRead | undefined {
+  try {
+    return readLate(part, plan.steps, fileCols, fileTypes);
+  } catch (err) {
+    throw new Error(`readParquet ${part.path}: cannot read the file (${String(err)})`);
+  }
 }
 
 /** The columns read in JavaScript (io-parquet-js.ts), or undefined where only parquet-wasm can. */
@@ -160,7 +182,7 @@ function readWasm(
         const end = Math.max(...cs.map(([, , e]) => e));
         return { index: g, start, bytes: readRange(part.path, start, end, part.storage) };
       });
-      const read = pw.readParquet(compactParquet(footer, groups), {
+      const read = parquetWasm().readParquet(compactParquet(footer, groups), {
         columns: [...fileCols],
         batchSize: Math.max(1024, part.rows),
       });
@@ -208,7 +230,10 @@ export interface ParquetWrite {
 }
 
 function parquetBytes(t: Table, w: ParquetWrite): Uint8Array {
-  const props = new pw.WriterPropertiesBuilder().setCompression(COMPRESSIONS[w.compression]);
+  const pw = parquetWasm();
+  const props = new pw.WriterPropertiesBuilder().setCompression(
+    pw.Compression[COMPRESSIONS[w.compression]],
+  );
   const built = (
     w.rowGroupSize === undefined ? props : props.setMaxRowGroupSize(w.rowGroupSize)
   ).build();

@@ -43,8 +43,8 @@ type Numbers = Float64Array | Int32Array | Float32Array;
 const aligned = (b: Uint8Array, at: number, size: number): boolean =>
   (b.byteOffset + at) % size === 0;
 
-/** `k` PLAIN numbers at `b[at]` as a typed array (a view when aligned). */
-function plainNumbers(b: Uint8Array, at: number, k: number, s: ChunkSpec): Numbers {
+/** `k` PLAIN numbers at `b[at]` as a typed array (a view when aligned). @internal */
+export function plainNumbers(b: Uint8Array, at: number, k: number, s: ChunkSpec): Numbers {
   const need = k * (s.physical === 'DOUBLE' || s.physical === 'INT64' ? 8 : 4);
   if (at + need > b.length) throw new Error(`a page holds fewer than ${k} values`);
   const src = (size: number): [ArrayBufferLike, number] =>
@@ -90,8 +90,8 @@ function scatter(
   for (let i = 0; i < n; i++) if (levels[i] === 1) out[row + i] = src[j++];
 }
 
-/** A dictionary page of PLAIN byte arrays as a utf8 column. */
-function stringDict(b: Uint8Array, count: number): Utf8Col {
+/** A dictionary page of PLAIN byte arrays as a utf8 column. @internal */
+export function stringDict(b: Uint8Array, count: number): Utf8Col {
   const s = new Bytes(count, b.length);
   s.plain(b, 0, 0, undefined, count);
   return s.col(count, undefined);
@@ -171,9 +171,9 @@ function numberSink(s: ChunkSpec): Sink {
 
 /**
  * A category column's dictionary sorted (as category columns keep theirs), and each file index's
- * code in it; no map when the file's dictionary is sorted already.
+ * code in it; no map when the file's dictionary is sorted already. @internal
  */
-function sortedDict(raw: Utf8Col): [Utf8Col, Int32Array | undefined] {
+export function sortedDict(raw: Utf8Col): [Utf8Col, Int32Array | undefined] {
   const m = raw.length;
   const iota = new Int32Array(m);
   for (let i = 0; i < m; i++) iota[i] = i;

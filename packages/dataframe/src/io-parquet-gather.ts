@@ -6,13 +6,13 @@
 // V8 compiles to a single load) rather than byte by byte; an index past the dictionary is an error
 // naming both, checked as each index is read.
 
-/** The error for an index past the dictionary. */
-function pastDict(v: number, m: number): Error {
+/** The error for an index past the dictionary. @internal */
+export function pastDict(v: number, m: number): Error {
   return new Error(`dictionary index ${v} past the dictionary's ${m}`);
 }
 
-/** A ULEB128 run header at `pos`: [header, next position]. */
-function runHeader(b: Uint8Array, pos: number, end: number): [number, number] {
+/** A ULEB128 run header at `pos`: [header, next position]. @internal */
+export function runHeader(b: Uint8Array, pos: number, end: number): [number, number] {
   let h = 0;
   let mul = 1;
   for (;;) {
@@ -24,8 +24,8 @@ function runHeader(b: Uint8Array, pos: number, end: number): [number, number] {
   }
 }
 
-/** An RLE run's value (little-endian, `width` bits in whole bytes) at `pos`. */
-function runValue(b: Uint8Array, pos: number, end: number, width: number): number {
+/** An RLE run's value (little-endian, `width` bits in whole bytes) at `pos`. @internal */
+export function runValue(b: Uint8Array, pos: number, end: number, width: number): number {
   const bytesW = (width + 7) >> 3;
   if (pos + bytesW > end) throw new Error('a run of dictionary indices ends early');
   let v = 0;
@@ -33,8 +33,11 @@ function runValue(b: Uint8Array, pos: number, end: number, width: number): numbe
   return v;
 }
 
-/** Bit-packed value `k` of width `width` starting at byte `pos`, read bit by bit (slow path). */
-function slowValue(b: Uint8Array, pos: number, k: number, width: number): number {
+/**
+ * Bit-packed value `k` of width `width` starting at byte `pos`, read bit by bit (slow path).
+ * @internal
+ */
+export function slowValue(b: Uint8Array, pos: number, k: number, width: number): number {
   let v = 0;
   const bit0 = k * width;
   for (let j = 0; j < width; j++) {

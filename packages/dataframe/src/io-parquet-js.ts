@@ -11,6 +11,8 @@ import { concatCols, emptyCol, type Col } from './columns.js';
 import type { DType } from './dtypes.js';
 import { readRange, type StorageOptions } from '@dask-ts/graph/fs';
 import { decodeChunk, type ChunkSpec } from './io-parquet-chunk.js';
+import { decodeChunkRows } from './io-parquet-rows.js';
+import { selectWhere, type DictTest } from './io-parquet-where.js';
 import { Unsupported } from './io-parquet-pages.js';
 
 /** Byte gaps up to this are read rather than skipped, to merge neighbouring chunks' reads. */
@@ -80,11 +82,12 @@ function divisorOf(el: SchemaElement, target: DType): number {
 const footers = new Map<string, { readonly bytes: Uint8Array; readonly md: FileMetaData }>();
 const FOOTERS = 32;
 
-const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-};
+/** Whether two byte arrays are equal (a native comparison: footers run to tens of kilobytes). */
+const sameBytes = (a: Uint8Array, b: Uint8Array): boolean =>
+  a.length === b.length &&
+  Buffer.from(a.buffer, a.byteOffset, a.length).equals(
+    Buffer.from(b.buffer, b.byteOffset, b.length),
+  );
 
 /** The file's footer, parsed once while its bytes stay the same. */
 function footerOf(
@@ -137,9 +140,44 @@ function readRanges(
   return out;
 }
 
+/** Where column `name` of row group `rg` (of `n` rows) lies, and how to decode it. */
+function planChunk(
+  rg: FileMetaData['row_groups'][number],
+  byName: ReadonlyMap<string, SchemaElement>,
+  name: string,
+  type: DType,
+  n: number,
+): Planned {
+  const el = byName.get(name);
+  const cc = rg.columns.find(
+    (c) => c.meta_data?.path_in_schema.length === 1 && c.meta_data.path_in_schema[0] === name,
+  );
+  const m = cc?.meta_data;
+  if (el === undefined || m === undefined || cc?.file_path !== undefined)
+    throw new Unsupported(`column '${name}'`);
+  if (el.repetition_type === 'REPEATED') throw new Unsupported('a repeated column');
+  if (!CODECS.has(m.codec)) throw new Unsupported(`codec ${m.codec}`);
+  for (const e of m.encodings) if (!ENCODINGS.has(e)) throw new Unsupported(`encoding ${e}`);
+  if (Number(m.num_values) !== n) throw new Unsupported('values and rows differ');
+  const spec: ChunkSpec = {
+    physical: m.type,
+    codec: m.codec,
+    optional: el.repetition_type === 'OPTIONAL',
+    values: n,
+    target: type,
+    divisor: divisorOf(el, type),
+    uncompressed: Number(m.total_uncompressed_size),
+  };
+  const dict = m.dictionary_page_offset === undefined ? 0 : Number(m.dictionary_page_offset);
+  const data = Number(m.data_page_offset);
+  const start = dict > 0 ? Math.min(dict, data) : data;
+  return { spec, start, end: start + Number(m.total_compressed_size) };
+}
+
 /**
  * Columns `names` (typed `types`) of row groups `rowGroups` of a Parquet file, and the row count,
- * read in JavaScript. `footer` is the file's footer byte range. @internal
+ * read in JavaScript. `footer` is the file's footer byte range. With `sel` (sorted row indices
+ * counted across those row groups), only those rows are read. @internal
  */
 export function readColumnsJs(
   path: string,
@@ -148,50 +186,80 @@ export function readColumnsJs(
   names: readonly string[],
   types: readonly DType[],
   so: StorageOptions | undefined,
+  sel?: Int32Array,
 ): [Map<string, Col>, number] {
   const md = footerOf(path, footer, so);
   const byName = leaves(md);
   const plans: Planned[][] = [];
+  /** Each planned group's kept rows (counted from its first row), when `sel` is given. */
+  const picks: Int32Array[] = [];
+  let rows = 0;
+  let cursor = 0;
+  for (const g of rowGroups) {
+    const rg = md.row_groups[g];
+    if (rg === undefined) throw new Error(`the footer has no row group ${g}`);
+    const n = Number(rg.num_rows);
+    const base = rows;
+    rows += n;
+    if (sel !== undefined) {
+      // The kept rows in this group; a group with none is not read at all.
+      const from = cursor;
+      while (cursor < sel.length && sel[cursor] < rows) cursor++;
+      if (cursor === from) continue;
+      const pick = sel.slice(from, cursor);
+      if (base > 0) for (let k = 0; k < pick.length; k++) pick[k] -= base;
+      picks.push(pick);
+    }
+    plans.push(names.map((name, k) => planChunk(rg, byName, name, types[k], n)));
+  }
+  const bytes = readRanges(path, plans.flat(), so);
+  const out = new Map<string, Col>();
+  names.forEach((name, k) => {
+    const parts = plans.map((p, g) =>
+      sel === undefined
+        ? decodeChunk(bytes[g * names.length + k], p[k].spec)
+        : decodeChunkRows(bytes[g * names.length + k], p[k].spec, picks[g]),
+    );
+    out.set(name, parts.length === 0 ? emptyCol(types[k]) : concatCols(parts, types[k]));
+  });
+  return [out, sel === undefined ? rows : sel.length];
+}
+
+/**
+ * The rows (counted across row groups `rowGroups`) of column `name` (typed `type`) whose value
+ * passes `keep`, which is asked once per dictionary (io-parquet-where.ts). Throws `Unsupported`
+ * where the column is not dictionary-encoded throughout, without nulls. @internal
+ */
+export function selectRowsJs(
+  path: string,
+  footer: readonly [number, number],
+  rowGroups: readonly number[],
+  name: string,
+  type: DType,
+  so: StorageOptions | undefined,
+  keep: DictTest,
+): Int32Array {
+  const md = footerOf(path, footer, so);
+  const byName = leaves(md);
+  const plans: Planned[] = [];
+  const bases: number[] = [];
   let rows = 0;
   for (const g of rowGroups) {
     const rg = md.row_groups[g];
     if (rg === undefined) throw new Error(`the footer has no row group ${g}`);
     const n = Number(rg.num_rows);
+    plans.push(planChunk(rg, byName, name, type, n));
+    bases.push(rows);
     rows += n;
-    plans.push(
-      names.map((name, k) => {
-        const el = byName.get(name);
-        const cc = rg.columns.find(
-          (c) => c.meta_data?.path_in_schema.length === 1 && c.meta_data.path_in_schema[0] === name,
-        );
-        const m = cc?.meta_data;
-        if (el === undefined || m === undefined || cc?.file_path !== undefined)
-          throw new Unsupported(`column '${name}'`);
-        if (el.repetition_type === 'REPEATED') throw new Unsupported('a repeated column');
-        if (!CODECS.has(m.codec)) throw new Unsupported(`codec ${m.codec}`);
-        for (const e of m.encodings) if (!ENCODINGS.has(e)) throw new Unsupported(`encoding ${e}`);
-        if (Number(m.num_values) !== n) throw new Unsupported('values and rows differ');
-        const spec: ChunkSpec = {
-          physical: m.type,
-          codec: m.codec,
-          optional: el.repetition_type === 'OPTIONAL',
-          values: n,
-          target: types[k],
-          divisor: divisorOf(el, types[k]),
-          uncompressed: Number(m.total_uncompressed_size),
-        };
-        const dict = m.dictionary_page_offset === undefined ? 0 : Number(m.dictionary_page_offset);
-        const data = Number(m.data_page_offset);
-        const start = dict > 0 ? Math.min(dict, data) : data;
-        return { spec, start, end: start + Number(m.total_compressed_size) };
-      }),
-    );
   }
-  const bytes = readRanges(path, plans.flat(), so);
-  const out = new Map<string, Col>();
-  names.forEach((name, k) => {
-    const parts = plans.map((p, g) => decodeChunk(bytes[g * names.length + k], p[k].spec));
-    out.set(name, parts.length === 0 ? emptyCol(types[k]) : concatCols(parts, types[k]));
-  });
-  return [out, rows];
+  const bytes = readRanges(path, plans, so);
+  const parts = plans.map((p, g) => selectWhere(bytes[g], p.spec, keep, bases[g]));
+  if (parts.length === 1) return parts[0];
+  const out = new Int32Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }

@@ -1,6 +1,7 @@
 // readParquet: planned when called, read by tasks. Policy: each file's footer is read (only its
 // last bytes) with hyparquet for row-group sizes and min/max statistics, and the first file's
-// Arrow schema with parquet-wasm; files must share the schema. One partition per file, or per row
+// Arrow schema with parquet-wasm; files must share the schema. Both are kept per file stamp (path,
+// size, modification time), so planning again over unchanged files parses nothing. One partition per file, or per row
 // group with `splitRowGroups`. `filters` prune row groups whose statistics rule them out (and hive
 // partitions whose directory value does), and also filter the rows that are read, exactly. Later,
 // the optimizer moves row-wise steps into the reader: only the columns they need are read, and
@@ -9,7 +10,7 @@
 // (`k=v/`) under a directory that was named become columns (after the file's), typed int32,
 // float64 or utf8 from their values.
 import { parquetMetadata, type FileMetaData } from 'hyparquet';
-import * as pw from 'parquet-wasm/node';
+import { parquetWasm } from './io-wasm.js';
 import { Type, tableFromIPC } from 'apache-arrow';
 import { tokenize } from '@dask-ts/graph';
 import type { DType, Schema } from './dtypes.js';
@@ -71,6 +72,28 @@ interface PlannedPart {
 
 const HIVE_NULL = '__HIVE_DEFAULT_PARTITION__';
 
+/**
+ * Footers (and the first file's schema) parsed lately, by file stamp (path, size, modification
+ * time): planning another query over the same unchanged files reads and parses no footer again.
+ */
+const parsed = new Map<string, { readonly md: FileMetaData; schema?: Schema }>();
+const PARSED = 512;
+
+/** The file's footer, parsed once per stamp. */
+function cachedFooter(
+  path: string,
+  stamp: readonly [string, number, number],
+  so: StorageOptions | undefined,
+): { readonly md: FileMetaData; schema?: Schema } {
+  const key = stamp.join('\0');
+  const hit = parsed.get(key);
+  if (hit !== undefined) return hit;
+  const entry = { md: footer(path, so) };
+  if (parsed.size >= PARSED) parsed.delete(parsed.keys().next().value!);
+  parsed.set(key, entry);
+  return entry;
+}
+
 function footer(path: string, so: StorageOptions | undefined): FileMetaData {
   const where = `readParquet ${path}`;
   const [first, size] = readTail(path, 1 << 16, so);
@@ -95,7 +118,7 @@ function arrowSchema(path: string, md: FileMetaData, so: StorageOptions | undefi
   const need = Number(md.metadata_length) + 8;
   const [tail] = readTail(path, need, so);
   try {
-    const s = pw.readSchema(tail);
+    const s = parquetWasm().readSchema(tail);
     const fields = tableFromIPC(s.intoIPCStream()).schema.fields;
     return schemaOfFields(fields, where).map(([n, t], i) =>
       t === 'utf8' && fields[i].type.typeId === Type.Dictionary ? [n, 'category'] : [n, t],
@@ -258,12 +281,11 @@ export function readParquet(
   const where = 'readParquet';
   const so = options.storageOptions;
   const files = expandPaths(paths, where, so);
-  const metas = files.map((f) => footer(f.path, so));
-  const fileSchema = withCategories(
-    arrowSchema(files[0].path, metas[0], so),
-    options.categories ?? [],
-    where,
-  );
+  const stamps = files.map((f) => fileStamp(f.path, so));
+  const entries = files.map((f, i) => cachedFooter(f.path, stamps[i], so));
+  const metas = entries.map((e) => e.md);
+  entries[0].schema ??= arrowSchema(files[0].path, metas[0], so);
+  const fileSchema = withCategories(entries[0].schema, options.categories ?? [], where);
   const hives = files.map(hiveOf);
   const hiveNames = [...new Set(hives.flatMap((h) => h.map(([k]) => k)))].filter(
     (k) => !fileSchema.some(([n]) => n === k),
@@ -290,7 +312,7 @@ export function readParquet(
         stats: groupStats(md, g, hive, hiveTypes),
       }))
       .filter((g) => g.rows > 0 && mayMatch(dnf, g.stats));
-    const size = fileStamp(f.path, so)[1];
+    const size = stamps[i][1];
     const from = size - Number(md.metadata_length) - 8;
     const footerRange = [from, size] as const;
     const partOf = (gs: typeof groups): PlannedPart => ({
@@ -320,12 +342,7 @@ export function readParquet(
   const columns = [...wanted, ...extra];
   const types = columns.map((c) => full.find(([n]) => n === c)![1]);
   const schema: Schema = columns.map((c, i) => [c, types[i]] as const);
-  const token = tokenize(
-    files.map((f) => fileStamp(f.path, so)),
-    columns,
-    dnf,
-    options.splitRowGroups === true,
-  );
+  const token = tokenize(stamps, columns, dnf, options.splitRowGroups === true);
   const name = `read-parquet-${token}`;
   const read = new DataFrame(
     new ParquetLayer(name, planned, columns, types, [], columns),

@@ -4,6 +4,7 @@
 // optimizer pushes into readers.
 import { columnsOf, type ExprSpec } from './expr.js';
 import { evalExpr } from './eval.js';
+import { filterRows } from './eval-filter.js';
 import type { Col, Cols } from './columns.js';
 import { take } from './take.js';
 
@@ -30,9 +31,9 @@ function rowsOf(cols: Cols): number {
 
 /**
  * For each step, the columns the steps after it read, when a later select bounds them
- * (undefined: every column may be read).
+ * (undefined: every column may be read). @internal
  */
-function liveAfter(steps: readonly Step[]): (ReadonlySet<string> | undefined)[] {
+export function liveAfter(steps: readonly Step[]): (ReadonlySet<string> | undefined)[] {
   const out: (ReadonlySet<string> | undefined)[] = new Array(steps.length);
   let live: Set<string> | undefined;
   for (let i = steps.length - 1; i >= 0; i--) {
@@ -50,30 +51,6 @@ function liveAfter(steps: readonly Step[]): (ReadonlySet<string> | undefined)[] 
     }
   }
   return out;
-}
-
-/**
- * The rows where a bool column is true and not null, or undefined when that is every row. The
- * loops have no branch on the data (a mispredicted branch per row costs more than the loop).
- */
-function keptRows(cond: Extract<Col, { type: 'bool' }>, n: number): Int32Array | undefined {
-  let m = cond.values;
-  const valid = cond.valid;
-  if (valid !== undefined) {
-    const v = m;
-    m = new Uint8Array(n);
-    for (let i = 0; i < n; i++) m[i] = +(v[i] !== 0) & (valid[i >> 3] >> (i & 7));
-  }
-  let kept = 0;
-  for (let i = 0; i < n; i++) kept += +(m[i] !== 0);
-  if (kept === n) return undefined;
-  // One spare slot: every row is written, and the cursor moves past the kept ones only.
-  const idx = new Int32Array(kept + 1);
-  for (let i = 0, j = 0; i < n; i++) {
-    idx[j] = i;
-    j += +(m[i] !== 0);
-  }
-  return idx.subarray(0, kept);
 }
 
 /** Applies steps to a partition's columns. @internal */
@@ -101,7 +78,7 @@ export function applySteps(
         cols.set(s.name, evalExpr(s.expr, cols, n));
         break;
       case 'filter': {
-        const idx = keptRows(evalExpr(s.expr, cols, n) as Extract<Col, { type: 'bool' }>, n);
+        const idx = filterRows(s.expr, cols, n);
         if (idx === undefined) break;
         const kept = idx.length;
         const out = new Map<string, Col>();
