@@ -4,9 +4,10 @@
 // (io-parquet-rows.ts): pages with no kept row are not even decompressed, and a row group with
 // none is not read from the disk. The filter's `and`-ed parts run in the order written, each
 // column decoded (for the rows still kept) when the first part reading it comes up; the leading
-// parts on one column are tested on its dictionary instead (io-parquet-where.ts). Policy: only where the JavaScript reader reads every column,
-// the filter reads file columns only (not hive ones) and some column is left to defer; anything
-// else (or a file the JavaScript reader cannot read) takes the ordinary path. The filter's own
+// parts on one column are tested on its dictionary instead (io-parquet-where.ts). Policy: only
+// where the JavaScript reader reads every column, the filter reads file columns only (not hive
+// ones) and some column is left to defer; anything else (or a file the JavaScript reader cannot
+// read) takes the ordinary path. The filter's own
 // columns are kept (gathered to the kept rows) only when a later step reads them.
 import { columnsOf, type ExprSpec } from './expr.js';
 import type { Col } from './columns.js';
