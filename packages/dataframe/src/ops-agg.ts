@@ -10,7 +10,7 @@ import { tokenize } from '@dask-ts/graph';
 import { isNumeric, isTemporal, typeOf, type DType, type Schema } from './dtypes.js';
 import type { DataFrame } from './frame.js';
 import { kernels, type GroupOut } from './kernels.js';
-import type { AggName, GroupNeeds } from './kernels-agg.js';
+import type { AggName, GroupNeeds, Stat } from './kernels-agg.js';
 import { NamedLayer, partKey, partRef, treeReduce } from './layers.js';
 import { Scalar } from './scalar.js';
 import { hashPartition } from './shuffle.js';
@@ -157,8 +157,31 @@ export function planOuts(
       nunique: pick('nunique'),
       median: [...new Set([...pick('median'), ...pick('quantile')])],
       moments: [...new Set([...pick('std'), ...pick('var')])],
+      stats: keptStats(outs),
+      size: outs.some((o) => o[1] === 'size'),
     },
   };
+}
+
+/** What each running aggregation reads of a group's statistics. */
+const STATS_OF: Partial<Record<AggName, readonly Stat[]>> = {
+  count: ['count'],
+  sum: ['sum'],
+  mean: ['count', 'sum'],
+  min: ['count', 'min'],
+  max: ['count', 'max'],
+  std: ['count', 'sum', 'm2'],
+  var: ['count', 'sum', 'm2'],
+};
+
+/** Per value column, the statistics its outputs read (none for first, nunique, median...). */
+function keptStats(outs: readonly GroupOut[]): Record<string, Stat[]> {
+  const out: Record<string, Stat[]> = {};
+  for (const [c, how] of outs) {
+    const have = (out[c] ??= []);
+    for (const s of STATS_OF[how] ?? []) if (!have.includes(s)) have.push(s);
+  }
+  return out;
 }
 
 /** Plans a groupby's agg spec. @internal */
