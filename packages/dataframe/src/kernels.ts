@@ -38,6 +38,7 @@ import { describeKernels } from './kernels-describe.js';
 import { sortKernels } from './kernels-sort.js';
 import { joinKernels } from './kernels-join.js';
 import { rangeJoinKernels } from './kernels-join-range.js';
+import { groupSplitKernels } from './kernels-group-split.js';
 import { windowKernels } from './kernels-window.js';
 
 /** One CSV block to read: a file's byte range and what to parse from it. @internal */
@@ -296,4 +297,5 @@ export const kernels = defineKernels('dataframe', import.meta.url, {
   ...indexKernels,
   ...sketchKernels,
   ...spillKernels,
+  ...groupSplitKernels,
 });

@@ -13,7 +13,7 @@ import { kernels, type GroupOut } from './kernels.js';
 import type { AggName, GroupNeeds, Stat } from './kernels-agg.js';
 import { NamedLayer, partKey, partRef, treeReduce } from './layers.js';
 import { Scalar } from './scalar.js';
-import { hashPartition } from './shuffle.js';
+import { shuffleGroupby } from './groupby-shuffle.js';
 import { allRefs, blockwise } from './blockwise.js';
 import { chooseStrategy } from './groupby-plan.js';
 import type { JoinSpec } from './kernels-join.js';
@@ -229,19 +229,8 @@ export function runAgg(
   const input = frame.select([...new Set([...keys, ...plan.values])]);
   const { outs, values, needs } = plan;
   const choice = chooseStrategy(input, keys, options);
-  if (choice.shuffle && keys.length > 0) {
-    const n = choice.splitOut;
-    const parts = hashPartition(input, keys, n);
-    return blockwise(
-      'groupby-shuffle',
-      [parts],
-      n,
-      plan.schema,
-      [keys, outs],
-      ([ref]) => kernels.task('groupLocal', [ref, keys, values, needs, outs]),
-      `groupby(${keys.join(', ')}).agg (hash shuffle into ${n}: ${choice.reason})`,
-    );
-  }
+  if (choice.shuffle && keys.length > 0)
+    return shuffleGroupby(frame, input, keys, plan, choice.splitOut, choice.reason);
   const name = `groupby-${tokenize(input.layer.name, keys, outs)}`;
   const layer = treeReduce(
     name,
