@@ -65,6 +65,22 @@ function generalMatches(lk: readonly Col[], rk: readonly Col[], nl: number, nr: 
   return { probe, start, rows };
 }
 
+/** `pairs` of an inner join whose build groups hold one row each (group g is build row rows[g]). */
+function uniquePairs(probe: Int32Array, rows: Int32Array): [Int32Array, Int32Array] {
+  let total = 0;
+  for (let i = 0; i < probe.length; i++) if (probe[i] >= 0) total++;
+  const P = new Int32Array(total);
+  const B = new Int32Array(total);
+  let o = 0;
+  for (let i = 0; i < probe.length; i++) {
+    const g = probe[i];
+    if (g < 0) continue;
+    P[o] = i;
+    B[o++] = rows[g];
+  }
+  return [P, B];
+}
+
 /**
  * Row pairs (probe row, build row) of the matches, -1 standing for the missing side of an
  * unmatched row kept (`keepProbe`, `keepBuild`: unmatched build rows come last).
@@ -77,6 +93,7 @@ function pairs(
 ): [Int32Array, Int32Array] {
   const { probe, start, rows } = m;
   const np = probe.length;
+  if (!keepProbe && !keepBuild && rows.length === start.length - 1) return uniquePairs(probe, rows);
   let total = 0;
   for (let i = 0; i < np; i++) {
     const g = probe[i];
