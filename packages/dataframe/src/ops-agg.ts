@@ -1,11 +1,12 @@
 // Planning aggregations: a groupby's spec (per column one aggregation or several, or named
 // aggregations `{ total: ['x', 'sum'] }`) becomes output columns with their types, the value
 // columns to accumulate and the extra state first / last / nunique need; then either a tree
-// reduction (few groups: every partial fits in memory, one output partition sorted by the keys)
-// or a hash shuffle on the keys followed by one local groupby per output partition (many groups:
-// `splitOut` partitions, each sorted by the keys within). Whole-column aggregations that are not
-// plain running sums (std, var, nunique, first, last, size) are a groupby with no key, read back as
-// one value or one record.
+// reduction (few groups: every partial fits in memory, one output partition sorted by the keys),
+// a hash shuffle of the partitions' partials on the keys (many groups: `splitOut` partitions,
+// each sorted by the keys within), or, for one int key whose partitions hold disjoint key ranges
+// (Parquet statistics), a combine of each range's pieces with no shuffle (groupby-range.ts).
+// Whole-column aggregations that are not plain running sums (std, var, nunique, first, last, size)
+// are a groupby with no key, read back as one value or one record.
 import { tokenize } from '@dask-ts/graph';
 import { isNumeric, isTemporal, typeOf, type DType, type Schema } from './dtypes.js';
 import type { DataFrame } from './frame.js';
@@ -14,6 +15,7 @@ import type { AggName, GroupNeeds, Stat } from './kernels-agg.js';
 import { NamedLayer, partKey, partRef, treeReduce } from './layers.js';
 import { Scalar } from './scalar.js';
 import { shuffleGroupby } from './groupby-shuffle.js';
+import { rangeGroupby, rangePlanOf } from './groupby-range.js';
 import { allRefs, blockwise } from './blockwise.js';
 import { chooseStrategy } from './groupby-plan.js';
 import type { JoinSpec } from './kernels-join.js';
@@ -228,6 +230,11 @@ export function runAgg(
 ): DataFrame {
   const input = frame.select([...new Set([...keys, ...plan.values])]);
   const { outs, values, needs } = plan;
+  const ranged =
+    options.splitOut === undefined && options.shuffle === undefined
+      ? rangePlanOf(input, keys)
+      : undefined;
+  if (ranged !== undefined) return rangeGroupby(frame, input, keys, plan, ranged);
   const choice = chooseStrategy(input, keys, options);
   if (choice.shuffle && keys.length > 0)
     return shuffleGroupby(frame, input, keys, plan, choice.splitOut, choice.reason);
