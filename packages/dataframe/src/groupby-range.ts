@@ -5,7 +5,8 @@
 // its partial cut by the outputs whose keys it may hold (usually its own, plus a few boundary keys
 // of the next), and each output combines its pieces. Policy: taken only when the pieces number at
 // most twice the partitions (data that is not sorted overlaps everywhere, and goes the usual way),
-// and never over an explicit `shuffle` / `splitOut`; the outputs come in key order, each sorted.
+// and not when `splitOut` or `shuffle: false` is given (`shuffle: true` asks for many groups spread
+// over the partitions, which this is); the outputs come in key order, each sorted.
 import { tokenize } from '@dask-ts/graph';
 import type { DataFrame } from './frame.js';
 import { kernels } from './kernels.js';

@@ -52,8 +52,8 @@ export interface GroupByOptions {
   /** Shuffle on the keys into this many output partitions (for many groups). */
   readonly splitOut?: number;
   /**
-   * `true`: shuffle on the keys (into as many partitions as the input has); `false`: a tree
-   * reduction. Left out (with no `splitOut`): chosen from the group count of a sample of the data
+   * `true`: shuffle on the keys (into as many partitions as the input has), or no shuffle at all
+   * when the partitions already hold disjoint ranges of one int key; `false`: a tree reduction. Left out (with no `splitOut`): chosen from the group count of a sample of the data
    * when one is at hand (`explain()` says which and why), else a tree reduction.
    */
   readonly shuffle?: boolean;
@@ -230,8 +230,9 @@ export function runAgg(
 ): DataFrame {
   const input = frame.select([...new Set([...keys, ...plan.values])]);
   const { outs, values, needs } = plan;
+  // Disjoint key ranges need no shuffle: taken unless a tree or a number of outputs is asked for.
   const ranged =
-    options.splitOut === undefined && options.shuffle === undefined
+    options.splitOut === undefined && options.shuffle !== false
       ? rangePlanOf(input, keys)
       : undefined;
   if (ranged !== undefined) return rangeGroupby(frame, input, keys, plan, ranged);

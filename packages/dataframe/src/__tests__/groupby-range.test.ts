@@ -65,7 +65,9 @@ describe('range groupby over Parquet files in key order', () => {
     key.forEach((k, i) => sums.set(k, (sums.get(k) ?? 0) + (x[i] ?? 0)));
     expect(got.key).toEqual([...sums.keys()]);
     expect(got.x_sum).toEqual([...sums.values()]);
-    // An explicit shuffle is still a shuffle.
-    expect(pq.groupby('key', { shuffle: true }).agg(spec).explain()).toMatch(/hash shuffle/);
+    // shuffle: true takes the ranges as well; splitOut shuffles, shuffle: false is the tree.
+    expect(pq.groupby('key', { shuffle: true }).agg(spec).explain()).toMatch(/by key ranges/);
+    expect(pq.groupby('key', { splitOut: 2 }).agg(spec).explain()).toMatch(/hash shuffle into 2/);
+    expect(pq.groupby('key', { shuffle: false }).agg(spec).explain()).toMatch(/tree reduction/);
   }, 60_000);
 });
