@@ -3,10 +3,11 @@
 // order), needs no shuffle. The partitions sorted by their smallest key define the outputs: output
 // j owns the keys from partition j's smallest up to the next one's. Each partition is grouped and
 // its partial cut by the outputs whose keys it may hold (usually its own, plus a few boundary keys
-// of the next), and each output combines its pieces. Policy: taken only when the pieces number at
-// most twice the partitions (data that is not sorted overlaps everywhere, and goes the usual way),
-// and not when `splitOut` or `shuffle: false` is given (`shuffle: true` asks for many groups spread
-// over the partitions, which this is); the outputs come in key order, each sorted.
+// of the next), and each output combines its pieces. Policy: taken only when each partition reaches
+// its own output and at most a few keys of the next (data that is not sorted overlaps everywhere,
+// and goes the usual way), and not when `splitOut` or `shuffle: false` is given (`shuffle: true`
+// asks for many groups spread over the partitions, which this is); the outputs come in key order,
+// each sorted.
 import { tokenize } from '@dask-ts/graph';
 import type { DataFrame } from './frame.js';
 import { kernels } from './kernels.js';
@@ -34,20 +35,32 @@ function outputOf(bounds: readonly number[], x: number): number {
   return lo;
 }
 
-/** Plans a range groupby from the partitions' key ranges, or undefined when they overlap too much. */
+/** A partition may hold keys of the next output over at most 1/SPILL of its range (+ 1 key). */
+const SPILL = 8;
+
+/**
+ * Plans a range groupby from the partitions' key ranges, or undefined when they overlap too much:
+ * each partition may reach its own output and the next one only, and the next one only by a few
+ * keys (a key cut between row groups), so each output's work is about one partition's.
+ */
 export function planRanges(ranges: Ranges): RangePlan | undefined {
   const bounds = [...new Set(ranges.flatMap((r) => (r === null ? [] : [r[0]])))].sort(
     (a, b) => a - b,
   );
   if (bounds.length < 2) return undefined;
-  const reach = ranges.map((r) => {
-    if (r === null) return [];
+  const reach: number[][] = [];
+  for (const r of ranges) {
+    if (r === null) {
+      reach.push([]);
+      continue;
+    }
     const from = outputOf(bounds, r[0]);
     const to = outputOf(bounds, r[1]);
-    return Array.from({ length: to - from + 1 }, (_, k) => from + k);
-  });
-  const pieces = reach.reduce((n, js) => n + js.length, 0);
-  return pieces <= 2 * ranges.length ? { bounds, reach } : undefined;
+    if (to > from + 1) return undefined;
+    if (to > from && r[1] - bounds[to] + 1 > (r[1] - r[0] + 1) / SPILL + 1) return undefined;
+    reach.push(to > from ? [from, to] : [from]);
+  }
+  return { bounds, reach };
 }
 
 /**

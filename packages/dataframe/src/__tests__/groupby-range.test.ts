@@ -35,6 +35,19 @@ describe('planRanges', () => {
   test('ranges that overlap everywhere, or a single range, are refused', () => {
     const all = Array.from({ length: 6 }, (_, i) => [i, 100 + i] as const);
     expect(planRanges(all)).toBeUndefined();
+    const three = [
+      [0, 29999],
+      [1, 29998],
+      [2, 29997],
+    ] as const;
+    expect(planRanges(three)).toBeUndefined();
+    // Reaching into the next output by more than a few keys.
+    expect(
+      planRanges([
+        [0, 100],
+        [50, 150],
+      ]),
+    ).toBeUndefined();
     expect(planRanges([[0, 5], null])).toBeUndefined();
   }, 10_000);
 });
