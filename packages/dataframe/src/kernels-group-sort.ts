@@ -11,7 +11,7 @@ const intKey = (c: Col): c is IntKey =>
   c.type === 'int32' || c.type === 'date32' || c.type === 'category';
 
 /** Counting sort allowed while the key's span is at most this many slots per group (+ 4096). */
-const SPAN_PER_GROUP = 4;
+const SPAN_PER_GROUP = 16;
 
 /** A stable counting sort of one int key whose values span `span` slots from `lo`. */
 function countingOrder(v: Int32Array, n: number, lo: number, span: number): Int32Array {

@@ -42,6 +42,8 @@ type PieceOf = (keys: readonly Col[], rows: number, n: number) => Int32Array;
 export function splitState(s: GroupState, n: number, pieceOf: PieceOf = piecesOf): GroupState[] {
   const nk = s.keys.length;
   const g = s.size.length;
+  let counted = false;
+  for (let i = 0; i < g && !counted; i++) counted = s.size[i] !== 0;
   const parts = groupRows(pieceOf(s.keys, g, n), n);
   const pieces = (rec: Record<string, Col[]>): Record<string, Col[]>[] => {
     const out: Record<string, Col[]>[] = parts.map(() => ({}));
@@ -65,7 +67,8 @@ export function splitState(s: GroupState, n: number, pieceOf: PieceOf = piecesOf
       Object.fromEntries(Object.entries(rec).map(([k, c]) => [k, take(c, idx)]));
     return {
       keys: s.keys.map((c) => take(c, idx)),
-      size: gather(s.size, idx),
+      // Sizes that were not counted (no `size` output) are zeros: fresh zeros, not gathered.
+      size: counted ? gather(s.size, idx) : new Float64Array(idx.length),
       accs,
       first: each(s.first),
       last: each(s.last),
