@@ -41,7 +41,7 @@ const SPILL = 8;
 /**
  * Plans a range groupby from the partitions' key ranges, or undefined when they overlap too much:
  * each partition may reach its own output and the next one only, and the next one only by a few
- * keys (a key cut between row groups), so each output's work is about one partition's.
+ * keys (a key cut between row groups), so each output's work is about one partition's. @internal
  */
 export function planRanges(ranges: Ranges): RangePlan | undefined {
   const bounds = [...new Set(ranges.flatMap((r) => (r === null ? [] : [r[0]])))].sort(

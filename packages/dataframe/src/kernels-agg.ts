@@ -16,7 +16,6 @@ import {
 } from './kernels-group-acc.js';
 import { intGroupIds, intKeys } from './kernels-group-int.js';
 
-export type { Acc, Stat } from './kernels-group-acc.js';
 import { take } from './take.js';
 
 /**

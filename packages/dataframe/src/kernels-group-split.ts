@@ -8,7 +8,8 @@
 // groupby (groupby-range.ts) splits partials the same way, by key ranges instead of the hash.
 import type { Table } from 'apache-arrow';
 import { colsOf, type Col } from './columns.js';
-import { groupPartial, type Acc, type GroupNeeds, type GroupState } from './kernels-agg.js';
+import { groupPartial, type GroupNeeds, type GroupState } from './kernels-agg.js';
+import type { Acc } from './kernels-group-acc.js';
 import { groupRows, piecesOf } from './kernels-shuffle.js';
 import { take } from './take.js';
 

@@ -21,11 +21,11 @@ import {
   finishAgg,
   groupCombine,
   groupPartial,
-  type Acc,
   type AggName,
   type GroupNeeds,
   type GroupState,
 } from './kernels-agg.js';
+import type { Acc } from './kernels-group-acc.js';
 import { mapKernels } from './kernels-map.js';
 import { sortedGroups } from './kernels-group-sort.js';
 import { castCol } from './kernels-ops.js';
