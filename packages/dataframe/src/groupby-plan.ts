@@ -5,8 +5,9 @@
 // any task: the first rows of the first partition when its data is already at hand (in-memory
 // frames, persisted frames, the head of a CSV file, which readCsv reads anyway to infer types),
 // with the row-wise steps in between applied to the sample. Many groups in the sample (most rows
-// distinct, or more than GROUPS_FOR_SHUFFLE) choose the shuffle; with no sample, the tree (as Dask
-// does by default). `explain()` shows the choice and its reason.
+// distinct, or more than GROUPS_FOR_SHUFFLE) choose the shuffle. With no sample, int keys whose
+// ranges per partition are known from Parquet statistics bound the group count by their spans;
+// with neither, the tree (as Dask does by default). `explain()` shows the choice and its reason.
 import type { GraphLayer } from '@dask-ts/protocol';
 import type { Table } from 'apache-arrow';
 import { colsOf, type Col } from './columns.js';
@@ -14,6 +15,7 @@ import type { DataFrame } from './frame.js';
 import { groupIds } from './kernels-agg.js';
 import { readCsvBlock } from './kernels.js';
 import { CsvLayer, PipeLayer, partKey } from './layers.js';
+import { rangesOf } from './ranges.js';
 import { applySteps } from './steps.js';
 import { take } from './take.js';
 
@@ -69,6 +71,39 @@ function sampleOf(layer: GraphLayer, depth = 0): Map<string, Col> | undefined {
   return firstRows(colsOf(t as Table), SAMPLE_ROWS);
 }
 
+/**
+ * With no sample: the keys' ranges per partition (Parquet statistics, ranges.ts) bound the group
+ * count by the product of the keys' spans; a bound of GROUPS_FOR_SHUFFLE or more takes the shuffle
+ * (it pre-aggregates, so a loose bound costs little), a smaller one the tree. With no ranges
+ * either: the tree.
+ */
+function fromRanges(input: DataFrame, keys: readonly string[]): GroupStrategy {
+  const n = input.npartitions;
+  let bound = 1;
+  for (const k of keys) {
+    const t = input.dtypes[k];
+    const r = t === 'int32' || t === 'date32' ? rangesOf(input.layer, k, n) : undefined;
+    if (r === undefined)
+      return {
+        shuffle: false,
+        splitOut: 1,
+        reason: 'no sample at hand; pass splitOut for many groups',
+      };
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const p of r) {
+      if (p === null) continue;
+      lo = Math.min(lo, p[0]);
+      hi = Math.max(hi, p[1]);
+    }
+    bound *= lo <= hi ? hi - lo + 1 : 1;
+  }
+  const what = `at most ${bound} groups by the keys' ranges (Parquet statistics)`;
+  return bound >= GROUPS_FOR_SHUFFLE
+    ? { shuffle: true, splitOut: n, reason: `${what}: many groups` }
+    : { shuffle: false, splitOut: 1, reason: `${what}: few groups` };
+}
+
 /** Chooses tree or shuffle for a groupby of `input` on `keys`. @internal */
 export function chooseStrategy(
   input: DataFrame,
@@ -94,12 +129,7 @@ export function chooseStrategy(
     sample = undefined;
   }
   const kc = keys.map((k) => sample?.get(k));
-  if (sample === undefined || kc.some((c) => c === undefined))
-    return {
-      shuffle: false,
-      splitOut: 1,
-      reason: 'no sample at hand; pass splitOut for many groups',
-    };
+  if (sample === undefined || kc.some((c) => c === undefined)) return fromRanges(input, keys);
   const cols = kc as Col[];
   const m = cols[0].length;
   const g = m === 0 ? 0 : groupIds(cols, m).firsts.length;

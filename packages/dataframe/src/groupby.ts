@@ -1,5 +1,6 @@
 // Grouped rows: `df.groupby(keys)` gives a GroupBy, whose `agg` reduces each group (a tree
-// reduction for few groups, a hash shuffle on the keys for many: ops-agg.ts plans it), `apply` calls
+// reduction for few groups, a hash shuffle of partial aggregates for many, per key range for data
+// in key order: ops-agg.ts plans it), `apply` calls
 // a function per group, `transform` broadcasts the groups' aggregates back to their rows, and
 // `quantile` and `size` are aggregations of their own. Policy: rows with a null key belong to no
 // group.
@@ -42,8 +43,11 @@ export class GroupBy {
    * column one aggregation (named after the column) or several (`<column>_<agg>`), or named
    * aggregations `{ total: ['x', 'sum'] }`. sum, mean, min, max, std and var are float64 (null
    * where a group has no value), count, size and nunique int32, first and last keep the column's
-   * type. A tree reduction by default (groups that fit in memory, one partition); with `splitOut`
-   * (or `shuffle`) a hash shuffle on the keys, each output partition sorted by the keys.
+   * type. How it reduces: a tree (one partition) for few groups; for many (`splitOut`,
+   * `shuffle: true`, or estimated from a sample or from Parquet statistics of int keys) a hash
+   * shuffle of each partition's partial aggregates on the keys, each output partition sorted by
+   * the keys; and with no shuffle at all when the partitions hold disjoint ranges of one int key
+   * (data written in key order). `explain()` says which and why.
    *
    * @example
    * df.groupby('k').agg({ x: 'sum', y: ['mean', 'count'], n: ['x', 'size'] })

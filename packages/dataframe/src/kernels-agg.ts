@@ -4,7 +4,18 @@
 // with an open-addressing hash table over the key columns' typed arrays and bytes (no per-row
 // objects); rows with a null key are dropped, as pandas does by default.
 import { concatCols, isValid, type Col } from './columns.js';
+import {
+  accumulate,
+  ALL_STATS,
+  groupsOf,
+  mergeAccs,
+  newAcc,
+  statsOf,
+  type Acc,
+  type Stat,
+} from './kernels-group-acc.js';
 import { intGroupIds, intKeys } from './kernels-group-int.js';
+
 import { take } from './take.js';
 
 /**
@@ -27,100 +38,6 @@ export type AggName =
   | 'last'
   | 'median'
   | 'quantile';
-
-/**
- * Per-column running aggregates, one entry per group (or one for a whole column); `m2` is the sum
- * of squared deviations from the mean (Welford), combined with Chan's formula, for var / std.
- * @internal
- */
-export interface Acc {
-  readonly count: Float64Array;
-  readonly sum: Float64Array;
-  readonly min: Float64Array;
-  readonly max: Float64Array;
-  readonly m2: Float64Array;
-}
-
-function newAcc(n: number): Acc {
-  return {
-    count: new Float64Array(n),
-    sum: new Float64Array(n),
-    min: new Float64Array(n).fill(Infinity),
-    max: new Float64Array(n).fill(-Infinity),
-    m2: new Float64Array(n),
-  };
-}
-
-/** Adds the squared deviations of a column's rows into `acc.m2` (a second pass, per group). */
-function accumulateM2(acc: Acc, c: Col, ids: Int32Array | undefined): void {
-  if (c.type === 'utf8') return;
-  const v = c.values;
-  const { count, sum, m2 } = acc;
-  for (let i = 0; i < c.length; i++) {
-    const g = ids === undefined ? 0 : ids[i];
-    if (g < 0 || !isValid(c.valid, i)) continue;
-    const x = v[i];
-    if (Number.isNaN(x)) continue;
-    const d = x - sum[g] / count[g];
-    m2[g] += d * d;
-  }
-}
-
-/** `accumulate` for float64 values without nulls, grouped: one loop over known array types. */
-function accumulateF64(acc: Acc, v: Float64Array, ids: Int32Array): void {
-  const { count, sum, min, max } = acc;
-  for (let i = 0; i < v.length; i++) {
-    const g = ids[i];
-    const x = v[i];
-    if (g < 0 || x !== x) continue;
-    count[g]++;
-    sum[g] += x;
-    if (x < min[g]) min[g] = x;
-    if (x > max[g]) max[g] = x;
-  }
-}
-
-/** Adds a column's rows into `acc` at groups `ids` (-1: skip; undefined: all into group 0). */
-function accumulate(acc: Acc, c: Col, ids: Int32Array | undefined): void {
-  if (c.type === 'float64' && c.valid === undefined && ids !== undefined)
-    return accumulateF64(acc, c.values, ids);
-  if (c.type === 'utf8') {
-    for (let i = 0; i < c.length; i++) {
-      const g = ids === undefined ? 0 : ids[i];
-      if (g >= 0 && isValid(c.valid, i)) acc.count[g]++;
-    }
-    return;
-  }
-  const v = c.values;
-  const { count, sum, min, max } = acc;
-  for (let i = 0; i < c.length; i++) {
-    const g = ids === undefined ? 0 : ids[i];
-    if (g < 0 || !isValid(c.valid, i)) continue;
-    const x = v[i];
-    if (Number.isNaN(x)) continue;
-    count[g]++;
-    sum[g] += x;
-    if (x < min[g]) min[g] = x;
-    if (x > max[g]) max[g] = x;
-  }
-}
-
-/** Merges `src`'s group `i` into `dst`'s group `g`. */
-function mergeAcc(dst: Acc, g: number, src: Acc, i: number): void {
-  const na = dst.count[g];
-  const nb = src.count[i];
-  if (nb > 0) {
-    if (na === 0) dst.m2[g] = src.m2[i];
-    else {
-      const d = src.sum[i] / nb - dst.sum[g] / na;
-      dst.m2[g] += src.m2[i] + (d * d * na * nb) / (na + nb);
-    }
-  }
-  dst.count[g] += src.count[i];
-  dst.sum[g] += src.sum[i];
-  if (src.min[i] < dst.min[g]) dst.min[g] = src.min[i]!;
-  if (src.max[i] > dst.max[g]) dst.max[g] = src.max[i]!;
-}
 
 /** The value of an aggregation for group `g` (NaN where it has none). @internal */
 export function finishAgg(acc: Acc, g: number, how: AggName): number {
@@ -151,11 +68,12 @@ export function columnAccs(cols: ReadonlyMap<string, Col>): Record<string, Acc> 
   for (const [name, c] of cols) {
     const acc = newAcc(1);
     accumulate(acc, c, undefined);
-    accumulateM2(acc, c, undefined);
     out[name] = acc;
   }
   return out;
 }
+
+const ONE = new Int32Array(1);
 
 /** Combines whole-column states. @internal */
 export function combineColumnAccs(states: readonly Record<string, Acc>[]): Record<string, Acc> {
@@ -163,7 +81,7 @@ export function combineColumnAccs(states: readonly Record<string, Acc>[]): Recor
   for (const s of states) {
     for (const [name, acc] of Object.entries(s)) {
       const dst = (out[name] ??= newAcc(1));
-      mergeAcc(dst, 0, acc, 0);
+      mergeAccs(dst, [acc], [1], ONE);
     }
   }
   return out;
@@ -313,6 +231,10 @@ export interface GroupNeeds {
   readonly median?: readonly string[];
   /** Columns whose squared deviations (std, var) are needed; all of them when undefined. */
   readonly moments?: readonly string[];
+  /** Per value column, the running statistics kept (all of them when undefined). */
+  readonly stats?: Readonly<Record<string, readonly Stat[]>>;
+  /** Whether the groups' row counts are needed (`size`); true when undefined. */
+  readonly size?: boolean;
 }
 
 /** Rows `idx` of a column, -1 giving a null. @internal */
@@ -367,6 +289,14 @@ export function distinctRows(cols: readonly Col[]): Col[] {
   return cols.map((c) => take(c, firsts));
 }
 
+/** The statistics kept for value column `name` (m2 only where std / var need it). */
+function keptStats(needs: GroupNeeds, name: string): readonly Stat[] {
+  const planned = needs.stats?.[name];
+  if (planned !== undefined) return planned;
+  const m2 = needs.moments === undefined || needs.moments.includes(name);
+  return m2 ? ALL_STATS : ALL_STATS.filter((s) => s !== 'm2');
+}
+
 /** Groups one partition. @internal */
 export function groupPartial(
   keys: readonly Col[],
@@ -377,12 +307,11 @@ export function groupPartial(
   const { ids, firsts } = groupIds(keys, n);
   const g = firsts.length;
   const size = new Float64Array(g);
-  for (let i = 0; i < n; i++) if (ids[i] >= 0) size[ids[i]]++;
+  if (needs.size !== false) for (let i = 0; i < n; i++) if (ids[i] >= 0) size[ids[i]]++;
   const accs: Record<string, Acc> = {};
   for (const [name, c] of values) {
-    const acc = newAcc(g);
+    const acc = newAcc(g, keptStats(needs, name));
     accumulate(acc, c, ids);
-    if (needs.moments === undefined || needs.moments.includes(name)) accumulateM2(acc, c, ids);
     accs[name] = acc;
   }
   const first: Record<string, Col> = {};
@@ -408,6 +337,13 @@ export function groupPartial(
   return { keys: keys.map((c) => take(c, firsts)), size, accs, first, last, pairs, samples };
 }
 
+/** The statistics the states with groups keep (all of them when none has a group). */
+function mergedStats(srcs: readonly Acc[]): Stat[] {
+  const withGroups = srcs.filter((a) => groupsOf(a) > 0);
+  if (withGroups.length === 0) return [...ALL_STATS];
+  return [...new Set(withGroups.flatMap(statsOf))];
+}
+
 /** Combines groupby partials. @internal */
 export function groupCombine(states: readonly GroupState[]): GroupState {
   if (states.length === 1) return states[0];
@@ -421,13 +357,11 @@ export function groupCombine(states: readonly GroupState[]): GroupState {
   const n = states.reduce((t, s) => t + s.size.length, 0);
   const { ids, firsts } = groupIds(keys, n);
   const accs: Record<string, Acc> = {};
+  const rows = states.map((s) => s.size.length);
   for (const name of Object.keys(states[0].accs)) {
-    const acc = newAcc(firsts.length);
-    let row = 0;
-    for (const s of states) {
-      const src = s.accs[name];
-      for (let i = 0; i < src.count.length; i++, row++) mergeAcc(acc, ids[row], src, i);
-    }
+    const srcs = states.map((s) => s.accs[name]);
+    const acc = newAcc(firsts.length, mergedStats(srcs));
+    mergeAccs(acc, srcs, rows, ids);
     accs[name] = acc;
   }
   const g = firsts.length;

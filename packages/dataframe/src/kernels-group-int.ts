@@ -75,8 +75,56 @@ export function intGroupIds(
   return { ids, firsts: firsts.slice(0, ngroups) };
 }
 
-/** `intGroupIds` of one int32 key column without nulls: the same numbering, one tight loop. */
+/** Direct addressing is used while the key's span is at most this many slots per row (+ 4096). */
+const SPAN_PER_ROW = 2;
+
+/**
+ * `intGroupIds` of one int32 key column without nulls: the same numbering. A key whose values span
+ * few more slots than there are rows (dense ids, codes, days) is looked up directly at
+ * `value - min` (no hashing, no probing); others go through the hash table in one tight loop.
+ */
 function oneKeyIds(a: Int32Array, n: number): { ids: Int32Array; firsts: Int32Array } {
+  let lo = 2147483647;
+  let hi = -2147483648;
+  for (let i = 0; i < n; i++) {
+    const x = a[i];
+    if (x < lo) lo = x;
+    if (x > hi) hi = x;
+  }
+  if (n > 0 && hi - lo < n * SPAN_PER_ROW + 4096) return directIds(a, n, lo, hi - lo + 1);
+  return hashedIds(a, n);
+}
+
+/** `oneKeyIds` by direct addressing: slot `value - lo` of a `span`-slot table. */
+function directIds(
+  a: Int32Array,
+  n: number,
+  lo: number,
+  span: number,
+): { ids: Int32Array; firsts: Int32Array } {
+  const ids = new Int32Array(n);
+  const table = new Int32Array(span).fill(-1);
+  let firsts = new Int32Array(Math.min(n, span, 1024) + 1);
+  let ngroups = 0;
+  for (let i = 0; i < n; i++) {
+    const slot = a[i] - lo;
+    let g = table[slot];
+    if (g < 0) {
+      if (ngroups === firsts.length) {
+        const grown = new Int32Array(Math.min(firsts.length * 2, n));
+        grown.set(firsts);
+        firsts = grown;
+      }
+      firsts[ngroups] = i;
+      g = table[slot] = ngroups++;
+    }
+    ids[i] = g;
+  }
+  return { ids, firsts: firsts.slice(0, ngroups) };
+}
+
+/** `oneKeyIds` through an open-addressing hash table. */
+function hashedIds(a: Int32Array, n: number): { ids: Int32Array; firsts: Int32Array } {
   const ids = new Int32Array(n);
   let cap = 16;
   while (cap < n * 2) cap *= 2;

@@ -1,7 +1,8 @@
 // The order of a groupby's groups by their keys (pandas' `sort=True`). Policy: keys that are all
 // int32 values (int32, date32, category codes: codes order as their strings) are packed with the
 // row number into one exact double per group and sorted natively, when the keys' ranges times the
-// group count stay below 2^53; other keys sort through a comparator. Ties keep row order.
+// group count stay below 2^53 (one key of a narrow span: a counting sort); other keys sort through
+// a comparator. Ties keep row order.
 import type { Col } from './columns.js';
 
 type IntKey = Extract<Col, { type: 'int32' | 'date32' | 'category' }>;
@@ -9,7 +10,23 @@ type IntKey = Extract<Col, { type: 'int32' | 'date32' | 'category' }>;
 const intKey = (c: Col): c is IntKey =>
   c.type === 'int32' || c.type === 'date32' || c.type === 'category';
 
-/** Packed-double sort of int keys; undefined when the packed values would not be exact. */
+/** Counting sort allowed while the key's span is at most this many slots per group (+ 4096). */
+const SPAN_PER_GROUP = 16;
+
+/** A stable counting sort of one int key whose values span `span` slots from `lo`. */
+function countingOrder(v: Int32Array, n: number, lo: number, span: number): Int32Array {
+  const start = new Int32Array(span + 1);
+  for (let i = 0; i < n; i++) start[v[i] - lo + 1]++;
+  for (let k = 0; k < span; k++) start[k + 1] += start[k];
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[start[v[i] - lo]++] = i;
+  return order;
+}
+
+/**
+ * Packed-double sort of int keys (a counting sort for one key of a narrow span); undefined when
+ * the packed values would not be exact.
+ */
 function packedOrder(keys: readonly IntKey[], n: number): Int32Array | undefined {
   const mins: number[] = [];
   const spans: number[] = [];
@@ -29,6 +46,8 @@ function packedOrder(keys: readonly IntKey[], n: number): Int32Array | undefined
     mins.push(lo);
     spans.push(span);
   }
+  if (keys.length === 1 && n > 0 && spans[0] <= n * SPAN_PER_GROUP + 4096)
+    return countingOrder(keys[0].values, n, mins[0], spans[0]);
   const packed = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     let p = 0;

@@ -4,7 +4,9 @@
 // probe side) then looks its key up, so the probe side is never copied nor hashed into the table.
 // A broadcast join hashes the whole broadcast side once per worker, not once per partition: the
 // build is cached against the broadcast side's partitions (the same objects while a worker holds
-// them), and dropped with them. A null key matches nothing.
+// them), and dropped with them. A null key matches nothing. The table keeps each slot's key values
+// beside its group, so a probe reads one place, not the group's first row; one key of a narrow
+// span (dense ids) is looked up directly at `value - min`.
 import type { Table } from 'apache-arrow';
 import type { Col } from './columns.js';
 
@@ -18,6 +20,15 @@ export interface Build {
   readonly b: Int32Array | undefined;
   readonly table: Int32Array;
   readonly mask: number;
+  /** Each slot's key values (read by the probe beside `table`, not through `firsts`). */
+  readonly ka: Int32Array;
+  readonly kb: Int32Array | undefined;
+  /**
+   * One key without nulls whose values span few more slots than there are rows: the group of
+   * value v is `direct[v - lo]` (-1: none), no hashing.
+   */
+  readonly direct: Int32Array | undefined;
+  readonly lo: number;
   /** Each group's first row. */
   readonly firsts: Int32Array;
   /** Group g's rows are `rows[start[g], start[g + 1])`. */
@@ -43,8 +54,81 @@ const hash = (x: number, y: number, two: boolean): number => {
   return h ^ (h >>> 16);
 };
 
-/** Hashes `n` rows of one or two int32 key columns into groups of equal keys. @internal */
+/**
+ * Groups `n` rows of one or two int32 key columns by equal keys: directly by value for one key of
+ * a narrow span without nulls, else through the hash table. @internal
+ */
 export function buildInt(keys: readonly IntCol[], n: number): Build {
+  if (keys.length === 1 && keys[0].valid === undefined) {
+    const d = buildDirect(keys[0].values, n);
+    if (d !== undefined) return d;
+  }
+  return buildHashed(keys, n);
+}
+
+/** Build rows per group (CSR) from each row's group. */
+function csr(ids: Int32Array, n: number, ng: number): { start: Int32Array; rows: Int32Array } {
+  const start = new Int32Array(ng + 1);
+  for (let i = 0; i < n; i++) if (ids[i] >= 0) start[ids[i] + 1]++;
+  for (let g = 0; g < ng; g++) start[g + 1] += start[g];
+  const rows = new Int32Array(start[ng]);
+  const fill = start.slice(0, ng);
+  for (let i = 0; i < n; i++) {
+    const g = ids[i];
+    if (g >= 0) rows[fill[g]++] = i;
+  }
+  return { start, rows };
+}
+
+const NONE = new Int32Array(0);
+
+/** `buildInt` of one key without nulls by direct addressing, or undefined when its span is wide. */
+function buildDirect(a: Int32Array, n: number): Build | undefined {
+  let lo = 2147483647;
+  let hi = -2147483648;
+  for (let i = 0; i < n; i++) {
+    const x = a[i];
+    if (x < lo) lo = x;
+    if (x > hi) hi = x;
+  }
+  if (n === 0 || hi - lo >= n * SPAN_PER_ROW + 4096) return undefined;
+  const direct = new Int32Array(hi - lo + 1).fill(-1);
+  const ids = new Int32Array(n);
+  let firsts = new Int32Array(Math.min(n, 1024) + 1);
+  let ng = 0;
+  for (let i = 0; i < n; i++) {
+    const slot = a[i] - lo;
+    let g = direct[slot];
+    if (g < 0) {
+      if (ng === firsts.length) {
+        const grown = new Int32Array(Math.min(firsts.length * 2, n));
+        grown.set(firsts);
+        firsts = grown;
+      }
+      firsts[ng] = i;
+      g = direct[slot] = ng++;
+    }
+    ids[i] = g;
+  }
+  const { start, rows } = csr(ids, n, ng);
+  const fs = firsts.subarray(0, ng);
+  return {
+    a,
+    b: undefined,
+    table: NONE,
+    mask: 0,
+    ka: NONE,
+    kb: undefined,
+    direct,
+    lo,
+    firsts: fs,
+    start,
+    rows,
+  };
+}
+
+/** `buildInt` through an open-addressing hash table. */
+function buildHashed(keys: readonly IntCol[], n: number): Build {
   const a = keys[0].values;
   const va = keys[0].valid;
   const two = keys.length === 2;
@@ -87,23 +171,42 @@ export function buildInt(keys: readonly IntCol[], n: number): Build {
       slot = (slot + 1) & mask;
     }
   }
-  const start = new Int32Array(ng + 1);
-  for (let i = 0; i < n; i++) if (ids[i] >= 0) start[ids[i] + 1]++;
-  for (let g = 0; g < ng; g++) start[g + 1] += start[g];
-  const rows = new Int32Array(start[ng]);
-  const fill = start.slice(0, ng);
-  for (let i = 0; i < n; i++) {
-    const g = ids[i];
-    if (g >= 0) rows[fill[g]++] = i;
+  const { start, rows } = csr(ids, n, ng);
+  const ka = new Int32Array(cap);
+  const kb = two ? new Int32Array(cap) : undefined;
+  for (let slot = 0; slot < cap; slot++) {
+    const g = table[slot];
+    if (g < 0) continue;
+    ka[slot] = a[firsts[g]];
+    if (kb !== undefined) kb[slot] = bb[firsts[g]];
   }
-  return { a, b, table, mask, firsts: firsts.subarray(0, ng), start, rows };
+  const fs = firsts.subarray(0, ng);
+  return { a, b, table, mask, ka, kb, direct: undefined, lo: 0, firsts: fs, start, rows };
+}
+
+/** Direct slots allowed while the key's span is at most this many per build row (+ 4096). */
+const SPAN_PER_ROW = 4;
+
+/** `probeInt` through a direct table. */
+function probeDirect(direct: Int32Array, lo: number, keys: IntCol, n: number): Int32Array {
+  const pa = keys.values;
+  const pv = keys.valid;
+  const span = direct.length;
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const d = pa[i] - lo;
+    out[i] = d >= 0 && d < span && valid(pv, i) ? direct[d] : -1;
+  }
+  return out;
 }
 
 /** The build side's group of each of `n` probe rows (-1: no match). @internal */
 export function probeInt(build: Build, keys: readonly IntCol[], n: number): Int32Array {
-  const { a, table, mask, firsts } = build;
-  const two = build.b !== undefined;
-  const bb = build.b ?? a;
+  if (build.direct !== undefined && keys.length === 1)
+    return probeDirect(build.direct, build.lo, keys[0], n);
+  const { table, mask, ka } = build;
+  const two = build.kb !== undefined;
+  const kb = build.kb ?? ka;
   const pa = keys[0].values;
   const pva = keys[0].valid;
   const pb = two ? keys[1].values : pa;
@@ -121,8 +224,7 @@ export function probeInt(build: Build, keys: readonly IntCol[], n: number): Int3
     for (;;) {
       const g = table[slot];
       if (g === -1) break;
-      const r = firsts[g];
-      if (a[r] === x && bb[r] === y) {
+      if (ka[slot] === x && kb[slot] === y) {
         found = g;
         break;
       }

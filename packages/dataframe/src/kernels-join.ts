@@ -65,6 +65,28 @@ function generalMatches(lk: readonly Col[], rk: readonly Col[], nl: number, nr: 
   return { probe, start, rows };
 }
 
+/** Whether every build group holds exactly one row (then group g is build row `rows[g]`). */
+function oneRowEach(start: Int32Array): boolean {
+  for (let g = 0; g + 1 < start.length; g++) if (start[g + 1] - start[g] !== 1) return false;
+  return true;
+}
+
+/** `pairs` of an inner join whose build groups hold one row each (group g is build row rows[g]). */
+function uniquePairs(probe: Int32Array, rows: Int32Array): [Int32Array, Int32Array] {
+  let total = 0;
+  for (let i = 0; i < probe.length; i++) if (probe[i] >= 0) total++;
+  const P = new Int32Array(total);
+  const B = new Int32Array(total);
+  let o = 0;
+  for (let i = 0; i < probe.length; i++) {
+    const g = probe[i];
+    if (g < 0) continue;
+    P[o] = i;
+    B[o++] = rows[g];
+  }
+  return [P, B];
+}
+
 /**
  * Row pairs (probe row, build row) of the matches, -1 standing for the missing side of an
  * unmatched row kept (`keepProbe`, `keepBuild`: unmatched build rows come last).
@@ -77,6 +99,7 @@ function pairs(
 ): [Int32Array, Int32Array] {
   const { probe, start, rows } = m;
   const np = probe.length;
+  if (!keepProbe && !keepBuild && oneRowEach(start)) return uniquePairs(probe, rows);
   let total = 0;
   for (let i = 0; i < np; i++) {
     const g = probe[i];
@@ -181,9 +204,13 @@ export function joinTables(
   for (const [src, name] of spec.left) out.set(name, rowsOf(lc.get(src)!, L));
   for (const [src, name] of spec.right) out.set(name, rowsOf(rc.get(src)!, R));
   for (const [a, b, name] of spec.shared) {
+    const [ca, cb] = [lc.get(a)!, rc.get(b)!];
+    // Without unmatched right rows every output row has a left row: its key is the left's.
     out.set(
       name,
-      choose(rowsOf(lc.get(a)!, L), rowsOf(rc.get(b)!, R), (i) => L[i] >= 0),
+      keepRight || ca.type !== cb.type
+        ? choose(rowsOf(ca, L), rowsOf(cb, R), (i) => L[i] >= 0)
+        : rowsOf(ca, L),
     );
   }
   if (spec.indicator) {

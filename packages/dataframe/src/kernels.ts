@@ -21,11 +21,11 @@ import {
   finishAgg,
   groupCombine,
   groupPartial,
-  type Acc,
   type AggName,
   type GroupNeeds,
   type GroupState,
 } from './kernels-agg.js';
+import type { Acc } from './kernels-group-acc.js';
 import { mapKernels } from './kernels-map.js';
 import { sortedGroups } from './kernels-group-sort.js';
 import { castCol } from './kernels-ops.js';
@@ -38,6 +38,7 @@ import { describeKernels } from './kernels-describe.js';
 import { sortKernels } from './kernels-sort.js';
 import { joinKernels } from './kernels-join.js';
 import { rangeJoinKernels } from './kernels-join-range.js';
+import { groupSplitKernels } from './kernels-group-split.js';
 import { windowKernels } from './kernels-window.js';
 
 /** One CSV block to read: a file's byte range and what to parse from it. @internal */
@@ -296,4 +297,5 @@ export const kernels = defineKernels('dataframe', import.meta.url, {
   ...indexKernels,
   ...sketchKernels,
   ...spillKernels,
+  ...groupSplitKernels,
 });

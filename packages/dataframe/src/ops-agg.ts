@@ -1,19 +1,22 @@
 // Planning aggregations: a groupby's spec (per column one aggregation or several, or named
 // aggregations `{ total: ['x', 'sum'] }`) becomes output columns with their types, the value
 // columns to accumulate and the extra state first / last / nunique need; then either a tree
-// reduction (few groups: every partial fits in memory, one output partition sorted by the keys)
-// or a hash shuffle on the keys followed by one local groupby per output partition (many groups:
-// `splitOut` partitions, each sorted by the keys within). Whole-column aggregations that are not
-// plain running sums (std, var, nunique, first, last, size) are a groupby with no key, read back as
-// one value or one record.
+// reduction (few groups: every partial fits in memory, one output partition sorted by the keys),
+// a hash shuffle of the partitions' partials on the keys (many groups: `splitOut` partitions,
+// each sorted by the keys within), or, for one int key whose partitions hold disjoint key ranges
+// (Parquet statistics), a combine of each range's pieces with no shuffle (groupby-range.ts).
+// Whole-column aggregations that are not plain running sums (std, var, nunique, first, last, size)
+// are a groupby with no key, read back as one value or one record.
 import { tokenize } from '@dask-ts/graph';
 import { isNumeric, isTemporal, typeOf, type DType, type Schema } from './dtypes.js';
 import type { DataFrame } from './frame.js';
 import { kernels, type GroupOut } from './kernels.js';
 import type { AggName, GroupNeeds } from './kernels-agg.js';
+import type { Stat } from './kernels-group-acc.js';
 import { NamedLayer, partKey, partRef, treeReduce } from './layers.js';
 import { Scalar } from './scalar.js';
-import { hashPartition } from './shuffle.js';
+import { shuffleGroupby } from './groupby-shuffle.js';
+import { rangeGroupby, rangePlanOf } from './groupby-range.js';
 import { allRefs, blockwise } from './blockwise.js';
 import { chooseStrategy } from './groupby-plan.js';
 import type { JoinSpec } from './kernels-join.js';
@@ -50,8 +53,8 @@ export interface GroupByOptions {
   /** Shuffle on the keys into this many output partitions (for many groups). */
   readonly splitOut?: number;
   /**
-   * `true`: shuffle on the keys (into as many partitions as the input has); `false`: a tree
-   * reduction. Left out (with no `splitOut`): chosen from the group count of a sample of the data
+   * `true`: shuffle on the keys (into as many partitions as the input has), or no shuffle at all
+   * when the partitions already hold disjoint ranges of one int key; `false`: a tree reduction. Left out (with no `splitOut`): chosen from the group count of a sample of the data
    * when one is at hand (`explain()` says which and why), else a tree reduction.
    */
   readonly shuffle?: boolean;
@@ -157,8 +160,31 @@ export function planOuts(
       nunique: pick('nunique'),
       median: [...new Set([...pick('median'), ...pick('quantile')])],
       moments: [...new Set([...pick('std'), ...pick('var')])],
+      stats: keptStats(outs),
+      size: outs.some((o) => o[1] === 'size'),
     },
   };
+}
+
+/** What each running aggregation reads of a group's statistics. */
+const STATS_OF: Partial<Record<AggName, readonly Stat[]>> = {
+  count: ['count'],
+  sum: ['sum'],
+  mean: ['count', 'sum'],
+  min: ['count', 'min'],
+  max: ['count', 'max'],
+  std: ['count', 'sum', 'm2'],
+  var: ['count', 'sum', 'm2'],
+};
+
+/** Per value column, the statistics its outputs read (none for first, nunique, median...). */
+function keptStats(outs: readonly GroupOut[]): Record<string, Stat[]> {
+  const out: Record<string, Stat[]> = {};
+  for (const [c, how] of outs) {
+    const have = (out[c] ??= []);
+    for (const s of STATS_OF[how] ?? []) if (!have.includes(s)) have.push(s);
+  }
+  return out;
 }
 
 /** Plans a groupby's agg spec. @internal */
@@ -205,20 +231,15 @@ export function runAgg(
 ): DataFrame {
   const input = frame.select([...new Set([...keys, ...plan.values])]);
   const { outs, values, needs } = plan;
+  // Disjoint key ranges need no shuffle: taken unless a tree or a number of outputs is asked for.
+  const ranged =
+    options.splitOut === undefined && options.shuffle !== false
+      ? rangePlanOf(input, keys)
+      : undefined;
+  if (ranged !== undefined) return rangeGroupby(frame, input, keys, plan, ranged);
   const choice = chooseStrategy(input, keys, options);
-  if (choice.shuffle && keys.length > 0) {
-    const n = choice.splitOut;
-    const parts = hashPartition(input, keys, n);
-    return blockwise(
-      'groupby-shuffle',
-      [parts],
-      n,
-      plan.schema,
-      [keys, outs],
-      ([ref]) => kernels.task('groupLocal', [ref, keys, values, needs, outs]),
-      `groupby(${keys.join(', ')}).agg (hash shuffle into ${n}: ${choice.reason})`,
-    );
-  }
+  if (choice.shuffle && keys.length > 0)
+    return shuffleGroupby(frame, input, keys, plan, choice.splitOut, choice.reason);
   const name = `groupby-${tokenize(input.layer.name, keys, outs)}`;
   const layer = treeReduce(
     name,

@@ -216,3 +216,13 @@ export function exchangeLayer(x: Exchange): NamedLayer {
     dir,
   );
 }
+
+/**
+ * How shuffles built now move their data (`configureShuffle`'s method). @internal
+ *
+ * @example
+ * if (shuffleMethod() === 'memory') planInMemory();
+ */
+export function shuffleMethod(): 'memory' | 'disk' | 'auto' {
+  return config.method;
+}

@@ -67,7 +67,7 @@ async function runShape(
   );
   if (shuffle)
     // A user who knows there are many groups can ask for the shuffle (Dask's split_out); the
-    // default above chooses from a sample when it has one.
+    // default above chooses from the key's Parquet statistics (its range bounds the groups).
     out.push(
       await timeChecked(
         `dask-ts dataframe, threads (${WORKERS} workers), groupby shuffle: true`,

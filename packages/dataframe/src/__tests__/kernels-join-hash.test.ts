@@ -42,6 +42,39 @@ describe('buildInt / probeInt', () => {
   }, 30_000);
 });
 
+describe('buildInt / probeInt without nulls', () => {
+  it.each([
+    ['a narrow span, looked up directly', -40, 40, true],
+    ['a wide span, hashed', -2e9, 2e9, false],
+  ])(
+    '%s: matches as a nested loop',
+    (_name, lo, hi, direct) => {
+      const n = 400;
+      let s = 7;
+      const next = (): number => {
+        s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+        return s / 2 ** 32;
+      };
+      const pick = (): number => Math.floor(lo + next() * (hi - lo));
+      const ba = Array.from({ length: n }, pick);
+      // Probe values: some from the build side, some beyond its range on either side.
+      const pa = Array.from({ length: 300 }, (_, i) =>
+        i % 3 === 0 ? ba[i % n] : i % 3 === 1 ? pick() : i % 2 === 0 ? hi + 5 + i : lo - 5 - i,
+      );
+      const build = buildInt([int(ba)], n);
+      expect(build.direct !== undefined).toBe(direct);
+      const groups = probeInt(build, [int(pa)], pa.length);
+      pa.forEach((x, i) => {
+        const want = ba.flatMap((y, j) => (y === x ? [j] : []));
+        const g = groups[i];
+        const got = g < 0 ? [] : [...build.rows.subarray(build.start[g], build.start[g + 1])];
+        expect(got).toEqual(want);
+      });
+    },
+    30_000,
+  );
+});
+
 describe('cachedFor', () => {
   it('computes once per set of partitions and key, again for others', () => {
     const a = tableFromArrays({ x: Int32Array.from([1, 2]) });
