@@ -73,9 +73,9 @@ function sampleOf(layer: GraphLayer, depth = 0): Map<string, Col> | undefined {
 
 /**
  * With no sample: the keys' ranges per partition (Parquet statistics, ranges.ts) bound the group
- * count by the product of the keys' spans; a bound of GROUPS_FOR_SHUFFLE or more takes the shuffle
- * (it pre-aggregates, so a loose bound costs little), a smaller one the tree. With no ranges
- * either: the tree.
+ * count by the product of the keys' spans; a bound under GROUPS_FOR_SHUFFLE takes the tree, one
+ * key's span of GROUPS_FOR_SHUFFLE or more the shuffle (it pre-aggregates, so a loose bound costs
+ * little). Several keys with a large product: the tree, as with no ranges either.
  */
 function fromRanges(input: DataFrame, keys: readonly string[]): GroupStrategy {
   const n = input.npartitions;
@@ -99,9 +99,18 @@ function fromRanges(input: DataFrame, keys: readonly string[]): GroupStrategy {
     bound *= lo <= hi ? hi - lo + 1 : 1;
   }
   const what = `at most ${bound} groups by the keys' ranges (Parquet statistics)`;
-  return bound >= GROUPS_FOR_SHUFFLE
+  if (bound < GROUPS_FOR_SHUFFLE)
+    return { shuffle: false, splitOut: 1, reason: `${what}: few groups` };
+  // One key's span bounds its distinct values closely; a product of several spans says little
+  // (TPC-H Q20's part x supplier keys: 2e9 "groups" of ~500k), and a needless shuffle multiplies
+  // the partitions of everything after it: the tree, as with no statistics.
+  return keys.length === 1
     ? { shuffle: true, splitOut: n, reason: `${what}: many groups` }
-    : { shuffle: false, splitOut: 1, reason: `${what}: few groups` };
+    : {
+        shuffle: false,
+        splitOut: 1,
+        reason: `${what}, a product of ${keys.length} keys' spans, not an estimate; pass splitOut for many groups`,
+      };
 }
 
 /** Chooses tree or shuffle for a groupby of `input` on `keys`. @internal */

@@ -101,5 +101,13 @@ describe('strategy from Parquet statistics', () => {
     expect((got.many as number[]).length).toBe(n);
     const total = (got.x as number[]).reduce((s, v) => s + v, 0);
     expect(total).toBe(x.reduce((s, v) => s + v, 0));
+    // Two keys: the product of their spans (50 x 30000) says little of the groups: the tree.
+    const c = pq.groupby(['few', 'many']).agg({ x: 'sum' });
+    expect(c.explain()).toMatch(
+      /tree reduction: at most 1500000 groups by the keys' ranges \(Parquet statistics\), a product of 2 keys' spans/,
+    );
+    expect(((plain(await c.compute(sync)).x as number[]) ?? []).reduce((s, v) => s + v, 0)).toBe(
+      total,
+    );
   }, 60_000);
 });
