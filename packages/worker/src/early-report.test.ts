@@ -54,6 +54,30 @@ describe('early reports', () => {
     expect(reported).toEqual(['t0', 't1', 't2']);
   });
 
+  it('in a batch of messages, no early report of a later message overtakes an earlier one', async () => {
+    // m1 awaits; m2 reads its result, then runs long enough to report early. m1's report used
+    // to wait for the whole batch, so m2's early report (b) reached the scheduler before a, whose
+    // result b had read: the scheduler then took a, still unreported, for an orphan.
+    const order: string[] = [];
+    const record = (m: readonly Outgoing[]): void =>
+      m.forEach((o) => o.message.op === 'finished' && order.push(...o.message.keys));
+    const state = new WorkerState({ early: record });
+    const nap = {
+      kind: 'source',
+      source: 'async (ms) => { await new Promise((r) => setTimeout(r, ms)); return ms; }',
+      scope: {},
+    } as const;
+    const m1 = packCompute([{ key: 'a', fn: nap, args: [30], deps: [] }]);
+    const m2 = packCompute([
+      { key: 'b', fn: busy, args: [{ $ref: 'a' }], deps: ['a'] },
+      { key: 'c', fn: busy, args: [120], deps: [] },
+    ]);
+    const h = state.handle({ op: 'batch', messages: [m1, m2] });
+    record(h.now);
+    record((await h.later)!);
+    expect(order).toEqual(['a', 'b', 'c']);
+  });
+
   it('reports a short batch once, at its end', () => {
     // The clock stands still: on a loaded machine even 5 no-op tasks may span a preemption.
     const clock = jest.spyOn(performance, 'now').mockReturnValue(1_000);

@@ -239,10 +239,15 @@ export class WorkerState {
     const now: Outgoing[] = [];
     const later: Promise<readonly Outgoing[]>[] = [];
     let closed = false;
+    // Each message's reports go out as soon as it settles (attached before the next message
+    // starts behind it), so that no early report of a later message (those go at once) overtakes
+    // them. Held back to the end of the batch, they arrived after the reports of tasks reading
+    // their results, and the scheduler took the still-unreported inputs for orphans.
+    const early = messages.length > 1 ? this.early : undefined;
     for (const m of messages) {
       const h = this.handle(m);
       for (const o of h.now) now.push(o);
-      if (h.later !== undefined) later.push(h.later);
+      if (h.later !== undefined) later.push(early !== undefined ? sent(h.later, early) : h.later);
       if (h.closed) closed = true;
     }
     if (later.length === 0) return { now, later: undefined, closed };
@@ -503,6 +508,17 @@ export class WorkerState {
     }
     return out({ op: 'gathered', id, keys: found, values, missing }, [...transfer]);
   }
+}
+
+/** `later`'s messages handed to `early` as soon as it settles; then nothing is left to send. */
+function sent(
+  later: Promise<readonly Outgoing[]>,
+  early: NonNullable<WorkerStateOptions['early']>,
+): Promise<readonly Outgoing[]> {
+  return later.then((messages) => {
+    if (messages.length > 0) early(messages, true);
+    return [];
+  });
 }
 
 async function settle(handled: Handled): Promise<readonly Outgoing[]> {
