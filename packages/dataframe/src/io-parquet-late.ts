@@ -27,7 +27,7 @@ export interface LatePart {
   readonly storage?: Parameters<typeof readColumnsJs>[5];
 }
 
-/** A late read's file columns (the filter's columns no later step reads are left out). */
+/** A late read's file columns (the filter's columns no later step reads are left out). @internal */
 export interface LateRead {
   readonly cols: Map<string, Col>;
   readonly rows: number;

@@ -14,7 +14,8 @@ import { checkSimulatedWorkers } from './simulation.js';
  * What only `Client.local` asks of {@link startScheduler}: `localSocket`, the path of a Unix
  * socket to listen on as well (for worker processes on this machine: `ipc://PATH`).
  *
- * @internal
+ * @example
+ * const server = await startScheduler({}, { localSocket: '/tmp/dask-ts-x/scheduler' });
  */
 export interface StartInternals {
   readonly localSocket?: string;
