@@ -47,11 +47,8 @@ export function runWorker(
   options: RunWorkerOptions,
 ): Promise<void> {
   const { name } = options;
-  // A long batch reports early; behind a message still waiting, its reports wait in turn.
-  const early = (messages: readonly Outgoing[], caughtUp = false): void => {
-    if (outstanding === 0 || caughtUp) sendAll(messages);
-    else chain = chain.then(() => sendAll(messages));
-  };
+  // The state hands reports over in the order it makes them (see WorkerStateOptions.early).
+  const early = (messages: readonly Outgoing[]): void => sendAll(messages);
   const state =
     options.state ??
     new WorkerState(options.spill !== undefined ? { early, spill: options.spill } : { early });

@@ -83,12 +83,14 @@ function out(message: FromWorker, transfer: readonly ArrayBuffer[] = NO_TRANSFER
  */
 export interface WorkerStateOptions {
   /**
-   * Sends messages at once, from inside a long batch of synchronous tasks (see `EARLY_MS`); the
-   * shell must send them before anything this state produces later. Without it, a batch reports
-   * when it ends. `caughtUp` (a batch that went on after a turn of the event loop): everything
-   * this state produced before was handed over already, so nothing they must follow is pending.
+   * Sends messages at once, in the order this state produces them. With it, reports are handed
+   * over as they are made: from inside a long batch of synchronous tasks (see `EARLY_MS`), each
+   * message of a `batch` as it is handled, a queued message's first reports as it starts, and what
+   * an awaited message reports as it settles (its `later` then resolves to nothing). So a report
+   * never overtakes one made before it (a task's before those of tasks that read it). Without it,
+   * `handle` returns every report (`now`, `later`).
    */
-  readonly early?: (messages: readonly Outgoing[], caughtUp?: boolean) => void;
+  readonly early?: (messages: readonly Outgoing[]) => void;
   /** Spill least recently used results to disk past a size (see held-data.ts); off by default. */
   readonly spill?: SpillOptions;
 }
@@ -216,7 +218,13 @@ export class WorkerState {
     }
     if (this.tail !== undefined) {
       if (message.op === 'compute') this.stealable.wait(message.keys);
-      const run = (): Promise<readonly Outgoing[]> => settle(this.handleNow(message));
+      const run = (): Promise<readonly Outgoing[]> => {
+        const h = this.handleNow(message);
+        if (this.early === undefined || h.now.length === 0) return settle(h);
+        // What it did at once goes now, ahead of what the rest of it reports as it runs.
+        this.early(h.now);
+        return h.later ?? Promise.resolve([]);
+      };
       return {
         now: [],
         later: this.track(this.tail.then(run, run)),
@@ -239,15 +247,19 @@ export class WorkerState {
     const now: Outgoing[] = [];
     const later: Promise<readonly Outgoing[]>[] = [];
     let closed = false;
-    // Each message's reports go out as soon as it settles (attached before the next message
-    // starts behind it), so that no early report of a later message (those go at once) overtakes
-    // them. Held back to the end of the batch, they arrived after the reports of tasks reading
-    // their results, and the scheduler took the still-unreported inputs for orphans.
-    const early = messages.length > 1 ? this.early : undefined;
+    // Each message's reports go out as it makes them (see `early`): held back to the end of the
+    // batch, they arrived after the reports of tasks reading their results (a later message's
+    // long batch reports early), and the scheduler took the still-unreported inputs for orphans.
+    const early = this.early;
     for (const m of messages) {
       const h = this.handle(m);
-      for (const o of h.now) now.push(o);
-      if (h.later !== undefined) later.push(early !== undefined ? sent(h.later, early) : h.later);
+      if (early !== undefined) {
+        if (h.now.length > 0) early(h.now);
+        if (h.later !== undefined) later.push(sent(h.later, early));
+      } else {
+        for (const o of h.now) now.push(o);
+        if (h.later !== undefined) later.push(h.later);
+      }
       if (h.closed) closed = true;
     }
     if (later.length === 0) return { now, later: undefined, closed };
@@ -269,7 +281,10 @@ export class WorkerState {
   private track(later: Promise<readonly Outgoing[]>): Promise<readonly Outgoing[]> {
     const tracked = later.then((messages) => {
       if (this.tail === tracked) this.tail = undefined;
-      return messages;
+      // Handed over as it settles, before the message queued behind it starts (see `early`).
+      if (this.early === undefined || messages.length === 0) return messages;
+      this.early(messages);
+      return [];
     });
     this.tail = tracked;
     return tracked;
@@ -414,7 +429,7 @@ export class WorkerState {
         turnAt = performance.now();
         // Progress so far, as the synchronous path reports it (see `early`).
         if (this.early !== undefined && (batch.keys.length > 0 || batch.erred.length > 0))
-          this.early(cut(batch), true);
+          this.early(cut(batch));
         if (this.stealable.skip(task.key)) continue;
       } else if (i > from && this.stealable.skip(task.key)) continue;
       this.stealable.at(tasks, i);
@@ -516,7 +531,7 @@ function sent(
   early: NonNullable<WorkerStateOptions['early']>,
 ): Promise<readonly Outgoing[]> {
   return later.then((messages) => {
-    if (messages.length > 0) early(messages, true);
+    if (messages.length > 0) early(messages);
     return [];
   });
 }

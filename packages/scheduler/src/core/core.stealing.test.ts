@@ -112,6 +112,49 @@ describe('SchedulerCore work stealing', () => {
     sim.core.validate();
   }, 30_000);
 
+  test('an input copied to the busy worker for a task it gives back is released there', () => {
+    // x lives on h; m (reading x) is queued on a behind roots pinned there, so x was copied to a
+    // for it. a gives m back: nothing on a reads x any more, and the copy used to stay there,
+    // unknown to the core, outliving the compute (a later compute of the same keys read it).
+    const sim = new Sim({ rootSaturation: Infinity, workStealing: true, queueFactor: 16 });
+    sim.addWorker('h');
+    sim.addWorker('a');
+    const pinned = (w: string, ...deps: string[]): Task =>
+      withPlacement(t(...deps) as Task, { workers: [w] });
+    // x, kept on h by y (still running there); then h takes no more work.
+    sim.handle([
+      {
+        type: 'submit',
+        id: 's1',
+        graph: g(['x', pinned('h')], ['y', pinned('h', 'x')]),
+        wanted: ['y'],
+      },
+    ]);
+    sim.finish('h', 'x');
+    sim.handle([{ type: 'pause-worker', worker: 'h', paused: true }]);
+    const roots: [string, GraphNode][] = [0, 1, 2, 3, 4, 5].map((i) => [`r${i}`, pinned('a')]);
+    sim.handle([
+      {
+        type: 'submit',
+        id: 's',
+        graph: g(['x', pinned('h')], ...roots, ['m', t('x')]),
+        wanted: [...roots.map(([k]) => k), 'm'],
+      },
+    ]);
+    expect(sim.core.state('m')).toEqual({ state: 'processing', worker: 'a' });
+    expect(sim.store.get('a')!.has('x')).toBe(true);
+    const [asked] = steals(sim.addWorker('b'));
+    expect(asked).toEqual({ type: 'steal', worker: 'a', keys: ['m'] });
+    const cmds = sim.giveBack('a');
+    expect(cmds).toContainEqual({ type: 'release', worker: 'a', keys: ['x'] });
+    expect(sim.store.get('a')!.has('x')).toBe(false);
+    sim.handle([{ type: 'pause-worker', worker: 'h', paused: false }]);
+    sim.runAll();
+    expect(sim.ended('s')).toEqual(['done']);
+    expect(sim.ended('s1')).toEqual(['done']);
+    sim.core.validate();
+  }, 30_000);
+
   test('a worker lost with a request out: its tasks are recomputed, its late answer ignored', () => {
     const sim = new Sim({ rootSaturation: Infinity, workStealing: true, queueFactor: 8 });
     sim.addWorker('a');

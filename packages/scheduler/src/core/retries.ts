@@ -54,7 +54,13 @@ export abstract class CoreRetries extends CoreWorkers {
       t.forEachDependent(stack.pop()!, (d) => {
         const s = t.state[d];
         if ((s !== PROCESSING && s !== ORPHAN) || t.procWorker[d] !== w || out.includes(d)) return;
-        this.takeBack(d, []);
+        // What its run copied to w is dropped there when it reports (or gives it back): a copy
+        // the core does not know of would outlive the compute, and a later compute of the same
+        // keys would read it instead of waiting for the value computed again.
+        this.takeBack(
+          d,
+          this.copiedTo(d, w, (dd) => dd === id || out.includes(dd)),
+        );
         out.push(d);
         stack.push(d);
       });

@@ -188,6 +188,8 @@ export abstract class CoreStealing extends CoreRetries {
         // The tasks co-assigned after it there that read it (asked for with it, or co-assigned
         // since) are taken back too: their runs there err for want of it, and are ignored.
         const readers = this.coAssignedReaders(id, v);
+        // The inputs copied to v for it stay there, unknown to the core, unless dropped now.
+        const copied = this.copiedTo(id, v);
         this.stopRun(id, v);
         this.transition(id, RELEASED, S.C_STOLEN, note);
         if (s === PROCESSING && this.needed(id)) {
@@ -199,6 +201,7 @@ export abstract class CoreStealing extends CoreRetries {
           this.transition(d, RELEASED, S.C_STOLEN, note);
           if (sd === PROCESSING && this.needed(d)) this.activate(d, false, S.C_NEEDED, id, null);
         }
+        this.dropStale(id, v, true, copied);
       } else this.givenBackStale(id, v);
     }
   }

@@ -135,17 +135,12 @@ export abstract class CoreWorkers extends CoreAssignment {
     const takenFrom = new Map<number, number>();
     const takeBack: number[] = [];
     const take = (d: number, s: number, cause: number): void => {
-      // Remember what that run fetched to its worker x (inputs x neither holds nor computes), to
-      // drop it there later.
+      // Remember what that run fetched to its worker x, to drop it there later.
       const x = t.procWorker[d];
-      const fetched: number[] = [];
-      t.forEachDependency(d, (dd) => {
-        const sd = t.state[dd];
-        if (sd === MEMORY && t.isHolder(dd, x)) return;
-        if ((sd === PROCESSING || sd === ORPHAN) && t.procWorker[dd] === x) return;
-        if (takenFrom.get(dd) !== x) fetched.push(dd);
-      });
-      this.takeBack(d, fetched);
+      this.takeBack(
+        d,
+        this.copiedTo(d, x, (dd) => takenFrom.get(dd) === x),
+      );
       this.transition(d, RELEASED, S.C_INPUT_LOST, cause);
       takenFrom.set(d, x);
       takeBack.push(d);
@@ -251,6 +246,22 @@ export abstract class CoreWorkers extends CoreAssignment {
     const s = this.t.state[id];
     this.log.add(id, s, s, S.C_STALE, this.log.note(`ignored ${what}`));
     return false;
+  }
+
+  /**
+   * @internal The inputs of task `d` that a run of it on worker `x` had copied there: those `x`
+   * neither holds nor computes (nor `computedThere` says it computed).
+   */
+  protected copiedTo(d: number, x: number, computedThere?: (dd: number) => boolean): number[] {
+    const t = this.t;
+    const fetched: number[] = [];
+    t.forEachDependency(d, (dd) => {
+      const sd = t.state[dd];
+      if (sd === MEMORY && t.isHolder(dd, x)) return;
+      if ((sd === PROCESSING || sd === ORPHAN) && t.procWorker[dd] === x) return;
+      if (computedThere === undefined || !computedThere(dd)) fetched.push(dd);
+    });
+    return fetched;
   }
 
   /** @internal A stale result on live worker `w` (its task was taken back): drop it and its fetched inputs there. */
