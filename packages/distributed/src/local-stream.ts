@@ -62,9 +62,18 @@ class FrameReader {
   }
 }
 
+/** Sockets corked until the end of this tick (see {@link writeFrames}). */
+const corked = new Set<Socket>();
+
+function uncorkAll(): void {
+  for (const socket of corked) socket.uncork();
+  corked.clear();
+}
+
 /**
  * Writes one message, `frames` from index `from` on, to `socket`: the prefix and the header frame
- * in one buffer, the binary frames after it as they are (uncopied).
+ * in one buffer, the binary frames after it as they are (uncopied). The messages written in one
+ * tick leave together, in one system call, at its end (a batch of task reports costs one write).
  */
 function writeFrames(socket: Socket, frames: Frames, from = 0): void {
   const count = frames.length - from;
@@ -77,14 +86,13 @@ function writeFrames(socket: Socket, frames: Frames, from = 0): void {
   first.writeUInt32LE(count, 4);
   for (let i = 0; i < count; i++) first.writeUInt32LE(frames[from + i].byteLength, 8 + 4 * i);
   if (head !== undefined) first.set(head, 8 + 4 * count);
-  if (count <= 1) {
-    socket.write(first);
-    return;
+  if (!corked.has(socket)) {
+    if (corked.size === 0) process.nextTick(uncorkAll);
+    corked.add(socket);
+    socket.cork();
   }
-  socket.cork();
   socket.write(first);
   for (let i = from + 1; i < frames.length; i++) socket.write(frames[i]);
-  socket.uncork();
 }
 
 /**
