@@ -1,9 +1,11 @@
 // The local stream (local-stream.ts): messages cross it whole and in order, however the kernel
 // splits or joins their bytes, with their binary frames intact; the server reaches a stream peer
 // through its one send path (routeInproc) until the peer hangs up, then it is unreachable; a
-// local cluster's worker processes link over it; nothing is left open.
+// local cluster's worker processes link over it; bytes that do not frame a message close that
+// stream (logged) and the others go on; nothing is left open.
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { task } from '@dask-ts/protocol';
@@ -56,7 +58,11 @@ describe('the local stream', () => {
       );
       expect(got.every((m) => m[0].equals(id))).toBe(true);
       // The server answers through its send path.
-      await router.send([id, Buffer.from('back'), new Float64Array([1.5, 2.5])]);
+      await router.send([
+        id,
+        Buffer.from('back'),
+        new Uint8Array(new Float64Array([1.5, 2.5]).buffer),
+      ]);
       const answer = await socket.receive();
       expect(answer[0].toString()).toBe('back');
       expect([...new Float64Array(new Uint8Array(answer[1]).buffer)]).toEqual([1.5, 2.5]);
@@ -72,6 +78,43 @@ describe('the local stream', () => {
       expect(String(error)).toMatch(/Host unreachable/);
     } finally {
       socket.close();
+      await listener.close();
+      unregister();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('closes a stream whose bytes do not frame messages, and serves the others', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dask-ts-stream-'));
+    const address = `tcp://127.0.0.2:${40000 + (process.pid % 20000)}`;
+    const got: Buffer[][] = [];
+    const unregister = registerInproc(address, {
+      deliver: (frames) => got.push(frames),
+      deliverObject: () => undefined,
+    });
+    const lines: string[] = [];
+    const listener = await listenLocalStream(join(dir, 's'), address, (l) => lines.push(l));
+    const good = new StreamSocket(join(dir, 's'));
+    try {
+      for (const garbage of [
+        [8, 0, 0, 0, 0xe8, 3, 0, 0, 1, 2, 3, 4], // 1,000 frames in 8 bytes
+        [12, 0, 0, 0, 1, 0, 0, 0, 0xff, 0, 0, 0, 1, 2, 3, 4], // a frame past the end
+        [2, 0, 0, 0, 1, 2], // no frame count
+      ]) {
+        const bad = connect(join(dir, 's'));
+        const closed = new Promise<void>((resolve) => bad.once('close', () => resolve()));
+        bad.on('error', () => undefined);
+        bad.write(Buffer.from(garbage));
+        await closed;
+      }
+      expect(lines).toHaveLength(3);
+      expect(lines[0]).toMatch(/closed a local stream: a message of 8 bytes that is not framed/);
+      expect(lines[1]).toMatch(/a frame of 255 bytes past its message's end/);
+      await good.send([Buffer.from('still here')]);
+      await eventually(() => got.length === 1, 20_000, "the good stream's message");
+      expect(got[0][1].toString()).toBe('still here');
+    } finally {
+      good.close();
       await listener.close();
       unregister();
       rmSync(dir, { recursive: true, force: true });

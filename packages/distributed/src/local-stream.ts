@@ -15,11 +15,16 @@
 // Framing: each message is a u32 (little endian) byte length of the rest, a u32 frame count, one
 // u32 length per frame, then the frames' bytes.
 import { createServer, connect, type Server, type Socket } from 'node:net';
+import { FrameError } from './frames.js';
 import { addStreamPeer, inprocDeliver } from './inproc.js';
 
 type Frames = Uint8Array[];
 
-/** Reads messages off a byte stream (see the file comment's framing). */
+/**
+ * Reads messages off a byte stream (see the file comment's framing). Bytes that do not frame a
+ * message (a frame count or length past the message's end) throw a FrameError: the stream
+ * cannot be read on, and its owner closes it.
+ */
 class FrameReader {
   private chunks: Buffer[] = [];
   private have = 0;
@@ -36,14 +41,18 @@ class FrameReader {
       if (this.have < 4 + size) return;
       const all = this.chunks.length === 1 ? this.chunks[0] : this.joined();
       const end = 4 + size;
-      const count = all.readUInt32LE(4);
-      const frames: Buffer[] = [];
+      const count = size >= 4 ? all.readUInt32LE(4) : -1;
       let at = 8 + 4 * count;
+      if (count < 0 || at > end)
+        throw new FrameError(`a message of ${size} bytes that is not framed`);
+      const frames: Buffer[] = [];
       for (let i = 0; i < count; i++) {
         const len = all.readUInt32LE(8 + 4 * i);
+        if (at + len > end) throw new FrameError(`a frame of ${len} bytes past its message's end`);
         frames.push(all.subarray(at, at + len));
         at += len;
       }
+      if (at !== end) throw new FrameError(`${end - at} bytes after a message's last frame`);
       if (all.byteLength > end) {
         this.chunks = [all.subarray(end)];
         this.have = all.byteLength - end;
@@ -116,7 +125,13 @@ export class StreamSocket {
         waiting.resolve(frames);
       } else this.inbox.push(frames);
     });
-    this.socket.on('data', (chunk: Buffer) => reader.push(chunk));
+    this.socket.on('data', (chunk: Buffer) => {
+      try {
+        reader.push(chunk);
+      } catch (err) {
+        this.socket.destroy(err as Error);
+      }
+    });
     this.socket.on('error', (err) => (this.failure ??= err));
     this.socket.on('close', () => {
       this.failure ??= new Error('Socket is closed');
@@ -200,6 +215,7 @@ export interface LocalStreamListener {
 export async function listenLocalStream(
   path: string,
   address: string,
+  log: (line: string) => void = (line) => void process.stderr.write(`${line}\n`),
 ): Promise<LocalStreamListener> {
   const open = new Set<Socket>();
   const server: Server = createServer((socket) => {
@@ -214,7 +230,15 @@ export async function listenLocalStream(
       return true;
     });
     const reader = new FrameReader((frames) => inprocDeliver(address, [id, ...frames]));
-    socket.on('data', (chunk: Buffer) => reader.push(chunk));
+    socket.on('data', (chunk: Buffer) => {
+      try {
+        reader.push(chunk);
+      } catch (err) {
+        // Its next messages cannot be found in the bytes: cut off, its link is lost (as when silent).
+        log(`dask-ts scheduler: closed a local stream: ${(err as Error).message}`);
+        socket.destroy();
+      }
+    });
     socket.on('error', () => undefined);
     socket.on('close', () => {
       open.delete(socket);

@@ -8,7 +8,9 @@
 // by `stop()` even when a worker was killed before it could remove its own. The workers reach
 // the scheduler over a Unix socket in a folder of this cluster's (ipc://; see start-scheduler.ts),
 // removed by `stop()`; over TCP's loopback where there are no Unix sockets (Windows) or the
-// folder's path is too long for one.
+// folder's path is too long for one. Their worker links (the task traffic) skip ZeroMQ for a
+// plain Unix stream in the same folder (local-stream.ts); the ipc:// address serves the rest
+// (tasks' getClient).
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -188,7 +190,9 @@ export async function startLocalCluster(options: LocalOptions = {}): Promise<Sta
         env: {
           ...process.env,
           ...(options.token !== undefined ? { DASK_TS_TOKEN: options.token } : {}),
-          ...(stream !== undefined ? { DASK_TS_LOCAL_STREAM: join(socketDir ?? '', 'stream') } : {}),
+          ...(stream !== undefined
+            ? { DASK_TS_LOCAL_STREAM: join(socketDir ?? '', 'stream') }
+            : {}),
           ...(options.heartbeatMs !== undefined
             ? { DASK_TS_HEARTBEAT_MS: String(options.heartbeatMs) }
             : {}),
