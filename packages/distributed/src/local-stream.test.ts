@@ -1,14 +1,16 @@
 // The local stream (local-stream.ts): messages cross it whole and in order, however the kernel
 // splits or joins their bytes, with their binary frames intact; the server reaches a stream peer
 // through its one send path (routeInproc) until the peer hangs up, then it is unreachable; a
-// local cluster's worker processes link over it; bytes that do not frame a message close that
-// stream (logged) and the others go on; nothing is left open.
+// local cluster's worker processes link over it, and one killed is dropped at once (its stream
+// closed); bytes that do not frame a message close that stream (logged) and the others go on;
+// nothing is left open.
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { task } from '@dask-ts/protocol';
+import { decodeFrames } from './frames.js';
 import { registerInproc, routeInproc } from './inproc.js';
 import { StreamSocket, listenLocalStream } from './local-stream.js';
 import { startLocalCluster } from './local.js';
@@ -111,8 +113,15 @@ describe('the local stream', () => {
       expect(lines[0]).toMatch(/closed a local stream: a message of 8 bytes that is not framed/);
       expect(lines[1]).toMatch(/a frame of 255 bytes past its message's end/);
       await good.send([Buffer.from('still here')]);
-      await eventually(() => got.length === 1, 20_000, "the good stream's message");
-      expect(got[0][1].toString()).toBe('still here');
+      const text = (m: Buffer[]): string => m[1].toString();
+      await eventually(
+        () => got.some((m) => text(m) === 'still here'),
+        20_000,
+        "the good stream's message",
+      );
+      // Each stream that closed told the server its peer left.
+      const byes = got.filter((m) => text(m) !== 'still here').map((m) => decodeFrames(m.slice(1)));
+      expect(byes).toEqual(Array(3).fill({ op: 'bye', reason: expect.stringMatching(/closed/) }));
     } finally {
       good.close();
       await listener.close();
@@ -141,6 +150,15 @@ describe('the local stream', () => {
           'b',
         ]);
         expect(sum).toBe(42);
+        // A killed worker process is gone at once (heartbeats would take 10 s).
+        const killed = Date.now();
+        process.kill(cluster.pids[0], 'SIGKILL');
+        await eventually(() => cluster.server.workers.length === 1, 20_000, 'one worker left');
+        expect(Date.now() - killed).toBeLessThan(5_000);
+        const [again] = await cluster.server.scheduler.get(new Map([['c', task(add, [1, 2])]]), [
+          'c',
+        ]);
+        expect(again).toBe(3);
       } finally {
         await cluster.stop();
       }

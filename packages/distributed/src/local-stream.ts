@@ -7,15 +7,17 @@
 // frames), the same handshake, heartbeats, checks and send path at the server, which tells these
 // peers apart by routing ids ZeroMQ never makes (13 bytes, a zero byte then 'S'). Like ZeroMQ's,
 // the stream queues without bound and a peer that is gone is unreachable (a send to it fails, and
-// the server drops it as it would a ZeroMQ peer); a stream that closes is otherwise silence, which
-// the heartbeats catch as they do for ZeroMQ. Only worker processes use it, and only where they
-// were told its path (DASK_TS_LOCAL_STREAM, set by `Client.local` for the address it gives them):
-// other links to that address (a task's getClient, a `dask-ts worker` started by hand) use ZeroMQ.
+// the server drops it as it would a ZeroMQ peer). A stream that closes tells the server its peer
+// left (a killed worker process is recomputed at once, not after the heartbeats' silence); on the
+// worker's side it is silence, which the heartbeats catch as for ZeroMQ. Only worker processes use
+// it, and only where they were told its path (DASK_TS_LOCAL_STREAM, set by `Client.local` for the
+// address it gives them): other links to that address (a task's getClient, a `dask-ts worker`
+// started by hand) use ZeroMQ.
 //
 // Framing: each message is a u32 (little endian) byte length of the rest, a u32 frame count, one
 // u32 length per frame, then the frames' bytes.
 import { createServer, connect, type Server, type Socket } from 'node:net';
-import { FrameError } from './frames.js';
+import { FrameError, encodeFrames } from './frames.js';
 import { addStreamPeer, inprocDeliver } from './inproc.js';
 
 type Frames = Uint8Array[];
@@ -190,6 +192,9 @@ export function streamConnect(address: string): StreamSocket | undefined {
 
 let nextStream = 0;
 
+/** Why a local stream peer is gone (see listenLocalStream). */
+const GONE = 'its connection to the scheduler closed (its process exited?)';
+
 /** How long a closing listener waits for its peers to hang up before it cuts them off (ms). */
 const CLOSE_GRACE_MS = 2000;
 
@@ -243,6 +248,9 @@ export async function listenLocalStream(
     socket.on('close', () => {
       open.delete(socket);
       remove();
+      // A local worker's stream closes when its process dies: the server hears it at once, as a
+      // bye (ignored when it had said bye itself), not after the heartbeats' silence.
+      inprocDeliver(address, [id, ...(encodeFrames({ op: 'bye', reason: GONE }) as Buffer[])]);
     });
   });
   await new Promise<void>((resolve, reject) => {
