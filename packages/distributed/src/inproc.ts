@@ -182,9 +182,41 @@ export function postInproc(id: Uint8Array, message: unknown): boolean {
   return true;
 }
 
+/** Local stream peers' writers (local-stream.ts), by the number that ends their routing id. */
+const streamPeers = new Map<number, (frames: Frames) => boolean>();
+
+/** A local stream peer's number, or -1 when `id` is not one's (13 bytes: 0, 'S', 7 more, u32). */
+function streamNumber(id: Uint8Array): number {
+  if (id.byteLength !== 13 || id[0] !== 0 || id[1] !== 0x53) return -1;
+  return ((id[9] << 24) | (id[10] << 16) | (id[11] << 8) | id[12]) >>> 0;
+}
+
+/**
+ * Routes the server's sends to the local stream peer with routing id `id` through `write`
+ * (frames with the id first; false when it is gone); returns how to stop.
+ *
+ * @internal
+ */
+export function addStreamPeer(id: Uint8Array, write: (frames: Frames) => boolean): () => void {
+  const n = streamNumber(id);
+  streamPeers.set(n, write);
+  return () => void streamPeers.delete(n);
+}
+
+/**
+ * Hands `frames` (a routing id, then a message's frames) to the server at `address` in this
+ * process, as its ROUTER's messages are; dropped when none serves there (any more).
+ *
+ * @internal
+ */
+export function inprocDeliver(address: string, frames: Buffer[]): void {
+  servers.get(address)?.deliver(frames);
+}
+
 /**
  * A server's send target: frames whose routing id is an in-process peer's go to it, on a
- * microtask; the rest go to `socket` (the ROUTER). Unknown in-process peers (gone) are skipped.
+ * microtask, those of a local stream peer (local-stream.ts) to its stream; the rest go to
+ * `socket` (the ROUTER). Unknown in-process or stream peers (gone) are unreachable.
  *
  * @internal
  */
@@ -194,6 +226,13 @@ export function routeInproc<S extends { send(m: Frames): Promise<void>; readonly
   return {
     send(frames: Frames): Promise<void> {
       const id = frames[0];
+      const stream = id === undefined ? -1 : streamNumber(id);
+      if (stream >= 0) {
+        const write = streamPeers.get(stream);
+        return write !== undefined && write(frames)
+          ? Promise.resolve()
+          : Promise.reject(new Error('Host unreachable'));
+      }
       if (id === undefined || !isInprocId(id)) return socket.send(frames);
       const peer = peers.get(Buffer.from(id.buffer, id.byteOffset, id.byteLength).toString('hex'));
       if (peer === undefined) return Promise.reject(new Error('Host unreachable'));

@@ -23,6 +23,7 @@ import {
 } from './handshake.js';
 import { SendQueue } from './send-queue.js';
 import { InprocParcel, InprocSocket, inprocConnect } from './inproc.js';
+import { streamConnect } from './local-stream.js';
 import { curveKeyPair, curveServerKeyOf } from './curve.js';
 import { checkAddress } from './address.js';
 import { probeHandshake } from './handshake-probe.js';
@@ -372,8 +373,10 @@ export async function connectLink(address: string, options: LinkOptions): Promis
   // An identity of its own, so that ZeroMQ's reconnection after a network blip keeps this peer
   // (the server's ROUTER hands the identity over to the new connection).
   const inproc = inprocConnect(address);
+  // A local cluster's worker process: a plain Unix stream to its scheduler (local-stream.ts).
   const socket: LinkSocket =
     inproc ??
+    streamConnect(address) ??
     new Dealer({
       linger: 0,
       receiveTimeout: connectTimeoutMs,

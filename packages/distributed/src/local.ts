@@ -8,7 +8,9 @@
 // by `stop()` even when a worker was killed before it could remove its own. The workers reach
 // the scheduler over a Unix socket in a folder of this cluster's (ipc://; see start-scheduler.ts),
 // removed by `stop()`; over TCP's loopback where there are no Unix sockets (Windows) or the
-// folder's path is too long for one.
+// folder's path is too long for one. Their worker links (the task traffic) skip ZeroMQ for a
+// plain Unix stream in the same folder (local-stream.ts); the ipc:// address serves the rest
+// (tasks' getClient).
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -17,6 +19,7 @@ import { join } from 'node:path';
 import { parseBytes } from './parse-bytes.js';
 import type { SchedulerServer } from './scheduler-server.js';
 import { startScheduler } from './start-scheduler.js';
+import { listenLocalStream, type LocalStreamListener } from './local-stream.js';
 
 /**
  * Options of `Client.local`.
@@ -149,6 +152,17 @@ export async function startLocalCluster(options: LocalOptions = {}): Promise<Sta
     throw err;
   }
   const address = socket !== undefined ? `ipc://${socket}` : server.address;
+  // The worker processes' links skip ZeroMQ (local-stream.ts).
+  let stream: LocalStreamListener | undefined;
+  if (socketDir !== undefined && socket !== undefined) {
+    try {
+      stream = await listenLocalStream(join(socketDir, 'stream'), server.address);
+    } catch (err) {
+      await server.close();
+      removeSocketDir();
+      throw err;
+    }
+  }
   // Built JavaScript, also when this module runs from its sources (tests).
   const entry = createRequire(import.meta.url).resolve('@dask-ts/distributed/worker-main');
   const children: ChildProcess[] = [];
@@ -159,6 +173,7 @@ export async function startLocalCluster(options: LocalOptions = {}): Promise<Sta
       : mkdtempSync(join(options.spillDir ?? tmpdir(), 'dask-ts-local-'));
   const stop = async (): Promise<void> => {
     await server.close();
+    await stream?.close();
     removeSocketDir();
     const timer = setTimeout(() => {
       for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
@@ -175,6 +190,9 @@ export async function startLocalCluster(options: LocalOptions = {}): Promise<Sta
         env: {
           ...process.env,
           ...(options.token !== undefined ? { DASK_TS_TOKEN: options.token } : {}),
+          ...(stream !== undefined
+            ? { DASK_TS_LOCAL_STREAM: join(socketDir ?? '', 'stream') }
+            : {}),
           ...(options.heartbeatMs !== undefined
             ? { DASK_TS_HEARTBEAT_MS: String(options.heartbeatMs) }
             : {}),

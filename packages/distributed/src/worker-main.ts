@@ -4,8 +4,11 @@
 // It exits when its node stops (code 0 when the scheduler said bye, 1 when it was lost or could
 // not connect), on SIGTERM or SIGINT (after saying bye), and, when forked, once its parent is gone.
 import { startWorker } from './worker-node.js';
+import { useLocalStream } from './local-stream.js';
 
 const [address = '', nthreads = '1', name] = process.argv.slice(2);
+// Forked by Client.local: the worker links go over its Unix stream (local-stream.ts).
+if (process.env.DASK_TS_LOCAL_STREAM) useLocalStream(address, process.env.DASK_TS_LOCAL_STREAM);
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 /** Lets go of the parent's IPC channel, if it is still there (a parent that died closed it). */
 const disconnect = (): void => {
