@@ -91,6 +91,44 @@ describe('a local cluster over a Unix socket', () => {
     60_000,
   );
 
+  (linux ? it : it.skip)(
+    'removes the socket when Ctrl-C (SIGINT) ends the process, which still ends by that signal',
+    async () => {
+      const local = new URL('../dist/local.js', import.meta.url).href;
+      const script = `
+        import { readFileSync } from 'node:fs';
+        import { startLocalCluster } from ${JSON.stringify(local)};
+        const cluster = await startLocalCluster({ nWorkers: 1 });
+        const argv = readFileSync('/proc/' + cluster.pids[0] + '/cmdline', 'utf8').split('\\0');
+        console.log(argv[argv.findIndex((a) => a.endsWith('worker-main.js')) + 1], cluster.pids[0]);
+        setInterval(() => undefined, 1000);`;
+      const dir = mkdtempSync(join(tmpdir(), 'dask-ts-test-'));
+      const file = join(dir, 'interrupted.mjs');
+      writeFileSync(file, script);
+      let out = '';
+      let signal: NodeJS.Signals | null;
+      try {
+        const child = spawn(process.execPath, [file], { stdio: ['ignore', 'pipe', 'inherit'] });
+        const ended = new Promise<NodeJS.Signals | null>((resolve) =>
+          child.once('exit', (_code, sig) => resolve(sig)),
+        );
+        child.stdout.on('data', (d: Buffer) => {
+          out += d.toString();
+          if (out.includes('\n')) child.kill('SIGINT');
+        });
+        signal = await ended;
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+      expect(signal).toBe('SIGINT');
+      const [address, pid] = out.trim().split(' ');
+      pids.push(Number(pid));
+      expect(address).toMatch(/^ipc:\/\/\//);
+      expect(existsSync(dirname(address.slice('ipc://'.length)))).toBe(false);
+    },
+    60_000,
+  );
+
   it('uses TCP instead when the folder is too deep for a Unix socket', () => {
     expect(localSocketIn('/tmp/dask-ts-abc')).toBe('/tmp/dask-ts-abc/scheduler');
     expect(localSocketIn(`/tmp/${'d'.repeat(92)}`)).toBe(`/tmp/${'d'.repeat(92)}/scheduler`);

@@ -13,6 +13,7 @@
 // (tasks' getClient).
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { cleanUpOnSignals } from './signal-cleanup.js';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -124,12 +125,17 @@ export async function startLocalCluster(options: LocalOptions = {}): Promise<Sta
   const socketDir =
     process.platform === 'win32' ? undefined : mkdtempSync(join(tmpdir(), 'dask-ts-'));
   const socket = socketDir === undefined ? undefined : localSocketIn(socketDir);
+  let forgetSignals = (): void => undefined;
   const removeSocketDir = (): void => {
     process.off('exit', removeSocketDir);
+    forgetSignals();
     if (socketDir !== undefined) rmSync(socketDir, { recursive: true, force: true });
   };
-  // Also when this process exits without closing the cluster (process.exit()).
-  if (socketDir !== undefined) process.once('exit', removeSocketDir);
+  // Also when this process exits without closing the cluster (process.exit(), Ctrl-C).
+  if (socketDir !== undefined) {
+    process.once('exit', removeSocketDir);
+    forgetSignals = cleanUpOnSignals(removeSocketDir);
+  }
   let server: SchedulerServer;
   try {
     server = await startScheduler(
@@ -171,6 +177,11 @@ export async function startLocalCluster(options: LocalOptions = {}): Promise<Sta
     limit === undefined
       ? undefined
       : mkdtempSync(join(options.spillDir ?? tmpdir(), 'dask-ts-local-'));
+  const removeSpillRoot = (): void => {
+    if (spillRoot !== undefined) rmSync(spillRoot, { recursive: true, force: true });
+  };
+  const forgetSpillSignals =
+    spillRoot === undefined ? () => undefined : cleanUpOnSignals(removeSpillRoot);
   const stop = async (): Promise<void> => {
     await server.close();
     await stream?.close();
@@ -180,7 +191,8 @@ export async function startLocalCluster(options: LocalOptions = {}): Promise<Sta
     }, GRACE_MS);
     await Promise.all(exits);
     clearTimeout(timer);
-    if (spillRoot !== undefined) rmSync(spillRoot, { recursive: true, force: true });
+    forgetSpillSignals();
+    removeSpillRoot();
   };
   try {
     const ready: Promise<void>[] = [];
