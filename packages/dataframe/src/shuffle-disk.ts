@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rmSync } from 'node:fs';
 import type { GraphLayer, Task } from '@dask-ts/protocol';
+import { cleanUpOnSignals } from '@dask-ts/protocol/runtime';
 import type { LayerNodes } from '@dask-ts/graph';
 import type { DType } from './dtypes.js';
 import { kernels } from './kernels.js';
@@ -80,9 +81,12 @@ function track(dir: string): void {
   }
   if (!hooked) {
     hooked = true;
-    process.once('exit', () => {
+    const removeLive = (): void => {
       for (const d of live) rmSync(d, { recursive: true, force: true });
-    });
+    };
+    process.once('exit', removeLive);
+    // Also when Ctrl-C (or another signal left to its default) ends the process.
+    cleanUpOnSignals(removeLive);
   }
 }
 

@@ -13,10 +13,10 @@
 // (tasks' getClient).
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { cleanUpOnSignals } from './signal-cleanup.js';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { cleanUpOnSignals } from '@dask-ts/protocol/runtime';
 import { parseBytes } from './parse-bytes.js';
 import type { SchedulerServer } from './scheduler-server.js';
 import { startScheduler } from './start-scheduler.js';

@@ -79,6 +79,7 @@ export { checkToWorker } from './wire-check.js';
 export { isInsideWorker, enterWorker } from './inside-worker.js';
 export { isEntryModule, shareEntryModule } from './entry-module.js';
 export { sharedKernelModules, shareKernelModule } from './kernel-modules.js';
+export { cleanUpOnSignals } from './signal-cleanup.js';
 export type { Endpoint, EndpointEvents } from './endpoint.js';
 export {
   type SerializedError,

@@ -1,11 +1,12 @@
-// Folders a process made for its cluster (its sockets, its spill) must not outlive it. An 'exit'
+// Folders a process made for its work (a cluster's sockets, spilled results, shuffles through
+// disk) must not outlive it. An 'exit'
 // handler covers `close()` forgotten and `process.exit()`, but a signal's default action (Ctrl-C's
 // SIGINT, `kill`'s SIGTERM, a closed terminal's SIGHUP) ends the process without running it. So
 // while some cleanup is registered, this module listens for those signals. When one comes and
 // nothing else listens for it (so its default action is what would happen: the process ends), it
 // runs every cleanup, stops listening and raises the same signal again, and the process ends as
 // it would have, by that signal. A program that listens for the signal itself decides what
-// happens: nothing is removed then (it may go on using the cluster). Not on Windows, where
+// happens: nothing is removed then (it may go on working). Not on Windows, where
 // signals are emulated.
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
@@ -36,7 +37,8 @@ function onSignal(signal: NodeJS.Signals): void {
  * forget();
  */
 export function cleanUpOnSignals(cleanup: () => void): () => void {
-  if (process.platform === 'win32') return () => undefined;
+  const proc = (globalThis as { process?: NodeJS.Process }).process;
+  if (proc === undefined || proc.platform === 'win32') return () => undefined;
   if (cleanups.size === 0) for (const s of SIGNALS) process.on(s, onSignal);
   cleanups.add(cleanup);
   return () => {
