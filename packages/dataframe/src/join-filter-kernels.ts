@@ -1,7 +1,8 @@
 // The kernel of a Parquet read filtered by a join's keys (join-filter.ts): the keys of the other
-// side's partitions become an `isin` filter on the read's key column, run before the read's own
-// steps (joined with their first filter, so late materialization, io-parquet-late.ts, decodes the
-// other columns for the kept rows only). A key read from a hive directory is not filtered.
+// side's partitions become an `isin` filter on the read's key column, run before the read's other
+// steps (after its own first filter, whose parts were written to run in their order, and joined
+// with it, so late materialization, io-parquet-late.ts, decodes the other columns for the kept
+// rows only). A key read from a hive directory is not filtered.
 import { defineKernels } from '@dask-ts/graph/kernels';
 import type { Table } from 'apache-arrow';
 import { colOfData, isValid } from './columns.js';
@@ -50,7 +51,7 @@ function readParquetKeyed(
   const [first, ...rest] = plan.steps;
   const steps: Step[] =
     first?.op === 'filter'
-      ? [{ op: 'filter', expr: { k: 'bin', op: 'and', l: test, r: first.expr } }, ...rest]
+      ? [{ op: 'filter', expr: { k: 'bin', op: 'and', l: first.expr, r: test } }, ...rest]
       : [{ op: 'filter', expr: test }, ...plan.steps];
   return readParquetPart(part, { ...plan, steps });
 }

@@ -7,12 +7,14 @@
 // as the first filter of its steps (join-filter-kernels.ts): late materialization decodes the
 // read's other columns for those rows only, and the join probes only them. Rows dropped so could
 // not have matched, so the answer is unchanged; the cost is that such reads wait for the other
-// side. Joins that keep unmatched probe rows (left, right, outer, anti) are never filtered.
+// side, so only a side that is itself filtered somewhere (a whole dimension table keeps every
+// probe row) is used. Joins that keep unmatched probe rows (left, right, outer, anti) are never
+// filtered.
 import type { GraphLayer } from '@dask-ts/protocol';
 import { Layer, layerDependents, rewriteLayers, type LayerNodes } from '@dask-ts/graph';
 import type { DataFrame } from './frame.js';
-import { DescribedLayer, partKey, partRef } from './layers.js';
-import { FileReadLayer } from './io-layer.js';
+import { CsvLayer, DescribedLayer, PipeLayer, partKey, partRef } from './layers.js';
+import { FileReadLayer, ReaderLayer } from './io-layer.js';
 import { isNumeric } from './dtypes.js';
 import type { Step } from './steps.js';
 import { filterKernels } from './join-filter-kernels.js';
@@ -72,6 +74,23 @@ function fileColumn(steps: readonly Step[], key: string): string | undefined {
   return name;
 }
 
+/**
+ * Whether some rows of a layer's inputs were filtered out on the way to it: only then may its keys
+ * be fewer than the probe side's (a whole dimension table would keep every probe row, and make
+ * the probe's reads wait for nothing).
+ */
+function filtered(layer: GraphLayer, seen: Map<string, boolean>): boolean {
+  const known = seen.get(layer.name);
+  if (known !== undefined) return known;
+  const own =
+    layer instanceof KeyFilteredRead ||
+    ((layer instanceof PipeLayer || layer instanceof ReaderLayer || layer instanceof CsvLayer) &&
+      layer.steps.some((s) => s.op === 'filter'));
+  const out = own || layer.deps.some((d) => filtered(d, seen));
+  seen.set(layer.name, out);
+  return out;
+}
+
 /** A Parquet read whose tasks keep only the rows whose key the other side's partitions hold. */
 class KeyFilteredRead extends DescribedLayer {
   constructor(
@@ -105,6 +124,7 @@ class KeyFilteredRead extends DescribedLayer {
 export function filterJoinReads(roots: readonly GraphLayer[]): GraphLayer[] {
   const { dependents } = layerDependents(roots);
   const requested = new Set(roots.map((r) => r.name));
+  const seen = new Map<string, boolean>();
   return rewriteLayers(roots, (layer, { deps }) => {
     const f = filterOf(layer);
     if (f === undefined || !(layer instanceof Layer)) return;
@@ -114,6 +134,7 @@ export function filterJoinReads(roots: readonly GraphLayer[]): GraphLayer[] {
     if (!(read instanceof FileReadLayer) || read.kernel !== 'readParquet' || build === undefined)
       return;
     if (requested.has(read.name) || dependents.get(read.name)?.length !== 1) return;
+    if (!filtered(build, seen)) return;
     const fileKey = fileColumn(read.steps, f.probeKey);
     if (fileKey === undefined || !read.columns.includes(fileKey)) return;
     const next = deps.slice();
