@@ -27,10 +27,12 @@ function collectKeys(tables: readonly Table[], name: string): Literal[] {
   const out: number[] = [];
   for (const t of tables) {
     const v = t.getChild(name);
-    if (v === null) throw new Error(`readParquetKeyed: the join's other side has no column '${name}'`);
+    if (v === null)
+      throw new Error(`readParquetKeyed: the join's other side has no column '${name}'`);
     for (const d of v.data) {
       const c = colOfData(d);
-      if (c.type === 'utf8') throw new Error(`readParquetKeyed: key '${name}' is not a number column`);
+      if (c.type === 'utf8')
+        throw new Error(`readParquetKeyed: key '${name}' is not a number column`);
       const { values, valid } = c;
       for (let i = 0; i < c.length; i++) if (isValid(valid, i)) out.push(values[i]);
     }
@@ -47,7 +49,11 @@ function readParquetKeyed(
   ...builds: Table[]
 ): Table {
   if (part.hive.some(([k]) => k === fileKey)) return readParquetPart(part, plan);
-  const test: ExprSpec = { k: 'isin', x: { k: 'col', name: fileKey }, values: keysOf(builds, buildKey) };
+  const test: ExprSpec = {
+    k: 'isin',
+    x: { k: 'col', name: fileKey },
+    values: keysOf(builds, buildKey),
+  };
   const [first, ...rest] = plan.steps;
   const steps: Step[] =
     first?.op === 'filter'

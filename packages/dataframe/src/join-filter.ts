@@ -46,7 +46,8 @@ export function markKeyFilter(
   probeKey: string,
   build: DataFrame,
   buildKey: string,
-  meets: (i: number) => readonly number[] = () => Array.from({ length: build.npartitions }, (_, j) => j),
+  meets: (i: number) => readonly number[] = () =>
+    Array.from({ length: build.npartitions }, (_, j) => j),
 ): void {
   if (!isNumeric(probe.dtypes[probeKey]) || probe.dtypes[probeKey] !== build.dtypes[buildKey])
     return;
