@@ -113,6 +113,10 @@ class KeyFilteredRead extends DescribedLayer {
       }
     });
   }
+  /** The other side is printed under the join already. */
+  override explained(): readonly GraphLayer[] {
+    return [];
+  }
   describe(): string {
     return `${this.read.describe()} | rows whose ${this.fileKey} is a ${this.buildKey} of the join's other side`;
   }
