@@ -1,15 +1,18 @@
 // Join key filters pushed into Parquet reads (sideways information passing, as DuckDB's and
 // Spark's dynamic filters). Policy: an inner or semi join whose probe side (the side whose rows
 // are matched against the other's) is a Parquet read that nothing else reads, on a key that is a
-// number column of the files, gets that read rebuilt so that each of its tasks also receives the
+// number column of the files (or reads one through row-wise steps and groupbys that keep the key,
+// each read by nothing else), gets that read rebuilt so that each of its tasks also receives the
 // other side's partitions it will meet (all of them for a broadcast, the ones whose key range
 // overlaps its own for a range join). The read then keeps only the rows whose key is among theirs,
 // as the first filter of its steps (join-filter-kernels.ts): late materialization decodes the
 // read's other columns for those rows only, and the join probes only them. Rows dropped so could
 // not have matched, so the answer is unchanged; the cost is that such reads wait for the other
 // side, so only a side that is itself filtered somewhere (a whole dimension table keeps every
-// probe row) is used. Joins that keep unmatched probe rows (left, right, outer, anti) are never
-// filtered.
+// probe row) is used. A broadcast join whose probe side cannot be filtered so may filter its
+// broadcast side instead, by the keys of every probe partition (a groupby's input under it, say),
+// when the broadcast side's read has at least as many partitions as the probe side.
+// Joins that keep unmatched probe rows (left, right, outer, anti) are never filtered.
 import type { GraphLayer } from '@dask-ts/protocol';
 import { Layer, layerDependents, rewriteLayers, type LayerNodes } from '@dask-ts/graph';
 import type { DataFrame } from './frame.js';
@@ -19,11 +22,11 @@ import { isNumeric } from './dtypes.js';
 import type { Step } from './steps.js';
 import { filterKernels } from './join-filter-kernels.js';
 
-/** What a join tells the optimizer about its probe side. @internal */
+/** What a join tells the optimizer: one side it may filter by the other's keys. @internal */
 export interface KeyFilter {
-  /** The probe side's layer (by name: it survives rewriting). */
+  /** The side to filter (by its layer's name: it survives rewriting). */
   readonly probe: string;
-  /** The probe side's key column. */
+  /** Its key column. */
   readonly probeKey: string;
   /** The other side's layer. */
   readonly build: string;
@@ -31,14 +34,23 @@ export interface KeyFilter {
   readonly buildKey: string;
   /** The other side's partitions that probe partition `i` meets. */
   readonly meets: (i: number) => readonly number[];
+  /** The fewest partitions the read filtered may have. */
+  readonly least?: number;
 }
 
-/** Where a join layer keeps its KeyFilter (a symbol key survives the layer being moved). */
+/** Where a join layer keeps its KeyFilters (a symbol key survives the layer being moved). */
 const FILTER = Symbol('dask-ts.dataframe.key-filter');
+/** Where a layer says that its rows with key x come from its input's rows with key x. */
+const KEPT = Symbol('dask-ts.dataframe.keys-kept');
+
+const all = (n: number) => (): number[] => Array.from({ length: n }, (_, j) => j);
 
 /**
  * Records that `out`, an inner or semi join of `probe` with `build` on `probeKey` = `buildKey`,
- * may filter `probe` by the keys of `build` (when both keys are numbers). @internal
+ * may filter `probe` by the keys of `build` (when both keys are numbers), or else, with
+ * `reverse`, `build` by the keys of every partition of `probe` (when the read so filtered has at
+ * least as many partitions: a read of fewer would wait for every partition of the other, and the
+ * join with it). @internal
  */
 export function markKeyFilter(
   out: DataFrame,
@@ -46,23 +58,40 @@ export function markKeyFilter(
   probeKey: string,
   build: DataFrame,
   buildKey: string,
-  meets: (i: number) => readonly number[] = () =>
-    Array.from({ length: build.npartitions }, (_, j) => j),
+  meets: (i: number) => readonly number[] = all(build.npartitions),
+  reverse = false,
 ): void {
   if (!isNumeric(probe.dtypes[probeKey]) || probe.dtypes[probeKey] !== build.dtypes[buildKey])
     return;
-  const f: KeyFilter = {
-    probe: probe.layer.name,
-    probeKey,
-    build: build.layer.name,
-    buildKey,
-    meets,
-  };
-  (out.layer as unknown as Record<symbol, KeyFilter>)[FILTER] = f;
+  const p = probe.layer.name;
+  const b = build.layer.name;
+  const fs: KeyFilter[] = [{ probe: p, probeKey, build: b, buildKey, meets }];
+  if (reverse)
+    fs.push({
+      probe: b,
+      probeKey: buildKey,
+      build: p,
+      buildKey: probeKey,
+      meets: all(probe.npartitions),
+      least: probe.npartitions,
+    });
+  (out.layer as unknown as Record<symbol, readonly KeyFilter[]>)[FILTER] = fs;
 }
 
-const filterOf = (layer: GraphLayer): KeyFilter | undefined =>
-  (layer as unknown as Record<symbol, KeyFilter | undefined>)[FILTER];
+/**
+ * Records that each row of `layer` with some values of `keys` comes from rows of its one input
+ * with the same values in the same columns (a groupby's output), so a filter on a key may be
+ * applied to the input instead. @internal
+ */
+export function markKeysKept(layer: GraphLayer, keys: readonly string[]): void {
+  (layer as unknown as Record<symbol, readonly string[]>)[KEPT] = keys;
+}
+
+const keptOf = (layer: GraphLayer): readonly string[] | undefined =>
+  (layer as unknown as Record<symbol, readonly string[] | undefined>)[KEPT];
+
+const filtersOf = (layer: GraphLayer): readonly KeyFilter[] =>
+  (layer as unknown as Record<symbol, readonly KeyFilter[] | undefined>)[FILTER] ?? [];
 
 /** The file column a key read after `steps` comes from, or undefined when a step computes it. */
 function fileColumn(steps: readonly Step[], key: string): string | undefined {
@@ -129,21 +158,56 @@ class KeyFilteredRead extends DescribedLayer {
 export function filterJoinReads(roots: readonly GraphLayer[]): GraphLayer[] {
   const { dependents } = layerDependents(roots);
   const requested = new Set(roots.map((r) => r.name));
+  const alone = (l: GraphLayer): boolean =>
+    !requested.has(l.name) && dependents.get(l.name)?.length === 1;
   const seen = new Map<string, boolean>();
   return rewriteLayers(roots, (layer, { deps }) => {
-    const f = filterOf(layer);
-    if (f === undefined || !(layer instanceof Layer)) return;
-    const pi = deps.findIndex((d) => d.name === f.probe);
-    const build = deps.find((d) => d.name === f.build);
-    const read = deps[pi];
-    if (!(read instanceof FileReadLayer) || read.kernel !== 'readParquet' || build === undefined)
-      return;
-    if (requested.has(read.name) || dependents.get(read.name)?.length !== 1) return;
-    if (!filtered(build, seen)) return;
-    const fileKey = fileColumn(read.steps, f.probeKey);
-    if (fileKey === undefined || !read.columns.includes(fileKey)) return;
-    const next = deps.slice();
-    next[pi] = new KeyFilteredRead(read, build, fileKey, f.buildKey, f.meets);
-    return layer.withDeps(next);
+    if (!(layer instanceof Layer)) return;
+    // One filter per join at most: two would make each side wait for the other.
+    for (const f of filtersOf(layer)) {
+      const pi = deps.findIndex((d) => d.name === f.probe);
+      const build = deps.find((d) => d.name === f.build);
+      if (pi < 0 || build === undefined || !filtered(build, seen)) continue;
+      const chain = readBelow(deps[pi], f.probeKey, alone);
+      if (chain === undefined || chain.read.parts.length < (f.least ?? 0)) continue;
+      let top: GraphLayer = new KeyFilteredRead(
+        chain.read,
+        build,
+        chain.fileKey,
+        f.buildKey,
+        f.meets,
+      );
+      for (let i = chain.above.length - 1; i >= 0; i--) top = chain.above[i].withDeps([top]);
+      const next = deps.slice();
+      next[pi] = top;
+      return layer.withDeps(next);
+    }
+    return;
   });
+}
+
+/**
+ * The Parquet read that `top` is, or that it reads through row-wise steps and groupbys that keep
+ * `key` (each read by nothing else), with the layers above it and the key's file column.
+ */
+function readBelow(
+  top: GraphLayer,
+  key: string,
+  alone: (l: GraphLayer) => boolean,
+): { read: FileReadLayer<unknown>; above: Layer[]; fileKey: string } | undefined {
+  const above: Layer[] = [];
+  let k: string | undefined = key;
+  for (let l = top; ; l = l.deps[0]) {
+    if (!alone(l)) return undefined;
+    if (l instanceof FileReadLayer) {
+      if (l.kernel !== 'readParquet') return undefined;
+      const fileKey = fileColumn(l.steps, k);
+      if (fileKey === undefined || !l.columns.includes(fileKey)) return undefined;
+      return { read: l, above, fileKey };
+    }
+    if (l instanceof PipeLayer) k = fileColumn(l.steps, k);
+    else if (!(keptOf(l)?.includes(k) ?? false)) return undefined;
+    if (k === undefined || l.deps.length !== 1 || !(l instanceof Layer)) return undefined;
+    above.push(l);
+  }
 }

@@ -92,7 +92,7 @@ export function semiMerge(
       [r],
     );
     linkJoinOutput(out, l, spec, 'left');
-    if (how === 'semi') markKeyFilter(out, l, lkeys[0], r, rkeys[0]);
+    if (how === 'semi') markKeyFilter(out, l, lkeys[0], r, rkeys[0], undefined, true);
     return out;
   }
   const ranged =

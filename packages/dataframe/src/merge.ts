@@ -180,7 +180,7 @@ function mergeFrames(left: DataFrame, right: DataFrame, options: MergeOptions): 
       [r],
     );
     linkJoinOutput(out, l, spec, 'left');
-    if (how === 'inner') markKeyFilter(out, l, leftOn[0], r, rightOn[0]);
+    if (how === 'inner') markKeyFilter(out, l, leftOn[0], r, rightOn[0], undefined, true);
     return out;
   }
   if (smallLeft && (how === 'inner' || how === 'right')) {
@@ -195,7 +195,7 @@ function mergeFrames(left: DataFrame, right: DataFrame, options: MergeOptions): 
       [l],
     );
     linkJoinOutput(out, r, spec, 'right');
-    if (how === 'inner') markKeyFilter(out, r, rightOn[0], l, leftOn[0]);
+    if (how === 'inner') markKeyFilter(out, r, rightOn[0], l, leftOn[0], undefined, true);
     return out;
   }
   const n = options.npartitions ?? Math.max(nl, nr);

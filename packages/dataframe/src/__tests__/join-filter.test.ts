@@ -124,6 +124,33 @@ describe('join key filters in Parquet reads', () => {
     expect(got).toEqual(await rows(want));
   }, 60_000);
 
+  test("a groupby's input is filtered by the keys of the side its result is joined with", async () => {
+    const sums = (p: DataFrame): DataFrame =>
+      p
+        .filter(col('v').gt(50))
+        .groupby('k')
+        .agg({ total: ['v', 'sum'], n: ['v', 'size'] });
+    // The groupby's one partition is broadcast, and the other side read from no file: the filter
+    // goes under the groupby, into its read.
+    await check((p) => rare(memDim()).merge(sums(p), { leftOn: 'dk', rightOn: 'k' }), true);
+    await check(
+      (p, d) => sums(p).merge(rare(d), { leftOn: 'k', rightOn: 'dk', how: 'semi' }),
+      true,
+    );
+    const plan = rare(memDim()).merge(sums(probe), { leftOn: 'dk', rightOn: 'k' }).explain();
+    expect(plan).toMatch(/groupby\(k\)[\s\S]*readParquet.*rows whose k is a dk/);
+    // A groupby that does not keep the key, or a read with fewer partitions than the other side
+    // (it would wait for all of them), is not filtered.
+    await check(
+      (p, d) =>
+        rare(d).merge(p.groupby('s').agg({ k: ['k', 'max'] }), { leftOn: 'dk', rightOn: 'k' }),
+      false,
+    );
+    const wide = (): DataFrame =>
+      rare(fromColumns(dimCols, { npartitions: 4 }).astype({ dk: 'int32', g: 'int32' }));
+    await check((p) => wide().merge(sums(p), { leftOn: 'dk', rightOn: 'k' }), false);
+  }, 60_000);
+
   test('an other side with no row leaves no probe row', async () => {
     const none = probe.merge(dim.filter(col('g').gt(100)), { leftOn: 'k', rightOn: 'dk' });
     expect(none.explain()).toContain(FILTERED);
