@@ -17,7 +17,7 @@ function usage(): string {
     '',
     '  --quick   small graphs, few repetitions (a smoke run)',
     "  --write   update apps/bench/RESULTS.md with each suite's section",
-    '  --runs N  runs of a soak suite (dist-chaos: default 20)',
+    '  --runs N  runs of a soak suite (dist-chaos: default 20); best of N per query in the tpch suites',
   ].join('\n');
 }
 

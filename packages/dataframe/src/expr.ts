@@ -274,7 +274,11 @@ export function lit(value: number | string | boolean | Date): Expr {
   }
   const t = typeof value;
   if (t !== 'number' && t !== 'string' && t !== 'boolean') {
-    throw new TypeError(`lit() expects a number, string or boolean, got ${t}`);
+    throw new TypeError(
+      t === 'function'
+        ? `lit() expects a number, string or boolean, got a function: call it (accessor fields are methods: col('t').dt.year(), col('s').str.len())`
+        : `lit() expects a number, string or boolean, got ${t}`,
+    );
   }
   return new Expr({ k: 'lit', value });
 }

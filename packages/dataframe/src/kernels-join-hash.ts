@@ -245,14 +245,26 @@ const cache = new WeakMap<Table, { parts: readonly Table[]; key: string; value: 
 export function cachedFor<T>(parts: readonly Table[], key: string, make: () => T): T {
   const first = parts[0];
   if (first === undefined) return make();
-  const list = cache.get(first) ?? [];
-  const hit = list.find(
-    (e) =>
-      e.key === key && e.parts.length === parts.length && e.parts.every((p, i) => p === parts[i]),
-  );
+  const hit = entryOf(parts, key);
   if (hit !== undefined) return hit.value as T;
   const value = make();
-  list.push({ parts: [...parts], key, value });
-  cache.set(first, list);
+  cache.set(first, [...(cache.get(first) ?? []), { parts: [...parts], key, value }]);
   return value;
+}
+
+/** The cached entry of `parts` for `key`, if made. */
+function entryOf(parts: readonly Table[], key: string): { value: unknown } | undefined {
+  const first = parts[0];
+  if (first === undefined) return undefined;
+  return cache
+    .get(first)
+    ?.find(
+      (e) =>
+        e.key === key && e.parts.length === parts.length && e.parts.every((p, i) => p === parts[i]),
+    );
+}
+
+/** Whether `cachedFor(parts, key, ...)` would find its value made already. @internal */
+export function isCached(parts: readonly Table[], key: string): boolean {
+  return entryOf(parts, key) !== undefined;
 }

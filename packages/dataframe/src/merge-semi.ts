@@ -81,13 +81,15 @@ export function semiMerge(
   const nl = l.npartitions;
   const nr = r.npartitions;
   if (nr === 1 || (options.broadcast === true && nr <= nl)) {
+    // Each left partition knows how many probe the right side (kernels-join.ts: hashLeftPart).
+    const probing: JoinSpec = { ...spec, probeParts: nl };
     const out = blockwise(
       'merge',
       [l],
       nl,
       left.schema,
-      [r.layer.name, spec],
-      ([ref]) => kernels.task('joinRightAll', [spec, ref, ...allRefs(r)]),
+      [r.layer.name, probing],
+      ([ref]) => kernels.task('joinRightAll', [probing, ref, ...allRefs(r)]),
       `${text} (broadcast right)`,
       [r],
     );

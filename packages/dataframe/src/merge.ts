@@ -169,13 +169,15 @@ function mergeFrames(left: DataFrame, right: DataFrame, options: MergeOptions): 
   const smallRight = nr === 1 || (options.broadcast === true && nr <= nl);
   const smallLeft = nl === 1 || (options.broadcast === true && nl < nr);
   if (smallRight && (how === 'inner' || how === 'left')) {
+    // Each left partition knows how many probe the right side (kernels-join.ts: hashLeftPart).
+    const probing: JoinSpec = { ...spec, probeParts: nl };
     const out = blockwise(
       'merge',
       [l],
       nl,
       schema,
-      [r.layer.name, spec],
-      ([ref]) => kernels.task('joinRightAll', [spec, ref, ...allRefs(r)]),
+      [r.layer.name, probing],
+      ([ref]) => kernels.task('joinRightAll', [probing, ref, ...allRefs(r)]),
       `${text} (broadcast right)`,
       [r],
     );

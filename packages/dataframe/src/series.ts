@@ -264,13 +264,18 @@ export class Series implements Collection<Vector> {
     return this.windowed((f) => cumFrame(f, 'min'));
   }
   /**
-   * Rolling windows of this column; the aggregations give one-column dataframes.
+   * Rolling windows of this column; each aggregation gives a Series (float64), as in pandas.
    *
    * @example
-   * await df.col('a').rolling(3).mean().compute();
+   * await df.col('a').rolling(3).mean().compute(); // a Vector
    */
-  rolling(window: number, options: Omit<RollingOptions, 'columns'> = {}): Rolling {
-    return new Rolling(this.toFrame(), window, options);
+  rolling(window: number, options: Omit<RollingOptions, 'columns'> = {}): Rolling<Series> {
+    return new Rolling(
+      this.toFrame(),
+      window,
+      options,
+      (out) => new Series(out, col(this.name), this.name),
+    );
   }
 
   /**

@@ -102,17 +102,20 @@ export interface RollingOptions {
 
 /**
  * Rolling windows over the rows in order (each row and the `window - 1` before it, across
- * partition edges); every aggregation gives float64 columns.
+ * partition edges); every aggregation gives float64 columns: a DataFrame for a DataFrame's
+ * windows, a Series for a Series' (`T`).
  *
  * @example
  * await df.rolling(3).sum().compute();
+ * await df.col('a').rolling(3).mean().compute(); // a Vector
  */
-export class Rolling {
+export class Rolling<T = DataFrame> {
   /** @internal */
   constructor(
     private readonly frame: DataFrame,
     private readonly window: number,
     private readonly options: RollingOptions,
+    private readonly finish: (out: DataFrame) => T = (out) => out as T,
   ) {
     if (!Number.isInteger(window) || window < 1)
       throw new RangeError(`rolling: the window must be a positive integer, got ${String(window)}`);
@@ -122,7 +125,7 @@ export class Rolling {
         `rolling: minPeriods must be an integer from 0 to the window (${window}), got ${String(mp)}`,
       );
   }
-  private agg(how: RollHow): DataFrame {
+  private agg(how: RollHow): T {
     const cols = columnsFor(
       this.frame,
       this.options.columns,
@@ -136,26 +139,28 @@ export class Rolling {
       minPeriods: this.options.minPeriods ?? this.window,
       how,
     };
-    return windowed(this.frame, spec, () => 'float64', `rolling(${this.window}).${how}`);
+    return this.finish(
+      windowed(this.frame, spec, () => 'float64', `rolling(${this.window}).${how}`),
+    );
   }
   /** Sums over each window. @example df.rolling(3).sum() */
-  sum(): DataFrame {
+  sum(): T {
     return this.agg('sum');
   }
   /** Means over each window. @example df.rolling(3).mean() */
-  mean(): DataFrame {
+  mean(): T {
     return this.agg('mean');
   }
   /** Minima over each window. @example df.rolling(3).min() */
-  min(): DataFrame {
+  min(): T {
     return this.agg('min');
   }
   /** Maxima over each window. @example df.rolling(3).max() */
-  max(): DataFrame {
+  max(): T {
     return this.agg('max');
   }
   /** Present values in each window. @example df.rolling(3).count() */
-  count(): DataFrame {
+  count(): T {
     return this.agg('count');
   }
 }

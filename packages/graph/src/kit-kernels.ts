@@ -10,6 +10,7 @@
 // table costs a worker no more than the kernels themselves.
 import {
   registerBuiltin,
+  shareKernelModule,
   task,
   type BuiltinRef,
   type Task,
@@ -74,6 +75,8 @@ export function defineKernels<const Table extends Readonly<Record<string, TaskFu
       Object.freeze({ kind: 'builtin', name: `${namespace}.${name}`, module: moduleUrl }),
     );
   }
+  // Workers started from now on import this module as they boot (protocol's kernel-modules.ts).
+  shareKernelModule(moduleUrl);
   const ref = (name: string): BuiltinRef => {
     const r = refs.get(name);
     if (r === undefined) throw new Error(`No kernel '${name}' in namespace '${namespace}'`);

@@ -78,6 +78,7 @@ export {
 export { checkToWorker } from './wire-check.js';
 export { isInsideWorker, enterWorker } from './inside-worker.js';
 export { isEntryModule, shareEntryModule } from './entry-module.js';
+export { sharedKernelModules, shareKernelModule } from './kernel-modules.js';
 export type { Endpoint, EndpointEvents } from './endpoint.js';
 export {
   type SerializedError,

@@ -57,16 +57,15 @@ export function spawnProcess(
   }
   const limit = limits.memoryLimitMb;
   const spill = spillFor(name, limits);
+  // The environment is passed explicitly, as this realm sees it (a test sandbox has its own copy):
+  // it carries the kernel modules to preload (protocol's kernel-modules.ts).
   const child = fork(entry, [name], {
-    ...(spill !== undefined
-      ? {
-          env: {
-            ...process.env,
-            DASK_TS_SPILL_DIR: spill.dir,
-            DASK_TS_SPILL_ABOVE: String(spill.aboveBytes),
-          },
-        }
-      : {}),
+    env: {
+      ...process.env,
+      ...(spill !== undefined
+        ? { DASK_TS_SPILL_DIR: spill.dir, DASK_TS_SPILL_ABOVE: String(spill.aboveBytes) }
+        : {}),
+    },
     serialization: 'advanced',
     stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
     execArgv: limit !== undefined ? [`--max-old-space-size=${limit}`] : [],

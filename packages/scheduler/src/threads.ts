@@ -29,6 +29,9 @@ export function spawnThread(
   const spill = spillFor(name, limits);
   const worker = new Worker(entry, {
     workerData: spill !== undefined ? { name, spill } : { name },
+    // This realm's environment (a test sandbox has its own copy): it carries the kernel modules
+    // to preload (protocol's kernel-modules.ts). The default would be the process's.
+    env: process.env,
     ...(limit !== undefined ? { resourceLimits: { maxOldGenerationSizeMb: limit } } : {}),
   });
   let error: Error | undefined;

@@ -10,6 +10,7 @@
 // parent-watchdog.ts).
 import type { FromWorker } from '@dask-ts/protocol/runtime';
 import { installCrashGuards } from './crash-guards.js';
+import { preloadKernelModules } from './preload.js';
 import { watchParent } from './parent-watchdog.js';
 import { runWorker } from './run-worker.js';
 import { processTransport } from './transport.js';
@@ -22,6 +23,7 @@ if (typeof process.send !== 'function') {
 }
 const name = process.argv[2] || process.env.DASK_TS_WORKER_NAME || `process-${process.pid}`;
 installCrashGuards(name);
+preloadKernelModules();
 const spillDir = process.env.DASK_TS_SPILL_DIR;
 const spillAbove = Number(process.env.DASK_TS_SPILL_ABOVE);
 const running = runWorker(processTransport<FromWorker>(process), {

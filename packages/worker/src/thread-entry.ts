@@ -5,6 +5,7 @@
 import { isMainThread, parentPort, threadId, workerData } from 'node:worker_threads';
 import type { FromWorker } from '@dask-ts/protocol/runtime';
 import { installCrashGuards } from './crash-guards.js';
+import { preloadKernelModules } from './preload.js';
 import { garbageCollector } from './collect-garbage.js';
 import type { SpillOptions } from './held-data.js';
 import { runWorker } from './run-worker.js';
@@ -38,6 +39,7 @@ function spillOf(data: unknown): SpillOptions | undefined {
 
 const name = threadName(workerData);
 installCrashGuards(name);
+preloadKernelModules();
 const spill = spillOf(workerData);
 await runWorker(messagePortTransport<FromWorker>(parentPort), {
   name,

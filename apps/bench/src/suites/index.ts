@@ -22,7 +22,7 @@ import { dfCsv2parquet } from './df-csv2parquet.js';
 import { dfParquet } from './df-parquet.js';
 import { latency } from './latency.js';
 import { shapes } from './shapes.js';
-import { tpch, tpchSf1 } from './tpch.js';
+import { tpch, tpchDanfo, tpchSf1 } from './tpch.js';
 import { tpchSf10, tpchSf10Mem } from './tpch-sf10.js';
 import { treeSync } from './tree-sync.js';
 import { treeThreads } from './tree-threads.js';
@@ -54,6 +54,7 @@ export const SUITES: readonly Suite[] = [
   distMemory,
   distChaos,
   tpch,
+  tpchDanfo,
   tpchSf1,
   tpchSf10,
   tpchSf10Mem,

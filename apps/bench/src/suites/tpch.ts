@@ -88,11 +88,11 @@ export const geomean = (xs: readonly number[]): number =>
 function tpchSuite(name: string, sf: number): Suite {
   return {
     name,
-    describe: `TPC-H-like, 22 queries at SF ${sf} (Parquet): dask-ts dataframe vs DuckDB and nodejs-polars`,
-    async run({ quick }): Promise<SuiteResult> {
+    describe: `TPC-H-like, 22 queries at SF ${sf} (Parquet): dask-ts dataframe vs DuckDB, nodejs-polars, Python Dask, arquero${sf <= 0.01 ? ' and danfojs' : ''}`,
+    async run({ quick, runs }): Promise<SuiteResult> {
       const scale = quick ? 0.01 : sf;
       const loadBefore = loadavg()[0];
-      const reps = quick ? 1 : scale >= 1 ? 2 : 3;
+      const reps = runs ?? (quick ? 1 : scale >= 1 ? 2 : 3);
       const t0 = nowNs();
       const files: TpchFiles = await generateTpch(join(tmpdir(), `dask-ts-tpch-sf${scale}`), scale);
       const genMs = Number(nowNs() - t0) / 1e6;
@@ -296,6 +296,9 @@ function tpchSuite(name: string, sf: number): Suite {
 
 /** The `tpch` suite (SF 0.1). @example await tpch.run({ quick: true }) */
 export const tpch: Suite = tpchSuite('tpch', 0.1);
+
+/** The `tpch-danfo` suite (SF 0.01, where danfojs runs too). @example await tpchDanfo.run({ quick: false }) */
+export const tpchDanfo: Suite = tpchSuite('tpch-danfo', 0.01);
 
 /** The `tpch-sf1` suite (SF 1). @example await tpchSf1.run({ quick: false }) */
 export const tpchSf1: Suite = tpchSuite('tpch-sf1', 1);

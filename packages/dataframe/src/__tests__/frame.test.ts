@@ -68,6 +68,10 @@ describe('creation and schema', () => {
       /column 'a' mixes number and string/,
     );
     expect(() => fromColumns({ a: [1], b: [1, 2] })).toThrow(/column 'b' has 2 values/);
+    // An accessor's field passed uncalled (pandas' .dt.year is a property) says to call it.
+    expect(() =>
+      fromColumns({ a: [1] }).assign({ y: col('a').dt.year as unknown as number }),
+    ).toThrow(/got a function: call it .*dt\.year\(\)/);
     expect(() => fromColumns({ a: [1] }, { npartitions: 0 })).toThrow(/npartitions/);
     // An option these constructors do not take is named (JavaScript callers get no type error).
     const typo = { nPartitions: 2 } as never;

@@ -118,6 +118,10 @@ describe('setIndex and divisions', () => {
     );
     expect(day.t).toHaveLength(24);
     expect(() => df.loc(3)).toThrow(/no index; call setIndex/);
+    // pandas' .loc[a:b] written as two arguments is refused, pointing at the range form.
+    expect(() => (byt.loc as (...a: unknown[]) => unknown)('2024-01-03', '2024-01-05')).toThrow(
+      /loc\(\{ from: 2024-01-03, to: 2024-01-05 \}\)/,
+    );
     await expect(df.setIndex('s', { divisions: ['b', 'a'] })).rejects.toThrow(/must increase/);
   });
 });
