@@ -9,7 +9,8 @@
 // read's other columns for those rows only, and the join probes only them. Rows dropped so could
 // not have matched, so the answer is unchanged; the cost is that such reads wait for the other
 // side, so only a side that is itself filtered somewhere (a whole dimension table keeps every
-// probe row) is used. A broadcast join whose probe side cannot be filtered so may filter its
+// probe row) is used, and only reads of FEWEST_ROWS rows or more are filtered (a small table's
+// read costs less than the wait). A broadcast join whose probe side cannot be filtered so may filter its
 // broadcast side instead, by the keys of every probe partition (a groupby's input under it, say),
 // when the broadcast side's read has at least as many partitions as the probe side.
 // Joins that keep unmatched probe rows (left, right, outer, anti) are never filtered.
@@ -186,6 +187,13 @@ export function filterJoinReads(roots: readonly GraphLayer[]): GraphLayer[] {
   });
 }
 
+/** Reads of fewer rows are not filtered: they cost less than the wait for the other side. */
+const FEWEST_ROWS = 50_000;
+
+/** The rows Parquet parts hold (their `rows`). */
+const rowsOf = (parts: readonly unknown[]): number =>
+  parts.reduce<number>((n, p) => n + ((p as { rows?: number }).rows ?? 0), 0);
+
 /**
  * The Parquet read that `top` is, or that it reads through row-wise steps and groupbys that keep
  * `key` (each read by nothing else), with the layers above it and the key's file column.
@@ -200,7 +208,7 @@ function readBelow(
   for (let l = top; ; l = l.deps[0]) {
     if (!alone(l)) return undefined;
     if (l instanceof FileReadLayer) {
-      if (l.kernel !== 'readParquet') return undefined;
+      if (l.kernel !== 'readParquet' || rowsOf(l.parts) < FEWEST_ROWS) return undefined;
       const fileKey = fileColumn(l.steps, k);
       if (fileKey === undefined || !l.columns.includes(fileKey)) return undefined;
       return { read: l, above, fileKey };

@@ -16,18 +16,19 @@ const dir = mkdtempSync(join(tmpdir(), 'dask-ts-df-keyfilter-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const FILTERED = 'rows whose';
-const N = 3000;
+// Reads of fewer than 50,000 rows are not filtered (join-filter.ts: FEWEST_ROWS).
+const N = 60_000;
 const r = rng(11);
-/** The probe side: random keys in 0..999 (some null), a value and a string per row. */
+/** The probe side: random keys in 0..9999 (some null), a value and a string per row. */
 const probeCols = {
-  k: Array.from({ length: N }, () => (r() < 0.03 ? null : Math.floor(r() * 1000))),
+  k: Array.from({ length: N }, () => (r() < 0.03 ? null : Math.floor(r() * 10_000))),
   v: Array.from({ length: N }, (_, i) => i * 0.25),
   s: Array.from({ length: N }, (_, i) => `p${i % 97}`),
 };
-/** The other side: keys 0..1199 (a few repeated), a group per key. */
+/** The other side: keys 0..11999 (a few repeated), a group per key. */
 const dimCols = {
-  dk: Array.from({ length: 1300 }, (_, i) => (i < 1200 ? i : i - 1200)),
-  g: Array.from({ length: 1300 }, (_, i) => i % 13),
+  dk: Array.from({ length: 12_100 }, (_, i) => (i < 12_000 ? i : i - 12_000)),
+  g: Array.from({ length: 12_100 }, (_, i) => i % 13),
 };
 
 const memProbe = (): DataFrame => fromColumns(probeCols, { npartitions: 3 }).astype({ k: 'int32' });
@@ -98,17 +99,23 @@ describe('join key filters in Parquet reads', () => {
       false,
     );
     await check((p, d) => p.merge(d, { leftOn: 'k', rightOn: 'dk' }), false);
+    // A read of few rows costs less than waiting for the other side.
+    await memDim().toParquet(join(dir, 'small'), sync);
+    const small = readParquet(join(dir, 'small')).rename({ dk: 'k' });
+    expect(small.merge(rare(dim), { leftOn: 'k', rightOn: 'dk' }).explain()).not.toContain(
+      FILTERED,
+    );
   }, 60_000);
 
   test('a range join: each probe read keeps the keys of the partitions it meets', async () => {
-    const n = 2000;
+    const n = 52_000;
     const sorted = (from: number, tag: string) => ({
       key: Array.from({ length: n }, (_, i) => from + Math.floor(i / 2)),
       w: Array.from({ length: n }, (_, i) => (i * 7) % 10),
       t: Array.from({ length: n }, (_, i) => `${tag}${i}`),
     });
     const a = sorted(0, 'a');
-    const b = sorted(300, 'b');
+    const b = sorted(9000, 'b');
     const mem = (x: typeof a, parts: number): DataFrame =>
       fromColumns(x, { npartitions: parts }).astype({ key: 'int32', w: 'int32' });
     await mem(a, 6).toParquet(join(dir, 'sorted-a'), sync);
