@@ -7,13 +7,14 @@
 // overlaps its own for a range join). The read then keeps only the rows whose key is among theirs,
 // as the first filter of its steps (join-filter-kernels.ts): late materialization decodes the
 // read's other columns for those rows only, and the join probes only them. Rows dropped so could
-// not have matched, so the answer is unchanged; the cost is that such reads wait for the other
-// side, so only a side that is itself filtered somewhere (a whole dimension table keeps every
-// probe row) is used, and only reads of FEWEST_ROWS rows or more are filtered (a small table's
-// read costs less than the wait). A broadcast join whose probe side cannot be filtered so may filter its
-// broadcast side instead, by the keys of every probe partition (a groupby's input under it, say),
-// when the broadcast side's read has at least as many partitions as the probe side.
-// Joins that keep unmatched probe rows (left, right, outer, anti) are never filtered.
+// not have matched, so the answer is unchanged. The cost is that such reads wait for the other
+// side, so a read is filtered only when the other side is itself filtered somewhere (a whole
+// dimension table keeps every probe row), the read holds FEWEST_ROWS rows or more (a small
+// table's read costs less than the wait) and has at least as many partitions as the other side
+// (a read of fewer would wait for a larger side, to save little). A broadcast join whose probe
+// side cannot be filtered so may filter its broadcast side instead, by the keys of every probe
+// partition (a groupby's input under it, say). Joins that keep unmatched probe rows (left, right,
+// outer, anti) are never filtered.
 import type { GraphLayer } from '@dask-ts/protocol';
 import { Layer, layerDependents, rewriteLayers, type LayerNodes } from '@dask-ts/graph';
 import type { DataFrame } from './frame.js';
@@ -35,8 +36,11 @@ export interface KeyFilter {
   readonly buildKey: string;
   /** The other side's partitions that probe partition `i` meets. */
   readonly meets: (i: number) => readonly number[];
-  /** The fewest partitions the read filtered may have. */
-  readonly least?: number;
+  /**
+   * The fewest partitions the read filtered may have (the other side's count: a read of fewer
+   * would wait for a larger side, to save little).
+   */
+  readonly least: number;
 }
 
 /** Where a join layer keeps its KeyFilters (a symbol key survives the layer being moved). */
@@ -49,9 +53,9 @@ const all = (n: number) => (): number[] => Array.from({ length: n }, (_, j) => j
 /**
  * Records that `out`, an inner or semi join of `probe` with `build` on `probeKey` = `buildKey`,
  * may filter `probe` by the keys of `build` (when both keys are numbers), or else, with
- * `reverse`, `build` by the keys of every partition of `probe` (when the read so filtered has at
- * least as many partitions: a read of fewer would wait for every partition of the other, and the
- * join with it). @internal
+ * `reverse`, `build` by the keys of every partition of `probe`; either only when the read so
+ * filtered has at least as many partitions as the other side (a read of fewer would wait for a
+ * larger side, and save little). @internal
  */
 export function markKeyFilter(
   out: DataFrame,
@@ -66,7 +70,9 @@ export function markKeyFilter(
     return;
   const p = probe.layer.name;
   const b = build.layer.name;
-  const fs: KeyFilter[] = [{ probe: p, probeKey, build: b, buildKey, meets }];
+  const fs: KeyFilter[] = [
+    { probe: p, probeKey, build: b, buildKey, meets, least: build.npartitions },
+  ];
   if (reverse)
     fs.push({
       probe: b,
@@ -170,7 +176,7 @@ export function filterJoinReads(roots: readonly GraphLayer[]): GraphLayer[] {
       const build = deps.find((d) => d.name === f.build);
       if (pi < 0 || build === undefined || !filtered(build, seen)) continue;
       const chain = readBelow(deps[pi], f.probeKey, alone);
-      if (chain === undefined || chain.read.parts.length < (f.least ?? 0)) continue;
+      if (chain === undefined || chain.read.parts.length < f.least) continue;
       let top: GraphLayer = new KeyFilteredRead(
         chain.read,
         build,
