@@ -12,7 +12,7 @@ export function explainPlan(c: LayeredCollection): string {
     lines.push(
       `${'  '.repeat(depth)}${l instanceof DescribedLayer ? l.describe() : `data ${l.name}`}`,
     );
-    for (const d of l.deps) walk(d, depth + 1);
+    for (const d of l instanceof DescribedLayer ? l.explained() : l.deps) walk(d, depth + 1);
   };
   for (const r of roots) walk(r, 0);
   return lines.join('\n');

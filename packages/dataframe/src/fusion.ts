@@ -5,13 +5,16 @@
 //   moves its steps into the reader, and projection pushdown: the reader then parses only the
 //   columns the steps need (and a Parquet reader prunes row groups by the steps' filters);
 // - a file reader that several pipes read reads the union of the columns they use;
-// - first, a merge read only by pipes is rebuilt from inputs narrowed to what they use.
+// - first, a merge read only by pipes is rebuilt from inputs narrowed to what they use;
+// - last, Parquet reads on the probe side of joins are filtered by the other side's keys
+//   (join-filter.ts).
 import type { GraphLayer, LayerOptimizer } from '@dask-ts/protocol';
 import { layerDependents, rewriteLayers } from '@dask-ts/graph';
 import { columnsOf } from './expr.js';
 import { CsvLayer, PipeLayer } from './layers.js';
 import { FileReadLayer, ReaderLayer } from './io-layer.js';
 import { narrowOf } from './merge-project.js';
+import { filterJoinReads } from './join-filter.js';
 import type { Step } from './steps.js';
 
 /**
@@ -153,7 +156,7 @@ export const optimizeDataFrame: LayerOptimizer = (given) => {
     const d = dependents.get(l.name);
     return alone(l) && d?.[0] instanceof PipeLayer ? d[0] : undefined;
   };
-  return rewriteLayers(roots, (layer, { deps }) => {
+  const fused = rewriteLayers(roots, (layer, { deps }) => {
     if (layer instanceof FileReadLayer && !requested.has(layer.name)) {
       const readers = dependents.get(layer.name) ?? [];
       if (readers.length > 1) return sharedProjection(layer, readers, nextPipe);
@@ -179,4 +182,5 @@ export const optimizeDataFrame: LayerOptimizer = (given) => {
     }
     return;
   });
+  return filterJoinReads(fused);
 };

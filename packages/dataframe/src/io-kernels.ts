@@ -107,7 +107,8 @@ function constantCol(raw: string | null, t: DType, n: number): Col {
   return { type: t, length: n, values, valid } as Col;
 }
 
-function readParquetPart(part: ParquetPart, plan: ReadPlan): Table {
+/** Reads one Parquet part and applies the plan's steps. @internal */
+export function readParquetPart(part: ParquetPart, plan: ReadPlan): Table {
   const where = `readParquet ${part.path}`;
   const hive = new Map(part.hive);
   const fileCols = plan.columns.filter((c) => !hive.has(c));

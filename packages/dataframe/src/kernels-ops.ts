@@ -10,6 +10,7 @@ import type { DType } from './dtypes.js';
 import type { Literal } from './expr.js';
 import { Utf8Builder } from './kernels-str.js';
 import { parseNumber } from './csv-parse.js';
+import { isinNumbers } from './kernels-isin.js';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -200,8 +201,7 @@ export function isinCol(x: Col, values: readonly Literal[]): Col {
       }
     }
   } else {
-    const set = new Set(values.map((v) => (typeof v === 'boolean' ? (v ? 1 : 0) : v)));
-    for (let i = 0; i < n; i++) if (isValid(x.valid, i) && set.has(x.values[i])) out[i] = 1;
+    isinNumbers(x.values.subarray(0, n), x.valid, values, out);
   }
   return { type: 'bool', length: n, values: out };
 }

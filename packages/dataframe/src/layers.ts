@@ -18,6 +18,10 @@ export const partRef = (layer: GraphLayer, i: number): { $ref: string } => ({
 /** A layer that can say what it does. @internal */
 export abstract class DescribedLayer extends Layer {
   abstract describe(): string;
+  /** The inputs `explain()` prints below this layer (those shown elsewhere may be left out). */
+  explained(): readonly GraphLayer[] {
+    return this.deps;
+  }
 }
 
 function showSteps(steps: readonly Step[]): string {

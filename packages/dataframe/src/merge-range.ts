@@ -17,6 +17,7 @@ import type { JoinSpec } from './kernels-join.js';
 import { tokenize } from '@dask-ts/graph';
 import { NamedLayer, partKey, partRef } from './layers.js';
 import { linkRanges, rangesOf, type Range } from './ranges.js';
+import { markKeyFilter } from './join-filter.js';
 
 /**
  * Records that the partitions of a join's output hold rows of the partitions of its left side
@@ -84,6 +85,11 @@ export function rangeJoin(
   );
   const out = probe.derive(layer, probe.npartitions, schema);
   linkJoinOutput(out, probe, spec, probeLeft ? 'left' : 'right');
+  // Only joins that drop the probe side's unmatched rows may filter it by the other's keys.
+  if (how === 'inner' || (how === 'semi' && probeLeft)) {
+    const [pk, ok] = probeLeft ? [leftOn[0], rightOn[0]] : [rightOn[0], leftOn[0]];
+    markKeyFilter(out, probe, pk, other, ok, (i) => (meets[i].length > 0 ? meets[i] : [0]));
+  }
   return out;
 }
 

@@ -14,6 +14,7 @@ import type { JoinSpec } from './kernels-join.js';
 import { hashPartition } from './shuffle.js';
 import { allRefs, blockwise } from './blockwise.js';
 import { linkJoinOutput, rangeJoin } from './merge-range.js';
+import { markKeyFilter } from './join-filter.js';
 
 /** Options a semi or anti join uses. @internal */
 export interface SemiOptions {
@@ -93,6 +94,7 @@ export function semiMerge(
       [r],
     );
     linkJoinOutput(out, l, spec, 'left');
+    if (how === 'semi') markKeyFilter(out, l, lkeys[0], r, rkeys[0], undefined, true);
     return out;
   }
   const ranged =

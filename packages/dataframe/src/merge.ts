@@ -23,6 +23,7 @@ import { NamedLayer, partKey, partRef } from './layers.js';
 import { semiMerge } from './merge-semi.js';
 import { markNarrowable, narrowedColumns } from './merge-project.js';
 import { linkJoinOutput, rangeJoin } from './merge-range.js';
+import { markKeyFilter } from './join-filter.js';
 
 /**
  * Options of `merge`.
@@ -181,6 +182,7 @@ function mergeFrames(left: DataFrame, right: DataFrame, options: MergeOptions): 
       [r],
     );
     linkJoinOutput(out, l, spec, 'left');
+    if (how === 'inner') markKeyFilter(out, l, leftOn[0], r, rightOn[0], undefined, true);
     return out;
   }
   if (smallLeft && (how === 'inner' || how === 'right')) {
@@ -195,6 +197,7 @@ function mergeFrames(left: DataFrame, right: DataFrame, options: MergeOptions): 
       [l],
     );
     linkJoinOutput(out, r, spec, 'right');
+    if (how === 'inner') markKeyFilter(out, r, rightOn[0], l, leftOn[0], undefined, true);
     return out;
   }
   const n = options.npartitions ?? Math.max(nl, nr);

@@ -14,6 +14,7 @@ import { kernels, type GroupOut } from './kernels.js';
 import type { AggName, GroupNeeds } from './kernels-agg.js';
 import type { Stat } from './kernels-group-acc.js';
 import { NamedLayer, partKey, partRef, treeReduce } from './layers.js';
+import { markKeysKept } from './join-filter.js';
 import { Scalar } from './scalar.js';
 import { shuffleGroupby } from './groupby-shuffle.js';
 import { rangeGroupby, rangePlanOf } from './groupby-range.js';
@@ -252,6 +253,7 @@ export function runAgg(
       ? 'aggregate (tree reduction)'
       : `groupby(${keys.join(', ')}).agg (tree reduction: ${choice.reason})`,
   );
+  markKeysKept(layer, keys);
   // The result is one partition whose key is [name, 0]: wrap the reduction's final key.
   const wrapped = new NamedLayer(
     `${name}-out`,
@@ -259,6 +261,7 @@ export function runAgg(
     () => [[partKey(`${name}-out`, 0), kernels.task('firstOf', [[{ $ref: name }]])]],
     'groupby result',
   );
+  markKeysKept(wrapped, keys);
   return frame.derive(wrapped, 1, plan.schema);
 }
 
