@@ -160,12 +160,7 @@ export class DataFrame extends FrameReductions implements Collection<Table> {
    * indexed.loc('2024-03-01'); indexed.loc({ from: 100, to: 200 });
    */
   loc(key: IndexValue | Date | LocRange, ...rest: never[]): DataFrame {
-    // pandas' `.loc[a:b]` written as loc(a, b) would silently give the rows of `a` alone.
-    if (rest.length > 0)
-      throw new TypeError(
-        `loc takes one label or a range: loc({ from: ${String(key)}, to: ${String(rest[0])} }) for the rows from one label to another (both included)`,
-      );
-    return loc(this, key);
+    return loc(this, key, ...rest);
   }
 
   /** The column names, in order. @example df.columns // ['a', 'b'] */

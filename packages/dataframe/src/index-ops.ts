@@ -201,8 +201,17 @@ function overlapping(
 }
 
 /** `df.loc(label)` / `df.loc({ from, to })`. @internal */
-export function loc(frame: DataFrame, key: IndexValue | Date | LocRange): DataFrame {
+export function loc(
+  frame: DataFrame,
+  key: IndexValue | Date | LocRange,
+  ...rest: unknown[]
+): DataFrame {
   const where = 'DataFrame.loc';
+  // pandas' `.loc[a:b]` written as loc(a, b) would silently give the rows of `a` alone.
+  if (rest.length > 0)
+    throw new TypeError(
+      `${where} takes one label or a range: loc({ from: ${String(key)}, to: ${String(rest[0])} }) for the rows from one label to another (both included)`,
+    );
   const ix = frame.index;
   if (ix === undefined)
     throw new Error(`${where}: the dataframe has no index; call setIndex(column) first`);
