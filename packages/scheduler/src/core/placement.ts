@@ -1,21 +1,13 @@
 // Workers and placement. Each worker takes at most `slots * queueFactor` tasks in flight (sent and
 // not yet finished), so the ready heap, not the workers' queues, decides what runs next and root
 // tasks are admitted only as fast as workers drain them (bounded memory). A ready task goes to the
-// live worker holding most of its input bytes when that worker has room (unless those inputs are
-// small, SMALL_INPUTS, and the holder's slots are all taken: then the least busy worker, when it is
-// less busy); otherwise to the least busy worker (lowest in-flight / slots) with room; with no room
-// anywhere it waits in the heap.
+// live worker holding most of its input bytes when that worker has room; otherwise to the least
+// busy worker (lowest in-flight / slots) with room; with no room anywhere it waits in the heap.
 // Root tasks (no inputs) go to one worker in contiguous runs in priority order (whole branches,
 // which co-assignment then keeps on that worker). A run is at most the worker's room and at most an
 // even share of the ready roots, so a handful of coarse roots (say 17 file blocks) is still spread
 // over every worker instead of filling the first one.
 import type { TaskTable } from './task-table.js';
-
-/**
- * Inputs of at most this many bytes in all do not hold a task at a busy holder while another
- * worker is less busy (a broadcast table's readers would otherwise all queue where it is).
- */
-export const SMALL_INPUTS = 256 << 10;
 
 /** The workers a core knows (removed ones stay, marked dead, so stale events can be recognized). */
 export class WorkerTable {
@@ -109,15 +101,12 @@ export class WorkerTable {
     }
     if (this.live.length === 1) return this.leastBusy();
     let best = -1;
-    let inputBytes = 0;
     if (n === 1) {
       // One input: where it is (when it is in one place).
       const d = t.deps[t.depStart[id]];
       if (!t.extraHolders.has(d)) best = t.holder0[d];
-      inputBytes = t.nbytes[d];
     }
     if (best < 0) {
-      inputBytes = 0;
       const score = this.score;
       let bestBytes = -1;
       const touched = this.touched;
@@ -126,7 +115,6 @@ export class WorkerTable {
       for (let j = t.depStart[id], e = t.depEnd(id); j < e; j++) {
         const d = deps[j];
         const b = t.nbytes[d] + 1;
-        inputBytes += t.nbytes[d];
         const h0 = t.holder0[d];
         if (h0 < 0) continue;
         if (score[h0] === 0) touched.push(h0);
@@ -146,12 +134,6 @@ export class WorkerTable {
         }
         score[h] = 0;
       }
-    }
-    if (best >= 0 && inputBytes <= SMALL_INPUTS && this.occ[best] >= this.slots[best]) {
-      // Small inputs are cheaper to move than a wait behind the holder's queue.
-      const other = this.leastBusy();
-      if (other >= 0 && this.occ[other] / this.slots[other] < this.occ[best] / this.slots[best])
-        return other;
     }
     if (best >= 0 && this.alive[best] && this.occ[best] < this.cap[best]) return best;
     return this.leastBusy();
