@@ -96,7 +96,8 @@ describe('strategy from Parquet statistics', () => {
     const a = pq.groupby('few').agg({ x: 'sum' });
     expect(a.explain()).toMatch(/tree reduction: at most 50 groups by the keys' ranges/);
     const b = pq.groupby('many').agg({ x: 'sum' });
-    expect(b.explain()).toMatch(/hash shuffle into 3: at most 30000 groups by the keys' ranges/);
+    // As many outputs as ~100,000 groups each need (at least 2), not one per input partition.
+    expect(b.explain()).toMatch(/hash shuffle into 2: at most 30000 groups by the keys' ranges/);
     const got = plain(await b.compute(sync));
     expect((got.many as number[]).length).toBe(n);
     const total = (got.x as number[]).reduce((s, v) => s + v, 0);
