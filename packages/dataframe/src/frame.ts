@@ -432,8 +432,9 @@ export class DataFrame extends FrameReductions implements Collection<Table> {
   /**
    * The first `n` rows, from the first `npartitions` partitions only (default 1, as in Dask: the
    * other partitions are not computed; -1 reads them all). When those hold fewer than `n` rows,
-   * a process warning (`DASK_TS_SHORT_HEAD`) says so, as Dask's does. Returns a one-partition
-   * DataFrame.
+   * a process warning (`DASK_TS_SHORT_HEAD`) says so, as Dask's does. The head of a sortValues
+   * result is the first `n` rows of the whole order, from a top-n of every partition of the
+   * sort's input (no exchange), whatever `npartitions` says. Returns a one-partition DataFrame.
    *
    * @example
    * const top = await df.head(5).compute();

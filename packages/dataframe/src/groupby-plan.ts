@@ -18,6 +18,7 @@ import { CsvLayer, PipeLayer, partKey } from './layers.js';
 import { rangesOf } from './ranges.js';
 import { applySteps } from './steps.js';
 import { take } from './take.js';
+import { exchangeOutputs } from './shuffle-disk.js';
 
 /** Rows sampled to estimate the group count. */
 const SAMPLE_ROWS = 10_000;
@@ -133,7 +134,8 @@ export function chooseStrategy(
       );
     return { shuffle: true, splitOut: options.splitOut, reason: 'splitOut given' };
   }
-  if (options.shuffle === true) return { shuffle: true, splitOut: n, reason: 'shuffle: true' };
+  if (options.shuffle === true)
+    return { shuffle: true, splitOut: exchangeOutputs(n), reason: 'shuffle: true' };
   if (options.shuffle === false) return { shuffle: false, splitOut: 1, reason: 'shuffle: false' };
   if (keys.length === 0 || n === 1)
     return { shuffle: false, splitOut: 1, reason: n === 1 ? 'one partition' : 'no keys' };
@@ -151,6 +153,6 @@ export function chooseStrategy(
   const many = g >= GROUPS_FOR_SHUFFLE || (m >= 1000 && g > m / 2);
   const what = `${g} groups in a ${m}-row sample`;
   return many
-    ? { shuffle: true, splitOut: n, reason: `${what}: many groups` }
+    ? { shuffle: true, splitOut: exchangeOutputs(n), reason: `${what}: many groups` }
     : { shuffle: false, splitOut: 1, reason: `${what}: few groups` };
 }

@@ -7,13 +7,13 @@
 // its own output and at most a few keys of the next (data that is not sorted overlaps everywhere,
 // and goes the usual way), and not when `splitOut` or `shuffle: false` is given (`shuffle: true`
 // asks for many groups spread over the partitions, which this is); the outputs come in key order,
-// each sorted.
+// each sorted, and their key ranges are known to the planner (a later range join uses them).
 import { tokenize } from '@dask-ts/graph';
 import type { DataFrame } from './frame.js';
 import { kernels } from './kernels.js';
 import { NamedLayer, partKey, partRef } from './layers.js';
 import type { AggPlan } from './ops-agg.js';
-import { rangesOf, type Ranges } from './ranges.js';
+import { rangesOf, setRanges, type Range, type Ranges } from './ranges.js';
 
 /** How a range groupby cuts its input. @internal */
 export interface RangePlan {
@@ -21,6 +21,8 @@ export interface RangePlan {
   readonly bounds: number[];
   /** Per input partition, the outputs its keys may reach (ascending; none for an empty one). */
   readonly reach: number[][];
+  /** The largest key of any partition (the last output's keys end there). */
+  readonly top: number;
 }
 
 /** The first output at or after which key `x` falls: the last bound <= x. */
@@ -60,7 +62,8 @@ export function planRanges(ranges: Ranges): RangePlan | undefined {
     if (to > from && r[1] - bounds[to] + 1 > (r[1] - r[0] + 1) / SPILL + 1) return undefined;
     reach.push(to > from ? [from, to] : [from]);
   }
-  return { bounds, reach };
+  const top = ranges.reduce((t, r) => (r === null ? t : Math.max(t, r[1])), -Infinity);
+  return { bounds, reach, top };
 }
 
 /**
@@ -113,5 +116,12 @@ export function rangeGroupby(
     },
     `groupby(${keys.join(', ')}).agg (by key ranges: ${n} partitions of disjoint key ranges from Parquet statistics, ${reach.reduce((a, js) => a + js.length, 0)} pieces; no shuffle)`,
   );
-  return frame.derive(layer, n, plan.schema);
+  const out = frame.derive(layer, n, plan.schema);
+  // Output j holds the keys from its bound up to the next one's (the last: up to the top key).
+  setRanges(
+    out.layer,
+    keys[0],
+    bounds.map((b, j): Range => [b, j + 1 < n ? bounds[j + 1] - 1 : range.top]),
+  );
+  return out;
 }

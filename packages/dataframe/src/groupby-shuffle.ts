@@ -8,10 +8,10 @@ import { tokenize } from '@dask-ts/graph';
 import { blockwise } from './blockwise.js';
 import type { DataFrame } from './frame.js';
 import { kernels } from './kernels.js';
-import { NamedLayer, partKey, partRef } from './layers.js';
+import { NamedLayer, partKey } from './layers.js';
 import type { AggPlan } from './ops-agg.js';
 import { hashPartition } from './shuffle.js';
-import { shuffleMethod } from './shuffle-disk.js';
+import { exchangeInputs, shuffleMethod } from './shuffle-disk.js';
 
 /** The groupby of `input` on `keys` by a shuffle into `n` partitions. @internal */
 export function shuffleGroupby(
@@ -36,7 +36,12 @@ export function shuffleGroupby(
       text,
     );
   }
-  const m = input.npartitions;
+  const { m, per, part } = exchangeInputs(
+    input.layer,
+    input.npartitions,
+    input.columns,
+    input.schema.map(([, t]) => t),
+  );
   const name = `groupby-shuffle-${tokenize(input.layer.name, keys, outs, n)}`;
   const split = `${name}-split`;
   const piece = `${name}-piece`;
@@ -45,10 +50,7 @@ export function shuffleGroupby(
     [input.layer],
     function* () {
       for (let i = 0; i < m; i++) {
-        yield [
-          partKey(split, i),
-          kernels.task('groupSplit', [partRef(input.layer, i), keys, values, needs, n]),
-        ];
+        yield [partKey(split, i), kernels.task('groupSplit', [part(i), keys, values, needs, n])];
         for (let j = 0; j < n; j++)
           yield [
             partKey(piece, i * n + j),
@@ -65,7 +67,7 @@ export function shuffleGroupby(
           ]),
         ];
     },
-    text,
+    per === 1 ? text : `${text}, split ${per} input partitions at a time`,
   );
   return frame.derive(layer, n, plan.schema);
 }

@@ -19,7 +19,7 @@ import { parseDateText } from './kernels-dt.js';
 import type { Order } from './kernels-sort.js';
 import { NamedLayer, partKey, partRef } from './layers.js';
 import { Scalar } from './scalar.js';
-import { exchangeLayer } from './shuffle-disk.js';
+import { exchangeLayer, exchangeOutputs } from './shuffle-disk.js';
 import type { Step } from './steps.js';
 
 export type { IndexValue };
@@ -172,7 +172,7 @@ export async function setIndex(
   const t = checkIndexColumn(frame, name, where);
   if (options.divisions !== undefined)
     return rangePartition(frame, name, checkDivisions(options.divisions, t, where));
-  const n = options.npartitions ?? frame.npartitions;
+  const n = options.npartitions ?? exchangeOutputs(frame.npartitions);
   if (!Number.isInteger(n) || n < 1)
     throw new RangeError(`${where}: npartitions must be a positive integer, got ${String(n)}`);
   const divisions = await sampleDivisions(frame, name, n, options);

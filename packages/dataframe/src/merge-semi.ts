@@ -12,6 +12,7 @@ import type { DataFrame } from './frame.js';
 import { kernels } from './kernels.js';
 import type { JoinSpec } from './kernels-join.js';
 import { hashPartition } from './shuffle.js';
+import { exchangeOutputs } from './shuffle-disk.js';
 import { allRefs, blockwise } from './blockwise.js';
 import { linkJoinOutput, rangeJoin } from './merge-range.js';
 import { markKeyFilter } from './join-filter.js';
@@ -100,7 +101,7 @@ export function semiMerge(
   const ranged =
     options.npartitions === undefined ? rangeJoin(l, r, spec, left.schema, text) : undefined;
   if (ranged !== undefined) return ranged;
-  const n = options.npartitions ?? Math.max(nl, nr);
+  const n = options.npartitions ?? exchangeOutputs(Math.max(nl, nr));
   return blockwise(
     'merge',
     [hashPartition(l, lkeys, n), hashPartition(r, rkeys, n)],

@@ -17,6 +17,7 @@ import type { DataFrame } from './frame.js';
 import { kernels } from './kernels.js';
 import type { JoinSpec } from './kernels-join.js';
 import { hashPartition } from './shuffle.js';
+import { exchangeOutputs } from './shuffle-disk.js';
 import { allRefs, blockwise } from './blockwise.js';
 import { tokenize } from '@dask-ts/graph';
 import { NamedLayer, partKey, partRef } from './layers.js';
@@ -200,7 +201,7 @@ function mergeFrames(left: DataFrame, right: DataFrame, options: MergeOptions): 
     if (how === 'inner') markKeyFilter(out, r, rightOn[0], l, leftOn[0], undefined, true);
     return out;
   }
-  const n = options.npartitions ?? Math.max(nl, nr);
+  const n = options.npartitions ?? exchangeOutputs(Math.max(nl, nr));
   if (nl === 1 && nr === 1 && n === 1)
     return blockwise(
       'merge',

@@ -13,6 +13,7 @@ import { kernels } from './kernels.js';
 import { conform } from './kernels-map.js';
 import { blockwise } from './blockwise.js';
 import { hashPartition } from './shuffle.js';
+import { exchangeOutputs } from './shuffle-disk.js';
 
 const fns = userFunctions('dataframe');
 
@@ -142,7 +143,10 @@ export function groupApply(
     options.meta !== undefined ? metaSchema(options.meta) : inferMeta(fn, frame.schema);
   const names = schema.map(([n]) => n);
   const types = schema.map(([, t]) => t);
-  const input = frame.npartitions === 1 ? frame : hashPartition(frame, keys, frame.npartitions);
+  const input =
+    frame.npartitions === 1
+      ? frame
+      : hashPartition(frame, keys, exchangeOutputs(frame.npartitions));
   const label = fnKeyPrefix(fn, options) ?? 'apply';
   return blockwise(
     `groupby-${label}`,

@@ -3,7 +3,7 @@
 // row-wise steps that keep the column (filters, selects, renames, `assign(x = col(y))`), through
 // joins whose output partition i holds rows of one side's partition i (broadcast and range joins),
 // and through `persist` (the same partitions; worked out when persisted, so the source is not kept
-// alive). Policy: a range is an upper bound of what a partition may hold, never a promise that it
+// alive), and through a range groupby's outputs (each owns a known key range). Policy: a range is an upper bound of what a partition may hold, never a promise that it
 // holds it (a filter only narrows); anything this file cannot follow makes the ranges unknown, and
 // the planner then does what it did without them. merge-range.ts uses them to join two frames
 // sorted alike (TPC-H's orders and lineitem on the order key) without a shuffle.
@@ -58,6 +58,16 @@ export function keepRanges(
     if (r !== undefined) known.set(c, r);
   }
   if (known.size > 0) fixed.set(layer, known);
+}
+
+/**
+ * Says that `layer`'s partitions hold `column` within `ranges` (one per partition), known from
+ * how the layer was planned (a range groupby's outputs own disjoint key ranges). @internal
+ */
+export function setRanges(layer: GraphLayer, column: string, ranges: Ranges): void {
+  const known = new Map(fixed.get(layer) ?? []);
+  known.set(column, ranges);
+  fixed.set(layer, known);
 }
 
 /** The column before `steps` that is `column` after them, or undefined when none is. */

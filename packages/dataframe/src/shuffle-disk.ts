@@ -12,6 +12,13 @@
 // (writing the same bytes) never see half a file; a shuffle's directory is removed when the last
 // compute using it ends, whether it succeeded, failed or was aborted, and at the latest when the
 // process exits.
+//
+// An exchange makes a piece per split and output, each a task of its own (in memory) or a file
+// (through disk): m × n of them. So it splits at most EXCHANGE_WIDTH inputs' worth: past that,
+// neighbouring input partitions are concatenated inside the split task (in order) and split
+// together; and the shuffles that choose their output count take at most EXCHANGE_WIDTH by
+// default. Row groups of 131 k rows made 480 × 480 pieces of a few hundred rows each in a join at
+// TPC-H SF 10, whose per-task costs (a report, an Arrow table, a transfer) far outweighed the rows.
 import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -145,14 +152,51 @@ export async function withSpillCleanup<T>(
   }
 }
 
+/**
+ * The most split tasks an exchange makes, and the most outputs a shuffle takes unless told (see
+ * the file's comment). @internal
+ */
+export const EXCHANGE_WIDTH = 64;
+
+/**
+ * Outputs of a shuffle whose caller did not choose: `wanted` (usually the input partitions), at
+ * most EXCHANGE_WIDTH. @internal
+ */
+export const exchangeOutputs = (wanted: number): number => Math.min(wanted, EXCHANGE_WIDTH);
+
+/**
+ * The split tasks' inputs of an exchange of `m` input partitions: `m` of them (at most
+ * EXCHANGE_WIDTH), each `per` neighbouring input partitions, concatenated in order by an inline
+ * call when several. @internal
+ */
+export function exchangeInputs(
+  input: GraphLayer,
+  count: number,
+  names: readonly string[],
+  types: readonly DType[],
+): { readonly m: number; readonly per: number; readonly part: (b: number) => unknown } {
+  const per = Math.ceil(count / EXCHANGE_WIDTH);
+  const part = (b: number): unknown => {
+    const refs: { $ref: string }[] = [];
+    for (let i = b * per; i < Math.min(count, (b + 1) * per); i++) refs.push(partRef(input, i));
+    return refs.length === 1
+      ? refs[0]
+      : { $call: kernels.ref('concatPieces'), args: [names, types, ...refs] };
+  };
+  return { m: Math.ceil(count / per), per, part };
+}
+
 /** What an exchange needs to know. @internal */
 export interface Exchange {
   readonly name: string;
   readonly input: GraphLayer;
   readonly m: number;
   readonly n: number;
-  /** The task splitting input partition i into n pieces (a list of tables). */
-  readonly split: (ref: { $ref: string }, i: number) => Task;
+  /**
+   * The task splitting `part` (an input partition: a ref, or an inline call concatenating
+   * neighbouring ones) into n pieces (a list of tables).
+   */
+  readonly split: (part: unknown) => Task;
   /** Sort each output by this order (a range exchange), or only concatenate. */
   readonly sort?: Order;
   readonly names: readonly string[];
@@ -164,7 +208,9 @@ export interface Exchange {
 
 /** The layer of an exchange, in memory or through disk as configured. @internal */
 export function exchangeLayer(x: Exchange): NamedLayer {
-  const { name, input, m, n, names, types } = x;
+  const { name, input, n, names, types } = x;
+  const { m, per, part } = exchangeInputs(input, x.m, names, types);
+  const text = per === 1 ? x.text : `${x.text}, split ${per} input partitions at a time`;
   const split = `${name}-split`;
   const gather = (refs: { $ref: string }[]): Task =>
     x.sort === undefined
@@ -178,7 +224,7 @@ export function exchangeLayer(x: Exchange): NamedLayer {
       function* (): LayerNodes {
         if (x.prelude !== undefined) yield* x.prelude();
         for (let i = 0; i < m; i++) {
-          yield [partKey(split, i), x.split(partRef(input, i), i)];
+          yield [partKey(split, i), x.split(part(i))];
           for (let j = 0; j < n; j++)
             yield [
               partKey(piece, i * n + j),
@@ -191,7 +237,7 @@ export function exchangeLayer(x: Exchange): NamedLayer {
             gather(Array.from({ length: m }, (_, i) => ({ $ref: partKey(piece, i * n + j) }))),
           ];
       },
-      x.text,
+      text,
     );
   }
   const dir = join(config.tempDir ?? tmpdir(), `dask-ts-shuffle-${randomUUID()}`);
@@ -203,7 +249,7 @@ export function exchangeLayer(x: Exchange): NamedLayer {
     function* (): LayerNodes {
       if (x.prelude !== undefined) yield* x.prelude();
       for (let i = 0; i < m; i++) {
-        yield [partKey(split, i), x.split(partRef(input, i), i)];
+        yield [partKey(split, i), x.split(part(i))];
         yield [
           partKey(spilled, i),
           kernels.task('spillPieces', [{ $ref: partKey(split, i) }, dir, i, limit, m]),
@@ -216,7 +262,7 @@ export function exchangeLayer(x: Exchange): NamedLayer {
           kernels.task('gatherSpilled', [j, x.sort ?? null, names, types, ...all]),
         ];
     },
-    `${x.text} (${config.method === 'disk' ? 'through disk' : `through disk over ${limit} bytes`})`,
+    `${text} (${config.method === 'disk' ? 'through disk' : `through disk over ${limit} bytes`})`,
     dir,
   );
 }

@@ -4,7 +4,8 @@
 // order are the sorted frame (a stable sort). `nlargest` / `nsmallest` are a tree reduction of
 // per-partition top-n; `dropDuplicates` a hash shuffle on the subset and a local pass keeping the
 // first (or last) occurrence; `repartition` combines neighbouring partitions or cuts each into
-// near-equal pieces.
+// near-equal pieces. The head of a sorted frame is a top-n of its input (`sortedHead`): the first
+// rows of the whole order, without the exchange (as dask-expr lowers sort_values().head()).
 import { treeNodes, tokenize, type LayerNodes } from '@dask-ts/graph';
 import { typeOf } from './dtypes.js';
 import type { DataFrame } from './frame.js';
@@ -13,7 +14,7 @@ import type { Order } from './kernels-sort.js';
 import { NamedLayer, partKey, partRef } from './layers.js';
 import { hashPartition } from './shuffle.js';
 import { blockwise } from './blockwise.js';
-import { exchangeLayer } from './shuffle-disk.js';
+import { exchangeLayer, exchangeOutputs } from './shuffle-disk.js';
 
 /**
  * Options of `sortValues`.
@@ -102,6 +103,7 @@ export function sortValues(
       text,
     );
   const input = frame.layer;
+  const out = exchangeOutputs(n);
   const name = `sort-${tokenize(input.name, o)}`;
   const k = Math.max(100, 20 * n);
   const names = frame.columns;
@@ -112,7 +114,7 @@ export function sortValues(
     name,
     input,
     m: n,
-    n,
+    n: out,
     prelude: function* (): LayerNodes {
       for (let i = 0; i < n; i++)
         yield [partKey(sample, i), kernels.task('sortSample', [partRef(input, i), o, k])];
@@ -120,18 +122,50 @@ export function sortValues(
         bounds,
         kernels.task('sortBounds', [
           o,
-          n,
+          out,
           ...Array.from({ length: n }, (_, i) => ({ $ref: partKey(sample, i) })),
         ]),
       ];
     },
-    split: (ref) => kernels.task('rangeSplit', [ref, o, { $ref: bounds }, n]),
+    split: (ref) => kernels.task('rangeSplit', [ref, o, { $ref: bounds }, out]),
     sort: o,
     names,
     types,
     text: `${text}: sampled boundaries, range split, local sorts`,
   });
-  return frame.derive(layer, n, frame.schema);
+  const sorted = frame.derive(layer, out, frame.schema);
+  sortedFrom.set(sorted, { input: frame, order: o });
+  return sorted;
+}
+
+/** The input and order of the frames sortValues made over several partitions. */
+const sortedFrom = new WeakMap<DataFrame, { readonly input: DataFrame; readonly order: Order }>();
+
+/**
+ * The first `count` rows of `frame` when sortValues made it from several partitions: a tree of
+ * per-partition top-n of its input (stable, so equal keys keep the order the exchange gives
+ * them); undefined for any other frame. @internal
+ */
+export function sortedHead(frame: DataFrame, count: number): DataFrame | undefined {
+  const s = sortedFrom.get(frame);
+  if (s === undefined) return undefined;
+  const { input, order } = s;
+  const name = `sorted-head-${tokenize(input.layer.name, count, order)}`;
+  const layer = new NamedLayer(
+    name,
+    [input.layer],
+    () =>
+      treeNodes({
+        name,
+        npartitions: input.npartitions,
+        leaf: (i) => kernels.task('topN', [count, order, partRef(input.layer, i)]),
+        combine: (refs) => kernels.task('topN', [count, order, ...refs]),
+        splitEvery: 8,
+        outKey: [name, 0],
+      }),
+    `head(${count}) of sortValues(${order.by.join(', ')}): top ${count} of each partition (tree reduction, no exchange)`,
+  );
+  return input.derive(layer, 1, frame.schema);
 }
 
 /** `df.nlargest` / `df.nsmallest`. @internal */
@@ -184,7 +218,10 @@ export function dropDuplicates(
     throw new Error(
       `DataFrame.dropDuplicates: keep must be 'first' or 'last', got '${String(keep)}'`,
     );
-  const input = frame.npartitions === 1 ? frame : hashPartition(frame, subset, frame.npartitions);
+  const input =
+    frame.npartitions === 1
+      ? frame
+      : hashPartition(frame, subset, exchangeOutputs(frame.npartitions));
   return blockwise(
     'drop-duplicates',
     [input],
