@@ -53,7 +53,12 @@ describe('compaction', () => {
     const passes = jest.spyOn(table, 'compact');
     const hold = (id: string, keys: string[]): void => {
       sim.handle([
-        { type: 'hold', ids: [id], graph: g(...keys.map((k) => [k, t()] as const)), keys },
+        {
+          type: 'hold',
+          ids: [id],
+          graph: g(...keys.map((k) => [k, t()] as [string, ReturnType<typeof t>])),
+          keys,
+        },
       ]);
       sim.runAll();
       expect(sim.ended(id)).toContain('done');
