@@ -8,7 +8,24 @@
 // dependencies; the origins of kept errors; and what stale runs and stale copies refer to. The
 // rest is released, cancelled or erred work of computes that ended: a later submit that names one
 // of those keys adds it again. The cost is one pass over the table, paid at most once per doubling.
+// The pass is skipped (and the table's size taken as its compacted size, as the pass would) when it
+// could forget less than an eighth of the table: only released, cancelled and erred tasks can go
+// (`forgettable`, from the state counts), so a table whose tasks a client still holds (the results
+// of a large `client.map`, kept by their futures) is not walked at all. That pass, with nothing to
+// forget, cost the next submit's round trip ~170 ms at 80,000 held tasks.
 import { CANCELLED, ERRED, RELEASED, type TaskTable } from './task-table.js';
+
+/**
+ * How many tasks a compaction could forget at most: the released, cancelled and erred ones (some
+ * of them may still be kept, as inputs of live tasks or origins of kept errors).
+ *
+ * @example
+ * if (8 * forgettable(t) < t.size) return; // not worth a pass over the table
+ */
+export function forgettable(t: TaskTable): number {
+  const c = t.stateCounts;
+  return c[RELEASED] + c[CANCELLED] + c[ERRED];
+}
 
 /**
  * Marks the live tasks (see the file comment): `roots` are the wanted tasks of running computes

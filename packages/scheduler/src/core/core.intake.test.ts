@@ -1,6 +1,6 @@
 // The core taking in graphs: insertion orders and layouts, refusals (missing keys, cycles) before
 // anything runs, and compaction of a core that is never idle.
-import { describe, expect, test } from '@jest/globals';
+import { describe, expect, jest, test } from '@jest/globals';
 import { GraphError } from '@dask-ts/protocol';
 import { SchedulerCore } from './core.js';
 import { Sim, data, g, t } from './__tests__/test-sim.js';
@@ -41,6 +41,45 @@ describe('compaction', () => {
     sim.ackDeliveries();
     expect(sim.ended('long')).toEqual(['done']);
     expect(sim.core.story('after').join('\n')).toMatch(/after released -> waiting: submit long/);
+    sim.core.validate();
+  });
+
+  test('a table of held results is not walked for nothing; once enough is let go, it compacts', () => {
+    const sim = new Sim();
+    sim.core.compactAt = 64;
+    sim.addWorker('w0', 1);
+    // The core's table, watched for compaction passes (internal).
+    const table = (sim.core as unknown as { t: { compact(keep: Uint8Array): Int32Array } }).t;
+    const passes = jest.spyOn(table, 'compact');
+    const hold = (id: string, keys: string[]): void => {
+      sim.handle([
+        {
+          type: 'hold',
+          ids: [id],
+          graph: g(...keys.map((k) => [k, t()] as [string, ReturnType<typeof t>])),
+          keys,
+        },
+      ]);
+      sim.runAll();
+      expect(sim.ended(id)).toContain('done');
+    };
+    const many = (p: string, n: number): string[] =>
+      Array.from({ length: n }, (_, i) => `${p}${i}`);
+    // 100 results in memory, every one held by the client (the futures of a large map).
+    hold('a', many('a', 100));
+    // The next submit finds the table past compactAt, but nothing in it could be forgotten.
+    hold('x', ['x']);
+    expect(passes).not.toHaveBeenCalled();
+    expect(sim.core.counts).toMatchObject({ tasks: 101, memory: 101, held: 101 });
+    // Most of them let go of (released: forgettable); once the table has doubled, a submit
+    // compacts it.
+    sim.handle([{ type: 'unwant', keys: many('a', 80) }]);
+    expect(sim.core.counts).toMatchObject({ tasks: 101, released: 80, held: 21 });
+    hold('b', many('b', 110));
+    expect(passes).not.toHaveBeenCalled(); // 101 tasks at that submit: not yet doubled
+    hold('y', ['y']);
+    expect(passes).toHaveBeenCalledTimes(1);
+    expect(sim.core.counts).toMatchObject({ tasks: 211 - 80 + 1, released: 0, held: 132 });
     sim.core.validate();
   });
 });

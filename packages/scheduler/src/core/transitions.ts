@@ -24,7 +24,7 @@
 import type { CoreCommand } from './events.js';
 import { RootAdmission } from './admission.js';
 import { CommandBatches } from './commands.js';
-import { liveTasks } from './compaction.js';
+import { forgettable, liveTasks } from './compaction.js';
 import { WorkerTable } from './placement.js';
 import { ReadyHeap } from './ready-heap.js';
 import { Restrictions } from './restrictions.js';
@@ -481,6 +481,11 @@ export abstract class CoreTransitions {
   protected maybeCompact(): void {
     const t = this.t;
     if (t.size < this.compactAt || t.size < 2 * this.compactedSize) return;
+    if (8 * forgettable(t) < t.size) {
+      // Too little to forget for a pass over the table (compaction.ts): wait for the next doubling.
+      this.compactedSize = t.size;
+      return;
+    }
     const roots: number[] = [];
     for (const sub of this.subs.values()) for (const id of sub.wanted) roots.push(id);
     for (const ids of this.staleCopies.values()) for (const id of ids) roots.push(id);
