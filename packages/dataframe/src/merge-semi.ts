@@ -16,6 +16,7 @@ import { exchangeOutputs } from './shuffle-disk.js';
 import { allRefs, blockwise } from './blockwise.js';
 import { linkJoinOutput, rangeJoin } from './merge-range.js';
 import { markKeyFilter } from './join-filter.js';
+import { broadcasts } from './merge-broadcast.js';
 
 /** Options a semi or anti join uses. @internal */
 export interface SemiOptions {
@@ -81,7 +82,7 @@ export function semiMerge(
   const text = `merge(${how}) on ${leftOn.join(', ')}${leftOn.join() === rightOn.join() ? '' : ` = ${rightOn.join(', ')}`}`;
   const nl = l.npartitions;
   const nr = r.npartitions;
-  if (nr === 1 || (options.broadcast === true && nr <= nl)) {
+  if (nr === 1 || broadcasts(options.broadcast, nr, nl)) {
     // Each left partition knows how many probe the right side (kernels-join.ts: hashLeftPart).
     const probing: JoinSpec = { ...spec, probeParts: nl };
     const out = blockwise(

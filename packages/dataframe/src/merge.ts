@@ -25,6 +25,7 @@ import { semiMerge } from './merge-semi.js';
 import { markNarrowable, narrowedColumns } from './merge-project.js';
 import { linkJoinOutput, rangeJoin } from './merge-range.js';
 import { markKeyFilter } from './join-filter.js';
+import { broadcasts } from './merge-broadcast.js';
 
 /**
  * Options of `merge`.
@@ -48,7 +49,11 @@ export interface MergeOptions {
   readonly suffixes?: readonly [string, string];
   /** Adds a utf8 column `_merge`: 'both', 'left_only' or 'right_only'. */
   readonly indicator?: boolean;
-  /** Broadcast the side with fewer partitions even when it has several (it must fit in memory). */
+  /**
+   * Broadcast the side with fewer partitions even when it has several (it must fit in memory);
+   * `false`: only a one-partition side. Unset: as Dask, when it has fewer than half of log2 of the
+   * other side's partitions.
+   */
   readonly broadcast?: boolean;
   /** Partitions of a shuffled join (default: the larger side's count). */
   readonly npartitions?: number;
@@ -167,8 +172,8 @@ function mergeFrames(left: DataFrame, right: DataFrame, options: MergeOptions): 
   const text = `merge(${how}) on ${leftOn.join(', ')}${leftOn.join() === rightOn.join() ? '' : ` = ${rightOn.join(', ')}`}`;
   const nl = l.npartitions;
   const nr = r.npartitions;
-  const smallRight = nr === 1 || (options.broadcast === true && nr <= nl);
-  const smallLeft = nl === 1 || (options.broadcast === true && nl < nr);
+  const smallRight = nr === 1 || broadcasts(options.broadcast, nr, nl);
+  const smallLeft = nl === 1 || (broadcasts(options.broadcast, nl, nr) && nl < nr);
   if (smallRight && (how === 'inner' || how === 'left')) {
     // Each left partition knows how many probe the right side (kernels-join.ts: hashLeftPart).
     const probing: JoinSpec = { ...spec, probeParts: nl };

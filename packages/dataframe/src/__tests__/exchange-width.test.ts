@@ -67,6 +67,30 @@ describe('exchanges of many partitions', () => {
     expect(l.merge(r, { on: 'k', npartitions: 200 }).npartitions).toBe(200);
   }, 120_000);
 
+  test('a side of few partitions against many is broadcast, as Dask decides', async () => {
+    const { l, r, want } = sides();
+    // 2 < log2(150) / 2: broadcast; 4 is not (and refused with broadcast: false).
+    const two = r.repartition({ npartitions: 2 });
+    const m = l.merge(two, { on: 'k' });
+    expect(m.explain()).toContain('(broadcast right)');
+    expect(m.npartitions).toBe(PARTS);
+    expect(sortedRows(rowsOf(plain(await m.compute(sync)), ['k', 'v', 'w']))).toEqual(want);
+    const left = two.merge(l, { on: 'k' });
+    expect(left.explain()).toContain('(broadcast left)');
+    expect(sortedRows(rowsOf(plain(await left.compute(sync)), ['k', 'v', 'w']))).toEqual(want);
+    expect(l.merge(r.repartition({ npartitions: 4 }), { on: 'k' }).explain()).toContain(
+      'hash shuffle',
+    );
+    expect(l.merge(two, { on: 'k', broadcast: false }).explain()).not.toContain('broadcast');
+    // Semi joins too.
+    const semi = l.merge(two, { on: 'k', how: 'semi' });
+    expect(semi.explain()).toContain('broadcast');
+    const keys = new Set(want.map((row) => row[0]));
+    expect((await semi.compute(sync)).numRows).toBe(
+      (plain(await l.compute(sync)).k as number[]).filter((k) => keys.has(k)).length,
+    );
+  }, 120_000);
+
   test('merge through disk', async () => {
     const before = configureShuffle({ method: 'disk' });
     try {
