@@ -2,8 +2,8 @@
 // of several when asked (`broadcast: true`), never when refused (`false`), and otherwise by Dask's
 // rule for task shuffles, when its partitions are fewer than half of log2 of the other side's.
 // Each partition of the other side then reads the whole broadcast side, whose hash table every
-// worker builds once; a range join would instead read it whole per partition (its key ranges do not
-// narrow a side as small as this), and a shuffle would move both sides.
+// worker builds once, where a shuffle would move both sides; unless a range join whose key ranges
+// narrow it applies (merge-range.ts), which is taken first.
 
 /**
  * Whether a side of `small` partitions is broadcast to one of `big`: always when asked, never when

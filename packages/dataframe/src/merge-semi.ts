@@ -82,6 +82,15 @@ export function semiMerge(
   const text = `merge(${how}) on ${leftOn.join(', ')}${leftOn.join() === rightOn.join() ? '' : ` = ${rightOn.join(', ')}`}`;
   const nl = l.npartitions;
   const nr = r.npartitions;
+  const narrowed =
+    options.broadcast === undefined &&
+    options.npartitions === undefined &&
+    nl > 1 &&
+    nr > 1 &&
+    broadcasts(undefined, nr, nl)
+      ? rangeJoin(l, r, spec, left.schema, text, true)
+      : undefined;
+  if (narrowed !== undefined) return narrowed;
   if (nr === 1 || broadcasts(options.broadcast, nr, nl)) {
     // Each left partition knows how many probe the right side (kernels-join.ts: hashLeftPart).
     const probing: JoinSpec = { ...spec, probeParts: nl };

@@ -172,6 +172,16 @@ function mergeFrames(left: DataFrame, right: DataFrame, options: MergeOptions): 
   const text = `merge(${how}) on ${leftOn.join(', ')}${leftOn.join() === rightOn.join() ? '' : ` = ${rightOn.join(', ')}`}`;
   const nl = l.npartitions;
   const nr = r.npartitions;
+  // A side small enough to broadcast whose key ranges narrow it is range-joined instead.
+  const narrowed =
+    options.broadcast === undefined &&
+    options.npartitions === undefined &&
+    nl > 1 &&
+    nr > 1 &&
+    (broadcasts(undefined, nr, nl) || broadcasts(undefined, nl, nr))
+      ? rangeJoin(l, r, spec, schema, text, true)
+      : undefined;
+  if (narrowed !== undefined) return narrowed;
   const smallRight = nr === 1 || broadcasts(options.broadcast, nr, nl);
   const smallLeft = nl === 1 || (broadcasts(options.broadcast, nl, nr) && nl < nr);
   if (smallRight && (how === 'inner' || how === 'left')) {
