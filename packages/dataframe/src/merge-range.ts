@@ -6,8 +6,8 @@
 // range (kernels-join-range.ts). Policy: taken only when that costs less than a shuffle would,
 // that is when the partitions met number at most twice the two sides' partitions together (data
 // that is not sorted overlaps everywhere and is shuffled as before), and when the probe side has
-// at least a quarter as many partitions as the other (its partitions are the tasks: one customer
-// partition left-joined with twelve of orders would be one task); an outer join is never planned
+// at least a quarter as many partitions as the other or 32 (its partitions are the tasks: one
+// customer partition left-joined with twelve of orders would be one task); an outer join is never planned
 // so. The output keeps the probe side's partitions, so its ranges carry on to the next
 // join (linkRanges), and so do the broadcast joins' outputs (`linkJoinOutput`). Where a side is
 // small enough to broadcast (merge-broadcast.ts), a range join is still taken first when the
@@ -39,6 +39,9 @@ export function linkJoinOutput(
   linkRanges(out.layer, from.layer, (c) => names.get(c));
 }
 
+/** A probe side with this many partitions has tasks enough, however many the other side has. */
+const PROBE_TASKS = 32;
+
 const overlaps = (a: Range, b: Range): boolean => a[0] <= b[1] && b[0] <= a[1];
 
 /**
@@ -58,8 +61,10 @@ export function rangeJoin(
   if (l.dtypes[leftOn[0]] !== 'int32' || r.dtypes[rightOn[0]] !== 'int32') return undefined;
   const probeLeft = how === 'inner' ? l.npartitions >= r.npartitions : how !== 'right';
   const [probe, other] = probeLeft ? [l, r] : [r, l];
-  // One task per probe partition: far fewer than a shuffle's would leave workers idle.
-  if (probe.npartitions * 4 < other.npartitions) return undefined;
+  // One task per probe partition: far fewer than a shuffle's would leave workers idle (below
+  // PROBE_TASKS of them; past that there are tasks enough for every worker).
+  if (probe.npartitions * 4 < other.npartitions && probe.npartitions < PROBE_TASKS)
+    return undefined;
   const pr = rangesOf(probe.layer, probeLeft ? leftOn[0] : rightOn[0], probe.npartitions);
   if (pr === undefined) return undefined;
   const or = rangesOf(other.layer, probeLeft ? rightOn[0] : leftOn[0], other.npartitions);
