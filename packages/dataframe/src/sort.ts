@@ -138,6 +138,31 @@ export function sortValues(
   return sorted;
 }
 
+/** The first `count` rows of `input` in `order`: a tree of per-partition top-n (stable). */
+function topLayer(
+  prefix: string,
+  input: DataFrame,
+  count: number,
+  order: Order,
+  text: string,
+): NamedLayer {
+  const name = `${prefix}-${tokenize(input.layer.name, count, order)}`;
+  return new NamedLayer(
+    name,
+    [input.layer],
+    () =>
+      treeNodes({
+        name,
+        npartitions: input.npartitions,
+        leaf: (i) => kernels.task('topN', [count, order, partRef(input.layer, i)]),
+        combine: (refs) => kernels.task('topN', [count, order, ...refs]),
+        splitEvery: 8,
+        outKey: [name, 0],
+      }),
+    text,
+  );
+}
+
 /** The input and order of the frames sortValues made over several partitions. */
 const sortedFrom = new WeakMap<DataFrame, { readonly input: DataFrame; readonly order: Order }>();
 
@@ -150,19 +175,11 @@ export function sortedHead(frame: DataFrame, count: number): DataFrame | undefin
   const s = sortedFrom.get(frame);
   if (s === undefined) return undefined;
   const { input, order } = s;
-  const name = `sorted-head-${tokenize(input.layer.name, count, order)}`;
-  const layer = new NamedLayer(
-    name,
-    [input.layer],
-    () =>
-      treeNodes({
-        name,
-        npartitions: input.npartitions,
-        leaf: (i) => kernels.task('topN', [count, order, partRef(input.layer, i)]),
-        combine: (refs) => kernels.task('topN', [count, order, ...refs]),
-        splitEvery: 8,
-        outKey: [name, 0],
-      }),
+  const layer = topLayer(
+    'sorted-head',
+    input,
+    count,
+    order,
     `head(${count}) of sortValues(${order.by.join(', ')}): top ${count} of each partition (tree reduction, no exchange)`,
   );
   return input.derive(layer, 1, frame.schema);
@@ -180,20 +197,13 @@ export function nlargest(
     throw new RangeError(`${where}: n must be a non-negative integer`);
   const o = orderOf(frame, columns, { ascending: smallest }, where);
   const input = frame.dropna({ subset: o.by });
-  const name = `${smallest ? 'nsmallest' : 'nlargest'}-${tokenize(input.layer.name, count, o)}`;
-  const layer = new NamedLayer(
-    name,
-    [input.layer],
-    () =>
-      treeNodes({
-        name,
-        npartitions: input.npartitions,
-        leaf: (i) => kernels.task('topN', [count, o, partRef(input.layer, i)]),
-        combine: (refs) => kernels.task('topN', [count, o, ...refs]),
-        splitEvery: 8,
-        outKey: [name, 0],
-      }),
-    `${smallest ? 'nsmallest' : 'nlargest'}(${count}, ${o.by.join(', ')}) (tree reduction)`,
+  const what = smallest ? 'nsmallest' : 'nlargest';
+  const layer = topLayer(
+    what,
+    input,
+    count,
+    o,
+    `${what}(${count}, ${o.by.join(', ')}) (tree reduction)`,
   );
   return frame.derive(layer, 1, frame.schema);
 }
