@@ -55,7 +55,7 @@ export interface MergeOptions {
    * other side's partitions.
    */
   readonly broadcast?: boolean;
-  /** Partitions of a shuffled join (default: the larger side's count). */
+  /** Partitions of a shuffled join (default: the larger side's count, at most 64). */
   readonly npartitions?: number;
 }
 
