@@ -350,6 +350,22 @@ describe('getClient inside a task', () => {
     expect(where).toBe(one.localCluster!.pids[0]);
   }, 60_000);
 
+  it('a future released before it finishes does not keep the task waiting (the worker is unpaused)', async () => {
+    await using one = await Client.local({ nWorkers: 1, threadsPerWorker: 1, asDefault: false });
+    pids.push(...one.localCluster!.pids);
+    const releaseEarly = delayed(
+      moduleRef(new URL('./__tests__/nested.mjs', import.meta.url).href, 'releaseEarly'),
+    ) as unknown as (ms: number) => Delayed<number>;
+    // Were the released future still awaited, the worker would stay paused: the second task would
+    // go to the lender, which would lend in turn (`local-0~lent~lent`).
+    expect(await one.compute(releaseEarly(200))).toBe(2);
+    expect(await one.compute(releaseEarly(201))).toBe(2);
+    expect(one.localCluster!.server.workers.map((w) => w.name).sort()).toEqual([
+      'local-0',
+      'local-0~lent',
+    ]);
+  }, 60_000);
+
   it('outside a task and without a client, getClient says how to get one', async () => {
     const { getClient } = await import('./index.js');
     await client.close();

@@ -3,7 +3,8 @@
 // one is released or collected, the key is released on the scheduler, in a batch sent at the end
 // of the current tick (so dropping 20,000 futures costs one message). A key taken again before its
 // release was sent is simply kept. The scheduler's `key` messages settle the records; a record
-// that is still pending when the client closes or loses the scheduler fails with that reason.
+// that is still pending when the client closes or loses the scheduler fails with that reason; one
+// released while pending is done with (cancelled).
 import { ComputeAbortedError, deserializeError, taskFailure } from '@dask-ts/protocol';
 import type { FromClient, GraphMessage, ToClient } from '@dask-ts/distributed';
 import { Future, KeyRecord, type FutureOwner } from './future.js';
@@ -162,6 +163,9 @@ export class KeyHolds implements FutureOwner {
     if (--record.refs > 0 || record.released) return;
     record.released = true;
     if (this.records.get(record.key) === record) this.records.delete(record.key);
+    // Released while pending: nobody can wait for it any more, so the client does not either (its
+    // link would keep the process alive, and a task's worker would stay paused, for ever).
+    record.settle('cancelled', new ComputeAbortedError(`${record.key} was released`));
     if (this.host.closed()) return;
     this.toRelease.add(record.key);
     if (this.flushScheduled) return;

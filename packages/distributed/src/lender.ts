@@ -8,7 +8,10 @@
 // When the client has nothing left to wait for, it unpauses the worker, the thread says
 // `rejoin`, and the lender is paused in turn (it stays, with what it holds: a lender that left
 // would have its results recomputed, maybe on the worker whose task waits for them); the next
-// `secede` unpauses it. Lenders stop with their node. A lender's own tasks may secede in turn.
+// `secede` unpauses it. A lender is paused and unpaused over the link of the worker it stands in
+// for, so the scheduler learns of it before that worker's next report (the waiting task's result):
+// once a client has the result, the lender takes no new task. Lenders stop with their node. A
+// lender's own tasks may secede in turn.
 import { Worker } from 'node:worker_threads';
 import type { Link } from './link.js';
 import { isRunMessage, runHere } from './worker-run.js';
@@ -72,8 +75,11 @@ export class Lending {
       if (!paused) this.lenders.set(name, { started: this.start(name, `${name}~lent`) });
       return;
     }
-    // In order, once it is up.
-    void lender.started.then((up) => up?.link.send({ op: 'pause', paused }));
+    // In order with the worker's own reports (see the file comment), once it is up.
+    void lender.started.then((up) => {
+      if (up !== undefined && !link.closed)
+        link.send({ op: 'pause', worker: `${name}~lent`, paused });
+    });
   }
 
   /**

@@ -335,9 +335,15 @@ export class SchedulerServer {
       this.monitor?.fromWorker(peer.name, raw);
       if (op === 'ran') this.onRan(peer, raw);
       else if (op === 'peer-fetched') this.transfers.fetched(peer.name, raw);
-      // A lender (lender.ts) paused or unpaused by its node.
-      else if (op === 'pause')
-        this.shell.setPaused(peer.name, (raw as { paused?: unknown }).paused === true);
+      // A worker's lender (lender.ts) paused or unpaused by its node, over the worker's link.
+      else if (op === 'pause') {
+        const { worker, paused } = raw as { worker?: unknown; paused?: unknown };
+        if (worker === `${peer.name}~lent`) this.shell.setPaused(worker, paused === true);
+        else
+          this.log(
+            `dask-ts scheduler: ${peer.name} may pause only its lender, not ${String(worker)}`,
+          );
+      }
       // Its node's memory (memory-watch.ts, worker-memory.ts).
       else if (op === 'memory') this.memory.report(peer.name, raw, this.log);
       else this.shell.message(peer.name, raw);

@@ -18,3 +18,12 @@ export async function fanOut(n) {
   doubled.release();
   return out / 2;
 }
+
+// Releases a future before it finishes, then waits for another: the task's client is done
+// waiting once the second one is in, so the worker takes tasks again.
+export async function releaseEarly(ms) {
+  const client = getClient();
+  const slow = client.submit((t) => new Promise((resolve) => setTimeout(() => resolve(t), t)), ms);
+  slow.release();
+  return await client.submit((x) => x + 1, 1);
+}
