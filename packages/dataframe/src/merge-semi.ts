@@ -4,8 +4,10 @@
 // right's key columns are read from the right side. A null key matches nothing, so an anti join
 // keeps the left rows whose key is null (NOT EXISTS; SQL's NOT IN would drop them). The plan: the
 // whole right side meets every left partition when it has one partition (or `broadcast` is set);
-// a range join when the key ranges of the partitions are known and barely overlap (merge-range.ts);
-// otherwise both sides are hash-shuffled on their keys and joined partition by partition.
+// when the left is the small side (by the same rule), each right partition keeps the keys the
+// left has, and the left meets those; a range join when the key ranges of the partitions are
+// known and barely overlap (merge-range.ts); otherwise both sides are hash-shuffled on their keys
+// and joined partition by partition.
 import { isNumeric, typeOf, type DType } from './dtypes.js';
 import { col, plainType } from './expr.js';
 import type { DataFrame } from './frame.js';
@@ -107,6 +109,20 @@ export function semiMerge(
     linkJoinOutput(out, l, spec, 'left');
     if (how === 'semi') markKeyFilter(out, l, lkeys[0], r, rkeys[0], undefined, true);
     return out;
+  }
+  if (
+    options.broadcast !== false &&
+    options.npartitions === undefined &&
+    nl < nr &&
+    (nl === 1 || broadcasts(undefined, nl, nr))
+  ) {
+    // The left side is the small one: each right partition keeps the rows whose key the left has
+    // (the left's keys broadcast to it, and pushed into its reader), those keys are gathered into
+    // one partition, and the left meets them as a broadcast right side. Nothing is shuffled.
+    const found = semiMerge(r, l.select(lkeys), rkeys, lkeys, 'semi', {
+      broadcast: true,
+    }).repartition({ npartitions: 1 });
+    return semiMerge(l, found, lkeys, rkeys, how, {});
   }
   const ranged =
     options.npartitions === undefined ? rangeJoin(l, r, spec, left.schema, text) : undefined;

@@ -1,7 +1,8 @@
 // Semi and anti joins against a nested loop over plain rows: broadcast and hash-shuffled plans,
 // one and two keys, int32 keys against float64 ones, category keys against utf8 ones, null keys
-// (matching nothing), on the sync scheduler over several partitionings and on threads; the plan
-// reads only the right side's keys; errors name the option. Threads need the built dist.
+// (matching nothing), on the sync scheduler over several partitionings (a small left side against
+// many right partitions included) and on threads; the plan reads only the right side's keys;
+// errors name the option. Threads need the built dist.
 import { afterAll, describe, expect, test } from '@jest/globals';
 import { createThreadsScheduler } from '@dask-ts/scheduler';
 import { col, fromColumns, type DataFrame } from '../index.js';
@@ -63,6 +64,7 @@ const partitionings: [number, number][] = [
   [3, 1],
   [1, 4],
   [4, 3],
+  [2, 40],
 ];
 
 describe('merge how semi / anti', () => {
@@ -115,8 +117,12 @@ describe('merge how semi / anti', () => {
   test('on threads: shuffled and broadcast plans give the sync answers', async () => {
     const L = wide(300, 9);
     const R = rightPlain(80, 10);
-    for (const kr of [1, 3]) {
-      const left = wideFrame(L, 3).select(['k', 'b', 'a']);
+    for (const [kl, kr] of [
+      [3, 1],
+      [3, 3],
+      [1, 6],
+    ]) {
+      const left = wideFrame(L, kl).select(['k', 'b', 'a']);
       const right = rightFrame(R, kr);
       for (const how of ['semi', 'anti'] as const) {
         const m = left.merge(right, { on: ['k', 'b'], how });
@@ -136,6 +142,16 @@ describe('merge how semi / anti', () => {
     expect(one).toMatch(/select\(__semi_key_0\)/);
     const many = wideFrame(L, 3).merge(rightFrame(R, 2), { on: 'k', how: 'anti' }).explain();
     expect(many).toContain('merge(anti) on k (hash shuffle into 3)');
+    // A small left side: each right partition keeps the keys the left has; nothing is shuffled.
+    const small = wideFrame(L, 1).merge(rightFrame(R, 8), { on: 'k', how: 'anti' }).explain();
+    expect(small).toContain('merge(anti) on k = __anti_key_0 (broadcast right)');
+    expect(small).toContain('repartition 8 -> 1');
+    expect(small).toContain('merge(semi) on __anti_key_0 = k (broadcast right)');
+    expect(small).not.toContain('shuffle');
+    const refused = wideFrame(L, 1)
+      .merge(rightFrame(R, 8), { on: 'k', how: 'anti', broadcast: false })
+      .explain();
+    expect(refused).toContain('merge(anti) on k (hash shuffle into 8)');
     expect(() =>
       wideFrame(L, 1).merge(rightFrame(R, 1), { on: 'k', how: 'anti', indicator: true }),
     ).toThrow(/indicator has no meaning for how 'anti'/);
