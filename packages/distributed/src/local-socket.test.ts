@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { task } from '@dask-ts/protocol';
 import { checkAddress } from './address.js';
 import { localSocketIn, startLocalCluster } from './local.js';
@@ -125,6 +125,48 @@ describe('a local cluster over a Unix socket', () => {
       pids.push(Number(pid));
       expect(address).toMatch(/^ipc:\/\/\//);
       expect(existsSync(dirname(address.slice('ipc://'.length)))).toBe(false);
+    },
+    60_000,
+  );
+
+  (linux ? it : it.skip)(
+    'when the process is killed (SIGKILL), its workers exit and remove the socket and spill folders',
+    async () => {
+      const local = new URL('../dist/local.js', import.meta.url).href;
+      const script = `
+        import { readFileSync } from 'node:fs';
+        import { startLocalCluster } from ${JSON.stringify(local)};
+        const cluster = await startLocalCluster({ nWorkers: 2, memoryLimit: '512MiB' });
+        const env = readFileSync('/proc/' + cluster.pids[0] + '/environ', 'utf8').split('\\0');
+        const dirs = env.find((e) => e.startsWith('DASK_TS_CLUSTER_DIRS=')).slice(21);
+        console.log(JSON.stringify({ dirs, pids: cluster.pids }));
+        setInterval(() => undefined, 1000);`;
+      const dir = mkdtempSync(join(tmpdir(), 'dask-ts-test-'));
+      const file = join(dir, 'killed.mjs');
+      writeFileSync(file, script);
+      let out = '';
+      try {
+        const child = spawn(process.execPath, [file], { stdio: ['ignore', 'pipe', 'inherit'] });
+        const ended = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+        child.stdout.on('data', (d: Buffer) => {
+          out += d.toString();
+          if (out.includes('\n')) child.kill('SIGKILL');
+        });
+        await ended;
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+      const { dirs, pids: workers } = JSON.parse(out) as { dirs: string; pids: number[] };
+      pids.push(...workers);
+      const folders = dirs.split(delimiter);
+      expect(folders).toHaveLength(2);
+      // The workers notice their parent is gone, stop, and remove the folders.
+      await eventually(
+        () => workers.every((p) => !alive(p)) && folders.every((f) => !existsSync(f)),
+        20_000,
+        'the workers to exit and remove the folders',
+      );
+      expect(folders.filter((f) => existsSync(f))).toEqual([]);
     },
     60_000,
   );

@@ -15,7 +15,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { cleanUpOnSignals } from '@dask-ts/protocol/runtime';
 import { parseBytes } from './parse-bytes.js';
 import type { SchedulerServer } from './scheduler-server.js';
@@ -202,6 +202,10 @@ export async function startLocalCluster(options: LocalOptions = {}): Promise<Sta
         env: {
           ...process.env,
           ...(options.token !== undefined ? { DASK_TS_TOKEN: options.token } : {}),
+          // Removed by the workers if this process dies without removing them (worker-main.ts).
+          DASK_TS_CLUSTER_DIRS: [socketDir, spillRoot]
+            .filter((d) => d !== undefined)
+            .join(delimiter),
           ...(stream !== undefined
             ? { DASK_TS_LOCAL_STREAM: join(socketDir ?? '', 'stream') }
             : {}),

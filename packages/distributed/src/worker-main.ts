@@ -2,7 +2,11 @@
 // any, in DASK_TS_TOKEN; a memory limit in DASK_TS_MEMORY_LIMIT, its spill folder's parent in
 // DASK_TS_SPILL_DIR). `Client.local` forks it; `dask-ts worker` runs `startWorker` itself.
 // It exits when its node stops (code 0 when the scheduler said bye, 1 when it was lost or could
-// not connect), on SIGTERM or SIGINT (after saying bye), and, when forked, once its parent is gone.
+// not connect), on SIGTERM or SIGINT (after saying bye), and, when forked, once its parent is gone:
+// then it also removes the folders its cluster made (DASK_TS_CLUSTER_DIRS: the sockets' and the
+// spill root), which a parent killed by SIGKILL could not.
+import { rmSync } from 'node:fs';
+import { delimiter } from 'node:path';
 import { startWorker } from './worker-node.js';
 import { useLocalStream } from './local-stream.js';
 
@@ -30,11 +34,18 @@ try {
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
   // Forked: the parent going away (even by SIGKILL) closes the IPC channel.
+  let orphaned = false;
   if (typeof process.send === 'function') {
-    process.once('disconnect', stop);
+    process.once('disconnect', () => {
+      orphaned = true;
+      stop();
+    });
     process.send({ ready: node.names });
   }
   const why = await node.closed;
+  if (orphaned)
+    for (const dir of (process.env.DASK_TS_CLUSTER_DIRS ?? '').split(delimiter))
+      if (dir !== '') rmSync(dir, { recursive: true, force: true });
   process.exitCode = /said bye|closed by its owner/.test(why) ? 0 : 1;
   if (process.exitCode !== 0) log(`dask-ts worker ${node.names.join(', ')} stopped: ${why}`);
   disconnect();
