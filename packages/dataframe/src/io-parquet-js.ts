@@ -1,7 +1,8 @@
 // The Parquet reader's fast path: one partition's columns read in JavaScript. Policy: the footer
 // (parsed once per file while its bytes are unchanged) says where each projected column chunk of
 // each chosen row group lies; only those byte ranges are
-// read (neighbours closer than GAP bytes in one read, so a store sees few requests), and each chunk
+// read (in a store, neighbours closer than GAP bytes in one read, so it sees few requests; a local
+// file is read chunk by chunk, as a read there costs only its bytes), and each chunk
 // is decoded straight into a kernel column (io-parquet-chunk.ts). A file this path cannot read
 // (nested or repeated columns, codecs other than snappy, unusual encodings or types) throws
 // `Unsupported` before anything is decoded or on the first page that needs it; the caller then
@@ -9,13 +10,13 @@
 import { parquetMetadata, type FileMetaData, type SchemaElement } from 'hyparquet';
 import { concatCols, emptyCol, type Col } from './columns.js';
 import type { DType } from './dtypes.js';
-import { readRange, type StorageOptions } from '@dask-ts/graph/fs';
+import { isS3, readRange, type StorageOptions } from '@dask-ts/graph/fs';
 import { decodeChunk, type ChunkSpec } from './io-parquet-chunk.js';
 import { decodeChunkRows } from './io-parquet-rows.js';
 import { selectWhere, type DictTest } from './io-parquet-where.js';
 import { Unsupported } from './io-parquet-pages.js';
 
-/** Byte gaps up to this are read rather than skipped, to merge neighbouring chunks' reads. */
+/** In a store, byte gaps up to this are read rather than skipped, to merge neighbouring reads. */
 const GAP = 1 << 19;
 
 const CODECS = new Set(['UNCOMPRESSED', 'SNAPPY']);
@@ -118,6 +119,7 @@ function readRanges(
   ranges: readonly { readonly start: number; readonly end: number }[],
   so: StorageOptions | undefined,
 ): Uint8Array[] {
+  const gap = isS3(path) ? GAP : 0;
   const order = ranges.map((_, i) => i).sort((a, b) => ranges[a].start - ranges[b].start);
   const out: Uint8Array[] = new Array<Uint8Array>(ranges.length);
   let k = 0;
@@ -125,7 +127,7 @@ function readRanges(
     const from = ranges[order[k]].start;
     let to = ranges[order[k]].end;
     let m = k + 1;
-    while (m < order.length && ranges[order[m]].start - to <= GAP) {
+    while (m < order.length && ranges[order[m]].start - to <= gap) {
       to = Math.max(to, ranges[order[m]].end);
       m++;
     }

@@ -122,13 +122,17 @@ export function fileStamp(path: string): readonly [string, number, number] {
   return [path, st.size, st.mtimeMs];
 }
 
-/** Bytes [start, end) of a file (fewer at its end). */
+/**
+ * Bytes [start, end) of a file (fewer at its end), in a buffer of their own that is not zeroed
+ * first (the read fills it; only the bytes read are given back).
+ */
 export function readRange(path: string, start: number, end: number): Uint8Array {
   const fd = openSync(path, 'r');
   try {
     const size = fstatSync(fd).size;
     const stop = Math.min(end, size);
-    const buf = new Uint8Array(Math.max(0, stop - start));
+    const len = Math.max(0, stop - start);
+    const buf = new Uint8Array(Buffer.allocUnsafeSlow(len).buffer, 0, len);
     let got = 0;
     while (got < buf.length) {
       const n = readSync(fd, buf, got, buf.length - got, start + got);
