@@ -10,7 +10,7 @@
 import { parquetMetadata, type FileMetaData, type SchemaElement } from 'hyparquet';
 import { concatCols, emptyCol, type Col } from './columns.js';
 import type { DType } from './dtypes.js';
-import { isS3, readRange, type StorageOptions } from '@dask-ts/graph/fs';
+import { isS3, readRange, readRangeInto, type StorageOptions } from '@dask-ts/graph/fs';
 import { decodeChunk, type ChunkSpec } from './io-parquet-chunk.js';
 import { decodeChunkRows } from './io-parquet-rows.js';
 import { selectWhere, type DictTest } from './io-parquet-where.js';
@@ -113,15 +113,29 @@ interface Planned {
   readonly end: number;
 }
 
-/** Reads byte ranges, merging close ones; gives each range's bytes in the order given. */
+/**
+ * A local file's ranges are read into this buffer, reused call after call in this thread: memory
+ * that is fresh costs more to fill (the OS maps it page by page) than reading the file from the
+ * page cache does. Reads larger than SCRATCH_MAX get a buffer of their own.
+ */
+let scratch = new Uint8Array(0);
+const SCRATCH_MAX = 64 << 20;
+
+/**
+ * Reads byte ranges (in a store, merging close ones); gives each range's bytes in the order
+ * given. A local file's bytes are views of `scratch`: valid until the next call in this thread,
+ * so callers decode them before they return (and keep no view of them).
+ */
 function readRanges(
   path: string,
   ranges: readonly { readonly start: number; readonly end: number }[],
   so: StorageOptions | undefined,
 ): Uint8Array[] {
-  const gap = isS3(path) ? GAP : 0;
+  const store = isS3(path);
+  const gap = store ? GAP : 0;
   const order = ranges.map((_, i) => i).sort((a, b) => ranges[a].start - ranges[b].start);
-  const out: Uint8Array[] = new Array<Uint8Array>(ranges.length);
+  const groups: [from: number, to: number, first: number, end: number][] = [];
+  let total = 0;
   let k = 0;
   while (k < order.length) {
     const from = ranges[order[k]].start;
@@ -131,13 +145,33 @@ function readRanges(
       to = Math.max(to, ranges[order[m]].end);
       m++;
     }
-    const bytes = readRange(path, from, to, so);
+    groups.push([from, to, k, m]);
+    total += to - from;
+    k = m;
+  }
+  let buf: Uint8Array | undefined;
+  if (!store) {
+    if (total > SCRATCH_MAX) buf = new Uint8Array(total);
+    else {
+      if (scratch.length < total) scratch = new Uint8Array(Math.min(SCRATCH_MAX, total * 1.25));
+      buf = scratch;
+    }
+  }
+  const out: Uint8Array[] = new Array<Uint8Array>(ranges.length);
+  let at = 0;
+  for (const [from, to, first, end] of groups) {
+    let bytes: Uint8Array;
+    if (buf === undefined) bytes = readRange(path, from, to, so);
+    else {
+      bytes = buf.subarray(at, at + to - from);
+      bytes = bytes.subarray(0, readRangeInto(path, from, bytes, so));
+      at += to - from;
+    }
     if (bytes.length < to - from) throw new Error(`the file ends before byte ${to}`);
-    for (let j = k; j < m; j++) {
+    for (let j = first; j < end; j++) {
       const r = ranges[order[j]];
       out[order[j]] = bytes.subarray(r.start - from, r.end - from);
     }
-    k = m;
   }
   return out;
 }

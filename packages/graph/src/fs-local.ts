@@ -145,6 +145,22 @@ export function readRange(path: string, start: number, end: number): Uint8Array 
   }
 }
 
+/** Bytes [start, start + out.length) of a file read into `out` (fewer at its end); returns how many. */
+export function readRangeInto(path: string, start: number, out: Uint8Array): number {
+  const fd = openSync(path, 'r');
+  try {
+    let got = 0;
+    while (got < out.length) {
+      const n = readSync(fd, out, got, out.length - got, start + got);
+      if (n === 0) break;
+      got += n;
+    }
+    return got;
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** The last `n` bytes of a file, and its size. */
 export function readTail(path: string, n: number): [Uint8Array, number] {
   const size = statSync(path).size;

@@ -122,6 +122,25 @@ export function readRange(
 }
 
 /**
+ * Bytes [start, start + out.length) of a file read into `out` (fewer at its end); returns how many
+ * were read. A caller that reads often reuses `out`: fresh memory costs more to fill than to read.
+ *
+ * @example
+ * const n = readRangeInto('/data/x.parquet', 0, new Uint8Array(4)); // 4: 'PAR1'
+ */
+export function readRangeInto(
+  path: string,
+  start: number,
+  out: Uint8Array,
+  so?: StorageOptions,
+): number {
+  if (!isS3(path)) return local.readRangeInto(path, start, out);
+  const bytes = readRange(path, start, start + out.length, so);
+  out.set(bytes);
+  return bytes.length;
+}
+
+/**
  * The last `n` bytes of a file, and its size.
  *
  * @example
