@@ -10,7 +10,7 @@
 import { parquetMetadata, type FileMetaData, type SchemaElement } from 'hyparquet';
 import { concatCols, emptyCol, type Col } from './columns.js';
 import type { DType } from './dtypes.js';
-import { isS3, readRange, readRangeInto, type StorageOptions } from '@dask-ts/graph/fs';
+import { isS3, readRange, readRangesInto, type StorageOptions } from '@dask-ts/graph/fs';
 import { decodeChunk, type ChunkSpec } from './io-parquet-chunk.js';
 import { decodeChunkRows } from './io-parquet-rows.js';
 import { selectWhere, type DictTest } from './io-parquet-where.js';
@@ -157,22 +157,26 @@ function readRanges(
       buf = scratch;
     }
   }
-  const out: Uint8Array[] = new Array<Uint8Array>(ranges.length);
-  let at = 0;
-  for (const [from, to, first, end] of groups) {
-    let bytes: Uint8Array;
-    if (buf === undefined) bytes = readRange(path, from, to, so);
-    else {
-      bytes = buf.subarray(at, at + to - from);
-      bytes = bytes.subarray(0, readRangeInto(path, from, bytes, so));
+  let whole: Uint8Array[];
+  if (buf === undefined) whole = groups.map(([from, to]) => readRange(path, from, to, so));
+  else {
+    let at = 0;
+    const reads = groups.map(([from, to]): [number, Uint8Array] => {
       at += to - from;
-    }
+      return [from, buf.subarray(at - (to - from), at)];
+    });
+    const got = readRangesInto(path, reads, so);
+    whole = reads.map(([, b], g) => b.subarray(0, got[g]));
+  }
+  const out: Uint8Array[] = new Array<Uint8Array>(ranges.length);
+  groups.forEach(([from, to, first, end], g) => {
+    const bytes = whole[g];
     if (bytes.length < to - from) throw new Error(`the file ends before byte ${to}`);
     for (let j = first; j < end; j++) {
       const r = ranges[order[j]];
       out[order[j]] = bytes.subarray(r.start - from, r.end - from);
     }
-  }
+  });
   return out;
 }
 

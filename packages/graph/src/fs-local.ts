@@ -145,17 +145,25 @@ export function readRange(path: string, start: number, end: number): Uint8Array 
   }
 }
 
-/** Bytes [start, start + out.length) of a file read into `out` (fewer at its end); returns how many. */
-export function readRangeInto(path: string, start: number, out: Uint8Array): number {
+/**
+ * For each `[start, out]`, bytes [start, start + out.length) of a file read into `out` (fewer at
+ * its end), the file opened once; returns how many bytes each read.
+ */
+export function readRangesInto(
+  path: string,
+  reads: readonly (readonly [start: number, out: Uint8Array])[],
+): number[] {
   const fd = openSync(path, 'r');
   try {
-    let got = 0;
-    while (got < out.length) {
-      const n = readSync(fd, out, got, out.length - got, start + got);
-      if (n === 0) break;
-      got += n;
-    }
-    return got;
+    return reads.map(([start, out]) => {
+      let got = 0;
+      while (got < out.length) {
+        const n = readSync(fd, out, got, out.length - got, start + got);
+        if (n === 0) break;
+        got += n;
+      }
+      return got;
+    });
   } finally {
     closeSync(fd);
   }

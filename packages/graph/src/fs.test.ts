@@ -4,7 +4,7 @@ import { afterAll, expect, test } from '@jest/globals';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readRange, readRangeInto, readTail } from './fs.js';
+import { readRange, readRangesInto, readTail } from './fs.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dask-ts-fs-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -22,18 +22,21 @@ test('readRange gives exactly the bytes asked for, fewer at the end of the file'
   expect(tail).toEqual(bytes.subarray(99_992));
 });
 
-test('readRangeInto fills a reused buffer and says how many bytes it read', () => {
+test('readRangesInto fills reused buffers and says how many bytes each read', () => {
   const buf = new Uint8Array(4096).fill(0xaa);
   for (const start of [0, 1, 50_000, 95_903]) {
-    expect(readRangeInto(path, start, buf)).toBe(4096);
+    expect(readRangesInto(path, [[start, buf]])).toEqual([4096]);
     expect(buf).toEqual(bytes.subarray(start, start + 4096));
   }
   buf.fill(0xaa);
-  expect(readRangeInto(path, 99_000, buf)).toBe(1000);
+  const other = new Uint8Array(10);
+  expect(readRangesInto(path, [[99_000, buf], [7, other]])).toEqual([1000, 10]);
   expect(buf.subarray(0, 1000)).toEqual(bytes.subarray(99_000));
   expect(buf[1000]).toBe(0xaa);
+  expect(other).toEqual(bytes.subarray(7, 17));
+  expect(readRangesInto(path, [])).toEqual([]);
 });
 
 test('a missing file is named in the error', () => {
-  expect(() => readRangeInto(join(dir, 'nope.bin'), 0, new Uint8Array(4))).toThrow(/nope\.bin/);
+  expect(() => readRangesInto(join(dir, 'nope.bin'), [[0, new Uint8Array(4)]])).toThrow(/nope\.bin/);
 });

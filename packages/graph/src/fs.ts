@@ -122,22 +122,24 @@ export function readRange(
 }
 
 /**
- * Bytes [start, start + out.length) of a file read into `out` (fewer at its end); returns how many
- * were read. A caller that reads often reuses `out`: fresh memory costs more to fill than to read.
+ * For each `[start, out]`, bytes [start, start + out.length) of a file read into `out` (fewer at
+ * its end); returns how many bytes each read. A caller that reads often reuses its buffers: fresh
+ * memory costs more to fill than a local file costs to read.
  *
  * @example
- * const n = readRangeInto('/data/x.parquet', 0, new Uint8Array(4)); // 4: 'PAR1'
+ * const [n] = readRangesInto('/data/x.parquet', [[0, new Uint8Array(4)]]); // 4: 'PAR1'
  */
-export function readRangeInto(
+export function readRangesInto(
   path: string,
-  start: number,
-  out: Uint8Array,
+  reads: readonly (readonly [start: number, out: Uint8Array])[],
   so?: StorageOptions,
-): number {
-  if (!isS3(path)) return local.readRangeInto(path, start, out);
-  const bytes = readRange(path, start, start + out.length, so);
-  out.set(bytes);
-  return bytes.length;
+): number[] {
+  if (!isS3(path)) return local.readRangesInto(path, reads);
+  return reads.map(([start, out]) => {
+    const bytes = readRange(path, start, start + out.length, so);
+    out.set(bytes);
+    return bytes.length;
+  });
 }
 
 /**
