@@ -30,7 +30,12 @@ test('readRangesInto fills reused buffers and says how many bytes each read', ()
   }
   buf.fill(0xaa);
   const other = new Uint8Array(10);
-  expect(readRangesInto(path, [[99_000, buf], [7, other]])).toEqual([1000, 10]);
+  expect(
+    readRangesInto(path, [
+      [99_000, buf],
+      [7, other],
+    ]),
+  ).toEqual([1000, 10]);
   expect(buf.subarray(0, 1000)).toEqual(bytes.subarray(99_000));
   expect(buf[1000]).toBe(0xaa);
   expect(other).toEqual(bytes.subarray(7, 17));
@@ -38,5 +43,7 @@ test('readRangesInto fills reused buffers and says how many bytes each read', ()
 });
 
 test('a missing file is named in the error', () => {
-  expect(() => readRangesInto(join(dir, 'nope.bin'), [[0, new Uint8Array(4)]])).toThrow(/nope\.bin/);
+  expect(() => readRangesInto(join(dir, 'nope.bin'), [[0, new Uint8Array(4)]])).toThrow(
+    /nope\.bin/,
+  );
 });
