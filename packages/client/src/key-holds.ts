@@ -165,7 +165,8 @@ export class KeyHolds implements FutureOwner {
     if (this.records.get(record.key) === record) this.records.delete(record.key);
     // Released while pending: nobody can wait for it any more, so the client does not either (its
     // link would keep the process alive, and a task's worker would stay paused, for ever).
-    record.settle('cancelled', new ComputeAbortedError(`${record.key} was released`));
+    if (record.status === 'pending')
+      record.settle('cancelled', new ComputeAbortedError(`${record.key} was released`));
     if (this.host.closed()) return;
     this.toRelease.add(record.key);
     if (this.flushScheduled) return;
