@@ -90,15 +90,25 @@ const sameBytes = (a: Uint8Array, b: Uint8Array): boolean =>
     Buffer.from(b.buffer, b.byteOffset, b.length),
   );
 
+/** A local footer read to be compared with the one parsed before lands here (reused). */
+let tailScratch = new Uint8Array(0);
+
 /** The file's footer, parsed once while its bytes stay the same. */
 function footerOf(
   path: string,
   range: readonly [number, number],
   so: StorageOptions | undefined,
 ): FileMetaData {
-  const tail = readRange(path, range[0], range[1], so);
   const key = `${path}\0${range[0]}\0${range[1]}`;
   const hit = footers.get(key);
+  if (hit !== undefined && !isS3(path)) {
+    const len = range[1] - range[0];
+    if (tailScratch.length < len) tailScratch = new Uint8Array(len);
+    const view = tailScratch.subarray(0, len);
+    const [got] = readRangesInto(path, [[range[0], view]], so);
+    if (sameBytes(hit.bytes, view.subarray(0, got))) return hit.md;
+  }
+  const tail = readRange(path, range[0], range[1], so);
   if (hit !== undefined && sameBytes(hit.bytes, tail)) return hit.md;
   const md = parquetMetadata(tail);
   footers.delete(key);
