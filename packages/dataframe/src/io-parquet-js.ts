@@ -163,7 +163,8 @@ function readRanges(
   if (!store) {
     if (total > SCRATCH_MAX) buf = new Uint8Array(total);
     else {
-      if (scratch.length < total) scratch = new Uint8Array(Math.min(SCRATCH_MAX, total * 1.25));
+      if (scratch.length < total)
+        scratch = new Uint8Array(Math.min(SCRATCH_MAX, Math.ceil(total * 1.25)));
       buf = scratch;
     }
   }

@@ -122,6 +122,17 @@ export function fileStamp(path: string): readonly [string, number, number] {
   return [path, st.size, st.mtimeMs];
 }
 
+/** Reads `out.length` bytes at `start` of open file `fd` into `out` (fewer at its end); returns how many. */
+function readAt(fd: number, out: Uint8Array, start: number): number {
+  let got = 0;
+  while (got < out.length) {
+    const n = readSync(fd, out, got, out.length - got, start + got);
+    if (n === 0) break;
+    got += n;
+  }
+  return got;
+}
+
 /**
  * Bytes [start, end) of a file (fewer at its end), in a buffer of their own that is not zeroed
  * first (the read fills it; only the bytes read are given back).
@@ -129,17 +140,9 @@ export function fileStamp(path: string): readonly [string, number, number] {
 export function readRange(path: string, start: number, end: number): Uint8Array {
   const fd = openSync(path, 'r');
   try {
-    const size = fstatSync(fd).size;
-    const stop = Math.min(end, size);
-    const len = Math.max(0, stop - start);
+    const len = Math.max(0, Math.min(end, fstatSync(fd).size) - start);
     const buf = new Uint8Array(Buffer.allocUnsafeSlow(len).buffer, 0, len);
-    let got = 0;
-    while (got < buf.length) {
-      const n = readSync(fd, buf, got, buf.length - got, start + got);
-      if (n === 0) break;
-      got += n;
-    }
-    return buf.subarray(0, got);
+    return buf.subarray(0, readAt(fd, buf, start));
   } finally {
     closeSync(fd);
   }
@@ -155,15 +158,7 @@ export function readRangesInto(
 ): number[] {
   const fd = openSync(path, 'r');
   try {
-    return reads.map(([start, out]) => {
-      let got = 0;
-      while (got < out.length) {
-        const n = readSync(fd, out, got, out.length - got, start + got);
-        if (n === 0) break;
-        got += n;
-      }
-      return got;
-    });
+    return reads.map(([start, out]) => readAt(fd, out, start));
   } finally {
     closeSync(fd);
   }
