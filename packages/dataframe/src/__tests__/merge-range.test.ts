@@ -128,6 +128,56 @@ describe('range joins of sorted Parquet files', () => {
   }, 60_000);
 });
 
+describe('range joins after a selective filter', () => {
+  // A probe partition far smaller than the rows it meets cuts them to its keys: by binary search
+  // where the other side's key column is sorted, by a scan where it is not (rows shuffled within
+  // each file), and to its range only where its keys span too wide for a bitmap.
+  const shuffledWithin = (p: Side, block: number): Side => {
+    const order = mixed(p.k.map((_, i) => i)).sort(
+      (a, b) => Math.floor(a / block) - Math.floor(b / block),
+    );
+    return {
+      k: order.map((i) => p.k[i]),
+      v: order.map((i) => p.v[i]),
+      s: order.map((i) => p.s[i]),
+    };
+  };
+  const noNulls = (p: Side): Side => {
+    let last = 0;
+    return { ...p, k: p.k.map((k) => (last = k ?? last)) };
+  };
+  const wide = (p: Side): Side => ({
+    ...p,
+    k: p.k.map((k) => (k === null ? null : k * 1_000_003)),
+  });
+  const variants: [string, Side, Side][] = [
+    ['sorted', L, R],
+    ['sorted without nulls', L, noNulls(R)],
+    ['shuffled within files', L, shuffledWithin(R, 30)],
+    ['keys spanning too wide for a bitmap', wide(L), wide(R)],
+  ];
+  const every11th = col('x').isin(L.k.flatMap((_, i) => (i % 11 === 0 ? [`l${i}`] : [])));
+  test.each(variants)(
+    '%s: every how gives the in-memory answer',
+    async (tag, l, r) => {
+      const name = tag.replace(/\W+/g, '-');
+      const lhs = (await written(l, 8, ['k', 'a', 'x'], `sel-l-${name}`)).filter(every11th);
+      const rhs = await written(r, 3, ['k2', 'b', 'y'], `sel-r-${name}`);
+      const memL = frameOf(l, 2, ['k', 'a', 'x']).filter(every11th);
+      const memR = frameOf(r, 2, ['k2', 'b', 'y']);
+      for (const how of ['inner', 'left', 'semi', 'anti'] as const) {
+        const opts: MergeOptions = { leftOn: 'k', rightOn: 'k2', how };
+        const joined = lhs.merge(rhs, opts);
+        expect(joined.explain()).toContain('range join');
+        const got = await rows(joined);
+        expect(got).toEqual(await rows(memL.merge(memR, opts)));
+        if (how !== 'anti') expect(got.length).toBeGreaterThan(0);
+      }
+    },
+    60_000,
+  );
+});
+
 describe('persist', () => {
   test('puts the partitions in shared memory', async () => {
     const held = await left.persist(sync);
