@@ -16,7 +16,7 @@ import { litBinary, plainLogic } from './eval-lit.js';
 
 const CMP: ReadonlySet<string> = new Set(['eq', 'ne', 'lt', 'le', 'gt', 'ge']);
 
-type Lit = { readonly lit: number | string | boolean; readonly ts?: true };
+type Lit = { readonly lit: number | string | boolean; readonly ts?: true; readonly float?: true };
 type Val = Col | Lit;
 
 const encoder = new TextEncoder();
@@ -55,9 +55,14 @@ function evalVal(spec: ExprSpec, cols: Cols, n: number): Val {
       return c;
     }
     case 'lit':
-      return { lit: spec.value };
+      return spec.float === true ? { lit: spec.value, float: true } : { lit: spec.value };
     case 'ts':
       return { lit: spec.ms, ts: true };
+    case 'scalar':
+      // Its value is substituted when the step is given it (scalar-steps.ts).
+      throw new Error(
+        `the lazy scalar '${spec.key}' reached a kernel without its value: only row-wise steps (filter, assign) take lazy scalars`,
+      );
     case 'dt':
       return dtCol(spec.fn, evalExpr(spec.x, cols, n), spec.args);
     case 'isNull': {
@@ -136,7 +141,9 @@ function schemaOf(cols: Cols): Schema {
 
 /** Whether an operand is int32 (a column) or an integer literal that fits int32. */
 const intOperand = (v: Val): boolean =>
-  'lit' in v ? typeof v.lit === 'number' && (v.lit | 0) === v.lit : v.type === 'int32';
+  'lit' in v
+    ? v.float !== true && typeof v.lit === 'number' && (v.lit | 0) === v.lit
+    : v.type === 'int32';
 
 function andValid(a: Val, b: Val, n: number): Uint8Array | undefined {
   const va = 'lit' in a ? undefined : a.valid;

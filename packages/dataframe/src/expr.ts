@@ -1,7 +1,11 @@
 // Column expressions, built by users (`col('a').gt(5).and(col('b').eq('x'))`) and typed against
 // a schema when a dataframe uses them, so an unknown column or a type mismatch is an error at
 // once, naming the column. An expression travels to kernels as its plain `spec` (JSON-like data),
-// which the kernels evaluate on typed arrays (eval.ts).
+// which the kernels evaluate on typed arrays (eval.ts). A lazy scalar (a reduction's `Scalar`)
+// may be an operand, as in Dask (`df.filter(col('v').gt(df.col('v').mean()))`): its spec names the
+// scalar's key, and the expression carries the scalar's graph layer in `needs`, so that the step
+// using it depends on it and receives its value (scalar-steps.ts) — one graph, one compute.
+import type { GraphLayer } from '@dask-ts/protocol';
 import { DTYPE_LIST, isNumeric, isTemporal, typeOf, type DType, type Schema } from './dtypes.js';
 import { StrAccessor, strType, type StrFn } from './str.js';
 import { DtAccessor, dtType, type DtFn } from './dt.js';
@@ -10,7 +14,14 @@ import { parseDateText } from './kernels-dt.js';
 /** An expression as data: what kernels evaluate. @internal */
 export type ExprSpec =
   | { readonly k: 'col'; readonly name: string }
-  | { readonly k: 'lit'; readonly value: number | string | boolean }
+  | {
+      readonly k: 'lit';
+      readonly value: number | string | boolean;
+      /** A number that is float64 even when integral (a lazy scalar's value). */
+      readonly float?: true;
+    }
+  /** A lazy scalar's value, by the key of the task that computes it (scalar-steps.ts). */
+  | { readonly k: 'scalar'; readonly key: string; readonly type: DType }
   | { readonly k: 'ts'; readonly ms: number }
   | { readonly k: 'bin'; readonly op: BinOp; readonly l: ExprSpec; readonly r: ExprSpec }
   | { readonly k: 'not'; readonly x: ExprSpec }
@@ -54,12 +65,56 @@ export type BinOp = 'add' | 'sub' | 'mul' | 'div' | CmpOp | 'and' | 'or';
 export type CmpOp = 'eq' | 'ne' | 'gt' | 'ge' | 'lt' | 'le';
 
 /**
- * What an operand may be: an expression or a literal.
+ * What an expression asks of a lazy scalar (a `Scalar` from a reduction): its layer and type.
+ *
+ * @example
+ * const { dtype } = df.col('a').sum()[scalarOperand]; // 'float64'
+ */
+export interface ScalarOperand {
+  readonly layer: GraphLayer;
+  /** The value's type as an operand; undefined when it is not one number (a record, a list). */
+  readonly dtype: DType | undefined;
+}
+
+/**
+ * Where a `Scalar` says what it is as an operand (scalar.ts).
+ *
+ * @example
+ * const op: ScalarOperand = df.col('a').sum()[scalarOperand];
+ */
+export const scalarOperand = Symbol('dask-ts.dataframe.scalar-operand');
+
+/**
+ * A value that may stand in an expression for one number computed lazily (a `Scalar` from a
+ * reduction such as `df.col('a').sum()`).
+ *
+ * @example
+ * const total: LazyNumber = df.col('v').sum();
+ */
+export interface LazyNumber {
+  readonly [scalarOperand]: ScalarOperand;
+}
+
+/**
+ * What an operand may be: an expression, a literal, or a lazy scalar.
  *
  * @example
  * const x: Operand = 5;
  */
-export type Operand = Expr | number | string | boolean | Date;
+export type Operand = Expr | number | string | boolean | Date | LazyNumber;
+
+/** The lazy scalars an expression uses, by key. @internal */
+export type Needs = ReadonlyMap<string, GraphLayer>;
+const NO_NEEDS: Needs = new Map();
+
+function needsOf(...xs: readonly Expr[]): Needs {
+  const used = xs.filter((x) => x.needs.size > 0);
+  if (used.length === 0) return NO_NEEDS;
+  if (used.length === 1) return used[0].needs;
+  const out = new Map<string, GraphLayer>();
+  for (const x of used) for (const [k, l] of x.needs) out.set(k, l);
+  return out;
+}
 
 const ARITH = new Set<BinOp>(['add', 'sub', 'mul', 'div']);
 const LOGIC = new Set<BinOp>(['and', 'or']);
@@ -80,10 +135,13 @@ const LOGIC = new Set<BinOp>(['and', 'or']);
 export class Expr {
   /** The expression as data. @internal */
   readonly spec: ExprSpec;
+  /** The lazy scalars it uses. @internal */
+  readonly needs: Needs;
 
   /** @internal */
-  constructor(spec: ExprSpec) {
+  constructor(spec: ExprSpec, needs: Needs = NO_NEEDS) {
     this.spec = spec;
+    this.needs = needs;
   }
 
   /** `this + other`. @example col('a').add(1) */
@@ -136,11 +194,11 @@ export class Expr {
   }
   /** Logical not of a bool expression. @example col('a').gt(1).not() */
   not(): Expr {
-    return new Expr({ k: 'not', x: this.spec });
+    return new Expr({ k: 'not', x: this.spec }, this.needs);
   }
   /** Whether the value is null (never null itself). @example col('a').isNull() */
   isNull(): Expr {
-    return new Expr({ k: 'isNull', x: this.spec });
+    return new Expr({ k: 'isNull', x: this.spec }, this.needs);
   }
 
   /** Whether the value is not null. @example col('a').notNull() */
@@ -158,12 +216,13 @@ export class Expr {
   astype(to: DType): Expr {
     if (!DTYPES.has(to))
       throw new TypeError(`astype: unknown type '${String(to)}'; use ${[...DTYPES].join(', ')}`);
-    return new Expr({ k: 'cast', x: this.spec, to });
+    return new Expr({ k: 'cast', x: this.spec, to }, this.needs);
   }
 
   /** Nulls (and NaN) replaced by a value or another expression. @example col('a').fillna(0) */
   fillna(value: Operand): Expr {
-    return new Expr({ k: 'fill', x: this.spec, value: toExpr(value).spec });
+    const v = toExpr(value);
+    return new Expr({ k: 'fill', x: this.spec, value: v.spec }, needsOf(this, v));
   }
 
   /**
@@ -174,8 +233,8 @@ export class Expr {
    */
   isin(values: readonly Literal[]): Expr {
     if (!Array.isArray(values)) throw new TypeError('isin expects an array of values');
-    for (const v of values) toExpr(v);
-    return new Expr({ k: 'isin', x: this.spec, values: [...values] });
+    for (const v of values) lit(v as Literal);
+    return new Expr({ k: 'isin', x: this.spec, values: [...values] }, this.needs);
   }
 
   /**
@@ -201,9 +260,11 @@ export class Expr {
    * col('a').where(col('a').gt(0), 0); // negatives become 0
    */
   where(cond: Expr, other?: Operand): Expr {
-    const o =
-      other === undefined ? { k: 'null' as const, type: 'float64' as const } : toExpr(other).spec;
-    return new Expr({ k: 'cond', cond: cond.spec, then: this.spec, else: o });
+    const o = other === undefined ? NULL : toExpr(other);
+    return new Expr(
+      { k: 'cond', cond: cond.spec, then: this.spec, else: o.spec },
+      needsOf(this, cond, o),
+    );
   }
 
   /**
@@ -213,9 +274,11 @@ export class Expr {
    * col('a').mask(col('a').lt(0)); // negatives become null
    */
   mask(cond: Expr, other?: Operand): Expr {
-    const o =
-      other === undefined ? { k: 'null' as const, type: 'float64' as const } : toExpr(other).spec;
-    return new Expr({ k: 'cond', cond: cond.spec, then: o, else: this.spec });
+    const o = other === undefined ? NULL : toExpr(other);
+    return new Expr(
+      { k: 'cond', cond: cond.spec, then: o.spec, else: this.spec },
+      needsOf(this, cond, o),
+    );
   }
 
   /**
@@ -225,7 +288,9 @@ export class Expr {
    * col('name').str.lower().str.startsWith('a');
    */
   get str(): StrAccessor<Expr> {
-    return new StrAccessor((fn, args) => new Expr({ k: 'str', fn, x: this.spec, args }));
+    return new StrAccessor(
+      (fn, args) => new Expr({ k: 'str', fn, x: this.spec, args }, this.needs),
+    );
   }
 
   /**
@@ -235,11 +300,12 @@ export class Expr {
    * col('when').dt.year().eq(2024);
    */
   get dt(): DtAccessor<Expr> {
-    return new DtAccessor((fn, args) => new Expr({ k: 'dt', fn, x: this.spec, args }));
+    return new DtAccessor((fn, args) => new Expr({ k: 'dt', fn, x: this.spec, args }, this.needs));
   }
 
   private bin(op: BinOp, other: Operand): Expr {
-    return new Expr({ k: 'bin', op, l: this.spec, r: toExpr(other).spec });
+    const o = toExpr(other);
+    return new Expr({ k: 'bin', op, l: this.spec, r: o.spec }, needsOf(this, o));
   }
 
   /** The expression as text. @example String(col('a').gt(5)) // "(col('a') gt 5)" */
@@ -260,13 +326,26 @@ export function col(name: string): Expr {
   return new Expr({ k: 'col', name });
 }
 
+/** A null of unknown type (where / mask without `other`). */
+const NULL = new Expr({ k: 'null', type: 'float64' });
+
 /**
- * A literal value (a `Date` is a timestamp).
+ * A literal value (a `Date` is a timestamp), or a lazy scalar as an expression (its value once
+ * computed, in the same graph).
  *
  * @example
  * df.assign({ one: lit(1) });
+ * df.filter(col('v').gt(lit(df.col('v').sum()).mul(0.01))); // rows above 1 % of the total
  */
-export function lit(value: number | string | boolean | Date): Expr {
+export function lit(value: number | string | boolean | Date | LazyNumber): Expr {
+  if (typeof value === 'object' && value !== null && scalarOperand in value) {
+    const { layer, dtype } = value[scalarOperand];
+    if (dtype === undefined)
+      throw new TypeError(
+        `lit(): the lazy scalar '${layer.name}' is not one number (a record or a list); compute it first, or use a Series reduction such as df.col('a').sum()`,
+      );
+    return new Expr({ k: 'scalar', key: layer.name, type: dtype }, new Map([[layer.name, layer]]));
+  }
   if (value instanceof Date) {
     const ms = value.getTime();
     if (Number.isNaN(ms)) throw new RangeError('lit() got an invalid Date');
@@ -318,6 +397,7 @@ export function columnsOf(spec: ExprSpec, out = new Set<string>()): Set<string> 
     case 'lit':
     case 'ts':
     case 'null':
+    case 'scalar':
       break;
   }
   return out;
@@ -339,6 +419,8 @@ export function typeExpr(spec: ExprSpec, schema: Schema, where: string): DType {
           : 'bool';
     case 'ts':
       return 'timestamp';
+    case 'scalar':
+      return spec.type;
     case 'dt': {
       const t = typeExpr(spec.x, schema, where);
       if (!isTemporal(t))
@@ -438,7 +520,7 @@ export const plainType = (t: DType): DType => (t === 'category' ? 'utf8' : t);
 
 /** Whether a spec is an integer literal that fits int32 (it does not widen an int32 column). */
 const intLiteral = (s: ExprSpec): boolean =>
-  s.k === 'lit' && typeof s.value === 'number' && (s.value | 0) === s.value;
+  s.k === 'lit' && s.float !== true && typeof s.value === 'number' && (s.value | 0) === s.value;
 
 /**
  * The type of `l op r` for numeric operands, as pandas promotes: int32 with int32 or with an
@@ -481,6 +563,8 @@ function show(spec: ExprSpec): string {
       return JSON.stringify(spec.value);
     case 'ts':
       return `timestamp(${new Date(spec.ms).toISOString()})`;
+    case 'scalar':
+      return `scalar('${spec.key}')`;
     case 'dt':
       return `${show(spec.x)}.dt.${spec.fn}(${spec.args.map((a) => JSON.stringify(a)).join(', ')})`;
     case 'not':

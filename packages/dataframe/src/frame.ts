@@ -28,10 +28,11 @@ import {
   type GraphComputeOptions,
 } from '@dask-ts/graph';
 import { typeOf, type DType, type Schema } from './dtypes.js';
-import { Expr, col, toExpr, typeExpr, type Operand } from './expr.js';
+import { Expr, col, toExpr, typeExpr, type Needs, type Operand } from './expr.js';
 import { concatParts, kernels } from './kernels.js';
 import type { AggName } from './kernels-agg.js';
 import { PipeLayer, partKey } from './layers.js';
+import { ScalarStepLayer } from './scalar-steps.js';
 import { optimizeDataFrame } from './fusion.js';
 import { keepRanges } from './ranges.js';
 import { sharedPartition } from './shared-memory.js';
@@ -186,12 +187,14 @@ export class DataFrame extends FrameReductions implements Collection<Table> {
     return new DataFrame(layer, npartitions, schema);
   }
 
-  /** @internal */
-  pipe(op: string, step: Step, schema: Schema): DataFrame {
+  /** A row-wise step; `needs`: the lazy scalars its expression uses. @internal */
+  pipe(op: string, step: Step, schema: Schema, needs?: Needs): DataFrame {
     const name = `${op}-${tokenize(this.layer.name, step)}`;
     const cols = schema.map(([n]) => n);
     return new DataFrame(
-      new PipeLayer(name, this.layer, [step], this.npartitions, cols),
+      needs !== undefined && needs.size > 0
+        ? new ScalarStepLayer(name, this.layer, step, this.npartitions, needs)
+        : new PipeLayer(name, this.layer, [step], this.npartitions, cols),
       this.npartitions,
       schema,
       indexAfterStep(this.index, step),
@@ -231,7 +234,7 @@ export class DataFrame extends FrameReductions implements Collection<Table> {
       const t = typeExpr(expr.spec, out.schema, `${this.at('assign')}(${name})`);
       const schema: [string, DType][] = out.schema.map(([n, d]) => [n, n === name ? t : d]);
       if (!schema.some(([n]) => n === name)) schema.push([name, t]);
-      out = out.pipe('assign', { op: 'assign', name, expr: expr.spec }, schema);
+      out = out.pipe('assign', { op: 'assign', name, expr: expr.spec }, schema, expr.needs);
     }
     return out;
   }
@@ -243,7 +246,7 @@ export class DataFrame extends FrameReductions implements Collection<Table> {
     const t = typeExpr(cond.spec, this.schema, this.at('filter'));
     if (t !== 'bool')
       throw new TypeError(`DataFrame.filter: the condition ${String(cond)} is ${t}, not bool`);
-    return this.pipe('filter', { op: 'filter', expr: cond.spec }, this.schema);
+    return this.pipe('filter', { op: 'filter', expr: cond.spec }, this.schema, cond.needs);
   }
 
   /** The rows where a bool expression is true (as `filter`). @example df.where(col('b').eq('x')) */

@@ -21,7 +21,7 @@ export { CatAccessor } from './cat.js';
 export { Rolling, type RollingOptions } from './window.js';
 export { Series } from './series.js';
 export { Scalar } from './scalar.js';
-export { Expr, col, lit, type Operand, type Literal } from './expr.js';
+export { Expr, col, lit, type LazyNumber, type Operand, type Literal } from './expr.js';
 export type { DType, Schema } from './dtypes.js';
 export {
   fromColumns,

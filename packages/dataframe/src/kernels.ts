@@ -38,6 +38,7 @@ import { describeKernels } from './kernels-describe.js';
 import { sortKernels } from './kernels-sort.js';
 import { joinKernels } from './kernels-join.js';
 import { rangeJoinKernels } from './kernels-join-range.js';
+import { scalarStepKernels } from './kernels-scalar.js';
 import { groupSplitKernels } from './kernels-group-split.js';
 import { windowKernels } from './kernels-window.js';
 
@@ -292,6 +293,7 @@ export const kernels = defineKernels('dataframe', import.meta.url, {
   ...sortKernels,
   ...joinKernels,
   ...rangeJoinKernels,
+  ...scalarStepKernels,
   ...windowKernels,
   ...catKernels,
   ...indexKernels,

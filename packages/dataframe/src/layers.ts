@@ -24,7 +24,8 @@ export abstract class DescribedLayer extends Layer {
   }
 }
 
-function showSteps(steps: readonly Step[]): string {
+/** The steps in one line, as `explain()` prints them. @internal */
+export function showSteps(steps: readonly Step[]): string {
   return steps
     .map((s) => {
       switch (s.op) {

@@ -16,13 +16,13 @@ import {
   type PortableFunctionRef,
 } from '@dask-ts/protocol';
 import { compute, layeredGraph, tokenizeSymbol, type GraphComputeOptions } from '@dask-ts/graph';
-import type { DType } from './dtypes.js';
+import { isNumeric, type DType } from './dtypes.js';
 import { Expr, toExpr, typeExpr, type Operand } from './expr.js';
 import { kernels, seriesOfParts } from './kernels.js';
 import { optimizeDataFrame } from './fusion.js';
 import type { Table } from 'apache-arrow';
 import type { DataFrame } from './frame.js';
-import type { Scalar } from './scalar.js';
+import { Scalar } from './scalar.js';
 import type { DType as ColumnType } from './dtypes.js';
 import type { Literal } from './expr.js';
 import { StrAccessor } from './str.js';
@@ -215,25 +215,33 @@ export class Series implements Collection<Vector> {
     );
   }
 
+  /**
+   * `s` as a number operand of expressions (float64), when its value is one number: a numeric
+   * column's reduction, or a count (`always`).
+   */
+  private number<T>(s: Scalar<T>, always = false): Scalar<T> {
+    return always || isNumeric(this.dtype) ? new Scalar<T>(s.layer, 'float64') : s;
+  }
+
   /** The sum (nulls skipped). @example await s.sum().compute() */
   sum(): Scalar<number> {
-    return this.toFrame().reduce('sum', true) as Scalar<number>;
+    return this.number(this.toFrame().reduce('sum', true) as Scalar<number>);
   }
   /** The mean (NaN when empty). @example await s.mean().compute() */
   mean(): Scalar<number> {
-    return this.toFrame().reduce('mean', true) as Scalar<number>;
+    return this.number(this.toFrame().reduce('mean', true) as Scalar<number>);
   }
   /** The minimum (NaN when empty). @example await s.min().compute() */
   min(): Scalar<number> {
-    return this.toFrame().reduce('min', true) as Scalar<number>;
+    return this.number(this.toFrame().reduce('min', true) as Scalar<number>);
   }
   /** The maximum (NaN when empty). @example await s.max().compute() */
   max(): Scalar<number> {
-    return this.toFrame().reduce('max', true) as Scalar<number>;
+    return this.number(this.toFrame().reduce('max', true) as Scalar<number>);
   }
   /** The number of non-null values. @example await s.count().compute() */
   count(): Scalar<number> {
-    return this.toFrame().reduce('count', true) as Scalar<number>;
+    return this.number(this.toFrame().reduce('count', true) as Scalar<number>, true);
   }
 
   private windowed(f: (frame: DataFrame) => DataFrame): Series {
@@ -292,36 +300,42 @@ export class Series implements Collection<Vector> {
     q: Q,
     options: QuantileOptions = {},
   ): Scalar<Q extends number ? number : number[]> {
-    return columnQuantile(this.toFrame(), this.name, q, options);
+    const out = columnQuantile<Q extends number ? number : number[]>(
+      this.toFrame(),
+      this.name,
+      q,
+      options,
+    );
+    return typeof q === 'number' ? this.number(out) : out;
   }
   /** The exact median. @example await s.median().compute() */
   median(): Scalar<number> {
-    return columnQuantile<number>(this.toFrame(), this.name, 0.5);
+    return this.number(columnQuantile<number>(this.toFrame(), this.name, 0.5));
   }
 
   /** The number of rows, nulls included. @example await s.size().compute() */
   size(): Scalar<number> {
-    return columnScalar<number>(this.toFrame(), this.name, 'size', 0);
+    return this.number(columnScalar<number>(this.toFrame(), this.name, 'size', 0), true);
   }
   /** The sample standard deviation (ddof 1). @example await s.std().compute() */
   std(): Scalar<number> {
-    return columnScalar<number>(this.toFrame(), this.name, 'std', NaN);
+    return this.number(columnScalar<number>(this.toFrame(), this.name, 'std', NaN));
   }
   /** The sample variance (ddof 1). @example await s.var().compute() */
   var(): Scalar<number> {
-    return columnScalar<number>(this.toFrame(), this.name, 'var', NaN);
+    return this.number(columnScalar<number>(this.toFrame(), this.name, 'var', NaN));
   }
   /** The exact number of distinct non-null values. @example await s.nunique().compute() */
   nunique(): Scalar<number> {
-    return columnScalar<number>(this.toFrame(), this.name, 'nunique', 0);
+    return this.number(columnScalar<number>(this.toFrame(), this.name, 'nunique', 0), true);
   }
   /** The first non-null value (null when none). @example await s.first().compute() */
   first(): Scalar<unknown> {
-    return columnScalar<unknown>(this.toFrame(), this.name, 'first', null);
+    return this.number(columnScalar<unknown>(this.toFrame(), this.name, 'first', null));
   }
   /** The last non-null value (null when none). @example await s.last().compute() */
   last(): Scalar<unknown> {
-    return columnScalar<unknown>(this.toFrame(), this.name, 'last', null);
+    return this.number(columnScalar<unknown>(this.toFrame(), this.name, 'last', null));
   }
   /**
    * Each distinct non-null value and how many rows hold it, most frequent first (ties by value):

@@ -187,15 +187,15 @@ export const q10: TpchQuery = {
 };
 
 /**
- * Q11, important stock identification: the threshold (a fraction of the total value) is computed
- * first, then used in the filter, as a user computes a scalar before using it.
+ * Q11, important stock identification: the threshold (a fraction of the total value) is a lazy
+ * scalar used in the filter, as a Dask user writes it, so the query is one compute.
  *
  * @example await q11.run(t, { scheduler: 'sync' }, 1)
  */
 export const q11: TpchQuery = {
   id: 11,
   async run(t, options, sf) {
-    const stock = await t.partsupp
+    const stock = t.partsupp
       .select(['ps_partkey', 'ps_suppkey', 'ps_availqty', 'ps_supplycost'])
       .merge(t.supplier.select(['s_suppkey', 's_nationkey']), {
         leftOn: 'ps_suppkey',
@@ -205,13 +205,13 @@ export const q11: TpchQuery = {
         leftOn: 's_nationkey',
         rightOn: 'n_nationkey',
       })
-      .assign({ value: col('ps_supplycost').mul(col('ps_availqty')) })
-      .persist(options); // used twice: kept rather than recomputed
-    const total = await stock.col('value').sum().compute(options);
+      .assign({ value: col('ps_supplycost').mul(col('ps_availqty')) });
+    // A lazy scalar: computed in the same graph as the groups, from the same partitions.
+    const total = stock.col('value').sum();
     const out = await stock
       .groupby('ps_partkey')
       .agg({ value: ['value', 'sum'] })
-      .filter(col('value').gt(total * (0.0001 / sf)))
+      .filter(col('value').gt(lit(total).mul(0.0001 / sf)))
       .sortValues('value', { ascending: false })
       .compute(options);
     return answerOf(out, ['ps_partkey', 'value']);
