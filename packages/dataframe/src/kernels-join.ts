@@ -214,13 +214,21 @@ export function joinTables(
   if (semi) {
     // Each left row once, when it has (semi) or has not (anti) a right row.
     const want = spec.how === 'semi';
-    const has = buildLeft ? leftMatched(m, nl) : undefined;
-    const hit = (i: number): boolean => (has !== undefined ? has[i] === 1 : m.probe[i] >= 0);
+    const all = new Int32Array(nl);
     let k = 0;
-    for (let i = 0; i < nl; i++) if (hit(i) === want) k++;
-    const K = new Int32Array(k);
-    k = 0;
-    for (let i = 0; i < nl; i++) if (hit(i) === want) K[k++] = i;
+    if (buildLeft) {
+      const has = leftMatched(m, nl);
+      const w = want ? 1 : 0;
+      for (let i = 0; i < nl; i++) if (has[i] === w) all[k++] = i;
+    } else {
+      const probe = m.probe;
+      if (want) {
+        for (let i = 0; i < nl; i++) if (probe[i] >= 0) all[k++] = i;
+      } else {
+        for (let i = 0; i < nl; i++) if (probe[i] < 0) all[k++] = i;
+      }
+    }
+    const K = all.subarray(0, k);
     const out = new Map<string, Col>();
     for (const [src, name] of spec.left) out.set(name, rowsOf(lc.get(src)!, K));
     return tableOf(new Map(spec.order.map((n) => [n, out.get(n)!])));

@@ -21,10 +21,12 @@ import {
 } from 'apache-arrow';
 import * as pw from 'parquet-wasm/node';
 import '@dask-ts/scheduler';
-import { col, fromArrow, lit, readParquet, type Expr } from '../index.js';
+import { Expr, col, fromArrow, lit, readParquet } from '../index.js';
 import { tableOf } from '../columns.js';
 import type { DType } from '../dtypes.js';
 import { readColumnsJs } from '../io-parquet-js.js';
+import { runOrder } from '../io-parquet-late.js';
+import { conjuncts } from '../eval-filter.js';
 import { take } from '../take.js';
 import { plain, rng } from './reference.js';
 
@@ -195,6 +197,15 @@ describe('a filter pushed into readParquet', () => {
     ['a literal only', lit(false)],
     ['everything kept', col('q').ge(0)],
     ['a string part', col('c').str.contains('comment 1').and(col('q').lt(30))],
+    [
+      'two columns compared first, one-column parts after (run first, by column)',
+      col('q')
+        .lt(col('p').div(1000))
+        .and(col('d').ge('1993-01-01'))
+        .and(col('m').isin(['SHIP', 'MAIL']))
+        .and(col('d').lt('1995-01-01')),
+      ['k', 'c'],
+    ],
   ];
   test.each(conds)(
     '%s: the rows the filter keeps in memory',
@@ -217,4 +228,27 @@ describe('a filter pushed into readParquet', () => {
     },
     60_000,
   );
+});
+
+describe("the order of a filter's parts", () => {
+  test('one-column parts first, grouped by column in order of appearance; the rest after', () => {
+    const cond = col('a')
+      .lt(col('b'))
+      .and(col('d').ge(1))
+      .and(lit(true))
+      .and(col('m').isin(['x']))
+      .and(col('d').lt(5))
+      .and(col('b').add(col('a')).gt(0))
+      .and(col('m').ne('y'));
+    const order = runOrder(conjuncts(cond.spec)).map((p) => String(new Expr(p)));
+    expect(order).toEqual([
+      `(col('d') ge 1)`,
+      `(col('d') lt 5)`,
+      `col('m').isin(["x"])`,
+      `(col('m') ne "y")`,
+      `(col('a') lt col('b'))`,
+      'true',
+      `((col('b') add col('a')) gt 0)`,
+    ]);
+  });
 });
