@@ -7,7 +7,7 @@
 // too; semi, anti: each left row once, with or without a match). A null key matches nothing (as
 // in SQL). Key columns joined under one name take the value of whichever side has the row.
 import type { Table } from 'apache-arrow';
-import { colsOf, concatCols, tableOf, type Col } from './columns.js';
+import { colsOf, concatCols, isValid, tableOf, type Col } from './columns.js';
 import { Utf8Builder } from './kernels-str.js';
 import { groupIds, takeOrNull } from './kernels-agg.js';
 import { choose } from './kernels-ops.js';
@@ -165,6 +165,56 @@ function leftMatched(m: Matches, nl: number): Uint8Array {
   return has;
 }
 
+/** An int32 or date32 key column. */
+type IntKey = Extract<Col, { type: 'int32' | 'date32' }>;
+
+/** The valid values of a key column as a bitmap: bit v - lo of `bits`, for v in [lo, hi]. */
+interface KeyBits {
+  readonly lo: number;
+  readonly hi: number;
+  readonly bits: Uint8Array;
+}
+
+/** The widest key span a semi join's bitmap covers (past 64 per key): 4 MiB of bits. */
+const BITS_FLOOR = 1 << 25;
+
+/** The bitmap of `k`'s valid values, or undefined when they span too widely. */
+function keyBits(k: IntKey): KeyBits | undefined {
+  const { values: v, valid, length: n } = k;
+  let lo = 2147483647;
+  let hi = -2147483648;
+  for (let i = 0; i < n; i++) {
+    if (!isValid(valid, i)) continue;
+    const x = v[i];
+    if (x < lo) lo = x;
+    if (x > hi) hi = x;
+  }
+  if (hi < lo) return { lo: 0, hi: -1, bits: new Uint8Array(0) };
+  if (hi - lo >= Math.max(BITS_FLOOR, 64 * n)) return undefined;
+  const bits = new Uint8Array(((hi - lo) >> 3) + 1);
+  for (let i = 0; i < n; i++) {
+    if (!isValid(valid, i)) continue;
+    const b = v[i] - lo;
+    bits[b >> 3] |= 1 << (b & 7);
+  }
+  return { lo, hi, bits };
+}
+
+/** The rows of `k` whose value is (semi) or is not (anti) in `keys`; a null is in none. */
+function semiRows(k: IntKey, keys: KeyBits, semi: boolean): Int32Array {
+  const { values: v, valid, length: n } = k;
+  const { lo, hi, bits } = keys;
+  const out = new Int32Array(n);
+  let m = 0;
+  for (let i = 0; i < n; i++) {
+    const x = v[i];
+    const b = x - lo;
+    const hit = x >= lo && x <= hi && (bits[b >> 3] & (1 << (b & 7))) !== 0 && isValid(valid, i);
+    if (hit === semi) out[m++] = i;
+  }
+  return out.subarray(0, m);
+}
+
 /** Rows `idx` of a column, or the column itself when `idx` is every row in order. */
 function rowsOf(c: Col, idx: Int32Array): Col {
   if (idx.length === c.length) {
@@ -196,6 +246,18 @@ export function joinTables(
   const semi = spec.how === 'semi' || spec.how === 'anti';
   const fast = intJoinKeys(lk) && intJoinKeys(rk) && lk.every((c, j) => c.type === rk[j].type);
   const buildLeft = build === 'left' && fast;
+  if (semi && fast && !buildLeft && lk.length === 1) {
+    // Membership is all a semi or anti join asks of the right side: a bitmap of its keys, when
+    // their span is narrow enough, answers it in one read per left row.
+    const make = (): KeyBits | undefined => keyBits(rk[0]);
+    const bits = parts === undefined ? make() : cachedFor(parts, `bits\0${spec.rightOn[0]}`, make);
+    if (bits !== undefined) {
+      const K = semiRows(lk[0], bits, spec.how === 'semi');
+      const out = new Map<string, Col>();
+      for (const [src, name] of spec.left) out.set(name, rowsOf(lc.get(src)!, K));
+      return tableOf(new Map(spec.order.map((n) => [n, out.get(n)!])));
+    }
+  }
   let m: Matches;
   if (!fast) m = generalMatches(lk, rk, nl, nr);
   else {

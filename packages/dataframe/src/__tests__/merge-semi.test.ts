@@ -97,6 +97,38 @@ describe('merge how semi / anti', () => {
     60_000,
   );
 
+  test.each([
+    ['narrow (a bitmap of the right keys)', 1],
+    ['too wide for a bitmap', 1_000_003],
+  ])(
+    'int32 keys with nulls, %s',
+    async (_, scale) => {
+      const r = rng(scale);
+      const key = (): number | null =>
+        r() < 0.1 ? null : (Math.floor(r() * 300) - 100) * (scale);
+      const L = {
+        k: Array.from({ length: 400 }, key),
+        v: Array.from({ length: 400 }, (_, i) => i),
+      };
+      // 0 is a right key: a null's slot often holds 0, and must still match nothing.
+      const R = {
+        k: [0, ...Array.from({ length: 89 }, key)],
+        w: Array.from({ length: 90 }, (_, j) => j),
+      };
+      for (const [kl, kr] of partitionings) {
+        const left = fromColumns(L, { npartitions: kl }).astype({ k: 'int32' });
+        const right = fromColumns(R, { npartitions: kr }).astype({ k: 'int32' });
+        for (const how of ['semi', 'anti'] as const) {
+          const got = sortedRows(
+            rowsOf(plain(await left.merge(right, { on: 'k', how }).compute(sync))),
+          );
+          expect(got).toEqual(sortedRows(refSemi(L, R, ['k'], ['k'], how === 'anti', ['k', 'v'])));
+        }
+      }
+    },
+    60_000,
+  );
+
   test('category keys against utf8 keys, and int32 against float64', async () => {
     const L = wide(120, 5);
     const R = rightPlain(30, 6);
