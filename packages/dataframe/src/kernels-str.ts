@@ -2,7 +2,11 @@
 // patterns are matched as bytes (UTF-8 is self-synchronizing, so a byte match is a character
 // match); lower / upper map ASCII rows byte by byte and decode only rows with other characters;
 // lengths and slices count code points (bytes that are not continuation bytes). A RegExp pattern
-// decodes each row. Nulls stay null.
+// decodes each row, except in `contains` a chain of literals joined by `.*` (`/special.*requests/`,
+// no other syntax, no flag but `s` / `u`), which is searched as bytes, literal after literal; a row
+// holding a line terminator (which `.` does not match without `s`) is decoded and tested by the
+// RegExp itself. `contains` first finds the rows holding its (first) literal with one native search
+// over the whole column's bytes, so rows without it are never visited. Nulls stay null.
 import { isValid, type Col } from './columns.js';
 import type { StrFn } from './str.js';
 
@@ -82,6 +86,69 @@ function indexOf(d: Uint8Array, s: number, e: number, pat: Uint8Array, from = s)
   return -1;
 }
 
+/** The regex syntax characters: a pattern between `.*`s free of them is a literal. */
+const SYNTAX = /[\\^$.|?*+()[\]{}]/;
+
+/**
+ * The literals of a pattern that is literals joined by `.*` (as UTF-8), or undefined for any
+ * other pattern, or flags other than `g`, `y`, `s` and `u` (which do not change such a match).
+ */
+function literalChain(pat: string, flags: string): Uint8Array[] | undefined {
+  if (/[^gysu]/.test(flags)) return undefined;
+  const parts = pat.split('.*');
+  if (parts.some((p) => SYNTAX.test(p))) return undefined;
+  return parts.filter((p) => p.length > 0).map((p) => encoder.encode(p));
+}
+
+/** Whether `d[s, e)` holds a line terminator (LF, CR, U+2028, U+2029), which `.` does not match. */
+function hasLineBreak(d: Uint8Array, s: number, e: number): boolean {
+  for (let i = s; i < e; i++) {
+    const b = d[i];
+    if (b === 0x0a || b === 0x0d) return true;
+    if (b === 0xe2 && d[i + 1] === 0x80 && (d[i + 2] === 0xa8 || d[i + 2] === 0xa9)) return true;
+  }
+  return false;
+}
+
+/**
+ * The valid rows of `c` whose bytes hold `p`, in order: one native search over the column's bytes
+ * (a match that crosses into the next row does not count), so rows without `p` cost nothing.
+ */
+function rowsContaining(c: Utf8, p: Uint8Array): Int32Array {
+  const { data, offsets, valid } = c;
+  const n = c.length;
+  const out: number[] = [];
+  if (p.length === 0) {
+    for (let i = 0; i < n; i++) if (isValid(valid, i)) out.push(i);
+    return Int32Array.from(out);
+  }
+  const bytes = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  const end = offsets[n];
+  let row = 0;
+  let from = offsets[0];
+  while (from < end) {
+    const at = bytes.indexOf(p, from);
+    if (at < 0 || at + p.length > end) break;
+    while (offsets[row + 1] <= at) row++;
+    if (at + p.length <= offsets[row + 1]) {
+      if (isValid(valid, row)) out.push(row);
+      from = offsets[row + 1];
+    } else from = at + 1;
+  }
+  return Int32Array.from(out);
+}
+
+/** Whether the literals occur in `d[s, e)` in order without overlapping (each leftmost). */
+function chainAt(d: Uint8Array, s: number, e: number, chain: readonly Uint8Array[]): boolean {
+  let at = s;
+  for (const p of chain) {
+    const i = indexOf(d, s, e, p, at);
+    if (i < 0) return false;
+    at = i + p.length;
+  }
+  return true;
+}
+
 function matchAt(d: Uint8Array, at: number, pat: Uint8Array): boolean {
   for (let k = 0; k < pat.length; k++) if (d[at + k] !== pat[k]) return false;
   return true;
@@ -151,10 +218,28 @@ export function strCol(fn: StrFn, col: Col, args: readonly unknown[]): Col {
       const [pat, flags, regex] = args as [string, string, boolean];
       if (regex) {
         const re = new RegExp(pat, flags.replace(/[gy]/g, ''));
-        return boolOut(c, (d, s, e) => re.test(decoder.decode(d.subarray(s, e))));
+        const chain = literalChain(pat, flags);
+        if (chain === undefined || chain.length === 0)
+          return boolOut(c, (d, s, e) => re.test(decoder.decode(d.subarray(s, e))));
+        // Only the rows holding the first literal can match; the others are not looked at.
+        const rows = rowsContaining(c, chain[0]);
+        const dotAll = re.dotAll;
+        const values = new Uint8Array(c.length);
+        for (const i of rows) {
+          const [s, e] = [c.offsets[i], c.offsets[i + 1]];
+          if (!chainAt(c.data, s, e, chain)) continue;
+          if (
+            dotAll ||
+            !hasLineBreak(c.data, s, e) ||
+            re.test(decoder.decode(c.data.subarray(s, e)))
+          )
+            values[i] = 1;
+        }
+        return { type: 'bool', length: c.length, values, valid: c.valid };
       }
-      const p = encoder.encode(pat);
-      return boolOut(c, (d, s, e) => indexOf(d, s, e, p) >= 0);
+      const values = new Uint8Array(c.length);
+      for (const i of rowsContaining(c, encoder.encode(pat))) values[i] = 1;
+      return { type: 'bool', length: c.length, values, valid: c.valid };
     }
     case 'startsWith': {
       const p = encoder.encode(args[0] as string);

@@ -5,7 +5,7 @@ import { describe, expect, test } from '@jest/globals';
 import '@dask-ts/scheduler';
 import { tableFromArrays, type Table } from 'apache-arrow';
 import { col, fromColumns, type Literal } from '../index.js';
-import { plain, type Plain } from './reference.js';
+import { plain, rng, type Plain } from './reference.js';
 import { shapes, wide, wideFrame, type Cell } from './ops-reference.js';
 
 const sync = { scheduler: 'sync' } as const;
@@ -169,6 +169,37 @@ function pySlice(s: string, a: number, b?: number): string {
 }
 
 describe('str accessor', () => {
+  test('contains with literals joined by .* (searched as bytes) matches the RegExp', async () => {
+    const r = rng(42);
+    const alphabet = ['a', 'b', 'ab', 'é', 'x', ' ', '\n', '\r', '\u2028', 'requests', 'special'];
+    const rows = Array.from({ length: 3000 }, (_, i) =>
+      i % 17 === 0
+        ? null
+        : Array.from({ length: Math.floor(r() * 9) }, () => alphabet[Math.floor(r() * 11)]).join(
+            '',
+          ),
+    );
+    const df = fromColumns({ s: rows }, { npartitions: 3 });
+    const patterns = [
+      /special.*requests/,
+      /a.*b/,
+      /a.*b/s,
+      /ab.*é.*a/u,
+      /.*/,
+      /é.*/,
+      /.*x.*x/,
+      /a.*b/i, // a flag that changes the match: the RegExp runs
+      /a+.*b/, // other syntax: the RegExp runs
+    ];
+    for (const re of patterns) {
+      const got = [...(await df.col('s').str.contains(re).compute(sync))].map((x) => x ?? null);
+      expect([String(re), got]).toEqual([
+        String(re),
+        rows.map((x) => (x === null ? null : re.test(x))),
+      ]);
+    }
+  });
+
   test.each(shapes)('string functions against JS strings (%i rows, %i parts)', async (n, k) => {
     const p = wide(n, n + 5);
     const df = wideFrame(p, k);
