@@ -104,8 +104,7 @@ describe('merge how semi / anti', () => {
     'int32 keys with nulls, %s',
     async (_, scale) => {
       const r = rng(scale);
-      const key = (): number | null =>
-        r() < 0.1 ? null : (Math.floor(r() * 300) - 100) * (scale);
+      const key = (): number | null => (r() < 0.1 ? null : (Math.floor(r() * 300) - 100) * scale);
       const L = {
         k: Array.from({ length: 400 }, key),
         v: Array.from({ length: 400 }, (_, i) => i),
