@@ -6,12 +6,13 @@
 // build is cached against the broadcast side's partitions (the same objects while a worker holds
 // them), and dropped with them. A null key matches nothing. The table keeps each slot's key values
 // beside its group, so a probe reads one place, not the group's first row; one key of a narrow
-// span (dense ids) is looked up directly at `value - min`.
+// span (dense ids) is looked up directly at `value - min`. Where only membership matters (a semi
+// or anti join, a range join's cut), a bitmap of one key's values (`keyBits`) answers it.
 import type { Table } from 'apache-arrow';
 import type { Col } from './columns.js';
 
-/** An int32 key column (int32 or date32). */
-type IntCol = Extract<Col, { type: 'int32' | 'date32' }>;
+/** An int32 key column (int32 or date32). @internal */
+export type IntCol = Extract<Col, { type: 'int32' | 'date32' }>;
 
 /** A hashed build side. @internal */
 export interface Build {
@@ -38,6 +39,50 @@ export interface Build {
 
 const valid = (v: Uint8Array | undefined, i: number): boolean =>
   v === undefined || (v[i >> 3] & (1 << (i & 7))) !== 0;
+
+/** The values of one int key column as a bitmap: bit v - lo of `bits` for v in [lo, hi]. @internal */
+export interface KeyBits {
+  readonly lo: number;
+  readonly hi: number;
+  readonly bits: Uint8Array;
+}
+
+/**
+ * The valid values of `k` within [from, to] as a bitmap, or undefined when they span more than
+ * `floor` or 64 per row, whichever is more. @internal
+ */
+export function keyBits(
+  k: IntCol,
+  floor: number,
+  from = -2147483648,
+  to = 2147483647,
+): KeyBits | undefined {
+  const { values: v, valid: ok, length: n } = k;
+  let lo = to;
+  let hi = from;
+  for (let i = 0; i < n; i++) {
+    const x = v[i];
+    if (x < from || x > to || !valid(ok, i)) continue;
+    if (x < lo) lo = x;
+    if (x > hi) hi = x;
+  }
+  if (hi < lo) return { lo: 0, hi: -1, bits: new Uint8Array(0) };
+  if (hi - lo >= Math.max(floor, 64 * n)) return undefined;
+  const bits = new Uint8Array(((hi - lo) >> 3) + 1);
+  for (let i = 0; i < n; i++) {
+    const x = v[i];
+    if (x < lo || x > hi || !valid(ok, i)) continue;
+    const b = x - lo;
+    bits[b >> 3] |= 1 << (b & 7);
+  }
+  return { lo, hi, bits };
+}
+
+/** Whether `x` is one of the values of `keys`. @internal */
+export const hasKey = (keys: KeyBits, x: number): boolean => {
+  const b = x - keys.lo;
+  return x >= keys.lo && x <= keys.hi && (keys.bits[b >> 3] & (1 << (b & 7))) !== 0;
+};
 
 /** Whether key columns can be joined here: one or two int32 / date32 columns. @internal */
 export function intJoinKeys(keys: readonly Col[]): keys is IntCol[] {

@@ -8,21 +8,15 @@
 // its range: one pass over the other's key column against a bitmap of its keys, so that only
 // those rows are copied and joined (the other side's unmatched rows are never kept).
 import type { Table } from 'apache-arrow';
-import { colsOf, concatCols, tableOf, type Col } from './columns.js';
+import { colsOf, concatCols, isValid, tableOf, type Col } from './columns.js';
 import { joinTables, type JoinSpec } from './kernels-join.js';
+import { hasKey, keyBits, type KeyBits } from './kernels-join-hash.js';
 import { take } from './take.js';
 
 /** A probe partition this many times smaller than the rows it meets cuts them to its keys. */
 const SELECTIVE = 4;
 /** The widest key span (past 64 per probe key) that a bitmap of the probe's keys may cover. */
 const BITMAP_FLOOR = 1 << 22;
-
-/** The probe's valid keys as a bitmap over [base, top] (bit x - base). */
-interface KeySet {
-  readonly base: number;
-  readonly top: number;
-  readonly bits: Uint8Array;
-}
 
 type Int32Col = Extract<Col, { type: 'int32' }>;
 
@@ -31,32 +25,6 @@ function int32Col(cols: ReadonlyMap<string, Col>, key: string): Int32Col {
   if (k === undefined || k.type !== 'int32')
     throw new Error(`range join: key '${key}' is not an int32 column of the partition`);
   return k;
-}
-
-const validAt = (valid: Uint8Array | undefined, i: number): boolean =>
-  valid === undefined || (valid[i >> 3] & (1 << (i & 7))) !== 0;
-
-/** The keys of `t` in [lo, hi], or undefined when they span too wide a range for a bitmap. */
-function keySet(t: Table, key: string, lo: number, hi: number): KeySet | undefined {
-  const { values: v, valid, length: n } = int32Col(colsOf(t), key);
-  let min = hi;
-  let max = lo;
-  for (let i = 0; i < n; i++) {
-    const x = v[i];
-    if (x < lo || x > hi || !validAt(valid, i)) continue;
-    if (x < min) min = x;
-    if (x > max) max = x;
-  }
-  if (max < min) return { base: 0, top: -1, bits: new Uint8Array(0) };
-  if (max - min >= Math.max(BITMAP_FLOOR, 64 * n)) return undefined;
-  const bits = new Uint8Array(((max - min) >> 3) + 1);
-  for (let i = 0; i < n; i++) {
-    const x = v[i];
-    if (x < min || x > max || !validAt(valid, i)) continue;
-    const b = x - min;
-    bits[b >> 3] |= 1 << (b & 7);
-  }
-  return { base: min, top: max, bits };
 }
 
 /** Whether a key column without nulls is sorted, by its values (a partition met by several tasks). */
@@ -94,11 +62,11 @@ function inRange(
   key: string,
   lo: number,
   hi: number,
-  keys: KeySet | undefined,
+  keys: KeyBits | undefined,
 ): Map<string, Col> {
   const cols = colsOf(t);
   const { values: v, valid, length: n } = int32Col(cols, key);
-  const [min, max] = keys === undefined ? [lo, hi] : [keys.base, keys.top];
+  const [min, max] = keys === undefined ? [lo, hi] : [keys.lo, keys.hi];
   const sorted = valid === undefined && isSorted(v);
   const from = sorted ? lowerBound(v, min) : 0;
   const to = sorted ? lowerBound(v, max + 1) : n;
@@ -107,16 +75,10 @@ function inRange(
   if (keys === undefined) {
     for (let i = from; i < to; i++) {
       const x = v[i];
-      if (x >= min && x <= max && validAt(valid, i)) idx[m++] = i;
+      if (x >= min && x <= max && isValid(valid, i)) idx[m++] = i;
     }
   } else {
-    const bits = keys.bits;
-    for (let i = from; i < to; i++) {
-      const x = v[i];
-      if (x < min || x > max) continue;
-      const b = x - min;
-      if ((bits[b >> 3] & (1 << (b & 7))) !== 0 && validAt(valid, i)) idx[m++] = i;
-    }
+    for (let i = from; i < to; i++) if (hasKey(keys, v[i]) && isValid(valid, i)) idx[m++] = i;
   }
   if (m === n) return cols;
   const rows = idx.subarray(0, m);
@@ -131,7 +93,7 @@ function buildSide(
   key: string,
   lo: number,
   hi: number,
-  keys: KeySet | undefined,
+  keys: KeyBits | undefined,
 ): Table {
   const all = parts.map((t) => inRange(t, key, lo, hi, keys));
   if (all.length === 1) return tableOf(all[0]);
@@ -162,7 +124,9 @@ export const rangeJoinKernels = {
       : [spec.rightOn[0], spec.leftOn[0]];
     const otherRows = others.reduce((n, t) => n + t.numRows, 0);
     const keys =
-      probe.numRows * SELECTIVE < otherRows ? keySet(probe, probeKey, lo, hi) : undefined;
+      probe.numRows * SELECTIVE < otherRows
+        ? keyBits(int32Col(colsOf(probe), probeKey), BITMAP_FLOOR, lo, hi)
+        : undefined;
     const other = buildSide(others, key, lo, hi, keys);
     const [l, r] = probeLeft ? [probe, other] : [other, probe];
     return joinTables(l, r, spec, l.numRows < r.numRows ? 'left' : 'right');

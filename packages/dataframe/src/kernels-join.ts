@@ -14,6 +14,10 @@ import { choose } from './kernels-ops.js';
 import {
   buildInt,
   cachedFor,
+  hasKey,
+  keyBits,
+  type IntCol,
+  type KeyBits,
   intJoinKeys,
   isCached,
   probeInt,
@@ -165,51 +169,16 @@ function leftMatched(m: Matches, nl: number): Uint8Array {
   return has;
 }
 
-/** An int32 or date32 key column. */
-type IntKey = Extract<Col, { type: 'int32' | 'date32' }>;
-
-/** The valid values of a key column as a bitmap: bit v - lo of `bits`, for v in [lo, hi]. */
-interface KeyBits {
-  readonly lo: number;
-  readonly hi: number;
-  readonly bits: Uint8Array;
-}
-
 /** The widest key span a semi join's bitmap covers (past 64 per key): 4 MiB of bits. */
 const BITS_FLOOR = 1 << 25;
 
-/** The bitmap of `k`'s valid values, or undefined when they span too widely. */
-function keyBits(k: IntKey): KeyBits | undefined {
-  const { values: v, valid, length: n } = k;
-  let lo = 2147483647;
-  let hi = -2147483648;
-  for (let i = 0; i < n; i++) {
-    if (!isValid(valid, i)) continue;
-    const x = v[i];
-    if (x < lo) lo = x;
-    if (x > hi) hi = x;
-  }
-  if (hi < lo) return { lo: 0, hi: -1, bits: new Uint8Array(0) };
-  if (hi - lo >= Math.max(BITS_FLOOR, 64 * n)) return undefined;
-  const bits = new Uint8Array(((hi - lo) >> 3) + 1);
-  for (let i = 0; i < n; i++) {
-    if (!isValid(valid, i)) continue;
-    const b = v[i] - lo;
-    bits[b >> 3] |= 1 << (b & 7);
-  }
-  return { lo, hi, bits };
-}
-
 /** The rows of `k` whose value is (semi) or is not (anti) in `keys`; a null is in none. */
-function semiRows(k: IntKey, keys: KeyBits, semi: boolean): Int32Array {
+function semiRows(k: IntCol, keys: KeyBits, semi: boolean): Int32Array {
   const { values: v, valid, length: n } = k;
-  const { lo, hi, bits } = keys;
   const out = new Int32Array(n);
   let m = 0;
   for (let i = 0; i < n; i++) {
-    const x = v[i];
-    const b = x - lo;
-    const hit = x >= lo && x <= hi && (bits[b >> 3] & (1 << (b & 7))) !== 0 && isValid(valid, i);
+    const hit = hasKey(keys, v[i]) && isValid(valid, i);
     if (hit === semi) out[m++] = i;
   }
   return out.subarray(0, m);
@@ -249,7 +218,7 @@ export function joinTables(
   if (semi && fast && !buildLeft && lk.length === 1) {
     // Membership is all a semi or anti join asks of the right side: a bitmap of its keys, when
     // their span is narrow enough, answers it in one read per left row.
-    const make = (): KeyBits | undefined => keyBits(rk[0]);
+    const make = (): KeyBits | undefined => keyBits(rk[0], BITS_FLOOR);
     const bits = parts === undefined ? make() : cachedFor(parts, `bits\0${spec.rightOn[0]}`, make);
     if (bits !== undefined) {
       const K = semiRows(lk[0], bits, spec.how === 'semi');
