@@ -14,7 +14,7 @@ import {
   type Acc,
   type Stat,
 } from './kernels-group-acc.js';
-import { intGroupIds, intKeys } from './kernels-group-int.js';
+import { intGroupIds, intKeys, packKeys } from './kernels-group-int.js';
 
 import { take } from './take.js';
 
@@ -165,6 +165,8 @@ function categoryIds(
 export function groupIds(keys: readonly Col[], n: number): { ids: Int32Array; firsts: Int32Array } {
   if (keys.length === 1 && keys[0].type === 'category') return categoryIds(keys[0], n);
   if (intKeys(keys)) return intGroupIds(keys, n);
+  const packed = packKeys(keys, n);
+  if (packed !== undefined) return intGroupIds([packed], n);
   const ids = new Int32Array(n);
   let cap = 16;
   while (cap < n * 2) cap *= 2;

@@ -2,7 +2,9 @@
 // days, category codes): an open-addressing table probed with the key values themselves, no per-row hashing of
 // generic columns and no row comparison through a loop over key columns. Groups are numbered in
 // order of first appearance and null keys get -1, as the general path (kernels-agg.ts) does. One
-// key without nulls has a loop of its own (the commonest case: order keys, category codes).
+// key without nulls has a loop of its own (the commonest case: order keys, category codes). Three
+// or more such keys whose value spans multiply to less than 2^31 (TPC-H Q16's brand, type and
+// size) are packed into one int32 key first (`packKeys`), so they take the same paths.
 import type { Col } from './columns.js';
 
 type IntCol = Extract<Col, { values: Int32Array }>;
@@ -157,4 +159,62 @@ function hashedIds(a: Int32Array, n: number): { ids: Int32Array; firsts: Int32Ar
     }
   }
   return { ids, firsts: firsts.slice(0, ngroups) };
+}
+
+/**
+ * Three or more int32 / date32 / category key columns as one int32 column (each key's offset from
+ * its minimum, times the product of the spans of the keys before it; null where any key is null),
+ * or undefined when they are not such keys or their spans multiply to 2^31 or more. @internal
+ */
+export function packKeys(keys: readonly Col[], n: number): IntCol | undefined {
+  if (
+    keys.length < 3 ||
+    !keys.every((c) => c.type === 'int32' || c.type === 'date32' || c.type === 'category')
+  )
+    return undefined;
+  const cols = keys as readonly IntCol[];
+  const mins: number[] = [];
+  const strides: number[] = [];
+  let stride = 1;
+  for (const c of cols) {
+    let lo = 0;
+    let hi = -1;
+    if (c.type === 'category') hi = c.dict.length - 1;
+    else {
+      lo = 2147483647;
+      hi = -2147483648;
+      for (let i = 0; i < n; i++) {
+        if (!valid(c.valid, i)) continue;
+        const x = c.values[i];
+        if (x < lo) lo = x;
+        if (x > hi) hi = x;
+      }
+    }
+    const span = Math.max(1, hi - lo + 1);
+    mins.push(lo);
+    strides.push(stride);
+    stride *= span;
+    if (stride >= 2 ** 31) return undefined;
+  }
+  const values = new Int32Array(n);
+  const anyNull = cols.some((c) => c.valid !== undefined);
+  const ok = anyNull ? new Uint8Array((n + 7) >> 3) : undefined;
+  for (let i = 0; i < n; i++) {
+    let v = 0;
+    let present = true;
+    for (let k = 0; k < cols.length; k++) {
+      const c = cols[k];
+      if (!valid(c.valid, i)) {
+        present = false;
+        break;
+      }
+      v += (c.values[i] - mins[k]) * strides[k];
+    }
+    if (!present) continue;
+    values[i] = v;
+    if (ok !== undefined) ok[i >> 3] |= 1 << (i & 7);
+  }
+  return ok === undefined
+    ? { type: 'int32', length: n, values }
+    : { type: 'int32', length: n, values, valid: ok };
 }

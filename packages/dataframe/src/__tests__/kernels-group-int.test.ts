@@ -22,6 +22,9 @@ describe('groupIds on int32 keys', () => {
     [1, 100000],
     [2, 7],
     [2, 3000],
+    [3, 7], // packed into one int32 key
+    [4, 5], // packed
+    [3, 3000], // spans too wide to pack: the general path
   ])('%i key(s), values in [-%i, %i)', (k, range) => {
     const r = rng(k * 7 + range);
     const n = 20000;
@@ -51,33 +54,40 @@ describe('groupIds on int32 keys', () => {
     expect([...firsts]).toEqual(wantFirsts);
   });
 
-  test('two category keys group by their strings (codes within one partition), nulls -1', () => {
-    const r = rng(3);
-    const n = 5000;
-    const pick = (pool: string[]) =>
-      Array.from({ length: n }, () => (r() < 0.05 ? null : pool[Math.floor(r() * pool.length)]));
-    const a = pick(['R', 'A', 'N', 'é']);
-    const b = pick(['F', 'O', 'x', 'y', 'z']);
-    const cats = [a, b].map((xs) => encodeCategory(utf8Of(xs) as Utf8Col) as Col);
-    const { ids, firsts } = groupIds(cats, n);
-    const seen = new Map<string, number>();
-    const want: number[] = [];
-    const wantFirsts: number[] = [];
-    for (let i = 0; i < n; i++) {
-      if (a[i] === null || b[i] === null) {
-        want.push(-1);
-        continue;
+  test.each([2, 3])(
+    '%i keys: two categories by their strings (and a date when 3), nulls -1',
+    (k) => {
+      const r = rng(3);
+      const n = 5000;
+      const pick = (pool: string[]) =>
+        Array.from({ length: n }, () => (r() < 0.05 ? null : pool[Math.floor(r() * pool.length)]));
+      const a = pick(['R', 'A', 'N', 'é']);
+      const b = pick(['F', 'O', 'x', 'y', 'z']);
+      const days = Array.from({ length: n }, () =>
+        r() < 0.05 ? null : 9000 + Math.floor(r() * 9),
+      );
+      const cats = [a, b].map((xs) => encodeCategory(utf8Of(xs) as Utf8Col) as Col);
+      const date = { ...(intCol(days) as Extract<Col, { type: 'int32' }>), type: 'date32' } as Col;
+      const { ids, firsts } = groupIds(k === 2 ? cats : [...cats, date], n);
+      const seen = new Map<string, number>();
+      const want: number[] = [];
+      const wantFirsts: number[] = [];
+      for (let i = 0; i < n; i++) {
+        if (a[i] === null || b[i] === null || (k === 3 && days[i] === null)) {
+          want.push(-1);
+          continue;
+        }
+        const key = `${a[i]}\0${b[i]}\0${k === 3 ? days[i] : ''}`;
+        let g = seen.get(key);
+        if (g === undefined) {
+          g = seen.size;
+          seen.set(key, g);
+          wantFirsts.push(i);
+        }
+        want.push(g);
       }
-      const key = `${a[i]}\0${b[i]}`;
-      let g = seen.get(key);
-      if (g === undefined) {
-        g = seen.size;
-        seen.set(key, g);
-        wantFirsts.push(i);
-      }
-      want.push(g);
-    }
-    expect([...ids]).toEqual(want);
-    expect([...firsts]).toEqual(wantFirsts);
-  });
+      expect([...ids]).toEqual(want);
+      expect([...firsts]).toEqual(wantFirsts);
+    },
+  );
 });
