@@ -31,8 +31,8 @@ import { typeOf, type DType, type Schema } from './dtypes.js';
 import { Expr, col, toExpr, typeExpr, type Needs, type Operand } from './expr.js';
 import { concatParts, kernels } from './kernels.js';
 import type { AggName } from './kernels-agg.js';
-import { PipeLayer, partKey } from './layers.js';
-import { ScalarStepLayer } from './scalar-steps.js';
+import { partKey } from './layers.js';
+import { stepLayer } from './scalar-steps.js';
 import { optimizeDataFrame } from './fusion.js';
 import { keepRanges } from './ranges.js';
 import { sharedPartition } from './shared-memory.js';
@@ -191,14 +191,8 @@ export class DataFrame extends FrameReductions implements Collection<Table> {
   pipe(op: string, step: Step, schema: Schema, needs?: Needs): DataFrame {
     const name = `${op}-${tokenize(this.layer.name, step)}`;
     const cols = schema.map(([n]) => n);
-    return new DataFrame(
-      needs !== undefined && needs.size > 0
-        ? new ScalarStepLayer(name, this.layer, step, this.npartitions, needs)
-        : new PipeLayer(name, this.layer, [step], this.npartitions, cols),
-      this.npartitions,
-      schema,
-      indexAfterStep(this.index, step),
-    );
+    const layer = stepLayer(name, this.layer, step, this.npartitions, cols, needs);
+    return new DataFrame(layer, this.npartitions, schema, indexAfterStep(this.index, step));
   }
 
   /** Only these columns, in this order. @example df.select(['b', 'a']) */

@@ -7,7 +7,7 @@
 import type { GraphLayer } from '@dask-ts/protocol';
 import type { Needs } from './expr.js';
 import { kernels } from './kernels.js';
-import { DescribedLayer, partKey, partRef, showSteps } from './layers.js';
+import { DescribedLayer, PipeLayer, partKey, partRef, showSteps } from './layers.js';
 import type { Step } from './steps.js';
 
 /** One row-wise step using lazy scalars, over each of the `n` partitions of `input`. @internal */
@@ -36,4 +36,22 @@ export class ScalarStepLayer extends DescribedLayer {
   describe(): string {
     return `pipe[${this.n}] ${showSteps([this.step])} (with the lazy scalars ${this.keys.join(', ')})`;
   }
+}
+
+/**
+ * The layer of one row-wise step over the `n` partitions of `input`: a PipeLayer (fused with its
+ * neighbours by the optimizer), or a ScalarStepLayer when its expression uses lazy scalars.
+ * @internal
+ */
+export function stepLayer(
+  name: string,
+  input: GraphLayer,
+  step: Step,
+  n: number,
+  outColumns: readonly string[],
+  needs: Needs | undefined,
+): GraphLayer {
+  return needs !== undefined && needs.size > 0
+    ? new ScalarStepLayer(name, input, step, n, needs)
+    : new PipeLayer(name, input, [step], n, outColumns);
 }

@@ -16,6 +16,31 @@ function intCol(xs: (number | null)[]): Col {
   return { type: 'int32', length: n, values: Int32Array.from(xs, (x) => x ?? 0), valid };
 }
 
+/** The reference: rows grouped by `keyOf(i)` (null: no group, -1), numbered by first appearance. */
+function byFirstAppearance(
+  n: number,
+  keyOf: (i: number) => string | null,
+): { want: number[]; wantFirsts: number[] } {
+  const seen = new Map<string, number>();
+  const want: number[] = [];
+  const wantFirsts: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const key = keyOf(i);
+    if (key === null) {
+      want.push(-1);
+      continue;
+    }
+    let g = seen.get(key);
+    if (g === undefined) {
+      g = seen.size;
+      seen.set(key, g);
+      wantFirsts.push(i);
+    }
+    want.push(g);
+  }
+  return { want, wantFirsts };
+}
+
 describe('groupIds on int32 keys', () => {
   test.each([
     [1, 5],
@@ -32,24 +57,10 @@ describe('groupIds on int32 keys', () => {
       Array.from({ length: n }, () => (r() < 0.05 ? null : Math.floor(r() * 2 * range) - range)),
     );
     const { ids, firsts } = groupIds(cols.map(intCol), n);
-    const seen = new Map<string, number>();
-    const want: number[] = [];
-    const wantFirsts: number[] = [];
-    for (let i = 0; i < n; i++) {
+    const { want, wantFirsts } = byFirstAppearance(n, (i) => {
       const key = cols.map((c) => c[i]);
-      if (key.includes(null)) {
-        want.push(-1);
-        continue;
-      }
-      const s = key.join(',');
-      let g = seen.get(s);
-      if (g === undefined) {
-        g = seen.size;
-        seen.set(s, g);
-        wantFirsts.push(i);
-      }
-      want.push(g);
-    }
+      return key.includes(null) ? null : key.join(',');
+    });
     expect([...ids]).toEqual(want);
     expect([...firsts]).toEqual(wantFirsts);
   });
@@ -69,23 +80,11 @@ describe('groupIds on int32 keys', () => {
       const cats = [a, b].map((xs) => encodeCategory(utf8Of(xs) as Utf8Col) as Col);
       const date = { ...(intCol(days) as Extract<Col, { type: 'int32' }>), type: 'date32' } as Col;
       const { ids, firsts } = groupIds(k === 2 ? cats : [...cats, date], n);
-      const seen = new Map<string, number>();
-      const want: number[] = [];
-      const wantFirsts: number[] = [];
-      for (let i = 0; i < n; i++) {
-        if (a[i] === null || b[i] === null || (k === 3 && days[i] === null)) {
-          want.push(-1);
-          continue;
-        }
-        const key = `${a[i]}\0${b[i]}\0${k === 3 ? days[i] : ''}`;
-        let g = seen.get(key);
-        if (g === undefined) {
-          g = seen.size;
-          seen.set(key, g);
-          wantFirsts.push(i);
-        }
-        want.push(g);
-      }
+      const { want, wantFirsts } = byFirstAppearance(n, (i) =>
+        a[i] === null || b[i] === null || (k === 3 && days[i] === null)
+          ? null
+          : `${a[i]}\0${b[i]}\0${k === 3 ? days[i] : ''}`,
+      );
       expect([...ids]).toEqual(want);
       expect([...firsts]).toEqual(wantFirsts);
     },
