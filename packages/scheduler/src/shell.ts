@@ -54,7 +54,7 @@ export type { Departure, ShellOptions } from './shell-options.js';
 import { checkPortable } from './portable-check.js';
 import { nestedPoolProblem } from './nested-pool.js';
 import { countProgress, openCompute, receiveResults, settleCompute } from './computes.js';
-import { HoldBatch, refusedHolds, type HeldKey } from './held-keys.js';
+import { HoldBatch, refusedHolds, type Held, type HeldKey } from './held-keys.js';
 import { afterTransfer, applyCommand, commandFailed, relayInputs } from './shell-commands.js';
 import { workerLeft, workerMessage } from './shell-messages.js';
 import type { ShellHost } from './shell-host.js';
@@ -261,7 +261,7 @@ export class SchedulerShell implements Scheduler {
     this.computes.set(id, batch.compute);
     this.batches.set(id, batch);
     const held = batch.held;
-    if (settled !== undefined) for (let i = 0; i < keys.length; i++) held[i].onSettle(i, settled);
+    if (settled !== undefined) watchEach(held, settled);
     this.updateRefs();
     const deliver = onValues !== undefined ? { deliver: true } : {};
     this.emit({ type: 'hold', ids: [id], graph, keys: distinct, ...deliver });
@@ -572,4 +572,12 @@ export class SchedulerShell implements Scheduler {
       else m.endpoint.unref();
     }
   }
+}
+
+/**
+ * Tells `settled` when each of `held` settles: a loop of its own that returns right after it (see
+ * `core/intake.ts` on V8 and hot loops).
+ */
+function watchEach(held: readonly Held[], settled: (index: number, error: unknown) => void): void {
+  for (let i = 0; i < held.length; i++) held[i].onSettle(i, settled);
 }

@@ -44,46 +44,73 @@ export abstract class CoreHolds extends CoreStealing {
       return;
     }
     this.log.reserve(5 * intook.needed.length);
-    const t = this.t;
     const subs: Submission[] = [];
-    const want = (id: number, sub: Submission): void => {
-      this.wants.set(id, (this.wants.get(id) ?? 0) + 1);
-      t.wantPending[id]++;
-      const list = this.wantedBy.get(id);
-      if (list === undefined) this.wantedBy.set(id, [sub]);
-      else list.push(sub);
-    };
+    // Each loop over the keys is a method of its own (see intake.ts on V8 and hot loops): a
+    // 20,000-key hold must not leave compiled code that bails out on every one-key hold after it.
     if (batch) {
       // One submission for every key, settling key by key (see submission.ts).
-      const wanted = new Int32Array(keys.length);
-      for (let i = 0; i < keys.length; i++) wanted[i] = t.index.get(keys[i])!;
+      const wanted = this.idsOf(keys);
       const idx = this.subNames.length;
       this.subNames.push(e.cause === undefined ? ids[0] : `${ids[0]} (${e.cause})`);
       const sub = new Submission(ids[0], idx, wanted, e.deliver !== true, keys.length > 1);
       subs.push(sub);
       this.subs.set(ids[0], sub);
-      for (let i = 0; i < wanted.length; i++) want(wanted[i], sub);
-    } else {
-      for (let i = 0; i < keys.length; i++) {
-        const id = t.index.get(keys[i])!;
-        const idx = this.subNames.length;
-        this.subNames.push(e.cause === undefined ? ids[i] : `${ids[i]} (${e.cause})`);
-        const sub = new Submission(ids[i], idx, Int32Array.of(id), true);
-        subs.push(sub);
-        this.subs.set(ids[i], sub);
-        want(id, sub);
-      }
-    }
+      this.wantAll(wanted, sub);
+    } else this.holdEach(ids, keys, e.cause, subs);
     if (subs.length === 0) return;
     this.activateNew(intook.needed, intook.oldDeps, subs[0].idx);
-    for (const sub of subs) {
-      for (let i = 0; i < sub.wanted.length; i++) {
-        const id = sub.wanted[i];
-        const s = t.state[id];
-        if (s === MEMORY) this.deliverKey(id);
-        else if (s === ORPHAN) this.reclaim(id, S.C_SUBMIT, sub.idx);
-        else if (inactive(s)) this.activate(id, true, S.C_SUBMIT, sub.idx, null);
-      }
+    for (const sub of subs) this.startWanted(sub);
+  }
+
+  /** The task ids of `keys` (all known). */
+  private idsOf(keys: readonly string[]): Int32Array {
+    const index = this.t.index;
+    const wanted = new Int32Array(keys.length);
+    for (let i = 0; i < keys.length; i++) wanted[i] = index.get(keys[i])!;
+    return wanted;
+  }
+
+  /** One submission per key (`ids[i]` holds `keys[i]`), added to `subs`. */
+  private holdEach(
+    ids: readonly string[],
+    keys: readonly string[],
+    cause: string | undefined,
+    subs: Submission[],
+  ): void {
+    for (let i = 0; i < keys.length; i++) {
+      const id = this.t.index.get(keys[i])!;
+      const idx = this.subNames.length;
+      this.subNames.push(cause === undefined ? ids[i] : `${ids[i]} (${cause})`);
+      const sub = new Submission(ids[i], idx, Int32Array.of(id), true);
+      subs.push(sub);
+      this.subs.set(ids[i], sub);
+      this.want(id, sub);
+    }
+  }
+
+  /** Counts one more hold of each of `wanted` by `sub`. */
+  private wantAll(wanted: Int32Array, sub: Submission): void {
+    for (let i = 0; i < wanted.length; i++) this.want(wanted[i], sub);
+  }
+
+  /** Counts one more hold of task `id` by `sub`. */
+  private want(id: number, sub: Submission): void {
+    this.wants.set(id, (this.wants.get(id) ?? 0) + 1);
+    this.t.wantPending[id]++;
+    const list = this.wantedBy.get(id);
+    if (list === undefined) this.wantedBy.set(id, [sub]);
+    else list.push(sub);
+  }
+
+  /** Starts what `sub` wants: delivered if in memory, reclaimed or activated otherwise. */
+  private startWanted(sub: Submission): void {
+    const t = this.t;
+    for (let i = 0; i < sub.wanted.length; i++) {
+      const id = sub.wanted[i];
+      const s = t.state[id];
+      if (s === MEMORY) this.deliverKey(id);
+      else if (s === ORPHAN) this.reclaim(id, S.C_SUBMIT, sub.idx);
+      else if (inactive(s)) this.activate(id, true, S.C_SUBMIT, sub.idx, null);
     }
   }
 

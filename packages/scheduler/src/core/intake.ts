@@ -41,9 +41,8 @@ export function intake(
   // the spot (on-stack replacement) before the code after it has ever run, and reuses that code
   // on later calls, where it bails out at the first statement past the loop.
   const index = t.index;
-  for (const k of wantedKeys) {
-    if (!graph.has(k) && !index.has(k)) return GraphError.missingWanted(k);
-  }
+  const notThere = missingWanted(graph, index, wantedKeys);
+  if (notThere !== undefined) return GraphError.missingWanted(notThere);
   const base = t.size;
   const depsLen0 = t.depsLen;
   const dependentsLen0 = t.dependentsLen;
@@ -265,4 +264,14 @@ function cycleError(t: TaskTable, stackId: Int32Array, sp: number, d: number): G
   const cycle: string[] = [];
   for (let j = i; j <= sp; j++) cycle.push(t.keys[stackId[j]]);
   return GraphError.cycle(cycle);
+}
+
+/** The first of `wanted` neither in `graph` nor in `index` (a loop of its own: see `intake`). */
+function missingWanted(
+  graph: Graph,
+  index: { has(key: string): boolean },
+  wanted: readonly string[],
+): string | undefined {
+  for (const k of wanted) if (!graph.has(k) && !index.has(k)) return k;
+  return undefined;
 }
