@@ -3,7 +3,8 @@
 // compared as UTF-8 bytes (code point order), without decoding them. Dates and timestamps compare
 // as milliseconds (a date is its midnight), with string literals parsed once per evaluation. A
 // category column takes part in operators, string functions and isin as its strings (utf8). A
-// numeric column against a number literal, and and / or without nulls, take eval-lit.ts's loops.
+// numeric column against a number literal, and and / or without nulls, take eval-lit.ts's loops;
+// arithmetic of two or more operators over float64 columns is one fused loop (eval-fused.ts).
 import { typeExpr, type BinOp, type ExprSpec } from './expr.js';
 import { isValid, type Col, type Cols } from './columns.js';
 import type { Schema } from './dtypes.js';
@@ -13,8 +14,10 @@ import { DAY_MS, dtCol, parseDateText } from './kernels-dt.js';
 import { plainCol } from './columns-cat.js';
 import { compareCats, viaDict } from './eval-cat.js';
 import { litBinary, plainLogic } from './eval-lit.js';
+import { fusedArith } from './eval-fused.js';
 
 const CMP: ReadonlySet<string> = new Set(['eq', 'ne', 'lt', 'le', 'gt', 'ge']);
+const ARITH: ReadonlySet<string> = new Set(['add', 'sub', 'mul', 'div']);
 
 type Lit = { readonly lit: number | string | boolean; readonly ts?: true; readonly float?: true };
 type Val = Col | Lit;
@@ -114,6 +117,8 @@ function evalVal(spec: ExprSpec, cols: Cols, n: number): Val {
       return { type: 'bool', length: n, values, valid: x.valid };
     }
     case 'bin': {
+      const fused = ARITH.has(spec.op) ? fusedArith(spec, cols, n) : undefined;
+      if (fused !== undefined) return fused;
       const l = evalVal(spec.l, cols, n);
       const r = evalVal(spec.r, cols, n);
       // A category against a literal: the operator runs on its categories only.

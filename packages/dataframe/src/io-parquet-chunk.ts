@@ -124,15 +124,36 @@ interface Sink {
   finish(valid: Uint8Array | undefined): Col;
 }
 
-function numberSink(s: ChunkSpec): Sink {
+/**
+ * The buffer this thread decodes into when the column is only read to be gathered from (see
+ * `decodeChunk`); chunks past SCRATCH_MAX bytes get their own.
+ */
+let scratch = new ArrayBuffer(0);
+const SCRATCH_MAX = 16 << 20;
+
+/** `n` zeroed elements of the scratch buffer, or undefined when they would not fit in it. */
+function scratchOf<T extends Float64Array | Int32Array>(
+  make: new (b: ArrayBuffer, at: number, n: number) => T,
+  n: number,
+  size: number,
+): T | undefined {
+  if (n * size > SCRATCH_MAX) return undefined;
+  if (scratch.byteLength < n * size)
+    scratch = new ArrayBuffer(Math.min(SCRATCH_MAX, Math.max(n * size, scratch.byteLength * 2)));
+  const out = new make(scratch, 0, n);
+  out.fill(0);
+  return out;
+}
+
+function numberSink(s: ChunkSpec, reuse: boolean): Sink {
   const n = s.values;
   const t = s.target;
   const out: Numbers | Uint8Array =
     t === 'float64' || t === 'timestamp'
-      ? new Float64Array(n)
+      ? ((reuse ? scratchOf(Float64Array, n, 8) : undefined) ?? new Float64Array(n))
       : t === 'bool'
         ? new Uint8Array(n)
-        : new Int32Array(n);
+        : ((reuse ? scratchOf(Int32Array, n, 4) : undefined) ?? new Int32Array(n));
   let dict: ArrayLike<number> | undefined;
   return {
     dictionary(page, count) {
@@ -252,12 +273,17 @@ function stringSink(s: ChunkSpec, guess: number): Sink {
 
 /**
  * The column held in one column chunk's bytes (from its first page to its end), decoded as `s`
- * says. Throws `Unsupported` for what only parquet-wasm reads. @internal
+ * says. With `reuse`, a number column's values are this thread's scratch buffer, valid only until
+ * the next such call: for a caller that gathers rows from it at once (late materialization), so
+ * the whole chunk is never fresh memory. Throws `Unsupported` for what only parquet-wasm reads.
+ * @internal
  */
-export function decodeChunk(b: Uint8Array, s: ChunkSpec): Col {
+export function decodeChunk(b: Uint8Array, s: ChunkSpec, reuse = false): Col {
   const n = s.values;
   const sink =
-    s.physical === 'BYTE_ARRAY' ? stringSink(s, s.uncompressed ?? b.length * 2) : numberSink(s);
+    s.physical === 'BYTE_ARRAY'
+      ? stringSink(s, s.uncompressed ?? b.length * 2)
+      : numberSink(s, reuse);
   let valid: Uint8Array | undefined = s.optional ? new Uint8Array((n + 7) >> 3) : undefined;
   let nulls = 0;
   let pos = 0;

@@ -6,7 +6,8 @@
 // bit-packed run of dictionary indices is read where it lies (its bit offset is its position times
 // the width) and an RLE run is looked up once; a page that holds nulls is decoded whole and its
 // kept rows picked. Other columns (strings, booleans) are decoded whole and the kept
-// rows taken, which is what reading them before filtering cost. A category column is read row by
+// rows taken, which is what reading them before filtering cost; a number column decoded whole
+// only to be gathered from goes into a buffer the thread reuses, not fresh memory. A category column is read row by
 // row as its codes (each file index mapped to its sorted category once, at the dictionary page),
 // unless a PLAIN page turns up (an overflowing dictionary): then it too is decoded whole.
 import type { Col, Utf8Col } from './columns.js';
@@ -177,11 +178,12 @@ export function dictOf(page: Uint8Array, count: number, s: ChunkSpec, f64: boole
 export function decodeChunkRows(b: Uint8Array, s: ChunkSpec, sel: Int32Array): Col {
   const cat = s.target === 'category' && s.physical === 'BYTE_ARRAY';
   // Most rows kept: one pass over every row and a gather beat finding each kept row's value.
-  if ((!rowWise(s) && !cat) || sel.length * DENSE > s.values) return take(decodeChunk(b, s), sel);
+  if ((!rowWise(s) && !cat) || sel.length * DENSE > s.values)
+    return take(decodeChunk(b, s, true), sel);
   try {
     return rowsOf(b, s, sel, cat);
   } catch (err) {
-    if (err instanceof NotRowWise) return take(decodeChunk(b, s), sel);
+    if (err instanceof NotRowWise) return take(decodeChunk(b, s, true), sel);
     throw err;
   }
 }

@@ -3,7 +3,8 @@
 // read (a sum keeps sums, a mean counts and sums; `Stat` lists, planned in ops-agg.ts); the others
 // are empty arrays, so a partial of a million groups carries and merges one array, not five.
 // Each statistic is accumulated and merged in a loop of its own over known array types (one
-// memory stream per loop), and values that are NaN or null are skipped, as pandas does.
+// memory stream per loop), but for a sum with its count (a mean), which share one pass over the
+// rows; values that are NaN or null are skipped, as pandas does.
 import { isValid, type Col } from './columns.js';
 
 /**
@@ -55,13 +56,22 @@ const kept = (a: Float64Array, n: number): boolean => n > 0 && a.length === n;
 function accumulateDense(acc: Acc, v: NumCol['values'], ids: Int32Array, g: number): void {
   const n = ids.length;
   const { count, sum, min, max } = acc;
-  if (kept(sum, g))
+  if (kept(sum, g) && kept(count, g))
+    for (let i = 0; i < n; i++) {
+      const id = ids[i];
+      const x = v[i];
+      if (id >= 0 && x === x) {
+        sum[id] += x;
+        count[id]++;
+      }
+    }
+  else if (kept(sum, g))
     for (let i = 0; i < n; i++) {
       const id = ids[i];
       const x = v[i];
       if (id >= 0 && x === x) sum[id] += x;
     }
-  if (kept(count, g))
+  else if (kept(count, g))
     for (let i = 0; i < n; i++) {
       const id = ids[i];
       if (id >= 0 && v[i] === v[i]) count[id]++;

@@ -1,9 +1,10 @@
 // Late materialization in the Parquet reader: some rows of a column chunk decoded alone
 // (io-parquet-rows.ts) equal those rows of the whole chunk, for every layout (dictionary and PLAIN
 // pages, v1 and v2, snappy and none, small pages that get skipped, nulls, categories, several row
-// groups); and a filter pushed into readParquet, decoded column by column for the rows still kept
-// (io-parquet-late.ts; the leading parts on one number column tested on its dictionary,
-// io-parquet-where.ts), gives the rows the same filter keeps in memory.
+// groups; most of the rows, gathered from the thread's reused buffer); and a filter pushed into
+// readParquet, decoded column by column for the rows still kept (io-parquet-late.ts; the leading
+// parts on one number column tested on its dictionary, io-parquet-where.ts), gives the rows the
+// same filter keeps in memory.
 import { afterAll, describe, expect, test } from '@jest/globals';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -141,6 +142,8 @@ describe('some rows of a column chunk', () => {
         const r = rng(nulls * 100 + 3);
         const sels = [
           Int32Array.from({ length: 1800 }, (_, i) => i).filter(() => r() < 0.3),
+          // Most rows: each chunk decoded whole into the thread's scratch buffer, then gathered.
+          Int32Array.from({ length: 1800 }, (_, i) => i).filter(() => r() < 0.9),
           Int32Array.from([5, 6, 7, 1500, 1799]),
           Int32Array.from({ length: 40 }, (_, i) => 620 + i),
           new Int32Array(0),
