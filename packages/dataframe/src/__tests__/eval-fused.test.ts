@@ -10,20 +10,9 @@ import { evalExpr } from '../eval.js';
 import { fusedArith, fusedShapes } from '../eval-fused.js';
 import { col, lit } from '../index.js';
 import type { Expr, ExprSpec } from '../expr.js';
+import { rng } from './reference.js';
 
 const n = 300;
-
-/** A small seeded generator (mulberry32), so a failure names a seed that repeats it. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function floatCol(r: () => number, nulls: boolean): Col {
   const values = Float64Array.from({ length: n }, () => {
