@@ -13,7 +13,7 @@
 // - test_partition_collect, test_temporary_directory: partd, Dask's on-disk shuffle store.
 // - test_args, test_bag_class_extend: rebuilding or subclassing a Bag from Python's `_args`.
 // - test_to_dataframe, test_to_dataframe_optimize_graph, test_from_empty_sequence's dataframe part:
-//   `toDataFrame` waits for @dask-ts/dataframe.
+//   `fromBag` in @dask-ts/dataframe (tested there, from-bag.test.ts).
 // - test_bag_compute_forward_kwargs: Python's `**kwargs` forwarding (TypeScript refuses unknown
 //   options when type-checking).
 // - test_bag_picklable: pickle.
