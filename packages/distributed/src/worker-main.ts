@@ -3,8 +3,10 @@
 // DASK_TS_SPILL_DIR). `Client.local` forks it; `dask-ts worker` runs `startWorker` itself.
 // It exits when its node stops (code 0 when the scheduler said bye, 1 when it was lost or could
 // not connect), on SIGTERM or SIGINT (after saying bye), and, when forked, once its parent is gone:
-// then it also removes the folders its cluster made (DASK_TS_CLUSTER_DIRS: the sockets' and the
-// spill root), which a parent killed by SIGKILL could not.
+// then, as it exits (however it ends: its event loop may empty before its node has closed, since
+// nothing holds it once the parent's sockets are gone), it also removes the folders its cluster
+// made (DASK_TS_CLUSTER_DIRS: the sockets' and the spill root), which a parent killed by SIGKILL
+// could not.
 import { rmSync } from 'node:fs';
 import { delimiter } from 'node:path';
 import { startWorker } from './worker-node.js';
@@ -18,6 +20,21 @@ const log = (line: string): void => void process.stderr.write(`${line}\n`);
 const disconnect = (): void => {
   if (process.connected) process.disconnect();
 };
+/** Removes the folders the cluster made (its parent is gone and cannot). */
+const removeClusterDirs = (): void => {
+  for (const dir of (process.env.DASK_TS_CLUSTER_DIRS ?? '').split(delimiter))
+    if (dir !== '') rmSync(dir, { recursive: true, force: true });
+};
+// Forked: the parent going away (even by SIGKILL) closes the IPC channel.
+const forked = typeof process.send === 'function';
+let orphaned = false;
+let stop = (): void => undefined;
+if (forked)
+  process.once('disconnect', () => {
+    orphaned = true;
+    process.once('exit', removeClusterDirs);
+    stop();
+  });
 try {
   const node = await startWorker(address, {
     nthreads: Number(nthreads),
@@ -30,22 +47,12 @@ try {
     ...(process.env.DASK_TS_SPILL_DIR ? { spillDir: process.env.DASK_TS_SPILL_DIR } : {}),
     log,
   });
-  const stop = (): void => void node.close();
+  stop = (): void => void node.close();
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
-  // Forked: the parent going away (even by SIGKILL) closes the IPC channel.
-  let orphaned = false;
-  if (typeof process.send === 'function') {
-    process.once('disconnect', () => {
-      orphaned = true;
-      stop();
-    });
-    process.send({ ready: node.names });
-  }
+  if (orphaned) stop();
+  else if (forked) process.send?.({ ready: node.names });
   const why = await node.closed;
-  if (orphaned)
-    for (const dir of (process.env.DASK_TS_CLUSTER_DIRS ?? '').split(delimiter))
-      if (dir !== '') rmSync(dir, { recursive: true, force: true });
   process.exitCode = /said bye|closed by its owner/.test(why) ? 0 : 1;
   if (process.exitCode !== 0) log(`dask-ts worker ${node.names.join(', ')} stopped: ${why}`);
   disconnect();
