@@ -38,15 +38,21 @@ export interface FutureOwner extends ValueSource {
   forget(record: KeyRecord): void;
 }
 
+/** A future's entry in `collected`; `live` is false once `release()` took its count back. */
 interface Registration {
   readonly owner: FutureOwner;
   readonly record: KeyRecord;
+  live: boolean;
 }
 
-/** Futures dropped without `release()`: their counts are taken back when they are collected. */
-const collected = new FinalizationRegistry<Registration>(({ owner, record }) =>
-  owner.decref(record),
-);
+/**
+ * Futures dropped without `release()`: their counts are taken back when they are collected. A
+ * released future stays registered (an unregister token costs each future a hash-table entry)
+ * and is skipped then.
+ */
+const collected = new FinalizationRegistry<Registration>((r) => {
+  if (r.live) r.owner.decref(r.record);
+});
 
 let firstRef: PortableFunctionRef | undefined;
 
@@ -63,7 +69,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
   readonly key: string;
   /** @internal */ readonly owner: FutureOwner;
   /** @internal */ readonly record: KeyRecord;
-  private isReleased = false;
+  private readonly registration: Registration;
 
   /** @internal made by a Client. */
   constructor(owner: FutureOwner, record: KeyRecord) {
@@ -71,7 +77,8 @@ export class Future<T = unknown> implements PromiseLike<T> {
     this.owner = owner;
     this.record = record;
     record.refs++;
-    collected.register(this, { owner, record }, this);
+    this.registration = { owner, record, live: true };
+    collected.register(this, this.registration);
   }
 
   /** Where it stands now. @example future.status; // 'pending' */
@@ -86,7 +93,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
 
   /** Whether `release()` was called on it. @example if (!future.released) await future; */
   get released(): boolean {
-    return this.isReleased;
+    return !this.registration.live;
   }
 
   /**
@@ -123,7 +130,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
    * future.cancel();
    */
   cancel(): void {
-    if (this.record.status === 'pending' && !this.isReleased)
+    if (this.record.status === 'pending' && this.registration.live)
       this.owner.cancelKey(this.record, `future ${this.key} was cancelled`);
   }
 
@@ -135,9 +142,8 @@ export class Future<T = unknown> implements PromiseLike<T> {
    * future.release();
    */
   release(): void {
-    if (this.isReleased) return;
-    this.isReleased = true;
-    collected.unregister(this);
+    if (!this.registration.live) return;
+    this.registration.live = false;
     this.owner.decref(this.record);
   }
 
@@ -155,7 +161,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
    * @internal
    */
   problem(): Error | undefined {
-    if (this.isReleased)
+    if (!this.registration.live)
       return new Error(`Future ${this.key} was released: its result may be gone from the cluster`);
     if (this.owner.isClosed)
       return new Error(

@@ -154,6 +154,35 @@ describe('futures held on the cluster', () => {
     );
   }, 40_000);
 
+  it('a released future that is then collected does not let go of its key a second time', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const [kept] = client.scatter([4242]);
+    await wait([kept]);
+    // A second future of the same key, released, then dropped and collected.
+    const collectedOnce = await (async () => {
+      const [other] = client.scatter([4242]);
+      expect(other.key).toBe(kept.key);
+      other.release();
+      const ref = new WeakRef(other);
+      return ref;
+    })();
+    await eventuallyAsync(
+      async () => {
+        gc();
+        await new Promise((r) => setTimeout(r, 20));
+        return collectedOnce.deref() === undefined;
+      },
+      15_000,
+      'the released future to be collected',
+    );
+    // Its finalizer has had its turn: the key is still held for `kept`.
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await holders(client, kept.key)).toHaveLength(1);
+    expect(await kept).toBe(4242);
+    kept.release();
+  }, 40_000);
+
   it('a key let go of and taken again in the same tick stays held', async () => {
     const [a] = client.scatter([123]);
     await wait([a]);

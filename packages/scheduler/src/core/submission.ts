@@ -7,7 +7,9 @@
 // held by the core's `wants` after it ends. A submission that settles `each` key on its own (a
 // client's batch of held keys) is not ended by one key's failure: that key alone is reported
 // (`key-failed`) and counted as settled, and a key every client let go of while it was pending is
-// dropped from it the same way, silently.
+// dropped from it the same way, silently. Wanted ids that are one run (a `map`'s block of new
+// tasks, fetched in order) are found by subtraction, keys acknowledged in order by a cursor, and
+// others through a map built on first use.
 
 export const PENDING = 0;
 export const SENT = 1;
@@ -19,6 +21,10 @@ export class Submission {
   readonly from: Int32Array;
   private pos: Map<number, number> | undefined;
   private keyPos: Map<string, number> | undefined;
+  /** Whether `wanted` is one run of consecutive ids (see the file comment). */
+  private run: boolean;
+  /** Where `indexOfKey` looks first: after the key it found last. */
+  private nextKey = 0;
   undelivered: number;
 
   constructor(
@@ -31,17 +37,23 @@ export class Submission {
     this.status = new Uint8Array(wanted.length);
     this.from = new Int32Array(wanted.length).fill(-1);
     this.undelivered = wanted.length;
+    this.run = isRun(wanted);
   }
 
   /** Renumbers the wanted tasks after a compaction (they are all kept). */
   remap(map: Int32Array): void {
     this.wanted = this.wanted.map((id) => map[id]);
     this.pos = undefined;
+    this.run = isRun(this.wanted);
   }
 
   /** The position of task `id` among the wanted keys, or -1. */
   indexOf(id: number): number {
     const w = this.wanted;
+    if (this.run) {
+      const i = id - w[0];
+      return i >= 0 && i < w.length ? i : -1;
+    }
     if (w.length <= 8) {
       for (let i = 0; i < w.length; i++) if (w[i] === id) return i;
       return -1;
@@ -53,17 +65,36 @@ export class Submission {
     return this.pos.get(id) ?? -1;
   }
 
-  /** The position of `key` among the wanted keys (`keys` is the task table's), or -1. */
+  /**
+   * The position of `key` among the wanted keys (`keys` is the task table's), or -1. Keys asked
+   * for in their wanted order (a batch's acknowledgements) are found without a lookup.
+   */
   indexOfKey(key: string, keys: readonly string[]): number {
     const w = this.wanted;
+    const next = this.nextKey;
+    if (next < w.length && keys[w[next]] === key) {
+      this.nextKey = next + 1;
+      return next;
+    }
+    let at = -1;
     if (w.length <= 8) {
-      for (let i = 0; i < w.length; i++) if (keys[w[i]] === key) return i;
-      return -1;
+      for (let i = 0; i < w.length && at < 0; i++) if (keys[w[i]] === key) at = i;
+    } else {
+      if (this.keyPos === undefined) {
+        this.keyPos = new Map();
+        for (let i = 0; i < w.length; i++) this.keyPos.set(keys[w[i]], i);
+      }
+      at = this.keyPos.get(key) ?? -1;
     }
-    if (this.keyPos === undefined) {
-      this.keyPos = new Map();
-      for (let i = 0; i < w.length; i++) this.keyPos.set(keys[w[i]], i);
-    }
-    return this.keyPos.get(key) ?? -1;
+    if (at >= 0) this.nextKey = at + 1;
+    return at;
   }
+}
+
+/** Whether `ids` are consecutive, increasing by one (an empty or one-id list is not a run). */
+function isRun(ids: Int32Array): boolean {
+  const n = ids.length;
+  if (n < 2 || ids[n - 1] - ids[0] !== n - 1) return false;
+  for (let i = 1; i < n; i++) if (ids[i] !== ids[i - 1] + 1) return false;
+  return true;
 }
