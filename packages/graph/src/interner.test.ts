@@ -224,4 +224,27 @@ describe('findKeys and findRecent', () => {
     expect(findRecent(keys, 0, 100, many, index)).toEqual([99, 98, 97, 96, 95, 3]);
     expect(findRecent(keys, 0, 100, ['gone'], index)).toEqual([undefined]);
   });
+
+  it('finds any wanted keys, in table order or not, repeated or missing, as the index does', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 100 }),
+        fc.oneof(
+          // A block in table order (a map's keys), ending at the table's end or not.
+          fc
+            .tuple(fc.nat(99), fc.integer({ min: 1, max: 60 }))
+            .map(([from, n]) => keys.slice(from, from + n)),
+          // Any keys, repeated, missing ones among them.
+          fc.array(fc.oneof(fc.constantFrom(...keys), fc.constant('gone')), { maxLength: 40 }),
+        ),
+        (from, wanted) => {
+          const index = new KeyIndex(keys);
+          index.size = keys.length;
+          const expected = wanted.map((k) => (k === 'gone' ? undefined : Number(k.slice(1))));
+          expect(findRecent(keys, Math.min(from, 100), 100, wanted, index)).toEqual(expected);
+        },
+      ),
+      { seed: 1202, numRuns: 300 },
+    );
+  });
 });

@@ -248,13 +248,22 @@ function rankAsPriority(prio: Int32Array, order: Int32Array, prio0: number): voi
   for (let i = 0; i < order.length; i++) prio[order[i]] = prio0 + i;
 }
 
-/** The ids of the wanted keys, each once: among the last new keys first, then in the index. */
+/**
+ * The ids of the wanted keys, each once: among the last new keys first, then in the index. Ids
+ * that increase (keys wanted in table order, as a `map`'s are) are distinct already.
+ */
 function wantedIds(t: TaskTable, wantedKeys: readonly string[], base: number): Int32Array {
   const ids = findRecent(t.keys, base, t.size, wantedKeys, t.index) as number[];
-  if (ids.length === 1) return Int32Array.of(ids[0]);
+  if (increasing(ids)) return Int32Array.from(ids);
   const seen = new Set<number>();
   for (const id of ids) seen.add(id);
   return Int32Array.from(seen);
+}
+
+/** Whether each id is larger than the one before it (a loop of its own: see `intake`). */
+function increasing(ids: readonly number[]): boolean {
+  for (let i = 1; i < ids.length; i++) if (!(ids[i] > ids[i - 1])) return false;
+  return true;
 }
 
 /** The DFS stack from `d`'s entry up to the top is the cycle: each key depends on the next. */

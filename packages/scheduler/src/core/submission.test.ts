@@ -1,14 +1,14 @@
 // A submission finds its wanted ids and keys the same way whatever their shape: a run of
-// consecutive ids (found by subtraction), any other list (a map), keys asked for in order (a
-// cursor) or out of order, ids and keys it does not want (-1), and after a renumbering.
+// consecutive ids (found by subtraction), any other list (a map), keys acknowledged in the order
+// they were sent (a queue) or not, ids and keys it does not want (-1), and after a renumbering.
 import { describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
-import { Submission } from './submission.js';
+import { DELIVERED, Submission } from './submission.js';
 
 const keysUpTo = (n: number): string[] => Array.from({ length: n }, (_, i) => `key-${i}`);
 
 describe('Submission', () => {
-  test('finds ids and keys in runs and in any other list, in order or not', () => {
+  test('finds ids and keys in runs and in any other list, acknowledged in sent order or not', () => {
     fc.assert(
       fc.property(
         fc.oneof(
@@ -20,14 +20,24 @@ describe('Submission', () => {
           fc.uniqueArray(fc.nat(120), { minLength: 1, maxLength: 40 }),
         ),
         fc.array(fc.nat(130), { maxLength: 60 }),
+        fc.array(fc.nat(1000), { maxLength: 60 }),
         fc.boolean(),
-        (ids, probes, inOrder) => {
+        (ids, probes, sendPicks, inSentOrder) => {
           const keys = keysUpTo(140);
           const sub = new Submission('s', 0, Int32Array.from(ids));
           for (const id of probes) expect(sub.indexOf(id)).toBe(ids.indexOf(id));
-          const asked = inOrder ? ids.map((id) => keys[id]) : probes.map((id) => keys[id]);
-          for (const key of asked)
-            expect(sub.indexOfKey(key, keys)).toBe(ids.findIndex((id) => keys[id] === key));
+          // Positions sent (some twice, as after a lost worker), then acknowledged.
+          const sentPositions = sendPicks.map((p) => p % ids.length);
+          for (const i of sentPositions) sub.sent(i);
+          const asked = inSentOrder
+            ? sentPositions.map((i) => keys[ids[i]])
+            : probes.map((id) => keys[id]);
+          for (const key of asked) {
+            const expected = ids.findIndex((id) => keys[id] === key);
+            const i = sub.indexOfKey(key, keys);
+            expect(i).toBe(expected);
+            if (i >= 0) sub.status[i] = DELIVERED;
+          }
           expect(sub.indexOfKey('not-a-key', keys)).toBe(-1);
         },
       ),

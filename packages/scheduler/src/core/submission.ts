@@ -8,8 +8,8 @@
 // client's batch of held keys) is not ended by one key's failure: that key alone is reported
 // (`key-failed`) and counted as settled, and a key every client let go of while it was pending is
 // dropped from it the same way, silently. Wanted ids that are one run (a `map`'s block of new
-// tasks, fetched in order) are found by subtraction, keys acknowledged in order by a cursor, and
-// others through a map built on first use.
+// tasks) are found by subtraction, keys acknowledged in the order they were sent by a queue of
+// the positions sent, and others through a map built on first use.
 
 export const PENDING = 0;
 export const SENT = 1;
@@ -23,8 +23,9 @@ export class Submission {
   private keyPos: Map<string, number> | undefined;
   /** Whether `wanted` is one run of consecutive ids (see the file comment). */
   private run: boolean;
-  /** Where `indexOfKey` looks first: after the key it found last. */
-  private nextKey = 0;
+  /** Positions in the order their keys were sent, from `sentHead` on not yet acknowledged. */
+  private readonly sentOrder: number[] = [];
+  private sentHead = 0;
   undelivered: number;
 
   constructor(
@@ -65,16 +66,25 @@ export class Submission {
     return this.pos.get(id) ?? -1;
   }
 
+  /** The key at position `i` was sent to the caller. */
+  sent(i: number): void {
+    this.status[i] = SENT;
+    this.sentOrder.push(i);
+  }
+
   /**
-   * The position of `key` among the wanted keys (`keys` is the task table's), or -1. Keys asked
-   * for in their wanted order (a batch's acknowledgements) are found without a lookup.
+   * The position of `key` among the wanted keys (`keys` is the task table's), or -1. Keys
+   * acknowledged in the order they were sent are found without a lookup.
    */
   indexOfKey(key: string, keys: readonly string[]): number {
     const w = this.wanted;
-    const next = this.nextKey;
-    if (next < w.length && keys[w[next]] === key) {
-      this.nextKey = next + 1;
-      return next;
+    const order = this.sentOrder;
+    let h = this.sentHead;
+    while (h < order.length && this.status[order[h]] === DELIVERED) h++;
+    this.sentHead = h;
+    if (h < order.length && keys[w[order[h]]] === key) {
+      this.sentHead = h + 1;
+      return order[h];
     }
     let at = -1;
     if (w.length <= 8) {
@@ -86,7 +96,6 @@ export class Submission {
       }
       at = this.keyPos.get(key) ?? -1;
     }
-    if (at >= 0) this.nextKey = at + 1;
     return at;
   }
 }

@@ -30,7 +30,7 @@ import { ReadyHeap } from './ready-heap.js';
 import { Restrictions } from './restrictions.js';
 import { RunQueues } from './run-queues.js';
 import * as S from './story.js';
-import { DELIVERED, PENDING, SENT, Submission } from './submission.js';
+import { DELIVERED, PENDING, Submission } from './submission.js';
 import {
   CANCELLED,
   ERRED,
@@ -393,10 +393,12 @@ export abstract class CoreTransitions {
     for (let i = 0; i < sub.wanted.length; i++) {
       const id = sub.wanted[i];
       const list = this.wantedBy.get(id);
-      if (list !== undefined) {
+      if (list?.length === 1) {
+        // Wanted by this submission alone (the common case): no splice (it makes an array).
+        if (list[0] === sub) this.wantedBy.delete(id);
+      } else if (list !== undefined) {
         const j = list.indexOf(sub);
         if (j >= 0) list.splice(j, 1);
-        if (list.length === 0) this.wantedBy.delete(id);
       }
       if (sub.status[i] === PENDING) {
         t.wantPending[id]--;
@@ -427,7 +429,7 @@ export abstract class CoreTransitions {
         if (--sub.undelivered === 0) (holds ??= []).push(sub);
         continue;
       }
-      sub.status[i] = SENT;
+      sub.sent(i);
       sub.from[i] = from;
       const move = --t.wantPending[id] === 0 && t.remaining[id] === 0 && !this.held(id);
       this.out.deliver(sub.id, sub.idx, from, worker, key, move);
