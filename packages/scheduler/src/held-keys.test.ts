@@ -24,6 +24,33 @@ describe('HoldBatch', () => {
     expect(batch.held[2].state).toBe('ready');
   }, 10_000);
 
+  it('tells each mention watched once when its key settles, ready or failed, before or after', async () => {
+    const batch = new HoldBatch('t-4', ['a', 'b', 'a', 'c'], () => undefined);
+    const told: [number, unknown][] = [];
+    const settled = (i: number, err: unknown): void => void told.push([i, err]);
+    // Every mention but the last is watched (the repeated key twice); one key is awaited as well.
+    batch.held.slice(0, 3).forEach((h, i) => h.onSettle(i, settled));
+    const bReady = batch.held[1].ready;
+    bReady.catch(() => undefined); // checked below; a failed expectation must not leave it unhandled
+    const boom = new Error('boom');
+    batch.held[0].settle(undefined);
+    batch.held[1].settle(boom);
+    batch.held[1].settle(undefined); // settles once
+    expect(told).toEqual([
+      [0, undefined],
+      [2, undefined],
+      [1, boom],
+    ]);
+    await expect(bReady).rejects.toBe(boom);
+    // A key settled before it is watched is told at once.
+    batch.held[3].cancel('not needed');
+    batch.held[3].onSettle(3, settled);
+    expect(told).toHaveLength(4);
+    expect(told[3][0]).toBe(3);
+    expect(String(told[3][1])).toMatch(/not needed/);
+    expect(batch.open).toBe(0);
+  }, 10_000);
+
   it('is cancelled as a whole once every key was cancelled', () => {
     const reasons: string[] = [];
     const batch = new HoldBatch('t-3', ['a', 'a', 'b'], (r) => reasons.push(r));

@@ -28,12 +28,18 @@ export interface HeldKey {
   cancel(reason: string): void;
 }
 
-/** A HeldKey: callbacks while it is pending, a promise only when asked for one. */
+/**
+ * A HeldKey: callbacks while it is pending, a promise only when asked for one. The shell's own
+ * callback (`onSettle`, one per key of a 20,000-key hold) is kept in two fields of its own, told
+ * first, so watching a key makes no closure and no array.
+ */
 export class Held implements HeldKey {
   state: 'pending' | 'ready' | 'failed' = 'pending';
   error: unknown;
   private waiters: ((held: Held) => void)[] | undefined;
   private promise: Promise<void> | undefined;
+  private watcher: ((index: number, error: unknown) => void) | undefined;
+  private watchIndex = -1;
 
   constructor(
     readonly key: string,
@@ -54,7 +60,11 @@ export class Held implements HeldKey {
   }
 
   onSettle(index: number, settled: (index: number, error: unknown) => void): void {
-    this.when((h) => settled(index, h.state === 'ready' ? undefined : h.error));
+    if (this.state !== 'pending') settled(index, this.error);
+    else if (this.watcher === undefined) {
+      this.watcher = settled;
+      this.watchIndex = index;
+    } else this.when((h) => settled(index, h.error));
   }
 
   settle(error: unknown): void {
@@ -62,6 +72,9 @@ export class Held implements HeldKey {
     this.state = error === undefined ? 'ready' : 'failed';
     this.error = error;
     if (this.batch !== undefined) this.batch.open--;
+    const watcher = this.watcher;
+    this.watcher = undefined;
+    watcher?.(this.watchIndex, error);
     const ws = this.waiters;
     this.waiters = undefined;
     if (ws !== undefined) for (const w of ws) w(this);
@@ -69,7 +82,8 @@ export class Held implements HeldKey {
 
   private when(f: (held: Held) => void): void {
     if (this.state !== 'pending') f(this);
-    else (this.waiters ??= []).push(f);
+    else if (this.waiters === undefined) this.waiters = [f];
+    else this.waiters.push(f);
   }
 }
 

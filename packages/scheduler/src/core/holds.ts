@@ -48,8 +48,9 @@ export abstract class CoreHolds extends CoreStealing {
     // Each loop over the keys is a method of its own (see intake.ts on V8 and hot loops): a
     // 20,000-key hold must not leave compiled code that bails out on every one-key hold after it.
     if (batch) {
-      // One submission for every key, settling key by key (see submission.ts).
-      const wanted = this.idsOf(keys);
+      // One submission for every key, settling key by key (see submission.ts). The keys are
+      // distinct, so intake's wanted ids are theirs, in order.
+      const wanted = intook.wanted;
       const idx = this.subNames.length;
       this.subNames.push(e.cause === undefined ? ids[0] : `${ids[0]} (${e.cause})`);
       const sub = new Submission(ids[0], idx, wanted, e.deliver !== true, keys.length > 1);
@@ -60,14 +61,6 @@ export abstract class CoreHolds extends CoreStealing {
     if (subs.length === 0) return;
     this.activateNew(intook.needed, intook.oldDeps, subs[0].idx);
     for (const sub of subs) this.startWanted(sub);
-  }
-
-  /** The task ids of `keys` (all known). */
-  private idsOf(keys: readonly string[]): Int32Array {
-    const index = this.t.index;
-    const wanted = new Int32Array(keys.length);
-    for (let i = 0; i < keys.length; i++) wanted[i] = index.get(keys[i])!;
-    return wanted;
   }
 
   /** One submission per key (`ids[i]` holds `keys[i]`), added to `subs`. */
