@@ -1,15 +1,15 @@
 // Some rows of one Parquet column chunk, decoded without decoding the others: the reader's late
 // materialization (io-parquet-late.ts) reads a filter's columns whole, then only the kept rows of
 // the other columns. Policy: where at most half the chunk's rows are kept, a number column (PLAIN
-// or dictionary pages) is decoded row by row from
-// the kept rows: a data page none of whose rows is kept is skipped undecompressed, a kept row in a
-// bit-packed run of dictionary indices is read where it lies (its bit offset is its position times
-// the width) and an RLE run is looked up once; a page that holds nulls is decoded whole and its
-// kept rows picked. Other columns (strings, booleans) are decoded whole and the kept
-// rows taken, which is what reading them before filtering cost; a number column decoded whole
-// only to be gathered from goes into a buffer the thread reuses, not fresh memory. A category column is read row by
-// row as its codes (each file index mapped to its sorted category once, at the dictionary page),
-// unless a PLAIN page turns up (an overflowing dictionary): then it too is decoded whole.
+// or dictionary pages) is decoded row by row from the kept rows: a data page none of whose rows is
+// kept is skipped undecompressed, a kept row in a bit-packed run of dictionary indices is read
+// where it lies (its bit offset is its position times the width) and an RLE run is looked up once;
+// a page that holds nulls is decoded whole and its kept rows picked. Other columns (strings,
+// booleans) are decoded whole and the kept rows taken, which is what reading them before filtering
+// cost; a number column decoded whole only to be gathered from goes into a buffer the thread
+// reuses, not fresh memory. A category column is read row by row as its codes (each file index
+// mapped to its sorted category once, at the dictionary page), unless a PLAIN page turns up (an
+// overflowing dictionary): then it too is decoded whole.
 import type { Col, Utf8Col } from './columns.js';
 import { normalizeCategory } from './columns-cat.js';
 import { take } from './take.js';
