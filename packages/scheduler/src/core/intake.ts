@@ -183,10 +183,27 @@ function fillDependents(t: TaskTable, base: number, end: number): void {
   }
 }
 
+/** The state of one `rankNew` pass: marks (0 unvisited, 1 on the stack, 2 ranked), its stack. */
+interface Ranking {
+  readonly t: TaskTable;
+  readonly base: number;
+  readonly order: Int32Array;
+  readonly mark: Uint8Array;
+  readonly stackId: Int32Array;
+  readonly stackPos: Int32Array;
+  ranked: number;
+  /** Old tasks the ranked ones depend on, while ranking from the wanted keys; then undefined. */
+  oldDeps: number[] | undefined;
+  readonly cycle: { error?: GraphError };
+}
+
 /**
  * Ranks the new tasks by an iterative depth-first post-order, from the wanted ones first, into
  * `order`; returns how many of them the wanted keys need (the rest follow). Old tasks the needed
- * ones depend on go to `oldDeps`; a cycle is reported in `cycle.error`.
+ * ones depend on go to `oldDeps`; a cycle is reported in `cycle.error`. Each loop over the roots
+ * is a function of its own that returns right after it (see `intake`): one loop over both kinds
+ * of roots, compiled on the spot during a 20,000-key submit before the second kind had run, bailed
+ * out there on every later one-key submit.
  */
 function rankNew(
   t: TaskTable,
@@ -197,50 +214,75 @@ function rankNew(
   cycle: { error?: GraphError },
 ): number {
   const n = order.length;
-  const mark = new Uint8Array(n); // 0 unvisited, 1 on the stack, 2 ranked
-  const stackId = new Int32Array(n);
-  const stackPos = new Int32Array(n);
+  const r: Ranking = {
+    t,
+    base,
+    order,
+    mark: new Uint8Array(n),
+    stackId: new Int32Array(n),
+    stackPos: new Int32Array(n),
+    ranked: 0,
+    oldDeps,
+    cycle,
+  };
+  if (!rankFromWanted(r, wanted)) return 0;
+  const neededCount = r.ranked;
+  r.oldDeps = undefined;
+  if (!rankFromRest(r, n)) return 0;
+  return neededCount;
+}
+
+/** Ranks from each wanted key that is a new task; false on a cycle. */
+function rankFromWanted(r: Ranking, wanted: Int32Array): boolean {
+  for (let i = 0; i < wanted.length; i++) if (!rankFrom(r, wanted[i])) return false;
+  return true;
+}
+
+/** Ranks from every new task not ranked yet, in insertion order; false on a cycle. */
+function rankFromRest(r: Ranking, n: number): boolean {
+  for (let i = 0; i < n; i++) if (!rankFrom(r, r.base + i)) return false;
+  return true;
+}
+
+/** The depth-first post-order from `root` (nothing when it is old or marked); false on a cycle. */
+function rankFrom(r: Ranking, root: number): boolean {
+  const { t, base, order, mark, stackId, stackPos, oldDeps } = r;
+  if (root < base || mark[root - base] !== 0) return true;
   const deps = t.deps;
   const depStart = t.depStart;
   const depCount = t.depCount;
-  let ranked = 0;
-  let neededCount = -1;
-  const roots = wanted.length + n;
-  for (let r = 0; r < roots; r++) {
-    if (r === wanted.length) neededCount = ranked;
-    const root = r < wanted.length ? wanted[r] : base + (r - wanted.length);
-    if (root < base || mark[root - base] !== 0) continue;
-    let sp = 0;
-    stackId[0] = root;
-    stackPos[0] = 0;
-    mark[root - base] = 1;
-    while (sp >= 0) {
-      const id = stackId[sp];
-      const p = stackPos[sp];
-      if (p < depCount[id]) {
-        stackPos[sp] = p + 1;
-        const d = deps[depStart[id] + p];
-        if (d < base) {
-          if (neededCount < 0) oldDeps.push(d);
-          continue;
-        }
-        const m = mark[d - base];
-        if (m === 2) continue;
-        if (m === 1) {
-          cycle.error = cycleError(t, stackId, sp, d);
-          return 0;
-        }
-        mark[d - base] = 1;
-        stackId[++sp] = d;
-        stackPos[sp] = 0;
-      } else {
-        mark[id - base] = 2;
-        order[ranked++] = id;
-        sp--;
+  let ranked = r.ranked;
+  let sp = 0;
+  stackId[0] = root;
+  stackPos[0] = 0;
+  mark[root - base] = 1;
+  while (sp >= 0) {
+    const id = stackId[sp];
+    const p = stackPos[sp];
+    if (p < depCount[id]) {
+      stackPos[sp] = p + 1;
+      const d = deps[depStart[id] + p];
+      if (d < base) {
+        oldDeps?.push(d);
+        continue;
       }
+      const m = mark[d - base];
+      if (m === 2) continue;
+      if (m === 1) {
+        r.cycle.error = cycleError(t, stackId, sp, d);
+        return false;
+      }
+      mark[d - base] = 1;
+      stackId[++sp] = d;
+      stackPos[sp] = 0;
+    } else {
+      mark[id - base] = 2;
+      order[ranked++] = id;
+      sp--;
     }
   }
-  return neededCount < 0 ? ranked : neededCount;
+  r.ranked = ranked;
+  return true;
 }
 
 /** Gives the tasks in `order` increasing priorities from `prio0`. */
